@@ -1,0 +1,162 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"os"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+	"sigs.k8s.io/yaml"
+
+	"github.com/pave-dev/pave/pkg/api/v1alpha1"
+	"github.com/pave-dev/pave/pkg/check"
+	"github.com/pave-dev/pave/pkg/engine"
+	"github.com/pave-dev/pave/pkg/manifest"
+	"github.com/pave-dev/pave/pkg/policy"
+	"github.com/pave-dev/pave/pkg/report"
+)
+
+type checkFlags struct {
+	files      []string
+	output     string
+	policyFile string
+	render     bool
+	failOn     string
+	namespace  string
+	nsLabels   map[string]string
+	now        string
+	parseOnly  bool
+}
+
+func newCheckCmd() *cobra.Command {
+	var f checkFlags
+	cmd := &cobra.Command{
+		Use:   "check [-f FILE|DIR|-]...",
+		Short: "Check manifests offline: mutate, then validate, as admission would",
+		Long: `check runs pave's engine on Kubernetes manifests without a cluster: every
+workload is mutated, then validated, exactly as the admission webhooks would.
+Files, directories (recursively) and - for stdin are read; multi-document YAML
+and List kinds work. A document that is not a Kubernetes object is reported
+with its file and line and does not stop the others.
+
+Exit codes: 0 clean, 1 a violation denies an object (or warns, with
+--fail-on warn), 2 bad input or usage (wins over 1).`,
+		Example: `  pave check -f deploy/
+  helm template ./chart | pave check -f -
+  kustomize build overlays/prod | pave check -f - -o sarif > pave.sarif
+  pave check -f app.yaml --render > app.mutated.yaml`,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return runCheck(cmd, append(f.files, args...), f)
+		},
+	}
+	fl := cmd.Flags()
+	fl.StringArrayVarP(&f.files, "filename", "f", nil, "file, directory or - (stdin); repeatable")
+	fl.StringVarP(&f.output, "output", "o", "table", "report format: "+strings.Join(report.Formats, ", "))
+	fl.StringVar(&f.policyFile, "policy", "", "policy file: a PlatformPolicy and/or PolicyExceptions (default: the built-in policy)")
+	fl.BoolVar(&f.render, "render", false, "print the mutated objects as YAML on stdout; the report then goes to stderr")
+	fl.StringVar(&f.failOn, "fail-on", "enforce", "lowest mode that fails the check: enforce or warn")
+	fl.StringVarP(&f.namespace, "namespace", "n", "default", "namespace for objects that name none")
+	fl.StringToStringVar(&f.nsLabels, "namespace-labels", nil, "labels of the namespace, as the cluster would have them (team=payments,pave.dev/zone=internal)")
+	fl.StringVar(&f.now, "now", "", "judge exception expiry at this RFC 3339 time (default: now)")
+	fl.BoolVar(&f.parseOnly, "parse-only", false, "read and decode only, run no rules (the benchmark's baseline)")
+	_ = fl.MarkHidden("parse-only")
+	return cmd
+}
+
+func runCheck(cmd *cobra.Command, paths []string, f checkFlags) error {
+	bad := func(err error) error { return &exitError{code: exitBadInput, err: err} }
+	if len(paths) == 0 {
+		return bad(fmt.Errorf("nothing to check: name files or directories with -f, or -f - for stdin"))
+	}
+	if !slices.Contains(report.Formats, f.output) {
+		return bad(fmt.Errorf("--output %q: use one of %s", f.output, strings.Join(report.Formats, ", ")))
+	}
+	if f.failOn != "enforce" && f.failOn != "warn" {
+		return bad(fmt.Errorf("--fail-on %q: use enforce or warn", f.failOn))
+	}
+	now := time.Now()
+	if f.now != "" {
+		t, err := time.Parse(time.RFC3339, f.now)
+		if err != nil {
+			return bad(fmt.Errorf("--now %q: not an RFC 3339 time such as 2026-01-02T15:04:05Z", f.now))
+		}
+		now = t
+	}
+	pol, exceptions := policy.Default(), []v1alpha1.PolicyException(nil)
+	if f.policyFile != "" {
+		data, err := os.ReadFile(f.policyFile)
+		if err != nil {
+			return bad(fmt.Errorf("--policy: %w", err))
+		}
+		if pol, exceptions, err = policy.Load(f.policyFile, data); err != nil {
+			return bad(fmt.Errorf("--policy: %w", err))
+		}
+	}
+	eng, err := engine.Default(pol)
+	if err != nil {
+		return bad(fmt.Errorf("--policy %s: %w", f.policyFile, err))
+	}
+
+	inputs, readErrs := manifest.ReadPaths(paths, cmd.InOrStdin())
+	rep := check.Run(cmd.Context(), inputs, check.Options{
+		Engine:           eng,
+		Env:              policy.Env{Namespace: policy.Namespace{Labels: f.nsLabels}, Now: now, Exceptions: exceptions},
+		DefaultNamespace: f.namespace,
+		Render:           f.render,
+		ParseOnly:        f.parseOnly,
+	})
+	rep.Errors = append(readErrs, rep.Errors...)
+
+	reportTo := cmd.OutOrStdout()
+	if f.render {
+		if err := writeRendered(cmd.OutOrStdout(), rep); err != nil {
+			return err
+		}
+		reportTo = cmd.ErrOrStderr()
+	}
+	if err := report.Write(reportTo, f.output, rep, eng.Rules()); err != nil {
+		return err
+	}
+	if f.output != "table" { // the table prints errors itself; keep them visible on stderr too
+		for _, e := range rep.Errors {
+			fmt.Fprintln(cmd.ErrOrStderr(), "error:", e)
+		}
+	}
+	return verdict(rep, f.failOn)
+}
+
+// verdict maps a report to the documented exit codes.
+func verdict(rep *check.Report, failOn string) error {
+	if len(rep.Errors) > 0 {
+		return &exitError{code: exitBadInput}
+	}
+	for _, o := range rep.Objects {
+		if !o.Allowed {
+			return &exitError{code: exitViolation}
+		}
+		if failOn == "warn" {
+			for _, v := range o.Violations {
+				if v.Mode == v1alpha1.ModeWarn && v.Exception == "" {
+					return &exitError{code: exitViolation}
+				}
+			}
+		}
+	}
+	return nil
+}
+
+func writeRendered(w io.Writer, rep *check.Report) error {
+	for _, o := range rep.Objects {
+		y, err := yaml.JSONToYAML(o.Rendered)
+		if err != nil {
+			return fmt.Errorf("render %s: %w", o.Name, err)
+		}
+		if _, err := fmt.Fprintf(w, "---\n%s", y); err != nil {
+			return err
+		}
+	}
+	return nil
+}

@@ -1,0 +1,56 @@
+package main
+
+import (
+	"fmt"
+	"os"
+	"text/tabwriter"
+
+	"github.com/spf13/cobra"
+
+	"github.com/pave-dev/pave/pkg/engine"
+	"github.com/pave-dev/pave/pkg/policy"
+)
+
+func newExplainCmd() *cobra.Command {
+	var policyFile string
+	cmd := &cobra.Command{
+		Use:   "explain",
+		Short: "Print the pipeline: mutators in order, and every rule with its mode",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			pol := policy.Default()
+			if policyFile != "" {
+				data, err := os.ReadFile(policyFile)
+				if err != nil {
+					return &exitError{code: exitBadInput, err: fmt.Errorf("--policy: %w", err)}
+				}
+				if pol, _, err = policy.Load(policyFile, data); err != nil {
+					return &exitError{code: exitBadInput, err: fmt.Errorf("--policy: %w", err)}
+				}
+			}
+			eng, err := engine.Default(pol)
+			if err != nil {
+				return &exitError{code: exitBadInput, err: err}
+			}
+			out := cmd.OutOrStdout()
+			fmt.Fprintln(out, "Mutators, in the order they run:")
+			tw := tabwriter.NewWriter(out, 0, 4, 2, ' ', 0)
+			fmt.Fprintln(tw, "  #\tPHASE\tMUTATOR")
+			for i, s := range eng.Steps() {
+				fmt.Fprintf(tw, "  %d\t%s\t%s\n", i+1, s.Phase, s.Mutator.Name())
+			}
+			if err := tw.Flush(); err != nil {
+				return err
+			}
+			fmt.Fprintln(out, "\nRules, with the mode and severity this policy gives them:")
+			tw = tabwriter.NewWriter(out, 0, 4, 2, ' ', 0)
+			fmt.Fprintln(tw, "  RULE\tMODE\tSEVERITY\tWHAT IT ASKS")
+			for _, r := range eng.Rules() {
+				fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\n", r.ID, r.Mode, r.Severity, r.Description)
+			}
+			return tw.Flush()
+		},
+	}
+	cmd.Flags().StringVar(&policyFile, "policy", "", "policy file (default: the built-in policy)")
+	return cmd
+}

@@ -1,0 +1,121 @@
+package v1alpha1
+
+import (
+	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+)
+
+// PlatformPolicy is the org's standards for workloads. pave reads the one named
+// "default"; fields left out keep the built-in defaults (see docs/policy.md).
+//
+// +kubebuilder:object:root=true
+// +kubebuilder:resource:scope=Cluster,shortName=ppol
+// +kubebuilder:validation:XValidation:rule="self.metadata.name == 'default'",message="pave reads only the PlatformPolicy named 'default'; rename it"
+type PlatformPolicy struct {
+	metav1.TypeMeta   `json:",inline"`
+	metav1.ObjectMeta `json:"metadata,omitempty"`
+
+	Spec PlatformPolicySpec `json:"spec,omitempty"`
+}
+
+// PlatformPolicySpec holds the standards, one section per concern.
+type PlatformPolicySpec struct {
+	// Images restricts where container images may come from.
+	// +optional
+	Images ImagePolicy `json:"images,omitempty"`
+	// Labels says which labels every workload must carry.
+	// +optional
+	Labels LabelPolicy `json:"labels,omitempty"`
+	// Resources holds the requests and limits given to containers that set none.
+	// +optional
+	Resources ResourcePolicy `json:"resources,omitempty"`
+	// Security holds the pod security settings.
+	// +optional
+	Security SecurityPolicy `json:"security,omitempty"`
+	// Zones names the network zones workloads live in.
+	// +optional
+	Zones ZonePolicy `json:"zones,omitempty"`
+	// Exceptions says where PolicyExceptions are honoured from.
+	// +optional
+	Exceptions ExceptionPolicy `json:"exceptions,omitempty"`
+	// Rules overrides the mode or severity of individual rules.
+	// +optional
+	// +listType=map
+	// +listMapKey=id
+	Rules []RuleSetting `json:"rules,omitempty"`
+}
+
+// ImagePolicy restricts container images.
+type ImagePolicy struct {
+	// AllowedRegistries lists registry hosts, optionally with a path prefix
+	// (registry.example.com, ghcr.io/acme). Empty allows every registry.
+	// Images without a host are docker.io images.
+	// +optional
+	// +kubebuilder:validation:items:Pattern=`^[a-z0-9]([a-z0-9.-]*[a-z0-9])?(:[0-9]+)?(/[a-z0-9._/-]+)?$`
+	AllowedRegistries []string `json:"allowedRegistries,omitempty"`
+}
+
+// LabelPolicy lists the labels the platform needs but cannot derive.
+type LabelPolicy struct {
+	// Required labels must be on every workload, set by the team or derived from the
+	// namespace. Default: [pave.dev/team].
+	// +optional
+	Required []string `json:"required,omitempty"`
+	// DefaultCostCenter is the cost-centre label value for workloads whose namespace
+	// names none. Empty leaves the label off.
+	// +optional
+	DefaultCostCenter string `json:"defaultCostCenter,omitempty"`
+}
+
+// ResourcePolicy holds container resource defaults.
+// +kubebuilder:validation:XValidation:rule="!has(self.defaultRequests) || !has(self.defaultLimits) || !('memory' in self.defaultRequests) || !('memory' in self.defaultLimits) || quantity(self.defaultRequests.memory).compareTo(quantity(self.defaultLimits.memory)) <= 0",message="defaultRequests.memory must not exceed defaultLimits.memory"
+// +kubebuilder:validation:XValidation:rule="!has(self.defaultRequests) || !has(self.defaultLimits) || !('cpu' in self.defaultRequests) || !('cpu' in self.defaultLimits) || quantity(self.defaultRequests.cpu).compareTo(quantity(self.defaultLimits.cpu)) <= 0",message="defaultRequests.cpu must not exceed defaultLimits.cpu"
+type ResourcePolicy struct {
+	// DefaultRequests are set on containers that request nothing for that resource.
+	// +optional
+	DefaultRequests corev1.ResourceList `json:"defaultRequests,omitempty"`
+	// DefaultLimits are set on containers that have no limit for that resource.
+	// Leave cpu out to avoid CPU throttling; memory is the limit that matters.
+	// +optional
+	DefaultLimits corev1.ResourceList `json:"defaultLimits,omitempty"`
+}
+
+// SecurityPolicy holds pod security settings.
+type SecurityPolicy struct {
+	// PodSecurityLevel is the Pod Security Standard every workload must meet.
+	// +optional
+	// +kubebuilder:validation:Enum=restricted;baseline
+	PodSecurityLevel string `json:"podSecurityLevel,omitempty"`
+	// AutomountServiceAccountToken is what pods that do not say get. Default false:
+	// a pod asks for the token explicitly when it talks to the API server.
+	// +optional
+	AutomountServiceAccountToken *bool `json:"automountServiceAccountToken,omitempty"`
+}
+
+// ZonePolicy names the network zones.
+// +kubebuilder:validation:XValidation:rule="!has(self.defaultZone) || !has(self.names) || self.defaultZone in self.names",message="defaultZone must be one of names"
+type ZonePolicy struct {
+	// Names of the zones. Empty allows any zone name.
+	// +optional
+	Names []string `json:"names,omitempty"`
+	// DefaultZone is given to workloads whose namespace names none.
+	// +optional
+	DefaultZone string `json:"defaultZone,omitempty"`
+}
+
+// ExceptionPolicy says where PolicyExceptions may live.
+type ExceptionPolicy struct {
+	// Namespaces whose PolicyExceptions pave honours. Exceptions elsewhere are
+	// ignored, so only those who may write there can waive a rule. Default: [pave-system].
+	// +optional
+	Namespaces []string `json:"namespaces,omitempty"`
+}
+
+// PlatformPolicyList is a list of PlatformPolicies.
+//
+// +kubebuilder:object:root=true
+type PlatformPolicyList struct {
+	metav1.TypeMeta `json:",inline"`
+	metav1.ListMeta `json:"metadata,omitempty"`
+	Items           []PlatformPolicy `json:"items"`
+}

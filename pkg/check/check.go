@@ -1,0 +1,172 @@
+// Package check runs the engine over manifests offline, as `pave check` does:
+// read, split, decode once, then evaluate the objects in parallel, keeping the
+// input order in the report.
+package check
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"runtime"
+	"sync"
+
+	jsonpatch "github.com/evanphx/json-patch/v5"
+
+	"github.com/pave-dev/pave/pkg/engine"
+	"github.com/pave-dev/pave/pkg/manifest"
+	"github.com/pave-dev/pave/pkg/policy"
+	"github.com/pave-dev/pave/pkg/workload"
+)
+
+// Options configure a run.
+type Options struct {
+	Engine *engine.Engine
+	// Env is the environment every object is judged in; Namespace.Name is
+	// replaced by each object's own namespace when it has one.
+	Env policy.Env
+	// DefaultNamespace is used for objects that name none.
+	DefaultNamespace string
+	// Render keeps each object's mutated JSON in the report.
+	Render bool
+	// Workers is the number of parallel evaluators; 0 means GOMAXPROCS.
+	Workers int
+	// ParseOnly skips the engine: the benchmark's baseline.
+	ParseOnly bool
+}
+
+// Object is the verdict on one object of the input.
+type Object struct {
+	Source     string             `json:"file"`
+	Line       int                `json:"line"`
+	APIVersion string             `json:"apiVersion"`
+	Kind       string             `json:"kind"`
+	Name       string             `json:"name"`
+	Namespace  string             `json:"namespace"`
+	Workload   bool               `json:"workload"`
+	Allowed    bool               `json:"allowed"`
+	Mutators   []string           `json:"mutators,omitempty"`
+	Violations []policy.Violation `json:"violations,omitempty"`
+	Warnings   []string           `json:"warnings,omitempty"`
+	// Rendered is the object after mutation (unchanged for non-workloads), as
+	// JSON, when Options.Render is set.
+	Rendered json.RawMessage `json:"-"`
+}
+
+// Report is the outcome of a run: objects in input order, and the documents or
+// paths that could not be read, each with its file and line.
+type Report struct {
+	Objects []Object
+	Errors  []error
+}
+
+// Run checks every document of the inputs.
+func Run(ctx context.Context, inputs []manifest.Input, opts Options) *Report {
+	var docs []manifest.Document
+	for _, in := range inputs {
+		docs = append(docs, manifest.Split(in.Source, in.Data)...)
+	}
+	type slot struct {
+		objs []Object
+		err  error
+	}
+	slots := make([]slot, len(docs))
+	workers := opts.Workers
+	if workers <= 0 {
+		workers = runtime.GOMAXPROCS(0)
+	}
+	next := make(chan int)
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				slots[i].objs, slots[i].err = checkDoc(ctx, docs[i], opts)
+			}
+		}()
+	}
+	for i := range docs {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+
+	rep := &Report{}
+	for _, s := range slots {
+		if s.err != nil {
+			rep.Errors = append(rep.Errors, s.err)
+		}
+		rep.Objects = append(rep.Objects, s.objs...)
+	}
+	return rep
+}
+
+func checkDoc(ctx context.Context, d manifest.Document, opts Options) ([]Object, error) {
+	objs, err := manifest.Decode(d)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]Object, 0, len(objs))
+	for _, o := range objs {
+		r, err := checkObject(ctx, o, opts)
+		if err != nil {
+			return out, &manifest.Error{Source: o.Source, Line: o.Line, Err: err}
+		}
+		out = append(out, r)
+	}
+	return out, nil
+}
+
+func checkObject(ctx context.Context, o manifest.Object, opts Options) (Object, error) {
+	r := Object{Source: o.Source, Line: o.Line, APIVersion: o.APIVersion, Kind: o.Kind, Name: o.Name, Namespace: o.Namespace, Allowed: true}
+	if r.Namespace == "" {
+		r.Namespace = opts.DefaultNamespace
+	}
+	if opts.Render {
+		r.Rendered = o.JSON
+	}
+	if opts.ParseOnly || !workload.Supported(o.APIVersion, o.Kind) {
+		return r, nil
+	}
+	w, err := workload.FromJSON(o.APIVersion, o.Kind, o.JSON)
+	if err != nil {
+		return r, fmt.Errorf("%s %s: %w", o.Kind, o.Name, err)
+	}
+	env := opts.Env
+	env.Namespace.Name = r.Namespace
+	res, err := opts.Engine.Run(ctx, w, env)
+	if err != nil {
+		return r, err
+	}
+	r.Workload, r.Allowed = true, res.Allowed()
+	r.Mutators, r.Violations, r.Warnings = res.Mutators, res.Violations, res.Warnings
+	if opts.Render {
+		if r.Rendered, err = applyPatch(o.JSON, res); err != nil {
+			return r, err
+		}
+	}
+	return r, nil
+}
+
+// applyPatch applies the engine's patch to the object as it was written, the way
+// the API server applies a webhook's patch, so fields pave's types do not know
+// survive.
+func applyPatch(raw []byte, res *engine.Result) ([]byte, error) {
+	ops, err := res.Patch()
+	if err != nil || len(ops) == 0 {
+		return raw, err
+	}
+	pj, err := json.Marshal(ops)
+	if err != nil {
+		return nil, fmt.Errorf("encode patch: %w", err)
+	}
+	p, err := jsonpatch.DecodePatch(pj)
+	if err != nil {
+		return nil, fmt.Errorf("decode patch: %w", err)
+	}
+	out, err := p.Apply(raw)
+	if err != nil {
+		return nil, fmt.Errorf("apply patch: %w", err)
+	}
+	return out, nil
+}

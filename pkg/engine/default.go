@@ -1,0 +1,32 @@
+package engine
+
+import (
+	"fmt"
+
+	"github.com/pave-dev/pave/pkg/mutators"
+	"github.com/pave-dev/pave/pkg/policy"
+	"github.com/pave-dev/pave/pkg/validators"
+)
+
+// Default builds pave's pipeline for a policy. This is the one place that says
+// which mutators, validators and generators run; `pave explain` prints it.
+func Default(p *policy.Policy) (*Engine, error) {
+	pss, err := validators.NewPodSecurity(p.Spec.Security.PodSecurityLevel)
+	if err != nil {
+		return nil, fmt.Errorf("policy spec.security: %w", err)
+	}
+	steps := []Step{
+		{PhaseDefaults, mutators.Resources{}},
+		{PhaseDefaults, mutators.ServiceAccountToken{}},
+		{PhasePlatform, mutators.Labels{}},
+		{PhaseHardening, mutators.SecurityContext{}},
+	}
+	vals := []Validator{
+		validators.Images{},
+		pss,
+		validators.LiteralSecrets{},
+		validators.Probes{},
+		validators.Labels{},
+	}
+	return New(p, steps, vals, nil)
+}

@@ -1,0 +1,171 @@
+// Package engine is pave's pure pipeline: a workload and its environment in, a
+// Result out (the mutated object, its patch, the violations, the companion
+// objects). It does no I/O, reads no clock and logs nothing, so the webhook, the
+// CLI and the audit give the same answer for the same input.
+package engine
+
+import (
+	"context"
+	"fmt"
+	"sort"
+
+	"sigs.k8s.io/controller-runtime/pkg/client"
+
+	"github.com/pave-dev/pave/pkg/policy"
+	"github.com/pave-dev/pave/pkg/workload"
+)
+
+// Mutator completes a workload. It reports whether it changed anything and must
+// change nothing when run on its own output.
+type Mutator interface {
+	Name() string
+	Mutate(ctx context.Context, w *workload.Workload, env policy.Env) (changed bool, err error)
+}
+
+// Validator judges the final state of a workload.
+type Validator interface {
+	Name() string
+	// Rules lists every rule the validator can report, with its defaults.
+	Rules() []policy.Rule
+	Validate(ctx context.Context, w *workload.Workload, env policy.Env) []policy.Violation
+}
+
+// Generator describes companion objects that should exist beside a workload. The
+// engine never creates them; the controller applies them.
+type Generator interface {
+	Name() string
+	Generate(ctx context.Context, w *workload.Workload, env policy.Env) ([]client.Object, error)
+}
+
+// Phase orders mutators: defaults first, hardening last, so hardening sees every
+// container another mutator added.
+type Phase int
+
+// The phases, in the order they run.
+const (
+	PhaseDefaults Phase = iota
+	PhasePlatform
+	PhaseMesh
+	PhaseHardening
+)
+
+func (p Phase) String() string {
+	return [...]string{"defaults", "platform", "mesh", "hardening"}[p]
+}
+
+// Step is one mutator in its phase.
+type Step struct {
+	Phase   Phase
+	Mutator Mutator
+}
+
+// Engine is a compiled pipeline for one policy. It is safe for concurrent use.
+type Engine struct {
+	policy     *policy.Policy
+	steps      []Step
+	validators []Validator
+	generators []Generator
+	// rules holds every rule by id with the policy's overrides applied.
+	rules map[string]policy.Rule
+}
+
+// New builds an engine. Steps are sorted by phase, then name; a policy that
+// overrides a rule no validator has is an error, since the override would
+// silently do nothing.
+func New(p *policy.Policy, steps []Step, validators []Validator, generators []Generator) (*Engine, error) {
+	steps = append([]Step(nil), steps...)
+	sort.SliceStable(steps, func(i, j int) bool {
+		if steps[i].Phase != steps[j].Phase {
+			return steps[i].Phase < steps[j].Phase
+		}
+		return steps[i].Mutator.Name() < steps[j].Mutator.Name()
+	})
+	e := &Engine{policy: p, steps: steps, validators: validators, generators: generators, rules: map[string]policy.Rule{}}
+	for _, v := range validators {
+		for _, r := range v.Rules() {
+			if _, dup := e.rules[r.ID]; dup {
+				return nil, fmt.Errorf("rule %s is declared twice (validator %s)", r.ID, v.Name())
+			}
+			e.rules[r.ID] = p.Apply(r)
+		}
+	}
+	for _, id := range p.RuleIDs() {
+		if _, ok := e.rules[id]; !ok {
+			return nil, fmt.Errorf("policy spec.rules: unknown rule %q; `pave explain` lists the rules", id)
+		}
+	}
+	return e, nil
+}
+
+// Policy returns the policy the engine was built for.
+func (e *Engine) Policy() *policy.Policy { return e.policy }
+
+// Steps returns the mutators in the order they run.
+func (e *Engine) Steps() []Step { return append([]Step(nil), e.steps...) }
+
+// Rules returns every rule with its effective mode and severity, sorted by id.
+func (e *Engine) Rules() []policy.Rule {
+	out := make([]policy.Rule, 0, len(e.rules))
+	for _, r := range e.rules {
+		out = append(out, r)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
+	return out
+}
+
+// Validators returns the validators in the order they run.
+func (e *Engine) Validators() []Validator { return append([]Validator(nil), e.validators...) }
+
+// Run simulates admission: mutate, then validate the result, then describe the
+// companion objects. The input workload is not changed.
+func (e *Engine) Run(ctx context.Context, w *workload.Workload, env policy.Env) (*Result, error) {
+	r, err := e.Mutate(ctx, w, env)
+	if err != nil {
+		return nil, err
+	}
+	env.Policy = e.policy
+	r.Violations, r.Warnings = e.validate(ctx, r.Mutated, env)
+	for _, g := range e.generators {
+		objs, err := g.Generate(ctx, r.Mutated, env)
+		if err != nil {
+			return nil, fmt.Errorf("generator %s on %s %s: %w", g.Name(), w.Kind, w.Name(), err)
+		}
+		r.Objects = append(r.Objects, objs...)
+	}
+	return r, nil
+}
+
+// Mutate runs the mutators on a copy of w.
+func (e *Engine) Mutate(ctx context.Context, w *workload.Workload, env policy.Env) (*Result, error) {
+	env.Policy = e.policy
+	r := &Result{Original: w, Mutated: w.DeepCopy()}
+	for _, s := range e.steps {
+		changed, err := s.Mutator.Mutate(ctx, r.Mutated, env)
+		if err != nil {
+			return nil, fmt.Errorf("mutator %s on %s %s: %w", s.Mutator.Name(), w.Kind, w.Name(), err)
+		}
+		if changed {
+			r.Mutators = append(r.Mutators, s.Mutator.Name())
+		}
+	}
+	return r, nil
+}
+
+// Validate judges w as it is, without mutating it: the validating webhook's
+// final-state check.
+func (e *Engine) Validate(ctx context.Context, w *workload.Workload, env policy.Env) ([]policy.Violation, []string) {
+	env.Policy = e.policy
+	return e.validate(ctx, w, env)
+}
+
+func (e *Engine) validate(ctx context.Context, w *workload.Workload, env policy.Env) ([]policy.Violation, []string) {
+	var out []policy.Violation
+	for _, v := range e.validators {
+		for _, viol := range v.Validate(ctx, w, env) {
+			r := e.rules[viol.Rule]
+			viol.Mode, viol.Severity = r.Mode, r.Severity
+			out = append(out, viol)
+		}
+	}
+	return applyExceptions(out, w, env)
+}

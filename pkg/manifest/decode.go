@@ -1,0 +1,93 @@
+package manifest
+
+import (
+	"encoding/json"
+	"fmt"
+	"regexp"
+	"strconv"
+
+	"sigs.k8s.io/yaml"
+)
+
+// Object is one Kubernetes object read from a stream.
+type Object struct {
+	Source     string
+	Line       int
+	APIVersion string
+	Kind       string
+	Name       string
+	Namespace  string
+	// JSON is the object as JSON, ready to decode into a typed struct.
+	JSON []byte
+}
+
+// Pos is "file:line", as editors and CI logs link it.
+func (o Object) Pos() string { return fmt.Sprintf("%s:%d", o.Source, o.Line) }
+
+// Error is a document that is not a Kubernetes object, with its position.
+type Error struct {
+	Source string
+	Line   int
+	Err    error
+}
+
+func (e *Error) Error() string { return fmt.Sprintf("%s:%d: %v", e.Source, e.Line, e.Err) }
+func (e *Error) Unwrap() error { return e.Err }
+
+type header struct {
+	APIVersion string `json:"apiVersion"`
+	Kind       string `json:"kind"`
+	Metadata   struct {
+		Name      string `json:"name"`
+		Namespace string `json:"namespace"`
+	} `json:"metadata"`
+	Items []json.RawMessage `json:"items"`
+}
+
+var yamlLine = regexp.MustCompile(`line (\d+)`)
+
+// Decode turns a document into objects: one, or the items of a List.
+func Decode(d Document) ([]Object, error) {
+	js, err := yaml.YAMLToJSON(d.Raw)
+	if err != nil {
+		return nil, d.errorf("invalid YAML: %s", shiftLine(err.Error(), d.startLine-1))
+	}
+	var h header
+	if err := json.Unmarshal(js, &h); err != nil {
+		return nil, d.errorf("not a Kubernetes object: the document is not a mapping (%v)", err)
+	}
+	if h.APIVersion == "" || h.Kind == "" {
+		return nil, d.errorf("not a Kubernetes object: apiVersion and kind are required")
+	}
+	if isList(h) {
+		var out []Object
+		for i, item := range h.Items {
+			var ih header
+			if err := json.Unmarshal(item, &ih); err != nil || ih.APIVersion == "" || ih.Kind == "" {
+				return nil, d.errorf("%s item %d: not a Kubernetes object: apiVersion and kind are required", h.Kind, i)
+			}
+			out = append(out, Object{Source: d.Source, Line: d.Line, APIVersion: ih.APIVersion, Kind: ih.Kind,
+				Name: ih.Metadata.Name, Namespace: ih.Metadata.Namespace, JSON: item})
+		}
+		return out, nil
+	}
+	return []Object{{Source: d.Source, Line: d.Line, APIVersion: h.APIVersion, Kind: h.Kind,
+		Name: h.Metadata.Name, Namespace: h.Metadata.Namespace, JSON: js}}, nil
+}
+
+func isList(h header) bool {
+	return h.Kind == "List" || (len(h.Kind) > 4 && h.Kind[len(h.Kind)-4:] == "List" && h.Items != nil)
+}
+
+func (d Document) errorf(format string, args ...any) error {
+	return &Error{Source: d.Source, Line: d.Line, Err: fmt.Errorf(format, args...)}
+}
+
+// shiftLine rewrites "line N" in a YAML parser message to count from the top of
+// the file rather than the top of the document.
+func shiftLine(msg string, offset int) string {
+	return yamlLine.ReplaceAllStringFunc(msg, func(m string) string {
+		n, _ := strconv.Atoi(m[5:])
+		return "line " + strconv.Itoa(n+offset)
+	})
+}

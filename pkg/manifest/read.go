@@ -1,0 +1,83 @@
+package manifest
+
+import (
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+)
+
+// Input is one named stream of YAML.
+type Input struct {
+	Source string
+	Data   []byte
+}
+
+// ReadPaths reads files, directories (recursively, *.yaml, *.yml and *.json, in
+// lexical order) and "-" for stdin. An unreadable path is returned as an error
+// beside the inputs that could be read, so one bad path stops nothing else.
+func ReadPaths(paths []string, stdin io.Reader) ([]Input, []error) {
+	var inputs []Input
+	var errs []error
+	for _, p := range paths {
+		if p == "-" {
+			data, err := io.ReadAll(stdin)
+			if err != nil {
+				errs = append(errs, fmt.Errorf("read stdin: %w", err))
+				continue
+			}
+			inputs = append(inputs, Input{Source: "-", Data: data})
+			continue
+		}
+		files, err := expand(p)
+		if err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		for _, f := range files {
+			data, err := os.ReadFile(f)
+			if err != nil {
+				errs = append(errs, fmt.Errorf("read %s: %w", f, err))
+				continue
+			}
+			inputs = append(inputs, Input{Source: f, Data: data})
+		}
+	}
+	return inputs, errs
+}
+
+func expand(p string) ([]string, error) {
+	st, err := os.Stat(p)
+	if err != nil {
+		return nil, fmt.Errorf("read %s: %w", p, err)
+	}
+	if !st.IsDir() {
+		return []string{p}, nil
+	}
+	var files []string
+	err = filepath.WalkDir(p, func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if !d.IsDir() && isManifest(path) {
+			files = append(files, path)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("read directory %s: %w", p, err)
+	}
+	sort.Strings(files)
+	return files, nil
+}
+
+func isManifest(path string) bool {
+	switch strings.ToLower(filepath.Ext(path)) {
+	case ".yaml", ".yml", ".json":
+		return true
+	}
+	return false
+}

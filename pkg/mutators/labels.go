@@ -1,0 +1,82 @@
+package mutators
+
+import (
+	"context"
+	"strings"
+
+	"github.com/pave-dev/pave/pkg/policy"
+	"github.com/pave-dev/pave/pkg/workload"
+)
+
+// Labels adds the standard labels to the workload and its pod template:
+// app.kubernetes.io/name, and the team, zone and cost centre the platform uses for
+// network zones, chargeback and ownership. Values come from the workload itself,
+// then its namespace's labels, then the policy's defaults.
+type Labels struct{}
+
+// Name implements engine.Mutator.
+func (Labels) Name() string { return "labels" }
+
+// Mutate implements engine.Mutator.
+func (Labels) Mutate(_ context.Context, w *workload.Workload, env policy.Env) (bool, error) {
+	want := map[string]string{
+		policy.LabelName:       appName(w),
+		policy.LabelTeam:       first(label(w, policy.LabelTeam), env.Namespace.Labels[policy.LabelTeam], env.Namespace.Labels["team"]),
+		policy.LabelZone:       first(label(w, policy.LabelZone), w.Meta.Annotations[policy.LabelZone], env.Namespace.Labels[policy.LabelZone], env.Policy.Spec.Zones.DefaultZone),
+		policy.LabelCostCenter: first(label(w, policy.LabelCostCenter), env.Namespace.Labels[policy.LabelCostCenter], env.Policy.Spec.Labels.DefaultCostCenter),
+	}
+	changed := false
+	for k, v := range want {
+		if v == "" {
+			continue
+		}
+		changed = setMissing(&w.Meta.Labels, k, v) || changed
+		changed = setMissing(&w.PodMeta.Labels, k, v) || changed
+	}
+	return changed, nil
+}
+
+// label returns a label from the object, else from its pod template.
+func label(w *workload.Workload, key string) string {
+	if v := w.Meta.Labels[key]; v != "" {
+		return v
+	}
+	return w.PodMeta.Labels[key]
+}
+
+// appName is the application's name: the standard label, the common "app" label,
+// or the object's own name.
+func appName(w *workload.Workload) string {
+	return sanitize(first(label(w, policy.LabelName), label(w, "app"), w.Name()))
+}
+
+func first(values ...string) string {
+	for _, v := range values {
+		if v != "" {
+			return v
+		}
+	}
+	return ""
+}
+
+func setMissing(m *map[string]string, key, value string) bool {
+	if _, ok := (*m)[key]; ok {
+		return false
+	}
+	if *m == nil {
+		*m = map[string]string{}
+	}
+	(*m)[key] = value
+	return true
+}
+
+// sanitize makes a name a valid label value: at most 63 characters, starting and
+// ending with an alphanumeric (a generateName such as "web-7d9f-" ends in a dash).
+func sanitize(v string) string {
+	if len(v) > 63 {
+		v = v[:63]
+	}
+	return strings.TrimFunc(v, func(r rune) bool {
+		return !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9')
+	})
+}

@@ -1,0 +1,57 @@
+package mutators
+
+import (
+	"context"
+
+	corev1 "k8s.io/api/core/v1"
+
+	"github.com/pave-dev/pave/pkg/policy"
+	"github.com/pave-dev/pave/pkg/workload"
+)
+
+// Resources gives containers the policy's default requests and limits where they
+// set none, so the scheduler can place them and one pod cannot starve a node.
+type Resources struct{}
+
+// Name implements engine.Mutator.
+func (Resources) Name() string { return "resources" }
+
+// Mutate implements engine.Mutator.
+func (Resources) Mutate(_ context.Context, w *workload.Workload, env policy.Env) (bool, error) {
+	defReq, defLim := env.Policy.Spec.Resources.DefaultRequests, env.Policy.Spec.Resources.DefaultLimits
+	changed := false
+	w.Containers(func(c *corev1.Container, _ string) {
+		r := &c.Resources
+		for name, def := range defReq {
+			if _, ok := r.Requests[name]; ok {
+				continue
+			}
+			// Kubernetes defaults a missing request to the limit; do the same
+			// rather than risk a request above the limit.
+			if lim, ok := r.Limits[name]; ok && lim.Cmp(def) < 0 {
+				def = lim
+			}
+			if r.Requests == nil {
+				r.Requests = corev1.ResourceList{}
+			}
+			r.Requests[name] = def.DeepCopy()
+			changed = true
+		}
+		for name, def := range defLim {
+			if _, ok := r.Limits[name]; ok {
+				continue
+			}
+			// A team that asks for more than the default limit gets a limit equal
+			// to its request, never one below it.
+			if req, ok := r.Requests[name]; ok && req.Cmp(def) > 0 {
+				def = req
+			}
+			if r.Limits == nil {
+				r.Limits = corev1.ResourceList{}
+			}
+			r.Limits[name] = def.DeepCopy()
+			changed = true
+		}
+	})
+	return changed, nil
+}

@@ -1,0 +1,40 @@
+package policy
+
+import (
+	"time"
+
+	"github.com/pave-dev/pave/pkg/api/v1alpha1"
+)
+
+// Env is everything the engine knows beyond the object itself. Adapters fill it:
+// the webhook from its caches and the admission request, the CLI from flags.
+type Env struct {
+	Policy    *Policy
+	Namespace Namespace
+	User      User
+	// Now is the time exceptions are judged against; the engine reads no clock.
+	Now time.Time
+	// Exceptions are the PolicyExceptions found in the cluster or input; the engine
+	// honours only those in the namespaces the policy allows.
+	Exceptions []v1alpha1.PolicyException
+}
+
+// Namespace is what the engine needs to know of the object's namespace.
+type Namespace struct {
+	Name   string
+	Labels map[string]string
+}
+
+// User is the requesting user, for exceptions and audit.
+type User struct {
+	Name   string
+	Groups []string
+}
+
+// Label keys pave reads and writes.
+const (
+	LabelTeam       = "pave.dev/team"
+	LabelZone       = "pave.dev/zone"
+	LabelCostCenter = "pave.dev/cost-center"
+	LabelName       = "app.kubernetes.io/name"
+)

@@ -1,0 +1,134 @@
+// Package policy holds the compiled PlatformPolicy, the rule and violation types
+// shared by validators, and the environment the engine evaluates against.
+package policy
+
+import (
+	_ "embed"
+	"encoding/json"
+	"fmt"
+	"slices"
+
+	corev1 "k8s.io/api/core/v1"
+	"k8s.io/apimachinery/pkg/api/resource"
+	"sigs.k8s.io/yaml"
+
+	"github.com/pave-dev/pave/pkg/api/v1alpha1"
+)
+
+//go:embed default.yaml
+var defaultYAML []byte
+
+// Policy is a PlatformPolicy laid over the built-in defaults and checked.
+type Policy struct {
+	Spec v1alpha1.PlatformPolicySpec
+	// rules holds the per-rule overrides by id.
+	rules map[string]v1alpha1.RuleSetting
+}
+
+// Default returns the built-in policy.
+func Default() *Policy {
+	p, err := compile(v1alpha1.PlatformPolicySpec{})
+	if err != nil {
+		panic(fmt.Sprintf("built-in policy is invalid: %v", err)) // a bug in default.yaml
+	}
+	return p
+}
+
+// FromSpec lays spec over the built-in defaults: fields spec sets replace the
+// defaults, lists replace whole, maps merge key by key.
+func FromSpec(spec v1alpha1.PlatformPolicySpec) (*Policy, error) {
+	return compile(spec)
+}
+
+func compile(overlay v1alpha1.PlatformPolicySpec) (*Policy, error) {
+	var base v1alpha1.PlatformPolicy
+	if err := yaml.UnmarshalStrict(defaultYAML, &base); err != nil {
+		return nil, fmt.Errorf("built-in policy: %w", err)
+	}
+	// Overlaying through JSON gives exactly the documented semantics: a field that
+	// is omitted in the overlay leaves the base untouched.
+	js, err := json.Marshal(overlay)
+	if err != nil {
+		return nil, fmt.Errorf("encode policy: %w", err)
+	}
+	spec := base.Spec
+	if err := json.Unmarshal(js, &spec); err != nil {
+		return nil, fmt.Errorf("apply policy: %w", err)
+	}
+	if err := validate(spec); err != nil {
+		return nil, err
+	}
+	p := &Policy{Spec: spec, rules: map[string]v1alpha1.RuleSetting{}}
+	for _, r := range spec.Rules {
+		p.rules[r.ID] = r
+	}
+	return p, nil
+}
+
+// validate mirrors the CRD's OpenAPI and CEL rules, so the CLI rejects what the
+// API server would.
+func validate(s v1alpha1.PlatformPolicySpec) error {
+	switch s.Security.PodSecurityLevel {
+	case "restricted", "baseline":
+	default:
+		return fmt.Errorf("spec.security.podSecurityLevel: %q is not a level; use restricted or baseline", s.Security.PodSecurityLevel)
+	}
+	if s.Zones.DefaultZone != "" && len(s.Zones.Names) > 0 && !slices.Contains(s.Zones.Names, s.Zones.DefaultZone) {
+		return fmt.Errorf("spec.zones.defaultZone: %q is not one of spec.zones.names %v", s.Zones.DefaultZone, s.Zones.Names)
+	}
+	for _, name := range []string{"cpu", "memory"} {
+		req, hasReq := s.Resources.DefaultRequests[corev1.ResourceName(name)]
+		lim, hasLim := s.Resources.DefaultLimits[corev1.ResourceName(name)]
+		if hasReq && hasLim && req.Cmp(lim) > 0 {
+			return fmt.Errorf("spec.resources.defaultRequests.%s (%s) must not exceed spec.resources.defaultLimits.%s (%s)", name, req.String(), name, lim.String())
+		}
+	}
+	seen := map[string]bool{}
+	for i, r := range s.Rules {
+		if r.ID == "" {
+			return fmt.Errorf("spec.rules[%d].id: required", i)
+		}
+		if seen[r.ID] {
+			return fmt.Errorf("spec.rules[%d].id: %q appears twice", i, r.ID)
+		}
+		seen[r.ID] = true
+		switch r.Mode {
+		case "", v1alpha1.ModeEnforce, v1alpha1.ModeWarn, v1alpha1.ModeAudit:
+		default:
+			return fmt.Errorf("spec.rules[%d].mode: %q is not a mode; use enforce, warn or audit", i, r.Mode)
+		}
+		switch r.Severity {
+		case "", v1alpha1.SeverityCritical, v1alpha1.SeverityHigh, v1alpha1.SeverityMedium, v1alpha1.SeverityLow:
+		default:
+			return fmt.Errorf("spec.rules[%d].severity: %q is not a severity; use critical, high, medium or low", i, r.Severity)
+		}
+	}
+	return nil
+}
+
+// Apply returns the rule with the policy's overrides of mode and severity.
+func (p *Policy) Apply(r Rule) Rule {
+	if o, ok := p.rules[r.ID]; ok {
+		if o.Mode != "" {
+			r.Mode = o.Mode
+		}
+		if o.Severity != "" {
+			r.Severity = o.Severity
+		}
+	}
+	return r
+}
+
+// RuleIDs returns the ids the policy overrides, for checking them against the
+// rules the pipeline knows.
+func (p *Policy) RuleIDs() []string {
+	ids := make([]string, 0, len(p.rules))
+	for id := range p.rules {
+		ids = append(ids, id)
+	}
+	slices.Sort(ids)
+	return ids
+}
+
+// Quantity is a convenience for tests and defaults.
+func Quantity(s string) resource.Quantity { return resource.MustParse(s) }

@@ -1,0 +1,72 @@
+// Package report writes a check.Report in the formats `pave check -o` offers:
+// table (for people), json, junit and sarif (for CI systems).
+package report
+
+import (
+	"fmt"
+	"io"
+
+	"github.com/pave-dev/pave/pkg/api/v1alpha1"
+	"github.com/pave-dev/pave/pkg/check"
+	"github.com/pave-dev/pave/pkg/policy"
+)
+
+// Formats lists the output formats.
+var Formats = []string{"table", "json", "junit", "sarif"}
+
+// Write writes rep in the named format. rules describes every rule (for SARIF's
+// rule table).
+func Write(w io.Writer, format string, rep *check.Report, rules []policy.Rule) error {
+	switch format {
+	case "table":
+		return Table(w, rep)
+	case "json":
+		return JSON(w, rep)
+	case "junit":
+		return JUnit(w, rep)
+	case "sarif":
+		return SARIF(w, rep, rules)
+	}
+	return fmt.Errorf("unknown output format %q; use one of %v", format, Formats)
+}
+
+// Summary counts the verdicts of a report.
+type Summary struct {
+	Objects     int `json:"objects"`
+	Workloads   int `json:"workloads"`
+	Denied      int `json:"denied"`
+	Warned      int `json:"warned"`
+	InputErrors int `json:"inputErrors"`
+}
+
+// Summarize counts a report.
+func Summarize(rep *check.Report) Summary {
+	s := Summary{Objects: len(rep.Objects), InputErrors: len(rep.Errors)}
+	for _, o := range rep.Objects {
+		if o.Workload {
+			s.Workloads++
+		}
+		if !o.Allowed {
+			s.Denied++
+		} else if hasMode(o, v1alpha1.ModeWarn) {
+			s.Warned++
+		}
+	}
+	return s
+}
+
+func hasMode(o check.Object, m v1alpha1.Mode) bool {
+	for _, v := range o.Violations {
+		if v.Mode == m && v.Exception == "" {
+			return true
+		}
+	}
+	return false
+}
+
+func objectName(o check.Object) string {
+	if o.Namespace != "" {
+		return fmt.Sprintf("%s %s/%s", o.Kind, o.Namespace, o.Name)
+	}
+	return fmt.Sprintf("%s %s", o.Kind, o.Name)
+}

@@ -1,0 +1,150 @@
+// Package workload gives one view of every object that carries a pod template,
+// so mutators and validators never switch on kind themselves.
+package workload
+
+import (
+	"encoding/json"
+	"fmt"
+
+	appsv1 "k8s.io/api/apps/v1"
+	batchv1 "k8s.io/api/batch/v1"
+	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/runtime"
+)
+
+// Workload is a typed object with pointers into its pod template.
+type Workload struct {
+	// Object is the typed object (*appsv1.Deployment, *corev1.Pod, ...); the
+	// pointers below point into it, so changing them changes Object.
+	Object runtime.Object
+	// Kind is the object's kind, e.g. Deployment.
+	Kind string
+	// Meta is the object's own metadata.
+	Meta *metav1.ObjectMeta
+	// PodMeta is the pod template's metadata (the pod's own for a Pod).
+	PodMeta *metav1.ObjectMeta
+	// PodSpec is the pod template's spec (the pod's own for a Pod).
+	PodSpec *corev1.PodSpec
+	// PodMetaPath and PodSpecPath are the field paths of PodMeta and PodSpec,
+	// e.g. spec.template.metadata, for violations.
+	PodMetaPath, PodSpecPath string
+}
+
+// newObject returns an empty typed object for a workload kind, or nil.
+func newObject(apiVersion, kind string) runtime.Object {
+	switch apiVersion + "/" + kind {
+	case "apps/v1/Deployment":
+		return &appsv1.Deployment{}
+	case "apps/v1/StatefulSet":
+		return &appsv1.StatefulSet{}
+	case "apps/v1/DaemonSet":
+		return &appsv1.DaemonSet{}
+	case "apps/v1/ReplicaSet":
+		return &appsv1.ReplicaSet{}
+	case "batch/v1/Job":
+		return &batchv1.Job{}
+	case "batch/v1/CronJob":
+		return &batchv1.CronJob{}
+	case "v1/Pod":
+		return &corev1.Pod{}
+	}
+	return nil
+}
+
+// Supported reports whether apiVersion/kind is a workload pave handles.
+func Supported(apiVersion, kind string) bool { return newObject(apiVersion, kind) != nil }
+
+// FromJSON decodes a workload. It returns (nil, nil) for kinds that carry no
+// pod template, which pave leaves alone.
+func FromJSON(apiVersion, kind string, data []byte) (*Workload, error) {
+	obj := newObject(apiVersion, kind)
+	if obj == nil {
+		return nil, nil
+	}
+	if err := json.Unmarshal(data, obj); err != nil {
+		return nil, fmt.Errorf("decode %s: %w", kind, err)
+	}
+	return New(obj)
+}
+
+// New builds the view over a typed object.
+func New(obj runtime.Object) (*Workload, error) {
+	w := &Workload{Object: obj}
+	switch o := obj.(type) {
+	case *appsv1.Deployment:
+		w.set("Deployment", &o.ObjectMeta, &o.Spec.Template)
+	case *appsv1.StatefulSet:
+		w.set("StatefulSet", &o.ObjectMeta, &o.Spec.Template)
+	case *appsv1.DaemonSet:
+		w.set("DaemonSet", &o.ObjectMeta, &o.Spec.Template)
+	case *appsv1.ReplicaSet:
+		w.set("ReplicaSet", &o.ObjectMeta, &o.Spec.Template)
+	case *batchv1.Job:
+		w.set("Job", &o.ObjectMeta, &o.Spec.Template)
+	case *batchv1.CronJob:
+		w.set("CronJob", &o.ObjectMeta, &o.Spec.JobTemplate.Spec.Template)
+		w.PodMetaPath, w.PodSpecPath = "spec.jobTemplate.spec.template.metadata", "spec.jobTemplate.spec.template.spec"
+	case *corev1.Pod:
+		w.Kind, w.Meta, w.PodMeta, w.PodSpec = "Pod", &o.ObjectMeta, &o.ObjectMeta, &o.Spec
+		w.PodMetaPath, w.PodSpecPath = "metadata", "spec"
+	default:
+		return nil, fmt.Errorf("%T is not a workload pave handles", obj)
+	}
+	return w, nil
+}
+
+func (w *Workload) set(kind string, meta *metav1.ObjectMeta, t *corev1.PodTemplateSpec) {
+	w.Kind, w.Meta, w.PodMeta, w.PodSpec = kind, meta, &t.ObjectMeta, &t.Spec
+	w.PodMetaPath, w.PodSpecPath = "spec.template.metadata", "spec.template.spec"
+}
+
+// DeepCopy copies the object and rebuilds the view over the copy.
+func (w *Workload) DeepCopy() *Workload {
+	c, err := New(w.Object.DeepCopyObject())
+	if err != nil {
+		panic(err) // unreachable: the copy has the same type as a valid original
+	}
+	return c
+}
+
+// JSON encodes the typed object.
+func (w *Workload) JSON() ([]byte, error) { return json.Marshal(w.Object) }
+
+// Name returns the object's name, or its generateName for a pod not yet named.
+func (w *Workload) Name() string {
+	if w.Meta.Name != "" {
+		return w.Meta.Name
+	}
+	return w.Meta.GenerateName
+}
+
+// RunsToCompletion reports whether the pods are meant to exit (Jobs, CronJobs and
+// pods they own), where readiness probes make no sense.
+func (w *Workload) RunsToCompletion() bool {
+	switch w.Kind {
+	case "Job", "CronJob":
+		return true
+	case "Pod":
+		if w.PodSpec.RestartPolicy == corev1.RestartPolicyNever || w.PodSpec.RestartPolicy == corev1.RestartPolicyOnFailure {
+			return true
+		}
+		for _, o := range w.Meta.OwnerReferences {
+			if o.Kind == "Job" {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// Containers calls fn for every init and app container with its field path.
+// Pointers let fn change the container in place.
+func (w *Workload) Containers(fn func(c *corev1.Container, path string)) {
+	for i := range w.PodSpec.InitContainers {
+		fn(&w.PodSpec.InitContainers[i], fmt.Sprintf("%s.initContainers[%d]", w.PodSpecPath, i))
+	}
+	for i := range w.PodSpec.Containers {
+		fn(&w.PodSpec.Containers[i], fmt.Sprintf("%s.containers[%d]", w.PodSpecPath, i))
+	}
+}
