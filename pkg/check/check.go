@@ -152,7 +152,7 @@ func checkObject(ctx context.Context, o manifest.Object, opts Options) (Object, 
 // the API server applies a webhook's patch, so fields pave's types do not know
 // survive.
 func applyPatch(raw []byte, res *engine.Result) ([]byte, error) {
-	ops, err := res.Patch()
+	ops, err := res.Patch(raw)
 	if err != nil || len(ops) == 0 {
 		return raw, err
 	}

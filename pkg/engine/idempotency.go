@@ -16,7 +16,11 @@ func (e *Engine) CheckIdempotent(ctx context.Context, r *Result, env policy.Env)
 	if err != nil {
 		return fmt.Errorf("second pass: %w", err)
 	}
-	ops, err := again.Patch()
+	first, err := r.Mutated.JSON()
+	if err != nil {
+		return err
+	}
+	ops, err := again.Patch(first)
 	if err != nil {
 		return err
 	}
@@ -24,10 +28,12 @@ func (e *Engine) CheckIdempotent(ctx context.Context, r *Result, env policy.Env)
 		return fmt.Errorf("not idempotent: the second pass changed %s: mutators %v report changes, patch %v",
 			r.Original.Name(), again.Mutators, ops)
 	}
-	first, _ := r.Mutated.JSON()
-	second, _ := again.Mutated.JSON()
+	second, err := again.Mutated.JSON()
+	if err != nil {
+		return err
+	}
 	if !bytes.Equal(first, second) {
-		return fmt.Errorf("not idempotent: the second pass re-encodes %s differently", r.Original.Name())
+		return fmt.Errorf("not idempotent: the second pass changed %s without reporting it:\n%s\n%s", r.Original.Name(), first, second)
 	}
 	return nil
 }

@@ -1,9 +1,6 @@
 package engine
 
 import (
-	"fmt"
-
-	"gomodules.xyz/jsonpatch/v2"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	"github.com/pave-dev/pave/pkg/api/v1alpha1"
@@ -47,21 +44,3 @@ func (r *Result) ByMode(m v1alpha1.Mode) []policy.Violation {
 	return out
 }
 
-// Patch is the JSON patch from Original to Mutated. Both sides are encoded from
-// the same Go types, so the patch holds only what the mutators changed; applied
-// to the raw request it leaves fields pave's types do not know untouched.
-func (r *Result) Patch() ([]jsonpatch.Operation, error) {
-	before, err := r.Original.JSON()
-	if err != nil {
-		return nil, fmt.Errorf("encode original: %w", err)
-	}
-	after, err := r.Mutated.JSON()
-	if err != nil {
-		return nil, fmt.Errorf("encode mutated: %w", err)
-	}
-	ops, err := jsonpatch.CreatePatch(before, after)
-	if err != nil {
-		return nil, fmt.Errorf("diff %s %s: %w", r.Original.Kind, r.Original.Name(), err)
-	}
-	return ops, nil
-}

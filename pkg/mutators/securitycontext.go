@@ -30,7 +30,7 @@ func (SecurityContext) Mutate(_ context.Context, w *workload.Workload, _ policy.
 		spec.SecurityContext = &corev1.PodSecurityContext{}
 	}
 	psc := spec.SecurityContext
-	if psc.RunAsNonRoot == nil && (psc.RunAsUser == nil || *psc.RunAsUser != 0) {
+	if psc.RunAsNonRoot == nil && !runsAsRoot(w) {
 		yes := true
 		psc.RunAsNonRoot = &yes
 		changed = true
@@ -66,6 +66,20 @@ func hardenContainer(c *corev1.Container) bool {
 		changed = true
 	}
 	return changed
+}
+
+// runsAsRoot reports whether the pod or a container explicitly asks for UID 0;
+// runAsNonRoot beside it would be a contradiction the kubelet fails on.
+func runsAsRoot(w *workload.Workload) bool {
+	root := func(uid *int64) bool { return uid != nil && *uid == 0 }
+	if root(w.PodSpec.SecurityContext.RunAsUser) {
+		return true
+	}
+	found := false
+	w.Containers(func(c *corev1.Container, _ string) {
+		found = found || (c.SecurityContext != nil && root(c.SecurityContext.RunAsUser))
+	})
+	return found
 }
 
 func isTrue(b *bool) bool { return b != nil && *b }

@@ -230,7 +230,7 @@ func pssFix(id string) string {
 	case "capabilities_baseline", "capabilities_restricted":
 		return "remove capabilities.add (only NET_BIND_SERVICE is allowed) and keep capabilities.drop: [ALL]"
 	case "allowPrivilegeEscalation":
-		return "remove allowPrivilegeEscalation: true (pave sets it to false)"
+		return "remove allowPrivilegeEscalation: true, privileged: true and CAP_SYS_ADMIN; pave then sets allowPrivilegeEscalation to false"
 	case "runAsNonRoot", "runAsUser":
 		return "run as a non-root user: remove runAsUser: 0 and runAsNonRoot: false, and build the image with a numeric USER"
 	case "seccompProfile_baseline", "seccompProfile_restricted":

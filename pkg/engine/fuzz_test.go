@@ -1,0 +1,79 @@
+package engine_test
+
+import (
+	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"testing"
+
+	jsonpatch "github.com/evanphx/json-patch/v5"
+
+	"github.com/pave-dev/pave/pkg/manifest"
+	"github.com/pave-dev/pave/pkg/policy"
+	"github.com/pave-dev/pave/pkg/workload"
+	"github.com/pave-dev/pave/pkg/workload/workloadtest"
+)
+
+// FuzzEngine drives arbitrary YAML through parse -> engine -> patch -> apply and
+// asserts what must hold for any input: no panic, a patch that applies to the
+// raw object, and an idempotent result. Seeded from the golden inputs.
+func FuzzEngine(f *testing.F) {
+	inputs, _ := filepath.Glob("testdata/golden/*/input.yaml")
+	for _, in := range inputs {
+		data, err := os.ReadFile(in)
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(data)
+	}
+	e, err := defaultEngineF(f)
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		env := workloadtest.Env()
+		for _, doc := range manifest.Split("fuzz", data) {
+			objs, err := manifest.Decode(doc)
+			if err != nil {
+				continue // bad input is reported, not a failure
+			}
+			for _, o := range objs {
+				w, err := workload.FromJSON(o.APIVersion, o.Kind, o.JSON)
+				if err != nil || w == nil {
+					continue
+				}
+				res, err := e.Run(context.Background(), w, env)
+				if err != nil {
+					t.Fatalf("engine: %v", err)
+				}
+				ops, err := res.Patch(o.JSON)
+				if err != nil {
+					t.Fatalf("patch: %v", err)
+				}
+				pj, _ := json.Marshal(ops)
+				p, err := jsonpatch.DecodePatch(pj)
+				if err != nil {
+					t.Fatalf("decode patch: %v", err)
+				}
+				patched, err := p.Apply(o.JSON)
+				if err != nil {
+					t.Fatalf("the patch does not apply to the raw object: %v\nraw: %s\npatch: %s", err, o.JSON, pj)
+				}
+				w2, err := workload.FromJSON(o.APIVersion, o.Kind, patched)
+				if err != nil {
+					t.Fatalf("patched object does not decode: %v", err)
+				}
+				again, err := e.Mutate(context.Background(), w2, env)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if len(again.Mutators) > 0 {
+					t.Fatalf("not idempotent: mutators %v changed the admitted object\n%s", again.Mutators, patched)
+				}
+			}
+		}
+	})
+}
+
+func defaultEngineF(f *testing.F) (*engineT, error) { return newDefault(policy.Default()) }

@@ -1,0 +1,109 @@
+package mutators_test
+
+import (
+	"context"
+	"testing"
+
+	"github.com/pave-dev/pave/pkg/mutators"
+	"github.com/pave-dev/pave/pkg/policy"
+	"github.com/pave-dev/pave/pkg/workload/workloadtest"
+)
+
+func TestLabels(t *testing.T) {
+	cases := []struct {
+		name     string
+		doc      string
+		nsLabels map[string]string
+		want     map[string]string // on both the object and the pod template
+	}{
+		{
+			name: "derived from the app label and the policy's default zone",
+			doc:  workloadtest.Deployment("nginx:1.27"),
+			want: map[string]string{"app.kubernetes.io/name": "web", "pave.dev/zone": "internal"},
+		},
+		{
+			name:     "team, zone and cost centre come from the namespace",
+			doc:      workloadtest.Deployment("nginx:1.27"),
+			nsLabels: map[string]string{"pave.dev/team": "payments", "pave.dev/zone": "restricted", "pave.dev/cost-center": "cc-42"},
+			want:     map[string]string{"pave.dev/team": "payments", "pave.dev/zone": "restricted", "pave.dev/cost-center": "cc-42"},
+		},
+		{
+			name:     "a plain team label on the namespace is understood too",
+			doc:      workloadtest.Deployment("nginx:1.27"),
+			nsLabels: map[string]string{"team": "search"},
+			want:     map[string]string{"pave.dev/team": "search"},
+		},
+		{
+			name: "the workload's own labels win over the namespace",
+			doc: `apiVersion: apps/v1
+kind: Deployment
+metadata: {name: api, labels: {pave.dev/team: checkout, app.kubernetes.io/name: api-server}}
+spec:
+  template:
+    metadata: {labels: {pave.dev/zone: public}}
+    spec: {containers: [{name: c, image: x:1}]}`,
+			nsLabels: map[string]string{"pave.dev/team": "payments", "pave.dev/zone": "restricted"},
+			want:     map[string]string{"pave.dev/team": "checkout", "pave.dev/zone": "public", "app.kubernetes.io/name": "api-server"},
+		},
+		{
+			name: "zone annotation on the workload",
+			doc: `apiVersion: apps/v1
+kind: Deployment
+metadata: {name: api, annotations: {pave.dev/zone: public}}
+spec: {template: {spec: {containers: [{name: c, image: x:1}]}}}`,
+			want: map[string]string{"pave.dev/zone": "public", "app.kubernetes.io/name": "api"},
+		},
+		{
+			name: "a pod with only a generateName gets a valid label value",
+			doc: `apiVersion: v1
+kind: Pod
+metadata: {generateName: web-7d9f-}
+spec: {containers: [{name: c, image: x:1}]}`,
+			want: map[string]string{"app.kubernetes.io/name": "web-7d9f"},
+		},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			w := workloadtest.FromYAML(t, c.doc)
+			env := workloadtest.Env()
+			env.Namespace.Labels = c.nsLabels
+			changed, err := mutators.Labels{}.Mutate(context.Background(), w, env)
+			if err != nil || !changed {
+				t.Fatalf("changed=%v err=%v, want a change", changed, err)
+			}
+			for k, v := range c.want {
+				if w.Meta.Labels[k] != v || w.PodMeta.Labels[k] != v {
+					t.Errorf("%s: object %q, template %q, want %q", k, w.Meta.Labels[k], w.PodMeta.Labels[k], v)
+				}
+			}
+			if again, _ := (mutators.Labels{}).Mutate(context.Background(), w, env); again {
+				t.Error("second run changed something: not idempotent")
+			}
+		})
+	}
+}
+
+func TestLabelsLeavesSelectorAlone(t *testing.T) {
+	w := workloadtest.FromYAML(t, workloadtest.Deployment("x:1"))
+	if _, err := (mutators.Labels{}).Mutate(context.Background(), w, workloadtest.Env()); err != nil {
+		t.Fatal(err)
+	}
+	js, _ := w.JSON()
+	if want := `"selector":{"matchLabels":{"app":"web"}}`; !contains(string(js), want) {
+		t.Fatalf("selector changed (it is immutable on Deployments): %s", js)
+	}
+}
+
+func TestLabelsNoCostCenterWithoutSource(t *testing.T) {
+	w := workloadtest.FromYAML(t, workloadtest.Deployment("x:1"))
+	env := workloadtest.Env()
+	if _, err := (mutators.Labels{}).Mutate(context.Background(), w, env); err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := w.Meta.Labels[policy.LabelCostCenter]; ok {
+		t.Fatal("cost-center set although neither namespace nor policy names one")
+	}
+	if _, ok := w.Meta.Labels[policy.LabelTeam]; ok {
+		t.Fatal("team invented: the platform cannot know it")
+	}
+}

@@ -1,0 +1,94 @@
+package validators_test
+
+import (
+	"context"
+	"testing"
+
+	"github.com/pave-dev/pave/pkg/mutators"
+	"github.com/pave-dev/pave/pkg/validators"
+	"github.com/pave-dev/pave/pkg/workload/workloadtest"
+)
+
+// Pod security is judged after the hardening mutator, as in admission: what the
+// platform can fix never shows up here.
+func TestPodSecurityAfterHardening(t *testing.T) {
+	cases := []struct {
+		name      string
+		podSpec   string
+		wantRule  string
+		wantField string
+	}{
+		{"plain pod is compliant once hardened", `{containers: [{name: c, image: x:1}]}`, "", ""},
+		{"privileged", `{containers: [{name: ok, image: x:1}, {name: c, image: x:1, securityContext: {privileged: true}}]}`,
+			"pss/privileged", "spec.containers[1].securityContext.privileged"},
+		{"host network", `{hostNetwork: true, containers: [{name: c, image: x:1}]}`,
+			"pss/hostNamespaces", "spec.hostNetwork"},
+		{"host PID", `{hostPID: true, containers: [{name: c, image: x:1}]}`,
+			"pss/hostNamespaces", "spec.hostPID"},
+		{"hostPath volume", `{volumes: [{name: e, emptyDir: {}}, {name: h, hostPath: {path: /etc}}], containers: [{name: c, image: x:1}]}`,
+			"pss/restrictedVolumes", "spec.volumes[1].hostPath"},
+		{"added capability", `{containers: [{name: c, image: x:1, securityContext: {capabilities: {add: [SYS_ADMIN]}}}]}`,
+			"pss/capabilities_restricted", "spec.containers[0].securityContext.capabilities"},
+		{"explicit root user", `{containers: [{name: c, image: x:1, securityContext: {runAsUser: 0}}]}`,
+			"pss/runAsUser", "spec.containers[0].securityContext.runAsUser"},
+		{"explicit runAsNonRoot false", `{securityContext: {runAsNonRoot: false}, containers: [{name: c, image: x:1}]}`,
+			"pss/runAsNonRoot", "spec.securityContext.runAsNonRoot"},
+		{"explicit privilege escalation", `{initContainers: [{name: i, image: x:1, securityContext: {allowPrivilegeEscalation: true}}], containers: [{name: c, image: x:1}]}`,
+			"pss/allowPrivilegeEscalation", "spec.initContainers[0].securityContext.allowPrivilegeEscalation"},
+		{"host port", `{containers: [{name: c, image: x:1, ports: [{containerPort: 80, hostPort: 80}]}]}`,
+			"pss/hostPorts", "spec.containers[0].ports"},
+		{"unconfined seccomp", `{securityContext: {seccompProfile: {type: Unconfined}}, containers: [{name: c, image: x:1}]}`,
+			"pss/seccompProfile_restricted", "spec.securityContext.seccompProfile"},
+	}
+	pss, err := validators.NewPodSecurity("restricted")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			w := workloadtest.FromYAML(t, "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec: "+c.podSpec)
+			if _, err := (mutators.SecurityContext{}).Mutate(context.Background(), w, workloadtest.Env()); err != nil {
+				t.Fatal(err)
+			}
+			got := pss.Validate(context.Background(), w, workloadtest.Env())
+			if c.wantRule == "" {
+				assertRules(t, got)
+				return
+			}
+			found := false
+			for _, v := range got {
+				if v.Rule == c.wantRule {
+					found = true
+					if v.Field != c.wantField {
+						t.Errorf("field %s, want %s", v.Field, c.wantField)
+					}
+					if v.Message == "" || v.Fix == "" {
+						t.Errorf("no message or fix: %+v", v)
+					}
+				}
+			}
+			if !found {
+				t.Fatalf("no %s violation in %+v", c.wantRule, got)
+			}
+		})
+	}
+}
+
+func TestPodSecurityLevels(t *testing.T) {
+	restricted, _ := validators.NewPodSecurity("restricted")
+	baseline, _ := validators.NewPodSecurity("baseline")
+	if len(baseline.Rules()) >= len(restricted.Rules()) {
+		t.Fatalf("baseline has %d rules, restricted %d: restricted must add checks", len(baseline.Rules()), len(restricted.Rules()))
+	}
+	// A root container without hardening passes baseline but not restricted.
+	w := workloadtest.FromYAML(t, "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec: {containers: [{name: c, image: x:1}]}")
+	if got := baseline.Validate(context.Background(), w, workloadtest.Env()); len(got) != 0 {
+		t.Fatalf("baseline: %+v", got)
+	}
+	if got := restricted.Validate(context.Background(), w, workloadtest.Env()); len(got) == 0 {
+		t.Fatal("restricted passed an unhardened pod")
+	}
+	if _, err := validators.NewPodSecurity("privileged"); err == nil {
+		t.Fatal("privileged accepted as a level: it checks nothing")
+	}
+}

@@ -1,0 +1,49 @@
+// Package workloadtest builds workloads from YAML for tests.
+package workloadtest
+
+import (
+	"encoding/json"
+	"testing"
+
+	"sigs.k8s.io/yaml"
+
+	"github.com/pave-dev/pave/pkg/policy"
+	"github.com/pave-dev/pave/pkg/workload"
+)
+
+// FromYAML decodes a workload or fails the test.
+func FromYAML(t testing.TB, doc string) *workload.Workload {
+	t.Helper()
+	js, err := yaml.YAMLToJSON([]byte(doc))
+	if err != nil {
+		t.Fatalf("yaml: %v", err)
+	}
+	var tm struct{ APIVersion, Kind string }
+	if err := json.Unmarshal(js, &tm); err != nil {
+		t.Fatal(err)
+	}
+	w, err := workload.FromJSON(tm.APIVersion, tm.Kind, js)
+	if err != nil || w == nil {
+		t.Fatalf("decode %s/%s: %v", tm.APIVersion, tm.Kind, err)
+	}
+	return w
+}
+
+// Env is the built-in policy in a plain namespace.
+func Env() policy.Env {
+	return policy.Env{Policy: policy.Default(), Namespace: policy.Namespace{Name: "default"}}
+}
+
+// Deployment is a minimal Deployment with one container running image.
+func Deployment(image string) string {
+	return `apiVersion: apps/v1
+kind: Deployment
+metadata: {name: web}
+spec:
+  selector: {matchLabels: {app: web}}
+  template:
+    metadata: {labels: {app: web}}
+    spec:
+      containers: [{name: web, image: "` + image + `"}]
+`
+}
