@@ -43,4 +43,3 @@ func (r *Result) ByMode(m v1alpha1.Mode) []policy.Violation {
 	}
 	return out
 }
-

@@ -1,10 +1,10 @@
 package policy
 
 import (
-	"bytes"
+	"errors"
 	"fmt"
 
-	"sigs.k8s.io/yaml"
+	sigsjson "sigs.k8s.io/json"
 
 	"github.com/pave-dev/pave/pkg/api/v1alpha1"
 	"github.com/pave-dev/pave/pkg/manifest"
@@ -56,9 +56,16 @@ func Load(source string, data []byte) (*Policy, []v1alpha1.PolicyException, erro
 }
 
 // strict decodes JSON, rejecting fields the type does not have (a typo in a policy
-// must not silently turn a rule off).
+// must not silently turn a rule off), naming each by its path.
 func strict(js []byte, into any) error {
-	return yaml.UnmarshalStrict(bytes.TrimSpace(js), into)
+	strictErrs, err := sigsjson.UnmarshalStrict(js, into)
+	if err != nil {
+		return err
+	}
+	if len(strictErrs) > 0 {
+		return errors.Join(strictErrs...)
+	}
+	return nil
 }
 
 // ValidateException mirrors the CRD's validation of a PolicyException.

@@ -1,0 +1,202 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"encoding/xml"
+	"fmt"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/owenrumney/go-sarif/v3/pkg/report/v210/sarif"
+)
+
+type result struct {
+	code           int
+	stdout, stderr string
+}
+
+func pave(t *testing.T, stdin string, args ...string) result {
+	t.Helper()
+	var out, errb bytes.Buffer
+	code := run(args, strings.NewReader(stdin), &out, &errb)
+	return result{code, out.String(), errb.String()}
+}
+
+func (r result) must(t *testing.T, code int, inStdout ...string) {
+	t.Helper()
+	if r.code != code {
+		t.Fatalf("exit %d, want %d\nstdout:\n%s\nstderr:\n%s", r.code, code, r.stdout, r.stderr)
+	}
+	for _, s := range inStdout {
+		if !strings.Contains(r.stdout, s) {
+			t.Fatalf("stdout lacks %q:\n%s", s, r.stdout)
+		}
+	}
+}
+
+func TestRenderSeed(t *testing.T) {
+	r := pave(t, "", "render", "-f", "../../pkg/spec/testdata/seed.yaml")
+	r.must(t, 0, "kind: Deployment", "kind: Service", "image: our-registry/payment:latest")
+	if !strings.Contains(r.stderr, "would be denied: image-pinned") {
+		t.Fatalf("no early warning about the latest tag: %s", r.stderr)
+	}
+}
+
+func TestRenderBadSpec(t *testing.T) {
+	r := pave(t, "services:\n  web:\n    image: x:1\n    memory: much\n", "render", "-f", "-")
+	r.must(t, 2)
+	if !strings.Contains(r.stderr, `-:4: service "web": field memory:`) {
+		t.Fatalf("stderr: %s", r.stderr)
+	}
+	pave(t, "", "render").must(t, 2)
+}
+
+// A plain rendered Deployment comes out of admission compliant.
+func TestRenderThenCheckIsClean(t *testing.T) {
+	rendered := pave(t, "", "render", "-f", "../../examples/services.yaml")
+	rendered.must(t, 0)
+	r := pave(t, rendered.stdout, "check", "-f", "-")
+	r.must(t, 0, "Deployment default/payment-service  ok", "0 denied")
+}
+
+func TestCheckVerdicts(t *testing.T) {
+	pave(t, "", "check", "-f", "testdata/plain.yaml").must(t, 0, "allowed with findings", "readiness-probe")
+	r := pave(t, "", "check", "-f", "testdata/hostile.yaml")
+	r.must(t, 1, "DENIED", "image-pinned", "spec.template.spec.containers[0].image", "pss/privileged",
+		"spec.template.spec.containers[0].securityContext.privileged", "no-literal-secrets", "fix: ")
+	pave(t, "", "check", "-f", "testdata/plain.yaml", "--fail-on", "warn").must(t, 1)
+	pave(t, "", "check", "-f", "testdata/list.yaml").must(t, 1, "Pod default/ok  ok", "Pod default/root  DENIED", "pss/runAsUser")
+}
+
+func TestCheckBadInputDoesNotStopTheRest(t *testing.T) {
+	r := pave(t, "", "check", "-f", "testdata/broken.yaml", "-f", "testdata/notk8s.yaml", "-f", "testdata/mixed.yaml", "-f", "testdata/nope.yaml")
+	r.must(t, 2, "Deployment default/api  ok", "ConfigMap default/settings  skipped", "3 input errors")
+	for _, want := range []string{"testdata/broken.yaml:1: invalid YAML: yaml: line 5", "testdata/notk8s.yaml:2: not a Kubernetes object", "testdata/nope.yaml"} {
+		if !strings.Contains(r.stdout, want) {
+			t.Errorf("errors lack %q:\n%s", want, r.stdout)
+		}
+	}
+}
+
+func TestCheckDirectoryRecursive(t *testing.T) {
+	r := pave(t, "", "check", "-f", "testdata", "-o", "json")
+	var doc struct {
+		Summary struct{ Objects, Denied, InputErrors int }
+	}
+	if err := json.Unmarshal([]byte(r.stdout), &doc); err != nil {
+		t.Fatalf("json: %v\n%s", err, r.stdout)
+	}
+	if r.code != 2 || doc.Summary.InputErrors != 2 || doc.Summary.Denied != 2 || doc.Summary.Objects != 7 {
+		t.Fatalf("exit %d summary %+v", r.code, doc.Summary)
+	}
+}
+
+func TestCheckJSON(t *testing.T) {
+	r := pave(t, "", "check", "-f", "testdata/hostile.yaml", "-o", "json")
+	r.must(t, 1)
+	var doc struct {
+		Objects []struct {
+			File       string
+			Line       int
+			Allowed    bool
+			Violations []struct{ Rule, Field, Fix, Mode string }
+		}
+	}
+	if err := json.Unmarshal([]byte(r.stdout), &doc); err != nil {
+		t.Fatal(err)
+	}
+	o := doc.Objects[0]
+	if o.Allowed || o.Line != 2 || o.File != "testdata/hostile.yaml" || len(o.Violations) < 5 || o.Violations[0].Fix == "" {
+		t.Fatalf("%+v", o)
+	}
+}
+
+func TestCheckJUnitIsXML(t *testing.T) {
+	r := pave(t, "", "check", "-f", "testdata/hostile.yaml", "-f", "testdata/mixed.yaml", "-o", "junit")
+	r.must(t, 1)
+	var doc struct {
+		Tests    int `xml:"tests,attr"`
+		Failures int `xml:"failures,attr"`
+		Suites   []struct {
+			Cases []struct {
+				Name    string `xml:"name,attr"`
+				Failure *struct {
+					Text string `xml:",chardata"`
+				} `xml:"failure"`
+			} `xml:"testcase"`
+		} `xml:"testsuite"`
+	}
+	if err := xml.Unmarshal([]byte(r.stdout), &doc); err != nil {
+		t.Fatalf("junit is not XML: %v\n%s", err, r.stdout)
+	}
+	if doc.Tests != 4 || doc.Failures != 1 || !strings.Contains(doc.Suites[0].Cases[0].Failure.Text, "pss/privileged") {
+		t.Fatalf("%+v", doc)
+	}
+}
+
+func TestCheckSARIFMatchesSchema(t *testing.T) {
+	r := pave(t, "", "check", "-f", "testdata/hostile.yaml", "-f", "testdata/list.yaml", "-o", "sarif")
+	r.must(t, 1)
+	log, err := sarif.FromString(r.stdout, sarif.WithStrictValidation())
+	if err != nil {
+		t.Fatalf("SARIF does not validate against the 2.1.0 schema: %v", err)
+	}
+	if log.Version != "2.1.0" || len(log.Runs) != 1 {
+		t.Fatalf("version %s runs %d", log.Version, len(log.Runs))
+	}
+	var at []string
+	for _, res := range log.Runs[0].Results {
+		loc := res.Locations[0].PhysicalLocation
+		if *res.RuleID == "pss/runAsUser" {
+			at = append(at, fmt.Sprintf("%s:%d", *loc.ArtifactLocation.URI, *loc.Region.StartLine))
+		}
+	}
+	// The hostile Deployment (line 2 after its comment) and the root pod of the List.
+	if strings.Join(at, " ") != "testdata/hostile.yaml:2 testdata/list.yaml:1" {
+		t.Fatalf("pss/runAsUser results at %v", at)
+	}
+}
+
+func TestCheckRenderIsIdempotentThroughTheCLI(t *testing.T) {
+	first := pave(t, "", "check", "-f", "testdata/mixed.yaml", "--render")
+	first.must(t, 0, "runAsNonRoot: true", "kind: ConfigMap", "kind: Service")
+	if !strings.Contains(first.stderr, "Deployment default/api  ok") {
+		t.Fatalf("with --render the report goes to stderr: %s", first.stderr)
+	}
+	second := pave(t, first.stdout, "check", "-f", "-", "--render")
+	second.must(t, 0)
+	if first.stdout != second.stdout {
+		t.Fatalf("checking the rendered output changed it again:\n%s\n---\n%s", first.stdout, second.stdout)
+	}
+	if strings.Contains(second.stderr, "mutated by") {
+		t.Fatalf("mutators ran on already-mutated output: %s", second.stderr)
+	}
+}
+
+func TestCheckUsageErrors(t *testing.T) {
+	pave(t, "", "check").must(t, 2)
+	pave(t, "", "check", "-f", "testdata/plain.yaml", "-o", "xml").must(t, 2)
+	pave(t, "", "check", "-f", "testdata/plain.yaml", "--fail-on", "audit").must(t, 2)
+	pave(t, "", "check", "-f", "testdata/plain.yaml", "--policy", "testdata/nope.yaml").must(t, 2)
+	pave(t, "", "check", "-f", "testdata/plain.yaml", "--now", "yesterday").must(t, 2)
+	pave(t, "", "nonsense").must(t, 2)
+}
+
+func TestCheckNamespaceLabels(t *testing.T) {
+	r := pave(t, "", "check", "-f", "testdata/plain.yaml", "--namespace-labels", "pave.dev/team=web")
+	r.must(t, 0)
+	if strings.Contains(r.stdout, "required-labels") {
+		t.Fatalf("team from the namespace not used: %s", r.stdout)
+	}
+}
+
+func TestExplainAndVersion(t *testing.T) {
+	r := pave(t, "", "explain")
+	r.must(t, 0, "1  defaults   resources", "4  hardening  security-context", "pss/privileged")
+	if !regexp.MustCompile(`readiness-probe +warn +medium`).MatchString(r.stdout) {
+		t.Fatalf("readiness-probe not listed as warn: %s", r.stdout)
+	}
+	pave(t, "", "version").must(t, 0, "pave dev")
+}

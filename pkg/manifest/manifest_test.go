@@ -1,0 +1,114 @@
+package manifest_test
+
+import (
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/pave-dev/pave/pkg/manifest"
+)
+
+func TestSplitKeepsLines(t *testing.T) {
+	data := `# leading comment
+apiVersion: v1
+kind: ConfigMap
+metadata: {name: a}
+---
+# only a comment
+---
+
+apiVersion: v1
+kind: ConfigMap
+metadata: {name: b}
+--- # separator with a comment
+apiVersion: v1
+kind: ConfigMap
+metadata: {name: c}
+...
+`
+	docs := manifest.Split("f.yaml", []byte(data))
+	var lines []int
+	for _, d := range docs {
+		lines = append(lines, d.Line)
+	}
+	if len(lines) != 3 || lines[0] != 2 || lines[1] != 9 || lines[2] != 13 {
+		t.Fatalf("document lines %v, want [2 9 13]", lines)
+	}
+}
+
+func TestDecode(t *testing.T) {
+	cases := []struct {
+		name, doc string
+		wantKinds []string
+		wantErr   string
+	}{
+		{"object", "apiVersion: v1\nkind: Pod\nmetadata: {name: p}", []string{"Pod"}, ""},
+		{"list", "apiVersion: v1\nkind: List\nitems:\n- {apiVersion: v1, kind: Pod, metadata: {name: a}}\n- {apiVersion: apps/v1, kind: Deployment, metadata: {name: b}}", []string{"Pod", "Deployment"}, ""},
+		{"typed list", "apiVersion: v1\nkind: PodList\nitems:\n- {apiVersion: v1, kind: Pod, metadata: {name: a}}", []string{"Pod"}, ""},
+		{"not kubernetes", "name: web\nimage: nginx", nil, "f.yaml:3: not a Kubernetes object: apiVersion and kind are required"},
+		{"scalar", "just a string", nil, "f.yaml:3: not a Kubernetes object"},
+		{"broken", "apiVersion: v1\nkind: Pod\nmetadata: {name: [\n", nil, "f.yaml:"},
+		{"list item without kind", "apiVersion: v1\nkind: List\nitems:\n- {name: a}", nil, "List item 0: not a Kubernetes object"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			docs := manifest.Split("f.yaml", []byte("# c\n# c\n"+c.doc))
+			objs, err := manifest.Decode(docs[0])
+			if c.wantErr != "" {
+				var me *manifest.Error
+				if err == nil || !strings.Contains(err.Error(), c.wantErr) || !errors.As(err, &me) {
+					t.Fatalf("err = %v, want %q", err, c.wantErr)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			var kinds []string
+			for _, o := range objs {
+				kinds = append(kinds, o.Kind)
+				if o.Line != 3 {
+					t.Errorf("line %d, want 3", o.Line)
+				}
+			}
+			if strings.Join(kinds, ",") != strings.Join(c.wantKinds, ",") {
+				t.Fatalf("kinds %v, want %v", kinds, c.wantKinds)
+			}
+		})
+	}
+}
+
+func TestBrokenYAMLLineCountsFromTheFileTop(t *testing.T) {
+	data := "apiVersion: v1\nkind: Pod\nmetadata: {name: a}\n---\napiVersion: v1\nkind: Pod\nmetadata:\n  name: b\n   bad: indent\n"
+	docs := manifest.Split("f.yaml", []byte(data))
+	_, err := manifest.Decode(docs[1])
+	if err == nil || !strings.Contains(err.Error(), "line 9") {
+		t.Fatalf("err = %v, want the error placed at line 9 of the file", err)
+	}
+}
+
+func TestReadPaths(t *testing.T) {
+	dir := t.TempDir()
+	must := func(err error) {
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	must(os.MkdirAll(filepath.Join(dir, "sub"), 0o755))
+	must(os.WriteFile(filepath.Join(dir, "b.yaml"), []byte("b"), 0o644))
+	must(os.WriteFile(filepath.Join(dir, "sub", "a.yml"), []byte("a"), 0o644))
+	must(os.WriteFile(filepath.Join(dir, "README.md"), []byte("no"), 0o644))
+	inputs, errs := manifest.ReadPaths([]string{dir, filepath.Join(dir, "missing.yaml"), "-"}, strings.NewReader("stdin"))
+	if len(errs) != 1 || !strings.Contains(errs[0].Error(), "missing.yaml") {
+		t.Fatalf("errs %v, want one naming missing.yaml", errs)
+	}
+	var got []string
+	for _, in := range inputs {
+		got = append(got, string(in.Data))
+	}
+	if strings.Join(got, ",") != "b,a,stdin" {
+		t.Fatalf("read %v, want b (b.yaml), a (sub/a.yml), stdin, and no README", got)
+	}
+}

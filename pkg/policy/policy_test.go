@@ -1,0 +1,82 @@
+package policy_test
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/pave-dev/pave/pkg/api/v1alpha1"
+	"github.com/pave-dev/pave/pkg/policy"
+)
+
+func TestDefault(t *testing.T) {
+	p := policy.Default()
+	s := p.Spec
+	if s.Security.PodSecurityLevel != "restricted" || s.Zones.DefaultZone != "internal" ||
+		len(s.Labels.Required) != 1 || s.Exceptions.Namespaces[0] != "pave-system" {
+		t.Fatalf("built-in policy: %+v", s)
+	}
+}
+
+func TestLoadOverlaysTheDefaults(t *testing.T) {
+	p, ex, err := policy.Load("p.yaml", []byte(`apiVersion: pave.dev/v1alpha1
+kind: PlatformPolicy
+metadata: {name: default}
+spec:
+  images: {allowedRegistries: [registry.example.com]}
+  resources: {defaultLimits: {cpu: "1"}}
+  rules: [{id: image-pinned, mode: warn}]
+---
+apiVersion: pave.dev/v1alpha1
+kind: PolicyException
+metadata: {name: e, namespace: pave-system}
+spec:
+  rules: [image-pinned]
+  match: {names: [web]}
+  reason: legacy vendor image without tags
+  approvedBy: sec
+  expiresAt: "2027-01-01T00:00:00Z"
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(ex) != 1 {
+		t.Fatalf("exceptions: %d", len(ex))
+	}
+	s := p.Spec
+	if s.Images.AllowedRegistries[0] != "registry.example.com" {
+		t.Error("registries not applied")
+	}
+	if s.Zones.DefaultZone != "internal" || s.Security.PodSecurityLevel != "restricted" {
+		t.Error("fields the overlay leaves out lost their defaults")
+	}
+	if _, ok := s.Resources.DefaultLimits["memory"]; !ok || s.Resources.DefaultLimits.Cpu().String() != "1" {
+		t.Errorf("maps merge key by key: %v", s.Resources.DefaultLimits)
+	}
+	if r := p.Apply(policy.Rule{ID: "image-pinned", Mode: v1alpha1.ModeEnforce, Severity: v1alpha1.SeverityHigh}); r.Mode != v1alpha1.ModeWarn || r.Severity != v1alpha1.SeverityHigh {
+		t.Errorf("override: %+v", r)
+	}
+}
+
+func TestLoadRejectsBadPolicies(t *testing.T) {
+	head := "apiVersion: pave.dev/v1alpha1\nkind: PlatformPolicy\nmetadata: {name: default}\nspec:\n"
+	cases := []struct{ name, doc, want string }{
+		{"typo in a field", head + "  imagez: {}\n", `unknown field "spec.imagez"`},
+		{"bad level", head + "  security: {podSecurityLevel: strict}\n", "podSecurityLevel"},
+		{"zone not listed", head + "  zones: {names: [a, b], defaultZone: c}\n", "defaultZone"},
+		{"request above limit", head + "  resources: {defaultRequests: {memory: 1Gi}, defaultLimits: {memory: 512Mi}}\n", "must not exceed"},
+		{"bad mode", head + "  rules: [{id: image-pinned, mode: block}]\n", `"block" is not a mode`},
+		{"duplicate rule", head + "  rules: [{id: a, mode: warn}, {id: a, mode: audit}]\n", "appears twice"},
+		{"two policies", head + "  {}\n---\n" + head + "  {}\n", "a second PlatformPolicy"},
+		{"wrong kind", "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x}\n", "not a pave policy object"},
+		{"exception without reason", "apiVersion: pave.dev/v1alpha1\nkind: PolicyException\nmetadata: {name: e, namespace: pave-system}\nspec: {rules: [x], match: {names: [a]}, approvedBy: me, expiresAt: '2027-01-01T00:00:00Z'}\n", "spec.reason"},
+		{"exception without expiry", "apiVersion: pave.dev/v1alpha1\nkind: PolicyException\nmetadata: {name: e, namespace: pave-system}\nspec: {rules: [x], match: {names: [a]}, reason: because we must, approvedBy: me}\n", "spec.expiresAt"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			_, _, err := policy.Load("p.yaml", []byte(c.doc))
+			if err == nil || !strings.Contains(err.Error(), c.want) || !strings.Contains(err.Error(), "p.yaml:") {
+				t.Fatalf("err = %v, want it to name p.yaml and contain %q", err, c.want)
+			}
+		})
+	}
+}

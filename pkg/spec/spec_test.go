@@ -1,0 +1,115 @@
+package spec_test
+
+import (
+	"bytes"
+	"flag"
+	"os"
+	"strings"
+	"testing"
+
+	"github.com/pave-dev/pave/pkg/spec"
+)
+
+var update = flag.Bool("update", false, "rewrite testdata/*.golden.yaml (review the diff)")
+
+// The seed document's example works verbatim and renders to the reviewed golden
+// output, byte for byte, every time.
+func TestRenderSeed(t *testing.T) {
+	data, err := os.ReadFile("testdata/seed.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, err := spec.Parse("seed.yaml", data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := f.Services[0]
+	if s.Name != "payment-service" || s.Replicas != 3 || s.Port != 8080 || s.Probe.PeriodSeconds != 10 ||
+		s.Probe.Path != "/health" || s.CPU.String() != "500m" || s.Memory.String() != "512Mi" {
+		t.Fatalf("parsed %+v", s)
+	}
+	if s.Env[0] != (spec.Env{Name: "DB_URL", Secret: "payment-db-conn-string", Key: "DB_URL"}) {
+		t.Fatalf("env %+v", s.Env)
+	}
+	out, err := spec.RenderFile(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	again, _ := spec.RenderFile(f)
+	if !bytes.Equal(out, again) {
+		t.Fatal("render is not deterministic")
+	}
+	golden := "testdata/seed.golden.yaml"
+	if *update {
+		if err := os.WriteFile(golden, out, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want, err := os.ReadFile(golden)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(want, out) {
+		t.Fatalf("render differs from %s:\n%s", golden, out)
+	}
+}
+
+func TestRenderOrderAndOptionalFields(t *testing.T) {
+	f, err := spec.Parse("s.yaml", []byte(`services:
+  zeta: {image: "z:1"}
+  alpha:
+    image: a:1
+    namespace: shop
+    team: web
+    zone: public
+    cost_center: cc-1
+    env:
+      - {name: LOG_LEVEL, value: info}
+      - {name: API_TOKEN, secret: api, key: token}
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, _ := spec.RenderFile(f)
+	s := string(out)
+	if strings.Index(s, "name: alpha") > strings.Index(s, "name: zeta") {
+		t.Fatal("services not rendered in name order")
+	}
+	for _, want := range []string{"namespace: shop", "pave.dev/team: web", "pave.dev/zone: public", "pave.dev/cost-center: cc-1", "key: token", "value: info", "replicas: 2"} {
+		if !strings.Contains(s, want) {
+			t.Errorf("output lacks %q", want)
+		}
+	}
+	if strings.Count(s, "kind: Service\n") != 0 {
+		t.Error("a service without a port got a Service")
+	}
+}
+
+func TestParseErrorsNameFileLineServiceAndField(t *testing.T) {
+	cases := []struct {
+		name, doc, want string
+	}{
+		{"bad quantity", "services:\n  web:\n    image: x:1\n    cpu: lots\n", `s.yaml:4: service "web": field cpu: "lots" is not a quantity`},
+		{"unknown field", "services:\n  web:\n    image: x:1\n    cpus: 1\n", `s.yaml:4: service "web": field cpus: unknown field`},
+		{"missing image", "services:\n  web:\n    cpu: 1\n", `s.yaml:2: service "web": field image: required`},
+		{"bad interval", "services:\n  web:\n    image: x:1\n    port: 80\n    readiness_probe: {path: /h, interval: 1.5s}\n", `s.yaml:5: service "web": field readiness_probe.interval: "1.5s" is not a whole number of seconds`},
+		{"probe without port", "services:\n  web:\n    image: x:1\n    readiness_probe: {path: /h}\n", `s.yaml:2: service "web": field port: required when readiness_probe is set`},
+		{"env with both", "services:\n  web:\n    image: x:1\n    env:\n      - {name: A, value: b, secret: c}\n", `s.yaml:5: service "web": field env[0]: A needs exactly one of value or secret`},
+		{"duplicate env", "services:\n  web:\n    image: x:1\n    env:\n      - {name: A, value: b}\n      - {name: A, value: c}\n", `s.yaml:6: service "web": field env[1].name: A is set twice`},
+		{"bad name", "services:\n  Web_1:\n    image: x:1\n", `s.yaml:2: service "Web_1": the name must be lower-case`},
+		{"port range", "services:\n  web:\n    image: x:1\n    port: 70000\n", `s.yaml:4: service "web": field port: 70000 is not a port`},
+		{"replicas not a number", "services:\n  web:\n    image: x:1\n    replicas: three\n", `s.yaml:4: service "web": field replicas: "three" is not a whole number`},
+		{"broken yaml", "services:\n  web:\n    image: [x\n", `s.yaml:`},
+		{"no services", "apps:\n  web: {}\n", `s.yaml:1: field apps: unknown top-level field`},
+		{"empty", "", `s.yaml:1: the file is empty`},
+		{"duplicate service", "services:\n  web: {image: x:1}\n  web: {image: y:1}\n", `s.yaml:3: service "web": defined twice`},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			_, err := spec.Parse("s.yaml", []byte(c.doc))
+			if err == nil || !strings.Contains(err.Error(), c.want) {
+				t.Fatalf("err = %v, want it to contain %q", err, c.want)
+			}
+		})
+	}
+}
