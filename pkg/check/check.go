@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"runtime"
 	"sync"
+	"sync/atomic"
 
 	jsonpatch "github.com/evanphx/json-patch/v5"
 
@@ -74,21 +75,24 @@ func Run(ctx context.Context, inputs []manifest.Input, opts Options) *Report {
 	if workers <= 0 {
 		workers = runtime.GOMAXPROCS(0)
 	}
-	next := make(chan int)
+	// Workers claim documents by index. A channel fed by a producer goroutine
+	// left both cores half idle: with every P busy, each handoff waited for the
+	// producer to be scheduled.
+	var next atomic.Int64
 	var wg sync.WaitGroup
 	for range workers {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			for i := range next {
+			for {
+				i := int(next.Add(1) - 1)
+				if i >= len(docs) {
+					return
+				}
 				slots[i].objs, slots[i].err = checkDoc(ctx, docs[i], opts)
 			}
 		}()
 	}
-	for i := range docs {
-		next <- i
-	}
-	close(next)
 	wg.Wait()
 
 	rep := &Report{}
@@ -134,7 +138,11 @@ func checkObject(ctx context.Context, o manifest.Object, opts Options) (Object, 
 	}
 	env := opts.Env
 	env.Namespace.Name = r.Namespace
-	res, err := opts.Engine.Run(ctx, w, env)
+	run := opts.Engine.RunInPlace
+	if opts.Render {
+		run = opts.Engine.Run // the patch needs the original
+	}
+	res, err := run(ctx, w, env)
 	if err != nil {
 		return r, err
 	}

@@ -9,7 +9,8 @@ import (
 	"fmt"
 	"sort"
 
-	"sigs.k8s.io/controller-runtime/pkg/client"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/runtime"
 
 	"github.com/pave-dev/pave/pkg/policy"
 	"github.com/pave-dev/pave/pkg/workload"
@@ -30,11 +31,19 @@ type Validator interface {
 	Validate(ctx context.Context, w *workload.Workload, env policy.Env) []policy.Violation
 }
 
+// Object is a Kubernetes object with metadata: what generators return. It is
+// controller-runtime's client.Object, declared here so the engine does not
+// depend on a client.
+type Object interface {
+	metav1.Object
+	runtime.Object
+}
+
 // Generator describes companion objects that should exist beside a workload. The
 // engine never creates them; the controller applies them.
 type Generator interface {
 	Name() string
-	Generate(ctx context.Context, w *workload.Workload, env policy.Env) ([]client.Object, error)
+	Generate(ctx context.Context, w *workload.Workload, env policy.Env) ([]Object, error)
 }
 
 // Phase orders mutators: defaults first, hardening last, so hardening sees every
@@ -123,6 +132,23 @@ func (e *Engine) Run(ctx context.Context, w *workload.Workload, env policy.Env) 
 	if err != nil {
 		return nil, err
 	}
+	return e.finish(ctx, r, env)
+}
+
+// RunInPlace is Run without the copy: w itself is mutated and the Result has no
+// Original (so no Patch). For callers that throw the input away, like
+// `pave check` without --render, where the copy was a fifth of the engine's
+// allocations.
+func (e *Engine) RunInPlace(ctx context.Context, w *workload.Workload, env policy.Env) (*Result, error) {
+	r := &Result{Mutated: w}
+	if err := e.mutate(ctx, r, env); err != nil {
+		return nil, err
+	}
+	return e.finish(ctx, r, env)
+}
+
+func (e *Engine) finish(ctx context.Context, r *Result, env policy.Env) (*Result, error) {
+	w := r.Mutated
 	env.Policy = e.policy
 	r.Violations, r.Warnings = e.validate(ctx, r.Mutated, env)
 	for _, g := range e.generators {
@@ -137,18 +163,26 @@ func (e *Engine) Run(ctx context.Context, w *workload.Workload, env policy.Env) 
 
 // Mutate runs the mutators on a copy of w.
 func (e *Engine) Mutate(ctx context.Context, w *workload.Workload, env policy.Env) (*Result, error) {
-	env.Policy = e.policy
 	r := &Result{Original: w, Mutated: w.DeepCopy()}
+	if err := e.mutate(ctx, r, env); err != nil {
+		return nil, err
+	}
+	return r, nil
+}
+
+func (e *Engine) mutate(ctx context.Context, r *Result, env policy.Env) error {
+	env.Policy = e.policy
+	w := r.Mutated
 	for _, s := range e.steps {
-		changed, err := s.Mutator.Mutate(ctx, r.Mutated, env)
+		changed, err := s.Mutator.Mutate(ctx, w, env)
 		if err != nil {
-			return nil, fmt.Errorf("mutator %s on %s %s: %w", s.Mutator.Name(), w.Kind, w.Name(), err)
+			return fmt.Errorf("mutator %s on %s %s: %w", s.Mutator.Name(), w.Kind, w.Name(), err)
 		}
 		if changed {
 			r.Mutators = append(r.Mutators, s.Mutator.Name())
 		}
 	}
-	return r, nil
+	return nil
 }
 
 // Validate judges w as it is, without mutating it: the validating webhook's

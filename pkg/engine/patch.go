@@ -21,6 +21,9 @@ import (
 // against raw, and an operation is kept only where the original and the mutated
 // object, both encoded by the same types, differ at its path.
 func (r *Result) Patch(raw []byte) ([]jsonpatch.Operation, error) {
+	if r.Original == nil {
+		return nil, fmt.Errorf("patch: the result came from RunInPlace and has no original")
+	}
 	before, err := r.Original.JSON()
 	if err != nil {
 		return nil, fmt.Errorf("encode original: %w", err)

@@ -1,8 +1,6 @@
 package engine
 
 import (
-	"sigs.k8s.io/controller-runtime/pkg/client"
-
 	"github.com/pave-dev/pave/pkg/api/v1alpha1"
 	"github.com/pave-dev/pave/pkg/policy"
 	"github.com/pave-dev/pave/pkg/workload"
@@ -10,7 +8,8 @@ import (
 
 // Result is the engine's verdict on one workload.
 type Result struct {
-	// Original is the workload as it came in; Mutated is it after the mutators.
+	// Original is the workload as it came in (nil from RunInPlace); Mutated is
+	// it after the mutators.
 	Original, Mutated *workload.Workload
 	// Mutators lists, in order, the mutators that changed something.
 	Mutators []string
@@ -20,7 +19,7 @@ type Result struct {
 	// exception, for instance).
 	Warnings []string
 	// Objects are the companion objects that should exist.
-	Objects []client.Object
+	Objects []Object
 }
 
 // Allowed reports whether no violation denies the workload.

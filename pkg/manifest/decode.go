@@ -2,11 +2,10 @@ package manifest
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"regexp"
 	"strconv"
-
-	"sigs.k8s.io/yaml"
 )
 
 // Object is one Kubernetes object read from a stream.
@@ -34,6 +33,7 @@ type Error struct {
 func (e *Error) Error() string { return fmt.Sprintf("%s:%d: %v", e.Source, e.Line, e.Err) }
 func (e *Error) Unwrap() error { return e.Err }
 
+// header is what pave needs to know of an object before decoding it.
 type header struct {
 	APIVersion string `json:"apiVersion"`
 	Kind       string `json:"kind"`
@@ -41,29 +41,51 @@ type header struct {
 		Name      string `json:"name"`
 		Namespace string `json:"namespace"`
 	} `json:"metadata"`
-	Items []json.RawMessage `json:"items"`
+	hasItems   bool
+	notMapping bool
+}
+
+// decodeHeader reads the header from JSON.
+func decodeHeader(js []byte) (header, error) {
+	var h struct {
+		header
+		Items json.RawMessage `json:"items"`
+	}
+	if err := json.Unmarshal(js, &h); err != nil {
+		var te *json.UnmarshalTypeError
+		if errors.As(err, &te) && te.Field == "" {
+			h.notMapping = true
+			return h.header, nil
+		}
+		return header{}, err
+	}
+	h.hasItems = len(h.Items) > 0 && h.Items[0] == '['
+	return h.header, nil
 }
 
 var yamlLine = regexp.MustCompile(`line (\d+)`)
 
 // Decode turns a document into objects: one, or the items of a List.
 func Decode(d Document) ([]Object, error) {
-	js, err := yaml.YAMLToJSON(d.Raw)
+	js, h, err := toJSON(d.Raw)
 	if err != nil {
 		return nil, d.errorf("invalid YAML: %s", shiftLine(err.Error(), d.startLine-1))
 	}
-	var h header
-	if err := json.Unmarshal(js, &h); err != nil {
-		return nil, d.errorf("not a Kubernetes object: the document is not a mapping (%v)", err)
+	if h.notMapping {
+		return nil, d.errorf("not a Kubernetes object: the document is not a mapping")
 	}
 	if h.APIVersion == "" || h.Kind == "" {
 		return nil, d.errorf("not a Kubernetes object: apiVersion and kind are required")
 	}
 	if isList(h) {
+		var list struct{ Items []json.RawMessage }
+		if err := json.Unmarshal(js, &list); err != nil {
+			return nil, d.errorf("%s: %v", h.Kind, err)
+		}
 		var out []Object
-		for i, item := range h.Items {
-			var ih header
-			if err := json.Unmarshal(item, &ih); err != nil || ih.APIVersion == "" || ih.Kind == "" {
+		for i, item := range list.Items {
+			ih, err := decodeHeader(item)
+			if err != nil || ih.notMapping || ih.APIVersion == "" || ih.Kind == "" {
 				return nil, d.errorf("%s item %d: not a Kubernetes object: apiVersion and kind are required", h.Kind, i)
 			}
 			out = append(out, Object{Source: d.Source, Line: d.Line, APIVersion: ih.APIVersion, Kind: ih.Kind,
@@ -76,7 +98,7 @@ func Decode(d Document) ([]Object, error) {
 }
 
 func isList(h header) bool {
-	return h.Kind == "List" || (len(h.Kind) > 4 && h.Kind[len(h.Kind)-4:] == "List" && h.Items != nil)
+	return h.Kind == "List" || (len(h.Kind) > 4 && h.Kind[len(h.Kind)-4:] == "List" && h.hasItems)
 }
 
 func (d Document) errorf(format string, args ...any) error {

@@ -39,7 +39,7 @@ func (SecurityContext) Mutate(_ context.Context, w *workload.Workload, _ policy.
 		psc.SeccompProfile = &corev1.SeccompProfile{Type: corev1.SeccompProfileTypeRuntimeDefault}
 		changed = true
 	}
-	w.Containers(func(c *corev1.Container, _ string) {
+	w.Containers(func(c *corev1.Container, _ workload.Ref) {
 		changed = hardenContainer(c) || changed
 	})
 	return changed, nil
@@ -76,7 +76,7 @@ func runsAsRoot(w *workload.Workload) bool {
 		return true
 	}
 	found := false
-	w.Containers(func(c *corev1.Container, _ string) {
+	w.Containers(func(c *corev1.Container, _ workload.Ref) {
 		found = found || (c.SecurityContext != nil && root(c.SecurityContext.RunAsUser))
 	})
 	return found

@@ -34,18 +34,17 @@ func (Images) Rules() []policy.Rule { return []policy.Rule{rulePinned, ruleRegis
 func (Images) Validate(_ context.Context, w *workload.Workload, env policy.Env) []policy.Violation {
 	var out []policy.Violation
 	allowed := env.Policy.Spec.Images.AllowedRegistries
-	w.Containers(func(c *corev1.Container, path string) {
-		field := path + ".image"
+	w.Containers(func(c *corev1.Container, at workload.Ref) {
 		ref, err := reference.ParseNormalizedNamed(c.Image)
 		if err != nil {
-			out = append(out, rulePinned.Violation(field,
+			out = append(out, rulePinned.Violation(at.Field("image"),
 				fmt.Sprintf("container %q: image %q is not a valid image reference: %v", c.Name, c.Image, err),
 				"use registry/repository:tag or registry/repository@sha256:digest"))
 			return
 		}
-		out = append(out, pinned(c, ref, field)...)
+		out = append(out, pinned(c, ref, at)...)
 		if len(allowed) > 0 && !fromAllowed(ref, allowed) {
-			out = append(out, ruleRegistry.Violation(field,
+			out = append(out, ruleRegistry.Violation(at.Field("image"),
 				fmt.Sprintf("container %q: image %q comes from %s, which the policy does not allow", c.Name, c.Image, reference.Domain(ref)),
 				fmt.Sprintf("push the image to one of %s and reference it from there", strings.Join(allowed, ", "))))
 		}
@@ -53,19 +52,19 @@ func (Images) Validate(_ context.Context, w *workload.Workload, env policy.Env) 
 	return out
 }
 
-func pinned(c *corev1.Container, ref reference.Named, field string) []policy.Violation {
+func pinned(c *corev1.Container, ref reference.Named, at workload.Ref) []policy.Violation {
 	if _, ok := ref.(reference.Digested); ok {
 		return nil
 	}
 	tagged, ok := ref.(reference.Tagged)
 	switch {
 	case !ok:
-		return []policy.Violation{rulePinned.Violation(field,
+		return []policy.Violation{rulePinned.Violation(at.Field("image"),
 			fmt.Sprintf("container %q: image %q has no tag, so it means whatever latest is at pull time", c.Name, c.Image),
 			fmt.Sprintf("pin a version: %s:<version> or %s@sha256:<digest>", c.Image, c.Image))}
 	case tagged.Tag() == "latest":
 		name := strings.TrimSuffix(c.Image, ":latest")
-		return []policy.Violation{rulePinned.Violation(field,
+		return []policy.Violation{rulePinned.Violation(at.Field("image"),
 			fmt.Sprintf("container %q: image %q uses the tag latest, which changes under a running workload", c.Name, c.Image),
 			fmt.Sprintf("pin a version: %s:<version> or %s@sha256:<digest>", name, name))}
 	}

@@ -105,11 +105,11 @@ func locate(c psaCheck, w *workload.Workload) []string {
 		return []string{w.PodSpecPath + "." + podField(c.rule.ID, w.PodSpec)}
 	}
 	var fields []string
-	w.Containers(func(ctr *corev1.Container, path string) {
+	w.Containers(func(ctr *corev1.Container, at workload.Ref) {
 		one := base
 		one.Containers = []corev1.Container{*ctr}
 		if !c.fn(w.PodMeta, &one).Allowed {
-			fields = append(fields, path+"."+suffix)
+			fields = append(fields, at.Field(suffix))
 		}
 	})
 	if len(fields) == 0 {

@@ -32,7 +32,7 @@ func (LiteralSecrets) Rules() []policy.Rule { return []policy.Rule{ruleLiteralSe
 // Validate implements engine.Validator.
 func (LiteralSecrets) Validate(_ context.Context, w *workload.Workload, _ policy.Env) []policy.Violation {
 	var out []policy.Violation
-	w.Containers(func(c *corev1.Container, path string) {
+	w.Containers(func(c *corev1.Container, at workload.Ref) {
 		for i, e := range c.Env {
 			if e.Value == "" {
 				continue
@@ -41,7 +41,7 @@ func (LiteralSecrets) Validate(_ context.Context, w *workload.Workload, _ policy
 			if why == "" {
 				continue
 			}
-			out = append(out, ruleLiteralSecret.Violation(fmt.Sprintf("%s.env[%d].value", path, i),
+			out = append(out, ruleLiteralSecret.Violation(at.Field(fmt.Sprintf("env[%d].value", i)),
 				fmt.Sprintf("container %q: env %s holds a literal secret (%s)", c.Name, e.Name, why),
 				fmt.Sprintf("store the value in a Secret and use valueFrom.secretKeyRef (in a pave service spec: `- name: %s` with `secret: <secret-name>`)", e.Name)))
 		}

@@ -5,6 +5,7 @@ package workload
 import (
 	"encoding/json"
 	"fmt"
+	"strconv"
 
 	appsv1 "k8s.io/api/apps/v1"
 	batchv1 "k8s.io/api/batch/v1"
@@ -138,13 +139,28 @@ func (w *Workload) RunsToCompletion() bool {
 	return false
 }
 
-// Containers calls fn for every init and app container with its field path.
-// Pointers let fn change the container in place.
-func (w *Workload) Containers(fn func(c *corev1.Container, path string)) {
+// Containers calls fn for every init and app container. Pointers let fn change
+// the container in place; at names where it is, for violations.
+func (w *Workload) Containers(fn func(c *corev1.Container, at Ref)) {
 	for i := range w.PodSpec.InitContainers {
-		fn(&w.PodSpec.InitContainers[i], fmt.Sprintf("%s.initContainers[%d]", w.PodSpecPath, i))
+		fn(&w.PodSpec.InitContainers[i], Ref{w.PodSpecPath, "initContainers", i})
 	}
 	for i := range w.PodSpec.Containers {
-		fn(&w.PodSpec.Containers[i], fmt.Sprintf("%s.containers[%d]", w.PodSpecPath, i))
+		fn(&w.PodSpec.Containers[i], Ref{w.PodSpecPath, "containers", i})
 	}
 }
+
+// Ref locates a container. Its path is built only when asked for: most
+// containers are compliant, and formatting every path showed in profiles.
+type Ref struct {
+	podSpec, list string
+	index         int
+}
+
+// Path is the container's field path, e.g. spec.template.spec.containers[0].
+func (r Ref) Path() string {
+	return r.podSpec + "." + r.list + "[" + strconv.Itoa(r.index) + "]"
+}
+
+// Field is the path of a field of the container, e.g. Field("image").
+func (r Ref) Field(name string) string { return r.Path() + "." + name }
