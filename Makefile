@@ -22,9 +22,9 @@ build: ## Build the pave CLI into bin/.
 	go build -ldflags '$(LDFLAGS)' -o $(BIN)/pave ./cmd/pave
 
 .PHONY: test
-test: ## Run unit, golden and fuzz-smoke tests.
+test: controlplane ## Run unit, golden, end-to-end (real kube-apiserver, kubectl, helm) and fuzz-smoke tests.
 	go vet ./...
-	go test ./...
+	PAVE_E2E_REQUIRED=1 PAVE_ASSETS=$(BIN)/assets go test ./...
 	go test -run='^$$' -fuzz=FuzzEngine -fuzztime=$(FUZZTIME) ./pkg/engine
 	go test -run='^$$' -fuzz=FuzzToJSON -fuzztime=$(FUZZTIME) ./pkg/manifest
 

@@ -67,16 +67,19 @@ type LabelPolicy struct {
 	DefaultCostCenter string `json:"defaultCostCenter,omitempty"`
 }
 
-// ResourcePolicy holds container resource defaults.
-// +kubebuilder:validation:XValidation:rule="!has(self.defaultRequests) || !has(self.defaultLimits) || !('memory' in self.defaultRequests) || !('memory' in self.defaultLimits) || quantity(self.defaultRequests.memory).compareTo(quantity(self.defaultLimits.memory)) <= 0",message="defaultRequests.memory must not exceed defaultLimits.memory"
-// +kubebuilder:validation:XValidation:rule="!has(self.defaultRequests) || !has(self.defaultLimits) || !('cpu' in self.defaultRequests) || !('cpu' in self.defaultLimits) || quantity(self.defaultRequests.cpu).compareTo(quantity(self.defaultLimits.cpu)) <= 0",message="defaultRequests.cpu must not exceed defaultLimits.cpu"
+// ResourcePolicy holds container resource defaults. That a default request does
+// not exceed its default limit is checked when the policy is compiled (a CEL
+// rule on quantities exceeds the API server's cost budget): a policy that
+// breaks it is rejected with an event and the previous one stays in force.
 type ResourcePolicy struct {
 	// DefaultRequests are set on containers that request nothing for that resource.
 	// +optional
+	// +kubebuilder:validation:MaxProperties=8
 	DefaultRequests corev1.ResourceList `json:"defaultRequests,omitempty"`
 	// DefaultLimits are set on containers that have no limit for that resource.
 	// Leave cpu out to avoid CPU throttling; memory is the limit that matters.
 	// +optional
+	// +kubebuilder:validation:MaxProperties=8
 	DefaultLimits corev1.ResourceList `json:"defaultLimits,omitempty"`
 }
 
@@ -97,9 +100,12 @@ type SecurityPolicy struct {
 type ZonePolicy struct {
 	// Names of the zones. Empty allows any zone name.
 	// +optional
+	// +kubebuilder:validation:MaxItems=64
+	// +kubebuilder:validation:items:MaxLength=63
 	Names []string `json:"names,omitempty"`
 	// DefaultZone is given to workloads whose namespace names none.
 	// +optional
+	// +kubebuilder:validation:MaxLength=63
 	DefaultZone string `json:"defaultZone,omitempty"`
 }
 

@@ -1,0 +1,77 @@
+package webhook
+
+import (
+	"context"
+	"net/http"
+	"time"
+
+	admissionv1 "k8s.io/api/admission/v1"
+	"sigs.k8s.io/controller-runtime/pkg/webhook/admission"
+
+	"github.com/pave-dev/pave/pkg/engine"
+	"github.com/pave-dev/pave/pkg/policy"
+	"github.com/pave-dev/pave/pkg/workload"
+)
+
+// Common is what both handlers share.
+type Common struct {
+	Engines *Engines
+	Env     EnvSource
+	// Deadline bounds each request; keep it below the webhook's timeoutSeconds
+	// so pave answers (with an error) before the API server gives up on it.
+	Deadline time.Duration
+	// SkipNamespace is pave's own namespace, which pave never touches (the
+	// webhook configurations exclude it too; this is the second fence).
+	SkipNamespace string
+}
+
+// prepared is a request ready for the engine, or the response that ends it early.
+type prepared struct {
+	eng  *engine.Engine
+	w    *workload.Workload
+	env  policy.Env
+	done *admission.Response
+}
+
+func (c *Common) prepare(ctx context.Context, req admission.Request) prepared {
+	end := func(r admission.Response) prepared { return prepared{done: &r} }
+	eng := c.Engines.Load()
+	if eng == nil {
+		return end(admission.Errored(http.StatusServiceUnavailable, errNotReady))
+	}
+	if req.Operation != admissionv1.Create && req.Operation != admissionv1.Update {
+		return end(admission.Allowed(""))
+	}
+	if req.Namespace == c.SkipNamespace {
+		return end(admission.Allowed("pave does not manage its own namespace"))
+	}
+	// A pod's spec is immutable after creation; its pod template was judged when
+	// it was created, so label and annotation updates pass untouched.
+	if req.Kind.Kind == "Pod" && req.Operation == admissionv1.Update {
+		return end(admission.Allowed(""))
+	}
+	apiVersion := req.Kind.Version
+	if req.Kind.Group != "" {
+		apiVersion = req.Kind.Group + "/" + req.Kind.Version
+	}
+	w, err := workload.FromJSON(apiVersion, req.Kind.Kind, req.Object.Raw)
+	if err != nil {
+		return end(admission.Errored(http.StatusBadRequest, err))
+	}
+	if w == nil {
+		return end(admission.Allowed("not a workload"))
+	}
+	env, err := c.Env.Env(ctx, req, eng.Policy())
+	if err != nil {
+		return end(admission.Errored(http.StatusInternalServerError, err))
+	}
+	return prepared{eng: eng, w: w, env: env}
+}
+
+type notReady struct{}
+
+func (notReady) Error() string {
+	return "pave is starting and has not loaded its policy yet; retry in a few seconds"
+}
+
+var errNotReady error = notReady{}
