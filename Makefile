@@ -18,8 +18,13 @@ help: ## Show this help.
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  \033[36m%-10s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
 
 .PHONY: build
-build: ## Build the pave CLI into bin/.
+build: ## Build the pave CLI and the pave-webhook server into bin/.
 	go build -ldflags '$(LDFLAGS)' -o $(BIN)/pave ./cmd/pave
+	go build -ldflags '$(LDFLAGS)' -o $(BIN)/pave-webhook ./cmd/webhook
+
+.PHONY: demo
+demo: build controlplane ## Run pave on a real local control plane: render, apply, see the diff and a denial (Ctrl-C stops).
+	go run ./hack/demo
 
 .PHONY: test
 test: controlplane ## Run unit, golden, end-to-end (real kube-apiserver, kubectl, helm) and fuzz-smoke tests.

@@ -1,0 +1,280 @@
+// Command demo is `make demo`: a real control plane on this machine, pave's
+// webhook in front of it, the example service rendered and applied, what pave
+// added shown as a diff, and a denial with its fix. It then leaves everything
+// running for the user's own kubectl until Ctrl-C.
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"net/http"
+	"os"
+	"os/exec"
+	"os/signal"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/pmezard/go-difflib/difflib"
+	"sigs.k8s.io/yaml"
+
+	"github.com/pave-dev/pave/internal/localcluster"
+)
+
+type demo struct {
+	root, assets, dir, pave, webhookBin string
+	cluster                             *localcluster.Cluster
+	webhook                             *exec.Cmd
+}
+
+func main() {
+	var d demo
+	var noWait bool
+	flag.StringVar(&d.assets, "assets", "bin/assets", "control plane binaries (hack/controlplane.sh)")
+	flag.StringVar(&d.dir, "dir", "bin/demo", "where the kubeconfig, certificates and logs go")
+	flag.StringVar(&d.pave, "pave", "bin/pave", "the pave CLI")
+	flag.StringVar(&d.webhookBin, "webhook", "bin/pave-webhook", "the pave-webhook server")
+	flag.BoolVar(&noWait, "no-wait", false, "stop everything after the walkthrough instead of waiting for Ctrl-C")
+	flag.Parse()
+	d.root, _ = os.Getwd()
+	for _, p := range []*string{&d.assets, &d.dir, &d.pave, &d.webhookBin} {
+		*p, _ = filepath.Abs(*p)
+	}
+	err := d.run(noWait)
+	d.stop()
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "\ndemo failed:", err)
+		fmt.Fprintln(os.Stderr, "logs:", d.dir)
+		os.Exit(1)
+	}
+}
+
+func step(format string, args ...any) { fmt.Printf("\n\033[1m==> "+format+"\033[0m\n", args...) }
+
+func (d *demo) run(noWait bool) error {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	_ = os.RemoveAll(d.dir)
+	if err := os.MkdirAll(d.dir, 0o755); err != nil {
+		return err
+	}
+	step("Starting etcd, kube-apiserver and kube-controller-manager on 127.0.0.1")
+	kcmLog, err := os.Create(filepath.Join(d.dir, "controller-manager.log"))
+	if err != nil {
+		return err
+	}
+	if d.cluster, err = localcluster.Start(ctx, localcluster.Options{
+		Assets: d.assets, CRDs: []string{filepath.Join(d.root, "manifests", "crds")}, Dir: d.dir, Log: kcmLog,
+	}); err != nil {
+		return err
+	}
+	fmt.Println("    API server:", d.cluster.Config.Host)
+
+	step("Starting pave-webhook (--self-signed) and registering it with kubectl apply -k manifests/local")
+	if err := d.startWebhook(); err != nil {
+		return err
+	}
+	if _, err := d.kubectl("", "apply", "-k", filepath.Join(d.root, "manifests", "local")); err != nil {
+		return err
+	}
+	if err := d.waitAdmitting(); err != nil {
+		return err
+	}
+	fmt.Println("    pave is admitting (log:", filepath.Join(d.dir, "webhook.log")+")")
+
+	step("pave render -f examples/services.yaml | kubectl apply -n payments -f -")
+	if _, err := d.kubectl("apiVersion: v1\nkind: Namespace\nmetadata: {name: payments, labels: {pave.dev/team: payments}}\n", "apply", "-f", "-"); err != nil {
+		return err
+	}
+	rendered, err := d.cmd(d.pave, "", "render", "-f", filepath.Join(d.root, "examples", "services.yaml"))
+	if err != nil {
+		return err
+	}
+	out, err := d.kubectl(rendered, "apply", "-n", "payments", "-f", "-")
+	if err != nil {
+		return err
+	}
+	fmt.Print(indent(out))
+
+	step("What pave added to the Deployment (stored object vs. the same manifest without pave)")
+	if err := d.showDiff(rendered); err != nil {
+		return err
+	}
+
+	step("The ReplicaSet's Pods went through admission too")
+	if err := d.waitPods(ctx); err != nil {
+		return err
+	}
+
+	step("kubectl apply -f examples/hostile.yaml: what the platform cannot fix is denied")
+	_, err = d.kubectl("", "apply", "-n", "payments", "-f", filepath.Join(d.root, "examples", "hostile.yaml"))
+	if err == nil {
+		return fmt.Errorf("the hostile Deployment was admitted")
+	}
+	fmt.Print(indent(err.Error()))
+
+	step("Your turn")
+	fmt.Printf(`    export KUBECONFIG=%s
+    export PATH=%s:$PATH
+    kubectl get deployments,pods -n payments
+    kubectl apply -n payments -f your-deployment.yaml
+`, d.cluster.Kubeconfig, d.assets)
+	if noWait {
+		return nil
+	}
+	fmt.Println("\n    Everything keeps running until you press Ctrl-C.")
+	<-ctx.Done()
+	fmt.Println("\nStopping pave-webhook and the control plane...")
+	return nil
+}
+
+func (d *demo) startWebhook() error {
+	log, err := os.Create(filepath.Join(d.dir, "webhook.log"))
+	if err != nil {
+		return err
+	}
+	d.webhook = exec.Command(d.webhookBin, "--self-signed", "--cert-dir", filepath.Join(d.dir, "certs"),
+		"--metrics-bind-address", "127.0.0.1:18080", "--health-probe-bind-address", "127.0.0.1:18081")
+	d.webhook.Env = append(os.Environ(), "KUBECONFIG="+d.cluster.Kubeconfig)
+	d.webhook.Stdout, d.webhook.Stderr = log, log
+	if err := d.webhook.Start(); err != nil {
+		return fmt.Errorf("start pave-webhook: %w", err)
+	}
+	for range 120 {
+		if resp, err := http.Get("http://127.0.0.1:18081/readyz"); err == nil {
+			resp.Body.Close()
+			if resp.StatusCode == http.StatusOK {
+				return nil
+			}
+		}
+		time.Sleep(250 * time.Millisecond)
+	}
+	return fmt.Errorf("pave-webhook did not become ready (is port 9443 free?)")
+}
+
+// waitAdmitting waits until the API server trusts pave's CA and calls it.
+func (d *demo) waitAdmitting() error {
+	pod := `{"apiVersion":"v1","kind":"Pod","metadata":{"name":"probe","namespace":"default"},"spec":{"containers":[{"name":"c","image":"nginx:1.27.3"}]}}`
+	for range 120 {
+		if out, err := d.kubectl(pod, "create", "--dry-run=server", "-o", "jsonpath={.spec.securityContext.runAsNonRoot}", "-f", "-"); err == nil && out == "true" {
+			return nil
+		}
+		time.Sleep(250 * time.Millisecond)
+	}
+	return fmt.Errorf("the API server does not reach pave-webhook")
+}
+
+// showDiff compares the stored Deployment with a server-side dry run of the same
+// manifest in kube-system, which pave never touches: both carry the API server's
+// defaults, so the difference is exactly what pave added.
+func (d *demo) showDiff(rendered string) error {
+	deployment := strings.SplitN(strings.TrimPrefix(rendered, "---\n"), "\n---\n", 2)[0]
+	without, err := d.kubectl(deployment, "apply", "--dry-run=server", "-n", "kube-system", "-o", "yaml", "-f", "-")
+	if err != nil {
+		return err
+	}
+	with, err := d.kubectl("", "get", "deployment", "payment-service", "-n", "payments", "-o", "yaml")
+	if err != nil {
+		return err
+	}
+	a, err := clean(without)
+	if err != nil {
+		return err
+	}
+	b, err := clean(with)
+	if err != nil {
+		return err
+	}
+	diff, err := difflib.GetUnifiedDiffString(difflib.UnifiedDiff{
+		A: difflib.SplitLines(a), B: difflib.SplitLines(b), FromFile: "as written", ToFile: "as stored", Context: 2,
+	})
+	if err != nil {
+		return err
+	}
+	for _, line := range strings.Split(strings.TrimRight(diff, "\n"), "\n") {
+		switch {
+		case strings.HasPrefix(line, "+") && !strings.HasPrefix(line, "+++"):
+			fmt.Printf("    \033[32m%s\033[0m\n", line)
+		case strings.HasPrefix(line, "-") && !strings.HasPrefix(line, "---"):
+			fmt.Printf("    \033[31m%s\033[0m\n", line)
+		default:
+			fmt.Printf("    %s\n", line)
+		}
+	}
+	return nil
+}
+
+// clean drops what differs between any two stored objects (identity, status,
+// bookkeeping) so the diff shows content only.
+func clean(y string) (string, error) {
+	var m map[string]any
+	if err := yaml.Unmarshal([]byte(y), &m); err != nil {
+		return "", err
+	}
+	delete(m, "status")
+	meta, _ := m["metadata"].(map[string]any)
+	for _, k := range []string{"managedFields", "uid", "resourceVersion", "generation", "creationTimestamp", "namespace", "annotations"} {
+		delete(meta, k)
+	}
+	out, err := yaml.Marshal(m)
+	return string(out), err
+}
+
+func (d *demo) waitPods(ctx context.Context) error {
+	for range 120 {
+		out, err := d.kubectl("", "get", "pods", "-n", "payments", "-l", "app.kubernetes.io/name=payment-service", "-o",
+			"custom-columns=POD:.metadata.name,RUN-AS-NON-ROOT:.spec.securityContext.runAsNonRoot,SECCOMP:.spec.securityContext.seccompProfile.type,TOKEN:.spec.automountServiceAccountToken")
+		if err == nil && strings.Count(out, "\n") >= 4 {
+			fmt.Print(indent(out))
+			fmt.Println("    (no kubelet runs here, so they stay Pending: admission is what this shows)")
+			return nil
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(250 * time.Millisecond):
+		}
+	}
+	return fmt.Errorf("the ReplicaSet's pods did not appear")
+}
+
+func (d *demo) kubectl(stdin string, args ...string) (string, error) {
+	return d.cmd(filepath.Join(d.assets, "kubectl"), stdin, args...)
+}
+
+func (d *demo) cmd(bin, stdin string, args ...string) (string, error) {
+	c := exec.Command(bin, args...)
+	c.Env = os.Environ()
+	if d.cluster != nil {
+		c.Env = append(c.Env, "KUBECONFIG="+d.cluster.Kubeconfig)
+	}
+	c.Stdin = strings.NewReader(stdin)
+	var out, errb strings.Builder
+	c.Stdout, c.Stderr = &out, &errb
+	if err := c.Run(); err != nil {
+		return out.String(), fmt.Errorf("%s", strings.TrimSpace(errb.String()))
+	}
+	return out.String(), nil
+}
+
+func (d *demo) stop() {
+	if d.webhook != nil && d.webhook.Process != nil {
+		_ = d.webhook.Process.Signal(os.Interrupt)
+		done := make(chan struct{})
+		go func() { _ = d.webhook.Wait(); close(done) }()
+		select {
+		case <-done:
+		case <-time.After(10 * time.Second):
+			_ = d.webhook.Process.Kill()
+		}
+	}
+	if d.cluster != nil {
+		_ = d.cluster.Stop()
+	}
+}
+
+func indent(s string) string {
+	return "    " + strings.ReplaceAll(strings.TrimRight(s, "\n"), "\n", "\n    ") + "\n"
+}
