@@ -1,0 +1,177 @@
+package webhook_test
+
+import (
+	"context"
+	"encoding/json"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	jsonpatch "github.com/evanphx/json-patch/v5"
+	admissionv1 "k8s.io/api/admission/v1"
+	authnv1 "k8s.io/api/authentication/v1"
+	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/runtime"
+	clientgoscheme "k8s.io/client-go/kubernetes/scheme"
+	"sigs.k8s.io/controller-runtime/pkg/client/fake"
+	"sigs.k8s.io/controller-runtime/pkg/log"
+	"sigs.k8s.io/controller-runtime/pkg/webhook/admission"
+	"sigs.k8s.io/yaml"
+
+	"github.com/pave-dev/pave/pkg/api/v1alpha1"
+	"github.com/pave-dev/pave/pkg/engine"
+	"github.com/pave-dev/pave/pkg/policy"
+	"github.com/pave-dev/pave/pkg/webhook"
+)
+
+var now = time.Date(2026, 6, 1, 0, 0, 0, 0, time.UTC)
+
+func handlers(t *testing.T, objs ...runtime.Object) (*webhook.Mutate, *webhook.Validate) {
+	t.Helper()
+	scheme := runtime.NewScheme()
+	_ = clientgoscheme.AddToScheme(scheme)
+	_ = v1alpha1.AddToScheme(scheme)
+	objs = append(objs, &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: "shop", Labels: map[string]string{"pave.dev/team": "shop"}}})
+	reader := fake.NewClientBuilder().WithScheme(scheme).WithRuntimeObjects(objs...).Build()
+	eng, err := engine.Default(policy.Default())
+	if err != nil {
+		t.Fatal(err)
+	}
+	engines := &webhook.Engines{}
+	engines.Store(eng)
+	c := webhook.Common{Engines: engines, Env: webhook.EnvSource{Reader: reader, Now: func() time.Time { return now }},
+		Deadline: time.Second, SkipNamespace: "pave-system"}
+	return &webhook.Mutate{Common: c}, &webhook.Validate{Common: c, Log: log.Log}
+}
+
+func request(t *testing.T, op admissionv1.Operation, ns, doc string) admission.Request {
+	t.Helper()
+	raw, err := yaml.YAMLToJSON([]byte(doc))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var tm metav1.TypeMeta
+	_ = json.Unmarshal(raw, &tm)
+	group, version := "", tm.APIVersion
+	if i := strings.Index(tm.APIVersion, "/"); i >= 0 {
+		group, version = tm.APIVersion[:i], tm.APIVersion[i+1:]
+	}
+	return admission.Request{AdmissionRequest: admissionv1.AdmissionRequest{
+		UID: "1", Operation: op, Namespace: ns,
+		Kind:     metav1.GroupVersionKind{Group: group, Version: version, Kind: tm.Kind},
+		Object:   runtime.RawExtension{Raw: raw},
+		UserInfo: authnv1.UserInfo{Username: "alice"},
+	}}
+}
+
+const plain = `apiVersion: apps/v1
+kind: Deployment
+metadata: {name: web, namespace: shop}
+spec:
+  selector: {matchLabels: {app: web}}
+  futureField: keep-me
+  template:
+    metadata: {labels: {app: web}}
+    spec:
+      containers: [{name: web, image: "nginx:1.27.3"}]
+`
+
+func TestMutateAnswersWithAPatchThatKeepsUnknownFields(t *testing.T) {
+	m, _ := handlers(t)
+	req := request(t, admissionv1.Create, "shop", plain)
+	resp := m.Handle(context.Background(), req)
+	if !resp.Allowed || len(resp.Patches) == 0 {
+		t.Fatalf("allowed=%v patches=%d: %+v", resp.Allowed, len(resp.Patches), resp.Result)
+	}
+	pj, _ := json.Marshal(resp.Patches)
+	p, err := jsonpatch.DecodePatch(pj)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, err := p.Apply(req.Object.Raw)
+	if err != nil {
+		t.Fatalf("the patch does not apply to the request's object: %v", err)
+	}
+	for _, want := range []string{`"futureField":"keep-me"`, `"runAsNonRoot":true`, `"pave.dev/team":"shop"`, `"automountServiceAccountToken":false`} {
+		if !strings.Contains(string(out), want) {
+			t.Errorf("patched object lacks %s: %s", want, out)
+		}
+	}
+	// Admitting the patched object again changes nothing (reinvocation).
+	again := m.Handle(context.Background(), admission.Request{AdmissionRequest: admissionv1.AdmissionRequest{
+		UID: "2", Operation: admissionv1.Create, Namespace: "shop", Kind: req.Kind, Object: runtime.RawExtension{Raw: out}}})
+	if !again.Allowed || len(again.Patches) != 0 {
+		t.Fatalf("second admission patched again: %v", again.Patches)
+	}
+}
+
+func TestValidateDeniesWithRuleFieldAndFix(t *testing.T) {
+	_, v := handlers(t)
+	hostile := strings.Replace(strings.Replace(plain, "nginx:1.27.3", "nginx:latest", 1),
+		`image: "nginx:latest"}]`, `image: "nginx:latest", securityContext: {privileged: true}}]`, 1)
+	resp := v.Handle(context.Background(), request(t, admissionv1.Create, "shop", hostile))
+	if resp.Allowed {
+		t.Fatal("admitted a privileged :latest Deployment")
+	}
+	msg := resp.Result.Message
+	for _, want := range []string{"pave denied Deployment shop/web", "[image-pinned] spec.template.spec.containers[0].image", "[pss/privileged]", "Fix: "} {
+		if !strings.Contains(msg, want) {
+			t.Errorf("denial lacks %q:\n%s", want, msg)
+		}
+	}
+	if resp.Result.Code != http.StatusForbidden {
+		t.Errorf("code %d, want 403", resp.Result.Code)
+	}
+}
+
+func TestValidateWarnsAndHonoursExceptions(t *testing.T) {
+	ex := &v1alpha1.PolicyException{
+		ObjectMeta: metav1.ObjectMeta{Name: "legacy", Namespace: "pave-system"},
+		Spec: v1alpha1.PolicyExceptionSpec{Rules: []string{"image-pinned"}, Match: v1alpha1.ExceptionMatch{Namespaces: []string{"shop"}, Names: []string{"web"}},
+			Reason: "vendor image without tags", ApprovedBy: "sec", ExpiresAt: metav1.NewTime(now.Add(time.Hour))},
+	}
+	_, v := handlers(t, ex)
+	mutated := strings.Replace(plain, `containers: [{name: web, image: "nginx:1.27.3"}]`, `automountServiceAccountToken: false
+      securityContext: {runAsNonRoot: true, seccompProfile: {type: RuntimeDefault}}
+      containers: [{name: web, image: "nginx:latest", securityContext: {allowPrivilegeEscalation: false, capabilities: {drop: [ALL]}}}]`, 1)
+	resp := v.Handle(context.Background(), request(t, admissionv1.Create, "shop", mutated))
+	if !resp.Allowed {
+		t.Fatalf("denied despite the exception: %s", resp.Result.Message)
+	}
+	if len(resp.Warnings) == 0 || !strings.Contains(strings.Join(resp.Warnings, "\n"), "pave [readiness-probe]") {
+		t.Fatalf("no readiness warning: %v", resp.Warnings)
+	}
+}
+
+func TestHandlersLetThroughWhatIsNotTheirs(t *testing.T) {
+	m, v := handlers(t)
+	pod := "apiVersion: v1\nkind: Pod\nmetadata: {name: p, namespace: shop}\nspec: {containers: [{name: c, image: 'nginx:latest'}]}\n"
+	svc := "apiVersion: v1\nkind: Service\nmetadata: {name: s, namespace: shop}\nspec: {ports: [{port: 80}]}\n"
+	cases := []struct {
+		name string
+		req  admission.Request
+	}{
+		{"pod update (spec immutable)", request(t, admissionv1.Update, "shop", pod)},
+		{"pave's own namespace", request(t, admissionv1.Create, "pave-system", pod)},
+		{"not a workload", request(t, admissionv1.Create, "shop", svc)},
+		{"delete", request(t, admissionv1.Delete, "shop", pod)},
+	}
+	for _, c := range cases {
+		for name, h := range map[string]admission.Handler{"mutate": m, "validate": v} {
+			resp := h.Handle(context.Background(), c.req)
+			if !resp.Allowed || len(resp.Patches) > 0 {
+				t.Errorf("%s / %s: allowed=%v patches=%d", c.name, name, resp.Allowed, len(resp.Patches))
+			}
+		}
+	}
+}
+
+func TestNotReadyIsAClearError(t *testing.T) {
+	m := &webhook.Mutate{Common: webhook.Common{Engines: &webhook.Engines{}, Deadline: time.Second}}
+	resp := m.Handle(context.Background(), request(t, admissionv1.Create, "shop", plain))
+	if resp.Allowed || resp.Result.Code != http.StatusServiceUnavailable || !strings.Contains(resp.Result.Message, "has not loaded its policy") {
+		t.Fatalf("%+v", resp.Result)
+	}
+}
