@@ -8,9 +8,7 @@ import (
 	"context"
 	"flag"
 	"fmt"
-	"net/http"
 	"os"
-	"os/exec"
 	"os/signal"
 	"path/filepath"
 	"strings"
@@ -26,7 +24,7 @@ import (
 type demo struct {
 	root, assets, dir, pave, webhookBin string
 	cluster                             *localcluster.Cluster
-	webhook                             *exec.Cmd
+	webhook                             *localcluster.Webhook
 }
 
 func main() {
@@ -73,13 +71,16 @@ func (d *demo) run(noWait bool) error {
 	fmt.Println("    API server:", d.cluster.Config.Host)
 
 	step("Starting pave-webhook (--self-signed) and registering it with kubectl apply -k manifests/local")
-	if err := d.startWebhook(); err != nil {
+	if d.webhook, err = d.cluster.StartWebhook(localcluster.WebhookOptions{
+		Binary: d.webhookBin, CertDir: filepath.Join(d.dir, "certs"), Port: 9443, ProbePort: 18081,
+		Log: filepath.Join(d.dir, "webhook.log"),
+	}); err != nil {
 		return err
 	}
 	if _, err := d.kubectl("", "apply", "-k", filepath.Join(d.root, "manifests", "local")); err != nil {
 		return err
 	}
-	if err := d.waitAdmitting(); err != nil {
+	if err := d.cluster.WaitAdmitting(); err != nil {
 		return err
 	}
 	fmt.Println("    pave is admitting (log:", filepath.Join(d.dir, "webhook.log")+")")
@@ -88,7 +89,7 @@ func (d *demo) run(noWait bool) error {
 	if _, err := d.kubectl("apiVersion: v1\nkind: Namespace\nmetadata: {name: payments, labels: {pave.dev/team: payments}}\n", "apply", "-f", "-"); err != nil {
 		return err
 	}
-	rendered, err := d.cmd(d.pave, "", "render", "-f", filepath.Join(d.root, "examples", "services.yaml"))
+	rendered, err := d.cluster.Run(d.pave, "", "render", "-f", filepath.Join(d.root, "examples", "services.yaml"))
 	if err != nil {
 		return err
 	}
@@ -128,42 +129,6 @@ func (d *demo) run(noWait bool) error {
 	<-ctx.Done()
 	fmt.Println("\nStopping pave-webhook and the control plane...")
 	return nil
-}
-
-func (d *demo) startWebhook() error {
-	log, err := os.Create(filepath.Join(d.dir, "webhook.log"))
-	if err != nil {
-		return err
-	}
-	d.webhook = exec.Command(d.webhookBin, "--self-signed", "--cert-dir", filepath.Join(d.dir, "certs"),
-		"--metrics-bind-address", "127.0.0.1:18080", "--health-probe-bind-address", "127.0.0.1:18081")
-	d.webhook.Env = append(os.Environ(), "KUBECONFIG="+d.cluster.Kubeconfig)
-	d.webhook.Stdout, d.webhook.Stderr = log, log
-	if err := d.webhook.Start(); err != nil {
-		return fmt.Errorf("start pave-webhook: %w", err)
-	}
-	for range 120 {
-		if resp, err := http.Get("http://127.0.0.1:18081/readyz"); err == nil {
-			resp.Body.Close()
-			if resp.StatusCode == http.StatusOK {
-				return nil
-			}
-		}
-		time.Sleep(250 * time.Millisecond)
-	}
-	return fmt.Errorf("pave-webhook did not become ready (is port 9443 free?)")
-}
-
-// waitAdmitting waits until the API server trusts pave's CA and calls it.
-func (d *demo) waitAdmitting() error {
-	pod := `{"apiVersion":"v1","kind":"Pod","metadata":{"name":"probe","namespace":"default"},"spec":{"containers":[{"name":"c","image":"nginx:1.27.3"}]}}`
-	for range 120 {
-		if out, err := d.kubectl(pod, "create", "--dry-run=server", "-o", "jsonpath={.spec.securityContext.runAsNonRoot}", "-f", "-"); err == nil && out == "true" {
-			return nil
-		}
-		time.Sleep(250 * time.Millisecond)
-	}
-	return fmt.Errorf("the API server does not reach pave-webhook")
 }
 
 // showDiff compares the stored Deployment with a server-side dry run of the same
@@ -241,34 +206,12 @@ func (d *demo) waitPods(ctx context.Context) error {
 }
 
 func (d *demo) kubectl(stdin string, args ...string) (string, error) {
-	return d.cmd(filepath.Join(d.assets, "kubectl"), stdin, args...)
-}
-
-func (d *demo) cmd(bin, stdin string, args ...string) (string, error) {
-	c := exec.Command(bin, args...)
-	c.Env = os.Environ()
-	if d.cluster != nil {
-		c.Env = append(c.Env, "KUBECONFIG="+d.cluster.Kubeconfig)
-	}
-	c.Stdin = strings.NewReader(stdin)
-	var out, errb strings.Builder
-	c.Stdout, c.Stderr = &out, &errb
-	if err := c.Run(); err != nil {
-		return out.String(), fmt.Errorf("%s", strings.TrimSpace(errb.String()))
-	}
-	return out.String(), nil
+	return d.cluster.Kubectl(stdin, args...)
 }
 
 func (d *demo) stop() {
-	if d.webhook != nil && d.webhook.Process != nil {
-		_ = d.webhook.Process.Signal(os.Interrupt)
-		done := make(chan struct{})
-		go func() { _ = d.webhook.Wait(); close(done) }()
-		select {
-		case <-done:
-		case <-time.After(10 * time.Second):
-			_ = d.webhook.Process.Kill()
-		}
+	if d.webhook != nil {
+		d.webhook.Stop()
 	}
 	if d.cluster != nil {
 		_ = d.cluster.Stop()

@@ -40,6 +40,7 @@ type Cluster struct {
 	Config *rest.Config
 	// Kubeconfig is the path of an admin kubeconfig for kubectl and helm.
 	Kubeconfig string
+	assets     string
 	env        *envtest.Environment
 	kcm        *exec.Cmd
 	kcmDone    chan error
@@ -65,7 +66,7 @@ func Start(ctx context.Context, o Options) (*Cluster, error) {
 	if err != nil {
 		return nil, fmt.Errorf("start etcd and kube-apiserver: %w", err)
 	}
-	c := &Cluster{Config: cfg, env: env}
+	c := &Cluster{Config: cfg, env: env, assets: o.Assets}
 	user, err := env.AddUser(envtest.User{Name: "pave-admin", Groups: []string{"system:masters"}}, nil)
 	if err != nil {
 		_ = c.Stop()

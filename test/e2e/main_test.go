@@ -6,18 +6,14 @@
 package e2e
 
 import (
-	"bytes"
 	"context"
-	"crypto/tls"
 	"fmt"
 	"net"
-	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/pave-dev/pave/internal/localcluster"
 )
@@ -30,9 +26,7 @@ type suite struct {
 	paveBin           string
 	port              int
 	probePort         int
-	webhook           *exec.Cmd
-	webhookDone       chan error
-	webhookLog        *os.File
+	webhook           *localcluster.Webhook
 }
 
 var s suite // set up once in TestMain; tests read it
@@ -110,80 +104,23 @@ func (s *suite) setUp() error {
 	if _, err := s.kubectlIn(cfg, "apply", "-f", "-"); err != nil {
 		return err
 	}
-	return s.waitAdmitting()
+	return s.cluster.WaitAdmitting()
 }
 
 func (s *suite) startWebhook() error {
-	var err error
-	s.webhookLog, err = os.OpenFile(filepath.Join(s.dir, "webhook.log"), os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o644)
-	if err != nil {
-		return err
-	}
-	s.webhook = exec.Command(s.webhookBin, "--self-signed",
-		"--cert-dir", filepath.Join(s.dir, "certs"),
-		"--port", fmt.Sprint(s.port),
-		"--metrics-bind-address", "0",
-		"--health-probe-bind-address", fmt.Sprintf("127.0.0.1:%d", s.probePort))
-	s.webhook.Env = append(os.Environ(), "KUBECONFIG="+s.cluster.Kubeconfig)
-	s.webhook.Stdout, s.webhook.Stderr = s.webhookLog, s.webhookLog
-	if err := s.webhook.Start(); err != nil {
-		return err
-	}
-	s.webhookDone = make(chan error, 1)
-	go func() { s.webhookDone <- s.webhook.Wait() }()
-	return s.waitReady()
-}
-
-// waitReady polls pave's readyz until the policy is loaded and the server serves.
-func (s *suite) waitReady() error {
-	url := fmt.Sprintf("http://127.0.0.1:%d/readyz", s.probePort)
-	deadline := time.Now().Add(60 * time.Second)
-	for time.Now().Before(deadline) {
-		select {
-		case err := <-s.webhookDone:
-			return fmt.Errorf("pave-webhook exited: %v (see %s)", err, s.webhookLog.Name())
-		default:
-		}
-		if resp, err := http.Get(url); err == nil {
-			resp.Body.Close()
-			if resp.StatusCode == http.StatusOK {
-				return nil
-			}
-		}
-		time.Sleep(200 * time.Millisecond)
-	}
-	return fmt.Errorf("pave-webhook not ready within 60s (see %s)", s.webhookLog.Name())
-}
-
-// waitAdmitting waits until the API server calls pave with a trusted CA: a
-// server-side dry run of a plain Pod comes back hardened.
-func (s *suite) waitAdmitting() error {
-	pod := `{"apiVersion":"v1","kind":"Pod","metadata":{"name":"probe","namespace":"default"},"spec":{"containers":[{"name":"c","image":"nginx:1.27.3"}]}}`
-	deadline := time.Now().Add(60 * time.Second)
-	var last string
-	for time.Now().Before(deadline) {
-		out, err := s.kubectlIn(pod, "create", "--dry-run=server", "-o", "jsonpath={.spec.securityContext.runAsNonRoot}", "-f", "-")
-		if err == nil && out == "true" {
-			return nil
-		}
-		last = fmt.Sprint(out, err)
-		time.Sleep(300 * time.Millisecond)
-	}
-	return fmt.Errorf("the API server does not reach pave: %s", last)
+	w, err := s.cluster.StartWebhook(localcluster.WebhookOptions{
+		Binary: s.webhookBin, CertDir: filepath.Join(s.dir, "certs"), Port: s.port, ProbePort: s.probePort,
+		Log: filepath.Join(s.dir, "webhook.log"),
+	})
+	s.webhook = w
+	return err
 }
 
 func (s *suite) stopWebhook() {
-	if s.webhook == nil || s.webhook.Process == nil {
-		return
+	if s.webhook != nil {
+		s.webhook.Stop()
+		s.webhook = nil
 	}
-	_ = s.webhook.Process.Signal(os.Interrupt)
-	select {
-	case <-s.webhookDone:
-	case <-time.After(15 * time.Second):
-		_ = s.webhook.Process.Kill()
-		<-s.webhookDone
-	}
-	s.webhook = nil
 }
 
 func (s *suite) tearDown() {
@@ -194,28 +131,22 @@ func (s *suite) tearDown() {
 }
 
 // kubectl runs the real kubectl against the cluster; the error carries stderr.
-func (s *suite) kubectl(args ...string) (string, error) { return s.kubectlIn("", args...) }
+func (s *suite) kubectl(args ...string) (string, error) { return s.cluster.Kubectl("", args...) }
 
 func (s *suite) kubectlIn(stdin string, args ...string) (string, error) {
-	return s.run(filepath.Join(s.assets, "kubectl"), stdin, args...)
+	return s.cluster.Kubectl(stdin, args...)
 }
 
+// helm runs the real helm, with its caches inside the test directory.
 func (s *suite) helm(args ...string) (string, error) {
-	return s.run(filepath.Join(s.assets, "helm"), "", args...)
+	for _, env := range []string{"HELM_CACHE_HOME", "HELM_CONFIG_HOME", "HELM_DATA_HOME"} {
+		os.Setenv(env, filepath.Join(s.dir, strings.ToLower(env)))
+	}
+	return s.cluster.Run(filepath.Join(s.assets, "helm"), "", args...)
 }
 
 func (s *suite) run(bin, stdin string, args ...string) (string, error) {
-	cmd := exec.Command(bin, args...)
-	cmd.Env = append(os.Environ(), "KUBECONFIG="+s.cluster.Kubeconfig, "HELM_CACHE_HOME="+filepath.Join(s.dir, "helm-cache"),
-		"HELM_CONFIG_HOME="+filepath.Join(s.dir, "helm-config"), "HELM_DATA_HOME="+filepath.Join(s.dir, "helm-data"))
-	cmd.Stdin = strings.NewReader(stdin)
-	var out, errb bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &out, &errb
-	err := cmd.Run()
-	if err != nil {
-		return out.String(), fmt.Errorf("%s %s: %v: %s", filepath.Base(bin), strings.Join(args, " "), err, errb.String())
-	}
-	return out.String(), nil
+	return s.cluster.Run(bin, stdin, args...)
 }
 
 func freePort() int {
@@ -226,6 +157,3 @@ func freePort() int {
 	defer l.Close()
 	return l.Addr().(*net.TCPAddr).Port
 }
-
-// insecureHTTP is for pave's own TLS endpoint checks only.
-var insecureHTTP = &http.Client{Transport: &http.Transport{TLSClientConfig: &tls.Config{InsecureSkipVerify: true}}, Timeout: 5 * time.Second}

@@ -1,0 +1,119 @@
+package localcluster
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+	"os"
+	"os/exec"
+	"strings"
+	"time"
+)
+
+// WebhookOptions start a pave-webhook process against a Cluster.
+type WebhookOptions struct {
+	// Binary is the pave-webhook executable.
+	Binary string
+	// CertDir receives the self-signed certificate.
+	CertDir string
+	// Port serves the webhooks; ProbePort serves /readyz on 127.0.0.1.
+	Port, ProbePort int
+	// Log is the file the server's output is appended to.
+	Log string
+}
+
+// Webhook is a running pave-webhook in --self-signed mode.
+type Webhook struct {
+	cmd  *exec.Cmd
+	done chan error
+	log  string
+}
+
+// StartWebhook starts pave-webhook and returns once it reports ready.
+func (c *Cluster) StartWebhook(o WebhookOptions) (*Webhook, error) {
+	log, err := os.OpenFile(o.Log, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o644)
+	if err != nil {
+		return nil, err
+	}
+	cmd := exec.Command(o.Binary, "--self-signed", "--cert-dir", o.CertDir,
+		"--port", fmt.Sprint(o.Port),
+		"--metrics-bind-address", "0",
+		"--health-probe-bind-address", fmt.Sprintf("127.0.0.1:%d", o.ProbePort))
+	cmd.Env = append(os.Environ(), "KUBECONFIG="+c.Kubeconfig)
+	cmd.Stdout, cmd.Stderr = log, log
+	if err := cmd.Start(); err != nil {
+		log.Close()
+		return nil, fmt.Errorf("start pave-webhook: %w", err)
+	}
+	w := &Webhook{cmd: cmd, done: make(chan error, 1), log: o.Log}
+	go func() { w.done <- cmd.Wait(); log.Close() }()
+
+	url := fmt.Sprintf("http://127.0.0.1:%d/readyz", o.ProbePort)
+	deadline := time.Now().Add(60 * time.Second)
+	for time.Now().Before(deadline) {
+		select {
+		case err := <-w.done:
+			return nil, fmt.Errorf("pave-webhook exited: %v (see %s)", err, o.Log)
+		default:
+		}
+		if resp, err := http.Get(url); err == nil {
+			resp.Body.Close()
+			if resp.StatusCode == http.StatusOK {
+				return w, nil
+			}
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+	w.Stop()
+	return nil, fmt.Errorf("pave-webhook not ready within 60s (is port %d free? see %s)", o.Port, o.Log)
+}
+
+// Stop ends the server gracefully, or kills it after 15 seconds.
+func (w *Webhook) Stop() {
+	_ = w.cmd.Process.Signal(os.Interrupt)
+	select {
+	case <-w.done:
+	case <-time.After(15 * time.Second):
+		_ = w.cmd.Process.Kill()
+		<-w.done
+	}
+}
+
+// WaitAdmitting waits until the API server calls pave with a trusted CA (the
+// caBundle is injected asynchronously): a server-side dry run of a plain Pod
+// comes back hardened.
+func (c *Cluster) WaitAdmitting() error {
+	pod := `{"apiVersion":"v1","kind":"Pod","metadata":{"name":"probe","namespace":"default"},"spec":{"containers":[{"name":"c","image":"nginx:1.27.3"}]}}`
+	var last error
+	for deadline := time.Now().Add(60 * time.Second); time.Now().Before(deadline); time.Sleep(250 * time.Millisecond) {
+		out, err := c.Kubectl(pod, "create", "--dry-run=server", "-o", "jsonpath={.spec.securityContext.runAsNonRoot}", "-f", "-")
+		if err == nil && out == "true" {
+			return nil
+		}
+		last = fmt.Errorf("dry run answered %q, %v", out, err)
+	}
+	return fmt.Errorf("the API server does not reach pave-webhook: %w", last)
+}
+
+// Kubectl runs the real kubectl against the cluster with stdin; the error
+// carries kubectl's stderr.
+func (c *Cluster) Kubectl(stdin string, args ...string) (string, error) {
+	return c.Run(c.assets+"/kubectl", stdin, args...)
+}
+
+// Run runs a binary with KUBECONFIG pointing at the cluster.
+func (c *Cluster) Run(bin, stdin string, args ...string) (string, error) {
+	cmd := exec.Command(bin, args...)
+	cmd.Env = append(os.Environ(), "KUBECONFIG="+c.Kubeconfig)
+	cmd.Stdin = strings.NewReader(stdin)
+	var out, errb strings.Builder
+	cmd.Stdout, cmd.Stderr = &out, &errb
+	if err := cmd.Run(); err != nil {
+		msg := strings.TrimSpace(errb.String())
+		if msg == "" {
+			msg = err.Error()
+		}
+		return out.String(), errors.New(msg)
+	}
+	return out.String(), nil
+}
