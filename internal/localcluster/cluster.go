@@ -62,6 +62,10 @@ func Start(ctx context.Context, o Options) (*Cluster, error) {
 		CRDDirectoryPaths:     o.CRDs,
 		ErrorIfCRDPathMissing: true,
 	}
+	// envtest turns the ServiceAccount admission plugin off; a real cluster has
+	// it, and it is what gives every Pod its serviceAccountName (a projected
+	// token volume, like the mesh sidecar's, is invalid without one).
+	env.ControlPlane.GetAPIServer().Configure().Disable("disable-admission-plugins")
 	cfg, err := env.Start()
 	if err != nil {
 		return nil, fmt.Errorf("start etcd and kube-apiserver: %w", err)

@@ -19,6 +19,7 @@ func Default(p *policy.Policy) (*Engine, error) {
 		{PhaseDefaults, mutators.Resources{}},
 		{PhaseDefaults, mutators.ServiceAccountToken{}},
 		{PhasePlatform, mutators.Labels{}},
+		{PhaseMesh, mutators.Sidecar{}},
 		{PhaseHardening, mutators.SecurityContext{}},
 	}
 	vals := []Validator{
@@ -27,6 +28,7 @@ func Default(p *policy.Policy) (*Engine, error) {
 		validators.LiteralSecrets{},
 		validators.Probes{},
 		validators.Labels{},
+		validators.Mesh{},
 	}
 	return New(p, steps, vals, nil)
 }

@@ -35,6 +35,9 @@ type PlatformPolicySpec struct {
 	// Zones names the network zones workloads live in.
 	// +optional
 	Zones ZonePolicy `json:"zones,omitempty"`
+	// Mesh says whether and how workloads join the service mesh.
+	// +optional
+	Mesh MeshPolicy `json:"mesh,omitempty"`
 	// Exceptions says where PolicyExceptions are honoured from.
 	// +optional
 	Exceptions ExceptionPolicy `json:"exceptions,omitempty"`

@@ -1,0 +1,97 @@
+package mutators
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"slices"
+
+	corev1 "k8s.io/api/core/v1"
+
+	"github.com/pave-dev/pave/pkg/api/v1alpha1"
+	"github.com/pave-dev/pave/pkg/policy"
+	"github.com/pave-dev/pave/pkg/workload"
+)
+
+// Annotations and labels of mesh injection.
+const (
+	// AnnotationInject set to "false" on a workload asks to stay out of the
+	// mesh; honoured only outside the policy's required zones.
+	AnnotationInject = "pave.dev/inject"
+	// AnnotationSidecarStatus records the hash of the template a pod template
+	// was injected with, so re-admission changes nothing and a changed
+	// template re-injects.
+	AnnotationSidecarStatus = "pave.dev/sidecar-status"
+	// LabelIstioInject is what Istio's own injector reads in delegate mode.
+	LabelIstioInject = "sidecar.istio.io/inject"
+)
+
+// Sidecar joins workloads to the mesh: in istio mode it injects the policy's
+// proxy template as a native sidecar (an init container with restartPolicy
+// Always, first among the init containers so later ones have the network); in
+// delegate mode it labels the pod template for the cluster's Istio injector.
+// hostNetwork pods never get a sidecar (they would intercept the node's
+// traffic), and an opt-out is honoured outside the required zones; the mesh
+// validator denies what must be meshed and is not.
+type Sidecar struct{}
+
+// Name implements engine.Mutator.
+func (Sidecar) Name() string { return "sidecar" }
+
+// Mutate implements engine.Mutator.
+func (Sidecar) Mutate(_ context.Context, w *workload.Workload, env policy.Env) (bool, error) {
+	mesh := env.Policy.Spec.Mesh
+	if mesh.Mode == v1alpha1.MeshOff || w.PodSpec.HostNetwork || OptedOut(w) {
+		return false, nil
+	}
+	if mesh.Mode == v1alpha1.MeshDelegate {
+		return setMissing(&w.PodMeta.Labels, LabelIstioInject, "true"), nil
+	}
+	tmpl := mesh.Sidecar
+	hash, err := TemplateHash(tmpl)
+	if err != nil {
+		return false, err
+	}
+	i := slices.IndexFunc(w.PodSpec.InitContainers, func(c corev1.Container) bool { return c.Name == tmpl.Container.Name })
+	// A pod made by a controller keeps the sidecar its template gave it: the
+	// template is what gets re-injected, on the workload's next rollout.
+	if i >= 0 && (w.PodMeta.Annotations[AnnotationSidecarStatus] == hash || (w.Kind == "Pod" && len(w.Meta.OwnerReferences) > 0)) {
+		return false, nil
+	}
+	sidecar := *tmpl.Container.DeepCopy()
+	always := corev1.ContainerRestartPolicyAlways
+	sidecar.RestartPolicy = &always
+	if i >= 0 {
+		w.PodSpec.InitContainers[i] = sidecar
+	} else {
+		w.PodSpec.InitContainers = append([]corev1.Container{sidecar}, w.PodSpec.InitContainers...)
+	}
+	for _, v := range tmpl.Volumes {
+		if !slices.ContainsFunc(w.PodSpec.Volumes, func(have corev1.Volume) bool { return have.Name == v.Name }) {
+			w.PodSpec.Volumes = append(w.PodSpec.Volumes, *v.DeepCopy())
+		}
+	}
+	if w.PodMeta.Annotations == nil {
+		w.PodMeta.Annotations = map[string]string{}
+	}
+	w.PodMeta.Annotations[AnnotationSidecarStatus] = hash
+	return true, nil
+}
+
+// OptedOut reports whether the workload asks to stay out of the mesh.
+func OptedOut(w *workload.Workload) bool {
+	return w.Meta.Annotations[AnnotationInject] == "false" || w.PodMeta.Annotations[AnnotationInject] == "false"
+}
+
+// TemplateHash identifies a sidecar template: the first 16 hex digits of the
+// SHA-256 of its JSON.
+func TemplateHash(t v1alpha1.SidecarTemplate) (string, error) {
+	js, err := json.Marshal(t)
+	if err != nil {
+		return "", fmt.Errorf("hash sidecar template: %w", err)
+	}
+	sum := sha256.Sum256(js)
+	return hex.EncodeToString(sum[:])[:16], nil
+}

@@ -1,0 +1,83 @@
+package mutators_test
+
+import (
+	"context"
+	"testing"
+
+	"github.com/pave-dev/pave/pkg/api/v1alpha1"
+	"github.com/pave-dev/pave/pkg/mutators"
+	"github.com/pave-dev/pave/pkg/policy"
+	"github.com/pave-dev/pave/pkg/workload/workloadtest"
+)
+
+func meshEnv(t *testing.T, mode v1alpha1.MeshMode) policy.Env {
+	t.Helper()
+	env := workloadtest.Env()
+	spec := env.Policy.Spec
+	spec.Mesh.Mode = mode
+	p, err := policy.FromSpec(spec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	env.Policy = p
+	return env
+}
+
+func TestSidecarInjectsOnceAndIsIdempotent(t *testing.T) {
+	env := meshEnv(t, v1alpha1.MeshIstio)
+	w := workloadtest.FromYAML(t, workloadtest.Deployment("x:1"))
+	changed, err := mutators.Sidecar{}.Mutate(context.Background(), w, env)
+	if err != nil || !changed {
+		t.Fatalf("changed=%v err=%v", changed, err)
+	}
+	ic := w.PodSpec.InitContainers
+	if len(ic) != 1 || ic[0].Name != "istio-proxy" || ic[0].RestartPolicy == nil || *ic[0].RestartPolicy != "Always" {
+		t.Fatalf("not a native sidecar: %+v", ic)
+	}
+	hash, _ := mutators.TemplateHash(env.Policy.Spec.Mesh.Sidecar)
+	if w.PodMeta.Annotations[mutators.AnnotationSidecarStatus] != hash {
+		t.Fatalf("status annotation %q, want %q", w.PodMeta.Annotations[mutators.AnnotationSidecarStatus], hash)
+	}
+	volumes := len(w.PodSpec.Volumes)
+	if again, _ := (mutators.Sidecar{}).Mutate(context.Background(), w, env); again || len(w.PodSpec.Volumes) != volumes {
+		t.Fatal("second injection changed the pod")
+	}
+}
+
+func TestSidecarLeavesControllerPodsToTheirTemplate(t *testing.T) {
+	env := meshEnv(t, v1alpha1.MeshIstio)
+	// A pod from a ReplicaSet of an older template: its sidecar stays until the
+	// workload rolls out, so pods always match their ReplicaSet.
+	w := workloadtest.FromYAML(t, `apiVersion: v1
+kind: Pod
+metadata:
+  name: web-1
+  ownerReferences: [{apiVersion: apps/v1, kind: ReplicaSet, name: web, uid: u}]
+  annotations: {pave.dev/sidecar-status: oldhash}
+spec:
+  initContainers: [{name: istio-proxy, image: "proxy:old", restartPolicy: Always}]
+  containers: [{name: c, image: "x:1"}]`)
+	if changed, _ := (mutators.Sidecar{}).Mutate(context.Background(), w, env); changed {
+		t.Fatal("re-injected a pod its ReplicaSet made")
+	}
+}
+
+func TestSidecarSkips(t *testing.T) {
+	cases := map[string]string{
+		"hostNetwork": "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec: {hostNetwork: true, containers: [{name: c, image: 'x:1'}]}",
+		"opted out":   "apiVersion: v1\nkind: Pod\nmetadata: {name: p, annotations: {pave.dev/inject: 'false'}}\nspec: {containers: [{name: c, image: 'x:1'}]}",
+	}
+	for name, doc := range cases {
+		w := workloadtest.FromYAML(t, doc)
+		if changed, _ := (mutators.Sidecar{}).Mutate(context.Background(), w, meshEnv(t, v1alpha1.MeshIstio)); changed {
+			t.Errorf("%s: injected", name)
+		}
+	}
+	w := workloadtest.FromYAML(t, workloadtest.Deployment("x:1"))
+	if changed, _ := (mutators.Sidecar{}).Mutate(context.Background(), w, meshEnv(t, v1alpha1.MeshOff)); changed {
+		t.Error("mesh off: injected")
+	}
+	if changed, _ := (mutators.Sidecar{}).Mutate(context.Background(), w, meshEnv(t, v1alpha1.MeshDelegate)); !changed || w.PodMeta.Labels[mutators.LabelIstioInject] != "true" || len(w.PodSpec.InitContainers) != 0 {
+		t.Error("delegate mode: want the label and no container")
+	}
+}
