@@ -1,6 +1,7 @@
 package main
 
 import (
+	"encoding/json"
 	"fmt"
 	"io"
 	"os"
@@ -168,14 +169,18 @@ func verdict(rep *check.Report, failOn string) error {
 	return nil
 }
 
+// writeRendered prints each object as admission would store it, followed by
+// the companion objects pave's controller would create for it.
 func writeRendered(w io.Writer, rep *check.Report) error {
 	for _, o := range rep.Objects {
-		y, err := yaml.JSONToYAML(o.Rendered)
-		if err != nil {
-			return fmt.Errorf("render %s: %w", o.Name, err)
-		}
-		if _, err := fmt.Fprintf(w, "---\n%s", y); err != nil {
-			return err
+		for _, js := range append([]json.RawMessage{o.Rendered}, o.RenderedCompanions...) {
+			y, err := yaml.JSONToYAML(js)
+			if err != nil {
+				return fmt.Errorf("render %s: %w", o.Name, err)
+			}
+			if _, err := fmt.Fprintf(w, "---\n%s", y); err != nil {
+				return err
+			}
 		}
 	}
 	return nil

@@ -48,9 +48,14 @@ type Object struct {
 	Mutators   []string           `json:"mutators,omitempty"`
 	Violations []policy.Violation `json:"violations,omitempty"`
 	Warnings   []string           `json:"warnings,omitempty"`
+	// Companions name the objects pave's controller would keep beside this
+	// workload ("DestinationRule shop/pave-web").
+	Companions []string `json:"companions,omitempty"`
 	// Rendered is the object after mutation (unchanged for non-workloads), as
-	// JSON, when Options.Render is set.
-	Rendered json.RawMessage `json:"-"`
+	// JSON, when Options.Render is set; RenderedCompanions are its companion
+	// objects.
+	Rendered           json.RawMessage   `json:"-"`
+	RenderedCompanions []json.RawMessage `json:"-"`
 }
 
 // Report is the outcome of a run: objects in input order, and the documents or
@@ -148,9 +153,19 @@ func checkObject(ctx context.Context, o manifest.Object, opts Options) (Object, 
 	}
 	r.Workload, r.Allowed = true, res.Allowed()
 	r.Mutators, r.Violations, r.Warnings = res.Mutators, res.Violations, res.Warnings
+	for _, c := range res.Objects {
+		r.Companions = append(r.Companions, engine.Describe(c))
+	}
 	if opts.Render {
 		if r.Rendered, err = applyPatch(o.JSON, res); err != nil {
 			return r, err
+		}
+		for _, c := range res.Objects {
+			js, err := json.Marshal(c)
+			if err != nil {
+				return r, fmt.Errorf("encode %s: %w", engine.Describe(c), err)
+			}
+			r.RenderedCompanions = append(r.RenderedCompanions, js)
 		}
 	}
 	return r, nil

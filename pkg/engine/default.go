@@ -3,6 +3,7 @@ package engine
 import (
 	"fmt"
 
+	"github.com/pave-dev/pave/pkg/mesh"
 	"github.com/pave-dev/pave/pkg/mutators"
 	"github.com/pave-dev/pave/pkg/policy"
 	"github.com/pave-dev/pave/pkg/validators"
@@ -29,6 +30,8 @@ func Default(p *policy.Policy) (*Engine, error) {
 		validators.Probes{},
 		validators.Labels{},
 		validators.Mesh{},
+		validators.MeshTraffic{},
 	}
-	return New(p, steps, vals, nil)
+	gens := []Generator{mesh.Traffic{}}
+	return New(p, steps, vals, gens)
 }

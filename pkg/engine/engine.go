@@ -31,10 +31,11 @@ type Validator interface {
 	Validate(ctx context.Context, w *workload.Workload, env policy.Env) []policy.Violation
 }
 
-// Object is a Kubernetes object with metadata: what generators return. It is
-// controller-runtime's client.Object, declared here so the engine does not
-// depend on a client.
-type Object interface {
+// Object is a Kubernetes object with metadata: what generators return, the
+// same method set as controller-runtime's client.Object. It is an alias of an
+// interface literal, so generator packages can name the identical type
+// without importing the engine (which imports them).
+type Object = interface {
 	metav1.Object
 	runtime.Object
 }
@@ -148,17 +149,28 @@ func (e *Engine) RunInPlace(ctx context.Context, w *workload.Workload, env polic
 }
 
 func (e *Engine) finish(ctx context.Context, r *Result, env policy.Env) (*Result, error) {
-	w := r.Mutated
 	env.Policy = e.policy
 	r.Violations, r.Warnings = e.validate(ctx, r.Mutated, env)
+	objs, err := e.Generate(ctx, r.Mutated, env)
+	if err != nil {
+		return nil, err
+	}
+	r.Objects = objs
+	return r, nil
+}
+
+// Generate describes the companion objects w should have.
+func (e *Engine) Generate(ctx context.Context, w *workload.Workload, env policy.Env) ([]Object, error) {
+	env.Policy = e.policy
+	var out []Object
 	for _, g := range e.generators {
-		objs, err := g.Generate(ctx, r.Mutated, env)
+		objs, err := g.Generate(ctx, w, env)
 		if err != nil {
 			return nil, fmt.Errorf("generator %s on %s %s: %w", g.Name(), w.Kind, w.Name(), err)
 		}
-		r.Objects = append(r.Objects, objs...)
+		out = append(out, objs...)
 	}
-	return r, nil
+	return out, nil
 }
 
 // Mutate runs the mutators on a copy of w.

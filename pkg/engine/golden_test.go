@@ -33,6 +33,7 @@ var goldenNow = time.Date(2026, 6, 1, 12, 0, 0, 0, time.UTC)
 //	namespace.yaml   optional: {name, labels} of the workload's namespace
 //	output.yaml      the object after admission's mutation
 //	violations.yaml  what validation reports on it
+//	objects.yaml     the companion objects, when there are any
 type goldenCase struct {
 	dir        string
 	input      []byte
@@ -72,8 +73,8 @@ func TestGolden(t *testing.T) {
 	for _, dir := range dirs {
 		t.Run(filepath.Base(dir), func(t *testing.T) {
 			c := loadCase(t, dir)
-			cliOut, cliViolations := viaCLI(t, c)
-			hookOut, hookViolations := viaWebhook(t, c)
+			cliOut, cliViolations, cliObjects := viaCLI(t, c)
+			hookOut, hookViolations, hookObjects := viaWebhook(t, c)
 
 			if !bytes.Equal(cliOut, hookOut) {
 				t.Fatalf("CLI and webhook paths disagree on the output:\nCLI:\n%s\nwebhook:\n%s", cliOut, hookOut)
@@ -81,7 +82,11 @@ func TestGolden(t *testing.T) {
 			if !bytes.Equal(cliViolations, hookViolations) {
 				t.Fatalf("CLI and webhook paths disagree on the violations:\nCLI:\n%s\nwebhook:\n%s", cliViolations, hookViolations)
 			}
+			if !bytes.Equal(cliObjects, hookObjects) {
+				t.Fatalf("CLI and webhook paths disagree on the companion objects:\nCLI:\n%s\nwebhook:\n%s", cliObjects, hookObjects)
+			}
 			compareGolden(t, filepath.Join(dir, "output.yaml"), cliOut)
+			compareOptionalGolden(t, filepath.Join(dir, "objects.yaml"), cliObjects)
 			compareGolden(t, filepath.Join(dir, "violations.yaml"), cliViolations)
 			assertIdempotent(t, c, cliOut)
 		})
@@ -89,7 +94,7 @@ func TestGolden(t *testing.T) {
 }
 
 // viaCLI runs the case as `pave check --render` does.
-func viaCLI(t *testing.T, c goldenCase) (out, violations []byte) {
+func viaCLI(t *testing.T, c goldenCase) (out, violations, objects []byte) {
 	t.Helper()
 	rep := check.Run(context.Background(), []manifest.Input{{Source: "input.yaml", Data: c.input}}, check.Options{
 		Engine: c.eng, Env: c.env, DefaultNamespace: c.env.Namespace.Name, Render: true,
@@ -97,12 +102,18 @@ func viaCLI(t *testing.T, c goldenCase) (out, violations []byte) {
 	if len(rep.Errors) > 0 || len(rep.Objects) != 1 {
 		t.Fatalf("check: %d objects, errors %v", len(rep.Objects), rep.Errors)
 	}
-	return toYAML(t, rep.Objects[0].Rendered), violationsYAML(t, rep.Objects[0].Violations, rep.Objects[0].Warnings)
+	o := rep.Objects[0]
+	var objs []byte
+	for _, js := range o.RenderedCompanions {
+		objs = append(objs, "---\n"...)
+		objs = append(objs, toYAML(t, js)...)
+	}
+	return toYAML(t, o.Rendered), violationsYAML(t, o.Violations, o.Warnings), objs
 }
 
 // viaWebhook runs the case as admission does: the mutating webhook's patch is
 // applied to the raw object, then the validating webhook judges the result.
-func viaWebhook(t *testing.T, c goldenCase) (out, violations []byte) {
+func viaWebhook(t *testing.T, c goldenCase) (out, violations, objects []byte) {
 	t.Helper()
 	raw, err := yaml.YAMLToJSON(c.input)
 	if err != nil {
@@ -126,8 +137,38 @@ func viaWebhook(t *testing.T, c goldenCase) (out, violations []byte) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	vs, warnings := c.eng.Validate(context.Background(), decode(t, patched), c.env)
-	return toYAML(t, patched), violationsYAML(t, vs, warnings)
+	admitted := decode(t, patched)
+	vs, warnings := c.eng.Validate(context.Background(), admitted, c.env)
+	// What the controller would apply for the stored object.
+	companions, err := c.eng.Generate(context.Background(), admitted, c.env)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var objs []byte
+	for _, o := range companions {
+		js, err := json.Marshal(o)
+		if err != nil {
+			t.Fatal(err)
+		}
+		objs = append(objs, "---\n"...)
+		objs = append(objs, toYAML(t, js)...)
+	}
+	return toYAML(t, patched), violationsYAML(t, vs, warnings), objs
+}
+
+// compareOptionalGolden is compareGolden for a file that exists only when
+// there is something to hold.
+func compareOptionalGolden(t *testing.T, path string, got []byte) {
+	t.Helper()
+	if len(got) == 0 {
+		if *update {
+			_ = os.Remove(path)
+		} else if _, err := os.Stat(path); err == nil {
+			t.Fatalf("%s exists but the case generates no objects", path)
+		}
+		return
+	}
+	compareGolden(t, path, got)
 }
 
 // assertIdempotent admits the output again: nothing may change.

@@ -1,6 +1,8 @@
 package engine
 
 import (
+	"fmt"
+
 	"github.com/pave-dev/pave/pkg/api/v1alpha1"
 	"github.com/pave-dev/pave/pkg/policy"
 	"github.com/pave-dev/pave/pkg/workload"
@@ -20,6 +22,11 @@ type Result struct {
 	Warnings []string
 	// Objects are the companion objects that should exist.
 	Objects []Object
+}
+
+// Describe names an object as "Kind namespace/name", for warnings and reports.
+func Describe(o Object) string {
+	return fmt.Sprintf("%s %s/%s", o.GetObjectKind().GroupVersionKind().Kind, o.GetNamespace(), o.GetName())
 }
 
 // Allowed reports whether no violation denies the workload.

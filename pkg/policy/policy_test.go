@@ -80,3 +80,20 @@ func TestLoadRejectsBadPolicies(t *testing.T) {
 		})
 	}
 }
+
+// An overlay that sets one field of a section keeps the rest of the section,
+// durations included (an unset metav1.Duration value would encode as "0s").
+func TestOverlayKeepsNestedDefaults(t *testing.T) {
+	p, _, err := policy.Load("p.yaml", []byte("apiVersion: pave.dev/v1alpha1\nkind: PlatformPolicy\nmetadata: {name: default}\nspec:\n  mesh: {mode: istio}\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	tr := p.Spec.Mesh.Traffic
+	if tr.OutlierDetection.Interval == nil || tr.OutlierDetection.Interval.Duration.String() != "10s" ||
+		tr.Timeout == nil || tr.Timeout.Duration.String() != "15s" || tr.Retries.Attempts != 2 {
+		t.Fatalf("traffic defaults lost: %+v", tr)
+	}
+	if p.Spec.Mesh.Sidecar.Container == nil || p.Spec.Mesh.Sidecar.Container.Name != "istio-proxy" {
+		t.Fatal("sidecar template lost")
+	}
+}

@@ -39,6 +39,9 @@ func Table(w io.Writer, rep *check.Report) error {
 				fmt.Fprintf(&b, "             waived by PolicyException %s\n", v.Exception)
 			}
 		}
+		for _, c := range o.Companions {
+			fmt.Fprintf(&b, "    creates  %s\n", c)
+		}
 		for _, warn := range o.Warnings {
 			fmt.Fprintf(&b, "    warning  %s\n", warn)
 		}

@@ -3,12 +3,14 @@ package webhook
 import (
 	"context"
 	"fmt"
+	"net/http"
 	"strings"
 
 	"github.com/go-logr/logr"
 	"sigs.k8s.io/controller-runtime/pkg/webhook/admission"
 
 	"github.com/pave-dev/pave/pkg/api/v1alpha1"
+	"github.com/pave-dev/pave/pkg/engine"
 	"github.com/pave-dev/pave/pkg/policy"
 )
 
@@ -39,6 +41,17 @@ func (h *Validate) Handle(ctx context.Context, req admission.Request) admission.
 				"kind", p.w.Kind, "namespace", req.Namespace, "name", p.w.Name(), "field", v.Field, "user", req.UserInfo.Username)
 		case v.Mode == v1alpha1.ModeWarn:
 			warnings = append(warnings, Warning(v))
+		}
+	}
+	// A server-side dry run shows what pave's controller would create, so
+	// kubectl apply --dry-run=server answers "what will this do" completely.
+	if req.DryRun != nil && *req.DryRun && len(denied) == 0 {
+		objs, err := p.eng.Generate(ctx, p.w, p.env)
+		if err != nil {
+			return admission.Errored(http.StatusInternalServerError, err)
+		}
+		for _, o := range objs {
+			warnings = append(warnings, "pave would create "+engine.Describe(o))
 		}
 	}
 	if len(denied) > 0 {

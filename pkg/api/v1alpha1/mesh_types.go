@@ -1,6 +1,9 @@
 package v1alpha1
 
-import corev1 "k8s.io/api/core/v1"
+import (
+	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+)
 
 // MeshMode says how workloads join the service mesh.
 // +kubebuilder:validation:Enum=off;istio;delegate
@@ -30,6 +33,76 @@ type MeshPolicy struct {
 	// Sidecar is what istio mode injects.
 	// +optional
 	Sidecar SidecarTemplate `json:"sidecar,omitempty"`
+	// Traffic is the per-service traffic policy pave generates (DestinationRule
+	// and VirtualService) in istio and delegate modes.
+	// +optional
+	Traffic TrafficPolicy `json:"traffic,omitempty"`
+}
+
+// TrafficPolicy holds the mesh defaults for every service and the bounds
+// within which a workload's pave.dev/ annotations may change them.
+type TrafficPolicy struct {
+	// Timeout of a request, all retries included.
+	// +optional
+	Timeout *metav1.Duration `json:"timeout,omitempty"`
+	// MaxTimeout bounds the pave.dev/timeout annotation.
+	// +optional
+	MaxTimeout *metav1.Duration `json:"maxTimeout,omitempty"`
+	// Retries of a failed request.
+	// +optional
+	Retries RetryPolicy `json:"retries,omitempty"`
+	// ConnectionPool limits connections and queued requests per client proxy.
+	// +optional
+	ConnectionPool ConnectionPoolPolicy `json:"connectionPool,omitempty"`
+	// OutlierDetection is the circuit breaker: endpoints that keep failing are
+	// ejected from the load-balancing pool for a while.
+	// +optional
+	OutlierDetection OutlierPolicy `json:"outlierDetection,omitempty"`
+}
+
+// RetryPolicy is how failed requests are retried.
+type RetryPolicy struct {
+	// +optional
+	// +kubebuilder:validation:Minimum=0
+	// +kubebuilder:validation:Maximum=10
+	Attempts int32 `json:"attempts,omitempty"`
+	// MaxAttempts bounds the pave.dev/retries annotation.
+	// +optional
+	// +kubebuilder:validation:Minimum=0
+	// +kubebuilder:validation:Maximum=10
+	MaxAttempts int32 `json:"maxAttempts,omitempty"`
+	// +optional
+	PerTryTimeout *metav1.Duration `json:"perTryTimeout,omitempty"`
+	// RetryOn lists Envoy's retry conditions, comma-separated.
+	// +optional
+	// +kubebuilder:validation:MaxLength=256
+	RetryOn string `json:"retryOn,omitempty"`
+}
+
+// ConnectionPoolPolicy limits the load one client puts on a service.
+type ConnectionPoolPolicy struct {
+	// +optional
+	// +kubebuilder:validation:Minimum=1
+	MaxConnections int32 `json:"maxConnections,omitempty"`
+	// +optional
+	// +kubebuilder:validation:Minimum=1
+	MaxPendingRequests int32 `json:"maxPendingRequests,omitempty"`
+}
+
+// OutlierPolicy is the circuit breaker.
+type OutlierPolicy struct {
+	// ConsecutiveErrors (5xx) before an endpoint is ejected.
+	// +optional
+	// +kubebuilder:validation:Minimum=1
+	ConsecutiveErrors uint32 `json:"consecutiveErrors,omitempty"`
+	// +optional
+	Interval *metav1.Duration `json:"interval,omitempty"`
+	// +optional
+	BaseEjectionTime *metav1.Duration `json:"baseEjectionTime,omitempty"`
+	// +optional
+	// +kubebuilder:validation:Minimum=0
+	// +kubebuilder:validation:Maximum=100
+	MaxEjectionPercent int32 `json:"maxEjectionPercent,omitempty"`
 }
 
 // SidecarTemplate is the proxy container and the volumes it needs. The

@@ -1,0 +1,86 @@
+package mesh
+
+import (
+	"fmt"
+	"strconv"
+	"time"
+
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+
+	"github.com/pave-dev/pave/pkg/api/v1alpha1"
+	"github.com/pave-dev/pave/pkg/workload"
+)
+
+// Annotations a workload may set to adjust its traffic policy, within the
+// bounds the policy sets.
+const (
+	AnnotationTimeout       = "pave.dev/timeout"
+	AnnotationRetries       = "pave.dev/retries"
+	AnnotationPerTryTimeout = "pave.dev/per-try-timeout"
+)
+
+// Settings are a service's effective traffic settings.
+type Settings struct {
+	Timeout, PerTryTimeout time.Duration
+	Attempts               int32
+}
+
+// Duration reads an optional policy duration; unset is zero.
+func Duration(d *metav1.Duration) time.Duration {
+	if d == nil {
+		return 0
+	}
+	return d.Duration
+}
+
+// Problem is an annotation pave cannot honour, with the reason.
+type Problem struct {
+	Annotation, Message, Fix string
+}
+
+// Effective returns the policy's traffic settings adjusted by the workload's
+// annotations. An annotation that does not parse or breaks a bound is
+// reported and ignored, so the generated objects always stay within policy.
+func Effective(w *workload.Workload, t v1alpha1.TrafficPolicy) (Settings, []Problem) {
+	s := Settings{Timeout: Duration(t.Timeout), PerTryTimeout: Duration(t.Retries.PerTryTimeout), Attempts: t.Retries.Attempts}
+	maxTimeout := Duration(t.MaxTimeout)
+	var problems []Problem
+	a := w.Meta.Annotations
+	if v, ok := a[AnnotationTimeout]; ok {
+		d, err := time.ParseDuration(v)
+		switch {
+		case err != nil || d <= 0:
+			problems = append(problems, Problem{AnnotationTimeout, fmt.Sprintf("%q is not a duration", v), "write a duration such as 5s or 500ms"})
+		case maxTimeout > 0 && d > maxTimeout:
+			problems = append(problems, Problem{AnnotationTimeout, fmt.Sprintf("%s is above the policy's maximum of %s", d, maxTimeout),
+				fmt.Sprintf("use at most %s, or ask the platform team to raise spec.mesh.traffic.maxTimeout", maxTimeout)})
+		default:
+			s.Timeout = d
+		}
+	}
+	if v, ok := a[AnnotationRetries]; ok {
+		n, err := strconv.Atoi(v)
+		switch {
+		case err != nil || n < 0:
+			problems = append(problems, Problem{AnnotationRetries, fmt.Sprintf("%q is not a number of attempts", v), "write a whole number such as 3"})
+		case n > int(t.Retries.MaxAttempts):
+			problems = append(problems, Problem{AnnotationRetries, fmt.Sprintf("%d is above the policy's maximum of %d", n, t.Retries.MaxAttempts),
+				fmt.Sprintf("use at most %d: retries multiply load on a failing service", t.Retries.MaxAttempts)})
+		default:
+			s.Attempts = int32(n)
+		}
+	}
+	if v, ok := a[AnnotationPerTryTimeout]; ok {
+		d, err := time.ParseDuration(v)
+		switch {
+		case err != nil || d <= 0:
+			problems = append(problems, Problem{AnnotationPerTryTimeout, fmt.Sprintf("%q is not a duration", v), "write a duration such as 2s"})
+		default:
+			s.PerTryTimeout = d
+		}
+	}
+	if s.PerTryTimeout > s.Timeout {
+		s.PerTryTimeout = s.Timeout // a try cannot outlive the request
+	}
+	return s, problems
+}

@@ -1,0 +1,119 @@
+package mesh
+
+import (
+	"context"
+	"fmt"
+
+	"google.golang.org/protobuf/types/known/durationpb"
+	"google.golang.org/protobuf/types/known/wrapperspb"
+	networkingapi "istio.io/api/networking/v1alpha3"
+	securityapi "istio.io/api/security/v1beta1"
+	networking "istio.io/client-go/pkg/apis/networking/v1"
+	security "istio.io/client-go/pkg/apis/security/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/runtime"
+
+	"github.com/pave-dev/pave/pkg/api/v1alpha1"
+	"github.com/pave-dev/pave/pkg/policy"
+	"github.com/pave-dev/pave/pkg/workload"
+)
+
+// Names of the objects pave generates.
+const (
+	PeerAuthenticationName = "pave-mtls"
+	objectPrefix           = "pave-"
+	// LabelManagedBy marks generated objects, so the controller finds what it
+	// made and nothing else.
+	LabelManagedBy = "app.kubernetes.io/managed-by"
+	managedBy      = "pave"
+)
+
+// object is engine.Object: the same alias of the same interface literal.
+type object = interface {
+	metav1.Object
+	runtime.Object
+}
+
+// Traffic generates the mTLS and traffic policy objects of a service.
+type Traffic struct{}
+
+// Name implements engine.Generator.
+func (Traffic) Name() string { return "mesh-traffic" }
+
+// Generate implements engine.Generator.
+func (Traffic) Generate(_ context.Context, w *workload.Workload, env policy.Env) ([]object, error) {
+	mesh := env.Policy.Spec.Mesh
+	svc, ok := ServiceOf(w)
+	if mesh.Mode == v1alpha1.MeshOff || !ok {
+		return nil, nil
+	}
+	ns := w.Meta.Namespace
+	if ns == "" {
+		ns = env.Namespace.Name
+	}
+	host := fmt.Sprintf("%s.%s.svc.cluster.local", svc, ns)
+	s, _ := Effective(w, mesh.Traffic)
+	t := mesh.Traffic
+	meta := func(name string) metav1.ObjectMeta {
+		return metav1.ObjectMeta{Name: name, Namespace: ns, Labels: map[string]string{LabelManagedBy: managedBy, policy.LabelName: svc}}
+	}
+
+	pa := &security.PeerAuthentication{
+		TypeMeta:   metav1.TypeMeta{APIVersion: "security.istio.io/v1", Kind: "PeerAuthentication"},
+		ObjectMeta: metav1.ObjectMeta{Name: PeerAuthenticationName, Namespace: ns, Labels: map[string]string{LabelManagedBy: managedBy}},
+	}
+	pa.Spec.Mtls = &securityapi.PeerAuthentication_MutualTLS{Mode: securityapi.PeerAuthentication_MutualTLS_STRICT}
+
+	dr := &networking.DestinationRule{
+		TypeMeta:   metav1.TypeMeta{APIVersion: "networking.istio.io/v1", Kind: "DestinationRule"},
+		ObjectMeta: meta(objectPrefix + svc),
+	}
+	dr.Spec.Host = host
+	dr.Spec.TrafficPolicy = &networkingapi.TrafficPolicy{
+		Tls: &networkingapi.ClientTLSSettings{Mode: networkingapi.ClientTLSSettings_ISTIO_MUTUAL},
+		ConnectionPool: &networkingapi.ConnectionPoolSettings{
+			Tcp:  &networkingapi.ConnectionPoolSettings_TCPSettings{MaxConnections: t.ConnectionPool.MaxConnections},
+			Http: &networkingapi.ConnectionPoolSettings_HTTPSettings{Http1MaxPendingRequests: t.ConnectionPool.MaxPendingRequests},
+		},
+		OutlierDetection: &networkingapi.OutlierDetection{
+			Consecutive_5XxErrors: wrapperspb.UInt32(t.OutlierDetection.ConsecutiveErrors),
+			Interval:              durationpb.New(Duration(t.OutlierDetection.Interval)),
+			BaseEjectionTime:      durationpb.New(Duration(t.OutlierDetection.BaseEjectionTime)),
+			MaxEjectionPercent:    t.OutlierDetection.MaxEjectionPercent,
+		},
+	}
+
+	vs := &networking.VirtualService{
+		TypeMeta:   metav1.TypeMeta{APIVersion: "networking.istio.io/v1", Kind: "VirtualService"},
+		ObjectMeta: meta(objectPrefix + svc),
+	}
+	vs.Spec.Hosts = []string{host}
+	vs.Spec.Http = []*networkingapi.HTTPRoute{{
+		Name:    "default",
+		Route:   []*networkingapi.HTTPRouteDestination{{Destination: &networkingapi.Destination{Host: host}}},
+		Timeout: durationpb.New(s.Timeout),
+		Retries: &networkingapi.HTTPRetry{Attempts: s.Attempts, PerTryTimeout: durationpb.New(s.PerTryTimeout), RetryOn: t.Retries.RetryOn},
+	}}
+	return []object{pa, dr, vs}, nil
+}
+
+// ServiceOf names the service a workload serves: its app.kubernetes.io/name,
+// for the kinds that serve traffic and have a container port. Pods and
+// ReplicaSets are left to the workload that owns them.
+func ServiceOf(w *workload.Workload) (string, bool) {
+	switch w.Kind {
+	case "Deployment", "StatefulSet", "DaemonSet":
+	default:
+		return "", false
+	}
+	name := w.Meta.Labels[policy.LabelName]
+	if name == "" || w.PodSpec.HostNetwork {
+		return "", false
+	}
+	for _, c := range w.PodSpec.Containers {
+		if len(c.Ports) > 0 {
+			return name, true
+		}
+	}
+	return "", false
+}
