@@ -118,6 +118,9 @@ func run(o options) error {
 	if err := watcher.setup(mgr); err != nil {
 		return err
 	}
+	if err := setupCompanions(mgr, engines, log.WithName("companions")); err != nil {
+		return err
+	}
 	if o.selfSigned {
 		if err := mgr.Add(&caInjector{client: mgr.GetClient(), name: o.webhookConfig, caFile: o.certDir + "/ca.crt", log: log.WithName("ca-injector")}); err != nil {
 			return err

@@ -85,8 +85,14 @@ func (s *suite) setUp() error {
 	if err != nil {
 		return err
 	}
+	// The real Istio CRDs, as the istio.io/api module ships them.
+	istio, err := exec.Command("go", "list", "-m", "-f", "{{.Dir}}", "istio.io/api").Output()
+	if err != nil {
+		return fmt.Errorf("locate istio.io/api: %w", err)
+	}
+	istioCRDs := filepath.Join(strings.TrimSpace(string(istio)), "kubernetes", "customresourcedefinitions.gen.yaml")
 	s.cluster, err = localcluster.Start(context.Background(), localcluster.Options{
-		Assets: s.assets, CRDs: []string{filepath.Join(s.root, "manifests", "crds")}, Dir: s.dir, Log: logFile,
+		Assets: s.assets, CRDs: []string{filepath.Join(s.root, "manifests", "crds"), istioCRDs}, Dir: s.dir, Log: logFile,
 	})
 	if err != nil {
 		return err

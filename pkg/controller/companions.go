@@ -1,0 +1,150 @@
+// Package controller keeps the companion objects the engine describes in step
+// with the workloads they belong to, with server-side apply. It never takes
+// part in admission: a slow or failing apply only delays the companions.
+package controller
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/go-logr/logr"
+	appsv1 "k8s.io/api/apps/v1"
+	corev1 "k8s.io/api/core/v1"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+	"k8s.io/apimachinery/pkg/runtime"
+	"k8s.io/apimachinery/pkg/runtime/schema"
+	"k8s.io/client-go/tools/record"
+	ctrl "sigs.k8s.io/controller-runtime"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+	"sigs.k8s.io/controller-runtime/pkg/handler"
+	"sigs.k8s.io/controller-runtime/pkg/reconcile"
+
+	"github.com/pave-dev/pave/pkg/engine"
+	"github.com/pave-dev/pave/pkg/mesh"
+	"github.com/pave-dev/pave/pkg/policy"
+	"github.com/pave-dev/pave/pkg/webhook"
+	"github.com/pave-dev/pave/pkg/workload"
+)
+
+// FieldManager is the server-side apply field manager of every object pave writes.
+const FieldManager = "pave"
+
+// Companions reconciles one kind of workload: it applies what the engine
+// generates for it, owned by it (so the garbage collector removes them with
+// it), and deletes pave-made objects it no longer wants.
+type Companions struct {
+	Client   client.Client
+	Engines  *webhook.Engines
+	Recorder record.EventRecorder
+	Log      logr.Logger
+	// Kind is the workload kind (Deployment, StatefulSet, DaemonSet).
+	Kind string
+	// Managed are the kinds of companion objects pave may create, for finding
+	// and deleting the ones no longer wanted.
+	Managed []schema.GroupVersionKind
+}
+
+func (c *Companions) newObject() client.Object {
+	switch c.Kind {
+	case "StatefulSet":
+		return &appsv1.StatefulSet{}
+	case "DaemonSet":
+		return &appsv1.DaemonSet{}
+	}
+	return &appsv1.Deployment{}
+}
+
+// SetupWithManager watches the workload kind and the companions it owns, so a
+// companion a user deletes comes back.
+func (c *Companions) SetupWithManager(mgr ctrl.Manager) error {
+	b := ctrl.NewControllerManagedBy(mgr).Named("companions-" + c.Kind).For(c.newObject())
+	for _, gvk := range c.Managed {
+		u := &unstructured.Unstructured{}
+		u.SetGroupVersionKind(gvk)
+		b = b.Watches(u, handler.EnqueueRequestForOwner(mgr.GetScheme(), mgr.GetRESTMapper(), c.newObject(), handler.OnlyControllerOwner()))
+	}
+	return b.Complete(c)
+}
+
+// Reconcile implements reconcile.Reconciler.
+func (c *Companions) Reconcile(ctx context.Context, req reconcile.Request) (reconcile.Result, error) {
+	obj := c.newObject()
+	if err := c.Client.Get(ctx, req.NamespacedName, obj); err != nil {
+		return reconcile.Result{}, client.IgnoreNotFound(err) // owner references clean up after it
+	}
+	if obj.GetDeletionTimestamp() != nil {
+		return reconcile.Result{}, nil
+	}
+	eng := c.Engines.Load()
+	if eng == nil {
+		return reconcile.Result{Requeue: true}, nil
+	}
+	w, err := workload.New(obj.(runtime.Object))
+	if err != nil {
+		return reconcile.Result{}, err
+	}
+	var ns corev1.Namespace
+	if err := c.Client.Get(ctx, client.ObjectKey{Name: req.Namespace}, &ns); err != nil {
+		return reconcile.Result{}, fmt.Errorf("read namespace %s: %w", req.Namespace, err)
+	}
+	want, err := eng.Generate(ctx, w, policy.Env{Namespace: policy.Namespace{Name: req.Namespace, Labels: ns.Labels}})
+	if err != nil {
+		return reconcile.Result{}, err
+	}
+	kept := map[string]bool{}
+	for _, o := range want {
+		if err := c.apply(ctx, obj, &ns, o); err != nil {
+			c.Recorder.Eventf(obj, corev1.EventTypeWarning, "CompanionApplyFailed", "%s: %v", engine.Describe(o), err)
+			return reconcile.Result{}, err
+		}
+		kept[o.GetObjectKind().GroupVersionKind().Kind+"/"+o.GetName()] = true
+	}
+	return reconcile.Result{}, c.prune(ctx, obj, kept)
+}
+
+// apply server-side-applies o. Objects of one service are owned by the
+// workload (controller reference: deleted with it); the namespace-wide
+// PeerAuthentication is owned by the namespace, since many workloads share it.
+func (c *Companions) apply(ctx context.Context, owner client.Object, ns *corev1.Namespace, o engine.Object) error {
+	u, err := runtime.DefaultUnstructuredConverter.ToUnstructured(o)
+	if err != nil {
+		return err
+	}
+	obj := &unstructured.Unstructured{Object: u}
+	unstructured.RemoveNestedField(obj.Object, "status")
+	unstructured.RemoveNestedField(obj.Object, "metadata", "creationTimestamp")
+	yes := true
+	if o.GetName() == mesh.PeerAuthenticationName {
+		obj.SetOwnerReferences([]metav1.OwnerReference{{APIVersion: "v1", Kind: "Namespace", Name: ns.Name, UID: ns.UID}})
+	} else {
+		gvk := schema.GroupVersionKind{Group: "apps", Version: "v1", Kind: c.Kind}
+		obj.SetOwnerReferences([]metav1.OwnerReference{{APIVersion: gvk.GroupVersion().String(), Kind: gvk.Kind,
+			Name: owner.GetName(), UID: owner.GetUID(), Controller: &yes, BlockOwnerDeletion: &yes}})
+	}
+	return c.Client.Patch(ctx, obj, client.Apply, client.FieldOwner(FieldManager), client.ForceOwnership)
+}
+
+// prune deletes the objects this workload owns that pave no longer wants
+// (the mesh turned off, a canary finished).
+func (c *Companions) prune(ctx context.Context, owner client.Object, kept map[string]bool) error {
+	for _, gvk := range c.Managed {
+		list := &unstructured.UnstructuredList{}
+		list.SetGroupVersionKind(gvk.GroupVersion().WithKind(gvk.Kind + "List"))
+		if err := c.Client.List(ctx, list, client.InNamespace(owner.GetNamespace()), client.MatchingLabels{mesh.LabelManagedBy: "pave"}); err != nil {
+			return err
+		}
+		for i := range list.Items {
+			item := &list.Items[i]
+			if !metav1.IsControlledBy(item, owner) || kept[gvk.Kind+"/"+item.GetName()] {
+				continue
+			}
+			if err := c.Client.Delete(ctx, item); err != nil && !apierrors.IsNotFound(err) {
+				return err
+			}
+			c.Recorder.Eventf(owner, corev1.EventTypeNormal, "CompanionDeleted", "%s %s is no longer wanted", gvk.Kind, item.GetName())
+		}
+	}
+	return nil
+}

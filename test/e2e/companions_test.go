@@ -1,0 +1,92 @@
+package e2e
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+)
+
+// With the mesh on and the real Istio CRDs installed, a plain Deployment gets
+// its PeerAuthentication, DestinationRule and VirtualService, accepted by the
+// CRDs' schemas; an annotation change updates them; a deleted one comes back;
+// deleting the Deployment removes them (kube-controller-manager's garbage
+// collector, through the owner references).
+func TestMeshCompanionsReconciled(t *testing.T) {
+	namespace(t, "orders", map[string]string{"pave.dev/team": "orders"})
+	policy := "apiVersion: pave.dev/v1alpha1\nkind: PlatformPolicy\nmetadata: {name: default}\nspec:\n  mesh: {mode: istio}\n"
+	if _, err := s.kubectlIn(policy, "apply", "-f", "-"); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _, _ = s.kubectl("delete", "platformpolicy", "default", "--ignore-not-found") })
+
+	// A dry run names what would be created, and creates nothing.
+	eventually(t, 30*time.Second, func() error {
+		out, err := combinedKubectl("apply", "--dry-run=server", "-n", "orders", "-f", "testdata/service.yaml")
+		if err != nil || !strings.Contains(out, "pave would create DestinationRule orders/pave-orders") {
+			return fmt.Errorf("dry run does not list the companions yet: %s %v", out, err)
+		}
+		return nil
+	})
+	if _, err := s.kubectl("apply", "-n", "orders", "-f", "testdata/service.yaml"); err != nil {
+		t.Fatal(err)
+	}
+	eventually(t, 30*time.Second, func() error {
+		for _, obj := range []string{"destinationrule/pave-orders", "virtualservice/pave-orders", "peerauthentication/pave-mtls"} {
+			if _, err := s.kubectl("get", "-n", "orders", obj); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	dr := getJSON(t, "-n", "orders", "destinationrule", "pave-orders")
+	if at(dr, "spec", "trafficPolicy", "tls", "mode") != "ISTIO_MUTUAL" || at(dr, "spec", "host") != "orders.orders.svc.cluster.local" {
+		t.Errorf("DestinationRule: %v", at(dr, "spec"))
+	}
+	if at(dr, "metadata", "ownerReferences", 0, "kind") != "Deployment" {
+		t.Errorf("DestinationRule not owned by the Deployment: %v", at(dr, "metadata", "ownerReferences"))
+	}
+	pa := getJSON(t, "-n", "orders", "peerauthentication", "pave-mtls")
+	if at(pa, "spec", "mtls", "mode") != "STRICT" {
+		t.Errorf("PeerAuthentication: %v", at(pa, "spec"))
+	}
+	vsTimeout := func() any {
+		return at(getJSON(t, "-n", "orders", "virtualservice", "pave-orders"), "spec", "http", 0, "timeout")
+	}
+	if got := vsTimeout(); got != "15s" {
+		t.Errorf("VirtualService timeout %v, want the policy's 15s", got)
+	}
+
+	if _, err := s.kubectl("annotate", "-n", "orders", "deployment", "orders", "pave.dev/timeout=5s"); err != nil {
+		t.Fatal(err)
+	}
+	eventually(t, 30*time.Second, func() error {
+		if got := vsTimeout(); got != "5s" {
+			return fmt.Errorf("timeout %v, want 5s", got)
+		}
+		return nil
+	})
+
+	if _, err := s.kubectl("delete", "-n", "orders", "destinationrule", "pave-orders"); err != nil {
+		t.Fatal(err)
+	}
+	eventually(t, 30*time.Second, func() error {
+		_, err := s.kubectl("get", "-n", "orders", "destinationrule", "pave-orders")
+		return err
+	})
+
+	if _, err := s.kubectl("delete", "-n", "orders", "deployment", "orders"); err != nil {
+		t.Fatal(err)
+	}
+	eventually(t, 60*time.Second, func() error {
+		out, err := s.kubectl("get", "-n", "orders", "destinationrules,virtualservices", "-o", "name")
+		if err != nil {
+			return err
+		}
+		if strings.TrimSpace(out) != "" {
+			return errors.New("still there: " + out)
+		}
+		return nil
+	})
+}
