@@ -6,6 +6,7 @@ package controller
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"github.com/go-logr/logr"
 	appsv1 "k8s.io/api/apps/v1"
@@ -44,6 +45,8 @@ type Companions struct {
 	// Managed are the kinds of companion objects pave may create, for finding
 	// and deleting the ones no longer wanted.
 	Managed []schema.GroupVersionKind
+	// Clock is the time canary steps are judged by; nil is the wall clock.
+	Clock func() time.Time
 }
 
 func (c *Companions) newObject() client.Object {
@@ -64,6 +67,9 @@ func (c *Companions) SetupWithManager(mgr ctrl.Manager) error {
 		u := &unstructured.Unstructured{}
 		u.SetGroupVersionKind(gvk)
 		b = b.Watches(u, handler.EnqueueRequestForOwner(mgr.GetScheme(), mgr.GetRESTMapper(), c.newObject(), handler.OnlyControllerOwner()))
+	}
+	if c.Kind == "Deployment" {
+		b = b.Watches(&appsv1.Deployment{}, handler.EnqueueRequestsFromMapFunc(stableOf))
 	}
 	return b.Complete(c)
 }
@@ -89,7 +95,18 @@ func (c *Companions) Reconcile(ctx context.Context, req reconcile.Request) (reco
 	if err := c.Client.Get(ctx, client.ObjectKey{Name: req.Namespace}, &ns); err != nil {
 		return reconcile.Result{}, fmt.Errorf("read namespace %s: %w", req.Namespace, err)
 	}
-	want, err := eng.Generate(ctx, w, policy.Env{Namespace: policy.Namespace{Name: req.Namespace, Labels: ns.Labels}})
+	env := policy.Env{Namespace: policy.Namespace{Name: req.Namespace, Labels: ns.Labels}}
+	var result reconcile.Result
+	if _, isCanary, _ := mesh.CanaryOf(w); isCanary {
+		if result, err = c.progressCanary(ctx, obj, w); err != nil {
+			return result, err
+		}
+	} else if c.Kind == "Deployment" {
+		if env.Canary, err = c.canaryFor(ctx, obj); err != nil {
+			return reconcile.Result{}, err
+		}
+	}
+	want, err := eng.Generate(ctx, w, env)
 	if err != nil {
 		return reconcile.Result{}, err
 	}
@@ -101,7 +118,7 @@ func (c *Companions) Reconcile(ctx context.Context, req reconcile.Request) (reco
 		}
 		kept[o.GetObjectKind().GroupVersionKind().Kind+"/"+o.GetName()] = true
 	}
-	return reconcile.Result{}, c.prune(ctx, obj, kept)
+	return result, c.prune(ctx, obj, kept)
 }
 
 // apply server-side-applies o. Objects of one service are owned by the

@@ -19,6 +19,7 @@ func Default(p *policy.Policy) (*Engine, error) {
 	steps := []Step{
 		{PhaseDefaults, mutators.Resources{}},
 		{PhaseDefaults, mutators.ServiceAccountToken{}},
+		{PhasePlatform, mutators.Track{}},
 		{PhasePlatform, mutators.Labels{}},
 		{PhaseMesh, mutators.Sidecar{}},
 		{PhaseHardening, mutators.SecurityContext{}},
@@ -31,6 +32,7 @@ func Default(p *policy.Policy) (*Engine, error) {
 		validators.Labels{},
 		validators.Mesh{},
 		validators.MeshTraffic{},
+		validators.Canary{},
 	}
 	gens := []Generator{mesh.Traffic{}}
 	return New(p, steps, vals, gens)

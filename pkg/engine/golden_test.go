@@ -33,6 +33,7 @@ var goldenNow = time.Date(2026, 6, 1, 12, 0, 0, 0, time.UTC)
 //	namespace.yaml   optional: {name, labels} of the workload's namespace
 //	output.yaml      the object after admission's mutation
 //	violations.yaml  what validation reports on it
+//	canary.yaml      optional: the stored canary of the workload, as the controller finds it
 //	objects.yaml     the companion objects, when there are any
 type goldenCase struct {
 	dir        string
@@ -62,6 +63,13 @@ func loadCase(t *testing.T, dir string) goldenCase {
 		}
 	}
 	c.env = policy.Env{Namespace: ns, Now: goldenNow, Exceptions: c.exceptions}
+	if data, err := os.ReadFile(filepath.Join(dir, "canary.yaml")); err == nil {
+		js, err := yaml.YAMLToJSON(data)
+		if err != nil {
+			t.Fatal(err)
+		}
+		c.env.Canary = decode(t, js)
+	}
 	return c
 }
 

@@ -44,8 +44,8 @@ func (Traffic) Name() string { return "mesh-traffic" }
 func (Traffic) Generate(_ context.Context, w *workload.Workload, env policy.Env) ([]object, error) {
 	mesh := env.Policy.Spec.Mesh
 	svc, ok := ServiceOf(w)
-	if mesh.Mode == v1alpha1.MeshOff || !ok {
-		return nil, nil
+	if _, isCanary, _ := CanaryOf(w); mesh.Mode == v1alpha1.MeshOff || !ok || isCanary {
+		return nil, nil // a canary's traffic is routed by its stable's objects
 	}
 	ns := w.Meta.Namespace
 	if ns == "" {
@@ -88,13 +88,49 @@ func (Traffic) Generate(_ context.Context, w *workload.Workload, env policy.Env)
 		ObjectMeta: meta(objectPrefix + svc),
 	}
 	vs.Spec.Hosts = []string{host}
-	vs.Spec.Http = []*networkingapi.HTTPRoute{{
-		Name:    "default",
-		Route:   []*networkingapi.HTTPRouteDestination{{Destination: &networkingapi.Destination{Host: host}}},
-		Timeout: durationpb.New(s.Timeout),
-		Retries: &networkingapi.HTTPRetry{Attempts: s.Attempts, PerTryTimeout: durationpb.New(s.PerTryTimeout), RetryOn: t.Retries.RetryOn},
-	}}
+	route := func(name string, dests []*networkingapi.HTTPRouteDestination) *networkingapi.HTTPRoute {
+		return &networkingapi.HTTPRoute{
+			Name:    name,
+			Route:   dests,
+			Timeout: durationpb.New(s.Timeout),
+			Retries: &networkingapi.HTTPRetry{Attempts: s.Attempts, PerTryTimeout: durationpb.New(s.PerTryTimeout), RetryOn: t.Retries.RetryOn},
+		}
+	}
+	dest := func(subset string, weight int32) *networkingapi.HTTPRouteDestination {
+		return &networkingapi.HTTPRouteDestination{Destination: &networkingapi.Destination{Host: host, Subset: subset}, Weight: weight}
+	}
+	vs.Spec.Http = []*networkingapi.HTTPRoute{route("default", []*networkingapi.HTTPRouteDestination{dest("", 0)})}
+	if c, ok, problems := canaryFor(env); ok && len(problems) == 0 {
+		dr.Spec.Subsets = []*networkingapi.Subset{
+			{Name: "stable", Labels: map[string]string{LabelTrack: "stable"}},
+			{Name: "canary", Labels: map[string]string{LabelTrack: "canary"}},
+		}
+		weight := int32(CurrentWeight(env.Canary, c))
+		// A destination with weight 0 is left out, so the route reads as it
+		// behaves (0 would also vanish from the JSON, leaving a weightless entry).
+		var split []*networkingapi.HTTPRouteDestination
+		for _, d := range []*networkingapi.HTTPRouteDestination{dest("stable", 100-weight), dest("canary", weight)} {
+			if d.Weight > 0 {
+				split = append(split, d)
+			}
+		}
+		vs.Spec.Http = []*networkingapi.HTTPRoute{route("default", split)}
+		if c.HeaderName != "" {
+			ab := route("canary-header", []*networkingapi.HTTPRouteDestination{dest("canary", 100)})
+			ab.Match = []*networkingapi.HTTPMatchRequest{{Headers: map[string]*networkingapi.StringMatch{
+				c.HeaderName: {MatchType: &networkingapi.StringMatch_Exact{Exact: c.HeaderValue}}}}}
+			vs.Spec.Http = append([]*networkingapi.HTTPRoute{ab}, vs.Spec.Http...)
+		}
+	}
 	return []object{pa, dr, vs}, nil
+}
+
+// canaryFor parses the canary the adapter found for the workload, if any.
+func canaryFor(env policy.Env) (Canary, bool, []Problem) {
+	if env.Canary == nil {
+		return Canary{}, false, nil
+	}
+	return CanaryOf(env.Canary)
 }
 
 // ServiceOf names the service a workload serves: its app.kubernetes.io/name,

@@ -4,6 +4,7 @@ import (
 	"time"
 
 	"github.com/pave-dev/pave/pkg/api/v1alpha1"
+	"github.com/pave-dev/pave/pkg/workload"
 )
 
 // Env is everything the engine knows beyond the object itself. Adapters fill it:
@@ -17,6 +18,10 @@ type Env struct {
 	// Exceptions are the PolicyExceptions found in the cluster or input; the engine
 	// honours only those in the namespaces the policy allows.
 	Exceptions []v1alpha1.PolicyException
+	// Canary is the canary Deployment of the workload under review, when the
+	// adapter found one (pave.dev/canary-of names the workload); the mesh
+	// generator splits traffic between them.
+	Canary *workload.Workload
 }
 
 // Namespace is what the engine needs to know of the object's namespace.

@@ -1,0 +1,85 @@
+package controller
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"time"
+
+	appsv1 "k8s.io/api/apps/v1"
+	corev1 "k8s.io/api/core/v1"
+	"k8s.io/apimachinery/pkg/types"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+	"sigs.k8s.io/controller-runtime/pkg/reconcile"
+
+	"github.com/pave-dev/pave/pkg/mesh"
+	"github.com/pave-dev/pave/pkg/workload"
+)
+
+// stableOf maps a canary Deployment to a request for its stable, so a change
+// to the canary (or its deletion) re-routes the stable's traffic.
+func stableOf(_ context.Context, obj client.Object) []reconcile.Request {
+	of := obj.GetAnnotations()[mesh.AnnotationCanaryOf]
+	if of == "" {
+		return nil
+	}
+	return []reconcile.Request{{NamespacedName: types.NamespacedName{Namespace: obj.GetNamespace(), Name: of}}}
+}
+
+// canaryFor finds the canary of a stable Deployment. With several, the first
+// by name wins and the others are reported.
+func (c *Companions) canaryFor(ctx context.Context, stable client.Object) (*workload.Workload, error) {
+	var list appsv1.DeploymentList
+	if err := c.Client.List(ctx, &list, client.InNamespace(stable.GetNamespace())); err != nil {
+		return nil, err
+	}
+	var found *appsv1.Deployment
+	for i := range list.Items {
+		d := &list.Items[i]
+		if d.Annotations[mesh.AnnotationCanaryOf] != stable.GetName() || d.DeletionTimestamp != nil {
+			continue
+		}
+		if found == nil || d.Name < found.Name {
+			if found != nil {
+				c.Recorder.Eventf(stable, corev1.EventTypeWarning, "CanaryIgnored", "%s is also a canary of %s; only %s is routed", found.Name, stable.GetName(), d.Name)
+			}
+			found = d
+		}
+	}
+	if found == nil {
+		return nil, nil
+	}
+	return workload.New(found)
+}
+
+// progressCanary records where a canary stands, advances it through its
+// steps, and says when to look again. The status annotation and an event tell
+// the team; the weights reach the VirtualService through the stable.
+func (c *Companions) progressCanary(ctx context.Context, obj client.Object, w *workload.Workload) (reconcile.Result, error) {
+	canary, _, problems := mesh.CanaryOf(w)
+	if len(problems) > 0 {
+		c.Recorder.Eventf(obj, corev1.EventTypeWarning, "CanaryInvalid", "%s: %s", problems[0].Annotation, problems[0].Message)
+		return reconcile.Result{}, nil
+	}
+	status, after := mesh.NextStatus(w, canary, c.now())
+	js, err := json.Marshal(status)
+	if err != nil {
+		return reconcile.Result{}, err
+	}
+	if w.Meta.Annotations[mesh.AnnotationCanaryStatus] != string(js) {
+		patch := map[string]any{"metadata": map[string]any{"annotations": map[string]string{mesh.AnnotationCanaryStatus: string(js)}}}
+		raw, _ := json.Marshal(patch)
+		if err := c.Client.Patch(ctx, obj, client.RawPatch(types.MergePatchType, raw)); err != nil {
+			return reconcile.Result{}, fmt.Errorf("record canary status: %w", err)
+		}
+		c.Recorder.Eventf(obj, corev1.EventTypeNormal, "CanaryProgress", "%s", status.Message)
+	}
+	return reconcile.Result{RequeueAfter: after}, nil
+}
+
+func (c *Companions) now() time.Time {
+	if c.Clock != nil {
+		return c.Clock()
+	}
+	return time.Now()
+}
