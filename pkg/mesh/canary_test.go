@@ -9,7 +9,6 @@ import (
 	"github.com/pave-dev/pave/pkg/workload/workloadtest"
 )
 
-
 func TestCanaryAdvancesOneStepPerInterval(t *testing.T) {
 	w := workloadtest.FromYAML(t, `apiVersion: apps/v1
 kind: Deployment
