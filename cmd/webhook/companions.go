@@ -12,23 +12,26 @@ import (
 	pavewebhook "github.com/pave-dev/pave/pkg/webhook"
 )
 
-// istioKinds are the companion kinds the mesh generator writes.
-var istioKinds = []schema.GroupVersionKind{
+// companionKinds are the kinds the generators write: Istio's for the istio
+// and delegate modes, Cilium's for the cilium mode.
+var companionKinds = []schema.GroupVersionKind{
 	{Group: "networking.istio.io", Version: "v1", Kind: "DestinationRule"},
 	{Group: "networking.istio.io", Version: "v1", Kind: "VirtualService"},
 	{Group: "security.istio.io", Version: "v1", Kind: "PeerAuthentication"},
+	{Group: "cilium.io", Version: "v2", Kind: "CiliumNetworkPolicy"},
 }
 
-// setupCompanions starts the companion reconcilers when the cluster serves
-// the Istio kinds. Without them there is nothing to apply, and watching kinds
-// the API server does not know would keep the manager from starting; pave says
-// so and serves admission as usual (restart it after installing Istio).
+// setupCompanions starts the companion reconcilers for the companion kinds
+// the cluster serves. Watching a kind the API server does not know would keep
+// the manager from starting, so the others are left out and pave says so
+// (restart it after installing Istio or Cilium); admission is served as usual.
 func setupCompanions(mgr ctrl.Manager, engines *pavewebhook.Engines, log logr.Logger) error {
 	dc, err := discovery.NewDiscoveryClientForConfig(mgr.GetConfig())
 	if err != nil {
 		return err
 	}
-	for _, gvk := range istioKinds {
+	var served []schema.GroupVersionKind
+	for _, gvk := range companionKinds {
 		resources, err := dc.ServerResourcesForGroupVersion(gvk.GroupVersion().String())
 		found := false
 		if err == nil {
@@ -37,17 +40,21 @@ func setupCompanions(mgr ctrl.Manager, engines *pavewebhook.Engines, log logr.Lo
 			}
 		}
 		if !found {
-			log.Info("Istio CRDs not served; mesh companion objects are not reconciled", "missing", gvk.String())
-			return nil
+			log.Info("kind not served; pave will not reconcile it", "kind", gvk.String())
+			continue
 		}
+		served = append(served, gvk)
+	}
+	if len(served) == 0 {
+		return nil
 	}
 	for _, kind := range []string{"Deployment", "StatefulSet", "DaemonSet"} {
-		c := &controller.Companions{Client: mgr.GetClient(), Engines: engines, Kind: kind, Managed: istioKinds,
+		c := &controller.Companions{Client: mgr.GetClient(), Engines: engines, Kind: kind, Managed: served,
 			Recorder: mgr.GetEventRecorderFor("pave"), Log: log.WithName(kind)}
 		if err := c.SetupWithManager(mgr); err != nil {
 			return fmt.Errorf("companion controller for %s: %w", kind, err)
 		}
 	}
-	log.Info("reconciling mesh companion objects")
+	log.Info("reconciling companion objects", "kinds", len(served))
 	return nil
 }

@@ -34,6 +34,6 @@ func Default(p *policy.Policy) (*Engine, error) {
 		validators.MeshTraffic{},
 		validators.Canary{},
 	}
-	gens := []Generator{mesh.Traffic{}}
+	gens := []Generator{mesh.Traffic{}, mesh.Cilium{}}
 	return New(p, steps, vals, gens)
 }

@@ -13,7 +13,6 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/runtime"
 
-	"github.com/pave-dev/pave/pkg/api/v1alpha1"
 	"github.com/pave-dev/pave/pkg/policy"
 	"github.com/pave-dev/pave/pkg/workload"
 )
@@ -44,7 +43,7 @@ func (Traffic) Name() string { return "mesh-traffic" }
 func (Traffic) Generate(_ context.Context, w *workload.Workload, env policy.Env) ([]object, error) {
 	mesh := env.Policy.Spec.Mesh
 	svc, ok := ServiceOf(w)
-	if _, isCanary, _ := CanaryOf(w); mesh.Mode == v1alpha1.MeshOff || !ok || isCanary {
+	if _, isCanary, _ := CanaryOf(w); !mesh.Mode.UsesIstio() || !ok || isCanary {
 		return nil, nil // a canary's traffic is routed by its stable's objects
 	}
 	ns := w.Meta.Namespace

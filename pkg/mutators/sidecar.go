@@ -43,7 +43,7 @@ func (Sidecar) Name() string { return "sidecar" }
 // Mutate implements engine.Mutator.
 func (Sidecar) Mutate(_ context.Context, w *workload.Workload, env policy.Env) (bool, error) {
 	mesh := env.Policy.Spec.Mesh
-	if mesh.Mode == v1alpha1.MeshOff || w.PodSpec.HostNetwork || OptedOut(w) {
+	if !mesh.Mode.UsesIstio() || w.PodSpec.HostNetwork || OptedOut(w) {
 		return false, nil
 	}
 	if mesh.Mode == v1alpha1.MeshDelegate {

@@ -3,7 +3,6 @@ package mutators
 import (
 	"context"
 
-	"github.com/pave-dev/pave/pkg/api/v1alpha1"
 	"github.com/pave-dev/pave/pkg/mesh"
 	"github.com/pave-dev/pave/pkg/policy"
 	"github.com/pave-dev/pave/pkg/workload"
@@ -21,7 +20,7 @@ func (Track) Name() string { return "canary-track" }
 
 // Mutate implements engine.Mutator.
 func (Track) Mutate(_ context.Context, w *workload.Workload, env policy.Env) (bool, error) {
-	if env.Policy.Spec.Mesh.Mode == v1alpha1.MeshOff || w.Kind != "Deployment" {
+	if !env.Policy.Spec.Mesh.Mode.UsesIstio() || w.Kind != "Deployment" {
 		return false, nil
 	}
 	of := w.Meta.Annotations[mesh.AnnotationCanaryOf]

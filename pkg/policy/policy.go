@@ -74,9 +74,9 @@ func validate(s v1alpha1.PlatformPolicySpec) error {
 		return fmt.Errorf("spec.security.podSecurityLevel: %q is not a level; use restricted or baseline", s.Security.PodSecurityLevel)
 	}
 	switch s.Mesh.Mode {
-	case v1alpha1.MeshOff, v1alpha1.MeshIstio, v1alpha1.MeshDelegate:
+	case v1alpha1.MeshOff, v1alpha1.MeshIstio, v1alpha1.MeshDelegate, v1alpha1.MeshCilium:
 	default:
-		return fmt.Errorf("spec.mesh.mode: %q is not a mode; use off, istio or delegate (quote off in YAML: \"off\")", s.Mesh.Mode)
+		return fmt.Errorf("spec.mesh.mode: %q is not a mode; use off, istio, delegate or cilium (quote off in YAML: \"off\")", s.Mesh.Mode)
 	}
 	if s.Mesh.Mode == v1alpha1.MeshIstio && (s.Mesh.Sidecar.Container == nil || s.Mesh.Sidecar.Container.Name == "" || s.Mesh.Sidecar.Container.Image == "") {
 		return fmt.Errorf("spec.mesh.sidecar.container: istio mode needs a container with a name and an image")

@@ -31,9 +31,10 @@ func (Canary) Validate(_ context.Context, w *workload.Workload, env policy.Env) 
 		return nil
 	}
 	var out []policy.Violation
-	if env.Policy.Spec.Mesh.Mode == v1alpha1.MeshOff {
+	if !env.Policy.Spec.Mesh.Mode.UsesIstio() {
 		out = append(out, ruleCanary.Violation(fmt.Sprintf("metadata.annotations[%s]", mesh.AnnotationCanaryOf),
-			"canary routing needs the mesh, and the policy turns it off", "ask the platform team to set spec.mesh.mode, or remove the canary annotations"))
+			fmt.Sprintf("canary routing needs Istio, and the policy's mesh mode is %q", env.Policy.Spec.Mesh.Mode),
+			"ask the platform team to set spec.mesh.mode to istio or delegate, or remove the canary annotations"))
 	}
 	for _, p := range problems {
 		out = append(out, ruleCanary.Violation(fmt.Sprintf("metadata.annotations[%s]", p.Annotation), p.Message, p.Fix))

@@ -31,7 +31,7 @@ func (Mesh) Rules() []policy.Rule { return []policy.Rule{ruleMeshSidecar} }
 func (Mesh) Validate(_ context.Context, w *workload.Workload, env policy.Env) []policy.Violation {
 	mesh := env.Policy.Spec.Mesh
 	zone := w.Meta.Labels[policy.LabelZone]
-	if mesh.Mode == v1alpha1.MeshOff || w.PodSpec.HostNetwork || !slices.Contains(mesh.RequiredZones, zone) {
+	if !mesh.Mode.UsesIstio() || w.PodSpec.HostNetwork || !slices.Contains(mesh.RequiredZones, zone) {
 		return nil
 	}
 	if mutators.OptedOut(w) {

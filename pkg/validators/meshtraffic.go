@@ -26,7 +26,7 @@ func (MeshTraffic) Rules() []policy.Rule { return []policy.Rule{ruleMeshTraffic}
 
 // Validate implements engine.Validator.
 func (MeshTraffic) Validate(_ context.Context, w *workload.Workload, env policy.Env) []policy.Violation {
-	if env.Policy.Spec.Mesh.Mode == v1alpha1.MeshOff {
+	if !env.Policy.Spec.Mesh.Mode.UsesIstio() {
 		return nil
 	}
 	_, problems := mesh.Effective(w, env.Policy.Spec.Mesh.Traffic)

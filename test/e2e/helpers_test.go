@@ -109,3 +109,5 @@ func readFile(t *testing.T, path string) string {
 	}
 	return string(b)
 }
+
+func contains(s, sub string) bool { return strings.Contains(s, sub) }

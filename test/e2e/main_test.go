@@ -85,14 +85,19 @@ func (s *suite) setUp() error {
 	if err != nil {
 		return err
 	}
-	// The real Istio CRDs, as the istio.io/api module ships them.
-	istio, err := exec.Command("go", "list", "-m", "-f", "{{.Dir}}", "istio.io/api").Output()
+	// The real Istio and Cilium CRDs, as their Go modules ship them.
+	mods, err := exec.Command("go", "list", "-m", "-f", "{{.Dir}}", "istio.io/api", "github.com/cilium/cilium").Output()
 	if err != nil {
-		return fmt.Errorf("locate istio.io/api: %w", err)
+		return fmt.Errorf("locate the istio.io/api and cilium modules: %w", err)
 	}
-	istioCRDs := filepath.Join(strings.TrimSpace(string(istio)), "kubernetes", "customresourcedefinitions.gen.yaml")
+	dirs := strings.Fields(string(mods))
+	crds := []string{
+		filepath.Join(s.root, "manifests", "crds"),
+		filepath.Join(dirs[0], "kubernetes", "customresourcedefinitions.gen.yaml"),
+		filepath.Join(dirs[1], "pkg", "k8s", "apis", "cilium.io", "client", "crds", "v2", "ciliumnetworkpolicies.yaml"),
+	}
 	s.cluster, err = localcluster.Start(context.Background(), localcluster.Options{
-		Assets: s.assets, CRDs: []string{filepath.Join(s.root, "manifests", "crds"), istioCRDs}, Dir: s.dir, Log: logFile,
+		Assets: s.assets, CRDs: crds, Dir: s.dir, Log: logFile,
 	})
 	if err != nil {
 		return err

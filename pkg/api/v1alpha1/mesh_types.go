@@ -6,7 +6,7 @@ import (
 )
 
 // MeshMode says how workloads join the service mesh.
-// +kubebuilder:validation:Enum=off;istio;delegate
+// +kubebuilder:validation:Enum=off;istio;delegate;cilium
 type MeshMode string
 
 // The mesh modes.
@@ -17,12 +17,16 @@ const (
 	MeshIstio MeshMode = "istio"
 	// MeshDelegate labels pod templates for the cluster's own Istio injector.
 	MeshDelegate MeshMode = "delegate"
+	// MeshCilium injects nothing and requires mutual authentication for every
+	// service through a CiliumNetworkPolicy, for clusters without Istio.
+	MeshCilium MeshMode = "cilium"
 )
 
 // MeshPolicy says whether and how workloads join the mesh.
 type MeshPolicy struct {
-	// Mode: off (default), istio (pave injects Sidecar) or delegate (pave labels
-	// pods sidecar.istio.io/inject=true for Istio's injector).
+	// Mode: off (default), istio (pave injects Sidecar), delegate (pave labels
+	// pods sidecar.istio.io/inject=true for Istio's injector) or cilium (no
+	// sidecar; a CiliumNetworkPolicy per service requires mutual authentication).
 	// +optional
 	Mode MeshMode `json:"mode,omitempty"`
 	// RequiredZones must be meshed: a workload there without the sidecar is
@@ -116,3 +120,7 @@ type SidecarTemplate struct {
 	// +optional
 	Volumes []corev1.Volume `json:"volumes,omitempty"`
 }
+
+// UsesIstio reports whether the mode runs Istio: sidecars, traffic routing
+// and canaries exist only there.
+func (m MeshMode) UsesIstio() bool { return m == MeshIstio || m == MeshDelegate }

@@ -1,0 +1,59 @@
+package mesh
+
+import (
+	"context"
+	"fmt"
+
+	ciliumv2 "github.com/cilium/cilium/pkg/k8s/apis/cilium.io/v2"
+	ciliumapi "github.com/cilium/cilium/pkg/policy/api"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+
+	"github.com/pave-dev/pave/pkg/api/v1alpha1"
+	"github.com/pave-dev/pave/pkg/policy"
+	"github.com/pave-dev/pave/pkg/workload"
+)
+
+// Cilium generates, in cilium mode, a CiliumNetworkPolicy per service that
+// admits traffic from inside the cluster to the service's ports only with
+// mutual authentication: mTLS without a sidecar, for clusters without Istio.
+type Cilium struct{}
+
+// Name implements engine.Generator.
+func (Cilium) Name() string { return "mesh-cilium" }
+
+// Generate implements engine.Generator.
+func (Cilium) Generate(_ context.Context, w *workload.Workload, env policy.Env) ([]object, error) {
+	svc, ok := ServiceOf(w)
+	if env.Policy.Spec.Mesh.Mode != v1alpha1.MeshCilium || !ok {
+		return nil, nil
+	}
+	ns := w.Meta.Namespace
+	if ns == "" {
+		ns = env.Namespace.Name
+	}
+	var ports []ciliumapi.PortProtocol
+	for _, c := range w.PodSpec.Containers {
+		for _, p := range c.Ports {
+			proto := ciliumapi.ProtoTCP
+			if p.Protocol != "" {
+				proto = ciliumapi.L4Proto(p.Protocol)
+			}
+			ports = append(ports, ciliumapi.PortProtocol{Port: fmt.Sprint(p.ContainerPort), Protocol: proto})
+		}
+	}
+	cnp := &ciliumv2.CiliumNetworkPolicy{
+		TypeMeta: metav1.TypeMeta{APIVersion: "cilium.io/v2", Kind: "CiliumNetworkPolicy"},
+		ObjectMeta: metav1.ObjectMeta{Name: objectPrefix + svc, Namespace: ns,
+			Labels: map[string]string{LabelManagedBy: managedBy, policy.LabelName: svc}},
+		Spec: &ciliumapi.Rule{
+			Description:      fmt.Sprintf("pave: mutual authentication for %s", svc),
+			EndpointSelector: ciliumapi.NewESFromMatchRequirements(map[string]string{policy.LabelName: svc}, nil),
+			Ingress: []ciliumapi.IngressRule{{
+				IngressCommonRule: ciliumapi.IngressCommonRule{FromEntities: ciliumapi.EntitySlice{ciliumapi.EntityCluster}},
+				ToPorts:           ciliumapi.PortRules{{Ports: ports}},
+				Authentication:    &ciliumapi.Authentication{Mode: ciliumapi.AuthenticationModeRequired},
+			}},
+		},
+	}
+	return []object{cnp}, nil
+}
