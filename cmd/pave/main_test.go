@@ -88,7 +88,7 @@ func TestCheckDirectoryRecursive(t *testing.T) {
 	if err := json.Unmarshal([]byte(r.stdout), &doc); err != nil {
 		t.Fatalf("json: %v\n%s", err, r.stdout)
 	}
-	if r.code != 2 || doc.Summary.InputErrors != 2 || doc.Summary.Denied != 2 || doc.Summary.Objects != 7 {
+	if r.code != 2 || doc.Summary.InputErrors != 2 || doc.Summary.Denied != 2 || doc.Summary.Objects != 8 { // 7 manifests and the policy file, skipped
 		t.Fatalf("exit %d summary %+v", r.code, doc.Summary)
 	}
 }
@@ -199,4 +199,14 @@ func TestExplainAndVersion(t *testing.T) {
 		t.Fatalf("readiness-probe not listed as warn: %s", r.stdout)
 	}
 	pave(t, "", "version").must(t, 0, "pave dev")
+}
+
+// --render prints, after each workload, the companion objects the controller
+// would keep beside it; the table lists them.
+func TestCheckRenderPrintsCompanions(t *testing.T) {
+	r := pave(t, "", "check", "-f", "testdata/mixed.yaml", "--policy", "testdata/mesh-policy.yaml", "--render")
+	r.must(t, 0, "kind: PeerAuthentication", "kind: DestinationRule", "name: pave-api", "mode: ISTIO_MUTUAL", "kind: VirtualService", "name: istio-proxy")
+	if !strings.Contains(r.stderr, "creates  DestinationRule default/pave-api") {
+		t.Fatalf("the table does not list the companions: %s", r.stderr)
+	}
 }

@@ -25,7 +25,7 @@ var companionKinds = []schema.GroupVersionKind{
 // the cluster serves. Watching a kind the API server does not know would keep
 // the manager from starting, so the others are left out and pave says so
 // (restart it after installing Istio or Cilium); admission is served as usual.
-func setupCompanions(mgr ctrl.Manager, engines *pavewebhook.Engines, log logr.Logger) error {
+func setupCompanions(mgr ctrl.Manager, engines *pavewebhook.Engines, watcher *policyWatcher, log logr.Logger) error {
 	dc, err := discovery.NewDiscoveryClientForConfig(mgr.GetConfig())
 	if err != nil {
 		return err
@@ -49,7 +49,7 @@ func setupCompanions(mgr ctrl.Manager, engines *pavewebhook.Engines, log logr.Lo
 		return nil
 	}
 	for _, kind := range []string{"Deployment", "StatefulSet", "DaemonSet"} {
-		c := &controller.Companions{Client: mgr.GetClient(), Engines: engines, Kind: kind, Managed: served,
+		c := &controller.Companions{Client: mgr.GetClient(), Engines: engines, Kind: kind, Managed: served, Resync: watcher.subscribe(),
 			Recorder: mgr.GetEventRecorderFor("pave"), Log: log.WithName(kind)}
 		if err := c.SetupWithManager(mgr); err != nil {
 			return fmt.Errorf("companion controller for %s: %w", kind, err)

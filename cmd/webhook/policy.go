@@ -12,6 +12,7 @@ import (
 	"k8s.io/client-go/tools/record"
 	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/client"
+	"sigs.k8s.io/controller-runtime/pkg/event"
 	"sigs.k8s.io/controller-runtime/pkg/manager"
 	"sigs.k8s.io/controller-runtime/pkg/reconcile"
 
@@ -30,6 +31,25 @@ type policyWatcher struct {
 	log      logr.Logger
 	recorder record.EventRecorder
 	loaded   atomic.Bool
+	// swapped receive an event after each new policy is in force (the
+	// companion controllers resync); sends never block.
+	swapped []chan event.GenericEvent
+}
+
+// subscribe returns a channel that hears of every policy swap.
+func (p *policyWatcher) subscribe() <-chan event.GenericEvent {
+	ch := make(chan event.GenericEvent, 1)
+	p.swapped = append(p.swapped, ch)
+	return ch
+}
+
+func (p *policyWatcher) notify() {
+	for _, ch := range p.swapped {
+		select {
+		case ch <- event.GenericEvent{Object: &v1alpha1.PlatformPolicy{}}:
+		default: // a resync is already pending
+		}
+	}
 }
 
 func (p *policyWatcher) setup(mgr ctrl.Manager) error {
@@ -74,6 +94,7 @@ func (p *policyWatcher) Reconcile(ctx context.Context, _ reconcile.Request) (rec
 	}
 	p.engines.Store(eng)
 	p.loaded.Store(true)
+	p.notify()
 	p.log.Info("policy in force", "source", source)
 	return reconcile.Result{}, nil
 }

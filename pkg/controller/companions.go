@@ -16,11 +16,14 @@ import (
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/apimachinery/pkg/runtime/schema"
+	"k8s.io/apimachinery/pkg/types"
 	"k8s.io/client-go/tools/record"
 	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/client"
+	"sigs.k8s.io/controller-runtime/pkg/event"
 	"sigs.k8s.io/controller-runtime/pkg/handler"
 	"sigs.k8s.io/controller-runtime/pkg/reconcile"
+	"sigs.k8s.io/controller-runtime/pkg/source"
 
 	"github.com/pave-dev/pave/pkg/engine"
 	"github.com/pave-dev/pave/pkg/mesh"
@@ -47,6 +50,10 @@ type Companions struct {
 	Managed []schema.GroupVersionKind
 	// Clock is the time canary steps are judged by; nil is the wall clock.
 	Clock func() time.Time
+	// Resync, when set, delivers an event each time a new policy is in force:
+	// every workload of the kind is reconciled again, so companions follow the
+	// policy (and ones it no longer wants are deleted) without a workload change.
+	Resync <-chan event.GenericEvent
 }
 
 func (c *Companions) newObject() client.Object {
@@ -71,7 +78,25 @@ func (c *Companions) SetupWithManager(mgr ctrl.Manager) error {
 	if c.Kind == "Deployment" {
 		b = b.Watches(&appsv1.Deployment{}, handler.EnqueueRequestsFromMapFunc(stableOf))
 	}
+	if c.Resync != nil {
+		b = b.WatchesRawSource(source.Channel(c.Resync, handler.EnqueueRequestsFromMapFunc(c.all)))
+	}
 	return b.Complete(c)
+}
+
+// all lists every workload of the kind, for a resync after a policy change.
+func (c *Companions) all(ctx context.Context, _ client.Object) []reconcile.Request {
+	list := &unstructured.UnstructuredList{}
+	list.SetGroupVersionKind(schema.GroupVersionKind{Group: "apps", Version: "v1", Kind: c.Kind + "List"})
+	if err := c.Client.List(ctx, list); err != nil {
+		c.Log.Error(err, "list for resync")
+		return nil
+	}
+	out := make([]reconcile.Request, 0, len(list.Items))
+	for _, item := range list.Items {
+		out = append(out, reconcile.Request{NamespacedName: types.NamespacedName{Namespace: item.GetNamespace(), Name: item.GetName()}})
+	}
+	return out
 }
 
 // Reconcile implements reconcile.Reconciler.

@@ -76,6 +76,25 @@ func TestMeshCompanionsReconciled(t *testing.T) {
 		return err
 	})
 
+	// Turning the mesh off deletes what pave made, without touching the Deployment.
+	if _, err := s.kubectl("delete", "platformpolicy", "default"); err != nil {
+		t.Fatal(err)
+	}
+	eventually(t, 30*time.Second, func() error {
+		out, err := s.kubectl("get", "-n", "orders", "destinationrules,virtualservices", "-o", "name")
+		if err != nil || strings.TrimSpace(out) != "" {
+			return fmt.Errorf("still there after the mesh was turned off: %q %v", out, err)
+		}
+		return nil
+	})
+	if _, err := s.kubectlIn(policy, "apply", "-f", "-"); err != nil {
+		t.Fatal(err)
+	}
+	eventually(t, 30*time.Second, func() error {
+		_, err := s.kubectl("get", "-n", "orders", "destinationrule", "pave-orders")
+		return err
+	})
+
 	if _, err := s.kubectl("delete", "-n", "orders", "deployment", "orders"); err != nil {
 		t.Fatal(err)
 	}
