@@ -9,6 +9,7 @@ import (
 	"flag"
 	"fmt"
 	"os"
+	"os/exec"
 	"os/signal"
 	"path/filepath"
 	"strings"
@@ -63,9 +64,15 @@ func (d *demo) run(noWait bool) error {
 	if err != nil {
 		return err
 	}
-	if d.cluster, err = localcluster.Start(ctx, localcluster.Options{
-		Assets: d.assets, CRDs: []string{filepath.Join(d.root, "manifests", "crds")}, Dir: d.dir, Log: kcmLog,
-	}); err != nil {
+	// Istio's real CRDs, from the istio.io/api module, so the mesh step has
+	// somewhere to put its objects.
+	istio, err := exec.Command("go", "list", "-m", "-f", "{{.Dir}}", "istio.io/api").Output()
+	if err != nil {
+		return fmt.Errorf("locate istio.io/api: %w", err)
+	}
+	crds := []string{filepath.Join(d.root, "manifests", "crds"),
+		filepath.Join(strings.TrimSpace(string(istio)), "kubernetes", "customresourcedefinitions.gen.yaml")}
+	if d.cluster, err = localcluster.Start(ctx, localcluster.Options{Assets: d.assets, CRDs: crds, Dir: d.dir, Log: kcmLog}); err != nil {
 		return err
 	}
 	fmt.Println("    API server:", d.cluster.Config.Host)
@@ -115,6 +122,10 @@ func (d *demo) run(noWait bool) error {
 		return fmt.Errorf("the hostile Deployment was admitted")
 	}
 	fmt.Print(indent(err.Error()))
+
+	if err := d.mesh(); err != nil {
+		return err
+	}
 
 	step("Your turn")
 	fmt.Printf(`    export KUBECONFIG=%s
@@ -203,6 +214,69 @@ func (d *demo) waitPods(ctx context.Context) error {
 		}
 	}
 	return fmt.Errorf("the ReplicaSet's pods did not appear")
+}
+
+// mesh turns the mesh on and canaries the example service.
+func (d *demo) mesh() error {
+	step("The platform team turns the mesh on: PlatformPolicy spec.mesh.mode: istio")
+	policy := "apiVersion: pave.dev/v1alpha1\nkind: PlatformPolicy\nmetadata: {name: default}\nspec:\n  mesh: {mode: istio}\n"
+	if _, err := d.kubectl(policy, "apply", "-f", "-"); err != nil {
+		return err
+	}
+	// The webhook swaps the policy in within moments; wait until admission injects.
+	pod := `{"apiVersion":"v1","kind":"Pod","metadata":{"name":"probe","namespace":"payments"},"spec":{"containers":[{"name":"c","image":"nginx:1.27.3"}]}}`
+	for i := 0; ; i++ {
+		out, err := d.kubectl(pod, "create", "--dry-run=server", "-o", "jsonpath={.spec.initContainers[0].name}", "-f", "-")
+		if err == nil && out == "istio-proxy" {
+			break
+		}
+		if i == 60 {
+			return fmt.Errorf("the mesh policy did not take effect: %q %v", out, err)
+		}
+		time.Sleep(250 * time.Millisecond)
+	}
+	if _, err := d.kubectl("", "rollout", "restart", "-n", "payments", "deployment/payment-service"); err != nil {
+		return err
+	}
+	out, err := d.kubectl("", "get", "deployment", "payment-service", "-n", "payments", "-o",
+		"jsonpath=    sidecar: {.spec.template.spec.initContainers[0].name} (restartPolicy {.spec.template.spec.initContainers[0].restartPolicy}), template hash {.spec.template.metadata.annotations.pave\\.dev/sidecar-status}")
+	if err != nil {
+		return err
+	}
+	fmt.Println(out)
+	if err := d.waitFor("peerauthentications,destinationrules,virtualservices", 3); err != nil {
+		return err
+	}
+
+	step("kubectl apply -f examples/canary.yaml: 10%% of payment-service's traffic, and x-canary: true")
+	if _, err := d.kubectl("", "apply", "-n", "payments", "-f", filepath.Join(d.root, "examples", "canary.yaml")); err != nil {
+		return err
+	}
+	for range 60 {
+		out, err = d.kubectl("", "get", "virtualservice", "pave-payment-service", "-n", "payments", "-o",
+			`jsonpath={range .spec.http[*]}    route {.name}:{range .route[*]} {.destination.subset}={.weight}{end}{"\n"}{end}`)
+		if err == nil && strings.Contains(out, "canary=10") {
+			fmt.Print(out)
+			return nil
+		}
+		time.Sleep(500 * time.Millisecond)
+	}
+	return fmt.Errorf("the canary split did not appear: %s", out)
+}
+
+// waitFor waits until n objects of the kinds exist in payments, and lists them.
+func (d *demo) waitFor(kinds string, n int) error {
+	var out string
+	for range 60 {
+		var err error
+		out, err = d.kubectl("", "get", kinds, "-n", "payments", "-o", "name")
+		if err == nil && strings.Count(out, "\n") >= n {
+			fmt.Print(indent(out))
+			return nil
+		}
+		time.Sleep(500 * time.Millisecond)
+	}
+	return fmt.Errorf("companion objects did not appear: %q", out)
 }
 
 func (d *demo) kubectl(stdin string, args ...string) (string, error) {
