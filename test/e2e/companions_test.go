@@ -51,6 +51,21 @@ func TestMeshCompanionsReconciled(t *testing.T) {
 	if at(pa, "spec", "mtls", "mode") != "STRICT" {
 		t.Errorf("PeerAuthentication: %v", at(pa, "spec"))
 	}
+	// The same plain Deployment carries the sidecar, and re-applying it
+	// changes neither it nor its companions.
+	if at(getJSON(t, "-n", "orders", "deployment", "orders"), "spec", "template", "spec", "initContainers", 0, "name") != "istio-proxy" {
+		t.Error("no sidecar on the meshed Deployment")
+	}
+	drVersion := at(dr, "metadata", "resourceVersion")
+	out, err := s.kubectl("apply", "-n", "orders", "-f", "testdata/service.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	mustContain(t, out, "deployment.apps/orders unchanged")
+	time.Sleep(2 * time.Second) // give a (wrong) reconcile the chance to rewrite
+	if v := at(getJSON(t, "-n", "orders", "destinationrule", "pave-orders"), "metadata", "resourceVersion"); v != drVersion {
+		t.Errorf("re-applying rewrote the DestinationRule (%v -> %v)", drVersion, v)
+	}
 	vsTimeout := func() any {
 		return at(getJSON(t, "-n", "orders", "virtualservice", "pave-orders"), "spec", "http", 0, "timeout")
 	}
