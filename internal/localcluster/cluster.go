@@ -143,13 +143,19 @@ func (c *Cluster) startControllerManager(ctx context.Context, o Options) error {
 // Stop ends the controller manager, then the API server and etcd.
 func (c *Cluster) Stop() error {
 	if c.kcm != nil && c.kcm.Process != nil {
-		_ = c.kcm.Process.Signal(os.Interrupt)
-		select {
-		case <-c.kcmDone:
-		case <-time.After(10 * time.Second):
-			_ = c.kcm.Process.Kill()
-			<-c.kcmDone
-		}
+		stop(c.kcm, c.kcmDone, 10*time.Second)
 	}
 	return c.env.Stop()
+}
+
+// stop interrupts a process and waits for it to exit (done is its Wait
+// result), killing it if it takes longer than grace.
+func stop(cmd *exec.Cmd, done <-chan error, grace time.Duration) {
+	_ = cmd.Process.Signal(os.Interrupt)
+	select {
+	case <-done:
+	case <-time.After(grace):
+		_ = cmd.Process.Kill()
+		<-done
+	}
 }

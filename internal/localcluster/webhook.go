@@ -69,15 +69,7 @@ func (c *Cluster) StartWebhook(o WebhookOptions) (*Webhook, error) {
 }
 
 // Stop ends the server gracefully, or kills it after 15 seconds.
-func (w *Webhook) Stop() {
-	_ = w.cmd.Process.Signal(os.Interrupt)
-	select {
-	case <-w.done:
-	case <-time.After(15 * time.Second):
-		_ = w.cmd.Process.Kill()
-		<-w.done
-	}
-}
+func (w *Webhook) Stop() { stop(w.cmd, w.done, 15*time.Second) }
 
 // WaitAdmitting waits until the API server calls pave with a trusted CA (the
 // caBundle is injected asynchronously): a server-side dry run of a plain Pod
