@@ -15,6 +15,12 @@ bin="$root/bin"
 mkdir -p "$bin"
 log() { printf '[controlplane] %s\n' "$*" >&2; }
 
+# heartbeat says every 30 seconds that a long build is still going.
+heartbeat() {
+  local start=$SECONDS
+  while sleep 30; do log "$1: still building ($((SECONDS - start))s)"; done
+}
+
 build_kube() {
   local out="$bin/kube-$KUBE_VERSION"
   if [[ -x $out/kube-apiserver && -x $out/kube-controller-manager && -x $out/kubectl ]]; then
@@ -28,8 +34,11 @@ build_kube() {
     ld+=" -X $p.gitVersion=$KUBE_VERSION -X $p.gitMajor=1 -X $p.gitMinor=$minor -X $p.gitTreeState=clean"
   done
   rm -rf "$out.tmp" && mkdir -p "$out.tmp"
+  heartbeat "kube $KUBE_VERSION" &
+  local hb=$!
   (cd "$root/hack/controlplane/kube" && go build -trimpath -ldflags "$ld" -o "$out.tmp/" \
     k8s.io/kubernetes/cmd/kube-apiserver k8s.io/kubernetes/cmd/kube-controller-manager k8s.io/kubernetes/cmd/kubectl)
+  kill "$hb" 2>/dev/null || true
   rm -rf "$out" && mv "$out.tmp" "$out"
   log "kube $KUBE_VERSION: done"
 }

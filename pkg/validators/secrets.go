@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/url"
+	"slices"
 	"strings"
 
 	corev1 "k8s.io/api/core/v1"
@@ -49,12 +50,18 @@ func (LiteralSecrets) Validate(_ context.Context, w *workload.Workload, _ policy
 	return out
 }
 
+// pointerWords end names that point at a secret rather than hold one
+// (TOKEN_URL, SECRET_NAME, KEY_ID, PASSWORD_FILE): only their values are judged.
+var pointerWords = []string{"URL", "URI", "PATH", "FILE", "DIR", "NAME", "ID", "HEADER", "ENDPOINT", "HOST", "PORT",
+	"TTL", "TIMEOUT", "EXPIRY", "LENGTH", "ALGORITHM", "TYPE", "ENABLED", "REF"}
+
 // secretReason says why an env var looks like a secret, or "" when it does not.
 func secretReason(e corev1.EnvVar) string {
-	for _, part := range strings.FieldsFunc(strings.ToUpper(e.Name), func(r rune) bool { return r == '_' || r == '-' || r == '.' }) {
-		for _, w := range secretWords {
-			if part == w {
-				return fmt.Sprintf("its name contains %s", w)
+	parts := strings.FieldsFunc(strings.ToUpper(e.Name), func(r rune) bool { return r == '_' || r == '-' || r == '.' })
+	if len(parts) > 0 && !slices.Contains(pointerWords, parts[len(parts)-1]) {
+		for _, part := range parts {
+			if slices.Contains(secretWords, part) {
+				return fmt.Sprintf("its name contains %s", part)
 			}
 		}
 	}

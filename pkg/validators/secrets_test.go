@@ -26,6 +26,12 @@ func TestLiteralSecrets(t *testing.T) {
 		{`{name: KEYBOARD_LAYOUT, value: us}`, false},
 		{`{name: MONKEY, value: banana}`, false},
 		{`{name: LOG_LEVEL, value: debug}`, false},
+		{`{name: TOKEN_URL, value: "https://auth.example.com/token"}`, false},
+		{`{name: DB_SECRET_NAME, value: payments-db}`, false},
+		{`{name: SIGNING_KEY_ID, value: k-2026-01}`, false},
+		{`{name: PASSWORD_FILE, value: /var/run/secrets/db/password}`, false},
+		{`{name: DATABASE_URL_PASSWORD, value: hunter2}`, true},
+		{`{name: TOKEN_URL, value: "https://user:s3cret@auth.example.com/token"}`, true},
 	}
 	for _, c := range cases {
 		t.Run(c.env, func(t *testing.T) {
