@@ -36,9 +36,11 @@ build_kube() {
   rm -rf "$out.tmp" && mkdir -p "$out.tmp"
   heartbeat "kube $KUBE_VERSION" &
   local hb=$!
+  trap 'kill '"$hb"' 2>/dev/null || true' EXIT # also when the build fails
   (cd "$root/hack/controlplane/kube" && go build -trimpath -ldflags "$ld" -o "$out.tmp/" \
     k8s.io/kubernetes/cmd/kube-apiserver k8s.io/kubernetes/cmd/kube-controller-manager k8s.io/kubernetes/cmd/kubectl)
   kill "$hb" 2>/dev/null || true
+  trap - EXIT
   rm -rf "$out" && mv "$out.tmp" "$out"
   log "kube $KUBE_VERSION: done"
 }
