@@ -123,9 +123,6 @@ func (e *Engine) Rules() []policy.Rule {
 	return out
 }
 
-// Validators returns the validators in the order they run.
-func (e *Engine) Validators() []Validator { return append([]Validator(nil), e.validators...) }
-
 // Run simulates admission: mutate, then validate the result, then describe the
 // companion objects. The input workload is not changed.
 func (e *Engine) Run(ctx context.Context, w *workload.Workload, env policy.Env) (*Result, error) {

@@ -9,7 +9,6 @@ import (
 	"slices"
 
 	corev1 "k8s.io/api/core/v1"
-	"k8s.io/apimachinery/pkg/api/resource"
 	"sigs.k8s.io/yaml"
 
 	"github.com/pave-dev/pave/pkg/api/v1alpha1"
@@ -137,6 +136,3 @@ func (p *Policy) RuleIDs() []string {
 	slices.Sort(ids)
 	return ids
 }
-
-// Quantity is a convenience for tests and defaults.
-func Quantity(s string) resource.Quantity { return resource.MustParse(s) }

@@ -101,10 +101,11 @@ func RenderFile(f *File) ([]byte, error) {
 	var buf bytes.Buffer
 	for _, s := range f.Services {
 		d, svc := Render(s)
-		for _, obj := range []any{d, svc} {
-			if obj == (*corev1.Service)(nil) {
-				continue
-			}
+		objs := []any{d}
+		if svc != nil {
+			objs = append(objs, svc)
+		}
+		for _, obj := range objs {
 			y, err := CleanYAML(obj)
 			if err != nil {
 				return nil, fmt.Errorf("render %s: %w", s.Name, err)

@@ -2,6 +2,7 @@ package webhook
 
 import (
 	"context"
+	"errors"
 	"net/http"
 	"time"
 
@@ -33,7 +34,7 @@ type prepared struct {
 	done *admission.Response
 }
 
-func (c *Common) prepare(ctx context.Context, req admission.Request) prepared {
+func (c *Common) prepare(ctx context.Context, req admission.Request, exceptions bool) prepared {
 	end := func(r admission.Response) prepared { return prepared{done: &r} }
 	eng := c.Engines.Load()
 	if eng == nil {
@@ -61,17 +62,11 @@ func (c *Common) prepare(ctx context.Context, req admission.Request) prepared {
 	if w == nil {
 		return end(admission.Allowed("not a workload"))
 	}
-	env, err := c.Env.Env(ctx, req, eng.Policy())
+	env, err := c.Env.Env(ctx, req, eng.Policy(), exceptions)
 	if err != nil {
 		return end(admission.Errored(http.StatusInternalServerError, err))
 	}
 	return prepared{eng: eng, w: w, env: env}
 }
 
-type notReady struct{}
-
-func (notReady) Error() string {
-	return "pave is starting and has not loaded its policy yet; retry in a few seconds"
-}
-
-var errNotReady error = notReady{}
+var errNotReady = errors.New("pave is starting and has not loaded its policy yet; retry in a few seconds")

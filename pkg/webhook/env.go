@@ -23,8 +23,10 @@ type EnvSource struct {
 	Now func() time.Time
 }
 
-// Env returns the environment of a request under the given policy.
-func (s EnvSource) Env(ctx context.Context, req admission.Request, p *policy.Policy) (policy.Env, error) {
+// Env returns the environment of a request under the given policy. Exceptions
+// are read only when asked for: mutation never consults them, and the mutating
+// webhook is on every workload's admission path.
+func (s EnvSource) Env(ctx context.Context, req admission.Request, p *policy.Policy, exceptions bool) (policy.Env, error) {
 	env := policy.Env{
 		Namespace: policy.Namespace{Name: req.Namespace},
 		User:      policy.User{Name: req.UserInfo.Username, Groups: req.UserInfo.Groups},
@@ -36,6 +38,9 @@ func (s EnvSource) Env(ctx context.Context, req admission.Request, p *policy.Pol
 			return env, fmt.Errorf("read namespace %s: %w", req.Namespace, err)
 		}
 		env.Namespace.Labels = ns.Labels
+	}
+	if !exceptions {
+		return env, nil
 	}
 	for _, ns := range p.Spec.Exceptions.Namespaces {
 		var list v1alpha1.PolicyExceptionList

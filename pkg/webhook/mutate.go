@@ -17,7 +17,7 @@ type Mutate struct{ Common }
 func (h *Mutate) Handle(ctx context.Context, req admission.Request) admission.Response {
 	ctx, cancel := context.WithTimeout(ctx, h.Deadline)
 	defer cancel()
-	p := h.prepare(ctx, req)
+	p := h.prepare(ctx, req, false)
 	if p.done != nil {
 		return *p.done
 	}

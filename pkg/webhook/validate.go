@@ -25,7 +25,7 @@ type Validate struct {
 func (h *Validate) Handle(ctx context.Context, req admission.Request) admission.Response {
 	ctx, cancel := context.WithTimeout(ctx, h.Deadline)
 	defer cancel()
-	p := h.prepare(ctx, req)
+	p := h.prepare(ctx, req, true)
 	if p.done != nil {
 		return *p.done
 	}

@@ -81,6 +81,12 @@ func (s *suite) setUp() error {
 		}
 	}
 	s.webhookBin, s.paveBin = filepath.Join(s.dir, "pave-webhook"), filepath.Join(s.dir, "pave")
+	// helm keeps its caches inside the test directory, not the user's home.
+	for _, env := range []string{"HELM_CACHE_HOME", "HELM_CONFIG_HOME", "HELM_DATA_HOME"} {
+		if err := os.Setenv(env, filepath.Join(s.dir, strings.ToLower(env))); err != nil {
+			return err
+		}
+	}
 	logFile, err := os.Create(filepath.Join(s.dir, "controller-manager.log"))
 	if err != nil {
 		return err
@@ -150,9 +156,6 @@ func (s *suite) kubectlIn(stdin string, args ...string) (string, error) {
 
 // helm runs the real helm, with its caches inside the test directory.
 func (s *suite) helm(args ...string) (string, error) {
-	for _, env := range []string{"HELM_CACHE_HOME", "HELM_CONFIG_HOME", "HELM_DATA_HOME"} {
-		os.Setenv(env, filepath.Join(s.dir, strings.ToLower(env)))
-	}
 	return s.cluster.Run(filepath.Join(s.assets, "helm"), "", args...)
 }
 
