@@ -147,7 +147,10 @@ func (e *Engine) RunInPlace(ctx context.Context, w *workload.Workload, env polic
 
 func (e *Engine) finish(ctx context.Context, r *Result, env policy.Env) (*Result, error) {
 	env.Policy = e.policy
-	r.Violations, r.Warnings = e.validate(ctx, r.Mutated, env)
+	var err error
+	if r.Violations, r.Warnings, err = e.validate(ctx, r.Mutated, env); err != nil {
+		return nil, err
+	}
 	objs, err := e.Generate(ctx, r.Mutated, env)
 	if err != nil {
 		return nil, err
@@ -161,6 +164,9 @@ func (e *Engine) Generate(ctx context.Context, w *workload.Workload, env policy.
 	env.Policy = e.policy
 	var out []Object
 	for _, g := range e.generators {
+		if err := ctx.Err(); err != nil {
+			return nil, interrupted(w, err)
+		}
 		objs, err := g.Generate(ctx, w, env)
 		if err != nil {
 			return nil, fmt.Errorf("generator %s on %s %s: %w", g.Name(), w.Kind, w.Name(), err)
@@ -183,6 +189,9 @@ func (e *Engine) mutate(ctx context.Context, r *Result, env policy.Env) error {
 	env.Policy = e.policy
 	w := r.Mutated
 	for _, s := range e.steps {
+		if err := ctx.Err(); err != nil {
+			return interrupted(w, err)
+		}
 		changed, err := s.Mutator.Mutate(ctx, w, env)
 		if err != nil {
 			return fmt.Errorf("mutator %s on %s %s: %w", s.Mutator.Name(), w.Kind, w.Name(), err)
@@ -195,20 +204,33 @@ func (e *Engine) mutate(ctx context.Context, r *Result, env policy.Env) error {
 }
 
 // Validate judges w as it is, without mutating it: the validating webhook's
-// final-state check.
-func (e *Engine) Validate(ctx context.Context, w *workload.Workload, env policy.Env) ([]policy.Violation, []string) {
+// final-state check. It fails only when ctx ends first.
+func (e *Engine) Validate(ctx context.Context, w *workload.Workload, env policy.Env) ([]policy.Violation, []string, error) {
 	env.Policy = e.policy
 	return e.validate(ctx, w, env)
 }
 
-func (e *Engine) validate(ctx context.Context, w *workload.Workload, env policy.Env) ([]policy.Violation, []string) {
+func (e *Engine) validate(ctx context.Context, w *workload.Workload, env policy.Env) ([]policy.Violation, []string, error) {
 	var out []policy.Violation
 	for _, v := range e.validators {
-		for _, viol := range v.Validate(ctx, w, env) {
+		// Validators may stop early when ctx ends; what they return then is
+		// incomplete, so the deadline is checked after each one.
+		found := v.Validate(ctx, w, env)
+		if err := ctx.Err(); err != nil {
+			return nil, nil, interrupted(w, err)
+		}
+		for _, viol := range found {
 			r := e.rules[viol.Rule]
 			viol.Mode, viol.Severity = r.Mode, r.Severity
 			out = append(out, viol)
 		}
 	}
-	return applyExceptions(out, w, env)
+	vs, warnings := applyExceptions(bound(out), w, env)
+	waiveDebug(vs, e.policy)
+	return vs, warnings, nil
+}
+
+// interrupted says that a request ran out of time, naming the object.
+func interrupted(w *workload.Workload, err error) error {
+	return fmt.Errorf("judging %s %s was stopped before it finished: %w", w.Kind, w.Name(), err)
 }

@@ -6,6 +6,8 @@ import (
 	"strings"
 	"time"
 
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+
 	"github.com/pave-dev/pave/pkg/api/v1alpha1"
 	"github.com/pave-dev/pave/pkg/policy"
 	"github.com/pave-dev/pave/pkg/workload"
@@ -23,7 +25,7 @@ func applyExceptions(vs []policy.Violation, w *workload.Workload, env policy.Env
 	expiredSeen := map[string]bool{}
 	for i := range vs {
 		for _, ex := range env.Exceptions {
-			if !slices.Contains(trusted, ex.Namespace) || !covers(ex, vs[i].Rule, w, env.Namespace.Name) {
+			if !slices.Contains(trusted, ex.Namespace) || !covers(ex, vs[i].Rule, w, env) {
 				continue
 			}
 			id := ex.Namespace + "/" + ex.Name
@@ -35,17 +37,39 @@ func applyExceptions(vs []policy.Violation, w *workload.Workload, env policy.Env
 				}
 				continue
 			}
-			vs[i].Exception = id
+			vs[i].Exception = "PolicyException " + id
 			break
 		}
 	}
 	return vs, warnings
 }
 
-// covers reports whether an exception names the rule and matches the workload.
-// Names match the workload's name or its app.kubernetes.io/name label, so an
-// exception for a Deployment also covers the pods its ReplicaSets create.
-func covers(ex v1alpha1.PolicyException, rule string, w *workload.Workload, namespace string) bool {
+// WaiverDebug names the policy's allowance for debug containers, as the
+// Exception of the findings it waives.
+const WaiverDebug = "PlatformPolicy spec.security.ephemeralContainers.relaxedRules"
+
+// waiveDebug marks findings on ephemeral (debug) containers that the policy
+// relaxes for them.
+func waiveDebug(vs []policy.Violation, p *policy.Policy) {
+	relaxed := p.Spec.Security.EphemeralContainers.RelaxedRules
+	if len(relaxed) == 0 {
+		return
+	}
+	for i, v := range vs {
+		if strings.Contains(v.Field, ".ephemeralContainers[") && v.Exception == "" &&
+			slices.ContainsFunc(relaxed, func(r string) bool { return glob(r, v.Rule) }) {
+			vs[i].Exception = WaiverDebug
+		}
+	}
+}
+
+// covers reports whether an exception names the rule and matches the object.
+// Names match what a team cannot forge: the object's own name, and for an
+// object a Kubernetes controller made (the request comes from that
+// controller), the workload that owns it, so an exception for a Deployment
+// also covers its ReplicaSets and their pods. Labels never match: anyone who
+// may create a workload may set app.kubernetes.io/name on it.
+func covers(ex v1alpha1.PolicyException, rule string, w *workload.Workload, env policy.Env) bool {
 	m := ex.Spec.Match
 	if !slices.ContainsFunc(ex.Spec.Rules, func(r string) bool { return glob(r, rule) }) {
 		return false
@@ -54,16 +78,53 @@ func covers(ex v1alpha1.PolicyException, rule string, w *workload.Workload, name
 	if len(nss) == 0 {
 		nss = []string{ex.Namespace}
 	}
-	if !slices.ContainsFunc(nss, func(n string) bool { return glob(n, namespace) }) {
+	if !slices.ContainsFunc(nss, func(n string) bool { return glob(n, env.Namespace.Name) }) {
 		return false
 	}
 	if len(m.Kinds) > 0 && !slices.Contains(m.Kinds, w.Kind) {
 		return false
 	}
-	app := w.Meta.Labels[policy.LabelName]
+	owner := trustedOwner(w, env.User)
 	return slices.ContainsFunc(m.Names, func(n string) bool {
-		return glob(n, w.Name()) || (app != "" && glob(n, app))
+		return glob(n, w.Name()) || (owner != "" && glob(n, owner))
 	})
+}
+
+// controllerUser reports whether a user is an identity kube-controller-manager
+// creates workloads' children as (one service account per controller with
+// --use-service-account-credentials, its own user without).
+func controllerUser(name string) bool {
+	sa, ok := strings.CutPrefix(name, "system:serviceaccount:kube-system:")
+	if !ok {
+		return name == "system:kube-controller-manager"
+	}
+	switch sa {
+	case "replicaset-controller", "deployment-controller", "statefulset-controller", "daemon-set-controller",
+		"job-controller", "cronjob-controller", "replication-controller":
+		return true
+	}
+	return false
+}
+
+// trustedOwner names the workload that owns w when a controller made w, or
+// "". A ReplicaSet's pods are named after their Deployment: the ReplicaSet's
+// name less the pod-template-hash the Deployment controller appended.
+func trustedOwner(w *workload.Workload, user policy.User) string {
+	if !controllerUser(user.Name) {
+		return ""
+	}
+	ref := metav1.GetControllerOfNoCopy(w.Meta)
+	if ref == nil {
+		return ""
+	}
+	if ref.Kind == "ReplicaSet" {
+		if hash := w.Meta.Labels["pod-template-hash"]; hash != "" {
+			if name, ok := strings.CutSuffix(ref.Name, "-"+hash); ok {
+				return name
+			}
+		}
+	}
+	return ref.Name
 }
 
 // glob matches a pattern with an optional trailing "*".

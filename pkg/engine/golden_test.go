@@ -146,7 +146,10 @@ func viaWebhook(t *testing.T, c goldenCase) (out, violations, objects []byte) {
 		t.Fatal(err)
 	}
 	admitted := decode(t, patched)
-	vs, warnings := c.eng.Validate(context.Background(), admitted, c.env)
+	vs, warnings, err := c.eng.Validate(context.Background(), admitted, c.env)
+	if err != nil {
+		t.Fatal(err)
+	}
 	// What the controller would apply for the stored object.
 	companions, err := c.eng.Generate(context.Background(), admitted, c.env)
 	if err != nil {

@@ -11,7 +11,10 @@ import (
 // Labels adds the standard labels to the workload and its pod template:
 // app.kubernetes.io/name, and the team, zone and cost centre the platform uses for
 // network zones, chargeback and ownership. Values come from the workload itself,
-// then its namespace's labels, then the policy's defaults.
+// then its namespace's labels, then the policy's defaults; the zone is the one
+// policy.WorkloadZone puts in force (the namespace's, unless the workload
+// narrows it). A label the workload set is never overwritten: the labels
+// validator judges it.
 type Labels struct{}
 
 // Name implements engine.Mutator.
@@ -22,7 +25,7 @@ func (Labels) Mutate(_ context.Context, w *workload.Workload, env policy.Env) (b
 	want := map[string]string{
 		policy.LabelName:       appName(w),
 		policy.LabelTeam:       first(label(w, policy.LabelTeam), env.Namespace.Labels[policy.LabelTeam], env.Namespace.Labels["team"]),
-		policy.LabelZone:       first(label(w, policy.LabelZone), w.Meta.Annotations[policy.LabelZone], env.Namespace.Labels[policy.LabelZone], env.Policy.Spec.Zones.DefaultZone),
+		policy.LabelZone:       policy.WorkloadZone(w, env).Zone,
 		policy.LabelCostCenter: first(label(w, policy.LabelCostCenter), env.Namespace.Labels[policy.LabelCostCenter], env.Policy.Spec.Labels.DefaultCostCenter),
 	}
 	changed := false

@@ -34,24 +34,33 @@ func TestLabels(t *testing.T) {
 			want:     map[string]string{"pave.dev/team": "search"},
 		},
 		{
-			name: "the workload's own labels win over the namespace",
+			name: "the workload's own team and name win over the namespace",
 			doc: `apiVersion: apps/v1
 kind: Deployment
 metadata: {name: api, labels: {pave.dev/team: checkout, app.kubernetes.io/name: api-server}}
 spec:
   template:
-    metadata: {labels: {pave.dev/zone: public}}
+    metadata: {labels: {pave.dev/zone: restricted}}
     spec: {containers: [{name: c, image: x:1}]}`,
 			nsLabels: map[string]string{"pave.dev/team": "payments", "pave.dev/zone": "restricted"},
-			want:     map[string]string{"pave.dev/team": "checkout", "pave.dev/zone": "public", "app.kubernetes.io/name": "api-server"},
+			want:     map[string]string{"pave.dev/team": "checkout", "pave.dev/zone": "restricted", "app.kubernetes.io/name": "api-server"},
 		},
 		{
-			name: "zone annotation on the workload",
+			name: "a narrower zone annotation is honoured",
+			doc: `apiVersion: apps/v1
+kind: Deployment
+metadata: {name: api, annotations: {pave.dev/zone: restricted}}
+spec: {template: {spec: {containers: [{name: c, image: x:1}]}}}`,
+			nsLabels: map[string]string{"pave.dev/zone": "internal"},
+			want:     map[string]string{"pave.dev/zone": "restricted", "app.kubernetes.io/name": "api"},
+		},
+		{
+			name: "a wider zone annotation is not: the namespace's zone is the truth",
 			doc: `apiVersion: apps/v1
 kind: Deployment
 metadata: {name: api, annotations: {pave.dev/zone: public}}
 spec: {template: {spec: {containers: [{name: c, image: x:1}]}}}`,
-			want: map[string]string{"pave.dev/zone": "public", "app.kubernetes.io/name": "api"},
+			want: map[string]string{"pave.dev/zone": "internal", "app.kubernetes.io/name": "api"},
 		},
 		{
 			name: "a pod with only a generateName gets a valid label value",

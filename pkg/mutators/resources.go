@@ -20,7 +20,10 @@ func (Resources) Name() string { return "resources" }
 func (Resources) Mutate(_ context.Context, w *workload.Workload, env policy.Env) (bool, error) {
 	defReq, defLim := env.Policy.Spec.Resources.DefaultRequests, env.Policy.Spec.Resources.DefaultLimits
 	changed := false
-	w.Containers(func(c *corev1.Container, _ workload.Ref) {
+	w.Containers(func(c *corev1.Container, at workload.Ref) {
+		if at.Ephemeral() {
+			return // the API server forbids resources on ephemeral containers
+		}
 		r := &c.Resources
 		for name, def := range defReq {
 			if _, ok := r.Requests[name]; ok {

@@ -3,6 +3,7 @@ package mutators
 import (
 	"context"
 	"slices"
+	"strings"
 
 	corev1 "k8s.io/api/core/v1"
 
@@ -35,7 +36,10 @@ func (SecurityContext) Mutate(_ context.Context, w *workload.Workload, _ policy.
 		psc.RunAsNonRoot = &yes
 		changed = true
 	}
-	if psc.SeccompProfile == nil {
+	// The API server rejects a seccompProfile that differs from a legacy
+	// seccomp annotation, and the error would blame a field pave wrote; left
+	// unset, the Pod Security validator explains the annotation instead.
+	if _, legacy := LegacySeccompAnnotation(w); psc.SeccompProfile == nil && !legacy {
 		psc.SeccompProfile = &corev1.SeccompProfile{Type: corev1.SeccompProfileTypeRuntimeDefault}
 		changed = true
 	}
@@ -52,8 +56,16 @@ func hardenContainer(c *corev1.Container) bool {
 	}
 	sc := c.SecurityContext
 	// The API server rejects allowPrivilegeEscalation=false beside privileged or
-	// CAP_SYS_ADMIN, so those stay as they are and the validators deny them.
-	if sc.AllowPrivilegeEscalation == nil && !isTrue(sc.Privileged) && !adds(sc.Capabilities, "SYS_ADMIN") {
+	// CAP_SYS_ADMIN. pave leaves it unset there, and drops a false it set on an
+	// earlier admission (an apply that adds privileged: true keeps it): the
+	// object the API server sees is valid, and the validators deny the real
+	// problem with its fix.
+	escalates := isTrue(sc.Privileged) || adds(sc.Capabilities, "SYS_ADMIN")
+	switch {
+	case escalates && sc.AllowPrivilegeEscalation != nil && !*sc.AllowPrivilegeEscalation:
+		sc.AllowPrivilegeEscalation = nil
+		changed = true
+	case !escalates && sc.AllowPrivilegeEscalation == nil:
 		no := false
 		sc.AllowPrivilegeEscalation = &no
 		changed = true
@@ -89,4 +101,25 @@ func adds(c *corev1.Capabilities, capability corev1.Capability) bool {
 		return false
 	}
 	return slices.Contains(c.Add, capability) || slices.Contains(c.Add, "CAP_"+capability)
+}
+
+// Legacy seccomp annotations, deprecated since Kubernetes 1.19 but still
+// checked by the API server against the securityContext fields.
+const (
+	legacySeccompPod       = "seccomp.security.alpha.kubernetes.io/pod"
+	legacySeccompContainer = "container.seccomp.security.alpha.kubernetes.io/"
+)
+
+// LegacySeccompAnnotation returns a legacy seccomp annotation of the pod
+// template, if it has one.
+func LegacySeccompAnnotation(w *workload.Workload) (string, bool) {
+	if _, ok := w.PodMeta.Annotations[legacySeccompPod]; ok {
+		return legacySeccompPod, true
+	}
+	for k := range w.PodMeta.Annotations {
+		if strings.HasPrefix(k, legacySeccompContainer) {
+			return k, true
+		}
+	}
+	return "", false
 }

@@ -43,21 +43,26 @@ func (Sidecar) Name() string { return "sidecar" }
 // Mutate implements engine.Mutator.
 func (Sidecar) Mutate(_ context.Context, w *workload.Workload, env policy.Env) (bool, error) {
 	mesh := env.Policy.Spec.Mesh
-	if !mesh.Mode.UsesIstio() || w.PodSpec.HostNetwork || OptedOut(w) {
+	if !mesh.Mode.UsesIstio() || !Meshable(w) || OptedOut(w) {
 		return false, nil
 	}
 	if mesh.Mode == v1alpha1.MeshDelegate {
 		return setMissing(&w.PodMeta.Labels, LabelIstioInject, "true"), nil
 	}
 	tmpl := mesh.Sidecar
+	if NameTaken(w, tmpl.Container.Name) {
+		return false, nil // a duplicate name would be refused by the API server; the mesh validator explains
+	}
 	hash, err := TemplateHash(tmpl)
 	if err != nil {
 		return false, err
 	}
 	i := slices.IndexFunc(w.PodSpec.InitContainers, func(c corev1.Container) bool { return c.Name == tmpl.Container.Name })
-	// A pod made by a controller keeps the sidecar its template gave it: the
-	// template is what gets re-injected, on the workload's next rollout.
-	if i >= 0 && (w.PodMeta.Annotations[AnnotationSidecarStatus] == hash || (w.Kind == "Pod" && len(w.Meta.OwnerReferences) > 0)) {
+	// The status annotation alone proves nothing (anyone can copy it): the
+	// sidecar itself must match the template, or it is injected again. A Pod
+	// made from an older template gets the current proxy, as Istio's
+	// injector does at pod creation.
+	if i >= 0 && w.PodMeta.Annotations[AnnotationSidecarStatus] == hash && SidecarMismatch(w, tmpl) == "" {
 		return false, nil
 	}
 	sidecar := *tmpl.Container.DeepCopy()
@@ -68,9 +73,14 @@ func (Sidecar) Mutate(_ context.Context, w *workload.Workload, env policy.Env) (
 	} else {
 		w.PodSpec.InitContainers = append([]corev1.Container{sidecar}, w.PodSpec.InitContainers...)
 	}
+	// The proxy's volumes are the template's: a pod volume of the same name
+	// is replaced, or a look-alike could feed the proxy other credentials.
 	for _, v := range tmpl.Volumes {
-		if !slices.ContainsFunc(w.PodSpec.Volumes, func(have corev1.Volume) bool { return have.Name == v.Name }) {
+		j := slices.IndexFunc(w.PodSpec.Volumes, func(have corev1.Volume) bool { return have.Name == v.Name })
+		if j < 0 {
 			w.PodSpec.Volumes = append(w.PodSpec.Volumes, *v.DeepCopy())
+		} else {
+			w.PodSpec.Volumes[j] = *v.DeepCopy()
 		}
 	}
 	if w.PodMeta.Annotations == nil {
@@ -78,6 +88,22 @@ func (Sidecar) Mutate(_ context.Context, w *workload.Workload, env policy.Env) (
 	}
 	w.PodMeta.Annotations[AnnotationSidecarStatus] = hash
 	return true, nil
+}
+
+// Meshable reports whether the mesh proxy can run in the pod: not beside the
+// node's own network (it would intercept the node's traffic) and not on
+// Windows (the proxy is Linux-only, and its Linux security settings would be
+// refused there).
+func Meshable(w *workload.Workload) bool {
+	return !w.PodSpec.HostNetwork && (w.PodSpec.OS == nil || w.PodSpec.OS.Name != corev1.Windows)
+}
+
+// NameTaken reports whether an app or ephemeral container already uses the
+// sidecar's name.
+func NameTaken(w *workload.Workload, name string) bool {
+	same := func(c corev1.Container) bool { return c.Name == name }
+	return slices.ContainsFunc(w.PodSpec.Containers, same) ||
+		slices.ContainsFunc(w.PodSpec.EphemeralContainers, func(e corev1.EphemeralContainer) bool { return e.Name == name })
 }
 
 // OptedOut reports whether the workload asks to stay out of the mesh.

@@ -44,21 +44,32 @@ func TestSidecarInjectsOnceAndIsIdempotent(t *testing.T) {
 	}
 }
 
-func TestSidecarLeavesControllerPodsToTheirTemplate(t *testing.T) {
+// A Pod whose sidecar is not the template's (an older proxy from its
+// ReplicaSet, or a look-alike with a copied status hash) gets the current
+// proxy at creation, as Istio's injector does; the hash proves nothing.
+func TestSidecarReplacesWhatIsNotTheProxy(t *testing.T) {
 	env := meshEnv(t, v1alpha1.MeshIstio)
-	// A pod from a ReplicaSet of an older template: its sidecar stays until the
-	// workload rolls out, so pods always match their ReplicaSet.
-	w := workloadtest.FromYAML(t, `apiVersion: v1
+	hash, _ := mutators.TemplateHash(env.Policy.Spec.Mesh.Sidecar)
+	for name, annotations := range map[string]string{"older template": "oldhash", "copied hash": hash} {
+		w := workloadtest.FromYAML(t, `apiVersion: v1
 kind: Pod
 metadata:
   name: web-1
   ownerReferences: [{apiVersion: apps/v1, kind: ReplicaSet, name: web, uid: u}]
-  annotations: {pave.dev/sidecar-status: oldhash}
+  annotations: {pave.dev/sidecar-status: `+annotations+`}
 spec:
-  initContainers: [{name: istio-proxy, image: "proxy:old", restartPolicy: Always}]
+  initContainers: [{name: istio-proxy, image: "busybox:1.36", restartPolicy: Always}]
+  volumes: [{name: istio-token, hostPath: {path: /}}]
   containers: [{name: c, image: "x:1"}]`)
-	if changed, _ := (mutators.Sidecar{}).Mutate(context.Background(), w, env); changed {
-		t.Fatal("re-injected a pod its ReplicaSet made")
+		if changed, _ := (mutators.Sidecar{}).Mutate(context.Background(), w, env); !changed {
+			t.Fatalf("%s: the look-alike was kept", name)
+		}
+		if why := mutators.SidecarMismatch(w, env.Policy.Spec.Mesh.Sidecar); why != "" {
+			t.Fatalf("%s: after injection: %s", name, why)
+		}
+		if again, _ := (mutators.Sidecar{}).Mutate(context.Background(), w, env); again {
+			t.Fatalf("%s: not idempotent", name)
+		}
 	}
 }
 
@@ -66,6 +77,8 @@ func TestSidecarSkips(t *testing.T) {
 	cases := map[string]string{
 		"hostNetwork": "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec: {hostNetwork: true, containers: [{name: c, image: 'x:1'}]}",
 		"opted out":   "apiVersion: v1\nkind: Pod\nmetadata: {name: p, annotations: {pave.dev/inject: 'false'}}\nspec: {containers: [{name: c, image: 'x:1'}]}",
+		"windows":     "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec: {os: {name: windows}, containers: [{name: c, image: 'x:1'}]}",
+		"name taken":  "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec: {containers: [{name: istio-proxy, image: 'x:1'}]}",
 	}
 	for name, doc := range cases {
 		w := workloadtest.FromYAML(t, doc)

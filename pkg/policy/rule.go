@@ -21,10 +21,32 @@ type Violation struct {
 	Message string `json:"message"`
 	// Fix tells the user what to change.
 	Fix string `json:"fix"`
-	// Exception names the PolicyException (namespace/name) that waives this
-	// violation; a waived violation is recorded but never denies.
+	// Exception names what waives this violation: a PolicyException
+	// (namespace/name) or the policy's allowance for debug containers. A waived
+	// violation is shown and recorded but never denies.
 	Exception string `json:"exception,omitempty"`
+	// Preexisting marks a violation that the object had before this update
+	// (same rule, field and message): it is shown but does not block an update
+	// that adds nothing new, so a tightened policy never stops controllers
+	// from scaling or relabelling what already runs.
+	Preexisting bool `json:"preexisting,omitempty"`
 }
+
+// Outcome is what a violation does to a request.
+type Outcome string
+
+// The outcomes, from the most to the least severe.
+const (
+	// OutcomeDeny rejects the request.
+	OutcomeDeny Outcome = "deny"
+	// OutcomeWarn admits it with a warning the client prints.
+	OutcomeWarn Outcome = "warn"
+	// OutcomeWaived admits it because an exception waives the rule; the user
+	// is told, so a waiver is never silent.
+	OutcomeWaived Outcome = "waived"
+	// OutcomeRecord admits it silently and records the finding (audit mode).
+	OutcomeRecord Outcome = "record"
+)
 
 // Violation builds a violation of r with r's default mode and severity; the engine
 // applies the policy's overrides.
@@ -32,7 +54,19 @@ func (r Rule) Violation(field, message, fix string) Violation {
 	return Violation{Rule: r.ID, Severity: r.Severity, Mode: r.Mode, Field: field, Message: message, Fix: fix}
 }
 
-// Denies reports whether the violation blocks admission.
-func (v Violation) Denies() bool {
-	return v.Mode == v1alpha1.ModeEnforce && v.Exception == ""
+// Outcome decides what the violation does; every adapter and report asks
+// here rather than reading the mode.
+func (v Violation) Outcome() Outcome {
+	switch {
+	case v.Exception != "":
+		return OutcomeWaived
+	case v.Mode == v1alpha1.ModeAudit:
+		return OutcomeRecord
+	case v.Mode == v1alpha1.ModeEnforce && !v.Preexisting:
+		return OutcomeDeny
+	}
+	return OutcomeWarn
 }
+
+// Denies reports whether the violation blocks admission.
+func (v Violation) Denies() bool { return v.Outcome() == OutcomeDeny }

@@ -40,7 +40,7 @@ func SARIF(w io.Writer, rep *check.Report, rules []policy.Rule) error {
 					WithKind("object")))
 			if v.Exception != "" {
 				res.AddSuppression(sarif.NewSuppression().WithKind("external").
-					WithJustification("waived by PolicyException " + v.Exception))
+					WithJustification("waived by " + v.Exception))
 			}
 		}
 	}

@@ -36,7 +36,7 @@ func Table(w io.Writer, rep *check.Report) error {
 			fmt.Fprintf(&b, "             %s\n", v.Message)
 			fmt.Fprintf(&b, "             fix: %s\n", v.Fix)
 			if v.Exception != "" {
-				fmt.Fprintf(&b, "             waived by PolicyException %s\n", v.Exception)
+				fmt.Fprintf(&b, "             waived by %s\n", v.Exception)
 			}
 		}
 		for _, c := range o.Companions {

@@ -19,7 +19,7 @@ var (
 	ruleRequiredLabels = policy.Rule{ID: "required-labels", Severity: v1alpha1.SeverityMedium, Mode: v1alpha1.ModeWarn,
 		Description: "workloads carry the labels the policy requires (team ownership by default)"}
 	ruleZone = policy.Rule{ID: "zone-known", Severity: v1alpha1.SeverityHigh, Mode: v1alpha1.ModeEnforce,
-		Description: "the workload's zone is one of the policy's zones"}
+		Description: "the workload's zone is its namespace's (a known zone), or a narrower one where the policy allows"}
 )
 
 // Name implements engine.Validator.
@@ -38,11 +38,36 @@ func (Labels) Validate(_ context.Context, w *workload.Workload, env policy.Env) 
 				fmt.Sprintf("set metadata.labels[%q] on the workload, or label the namespace with %s", key, key)))
 		}
 	}
+	return append(out, zoneViolations(w, env)...)
+}
+
+// zoneViolations judges the zone: the namespace's zone must be a known zone,
+// and whatever the workload names (label or annotation, on the object or its
+// pod template: the pods' label is what network policies select on) must be
+// the zone in force.
+func zoneViolations(w *workload.Workload, env policy.Env) []policy.Violation {
+	var out []policy.Violation
+	d := policy.WorkloadZone(w, env)
 	zones := env.Policy.Spec.Zones.Names
-	if z := w.Meta.Labels[policy.LabelZone]; z != "" && len(zones) > 0 && !slices.Contains(zones, z) {
-		out = append(out, ruleZone.Violation(fmt.Sprintf("metadata.labels[%s]", policy.LabelZone),
-			fmt.Sprintf("zone %q is not one of the policy's zones", z),
-			fmt.Sprintf("use one of: %s", strings.Join(zones, ", "))))
+	if len(zones) > 0 && !slices.Contains(zones, d.Namespace) {
+		out = append(out, ruleZone.Violation(fmt.Sprintf("namespace %s: labels[%s]", env.Namespace.Name, policy.LabelZone),
+			fmt.Sprintf("the namespace's zone %q (from %s) is not one of the policy's zones", d.Namespace, d.NamespaceSource),
+			fmt.Sprintf("ask the platform team to label namespace %s with %s set to one of: %s", env.Namespace.Name, policy.LabelZone, strings.Join(zones, ", "))))
+	}
+	for _, r := range policy.ZoneRequests(w) {
+		if !r.Set || r.Value == d.Zone {
+			continue
+		}
+		why := d.Refused
+		if r.Value != d.Requested || why == "" {
+			why = fmt.Sprintf("it differs from the zone in force, %q", d.Zone)
+		}
+		fix := fmt.Sprintf("remove %s (pave sets it from the namespace), or deploy to a namespace in zone %q", r.Field, r.Value)
+		if r.Value == "" {
+			fix = fmt.Sprintf("remove the empty %s: pave sets it from the namespace", r.Field)
+		}
+		out = append(out, ruleZone.Violation(r.Field,
+			fmt.Sprintf("the workload names zone %q but its namespace is in zone %q (from %s): %s", r.Value, d.Namespace, d.NamespaceSource, why), fix))
 	}
 	return out
 }

@@ -5,8 +5,6 @@ import (
 	"fmt"
 	"slices"
 
-	corev1 "k8s.io/api/core/v1"
-
 	"github.com/pave-dev/pave/pkg/api/v1alpha1"
 	"github.com/pave-dev/pave/pkg/mutators"
 	"github.com/pave-dev/pave/pkg/policy"
@@ -30,14 +28,19 @@ func (Mesh) Rules() []policy.Rule { return []policy.Rule{ruleMeshSidecar} }
 // Validate implements engine.Validator.
 func (Mesh) Validate(_ context.Context, w *workload.Workload, env policy.Env) []policy.Violation {
 	mesh := env.Policy.Spec.Mesh
-	zone := w.Meta.Labels[policy.LabelZone]
+	zone := policy.WorkloadZone(w, env).Zone
 	if !mesh.Mode.UsesIstio() || w.PodSpec.HostNetwork || !slices.Contains(mesh.RequiredZones, zone) {
 		return nil
+	}
+	if !mutators.Meshable(w) { // Windows: hostNetwork returned above
+		return []policy.Violation{ruleMeshSidecar.Violation(w.PodSpecPath+".os.name",
+			fmt.Sprintf("zone %q must be meshed, and the mesh proxy runs only on Linux", zone),
+			"run the service on Linux nodes, deploy it to a namespace in a zone the mesh does not require, or ask the platform team for a PolicyException for mesh-sidecar")}
 	}
 	if mutators.OptedOut(w) {
 		return []policy.Violation{ruleMeshSidecar.Violation(fmt.Sprintf("metadata.annotations[%s]", mutators.AnnotationInject),
 			fmt.Sprintf("zone %q must be meshed; opting out with %s: \"false\" is not allowed there", zone, mutators.AnnotationInject),
-			fmt.Sprintf("remove the %s annotation, or move the workload to a zone outside %v", mutators.AnnotationInject, mesh.RequiredZones))}
+			fmt.Sprintf("remove the %s annotation, or move the workload to a namespace in a zone outside %v", mutators.AnnotationInject, mesh.RequiredZones))}
 	}
 	if mesh.Mode == v1alpha1.MeshDelegate {
 		if w.PodMeta.Labels[mutators.LabelIstioInject] != "true" {
@@ -48,10 +51,15 @@ func (Mesh) Validate(_ context.Context, w *workload.Workload, env policy.Env) []
 		return nil
 	}
 	name := mesh.Sidecar.Container.Name
-	if !slices.ContainsFunc(w.PodSpec.InitContainers, func(c corev1.Container) bool { return c.Name == name }) {
+	if mutators.NameTaken(w, name) {
+		return []policy.Violation{ruleMeshSidecar.Violation(w.PodSpecPath+".containers",
+			fmt.Sprintf("zone %q must be meshed, and the container name %q is reserved for the mesh sidecar", zone, name),
+			fmt.Sprintf("rename your container %q; pave injects the sidecar itself", name))}
+	}
+	if why := mutators.SidecarMismatch(w, mesh.Sidecar); why != "" {
 		return []policy.Violation{ruleMeshSidecar.Violation(w.PodSpecPath+".initContainers",
-			fmt.Sprintf("zone %q must be meshed but the pod has no %s sidecar", zone, name),
-			"let pave's mutating webhook inject it: do not remove it, and check that the webhook is running")}
+			fmt.Sprintf("zone %q must be meshed but %s", zone, why),
+			fmt.Sprintf("remove your own %s init container and let pave's mutating webhook inject the sidecar (check that the webhook is running)", name))}
 	}
 	return nil
 }

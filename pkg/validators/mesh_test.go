@@ -5,31 +5,51 @@ import (
 	"testing"
 
 	"github.com/pave-dev/pave/pkg/api/v1alpha1"
+	"github.com/pave-dev/pave/pkg/mutators"
 	"github.com/pave-dev/pave/pkg/policy"
 	"github.com/pave-dev/pave/pkg/validators"
 	"github.com/pave-dev/pave/pkg/workload/workloadtest"
 )
 
 func TestMeshFinalState(t *testing.T) {
-	sidecar := `initContainers: [{name: istio-proxy, image: "proxy:1", restartPolicy: Always}], `
+	const copiedHash = `, annotations: {pave.dev/sidecar-status: 0123456789abcdef}`
 	cases := []struct {
-		name, mode, zone, spec, annotations string
-		want                                []string
+		name, mode, zone, labels, spec, annotations string
+		inject                                      bool
+		want                                        []string
 	}{
-		{"injected in a required zone", "istio", "internal", sidecar, "", nil},
-		{"stripped in a required zone", "istio", "internal", "", "", []string{"mesh-sidecar"}},
-		{"no sidecar outside the required zones", "istio", "public", "", "", nil},
-		{"opt-out in a required zone", "istio", "restricted", "", `, annotations: {pave.dev/inject: "false"}`, []string{"mesh-sidecar"}},
-		{"opt-out outside", "istio", "public", "", `, annotations: {pave.dev/inject: "false"}`, nil},
-		{"hostNetwork is exempt", "istio", "internal", "hostNetwork: true, ", "", nil},
-		{"delegate without the label", "delegate", "internal", "", "", []string{"mesh-sidecar"}},
-		{"mesh off", "off", "internal", "", "", nil},
-		{"cilium has no sidecar to check", "cilium", "internal", "", "", nil},
+		{name: "injected in a required zone", mode: "istio", zone: "internal", inject: true},
+		{name: "stripped in a required zone", mode: "istio", zone: "internal", want: []string{"mesh-sidecar"}},
+		{name: "no sidecar outside the required zones", mode: "istio", zone: "public"},
+		{name: "opt-out in a required zone", mode: "istio", zone: "restricted", annotations: `, annotations: {pave.dev/inject: "false"}`, want: []string{"mesh-sidecar"}},
+		{name: "opt-out outside", mode: "istio", zone: "public", annotations: `, annotations: {pave.dev/inject: "false"}`},
+		// Finding 4: the namespace's zone is the truth, whatever the labels say.
+		{name: "labelled public in an internal namespace, opted out", mode: "istio", zone: "internal", labels: "pave.dev/zone: public",
+			annotations: `, annotations: {pave.dev/inject: "false"}`, want: []string{"mesh-sidecar"}},
+		{name: "labelled with an empty zone, no sidecar", mode: "istio", zone: "internal", labels: `pave.dev/zone: ""`, want: []string{"mesh-sidecar"}},
+		// Finding 5: a name and a copied hash are not the sidecar.
+		{name: "fake sidecar with a copied hash", mode: "istio", zone: "internal", annotations: copiedHash,
+			spec: `initContainers: [{name: istio-proxy, image: busybox:1.36, restartPolicy: Always}], `, want: []string{"mesh-sidecar"}},
+		{name: "fake sidecar owned by a ConfigMap", mode: "istio", zone: "internal",
+			annotations: `, ownerReferences: [{apiVersion: v1, kind: ConfigMap, name: mine, uid: u}]`,
+			spec:        `initContainers: [{name: istio-proxy, image: docker.io/istio/proxyv2:1.28.1, restartPolicy: Always}], `, want: []string{"mesh-sidecar"}},
+		{name: "a container named like the sidecar", mode: "istio", zone: "internal", spec: `initContainers: [], `,
+			want: []string{"mesh-sidecar"}},
+		{name: "windows cannot be meshed", mode: "istio", zone: "internal", spec: `os: {name: windows}, `, inject: true, want: []string{"mesh-sidecar"}},
+		{name: "hostNetwork is exempt", mode: "istio", zone: "internal", spec: "hostNetwork: true, "},
+		{name: "delegate without the label", mode: "delegate", zone: "internal", want: []string{"mesh-sidecar"}},
+		{name: "mesh off", mode: "off", zone: "internal"},
+		{name: "cilium has no sidecar to check", mode: "cilium", zone: "internal"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			w := workloadtest.FromYAML(t, "apiVersion: v1\nkind: Pod\nmetadata: {name: p, labels: {pave.dev/zone: "+c.zone+"}"+c.annotations+"}\nspec: {"+c.spec+"containers: [{name: c, image: 'x:1'}]}")
+			containers := "containers: [{name: c, image: 'x:1'}]"
+			if c.name == "a container named like the sidecar" {
+				containers = "containers: [{name: istio-proxy, image: 'x:1'}]"
+			}
+			w := workloadtest.FromYAML(t, "apiVersion: v1\nkind: Pod\nmetadata: {name: p, labels: {"+c.labels+"}"+c.annotations+"}\nspec: {"+c.spec+containers+"}")
 			env := workloadtest.Env()
+			env.Namespace.Labels = map[string]string{"pave.dev/zone": c.zone}
 			spec := env.Policy.Spec
 			spec.Mesh.Mode = v1alpha1.MeshMode(c.mode)
 			p, err := policy.FromSpec(spec)
@@ -37,6 +57,11 @@ func TestMeshFinalState(t *testing.T) {
 				t.Fatal(err)
 			}
 			env.Policy = p
+			if c.inject {
+				if _, err := (mutators.Sidecar{}).Mutate(context.Background(), w, env); err != nil {
+					t.Fatal(err)
+				}
+			}
 			assertRules(t, validators.Mesh{}.Validate(context.Background(), w, env), c.want...)
 		})
 	}

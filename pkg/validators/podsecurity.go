@@ -3,7 +3,6 @@ package validators
 import (
 	"context"
 	"fmt"
-	"strings"
 
 	corev1 "k8s.io/api/core/v1"
 	psaapi "k8s.io/pod-security-admission/api"
@@ -75,20 +74,19 @@ func (p *PodSecurity) Rules() []policy.Rule {
 	return out
 }
 
-// Validate implements engine.Validator.
-func (p *PodSecurity) Validate(_ context.Context, w *workload.Workload, _ policy.Env) []policy.Violation {
+// Validate implements engine.Validator. Its cost is linear in the number of
+// containers: a failed check is evaluated again on the pod alone and on each
+// container alone, and each finding carries the message of its own part (the
+// whole pod's message names every failing container, and repeating it per
+// container made the denial grow with their square).
+func (p *PodSecurity) Validate(ctx context.Context, w *workload.Workload, _ policy.Env) []policy.Violation {
 	var out []policy.Violation
 	for _, c := range p.checks {
-		res := c.fn(w.PodMeta, w.PodSpec)
-		if res.Allowed {
-			continue
+		if ctx.Err() != nil {
+			return out // the engine reports the deadline
 		}
-		msg := res.ForbiddenReason
-		if res.ForbiddenDetail != "" {
-			msg += ": " + res.ForbiddenDetail
-		}
-		for _, field := range locate(c, w) {
-			out = append(out, c.rule.Violation(field, msg, pssFix(c.rule.ID)))
+		if res := c.fn(w.PodMeta, w.PodSpec); !res.Allowed {
+			out = append(out, locate(ctx, c, w, res)...)
 		}
 	}
 	return out
@@ -97,156 +95,34 @@ func (p *PodSecurity) Validate(_ context.Context, w *workload.Workload, _ policy
 // locate finds the fields a failed check is about, by evaluating the same check
 // on the pod alone and on each container alone: the library reports container
 // names, pave reports field paths.
-func locate(c psaCheck, w *workload.Workload) []string {
+func locate(ctx context.Context, c psaCheck, w *workload.Workload, whole psa.CheckResult) []policy.Violation {
 	base := *w.PodSpec
 	base.Containers, base.InitContainers, base.EphemeralContainers = nil, nil, nil
-	suffix := pssField(c.rule.ID)
-	if !c.fn(w.PodMeta, &base).Allowed {
-		return []string{w.PodSpecPath + "." + podField(c.rule.ID, w.PodSpec)}
+	if res := c.fn(w.PodMeta, &base); !res.Allowed {
+		field, fix := podField(c.rule.ID, w)
+		return []policy.Violation{c.rule.Violation(field, message(res), fix)}
 	}
-	var fields []string
+	var out []policy.Violation
+	one := base
+	n := 0
 	w.Containers(func(ctr *corev1.Container, at workload.Ref) {
-		one := base
+		if n++; n%256 == 0 && ctx.Err() != nil {
+			return
+		}
 		one.Containers = []corev1.Container{*ctr}
-		if !c.fn(w.PodMeta, &one).Allowed {
-			fields = append(fields, at.Field(suffix))
+		if res := c.fn(w.PodMeta, &one); !res.Allowed {
+			out = append(out, c.rule.Violation(at.Field(pssField(c.rule.ID)), message(res), pssFix(c.rule.ID, w)))
 		}
 	})
-	if len(fields) == 0 {
-		fields = []string{w.PodSpecPath} // the combination fails, no single part does
+	if len(out) == 0 { // the combination fails, no single part does
+		out = append(out, c.rule.Violation(w.PodSpecPath, message(whole), pssFix(c.rule.ID, w)))
 	}
-	return fields
+	return out
 }
 
-// pssField is the container field each check inspects.
-func pssField(id string) string {
-	switch strings.TrimPrefix(id, "pss/") {
-	case "privileged":
-		return "securityContext.privileged"
-	case "capabilities_baseline", "capabilities_restricted":
-		return "securityContext.capabilities"
-	case "allowPrivilegeEscalation":
-		return "securityContext.allowPrivilegeEscalation"
-	case "runAsNonRoot":
-		return "securityContext.runAsNonRoot"
-	case "runAsUser":
-		return "securityContext.runAsUser"
-	case "seccompProfile_baseline", "seccompProfile_restricted":
-		return "securityContext.seccompProfile"
-	case "seLinuxOptions":
-		return "securityContext.seLinuxOptions"
-	case "procMount", "procMount_restricted":
-		return "securityContext.procMount"
-	case "appArmorProfile":
-		return "securityContext.appArmorProfile"
-	case "windowsHostProcess":
-		return "securityContext.windowsOptions.hostProcess"
-	case "hostPorts":
-		return "ports"
-	case "hostProbesAndHostLifecycle":
-		return "readinessProbe"
+func message(r psa.CheckResult) string {
+	if r.ForbiddenDetail != "" {
+		return r.ForbiddenReason + ": " + r.ForbiddenDetail
 	}
-	return "securityContext"
-}
-
-// podField is the pod-level field a check failed on.
-func podField(id string, spec *corev1.PodSpec) string {
-	switch strings.TrimPrefix(id, "pss/") {
-	case "hostNamespaces":
-		switch {
-		case spec.HostNetwork:
-			return "hostNetwork"
-		case spec.HostPID:
-			return "hostPID"
-		}
-		return "hostIPC"
-	case "hostPathVolumes", "restrictedVolumes":
-		for i, v := range spec.Volumes {
-			if v.HostPath != nil {
-				return fmt.Sprintf("volumes[%d].hostPath", i)
-			}
-		}
-		return "volumes"
-	case "sysctls":
-		return "securityContext.sysctls"
-	}
-	return pssField(id) // the pod-level securityContext has the same field names
-}
-
-// pssDescription says in words what each check asks.
-func pssDescription(id string) string {
-	switch id {
-	case "privileged":
-		return "no privileged containers"
-	case "hostNamespaces":
-		return "no host network, PID or IPC namespace"
-	case "hostPathVolumes":
-		return "no hostPath volumes"
-	case "restrictedVolumes":
-		return "only ephemeral and API-backed volume types (no hostPath)"
-	case "hostPorts":
-		return "no host ports"
-	case "capabilities_baseline":
-		return "no capabilities beyond the default set"
-	case "capabilities_restricted":
-		return "drop ALL capabilities, add at most NET_BIND_SERVICE"
-	case "allowPrivilegeEscalation":
-		return "allowPrivilegeEscalation is false"
-	case "runAsNonRoot":
-		return "containers run as non-root"
-	case "runAsUser":
-		return "no container runs as UID 0"
-	case "seccompProfile_baseline":
-		return "seccomp is not Unconfined"
-	case "seccompProfile_restricted":
-		return "seccomp is RuntimeDefault or Localhost"
-	case "seLinuxOptions":
-		return "no custom SELinux type, user or role"
-	case "procMount", "procMount_restricted":
-		return "the default /proc mount"
-	case "sysctls":
-		return "only safe sysctls"
-	case "appArmorProfile":
-		return "AppArmor is not Unconfined"
-	case "windowsHostProcess":
-		return "no Windows HostProcess containers"
-	case "hostProbesAndHostLifecycle":
-		return "probes and lifecycle hooks do not target another host"
-	}
-	return id
-}
-
-// pssFix says what to change for each check.
-func pssFix(id string) string {
-	switch strings.TrimPrefix(id, "pss/") {
-	case "privileged":
-		return "remove securityContext.privileged: true; ask the platform team for a PolicyException if the workload truly needs the host"
-	case "hostNamespaces":
-		return "remove hostNetwork, hostPID and hostIPC; expose the service through a Service instead"
-	case "hostPathVolumes", "restrictedVolumes":
-		return "replace hostPath and other host volumes with emptyDir, a PersistentVolumeClaim, a ConfigMap or a Secret"
-	case "hostPorts":
-		return "remove hostPort; use a Service to expose the port"
-	case "capabilities_baseline", "capabilities_restricted":
-		return "remove capabilities.add (only NET_BIND_SERVICE is allowed) and keep capabilities.drop: [ALL]"
-	case "allowPrivilegeEscalation":
-		return "remove allowPrivilegeEscalation: true, privileged: true and CAP_SYS_ADMIN; pave then sets allowPrivilegeEscalation to false"
-	case "runAsNonRoot", "runAsUser":
-		return "run as a non-root user: remove runAsUser: 0 and runAsNonRoot: false, and build the image with a numeric USER"
-	case "seccompProfile_baseline", "seccompProfile_restricted":
-		return "remove seccompProfile type Unconfined (pave sets RuntimeDefault)"
-	case "seLinuxOptions":
-		return "remove the custom seLinuxOptions type and user/role"
-	case "procMount", "procMount_restricted":
-		return "remove procMount: Unmasked"
-	case "sysctls":
-		return "remove the unsafe sysctls from securityContext.sysctls"
-	case "appArmorProfile":
-		return "remove the Unconfined AppArmor profile"
-	case "windowsHostProcess":
-		return "remove windowsOptions.hostProcess: true"
-	case "hostProbesAndHostLifecycle":
-		return "remove the host field from probes and lifecycle handlers"
-	}
-	return "see https://kubernetes.io/docs/concepts/security/pod-security-standards/"
+	return r.ForbiddenReason
 }

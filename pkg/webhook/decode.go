@@ -3,6 +3,7 @@ package webhook
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
 	"time"
 
@@ -26,10 +27,15 @@ type Common struct {
 	SkipNamespace string
 }
 
+// SubresourceEphemeral is the Pod subresource kubectl debug writes through.
+const SubresourceEphemeral = "ephemeralcontainers"
+
 // prepared is a request ready for the engine, or the response that ends it early.
 type prepared struct {
-	eng  *engine.Engine
-	w    *workload.Workload
+	eng *engine.Engine
+	w   *workload.Workload
+	// old is the object before an UPDATE, nil on CREATE.
+	old  *workload.Workload
 	env  policy.Env
 	done *admission.Response
 }
@@ -46,9 +52,9 @@ func (c *Common) prepare(ctx context.Context, req admission.Request, exceptions 
 	if req.Namespace == c.SkipNamespace {
 		return end(admission.Allowed("pave does not manage its own namespace"))
 	}
-	// A pod's spec is immutable after creation; its pod template was judged when
-	// it was created, so label and annotation updates pass untouched.
-	if req.Kind.Kind == "Pod" && req.Operation == admissionv1.Update {
+	// Only the object itself and a Pod's ephemeral containers are pave's;
+	// status, scale and the rest change nothing it judges.
+	if req.SubResource != "" && (req.SubResource != SubresourceEphemeral || req.Kind.Kind != "Pod") {
 		return end(admission.Allowed(""))
 	}
 	apiVersion := req.Kind.Version
@@ -62,11 +68,17 @@ func (c *Common) prepare(ctx context.Context, req admission.Request, exceptions 
 	if w == nil {
 		return end(admission.Allowed("not a workload"))
 	}
+	var old *workload.Workload
+	if req.Operation == admissionv1.Update && len(req.OldObject.Raw) > 0 {
+		if old, err = workload.FromJSON(apiVersion, req.Kind.Kind, req.OldObject.Raw); err != nil {
+			return end(admission.Errored(http.StatusBadRequest, fmt.Errorf("old object: %w", err)))
+		}
+	}
 	env, err := c.Env.Env(ctx, req, eng.Policy(), exceptions)
 	if err != nil {
 		return end(admission.Errored(http.StatusInternalServerError, err))
 	}
-	return prepared{eng: eng, w: w, env: env}
+	return prepared{eng: eng, w: w, old: old, env: env}
 }
 
 var errNotReady = errors.New("pave is starting and has not loaded its policy yet; retry in a few seconds")

@@ -30,12 +30,26 @@ var now = time.Date(2026, 6, 1, 0, 0, 0, 0, time.UTC)
 
 func handlers(t *testing.T, objs ...runtime.Object) (*webhook.Mutate, *webhook.Validate) {
 	t.Helper()
+	return handlersWithPolicy(t, "", objs...)
+}
+
+// handlersWithPolicy serves a PlatformPolicy given by its spec line (e.g.
+// "spec: {mesh: {mode: istio}}"); "" is the built-in policy.
+func handlersWithPolicy(t *testing.T, spec string, objs ...runtime.Object) (*webhook.Mutate, *webhook.Validate) {
+	t.Helper()
+	pol := policy.Default()
+	if spec != "" {
+		var err error
+		if pol, _, err = policy.Load("policy.yaml", []byte("apiVersion: pave.dev/v1alpha1\nkind: PlatformPolicy\nmetadata: {name: default}\n"+spec+"\n")); err != nil {
+			t.Fatal(err)
+		}
+	}
 	scheme := runtime.NewScheme()
 	_ = clientgoscheme.AddToScheme(scheme)
 	_ = v1alpha1.AddToScheme(scheme)
 	objs = append(objs, &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: "shop", Labels: map[string]string{"pave.dev/team": "shop"}}})
 	reader := fake.NewClientBuilder().WithScheme(scheme).WithRuntimeObjects(objs...).Build()
-	eng, err := engine.Default(policy.Default())
+	eng, err := engine.Default(pol)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -153,7 +167,11 @@ func TestHandlersLetThroughWhatIsNotTheirs(t *testing.T) {
 		name string
 		req  admission.Request
 	}{
-		{"pod update (spec immutable)", request(t, admissionv1.Update, "shop", pod)},
+		{"pod status", func() admission.Request {
+			r := request(t, admissionv1.Update, "shop", pod)
+			r.SubResource = "status"
+			return r
+		}()},
 		{"pave's own namespace", request(t, admissionv1.Create, "pave-system", pod)},
 		{"not a workload", request(t, admissionv1.Create, "shop", svc)},
 		{"delete", request(t, admissionv1.Delete, "shop", pod)},

@@ -4,8 +4,11 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"strconv"
 	"strings"
 
+	"gomodules.xyz/jsonpatch/v2"
+	admissionv1 "k8s.io/api/admission/v1"
 	"sigs.k8s.io/controller-runtime/pkg/webhook/admission"
 )
 
@@ -17,6 +20,12 @@ type Mutate struct{ Common }
 func (h *Mutate) Handle(ctx context.Context, req admission.Request) admission.Response {
 	ctx, cancel := context.WithTimeout(ctx, h.Deadline)
 	defer cancel()
+	// A running Pod's spec is immutable but for images and a few scheduling
+	// fields: completing it would be refused by the API server with an error
+	// about a field the user never wrote. The validating webhook judges it.
+	if req.Kind.Kind == "Pod" && req.Operation == admissionv1.Update && req.SubResource == "" {
+		return admission.Allowed("")
+	}
 	p := h.prepare(ctx, req, false)
 	if p.done != nil {
 		return *p.done
@@ -29,8 +38,34 @@ func (h *Mutate) Handle(ctx context.Context, req admission.Request) admission.Re
 	if err != nil {
 		return admission.Errored(http.StatusInternalServerError, fmt.Errorf("patch %s %s: %w", p.w.Kind, p.w.Name(), err))
 	}
+	if req.SubResource == SubresourceEphemeral {
+		existing := 0
+		if p.old != nil {
+			existing = len(p.old.PodSpec.EphemeralContainers)
+		}
+		ops = newEphemeral(ops, existing)
+	}
 	if len(ops) == 0 {
 		return admission.Allowed("")
 	}
 	return admission.Patched("pave: "+strings.Join(res.Mutators, ", "), ops...)
+}
+
+// newEphemeral keeps the operations on the ephemeral containers this request
+// adds: through the subresource the API server takes nothing else, and it
+// refuses any change to an ephemeral container that already exists.
+func newEphemeral(ops []jsonpatch.Operation, existing int) []jsonpatch.Operation {
+	const prefix = "/spec/ephemeralContainers/"
+	kept := ops[:0]
+	for _, op := range ops {
+		rest, ok := strings.CutPrefix(op.Path, prefix)
+		if !ok {
+			continue
+		}
+		index, _, _ := strings.Cut(rest, "/")
+		if i, err := strconv.Atoi(index); err == nil && i >= existing {
+			kept = append(kept, op)
+		}
+	}
+	return kept
 }

@@ -29,18 +29,22 @@ func (h *Validate) Handle(ctx context.Context, req admission.Request) admission.
 	if p.done != nil {
 		return *p.done
 	}
-	violations, notes := p.eng.Validate(ctx, p.w, p.env)
+	violations, notes, err := p.eng.ValidateUpdate(ctx, p.w, p.old, p.env)
+	if err != nil {
+		// Fail closed, with a message a user can act on.
+		return admission.Errored(http.StatusInternalServerError, err)
+	}
 	var denied []policy.Violation
 	warnings := append([]string(nil), notes...)
 	for _, v := range violations {
-		switch {
-		case v.Denies():
+		switch v.Outcome() {
+		case policy.OutcomeDeny:
 			denied = append(denied, v)
-		case v.Exception != "" || v.Mode == v1alpha1.ModeAudit:
-			h.Log.Info("finding recorded", "rule", v.Rule, "mode", v.Mode, "exception", v.Exception,
-				"kind", p.w.Kind, "namespace", req.Namespace, "name", p.w.Name(), "field", v.Field, "user", req.UserInfo.Username)
-		case v.Mode == v1alpha1.ModeWarn:
+		case policy.OutcomeWarn, policy.OutcomeWaived:
 			warnings = append(warnings, Warning(v))
+		case policy.OutcomeRecord:
+			h.Log.Info("finding recorded", "rule", v.Rule, "mode", v.Mode,
+				"kind", p.w.Kind, "namespace", req.Namespace, "name", p.w.Name(), "field", v.Field, "user", req.UserInfo.Username)
 		}
 	}
 	// A server-side dry run shows what pave's controller would create, so
@@ -62,7 +66,8 @@ func (h *Validate) Handle(ctx context.Context, req admission.Request) admission.
 }
 
 // Denial is the message of a denied request: every violation with its rule,
-// field and fix, one per line, so kubectl shows the whole story at once.
+// field and fix, one per line, so kubectl shows the whole story at once. The
+// engine bounds how many there are and how long each is.
 func Denial(kind, namespace, name string, vs []policy.Violation) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "pave denied %s %s/%s (%d violation", kind, namespace, name, len(vs))
@@ -76,9 +81,17 @@ func Denial(kind, namespace, name string, vs []policy.Violation) string {
 	return b.String()
 }
 
-// Warning formats a warn-mode violation for kubectl's "Warning:" lines.
+// Warning formats a finding that admits for kubectl's "Warning:" lines, saying
+// why it does not deny.
 func Warning(v policy.Violation) string {
-	return fmt.Sprintf("pave [%s] %s: %s. Fix: %s", v.Rule, v.Field, v.Message, v.Fix)
+	why := ""
+	switch {
+	case v.Exception != "":
+		why = " (waived by " + v.Exception + ")"
+	case v.Preexisting && v.Mode != v1alpha1.ModeWarn:
+		why = " (present before this update; it is denied once that part changes)"
+	}
+	return fmt.Sprintf("pave [%s] %s: %s%s. Fix: %s", v.Rule, v.Field, v.Message, why, v.Fix)
 }
 
 func ruleIDs(vs []policy.Violation) []string {

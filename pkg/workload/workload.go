@@ -49,6 +49,8 @@ func newObject(apiVersion, kind string) runtime.Object {
 		return &batchv1.CronJob{}
 	case "v1/Pod":
 		return &corev1.Pod{}
+	case "v1/ReplicationController":
+		return &corev1.ReplicationController{}
 	}
 	return nil
 }
@@ -86,6 +88,11 @@ func New(obj runtime.Object) (*Workload, error) {
 	case *batchv1.CronJob:
 		w.set("CronJob", &o.ObjectMeta, &o.Spec.JobTemplate.Spec.Template)
 		w.PodMetaPath, w.PodSpecPath = "spec.jobTemplate.spec.template.metadata", "spec.jobTemplate.spec.template.spec"
+	case *corev1.ReplicationController:
+		if o.Spec.Template == nil { // invalid, but the API server says so, not a panic here
+			o.Spec.Template = &corev1.PodTemplateSpec{}
+		}
+		w.set("ReplicationController", &o.ObjectMeta, o.Spec.Template)
 	case *corev1.Pod:
 		w.Kind, w.Meta, w.PodMeta, w.PodSpec = "Pod", &o.ObjectMeta, &o.ObjectMeta, &o.Spec
 		w.PodMetaPath, w.PodSpecPath = "metadata", "spec"
@@ -139,8 +146,10 @@ func (w *Workload) RunsToCompletion() bool {
 	return false
 }
 
-// Containers calls fn for every init and app container. Pointers let fn change
-// the container in place; at names where it is, for violations.
+// Containers calls fn for every init, app and ephemeral (debug) container.
+// Pointers let fn change the container in place; at names where it is, for
+// violations, and whether it is ephemeral (such containers take no resources,
+// ports or probes).
 func (w *Workload) Containers(fn func(c *corev1.Container, at Ref)) {
 	for i := range w.PodSpec.InitContainers {
 		fn(&w.PodSpec.InitContainers[i], Ref{w.PodSpecPath, "initContainers", i})
@@ -148,7 +157,17 @@ func (w *Workload) Containers(fn func(c *corev1.Container, at Ref)) {
 	for i := range w.PodSpec.Containers {
 		fn(&w.PodSpec.Containers[i], Ref{w.PodSpecPath, "containers", i})
 	}
+	for i := range w.PodSpec.EphemeralContainers {
+		// EphemeralContainerCommon has exactly Container's fields, so the
+		// conversion is a copy; fn's changes are copied back.
+		e := &w.PodSpec.EphemeralContainers[i]
+		c := corev1.Container(e.EphemeralContainerCommon)
+		fn(&c, Ref{w.PodSpecPath, ephemeralList, i})
+		e.EphemeralContainerCommon = corev1.EphemeralContainerCommon(c)
+	}
 }
+
+const ephemeralList = "ephemeralContainers"
 
 // Ref locates a container. Its path is built only when asked for: most
 // containers are compliant, and formatting every path showed in profiles.
@@ -157,6 +176,9 @@ type Ref struct {
 	index         int
 }
 
+// Ephemeral reports whether the container is an ephemeral (debug) container.
+func (r Ref) Ephemeral() bool { return r.list == ephemeralList }
+
 // Path is the container's field path, e.g. spec.template.spec.containers[0].
 func (r Ref) Path() string {
 	return r.podSpec + "." + r.list + "[" + strconv.Itoa(r.index) + "]"
@@ -164,3 +186,22 @@ func (r Ref) Path() string {
 
 // Field is the path of a field of the container, e.g. Field("image").
 func (r Ref) Field(name string) string { return r.Path() + "." + name }
+
+// Kind is a kind pave governs and the resource the API server serves it as.
+type Kind struct{ Group, Version, Kind, Resource string }
+
+// Kinds lists every kind that carries a pod template, which pave completes
+// and judges. The webhook configurations and RBAC are held to this list by
+// tests.
+func Kinds() []Kind {
+	return []Kind{
+		{"", "v1", "Pod", "pods"},
+		{"", "v1", "ReplicationController", "replicationcontrollers"},
+		{"apps", "v1", "Deployment", "deployments"},
+		{"apps", "v1", "StatefulSet", "statefulsets"},
+		{"apps", "v1", "DaemonSet", "daemonsets"},
+		{"apps", "v1", "ReplicaSet", "replicasets"},
+		{"batch", "v1", "Job", "jobs"},
+		{"batch", "v1", "CronJob", "cronjobs"},
+	}
+}

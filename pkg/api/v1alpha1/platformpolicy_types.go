@@ -96,9 +96,27 @@ type SecurityPolicy struct {
 	// a pod asks for the token explicitly when it talks to the API server.
 	// +optional
 	AutomountServiceAccountToken *bool `json:"automountServiceAccountToken,omitempty"`
+	// EphemeralContainers says how debug containers (kubectl debug) are judged.
+	// By default exactly like every other container.
+	// +optional
+	EphemeralContainers EphemeralContainerPolicy `json:"ephemeralContainers,omitempty"`
 }
 
-// ZonePolicy names the network zones.
+// EphemeralContainerPolicy relaxes rules for debug containers only.
+type EphemeralContainerPolicy struct {
+	// RelaxedRules are rule ids (a trailing * matches a prefix, e.g. pss/*)
+	// whose findings on an ephemeral container are waived: shown to the user
+	// as a warning, never denied. Findings on the pod's other containers are
+	// judged as always. Example: [pss/runAsNonRoot, pss/capabilities_restricted]
+	// lets an on-call engineer attach a root debugger with SYS_PTRACE.
+	// +optional
+	// +kubebuilder:validation:MaxItems=64
+	// +kubebuilder:validation:items:MaxLength=128
+	RelaxedRules []string `json:"relaxedRules,omitempty"`
+}
+
+// ZonePolicy names the network zones. A namespace's zone (its pave.dev/zone
+// label) is the zone of every workload in it.
 // +kubebuilder:validation:XValidation:rule="!has(self.defaultZone) || !has(self.names) || self.defaultZone in self.names",message="defaultZone must be one of names"
 type ZonePolicy struct {
 	// Names of the zones. Empty allows any zone name.
@@ -110,6 +128,11 @@ type ZonePolicy struct {
 	// +optional
 	// +kubebuilder:validation:MaxLength=63
 	DefaultZone string `json:"defaultZone,omitempty"`
+	// AllowNarrowing lets a workload name a zone narrower than its namespace's:
+	// one later in names, which run from the most open to the most closed.
+	// A workload can never widen its namespace's zone. Default true.
+	// +optional
+	AllowNarrowing *bool `json:"allowNarrowing,omitempty"`
 }
 
 // ExceptionPolicy says where PolicyExceptions may live.

@@ -1,0 +1,72 @@
+package engine
+
+import (
+	"fmt"
+	"unicode/utf8"
+
+	"github.com/pave-dev/pave/pkg/policy"
+)
+
+// Bounds on what one result reports. A pod template with thousands of failing
+// containers must not produce a denial that grows with their square (issue 7:
+// a 221 KB Deployment once made a 34 MB error): each rule lists its first
+// MaxPerRule findings and counts the rest, and every text is cut at
+// MaxTextBytes.
+const (
+	MaxPerRule   = 10
+	MaxTextBytes = 1024
+)
+
+// bound drops exact duplicates, keeps the first MaxPerRule findings of each
+// rule and adds one summary per rule that had more, and cuts long texts. The
+// order of the first finding of each rule is kept.
+func bound(vs []policy.Violation) []policy.Violation {
+	if len(vs) == 0 {
+		return vs
+	}
+	type key struct{ rule, field, message string }
+	seen := make(map[key]bool, len(vs))
+	count := map[string]int{}
+	var order []string
+	kept := make([]policy.Violation, 0, min(len(vs), 64))
+	for _, v := range vs {
+		k := key{v.Rule, v.Field, v.Message}
+		if seen[k] {
+			continue
+		}
+		seen[k] = true
+		if count[v.Rule] == 0 {
+			order = append(order, v.Rule)
+		}
+		count[v.Rule]++
+		if count[v.Rule] <= MaxPerRule {
+			v.Message, v.Fix, v.Field = cut(v.Message), cut(v.Fix), cut(v.Field)
+			kept = append(kept, v)
+		}
+	}
+	for _, rule := range order {
+		if n := count[rule] - MaxPerRule; n > 0 {
+			var last policy.Violation
+			for _, v := range kept {
+				if v.Rule == rule {
+					last = v
+				}
+			}
+			last.Message = fmt.Sprintf("%d more findings of this rule are not listed", n)
+			kept = append(kept, last)
+		}
+	}
+	return kept
+}
+
+// cut shortens s to at most MaxTextBytes, at a character boundary.
+func cut(s string) string {
+	if len(s) <= MaxTextBytes {
+		return s
+	}
+	i := MaxTextBytes - len("…")
+	for i > 0 && !utf8.RuneStart(s[i]) {
+		i--
+	}
+	return s[:i] + "…"
+}

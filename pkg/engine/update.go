@@ -1,0 +1,34 @@
+package engine
+
+import (
+	"context"
+
+	"github.com/pave-dev/pave/pkg/policy"
+	"github.com/pave-dev/pave/pkg/workload"
+)
+
+// ValidateUpdate judges the final state of an update. A violation the old
+// object has too, with the same rule, field and message, is marked
+// Preexisting: it is shown but does not deny, so an update that adds no new
+// violation passes (a controller scaling or relabelling what a tightened
+// policy now forbids), and one that adds a violation is denied (kubectl set
+// image pod/web app=nginx:latest). With old nil it is Validate.
+func (e *Engine) ValidateUpdate(ctx context.Context, w, old *workload.Workload, env policy.Env) ([]policy.Violation, []string, error) {
+	vs, warnings, err := e.Validate(ctx, w, env)
+	if err != nil || old == nil || len(vs) == 0 {
+		return vs, warnings, err
+	}
+	before, _, err := e.Validate(ctx, old, env)
+	if err != nil {
+		return nil, nil, err
+	}
+	type key struct{ rule, field, message string }
+	had := make(map[key]bool, len(before))
+	for _, v := range before {
+		had[key{v.Rule, v.Field, v.Message}] = true
+	}
+	for i, v := range vs {
+		vs[i].Preexisting = had[key{v.Rule, v.Field, v.Message}]
+	}
+	return vs, warnings, nil
+}

@@ -1,0 +1,75 @@
+package webhook_test
+
+import (
+	"os"
+	"slices"
+	"testing"
+
+	admissionregistrationv1 "k8s.io/api/admissionregistration/v1"
+	"sigs.k8s.io/yaml"
+
+	"github.com/pave-dev/pave/pkg/manifest"
+	"github.com/pave-dev/pave/pkg/webhook"
+	"github.com/pave-dev/pave/pkg/workload"
+)
+
+// The shipped webhook configurations send pave exactly the kinds the engine
+// governs, plus the ephemeral containers subresource, for CREATE and UPDATE.
+func TestWebhookRulesMatchTheGovernedKinds(t *testing.T) {
+	path := "../../manifests/webhook/webhook-configurations.yaml"
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{"pods/" + webhook.SubresourceEphemeral}
+	for _, k := range workload.Kinds() {
+		if !workload.Supported(groupVersion(k.Group, k.Version), k.Kind) {
+			t.Errorf("workload.Kinds lists %s, which workload.FromJSON does not decode", k.Kind)
+		}
+		want = append(want, k.Group+"/"+k.Resource)
+	}
+	slices.Sort(want)
+	docs := manifest.Split(path, data)
+	if len(docs) != 2 {
+		t.Fatalf("%d documents, want the mutating and the validating configuration", len(docs))
+	}
+	for _, doc := range docs {
+		var cfg struct {
+			Kind     string
+			Webhooks []struct {
+				Rules []admissionregistrationv1.RuleWithOperations
+			}
+		}
+		if err := yaml.Unmarshal(doc.Raw, &cfg); err != nil {
+			t.Fatal(err)
+		}
+		var got []string
+		for _, wh := range cfg.Webhooks {
+			for _, r := range wh.Rules {
+				if !slices.Equal(r.Operations, []admissionregistrationv1.OperationType{"CREATE", "UPDATE"}) {
+					t.Errorf("%s: operations %v, want CREATE and UPDATE", cfg.Kind, r.Operations)
+				}
+				for _, g := range r.APIGroups {
+					for _, res := range r.Resources {
+						if res == "pods/"+webhook.SubresourceEphemeral {
+							got = append(got, res)
+							continue
+						}
+						got = append(got, g+"/"+res)
+					}
+				}
+			}
+		}
+		slices.Sort(got)
+		if !slices.Equal(got, want) {
+			t.Errorf("%s matches %v, want %v", cfg.Kind, got, want)
+		}
+	}
+}
+
+func groupVersion(group, version string) string {
+	if group == "" {
+		return version
+	}
+	return group + "/" + version
+}
