@@ -3,9 +3,6 @@ package validators
 import (
 	"context"
 	"fmt"
-	"net/url"
-	"slices"
-	"strings"
 
 	corev1 "k8s.io/api/core/v1"
 
@@ -14,15 +11,13 @@ import (
 	"github.com/pave-dev/pave/pkg/workload"
 )
 
-// LiteralSecrets finds secrets written into env values, where anyone who can read
-// the workload (or its Git history) can read them.
+// LiteralSecrets finds secrets written into env values, commands and
+// arguments, where anyone who can read the workload (or its Git history) can
+// read them. How a secret is told is in secretshape.go.
 type LiteralSecrets struct{}
 
 var ruleLiteralSecret = policy.Rule{ID: "no-literal-secrets", Severity: v1alpha1.SeverityCritical, Mode: v1alpha1.ModeEnforce,
-	Description: "secrets come from Secrets (valueFrom.secretKeyRef), never literal env values"}
-
-// secretWords are name parts that mark an env var as a credential.
-var secretWords = []string{"PASSWORD", "PASSWD", "PWD", "SECRET", "TOKEN", "KEY", "APIKEY", "CREDENTIAL", "CREDENTIALS", "PRIVATE"}
+	Description: "secrets come from Secrets (valueFrom.secretKeyRef), never literal env values, commands or arguments"}
 
 // Name implements engine.Validator.
 func (LiteralSecrets) Name() string { return "secrets" }
@@ -38,43 +33,24 @@ func (LiteralSecrets) Validate(_ context.Context, w *workload.Workload, _ policy
 			if e.Value == "" {
 				continue
 			}
-			why := secretReason(e)
-			if why == "" {
-				continue
+			if why := secretVar(e.Name, e.Value); why != "" {
+				out = append(out, ruleLiteralSecret.Violation(at.Field(fmt.Sprintf("env[%d].value", i)),
+					fmt.Sprintf("container %q: env %s holds a literal secret (%s)", c.Name, e.Name, why),
+					fmt.Sprintf("store the value in a Secret and use valueFrom.secretKeyRef (in a pave service spec: `- name: %s` with `secret: <secret-name>`)", e.Name)))
 			}
-			out = append(out, ruleLiteralSecret.Violation(at.Field(fmt.Sprintf("env[%d].value", i)),
-				fmt.Sprintf("container %q: env %s holds a literal secret (%s)", c.Name, e.Name, why),
-				fmt.Sprintf("store the value in a Secret and use valueFrom.secretKeyRef (in a pave service spec: `- name: %s` with `secret: <secret-name>`)", e.Name)))
+		}
+		for _, list := range []struct {
+			name string
+			args []string
+		}{{"command", c.Command}, {"args", c.Args}} {
+			for i := range list.args {
+				if why := secretArg(list.args, i); why != "" {
+					out = append(out, ruleLiteralSecret.Violation(at.Field(fmt.Sprintf("%s[%d]", list.name, i)),
+						fmt.Sprintf("container %q: %s[%d] holds a literal secret (%s)", c.Name, list.name, i, why),
+						"pass the secret through the environment: env with valueFrom.secretKeyRef, then refer to it as $(NAME) in the arguments, or read it from a mounted Secret file"))
+				}
+			}
 		}
 	})
 	return out
-}
-
-// pointerWords end names that point at a secret rather than hold one
-// (TOKEN_URL, SECRET_NAME, KEY_ID, PASSWORD_FILE): only their values are judged.
-var pointerWords = []string{"URL", "URI", "PATH", "FILE", "DIR", "NAME", "ID", "HEADER", "ENDPOINT", "HOST", "PORT",
-	"TTL", "TIMEOUT", "EXPIRY", "LENGTH", "ALGORITHM", "TYPE", "ENABLED", "REF"}
-
-// secretReason says why an env var looks like a secret, or "" when it does not.
-func secretReason(e corev1.EnvVar) string {
-	parts := strings.FieldsFunc(strings.ToUpper(e.Name), func(r rune) bool { return r == '_' || r == '-' || r == '.' })
-	if len(parts) > 0 && !slices.Contains(pointerWords, parts[len(parts)-1]) {
-		for _, part := range parts {
-			if slices.Contains(secretWords, part) {
-				return fmt.Sprintf("its name contains %s", part)
-			}
-		}
-	}
-	if strings.Contains(e.Value, "-----BEGIN") && strings.Contains(e.Value, "PRIVATE KEY") {
-		return "the value is a private key"
-	}
-	if u, err := url.Parse(e.Value); err == nil && u.Scheme != "" && u.User != nil {
-		if _, hasPassword := u.User.Password(); hasPassword {
-			return "the value is a connection string with a password"
-		}
-	}
-	if strings.Contains(strings.ToLower(e.Value), "password=") {
-		return "the value contains password="
-	}
-	return ""
 }

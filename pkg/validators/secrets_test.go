@@ -32,6 +32,31 @@ func TestLiteralSecrets(t *testing.T) {
 		{`{name: PASSWORD_FILE, value: /var/run/secrets/db/password}`, false},
 		{`{name: DATABASE_URL_PASSWORD, value: hunter2}`, true},
 		{`{name: TOKEN_URL, value: "https://user:s3cret@auth.example.com/token"}`, true},
+		// Issue 7, finding 8: common names and shapes that slipped through.
+		{`{name: dbPassword, value: hunter2}`, true},
+		{`{name: DBPASSWORD, value: hunter2}`, true},
+		{`{name: DB_PASS, value: hunter2}`, true},
+		{`{name: POSTGRES_PASS, value: hunter2}`, true},
+		{`{name: GITHUB_PAT, value: hunter2}`, true},
+		{`{name: STRIPE_SK, value: hunter2}`, true},
+		{`{name: clientSecret, value: hunter2}`, true},
+		{`{name: X, value: ghp_aBcDeFgHiJkLmNoPqRsTuVwXyZ0123456789}`, true},
+		{`{name: X, value: AKIAIOSFODNN7EXAMPLE}`, true},
+		{`{name: X, value: sk_live_4eC39HqLyjWDarjtT1zdp7dc}`, true},
+		{`{name: X, value: "xoxb-123456789012-abcdefghij"}`, true},
+		{`{name: X, value: "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0In0.dozjgNryP4J3jVmNHl0w5N"}`, true},
+		// What names say nothing about, or values that are references.
+		{`{name: ROUTING_KEY, value: orders}`, false},
+		{`{name: CACHE_KEY, value: users}`, false},
+		{`{name: PWD, value: /app}`, false},
+		{`{name: MYSQL_ALLOW_EMPTY_PASSWORD, value: "yes"}`, false},
+		{`{name: GOOGLE_APPLICATION_CREDENTIALS, value: /var/secrets/google/key.json}`, false},
+		{`{name: DB_PASSWORD, value: "$(DB_PASSWORD_FROM_SECRET)"}`, false},
+		{`{name: TOKENIZER_MODEL, value: bert-base}`, false},
+		{`{name: OIDC_TOKEN_AUDIENCE, value: api}`, false},
+		{`{name: PASSWORD_MIN_LENGTH, value: "12"}`, false},
+		{`{name: KEYCLOAK_REALM, value: acme}`, false},
+		{`{name: BYPASS_CACHE, value: "true"}`, false},
 	}
 	for _, c := range cases {
 		t.Run(c.env, func(t *testing.T) {
@@ -44,6 +69,43 @@ func TestLiteralSecrets(t *testing.T) {
 			assertRules(t, got, "no-literal-secrets")
 			if got[0].Field != "spec.containers[0].env[1].value" {
 				t.Errorf("field %s", got[0].Field)
+			}
+			if contains(got[0].Message, "hunter2") || contains(got[0].Message, "s3cret") {
+				t.Errorf("the message repeats the secret: %s", got[0].Message)
+			}
+		})
+	}
+}
+
+// Secrets in commands and arguments: flags, shell assignments, token shapes.
+func TestLiteralSecretsInArgs(t *testing.T) {
+	cases := []struct {
+		args  string
+		field string // "" when nothing is found
+	}{
+		{`args: ["--db-password=hunter2"]`, "args[0]"},
+		{`args: [--port=80, --token, hunter2]`, "args[1]"},
+		{`command: [sh, -c, "export DB_PASSWORD=hunter2; exec app"]`, "command[2]"},
+		{`command: [sh, -c, "mysql --password hunter2 -h db"]`, "command[2]"},
+		{`args: ["--github=ghp_aBcDeFgHiJkLmNoPqRsTuVwXyZ0123456789"]`, "args[0]"},
+		{`args: ["--db=postgres://app:s3cret@db/app"]`, "args[0]"},
+		{`args: ["--db-password=$(DB_PASSWORD)"]`, ""},
+		{`args: [--password-file, /run/secrets/db]`, ""},
+		{`args: [--token-audience=api, --log-level=debug, --tls-key-file=/tls/key]`, ""},
+		{`args: [--secret-name, payments-db]`, ""},
+		{`command: [sh, -c, "echo $PWD && exec app --listen :8080"]`, ""},
+	}
+	for _, c := range cases {
+		t.Run(c.args, func(t *testing.T) {
+			w := workloadtest.FromYAML(t, "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec: {containers: [{name: c, image: x:1, "+c.args+"}]}")
+			got := validators.LiteralSecrets{}.Validate(context.Background(), w, workloadtest.Env())
+			if c.field == "" {
+				assertRules(t, got)
+				return
+			}
+			assertRules(t, got, "no-literal-secrets")
+			if want := "spec.containers[0]." + c.field; got[0].Field != want {
+				t.Errorf("field %s, want %s", got[0].Field, want)
 			}
 			if contains(got[0].Message, "hunter2") || contains(got[0].Message, "s3cret") {
 				t.Errorf("the message repeats the secret: %s", got[0].Message)

@@ -1,0 +1,197 @@
+package validators
+
+import (
+	"fmt"
+	"net/url"
+	"regexp"
+	"slices"
+	"strings"
+	"unicode"
+)
+
+// How pave tells a literal secret: by the name it is given (split into words,
+// camelCase included, common abbreviations known) when the value is not a
+// reference, and by the value's shape (a known token format, a private key, a
+// URL with a password) whatever the name says.
+
+// secretWords are name words that mark a credential.
+var secretWords = []string{"PASSWORD", "PASSWD", "PWD", "PASS", "PASSPHRASE", "SECRET", "TOKEN", "APIKEY",
+	"CREDENTIAL", "CREDENTIALS", "PAT", "SK", "PRIVATEKEY"}
+
+// compoundWords are secret words recognised at the end of a longer word
+// (DBPASSWORD, GITHUBTOKEN, CLIENTSECRET).
+var compoundWords = []string{"PASSWORD", "PASSWD", "SECRET", "TOKEN", "APIKEY", "PRIVATEKEY", "PASSPHRASE"}
+
+// keyQualifiers make KEY a credential (API_KEY, SECRET_KEY); alone, KEY is as
+// often a cache, sort or routing key.
+var keyQualifiers = []string{"API", "SECRET", "PRIVATE", "ACCESS", "SIGNING", "ENCRYPTION", "MASTER", "LICENSE",
+	"AUTH", "CLIENT", "APP", "SERVICE", "SSH", "HMAC", "JWT", "SESSION", "CRYPTO", "ENC", "TLS", "SSL", "GPG", "PGP"}
+
+// pointerWords end names that point at a secret or describe one rather than
+// hold it (TOKEN_URL, SECRET_NAME, KEY_ID, PASSWORD_FILE, PASSWORD_MIN_LENGTH):
+// only their values are judged.
+var pointerWords = []string{"URL", "URI", "PATH", "FILE", "DIR", "NAME", "ID", "HEADER", "ENDPOINT", "HOST", "PORT",
+	"TTL", "TIMEOUT", "EXPIRY", "LENGTH", "ALGORITHM", "TYPE", "ENABLED", "REF", "AUDIENCE", "ISSUER", "SCOPE", "SCOPES",
+	"MIN", "MAX", "POLICY", "MODE", "FORMAT", "PREFIX", "VERSION", "KIND", "SIZE", "COUNT", "PROVIDER", "STORE",
+	"ROTATION", "LOCATION", "FIELD", "KEYS", "REGION", "DISABLED", "REQUIRED"}
+
+// tokenShapes are credential formats whose shape alone gives them away.
+var tokenShapes = []struct {
+	what string
+	re   *regexp.Regexp
+}{
+	{"a GitHub token", regexp.MustCompile(`\b(gh[pousr]_[A-Za-z0-9]{30,}|github_pat_[A-Za-z0-9_]{22,})`)},
+	{"a GitLab token", regexp.MustCompile(`\bglpat-[A-Za-z0-9_-]{20,}`)},
+	{"an AWS access key", regexp.MustCompile(`\b(AKIA|ASIA)[0-9A-Z]{16}\b`)},
+	{"a Stripe key", regexp.MustCompile(`\b[rs]k_(live|test)_[0-9A-Za-z]{10,}`)},
+	{"a Slack token", regexp.MustCompile(`\bxox[abprs]-[0-9A-Za-z-]{10,}`)},
+	{"a Google API key", regexp.MustCompile(`\bAIza[0-9A-Za-z_-]{35}`)},
+	{"an npm token", regexp.MustCompile(`\bnpm_[A-Za-z0-9]{36}`)},
+	{"an API key (sk-...)", regexp.MustCompile(`\bsk-(proj-|ant-)?[A-Za-z0-9_-]{32,}`)},
+	{"a JSON Web Token", regexp.MustCompile(`\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}`)},
+}
+
+// passwordSetting is a password in a connection string (Password=s3cret;).
+var passwordSetting = regexp.MustCompile(`(?i)(?:^|[;&?\s])(?:password|pwd)=([^;&\s]+)`)
+
+// nameWords splits a name into upper-case words at _ - . and spaces and at
+// camelCase boundaries: dbPassword and DBPassword are DB PASSWORD.
+func nameWords(name string) []string {
+	var words []string
+	var cur []rune
+	rs := []rune(name)
+	flush := func() {
+		if len(cur) > 0 {
+			words = append(words, strings.ToUpper(string(cur)))
+			cur = cur[:0]
+		}
+	}
+	for i, r := range rs {
+		switch {
+		case !unicode.IsLetter(r) && !unicode.IsDigit(r):
+			flush()
+			continue
+		case unicode.IsUpper(r) && i > 0 && unicode.IsLower(rs[i-1]):
+			flush() // dbPassword
+		case unicode.IsUpper(r) && i > 0 && unicode.IsUpper(rs[i-1]) && i+1 < len(rs) && unicode.IsLower(rs[i+1]):
+			flush() // DBPassword
+		}
+		cur = append(cur, r)
+	}
+	flush()
+	return words
+}
+
+// secretName says which word of a name marks a credential, or "".
+func secretName(name string) string {
+	words := nameWords(name)
+	if len(words) == 0 || slices.Contains(pointerWords, words[len(words)-1]) {
+		return ""
+	}
+	for i, w := range words {
+		switch {
+		case slices.Contains(secretWords, w):
+			return w
+		case w == "KEY" && (len(words) == 1 || i > 0 && slices.Contains(keyQualifiers, words[i-1])):
+			return strings.Join(words[max(i-1, 0):i+1], "_")
+		}
+		for _, c := range compoundWords {
+			if len(w) > len(c) && strings.HasSuffix(w, c) {
+				return c
+			}
+		}
+	}
+	return ""
+}
+
+// notSecret reports whether a value names a secret rather than holds one: a
+// $(VAR) reference, a file path, a switch word.
+func notSecret(v string) bool {
+	v = strings.TrimSpace(v)
+	switch strings.ToLower(v) {
+	case "", "true", "false", "yes", "no", "on", "off", "none", "null", "0", "1", "enabled", "disabled":
+		return true
+	}
+	return strings.HasPrefix(v, "/") || (strings.HasPrefix(v, "$(") && strings.HasSuffix(v, ")") && !strings.Contains(v[2:], "$("))
+}
+
+// secretValue says why a value is a credential by its shape alone, or "".
+func secretValue(v string) string {
+	if strings.Contains(v, "-----BEGIN") && strings.Contains(v, "PRIVATE KEY") {
+		return "the value is a private key"
+	}
+	for _, s := range tokenShapes {
+		if s.re.MatchString(v) {
+			return "the value has the shape of " + s.what
+		}
+	}
+	for _, f := range strings.Fields(v) {
+		_, after, _ := strings.Cut(f, "=") // --db=postgres://...
+		for _, candidate := range []string{f, after} {
+			if u, err := url.Parse(candidate); err == nil && u.Scheme != "" && u.User != nil {
+				if _, hasPassword := u.User.Password(); hasPassword {
+					return "the value is a connection string with a password"
+				}
+			}
+		}
+	}
+	for _, m := range passwordSetting.FindAllStringSubmatch(v, -1) {
+		if !notSecret(m[1]) {
+			return "the value sets a password (password=...)"
+		}
+	}
+	return ""
+}
+
+// secretVar says why an environment variable holds a literal secret, or "".
+func secretVar(name, value string) string {
+	if w := secretName(name); w != "" && !notSecret(value) {
+		return fmt.Sprintf("its name contains %s", w)
+	}
+	return secretValue(value)
+}
+
+// secretArg says why args[i] holds a literal secret, or "". It reads flags
+// (--db-password=x, or --db-password x with the value in the next argument),
+// NAME=value assignments (a shell script in one argument is split into
+// words), and token shapes.
+func secretArg(args []string, i int) string {
+	words := strings.Fields(args[i])
+	for j, w := range words {
+		if why := secretValue(w); why != "" {
+			return why
+		}
+		flag, value, assigned := strings.Cut(w, "=")
+		name := strings.TrimLeft(flag, "-")
+		if name == "" || secretName(name) == "" {
+			continue
+		}
+		if assigned {
+			if !notSecret(strings.Trim(value, `"'`)) {
+				return fmt.Sprintf("%s is given a literal value", flag)
+			}
+			continue
+		}
+		if !strings.HasPrefix(flag, "-") {
+			continue
+		}
+		if next, ok := nextWord(args, i, words, j); ok && !strings.HasPrefix(next, "-") && !notSecret(strings.Trim(next, `"'`)) {
+			return fmt.Sprintf("%s is followed by a literal value", flag)
+		}
+	}
+	return ""
+}
+
+// nextWord is the word after words[j] of args[i]: the next in the same
+// argument, else the first of the next argument.
+func nextWord(args []string, i int, words []string, j int) (string, bool) {
+	if j+1 < len(words) {
+		return words[j+1], true
+	}
+	if i+1 < len(args) {
+		if f := strings.Fields(args[i+1]); len(f) > 0 {
+			return f[0], true
+		}
+	}
+	return "", false
+}
