@@ -94,3 +94,35 @@ func TestSidecarSkips(t *testing.T) {
 		t.Error("delegate mode: want the label and no container")
 	}
 }
+
+// The validating webhook sees the pod as the API server stored it, with its
+// defaults filled in (fieldRef apiVersion, port protocol, volume modes): that
+// is still the real sidecar.
+func TestSidecarMatchesAfterAPIServerDefaults(t *testing.T) {
+	env := meshEnv(t, v1alpha1.MeshIstio)
+	w := workloadtest.FromYAML(t, workloadtest.Deployment("x:1"))
+	if _, err := (mutators.Sidecar{}).Mutate(context.Background(), w, env); err != nil {
+		t.Fatal(err)
+	}
+	sc := &w.PodSpec.InitContainers[0]
+	for i := range sc.Env {
+		if f := sc.Env[i].ValueFrom; f != nil && f.FieldRef != nil {
+			f.FieldRef.APIVersion = "v1"
+		}
+	}
+	for i := range sc.Ports {
+		sc.Ports[i].Protocol = "TCP"
+	}
+	mode := int32(420)
+	for i := range w.PodSpec.Volumes {
+		if v := w.PodSpec.Volumes[i].VolumeSource; v.Projected != nil {
+			v.Projected.DefaultMode = &mode
+		}
+	}
+	if why := mutators.SidecarMismatch(w, env.Policy.Spec.Mesh.Sidecar); why != "" {
+		t.Fatalf("defaults made the real sidecar a mismatch: %s", why)
+	}
+	if changed, _ := (mutators.Sidecar{}).Mutate(context.Background(), w, env); changed {
+		t.Fatal("re-injected over the API server's defaults")
+	}
+}

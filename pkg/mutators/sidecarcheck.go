@@ -19,12 +19,12 @@ import (
 // sidecar, with the status annotation copied from another pod, is not taken
 // for it.
 func SidecarMismatch(w *workload.Workload, tmpl v1alpha1.SidecarTemplate) string {
-	want := tmpl.Container
+	want := *tmpl.Container
 	i := slices.IndexFunc(w.PodSpec.InitContainers, func(c corev1.Container) bool { return c.Name == want.Name })
 	if i < 0 {
 		return fmt.Sprintf("the pod has no %s sidecar", want.Name)
 	}
-	have := w.PodSpec.InitContainers[i]
+	have, want := defaulted(w.PodSpec.InitContainers[i]), defaulted(want)
 	eq := equality.Semantic.DeepEqual
 	switch {
 	case have.Image != want.Image:
@@ -40,9 +40,73 @@ func SidecarMismatch(w *workload.Workload, tmpl v1alpha1.SidecarTemplate) string
 	}
 	for _, v := range tmpl.Volumes {
 		j := slices.IndexFunc(w.PodSpec.Volumes, func(have corev1.Volume) bool { return have.Name == v.Name })
-		if j < 0 || !eq(w.PodSpec.Volumes[j].VolumeSource, v.VolumeSource) {
+		if j < 0 || !eq(defaultedVolume(w.PodSpec.Volumes[j]), defaultedVolume(v)) {
 			return fmt.Sprintf("the pod's volume %q is not the one the mesh proxy mounts", v.Name)
 		}
 	}
 	return ""
+}
+
+// defaulted returns a copy of c with the API server's defaults filled in
+// where the proxy template may leave them out, so that the stored pod (which
+// the validating webhook sees) compares equal to the template.
+func defaulted(c corev1.Container) corev1.Container {
+	c = *c.DeepCopy()
+	for i := range c.Env {
+		if f := fieldRef(c.Env[i].ValueFrom); f != nil && f.APIVersion == "" {
+			f.APIVersion = "v1"
+		}
+	}
+	for i := range c.Ports {
+		if c.Ports[i].Protocol == "" {
+			c.Ports[i].Protocol = corev1.ProtocolTCP
+		}
+	}
+	return c
+}
+
+func fieldRef(v *corev1.EnvVarSource) *corev1.ObjectFieldSelector {
+	if v == nil {
+		return nil
+	}
+	return v.FieldRef
+}
+
+// defaultedVolume is defaulted for a volume's source.
+func defaultedVolume(v corev1.Volume) corev1.VolumeSource {
+	s := *v.VolumeSource.DeepCopy()
+	mode := func(m **int32) {
+		if *m == nil {
+			d := corev1.ConfigMapVolumeSourceDefaultMode
+			*m = &d
+		}
+	}
+	items := func(items []corev1.DownwardAPIVolumeFile) {
+		for i := range items {
+			if f := items[i].FieldRef; f != nil && f.APIVersion == "" {
+				f.APIVersion = "v1"
+			}
+		}
+	}
+	switch {
+	case s.ConfigMap != nil:
+		mode(&s.ConfigMap.DefaultMode)
+	case s.Secret != nil:
+		mode(&s.Secret.DefaultMode)
+	case s.DownwardAPI != nil:
+		mode(&s.DownwardAPI.DefaultMode)
+		items(s.DownwardAPI.Items)
+	case s.Projected != nil:
+		mode(&s.Projected.DefaultMode)
+		for _, src := range s.Projected.Sources {
+			if t := src.ServiceAccountToken; t != nil && t.ExpirationSeconds == nil {
+				d := int64(3600)
+				t.ExpirationSeconds = &d
+			}
+			if src.DownwardAPI != nil {
+				items(src.DownwardAPI.Items)
+			}
+		}
+	}
+	return s
 }
