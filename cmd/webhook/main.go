@@ -52,7 +52,7 @@ func main() {
 	flag.StringVar(&o.paveNamespace, "pave-namespace", "pave-system", "pave's own namespace, which it never mutates or validates")
 	flag.StringVar(&o.metricsAddr, "metrics-bind-address", ":8080", "metrics endpoint; 0 disables it")
 	flag.StringVar(&o.probeAddr, "health-probe-bind-address", ":8081", "healthz and readyz endpoint")
-	flag.DurationVar(&o.deadline, "request-deadline", 3*time.Second, "per-request deadline; keep it below the webhooks' timeoutSeconds")
+	flag.DurationVar(&o.deadline, "request-deadline", 3*time.Second, "per-request deadline, for reading the body and for the work; keep it below the webhooks' timeoutSeconds")
 	flag.DurationVar(&o.shutdownTimeout, "shutdown-timeout", 10*time.Second, "how long in-flight requests may take on SIGTERM")
 	zapOpts := zap.Options{}
 	zapOpts.BindFlags(flag.CommandLine)
@@ -133,8 +133,10 @@ func run(o options) error {
 		SkipNamespace: o.paveNamespace,
 	}
 	hooks := mgr.GetWebhookServer()
-	hooks.Register("/mutate", (&admission.Webhook{Handler: &pavewebhook.Mutate{Common: common}}).WithRecoverPanic(true))
-	hooks.Register("/validate", (&admission.Webhook{Handler: &pavewebhook.Validate{Common: common, Log: log.WithName("validate")}}).WithRecoverPanic(true))
+	hooks.Register("/mutate", pavewebhook.WithReadDeadline(o.deadline,
+		(&admission.Webhook{Handler: &pavewebhook.Mutate{Common: common}}).WithRecoverPanic(true)))
+	hooks.Register("/validate", pavewebhook.WithReadDeadline(o.deadline,
+		(&admission.Webhook{Handler: &pavewebhook.Validate{Common: common, Log: log.WithName("validate")}}).WithRecoverPanic(true)))
 
 	if err := mgr.AddHealthzCheck("ping", healthz.Ping); err != nil {
 		return err

@@ -7,6 +7,8 @@ import (
 	"net/http"
 	"sync/atomic"
 
+	"k8s.io/apimachinery/pkg/api/equality"
+
 	"github.com/go-logr/logr"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	"k8s.io/client-go/tools/record"
@@ -17,20 +19,21 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/reconcile"
 
 	"github.com/pave-dev/pave/pkg/api/v1alpha1"
-	"github.com/pave-dev/pave/pkg/engine"
-	"github.com/pave-dev/pave/pkg/policy"
 	pavewebhook "github.com/pave-dev/pave/pkg/webhook"
 )
 
 // policyWatcher compiles the PlatformPolicy named "default" (or the built-in
 // policy when there is none) and swaps it into the handlers. A policy that does
-// not compile leaves the previous one in force and says why in an event.
+// not compile leaves the previous one in force (after a restart, the last
+// accepted one kept in its status) and says so in its status and an event;
+// pavewebhook.Decide decides.
 type policyWatcher struct {
 	client   client.Client
 	engines  *pavewebhook.Engines
 	log      logr.Logger
 	recorder record.EventRecorder
-	loaded   atomic.Bool
+	// current is the policy in force, nil until one is.
+	current atomic.Pointer[pavewebhook.InForce]
 	// swapped receive an event after each new policy is in force (the
 	// companion controllers resync); sends never block.
 	swapped []chan event.GenericEvent
@@ -60,7 +63,7 @@ func (p *policyWatcher) setup(mgr ctrl.Manager) error {
 			return errors.New("caches did not sync")
 		}
 		if _, err := p.Reconcile(ctx, reconcile.Request{}); err != nil {
-			return err
+			p.log.Error(err, "first policy load failed; the platformpolicy controller retries")
 		}
 		<-ctx.Done()
 		return nil
@@ -72,47 +75,52 @@ func (p *policyWatcher) setup(mgr ctrl.Manager) error {
 
 // Reconcile implements reconcile.Reconciler.
 func (p *policyWatcher) Reconcile(ctx context.Context, _ reconcile.Request) (reconcile.Result, error) {
-	var obj v1alpha1.PlatformPolicy
-	pol := policy.Default()
-	source := "built-in policy"
-	switch err := p.client.Get(ctx, client.ObjectKey{Name: "default"}, &obj); {
+	var obj *v1alpha1.PlatformPolicy
+	var stored v1alpha1.PlatformPolicy
+	switch err := p.client.Get(ctx, client.ObjectKey{Name: "default"}, &stored); {
 	case apierrors.IsNotFound(err):
 	case err != nil:
 		return reconcile.Result{}, fmt.Errorf("read PlatformPolicy default: %w", err)
 	default:
-		compiled, err := policy.FromSpec(obj.Spec)
-		if err != nil {
-			p.reject(&obj, err)
-			return reconcile.Result{}, nil
-		}
-		pol, source = compiled, fmt.Sprintf("PlatformPolicy default (generation %d)", obj.Generation)
+		obj = &stored
 	}
-	eng, err := engine.Default(pol)
+	d, err := pavewebhook.Decide(obj, p.current.Load())
 	if err != nil {
-		p.reject(&obj, err)
-		return reconcile.Result{}, nil
+		return reconcile.Result{}, err
 	}
-	p.engines.Store(eng)
-	p.loaded.Store(true)
-	p.notify()
-	p.log.Info("policy in force", "source", source)
+	if d.Rejected != nil {
+		p.log.Error(d.Rejected, "policy rejected", "generation", obj.Generation, "inForce", describe(d.InForce))
+		p.recorder.Eventf(obj, "Warning", "PolicyRejected", "generation %d rejected: %v; in force: %s", obj.Generation, d.Rejected, describe(d.InForce))
+	}
+	if d.InForce != nil && d.InForce != p.current.Load() {
+		p.current.Store(d.InForce)
+		p.engines.Store(d.InForce.Engine)
+		p.notify()
+		p.log.Info("policy in force", "policy", d.InForce.Describe())
+	}
+	if obj != nil && !equality.Semantic.DeepEqual(obj.Status, d.Status) {
+		patch := client.MergeFrom(obj.DeepCopy())
+		obj.Status = d.Status
+		if err := p.client.Status().Patch(ctx, obj, patch); err != nil {
+			return reconcile.Result{}, fmt.Errorf("write PlatformPolicy status: %w", err)
+		}
+	}
 	return reconcile.Result{}, nil
 }
 
-func (p *policyWatcher) reject(obj *v1alpha1.PlatformPolicy, err error) {
-	p.log.Error(err, "policy rejected; the previous one stays in force")
-	p.recorder.Eventf(obj, "Warning", "PolicyRejected", "pave keeps the previous policy: %v", err)
-	if p.engines.Load() == nil { // nothing to fall back on: serve the built-in policy
-		if eng, e := engine.Default(policy.Default()); e == nil {
-			p.engines.Store(eng)
-			p.loaded.Store(true)
-		}
+func describe(f *pavewebhook.InForce) string {
+	if f == nil {
+		return "none: pave refuses admission until the policy is fixed"
 	}
+	return f.Describe()
 }
 
+// ready reports whether a policy is in force. Without one pave stays unready
+// (the validating webhook fails closed) rather than serve defaults the
+// platform team never chose.
 func (p *policyWatcher) ready(*http.Request) error {
-	if !p.loaded.Load() {
-		return errors.New("policy not loaded yet")
+	if p.current.Load() == nil {
+		return errors.New("no policy in force: see the status of PlatformPolicy default")
 	}
 	return nil
 }

@@ -33,6 +33,7 @@ func Default(p *policy.Policy) (*Engine, error) {
 		validators.Mesh{},
 		validators.MeshTraffic{},
 		validators.Canary{},
+		validators.ServiceAccountToken{},
 	}
 	gens := []Generator{mesh.Traffic{}, mesh.Cilium{}}
 	return New(p, steps, vals, gens)

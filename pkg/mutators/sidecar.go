@@ -58,11 +58,12 @@ func (Sidecar) Mutate(_ context.Context, w *workload.Workload, env policy.Env) (
 		return false, err
 	}
 	i := slices.IndexFunc(w.PodSpec.InitContainers, func(c corev1.Container) bool { return c.Name == tmpl.Container.Name })
-	// The status annotation alone proves nothing (anyone can copy it): the
-	// sidecar itself must match the template, or it is injected again. A Pod
-	// made from an older template gets the current proxy, as Istio's
-	// injector does at pod creation.
-	if i >= 0 && w.PodMeta.Annotations[AnnotationSidecarStatus] == hash && SidecarMismatch(w, tmpl) == "" {
+	// A sidecar that claims the current template is left alone: it is the
+	// real one, or a look-alike with a copied annotation, which pave never
+	// writes and the mesh validator denies (mutators never overwrite what a
+	// user wrote). One from an older template, or none, gets the current
+	// proxy, as Istio's injector does at pod creation.
+	if i >= 0 && w.PodMeta.Annotations[AnnotationSidecarStatus] == hash {
 		return false, nil
 	}
 	sidecar := *tmpl.Container.DeepCopy()

@@ -2,6 +2,7 @@ package mutators_test
 
 import (
 	"context"
+	"strings"
 	"testing"
 
 	"github.com/pave-dev/pave/pkg/api/v1alpha1"
@@ -44,32 +45,40 @@ func TestSidecarInjectsOnceAndIsIdempotent(t *testing.T) {
 	}
 }
 
-// A Pod whose sidecar is not the template's (an older proxy from its
-// ReplicaSet, or a look-alike with a copied status hash) gets the current
-// proxy at creation, as Istio's injector does; the hash proves nothing.
-func TestSidecarReplacesWhatIsNotTheProxy(t *testing.T) {
+// A Pod whose sidecar comes from an older template (or has no status) gets
+// the current proxy at creation, as Istio's injector does; one that claims the
+// current template with a copied hash is left for the mesh validator to deny.
+func TestSidecarReplacesOlderProxiesAndLeavesForgeries(t *testing.T) {
 	env := meshEnv(t, v1alpha1.MeshIstio)
 	hash, _ := mutators.TemplateHash(env.Policy.Spec.Mesh.Sidecar)
-	for name, annotations := range map[string]string{"older template": "oldhash", "copied hash": hash} {
-		w := workloadtest.FromYAML(t, `apiVersion: v1
+	pod := func(status string) string {
+		return `apiVersion: v1
 kind: Pod
 metadata:
   name: web-1
   ownerReferences: [{apiVersion: apps/v1, kind: ReplicaSet, name: web, uid: u}]
-  annotations: {pave.dev/sidecar-status: `+annotations+`}
+  annotations: {pave.dev/sidecar-status: "` + status + `"}
 spec:
   initContainers: [{name: istio-proxy, image: "busybox:1.36", restartPolicy: Always}]
   volumes: [{name: istio-token, hostPath: {path: /}}]
-  containers: [{name: c, image: "x:1"}]`)
-		if changed, _ := (mutators.Sidecar{}).Mutate(context.Background(), w, env); !changed {
-			t.Fatalf("%s: the look-alike was kept", name)
-		}
-		if why := mutators.SidecarMismatch(w, env.Policy.Spec.Mesh.Sidecar); why != "" {
-			t.Fatalf("%s: after injection: %s", name, why)
-		}
-		if again, _ := (mutators.Sidecar{}).Mutate(context.Background(), w, env); again {
-			t.Fatalf("%s: not idempotent", name)
-		}
+  containers: [{name: c, image: "x:1"}]`
+	}
+	w := workloadtest.FromYAML(t, pod("oldhash"))
+	if changed, _ := (mutators.Sidecar{}).Mutate(context.Background(), w, env); !changed {
+		t.Fatal("a sidecar of an older template was kept")
+	}
+	if why := mutators.SidecarMismatch(w, env.Policy.Spec.Mesh.Sidecar); why != "" {
+		t.Fatalf("after injection: %s", why)
+	}
+	if again, _ := (mutators.Sidecar{}).Mutate(context.Background(), w, env); again {
+		t.Fatal("not idempotent")
+	}
+	forged := workloadtest.FromYAML(t, pod(hash))
+	if changed, _ := (mutators.Sidecar{}).Mutate(context.Background(), forged, env); changed {
+		t.Fatal("a forgery was overwritten instead of left for the validator")
+	}
+	if why := mutators.SidecarMismatch(forged, env.Policy.Spec.Mesh.Sidecar); !strings.Contains(why, "busybox") {
+		t.Fatalf("forgery not told apart: %q", why)
 	}
 }
 

@@ -85,3 +85,10 @@ func ValidateException(pe v1alpha1.PolicyException) error {
 	}
 	return nil
 }
+
+// DecodeSpec decodes a PlatformPolicy spec from JSON, rejecting unknown fields.
+func DecodeSpec(js []byte) (v1alpha1.PlatformPolicySpec, error) {
+	var spec v1alpha1.PlatformPolicySpec
+	err := strict(js, &spec)
+	return spec, err
+}

@@ -3,6 +3,7 @@ package v1alpha1
 import (
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/runtime"
 )
 
 // PlatformPolicy is the org's standards for workloads. pave reads the one named
@@ -10,12 +11,41 @@ import (
 //
 // +kubebuilder:object:root=true
 // +kubebuilder:resource:scope=Cluster,shortName=ppol
+// +kubebuilder:subresource:status
+// +kubebuilder:printcolumn:name="Ready",type=string,JSONPath=`.status.conditions[?(@.type=="Ready")].status`
+// +kubebuilder:printcolumn:name="In force",type=integer,JSONPath=`.status.inForceGeneration`,description="the generation pave enforces"
+// +kubebuilder:printcolumn:name="Reason",type=string,JSONPath=`.status.conditions[?(@.type=="Ready")].reason`
 // +kubebuilder:validation:XValidation:rule="self.metadata.name == 'default'",message="pave reads only the PlatformPolicy named 'default'; rename it"
 type PlatformPolicy struct {
 	metav1.TypeMeta   `json:",inline"`
 	metav1.ObjectMeta `json:"metadata,omitempty"`
 
 	Spec PlatformPolicySpec `json:"spec,omitempty"`
+	// +optional
+	Status PlatformPolicyStatus `json:"status,omitempty"`
+}
+
+// PlatformPolicyStatus says whether the policy is in force. pave writes it.
+type PlatformPolicyStatus struct {
+	// Conditions: Ready is True when the current generation is in force, False
+	// (reason Rejected) when it was rejected and an earlier one stays in
+	// force, and False (reason NoPolicyInForce) when pave has none to enforce
+	// and refuses to serve.
+	// +optional
+	// +listType=map
+	// +listMapKey=type
+	Conditions []metav1.Condition `json:"conditions,omitempty"`
+	// InForceGeneration is the generation pave enforces.
+	// +optional
+	InForceGeneration int64 `json:"inForceGeneration,omitempty"`
+	// LastAccepted is the spec of InForceGeneration, kept so that a restarted
+	// pave enforces it, not the built-in defaults, while the stored spec is
+	// rejected.
+	// +optional
+	// +kubebuilder:pruning:PreserveUnknownFields
+	// +kubebuilder:validation:Schemaless
+	// +kubebuilder:validation:Type=object
+	LastAccepted *runtime.RawExtension `json:"lastAccepted,omitempty"`
 }
 
 // PlatformPolicySpec holds the standards, one section per concern.
@@ -70,10 +100,12 @@ type LabelPolicy struct {
 	DefaultCostCenter string `json:"defaultCostCenter,omitempty"`
 }
 
-// ResourcePolicy holds container resource defaults. That a default request does
-// not exceed its default limit is checked when the policy is compiled (a CEL
-// rule on quantities exceeds the API server's cost budget): a policy that
-// breaks it is rejected with an event and the previous one stays in force.
+// ResourcePolicy holds container resource defaults. A default request above its
+// default limit is rejected: by the API server for cpu and memory (a CEL rule
+// over every key exceeds its cost budget), and for every resource when the
+// policy is compiled.
+// +kubebuilder:validation:XValidation:rule="!has(self.defaultRequests) || !has(self.defaultLimits) || !('cpu' in self.defaultRequests) || !('cpu' in self.defaultLimits) || quantity(self.defaultRequests['cpu']).compareTo(quantity(self.defaultLimits['cpu'])) <= 0",message="defaultRequests.cpu must not exceed defaultLimits.cpu"
+// +kubebuilder:validation:XValidation:rule="!has(self.defaultRequests) || !has(self.defaultLimits) || !('memory' in self.defaultRequests) || !('memory' in self.defaultLimits) || quantity(self.defaultRequests['memory']).compareTo(quantity(self.defaultLimits['memory'])) <= 0",message="defaultRequests.memory must not exceed defaultLimits.memory"
 type ResourcePolicy struct {
 	// DefaultRequests are set on containers that request nothing for that resource.
 	// +optional

@@ -1,0 +1,123 @@
+package webhook
+
+import (
+	"encoding/json"
+	"fmt"
+
+	"k8s.io/apimachinery/pkg/api/meta"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/runtime"
+
+	"github.com/pave-dev/pave/pkg/api/v1alpha1"
+	"github.com/pave-dev/pave/pkg/engine"
+	"github.com/pave-dev/pave/pkg/policy"
+)
+
+// InForce is the policy pave enforces and where it came from.
+type InForce struct {
+	Engine *engine.Engine
+	// Generation is the PlatformPolicy generation it was compiled from; 0 for
+	// the built-in policy.
+	Generation int64
+	// Spec is that generation's spec (nil for the built-in policy).
+	Spec *v1alpha1.PlatformPolicySpec
+}
+
+// Describe names the policy for messages.
+func (f *InForce) Describe() string {
+	if f.Spec == nil {
+		return "the built-in policy"
+	}
+	return fmt.Sprintf("generation %d", f.Generation)
+}
+
+// Decision is what reading the stored PlatformPolicy decides.
+type Decision struct {
+	// InForce is the policy to enforce; nil means none can be, and pave must
+	// refuse to serve rather than fall back to the built-in policy (mesh off,
+	// opt-outs allowed) that the platform team never chose.
+	InForce *InForce
+	// Status is the PlatformPolicy's status to write (unused without one).
+	Status v1alpha1.PlatformPolicyStatus
+	// Rejected is why the stored spec was rejected, or nil.
+	Rejected error
+}
+
+// Condition type and reasons of PlatformPolicy status.
+const (
+	ConditionReady        = "Ready"
+	ReasonInForce         = "InForce"
+	ReasonRejected        = "Rejected"
+	ReasonNoPolicyInForce = "NoPolicyInForce"
+)
+
+// Decide chooses the policy to enforce from the stored PlatformPolicy (nil when
+// there is none) and the one in force now (nil at start). A spec that does not
+// compile never replaces what is in force; at start, the last accepted spec
+// kept in the object's status serves instead. The built-in policy serves only
+// when no PlatformPolicy exists.
+func Decide(obj *v1alpha1.PlatformPolicy, current *InForce) (Decision, error) {
+	if obj == nil {
+		eng, err := engine.Default(policy.Default())
+		if err != nil {
+			return Decision{}, fmt.Errorf("built-in policy: %w", err)
+		}
+		return Decision{InForce: &InForce{Engine: eng}}, nil
+	}
+	status := *obj.Status.DeepCopy()
+	eng, err := compile(obj.Spec)
+	if err == nil {
+		raw, err := json.Marshal(obj.Spec)
+		if err != nil {
+			return Decision{}, err
+		}
+		status.InForceGeneration, status.LastAccepted = obj.Generation, &runtime.RawExtension{Raw: raw}
+		setReady(&status, obj.Generation, metav1.ConditionTrue, ReasonInForce, fmt.Sprintf("generation %d is in force", obj.Generation))
+		spec := obj.Spec
+		return Decision{InForce: &InForce{Engine: eng, Generation: obj.Generation, Spec: &spec}, Status: status}, nil
+	}
+	d := Decision{Rejected: err, InForce: current}
+	if d.InForce == nil {
+		d.InForce = lastAccepted(obj)
+	}
+	if d.InForce == nil {
+		setReady(&status, obj.Generation, metav1.ConditionFalse, ReasonNoPolicyInForce,
+			fmt.Sprintf("generation %d is rejected: %v. pave has no accepted policy to enforce and refuses admission until this is fixed", obj.Generation, err))
+		d.Status = status
+		return d, nil
+	}
+	status.InForceGeneration = d.InForce.Generation
+	setReady(&status, obj.Generation, metav1.ConditionFalse, ReasonRejected,
+		fmt.Sprintf("generation %d is rejected: %v. %s stays in force", obj.Generation, err, d.InForce.Describe()))
+	d.Status = status
+	return d, nil
+}
+
+func compile(spec v1alpha1.PlatformPolicySpec) (*engine.Engine, error) {
+	p, err := policy.FromSpec(spec)
+	if err != nil {
+		return nil, err
+	}
+	return engine.Default(p)
+}
+
+// lastAccepted compiles the spec kept in the status, or returns nil.
+func lastAccepted(obj *v1alpha1.PlatformPolicy) *InForce {
+	if obj.Status.LastAccepted == nil || obj.Status.InForceGeneration == 0 {
+		return nil
+	}
+	spec, err := policy.DecodeSpec(obj.Status.LastAccepted.Raw)
+	if err != nil {
+		return nil
+	}
+	eng, err := compile(spec)
+	if err != nil {
+		return nil
+	}
+	return &InForce{Engine: eng, Generation: obj.Status.InForceGeneration, Spec: &spec}
+}
+
+func setReady(s *v1alpha1.PlatformPolicyStatus, generation int64, status metav1.ConditionStatus, reason, message string) {
+	meta.SetStatusCondition(&s.Conditions, metav1.Condition{Type: ConditionReady, Status: status, Reason: reason,
+		Message: message, ObservedGeneration: generation})
+}

@@ -1,0 +1,69 @@
+package webhook_test
+
+import (
+	"strings"
+	"testing"
+
+	"k8s.io/apimachinery/pkg/api/meta"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+
+	"github.com/pave-dev/pave/pkg/api/v1alpha1"
+	"github.com/pave-dev/pave/pkg/webhook"
+)
+
+// Finding 6 of issue 7: a rejected policy never silently becomes the built-in
+// one, not even after a restart, and the object says what is in force.
+func TestDecideNeverFallsBackToTheBuiltInPolicy(t *testing.T) {
+	good := &v1alpha1.PlatformPolicy{ObjectMeta: metav1.ObjectMeta{Name: "default", Generation: 2},
+		Spec: v1alpha1.PlatformPolicySpec{Mesh: v1alpha1.MeshPolicy{Mode: v1alpha1.MeshIstio}}}
+	// No PlatformPolicy at all: the built-in policy serves.
+	d, err := webhook.Decide(nil, nil)
+	if err != nil || d.InForce == nil || d.InForce.Spec != nil || d.Rejected != nil {
+		t.Fatalf("no object: %+v, %v", d, err)
+	}
+	// A good policy is in force and is kept in the status.
+	d, err = webhook.Decide(good, nil)
+	if err != nil || d.InForce == nil || d.InForce.Generation != 2 || d.InForce.Engine.Policy().Spec.Mesh.Mode != v1alpha1.MeshIstio {
+		t.Fatalf("good policy: %+v, %v", d, err)
+	}
+	assertReady(t, d.Status, metav1.ConditionTrue, webhook.ReasonInForce, "generation 2 is in force")
+	if d.Status.LastAccepted == nil || d.Status.InForceGeneration != 2 {
+		t.Fatalf("status does not keep the accepted spec: %+v", d.Status)
+	}
+	inForce := d.InForce
+
+	bad := good.DeepCopy()
+	bad.Generation = 3
+	bad.Status = d.Status
+	bad.Spec.Rules = []v1alpha1.RuleSetting{{ID: "no-such-rule", Mode: v1alpha1.ModeWarn}}
+
+	// While running: the previous policy stays.
+	d, _ = webhook.Decide(bad, inForce)
+	if d.InForce != inForce || d.Rejected == nil {
+		t.Fatalf("running: %+v", d)
+	}
+	assertReady(t, d.Status, metav1.ConditionFalse, webhook.ReasonRejected, "generation 2 stays in force")
+
+	// After a restart: the last accepted spec from the status, not the built-in.
+	d, _ = webhook.Decide(bad, nil)
+	if d.InForce == nil || d.InForce.Generation != 2 || d.InForce.Engine.Policy().Spec.Mesh.Mode != v1alpha1.MeshIstio {
+		t.Fatalf("restart: %+v", d.InForce)
+	}
+	assertReady(t, d.Status, metav1.ConditionFalse, webhook.ReasonRejected, `unknown rule "no-such-rule"`)
+
+	// After a restart with nothing accepted before: no policy, refuse to serve.
+	bad.Status = v1alpha1.PlatformPolicyStatus{}
+	d, _ = webhook.Decide(bad, nil)
+	if d.InForce != nil {
+		t.Fatalf("served %s with no accepted policy", d.InForce.Describe())
+	}
+	assertReady(t, d.Status, metav1.ConditionFalse, webhook.ReasonNoPolicyInForce, "refuses admission")
+}
+
+func assertReady(t *testing.T, s v1alpha1.PlatformPolicyStatus, status metav1.ConditionStatus, reason, message string) {
+	t.Helper()
+	c := meta.FindStatusCondition(s.Conditions, webhook.ConditionReady)
+	if c == nil || c.Status != status || c.Reason != reason || !strings.Contains(c.Message, message) {
+		t.Fatalf("Ready condition %+v, want %s %s containing %q", c, status, reason, message)
+	}
+}
