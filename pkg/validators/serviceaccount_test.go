@@ -12,7 +12,7 @@ func TestServiceAccountTokenExplicitTrueIsReported(t *testing.T) {
 	for setting, want := range map[string][]string{
 		"automountServiceAccountToken: true, ":  {"service-account-token"},
 		"automountServiceAccountToken: false, ": nil,
-		"": nil,
+		"":                                      nil,
 	} {
 		w := workloadtest.FromYAML(t, "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec: {"+setting+"containers: [{name: c, image: 'x:1'}]}")
 		got := validators.ServiceAccountToken{}.Validate(context.Background(), w, workloadtest.Env())
