@@ -32,6 +32,7 @@ test: controlplane ## Run unit, golden, end-to-end (real kube-apiserver, kubectl
 	PAVE_E2E_REQUIRED=1 PAVE_ASSETS=$(BIN)/assets go test ./...
 	go test -run='^$$' -fuzz=FuzzEngine -fuzztime=$(FUZZTIME) ./pkg/engine
 	go test -run='^$$' -fuzz=FuzzToJSON -fuzztime=$(FUZZTIME) ./pkg/manifest
+	go test -run='^$$' -fuzz=FuzzHandler -fuzztime=$(FUZZTIME) ./pkg/webhook
 
 .PHONY: generate
 generate: $(CONTROLLER_GEN) ## Regenerate deepcopy code and CRDs with controller-gen.
@@ -45,8 +46,9 @@ lint: generate ## gofmt, go vet, and check that generated files are up to date.
 	@git diff --quiet -- pkg/api manifests/crds || { echo "generated files are stale: commit the output of make generate"; exit 1; }
 
 .PHONY: bench
-bench: build ## Benchmark pave check on 5000 generated Deployments against its parse-only baseline.
+bench: build ## Benchmark pave check (5000 Deployments) and one admission against its container count, each against its baseline.
 	go run ./hack/bench -n 5000 -pave $(BIN)/pave -out $(BIN)/bench.json
+	go test -run='^$$' -bench=BenchmarkHandleContainers -benchtime=20x -benchmem ./pkg/webhook | tee $(BIN)/bench-containers.txt
 
 .PHONY: controlplane
 controlplane: ## Build etcd, kube-apiserver, kube-controller-manager, kubectl and helm into bin/ (cached).

@@ -4,7 +4,9 @@ import (
 	"fmt"
 	"unicode/utf8"
 
+	"github.com/pave-dev/pave/pkg/api/v1alpha1"
 	"github.com/pave-dev/pave/pkg/policy"
+	"github.com/pave-dev/pave/pkg/workload"
 )
 
 // Bounds on what one result reports. A pod template with thousands of failing
@@ -16,6 +18,25 @@ const (
 	MaxPerRule   = 10
 	MaxTextBytes = 1024
 )
+
+// RulePodSize denies pod templates with more than workload.MaxContainers
+// containers before any other rule runs; no policy can relax it.
+var RulePodSize = policy.Rule{ID: "pod-size", Severity: v1alpha1.SeverityHigh, Mode: v1alpha1.ModeEnforce,
+	Description: fmt.Sprintf("a pod template has at most %d containers (bounds the work of one request; cannot be relaxed)", workload.MaxContainers)}
+
+func oversized(w *workload.Workload) bool { return w.ContainerCount() > workload.MaxContainers }
+
+func podSizeViolation(w *workload.Workload) policy.Violation {
+	return PodSizeViolation(w.PodSpecPath, w.ContainerCount())
+}
+
+// PodSizeViolation is the pod-size finding for a pod template at podSpecPath
+// with n containers.
+func PodSizeViolation(podSpecPath string, n int) policy.Violation {
+	return RulePodSize.Violation(podSpecPath,
+		fmt.Sprintf("the pod template has %d containers; pave judges at most %d", n, workload.MaxContainers),
+		"split the workload into several: one pod runs one service and its helpers")
+}
 
 // bound drops exact duplicates, keeps the first MaxPerRule findings of each
 // rule and adds one summary per rule that had more, and cuts long texts. The

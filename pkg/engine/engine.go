@@ -99,7 +99,11 @@ func New(p *policy.Policy, steps []Step, validators []Validator, generators []Ge
 			e.rules[r.ID] = p.Apply(r)
 		}
 	}
+	e.rules[RulePodSize.ID] = RulePodSize // not p.Apply'd: it bounds pave's own cost
 	for _, id := range p.RuleIDs() {
+		if id == RulePodSize.ID {
+			return nil, fmt.Errorf("policy spec.rules: %s cannot be relaxed: it bounds the work of one admission request", id)
+		}
 		if _, ok := e.rules[id]; !ok {
 			return nil, fmt.Errorf("policy spec.rules: unknown rule %q; `pave explain` lists the rules", id)
 		}
@@ -178,6 +182,9 @@ func (e *Engine) Generate(ctx context.Context, w *workload.Workload, env policy.
 
 // Mutate runs the mutators on a copy of w.
 func (e *Engine) Mutate(ctx context.Context, w *workload.Workload, env policy.Env) (*Result, error) {
+	if oversized(w) {
+		return &Result{Original: w, Mutated: w}, nil // judged, never completed: see bounds.go
+	}
 	r := &Result{Original: w, Mutated: w.DeepCopy()}
 	if err := e.mutate(ctx, r, env); err != nil {
 		return nil, err
@@ -188,6 +195,9 @@ func (e *Engine) Mutate(ctx context.Context, w *workload.Workload, env policy.En
 func (e *Engine) mutate(ctx context.Context, r *Result, env policy.Env) error {
 	env.Policy = e.policy
 	w := r.Mutated
+	if oversized(w) {
+		return nil
+	}
 	for _, s := range e.steps {
 		if err := ctx.Err(); err != nil {
 			return interrupted(w, err)
@@ -211,6 +221,9 @@ func (e *Engine) Validate(ctx context.Context, w *workload.Workload, env policy.
 }
 
 func (e *Engine) validate(ctx context.Context, w *workload.Workload, env policy.Env) ([]policy.Violation, []string, error) {
+	if oversized(w) {
+		return []policy.Violation{podSizeViolation(w)}, nil, nil
+	}
 	var out []policy.Violation
 	for _, v := range e.validators {
 		// Validators may stop early when ctx ends; what they return then is

@@ -24,6 +24,9 @@ func (r *Result) Patch(raw []byte) ([]jsonpatch.Operation, error) {
 	if r.Original == nil {
 		return nil, fmt.Errorf("patch: the result came from RunInPlace and has no original")
 	}
+	if r.Original == r.Mutated { // nothing was completed (an oversized pod)
+		return nil, nil
+	}
 	before, err := r.Original.JSON()
 	if err != nil {
 		return nil, fmt.Errorf("encode original: %w", err)

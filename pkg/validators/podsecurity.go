@@ -103,13 +103,14 @@ func locate(ctx context.Context, c psaCheck, w *workload.Workload, whole psa.Che
 		return []policy.Violation{c.rule.Violation(field, message(res), fix)}
 	}
 	var out []policy.Violation
-	one := base
+	one, buf := base, make([]corev1.Container, 1)
 	n := 0
 	w.Containers(func(ctr *corev1.Container, at workload.Ref) {
-		if n++; n%256 == 0 && ctx.Err() != nil {
+		if n++; n%64 == 0 && ctx.Err() != nil {
 			return
 		}
-		one.Containers = []corev1.Container{*ctr}
+		buf[0] = *ctr
+		one.Containers = buf
 		if res := c.fn(w.PodMeta, &one); !res.Allowed {
 			out = append(out, c.rule.Violation(at.Field(pssField(c.rule.ID)), message(res), pssFix(c.rule.ID, w)))
 		}

@@ -40,7 +40,10 @@ type prepared struct {
 	done *admission.Response
 }
 
-func (c *Common) prepare(ctx context.Context, req admission.Request, exceptions bool) prepared {
+// prepare decodes a request and builds its environment. validating says
+// which handler asks: only validation reads exceptions (mutation is on every
+// workload's path), and only validation denies.
+func (c *Common) prepare(ctx context.Context, req admission.Request, validating bool) prepared {
 	end := func(r admission.Response) prepared { return prepared{done: &r} }
 	eng := c.Engines.Load()
 	if eng == nil {
@@ -62,6 +65,14 @@ func (c *Common) prepare(ctx context.Context, req admission.Request, exceptions 
 		apiVersion = req.Kind.Group + "/" + req.Kind.Version
 	}
 	w, err := workload.FromJSON(apiVersion, req.Kind.Kind, req.Object.Raw)
+	if big, ok := err.(*workload.OversizedError); ok {
+		// Found before decoding: the request costs no more than its size.
+		if !validating {
+			return end(admission.Allowed(""))
+		}
+		v := engine.PodSizeViolation(workload.PodSpecPath(big.Kind), big.Containers)
+		return end(admission.Denied(Denial(req.Kind.Kind, req.Namespace, req.Name, []policy.Violation{v})))
+	}
 	if err != nil {
 		return end(admission.Errored(http.StatusBadRequest, err))
 	}
@@ -74,7 +85,7 @@ func (c *Common) prepare(ctx context.Context, req admission.Request, exceptions 
 			return end(admission.Errored(http.StatusBadRequest, fmt.Errorf("old object: %w", err)))
 		}
 	}
-	env, err := c.Env.Env(ctx, req, eng.Policy(), exceptions)
+	env, err := c.Env.Env(ctx, req, eng.Policy(), validating)
 	if err != nil {
 		return end(admission.Errored(http.StatusInternalServerError, err))
 	}

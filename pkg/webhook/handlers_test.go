@@ -28,14 +28,14 @@ import (
 
 var now = time.Date(2026, 6, 1, 0, 0, 0, 0, time.UTC)
 
-func handlers(t *testing.T, objs ...runtime.Object) (*webhook.Mutate, *webhook.Validate) {
+func handlers(t testing.TB, objs ...runtime.Object) (*webhook.Mutate, *webhook.Validate) {
 	t.Helper()
 	return handlersWithPolicy(t, "", objs...)
 }
 
 // handlersWithPolicy serves a PlatformPolicy given by its spec line (e.g.
 // "spec: {mesh: {mode: istio}}"); "" is the built-in policy.
-func handlersWithPolicy(t *testing.T, spec string, objs ...runtime.Object) (*webhook.Mutate, *webhook.Validate) {
+func handlersWithPolicy(t testing.TB, spec string, objs ...runtime.Object) (*webhook.Mutate, *webhook.Validate) {
 	t.Helper()
 	pol := policy.Default()
 	if spec != "" {

@@ -14,6 +14,7 @@ import (
 	"sigs.k8s.io/yaml"
 
 	"github.com/pave-dev/pave/pkg/engine"
+	"github.com/pave-dev/pave/pkg/workload"
 )
 
 // Regression tests for issue 7 (docs/security.md names each). Every case goes
@@ -43,20 +44,22 @@ func manyContainers(n int) string {
 	return b.String()
 }
 
-// Finding 1: the denial of a Deployment with thousands of failing containers
-// is bounded, not quadratic in their number.
+// Finding 1: the denial of a Deployment with many failing containers is
+// bounded, not quadratic in their number: each rule lists its first findings
+// and counts the rest.
 func TestDenialOfManyContainersIsBounded(t *testing.T) {
 	m, v := handlers(t)
-	req := request(t, admissionv1.Create, "shop", manyContainers(2000))
+	req := request(t, admissionv1.Create, "shop", manyContainers(workload.MaxContainers))
 	resp := v.Handle(context.Background(), req)
 	if resp.Allowed {
-		t.Fatal("admitted 2000 privileged containers")
+		t.Fatal("admitted privileged containers")
 	}
 	msg := resp.Result.Message
 	if len(msg) > 64<<10 {
 		t.Fatalf("denial is %d bytes; it must stay bounded", len(msg))
 	}
-	for _, want := range []string{"[pss/privileged]", "[image-pinned]", "1990 more findings of this rule are not listed", "containers[9]"} {
+	more := fmt.Sprintf("%d more findings of this rule are not listed", workload.MaxContainers-engine.MaxPerRule)
+	for _, want := range []string{"[pss/privileged]", "[image-pinned]", more, "containers[9]"} {
 		if !strings.Contains(msg, want) {
 			t.Errorf("denial lacks %q", want)
 		}
@@ -66,6 +69,23 @@ func TestDenialOfManyContainersIsBounded(t *testing.T) {
 	}
 	// The mutating path answers too, with a patch that applies.
 	if resp := m.Handle(context.Background(), req); !resp.Allowed || len(resp.Patches) == 0 {
+		t.Fatalf("mutate: allowed=%v patches=%d", resp.Allowed, len(resp.Patches))
+	}
+}
+
+// Finding 1: a pod template with more containers than pave judges is denied
+// by pod-size alone, before any other work, and left unmutated.
+func TestOversizedPodIsDeniedUpFront(t *testing.T) {
+	m, v := handlers(t)
+	req := request(t, admissionv1.Create, "shop", manyContainers(20000))
+	resp := v.Handle(context.Background(), req)
+	if resp.Allowed || !strings.Contains(resp.Result.Message, "[pod-size] spec.template.spec: the pod template has 20000 containers") {
+		t.Fatalf("allowed=%v %.300s", resp.Allowed, resp.Result.Message)
+	}
+	if len(resp.Result.Message) > 1024 {
+		t.Fatalf("denial of %d bytes", len(resp.Result.Message))
+	}
+	if resp := m.Handle(context.Background(), req); !resp.Allowed || len(resp.Patches) != 0 {
 		t.Fatalf("mutate: allowed=%v patches=%d", resp.Allowed, len(resp.Patches))
 	}
 }
@@ -202,7 +222,7 @@ func mustJSON(t *testing.T, doc string) string {
 	return string(js)
 }
 
-func applyPatch(t *testing.T, raw []byte, ops any) string {
+func applyPatch(t testing.TB, raw []byte, ops any) string {
 	t.Helper()
 	pj, _ := json.Marshal(ops)
 	p, err := jsonpatch.DecodePatch(pj)

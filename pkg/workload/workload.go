@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"strconv"
+	"strings"
 
 	appsv1 "k8s.io/api/apps/v1"
 	batchv1 "k8s.io/api/batch/v1"
@@ -59,11 +60,17 @@ func newObject(apiVersion, kind string) runtime.Object {
 func Supported(apiVersion, kind string) bool { return newObject(apiVersion, kind) != nil }
 
 // FromJSON decodes a workload. It returns (nil, nil) for kinds that carry no
-// pod template, which pave leaves alone.
+// pod template, which pave leaves alone, and an *OversizedError, before
+// decoding, for a large object with more than MaxContainers containers.
 func FromJSON(apiVersion, kind string, data []byte) (*Workload, error) {
 	obj := newObject(apiVersion, kind)
 	if obj == nil {
 		return nil, nil
+	}
+	if len(data) > prescanBytes {
+		if n, ok := countContainers(kind, data); ok && n > MaxContainers {
+			return nil, &OversizedError{Kind: kind, Containers: n}
+		}
 	}
 	if err := json.Unmarshal(data, obj); err != nil {
 		return nil, fmt.Errorf("decode %s: %w", kind, err)
@@ -87,7 +94,6 @@ func New(obj runtime.Object) (*Workload, error) {
 		w.set("Job", &o.ObjectMeta, &o.Spec.Template)
 	case *batchv1.CronJob:
 		w.set("CronJob", &o.ObjectMeta, &o.Spec.JobTemplate.Spec.Template)
-		w.PodMetaPath, w.PodSpecPath = "spec.jobTemplate.spec.template.metadata", "spec.jobTemplate.spec.template.spec"
 	case *corev1.ReplicationController:
 		if o.Spec.Template == nil { // invalid, but the API server says so, not a panic here
 			o.Spec.Template = &corev1.PodTemplateSpec{}
@@ -95,7 +101,7 @@ func New(obj runtime.Object) (*Workload, error) {
 		w.set("ReplicationController", &o.ObjectMeta, o.Spec.Template)
 	case *corev1.Pod:
 		w.Kind, w.Meta, w.PodMeta, w.PodSpec = "Pod", &o.ObjectMeta, &o.ObjectMeta, &o.Spec
-		w.PodMetaPath, w.PodSpecPath = "metadata", "spec"
+		w.PodMetaPath, w.PodSpecPath = "metadata", PodSpecPath("Pod")
 	default:
 		return nil, fmt.Errorf("%T is not a workload pave handles", obj)
 	}
@@ -104,7 +110,19 @@ func New(obj runtime.Object) (*Workload, error) {
 
 func (w *Workload) set(kind string, meta *metav1.ObjectMeta, t *corev1.PodTemplateSpec) {
 	w.Kind, w.Meta, w.PodMeta, w.PodSpec = kind, meta, &t.ObjectMeta, &t.Spec
-	w.PodMetaPath, w.PodSpecPath = "spec.template.metadata", "spec.template.spec"
+	w.PodSpecPath = PodSpecPath(kind)
+	w.PodMetaPath = strings.TrimSuffix(w.PodSpecPath, "spec") + "metadata"
+}
+
+// PodSpecPath is the field path of a kind's pod spec, e.g. spec.template.spec.
+func PodSpecPath(kind string) string {
+	switch kind {
+	case "Pod":
+		return "spec"
+	case "CronJob":
+		return "spec.jobTemplate.spec.template.spec"
+	}
+	return "spec.template.spec"
 }
 
 // DeepCopy copies the object and rebuilds the view over the copy.

@@ -1,0 +1,93 @@
+package webhook_test
+
+import (
+	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	admissionv1 "k8s.io/api/admission/v1"
+	"k8s.io/apimachinery/pkg/runtime"
+	"sigs.k8s.io/controller-runtime/pkg/webhook/admission"
+	"sigs.k8s.io/yaml"
+
+	"github.com/pave-dev/pave/pkg/webhook"
+)
+
+// FuzzHandler drives AdmissionReview bytes through both handlers under each
+// mesh mode and asserts what must hold for any request: no panic, a mutating
+// answer whose patch applies to the object as sent, and a validating answer
+// for the patched object. Seeded from the golden inputs as CREATEs, as
+// UPDATEs of themselves and as ephemeral-container updates.
+func FuzzHandler(f *testing.F) {
+	inputs, _ := filepath.Glob("../engine/testdata/golden/*/input.yaml")
+	inputs = append(inputs, "../../test/e2e/testdata/hostile.yaml")
+	for _, in := range inputs {
+		data, err := os.ReadFile(in)
+		if err != nil {
+			f.Fatal(err)
+		}
+		raw, err := yaml.YAMLToJSON(data)
+		if err != nil {
+			continue
+		}
+		for _, op := range []string{"CREATE", "UPDATE"} {
+			f.Add(review(f, op, "", raw))
+		}
+		if strings.Contains(string(raw), `"kind":"Pod"`) {
+			f.Add(review(f, "UPDATE", webhook.SubresourceEphemeral, raw))
+		}
+	}
+	type pair struct {
+		m *webhook.Mutate
+		v *webhook.Validate
+	}
+	var modes []pair
+	for _, mode := range []string{"off", "istio", "delegate", "cilium"} {
+		m, v := handlersWithPolicy(f, `spec: {mesh: {mode: "`+mode+`"}}`)
+		modes = append(modes, pair{m, v})
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		var ar admissionv1.AdmissionReview
+		if err := json.Unmarshal(data, &ar); err != nil || ar.Request == nil {
+			return
+		}
+		req := admission.Request{AdmissionRequest: *ar.Request}
+		for _, h := range modes {
+			resp := h.m.Handle(context.Background(), req)
+			obj := req.Object.Raw
+			if resp.Allowed && len(resp.Patches) > 0 {
+				obj = []byte(applyPatch(t, req.Object.Raw, resp.Patches))
+			}
+			patched := req
+			patched.Object = runtime.RawExtension{Raw: obj}
+			h.v.Handle(context.Background(), patched)
+		}
+	})
+}
+
+func review(tb testing.TB, op, subresource string, raw []byte) []byte {
+	tb.Helper()
+	var tm struct{ APIVersion, Kind string }
+	_ = json.Unmarshal(raw, &tm)
+	group, version, found := strings.Cut(tm.APIVersion, "/")
+	if !found {
+		group, version = "", tm.APIVersion
+	}
+	req := map[string]any{
+		"uid": "1", "operation": op, "namespace": "shop", "subResource": subresource,
+		"kind":     map[string]string{"group": group, "version": version, "kind": tm.Kind},
+		"object":   json.RawMessage(raw),
+		"userInfo": map[string]any{"username": "dev"},
+	}
+	if op == "UPDATE" {
+		req["oldObject"] = json.RawMessage(raw)
+	}
+	js, err := json.Marshal(map[string]any{"apiVersion": "admission.k8s.io/v1", "kind": "AdmissionReview", "request": req})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return js
+}
