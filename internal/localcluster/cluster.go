@@ -94,10 +94,26 @@ func Start(ctx context.Context, o Options) (*Cluster, error) {
 }
 
 func (c *Cluster) startControllerManager(ctx context.Context, o Options) error {
+	// The controllers act under the identity a real cluster gives them, which
+	// pave trusts for the owner references of what they create (exceptions
+	// cover a Deployment's ReplicaSets and pods). system:masters stands in for
+	// the per-controller roles, which need service-account credentials.
+	user, err := c.env.AddUser(envtest.User{Name: "system:kube-controller-manager", Groups: []string{"system:masters"}}, nil)
+	if err != nil {
+		return fmt.Errorf("controller manager user: %w", err)
+	}
+	kc, err := user.KubeConfig()
+	if err != nil {
+		return err
+	}
+	kubeconfig := filepath.Join(o.Dir, "kube-controller-manager.kubeconfig")
+	if err := os.WriteFile(kubeconfig, kc, 0o600); err != nil {
+		return err
+	}
 	c.kcm = exec.Command(filepath.Join(o.Assets, "kube-controller-manager"),
-		"--kubeconfig="+c.Kubeconfig,
-		"--authentication-kubeconfig="+c.Kubeconfig,
-		"--authorization-kubeconfig="+c.Kubeconfig,
+		"--kubeconfig="+kubeconfig,
+		"--authentication-kubeconfig="+kubeconfig,
+		"--authorization-kubeconfig="+kubeconfig,
 		"--leader-elect=false",
 		"--bind-address=127.0.0.1",
 		"--secure-port=0",

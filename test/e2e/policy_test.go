@@ -2,6 +2,7 @@ package e2e
 
 import (
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -13,6 +14,7 @@ func TestPolicyValidatedByTheAPIServer(t *testing.T) {
 		{"apiVersion: pave.dev/v1alpha1\nkind: PlatformPolicy\nmetadata: {name: strict}\nspec: {}\n", "pave reads only the PlatformPolicy named 'default'"},
 		{"apiVersion: pave.dev/v1alpha1\nkind: PlatformPolicy\nmetadata: {name: default}\nspec: {rules: [{id: image-pinned, mode: block}]}\n", `Unsupported value: "block"`},
 		{"apiVersion: pave.dev/v1alpha1\nkind: PlatformPolicy\nmetadata: {name: default}\nspec: {zones: {names: [a], defaultZone: b}}\n", "defaultZone must be one of names"},
+		{"apiVersion: pave.dev/v1alpha1\nkind: PlatformPolicy\nmetadata: {name: default}\nspec: {resources: {defaultRequests: {memory: 1Gi}, defaultLimits: {memory: 512Mi}}}\n", "defaultRequests.memory must not exceed defaultLimits.memory"},
 		{"apiVersion: pave.dev/v1alpha1\nkind: PolicyException\nmetadata: {name: e, namespace: default}\nspec: {rules: [], match: {names: [x]}, reason: short, approvedBy: me, expiresAt: '2030-01-01T00:00:00Z'}\n", "spec.rules"},
 	}
 	for _, c := range cases {
@@ -67,4 +69,54 @@ func TestWarningsReachKubectl(t *testing.T) {
 		t.Fatal(out, err)
 	}
 	mustContain(t, out, "Warning: pave [readiness-probe]", "Fix: add readinessProbe", "Warning: pave [required-labels] metadata.labels")
+}
+
+// A rejected policy never silently becomes the built-in one: while pave runs
+// the previous generation stays in force, after a restart the last accepted
+// one (kept in the status) does, and the status says so.
+func TestRejectedPolicySurvivesRestart(t *testing.T) {
+	namespace(t, "durable", map[string]string{"pave.dev/team": "durable"})
+	good := "apiVersion: pave.dev/v1alpha1\nkind: PlatformPolicy\nmetadata: {name: default}\nspec:\n  rules: [{id: readiness-probe, mode: enforce}]\n"
+	if _, err := s.kubectlIn(good, "apply", "-f", "-"); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _, _ = s.kubectl("delete", "platformpolicy", "default", "--ignore-not-found") })
+	enforced := func() error {
+		_, err := s.kubectl("apply", "--dry-run=server", "-n", "durable", "-f", "testdata/plain.yaml")
+		if err == nil || !strings.Contains(err.Error(), "[readiness-probe]") {
+			return fmt.Errorf("generation 1 is not enforced: %v", err)
+		}
+		return nil
+	}
+	eventually(t, 30*time.Second, enforced)
+	ready := func(status, reason string) func() error {
+		return func() error {
+			out, err := s.kubectl("get", "platformpolicy", "default", "-o",
+				`jsonpath={.status.conditions[?(@.type=="Ready")].status}/{.status.conditions[?(@.type=="Ready")].reason}/{.status.inForceGeneration}`)
+			if err != nil || out != status+"/"+reason+"/1" {
+				return fmt.Errorf("status %q, want %s/%s/1 (%v)", out, status, reason, err)
+			}
+			return nil
+		}
+	}
+	eventually(t, 30*time.Second, ready("True", "InForce"))
+
+	// Unknown rule ids pass the CRD but not the compiler.
+	bad := strings.Replace(good, "mode: enforce}]", "mode: enforce}, {id: no-such-rule, mode: warn}]", 1)
+	if _, err := s.kubectlIn(bad, "apply", "-f", "-"); err != nil {
+		t.Fatal(err)
+	}
+	eventually(t, 30*time.Second, ready("False", "Rejected"))
+	if err := enforced(); err != nil {
+		t.Fatal(err)
+	}
+	s.stopWebhook()
+	if err := s.startWebhook(); err != nil { // waits until ready: the last accepted policy serves
+		t.Fatal(err)
+	}
+	// The new certificate's CA reaches the API server asynchronously; then the
+	// readiness rule of generation 1 answers, not the built-in policy's warning.
+	eventually(t, 60*time.Second, enforced)
+	msg, _ := s.kubectl("get", "platformpolicy", "default", "-o", `jsonpath={.status.conditions[?(@.type=="Ready")].message}`)
+	mustContain(t, msg, "generation 2 is rejected", `unknown rule "no-such-rule"`, "generation 1 stays in force")
 }
