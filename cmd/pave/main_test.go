@@ -210,3 +210,17 @@ func TestCheckRenderPrintsCompanions(t *testing.T) {
 		t.Fatalf("the table does not list the companions: %s", r.stderr)
 	}
 }
+
+// pave check judges an oversized pod template as admission does: pod-size,
+// exit 1, whether the containers are counted before decoding (a large file)
+// or after (a small one).
+func TestCheckOversizedPod(t *testing.T) {
+	for _, n := range []int{300, 5000} {
+		var b strings.Builder
+		b.WriteString("apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: big}\nspec:\n  template:\n    spec:\n      containers:\n")
+		for i := range n {
+			fmt.Fprintf(&b, "      - {name: c%d, image: 'nginx:1.27.3'}\n", i)
+		}
+		pave(t, b.String(), "check", "-f", "-").must(t, 1, "pod-size", fmt.Sprintf("has %d containers", n))
+	}
+}

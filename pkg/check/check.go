@@ -138,6 +138,11 @@ func checkObject(ctx context.Context, o manifest.Object, opts Options) (Object, 
 		return r, nil
 	}
 	w, err := workload.FromJSON(o.APIVersion, o.Kind, o.JSON)
+	if big, ok := err.(*workload.OversizedError); ok { // judged as admission judges it
+		r.Workload, r.Allowed = true, false
+		r.Violations = []policy.Violation{engine.PodSizeViolation(workload.PodSpecPath(big.Kind), big.Containers)}
+		return r, nil
+	}
 	if err != nil {
 		return r, fmt.Errorf("%s %s: %w", o.Kind, o.Name, err)
 	}

@@ -235,3 +235,25 @@ func applyPatch(t testing.TB, raw []byte, ops any) string {
 	}
 	return string(out)
 }
+
+// Finding 2: changing the sidecar's image on a running Pod is denied.
+func TestPodUpdateOfTheSidecarIsJudged(t *testing.T) {
+	m, v := handlersWithPolicy(t, `spec: {mesh: {mode: istio}}`)
+	create := request(t, admissionv1.Create, "shop", runningPod)
+	resp := m.Handle(context.Background(), create)
+	if !resp.Allowed || len(resp.Patches) == 0 {
+		t.Fatalf("not injected: %+v", resp.Result)
+	}
+	stored := applyPatch(t, create.Object.Raw, resp.Patches)
+	if !strings.Contains(stored, "docker.io/istio/proxyv2:1.28.1") {
+		t.Fatalf("no sidecar: %s", stored)
+	}
+	if r := v.Handle(context.Background(), update(t, "", stored, stored)); !r.Allowed {
+		t.Fatalf("the injected pod is denied: %s", r.Result.Message)
+	}
+	swapped := strings.Replace(stored, "docker.io/istio/proxyv2:1.28.1", "registry.example.com/not-the-proxy:1.0", 1)
+	r := v.Handle(context.Background(), update(t, "", stored, swapped))
+	if r.Allowed || !strings.Contains(r.Result.Message, "[mesh-sidecar] spec.initContainers") {
+		t.Fatalf("a swapped sidecar image was admitted: allowed=%v %s", r.Allowed, r.Result.Message)
+	}
+}

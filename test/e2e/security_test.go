@@ -245,7 +245,9 @@ spec:
 	if _, err := s.kubectlIn(ex, "apply", "-f", "-"); err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { _, _ = s.kubectl("delete", "policyexception", "-n", "pave-system", "node-agent", "--ignore-not-found") })
+	t.Cleanup(func() {
+		_, _ = s.kubectl("delete", "policyexception", "-n", "pave-system", "node-agent", "--ignore-not-found")
+	})
 	privileged := "      containers: [{name: app, image: 'nginx:1.27.3', readinessProbe: {httpGet: {path: /, port: 80}}, securityContext: {privileged: true}}]\n"
 	borrow := strings.Replace(deployment("sneaky", privileged), "metadata: {name: sneaky}", "metadata: {name: sneaky, labels: {app.kubernetes.io/name: node-agent}}", 1)
 	eventually(t, 30*time.Second, func() error { // the exception reaches pave's cache
