@@ -32,7 +32,7 @@ test: controlplane ## Run unit, golden, end-to-end (real kube-apiserver, kubectl
 	PAVE_E2E_REQUIRED=1 PAVE_ASSETS=$(BIN)/assets go test ./...
 	go test -run='^$$' -fuzz=FuzzEngine -fuzztime=$(FUZZTIME) ./pkg/engine
 	go test -run='^$$' -fuzz=FuzzToJSON -fuzztime=$(FUZZTIME) ./pkg/manifest
-	go test -run='^$$' -fuzz=FuzzHandler -fuzztime=$(FUZZTIME) ./pkg/webhook
+	go test -run='^$$' -fuzz=FuzzHandler -fuzztime=$(FUZZTIME) -fuzzminimizetime=5x ./pkg/webhook
 
 .PHONY: generate
 generate: $(CONTROLLER_GEN) ## Regenerate deepcopy code and CRDs with controller-gen.
