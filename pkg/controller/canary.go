@@ -12,6 +12,7 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/controller-runtime/pkg/reconcile"
 
+	"github.com/pave-dev/pave/pkg/api/v1alpha1"
 	"github.com/pave-dev/pave/pkg/mesh"
 	"github.com/pave-dev/pave/pkg/workload"
 )
@@ -19,7 +20,7 @@ import (
 // stableOf maps a canary Deployment to a request for its stable, so a change
 // to the canary (or its deletion) re-routes the stable's traffic.
 func stableOf(_ context.Context, obj client.Object) []reconcile.Request {
-	of := obj.GetAnnotations()[mesh.AnnotationCanaryOf]
+	of := obj.GetAnnotations()[v1alpha1.AnnotationCanaryOf]
 	if of == "" {
 		return nil
 	}
@@ -36,7 +37,7 @@ func (c *Companions) canaryFor(ctx context.Context, stable client.Object) (*work
 	var found *appsv1.Deployment
 	for i := range list.Items {
 		d := &list.Items[i]
-		if d.Annotations[mesh.AnnotationCanaryOf] != stable.GetName() || d.DeletionTimestamp != nil {
+		if d.Annotations[v1alpha1.AnnotationCanaryOf] != stable.GetName() || d.DeletionTimestamp != nil {
 			continue
 		}
 		if found == nil || d.Name < found.Name {
@@ -66,8 +67,8 @@ func (c *Companions) progressCanary(ctx context.Context, obj client.Object, w *w
 	if err != nil {
 		return reconcile.Result{}, err
 	}
-	if w.Meta.Annotations[mesh.AnnotationCanaryStatus] != string(js) {
-		patch := map[string]any{"metadata": map[string]any{"annotations": map[string]string{mesh.AnnotationCanaryStatus: string(js)}}}
+	if w.Meta.Annotations[v1alpha1.AnnotationCanaryStatus] != string(js) {
+		patch := map[string]any{"metadata": map[string]any{"annotations": map[string]string{v1alpha1.AnnotationCanaryStatus: string(js)}}}
 		raw, _ := json.Marshal(patch)
 		if err := c.Client.Patch(ctx, obj, client.RawPatch(types.MergePatchType, raw)); err != nil {
 			return reconcile.Result{}, fmt.Errorf("record canary status: %w", err)

@@ -25,6 +25,7 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/reconcile"
 	"sigs.k8s.io/controller-runtime/pkg/source"
 
+	"github.com/pave-dev/pave/pkg/api/v1alpha1"
 	"github.com/pave-dev/pave/pkg/engine"
 	"github.com/pave-dev/pave/pkg/mesh"
 	"github.com/pave-dev/pave/pkg/policy"
@@ -174,7 +175,7 @@ func (c *Companions) prune(ctx context.Context, owner client.Object, kept map[st
 	for _, gvk := range c.Managed {
 		list := &unstructured.UnstructuredList{}
 		list.SetGroupVersionKind(gvk.GroupVersion().WithKind(gvk.Kind + "List"))
-		if err := c.Client.List(ctx, list, client.InNamespace(owner.GetNamespace()), client.MatchingLabels{mesh.LabelManagedBy: "pave"}); err != nil {
+		if err := c.Client.List(ctx, list, client.InNamespace(owner.GetNamespace()), client.MatchingLabels{v1alpha1.LabelManagedBy: "pave"}); err != nil {
 			return err
 		}
 		for i := range list.Items {

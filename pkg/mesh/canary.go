@@ -7,27 +7,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/pave-dev/pave/pkg/api/v1alpha1"
 	"github.com/pave-dev/pave/pkg/workload"
-)
-
-// Canary annotations, set on the canary Deployment. Promotion and abort are
-// changes to them, so Git stays the truth.
-const (
-	// AnnotationCanaryOf names the stable Deployment this one is a canary of.
-	AnnotationCanaryOf = "pave.dev/canary-of"
-	// AnnotationCanaryWeight is the percentage of traffic the canary gets (0-100).
-	AnnotationCanaryWeight = "pave.dev/canary-weight"
-	// AnnotationCanarySteps lists weights to advance through, e.g. "5,25,50,100".
-	AnnotationCanarySteps = "pave.dev/canary-steps"
-	// AnnotationCanaryInterval is how long each step lasts, e.g. "10m".
-	AnnotationCanaryInterval = "pave.dev/canary-interval"
-	// AnnotationCanaryHeader routes requests with this header to the canary
-	// whatever the weight, for A/B tests: "x-canary=true".
-	AnnotationCanaryHeader = "pave.dev/canary-header"
-	// AnnotationCanaryStatus is written by pave: the step in force and why.
-	AnnotationCanaryStatus = "pave.dev/canary-status"
-	// LabelTrack tells the stable and canary pods apart for the subsets.
-	LabelTrack = "pave.dev/track"
 )
 
 // Canary is a parsed canary: where traffic goes and how it advances.
@@ -47,51 +28,51 @@ type Canary struct {
 // is not a canary, problems lists annotations that are invalid.
 func CanaryOf(w *workload.Workload) (c Canary, ok bool, problems []Problem) {
 	a := w.Meta.Annotations
-	c.Of, ok = a[AnnotationCanaryOf], a[AnnotationCanaryOf] != ""
+	c.Of, ok = a[v1alpha1.AnnotationCanaryOf], a[v1alpha1.AnnotationCanaryOf] != ""
 	if !ok {
 		return c, false, nil
 	}
 	if c.Of == w.Meta.Name {
-		problems = append(problems, Problem{AnnotationCanaryOf, "a Deployment cannot be a canary of itself", "name the stable Deployment"})
+		problems = append(problems, Problem{v1alpha1.AnnotationCanaryOf, "a Deployment cannot be a canary of itself", "name the stable Deployment"})
 	}
-	weight, ok2 := a[AnnotationCanaryWeight]
+	weight, ok2 := a[v1alpha1.AnnotationCanaryWeight]
 	if !ok2 {
 		weight = "0"
 	}
 	n, err := strconv.Atoi(weight)
 	if err != nil || n < 0 || n > 100 {
-		problems = append(problems, Problem{AnnotationCanaryWeight, fmt.Sprintf("%q is not a percentage", weight), "write a whole number from 0 to 100"})
+		problems = append(problems, Problem{v1alpha1.AnnotationCanaryWeight, fmt.Sprintf("%q is not a percentage", weight), "write a whole number from 0 to 100"})
 	}
 	c.Weight = n
-	if steps := a[AnnotationCanarySteps]; steps != "" {
+	if steps := a[v1alpha1.AnnotationCanarySteps]; steps != "" {
 		prev := -1
 		for _, f := range strings.Split(steps, ",") {
 			s, err := strconv.Atoi(strings.TrimSpace(f))
 			if err != nil || s < 0 || s > 100 || s <= prev {
-				problems = append(problems, Problem{AnnotationCanarySteps, fmt.Sprintf("%q is not a rising list of percentages", steps), "write e.g. 5,25,50,100"})
+				problems = append(problems, Problem{v1alpha1.AnnotationCanarySteps, fmt.Sprintf("%q is not a rising list of percentages", steps), "write e.g. 5,25,50,100"})
 				c.Steps = nil
 				break
 			}
 			c.Steps, prev = append(c.Steps, s), s
 		}
 		if len(c.Steps) > 0 && c.Steps[len(c.Steps)-1] != 100 {
-			problems = append(problems, Problem{AnnotationCanarySteps, fmt.Sprintf("%q does not end at 100", steps), "end the steps at 100 so the canary can take all traffic"})
+			problems = append(problems, Problem{v1alpha1.AnnotationCanarySteps, fmt.Sprintf("%q does not end at 100", steps), "end the steps at 100 so the canary can take all traffic"})
 		}
 	}
-	if iv := a[AnnotationCanaryInterval]; iv != "" {
+	if iv := a[v1alpha1.AnnotationCanaryInterval]; iv != "" {
 		d, err := time.ParseDuration(iv)
 		if err != nil || d < time.Second {
-			problems = append(problems, Problem{AnnotationCanaryInterval, fmt.Sprintf("%q is not a duration of a second or more", iv), "write e.g. 10m"})
+			problems = append(problems, Problem{v1alpha1.AnnotationCanaryInterval, fmt.Sprintf("%q is not a duration of a second or more", iv), "write e.g. 10m"})
 		}
 		c.Interval = d
 	}
 	if (len(c.Steps) > 0) != (c.Interval > 0) && len(problems) == 0 {
-		problems = append(problems, Problem{AnnotationCanarySteps, "steps and interval go together", fmt.Sprintf("set both %s and %s, or neither", AnnotationCanarySteps, AnnotationCanaryInterval)})
+		problems = append(problems, Problem{v1alpha1.AnnotationCanarySteps, "steps and interval go together", fmt.Sprintf("set both %s and %s, or neither", v1alpha1.AnnotationCanarySteps, v1alpha1.AnnotationCanaryInterval)})
 	}
-	if h := a[AnnotationCanaryHeader]; h != "" {
+	if h := a[v1alpha1.AnnotationCanaryHeader]; h != "" {
 		name, value, found := strings.Cut(h, "=")
 		if !found || name == "" || value == "" {
-			problems = append(problems, Problem{AnnotationCanaryHeader, fmt.Sprintf("%q is not name=value", h), "write e.g. x-canary=true"})
+			problems = append(problems, Problem{v1alpha1.AnnotationCanaryHeader, fmt.Sprintf("%q is not name=value", h), "write e.g. x-canary=true"})
 		}
 		c.HeaderName, c.HeaderValue = strings.ToLower(name), value
 	}
@@ -112,7 +93,7 @@ type CanaryStatus struct {
 // is none or it does not parse.
 func ParseStatus(w *workload.Workload) (CanaryStatus, bool) {
 	var s CanaryStatus
-	raw := w.Meta.Annotations[AnnotationCanaryStatus]
+	raw := w.Meta.Annotations[v1alpha1.AnnotationCanaryStatus]
 	if raw == "" || json.Unmarshal([]byte(raw), &s) != nil {
 		return s, false
 	}

@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/pave-dev/pave/pkg/api/v1alpha1"
 	"github.com/pave-dev/pave/pkg/mesh"
 	"github.com/pave-dev/pave/pkg/workload/workloadtest"
 )
@@ -23,7 +24,7 @@ spec: {template: {spec: {containers: [{name: c, image: "x:1"}]}}}`)
 	t0 := time.Date(2026, 6, 1, 12, 0, 0, 0, time.UTC)
 	record := func(s mesh.CanaryStatus) {
 		js, _ := json.Marshal(s)
-		w.Meta.Annotations[mesh.AnnotationCanaryStatus] = string(js)
+		w.Meta.Annotations[v1alpha1.AnnotationCanaryStatus] = string(js)
 	}
 	steps := []struct {
 		at         time.Duration

@@ -44,10 +44,10 @@ func (Cilium) Generate(_ context.Context, w *workload.Workload, env policy.Env) 
 	cnp := &ciliumv2.CiliumNetworkPolicy{
 		TypeMeta: metav1.TypeMeta{APIVersion: "cilium.io/v2", Kind: "CiliumNetworkPolicy"},
 		ObjectMeta: metav1.ObjectMeta{Name: objectPrefix + svc, Namespace: ns,
-			Labels: map[string]string{LabelManagedBy: managedBy, policy.LabelName: svc}},
+			Labels: map[string]string{v1alpha1.LabelManagedBy: managedBy, v1alpha1.LabelName: svc}},
 		Spec: &ciliumapi.Rule{
 			Description:      fmt.Sprintf("pave: mutual authentication for %s", svc),
-			EndpointSelector: ciliumapi.NewESFromMatchRequirements(map[string]string{policy.LabelName: svc}, nil),
+			EndpointSelector: ciliumapi.NewESFromMatchRequirements(map[string]string{v1alpha1.LabelName: svc}, nil),
 			Ingress: []ciliumapi.IngressRule{{
 				IngressCommonRule: ciliumapi.IngressCommonRule{FromEntities: ciliumapi.EntitySlice{ciliumapi.EntityCluster}},
 				ToPorts:           ciliumapi.PortRules{{Ports: ports}},

@@ -11,14 +11,6 @@ import (
 	"github.com/pave-dev/pave/pkg/workload"
 )
 
-// Annotations a workload may set to adjust its traffic policy, within the
-// bounds the policy sets.
-const (
-	AnnotationTimeout       = "pave.dev/timeout"
-	AnnotationRetries       = "pave.dev/retries"
-	AnnotationPerTryTimeout = "pave.dev/per-try-timeout"
-)
-
 // Settings are a service's effective traffic settings.
 type Settings struct {
 	Timeout, PerTryTimeout time.Duration
@@ -46,35 +38,35 @@ func Effective(w *workload.Workload, t v1alpha1.TrafficPolicy) (Settings, []Prob
 	maxTimeout := Duration(t.MaxTimeout)
 	var problems []Problem
 	a := w.Meta.Annotations
-	if v, ok := a[AnnotationTimeout]; ok {
+	if v, ok := a[v1alpha1.AnnotationTimeout]; ok {
 		d, err := time.ParseDuration(v)
 		switch {
 		case err != nil || d <= 0:
-			problems = append(problems, Problem{AnnotationTimeout, fmt.Sprintf("%q is not a duration", v), "write a duration such as 5s or 500ms"})
+			problems = append(problems, Problem{v1alpha1.AnnotationTimeout, fmt.Sprintf("%q is not a duration", v), "write a duration such as 5s or 500ms"})
 		case maxTimeout > 0 && d > maxTimeout:
-			problems = append(problems, Problem{AnnotationTimeout, fmt.Sprintf("%s is above the policy's maximum of %s", d, maxTimeout),
+			problems = append(problems, Problem{v1alpha1.AnnotationTimeout, fmt.Sprintf("%s is above the policy's maximum of %s", d, maxTimeout),
 				fmt.Sprintf("use at most %s, or ask the platform team to raise spec.mesh.traffic.maxTimeout", maxTimeout)})
 		default:
 			s.Timeout = d
 		}
 	}
-	if v, ok := a[AnnotationRetries]; ok {
+	if v, ok := a[v1alpha1.AnnotationRetries]; ok {
 		n, err := strconv.Atoi(v)
 		switch {
 		case err != nil || n < 0:
-			problems = append(problems, Problem{AnnotationRetries, fmt.Sprintf("%q is not a number of attempts", v), "write a whole number such as 3"})
+			problems = append(problems, Problem{v1alpha1.AnnotationRetries, fmt.Sprintf("%q is not a number of attempts", v), "write a whole number such as 3"})
 		case n > int(t.Retries.MaxAttempts):
-			problems = append(problems, Problem{AnnotationRetries, fmt.Sprintf("%d is above the policy's maximum of %d", n, t.Retries.MaxAttempts),
+			problems = append(problems, Problem{v1alpha1.AnnotationRetries, fmt.Sprintf("%d is above the policy's maximum of %d", n, t.Retries.MaxAttempts),
 				fmt.Sprintf("use at most %d: retries multiply load on a failing service", t.Retries.MaxAttempts)})
 		default:
 			s.Attempts = int32(n)
 		}
 	}
-	if v, ok := a[AnnotationPerTryTimeout]; ok {
+	if v, ok := a[v1alpha1.AnnotationPerTryTimeout]; ok {
 		d, err := time.ParseDuration(v)
 		switch {
 		case err != nil || d <= 0:
-			problems = append(problems, Problem{AnnotationPerTryTimeout, fmt.Sprintf("%q is not a duration", v), "write a duration such as 2s"})
+			problems = append(problems, Problem{v1alpha1.AnnotationPerTryTimeout, fmt.Sprintf("%q is not a duration", v), "write a duration such as 2s"})
 		default:
 			s.PerTryTimeout = d
 		}

@@ -13,6 +13,7 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/runtime"
 
+	"github.com/pave-dev/pave/pkg/api/v1alpha1"
 	"github.com/pave-dev/pave/pkg/policy"
 	"github.com/pave-dev/pave/pkg/workload"
 )
@@ -21,10 +22,9 @@ import (
 const (
 	PeerAuthenticationName = "pave-mtls"
 	objectPrefix           = "pave-"
-	// LabelManagedBy marks generated objects, so the controller finds what it
-	// made and nothing else.
-	LabelManagedBy = "app.kubernetes.io/managed-by"
-	managedBy      = "pave"
+	// managedBy is the value of v1alpha1.LabelManagedBy on generated objects,
+	// so the controller finds what it made and nothing else.
+	managedBy = "pave"
 )
 
 // object is engine.Object: the same alias of the same interface literal.
@@ -54,12 +54,12 @@ func (Traffic) Generate(_ context.Context, w *workload.Workload, env policy.Env)
 	s, _ := Effective(w, mesh.Traffic)
 	t := mesh.Traffic
 	meta := func(name string) metav1.ObjectMeta {
-		return metav1.ObjectMeta{Name: name, Namespace: ns, Labels: map[string]string{LabelManagedBy: managedBy, policy.LabelName: svc}}
+		return metav1.ObjectMeta{Name: name, Namespace: ns, Labels: map[string]string{v1alpha1.LabelManagedBy: managedBy, v1alpha1.LabelName: svc}}
 	}
 
 	pa := &security.PeerAuthentication{
 		TypeMeta:   metav1.TypeMeta{APIVersion: "security.istio.io/v1", Kind: "PeerAuthentication"},
-		ObjectMeta: metav1.ObjectMeta{Name: PeerAuthenticationName, Namespace: ns, Labels: map[string]string{LabelManagedBy: managedBy}},
+		ObjectMeta: metav1.ObjectMeta{Name: PeerAuthenticationName, Namespace: ns, Labels: map[string]string{v1alpha1.LabelManagedBy: managedBy}},
 	}
 	pa.Spec.Mtls = &securityapi.PeerAuthentication_MutualTLS{Mode: securityapi.PeerAuthentication_MutualTLS_STRICT}
 
@@ -101,8 +101,8 @@ func (Traffic) Generate(_ context.Context, w *workload.Workload, env policy.Env)
 	vs.Spec.Http = []*networkingapi.HTTPRoute{route("default", []*networkingapi.HTTPRouteDestination{dest("", 0)})}
 	if c, ok, problems := canaryFor(env); ok && len(problems) == 0 {
 		dr.Spec.Subsets = []*networkingapi.Subset{
-			{Name: "stable", Labels: map[string]string{LabelTrack: "stable"}},
-			{Name: "canary", Labels: map[string]string{LabelTrack: "canary"}},
+			{Name: "stable", Labels: map[string]string{v1alpha1.LabelTrack: "stable"}},
+			{Name: "canary", Labels: map[string]string{v1alpha1.LabelTrack: "canary"}},
 		}
 		weight := int32(CurrentWeight(env.Canary, c))
 		// A destination with weight 0 is left out, so the route reads as it
@@ -141,7 +141,7 @@ func ServiceOf(w *workload.Workload) (string, bool) {
 	default:
 		return "", false
 	}
-	name := w.Meta.Labels[policy.LabelName]
+	name := w.Meta.Labels[v1alpha1.LabelName]
 	if name == "" || w.PodSpec.HostNetwork {
 		return "", false
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"strings"
 
+	"github.com/pave-dev/pave/pkg/api/v1alpha1"
 	"github.com/pave-dev/pave/pkg/policy"
 	"github.com/pave-dev/pave/pkg/workload"
 )
@@ -23,10 +24,10 @@ func (Labels) Name() string { return "labels" }
 // Mutate implements engine.Mutator.
 func (Labels) Mutate(_ context.Context, w *workload.Workload, env policy.Env) (bool, error) {
 	want := map[string]string{
-		policy.LabelName:       appName(w),
-		policy.LabelTeam:       first(label(w, policy.LabelTeam), env.Namespace.Labels[policy.LabelTeam], env.Namespace.Labels["team"]),
-		policy.LabelZone:       policy.WorkloadZone(w, env).Zone,
-		policy.LabelCostCenter: first(label(w, policy.LabelCostCenter), env.Namespace.Labels[policy.LabelCostCenter], env.Policy.Spec.Labels.DefaultCostCenter),
+		v1alpha1.LabelName:       appName(w),
+		v1alpha1.LabelTeam:       first(label(w, v1alpha1.LabelTeam), env.Namespace.Labels[v1alpha1.LabelTeam], env.Namespace.Labels[v1alpha1.LabelTeamShort]),
+		v1alpha1.LabelZone:       policy.WorkloadZone(w, env).Zone,
+		v1alpha1.LabelCostCenter: first(label(w, v1alpha1.LabelCostCenter), env.Namespace.Labels[v1alpha1.LabelCostCenter], env.Policy.Spec.Labels.DefaultCostCenter),
 	}
 	changed := false
 	for k, v := range want {
@@ -50,7 +51,7 @@ func label(w *workload.Workload, key string) string {
 // appName is the application's name: the standard label, the common "app" label,
 // or the object's own name.
 func appName(w *workload.Workload) string {
-	return sanitize(first(label(w, policy.LabelName), label(w, "app"), w.Name()))
+	return sanitize(first(label(w, v1alpha1.LabelName), label(w, "app"), w.Name()))
 }
 
 func first(values ...string) string {

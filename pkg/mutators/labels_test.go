@@ -4,8 +4,8 @@ import (
 	"context"
 	"testing"
 
+	"github.com/pave-dev/pave/pkg/api/v1alpha1"
 	"github.com/pave-dev/pave/pkg/mutators"
-	"github.com/pave-dev/pave/pkg/policy"
 	"github.com/pave-dev/pave/pkg/workload/workloadtest"
 )
 
@@ -109,10 +109,10 @@ func TestLabelsNoCostCenterWithoutSource(t *testing.T) {
 	if _, err := (mutators.Labels{}).Mutate(context.Background(), w, env); err != nil {
 		t.Fatal(err)
 	}
-	if _, ok := w.Meta.Labels[policy.LabelCostCenter]; ok {
+	if _, ok := w.Meta.Labels[v1alpha1.LabelCostCenter]; ok {
 		t.Fatal("cost-center set although neither namespace nor policy names one")
 	}
-	if _, ok := w.Meta.Labels[policy.LabelTeam]; ok {
+	if _, ok := w.Meta.Labels[v1alpha1.LabelTeam]; ok {
 		t.Fatal("team invented: the platform cannot know it")
 	}
 }

@@ -15,19 +15,6 @@ import (
 	"github.com/pave-dev/pave/pkg/workload"
 )
 
-// Annotations and labels of mesh injection.
-const (
-	// AnnotationInject set to "false" on a workload asks to stay out of the
-	// mesh; honoured only outside the policy's required zones.
-	AnnotationInject = "pave.dev/inject"
-	// AnnotationSidecarStatus records the hash of the template a pod template
-	// was injected with, so re-admission changes nothing and a changed
-	// template re-injects.
-	AnnotationSidecarStatus = "pave.dev/sidecar-status"
-	// LabelIstioInject is what Istio's own injector reads in delegate mode.
-	LabelIstioInject = "sidecar.istio.io/inject"
-)
-
 // Sidecar joins workloads to the mesh: in istio mode it injects the policy's
 // proxy template as a native sidecar (an init container with restartPolicy
 // Always, first among the init containers so later ones have the network); in
@@ -47,7 +34,7 @@ func (Sidecar) Mutate(_ context.Context, w *workload.Workload, env policy.Env) (
 		return false, nil
 	}
 	if mesh.Mode == v1alpha1.MeshDelegate {
-		return setMissing(&w.PodMeta.Labels, LabelIstioInject, "true"), nil
+		return setMissing(&w.PodMeta.Labels, v1alpha1.LabelIstioInject, "true"), nil
 	}
 	tmpl := mesh.Sidecar
 	if NameTaken(w, tmpl.Container.Name) {
@@ -63,7 +50,7 @@ func (Sidecar) Mutate(_ context.Context, w *workload.Workload, env policy.Env) (
 	// writes and the mesh validator denies (mutators never overwrite what a
 	// user wrote). One from an older template, or none, gets the current
 	// proxy, as Istio's injector does at pod creation.
-	if i >= 0 && w.PodMeta.Annotations[AnnotationSidecarStatus] == hash {
+	if i >= 0 && w.PodMeta.Annotations[v1alpha1.AnnotationSidecarStatus] == hash {
 		return false, nil
 	}
 	sidecar := *tmpl.Container.DeepCopy()
@@ -87,7 +74,7 @@ func (Sidecar) Mutate(_ context.Context, w *workload.Workload, env policy.Env) (
 	if w.PodMeta.Annotations == nil {
 		w.PodMeta.Annotations = map[string]string{}
 	}
-	w.PodMeta.Annotations[AnnotationSidecarStatus] = hash
+	w.PodMeta.Annotations[v1alpha1.AnnotationSidecarStatus] = hash
 	return true, nil
 }
 
@@ -109,7 +96,7 @@ func NameTaken(w *workload.Workload, name string) bool {
 
 // OptedOut reports whether the workload asks to stay out of the mesh.
 func OptedOut(w *workload.Workload) bool {
-	return w.Meta.Annotations[AnnotationInject] == "false" || w.PodMeta.Annotations[AnnotationInject] == "false"
+	return w.Meta.Annotations[v1alpha1.AnnotationInject] == "false" || w.PodMeta.Annotations[v1alpha1.AnnotationInject] == "false"
 }
 
 // TemplateHash identifies a sidecar template: the first 16 hex digits of the

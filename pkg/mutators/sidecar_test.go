@@ -36,8 +36,8 @@ func TestSidecarInjectsOnceAndIsIdempotent(t *testing.T) {
 		t.Fatalf("not a native sidecar: %+v", ic)
 	}
 	hash, _ := mutators.TemplateHash(env.Policy.Spec.Mesh.Sidecar)
-	if w.PodMeta.Annotations[mutators.AnnotationSidecarStatus] != hash {
-		t.Fatalf("status annotation %q, want %q", w.PodMeta.Annotations[mutators.AnnotationSidecarStatus], hash)
+	if w.PodMeta.Annotations[v1alpha1.AnnotationSidecarStatus] != hash {
+		t.Fatalf("status annotation %q, want %q", w.PodMeta.Annotations[v1alpha1.AnnotationSidecarStatus], hash)
 	}
 	volumes := len(w.PodSpec.Volumes)
 	if again, _ := (mutators.Sidecar{}).Mutate(context.Background(), w, env); again || len(w.PodSpec.Volumes) != volumes {
@@ -99,7 +99,7 @@ func TestSidecarSkips(t *testing.T) {
 	if changed, _ := (mutators.Sidecar{}).Mutate(context.Background(), w, meshEnv(t, v1alpha1.MeshOff)); changed {
 		t.Error("mesh off: injected")
 	}
-	if changed, _ := (mutators.Sidecar{}).Mutate(context.Background(), w, meshEnv(t, v1alpha1.MeshDelegate)); !changed || w.PodMeta.Labels[mutators.LabelIstioInject] != "true" || len(w.PodSpec.InitContainers) != 0 {
+	if changed, _ := (mutators.Sidecar{}).Mutate(context.Background(), w, meshEnv(t, v1alpha1.MeshDelegate)); !changed || w.PodMeta.Labels[v1alpha1.LabelIstioInject] != "true" || len(w.PodSpec.InitContainers) != 0 {
 		t.Error("delegate mode: want the label and no container")
 	}
 }

@@ -3,7 +3,7 @@ package mutators
 import (
 	"context"
 
-	"github.com/pave-dev/pave/pkg/mesh"
+	"github.com/pave-dev/pave/pkg/api/v1alpha1"
 	"github.com/pave-dev/pave/pkg/policy"
 	"github.com/pave-dev/pave/pkg/workload"
 )
@@ -23,12 +23,12 @@ func (Track) Mutate(_ context.Context, w *workload.Workload, env policy.Env) (bo
 	if !env.Policy.Spec.Mesh.Mode.UsesIstio() || w.Kind != "Deployment" {
 		return false, nil
 	}
-	of := w.Meta.Annotations[mesh.AnnotationCanaryOf]
+	of := w.Meta.Annotations[v1alpha1.AnnotationCanaryOf]
 	if of == "" {
-		return setMissing(&w.PodMeta.Labels, mesh.LabelTrack, "stable"), nil
+		return setMissing(&w.PodMeta.Labels, v1alpha1.LabelTrack, "stable"), nil
 	}
-	changed := setMissing(&w.PodMeta.Labels, mesh.LabelTrack, "canary")
-	changed = setMissing(&w.Meta.Labels, policy.LabelName, of) || changed
-	changed = setMissing(&w.PodMeta.Labels, policy.LabelName, of) || changed
+	changed := setMissing(&w.PodMeta.Labels, v1alpha1.LabelTrack, "canary")
+	changed = setMissing(&w.Meta.Labels, v1alpha1.LabelName, of) || changed
+	changed = setMissing(&w.PodMeta.Labels, v1alpha1.LabelName, of) || changed
 	return changed, nil
 }

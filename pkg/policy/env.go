@@ -35,11 +35,3 @@ type User struct {
 	Name   string
 	Groups []string
 }
-
-// Label keys pave reads and writes.
-const (
-	LabelTeam       = "pave.dev/team"
-	LabelZone       = "pave.dev/zone"
-	LabelCostCenter = "pave.dev/cost-center"
-	LabelName       = "app.kubernetes.io/name"
-)

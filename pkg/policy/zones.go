@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"slices"
 
+	"github.com/pave-dev/pave/pkg/api/v1alpha1"
 	"github.com/pave-dev/pave/pkg/workload"
 )
 
@@ -30,9 +31,9 @@ type ZoneDecision struct {
 // (object first, then pod template) are given as candidates with their field
 // paths. The first candidate that is set is the workload's request.
 func DecideZone(env Env, requests ...ZoneRequest) ZoneDecision {
-	d := ZoneDecision{Namespace: env.Namespace.Labels[LabelZone]}
+	d := ZoneDecision{Namespace: env.Namespace.Labels[v1alpha1.LabelZone]}
 	if d.Namespace != "" {
-		d.NamespaceSource = fmt.Sprintf("the label %s of namespace %s", LabelZone, env.Namespace.Name)
+		d.NamespaceSource = fmt.Sprintf("the label %s of namespace %s", v1alpha1.LabelZone, env.Namespace.Name)
 	} else {
 		d.Namespace, d.NamespaceSource = env.Policy.Spec.Zones.DefaultZone, "the policy's default zone"
 	}
@@ -71,8 +72,8 @@ type ZoneRequest struct {
 // count: the object's label, its annotation, the pod template's label.
 func ZoneRequests(w *workload.Workload) []ZoneRequest {
 	req := func(m map[string]string, field string) ZoneRequest {
-		v, ok := m[LabelZone]
-		return ZoneRequest{Value: v, Field: field + "[" + LabelZone + "]", Set: ok}
+		v, ok := m[v1alpha1.LabelZone]
+		return ZoneRequest{Value: v, Field: field + "[" + v1alpha1.LabelZone + "]", Set: ok}
 	}
 	out := []ZoneRequest{req(w.Meta.Labels, "metadata.labels"), req(w.Meta.Annotations, "metadata.annotations")}
 	if w.PodMeta != w.Meta { // a Pod is its own template

@@ -12,20 +12,20 @@ import (
 	"k8s.io/apimachinery/pkg/util/intstr"
 	"sigs.k8s.io/yaml"
 
-	"github.com/pave-dev/pave/pkg/policy"
+	"github.com/pave-dev/pave/pkg/api/v1alpha1"
 )
 
 // Render turns a service into a plain Deployment and, when it has a port, a
 // Service. The output is deliberately plain: everything the platform adds comes
 // from the mutating webhook, so a hand-written Deployment gets the same.
 func Render(s Service) (*appsv1.Deployment, *corev1.Service) {
-	labels := map[string]string{policy.LabelName: s.Name}
-	for k, v := range map[string]string{policy.LabelTeam: s.Team, policy.LabelZone: s.Zone, policy.LabelCostCenter: s.CostCenter} {
+	labels := map[string]string{v1alpha1.LabelName: s.Name}
+	for k, v := range map[string]string{v1alpha1.LabelTeam: s.Team, v1alpha1.LabelZone: s.Zone, v1alpha1.LabelCostCenter: s.CostCenter} {
 		if v != "" {
 			labels[k] = v
 		}
 	}
-	selector := map[string]string{policy.LabelName: s.Name}
+	selector := map[string]string{v1alpha1.LabelName: s.Name}
 	meta := metav1.ObjectMeta{Name: s.Name, Namespace: s.Namespace, Labels: labels}
 
 	c := corev1.Container{Name: s.Name, Image: s.Image, Env: envVars(s.Env), Resources: resources(s)}

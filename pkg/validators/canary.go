@@ -32,17 +32,17 @@ func (Canary) Validate(_ context.Context, w *workload.Workload, env policy.Env) 
 	}
 	var out []policy.Violation
 	if !env.Policy.Spec.Mesh.Mode.UsesIstio() {
-		out = append(out, ruleCanary.Violation(fmt.Sprintf("metadata.annotations[%s]", mesh.AnnotationCanaryOf),
+		out = append(out, ruleCanary.Violation(fmt.Sprintf("metadata.annotations[%s]", v1alpha1.AnnotationCanaryOf),
 			fmt.Sprintf("canary routing needs Istio, and the policy's mesh mode is %q", env.Policy.Spec.Mesh.Mode),
 			"ask the platform team to set spec.mesh.mode to istio or delegate, or remove the canary annotations"))
 	}
 	for _, p := range problems {
 		out = append(out, ruleCanary.Violation(fmt.Sprintf("metadata.annotations[%s]", p.Annotation), p.Message, p.Fix))
 	}
-	if got := w.PodMeta.Labels[policy.LabelName]; got != c.Of {
-		out = append(out, ruleCanary.Violation(fmt.Sprintf("%s.labels[%s]", w.PodMetaPath, policy.LabelName),
+	if got := w.PodMeta.Labels[v1alpha1.LabelName]; got != c.Of {
+		out = append(out, ruleCanary.Violation(fmt.Sprintf("%s.labels[%s]", w.PodMetaPath, v1alpha1.LabelName),
 			fmt.Sprintf("the canary's pods are named %q, so %q's Service does not reach them", got, c.Of),
-			fmt.Sprintf("label the pod template %s: %s (pave does when the label is missing)", policy.LabelName, c.Of)))
+			fmt.Sprintf("label the pod template %s: %s (pave does when the label is missing)", v1alpha1.LabelName, c.Of)))
 	}
 	return out
 }

@@ -50,9 +50,9 @@ func zoneViolations(w *workload.Workload, env policy.Env) []policy.Violation {
 	d := policy.WorkloadZone(w, env)
 	zones := env.Policy.Spec.Zones.Names
 	if len(zones) > 0 && !slices.Contains(zones, d.Namespace) {
-		out = append(out, ruleZone.Violation(fmt.Sprintf("namespace %s: labels[%s]", env.Namespace.Name, policy.LabelZone),
+		out = append(out, ruleZone.Violation(fmt.Sprintf("namespace %s: labels[%s]", env.Namespace.Name, v1alpha1.LabelZone),
 			fmt.Sprintf("the namespace's zone %q (from %s) is not one of the policy's zones", d.Namespace, d.NamespaceSource),
-			fmt.Sprintf("ask the platform team to label namespace %s with %s set to one of: %s", env.Namespace.Name, policy.LabelZone, strings.Join(zones, ", "))))
+			fmt.Sprintf("ask the platform team to label namespace %s with %s set to one of: %s", env.Namespace.Name, v1alpha1.LabelZone, strings.Join(zones, ", "))))
 	}
 	for _, r := range policy.ZoneRequests(w) {
 		if !r.Set || r.Value == d.Zone {

@@ -38,15 +38,15 @@ func (Mesh) Validate(_ context.Context, w *workload.Workload, env policy.Env) []
 			"run the service on Linux nodes, deploy it to a namespace in a zone the mesh does not require, or ask the platform team for a PolicyException for mesh-sidecar")}
 	}
 	if mutators.OptedOut(w) {
-		return []policy.Violation{ruleMeshSidecar.Violation(fmt.Sprintf("metadata.annotations[%s]", mutators.AnnotationInject),
-			fmt.Sprintf("zone %q must be meshed; opting out with %s: \"false\" is not allowed there", zone, mutators.AnnotationInject),
-			fmt.Sprintf("remove the %s annotation, or move the workload to a namespace in a zone outside %v", mutators.AnnotationInject, mesh.RequiredZones))}
+		return []policy.Violation{ruleMeshSidecar.Violation(fmt.Sprintf("metadata.annotations[%s]", v1alpha1.AnnotationInject),
+			fmt.Sprintf("zone %q must be meshed; opting out with %s: \"false\" is not allowed there", zone, v1alpha1.AnnotationInject),
+			fmt.Sprintf("remove the %s annotation, or move the workload to a namespace in a zone outside %v", v1alpha1.AnnotationInject, mesh.RequiredZones))}
 	}
 	if mesh.Mode == v1alpha1.MeshDelegate {
-		if w.PodMeta.Labels[mutators.LabelIstioInject] != "true" {
-			return []policy.Violation{ruleMeshSidecar.Violation(fmt.Sprintf("%s.labels[%s]", w.PodMetaPath, mutators.LabelIstioInject),
+		if w.PodMeta.Labels[v1alpha1.LabelIstioInject] != "true" {
+			return []policy.Violation{ruleMeshSidecar.Violation(fmt.Sprintf("%s.labels[%s]", w.PodMetaPath, v1alpha1.LabelIstioInject),
 				fmt.Sprintf("zone %q must be meshed but the pod template is not labelled for injection", zone),
-				fmt.Sprintf("remove %s: \"false\" from the pod template", mutators.LabelIstioInject))}
+				fmt.Sprintf("remove %s: \"false\" from the pod template", v1alpha1.LabelIstioInject))}
 		}
 		return nil
 	}

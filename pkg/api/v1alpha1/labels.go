@@ -1,0 +1,51 @@
+package v1alpha1
+
+// The labels and annotations pave reads and writes, in one place: this file
+// mirrors docs/annotations.md, and TestLabelsMatchTheDocs holds the two
+// together.
+const (
+	// LabelName is the Kubernetes-standard application name, written if missing.
+	LabelName = "app.kubernetes.io/name"
+	// LabelManagedBy marks the companion objects pave's reconciler made.
+	LabelManagedBy = "app.kubernetes.io/managed-by"
+	// LabelTeam is the owning team, on namespaces and workloads.
+	LabelTeam = "pave.dev/team"
+	// LabelTeamShort is understood on namespaces when LabelTeam is absent.
+	LabelTeamShort = "team"
+	// LabelZone is the network zone: a namespace's is the truth for its
+	// workloads, which may name only a narrower one where the policy allows.
+	LabelZone = "pave.dev/zone"
+	// AnnotationZone names a narrower zone on a workload, for teams that
+	// prefer not to label.
+	AnnotationZone = LabelZone
+	// LabelCostCenter is the chargeback unit.
+	LabelCostCenter = "pave.dev/cost-center"
+	// LabelTrack is stable or canary on pod templates, for routing subsets.
+	LabelTrack = "pave.dev/track"
+	// LabelIstioInject is what Istio's own injector reads (mesh mode delegate).
+	LabelIstioInject = "sidecar.istio.io/inject"
+
+	// AnnotationInject "false" asks to stay out of the mesh, honoured only
+	// outside the policy's required zones.
+	AnnotationInject = "pave.dev/inject"
+	// AnnotationSidecarStatus is the hash of the sidecar template a pod
+	// template was injected with.
+	AnnotationSidecarStatus = "pave.dev/sidecar-status"
+	// AnnotationTimeout, AnnotationRetries and AnnotationPerTryTimeout adjust
+	// the mesh traffic policy within the policy's bounds.
+	AnnotationTimeout       = "pave.dev/timeout"
+	AnnotationRetries       = "pave.dev/retries"
+	AnnotationPerTryTimeout = "pave.dev/per-try-timeout"
+	// AnnotationCanaryOf makes a Deployment the canary of the named stable.
+	AnnotationCanaryOf = "pave.dev/canary-of"
+	// AnnotationCanaryWeight is the canary's share of traffic, 0-100.
+	AnnotationCanaryWeight = "pave.dev/canary-weight"
+	// AnnotationCanarySteps are rising weights ending at 100, e.g. 5,25,50,100.
+	AnnotationCanarySteps = "pave.dev/canary-steps"
+	// AnnotationCanaryInterval is the time per step, e.g. 10m.
+	AnnotationCanaryInterval = "pave.dev/canary-interval"
+	// AnnotationCanaryHeader, name=value, sends such requests to the canary.
+	AnnotationCanaryHeader = "pave.dev/canary-header"
+	// AnnotationCanaryStatus is written by pave: the step and weight in force.
+	AnnotationCanaryStatus = "pave.dev/canary-status"
+)
