@@ -160,7 +160,7 @@ func verdict(rep *check.Report, failOn string) error {
 		}
 		if failOn == "warn" {
 			for _, v := range o.Violations {
-				if v.Mode == v1alpha1.ModeWarn && v.Exception == "" {
+				if v.Outcome() == policy.OutcomeWarn {
 					return &exitError{code: exitViolation}
 				}
 			}

@@ -8,7 +8,6 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/pave-dev/pave/pkg/api/v1alpha1"
 	"github.com/pave-dev/pave/pkg/engine"
 	"github.com/pave-dev/pave/pkg/policy"
 	"github.com/pave-dev/pave/pkg/spec"
@@ -70,7 +69,7 @@ func preview(ctx context.Context, stderr io.Writer, file string, f *spec.File) e
 		if err != nil {
 			return err
 		}
-		for _, v := range res.ByMode(v1alpha1.ModeEnforce) {
+		for _, v := range res.ByOutcome(policy.OutcomeDeny) {
 			fmt.Fprintf(stderr, "warning: %s:%d: service %q would be denied: %s: %s; fix: %s\n", file, s.Line, s.Name, v.Rule, v.Message, v.Fix)
 		}
 	}

@@ -57,8 +57,8 @@ func TestAuditModeRecordsWithoutDenying(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !res.Allowed() || len(res.ByMode(v1alpha1.ModeAudit)) != 1 {
-		t.Fatalf("allowed=%v audit=%v", res.Allowed(), res.ByMode(v1alpha1.ModeAudit))
+	if !res.Allowed() || len(res.ByOutcome(policy.OutcomeRecord)) != 1 {
+		t.Fatalf("allowed=%v audit=%v", res.Allowed(), res.ByOutcome(policy.OutcomeRecord))
 	}
 }
 

@@ -3,7 +3,6 @@ package engine
 import (
 	"fmt"
 
-	"github.com/pave-dev/pave/pkg/api/v1alpha1"
 	"github.com/pave-dev/pave/pkg/policy"
 	"github.com/pave-dev/pave/pkg/workload"
 )
@@ -39,11 +38,11 @@ func (r *Result) Allowed() bool {
 	return true
 }
 
-// ByMode returns the violations that are not waived and run in mode m.
-func (r *Result) ByMode(m v1alpha1.Mode) []policy.Violation {
+// ByOutcome returns the violations with the given outcome.
+func (r *Result) ByOutcome(o policy.Outcome) []policy.Violation {
 	var out []policy.Violation
 	for _, v := range r.Violations {
-		if v.Mode == m && v.Exception == "" {
+		if v.Outcome() == o {
 			out = append(out, v)
 		}
 	}

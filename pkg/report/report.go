@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 
-	"github.com/pave-dev/pave/pkg/api/v1alpha1"
 	"github.com/pave-dev/pave/pkg/check"
 	"github.com/pave-dev/pave/pkg/policy"
 )
@@ -48,16 +47,17 @@ func Summarize(rep *check.Report) Summary {
 		}
 		if !o.Allowed {
 			s.Denied++
-		} else if hasMode(o, v1alpha1.ModeWarn) {
+		} else if has(o, policy.OutcomeWarn) {
 			s.Warned++
 		}
 	}
 	return s
 }
 
-func hasMode(o check.Object, m v1alpha1.Mode) bool {
+// has reports whether a violation of o has the given outcome.
+func has(o check.Object, out policy.Outcome) bool {
 	for _, v := range o.Violations {
-		if v.Mode == m && v.Exception == "" {
+		if v.Outcome() == out {
 			return true
 		}
 	}

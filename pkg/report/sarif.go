@@ -29,7 +29,7 @@ func SARIF(w io.Writer, rep *check.Report, rules []policy.Rule) error {
 				run.AddRule(v.Rule)
 			}
 			res := run.CreateResultForRule(v.Rule).
-				WithLevel(level(v.Mode)).
+				WithLevel(level(v)).
 				WithMessage(sarif.NewTextMessage(fmt.Sprintf("%s: %s at %s. Fix: %s", objectName(o), v.Message, v.Field, v.Fix))).
 				AddLocation(sarif.NewLocationWithPhysicalLocation(
 					sarif.NewPhysicalLocation().
@@ -51,12 +51,14 @@ func SARIF(w io.Writer, rep *check.Report, rules []policy.Rule) error {
 	return log.PrettyWrite(w)
 }
 
-func level(m v1alpha1.Mode) string {
-	switch m {
-	case v1alpha1.ModeEnforce:
+// level is SARIF's word for a finding's outcome; a waived finding keeps its
+// level and carries a suppression.
+func level(v policy.Violation) string {
+	switch {
+	case v.Mode == v1alpha1.ModeEnforce:
 		return "error"
-	case v1alpha1.ModeWarn:
-		return "warning"
+	case v.Outcome() == policy.OutcomeRecord:
+		return "note"
 	}
-	return "note"
+	return "warning"
 }

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/pave-dev/pave/pkg/check"
+	"github.com/pave-dev/pave/pkg/policy"
 )
 
 // Table writes one block per object: the verdict, then each finding with its
@@ -28,11 +29,7 @@ func Table(w io.Writer, rep *check.Report) error {
 		}
 		b.WriteByte('\n')
 		for _, v := range o.Violations {
-			mode := string(v.Mode)
-			if v.Exception != "" {
-				mode = "waived"
-			}
-			fmt.Fprintf(&b, "    %-8s %s  %s\n", mode, v.Rule, v.Field)
+			fmt.Fprintf(&b, "    %-8s %s  %s\n", label(v), v.Rule, v.Field)
 			fmt.Fprintf(&b, "             %s\n", v.Message)
 			fmt.Fprintf(&b, "             fix: %s\n", v.Fix)
 			if v.Exception != "" {
@@ -56,9 +53,22 @@ func Table(w io.Writer, rep *check.Report) error {
 	return err
 }
 
+// label names what a finding does, in the words of the modes.
+func label(v policy.Violation) string {
+	switch v.Outcome() {
+	case policy.OutcomeDeny:
+		return "enforce"
+	case policy.OutcomeWaived:
+		return "waived"
+	case policy.OutcomeRecord:
+		return "audit"
+	}
+	return "warn"
+}
+
 func hasModeAny(o check.Object) bool {
 	for _, v := range o.Violations {
-		if v.Exception == "" {
+		if v.Outcome() != policy.OutcomeWaived {
 			return true
 		}
 	}
