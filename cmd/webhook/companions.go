@@ -9,52 +9,63 @@ import (
 	ctrl "sigs.k8s.io/controller-runtime"
 
 	"github.com/pave-dev/pave/pkg/controller"
+	"github.com/pave-dev/pave/pkg/engine"
+	"github.com/pave-dev/pave/pkg/policy"
 	pavewebhook "github.com/pave-dev/pave/pkg/webhook"
 )
 
-// companionKinds are the kinds the generators write: Istio's for the istio
-// and delegate modes, Cilium's for the cilium mode.
-var companionKinds = []schema.GroupVersionKind{
-	{Group: "networking.istio.io", Version: "v1", Kind: "DestinationRule"},
-	{Group: "networking.istio.io", Version: "v1", Kind: "VirtualService"},
-	{Group: "security.istio.io", Version: "v1", Kind: "PeerAuthentication"},
-	{Group: "cilium.io", Version: "v2", Kind: "CiliumNetworkPolicy"},
-}
-
-// setupCompanions starts the companion reconcilers for the companion kinds
-// the cluster serves. Watching a kind the API server does not know would keep
-// the manager from starting, so the others are left out and pave says so
-// (restart it after installing Istio or Cilium); admission is served as usual.
-func setupCompanions(mgr ctrl.Manager, engines *pavewebhook.Engines, watcher *policyWatcher, log logr.Logger) error {
+// setupCompanions starts the reconcilers of the objects the engine's
+// generators describe: one per workload kind for the workload-scoped kinds,
+// and one for namespaces. The kinds come from the generators themselves; of
+// those, only the ones the cluster serves are watched (watching a kind the API
+// server does not know would keep the manager from starting), and pave says
+// which it leaves out (restart it after installing Istio or Cilium).
+func setupCompanions(mgr ctrl.Manager, engines *pavewebhook.Engines, watcher *policyWatcher, paveNamespace string, log logr.Logger) error {
+	// The generators and their kinds are the same under every policy.
+	eng, err := engine.Default(policy.Default())
+	if err != nil {
+		return err
+	}
 	dc, err := discovery.NewDiscoveryClientForConfig(mgr.GetConfig())
 	if err != nil {
 		return err
 	}
-	var served []schema.GroupVersionKind
-	for _, gvk := range companionKinds {
-		resources, err := dc.ServerResourcesForGroupVersion(gvk.GroupVersion().String())
-		found := false
-		if err == nil {
-			for _, r := range resources.APIResources {
-				found = found || r.Kind == gvk.Kind
+	servedOnly := func(kinds []schema.GroupVersionKind) []schema.GroupVersionKind {
+		var out []schema.GroupVersionKind
+		for _, gvk := range kinds {
+			resources, err := dc.ServerResourcesForGroupVersion(gvk.GroupVersion().String())
+			found := false
+			if err == nil {
+				for _, r := range resources.APIResources {
+					found = found || r.Kind == gvk.Kind
+				}
+			}
+			if !found {
+				log.Info("kind not served; pave will not reconcile it", "kind", gvk.String())
+				continue
+			}
+			out = append(out, gvk)
+		}
+		return out
+	}
+	if served := servedOnly(eng.WorkloadKinds()); len(served) > 0 {
+		for _, kind := range []string{"Deployment", "StatefulSet", "DaemonSet"} {
+			c := &controller.Companions{Client: mgr.GetClient(), Engines: engines, Kind: kind, Managed: served, Resync: watcher.subscribe(),
+				Recorder: mgr.GetEventRecorderFor("pave"), Log: log.WithName(kind)}
+			if err := c.SetupWithManager(mgr); err != nil {
+				return fmt.Errorf("companion controller for %s: %w", kind, err)
 			}
 		}
-		if !found {
-			log.Info("kind not served; pave will not reconcile it", "kind", gvk.String())
-			continue
+		log.Info("reconciling workload companions", "kinds", len(served))
+	}
+	if served := servedOnly(eng.NamespaceKinds()); len(served) > 0 {
+		n := &controller.Namespaces{Client: mgr.GetClient(), Engines: engines, Managed: served, Resync: watcher.subscribe(),
+			// Never governed, as the webhook configurations exclude them.
+			Skip: []string{paveNamespace, "kube-system", "kube-public", "kube-node-lease"}, Recorder: mgr.GetEventRecorderFor("pave"), Log: log.WithName("namespaces")}
+		if err := n.SetupWithManager(mgr); err != nil {
+			return fmt.Errorf("namespace controller: %w", err)
 		}
-		served = append(served, gvk)
+		log.Info("reconciling namespace objects", "kinds", len(served))
 	}
-	if len(served) == 0 {
-		return nil
-	}
-	for _, kind := range []string{"Deployment", "StatefulSet", "DaemonSet"} {
-		c := &controller.Companions{Client: mgr.GetClient(), Engines: engines, Kind: kind, Managed: served, Resync: watcher.subscribe(),
-			Recorder: mgr.GetEventRecorderFor("pave"), Log: log.WithName(kind)}
-		if err := c.SetupWithManager(mgr); err != nil {
-			return fmt.Errorf("companion controller for %s: %w", kind, err)
-		}
-	}
-	log.Info("reconciling companion objects", "kinds", len(served))
 	return nil
 }

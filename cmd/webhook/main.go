@@ -118,7 +118,7 @@ func run(o options) error {
 	if err := watcher.setup(mgr); err != nil {
 		return err
 	}
-	if err := setupCompanions(mgr, engines, watcher, log.WithName("companions")); err != nil {
+	if err := setupCompanions(mgr, engines, watcher, o.paveNamespace, log.WithName("companions")); err != nil {
 		return err
 	}
 	if o.selfSigned {

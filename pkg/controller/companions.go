@@ -46,8 +46,8 @@ type Companions struct {
 	Log      logr.Logger
 	// Kind is the workload kind (Deployment, StatefulSet, DaemonSet).
 	Kind string
-	// Managed are the kinds of companion objects pave may create, for finding
-	// and deleting the ones no longer wanted.
+	// Managed are the kinds the workload generators write (and the cluster
+	// serves), for watching and pruning.
 	Managed []schema.GroupVersionKind
 	// Clock is the time canary steps are judged by; nil is the wall clock.
 	Clock func() time.Time
@@ -137,20 +137,20 @@ func (c *Companions) Reconcile(ctx context.Context, req reconcile.Request) (reco
 		return reconcile.Result{}, err
 	}
 	kept := map[string]bool{}
+	gvk := schema.GroupVersionKind{Group: "apps", Version: "v1", Kind: c.Kind}
 	for _, o := range want {
-		if err := c.apply(ctx, obj, &ns, o); err != nil {
+		if err := apply(ctx, c.Client, obj, gvk, o); err != nil {
 			c.Recorder.Eventf(obj, corev1.EventTypeWarning, "CompanionApplyFailed", "%s: %v", engine.Describe(o), err)
 			return reconcile.Result{}, err
 		}
 		kept[o.GetObjectKind().GroupVersionKind().Kind+"/"+o.GetName()] = true
 	}
-	return result, c.prune(ctx, obj, kept)
+	return result, prune(ctx, c.Client, c.Recorder, req.Namespace, obj, c.Managed, kept)
 }
 
-// apply server-side-applies o. Objects of one service are owned by the
-// workload (controller reference: deleted with it); the namespace-wide
-// PeerAuthentication is owned by the namespace, since many workloads share it.
-func (c *Companions) apply(ctx context.Context, owner client.Object, ns *corev1.Namespace, o engine.Object) error {
+// apply server-side-applies o, owned (controller reference) by owner: the
+// garbage collector deletes it with its owner.
+func apply(ctx context.Context, c client.Client, owner client.Object, ownerGVK schema.GroupVersionKind, o engine.Object) error {
 	u, err := runtime.DefaultUnstructuredConverter.ToUnstructured(o)
 	if err != nil {
 		return err
@@ -159,23 +159,20 @@ func (c *Companions) apply(ctx context.Context, owner client.Object, ns *corev1.
 	unstructured.RemoveNestedField(obj.Object, "status")
 	unstructured.RemoveNestedField(obj.Object, "metadata", "creationTimestamp")
 	yes := true
-	if o.GetName() == mesh.PeerAuthenticationName {
-		obj.SetOwnerReferences([]metav1.OwnerReference{{APIVersion: "v1", Kind: "Namespace", Name: ns.Name, UID: ns.UID}})
-	} else {
-		gvk := schema.GroupVersionKind{Group: "apps", Version: "v1", Kind: c.Kind}
-		obj.SetOwnerReferences([]metav1.OwnerReference{{APIVersion: gvk.GroupVersion().String(), Kind: gvk.Kind,
-			Name: owner.GetName(), UID: owner.GetUID(), Controller: &yes, BlockOwnerDeletion: &yes}})
-	}
-	return c.Client.Patch(ctx, obj, client.Apply, client.FieldOwner(FieldManager), client.ForceOwnership)
+	obj.SetOwnerReferences([]metav1.OwnerReference{{APIVersion: ownerGVK.GroupVersion().String(), Kind: ownerGVK.Kind,
+		Name: owner.GetName(), UID: owner.GetUID(), Controller: &yes, BlockOwnerDeletion: &yes}})
+	return c.Patch(ctx, obj, client.Apply, client.FieldOwner(FieldManager), client.ForceOwnership)
 }
 
-// prune deletes the objects this workload owns that pave no longer wants
-// (the mesh turned off, a canary finished).
-func (c *Companions) prune(ctx context.Context, owner client.Object, kept map[string]bool) error {
-	for _, gvk := range c.Managed {
+// prune deletes the objects of the managed kinds in namespace that owner
+// controls and pave no longer wants (the mesh turned off, a canary finished),
+// reporting each with an event on the owner.
+func prune(ctx context.Context, c client.Client, rec record.EventRecorder, namespace string, owner client.Object,
+	managed []schema.GroupVersionKind, kept map[string]bool) error {
+	for _, gvk := range managed {
 		list := &unstructured.UnstructuredList{}
 		list.SetGroupVersionKind(gvk.GroupVersion().WithKind(gvk.Kind + "List"))
-		if err := c.Client.List(ctx, list, client.InNamespace(owner.GetNamespace()), client.MatchingLabels{v1alpha1.LabelManagedBy: "pave"}); err != nil {
+		if err := c.List(ctx, list, client.InNamespace(namespace), client.MatchingLabels{v1alpha1.LabelManagedBy: "pave"}); err != nil {
 			return err
 		}
 		for i := range list.Items {
@@ -183,10 +180,10 @@ func (c *Companions) prune(ctx context.Context, owner client.Object, kept map[st
 			if !metav1.IsControlledBy(item, owner) || kept[gvk.Kind+"/"+item.GetName()] {
 				continue
 			}
-			if err := c.Client.Delete(ctx, item); err != nil && !apierrors.IsNotFound(err) {
+			if err := c.Delete(ctx, item); err != nil && !apierrors.IsNotFound(err) {
 				return err
 			}
-			c.Recorder.Eventf(owner, corev1.EventTypeNormal, "CompanionDeleted", "%s %s is no longer wanted", gvk.Kind, item.GetName())
+			rec.Eventf(owner, corev1.EventTypeNormal, "CompanionDeleted", "%s %s is no longer wanted", gvk.Kind, item.GetName())
 		}
 	}
 	return nil

@@ -35,6 +35,10 @@ func Default(p *policy.Policy) (*Engine, error) {
 		validators.Canary{},
 		validators.ServiceAccountToken{},
 	}
-	gens := []Generator{mesh.Traffic{}, mesh.Cilium{}}
-	return New(p, steps, vals, gens)
+	return New(p, Pipeline{
+		Steps:               steps,
+		Validators:          vals,
+		Generators:          []Generator{mesh.Traffic{}, mesh.Cilium{}},
+		NamespaceGenerators: []NamespaceGenerator{mesh.MTLS{}},
+	})
 }

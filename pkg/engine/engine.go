@@ -11,6 +11,7 @@ import (
 
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/runtime"
+	"k8s.io/apimachinery/pkg/runtime/schema"
 
 	"github.com/pave-dev/pave/pkg/policy"
 	"github.com/pave-dev/pave/pkg/workload"
@@ -40,11 +41,31 @@ type Object = interface {
 	runtime.Object
 }
 
-// Generator describes companion objects that should exist beside a workload. The
-// engine never creates them; the controller applies them.
+// Generator describes companion objects that should exist beside a workload,
+// owned by it. The engine never creates them; the controller applies them.
 type Generator interface {
 	Name() string
+	// Kinds lists every kind the generator may write: the controller watches,
+	// prunes and needs RBAC for exactly these.
+	Kinds() []schema.GroupVersionKind
 	Generate(ctx context.Context, w *workload.Workload, env policy.Env) ([]Object, error)
+}
+
+// NamespaceGenerator describes objects one per namespace, shared by its
+// workloads and owned by the Namespace (the mesh's mTLS mode; later zones'
+// and tiers' objects). A namespace reconciler applies and prunes them.
+type NamespaceGenerator interface {
+	Name() string
+	Kinds() []schema.GroupVersionKind
+	GenerateNamespace(ctx context.Context, env policy.Env) ([]Object, error)
+}
+
+// Pipeline is what an engine runs, in one place: engine.Default builds it.
+type Pipeline struct {
+	Steps               []Step
+	Validators          []Validator
+	Generators          []Generator
+	NamespaceGenerators []NamespaceGenerator
 }
 
 // Phase orders mutators: defaults first, hardening last, so hardening sees every
@@ -75,6 +96,7 @@ type Engine struct {
 	steps      []Step
 	validators []Validator
 	generators []Generator
+	nsGens     []NamespaceGenerator
 	// rules holds every rule by id with the policy's overrides applied.
 	rules map[string]policy.Rule
 }
@@ -82,15 +104,15 @@ type Engine struct {
 // New builds an engine. Steps are sorted by phase, then name; a policy that
 // overrides a rule no validator has is an error, since the override would
 // silently do nothing.
-func New(p *policy.Policy, steps []Step, validators []Validator, generators []Generator) (*Engine, error) {
-	steps = append([]Step(nil), steps...)
+func New(p *policy.Policy, pl Pipeline) (*Engine, error) {
+	steps, validators := append([]Step(nil), pl.Steps...), pl.Validators
 	sort.SliceStable(steps, func(i, j int) bool {
 		if steps[i].Phase != steps[j].Phase {
 			return steps[i].Phase < steps[j].Phase
 		}
 		return steps[i].Mutator.Name() < steps[j].Mutator.Name()
 	})
-	e := &Engine{policy: p, steps: steps, validators: validators, generators: generators, rules: map[string]policy.Rule{}}
+	e := &Engine{policy: p, steps: steps, validators: validators, generators: pl.Generators, nsGens: pl.NamespaceGenerators, rules: map[string]policy.Rule{}}
 	for _, v := range validators {
 		for _, r := range v.Rules() {
 			if _, dup := e.rules[r.ID]; dup {
@@ -159,25 +181,12 @@ func (e *Engine) finish(ctx context.Context, r *Result, env policy.Env) (*Result
 	if err != nil {
 		return nil, err
 	}
-	r.Objects = objs
-	return r, nil
-}
-
-// Generate describes the companion objects w should have.
-func (e *Engine) Generate(ctx context.Context, w *workload.Workload, env policy.Env) ([]Object, error) {
-	env.Policy = e.policy
-	var out []Object
-	for _, g := range e.generators {
-		if err := ctx.Err(); err != nil {
-			return nil, interrupted(w, err)
-		}
-		objs, err := g.Generate(ctx, w, env)
-		if err != nil {
-			return nil, fmt.Errorf("generator %s on %s %s: %w", g.Name(), w.Kind, w.Name(), err)
-		}
-		out = append(out, objs...)
+	nsObjs, err := e.GenerateNamespace(ctx, env)
+	if err != nil {
+		return nil, err
 	}
-	return out, nil
+	r.Objects = append(objs, nsObjs...)
+	return r, nil
 }
 
 // Mutate runs the mutators on a copy of w.

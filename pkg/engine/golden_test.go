@@ -155,6 +155,16 @@ func viaWebhook(t *testing.T, c goldenCase) (out, violations, objects []byte) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// ... and what the namespace reconciler would apply beside it.
+	nsEnv := c.env
+	if ns := admitted.Meta.Namespace; ns != "" { // as the API server names the request's namespace
+		nsEnv.Namespace.Name = ns
+	}
+	nsObjs, err := c.eng.GenerateNamespace(context.Background(), nsEnv)
+	if err != nil {
+		t.Fatal(err)
+	}
+	companions = append(companions, nsObjs...)
 	var objs []byte
 	for _, o := range companions {
 		js, err := json.Marshal(o)

@@ -7,6 +7,7 @@ import (
 	ciliumv2 "github.com/cilium/cilium/pkg/k8s/apis/cilium.io/v2"
 	ciliumapi "github.com/cilium/cilium/pkg/policy/api"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/runtime/schema"
 
 	"github.com/pave-dev/pave/pkg/api/v1alpha1"
 	"github.com/pave-dev/pave/pkg/policy"
@@ -20,6 +21,11 @@ type Cilium struct{}
 
 // Name implements engine.Generator.
 func (Cilium) Name() string { return "mesh-cilium" }
+
+// Kinds implements engine.Generator.
+func (Cilium) Kinds() []schema.GroupVersionKind {
+	return []schema.GroupVersionKind{{Group: "cilium.io", Version: "v2", Kind: "CiliumNetworkPolicy"}}
+}
 
 // Generate implements engine.Generator.
 func (Cilium) Generate(_ context.Context, w *workload.Workload, env policy.Env) ([]object, error) {

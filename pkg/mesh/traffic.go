@@ -7,11 +7,10 @@ import (
 	"google.golang.org/protobuf/types/known/durationpb"
 	"google.golang.org/protobuf/types/known/wrapperspb"
 	networkingapi "istio.io/api/networking/v1alpha3"
-	securityapi "istio.io/api/security/v1beta1"
 	networking "istio.io/client-go/pkg/apis/networking/v1"
-	security "istio.io/client-go/pkg/apis/security/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/runtime"
+	"k8s.io/apimachinery/pkg/runtime/schema"
 
 	"github.com/pave-dev/pave/pkg/api/v1alpha1"
 	"github.com/pave-dev/pave/pkg/policy"
@@ -33,11 +32,20 @@ type object = interface {
 	runtime.Object
 }
 
-// Traffic generates the mTLS and traffic policy objects of a service.
+// Traffic generates the traffic policy objects of a service: client mTLS,
+// connection pool and outlier detection, timeouts and retries, canary routes.
 type Traffic struct{}
 
 // Name implements engine.Generator.
 func (Traffic) Name() string { return "mesh-traffic" }
+
+// Kinds implements engine.Generator.
+func (Traffic) Kinds() []schema.GroupVersionKind {
+	return []schema.GroupVersionKind{
+		{Group: "networking.istio.io", Version: "v1", Kind: "DestinationRule"},
+		{Group: "networking.istio.io", Version: "v1", Kind: "VirtualService"},
+	}
+}
 
 // Generate implements engine.Generator.
 func (Traffic) Generate(_ context.Context, w *workload.Workload, env policy.Env) ([]object, error) {
@@ -56,12 +64,6 @@ func (Traffic) Generate(_ context.Context, w *workload.Workload, env policy.Env)
 	meta := func(name string) metav1.ObjectMeta {
 		return metav1.ObjectMeta{Name: name, Namespace: ns, Labels: map[string]string{v1alpha1.LabelManagedBy: managedBy, v1alpha1.LabelName: svc}}
 	}
-
-	pa := &security.PeerAuthentication{
-		TypeMeta:   metav1.TypeMeta{APIVersion: "security.istio.io/v1", Kind: "PeerAuthentication"},
-		ObjectMeta: metav1.ObjectMeta{Name: PeerAuthenticationName, Namespace: ns, Labels: map[string]string{v1alpha1.LabelManagedBy: managedBy}},
-	}
-	pa.Spec.Mtls = &securityapi.PeerAuthentication_MutualTLS{Mode: securityapi.PeerAuthentication_MutualTLS_STRICT}
 
 	dr := &networking.DestinationRule{
 		TypeMeta:   metav1.TypeMeta{APIVersion: "networking.istio.io/v1", Kind: "DestinationRule"},
@@ -121,7 +123,7 @@ func (Traffic) Generate(_ context.Context, w *workload.Workload, env policy.Env)
 			vs.Spec.Http = append([]*networkingapi.HTTPRoute{ab}, vs.Spec.Http...)
 		}
 	}
-	return []object{pa, dr, vs}, nil
+	return []object{dr, vs}, nil
 }
 
 // canaryFor parses the canary the adapter found for the workload, if any.

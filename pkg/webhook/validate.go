@@ -54,6 +54,11 @@ func (h *Validate) Handle(ctx context.Context, req admission.Request) admission.
 		if err != nil {
 			return admission.Errored(http.StatusInternalServerError, err)
 		}
+		nsObjs, err := p.eng.GenerateNamespace(ctx, p.env)
+		if err != nil {
+			return admission.Errored(http.StatusInternalServerError, err)
+		}
+		objs = append(objs, nsObjs...)
 		for _, o := range objs {
 			warnings = append(warnings, "pave would create "+engine.Describe(o))
 		}

@@ -124,3 +124,36 @@ func TestMeshCompanionsReconciled(t *testing.T) {
 		return nil
 	})
 }
+
+// The namespace's own objects follow the policy: the mesh's mTLS
+// PeerAuthentication appears in an internal namespace, owned by the Namespace,
+// not in a public one, and is pruned when the mesh is turned off.
+func TestNamespaceObjectsFollowThePolicy(t *testing.T) {
+	namespace(t, "ns-internal", map[string]string{"pave.dev/zone": "internal"})
+	namespace(t, "ns-public", map[string]string{"pave.dev/zone": "public"})
+	policy := "apiVersion: pave.dev/v1alpha1\nkind: PlatformPolicy\nmetadata: {name: default}\nspec:\n  mesh: {mode: istio}\n"
+	if _, err := s.kubectlIn(policy, "apply", "-f", "-"); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _, _ = s.kubectl("delete", "platformpolicy", "default", "--ignore-not-found") })
+	eventually(t, 30*time.Second, func() error {
+		_, err := s.kubectl("get", "-n", "ns-internal", "peerauthentication", "pave-mtls")
+		return err
+	})
+	pa := getJSON(t, "-n", "ns-internal", "peerauthentication", "pave-mtls")
+	if at(pa, "metadata", "ownerReferences", 0, "kind") != "Namespace" || at(pa, "metadata", "ownerReferences", 0, "controller") != true {
+		t.Errorf("not owned by the Namespace: %v", at(pa, "metadata", "ownerReferences"))
+	}
+	if out, _ := s.kubectl("get", "-n", "ns-public", "peerauthentication", "--ignore-not-found", "-o", "name"); out != "" {
+		t.Errorf("STRICT mTLS in a public namespace, where workloads may opt out: %s", out)
+	}
+	if _, err := s.kubectl("delete", "platformpolicy", "default"); err != nil {
+		t.Fatal(err)
+	}
+	eventually(t, 30*time.Second, func() error {
+		if out, _ := s.kubectl("get", "-n", "ns-internal", "peerauthentication", "--ignore-not-found", "-o", "name"); out != "" {
+			return fmt.Errorf("not pruned after the mesh was turned off: %s", out)
+		}
+		return nil
+	})
+}

@@ -1,0 +1,100 @@
+package controller
+
+import (
+	"context"
+	"fmt"
+	"slices"
+
+	"github.com/go-logr/logr"
+	corev1 "k8s.io/api/core/v1"
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+	"k8s.io/apimachinery/pkg/runtime/schema"
+	"k8s.io/apimachinery/pkg/types"
+	"k8s.io/client-go/tools/record"
+	ctrl "sigs.k8s.io/controller-runtime"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+	"sigs.k8s.io/controller-runtime/pkg/event"
+	"sigs.k8s.io/controller-runtime/pkg/handler"
+	"sigs.k8s.io/controller-runtime/pkg/reconcile"
+	"sigs.k8s.io/controller-runtime/pkg/source"
+
+	"github.com/pave-dev/pave/pkg/engine"
+	"github.com/pave-dev/pave/pkg/policy"
+	"github.com/pave-dev/pave/pkg/webhook"
+)
+
+// Namespaces keeps each governed namespace's own objects (those of the
+// engine's namespace generators) in step: applied owned by the Namespace, and
+// pruned when the policy no longer wants them (the mesh turned off, the
+// namespace moved to a zone without it).
+type Namespaces struct {
+	Client   client.Client
+	Engines  *webhook.Engines
+	Recorder record.EventRecorder
+	Log      logr.Logger
+	// Managed are the kinds the namespace generators write (and the cluster
+	// serves).
+	Managed []schema.GroupVersionKind
+	// Skip are namespaces pave never governs (the system namespaces and its
+	// own), as the webhook configurations exclude them.
+	Skip []string
+	// Resync delivers an event each time a new policy is in force.
+	Resync <-chan event.GenericEvent
+}
+
+var namespaceGVK = schema.GroupVersionKind{Version: "v1", Kind: "Namespace"}
+
+// SetupWithManager watches Namespaces and the objects they own.
+func (n *Namespaces) SetupWithManager(mgr ctrl.Manager) error {
+	b := ctrl.NewControllerManagedBy(mgr).Named("namespaces").For(&corev1.Namespace{})
+	for _, gvk := range n.Managed {
+		u := &unstructured.Unstructured{}
+		u.SetGroupVersionKind(gvk)
+		b = b.Watches(u, handler.EnqueueRequestForOwner(mgr.GetScheme(), mgr.GetRESTMapper(), &corev1.Namespace{}, handler.OnlyControllerOwner()))
+	}
+	if n.Resync != nil {
+		b = b.WatchesRawSource(source.Channel(n.Resync, handler.EnqueueRequestsFromMapFunc(n.all)))
+	}
+	return b.Complete(n)
+}
+
+func (n *Namespaces) all(ctx context.Context, _ client.Object) []reconcile.Request {
+	var list corev1.NamespaceList
+	if err := n.Client.List(ctx, &list); err != nil {
+		n.Log.Error(err, "list namespaces for resync")
+		return nil
+	}
+	out := make([]reconcile.Request, 0, len(list.Items))
+	for _, ns := range list.Items {
+		out = append(out, reconcile.Request{NamespacedName: types.NamespacedName{Name: ns.Name}})
+	}
+	return out
+}
+
+// Reconcile implements reconcile.Reconciler.
+func (n *Namespaces) Reconcile(ctx context.Context, req reconcile.Request) (reconcile.Result, error) {
+	var ns corev1.Namespace
+	if err := n.Client.Get(ctx, req.NamespacedName, &ns); err != nil {
+		return reconcile.Result{}, client.IgnoreNotFound(err)
+	}
+	if ns.DeletionTimestamp != nil || slices.Contains(n.Skip, ns.Name) {
+		return reconcile.Result{}, nil
+	}
+	eng := n.Engines.Load()
+	if eng == nil {
+		return reconcile.Result{Requeue: true}, nil
+	}
+	want, err := eng.GenerateNamespace(ctx, policy.Env{Namespace: policy.Namespace{Name: ns.Name, Labels: ns.Labels}})
+	if err != nil {
+		return reconcile.Result{}, err
+	}
+	kept := map[string]bool{}
+	for _, o := range want {
+		if err := apply(ctx, n.Client, &ns, namespaceGVK, o); err != nil {
+			n.Recorder.Eventf(&ns, corev1.EventTypeWarning, "CompanionApplyFailed", "%s: %v", engine.Describe(o), err)
+			return reconcile.Result{}, fmt.Errorf("apply %s: %w", engine.Describe(o), err)
+		}
+		kept[o.GetObjectKind().GroupVersionKind().Kind+"/"+o.GetName()] = true
+	}
+	return reconcile.Result{}, prune(ctx, n.Client, n.Recorder, ns.Name, &ns, n.Managed, kept)
+}

@@ -1,0 +1,54 @@
+package controller_test
+
+import (
+	"os"
+	"slices"
+	"testing"
+
+	rbacv1 "k8s.io/api/rbac/v1"
+	"k8s.io/apimachinery/pkg/api/meta"
+	"sigs.k8s.io/yaml"
+
+	"github.com/pave-dev/pave/pkg/engine"
+	"github.com/pave-dev/pave/pkg/manifest"
+	"github.com/pave-dev/pave/pkg/policy"
+)
+
+// The ClusterRole pave runs under lets it write, watch and prune every kind
+// its generators describe: the list comes from the engine, not by hand.
+func TestRBACCoversWhatTheGeneratorsWrite(t *testing.T) {
+	path := "../../manifests/deploy/rbac.yaml"
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var role rbacv1.ClusterRole
+	for _, doc := range manifest.Split(path, data) {
+		var r rbacv1.ClusterRole
+		if err := yaml.Unmarshal(doc.Raw, &r); err == nil && r.Kind == "ClusterRole" {
+			role = r
+		}
+	}
+	if len(role.Rules) == 0 {
+		t.Fatal("no ClusterRole in rbac.yaml")
+	}
+	eng, err := engine.Default(policy.Default())
+	if err != nil {
+		t.Fatal(err)
+	}
+	need := []string{"get", "list", "watch", "create", "patch", "update", "delete"}
+	for _, gvk := range append(eng.WorkloadKinds(), eng.NamespaceKinds()...) {
+		plural, _ := meta.UnsafeGuessKindToResource(gvk)
+		var verbs []string
+		for _, r := range role.Rules {
+			if slices.Contains(r.APIGroups, gvk.Group) && slices.Contains(r.Resources, plural.Resource) {
+				verbs = append(verbs, r.Verbs...)
+			}
+		}
+		for _, v := range need {
+			if !slices.Contains(verbs, v) {
+				t.Errorf("%s: the ClusterRole lacks %s on %s.%s", gvk.Kind, v, plural.Resource, gvk.Group)
+			}
+		}
+	}
+}

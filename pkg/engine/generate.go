@@ -1,0 +1,79 @@
+package engine
+
+import (
+	"context"
+	"fmt"
+	"slices"
+
+	"k8s.io/apimachinery/pkg/runtime/schema"
+
+	"github.com/pave-dev/pave/pkg/policy"
+	"github.com/pave-dev/pave/pkg/workload"
+)
+
+// GenerateNamespace describes the objects the namespace in env should have.
+func (e *Engine) GenerateNamespace(ctx context.Context, env policy.Env) ([]Object, error) {
+	env.Policy = e.policy
+	var out []Object
+	for _, g := range e.nsGens {
+		objs, err := g.GenerateNamespace(ctx, env)
+		if err != nil {
+			return nil, fmt.Errorf("generator %s for namespace %s: %w", g.Name(), env.Namespace.Name, err)
+		}
+		out = append(out, objs...)
+	}
+	return out, nil
+}
+
+// WorkloadKinds and NamespaceKinds are the kinds the generators of each scope
+// write, in order and without repeats.
+func (e *Engine) WorkloadKinds() []schema.GroupVersionKind {
+	var out []schema.GroupVersionKind
+	for _, g := range e.generators {
+		out = appendNew(out, g.Kinds()...)
+	}
+	return out
+}
+
+// NamespaceKinds: see WorkloadKinds.
+func (e *Engine) NamespaceKinds() []schema.GroupVersionKind {
+	var out []schema.GroupVersionKind
+	for _, g := range e.nsGens {
+		out = appendNew(out, g.Kinds()...)
+	}
+	return out
+}
+
+func appendNew(list []schema.GroupVersionKind, gvks ...schema.GroupVersionKind) []schema.GroupVersionKind {
+	for _, g := range gvks {
+		if !slices.Contains(list, g) {
+			list = append(list, g)
+		}
+	}
+	return list
+}
+
+// NamespaceGenerators returns the namespace-scoped generators, for pave explain.
+func (e *Engine) NamespaceGenerators() []NamespaceGenerator {
+	return append([]NamespaceGenerator(nil), e.nsGens...)
+}
+
+// Generators returns the workload-scoped generators, for pave explain.
+func (e *Engine) Generators() []Generator { return append([]Generator(nil), e.generators...) }
+
+// Generate describes the companion objects w should have.
+func (e *Engine) Generate(ctx context.Context, w *workload.Workload, env policy.Env) ([]Object, error) {
+	env.Policy = e.policy
+	var out []Object
+	for _, g := range e.generators {
+		if err := ctx.Err(); err != nil {
+			return nil, interrupted(w, err)
+		}
+		objs, err := g.Generate(ctx, w, env)
+		if err != nil {
+			return nil, fmt.Errorf("generator %s on %s %s: %w", g.Name(), w.Kind, w.Name(), err)
+		}
+		out = append(out, objs...)
+	}
+	return out, nil
+}
