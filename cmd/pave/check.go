@@ -172,8 +172,13 @@ func verdict(rep *check.Report, failOn string) error {
 // writeRendered prints each object as admission would store it, followed by
 // the companion objects pave's controller would create for it.
 func writeRendered(w io.Writer, rep *check.Report) error {
+	printed := map[string]bool{} // a namespace's objects come with each of its workloads
 	for _, o := range rep.Objects {
-		for _, js := range append([]json.RawMessage{o.Rendered}, o.RenderedCompanions...) {
+		for i, js := range append([]json.RawMessage{o.Rendered}, o.RenderedCompanions...) {
+			if i > 0 && printed[string(js)] {
+				continue
+			}
+			printed[string(js)] = true
 			y, err := yaml.JSONToYAML(js)
 			if err != nil {
 				return fmt.Errorf("render %s: %w", o.Name, err)

@@ -224,3 +224,18 @@ func TestCheckOversizedPod(t *testing.T) {
 		pave(t, b.String(), "check", "-f", "-").must(t, 1, "pod-size", fmt.Sprintf("has %d containers", n))
 	}
 }
+
+// A namespace's objects are rendered once, however many of its workloads
+// the input holds.
+func TestRenderPrintsNamespaceObjectsOnce(t *testing.T) {
+	rendered := pave(t, "", "render", "-f", "../../examples/services.yaml")
+	rendered.must(t, 0)
+	twice := rendered.stdout + "---\n" + strings.ReplaceAll(rendered.stdout, "payment-service", "billing-service")
+	r := pave(t, twice, "check", "--render", "--policy", "testdata/mesh-policy.yaml", "-f", "-")
+	if n := strings.Count(r.stdout, "kind: PeerAuthentication"); n != 1 {
+		t.Fatalf("%d PeerAuthentications rendered, want 1:\n%s", n, r.stdout)
+	}
+	if n := strings.Count(r.stdout, "kind: DestinationRule"); n != 2 {
+		t.Fatalf("%d DestinationRules rendered, want one per service", n)
+	}
+}
