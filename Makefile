@@ -29,7 +29,9 @@ demo: build controlplane ## Run pave on a real local control plane: render, appl
 .PHONY: test
 test: controlplane ## Run unit, golden, end-to-end (real kube-apiserver, kubectl, helm) and fuzz-smoke tests.
 	go vet ./...
-	PAVE_E2E_REQUIRED=1 PAVE_ASSETS=$(BIN)/assets go test ./...
+	# -count=1: the e2e tests build pave from source at run time, which go test's
+	# cache cannot see; a cached pass could hide a broken webhook.
+	PAVE_E2E_REQUIRED=1 PAVE_ASSETS=$(BIN)/assets go test -count=1 ./...
 	go test -run='^$$' -fuzz=FuzzEngine -fuzztime=$(FUZZTIME) ./pkg/engine
 	go test -run='^$$' -fuzz=FuzzToJSON -fuzztime=$(FUZZTIME) ./pkg/manifest
 	go test -run='^$$' -fuzz=FuzzHandler -fuzztime=$(FUZZTIME) -fuzzminimizetime=5x ./pkg/webhook

@@ -239,3 +239,19 @@ func TestRenderPrintsNamespaceObjectsOnce(t *testing.T) {
 		t.Fatalf("%d DestinationRules rendered, want one per service", n)
 	}
 }
+
+// pave check builds the environment as the cluster would: a Namespace in the
+// input gives its labels, and a canary beside its stable is routed.
+func TestCheckReadsNamespacesAndCanariesFromItsInput(t *testing.T) {
+	rendered := pave(t, "", "render", "-f", "../../examples/services.yaml")
+	rendered.must(t, 0)
+	ns := "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: default\n  labels: {pave.dev/zone: restricted, pave.dev/team: payments}\n---\n"
+	canary := strings.Replace(rendered.stdout, "\n  name: payment-service\n", "\n  name: payment-service-canary\n  annotations: {pave.dev/canary-of: payment-service, pave.dev/canary-weight: \"10\"}\n", 1)
+	r := pave(t, ns+rendered.stdout+"---\n"+canary, "check", "--render", "--policy", "testdata/mesh-policy.yaml", "-f", "-")
+	if !strings.Contains(r.stdout, "pave.dev/zone: restricted") {
+		t.Errorf("the input's Namespace labels were not used:\n%s", r.stdout)
+	}
+	if !strings.Contains(r.stdout, "subset: canary") || !strings.Contains(r.stdout, "weight: 10") {
+		t.Errorf("the canary beside its stable is not routed:\n%s", r.stdout)
+	}
+}

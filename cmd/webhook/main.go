@@ -26,6 +26,7 @@ import (
 
 	"github.com/pave-dev/pave/pkg/api/v1alpha1"
 	"github.com/pave-dev/pave/pkg/certs"
+	"github.com/pave-dev/pave/pkg/environment"
 	pavewebhook "github.com/pave-dev/pave/pkg/webhook"
 )
 
@@ -118,7 +119,8 @@ func run(o options) error {
 	if err := watcher.setup(mgr); err != nil {
 		return err
 	}
-	if err := setupCompanions(mgr, engines, watcher, o.paveNamespace, log.WithName("companions")); err != nil {
+	env := environment.Builder{Source: environment.Cluster{Reader: mgr.GetClient()}, Now: time.Now}
+	if err := setupCompanions(mgr, engines, env, watcher, o.paveNamespace, log.WithName("companions")); err != nil {
 		return err
 	}
 	if o.selfSigned {
@@ -128,7 +130,7 @@ func run(o options) error {
 	}
 	common := pavewebhook.Common{
 		Engines:       engines,
-		Env:           pavewebhook.EnvSource{Reader: mgr.GetClient(), Now: time.Now},
+		Env:           env,
 		Deadline:      o.deadline,
 		SkipNamespace: o.paveNamespace,
 	}

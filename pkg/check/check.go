@@ -13,7 +13,9 @@ import (
 
 	jsonpatch "github.com/evanphx/json-patch/v5"
 
+	"github.com/pave-dev/pave/pkg/api/v1alpha1"
 	"github.com/pave-dev/pave/pkg/engine"
+	"github.com/pave-dev/pave/pkg/environment"
 	"github.com/pave-dev/pave/pkg/manifest"
 	"github.com/pave-dev/pave/pkg/policy"
 	"github.com/pave-dev/pave/pkg/workload"
@@ -22,8 +24,8 @@ import (
 // Options configure a run.
 type Options struct {
 	Engine *engine.Engine
-	// Env is the environment every object is judged in; Namespace.Name is
-	// replaced by each object's own namespace when it has one.
+	// Env holds what the input cannot say: the labels of namespaces it does
+	// not define (Namespace.Labels), the exceptions, and the time.
 	Env policy.Env
 	// DefaultNamespace is used for objects that name none.
 	DefaultNamespace string
@@ -76,6 +78,7 @@ func Run(ctx context.Context, inputs []manifest.Input, opts Options) *Report {
 		err  error
 	}
 	slots := make([]slot, len(docs))
+	env := builder(docs, opts)
 	workers := opts.Workers
 	if workers <= 0 {
 		workers = runtime.GOMAXPROCS(0)
@@ -94,7 +97,7 @@ func Run(ctx context.Context, inputs []manifest.Input, opts Options) *Report {
 				if i >= len(docs) {
 					return
 				}
-				slots[i].objs, slots[i].err = checkDoc(ctx, docs[i], opts)
+				slots[i].objs, slots[i].err = checkDoc(ctx, docs[i], opts, env)
 			}
 		}()
 	}
@@ -110,14 +113,14 @@ func Run(ctx context.Context, inputs []manifest.Input, opts Options) *Report {
 	return rep
 }
 
-func checkDoc(ctx context.Context, d manifest.Document, opts Options) ([]Object, error) {
+func checkDoc(ctx context.Context, d manifest.Document, opts Options, env environment.Builder) ([]Object, error) {
 	objs, err := manifest.Decode(d)
 	if err != nil {
 		return nil, err
 	}
 	out := make([]Object, 0, len(objs))
 	for _, o := range objs {
-		r, err := checkObject(ctx, o, opts)
+		r, err := checkObject(ctx, o, opts, env)
 		if err != nil {
 			return out, &manifest.Error{Source: o.Source, Line: o.Line, Err: err}
 		}
@@ -126,7 +129,7 @@ func checkDoc(ctx context.Context, d manifest.Document, opts Options) ([]Object,
 	return out, nil
 }
 
-func checkObject(ctx context.Context, o manifest.Object, opts Options) (Object, error) {
+func checkObject(ctx context.Context, o manifest.Object, opts Options, b environment.Builder) (Object, error) {
 	r := Object{Source: o.Source, Line: o.Line, APIVersion: o.APIVersion, Kind: o.Kind, Name: o.Name, Namespace: o.Namespace, Allowed: true}
 	if r.Namespace == "" {
 		r.Namespace = opts.DefaultNamespace
@@ -146,8 +149,14 @@ func checkObject(ctx context.Context, o manifest.Object, opts Options) (Object, 
 	if err != nil {
 		return r, fmt.Errorf("%s %s: %w", o.Kind, o.Name, err)
 	}
-	env := opts.Env
-	env.Namespace.Name = r.Namespace
+	req := environment.Request{Namespace: r.Namespace, Exceptions: true}
+	if _, isCanary := w.Meta.Annotations[v1alpha1.AnnotationCanaryOf]; w.Kind == "Deployment" && !isCanary {
+		req.CanaryOf = w.Name()
+	}
+	env, err := b.Env(ctx, opts.Engine.Policy(), req)
+	if err != nil {
+		return r, err
+	}
 	run := opts.Engine.RunInPlace
 	if opts.Render {
 		run = opts.Engine.Run // the patch needs the original

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"time"
 
-	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/types"
 	"sigs.k8s.io/controller-runtime/pkg/client"
@@ -25,32 +24,6 @@ func stableOf(_ context.Context, obj client.Object) []reconcile.Request {
 		return nil
 	}
 	return []reconcile.Request{{NamespacedName: types.NamespacedName{Namespace: obj.GetNamespace(), Name: of}}}
-}
-
-// canaryFor finds the canary of a stable Deployment. With several, the first
-// by name wins and the others are reported.
-func (c *Companions) canaryFor(ctx context.Context, stable client.Object) (*workload.Workload, error) {
-	var list appsv1.DeploymentList
-	if err := c.Client.List(ctx, &list, client.InNamespace(stable.GetNamespace())); err != nil {
-		return nil, err
-	}
-	var found *appsv1.Deployment
-	for i := range list.Items {
-		d := &list.Items[i]
-		if d.Annotations[v1alpha1.AnnotationCanaryOf] != stable.GetName() || d.DeletionTimestamp != nil {
-			continue
-		}
-		if found == nil || d.Name < found.Name {
-			if found != nil {
-				c.Recorder.Eventf(stable, corev1.EventTypeWarning, "CanaryIgnored", "%s is also a canary of %s; only %s is routed", found.Name, stable.GetName(), d.Name)
-			}
-			found = d
-		}
-	}
-	if found == nil {
-		return nil, nil
-	}
-	return workload.New(found)
 }
 
 // progressCanary records where a canary stands, advances it through its

@@ -5,7 +5,6 @@ package controller
 
 import (
 	"context"
-	"fmt"
 	"time"
 
 	"github.com/go-logr/logr"
@@ -27,8 +26,8 @@ import (
 
 	"github.com/pave-dev/pave/pkg/api/v1alpha1"
 	"github.com/pave-dev/pave/pkg/engine"
+	"github.com/pave-dev/pave/pkg/environment"
 	"github.com/pave-dev/pave/pkg/mesh"
-	"github.com/pave-dev/pave/pkg/policy"
 	"github.com/pave-dev/pave/pkg/webhook"
 	"github.com/pave-dev/pave/pkg/workload"
 )
@@ -40,8 +39,10 @@ const FieldManager = "pave"
 // generates for it, owned by it (so the garbage collector removes them with
 // it), and deletes pave-made objects it no longer wants.
 type Companions struct {
-	Client   client.Client
-	Engines  *webhook.Engines
+	Client  client.Client
+	Engines *webhook.Engines
+	// Env builds the environment, as the webhook does.
+	Env      environment.Builder
 	Recorder record.EventRecorder
 	Log      logr.Logger
 	// Kind is the workload kind (Deployment, StatefulSet, DaemonSet).
@@ -117,19 +118,22 @@ func (c *Companions) Reconcile(ctx context.Context, req reconcile.Request) (reco
 	if err != nil {
 		return reconcile.Result{}, err
 	}
-	var ns corev1.Namespace
-	if err := c.Client.Get(ctx, client.ObjectKey{Name: req.Namespace}, &ns); err != nil {
-		return reconcile.Result{}, fmt.Errorf("read namespace %s: %w", req.Namespace, err)
+	env, err := c.Env.Env(ctx, eng.Policy(), environment.Request{Namespace: req.Namespace})
+	if err != nil {
+		return reconcile.Result{}, err
 	}
-	env := policy.Env{Namespace: policy.Namespace{Name: req.Namespace, Labels: ns.Labels}}
 	var result reconcile.Result
 	if _, isCanary, _ := mesh.CanaryOf(w); isCanary {
 		if result, err = c.progressCanary(ctx, obj, w); err != nil {
 			return result, err
 		}
 	} else if c.Kind == "Deployment" {
-		if env.Canary, err = c.canaryFor(ctx, obj); err != nil {
+		var ignored []string
+		if env.Canary, ignored, err = c.Env.Canary(ctx, req.Namespace, req.Name); err != nil {
 			return reconcile.Result{}, err
+		}
+		for _, name := range ignored {
+			c.Recorder.Eventf(obj, corev1.EventTypeWarning, "CanaryIgnored", "%s is also a canary of %s; only %s is routed", name, req.Name, env.Canary.Name())
 		}
 	}
 	want, err := eng.Generate(ctx, w, env)

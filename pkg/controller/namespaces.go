@@ -19,7 +19,7 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/source"
 
 	"github.com/pave-dev/pave/pkg/engine"
-	"github.com/pave-dev/pave/pkg/policy"
+	"github.com/pave-dev/pave/pkg/environment"
 	"github.com/pave-dev/pave/pkg/webhook"
 )
 
@@ -28,8 +28,10 @@ import (
 // pruned when the policy no longer wants them (the mesh turned off, the
 // namespace moved to a zone without it).
 type Namespaces struct {
-	Client   client.Client
-	Engines  *webhook.Engines
+	Client  client.Client
+	Engines *webhook.Engines
+	// Env builds the environment, as the webhook does.
+	Env      environment.Builder
 	Recorder record.EventRecorder
 	Log      logr.Logger
 	// Managed are the kinds the namespace generators write (and the cluster
@@ -84,7 +86,11 @@ func (n *Namespaces) Reconcile(ctx context.Context, req reconcile.Request) (reco
 	if eng == nil {
 		return reconcile.Result{Requeue: true}, nil
 	}
-	want, err := eng.GenerateNamespace(ctx, policy.Env{Namespace: policy.Namespace{Name: ns.Name, Labels: ns.Labels}})
+	env, err := n.Env.Env(ctx, eng.Policy(), environment.Request{Namespace: ns.Name})
+	if err != nil {
+		return reconcile.Result{}, err
+	}
+	want, err := eng.GenerateNamespace(ctx, env)
 	if err != nil {
 		return reconcile.Result{}, err
 	}

@@ -41,6 +41,7 @@ type goldenCase struct {
 	eng        *engine.Engine
 	env        policy.Env
 	exceptions []v1alpha1.PolicyException
+	canary     []byte
 }
 
 func loadCase(t *testing.T, dir string) goldenCase {
@@ -64,6 +65,7 @@ func loadCase(t *testing.T, dir string) goldenCase {
 	}
 	c.env = policy.Env{Namespace: ns, Now: goldenNow, Exceptions: c.exceptions}
 	if data, err := os.ReadFile(filepath.Join(dir, "canary.yaml")); err == nil {
+		c.canary = data
 		js, err := yaml.YAMLToJSON(data)
 		if err != nil {
 			t.Fatal(err)
@@ -104,10 +106,14 @@ func TestGolden(t *testing.T) {
 // viaCLI runs the case as `pave check --render` does.
 func viaCLI(t *testing.T, c goldenCase) (out, violations, objects []byte) {
 	t.Helper()
-	rep := check.Run(context.Background(), []manifest.Input{{Source: "input.yaml", Data: c.input}}, check.Options{
+	inputs := []manifest.Input{{Source: "input.yaml", Data: c.input}}
+	if c.canary != nil { // the CLI finds a stable's canary in its input
+		inputs = append(inputs, manifest.Input{Source: "canary.yaml", Data: c.canary})
+	}
+	rep := check.Run(context.Background(), inputs, check.Options{
 		Engine: c.eng, Env: c.env, DefaultNamespace: c.env.Namespace.Name, Render: true,
 	})
-	if len(rep.Errors) > 0 || len(rep.Objects) != 1 {
+	if len(rep.Errors) > 0 || len(rep.Objects) != len(inputs) {
 		t.Fatalf("check: %d objects, errors %v", len(rep.Objects), rep.Errors)
 	}
 	o := rep.Objects[0]

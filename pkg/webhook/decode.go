@@ -11,6 +11,7 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/webhook/admission"
 
 	"github.com/pave-dev/pave/pkg/engine"
+	"github.com/pave-dev/pave/pkg/environment"
 	"github.com/pave-dev/pave/pkg/policy"
 	"github.com/pave-dev/pave/pkg/workload"
 )
@@ -18,7 +19,8 @@ import (
 // Common is what both handlers share.
 type Common struct {
 	Engines *Engines
-	Env     EnvSource
+	// Env builds each request's environment from the cluster's cache.
+	Env environment.Builder
 	// Deadline bounds each request; keep it below the webhook's timeoutSeconds
 	// so pave answers (with an error) before the API server gives up on it.
 	Deadline time.Duration
@@ -85,7 +87,8 @@ func (c *Common) prepare(ctx context.Context, req admission.Request, validating 
 			return end(admission.Errored(http.StatusBadRequest, fmt.Errorf("old object: %w", err)))
 		}
 	}
-	env, err := c.Env.Env(ctx, req, eng.Policy(), validating)
+	env, err := c.Env.Env(ctx, eng.Policy(), environment.Request{Namespace: req.Namespace,
+		User: policy.User{Name: req.UserInfo.Username, Groups: req.UserInfo.Groups}, Exceptions: validating})
 	if err != nil {
 		return end(admission.Errored(http.StatusInternalServerError, err))
 	}

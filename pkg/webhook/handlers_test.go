@@ -22,6 +22,7 @@ import (
 
 	"github.com/pave-dev/pave/pkg/api/v1alpha1"
 	"github.com/pave-dev/pave/pkg/engine"
+	"github.com/pave-dev/pave/pkg/environment"
 	"github.com/pave-dev/pave/pkg/policy"
 	"github.com/pave-dev/pave/pkg/webhook"
 )
@@ -55,7 +56,7 @@ func handlersWithPolicy(t testing.TB, spec string, objs ...runtime.Object) (*web
 	}
 	engines := &webhook.Engines{}
 	engines.Store(eng)
-	c := webhook.Common{Engines: engines, Env: webhook.EnvSource{Reader: reader, Now: func() time.Time { return now }},
+	c := webhook.Common{Engines: engines, Env: environment.Builder{Source: environment.Cluster{Reader: reader}, Now: func() time.Time { return now }},
 		Deadline: time.Second, SkipNamespace: "pave-system"}
 	return &webhook.Mutate{Common: c}, &webhook.Validate{Common: c, Log: log.Log}
 }

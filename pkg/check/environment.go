@@ -1,0 +1,59 @@
+package check
+
+import (
+	"bytes"
+	"time"
+
+	appsv1 "k8s.io/api/apps/v1"
+	corev1 "k8s.io/api/core/v1"
+	"sigs.k8s.io/yaml"
+
+	"github.com/pave-dev/pave/pkg/api/v1alpha1"
+	"github.com/pave-dev/pave/pkg/environment"
+	"github.com/pave-dev/pave/pkg/manifest"
+)
+
+// builder is the environment of a run, built as the cluster's would be: the
+// Namespaces the input defines (others get Options.Env's labels), the
+// exceptions of the policy file, and the input's canary Deployments, so a
+// canary and its stable in one input are routed as the controller routes them.
+func builder(docs []manifest.Document, opts Options) environment.Builder {
+	src := environment.Static{
+		Namespaces:             map[string]map[string]string{},
+		DefaultLabels:          opts.Env.Namespace.Labels,
+		PolicyExceptions:       opts.Env.Exceptions,
+		DeploymentsByNamespace: map[string][]appsv1.Deployment{},
+	}
+	for _, d := range docs {
+		// A cheap look first: decoding every document twice would halve the
+		// speed of a large run, and few are namespaces or canaries.
+		isNamespace := bytes.Contains(d.Raw, []byte("kind: Namespace"))
+		if !isNamespace && !bytes.Contains(d.Raw, []byte(v1alpha1.AnnotationCanaryOf)) {
+			continue
+		}
+		objs, err := manifest.Decode(d)
+		if err != nil {
+			continue // reported when the document itself is checked
+		}
+		for _, o := range objs {
+			switch {
+			case o.APIVersion == "v1" && o.Kind == "Namespace":
+				var ns corev1.Namespace
+				if yaml.Unmarshal(o.JSON, &ns) == nil {
+					src.Namespaces[ns.Name] = ns.Labels
+				}
+			case o.APIVersion == "apps/v1" && o.Kind == "Deployment":
+				var dep appsv1.Deployment
+				if yaml.Unmarshal(o.JSON, &dep) == nil {
+					ns := dep.Namespace
+					if ns == "" {
+						ns = opts.DefaultNamespace
+					}
+					src.DeploymentsByNamespace[ns] = append(src.DeploymentsByNamespace[ns], dep)
+				}
+			}
+		}
+	}
+	now := opts.Env.Now
+	return environment.Builder{Source: src, Now: func() time.Time { return now }}
+}

@@ -1,0 +1,105 @@
+// Package environment builds the engine's environment (policy.Env) of an
+// object, in one place for every adapter: the webhook and the controller read
+// the cluster through a cache, the CLI reads its input files and flags. So a
+// server-side dry run, the controller and pave check --render judge the same
+// object in the same namespace the same way and list the same companions.
+package environment
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	appsv1 "k8s.io/api/apps/v1"
+
+	"github.com/pave-dev/pave/pkg/api/v1alpha1"
+	"github.com/pave-dev/pave/pkg/policy"
+	"github.com/pave-dev/pave/pkg/workload"
+)
+
+// Source answers the lookups an environment needs.
+type Source interface {
+	// NamespaceLabels returns a namespace's labels.
+	NamespaceLabels(ctx context.Context, name string) (map[string]string, error)
+	// Exceptions returns the PolicyExceptions stored in the given namespaces.
+	Exceptions(ctx context.Context, namespaces []string) ([]v1alpha1.PolicyException, error)
+	// Deployments returns the Deployments of a namespace (to find canaries).
+	Deployments(ctx context.Context, namespace string) ([]appsv1.Deployment, error)
+}
+
+// Builder builds environments from a Source and a clock.
+type Builder struct {
+	Source Source
+	// Now is the clock exceptions are judged by.
+	Now func() time.Time
+}
+
+// Request says what is judged and what to look up.
+type Request struct {
+	// Namespace is the object's namespace; User the requesting user, if any.
+	Namespace string
+	User      policy.User
+	// Exceptions asks for the PolicyExceptions: validation needs them,
+	// mutation (on every workload's path) does not.
+	Exceptions bool
+	// CanaryOf asks for the canary of this stable Deployment, for its routing.
+	CanaryOf string
+}
+
+// Env returns the environment of r under policy p.
+func (b Builder) Env(ctx context.Context, p *policy.Policy, r Request) (policy.Env, error) {
+	env := policy.Env{Policy: p, Namespace: policy.Namespace{Name: r.Namespace}, User: r.User, Now: b.Now()}
+	if r.Namespace != "" {
+		labels, err := b.Source.NamespaceLabels(ctx, r.Namespace)
+		if err != nil {
+			return env, fmt.Errorf("read namespace %s: %w", r.Namespace, err)
+		}
+		env.Namespace.Labels = labels
+	}
+	if r.Exceptions {
+		ex, err := b.Source.Exceptions(ctx, p.Spec.Exceptions.Namespaces)
+		if err != nil {
+			return env, fmt.Errorf("list PolicyExceptions: %w", err)
+		}
+		env.Exceptions = ex
+	}
+	if r.CanaryOf != "" {
+		c, _, err := b.Canary(ctx, r.Namespace, r.CanaryOf)
+		if err != nil {
+			return env, err
+		}
+		env.Canary = c
+	}
+	return env, nil
+}
+
+// Canary finds the canary of a stable Deployment: the Deployment whose
+// pave.dev/canary-of names it. With several, the first by name is routed and
+// the others are returned, for the adapter to report.
+func (b Builder) Canary(ctx context.Context, namespace, stable string) (*workload.Workload, []string, error) {
+	list, err := b.Source.Deployments(ctx, namespace)
+	if err != nil {
+		return nil, nil, fmt.Errorf("list Deployments in %s: %w", namespace, err)
+	}
+	var found *appsv1.Deployment
+	var ignored []string
+	for i := range list {
+		d := &list[i]
+		if d.Annotations[v1alpha1.AnnotationCanaryOf] != stable || d.DeletionTimestamp != nil {
+			continue
+		}
+		switch {
+		case found == nil:
+			found = d
+		case d.Name < found.Name:
+			ignored, found = append(ignored, found.Name), d
+		default:
+			ignored = append(ignored, d.Name)
+		}
+	}
+	if found == nil {
+		return nil, nil, nil
+	}
+	w, err := workload.New(found.DeepCopy())
+	return w, ignored, err
+}

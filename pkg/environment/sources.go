@@ -1,0 +1,78 @@
+package environment
+
+import (
+	"context"
+
+	appsv1 "k8s.io/api/apps/v1"
+	corev1 "k8s.io/api/core/v1"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+
+	"github.com/pave-dev/pave/pkg/api/v1alpha1"
+)
+
+// Cluster reads the cluster through a reader that must be cache-backed: the
+// webhook and the controller never make a live request per object.
+type Cluster struct{ Reader client.Reader }
+
+// NamespaceLabels implements Source.
+func (c Cluster) NamespaceLabels(ctx context.Context, name string) (map[string]string, error) {
+	var ns corev1.Namespace
+	if err := c.Reader.Get(ctx, client.ObjectKey{Name: name}, &ns); err != nil {
+		return nil, err
+	}
+	return ns.Labels, nil
+}
+
+// Exceptions implements Source.
+func (c Cluster) Exceptions(ctx context.Context, namespaces []string) ([]v1alpha1.PolicyException, error) {
+	var out []v1alpha1.PolicyException
+	for _, ns := range namespaces {
+		var list v1alpha1.PolicyExceptionList
+		if err := c.Reader.List(ctx, &list, client.InNamespace(ns)); err != nil {
+			return nil, err
+		}
+		out = append(out, list.Items...)
+	}
+	return out, nil
+}
+
+// Deployments implements Source.
+func (c Cluster) Deployments(ctx context.Context, namespace string) ([]appsv1.Deployment, error) {
+	var list appsv1.DeploymentList
+	if err := c.Reader.List(ctx, &list, client.InNamespace(namespace)); err != nil {
+		return nil, err
+	}
+	return list.Items, nil
+}
+
+// Static is what the CLI knows: namespaces from its input and flags,
+// exceptions from its policy file, Deployments from its input.
+type Static struct {
+	// Namespaces holds the labels of namespaces by name. DefaultLabels are
+	// those of a namespace it does not hold (pave check --namespace-labels).
+	Namespaces    map[string]map[string]string
+	DefaultLabels map[string]string
+	// PolicyExceptions are every exception the CLI read, wherever it lives.
+	PolicyExceptions []v1alpha1.PolicyException
+	// DeploymentsByNamespace are the input's Deployments that may be canaries.
+	DeploymentsByNamespace map[string][]appsv1.Deployment
+}
+
+// NamespaceLabels implements Source.
+func (s Static) NamespaceLabels(_ context.Context, name string) (map[string]string, error) {
+	if l, ok := s.Namespaces[name]; ok {
+		return l, nil
+	}
+	return s.DefaultLabels, nil
+}
+
+// Exceptions implements Source. The engine honours only those in the
+// namespaces the policy trusts, as in the cluster.
+func (s Static) Exceptions(context.Context, []string) ([]v1alpha1.PolicyException, error) {
+	return s.PolicyExceptions, nil
+}
+
+// Deployments implements Source.
+func (s Static) Deployments(_ context.Context, namespace string) ([]appsv1.Deployment, error) {
+	return s.DeploymentsByNamespace[namespace], nil
+}
