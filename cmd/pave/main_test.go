@@ -255,3 +255,10 @@ func TestCheckReadsNamespacesAndCanariesFromItsInput(t *testing.T) {
 		t.Errorf("the canary beside its stable is not routed:\n%s", r.stdout)
 	}
 }
+
+// pave check judges governed kinds without a pod template as admission does.
+func TestCheckJudgesServices(t *testing.T) {
+	svc := "apiVersion: v1\nkind: Service\nmetadata: {name: s}\nspec: {ports: [{port: 80}], externalIPs: [8.8.8.8]}\n"
+	pave(t, svc, "check", "-f", "-").must(t, 1, "service-external-ips", "spec.externalIPs")
+	pave(t, strings.Replace(svc, ", externalIPs: [8.8.8.8]", "", 1), "check", "-f", "-").must(t, 0)
+}

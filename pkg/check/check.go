@@ -8,15 +8,18 @@ import (
 	"encoding/json"
 	"fmt"
 	"runtime"
+	"slices"
 	"sync"
 	"sync/atomic"
 
 	jsonpatch "github.com/evanphx/json-patch/v5"
+	"k8s.io/apimachinery/pkg/runtime/schema"
 
 	"github.com/pave-dev/pave/pkg/api/v1alpha1"
 	"github.com/pave-dev/pave/pkg/engine"
 	"github.com/pave-dev/pave/pkg/environment"
 	"github.com/pave-dev/pave/pkg/manifest"
+	"github.com/pave-dev/pave/pkg/object"
 	"github.com/pave-dev/pave/pkg/policy"
 	"github.com/pave-dev/pave/pkg/workload"
 )
@@ -39,12 +42,14 @@ type Options struct {
 
 // Object is the verdict on one object of the input.
 type Object struct {
-	Source     string             `json:"file"`
-	Line       int                `json:"line"`
-	APIVersion string             `json:"apiVersion"`
-	Kind       string             `json:"kind"`
-	Name       string             `json:"name"`
-	Namespace  string             `json:"namespace"`
+	Source     string `json:"file"`
+	Line       int    `json:"line"`
+	APIVersion string `json:"apiVersion"`
+	Kind       string `json:"kind"`
+	Name       string `json:"name"`
+	Namespace  string `json:"namespace"`
+	// Workload is true for every object pave judged: a workload, or a kind
+	// without a pod template that its object rules govern (a Service).
 	Workload   bool               `json:"workload"`
 	Allowed    bool               `json:"allowed"`
 	Mutators   []string           `json:"mutators,omitempty"`
@@ -137,8 +142,11 @@ func checkObject(ctx context.Context, o manifest.Object, opts Options, b environ
 	if opts.Render {
 		r.Rendered = o.JSON
 	}
-	if opts.ParseOnly || !workload.Supported(o.APIVersion, o.Kind) {
+	if opts.ParseOnly {
 		return r, nil
+	}
+	if !workload.Supported(o.APIVersion, o.Kind) {
+		return checkOther(ctx, o, r, opts, b)
 	}
 	w, err := workload.FromJSON(o.APIVersion, o.Kind, o.JSON)
 	if big, ok := err.(*workload.OversizedError); ok { // judged as admission judges it
@@ -182,6 +190,30 @@ func checkObject(ctx context.Context, o manifest.Object, opts Options, b environ
 			r.RenderedCompanions = append(r.RenderedCompanions, js)
 		}
 	}
+	return r, nil
+}
+
+// checkOther judges an object without a pod template, when the engine
+// governs its kind; others are skipped.
+func checkOther(ctx context.Context, o manifest.Object, r Object, opts Options, b environment.Builder) (Object, error) {
+	gvk := schema.FromAPIVersionAndKind(o.APIVersion, o.Kind)
+	if !opts.Engine.Governs(gvk) {
+		return r, nil
+	}
+	obj, err := object.Decode(gvk, o.JSON)
+	if err != nil {
+		return r, err
+	}
+	env, err := b.Env(ctx, opts.Engine.Policy(), environment.Request{Namespace: r.Namespace, Exceptions: true})
+	if err != nil {
+		return r, err
+	}
+	vs, warnings, err := opts.Engine.ValidateObject(ctx, obj, nil, env)
+	if err != nil {
+		return r, err
+	}
+	r.Workload, r.Violations, r.Warnings = true, vs, warnings
+	r.Allowed = !slices.ContainsFunc(vs, policy.Violation.Denies)
 	return r, nil
 }
 

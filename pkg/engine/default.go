@@ -40,5 +40,6 @@ func Default(p *policy.Policy) (*Engine, error) {
 		Validators:          vals,
 		Generators:          []Generator{mesh.Traffic{}, mesh.Cilium{}},
 		NamespaceGenerators: []NamespaceGenerator{mesh.MTLS{}},
+		ObjectValidators:    []ObjectValidator{validators.ServiceExternalIPs{}},
 	})
 }

@@ -66,6 +66,7 @@ type Pipeline struct {
 	Validators          []Validator
 	Generators          []Generator
 	NamespaceGenerators []NamespaceGenerator
+	ObjectValidators    []ObjectValidator
 }
 
 // Phase orders mutators: defaults first, hardening last, so hardening sees every
@@ -97,6 +98,8 @@ type Engine struct {
 	validators []Validator
 	generators []Generator
 	nsGens     []NamespaceGenerator
+	// objValidators judge the kinds without a pod template.
+	objValidators []ObjectValidator
 	// rules holds every rule by id with the policy's overrides applied.
 	rules map[string]policy.Rule
 }
@@ -112,13 +115,25 @@ func New(p *policy.Policy, pl Pipeline) (*Engine, error) {
 		}
 		return steps[i].Mutator.Name() < steps[j].Mutator.Name()
 	})
-	e := &Engine{policy: p, steps: steps, validators: validators, generators: pl.Generators, nsGens: pl.NamespaceGenerators, rules: map[string]policy.Rule{}}
-	for _, v := range validators {
-		for _, r := range v.Rules() {
+	e := &Engine{policy: p, steps: steps, validators: validators, generators: pl.Generators, nsGens: pl.NamespaceGenerators,
+		objValidators: pl.ObjectValidators, rules: map[string]policy.Rule{}}
+	declare := func(name string, rules []policy.Rule) error {
+		for _, r := range rules {
 			if _, dup := e.rules[r.ID]; dup {
-				return nil, fmt.Errorf("rule %s is declared twice (validator %s)", r.ID, v.Name())
+				return fmt.Errorf("rule %s is declared twice (validator %s)", r.ID, name)
 			}
 			e.rules[r.ID] = p.Apply(r)
+		}
+		return nil
+	}
+	for _, v := range validators {
+		if err := declare(v.Name(), v.Rules()); err != nil {
+			return nil, err
+		}
+	}
+	for _, v := range pl.ObjectValidators {
+		if err := declare(v.Name(), v.Rules()); err != nil {
+			return nil, err
 		}
 	}
 	e.rules[RulePodSize.ID] = RulePodSize // not p.Apply'd: it bounds pave's own cost
@@ -247,12 +262,16 @@ func (e *Engine) validate(ctx context.Context, w *workload.Workload, env policy.
 			out = append(out, viol)
 		}
 	}
-	vs, warnings := applyExceptions(bound(out), w, env)
+	vs, warnings := applyExceptions(bound(out), workloadSubject(w), env)
 	waiveDebug(vs, e.policy)
 	return vs, warnings, nil
 }
 
 // interrupted says that a request ran out of time, naming the object.
 func interrupted(w *workload.Workload, err error) error {
-	return fmt.Errorf("judging %s %s was stopped before it finished: %w", w.Kind, w.Name(), err)
+	return interruptedObject(workloadSubject(w), err)
+}
+
+func interruptedObject(s subject, err error) error {
+	return fmt.Errorf("judging %s %s was stopped before it finished: %w", s.Kind, s.Name(), err)
 }

@@ -13,10 +13,27 @@ import (
 	"github.com/pave-dev/pave/pkg/workload"
 )
 
+// subject is what an exception is matched against: any object's kind and
+// metadata.
+type subject struct {
+	Kind string
+	Meta metav1.Object
+}
+
+func workloadSubject(w *workload.Workload) subject { return subject{Kind: w.Kind, Meta: w.Meta} }
+
+// Name is the object's name, or its generateName for a pod not yet named.
+func (s subject) Name() string {
+	if n := s.Meta.GetName(); n != "" {
+		return n
+	}
+	return s.Meta.GetGenerateName()
+}
+
 // applyExceptions marks violations waived by a live PolicyException from a
 // namespace the policy trusts. An expired exception that would have matched
 // waives nothing and says so in a warning.
-func applyExceptions(vs []policy.Violation, w *workload.Workload, env policy.Env) ([]policy.Violation, []string) {
+func applyExceptions(vs []policy.Violation, w subject, env policy.Env) ([]policy.Violation, []string) {
 	if len(env.Exceptions) == 0 || len(vs) == 0 {
 		return vs, nil
 	}
@@ -69,7 +86,7 @@ func waiveDebug(vs []policy.Violation, p *policy.Policy) {
 // controller), the workload that owns it, so an exception for a Deployment
 // also covers its ReplicaSets and their pods. Labels never match: anyone who
 // may create a workload may set app.kubernetes.io/name on it.
-func covers(ex v1alpha1.PolicyException, rule string, w *workload.Workload, env policy.Env) bool {
+func covers(ex v1alpha1.PolicyException, rule string, w subject, env policy.Env) bool {
 	m := ex.Spec.Match
 	if !slices.ContainsFunc(ex.Spec.Rules, func(r string) bool { return glob(r, rule) }) {
 		return false
@@ -109,7 +126,7 @@ func controllerUser(name string) bool {
 // trustedOwner names the workload that owns w when a controller made w, or
 // "". A ReplicaSet's pods are named after their Deployment: the ReplicaSet's
 // name less the pod-template-hash the Deployment controller appended.
-func trustedOwner(w *workload.Workload, user policy.User) string {
+func trustedOwner(w subject, user policy.User) string {
 	if !controllerUser(user.Name) {
 		return ""
 	}
@@ -118,7 +135,7 @@ func trustedOwner(w *workload.Workload, user policy.User) string {
 		return ""
 	}
 	if ref.Kind == "ReplicaSet" {
-		if hash := w.Meta.Labels["pod-template-hash"]; hash != "" {
+		if hash := w.Meta.GetLabels()["pod-template-hash"]; hash != "" {
 			if name, ok := strings.CutSuffix(ref.Name, "-"+hash); ok {
 				return name
 			}

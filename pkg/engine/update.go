@@ -22,6 +22,13 @@ func (e *Engine) ValidateUpdate(ctx context.Context, w, old *workload.Workload, 
 	if err != nil {
 		return nil, nil, err
 	}
+	markPreexisting(vs, before)
+	return vs, warnings, nil
+}
+
+// markPreexisting marks the findings that before has too (same rule, field
+// and message).
+func markPreexisting(vs, before []policy.Violation) {
 	type key struct{ rule, field, message string }
 	had := make(map[key]bool, len(before))
 	for _, v := range before {
@@ -30,5 +37,4 @@ func (e *Engine) ValidateUpdate(ctx context.Context, w, old *workload.Workload, 
 	for i, v := range vs {
 		vs[i].Preexisting = had[key{v.Rule, v.Field, v.Message}]
 	}
-	return vs, warnings, nil
 }

@@ -8,10 +8,12 @@ import (
 	"time"
 
 	admissionv1 "k8s.io/api/admission/v1"
+	"k8s.io/apimachinery/pkg/runtime/schema"
 	"sigs.k8s.io/controller-runtime/pkg/webhook/admission"
 
 	"github.com/pave-dev/pave/pkg/engine"
 	"github.com/pave-dev/pave/pkg/environment"
+	"github.com/pave-dev/pave/pkg/object"
 	"github.com/pave-dev/pave/pkg/policy"
 	"github.com/pave-dev/pave/pkg/workload"
 )
@@ -37,9 +39,12 @@ type prepared struct {
 	eng *engine.Engine
 	w   *workload.Workload
 	// old is the object before an UPDATE, nil on CREATE.
-	old  *workload.Workload
-	env  policy.Env
-	done *admission.Response
+	old *workload.Workload
+	// obj and oldObj are set instead of w and old for a governed kind that
+	// carries no pod template.
+	obj, oldObj engine.Object
+	env         policy.Env
+	done        *admission.Response
 }
 
 // prepare decodes a request and builds its environment. validating says
@@ -78,21 +83,30 @@ func (c *Common) prepare(ctx context.Context, req admission.Request, validating 
 	if err != nil {
 		return end(admission.Errored(http.StatusBadRequest, err))
 	}
+	p := prepared{eng: eng, w: w}
 	if w == nil {
-		return end(admission.Allowed("not a workload"))
-	}
-	var old *workload.Workload
-	if req.Operation == admissionv1.Update && len(req.OldObject.Raw) > 0 {
-		if old, err = workload.FromJSON(apiVersion, req.Kind.Kind, req.OldObject.Raw); err != nil {
+		gvk := schema.GroupVersionKind{Group: req.Kind.Group, Version: req.Kind.Version, Kind: req.Kind.Kind}
+		if !validating || !eng.Governs(gvk) {
+			return end(admission.Allowed("not a workload"))
+		}
+		if p.obj, err = object.Decode(gvk, req.Object.Raw); err != nil {
+			return end(admission.Errored(http.StatusBadRequest, err))
+		}
+		if req.Operation == admissionv1.Update && len(req.OldObject.Raw) > 0 {
+			if p.oldObj, err = object.Decode(gvk, req.OldObject.Raw); err != nil {
+				return end(admission.Errored(http.StatusBadRequest, fmt.Errorf("old object: %w", err)))
+			}
+		}
+	} else if req.Operation == admissionv1.Update && len(req.OldObject.Raw) > 0 {
+		if p.old, err = workload.FromJSON(apiVersion, req.Kind.Kind, req.OldObject.Raw); err != nil {
 			return end(admission.Errored(http.StatusBadRequest, fmt.Errorf("old object: %w", err)))
 		}
 	}
-	env, err := c.Env.Env(ctx, eng.Policy(), environment.Request{Namespace: req.Namespace,
-		User: policy.User{Name: req.UserInfo.Username, Groups: req.UserInfo.Groups}, Exceptions: validating})
-	if err != nil {
+	if p.env, err = c.Env.Env(ctx, eng.Policy(), environment.Request{Namespace: req.Namespace,
+		User: policy.User{Name: req.UserInfo.Username, Groups: req.UserInfo.Groups}, Exceptions: validating}); err != nil {
 		return end(admission.Errored(http.StatusInternalServerError, err))
 	}
-	return prepared{eng: eng, w: w, old: old, env: env}
+	return p
 }
 
 var errNotReady = errors.New("pave is starting and has not loaded its policy yet; retry in a few seconds")

@@ -194,3 +194,26 @@ func TestNotReadyIsAClearError(t *testing.T) {
 		t.Fatalf("%+v", resp.Result)
 	}
 }
+
+// A kind without a pod template that the engine judges goes through the
+// same outcomes: a Service claiming external IPs is denied with rule, field
+// and fix; a plain one passes; the mutating webhook leaves both alone.
+func TestObjectRulesJudgeServices(t *testing.T) {
+	m, v := handlers(t)
+	plainSvc := "apiVersion: v1\nkind: Service\nmetadata: {name: s, namespace: shop}\nspec: {ports: [{port: 80}]}\n"
+	claim := strings.Replace(plainSvc, "spec: {", "spec: {externalIPs: [8.8.8.8], ", 1)
+	resp := v.Handle(context.Background(), request(t, admissionv1.Create, "shop", claim))
+	if resp.Allowed || !strings.Contains(resp.Result.Message, "[service-external-ips] spec.externalIPs") || !strings.Contains(resp.Result.Message, "Fix: ") {
+		t.Fatalf("allowed=%v %+v", resp.Allowed, resp.Result)
+	}
+	if resp := v.Handle(context.Background(), request(t, admissionv1.Create, "shop", plainSvc)); !resp.Allowed {
+		t.Fatalf("a plain Service was denied: %s", resp.Result.Message)
+	}
+	// An update that keeps what the Service already had passes with a warning.
+	if resp := v.Handle(context.Background(), update(t, "", claim, strings.Replace(claim, "name: s,", "name: s, labels: {a: b},", 1))); !resp.Allowed || len(resp.Warnings) == 0 {
+		t.Fatalf("an update that adds no finding: allowed=%v warnings=%v", resp.Allowed, resp.Warnings)
+	}
+	if resp := m.Handle(context.Background(), request(t, admissionv1.Create, "shop", claim)); !resp.Allowed || len(resp.Patches) > 0 {
+		t.Fatalf("mutate touched a Service: %+v", resp)
+	}
+}

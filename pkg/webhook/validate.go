@@ -29,24 +29,18 @@ func (h *Validate) Handle(ctx context.Context, req admission.Request) admission.
 	if p.done != nil {
 		return *p.done
 	}
+	if p.obj != nil {
+		return h.judgeObject(ctx, req, p)
+	}
 	violations, notes, err := p.eng.ValidateUpdate(ctx, p.w, p.old, p.env)
 	if err != nil {
 		// Fail closed, with a message a user can act on.
 		return admission.Errored(http.StatusInternalServerError, err)
 	}
-	var denied []policy.Violation
-	warnings := append([]string(nil), notes...)
-	for _, v := range violations {
-		switch v.Outcome() {
-		case policy.OutcomeDeny:
-			denied = append(denied, v)
-		case policy.OutcomeWarn, policy.OutcomeWaived:
-			warnings = append(warnings, Warning(v))
-		case policy.OutcomeRecord:
-			h.Log.Info("finding recorded", "rule", v.Rule, "mode", v.Mode,
-				"kind", p.w.Kind, "namespace", req.Namespace, "name", p.w.Name(), "field", v.Field, "user", req.UserInfo.Username)
-		}
-	}
+	denied, warnings := h.split(violations, notes, func(v policy.Violation) {
+		h.Log.Info("finding recorded", "rule", v.Rule, "mode", v.Mode,
+			"kind", p.w.Kind, "namespace", req.Namespace, "name", p.w.Name(), "field", v.Field, "user", req.UserInfo.Username)
+	})
 	// A server-side dry run shows what pave's controller would create, so
 	// kubectl apply --dry-run=server answers "what will this do" completely.
 	if req.DryRun != nil && *req.DryRun && len(denied) == 0 {
@@ -68,6 +62,24 @@ func (h *Validate) Handle(ctx context.Context, req admission.Request) admission.
 		return admission.Denied(Denial(p.w.Kind, req.Namespace, p.w.Name(), denied)).WithWarnings(warnings...)
 	}
 	return admission.Allowed("").WithWarnings(warnings...)
+}
+
+// split sorts findings by what they do: those that deny, and the warnings
+// kubectl prints (after notes); record-mode findings go to record.
+func (h *Validate) split(vs []policy.Violation, notes []string, record func(policy.Violation)) ([]policy.Violation, []string) {
+	var denied []policy.Violation
+	warnings := append([]string(nil), notes...)
+	for _, v := range vs {
+		switch v.Outcome() {
+		case policy.OutcomeDeny:
+			denied = append(denied, v)
+		case policy.OutcomeWarn, policy.OutcomeWaived:
+			warnings = append(warnings, Warning(v))
+		case policy.OutcomeRecord:
+			record(v)
+		}
+	}
+	return denied, warnings
 }
 
 // Denial is the message of a denied request: every violation with its rule,

@@ -361,3 +361,16 @@ func writeTemp(t *testing.T, doc string) string {
 	}
 	return f.Name()
 }
+
+// A rule on a kind without a pod template, through the real API server: a
+// team member's Service cannot claim external IPs (CVE-2020-8554).
+func TestTeamMemberServiceExternalIPs(t *testing.T) {
+	teamNamespace(t, "team-svc")
+	svc := "apiVersion: v1\nkind: Service\nmetadata: {name: grab}\nspec: {ports: [{port: 80}], externalIPs: [8.8.8.8]}\n"
+	_, err := asDev(svc, "apply", "-n", "team-svc", "-f", "-")
+	denied(t, "a Service with externalIPs", err, "[service-external-ips] spec.externalIPs")
+	absent(t, "team-svc", "service", "grab")
+	if _, err := asDev(strings.Replace(svc, ", externalIPs: [8.8.8.8]", "", 1), "apply", "-n", "team-svc", "-f", "-"); err != nil {
+		t.Fatalf("a plain Service was refused: %v", err)
+	}
+}
