@@ -2,11 +2,11 @@ package check
 
 import (
 	"bytes"
+	"encoding/json"
 	"time"
 
 	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
-	"sigs.k8s.io/yaml"
 
 	"github.com/pave-dev/pave/pkg/api/v1alpha1"
 	"github.com/pave-dev/pave/pkg/environment"
@@ -39,12 +39,12 @@ func builder(docs []manifest.Document, opts Options) environment.Builder {
 			switch {
 			case o.APIVersion == "v1" && o.Kind == "Namespace":
 				var ns corev1.Namespace
-				if yaml.Unmarshal(o.JSON, &ns) == nil {
+				if json.Unmarshal(o.JSON, &ns) == nil {
 					src.Namespaces[ns.Name] = ns.Labels
 				}
 			case o.APIVersion == "apps/v1" && o.Kind == "Deployment":
 				var dep appsv1.Deployment
-				if yaml.Unmarshal(o.JSON, &dep) == nil {
+				if json.Unmarshal(o.JSON, &dep) == nil {
 					ns := dep.Namespace
 					if ns == "" {
 						ns = opts.DefaultNamespace

@@ -35,20 +35,22 @@ var pointerWords = []string{"URL", "URI", "PATH", "FILE", "DIR", "NAME", "ID", "
 	"MIN", "MAX", "POLICY", "MODE", "FORMAT", "PREFIX", "VERSION", "KIND", "SIZE", "COUNT", "PROVIDER", "STORE",
 	"ROTATION", "LOCATION", "FIELD", "KEYS", "REGION", "DISABLED", "REQUIRED"}
 
-// tokenShapes are credential formats whose shape alone gives them away.
+// tokenShapes are credential formats whose shape alone gives them away. Each
+// has a fixed marker, looked for first: regular expressions on every value
+// were a third of pave check's time.
 var tokenShapes = []struct {
-	what string
-	re   *regexp.Regexp
+	what, marker string
+	re           *regexp.Regexp
 }{
-	{"a GitHub token", regexp.MustCompile(`\b(gh[pousr]_[A-Za-z0-9]{30,}|github_pat_[A-Za-z0-9_]{22,})`)},
-	{"a GitLab token", regexp.MustCompile(`\bglpat-[A-Za-z0-9_-]{20,}`)},
-	{"an AWS access key", regexp.MustCompile(`\b(AKIA|ASIA)[0-9A-Z]{16}\b`)},
-	{"a Stripe key", regexp.MustCompile(`\b[rs]k_(live|test)_[0-9A-Za-z]{10,}`)},
-	{"a Slack token", regexp.MustCompile(`\bxox[abprs]-[0-9A-Za-z-]{10,}`)},
-	{"a Google API key", regexp.MustCompile(`\bAIza[0-9A-Za-z_-]{35}`)},
-	{"an npm token", regexp.MustCompile(`\bnpm_[A-Za-z0-9]{36}`)},
-	{"an API key (sk-...)", regexp.MustCompile(`\bsk-(proj-|ant-)?[A-Za-z0-9_-]{32,}`)},
-	{"a JSON Web Token", regexp.MustCompile(`\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}`)},
+	{"a GitHub token", "gh", regexp.MustCompile(`\b(gh[pousr]_[A-Za-z0-9]{30,}|github_pat_[A-Za-z0-9_]{22,})`)},
+	{"a GitLab token", "glpat-", regexp.MustCompile(`\bglpat-[A-Za-z0-9_-]{20,}`)},
+	{"an AWS access key", "A", regexp.MustCompile(`\b(AKIA|ASIA)[0-9A-Z]{16}\b`)},
+	{"a Stripe key", "k_", regexp.MustCompile(`\b[rs]k_(live|test)_[0-9A-Za-z]{10,}`)},
+	{"a Slack token", "xox", regexp.MustCompile(`\bxox[abprs]-[0-9A-Za-z-]{10,}`)},
+	{"a Google API key", "AIza", regexp.MustCompile(`\bAIza[0-9A-Za-z_-]{35}`)},
+	{"an npm token", "npm_", regexp.MustCompile(`\bnpm_[A-Za-z0-9]{36}`)},
+	{"an API key (sk-...)", "sk-", regexp.MustCompile(`\bsk-(proj-|ant-)?[A-Za-z0-9_-]{32,}`)},
+	{"a JSON Web Token", "eyJ", regexp.MustCompile(`\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}`)},
 }
 
 // passwordSetting is a password in a connection string (Password=s3cret;).
@@ -120,10 +122,16 @@ func secretValue(v string) string {
 	if strings.Contains(v, "-----BEGIN") && strings.Contains(v, "PRIVATE KEY") {
 		return "the value is a private key"
 	}
+	if len(v) < 16 { // shorter than any token or connection string below
+		return ""
+	}
 	for _, s := range tokenShapes {
-		if s.re.MatchString(v) {
+		if strings.Contains(v, s.marker) && s.re.MatchString(v) {
 			return "the value has the shape of " + s.what
 		}
+	}
+	if !strings.Contains(v, "@") && !strings.Contains(v, "=") {
+		return ""
 	}
 	for _, f := range strings.Fields(v) {
 		_, after, _ := strings.Cut(f, "=") // --db=postgres://...
