@@ -172,13 +172,22 @@ func verdict(rep *check.Report, failOn string) error {
 // writeRendered prints each object as admission would store it, followed by
 // the companion objects pave's controller would create for it.
 func writeRendered(w io.Writer, rep *check.Report) error {
-	printed := map[string]bool{} // a namespace's objects come with each of its workloads
+	// A companion is printed once, and not at all when the input holds the
+	// same object: a namespace's objects come with each of its workloads, and
+	// rendered output checked again must come out the same.
+	printed := map[string]bool{}
 	for _, o := range rep.Objects {
-		for i, js := range append([]json.RawMessage{o.Rendered}, o.RenderedCompanions...) {
-			if i > 0 && printed[string(js)] {
-				continue
+		printed[fmt.Sprintf("%s %s/%s", o.Kind, o.Namespace, o.Name)] = true
+	}
+	for _, o := range rep.Objects {
+		docs := []json.RawMessage{o.Rendered}
+		for i, js := range o.RenderedCompanions {
+			if key := o.Companions[i]; !printed[key] {
+				printed[key] = true
+				docs = append(docs, js)
 			}
-			printed[string(js)] = true
+		}
+		for _, js := range docs {
 			y, err := yaml.JSONToYAML(js)
 			if err != nil {
 				return fmt.Errorf("render %s: %w", o.Name, err)

@@ -60,7 +60,7 @@ type Object struct {
 	Companions []string `json:"companions,omitempty"`
 	// Rendered is the object after mutation (unchanged for non-workloads), as
 	// JSON, when Options.Render is set; RenderedCompanions are its companion
-	// objects.
+	// objects, in the order of Companions.
 	Rendered           json.RawMessage   `json:"-"`
 	RenderedCompanions []json.RawMessage `json:"-"`
 }

@@ -6,6 +6,7 @@ import (
 	"github.com/pave-dev/pave/pkg/mesh"
 	"github.com/pave-dev/pave/pkg/mutators"
 	"github.com/pave-dev/pave/pkg/policy"
+	"github.com/pave-dev/pave/pkg/quota"
 	"github.com/pave-dev/pave/pkg/validators"
 )
 
@@ -39,7 +40,7 @@ func Default(p *policy.Policy) (*Engine, error) {
 		Steps:               steps,
 		Validators:          vals,
 		Generators:          []Generator{mesh.Traffic{}, mesh.Cilium{}},
-		NamespaceGenerators: []NamespaceGenerator{mesh.MTLS{}},
+		NamespaceGenerators: []NamespaceGenerator{mesh.MTLS{}, quota.Tier{}},
 		ObjectValidators:    []ObjectValidator{validators.ServiceExternalIPs{}},
 	})
 }

@@ -90,6 +90,9 @@ func validate(s v1alpha1.PlatformPolicySpec) error {
 			return fmt.Errorf("spec.resources.defaultRequests.%s (%s) must not exceed spec.resources.defaultLimits.%s (%s)", name, req.String(), name, lim.String())
 		}
 	}
+	if err := validateTiers(s); err != nil {
+		return err
+	}
 	seen := map[string]bool{}
 	for i, r := range s.Rules {
 		if r.ID == "" {
@@ -135,4 +138,21 @@ func (p *Policy) RuleIDs() []string {
 	}
 	slices.Sort(ids)
 	return ids
+}
+
+func validateTiers(s v1alpha1.PlatformPolicySpec) error {
+	names := map[string]bool{}
+	for i, t := range s.Tiers.Tiers {
+		if t.Name == "" {
+			return fmt.Errorf("spec.tiers.tiers[%d].name: required", i)
+		}
+		if names[t.Name] {
+			return fmt.Errorf("spec.tiers.tiers[%d].name: %q appears twice", i, t.Name)
+		}
+		names[t.Name] = true
+	}
+	if d := s.Tiers.DefaultTier; d != "" && d != "none" && !names[d] {
+		return fmt.Errorf("spec.tiers.defaultTier: %q is not one of spec.tiers.tiers (or none)", d)
+	}
+	return nil
 }

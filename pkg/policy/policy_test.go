@@ -66,6 +66,8 @@ func TestLoadRejectsBadPolicies(t *testing.T) {
 		{"request above limit", head + "  resources: {defaultRequests: {memory: 1Gi}, defaultLimits: {memory: 512Mi}}\n", "must not exceed"},
 		{"bad mode", head + "  rules: [{id: image-pinned, mode: block}]\n", `"block" is not a mode`},
 		{"duplicate rule", head + "  rules: [{id: a, mode: warn}, {id: a, mode: audit}]\n", "appears twice"},
+		{"unknown default tier", head + "  tiers: {defaultTier: xl}\n", "spec.tiers.defaultTier"},
+		{"duplicate tier", head + "  tiers: {tiers: [{name: a}, {name: a}], defaultTier: a}\n", "appears twice"},
 		{"two policies", head + "  {}\n---\n" + head + "  {}\n", "a second PlatformPolicy"},
 		{"wrong kind", "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x}\n", "not a pave policy object"},
 		{"exception without reason", "apiVersion: pave.dev/v1alpha1\nkind: PolicyException\nmetadata: {name: e, namespace: pave-system}\nspec: {rules: [x], match: {names: [a]}, approvedBy: me, expiresAt: '2027-01-01T00:00:00Z'}\n", "spec.reason"},

@@ -18,6 +18,8 @@ const (
 	// AnnotationZone names a narrower zone on a workload, for teams that
 	// prefer not to label.
 	AnnotationZone = LabelZone
+	// LabelTier sizes a namespace: its ResourceQuota and LimitRange.
+	LabelTier = "pave.dev/tier"
 	// LabelCostCenter is the chargeback unit.
 	LabelCostCenter = "pave.dev/cost-center"
 	// LabelTrack is stable or canary on pod templates, for routing subsets.

@@ -68,6 +68,9 @@ type PlatformPolicySpec struct {
 	// Mesh says whether and how workloads join the service mesh.
 	// +optional
 	Mesh MeshPolicy `json:"mesh,omitempty"`
+	// Tiers size namespaces with a ResourceQuota and a LimitRange.
+	// +optional
+	Tiers TierPolicy `json:"tiers,omitempty"`
 	// Exceptions says where PolicyExceptions are honoured from.
 	// +optional
 	Exceptions ExceptionPolicy `json:"exceptions,omitempty"`

@@ -1,0 +1,40 @@
+package v1alpha1
+
+import corev1 "k8s.io/api/core/v1"
+
+// TierPolicy sizes namespaces: a namespace's pave.dev/tier label picks a tier,
+// and pave keeps the namespace's ResourceQuota and LimitRange in step with it.
+// +kubebuilder:validation:XValidation:rule="!has(self.defaultTier) || self.defaultTier == 'none' || !has(self.tiers) || self.tiers.exists(t, t.name == self.defaultTier)",message="defaultTier must be one of tiers"
+type TierPolicy struct {
+	// DefaultTier is the tier of namespaces without a pave.dev/tier label (or
+	// with one the policy does not know); "none" leaves them without a quota.
+	// Default: medium.
+	// +optional
+	// +kubebuilder:validation:MaxLength=63
+	DefaultTier string `json:"defaultTier,omitempty"`
+	// Tiers by name. Built in: small, medium, large.
+	// +optional
+	// +listType=map
+	// +listMapKey=name
+	// +kubebuilder:validation:MaxItems=32
+	Tiers []Tier `json:"tiers,omitempty"`
+}
+
+// Tier is one size of namespace.
+type Tier struct {
+	// Name is the value of the namespace's pave.dev/tier label.
+	// +kubebuilder:validation:MinLength=1
+	// +kubebuilder:validation:MaxLength=63
+	Name string `json:"name"`
+	// Quota is the hard limit of the namespace's ResourceQuota, e.g.
+	// requests.cpu, requests.memory, limits.memory, pods.
+	// +optional
+	// +kubebuilder:validation:MaxProperties=16
+	Quota corev1.ResourceList `json:"quota,omitempty"`
+	// MaxPerContainer caps one container in the namespace's LimitRange. Its
+	// defaults are the policy's spec.resources, so a container pave never saw
+	// (pave down) gets the same requests and limits.
+	// +optional
+	// +kubebuilder:validation:MaxProperties=8
+	MaxPerContainer corev1.ResourceList `json:"maxPerContainer,omitempty"`
+}

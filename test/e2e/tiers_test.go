@@ -1,0 +1,57 @@
+package e2e
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+)
+
+// A namespace's tier becomes its ResourceQuota and LimitRange, a relabel
+// resizes them, and the real quota admission holds a workload to its tier.
+func TestTiersSizeNamespaces(t *testing.T) {
+	namespace(t, "tiered", map[string]string{"pave.dev/tier": "small", "pave.dev/team": "tiered"})
+	quotaPods := func(want string) func() error {
+		return func() error {
+			out, err := s.kubectl("get", "-n", "tiered", "resourcequota", "pave-tier", "-o", "jsonpath={.spec.hard.pods}")
+			if err != nil || out != want {
+				return fmt.Errorf("quota pods %q, want %q (%v)", out, want, err)
+			}
+			return nil
+		}
+	}
+	eventually(t, 30*time.Second, quotaPods("50"))
+	lr := getJSON(t, "-n", "tiered", "limitrange", "pave-tier")
+	if at(lr, "spec", "limits", 0, "defaultRequest", "memory") != "128Mi" || at(lr, "metadata", "ownerReferences", 0, "kind") != "Namespace" {
+		t.Errorf("LimitRange: %v", lr)
+	}
+	if _, err := s.kubectl("label", "namespace", "tiered", "pave.dev/tier=large", "--overwrite"); err != nil {
+		t.Fatal(err)
+	}
+	eventually(t, 30*time.Second, quotaPods("1k"))
+
+	// A tier of one pod: the second replica is refused by the API server.
+	policy := "apiVersion: pave.dev/v1alpha1\nkind: PlatformPolicy\nmetadata: {name: default}\nspec:\n  tiers:\n    tiers:\n    - {name: tiny, quota: {pods: \"1\", requests.cpu: \"1\", requests.memory: 1Gi, limits.memory: 1Gi}}\n    - {name: medium, quota: {pods: \"200\"}}\n    defaultTier: medium\n"
+	if _, err := s.kubectlIn(policy, "apply", "-f", "-"); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _, _ = s.kubectl("delete", "platformpolicy", "default", "--ignore-not-found") })
+	if _, err := s.kubectl("label", "namespace", "tiered", "pave.dev/tier=tiny", "--overwrite"); err != nil {
+		t.Fatal(err)
+	}
+	eventually(t, 30*time.Second, quotaPods("1"))
+	two := strings.Replace(readFile(t, "testdata/plain.yaml"), "spec:\n  selector", "spec:\n  replicas: 2\n  selector", 1)
+	if _, err := s.kubectlIn(two, "apply", "-n", "tiered", "-f", "-"); err != nil {
+		t.Fatal(err)
+	}
+	eventually(t, 60*time.Second, func() error {
+		if ev := events("tiered"); !strings.Contains(ev, "exceeded quota: pave-tier") {
+			return fmt.Errorf("no quota refusal yet: %s", ev)
+		}
+		return nil
+	})
+	pods := getJSON(t, "-n", "tiered", "pods", "-l", "app=web")
+	if items, _ := pods["items"].([]any); len(items) != 1 {
+		t.Fatalf("%d pods, want the tier's one", len(items))
+	}
+}
