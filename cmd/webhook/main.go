@@ -94,9 +94,9 @@ func run(o options) error {
 		HealthProbeBindAddress:  o.probeAddr,
 		GracefulShutdownTimeout: &shutdown,
 		// Only what the handlers read is cached: namespaces (for their labels),
-		// the policy and the exceptions.
+		// the policy, the exceptions and the quotas (for the headroom rule).
 		Cache: cache.Options{ByObject: map[client.Object]cache.ByObject{
-			&corev1.Namespace{}: {}, &v1alpha1.PlatformPolicy{}: {}, &v1alpha1.PolicyException{}: {},
+			&corev1.Namespace{}: {}, &v1alpha1.PlatformPolicy{}: {}, &v1alpha1.PolicyException{}: {}, &corev1.ResourceQuota{}: {},
 		}},
 		Client: client.Options{Cache: &client.CacheOptions{DisableFor: []client.Object{
 			&admissionregistrationv1.MutatingWebhookConfiguration{}, &admissionregistrationv1.ValidatingWebhookConfiguration{},

@@ -35,6 +35,7 @@ func Default(p *policy.Policy) (*Engine, error) {
 		validators.MeshTraffic{},
 		validators.Canary{},
 		validators.ServiceAccountToken{},
+		validators.QuotaHeadroom{},
 	}
 	return New(p, Pipeline{
 		Steps:               steps,

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	appsv1 "k8s.io/api/apps/v1"
+	corev1 "k8s.io/api/core/v1"
 
 	"github.com/pave-dev/pave/pkg/api/v1alpha1"
 	"github.com/pave-dev/pave/pkg/policy"
@@ -25,6 +26,8 @@ type Source interface {
 	Exceptions(ctx context.Context, namespaces []string) ([]v1alpha1.PolicyException, error)
 	// Deployments returns the Deployments of a namespace (to find canaries).
 	Deployments(ctx context.Context, namespace string) ([]appsv1.Deployment, error)
+	// Quotas returns a namespace's ResourceQuotas with their usage.
+	Quotas(ctx context.Context, namespace string) ([]corev1.ResourceQuota, error)
 }
 
 // Builder builds environments from a Source and a clock.
@@ -39,9 +42,10 @@ type Request struct {
 	// Namespace is the object's namespace; User the requesting user, if any.
 	Namespace string
 	User      policy.User
-	// Exceptions asks for the PolicyExceptions: validation needs them,
-	// mutation (on every workload's path) does not.
-	Exceptions bool
+	// Exceptions asks for the PolicyExceptions and Quotas for the namespace's
+	// quotas: validation needs them, mutation (on every workload's path) does
+	// not.
+	Exceptions, Quotas bool
 	// CanaryOf asks for the canary of this stable Deployment, for its routing.
 	CanaryOf string
 }
@@ -62,6 +66,13 @@ func (b Builder) Env(ctx context.Context, p *policy.Policy, r Request) (policy.E
 			return env, fmt.Errorf("list PolicyExceptions: %w", err)
 		}
 		env.Exceptions = ex
+	}
+	if r.Quotas && r.Namespace != "" {
+		q, err := b.Source.Quotas(ctx, r.Namespace)
+		if err != nil {
+			return env, fmt.Errorf("list ResourceQuotas in %s: %w", r.Namespace, err)
+		}
+		env.Quotas = q
 	}
 	if r.CanaryOf != "" {
 		c, _, err := b.Canary(ctx, r.Namespace, r.CanaryOf)

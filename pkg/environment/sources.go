@@ -45,6 +45,15 @@ func (c Cluster) Deployments(ctx context.Context, namespace string) ([]appsv1.De
 	return list.Items, nil
 }
 
+// Quotas implements Source.
+func (c Cluster) Quotas(ctx context.Context, namespace string) ([]corev1.ResourceQuota, error) {
+	var list corev1.ResourceQuotaList
+	if err := c.Reader.List(ctx, &list, client.InNamespace(namespace)); err != nil {
+		return nil, err
+	}
+	return list.Items, nil
+}
+
 // Static is what the CLI knows: namespaces from its input and flags,
 // exceptions from its policy file, Deployments from its input.
 type Static struct {
@@ -76,3 +85,6 @@ func (s Static) Exceptions(context.Context, []string) ([]v1alpha1.PolicyExceptio
 func (s Static) Deployments(_ context.Context, namespace string) ([]appsv1.Deployment, error) {
 	return s.DeploymentsByNamespace[namespace], nil
 }
+
+// Quotas implements Source: offline there is no usage to judge against.
+func (s Static) Quotas(context.Context, string) ([]corev1.ResourceQuota, error) { return nil, nil }

@@ -1,6 +1,7 @@
 package policy
 
 import (
+	corev1 "k8s.io/api/core/v1"
 	"time"
 
 	"github.com/pave-dev/pave/pkg/api/v1alpha1"
@@ -22,6 +23,10 @@ type Env struct {
 	// adapter found one (pave.dev/canary-of names the workload); the mesh
 	// generator splits traffic between them.
 	Canary *workload.Workload
+	// Quotas are the namespace's ResourceQuotas with their usage, when the
+	// adapter read them (validation in the cluster); the headroom rule judges
+	// a workload against what they have left.
+	Quotas []corev1.ResourceQuota
 }
 
 // Namespace is what the engine needs to know of the object's namespace.

@@ -103,7 +103,7 @@ func (c *Common) prepare(ctx context.Context, req admission.Request, validating 
 		}
 	}
 	if p.env, err = c.Env.Env(ctx, eng.Policy(), environment.Request{Namespace: req.Namespace,
-		User: policy.User{Name: req.UserInfo.Username, Groups: req.UserInfo.Groups}, Exceptions: validating}); err != nil {
+		User: policy.User{Name: req.UserInfo.Username, Groups: req.UserInfo.Groups}, Exceptions: validating, Quotas: validating}); err != nil {
 		return end(admission.Errored(http.StatusInternalServerError, err))
 	}
 	return p

@@ -8,7 +8,8 @@ import (
 )
 
 // A namespace's tier becomes its ResourceQuota and LimitRange, a relabel
-// resizes them, and the real quota admission holds a workload to its tier.
+// resizes them, pave warns at the Deployment that its pods do not fit, and the
+// real quota admission then refuses the pod over the tier.
 func TestTiersSizeNamespaces(t *testing.T) {
 	namespace(t, "tiered", map[string]string{"pave.dev/tier": "small", "pave.dev/team": "tiered"})
 	quotaPods := func(want string) func() error {
@@ -41,6 +42,15 @@ func TestTiersSizeNamespaces(t *testing.T) {
 	}
 	eventually(t, 30*time.Second, quotaPods("1"))
 	two := strings.Replace(readFile(t, "testdata/plain.yaml"), "spec:\n  selector", "spec:\n  replicas: 2\n  selector", 1)
+	// pave's finding comes first, at the Deployment, once the quota's usage
+	// is known.
+	eventually(t, 30*time.Second, func() error {
+		out, err := combinedKubectl("apply", "--dry-run=server", "-n", "tiered", "-f", writeTemp(t, two))
+		if err != nil || !strings.Contains(out, "Warning: pave [quota-headroom] spec.replicas") || !strings.Contains(out, "ResourceQuota pave-tier") {
+			return fmt.Errorf("no headroom warning: %s %v", out, err)
+		}
+		return nil
+	})
 	if _, err := s.kubectlIn(two, "apply", "-n", "tiered", "-f", "-"); err != nil {
 		t.Fatal(err)
 	}

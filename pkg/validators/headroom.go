@@ -1,0 +1,136 @@
+package validators
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"strings"
+
+	appsv1 "k8s.io/api/apps/v1"
+	corev1 "k8s.io/api/core/v1"
+	"k8s.io/apimachinery/pkg/api/resource"
+	"k8s.io/apimachinery/pkg/util/intstr"
+
+	"github.com/pave-dev/pave/pkg/api/v1alpha1"
+	"github.com/pave-dev/pave/pkg/policy"
+	"github.com/pave-dev/pave/pkg/workload"
+)
+
+// QuotaHeadroom says at the workload, before its ReplicaSet fails, when its
+// pods cannot fit what the namespace's quota has left: replicas times the
+// pod's requests and limits, plus the surge pod of a rolling update. Warn by
+// default: the quota admission has the last word, and usage moves.
+type QuotaHeadroom struct{}
+
+var ruleQuotaHeadroom = policy.Rule{ID: "quota-headroom", Severity: v1alpha1.SeverityMedium, Mode: v1alpha1.ModeWarn,
+	Description: "a workload's pods fit what the namespace's ResourceQuota has left"}
+
+// Name implements engine.Validator.
+func (QuotaHeadroom) Name() string { return "quota-headroom" }
+
+// Rules implements engine.Validator.
+func (QuotaHeadroom) Rules() []policy.Rule { return []policy.Rule{ruleQuotaHeadroom} }
+
+// Validate implements engine.Validator.
+func (QuotaHeadroom) Validate(_ context.Context, w *workload.Workload, env policy.Env) []policy.Violation {
+	if len(env.Quotas) == 0 {
+		return nil
+	}
+	pods, surge, field := podCount(w)
+	if pods == 0 {
+		return nil
+	}
+	need := podNeeds(w.PodSpec)
+	need[corev1.ResourcePods] = *resource.NewQuantity(1, resource.DecimalSI)
+	// A quota's bare cpu and memory mean their requests.
+	need[corev1.ResourceCPU], need[corev1.ResourceMemory] = need[corev1.ResourceRequestsCPU], need[corev1.ResourceRequestsMemory]
+	var out []policy.Violation
+	for _, q := range env.Quotas {
+		var short []string
+		for _, name := range sortedNames(q.Spec.Hard) {
+			perPod, ok := need[name]
+			if !ok {
+				continue
+			}
+			hard, used := q.Spec.Hard[name], q.Status.Used[name]
+			left := hard.DeepCopy()
+			left.Sub(used)
+			total := perPod.DeepCopy()
+			total.Mul(int64(pods + surge))
+			if total.Cmp(left) > 0 {
+				short = append(short, fmt.Sprintf("%s: needs %s, %s left of %s", name, total.String(), left.String(), hard.String()))
+			}
+		}
+		if len(short) > 0 {
+			out = append(out, ruleQuotaHeadroom.Violation(field,
+				fmt.Sprintf("%d pods (%d replicas + %d surge during a rollout) do not fit ResourceQuota %s: %s", pods+surge, pods, surge, q.Name, strings.Join(short, "; ")),
+				fmt.Sprintf("lower the replicas or requests, or ask the platform team for a larger tier (label %s on the namespace)", v1alpha1.LabelTier)))
+		}
+	}
+	return out
+}
+
+// podCount is how many pods a workload asks for, the extra pods a rolling
+// update adds, and the field that says so.
+func podCount(w *workload.Workload) (pods, surge int, field string) {
+	replicas := func(r *int32) int {
+		if r == nil {
+			return 1
+		}
+		return int(*r)
+	}
+	switch o := w.Object.(type) {
+	case *appsv1.Deployment:
+		pods = replicas(o.Spec.Replicas)
+		if o.Spec.Strategy.Type != appsv1.RecreateDeploymentStrategyType {
+			s := intstr.FromString("25%")
+			if ru := o.Spec.Strategy.RollingUpdate; ru != nil && ru.MaxSurge != nil {
+				s = *ru.MaxSurge
+			}
+			n, _ := intstr.GetScaledValueFromIntOrPercent(&s, pods, true)
+			surge = n
+		}
+		return pods, surge, "spec.replicas"
+	case *appsv1.StatefulSet:
+		return replicas(o.Spec.Replicas), 0, "spec.replicas"
+	case *appsv1.ReplicaSet:
+		return replicas(o.Spec.Replicas), 0, "spec.replicas"
+	case *corev1.ReplicationController:
+		return replicas(o.Spec.Replicas), 0, "spec.replicas"
+	}
+	return 0, 0, "" // pods are counted by the quota admission itself; jobs come and go
+}
+
+// podNeeds is what one pod counts against a quota: its containers' and
+// sidecars' requests and limits, as requests.* and limits.*.
+func podNeeds(spec *corev1.PodSpec) corev1.ResourceList {
+	out := corev1.ResourceList{}
+	add := func(prefix string, rl corev1.ResourceList) {
+		for name, q := range rl {
+			key := corev1.ResourceName(prefix + string(name))
+			sum := out[key]
+			sum.Add(q)
+			out[key] = sum
+		}
+	}
+	for _, c := range spec.Containers {
+		add("requests.", c.Resources.Requests)
+		add("limits.", c.Resources.Limits)
+	}
+	for _, c := range spec.InitContainers {
+		if c.RestartPolicy != nil && *c.RestartPolicy == corev1.ContainerRestartPolicyAlways { // sidecars run beside the app
+			add("requests.", c.Resources.Requests)
+			add("limits.", c.Resources.Limits)
+		}
+	}
+	return out
+}
+
+func sortedNames(rl corev1.ResourceList) []corev1.ResourceName {
+	names := make([]corev1.ResourceName, 0, len(rl))
+	for n := range rl {
+		names = append(names, n)
+	}
+	sort.Slice(names, func(i, j int) bool { return names[i] < names[j] })
+	return names
+}
