@@ -68,5 +68,12 @@ func setupCompanions(mgr ctrl.Manager, engines *pavewebhook.Engines, env environ
 		}
 		log.Info("reconciling namespace objects", "kinds", len(served))
 	}
+	if served := servedOnly(eng.ClusterKinds()); len(served) > 0 {
+		c := &controller.Cluster{Client: mgr.GetClient(), Engines: engines, Managed: served, Resync: watcher.subscribe(), Log: log.WithName("cluster")}
+		if err := c.SetupWithManager(mgr); err != nil {
+			return fmt.Errorf("cluster objects controller: %w", err)
+		}
+		log.Info("reconciling cluster objects", "kinds", len(served))
+	}
 	return nil
 }

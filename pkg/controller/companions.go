@@ -152,8 +152,8 @@ func (c *Companions) Reconcile(ctx context.Context, req reconcile.Request) (reco
 	return result, prune(ctx, c.Client, c.Recorder, req.Namespace, obj, c.Managed, kept)
 }
 
-// apply server-side-applies o, owned (controller reference) by owner: the
-// garbage collector deletes it with its owner.
+// apply server-side-applies o, owned (controller reference) by owner when
+// there is one: the garbage collector deletes it with its owner.
 func apply(ctx context.Context, c client.Client, owner client.Object, ownerGVK schema.GroupVersionKind, o engine.Object) error {
 	u, err := runtime.DefaultUnstructuredConverter.ToUnstructured(o)
 	if err != nil {
@@ -162,9 +162,11 @@ func apply(ctx context.Context, c client.Client, owner client.Object, ownerGVK s
 	obj := &unstructured.Unstructured{Object: u}
 	unstructured.RemoveNestedField(obj.Object, "status")
 	unstructured.RemoveNestedField(obj.Object, "metadata", "creationTimestamp")
-	yes := true
-	obj.SetOwnerReferences([]metav1.OwnerReference{{APIVersion: ownerGVK.GroupVersion().String(), Kind: ownerGVK.Kind,
-		Name: owner.GetName(), UID: owner.GetUID(), Controller: &yes, BlockOwnerDeletion: &yes}})
+	if owner != nil {
+		yes := true
+		obj.SetOwnerReferences([]metav1.OwnerReference{{APIVersion: ownerGVK.GroupVersion().String(), Kind: ownerGVK.Kind,
+			Name: owner.GetName(), UID: owner.GetUID(), Controller: &yes, BlockOwnerDeletion: &yes}})
+	}
 	return c.Patch(ctx, obj, client.Apply, client.FieldOwner(FieldManager), client.ForceOwnership)
 }
 

@@ -37,7 +37,7 @@ func TestRBACCoversWhatTheGeneratorsWrite(t *testing.T) {
 		t.Fatal(err)
 	}
 	need := []string{"get", "list", "watch", "create", "patch", "update", "delete"}
-	for _, gvk := range append(eng.WorkloadKinds(), eng.NamespaceKinds()...) {
+	for _, gvk := range append(append(eng.WorkloadKinds(), eng.NamespaceKinds()...), eng.ClusterKinds()...) {
 		plural, _ := meta.UnsafeGuessKindToResource(gvk)
 		var verbs []string
 		for _, r := range role.Rules {

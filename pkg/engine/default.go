@@ -5,6 +5,7 @@ import (
 
 	"github.com/pave-dev/pave/pkg/mesh"
 	"github.com/pave-dev/pave/pkg/mutators"
+	"github.com/pave-dev/pave/pkg/namespaces"
 	"github.com/pave-dev/pave/pkg/policy"
 	"github.com/pave-dev/pave/pkg/quota"
 	"github.com/pave-dev/pave/pkg/validators"
@@ -43,5 +44,6 @@ func Default(p *policy.Policy) (*Engine, error) {
 		Generators:          []Generator{mesh.Traffic{}, mesh.Cilium{}},
 		NamespaceGenerators: []NamespaceGenerator{mesh.MTLS{}, quota.Tier{}},
 		ObjectValidators:    []ObjectValidator{validators.ServiceExternalIPs{}},
+		ClusterGenerators:   []ClusterGenerator{namespaces.Guard{}},
 	})
 }

@@ -67,6 +67,7 @@ type Pipeline struct {
 	Generators          []Generator
 	NamespaceGenerators []NamespaceGenerator
 	ObjectValidators    []ObjectValidator
+	ClusterGenerators   []ClusterGenerator
 }
 
 // Phase orders mutators: defaults first, hardening last, so hardening sees every
@@ -100,6 +101,7 @@ type Engine struct {
 	nsGens     []NamespaceGenerator
 	// objValidators judge the kinds without a pod template.
 	objValidators []ObjectValidator
+	clusterGens   []ClusterGenerator
 	// rules holds every rule by id with the policy's overrides applied.
 	rules map[string]policy.Rule
 }
@@ -116,7 +118,7 @@ func New(p *policy.Policy, pl Pipeline) (*Engine, error) {
 		return steps[i].Mutator.Name() < steps[j].Mutator.Name()
 	})
 	e := &Engine{policy: p, steps: steps, validators: validators, generators: pl.Generators, nsGens: pl.NamespaceGenerators,
-		objValidators: pl.ObjectValidators, rules: map[string]policy.Rule{}}
+		objValidators: pl.ObjectValidators, clusterGens: pl.ClusterGenerators, rules: map[string]policy.Rule{}}
 	declare := func(name string, rules []policy.Rule) error {
 		for _, r := range rules {
 			if _, dup := e.rules[r.ID]; dup {

@@ -77,3 +77,34 @@ func (e *Engine) Generate(ctx context.Context, w *workload.Workload, env policy.
 	}
 	return out, nil
 }
+
+// ClusterGenerator describes cluster-scoped objects that follow from the
+// policy alone (the guard on namespace labels; later the zone boundaries).
+// A cluster reconciler applies and prunes them.
+type ClusterGenerator interface {
+	Name() string
+	Kinds() []schema.GroupVersionKind
+	GenerateCluster(ctx context.Context, p *policy.Policy) ([]Object, error)
+}
+
+// GenerateCluster describes the cluster-scoped objects the policy wants.
+func (e *Engine) GenerateCluster(ctx context.Context) ([]Object, error) {
+	var out []Object
+	for _, g := range e.clusterGens {
+		objs, err := g.GenerateCluster(ctx, e.policy)
+		if err != nil {
+			return nil, fmt.Errorf("generator %s: %w", g.Name(), err)
+		}
+		out = append(out, objs...)
+	}
+	return out, nil
+}
+
+// ClusterKinds: see WorkloadKinds.
+func (e *Engine) ClusterKinds() []schema.GroupVersionKind {
+	var out []schema.GroupVersionKind
+	for _, g := range e.clusterGens {
+		out = appendNew(out, g.Kinds()...)
+	}
+	return out
+}

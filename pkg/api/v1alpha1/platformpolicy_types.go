@@ -68,6 +68,10 @@ type PlatformPolicySpec struct {
 	// Mesh says whether and how workloads join the service mesh.
 	// +optional
 	Mesh MeshPolicy `json:"mesh,omitempty"`
+	// Namespaces says who may set the labels that decide a namespace's
+	// isolation and size.
+	// +optional
+	Namespaces NamespacePolicy `json:"namespaces,omitempty"`
 	// Tiers size namespaces with a ResourceQuota and a LimitRange.
 	// +optional
 	Tiers TierPolicy `json:"tiers,omitempty"`

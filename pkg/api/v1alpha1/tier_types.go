@@ -38,3 +38,16 @@ type Tier struct {
 	// +kubebuilder:validation:MaxProperties=8
 	MaxPerContainer corev1.ResourceList `json:"maxPerContainer,omitempty"`
 }
+
+// NamespacePolicy guards the namespace labels pave reads as the truth:
+// pave.dev/zone, pave.dev/tier and pave.dev/team (GuardedLabels). It matters
+// where teams create their own namespaces.
+type NamespacePolicy struct {
+	// LabelAdmins are the groups that may set or change the guarded labels of a
+	// Namespace. Default: [system:masters]. Enforced in the API server by a
+	// ValidatingAdmissionPolicy pave generates, not by a webhook: a webhook on
+	// Namespaces that is down would stall namespace deletion.
+	// +optional
+	// +kubebuilder:validation:MaxItems=32
+	LabelAdmins []string `json:"labelAdmins,omitempty"`
+}

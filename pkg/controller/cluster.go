@@ -1,0 +1,91 @@
+package controller
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/go-logr/logr"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+	"k8s.io/apimachinery/pkg/runtime/schema"
+	ctrl "sigs.k8s.io/controller-runtime"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+	"sigs.k8s.io/controller-runtime/pkg/event"
+	"sigs.k8s.io/controller-runtime/pkg/handler"
+	"sigs.k8s.io/controller-runtime/pkg/reconcile"
+	"sigs.k8s.io/controller-runtime/pkg/source"
+
+	"github.com/pave-dev/pave/pkg/api/v1alpha1"
+	"github.com/pave-dev/pave/pkg/engine"
+	"github.com/pave-dev/pave/pkg/webhook"
+)
+
+// Cluster keeps the engine's cluster-scoped objects (the namespace label
+// guard) in step with the policy: applied on every policy swap and when one
+// of them changes, pruned when the policy no longer wants them. They follow
+// from the policy alone, so they have no owner; the managed-by label finds
+// them.
+type Cluster struct {
+	Client  client.Client
+	Engines *webhook.Engines
+	Log     logr.Logger
+	// Managed are the kinds the cluster generators write (and the cluster
+	// serves).
+	Managed []schema.GroupVersionKind
+	// Resync delivers an event each time a new policy is in force.
+	Resync <-chan event.GenericEvent
+}
+
+// the one request the reconciler handles: the cluster as a whole.
+var clusterRequest = reconcile.Request{}
+
+// SetupWithManager watches policy swaps and the objects it made.
+func (c *Cluster) SetupWithManager(mgr ctrl.Manager) error {
+	one := handler.EnqueueRequestsFromMapFunc(func(context.Context, client.Object) []reconcile.Request {
+		return []reconcile.Request{clusterRequest}
+	})
+	b := ctrl.NewControllerManagedBy(mgr).Named("cluster-objects").WatchesRawSource(source.Channel(c.Resync, one))
+	for _, gvk := range c.Managed {
+		u := &unstructured.Unstructured{}
+		u.SetGroupVersionKind(gvk)
+		b = b.Watches(u, one)
+	}
+	return b.Complete(c)
+}
+
+// Reconcile implements reconcile.Reconciler.
+func (c *Cluster) Reconcile(ctx context.Context, _ reconcile.Request) (reconcile.Result, error) {
+	eng := c.Engines.Load()
+	if eng == nil {
+		return reconcile.Result{Requeue: true}, nil
+	}
+	want, err := eng.GenerateCluster(ctx)
+	if err != nil {
+		return reconcile.Result{}, err
+	}
+	kept := map[string]bool{}
+	for _, o := range want {
+		if err := apply(ctx, c.Client, nil, schema.GroupVersionKind{}, o); err != nil {
+			return reconcile.Result{}, fmt.Errorf("apply %s: %w", engine.Describe(o), err)
+		}
+		kept[o.GetObjectKind().GroupVersionKind().Kind+"/"+o.GetName()] = true
+	}
+	for _, gvk := range c.Managed {
+		list := &unstructured.UnstructuredList{}
+		list.SetGroupVersionKind(gvk.GroupVersion().WithKind(gvk.Kind + "List"))
+		if err := c.Client.List(ctx, list, client.MatchingLabels{v1alpha1.LabelManagedBy: "pave"}); err != nil {
+			return reconcile.Result{}, err
+		}
+		for i := range list.Items {
+			item := &list.Items[i]
+			if kept[gvk.Kind+"/"+item.GetName()] {
+				continue
+			}
+			if err := c.Client.Delete(ctx, item); err != nil && !apierrors.IsNotFound(err) {
+				return reconcile.Result{}, err
+			}
+			c.Log.Info("deleted: the policy no longer wants it", "kind", gvk.Kind, "name", item.GetName())
+		}
+	}
+	return reconcile.Result{}, nil
+}
