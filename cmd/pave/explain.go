@@ -3,9 +3,11 @@ package main
 import (
 	"fmt"
 	"os"
+	"strings"
 	"text/tabwriter"
 
 	"github.com/spf13/cobra"
+	"k8s.io/apimachinery/pkg/runtime/schema"
 
 	"github.com/pave-dev/pave/pkg/engine"
 	"github.com/pave-dev/pave/pkg/policy"
@@ -47,6 +49,28 @@ func newExplainCmd() *cobra.Command {
 			fmt.Fprintln(tw, "  RULE\tMODE\tSEVERITY\tWHAT IT ASKS")
 			for _, r := range eng.Rules() {
 				fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\n", r.ID, r.Mode, r.Severity, r.Description)
+			}
+			if err := tw.Flush(); err != nil {
+				return err
+			}
+			fmt.Fprintln(out, "\nGenerators, by what owns their objects, and the kinds they write:")
+			tw = tabwriter.NewWriter(out, 0, 4, 2, ' ', 0)
+			fmt.Fprintln(tw, "  SCOPE\tGENERATOR\tKINDS")
+			kinds := func(gvks []schema.GroupVersionKind) string {
+				var names []string
+				for _, g := range gvks {
+					names = append(names, g.Kind)
+				}
+				return strings.Join(names, ", ")
+			}
+			for _, g := range eng.Generators() {
+				fmt.Fprintf(tw, "  workload\t%s\t%s\n", g.Name(), kinds(g.Kinds()))
+			}
+			for _, g := range eng.NamespaceGenerators() {
+				fmt.Fprintf(tw, "  namespace\t%s\t%s\n", g.Name(), kinds(g.Kinds()))
+			}
+			for _, g := range eng.ClusterGenerators() {
+				fmt.Fprintf(tw, "  cluster\t%s\t%s\n", g.Name(), kinds(g.Kinds()))
 			}
 			return tw.Flush()
 		},

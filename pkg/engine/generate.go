@@ -108,3 +108,8 @@ func (e *Engine) ClusterKinds() []schema.GroupVersionKind {
 	}
 	return out
 }
+
+// ClusterGenerators returns the cluster-scoped generators, for pave explain.
+func (e *Engine) ClusterGenerators() []ClusterGenerator {
+	return append([]ClusterGenerator(nil), e.clusterGens...)
+}
