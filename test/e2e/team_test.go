@@ -1,0 +1,118 @@
+package e2e
+
+import (
+	"fmt"
+	"os"
+	"strings"
+	"testing"
+	"time"
+)
+
+// Helpers for acting as a team member: a namespace where dev holds the
+// built-in edit role, kubectl --as dev, and assertions on denials.
+
+const dev = "dev@example.com"
+
+// teamNamespace creates an internal namespace where dev holds the edit role
+// and may attach debug containers.
+func teamNamespace(t *testing.T, name string) {
+	t.Helper()
+	namespace(t, name, map[string]string{"pave.dev/team": name, "pave.dev/zone": "internal"})
+	rbac := fmt.Sprintf(`apiVersion: rbac.authorization.k8s.io/v1
+kind: RoleBinding
+metadata: {name: dev-edit, namespace: %[1]s}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: edit}
+subjects: [{apiGroup: rbac.authorization.k8s.io, kind: User, name: %[2]q}]
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: Role
+metadata: {name: debug, namespace: %[1]s}
+rules: [{apiGroups: [""], resources: [pods/ephemeralcontainers], verbs: [get, patch, update]}]
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: RoleBinding
+metadata: {name: dev-debug, namespace: %[1]s}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: Role, name: debug}
+subjects: [{apiGroup: rbac.authorization.k8s.io, kind: User, name: %[2]q}]
+`, name, dev)
+	if _, err := s.kubectlIn(rbac, "apply", "-f", "-"); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// asDev runs kubectl as the team member; stdin may be "".
+func asDev(stdin string, args ...string) (string, error) {
+	return s.kubectlIn(stdin, append([]string{"--as", dev}, args...)...)
+}
+
+// denied asserts that err is pave's denial naming each of want.
+func denied(t *testing.T, what string, err error, want ...string) {
+	t.Helper()
+	if err == nil {
+		t.Fatalf("%s was admitted", what)
+	}
+	mustContain(t, err.Error(), append([]string{"pave denied", "Fix: "}, want...)...)
+}
+
+// absent asserts that an object was not stored.
+func absent(t *testing.T, ns, kind, name string) {
+	t.Helper()
+	if out, _ := s.kubectl("get", "-n", ns, kind, name, "--ignore-not-found", "-o", "name"); out != "" {
+		t.Fatalf("%s %s/%s was stored", kind, ns, name)
+	}
+}
+
+// meshOn turns the mesh on for the test and waits until it is in force.
+func meshOn(t *testing.T, ns string) {
+	t.Helper()
+	policy := "apiVersion: pave.dev/v1alpha1\nkind: PlatformPolicy\nmetadata: {name: default}\nspec:\n  mesh: {mode: istio}\n"
+	if _, err := s.kubectlIn(policy, "apply", "-f", "-"); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _, _ = s.kubectl("delete", "platformpolicy", "default", "--ignore-not-found") })
+	eventually(t, 30*time.Second, func() error {
+		out, err := s.kubectl("apply", "--dry-run=server", "-n", ns, "-o", "jsonpath={.spec.template.spec.initContainers[0].name}", "-f", "testdata/plain.yaml")
+		if err != nil || out != "istio-proxy" {
+			return fmt.Errorf("mesh policy not in force yet: %q %v", out, err)
+		}
+		return nil
+	})
+}
+
+func deployment(name, podSpec string) string {
+	return fmt.Sprintf(`apiVersion: apps/v1
+kind: Deployment
+metadata: {name: %[1]s}
+spec:
+  selector: {matchLabels: {app: %[1]s}}
+  template:
+    metadata: {labels: {app: %[1]s}}
+    spec:
+%[2]s`, name, podSpec)
+}
+
+func writeTemp(t *testing.T, doc string) string {
+	t.Helper()
+	f, err := os.CreateTemp(s.dir, "doc-*.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	if _, err := f.WriteString(doc); err != nil {
+		t.Fatal(err)
+	}
+	return f.Name()
+}
+
+// A rule on a kind without a pod template, through the real API server: a
+// team member's Service cannot claim external IPs (CVE-2020-8554).
+func TestTeamMemberServiceExternalIPs(t *testing.T) {
+	teamNamespace(t, "team-svc")
+	svc := "apiVersion: v1\nkind: Service\nmetadata: {name: grab}\nspec: {ports: [{port: 80}], externalIPs: [8.8.8.8]}\n"
+	_, err := asDev(svc, "apply", "-n", "team-svc", "-f", "-")
+	denied(t, "a Service with externalIPs", err, "[service-external-ips] spec.externalIPs")
+	absent(t, "team-svc", "service", "grab")
+	if _, err := asDev(strings.Replace(svc, ", externalIPs: [8.8.8.8]", "", 1), "apply", "-n", "team-svc", "-f", "-"); err != nil {
+		t.Fatalf("a plain Service was refused: %v", err)
+	}
+}
