@@ -15,8 +15,10 @@ import (
 )
 
 // Cilium generates, in cilium mode, a CiliumNetworkPolicy per service that
-// admits traffic from inside the cluster to the service's ports only with
-// mutual authentication: mTLS without a sidecar, for clusters without Istio.
+// admits traffic from inside the cluster to the service's declared ports only.
+// It no longer asks for authentication.mode: required: Cilium 1.20 deprecates
+// its mutual authentication, so encryption in transit in cilium mode is the
+// cluster's transparent encryption (WireGuard or IPsec), not pave's.
 type Cilium struct{}
 
 // Name implements engine.Generator.
@@ -52,12 +54,11 @@ func (Cilium) Generate(_ context.Context, w *workload.Workload, env policy.Env) 
 		ObjectMeta: metav1.ObjectMeta{Name: objectPrefix + svc, Namespace: ns,
 			Labels: map[string]string{v1alpha1.LabelManagedBy: managedBy, v1alpha1.LabelName: svc}},
 		Spec: &ciliumapi.Rule{
-			Description:      fmt.Sprintf("pave: mutual authentication for %s", svc),
+			Description:      fmt.Sprintf("pave: in-cluster traffic to %s's ports", svc),
 			EndpointSelector: ciliumapi.NewESFromMatchRequirements(map[string]string{v1alpha1.LabelName: svc}, nil),
 			Ingress: []ciliumapi.IngressRule{{
 				IngressCommonRule: ciliumapi.IngressCommonRule{FromEntities: ciliumapi.EntitySlice{ciliumapi.EntityCluster}},
 				ToPorts:           ciliumapi.PortRules{{Ports: ports}},
-				Authentication:    &ciliumapi.Authentication{Mode: ciliumapi.AuthenticationModeRequired},
 			}},
 		},
 	}
