@@ -17,8 +17,9 @@ const (
 	MeshIstio MeshMode = "istio"
 	// MeshDelegate labels pod templates for the cluster's own Istio injector.
 	MeshDelegate MeshMode = "delegate"
-	// MeshCilium injects nothing and requires mutual authentication for every
-	// service through a CiliumNetworkPolicy, for clusters without Istio.
+	// MeshCilium injects nothing and admits in-cluster traffic to each
+	// service's ports through a CiliumNetworkPolicy, for clusters without
+	// Istio; encryption in transit is Cilium's transparent encryption.
 	MeshCilium MeshMode = "cilium"
 )
 
@@ -26,7 +27,8 @@ const (
 type MeshPolicy struct {
 	// Mode: off (default), istio (pave injects Sidecar), delegate (pave labels
 	// pods sidecar.istio.io/inject=true for Istio's injector) or cilium (no
-	// sidecar; a CiliumNetworkPolicy per service requires mutual authentication).
+	// sidecar; a CiliumNetworkPolicy per service admits in-cluster traffic to
+	// its ports).
 	// +optional
 	Mode MeshMode `json:"mode,omitempty"`
 	// RequiredZones must be meshed: a workload there without the sidecar is
