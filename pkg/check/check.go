@@ -151,7 +151,7 @@ func checkObject(ctx context.Context, o manifest.Object, opts Options, b environ
 	w, err := workload.FromJSON(o.APIVersion, o.Kind, o.JSON)
 	if big, ok := err.(*workload.OversizedError); ok { // judged as admission judges it
 		r.Workload, r.Allowed = true, false
-		r.Violations = []policy.Violation{engine.PodSizeViolation(workload.PodSpecPath(big.Kind), big.Containers)}
+		r.Violations = []policy.Violation{engine.OversizedViolation(big)}
 		return r, nil
 	}
 	if err != nil {

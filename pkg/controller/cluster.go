@@ -5,7 +5,6 @@ import (
 	"fmt"
 
 	"github.com/go-logr/logr"
-	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/runtime/schema"
 	ctrl "sigs.k8s.io/controller-runtime"
@@ -15,7 +14,6 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/reconcile"
 	"sigs.k8s.io/controller-runtime/pkg/source"
 
-	"github.com/pave-dev/pave/pkg/api/v1alpha1"
 	"github.com/pave-dev/pave/pkg/engine"
 	"github.com/pave-dev/pave/pkg/webhook"
 )
@@ -63,29 +61,14 @@ func (c *Cluster) Reconcile(ctx context.Context, _ reconcile.Request) (reconcile
 	if err != nil {
 		return reconcile.Result{}, err
 	}
-	kept := map[string]bool{}
+	keep := kept{}
 	for _, o := range want {
 		if err := apply(ctx, c.Client, nil, schema.GroupVersionKind{}, o); err != nil {
 			return reconcile.Result{}, fmt.Errorf("apply %s: %w", engine.Describe(o), err)
 		}
-		kept[o.GetObjectKind().GroupVersionKind().Kind+"/"+o.GetName()] = true
+		keep.add(o)
 	}
-	for _, gvk := range c.Managed {
-		list := &unstructured.UnstructuredList{}
-		list.SetGroupVersionKind(gvk.GroupVersion().WithKind(gvk.Kind + "List"))
-		if err := c.Client.List(ctx, list, client.MatchingLabels{v1alpha1.LabelManagedBy: "pave"}); err != nil {
-			return reconcile.Result{}, err
-		}
-		for i := range list.Items {
-			item := &list.Items[i]
-			if kept[gvk.Kind+"/"+item.GetName()] {
-				continue
-			}
-			if err := c.Client.Delete(ctx, item); err != nil && !apierrors.IsNotFound(err) {
-				return reconcile.Result{}, err
-			}
-			c.Log.Info("deleted: the policy no longer wants it", "kind", gvk.Kind, "name", item.GetName())
-		}
-	}
-	return reconcile.Result{}, nil
+	return reconcile.Result{}, prune(ctx, c.Client, "", nil, c.Managed, keep, func(kind, name string) {
+		c.Log.Info("deleted: the policy no longer wants it", "kind", kind, "name", name)
+	})
 }

@@ -140,16 +140,16 @@ func (c *Companions) Reconcile(ctx context.Context, req reconcile.Request) (reco
 	if err != nil {
 		return reconcile.Result{}, err
 	}
-	kept := map[string]bool{}
+	keep := kept{}
 	gvk := schema.GroupVersionKind{Group: "apps", Version: "v1", Kind: c.Kind}
 	for _, o := range want {
 		if err := apply(ctx, c.Client, obj, gvk, o); err != nil {
 			c.Recorder.Eventf(obj, corev1.EventTypeWarning, "CompanionApplyFailed", "%s: %v", engine.Describe(o), err)
 			return reconcile.Result{}, err
 		}
-		kept[o.GetObjectKind().GroupVersionKind().Kind+"/"+o.GetName()] = true
+		keep.add(o)
 	}
-	return result, prune(ctx, c.Client, c.Recorder, req.Namespace, obj, c.Managed, kept)
+	return result, prune(ctx, c.Client, req.Namespace, obj, c.Managed, keep, deletedEvent(c.Recorder, obj))
 }
 
 // apply server-side-applies o, owned (controller reference) by owner when
@@ -170,11 +170,19 @@ func apply(ctx context.Context, c client.Client, owner client.Object, ownerGVK s
 	return c.Patch(ctx, obj, client.Apply, client.FieldOwner(FieldManager), client.ForceOwnership)
 }
 
-// prune deletes the objects of the managed kinds in namespace that owner
-// controls and pave no longer wants (the mesh turned off, a canary finished),
-// reporting each with an event on the owner.
-func prune(ctx context.Context, c client.Client, rec record.EventRecorder, namespace string, owner client.Object,
-	managed []schema.GroupVersionKind, kept map[string]bool) error {
+// kept names the generated objects a reconcile wants, by kind and name.
+type kept map[string]bool
+
+func (k kept) add(o engine.Object) {
+	k[o.GetObjectKind().GroupVersionKind().Kind+"/"+o.GetName()] = true
+}
+
+// prune deletes the objects of the managed kinds in namespace ("" for
+// cluster-scoped kinds) that pave made and no longer wants (the mesh turned
+// off, a canary finished): those owner controls, or, with no owner, every one
+// pave labelled. deleted hears of each.
+func prune(ctx context.Context, c client.Client, namespace string, owner client.Object,
+	managed []schema.GroupVersionKind, want kept, deleted func(kind, name string)) error {
 	for _, gvk := range managed {
 		list := &unstructured.UnstructuredList{}
 		list.SetGroupVersionKind(gvk.GroupVersion().WithKind(gvk.Kind + "List"))
@@ -183,14 +191,21 @@ func prune(ctx context.Context, c client.Client, rec record.EventRecorder, names
 		}
 		for i := range list.Items {
 			item := &list.Items[i]
-			if !metav1.IsControlledBy(item, owner) || kept[gvk.Kind+"/"+item.GetName()] {
+			if (owner != nil && !metav1.IsControlledBy(item, owner)) || want[gvk.Kind+"/"+item.GetName()] {
 				continue
 			}
 			if err := c.Delete(ctx, item); err != nil && !apierrors.IsNotFound(err) {
 				return err
 			}
-			rec.Eventf(owner, corev1.EventTypeNormal, "CompanionDeleted", "%s %s is no longer wanted", gvk.Kind, item.GetName())
+			deleted(gvk.Kind, item.GetName())
 		}
 	}
 	return nil
+}
+
+// deletedEvent reports a pruned object with an event on its owner.
+func deletedEvent(rec record.EventRecorder, owner client.Object) func(kind, name string) {
+	return func(kind, name string) {
+		rec.Eventf(owner, corev1.EventTypeNormal, "CompanionDeleted", "%s %s is no longer wanted", kind, name)
+	}
 }

@@ -94,13 +94,13 @@ func (n *Namespaces) Reconcile(ctx context.Context, req reconcile.Request) (reco
 	if err != nil {
 		return reconcile.Result{}, err
 	}
-	kept := map[string]bool{}
+	keep := kept{}
 	for _, o := range want {
 		if err := apply(ctx, n.Client, &ns, namespaceGVK, o); err != nil {
 			n.Recorder.Eventf(&ns, corev1.EventTypeWarning, "CompanionApplyFailed", "%s: %v", engine.Describe(o), err)
 			return reconcile.Result{}, fmt.Errorf("apply %s: %w", engine.Describe(o), err)
 		}
-		kept[o.GetObjectKind().GroupVersionKind().Kind+"/"+o.GetName()] = true
+		keep.add(o)
 	}
-	return reconcile.Result{}, prune(ctx, n.Client, n.Recorder, ns.Name, &ns, n.Managed, kept)
+	return reconcile.Result{}, prune(ctx, n.Client, ns.Name, &ns, n.Managed, keep, deletedEvent(n.Recorder, &ns))
 }

@@ -27,12 +27,16 @@ var RulePodSize = policy.Rule{ID: "pod-size", Severity: v1alpha1.SeverityHigh, M
 func oversized(w *workload.Workload) bool { return w.ContainerCount() > workload.MaxContainers }
 
 func podSizeViolation(w *workload.Workload) policy.Violation {
-	return PodSizeViolation(w.PodSpecPath, w.ContainerCount())
+	return podSize(w.PodSpecPath, w.ContainerCount())
 }
 
-// PodSizeViolation is the pod-size finding for a pod template at podSpecPath
-// with n containers.
-func PodSizeViolation(podSpecPath string, n int) policy.Violation {
+// OversizedViolation is the pod-size finding for an object workload.FromJSON
+// refused before decoding it.
+func OversizedViolation(big *workload.OversizedError) policy.Violation {
+	return podSize(workload.PodSpecPath(big.Kind), big.Containers)
+}
+
+func podSize(podSpecPath string, n int) policy.Violation {
 	return RulePodSize.Violation(podSpecPath,
 		fmt.Sprintf("the pod template has %d containers; pave judges at most %d", n, workload.MaxContainers),
 		"split the workload into several: one pod runs one service and its helpers")

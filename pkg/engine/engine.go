@@ -99,8 +99,9 @@ type Engine struct {
 	validators []Validator
 	generators []Generator
 	nsGens     []NamespaceGenerator
-	// objValidators judge the kinds without a pod template.
+	// objValidators judge the kinds without a pod template, objKinds.
 	objValidators []ObjectValidator
+	objKinds      []schema.GroupVersionKind
 	clusterGens   []ClusterGenerator
 	// rules holds every rule by id with the policy's overrides applied.
 	rules map[string]policy.Rule
@@ -137,6 +138,9 @@ func New(p *policy.Policy, pl Pipeline) (*Engine, error) {
 		if err := declare(v.Name(), v.Rules()); err != nil {
 			return nil, err
 		}
+	}
+	for _, v := range pl.ObjectValidators {
+		e.objKinds = appendNew(e.objKinds, v.Kinds()...)
 	}
 	e.rules[RulePodSize.ID] = RulePodSize // not p.Apply'd: it bounds pave's own cost
 	for _, id := range p.RuleIDs() {
@@ -258,15 +262,22 @@ func (e *Engine) validate(ctx context.Context, w *workload.Workload, env policy.
 		if err := ctx.Err(); err != nil {
 			return nil, nil, interrupted(w, err)
 		}
-		for _, viol := range found {
-			r := e.rules[viol.Rule]
-			viol.Mode, viol.Severity = r.Mode, r.Severity
-			out = append(out, viol)
-		}
+		out = e.withModes(out, found)
 	}
 	vs, warnings := applyExceptions(bound(out), workloadSubject(w), env)
 	waiveDebug(vs, e.policy)
 	return vs, warnings, nil
+}
+
+// withModes appends found to out with the mode and severity the policy gives
+// each rule.
+func (e *Engine) withModes(out, found []policy.Violation) []policy.Violation {
+	for _, v := range found {
+		r := e.rules[v.Rule]
+		v.Mode, v.Severity = r.Mode, r.Severity
+		out = append(out, v)
+	}
+	return out
 }
 
 // interrupted says that a request ran out of time, naming the object.

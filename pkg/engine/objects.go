@@ -25,26 +25,23 @@ type ObjectValidator interface {
 // ObjectKinds are the kinds without a pod template that the engine judges,
 // in order and without repeats.
 func (e *Engine) ObjectKinds() []schema.GroupVersionKind {
-	var out []schema.GroupVersionKind
-	for _, v := range e.objValidators {
-		out = appendNew(out, v.Kinds()...)
-	}
-	return out
+	return slices.Clone(e.objKinds)
 }
 
 // Governs reports whether the engine judges objects of gvk that carry no pod
-// template.
+// template. It is asked for every object pave check reads and every request
+// the validating webhook gets, so the kinds are listed once, in New.
 func (e *Engine) Governs(gvk schema.GroupVersionKind) bool {
-	return slices.Contains(e.ObjectKinds(), gvk)
+	return slices.Contains(e.objKinds, gvk)
 }
 
 // ValidateObject judges an object without a pod template, as it will be
 // stored; old is the object before an UPDATE, or nil. Findings are bounded,
 // waived by exceptions and, on UPDATE, marked Preexisting exactly as a
-// workload's are.
+// workload's are (see ValidateUpdate).
 func (e *Engine) ValidateObject(ctx context.Context, obj, old Object, env policy.Env) ([]policy.Violation, []string, error) {
 	vs, warnings, err := e.validateObject(ctx, obj, env)
-	if err != nil || old == nil || len(vs) == 0 {
+	if err != nil || old == nil || !slices.ContainsFunc(vs, policy.Violation.Denies) {
 		return vs, warnings, err
 	}
 	before, _, err := e.validateObject(ctx, old, env)
@@ -68,11 +65,7 @@ func (e *Engine) validateObject(ctx context.Context, obj Object, env policy.Env)
 		if err := ctx.Err(); err != nil {
 			return nil, nil, interruptedObject(s, err)
 		}
-		for _, viol := range found {
-			r := e.rules[viol.Rule]
-			viol.Mode, viol.Severity = r.Mode, r.Severity
-			out = append(out, viol)
-		}
+		out = e.withModes(out, found)
 	}
 	vs, warnings := applyExceptions(bound(out), s, env)
 	return vs, warnings, nil

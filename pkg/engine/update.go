@@ -2,6 +2,7 @@ package engine
 
 import (
 	"context"
+	"slices"
 
 	"github.com/pave-dev/pave/pkg/policy"
 	"github.com/pave-dev/pave/pkg/workload"
@@ -15,7 +16,9 @@ import (
 // image pod/web app=nginx:latest). With old nil it is Validate.
 func (e *Engine) ValidateUpdate(ctx context.Context, w, old *workload.Workload, env policy.Env) ([]policy.Violation, []string, error) {
 	vs, warnings, err := e.Validate(ctx, w, env)
-	if err != nil || old == nil || len(vs) == 0 {
+	// Preexisting changes only what would deny: without such a finding the
+	// old object is not judged (the common update adds warnings at most).
+	if err != nil || old == nil || !slices.ContainsFunc(vs, policy.Violation.Denies) {
 		return vs, warnings, err
 	}
 	before, _, err := e.Validate(ctx, old, env)

@@ -3,7 +3,8 @@ package validators
 import (
 	"context"
 	"fmt"
-	"sort"
+	"maps"
+	"slices"
 	"strings"
 
 	appsv1 "k8s.io/api/apps/v1"
@@ -47,7 +48,7 @@ func (QuotaHeadroom) Validate(_ context.Context, w *workload.Workload, env polic
 	var out []policy.Violation
 	for _, q := range env.Quotas {
 		var short []string
-		for _, name := range sortedNames(q.Spec.Hard) {
+		for _, name := range slices.Sorted(maps.Keys(q.Spec.Hard)) {
 			perPod, ok := need[name]
 			if !ok {
 				continue
@@ -124,13 +125,4 @@ func podNeeds(spec *corev1.PodSpec) corev1.ResourceList {
 		}
 	}
 	return out
-}
-
-func sortedNames(rl corev1.ResourceList) []corev1.ResourceName {
-	names := make([]corev1.ResourceName, 0, len(rl))
-	for n := range rl {
-		names = append(names, n)
-	}
-	sort.Slice(names, func(i, j int) bool { return names[i] < names[j] })
-	return names
 }

@@ -77,7 +77,7 @@ func (c *Common) prepare(ctx context.Context, req admission.Request, validating 
 		if !validating {
 			return end(admission.Allowed(""))
 		}
-		v := engine.PodSizeViolation(workload.PodSpecPath(big.Kind), big.Containers)
+		v := engine.OversizedViolation(big)
 		return end(admission.Denied(Denial(req.Kind.Kind, req.Namespace, req.Name, []policy.Violation{v})))
 	}
 	if err != nil {
@@ -97,7 +97,10 @@ func (c *Common) prepare(ctx context.Context, req admission.Request, validating 
 				return end(admission.Errored(http.StatusBadRequest, fmt.Errorf("old object: %w", err)))
 			}
 		}
-	} else if req.Operation == admissionv1.Update && len(req.OldObject.Raw) > 0 {
+	} else if req.Operation == admissionv1.Update && len(req.OldObject.Raw) > 0 && (validating || req.SubResource == SubresourceEphemeral) {
+		// The old object matters to validation (what the update adds) and to
+		// the ephemeral-containers patch; the mutating webhook on every other
+		// UPDATE does not pay for decoding it.
 		if p.old, err = workload.FromJSON(apiVersion, req.Kind.Kind, req.OldObject.Raw); err != nil {
 			return end(admission.Errored(http.StatusBadRequest, fmt.Errorf("old object: %w", err)))
 		}
