@@ -8,6 +8,7 @@ import (
 	"k8s.io/client-go/discovery"
 	ctrl "sigs.k8s.io/controller-runtime"
 
+	"github.com/pave-dev/pave/pkg/api/v1alpha1"
 	"github.com/pave-dev/pave/pkg/controller"
 	"github.com/pave-dev/pave/pkg/engine"
 	"github.com/pave-dev/pave/pkg/environment"
@@ -62,7 +63,7 @@ func setupCompanions(mgr ctrl.Manager, engines *pavewebhook.Engines, env environ
 	if served := servedOnly(eng.NamespaceKinds()); len(served) > 0 {
 		n := &controller.Namespaces{Client: mgr.GetClient(), Engines: engines, Env: env, Managed: served, Resync: watcher.subscribe(),
 			// Never governed, as the webhook configurations exclude them.
-			Skip: []string{paveNamespace, "kube-system", "kube-public", "kube-node-lease"}, Recorder: mgr.GetEventRecorderFor("pave"), Log: log.WithName("namespaces")}
+			Skip: append(v1alpha1.SystemNamespaces(), paveNamespace), Recorder: mgr.GetEventRecorderFor("pave"), Log: log.WithName("namespaces")}
 		if err := n.SetupWithManager(mgr); err != nil {
 			return fmt.Errorf("namespace controller: %w", err)
 		}

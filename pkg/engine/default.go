@@ -9,6 +9,7 @@ import (
 	"github.com/pave-dev/pave/pkg/policy"
 	"github.com/pave-dev/pave/pkg/quota"
 	"github.com/pave-dev/pave/pkg/validators"
+	"github.com/pave-dev/pave/pkg/zones"
 )
 
 // Default builds pave's pipeline for a policy. This is the one place that says
@@ -41,9 +42,9 @@ func Default(p *policy.Policy) (*Engine, error) {
 	return New(p, Pipeline{
 		Steps:               steps,
 		Validators:          vals,
-		Generators:          []Generator{mesh.Traffic{}, mesh.Cilium{}},
-		NamespaceGenerators: []NamespaceGenerator{mesh.MTLS{}, quota.Tier{}},
+		Generators:          []Generator{mesh.Traffic{}, mesh.Cilium{}, zones.Ingress{}},
+		NamespaceGenerators: []NamespaceGenerator{mesh.MTLS{}, quota.Tier{}, zones.Baseline{}},
 		ObjectValidators:    []ObjectValidator{validators.ServiceExternalIPs{}},
-		ClusterGenerators:   []ClusterGenerator{namespaces.Guard{}},
+		ClusterGenerators:   []ClusterGenerator{namespaces.Guard{}, zones.Boundaries{}},
 	})
 }

@@ -19,6 +19,9 @@ import (
 // It no longer asks for authentication.mode: required: Cilium 1.20 deprecates
 // its mutual authentication, so encryption in transit in cilium mode is the
 // cluster's transparent encryption (WireGuard or IPsec), not pave's.
+// Where zones are isolated it writes nothing: Cilium adds up every policy's
+// allowances, so a cluster-wide allowance would undo the zones, whose own
+// policy already admits the callers on the service's ports.
 type Cilium struct{}
 
 // Name implements engine.Generator.
@@ -32,7 +35,7 @@ func (Cilium) Kinds() []schema.GroupVersionKind {
 // Generate implements engine.Generator.
 func (Cilium) Generate(_ context.Context, w *workload.Workload, env policy.Env) ([]object, error) {
 	svc, ok := ServiceOf(w)
-	if env.Policy.Spec.Mesh.Mode != v1alpha1.MeshCilium || !ok {
+	if env.Policy.Spec.Mesh.Mode != v1alpha1.MeshCilium || !ok || env.Policy.Spec.Zones.Isolation.InForce() != v1alpha1.IsolationOff {
 		return nil, nil
 	}
 	ns := w.Meta.Namespace

@@ -11,10 +11,11 @@ import (
 
 func TestLabels(t *testing.T) {
 	cases := []struct {
-		name     string
-		doc      string
-		nsLabels map[string]string
-		want     map[string]string // on both the object and the pod template
+		name      string
+		doc       string
+		nsLabels  map[string]string
+		narrowing bool
+		want      map[string]string // on both the object and the pod template
 	}{
 		{
 			name: "derived from the app label and the policy's default zone",
@@ -46,13 +47,23 @@ spec:
 			want:     map[string]string{"pave.dev/team": "checkout", "pave.dev/zone": "restricted", "app.kubernetes.io/name": "api-server"},
 		},
 		{
-			name: "a narrower zone annotation is honoured",
+			name:      "a narrower zone annotation is honoured where the policy allows",
+			narrowing: true,
 			doc: `apiVersion: apps/v1
 kind: Deployment
 metadata: {name: api, annotations: {pave.dev/zone: restricted}}
 spec: {template: {spec: {containers: [{name: c, image: x:1}]}}}`,
 			nsLabels: map[string]string{"pave.dev/zone": "internal"},
 			want:     map[string]string{"pave.dev/zone": "restricted", "app.kubernetes.io/name": "api"},
+		},
+		{
+			name: "a narrower zone annotation is refused by default",
+			doc: `apiVersion: apps/v1
+kind: Deployment
+metadata: {name: api, annotations: {pave.dev/zone: restricted}}
+spec: {template: {spec: {containers: [{name: c, image: x:1}]}}}`,
+			nsLabels: map[string]string{"pave.dev/zone": "internal"},
+			want:     map[string]string{"pave.dev/zone": "internal"},
 		},
 		{
 			name: "a wider zone annotation is not: the namespace's zone is the truth",
@@ -76,6 +87,11 @@ spec: {containers: [{name: c, image: x:1}]}`,
 			w := workloadtest.FromYAML(t, c.doc)
 			env := workloadtest.Env()
 			env.Namespace.Labels = c.nsLabels
+			if c.narrowing {
+				p := *env.Policy
+				p.Spec.Zones.AllowNarrowing = &c.narrowing
+				env.Policy = &p
+			}
 			changed, err := mutators.Labels{}.Mutate(context.Background(), w, env)
 			if err != nil || !changed {
 				t.Fatalf("changed=%v err=%v, want a change", changed, err)

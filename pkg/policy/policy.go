@@ -54,6 +54,7 @@ func compile(overlay v1alpha1.PlatformPolicySpec) (*Policy, error) {
 	if err := json.Unmarshal(js, &spec); err != nil {
 		return nil, fmt.Errorf("apply policy: %w", err)
 	}
+	overlayAccess(&spec, overlay.Zones)
 	if err := validate(spec); err != nil {
 		return nil, err
 	}
@@ -80,8 +81,8 @@ func validate(s v1alpha1.PlatformPolicySpec) error {
 	if s.Mesh.Mode == v1alpha1.MeshIstio && (s.Mesh.Sidecar.Container == nil || s.Mesh.Sidecar.Container.Name == "" || s.Mesh.Sidecar.Container.Image == "") {
 		return fmt.Errorf("spec.mesh.sidecar.container: istio mode needs a container with a name and an image")
 	}
-	if s.Zones.DefaultZone != "" && len(s.Zones.Names) > 0 && !slices.Contains(s.Zones.Names, s.Zones.DefaultZone) {
-		return fmt.Errorf("spec.zones.defaultZone: %q is not one of spec.zones.names %v", s.Zones.DefaultZone, s.Zones.Names)
+	if err := validateZones(s); err != nil {
+		return err
 	}
 	for _, name := range []string{"cpu", "memory"} {
 		req, hasReq := s.Resources.DefaultRequests[corev1.ResourceName(name)]

@@ -63,6 +63,14 @@ func TestLoadRejectsBadPolicies(t *testing.T) {
 		{"typo in a field", head + "  imagez: {}\n", `unknown field "spec.imagez"`},
 		{"bad level", head + "  security: {podSecurityLevel: strict}\n", "podSecurityLevel"},
 		{"zone not listed", head + "  zones: {names: [a, b], defaultZone: c}\n", "defaultZone"},
+		{"unknown isolation target", head + "  zones: {isolation: {target: Calico}}\n", `"Calico" is not a target`},
+		{"access for an unknown zone", head + "  zones: {access: [{zone: dmz}]}\n", `spec.zones.access[0].zone: "dmz" is not one of`},
+		{"caller from an unknown zone", head + "  zones: {access: [{zone: public, allowFrom: [dmz]}]}\n", `access[0].allowFrom[0]: "dmz"`},
+		{"zone listed twice", head + "  zones: {access: [{zone: public}, {zone: public}]}\n", "has two entries"},
+		{"egress not a network", head + "  zones: {access: [{zone: public, egress: [{cidr: 10.0.0.1}]}]}\n", `egress[0]: cidr: "10.0.0.1" is not a network`},
+		{"egress host bits", head + "  zones: {access: [{zone: public, egress: [{cidr: 10.0.0.1/8}]}]}\n", "write 10.0.0.0/8"},
+		{"except outside the network", head + "  zones: {access: [{zone: public, egress: [{cidr: 10.0.0.0/8, except: [192.168.0.0/16]}]}]}\n", "must be a network inside 10.0.0.0/8"},
+		{"bad ingress namespace", head + "  zones: {isolation: {ingressNamespace: Ingress_NGINX}}\n", "isolation.ingressNamespace"},
 		{"request above limit", head + "  resources: {defaultRequests: {memory: 1Gi}, defaultLimits: {memory: 512Mi}}\n", "must not exceed"},
 		{"bad mode", head + "  rules: [{id: image-pinned, mode: block}]\n", `"block" is not a mode`},
 		{"duplicate rule", head + "  rules: [{id: a, mode: warn}, {id: a, mode: audit}]\n", "appears twice"},
@@ -85,6 +93,22 @@ func TestLoadRejectsBadPolicies(t *testing.T) {
 
 // An overlay that sets one field of a section keeps the rest of the section,
 // durations included (an unset metav1.Duration value would encode as "0s").
+// A policy that renames its zones and says nothing of access keeps the
+// built-in access entries of the zones it still names, not a rejection.
+func TestRenamedZonesKeepTheirAccess(t *testing.T) {
+	p, _, err := policy.Load("p.yaml", []byte("apiVersion: pave.dev/v1alpha1\nkind: PlatformPolicy\nmetadata: {name: default}\nspec:\n  zones: {names: [internal, restricted, vault], defaultZone: internal}\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := p.Spec.Zones.Access
+	if len(got) != 2 || got[0].Zone != "internal" || len(got[0].AllowFrom) != 0 || got[1].Zone != "restricted" || got[1].AllowFrom[0] != "internal" {
+		t.Errorf("access %+v, want internal (public dropped from its callers) and restricted", got)
+	}
+	if p.Spec.Zones.Isolation.InForce() != "NetworkPolicy" {
+		t.Errorf("isolation %q, want the default NetworkPolicy", p.Spec.Zones.Isolation.InForce())
+	}
+}
+
 func TestOverlayKeepsNestedDefaults(t *testing.T) {
 	p, _, err := policy.Load("p.yaml", []byte("apiVersion: pave.dev/v1alpha1\nkind: PlatformPolicy\nmetadata: {name: default}\nspec:\n  mesh: {mode: istio}\n"))
 	if err != nil {

@@ -58,8 +58,10 @@ func zoneViolations(w *workload.Workload, env policy.Env) []policy.Violation {
 		if !r.Set || r.Value == d.Zone {
 			continue
 		}
-		why := d.Refused
-		if r.Value != d.Requested || why == "" {
+		// Each place is judged on its own: the label pave set from the
+		// namespace must not hide why an annotation's zone was refused.
+		why := policy.DecideZone(env, r).Refused
+		if why == "" {
 			why = fmt.Sprintf("it differs from the zone in force, %q", d.Zone)
 		}
 		fix := fmt.Sprintf("remove %s (pave sets it from the namespace), or deploy to a namespace in zone %q", r.Field, r.Value)

@@ -7,8 +7,10 @@ import (
 
 	admissionregistrationv1 "k8s.io/api/admissionregistration/v1"
 	"k8s.io/apimachinery/pkg/api/meta"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"sigs.k8s.io/yaml"
 
+	"github.com/pave-dev/pave/pkg/api/v1alpha1"
 	"github.com/pave-dev/pave/pkg/engine"
 	"github.com/pave-dev/pave/pkg/manifest"
 	"github.com/pave-dev/pave/pkg/policy"
@@ -52,7 +54,8 @@ func TestWebhookRulesMatchTheGovernedKinds(t *testing.T) {
 		var cfg struct {
 			Kind     string
 			Webhooks []struct {
-				Rules []admissionregistrationv1.RuleWithOperations
+				Rules             []admissionregistrationv1.RuleWithOperations
+				NamespaceSelector metav1.LabelSelector
 			}
 		}
 		if err := yaml.Unmarshal(doc.Raw, &cfg); err != nil {
@@ -60,6 +63,15 @@ func TestWebhookRulesMatchTheGovernedKinds(t *testing.T) {
 		}
 		var got []string
 		for _, wh := range cfg.Webhooks {
+			// Zone isolation counts pods outside the system namespaces as zone
+			// members because pave judged them: the configurations exclude
+			// exactly the system namespaces and pave's own.
+			wantOut := append(v1alpha1.SystemNamespaces(), "pave-system")
+			sel := wh.NamespaceSelector
+			if len(sel.MatchLabels) > 0 || len(sel.MatchExpressions) != 1 || sel.MatchExpressions[0].Key != v1alpha1.LabelNamespaceName ||
+				sel.MatchExpressions[0].Operator != metav1.LabelSelectorOpNotIn || !slices.Equal(sel.MatchExpressions[0].Values, wantOut) {
+				t.Errorf("%s: namespaceSelector %+v, want %s NotIn %v", cfg.Kind, sel, v1alpha1.LabelNamespaceName, wantOut)
+			}
 			for _, r := range wh.Rules {
 				if !slices.Equal(r.Operations, []admissionregistrationv1.OperationType{"CREATE", "UPDATE"}) {
 					t.Errorf("%s: operations %v, want CREATE and UPDATE", cfg.Kind, r.Operations)

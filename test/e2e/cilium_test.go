@@ -8,10 +8,11 @@ import (
 
 // Cilium mode: no sidecar, and a CiliumNetworkPolicy admitting in-cluster
 // traffic to the service's ports, without the mutual authentication Cilium
-// 1.20 deprecates, accepted by Cilium's real CRD schema.
+// 1.20 deprecates, accepted by Cilium's real CRD schema. Zone isolation is
+// off here: where it is on, its own policies take the mesh's place.
 func TestCiliumMode(t *testing.T) {
 	namespace(t, "cilium", map[string]string{"pave.dev/team": "cilium"})
-	policy := "apiVersion: pave.dev/v1alpha1\nkind: PlatformPolicy\nmetadata: {name: default}\nspec:\n  mesh: {mode: cilium}\n"
+	policy := "apiVersion: pave.dev/v1alpha1\nkind: PlatformPolicy\nmetadata: {name: default}\nspec:\n  mesh: {mode: cilium}\n  zones: {isolation: {target: \"off\"}}\n"
 	if _, err := s.kubectlIn(policy, "apply", "-f", "-"); err != nil {
 		t.Fatal(err)
 	}

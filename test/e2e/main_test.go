@@ -91,16 +91,18 @@ func (s *suite) setUp() error {
 	if err != nil {
 		return err
 	}
-	// The real Istio and Cilium CRDs, as their Go modules ship them.
-	mods, err := exec.Command("go", "list", "-m", "-f", "{{.Dir}}", "istio.io/api", "github.com/cilium/cilium").Output()
+	// The real Istio, Cilium and network-policy-api CRDs, as their Go
+	// modules ship them.
+	mods, err := exec.Command("go", "list", "-m", "-f", "{{.Dir}}", "istio.io/api", "github.com/cilium/cilium", "sigs.k8s.io/network-policy-api").Output()
 	if err != nil {
-		return fmt.Errorf("locate the istio.io/api and cilium modules: %w", err)
+		return fmt.Errorf("locate the istio.io/api, cilium and network-policy-api modules: %w", err)
 	}
 	dirs := strings.Fields(string(mods))
 	crds := []string{
 		filepath.Join(s.root, "manifests", "crds"),
 		filepath.Join(dirs[0], "kubernetes", "customresourcedefinitions.gen.yaml"),
 		filepath.Join(dirs[1], "pkg", "k8s", "apis", "cilium.io", "client", "crds", "v2", "ciliumnetworkpolicies.yaml"),
+		filepath.Join(dirs[2], "config", "crd", "standard", "policy.networking.k8s.io_clusternetworkpolicies.yaml"),
 	}
 	s.cluster, err = localcluster.Start(context.Background(), localcluster.Options{
 		Assets: s.assets, CRDs: crds, Dir: s.dir, Log: logFile,

@@ -154,26 +154,6 @@ type EphemeralContainerPolicy struct {
 	RelaxedRules []string `json:"relaxedRules,omitempty"`
 }
 
-// ZonePolicy names the network zones. A namespace's zone (its pave.dev/zone
-// label) is the zone of every workload in it.
-// +kubebuilder:validation:XValidation:rule="!has(self.defaultZone) || !has(self.names) || self.defaultZone in self.names",message="defaultZone must be one of names"
-type ZonePolicy struct {
-	// Names of the zones. Empty allows any zone name.
-	// +optional
-	// +kubebuilder:validation:MaxItems=64
-	// +kubebuilder:validation:items:MaxLength=63
-	Names []string `json:"names,omitempty"`
-	// DefaultZone is given to workloads whose namespace names none.
-	// +optional
-	// +kubebuilder:validation:MaxLength=63
-	DefaultZone string `json:"defaultZone,omitempty"`
-	// AllowNarrowing lets a workload name a zone narrower than its namespace's:
-	// one later in names, which run from the most open to the most closed.
-	// A workload can never widen its namespace's zone. Default true.
-	// +optional
-	AllowNarrowing *bool `json:"allowNarrowing,omitempty"`
-}
-
 // ExceptionPolicy says where PolicyExceptions may live.
 type ExceptionPolicy struct {
 	// Namespaces whose PolicyExceptions pave honours. Exceptions elsewhere are

@@ -1,0 +1,10 @@
+package v1alpha1
+
+// LabelNamespaceName is the label the API server sets on every Namespace to
+// its name; selectors that pick namespaces by name use it.
+const LabelNamespaceName = "kubernetes.io/metadata.name"
+
+// SystemNamespaces are the control plane's namespaces. pave never governs
+// them (the webhook configurations exclude them, with pave's own), and zone
+// isolation never counts their pods as members of a zone.
+func SystemNamespaces() []string { return []string{"kube-system", "kube-public", "kube-node-lease"} }

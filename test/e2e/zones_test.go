@@ -1,0 +1,102 @@
+package e2e
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+)
+
+// Zones isolate namespaces through each target in turn, every object
+// accepted by the real API (NetworkPolicy, Cilium's and network-policy-api's
+// CRDs); a change of target or a namespace's move to another zone replaces
+// what no longer applies, and isolation turned off prunes every zone object.
+func TestZoneIsolation(t *testing.T) {
+	namespace(t, "zone-shop", map[string]string{"pave.dev/team": "shop", "pave.dev/zone": "public"})
+	namespace(t, "zone-vault", map[string]string{"pave.dev/team": "vault", "pave.dev/zone": "restricted"})
+	for _, ns := range []string{"zone-shop", "zone-vault"} {
+		if _, err := s.kubectl("apply", "-n", ns, "-f", "testdata/service.yaml"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	setTarget := func(target string) {
+		t.Helper()
+		doc := fmt.Sprintf("apiVersion: pave.dev/v1alpha1\nkind: PlatformPolicy\nmetadata: {name: default}\nspec:\n  zones: {isolation: {target: %q}}\n", target)
+		if _, err := s.kubectlIn(doc, "apply", "-f", "-"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	t.Cleanup(func() { _, _ = s.kubectl("delete", "platformpolicy", "default", "--ignore-not-found") })
+
+	// The default target: NetworkPolicy. The restricted zone is called by
+	// itself and internal; the public one by itself and the ingress controller.
+	eventually(t, 30*time.Second, jsonpathIs([]string{"-n", "zone-vault", "networkpolicy", "pave-zone-orders"}, "{.spec.ingress[0].from[0].podSelector.matchExpressions[0].values}", `["restricted","internal"]`))
+	eventually(t, 30*time.Second, jsonpathIs([]string{"-n", "zone-shop", "networkpolicy", "pave-zone-orders"}, "{.spec.ingress[0].from[1].namespaceSelector.matchLabels}", `{"kubernetes.io/metadata.name":"ingress-nginx"}`))
+	eventually(t, 30*time.Second, jsonpathIs([]string{"-n", "zone-shop", "networkpolicy", "pave-zone-baseline"}, "{.spec.policyTypes}", `["Ingress","Egress"]`))
+	np := getJSON(t, "-n", "zone-shop", "networkpolicy", "pave-zone-orders")
+	if at(np, "spec", "ingress", 0, "ports", 0, "port") != float64(8080) || at(np, "metadata", "ownerReferences", 0, "kind") != "Deployment" {
+		t.Fatalf("workload NetworkPolicy: %v", np)
+	}
+
+	// A namespace moved to another zone: its objects follow.
+	if _, err := s.kubectl("label", "namespace", "zone-vault", "pave.dev/zone=internal", "--overwrite"); err != nil {
+		t.Fatal(err)
+	}
+	eventually(t, 30*time.Second, jsonpathIs([]string{"-n", "zone-vault", "networkpolicy", "pave-zone-baseline"}, "{.spec.egress[1].to[0].podSelector.matchExpressions[0].values}", `["internal","restricted"]`))
+
+	// Cilium: the same model as CiliumNetworkPolicies; the NetworkPolicies go.
+	setTarget("CiliumNetworkPolicy")
+	eventually(t, 30*time.Second, jsonpathIs([]string{"-n", "zone-shop", "ciliumnetworkpolicy", "pave-zone-baseline"}, "{.spec.enableDefaultDeny}", `{"egress":true,"ingress":true}`))
+	eventually(t, 30*time.Second, jsonpathIs([]string{"-n", "zone-shop", "ciliumnetworkpolicy", "pave-zone-orders"}, "{.spec.ingress[0].toPorts[0].ports[0].port}", "8080"))
+	eventually(t, 30*time.Second, noneLeft("networkpolicy", "zone-shop", "zone-vault"))
+
+	// ClusterNetworkPolicy: one Admin-tier boundary per zone and the
+	// Baseline default deny, cluster-wide; each workload's ports stay a
+	// NetworkPolicy.
+	setTarget("ClusterNetworkPolicy")
+	eventually(t, 30*time.Second, jsonpathIs([]string{"clusternetworkpolicy", "pave-zone-restricted"}, "{.spec.tier}/{.spec.priority}", "Admin/102"))
+	eventually(t, 30*time.Second, jsonpathIs([]string{"clusternetworkpolicy", "pave-zone-baseline"}, "{.spec.tier}", "Baseline"))
+	eventually(t, 30*time.Second, jsonpathIs([]string{"-n", "zone-shop", "networkpolicy", "pave-zone-orders"}, "{.spec.policyTypes}", `["Ingress"]`))
+	eventually(t, 30*time.Second, noneLeft("ciliumnetworkpolicy", "zone-shop", "zone-vault"))
+	eventually(t, 30*time.Second, func() error {
+		if out, _ := s.kubectl("get", "-n", "zone-shop", "networkpolicy", "pave-zone-baseline", "--ignore-not-found", "-o", "name"); out != "" {
+			return fmt.Errorf("the namespace baseline stayed beside the cluster one")
+		}
+		return nil
+	})
+
+	// Off: every zone object goes.
+	setTarget("off")
+	eventually(t, 30*time.Second, noneLeft("networkpolicy", "zone-shop", "zone-vault"))
+	eventually(t, 30*time.Second, noneLeft("clusternetworkpolicy", ""))
+}
+
+// jsonpathIs checks one field of the object kubectl get args names.
+func jsonpathIs(args []string, path, want string) func() error {
+	args = append(append([]string{"get"}, args...), "-o", "jsonpath="+path)
+	return func() error {
+		out, err := s.kubectl(args...)
+		if err != nil || strings.TrimSpace(out) != want {
+			return fmt.Errorf("kubectl %v: %q, want %q (%v)", args, out, want, err)
+		}
+		return nil
+	}
+}
+
+// noneLeft checks that pave left no zone object of the kind in the
+// namespaces (none given: cluster-scoped).
+func noneLeft(kind string, namespaces ...string) func() error {
+	return func() error {
+		for _, ns := range namespaces {
+			args := []string{"get", kind, "-l", "app.kubernetes.io/managed-by=pave", "-o", "name"}
+			if ns != "" {
+				args = append(args, "-n", ns)
+			}
+			out, err := s.kubectl(args...)
+			if err != nil || strings.Contains(out, "pave-zone-") {
+				return fmt.Errorf("%s left in %q: %s %v", kind, ns, out, err)
+			}
+		}
+		return nil
+	}
+}
