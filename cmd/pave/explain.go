@@ -44,6 +44,9 @@ func newExplainCmd() *cobra.Command {
 			if err := tw.Flush(); err != nil {
 				return err
 			}
+			for _, m := range eng.ObjectMutators() {
+				fmt.Fprintf(out, "  and at creation: %s (%s)\n", m.Name(), kindNames(m.Kinds()))
+			}
 			fmt.Fprintln(out, "\nRules, with the mode and severity this policy gives them:")
 			tw = tabwriter.NewWriter(out, 0, 4, 2, ' ', 0)
 			fmt.Fprintln(tw, "  RULE\tMODE\tSEVERITY\tWHAT IT ASKS")
@@ -77,4 +80,12 @@ func newExplainCmd() *cobra.Command {
 	}
 	cmd.Flags().StringVar(&policyFile, "policy", "", "policy file (default: the built-in policy)")
 	return cmd
+}
+
+func kindNames(gvks []schema.GroupVersionKind) string {
+	names := make([]string, len(gvks))
+	for i, g := range gvks {
+		names[i] = g.Kind
+	}
+	return strings.Join(names, ", ")
 }

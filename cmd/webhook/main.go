@@ -13,6 +13,7 @@ import (
 
 	admissionregistrationv1 "k8s.io/api/admissionregistration/v1"
 	corev1 "k8s.io/api/core/v1"
+	storagev1 "k8s.io/api/storage/v1"
 	"k8s.io/apimachinery/pkg/runtime"
 	clientgoscheme "k8s.io/client-go/kubernetes/scheme"
 	ctrl "sigs.k8s.io/controller-runtime"
@@ -94,9 +95,11 @@ func run(o options) error {
 		HealthProbeBindAddress:  o.probeAddr,
 		GracefulShutdownTimeout: &shutdown,
 		// Only what the handlers read is cached: namespaces (for their labels),
-		// the policy, the exceptions and the quotas (for the headroom rule).
+		// the policy, the exceptions, the quotas (for the headroom rule) and
+		// the StorageClasses (which encrypt).
 		Cache: cache.Options{ByObject: map[client.Object]cache.ByObject{
 			&corev1.Namespace{}: {}, &v1alpha1.PlatformPolicy{}: {}, &v1alpha1.PolicyException{}: {}, &corev1.ResourceQuota{}: {},
+			&storagev1.StorageClass{}: {},
 		}},
 		Client: client.Options{Cache: &client.CacheOptions{DisableFor: []client.Object{
 			&admissionregistrationv1.MutatingWebhookConfiguration{}, &admissionregistrationv1.ValidatingWebhookConfiguration{},

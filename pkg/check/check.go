@@ -12,6 +12,8 @@ import (
 	"sync"
 	"sync/atomic"
 
+	gomodulesjsonpatch "gomodules.xyz/jsonpatch/v2"
+
 	jsonpatch "github.com/evanphx/json-patch/v5"
 	"k8s.io/apimachinery/pkg/runtime/schema"
 
@@ -197,7 +199,7 @@ func checkObject(ctx context.Context, o manifest.Object, opts Options, b environ
 // governs its kind; others are skipped.
 func checkOther(ctx context.Context, o manifest.Object, r Object, opts Options, b environment.Builder) (Object, error) {
 	gvk := schema.FromAPIVersionAndKind(o.APIVersion, o.Kind)
-	if !opts.Engine.Governs(gvk) {
+	if !opts.Engine.Governs(gvk) && !opts.Engine.Completes(gvk) {
 		return r, nil
 	}
 	obj, err := object.Decode(gvk, o.JSON)
@@ -208,7 +210,25 @@ func checkOther(ctx context.Context, o manifest.Object, r Object, opts Options, 
 	if err != nil {
 		return r, err
 	}
-	vs, warnings, err := opts.Engine.ValidateObject(ctx, obj, nil, env)
+	// Completed as at its creation, then judged as stored.
+	res, err := opts.Engine.MutateObject(ctx, obj, env)
+	if err != nil {
+		return r, err
+	}
+	r.Mutators = res.Mutators
+	if opts.Render && len(res.Mutators) > 0 {
+		ops, err := res.Patch(o.JSON)
+		if err != nil {
+			return r, err
+		}
+		if r.Rendered, err = patched(o.JSON, ops); err != nil {
+			return r, err
+		}
+	}
+	if !opts.Engine.Governs(gvk) {
+		return r, nil
+	}
+	vs, warnings, err := opts.Engine.ValidateObject(ctx, res.Mutated, nil, env)
 	if err != nil {
 		return r, err
 	}
@@ -222,8 +242,15 @@ func checkOther(ctx context.Context, o manifest.Object, r Object, opts Options, 
 // survive.
 func applyPatch(raw []byte, res *engine.Result) ([]byte, error) {
 	ops, err := res.Patch(raw)
-	if err != nil || len(ops) == 0 {
+	if err != nil {
 		return raw, err
+	}
+	return patched(raw, ops)
+}
+
+func patched(raw []byte, ops []gomodulesjsonpatch.Operation) ([]byte, error) {
+	if len(ops) == 0 {
+		return raw, nil
 	}
 	pj, err := json.Marshal(ops)
 	if err != nil {

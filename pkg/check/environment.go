@@ -7,6 +7,7 @@ import (
 
 	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
+	storagev1 "k8s.io/api/storage/v1"
 
 	"github.com/pave-dev/pave/pkg/api/v1alpha1"
 	"github.com/pave-dev/pave/pkg/environment"
@@ -15,7 +16,7 @@ import (
 
 // builder is the environment of a run, built as the cluster's would be: the
 // Namespaces the input defines (others get Options.Env's labels), the
-// exceptions of the policy file, and the input's canary Deployments, so a
+// exceptions of the policy file, the input's StorageClasses and canary Deployments, so a
 // canary and its stable in one input are routed as the controller routes them.
 func builder(docs []manifest.Document, opts Options) environment.Builder {
 	src := environment.Static{
@@ -28,7 +29,8 @@ func builder(docs []manifest.Document, opts Options) environment.Builder {
 		// A cheap look first: decoding every document twice would halve the
 		// speed of a large run, and few are namespaces or canaries.
 		isNamespace := bytes.Contains(d.Raw, []byte("kind: Namespace"))
-		if !isNamespace && !bytes.Contains(d.Raw, []byte(v1alpha1.AnnotationCanaryOf)) {
+		isClass := bytes.Contains(d.Raw, []byte("StorageClass"))
+		if !isNamespace && !isClass && !bytes.Contains(d.Raw, []byte(v1alpha1.AnnotationCanaryOf)) {
 			continue
 		}
 		objs, err := manifest.Decode(d)
@@ -41,6 +43,11 @@ func builder(docs []manifest.Document, opts Options) environment.Builder {
 				var ns corev1.Namespace
 				if json.Unmarshal(o.JSON, &ns) == nil {
 					src.Namespaces[ns.Name] = ns.Labels
+				}
+			case o.APIVersion == "storage.k8s.io/v1" && o.Kind == "StorageClass":
+				var sc storagev1.StorageClass
+				if json.Unmarshal(o.JSON, &sc) == nil {
+					src.Classes = append(src.Classes, sc)
 				}
 			case o.APIVersion == "apps/v1" && o.Kind == "Deployment":
 				var dep appsv1.Deployment

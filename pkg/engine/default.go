@@ -8,6 +8,7 @@ import (
 	"github.com/pave-dev/pave/pkg/namespaces"
 	"github.com/pave-dev/pave/pkg/policy"
 	"github.com/pave-dev/pave/pkg/quota"
+	"github.com/pave-dev/pave/pkg/storage"
 	"github.com/pave-dev/pave/pkg/validators"
 	"github.com/pave-dev/pave/pkg/zones"
 )
@@ -22,6 +23,7 @@ func Default(p *policy.Policy) (*Engine, error) {
 	steps := []Step{
 		{PhaseDefaults, mutators.Resources{}},
 		{PhaseDefaults, mutators.ServiceAccountToken{}},
+		{PhaseDefaults, storage.TemplateClasses{}},
 		{PhasePlatform, mutators.Track{}},
 		{PhasePlatform, mutators.Labels{}},
 		{PhaseMesh, mutators.Sidecar{}},
@@ -38,13 +40,15 @@ func Default(p *policy.Policy) (*Engine, error) {
 		validators.Canary{},
 		validators.ServiceAccountToken{},
 		validators.QuotaHeadroom{},
+		storage.Encrypted{},
 	}
 	return New(p, Pipeline{
 		Steps:               steps,
 		Validators:          vals,
 		Generators:          []Generator{mesh.Traffic{}, mesh.Cilium{}, zones.Ingress{}},
 		NamespaceGenerators: []NamespaceGenerator{mesh.MTLS{}, quota.Tier{}, zones.Baseline{}},
-		ObjectValidators:    []ObjectValidator{validators.ServiceExternalIPs{}},
+		ObjectValidators:    []ObjectValidator{validators.ServiceExternalIPs{}, storage.Encrypted{}},
+		ObjectMutators:      []ObjectMutator{storage.ClaimClass{}},
 		ClusterGenerators:   []ClusterGenerator{namespaces.Guard{}, zones.Boundaries{}},
 	})
 }

@@ -67,6 +67,7 @@ type Pipeline struct {
 	Generators          []Generator
 	NamespaceGenerators []NamespaceGenerator
 	ObjectValidators    []ObjectValidator
+	ObjectMutators      []ObjectMutator
 	ClusterGenerators   []ClusterGenerator
 }
 
@@ -102,7 +103,10 @@ type Engine struct {
 	// objValidators judge the kinds without a pod template, objKinds.
 	objValidators []ObjectValidator
 	objKinds      []schema.GroupVersionKind
-	clusterGens   []ClusterGenerator
+	// objMutators complete the kinds without a pod template, objMutKinds.
+	objMutators []ObjectMutator
+	objMutKinds []schema.GroupVersionKind
+	clusterGens []ClusterGenerator
 	// rules holds every rule by id with the policy's overrides applied.
 	rules map[string]policy.Rule
 }
@@ -119,12 +123,18 @@ func New(p *policy.Policy, pl Pipeline) (*Engine, error) {
 		return steps[i].Mutator.Name() < steps[j].Mutator.Name()
 	})
 	e := &Engine{policy: p, steps: steps, validators: validators, generators: pl.Generators, nsGens: pl.NamespaceGenerators,
-		objValidators: pl.ObjectValidators, clusterGens: pl.ClusterGenerators, rules: map[string]policy.Rule{}}
+		objValidators: pl.ObjectValidators, objMutators: pl.ObjectMutators, clusterGens: pl.ClusterGenerators, rules: map[string]policy.Rule{}}
+	// One validator may judge workloads and other kinds under the same rule
+	// (storage.Encrypted); two validators may not share a rule.
+	declaredBy := map[string]string{}
 	declare := func(name string, rules []policy.Rule) error {
 		for _, r := range rules {
-			if _, dup := e.rules[r.ID]; dup {
-				return fmt.Errorf("rule %s is declared twice (validator %s)", r.ID, name)
+			if by, dup := declaredBy[r.ID]; dup && by == name {
+				continue
+			} else if dup {
+				return fmt.Errorf("rule %s is declared twice (validators %s and %s)", r.ID, by, name)
 			}
+			declaredBy[r.ID] = name
 			e.rules[r.ID] = p.Apply(r)
 		}
 		return nil
@@ -141,6 +151,9 @@ func New(p *policy.Policy, pl Pipeline) (*Engine, error) {
 	}
 	for _, v := range pl.ObjectValidators {
 		e.objKinds = appendNew(e.objKinds, v.Kinds()...)
+	}
+	for _, m := range pl.ObjectMutators {
+		e.objMutKinds = appendNew(e.objMutKinds, m.Kinds()...)
 	}
 	e.rules[RulePodSize.ID] = RulePodSize // not p.Apply'd: it bounds pave's own cost
 	for _, id := range p.RuleIDs() {

@@ -35,9 +35,19 @@ func (r *Result) Patch(raw []byte) ([]jsonpatch.Operation, error) {
 	if err != nil {
 		return nil, fmt.Errorf("encode mutated: %w", err)
 	}
-	ops, err := jsonpatch.CreatePatch(raw, after)
+	ops, err := diffKept(raw, before, after)
 	if err != nil {
 		return nil, fmt.Errorf("diff %s %s: %w", r.Original.Kind, r.Original.Name(), err)
+	}
+	return ops, nil
+}
+
+// diffKept diffs raw against after and keeps the operations at paths where
+// before and after, encoded by the same types, differ.
+func diffKept(raw, before, after []byte) ([]jsonpatch.Operation, error) {
+	ops, err := jsonpatch.CreatePatch(raw, after)
+	if err != nil {
+		return nil, err
 	}
 	var b, a any
 	if err := json.Unmarshal(before, &b); err != nil {

@@ -12,6 +12,7 @@ import (
 
 	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
+	storagev1 "k8s.io/api/storage/v1"
 
 	"github.com/pave-dev/pave/pkg/api/v1alpha1"
 	"github.com/pave-dev/pave/pkg/policy"
@@ -28,6 +29,8 @@ type Source interface {
 	Deployments(ctx context.Context, namespace string) ([]appsv1.Deployment, error)
 	// Quotas returns a namespace's ResourceQuotas with their usage.
 	Quotas(ctx context.Context, namespace string) ([]corev1.ResourceQuota, error)
+	// StorageClasses returns the StorageClasses.
+	StorageClasses(ctx context.Context) ([]storagev1.StorageClass, error)
 }
 
 // Builder builds environments from a Source and a clock.
@@ -74,6 +77,13 @@ func (b Builder) Env(ctx context.Context, p *policy.Policy, r Request) (policy.E
 		}
 		env.Quotas = q
 	}
+	// Few and cluster-wide: every request that may carry a volume claim
+	// needs them, to judge or give its class.
+	sc, err := b.Source.StorageClasses(ctx)
+	if err != nil {
+		return env, fmt.Errorf("list StorageClasses: %w", err)
+	}
+	env.StorageClasses = sc
 	if r.CanaryOf != "" {
 		c, _, err := b.Canary(ctx, r.Namespace, r.CanaryOf)
 		if err != nil {

@@ -5,6 +5,7 @@ import (
 
 	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
+	storagev1 "k8s.io/api/storage/v1"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	"github.com/pave-dev/pave/pkg/api/v1alpha1"
@@ -54,6 +55,15 @@ func (c Cluster) Quotas(ctx context.Context, namespace string) ([]corev1.Resourc
 	return list.Items, nil
 }
 
+// StorageClasses implements Source.
+func (c Cluster) StorageClasses(ctx context.Context) ([]storagev1.StorageClass, error) {
+	var list storagev1.StorageClassList
+	if err := c.Reader.List(ctx, &list); err != nil {
+		return nil, err
+	}
+	return list.Items, nil
+}
+
 // Static is what the CLI knows: namespaces from its input and flags,
 // exceptions from its policy file, Deployments from its input.
 type Static struct {
@@ -65,6 +75,8 @@ type Static struct {
 	PolicyExceptions []v1alpha1.PolicyException
 	// DeploymentsByNamespace are the input's Deployments that may be canaries.
 	DeploymentsByNamespace map[string][]appsv1.Deployment
+	// Classes are the input's StorageClasses.
+	Classes []storagev1.StorageClass
 }
 
 // NamespaceLabels implements Source.
@@ -88,3 +100,8 @@ func (s Static) Deployments(_ context.Context, namespace string) ([]appsv1.Deplo
 
 // Quotas implements Source: offline there is no usage to judge against.
 func (s Static) Quotas(context.Context, string) ([]corev1.ResourceQuota, error) { return nil, nil }
+
+// StorageClasses implements Source.
+func (s Static) StorageClasses(context.Context) ([]storagev1.StorageClass, error) {
+	return s.Classes, nil
+}

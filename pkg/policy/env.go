@@ -1,8 +1,10 @@
 package policy
 
 import (
-	corev1 "k8s.io/api/core/v1"
 	"time"
+
+	corev1 "k8s.io/api/core/v1"
+	storagev1 "k8s.io/api/storage/v1"
 
 	"github.com/pave-dev/pave/pkg/api/v1alpha1"
 	"github.com/pave-dev/pave/pkg/workload"
@@ -27,6 +29,9 @@ type Env struct {
 	// adapter read them (validation in the cluster); the headroom rule judges
 	// a workload against what they have left.
 	Quotas []corev1.ResourceQuota
+	// StorageClasses are the cluster's (or, offline, the input's)
+	// StorageClasses: whether a volume is encrypted is read from its class.
+	StorageClasses []storagev1.StorageClass
 }
 
 // Namespace is what the engine needs to know of the object's namespace.

@@ -86,7 +86,9 @@ func (c *Common) prepare(ctx context.Context, req admission.Request, validating 
 	p := prepared{eng: eng, w: w}
 	if w == nil {
 		gvk := schema.GroupVersionKind{Group: req.Kind.Group, Version: req.Kind.Version, Kind: req.Kind.Kind}
-		if !validating || !eng.Governs(gvk) {
+		if validating && !eng.Governs(gvk) || !validating && (!eng.Completes(gvk) || req.Operation != admissionv1.Create) {
+			// Objects without a pod template are completed at creation only
+			// (see engine.ObjectMutator).
 			return end(admission.Allowed("not a workload"))
 		}
 		if p.obj, err = object.Decode(gvk, req.Object.Raw); err != nil {

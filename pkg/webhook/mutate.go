@@ -30,6 +30,9 @@ func (h *Mutate) Handle(ctx context.Context, req admission.Request) admission.Re
 	if p.done != nil {
 		return *p.done
 	}
+	if p.obj != nil {
+		return completeObject(ctx, req, p)
+	}
 	res, err := p.eng.Mutate(ctx, p.w, p.env)
 	if err != nil {
 		return admission.Errored(http.StatusInternalServerError, err)
@@ -68,4 +71,20 @@ func newEphemeral(ops []jsonpatch.Operation, existing int) []jsonpatch.Operation
 		}
 	}
 	return kept
+}
+
+// completeObject answers for a kind without a pod template at its creation.
+func completeObject(ctx context.Context, req admission.Request, p prepared) admission.Response {
+	res, err := p.eng.MutateObject(ctx, p.obj, p.env)
+	if err != nil {
+		return admission.Errored(http.StatusInternalServerError, err)
+	}
+	ops, err := res.Patch(req.Object.Raw)
+	if err != nil {
+		return admission.Errored(http.StatusInternalServerError, fmt.Errorf("patch %s %s: %w", req.Kind.Kind, p.obj.GetName(), err))
+	}
+	if len(ops) == 0 {
+		return admission.Allowed("")
+	}
+	return admission.Patched("pave: "+strings.Join(res.Mutators, ", "), ops...)
 }

@@ -72,6 +72,9 @@ type PlatformPolicySpec struct {
 	// isolation and size.
 	// +optional
 	Namespaces NamespacePolicy `json:"namespaces,omitempty"`
+	// Storage says which StorageClasses encrypt and which one claims get.
+	// +optional
+	Storage StoragePolicy `json:"storage,omitempty"`
 	// Tiers size namespaces with a ResourceQuota and a LimitRange.
 	// +optional
 	Tiers TierPolicy `json:"tiers,omitempty"`

@@ -1,0 +1,94 @@
+package storage
+
+import (
+	"context"
+
+	appsv1 "k8s.io/api/apps/v1"
+	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/runtime"
+	"k8s.io/apimachinery/pkg/runtime/schema"
+
+	"github.com/pave-dev/pave/pkg/policy"
+	"github.com/pave-dev/pave/pkg/workload"
+)
+
+// object is engine.Object: the same alias of the same interface literal.
+type object = interface {
+	metav1.Object
+	runtime.Object
+}
+
+var claimKind = schema.GroupVersionKind{Version: "v1", Kind: "PersistentVolumeClaim"}
+
+// ClaimClass gives a PersistentVolumeClaim that names no StorageClass the
+// encrypted default. The API server's DefaultStorageClass plugin runs before
+// any webhook: where the cluster has a default class, the claim arrives
+// naming it, and the encrypted-volumes rule judges that class.
+type ClaimClass struct{}
+
+// Name implements engine.ObjectMutator.
+func (ClaimClass) Name() string { return "storage-class" }
+
+// Kinds implements engine.ObjectMutator.
+func (ClaimClass) Kinds() []schema.GroupVersionKind { return []schema.GroupVersionKind{claimKind} }
+
+// MutateObject implements engine.ObjectMutator.
+func (ClaimClass) MutateObject(_ context.Context, obj object, env policy.Env) (bool, error) {
+	pvc, ok := obj.(*corev1.PersistentVolumeClaim)
+	if !ok {
+		return false, nil
+	}
+	return setClass(&pvc.Spec, env), nil
+}
+
+// TemplateClasses gives the claims a workload makes — a StatefulSet's
+// volumeClaimTemplates, a pod's generic ephemeral volumes — the encrypted
+// default where they name no class.
+type TemplateClasses struct{}
+
+// Name implements engine.Mutator.
+func (TemplateClasses) Name() string { return "storage-class" }
+
+// Mutate implements engine.Mutator.
+func (TemplateClasses) Mutate(_ context.Context, w *workload.Workload, env policy.Env) (bool, error) {
+	changed := false
+	for _, c := range claimSpecs(w) {
+		changed = setClass(c.spec, env) || changed
+	}
+	return changed, nil
+}
+
+func setClass(spec *corev1.PersistentVolumeClaimSpec, env policy.Env) bool {
+	if spec.StorageClassName != nil {
+		return false // "" too: a claim on a pre-provisioned volume
+	}
+	class, ok := DefaultClass(env)
+	if !ok {
+		return false
+	}
+	spec.StorageClassName = &class
+	return true
+}
+
+// claimSpec is one claim a workload makes, with its field path.
+type claimSpec struct {
+	spec  *corev1.PersistentVolumeClaimSpec
+	field string
+}
+
+func claimSpecs(w *workload.Workload) []claimSpec {
+	var out []claimSpec
+	if sts, ok := w.Object.(*appsv1.StatefulSet); ok {
+		for i := range sts.Spec.VolumeClaimTemplates {
+			out = append(out, claimSpec{&sts.Spec.VolumeClaimTemplates[i].Spec, fieldf("spec.volumeClaimTemplates[%d].spec.storageClassName", i)})
+		}
+	}
+	for i, v := range w.PodSpec.Volumes {
+		if v.Ephemeral != nil && v.Ephemeral.VolumeClaimTemplate != nil {
+			out = append(out, claimSpec{&w.PodSpec.Volumes[i].Ephemeral.VolumeClaimTemplate.Spec,
+				fieldf("%s.volumes[%d].ephemeral.volumeClaimTemplate.spec.storageClassName", w.PodSpecPath, i)})
+		}
+	}
+	return out
+}

@@ -1,0 +1,42 @@
+package webhook_test
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	admissionv1 "k8s.io/api/admission/v1"
+	storagev1 "k8s.io/api/storage/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+)
+
+// A PersistentVolumeClaim that names no class is given the encrypting one
+// at creation, with a patch that adds only that field; an update is never
+// patched (the class is immutable); the validating webhook denies a claim
+// on a class that does not encrypt, naming the one that does.
+func TestClaimsGetAnEncryptedClass(t *testing.T) {
+	m, v := handlers(t,
+		&storagev1.StorageClass{ObjectMeta: metav1.ObjectMeta{Name: "plain"}, Provisioner: "ebs.csi.aws.com"},
+		&storagev1.StorageClass{ObjectMeta: metav1.ObjectMeta{Name: "sealed"}, Provisioner: "ebs.csi.aws.com", Parameters: map[string]string{"encrypted": "true"}})
+	pvc := "apiVersion: v1\nkind: PersistentVolumeClaim\nmetadata: {name: data, namespace: shop}\nspec: {accessModes: [ReadWriteOnce], resources: {requests: {storage: 1Gi}}, futureField: keep}\n"
+	req := request(t, admissionv1.Create, "shop", pvc)
+	resp := m.Handle(context.Background(), req)
+	if !resp.Allowed || len(resp.Patches) != 1 || resp.Patches[0].Path != "/spec/storageClassName" || resp.Patches[0].Value != "sealed" {
+		t.Fatalf("patch %+v", resp.Patches)
+	}
+	if got := applyPatch(t, req.Object.Raw, resp.Patches); !strings.Contains(got, `"futureField":"keep"`) {
+		t.Errorf("the patch lost a field pave does not know: %s", got)
+	}
+	if resp := m.Handle(context.Background(), update(t, "", pvc, pvc)); !resp.Allowed || len(resp.Patches) > 0 {
+		t.Errorf("an update was patched: %+v", resp.Patches)
+	}
+	onPlain := strings.Replace(pvc, "spec: {", "spec: {storageClassName: plain, ", 1)
+	resp = v.Handle(context.Background(), request(t, admissionv1.Create, "shop", onPlain))
+	if resp.Allowed || !strings.Contains(resp.Result.Message, "[encrypted-volumes] spec.storageClassName") || !strings.Contains(resp.Result.Message, "sealed") {
+		t.Fatalf("allowed=%v %+v", resp.Allowed, resp.Result)
+	}
+	onSealed := strings.Replace(pvc, "spec: {", "spec: {storageClassName: sealed, ", 1)
+	if resp := v.Handle(context.Background(), request(t, admissionv1.Create, "shop", onSealed)); !resp.Allowed {
+		t.Fatalf("a claim on the encrypting class was denied: %s", resp.Result.Message)
+	}
+}

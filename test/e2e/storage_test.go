@@ -1,0 +1,96 @@
+package e2e
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+)
+
+// Volumes are encrypted: the API server's DefaultStorageClass plugin names
+// the cluster's default class before pave sees a claim, so a default that
+// does not encrypt is refused loudly, naming the class that does; without a
+// default pave gives claims (standalone and a StatefulSet's templates) the
+// encrypting class; a claim on the encrypting class is stored.
+func TestClaimsAreEncrypted(t *testing.T) {
+	teamNamespace(t, "storage")
+	classes := `apiVersion: storage.k8s.io/v1
+kind: StorageClass
+metadata:
+  name: e2e-plain
+  annotations: {storageclass.kubernetes.io/is-default-class: "true"}
+provisioner: ebs.csi.aws.com
+parameters: {type: gp3}
+---
+apiVersion: storage.k8s.io/v1
+kind: StorageClass
+metadata: {name: e2e-sealed}
+provisioner: ebs.csi.aws.com
+parameters: {type: gp3, encrypted: "true"}
+`
+	if _, err := s.kubectlIn(classes, "apply", "-f", "-"); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _, _ = s.kubectl("delete", "storageclass", "e2e-plain", "e2e-sealed", "--ignore-not-found") })
+	claim := func(name, class string) string {
+		c := ""
+		if class != "" {
+			c = "storageClassName: " + class + ", "
+		}
+		return fmt.Sprintf("apiVersion: v1\nkind: PersistentVolumeClaim\nmetadata: {name: %s}\nspec: {%saccessModes: [ReadWriteOnce], resources: {requests: {storage: 1Gi}}}\n", name, c)
+	}
+
+	// The cluster's default does not encrypt: refused, with the fix.
+	eventually(t, 30*time.Second, func() error {
+		out, err := combinedKubectl("apply", "-n", "storage", "-f", writeTemp(t, claim("defaulted", "")))
+		if err == nil || !strings.Contains(out, "[encrypted-volumes] spec.storageClassName") || !strings.Contains(out, "cluster's default class") || !strings.Contains(out, "e2e-sealed") {
+			return fmt.Errorf("a claim on the unencrypted default: %s %v", out, err)
+		}
+		return nil
+	})
+	absent(t, "storage", "pvc", "defaulted")
+	if _, err := s.kubectlIn(claim("sealed", "e2e-sealed"), "apply", "-n", "storage", "-f", "-"); err != nil {
+		t.Fatalf("a claim on the encrypting class: %v", err)
+	}
+
+	// No default class: pave gives the encrypting one.
+	if _, err := s.kubectl("annotate", "storageclass", "e2e-plain", "storageclass.kubernetes.io/is-default-class-"); err != nil {
+		t.Fatal(err)
+	}
+	eventually(t, 30*time.Second, func() error {
+		if _, err := s.kubectlIn(claim("given", ""), "apply", "-n", "storage", "-f", "-"); err != nil {
+			return err
+		}
+		return nil
+	})
+	if got := at(getJSON(t, "-n", "storage", "pvc", "given"), "spec", "storageClassName"); got != "e2e-sealed" {
+		t.Fatalf("class %v, want e2e-sealed", got)
+	}
+	sts := `apiVersion: apps/v1
+kind: StatefulSet
+metadata: {name: db}
+spec:
+  serviceName: db
+  selector: {matchLabels: {app: db}}
+  template:
+    metadata: {labels: {app: db}}
+    spec:
+      containers:
+      - name: db
+        image: registry.example.com/db:1.0.0
+        readinessProbe: {tcpSocket: {port: 5432}}
+  volumeClaimTemplates:
+  - metadata: {name: data}
+    spec: {accessModes: [ReadWriteOnce], resources: {requests: {storage: 1Gi}}}
+`
+	if _, err := s.kubectlIn(sts, "apply", "-n", "storage", "-f", "-"); err != nil {
+		t.Fatal(err)
+	}
+	if got := at(getJSON(t, "-n", "storage", "statefulset", "db"), "spec", "volumeClaimTemplates", 0, "spec", "storageClassName"); got != "e2e-sealed" {
+		t.Fatalf("template class %v, want e2e-sealed", got)
+	}
+	// A team member cannot pick the plain class either.
+	_, err := asDev(claim("mine", "e2e-plain"), "apply", "-n", "storage", "-f", "-")
+	denied(t, "a team member's claim on the plain class", err, "[encrypted-volumes]", "e2e-sealed")
+	absent(t, "storage", "pvc", "mine")
+}
