@@ -4,6 +4,8 @@ import (
 	"context"
 	"strings"
 
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+
 	"github.com/pave-dev/pave/pkg/api/v1alpha1"
 	"github.com/pave-dev/pave/pkg/policy"
 	"github.com/pave-dev/pave/pkg/workload"
@@ -37,7 +39,22 @@ func (Labels) Mutate(_ context.Context, w *workload.Workload, env policy.Env) (b
 		changed = setMissing(&w.Meta.Labels, k, v) || changed
 		changed = setMissing(&w.PodMeta.Labels, k, v) || changed
 	}
-	return changed, nil
+	return staleZone(w, want[v1alpha1.LabelZone]) || changed, nil
+}
+
+// staleZone gives a controller's new pod the zone in force. Its template was
+// admitted when the namespace was in another zone (or while pave was down):
+// the template's label is pave's old decision, not a team's claim — a claim
+// is judged on the template itself. Refusing the pod would leave the workload
+// unable to replace its pods; keeping the label would keep the pod a member
+// of a zone its namespace has left.
+func staleZone(w *workload.Workload, zone string) bool {
+	cur, ok := w.Meta.Labels[v1alpha1.LabelZone]
+	if w.Kind != "Pod" || !ok || cur == zone || zone == "" || metav1.GetControllerOf(w.Meta) == nil {
+		return false
+	}
+	w.Meta.Labels[v1alpha1.LabelZone] = zone
+	return true
 }
 
 // label returns a label from the object, else from its pod template.

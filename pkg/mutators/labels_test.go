@@ -74,6 +74,27 @@ spec: {template: {spec: {containers: [{name: c, image: x:1}]}}}`,
 			want: map[string]string{"pave.dev/zone": "internal", "app.kubernetes.io/name": "api"},
 		},
 		{
+			name: "a controller's pod admitted under the namespace's old zone gets the zone in force",
+			doc: `apiVersion: v1
+kind: Pod
+metadata:
+  generateName: api-7d9f-
+  labels: {pave.dev/zone: public}
+  ownerReferences: [{apiVersion: apps/v1, kind: ReplicaSet, name: api-7d9f, uid: u1, controller: true}]
+spec: {containers: [{name: c, image: x:1}]}`,
+			nsLabels: map[string]string{"pave.dev/zone": "restricted"},
+			want:     map[string]string{"pave.dev/zone": "restricted"},
+		},
+		{
+			name: "a bare pod's zone claim is left for the validator to judge",
+			doc: `apiVersion: v1
+kind: Pod
+metadata: {name: p, labels: {pave.dev/zone: public}}
+spec: {containers: [{name: c, image: x:1}]}`,
+			nsLabels: map[string]string{"pave.dev/zone": "restricted"},
+			want:     map[string]string{"pave.dev/zone": "public"},
+		},
+		{
 			name: "a pod with only a generateName gets a valid label value",
 			doc: `apiVersion: v1
 kind: Pod

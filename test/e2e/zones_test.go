@@ -43,6 +43,12 @@ func TestZoneIsolation(t *testing.T) {
 		t.Fatal(err)
 	}
 	eventually(t, 30*time.Second, jsonpathIs([]string{"-n", "zone-vault", "networkpolicy", "pave-zone-baseline"}, "{.spec.egress[1].to[0].podSelector.matchExpressions[0].values}", `["internal","restricted"]`))
+	// The pods the ReplicaSet makes from then on are members of the new zone,
+	// though the template was admitted under the old one.
+	if _, err := s.kubectl("delete", "pods", "-n", "zone-vault", "-l", "app.kubernetes.io/name=orders", "--wait=false"); err != nil {
+		t.Fatal(err)
+	}
+	eventually(t, 60*time.Second, jsonpathIs([]string{"-n", "zone-vault", "pods", "-l", "app.kubernetes.io/name=orders"}, "{.items[*].metadata.labels.pave\\.dev/zone}", "internal"))
 
 	// Cilium: the same model as CiliumNetworkPolicies; the NetworkPolicies go.
 	setTarget("CiliumNetworkPolicy")
