@@ -8,6 +8,7 @@ import (
 	"github.com/pave-dev/pave/pkg/namespaces"
 	"github.com/pave-dev/pave/pkg/policy"
 	"github.com/pave-dev/pave/pkg/quota"
+	"github.com/pave-dev/pave/pkg/secrets"
 	"github.com/pave-dev/pave/pkg/storage"
 	"github.com/pave-dev/pave/pkg/validators"
 	"github.com/pave-dev/pave/pkg/zones"
@@ -45,7 +46,7 @@ func Default(p *policy.Policy) (*Engine, error) {
 	return New(p, Pipeline{
 		Steps:               steps,
 		Validators:          vals,
-		Generators:          []Generator{mesh.Traffic{}, mesh.Cilium{}, zones.Ingress{}},
+		Generators:          []Generator{mesh.Traffic{}, mesh.Cilium{}, zones.Ingress{}, secrets.Delivery{}},
 		NamespaceGenerators: []NamespaceGenerator{mesh.MTLS{}, quota.Tier{}, zones.Baseline{}},
 		ObjectValidators:    []ObjectValidator{validators.ServiceExternalIPs{}, storage.Encrypted{}},
 		ObjectMutators:      []ObjectMutator{storage.ClaimClass{}},

@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"maps"
+	"slices"
+	"strings"
 
 	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
@@ -29,6 +31,8 @@ func Render(s Service) (*appsv1.Deployment, *corev1.Service) {
 	meta := metav1.ObjectMeta{Name: s.Name, Namespace: s.Namespace, Labels: labels}
 
 	c := corev1.Container{Name: s.Name, Image: s.Image, Env: envVars(s.Env), Resources: resources(s)}
+	volumes, mounts := secretFiles(s.Env)
+	c.VolumeMounts = mounts
 	if s.Port != 0 {
 		c.Ports = []corev1.ContainerPort{{Name: "http", ContainerPort: s.Port, Protocol: corev1.ProtocolTCP}}
 	}
@@ -47,7 +51,7 @@ func Render(s Service) (*appsv1.Deployment, *corev1.Service) {
 			Selector: &metav1.LabelSelector{MatchLabels: selector},
 			Template: corev1.PodTemplateSpec{
 				ObjectMeta: metav1.ObjectMeta{Labels: maps.Clone(labels)},
-				Spec:       corev1.PodSpec{Containers: []corev1.Container{c}},
+				Spec:       corev1.PodSpec{Containers: []corev1.Container{c}, Volumes: volumes},
 			},
 		},
 	}
@@ -76,6 +80,37 @@ func envVars(env []Env) []corev1.EnvVar {
 		out = append(out, v)
 	}
 	return out
+}
+
+// SecretFilesDir is where the rendered service reads its Secrets as files.
+const SecretFilesDir = "/var/run/secrets/pave"
+
+// secretFiles mounts every Secret the env reads, whole and read-only, at
+// SecretFilesDir/<secret>/<key>: the kubelet refreshes such a mount when the
+// Secret changes (a subPath mount it never refreshes), so an app that reads
+// the file sees a rotated value without a restart, while the env variable
+// keeps working for apps that read only their environment (see docs/data.md).
+func secretFiles(env []Env) ([]corev1.Volume, []corev1.VolumeMount) {
+	var vols []corev1.Volume
+	var mounts []corev1.VolumeMount
+	for _, e := range env {
+		name := volumeName(e.Secret)
+		if e.Secret == "" || slices.ContainsFunc(vols, func(v corev1.Volume) bool { return v.Name == name }) {
+			continue
+		}
+		vols = append(vols, corev1.Volume{Name: name, VolumeSource: corev1.VolumeSource{Secret: &corev1.SecretVolumeSource{SecretName: e.Secret}}})
+		mounts = append(mounts, corev1.VolumeMount{Name: name, MountPath: SecretFilesDir + "/" + e.Secret, ReadOnly: true})
+	}
+	return vols, mounts
+}
+
+// volumeName is secret-<secret>, cut to a volume name's 63 characters.
+func volumeName(secret string) string {
+	name := "secret-" + secret
+	if len(name) > 63 {
+		name = strings.TrimRight(name[:63], "-.")
+	}
+	return name
 }
 
 // resources asks for what the team wrote; memory is also the limit, because a

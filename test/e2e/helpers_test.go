@@ -111,3 +111,14 @@ func readFile(t *testing.T, path string) string {
 }
 
 func contains(s, sub string) bool { return strings.Contains(s, sub) }
+
+// usePolicy applies the PlatformPolicy with the given spec (one YAML flow
+// mapping, e.g. "{secrets: {store: s}}") until the test ends.
+func usePolicy(t *testing.T, spec string) {
+	t.Helper()
+	doc := "apiVersion: pave.dev/v1alpha1\nkind: PlatformPolicy\nmetadata: {name: default}\nspec: " + spec + "\n"
+	if _, err := s.kubectlIn(doc, "apply", "-f", "-"); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _, _ = s.kubectl("delete", "platformpolicy", "default", "--ignore-not-found") })
+}

@@ -7,6 +7,7 @@ package e2e
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"net"
 	"os"
@@ -98,11 +99,23 @@ func (s *suite) setUp() error {
 		return fmt.Errorf("locate the istio.io/api, cilium and network-policy-api modules: %w", err)
 	}
 	dirs := strings.Fields(string(mods))
+	// External Secrets' Go API is not a dependency of pave (pave builds its
+	// objects unstructured), so its module is fetched for the CRDs alone.
+	eso, err := exec.Command("go", "mod", "download", "-json", externalSecretsModule).Output()
+	if err != nil {
+		return fmt.Errorf("download %s for its CRDs: %w", externalSecretsModule, err)
+	}
+	var esoMod struct{ Dir string }
+	if err := json.Unmarshal(eso, &esoMod); err != nil || esoMod.Dir == "" {
+		return fmt.Errorf("download %s: no directory in %s (%v)", externalSecretsModule, eso, err)
+	}
 	crds := []string{
 		filepath.Join(s.root, "manifests", "crds"),
 		filepath.Join(dirs[0], "kubernetes", "customresourcedefinitions.gen.yaml"),
 		filepath.Join(dirs[1], "pkg", "k8s", "apis", "cilium.io", "client", "crds", "v2", "ciliumnetworkpolicies.yaml"),
 		filepath.Join(dirs[2], "config", "crd", "standard", "policy.networking.k8s.io_clusternetworkpolicies.yaml"),
+		filepath.Join(esoMod.Dir, "config", "crds", "bases", "external-secrets.io_externalsecrets.yaml"),
+		filepath.Join(esoMod.Dir, "config", "crds", "bases", "external-secrets.io_clustersecretstores.yaml"),
 	}
 	s.cluster, err = localcluster.Start(context.Background(), localcluster.Options{
 		Assets: s.assets, CRDs: crds, Dir: s.dir, Log: logFile,
@@ -164,6 +177,9 @@ func (s *suite) helm(args ...string) (string, error) {
 func (s *suite) run(bin, stdin string, args ...string) (string, error) {
 	return s.cluster.Run(bin, stdin, args...)
 }
+
+// externalSecretsModule ships the External Secrets Operator's CRDs.
+const externalSecretsModule = "github.com/external-secrets/external-secrets@v0.16.2"
 
 func freePort() int {
 	l, err := net.Listen("tcp", "127.0.0.1:0")

@@ -21,12 +21,8 @@ func TestZoneIsolation(t *testing.T) {
 	}
 	setTarget := func(target string) {
 		t.Helper()
-		doc := fmt.Sprintf("apiVersion: pave.dev/v1alpha1\nkind: PlatformPolicy\nmetadata: {name: default}\nspec:\n  zones: {isolation: {target: %q}}\n", target)
-		if _, err := s.kubectlIn(doc, "apply", "-f", "-"); err != nil {
-			t.Fatal(err)
-		}
+		usePolicy(t, fmt.Sprintf("{zones: {isolation: {target: %q}}}", target))
 	}
-	t.Cleanup(func() { _, _ = s.kubectl("delete", "platformpolicy", "default", "--ignore-not-found") })
 
 	// The default target: NetworkPolicy. The restricted zone is called by
 	// itself and internal; the public one by itself and the ingress controller.

@@ -72,6 +72,9 @@ type PlatformPolicySpec struct {
 	// isolation and size.
 	// +optional
 	Namespaces NamespacePolicy `json:"namespaces,omitempty"`
+	// Secrets says where the Secrets workloads reference are delivered from.
+	// +optional
+	Secrets SecretPolicy `json:"secrets,omitempty"`
 	// Storage says which StorageClasses encrypt and which one claims get.
 	// +optional
 	Storage StoragePolicy `json:"storage,omitempty"`

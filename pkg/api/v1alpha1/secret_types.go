@@ -1,0 +1,17 @@
+package v1alpha1
+
+import metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+
+// SecretPolicy delivers every Secret a workload references from the org's
+// secret store, through the External Secrets Operator (see docs/data.md).
+type SecretPolicy struct {
+	// Store names the ClusterSecretStore Secrets are delivered from. Empty:
+	// pave delivers nothing (teams manage their Secrets themselves).
+	// +optional
+	// +kubebuilder:validation:MaxLength=253
+	Store string `json:"store,omitempty"`
+	// RefreshInterval is how often a delivered Secret is read from the store
+	// again: a rotation in the store reaches the cluster within it. Default 1h.
+	// +optional
+	RefreshInterval *metav1.Duration `json:"refreshInterval,omitempty"`
+}
