@@ -102,5 +102,10 @@ func (n *Namespaces) Reconcile(ctx context.Context, req reconcile.Request) (reco
 		}
 		keep.add(o)
 	}
-	return reconcile.Result{}, prune(ctx, n.Client, ns.Name, &ns, n.Managed, keep, deletedEvent(n.Recorder, &ns))
+	for _, where := range append([]string{ns.Name}, eng.NamespaceTargets()...) {
+		if err := prune(ctx, n.Client, where, &ns, n.Managed, keep, deletedEvent(n.Recorder, &ns)); err != nil {
+			return reconcile.Result{}, err
+		}
+	}
+	return reconcile.Result{}, nil
 }

@@ -3,6 +3,7 @@ package engine
 import (
 	"fmt"
 
+	"github.com/pave-dev/pave/pkg/backup"
 	"github.com/pave-dev/pave/pkg/mesh"
 	"github.com/pave-dev/pave/pkg/mutators"
 	"github.com/pave-dev/pave/pkg/namespaces"
@@ -25,6 +26,7 @@ func Default(p *policy.Policy) (*Engine, error) {
 		{PhaseDefaults, mutators.Resources{}},
 		{PhaseDefaults, mutators.ServiceAccountToken{}},
 		{PhaseDefaults, storage.TemplateClasses{}},
+		{PhasePlatform, backup.Volumes{}},
 		{PhasePlatform, mutators.Track{}},
 		{PhasePlatform, mutators.Labels{}},
 		{PhaseMesh, mutators.Sidecar{}},
@@ -42,12 +44,13 @@ func Default(p *policy.Policy) (*Engine, error) {
 		validators.ServiceAccountToken{},
 		validators.QuotaHeadroom{},
 		storage.Encrypted{},
+		backup.Covered{},
 	}
 	return New(p, Pipeline{
 		Steps:               steps,
 		Validators:          vals,
 		Generators:          []Generator{mesh.Traffic{}, mesh.Cilium{}, zones.Ingress{}, secrets.Delivery{}},
-		NamespaceGenerators: []NamespaceGenerator{mesh.MTLS{}, quota.Tier{}, zones.Baseline{}},
+		NamespaceGenerators: []NamespaceGenerator{mesh.MTLS{}, quota.Tier{}, zones.Baseline{}, backup.Schedule{}},
 		ObjectValidators:    []ObjectValidator{validators.ServiceExternalIPs{}, storage.Encrypted{}},
 		ObjectMutators:      []ObjectMutator{storage.ClaimClass{}},
 		ClusterGenerators:   []ClusterGenerator{namespaces.Guard{}, zones.Boundaries{}},

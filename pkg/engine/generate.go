@@ -25,6 +25,29 @@ func (e *Engine) GenerateNamespace(ctx context.Context, env policy.Env) ([]Objec
 	return out, nil
 }
 
+// Elsewhere is a NamespaceGenerator whose objects live in another
+// namespace than the one they are for (Velero reads Schedules only in its
+// own): the namespace reconciler prunes there too.
+type Elsewhere interface {
+	Namespaces(p *policy.Policy) []string
+}
+
+// NamespaceTargets are the namespaces other than a namespace's own where
+// namespace generators put its objects, without repeats.
+func (e *Engine) NamespaceTargets() []string {
+	var out []string
+	for _, g := range e.nsGens {
+		if el, ok := g.(Elsewhere); ok {
+			for _, ns := range el.Namespaces(e.policy) {
+				if !slices.Contains(out, ns) {
+					out = append(out, ns)
+				}
+			}
+		}
+	}
+	return out
+}
+
 // WorkloadKinds and NamespaceKinds are the kinds the generators of each scope
 // write, in order and without repeats.
 func (e *Engine) WorkloadKinds() []schema.GroupVersionKind {

@@ -128,6 +128,8 @@ func (p parser) service(k, v *yaml.Node) (Service, error) {
 			s.Probe, err = p.probe(fv, s.Name)
 		case "env":
 			s.Env, err = p.env(fv, s.Name)
+		case "volumes":
+			s.Volumes, err = p.volumes(fv, s.Name)
 		case "namespace":
 			s.Namespace, err = p.scalar(fv, s.Name, field)
 			if err == nil && !dnsLabel.MatchString(s.Namespace) {
@@ -140,7 +142,7 @@ func (p parser) service(k, v *yaml.Node) (Service, error) {
 		case "cost_center":
 			s.CostCenter, err = p.scalar(fv, s.Name, field)
 		default:
-			err = p.errAt(fk.Line, s.Name, field, "unknown field; known fields are image, cpu, memory, replicas, port, readiness_probe, env, namespace, team, zone, cost_center")
+			err = p.errAt(fk.Line, s.Name, field, "unknown field; known fields are image, cpu, memory, replicas, port, readiness_probe, env, volumes, namespace, team, zone, cost_center")
 		}
 		if err != nil {
 			return s, err

@@ -8,6 +8,8 @@ import (
 	"slices"
 	"strings"
 
+	"k8s.io/apimachinery/pkg/runtime"
+
 	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -17,10 +19,11 @@ import (
 	"github.com/pave-dev/pave/pkg/api/v1alpha1"
 )
 
-// Render turns a service into a plain Deployment and, when it has a port, a
+// Render turns a service into a plain Deployment (a StatefulSet when it keeps
+// volumes) and, when it has a port, a
 // Service. The output is deliberately plain: everything the platform adds comes
 // from the mutating webhook, so a hand-written Deployment gets the same.
-func Render(s Service) (*appsv1.Deployment, *corev1.Service) {
+func Render(s Service) (runtime.Object, *corev1.Service) {
 	labels := map[string]string{v1alpha1.LabelName: s.Name}
 	for k, v := range map[string]string{v1alpha1.LabelTeam: s.Team, v1alpha1.LabelZone: s.Zone, v1alpha1.LabelCostCenter: s.CostCenter} {
 		if v != "" {
@@ -55,8 +58,12 @@ func Render(s Service) (*appsv1.Deployment, *corev1.Service) {
 			},
 		},
 	}
+	var w runtime.Object = d
+	if len(s.Volumes) > 0 {
+		w = statefulSet(d, s)
+	}
 	if s.Port == 0 {
-		return d, nil
+		return w, nil
 	}
 	svc := &corev1.Service{
 		TypeMeta:   metav1.TypeMeta{APIVersion: "v1", Kind: "Service"},
@@ -66,7 +73,7 @@ func Render(s Service) (*appsv1.Deployment, *corev1.Service) {
 			Ports:    []corev1.ServicePort{{Name: "http", Port: s.Port, TargetPort: intstr.FromString("http"), Protocol: corev1.ProtocolTCP}},
 		},
 	}
-	return d, svc
+	return w, svc
 }
 
 func envVars(env []Env) []corev1.EnvVar {

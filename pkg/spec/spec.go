@@ -24,6 +24,8 @@ type Service struct {
 	Port     int32
 	Probe    *Probe
 	Env      []Env
+	// Volumes make the service a StatefulSet (volumes.go).
+	Volumes []Volume
 
 	// Optional platform fields.
 	Namespace  string

@@ -103,6 +103,10 @@ func TestParseErrorsNameFileLineServiceAndField(t *testing.T) {
 		{"no services", "apps:\n  web: {}\n", `s.yaml:1: field apps: unknown top-level field`},
 		{"empty", "", `s.yaml:1: the file is empty`},
 		{"duplicate service", "services:\n  web: {image: x:1}\n  web: {image: y:1}\n", `s.yaml:3: service "web": defined twice`},
+		{"volume without size", "services:\n  db:\n    image: x:1\n    volumes:\n      - {name: data, path: /data}\n", `s.yaml:5: service "db": field volumes[0].size: required`},
+		{"volume relative path", "services:\n  db:\n    image: x:1\n    volumes:\n      - {name: data, size: 1Gi, path: data}\n", `field volumes[0].path: "data" must be a clean absolute path`},
+		{"volume class", "services:\n  db:\n    image: x:1\n    volumes:\n      - {name: data, size: 1Gi, path: /d, class: fast}\n", `field volumes[0].class: unknown field; known fields are name, size and path (the class and the backups are the platform's)`},
+		{"volume twice", "services:\n  db:\n    image: x:1\n    volumes:\n      - {name: data, size: 1Gi, path: /d}\n      - {name: data, size: 1Gi, path: /e}\n", `field volumes[1]: data (/e) repeats`},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -111,5 +115,26 @@ func TestParseErrorsNameFileLineServiceAndField(t *testing.T) {
 				t.Fatalf("err = %v, want it to contain %q", err, c.want)
 			}
 		})
+	}
+}
+
+// A service that keeps volumes runs as a StatefulSet with a claim per pod,
+// mounted where the spec says; the class and the backups are left to pave.
+func TestVolumesMakeAStatefulSet(t *testing.T) {
+	f, err := spec.Parse("s.yaml", []byte("services:\n  ledger:\n    image: registry.example.com/ledger:1.0.0\n    port: 8080\n    volumes:\n      - {name: data, size: 20Gi, path: /var/lib/ledger}\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, err := spec.RenderFile(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"kind: StatefulSet", "serviceName: ledger", "mountPath: /var/lib/ledger", "volumeClaimTemplates:", "storage: 20Gi", "- ReadWriteOnce", "kind: Service"} {
+		if !strings.Contains(string(out), want) {
+			t.Errorf("rendered output lacks %q:\n%s", want, out)
+		}
+	}
+	if strings.Contains(string(out), "storageClassName") || strings.Contains(string(out), "kind: Deployment") {
+		t.Errorf("the spec named a class or rendered a Deployment:\n%s", out)
 	}
 }

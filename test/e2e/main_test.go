@@ -92,11 +92,11 @@ func (s *suite) setUp() error {
 	if err != nil {
 		return err
 	}
-	// The real Istio, Cilium and network-policy-api CRDs, as their Go
-	// modules ship them.
-	mods, err := exec.Command("go", "list", "-m", "-f", "{{.Dir}}", "istio.io/api", "github.com/cilium/cilium", "sigs.k8s.io/network-policy-api").Output()
+	// The real Istio, Cilium, network-policy-api and Velero CRDs, as their
+	// Go modules ship them.
+	mods, err := exec.Command("go", "list", "-m", "-f", "{{.Dir}}", "istio.io/api", "github.com/cilium/cilium", "sigs.k8s.io/network-policy-api", "github.com/vmware-tanzu/velero").Output()
 	if err != nil {
-		return fmt.Errorf("locate the istio.io/api, cilium and network-policy-api modules: %w", err)
+		return fmt.Errorf("locate the istio.io/api, cilium, network-policy-api and velero modules: %w", err)
 	}
 	dirs := strings.Fields(string(mods))
 	// External Secrets' Go API is not a dependency of pave (pave builds its
@@ -114,6 +114,7 @@ func (s *suite) setUp() error {
 		filepath.Join(dirs[0], "kubernetes", "customresourcedefinitions.gen.yaml"),
 		filepath.Join(dirs[1], "pkg", "k8s", "apis", "cilium.io", "client", "crds", "v2", "ciliumnetworkpolicies.yaml"),
 		filepath.Join(dirs[2], "config", "crd", "standard", "policy.networking.k8s.io_clusternetworkpolicies.yaml"),
+		filepath.Join(dirs[3], "config", "crd", "v1", "bases", "velero.io_schedules.yaml"),
 		filepath.Join(esoMod.Dir, "config", "crds", "bases", "external-secrets.io_externalsecrets.yaml"),
 		filepath.Join(esoMod.Dir, "config", "crds", "bases", "external-secrets.io_clustersecretstores.yaml"),
 	}

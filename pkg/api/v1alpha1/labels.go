@@ -48,6 +48,12 @@ const (
 	AnnotationCanaryInterval = "pave.dev/canary-interval"
 	// AnnotationCanaryHeader, name=value, sends such requests to the canary.
 	AnnotationCanaryHeader = "pave.dev/canary-header"
+	// AnnotationBackup "false" keeps a stateful workload out of the backups,
+	// honoured only where the policy allows opting out.
+	AnnotationBackup = "pave.dev/backup"
+	// AnnotationVeleroBackupVolumes names the pod volumes Velero backs up
+	// file by file; pave writes it with a workload's data volumes.
+	AnnotationVeleroBackupVolumes = "backup.velero.io/backup-volumes"
 	// AnnotationCanaryStatus is written by pave: the step and weight in force.
 	AnnotationCanaryStatus = "pave.dev/canary-status"
 )

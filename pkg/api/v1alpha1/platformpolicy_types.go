@@ -72,6 +72,9 @@ type PlatformPolicySpec struct {
 	// isolation and size.
 	// +optional
 	Namespaces NamespacePolicy `json:"namespaces,omitempty"`
+	// Backups says when and where namespaces are backed up.
+	// +optional
+	Backups BackupPolicy `json:"backups,omitempty"`
 	// Secrets says where the Secrets workloads reference are delivered from.
 	// +optional
 	Secrets SecretPolicy `json:"secrets,omitempty"`
