@@ -63,7 +63,7 @@ func (c *Cluster) Reconcile(ctx context.Context, _ reconcile.Request) (reconcile
 	}
 	keep := kept{}
 	for _, o := range want {
-		if err := apply(ctx, c.Client, nil, schema.GroupVersionKind{}, o); err != nil {
+		if _, err := apply(ctx, c.Client, nil, schema.GroupVersionKind{}, o); err != nil {
 			return reconcile.Result{}, fmt.Errorf("apply %s: %w", engine.Describe(o), err)
 		}
 		keep.add(o)

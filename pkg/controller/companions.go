@@ -143,10 +143,12 @@ func (c *Companions) Reconcile(ctx context.Context, req reconcile.Request) (reco
 	keep := kept{}
 	gvk := schema.GroupVersionKind{Group: "apps", Version: "v1", Kind: c.Kind}
 	for _, o := range want {
-		if err := apply(ctx, c.Client, obj, gvk, o); err != nil {
+		applied, err := apply(ctx, c.Client, obj, gvk, o)
+		if err != nil {
 			c.Recorder.Eventf(obj, corev1.EventTypeWarning, "CompanionApplyFailed", "%s: %v", engine.Describe(o), err)
 			return reconcile.Result{}, err
 		}
+		reportNotReady(c.Recorder, obj, applied)
 		keep.add(o)
 	}
 	return result, prune(ctx, c.Client, req.Namespace, obj, c.Managed, keep, deletedEvent(c.Recorder, obj))
@@ -154,10 +156,11 @@ func (c *Companions) Reconcile(ctx context.Context, req reconcile.Request) (reco
 
 // apply server-side-applies o, owned (controller reference) by owner when
 // there is one: the garbage collector deletes it with its owner.
-func apply(ctx context.Context, c client.Client, owner client.Object, ownerGVK schema.GroupVersionKind, o engine.Object) error {
+// It returns the object as the API server stored it, status included.
+func apply(ctx context.Context, c client.Client, owner client.Object, ownerGVK schema.GroupVersionKind, o engine.Object) (*unstructured.Unstructured, error) {
 	u, err := runtime.DefaultUnstructuredConverter.ToUnstructured(o)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	obj := &unstructured.Unstructured{Object: u}
 	unstructured.RemoveNestedField(obj.Object, "status")
@@ -167,7 +170,7 @@ func apply(ctx context.Context, c client.Client, owner client.Object, ownerGVK s
 		obj.SetOwnerReferences([]metav1.OwnerReference{{APIVersion: ownerGVK.GroupVersion().String(), Kind: ownerGVK.Kind,
 			Name: owner.GetName(), UID: owner.GetUID(), Controller: &yes, BlockOwnerDeletion: &yes}})
 	}
-	return c.Patch(ctx, obj, client.Apply, client.FieldOwner(FieldManager), client.ForceOwnership)
+	return obj, c.Patch(ctx, obj, client.Apply, client.FieldOwner(FieldManager), client.ForceOwnership)
 }
 
 // kept names the generated objects a reconcile wants, by kind and name.

@@ -96,7 +96,7 @@ func (n *Namespaces) Reconcile(ctx context.Context, req reconcile.Request) (reco
 	}
 	keep := kept{}
 	for _, o := range want {
-		if err := apply(ctx, n.Client, &ns, namespaceGVK, o); err != nil {
+		if _, err := apply(ctx, n.Client, &ns, namespaceGVK, o); err != nil {
 			n.Recorder.Eventf(&ns, corev1.EventTypeWarning, "CompanionApplyFailed", "%s: %v", engine.Describe(o), err)
 			return reconcile.Result{}, fmt.Errorf("apply %s: %w", engine.Describe(o), err)
 		}

@@ -51,7 +51,7 @@ func Default(p *policy.Policy) (*Engine, error) {
 		Validators:          vals,
 		Generators:          []Generator{mesh.Traffic{}, mesh.Cilium{}, zones.Ingress{}, secrets.Delivery{}},
 		NamespaceGenerators: []NamespaceGenerator{mesh.MTLS{}, quota.Tier{}, zones.Baseline{}, backup.Schedule{}},
-		ObjectValidators:    []ObjectValidator{validators.ServiceExternalIPs{}, storage.Encrypted{}},
+		ObjectValidators:    []ObjectValidator{validators.ServiceExternalIPs{}, storage.Encrypted{}, validators.LiteralSecrets{}},
 		ObjectMutators:      []ObjectMutator{storage.ClaimClass{}},
 		ClusterGenerators:   []ClusterGenerator{namespaces.Guard{}, zones.Boundaries{}},
 	})

@@ -3,8 +3,10 @@ package validators
 import (
 	"context"
 	"fmt"
+	"slices"
 
 	corev1 "k8s.io/api/core/v1"
+	"k8s.io/apimachinery/pkg/runtime/schema"
 
 	"github.com/pave-dev/pave/pkg/api/v1alpha1"
 	"github.com/pave-dev/pave/pkg/policy"
@@ -52,5 +54,37 @@ func (LiteralSecrets) Validate(_ context.Context, w *workload.Workload, _ policy
 			}
 		}
 	})
+	return out
+}
+
+// Kinds implements engine.ObjectValidator: a ConfigMap is read by whoever
+// may read the namespace's configuration, and envFrom turns each of its
+// keys into an environment variable, so a secret in one is as exposed as a
+// literal in the workload. Its webhook fails open (see
+// manifests/webhook): a ConfigMap is never worth stalling a write when pave
+// is down.
+func (LiteralSecrets) Kinds() []schema.GroupVersionKind {
+	return []schema.GroupVersionKind{{Version: "v1", Kind: "ConfigMap"}}
+}
+
+// ValidateObject implements engine.ObjectValidator.
+func (LiteralSecrets) ValidateObject(_ context.Context, obj object, _ policy.Env) []policy.Violation {
+	cm, ok := obj.(*corev1.ConfigMap)
+	if !ok {
+		return nil
+	}
+	keys := make([]string, 0, len(cm.Data))
+	for k := range cm.Data {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	var out []policy.Violation
+	for _, k := range keys {
+		if why := secretVar(k, cm.Data[k]); why != "" {
+			out = append(out, ruleLiteralSecret.Violation(fmt.Sprintf("data[%s]", k),
+				fmt.Sprintf("ConfigMap %q: key %s holds a secret (%s)", cm.Name, k, why),
+				fmt.Sprintf("move %s to a Secret (delivered from the secret store where the policy names one) and read it with secretKeyRef or envFrom.secretRef", k)))
+		}
+	}
 	return out
 }

@@ -2,7 +2,11 @@ package validators_test
 
 import (
 	"context"
+	"slices"
 	"testing"
+
+	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
 	"github.com/pave-dev/pave/pkg/validators"
 	"github.com/pave-dev/pave/pkg/workload/workloadtest"
@@ -111,5 +115,26 @@ func TestLiteralSecretsInArgs(t *testing.T) {
 				t.Errorf("the message repeats the secret: %s", got[0].Message)
 			}
 		})
+	}
+}
+
+// ConfigMaps: a secret-named key with a value, or a value shaped like a
+// credential, is reported; a CA certificate (every namespace's
+// kube-root-ca.crt) and plain settings are not.
+func TestSecretsInConfigMaps(t *testing.T) {
+	cm := &corev1.ConfigMap{ObjectMeta: metav1.ObjectMeta{Name: "app"}, Data: map[string]string{
+		"DB_PASSWORD":   "hunter2hunter2",
+		"LOG_LEVEL":     "debug",
+		"ca.crt":        "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n",
+		"tls.key":       "-----BEGIN RSA PRIVATE KEY-----\nMIIE\n-----END RSA PRIVATE KEY-----\n",
+		"PASSWORD_FILE": "/etc/secret/password",
+	}}
+	vs := validators.LiteralSecrets{}.ValidateObject(context.Background(), cm, workloadtest.Env())
+	var fields []string
+	for _, v := range vs {
+		fields = append(fields, v.Field)
+	}
+	if !slices.Equal(fields, []string{"data[DB_PASSWORD]", "data[tls.key]"}) {
+		t.Errorf("findings at %v, want the password and the private key", fields)
 	}
 }

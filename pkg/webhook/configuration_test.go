@@ -54,8 +54,10 @@ func TestWebhookRulesMatchTheGovernedKinds(t *testing.T) {
 		var cfg struct {
 			Kind     string
 			Webhooks []struct {
+				Name              string
 				Rules             []admissionregistrationv1.RuleWithOperations
 				NamespaceSelector metav1.LabelSelector
+				FailurePolicy     admissionregistrationv1.FailurePolicyType
 			}
 		}
 		if err := yaml.Unmarshal(doc.Raw, &cfg); err != nil {
@@ -73,6 +75,11 @@ func TestWebhookRulesMatchTheGovernedKinds(t *testing.T) {
 				t.Errorf("%s: namespaceSelector %+v, want %s NotIn %v", cfg.Kind, sel, v1alpha1.LabelNamespaceName, wantOut)
 			}
 			for _, r := range wh.Rules {
+				// ConfigMaps are judged by a webhook of their own that fails
+				// open: the control plane writes one into every namespace.
+				if slices.Contains(r.Resources, "configmaps") && (wh.FailurePolicy != admissionregistrationv1.Ignore || len(r.Resources) != 1) {
+					t.Errorf("%s %s: configmaps are matched with failurePolicy %s beside %v; want a webhook of their own that fails open", cfg.Kind, wh.Name, wh.FailurePolicy, r.Resources)
+				}
 				if cfg.Kind == "MutatingWebhookConfiguration" && slices.Equal(r.Operations, []admissionregistrationv1.OperationType{"CREATE"}) {
 					for _, g := range r.APIGroups {
 						for _, res := range r.Resources {

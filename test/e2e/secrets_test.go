@@ -40,6 +40,18 @@ spec:
 	}
 	eventually(t, 30*time.Second, jsonpathIs([]string{"-n", "secrets", "externalsecret", "pave-billing-db-credentials"},
 		"{.spec.secretStoreRef.name}/{.spec.refreshInterval}/{.spec.dataFrom[0].extract.key}/{.metadata.ownerReferences[0].kind}", "org-vault/15m0s/secrets/db-credentials/Deployment"))
+	// The store holds no such entry (as the operator reports it): the team
+	// hears it on their Deployment, with the fix.
+	notDelivered := `{"status":{"conditions":[{"type":"Ready","status":"False","reason":"SecretSyncedError","message":"could not get secret data from provider"}]}}`
+	if _, err := s.kubectl("patch", "-n", "secrets", "externalsecret", "pave-billing-db-credentials", "--subresource=status", "--type=merge", "-p", notDelivered); err != nil {
+		t.Fatal(err)
+	}
+	eventually(t, 30*time.Second, func() error {
+		if ev := events("secrets"); !contains(ev, "CompanionNotReady") || !contains(ev, "put the Secret's keys in store org-vault at secrets/db-credentials") {
+			return fmt.Errorf("no event for the undelivered Secret: %s", ev)
+		}
+		return nil
+	})
 	if _, err := s.kubectl("delete", "-n", "secrets", "deployment", "billing"); err != nil {
 		t.Fatal(err)
 	}
@@ -49,4 +61,22 @@ spec:
 		}
 		return nil
 	})
+}
+
+// A secret written into a ConfigMap is refused like one written into a
+// workload; the ConfigMap the control plane writes into every namespace
+// still lands, through the same webhook.
+func TestSecretsInConfigMapsAreRefused(t *testing.T) {
+	teamNamespace(t, "configs")
+	eventually(t, 30*time.Second, func() error {
+		_, err := s.kubectl("get", "-n", "configs", "configmap", "kube-root-ca.crt")
+		return err
+	})
+	cm := "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: app}\ndata: {LOG_LEVEL: debug, DB_PASSWORD: hunter2hunter2}\n"
+	_, err := asDev(cm, "apply", "-n", "configs", "-f", "-")
+	denied(t, "a ConfigMap holding a password", err, "[no-literal-secrets] data[DB_PASSWORD]")
+	absent(t, "configs", "configmap", "app")
+	if _, err := asDev("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: app}\ndata: {LOG_LEVEL: debug}\n", "apply", "-n", "configs", "-f", "-"); err != nil {
+		t.Fatalf("a plain ConfigMap: %v", err)
+	}
 }
