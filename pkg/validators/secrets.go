@@ -19,7 +19,7 @@ import (
 type LiteralSecrets struct{}
 
 var ruleLiteralSecret = policy.Rule{ID: "no-literal-secrets", Severity: v1alpha1.SeverityCritical, Mode: v1alpha1.ModeEnforce,
-	Description: "secrets come from Secrets (valueFrom.secretKeyRef), never literal env values, commands or arguments"}
+	Description: "secrets come from Secrets (valueFrom.secretKeyRef), never literal env values, commands, arguments or ConfigMap data"}
 
 // Name implements engine.Validator.
 func (LiteralSecrets) Name() string { return "secrets" }
