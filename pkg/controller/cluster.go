@@ -2,6 +2,7 @@ package controller
 
 import (
 	"context"
+	"errors"
 	"fmt"
 
 	"github.com/go-logr/logr"
@@ -62,13 +63,17 @@ func (c *Cluster) Reconcile(ctx context.Context, _ reconcile.Request) (reconcile
 		return reconcile.Result{}, err
 	}
 	keep := kept{}
+	var failed []error
 	for _, o := range want {
+		keep.add(o) // one that fails holds back neither the others nor the pruning
 		if _, err := apply(ctx, c.Client, nil, schema.GroupVersionKind{}, o); err != nil {
-			return reconcile.Result{}, fmt.Errorf("apply %s: %w", engine.Describe(o), err)
+			failed = append(failed, fmt.Errorf("apply %s: %w", engine.Describe(o), err))
 		}
-		keep.add(o)
 	}
-	return reconcile.Result{}, prune(ctx, c.Client, "", nil, c.Managed, keep, func(kind, name string) {
+	if err := prune(ctx, c.Client, "", nil, c.Managed, keep, func(kind, name string) {
 		c.Log.Info("deleted: the policy no longer wants it", "kind", kind, "name", name)
-	})
+	}); err != nil {
+		failed = append(failed, err)
+	}
+	return reconcile.Result{}, errors.Join(failed...)
 }

@@ -5,6 +5,8 @@ package controller
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"time"
 
 	"github.com/go-logr/logr"
@@ -140,18 +142,25 @@ func (c *Companions) Reconcile(ctx context.Context, req reconcile.Request) (reco
 	if err != nil {
 		return reconcile.Result{}, err
 	}
+	// A companion that cannot be applied is reported and retried; it holds
+	// back neither the others nor the pruning.
 	keep := kept{}
 	gvk := schema.GroupVersionKind{Group: "apps", Version: "v1", Kind: c.Kind}
+	var failed []error
 	for _, o := range want {
+		keep.add(o)
 		applied, err := apply(ctx, c.Client, obj, gvk, o)
 		if err != nil {
 			c.Recorder.Eventf(obj, corev1.EventTypeWarning, "CompanionApplyFailed", "%s: %v", engine.Describe(o), err)
-			return reconcile.Result{}, err
+			failed = append(failed, fmt.Errorf("apply %s: %w", engine.Describe(o), err))
+			continue
 		}
 		reportNotReady(c.Recorder, obj, applied)
-		keep.add(o)
 	}
-	return result, prune(ctx, c.Client, req.Namespace, obj, c.Managed, keep, deletedEvent(c.Recorder, obj))
+	if err := prune(ctx, c.Client, req.Namespace, obj, c.Managed, keep, deletedEvent(c.Recorder, obj)); err != nil {
+		failed = append(failed, err)
+	}
+	return result, errors.Join(failed...)
 }
 
 // apply server-side-applies o, owned (controller reference) by owner when

@@ -2,6 +2,7 @@ package controller
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 
@@ -94,18 +95,22 @@ func (n *Namespaces) Reconcile(ctx context.Context, req reconcile.Request) (reco
 	if err != nil {
 		return reconcile.Result{}, err
 	}
+	// One object that cannot be applied (Velero's namespace missing, say)
+	// must not hold back the others, nor the pruning: it is reported, kept,
+	// and retried with the rest.
 	keep := kept{}
+	var failed []error
 	for _, o := range want {
+		keep.add(o)
 		if _, err := apply(ctx, n.Client, &ns, namespaceGVK, o); err != nil {
 			n.Recorder.Eventf(&ns, corev1.EventTypeWarning, "CompanionApplyFailed", "%s: %v", engine.Describe(o), err)
-			return reconcile.Result{}, fmt.Errorf("apply %s: %w", engine.Describe(o), err)
+			failed = append(failed, fmt.Errorf("apply %s: %w", engine.Describe(o), err))
 		}
-		keep.add(o)
 	}
 	for _, where := range append([]string{ns.Name}, eng.NamespaceTargets()...) {
 		if err := prune(ctx, n.Client, where, &ns, n.Managed, keep, deletedEvent(n.Recorder, &ns)); err != nil {
-			return reconcile.Result{}, err
+			failed = append(failed, err)
 		}
 	}
-	return reconcile.Result{}, nil
+	return reconcile.Result{}, errors.Join(failed...)
 }

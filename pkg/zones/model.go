@@ -19,11 +19,13 @@ import (
 
 // Names of the objects pave writes.
 const (
-	// prefix names a workload's ingress policy: pave-zone-<workload>.
+	// prefix names a workload's ingress policy, pave-zone-<workload>, and
+	// a zone's boundary, pave-zone-<zone>.
 	prefix = "pave-zone-"
 	// BaselineName is the namespace's (or, in the ClusterNetworkPolicy target,
-	// the cluster's) default deny.
-	BaselineName = "pave-zone-baseline"
+	// the cluster's) default deny: the prefix alone, which no workload or
+	// zone name can produce (a workload named "baseline" once could).
+	BaselineName = "pave-zone"
 	managedBy    = "pave"
 )
 

@@ -28,7 +28,7 @@ func TestZoneIsolation(t *testing.T) {
 	// itself and internal; the public one by itself and the ingress controller.
 	eventually(t, 30*time.Second, jsonpathIs([]string{"-n", "zone-vault", "networkpolicy", "pave-zone-orders"}, "{.spec.ingress[0].from[0].podSelector.matchExpressions[0].values}", `["restricted","internal"]`))
 	eventually(t, 30*time.Second, jsonpathIs([]string{"-n", "zone-shop", "networkpolicy", "pave-zone-orders"}, "{.spec.ingress[0].from[1].namespaceSelector.matchLabels}", `{"kubernetes.io/metadata.name":"ingress-nginx"}`))
-	eventually(t, 30*time.Second, jsonpathIs([]string{"-n", "zone-shop", "networkpolicy", "pave-zone-baseline"}, "{.spec.policyTypes}", `["Ingress","Egress"]`))
+	eventually(t, 30*time.Second, jsonpathIs([]string{"-n", "zone-shop", "networkpolicy", "pave-zone"}, "{.spec.policyTypes}", `["Ingress","Egress"]`))
 	np := getJSON(t, "-n", "zone-shop", "networkpolicy", "pave-zone-orders")
 	if at(np, "spec", "ingress", 0, "ports", 0, "port") != float64(8080) || at(np, "metadata", "ownerReferences", 0, "kind") != "Deployment" {
 		t.Fatalf("workload NetworkPolicy: %v", np)
@@ -38,7 +38,7 @@ func TestZoneIsolation(t *testing.T) {
 	if _, err := s.kubectl("label", "namespace", "zone-vault", "pave.dev/zone=internal", "--overwrite"); err != nil {
 		t.Fatal(err)
 	}
-	eventually(t, 30*time.Second, jsonpathIs([]string{"-n", "zone-vault", "networkpolicy", "pave-zone-baseline"}, "{.spec.egress[1].to[0].podSelector.matchExpressions[0].values}", `["internal","restricted"]`))
+	eventually(t, 30*time.Second, jsonpathIs([]string{"-n", "zone-vault", "networkpolicy", "pave-zone"}, "{.spec.egress[1].to[0].podSelector.matchExpressions[0].values}", `["internal","restricted"]`))
 	// The pods the ReplicaSet makes from then on are members of the new zone,
 	// though the template was admitted under the old one.
 	if _, err := s.kubectl("delete", "pods", "-n", "zone-vault", "-l", "app.kubernetes.io/name=orders", "--wait=false"); err != nil {
@@ -48,7 +48,7 @@ func TestZoneIsolation(t *testing.T) {
 
 	// Cilium: the same model as CiliumNetworkPolicies; the NetworkPolicies go.
 	setTarget("CiliumNetworkPolicy")
-	eventually(t, 30*time.Second, jsonpathIs([]string{"-n", "zone-shop", "ciliumnetworkpolicy", "pave-zone-baseline"}, "{.spec.enableDefaultDeny}", `{"egress":true,"ingress":true}`))
+	eventually(t, 30*time.Second, jsonpathIs([]string{"-n", "zone-shop", "ciliumnetworkpolicy", "pave-zone"}, "{.spec.enableDefaultDeny}", `{"egress":true,"ingress":true}`))
 	eventually(t, 30*time.Second, jsonpathIs([]string{"-n", "zone-shop", "ciliumnetworkpolicy", "pave-zone-orders"}, "{.spec.ingress[0].toPorts[0].ports[0].port}", "8080"))
 	eventually(t, 30*time.Second, noneLeft("networkpolicy", "zone-shop", "zone-vault"))
 
@@ -57,11 +57,11 @@ func TestZoneIsolation(t *testing.T) {
 	// NetworkPolicy.
 	setTarget("ClusterNetworkPolicy")
 	eventually(t, 30*time.Second, jsonpathIs([]string{"clusternetworkpolicy", "pave-zone-restricted"}, "{.spec.tier}/{.spec.priority}", "Admin/102"))
-	eventually(t, 30*time.Second, jsonpathIs([]string{"clusternetworkpolicy", "pave-zone-baseline"}, "{.spec.tier}", "Baseline"))
+	eventually(t, 30*time.Second, jsonpathIs([]string{"clusternetworkpolicy", "pave-zone"}, "{.spec.tier}", "Baseline"))
 	eventually(t, 30*time.Second, jsonpathIs([]string{"-n", "zone-shop", "networkpolicy", "pave-zone-orders"}, "{.spec.policyTypes}", `["Ingress"]`))
 	eventually(t, 30*time.Second, noneLeft("ciliumnetworkpolicy", "zone-shop", "zone-vault"))
 	eventually(t, 30*time.Second, func() error {
-		if out, _ := s.kubectl("get", "-n", "zone-shop", "networkpolicy", "pave-zone-baseline", "--ignore-not-found", "-o", "name"); out != "" {
+		if out, _ := s.kubectl("get", "-n", "zone-shop", "networkpolicy", "pave-zone", "--ignore-not-found", "-o", "name"); out != "" {
 			return fmt.Errorf("the namespace baseline stayed beside the cluster one")
 		}
 		return nil
@@ -95,7 +95,7 @@ func noneLeft(kind string, namespaces ...string) func() error {
 				args = append(args, "-n", ns)
 			}
 			out, err := s.kubectl(args...)
-			if err != nil || strings.Contains(out, "pave-zone-") {
+			if err != nil || strings.Contains(out, "/pave-zone") {
 				return fmt.Errorf("%s left in %q: %s %v", kind, ns, out, err)
 			}
 		}
