@@ -40,6 +40,12 @@ parameters: {type: gp3, encrypted: "true"}
 		return fmt.Sprintf("apiVersion: v1\nkind: PersistentVolumeClaim\nmetadata: {name: %s}\nspec: {%saccessModes: [ReadWriteOnce], resources: {requests: {storage: 1Gi}}}\n", name, c)
 	}
 
+	// pave preflight sees it coming: the default class does not encrypt.
+	out, err := s.run(s.paveBin, "", "preflight")
+	if err == nil || !strings.Contains(out, "storage-default-class") || !strings.Contains(out, "StorageClass e2e-plain") || !strings.Contains(out, "e2e-sealed storageclass.kubernetes.io/is-default-class=true") {
+		t.Fatalf("pave preflight: %s (%v), want the unencrypted default class and exit 1", out, err)
+	}
+
 	// The cluster's default does not encrypt: refused, with the fix.
 	eventually(t, 30*time.Second, func() error {
 		out, err := combinedKubectl("apply", "-n", "storage", "-f", writeTemp(t, claim("defaulted", "")))
@@ -63,6 +69,9 @@ parameters: {type: gp3, encrypted: "true"}
 		}
 		return nil
 	})
+	if out, err := s.run(s.paveBin, "", "preflight", "-o", "json"); err != nil || !strings.Contains(out, `"findings": []`) {
+		t.Errorf("pave preflight with no default class and one that encrypts: %s (%v), want no findings", out, err)
+	}
 	if got := at(getJSON(t, "-n", "storage", "pvc", "given"), "spec", "storageClassName"); got != "e2e-sealed" {
 		t.Fatalf("class %v, want e2e-sealed", got)
 	}
@@ -90,7 +99,7 @@ spec:
 		t.Fatalf("template class %v, want e2e-sealed", got)
 	}
 	// A team member cannot pick the plain class either.
-	_, err := asDev(claim("mine", "e2e-plain"), "apply", "-n", "storage", "-f", "-")
+	_, err = asDev(claim("mine", "e2e-plain"), "apply", "-n", "storage", "-f", "-")
 	denied(t, "a team member's claim on the plain class", err, "[encrypted-volumes]", "e2e-sealed")
 	absent(t, "storage", "pvc", "mine")
 }

@@ -1,0 +1,122 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+	"text/tabwriter"
+
+	"github.com/spf13/cobra"
+	storagev1 "k8s.io/api/storage/v1"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	"k8s.io/apimachinery/pkg/api/meta"
+	"k8s.io/apimachinery/pkg/runtime"
+	clientgoscheme "k8s.io/client-go/kubernetes/scheme"
+	"k8s.io/client-go/tools/clientcmd"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+
+	"github.com/pave-dev/pave/pkg/api/v1alpha1"
+	"github.com/pave-dev/pave/pkg/policy"
+	"github.com/pave-dev/pave/pkg/preflight"
+)
+
+func newPreflightCmd() *cobra.Command {
+	var kubeconfig, policyFile, output string
+	cmd := &cobra.Command{
+		Use:   "preflight",
+		Short: "Judge a live cluster before installing pave or changing its policy: what would fail for every team",
+		Long: "preflight reads the cluster (kubeconfig, like kubectl) and reports what pave would deny for reasons no team\n" +
+			"can fix: today, StorageClasses (a default class that does not encrypt, no class that does).\n" +
+			"Exit codes: 0 nothing found, 1 findings, 2 the cluster or the policy could not be read.",
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			bad := func(err error) error { return &exitError{code: exitBadInput, err: err} }
+			rules := clientcmd.NewDefaultClientConfigLoadingRules()
+			rules.ExplicitPath = kubeconfig
+			cfg, err := clientcmd.NewNonInteractiveDeferredLoadingClientConfig(rules, nil).ClientConfig()
+			if err != nil {
+				return bad(fmt.Errorf("kubeconfig: %w", err))
+			}
+			scheme := runtime.NewScheme()
+			_ = clientgoscheme.AddToScheme(scheme)
+			_ = v1alpha1.AddToScheme(scheme)
+			c, err := client.New(cfg, client.Options{Scheme: scheme})
+			if err != nil {
+				return bad(fmt.Errorf("connect to %s: %w", cfg.Host, err))
+			}
+			ctx := cmd.Context()
+			pol, err := preflightPolicy(ctx, c, policyFile)
+			if err != nil {
+				return bad(err)
+			}
+			var classes storagev1.StorageClassList
+			if err := c.List(ctx, &classes); err != nil {
+				return bad(fmt.Errorf("list StorageClasses: %w", err))
+			}
+			found := preflight.Run(pol, preflight.Cluster{StorageClasses: classes.Items})
+			if found == nil {
+				found = []preflight.Finding{} // [] in JSON, not null
+			}
+			out := cmd.OutOrStdout()
+			switch output {
+			case "json":
+				enc := json.NewEncoder(out)
+				enc.SetIndent("", "  ")
+				if err := enc.Encode(map[string]any{"findings": found}); err != nil {
+					return err
+				}
+			case "table":
+				tw := tabwriter.NewWriter(out, 0, 4, 2, ' ', 0)
+				fmt.Fprintln(tw, "CHECK\tSEVERITY\tSUBJECT\tFINDING")
+				for _, f := range found {
+					fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", f.Check, f.Severity, f.Subject, f.Message)
+					fmt.Fprintf(tw, "\t\t\tfix: %s\n", f.Fix)
+				}
+				if err := tw.Flush(); err != nil {
+					return err
+				}
+				fmt.Fprintf(out, "\n%d findings\n", len(found))
+			default:
+				return bad(fmt.Errorf("-o %q: use table or json", output))
+			}
+			if len(found) > 0 {
+				return &exitError{code: exitViolation}
+			}
+			return nil
+		},
+	}
+	cmd.Flags().StringVar(&kubeconfig, "kubeconfig", "", "kubeconfig file (default: $KUBECONFIG, then ~/.kube/config)")
+	cmd.Flags().StringVar(&policyFile, "policy", "", "judge under this PlatformPolicy file (default: the cluster's PlatformPolicy default, else the built-in policy)")
+	cmd.Flags().StringVarP(&output, "output", "o", "table", "table or json")
+	return cmd
+}
+
+// preflightPolicy is the policy a preflight judges under: a file, the
+// cluster's PlatformPolicy "default", or the built-in one where there is none
+// (or pave's CRD is not installed yet).
+func preflightPolicy(ctx context.Context, c client.Client, file string) (*policy.Policy, error) {
+	if file != "" {
+		data, err := os.ReadFile(file)
+		if err != nil {
+			return nil, fmt.Errorf("--policy: %w", err)
+		}
+		p, _, err := policy.Load(file, data)
+		if err != nil {
+			return nil, fmt.Errorf("--policy: %w", err)
+		}
+		return p, nil
+	}
+	var pp v1alpha1.PlatformPolicy
+	switch err := c.Get(ctx, client.ObjectKey{Name: "default"}, &pp); {
+	case apierrors.IsNotFound(err) || meta.IsNoMatchError(err):
+		return policy.Default(), nil
+	case err != nil:
+		return nil, fmt.Errorf("read PlatformPolicy default: %w", err)
+	}
+	p, err := policy.FromSpec(pp.Spec)
+	if err != nil {
+		return nil, fmt.Errorf("the cluster's PlatformPolicy default is rejected: %w", err)
+	}
+	return p, nil
+}

@@ -1,0 +1,64 @@
+// Package preflight judges a cluster before pave is installed or its policy
+// changed: what would fail for every team without anyone having done
+// anything wrong. It is pure: the CLI reads the cluster and hands it over.
+package preflight
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+
+	storagev1 "k8s.io/api/storage/v1"
+
+	"github.com/pave-dev/pave/pkg/policy"
+	"github.com/pave-dev/pave/pkg/storage"
+)
+
+// Finding is one thing to fix before it bites.
+type Finding struct {
+	Check    string `json:"check"`
+	Severity string `json:"severity"`
+	Subject  string `json:"subject"`
+	Message  string `json:"message"`
+	Fix      string `json:"fix"`
+}
+
+// Cluster is what preflight reads of a cluster.
+type Cluster struct {
+	StorageClasses []storagev1.StorageClass
+}
+
+// Run judges the cluster under the policy.
+func Run(p *policy.Policy, c Cluster) []Finding {
+	return storageFindings(policy.Env{Policy: p, StorageClasses: c.StorageClasses})
+}
+
+// storageFindings: the API server gives claims that name no class the
+// cluster's default class before any webhook runs, so a default that does
+// not encrypt means every such claim is denied (rule encrypted-volumes).
+func storageFindings(env policy.Env) []Finding {
+	var out []Finding
+	encrypting := storage.EncryptedClasses(env)
+	if d, ok := storage.ClusterDefault(env); ok {
+		if enc, why := storage.Encrypts(d, env); !enc {
+			fix := "make a class that encrypts the default: kubectl annotate storageclass " + d.Name + " storageclass.kubernetes.io/is-default-class- && kubectl annotate storageclass <encrypting-class> storageclass.kubernetes.io/is-default-class=true"
+			if len(encrypting) > 0 {
+				fix = strings.Replace(fix, "<encrypting-class>", encrypting[0], 1)
+			}
+			out = append(out, Finding{Check: "storage-default-class", Severity: "high", Subject: "StorageClass " + d.Name,
+				Message: fmt.Sprintf("the cluster's default class does not encrypt (%s): the API server names it on every claim that names no class, and pave denies those claims (encrypted-volumes)", why),
+				Fix:     fix})
+		}
+	}
+	if len(encrypting) == 0 {
+		out = append(out, Finding{Check: "storage-encrypting-class", Severity: "high", Subject: "StorageClasses",
+			Message: "no StorageClass is known to encrypt: pave denies every volume claim (encrypted-volumes)",
+			Fix:     "create a class whose provisioner encrypts (docs/storage.md lists the parameters pave reads), or list an encrypting class in the PlatformPolicy's spec.storage.encryptedClasses"})
+	}
+	if c := env.Policy.Spec.Storage.DefaultClass; c != "" && !slices.ContainsFunc(env.StorageClasses, func(sc storagev1.StorageClass) bool { return sc.Name == c }) {
+		out = append(out, Finding{Check: "storage-policy-default-class", Severity: "high", Subject: "PlatformPolicy spec.storage.defaultClass",
+			Message: fmt.Sprintf("the policy gives claims the class %q, which the cluster does not have: their PersistentVolumes will never be provisioned", c),
+			Fix:     "create the StorageClass, or name an existing class that encrypts"})
+	}
+	return out
+}

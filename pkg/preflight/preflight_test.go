@@ -1,0 +1,55 @@
+package preflight_test
+
+import (
+	"testing"
+
+	storagev1 "k8s.io/api/storage/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+
+	"github.com/pave-dev/pave/pkg/policy"
+	"github.com/pave-dev/pave/pkg/preflight"
+)
+
+func sc(name string, encrypted, isDefault bool) storagev1.StorageClass {
+	c := storagev1.StorageClass{ObjectMeta: metav1.ObjectMeta{Name: name}, Provisioner: "ebs.csi.aws.com"}
+	if encrypted {
+		c.Parameters = map[string]string{"encrypted": "true"}
+	}
+	if isDefault {
+		c.Annotations = map[string]string{"storageclass.kubernetes.io/is-default-class": "true"}
+	}
+	return c
+}
+
+func checks(fs []preflight.Finding) []string {
+	var out []string
+	for _, f := range fs {
+		out = append(out, f.Check)
+	}
+	return out
+}
+
+func TestStorage(t *testing.T) {
+	p := policy.Default()
+	for _, c := range []struct {
+		name    string
+		classes []storagev1.StorageClass
+		want    []string
+	}{
+		{"an encrypting default", []storagev1.StorageClass{sc("gp3", true, true)}, nil},
+		{"a plain default beside an encrypting class", []storagev1.StorageClass{sc("gp2", false, true), sc("gp3", true, false)}, []string{"storage-default-class"}},
+		{"nothing encrypts", []storagev1.StorageClass{sc("gp2", false, true)}, []string{"storage-default-class", "storage-encrypting-class"}},
+		{"no default, one that encrypts", []storagev1.StorageClass{sc("gp3", true, false)}, nil},
+	} {
+		got := checks(preflight.Run(p, preflight.Cluster{StorageClasses: c.classes}))
+		if len(got) != len(c.want) {
+			t.Errorf("%s: findings %v, want %v", c.name, got, c.want)
+			continue
+		}
+		for i := range got {
+			if got[i] != c.want[i] {
+				t.Errorf("%s: findings %v, want %v", c.name, got, c.want)
+			}
+		}
+	}
+}
