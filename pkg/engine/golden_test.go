@@ -11,6 +11,7 @@ import (
 	"time"
 
 	jsonpatch "github.com/evanphx/json-patch/v5"
+	storagev1 "k8s.io/api/storage/v1"
 	"sigs.k8s.io/yaml"
 
 	"github.com/pave-dev/pave/pkg/api/v1alpha1"
@@ -34,6 +35,7 @@ var goldenNow = time.Date(2026, 6, 1, 12, 0, 0, 0, time.UTC)
 //	output.yaml      the object after admission's mutation
 //	violations.yaml  what validation reports on it
 //	canary.yaml      optional: the stored canary of the workload, as the controller finds it
+//	storageclasses.yaml  optional: the cluster's StorageClasses (pave check reads them from its input)
 //	objects.yaml     the companion objects, when there are any
 type goldenCase struct {
 	dir        string
@@ -42,6 +44,7 @@ type goldenCase struct {
 	env        policy.Env
 	exceptions []v1alpha1.PolicyException
 	canary     []byte
+	classes    []byte
 }
 
 func loadCase(t *testing.T, dir string) goldenCase {
@@ -64,6 +67,20 @@ func loadCase(t *testing.T, dir string) goldenCase {
 		}
 	}
 	c.env = policy.Env{Namespace: ns, Now: goldenNow, Exceptions: c.exceptions}
+	if data, err := os.ReadFile(filepath.Join(dir, "storageclasses.yaml")); err == nil {
+		c.classes = data
+		for _, d := range manifest.Split("storageclasses.yaml", data) {
+			js, err := yaml.YAMLToJSON(d.Raw)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var sc storagev1.StorageClass
+			if err := json.Unmarshal(js, &sc); err != nil {
+				t.Fatal(err)
+			}
+			c.env.StorageClasses = append(c.env.StorageClasses, sc)
+		}
+	}
 	if data, err := os.ReadFile(filepath.Join(dir, "canary.yaml")); err == nil {
 		c.canary = data
 		js, err := yaml.YAMLToJSON(data)
@@ -110,10 +127,13 @@ func viaCLI(t *testing.T, c goldenCase) (out, violations, objects []byte) {
 	if c.canary != nil { // the CLI finds a stable's canary in its input
 		inputs = append(inputs, manifest.Input{Source: "canary.yaml", Data: c.canary})
 	}
+	if c.classes != nil { // ... and the cluster's StorageClasses
+		inputs = append(inputs, manifest.Input{Source: "storageclasses.yaml", Data: c.classes})
+	}
 	rep := check.Run(context.Background(), inputs, check.Options{
 		Engine: c.eng, Env: c.env, DefaultNamespace: c.env.Namespace.Name, Render: true,
 	})
-	if len(rep.Errors) > 0 || len(rep.Objects) != len(inputs) {
+	if len(rep.Errors) > 0 || len(rep.Objects) < len(inputs) || rep.Objects[0].Source != "input.yaml" {
 		t.Fatalf("check: %d objects, errors %v", len(rep.Objects), rep.Errors)
 	}
 	o := rep.Objects[0]
