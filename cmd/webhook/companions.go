@@ -12,6 +12,7 @@ import (
 	"github.com/pave-dev/pave/pkg/controller"
 	"github.com/pave-dev/pave/pkg/engine"
 	"github.com/pave-dev/pave/pkg/environment"
+	"github.com/pave-dev/pave/pkg/metrics"
 	"github.com/pave-dev/pave/pkg/policy"
 	pavewebhook "github.com/pave-dev/pave/pkg/webhook"
 )
@@ -22,7 +23,7 @@ import (
 // those, only the ones the cluster serves are watched (watching a kind the API
 // server does not know would keep the manager from starting), and pave says
 // which it leaves out (restart it after installing Istio or Cilium).
-func setupCompanions(mgr ctrl.Manager, engines *pavewebhook.Engines, env environment.Builder, watcher *policyWatcher, paveNamespace string, log logr.Logger) error {
+func setupCompanions(mgr ctrl.Manager, engines *pavewebhook.Engines, env environment.Builder, watcher *policyWatcher, paveNamespace string, m *metrics.Pave, log logr.Logger) error {
 	// The generators and their kinds are the same under every policy.
 	eng, err := engine.Default(policy.Default())
 	if err != nil {
@@ -52,7 +53,7 @@ func setupCompanions(mgr ctrl.Manager, engines *pavewebhook.Engines, env environ
 	}
 	if served := servedOnly(eng.WorkloadKinds()); len(served) > 0 {
 		for _, kind := range []string{"Deployment", "StatefulSet", "DaemonSet"} {
-			c := &controller.Companions{Client: mgr.GetClient(), Engines: engines, Env: env, Kind: kind, Managed: served, Resync: watcher.subscribe(),
+			c := &controller.Companions{Client: mgr.GetClient(), Engines: engines, Env: env, Kind: kind, Managed: served, Resync: watcher.subscribe(), Metrics: m,
 				Recorder: mgr.GetEventRecorderFor("pave"), Log: log.WithName(kind)}
 			if err := c.SetupWithManager(mgr); err != nil {
 				return fmt.Errorf("companion controller for %s: %w", kind, err)
@@ -61,7 +62,7 @@ func setupCompanions(mgr ctrl.Manager, engines *pavewebhook.Engines, env environ
 		log.Info("reconciling workload companions", "kinds", len(served))
 	}
 	if served := servedOnly(eng.NamespaceKinds()); len(served) > 0 {
-		n := &controller.Namespaces{Client: mgr.GetClient(), Engines: engines, Env: env, Managed: served, Resync: watcher.subscribe(),
+		n := &controller.Namespaces{Client: mgr.GetClient(), Engines: engines, Env: env, Managed: served, Resync: watcher.subscribe(), Metrics: m,
 			// Never governed, as the webhook configurations exclude them.
 			Skip: append(v1alpha1.SystemNamespaces(), paveNamespace), Recorder: mgr.GetEventRecorderFor("pave"), Log: log.WithName("namespaces")}
 		if err := n.SetupWithManager(mgr); err != nil {
@@ -70,7 +71,7 @@ func setupCompanions(mgr ctrl.Manager, engines *pavewebhook.Engines, env environ
 		log.Info("reconciling namespace objects", "kinds", len(served))
 	}
 	if served := servedOnly(eng.ClusterKinds()); len(served) > 0 {
-		c := &controller.Cluster{Client: mgr.GetClient(), Engines: engines, Managed: served, Resync: watcher.subscribe(), Log: log.WithName("cluster")}
+		c := &controller.Cluster{Client: mgr.GetClient(), Engines: engines, Managed: served, Resync: watcher.subscribe(), Metrics: m, Log: log.WithName("cluster")}
 		if err := c.SetupWithManager(mgr); err != nil {
 			return fmt.Errorf("cluster objects controller: %w", err)
 		}

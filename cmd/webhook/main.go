@@ -5,9 +5,12 @@ package main
 
 import (
 	"crypto/tls"
+	"crypto/x509"
+	"encoding/pem"
 	"flag"
 	"fmt"
 	"os"
+	"path/filepath"
 	"strings"
 	"time"
 
@@ -21,6 +24,7 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/controller-runtime/pkg/healthz"
 	"sigs.k8s.io/controller-runtime/pkg/log/zap"
+	ctrlmetrics "sigs.k8s.io/controller-runtime/pkg/metrics"
 	metricsserver "sigs.k8s.io/controller-runtime/pkg/metrics/server"
 	"sigs.k8s.io/controller-runtime/pkg/webhook"
 	"sigs.k8s.io/controller-runtime/pkg/webhook/admission"
@@ -28,6 +32,7 @@ import (
 	"github.com/pave-dev/pave/pkg/api/v1alpha1"
 	"github.com/pave-dev/pave/pkg/certs"
 	"github.com/pave-dev/pave/pkg/environment"
+	"github.com/pave-dev/pave/pkg/metrics"
 	pavewebhook "github.com/pave-dev/pave/pkg/webhook"
 )
 
@@ -117,13 +122,22 @@ func run(o options) error {
 		return fmt.Errorf("manager: %w", err)
 	}
 
+	m, err := metrics.New(ctrlmetrics.Registry)
+	if err != nil {
+		return err
+	}
+	if t, ok := certificateExpiry(o.certDir); ok {
+		m.CertificateExpires(t)
+	} else {
+		log.Info("no serving certificate to read its expiry from yet", "dir", o.certDir)
+	}
 	engines := &pavewebhook.Engines{}
-	watcher := &policyWatcher{client: mgr.GetClient(), engines: engines, log: log.WithName("policy"), recorder: mgr.GetEventRecorderFor("pave")}
+	watcher := &policyWatcher{client: mgr.GetClient(), engines: engines, log: log.WithName("policy"), recorder: mgr.GetEventRecorderFor("pave"), metrics: m}
 	if err := watcher.setup(mgr); err != nil {
 		return err
 	}
 	env := environment.Builder{Source: environment.Cluster{Reader: mgr.GetClient()}, Now: time.Now}
-	if err := setupCompanions(mgr, engines, env, watcher, o.paveNamespace, log.WithName("companions")); err != nil {
+	if err := setupCompanions(mgr, engines, env, watcher, o.paveNamespace, m, log.WithName("companions")); err != nil {
 		return err
 	}
 	if o.selfSigned {
@@ -136,6 +150,7 @@ func run(o options) error {
 		Env:           env,
 		Deadline:      o.deadline,
 		SkipNamespace: o.paveNamespace,
+		Metrics:       m,
 	}
 	hooks := mgr.GetWebhookServer()
 	hooks.Register("/mutate", pavewebhook.WithReadDeadline(o.deadline,
@@ -156,4 +171,21 @@ func run(o options) error {
 	}
 	log.Info("starting", "port", o.port, "certDir", o.certDir)
 	return mgr.Start(ctrl.SetupSignalHandler())
+}
+
+// certificateExpiry reads when the serving certificate in dir expires.
+func certificateExpiry(dir string) (time.Time, bool) {
+	data, err := os.ReadFile(filepath.Join(dir, "tls.crt"))
+	if err != nil {
+		return time.Time{}, false
+	}
+	block, _ := pem.Decode(data)
+	if block == nil {
+		return time.Time{}, false
+	}
+	cert, err := x509.ParseCertificate(block.Bytes)
+	if err != nil {
+		return time.Time{}, false
+	}
+	return cert.NotAfter, true
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"sync/atomic"
+	"time"
 
 	"k8s.io/apimachinery/pkg/api/equality"
 
@@ -19,6 +20,7 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/reconcile"
 
 	"github.com/pave-dev/pave/pkg/api/v1alpha1"
+	"github.com/pave-dev/pave/pkg/metrics"
 	pavewebhook "github.com/pave-dev/pave/pkg/webhook"
 )
 
@@ -32,6 +34,7 @@ type policyWatcher struct {
 	engines  *pavewebhook.Engines
 	log      logr.Logger
 	recorder record.EventRecorder
+	metrics  *metrics.Pave
 	// current is the policy in force, nil until one is.
 	current atomic.Pointer[pavewebhook.InForce]
 	// swapped receive an event after each new policy is in force (the
@@ -84,7 +87,9 @@ func (p *policyWatcher) Reconcile(ctx context.Context, _ reconcile.Request) (rec
 	default:
 		obj = &stored
 	}
+	start := time.Now()
 	d, err := pavewebhook.Decide(obj, p.current.Load())
+	took := time.Since(start)
 	if err != nil {
 		return reconcile.Result{}, err
 	}
@@ -95,6 +100,7 @@ func (p *policyWatcher) Reconcile(ctx context.Context, _ reconcile.Request) (rec
 	if d.InForce != nil && d.InForce != p.current.Load() {
 		p.current.Store(d.InForce)
 		p.engines.Store(d.InForce.Engine)
+		p.metrics.PolicyInForce(d.InForce.Generation, took)
 		p.notify()
 		p.log.Info("policy in force", "policy", d.InForce.Describe())
 	}

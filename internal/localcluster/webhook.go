@@ -16,8 +16,9 @@ type WebhookOptions struct {
 	Binary string
 	// CertDir receives the self-signed certificate.
 	CertDir string
-	// Port serves the webhooks; ProbePort serves /readyz on 127.0.0.1.
-	Port, ProbePort int
+	// Port serves the webhooks; ProbePort serves /readyz on 127.0.0.1;
+	// MetricsPort, when set, serves /metrics on 127.0.0.1 (0: none).
+	Port, ProbePort, MetricsPort int
 	// Log is the file the server's output is appended to.
 	Log string
 }
@@ -35,9 +36,13 @@ func (c *Cluster) StartWebhook(o WebhookOptions) (*Webhook, error) {
 	if err != nil {
 		return nil, err
 	}
+	metrics := "0"
+	if o.MetricsPort != 0 {
+		metrics = fmt.Sprintf("127.0.0.1:%d", o.MetricsPort)
+	}
 	cmd := exec.Command(o.Binary, "--self-signed", "--cert-dir", o.CertDir,
 		"--port", fmt.Sprint(o.Port),
-		"--metrics-bind-address", "0",
+		"--metrics-bind-address", metrics,
 		"--health-probe-bind-address", fmt.Sprintf("127.0.0.1:%d", o.ProbePort))
 	cmd.Env = append(os.Environ(), "KUBECONFIG="+c.Kubeconfig)
 	cmd.Stdout, cmd.Stderr = log, log

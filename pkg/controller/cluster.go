@@ -16,6 +16,7 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/source"
 
 	"github.com/pave-dev/pave/pkg/engine"
+	"github.com/pave-dev/pave/pkg/metrics"
 	"github.com/pave-dev/pave/pkg/webhook"
 )
 
@@ -28,6 +29,8 @@ type Cluster struct {
 	Client  client.Client
 	Engines *webhook.Engines
 	Log     logr.Logger
+	// Metrics counts what is applied; nil counts nothing.
+	Metrics *metrics.Pave
 	// Managed are the kinds the cluster generators write (and the cluster
 	// serves).
 	Managed []schema.GroupVersionKind
@@ -66,7 +69,9 @@ func (c *Cluster) Reconcile(ctx context.Context, _ reconcile.Request) (reconcile
 	var failed []error
 	for _, o := range want {
 		keep.add(o) // one that fails holds back neither the others nor the pruning
-		if _, err := apply(ctx, c.Client, nil, schema.GroupVersionKind{}, o); err != nil {
+		_, err := apply(ctx, c.Client, nil, schema.GroupVersionKind{}, o)
+		c.Metrics.Companion(o.GetObjectKind().GroupVersionKind().Kind, err)
+		if err != nil {
 			failed = append(failed, fmt.Errorf("apply %s: %w", engine.Describe(o), err))
 		}
 	}

@@ -30,6 +30,7 @@ import (
 	"github.com/pave-dev/pave/pkg/engine"
 	"github.com/pave-dev/pave/pkg/environment"
 	"github.com/pave-dev/pave/pkg/mesh"
+	"github.com/pave-dev/pave/pkg/metrics"
 	"github.com/pave-dev/pave/pkg/webhook"
 	"github.com/pave-dev/pave/pkg/workload"
 )
@@ -47,6 +48,8 @@ type Companions struct {
 	Env      environment.Builder
 	Recorder record.EventRecorder
 	Log      logr.Logger
+	// Metrics counts what is applied; nil counts nothing.
+	Metrics *metrics.Pave
 	// Kind is the workload kind (Deployment, StatefulSet, DaemonSet).
 	Kind string
 	// Managed are the kinds the workload generators write (and the cluster
@@ -150,6 +153,7 @@ func (c *Companions) Reconcile(ctx context.Context, req reconcile.Request) (reco
 	for _, o := range want {
 		keep.add(o)
 		applied, err := apply(ctx, c.Client, obj, gvk, o)
+		c.Metrics.Companion(o.GetObjectKind().GroupVersionKind().Kind, err)
 		if err != nil {
 			c.Recorder.Eventf(obj, corev1.EventTypeWarning, "CompanionApplyFailed", "%s: %v", engine.Describe(o), err)
 			failed = append(failed, fmt.Errorf("apply %s: %w", engine.Describe(o), err))

@@ -21,6 +21,7 @@ import (
 
 	"github.com/pave-dev/pave/pkg/engine"
 	"github.com/pave-dev/pave/pkg/environment"
+	"github.com/pave-dev/pave/pkg/metrics"
 	"github.com/pave-dev/pave/pkg/webhook"
 )
 
@@ -35,6 +36,8 @@ type Namespaces struct {
 	Env      environment.Builder
 	Recorder record.EventRecorder
 	Log      logr.Logger
+	// Metrics counts what is applied; nil counts nothing.
+	Metrics *metrics.Pave
 	// Managed are the kinds the namespace generators write (and the cluster
 	// serves).
 	Managed []schema.GroupVersionKind
@@ -102,7 +105,9 @@ func (n *Namespaces) Reconcile(ctx context.Context, req reconcile.Request) (reco
 	var failed []error
 	for _, o := range want {
 		keep.add(o)
-		if _, err := apply(ctx, n.Client, &ns, namespaceGVK, o); err != nil {
+		_, err := apply(ctx, n.Client, &ns, namespaceGVK, o)
+		n.Metrics.Companion(o.GetObjectKind().GroupVersionKind().Kind, err)
+		if err != nil {
 			n.Recorder.Eventf(&ns, corev1.EventTypeWarning, "CompanionApplyFailed", "%s: %v", engine.Describe(o), err)
 			failed = append(failed, fmt.Errorf("apply %s: %w", engine.Describe(o), err))
 		}

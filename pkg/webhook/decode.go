@@ -13,6 +13,7 @@ import (
 
 	"github.com/pave-dev/pave/pkg/engine"
 	"github.com/pave-dev/pave/pkg/environment"
+	"github.com/pave-dev/pave/pkg/metrics"
 	"github.com/pave-dev/pave/pkg/object"
 	"github.com/pave-dev/pave/pkg/policy"
 	"github.com/pave-dev/pave/pkg/workload"
@@ -29,6 +30,8 @@ type Common struct {
 	// SkipNamespace is pave's own namespace, which pave never touches (the
 	// webhook configurations exclude it too; this is the second fence).
 	SkipNamespace string
+	// Metrics counts findings and mutations; nil counts nothing.
+	Metrics *metrics.Pave
 }
 
 // SubresourceEphemeral is the Pod subresource kubectl debug writes through.

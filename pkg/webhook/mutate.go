@@ -31,7 +31,7 @@ func (h *Mutate) Handle(ctx context.Context, req admission.Request) admission.Re
 		return *p.done
 	}
 	if p.obj != nil {
-		return completeObject(ctx, req, p)
+		return h.completeObject(ctx, req, p)
 	}
 	res, err := p.eng.Mutate(ctx, p.w, p.env)
 	if err != nil {
@@ -51,6 +51,7 @@ func (h *Mutate) Handle(ctx context.Context, req admission.Request) admission.Re
 	if len(ops) == 0 {
 		return admission.Allowed("")
 	}
+	h.Metrics.Mutated(res.Mutators)
 	return admission.Patched("pave: "+strings.Join(res.Mutators, ", "), ops...)
 }
 
@@ -74,7 +75,7 @@ func newEphemeral(ops []jsonpatch.Operation, existing int) []jsonpatch.Operation
 }
 
 // completeObject answers for a kind without a pod template at its creation.
-func completeObject(ctx context.Context, req admission.Request, p prepared) admission.Response {
+func (h *Mutate) completeObject(ctx context.Context, req admission.Request, p prepared) admission.Response {
 	res, err := p.eng.MutateObject(ctx, p.obj, p.env)
 	if err != nil {
 		return admission.Errored(http.StatusInternalServerError, err)
@@ -86,5 +87,6 @@ func completeObject(ctx context.Context, req admission.Request, p prepared) admi
 	if len(ops) == 0 {
 		return admission.Allowed("")
 	}
+	h.Metrics.Mutated(res.Mutators)
 	return admission.Patched("pave: "+strings.Join(res.Mutators, ", "), ops...)
 }

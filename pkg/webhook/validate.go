@@ -37,7 +37,7 @@ func (h *Validate) Handle(ctx context.Context, req admission.Request) admission.
 		// Fail closed, with a message a user can act on.
 		return admission.Errored(http.StatusInternalServerError, err)
 	}
-	denied, warnings := h.split(violations, notes, func(v policy.Violation) {
+	denied, warnings := h.split(violations, notes, req.Namespace, func(v policy.Violation) {
 		h.Log.Info("finding recorded", "rule", v.Rule, "mode", v.Mode,
 			"kind", p.w.Kind, "namespace", req.Namespace, "name", p.w.Name(), "field", v.Field, "user", req.UserInfo.Username)
 	})
@@ -66,10 +66,11 @@ func (h *Validate) Handle(ctx context.Context, req admission.Request) admission.
 
 // split sorts findings by what they do: those that deny, and the warnings
 // kubectl prints (after notes); record-mode findings go to record.
-func (h *Validate) split(vs []policy.Violation, notes []string, record func(policy.Violation)) ([]policy.Violation, []string) {
+func (h *Validate) split(vs []policy.Violation, notes []string, namespace string, record func(policy.Violation)) ([]policy.Violation, []string) {
 	var denied []policy.Violation
 	warnings := append([]string(nil), notes...)
 	for _, v := range vs {
+		h.Metrics.Finding(v, namespace)
 		switch v.Outcome() {
 		case policy.OutcomeDeny:
 			denied = append(denied, v)

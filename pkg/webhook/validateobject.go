@@ -17,7 +17,7 @@ func (h *Validate) judgeObject(ctx context.Context, req admission.Request, p pre
 		return admission.Errored(http.StatusInternalServerError, err)
 	}
 	kind := p.obj.GetObjectKind().GroupVersionKind().Kind
-	denied, warnings := h.split(violations, notes, func(v policy.Violation) {
+	denied, warnings := h.split(violations, notes, req.Namespace, func(v policy.Violation) {
 		h.Log.Info("finding recorded", "rule", v.Rule, "mode", v.Mode,
 			"kind", kind, "namespace", req.Namespace, "name", p.obj.GetName(), "field", v.Field, "user", req.UserInfo.Username)
 	})

@@ -27,6 +27,7 @@ type suite struct {
 	paveBin           string
 	port              int
 	probePort         int
+	metricsPort       int
 	webhook           *localcluster.Webhook
 }
 
@@ -124,7 +125,7 @@ func (s *suite) setUp() error {
 	if err != nil {
 		return err
 	}
-	s.port, s.probePort = freePort(), freePort()
+	s.port, s.probePort, s.metricsPort = freePort(), freePort(), freePort()
 	if err := s.startWebhook(); err != nil {
 		return err
 	}
@@ -142,7 +143,7 @@ func (s *suite) setUp() error {
 
 func (s *suite) startWebhook() error {
 	w, err := s.cluster.StartWebhook(localcluster.WebhookOptions{
-		Binary: s.webhookBin, CertDir: filepath.Join(s.dir, "certs"), Port: s.port, ProbePort: s.probePort,
+		Binary: s.webhookBin, CertDir: filepath.Join(s.dir, "certs"), Port: s.port, ProbePort: s.probePort, MetricsPort: s.metricsPort,
 		Log: filepath.Join(s.dir, "webhook.log"),
 	})
 	s.webhook = w
