@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"strconv"
+	"strings"
 	"unicode/utf8"
 
 	yamlv3 "go.yaml.in/yaml/v3"
@@ -237,7 +238,8 @@ func plainString(n *yamlv3.Node) bool {
 
 // scalarSafe reports whether a plain scalar reads the same on its own as inside
 // its document, so sigs.k8s.io/yaml may resolve it alone: no character that
-// could start structure, and ':' only inside a number or time (12:30).
+// could start structure, ':' only inside a number or time (12:30), and not a
+// lone indicator (FuzzToJSON found `[0,-]` read as [0,[null]]).
 func scalarSafe(v string) bool {
 	for i := 0; i < len(v); i++ {
 		c := v[i]
@@ -248,7 +250,8 @@ func scalarSafe(v string) bool {
 			return false
 		}
 	}
-	return v != ""
+	// Alone, "-" is a sequence entry, and "---" or "..." a document marker.
+	return v != "" && v != "-" && !strings.HasPrefix(v, "---") && !strings.HasPrefix(v, "...")
 }
 
 // numeric reports whether c can appear in a YAML 1.1 number or timestamp
