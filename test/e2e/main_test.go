@@ -110,6 +110,16 @@ func (s *suite) setUp() error {
 	if err := json.Unmarshal(eso, &esoMod); err != nil || esoMod.Dir == "" {
 		return fmt.Errorf("download %s: no directory in %s (%v)", externalSecretsModule, eso, err)
 	}
+	// So is the prometheus-operator's, which ships its CRDs (pave imports
+	// only its API module).
+	pop, err := exec.Command("go", "mod", "download", "-json", prometheusOperatorModule).Output()
+	if err != nil {
+		return fmt.Errorf("download %s for its CRDs: %w", prometheusOperatorModule, err)
+	}
+	var popMod struct{ Dir string }
+	if err := json.Unmarshal(pop, &popMod); err != nil || popMod.Dir == "" {
+		return fmt.Errorf("download %s: no directory in %s (%v)", prometheusOperatorModule, pop, err)
+	}
 	crds := []string{
 		filepath.Join(s.root, "manifests", "crds"),
 		filepath.Join(dirs[0], "kubernetes", "customresourcedefinitions.gen.yaml"),
@@ -117,6 +127,7 @@ func (s *suite) setUp() error {
 		filepath.Join(dirs[2], "config", "crd", "standard", "policy.networking.k8s.io_clusternetworkpolicies.yaml"),
 		filepath.Join(dirs[3], "config", "crd", "v1", "bases", "velero.io_schedules.yaml"),
 		filepath.Join(esoMod.Dir, "config", "crds", "bases", "external-secrets.io_externalsecrets.yaml"),
+		filepath.Join(popMod.Dir, "example", "prometheus-operator-crd", "monitoring.coreos.com_podmonitors.yaml"),
 		filepath.Join(esoMod.Dir, "config", "crds", "bases", "external-secrets.io_clustersecretstores.yaml"),
 	}
 	s.cluster, err = localcluster.Start(context.Background(), localcluster.Options{
@@ -180,8 +191,12 @@ func (s *suite) run(bin, stdin string, args ...string) (string, error) {
 	return s.cluster.Run(bin, stdin, args...)
 }
 
-// externalSecretsModule ships the External Secrets Operator's CRDs.
-const externalSecretsModule = "github.com/external-secrets/external-secrets@v0.16.2"
+// externalSecretsModule and prometheusOperatorModule ship the CRDs of the
+// External Secrets Operator and of the prometheus-operator.
+const (
+	externalSecretsModule    = "github.com/external-secrets/external-secrets@v0.16.2"
+	prometheusOperatorModule = "github.com/prometheus-operator/prometheus-operator@v0.85.0"
+)
 
 func freePort() int {
 	l, err := net.Listen("tcp", "127.0.0.1:0")
