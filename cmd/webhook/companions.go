@@ -15,6 +15,7 @@ import (
 	"github.com/pave-dev/pave/pkg/metrics"
 	"github.com/pave-dev/pave/pkg/policy"
 	pavewebhook "github.com/pave-dev/pave/pkg/webhook"
+	"github.com/pave-dev/pave/pkg/workload"
 )
 
 // setupCompanions starts the reconcilers of the objects the engine's
@@ -52,7 +53,7 @@ func setupCompanions(mgr ctrl.Manager, engines *pavewebhook.Engines, env environ
 		return out
 	}
 	if served := servedOnly(eng.WorkloadKinds()); len(served) > 0 {
-		for _, kind := range []string{"Deployment", "StatefulSet", "DaemonSet"} {
+		for _, kind := range workload.ServedKinds() {
 			c := &controller.Companions{Client: mgr.GetClient(), Engines: engines, Env: env, Kind: kind, Managed: served, Resync: watcher.subscribe(), Metrics: m,
 				Recorder: mgr.GetEventRecorderFor("pave"), Log: log.WithName(kind)}
 			if err := c.SetupWithManager(mgr); err != nil {

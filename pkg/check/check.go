@@ -159,7 +159,7 @@ func checkObject(ctx context.Context, o manifest.Object, opts Options, b environ
 	if err != nil {
 		return r, fmt.Errorf("%s %s: %w", o.Kind, o.Name, err)
 	}
-	req := environment.Request{Namespace: r.Namespace, Exceptions: true}
+	req := environment.Request{Namespace: r.Namespace, Exceptions: true, StorageClasses: true}
 	if _, isCanary := w.Meta.Annotations[v1alpha1.AnnotationCanaryOf]; w.Kind == "Deployment" && !isCanary {
 		req.CanaryOf = w.Name()
 	}
@@ -206,29 +206,31 @@ func checkOther(ctx context.Context, o manifest.Object, r Object, opts Options, 
 	if err != nil {
 		return r, err
 	}
-	env, err := b.Env(ctx, opts.Engine.Policy(), environment.Request{Namespace: r.Namespace, Exceptions: true})
+	env, err := b.Env(ctx, opts.Engine.Policy(), environment.Request{Namespace: r.Namespace, Exceptions: true, StorageClasses: true})
 	if err != nil {
 		return r, err
 	}
 	// Completed as at its creation, then judged as stored.
-	res, err := opts.Engine.MutateObject(ctx, obj, env)
-	if err != nil {
-		return r, err
-	}
-	r.Mutators = res.Mutators
-	if opts.Render && len(res.Mutators) > 0 {
-		ops, err := res.Patch(o.JSON)
+	if opts.Engine.Completes(gvk) {
+		res, err := opts.Engine.MutateObject(ctx, obj, env)
 		if err != nil {
 			return r, err
 		}
-		if r.Rendered, err = patched(o.JSON, ops); err != nil {
-			return r, err
+		r.Mutators, obj = res.Mutators, res.Mutated
+		if opts.Render && len(res.Mutators) > 0 {
+			ops, err := res.Patch(o.JSON)
+			if err != nil {
+				return r, err
+			}
+			if r.Rendered, err = patched(o.JSON, ops); err != nil {
+				return r, err
+			}
 		}
 	}
 	if !opts.Engine.Governs(gvk) {
 		return r, nil
 	}
-	vs, warnings, err := opts.Engine.ValidateObject(ctx, res.Mutated, nil, env)
+	vs, warnings, err := opts.Engine.ValidateObject(ctx, obj, nil, env)
 	if err != nil {
 		return r, err
 	}

@@ -3,7 +3,6 @@ package controller
 import (
 	"context"
 	"errors"
-	"fmt"
 
 	"github.com/go-logr/logr"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
@@ -15,7 +14,6 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/reconcile"
 	"sigs.k8s.io/controller-runtime/pkg/source"
 
-	"github.com/pave-dev/pave/pkg/engine"
 	"github.com/pave-dev/pave/pkg/metrics"
 	"github.com/pave-dev/pave/pkg/webhook"
 )
@@ -65,16 +63,7 @@ func (c *Cluster) Reconcile(ctx context.Context, _ reconcile.Request) (reconcile
 	if err != nil {
 		return reconcile.Result{}, err
 	}
-	keep := kept{}
-	var failed []error
-	for _, o := range want {
-		keep.add(o) // one that fails holds back neither the others nor the pruning
-		_, err := apply(ctx, c.Client, nil, schema.GroupVersionKind{}, o)
-		c.Metrics.Companion(o.GetObjectKind().GroupVersionKind().Kind, err)
-		if err != nil {
-			failed = append(failed, fmt.Errorf("apply %s: %w", engine.Describe(o), err))
-		}
-	}
+	keep, failed := applyAll(ctx, c.Client, nil, schema.GroupVersionKind{}, want, c.Metrics, nil)
 	if err := prune(ctx, c.Client, "", nil, c.Managed, keep, func(kind, name string) {
 		c.Log.Info("deleted: the policy no longer wants it", "kind", kind, "name", name)
 	}); err != nil {

@@ -145,26 +145,41 @@ func (c *Companions) Reconcile(ctx context.Context, req reconcile.Request) (reco
 	if err != nil {
 		return reconcile.Result{}, err
 	}
-	// A companion that cannot be applied is reported and retried; it holds
-	// back neither the others nor the pruning.
-	keep := kept{}
 	gvk := schema.GroupVersionKind{Group: "apps", Version: "v1", Kind: c.Kind}
-	var failed []error
-	for _, o := range want {
-		keep.add(o)
-		applied, err := apply(ctx, c.Client, obj, gvk, o)
-		c.Metrics.Companion(o.GetObjectKind().GroupVersionKind().Kind, err)
-		if err != nil {
-			c.Recorder.Eventf(obj, corev1.EventTypeWarning, "CompanionApplyFailed", "%s: %v", engine.Describe(o), err)
-			failed = append(failed, fmt.Errorf("apply %s: %w", engine.Describe(o), err))
-			continue
-		}
-		reportNotReady(c.Recorder, obj, applied)
-	}
+	keep, failed := applyAll(ctx, c.Client, obj, gvk, want, c.Metrics, c.Recorder)
 	if err := prune(ctx, c.Client, req.Namespace, obj, c.Managed, keep, deletedEvent(c.Recorder, obj)); err != nil {
 		failed = append(failed, err)
 	}
 	return result, errors.Join(failed...)
+}
+
+// applyAll applies every wanted object, owned by owner (nil: none), and
+// returns what pruning must keep and what failed. One object that cannot be
+// applied (Velero's namespace missing, say) holds back neither the others
+// nor the pruning: it is reported, kept, and retried with the rest. With a
+// recorder, a failure, or a companion that says it is not ready, becomes an
+// event on the owner.
+func applyAll(ctx context.Context, c client.Client, owner client.Object, ownerGVK schema.GroupVersionKind,
+	want []engine.Object, m *metrics.Pave, rec record.EventRecorder) (kept, []error) {
+	keep := kept{}
+	var failed []error
+	for _, o := range want {
+		keep.add(o)
+		applied, err := apply(ctx, c, owner, ownerGVK, o)
+		m.Companion(o.GetObjectKind().GroupVersionKind().Kind, err)
+		if err != nil {
+			failed = append(failed, fmt.Errorf("apply %s: %w", engine.Describe(o), err))
+		}
+		if rec == nil || owner == nil {
+			continue
+		}
+		if err != nil {
+			rec.Eventf(owner, corev1.EventTypeWarning, "CompanionApplyFailed", "%s: %v", engine.Describe(o), err)
+		} else {
+			reportNotReady(rec, owner, applied)
+		}
+	}
+	return keep, failed
 }
 
 // apply server-side-applies o, owned (controller reference) by owner when

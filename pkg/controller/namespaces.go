@@ -3,7 +3,6 @@ package controller
 import (
 	"context"
 	"errors"
-	"fmt"
 	"slices"
 
 	"github.com/go-logr/logr"
@@ -19,7 +18,6 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/reconcile"
 	"sigs.k8s.io/controller-runtime/pkg/source"
 
-	"github.com/pave-dev/pave/pkg/engine"
 	"github.com/pave-dev/pave/pkg/environment"
 	"github.com/pave-dev/pave/pkg/metrics"
 	"github.com/pave-dev/pave/pkg/webhook"
@@ -98,20 +96,7 @@ func (n *Namespaces) Reconcile(ctx context.Context, req reconcile.Request) (reco
 	if err != nil {
 		return reconcile.Result{}, err
 	}
-	// One object that cannot be applied (Velero's namespace missing, say)
-	// must not hold back the others, nor the pruning: it is reported, kept,
-	// and retried with the rest.
-	keep := kept{}
-	var failed []error
-	for _, o := range want {
-		keep.add(o)
-		_, err := apply(ctx, n.Client, &ns, namespaceGVK, o)
-		n.Metrics.Companion(o.GetObjectKind().GroupVersionKind().Kind, err)
-		if err != nil {
-			n.Recorder.Eventf(&ns, corev1.EventTypeWarning, "CompanionApplyFailed", "%s: %v", engine.Describe(o), err)
-			failed = append(failed, fmt.Errorf("apply %s: %w", engine.Describe(o), err))
-		}
-	}
+	keep, failed := applyAll(ctx, n.Client, &ns, namespaceGVK, want, n.Metrics, n.Recorder)
 	for _, where := range append([]string{ns.Name}, eng.NamespaceTargets()...) {
 		if err := prune(ctx, n.Client, where, &ns, n.Managed, keep, deletedEvent(n.Recorder, &ns)); err != nil {
 			failed = append(failed, err)

@@ -49,6 +49,9 @@ type Request struct {
 	// quotas: validation needs them, mutation (on every workload's path) does
 	// not.
 	Exceptions, Quotas bool
+	// StorageClasses asks for the StorageClasses: only a request that may
+	// carry a volume claim needs them.
+	StorageClasses bool
 	// CanaryOf asks for the canary of this stable Deployment, for its routing.
 	CanaryOf string
 }
@@ -77,13 +80,13 @@ func (b Builder) Env(ctx context.Context, p *policy.Policy, r Request) (policy.E
 		}
 		env.Quotas = q
 	}
-	// Few and cluster-wide: every request that may carry a volume claim
-	// needs them, to judge or give its class.
-	sc, err := b.Source.StorageClasses(ctx)
-	if err != nil {
-		return env, fmt.Errorf("list StorageClasses: %w", err)
+	if r.StorageClasses {
+		sc, err := b.Source.StorageClasses(ctx)
+		if err != nil {
+			return env, fmt.Errorf("list StorageClasses: %w", err)
+		}
+		env.StorageClasses = sc
 	}
-	env.StorageClasses = sc
 	if r.CanaryOf != "" {
 		c, _, err := b.Canary(ctx, r.Namespace, r.CanaryOf)
 		if err != nil {

@@ -38,10 +38,7 @@ func (Cilium) Generate(_ context.Context, w *workload.Workload, env policy.Env) 
 	if env.Policy.Spec.Mesh.Mode != v1alpha1.MeshCilium || !ok || env.Policy.Spec.Zones.Isolation.InForce() != v1alpha1.IsolationOff {
 		return nil, nil
 	}
-	ns := w.Meta.Namespace
-	if ns == "" {
-		ns = env.Namespace.Name
-	}
+	ns := env.NamespaceOf(w)
 	var ports []ciliumapi.PortProtocol
 	for _, c := range w.PodSpec.Containers {
 		for _, p := range c.Ports {

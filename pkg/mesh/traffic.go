@@ -54,10 +54,7 @@ func (Traffic) Generate(_ context.Context, w *workload.Workload, env policy.Env)
 	if _, isCanary, _ := CanaryOf(w); !mesh.Mode.UsesIstio() || !ok || isCanary {
 		return nil, nil // a canary's traffic is routed by its stable's objects
 	}
-	ns := w.Meta.Namespace
-	if ns == "" {
-		ns = env.Namespace.Name
-	}
+	ns := env.NamespaceOf(w)
 	host := fmt.Sprintf("%s.%s.svc.cluster.local", svc, ns)
 	s, _ := Effective(w, mesh.Traffic)
 	t := mesh.Traffic
@@ -138,9 +135,7 @@ func canaryFor(env policy.Env) (Canary, bool, []Problem) {
 // for the kinds that serve traffic and have a container port. Pods and
 // ReplicaSets are left to the workload that owns them.
 func ServiceOf(w *workload.Workload) (string, bool) {
-	switch w.Kind {
-	case "Deployment", "StatefulSet", "DaemonSet":
-	default:
+	if !workload.Served(w) {
 		return "", false
 	}
 	name := w.Meta.Labels[v1alpha1.LabelName]

@@ -24,9 +24,9 @@ type object = interface {
 	runtime.Object
 }
 
-// MetricsPortNames are the container port names that say "scrape me", in
+// metricsPortNames are the container port names that say "scrape me", in
 // the order they are looked for: the conventions of Prometheus exporters.
-var MetricsPortNames = []string{"metrics", "http-metrics"}
+var metricsPortNames = []string{"metrics", "http-metrics"}
 
 // pathAnnotation is the de-facto annotation for a metrics path other than
 // /metrics (read, never written).
@@ -47,20 +47,12 @@ func (Scrape) Kinds() []schema.GroupVersionKind {
 
 // Generate implements engine.Generator.
 func (Scrape) Generate(_ context.Context, w *workload.Workload, env policy.Env) ([]object, error) {
-	switch w.Kind {
-	case "Deployment", "StatefulSet", "DaemonSet":
-	default:
-		return nil, nil
-	}
 	sel := workload.Selector(w)
 	port := metricsPort(w.PodSpec)
-	if sel == nil || port == "" {
+	if !workload.Served(w) || sel == nil || port == "" {
 		return nil, nil
 	}
-	ns := w.Meta.Namespace
-	if ns == "" {
-		ns = env.Namespace.Name
-	}
+	ns := env.NamespaceOf(w)
 	path := "/metrics"
 	if p := w.PodMeta.Annotations[pathAnnotation]; p != "" {
 		path = p
@@ -82,8 +74,9 @@ func (Scrape) Generate(_ context.Context, w *workload.Workload, env policy.Env) 
 
 // metricsPort is the name of the first container port named for metrics.
 func metricsPort(spec *corev1.PodSpec) string {
-	for _, name := range MetricsPortNames {
-		for _, c := range slices.Concat(spec.InitContainers, spec.Containers) {
+	containers := slices.Concat(spec.InitContainers, spec.Containers)
+	for _, name := range metricsPortNames {
+		for _, c := range containers {
 			for _, p := range c.Ports {
 				if p.Name == name {
 					return name

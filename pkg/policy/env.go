@@ -34,6 +34,15 @@ type Env struct {
 	StorageClasses []storagev1.StorageClass
 }
 
+// NamespaceOf is the namespace w lives in: its own, else the environment's
+// (a workload read from a file may name none).
+func (e Env) NamespaceOf(w *workload.Workload) string {
+	if w.Meta.Namespace != "" {
+		return w.Meta.Namespace
+	}
+	return e.Namespace.Name
+}
+
 // Namespace is what the engine needs to know of the object's namespace.
 type Namespace struct {
 	Name   string

@@ -6,7 +6,6 @@ package preflight
 import (
 	"fmt"
 	"slices"
-	"strings"
 
 	storagev1 "k8s.io/api/storage/v1"
 
@@ -41,10 +40,11 @@ func storageFindings(env policy.Env) []Finding {
 	encrypting := storage.EncryptedClasses(env)
 	if d, ok := storage.ClusterDefault(env); ok {
 		if enc, why := storage.Encrypts(d, env); !enc {
-			fix := "make a class that encrypts the default: kubectl annotate storageclass " + d.Name + " storageclass.kubernetes.io/is-default-class- && kubectl annotate storageclass <encrypting-class> storageclass.kubernetes.io/is-default-class=true"
+			to := "<encrypting-class>"
 			if len(encrypting) > 0 {
-				fix = strings.Replace(fix, "<encrypting-class>", encrypting[0], 1)
+				to = encrypting[0]
 			}
+			fix := fmt.Sprintf("make a class that encrypts the default: kubectl annotate storageclass %s storageclass.kubernetes.io/is-default-class- && kubectl annotate storageclass %s storageclass.kubernetes.io/is-default-class=true", d.Name, to)
 			out = append(out, Finding{Check: "storage-default-class", Severity: "high", Subject: "StorageClass " + d.Name,
 				Message: fmt.Sprintf("the cluster's default class does not encrypt (%s): the API server names it on every claim that names no class, and pave denies those claims (encrypted-volumes)", why),
 				Fix:     fix})

@@ -41,18 +41,10 @@ func (Delivery) Kinds() []schema.GroupVersionKind {
 // Generate implements engine.Generator.
 func (Delivery) Generate(_ context.Context, w *workload.Workload, env policy.Env) ([]object, error) {
 	sp := env.Policy.Spec.Secrets
-	switch w.Kind {
-	case "Deployment", "StatefulSet", "DaemonSet":
-	default:
+	if !workload.Served(w) || sp.Store == "" || OtherDelivery(w) != "" {
 		return nil, nil
 	}
-	if sp.Store == "" || OtherDelivery(w) != "" {
-		return nil, nil
-	}
-	ns := w.Meta.Namespace
-	if ns == "" {
-		ns = env.Namespace.Name
-	}
+	ns := env.NamespaceOf(w)
 	refresh := defaultRefresh
 	if sp.RefreshInterval != nil {
 		refresh = sp.RefreshInterval.Duration

@@ -14,7 +14,7 @@ import (
 	"github.com/pave-dev/pave/pkg/policy"
 )
 
-// defaultClassAnnotation marks the cluster's default StorageClass (the
+// defaultClassAnnotations mark the cluster's default StorageClass (the
 // beta name is still read by the API server's DefaultStorageClass plugin).
 var defaultClassAnnotations = []string{"storageclass.kubernetes.io/is-default-class", "storageclass.beta.kubernetes.io/is-default-class"}
 

@@ -3,7 +3,6 @@ package storage
 import (
 	"context"
 
-	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/runtime"
@@ -53,8 +52,8 @@ func (TemplateClasses) Name() string { return "storage-class" }
 // Mutate implements engine.Mutator.
 func (TemplateClasses) Mutate(_ context.Context, w *workload.Workload, env policy.Env) (bool, error) {
 	changed := false
-	for _, c := range claimSpecs(w) {
-		changed = setClass(c.spec, env) || changed
+	for _, c := range workload.Claims(w) {
+		changed = setClass(c.Spec, env) || changed
 	}
 	return changed, nil
 }
@@ -69,26 +68,4 @@ func setClass(spec *corev1.PersistentVolumeClaimSpec, env policy.Env) bool {
 	}
 	spec.StorageClassName = &class
 	return true
-}
-
-// claimSpec is one claim a workload makes, with its field path.
-type claimSpec struct {
-	spec  *corev1.PersistentVolumeClaimSpec
-	field string
-}
-
-func claimSpecs(w *workload.Workload) []claimSpec {
-	var out []claimSpec
-	if sts, ok := w.Object.(*appsv1.StatefulSet); ok {
-		for i := range sts.Spec.VolumeClaimTemplates {
-			out = append(out, claimSpec{&sts.Spec.VolumeClaimTemplates[i].Spec, fieldf("spec.volumeClaimTemplates[%d].spec.storageClassName", i)})
-		}
-	}
-	for i, v := range w.PodSpec.Volumes {
-		if v.Ephemeral != nil && v.Ephemeral.VolumeClaimTemplate != nil {
-			out = append(out, claimSpec{&w.PodSpec.Volumes[i].Ephemeral.VolumeClaimTemplate.Spec,
-				fieldf("%s.volumes[%d].ephemeral.volumeClaimTemplate.spec.storageClassName", w.PodSpecPath, i)})
-		}
-	}
-	return out
 }

@@ -42,18 +42,13 @@ func (Encrypted) ValidateObject(_ context.Context, obj object, env policy.Env) [
 // Validate implements engine.Validator.
 func (Encrypted) Validate(_ context.Context, w *workload.Workload, env policy.Env) []policy.Violation {
 	var out []policy.Violation
-	for _, c := range claimSpecs(w) {
-		out = append(out, judge(c.spec.StorageClassName, c.field, "the claim at "+strings.TrimSuffix(c.field, ".spec.storageClassName"), env)...)
+	for _, c := range workload.Claims(w) {
+		out = append(out, judge(c.Spec.StorageClassName, c.Path+".storageClassName", "the claim at "+strings.TrimSuffix(c.Path, ".spec"), env)...)
 	}
 	return out
 }
 
 func judge(class *string, field, what string, env policy.Env) []policy.Violation {
-	known := EncryptedClasses(env)
-	fix := "name one of the classes that encrypt: " + strings.Join(known, ", ")
-	if len(known) == 0 {
-		fix = "no StorageClass is known to encrypt: ask the platform team to create one, or to list an encrypting class in the PlatformPolicy's spec.storage.encryptedClasses"
-	}
 	var why string
 	switch {
 	case class == nil:
@@ -71,7 +66,12 @@ func judge(class *string, field, what string, env policy.Env) []policy.Violation
 			why += " (it is the cluster's default class, which the API server gives claims that name none: the platform team should make an encrypting class the default)"
 		}
 	}
+	// The classes that encrypt are listed only for a finding: a compliant
+	// claim, on admission's path, costs one lookup.
+	known := EncryptedClasses(env)
+	fix := "name one of the classes that encrypt: " + strings.Join(known, ", ")
+	if len(known) == 0 {
+		fix = "no StorageClass is known to encrypt: ask the platform team to create one, or to list an encrypting class in the PlatformPolicy's spec.storage.encryptedClasses"
+	}
 	return []policy.Violation{ruleEncrypted.Violation(field, fmt.Sprintf("%s %s; all data at rest must be encrypted", what, why), fix)}
 }
-
-func fieldf(format string, args ...any) string { return fmt.Sprintf(format, args...) }

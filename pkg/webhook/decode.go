@@ -110,8 +110,11 @@ func (c *Common) prepare(ctx context.Context, req admission.Request, validating 
 			return end(admission.Errored(http.StatusBadRequest, fmt.Errorf("old object: %w", err)))
 		}
 	}
+	// StorageClasses matter only where a volume claim is completed or judged.
+	claims := req.Kind.Kind == "PersistentVolumeClaim" || w != nil && len(workload.Claims(w)) > 0
 	if p.env, err = c.Env.Env(ctx, eng.Policy(), environment.Request{Namespace: req.Namespace,
-		User: policy.User{Name: req.UserInfo.Username, Groups: req.UserInfo.Groups}, Exceptions: validating, Quotas: validating}); err != nil {
+		User:       policy.User{Name: req.UserInfo.Username, Groups: req.UserInfo.Groups},
+		Exceptions: validating, Quotas: validating, StorageClasses: claims}); err != nil {
 		return end(admission.Errored(http.StatusInternalServerError, err))
 	}
 	return p

@@ -96,7 +96,7 @@ func baselineCilium(ns string, b Boundary, iso v1alpha1.ZoneIsolation, mesh bool
 // ciliumZone selects the pods of the given zones (see isolatedNamespaces).
 func ciliumZone(zones []string, iso v1alpha1.ZoneIsolation) ciliumapi.EndpointSelector {
 	return ciliumapi.NewESFromMatchRequirements(nil, []slimv1.LabelSelectorRequirement{
-		{Key: namespaceKey, Operator: slimv1.LabelSelectorOpNotIn, Values: isolatedNamespaces(iso).MatchExpressions[0].Values},
+		{Key: namespaceKey, Operator: slimv1.LabelSelectorOpNotIn, Values: unisolated(iso)},
 		{Key: k8sKey(v1alpha1.LabelZone), Operator: slimv1.LabelSelectorOpIn, Values: append([]string(nil), zones...)},
 	})
 }

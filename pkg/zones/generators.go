@@ -37,13 +37,13 @@ func (Ingress) Kinds() []schema.GroupVersionKind {
 // Generate implements engine.Generator.
 func (Ingress) Generate(_ context.Context, w *workload.Workload, env policy.Env) ([]object, error) {
 	target, iso := Target(env.Policy), env.Policy.Spec.Zones.Isolation
-	ns := namespaceOf(w, env)
+	ns := env.NamespaceOf(w)
 	zone := policy.WorkloadZone(w, env).Zone
 	ports, ok := served(w, env)
 	if target == v1alpha1.IsolationOff || zone == "" || !ok || infrastructure(iso, ns) {
 		return nil, nil
 	}
-	b, sel, name := BoundaryOf(env.Policy.Spec.Zones, zone), selector(w), w.Name()
+	b, sel, name := BoundaryOf(env.Policy.Spec.Zones, zone), workload.Selector(w), w.Name()
 	if target == v1alpha1.IsolationCilium {
 		return []object{workloadCilium(name, ns, sel, b, iso, ports, meshed(w, env))}, nil
 	}

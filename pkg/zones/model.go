@@ -72,13 +72,24 @@ func BoundaryOf(z v1alpha1.ZonePolicy, zone string) Boundary {
 // Target is the API the policy enforces zones in.
 func Target(p *policy.Policy) v1alpha1.IsolationTarget { return p.Spec.Zones.Isolation.InForce() }
 
-// infrastructure reports whether ns runs the platform's shared services
-// (ingress controller, scraper, mesh, DNS): zones never isolate them, for
-// the ingress controller must take traffic from outside and reach every
-// zone that accepts it, and the scraper must reach everything.
+// unisolated are the namespaces zones leave alone: the system's, and those
+// of the platform's shared services (ingress controller, scraper, mesh,
+// DNS), for the ingress controller must take traffic from outside and reach
+// every zone that accepts it, and the scraper must reach everything. Their
+// pods are no zone's members, whatever labels they carry.
+func unisolated(iso v1alpha1.ZoneIsolation) []string {
+	out := v1alpha1.SystemNamespaces()
+	for _, ns := range []string{iso.IngressNamespace, iso.MonitoringNamespace, iso.MeshNamespace, iso.DNS.Namespace} {
+		if ns != "" && !slices.Contains(out, ns) {
+			out = append(out, ns)
+		}
+	}
+	return out
+}
+
+// infrastructure reports whether ns is one of the unisolated namespaces.
 func infrastructure(iso v1alpha1.ZoneIsolation, ns string) bool {
-	return ns == iso.IngressNamespace || ns == iso.MonitoringNamespace || ns == iso.MeshNamespace || ns == iso.DNS.Namespace ||
-		slices.Contains(v1alpha1.SystemNamespaces(), ns)
+	return slices.Contains(unisolated(iso), ns)
 }
 
 // Port is a port a workload declares.
@@ -91,12 +102,7 @@ type Port struct {
 // ports: the long-running kinds (whose pods the namespace's default deny
 // otherwise closes), on the pod network, declaring at least one port.
 func served(w *workload.Workload, env policy.Env) ([]Port, bool) {
-	switch w.Kind {
-	case "Deployment", "StatefulSet", "DaemonSet":
-	default:
-		return nil, false
-	}
-	if w.PodSpec.HostNetwork || selector(w) == nil {
+	if !workload.Served(w) || w.PodSpec.HostNetwork || workload.Selector(w) == nil {
 		return nil, false
 	}
 	sidecar := ""
@@ -140,19 +146,6 @@ func meshed(w *workload.Workload, env policy.Env) bool {
 		return w.PodMeta.Labels[v1alpha1.LabelIstioInject] == "true"
 	}
 	return false
-}
-
-// selector is the label selector of w's pods.
-func selector(w *workload.Workload) *metav1.LabelSelector {
-	return workload.Selector(w)
-}
-
-// namespaceOf is where w lives (a workload read from a file may say none).
-func namespaceOf(w *workload.Workload, env policy.Env) string {
-	if w.Meta.Namespace != "" {
-		return w.Meta.Namespace
-	}
-	return env.Namespace.Name
 }
 
 func labels(name string) map[string]string {

@@ -1,8 +1,6 @@
 package zones
 
 import (
-	"slices"
-
 	corev1 "k8s.io/api/core/v1"
 	networkingv1 "k8s.io/api/networking/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -85,17 +83,10 @@ var dnsPorts = []Port{{53, corev1.ProtocolUDP}, {53, corev1.ProtocolTCP}}
 
 // isolatedNamespaces selects the namespaces whose pods are zone members:
 // the ones pave governs (outside them a pod could carry any zone label,
-// inside them pave decided it) but the platform's shared services, which
-// zones never isolate (see infrastructure).
+// inside them pave decided it) but the unisolated ones.
 func isolatedNamespaces(iso v1alpha1.ZoneIsolation) *metav1.LabelSelector {
-	out := v1alpha1.SystemNamespaces()
-	for _, ns := range []string{iso.IngressNamespace, iso.MonitoringNamespace, iso.MeshNamespace, iso.DNS.Namespace} {
-		if ns != "" && !slices.Contains(out, ns) {
-			out = append(out, ns)
-		}
-	}
 	return &metav1.LabelSelector{MatchExpressions: []metav1.LabelSelectorRequirement{{
-		Key: v1alpha1.LabelNamespaceName, Operator: metav1.LabelSelectorOpNotIn, Values: out,
+		Key: v1alpha1.LabelNamespaceName, Operator: metav1.LabelSelectorOpNotIn, Values: unisolated(iso),
 	}}}
 }
 

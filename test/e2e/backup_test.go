@@ -20,25 +20,7 @@ func TestNamespacesAreBackedUp(t *testing.T) {
 	eventually(t, 30*time.Second, jsonpathIs([]string{"-n", "velero", "schedule", "pave-backups"},
 		"{.spec.schedule}/{.spec.template.includedNamespaces}/{.spec.template.ttl}/{.metadata.ownerReferences[0].kind}", `0 3 * * */["backups"]/240h0m0s/Namespace`))
 
-	sts := `apiVersion: apps/v1
-kind: StatefulSet
-metadata: {name: db}
-spec:
-  serviceName: db
-  selector: {matchLabels: {app: db}}
-  template:
-    metadata: {labels: {app: db}}
-    spec:
-      containers:
-      - name: db
-        image: registry.example.com/db:1.0.0
-        readinessProbe: {tcpSocket: {port: 5432}}
-        volumeMounts: [{name: data, mountPath: /var/lib/db}]
-  volumeClaimTemplates:
-  - metadata: {name: data}
-    spec: {accessModes: [ReadWriteOnce], resources: {requests: {storage: 1Gi}}}
-`
-	if _, err := s.kubectlIn(sts, "apply", "-n", "backups", "-f", "-"); err != nil {
+	if _, err := s.kubectl("apply", "-n", "backups", "-f", "testdata/statefulset.yaml"); err != nil {
 		t.Fatal(err)
 	}
 	got := getJSON(t, "-n", "backups", "statefulset", "db")

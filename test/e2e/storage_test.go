@@ -75,24 +75,7 @@ parameters: {type: gp3, encrypted: "true"}
 	if got := at(getJSON(t, "-n", "storage", "pvc", "given"), "spec", "storageClassName"); got != "e2e-sealed" {
 		t.Fatalf("class %v, want e2e-sealed", got)
 	}
-	sts := `apiVersion: apps/v1
-kind: StatefulSet
-metadata: {name: db}
-spec:
-  serviceName: db
-  selector: {matchLabels: {app: db}}
-  template:
-    metadata: {labels: {app: db}}
-    spec:
-      containers:
-      - name: db
-        image: registry.example.com/db:1.0.0
-        readinessProbe: {tcpSocket: {port: 5432}}
-  volumeClaimTemplates:
-  - metadata: {name: data}
-    spec: {accessModes: [ReadWriteOnce], resources: {requests: {storage: 1Gi}}}
-`
-	if _, err := s.kubectlIn(sts, "apply", "-n", "storage", "-f", "-"); err != nil {
+	if _, err := s.kubectl("apply", "-n", "storage", "-f", "testdata/statefulset.yaml"); err != nil {
 		t.Fatal(err)
 	}
 	if got := at(getJSON(t, "-n", "storage", "statefulset", "db"), "spec", "volumeClaimTemplates", 0, "spec", "storageClassName"); got != "e2e-sealed" {
