@@ -3,6 +3,7 @@ package engine_test
 import (
 	"context"
 	"os"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -74,8 +75,9 @@ func TestRunDoesNotTouchItsInput(t *testing.T) {
 	}
 }
 
-// A pod created from an admitted template must pass through untouched: the
-// webhook sees every ReplicaSet pod, and a change there would be a rollout.
+// A pod created from an admitted template passes through with nothing added
+// but its version label: the webhook sees every ReplicaSet pod, and any other
+// change would be a pod that differs from its template.
 func TestPodFromAdmittedTemplateIsUntouched(t *testing.T) {
 	data, err := os.ReadFile("testdata/golden/pod-from-replicaset/input.yaml")
 	if err != nil {
@@ -90,8 +92,14 @@ func TestPodFromAdmittedTemplateIsUntouched(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(res.Mutators) > 0 || len(res.Violations) > 0 {
-		t.Fatalf("mutators %v violations %+v, want none", res.Mutators, res.Violations)
+	if !slices.Equal(res.Mutators, []string{"labels"}) || len(res.Violations) > 0 {
+		t.Fatalf("mutators %v violations %+v, want only labels", res.Mutators, res.Violations)
+	}
+	w.Meta.Labels[v1alpha1.LabelVersion] = "1.27.3"
+	before, _ := w.JSON()
+	after, _ := res.Mutated.JSON()
+	if string(before) != string(after) {
+		t.Fatalf("the pod changed beyond its version label:\n%s\n%s", before, after)
 	}
 }
 

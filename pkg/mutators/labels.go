@@ -2,8 +2,11 @@ package mutators
 
 import (
 	"context"
+	"slices"
 	"strings"
 
+	"github.com/distribution/reference"
+	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
 	"github.com/pave-dev/pave/pkg/api/v1alpha1"
@@ -12,7 +15,7 @@ import (
 )
 
 // Labels adds the standard labels to the workload and its pod template:
-// app.kubernetes.io/name, and the team, zone and cost centre the platform uses for
+// app.kubernetes.io/name and part-of (version on pods), and the team, zone and cost centre the platform uses for
 // network zones, chargeback and ownership. Values come from the workload itself,
 // then its namespace's labels, then the policy's defaults; the zone is the one
 // policy.WorkloadZone puts in force (the namespace's, unless the workload
@@ -30,6 +33,7 @@ func (Labels) Mutate(_ context.Context, w *workload.Workload, env policy.Env) (b
 		v1alpha1.LabelTeam:       first(label(w, v1alpha1.LabelTeam), env.Namespace.Labels[v1alpha1.LabelTeam], env.Namespace.Labels[v1alpha1.LabelTeamShort]),
 		v1alpha1.LabelZone:       policy.WorkloadZone(w, env).Zone,
 		v1alpha1.LabelCostCenter: first(label(w, v1alpha1.LabelCostCenter), env.Namespace.Labels[v1alpha1.LabelCostCenter], env.Policy.Spec.Labels.DefaultCostCenter),
+		v1alpha1.LabelPartOf:     sanitize(first(label(w, v1alpha1.LabelPartOf), env.Namespace.Labels[v1alpha1.LabelPartOf], env.NamespaceOf(w))),
 	}
 	changed := false
 	for k, v := range want {
@@ -39,7 +43,33 @@ func (Labels) Mutate(_ context.Context, w *workload.Workload, env policy.Env) (b
 		changed = setMissing(&w.Meta.Labels, k, v) || changed
 		changed = setMissing(&w.PodMeta.Labels, k, v) || changed
 	}
+	if w.Kind == "Pod" {
+		changed = setMissing(&w.Meta.Labels, v1alpha1.LabelVersion, version(w, want[v1alpha1.LabelName])) || changed
+	}
 	return staleZone(w, want[v1alpha1.LabelZone]) || changed, nil
+}
+
+// version is the image tag of the pod's main container: the one named like
+// the application, else the first. Only pods get it: on a template it would
+// keep the old tag after the next image change, as a label pave never
+// overwrites. A digest without a tag gives no version.
+func version(w *workload.Workload, app string) string {
+	cs := w.PodSpec.Containers
+	if len(cs) == 0 {
+		return ""
+	}
+	main := cs[0]
+	if i := slices.IndexFunc(cs, func(c corev1.Container) bool { return c.Name == app }); i >= 0 {
+		main = cs[i]
+	}
+	ref, err := reference.ParseNormalizedNamed(main.Image)
+	if err != nil {
+		return ""
+	}
+	if t, ok := ref.(reference.Tagged); ok {
+		return sanitize(t.Tag())
+	}
+	return ""
 }
 
 // staleZone gives a controller's new pod the zone in force. Its template was
@@ -81,6 +111,9 @@ func first(values ...string) string {
 }
 
 func setMissing(m *map[string]string, key, value string) bool {
+	if value == "" {
+		return false
+	}
 	if _, ok := (*m)[key]; ok {
 		return false
 	}

@@ -6,6 +6,7 @@ import (
 
 	"github.com/pave-dev/pave/pkg/api/v1alpha1"
 	"github.com/pave-dev/pave/pkg/mutators"
+	"github.com/pave-dev/pave/pkg/policy"
 	"github.com/pave-dev/pave/pkg/workload/workloadtest"
 )
 
@@ -151,5 +152,63 @@ func TestLabelsNoCostCenterWithoutSource(t *testing.T) {
 	}
 	if _, ok := w.Meta.Labels[v1alpha1.LabelTeam]; ok {
 		t.Fatal("team invented: the platform cannot know it")
+	}
+}
+
+func TestLabelsPartOfAndVersion(t *testing.T) {
+	cases := []struct {
+		name, doc     string
+		nsLabels      map[string]string
+		partOf        string
+		version       string // on the pod; "" is none
+		templateHasNo bool   // the template gets no version: it would go stale
+	}{
+		{name: "a Deployment is part of its namespace's application; its template gets no version",
+			doc: workloadtest.Deployment("nginx:1.27"), partOf: "shop", templateHasNo: true},
+		{name: "the namespace's part-of label wins over its name",
+			doc: workloadtest.Deployment("nginx:1.27"), nsLabels: map[string]string{"app.kubernetes.io/part-of": "webshop"}, partOf: "webshop", templateHasNo: true},
+		{name: "a pod's version is its main container's tag: the container named like the app",
+			doc: `apiVersion: v1
+kind: Pod
+metadata: {name: api-1, labels: {app.kubernetes.io/name: api}}
+spec: {containers: [{name: log-shipper, image: fluent-bit:3.1}, {name: api, image: registry.example.com/shop/api:v2.4.1}]}`,
+			partOf: "shop", version: "v2.4.1"},
+		{name: "else the first container's",
+			doc: `apiVersion: v1
+kind: Pod
+metadata: {name: p}
+spec: {containers: [{name: c, image: "registry.example.com:5000/x:1.0@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"}]}`,
+			partOf: "shop", version: "1.0"},
+		{name: "a digest without a tag gives no version",
+			doc: `apiVersion: v1
+kind: Pod
+metadata: {name: p}
+spec: {containers: [{name: c, image: "x@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"}]}`,
+			partOf: "shop"},
+		{name: "a version the team set stays",
+			doc: `apiVersion: v1
+kind: Pod
+metadata: {name: p, labels: {app.kubernetes.io/version: "2024.1", app.kubernetes.io/part-of: billing}}
+spec: {containers: [{name: c, image: x:9}]}`,
+			partOf: "billing", version: "2024.1"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			w := workloadtest.FromYAML(t, c.doc)
+			env := workloadtest.Env()
+			env.Namespace = policy.Namespace{Name: "shop", Labels: c.nsLabels}
+			if _, err := (mutators.Labels{}).Mutate(context.Background(), w, env); err != nil {
+				t.Fatal(err)
+			}
+			if got := w.Meta.Labels[v1alpha1.LabelPartOf]; got != c.partOf {
+				t.Errorf("part-of %q, want %q", got, c.partOf)
+			}
+			if got := w.Meta.Labels[v1alpha1.LabelVersion]; got != c.version {
+				t.Errorf("version %q, want %q", got, c.version)
+			}
+			if _, ok := w.PodMeta.Labels[v1alpha1.LabelVersion]; c.templateHasNo && ok {
+				t.Error("the pod template got a version label")
+			}
+		})
 	}
 }

@@ -6,6 +6,12 @@ package v1alpha1
 const (
 	// LabelName is the Kubernetes-standard application name, written if missing.
 	LabelName = "app.kubernetes.io/name"
+	// LabelVersion is the application's version: the main container's image
+	// tag, written on pods if missing (a template's would go stale).
+	LabelVersion = "app.kubernetes.io/version"
+	// LabelPartOf is the application a workload belongs to: its namespace's
+	// label, else the namespace's name; written if missing.
+	LabelPartOf = "app.kubernetes.io/part-of"
 	// LabelManagedBy marks the companion objects pave's reconciler made.
 	LabelManagedBy = "app.kubernetes.io/managed-by"
 	// LabelTeam is the owning team, on namespaces and workloads.
@@ -54,6 +60,24 @@ const (
 	// AnnotationVeleroBackupVolumes names the pod volumes Velero backs up
 	// file by file; pave writes it with a workload's data volumes.
 	AnnotationVeleroBackupVolumes = "backup.velero.io/backup-volumes"
+	// AnnotationSLOAvailability is the availability target in percent (99.9).
+	AnnotationSLOAvailability = "pave.dev/slo-availability"
+	// AnnotationSLOLatency is the latency target of AnnotationSLOPercentile of
+	// requests (500ms).
+	AnnotationSLOLatency = "pave.dev/slo-latency"
+	// AnnotationSLOPercentile is the share of requests the latency target
+	// holds for, as p99 or p95. Default p99.
+	AnnotationSLOPercentile = "pave.dev/slo-latency-percentile"
+	// AnnotationSLOWindow is the SLO window (30d).
+	AnnotationSLOWindow = "pave.dev/slo-window"
+	// AnnotationScrape, AnnotationScrapePort and AnnotationScrapePath are the
+	// de-facto scrape annotations; pave writes them where no
+	// prometheus-operator is served, and reads the path.
+	AnnotationScrape     = "prometheus.io/scrape"
+	AnnotationScrapePort = "prometheus.io/port"
+	AnnotationScrapePath = "prometheus.io/path"
+	// LabelGrafanaDashboard is what the Grafana sidecar looks for by default.
+	LabelGrafanaDashboard = "grafana_dashboard"
 	// AnnotationCanaryStatus is written by pave: the step and weight in force.
 	AnnotationCanaryStatus = "pave.dev/canary-status"
 )
