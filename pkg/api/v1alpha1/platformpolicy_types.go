@@ -81,6 +81,10 @@ type PlatformPolicySpec struct {
 	// Storage says which StorageClasses encrypt and which one claims get.
 	// +optional
 	Storage StoragePolicy `json:"storage,omitempty"`
+	// Monitoring says how services are scraped, which SLOs they may set and
+	// what their dashboards and cost views show.
+	// +optional
+	Monitoring MonitoringPolicy `json:"monitoring,omitempty"`
 	// Tiers size namespaces with a ResourceQuota and a LimitRange.
 	// +optional
 	Tiers TierPolicy `json:"tiers,omitempty"`

@@ -1,0 +1,124 @@
+package policy
+
+import (
+	"bytes"
+	"fmt"
+	"strconv"
+	"strings"
+	"text/template"
+	"time"
+
+	"github.com/prometheus/prometheus/promql/parser"
+
+	"github.com/pave-dev/pave/pkg/api/v1alpha1"
+)
+
+// QueryVars are what an SLI query template sees (v1alpha1.SLIQueries).
+type QueryVars struct {
+	Namespace, Name, Workload string
+	// Window is a PromQL range, such as 5m.
+	Window string
+	// LatencySeconds and LatencyMillis are the latency target as a
+	// histogram bucket's le label in seconds and in milliseconds.
+	LatencySeconds, LatencyMillis string
+}
+
+// LatencyVars sets the latency target in both units, formatted as
+// Prometheus formats a bucket's le (0.5, 500, 1).
+func (v QueryVars) LatencyVars(d time.Duration) QueryVars {
+	v.LatencySeconds = strconv.FormatFloat(d.Seconds(), 'f', -1, 64)
+	v.LatencyMillis = strconv.FormatFloat(float64(d)/float64(time.Millisecond), 'f', -1, 64)
+	return v
+}
+
+// promql parses every query pave writes: the same parser Prometheus loads
+// rules with.
+var promql = parser.NewParser(parser.Options{})
+
+// ParsePromQL reports whether s is a PromQL expression Prometheus accepts.
+func ParsePromQL(s string) error {
+	_, err := promql.ParseExpr(s)
+	return err
+}
+
+// RenderQuery executes a query template of the field named by field and
+// checks that the result is PromQL.
+func RenderQuery(field, tmpl string, v QueryVars) (string, error) {
+	t, err := template.New(field).Option("missingkey=error").Parse(tmpl)
+	if err != nil {
+		return "", fmt.Errorf("%s: %w", field, err)
+	}
+	var b bytes.Buffer
+	if err := t.Execute(&b, v); err != nil {
+		return "", fmt.Errorf("%s: %w", field, err)
+	}
+	q := b.String()
+	if err := ParsePromQL(q); err != nil {
+		return "", fmt.Errorf("%s: not PromQL once filled in (%q): %w", field, q, err)
+	}
+	return q, nil
+}
+
+// Availability parses a percentage such as 99.9, in (0, 100].
+func Availability(s string) (float64, error) {
+	s = strings.TrimSuffix(strings.TrimSpace(s), "%")
+	v, err := strconv.ParseFloat(s, 64)
+	if err != nil || v <= 0 || v > 100 {
+		return 0, fmt.Errorf("%q is not a percentage; write it as 99.9", s)
+	}
+	return v, nil
+}
+
+// Days parses an SLO window such as 30d.
+func Days(s string) (time.Duration, error) {
+	n, err := strconv.Atoi(strings.TrimSuffix(s, "d"))
+	if err != nil || !strings.HasSuffix(s, "d") || n < 1 || n > 99 {
+		return 0, fmt.Errorf("%q is not a window in days; write it as 30d", s)
+	}
+	return time.Duration(n) * 24 * time.Hour, nil
+}
+
+// sampleVars fill the query templates when the policy is checked.
+var sampleVars = QueryVars{Namespace: "shop", Name: "api", Workload: "api", Window: "5m"}.LatencyVars(500 * time.Millisecond)
+
+func validateMonitoring(m v1alpha1.MonitoringPolicy) error {
+	switch m.Scrape {
+	case v1alpha1.ScrapePodMonitor, v1alpha1.ScrapeServiceMonitor, v1alpha1.ScrapeAnnotations, v1alpha1.ScrapeOff:
+	default:
+		return fmt.Errorf("spec.monitoring.scrape: %q is not a target; use PodMonitor, ServiceMonitor, annotations or \"off\"", m.Scrape)
+	}
+	lo, err := Availability(m.SLO.MinAvailability)
+	if err != nil {
+		return fmt.Errorf("spec.monitoring.slo.minAvailability: %w", err)
+	}
+	hi, err := Availability(m.SLO.MaxAvailability)
+	if err != nil {
+		return fmt.Errorf("spec.monitoring.slo.maxAvailability: %w", err)
+	}
+	if lo > hi || hi == 100 {
+		return fmt.Errorf("spec.monitoring.slo: minAvailability %s must not exceed maxAvailability %s, which must be below 100 (a 100%% target has no error budget to alert on)", m.SLO.MinAvailability, m.SLO.MaxAvailability)
+	}
+	windows := map[string]bool{}
+	for i, w := range m.SLO.Windows {
+		if _, err := Days(w); err != nil {
+			return fmt.Errorf("spec.monitoring.slo.windows[%d]: %w", i, err)
+		}
+		windows[w] = true
+	}
+	if !windows[m.SLO.DefaultWindow] {
+		return fmt.Errorf("spec.monitoring.slo.defaultWindow: %q is not one of spec.monitoring.slo.windows", m.SLO.DefaultWindow)
+	}
+	for name, q := range map[string]v1alpha1.SLIQueries{"meshed": m.SLO.Meshed, "plain": m.SLO.Plain} {
+		for field, tmpl := range map[string]string{"total": q.Total, "errors": q.Errors, "fast": q.Fast, "timed": q.Timed} {
+			if _, err := RenderQuery("spec.monitoring.slo."+name+"."+field, tmpl, sampleVars); err != nil {
+				return err
+			}
+		}
+	}
+	for field, price := range map[string]string{"cpuCoreHour": m.Cost.CPUCoreHour, "memoryGiBHour": m.Cost.MemoryGiBHour} {
+		if v, err := strconv.ParseFloat(price, 64); err != nil || v < 0 {
+			return fmt.Errorf("spec.monitoring.cost.%s: %q is not a price; write it as 0.0316", field, price)
+		}
+	}
+	return nil
+}
