@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
+	"slices"
 	"text/tabwriter"
 
 	"github.com/spf13/cobra"
@@ -12,11 +13,14 @@ import (
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	"k8s.io/apimachinery/pkg/api/meta"
 	"k8s.io/apimachinery/pkg/runtime"
+	"k8s.io/client-go/discovery"
 	clientgoscheme "k8s.io/client-go/kubernetes/scheme"
 	"k8s.io/client-go/tools/clientcmd"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	"github.com/pave-dev/pave/pkg/api/v1alpha1"
+	"github.com/pave-dev/pave/pkg/engine"
+	"github.com/pave-dev/pave/pkg/environment"
 	"github.com/pave-dev/pave/pkg/policy"
 	"github.com/pave-dev/pave/pkg/preflight"
 )
@@ -27,8 +31,9 @@ func newPreflightCmd() *cobra.Command {
 		Use:   "preflight",
 		Short: "Judge a live cluster before installing pave or changing its policy: what would fail for every team",
 		Long: "preflight reads the cluster (kubeconfig, like kubectl) and reports what pave would deny for reasons no team\n" +
-			"can fix: today, StorageClasses (a default class that does not encrypt, no class that does).\n" +
-			"Exit codes: 0 nothing found, 1 findings, 2 the cluster or the policy could not be read.",
+			"can fix: StorageClasses (a default class that does not encrypt, no class that does), and, as info, the\n" +
+			"companion APIs the cluster does not serve with what pave does without them (scrape annotations for a PodMonitor).\n" +
+			"Exit codes: 0 nothing to fix (info findings only), 1 findings to fix, 2 the cluster or the policy could not be read.",
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			bad := func(err error) error { return &exitError{code: exitBadInput, err: err} }
@@ -54,7 +59,16 @@ func newPreflightCmd() *cobra.Command {
 			if err := c.List(ctx, &classes); err != nil {
 				return bad(fmt.Errorf("list StorageClasses: %w", err))
 			}
-			found := preflight.Run(pol, preflight.Cluster{StorageClasses: classes.Items})
+			eng, err := engine.Default(pol)
+			if err != nil {
+				return bad(err)
+			}
+			dc, err := discovery.NewDiscoveryClientForConfig(cfg)
+			if err != nil {
+				return bad(fmt.Errorf("connect to %s: %w", cfg.Host, err))
+			}
+			unserved := environment.Unserved(dc, slices.Concat(eng.WorkloadKinds(), eng.NamespaceKinds(), eng.ClusterKinds()))
+			found := preflight.Run(pol, preflight.Cluster{StorageClasses: classes.Items, Unserved: unserved})
 			if found == nil {
 				found = []preflight.Finding{} // [] in JSON, not null
 			}
@@ -80,7 +94,7 @@ func newPreflightCmd() *cobra.Command {
 			default:
 				return bad(fmt.Errorf("-o %q: use table or json", output))
 			}
-			if len(found) > 0 {
+			if preflight.Failed(found) {
 				return &exitError{code: exitViolation}
 			}
 			return nil

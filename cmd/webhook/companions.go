@@ -2,10 +2,12 @@ package main
 
 import (
 	"fmt"
+	"slices"
 
 	"github.com/go-logr/logr"
 	"k8s.io/apimachinery/pkg/runtime/schema"
 	"k8s.io/client-go/discovery"
+	"k8s.io/client-go/rest"
 	ctrl "sigs.k8s.io/controller-runtime"
 
 	"github.com/pave-dev/pave/pkg/api/v1alpha1"
@@ -18,39 +20,40 @@ import (
 	"github.com/pave-dev/pave/pkg/workload"
 )
 
+// unservedKinds asks discovery, once at start, which of the kinds the
+// engine's generators write the cluster does not serve, and says so: pave
+// leaves those out (restart it after installing Istio, Cilium or the
+// prometheus-operator), and falls back where it can (scrape annotations for
+// a PodMonitor).
+func unservedKinds(cfg *rest.Config, log logr.Logger) ([]schema.GroupVersionKind, error) {
+	// The generators and their kinds are the same under every policy.
+	eng, err := engine.Default(policy.Default())
+	if err != nil {
+		return nil, err
+	}
+	dc, err := discovery.NewDiscoveryClientForConfig(cfg)
+	if err != nil {
+		return nil, err
+	}
+	out := environment.Unserved(dc, slices.Concat(eng.WorkloadKinds(), eng.NamespaceKinds(), eng.ClusterKinds()))
+	for _, gvk := range out {
+		log.Info("kind not served; pave will not reconcile it", "kind", gvk.String())
+	}
+	return out, nil
+}
+
 // setupCompanions starts the reconcilers of the objects the engine's
 // generators describe: one per workload kind for the workload-scoped kinds,
 // and one for namespaces. The kinds come from the generators themselves; of
 // those, only the ones the cluster serves are watched (watching a kind the API
-// server does not know would keep the manager from starting), and pave says
-// which it leaves out (restart it after installing Istio or Cilium).
+// server does not know would keep the manager from starting).
 func setupCompanions(mgr ctrl.Manager, engines *pavewebhook.Engines, env environment.Builder, watcher *policyWatcher, paveNamespace string, m *metrics.Pave, log logr.Logger) error {
-	// The generators and their kinds are the same under every policy.
 	eng, err := engine.Default(policy.Default())
 	if err != nil {
 		return err
 	}
-	dc, err := discovery.NewDiscoveryClientForConfig(mgr.GetConfig())
-	if err != nil {
-		return err
-	}
 	servedOnly := func(kinds []schema.GroupVersionKind) []schema.GroupVersionKind {
-		var out []schema.GroupVersionKind
-		for _, gvk := range kinds {
-			resources, err := dc.ServerResourcesForGroupVersion(gvk.GroupVersion().String())
-			found := false
-			if err == nil {
-				for _, r := range resources.APIResources {
-					found = found || r.Kind == gvk.Kind
-				}
-			}
-			if !found {
-				log.Info("kind not served; pave will not reconcile it", "kind", gvk.String())
-				continue
-			}
-			out = append(out, gvk)
-		}
-		return out
+		return slices.DeleteFunc(slices.Clone(kinds), func(gvk schema.GroupVersionKind) bool { return slices.Contains(env.Unserved, gvk) })
 	}
 	if served := servedOnly(eng.WorkloadKinds()); len(served) > 0 {
 		for _, kind := range workload.ServedKinds() {

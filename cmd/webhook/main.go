@@ -136,7 +136,11 @@ func run(o options) error {
 	if err := watcher.setup(mgr); err != nil {
 		return err
 	}
-	env := environment.Builder{Source: environment.Cluster{Reader: mgr.GetClient()}, Now: time.Now}
+	unserved, err := unservedKinds(mgr.GetConfig(), log.WithName("companions"))
+	if err != nil {
+		return fmt.Errorf("discover the companion APIs: %w", err)
+	}
+	env := environment.Builder{Source: environment.Cluster{Reader: mgr.GetClient()}, Now: time.Now, Unserved: unserved}
 	if err := setupCompanions(mgr, engines, env, watcher, o.paveNamespace, m, log.WithName("companions")); err != nil {
 		return err
 	}

@@ -30,6 +30,7 @@ func Default(p *policy.Policy) (*Engine, error) {
 		{PhasePlatform, backup.Volumes{}},
 		{PhasePlatform, mutators.Track{}},
 		{PhasePlatform, mutators.Labels{}},
+		{PhasePlatform, monitoring.Annotations{}},
 		{PhaseMesh, mutators.Sidecar{}},
 		{PhaseHardening, mutators.SecurityContext{}},
 	}

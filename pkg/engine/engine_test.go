@@ -32,7 +32,7 @@ func TestOrderIsPhaseThenName(t *testing.T) {
 	for _, s := range defaultEngine(t).Steps() {
 		got = append(got, s.Phase.String()+"/"+s.Mutator.Name())
 	}
-	want := "defaults/resources defaults/service-account-token defaults/storage-class platform/backup-volumes platform/canary-track platform/labels mesh/sidecar hardening/security-context"
+	want := "defaults/resources defaults/service-account-token defaults/storage-class platform/backup-volumes platform/canary-track platform/labels platform/scrape-annotations mesh/sidecar hardening/security-context"
 	if strings.Join(got, " ") != want {
 		t.Fatalf("order %v, want %s", got, want)
 	}

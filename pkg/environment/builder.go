@@ -13,6 +13,7 @@ import (
 	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
 	storagev1 "k8s.io/api/storage/v1"
+	"k8s.io/apimachinery/pkg/runtime/schema"
 
 	"github.com/pave-dev/pave/pkg/api/v1alpha1"
 	"github.com/pave-dev/pave/pkg/policy"
@@ -38,6 +39,8 @@ type Builder struct {
 	Source Source
 	// Now is the clock exceptions are judged by.
 	Now func() time.Time
+	// Unserved are the companion kinds the cluster does not serve.
+	Unserved []schema.GroupVersionKind
 }
 
 // Request says what is judged and what to look up.
@@ -58,7 +61,7 @@ type Request struct {
 
 // Env returns the environment of r under policy p.
 func (b Builder) Env(ctx context.Context, p *policy.Policy, r Request) (policy.Env, error) {
-	env := policy.Env{Policy: p, Namespace: policy.Namespace{Name: r.Namespace}, User: r.User, Now: b.Now()}
+	env := policy.Env{Policy: p, Namespace: policy.Namespace{Name: r.Namespace}, User: r.User, Now: b.Now(), Unserved: b.Unserved}
 	if r.Namespace != "" {
 		labels, err := b.Source.NamespaceLabels(ctx, r.Namespace)
 		if err != nil {

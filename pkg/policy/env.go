@@ -1,10 +1,12 @@
 package policy
 
 import (
+	"slices"
 	"time"
 
 	corev1 "k8s.io/api/core/v1"
 	storagev1 "k8s.io/api/storage/v1"
+	"k8s.io/apimachinery/pkg/runtime/schema"
 
 	"github.com/pave-dev/pave/pkg/api/v1alpha1"
 	"github.com/pave-dev/pave/pkg/workload"
@@ -32,7 +34,14 @@ type Env struct {
 	// StorageClasses are the cluster's (or, offline, the input's)
 	// StorageClasses: whether a volume is encrypted is read from its class.
 	StorageClasses []storagev1.StorageClass
+	// Unserved are the companion kinds the cluster does not serve (its
+	// adapter asked discovery at start); offline, every kind is served.
+	// pave falls back where it can: scrape annotations for a PodMonitor.
+	Unserved []schema.GroupVersionKind
 }
+
+// Serves reports whether the cluster serves the kind.
+func (e Env) Serves(gvk schema.GroupVersionKind) bool { return !slices.Contains(e.Unserved, gvk) }
 
 // NamespaceOf is the namespace w lives in: its own, else the environment's
 // (a workload read from a file may name none).

@@ -8,6 +8,7 @@ import (
 	"slices"
 
 	storagev1 "k8s.io/api/storage/v1"
+	"k8s.io/apimachinery/pkg/runtime/schema"
 
 	"github.com/pave-dev/pave/pkg/policy"
 	"github.com/pave-dev/pave/pkg/storage"
@@ -25,11 +26,19 @@ type Finding struct {
 // Cluster is what preflight reads of a cluster.
 type Cluster struct {
 	StorageClasses []storagev1.StorageClass
+	// Unserved are the companion kinds the cluster does not serve.
+	Unserved []schema.GroupVersionKind
 }
 
 // Run judges the cluster under the policy.
 func Run(p *policy.Policy, c Cluster) []Finding {
-	return storageFindings(policy.Env{Policy: p, StorageClasses: c.StorageClasses})
+	return slices.Concat(storageFindings(policy.Env{Policy: p, StorageClasses: c.StorageClasses}),
+		scrapeFinding(p, c.Unserved), companionFindings(c.Unserved))
+}
+
+// Failed reports whether any finding needs a fix (severity above info).
+func Failed(found []Finding) bool {
+	return slices.ContainsFunc(found, func(f Finding) bool { return f.Severity != SeverityInfo })
 }
 
 // storageFindings: the API server gives claims that name no class the

@@ -128,6 +128,8 @@ func (s *suite) setUp() error {
 		filepath.Join(dirs[3], "config", "crd", "v1", "bases", "velero.io_schedules.yaml"),
 		filepath.Join(esoMod.Dir, "config", "crds", "bases", "external-secrets.io_externalsecrets.yaml"),
 		filepath.Join(popMod.Dir, "example", "prometheus-operator-crd", "monitoring.coreos.com_podmonitors.yaml"),
+		filepath.Join(popMod.Dir, "example", "prometheus-operator-crd", "monitoring.coreos.com_servicemonitors.yaml"),
+		filepath.Join(popMod.Dir, "example", "prometheus-operator-crd", "monitoring.coreos.com_prometheusrules.yaml"),
 		filepath.Join(esoMod.Dir, "config", "crds", "bases", "external-secrets.io_clustersecretstores.yaml"),
 	}
 	s.cluster, err = localcluster.Start(context.Background(), localcluster.Options{

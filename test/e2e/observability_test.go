@@ -28,5 +28,5 @@ spec:
 		t.Fatal(err)
 	}
 	eventually(t, 30*time.Second, jsonpathIs([]string{"-n", "scraped", "podmonitor", "pave-api"},
-		"{.spec.podMetricsEndpoints[0].port}{.spec.podMetricsEndpoints[0].path} {.spec.podTargetLabels[1]} {.metadata.ownerReferences[0].kind}", "metrics/metrics pave.dev/team Deployment"))
+		"{.spec.podMetricsEndpoints[0].port}{.spec.podMetricsEndpoints[0].path} {.spec.podTargetLabels[2]} {.metadata.ownerReferences[0].kind}", "metrics/metrics pave.dev/team Deployment"))
 }
