@@ -47,11 +47,12 @@ func Default(p *policy.Policy) (*Engine, error) {
 		validators.QuotaHeadroom{},
 		storage.Encrypted{},
 		backup.Covered{},
+		monitoring.Bounds{},
 	}
 	return New(p, Pipeline{
 		Steps:               steps,
 		Validators:          vals,
-		Generators:          []Generator{mesh.Traffic{}, mesh.Cilium{}, zones.Ingress{}, secrets.Delivery{}, monitoring.Scrape{}},
+		Generators:          []Generator{mesh.Traffic{}, mesh.Cilium{}, zones.Ingress{}, secrets.Delivery{}, monitoring.Scrape{}, monitoring.SLORules{}},
 		NamespaceGenerators: []NamespaceGenerator{mesh.MTLS{}, quota.Tier{}, zones.Baseline{}, backup.Schedule{}},
 		ObjectValidators:    []ObjectValidator{validators.ServiceExternalIPs{}, storage.Encrypted{}, validators.LiteralSecrets{}},
 		ObjectMutators:      []ObjectMutator{storage.ClaimClass{}},

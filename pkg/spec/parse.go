@@ -130,6 +130,10 @@ func (p parser) service(k, v *yaml.Node) (Service, error) {
 			s.Env, err = p.env(fv, s.Name)
 		case "volumes":
 			s.Volumes, err = p.volumes(fv, s.Name)
+		case "metrics":
+			s.Metrics, err = p.metrics(fv, s.Name)
+		case "slo":
+			s.SLO, err = p.slo(fv, s.Name)
 		case "namespace":
 			s.Namespace, err = p.scalar(fv, s.Name, field)
 			if err == nil && !dnsLabel.MatchString(s.Namespace) {
@@ -142,7 +146,7 @@ func (p parser) service(k, v *yaml.Node) (Service, error) {
 		case "cost_center":
 			s.CostCenter, err = p.scalar(fv, s.Name, field)
 		default:
-			err = p.errAt(fk.Line, s.Name, field, "unknown field; known fields are image, cpu, memory, replicas, port, readiness_probe, env, volumes, namespace, team, zone, cost_center")
+			err = p.errAt(fk.Line, s.Name, field, "unknown field; known fields are image, cpu, memory, replicas, port, readiness_probe, env, volumes, metrics, slo, namespace, team, zone, cost_center")
 		}
 		if err != nil {
 			return s, err
@@ -150,6 +154,9 @@ func (p parser) service(k, v *yaml.Node) (Service, error) {
 	}
 	if s.Image == "" {
 		return s, p.errAt(k.Line, s.Name, "image", "required: the container image to run, e.g. registry.example.com/payment:1.4.2")
+	}
+	if s.Metrics != nil && s.Metrics.Port == 0 && s.Port == 0 {
+		return s, p.errAt(k.Line, s.Name, "metrics.port", "required when the service has no port: the port the metrics are served on")
 	}
 	if s.Probe != nil && s.Port == 0 {
 		return s, p.errAt(k.Line, s.Name, "port", "required when readiness_probe is set: the probe calls the service port")

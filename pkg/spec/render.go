@@ -62,17 +62,18 @@ func Render(s Service) (runtime.Object, *corev1.Service) {
 	if len(s.Volumes) > 0 {
 		w = statefulSet(d, s)
 	}
-	if s.Port == 0 {
-		return w, nil
+	var svc *corev1.Service
+	if s.Port != 0 {
+		svc = &corev1.Service{
+			TypeMeta:   metav1.TypeMeta{APIVersion: "v1", Kind: "Service"},
+			ObjectMeta: meta,
+			Spec: corev1.ServiceSpec{
+				Selector: selector,
+				Ports:    []corev1.ServicePort{{Name: "http", Port: s.Port, TargetPort: intstr.FromString("http"), Protocol: corev1.ProtocolTCP}},
+			},
+		}
 	}
-	svc := &corev1.Service{
-		TypeMeta:   metav1.TypeMeta{APIVersion: "v1", Kind: "Service"},
-		ObjectMeta: meta,
-		Spec: corev1.ServiceSpec{
-			Selector: selector,
-			Ports:    []corev1.ServicePort{{Name: "http", Port: s.Port, TargetPort: intstr.FromString("http"), Protocol: corev1.ProtocolTCP}},
-		},
-	}
+	observe(s, w.(metav1.Object), podTemplate(w), svc)
 	return w, svc
 }
 

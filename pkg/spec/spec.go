@@ -26,6 +26,9 @@ type Service struct {
 	Env      []Env
 	// Volumes make the service a StatefulSet (volumes.go).
 	Volumes []Volume
+	// Metrics and SLO are observed by the platform (observability.go).
+	Metrics *Metrics
+	SLO     *SLO
 
 	// Optional platform fields.
 	Namespace  string

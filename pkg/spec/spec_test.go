@@ -106,6 +106,12 @@ func TestParseErrorsNameFileLineServiceAndField(t *testing.T) {
 		{"volume without size", "services:\n  db:\n    image: x:1\n    volumes:\n      - {name: data, path: /data}\n", `s.yaml:5: service "db": field volumes[0].size: required`},
 		{"volume relative path", "services:\n  db:\n    image: x:1\n    volumes:\n      - {name: data, size: 1Gi, path: data}\n", `field volumes[0].path: "data" must be a clean absolute path`},
 		{"volume class", "services:\n  db:\n    image: x:1\n    volumes:\n      - {name: data, size: 1Gi, path: /d, class: fast}\n", `field volumes[0].class: unknown field; known fields are name, size and path (the class and the backups are the platform's)`},
+		{"metrics without any port", "services:\n  job:\n    image: x:1\n    metrics: {path: /m}\n", `s.yaml:2: service "job": field metrics.port: required when the service has no port`},
+		{"metrics relative path", "services:\n  web:\n    image: x:1\n    port: 80\n    metrics: {path: m}\n", `s.yaml:5: service "web": field metrics.path: "m" must start with /`},
+		{"availability 100", "services:\n  web:\n    image: x:1\n    slo: {availability: 100}\n", `s.yaml:4: service "web": field slo.availability: "100" is not a percentage below 100`},
+		{"latency without percentile", "services:\n  web:\n    image: x:1\n    slo: {latency: 500ms}\n", `field slo.latency: expected one percentile and its target, e.g. {p99: 500ms}`},
+		{"latency not a duration", "services:\n  web:\n    image: x:1\n    slo: {latency: {p99: fast}}\n", `field slo.latency.p99: "fast" is not a duration`},
+		{"window in hours", "services:\n  web:\n    image: x:1\n    slo: {window: 720h}\n", `field slo.window: "720h" is not a window in days`},
 		{"volume twice", "services:\n  db:\n    image: x:1\n    volumes:\n      - {name: data, size: 1Gi, path: /d}\n      - {name: data, size: 1Gi, path: /e}\n", `field volumes[1]: data (/e) repeats`},
 	}
 	for _, c := range cases {
@@ -136,5 +142,44 @@ func TestVolumesMakeAStatefulSet(t *testing.T) {
 	}
 	if strings.Contains(string(out), "storageClassName") || strings.Contains(string(out), "kind: Deployment") {
 		t.Errorf("the spec named a class or rendered a Deployment:\n%s", out)
+	}
+}
+
+// The metrics port and path and the SLO travel as plain Kubernetes: a
+// metrics container port (and Service port, for a ServiceMonitor), the
+// prometheus.io/path annotation, and pave.dev/slo-* annotations that a
+// hand-written Deployment can carry just as well.
+func TestMetricsAndSLO(t *testing.T) {
+	for _, c := range []struct {
+		name, fields string
+		want, not    []string
+	}{
+		{"a metrics port of its own", "    metrics: {port: 9090, path: /prom}\n    slo: {availability: 99.9, latency: {p99: 500ms}, window: 28d}\n",
+			[]string{"name: metrics\n", "containerPort: 9090", "targetPort: metrics", "prometheus.io/path: /prom", "pave.dev/slo-availability: \"99.9\"",
+				"pave.dev/slo-latency: 500ms", "pave.dev/slo-latency-percentile: p99", "pave.dev/slo-window: 28d"}, nil},
+		{"metrics on the service port", "    metrics: {}\n    slo: {availability: 99.5}\n",
+			[]string{"name: http-metrics", "targetPort: http-metrics", "port: http-metrics", "pave.dev/slo-availability: \"99.5\""},
+			[]string{"prometheus.io/path", "slo-window", "name: metrics"}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			f, err := spec.Parse("s.yaml", []byte("services:\n  api:\n    image: x:1\n    port: 8080\n    readiness_probe: {path: /ready}\n"+c.fields))
+			if err != nil {
+				t.Fatal(err)
+			}
+			out, err := spec.RenderFile(f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, want := range c.want {
+				if !strings.Contains(string(out), want) {
+					t.Errorf("rendered output lacks %q:\n%s", want, out)
+				}
+			}
+			for _, not := range c.not {
+				if strings.Contains(string(out), not) {
+					t.Errorf("rendered output has %q:\n%s", not, out)
+				}
+			}
+		})
 	}
 }

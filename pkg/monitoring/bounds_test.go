@@ -1,0 +1,39 @@
+package monitoring_test
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"github.com/pave-dev/pave/pkg/monitoring"
+	"github.com/pave-dev/pave/pkg/workload/workloadtest"
+)
+
+func TestBoundsDenyWithTheRange(t *testing.T) {
+	for _, c := range []struct{ name, annotations, field, want string }{
+		{"within bounds", `{pave.dev/slo-availability: "99.9", pave.dev/slo-latency: 200ms, pave.dev/slo-latency-percentile: p95, pave.dev/slo-window: 28d}`, "", ""},
+		{"too ambitious", `{pave.dev/slo-availability: "99.999"}`, "metadata.annotations[pave.dev/slo-availability]", "availability 99.999% is outside the policy's range 90%–99.99%"},
+		{"no promise", `{pave.dev/slo-availability: "50"}`, "metadata.annotations[pave.dev/slo-availability]", "outside the policy's range 90%–99.99%"},
+		{"not a number", `{pave.dev/slo-availability: "three nines"}`, "metadata.annotations[pave.dev/slo-availability]", "is not a percentage"},
+		{"latency below the floor", `{pave.dev/slo-latency: 2ms}`, "metadata.annotations[pave.dev/slo-latency]", "latency 2ms is below the policy's minimum 10ms"},
+		{"a median is no SLO", `{pave.dev/slo-latency: 100ms, pave.dev/slo-latency-percentile: p50}`, "metadata.annotations[pave.dev/slo-latency-percentile]", "the latency percentile 50% is outside"},
+		{"window not offered", `{pave.dev/slo-availability: "99", pave.dev/slo-window: 90d}`, "metadata.annotations[pave.dev/slo-window]", "use one of 7d, 28d, 30d"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			w := workloadtest.FromYAML(t, `apiVersion: apps/v1
+kind: Deployment
+metadata: {name: api, annotations: `+c.annotations+`}
+spec: {selector: {matchLabels: {app: api}}, template: {spec: {containers: [{name: api, image: x:1}]}}}`)
+			vs := monitoring.Bounds{}.Validate(context.Background(), w, workloadtest.Env())
+			if c.want == "" {
+				if len(vs) > 0 {
+					t.Fatalf("denied %+v", vs)
+				}
+				return
+			}
+			if len(vs) != 1 || vs[0].Field != c.field || !strings.Contains(vs[0].Message+" "+vs[0].Fix, c.want) || !vs[0].Denies() {
+				t.Fatalf("violations %+v, want one denial at %s saying %q", vs, c.field, c.want)
+			}
+		})
+	}
+}

@@ -1,0 +1,200 @@
+package monitoring_test
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	monitoringv1 "github.com/prometheus-operator/prometheus-operator/pkg/apis/monitoring/v1"
+	"github.com/prometheus/common/model"
+	"github.com/prometheus/common/promslog"
+	"github.com/prometheus/prometheus/model/labels"
+	"github.com/prometheus/prometheus/model/rulefmt"
+	"github.com/prometheus/prometheus/promql/parser"
+	"github.com/prometheus/prometheus/promql/promqltest"
+	"github.com/prometheus/prometheus/rules"
+	"sigs.k8s.io/yaml"
+
+	"github.com/pave-dev/pave/pkg/api/v1alpha1"
+	"github.com/pave-dev/pave/pkg/monitoring"
+	"github.com/pave-dev/pave/pkg/policy"
+	"github.com/pave-dev/pave/pkg/workload/workloadtest"
+)
+
+const sloWorkload = `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: api
+  namespace: shop
+  labels: {app.kubernetes.io/name: api}
+  annotations: {pave.dev/slo-availability: "99.9", pave.dev/slo-latency: 500ms, pave.dev/slo-window: 30d}
+spec:
+  selector: {matchLabels: {app: api}}
+  template: {metadata: {labels: {app: api}}, spec: {containers: [{name: api, image: x:1}]}}`
+
+// sloRule generates the workload's PrometheusRule under the policy.
+func sloRule(t *testing.T, doc string, p *policy.Policy) *monitoringv1.PrometheusRule {
+	t.Helper()
+	env := workloadtest.Env()
+	env.Policy = p
+	objs, err := monitoring.SLORules{}.Generate(context.Background(), workloadtest.FromYAML(t, doc), env)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(objs) != 1 {
+		t.Fatalf("%d objects, want one PrometheusRule", len(objs))
+	}
+	return objs[0].(*monitoringv1.PrometheusRule)
+}
+
+// ruleFile writes the rule's groups as Prometheus loads them.
+func ruleFile(t *testing.T, pr *monitoringv1.PrometheusRule) string {
+	t.Helper()
+	data, err := yaml.Marshal(map[string]any{"groups": pr.Spec.Groups})
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(t.TempDir(), "rules.yaml")
+	if err := os.WriteFile(path, data, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+// Every expression parses with Prometheus' parser, and the whole group
+// passes the rule-file validation Prometheus runs when it loads it — for a
+// plain and for a meshed workload.
+func TestSLORulesAreValidPrometheusRules(t *testing.T) {
+	meshed, err := policy.FromSpec(v1alpha1.PlatformPolicySpec{Mesh: v1alpha1.MeshPolicy{Mode: v1alpha1.MeshIstio}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, p := range map[string]*policy.Policy{"plain": policy.Default(), "meshed": meshed} {
+		t.Run(name, func(t *testing.T) {
+			pr := sloRule(t, sloWorkload, p)
+			if pr.Name != "pave-api-slo" || pr.Namespace != "shop" {
+				t.Errorf("named %s/%s", pr.Namespace, pr.Name)
+			}
+			var records, alerts int
+			for _, r := range pr.Spec.Groups[0].Rules {
+				if _, err := parser.NewParser(parser.Options{}).ParseExpr(r.Expr.String()); err != nil {
+					t.Errorf("%s%s: %v\n%s", r.Record, r.Alert, err, r.Expr.String())
+				}
+				if r.Record != "" {
+					records++
+				} else {
+					alerts++
+				}
+			}
+			// Two SLIs, each over 7 windows (5m 30m 1h 2h 6h 1d 3d), each
+			// with a page and a ticket alert.
+			if records != 14 || alerts != 4 {
+				t.Errorf("%d recording rules and %d alerts, want 14 and 4", records, alerts)
+			}
+			data, _ := yaml.Marshal(map[string]any{"groups": pr.Spec.Groups})
+			if _, errs := rulefmt.Parse(data, false, model.UTF8Validation, parser.NewParser(parser.Options{}), promslog.NewNopLogger()); len(errs) > 0 {
+				t.Fatalf("Prometheus rejects the rule file: %v\n%s", errs, data)
+			}
+			metric := map[string]string{"plain": "http_requests_total", "meshed": "istio_requests_total"}[name]
+			if !strings.Contains(string(data), metric) {
+				t.Errorf("the %s rules do not read %s", name, metric)
+			}
+		})
+	}
+}
+
+// The rules, run by Prometheus' own rules engine over synthetic series
+// (promtool's way of testing rules, in process): a 2% error rate pages, a
+// 0.5% one raises a ticket and no page, a 0.05% one stays quiet.
+func TestSLOAlertsFireOnBurnRate(t *testing.T) {
+	path := ruleFile(t, sloRule(t, sloWorkload, policy.Default()))
+	for _, c := range []struct {
+		name         string
+		errorsPerMin int // of 10,000 requests a minute
+		page, ticket bool
+	}{
+		{"2% errors", 200, true, true},
+		{"0.5% errors", 50, false, true},
+		{"0.05% errors", 5, false, false},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			firing := evaluate(t, path, c.errorsPerMin, 3*time.Hour)
+			if got := firing["PaveSLOAvailabilityBudgetBurn/page"]; got != c.page {
+				t.Errorf("page firing=%v, want %v (firing: %v)", got, c.page, firing)
+			}
+			if got := firing["PaveSLOAvailabilityBudgetBurn/ticket"]; got != c.ticket {
+				t.Errorf("ticket firing=%v, want %v (firing: %v)", got, c.ticket, firing)
+			}
+			if firing["PaveSLOLatencyBudgetBurn/page"] || firing["PaveSLOLatencyBudgetBurn/ticket"] {
+				t.Errorf("latency alert fired although every request is fast: %v", firing)
+			}
+		})
+	}
+}
+
+// evaluate loads the series of a service answering 10,000 requests a
+// minute, all within 250ms, errorsPerMin of them 5xx; evaluates the rule
+// file every minute for the duration; and returns the alerts firing at the
+// end, as name/severity.
+func evaluate(t *testing.T, ruleFile string, errorsPerMin int, d time.Duration) map[string]bool {
+	t.Helper()
+	steps := int(d / time.Minute)
+	sel := `namespace="shop",app_kubernetes_io_name="api"`
+	load := fmt.Sprintf(`load 1m
+  http_requests_total{%[1]s,code="200"} 0+%[2]dx%[4]d
+  http_requests_total{%[1]s,code="500"} 0+%[3]dx%[4]d
+  http_request_duration_seconds_bucket{%[1]s,le="0.5"} 0+10000x%[4]d
+  http_request_duration_seconds_count{%[1]s} 0+10000x%[4]d
+`, sel, 10000-errorsPerMin, errorsPerMin, steps)
+	suite, err := promqltest.NewLazyLoader(load, promqltest.LazyLoaderOpts{EnableAtModifier: true, EnableNegativeOffset: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer suite.Close()
+	m := rules.NewManager(&rules.ManagerOptions{
+		QueryFunc:    rules.EngineQueryFunc(suite.QueryEngine(), suite.Storage()),
+		AppendableV2: suite.Storage(),
+		Context:      context.Background(),
+		NotifyFunc:   func(context.Context, string, ...*rules.Alert) {},
+		Logger:       promslog.NewNopLogger(),
+	})
+	groups, errs := m.LoadGroups(time.Minute, labels.EmptyLabels(), "", nil, false, ruleFile)
+	if len(errs) > 0 {
+		t.Fatal(errs)
+	}
+	start := time.Unix(0, 0).UTC()
+	for ts := start; !ts.After(start.Add(d)); ts = ts.Add(time.Minute) {
+		suite.WithSamplesTill(ts, func(err error) {
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, g := range groups {
+				g.Eval(suite.Context(), ts)
+				for _, r := range g.Rules() {
+					if r.LastError() != nil {
+						t.Fatalf("rule %s at %s: %v", r.Name(), ts.Sub(start), r.LastError())
+					}
+				}
+			}
+		})
+	}
+	firing := map[string]bool{}
+	for _, g := range groups {
+		for _, r := range g.Rules() {
+			ar, ok := r.(*rules.AlertingRule)
+			if !ok {
+				continue
+			}
+			for _, a := range ar.ActiveAlerts() {
+				if a.State == rules.StateFiring {
+					firing[ar.Name()+"/"+a.Labels.Get("severity")] = true
+				}
+			}
+		}
+	}
+	return firing
+}

@@ -1,0 +1,113 @@
+package monitoring
+
+import (
+	"fmt"
+	"math"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/pave-dev/pave/pkg/api/v1alpha1"
+	"github.com/pave-dev/pave/pkg/mesh"
+	"github.com/pave-dev/pave/pkg/mutators"
+	"github.com/pave-dev/pave/pkg/policy"
+	"github.com/pave-dev/pave/pkg/workload"
+)
+
+// Objective is a workload's SLO as its pave.dev/slo-* annotations state it.
+type Objective struct {
+	// Availability is the share of requests that must succeed, in percent;
+	// 0 sets none.
+	Availability float64
+	// Latency is the target that Percentile percent of requests must meet;
+	// 0 sets none.
+	Latency    time.Duration
+	Percentile float64
+	// Window is the period the objective holds over, and its text (30d).
+	Window     time.Duration
+	WindowText string
+}
+
+// Set reports whether the workload states any objective.
+func (o Objective) Set() bool { return o.Availability > 0 || o.Latency > 0 }
+
+// Problem is an SLO annotation that does not parse or lies outside the
+// policy's bounds.
+type Problem struct{ Field, Message, Fix string }
+
+func annotationField(key string) string { return "metadata.annotations[" + key + "]" }
+
+// ObjectiveOf reads a workload's objective and judges it by the policy's
+// bounds. The objective is meaningful only without problems.
+func ObjectiveOf(w *workload.Workload, p *policy.Policy) (Objective, []Problem) {
+	b := p.Spec.Monitoring.SLO
+	lo, _ := policy.Availability(b.MinAvailability) // checked when the policy was compiled
+	hi, _ := policy.Availability(b.MaxAvailability)
+	a := w.Meta.Annotations
+	var o Objective
+	var out []Problem
+	bad := func(key, msg, fix string) { out = append(out, Problem{annotationField(key), msg, fix}) }
+	inBounds := func(key, what string, v float64) {
+		if v < lo || v > hi {
+			bad(key, fmt.Sprintf("%s %g%% is outside the policy's range %s%%–%s%%", what, v, b.MinAvailability, b.MaxAvailability),
+				fmt.Sprintf("set a target from %s to %s (spec.monitoring.slo in the PlatformPolicy)", b.MinAvailability, b.MaxAvailability))
+		}
+	}
+	if s, ok := a[v1alpha1.AnnotationSLOAvailability]; ok {
+		v, err := policy.Availability(s)
+		if err != nil {
+			bad(v1alpha1.AnnotationSLOAvailability, err.Error(), "write the share of requests that must succeed, e.g. 99.9")
+		} else {
+			o.Availability = v
+			inBounds(v1alpha1.AnnotationSLOAvailability, "availability", v)
+		}
+	}
+	if s, ok := a[v1alpha1.AnnotationSLOLatency]; ok {
+		d, err := time.ParseDuration(s)
+		switch min := mesh.Duration(b.MinLatency); {
+		case err != nil || d <= 0:
+			bad(v1alpha1.AnnotationSLOLatency, fmt.Sprintf("%q is not a duration", s), "write the latency target, e.g. 500ms")
+		case d < min:
+			bad(v1alpha1.AnnotationSLOLatency, fmt.Sprintf("latency %s is below the policy's minimum %s", d, min),
+				fmt.Sprintf("set a target of at least %s: below it the measurement's own noise decides", min))
+		default:
+			o.Latency = d
+		}
+		o.Percentile = 99
+		if s, ok := a[v1alpha1.AnnotationSLOPercentile]; ok {
+			v, err := strconv.ParseFloat(strings.TrimPrefix(s, "p"), 64)
+			if err != nil || !strings.HasPrefix(s, "p") {
+				bad(v1alpha1.AnnotationSLOPercentile, fmt.Sprintf("%q is not a percentile", s), "write p99, p95 or p90")
+			} else {
+				o.Percentile = v
+				inBounds(v1alpha1.AnnotationSLOPercentile, "the latency percentile", v)
+			}
+		}
+	}
+	o.WindowText = b.DefaultWindow
+	if s, ok := a[v1alpha1.AnnotationSLOWindow]; ok {
+		o.WindowText = s
+		allowed := false
+		for _, w := range b.Windows {
+			allowed = allowed || w == s
+		}
+		if !allowed {
+			bad(v1alpha1.AnnotationSLOWindow, fmt.Sprintf("window %q is not one the policy allows", s),
+				fmt.Sprintf("use one of %s", strings.Join(b.Windows, ", ")))
+		}
+	}
+	o.Window, _ = policy.Days(o.WindowText)
+	return o, out
+}
+
+// Budget is the share of requests the objective allows to fail (or to be
+// slow), rounded to parts per billion so that 99.9 gives exactly 0.001.
+func Budget(percent float64) float64 {
+	return math.Round((100-percent)/100*1e9) / 1e9
+}
+
+// Meshed reports whether the workload's requests are measured by the mesh's
+// sidecar rather than by the application.
+func Meshed(w *workload.Workload, p *policy.Policy) bool {
+	return p.Spec.Mesh.Mode.UsesIstio() && mutators.Meshable(w) && !mutators.OptedOut(w)
+}
