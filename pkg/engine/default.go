@@ -52,8 +52,8 @@ func Default(p *policy.Policy) (*Engine, error) {
 	return New(p, Pipeline{
 		Steps:               steps,
 		Validators:          vals,
-		Generators:          []Generator{mesh.Traffic{}, mesh.Cilium{}, zones.Ingress{}, secrets.Delivery{}, monitoring.Scrape{}, monitoring.SLORules{}},
-		NamespaceGenerators: []NamespaceGenerator{mesh.MTLS{}, quota.Tier{}, zones.Baseline{}, backup.Schedule{}},
+		Generators:          []Generator{mesh.Traffic{}, mesh.Cilium{}, zones.Ingress{}, secrets.Delivery{}, monitoring.Scrape{}, monitoring.SLORules{}, monitoring.Dashboard{}},
+		NamespaceGenerators: []NamespaceGenerator{mesh.MTLS{}, quota.Tier{}, zones.Baseline{}, backup.Schedule{}, monitoring.Cost{}},
 		ObjectValidators:    []ObjectValidator{validators.ServiceExternalIPs{}, storage.Encrypted{}, validators.LiteralSecrets{}},
 		ObjectMutators:      []ObjectMutator{storage.ClaimClass{}},
 		ClusterGenerators:   []ClusterGenerator{namespaces.Guard{}, zones.Boundaries{}},

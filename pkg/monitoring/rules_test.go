@@ -3,6 +3,7 @@ package monitoring_test
 import (
 	"context"
 	"fmt"
+	"math"
 	"os"
 	"path/filepath"
 	"strings"
@@ -197,4 +198,68 @@ func evaluate(t *testing.T, ruleFile string, errorsPerMin int, d time.Duration) 
 		}
 	}
 	return firing
+}
+
+// Each namespace's cost is its pods' requests priced by the policy, with
+// its team and cost centre: 2 cores and 4 GiB at the default prices.
+func TestCostRule(t *testing.T) {
+	env := workloadtest.Env()
+	env.Namespace = policy.Namespace{Name: "shop", Labels: map[string]string{"pave.dev/team": "web", "pave.dev/cost-center": "cc-7"}}
+	objs, err := monitoring.Cost{}.GenerateNamespace(context.Background(), env)
+	if err != nil || len(objs) != 1 {
+		t.Fatalf("%v %v", objs, err)
+	}
+	r := objs[0].(*monitoringv1.PrometheusRule).Spec.Groups[0].Rules[0]
+	if r.Labels["team"] != "web" || r.Labels["cost_center"] != "cc-7" || r.Record != monitoring.CostSeries {
+		t.Errorf("rule %+v", r)
+	}
+	pr := objs[0].(*monitoringv1.PrometheusRule)
+	path := ruleFile(t, pr)
+	suite, err := promqltest.NewLazyLoader(`load 1m
+  kube_pod_container_resource_requests{namespace="shop",pod="a",resource="cpu"} 2
+  kube_pod_container_resource_requests{namespace="shop",pod="a",resource="memory"} 4294967296
+`, promqltest.LazyLoaderOpts{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer suite.Close()
+	m := rules.NewManager(&rules.ManagerOptions{QueryFunc: rules.EngineQueryFunc(suite.QueryEngine(), suite.Storage()),
+		AppendableV2: suite.Storage(), Context: context.Background(), Logger: promslog.NewNopLogger()})
+	groups, errs := m.LoadGroups(time.Minute, labels.EmptyLabels(), "", nil, false, path)
+	if len(errs) > 0 {
+		t.Fatal(errs)
+	}
+	var got float64
+	suite.WithSamplesTill(time.Unix(60, 0), func(err error) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, g := range groups {
+			g.Eval(suite.Context(), time.Unix(60, 0))
+		}
+		v, err := query(suite, monitoring.CostSeries+`{team="web"}`, time.Unix(60, 0))
+		if err != nil {
+			t.Fatal(err)
+		}
+		got = v
+	})
+	if want := 2*0.0316 + 4*0.0042; math.Abs(got-want) > 1e-9 {
+		t.Fatalf("cost per hour %v, want %v", got, want)
+	}
+}
+
+func query(suite *promqltest.LazyLoader, q string, ts time.Time) (float64, error) {
+	qry, err := suite.QueryEngine().NewInstantQuery(context.Background(), suite.Queryable(), nil, q, ts)
+	if err != nil {
+		return 0, err
+	}
+	res := qry.Exec(context.Background())
+	if res.Err != nil {
+		return 0, res.Err
+	}
+	vec, err := res.Vector()
+	if err != nil || len(vec) != 1 {
+		return 0, fmt.Errorf("%s: %v (%v)", q, vec, err)
+	}
+	return vec[0].F, nil
 }

@@ -2,6 +2,7 @@ package policy
 
 import (
 	"bytes"
+	"encoding/json"
 	"fmt"
 	"strconv"
 	"strings"
@@ -59,6 +60,15 @@ func RenderQuery(field, tmpl string, v QueryVars) (string, error) {
 	return q, nil
 }
 
+// DashboardFuncs are the functions a dashboard template may call: json
+// quotes a string as a JSON string (a query inside Grafana's JSON).
+func DashboardFuncs() template.FuncMap {
+	return template.FuncMap{"json": func(s string) (string, error) {
+		b, err := json.Marshal(s)
+		return string(b), err
+	}}
+}
+
 // Availability parses a percentage such as 99.9, in (0, 100].
 func Availability(s string) (float64, error) {
 	s = strings.TrimSuffix(strings.TrimSpace(s), "%")
@@ -109,11 +119,14 @@ func validateMonitoring(m v1alpha1.MonitoringPolicy) error {
 		return fmt.Errorf("spec.monitoring.slo.defaultWindow: %q is not one of spec.monitoring.slo.windows", m.SLO.DefaultWindow)
 	}
 	for name, q := range map[string]v1alpha1.SLIQueries{"meshed": m.SLO.Meshed, "plain": m.SLO.Plain} {
-		for field, tmpl := range map[string]string{"total": q.Total, "errors": q.Errors, "fast": q.Fast, "timed": q.Timed} {
+		for field, tmpl := range map[string]string{"total": q.Total, "errors": q.Errors, "fast": q.Fast, "timed": q.Timed, "duration": q.Duration} {
 			if _, err := RenderQuery("spec.monitoring.slo."+name+"."+field, tmpl, sampleVars); err != nil {
 				return err
 			}
 		}
+	}
+	if _, err := template.New("").Funcs(DashboardFuncs()).Parse(m.Dashboards.Template); err != nil {
+		return fmt.Errorf("spec.monitoring.dashboards.template: %w", err)
 	}
 	for field, price := range map[string]string{"cpuCoreHour": m.Cost.CPUCoreHour, "memoryGiBHour": m.Cost.MemoryGiBHour} {
 		if v, err := strconv.ParseFloat(price, 64); err != nil || v < 0 {

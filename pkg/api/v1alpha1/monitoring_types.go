@@ -95,6 +95,10 @@ type SLIQueries struct {
 	// +optional
 	// +kubebuilder:validation:MaxLength=2048
 	Timed string `json:"timed,omitempty"`
+	// Duration is the 99th percentile latency in seconds, for dashboards.
+	// +optional
+	// +kubebuilder:validation:MaxLength=2048
+	Duration string `json:"duration,omitempty"`
 }
 
 // DashboardPolicy says what each service's Grafana dashboard shows.

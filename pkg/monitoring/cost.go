@@ -1,0 +1,62 @@
+package monitoring
+
+import (
+	"context"
+	"fmt"
+
+	monitoringv1 "github.com/prometheus-operator/prometheus-operator/pkg/apis/monitoring/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/runtime/schema"
+	"k8s.io/apimachinery/pkg/util/intstr"
+
+	"github.com/pave-dev/pave/pkg/api/v1alpha1"
+	"github.com/pave-dev/pave/pkg/policy"
+)
+
+// CostSeries is the recorded hourly cost of what a namespace requests,
+// labelled with its team and cost centre; the cost-by-team dashboard
+// (manifests/monitoring) sums it by team.
+const CostSeries = "pave:cost_per_hour:sum"
+
+// Cost generates a namespace's PrometheusRule pave-cost: the requests of
+// all its pods priced by the policy's unit prices, recorded with the
+// namespace's team and cost centre, so that cost per team is one sum.
+type Cost struct{}
+
+// Name implements engine.NamespaceGenerator.
+func (Cost) Name() string { return "cost" }
+
+// Kinds implements engine.NamespaceGenerator.
+func (Cost) Kinds() []schema.GroupVersionKind { return []schema.GroupVersionKind{prometheusRule} }
+
+// GenerateNamespace implements engine.NamespaceGenerator.
+func (Cost) GenerateNamespace(_ context.Context, env policy.Env) ([]object, error) {
+	ns, l := env.Namespace.Name, env.Namespace.Labels
+	team := l[v1alpha1.LabelTeam]
+	if team == "" {
+		team = l[v1alpha1.LabelTeamShort]
+	}
+	cc := l[v1alpha1.LabelCostCenter]
+	if cc == "" {
+		cc = env.Policy.Spec.Labels.DefaultCostCenter
+	}
+	requests := func(resource string) string {
+		return fmt.Sprintf(`sum(kube_pod_container_resource_requests{namespace=%q,resource=%q})`, ns, resource)
+	}
+	labels := map[string]string{"namespace": ns}
+	for k, v := range map[string]string{"team": team, "cost_center": cc} {
+		if v != "" {
+			labels[k] = v
+		}
+	}
+	return []object{&monitoringv1.PrometheusRule{
+		TypeMeta: metav1.TypeMeta{APIVersion: prometheusRule.GroupVersion().String(), Kind: prometheusRule.Kind},
+		ObjectMeta: metav1.ObjectMeta{Name: "pave-cost", Namespace: ns,
+			Labels: map[string]string{v1alpha1.LabelManagedBy: "pave"}},
+		Spec: monitoringv1.PrometheusRuleSpec{Groups: []monitoringv1.RuleGroup{{Name: "pave-cost-" + ns, Rules: []monitoringv1.Rule{{
+			Record: CostSeries,
+			Expr:   intstr.FromString(costExpr(requests("cpu"), requests("memory"), env.Policy.Spec.Monitoring.Cost)),
+			Labels: labels,
+		}}}}},
+	}}, nil
+}

@@ -1,0 +1,161 @@
+package monitoring
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	_ "embed"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"maps"
+	"slices"
+	"text/template"
+
+	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/runtime/schema"
+
+	"github.com/pave-dev/pave/pkg/api/v1alpha1"
+	"github.com/pave-dev/pave/pkg/policy"
+	"github.com/pave-dev/pave/pkg/workload"
+)
+
+//go:embed dashboard.json.tmpl
+var defaultDashboard string
+
+// DashboardData is what a dashboard template sees: the SLI queries' fields
+// and the panels' queries, each PromQL over a 5m range.
+type DashboardData struct {
+	policy.QueryVars
+	UID, Title, Currency string
+	Queries              Queries
+}
+
+// Queries are the PromQL of a service's dashboard panels.
+type Queries struct {
+	Rate, Errors, Duration, CPU, CPURequest, Memory, MemoryRequest, Cost string
+}
+
+// Dashboard generates the Grafana dashboard of a service (a workload with
+// a container port): requests, errors,
+// duration (RED), CPU and memory against requests, and cost — as a
+// ConfigMap pave-<workload>-dashboard labelled for the Grafana sidecar.
+// The policy may replace the template.
+type Dashboard struct{}
+
+// Name implements engine.Generator.
+func (Dashboard) Name() string { return "dashboard" }
+
+// Kinds implements engine.Generator.
+func (Dashboard) Kinds() []schema.GroupVersionKind {
+	return []schema.GroupVersionKind{corev1.SchemeGroupVersion.WithKind("ConfigMap")}
+}
+
+// Generate implements engine.Generator.
+func (Dashboard) Generate(_ context.Context, w *workload.Workload, env policy.Env) ([]object, error) {
+	m := env.Policy.Spec.Monitoring
+	if !workload.Served(w) || !m.Dashboards.On() || !servesRequests(w) {
+		return nil, nil
+	}
+	data, err := dashboardData(w, env)
+	if err != nil {
+		return nil, err
+	}
+	tmpl := defaultDashboard
+	if m.Dashboards.Template != "" {
+		tmpl = m.Dashboards.Template
+	}
+	t, err := template.New("dashboard").Funcs(policy.DashboardFuncs()).Parse(tmpl)
+	if err != nil {
+		return nil, fmt.Errorf("dashboard template: %w", err)
+	}
+	var b bytes.Buffer
+	if err := t.Execute(&b, data); err != nil {
+		return nil, fmt.Errorf("dashboard template: %w", err)
+	}
+	if !json.Valid(b.Bytes()) {
+		return nil, fmt.Errorf("dashboard template: the result is not JSON; check spec.monitoring.dashboards.template")
+	}
+	cm := &corev1.ConfigMap{
+		TypeMeta: metav1.TypeMeta{APIVersion: "v1", Kind: "ConfigMap"},
+		ObjectMeta: metav1.ObjectMeta{Name: "pave-" + w.Name() + "-dashboard", Namespace: data.Namespace,
+			Labels: maps.Clone(m.Dashboards.Labels)},
+		Data: map[string]string{data.Namespace + "-" + w.Name() + ".json": b.String()},
+	}
+	cm.Labels[v1alpha1.LabelManagedBy] = "pave"
+	cm.Labels[v1alpha1.LabelName] = data.Name
+	return []object{cm}, nil
+}
+
+// dashboardData fills the panels' queries in: the policy's SLI queries for
+// the service's requests, cAdvisor and kube-state-metrics for its pods.
+func dashboardData(w *workload.Workload, env policy.Env) (DashboardData, error) {
+	ns, app := env.NamespaceOf(w), w.Meta.Labels[v1alpha1.LabelName]
+	v := policy.QueryVars{Namespace: ns, Name: app, Workload: w.Name(), Window: "5m"}
+	q := env.Policy.Spec.Monitoring.SLO.Plain
+	if Meshed(w, env.Policy) {
+		q = env.Policy.Spec.Monitoring.SLO.Meshed
+	}
+	rate, err := policy.RenderQuery("total", q.Total, v)
+	if err != nil {
+		return DashboardData{}, err
+	}
+	errs, err := ratio(v, "(%s) / (%s)", q.Errors, q.Total)
+	if err != nil {
+		return DashboardData{}, err
+	}
+	dur, err := policy.RenderQuery("duration", q.Duration, v)
+	if err != nil {
+		return DashboardData{}, err
+	}
+	pods := fmt.Sprintf(`namespace=%q,pod=~%q`, ns, podPattern(w))
+	cost := env.Policy.Spec.Monitoring.Cost
+	cpuReq := fmt.Sprintf(`sum(kube_pod_container_resource_requests{%s,resource="cpu"})`, pods)
+	memReq := fmt.Sprintf(`sum(kube_pod_container_resource_requests{%s,resource="memory"})`, pods)
+	return DashboardData{
+		QueryVars: v,
+		UID:       uid(ns + "/" + w.Name()),
+		Title:     fmt.Sprintf("%s / %s", ns, w.Name()),
+		Currency:  cost.Currency,
+		Queries: Queries{
+			Rate: rate, Errors: errs, Duration: dur,
+			CPU:           fmt.Sprintf(`sum(rate(container_cpu_usage_seconds_total{%s,container!=""}[5m]))`, pods),
+			CPURequest:    cpuReq,
+			Memory:        fmt.Sprintf(`sum(container_memory_working_set_bytes{%s,container!=""})`, pods),
+			MemoryRequest: memReq,
+			Cost:          costExpr(cpuReq, memReq, cost),
+		},
+	}, nil
+}
+
+// servesRequests reports whether a container declares a port: a worker
+// without one has no requests to chart.
+func servesRequests(w *workload.Workload) bool {
+	return slices.ContainsFunc(w.PodSpec.Containers, func(c corev1.Container) bool { return len(c.Ports) > 0 })
+}
+
+// podPattern matches the names of the workload's pods and no other's: the
+// controllers' naming (Deployment: name-<template hash>-<5>, StatefulSet:
+// name-<ordinal>, others: name-<5>).
+func podPattern(w *workload.Workload) string {
+	switch w.Kind {
+	case "Deployment":
+		return w.Name() + "-[a-z0-9]+-[a-z0-9]{5}"
+	case "StatefulSet":
+		return w.Name() + "-[0-9]+"
+	}
+	return w.Name() + "-[a-z0-9]{5}"
+}
+
+// costExpr prices requests per hour: cores × the core-hour price plus GiB
+// × the GiB-hour price (a side with no series counts as zero).
+func costExpr(cpuReq, memReq string, c v1alpha1.CostPolicy) string {
+	return fmt.Sprintf("(%s or vector(0)) * %s + (%s or vector(0)) / 1073741824 * %s", cpuReq, c.CPUCoreHour, memReq, c.MemoryGiBHour)
+}
+
+// uid is a stable Grafana uid (at most 40 characters) for a dashboard.
+func uid(key string) string {
+	sum := sha256.Sum256([]byte(key))
+	return "pave-" + hex.EncodeToString(sum[:])[:20]
+}
