@@ -51,7 +51,9 @@ func TestCostDashboard(t *testing.T) {
 	if err := yaml.UnmarshalStrict(data, &cm); err != nil {
 		t.Fatal(err)
 	}
-	var d struct{ Panels []struct{ Targets []struct{ Expr string } } }
+	var d struct {
+		Panels []struct{ Targets []struct{ Expr string } }
+	}
 	if err := json.Unmarshal([]byte(cm.Data["pave-cost-by-team.json"]), &d); err != nil {
 		t.Fatal(err)
 	}

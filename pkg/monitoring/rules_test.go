@@ -114,43 +114,47 @@ func TestSLORulesAreValidPrometheusRules(t *testing.T) {
 func TestSLOAlertsFireOnBurnRate(t *testing.T) {
 	path := ruleFile(t, sloRule(t, sloWorkload, policy.Default()))
 	for _, c := range []struct {
-		name         string
-		errorsPerMin int // of 10,000 requests a minute
-		page, ticket bool
+		name                     string
+		errorsPerMin, slowPerMin int // of 10,000 requests a minute
+		page, ticket             bool
+		latencyPage              bool
 	}{
-		{"2% errors", 200, true, true},
-		{"0.5% errors", 50, false, true},
-		{"0.05% errors", 5, false, false},
+		{"2% errors", 200, 0, true, true, false},
+		{"0.5% errors", 50, 0, false, true, false},
+		{"0.05% errors", 5, 0, false, false, false},
+		// p99 within 500ms: a 1% budget; 20% slow burns it 20× over.
+		{"20% slow", 0, 2000, false, false, true},
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			firing := evaluate(t, path, c.errorsPerMin, 3*time.Hour)
+			firing := evaluate(t, path, c.errorsPerMin, c.slowPerMin, 3*time.Hour)
 			if got := firing["PaveSLOAvailabilityBudgetBurn/page"]; got != c.page {
 				t.Errorf("page firing=%v, want %v (firing: %v)", got, c.page, firing)
 			}
 			if got := firing["PaveSLOAvailabilityBudgetBurn/ticket"]; got != c.ticket {
 				t.Errorf("ticket firing=%v, want %v (firing: %v)", got, c.ticket, firing)
 			}
-			if firing["PaveSLOLatencyBudgetBurn/page"] || firing["PaveSLOLatencyBudgetBurn/ticket"] {
-				t.Errorf("latency alert fired although every request is fast: %v", firing)
+			if got := firing["PaveSLOLatencyBudgetBurn/page"]; got != c.latencyPage {
+				t.Errorf("latency page firing=%v, want %v (firing: %v)", got, c.latencyPage, firing)
 			}
 		})
 	}
 }
 
 // evaluate loads the series of a service answering 10,000 requests a
-// minute, all within 250ms, errorsPerMin of them 5xx; evaluates the rule
+// minute, errorsPerMin of them 5xx and slowPerMin slower than 500ms;
+// evaluates the rule
 // file every minute for the duration; and returns the alerts firing at the
 // end, as name/severity.
-func evaluate(t *testing.T, ruleFile string, errorsPerMin int, d time.Duration) map[string]bool {
+func evaluate(t *testing.T, ruleFile string, errorsPerMin, slowPerMin int, d time.Duration) map[string]bool {
 	t.Helper()
 	steps := int(d / time.Minute)
 	sel := `namespace="shop",app_kubernetes_io_name="api"`
 	load := fmt.Sprintf(`load 1m
   http_requests_total{%[1]s,code="200"} 0+%[2]dx%[4]d
   http_requests_total{%[1]s,code="500"} 0+%[3]dx%[4]d
-  http_request_duration_seconds_bucket{%[1]s,le="0.5"} 0+10000x%[4]d
+  http_request_duration_seconds_bucket{%[1]s,le="0.5"} 0+%[5]dx%[4]d
   http_request_duration_seconds_count{%[1]s} 0+10000x%[4]d
-`, sel, 10000-errorsPerMin, errorsPerMin, steps)
+`, sel, 10000-errorsPerMin, errorsPerMin, steps, 10000-slowPerMin)
 	suite, err := promqltest.NewLazyLoader(load, promqltest.LazyLoaderOpts{EnableAtModifier: true, EnableNegativeOffset: true})
 	if err != nil {
 		t.Fatal(err)

@@ -11,6 +11,7 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/apimachinery/pkg/runtime/schema"
+	"k8s.io/apimachinery/pkg/util/intstr"
 
 	"github.com/pave-dev/pave/pkg/api/v1alpha1"
 	"github.com/pave-dev/pave/pkg/policy"
@@ -78,13 +79,15 @@ func (Scrape) Generate(_ context.Context, w *workload.Workload, env policy.Env) 
 		}}, nil
 	case v1alpha1.ScrapeServiceMonitor:
 		// The workload's Services carry its name label (pave render writes
-		// it) and expose the metrics port under the container port's name.
+		// it); targetPort finds the metrics port by the container port's
+		// name, whatever the Service names its own ports.
+		target := intstr.FromString(port.Name)
 		return []object{&monitoringv1.ServiceMonitor{
 			TypeMeta:   metav1.TypeMeta{APIVersion: serviceMonitor.GroupVersion().String(), Kind: serviceMonitor.Kind},
 			ObjectMeta: meta,
 			Spec: monitoringv1.ServiceMonitorSpec{
 				Selector:        metav1.LabelSelector{MatchLabels: map[string]string{v1alpha1.LabelName: app}},
-				Endpoints:       []monitoringv1.Endpoint{{Port: port.Name, Path: Path(w)}},
+				Endpoints:       []monitoringv1.Endpoint{{TargetPort: &target, Path: Path(w)}},
 				PodTargetLabels: podTargetLabels,
 			},
 		}}, nil

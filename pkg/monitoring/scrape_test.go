@@ -121,7 +121,7 @@ spec:
 				return
 			}
 			if sm, ok := objs[0].(*monitoringv1.ServiceMonitor); ok {
-				if sm.Spec.Selector.MatchLabels["app.kubernetes.io/name"] != "api" || sm.Spec.Endpoints[0].Port != "metrics" || sm.Spec.Endpoints[0].Path != "/stats" {
+				if sm.Spec.Selector.MatchLabels["app.kubernetes.io/name"] != "api" || sm.Spec.Endpoints[0].TargetPort.String() != "metrics" || sm.Spec.Endpoints[0].Path != "/stats" {
 					t.Errorf("ServiceMonitor %+v", sm.Spec)
 				}
 			}

@@ -41,7 +41,7 @@ spec:
 	// way to a ServiceMonitor the operator's CRD accepts.
 	usePolicy(t, "{monitoring: {scrape: ServiceMonitor}}")
 	eventually(t, 30*time.Second, jsonpathIs([]string{"-n", "scraped", "servicemonitor", "pave-api"},
-		"{.spec.endpoints[0].port} {.spec.selector.matchLabels.app\\.kubernetes\\.io/name}", "metrics api"))
+		"{.spec.endpoints[0].targetPort} {.spec.selector.matchLabels.app\\.kubernetes\\.io/name}", "metrics api"))
 	eventually(t, 30*time.Second, noneLeft("podmonitors", "scraped"))
 }
 
