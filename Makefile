@@ -22,6 +22,13 @@ build: ## Build the pave CLI and the pave-webhook server into bin/.
 	go build -ldflags '$(LDFLAGS)' -o $(BIN)/pave ./cmd/pave
 	go build -ldflags '$(LDFLAGS)' -o $(BIN)/pave-webhook ./cmd/webhook
 
+IMAGE ?= ghcr.io/pave-dev/pave-webhook
+PLATFORMS ?= linux/amd64,linux/arm64
+
+.PHONY: image
+image: ## Build pave's image as an OCI archive (bin/pave-image.tar): no Docker daemon, nothing pulled.
+	go run ./hack/image -o $(BIN)/pave-image.tar -version $(VERSION) -ref $(IMAGE) -platforms $(PLATFORMS)
+
 .PHONY: demo
 demo: build controlplane ## Run pave on a real local control plane: render, apply, see the diff and a denial (Ctrl-C stops).
 	go run ./hack/demo

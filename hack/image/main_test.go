@@ -1,0 +1,93 @@
+package main
+
+import (
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/google/go-containerregistry/pkg/v1/layout"
+	"github.com/google/go-containerregistry/pkg/v1/mutate"
+	"github.com/google/go-containerregistry/pkg/v1/validate"
+)
+
+// The image is an OCI index with one image per platform: the binary as its
+// only file, the entrypoint, a non-root numeric user; the archive reads
+// back as an OCI layout; the same input gives the same digest.
+func TestImage(t *testing.T) {
+	bin := filepath.Join(t.TempDir(), "pave-webhook")
+	if err := os.WriteFile(bin, []byte("\x7fELF not really"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	created := time.Date(2026, 11, 30, 0, 0, 0, 0, time.UTC)
+	bins := map[string]string{"linux/amd64": bin, "linux/arm64": bin}
+	idx, err := Index(bins, "v1.2.3", "ghcr.io/pave-dev/pave-webhook", created)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := validate.Index(idx); err != nil {
+		t.Fatalf("not a valid OCI index: %v", err)
+	}
+	again, _ := Index(bins, "v1.2.3", "ghcr.io/pave-dev/pave-webhook", created)
+	d1, _ := idx.Digest()
+	d2, _ := again.Digest()
+	if d1 != d2 {
+		t.Errorf("two builds of the same input differ: %s %s", d1, d2)
+	}
+	m, err := idx.IndexManifest()
+	if err != nil || len(m.Manifests) != 2 {
+		t.Fatalf("%d manifests (%v), want one per platform", len(m.Manifests), err)
+	}
+	for _, desc := range m.Manifests {
+		img, err := idx.Image(desc.Digest)
+		if err != nil {
+			t.Fatal(err)
+		}
+		cf, _ := img.ConfigFile()
+		if cf.Config.User != "65532:65532" || len(cf.Config.Entrypoint) != 1 || cf.Config.Entrypoint[0] != "/pave-webhook" || cf.Architecture != desc.Platform.Architecture {
+			t.Errorf("%s: user %q entrypoint %v arch %s", desc.Platform, cf.Config.User, cf.Config.Entrypoint, cf.Architecture)
+		}
+		if cf.Config.Labels["org.opencontainers.image.version"] != "v1.2.3" {
+			t.Errorf("version label %v", cf.Config.Labels)
+		}
+		var files []string
+		rc := mutate.Extract(img)
+		tr := newTarReader(rc)
+		for {
+			h, err := tr.Next()
+			if err != nil {
+				break
+			}
+			files = append(files, h.Name)
+			if h.Mode&0o222 != 0 {
+				t.Errorf("%s is writable (mode %o)", h.Name, h.Mode)
+			}
+		}
+		rc.Close()
+		if len(files) != 1 || files[0] != "pave-webhook" {
+			t.Errorf("files %v: the binary and nothing else (no shell)", files)
+		}
+	}
+	out := filepath.Join(t.TempDir(), "pave.tar")
+	if err := WriteArchive(out, idx); err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	if err := untar(out, dir); err != nil {
+		t.Fatal(err)
+	}
+	p, err := layout.FromPath(dir)
+	if err != nil {
+		t.Fatalf("the archive is not an OCI layout: %v", err)
+	}
+	back, err := p.ImageIndex()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d, _ := back.Digest(); d != d1 {
+		t.Errorf("the layout's index is %s, want %s", d, d1)
+	}
+	if err := validate.Index(back); err != nil {
+		t.Errorf("the archive's index does not validate: %v", err)
+	}
+}
