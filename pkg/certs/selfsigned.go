@@ -1,5 +1,7 @@
-// Package certs makes the CA and serving certificate for pave's --self-signed
-// mode, for local control planes and demos. Real clusters use cert-manager.
+// Package certs makes pave's CA and serving certificates: once, for a local
+// control plane (--certificates=self-signed), or kept in a Secret and rotated
+// with an overlap (rotation.go), for the admission replicas of a real
+// install.
 package certs
 
 import (
@@ -25,27 +27,57 @@ type Bundle struct {
 // SelfSigned creates a CA and a serving certificate for the given DNS names and
 // IP addresses, valid from now - 1h for the given lifetime.
 func SelfSigned(hosts []string, now time.Time, lifetime time.Duration) (*Bundle, error) {
-	caKey, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	caCert, caKey, err := NewCA("pave-local-ca", now, lifetime)
 	if err != nil {
-		return nil, fmt.Errorf("CA key: %w", err)
+		return nil, err
 	}
-	caTmpl := &x509.Certificate{
+	cert, key, err := Issue(caCert, caKey, hosts, now, lifetime)
+	if err != nil {
+		return nil, err
+	}
+	return &Bundle{CACert: caCert, ServingCert: cert, ServingKey: key}, nil
+}
+
+// NewCA creates a CA certificate and key (PEM), valid from now - 1h.
+func NewCA(name string, now time.Time, lifetime time.Duration) (certPEM, keyPEM []byte, err error) {
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		return nil, nil, fmt.Errorf("CA key: %w", err)
+	}
+	tmpl := &x509.Certificate{
 		SerialNumber:          serial(),
-		Subject:               pkix.Name{CommonName: "pave-local-ca"},
+		Subject:               pkix.Name{CommonName: name},
 		NotBefore:             now.Add(-time.Hour),
 		NotAfter:              now.Add(lifetime),
 		KeyUsage:              x509.KeyUsageCertSign | x509.KeyUsageDigitalSignature,
 		BasicConstraintsValid: true,
 		IsCA:                  true,
 	}
-	caDER, err := x509.CreateCertificate(rand.Reader, caTmpl, caTmpl, &caKey.PublicKey, caKey)
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
 	if err != nil {
-		return nil, fmt.Errorf("CA certificate: %w", err)
+		return nil, nil, fmt.Errorf("CA certificate: %w", err)
 	}
-	ca, _ := x509.ParseCertificate(caDER)
+	return encode(der, key)
+}
+
+// Issue signs a serving certificate for hosts (DNS names and IPs) with the
+// CA, valid from now - 1h.
+func Issue(caCertPEM, caKeyPEM []byte, hosts []string, now time.Time, lifetime time.Duration) (certPEM, keyPEM []byte, err error) {
+	ca, err := ParseCert(caCertPEM)
+	if err != nil {
+		return nil, nil, fmt.Errorf("CA certificate: %w", err)
+	}
+	block, _ := pem.Decode(caKeyPEM)
+	if block == nil {
+		return nil, nil, fmt.Errorf("CA key: no PEM block")
+	}
+	caKey, err := x509.ParseECPrivateKey(block.Bytes)
+	if err != nil {
+		return nil, nil, fmt.Errorf("CA key: %w", err)
+	}
 	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
 	if err != nil {
-		return nil, fmt.Errorf("serving key: %w", err)
+		return nil, nil, fmt.Errorf("serving key: %w", err)
 	}
 	tmpl := &x509.Certificate{
 		SerialNumber: serial(),
@@ -64,17 +96,26 @@ func SelfSigned(hosts []string, now time.Time, lifetime time.Duration) (*Bundle,
 	}
 	der, err := x509.CreateCertificate(rand.Reader, tmpl, ca, &key.PublicKey, caKey)
 	if err != nil {
-		return nil, fmt.Errorf("serving certificate: %w", err)
+		return nil, nil, fmt.Errorf("serving certificate: %w", err)
 	}
+	return encode(der, key)
+}
+
+// ParseCert parses the first certificate of a PEM document.
+func ParseCert(p []byte) (*x509.Certificate, error) {
+	block, _ := pem.Decode(p)
+	if block == nil || block.Type != "CERTIFICATE" {
+		return nil, fmt.Errorf("no PEM certificate")
+	}
+	return x509.ParseCertificate(block.Bytes)
+}
+
+func encode(der []byte, key *ecdsa.PrivateKey) (certPEM, keyPEM []byte, err error) {
 	keyDER, err := x509.MarshalECPrivateKey(key)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	return &Bundle{
-		CACert:      pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: caDER}),
-		ServingCert: pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}),
-		ServingKey:  pem.EncodeToMemory(&pem.Block{Type: "EC PRIVATE KEY", Bytes: keyDER}),
-	}, nil
+	return pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}), pem.EncodeToMemory(&pem.Block{Type: "EC PRIVATE KEY", Bytes: keyDER}), nil
 }
 
 // Write stores the bundle as ca.crt, tls.crt and tls.key (the names
