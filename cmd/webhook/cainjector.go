@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"fmt"
-	"os"
 	"time"
 
 	"github.com/go-logr/logr"
@@ -13,13 +12,17 @@ import (
 )
 
 // caInjector keeps the caBundle of pave's webhook configurations equal to the
-// self-signed CA, like cert-manager's cainjector does in real clusters. It polls:
-// in --self-signed mode there are two objects and nothing else to watch.
+// trusted bundle pave keeps (the self-signed CA's file, or the managed
+// Secret's ca.crt), as cert-manager's cainjector does for its certificates.
+// It polls: there are two objects and nothing else to watch.
 type caInjector struct {
 	client client.Client
 	name   string
-	caFile string
+	bundle func(context.Context) ([]byte, error)
 	log    logr.Logger
+	// leader: only the leader injects (managed certificates); a single
+	// self-signed process injects its own.
+	leader bool
 }
 
 // Start implements manager.Runnable.
@@ -38,12 +41,11 @@ func (c *caInjector) Start(ctx context.Context) error {
 	}
 }
 
-// NeedLeaderElection implements manager.LeaderElectionRunnable: every replica
-// injects its own CA in self-signed mode.
-func (c *caInjector) NeedLeaderElection() bool { return false }
+// NeedLeaderElection implements manager.LeaderElectionRunnable.
+func (c *caInjector) NeedLeaderElection() bool { return c.leader }
 
 func (c *caInjector) inject(ctx context.Context) error {
-	ca, err := os.ReadFile(c.caFile)
+	ca, err := c.bundle(ctx)
 	if err != nil {
 		return err
 	}

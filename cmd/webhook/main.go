@@ -4,6 +4,7 @@
 package main
 
 import (
+	"context"
 	"crypto/tls"
 	"crypto/x509"
 	"encoding/pem"
@@ -14,6 +15,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/go-logr/logr"
 	admissionregistrationv1 "k8s.io/api/admissionregistration/v1"
 	corev1 "k8s.io/api/core/v1"
 	storagev1 "k8s.io/api/storage/v1"
@@ -39,6 +41,12 @@ import (
 )
 
 type options struct {
+	role            string
+	certificates    string
+	certSecret      string
+	certPoll        time.Duration
+	rotation        certs.Rotation
+	leaderElect     bool
 	port            int
 	certDir         string
 	selfSigned      bool
@@ -53,9 +61,17 @@ type options struct {
 
 func main() {
 	var o options
+	flag.StringVar(&o.role, "role", roleAll, "what this process does: admission (serve the webhooks; any number of replicas), controller (companions, certificates; leader-elected) or all (one process, for local clusters)")
+	flag.StringVar(&o.certificates, "certificates", "", "self-signed (a CA in --cert-dir, one process), managed (kept in --cert-secret by the controller, loaded by admission replicas) or files (--cert-dir is kept by someone else, e.g. cert-manager). Default: self-signed with --self-signed, else files")
+	flag.StringVar(&o.certSecret, "cert-secret", "pave-webhook-certs", "the Secret in --pave-namespace that holds the managed certificates")
+	flag.DurationVar(&o.certPoll, "cert-poll", 5*time.Second, "how often admission replicas read the managed certificate")
+	flag.DurationVar(&o.rotation.CALifetime, "ca-lifetime", 365*24*time.Hour, "managed certificates: the CA's lifetime; a successor is made with a third of it left")
+	flag.DurationVar(&o.rotation.ServingLifetime, "serving-lifetime", 90*24*time.Hour, "managed certificates: the serving certificate's lifetime; renewed with a third of it left")
+	flag.DurationVar(&o.rotation.Overlap, "rotation-overlap", 5*time.Minute, "managed certificates: time between the steps of a CA rotation (longer than a caBundle takes to reach the API server and the Secret every replica)")
+	flag.BoolVar(&o.leaderElect, "leader-elect", true, "controller role: run the reconcilers and the certificate keeper only on the elected leader")
 	flag.IntVar(&o.port, "port", 9443, "HTTPS port of the admission webhooks")
 	flag.StringVar(&o.certDir, "cert-dir", "/tmp/pave-webhook-certs", "directory with tls.crt and tls.key; reloaded when they change")
-	flag.BoolVar(&o.selfSigned, "self-signed", false, "create a CA and serving certificate in --cert-dir and keep the caBundle of pave's webhook configurations in step (local clusters and demos)")
+	flag.BoolVar(&o.selfSigned, "self-signed", false, "same as --certificates=self-signed")
 	flag.StringVar(&o.hosts, "self-signed-hosts", "localhost,127.0.0.1,pave-webhook.pave-system.svc,pave-webhook.pave-system.svc.cluster.local", "comma-separated names and IPs the self-signed certificate covers")
 	flag.StringVar(&o.webhookConfig, "webhook-config-name", "pave", "name of the Mutating- and ValidatingWebhookConfiguration whose caBundle --self-signed maintains")
 	flag.StringVar(&o.paveNamespace, "pave-namespace", "pave-system", "pave's own namespace, which it never mutates or validates")
@@ -73,16 +89,47 @@ func main() {
 	}
 }
 
+// Roles a process can take.
+const (
+	roleAll        = "all"
+	roleAdmission  = "admission"
+	roleController = "controller"
+)
+
 func run(o options) error {
 	log := ctrl.Log.WithName("pave")
+	if o.certificates == "" {
+		o.certificates = "files"
+		if o.selfSigned {
+			o.certificates = "self-signed"
+		}
+	}
+	admits, controls := o.role != roleController, o.role != roleAdmission
+	switch {
+	case o.role != roleAll && o.role != roleAdmission && o.role != roleController:
+		return fmt.Errorf("--role %q: use admission, controller or all", o.role)
+	case o.certificates != "self-signed" && o.certificates != "managed" && o.certificates != "files":
+		return fmt.Errorf("--certificates %q: use self-signed, managed or files", o.certificates)
+	case o.certificates == "self-signed" && o.role != roleAll:
+		return fmt.Errorf("--certificates self-signed makes a CA per process: it works only with --role all (one process); use managed")
+	}
+	o.rotation.Hosts = strings.Split(o.hosts, ",")
 	scheme := runtime.NewScheme()
 	for _, add := range []func(*runtime.Scheme) error{clientgoscheme.AddToScheme, v1alpha1.AddToScheme} {
 		if err := add(scheme); err != nil {
 			return err
 		}
 	}
-	if o.selfSigned {
-		b, err := certs.SelfSigned(strings.Split(o.hosts, ","), time.Now(), 365*24*time.Hour)
+	cfg, err := ctrl.GetConfig()
+	if err != nil {
+		return fmt.Errorf("kubeconfig: %w", err)
+	}
+	ctx := ctrl.SetupSignalHandler()
+	secretKey := client.ObjectKey{Namespace: o.paveNamespace, Name: o.certSecret}
+	var loader *certLoader
+	switch {
+	case o.certificates == "self-signed":
+		b, err := certs.SelfSigned(o.rotation.Hosts, time.Now(), 365*24*time.Hour)
 		if err != nil {
 			return fmt.Errorf("self-signed certificate: %w", err)
 		}
@@ -90,29 +137,104 @@ func run(o options) error {
 			return fmt.Errorf("write certificate to %s: %w", o.certDir, err)
 		}
 		log.Info("self-signed certificate written", "dir", o.certDir)
+	case o.certificates == "managed" && admits:
+		direct, err := client.New(cfg, client.Options{Scheme: scheme})
+		if err != nil {
+			return err
+		}
+		loader = &certLoader{client: direct, key: secretKey, dir: o.certDir, every: o.certPoll, log: log.WithName("certificates")}
 	}
-	cfg, err := ctrl.GetConfig()
+
+	m, err := metrics.New(ctrlmetrics.Registry)
 	if err != nil {
-		return fmt.Errorf("kubeconfig: %w", err)
+		return err
 	}
+	mgr, err := ctrl.NewManager(cfg, managerOptions(o, scheme, controls))
+	if err != nil {
+		return fmt.Errorf("manager: %w", err)
+	}
+	if loader != nil {
+		// The webhook server cannot start without a certificate. In role all
+		// the keeper is this process: it makes the first one here.
+		loader.metrics = m
+		if o.role == roleAll {
+			k := &certKeeper{client: loader.client.(client.Client), key: secretKey, rotation: o.rotation, recorder: mgr.GetEventRecorderFor("pave"), metrics: m, log: loader.log}
+			if _, err := k.step(ctx); err != nil {
+				return fmt.Errorf("certificates: %w", err)
+			}
+		}
+		if err := loader.initial(ctx); err != nil {
+			return err
+		}
+		if err := mgr.Add(loader); err != nil {
+			return err
+		}
+	}
+	if t, ok := certificateExpiry(o.certDir); ok {
+		m.CertificateExpires(t)
+	}
+	engines := &pavewebhook.Engines{}
+	watcher := &policyWatcher{client: mgr.GetClient(), engines: engines, log: log.WithName("policy"), recorder: mgr.GetEventRecorderFor("pave"), metrics: m,
+		writeStatus: controls}
+	if err := watcher.setup(mgr); err != nil {
+		return err
+	}
+	unserved, err := unservedKinds(mgr.GetConfig(), log.WithName("companions"))
+	if err != nil {
+		return fmt.Errorf("discover the companion APIs: %w", err)
+	}
+	env := environment.Builder{Source: environment.Cluster{Reader: mgr.GetClient()}, Now: time.Now, Unserved: unserved}
+	if controls {
+		if err := setupController(mgr, o, engines, env, watcher, m, secretKey, log); err != nil {
+			return err
+		}
+	}
+	if admits {
+		if err := setupAdmission(mgr, o, engines, env, watcher, m, log); err != nil {
+			return err
+		}
+	}
+	if err := mgr.AddHealthzCheck("ping", healthz.Ping); err != nil {
+		return err
+	}
+	if !admits {
+		// A controller is ready when it runs; the leader does the work.
+		if err := mgr.AddReadyzCheck("ping", healthz.Ping); err != nil {
+			return err
+		}
+	}
+	log.Info("starting", "role", o.role, "certificates", o.certificates, "port", o.port, "certDir", o.certDir)
+	return mgr.Start(ctx)
+}
+
+// managerOptions: an admission replica caches only what the handlers read,
+// without managed fields; the controller adds the workloads and companions
+// its reconcilers watch, and is leader-elected.
+func managerOptions(o options, scheme *runtime.Scheme, controls bool) ctrl.Options {
 	shutdown := o.shutdownTimeout
-	mgr, err := ctrl.NewManager(cfg, ctrl.Options{
+	byObject := map[client.Object]cache.ByObject{
+		&corev1.Namespace{}: {}, &v1alpha1.PlatformPolicy{}: {}, &v1alpha1.PolicyException{}: {}, &corev1.ResourceQuota{}: {},
+		&storagev1.StorageClass{}: {},
+	}
+	if controls {
+		// The companion reconcilers watch the ConfigMaps they write (the
+		// dashboards): only those, not every ConfigMap of the cluster.
+		byObject[managedConfigMaps()] = cache.ByObject{Label: labels.SelectorFromSet(labels.Set{v1alpha1.LabelManagedBy: "pave"})}
+	}
+	return ctrl.Options{
 		Scheme:                  scheme,
 		Metrics:                 metricsserver.Options{BindAddress: o.metricsAddr},
 		HealthProbeBindAddress:  o.probeAddr,
 		GracefulShutdownTimeout: &shutdown,
-		// Only what the handlers read is cached: namespaces (for their labels),
-		// the policy, the exceptions, the quotas (for the headroom rule) and
-		// the StorageClasses (which encrypt).
-		Cache: cache.Options{ByObject: map[client.Object]cache.ByObject{
-			&corev1.Namespace{}: {}, &v1alpha1.PlatformPolicy{}: {}, &v1alpha1.PolicyException{}: {}, &corev1.ResourceQuota{}: {},
-			&storagev1.StorageClass{}: {},
-			// The companion reconcilers watch the ConfigMaps they write (the
-			// dashboards): only those, not every ConfigMap of the cluster.
-			managedConfigMaps(): {Label: labels.SelectorFromSet(labels.Set{v1alpha1.LabelManagedBy: "pave"})},
-		}},
+		LeaderElection:          o.role == roleController && o.leaderElect,
+		LeaderElectionID:        "pave-controller",
+		LeaderElectionNamespace: o.paveNamespace,
+		// A leader that stops hands over at once, not after the lease runs out.
+		LeaderElectionReleaseOnCancel: true,
+		Cache:                         cache.Options{ByObject: byObject, DefaultTransform: cache.TransformStripManagedFields()},
 		Client: client.Options{Cache: &client.CacheOptions{DisableFor: []client.Object{
 			&admissionregistrationv1.MutatingWebhookConfiguration{}, &admissionregistrationv1.ValidatingWebhookConfiguration{},
+			&corev1.Secret{}, // the certificate Secret only: never cache every Secret
 		}}},
 		WebhookServer: webhook.NewServer(webhook.Options{
 			Port:    o.port,
@@ -122,64 +244,45 @@ func run(o options) error {
 				c.NextProtos = []string{"http/1.1"} // HTTP/2 off (CVE-2023-44487 rapid reset)
 			}},
 		}),
-	})
-	if err != nil {
-		return fmt.Errorf("manager: %w", err)
 	}
+}
 
-	m, err := metrics.New(ctrlmetrics.Registry)
-	if err != nil {
-		return err
-	}
-	if t, ok := certificateExpiry(o.certDir); ok {
-		m.CertificateExpires(t)
-	} else {
-		log.Info("no serving certificate to read its expiry from yet", "dir", o.certDir)
-	}
-	engines := &pavewebhook.Engines{}
-	watcher := &policyWatcher{client: mgr.GetClient(), engines: engines, log: log.WithName("policy"), recorder: mgr.GetEventRecorderFor("pave"), metrics: m}
-	if err := watcher.setup(mgr); err != nil {
-		return err
-	}
-	unserved, err := unservedKinds(mgr.GetConfig(), log.WithName("companions"))
-	if err != nil {
-		return fmt.Errorf("discover the companion APIs: %w", err)
-	}
-	env := environment.Builder{Source: environment.Cluster{Reader: mgr.GetClient()}, Now: time.Now, Unserved: unserved}
+// setupController starts what needs one writer: the companion and namespace
+// reconcilers, the certificate keeper and the caBundle injector.
+func setupController(mgr ctrl.Manager, o options, engines *pavewebhook.Engines, env environment.Builder, watcher *policyWatcher, m *metrics.Pave, secretKey client.ObjectKey, log logr.Logger) error {
 	if err := setupCompanions(mgr, engines, env, watcher, o.paveNamespace, m, log.WithName("companions")); err != nil {
 		return err
 	}
-	if o.selfSigned {
-		if err := mgr.Add(&caInjector{client: mgr.GetClient(), name: o.webhookConfig, caFile: o.certDir + "/ca.crt", log: log.WithName("ca-injector")}); err != nil {
+	switch o.certificates {
+	case "self-signed":
+		caFile := filepath.Join(o.certDir, "ca.crt")
+		return mgr.Add(&caInjector{client: mgr.GetClient(), name: o.webhookConfig, log: log.WithName("ca-injector"),
+			bundle: func(context.Context) ([]byte, error) { return os.ReadFile(caFile) }})
+	case "managed":
+		if err := mgr.Add(&certKeeper{client: mgr.GetClient(), key: secretKey, rotation: o.rotation, recorder: mgr.GetEventRecorderFor("pave"),
+			metrics: m, log: log.WithName("certificates")}); err != nil {
 			return err
 		}
+		return mgr.Add(&caInjector{client: mgr.GetClient(), name: o.webhookConfig, log: log.WithName("ca-injector"),
+			bundle: secretBundle(mgr.GetClient(), secretKey), leader: true})
 	}
-	common := pavewebhook.Common{
-		Engines:       engines,
-		Env:           env,
-		Deadline:      o.deadline,
-		SkipNamespace: o.paveNamespace,
-		Metrics:       m,
-	}
+	return nil
+}
+
+// setupAdmission registers the webhooks. Ready only when the webhook
+// serves, the caches are synced and a policy is compiled: before that, a
+// request would fail or use the wrong policy.
+func setupAdmission(mgr ctrl.Manager, o options, engines *pavewebhook.Engines, env environment.Builder, watcher *policyWatcher, m *metrics.Pave, log logr.Logger) error {
+	common := pavewebhook.Common{Engines: engines, Env: env, Deadline: o.deadline, SkipNamespace: o.paveNamespace, Metrics: m}
 	hooks := mgr.GetWebhookServer()
 	hooks.Register("/mutate", pavewebhook.WithReadDeadline(o.deadline,
 		(&admission.Webhook{Handler: &pavewebhook.Mutate{Common: common}}).WithRecoverPanic(true)))
 	hooks.Register("/validate", pavewebhook.WithReadDeadline(o.deadline,
 		(&admission.Webhook{Handler: &pavewebhook.Validate{Common: common, Log: log.WithName("validate")}}).WithRecoverPanic(true)))
-
-	if err := mgr.AddHealthzCheck("ping", healthz.Ping); err != nil {
-		return err
-	}
-	// Ready only when the webhook serves, the caches are synced and a policy is
-	// compiled: before that, a request would fail or use the wrong policy.
 	if err := mgr.AddReadyzCheck("webhook", hooks.StartedChecker()); err != nil {
 		return err
 	}
-	if err := mgr.AddReadyzCheck("policy", watcher.ready); err != nil {
-		return err
-	}
-	log.Info("starting", "port", o.port, "certDir", o.certDir)
-	return mgr.Start(ctrl.SetupSignalHandler())
+	return mgr.AddReadyzCheck("policy", watcher.ready)
 }
 
 // certificateExpiry reads when the serving certificate in dir expires.

@@ -35,6 +35,10 @@ type policyWatcher struct {
 	log      logr.Logger
 	recorder record.EventRecorder
 	metrics  *metrics.Pave
+	// writeStatus: only the controller writes the policy's status and
+	// events; admission replicas compile it and read the last accepted
+	// spec from it.
+	writeStatus bool
 	// current is the policy in force, nil until one is.
 	current atomic.Pointer[pavewebhook.InForce]
 	// swapped receive an event after each new policy is in force (the
@@ -95,6 +99,8 @@ func (p *policyWatcher) Reconcile(ctx context.Context, _ reconcile.Request) (rec
 	}
 	if d.Rejected != nil {
 		p.log.Error(d.Rejected, "policy rejected", "generation", obj.Generation, "inForce", describe(d.InForce))
+	}
+	if d.Rejected != nil && p.writeStatus {
 		p.recorder.Eventf(obj, "Warning", "PolicyRejected", "generation %d rejected: %v; in force: %s", obj.Generation, d.Rejected, describe(d.InForce))
 	}
 	if d.InForce != nil && d.InForce != p.current.Load() {
@@ -104,7 +110,7 @@ func (p *policyWatcher) Reconcile(ctx context.Context, _ reconcile.Request) (rec
 		p.notify()
 		p.log.Info("policy in force", "policy", d.InForce.Describe())
 	}
-	if obj != nil && !equality.Semantic.DeepEqual(obj.Status, d.Status) {
+	if p.writeStatus && obj != nil && !equality.Semantic.DeepEqual(obj.Status, d.Status) {
 		patch := client.MergeFrom(obj.DeepCopy())
 		obj.Status = d.Status
 		if err := p.client.Status().Patch(ctx, obj, patch); err != nil {

@@ -21,13 +21,19 @@ type WebhookOptions struct {
 	Port, ProbePort, MetricsPort int
 	// Log is the file the server's output is appended to.
 	Log string
+	// Args replace --self-signed: a role and a certificate mode, for the
+	// processes of a split install (--role admission, --certificates managed).
+	Args []string
 }
 
 // Webhook is a running pave-webhook in --self-signed mode.
 type Webhook struct {
 	cmd  *exec.Cmd
 	done chan error
-	log  string
+	// exited is closed once the process has ended; err is how.
+	exited chan struct{}
+	err    error
+	log    string
 }
 
 // StartWebhook starts pave-webhook and returns once it reports ready.
@@ -40,25 +46,34 @@ func (c *Cluster) StartWebhook(o WebhookOptions) (*Webhook, error) {
 	if o.MetricsPort != 0 {
 		metrics = fmt.Sprintf("127.0.0.1:%d", o.MetricsPort)
 	}
-	cmd := exec.Command(o.Binary, "--self-signed", "--cert-dir", o.CertDir,
+	mode := o.Args
+	if mode == nil {
+		mode = []string{"--self-signed"}
+	}
+	cmd := exec.Command(o.Binary, append(mode, "--cert-dir", o.CertDir,
 		"--port", fmt.Sprint(o.Port),
 		"--metrics-bind-address", metrics,
-		"--health-probe-bind-address", fmt.Sprintf("127.0.0.1:%d", o.ProbePort))
+		"--health-probe-bind-address", fmt.Sprintf("127.0.0.1:%d", o.ProbePort))...)
 	cmd.Env = append(os.Environ(), "KUBECONFIG="+c.Kubeconfig)
 	cmd.Stdout, cmd.Stderr = log, log
 	if err := cmd.Start(); err != nil {
 		log.Close()
 		return nil, fmt.Errorf("start pave-webhook: %w", err)
 	}
-	w := &Webhook{cmd: cmd, done: make(chan error, 1), log: o.Log}
-	go func() { w.done <- cmd.Wait(); log.Close() }()
+	w := &Webhook{cmd: cmd, done: make(chan error, 1), exited: make(chan struct{}), log: o.Log}
+	go func() {
+		w.err = cmd.Wait()
+		log.Close()
+		close(w.exited)
+		w.done <- w.err
+	}()
 
 	url := fmt.Sprintf("http://127.0.0.1:%d/readyz", o.ProbePort)
 	deadline := time.Now().Add(60 * time.Second)
 	for time.Now().Before(deadline) {
 		select {
-		case err := <-w.done:
-			return nil, fmt.Errorf("pave-webhook exited: %v (see %s)", err, o.Log)
+		case <-w.exited:
+			return nil, fmt.Errorf("pave-webhook exited: %v (see %s)", w.err, o.Log)
 		default:
 		}
 		if resp, err := http.Get(url); err == nil {
@@ -74,7 +89,21 @@ func (c *Cluster) StartWebhook(o WebhookOptions) (*Webhook, error) {
 }
 
 // Stop ends the server gracefully, or kills it after 15 seconds.
-func (w *Webhook) Stop() { stop(w.cmd, w.done, 15*time.Second) }
+// Stopping one that has already ended does nothing.
+func (w *Webhook) Stop() {
+	select {
+	case <-w.exited:
+		return
+	default:
+	}
+	stop(w.cmd, w.done, 15*time.Second)
+}
+
+// Kill ends the server at once, as a crashed node would: no lease released.
+func (w *Webhook) Kill() {
+	_ = w.cmd.Process.Kill()
+	<-w.exited
+}
 
 // WaitAdmitting waits until the API server calls pave with a trusted CA (the
 // caBundle is injected asynchronously): a server-side dry run of a plain Pod

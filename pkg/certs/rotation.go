@@ -11,7 +11,7 @@ import (
 // The keys of the Secret that holds pave's certificates: the names
 // controller-runtime's webhook server and cert-manager use, plus the CA's.
 const (
-	KeyBundle = "ca.crt"  // every CA the webhook configurations trust
+	KeyBundle = "ca.crt" // every CA the webhook configurations trust
 	KeyCACert = "ca-current.crt"
 	KeyCAKey  = "ca.key"
 	KeyCert   = "tls.crt"
