@@ -9,6 +9,9 @@ import (
 	"text/tabwriter"
 
 	"github.com/spf13/cobra"
+	admissionregistrationv1 "k8s.io/api/admissionregistration/v1"
+	appsv1 "k8s.io/api/apps/v1"
+	corev1 "k8s.io/api/core/v1"
 	storagev1 "k8s.io/api/storage/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	"k8s.io/apimachinery/pkg/api/meta"
@@ -23,16 +26,19 @@ import (
 	"github.com/pave-dev/pave/pkg/environment"
 	"github.com/pave-dev/pave/pkg/policy"
 	"github.com/pave-dev/pave/pkg/preflight"
+	"github.com/pave-dev/pave/pkg/workload"
 )
 
 func newPreflightCmd() *cobra.Command {
-	var kubeconfig, policyFile, output string
+	var kubeconfig, policyFile, output, paveNamespace, webhookConfig string
 	cmd := &cobra.Command{
 		Use:   "preflight",
 		Short: "Judge a live cluster before installing pave or changing its policy: what would fail for every team",
 		Long: "preflight reads the cluster (kubeconfig, like kubectl) and reports what pave would deny for reasons no team\n" +
-			"can fix: StorageClasses (a default class that does not encrypt, no class that does), and, as info, the\n" +
-			"companion APIs the cluster does not serve with what pave does without them (scrape annotations for a PodMonitor).\n" +
+			"can fix: webhooks (every vendor's, pave's too) that fail closed on the namespaces the cluster needs to heal\n" +
+			"itself (a lock-out), the workloads already running that the policy would deny, StorageClasses (a default class\n" +
+			"that does not encrypt, no class that does), and, as info, pave's webhooks with their failure policy and\n" +
+			"timeout and the companion APIs the cluster does not serve with what pave does without them.\n" +
 			"Exit codes: 0 nothing to fix (info findings only), 1 findings to fix, 2 the cluster or the policy could not be read.",
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
@@ -68,7 +74,16 @@ func newPreflightCmd() *cobra.Command {
 				return bad(fmt.Errorf("connect to %s: %w", cfg.Host, err))
 			}
 			unserved := environment.Unserved(dc, slices.Concat(eng.WorkloadKinds(), eng.NamespaceKinds(), eng.ClusterKinds()))
-			found := preflight.Run(pol, preflight.Cluster{StorageClasses: classes.Items, Unserved: unserved})
+			cluster, err := readCluster(ctx, c)
+			if err != nil {
+				return bad(err)
+			}
+			cluster.StorageClasses, cluster.Unserved = classes.Items, unserved
+			cluster.PaveNamespace, cluster.WebhookConfig = paveNamespace, webhookConfig
+			found, err := preflight.Run(ctx, pol, cluster)
+			if err != nil {
+				return bad(err)
+			}
 			if found == nil {
 				found = []preflight.Finding{} // [] in JSON, not null
 			}
@@ -103,6 +118,8 @@ func newPreflightCmd() *cobra.Command {
 	cmd.Flags().StringVar(&kubeconfig, "kubeconfig", "", "kubeconfig file (default: $KUBECONFIG, then ~/.kube/config)")
 	cmd.Flags().StringVar(&policyFile, "policy", "", "judge under this PlatformPolicy file (default: the cluster's PlatformPolicy default, else the built-in policy)")
 	cmd.Flags().StringVarP(&output, "output", "o", "table", "table or json")
+	cmd.Flags().StringVar(&paveNamespace, "pave-namespace", "pave-system", "the namespace pave runs in")
+	cmd.Flags().StringVar(&webhookConfig, "webhook-config-name", "pave", "the name of pave's webhook configurations")
 	return cmd
 }
 
@@ -133,4 +150,44 @@ func preflightPolicy(ctx context.Context, c client.Client, file string) (*policy
 		return nil, fmt.Errorf("the cluster's PlatformPolicy default is rejected: %w", err)
 	}
 	return p, nil
+}
+
+// readCluster reads what the lock-out and policy checks need: namespaces,
+// every webhook configuration, and the running workloads.
+func readCluster(ctx context.Context, c client.Client) (preflight.Cluster, error) {
+	out := preflight.Cluster{Namespaces: map[string]map[string]string{}}
+	var nss corev1.NamespaceList
+	if err := c.List(ctx, &nss); err != nil {
+		return out, fmt.Errorf("list Namespaces: %w", err)
+	}
+	for _, ns := range nss.Items {
+		out.Namespaces[ns.Name] = ns.Labels
+	}
+	var m admissionregistrationv1.MutatingWebhookConfigurationList
+	if err := c.List(ctx, &m); err != nil {
+		return out, fmt.Errorf("list MutatingWebhookConfigurations: %w", err)
+	}
+	var v admissionregistrationv1.ValidatingWebhookConfigurationList
+	if err := c.List(ctx, &v); err != nil {
+		return out, fmt.Errorf("list ValidatingWebhookConfigurations: %w", err)
+	}
+	out.MutatingWebhooks, out.ValidatingWebhooks = m.Items, v.Items
+	lists := []client.ObjectList{&appsv1.DeploymentList{}, &appsv1.StatefulSetList{}, &appsv1.DaemonSetList{}}
+	for _, list := range lists {
+		if err := c.List(ctx, list); err != nil {
+			return out, fmt.Errorf("list workloads: %w", err)
+		}
+		items, err := meta.ExtractList(list)
+		if err != nil {
+			return out, err
+		}
+		for _, item := range items {
+			w, err := workload.New(item)
+			if err != nil {
+				return out, err
+			}
+			out.Workloads = append(out.Workloads, w)
+		}
+	}
+	return out, nil
 }

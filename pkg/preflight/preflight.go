@@ -4,14 +4,17 @@
 package preflight
 
 import (
+	"context"
 	"fmt"
 	"slices"
 
+	admissionregistrationv1 "k8s.io/api/admissionregistration/v1"
 	storagev1 "k8s.io/api/storage/v1"
 	"k8s.io/apimachinery/pkg/runtime/schema"
 
 	"github.com/pave-dev/pave/pkg/policy"
 	"github.com/pave-dev/pave/pkg/storage"
+	"github.com/pave-dev/pave/pkg/workload"
 )
 
 // Finding is one thing to fix before it bites.
@@ -28,12 +31,26 @@ type Cluster struct {
 	StorageClasses []storagev1.StorageClass
 	// Unserved are the companion kinds the cluster does not serve.
 	Unserved []schema.GroupVersionKind
+	// Namespaces are the cluster's namespaces with their labels.
+	Namespaces map[string]map[string]string
+	// MutatingWebhooks and ValidatingWebhooks are every vendor's.
+	MutatingWebhooks   []admissionregistrationv1.MutatingWebhookConfiguration
+	ValidatingWebhooks []admissionregistrationv1.ValidatingWebhookConfiguration
+	// Workloads are the workloads running, judged under the policy.
+	Workloads []*workload.Workload
+	// PaveNamespace is where pave runs; WebhookConfig names its webhook
+	// configurations.
+	PaveNamespace, WebhookConfig string
 }
 
 // Run judges the cluster under the policy.
-func Run(p *policy.Policy, c Cluster) []Finding {
-	return slices.Concat(storageFindings(policy.Env{Policy: p, StorageClasses: c.StorageClasses}),
-		scrapeFinding(p, c.Unserved), companionFindings(c.Unserved))
+func Run(ctx context.Context, p *policy.Policy, c Cluster) ([]Finding, error) {
+	deny, err := denyFindings(ctx, p, c)
+	if err != nil {
+		return nil, err
+	}
+	return slices.Concat(lockoutFindings(p, c), storageFindings(policy.Env{Policy: p, StorageClasses: c.StorageClasses}), deny,
+		scrapeFinding(p, c.Unserved), companionFindings(c.Unserved), webhookInfo(c, c.WebhookConfig)), nil
 }
 
 // Failed reports whether any finding needs a fix (severity above info).

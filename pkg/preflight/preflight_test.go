@@ -1,6 +1,7 @@
 package preflight_test
 
 import (
+	"context"
 	"testing"
 
 	storagev1 "k8s.io/api/storage/v1"
@@ -41,7 +42,11 @@ func TestStorage(t *testing.T) {
 		{"nothing encrypts", []storagev1.StorageClass{sc("gp2", false, true)}, []string{"storage-default-class", "storage-encrypting-class"}},
 		{"no default, one that encrypts", []storagev1.StorageClass{sc("gp3", true, false)}, nil},
 	} {
-		got := checks(preflight.Run(p, preflight.Cluster{StorageClasses: c.classes}))
+		found, err := preflight.Run(context.Background(), p, preflight.Cluster{StorageClasses: c.classes})
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := checks(found)
 		if len(got) != len(c.want) {
 			t.Errorf("%s: findings %v, want %v", c.name, got, c.want)
 			continue

@@ -1,0 +1,88 @@
+package preflight_test
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	admissionregistrationv1 "k8s.io/api/admissionregistration/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+
+	"github.com/pave-dev/pave/pkg/policy"
+	"github.com/pave-dev/pave/pkg/preflight"
+	"github.com/pave-dev/pave/pkg/workload"
+	"github.com/pave-dev/pave/pkg/workload/workloadtest"
+)
+
+func validating(name string, fail admissionregistrationv1.FailurePolicyType, sel *metav1.LabelSelector) admissionregistrationv1.ValidatingWebhookConfiguration {
+	return admissionregistrationv1.ValidatingWebhookConfiguration{ObjectMeta: metav1.ObjectMeta{Name: name},
+		Webhooks: []admissionregistrationv1.ValidatingWebhook{{Name: name + ".example.com", FailurePolicy: &fail, NamespaceSelector: sel}}}
+}
+
+// A fail-closed webhook on a namespace the cluster heals from is a lock-out
+// waiting for its server's first outage; one that excludes them, or fails
+// open, is not. Namespaces the cluster lacks do not count.
+func TestLockout(t *testing.T) {
+	notIn := func(ns ...string) *metav1.LabelSelector {
+		return &metav1.LabelSelector{MatchExpressions: []metav1.LabelSelectorRequirement{{Key: "kubernetes.io/metadata.name", Operator: metav1.LabelSelectorOpNotIn, Values: ns}}}
+	}
+	c := preflight.Cluster{
+		Namespaces:    map[string]map[string]string{"kube-system": nil, "pave-system": nil, "cert-manager": nil, "shop": nil},
+		PaveNamespace: "pave-system", WebhookConfig: "pave",
+		ValidatingWebhooks: []admissionregistrationv1.ValidatingWebhookConfiguration{
+			validating("everything", admissionregistrationv1.Fail, nil),
+			validating("careful", admissionregistrationv1.Fail, notIn("kube-system", "kube-public", "kube-node-lease", "pave-system", "cert-manager")),
+			validating("open", admissionregistrationv1.Ignore, nil),
+			validating("pave", admissionregistrationv1.Fail, notIn("kube-system", "kube-public", "kube-node-lease", "pave-system")),
+		},
+	}
+	found, err := preflight.Run(context.Background(), policy.Default(), c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var lockouts []string
+	for _, f := range found {
+		if f.Check == "webhook-lockout" {
+			lockouts = append(lockouts, f.Subject+": "+f.Message)
+		}
+	}
+	if len(lockouts) != 2 || !strings.Contains(lockouts[0], "everything") || !strings.Contains(lockouts[0], "cert-manager, kube-system, pave-system") ||
+		!strings.Contains(lockouts[1], "webhook pave.example.com") || !strings.Contains(lockouts[1], "matches cert-manager:") {
+		t.Fatalf("lock-outs %q, want the catch-all and pave's own on cert-manager", lockouts)
+	}
+	if !preflight.Failed(found) {
+		t.Error("a lock-out does not fail the preflight")
+	}
+}
+
+// The workloads already running are judged under the policy: what it would
+// deny is reported, in governed namespaces only.
+func TestWouldDeny(t *testing.T) {
+	bad := workloadtest.FromYAML(t, `apiVersion: apps/v1
+kind: Deployment
+metadata: {name: legacy, namespace: shop}
+spec:
+  selector: {matchLabels: {app: legacy}}
+  template: {spec: {containers: [{name: c, image: "nginx:latest", securityContext: {privileged: true}}]}}`)
+	system := workloadtest.FromYAML(t, strings.Replace(strings.Replace(`apiVersion: apps/v1
+kind: Deployment
+metadata: {name: legacy, namespace: shop}
+spec:
+  selector: {matchLabels: {app: legacy}}
+  template: {spec: {containers: [{name: c, image: "nginx:latest", securityContext: {privileged: true}}]}}`, "shop", "kube-system", 1), "legacy", "coredns", 1))
+	c := preflight.Cluster{Namespaces: map[string]map[string]string{"shop": {"pave.dev/team": "shop"}}, PaveNamespace: "pave-system",
+		Workloads: []*workload.Workload{bad, system}}
+	found, err := preflight.Run(context.Background(), policy.Default(), c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var deny []preflight.Finding
+	for _, f := range found {
+		if f.Check == "policy-would-deny" {
+			deny = append(deny, f)
+		}
+	}
+	if len(deny) != 1 || deny[0].Subject != "Deployment shop/legacy" || !strings.Contains(deny[0].Message, "image-pinned") || !strings.Contains(deny[0].Message, "pss/privileged") {
+		t.Fatalf("would-deny findings %+v", deny)
+	}
+}

@@ -1,0 +1,39 @@
+package e2e
+
+import (
+	"strings"
+	"testing"
+)
+
+// pave preflight against the live cluster flags a planted lock-out risk: a
+// webhook that fails closed on every namespace, kube-system included; it
+// lists pave's own webhooks with their failure policy and timeout.
+func TestPreflightFindsLockout(t *testing.T) {
+	planted := `apiVersion: admissionregistration.k8s.io/v1
+kind: ValidatingWebhookConfiguration
+metadata: {name: planted-lockout}
+webhooks:
+- name: everything.example.com
+  admissionReviewVersions: [v1]
+  sideEffects: None
+  failurePolicy: Fail
+  clientConfig: {url: "https://127.0.0.1:1/validate"}
+  # A resource no one creates, so the plant cannot lock this test cluster out.
+  rules: [{apiGroups: [example.com], apiVersions: [v1], operations: [CREATE], resources: [nothings]}]
+`
+	if _, err := s.kubectlIn(planted, "apply", "-f", "-"); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		_, _ = s.kubectl("delete", "validatingwebhookconfiguration", "planted-lockout", "--ignore-not-found")
+	})
+	out, err := s.run(s.paveBin, "", "preflight")
+	if err == nil {
+		t.Fatalf("pave preflight exited 0 with a lock-out planted:\n%s", out)
+	}
+	mustContain(t, out, "webhook-lockout", "ValidatingWebhookConfiguration planted-lockout, webhook everything.example.com", "kube-system",
+		"pave-webhook", "webhook validate.pave.dev", "failurePolicy Fail, timeout 5s")
+	if strings.Contains(out, "planted-lockout") && strings.Count(out, "webhook-lockout") != 1 {
+		t.Errorf("more lock-outs than the planted one (pave's own excludes the system namespaces):\n%s", out)
+	}
+}
