@@ -62,7 +62,19 @@ func TestMeshCompanionsReconciled(t *testing.T) {
 		t.Fatal(err)
 	}
 	mustContain(t, out, "deployment.apps/orders unchanged")
-	time.Sleep(2 * time.Second) // give a (wrong) reconcile the chance to rewrite
+	// An unchanged apply sends no event; touch the Deployment and wait for
+	// the reconcile it causes (the controller's own counter), so a wrong
+	// rewrite would have happened by the time we look.
+	before := reconciles(t, "companions-Deployment")
+	if _, err := s.kubectl("annotate", "-n", "orders", "deployment", "orders", "e2e/touched=1", "--overwrite"); err != nil {
+		t.Fatal(err)
+	}
+	eventually(t, 30*time.Second, func() error {
+		if n := reconciles(t, "companions-Deployment"); n <= before {
+			return fmt.Errorf("no reconcile since the touch (%v)", n)
+		}
+		return nil
+	})
 	if v := at(getJSON(t, "-n", "orders", "destinationrule", "pave-orders"), "metadata", "resourceVersion"); v != drVersion {
 		t.Errorf("re-applying rewrote the DestinationRule (%v -> %v)", drVersion, v)
 	}
@@ -156,4 +168,25 @@ func TestNamespaceObjectsFollowThePolicy(t *testing.T) {
 		}
 		return nil
 	})
+}
+
+// reconciles is how many reconciles the named controller has finished, from
+// pave's /metrics.
+func reconciles(t *testing.T, controller string) float64 {
+	t.Helper()
+	body, err := scrape()
+	if err != nil {
+		t.Fatal(err)
+	}
+	total := 0.0
+	prefix := `controller_runtime_reconcile_total{controller="` + controller + `",`
+	for _, line := range strings.Split(body, "\n") {
+		if strings.HasPrefix(line, prefix) {
+			var v float64
+			if _, err := fmt.Sscan(line[strings.LastIndex(line, " ")+1:], &v); err == nil {
+				total += v
+			}
+		}
+	}
+	return total
 }
