@@ -47,6 +47,7 @@ test: controlplane ## Run unit, golden, end-to-end (real kube-apiserver, kubectl
 generate: $(CONTROLLER_GEN) ## Regenerate deepcopy code and CRDs with controller-gen.
 	$(CONTROLLER_GEN) object paths=./pkg/api/...
 	$(CONTROLLER_GEN) crd paths=./pkg/api/... output:crd:artifacts:config=manifests/crds
+	cp manifests/crds/pave.dev_*.yaml charts/pave/crds/
 
 .PHONY: lint
 lint: generate ## gofmt, go vet, and check that generated files are up to date.

@@ -1,0 +1,29 @@
+{{/* The image both roles run. */}}
+{{- define "pave.image" -}}
+{{ .Values.image.repository }}:{{ .Values.image.tag | default .Chart.AppVersion }}
+{{- end -}}
+
+{{/* Labels of a component: the same as manifests/deploy, plus the chart. */}}
+{{- define "pave.labels" -}}
+app.kubernetes.io/name: {{ .name }}
+app.kubernetes.io/part-of: pave
+app.kubernetes.io/component: {{ .component }}
+helm.sh/chart: {{ .root.Chart.Name }}-{{ .root.Chart.Version | replace "+" "_" }}
+{{- end -}}
+
+{{/* The namespaces no webhook of pave's matches. */}}
+{{- define "pave.namespaceSelector" -}}
+namespaceSelector:
+  matchExpressions:
+  - key: kubernetes.io/metadata.name
+    operator: NotIn
+    values: {{ append .Values.webhooks.excludeNamespaces .Release.Namespace | toJson }}
+{{- end -}}
+
+{{/* A container's hardened security context. */}}
+{{- define "pave.securityContext" -}}
+securityContext:
+  allowPrivilegeEscalation: false
+  readOnlyRootFilesystem: true
+  capabilities: {drop: [ALL]}
+{{- end -}}
