@@ -12,39 +12,49 @@ import (
 	"github.com/pave-dev/pave/pkg/manifest"
 )
 
-// The Helm chart lints clean and renders, with its defaults, the same
-// objects as `kubectl kustomize manifests/deploy` (only the chart's label
-// differs); its CRDs are pave's; the rendering passes pave check and applies
+// The Helm chart lints clean and renders the same objects as kustomize
+// (only the chart's label differs): with its defaults, manifests/deploy;
+// with certificates.mode=cert-manager, manifests/overlays/cert-manager. Its
+// CRDs are pave's; the rendering passes pave check and applies
 // server-side to the real API server.
 func TestChartRendersTheManifests(t *testing.T) {
 	if out, err := s.helm("lint", "--strict", "../../charts/pave"); err != nil {
 		t.Fatalf("helm lint: %s %v", out, err)
 	}
-	chart, err := s.helm("template", "pave", "../../charts/pave", "--namespace", "pave-system", "--include-crds")
-	if err != nil {
-		t.Fatalf("helm template: %v", err)
-	}
-	kust, err := s.kubectl("kustomize", "../../manifests/deploy")
-	if err != nil {
-		t.Fatal(err)
-	}
-	fromChart, fromKustomize := objects(t, "chart", chart), objects(t, "kustomize", kust)
-	delete(fromKustomize, "Namespace/<nil>/pave-system") // helm installs into a namespace it does not own
-	for key, want := range fromKustomize {
-		got, ok := fromChart[key]
-		if !ok {
-			t.Errorf("%s is in manifests/deploy, not in the chart", key)
-			continue
+	var chart string
+	for _, c := range []struct{ mode, kustomization string }{
+		{"managed", "../../manifests/deploy"},
+		{"cert-manager", "../../manifests/overlays/cert-manager"},
+	} {
+		rendered, err := s.helm("template", "pave", "../../charts/pave", "--namespace", "pave-system", "--include-crds", "--set", "certificates.mode="+c.mode)
+		if err != nil {
+			t.Fatalf("helm template: %v", err)
 		}
-		if !reflect.DeepEqual(got, want) {
-			g, _ := json.Marshal(got)
-			w, _ := json.Marshal(want)
-			t.Errorf("%s differs:\nchart:     %s\nkustomize: %s", key, g, w)
+		if c.mode == "managed" {
+			chart = rendered
 		}
-	}
-	for key := range fromChart {
-		if _, ok := fromKustomize[key]; !ok {
-			t.Errorf("%s is in the chart, not in manifests/deploy", key)
+		kust, err := s.kubectl("kustomize", c.kustomization)
+		if err != nil {
+			t.Fatal(err)
+		}
+		fromChart, fromKustomize := objects(t, "chart", rendered), objects(t, "kustomize", kust)
+		delete(fromKustomize, "Namespace/<nil>/pave-system") // helm installs into a namespace it does not own
+		for key, want := range fromKustomize {
+			got, ok := fromChart[key]
+			if !ok {
+				t.Errorf("%s: %s is in %s, not in the chart", c.mode, key, c.kustomization)
+				continue
+			}
+			if !reflect.DeepEqual(got, want) {
+				g, _ := json.Marshal(got)
+				w, _ := json.Marshal(want)
+				t.Errorf("%s: %s differs:\nchart:     %s\nkustomize: %s", c.mode, key, g, w)
+			}
+		}
+		for key := range fromChart {
+			if _, ok := fromKustomize[key]; !ok {
+				t.Errorf("%s: %s is in the chart, not in %s", c.mode, key, c.kustomization)
+			}
 		}
 	}
 	out, err := s.run(s.paveBin, "", "check", writeTemp(t, chart))

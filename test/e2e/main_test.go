@@ -120,6 +120,15 @@ func (s *suite) setUp() error {
 	if err := json.Unmarshal(pop, &popMod); err != nil || popMod.Dir == "" {
 		return fmt.Errorf("download %s: no directory in %s (%v)", prometheusOperatorModule, pop, err)
 	}
+	// cert-manager's CRDs, for the cert-manager overlay of the install.
+	cm, err := exec.Command("go", "mod", "download", "-json", certManagerModule).Output()
+	if err != nil {
+		return fmt.Errorf("download %s for its CRDs: %w", certManagerModule, err)
+	}
+	var cmMod struct{ Dir string }
+	if err := json.Unmarshal(cm, &cmMod); err != nil || cmMod.Dir == "" {
+		return fmt.Errorf("download %s: no directory in %s (%v)", certManagerModule, cm, err)
+	}
 	crds := []string{
 		filepath.Join(s.root, "manifests", "crds"),
 		filepath.Join(dirs[0], "kubernetes", "customresourcedefinitions.gen.yaml"),
@@ -131,6 +140,8 @@ func (s *suite) setUp() error {
 		filepath.Join(popMod.Dir, "example", "prometheus-operator-crd", "monitoring.coreos.com_servicemonitors.yaml"),
 		filepath.Join(popMod.Dir, "example", "prometheus-operator-crd", "monitoring.coreos.com_prometheusrules.yaml"),
 		filepath.Join(esoMod.Dir, "config", "crds", "bases", "external-secrets.io_clustersecretstores.yaml"),
+		filepath.Join(cmMod.Dir, "deploy", "crds", "cert-manager.io_issuers.yaml"),
+		filepath.Join(cmMod.Dir, "deploy", "crds", "cert-manager.io_certificates.yaml"),
 	}
 	s.cluster, err = localcluster.Start(context.Background(), localcluster.Options{
 		Assets: s.assets, CRDs: crds, Dir: s.dir, Log: logFile,
@@ -198,6 +209,9 @@ func (s *suite) run(bin, stdin string, args ...string) (string, error) {
 const (
 	externalSecretsModule    = "github.com/external-secrets/external-secrets@v0.16.2"
 	prometheusOperatorModule = "github.com/prometheus-operator/prometheus-operator@v0.85.0"
+	// certManagerModule is the one go.mod names (its typed API checks the
+	// cert-manager overlay).
+	certManagerModule = "github.com/cert-manager/cert-manager@v1.21.2"
 )
 
 func freePort() int {

@@ -116,6 +116,18 @@ func TestInstallManifestsApply(t *testing.T) {
 	mustContain(t, out, "deployment.apps/pave-webhook", "deployment.apps/pave-controller", "poddisruptionbudget.policy/pave-webhook",
 		"clusterrole.rbac.authorization.k8s.io/pave-admission", "role.rbac.authorization.k8s.io/pave-controller",
 		"validatingwebhookconfiguration.admissionregistration.k8s.io/pave-install-check")
+	// The cert-manager overlay: its Issuers and Certificates against
+	// cert-manager's real CRDs.
+	rendered, err = s.kubectl("kustomize", "../../manifests/overlays/cert-manager")
+	if err != nil {
+		t.Fatal(err)
+	}
+	rendered = strings.ReplaceAll(rendered, "\n  name: pave\n", "\n  name: pave-install-check\n")
+	out, err = combinedKubectl("apply", "--server-side", "--force-conflicts", "--dry-run=server", "-f", writeTemp(t, rendered))
+	if err != nil {
+		t.Fatalf("manifests/overlays/cert-manager: %s %v", out, err)
+	}
+	mustContain(t, out, "certificate.cert-manager.io/pave-webhook", "issuer.cert-manager.io/pave-ca")
 	out, err = combinedKubectl("apply", "--server-side", "--dry-run=server", "-k", "../../manifests/monitoring")
 	if err != nil {
 		t.Fatalf("manifests/monitoring: %s %v", out, err)

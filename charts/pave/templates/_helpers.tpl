@@ -27,3 +27,15 @@ securityContext:
   readOnlyRootFilesystem: true
   capabilities: {drop: [ALL]}
 {{- end -}}
+
+{{/* The server's --certificates: managed, or files kept by cert-manager. */}}
+{{- define "pave.certificates" -}}
+{{ if eq .Values.certificates.mode "cert-manager" }}files{{ else }}managed{{ end }}
+{{- end -}}
+
+{{/* cert-manager injects the CA of the Certificate pave-webhook. */}}
+{{- define "pave.injectCA" -}}
+{{- if eq .Values.certificates.mode "cert-manager" }}
+  annotations: {cert-manager.io/inject-ca-from: {{ .Release.Namespace }}/pave-webhook}
+{{- end }}
+{{- end -}}
