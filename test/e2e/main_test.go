@@ -101,33 +101,14 @@ func (s *suite) setUp() error {
 	}
 	dirs := strings.Fields(string(mods))
 	// External Secrets' Go API is not a dependency of pave (pave builds its
-	// objects unstructured), so its module is fetched for the CRDs alone.
-	eso, err := exec.Command("go", "mod", "download", "-json", externalSecretsModule).Output()
-	if err != nil {
-		return fmt.Errorf("download %s for its CRDs: %w", externalSecretsModule, err)
-	}
-	var esoMod struct{ Dir string }
-	if err := json.Unmarshal(eso, &esoMod); err != nil || esoMod.Dir == "" {
-		return fmt.Errorf("download %s: no directory in %s (%v)", externalSecretsModule, eso, err)
-	}
-	// So is the prometheus-operator's, which ships its CRDs (pave imports
-	// only its API module).
-	pop, err := exec.Command("go", "mod", "download", "-json", prometheusOperatorModule).Output()
-	if err != nil {
-		return fmt.Errorf("download %s for its CRDs: %w", prometheusOperatorModule, err)
-	}
-	var popMod struct{ Dir string }
-	if err := json.Unmarshal(pop, &popMod); err != nil || popMod.Dir == "" {
-		return fmt.Errorf("download %s: no directory in %s (%v)", prometheusOperatorModule, pop, err)
-	}
-	// cert-manager's CRDs, for the cert-manager overlay of the install.
-	cm, err := exec.Command("go", "mod", "download", "-json", certManagerModule).Output()
-	if err != nil {
-		return fmt.Errorf("download %s for its CRDs: %w", certManagerModule, err)
-	}
-	var cmMod struct{ Dir string }
-	if err := json.Unmarshal(cm, &cmMod); err != nil || cmMod.Dir == "" {
-		return fmt.Errorf("download %s: no directory in %s (%v)", certManagerModule, cm, err)
+	// objects unstructured), the prometheus-operator's CRDs are not in its
+	// API module, and cert-manager's are for the cert-manager overlay: their
+	// modules are fetched for the CRDs alone.
+	var esoDir, popDir, cmDir string
+	for mod, dir := range map[string]*string{externalSecretsModule: &esoDir, prometheusOperatorModule: &popDir, certManagerModule: &cmDir} {
+		if *dir, err = moduleDir(mod); err != nil {
+			return err
+		}
 	}
 	crds := []string{
 		filepath.Join(s.root, "manifests", "crds"),
@@ -135,13 +116,13 @@ func (s *suite) setUp() error {
 		filepath.Join(dirs[1], "pkg", "k8s", "apis", "cilium.io", "client", "crds", "v2", "ciliumnetworkpolicies.yaml"),
 		filepath.Join(dirs[2], "config", "crd", "standard", "policy.networking.k8s.io_clusternetworkpolicies.yaml"),
 		filepath.Join(dirs[3], "config", "crd", "v1", "bases", "velero.io_schedules.yaml"),
-		filepath.Join(esoMod.Dir, "config", "crds", "bases", "external-secrets.io_externalsecrets.yaml"),
-		filepath.Join(popMod.Dir, "example", "prometheus-operator-crd", "monitoring.coreos.com_podmonitors.yaml"),
-		filepath.Join(popMod.Dir, "example", "prometheus-operator-crd", "monitoring.coreos.com_servicemonitors.yaml"),
-		filepath.Join(popMod.Dir, "example", "prometheus-operator-crd", "monitoring.coreos.com_prometheusrules.yaml"),
-		filepath.Join(esoMod.Dir, "config", "crds", "bases", "external-secrets.io_clustersecretstores.yaml"),
-		filepath.Join(cmMod.Dir, "deploy", "crds", "cert-manager.io_issuers.yaml"),
-		filepath.Join(cmMod.Dir, "deploy", "crds", "cert-manager.io_certificates.yaml"),
+		filepath.Join(esoDir, "config", "crds", "bases", "external-secrets.io_externalsecrets.yaml"),
+		filepath.Join(popDir, "example", "prometheus-operator-crd", "monitoring.coreos.com_podmonitors.yaml"),
+		filepath.Join(popDir, "example", "prometheus-operator-crd", "monitoring.coreos.com_servicemonitors.yaml"),
+		filepath.Join(popDir, "example", "prometheus-operator-crd", "monitoring.coreos.com_prometheusrules.yaml"),
+		filepath.Join(esoDir, "config", "crds", "bases", "external-secrets.io_clustersecretstores.yaml"),
+		filepath.Join(cmDir, "deploy", "crds", "cert-manager.io_issuers.yaml"),
+		filepath.Join(cmDir, "deploy", "crds", "cert-manager.io_certificates.yaml"),
 	}
 	s.cluster, err = localcluster.Start(context.Background(), localcluster.Options{
 		Assets: s.assets, CRDs: crds, Dir: s.dir, Log: logFile,
@@ -213,6 +194,20 @@ const (
 	// cert-manager overlay).
 	certManagerModule = "github.com/cert-manager/cert-manager@v1.21.2"
 )
+
+// moduleDir downloads a module (from the module proxy, as go build would)
+// and returns its directory.
+func moduleDir(mod string) (string, error) {
+	out, err := exec.Command("go", "mod", "download", "-json", mod).Output()
+	if err != nil {
+		return "", fmt.Errorf("download %s for its CRDs: %w", mod, err)
+	}
+	var m struct{ Dir string }
+	if err := json.Unmarshal(out, &m); err != nil || m.Dir == "" {
+		return "", fmt.Errorf("download %s: no directory in %s (%v)", mod, out, err)
+	}
+	return m.Dir, nil
+}
 
 func freePort() int {
 	l, err := net.Listen("tcp", "127.0.0.1:0")
