@@ -99,6 +99,9 @@ func (w *Webhook) Stop() {
 	stop(w.cmd, w.done, 15*time.Second)
 }
 
+// Pid is the server's process id.
+func (w *Webhook) Pid() int { return w.cmd.Process.Pid }
+
 // Kill ends the server at once, as a crashed node would: no lease released.
 func (w *Webhook) Kill() {
 	_ = w.cmd.Process.Kill()

@@ -63,7 +63,7 @@ func (c *Cluster) Reconcile(ctx context.Context, _ reconcile.Request) (reconcile
 	if err != nil {
 		return reconcile.Result{}, err
 	}
-	keep, failed := applyAll(ctx, c.Client, nil, schema.GroupVersionKind{}, want, c.Metrics, nil)
+	keep, failed := applyAll(ctx, c.Client, nil, schema.GroupVersionKind{}, want, c.Managed, c.Metrics, nil)
 	if err := prune(ctx, c.Client, "", nil, c.Managed, keep, func(kind, name string) {
 		c.Log.Info("deleted: the policy no longer wants it", "kind", kind, "name", name)
 	}); err != nil {

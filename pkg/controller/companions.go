@@ -7,6 +7,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/go-logr/logr"
@@ -146,7 +147,7 @@ func (c *Companions) Reconcile(ctx context.Context, req reconcile.Request) (reco
 		return reconcile.Result{}, err
 	}
 	gvk := schema.GroupVersionKind{Group: "apps", Version: "v1", Kind: c.Kind}
-	keep, failed := applyAll(ctx, c.Client, obj, gvk, want, c.Metrics, c.Recorder)
+	keep, failed := applyAll(ctx, c.Client, obj, gvk, want, c.Managed, c.Metrics, c.Recorder)
 	if err := prune(ctx, c.Client, req.Namespace, obj, c.Managed, keep, deletedEvent(c.Recorder, obj)); err != nil {
 		failed = append(failed, err)
 	}
@@ -160,10 +161,16 @@ func (c *Companions) Reconcile(ctx context.Context, req reconcile.Request) (reco
 // recorder, a failure, or a companion that says it is not ready, becomes an
 // event on the owner.
 func applyAll(ctx context.Context, c client.Client, owner client.Object, ownerGVK schema.GroupVersionKind,
-	want []engine.Object, m *metrics.Pave, rec record.EventRecorder) (kept, []error) {
+	want []engine.Object, managed []schema.GroupVersionKind, m *metrics.Pave, rec record.EventRecorder) (kept, []error) {
 	keep := kept{}
 	var failed []error
 	for _, o := range want {
+		// A kind the cluster does not serve is not managed: applying it
+		// would fail on every reconcile (pave said at start that it leaves
+		// it out).
+		if !slices.Contains(managed, o.GetObjectKind().GroupVersionKind()) {
+			continue
+		}
 		keep.add(o)
 		applied, err := apply(ctx, c, owner, ownerGVK, o)
 		m.Companion(o.GetObjectKind().GroupVersionKind().Kind, err)

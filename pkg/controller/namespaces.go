@@ -96,7 +96,7 @@ func (n *Namespaces) Reconcile(ctx context.Context, req reconcile.Request) (reco
 	if err != nil {
 		return reconcile.Result{}, err
 	}
-	keep, failed := applyAll(ctx, n.Client, &ns, namespaceGVK, want, n.Metrics, n.Recorder)
+	keep, failed := applyAll(ctx, n.Client, &ns, namespaceGVK, want, n.Managed, n.Metrics, n.Recorder)
 	for _, where := range append([]string{ns.Name}, eng.NamespaceTargets()...) {
 		if err := prune(ctx, n.Client, where, &ns, n.Managed, keep, deletedEvent(n.Recorder, &ns)); err != nil {
 			failed = append(failed, err)
