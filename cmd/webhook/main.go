@@ -17,6 +17,7 @@ import (
 
 	"github.com/go-logr/logr"
 	admissionregistrationv1 "k8s.io/api/admissionregistration/v1"
+	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
 	storagev1 "k8s.io/api/storage/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
@@ -251,6 +252,9 @@ func managerOptions(o options, scheme *runtime.Scheme, controls bool) ctrl.Optio
 // setupController starts what needs one writer: the companion and namespace
 // reconcilers, the certificate keeper and the caBundle injector.
 func setupController(mgr ctrl.Manager, o options, engines *pavewebhook.Engines, env environment.Builder, watcher *policyWatcher, m *metrics.Pave, secretKey client.ObjectKey, log logr.Logger) error {
+	if err := mgr.GetFieldIndexer().IndexField(context.Background(), &appsv1.Deployment{}, environment.IndexCanaryOf, environment.CanaryOfIndex); err != nil {
+		return fmt.Errorf("index Deployments by canary: %w", err)
+	}
 	if err := setupCompanions(mgr, engines, env, watcher, o.paveNamespace, m, log.WithName("companions")); err != nil {
 		return err
 	}

@@ -26,8 +26,9 @@ type Source interface {
 	NamespaceLabels(ctx context.Context, name string) (map[string]string, error)
 	// Exceptions returns the PolicyExceptions stored in the given namespaces.
 	Exceptions(ctx context.Context, namespaces []string) ([]v1alpha1.PolicyException, error)
-	// Deployments returns the Deployments of a namespace (to find canaries).
-	Deployments(ctx context.Context, namespace string) ([]appsv1.Deployment, error)
+	// Canaries returns the Deployments of a namespace whose
+	// pave.dev/canary-of names stable.
+	Canaries(ctx context.Context, namespace, stable string) ([]appsv1.Deployment, error)
 	// Quotas returns a namespace's ResourceQuotas with their usage.
 	Quotas(ctx context.Context, namespace string) ([]corev1.ResourceQuota, error)
 	// StorageClasses returns the StorageClasses.
@@ -104,7 +105,7 @@ func (b Builder) Env(ctx context.Context, p *policy.Policy, r Request) (policy.E
 // pave.dev/canary-of names it. With several, the first by name is routed and
 // the others are returned, for the adapter to report.
 func (b Builder) Canary(ctx context.Context, namespace, stable string) (*workload.Workload, []string, error) {
-	list, err := b.Source.Deployments(ctx, namespace)
+	list, err := b.Source.Canaries(ctx, namespace, stable)
 	if err != nil {
 		return nil, nil, fmt.Errorf("list Deployments in %s: %w", namespace, err)
 	}

@@ -37,10 +37,24 @@ func (c Cluster) Exceptions(ctx context.Context, namespaces []string) ([]v1alpha
 	return out, nil
 }
 
-// Deployments implements Source.
-func (c Cluster) Deployments(ctx context.Context, namespace string) ([]appsv1.Deployment, error) {
+// IndexCanaryOf indexes Deployments by their pave.dev/canary-of, so that
+// finding a Deployment's canary reads its canaries, not its whole
+// namespace (which made each reconcile cost as much as the namespace is
+// large). The adapter registers it on its cache (CanaryOfIndex).
+const IndexCanaryOf = "pave.dev/canary-of"
+
+// CanaryOfIndex is the index function of IndexCanaryOf.
+func CanaryOfIndex(o client.Object) []string {
+	if v := o.GetAnnotations()[v1alpha1.AnnotationCanaryOf]; v != "" {
+		return []string{v}
+	}
+	return nil
+}
+
+// Canaries implements Source, from the IndexCanaryOf index.
+func (c Cluster) Canaries(ctx context.Context, namespace, stable string) ([]appsv1.Deployment, error) {
 	var list appsv1.DeploymentList
-	if err := c.Reader.List(ctx, &list, client.InNamespace(namespace)); err != nil {
+	if err := c.Reader.List(ctx, &list, client.InNamespace(namespace), client.MatchingFields{IndexCanaryOf: stable}); err != nil {
 		return nil, err
 	}
 	return list.Items, nil
@@ -93,9 +107,15 @@ func (s Static) Exceptions(context.Context, []string) ([]v1alpha1.PolicyExceptio
 	return s.PolicyExceptions, nil
 }
 
-// Deployments implements Source.
-func (s Static) Deployments(_ context.Context, namespace string) ([]appsv1.Deployment, error) {
-	return s.DeploymentsByNamespace[namespace], nil
+// Canaries implements Source.
+func (s Static) Canaries(_ context.Context, namespace, stable string) ([]appsv1.Deployment, error) {
+	var out []appsv1.Deployment
+	for _, d := range s.DeploymentsByNamespace[namespace] {
+		if d.Annotations[v1alpha1.AnnotationCanaryOf] == stable {
+			out = append(out, d)
+		}
+	}
+	return out, nil
 }
 
 // Quotas implements Source: offline there is no usage to judge against.
