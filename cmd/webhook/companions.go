@@ -1,10 +1,12 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"slices"
 
 	"github.com/go-logr/logr"
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/runtime/schema"
 	"k8s.io/client-go/discovery"
 	"k8s.io/client-go/rest"
@@ -54,6 +56,19 @@ func setupCompanions(mgr ctrl.Manager, engines *pavewebhook.Engines, env environ
 	}
 	servedOnly := func(kinds []schema.GroupVersionKind) []schema.GroupVersionKind {
 		return slices.DeleteFunc(slices.Clone(kinds), func(gvk schema.GroupVersionKind) bool { return slices.Contains(env.Unserved, gvk) })
+	}
+	// Pruning reads each owner's companions from the cache by this index.
+	indexed := map[schema.GroupVersionKind]bool{}
+	for _, gvk := range servedOnly(slices.Concat(eng.WorkloadKinds(), eng.NamespaceKinds(), eng.ClusterKinds())) {
+		if indexed[gvk] {
+			continue
+		}
+		indexed[gvk] = true
+		u := &unstructured.Unstructured{}
+		u.SetGroupVersionKind(gvk)
+		if err := mgr.GetFieldIndexer().IndexField(context.Background(), u, controller.IndexOwner, controller.OwnerIndex); err != nil {
+			return fmt.Errorf("index %s by owner: %w", gvk.Kind, err)
+		}
 	}
 	if served := servedOnly(eng.WorkloadKinds()); len(served) > 0 {
 		for _, kind := range workload.ServedKinds() {

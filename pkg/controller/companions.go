@@ -208,6 +208,18 @@ func apply(ctx context.Context, c client.Client, owner client.Object, ownerGVK s
 	return obj, c.Patch(ctx, obj, client.Apply, client.FieldOwner(FieldManager), client.ForceOwnership)
 }
 
+// IndexOwner indexes companions by the UID of their controlling owner, so
+// that pruning reads one owner's objects (OwnerIndex registers it).
+const IndexOwner = "pave.dev/owner-uid"
+
+// OwnerIndex is the index function of IndexOwner.
+func OwnerIndex(o client.Object) []string {
+	if ref := metav1.GetControllerOf(o); ref != nil {
+		return []string{string(ref.UID)}
+	}
+	return nil
+}
+
 // kept names the generated objects a reconcile wants, by kind and name.
 type kept map[string]bool
 
@@ -221,10 +233,16 @@ func (k kept) add(o engine.Object) {
 // pave labelled. deleted hears of each.
 func prune(ctx context.Context, c client.Client, namespace string, owner client.Object,
 	managed []schema.GroupVersionKind, want kept, deleted func(kind, name string)) error {
+	opts := []client.ListOption{client.InNamespace(namespace), client.MatchingLabels{v1alpha1.LabelManagedBy: "pave"}}
+	if owner != nil {
+		// Only the owner's: read from the cache's index, not the whole
+		// namespace's companions on every reconcile.
+		opts = append(opts, client.MatchingFields{IndexOwner: string(owner.GetUID())})
+	}
 	for _, gvk := range managed {
 		list := &unstructured.UnstructuredList{}
 		list.SetGroupVersionKind(gvk.GroupVersion().WithKind(gvk.Kind + "List"))
-		if err := c.List(ctx, list, client.InNamespace(namespace), client.MatchingLabels{v1alpha1.LabelManagedBy: "pave"}); err != nil {
+		if err := c.List(ctx, list, opts...); err != nil {
 			return err
 		}
 		for i := range list.Items {
