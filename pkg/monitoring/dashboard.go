@@ -93,10 +93,7 @@ func (Dashboard) Generate(_ context.Context, w *workload.Workload, env policy.En
 func dashboardData(w *workload.Workload, env policy.Env) (DashboardData, error) {
 	ns, app := env.NamespaceOf(w), w.Meta.Labels[v1alpha1.LabelName]
 	v := policy.QueryVars{Namespace: ns, Name: app, Workload: w.Name(), Window: "5m"}
-	q := env.Policy.Spec.Monitoring.SLO.Plain
-	if Meshed(w, env.Policy) {
-		q = env.Policy.Spec.Monitoring.SLO.Meshed
-	}
+	q := SLIQueries(w, env.Policy)
 	rate, err := policy.RenderQuery("total", q.Total, v)
 	if err != nil {
 		return DashboardData{}, err

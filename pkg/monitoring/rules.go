@@ -47,10 +47,7 @@ func (SLORules) Generate(_ context.Context, w *workload.Workload, env policy.Env
 	}
 	ns, app := env.NamespaceOf(w), w.Meta.Labels[v1alpha1.LabelName]
 	vars := policy.QueryVars{Namespace: ns, Name: app, Workload: w.Name()}.LatencyVars(o.Latency)
-	q := env.Policy.Spec.Monitoring.SLO.Plain
-	if Meshed(w, env.Policy) {
-		q = env.Policy.Spec.Monitoring.SLO.Meshed
-	}
+	q := SLIQueries(w, env.Policy)
 	// Each SLI is an error ratio: failed requests, or 1 - the share of
 	// requests within the latency target.
 	type sli struct {

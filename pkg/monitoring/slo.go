@@ -3,6 +3,7 @@ package monitoring
 import (
 	"fmt"
 	"math"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -87,11 +88,7 @@ func ObjectiveOf(w *workload.Workload, p *policy.Policy) (Objective, []Problem) 
 	o.WindowText = b.DefaultWindow
 	if s, ok := a[v1alpha1.AnnotationSLOWindow]; ok {
 		o.WindowText = s
-		allowed := false
-		for _, w := range b.Windows {
-			allowed = allowed || w == s
-		}
-		if !allowed {
+		if !slices.Contains(b.Windows, s) {
 			bad(v1alpha1.AnnotationSLOWindow, fmt.Sprintf("window %q is not one the policy allows", s),
 				fmt.Sprintf("use one of %s", strings.Join(b.Windows, ", ")))
 		}
@@ -104,6 +101,16 @@ func ObjectiveOf(w *workload.Workload, p *policy.Policy) (Objective, []Problem) 
 // slow), rounded to parts per billion so that 99.9 gives exactly 0.001.
 func Budget(percent float64) float64 {
 	return math.Round((100-percent)/100*1e9) / 1e9
+}
+
+// SLIQueries are the queries that measure the workload: the mesh's for a
+// meshed one, the application's own otherwise. The alerts and the
+// dashboard read the same.
+func SLIQueries(w *workload.Workload, p *policy.Policy) v1alpha1.SLIQueries {
+	if Meshed(w, p) {
+		return p.Spec.Monitoring.SLO.Meshed
+	}
+	return p.Spec.Monitoring.SLO.Plain
 }
 
 // Meshed reports whether the workload's requests are measured by the mesh's
