@@ -10,7 +10,6 @@ import (
 	"fmt"
 	"maps"
 	"slices"
-	"text/template"
 
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -66,7 +65,7 @@ func (Dashboard) Generate(_ context.Context, w *workload.Workload, env policy.En
 	if m.Dashboards.Template != "" {
 		tmpl = m.Dashboards.Template
 	}
-	t, err := template.New("dashboard").Funcs(policy.DashboardFuncs()).Parse(tmpl)
+	t, err := env.Policy.Template(tmpl)
 	if err != nil {
 		return nil, fmt.Errorf("dashboard template: %w", err)
 	}
@@ -94,15 +93,15 @@ func dashboardData(w *workload.Workload, env policy.Env) (DashboardData, error) 
 	ns, app := env.NamespaceOf(w), w.Meta.Labels[v1alpha1.LabelName]
 	v := policy.QueryVars{Namespace: ns, Name: app, Workload: w.Name(), Window: "5m"}
 	q := SLIQueries(w, env.Policy)
-	rate, err := policy.RenderQuery("total", q.Total, v)
+	rate, err := env.Policy.Fill("total", q.Total, v)
 	if err != nil {
 		return DashboardData{}, err
 	}
-	errs, err := ratio(v, "(%s) / (%s)", q.Errors, q.Total)
+	errs, err := ratio(env.Policy, v, "(%s) / (%s)", q.Errors, q.Total)
 	if err != nil {
 		return DashboardData{}, err
 	}
-	dur, err := policy.RenderQuery("duration", q.Duration, v)
+	dur, err := env.Policy.Fill("duration", q.Duration, v)
 	if err != nil {
 		return DashboardData{}, err
 	}

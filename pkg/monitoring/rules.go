@@ -67,7 +67,7 @@ func (SLORules) Generate(_ context.Context, w *workload.Workload, env policy.Env
 		for _, win := range ruleWindows(o.Window) {
 			v := vars
 			v.Window = promDuration(win)
-			expr, err := ratio(v, s.format, s.bad, s.all)
+			expr, err := ratio(env.Policy, v, s.format, s.bad, s.all)
 			if err != nil {
 				return nil, err
 			}
@@ -97,12 +97,12 @@ func ruleWindows(window time.Duration) []time.Duration {
 }
 
 // ratio fills the two query templates in and combines them by format.
-func ratio(v policy.QueryVars, format, bad, all string) (string, error) {
-	b, err := policy.RenderQuery("SLI query", bad, v)
+func ratio(p *policy.Policy, v policy.QueryVars, format, bad, all string) (string, error) {
+	b, err := p.Fill("SLI query", bad, v)
 	if err != nil {
 		return "", err
 	}
-	a, err := policy.RenderQuery("SLI query", all, v)
+	a, err := p.Fill("SLI query", all, v)
 	if err != nil {
 		return "", err
 	}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"sync"
 	"text/template"
 	"time"
 
@@ -67,6 +68,42 @@ func DashboardFuncs() template.FuncMap {
 		b, err := json.Marshal(s)
 		return string(b), err
 	}}
+}
+
+// templates compiles each template text once per policy: the SLI queries
+// and the dashboard are filled in for every workload pave check judges, and
+// parsing them each time cost more than the rest of the engine.
+type templates struct{ m sync.Map } // text -> *template.Template
+
+// Template returns the compiled template of text (with DashboardFuncs),
+// compiling it on first use.
+func (p *Policy) Template(text string) (*template.Template, error) {
+	if p.templates != nil {
+		if t, ok := p.templates.m.Load(text); ok {
+			return t.(*template.Template), nil
+		}
+	}
+	t, err := template.New("").Option("missingkey=error").Funcs(DashboardFuncs()).Parse(text)
+	if err != nil || p.templates == nil {
+		return t, err
+	}
+	p.templates.m.Store(text, t)
+	return t, nil
+}
+
+// Fill fills a query template in. The policy checked when it was compiled
+// that each query fills in to PromQL; the names filled in are label values
+// and object names, which cannot change that, so it is not parsed again.
+func (p *Policy) Fill(field, tmpl string, v QueryVars) (string, error) {
+	t, err := p.Template(tmpl)
+	if err != nil {
+		return "", fmt.Errorf("%s: %w", field, err)
+	}
+	var b strings.Builder
+	if err := t.Execute(&b, v); err != nil {
+		return "", fmt.Errorf("%s: %w", field, err)
+	}
+	return b.String(), nil
 }
 
 // Availability parses a percentage such as 99.9, in (0, 100].

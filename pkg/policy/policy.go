@@ -22,6 +22,9 @@ type Policy struct {
 	Spec v1alpha1.PlatformPolicySpec
 	// rules holds the per-rule overrides by id.
 	rules map[string]v1alpha1.RuleSetting
+	// templates are the compiled SLI queries and dashboard (monitoring.go);
+	// a pointer, so copies of the policy share them.
+	templates *templates
 }
 
 // Default returns the built-in policy.
@@ -58,7 +61,7 @@ func compile(overlay v1alpha1.PlatformPolicySpec) (*Policy, error) {
 	if err := validate(spec); err != nil {
 		return nil, err
 	}
-	p := &Policy{Spec: spec, rules: map[string]v1alpha1.RuleSetting{}}
+	p := &Policy{Spec: spec, rules: map[string]v1alpha1.RuleSetting{}, templates: &templates{}}
 	for _, r := range spec.Rules {
 		p.rules[r.ID] = r
 	}
