@@ -27,7 +27,7 @@ PLATFORMS ?= linux/amd64,linux/arm64
 
 .PHONY: image
 image: ## Build pave's image as an OCI archive (bin/pave-image.tar): no Docker daemon, nothing pulled.
-	go run ./hack/image -o $(BIN)/pave-image.tar -version $(VERSION) -ref $(IMAGE) -platforms $(PLATFORMS)
+	go run ./hack/image -o $(BIN)/pave-image.tar -version $(VERSION) -repository $(IMAGE) -platforms $(PLATFORMS)
 
 .PHONY: demo
 demo: build controlplane ## Run pave on a real local control plane: render, apply, see the diff and a denial (Ctrl-C stops).

@@ -26,6 +26,7 @@ import (
 	"github.com/google/go-containerregistry/pkg/v1/mutate"
 	"github.com/google/go-containerregistry/pkg/v1/tarball"
 	"github.com/google/go-containerregistry/pkg/v1/types"
+	"sigs.k8s.io/yaml"
 )
 
 // User is the numeric user and group the server runs as: the "nonroot" of
@@ -36,14 +37,45 @@ func main() {
 	out := flag.String("o", "bin/pave-image.tar", "the OCI archive to write")
 	version := flag.String("version", "dev", "pave's version: the image's version label and the binary's")
 	platforms := flag.String("platforms", "linux/amd64,linux/arm64", "comma-separated os/arch to build for")
-	ref := flag.String("ref", "ghcr.io/pave-dev/pave-webhook", "the image's name, recorded in the index")
+	repo := flag.String("repository", "ghcr.io/pave-dev/pave-webhook", "the image's repository")
+	tag := flag.String("tag", "", "the image's tag (default: the chart's appVersion, which the chart and manifests deploy)")
 	flag.Parse()
-	if err := run(*out, *version, *ref, strings.Split(*platforms, ",")); err != nil {
+	if *tag == "" {
+		t, err := ChartTag("charts/pave/Chart.yaml")
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "image:", err)
+			os.Exit(1)
+		}
+		*tag = t
+	}
+	if err := run(*out, *version, *repo+":"+*tag, strings.Split(*platforms, ",")); err != nil {
 		fmt.Fprintln(os.Stderr, "image:", err)
 		os.Exit(1)
 	}
 }
 
+// ChartTag is the chart's appVersion: the one place pave's release tag is
+// written down. The chart's image tag defaults to it, manifests/deploy names
+// it (a test holds them together), and `make image` tags what it builds
+// with it, so that what is built is what the manifests deploy.
+func ChartTag(chart string) (string, error) {
+	data, err := os.ReadFile(chart)
+	if err != nil {
+		return "", fmt.Errorf("read the release tag: %w", err)
+	}
+	var c struct {
+		AppVersion string `json:"appVersion"`
+	}
+	if err := yaml.Unmarshal(data, &c); err != nil {
+		return "", fmt.Errorf("%s: %w", chart, err)
+	}
+	if c.AppVersion == "" {
+		return "", fmt.Errorf("%s: no appVersion; set it to pave's release tag", chart)
+	}
+	return c.AppVersion, nil
+}
+
+// run builds the binaries and writes the archive; ref is repository:tag.
 func run(out, version, ref string, platforms []string) error {
 	created := sourceTime()
 	dir, err := os.MkdirTemp("", "pave-image-")
@@ -75,11 +107,12 @@ func run(out, version, ref string, platforms []string) error {
 		return err
 	}
 	d, _ := idx.Digest()
-	fmt.Fprintf(os.Stderr, "image: %s (%s, %s) -> %s\n", ref+":"+version, strings.Join(platforms, ", "), d, out)
+	fmt.Fprintf(os.Stderr, "image: %s (pave %s; %s; %s) -> %s\n", ref, version, strings.Join(platforms, ", "), d, out)
 	return nil
 }
 
-// Index assembles one image per platform from its binary and indexes them.
+// Index assembles one image per platform from its binary and indexes them
+// under ref (repository:tag).
 func Index(binaries map[string]string, version, ref string, created time.Time) (v1.ImageIndex, error) {
 	idx := mutate.IndexMediaType(empty.Index, types.OCIImageIndex)
 	for _, p := range slices.Sorted(maps.Keys(binaries)) {
@@ -91,7 +124,7 @@ func Index(binaries map[string]string, version, ref string, created time.Time) (
 		}
 		idx = mutate.AppendManifests(idx, mutate.IndexAddendum{Add: img, Descriptor: v1.Descriptor{
 			Platform:    &v1.Platform{OS: goos, Architecture: goarch},
-			Annotations: map[string]string{"org.opencontainers.image.ref.name": ref + ":" + version},
+			Annotations: map[string]string{"org.opencontainers.image.ref.name": ref},
 		}})
 	}
 	return idx, nil

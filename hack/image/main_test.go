@@ -3,12 +3,15 @@ package main
 import (
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/google/go-containerregistry/pkg/v1/layout"
 	"github.com/google/go-containerregistry/pkg/v1/mutate"
 	"github.com/google/go-containerregistry/pkg/v1/validate"
+	appsv1 "k8s.io/api/apps/v1"
+	"sigs.k8s.io/yaml"
 )
 
 // The image is an OCI index with one image per platform: the binary as its
@@ -21,14 +24,14 @@ func TestImage(t *testing.T) {
 	}
 	created := time.Date(2026, 11, 30, 0, 0, 0, 0, time.UTC)
 	bins := map[string]string{"linux/amd64": bin, "linux/arm64": bin}
-	idx, err := Index(bins, "v1.2.3", "ghcr.io/pave-dev/pave-webhook", created)
+	idx, err := Index(bins, "v1.2.3", "ghcr.io/pave-dev/pave-webhook:v1.2.3", created)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if err := validate.Index(idx); err != nil {
 		t.Fatalf("not a valid OCI index: %v", err)
 	}
-	again, _ := Index(bins, "v1.2.3", "ghcr.io/pave-dev/pave-webhook", created)
+	again, _ := Index(bins, "v1.2.3", "ghcr.io/pave-dev/pave-webhook:v1.2.3", created)
 	d1, _ := idx.Digest()
 	d2, _ := again.Digest()
 	if d1 != d2 {
@@ -89,5 +92,42 @@ func TestImage(t *testing.T) {
 	}
 	if err := validate.Index(back); err != nil {
 		t.Errorf("the archive's index does not validate: %v", err)
+	}
+}
+
+// What `make image` tags is what the manifests deploy: the chart's
+// appVersion names the image in every Deployment of manifests/deploy (the
+// chart's own tag defaults to it), so a release bump cannot leave one behind.
+func TestManifestsDeployTheImageMakeBuilds(t *testing.T) {
+	tag, err := ChartTag("../../charts/pave/Chart.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := "ghcr.io/pave-dev/pave-webhook:" + tag
+	files, _ := filepath.Glob("../../manifests/deploy/*.yaml")
+	var seen int
+	for _, f := range files {
+		data, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, doc := range strings.Split(string(data), "\n---") {
+			var d appsv1.Deployment
+			if err := yaml.Unmarshal([]byte(doc), &d); err != nil || d.Kind != "Deployment" {
+				continue
+			}
+			for _, c := range d.Spec.Template.Spec.Containers {
+				seen++
+				if c.Image != want {
+					t.Errorf("%s: Deployment %s runs %s; make image builds %s", f, d.Name, c.Image, want)
+				}
+			}
+		}
+	}
+	if seen < 2 {
+		t.Errorf("found %d containers in manifests/deploy; want the admission server and the controller", seen)
+	}
+	if _, err := ChartTag(filepath.Join(t.TempDir(), "none.yaml")); err == nil {
+		t.Error("a missing chart gave a tag")
 	}
 }
