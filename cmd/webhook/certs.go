@@ -154,6 +154,58 @@ func (l *certLoader) load(ctx context.Context) error {
 	return nil
 }
 
+// certFileWatch follows the serving certificate in a directory someone else
+// keeps (cert-manager's Secret, updated by the kubelet): the webhook server
+// reloads the files itself; this keeps pave_certificate_expiry_timestamp_seconds
+// on the certificate being served, so the expiry alerts see each renewal.
+type certFileWatch struct {
+	dir     string
+	every   time.Duration
+	metrics *metrics.Pave
+	log     logr.Logger
+	// served is the expiry of the certificate last read.
+	served time.Time
+}
+
+// check reads the certificate and records a new expiry.
+func (w *certFileWatch) check() {
+	data, err := os.ReadFile(filepath.Join(w.dir, certs.KeyCert))
+	if err != nil {
+		return // not there yet; the server waits for it too
+	}
+	c, err := certs.ParseCert(data)
+	if err != nil {
+		w.log.Error(err, "serving certificate unreadable", "dir", w.dir)
+		return
+	}
+	if c.NotAfter.Equal(w.served) {
+		return
+	}
+	if !w.served.IsZero() {
+		w.log.Info("serving certificate renewed", "notAfter", c.NotAfter.Format(time.RFC3339), "issuer", c.Issuer.CommonName)
+	}
+	w.served = c.NotAfter
+	w.metrics.CertificateExpires(c.NotAfter)
+}
+
+// Start implements manager.Runnable.
+func (w *certFileWatch) Start(ctx context.Context) error {
+	t := time.NewTicker(w.every)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-t.C:
+			w.check()
+		}
+	}
+}
+
+// NeedLeaderElection implements manager.LeaderElectionRunnable: every
+// replica serves its own files.
+func (w *certFileWatch) NeedLeaderElection() bool { return false }
+
 // secretBundle reads the trusted bundle from the Secret, for the injector.
 func secretBundle(c client.Reader, key client.ObjectKey) func(context.Context) ([]byte, error) {
 	return func(ctx context.Context) ([]byte, error) {

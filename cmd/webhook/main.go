@@ -6,8 +6,6 @@ package main
 import (
 	"context"
 	"crypto/tls"
-	"crypto/x509"
-	"encoding/pem"
 	"flag"
 	"fmt"
 	"os"
@@ -65,7 +63,7 @@ func main() {
 	flag.StringVar(&o.role, "role", roleAll, "what this process does: admission (serve the webhooks; any number of replicas), controller (companions, certificates; leader-elected) or all (one process, for local clusters)")
 	flag.StringVar(&o.certificates, "certificates", "", "self-signed (a CA in --cert-dir, one process), managed (kept in --cert-secret by the controller, loaded by admission replicas) or files (--cert-dir is kept by someone else, e.g. cert-manager). Default: self-signed with --self-signed, else files")
 	flag.StringVar(&o.certSecret, "cert-secret", "pave-webhook-certs", "the Secret in --pave-namespace that holds the managed certificates")
-	flag.DurationVar(&o.certPoll, "cert-poll", 5*time.Second, "how often admission replicas read the managed certificate")
+	flag.DurationVar(&o.certPoll, "cert-poll", 5*time.Second, "how often admission replicas read the managed certificate (with files: the certificate in --cert-dir, for its expiry metric)")
 	flag.DurationVar(&o.rotation.CALifetime, "ca-lifetime", 365*24*time.Hour, "managed certificates: the CA's lifetime; a successor is made with a third of it left")
 	flag.DurationVar(&o.rotation.ServingLifetime, "serving-lifetime", 90*24*time.Hour, "managed certificates: the serving certificate's lifetime; renewed with a third of it left")
 	flag.DurationVar(&o.rotation.Overlap, "rotation-overlap", 5*time.Minute, "managed certificates: time between the steps of a CA rotation (longer than a caBundle takes to reach the API server and the Secret every replica)")
@@ -172,8 +170,14 @@ func run(o options) error {
 			return err
 		}
 	}
-	if t, ok := certificateExpiry(o.certDir); ok {
-		m.CertificateExpires(t)
+	if o.certificates != "managed" {
+		// Someone else keeps --cert-dir (cert-manager through the kubelet,
+		// or the self-signed CA above): follow the file.
+		w := &certFileWatch{dir: o.certDir, every: o.certPoll, metrics: m, log: log.WithName("certificates")}
+		w.check()
+		if err := mgr.Add(w); err != nil {
+			return err
+		}
 	}
 	engines := &pavewebhook.Engines{}
 	watcher := &policyWatcher{client: mgr.GetClient(), engines: engines, log: log.WithName("policy"), recorder: mgr.GetEventRecorderFor("pave"), metrics: m,
@@ -290,23 +294,6 @@ func setupAdmission(mgr ctrl.Manager, o options, engines *pavewebhook.Engines, e
 		return err
 	}
 	return mgr.AddReadyzCheck("policy", watcher.ready)
-}
-
-// certificateExpiry reads when the serving certificate in dir expires.
-func certificateExpiry(dir string) (time.Time, bool) {
-	data, err := os.ReadFile(filepath.Join(dir, "tls.crt"))
-	if err != nil {
-		return time.Time{}, false
-	}
-	block, _ := pem.Decode(data)
-	if block == nil {
-		return time.Time{}, false
-	}
-	cert, err := x509.ParseCertificate(block.Bytes)
-	if err != nil {
-		return time.Time{}, false
-	}
-	return cert.NotAfter, true
 }
 
 // managedConfigMaps is the unstructured ConfigMap the companion reconcilers
