@@ -112,16 +112,24 @@ func (l *certLoader) initial(ctx context.Context) error {
 
 // Start implements manager.Runnable.
 func (l *certLoader) Start(ctx context.Context) error {
-	t := time.NewTicker(l.every)
+	poll(ctx, l.every, func() {
+		if err := l.load(ctx); err != nil {
+			l.log.Error(err, "certificate not reloaded; the current one stays", "secret", l.key)
+		}
+	})
+	return nil
+}
+
+// poll runs f every interval until ctx ends.
+func poll(ctx context.Context, every time.Duration, f func()) {
+	t := time.NewTicker(every)
 	defer t.Stop()
 	for {
 		select {
 		case <-ctx.Done():
-			return nil
+			return
 		case <-t.C:
-			if err := l.load(ctx); err != nil {
-				l.log.Error(err, "certificate not reloaded; the current one stays", "secret", l.key)
-			}
+			f()
 		}
 	}
 }
@@ -190,16 +198,8 @@ func (w *certFileWatch) check() {
 
 // Start implements manager.Runnable.
 func (w *certFileWatch) Start(ctx context.Context) error {
-	t := time.NewTicker(w.every)
-	defer t.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return nil
-		case <-t.C:
-			w.check()
-		}
-	}
+	poll(ctx, w.every, w.check)
+	return nil
 }
 
 // NeedLeaderElection implements manager.LeaderElectionRunnable: every
