@@ -1,6 +1,8 @@
 package main
 
 import (
+	"debug/elf"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -129,5 +131,58 @@ func TestManifestsDeployTheImageMakeBuilds(t *testing.T) {
 	}
 	if _, err := ChartTag(filepath.Join(t.TempDir(), "none.yaml")); err == nil {
 		t.Error("a missing chart gave a tag")
+	}
+}
+
+// What `make image` builds from the source, read back from the archive as a
+// registry-less tool would: the binary in the image is a static executable
+// for the platform (no dynamic loader, so no libc in an empty base).
+func TestRunBuildsAStaticServer(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds pave-webhook")
+	}
+	out := filepath.Join(t.TempDir(), "pave.tar")
+	t.Chdir("../..") // go build ./cmd/webhook, as make runs it
+	if err := run(out, "v0.0.0-test", "example.test/pave-webhook:v0.0.0-test", []string{"linux/amd64"}); err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	if err := untar(out, dir); err != nil {
+		t.Fatal(err)
+	}
+	p, err := layout.FromPath(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	idx, _ := p.ImageIndex()
+	m, _ := idx.IndexManifest()
+	if len(m.Manifests) != 1 || m.Manifests[0].Annotations["org.opencontainers.image.ref.name"] != "example.test/pave-webhook:v0.0.0-test" {
+		t.Fatalf("index %+v", m.Manifests)
+	}
+	img, err := idx.Image(m.Manifests[0].Digest)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tr := newTarReader(mutate.Extract(img))
+	if h, err := tr.Next(); err != nil || h.Name != "pave-webhook" {
+		t.Fatalf("first file %v (%v)", h, err)
+	}
+	bin := filepath.Join(t.TempDir(), "pave-webhook")
+	data, _ := io.ReadAll(tr)
+	if err := os.WriteFile(bin, data, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	f, err := elf.Open(bin)
+	if err != nil {
+		t.Fatalf("not an ELF executable: %v", err)
+	}
+	defer f.Close()
+	if f.Machine != elf.EM_X86_64 {
+		t.Errorf("machine %s, want x86-64", f.Machine)
+	}
+	for _, prog := range f.Progs {
+		if prog.Type == elf.PT_INTERP {
+			t.Error("dynamically linked: an empty base has no loader to run it")
+		}
 	}
 }
