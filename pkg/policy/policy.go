@@ -100,6 +100,9 @@ func validate(s v1alpha1.PlatformPolicySpec) error {
 	if err := validateMonitoring(s.Monitoring); err != nil {
 		return err
 	}
+	if err := validateAudit(s.Audit); err != nil {
+		return err
+	}
 	seen := map[string]bool{}
 	for i, r := range s.Rules {
 		if r.ID == "" {

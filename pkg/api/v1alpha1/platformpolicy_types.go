@@ -91,6 +91,10 @@ type PlatformPolicySpec struct {
 	// Exceptions says where PolicyExceptions are honoured from.
 	// +optional
 	Exceptions ExceptionPolicy `json:"exceptions,omitempty"`
+	// Audit says which decisions are recorded, in which report format, and
+	// how often running workloads are re-judged.
+	// +optional
+	Audit AuditPolicy `json:"audit,omitempty"`
 	// Rules overrides the mode or severity of individual rules.
 	// +optional
 	// +listType=map
