@@ -67,6 +67,6 @@ webhooks and here, offline, for CI.`,
 	root.SetIn(stdin)
 	root.SetOut(stdout)
 	root.SetErr(stderr)
-	root.AddCommand(newRenderCmd(), newCheckCmd(), newExplainCmd(), newPreflightCmd(), newVersionCmd())
+	root.AddCommand(newRenderCmd(), newCheckCmd(), newExplainCmd(), newPreflightCmd(), newAuditCmd(), newVersionCmd())
 	return root
 }

@@ -13,6 +13,9 @@ import (
 	"strings"
 	"time"
 
+	policyreportv1alpha2 "github.com/kyverno/kyverno/api/policyreport/v1alpha2"
+	openreportsv1alpha1 "github.com/openreports/reports-api/apis/openreports.io/v1alpha1"
+
 	"github.com/go-logr/logr"
 	admissionregistrationv1 "k8s.io/api/admissionregistration/v1"
 	appsv1 "k8s.io/api/apps/v1"
@@ -56,6 +59,9 @@ type options struct {
 	probeAddr       string
 	deadline        time.Duration
 	shutdownTimeout time.Duration
+	auditLog        string
+	auditQueue      int
+	auditFlush      time.Duration
 }
 
 func main() {
@@ -79,6 +85,9 @@ func main() {
 	flag.StringVar(&o.probeAddr, "health-probe-bind-address", ":8081", "healthz and readyz endpoint")
 	flag.DurationVar(&o.deadline, "request-deadline", 3*time.Second, "per-request deadline, for reading the body and for the work; keep it below the webhooks' timeoutSeconds")
 	flag.DurationVar(&o.shutdownTimeout, "shutdown-timeout", 10*time.Second, "how long in-flight requests may take on SIGTERM")
+	flag.StringVar(&o.auditLog, "audit-log", "-", "where decision records go, one JSON line each (docs/audit.md): - (standard output; pave's own log is standard error), a file, or off")
+	flag.IntVar(&o.auditQueue, "audit-queue", 4096, "decision records that may wait to be written; beyond, they are dropped and counted (pave_audit_dropped_total), never waited for")
+	flag.DurationVar(&o.auditFlush, "audit-flush", 2*time.Second, "how often an admission replica writes its findings into the namespace reports")
 	zapOpts := zap.Options{}
 	zapOpts.BindFlags(flag.CommandLine)
 	flag.Parse()
@@ -115,7 +124,7 @@ func run(o options) error {
 	}
 	o.rotation.Hosts = strings.Split(o.hosts, ",")
 	scheme := runtime.NewScheme()
-	for _, add := range []func(*runtime.Scheme) error{clientgoscheme.AddToScheme, v1alpha1.AddToScheme} {
+	for _, add := range []func(*runtime.Scheme) error{clientgoscheme.AddToScheme, v1alpha1.AddToScheme, openreportsv1alpha1.AddToScheme, policyreportv1alpha2.AddToScheme} {
 		if err := add(scheme); err != nil {
 			return err
 		}
@@ -190,13 +199,17 @@ func run(o options) error {
 		return fmt.Errorf("discover the companion APIs: %w", err)
 	}
 	env := environment.Builder{Source: environment.Cluster{Reader: mgr.GetClient()}, Now: time.Now, Unserved: unserved}
+	auditor, err := setupAudit(mgr, o, engines, env, watcher, m, admits, controls, log.WithName("audit"))
+	if err != nil {
+		return fmt.Errorf("audit: %w", err)
+	}
 	if controls {
 		if err := setupController(mgr, o, engines, env, watcher, m, secretKey, log); err != nil {
 			return err
 		}
 	}
 	if admits {
-		if err := setupAdmission(mgr, o, engines, env, watcher, m, log); err != nil {
+		if err := setupAdmission(mgr, o, engines, env, watcher, m, auditor, log); err != nil {
 			return err
 		}
 	}
@@ -283,8 +296,9 @@ func setupController(mgr ctrl.Manager, o options, engines *pavewebhook.Engines, 
 // setupAdmission registers the webhooks. Ready only when the webhook
 // serves, the caches are synced and a policy is compiled: before that, a
 // request would fail or use the wrong policy.
-func setupAdmission(mgr ctrl.Manager, o options, engines *pavewebhook.Engines, env environment.Builder, watcher *policyWatcher, m *metrics.Pave, log logr.Logger) error {
-	common := pavewebhook.Common{Engines: engines, Env: env, Deadline: o.deadline, SkipNamespace: o.paveNamespace, Metrics: m}
+func setupAdmission(mgr ctrl.Manager, o options, engines *pavewebhook.Engines, env environment.Builder, watcher *policyWatcher, m *metrics.Pave,
+	auditor pavewebhook.Auditor, log logr.Logger) error {
+	common := pavewebhook.Common{Engines: engines, Env: env, Deadline: o.deadline, SkipNamespace: o.paveNamespace, Metrics: m, Audit: auditor}
 	hooks := mgr.GetWebhookServer()
 	hooks.Register("/mutate", pavewebhook.WithReadDeadline(o.deadline,
 		(&admission.Webhook{Handler: &pavewebhook.Mutate{Common: common}}).WithRecoverPanic(true)))

@@ -105,7 +105,7 @@ func (p *policyWatcher) Reconcile(ctx context.Context, _ reconcile.Request) (rec
 	}
 	if d.InForce != nil && d.InForce != p.current.Load() {
 		p.current.Store(d.InForce)
-		p.engines.Store(d.InForce.Engine)
+		p.engines.StoreGeneration(d.InForce.Engine, d.InForce.Generation)
 		p.metrics.PolicyInForce(d.InForce.Generation, took)
 		p.notify()
 		p.log.Info("policy in force", "policy", d.InForce.Describe())

@@ -9,6 +9,7 @@ import (
 	"k8s.io/apimachinery/pkg/api/meta"
 	"sigs.k8s.io/yaml"
 
+	"github.com/pave-dev/pave/pkg/audit"
 	"github.com/pave-dev/pave/pkg/engine"
 	"github.com/pave-dev/pave/pkg/manifest"
 	"github.com/pave-dev/pave/pkg/policy"
@@ -48,6 +49,41 @@ func TestRBACCoversWhatTheGeneratorsWrite(t *testing.T) {
 		for _, v := range need {
 			if !slices.Contains(verbs, v) {
 				t.Errorf("%s: the ClusterRole lacks %s on %s.%s", gvk.Kind, v, plural.Resource, gvk.Group)
+			}
+		}
+	}
+}
+
+// Both service accounts may write the audit's reports in either format:
+// every admission replica merges its findings in, the controller's
+// background audit lists them, writes its results and deletes those of the
+// format the policy left.
+func TestRBACCoversTheReports(t *testing.T) {
+	data, err := os.ReadFile("../../manifests/deploy/rbac.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	roles := map[string]rbacv1.ClusterRole{}
+	for _, doc := range manifest.Split("rbac.yaml", data) {
+		var r rbacv1.ClusterRole
+		if err := yaml.Unmarshal(doc.Raw, &r); err == nil && r.Kind == "ClusterRole" {
+			roles[r.Name] = r
+		}
+	}
+	need := map[string][]string{"pave-admission": {"get", "create", "update"}, "pave-controller": {"get", "list", "create", "update", "delete"}}
+	for role, verbs := range need {
+		for _, gvk := range audit.ReportKinds {
+			plural, _ := meta.UnsafeGuessKindToResource(gvk)
+			var have []string
+			for _, r := range roles[role].Rules {
+				if slices.Contains(r.APIGroups, gvk.Group) && slices.Contains(r.Resources, plural.Resource) {
+					have = append(have, r.Verbs...)
+				}
+			}
+			for _, v := range verbs {
+				if !slices.Contains(have, v) {
+					t.Errorf("%s lacks %s on %s.%s", role, v, plural.Resource, gvk.Group)
+				}
 			}
 		}
 	}

@@ -25,6 +25,9 @@ type Pave struct {
 	policyGeneration  prometheus.Gauge
 	policyCompile     prometheus.Histogram
 	certificateExpiry prometheus.Gauge
+	auditRecords      prometheus.Counter
+	auditDropped      *prometheus.CounterVec
+	reportWrites      *prometheus.CounterVec
 }
 
 // New creates pave's collectors and registers them with reg (in the webhook
@@ -44,8 +47,16 @@ func New(reg prometheus.Registerer) (*Pave, error) {
 			Help: "Time to compile a PlatformPolicy into an engine.", Buckets: prometheus.ExponentialBuckets(0.0005, 4, 8)}),
 		certificateExpiry: prometheus.NewGauge(prometheus.GaugeOpts{Name: "pave_certificate_expiry_timestamp_seconds",
 			Help: "When the webhook's serving certificate expires, as a Unix time."}),
+		auditRecords: prometheus.NewCounter(prometheus.CounterOpts{Name: "pave_audit_records_total",
+			Help: "Decision records written to the audit log."}),
+		auditDropped: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "pave_audit_dropped_total",
+			Help: "Decision records dropped to keep admission unblocked and memory bounded, by stage: queue (the record), report (its findings, from the namespace reports)."},
+			[]string{"stage"}),
+		reportWrites: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "pave_audit_report_writes_total",
+			Help: "Writes of namespace reports, by writer (admission, background) and result (ok, failed)."}, []string{"writer", "result"}),
 	}
-	for _, c := range []prometheus.Collector{p.findings, p.mutations, p.companions, p.policyGeneration, p.policyCompile, p.certificateExpiry} {
+	for _, c := range []prometheus.Collector{p.findings, p.mutations, p.companions, p.policyGeneration, p.policyCompile, p.certificateExpiry,
+		p.auditRecords, p.auditDropped, p.reportWrites} {
 		if err := reg.Register(c); err != nil {
 			return nil, fmt.Errorf("register pave metrics: %w", err)
 		}
@@ -98,4 +109,33 @@ func (p *Pave) CertificateExpires(t time.Time) {
 		return
 	}
 	p.certificateExpiry.Set(float64(t.Unix()))
+}
+
+// AuditRecorded counts a record written to the audit log.
+func (p *Pave) AuditRecorded() {
+	if p == nil {
+		return
+	}
+	p.auditRecords.Inc()
+}
+
+// AuditDropped counts n records (stage queue) or findings (stage report)
+// dropped.
+func (p *Pave) AuditDropped(stage string, n int) {
+	if p == nil || n == 0 {
+		return
+	}
+	p.auditDropped.WithLabelValues(stage).Add(float64(n))
+}
+
+// ReportWritten counts one write of a namespace report by writer.
+func (p *Pave) ReportWritten(writer string, err error) {
+	if p == nil {
+		return
+	}
+	result := "ok"
+	if err != nil {
+		result = "failed"
+	}
+	p.reportWrites.WithLabelValues(writer, result).Inc()
 }

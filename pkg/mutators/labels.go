@@ -30,7 +30,7 @@ func (Labels) Name() string { return "labels" }
 func (Labels) Mutate(_ context.Context, w *workload.Workload, env policy.Env) (bool, error) {
 	want := map[string]string{
 		v1alpha1.LabelName:       appName(w),
-		v1alpha1.LabelTeam:       first(label(w, v1alpha1.LabelTeam), env.Namespace.Labels[v1alpha1.LabelTeam], env.Namespace.Labels[v1alpha1.LabelTeamShort]),
+		v1alpha1.LabelTeam:       first(label(w, v1alpha1.LabelTeam), v1alpha1.TeamOf(env.Namespace.Labels)),
 		v1alpha1.LabelZone:       policy.WorkloadZone(w, env).Zone,
 		v1alpha1.LabelCostCenter: first(label(w, v1alpha1.LabelCostCenter), env.Namespace.Labels[v1alpha1.LabelCostCenter], env.Policy.Spec.Labels.DefaultCostCenter),
 		v1alpha1.LabelPartOf:     sanitize(first(label(w, v1alpha1.LabelPartOf), env.Namespace.Labels[v1alpha1.LabelPartOf], env.NamespaceOf(w))),

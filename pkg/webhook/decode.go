@@ -11,6 +11,7 @@ import (
 	"k8s.io/apimachinery/pkg/runtime/schema"
 	"sigs.k8s.io/controller-runtime/pkg/webhook/admission"
 
+	"github.com/pave-dev/pave/pkg/audit"
 	"github.com/pave-dev/pave/pkg/engine"
 	"github.com/pave-dev/pave/pkg/environment"
 	"github.com/pave-dev/pave/pkg/metrics"
@@ -32,6 +33,16 @@ type Common struct {
 	SkipNamespace string
 	// Metrics counts findings and mutations; nil counts nothing.
 	Metrics *metrics.Pave
+	// Audit hears of every validation decision with findings; nil records
+	// nothing.
+	Audit Auditor
+}
+
+// Auditor records decisions. Decide must return at once, whatever happens
+// to the record (audit.Recorder queues it, or drops and counts it): an
+// admission never waits for its audit.
+type Auditor interface {
+	Decide(p *policy.Policy, r audit.Request, vs []policy.Violation)
 }
 
 // SubresourceEphemeral is the Pod subresource kubectl debug writes through.
@@ -40,7 +51,9 @@ const SubresourceEphemeral = "ephemeralcontainers"
 // prepared is a request ready for the engine, or the response that ends it early.
 type prepared struct {
 	eng *engine.Engine
-	w   *workload.Workload
+	// generation is the PlatformPolicy generation eng was compiled from.
+	generation int64
+	w          *workload.Workload
 	// old is the object before an UPDATE, nil on CREATE.
 	old *workload.Workload
 	// obj and oldObj are set instead of w and old for a governed kind that
@@ -55,7 +68,7 @@ type prepared struct {
 // workload's path), and only validation denies.
 func (c *Common) prepare(ctx context.Context, req admission.Request, validating bool) prepared {
 	end := func(r admission.Response) prepared { return prepared{done: &r} }
-	eng := c.Engines.Load()
+	eng, generation := c.Engines.Current()
 	if eng == nil {
 		return end(admission.Errored(http.StatusServiceUnavailable, errNotReady))
 	}
@@ -81,12 +94,13 @@ func (c *Common) prepare(ctx context.Context, req admission.Request, validating 
 			return end(admission.Allowed(""))
 		}
 		v := engine.OversizedViolation(big)
+		c.audit(req, eng.Policy(), generation, req.Name, []policy.Violation{v})
 		return end(admission.Denied(Denial(req.Kind.Kind, req.Namespace, req.Name, []policy.Violation{v})))
 	}
 	if err != nil {
 		return end(admission.Errored(http.StatusBadRequest, err))
 	}
-	p := prepared{eng: eng, w: w}
+	p := prepared{eng: eng, generation: generation, w: w}
 	if w == nil {
 		gvk := schema.GroupVersionKind{Group: req.Kind.Group, Version: req.Kind.Version, Kind: req.Kind.Kind}
 		if validating && !eng.Governs(gvk) || !validating && (!eng.Completes(gvk) || req.Operation != admissionv1.Create) {

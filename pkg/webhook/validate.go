@@ -37,10 +37,8 @@ func (h *Validate) Handle(ctx context.Context, req admission.Request) admission.
 		// Fail closed, with a message a user can act on.
 		return admission.Errored(http.StatusInternalServerError, err)
 	}
-	denied, warnings := h.split(violations, notes, req.Namespace, func(v policy.Violation) {
-		h.Log.Info("finding recorded", "rule", v.Rule, "mode", v.Mode,
-			"kind", p.w.Kind, "namespace", req.Namespace, "name", p.w.Name(), "field", v.Field, "user", req.UserInfo.Username)
-	})
+	h.audit(req, p.eng.Policy(), p.generation, p.w.Name(), violations)
+	denied, warnings := h.split(violations, notes, req.Namespace)
 	// A server-side dry run shows what pave's controller would create, so
 	// kubectl apply --dry-run=server answers "what will this do" completely.
 	if req.DryRun != nil && *req.DryRun && len(denied) == 0 {
@@ -65,8 +63,8 @@ func (h *Validate) Handle(ctx context.Context, req admission.Request) admission.
 }
 
 // split sorts findings by what they do: those that deny, and the warnings
-// kubectl prints (after notes); record-mode findings go to record.
-func (h *Validate) split(vs []policy.Violation, notes []string, namespace string, record func(policy.Violation)) ([]policy.Violation, []string) {
+// kubectl prints (after notes). Record-mode findings are the audit's alone.
+func (h *Validate) split(vs []policy.Violation, notes []string, namespace string) ([]policy.Violation, []string) {
 	var denied []policy.Violation
 	warnings := append([]string(nil), notes...)
 	for _, v := range vs {
@@ -76,8 +74,6 @@ func (h *Validate) split(vs []policy.Violation, notes []string, namespace string
 			denied = append(denied, v)
 		case policy.OutcomeWarn, policy.OutcomeWaived:
 			warnings = append(warnings, Warning(v))
-		case policy.OutcomeRecord:
-			record(v)
 		}
 	}
 	return denied, warnings

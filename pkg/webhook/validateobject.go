@@ -5,8 +5,6 @@ import (
 	"net/http"
 
 	"sigs.k8s.io/controller-runtime/pkg/webhook/admission"
-
-	"github.com/pave-dev/pave/pkg/policy"
 )
 
 // judgeObject answers for a governed kind without a pod template: the same
@@ -17,10 +15,8 @@ func (h *Validate) judgeObject(ctx context.Context, req admission.Request, p pre
 		return admission.Errored(http.StatusInternalServerError, err)
 	}
 	kind := p.obj.GetObjectKind().GroupVersionKind().Kind
-	denied, warnings := h.split(violations, notes, req.Namespace, func(v policy.Violation) {
-		h.Log.Info("finding recorded", "rule", v.Rule, "mode", v.Mode,
-			"kind", kind, "namespace", req.Namespace, "name", p.obj.GetName(), "field", v.Field, "user", req.UserInfo.Username)
-	})
+	h.audit(req, p.eng.Policy(), p.generation, p.obj.GetName(), violations)
+	denied, warnings := h.split(violations, notes, req.Namespace)
 	if len(denied) > 0 {
 		h.Log.Info("denied", "kind", kind, "namespace", req.Namespace, "name", p.obj.GetName(), "user", req.UserInfo.Username, "rules", ruleIDs(denied))
 		return admission.Denied(Denial(kind, req.Namespace, p.obj.GetName(), denied)).WithWarnings(warnings...)

@@ -93,11 +93,12 @@ func (s *suite) setUp() error {
 	if err != nil {
 		return err
 	}
-	// The real Istio, Cilium, network-policy-api and Velero CRDs, as their
-	// Go modules ship them.
-	mods, err := exec.Command("go", "list", "-m", "-f", "{{.Dir}}", "istio.io/api", "github.com/cilium/cilium", "sigs.k8s.io/network-policy-api", "github.com/vmware-tanzu/velero").Output()
+	// The real Istio, Cilium, network-policy-api, Velero, OpenReports and
+	// PolicyReport CRDs, as their Go modules ship them.
+	mods, err := exec.Command("go", "list", "-m", "-f", "{{.Dir}}", "istio.io/api", "github.com/cilium/cilium", "sigs.k8s.io/network-policy-api", "github.com/vmware-tanzu/velero",
+		"github.com/openreports/reports-api", "github.com/kyverno/kyverno").Output()
 	if err != nil {
-		return fmt.Errorf("locate the istio.io/api, cilium, network-policy-api and velero modules: %w", err)
+		return fmt.Errorf("locate the istio.io/api, cilium, network-policy-api, velero, reports-api and kyverno modules: %w", err)
 	}
 	dirs := strings.Fields(string(mods))
 	// External Secrets' Go API is not a dependency of pave (pave builds its
@@ -123,6 +124,9 @@ func (s *suite) setUp() error {
 		filepath.Join(esoDir, "config", "crds", "bases", "external-secrets.io_clustersecretstores.yaml"),
 		filepath.Join(cmDir, "deploy", "crds", "cert-manager.io_issuers.yaml"),
 		filepath.Join(cmDir, "deploy", "crds", "cert-manager.io_certificates.yaml"),
+		// The two report formats of the audit, as OpenReports and Kyverno ship them.
+		filepath.Join(dirs[4], "config", "crd", "openreports.io_reports.yaml"),
+		filepath.Join(dirs[5], "config", "crds", "policyreport", "wgpolicyk8s.io_policyreports.yaml"),
 	}
 	s.cluster, err = localcluster.Start(context.Background(), localcluster.Options{
 		Assets: s.assets, CRDs: crds, Dir: s.dir, Log: logFile,

@@ -8,3 +8,12 @@ const LabelNamespaceName = "kubernetes.io/metadata.name"
 // them (the webhook configurations exclude them, with pave's own), and zone
 // isolation never counts their pods as members of a zone.
 func SystemNamespaces() []string { return []string{"kube-system", "kube-public", "kube-node-lease"} }
+
+// TeamOf is the team a namespace's labels name: LabelTeam, else
+// LabelTeamShort, else "".
+func TeamOf(namespaceLabels map[string]string) string {
+	if t := namespaceLabels[LabelTeam]; t != "" {
+		return t
+	}
+	return namespaceLabels[LabelTeamShort]
+}

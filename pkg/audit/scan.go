@@ -1,0 +1,223 @@
+package audit
+
+import (
+	"context"
+	"slices"
+	"time"
+
+	"github.com/go-logr/logr"
+	appsv1 "k8s.io/api/apps/v1"
+	"k8s.io/apimachinery/pkg/api/meta"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+	"sigs.k8s.io/controller-runtime/pkg/event"
+
+	"github.com/pave-dev/pave/pkg/api/v1alpha1"
+	"github.com/pave-dev/pave/pkg/engine"
+	"github.com/pave-dev/pave/pkg/environment"
+	"github.com/pave-dev/pave/pkg/metrics"
+	"github.com/pave-dev/pave/pkg/policy"
+	"github.com/pave-dev/pave/pkg/workload"
+)
+
+// Scanner is the background audit. On the leading controller it re-judges
+// every running Deployment, StatefulSet and DaemonSet under the policy in
+// force, each time the policy changes and every spec.audit.interval, and
+// writes a pass or the findings of each into its namespace's report
+// (category background), so a tightened policy shows what already runs in
+// breach. It reads the workloads from the controller's cache; its API load
+// per scan is one metadata list of pave's reports and, per namespace whose
+// results changed, one read and one write (docs/audit.md).
+type Scanner struct {
+	// Cache lists the workloads (the manager's cached client).
+	Cache client.Reader
+	// API lists pave's reports (uncached) and deletes those of the format
+	// the policy no longer uses.
+	API   client.Client
+	Store Store
+	// Engine is the engine in force; Env builds each namespace's
+	// environment as admission does.
+	Engine func() *engine.Engine
+	Env    environment.Builder
+	// Skip are the namespaces pave does not govern.
+	Skip []string
+	// Resync delivers an event when a new policy is in force.
+	Resync <-chan event.GenericEvent
+	// WaitForSync blocks until the cache has synced.
+	WaitForSync func(context.Context) bool
+	Served      func(format string) bool
+	Now         func() time.Time
+	Metrics     *metrics.Pave
+	Log         logr.Logger
+}
+
+// Start implements manager.Runnable.
+func (s *Scanner) Start(ctx context.Context) error {
+	if !s.WaitForSync(ctx) {
+		return nil
+	}
+	for {
+		var every <-chan time.Time
+		if eng := s.Engine(); eng != nil {
+			if n, err := s.Scan(ctx); err != nil {
+				s.Log.Error(err, "background audit incomplete; it runs again at the next interval or policy change")
+			} else {
+				s.Log.Info("background audit", "workloads", n)
+			}
+			if d := eng.Policy().AuditInterval(); d > 0 {
+				every = time.After(d)
+			}
+		} else {
+			every = time.After(time.Second) // no policy yet
+		}
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-s.Resync:
+		case <-every:
+		}
+	}
+}
+
+// NeedLeaderElection implements manager.LeaderElectionRunnable: one scanner.
+func (s *Scanner) NeedLeaderElection() bool { return true }
+
+// Scan judges every governed workload once and writes the reports; it
+// returns how many workloads it judged.
+func (s *Scanner) Scan(ctx context.Context) (int, error) {
+	eng := s.Engine()
+	p := eng.Policy()
+	format := p.Spec.Audit.Reports
+	if format == v1alpha1.ReportsOff || !s.Served(format) {
+		return 0, nil
+	}
+	now := s.Now().UTC().Truncate(time.Second)
+	fresh, n, err := s.judge(ctx, eng, p, now)
+	if err != nil {
+		return n, err
+	}
+	namespaces, err := s.reported(ctx, format)
+	if err != nil {
+		return n, err
+	}
+	for ns := range fresh {
+		namespaces = append(namespaces, ns)
+	}
+	slices.Sort(namespaces)
+	max := int(p.Spec.Audit.MaxResults)
+	var failed error
+	for _, ns := range slices.Compact(namespaces) {
+		err := s.Store.Update(ctx, format, ns, func(results []Result) []Result { return replaceScan(results, fresh[ns], max) })
+		s.Metrics.ReportWritten("background", err)
+		if err != nil {
+			failed = err
+		}
+	}
+	return n, failed
+}
+
+// judge runs the engine over the cached workloads, as their next apply
+// would be judged (mutated, then validated), and returns their results by
+// namespace.
+func (s *Scanner) judge(ctx context.Context, eng *engine.Engine, p *policy.Policy, now time.Time) (map[string][]Result, int, error) {
+	out := map[string][]Result{}
+	n := 0
+	for _, list := range []client.ObjectList{&appsv1.DeploymentList{}, &appsv1.StatefulSetList{}, &appsv1.DaemonSetList{}} {
+		if err := s.Cache.List(ctx, list); err != nil {
+			return nil, n, err
+		}
+		items, err := meta.ExtractList(list)
+		if err != nil {
+			return nil, n, err
+		}
+		for _, item := range items {
+			w, err := workload.New(item)
+			if err != nil || slices.Contains(s.Skip, w.Meta.Namespace) {
+				continue
+			}
+			ns := w.Meta.Namespace
+			// Quotas are left out: a running workload is already counted in them.
+			env, err := s.Env.Env(ctx, p, environment.Request{Namespace: ns, Exceptions: true, StorageClasses: len(workload.Claims(w)) > 0})
+			if err != nil {
+				return nil, n, err
+			}
+			res, err := eng.Run(ctx, w, env)
+			if err != nil {
+				return nil, n, err
+			}
+			n++
+			key := Key{Category: CategoryBackground, Kind: w.Kind, Name: w.Name()}
+			base := Result{Key: key, APIVersion: "apps/v1", Outcome: OutcomePass, Count: 1, FirstSeen: now, LastSeen: now}
+			if len(res.Violations) == 0 {
+				out[ns] = append(out[ns], base)
+			}
+			seen := map[string]bool{}
+			for _, v := range res.Violations {
+				if seen[v.Rule] { // one result per rule and workload: the first finding
+					continue
+				}
+				seen[v.Rule] = true
+				r := base
+				r.Rule, r.Outcome, r.Severity = v.Rule, v.Outcome(), string(v.Severity)
+				r.Field, r.Message, r.Fix = cut(v.Field, MaxTextBytes), cut(v.Message, MaxMessageBytes), cut(v.Fix, MaxTextBytes)
+				out[ns] = append(out[ns], r)
+			}
+		}
+	}
+	return out, n, nil
+}
+
+// reported lists the namespaces that hold a pave report of format, so that
+// one whose workloads are gone is cleared, and deletes pave's reports of
+// the other format: there is only ever one.
+func (s *Scanner) reported(ctx context.Context, format string) ([]string, error) {
+	var out []string
+	for f, gvk := range ReportKinds {
+		if !s.Served(f) {
+			continue
+		}
+		list := &metav1.PartialObjectMetadataList{}
+		list.SetGroupVersionKind(gvk.GroupVersion().WithKind(gvk.Kind + "List"))
+		if err := s.API.List(ctx, list, client.MatchingLabels{v1alpha1.LabelManagedBy: "pave"}); err != nil {
+			return nil, err
+		}
+		for i := range list.Items {
+			item := &list.Items[i]
+			if item.Name != ReportName {
+				continue
+			}
+			if f == format {
+				out = append(out, item.Namespace)
+			} else if err := s.API.Delete(ctx, item); client.IgnoreNotFound(err) != nil {
+				return nil, err
+			}
+		}
+	}
+	return out, nil
+}
+
+// replaceScan puts a scan's results in place of the last one's. Results that
+// did not change keep their times, and a scan that changed nothing writes
+// nothing.
+func replaceScan(results, fresh []Result, max int) []Result {
+	last := map[Key]Result{}
+	for _, r := range results {
+		if r.Category == CategoryBackground {
+			last[r.Key] = r
+		}
+	}
+	same := len(last) == len(fresh)
+	kept := make([]Result, len(fresh))
+	for i, r := range fresh {
+		if old, ok := last[r.Key]; ok && old.Outcome == r.Outcome && old.Message == r.Message && old.Field == r.Field {
+			r.FirstSeen, r.LastSeen = old.FirstSeen, old.LastSeen
+		} else {
+			same = false
+		}
+		kept[i] = r
+	}
+	if same {
+		return results
+	}
+	return Replace(results, CategoryBackground, kept, max)
+}

@@ -1,0 +1,119 @@
+package audit
+
+import (
+	"context"
+	"fmt"
+	"reflect"
+
+	openreportsv1alpha1 "github.com/openreports/reports-api/apis/openreports.io/v1alpha1"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	"k8s.io/apimachinery/pkg/runtime/schema"
+	"k8s.io/client-go/util/retry"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+
+	policyreportv1alpha2 "github.com/kyverno/kyverno/api/policyreport/v1alpha2"
+
+	"github.com/pave-dev/pave/pkg/api/v1alpha1"
+)
+
+// ReportKinds are the kinds of the two report formats, by format.
+var ReportKinds = map[string]schema.GroupVersionKind{
+	v1alpha1.ReportsOpenReports:  openreportsv1alpha1.SchemeGroupVersion.WithKind("Report"),
+	v1alpha1.ReportsPolicyReport: policyreportv1alpha2.SchemeGroupVersion.WithKind("PolicyReport"),
+}
+
+// Store reads and writes pave's report of a namespace. Several writers
+// share each report (every admission replica, the background audit): each
+// change is read, made and written with the report's resourceVersion, and
+// made again on a conflict, so no writer's counts are lost.
+type Store struct {
+	// Reader reads reports from the API server (not a cache: a writer must
+	// start from the latest version); Writer writes them.
+	Reader client.Reader
+	Writer client.Writer
+}
+
+// Update changes the namespace's report in format by change, which gets
+// the current results (none when there is no report) and returns the new
+// ones; returning them unchanged writes nothing.
+func (s Store) Update(ctx context.Context, format, namespace string, change func([]Result) []Result) error {
+	return retry.RetryOnConflict(retry.DefaultRetry, func() error {
+		obj, results, err := s.get(ctx, format, namespace)
+		if err != nil {
+			return err
+		}
+		next := change(results)
+		if obj == nil && len(next) == 0 || obj != nil && reflect.DeepEqual(next, results) {
+			return nil
+		}
+		fresh := build(format, namespace, next)
+		if obj == nil {
+			err := s.Writer.Create(ctx, fresh)
+			if apierrors.IsAlreadyExists(err) { // another writer was first: read it and merge again
+				return apierrors.NewConflict(schema.GroupResource{Resource: "reports"}, ReportName, err)
+			}
+			return err
+		}
+		fresh.SetResourceVersion(obj.GetResourceVersion())
+		return s.Writer.Update(ctx, fresh)
+	})
+}
+
+// get reads the report; obj is nil when there is none.
+func (s Store) get(ctx context.Context, format, namespace string) (client.Object, []Result, error) {
+	key := client.ObjectKey{Namespace: namespace, Name: ReportName}
+	switch format {
+	case v1alpha1.ReportsOpenReports:
+		var rep openreportsv1alpha1.Report
+		if err := s.Reader.Get(ctx, key, &rep); err != nil {
+			return nil, nil, client.IgnoreNotFound(err)
+		}
+		return &rep, FromOpenReport(&rep), nil
+	case v1alpha1.ReportsPolicyReport:
+		var rep policyreportv1alpha2.PolicyReport
+		if err := s.Reader.Get(ctx, key, &rep); err != nil {
+			return nil, nil, client.IgnoreNotFound(err)
+		}
+		return &rep, FromPolicyReport(&rep), nil
+	}
+	return nil, nil, fmt.Errorf("report format %q: use %s or %s", format, v1alpha1.ReportsOpenReports, v1alpha1.ReportsPolicyReport)
+}
+
+func build(format, namespace string, results []Result) client.Object {
+	if format == v1alpha1.ReportsPolicyReport {
+		return PolicyReport(namespace, results)
+	}
+	return OpenReport(namespace, results)
+}
+
+// List reads pave's reports of format, in namespace or ("") every one, as
+// their results by namespace.
+func (s Store) List(ctx context.Context, format, namespace string) (map[string][]Result, error) {
+	opts := []client.ListOption{client.InNamespace(namespace), client.MatchingLabels{v1alpha1.LabelManagedBy: "pave"}}
+	out := map[string][]Result{}
+	switch format {
+	case v1alpha1.ReportsOpenReports:
+		var list openreportsv1alpha1.ReportList
+		if err := s.Reader.List(ctx, &list, opts...); err != nil {
+			return nil, err
+		}
+		for i := range list.Items {
+			if list.Items[i].Name == ReportName {
+				out[list.Items[i].Namespace] = FromOpenReport(&list.Items[i])
+			}
+		}
+	case v1alpha1.ReportsPolicyReport:
+		var list policyreportv1alpha2.PolicyReportList
+		if err := s.Reader.List(ctx, &list, opts...); err != nil {
+			return nil, err
+		}
+		for i := range list.Items {
+			if list.Items[i].Name == ReportName {
+				out[list.Items[i].Namespace] = FromPolicyReport(&list.Items[i])
+			}
+		}
+	default:
+		return nil, fmt.Errorf("report format %q: use %s or %s", format, v1alpha1.ReportsOpenReports, v1alpha1.ReportsPolicyReport)
+	}
+	return out, nil
+}
