@@ -111,6 +111,18 @@ func TestDenialsAreAudited(t *testing.T) {
 		}
 		return nil
 	})
+	// The events fold into one with a count (client-go's correlator; its spam
+	// filter stops counting after a burst, the report does not).
+	eventually(t, 30*time.Second, func() error {
+		out, err := s.kubectl("get", "events", "-n", "audited", "--field-selector", "reason=PolicyDenied,involvedObject.name=miner", "-o", "jsonpath={range .items[*]}{.count} {end}")
+		if err != nil {
+			return err
+		}
+		if counts := strings.Fields(out); len(counts) != 1 || counts[0] == "1" {
+			return fmt.Errorf("want one PolicyDenied event with a count above 1, got counts %q", counts)
+		}
+		return nil
+	})
 	out, err = s.kubectl("get", "reports.openreports.io", "pave", "-n", "audited", "-o", "json")
 	if err != nil {
 		t.Fatal(err)
@@ -126,13 +138,15 @@ func TestDenialsAreAudited(t *testing.T) {
 }
 
 // A tightened policy shows in the background audit what already runs in
-// breach of it: the Deployment admitted before the policy changed.
+// breach of it: the Deployment admitted before the policy changed. The
+// policy also switches the reports to the PolicyReport format: pave's
+// OpenReports reports go (never both), and pave audit reads the new ones.
 func TestBackgroundAuditFlagsWhatRuns(t *testing.T) {
 	namespace(t, "scanned", map[string]string{"pave.dev/team": "scanned"})
 	if _, err := s.kubectl("apply", "-n", "scanned", "-f", "testdata/plain.yaml"); err != nil {
 		t.Fatal(err)
 	}
-	usePolicy(t, "{images: {allowedRegistries: [registry.example.com]}}")
+	usePolicy(t, "{images: {allowedRegistries: [registry.example.com]}, audit: {reports: PolicyReport}}")
 	eventually(t, 60*time.Second, func() error {
 		rows, err := auditRows(t, "scan", "-n", "scanned", "--rule", "image-registry")
 		if err != nil {
@@ -144,5 +158,16 @@ func TestBackgroundAuditFlagsWhatRuns(t *testing.T) {
 			}
 		}
 		return fmt.Errorf("the running Deployment is not flagged yet: %v", rows)
+	})
+	out, err := s.kubectl("get", "policyreports.wgpolicyk8s.io", "pave", "-n", "scanned", "-o", "jsonpath={.summary.fail}")
+	if err != nil || out == "" || out == "0" {
+		t.Errorf("the PolicyReport's failures: %q %v", out, err)
+	}
+	eventually(t, 30*time.Second, func() error {
+		out, err := s.kubectl("get", "reports.openreports.io", "-A", "-l", "app.kubernetes.io/managed-by=pave", "-o", "name")
+		if err != nil || out != "" {
+			return fmt.Errorf("pave's OpenReports reports are still there: %q %v", out, err)
+		}
+		return nil
 	})
 }
