@@ -1,0 +1,236 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	jsonpatch "github.com/evanphx/json-patch/v5"
+	admissionv1 "k8s.io/api/admission/v1"
+	appsv1 "k8s.io/api/apps/v1"
+	authnv1 "k8s.io/api/authentication/v1"
+	corev1 "k8s.io/api/core/v1"
+	"k8s.io/apimachinery/pkg/api/resource"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/runtime"
+	"k8s.io/apimachinery/pkg/util/intstr"
+)
+
+// compliant is a Deployment pave admits, of about 2 KB with one container:
+// pinned image from a registry, probes, resources, the team's labels.
+func compliant(containers int) *appsv1.Deployment {
+	labels := map[string]string{"app.kubernetes.io/name": "api", "pave.dev/team": "bench"}
+	d := &appsv1.Deployment{
+		TypeMeta:   metav1.TypeMeta{APIVersion: "apps/v1", Kind: "Deployment"},
+		ObjectMeta: metav1.ObjectMeta{Name: "api", Labels: labels, Annotations: map[string]string{"description": strings.Repeat("the api of the shop ", 20)}},
+		Spec: appsv1.DeploymentSpec{Selector: &metav1.LabelSelector{MatchLabels: labels},
+			Template: corev1.PodTemplateSpec{ObjectMeta: metav1.ObjectMeta{Labels: labels}}},
+	}
+	zero := int32(0)
+	d.Spec.Replicas = &zero
+	for i := range containers {
+		d.Spec.Template.Spec.Containers = append(d.Spec.Template.Spec.Containers, corev1.Container{
+			Name: "c" + strconv.Itoa(i), Image: "registry.example.com/shop/api:1.4." + strconv.Itoa(i),
+			Ports:          []corev1.ContainerPort{{Name: "http", ContainerPort: int32(8080 + i)}},
+			Env:            []corev1.EnvVar{{Name: "LOG_LEVEL", Value: "info"}, {Name: "REGION", Value: "eu-west-1"}},
+			ReadinessProbe: &corev1.Probe{ProbeHandler: corev1.ProbeHandler{HTTPGet: &corev1.HTTPGetAction{Path: "/ready", Port: intstr.FromInt32(int32(8080 + i))}}},
+			Resources: corev1.ResourceRequirements{Requests: corev1.ResourceList{corev1.ResourceCPU: resource.MustParse("100m"), corev1.ResourceMemory: resource.MustParse("128Mi")},
+				Limits: corev1.ResourceList{corev1.ResourceMemory: resource.MustParse("256Mi")}},
+		})
+	}
+	return d
+}
+
+// webhookArm posts the Deployment's CREATE review to pave's path.
+func (b *bench) webhookArm(name, path string, d *appsv1.Deployment) arm {
+	raw, _ := json.Marshal(d)
+	return b.rawArm(name, path, raw)
+}
+
+// validateArm posts the Deployment as the validating webhook sees it: after
+// pave's mutation, as the API server sends it.
+func (b *bench) validateArm(name string, d *appsv1.Deployment) (arm, error) {
+	m := b.webhookArm("mutate", "/mutate", d)
+	resp, err := b.client.Post(m.url, "application/json", bytes.NewReader(m.body))
+	if err != nil {
+		return arm{}, err
+	}
+	defer resp.Body.Close()
+	var ar admissionv1.AdmissionReview
+	if err := json.NewDecoder(resp.Body).Decode(&ar); err != nil || ar.Response == nil {
+		return arm{}, fmt.Errorf("mutate for %s: %v", name, err)
+	}
+	patch, err := jsonpatch.DecodePatch(ar.Response.Patch)
+	if err != nil {
+		return arm{}, err
+	}
+	raw, _ := json.Marshal(d)
+	if raw, err = patch.Apply(raw); err != nil {
+		return arm{}, err
+	}
+	return b.rawArm(name, "/validate", raw), nil
+}
+
+func (b *bench) rawArm(name, path string, raw []byte) arm {
+	d := struct{ Metadata struct{ Name string } }{}
+	_ = json.Unmarshal(raw, &d)
+	ar := admissionv1.AdmissionReview{TypeMeta: metav1.TypeMeta{APIVersion: "admission.k8s.io/v1", Kind: "AdmissionReview"},
+		Request: &admissionv1.AdmissionRequest{UID: "bench", Kind: metav1.GroupVersionKind{Group: "apps", Version: "v1", Kind: "Deployment"},
+			Resource:  metav1.GroupVersionResource{Group: "apps", Version: "v1", Resource: "deployments"},
+			Namespace: nsPave, Name: d.Metadata.Name, Operation: admissionv1.Create, UserInfo: authnv1.UserInfo{Username: "dev@example.com"},
+			Object: runtime.RawExtension{Raw: raw}}}
+	body, _ := json.Marshal(ar)
+	a := arm{name: name, url: fmt.Sprintf("https://127.0.0.1:%d%s", b.pavePort, path), body: body}
+	a.check = func(r *admissionv1.AdmissionResponse) error {
+		switch {
+		case !r.Allowed:
+			return fmt.Errorf("denied: %v", r.Result)
+		case path == "/mutate" && !strings.Contains(string(r.Patch), "istio-proxy"):
+			return fmt.Errorf("no sidecar injected: %s", r.Patch)
+		}
+		return nil
+	}
+	return a
+}
+
+// webhookArms measures pave's two paths and the no-op handler, interleaved.
+func (b *bench) webhookArms() (map[string]stats, error) {
+	noop := b.webhookArm("noop", "/noop", compliant(1))
+	noop.url, noop.check = fmt.Sprintf("https://127.0.0.1:%d/noop", b.noopPort), nil
+	validate, err := b.validateArm("validate", compliant(1))
+	if err != nil {
+		return nil, err
+	}
+	validate20, err := b.validateArm("validate-20", compliant(20))
+	if err != nil {
+		return nil, err
+	}
+	arms := []arm{noop, b.webhookArm("mutate", "/mutate", compliant(1)), validate, b.webhookArm("mutate-20", "/mutate", compliant(20)), validate20}
+	lat := map[string][]time.Duration{}
+	for _, a := range arms { // warm up connections and caches
+		if _, err := hammer(b.client, a, b.o.c, 300*time.Millisecond); err != nil {
+			return nil, err
+		}
+	}
+	for r := range b.o.rounds {
+		for i := range arms {
+			a := arms[(i+r)%len(arms)]
+			l, err := hammer(b.client, a, b.o.c, b.o.round)
+			if err != nil {
+				return nil, err
+			}
+			lat[a.name] = append(lat[a.name], l...)
+		}
+	}
+	out := map[string]stats{}
+	for name, l := range lat {
+		out[name] = summarize(l, time.Duration(b.o.rounds)*b.o.round)
+	}
+	return out, nil
+}
+
+// apiServerArms creates Deployments through the API server in the three
+// namespaces, interleaved in rounds of 100.
+func (b *bench) apiServerArms(ctx context.Context) (map[string]stats, error) {
+	arms := []string{nsNone, nsNoop, nsPave}
+	lat := map[string][]time.Duration{}
+	took := map[string]time.Duration{}
+	const batch = 100
+	for r := 0; r*batch < b.o.creates; r++ {
+		for i := range arms {
+			ns := arms[(i+r)%len(arms)]
+			start := time.Now()
+			l, err := b.create(ctx, ns, r*batch, min(batch, b.o.creates-r*batch), 0)
+			if err != nil {
+				return nil, err
+			}
+			took[ns] += time.Since(start)
+			lat[ns] = append(lat[ns], l...)
+		}
+	}
+	out := map[string]stats{}
+	for ns, l := range lat {
+		out[strings.TrimPrefix(ns, "bench-")] = summarize(l, took[ns])
+	}
+	return out, nil
+}
+
+// create makes n Deployments from c workers and returns each create's latency.
+func (b *bench) create(ctx context.Context, ns string, from, n int, replicas int32) ([]time.Duration, error) {
+	var mu sync.Mutex
+	var all []time.Duration
+	var firstErr error
+	var wg sync.WaitGroup
+	for w := range b.o.c {
+		wg.Go(func() {
+			for i := from + w; i < from+n; i += b.o.c {
+				d := compliant(1)
+				d.Name = fmt.Sprintf("app-%05d", i)
+				d.Spec.Replicas = &replicas
+				start := time.Now()
+				_, err := b.cs.AppsV1().Deployments(ns).Create(ctx, d, metav1.CreateOptions{})
+				took := time.Since(start)
+				mu.Lock()
+				if err != nil && firstErr == nil {
+					firstErr = fmt.Errorf("create in %s: %w", ns, err)
+				}
+				all = append(all, took)
+				mu.Unlock()
+			}
+		})
+	}
+	wg.Wait()
+	return all, firstErr
+}
+
+// memory fills the cluster with Deployments of one Pod each (the
+// controller-manager makes the ReplicaSets and Pods, through pave's
+// webhooks), runs the webhook load again, and reads both processes'
+// resident memory.
+func (b *bench) memory(ctx context.Context, n int) (map[string]float64, error) {
+	if _, err := b.create(ctx, "bench-fill", 0, n, 1); err != nil {
+		return nil, err
+	}
+	for deadline := time.Now().Add(15 * time.Minute); ; time.Sleep(5 * time.Second) {
+		pods, err := b.cs.CoreV1().Pods("bench-fill").List(ctx, metav1.ListOptions{ResourceVersion: "0"})
+		if err == nil && len(pods.Items) >= n {
+			break
+		}
+		if time.Now().After(deadline) {
+			return nil, fmt.Errorf("the Pods of %d Deployments were not created within 15 minutes", n)
+		}
+	}
+	if _, err := b.webhookArms(); err != nil { // under load
+		return nil, err
+	}
+	out := map[string]float64{}
+	for role, w := range map[string]int{"admission": b.admission.Pid(), "controller": b.controller.Pid()} {
+		out[role+"RSS"], out[role+"Peak"] = rss(w)
+	}
+	return out, nil
+}
+
+// rss reads a process's resident and peak resident memory in MiB.
+func rss(pid int) (now, peak float64) {
+	data, _ := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
+	for _, line := range strings.Split(string(data), "\n") {
+		f := strings.Fields(line)
+		if len(f) < 2 {
+			continue
+		}
+		kb, _ := strconv.ParseFloat(f[1], 64)
+		switch f[0] {
+		case "VmRSS:":
+			now = kb / 1024
+		case "VmHWM:":
+			peak = kb / 1024
+		}
+	}
+	return now, peak
+}

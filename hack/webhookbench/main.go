@@ -1,0 +1,121 @@
+// Command webhookbench measures pave's admission hot path against its floor,
+// each figure against a baseline measured in the same run (docs/performance.md):
+//
+//   - the webhook stack: /mutate and /validate of the admission server (mesh
+//     on; a 2 KB Deployment, and one with 20 containers) against a no-op
+//     handler on controller-runtime's server with pave's TLS settings, c
+//     concurrent keep-alive clients, arms interleaved round by round;
+//   - through the API server: Deployment creates in a namespace pave governs
+//     against the same creates in a namespace only no-op webhooks match (and
+//     one no webhook matches), interleaved;
+//   - memory: the admission and controller processes' resident memory after
+//     the cluster holds -fill Deployments and their Pods, under that load.
+//
+// It starts a local control plane (make controlplane) and pave split as in
+// production: one controller, one admission server, managed certificates.
+// It prints a table (figure, baseline, ratio, target, met) and writes JSON.
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"net"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/pave-dev/pave/internal/localcluster"
+)
+
+type options struct {
+	assets, bin, out, cli string
+	c, rounds, creates    int
+	fill                  int
+	round                 time.Duration
+}
+
+func main() {
+	var o options
+	flag.StringVar(&o.assets, "assets", "bin/assets", "the control plane's binaries (make controlplane)")
+	flag.StringVar(&o.bin, "bin", "bin/pave-webhook", "the pave-webhook binary (make build)")
+	flag.StringVar(&o.out, "out", "bin/bench-webhook.json", "where to write the figures")
+	flag.StringVar(&o.cli, "cli", "bin/bench.json", "hack/bench's figures, for the CLI row of the table ('' leaves it out)")
+	flag.IntVar(&o.c, "c", 8, "concurrent clients")
+	flag.IntVar(&o.rounds, "rounds", 3, "interleaved rounds per arm")
+	flag.DurationVar(&o.round, "round", 2*time.Second, "length of one round of one webhook arm")
+	flag.IntVar(&o.creates, "creates", 600, "Deployment creates per arm through the API server")
+	flag.IntVar(&o.fill, "fill", 10000, "Deployments (one Pod each) in the cluster for the memory figure; 0 skips it")
+	flag.Parse()
+	if err := run(o); err != nil {
+		fmt.Fprintln(os.Stderr, "webhookbench:", err)
+		os.Exit(2)
+	}
+}
+
+// report is everything measured, as written to JSON.
+type report struct {
+	Webhook   map[string]stats   `json:"webhook"`
+	APIServer map[string]stats   `json:"apiServer"`
+	Memory    map[string]float64 `json:"memoryMiB,omitempty"`
+	Rows      []row              `json:"table"`
+}
+
+func run(o options) error {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	dir, err := os.MkdirTemp("", "pave-webhookbench-")
+	if err != nil {
+		return err
+	}
+	if os.Getenv("PAVE_BENCH_KEEP") == "" {
+		defer os.RemoveAll(dir)
+	} else {
+		fmt.Println("logs in", dir)
+	}
+	abs := func(p string) string { a, _ := filepath.Abs(p); return a }
+	cl, err := localcluster.Start(ctx, localcluster.Options{Assets: abs(o.assets), CRDs: []string{abs("manifests/crds")}, Dir: dir})
+	if err != nil {
+		return err
+	}
+	defer cl.Stop()
+	b, err := newBench(ctx, cl, abs(o.bin), dir, o)
+	if err != nil {
+		return err
+	}
+	defer b.stop()
+
+	rep := report{}
+	fmt.Println("webhook stack ...")
+	if rep.Webhook, err = b.webhookArms(); err != nil {
+		return err
+	}
+	fmt.Println("through the API server ...")
+	if rep.APIServer, err = b.apiServerArms(ctx); err != nil {
+		return err
+	}
+	if o.fill > 0 {
+		fmt.Printf("memory with %d Deployments and their Pods ...\n", o.fill)
+		if rep.Memory, err = b.memory(ctx, o.fill); err != nil {
+			return err
+		}
+	}
+	rep.Rows = table(rep, readCLI(o.cli))
+	printTable(rep.Rows)
+	js, _ := json.MarshalIndent(rep, "", "  ")
+	if err := os.WriteFile(o.out, append(js, '\n'), 0o644); err != nil {
+		return err
+	}
+	fmt.Println("figures written to", o.out)
+	return nil
+}
+
+func freePort() int {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		panic(err)
+	}
+	defer l.Close()
+	return l.Addr().(*net.TCPAddr).Port
+}

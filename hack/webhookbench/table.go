@@ -1,0 +1,73 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+	"text/tabwriter"
+)
+
+// row is one line of the table: a figure against its baseline and target.
+type row struct {
+	Figure   string  `json:"figure"`
+	Value    float64 `json:"value"`
+	Baseline float64 `json:"baseline"`
+	Ratio    float64 `json:"ratio"`
+	Target   string  `json:"target"`
+	Met      bool    `json:"met"`
+}
+
+// table holds each figure to the targets of issue 13.
+func table(r report, cliRatio float64) []row {
+	var rows []row
+	noop := r.Webhook["noop"]
+	for _, arm := range []string{"mutate", "validate", "mutate-20", "validate-20"} {
+		s := r.Webhook[arm]
+		ratio := s.PerSecond / noop.PerSecond
+		rows = append(rows,
+			row{Figure: "webhook /" + arm + " req/s", Value: s.PerSecond, Baseline: noop.PerSecond, Ratio: ratio, Target: ">= 0.60x no-op", Met: ratio >= 0.6},
+			row{Figure: "webhook /" + arm + " p99 ms", Value: s.P99ms, Baseline: noop.P99ms, Ratio: s.P99ms / noop.P99ms, Target: "<= 5 ms", Met: s.P99ms <= 5})
+	}
+	pave, floor := r.APIServer["pave"], r.APIServer["noop"]
+	rows = append(rows,
+		row{Figure: "API server creates/s", Value: pave.PerSecond, Baseline: floor.PerSecond, Ratio: pave.PerSecond / floor.PerSecond, Target: ">= 0.90x no-op webhooks", Met: pave.PerSecond >= 0.9*floor.PerSecond},
+		row{Figure: "API server create p99 ms", Value: pave.P99ms, Baseline: floor.P99ms, Ratio: pave.P99ms / floor.P99ms, Target: "<= 1.20x no-op webhooks", Met: pave.P99ms <= 1.2*floor.P99ms},
+		row{Figure: "  (no webhook at all) creates/s", Value: r.APIServer["none"].PerSecond, Baseline: floor.PerSecond, Ratio: r.APIServer["none"].PerSecond / floor.PerSecond, Target: "-", Met: true})
+	if r.Memory != nil {
+		rows = append(rows,
+			row{Figure: "admission RSS MiB (peak)", Value: r.Memory["admissionPeak"], Target: "<= 80 MiB", Met: r.Memory["admissionPeak"] <= 80},
+			row{Figure: "controller RSS MiB (peak)", Value: r.Memory["controllerPeak"], Target: "<= 1024 MiB (its limit)", Met: r.Memory["controllerPeak"] <= 1024})
+	}
+	if cliRatio > 0 {
+		rows = append(rows, row{Figure: "pave check resources/s", Value: cliRatio, Baseline: 1, Ratio: cliRatio, Target: ">= 0.75x parse-only", Met: cliRatio >= 0.75})
+	}
+	return rows
+}
+
+func printTable(rows []row) {
+	tw := tabwriter.NewWriter(os.Stdout, 0, 4, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintln(tw, "figure\tvalue\tbaseline\tratio\ttarget\tmet\t")
+	for _, r := range rows {
+		fmt.Fprintf(tw, "%s\t%.2f\t%.2f\t%.2f\t%s\t%v\t\n", r.Figure, r.Value, r.Baseline, r.Ratio, r.Target, r.Met)
+	}
+	_ = tw.Flush()
+}
+
+// readCLI reads hack/bench's ratio of pave check's throughput to its
+// parse-only baseline; 0 when there is none.
+func readCLI(path string) float64 {
+	if path == "" {
+		return 0
+	}
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return 0
+	}
+	var r struct {
+		Ratio float64 `json:"fullOverBaselineTime"`
+	}
+	if json.Unmarshal(data, &r) != nil || r.Ratio == 0 {
+		return 0
+	}
+	return 1 / r.Ratio // time ratio -> throughput ratio
+}
