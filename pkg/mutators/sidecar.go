@@ -2,10 +2,6 @@ package mutators
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
-	"encoding/json"
-	"fmt"
 	"slices"
 
 	corev1 "k8s.io/api/core/v1"
@@ -40,7 +36,7 @@ func (Sidecar) Mutate(_ context.Context, w *workload.Workload, env policy.Env) (
 	if NameTaken(w, tmpl.Container.Name) {
 		return false, nil // a duplicate name would be refused by the API server; the mesh validator explains
 	}
-	hash, err := TemplateHash(tmpl)
+	hash, err := env.Policy.SidecarHash()
 	if err != nil {
 		return false, err
 	}
@@ -97,15 +93,4 @@ func NameTaken(w *workload.Workload, name string) bool {
 // OptedOut reports whether the workload asks to stay out of the mesh.
 func OptedOut(w *workload.Workload) bool {
 	return w.Meta.Annotations[v1alpha1.AnnotationInject] == "false" || w.PodMeta.Annotations[v1alpha1.AnnotationInject] == "false"
-}
-
-// TemplateHash identifies a sidecar template: the first 16 hex digits of the
-// SHA-256 of its JSON.
-func TemplateHash(t v1alpha1.SidecarTemplate) (string, error) {
-	js, err := json.Marshal(t)
-	if err != nil {
-		return "", fmt.Errorf("hash sidecar template: %w", err)
-	}
-	sum := sha256.Sum256(js)
-	return hex.EncodeToString(sum[:])[:16], nil
 }

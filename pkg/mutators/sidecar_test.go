@@ -35,7 +35,7 @@ func TestSidecarInjectsOnceAndIsIdempotent(t *testing.T) {
 	if len(ic) != 1 || ic[0].Name != "istio-proxy" || ic[0].RestartPolicy == nil || *ic[0].RestartPolicy != "Always" {
 		t.Fatalf("not a native sidecar: %+v", ic)
 	}
-	hash, _ := mutators.TemplateHash(env.Policy.Spec.Mesh.Sidecar)
+	hash, _ := policy.TemplateHash(env.Policy.Spec.Mesh.Sidecar)
 	if w.PodMeta.Annotations[v1alpha1.AnnotationSidecarStatus] != hash {
 		t.Fatalf("status annotation %q, want %q", w.PodMeta.Annotations[v1alpha1.AnnotationSidecarStatus], hash)
 	}
@@ -50,7 +50,7 @@ func TestSidecarInjectsOnceAndIsIdempotent(t *testing.T) {
 // current template with a copied hash is left for the mesh validator to deny.
 func TestSidecarReplacesOlderProxiesAndLeavesForgeries(t *testing.T) {
 	env := meshEnv(t, v1alpha1.MeshIstio)
-	hash, _ := mutators.TemplateHash(env.Policy.Spec.Mesh.Sidecar)
+	hash, _ := policy.TemplateHash(env.Policy.Spec.Mesh.Sidecar)
 	pod := func(status string) string {
 		return `apiVersion: v1
 kind: Pod

@@ -3,7 +3,9 @@
 package policy
 
 import (
+	"crypto/sha256"
 	_ "embed"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"slices"
@@ -25,6 +27,28 @@ type Policy struct {
 	// templates are the compiled SLI queries and dashboard (monitoring.go);
 	// a pointer, so copies of the policy share them.
 	templates *templates
+	// sidecarHash is TemplateHash of the sidecar template, computed once.
+	sidecarHash string
+}
+
+// TemplateHash identifies a sidecar template: the first 16 hex digits of the
+// SHA-256 of its JSON.
+func TemplateHash(t v1alpha1.SidecarTemplate) (string, error) {
+	js, err := json.Marshal(t)
+	if err != nil {
+		return "", fmt.Errorf("hash sidecar template: %w", err)
+	}
+	sum := sha256.Sum256(js)
+	return hex.EncodeToString(sum[:])[:16], nil
+}
+
+// SidecarHash is TemplateHash of the policy's sidecar template: computed
+// when the policy compiles, not on every injection.
+func (p *Policy) SidecarHash() (string, error) {
+	if p.sidecarHash != "" {
+		return p.sidecarHash, nil
+	}
+	return TemplateHash(p.Spec.Mesh.Sidecar)
 }
 
 // Default returns the built-in policy.
@@ -62,6 +86,7 @@ func compile(overlay v1alpha1.PlatformPolicySpec) (*Policy, error) {
 		return nil, err
 	}
 	p := &Policy{Spec: spec, rules: map[string]v1alpha1.RuleSetting{}, templates: &templates{}}
+	p.sidecarHash, _ = TemplateHash(spec.Mesh.Sidecar) // on error, SidecarHash says it
 	for _, r := range spec.Rules {
 		p.rules[r.ID] = r
 	}

@@ -1,0 +1,101 @@
+package engine_test
+
+import (
+	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"testing"
+
+	jsonpatch "github.com/evanphx/json-patch/v5"
+	"github.com/google/go-cmp/cmp"
+	gomodulespatch "gomodules.xyz/jsonpatch/v2"
+
+	"github.com/pave-dev/pave/pkg/engine"
+	"github.com/pave-dev/pave/pkg/manifest"
+	"github.com/pave-dev/pave/pkg/policy"
+	"github.com/pave-dev/pave/pkg/workload"
+	"github.com/pave-dev/pave/pkg/workload/workloadtest"
+)
+
+// The patch from the typed changes does what a diff of the raw object
+// against the mutated one, kept where the typed encodings differ (the
+// former algorithm, reference.go's DiffKept), does: applied to the raw
+// object, both give the same document, for every input the tests hold
+// (golden cases, the e2e manifests, hostile ones) under the built-in policy
+// and with the mesh on. Fields pave's types do not know survive both.
+func TestPatchAgreesWithTheDiff(t *testing.T) {
+	mesh, _, err := policy.Load("policy.yaml", []byte("apiVersion: pave.dev/v1alpha1\nkind: PlatformPolicy\nmetadata: {name: default}\nspec: {mesh: {mode: istio}}\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	files, _ := filepath.Glob("testdata/golden/*/*.yaml")
+	more, _ := filepath.Glob("../../test/e2e/testdata/*.yaml")
+	files = append(files, more...)
+	files = append(files, "testdata/unknown-fields.json")
+	checked := 0
+	for _, p := range []*policy.Policy{policy.Default(), mesh} {
+		e, err := engine.Default(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, f := range files {
+			data, err := os.ReadFile(f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, doc := range manifest.Split(f, data) {
+				objs, err := manifest.Decode(doc)
+				if err != nil {
+					continue
+				}
+				for _, o := range objs {
+					w, err := workload.FromJSON(o.APIVersion, o.Kind, o.JSON)
+					if err != nil || w == nil {
+						continue
+					}
+					res, err := e.Mutate(context.Background(), w, workloadtest.Env())
+					if err != nil {
+						t.Fatal(err)
+					}
+					ops, err := res.Patch(o.JSON)
+					if err != nil {
+						t.Fatalf("%s: %v", f, err)
+					}
+					before, _ := res.Original.JSON()
+					after, _ := res.Mutated.JSON()
+					ref, err := engine.DiffKept(o.JSON, before, after)
+					if err != nil {
+						t.Fatal(err)
+					}
+					got, want := apply(t, o.JSON, ops), apply(t, o.JSON, ref)
+					if d := cmp.Diff(want, got); d != "" {
+						t.Errorf("%s %s: the patch gives another object than the diff (-diff +patch):\n%s", f, w.Name(), d)
+					}
+					checked++
+				}
+			}
+		}
+	}
+	if checked < 60 {
+		t.Errorf("compared %d objects; the inputs are missing", checked)
+	}
+}
+
+func apply(t *testing.T, raw []byte, ops []gomodulespatch.Operation) any {
+	t.Helper()
+	pj, _ := json.Marshal(ops)
+	p, err := jsonpatch.DecodePatch(pj)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, err := p.Apply(raw)
+	if err != nil {
+		t.Fatalf("the patch does not apply: %v\n%s", err, pj)
+	}
+	var v any
+	if err := json.Unmarshal(out, &v); err != nil {
+		t.Fatal(err)
+	}
+	return v
+}
