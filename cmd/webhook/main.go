@@ -33,7 +33,6 @@ import (
 	ctrlmetrics "sigs.k8s.io/controller-runtime/pkg/metrics"
 	metricsserver "sigs.k8s.io/controller-runtime/pkg/metrics/server"
 	"sigs.k8s.io/controller-runtime/pkg/webhook"
-	"sigs.k8s.io/controller-runtime/pkg/webhook/admission"
 
 	"github.com/pave-dev/pave/pkg/api/v1alpha1"
 	"github.com/pave-dev/pave/pkg/certs"
@@ -57,6 +56,7 @@ type options struct {
 	paveNamespace   string
 	metricsAddr     string
 	probeAddr       string
+	pprofAddr       string
 	deadline        time.Duration
 	shutdownTimeout time.Duration
 	auditLog        string
@@ -83,6 +83,7 @@ func main() {
 	flag.StringVar(&o.paveNamespace, "pave-namespace", "pave-system", "pave's own namespace, which it never mutates or validates")
 	flag.StringVar(&o.metricsAddr, "metrics-bind-address", ":8080", "metrics endpoint; 0 disables it")
 	flag.StringVar(&o.probeAddr, "health-probe-bind-address", ":8081", "healthz and readyz endpoint")
+	flag.StringVar(&o.pprofAddr, "pprof-bind-address", "", "Go's pprof endpoint, for profiling (e.g. 127.0.0.1:6060); empty: off")
 	flag.DurationVar(&o.deadline, "request-deadline", 3*time.Second, "per-request deadline, for reading the body and for the work; keep it below the webhooks' timeoutSeconds")
 	flag.DurationVar(&o.shutdownTimeout, "shutdown-timeout", 10*time.Second, "how long in-flight requests may take on SIGTERM")
 	flag.StringVar(&o.auditLog, "audit-log", "-", "where decision records go, one JSON line each (docs/audit.md): - (standard output; pave's own log is standard error), a file, or off")
@@ -244,6 +245,7 @@ func managerOptions(o options, scheme *runtime.Scheme, controls bool) ctrl.Optio
 		Scheme:                  scheme,
 		Metrics:                 metricsserver.Options{BindAddress: o.metricsAddr},
 		HealthProbeBindAddress:  o.probeAddr,
+		PprofBindAddress:        o.pprofAddr,
 		GracefulShutdownTimeout: &shutdown,
 		LeaderElection:          o.role == roleController && o.leaderElect,
 		LeaderElectionID:        "pave-controller",
@@ -301,9 +303,9 @@ func setupAdmission(mgr ctrl.Manager, o options, engines *pavewebhook.Engines, e
 	common := pavewebhook.Common{Engines: engines, Env: env, Deadline: o.deadline, SkipNamespace: o.paveNamespace, Metrics: m, Audit: auditor}
 	hooks := mgr.GetWebhookServer()
 	hooks.Register("/mutate", pavewebhook.WithReadDeadline(o.deadline,
-		(&admission.Webhook{Handler: &pavewebhook.Mutate{Common: common}}).WithRecoverPanic(true)))
+		pavewebhook.Serve(&pavewebhook.Mutate{Common: common}, log.WithName("mutate"))))
 	hooks.Register("/validate", pavewebhook.WithReadDeadline(o.deadline,
-		(&admission.Webhook{Handler: &pavewebhook.Validate{Common: common, Log: log.WithName("validate")}}).WithRecoverPanic(true)))
+		pavewebhook.Serve(&pavewebhook.Validate{Common: common, Log: log.WithName("validate")}, log.WithName("validate"))))
 	if err := mgr.AddReadyzCheck("webhook", hooks.StartedChecker()); err != nil {
 		return err
 	}

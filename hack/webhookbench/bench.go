@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"io"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -26,6 +27,7 @@ type bench struct {
 	cl                    *localcluster.Cluster
 	controller, admission *localcluster.Webhook
 	pavePort, noopPort    int
+	pprofPort             int
 	noopCA                []byte
 	client                *http.Client
 }
@@ -59,8 +61,13 @@ func newBench(ctx context.Context, cl *localcluster.Cluster, bin, dir string, o 
 		Log: filepath.Join(dir, "controller.log"), Args: append([]string{"--role", "controller"}, managed...)}); err != nil {
 		return nil, err
 	}
+	admission := append([]string{"--role", "admission"}, managed...)
+	if o.profile != "" {
+		b.pprofPort = freePort()
+		admission = append(admission, "--pprof-bind-address", fmt.Sprintf("127.0.0.1:%d", b.pprofPort))
+	}
 	if b.admission, err = cl.StartWebhook(localcluster.WebhookOptions{Binary: bin, CertDir: filepath.Join(dir, "admission"), Port: b.pavePort, ProbePort: freePort(),
-		Log: filepath.Join(dir, "admission.log"), Args: append([]string{"--role", "admission"}, managed...)}); err != nil {
+		Log: filepath.Join(dir, "admission.log"), Args: admission}); err != nil {
 		return nil, err
 	}
 	if b.noopCA, err = noopServer(ctx, filepath.Join(dir, "noop"), b.noopPort); err != nil {
@@ -151,4 +158,39 @@ func (b *bench) noopConfigurations(ctx context.Context) error {
 			Rules: rules, NamespaceSelector: sel, SideEffects: &none, FailurePolicy: &fail, TimeoutSeconds: &timeout, AdmissionReviewVersions: []string{"v1"}}}},
 		metav1.CreateOptions{})
 	return err
+}
+
+// profile records the admission server's CPU profile while each of pave's
+// arms runs alone, to prefix-<arm>.pprof.
+func (b *bench) profile(prefix string) error {
+	validate, err := b.validateArm("validate", compliant(1))
+	if err != nil {
+		return err
+	}
+	for _, a := range []arm{b.webhookArm("mutate", "/mutate", compliant(1)), validate} {
+		done := make(chan error, 1)
+		go func() {
+			resp, err := http.Get(fmt.Sprintf("http://127.0.0.1:%d/debug/pprof/profile?seconds=4", b.pprofPort))
+			if err != nil {
+				done <- err
+				return
+			}
+			defer resp.Body.Close()
+			f, err := os.Create(prefix + "-" + a.name + ".pprof")
+			if err != nil {
+				done <- err
+				return
+			}
+			defer f.Close()
+			_, err = io.Copy(f, resp.Body)
+			done <- err
+		}()
+		if _, err := hammer(b.client, a, b.o.c, 5*time.Second); err != nil {
+			return err
+		}
+		if err := <-done; err != nil {
+			return err
+		}
+	}
+	return nil
 }

@@ -31,6 +31,7 @@ import (
 
 type options struct {
 	assets, bin, out, cli string
+	profile               string
 	c, rounds, creates    int
 	fill                  int
 	round                 time.Duration
@@ -46,6 +47,7 @@ func main() {
 	flag.IntVar(&o.rounds, "rounds", 3, "interleaved rounds per arm")
 	flag.DurationVar(&o.round, "round", 2*time.Second, "length of one round of one webhook arm")
 	flag.IntVar(&o.creates, "creates", 600, "Deployment creates per arm through the API server")
+	flag.StringVar(&o.profile, "profile", "", "write CPU profiles of the admission server under the mutate and validate arms to <profile>-<arm>.pprof")
 	flag.IntVar(&o.fill, "fill", 10000, "Deployments (one Pod each) in the cluster for the memory figure; 0 skips it")
 	flag.Parse()
 	if err := run(o); err != nil {
@@ -90,6 +92,11 @@ func run(o options) error {
 	fmt.Println("webhook stack ...")
 	if rep.Webhook, err = b.webhookArms(); err != nil {
 		return err
+	}
+	if o.profile != "" {
+		if err := b.profile(o.profile); err != nil {
+			return err
+		}
 	}
 	fmt.Println("through the API server ...")
 	if rep.APIServer, err = b.apiServerArms(ctx); err != nil {

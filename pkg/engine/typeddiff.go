@@ -39,6 +39,23 @@ func walk(a, b reflect.Value, path []string, chain []reflect.Value, out *[]chang
 		*out = append(*out, change{path: path, after: v, chain: chain})
 	}
 	t := a.Type()
+	switch t.Kind() {
+	case reflect.String:
+		if a.String() != b.String() {
+			emit(b)
+		}
+		return
+	case reflect.Bool:
+		if a.Bool() != b.Bool() {
+			emit(b)
+		}
+		return
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
+		if a.Int() != b.Int() {
+			emit(b)
+		}
+		return
+	}
 	if leaf(t) {
 		if !sameLeaf(a, b) {
 			emit(b)
@@ -132,13 +149,18 @@ var (
 	textMarshaler = reflect.TypeFor[encoding.TextMarshaler]()
 )
 
+var leafCache sync.Map // reflect.Type -> bool
+
 // leaf reports whether values of t are compared whole: they encode
 // themselves, or they are bytes (a base64 string).
 func leaf(t reflect.Type) bool {
-	if t.Implements(marshaler) || t.Implements(textMarshaler) || reflect.PointerTo(t).Implements(marshaler) || reflect.PointerTo(t).Implements(textMarshaler) {
-		return true
+	if l, ok := leafCache.Load(t); ok {
+		return l.(bool)
 	}
-	return t.Kind() == reflect.Slice && t.Elem().Kind() == reflect.Uint8
+	l := t.Implements(marshaler) || t.Implements(textMarshaler) || reflect.PointerTo(t).Implements(marshaler) || reflect.PointerTo(t).Implements(textMarshaler) ||
+		t.Kind() == reflect.Slice && t.Elem().Kind() == reflect.Uint8
+	leafCache.Store(t, l)
+	return l
 }
 
 // sameLeaf compares two leaves as encoded: equal values, or values that

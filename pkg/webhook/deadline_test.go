@@ -10,7 +10,7 @@ import (
 	"testing"
 	"time"
 
-	"sigs.k8s.io/controller-runtime/pkg/webhook/admission"
+	"github.com/go-logr/logr"
 
 	"github.com/pave-dev/pave/pkg/webhook"
 )
@@ -19,7 +19,7 @@ import (
 // read deadline instead of holding the connection open.
 func TestTrickledBodyIsTimedOut(t *testing.T) {
 	_, v := handlers(t)
-	srv := httptest.NewServer(webhook.WithReadDeadline(200*time.Millisecond, &admission.Webhook{Handler: v}))
+	srv := httptest.NewServer(webhook.WithReadDeadline(200*time.Millisecond, webhook.Serve(v, logr.Discard())))
 	defer srv.Close()
 	conn, err := net.Dial("tcp", strings.TrimPrefix(srv.URL, "http://"))
 	if err != nil {
