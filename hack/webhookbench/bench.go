@@ -49,7 +49,18 @@ func newBench(ctx context.Context, cl *localcluster.Cluster, bin, dir string, o 
 			return nil, err
 		}
 	}
-	if _, err := cl.Kubectl("apiVersion: pave.dev/v1alpha1\nkind: PlatformPolicy\nmetadata: {name: default}\nspec: {mesh: {mode: istio}}\n", "apply", "-f", "-"); err != nil {
+	// The mesh on (the whole pipeline), and one tier large enough for the
+	// memory figure's thousands of Pods with their sidecars.
+	policy := `apiVersion: pave.dev/v1alpha1
+kind: PlatformPolicy
+metadata: {name: default}
+spec:
+  mesh: {mode: istio}
+  tiers:
+    defaultTier: bench
+    tiers: [{name: bench, quota: {pods: "100000", requests.cpu: "100000", requests.memory: 100Ti, limits.memory: 100Ti}, maxPerContainer: {memory: 64Gi}}]
+`
+	if _, err := cl.Kubectl(policy, "apply", "-f", "-"); err != nil {
 		return nil, err
 	}
 	if err := b.webhookConfigurations(ctx); err != nil {

@@ -26,6 +26,9 @@ import (
 	"path/filepath"
 	"time"
 
+	"github.com/go-logr/logr"
+	ctrllog "sigs.k8s.io/controller-runtime/pkg/log"
+
 	"github.com/pave-dev/pave/internal/localcluster"
 )
 
@@ -50,6 +53,7 @@ func main() {
 	flag.StringVar(&o.profile, "profile", "", "write CPU profiles of the admission server under the mutate and validate arms to <profile>-<arm>.pprof")
 	flag.IntVar(&o.fill, "fill", 10000, "Deployments (one Pod each) in the cluster for the memory figure; 0 skips it")
 	flag.Parse()
+	ctrllog.SetLogger(logr.Discard()) // the no-op server's logs are noise here
 	if err := run(o); err != nil {
 		fmt.Fprintln(os.Stderr, "webhookbench:", err)
 		os.Exit(2)
@@ -77,7 +81,7 @@ func run(o options) error {
 		fmt.Println("logs in", dir)
 	}
 	abs := func(p string) string { a, _ := filepath.Abs(p); return a }
-	cl, err := localcluster.Start(ctx, localcluster.Options{Assets: abs(o.assets), CRDs: []string{abs("manifests/crds")}, Dir: dir})
+	cl, err := localcluster.Start(ctx, localcluster.Options{Assets: abs(o.assets), CRDs: []string{abs("manifests/crds")}, Dir: dir, ControllerQPS: 500})
 	if err != nil {
 		return err
 	}
