@@ -170,6 +170,8 @@ func checkObject(ctx context.Context, o manifest.Object, opts Options, b environ
 	run := opts.Engine.RunInPlace
 	if opts.Render {
 		run = opts.Engine.Run // the patch needs the original
+	} else {
+		env.NamesOnly = true // the companions are listed, not printed
 	}
 	res, err := run(ctx, w, env)
 	if err != nil {

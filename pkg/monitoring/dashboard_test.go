@@ -3,6 +3,7 @@ package monitoring_test
 import (
 	"context"
 	"encoding/json"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -98,5 +99,24 @@ func TestDashboardPolicy(t *testing.T) {
 	p, _ = policy.FromSpec(v1alpha1.PlatformPolicySpec{Monitoring: v1alpha1.MonitoringPolicy{Dashboards: v1alpha1.DashboardPolicy{Template: `{"title": {{.Title}}}`}}})
 	if _, err := dashboard(t, service, p); err == nil || !strings.Contains(err.Error(), "spec.monitoring.dashboards.template") {
 		t.Fatalf("err = %v, want one naming spec.monitoring.dashboards.template", err)
+	}
+}
+
+// Asked for names only (pave check without --render), the dashboard is the
+// same ConfigMap without its JSON: what is listed is what would be applied.
+func TestDashboardNamesOnly(t *testing.T) {
+	full, err := dashboard(t, service, policy.Default())
+	if err != nil {
+		t.Fatal(err)
+	}
+	env := workloadtest.Env()
+	env.NamesOnly = true
+	objs, err := monitoring.Dashboard{}.Generate(context.Background(), workloadtest.FromYAML(t, service), env)
+	if err != nil || len(objs) != 1 {
+		t.Fatalf("%d objects: %v", len(objs), err)
+	}
+	named := objs[0].(*corev1.ConfigMap)
+	if named.Data != nil || !reflect.DeepEqual(named.ObjectMeta, full.ObjectMeta) {
+		t.Errorf("names only: %+v, data %d keys; full: %+v", named.ObjectMeta, len(named.Data), full.ObjectMeta)
 	}
 }

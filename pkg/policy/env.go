@@ -38,6 +38,11 @@ type Env struct {
 	// adapter asked discovery at start); offline, every kind is served.
 	// pave falls back where it can: scrape annotations for a PodMonitor.
 	Unserved []schema.GroupVersionKind
+	// NamesOnly says the caller needs the companions' kinds and names only
+	// (pave check without --render, a server-side dry run's warnings):
+	// generators may leave out content that is costly to build, such as a
+	// dashboard's JSON.
+	NamesOnly bool
 }
 
 // Serves reports whether the cluster serves the kind.

@@ -42,6 +42,7 @@ func (h *Validate) Handle(ctx context.Context, req admission.Request) admission.
 	// A server-side dry run shows what pave's controller would create, so
 	// kubectl apply --dry-run=server answers "what will this do" completely.
 	if req.DryRun != nil && *req.DryRun && len(denied) == 0 {
+		p.env.NamesOnly = true // named in warnings, not created
 		objs, err := p.eng.Generate(ctx, p.w, p.env)
 		if err != nil {
 			return admission.Errored(http.StatusInternalServerError, err)
