@@ -67,7 +67,7 @@ spec:
 	if changed, _ := (mutators.Sidecar{}).Mutate(context.Background(), w, env); !changed {
 		t.Fatal("a sidecar of an older template was kept")
 	}
-	if why := mutators.SidecarMismatch(w, env.Policy.Spec.Mesh.Sidecar); why != "" {
+	if why := mutators.SidecarMismatch(w, env.Policy); why != "" {
 		t.Fatalf("after injection: %s", why)
 	}
 	if again, _ := (mutators.Sidecar{}).Mutate(context.Background(), w, env); again {
@@ -77,7 +77,7 @@ spec:
 	if changed, _ := (mutators.Sidecar{}).Mutate(context.Background(), forged, env); changed {
 		t.Fatal("a forgery was overwritten instead of left for the validator")
 	}
-	if why := mutators.SidecarMismatch(forged, env.Policy.Spec.Mesh.Sidecar); !strings.Contains(why, "busybox") {
+	if why := mutators.SidecarMismatch(forged, env.Policy); !strings.Contains(why, "busybox") {
 		t.Fatalf("forgery not told apart: %q", why)
 	}
 }
@@ -128,7 +128,7 @@ func TestSidecarMatchesAfterAPIServerDefaults(t *testing.T) {
 			v.Projected.DefaultMode = &mode
 		}
 	}
-	if why := mutators.SidecarMismatch(w, env.Policy.Spec.Mesh.Sidecar); why != "" {
+	if why := mutators.SidecarMismatch(w, env.Policy); why != "" {
 		t.Fatalf("defaults made the real sidecar a mismatch: %s", why)
 	}
 	if changed, _ := (mutators.Sidecar{}).Mutate(context.Background(), w, env); changed {

@@ -56,7 +56,7 @@ func (Mesh) Validate(_ context.Context, w *workload.Workload, env policy.Env) []
 			fmt.Sprintf("zone %q must be meshed, and the container name %q is reserved for the mesh sidecar", zone, name),
 			fmt.Sprintf("rename your container %q; pave injects the sidecar itself", name))}
 	}
-	if why := mutators.SidecarMismatch(w, mesh.Sidecar); why != "" {
+	if why := mutators.SidecarMismatch(w, env.Policy); why != "" {
 		return []policy.Violation{ruleMeshSidecar.Violation(w.PodSpecPath+".initContainers",
 			fmt.Sprintf("zone %q must be meshed but %s", zone, why),
 			fmt.Sprintf("remove your own %s init container and let pave's mutating webhook inject the sidecar (check that the webhook is running)", name))}
