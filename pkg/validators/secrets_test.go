@@ -8,7 +8,9 @@ import (
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
+	"github.com/pave-dev/pave/pkg/policy"
 	"github.com/pave-dev/pave/pkg/validators"
+	"github.com/pave-dev/pave/pkg/workload"
 	"github.com/pave-dev/pave/pkg/workload/workloadtest"
 )
 
@@ -136,5 +138,34 @@ func TestSecretsInConfigMaps(t *testing.T) {
 	}
 	if !slices.Equal(fields, []string{"data[DB_PASSWORD]", "data[tls.key]"}) {
 		t.Errorf("findings at %v, want the password and the private key", fields)
+	}
+}
+
+// The policy's own proxy is scanned once per policy and found clean; a
+// container that copies it but adds one literal secret is still scanned and
+// flagged, whatever its name.
+func TestLiteralSecretsInTheSidecar(t *testing.T) {
+	env := workloadtest.Env()
+	p, _, err := policy.Load("p.yaml", []byte("apiVersion: pave.dev/v1alpha1\nkind: PlatformPolicy\nmetadata: {name: default}\nspec: {mesh: {mode: istio}}\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	env.Policy = p
+	proxy := *p.Spec.Mesh.Sidecar.Container.DeepCopy()
+	pod := func(c corev1.Container) *workload.Workload {
+		w, err := workload.New(&corev1.Pod{ObjectMeta: metav1.ObjectMeta{Name: "p"}, Spec: corev1.PodSpec{InitContainers: []corev1.Container{c},
+			Containers: []corev1.Container{{Name: "app", Image: "x:1"}}}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return w
+	}
+	if got := (validators.LiteralSecrets{}).Validate(context.Background(), pod(proxy), env); len(got) != 0 {
+		t.Errorf("the policy's proxy: %v", got)
+	}
+	forged := *proxy.DeepCopy()
+	forged.Args = append(forged.Args, "--db-password=hunter2hunter2")
+	if got := (validators.LiteralSecrets{}).Validate(context.Background(), pod(forged), env); len(got) != 1 {
+		t.Errorf("a copy of the proxy with a secret argument: %v", got)
 	}
 }
