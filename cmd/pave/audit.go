@@ -8,15 +8,8 @@ import (
 	"text/tabwriter"
 	"time"
 
-	openreportsv1alpha1 "github.com/openreports/reports-api/apis/openreports.io/v1alpha1"
 	"github.com/spf13/cobra"
 	corev1 "k8s.io/api/core/v1"
-	"k8s.io/apimachinery/pkg/runtime"
-	clientgoscheme "k8s.io/client-go/kubernetes/scheme"
-	"k8s.io/client-go/tools/clientcmd"
-	"sigs.k8s.io/controller-runtime/pkg/client"
-
-	policyreportv1alpha2 "github.com/kyverno/kyverno/api/policyreport/v1alpha2"
 
 	"github.com/pave-dev/pave/pkg/api/v1alpha1"
 	"github.com/pave-dev/pave/pkg/audit"
@@ -87,19 +80,9 @@ func runAudit(cmd *cobra.Command, f *auditFlags, filter audit.Filter, print func
 	if f.output != "table" && f.output != "json" {
 		return bad(fmt.Errorf("-o %q: use table or json", f.output))
 	}
-	rules := clientcmd.NewDefaultClientConfigLoadingRules()
-	rules.ExplicitPath = f.kubeconfig
-	cfg, err := clientcmd.NewNonInteractiveDeferredLoadingClientConfig(rules, nil).ClientConfig()
+	c, _, err := clusterClient(f.kubeconfig)
 	if err != nil {
-		return bad(fmt.Errorf("kubeconfig: %w", err))
-	}
-	scheme := runtime.NewScheme()
-	for _, add := range []func(*runtime.Scheme) error{clientgoscheme.AddToScheme, v1alpha1.AddToScheme, openreportsv1alpha1.AddToScheme, policyreportv1alpha2.AddToScheme} {
-		_ = add(scheme)
-	}
-	c, err := client.New(cfg, client.Options{Scheme: scheme})
-	if err != nil {
-		return bad(fmt.Errorf("connect to %s: %w", cfg.Host, err))
+		return bad(err)
 	}
 	ctx := cmd.Context()
 	pol, err := preflightPolicy(ctx, c, "")

@@ -15,10 +15,7 @@ import (
 	storagev1 "k8s.io/api/storage/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	"k8s.io/apimachinery/pkg/api/meta"
-	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/client-go/discovery"
-	clientgoscheme "k8s.io/client-go/kubernetes/scheme"
-	"k8s.io/client-go/tools/clientcmd"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	"github.com/pave-dev/pave/pkg/api/v1alpha1"
@@ -43,18 +40,9 @@ func newPreflightCmd() *cobra.Command {
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			bad := func(err error) error { return &exitError{code: exitBadInput, err: err} }
-			rules := clientcmd.NewDefaultClientConfigLoadingRules()
-			rules.ExplicitPath = kubeconfig
-			cfg, err := clientcmd.NewNonInteractiveDeferredLoadingClientConfig(rules, nil).ClientConfig()
+			c, cfg, err := clusterClient(kubeconfig)
 			if err != nil {
-				return bad(fmt.Errorf("kubeconfig: %w", err))
-			}
-			scheme := runtime.NewScheme()
-			_ = clientgoscheme.AddToScheme(scheme)
-			_ = v1alpha1.AddToScheme(scheme)
-			c, err := client.New(cfg, client.Options{Scheme: scheme})
-			if err != nil {
-				return bad(fmt.Errorf("connect to %s: %w", cfg.Host, err))
+				return bad(err)
 			}
 			ctx := cmd.Context()
 			pol, err := preflightPolicy(ctx, c, policyFile)

@@ -9,7 +9,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/google/go-containerregistry/pkg/v1/layout"
 	"github.com/google/go-containerregistry/pkg/v1/mutate"
 	"github.com/google/go-containerregistry/pkg/v1/validate"
 	appsv1 "k8s.io/api/apps/v1"
@@ -77,18 +76,7 @@ func TestImage(t *testing.T) {
 	if err := WriteArchive(out, idx); err != nil {
 		t.Fatal(err)
 	}
-	dir := t.TempDir()
-	if err := untar(out, dir); err != nil {
-		t.Fatal(err)
-	}
-	p, err := layout.FromPath(dir)
-	if err != nil {
-		t.Fatalf("the archive is not an OCI layout: %v", err)
-	}
-	back, err := p.ImageIndex()
-	if err != nil {
-		t.Fatal(err)
-	}
+	back := readArchive(t, out)
 	if d, _ := back.Digest(); d != d1 {
 		t.Errorf("the layout's index is %s, want %s", d, d1)
 	}
@@ -146,15 +134,7 @@ func TestRunBuildsAStaticServer(t *testing.T) {
 	if err := run(out, "v0.0.0-test", "example.test/pave-webhook:v0.0.0-test", []string{"linux/amd64"}); err != nil {
 		t.Fatal(err)
 	}
-	dir := t.TempDir()
-	if err := untar(out, dir); err != nil {
-		t.Fatal(err)
-	}
-	p, err := layout.FromPath(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	idx, _ := p.ImageIndex()
+	idx := readArchive(t, out)
 	m, _ := idx.IndexManifest()
 	if len(m.Manifests) != 1 || m.Manifests[0].Annotations["org.opencontainers.image.ref.name"] != "example.test/pave-webhook:v0.0.0-test" {
 		t.Fatalf("index %+v", m.Manifests)

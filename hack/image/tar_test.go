@@ -5,6 +5,10 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"testing"
+
+	v1 "github.com/google/go-containerregistry/pkg/v1"
+	"github.com/google/go-containerregistry/pkg/v1/layout"
 )
 
 func newTarReader(r io.Reader) *tar.Reader { return tar.NewReader(r) }
@@ -43,4 +47,23 @@ func untar(archive, dir string) error {
 			return err
 		}
 	}
+}
+
+// readArchive reads an OCI archive back as a registry-less tool would: an
+// OCI image layout, tarred, whose index is the image index.
+func readArchive(t *testing.T, archive string) v1.ImageIndex {
+	t.Helper()
+	dir := t.TempDir()
+	if err := untar(archive, dir); err != nil {
+		t.Fatal(err)
+	}
+	p, err := layout.FromPath(dir)
+	if err != nil {
+		t.Fatalf("the archive is not an OCI layout: %v", err)
+	}
+	idx, err := p.ImageIndex()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return idx
 }

@@ -10,11 +10,8 @@ import (
 	"context"
 	"flag"
 	"fmt"
-	"net"
 	"os"
 	"path/filepath"
-	"strconv"
-	"strings"
 	"sync"
 	"time"
 
@@ -68,14 +65,7 @@ func run(n int, assets, bin string, settle time.Duration) error {
 	fmt.Printf("created %d Deployments in %s\n", n, time.Since(start).Round(time.Second))
 
 	managed := []string{"--certificates", "managed"}
-	free := func() int {
-		l, err := net.Listen("tcp", "127.0.0.1:0")
-		if err != nil {
-			panic(err)
-		}
-		defer l.Close()
-		return l.Addr().(*net.TCPAddr).Port
-	}
+	free := localcluster.FreePort
 	ctrl, err := c.StartWebhook(localcluster.WebhookOptions{Binary: abs(bin), CertDir: filepath.Join(dir, "controller"), Port: free(), ProbePort: free(),
 		Log: filepath.Join(dir, "controller.log"), Args: append([]string{"--role", "controller"}, managed...)})
 	if err != nil {
@@ -103,9 +93,9 @@ func run(n int, assets, bin string, settle time.Duration) error {
 	fmt.Printf("\n%-12s %12s %12s\n", "role", "RSS MiB", "peak MiB")
 	for _, p := range []struct {
 		role string
-		pid  int
-	}{{"admission", adm.Pid()}, {"controller", ctrl.Pid()}} {
-		rss, hwm := memory(p.pid)
+		w    *localcluster.Webhook
+	}{{"admission", adm}, {"controller", ctrl}} {
+		rss, hwm := p.w.Memory()
 		fmt.Printf("%-12s %12.0f %12.0f\n", p.role, rss, hwm)
 	}
 	return nil
@@ -137,23 +127,4 @@ func createDeployments(ctx context.Context, cs kubernetes.Interface, n int) erro
 	wg.Wait()
 	close(errs)
 	return <-errs
-}
-
-// memory reads a process's resident and peak resident memory in MiB.
-func memory(pid int) (rss, hwm float64) {
-	data, _ := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
-	for _, line := range strings.Split(string(data), "\n") {
-		f := strings.Fields(line)
-		if len(f) < 2 {
-			continue
-		}
-		kb, _ := strconv.ParseFloat(f[1], 64)
-		switch f[0] {
-		case "VmRSS:":
-			rss = kb / 1024
-		case "VmHWM:":
-			hwm = kb / 1024
-		}
-	}
-	return rss, hwm
 }

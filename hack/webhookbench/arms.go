@@ -5,7 +5,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"os"
 	"strconv"
 	"strings"
 	"sync"
@@ -20,6 +19,8 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/apimachinery/pkg/util/intstr"
+
+	"github.com/pave-dev/pave/internal/localcluster"
 )
 
 // compliant is a Deployment pave admits, of about 2 KB with one container:
@@ -210,27 +211,8 @@ func (b *bench) memory(ctx context.Context, n int) (map[string]float64, error) {
 		return nil, err
 	}
 	out := map[string]float64{}
-	for role, w := range map[string]int{"admission": b.admission.Pid(), "controller": b.controller.Pid()} {
-		out[role+"RSS"], out[role+"Peak"] = rss(w)
+	for role, w := range map[string]*localcluster.Webhook{"admission": b.admission, "controller": b.controller} {
+		out[role+"RSS"], out[role+"Peak"] = w.Memory()
 	}
 	return out, nil
-}
-
-// rss reads a process's resident and peak resident memory in MiB.
-func rss(pid int) (now, peak float64) {
-	data, _ := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
-	for _, line := range strings.Split(string(data), "\n") {
-		f := strings.Fields(line)
-		if len(f) < 2 {
-			continue
-		}
-		kb, _ := strconv.ParseFloat(f[1], 64)
-		switch f[0] {
-		case "VmRSS:":
-			now = kb / 1024
-		case "VmHWM:":
-			peak = kb / 1024
-		}
-	}
-	return now, peak
 }

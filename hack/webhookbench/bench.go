@@ -40,7 +40,7 @@ const (
 )
 
 func newBench(ctx context.Context, cl *localcluster.Cluster, bin, dir string, o options) (*bench, error) {
-	b := &bench{o: o, cl: cl, cs: kubernetes.NewForConfigOrDie(cl.Config), pavePort: freePort(), noopPort: freePort(), client: newClient(o.c)}
+	b := &bench{o: o, cl: cl, cs: kubernetes.NewForConfigOrDie(cl.Config), pavePort: localcluster.FreePort(), noopPort: localcluster.FreePort(), client: newClient(o.c)}
 	for name, labels := range map[string]map[string]string{
 		"pave-system": nil, nsNone: {"bench-arm": "none"}, nsNoop: {"bench-arm": "noop"}, nsPave: {"bench-arm": "pave", "pave.dev/team": "bench"},
 		"bench-fill": {"bench-arm": "pave", "pave.dev/team": "bench"},
@@ -68,16 +68,16 @@ spec:
 	}
 	managed := []string{"--certificates", "managed", "--audit-log", "off"}
 	var err error
-	if b.controller, err = cl.StartWebhook(localcluster.WebhookOptions{Binary: bin, CertDir: filepath.Join(dir, "controller"), Port: freePort(), ProbePort: freePort(),
+	if b.controller, err = cl.StartWebhook(localcluster.WebhookOptions{Binary: bin, CertDir: filepath.Join(dir, "controller"), Port: localcluster.FreePort(), ProbePort: localcluster.FreePort(),
 		Log: filepath.Join(dir, "controller.log"), Args: append([]string{"--role", "controller"}, managed...)}); err != nil {
 		return nil, err
 	}
 	admission := append([]string{"--role", "admission"}, managed...)
 	if o.profile != "" {
-		b.pprofPort = freePort()
+		b.pprofPort = localcluster.FreePort()
 		admission = append(admission, "--pprof-bind-address", fmt.Sprintf("127.0.0.1:%d", b.pprofPort))
 	}
-	if b.admission, err = cl.StartWebhook(localcluster.WebhookOptions{Binary: bin, CertDir: filepath.Join(dir, "admission"), Port: b.pavePort, ProbePort: freePort(),
+	if b.admission, err = cl.StartWebhook(localcluster.WebhookOptions{Binary: bin, CertDir: filepath.Join(dir, "admission"), Port: b.pavePort, ProbePort: localcluster.FreePort(),
 		Log: filepath.Join(dir, "admission.log"), Args: admission}); err != nil {
 		return nil, err
 	}

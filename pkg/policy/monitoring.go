@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
-	"sync"
 	"text/template"
 	"time"
 
@@ -73,24 +72,6 @@ func DashboardFuncs() template.FuncMap {
 // templates compiles each template text once per policy: the SLI queries
 // and the dashboard are filled in for every workload pave check judges, and
 // parsing them each time cost more than the rest of the engine.
-// templates caches what is derived from a compiled policy: the compiled
-// templates (text -> *template.Template) and other values (Derived).
-type templates struct{ m, derived sync.Map }
-
-// Derived returns what build makes of the policy, built once per policy: a
-// compiled policy never changes, so values derived from it (a defaulted
-// sidecar template) need not be rebuilt for every request.
-func (p *Policy) Derived(key string, build func() any) any {
-	if p.templates == nil {
-		return build()
-	}
-	if v, ok := p.templates.derived.Load(key); ok {
-		return v
-	}
-	v, _ := p.templates.derived.LoadOrStore(key, build())
-	return v
-}
-
 // Template returns the compiled template of text (with DashboardFuncs),
 // compiling it on first use.
 func (p *Policy) Template(text string) (*template.Template, error) {

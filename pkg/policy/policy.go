@@ -9,6 +9,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"slices"
+	"sync"
 
 	corev1 "k8s.io/api/core/v1"
 	"sigs.k8s.io/yaml"
@@ -190,4 +191,22 @@ func validateTiers(s v1alpha1.PlatformPolicySpec) error {
 		return fmt.Errorf("spec.tiers.defaultTier: %q is not one of spec.tiers.tiers (or none)", d)
 	}
 	return nil
+}
+
+// templates caches what is derived from a compiled policy: the compiled
+// templates (text -> *template.Template) and other values (Derived).
+type templates struct{ m, derived sync.Map }
+
+// Derived returns what build makes of the policy, built once per policy: a
+// compiled policy never changes, so values derived from it (a defaulted
+// sidecar template) need not be rebuilt for every request.
+func (p *Policy) Derived(key string, build func() any) any {
+	if p.templates == nil {
+		return build()
+	}
+	if v, ok := p.templates.derived.Load(key); ok {
+		return v
+	}
+	v, _ := p.templates.derived.LoadOrStore(key, build())
+	return v
 }

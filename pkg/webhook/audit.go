@@ -13,13 +13,9 @@ func (c *Common) audit(req admission.Request, p *policy.Policy, generation int64
 	if c.Audit == nil || len(vs) == 0 {
 		return
 	}
-	apiVersion := req.Kind.Version
-	if req.Kind.Group != "" {
-		apiVersion = req.Kind.Group + "/" + req.Kind.Version
-	}
 	c.Audit.Decide(p, audit.Request{
 		Time: c.Env.Now(), UID: string(req.UID), User: req.UserInfo.Username, Groups: req.UserInfo.Groups,
-		Operation: string(req.Operation), APIVersion: apiVersion, Kind: req.Kind.Kind, Namespace: req.Namespace, Name: name,
+		Operation: string(req.Operation), APIVersion: apiVersionOf(req.Kind), Kind: req.Kind.Kind, Namespace: req.Namespace, Name: name,
 		DryRun: req.DryRun != nil && *req.DryRun, PolicyGeneration: generation, PaveVersion: version.Version,
 	}, vs)
 }

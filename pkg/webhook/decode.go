@@ -8,6 +8,7 @@ import (
 	"time"
 
 	admissionv1 "k8s.io/api/admission/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/runtime/schema"
 	"sigs.k8s.io/controller-runtime/pkg/webhook/admission"
 
@@ -83,10 +84,7 @@ func (c *Common) prepare(ctx context.Context, req admission.Request, validating 
 	if req.SubResource != "" && (req.SubResource != SubresourceEphemeral || req.Kind.Kind != "Pod") {
 		return end(admission.Allowed(""))
 	}
-	apiVersion := req.Kind.Version
-	if req.Kind.Group != "" {
-		apiVersion = req.Kind.Group + "/" + req.Kind.Version
-	}
+	apiVersion := apiVersionOf(req.Kind)
 	w, err := workload.FromJSON(apiVersion, req.Kind.Kind, req.Object.Raw)
 	if big, ok := err.(*workload.OversizedError); ok {
 		// Found before decoding: the request costs no more than its size.
@@ -132,6 +130,14 @@ func (c *Common) prepare(ctx context.Context, req admission.Request, validating 
 		return end(admission.Errored(http.StatusInternalServerError, err))
 	}
 	return p
+}
+
+// apiVersionOf is the apiVersion of a request's kind (v1, apps/v1).
+func apiVersionOf(k metav1.GroupVersionKind) string {
+	if k.Group == "" {
+		return k.Version
+	}
+	return k.Group + "/" + k.Version
 }
 
 var errNotReady = errors.New("pave is starting and has not loaded its policy yet; retry in a few seconds")

@@ -54,7 +54,7 @@ func TestSplitInstallRotatesUnderLoad(t *testing.T) {
 	})
 	start := func(name, role string, port int) *localcluster.Webhook {
 		w, err := s.cluster.StartWebhook(localcluster.WebhookOptions{
-			Binary: s.webhookBin, CertDir: filepath.Join(s.dir, name), Port: port, ProbePort: freePort(),
+			Binary: s.webhookBin, CertDir: filepath.Join(s.dir, name), Port: port, ProbePort: localcluster.FreePort(),
 			Log: filepath.Join(s.dir, name+".log"), Args: append([]string{"--role", role}, managed...),
 		})
 		if err != nil {
@@ -65,11 +65,11 @@ func TestSplitInstallRotatesUnderLoad(t *testing.T) {
 	}
 	controllers := map[string]*localcluster.Webhook{}
 	for _, name := range []string{"controller-1", "controller-2"} {
-		controllers[name] = start(name, "controller", freePort())
+		controllers[name] = start(name, "controller", localcluster.FreePort())
 	}
 	var backends []string
 	for i := 1; i <= 3; i++ {
-		port := freePort()
+		port := localcluster.FreePort()
 		start(fmt.Sprintf("admission-%d", i), "admission", port)
 		backends = append(backends, fmt.Sprintf("127.0.0.1:%d", port))
 	}

@@ -9,7 +9,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -134,7 +133,7 @@ func (s *suite) setUp() error {
 	if err != nil {
 		return err
 	}
-	s.port, s.probePort, s.metricsPort = freePort(), freePort(), freePort()
+	s.port, s.probePort, s.metricsPort = localcluster.FreePort(), localcluster.FreePort(), localcluster.FreePort()
 	if err := s.startWebhook(); err != nil {
 		return err
 	}
@@ -211,13 +210,4 @@ func moduleDir(mod string) (string, error) {
 		return "", fmt.Errorf("download %s: no directory in %s (%v)", mod, out, err)
 	}
 	return m.Dir, nil
-}
-
-func freePort() int {
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		panic(err)
-	}
-	defer l.Close()
-	return l.Addr().(*net.TCPAddr).Port
 }
