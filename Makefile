@@ -56,9 +56,10 @@ lint: generate ## gofmt, go vet, and check that generated files are up to date.
 	@git diff --quiet -- pkg/api manifests/crds || { echo "generated files are stale: commit the output of make generate"; exit 1; }
 
 .PHONY: bench
-bench: build controlplane ## Benchmark pave check, the admission hot path (webhook stack, API server, memory), one admission by container count and a flood of audited denials, each against its baseline (docs/performance.md).
+bench: build controlplane ## Benchmark pave check, the admission hot path (webhook stack, API server, memory; in process against the no-op handler), one admission by container count and a flood of audited denials, each against its baseline (docs/performance.md).
 	go run ./hack/bench -n 5000 -pave $(BIN)/pave -out $(BIN)/bench.json
 	go run ./hack/webhookbench -bin $(BIN)/pave-webhook -assets $(BIN)/assets -cli $(BIN)/bench.json -out $(BIN)/bench-webhook.json
+	go test -run='^$$' -bench=BenchmarkServe -benchtime=3000x -benchmem ./pkg/webhook | tee $(BIN)/bench-serve.txt
 	go test -run='^$$' -bench=BenchmarkHandleContainers -benchtime=20x -benchmem ./pkg/webhook | tee $(BIN)/bench-containers.txt
 	go test -run='^$$' -bench=BenchmarkAuditedDenials -benchtime=20000x ./pkg/webhook | tee $(BIN)/bench-audit.txt
 

@@ -5,7 +5,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -14,39 +13,12 @@ import (
 	admissionv1 "k8s.io/api/admission/v1"
 	appsv1 "k8s.io/api/apps/v1"
 	authnv1 "k8s.io/api/authentication/v1"
-	corev1 "k8s.io/api/core/v1"
-	"k8s.io/apimachinery/pkg/api/resource"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/runtime"
-	"k8s.io/apimachinery/pkg/util/intstr"
 
+	"github.com/pave-dev/pave/internal/benchdata"
 	"github.com/pave-dev/pave/internal/localcluster"
 )
-
-// compliant is a Deployment pave admits, of about 2 KB with one container:
-// pinned image from a registry, probes, resources, the team's labels.
-func compliant(containers int) *appsv1.Deployment {
-	labels := map[string]string{"app.kubernetes.io/name": "api", "pave.dev/team": "bench"}
-	d := &appsv1.Deployment{
-		TypeMeta:   metav1.TypeMeta{APIVersion: "apps/v1", Kind: "Deployment"},
-		ObjectMeta: metav1.ObjectMeta{Name: "api", Labels: labels, Annotations: map[string]string{"description": strings.Repeat("the api of the shop ", 20)}},
-		Spec: appsv1.DeploymentSpec{Selector: &metav1.LabelSelector{MatchLabels: labels},
-			Template: corev1.PodTemplateSpec{ObjectMeta: metav1.ObjectMeta{Labels: labels}}},
-	}
-	zero := int32(0)
-	d.Spec.Replicas = &zero
-	for i := range containers {
-		d.Spec.Template.Spec.Containers = append(d.Spec.Template.Spec.Containers, corev1.Container{
-			Name: "c" + strconv.Itoa(i), Image: "registry.example.com/shop/api:1.4." + strconv.Itoa(i),
-			Ports:          []corev1.ContainerPort{{Name: "http", ContainerPort: int32(8080 + i)}},
-			Env:            []corev1.EnvVar{{Name: "LOG_LEVEL", Value: "info"}, {Name: "REGION", Value: "eu-west-1"}},
-			ReadinessProbe: &corev1.Probe{ProbeHandler: corev1.ProbeHandler{HTTPGet: &corev1.HTTPGetAction{Path: "/ready", Port: intstr.FromInt32(int32(8080 + i))}}},
-			Resources: corev1.ResourceRequirements{Requests: corev1.ResourceList{corev1.ResourceCPU: resource.MustParse("100m"), corev1.ResourceMemory: resource.MustParse("128Mi")},
-				Limits: corev1.ResourceList{corev1.ResourceMemory: resource.MustParse("256Mi")}},
-		})
-	}
-	return d
-}
 
 // webhookArm posts the Deployment's CREATE review to pave's path.
 func (b *bench) webhookArm(name, path string, d *appsv1.Deployment) arm {
@@ -102,17 +74,17 @@ func (b *bench) rawArm(name, path string, raw []byte) arm {
 
 // webhookArms measures pave's two paths and the no-op handler, interleaved.
 func (b *bench) webhookArms() (map[string]stats, error) {
-	noop := b.webhookArm("noop", "/noop", compliant(1))
+	noop := b.webhookArm("noop", "/noop", benchdata.Compliant(1))
 	noop.url, noop.check = fmt.Sprintf("https://127.0.0.1:%d/noop", b.noopPort), nil
-	validate, err := b.validateArm("validate", compliant(1))
+	validate, err := b.validateArm("validate", benchdata.Compliant(1))
 	if err != nil {
 		return nil, err
 	}
-	validate20, err := b.validateArm("validate-20", compliant(20))
+	validate20, err := b.validateArm("validate-20", benchdata.Compliant(20))
 	if err != nil {
 		return nil, err
 	}
-	arms := []arm{noop, b.webhookArm("mutate", "/mutate", compliant(1)), validate, b.webhookArm("mutate-20", "/mutate", compliant(20)), validate20}
+	arms := []arm{noop, b.webhookArm("mutate", "/mutate", benchdata.Compliant(1)), validate, b.webhookArm("mutate-20", "/mutate", benchdata.Compliant(20)), validate20}
 	lat := map[string][]time.Duration{}
 	for _, a := range arms { // warm up connections and caches
 		if _, err := hammer(b.client, a, b.o.c, 300*time.Millisecond); err != nil {
@@ -171,7 +143,7 @@ func (b *bench) create(ctx context.Context, ns string, from, n int, replicas int
 	for w := range b.o.c {
 		wg.Go(func() {
 			for i := from + w; i < from+n; i += b.o.c {
-				d := compliant(1)
+				d := benchdata.Compliant(1)
 				d.Name = fmt.Sprintf("app-%05d", i)
 				d.Spec.Replicas = &replicas
 				start := time.Now()

@@ -16,6 +16,7 @@ import (
 	"k8s.io/client-go/kubernetes"
 	"sigs.k8s.io/yaml"
 
+	"github.com/pave-dev/pave/internal/benchdata"
 	"github.com/pave-dev/pave/internal/localcluster"
 	"github.com/pave-dev/pave/pkg/manifest"
 )
@@ -42,25 +43,14 @@ const (
 func newBench(ctx context.Context, cl *localcluster.Cluster, bin, dir string, o options) (*bench, error) {
 	b := &bench{o: o, cl: cl, cs: kubernetes.NewForConfigOrDie(cl.Config), pavePort: localcluster.FreePort(), noopPort: localcluster.FreePort(), client: newClient(o.c)}
 	for name, labels := range map[string]map[string]string{
-		"pave-system": nil, nsNone: {"bench-arm": "none"}, nsNoop: {"bench-arm": "noop"}, nsPave: {"bench-arm": "pave", "pave.dev/team": "bench"},
-		"bench-fill": {"bench-arm": "pave", "pave.dev/team": "bench"},
+		"pave-system": nil, nsNone: {"bench-arm": "none"}, nsNoop: {"bench-arm": "noop"}, nsPave: {"bench-arm": "pave", "pave.dev/team": benchdata.Team},
+		"bench-fill": {"bench-arm": "pave", "pave.dev/team": benchdata.Team},
 	} {
 		if _, err := b.cs.CoreV1().Namespaces().Create(ctx, &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: name, Labels: labels}}, metav1.CreateOptions{}); err != nil {
 			return nil, err
 		}
 	}
-	// The mesh on (the whole pipeline), and one tier large enough for the
-	// memory figure's thousands of Pods with their sidecars.
-	policy := `apiVersion: pave.dev/v1alpha1
-kind: PlatformPolicy
-metadata: {name: default}
-spec:
-  mesh: {mode: istio}
-  tiers:
-    defaultTier: bench
-    tiers: [{name: bench, quota: {pods: "100000", requests.cpu: "100000", requests.memory: 100Ti, limits.memory: 100Ti}, maxPerContainer: {memory: 64Gi}}]
-`
-	if _, err := cl.Kubectl(policy, "apply", "-f", "-"); err != nil {
+	if _, err := cl.Kubectl(benchdata.Policy, "apply", "-f", "-"); err != nil {
 		return nil, err
 	}
 	if err := b.webhookConfigurations(ctx); err != nil {
@@ -88,7 +78,7 @@ spec:
 		return nil, err
 	}
 	// The mesh policy is in force when a mutation injects the sidecar.
-	probe := b.webhookArm("mutate", "/mutate", compliant(1))
+	probe := b.webhookArm("mutate", "/mutate", benchdata.Compliant(1))
 	for deadline := time.Now().Add(60 * time.Second); ; time.Sleep(500 * time.Millisecond) {
 		if _, err := post(b.client, probe); err == nil {
 			return b, nil
@@ -174,11 +164,11 @@ func (b *bench) noopConfigurations(ctx context.Context) error {
 // profile records the admission server's CPU profile while each of pave's
 // arms runs alone, to prefix-<arm>.pprof.
 func (b *bench) profile(prefix string) error {
-	validate, err := b.validateArm("validate", compliant(1))
+	validate, err := b.validateArm("validate", benchdata.Compliant(1))
 	if err != nil {
 		return err
 	}
-	for _, a := range []arm{b.webhookArm("mutate", "/mutate", compliant(1)), validate} {
+	for _, a := range []arm{b.webhookArm("mutate", "/mutate", benchdata.Compliant(1)), validate} {
 		done := make(chan error, 1)
 		go func() {
 			resp, err := http.Get(fmt.Sprintf("http://127.0.0.1:%d/debug/pprof/profile?seconds=4", b.pprofPort))

@@ -1,0 +1,124 @@
+package webhook_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"testing"
+	"time"
+
+	jsonpatch "github.com/evanphx/json-patch/v5"
+	admissionv1 "k8s.io/api/admission/v1"
+	authnv1 "k8s.io/api/authentication/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/runtime"
+	"sigs.k8s.io/controller-runtime/pkg/log"
+	"sigs.k8s.io/controller-runtime/pkg/webhook/admission"
+
+	"github.com/pave-dev/pave/internal/benchdata"
+	"github.com/pave-dev/pave/pkg/engine"
+	"github.com/pave-dev/pave/pkg/environment"
+	"github.com/pave-dev/pave/pkg/policy"
+	"github.com/pave-dev/pave/pkg/webhook"
+)
+
+// BenchmarkServe is hack/webhookbench's webhook arms in process, without TLS
+// or a load generator: the compliant Deployment (one container, and 20) through
+// pave's /mutate and /validate under the benchmark's policy (mesh on), and the
+// floor, controller-runtime's webhook with a handler that allows everything,
+// timed in the same loop. x-noop is pave's time over the floor's; the profile
+// of this benchmark is the profile of pave's own part of a request.
+func BenchmarkServe(b *testing.B) {
+	pol, _, err := policy.Load("bench-policy.yaml", []byte(benchdata.Policy))
+	if err != nil {
+		b.Fatal(err)
+	}
+	eng, err := engine.Default(pol)
+	if err != nil {
+		b.Fatal(err)
+	}
+	engines := &webhook.Engines{}
+	engines.Store(eng)
+	c := webhook.Common{Engines: engines, Deadline: time.Second, SkipNamespace: "pave-system",
+		Env: environment.Builder{Source: environment.Static{Namespaces: map[string]map[string]string{"bench": {"pave.dev/team": benchdata.Team}}}, Now: time.Now}}
+	mutate := webhook.Serve(&webhook.Mutate{Common: c}, log.Log)
+	validate := webhook.Serve(&webhook.Validate{Common: c, Log: log.Log}, log.Log)
+	noop := &admission.Webhook{Handler: admission.HandlerFunc(func(context.Context, admission.Request) admission.Response { return admission.Allowed("") })}
+
+	for _, n := range []int{1, 20} {
+		raw, err := json.Marshal(benchdata.Compliant(n))
+		if err != nil {
+			b.Fatal(err)
+		}
+		in := benchReview(b, raw)
+		resp := serveOnce(b, mutate, in)
+		if len(resp.Patch) == 0 {
+			b.Fatalf("no patch: %v", resp.Result)
+		}
+		patch, err := jsonpatch.DecodePatch(resp.Patch)
+		if err != nil {
+			b.Fatal(err)
+		}
+		mutated, err := patch.Apply(raw)
+		if err != nil {
+			b.Fatal(err)
+		}
+		out := benchReview(b, mutated)
+		for _, arm := range []struct {
+			name string
+			h    http.Handler
+			body []byte
+		}{{"mutate", mutate, in}, {"validate", validate, out}} {
+			b.Run(fmt.Sprintf("%s/containers=%d", arm.name, n), func(b *testing.B) {
+				b.ReportAllocs()
+				var floor, pave time.Duration
+				for b.Loop() {
+					t0 := time.Now()
+					serveRaw(noop, in)
+					t1 := time.Now()
+					if w := serveRaw(arm.h, arm.body); !bytes.Contains(w.Body.Bytes(), []byte(`"allowed":true`)) {
+						b.Fatalf("not allowed: %s", w.Body)
+					}
+					pave += time.Since(t1)
+					floor += t1.Sub(t0)
+				}
+				b.ReportMetric(float64(pave)/float64(floor), "x-noop")
+				b.ReportMetric(float64(pave.Microseconds())/float64(b.N), "µs-pave")
+				b.ReportMetric(float64(floor.Microseconds())/float64(b.N), "µs-noop")
+			})
+		}
+	}
+}
+
+func benchReview(tb testing.TB, raw []byte) []byte {
+	ar := admissionv1.AdmissionReview{TypeMeta: metav1.TypeMeta{APIVersion: "admission.k8s.io/v1", Kind: "AdmissionReview"},
+		Request: &admissionv1.AdmissionRequest{UID: "bench", Kind: metav1.GroupVersionKind{Group: "apps", Version: "v1", Kind: "Deployment"},
+			Resource:  metav1.GroupVersionResource{Group: "apps", Version: "v1", Resource: "deployments"},
+			Namespace: "bench", Name: "api", Operation: admissionv1.Create, UserInfo: authnv1.UserInfo{Username: "dev@example.com"},
+			Object: runtime.RawExtension{Raw: raw}}}
+	body, err := json.Marshal(ar)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return body
+}
+
+func serveRaw(h http.Handler, body []byte) *httptest.ResponseRecorder {
+	r := httptest.NewRequest(http.MethodPost, "/", bytes.NewReader(body))
+	r.Header.Set("Content-Type", "application/json")
+	w := httptest.NewRecorder()
+	h.ServeHTTP(w, r)
+	return w
+}
+
+func serveOnce(tb testing.TB, h http.Handler, body []byte) *admissionv1.AdmissionResponse {
+	w := serveRaw(h, body)
+	var ar admissionv1.AdmissionReview
+	if err := json.Unmarshal(w.Body.Bytes(), &ar); err != nil || ar.Response == nil {
+		tb.Fatalf("answer %d %q: %v", w.Code, w.Body.String(), err)
+	}
+	return ar.Response
+}
