@@ -29,36 +29,74 @@ type change struct {
 // the two encodings it decodes nothing, which was nine tenths of a mutation's
 // cost (docs/performance.md).
 func typedChanges(a, b reflect.Value) []change {
-	var out []change
-	walk(a, b, nil, []reflect.Value{b}, &out)
-	return out
+	w := walker{chain: []reflect.Value{b}}
+	w.walk(a, b)
+	return w.out
 }
 
-func walk(a, b reflect.Value, path []string, chain []reflect.Value, out *[]change) {
-	emit := func(v reflect.Value) {
-		*out = append(*out, change{path: path, after: v, chain: chain})
+// walker holds the path and chain of the place being compared as stacks,
+// copied only when a change is recorded: allocating them at every field was
+// half of the walk's cost.
+type walker struct {
+	path  []string
+	chain []reflect.Value
+	out   []change
+}
+
+// record notes a change at the current path: after is what b has there
+// (invalid: removed); when valid, it is pushed on the chain recorded.
+func (w *walker) record(after reflect.Value) {
+	c := change{path: slices.Clone(w.path), after: after, chain: slices.Clone(w.chain)}
+	if after.IsValid() {
+		c.chain = append(c.chain, after)
 	}
+	w.out = append(w.out, c)
+}
+
+// emit records that b, the value at the current path, differs: the chain
+// already ends with it.
+func (w *walker) emit(b reflect.Value) {
+	w.out = append(w.out, change{path: slices.Clone(w.path), after: b, chain: slices.Clone(w.chain)})
+}
+
+// child compares a and b, found at key under the current place.
+func (w *walker) child(key string, a, b reflect.Value) {
+	w.path = append(w.path, key)
+	switch {
+	case !b.IsValid():
+		w.record(reflect.Value{})
+	case !a.IsValid():
+		w.record(b)
+	default:
+		w.chain = append(w.chain, b)
+		w.walk(a, b)
+		w.chain = w.chain[:len(w.chain)-1]
+	}
+	w.path = w.path[:len(w.path)-1]
+}
+
+func (w *walker) walk(a, b reflect.Value) {
 	t := a.Type()
 	switch t.Kind() {
 	case reflect.String:
 		if a.String() != b.String() {
-			emit(b)
+			w.emit(b)
 		}
 		return
 	case reflect.Bool:
 		if a.Bool() != b.Bool() {
-			emit(b)
+			w.emit(b)
 		}
 		return
 	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
 		if a.Int() != b.Int() {
-			emit(b)
+			w.emit(b)
 		}
 		return
 	}
 	if leaf(t) {
 		if !sameLeaf(a, b) {
-			emit(b)
+			w.emit(b)
 		}
 		return
 	}
@@ -68,80 +106,80 @@ func walk(a, b reflect.Value, path []string, chain []reflect.Value, out *[]chang
 		case a.IsNil() && b.IsNil():
 		case a.IsNil() || b.IsNil() || t.Kind() == reflect.Interface:
 			if !reflect.DeepEqual(a.Interface(), b.Interface()) {
-				emit(b)
+				w.emit(b)
 			}
 		default:
-			walk(a.Elem(), b.Elem(), path, chain, out)
+			w.walk(a.Elem(), b.Elem())
 		}
 	case reflect.Struct:
 		for _, f := range fieldsOf(t) {
-			fa, fb := a.FieldByIndex(f.index), b.FieldByIndex(f.index)
+			fa, fb := fieldOf(a, f.index), fieldOf(b, f.index)
 			if f.inline {
-				walk(fa, fb, path, chain, out)
+				w.walk(fa, fb)
 				continue
 			}
 			oa, ob := f.omitEmpty && empty(fa), f.omitEmpty && empty(fb)
-			p := append(path[:len(path):len(path)], f.name)
 			switch {
 			case oa && ob:
 			case ob:
-				*out = append(*out, change{path: p, chain: chain})
+				w.child(f.name, fa, reflect.Value{})
 			case oa:
-				*out = append(*out, change{path: p, after: fb, chain: append(chain[:len(chain):len(chain)], fb)})
+				w.child(f.name, reflect.Value{}, fb)
 			default:
-				walk(fa, fb, p, append(chain[:len(chain):len(chain)], fb), out)
+				w.child(f.name, fa, fb)
 			}
 		}
 	case reflect.Map:
 		if a.IsNil() != b.IsNil() {
-			emit(b) // null against an object
+			w.emit(b) // null against an object
 			return
 		}
-		seen := map[string]bool{}
-		var keys []string
-		for _, m := range []reflect.Value{a, b} {
-			for _, k := range m.MapKeys() {
-				if !seen[k.String()] {
-					seen[k.String()] = true
-					keys = append(keys, k.String())
-				}
-			}
-		}
-		slices.Sort(keys)
-		for _, k := range keys {
-			va, vb := a.MapIndex(reflect.ValueOf(k).Convert(t.Key())), b.MapIndex(reflect.ValueOf(k).Convert(t.Key()))
-			p := append(path[:len(path):len(path)], k)
-			switch {
-			case !vb.IsValid():
-				*out = append(*out, change{path: p, chain: chain})
-			case !va.IsValid():
-				*out = append(*out, change{path: p, after: vb, chain: append(chain[:len(chain):len(chain)], vb)})
-			default:
-				walk(va, vb, p, append(chain[:len(chain):len(chain)], vb), out)
-			}
+		for _, k := range mapKeys(a, b) {
+			w.child(k.String(), a.MapIndex(k), b.MapIndex(k))
 		}
 	case reflect.Slice, reflect.Array:
 		if t.Kind() == reflect.Slice && a.IsNil() != b.IsNil() {
-			emit(b) // null against an array
+			w.emit(b) // null against an array
 			return
 		}
 		n := min(a.Len(), b.Len())
 		for i := range n {
-			vb := b.Index(i)
-			walk(a.Index(i), vb, append(path[:len(path):len(path)], strconv.Itoa(i)), append(chain[:len(chain):len(chain)], vb), out)
+			w.child(strconv.Itoa(i), a.Index(i), b.Index(i))
 		}
 		for i := a.Len() - 1; i >= b.Len(); i-- { // from the end, so each index is still there
-			*out = append(*out, change{path: append(path[:len(path):len(path)], strconv.Itoa(i)), chain: chain})
+			w.child(strconv.Itoa(i), a.Index(i), reflect.Value{})
 		}
 		for i := a.Len(); i < b.Len(); i++ {
-			vb := b.Index(i)
-			*out = append(*out, change{path: append(path[:len(path):len(path)], strconv.Itoa(i)), after: vb, chain: append(chain[:len(chain):len(chain)], vb)})
+			w.child(strconv.Itoa(i), reflect.Value{}, b.Index(i))
 		}
 	default:
 		if !sameLeaf(a, b) {
-			emit(b)
+			w.emit(b)
 		}
 	}
+}
+
+// fieldOf is v.FieldByIndex without its slice walk for a direct field.
+func fieldOf(v reflect.Value, index []int) reflect.Value {
+	if len(index) == 1 {
+		return v.Field(index[0])
+	}
+	return v.FieldByIndex(index)
+}
+
+// mapKeys are the keys of two maps of the same type, sorted by their string.
+func mapKeys(a, b reflect.Value) []reflect.Value {
+	keys := make([]reflect.Value, 0, a.Len()+1)
+	for it := a.MapRange(); it.Next(); {
+		keys = append(keys, it.Key())
+	}
+	for it := b.MapRange(); it.Next(); {
+		if !a.MapIndex(it.Key()).IsValid() {
+			keys = append(keys, it.Key())
+		}
+	}
+	slices.SortFunc(keys, func(x, y reflect.Value) int { return strings.Compare(x.String(), y.String()) })
+	return keys
 }
 
 var (
