@@ -256,7 +256,7 @@ func patched(raw []byte, ops []gomodulesjsonpatch.Operation) ([]byte, error) {
 	if len(ops) == 0 {
 		return raw, nil
 	}
-	pj, err := json.Marshal(ops)
+	pj, err := engine.EncodePatch(ops)
 	if err != nil {
 		return nil, fmt.Errorf("encode patch: %w", err)
 	}

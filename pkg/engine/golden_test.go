@@ -188,9 +188,11 @@ func viaWebhook(t *testing.T, c goldenCase, cli check.Object) (out, objects []by
 		t.Fatalf("the mutating webhook refused: %v", mres.Result)
 	}
 	patched := raw
-	if len(mres.Patches) > 0 {
-		pj, _ := json.Marshal(mres.Patches)
-		patch, err := jsonpatch.DecodePatch(pj)
+	if err := mres.Complete(admission.Request{}); err != nil {
+		t.Fatal(err)
+	}
+	if len(mres.Patch) > 0 {
+		patch, err := jsonpatch.DecodePatch(mres.Patch)
 		if err != nil {
 			t.Fatal(err)
 		}

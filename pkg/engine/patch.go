@@ -19,8 +19,8 @@ import (
 // So the changes are found between the original and the mutated object, both
 // typed (typedChanges: no encoding or decoding), and each becomes an
 // operation on raw: a replace where raw has the field, else an add of the
-// smallest part of the mutated object that raw lacks. Only raw is decoded,
-// and only when something changed.
+// smallest part of the mutated object that raw lacks. Only raw is read,
+// and only along the changes' paths (rawDoc).
 func (r *Result) Patch(raw []byte) ([]jsonpatch.Operation, error) {
 	if r.Original == nil {
 		return nil, fmt.Errorf("patch: the result came from RunInPlace and has no original")
@@ -32,26 +32,25 @@ func (r *Result) Patch(raw []byte) ([]jsonpatch.Operation, error) {
 	if len(changes) == 0 {
 		return nil, nil
 	}
-	var doc any
-	if err := json.Unmarshal(raw, &doc); err != nil {
-		return nil, fmt.Errorf("decode %s %s: %w", r.Original.Kind, r.Original.Name(), err)
+	if !json.Valid(raw) {
+		return nil, fmt.Errorf("%s %s is not valid JSON", r.Original.Kind, r.Original.Name())
 	}
-	ops, err := opsOn(doc, changes)
+	ops, err := opsOn(newRawDoc(raw), changes)
 	if err != nil {
 		return nil, fmt.Errorf("patch %s %s: %w", r.Original.Kind, r.Original.Name(), err)
 	}
 	return ops, nil
 }
 
-// opsOn turns changes into operations on doc, the decoded raw object.
-func opsOn(doc any, changes []change) ([]jsonpatch.Operation, error) {
+// opsOn turns changes into operations on doc, the raw object.
+func opsOn(doc *rawDoc, changes []change) ([]jsonpatch.Operation, error) {
 	var ops []jsonpatch.Operation
 	whole := map[string]bool{} // subtrees added whole: changes inside them are in already
 	for _, c := range changes {
 		if covered(whole, c.path) {
 			continue
 		}
-		depth, node := existing(doc, c.path)
+		depth, isContainer := doc.existing(c.path)
 		if !c.after.IsValid() { // removed
 			if depth == len(c.path) {
 				ops = append(ops, jsonpatch.Operation{Operation: "remove", Path: pointer(c.path)})
@@ -61,7 +60,7 @@ func opsOn(doc any, changes []change) ([]jsonpatch.Operation, error) {
 		op, at := "replace", len(c.path)
 		switch {
 		case depth == len(c.path):
-		case !container(node): // raw has null (or a scalar) where an object goes
+		case !isContainer: // raw has null (or a scalar) where an object goes
 			at = depth
 		default: // raw lacks this part: add the smallest whole of it
 			op, at = "add", depth+1
@@ -78,6 +77,40 @@ func opsOn(doc any, changes []change) ([]jsonpatch.Operation, error) {
 		ops = append(ops, jsonpatch.Operation{Operation: op, Path: pointer(c.path[:at]), Value: json.RawMessage(js)})
 	}
 	return ops, nil
+}
+
+// EncodePatch encodes ops as a JSON patch document. The values opsOn made are
+// encoded JSON already and are written as they are: encoding them as
+// json.RawMessage validates and re-formats each, which with the ops' slice was
+// a tenth of a mutation.
+func EncodePatch(ops []jsonpatch.Operation) ([]byte, error) {
+	b := make([]byte, 0, 512)
+	b = append(b, '[')
+	for i, op := range ops {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = append(b, `{"op":`...)
+		b = strconv.AppendQuote(b, op.Operation)
+		b = append(b, `,"path":`...)
+		path, err := json.Marshal(op.Path)
+		if err != nil {
+			return nil, fmt.Errorf("encode the path %q: %w", op.Path, err)
+		}
+		b = append(b, path...)
+		if op.Operation != "remove" {
+			v, ok := op.Value.(json.RawMessage)
+			if !ok || len(v) == 0 {
+				if v, err = json.Marshal(op.Value); err != nil {
+					return nil, fmt.Errorf("encode the value at %s: %w", op.Path, err)
+				}
+			}
+			b = append(b, `,"value":`...)
+			b = append(b, v...)
+		}
+		b = append(b, '}')
+	}
+	return append(b, ']'), nil
 }
 
 // existing is how many leading segments of path doc has, and the value there.
@@ -102,14 +135,6 @@ func existing(doc any, path []string) (int, any) {
 		}
 	}
 	return len(path), cur
-}
-
-func container(v any) bool {
-	switch v.(type) {
-	case map[string]any, []any:
-		return true
-	}
-	return false
 }
 
 // covered reports whether an ancestor of path was added whole.

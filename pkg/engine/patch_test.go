@@ -84,7 +84,10 @@ func TestPatchAgreesWithTheDiff(t *testing.T) {
 
 func apply(t *testing.T, raw []byte, ops []gomodulespatch.Operation) any {
 	t.Helper()
-	pj, _ := json.Marshal(ops)
+	pj, err := engine.EncodePatch(ops)
+	if err != nil {
+		t.Fatal(err)
+	}
 	p, err := jsonpatch.DecodePatch(pj)
 	if err != nil {
 		t.Fatal(err)
@@ -98,4 +101,36 @@ func apply(t *testing.T, raw []byte, ops []gomodulespatch.Operation) any {
 		t.Fatal(err)
 	}
 	return v
+}
+
+// EncodePatch writes what encoding the operations with encoding/json writes,
+// for each kind of operation and value, and paths that need escaping.
+func TestEncodePatch(t *testing.T) {
+	ops := []gomodulespatch.Operation{
+		{Operation: "add", Path: "/metadata/labels/pave.dev~1zone", Value: json.RawMessage(`"internal"`)},
+		{Operation: "replace", Path: `/metadata/annotations/a"b\\c<d>ü`, Value: json.RawMessage(`{"k": [1, 2.5, null]}`)},
+		{Operation: "add", Path: "/spec/x", Value: map[string]any{"n": 1, "s": "<&>"}},
+		{Operation: "add", Path: "/spec/y"},
+		{Operation: "replace", Path: "/spec/z", Value: json.RawMessage(nil)},
+		{Operation: "remove", Path: "/spec/template/spec/containers/1"},
+	}
+	got, err := engine.EncodePatch(ops)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, err := json.Marshal(ops)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var g, w any
+	if err := json.Unmarshal(got, &g); err != nil {
+		t.Fatalf("not JSON: %v\n%s", err, got)
+	}
+	_ = json.Unmarshal(want, &w)
+	if d := cmp.Diff(w, g); d != "" {
+		t.Errorf("EncodePatch differs from encoding/json (-json +EncodePatch):\n%s", d)
+	}
+	if empty, _ := engine.EncodePatch(nil); string(empty) != "[]" {
+		t.Errorf("no operations: %s", empty)
+	}
 }

@@ -58,8 +58,8 @@ func FuzzHandler(f *testing.F) {
 		for _, h := range modes {
 			resp := h.m.Handle(context.Background(), req)
 			obj := req.Object.Raw
-			if resp.Allowed && len(resp.Patches) > 0 {
-				obj = []byte(applyPatch(t, req.Object.Raw, resp.Patches))
+			if resp.Allowed && len(patchOps(t, resp)) > 0 {
+				obj = []byte(applyPatch(t, req.Object.Raw, patchOps(t, resp)))
 			}
 			patched := req
 			patched.Object = runtime.RawExtension{Raw: obj}

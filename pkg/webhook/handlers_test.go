@@ -97,10 +97,10 @@ func TestMutateAnswersWithAPatchThatKeepsUnknownFields(t *testing.T) {
 	m, _ := handlers(t)
 	req := request(t, admissionv1.Create, "shop", plain)
 	resp := m.Handle(context.Background(), req)
-	if !resp.Allowed || len(resp.Patches) == 0 {
-		t.Fatalf("allowed=%v patches=%d: %+v", resp.Allowed, len(resp.Patches), resp.Result)
+	if !resp.Allowed || len(patchOps(t, resp)) == 0 {
+		t.Fatalf("allowed=%v patches=%d: %+v", resp.Allowed, len(patchOps(t, resp)), resp.Result)
 	}
-	pj, _ := json.Marshal(resp.Patches)
+	pj, _ := json.Marshal(patchOps(t, resp))
 	p, err := jsonpatch.DecodePatch(pj)
 	if err != nil {
 		t.Fatal(err)
@@ -117,8 +117,8 @@ func TestMutateAnswersWithAPatchThatKeepsUnknownFields(t *testing.T) {
 	// Admitting the patched object again changes nothing (reinvocation).
 	again := m.Handle(context.Background(), admission.Request{AdmissionRequest: admissionv1.AdmissionRequest{
 		UID: "2", Operation: admissionv1.Create, Namespace: "shop", Kind: req.Kind, Object: runtime.RawExtension{Raw: out}}})
-	if !again.Allowed || len(again.Patches) != 0 {
-		t.Fatalf("second admission patched again: %v", again.Patches)
+	if !again.Allowed || len(patchOps(t, again)) != 0 {
+		t.Fatalf("second admission patched again: %v", patchOps(t, again))
 	}
 }
 
@@ -180,8 +180,8 @@ func TestHandlersLetThroughWhatIsNotTheirs(t *testing.T) {
 	for _, c := range cases {
 		for name, h := range map[string]admission.Handler{"mutate": m, "validate": v} {
 			resp := h.Handle(context.Background(), c.req)
-			if !resp.Allowed || len(resp.Patches) > 0 {
-				t.Errorf("%s / %s: allowed=%v patches=%d", c.name, name, resp.Allowed, len(resp.Patches))
+			if !resp.Allowed || len(patchOps(t, resp)) > 0 {
+				t.Errorf("%s / %s: allowed=%v patches=%d", c.name, name, resp.Allowed, len(patchOps(t, resp)))
 			}
 		}
 	}
@@ -213,7 +213,7 @@ func TestObjectRulesJudgeServices(t *testing.T) {
 	if resp := v.Handle(context.Background(), update(t, "", claim, strings.Replace(claim, "name: s,", "name: s, labels: {a: b},", 1))); !resp.Allowed || len(resp.Warnings) == 0 {
 		t.Fatalf("an update that adds no finding: allowed=%v warnings=%v", resp.Allowed, resp.Warnings)
 	}
-	if resp := m.Handle(context.Background(), request(t, admissionv1.Create, "shop", claim)); !resp.Allowed || len(resp.Patches) > 0 {
+	if resp := m.Handle(context.Background(), request(t, admissionv1.Create, "shop", claim)); !resp.Allowed || len(patchOps(t, resp)) > 0 {
 		t.Fatalf("mutate touched a Service: %+v", resp)
 	}
 }

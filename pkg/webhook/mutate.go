@@ -9,7 +9,10 @@ import (
 
 	"gomodules.xyz/jsonpatch/v2"
 	admissionv1 "k8s.io/api/admission/v1"
+	"k8s.io/utils/ptr"
 	"sigs.k8s.io/controller-runtime/pkg/webhook/admission"
+
+	"github.com/pave-dev/pave/pkg/engine"
 )
 
 // Mutate is the mutating webhook: it completes the workload and answers with
@@ -52,7 +55,7 @@ func (h *Mutate) Handle(ctx context.Context, req admission.Request) admission.Re
 		return admission.Allowed("")
 	}
 	h.Metrics.Mutated(res.Mutators)
-	return admission.Patched("pave: "+strings.Join(res.Mutators, ", "), ops...)
+	return patched(res.Mutators, ops)
 }
 
 // newEphemeral keeps the operations on the ephemeral containers this request
@@ -88,5 +91,17 @@ func (h *Mutate) completeObject(ctx context.Context, req admission.Request, p pr
 		return admission.Allowed("")
 	}
 	h.Metrics.Mutated(res.Mutators)
-	return admission.Patched("pave: "+strings.Join(res.Mutators, ", "), ops...)
+	return patched(res.Mutators, ops)
+}
+
+// patched answers with ops, encoded here rather than by Response.Complete,
+// which re-validates every value the engine encoded.
+func patched(mutators []string, ops []jsonpatch.Operation) admission.Response {
+	patch, err := engine.EncodePatch(ops)
+	if err != nil {
+		return admission.Errored(http.StatusInternalServerError, err)
+	}
+	resp := admission.Allowed("pave: " + strings.Join(mutators, ", "))
+	resp.Patch, resp.PatchType = patch, ptr.To(admissionv1.PatchTypeJSONPatch)
+	return resp
 }

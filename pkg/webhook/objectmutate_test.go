@@ -21,14 +21,14 @@ func TestClaimsGetAnEncryptedClass(t *testing.T) {
 	pvc := "apiVersion: v1\nkind: PersistentVolumeClaim\nmetadata: {name: data, namespace: shop}\nspec: {accessModes: [ReadWriteOnce], resources: {requests: {storage: 1Gi}}, futureField: keep}\n"
 	req := request(t, admissionv1.Create, "shop", pvc)
 	resp := m.Handle(context.Background(), req)
-	if !resp.Allowed || len(resp.Patches) != 1 || resp.Patches[0].Path != "/spec/storageClassName" || resp.Patches[0].Value != "sealed" {
-		t.Fatalf("patch %+v", resp.Patches)
+	if !resp.Allowed || len(patchOps(t, resp)) != 1 || patchOps(t, resp)[0].Path != "/spec/storageClassName" || patchOps(t, resp)[0].Value != "sealed" {
+		t.Fatalf("patch %+v", patchOps(t, resp))
 	}
-	if got := applyPatch(t, req.Object.Raw, resp.Patches); !strings.Contains(got, `"futureField":"keep"`) {
+	if got := applyPatch(t, req.Object.Raw, patchOps(t, resp)); !strings.Contains(got, `"futureField":"keep"`) {
 		t.Errorf("the patch lost a field pave does not know: %s", got)
 	}
-	if resp := m.Handle(context.Background(), update(t, "", pvc, pvc)); !resp.Allowed || len(resp.Patches) > 0 {
-		t.Errorf("an update was patched: %+v", resp.Patches)
+	if resp := m.Handle(context.Background(), update(t, "", pvc, pvc)); !resp.Allowed || len(patchOps(t, resp)) > 0 {
+		t.Errorf("an update was patched: %+v", patchOps(t, resp))
 	}
 	onPlain := strings.Replace(pvc, "spec: {", "spec: {storageClassName: plain, ", 1)
 	resp = v.Handle(context.Background(), request(t, admissionv1.Create, "shop", onPlain))

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	jsonpatch "github.com/evanphx/json-patch/v5"
+	gomodulesjsonpatch "gomodules.xyz/jsonpatch/v2"
 	admissionv1 "k8s.io/api/admission/v1"
 	"k8s.io/apimachinery/pkg/runtime"
 	"sigs.k8s.io/controller-runtime/pkg/webhook/admission"
@@ -68,8 +69,8 @@ func TestDenialOfManyContainersIsBounded(t *testing.T) {
 		t.Error("more than the first findings of a rule are listed")
 	}
 	// The mutating path answers too, with a patch that applies.
-	if resp := m.Handle(context.Background(), req); !resp.Allowed || len(resp.Patches) == 0 {
-		t.Fatalf("mutate: allowed=%v patches=%d", resp.Allowed, len(resp.Patches))
+	if resp := m.Handle(context.Background(), req); !resp.Allowed || len(patchOps(t, resp)) == 0 {
+		t.Fatalf("mutate: allowed=%v patches=%d", resp.Allowed, len(patchOps(t, resp)))
 	}
 }
 
@@ -85,8 +86,8 @@ func TestOversizedPodIsDeniedUpFront(t *testing.T) {
 	if len(resp.Result.Message) > 1024 {
 		t.Fatalf("denial of %d bytes", len(resp.Result.Message))
 	}
-	if resp := m.Handle(context.Background(), req); !resp.Allowed || len(resp.Patches) != 0 {
-		t.Fatalf("mutate: allowed=%v patches=%d", resp.Allowed, len(resp.Patches))
+	if resp := m.Handle(context.Background(), req); !resp.Allowed || len(patchOps(t, resp)) != 0 {
+		t.Fatalf("mutate: allowed=%v patches=%d", resp.Allowed, len(patchOps(t, resp)))
 	}
 }
 
@@ -134,8 +135,8 @@ func TestPodUpdateIsJudged(t *testing.T) {
 			}
 			// The mutating webhook leaves a running Pod's spec alone: the API
 			// server would refuse any change to it.
-			if resp := m.Handle(context.Background(), req); !resp.Allowed || len(resp.Patches) > 0 {
-				t.Fatalf("mutate: allowed=%v patches=%v", resp.Allowed, resp.Patches)
+			if resp := m.Handle(context.Background(), req); !resp.Allowed || len(patchOps(t, resp)) > 0 {
+				t.Fatalf("mutate: allowed=%v patches=%v", resp.Allowed, patchOps(t, resp))
 			}
 		})
 	}
@@ -179,15 +180,15 @@ func TestEphemeralContainersAreGoverned(t *testing.T) {
 	}
 	plain := runningPod + "  ephemeralContainers: [{name: debugger, image: 'busybox:1.36'}]\n"
 	mresp := m.Handle(context.Background(), update(t, "ephemeralcontainers", runningPod, plain))
-	if !mresp.Allowed || len(mresp.Patches) == 0 {
+	if !mresp.Allowed || len(patchOps(t, mresp)) == 0 {
 		t.Fatalf("debug container not hardened: %+v", mresp)
 	}
-	for _, op := range mresp.Patches {
+	for _, op := range patchOps(t, mresp) {
 		if !strings.HasPrefix(op.Path, "/spec/ephemeralContainers/0") {
 			t.Errorf("patch outside the new ephemeral container: %s", op.Path)
 		}
 	}
-	out := applyPatch(t, []byte(mustJSON(t, plain)), mresp.Patches)
+	out := applyPatch(t, []byte(mustJSON(t, plain)), patchOps(t, mresp))
 	if !strings.Contains(out, `"allowPrivilegeEscalation":false`) || strings.Contains(out, `"resources"`) {
 		t.Fatalf("hardened debug container: %s", out)
 	}
@@ -222,6 +223,25 @@ func mustJSON(t *testing.T, doc string) string {
 	return string(js)
 }
 
+// patchOps are the operations of the patch resp sends the API server.
+func patchOps(t testing.TB, resp admission.Response) []gomodulesjsonpatch.Operation {
+	t.Helper()
+	if err := resp.Complete(admission.Request{}); err != nil {
+		t.Fatal(err)
+	}
+	if len(resp.Patch) == 0 {
+		return nil
+	}
+	if resp.PatchType == nil || *resp.PatchType != admissionv1.PatchTypeJSONPatch {
+		t.Fatalf("a patch of type %v", resp.PatchType)
+	}
+	var ops []gomodulesjsonpatch.Operation
+	if err := json.Unmarshal(resp.Patch, &ops); err != nil {
+		t.Fatalf("the patch is not a JSON patch: %v\n%s", err, resp.Patch)
+	}
+	return ops
+}
+
 func applyPatch(t testing.TB, raw []byte, ops any) string {
 	t.Helper()
 	pj, _ := json.Marshal(ops)
@@ -241,10 +261,10 @@ func TestPodUpdateOfTheSidecarIsJudged(t *testing.T) {
 	m, v := handlersWithPolicy(t, `spec: {mesh: {mode: istio}}`)
 	create := request(t, admissionv1.Create, "shop", runningPod)
 	resp := m.Handle(context.Background(), create)
-	if !resp.Allowed || len(resp.Patches) == 0 {
+	if !resp.Allowed || len(patchOps(t, resp)) == 0 {
 		t.Fatalf("not injected: %+v", resp.Result)
 	}
-	stored := applyPatch(t, create.Object.Raw, resp.Patches)
+	stored := applyPatch(t, create.Object.Raw, patchOps(t, resp))
 	if !strings.Contains(stored, "docker.io/istio/proxyv2:1.28.1") {
 		t.Fatalf("no sidecar: %s", stored)
 	}
