@@ -16,6 +16,9 @@ import (
 	"github.com/pave-dev/pave/pkg/zones"
 )
 
+// imageRefs is how many parsed image references an engine remembers.
+const imageRefs = 4096
+
 // Default builds pave's pipeline for a policy. This is the one place that says
 // which mutators, validators and generators run; `pave explain` prints it.
 func Default(p *policy.Policy) (*Engine, error) {
@@ -35,7 +38,7 @@ func Default(p *policy.Policy) (*Engine, error) {
 		{PhaseHardening, mutators.SecurityContext{}},
 	}
 	vals := []Validator{
-		validators.Images{},
+		validators.Images{Refs: validators.NewImageRefs(imageRefs)},
 		pss,
 		validators.LiteralSecrets{},
 		validators.Probes{},

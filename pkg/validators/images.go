@@ -14,8 +14,9 @@ import (
 )
 
 // Images checks that every image is pinned to a tag or digest, and comes from an
-// allowed registry when the policy lists registries.
-type Images struct{}
+// allowed registry when the policy lists registries. Refs, if set, remembers
+// the references it parsed.
+type Images struct{ Refs *ImageRefs }
 
 var (
 	rulePinned = policy.Rule{ID: "image-pinned", Severity: v1alpha1.SeverityHigh, Mode: v1alpha1.ModeEnforce,
@@ -31,11 +32,11 @@ func (Images) Name() string { return "images" }
 func (Images) Rules() []policy.Rule { return []policy.Rule{rulePinned, ruleRegistry} }
 
 // Validate implements engine.Validator.
-func (Images) Validate(_ context.Context, w *workload.Workload, env policy.Env) []policy.Violation {
+func (v Images) Validate(_ context.Context, w *workload.Workload, env policy.Env) []policy.Violation {
 	var out []policy.Violation
 	allowed := env.Policy.Spec.Images.AllowedRegistries
 	w.Containers(func(c *corev1.Container, at workload.Ref) {
-		ref, err := reference.ParseNormalizedNamed(c.Image)
+		ref, err := v.Refs.Parse(c.Image)
 		if err != nil {
 			out = append(out, rulePinned.Violation(at.Field("image"),
 				fmt.Sprintf("container %q: image %q is not a valid image reference: %v", c.Name, c.Image, err),

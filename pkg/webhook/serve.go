@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"strconv"
 
 	"github.com/go-logr/logr"
 	admissionv1 "k8s.io/api/admission/v1"
@@ -84,8 +85,17 @@ func handle(h admission.Handler, r *http.Request, req admission.Request, log log
 func writeReview(w http.ResponseWriter, resp admission.Response, log logr.Logger) {
 	ar := admissionv1.AdmissionReview{Response: &resp.AdmissionResponse}
 	ar.APIVersion, ar.Kind = admissionv1.SchemeGroupVersion.String(), "AdmissionReview"
+	body, err := json.Marshal(ar)
+	if err != nil {
+		log.Error(err, "encode the admission response")
+		w.WriteHeader(http.StatusInternalServerError)
+		return
+	}
+	// One write with its length: a streamed answer larger than net/http's
+	// buffer (a mutation's patch) goes out chunked, in more TLS records.
 	w.Header().Set("Content-Type", "application/json")
-	if err := json.NewEncoder(w).Encode(ar); err != nil {
+	w.Header().Set("Content-Length", strconv.Itoa(len(body)))
+	if _, err := w.Write(body); err != nil {
 		log.Error(err, "write the admission response")
 	}
 }
