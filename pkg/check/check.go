@@ -86,6 +86,7 @@ func Run(ctx context.Context, inputs []manifest.Input, opts Options) *Report {
 	}
 	slots := make([]slot, len(docs))
 	env := builder(docs, opts)
+	ns := newNamespaceObjects()
 	workers := opts.Workers
 	if workers <= 0 {
 		workers = runtime.GOMAXPROCS(0)
@@ -104,7 +105,7 @@ func Run(ctx context.Context, inputs []manifest.Input, opts Options) *Report {
 				if i >= len(docs) {
 					return
 				}
-				slots[i].objs, slots[i].err = checkDoc(ctx, docs[i], opts, env)
+				slots[i].objs, slots[i].err = checkDoc(ctx, docs[i], opts, env, ns)
 			}
 		}()
 	}
@@ -120,14 +121,14 @@ func Run(ctx context.Context, inputs []manifest.Input, opts Options) *Report {
 	return rep
 }
 
-func checkDoc(ctx context.Context, d manifest.Document, opts Options, env environment.Builder) ([]Object, error) {
+func checkDoc(ctx context.Context, d manifest.Document, opts Options, env environment.Builder, ns *namespaceObjects) ([]Object, error) {
 	objs, err := manifest.Decode(d)
 	if err != nil {
 		return nil, err
 	}
 	out := make([]Object, 0, len(objs))
 	for _, o := range objs {
-		r, err := checkObject(ctx, o, opts, env)
+		r, err := checkObject(ctx, o, opts, env, ns)
 		if err != nil {
 			return out, &manifest.Error{Source: o.Source, Line: o.Line, Err: err}
 		}
@@ -136,7 +137,7 @@ func checkDoc(ctx context.Context, d manifest.Document, opts Options, env enviro
 	return out, nil
 }
 
-func checkObject(ctx context.Context, o manifest.Object, opts Options, b environment.Builder) (Object, error) {
+func checkObject(ctx context.Context, o manifest.Object, opts Options, b environment.Builder, ns *namespaceObjects) (Object, error) {
 	r := Object{Source: o.Source, Line: o.Line, APIVersion: o.APIVersion, Kind: o.Kind, Name: o.Name, Namespace: o.Namespace, Allowed: true}
 	if r.Namespace == "" {
 		r.Namespace = opts.DefaultNamespace
@@ -167,13 +168,17 @@ func checkObject(ctx context.Context, o manifest.Object, opts Options, b environ
 	if err != nil {
 		return r, err
 	}
-	run := opts.Engine.RunInPlace
+	var res *engine.Result
 	if opts.Render {
-		run = opts.Engine.Run // the patch needs the original
+		res, err = opts.Engine.Run(ctx, w, env) // the patch needs the original
 	} else {
 		env.NamesOnly = true // the companions are listed, not printed
+		if res, err = opts.Engine.JudgeInPlace(ctx, w, env); err == nil {
+			var nsObjs []engine.Object
+			nsObjs, err = ns.of(ctx, opts.Engine, env)
+			res.Objects = append(res.Objects, nsObjs...)
+		}
 	}
-	res, err := run(ctx, w, env)
 	if err != nil {
 		return r, err
 	}

@@ -190,7 +190,7 @@ func (e *Engine) Run(ctx context.Context, w *workload.Workload, env policy.Env) 
 	if err != nil {
 		return nil, err
 	}
-	return e.finish(ctx, r, env)
+	return e.finish(ctx, r, env, true)
 }
 
 // RunInPlace is Run without the copy: w itself is mutated and the Result has no
@@ -202,10 +202,23 @@ func (e *Engine) RunInPlace(ctx context.Context, w *workload.Workload, env polic
 	if err := e.mutate(ctx, r, env); err != nil {
 		return nil, err
 	}
-	return e.finish(ctx, r, env)
+	return e.finish(ctx, r, env, true)
 }
 
-func (e *Engine) finish(ctx context.Context, r *Result, env policy.Env) (*Result, error) {
+// JudgeInPlace is RunInPlace without the namespace's own objects
+// (GenerateNamespace): for a caller that judges many workloads of one
+// namespace and generates those once, as pave check does.
+func (e *Engine) JudgeInPlace(ctx context.Context, w *workload.Workload, env policy.Env) (*Result, error) {
+	r := &Result{Mutated: w}
+	if err := e.mutate(ctx, r, env); err != nil {
+		return nil, err
+	}
+	return e.finish(ctx, r, env, false)
+}
+
+// finish validates and generates; with namespace, the namespace's own
+// objects are among the result's.
+func (e *Engine) finish(ctx context.Context, r *Result, env policy.Env, namespace bool) (*Result, error) {
 	env.Policy = e.policy
 	var err error
 	if r.Violations, r.Warnings, err = e.validate(ctx, r.Mutated, env); err != nil {
@@ -215,11 +228,14 @@ func (e *Engine) finish(ctx context.Context, r *Result, env policy.Env) (*Result
 	if err != nil {
 		return nil, err
 	}
-	nsObjs, err := e.GenerateNamespace(ctx, env)
-	if err != nil {
-		return nil, err
+	r.Objects = objs
+	if namespace {
+		nsObjs, err := e.GenerateNamespace(ctx, env)
+		if err != nil {
+			return nil, err
+		}
+		r.Objects = append(r.Objects, nsObjs...)
 	}
-	r.Objects = append(objs, nsObjs...)
 	return r, nil
 }
 
