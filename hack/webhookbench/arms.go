@@ -72,10 +72,10 @@ func (b *bench) rawArm(name, path string, raw []byte) arm {
 	return a
 }
 
-// webhookArms measures pave's two paths and the no-op handler, interleaved.
+// webhookArms measures pave's two paths and, for each arm, the no-op handler
+// given the same request ("noop/<arm>"): its floor, since the stack's cost
+// (reading, decoding the review, TLS) grows with the object. All interleaved.
 func (b *bench) webhookArms() (map[string]stats, error) {
-	noop := b.webhookArm("noop", "/noop", benchdata.Compliant(1))
-	noop.url, noop.check = fmt.Sprintf("https://127.0.0.1:%d/noop", b.noopPort), nil
 	validate, err := b.validateArm("validate", benchdata.Compliant(1))
 	if err != nil {
 		return nil, err
@@ -84,7 +84,12 @@ func (b *bench) webhookArms() (map[string]stats, error) {
 	if err != nil {
 		return nil, err
 	}
-	arms := []arm{noop, b.webhookArm("mutate", "/mutate", benchdata.Compliant(1)), validate, b.webhookArm("mutate-20", "/mutate", benchdata.Compliant(20)), validate20}
+	var arms []arm
+	for _, a := range []arm{b.webhookArm("mutate", "/mutate", benchdata.Compliant(1)), validate, b.webhookArm("mutate-20", "/mutate", benchdata.Compliant(20)), validate20} {
+		noop := a
+		noop.name, noop.url, noop.check = "noop/"+a.name, fmt.Sprintf("https://127.0.0.1:%d/noop", b.noopPort), nil
+		arms = append(arms, a, noop)
+	}
 	lat := map[string][]time.Duration{}
 	for _, a := range arms { // warm up connections and caches
 		if _, err := hammer(b.client, a, b.o.c, 300*time.Millisecond); err != nil {

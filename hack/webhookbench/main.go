@@ -2,9 +2,10 @@
 // each figure against a baseline measured in the same run (docs/performance.md):
 //
 //   - the webhook stack: /mutate and /validate of the admission server (mesh
-//     on; a 2 KB Deployment, and one with 20 containers) against a no-op
-//     handler on controller-runtime's server with pave's TLS settings, c
-//     concurrent keep-alive clients, arms interleaved round by round;
+//     on; a 2 KB Deployment, and one with 20 containers) each against a no-op
+//     handler on controller-runtime's server with pave's TLS settings given
+//     the same request, c concurrent keep-alive clients, arms interleaved
+//     round by round;
 //   - through the API server: Deployment creates in a namespace pave governs
 //     against the same creates in a namespace only no-op webhooks match (and
 //     one no webhook matches), interleaved;
