@@ -109,8 +109,6 @@ type Engine struct {
 	clusterGens []ClusterGenerator
 	// rules holds every rule by id with the policy's overrides applied.
 	rules map[string]policy.Rule
-	// enc remembers the encodings of what mutations add, for their patches.
-	enc *encodings
 }
 
 // New builds an engine. Steps are sorted by phase, then name; a policy that
@@ -125,7 +123,7 @@ func New(p *policy.Policy, pl Pipeline) (*Engine, error) {
 		return steps[i].Mutator.Name() < steps[j].Mutator.Name()
 	})
 	e := &Engine{policy: p, steps: steps, validators: validators, generators: pl.Generators, nsGens: pl.NamespaceGenerators,
-		objValidators: pl.ObjectValidators, objMutators: pl.ObjectMutators, clusterGens: pl.ClusterGenerators, rules: map[string]policy.Rule{}, enc: newEncodings()}
+		objValidators: pl.ObjectValidators, objMutators: pl.ObjectMutators, clusterGens: pl.ClusterGenerators, rules: map[string]policy.Rule{}}
 	// One validator may judge workloads and other kinds under the same rule
 	// (storage.Encrypted); two validators may not share a rule.
 	declaredBy := map[string]string{}
@@ -246,7 +244,7 @@ func (e *Engine) Mutate(ctx context.Context, w *workload.Workload, env policy.En
 	if oversized(w) {
 		return &Result{Original: w, Mutated: w}, nil // judged, never completed: see bounds.go
 	}
-	r := &Result{Original: w, Mutated: w.DeepCopy(), enc: e.enc}
+	r := &Result{Original: w, Mutated: w.DeepCopy()}
 	if err := e.mutate(ctx, r, env); err != nil {
 		return nil, err
 	}

@@ -21,8 +21,6 @@ type Result struct {
 	Warnings []string
 	// Objects are the companion objects that should exist.
 	Objects []Object
-	// enc remembers encodings for Patch; nil encodes each value.
-	enc *encodings
 }
 
 // Describe names an object as "Kind namespace/name", for warnings and reports.
