@@ -5,10 +5,12 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"reflect"
 	"testing"
 
 	jsonpatch "github.com/evanphx/json-patch/v5"
 
+	"github.com/pave-dev/pave/pkg/engine"
 	"github.com/pave-dev/pave/pkg/manifest"
 	"github.com/pave-dev/pave/pkg/policy"
 	"github.com/pave-dev/pave/pkg/workload"
@@ -17,7 +19,7 @@ import (
 
 // FuzzEngine drives arbitrary YAML through parse -> engine -> patch -> apply and
 // asserts what must hold for any input: no panic, a patch that applies to the
-// raw object, and an idempotent result. Seeded from the golden inputs.
+// raw object and gives what the reference diff gives, and an idempotent result. Seeded from the golden inputs.
 func FuzzEngine(f *testing.F) {
 	inputs, _ := filepath.Glob("testdata/golden/*/input.yaml")
 	for _, in := range inputs {
@@ -59,6 +61,17 @@ func FuzzEngine(f *testing.F) {
 				patched, err := p.Apply(o.JSON)
 				if err != nil {
 					t.Fatalf("the patch does not apply to the raw object: %v\nraw: %s\npatch: %s", err, o.JSON, pj)
+				}
+				// The same document as the former algorithm's, which decodes
+				// the whole raw object where the patch reads it along paths.
+				before, _ := res.Original.JSON()
+				after, _ := res.Mutated.JSON()
+				ref, err := engine.DiffKept(o.JSON, before, after)
+				if err != nil {
+					t.Fatalf("reference diff: %v", err)
+				}
+				if got, want := apply(t, o.JSON, ops), apply(t, o.JSON, ref); !reflect.DeepEqual(got, want) {
+					t.Fatalf("the patch gives another object than the diff\nraw: %s\npatch: %s", o.JSON, pj)
 				}
 				w2, err := workload.FromJSON(o.APIVersion, o.Kind, patched)
 				if err != nil {
