@@ -49,7 +49,10 @@ func (Sidecar) Mutate(_ context.Context, w *workload.Workload, env policy.Env) (
 	if i >= 0 && w.PodMeta.Annotations[v1alpha1.AnnotationSidecarStatus] == hash {
 		return false, nil
 	}
-	sidecar := *tmpl.Container.DeepCopy()
+	// The template with the defaults the API server would fill in: what is
+	// stored, so the validating webhook compares it without copying it.
+	prepared := preparedFor(env.Policy)
+	sidecar := *prepared.container.DeepCopy()
 	always := corev1.ContainerRestartPolicyAlways
 	sidecar.RestartPolicy = &always
 	if i >= 0 {
@@ -59,7 +62,7 @@ func (Sidecar) Mutate(_ context.Context, w *workload.Workload, env policy.Env) (
 	}
 	// The proxy's volumes are the template's: a pod volume of the same name
 	// is replaced, or a look-alike could feed the proxy other credentials.
-	for _, v := range tmpl.Volumes {
+	for _, v := range prepared.volumes {
 		j := slices.IndexFunc(w.PodSpec.Volumes, func(have corev1.Volume) bool { return have.Name == v.Name })
 		if j < 0 {
 			w.PodSpec.Volumes = append(w.PodSpec.Volumes, *v.DeepCopy())

@@ -21,17 +21,13 @@ import (
 // sidecar, with the status annotation copied from another pod, is not taken
 // for it.
 func SidecarMismatch(w *workload.Workload, p *policy.Policy) string {
-	s := p.Derived("mutators.sidecar", func() any { return prepare(p.Spec.Mesh.Sidecar) }).(preparedSidecar)
+	s := preparedFor(p)
 	want := s.container
 	i := slices.IndexFunc(w.PodSpec.InitContainers, func(c corev1.Container) bool { return c.Name == want.Name })
 	if i < 0 {
 		return fmt.Sprintf("the pod has no %s sidecar", want.Name)
 	}
-	have := defaulted(w.PodSpec.InitContainers[i])
-	// reflect.DeepEqual first: it settles the usual case (equal) several times
-	// faster; the semantic comparison (nil and empty alike, quantities by
-	// value) decides the rest.
-	eq := func(a, b any) bool { return reflect.DeepEqual(a, b) || equality.Semantic.DeepEqual(a, b) }
+	have := defaulted(&w.PodSpec.InitContainers[i])
 	switch {
 	case have.Image != want.Image:
 		return fmt.Sprintf("the %s sidecar runs image %q, not the mesh proxy %q", want.Name, have.Image, want.Image)
@@ -39,14 +35,15 @@ func SidecarMismatch(w *workload.Workload, p *policy.Policy) string {
 		return fmt.Sprintf("the %s sidecar is not a native sidecar (restartPolicy: Always)", want.Name)
 	case !slices.Equal(have.Command, want.Command) || !slices.Equal(have.Args, want.Args):
 		return fmt.Sprintf("the %s sidecar's command or args differ from the mesh proxy's", want.Name)
-	case !eq(have.Env, want.Env) || !eq(have.EnvFrom, want.EnvFrom):
+	case !same(&have.Env, &want.Env) || !same(&have.EnvFrom, &want.EnvFrom):
 		return fmt.Sprintf("the %s sidecar's environment differs from the mesh proxy's", want.Name)
-	case !eq(have.VolumeMounts, want.VolumeMounts) || !eq(have.Ports, want.Ports):
+	case !same(&have.VolumeMounts, &want.VolumeMounts) || !same(&have.Ports, &want.Ports):
 		return fmt.Sprintf("the %s sidecar's mounts or ports differ from the mesh proxy's", want.Name)
 	}
-	for _, v := range s.volumes {
-		j := slices.IndexFunc(w.PodSpec.Volumes, func(have corev1.Volume) bool { return have.Name == v.Name })
-		if j < 0 || !eq(defaultedVolume(w.PodSpec.Volumes[j]), v.VolumeSource) {
+	for k := range s.volumes {
+		v := &s.volumes[k]
+		hv := volumeNamed(w.PodSpec.Volumes, v.Name)
+		if hv == nil || !same(defaultedVolume(hv), &v.VolumeSource) {
 			return fmt.Sprintf("the pod's volume %q is not the one the mesh proxy mounts", v.Name)
 		}
 	}
@@ -60,28 +57,51 @@ type preparedSidecar struct {
 	volumes   []corev1.Volume
 }
 
+// preparedFor is p's prepared sidecar, made once per policy.
+func preparedFor(p *policy.Policy) preparedSidecar {
+	return p.Derived("mutators.sidecar", func() any { return prepare(p.Spec.Mesh.Sidecar) }).(preparedSidecar)
+}
+
 func prepare(t v1alpha1.SidecarTemplate) preparedSidecar {
 	s := preparedSidecar{}
 	if t.Container != nil {
-		s.container = defaulted(*t.Container)
+		s.container = *defaulted(t.Container.DeepCopy())
 	}
 	for _, v := range t.Volumes {
-		s.volumes = append(s.volumes, corev1.Volume{Name: v.Name, VolumeSource: defaultedVolume(v)})
+		s.volumes = append(s.volumes, corev1.Volume{Name: v.Name, VolumeSource: *defaultedVolume(v.DeepCopy())})
 	}
 	return s
 }
 
+// same compares what a and b point to: reflect.DeepEqual first, which settles
+// the usual case (equal) several times faster; the semantic comparison (nil
+// and empty alike, quantities by value) decides the rest. Pointers, because
+// boxing a struct as large as a VolumeSource copies it.
+func same[T any](a, b *T) bool {
+	return reflect.DeepEqual(a, b) || equality.Semantic.DeepEqual(a, b)
+}
+
+// volumeNamed is the volume of that name, or nil.
+func volumeNamed(vs []corev1.Volume, name string) *corev1.Volume {
+	for i := range vs {
+		if vs[i].Name == name {
+			return &vs[i]
+		}
+	}
+	return nil
+}
+
 // defaulted returns c with the API server's defaults filled in where the
 // proxy template may leave them out, so that the stored pod (which the
-// validating webhook sees) compares equal to the template. Only a container
-// that lacks one is copied: the stored sidecar has them all, and copying it
-// on every validation was a tenth of the mesh's check.
-func defaulted(c corev1.Container) corev1.Container {
-	if !fillContainerDefaults(&c, false) {
+// validating webhook sees) compares equal to the template. c itself is
+// returned unless it lacks one; then a copy: the stored sidecar has them all,
+// and copying it on every validation was a tenth of the mesh's check.
+func defaulted(c *corev1.Container) *corev1.Container {
+	if !fillContainerDefaults(c, false) {
 		return c
 	}
-	c = *c.DeepCopy()
-	fillContainerDefaults(&c, true)
+	c = c.DeepCopy()
+	fillContainerDefaults(c, true)
 	return c
 }
 
@@ -115,12 +135,12 @@ func fieldRef(v *corev1.EnvVarSource) *corev1.ObjectFieldSelector {
 }
 
 // defaultedVolume is defaulted for a volume's source.
-func defaultedVolume(v corev1.Volume) corev1.VolumeSource {
+func defaultedVolume(v *corev1.Volume) *corev1.VolumeSource {
 	if !fillVolumeDefaults(&v.VolumeSource, false) {
-		return v.VolumeSource
+		return &v.VolumeSource
 	}
-	s := *v.VolumeSource.DeepCopy()
-	fillVolumeDefaults(&s, true)
+	s := v.VolumeSource.DeepCopy()
+	fillVolumeDefaults(s, true)
 	return s
 }
 
