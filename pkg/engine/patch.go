@@ -84,7 +84,14 @@ func opsOn(doc *rawDoc, changes []change) ([]jsonpatch.Operation, error) {
 // json.RawMessage validates and re-formats each, which with the ops' slice was
 // a tenth of a mutation.
 func EncodePatch(ops []jsonpatch.Operation) ([]byte, error) {
-	b := make([]byte, 0, 512)
+	size := 2
+	for _, op := range ops {
+		size += len(`{"op":"replace","path":"","value":},`) + len(op.Path)
+		if v, ok := op.Value.(json.RawMessage); ok {
+			size += len(v)
+		}
+	}
+	b := make([]byte, 0, size)
 	b = append(b, '[')
 	for i, op := range ops {
 		if i > 0 {
@@ -93,14 +100,19 @@ func EncodePatch(ops []jsonpatch.Operation) ([]byte, error) {
 		b = append(b, `{"op":`...)
 		b = strconv.AppendQuote(b, op.Operation)
 		b = append(b, `,"path":`...)
-		path, err := json.Marshal(op.Path)
-		if err != nil {
-			return nil, fmt.Errorf("encode the path %q: %w", op.Path, err)
+		if plain(op.Path) {
+			b = append(append(append(b, '"'), op.Path...), '"')
+		} else {
+			path, err := json.Marshal(op.Path)
+			if err != nil {
+				return nil, fmt.Errorf("encode the path %q: %w", op.Path, err)
+			}
+			b = append(b, path...)
 		}
-		b = append(b, path...)
 		if op.Operation != "remove" {
 			v, ok := op.Value.(json.RawMessage)
 			if !ok || len(v) == 0 {
+				var err error
 				if v, err = json.Marshal(op.Value); err != nil {
 					return nil, fmt.Errorf("encode the value at %s: %w", op.Path, err)
 				}
@@ -111,6 +123,18 @@ func EncodePatch(ops []jsonpatch.Operation) ([]byte, error) {
 		b = append(b, '}')
 	}
 	return append(b, ']'), nil
+}
+
+// plain reports whether s is written in JSON as it is, between quotes:
+// printable ASCII but the quote, the backslash and what encoding/json escapes
+// for HTML.
+func plain(s string) bool {
+	for i := range len(s) {
+		if c := s[i]; c < 0x20 || c > 0x7e || c == '"' || c == '\\' || c == '<' || c == '>' || c == '&' {
+			return false
+		}
+	}
+	return true
 }
 
 // existing is how many leading segments of path doc has, and the value there.
