@@ -40,7 +40,7 @@ func (Sidecar) Mutate(_ context.Context, w *workload.Workload, env policy.Env) (
 	if err != nil {
 		return false, err
 	}
-	i := slices.IndexFunc(w.PodSpec.InitContainers, func(c corev1.Container) bool { return c.Name == tmpl.Container.Name })
+	i := containerIndex(w.PodSpec.InitContainers, tmpl.Container.Name)
 	// A sidecar that claims the current template is left alone: it is the
 	// real one, or a look-alike with a copied annotation, which pave never
 	// writes and the mesh validator denies (mutators never overwrite what a
@@ -63,11 +63,10 @@ func (Sidecar) Mutate(_ context.Context, w *workload.Workload, env policy.Env) (
 	// The proxy's volumes are the template's: a pod volume of the same name
 	// is replaced, or a look-alike could feed the proxy other credentials.
 	for _, v := range prepared.volumes {
-		j := slices.IndexFunc(w.PodSpec.Volumes, func(have corev1.Volume) bool { return have.Name == v.Name })
-		if j < 0 {
-			w.PodSpec.Volumes = append(w.PodSpec.Volumes, *v.DeepCopy())
+		if have := volumeNamed(w.PodSpec.Volumes, v.Name); have != nil {
+			*have = *v.DeepCopy()
 		} else {
-			w.PodSpec.Volumes[j] = *v.DeepCopy()
+			w.PodSpec.Volumes = append(w.PodSpec.Volumes, *v.DeepCopy())
 		}
 	}
 	if w.PodMeta.Annotations == nil {

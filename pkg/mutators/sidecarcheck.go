@@ -23,7 +23,7 @@ import (
 func SidecarMismatch(w *workload.Workload, p *policy.Policy) string {
 	s := preparedFor(p)
 	want := s.container
-	i := slices.IndexFunc(w.PodSpec.InitContainers, func(c corev1.Container) bool { return c.Name == want.Name })
+	i := containerIndex(w.PodSpec.InitContainers, want.Name)
 	if i < 0 {
 		return fmt.Sprintf("the pod has no %s sidecar", want.Name)
 	}
@@ -79,6 +79,17 @@ func prepare(t v1alpha1.SidecarTemplate) preparedSidecar {
 // boxing a struct as large as a VolumeSource copies it.
 func same[T any](a, b *T) bool {
 	return reflect.DeepEqual(a, b) || equality.Semantic.DeepEqual(a, b)
+}
+
+// containerIndex is the index of the container of that name, or -1. By index,
+// not slices.IndexFunc: that copies each container to look at its name.
+func containerIndex(cs []corev1.Container, name string) int {
+	for i := range cs {
+		if cs[i].Name == name {
+			return i
+		}
+	}
+	return -1
 }
 
 // volumeNamed is the volume of that name, or nil.

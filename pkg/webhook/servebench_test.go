@@ -12,9 +12,6 @@ import (
 
 	jsonpatch "github.com/evanphx/json-patch/v5"
 	admissionv1 "k8s.io/api/admission/v1"
-	authnv1 "k8s.io/api/authentication/v1"
-	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
-	"k8s.io/apimachinery/pkg/runtime"
 	"sigs.k8s.io/controller-runtime/pkg/log"
 	"sigs.k8s.io/controller-runtime/pkg/webhook/admission"
 
@@ -44,7 +41,7 @@ func BenchmarkServe(b *testing.B) {
 	engines := &webhook.Engines{}
 	engines.Store(eng)
 	c := webhook.Common{Engines: engines, Deadline: time.Second, SkipNamespace: "pave-system",
-		Env: environment.Builder{Source: environment.Static{Namespaces: map[string]map[string]string{"bench": {"pave.dev/team": benchdata.Team}}}, Now: time.Now}}
+		Env: environment.Builder{Source: environment.Static{Namespaces: map[string]map[string]string{"shop": {"pave.dev/team": benchdata.Team}}}, Now: time.Now}}
 	mutate := webhook.Serve(&webhook.Mutate{Common: c}, log.Log)
 	validate := webhook.Serve(&webhook.Validate{Common: c, Log: log.Log}, log.Log)
 	noop := &admission.Webhook{Handler: admission.HandlerFunc(func(context.Context, admission.Request) admission.Response { return admission.Allowed("") })}
@@ -54,7 +51,7 @@ func BenchmarkServe(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		in := benchReview(b, raw)
+		in := review(b, "CREATE", "", raw)
 		resp := serveOnce(b, mutate, in)
 		if len(resp.Patch) == 0 {
 			b.Fatalf("no patch: %v", resp.Result)
@@ -67,7 +64,7 @@ func BenchmarkServe(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		out := benchReview(b, mutated)
+		out := review(b, "CREATE", "", mutated)
 		for _, arm := range []struct {
 			name string
 			h    http.Handler
@@ -92,19 +89,6 @@ func BenchmarkServe(b *testing.B) {
 			})
 		}
 	}
-}
-
-func benchReview(tb testing.TB, raw []byte) []byte {
-	ar := admissionv1.AdmissionReview{TypeMeta: metav1.TypeMeta{APIVersion: "admission.k8s.io/v1", Kind: "AdmissionReview"},
-		Request: &admissionv1.AdmissionRequest{UID: "bench", Kind: metav1.GroupVersionKind{Group: "apps", Version: "v1", Kind: "Deployment"},
-			Resource:  metav1.GroupVersionResource{Group: "apps", Version: "v1", Resource: "deployments"},
-			Namespace: "bench", Name: "api", Operation: admissionv1.Create, UserInfo: authnv1.UserInfo{Username: "dev@example.com"},
-			Object: runtime.RawExtension{Raw: raw}}}
-	body, err := json.Marshal(ar)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	return body
 }
 
 func serveRaw(h http.Handler, body []byte) *httptest.ResponseRecorder {
