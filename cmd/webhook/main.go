@@ -39,6 +39,7 @@ import (
 	"github.com/pave-dev/pave/pkg/environment"
 	"github.com/pave-dev/pave/pkg/metrics"
 	pavewebhook "github.com/pave-dev/pave/pkg/webhook"
+	"github.com/pave-dev/pave/pkg/workload"
 )
 
 type options struct {
@@ -300,7 +301,8 @@ func setupController(mgr ctrl.Manager, o options, engines *pavewebhook.Engines, 
 // request would fail or use the wrong policy.
 func setupAdmission(mgr ctrl.Manager, o options, engines *pavewebhook.Engines, env environment.Builder, watcher *policyWatcher, m *metrics.Pave,
 	auditor pavewebhook.Auditor, log logr.Logger) error {
-	common := pavewebhook.Common{Engines: engines, Env: env, Deadline: o.deadline, SkipNamespace: o.paveNamespace, Metrics: m, Audit: auditor}
+	common := pavewebhook.Common{Engines: engines, Env: env, Deadline: o.deadline, SkipNamespace: o.paveNamespace, Metrics: m, Audit: auditor,
+		Decoder: workload.NewDecoder()}
 	hooks := mgr.GetWebhookServer()
 	hooks.Register("/mutate", pavewebhook.WithReadDeadline(o.deadline,
 		pavewebhook.Serve(&pavewebhook.Mutate{Common: common}, log.WithName("mutate"))))

@@ -37,6 +37,10 @@ type Common struct {
 	// Audit hears of every validation decision with findings; nil records
 	// nothing.
 	Audit Auditor
+	// Decoder decodes workloads, remembering their containers; nil
+	// remembers nothing. One for both handlers: /validate gets the proxy
+	// /mutate injected, and the Pods get their Deployment's containers.
+	Decoder *workload.Decoder
 }
 
 // Auditor records decisions. Decide must return at once, whatever happens
@@ -85,7 +89,7 @@ func (c *Common) prepare(ctx context.Context, req admission.Request, validating 
 		return end(admission.Allowed(""))
 	}
 	apiVersion := apiVersionOf(req.Kind)
-	w, err := workload.FromJSON(apiVersion, req.Kind.Kind, req.Object.Raw)
+	w, err := c.Decoder.FromJSON(apiVersion, req.Kind.Kind, req.Object.Raw)
 	if big, ok := err.(*workload.OversizedError); ok {
 		// Found before decoding: the request costs no more than its size.
 		if !validating {
@@ -118,7 +122,7 @@ func (c *Common) prepare(ctx context.Context, req admission.Request, validating 
 		// The old object matters to validation (what the update adds) and to
 		// the ephemeral-containers patch; the mutating webhook on every other
 		// UPDATE does not pay for decoding it.
-		if p.old, err = workload.FromJSON(apiVersion, req.Kind.Kind, req.OldObject.Raw); err != nil {
+		if p.old, err = c.Decoder.FromJSON(apiVersion, req.Kind.Kind, req.OldObject.Raw); err != nil {
 			return end(admission.Errored(http.StatusBadRequest, fmt.Errorf("old object: %w", err)))
 		}
 	}

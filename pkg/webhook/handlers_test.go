@@ -25,6 +25,7 @@ import (
 	"github.com/pave-dev/pave/pkg/environment"
 	"github.com/pave-dev/pave/pkg/policy"
 	"github.com/pave-dev/pave/pkg/webhook"
+	"github.com/pave-dev/pave/pkg/workload"
 )
 
 var now = time.Date(2026, 6, 1, 0, 0, 0, 0, time.UTC)
@@ -57,7 +58,7 @@ func handlersWithPolicy(t testing.TB, spec string, objs ...runtime.Object) (*web
 	engines := &webhook.Engines{}
 	engines.Store(eng)
 	c := webhook.Common{Engines: engines, Env: environment.Builder{Source: environment.Cluster{Reader: reader}, Now: func() time.Time { return now }},
-		Deadline: time.Second, SkipNamespace: "pave-system"}
+		Deadline: time.Second, SkipNamespace: "pave-system", Decoder: workload.NewDecoder()}
 	return &webhook.Mutate{Common: c}, &webhook.Validate{Common: c, Log: log.Log}
 }
 

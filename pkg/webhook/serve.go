@@ -12,6 +12,8 @@ import (
 	"github.com/go-logr/logr"
 	admissionv1 "k8s.io/api/admission/v1"
 	"sigs.k8s.io/controller-runtime/pkg/webhook/admission"
+
+	"github.com/pave-dev/pave/internal/jsondecode"
 )
 
 // MaxRequestBytes bounds an AdmissionReview's body, as controller-runtime
@@ -62,7 +64,7 @@ func readReview(r *http.Request) (admission.Request, error) {
 		return admission.Request{}, fmt.Errorf("request entity is too large; limit is %d bytes", MaxRequestBytes)
 	}
 	var ar admissionv1.AdmissionReview
-	if err := json.Unmarshal(body, &ar); err != nil {
+	if err := jsondecode.Unmarshal(body, &ar); err != nil {
 		return admission.Request{}, fmt.Errorf("decode the AdmissionReview: %w", err)
 	}
 	if ar.Request == nil {

@@ -20,6 +20,7 @@ import (
 	"github.com/pave-dev/pave/pkg/environment"
 	"github.com/pave-dev/pave/pkg/policy"
 	"github.com/pave-dev/pave/pkg/webhook"
+	"github.com/pave-dev/pave/pkg/workload"
 )
 
 // BenchmarkServe is hack/webhookbench's webhook arms in process, without TLS
@@ -40,7 +41,7 @@ func BenchmarkServe(b *testing.B) {
 	}
 	engines := &webhook.Engines{}
 	engines.Store(eng)
-	c := webhook.Common{Engines: engines, Deadline: time.Second, SkipNamespace: "pave-system",
+	c := webhook.Common{Engines: engines, Deadline: time.Second, SkipNamespace: "pave-system", Decoder: workload.NewDecoder(),
 		Env: environment.Builder{Source: environment.Static{Namespaces: map[string]map[string]string{"shop": {"pave.dev/team": benchdata.Team}}}, Now: time.Now}}
 	mutate := webhook.Serve(&webhook.Mutate{Common: c}, log.Log)
 	validate := webhook.Serve(&webhook.Validate{Common: c, Log: log.Log}, log.Log)

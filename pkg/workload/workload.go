@@ -63,6 +63,12 @@ func Supported(apiVersion, kind string) bool { return newObject(apiVersion, kind
 // pod template, which pave leaves alone, and an *OversizedError, before
 // decoding, for a large object with more than MaxContainers containers.
 func FromJSON(apiVersion, kind string, data []byte) (*Workload, error) {
+	return (*Decoder)(nil).FromJSON(apiVersion, kind, data)
+}
+
+// FromJSON is the package's FromJSON, remembering containers and volumes; a
+// nil Decoder remembers nothing.
+func (d *Decoder) FromJSON(apiVersion, kind string, data []byte) (*Workload, error) {
 	obj := newObject(apiVersion, kind)
 	if obj == nil {
 		return nil, nil
@@ -72,7 +78,7 @@ func FromJSON(apiVersion, kind string, data []byte) (*Workload, error) {
 			return nil, &OversizedError{Kind: kind, Containers: n}
 		}
 	}
-	if err := json.Unmarshal(data, obj); err != nil {
+	if err := d.json().Unmarshal(data, obj); err != nil {
 		return nil, fmt.Errorf("decode %s: %w", kind, err)
 	}
 	return New(obj)

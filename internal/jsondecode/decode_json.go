@@ -1,0 +1,25 @@
+//go:build !goexperiment.jsonv2
+
+package jsondecode
+
+import "encoding/json"
+
+// Hook decodes one Go type through a memo while a Decoder decodes a value.
+// Without json v2 there are no hooks: see the package's doc.
+// Remembers says whether this build remembers values (json v2 is in it).
+const Remembers = false
+
+type Hook struct{}
+
+// Remember is the Hook that decodes values of type T through m; without json
+// v2 it does nothing.
+func Remember[T any](*Memo[T]) Hook { return Hook{} }
+
+// Decoder decodes JSON as encoding/json does.
+type Decoder struct{}
+
+// New returns a Decoder; without json v2 the hooks are ignored.
+func New(...Hook) *Decoder { return &Decoder{} }
+
+// Unmarshal is json.Unmarshal.
+func (*Decoder) Unmarshal(data []byte, v any) error { return json.Unmarshal(data, v) }

@@ -1,0 +1,76 @@
+//go:build goexperiment.jsonv2
+
+package jsondecode
+
+import (
+	"encoding/json"
+	"encoding/json/jsontext"
+	jsonv2 "encoding/json/v2"
+	"reflect"
+)
+
+// Hook decodes one Go type through a memo while a Decoder decodes a value.
+// Remembers says whether this build remembers values (json v2 is in it).
+const Remembers = true
+
+type Hook struct{ u *jsonv2.Unmarshalers }
+
+// Remember is the Hook that decodes values of type T through m: a value whose
+// exact bytes m remembers is copied from m, any other is decoded and
+// remembered. The values are decoded into fresh (zero) Go values, as
+// Decoder.Unmarshal does; decoding into a half-filled value would merge.
+func Remember[T any](m *Memo[T]) Hook {
+	return Hook{jsonv2.UnmarshalFromFunc(func(dec *jsontext.Decoder, v *T) error {
+		raw, err := dec.ReadValue()
+		if err != nil {
+			return err
+		}
+		if m.get(raw, v) {
+			return nil
+		}
+		if err := jsonv2.Unmarshal(raw, v, json.DefaultOptionsV1(), json.ReportErrorsWithLegacySemantics(false)); err != nil {
+			return err
+		}
+		m.put(raw, v)
+		return nil
+	})}
+}
+
+// Decoder decodes JSON as encoding/json does, in one pass, with its hooks.
+type Decoder struct{ opts []jsonv2.Options }
+
+// New returns a Decoder with the hooks given.
+func New(hooks ...Hook) *Decoder {
+	d := &Decoder{opts: []jsonv2.Options{json.DefaultOptionsV1(), json.ReportErrorsWithLegacySemantics(false)}}
+	if len(hooks) > 0 {
+		us := make([]*jsonv2.Unmarshalers, len(hooks))
+		for i, h := range hooks {
+			us[i] = h.u
+		}
+		d.opts = append(d.opts, jsonv2.WithUnmarshalers(jsonv2.JoinUnmarshalers(us...)))
+	}
+	return d
+}
+
+// Unmarshal decodes data into v, a pointer to a zero value, as
+// json.Unmarshal does; a nil Decoder has no hooks. On an error v is half
+// filled, and the error is the one json.Unmarshal gives.
+func (d *Decoder) Unmarshal(data []byte, v any) error {
+	var err error
+	if d == nil {
+		err = jsonv2.Unmarshal(data, v, json.DefaultOptionsV1(), json.ReportErrorsWithLegacySemantics(false))
+	} else {
+		err = jsonv2.Unmarshal(data, v, d.opts...)
+	}
+	if err == nil {
+		return nil
+	}
+	// Errors are rare (the API server encodes what a webhook gets) and
+	// users read them: decode again for encoding/json's words.
+	if t := reflect.TypeOf(v); t != nil && t.Kind() == reflect.Pointer {
+		if err1 := json.Unmarshal(data, reflect.New(t.Elem()).Interface()); err1 != nil {
+			return err1
+		}
+	}
+	return err
+}

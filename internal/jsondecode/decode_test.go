@@ -1,0 +1,155 @@
+package jsondecode_test
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+
+	corev1 "k8s.io/api/core/v1"
+	"sigs.k8s.io/yaml"
+
+	"github.com/pave-dev/pave/internal/jsondecode"
+)
+
+// newDecoder decodes with memos for containers and volumes, as the webhook
+// decodes workloads.
+func newDecoder(maxBytes int) (*jsondecode.Decoder, *jsondecode.Memo[corev1.Container]) {
+	cs := jsondecode.NewMemo(maxBytes, (*corev1.Container).DeepCopyInto)
+	vs := jsondecode.NewMemo(maxBytes, (*corev1.Volume).DeepCopyInto)
+	return jsondecode.New(jsondecode.Remember(cs), jsondecode.Remember(vs)), cs
+}
+
+// inputs are the engine's golden workloads as JSON, and broken documents.
+func inputs(t testing.TB) [][]byte {
+	files, err := filepath.Glob("../../pkg/engine/testdata/golden/*/input.yaml")
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no golden inputs: %v", err)
+	}
+	var out [][]byte
+	for _, f := range files {
+		y, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		js, err := yaml.YAMLToJSON(y)
+		if err != nil {
+			t.Fatalf("%s: %v", f, err)
+		}
+		out = append(out, js)
+	}
+	return append(out,
+		[]byte(`{"spec":{"containers":[{"name":"a","image":"x"},{"name":"a","image":"x"}]}}`),
+		[]byte(`{"spec":{"containers":[{"name":"a","ports":[{"containerPort":"80"}]}]}}`), // a type error
+		[]byte(`{"spec":{"containers":[{"name":"a","image":"x"}]`),                        // truncated
+		[]byte(`{"spec":{"containers":[{"name":"a"}]}} {}`),                               // trailing data
+		[]byte(`{"spec":{"containers":[{"name":"a","resources":{"limits":{"cpu":"x"}}}]}}`),
+		[]byte(`{"spec":{"volumes":[{"name":"v","emptyDir":{}},{"name":"v","emptyDir":{}}]}}`),
+		[]byte(`{"Spec":{"Containers":[{"NAME":"a"}]},"spec":null}`),
+		[]byte(`null`), []byte(``), []byte(`"\xff"`),
+	)
+}
+
+// TestUnmarshalAgreesWithEncodingJSON holds every decoder to json.Unmarshal:
+// the same value, or the same error.
+func TestUnmarshalAgreesWithEncodingJSON(t *testing.T) {
+	memo, _ := newDecoder(1 << 20)
+	for _, d := range []*jsondecode.Decoder{nil, jsondecode.New(), memo} {
+		for pass := range 2 { // the second pass decodes from the memo
+			for _, in := range inputs(t) {
+				agree(t, d, in, pass)
+			}
+		}
+	}
+}
+
+func agree(t *testing.T, d *jsondecode.Decoder, in []byte, pass int) {
+	t.Helper()
+	var want, got corev1.Pod
+	wantErr := json.Unmarshal(in, &want)
+	gotErr := d.Unmarshal(in, &got)
+	switch {
+	case (wantErr == nil) != (gotErr == nil):
+		t.Errorf("pass %d, %.80s: error %v, encoding/json's %v", pass, in, gotErr, wantErr)
+	case wantErr != nil && gotErr.Error() != wantErr.Error():
+		t.Errorf("pass %d, %.80s: error %q, encoding/json's %q", pass, in, gotErr, wantErr)
+	case wantErr == nil && !reflect.DeepEqual(got, want):
+		t.Errorf("pass %d, %.80s: decoded\n%+v\nencoding/json\n%+v", pass, in, got, want)
+	}
+}
+
+// TestRememberedValuesAreCopies changes what one decode gave and decodes the
+// same bytes again: the memo's value must be untouched.
+func TestRememberedValuesAreCopies(t *testing.T) {
+	needMemo(t)
+	d, cs := newDecoder(1 << 20)
+	in := []byte(`{"spec":{"containers":[{"name":"app","image":"x","env":[{"name":"A","value":"1"}],"resources":{"limits":{"cpu":"1"}}}]}}`)
+	var first corev1.Pod
+	if err := d.Unmarshal(in, &first); err != nil {
+		t.Fatal(err)
+	}
+	if cs.Len() != 1 {
+		t.Fatalf("remembered %d containers, want 1", cs.Len())
+	}
+	c := &first.Spec.Containers[0]
+	c.Env[0].Value = "changed"
+	c.Resources.Limits[corev1.ResourceMemory] = c.Resources.Limits[corev1.ResourceCPU]
+	c.Image = "changed"
+	var second corev1.Pod
+	if err := d.Unmarshal(in, &second); err != nil {
+		t.Fatal(err)
+	}
+	var want corev1.Pod
+	if err := json.Unmarshal(in, &want); err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(second, want) {
+		t.Fatalf("the memo handed out its own value: decoded %+v, want %+v", second.Spec.Containers, want.Spec.Containers)
+	}
+}
+
+// TestMemoIsBounded fills a small memo with distinct containers: it starts
+// over instead of growing, and a value too large for it is not remembered.
+func TestMemoIsBounded(t *testing.T) {
+	needMemo(t)
+	d, cs := newDecoder(1024)
+	for i := range 100 {
+		in := []byte(`{"spec":{"containers":[{"name":"c` + string(rune('a'+i%26)) + string(rune('a'+i/26)) + `"}]}}`)
+		var p corev1.Pod
+		if err := d.Unmarshal(in, &p); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if n := cs.Len(); n == 0 || n*len(`{"name":"caa"}`) > 1024 {
+		t.Fatalf("%d containers remembered in a 1 KiB memo", n)
+	}
+	d, cs = newDecoder(1024)
+	var p corev1.Pod
+	if err := d.Unmarshal([]byte(`{"spec":{"containers":[{"name":"a","image":"`+strings.Repeat("x", 80)+`"}]}}`), &p); err != nil {
+		t.Fatal(err)
+	}
+	if cs.Len() != 0 {
+		t.Fatal("a container larger than a sixteenth of the memo was remembered")
+	}
+}
+
+func needMemo(t *testing.T) {
+	if !jsondecode.Remembers {
+		t.Skip("built without GOEXPERIMENT=jsonv2: nothing is remembered")
+	}
+}
+
+// FuzzUnmarshal holds the remembering decoder to json.Unmarshal on any input,
+// twice (the second time through the memo).
+func FuzzUnmarshal(f *testing.F) {
+	for _, in := range inputs(f) {
+		f.Add(in)
+	}
+	d, _ := newDecoder(1 << 16)
+	f.Fuzz(func(t *testing.T, in []byte) {
+		agree(t, d, in, 0)
+		agree(t, d, in, 1)
+	})
+}

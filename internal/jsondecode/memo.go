@@ -1,0 +1,61 @@
+package jsondecode
+
+import "sync"
+
+// Memo remembers decoded values of type T by the exact JSON they were decoded
+// from, up to maxBytes of JSON (the values take a few times that); when full
+// it starts over, so hostile input costs a bounded amount of memory and a
+// decode, never a wrong value. Remembered values are never handed out: each
+// use gets a deep copy, since the caller may change what it decoded.
+type Memo[T any] struct {
+	mu       sync.Mutex
+	vals     map[string]*T
+	size     int
+	maxBytes int
+	copyInto func(src, dst *T)
+}
+
+// NewMemo returns an empty memo. copyInto copies src deeply into dst, as the
+// generated DeepCopyInto methods do ((*corev1.Container).DeepCopyInto).
+func NewMemo[T any](maxBytes int, copyInto func(src, dst *T)) *Memo[T] {
+	return &Memo[T]{vals: map[string]*T{}, maxBytes: maxBytes, copyInto: copyInto}
+}
+
+// get copies the value remembered for raw into dst, if there is one.
+func (m *Memo[T]) get(raw []byte, dst *T) bool {
+	m.mu.Lock()
+	src := m.vals[string(raw)]
+	m.mu.Unlock()
+	if src == nil {
+		return false
+	}
+	m.copyInto(src, dst) // remembered values never change: no lock needed
+	return true
+}
+
+// put remembers a copy of v as what raw decodes to. A value larger than a
+// sixteenth of the memo is not remembered: it would crowd out the rest.
+func (m *Memo[T]) put(raw []byte, v *T) {
+	if len(raw) > m.maxBytes/16 {
+		return
+	}
+	c := new(T)
+	m.copyInto(v, c)
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.size+len(raw) > m.maxBytes {
+		clear(m.vals)
+		m.size = 0
+	}
+	if _, ok := m.vals[string(raw)]; !ok {
+		m.size += len(raw)
+	}
+	m.vals[string(raw)] = c
+}
+
+// Len is the number of values remembered.
+func (m *Memo[T]) Len() int {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return len(m.vals)
+}

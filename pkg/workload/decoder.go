@@ -1,0 +1,42 @@
+package workload
+
+import (
+	corev1 "k8s.io/api/core/v1"
+
+	"github.com/pave-dev/pave/internal/jsondecode"
+)
+
+// Memory a Decoder may hold, in bytes of JSON remembered (the decoded values
+// take a few times as much): enough for the proxy and the containers of the
+// workloads being rolled out at once, a small part of the admission server's
+// 80 MiB.
+const (
+	rememberedContainerBytes = 512 << 10
+	rememberedVolumeBytes    = 64 << 10
+)
+
+// Decoder decodes workloads and remembers their containers and volumes by
+// their exact bytes. The same container comes again and again: the mesh
+// proxy is in every pod, and a Deployment's containers come back in its
+// ReplicaSet and in each of its Pods. A remembered container is copied, not
+// decoded, which halves decoding a meshed Deployment (docs/performance.md).
+// It is safe for concurrent use.
+type Decoder struct {
+	d *jsondecode.Decoder
+}
+
+// NewDecoder returns a Decoder with empty memos.
+func NewDecoder() *Decoder {
+	return &Decoder{d: jsondecode.New(
+		jsondecode.Remember(jsondecode.NewMemo(rememberedContainerBytes, (*corev1.Container).DeepCopyInto)),
+		jsondecode.Remember(jsondecode.NewMemo(rememberedVolumeBytes, (*corev1.Volume).DeepCopyInto)),
+	)}
+}
+
+// json is the decoder to use: d's, or one that remembers nothing.
+func (d *Decoder) json() *jsondecode.Decoder {
+	if d == nil {
+		return nil
+	}
+	return d.d
+}
