@@ -20,6 +20,10 @@ import (
 	"github.com/pave-dev/pave/internal/localcluster"
 )
 
+// seriesBase is the number of the Deployment a series' bodies are
+// renumbered from (benchdata.Renumber): digits found nowhere else.
+const seriesBase = 77777777
+
 // webhookArm posts the Deployment's CREATE review to pave's path.
 func (b *bench) webhookArm(name, path string, d *appsv1.Deployment) arm {
 	raw, _ := json.Marshal(d)
@@ -72,20 +76,47 @@ func (b *bench) rawArm(name, path string, raw []byte) arm {
 	return a
 }
 
+// arms are pave's webhook arms: /mutate and /validate, for one container
+// and for 20, given the same Deployment again and again (as the issue
+// measures), and given a new Deployment each time ("-new": renumbered, so
+// that only the mesh proxy is the same from one request to the next; pave
+// remembers containers it has decoded).
+func (b *bench) arms() ([]arm, error) {
+	var out []arm
+	for _, n := range []int{1, 20} {
+		suffix := ""
+		if n > 1 {
+			suffix = fmt.Sprintf("-%d", n)
+		}
+		for _, series := range []bool{false, true} {
+			d, name := benchdata.Compliant(n), suffix
+			if series {
+				d, name = benchdata.Nth(n, seriesBase), suffix+"-new"
+			}
+			validate, err := b.validateArm("validate"+name, d)
+			if err != nil {
+				return nil, err
+			}
+			mutate := b.webhookArm("mutate"+name, "/mutate", d)
+			if series {
+				mutate.series, validate.series = &b.numbers, &b.numbers
+			}
+			out = append(out, mutate, validate)
+		}
+	}
+	return out, nil
+}
+
 // webhookArms measures pave's two paths and, for each arm, the no-op handler
 // given the same request ("noop/<arm>"): its floor, since the stack's cost
 // (reading, decoding the review, TLS) grows with the object. All interleaved.
 func (b *bench) webhookArms() (map[string]stats, error) {
-	validate, err := b.validateArm("validate", benchdata.Compliant(1))
-	if err != nil {
-		return nil, err
-	}
-	validate20, err := b.validateArm("validate-20", benchdata.Compliant(20))
+	paves, err := b.arms()
 	if err != nil {
 		return nil, err
 	}
 	var arms []arm
-	for _, a := range []arm{b.webhookArm("mutate", "/mutate", benchdata.Compliant(1)), validate, b.webhookArm("mutate-20", "/mutate", benchdata.Compliant(20)), validate20} {
+	for _, a := range paves {
 		noop := a
 		noop.name, noop.url, noop.check = "noop/"+a.name, fmt.Sprintf("https://127.0.0.1:%d/noop", b.noopPort), nil
 		arms = append(arms, a, noop)
@@ -148,7 +179,7 @@ func (b *bench) create(ctx context.Context, ns string, from, n int, replicas int
 	for w := range b.o.c {
 		wg.Go(func() {
 			for i := from + w; i < from+n; i += b.o.c {
-				d := benchdata.Compliant(1)
+				d := benchdata.Nth(1, i) // each new to the webhook
 				d.Name = fmt.Sprintf("app-%05d", i)
 				d.Spec.Replicas = &replicas
 				start := time.Now()

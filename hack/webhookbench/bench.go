@@ -2,12 +2,14 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	admissionregistrationv1 "k8s.io/api/admissionregistration/v1"
@@ -31,6 +33,8 @@ type bench struct {
 	pprofPort             int
 	noopCA                []byte
 	client                *http.Client
+	// numbers numbers the requests of the "-new" arms, so none repeats.
+	numbers atomic.Int64
 }
 
 // The namespaces of the arms through the API server, by the label bench-arm.
@@ -80,7 +84,7 @@ func newBench(ctx context.Context, cl *localcluster.Cluster, bin, dir string, o 
 	// The mesh policy is in force when a mutation injects the sidecar.
 	probe := b.webhookArm("mutate", "/mutate", benchdata.Compliant(1))
 	for deadline := time.Now().Add(60 * time.Second); ; time.Sleep(500 * time.Millisecond) {
-		if _, err := post(b.client, probe); err == nil {
+		if _, err := post(b.client, probe, probe.body, true); err == nil {
 			return b, nil
 		} else if time.Now().After(deadline) {
 			return nil, fmt.Errorf("pave is not injecting with the mesh policy: %w", err)
@@ -96,42 +100,50 @@ func (b *bench) stop() {
 	}
 }
 
+// shipped are pave's webhook configurations as the manifests ship them.
+func shipped() (*admissionregistrationv1.MutatingWebhookConfiguration, *admissionregistrationv1.ValidatingWebhookConfiguration, error) {
+	data, err := os.ReadFile("manifests/webhook/webhook-configurations.yaml")
+	if err != nil {
+		return nil, nil, err
+	}
+	var m admissionregistrationv1.MutatingWebhookConfiguration
+	var v admissionregistrationv1.ValidatingWebhookConfiguration
+	for _, doc := range manifest.Split("webhook-configurations.yaml", data) {
+		into := any(&v)
+		if strings.Contains(string(doc.Raw), "kind: MutatingWebhookConfiguration") {
+			into = &m
+		}
+		if err := yaml.Unmarshal(doc.Raw, into); err != nil {
+			return nil, nil, err
+		}
+	}
+	if len(m.Webhooks) == 0 || len(v.Webhooks) == 0 {
+		return nil, nil, errors.New("manifests/webhook/webhook-configurations.yaml: no mutating or no validating webhooks")
+	}
+	return &m, &v, nil
+}
+
 // webhookConfigurations installs pave's own configurations, pointed at the
 // admission process, minus the namespaces of the baseline arms.
 func (b *bench) webhookConfigurations(ctx context.Context) error {
-	data, err := os.ReadFile("manifests/webhook/webhook-configurations.yaml")
+	m, v, err := shipped()
 	if err != nil {
 		return err
 	}
 	notBaseline := metav1.LabelSelectorRequirement{Key: "bench-arm", Operator: metav1.LabelSelectorOpNotIn, Values: []string{"none", "noop"}}
-	for _, doc := range manifest.Split("webhook-configurations.yaml", data) {
-		if strings.Contains(string(doc.Raw), "kind: MutatingWebhookConfiguration") {
-			var m admissionregistrationv1.MutatingWebhookConfiguration
-			if err := yaml.Unmarshal(doc.Raw, &m); err != nil {
-				return err
-			}
-			for i := range m.Webhooks {
-				m.Webhooks[i].ClientConfig = b.paveURL(m.Webhooks[i].ClientConfig)
-				m.Webhooks[i].NamespaceSelector.MatchExpressions = append(m.Webhooks[i].NamespaceSelector.MatchExpressions, notBaseline)
-			}
-			if _, err := b.cs.AdmissionregistrationV1().MutatingWebhookConfigurations().Create(ctx, &m, metav1.CreateOptions{}); err != nil {
-				return err
-			}
-			continue
-		}
-		var v admissionregistrationv1.ValidatingWebhookConfiguration
-		if err := yaml.Unmarshal(doc.Raw, &v); err != nil {
-			return err
-		}
-		for i := range v.Webhooks {
-			v.Webhooks[i].ClientConfig = b.paveURL(v.Webhooks[i].ClientConfig)
-			v.Webhooks[i].NamespaceSelector.MatchExpressions = append(v.Webhooks[i].NamespaceSelector.MatchExpressions, notBaseline)
-		}
-		if _, err := b.cs.AdmissionregistrationV1().ValidatingWebhookConfigurations().Create(ctx, &v, metav1.CreateOptions{}); err != nil {
-			return err
-		}
+	for i := range m.Webhooks {
+		m.Webhooks[i].ClientConfig = b.paveURL(m.Webhooks[i].ClientConfig)
+		m.Webhooks[i].NamespaceSelector.MatchExpressions = append(m.Webhooks[i].NamespaceSelector.MatchExpressions, notBaseline)
 	}
-	return nil
+	for i := range v.Webhooks {
+		v.Webhooks[i].ClientConfig = b.paveURL(v.Webhooks[i].ClientConfig)
+		v.Webhooks[i].NamespaceSelector.MatchExpressions = append(v.Webhooks[i].NamespaceSelector.MatchExpressions, notBaseline)
+	}
+	if _, err := b.cs.AdmissionregistrationV1().MutatingWebhookConfigurations().Create(ctx, m, metav1.CreateOptions{}); err != nil {
+		return err
+	}
+	_, err = b.cs.AdmissionregistrationV1().ValidatingWebhookConfigurations().Create(ctx, v, metav1.CreateOptions{})
+	return err
 }
 
 func (b *bench) paveURL(c admissionregistrationv1.WebhookClientConfig) admissionregistrationv1.WebhookClientConfig {
@@ -139,36 +151,40 @@ func (b *bench) paveURL(c admissionregistrationv1.WebhookClientConfig) admission
 	return admissionregistrationv1.WebhookClientConfig{URL: &url} // the controller injects the caBundle
 }
 
-// noopConfigurations match the no-op arm's namespace with one mutating and
-// one validating webhook that do nothing: the floor any webhook pays.
+// noopConfigurations match the no-op arm's namespace with webhooks that do
+// nothing, with pave's rules and conditions: the floor any webhook that
+// sees what pave sees pays (the Deployment, and the ReplicaSet the
+// controller-manager makes of it).
 func (b *bench) noopConfigurations(ctx context.Context) error {
-	url := fmt.Sprintf("https://127.0.0.1:%d/noop", b.noopPort)
-	none, fail, timeout := admissionregistrationv1.SideEffectClassNone, admissionregistrationv1.Fail, int32(5)
-	sel := &metav1.LabelSelector{MatchLabels: map[string]string{"bench-arm": "noop"}}
-	rules := []admissionregistrationv1.RuleWithOperations{{Operations: []admissionregistrationv1.OperationType{admissionregistrationv1.Create, admissionregistrationv1.Update},
-		Rule: admissionregistrationv1.Rule{APIGroups: []string{"apps"}, APIVersions: []string{"v1"}, Resources: []string{"deployments"}}}}
-	cc := admissionregistrationv1.WebhookClientConfig{URL: &url, CABundle: b.noopCA}
-	if _, err := b.cs.AdmissionregistrationV1().MutatingWebhookConfigurations().Create(ctx, &admissionregistrationv1.MutatingWebhookConfiguration{
-		ObjectMeta: metav1.ObjectMeta{Name: "bench-noop"}, Webhooks: []admissionregistrationv1.MutatingWebhook{{Name: "noop.bench.pave.dev", ClientConfig: cc,
-			Rules: rules, NamespaceSelector: sel, SideEffects: &none, FailurePolicy: &fail, TimeoutSeconds: &timeout, AdmissionReviewVersions: []string{"v1"}}}},
-		metav1.CreateOptions{}); err != nil {
+	m, v, err := shipped()
+	if err != nil {
 		return err
 	}
-	_, err := b.cs.AdmissionregistrationV1().ValidatingWebhookConfigurations().Create(ctx, &admissionregistrationv1.ValidatingWebhookConfiguration{
-		ObjectMeta: metav1.ObjectMeta{Name: "bench-noop"}, Webhooks: []admissionregistrationv1.ValidatingWebhook{{Name: "noop.bench.pave.dev", ClientConfig: cc,
-			Rules: rules, NamespaceSelector: sel, SideEffects: &none, FailurePolicy: &fail, TimeoutSeconds: &timeout, AdmissionReviewVersions: []string{"v1"}}}},
-		metav1.CreateOptions{})
+	url := fmt.Sprintf("https://127.0.0.1:%d/noop", b.noopPort)
+	cc := admissionregistrationv1.WebhookClientConfig{URL: &url, CABundle: b.noopCA}
+	sel := &metav1.LabelSelector{MatchLabels: map[string]string{"bench-arm": "noop"}}
+	m.ObjectMeta, v.ObjectMeta = metav1.ObjectMeta{Name: "bench-noop"}, metav1.ObjectMeta{Name: "bench-noop"}
+	for i := range m.Webhooks {
+		m.Webhooks[i].Name, m.Webhooks[i].ClientConfig, m.Webhooks[i].NamespaceSelector = "noop-"+m.Webhooks[i].Name, cc, sel
+	}
+	for i := range v.Webhooks {
+		v.Webhooks[i].Name, v.Webhooks[i].ClientConfig, v.Webhooks[i].NamespaceSelector = "noop-"+v.Webhooks[i].Name, cc, sel
+	}
+	if _, err := b.cs.AdmissionregistrationV1().MutatingWebhookConfigurations().Create(ctx, m, metav1.CreateOptions{}); err != nil {
+		return err
+	}
+	_, err = b.cs.AdmissionregistrationV1().ValidatingWebhookConfigurations().Create(ctx, v, metav1.CreateOptions{})
 	return err
 }
 
 // profile records the admission server's CPU profile while each of pave's
 // arms runs alone, to prefix-<arm>.pprof.
 func (b *bench) profile(prefix string) error {
-	validate, err := b.validateArm("validate", benchdata.Compliant(1))
+	arms, err := b.arms()
 	if err != nil {
 		return err
 	}
-	for _, a := range []arm{b.webhookArm("mutate", "/mutate", benchdata.Compliant(1)), validate} {
+	for _, a := range arms[:2] {
 		done := make(chan error, 1)
 		go func() {
 			resp, err := http.Get(fmt.Sprintf("http://127.0.0.1:%d/debug/pprof/profile?seconds=4", b.pprofPort))

@@ -20,7 +20,7 @@ type row struct {
 // table holds each figure to the targets of issue 13.
 func table(r report, cliRatio float64) []row {
 	var rows []row
-	for _, arm := range []string{"mutate", "validate", "mutate-20", "validate-20"} {
+	for _, arm := range []string{"mutate", "validate", "mutate-20", "validate-20", "mutate-new", "validate-new", "mutate-20-new", "validate-20-new"} {
 		s, noop := r.Webhook[arm], r.Webhook["noop/"+arm]
 		ratio := s.PerSecond / noop.PerSecond
 		rows = append(rows,

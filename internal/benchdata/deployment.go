@@ -3,6 +3,8 @@
 package benchdata
 
 import (
+	"bytes"
+	"fmt"
 	"strconv"
 	"strings"
 
@@ -32,11 +34,34 @@ spec:
 
 // Compliant is a Deployment pave admits, of about 2 KB with one container:
 // pinned image from a registry, probes, resources, the team's labels.
-func Compliant(containers int) *appsv1.Deployment {
+func Compliant(containers int) *appsv1.Deployment { return build(containers, "api", "1.4") }
+
+// Nth is the kth (below 10^8) of a series of compliant Deployments that
+// differ in their name and their containers' images, so that no two share a
+// container: each is new to the webhook, which remembers the containers it
+// decodes.
+func Nth(containers, k int) *appsv1.Deployment {
+	n := number(k)
+	return build(containers, "api-"+n, "1."+n)
+}
+
+// Renumber is b, which holds Nth(_, from) encoded (or a review of it, or
+// the same after pave's mutation), as it would be for Nth(_, to): a copy with
+// from's digits replaced by to's, which a load generator can make for every
+// request without encoding anything. Choose from with digits that occur
+// nowhere else, such as 77777777.
+func Renumber(b []byte, from, to int) []byte {
+	return bytes.ReplaceAll(b, []byte(number(from)), []byte(number(to)))
+}
+
+// number is k as the eight digits the series' names and images carry.
+func number(k int) string { return fmt.Sprintf("%08d", k%100_000_000) }
+
+func build(containers int, name, version string) *appsv1.Deployment {
 	labels := map[string]string{"app.kubernetes.io/name": "api", "pave.dev/team": Team}
 	d := &appsv1.Deployment{
 		TypeMeta:   metav1.TypeMeta{APIVersion: "apps/v1", Kind: "Deployment"},
-		ObjectMeta: metav1.ObjectMeta{Name: "api", Labels: labels, Annotations: map[string]string{"description": strings.Repeat("the api of the shop ", 20)}},
+		ObjectMeta: metav1.ObjectMeta{Name: name, Labels: labels, Annotations: map[string]string{"description": strings.Repeat("the api of the shop ", 20)}},
 		Spec: appsv1.DeploymentSpec{Selector: &metav1.LabelSelector{MatchLabels: labels},
 			Template: corev1.PodTemplateSpec{ObjectMeta: metav1.ObjectMeta{Labels: labels}}},
 	}
@@ -44,7 +69,7 @@ func Compliant(containers int) *appsv1.Deployment {
 	d.Spec.Replicas = &zero
 	for i := range containers {
 		d.Spec.Template.Spec.Containers = append(d.Spec.Template.Spec.Containers, corev1.Container{
-			Name: "c" + strconv.Itoa(i), Image: "registry.example.com/shop/api:1.4." + strconv.Itoa(i),
+			Name: "c" + strconv.Itoa(i), Image: "registry.example.com/shop/api:" + version + "." + strconv.Itoa(i),
 			Ports:          []corev1.ContainerPort{{Name: "http", ContainerPort: int32(8080 + i)}},
 			Env:            []corev1.EnvVar{{Name: "LOG_LEVEL", Value: "info"}, {Name: "REGION", Value: "eu-west-1"}},
 			ReadinessProbe: &corev1.Probe{ProbeHandler: corev1.ProbeHandler{HTTPGet: &corev1.HTTPGetAction{Path: "/ready", Port: intstr.FromInt32(int32(8080 + i))}}},

@@ -80,23 +80,23 @@ func agree(t *testing.T, d *jsondecode.Decoder, in []byte, pass int) {
 	}
 }
 
-// TestRememberedValuesAreCopies changes what one decode gave and decodes the
-// same bytes again: the memo's value must be untouched.
+// TestRememberedValuesAreCopies changes what the decodes gave and decodes the
+// same bytes again: the memo's value must be untouched. A value is
+// remembered the second time it is seen.
 func TestRememberedValuesAreCopies(t *testing.T) {
 	needMemo(t)
 	d, cs := newDecoder(1 << 20)
 	in := []byte(`{"spec":{"containers":[{"name":"app","image":"x","env":[{"name":"A","value":"1"}],"resources":{"limits":{"cpu":"1"}}}]}}`)
-	var first corev1.Pod
-	if err := d.Unmarshal(in, &first); err != nil {
-		t.Fatal(err)
+	for seen, want := range []int{0, 1, 1} {
+		var first corev1.Pod
+		if err := d.Unmarshal(in, &first); err != nil {
+			t.Fatal(err)
+		}
+		if cs.Len() != want {
+			t.Fatalf("seen %d times before: remembered %d containers, want %d", seen, cs.Len(), want)
+		}
+		change(&first.Spec.Containers[0])
 	}
-	if cs.Len() != 1 {
-		t.Fatalf("remembered %d containers, want 1", cs.Len())
-	}
-	c := &first.Spec.Containers[0]
-	c.Env[0].Value = "changed"
-	c.Resources.Limits[corev1.ResourceMemory] = c.Resources.Limits[corev1.ResourceCPU]
-	c.Image = "changed"
 	var second corev1.Pod
 	if err := d.Unmarshal(in, &second); err != nil {
 		t.Fatal(err)
@@ -110,6 +110,13 @@ func TestRememberedValuesAreCopies(t *testing.T) {
 	}
 }
 
+// change changes c everywhere a shallow copy would share with the memo.
+func change(c *corev1.Container) {
+	c.Env[0].Value = "changed"
+	c.Resources.Limits[corev1.ResourceMemory] = c.Resources.Limits[corev1.ResourceCPU]
+	c.Image = "changed"
+}
+
 // TestMemoIsBounded fills a small memo with distinct containers: it starts
 // over instead of growing, and a value too large for it is not remembered.
 func TestMemoIsBounded(t *testing.T) {
@@ -117,18 +124,22 @@ func TestMemoIsBounded(t *testing.T) {
 	d, cs := newDecoder(1024)
 	for i := range 100 {
 		in := []byte(`{"spec":{"containers":[{"name":"c` + string(rune('a'+i%26)) + string(rune('a'+i/26)) + `"}]}}`)
-		var p corev1.Pod
-		if err := d.Unmarshal(in, &p); err != nil {
-			t.Fatal(err)
+		for range 2 { // remembered the second time
+			var p corev1.Pod
+			if err := d.Unmarshal(in, &p); err != nil {
+				t.Fatal(err)
+			}
 		}
 	}
 	if n := cs.Len(); n == 0 || n*len(`{"name":"caa"}`) > 1024 {
 		t.Fatalf("%d containers remembered in a 1 KiB memo", n)
 	}
 	d, cs = newDecoder(1024)
-	var p corev1.Pod
-	if err := d.Unmarshal([]byte(`{"spec":{"containers":[{"name":"a","image":"`+strings.Repeat("x", 80)+`"}]}}`), &p); err != nil {
-		t.Fatal(err)
+	for range 3 {
+		var p corev1.Pod
+		if err := d.Unmarshal([]byte(`{"spec":{"containers":[{"name":"a","image":"`+strings.Repeat("x", 80)+`"}]}}`), &p); err != nil {
+			t.Fatal(err)
+		}
 	}
 	if cs.Len() != 0 {
 		t.Fatal("a container larger than a sixteenth of the memo was remembered")

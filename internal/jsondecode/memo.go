@@ -1,15 +1,24 @@
 package jsondecode
 
-import "sync"
+import (
+	"hash/maphash"
+	"sync"
+)
 
 // Memo remembers decoded values of type T by the exact JSON they were decoded
 // from, up to maxBytes of JSON (the values take a few times that); when full
 // it starts over, so hostile input costs a bounded amount of memory and a
 // decode, never a wrong value. Remembered values are never handed out: each
 // use gets a deep copy, since the caller may change what it decoded.
+//
+// A value is remembered the second time its bytes are decoded: remembering
+// costs a copy, which a value seen once (a new Deployment's containers) would
+// pay for nothing. The first time only a hash of the bytes is kept.
 type Memo[T any] struct {
 	mu       sync.Mutex
 	vals     map[string]*T
+	seen     map[uint64]struct{}
+	seed     maphash.Seed
 	size     int
 	maxBytes int
 	copyInto func(src, dst *T)
@@ -18,7 +27,7 @@ type Memo[T any] struct {
 // NewMemo returns an empty memo. copyInto copies src deeply into dst, as the
 // generated DeepCopyInto methods do ((*corev1.Container).DeepCopyInto).
 func NewMemo[T any](maxBytes int, copyInto func(src, dst *T)) *Memo[T] {
-	return &Memo[T]{vals: map[string]*T{}, maxBytes: maxBytes, copyInto: copyInto}
+	return &Memo[T]{vals: map[string]*T{}, seen: map[uint64]struct{}{}, seed: maphash.MakeSeed(), maxBytes: maxBytes, copyInto: copyInto}
 }
 
 // get copies the value remembered for raw into dst, if there is one.
@@ -33,12 +42,24 @@ func (m *Memo[T]) get(raw []byte, dst *T) bool {
 	return true
 }
 
-// put remembers a copy of v as what raw decodes to. A value larger than a
-// sixteenth of the memo is not remembered: it would crowd out the rest.
+// put notes that raw decoded to v, and remembers a copy of v if raw was seen
+// before. A value larger than a sixteenth of the memo is not remembered: it
+// would crowd out the rest.
 func (m *Memo[T]) put(raw []byte, v *T) {
 	if len(raw) > m.maxBytes/16 {
 		return
 	}
+	h := maphash.Bytes(m.seed, raw)
+	m.mu.Lock()
+	if _, ok := m.seen[h]; !ok {
+		if len(m.seen) >= m.maxBytes/64 { // a hash for every 64 bytes remembered
+			clear(m.seen)
+		}
+		m.seen[h] = struct{}{}
+		m.mu.Unlock()
+		return
+	}
+	m.mu.Unlock()
 	c := new(T)
 	m.copyInto(v, c)
 	m.mu.Lock()

@@ -29,7 +29,8 @@ import (
 // floor, controller-runtime's webhook with a handler that allows everything
 // given the same request, timed in the same loop. x-noop is pave's time over
 // the floor's; the profile of this benchmark is the profile of pave's own
-// part of a request.
+// part of a request. Each arm runs with the same Deployment again, and ("/new")
+// with a series of Deployments whose containers the webhook has not seen.
 func BenchmarkServe(b *testing.B) {
 	pol, _, err := policy.Load("bench-policy.yaml", []byte(benchdata.Policy))
 	if err != nil {
@@ -47,49 +48,71 @@ func BenchmarkServe(b *testing.B) {
 	validate := webhook.Serve(&webhook.Validate{Common: c, Log: log.Log}, log.Log)
 	noop := &admission.Webhook{Handler: admission.HandlerFunc(func(context.Context, admission.Request) admission.Response { return admission.Allowed("") })}
 
+	const base = 77777777 // the series' Deployment the bodies are renumbered from
+	number := 0
 	for _, n := range []int{1, 20} {
-		raw, err := json.Marshal(benchdata.Compliant(n))
-		if err != nil {
-			b.Fatal(err)
-		}
-		in := review(b, "CREATE", "", raw)
-		resp := serveOnce(b, mutate, in)
-		if len(resp.Patch) == 0 {
-			b.Fatalf("no patch: %v", resp.Result)
-		}
-		patch, err := jsonpatch.DecodePatch(resp.Patch)
-		if err != nil {
-			b.Fatal(err)
-		}
-		mutated, err := patch.Apply(raw)
-		if err != nil {
-			b.Fatal(err)
-		}
-		out := review(b, "CREATE", "", mutated)
-		for _, arm := range []struct {
-			name string
-			h    http.Handler
-			body []byte
-		}{{"mutate", mutate, in}, {"validate", validate, out}} {
-			b.Run(fmt.Sprintf("%s/containers=%d", arm.name, n), func(b *testing.B) {
-				b.ReportAllocs()
-				var floor, pave time.Duration
-				for b.Loop() {
-					t0 := time.Now()
-					serveRaw(noop, arm.body)
-					t1 := time.Now()
-					if w := serveRaw(arm.h, arm.body); !bytes.Contains(w.Body.Bytes(), []byte(`"allowed":true`)) {
-						b.Fatalf("not allowed: %s", w.Body)
+		// The same Deployment again (as its ReplicaSet and Pods bring its
+		// containers again), and ("/new") a new Deployment each time, which
+		// shares only the mesh proxy with the others.
+		for _, series := range []string{"", "/new"} {
+			d := benchdata.Compliant(n)
+			if series != "" {
+				d = benchdata.Nth(n, base)
+			}
+			raw, err := json.Marshal(d)
+			if err != nil {
+				b.Fatal(err)
+			}
+			in := review(b, "CREATE", "", raw)
+			out := review(b, "CREATE", "", mutated(b, mutate, in, raw))
+			for _, arm := range []struct {
+				name string
+				h    http.Handler
+				body []byte
+			}{{"mutate", mutate, in}, {"validate", validate, out}} {
+				b.Run(fmt.Sprintf("%s/containers=%d%s", arm.name, n, series), func(b *testing.B) {
+					b.ReportAllocs()
+					var floor, pave time.Duration
+					for b.Loop() {
+						body := arm.body
+						if series != "" {
+							number++
+							body = benchdata.Renumber(body, base, number)
+						}
+						t0 := time.Now()
+						serveRaw(noop, body)
+						t1 := time.Now()
+						if w := serveRaw(arm.h, body); !bytes.Contains(w.Body.Bytes(), []byte(`"allowed":true`)) {
+							b.Fatalf("not allowed: %s", w.Body)
+						}
+						pave += time.Since(t1)
+						floor += t1.Sub(t0)
 					}
-					pave += time.Since(t1)
-					floor += t1.Sub(t0)
-				}
-				b.ReportMetric(float64(pave)/float64(floor), "x-noop")
-				b.ReportMetric(float64(pave.Microseconds())/float64(b.N), "µs-pave")
-				b.ReportMetric(float64(floor.Microseconds())/float64(b.N), "µs-noop")
-			})
+					b.ReportMetric(float64(pave)/float64(floor), "x-noop")
+					b.ReportMetric(float64(pave.Microseconds())/float64(b.N), "µs-pave")
+					b.ReportMetric(float64(floor.Microseconds())/float64(b.N), "µs-noop")
+				})
+			}
 		}
 	}
+}
+
+// mutated is raw after the mutating handler's patch, as the API server sends
+// it to the validating one.
+func mutated(tb testing.TB, mutate http.Handler, in, raw []byte) []byte {
+	resp := serveOnce(tb, mutate, in)
+	if len(resp.Patch) == 0 {
+		tb.Fatalf("no patch: %v", resp.Result)
+	}
+	patch, err := jsonpatch.DecodePatch(resp.Patch)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	out, err := patch.Apply(raw)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return out
 }
 
 func serveRaw(h http.Handler, body []byte) *httptest.ResponseRecorder {
