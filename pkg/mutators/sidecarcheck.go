@@ -28,6 +28,8 @@ func SidecarMismatch(w *workload.Workload, p *policy.Policy) string {
 		return fmt.Sprintf("the pod has no %s sidecar", want.Name)
 	}
 	have := defaulted(&w.PodSpec.InitContainers[i])
+	var buf []byte
+	e := &s.encoded
 	switch {
 	case have.Image != want.Image:
 		return fmt.Sprintf("the %s sidecar runs image %q, not the mesh proxy %q", want.Name, have.Image, want.Image)
@@ -35,15 +37,20 @@ func SidecarMismatch(w *workload.Workload, p *policy.Policy) string {
 		return fmt.Sprintf("the %s sidecar is not a native sidecar (restartPolicy: Always)", want.Name)
 	case !slices.Equal(have.Command, want.Command) || !slices.Equal(have.Args, want.Args):
 		return fmt.Sprintf("the %s sidecar's command or args differ from the mesh proxy's", want.Name)
-	case !same(&have.Env, &want.Env) || !same(&have.EnvFrom, &want.EnvFrom):
+	case !(sameEncoded(have.Env, e.env, &buf) || same(&have.Env, &want.Env)) ||
+		!(sameEncoded(have.EnvFrom, e.envFrom, &buf) || same(&have.EnvFrom, &want.EnvFrom)):
 		return fmt.Sprintf("the %s sidecar's environment differs from the mesh proxy's", want.Name)
-	case !same(&have.VolumeMounts, &want.VolumeMounts) || !same(&have.Ports, &want.Ports):
+	case !(sameEncoded(have.VolumeMounts, e.mounts, &buf) || same(&have.VolumeMounts, &want.VolumeMounts)) ||
+		!(sameEncoded(have.Ports, e.ports, &buf) || same(&have.Ports, &want.Ports)):
 		return fmt.Sprintf("the %s sidecar's mounts or ports differ from the mesh proxy's", want.Name)
 	}
 	for k := range s.volumes {
 		v := &s.volumes[k]
 		hv := volumeNamed(w.PodSpec.Volumes, v.Name)
-		if hv == nil || !same(defaultedVolume(hv), &v.VolumeSource) {
+		if hv == nil {
+			return fmt.Sprintf("the pod's volume %q is not the one the mesh proxy mounts", v.Name)
+		}
+		if hs := defaultedVolume(hv); !encodesTo(hs, e.volumes[k], &buf) && !same(hs, &v.VolumeSource) {
 			return fmt.Sprintf("the pod's volume %q is not the one the mesh proxy mounts", v.Name)
 		}
 	}
@@ -55,6 +62,7 @@ func SidecarMismatch(w *workload.Workload, p *policy.Policy) string {
 type preparedSidecar struct {
 	container corev1.Container
 	volumes   []corev1.Volume
+	encoded   encodedSidecar
 }
 
 // preparedFor is p's prepared sidecar, made once per policy.
@@ -70,6 +78,7 @@ func prepare(t v1alpha1.SidecarTemplate) preparedSidecar {
 	for _, v := range t.Volumes {
 		s.volumes = append(s.volumes, corev1.Volume{Name: v.Name, VolumeSource: *defaultedVolume(v.DeepCopy())})
 	}
+	s.encoded = encodeSidecar(&s.container, s.volumes)
 	return s
 }
 
