@@ -109,6 +109,8 @@ type Engine struct {
 	clusterGens []ClusterGenerator
 	// rules holds every rule by id with the policy's overrides applied.
 	rules map[string]policy.Rule
+	// encodings remembers the encodings of the values mutations add.
+	encodings *encodings
 }
 
 // New builds an engine. Steps are sorted by phase, then name; a policy that
@@ -123,7 +125,8 @@ func New(p *policy.Policy, pl Pipeline) (*Engine, error) {
 		return steps[i].Mutator.Name() < steps[j].Mutator.Name()
 	})
 	e := &Engine{policy: p, steps: steps, validators: validators, generators: pl.Generators, nsGens: pl.NamespaceGenerators,
-		objValidators: pl.ObjectValidators, objMutators: pl.ObjectMutators, clusterGens: pl.ClusterGenerators, rules: map[string]policy.Rule{}}
+		objValidators: pl.ObjectValidators, objMutators: pl.ObjectMutators, clusterGens: pl.ClusterGenerators, rules: map[string]policy.Rule{},
+		encodings: newEncodings(rememberedEncodings)}
 	// One validator may judge workloads and other kinds under the same rule
 	// (storage.Encrypted); two validators may not share a rule.
 	declaredBy := map[string]string{}
@@ -244,7 +247,7 @@ func (e *Engine) Mutate(ctx context.Context, w *workload.Workload, env policy.En
 	if oversized(w) {
 		return &Result{Original: w, Mutated: w}, nil // judged, never completed: see bounds.go
 	}
-	r := &Result{Original: w, Mutated: w.DeepCopy()}
+	r := &Result{Original: w, Mutated: w.DeepCopy(), encodings: e.encodings}
 	if err := e.mutate(ctx, r, env); err != nil {
 		return nil, err
 	}

@@ -35,7 +35,7 @@ func (r *Result) Patch(raw []byte) ([]jsonpatch.Operation, error) {
 	if !json.Valid(raw) {
 		return nil, fmt.Errorf("%s %s is not valid JSON", r.Original.Kind, r.Original.Name())
 	}
-	ops, err := opsOn(newRawDoc(raw), changes)
+	ops, err := opsOn(newRawDoc(raw), changes, r.encodings)
 	if err != nil {
 		return nil, fmt.Errorf("patch %s %s: %w", r.Original.Kind, r.Original.Name(), err)
 	}
@@ -43,7 +43,7 @@ func (r *Result) Patch(raw []byte) ([]jsonpatch.Operation, error) {
 }
 
 // opsOn turns changes into operations on doc, the raw object.
-func opsOn(doc *rawDoc, changes []change) ([]jsonpatch.Operation, error) {
+func opsOn(doc *rawDoc, changes []change, enc *encodings) ([]jsonpatch.Operation, error) {
 	var ops []jsonpatch.Operation
 	whole := map[string]bool{} // subtrees added whole: changes inside them are in already
 	for _, c := range changes {
@@ -70,7 +70,7 @@ func opsOn(doc *rawDoc, changes []change) ([]jsonpatch.Operation, error) {
 			v = c.chain[at]
 			whole[pointer(c.path[:at])] = true
 		}
-		js, err := json.Marshal(v.Interface())
+		js, err := enc.encode(v)
 		if err != nil {
 			return nil, fmt.Errorf("encode %s: %w", pointer(c.path[:at]), err)
 		}

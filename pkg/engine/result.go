@@ -21,6 +21,9 @@ type Result struct {
 	Warnings []string
 	// Objects are the companion objects that should exist.
 	Objects []Object
+	// encodings is the engine's memo for the patch's values; nil
+	// remembers nothing.
+	encodings *encodings
 }
 
 // Describe names an object as "Kind namespace/name", for warnings and reports.

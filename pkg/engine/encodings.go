@@ -1,0 +1,104 @@
+package engine
+
+import (
+	"encoding/json"
+	"reflect"
+	"sync"
+)
+
+// rememberedEncodings bounds an engine's encodings memo, in bytes of
+// protobuf keys and JSON values.
+const rememberedEncodings = 256 << 10
+
+// encodings remembers the JSON encodings of API values by their protobuf
+// encodings. The values a mutation adds whole are mostly the same from one
+// request to the next (the mesh proxy and its volumes, the policy's security
+// contexts), and encoding them with encoding/json's reflection was a quarter
+// of the admission server's time under /mutate load. The API types'
+// generated protobuf code encodes the same value several times faster, and
+// equal protobuf encodings are equal values: every field is in it
+// (mutators.TestEncodingCoversEveryField), maps in key order, quantities as
+// their canonical string. When full it starts over.
+type encodings struct {
+	mu   sync.Mutex
+	m    map[encodingKey][]byte
+	size int
+	max  int
+}
+
+// encodingKey is a value's type and protobuf encoding: two types may encode
+// to the same bytes.
+type encodingKey struct {
+	t     reflect.Type
+	proto string
+}
+
+func newEncodings(max int) *encodings { return &encodings{m: map[encodingKey][]byte{}, max: max} }
+
+// protoMessage is a pointer to an API type with generated protobuf code.
+type protoMessage interface {
+	Size() int
+	MarshalToSizedBuffer([]byte) (int, error)
+}
+
+var protoMessageType = reflect.TypeFor[protoMessage]()
+
+// encode is json.Marshal(v.Interface()), remembered for an API value, or a
+// slice of them, that has a protobuf encoding. A nil memo remembers nothing.
+// The bytes may be the memo's: the caller must not change them.
+func (e *encodings) encode(v reflect.Value) ([]byte, error) {
+	switch {
+	case e == nil:
+	case v.Kind() == reflect.Slice && v.Len() > 0 && reflect.PointerTo(v.Type().Elem()).Implements(protoMessageType):
+		// A slice is its elements' encodings between brackets; an element
+		// of a slice is addressable, so it encodes as it would inside it.
+		out := []byte{'['}
+		for i := range v.Len() {
+			js, err := e.one(v.Index(i).Addr())
+			if err != nil {
+				return nil, err
+			}
+			if i > 0 {
+				out = append(out, ',')
+			}
+			out = append(out, js...)
+		}
+		return append(out, ']'), nil
+	case v.Kind() == reflect.Pointer && !v.IsNil() && v.Type().Implements(protoMessageType):
+		return e.one(v)
+	case v.Kind() == reflect.Struct && v.CanAddr() && v.Addr().Type().Implements(protoMessageType):
+		return e.one(v.Addr())
+	}
+	return json.Marshal(v.Interface())
+}
+
+// one encodes what p, a pointer to an API value, points to.
+func (e *encodings) one(p reflect.Value) ([]byte, error) {
+	m := p.Interface().(protoMessage)
+	buf := make([]byte, m.Size())
+	if _, err := m.MarshalToSizedBuffer(buf); err != nil {
+		return json.Marshal(p.Interface())
+	}
+	e.mu.Lock()
+	js, ok := e.m[encodingKey{p.Type(), string(buf)}]
+	e.mu.Unlock()
+	if ok {
+		return js, nil
+	}
+	js, err := json.Marshal(p.Interface())
+	if err != nil {
+		return nil, err
+	}
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if e.size+len(buf)+len(js) > e.max {
+		clear(e.m)
+		e.size = 0
+	}
+	key := encodingKey{p.Type(), string(buf)}
+	if _, dup := e.m[key]; !dup {
+		e.size += len(buf) + len(js)
+	}
+	e.m[key] = js
+	return js, nil
+}

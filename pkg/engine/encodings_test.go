@@ -1,0 +1,86 @@
+package engine
+
+import (
+	"bytes"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"reflect"
+	"testing"
+
+	corev1 "k8s.io/api/core/v1"
+	"sigs.k8s.io/yaml"
+
+	"github.com/pave-dev/pave/pkg/manifest"
+	"github.com/pave-dev/pave/pkg/workload"
+)
+
+// TestEncodingsAgreeWithEncodingJSON encodes every part of every golden
+// output the patch may add whole, twice (the second time from the memo), and
+// holds each to json.Marshal.
+func TestEncodingsAgreeWithEncodingJSON(t *testing.T) {
+	files, err := filepath.Glob("testdata/golden/*/output.yaml")
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no golden outputs: %v", err)
+	}
+	enc := newEncodings(1 << 20)
+	remembered := 0
+	for _, f := range files {
+		data, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, doc := range manifest.Split(f, data) {
+			js, err := yaml.YAMLToJSON(doc.Raw)
+			if err != nil {
+				t.Fatalf("%s: %v", f, err)
+			}
+			var tm struct{ APIVersion, Kind string }
+			_ = json.Unmarshal(js, &tm)
+			w, err := workload.FromJSON(tm.APIVersion, tm.Kind, js)
+			if err != nil || w == nil {
+				continue
+			}
+			spec := reflect.ValueOf(w.PodSpec).Elem()
+			values := []reflect.Value{spec, spec.FieldByName("Containers"), spec.FieldByName("InitContainers"), spec.FieldByName("Volumes"),
+				spec.FieldByName("SecurityContext"), reflect.ValueOf(w.PodMeta).Elem().FieldByName("Labels")}
+			for _, name := range []string{"Containers", "InitContainers"} {
+				cs := spec.FieldByName(name)
+				for i := range cs.Len() {
+					values = append(values, cs.Index(i), cs.Index(i).FieldByName("SecurityContext"), cs.Index(i).FieldByName("Resources"))
+				}
+			}
+			for _, v := range values {
+				want, err := json.Marshal(v.Interface())
+				if err != nil {
+					t.Fatal(err)
+				}
+				for pass := range 2 {
+					got, err := enc.encode(v)
+					if err != nil || !bytes.Equal(got, want) {
+						t.Fatalf("%s, %s, pass %d: encoded\n%s\nencoding/json\n%s\n(%v)", f, v.Type(), pass, got, want, err)
+					}
+				}
+			}
+			remembered = len(enc.m)
+		}
+	}
+	if remembered == 0 {
+		t.Fatal("nothing was remembered: the memo is never used")
+	}
+}
+
+// TestEncodingsAreBounded fills a small memo: it starts over, never grows
+// past its bound.
+func TestEncodingsAreBounded(t *testing.T) {
+	enc := newEncodings(4096)
+	for i := range 500 {
+		port := &corev1.ContainerPort{ContainerPort: int32(i)}
+		if _, err := enc.encode(reflect.ValueOf(port)); err != nil {
+			t.Fatal(err)
+		}
+		if enc.size > 4096 {
+			t.Fatalf("%d bytes remembered in a 4 KiB memo", enc.size)
+		}
+	}
+}
