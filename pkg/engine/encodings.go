@@ -52,12 +52,18 @@ func (e *encodings) encode(v reflect.Value) ([]byte, error) {
 	case v.Kind() == reflect.Slice && v.Len() > 0 && reflect.PointerTo(v.Type().Elem()).Implements(protoMessageType):
 		// A slice is its elements' encodings between brackets; an element
 		// of a slice is addressable, so it encodes as it would inside it.
-		out := []byte{'['}
-		for i := range v.Len() {
-			js, err := e.one(v.Index(i).Addr())
+		var buf []byte
+		parts, size := make([][]byte, v.Len()), v.Len()+1
+		for i := range parts {
+			js, err := e.one(v.Index(i).Addr(), &buf)
 			if err != nil {
 				return nil, err
 			}
+			parts[i], size = js, size+len(js)
+		}
+		out := make([]byte, 0, size)
+		out = append(out, '[')
+		for i, js := range parts {
 			if i > 0 {
 				out = append(out, ',')
 			}
@@ -65,17 +71,22 @@ func (e *encodings) encode(v reflect.Value) ([]byte, error) {
 		}
 		return append(out, ']'), nil
 	case v.Kind() == reflect.Pointer && !v.IsNil() && v.Type().Implements(protoMessageType):
-		return e.one(v)
+		return e.one(v, new([]byte))
 	case v.Kind() == reflect.Struct && v.CanAddr() && v.Addr().Type().Implements(protoMessageType):
-		return e.one(v.Addr())
+		return e.one(v.Addr(), new([]byte))
 	}
 	return json.Marshal(v.Interface())
 }
 
-// one encodes what p, a pointer to an API value, points to.
-func (e *encodings) one(p reflect.Value) ([]byte, error) {
+// one encodes what p, a pointer to an API value, points to. The protobuf
+// key is written into *scratch, reused from call to call.
+func (e *encodings) one(p reflect.Value, scratch *[]byte) ([]byte, error) {
 	m := p.Interface().(protoMessage)
-	buf := make([]byte, m.Size())
+	n := m.Size()
+	if cap(*scratch) < n {
+		*scratch = make([]byte, n)
+	}
+	buf := (*scratch)[:n]
 	if _, err := m.MarshalToSizedBuffer(buf); err != nil {
 		return json.Marshal(p.Interface())
 	}
