@@ -7,8 +7,9 @@ import (
 )
 
 // rememberedEncodings bounds an engine's encodings memo, in bytes of
-// protobuf keys and JSON values.
-const rememberedEncodings = 256 << 10
+// protobuf keys and JSON values: the proxy, its volumes and the security
+// contexts take a tenth of it.
+const rememberedEncodings = 64 << 10
 
 // encodings remembers the JSON encodings of API values by their protobuf
 // encodings. The values a mutation adds whole are mostly the same from one

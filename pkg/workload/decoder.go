@@ -7,12 +7,12 @@ import (
 )
 
 // Memory a Decoder may hold, in bytes of JSON remembered (the decoded values
-// take a few times as much): enough for the proxy and the containers of the
-// workloads being rolled out at once, a small part of the admission server's
-// 80 MiB.
+// take a few times as much): the proxy and the containers of a few hundred
+// workloads being rolled out at once. More showed in the admission server's
+// peak memory, which is held to 80 MiB (docs/performance.md).
 const (
-	rememberedContainerBytes = 512 << 10
-	rememberedVolumeBytes    = 64 << 10
+	rememberedContainerBytes = 128 << 10
+	rememberedVolumeBytes    = 32 << 10
 )
 
 // Decoder decodes workloads and remembers their containers and volumes by
