@@ -4,11 +4,11 @@ package jsondecode
 
 import "encoding/json"
 
-// Hook decodes one Go type through a memo while a Decoder decodes a value.
-// Without json v2 there are no hooks: see the package's doc.
 // Remembers says whether this build remembers values (json v2 is in it).
 const Remembers = false
 
+// Hook decodes one Go type through a memo while a Decoder decodes a value.
+// Without json v2 there are no hooks: see the package's doc.
 type Hook struct{}
 
 // Remember is the Hook that decodes values of type T through m; without json
