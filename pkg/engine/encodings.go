@@ -18,7 +18,7 @@ const rememberedEncodings = 64 << 10
 // of the admission server's time under /mutate load. The API types'
 // generated protobuf code encodes the same value several times faster, and
 // equal protobuf encodings are equal values: every field is in it
-// (mutators.TestEncodingCoversEveryField), maps in key order, quantities as
+// (workload.TestEncodingCoversEveryField), maps in key order, quantities as
 // their canonical string. When full it starts over.
 type encodings struct {
 	mu   sync.Mutex

@@ -20,7 +20,7 @@ func encodeSidecar(c *corev1.Container, volumes []corev1.Volume) encodedSidecar 
 }
 
 // protoMessage is a pointer to an API type with its generated protobuf
-// encoding, which covers every field (TestEncodingCoversEveryField) and
+// encoding, which covers every field (workload.TestEncodingCoversEveryField) and
 // writes maps in key order, so that equal encodings are equal values.
 type protoMessage[T any] interface {
 	*T

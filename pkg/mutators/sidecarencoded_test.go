@@ -1,57 +1,13 @@
 package mutators
 
 import (
-	"reflect"
 	"testing"
 
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/api/resource"
-	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
-	"k8s.io/apimachinery/pkg/util/intstr"
 
 	"github.com/pave-dev/pave/pkg/policy"
 )
-
-// TestEncodingCoversEveryField holds the fast comparison to its premise:
-// every field of what it compares is in the protobuf encoding, so that two
-// sidecars that differ anywhere encode differently. A Kubernetes release
-// that added a field without a protobuf tag would fail here, not let a
-// look-alike sidecar through.
-func TestEncodingCoversEveryField(t *testing.T) {
-	// Types that encode themselves: a quantity as its canonical string, a
-	// time as seconds and nanoseconds, an int-or-string as a tagged union.
-	// Equal encodings are equal to equality.Semantic, which same consults.
-	leaves := map[reflect.Type]bool{reflect.TypeFor[resource.Quantity](): true, reflect.TypeFor[intstr.IntOrString](): true,
-		reflect.TypeFor[metav1.Time](): true, reflect.TypeFor[metav1.MicroTime](): true}
-	seen := map[reflect.Type]bool{}
-	var walk func(typ reflect.Type, path string)
-	walk = func(typ reflect.Type, path string) {
-		for typ.Kind() == reflect.Pointer || typ.Kind() == reflect.Slice || typ.Kind() == reflect.Map {
-			if typ.Kind() == reflect.Map {
-				walk(typ.Key(), path+"[key]")
-			}
-			typ = typ.Elem()
-		}
-		if typ.Kind() != reflect.Struct || leaves[typ] || seen[typ] {
-			return
-		}
-		seen[typ] = true
-		for i := range typ.NumField() {
-			f := typ.Field(i)
-			if !f.IsExported() {
-				t.Errorf("%s.%s: unexported field of %s", path, f.Name, typ)
-				continue
-			}
-			if f.Tag.Get("protobuf") == "" {
-				t.Errorf("%s.%s (%s) has no protobuf tag: the encoding would not see it", path, f.Name, typ)
-			}
-			walk(f.Type, path+"."+f.Name)
-		}
-	}
-	for _, root := range []any{corev1.EnvVar{}, corev1.EnvFromSource{}, corev1.VolumeMount{}, corev1.ContainerPort{}, corev1.VolumeSource{}} {
-		walk(reflect.TypeOf(root), reflect.TypeOf(root).Name())
-	}
-}
 
 // TestEncodedAgreesWithSame: the fast comparison says "equal" of the
 // template itself (else it is never taken), and only where same does.
