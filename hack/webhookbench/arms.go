@@ -20,10 +20,6 @@ import (
 	"github.com/pave-dev/pave/internal/localcluster"
 )
 
-// seriesBase is the number of the Deployment a series' bodies are
-// renumbered from (benchdata.Renumber): digits found nowhere else.
-const seriesBase = 77777777
-
 // webhookArm posts the Deployment's CREATE review to pave's path.
 func (b *bench) webhookArm(name, path string, d *appsv1.Deployment) arm {
 	raw, _ := json.Marshal(d)
@@ -91,7 +87,7 @@ func (b *bench) arms() ([]arm, error) {
 		for _, series := range []bool{false, true} {
 			d, name := benchdata.Compliant(n), suffix
 			if series {
-				d, name = benchdata.Nth(n, seriesBase), suffix+"-new"
+				d, name = benchdata.Template(n), suffix+"-new"
 			}
 			validate, err := b.validateArm("validate"+name, d)
 			if err != nil {

@@ -22,7 +22,7 @@ type arm struct {
 	name, url string
 	body      []byte
 	// series, when set, numbers each request: body holds benchdata's
-	// Deployment number seriesBase, and each request is renumbered.
+	// Template, and each request is renumbered.
 	series *atomic.Int64
 	// check judges a response in full (nil accepts any 200).
 	check func(*admissionv1.AdmissionResponse) error
@@ -92,7 +92,7 @@ func hammer(client *http.Client, a arm, c int, d time.Duration) ([]time.Duration
 			for time.Now().Before(deadline) {
 				body := a.body
 				if a.series != nil {
-					body = benchdata.Renumber(body, seriesBase, int(a.series.Add(1)))
+					body = benchdata.Renumber(body, int(a.series.Add(1)))
 				}
 				took, err := post(client, a, body, len(mine) == 0)
 				if err != nil {

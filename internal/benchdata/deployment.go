@@ -45,13 +45,19 @@ func Nth(containers, k int) *appsv1.Deployment {
 	return build(containers, "api-"+n, "1."+n)
 }
 
-// Renumber is b, which holds Nth(_, from) encoded (or a review of it, or
-// the same after pave's mutation), as it would be for Nth(_, to): a copy with
-// from's digits replaced by to's, which a load generator can make for every
-// request without encoding anything. Choose from with digits that occur
-// nowhere else, such as 77777777.
-func Renumber(b []byte, from, to int) []byte {
-	return bytes.ReplaceAll(b, []byte(number(from)), []byte(number(to)))
+// seriesTemplate is the number of Template's Deployment: digits that occur
+// nowhere else in it, in a review of it or in pave's mutation of it.
+const seriesTemplate = 77777777
+
+// Template is the series' Deployment that Renumber makes the others of.
+func Template(containers int) *appsv1.Deployment { return Nth(containers, seriesTemplate) }
+
+// Renumber is b, which holds Template encoded (or a review of it, or the
+// same after pave's mutation), as it would be for Nth(_, k): a copy with the
+// template's digits replaced by k's, which a load generator can make for
+// every request without encoding anything.
+func Renumber(b []byte, k int) []byte {
+	return bytes.ReplaceAll(b, []byte(number(seriesTemplate)), []byte(number(k)))
 }
 
 // number is k as the eight digits the series' names and images carry.

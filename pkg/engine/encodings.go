@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"reflect"
 	"sync"
+
+	"github.com/pave-dev/pave/pkg/workload"
 )
 
 // rememberedEncodings bounds an engine's encodings memo, in bytes of
@@ -17,11 +19,10 @@ const rememberedEncodings = 64 << 10
 // contexts), and encoding them with encoding/json's reflection was a quarter
 // of the admission server's time under /mutate load. The API types'
 // generated protobuf code encodes the same value several times faster, and
-// equal protobuf encodings are equal values: every field is in it
-// (workload.TestEncodingCoversEveryField), maps in key order, quantities as
-// their canonical string. The one difference it does not see, a nil against
-// an empty list in a field without omitempty (null or []), is one the API
-// server's protobuf storage does not keep either. When full it starts over.
+// equal protobuf encodings are equal values (workload.ProtoMessage). The one
+// difference it does not see, a nil against an empty list in a field without
+// omitempty (null or []), is one the API server's protobuf storage does not
+// keep either. When full it starts over.
 type encodings struct {
 	mu   sync.Mutex
 	m    map[encodingKey][]byte
@@ -38,13 +39,7 @@ type encodingKey struct {
 
 func newEncodings(max int) *encodings { return &encodings{m: map[encodingKey][]byte{}, max: max} }
 
-// protoMessage is a pointer to an API type with generated protobuf code.
-type protoMessage interface {
-	Size() int
-	MarshalToSizedBuffer([]byte) (int, error)
-}
-
-var protoMessageType = reflect.TypeFor[protoMessage]()
+var protoMessageType = reflect.TypeFor[workload.ProtoMessage]()
 
 // encode is json.Marshal(v.Interface()), remembered for an API value, or a
 // slice of them, that has a protobuf encoding. A nil memo remembers nothing.
@@ -84,13 +79,8 @@ func (e *encodings) encode(v reflect.Value) ([]byte, error) {
 // one encodes what p, a pointer to an API value, points to. The protobuf
 // key is written into *scratch, reused from call to call.
 func (e *encodings) one(p reflect.Value, scratch *[]byte) ([]byte, error) {
-	m := p.Interface().(protoMessage)
-	n := m.Size()
-	if cap(*scratch) < n {
-		*scratch = make([]byte, n)
-	}
-	buf := (*scratch)[:n]
-	if _, err := m.MarshalToSizedBuffer(buf); err != nil {
+	buf, err := workload.EncodeInto(p.Interface().(workload.ProtoMessage), scratch)
+	if err != nil {
 		return json.Marshal(p.Interface())
 	}
 	e.mu.Lock()
@@ -99,8 +89,7 @@ func (e *encodings) one(p reflect.Value, scratch *[]byte) ([]byte, error) {
 	if ok {
 		return js, nil
 	}
-	js, err := json.Marshal(p.Interface())
-	if err != nil {
+	if js, err = json.Marshal(p.Interface()); err != nil {
 		return nil, err
 	}
 	e.mu.Lock()

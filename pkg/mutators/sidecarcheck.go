@@ -37,20 +37,15 @@ func SidecarMismatch(w *workload.Workload, p *policy.Policy) string {
 		return fmt.Sprintf("the %s sidecar is not a native sidecar (restartPolicy: Always)", want.Name)
 	case !slices.Equal(have.Command, want.Command) || !slices.Equal(have.Args, want.Args):
 		return fmt.Sprintf("the %s sidecar's command or args differ from the mesh proxy's", want.Name)
-	case !(sameEncoded(have.Env, e.env, &buf) || same(&have.Env, &want.Env)) ||
-		!(sameEncoded(have.EnvFrom, e.envFrom, &buf) || same(&have.EnvFrom, &want.EnvFrom)):
+	case !sameParts(have.Env, want.Env, e.env, &buf) || !sameParts(have.EnvFrom, want.EnvFrom, e.envFrom, &buf):
 		return fmt.Sprintf("the %s sidecar's environment differs from the mesh proxy's", want.Name)
-	case !(sameEncoded(have.VolumeMounts, e.mounts, &buf) || same(&have.VolumeMounts, &want.VolumeMounts)) ||
-		!(sameEncoded(have.Ports, e.ports, &buf) || same(&have.Ports, &want.Ports)):
+	case !sameParts(have.VolumeMounts, want.VolumeMounts, e.mounts, &buf) || !sameParts(have.Ports, want.Ports, e.ports, &buf):
 		return fmt.Sprintf("the %s sidecar's mounts or ports differ from the mesh proxy's", want.Name)
 	}
 	for k := range s.volumes {
 		v := &s.volumes[k]
 		hv := volumeNamed(w.PodSpec.Volumes, v.Name)
-		if hv == nil {
-			return fmt.Sprintf("the pod's volume %q is not the one the mesh proxy mounts", v.Name)
-		}
-		if hs := defaultedVolume(hv); !encodesTo(hs, e.volumes[k], &buf) && !same(hs, &v.VolumeSource) {
+		if hv == nil || !sameVolume(defaultedVolume(hv), &v.VolumeSource, e.volumes[k], &buf) {
 			return fmt.Sprintf("the pod's volume %q is not the one the mesh proxy mounts", v.Name)
 		}
 	}

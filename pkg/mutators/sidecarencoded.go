@@ -1,12 +1,16 @@
 package mutators
 
-import corev1 "k8s.io/api/core/v1"
+import (
+	corev1 "k8s.io/api/core/v1"
+
+	"github.com/pave-dev/pave/pkg/workload"
+)
 
 // encodedSidecar holds the protobuf encodings, element by element, of the
 // parts of the prepared sidecar the mesh check compares. Comparing encodings
-// is several times faster than reflect.DeepEqual, which under load was a
-// tenth of the admission server's time in a validation
-// (docs/performance.md).
+// (equal encodings are equal values: workload.ProtoMessage) is several times
+// faster than reflect.DeepEqual, which under load was a tenth of the
+// admission server's time in a validation (docs/performance.md).
 type encodedSidecar struct {
 	env, envFrom, mounts, ports, volumes [][]byte
 }
@@ -19,20 +23,16 @@ func encodeSidecar(c *corev1.Container, volumes []corev1.Volume) encodedSidecar 
 	return e
 }
 
-// protoMessage is a pointer to an API type with its generated protobuf
-// encoding, which covers every field (workload.TestEncodingCoversEveryField) and
-// writes maps in key order, so that equal encodings are equal values.
+// protoMessage is a pointer to an API type with its protobuf encoding.
 type protoMessage[T any] interface {
 	*T
-	Size() int
-	MarshalToSizedBuffer([]byte) (int, error)
+	workload.ProtoMessage
 }
 
+// encode is v's encoding in a buffer of its own; nil (which never matches,
+// so reflection decides) if it cannot be encoded.
 func encode[T any, P protoMessage[T]](v *T) []byte {
-	b := make([]byte, P(v).Size())
-	if _, err := P(v).MarshalToSizedBuffer(b); err != nil {
-		return nil // never matches: the comparison by reflection decides
-	}
+	b, _ := workload.EncodeInto(P(v), new([]byte))
 	return b
 }
 
@@ -49,15 +49,10 @@ func encodeEach[T any, P protoMessage[T]](items []T) [][]byte {
 // same compares); false says nothing, and the caller compares with same.
 // buf is reused from call to call.
 func encodesTo[T any, P protoMessage[T]](v *T, want []byte, buf *[]byte) bool {
-	n := P(v).Size()
-	if n != len(want) || want == nil {
+	if want == nil {
 		return false
 	}
-	if cap(*buf) < n {
-		*buf = make([]byte, n)
-	}
-	b := (*buf)[:n]
-	_, err := P(v).MarshalToSizedBuffer(b)
+	b, err := workload.EncodeInto(P(v), buf)
 	return err == nil && string(b) == string(want)
 }
 
@@ -72,4 +67,16 @@ func sameEncoded[T any, P protoMessage[T]](have []T, want [][]byte, buf *[]byte)
 		}
 	}
 	return true
+}
+
+// sameParts compares a part of the pod's sidecar with the template's: by
+// encoding (enc is want's, element by element), and by same where the
+// encodings differ.
+func sameParts[T any, P protoMessage[T]](have, want []T, enc [][]byte, buf *[]byte) bool {
+	return sameEncoded[T, P](have, enc, buf) || same(&have, &want)
+}
+
+// sameVolume is sameParts for one volume source.
+func sameVolume(have, want *corev1.VolumeSource, enc []byte, buf *[]byte) bool {
+	return encodesTo(have, enc, buf) || same(have, want)
 }

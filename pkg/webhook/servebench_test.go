@@ -48,7 +48,6 @@ func BenchmarkServe(b *testing.B) {
 	validate := webhook.Serve(&webhook.Validate{Common: c, Log: log.Log}, log.Log)
 	noop := &admission.Webhook{Handler: admission.HandlerFunc(func(context.Context, admission.Request) admission.Response { return admission.Allowed("") })}
 
-	const base = 77777777 // the series' Deployment the bodies are renumbered from
 	number := 0
 	for _, n := range []int{1, 20} {
 		// The same Deployment again (as its ReplicaSet and Pods bring its
@@ -57,7 +56,7 @@ func BenchmarkServe(b *testing.B) {
 		for _, series := range []string{"", "/new"} {
 			d := benchdata.Compliant(n)
 			if series != "" {
-				d = benchdata.Nth(n, base)
+				d = benchdata.Template(n)
 			}
 			raw, err := json.Marshal(d)
 			if err != nil {
@@ -77,7 +76,7 @@ func BenchmarkServe(b *testing.B) {
 						body := arm.body
 						if series != "" {
 							number++
-							body = benchdata.Renumber(body, base, number)
+							body = benchdata.Renumber(body, number)
 						}
 						t0 := time.Now()
 						serveRaw(noop, body)
