@@ -15,7 +15,7 @@ import (
 
 	"github.com/pave-dev/pave/pkg/api/v1alpha1"
 	"github.com/pave-dev/pave/pkg/check"
-	"github.com/pave-dev/pave/pkg/engine"
+	"github.com/pave-dev/pave/pkg/companions"
 	"github.com/pave-dev/pave/pkg/manifest"
 	"github.com/pave-dev/pave/pkg/policy"
 	"github.com/pave-dev/pave/pkg/report"
@@ -97,7 +97,7 @@ func runCheck(cmd *cobra.Command, paths []string, f checkFlags) error {
 			return bad(fmt.Errorf("--policy: %w", err))
 		}
 	}
-	eng, err := engine.Default(pol)
+	eng, err := companions.Engine(pol)
 	if err != nil {
 		return bad(fmt.Errorf("--policy %s: %w", f.policyFile, err))
 	}

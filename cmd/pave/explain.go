@@ -9,7 +9,7 @@ import (
 	"github.com/spf13/cobra"
 	"k8s.io/apimachinery/pkg/runtime/schema"
 
-	"github.com/pave-dev/pave/pkg/engine"
+	"github.com/pave-dev/pave/pkg/companions"
 	"github.com/pave-dev/pave/pkg/policy"
 )
 
@@ -30,7 +30,7 @@ func newExplainCmd() *cobra.Command {
 					return &exitError{code: exitBadInput, err: fmt.Errorf("--policy: %w", err)}
 				}
 			}
-			eng, err := engine.Default(pol)
+			eng, err := companions.Engine(pol)
 			if err != nil {
 				return &exitError{code: exitBadInput, err: err}
 			}

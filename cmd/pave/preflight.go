@@ -19,7 +19,7 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	"github.com/pave-dev/pave/pkg/api/v1alpha1"
-	"github.com/pave-dev/pave/pkg/engine"
+	"github.com/pave-dev/pave/pkg/companions"
 	"github.com/pave-dev/pave/pkg/environment"
 	"github.com/pave-dev/pave/pkg/policy"
 	"github.com/pave-dev/pave/pkg/preflight"
@@ -53,7 +53,7 @@ func newPreflightCmd() *cobra.Command {
 			if err := c.List(ctx, &classes); err != nil {
 				return bad(fmt.Errorf("list StorageClasses: %w", err))
 			}
-			eng, err := engine.Default(pol)
+			eng, err := companions.Engine(pol)
 			if err != nil {
 				return bad(err)
 			}

@@ -8,7 +8,7 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/pave-dev/pave/pkg/engine"
+	"github.com/pave-dev/pave/pkg/companions"
 	"github.com/pave-dev/pave/pkg/policy"
 	"github.com/pave-dev/pave/pkg/spec"
 	"github.com/pave-dev/pave/pkg/workload"
@@ -55,7 +55,7 @@ output and of any hand-written Deployment end up the same.`,
 // preview runs the rendered Deployments through the built-in policy and warns
 // about what admission would deny, so the team hears it before kubectl apply does.
 func preview(ctx context.Context, stderr io.Writer, file string, f *spec.File) error {
-	eng, err := engine.Default(policy.Default())
+	eng, err := companions.Engine(policy.Default())
 	if err != nil {
 		return err
 	}

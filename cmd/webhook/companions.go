@@ -23,13 +23,13 @@ import (
 )
 
 // unservedKinds asks discovery, once at start, which of the kinds the
-// engine's generators write the cluster does not serve, and says so: pave
-// leaves those out (restart it after installing Istio, Cilium or the
-// prometheus-operator), and falls back where it can (scrape annotations for
-// a PodMonitor).
-func unservedKinds(cfg *rest.Config, log logr.Logger) ([]schema.GroupVersionKind, error) {
+// engine's generators write or its mutators consult the cluster does not
+// serve, and says so: pave leaves those out (restart it after installing
+// Istio, Cilium or the prometheus-operator), and falls back where it can
+// (scrape annotations for a PodMonitor).
+func unservedKinds(cfg *rest.Config, c engine.Companions, log logr.Logger) ([]schema.GroupVersionKind, error) {
 	// The generators and their kinds are the same under every policy.
-	eng, err := engine.Default(policy.Default())
+	eng, err := engine.Default(policy.Default(), c)
 	if err != nil {
 		return nil, err
 	}
@@ -37,7 +37,7 @@ func unservedKinds(cfg *rest.Config, log logr.Logger) ([]schema.GroupVersionKind
 	if err != nil {
 		return nil, err
 	}
-	out := environment.Unserved(dc, slices.Concat(eng.WorkloadKinds(), eng.NamespaceKinds(), eng.ClusterKinds()))
+	out := environment.Unserved(dc, eng.Kinds())
 	for _, gvk := range out {
 		log.Info("kind not served; pave will not reconcile it", "kind", gvk.String())
 	}
@@ -50,7 +50,7 @@ func unservedKinds(cfg *rest.Config, log logr.Logger) ([]schema.GroupVersionKind
 // those, only the ones the cluster serves are watched (watching a kind the API
 // server does not know would keep the manager from starting).
 func setupCompanions(mgr ctrl.Manager, engines *pavewebhook.Engines, env environment.Builder, watcher *policyWatcher, paveNamespace string, m *metrics.Pave, log logr.Logger) error {
-	eng, err := engine.Default(policy.Default())
+	eng, err := engine.Default(policy.Default(), watcher.companions)
 	if err != nil {
 		return err
 	}

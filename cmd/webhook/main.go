@@ -121,6 +121,8 @@ func run(o options) error {
 		return fmt.Errorf("--role %q: use admission, controller or all", o.role)
 	case o.certificates != "self-signed" && o.certificates != "managed" && o.certificates != "files":
 		return fmt.Errorf("--certificates %q: use self-signed, managed or files", o.certificates)
+	case controls && !controllerLinked:
+		return fmt.Errorf("--role %s: this is the admission-only build of pave-webhook (without the APIs the controller writes); use --role admission, or the full pave-webhook binary", o.role)
 	case o.certificates == "self-signed" && o.role != roleAll:
 		return fmt.Errorf("--certificates self-signed makes a CA per process: it works only with --role all (one process); use managed")
 	}
@@ -192,11 +194,11 @@ func run(o options) error {
 	}
 	engines := &pavewebhook.Engines{}
 	watcher := &policyWatcher{client: mgr.GetClient(), engines: engines, log: log.WithName("policy"), recorder: mgr.GetEventRecorderFor("pave"), metrics: m,
-		writeStatus: controls}
+		companions: generators(), writeStatus: controls}
 	if err := watcher.setup(mgr); err != nil {
 		return err
 	}
-	unserved, err := unservedKinds(mgr.GetConfig(), log.WithName("companions"))
+	unserved, err := unservedKinds(mgr.GetConfig(), watcher.companions, log.WithName("companions"))
 	if err != nil {
 		return fmt.Errorf("discover the companion APIs: %w", err)
 	}

@@ -20,6 +20,7 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/reconcile"
 
 	"github.com/pave-dev/pave/pkg/api/v1alpha1"
+	"github.com/pave-dev/pave/pkg/engine"
 	"github.com/pave-dev/pave/pkg/metrics"
 	pavewebhook "github.com/pave-dev/pave/pkg/webhook"
 )
@@ -35,6 +36,9 @@ type policyWatcher struct {
 	log      logr.Logger
 	recorder record.EventRecorder
 	metrics  *metrics.Pave
+	// companions are the generators the engines are compiled with: none in
+	// an admission-only server.
+	companions engine.Companions
 	// writeStatus: only the controller writes the policy's status and
 	// events; admission replicas compile it and read the last accepted
 	// spec from it.
@@ -92,7 +96,7 @@ func (p *policyWatcher) Reconcile(ctx context.Context, _ reconcile.Request) (rec
 		obj = &stored
 	}
 	start := time.Now()
-	d, err := pavewebhook.Decide(obj, p.current.Load())
+	d, err := pavewebhook.Decide(obj, p.current.Load(), p.companions)
 	took := time.Since(start)
 	if err != nil {
 		return reconcile.Result{}, err

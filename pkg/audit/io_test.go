@@ -24,6 +24,7 @@ import (
 	policyreportv1alpha2 "github.com/kyverno/kyverno/api/policyreport/v1alpha2"
 
 	"github.com/pave-dev/pave/pkg/api/v1alpha1"
+	"github.com/pave-dev/pave/pkg/companions"
 	"github.com/pave-dev/pave/pkg/engine"
 	"github.com/pave-dev/pave/pkg/environment"
 	"github.com/pave-dev/pave/pkg/metrics"
@@ -133,7 +134,7 @@ func TestBackgroundAudit(t *testing.T) {
 	c := fakeClient(t, deployment("api", "registry.example.com/shop/api:1.0"), deployment("legacy", "docker.io/library/nginx:1.27"),
 		&corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: "shop"}}, OpenReport("shop", []Result{admission}), old)
 	p := loadPolicy(t, "spec: {images: {allowedRegistries: [registry.example.com]}}")
-	eng, err := engine.Default(p)
+	eng, err := companions.Engine(p)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -79,16 +79,8 @@ func TestBackupsOff(t *testing.T) {
 	off := false
 	e := env(func(p *policy.Policy) { p.Spec.Backups.Enabled = &off })
 	e.Namespace = policy.Namespace{Name: "shop"}
-	if objs, _ := (backup.Schedule{}).GenerateNamespace(context.Background(), e); len(objs) != 0 {
-		t.Errorf("%d Schedules with backups off", len(objs))
-	}
 	vs := backup.Covered{}.Validate(context.Background(), workloadtest.FromYAML(t, stateful), e)
 	if len(vs) != 1 {
 		t.Errorf("a stateful workload with backups off: %v, want one finding", vs)
-	}
-	e = env(func(*policy.Policy) {})
-	e.Namespace = policy.Namespace{Name: "velero"}
-	if objs, _ := (backup.Schedule{}).GenerateNamespace(context.Background(), e); len(objs) != 0 {
-		t.Error("Velero's own namespace got a Schedule")
 	}
 }

@@ -1,3 +1,7 @@
+// Package backup keeps stateful services backed up with Velero: on each
+// stateful workload's pod template, the data volumes Velero backs up file by
+// file, and a finding where backups do not cover them (docs/data.md). The
+// namespace's Schedule is package velero's.
 package backup
 
 import (

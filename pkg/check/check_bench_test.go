@@ -7,7 +7,7 @@ import (
 	"testing"
 
 	"github.com/pave-dev/pave/pkg/check"
-	"github.com/pave-dev/pave/pkg/engine"
+	"github.com/pave-dev/pave/pkg/companions"
 	"github.com/pave-dev/pave/pkg/manifest"
 	"github.com/pave-dev/pave/pkg/policy"
 )
@@ -24,7 +24,7 @@ func BenchmarkCheck(b *testing.B) {
 		}
 		inputs = append(inputs, manifest.Input{Source: f, Data: data})
 	}
-	eng, err := engine.Default(policy.Default())
+	eng, err := companions.Engine(policy.Default())
 	if err != nil {
 		b.Fatal(err)
 	}

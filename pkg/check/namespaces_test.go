@@ -7,7 +7,7 @@ import (
 	"testing"
 
 	"github.com/pave-dev/pave/pkg/check"
-	"github.com/pave-dev/pave/pkg/engine"
+	"github.com/pave-dev/pave/pkg/companions"
 	"github.com/pave-dev/pave/pkg/manifest"
 	"github.com/pave-dev/pave/pkg/policy"
 )
@@ -30,7 +30,7 @@ spec:
       containers: [{name: %[1]s, image: "registry.example.com/%[2]s/%[1]s:1.0"}]
 `, w.name, w.ns)
 	}
-	eng, err := engine.Default(policy.Default())
+	eng, err := companions.Engine(policy.Default())
 	if err != nil {
 		t.Fatal(err)
 	}

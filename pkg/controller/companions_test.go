@@ -25,7 +25,7 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/reconcile"
 
 	"github.com/pave-dev/pave/pkg/api/v1alpha1"
-	"github.com/pave-dev/pave/pkg/engine"
+	"github.com/pave-dev/pave/pkg/companions"
 	"github.com/pave-dev/pave/pkg/environment"
 	"github.com/pave-dev/pave/pkg/policy"
 	"github.com/pave-dev/pave/pkg/webhook"
@@ -92,7 +92,7 @@ func (g *rig) setPolicy(spec string) {
 			g.t.Fatal(err)
 		}
 	}
-	eng, err := engine.Default(pol)
+	eng, err := companions.Engine(pol)
 	if err != nil {
 		g.t.Fatal(err)
 	}

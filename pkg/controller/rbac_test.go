@@ -10,7 +10,7 @@ import (
 	"sigs.k8s.io/yaml"
 
 	"github.com/pave-dev/pave/pkg/audit"
-	"github.com/pave-dev/pave/pkg/engine"
+	"github.com/pave-dev/pave/pkg/companions"
 	"github.com/pave-dev/pave/pkg/manifest"
 	"github.com/pave-dev/pave/pkg/policy"
 )
@@ -33,7 +33,7 @@ func TestRBACCoversWhatTheGeneratorsWrite(t *testing.T) {
 	if len(role.Rules) == 0 {
 		t.Fatal("no ClusterRole pave-controller in rbac.yaml")
 	}
-	eng, err := engine.Default(policy.Default())
+	eng, err := companions.Engine(policy.Default())
 	if err != nil {
 		t.Fatal(err)
 	}

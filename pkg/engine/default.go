@@ -4,24 +4,30 @@ import (
 	"fmt"
 
 	"github.com/pave-dev/pave/pkg/backup"
-	"github.com/pave-dev/pave/pkg/mesh"
 	"github.com/pave-dev/pave/pkg/monitoring"
 	"github.com/pave-dev/pave/pkg/mutators"
-	"github.com/pave-dev/pave/pkg/namespaces"
 	"github.com/pave-dev/pave/pkg/policy"
-	"github.com/pave-dev/pave/pkg/quota"
-	"github.com/pave-dev/pave/pkg/secrets"
 	"github.com/pave-dev/pave/pkg/storage"
 	"github.com/pave-dev/pave/pkg/validators"
-	"github.com/pave-dev/pave/pkg/zones"
 )
 
 // imageRefs is how many parsed image references an engine remembers.
 const imageRefs = 4096
 
-// Default builds pave's pipeline for a policy. This is the one place that says
-// which mutators, validators and generators run; `pave explain` prints it.
-func Default(p *policy.Policy) (*Engine, error) {
+// Companions are the generators of a pipeline: what the controller writes
+// beside workloads, namespaces and the cluster. Package companions lists
+// pave's; the admission server runs with none, so that it does not link the
+// APIs they write (Istio, Cilium, Velero, …; docs/performance.md).
+type Companions struct {
+	Workload  []Generator
+	Namespace []NamespaceGenerator
+	Cluster   []ClusterGenerator
+}
+
+// Default builds pave's pipeline for a policy, with the given companions.
+// This is the one place that says which mutators and validators run
+// (package companions says which generators); `pave explain` prints it.
+func Default(p *policy.Policy, c Companions) (*Engine, error) {
 	pss, err := validators.NewPodSecurity(p.Spec.Security.PodSecurityLevel)
 	if err != nil {
 		return nil, fmt.Errorf("policy spec.security: %w", err)
@@ -55,10 +61,10 @@ func Default(p *policy.Policy) (*Engine, error) {
 	return New(p, Pipeline{
 		Steps:               steps,
 		Validators:          vals,
-		Generators:          []Generator{mesh.Traffic{}, mesh.Cilium{}, zones.Ingress{}, secrets.Delivery{}, monitoring.Scrape{}, monitoring.SLORules{}, monitoring.Dashboard{}},
-		NamespaceGenerators: []NamespaceGenerator{mesh.MTLS{}, quota.Tier{}, zones.Baseline{}, backup.Schedule{}, monitoring.Cost{}},
+		Generators:          c.Workload,
+		NamespaceGenerators: c.Namespace,
 		ObjectValidators:    []ObjectValidator{validators.ServiceExternalIPs{}, storage.Encrypted{}, validators.LiteralSecrets{}},
 		ObjectMutators:      []ObjectMutator{storage.ClaimClass{}},
-		ClusterGenerators:   []ClusterGenerator{namespaces.Guard{}, zones.Boundaries{}},
+		ClusterGenerators:   c.Cluster,
 	})
 }

@@ -12,6 +12,7 @@ import (
 	"sigs.k8s.io/yaml"
 
 	"github.com/pave-dev/pave/pkg/api/v1alpha1"
+	"github.com/pave-dev/pave/pkg/companions"
 	"github.com/pave-dev/pave/pkg/engine"
 	"github.com/pave-dev/pave/pkg/policy"
 	"github.com/pave-dev/pave/pkg/workload"
@@ -20,7 +21,7 @@ import (
 
 func defaultEngine(t *testing.T) *engine.Engine {
 	t.Helper()
-	e, err := engine.Default(policy.Default())
+	e, err := companions.Engine(policy.Default())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -43,14 +44,14 @@ func TestUnknownRuleInPolicyIsAnError(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := engine.Default(p); err == nil || !strings.Contains(err.Error(), `unknown rule "image-pined"`) {
+	if _, err := companions.Engine(p); err == nil || !strings.Contains(err.Error(), `unknown rule "image-pined"`) {
 		t.Fatalf("err = %v, want an unknown-rule error naming the typo", err)
 	}
 }
 
 func TestAuditModeRecordsWithoutDenying(t *testing.T) {
 	p, _ := policy.FromSpec(v1alpha1.PlatformPolicySpec{Rules: []v1alpha1.RuleSetting{{ID: "image-pinned", Mode: v1alpha1.ModeAudit}}})
-	e, err := engine.Default(p)
+	e, err := companions.Engine(p)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -146,4 +147,4 @@ func TestExceptionMatching(t *testing.T) {
 
 type engineT = engine.Engine
 
-func newDefault(p *policy.Policy) (*engine.Engine, error) { return engine.Default(p) }
+func newDefault(p *policy.Policy) (*engine.Engine, error) { return companions.Engine(p) }

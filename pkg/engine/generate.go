@@ -67,6 +67,31 @@ func (e *Engine) NamespaceKinds() []schema.GroupVersionKind {
 	return out
 }
 
+// Consulter is a mutator or validator whose outcome depends on whether the
+// cluster serves some kinds (policy.Env.Serves): scrape annotations stand in
+// for a PodMonitor the cluster cannot take. The adapters ask discovery about
+// these kinds even where the engine has no generators (admission only).
+type Consulter interface {
+	Consults() []schema.GroupVersionKind
+}
+
+// Kinds are every kind the engine writes or consults, in order and without
+// repeats: what the adapters ask discovery about at start.
+func (e *Engine) Kinds() []schema.GroupVersionKind {
+	out := slices.Concat(e.WorkloadKinds(), e.NamespaceKinds(), e.ClusterKinds())
+	for _, s := range e.steps {
+		if c, ok := s.Mutator.(Consulter); ok {
+			out = appendNew(out, c.Consults()...)
+		}
+	}
+	for _, v := range e.validators {
+		if c, ok := v.(Consulter); ok {
+			out = appendNew(out, c.Consults()...)
+		}
+	}
+	return appendNew(nil, out...)
+}
+
 func appendNew(list []schema.GroupVersionKind, gvks ...schema.GroupVersionKind) []schema.GroupVersionKind {
 	for _, g := range gvks {
 		if !slices.Contains(list, g) {

@@ -27,6 +27,7 @@ import (
 
 	"github.com/pave-dev/pave/pkg/api/v1alpha1"
 	"github.com/pave-dev/pave/pkg/check"
+	"github.com/pave-dev/pave/pkg/companions"
 	"github.com/pave-dev/pave/pkg/engine"
 	"github.com/pave-dev/pave/pkg/environment"
 	"github.com/pave-dev/pave/pkg/manifest"
@@ -70,7 +71,7 @@ func loadCase(t *testing.T, dir string) goldenCase {
 		}
 	}
 	var err error
-	if c.eng, err = engine.Default(pol); err != nil {
+	if c.eng, err = companions.Engine(pol); err != nil {
 		t.Fatal(err)
 	}
 	ns := policy.Namespace{Name: "default"}

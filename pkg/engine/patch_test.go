@@ -11,6 +11,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 	gomodulespatch "gomodules.xyz/jsonpatch/v2"
 
+	"github.com/pave-dev/pave/pkg/companions"
 	"github.com/pave-dev/pave/pkg/engine"
 	"github.com/pave-dev/pave/pkg/manifest"
 	"github.com/pave-dev/pave/pkg/policy"
@@ -35,7 +36,7 @@ func TestPatchAgreesWithTheDiff(t *testing.T) {
 	files = append(files, "testdata/unknown-fields.json")
 	checked := 0
 	for _, p := range []*policy.Policy{policy.Default(), mesh} {
-		e, err := engine.Default(p)
+		e, err := companions.Engine(p)
 		if err != nil {
 			t.Fatal(err)
 		}

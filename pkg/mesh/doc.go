@@ -1,5 +1,7 @@
-// Package mesh describes the Istio objects that keep a workload's traffic
-// safe: strict mTLS per namespace, and per service a DestinationRule (mutual
-// TLS, connection limits, circuit breaking) and a VirtualService (timeout and
-// retries). Objects are named pave-* so they never collide with a team's own.
+// Package mesh is the mesh as it applies to one workload: the service it
+// serves, its canary and its traffic overrides. The admission server's
+// mutators and validators use it; the objects the controller writes from it
+// are packages istio (PeerAuthentication, DestinationRule, VirtualService)
+// and cilium (CiliumNetworkPolicy), kept apart so that the admission server
+// does not link those APIs (docs/performance.md).
 package mesh

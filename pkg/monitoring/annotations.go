@@ -4,6 +4,8 @@ import (
 	"context"
 	"strconv"
 
+	"k8s.io/apimachinery/pkg/runtime/schema"
+
 	"github.com/pave-dev/pave/pkg/api/v1alpha1"
 	"github.com/pave-dev/pave/pkg/policy"
 	"github.com/pave-dev/pave/pkg/workload"
@@ -18,6 +20,12 @@ type Annotations struct{}
 
 // Name implements engine.Mutator.
 func (Annotations) Name() string { return "scrape-annotations" }
+
+// Consults implements engine.Consulter: annotations stand in for the
+// operator kinds the cluster does not serve.
+func (Annotations) Consults() []schema.GroupVersionKind {
+	return []schema.GroupVersionKind{PodMonitor, ServiceMonitor}
+}
 
 // Mutate implements engine.Mutator.
 func (Annotations) Mutate(_ context.Context, w *workload.Workload, env policy.Env) (bool, error) {

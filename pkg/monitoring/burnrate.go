@@ -46,8 +46,8 @@ func BurnWindows(window time.Duration) []BurnWindow {
 	return out
 }
 
-// promDuration writes a duration as PromQL does: 5m, 1h, 1d.
-func promDuration(d time.Duration) string {
+// PromDuration writes a duration as PromQL does: 5m, 1h, 1d.
+func PromDuration(d time.Duration) string {
 	switch {
 	case d%(24*time.Hour) == 0:
 		return strconv.FormatInt(int64(d/(24*time.Hour)), 10) + "d"

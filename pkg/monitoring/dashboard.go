@@ -13,12 +13,19 @@ import (
 
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/apimachinery/pkg/runtime/schema"
 
 	"github.com/pave-dev/pave/pkg/api/v1alpha1"
 	"github.com/pave-dev/pave/pkg/policy"
 	"github.com/pave-dev/pave/pkg/workload"
 )
+
+// object is engine.Object: the same alias of the same interface literal.
+type object = interface {
+	metav1.Object
+	runtime.Object
+}
 
 //go:embed dashboard.json.tmpl
 var defaultDashboard string
@@ -103,7 +110,7 @@ func dashboardData(w *workload.Workload, env policy.Env) (DashboardData, error) 
 	if err != nil {
 		return DashboardData{}, err
 	}
-	errs, err := ratio(env.Policy, v, "(%s) / (%s)", q.Errors, q.Total)
+	errs, err := Ratio(env.Policy, v, "(%s) / (%s)", q.Errors, q.Total)
 	if err != nil {
 		return DashboardData{}, err
 	}
@@ -126,7 +133,7 @@ func dashboardData(w *workload.Workload, env policy.Env) (DashboardData, error) 
 			CPURequest:    cpuReq,
 			Memory:        fmt.Sprintf(`sum(container_memory_working_set_bytes{%s,container!=""})`, pods),
 			MemoryRequest: memReq,
-			Cost:          costExpr(cpuReq, memReq, cost),
+			Cost:          CostExpr(cpuReq, memReq, cost),
 		},
 	}, nil
 }
@@ -150,9 +157,9 @@ func podPattern(w *workload.Workload) string {
 	return w.Name() + "-[a-z0-9]{5}"
 }
 
-// costExpr prices requests per hour: cores × the core-hour price plus GiB
+// CostExpr prices requests per hour: cores × the core-hour price plus GiB
 // × the GiB-hour price (a side with no series counts as zero).
-func costExpr(cpuReq, memReq string, c v1alpha1.CostPolicy) string {
+func CostExpr(cpuReq, memReq string, c v1alpha1.CostPolicy) string {
 	return fmt.Sprintf("(%s or vector(0)) * %s + (%s or vector(0)) / 1073741824 * %s", cpuReq, c.CPUCoreHour, memReq, c.MemoryGiBHour)
 }
 

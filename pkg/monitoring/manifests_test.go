@@ -13,7 +13,7 @@ import (
 	corev1 "k8s.io/api/core/v1"
 	"sigs.k8s.io/yaml"
 
-	"github.com/pave-dev/pave/pkg/monitoring"
+	"github.com/pave-dev/pave/pkg/monitoring/operator"
 	"github.com/pave-dev/pave/pkg/policy"
 )
 
@@ -64,8 +64,8 @@ func TestCostDashboard(t *testing.T) {
 			if err := policy.ParsePromQL(tg.Expr); err != nil {
 				t.Errorf("%s: %v", tg.Expr, err)
 			}
-			if !containsSeries(tg.Expr, monitoring.CostSeries) {
-				t.Errorf("%s does not read %s", tg.Expr, monitoring.CostSeries)
+			if !containsSeries(tg.Expr, operator.CostSeries) {
+				t.Errorf("%s does not read %s", tg.Expr, operator.CostSeries)
 			}
 		}
 	}

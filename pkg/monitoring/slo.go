@@ -118,3 +118,16 @@ func SLIQueries(w *workload.Workload, p *policy.Policy) v1alpha1.SLIQueries {
 func Meshed(w *workload.Workload, p *policy.Policy) bool {
 	return p.Spec.Mesh.Mode.UsesIstio() && mutators.Meshable(w) && !mutators.OptedOut(w)
 }
+
+// Ratio fills the two query templates in and combines them by format.
+func Ratio(p *policy.Policy, v policy.QueryVars, format, bad, all string) (string, error) {
+	b, err := p.Fill("SLI query", bad, v)
+	if err != nil {
+		return "", err
+	}
+	a, err := p.Fill("SLI query", all, v)
+	if err != nil {
+		return "", err
+	}
+	return fmt.Sprintf(format, b, a), nil
+}

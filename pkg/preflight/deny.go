@@ -7,7 +7,7 @@ import (
 	"strings"
 
 	"github.com/pave-dev/pave/pkg/api/v1alpha1"
-	"github.com/pave-dev/pave/pkg/engine"
+	"github.com/pave-dev/pave/pkg/companions"
 	"github.com/pave-dev/pave/pkg/policy"
 )
 
@@ -17,7 +17,7 @@ import (
 // only warns on UPDATE), but its next change that touches those fields is
 // denied, so the team should know now.
 func denyFindings(ctx context.Context, p *policy.Policy, c Cluster) ([]Finding, error) {
-	eng, err := engine.Default(p)
+	eng, err := companions.Engine(p)
 	if err != nil {
 		return nil, err
 	}

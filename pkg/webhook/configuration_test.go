@@ -11,7 +11,7 @@ import (
 	"sigs.k8s.io/yaml"
 
 	"github.com/pave-dev/pave/pkg/api/v1alpha1"
-	"github.com/pave-dev/pave/pkg/engine"
+	"github.com/pave-dev/pave/pkg/companions"
 	"github.com/pave-dev/pave/pkg/manifest"
 	"github.com/pave-dev/pave/pkg/policy"
 	"github.com/pave-dev/pave/pkg/webhook"
@@ -36,7 +36,7 @@ func TestWebhookRulesMatchTheGovernedKinds(t *testing.T) {
 		want = append(want, k.Group+"/"+k.Resource)
 	}
 	slices.Sort(want)
-	eng, err := engine.Default(policy.Default())
+	eng, err := companions.Engine(policy.Default())
 	if err != nil {
 		t.Fatal(err)
 	}

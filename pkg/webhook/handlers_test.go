@@ -21,7 +21,7 @@ import (
 	"sigs.k8s.io/yaml"
 
 	"github.com/pave-dev/pave/pkg/api/v1alpha1"
-	"github.com/pave-dev/pave/pkg/engine"
+	"github.com/pave-dev/pave/pkg/companions"
 	"github.com/pave-dev/pave/pkg/environment"
 	"github.com/pave-dev/pave/pkg/policy"
 	"github.com/pave-dev/pave/pkg/webhook"
@@ -51,7 +51,7 @@ func handlersWithPolicy(t testing.TB, spec string, objs ...runtime.Object) (*web
 	_ = v1alpha1.AddToScheme(scheme)
 	objs = append(objs, &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: "shop", Labels: map[string]string{"pave.dev/team": "shop"}}})
 	reader := fake.NewClientBuilder().WithScheme(scheme).WithRuntimeObjects(objs...).Build()
-	eng, err := engine.Default(pol)
+	eng, err := companions.Engine(pol)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -55,17 +55,18 @@ const (
 // there is none) and the one in force now (nil at start). A spec that does not
 // compile never replaces what is in force; at start, the last accepted spec
 // kept in the object's status serves instead. The built-in policy serves only
-// when no PlatformPolicy exists.
-func Decide(obj *v1alpha1.PlatformPolicy, current *InForce) (Decision, error) {
+// when no PlatformPolicy exists. Engines are built with the given companions
+// (none in an admission-only server).
+func Decide(obj *v1alpha1.PlatformPolicy, current *InForce, c engine.Companions) (Decision, error) {
 	if obj == nil {
-		eng, err := engine.Default(policy.Default())
+		eng, err := engine.Default(policy.Default(), c)
 		if err != nil {
 			return Decision{}, fmt.Errorf("built-in policy: %w", err)
 		}
 		return Decision{InForce: &InForce{Engine: eng}}, nil
 	}
 	status := *obj.Status.DeepCopy()
-	eng, err := compile(obj.Spec)
+	eng, err := compile(obj.Spec, c)
 	if err == nil {
 		raw, err := json.Marshal(obj.Spec)
 		if err != nil {
@@ -78,7 +79,7 @@ func Decide(obj *v1alpha1.PlatformPolicy, current *InForce) (Decision, error) {
 	}
 	d := Decision{Rejected: err, InForce: current}
 	if d.InForce == nil {
-		d.InForce = lastAccepted(obj)
+		d.InForce = lastAccepted(obj, c)
 	}
 	if d.InForce == nil {
 		setReady(&status, obj.Generation, metav1.ConditionFalse, ReasonNoPolicyInForce,
@@ -93,16 +94,16 @@ func Decide(obj *v1alpha1.PlatformPolicy, current *InForce) (Decision, error) {
 	return d, nil
 }
 
-func compile(spec v1alpha1.PlatformPolicySpec) (*engine.Engine, error) {
+func compile(spec v1alpha1.PlatformPolicySpec, c engine.Companions) (*engine.Engine, error) {
 	p, err := policy.FromSpec(spec)
 	if err != nil {
 		return nil, err
 	}
-	return engine.Default(p)
+	return engine.Default(p, c)
 }
 
 // lastAccepted compiles the spec kept in the status, or returns nil.
-func lastAccepted(obj *v1alpha1.PlatformPolicy) *InForce {
+func lastAccepted(obj *v1alpha1.PlatformPolicy, c engine.Companions) *InForce {
 	if obj.Status.LastAccepted == nil || obj.Status.InForceGeneration == 0 {
 		return nil
 	}
@@ -110,7 +111,7 @@ func lastAccepted(obj *v1alpha1.PlatformPolicy) *InForce {
 	if err != nil {
 		return nil
 	}
-	eng, err := compile(spec)
+	eng, err := compile(spec, c)
 	if err != nil {
 		return nil
 	}

@@ -8,6 +8,7 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
 	"github.com/pave-dev/pave/pkg/api/v1alpha1"
+	"github.com/pave-dev/pave/pkg/companions"
 	"github.com/pave-dev/pave/pkg/webhook"
 )
 
@@ -17,12 +18,12 @@ func TestDecideNeverFallsBackToTheBuiltInPolicy(t *testing.T) {
 	good := &v1alpha1.PlatformPolicy{ObjectMeta: metav1.ObjectMeta{Name: "default", Generation: 2},
 		Spec: v1alpha1.PlatformPolicySpec{Mesh: v1alpha1.MeshPolicy{Mode: v1alpha1.MeshIstio}}}
 	// No PlatformPolicy at all: the built-in policy serves.
-	d, err := webhook.Decide(nil, nil)
+	d, err := webhook.Decide(nil, nil, companions.All())
 	if err != nil || d.InForce == nil || d.InForce.Spec != nil || d.Rejected != nil {
 		t.Fatalf("no object: %+v, %v", d, err)
 	}
 	// A good policy is in force and is kept in the status.
-	d, err = webhook.Decide(good, nil)
+	d, err = webhook.Decide(good, nil, companions.All())
 	if err != nil || d.InForce == nil || d.InForce.Generation != 2 || d.InForce.Engine.Policy().Spec.Mesh.Mode != v1alpha1.MeshIstio {
 		t.Fatalf("good policy: %+v, %v", d, err)
 	}
@@ -38,14 +39,14 @@ func TestDecideNeverFallsBackToTheBuiltInPolicy(t *testing.T) {
 	bad.Spec.Rules = []v1alpha1.RuleSetting{{ID: "no-such-rule", Mode: v1alpha1.ModeWarn}}
 
 	// While running: the previous policy stays.
-	d, _ = webhook.Decide(bad, inForce)
+	d, _ = webhook.Decide(bad, inForce, companions.All())
 	if d.InForce != inForce || d.Rejected == nil {
 		t.Fatalf("running: %+v", d)
 	}
 	assertReady(t, d.Status, metav1.ConditionFalse, webhook.ReasonRejected, "generation 2 stays in force")
 
 	// After a restart: the last accepted spec from the status, not the built-in.
-	d, _ = webhook.Decide(bad, nil)
+	d, _ = webhook.Decide(bad, nil, companions.All())
 	if d.InForce == nil || d.InForce.Generation != 2 || d.InForce.Engine.Policy().Spec.Mesh.Mode != v1alpha1.MeshIstio {
 		t.Fatalf("restart: %+v", d.InForce)
 	}
@@ -53,7 +54,7 @@ func TestDecideNeverFallsBackToTheBuiltInPolicy(t *testing.T) {
 
 	// After a restart with nothing accepted before: no policy, refuse to serve.
 	bad.Status = v1alpha1.PlatformPolicyStatus{}
-	d, _ = webhook.Decide(bad, nil)
+	d, _ = webhook.Decide(bad, nil, companions.All())
 	if d.InForce != nil {
 		t.Fatalf("served %s with no accepted policy", d.InForce.Describe())
 	}

@@ -16,7 +16,7 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/webhook/admission"
 
 	"github.com/pave-dev/pave/internal/benchdata"
-	"github.com/pave-dev/pave/pkg/engine"
+	"github.com/pave-dev/pave/pkg/companions"
 	"github.com/pave-dev/pave/pkg/environment"
 	"github.com/pave-dev/pave/pkg/policy"
 	"github.com/pave-dev/pave/pkg/webhook"
@@ -36,7 +36,7 @@ func BenchmarkServe(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	eng, err := engine.Default(pol)
+	eng, err := companions.Engine(pol)
 	if err != nil {
 		b.Fatal(err)
 	}

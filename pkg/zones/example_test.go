@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/pave-dev/pave/pkg/api/v1alpha1"
+	"github.com/pave-dev/pave/pkg/companions"
 	"github.com/pave-dev/pave/pkg/engine"
 	"github.com/pave-dev/pave/pkg/policy"
 	"github.com/pave-dev/pave/pkg/workload"
@@ -112,7 +113,7 @@ func buildExample(t *testing.T, target v1alpha1.IsolationTarget, mesh v1alpha1.M
 	if err != nil {
 		t.Fatal(err)
 	}
-	eng, err := engine.Default(p)
+	eng, err := companions.Engine(p)
 	if err != nil {
 		t.Fatal(err)
 	}

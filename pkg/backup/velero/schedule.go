@@ -1,7 +1,8 @@
-// Package backup keeps stateful services backed up with Velero: a daily
-// Schedule per namespace, and on each stateful workload's pod template the
-// data volumes Velero backs up file by file (see docs/data.md).
-package backup
+// Package velero generates the Velero Schedule that backs up a namespace
+// (docs/data.md). It is apart from package backup, whose mutator and
+// validator the admission server runs, so that the admission server does not
+// link Velero's API (docs/performance.md).
+package velero
 
 import (
 	"context"

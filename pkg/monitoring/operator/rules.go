@@ -1,4 +1,4 @@
-package monitoring
+package operator
 
 import (
 	"context"
@@ -14,6 +14,7 @@ import (
 	"k8s.io/apimachinery/pkg/util/intstr"
 
 	"github.com/pave-dev/pave/pkg/api/v1alpha1"
+	"github.com/pave-dev/pave/pkg/monitoring"
 	"github.com/pave-dev/pave/pkg/policy"
 	"github.com/pave-dev/pave/pkg/workload"
 )
@@ -23,7 +24,7 @@ var prometheusRule = monitoringv1.SchemeGroupVersion.WithKind(monitoringv1.Prome
 // Series is the name of the recorded error ratio over a range: one series
 // per namespace, service and SLI (availability or latency).
 func Series(window time.Duration) string {
-	return "pave_slo:sli_error:ratio_rate" + promDuration(window)
+	return "pave_slo:sli_error:ratio_rate" + monitoring.PromDuration(window)
 }
 
 // SLORules generates a workload's PrometheusRule pave-<workload>-slo: for
@@ -41,13 +42,13 @@ func (SLORules) Kinds() []schema.GroupVersionKind { return []schema.GroupVersion
 
 // Generate implements engine.Generator.
 func (SLORules) Generate(_ context.Context, w *workload.Workload, env policy.Env) ([]object, error) {
-	o, problems := ObjectiveOf(w, env.Policy)
+	o, problems := monitoring.ObjectiveOf(w, env.Policy)
 	if !workload.Served(w) || !o.Set() || len(problems) > 0 {
 		return nil, nil // the slo-bounds rule reports the problems
 	}
 	ns, app := env.NamespaceOf(w), w.Meta.Labels[v1alpha1.LabelName]
 	vars := policy.QueryVars{Namespace: ns, Name: app, Workload: w.Name()}.LatencyVars(o.Latency)
-	q := SLIQueries(w, env.Policy)
+	q := monitoring.SLIQueries(w, env.Policy)
 	// Each SLI is an error ratio: failed requests, or 1 - the share of
 	// requests within the latency target.
 	type sli struct {
@@ -56,18 +57,18 @@ func (SLORules) Generate(_ context.Context, w *workload.Workload, env policy.Env
 	}
 	var slis []sli
 	if o.Availability > 0 {
-		slis = append(slis, sli{"availability", "(%s) / (%s)", q.Errors, q.Total, fmt.Sprintf("%g%% of requests succeed", o.Availability), Budget(o.Availability)})
+		slis = append(slis, sli{"availability", "(%s) / (%s)", q.Errors, q.Total, fmt.Sprintf("%g%% of requests succeed", o.Availability), monitoring.Budget(o.Availability)})
 	}
 	if o.Latency > 0 {
-		slis = append(slis, sli{"latency", "1 - ((%s) / (%s))", q.Fast, q.Timed, fmt.Sprintf("p%g latency within %s", o.Percentile, o.Latency), Budget(o.Percentile)})
+		slis = append(slis, sli{"latency", "1 - ((%s) / (%s))", q.Fast, q.Timed, fmt.Sprintf("p%g latency within %s", o.Percentile, o.Latency), monitoring.Budget(o.Percentile)})
 	}
 	var rules []monitoringv1.Rule
 	for _, s := range slis {
 		labels := map[string]string{"namespace": ns, "service": app, "slo": s.name}
 		for _, win := range ruleWindows(o.Window) {
 			v := vars
-			v.Window = promDuration(win)
-			expr, err := ratio(env.Policy, v, s.format, s.bad, s.all)
+			v.Window = monitoring.PromDuration(win)
+			expr, err := monitoring.Ratio(env.Policy, v, s.format, s.bad, s.all)
 			if err != nil {
 				return nil, err
 			}
@@ -89,34 +90,21 @@ func (SLORules) Generate(_ context.Context, w *workload.Workload, env policy.Env
 // ruleWindows are the ranges the alerts of a window read, each once.
 func ruleWindows(window time.Duration) []time.Duration {
 	var out []time.Duration
-	for _, b := range BurnWindows(window) {
+	for _, b := range monitoring.BurnWindows(window) {
 		out = append(out, b.Long, b.Short)
 	}
 	slices.Sort(out)
 	return slices.Compact(out)
 }
 
-// ratio fills the two query templates in and combines them by format.
-func ratio(p *policy.Policy, v policy.QueryVars, format, bad, all string) (string, error) {
-	b, err := p.Fill("SLI query", bad, v)
-	if err != nil {
-		return "", err
-	}
-	a, err := p.Fill("SLI query", all, v)
-	if err != nil {
-		return "", err
-	}
-	return fmt.Sprintf(format, b, a), nil
-}
-
 // alert is the burn-rate alert of one SLI and severity: any of its
 // windows' conditions, or-ed.
-func alert(sli, severity, what string, budget float64, o Objective, labels map[string]string) monitoringv1.Rule {
+func alert(sli, severity, what string, budget float64, o monitoring.Objective, labels map[string]string) monitoringv1.Rule {
 	sel := fmt.Sprintf(`{namespace=%q,service=%q,slo=%q}`, labels["namespace"], labels["service"], sli)
 	b := strconv.FormatFloat(budget, 'f', -1, 64)
 	expr := ""
 	var factors []string
-	for _, bw := range BurnWindows(o.Window) {
+	for _, bw := range monitoring.BurnWindows(o.Window) {
 		if bw.Severity != severity {
 			continue
 		}

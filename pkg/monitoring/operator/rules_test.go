@@ -1,4 +1,4 @@
-package monitoring_test
+package operator_test
 
 import (
 	"context"
@@ -21,7 +21,7 @@ import (
 	"sigs.k8s.io/yaml"
 
 	"github.com/pave-dev/pave/pkg/api/v1alpha1"
-	"github.com/pave-dev/pave/pkg/monitoring"
+	"github.com/pave-dev/pave/pkg/monitoring/operator"
 	"github.com/pave-dev/pave/pkg/policy"
 	"github.com/pave-dev/pave/pkg/workload/workloadtest"
 )
@@ -42,7 +42,7 @@ func sloRule(t *testing.T, doc string, p *policy.Policy) *monitoringv1.Prometheu
 	t.Helper()
 	env := workloadtest.Env()
 	env.Policy = p
-	objs, err := monitoring.SLORules{}.Generate(context.Background(), workloadtest.FromYAML(t, doc), env)
+	objs, err := operator.SLORules{}.Generate(context.Background(), workloadtest.FromYAML(t, doc), env)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -209,12 +209,12 @@ func evaluate(t *testing.T, ruleFile string, errorsPerMin, slowPerMin int, d tim
 func TestCostRule(t *testing.T) {
 	env := workloadtest.Env()
 	env.Namespace = policy.Namespace{Name: "shop", Labels: map[string]string{"pave.dev/team": "web", "pave.dev/cost-center": "cc-7"}}
-	objs, err := monitoring.Cost{}.GenerateNamespace(context.Background(), env)
+	objs, err := operator.Cost{}.GenerateNamespace(context.Background(), env)
 	if err != nil || len(objs) != 1 {
 		t.Fatalf("%v %v", objs, err)
 	}
 	r := objs[0].(*monitoringv1.PrometheusRule).Spec.Groups[0].Rules[0]
-	if r.Labels["team"] != "web" || r.Labels["cost_center"] != "cc-7" || r.Record != monitoring.CostSeries {
+	if r.Labels["team"] != "web" || r.Labels["cost_center"] != "cc-7" || r.Record != operator.CostSeries {
 		t.Errorf("rule %+v", r)
 	}
 	pr := objs[0].(*monitoringv1.PrometheusRule)
@@ -241,7 +241,7 @@ func TestCostRule(t *testing.T) {
 		for _, g := range groups {
 			g.Eval(suite.Context(), time.Unix(60, 0))
 		}
-		v, err := query(suite, monitoring.CostSeries+`{team="web"}`, time.Unix(60, 0))
+		v, err := query(suite, operator.CostSeries+`{team="web"}`, time.Unix(60, 0))
 		if err != nil {
 			t.Fatal(err)
 		}

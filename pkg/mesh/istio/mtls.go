@@ -1,4 +1,4 @@
-package mesh
+package istio
 
 import (
 	"context"
@@ -10,6 +10,7 @@ import (
 	"k8s.io/apimachinery/pkg/runtime/schema"
 
 	"github.com/pave-dev/pave/pkg/api/v1alpha1"
+	"github.com/pave-dev/pave/pkg/mesh"
 	"github.com/pave-dev/pave/pkg/policy"
 )
 
@@ -30,14 +31,14 @@ func (MTLS) Kinds() []schema.GroupVersionKind {
 
 // GenerateNamespace implements engine.NamespaceGenerator.
 func (MTLS) GenerateNamespace(_ context.Context, env policy.Env) ([]object, error) {
-	mesh := env.Policy.Spec.Mesh
-	if !mesh.Mode.UsesIstio() || !slices.Contains(mesh.RequiredZones, policy.DecideZone(env).Zone) {
+	spec := env.Policy.Spec.Mesh
+	if !spec.Mode.UsesIstio() || !slices.Contains(spec.RequiredZones, policy.DecideZone(env).Zone) {
 		return nil, nil
 	}
 	pa := &security.PeerAuthentication{
 		TypeMeta: metav1.TypeMeta{APIVersion: "security.istio.io/v1", Kind: "PeerAuthentication"},
 		ObjectMeta: metav1.ObjectMeta{Name: PeerAuthenticationName, Namespace: env.Namespace.Name,
-			Labels: map[string]string{v1alpha1.LabelManagedBy: managedBy}},
+			Labels: map[string]string{v1alpha1.LabelManagedBy: mesh.ManagedBy}},
 	}
 	pa.Spec.Mtls = &securityapi.PeerAuthentication_MutualTLS{Mode: securityapi.PeerAuthentication_MutualTLS_STRICT}
 	return []object{pa}, nil

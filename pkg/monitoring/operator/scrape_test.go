@@ -1,4 +1,4 @@
-package monitoring_test
+package operator_test
 
 import (
 	"context"
@@ -11,6 +11,7 @@ import (
 	"github.com/pave-dev/pave/pkg/policy"
 
 	"github.com/pave-dev/pave/pkg/monitoring"
+	"github.com/pave-dev/pave/pkg/monitoring/operator"
 	"github.com/pave-dev/pave/pkg/workload/workloadtest"
 )
 
@@ -32,7 +33,7 @@ spec:
   template:
     metadata: {annotations: `+c.annotations+`}
     spec: {containers: [{name: api, image: x:1, ports: `+c.ports+`}]}`)
-			objs, err := monitoring.Scrape{}.Generate(context.Background(), w, workloadtest.Env())
+			objs, err := operator.Scrape{}.Generate(context.Background(), w, workloadtest.Env())
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -106,7 +107,7 @@ spec:
 			if got := w.PodMeta.Annotations["prometheus.io/path"]; got != "/stats" {
 				t.Errorf("the team's path became %q", got)
 			}
-			objs, err := monitoring.Scrape{}.Generate(context.Background(), w, env)
+			objs, err := operator.Scrape{}.Generate(context.Background(), w, env)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -144,5 +145,16 @@ spec:
 	port, ok := monitoring.MetricsPort(w, p)
 	if !ok || port.Name != "prom" {
 		t.Fatalf("port %+v, want prom: the policy's first name wins", port)
+	}
+}
+
+// package monitoring writes the operator's kinds out (the admission server
+// does not link the operator's API): they must be the operator's own.
+func TestScrapeKindsAreTheOperators(t *testing.T) {
+	if want := monitoringv1.SchemeGroupVersion.WithKind(monitoringv1.PodMonitorsKind); monitoring.PodMonitor != want {
+		t.Errorf("monitoring.PodMonitor = %v, the operator's is %v", monitoring.PodMonitor, want)
+	}
+	if want := monitoringv1.SchemeGroupVersion.WithKind(monitoringv1.ServiceMonitorsKind); monitoring.ServiceMonitor != want {
+		t.Errorf("monitoring.ServiceMonitor = %v, the operator's is %v", monitoring.ServiceMonitor, want)
 	}
 }

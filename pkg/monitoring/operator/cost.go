@@ -1,4 +1,4 @@
-package monitoring
+package operator
 
 import (
 	"context"
@@ -10,6 +10,7 @@ import (
 	"k8s.io/apimachinery/pkg/util/intstr"
 
 	"github.com/pave-dev/pave/pkg/api/v1alpha1"
+	"github.com/pave-dev/pave/pkg/monitoring"
 	"github.com/pave-dev/pave/pkg/policy"
 )
 
@@ -55,7 +56,7 @@ func (Cost) GenerateNamespace(_ context.Context, env policy.Env) ([]object, erro
 			Labels: map[string]string{v1alpha1.LabelManagedBy: "pave"}},
 		Spec: monitoringv1.PrometheusRuleSpec{Groups: []monitoringv1.RuleGroup{{Name: "pave-cost-" + ns, Rules: []monitoringv1.Rule{{
 			Record: CostSeries,
-			Expr:   intstr.FromString(costExpr(requests("cpu"), requests("memory"), env.Policy.Spec.Monitoring.Cost)),
+			Expr:   intstr.FromString(monitoring.CostExpr(requests("cpu"), requests("memory"), env.Policy.Spec.Monitoring.Cost)),
 			Labels: labels,
 		}}}}},
 	}}, nil

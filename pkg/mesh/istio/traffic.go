@@ -1,4 +1,10 @@
-package mesh
+// Package istio generates the Istio objects that keep a workload's traffic
+// safe: strict mTLS per namespace, and per service a DestinationRule (mutual
+// TLS, connection limits, circuit breaking) and a VirtualService (timeout,
+// retries, canary routes). Objects are named pave-* so they never collide
+// with a team's own. It is apart from package mesh, which the admission server
+// uses, so that the admission server does not link Istio's API.
+package istio
 
 import (
 	"context"
@@ -13,18 +19,13 @@ import (
 	"k8s.io/apimachinery/pkg/runtime/schema"
 
 	"github.com/pave-dev/pave/pkg/api/v1alpha1"
+	"github.com/pave-dev/pave/pkg/mesh"
 	"github.com/pave-dev/pave/pkg/policy"
 	"github.com/pave-dev/pave/pkg/workload"
 )
 
-// Names of the objects pave generates.
-const (
-	PeerAuthenticationName = "pave-mtls"
-	objectPrefix           = "pave-"
-	// managedBy is the value of v1alpha1.LabelManagedBy on generated objects,
-	// so the controller finds what it made and nothing else.
-	managedBy = "pave"
-)
+// PeerAuthenticationName names the namespace's PeerAuthentication.
+const PeerAuthenticationName = mesh.ObjectPrefix + "mtls"
 
 // object is engine.Object: the same alias of the same interface literal.
 type object = interface {
@@ -49,22 +50,22 @@ func (Traffic) Kinds() []schema.GroupVersionKind {
 
 // Generate implements engine.Generator.
 func (Traffic) Generate(_ context.Context, w *workload.Workload, env policy.Env) ([]object, error) {
-	mesh := env.Policy.Spec.Mesh
-	svc, ok := ServiceOf(w)
-	if _, isCanary, _ := CanaryOf(w); !mesh.Mode.UsesIstio() || !ok || isCanary {
+	spec := env.Policy.Spec.Mesh
+	svc, ok := mesh.ServiceOf(w)
+	if _, isCanary, _ := mesh.CanaryOf(w); !spec.Mode.UsesIstio() || !ok || isCanary {
 		return nil, nil // a canary's traffic is routed by its stable's objects
 	}
 	ns := env.NamespaceOf(w)
 	host := fmt.Sprintf("%s.%s.svc.cluster.local", svc, ns)
-	s, _ := Effective(w, mesh.Traffic)
-	t := mesh.Traffic
+	s, _ := mesh.Effective(w, spec.Traffic)
+	t := spec.Traffic
 	meta := func(name string) metav1.ObjectMeta {
-		return metav1.ObjectMeta{Name: name, Namespace: ns, Labels: map[string]string{v1alpha1.LabelManagedBy: managedBy, v1alpha1.LabelName: svc}}
+		return metav1.ObjectMeta{Name: name, Namespace: ns, Labels: map[string]string{v1alpha1.LabelManagedBy: mesh.ManagedBy, v1alpha1.LabelName: svc}}
 	}
 
 	dr := &networking.DestinationRule{
 		TypeMeta:   metav1.TypeMeta{APIVersion: "networking.istio.io/v1", Kind: "DestinationRule"},
-		ObjectMeta: meta(objectPrefix + svc),
+		ObjectMeta: meta(mesh.ObjectPrefix + svc),
 	}
 	dr.Spec.Host = host
 	dr.Spec.TrafficPolicy = &networkingapi.TrafficPolicy{
@@ -75,15 +76,15 @@ func (Traffic) Generate(_ context.Context, w *workload.Workload, env policy.Env)
 		},
 		OutlierDetection: &networkingapi.OutlierDetection{
 			Consecutive_5XxErrors: wrapperspb.UInt32(t.OutlierDetection.ConsecutiveErrors),
-			Interval:              durationpb.New(Duration(t.OutlierDetection.Interval)),
-			BaseEjectionTime:      durationpb.New(Duration(t.OutlierDetection.BaseEjectionTime)),
+			Interval:              durationpb.New(mesh.Duration(t.OutlierDetection.Interval)),
+			BaseEjectionTime:      durationpb.New(mesh.Duration(t.OutlierDetection.BaseEjectionTime)),
 			MaxEjectionPercent:    t.OutlierDetection.MaxEjectionPercent,
 		},
 	}
 
 	vs := &networking.VirtualService{
 		TypeMeta:   metav1.TypeMeta{APIVersion: "networking.istio.io/v1", Kind: "VirtualService"},
-		ObjectMeta: meta(objectPrefix + svc),
+		ObjectMeta: meta(mesh.ObjectPrefix + svc),
 	}
 	vs.Spec.Hosts = []string{host}
 	route := func(name string, dests []*networkingapi.HTTPRouteDestination) *networkingapi.HTTPRoute {
@@ -103,7 +104,7 @@ func (Traffic) Generate(_ context.Context, w *workload.Workload, env policy.Env)
 			{Name: "stable", Labels: map[string]string{v1alpha1.LabelTrack: "stable"}},
 			{Name: "canary", Labels: map[string]string{v1alpha1.LabelTrack: "canary"}},
 		}
-		weight := int32(CurrentWeight(env.Canary, c))
+		weight := int32(mesh.CurrentWeight(env.Canary, c))
 		// A destination with weight 0 is left out, so the route reads as it
 		// behaves (0 would also vanish from the JSON, leaving a weightless entry).
 		var split []*networkingapi.HTTPRouteDestination
@@ -124,28 +125,9 @@ func (Traffic) Generate(_ context.Context, w *workload.Workload, env policy.Env)
 }
 
 // canaryFor parses the canary the adapter found for the workload, if any.
-func canaryFor(env policy.Env) (Canary, bool, []Problem) {
+func canaryFor(env policy.Env) (mesh.Canary, bool, []mesh.Problem) {
 	if env.Canary == nil {
-		return Canary{}, false, nil
+		return mesh.Canary{}, false, nil
 	}
-	return CanaryOf(env.Canary)
-}
-
-// ServiceOf names the service a workload serves: its app.kubernetes.io/name,
-// for the kinds that serve traffic and have a container port. Pods and
-// ReplicaSets are left to the workload that owns them.
-func ServiceOf(w *workload.Workload) (string, bool) {
-	if !workload.Served(w) {
-		return "", false
-	}
-	name := w.Meta.Labels[v1alpha1.LabelName]
-	if name == "" || w.PodSpec.HostNetwork {
-		return "", false
-	}
-	for _, c := range w.PodSpec.Containers {
-		if len(c.Ports) > 0 {
-			return name, true
-		}
-	}
-	return "", false
+	return mesh.CanaryOf(env.Canary)
 }

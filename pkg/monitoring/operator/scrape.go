@@ -1,8 +1,9 @@
-// Package monitoring has every service observed without the team asking: its
-// metrics port scraped (a PodMonitor or ServiceMonitor, else scrape
-// annotations), its SLOs alerted on by burn rate, a dashboard per service
-// and a cost view per team. See docs/observability.md.
-package monitoring
+// Package operator generates the prometheus-operator objects of a service and
+// its namespace: the PodMonitor or ServiceMonitor that scrapes it, its SLO
+// burn-rate alerts and the namespace's cost rule (docs/observability.md). It
+// is apart from package monitoring, whose mutator and validator the admission
+// server runs, so that the admission server does not link the operator's API.
+package operator
 
 import (
 	"context"
@@ -14,6 +15,7 @@ import (
 	"k8s.io/apimachinery/pkg/util/intstr"
 
 	"github.com/pave-dev/pave/pkg/api/v1alpha1"
+	"github.com/pave-dev/pave/pkg/monitoring"
 	"github.com/pave-dev/pave/pkg/policy"
 	"github.com/pave-dev/pave/pkg/workload"
 )
@@ -24,24 +26,9 @@ type object = interface {
 	runtime.Object
 }
 
-var (
-	podMonitor     = monitoringv1.SchemeGroupVersion.WithKind(monitoringv1.PodMonitorsKind)
-	serviceMonitor = monitoringv1.SchemeGroupVersion.WithKind(monitoringv1.ServiceMonitorsKind)
-)
-
 // podTargetLabels carry the application, team, zone and cost centre from
 // each pod onto every series, for dashboards and cost per team.
 var podTargetLabels = []string{v1alpha1.LabelName, v1alpha1.LabelVersion, v1alpha1.LabelTeam, v1alpha1.LabelZone, v1alpha1.LabelCostCenter}
-
-// Target is how the workloads of env are scraped: the policy's choice, but
-// annotations where it names an operator kind the cluster does not serve.
-func Target(env policy.Env) string {
-	t := env.Policy.Spec.Monitoring.Scrape
-	if (t == v1alpha1.ScrapePodMonitor && !env.Serves(podMonitor)) || (t == v1alpha1.ScrapeServiceMonitor && !env.Serves(serviceMonitor)) {
-		return v1alpha1.ScrapeAnnotations
-	}
-	return t
-}
 
 // Scrape generates a PodMonitor (or, by the policy, a ServiceMonitor) for a
 // workload that names a metrics port: its pods, on that port, at its path.
@@ -53,27 +40,27 @@ func (Scrape) Name() string { return "scrape" }
 
 // Kinds implements engine.Generator.
 func (Scrape) Kinds() []schema.GroupVersionKind {
-	return []schema.GroupVersionKind{podMonitor, serviceMonitor}
+	return []schema.GroupVersionKind{monitoring.PodMonitor, monitoring.ServiceMonitor}
 }
 
 // Generate implements engine.Generator.
 func (Scrape) Generate(_ context.Context, w *workload.Workload, env policy.Env) ([]object, error) {
 	sel := workload.Selector(w)
-	port, ok := MetricsPort(w, env.Policy)
+	port, ok := monitoring.MetricsPort(w, env.Policy)
 	if !workload.Served(w) || sel == nil || !ok {
 		return nil, nil
 	}
 	app := w.Meta.Labels[v1alpha1.LabelName]
 	meta := metav1.ObjectMeta{Name: "pave-" + w.Name(), Namespace: env.NamespaceOf(w),
 		Labels: map[string]string{v1alpha1.LabelManagedBy: "pave", v1alpha1.LabelName: app}}
-	switch Target(env) {
+	switch monitoring.Target(env) {
 	case v1alpha1.ScrapePodMonitor:
 		return []object{&monitoringv1.PodMonitor{
-			TypeMeta:   metav1.TypeMeta{APIVersion: podMonitor.GroupVersion().String(), Kind: podMonitor.Kind},
+			TypeMeta:   metav1.TypeMeta{APIVersion: monitoring.PodMonitor.GroupVersion().String(), Kind: monitoring.PodMonitor.Kind},
 			ObjectMeta: meta,
 			Spec: monitoringv1.PodMonitorSpec{
 				Selector:            *sel.DeepCopy(),
-				PodMetricsEndpoints: []monitoringv1.PodMetricsEndpoint{{Port: &port.Name, Path: Path(w)}},
+				PodMetricsEndpoints: []monitoringv1.PodMetricsEndpoint{{Port: &port.Name, Path: monitoring.Path(w)}},
 				PodTargetLabels:     podTargetLabels,
 			},
 		}}, nil
@@ -83,11 +70,11 @@ func (Scrape) Generate(_ context.Context, w *workload.Workload, env policy.Env) 
 		// name, whatever the Service names its own ports.
 		target := intstr.FromString(port.Name)
 		return []object{&monitoringv1.ServiceMonitor{
-			TypeMeta:   metav1.TypeMeta{APIVersion: serviceMonitor.GroupVersion().String(), Kind: serviceMonitor.Kind},
+			TypeMeta:   metav1.TypeMeta{APIVersion: monitoring.ServiceMonitor.GroupVersion().String(), Kind: monitoring.ServiceMonitor.Kind},
 			ObjectMeta: meta,
 			Spec: monitoringv1.ServiceMonitorSpec{
 				Selector:        metav1.LabelSelector{MatchLabels: map[string]string{v1alpha1.LabelName: app}},
-				Endpoints:       []monitoringv1.Endpoint{{TargetPort: &target, Path: Path(w)}},
+				Endpoints:       []monitoringv1.Endpoint{{TargetPort: &target, Path: monitoring.Path(w)}},
 				PodTargetLabels: podTargetLabels,
 			},
 		}}, nil

@@ -1,0 +1,15 @@
+//go:build !admissiononly
+
+package main
+
+import (
+	"github.com/pave-dev/pave/pkg/companions"
+	"github.com/pave-dev/pave/pkg/engine"
+)
+
+// controllerLinked: this build serves every role.
+const controllerLinked = true
+
+// generators are every generator pave runs: the controller writes what they
+// describe.
+func generators() engine.Companions { return companions.All() }

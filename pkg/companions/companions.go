@@ -1,0 +1,32 @@
+// Package companions says which generators pave runs: the objects the
+// controller writes beside each workload, namespace and the cluster. It is
+// the one package that links every API pave writes; the admission server
+// does without it (docs/performance.md).
+package companions
+
+import (
+	"github.com/pave-dev/pave/pkg/backup/velero"
+	"github.com/pave-dev/pave/pkg/engine"
+	"github.com/pave-dev/pave/pkg/mesh/cilium"
+	"github.com/pave-dev/pave/pkg/mesh/istio"
+	"github.com/pave-dev/pave/pkg/monitoring"
+	"github.com/pave-dev/pave/pkg/monitoring/operator"
+	"github.com/pave-dev/pave/pkg/namespaces"
+	"github.com/pave-dev/pave/pkg/policy"
+	"github.com/pave-dev/pave/pkg/quota"
+	"github.com/pave-dev/pave/pkg/secrets"
+	"github.com/pave-dev/pave/pkg/zones"
+)
+
+// All are pave's generators, in the order they run.
+func All() engine.Companions {
+	return engine.Companions{
+		Workload:  []engine.Generator{istio.Traffic{}, cilium.Policy{}, zones.Ingress{}, secrets.Delivery{}, operator.Scrape{}, operator.SLORules{}, monitoring.Dashboard{}},
+		Namespace: []engine.NamespaceGenerator{istio.MTLS{}, quota.Tier{}, zones.Baseline{}, velero.Schedule{}, operator.Cost{}},
+		Cluster:   []engine.ClusterGenerator{namespaces.Guard{}, zones.Boundaries{}},
+	}
+}
+
+// Engine is pave's whole pipeline for a policy: engine.Default with every
+// generator. The CLI and the controller run it.
+func Engine(p *policy.Policy) (*engine.Engine, error) { return engine.Default(p, All()) }

@@ -1,0 +1,35 @@
+package mesh
+
+import (
+	"github.com/pave-dev/pave/pkg/api/v1alpha1"
+	"github.com/pave-dev/pave/pkg/workload"
+)
+
+// Names of the objects pave generates for the mesh (packages istio and cilium).
+const (
+	// ObjectPrefix starts the name of every mesh object pave generates, so it
+	// never collides with a team's own.
+	ObjectPrefix = "pave-"
+	// ManagedBy is the value of v1alpha1.LabelManagedBy on generated objects,
+	// so the controller finds what it made and nothing else.
+	ManagedBy = "pave"
+)
+
+// ServiceOf names the service a workload serves: its app.kubernetes.io/name,
+// for the kinds that serve traffic and have a container port. Pods and
+// ReplicaSets are left to the workload that owns them.
+func ServiceOf(w *workload.Workload) (string, bool) {
+	if !workload.Served(w) {
+		return "", false
+	}
+	name := w.Meta.Labels[v1alpha1.LabelName]
+	if name == "" || w.PodSpec.HostNetwork {
+		return "", false
+	}
+	for _, c := range w.PodSpec.Containers {
+		if len(c.Ports) > 0 {
+			return name, true
+		}
+	}
+	return "", false
+}
