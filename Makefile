@@ -18,9 +18,10 @@ help: ## Show this help.
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  \033[36m%-10s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
 
 .PHONY: build
-build: ## Build the pave CLI and the pave-webhook server into bin/.
+build: ## Build the pave CLI, the pave-webhook server and its admission-only build (pave-admission) into bin/.
 	go build -ldflags '$(LDFLAGS)' -o $(BIN)/pave ./cmd/pave
 	go build -ldflags '$(LDFLAGS)' -o $(BIN)/pave-webhook ./cmd/webhook
+	go build -ldflags '$(LDFLAGS)' -tags admissiononly -o $(BIN)/pave-admission ./cmd/webhook
 
 IMAGE ?= ghcr.io/pave-dev/pave-webhook
 PLATFORMS ?= linux/amd64,linux/arm64
@@ -59,7 +60,7 @@ lint: generate ## gofmt, go vet, and check that generated files are up to date.
 .PHONY: bench
 bench: build controlplane ## Benchmark pave check, the admission hot path (webhook stack, API server, memory; in process against the no-op handler), one admission by container count and a flood of audited denials, each against its baseline (docs/performance.md).
 	go run ./hack/bench -n 5000 -pave $(BIN)/pave -out $(BIN)/bench.json
-	go run ./hack/webhookbench -bin $(BIN)/pave-webhook -assets $(BIN)/assets -cli $(BIN)/bench.json -out $(BIN)/bench-webhook.json
+	go run ./hack/webhookbench -bin $(BIN)/pave-webhook -admission-bin $(BIN)/pave-admission -assets $(BIN)/assets -cli $(BIN)/bench.json -out $(BIN)/bench-webhook.json
 	go test -run='^$$' -bench=BenchmarkServe -benchtime=3000x -benchmem ./pkg/webhook | tee $(BIN)/bench-serve.txt
 	go test -run='^$$' -bench=BenchmarkHandleContainers -benchtime=20x -benchmem ./pkg/webhook | tee $(BIN)/bench-containers.txt
 	go test -run='^$$' -bench=BenchmarkAuditedDenials -benchtime=20000x ./pkg/webhook | tee $(BIN)/bench-audit.txt

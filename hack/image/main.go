@@ -1,7 +1,8 @@
 // Command image builds pave's container image as an OCI image layout in a
 // tarball (an "oci-archive"), with no Docker daemon and nothing pulled: the
-// static pave-webhook binary for each platform, as one layer onto an empty
-// base, run as a non-root numeric user. `make image` runs it; skopeo,
+// static pave-webhook binary and its admission-only build pave-admission for
+// each platform, as one layer onto an empty base, run as a non-root numeric
+// user. `make image` runs it; skopeo,
 // crane, podman or `docker load` (after conversion) can read the result.
 package main
 
@@ -32,6 +33,15 @@ import (
 // User is the numeric user and group the server runs as: the "nonroot" of
 // distroless images, never 0.
 const User = "65532:65532"
+
+// builds are the executables of the image, in its layer's order, and how
+// each is built from ./cmd/webhook: pave-webhook serves every role (the
+// entrypoint), pave-admission only admission, without the APIs the
+// controller writes (the chart's admission Deployment runs it; a fifth less
+// memory, docs/performance.md).
+func builds() []struct{ Name, Tags string } {
+	return []struct{ Name, Tags string }{{"pave-webhook", ""}, {"pave-admission", "admissiononly"}}
+}
 
 func main() {
 	out := flag.String("o", "bin/pave-image.tar", "the OCI archive to write")
@@ -89,15 +99,18 @@ func run(out, version, ref string, platforms []string) error {
 		if !ok {
 			return fmt.Errorf("-platforms: %q is not os/arch", p)
 		}
-		bin := filepath.Join(dir, goos+"-"+goarch, "pave-webhook")
-		cmd := exec.Command("go", "build", "-trimpath", "-ldflags", "-s -w -X github.com/pave-dev/pave/pkg/version.Version="+version, "-o", bin, "./cmd/webhook")
-		cmd.Env = append(os.Environ(), "CGO_ENABLED=0", "GOOS="+goos, "GOARCH="+goarch)
-		cmd.Stdout, cmd.Stderr = os.Stderr, os.Stderr
-		fmt.Fprintf(os.Stderr, "image: building pave-webhook for %s\n", p)
-		if err := cmd.Run(); err != nil {
-			return fmt.Errorf("build for %s: %w", p, err)
+		platformDir := filepath.Join(dir, goos+"-"+goarch)
+		for _, b := range builds() {
+			cmd := exec.Command("go", "build", "-trimpath", "-tags", b.Tags, "-ldflags", "-s -w -X github.com/pave-dev/pave/pkg/version.Version="+version,
+				"-o", filepath.Join(platformDir, b.Name), "./cmd/webhook")
+			cmd.Env = append(os.Environ(), "CGO_ENABLED=0", "GOOS="+goos, "GOARCH="+goarch)
+			cmd.Stdout, cmd.Stderr = os.Stderr, os.Stderr
+			fmt.Fprintf(os.Stderr, "image: building %s for %s\n", b.Name, p)
+			if err := cmd.Run(); err != nil {
+				return fmt.Errorf("build %s for %s: %w", b.Name, p, err)
+			}
 		}
-		binaries[p] = bin
+		binaries[p] = platformDir
 	}
 	idx, err := Index(binaries, version, ref, created)
 	if err != nil {
@@ -111,14 +124,13 @@ func run(out, version, ref string, platforms []string) error {
 	return nil
 }
 
-// Index assembles one image per platform from its binary and indexes them
-// under ref (repository:tag).
+// Index assembles one image per platform from the directory of its
+// executables (builds) and indexes them under ref (repository:tag).
 func Index(binaries map[string]string, version, ref string, created time.Time) (v1.ImageIndex, error) {
 	idx := mutate.IndexMediaType(empty.Index, types.OCIImageIndex)
 	for _, p := range slices.Sorted(maps.Keys(binaries)) {
-		bin := binaries[p]
 		goos, goarch, _ := strings.Cut(p, "/")
-		img, err := Image(bin, goos, goarch, version, created)
+		img, err := Image(binaries[p], goos, goarch, version, created)
 		if err != nil {
 			return nil, fmt.Errorf("image for %s: %w", p, err)
 		}
@@ -130,20 +142,23 @@ func Index(binaries map[string]string, version, ref string, created time.Time) (
 	return idx, nil
 }
 
-// Image is the binary as /pave-webhook (root-owned, read and execute only)
-// on an empty base: no shell, no package manager, nothing else to patch.
-func Image(bin, goos, goarch, version string, created time.Time) (v1.Image, error) {
-	data, err := os.ReadFile(bin)
-	if err != nil {
-		return nil, err
-	}
+// Image is the executables of builds, read from dir, as /pave-webhook and
+// /pave-admission (root-owned, read and execute only) on an empty base: no
+// shell, no package manager, nothing else to patch.
+func Image(dir, goos, goarch, version string, created time.Time) (v1.Image, error) {
 	var buf bytes.Buffer
 	tw := tar.NewWriter(&buf)
-	if err := tw.WriteHeader(&tar.Header{Name: "pave-webhook", Mode: 0o555, Size: int64(len(data)), ModTime: created, Typeflag: tar.TypeReg}); err != nil {
-		return nil, err
-	}
-	if _, err := tw.Write(data); err != nil {
-		return nil, err
+	for _, b := range builds() {
+		data, err := os.ReadFile(filepath.Join(dir, b.Name))
+		if err != nil {
+			return nil, err
+		}
+		if err := tw.WriteHeader(&tar.Header{Name: b.Name, Mode: 0o555, Size: int64(len(data)), ModTime: created, Typeflag: tar.TypeReg}); err != nil {
+			return nil, err
+		}
+		if _, err := tw.Write(data); err != nil {
+			return nil, err
+		}
 	}
 	if err := tw.Close(); err != nil {
 		return nil, err

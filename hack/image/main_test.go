@@ -5,6 +5,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -15,16 +16,18 @@ import (
 	"sigs.k8s.io/yaml"
 )
 
-// The image is an OCI index with one image per platform: the binary as its
-// only file, the entrypoint, a non-root numeric user; the archive reads
-// back as an OCI layout; the same input gives the same digest.
+// The image is an OCI index with one image per platform: the two builds of
+// the server as its only files, the entrypoint, a non-root numeric user; the
+// archive reads back as an OCI layout; the same input gives the same digest.
 func TestImage(t *testing.T) {
-	bin := filepath.Join(t.TempDir(), "pave-webhook")
-	if err := os.WriteFile(bin, []byte("\x7fELF not really"), 0o755); err != nil {
-		t.Fatal(err)
+	dir := t.TempDir()
+	for _, name := range []string{"pave-webhook", "pave-admission"} {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte("\x7fELF not really: "+name), 0o755); err != nil {
+			t.Fatal(err)
+		}
 	}
 	created := time.Date(2026, 11, 30, 0, 0, 0, 0, time.UTC)
-	bins := map[string]string{"linux/amd64": bin, "linux/arm64": bin}
+	bins := map[string]string{"linux/amd64": dir, "linux/arm64": dir}
 	idx, err := Index(bins, "v1.2.3", "ghcr.io/pave-dev/pave-webhook:v1.2.3", created)
 	if err != nil {
 		t.Fatal(err)
@@ -68,8 +71,8 @@ func TestImage(t *testing.T) {
 			}
 		}
 		rc.Close()
-		if len(files) != 1 || files[0] != "pave-webhook" {
-			t.Errorf("files %v: the binary and nothing else (no shell)", files)
+		if !slices.Equal(files, []string{"pave-webhook", "pave-admission"}) {
+			t.Errorf("files %v: the two builds and nothing else (no shell)", files)
 		}
 	}
 	out := filepath.Join(t.TempDir(), "pave.tar")
@@ -144,25 +147,33 @@ func TestRunBuildsAStaticServer(t *testing.T) {
 		t.Fatal(err)
 	}
 	tr := newTarReader(mutate.Extract(img))
-	if h, err := tr.Next(); err != nil || h.Name != "pave-webhook" {
-		t.Fatalf("first file %v (%v)", h, err)
+	for _, name := range []string{"pave-webhook", "pave-admission"} {
+		if h, err := tr.Next(); err != nil || h.Name != name {
+			t.Fatalf("file %v (%v), want %s", h, err, name)
+		}
+		bin := filepath.Join(t.TempDir(), name)
+		data, _ := io.ReadAll(tr)
+		if err := os.WriteFile(bin, data, 0o755); err != nil {
+			t.Fatal(err)
+		}
+		staticFor(t, bin, elf.EM_X86_64)
 	}
-	bin := filepath.Join(t.TempDir(), "pave-webhook")
-	data, _ := io.ReadAll(tr)
-	if err := os.WriteFile(bin, data, 0o755); err != nil {
-		t.Fatal(err)
-	}
+}
+
+// staticFor fails unless bin is a statically linked executable for machine.
+func staticFor(t *testing.T, bin string, machine elf.Machine) {
+	t.Helper()
 	f, err := elf.Open(bin)
 	if err != nil {
-		t.Fatalf("not an ELF executable: %v", err)
+		t.Fatalf("%s: not an ELF executable: %v", bin, err)
 	}
 	defer f.Close()
-	if f.Machine != elf.EM_X86_64 {
-		t.Errorf("machine %s, want x86-64", f.Machine)
+	if f.Machine != machine {
+		t.Errorf("%s: machine %s, want %s", bin, f.Machine, machine)
 	}
 	for _, prog := range f.Progs {
 		if prog.Type == elf.PT_INTERP {
-			t.Error("dynamically linked: an empty base has no loader to run it")
+			t.Errorf("%s: dynamically linked: an empty base has no loader to run it", bin)
 		}
 	}
 }

@@ -44,7 +44,7 @@ const (
 	nsPave = "bench-pave" // pave, mesh on
 )
 
-func newBench(ctx context.Context, cl *localcluster.Cluster, bin, dir string, o options) (*bench, error) {
+func newBench(ctx context.Context, cl *localcluster.Cluster, bin, admissionBin, dir string, o options) (*bench, error) {
 	b := &bench{o: o, cl: cl, cs: kubernetes.NewForConfigOrDie(cl.Config), pavePort: localcluster.FreePort(), noopPort: localcluster.FreePort(), client: newClient(o.c)}
 	for name, labels := range map[string]map[string]string{
 		"pave-system": nil, nsNone: {"bench-arm": "none"}, nsNoop: {"bench-arm": "noop"}, nsPave: {"bench-arm": "pave", "pave.dev/team": benchdata.Team},
@@ -71,7 +71,7 @@ func newBench(ctx context.Context, cl *localcluster.Cluster, bin, dir string, o 
 		b.pprofPort = localcluster.FreePort()
 		admission = append(admission, "--pprof-bind-address", fmt.Sprintf("127.0.0.1:%d", b.pprofPort))
 	}
-	if b.admission, err = cl.StartWebhook(localcluster.WebhookOptions{Binary: bin, CertDir: filepath.Join(dir, "admission"), Port: b.pavePort, ProbePort: localcluster.FreePort(),
+	if b.admission, err = cl.StartWebhook(localcluster.WebhookOptions{Binary: admissionBin, CertDir: filepath.Join(dir, "admission"), Port: b.pavePort, ProbePort: localcluster.FreePort(),
 		Log: filepath.Join(dir, "admission.log"), Args: admission}); err != nil {
 		return nil, err
 	}

@@ -34,6 +34,7 @@ import (
 
 type options struct {
 	assets, bin, out, cli string
+	admissionBin          string
 	profile               string
 	c, rounds, creates    int
 	fill                  int
@@ -43,7 +44,8 @@ type options struct {
 func main() {
 	var o options
 	flag.StringVar(&o.assets, "assets", "bin/assets", "the control plane's binaries (make controlplane)")
-	flag.StringVar(&o.bin, "bin", "bin/pave-webhook", "the pave-webhook binary (make build)")
+	flag.StringVar(&o.bin, "bin", "bin/pave-webhook", "the pave-webhook binary, run as the controller (make build)")
+	flag.StringVar(&o.admissionBin, "admission-bin", "bin/pave-admission", "the binary run as the admission server: pave-webhook's admission-only build, as the chart runs it (make build)")
 	flag.StringVar(&o.out, "out", "bin/bench-webhook.json", "where to write the figures")
 	flag.StringVar(&o.cli, "cli", "bin/bench.json", "hack/bench's figures, for the CLI row of the table ('' leaves it out)")
 	flag.IntVar(&o.c, "c", 8, "concurrent clients")
@@ -86,7 +88,7 @@ func run(o options) error {
 		return err
 	}
 	defer cl.Stop()
-	b, err := newBench(ctx, cl, abs(o.bin), dir, o)
+	b, err := newBench(ctx, cl, abs(o.bin), abs(o.admissionBin), dir, o)
 	if err != nil {
 		return err
 	}

@@ -53,8 +53,12 @@ func TestSplitInstallRotatesUnderLoad(t *testing.T) {
 		}
 	})
 	start := func(name, role string, port int) *localcluster.Webhook {
+		bin := s.webhookBin
+		if role == "admission" {
+			bin = s.admissionBin // as the chart runs it
+		}
 		w, err := s.cluster.StartWebhook(localcluster.WebhookOptions{
-			Binary: s.webhookBin, CertDir: filepath.Join(s.dir, name), Port: port, ProbePort: localcluster.FreePort(),
+			Binary: bin, CertDir: filepath.Join(s.dir, name), Port: port, ProbePort: localcluster.FreePort(),
 			Log: filepath.Join(s.dir, name+".log"), Args: append([]string{"--role", role}, managed...),
 		})
 		if err != nil {

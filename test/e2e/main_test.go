@@ -23,6 +23,7 @@ type suite struct {
 	root, assets, dir string
 	cluster           *localcluster.Cluster
 	webhookBin        string
+	admissionBin      string
 	paveBin           string
 	port              int
 	probePort         int
@@ -73,15 +74,17 @@ func runMain(m *testing.M) int {
 }
 
 func (s *suite) setUp() error {
-	for name, pkg := range map[string]string{"pave-webhook": "./cmd/webhook", "pave": "./cmd/pave"} {
+	// pave-admission is pave-webhook's admission-only build, as the image
+	// ships it for the admission replicas.
+	for name, args := range map[string][]string{"pave-webhook": {"./cmd/webhook"}, "pave-admission": {"-tags", "admissiononly", "./cmd/webhook"}, "pave": {"./cmd/pave"}} {
 		out := filepath.Join(s.dir, name)
-		cmd := exec.Command("go", "build", "-o", out, pkg)
+		cmd := exec.Command("go", append([]string{"build", "-o", out}, args...)...)
 		cmd.Dir = s.root
 		if b, err := cmd.CombinedOutput(); err != nil {
 			return fmt.Errorf("build %s: %v\n%s", name, err, b)
 		}
 	}
-	s.webhookBin, s.paveBin = filepath.Join(s.dir, "pave-webhook"), filepath.Join(s.dir, "pave")
+	s.webhookBin, s.admissionBin, s.paveBin = filepath.Join(s.dir, "pave-webhook"), filepath.Join(s.dir, "pave-admission"), filepath.Join(s.dir, "pave")
 	// helm keeps its caches inside the test directory, not the user's home.
 	for _, env := range []string{"HELM_CACHE_HOME", "HELM_CONFIG_HOME", "HELM_DATA_HOME"} {
 		if err := os.Setenv(env, filepath.Join(s.dir, strings.ToLower(env))); err != nil {
