@@ -51,7 +51,7 @@ func zoneViolations(w *workload.Workload, env policy.Env) []policy.Violation {
 	zones := env.Policy.Spec.Zones.Names
 	if len(zones) > 0 && !slices.Contains(zones, d.Namespace) {
 		out = append(out, ruleZone.Violation(fmt.Sprintf("namespace %s: labels[%s]", env.Namespace.Name, v1alpha1.LabelZone),
-			fmt.Sprintf("the namespace's zone %q (from %s) is not one of the policy's zones", d.Namespace, d.NamespaceSource),
+			fmt.Sprintf("the namespace's zone %q (from %s) is not one of the policy's zones", d.Namespace, d.NamespaceSource()),
 			fmt.Sprintf("ask the platform team to label namespace %s with %s set to one of: %s", env.Namespace.Name, v1alpha1.LabelZone, strings.Join(zones, ", "))))
 	}
 	for _, r := range policy.ZoneRequests(w) {
@@ -69,7 +69,7 @@ func zoneViolations(w *workload.Workload, env policy.Env) []policy.Violation {
 			fix = fmt.Sprintf("remove the empty %s: pave sets it from the namespace", r.Field)
 		}
 		out = append(out, ruleZone.Violation(r.Field,
-			fmt.Sprintf("the workload names zone %q but its namespace is in zone %q (from %s): %s", r.Value, d.Namespace, d.NamespaceSource, why), fix))
+			fmt.Sprintf("the workload names zone %q but its namespace is in zone %q (from %s): %s", r.Value, d.Namespace, d.NamespaceSource(), why), fix))
 	}
 	return out
 }
