@@ -26,16 +26,17 @@ import (
 func main() {
 	n := flag.Int("n", 2000, "Deployments in the cluster")
 	assets := flag.String("assets", "bin/assets", "the control plane's binaries (make controlplane)")
-	bin := flag.String("bin", "bin/pave-webhook", "the pave-webhook binary (make build)")
+	bin := flag.String("bin", "bin/pave-webhook", "the pave-webhook binary, run as the controller (make build)")
+	admissionBin := flag.String("admission-bin", "bin/pave-admission", "its admission-only build, run as the admission server as the chart runs it (make build)")
 	settle := flag.Duration("settle", 20*time.Second, "time after the companions are written before memory is read")
 	flag.Parse()
-	if err := run(*n, *assets, *bin, *settle); err != nil {
+	if err := run(*n, *assets, *bin, *admissionBin, *settle); err != nil {
 		fmt.Fprintln(os.Stderr, "sizing:", err)
 		os.Exit(1)
 	}
 }
 
-func run(n int, assets, bin string, settle time.Duration) error {
+func run(n int, assets, bin, admissionBin string, settle time.Duration) error {
 	ctx := context.Background()
 	dir, err := os.MkdirTemp("", "pave-sizing-")
 	if err != nil {
@@ -72,7 +73,7 @@ func run(n int, assets, bin string, settle time.Duration) error {
 		return err
 	}
 	defer ctrl.Stop()
-	adm, err := c.StartWebhook(localcluster.WebhookOptions{Binary: abs(bin), CertDir: filepath.Join(dir, "admission"), Port: free(), ProbePort: free(),
+	adm, err := c.StartWebhook(localcluster.WebhookOptions{Binary: abs(admissionBin), CertDir: filepath.Join(dir, "admission"), Port: free(), ProbePort: free(),
 		Log: filepath.Join(dir, "admission.log"), Args: append([]string{"--role", "admission"}, managed...)})
 	if err != nil {
 		return err

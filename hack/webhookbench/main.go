@@ -8,7 +8,8 @@
 //     round by round;
 //   - through the API server: Deployment creates in a namespace pave governs
 //     against the same creates in a namespace only no-op webhooks match (and
-//     one no webhook matches), interleaved;
+//     one no webhook matches), interleaved; and again with pave's controller
+//     paused, to tell its companion writes from the admission's cost;
 //   - memory: the admission and controller processes' resident memory after
 //     the cluster holds -fill Deployments and their Pods, under that load.
 //
@@ -22,6 +23,7 @@ import (
 	"encoding/json"
 	"flag"
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
 	"time"
@@ -108,6 +110,12 @@ func run(o options) error {
 	if rep.APIServer, err = b.apiServerArms(ctx); err != nil {
 		return err
 	}
+	fmt.Println("through the API server, pave's controller paused ...")
+	paused, err := b.controllerPausedArms(ctx)
+	if err != nil {
+		return err
+	}
+	maps.Copy(rep.APIServer, paused)
 	if o.fill > 0 {
 		fmt.Printf("memory with %d Deployments and their Pods ...\n", o.fill)
 		if rep.Memory, err = b.memory(ctx, o.fill); err != nil {
