@@ -39,7 +39,7 @@ func unservedKinds(cfg *rest.Config, c engine.Companions, log logr.Logger) ([]sc
 	}
 	out := environment.Unserved(dc, eng.Kinds())
 	for _, gvk := range out {
-		log.Info("kind not served; pave will not reconcile it", "kind", gvk.String())
+		log.Info("kind not served; pave leaves it out, or falls back where it can (scrape annotations for a PodMonitor)", "kind", gvk.String())
 	}
 	return out, nil
 }
