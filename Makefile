@@ -37,6 +37,7 @@ demo: build controlplane ## Run pave on a real local control plane: render, appl
 .PHONY: test
 test: controlplane ## Run unit, golden, end-to-end (real kube-apiserver, kubectl, helm) and fuzz-smoke tests.
 	go vet ./...
+	go vet -tags admissiononly ./cmd/webhook # the admission-only build (pave-admission)
 	# -count=1: the e2e tests build pave from source at run time, which go test's
 	# cache cannot see; a cached pass could hide a broken webhook.
 	PAVE_E2E_REQUIRED=1 PAVE_ASSETS=$(BIN)/assets go test -count=1 ./...
@@ -55,6 +56,7 @@ generate: $(CONTROLLER_GEN) ## Regenerate deepcopy code and CRDs with controller
 lint: generate ## gofmt, go vet, and check that generated files are up to date.
 	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || { gofmt -l $$(git ls-files '*.go'); echo "run gofmt -w"; exit 1; }
 	go vet ./...
+	go vet -tags admissiononly ./cmd/webhook
 	@git diff --quiet -- pkg/api manifests/crds || { echo "generated files are stale: commit the output of make generate"; exit 1; }
 
 .PHONY: bench
