@@ -17,8 +17,9 @@ type Hook struct{ u *jsonv2.Unmarshalers }
 
 // Remember is the Hook that decodes values of type T through m: a value whose
 // exact bytes m remembers is copied from m, any other is decoded (and
-// remembered if m has seen its bytes before). The values are decoded into fresh (zero) Go values, as
-// Decoder.Unmarshal does; decoding into a half-filled value would merge.
+// remembered if m has seen its bytes before). The values are decoded into
+// fresh (zero) Go values, as Decoder.Unmarshal does; decoding into a
+// half-filled value would merge.
 func Remember[T any](m *Memo[T]) Hook {
 	return Hook{jsonv2.UnmarshalFromFunc(func(dec *jsontext.Decoder, v *T) error {
 		raw, err := dec.ReadValue()

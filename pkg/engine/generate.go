@@ -81,12 +81,12 @@ func (e *Engine) Kinds() []schema.GroupVersionKind {
 	out := slices.Concat(e.WorkloadKinds(), e.NamespaceKinds(), e.ClusterKinds())
 	for _, s := range e.steps {
 		if c, ok := s.Mutator.(Consulter); ok {
-			out = appendNew(out, c.Consults()...)
+			out = append(out, c.Consults()...)
 		}
 	}
 	for _, v := range e.validators {
 		if c, ok := v.(Consulter); ok {
-			out = appendNew(out, c.Consults()...)
+			out = append(out, c.Consults()...)
 		}
 	}
 	return appendNew(nil, out...)

@@ -2,11 +2,11 @@ package workload
 
 import (
 	"reflect"
-	"strings"
 	"testing"
 
 	"k8s.io/apimachinery/pkg/api/resource"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/runtime/schema"
 	"k8s.io/apimachinery/pkg/util/intstr"
 )
 
@@ -51,13 +51,12 @@ func TestEncodingCoversEveryField(t *testing.T) {
 			walk(f.Type, path+"."+f.Name)
 		}
 	}
-	for _, kind := range []string{"apps/v1/Deployment", "apps/v1/StatefulSet", "apps/v1/DaemonSet", "apps/v1/ReplicaSet",
-		"batch/v1/Job", "batch/v1/CronJob", "v1/Pod", "v1/ReplicationController"} {
-		i := strings.LastIndex(kind, "/")
-		obj := newObject(kind[:i], kind[i+1:])
+	for _, k := range Kinds() {
+		apiVersion := schema.GroupVersion{Group: k.Group, Version: k.Version}.String()
+		obj := newObject(apiVersion, k.Kind)
 		if obj == nil {
-			t.Fatalf("%s is not a workload kind", kind)
+			t.Fatalf("%s %s is listed in Kinds but not decoded", apiVersion, k.Kind)
 		}
-		walk(reflect.TypeOf(obj), kind[i+1:])
+		walk(reflect.TypeOf(obj), k.Kind)
 	}
 }
