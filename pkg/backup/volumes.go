@@ -52,6 +52,9 @@ type Volumes struct{}
 // Name implements engine.Mutator.
 func (Volumes) Name() string { return "backup-volumes" }
 
+// Scope implements engine.Scoped: the pods' annotations.
+func (Volumes) Scope() []string { return []string{"pod.metadata.annotations"} }
+
 // Mutate implements engine.Mutator.
 func (Volumes) Mutate(_ context.Context, w *workload.Workload, env policy.Env) (bool, error) {
 	b := env.Policy.Spec.Backups

@@ -17,7 +17,8 @@ import (
 // PatchResponseFromRaw does) would also remove every field pave's Go types do
 // not know and rewrite values the types normalise (a quantity "0.5" to "500m").
 // So the changes are found between the original and the mutated object, both
-// typed (typedChanges: no encoding or decoding), and each becomes an
+// typed (typedChanges: no encoding or decoding), only where the mutators
+// may change anything (Scoped), and each becomes an
 // operation on raw: a replace where raw has the field, else an add of the
 // smallest part of the mutated object that raw lacks. Only raw is read,
 // and only along the changes' paths (rawDoc).
@@ -28,7 +29,7 @@ func (r *Result) Patch(raw []byte) ([]jsonpatch.Operation, error) {
 	if r.Original == r.Mutated { // nothing was completed (an oversized pod)
 		return nil, nil
 	}
-	changes := typedChanges(reflect.ValueOf(r.Original.Object), reflect.ValueOf(r.Mutated.Object))
+	changes := typedChanges(reflect.ValueOf(r.Original.Object), reflect.ValueOf(r.Mutated.Object), r.scope)
 	if len(changes) == 0 {
 		return nil, nil
 	}

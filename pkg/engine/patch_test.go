@@ -11,6 +11,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 	gomodulespatch "gomodules.xyz/jsonpatch/v2"
 
+	"github.com/pave-dev/pave/internal/benchdata"
 	"github.com/pave-dev/pave/pkg/companions"
 	"github.com/pave-dev/pave/pkg/engine"
 	"github.com/pave-dev/pave/pkg/manifest"
@@ -22,11 +23,81 @@ import (
 // The patch from the typed changes does what a diff of the raw object
 // against the mutated one, kept where the typed encodings differ (the
 // former algorithm, reference.go's DiffKept), does: applied to the raw
-// object, both give the same document, for every input the tests hold
-// (golden cases, the e2e manifests, hostile ones) under the built-in policy
-// and with the mesh on. Fields pave's types do not know survive both.
+// object, both give the same document, for every admission the tests hold
+// (admissions). Fields pave's types do not know survive both.
 func TestPatchAgreesWithTheDiff(t *testing.T) {
+	checked := 0
+	admissions(t, func(name string, e *engine.Engine, env policy.Env, raw []byte, w *workload.Workload) {
+		res, err := e.Mutate(context.Background(), w, env)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ops, err := res.Patch(raw)
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		before, _ := res.Original.JSON()
+		after, _ := res.Mutated.JSON()
+		ref, err := engine.DiffKept(raw, before, after)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, want := apply(t, raw, ops), apply(t, raw, ref)
+		if d := cmp.Diff(want, got); d != "" {
+			t.Errorf("%s: the patch gives another object than the diff (-diff +patch):\n%s", name, d)
+		}
+		checked++
+	})
+	if checked < 200 {
+		t.Errorf("compared %d objects; the inputs are missing", checked)
+	}
+}
+
+// Each mutator changes a workload only where its Scope says, for every
+// admission the tests hold: the patch compares nothing else.
+func TestMutatorsChangeOnlyTheirScope(t *testing.T) {
+	admissions(t, func(name string, e *engine.Engine, env policy.Env, _ []byte, w *workload.Workload) {
+		outside, err := e.OutsideScope(context.Background(), w, env)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, o := range outside {
+			t.Errorf("%s: %s", name, o)
+		}
+	})
+}
+
+// admissions calls fn for every workload the tests hold: each golden case's
+// input under its own policy and namespace, and every golden, e2e and
+// hostile input under the built-in policy, with the mesh on, and under the
+// benchmark's policy (whose proxy brings volumes).
+func admissions(t *testing.T, fn func(name string, e *engine.Engine, env policy.Env, raw []byte, w *workload.Workload)) {
+	t.Helper()
+	each := func(name string, e *engine.Engine, env policy.Env, data []byte) {
+		for _, doc := range manifest.Split(name, data) {
+			objs, err := manifest.Decode(doc)
+			if err != nil {
+				continue
+			}
+			for _, o := range objs {
+				w, err := workload.FromJSON(o.APIVersion, o.Kind, o.JSON)
+				if err != nil || w == nil {
+					continue
+				}
+				fn(name+" "+w.Name(), e, env, o.JSON, w)
+			}
+		}
+	}
+	dirs, _ := filepath.Glob("testdata/golden/*")
+	for _, dir := range dirs {
+		c := loadCase(t, dir)
+		each(dir, c.eng, c.env, c.input)
+	}
 	mesh, _, err := policy.Load("policy.yaml", []byte("apiVersion: pave.dev/v1alpha1\nkind: PlatformPolicy\nmetadata: {name: default}\nspec: {mesh: {mode: istio}}\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	bench, _, err := policy.Load("bench-policy.yaml", []byte(benchdata.Policy))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -34,8 +105,7 @@ func TestPatchAgreesWithTheDiff(t *testing.T) {
 	more, _ := filepath.Glob("../../test/e2e/testdata/*.yaml")
 	files = append(files, more...)
 	files = append(files, "testdata/unknown-fields.json")
-	checked := 0
-	for _, p := range []*policy.Policy{policy.Default(), mesh} {
+	for _, p := range []*policy.Policy{policy.Default(), mesh, bench} {
 		e, err := companions.Engine(p)
 		if err != nil {
 			t.Fatal(err)
@@ -45,41 +115,8 @@ func TestPatchAgreesWithTheDiff(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			for _, doc := range manifest.Split(f, data) {
-				objs, err := manifest.Decode(doc)
-				if err != nil {
-					continue
-				}
-				for _, o := range objs {
-					w, err := workload.FromJSON(o.APIVersion, o.Kind, o.JSON)
-					if err != nil || w == nil {
-						continue
-					}
-					res, err := e.Mutate(context.Background(), w, workloadtest.Env())
-					if err != nil {
-						t.Fatal(err)
-					}
-					ops, err := res.Patch(o.JSON)
-					if err != nil {
-						t.Fatalf("%s: %v", f, err)
-					}
-					before, _ := res.Original.JSON()
-					after, _ := res.Mutated.JSON()
-					ref, err := engine.DiffKept(o.JSON, before, after)
-					if err != nil {
-						t.Fatal(err)
-					}
-					got, want := apply(t, o.JSON, ops), apply(t, o.JSON, ref)
-					if d := cmp.Diff(want, got); d != "" {
-						t.Errorf("%s %s: the patch gives another object than the diff (-diff +patch):\n%s", f, w.Name(), d)
-					}
-					checked++
-				}
-			}
+			each(f, e, workloadtest.Env(), data)
 		}
-	}
-	if checked < 60 {
-		t.Errorf("compared %d objects; the inputs are missing", checked)
 	}
 }
 

@@ -24,6 +24,9 @@ type Result struct {
 	// encodings is the engine's memo for the patch's values; nil
 	// remembers nothing.
 	encodings *encodings
+	// scope is where the mutators may have changed Mutated; nil is
+	// anywhere.
+	scope *scope
 }
 
 // Describe names an object as "Kind namespace/name", for warnings and reports.

@@ -21,6 +21,9 @@ type Annotations struct{}
 // Name implements engine.Mutator.
 func (Annotations) Name() string { return "scrape-annotations" }
 
+// Scope implements engine.Scoped: the pods' annotations.
+func (Annotations) Scope() []string { return []string{"pod.metadata.annotations"} }
+
 // Consults implements engine.Consulter: annotations stand in for the
 // operator kinds the cluster does not serve.
 func (Annotations) Consults() []schema.GroupVersionKind {

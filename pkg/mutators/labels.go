@@ -26,6 +26,9 @@ type Labels struct{}
 // Name implements engine.Mutator.
 func (Labels) Name() string { return "labels" }
 
+// Scope implements engine.Scoped: the object's labels and its pods'.
+func (Labels) Scope() []string { return []string{"metadata.labels", "pod.metadata.labels"} }
+
 // Mutate implements engine.Mutator.
 func (Labels) Mutate(_ context.Context, w *workload.Workload, env policy.Env) (bool, error) {
 	want := map[string]string{

@@ -16,6 +16,9 @@ type Resources struct{}
 // Name implements engine.Mutator.
 func (Resources) Name() string { return "resources" }
 
+// Scope implements engine.Scoped: the containers' resources.
+func (Resources) Scope() []string { return workload.ContainerPaths("resources") }
+
 // Mutate implements engine.Mutator.
 func (Resources) Mutate(_ context.Context, w *workload.Workload, env policy.Env) (bool, error) {
 	defReq, defLim := env.Policy.Spec.Resources.DefaultRequests, env.Policy.Spec.Resources.DefaultLimits

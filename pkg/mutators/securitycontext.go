@@ -20,6 +20,12 @@ type SecurityContext struct{}
 // Name implements engine.Mutator.
 func (SecurityContext) Name() string { return "security-context" }
 
+// Scope implements engine.Scoped: the pod's security context and the
+// containers'.
+func (SecurityContext) Scope() []string {
+	return append(workload.ContainerPaths("securityContext"), "pod.spec.securityContext")
+}
+
 // Mutate implements engine.Mutator.
 func (SecurityContext) Mutate(_ context.Context, w *workload.Workload, _ policy.Env) (bool, error) {
 	spec := w.PodSpec

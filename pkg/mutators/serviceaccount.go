@@ -16,6 +16,9 @@ type ServiceAccountToken struct{}
 // Name implements engine.Mutator.
 func (ServiceAccountToken) Name() string { return "service-account-token" }
 
+// Scope implements engine.Scoped.
+func (ServiceAccountToken) Scope() []string { return []string{"pod.spec.automountServiceAccountToken"} }
+
 // Mutate implements engine.Mutator.
 func (ServiceAccountToken) Mutate(_ context.Context, w *workload.Workload, env policy.Env) (bool, error) {
 	want := env.Policy.Spec.Security.AutomountServiceAccountToken

@@ -23,6 +23,13 @@ type Sidecar struct{}
 // Name implements engine.Mutator.
 func (Sidecar) Name() string { return "sidecar" }
 
+// Scope implements engine.Scoped: the pods' labels (delegated injection),
+// the proxy among the init containers, its volumes and its status
+// annotation.
+func (Sidecar) Scope() []string {
+	return []string{"pod.metadata.labels", "pod.metadata.annotations", "pod.spec.initContainers", "pod.spec.volumes"}
+}
+
 // Mutate implements engine.Mutator.
 func (Sidecar) Mutate(_ context.Context, w *workload.Workload, env policy.Env) (bool, error) {
 	mesh := env.Policy.Spec.Mesh

@@ -18,6 +18,9 @@ type Track struct{}
 // Name implements engine.Mutator.
 func (Track) Name() string { return "canary-track" }
 
+// Scope implements engine.Scoped: the object's labels and its pods'.
+func (Track) Scope() []string { return []string{"metadata.labels", "pod.metadata.labels"} }
+
 // Mutate implements engine.Mutator.
 func (Track) Mutate(_ context.Context, w *workload.Workload, env policy.Env) (bool, error) {
 	if !env.Policy.Spec.Mesh.Mode.UsesIstio() || w.Kind != "Deployment" {

@@ -49,6 +49,12 @@ type TemplateClasses struct{}
 // Name implements engine.Mutator.
 func (TemplateClasses) Name() string { return "storage-class" }
 
+// Scope implements engine.Scoped: the storage class of a StatefulSet's
+// claim templates and of the pods' ephemeral volumes.
+func (TemplateClasses) Scope() []string {
+	return []string{"spec.volumeClaimTemplates.*.spec.storageClassName", "pod.spec.volumes.*.ephemeral.volumeClaimTemplate.spec.storageClassName"}
+}
+
 // Mutate implements engine.Mutator.
 func (TemplateClasses) Mutate(_ context.Context, w *workload.Workload, env policy.Env) (bool, error) {
 	changed := false

@@ -193,6 +193,13 @@ func (w *Workload) Containers(fn func(c *corev1.Container, at Ref)) {
 
 const ephemeralList = "ephemeralContainers"
 
+// ContainerPaths are the paths of a field of every container Containers
+// visits, for a mutator's scope (engine.Scoped): "pod." is the pod
+// template, "*" any element.
+func ContainerPaths(field string) []string {
+	return []string{"pod.spec.initContainers.*." + field, "pod.spec.containers.*." + field, "pod.spec." + ephemeralList + ".*." + field}
+}
+
 // Ref locates a container. Its path is built only when asked for: most
 // containers are compliant, and formatting every path showed in profiles.
 type Ref struct {
