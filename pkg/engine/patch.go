@@ -46,38 +46,70 @@ func (r *Result) Patch(raw []byte) ([]jsonpatch.Operation, error) {
 // opsOn turns changes into operations on doc, the raw object.
 func opsOn(doc *rawDoc, changes []change, enc *encodings) ([]jsonpatch.Operation, error) {
 	var ops []jsonpatch.Operation
-	whole := map[string]bool{} // subtrees added whole: changes inside them are in already
+	var whole []string // pointers of subtrees added whole: changes inside them are in already
 	for _, c := range changes {
-		if covered(whole, c.path) {
+		ptr := pointer(c.path)
+		if covered(whole, ptr) {
 			continue
 		}
-		depth, isContainer := doc.existing(c.path)
+		n := len(c.path)
+		var depth int
+		var isContainer bool
+		if c.after.IsValid() && n > 0 && member(c.chain[n-1]) {
+			// A member of an object raw has is set by an add whether raw
+			// has the member or not (RFC 6902 4.1), so raw is read down to
+			// the object only: finding a member raw lacks meant reading the
+			// whole object, every container's for its security context.
+			if depth, isContainer = doc.existing(c.path[:n-1]); depth == n-1 && isContainer {
+				js, err := enc.encode(c.after)
+				if err != nil {
+					return nil, fmt.Errorf("encode %s: %w", ptr, err)
+				}
+				ops = append(ops, jsonpatch.Operation{Operation: "add", Path: ptr, Value: json.RawMessage(js)})
+				continue
+			}
+		} else {
+			depth, isContainer = doc.existing(c.path)
+		}
 		if !c.after.IsValid() { // removed
-			if depth == len(c.path) {
-				ops = append(ops, jsonpatch.Operation{Operation: "remove", Path: pointer(c.path)})
+			if depth == n {
+				ops = append(ops, jsonpatch.Operation{Operation: "remove", Path: ptr})
 			}
 			continue
 		}
-		op, at := "replace", len(c.path)
+		op, at := "replace", n
 		switch {
-		case depth == len(c.path):
+		case depth == n:
 		case !isContainer: // raw has null (or a scalar) where an object goes
 			at = depth
 		default: // raw lacks this part: add the smallest whole of it
 			op, at = "add", depth+1
 		}
-		v := c.after
-		if at < len(c.path) {
-			v = c.chain[at]
-			whole[pointer(c.path[:at])] = true
+		v, path := c.after, ptr
+		if at < n {
+			v, path = c.chain[at], pointer(c.path[:at])
+			whole = append(whole, path)
 		}
 		js, err := enc.encode(v)
 		if err != nil {
-			return nil, fmt.Errorf("encode %s: %w", pointer(c.path[:at]), err)
+			return nil, fmt.Errorf("encode %s: %w", path, err)
 		}
-		ops = append(ops, jsonpatch.Operation{Operation: op, Path: pointer(c.path[:at]), Value: json.RawMessage(js)})
+		ops = append(ops, jsonpatch.Operation{Operation: op, Path: path, Value: json.RawMessage(js)})
 	}
 	return ops, nil
+}
+
+// member reports whether the children of parent, a value on a change's
+// chain, are an object's members (a struct's fields or a map's keys), not
+// a list's elements.
+func member(parent reflect.Value) bool {
+	for parent.Kind() == reflect.Pointer || parent.Kind() == reflect.Interface {
+		if parent.IsNil() {
+			return false
+		}
+		parent = parent.Elem()
+	}
+	return parent.Kind() == reflect.Struct || parent.Kind() == reflect.Map
 }
 
 // EncodePatch encodes ops as a JSON patch document. The values opsOn made are
@@ -162,10 +194,10 @@ func existing(doc any, path []string) (int, any) {
 	return len(path), cur
 }
 
-// covered reports whether an ancestor of path was added whole.
-func covered(whole map[string]bool, path []string) bool {
-	for i := 1; i <= len(path) && len(whole) > 0; i++ {
-		if whole[pointer(path[:i])] {
+// covered reports whether ptr is a subtree added whole or inside one.
+func covered(whole []string, ptr string) bool {
+	for _, w := range whole {
+		if rest, ok := strings.CutPrefix(ptr, w); ok && (rest == "" || rest[0] == '/') {
 			return true
 		}
 	}
