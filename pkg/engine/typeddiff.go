@@ -30,7 +30,9 @@ type change struct {
 // cost (docs/performance.md). Only the places in sc are compared (nil:
 // everywhere).
 func typedChanges(a, b reflect.Value, sc *scope) []change {
-	w := walker{chain: []reflect.Value{b}, at: sc}
+	w := walker{chain: make([]reflect.Value, 1, 16), at: sc, path: make([]string, 0, 16),
+		paths: make([]string, 0, 64), chains: make([]reflect.Value, 0, 64), out: make([]change, 0, 8)}
+	w.chain[0] = b
 	w.walk(a, b)
 	return w.out
 }
@@ -42,24 +44,34 @@ type walker struct {
 	path  []string
 	chain []reflect.Value
 	out   []change
+	// paths and chains hold the recorded changes' paths and chains end to
+	// end: a copy of each for each change was a tenth of a mutation's
+	// allocations. A change's are capped slices of them, so later appends
+	// never write into them.
+	paths  []string
+	chains []reflect.Value
 	// at is the scope of the current place: what is outside is not compared.
 	at *scope
 }
 
 // record notes a change at the current path: after is what b has there
 // (invalid: removed); when valid, it is pushed on the chain recorded.
-func (w *walker) record(after reflect.Value) {
-	c := change{path: slices.Clone(w.path), after: after, chain: slices.Clone(w.chain)}
-	if after.IsValid() {
-		c.chain = append(c.chain, after)
-	}
-	w.out = append(w.out, c)
-}
+func (w *walker) record(after reflect.Value) { w.keep(after, after.IsValid()) }
 
 // emit records that b, the value at the current path, differs: the chain
 // already ends with it.
-func (w *walker) emit(b reflect.Value) {
-	w.out = append(w.out, change{path: slices.Clone(w.path), after: b, chain: slices.Clone(w.chain)})
+func (w *walker) emit(b reflect.Value) { w.keep(b, false) }
+
+// keep copies the current path and chain (and after, with push) to the
+// end of paths and chains, and records the change over those copies.
+func (w *walker) keep(after reflect.Value, push bool) {
+	p0, c0 := len(w.paths), len(w.chains)
+	w.paths = append(w.paths, w.path...)
+	w.chains = append(w.chains, w.chain...)
+	if push {
+		w.chains = append(w.chains, after)
+	}
+	w.out = append(w.out, change{path: w.paths[p0:len(w.paths):len(w.paths)], after: after, chain: w.chains[c0:len(w.chains):len(w.chains)]})
 }
 
 // child compares a and b, found at key under the current place.
