@@ -8,6 +8,8 @@ import (
 	"strings"
 
 	"gomodules.xyz/jsonpatch/v2"
+
+	"github.com/pave-dev/pave/internal/jsonquote"
 )
 
 // Patch is the JSON patch that turns raw, the object exactly as the user sent it,
@@ -133,7 +135,7 @@ func EncodePatch(ops []jsonpatch.Operation) ([]byte, error) {
 		b = append(b, `{"op":`...)
 		b = strconv.AppendQuote(b, op.Operation)
 		b = append(b, `,"path":`...)
-		if plain(op.Path) {
+		if jsonquote.Plain(op.Path) {
 			b = append(append(append(b, '"'), op.Path...), '"')
 		} else {
 			path, err := json.Marshal(op.Path)
@@ -156,18 +158,6 @@ func EncodePatch(ops []jsonpatch.Operation) ([]byte, error) {
 		b = append(b, '}')
 	}
 	return append(b, ']'), nil
-}
-
-// plain reports whether s is written in JSON as it is, between quotes:
-// printable ASCII but the quote, the backslash and what encoding/json escapes
-// for HTML.
-func plain(s string) bool {
-	for i := range len(s) {
-		if c := s[i]; c < 0x20 || c > 0x7e || c == '"' || c == '\\' || c == '<' || c == '>' || c == '&' {
-			return false
-		}
-	}
-	return true
 }
 
 // existing is how many leading segments of path doc has, and the value there.

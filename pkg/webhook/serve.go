@@ -2,7 +2,6 @@ package webhook
 
 import (
 	"bytes"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -93,9 +92,7 @@ func handle(h admission.Handler, r *http.Request, req admission.Request, log log
 }
 
 func writeReview(w http.ResponseWriter, resp admission.Response, log logr.Logger) {
-	ar := admissionv1.AdmissionReview{Response: &resp.AdmissionResponse}
-	ar.APIVersion, ar.Kind = admissionv1.SchemeGroupVersion.String(), "AdmissionReview"
-	body, err := json.Marshal(ar)
+	body, err := encodeReview(&resp.AdmissionResponse)
 	if err != nil {
 		log.Error(err, "encode the admission response")
 		w.WriteHeader(http.StatusInternalServerError)
