@@ -3,8 +3,11 @@ package engine
 import (
 	"encoding/json"
 	"reflect"
+	"slices"
+	"strconv"
 	"sync"
 
+	"github.com/pave-dev/pave/internal/jsonquote"
 	"github.com/pave-dev/pave/pkg/workload"
 )
 
@@ -45,6 +48,9 @@ var protoMessageType = reflect.TypeFor[workload.ProtoMessage]()
 // slice of them, that has a protobuf encoding. A nil memo remembers nothing.
 // The bytes may be the memo's: the caller must not change them.
 func (e *encodings) encode(v reflect.Value) ([]byte, error) {
+	if js, ok := appendPlain(nil, v); ok {
+		return js, nil
+	}
 	switch {
 	case e == nil:
 	case v.Kind() == reflect.Slice && v.Len() > 0 && reflect.PointerTo(v.Type().Elem()).Implements(protoMessageType):
@@ -104,4 +110,52 @@ func (e *encodings) one(p reflect.Value, scratch *[]byte) ([]byte, error) {
 	}
 	e.m[key] = js
 	return js, nil
+}
+
+// appendPlain appends the JSON of v, as json.Marshal writes it, for the
+// small values a patch sets most (a label, an annotation, a flag, pods'
+// annotations added whole), when v is a string, bool or integer, a pointer
+// to one, or a map[string]string, that encodes itself by no method of its
+// own and holds plain strings only: encoding/json's reflection for them
+// was a third of encoding a mutation's values.
+func appendPlain(b []byte, v reflect.Value) ([]byte, bool) {
+	if v.Kind() == reflect.Pointer && !v.IsNil() && !leaf(v.Type()) {
+		v = v.Elem()
+	}
+	if leaf(v.Type()) {
+		return nil, false
+	}
+	switch v.Kind() {
+	case reflect.String:
+		if s := v.String(); jsonquote.Plain(s) {
+			return append(append(append(b, '"'), s...), '"'), true
+		}
+	case reflect.Bool:
+		return strconv.AppendBool(b, v.Bool()), true
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
+		return strconv.AppendInt(b, v.Int(), 10), true
+	case reflect.Map:
+		m, ok := v.Interface().(map[string]string)
+		if !ok || m == nil {
+			return nil, false
+		}
+		keys := make([]string, 0, len(m))
+		for k, val := range m {
+			if !jsonquote.Plain(k) || !jsonquote.Plain(val) {
+				return nil, false
+			}
+			keys = append(keys, k)
+		}
+		slices.Sort(keys)
+		b = append(b, '{')
+		for i, k := range keys {
+			if i > 0 {
+				b = append(b, ',')
+			}
+			b = append(append(append(b, '"'), k...), `":"`...)
+			b = append(append(b, m[k]...), '"')
+		}
+		return append(b, '}'), true
+	}
+	return nil, false
 }

@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"strings"
 	"testing"
 
 	corev1 "k8s.io/api/core/v1"
@@ -67,6 +68,31 @@ func TestEncodingsAgreeWithEncodingJSON(t *testing.T) {
 	}
 	if remembered == 0 {
 		t.Fatal("nothing was remembered: the memo is never used")
+	}
+}
+
+// upper is a string type that encodes itself: it is not written as a string.
+type upper string
+
+func (u upper) MarshalJSON() ([]byte, error) { return json.Marshal(strings.ToUpper(string(u))) }
+
+// The small values written without encoding/json are written as it writes
+// them, and those it would escape, or that encode themselves, go to it.
+func TestPlainValuesAgreeWithEncodingJSON(t *testing.T) {
+	yes, s := true, "stable"
+	var nilMap map[string]string
+	for _, v := range []any{"internal", "", "a<b", "é", "\u2028", `q"`, true, false, 0, -42, int32(7), int64(1) << 40,
+		&yes, &s, (*bool)(nil), corev1.ResourceName("cpu"), upper("x"),
+		map[string]string{"b": "2", "a": "1", "pave.dev/sidecar-status": "3d48f4acb85fc84a"}, map[string]string{}, nilMap,
+		map[string]string{"a": "<"}, map[string]string{"é": "1"}, map[corev1.ResourceName]string{"cpu": "1"}} {
+		want, err := json.Marshal(v)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := (*encodings)(nil).encode(reflect.ValueOf(v))
+		if err != nil || !bytes.Equal(got, want) {
+			t.Errorf("%T %v: encoded %s, encoding/json %s (%v)", v, v, got, want, err)
+		}
 	}
 }
 
