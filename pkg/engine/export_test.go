@@ -15,7 +15,8 @@ var DiffKept = diffKept
 
 // OutsideScope runs the engine's steps on w one by one, as Mutate does, and
 // lists each change a step made outside its own Scope, by step and JSON
-// pointer, and each step that is not Scoped.
+// pointer, each step that is not Scoped, and each that changed something
+// but reported no change.
 func (e *Engine) OutsideScope(ctx context.Context, w *workload.Workload, env policy.Env) ([]string, error) {
 	env.Policy = e.policy
 	var out []string
@@ -26,10 +27,14 @@ func (e *Engine) OutsideScope(ctx context.Context, w *workload.Workload, env pol
 			continue
 		}
 		before := w.DeepCopy()
-		if _, err := s.Mutator.Mutate(ctx, w, env); err != nil {
+		changed, err := s.Mutator.Mutate(ctx, w, env)
+		if err != nil {
 			return nil, err
 		}
 		a, b := reflect.ValueOf(before.Object), reflect.ValueOf(w.Object)
+		if !changed && len(typedChanges(a, b, nil)) > 0 {
+			out = append(out, s.Mutator.Name()+" changed the workload but reported no change")
+		}
 		in := map[string]bool{}
 		for _, c := range typedChanges(a, b, compileScope(w.Kind, sc.Scope())) {
 			in[pointer(c.path)] = true

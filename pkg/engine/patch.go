@@ -28,7 +28,7 @@ func (r *Result) Patch(raw []byte) ([]jsonpatch.Operation, error) {
 	if r.Original == nil {
 		return nil, fmt.Errorf("patch: the result came from RunInPlace and has no original")
 	}
-	if r.Original == r.Mutated { // nothing was completed (an oversized pod)
+	if r.Original == r.Mutated || len(r.Mutators) == 0 { // nothing was completed (an oversized pod), or nothing changed
 		return nil, nil
 	}
 	changes := typedChanges(reflect.ValueOf(r.Original.Object), reflect.ValueOf(r.Mutated.Object), r.scope)

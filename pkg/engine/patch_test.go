@@ -53,8 +53,9 @@ func TestPatchAgreesWithTheDiff(t *testing.T) {
 	}
 }
 
-// Each mutator changes a workload only where its Scope says, for every
-// admission the tests hold: the patch compares nothing else.
+// Each mutator changes a workload only where its Scope says, and reports
+// every change it makes, for every admission the tests hold: the patch
+// compares nothing else, and nothing at all when no mutator changed anything.
 func TestMutatorsChangeOnlyTheirScope(t *testing.T) {
 	admissions(t, func(name string, e *engine.Engine, env policy.Env, _ []byte, w *workload.Workload) {
 		outside, err := e.OutsideScope(context.Background(), w, env)
