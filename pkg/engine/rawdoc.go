@@ -2,6 +2,7 @@ package engine
 
 import (
 	"strconv"
+	"unsafe"
 
 	"github.com/tidwall/gjson"
 )
@@ -22,8 +23,14 @@ type rawNode struct {
 	items []gjson.Result
 }
 
+// newRawDoc reads raw in place: gjson.ParseBytes would copy it into a
+// string first, the size of the object on every mutation. raw must not
+// change while the rawDoc is used (Result.Patch holds both).
 func newRawDoc(raw []byte) *rawDoc {
-	return &rawDoc{root: &rawNode{value: gjson.ParseBytes(raw)}}
+	if len(raw) == 0 {
+		return &rawDoc{root: &rawNode{}}
+	}
+	return &rawDoc{root: &rawNode{value: gjson.Parse(unsafe.String(&raw[0], len(raw)))}}
 }
 
 // existing is how many leading segments of path raw has, and whether the
