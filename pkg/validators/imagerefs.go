@@ -2,8 +2,6 @@ package validators
 
 import (
 	"sync"
-
-	"github.com/distribution/reference"
 )
 
 // ImageRefs remembers parsed image references. A cluster runs few distinct
@@ -18,7 +16,7 @@ type ImageRefs struct {
 }
 
 type parsedRef struct {
-	ref reference.Named
+	ref imageRef
 	err error
 }
 
@@ -27,10 +25,11 @@ func NewImageRefs(max int) *ImageRefs {
 	return &ImageRefs{refs: map[string]parsedRef{}, max: max}
 }
 
-// Parse is reference.ParseNormalizedNamed, remembered. A nil memo parses.
-func (m *ImageRefs) Parse(image string) (reference.Named, error) {
+// Parse is parseImage (reference.ParseNormalizedNamed), remembered. A nil
+// memo parses.
+func (m *ImageRefs) Parse(image string) (imageRef, error) {
 	if m == nil {
-		return reference.ParseNormalizedNamed(image)
+		return parseImage(image)
 	}
 	m.mu.Lock()
 	p, ok := m.refs[image]
@@ -38,7 +37,7 @@ func (m *ImageRefs) Parse(image string) (reference.Named, error) {
 	if ok {
 		return p.ref, p.err
 	}
-	ref, err := reference.ParseNormalizedNamed(image)
+	ref, err := parseImage(image)
 	m.mu.Lock()
 	if len(m.refs) >= m.max {
 		clear(m.refs)
