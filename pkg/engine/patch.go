@@ -20,15 +20,18 @@ import (
 // not know and rewrite values the types normalise (a quantity "0.5" to "500m").
 // So the changes are found between the original and the mutated object, both
 // typed (typedChanges: no encoding or decoding), only where the mutators
-// may change anything (Scoped), and each becomes an
-// operation on raw: a replace where raw has the field, else an add of the
-// smallest part of the mutated object that raw lacks. Only raw is read,
-// and only along the changes' paths (rawDoc).
+// may change anything (Scoped), and each becomes an operation on raw: an
+// add of a member where raw has its object (add sets it whether raw has it
+// or not), a replace of an element raw has, else an add of the smallest part
+// of the mutated object that raw lacks. Only raw is read, and only along the
+// changes' paths (rawDoc).
 func (r *Result) Patch(raw []byte) ([]jsonpatch.Operation, error) {
 	if r.Original == nil {
 		return nil, fmt.Errorf("patch: the result came from RunInPlace and has no original")
 	}
-	if r.Original == r.Mutated || len(r.Mutators) == 0 { // nothing was completed (an oversized pod), or nothing changed
+	// Nothing was completed (an oversized pod), or no mutator changed anything
+	// (TestMutatorsChangeOnlyTheirScope holds them to reporting it).
+	if r.Original == r.Mutated || len(r.Mutators) == 0 {
 		return nil, nil
 	}
 	changes := typedChanges(reflect.ValueOf(r.Original.Object), reflect.ValueOf(r.Mutated.Object), r.scope)
