@@ -45,7 +45,7 @@ test: controlplane ## Run unit, golden, end-to-end (real kube-apiserver, kubectl
 	go test -run='^$$' -fuzz=FuzzToJSON -fuzztime=$(FUZZTIME) ./pkg/manifest
 	go test -run='^$$' -fuzz=FuzzHandler -fuzztime=$(FUZZTIME) -fuzzminimizetime=5x ./pkg/webhook
 	go test -run='^$$' -fuzz=FuzzUnmarshal -fuzztime=$(FUZZTIME) ./internal/jsondecode
-	go test -run='^$$' -fuzz=FuzzPlainImageIsTheLibrarys -fuzztime=$(FUZZTIME) ./pkg/validators
+	go test -run='^$$' -fuzz=FuzzPlainIsTheLibrarys -fuzztime=$(FUZZTIME) ./internal/imageref
 
 .PHONY: generate
 generate: $(CONTROLLER_GEN) ## Regenerate deepcopy code and CRDs with controller-gen.

@@ -5,10 +5,10 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/distribution/reference"
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
+	"github.com/pave-dev/pave/internal/imageref"
 	"github.com/pave-dev/pave/pkg/api/v1alpha1"
 	"github.com/pave-dev/pave/pkg/policy"
 	"github.com/pave-dev/pave/pkg/workload"
@@ -65,14 +65,11 @@ func version(w *workload.Workload, app string) string {
 	if i := slices.IndexFunc(cs, func(c corev1.Container) bool { return c.Name == app }); i >= 0 {
 		main = cs[i]
 	}
-	ref, err := reference.ParseNormalizedNamed(main.Image)
+	ref, err := imageref.Parse(main.Image)
 	if err != nil {
 		return ""
 	}
-	if t, ok := ref.(reference.Tagged); ok {
-		return sanitize(t.Tag())
-	}
-	return ""
+	return sanitize(ref.Tag)
 }
 
 // staleZone gives a controller's new pod the zone in force. Its template was

@@ -2,6 +2,8 @@ package validators
 
 import (
 	"sync"
+
+	"github.com/pave-dev/pave/internal/imageref"
 )
 
 // ImageRefs remembers parsed image references. A cluster runs few distinct
@@ -16,7 +18,7 @@ type ImageRefs struct {
 }
 
 type parsedRef struct {
-	ref imageRef
+	ref imageref.Ref
 	err error
 }
 
@@ -25,11 +27,11 @@ func NewImageRefs(max int) *ImageRefs {
 	return &ImageRefs{refs: map[string]parsedRef{}, max: max}
 }
 
-// Parse is parseImage (reference.ParseNormalizedNamed), remembered. A nil
-// memo parses.
-func (m *ImageRefs) Parse(image string) (imageRef, error) {
+// Parse is imageref.Parse (reference.ParseNormalizedNamed), remembered. A
+// nil memo parses.
+func (m *ImageRefs) Parse(image string) (imageref.Ref, error) {
 	if m == nil {
-		return parseImage(image)
+		return imageref.Parse(image)
 	}
 	m.mu.Lock()
 	p, ok := m.refs[image]
@@ -37,7 +39,7 @@ func (m *ImageRefs) Parse(image string) (imageRef, error) {
 	if ok {
 		return p.ref, p.err
 	}
-	ref, err := parseImage(image)
+	ref, err := imageref.Parse(image)
 	m.mu.Lock()
 	if len(m.refs) >= m.max {
 		clear(m.refs)

@@ -7,6 +7,7 @@ import (
 
 	corev1 "k8s.io/api/core/v1"
 
+	"github.com/pave-dev/pave/internal/imageref"
 	"github.com/pave-dev/pave/pkg/api/v1alpha1"
 	"github.com/pave-dev/pave/pkg/policy"
 	"github.com/pave-dev/pave/pkg/workload"
@@ -45,23 +46,23 @@ func (v Images) Validate(_ context.Context, w *workload.Workload, env policy.Env
 		out = append(out, pinned(c, ref, at)...)
 		if len(allowed) > 0 && !fromAllowed(ref, allowed) {
 			out = append(out, ruleRegistry.Violation(at.Field("image"),
-				fmt.Sprintf("container %q: image %q comes from %s, which the policy does not allow", c.Name, c.Image, ref.domain),
+				fmt.Sprintf("container %q: image %q comes from %s, which the policy does not allow", c.Name, c.Image, ref.Domain),
 				fmt.Sprintf("push the image to one of %s and reference it from there", strings.Join(allowed, ", "))))
 		}
 	})
 	return out
 }
 
-func pinned(c *corev1.Container, ref imageRef, at workload.Ref) []policy.Violation {
-	if ref.digested {
+func pinned(c *corev1.Container, ref imageref.Ref, at workload.Ref) []policy.Violation {
+	if ref.Digested {
 		return nil
 	}
 	switch {
-	case ref.tag == "":
+	case ref.Tag == "":
 		return []policy.Violation{rulePinned.Violation(at.Field("image"),
 			fmt.Sprintf("container %q: image %q has no tag, so it means whatever latest is at pull time", c.Name, c.Image),
 			fmt.Sprintf("pin a version: %s:<version> or %s@sha256:<digest>", c.Image, c.Image))}
-	case ref.tag == "latest":
+	case ref.Tag == "latest":
 		name := strings.TrimSuffix(c.Image, ":latest")
 		return []policy.Violation{rulePinned.Violation(at.Field("image"),
 			fmt.Sprintf("container %q: image %q uses the tag latest, which changes under a running workload", c.Name, c.Image),
@@ -72,8 +73,8 @@ func pinned(c *corev1.Container, ref imageRef, at workload.Ref) []policy.Violati
 
 // fromAllowed reports whether the image's repository starts with one of the
 // allowed registry prefixes, matched on whole path segments.
-func fromAllowed(ref imageRef, allowed []string) bool {
-	name := ref.name // normalized: docker.io/library/nginx
+func fromAllowed(ref imageref.Ref, allowed []string) bool {
+	name := ref.Name // normalized: docker.io/library/nginx
 	for _, a := range allowed {
 		a = strings.TrimSuffix(a, "/")
 		if name == a || strings.HasPrefix(name, a+"/") {

@@ -1,4 +1,4 @@
-package validators
+package imageref
 
 import (
 	"strings"
@@ -7,7 +7,7 @@ import (
 	"github.com/distribution/reference"
 )
 
-// plainImages are references parsePlainImage reads, and others it must
+// plainImages are references parsePlain reads, and others it must
 // leave to the library: seeds for the fuzzer, and the table below.
 var plainImages = []string{
 	"registry.example.com/shop/api:1.4.0", "registry.example.com/shop/api", "ghcr.io/a/b/c:v1_2.3-rc", "quay.io/x__y/z-w:T",
@@ -17,20 +17,20 @@ var plainImages = []string{
 	"a-.b/c:1", "a..b/c:1", ".a.b/c:1", "[::1]/c:1", "127.0.0.1/c:1", "a.b/c:" + strings.Repeat("a", 128), "a.b/c:" + strings.Repeat("a", 129), "a.b/" + strings.Repeat("c", 256) + ":1",
 }
 
-// Whatever parsePlainImage reads, the library reads the same; and it reads
+// Whatever parsePlain reads, the library reads the same; and it reads
 // the plain shape itself.
-func TestPlainImageIsTheLibrarys(t *testing.T) {
+func TestPlainIsTheLibrarys(t *testing.T) {
 	for _, s := range plainImages {
 		checkPlainImage(t, s)
 	}
 	for _, s := range []string{"registry.example.com/shop/api:1.4.0", "ghcr.io/a/b/c:v1_2.3-rc", "a.b/c--d:1", "a.b/c.d/e_f:1", "registry.example.com/shop/api"} {
-		if _, ok := parsePlainImage(s); !ok {
+		if _, ok := parsePlain(s); !ok {
 			t.Errorf("%s: left to the library", s)
 		}
 	}
 }
 
-func FuzzPlainImageIsTheLibrarys(f *testing.F) {
+func FuzzPlainIsTheLibrarys(f *testing.F) {
 	for _, s := range plainImages {
 		f.Add(s)
 	}
@@ -38,7 +38,7 @@ func FuzzPlainImageIsTheLibrarys(f *testing.F) {
 }
 
 func checkPlainImage(t *testing.T, s string) {
-	got, ok := parsePlainImage(s)
+	got, ok := parsePlain(s)
 	if !ok {
 		return
 	}
