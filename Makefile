@@ -65,6 +65,7 @@ bench: build controlplane ## Benchmark pave check, the admission hot path (webho
 	go run ./hack/bench -n 5000 -pave $(BIN)/pave -out $(BIN)/bench.json
 	go run ./hack/webhookbench -bin $(BIN)/pave-webhook -admission-bin $(BIN)/pave-admission -assets $(BIN)/assets -cli $(BIN)/bench.json -out $(BIN)/bench-webhook.json
 	go test -run='^$$' -bench=BenchmarkServe -benchtime=3000x -benchmem ./pkg/webhook | tee $(BIN)/bench-serve.txt
+	go test -run='^$$' -bench=BenchmarkMutatePatch -benchtime=2000x -benchmem ./pkg/engine | tee $(BIN)/bench-patch.txt
 	go test -run='^$$' -bench=BenchmarkHandleContainers -benchtime=20x -benchmem ./pkg/webhook | tee $(BIN)/bench-containers.txt
 	go test -run='^$$' -bench=BenchmarkAuditedDenials -benchtime=20000x ./pkg/webhook | tee $(BIN)/bench-audit.txt
 
