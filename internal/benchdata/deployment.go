@@ -13,6 +13,8 @@ import (
 	"k8s.io/apimachinery/pkg/api/resource"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/util/intstr"
+
+	"github.com/pave-dev/pave/pkg/policy"
 )
 
 // Team is the pave.dev/team of the compliant Deployment; its namespace must
@@ -31,6 +33,13 @@ spec:
     defaultTier: bench
     tiers: [{name: bench, quota: {pods: "100000", requests.cpu: "100000", requests.memory: 100Ti, limits.memory: 100Ti}, maxPerContainer: {memory: 64Gi}}]
 `
+
+// LoadPolicy is Policy compiled, as the in-process benchmarks and tests run
+// pave under it.
+func LoadPolicy() (*policy.Policy, error) {
+	p, _, err := policy.Load("bench-policy.yaml", []byte(Policy))
+	return p, err
+}
 
 // Compliant is a Deployment pave admits, of about 2 KB with one container:
 // pinned image from a registry, probes, resources, the team's labels.

@@ -48,7 +48,7 @@ var protoMessageType = reflect.TypeFor[workload.ProtoMessage]()
 // slice of them, that has a protobuf encoding. A nil memo remembers nothing.
 // The bytes may be the memo's: the caller must not change them.
 func (e *encodings) encode(v reflect.Value) ([]byte, error) {
-	if js, ok := appendPlain(nil, v); ok {
+	if js, ok := plainJSON(v); ok {
 		return js, nil
 	}
 	switch {
@@ -112,13 +112,13 @@ func (e *encodings) one(p reflect.Value, scratch *[]byte) ([]byte, error) {
 	return js, nil
 }
 
-// appendPlain appends the JSON of v, as json.Marshal writes it, for the
+// plainJSON is the JSON of v, as json.Marshal writes it, for the
 // small values a patch sets most (a label, an annotation, a flag, pods'
 // annotations added whole), when v is a string, bool or integer, a pointer
 // to one, or a map[string]string, that encodes itself by no method of its
 // own and holds plain strings only: encoding/json's reflection for them
 // was a third of encoding a mutation's values.
-func appendPlain(b []byte, v reflect.Value) ([]byte, bool) {
+func plainJSON(v reflect.Value) ([]byte, bool) {
 	if v.Kind() == reflect.Pointer && !v.IsNil() && !leaf(v.Type()) {
 		v = v.Elem()
 	}
@@ -128,12 +128,12 @@ func appendPlain(b []byte, v reflect.Value) ([]byte, bool) {
 	switch v.Kind() {
 	case reflect.String:
 		if s := v.String(); jsonquote.Plain(s) {
-			return append(append(append(b, '"'), s...), '"'), true
+			return append(append(append(make([]byte, 0, len(s)+2), '"'), s...), '"'), true
 		}
 	case reflect.Bool:
-		return strconv.AppendBool(b, v.Bool()), true
+		return strconv.AppendBool(nil, v.Bool()), true
 	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
-		return strconv.AppendInt(b, v.Int(), 10), true
+		return strconv.AppendInt(nil, v.Int(), 10), true
 	case reflect.Map:
 		m, ok := v.Interface().(map[string]string)
 		if !ok || m == nil {
@@ -147,7 +147,7 @@ func appendPlain(b []byte, v reflect.Value) ([]byte, bool) {
 			keys = append(keys, k)
 		}
 		slices.Sort(keys)
-		b = append(b, '{')
+		b := []byte{'{'}
 		for i, k := range keys {
 			if i > 0 {
 				b = append(b, ',')

@@ -32,14 +32,15 @@ func (e *Engine) OutsideScope(ctx context.Context, w *workload.Workload, env pol
 			return nil, err
 		}
 		a, b := reflect.ValueOf(before.Object), reflect.ValueOf(w.Object)
-		if !changed && len(typedChanges(a, b, nil)) > 0 {
+		all := typedChanges(a, b, nil)
+		if !changed && len(all) > 0 {
 			out = append(out, s.Mutator.Name()+" changed the workload but reported no change")
 		}
 		in := map[string]bool{}
 		for _, c := range typedChanges(a, b, compileScope(w.Kind, sc.Scope())) {
 			in[pointer(c.path)] = true
 		}
-		for _, c := range typedChanges(a, b, nil) {
+		for _, c := range all {
 			if p := pointer(c.path); !in[p] {
 				out = append(out, s.Mutator.Name()+" changed "+p)
 			}

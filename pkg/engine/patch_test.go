@@ -98,7 +98,7 @@ func admissions(t *testing.T, fn func(name string, e *engine.Engine, env policy.
 	if err != nil {
 		t.Fatal(err)
 	}
-	bench, _, err := policy.Load("bench-policy.yaml", []byte(benchdata.Policy))
+	bench, err := benchdata.LoadPolicy()
 	if err != nil {
 		t.Fatal(err)
 	}

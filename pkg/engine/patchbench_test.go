@@ -23,7 +23,7 @@ import (
 // PatchResponseFromRaw: the mutated object encoded and diffed against raw);
 // x-diff is pave's time over it.
 func BenchmarkMutatePatch(b *testing.B) {
-	pol, _, err := policy.Load("bench-policy.yaml", []byte(benchdata.Policy))
+	pol, err := benchdata.LoadPolicy()
 	if err != nil {
 		b.Fatal(err)
 	}

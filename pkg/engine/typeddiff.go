@@ -156,7 +156,7 @@ func (w *walker) walk(a, b reflect.Value) {
 			w.emit(b) // null against an object
 			return
 		}
-		if t == stringMap { // labels and annotations, in every object
+		if t == stringMapType { // labels and annotations, in every object
 			w.stringMap(a, b)
 			return
 		}
@@ -185,7 +185,7 @@ func (w *walker) walk(a, b reflect.Value) {
 	}
 }
 
-var stringMap = reflect.TypeFor[map[string]string]()
+var stringMapType = reflect.TypeFor[map[string]string]()
 
 // stringMap compares two map[string]string without reflection but for the
 // keys that differ, in order: reflection over every key, to find the few

@@ -20,10 +20,10 @@ import (
 // json.Marshal.
 // TestEncodeReviewIsJSONMarshal holds the two to the same bytes.
 func encodeReview(resp *admissionv1.AdmissionResponse) ([]byte, error) {
-	ar := admissionv1.AdmissionReview{Response: resp}
-	ar.APIVersion, ar.Kind = admissionv1.SchemeGroupVersion.String(), "AdmissionReview"
 	if !simpleStatus(resp.Result) || len(resp.AuditAnnotations) > 0 || len(resp.Warnings) > 0 || !jsonquote.Plain(string(resp.UID)) ||
 		resp.PatchType != nil && !jsonquote.Plain(string(*resp.PatchType)) {
+		ar := admissionv1.AdmissionReview{Response: resp}
+		ar.APIVersion, ar.Kind = admissionv1.SchemeGroupVersion.String(), "AdmissionReview"
 		return json.Marshal(ar)
 	}
 	const head = `{"kind":"AdmissionReview","apiVersion":"admission.k8s.io/v1","response":{"uid":"`

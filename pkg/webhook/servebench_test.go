@@ -18,7 +18,6 @@ import (
 	"github.com/pave-dev/pave/internal/benchdata"
 	"github.com/pave-dev/pave/pkg/companions"
 	"github.com/pave-dev/pave/pkg/environment"
-	"github.com/pave-dev/pave/pkg/policy"
 	"github.com/pave-dev/pave/pkg/webhook"
 	"github.com/pave-dev/pave/pkg/workload"
 )
@@ -34,7 +33,7 @@ import (
 // mutate-complete is /mutate given the mutated Deployment, which needs
 // nothing: what a ReplicaSet's template and its Pods bring.
 func BenchmarkServe(b *testing.B) {
-	pol, _, err := policy.Load("bench-policy.yaml", []byte(benchdata.Policy))
+	pol, err := benchdata.LoadPolicy()
 	if err != nil {
 		b.Fatal(err)
 	}
