@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"strings"
 	"sync"
@@ -60,7 +61,7 @@ func (b *bench) rawArm(name, path string, raw []byte) arm {
 			Namespace: nsPave, Name: d.Metadata.Name, Operation: admissionv1.Create, UserInfo: authnv1.UserInfo{Username: "dev@example.com"},
 			Object: runtime.RawExtension{Raw: raw}}}
 	body, _ := json.Marshal(ar)
-	a := arm{name: name, url: fmt.Sprintf("https://127.0.0.1:%d%s", b.pavePort, path), body: body}
+	a := arm{name: name, url: fmt.Sprintf("https://127.0.0.1:%d%s", b.pavePort, path), body: body, pid: b.admission.Pid()}
 	a.check = func(r *admissionv1.AdmissionResponse) error {
 		switch {
 		case !r.Allowed:
@@ -115,10 +116,11 @@ func (b *bench) webhookArms() (map[string]stats, error) {
 	var arms []arm
 	for _, a := range paves {
 		noop := a
-		noop.name, noop.url, noop.check = "noop/"+a.name, fmt.Sprintf("https://127.0.0.1:%d/noop", b.noopPort), nil
+		noop.name, noop.url, noop.check, noop.pid = "noop/"+a.name, fmt.Sprintf("https://127.0.0.1:%d/noop", b.noopPort), nil, b.noop.Process.Pid
 		arms = append(arms, a, noop)
 	}
 	lat := map[string][]time.Duration{}
+	server, client := map[string]time.Duration{}, map[string]time.Duration{}
 	for _, a := range arms { // warm up connections and caches
 		if _, err := hammer(b.client, a, b.o.c, 300*time.Millisecond); err != nil {
 			return nil, err
@@ -127,16 +129,28 @@ func (b *bench) webhookArms() (map[string]stats, error) {
 	for r := range b.o.rounds {
 		for i := range arms {
 			a := arms[(i+r)%len(arms)]
+			s0, err1 := processCPU(a.pid)
+			c0, err2 := processCPU(0)
 			l, err := hammer(b.client, a, b.o.c, b.o.round)
 			if err != nil {
 				return nil, err
 			}
+			s1, err3 := processCPU(a.pid)
+			c1, err4 := processCPU(0)
+			if err := errors.Join(err1, err2, err3, err4); err != nil {
+				return nil, fmt.Errorf("CPU time of %s: %w", a.name, err)
+			}
 			lat[a.name] = append(lat[a.name], l...)
+			server[a.name] += s1 - s0
+			client[a.name] += c1 - c0
 		}
 	}
 	out := map[string]stats{}
 	for name, l := range lat {
-		out[name] = summarize(l, time.Duration(b.o.rounds)*b.o.round)
+		s := summarize(l, time.Duration(b.o.rounds)*b.o.round)
+		s.ServerCPUus = float64(server[name].Microseconds()) / float64(len(l))
+		s.ClientCPUus = float64(client[name].Microseconds()) / float64(len(l))
+		out[name] = s
 	}
 	return out, nil
 }

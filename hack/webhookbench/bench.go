@@ -7,6 +7,7 @@ import (
 	"io"
 	"net/http"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"sync/atomic"
@@ -31,6 +32,7 @@ type bench struct {
 	controller, admission *localcluster.Webhook
 	pavePort, noopPort    int
 	pprofPort             int
+	noop                  *exec.Cmd
 	noopCA                []byte
 	client                *http.Client
 	// numbers numbers the requests of the "-new" arms, so none repeats.
@@ -78,7 +80,7 @@ func newBench(ctx context.Context, cl *localcluster.Cluster, bin, admissionBin, 
 		Log: filepath.Join(dir, "admission.log"), Args: admission}); err != nil {
 		return nil, err
 	}
-	if b.noopCA, err = noopServer(ctx, filepath.Join(dir, "noop"), b.noopPort); err != nil {
+	if b.noop, b.noopCA, err = noopProcess(ctx, filepath.Join(dir, "noop"), b.noopPort); err != nil {
 		return nil, err
 	}
 	if err := b.noopConfigurations(ctx); err != nil {
@@ -100,6 +102,10 @@ func (b *bench) stop() {
 		if w != nil {
 			w.Stop()
 		}
+	}
+	if b.noop != nil {
+		_ = b.noop.Process.Kill()
+		_ = b.noop.Wait()
 	}
 }
 

@@ -26,6 +26,8 @@ type arm struct {
 	series *atomic.Int64
 	// check judges a response in full (nil accepts any 200).
 	check func(*admissionv1.AdmissionResponse) error
+	// pid is the server's process, whose CPU time the arm reads.
+	pid int
 }
 
 // stats are what one arm measured.
@@ -34,6 +36,11 @@ type stats struct {
 	PerSecond float64 `json:"perSecond"`
 	P50ms     float64 `json:"p50ms"`
 	P99ms     float64 `json:"p99ms"`
+	// The CPU time per request of the server process and of the load
+	// generator (the webhook arms only): the server's work, apart from the
+	// load generator's on the same cores.
+	ServerCPUus float64 `json:"serverCPUMicrosPerRequest,omitempty"`
+	ClientCPUus float64 `json:"clientCPUMicrosPerRequest,omitempty"`
 }
 
 // newClient is a keep-alive HTTPS client for c concurrent workers, as the

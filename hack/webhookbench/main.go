@@ -56,8 +56,17 @@ func main() {
 	flag.IntVar(&o.creates, "creates", 600, "Deployment creates per arm through the API server")
 	flag.StringVar(&o.profile, "profile", "", "write CPU profiles of the admission server under the mutate and validate arms to <profile>-<arm>.pprof")
 	flag.IntVar(&o.fill, "fill", 10000, "Deployments (one Pod each) in the cluster for the memory figure; 0 skips it")
+	noopPort := flag.Int("serve-noop", 0, "internal: serve the no-op webhook on this port (the benchmark's own child process)")
+	noopCerts := flag.String("serve-noop-certs", "", "internal: the no-op webhook's certificate directory")
 	flag.Parse()
 	ctrllog.SetLogger(logr.Discard()) // the no-op server's logs are noise here
+	if *noopPort != 0 {
+		if err := serveNoop(*noopPort, *noopCerts); err != nil {
+			fmt.Fprintln(os.Stderr, "webhookbench: no-op server:", err)
+			os.Exit(2)
+		}
+		return
+	}
 	if err := run(o); err != nil {
 		fmt.Fprintln(os.Stderr, "webhookbench:", err)
 		os.Exit(2)
@@ -124,6 +133,7 @@ func run(o options) error {
 	}
 	rep.Rows = table(rep, readCLI(o.cli))
 	printTable(rep.Rows)
+	printCPU(rep.Webhook)
 	js, _ := json.MarshalIndent(rep, "", "  ")
 	if err := os.WriteFile(o.out, append(js, '\n'), 0o644); err != nil {
 		return err

@@ -5,6 +5,10 @@ import (
 	"crypto/tls"
 	"fmt"
 	"net/http"
+	"os"
+	"os/exec"
+	"strconv"
+	"syscall"
 	"time"
 
 	"sigs.k8s.io/controller-runtime/pkg/webhook"
@@ -14,30 +18,50 @@ import (
 	pavewebhook "github.com/pave-dev/pave/pkg/webhook"
 )
 
-// noopServer is the floor: controller-runtime's webhook server with pave's
-// TLS settings and request deadline, answering every review "allowed" with
-// no work. It returns the CA that signed its certificate.
-func noopServer(ctx context.Context, dir string, port int) ([]byte, error) {
+// noopProcess is the floor: controller-runtime's webhook server with pave's
+// TLS settings and request deadline, answering every review "allowed" with no
+// work, in a process of its own as pave's admission server is and any webhook
+// in a cluster would be. (Served from the load generator's own process, it
+// shared its Go runtime with the clients and answered a third more requests
+// than the same server in a process of its own: docs/performance.md.)
+// It returns the process and the CA that signed its certificate.
+func noopProcess(ctx context.Context, dir string, port int) (*exec.Cmd, []byte, error) {
 	b, err := certs.SelfSigned([]string{"127.0.0.1", "localhost"}, time.Now(), 24*time.Hour)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	if err := b.Write(dir); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	srv := webhook.NewServer(webhook.Options{Port: port, Host: "127.0.0.1", CertDir: dir,
-		TLSOpts: []func(*tls.Config){func(c *tls.Config) { c.MinVersion = tls.VersionTLS12; c.NextProtos = []string{"http/1.1"} }}})
-	allow := admission.HandlerFunc(func(context.Context, admission.Request) admission.Response { return admission.Allowed("") })
-	srv.Register("/noop", pavewebhook.WithReadDeadline(3*time.Second, (&admission.Webhook{Handler: allow}).WithRecoverPanic(true)))
-	go func() { _ = srv.Start(ctx) }()
+	self, err := os.Executable()
+	if err != nil {
+		return nil, nil, err
+	}
+	cmd := exec.CommandContext(ctx, self, "-serve-noop", strconv.Itoa(port), "-serve-noop-certs", dir)
+	cmd.Stdout, cmd.Stderr = os.Stdout, os.Stderr
+	cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL} // never outlives the benchmark
+	if err := cmd.Start(); err != nil {
+		return nil, nil, fmt.Errorf("start the no-op webhook server: %w", err)
+	}
 	client := newClient(1)
 	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
 		if resp, err := client.Get(fmt.Sprintf("https://127.0.0.1:%d/noop", port)); err == nil {
 			resp.Body.Close()
 			if resp.StatusCode != http.StatusNotFound {
-				return b.CACert, nil
+				return cmd, b.CACert, nil
 			}
 		}
 	}
-	return nil, fmt.Errorf("the no-op webhook server did not start on port %d", port)
+	_ = cmd.Process.Kill()
+	_ = cmd.Wait()
+	return nil, nil, fmt.Errorf("the no-op webhook server did not start on port %d", port)
+}
+
+// serveNoop runs the no-op server (noopProcess's child) until it is killed.
+func serveNoop(port int, certDir string) error {
+	srv := webhook.NewServer(webhook.Options{Port: port, Host: "127.0.0.1", CertDir: certDir,
+		TLSOpts: []func(*tls.Config){func(c *tls.Config) { c.MinVersion = tls.VersionTLS12; c.NextProtos = []string{"http/1.1"} }}})
+	allow := admission.HandlerFunc(func(context.Context, admission.Request) admission.Response { return admission.Allowed("") })
+	srv.Register("/noop", pavewebhook.WithReadDeadline(3*time.Second, (&admission.Webhook{Handler: allow}).WithRecoverPanic(true)))
+	return srv.Start(context.Background())
 }

@@ -20,7 +20,7 @@ type row struct {
 // table holds each figure to the targets of issue 13.
 func table(r report, cliRatio float64) []row {
 	var rows []row
-	for _, arm := range []string{"mutate", "validate", "mutate-20", "validate-20", "mutate-new", "validate-new", "mutate-20-new", "validate-20-new"} {
+	for _, arm := range webhookArmNames() {
 		s, noop := r.Webhook[arm], r.Webhook["noop/"+arm]
 		ratio := s.PerSecond / noop.PerSecond
 		rows = append(rows,
@@ -47,6 +47,24 @@ func table(r report, cliRatio float64) []row {
 		rows = append(rows, row{Figure: "pave check resources/s", Value: cliRatio, Baseline: 1, Ratio: cliRatio, Target: ">= 0.75x parse-only", Met: cliRatio >= 0.75})
 	}
 	return rows
+}
+
+// webhookArmNames are the webhook arms, in the table's order.
+func webhookArmNames() []string {
+	return []string{"mutate", "validate", "mutate-20", "validate-20", "mutate-new", "validate-new", "mutate-20-new", "validate-20-new"}
+}
+
+// printCPU prints each webhook arm's CPU time per request, of the server and
+// of the load generator, against the no-op arm's: where the ratio of
+// throughputs comes from. Not a target.
+func printCPU(webhook map[string]stats) {
+	tw := tabwriter.NewWriter(os.Stdout, 0, 4, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintln(tw, "CPU µs/request	pave server	no-op server	ratio	generator (pave)	generator (no-op)	")
+	for _, arm := range webhookArmNames() {
+		s, noop := webhook[arm], webhook["noop/"+arm]
+		fmt.Fprintf(tw, "/%s\t%.0f\t%.0f\t%.2f\t%.0f\t%.0f\t\n", arm, s.ServerCPUus, noop.ServerCPUus, s.ServerCPUus/noop.ServerCPUus, s.ClientCPUus, noop.ClientCPUus)
+	}
+	_ = tw.Flush()
 }
 
 func printTable(rows []row) {
