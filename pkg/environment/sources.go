@@ -2,6 +2,7 @@ package environment
 
 import (
 	"context"
+	"maps"
 
 	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
@@ -16,12 +17,15 @@ import (
 type Cluster struct{ Reader client.Reader }
 
 // NamespaceLabels implements Source.
+// It reads the cached Namespace without the deep copy a cache read makes
+// (of all its metadata, on every admission) and copies only its labels: the
+// cache's own map never leaves here.
 func (c Cluster) NamespaceLabels(ctx context.Context, name string) (map[string]string, error) {
 	var ns corev1.Namespace
-	if err := c.Reader.Get(ctx, client.ObjectKey{Name: name}, &ns); err != nil {
+	if err := c.Reader.Get(ctx, client.ObjectKey{Name: name}, &ns, client.UnsafeDisableDeepCopy); err != nil {
 		return nil, err
 	}
-	return ns.Labels, nil
+	return maps.Clone(ns.Labels), nil
 }
 
 // Exceptions implements Source.
