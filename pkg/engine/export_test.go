@@ -48,3 +48,6 @@ func (e *Engine) OutsideScope(ctx context.Context, w *workload.Workload, env pol
 	}
 	return out, nil
 }
+
+// Pointer is the JSON pointer of a path.
+var Pointer = pointer

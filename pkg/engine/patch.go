@@ -198,11 +198,35 @@ func covered(whole []string, ptr string) bool {
 }
 
 // pointer is the RFC 6901 JSON pointer of a path.
+// It is sized once and escapes only the keys that need it (labels' keys
+// hold a "/"): growing it key by key, and scanning every key twice for
+// the two escapes, was a twentieth of a /mutate.
 func pointer(path []string) string {
+	n := 0
+	for _, p := range path {
+		n += 1 + len(p)
+		if strings.ContainsAny(p, "~/") {
+			n += strings.Count(p, "~") + strings.Count(p, "/")
+		}
+	}
 	var b strings.Builder
+	b.Grow(n)
 	for _, p := range path {
 		b.WriteByte('/')
-		b.WriteString(strings.ReplaceAll(strings.ReplaceAll(p, "~", "~0"), "/", "~1"))
+		if !strings.ContainsAny(p, "~/") {
+			b.WriteString(p)
+			continue
+		}
+		for i := range len(p) {
+			switch p[i] {
+			case '~':
+				b.WriteString("~0")
+			case '/':
+				b.WriteString("~1")
+			default:
+				b.WriteByte(p[i])
+			}
+		}
 	}
 	return b.String()
 }

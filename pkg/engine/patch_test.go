@@ -173,3 +173,20 @@ func TestEncodePatch(t *testing.T) {
 		t.Errorf("no operations: %s", empty)
 	}
 }
+
+func TestPointerEscapesAsRFC6901(t *testing.T) {
+	for _, c := range []struct {
+		path []string
+		want string
+	}{
+		{nil, ""},
+		{[]string{""}, "/"},
+		{[]string{"spec", "template", "spec", "containers", "0"}, "/spec/template/spec/containers/0"},
+		{[]string{"metadata", "labels", "app.kubernetes.io/name"}, "/metadata/labels/app.kubernetes.io~1name"},
+		{[]string{"a~b/c", "~1", "//"}, "/a~0b~1c/~01/~1~1"},
+	} {
+		if got := engine.Pointer(c.path); got != c.want {
+			t.Errorf("pointer(%q) = %q, want %q", c.path, got, c.want)
+		}
+	}
+}
