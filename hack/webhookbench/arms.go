@@ -108,16 +108,23 @@ func (b *bench) arms() ([]arm, error) {
 // webhookArms measures pave's two paths and, for each arm, the no-op handler
 // given the same request ("noop/<arm>"): its floor, since the stack's cost
 // (reading, decoding the review, TLS) grows with the object. All interleaved.
+// The first two arms also run against the former floor, the same handler in
+// the load generator's process (formerFloor), for the record only.
 func (b *bench) webhookArms() (map[string]stats, error) {
 	paves, err := b.arms()
 	if err != nil {
 		return nil, err
 	}
 	var arms []arm
-	for _, a := range paves {
+	for i, a := range paves {
 		noop := a
 		noop.name, noop.url, noop.check, noop.pid = "noop/"+a.name, fmt.Sprintf("https://127.0.0.1:%d/noop", b.noopPort), nil, b.noop.Process.Pid
 		arms = append(arms, a, noop)
+		if i < 2 { // /mutate and /validate against the former floor too, for the record
+			former := noop
+			former.name, former.url, former.pid = formerFloor+a.name, fmt.Sprintf("https://127.0.0.1:%d/noop", b.inGeneratorPort), 0
+			arms = append(arms, former)
+		}
 	}
 	lat := map[string][]time.Duration{}
 	server, client := map[string]time.Duration{}, map[string]time.Duration{}
@@ -173,6 +180,10 @@ func (b *bench) controllerPausedArms(ctx context.Context) (map[string]stats, err
 	defer syscall.Kill(pid, syscall.SIGCONT)
 	return b.interleavedCreates(ctx, []string{nsNoop, nsPave}, b.o.creates, pausedSuffix)
 }
+
+// formerFloor prefixes the arms against the no-op handler served from the
+// load generator's own process, the floor until stop 23: not a target.
+const formerFloor = "noop-in-generator/"
 
 // pausedSuffix marks the arms run with the controller paused.
 const pausedSuffix = "-controller-paused"

@@ -31,6 +31,7 @@ type bench struct {
 	cl                    *localcluster.Cluster
 	controller, admission *localcluster.Webhook
 	pavePort, noopPort    int
+	inGeneratorPort       int // the former floor, in this process
 	pprofPort             int
 	noop                  *exec.Cmd
 	noopCA                []byte
@@ -47,7 +48,7 @@ const (
 )
 
 func newBench(ctx context.Context, cl *localcluster.Cluster, bin, admissionBin, dir string, o options) (*bench, error) {
-	b := &bench{o: o, cl: cl, cs: kubernetes.NewForConfigOrDie(cl.Config), pavePort: localcluster.FreePort(), noopPort: localcluster.FreePort(), client: newClient(o.c)}
+	b := &bench{o: o, cl: cl, cs: kubernetes.NewForConfigOrDie(cl.Config), pavePort: localcluster.FreePort(), noopPort: localcluster.FreePort(), inGeneratorPort: localcluster.FreePort(), client: newClient(o.c)}
 	for name, labels := range map[string]map[string]string{
 		"pave-system": nil, nsNone: {"bench-arm": "none"}, nsNoop: {"bench-arm": "noop"}, nsPave: {"bench-arm": "pave", "pave.dev/team": benchdata.Team},
 		"bench-fill": {"bench-arm": "pave", "pave.dev/team": benchdata.Team},
@@ -81,6 +82,9 @@ func newBench(ctx context.Context, cl *localcluster.Cluster, bin, admissionBin, 
 		return nil, err
 	}
 	if b.noop, b.noopCA, err = noopProcess(ctx, filepath.Join(dir, "noop"), b.noopPort); err != nil {
+		return nil, err
+	}
+	if err := noopInGenerator(filepath.Join(dir, "noop"), b.inGeneratorPort); err != nil {
 		return nil, err
 	}
 	if err := b.noopConfigurations(ctx); err != nil {

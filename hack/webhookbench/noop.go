@@ -43,18 +43,34 @@ func noopProcess(ctx context.Context, dir string, port int) (*exec.Cmd, []byte, 
 	if err := cmd.Start(); err != nil {
 		return nil, nil, fmt.Errorf("start the no-op webhook server: %w", err)
 	}
+	if err := waitServing(port); err != nil {
+		_ = cmd.Process.Kill()
+		_ = cmd.Wait()
+		return nil, nil, err
+	}
+	return cmd, b.CACert, nil
+}
+
+// noopInGenerator serves the same no-op webhook from this process, the load
+// generator's, as the benchmark did until stop 23: an informational floor,
+// so that each run shows what the process apart changes (docs/performance.md).
+func noopInGenerator(certDir string, port int) error {
+	go func() { _ = serveNoop(port, certDir) }()
+	return waitServing(port)
+}
+
+// waitServing waits until a no-op server answers on port.
+func waitServing(port int) error {
 	client := newClient(1)
 	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
 		if resp, err := client.Get(fmt.Sprintf("https://127.0.0.1:%d/noop", port)); err == nil {
 			resp.Body.Close()
 			if resp.StatusCode != http.StatusNotFound {
-				return cmd, b.CACert, nil
+				return nil
 			}
 		}
 	}
-	_ = cmd.Process.Kill()
-	_ = cmd.Wait()
-	return nil, nil, fmt.Errorf("the no-op webhook server did not start on port %d", port)
+	return fmt.Errorf("the no-op webhook server did not start on port %d", port)
 }
 
 // serveNoop runs the no-op server (noopProcess's child) until it is killed.
