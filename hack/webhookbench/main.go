@@ -4,8 +4,9 @@
 //   - the webhook stack: /mutate and /validate of the admission server (mesh
 //     on; a 2 KB Deployment, and one with 20 containers) each against a no-op
 //     handler on controller-runtime's server with pave's TLS settings given
-//     the same request, c concurrent keep-alive clients, arms interleaved
-//     round by round;
+//     the same request, in a process of its own as pave's is, c concurrent
+//     keep-alive clients, arms interleaved round by round, with each
+//     server's CPU time per request;
 //   - through the API server: Deployment creates in a namespace pave governs
 //     against the same creates in a namespace only no-op webhooks match (and
 //     one no webhook matches), interleaved; and again with pave's controller
