@@ -70,9 +70,10 @@ func setupCompanions(mgr ctrl.Manager, engines *pavewebhook.Engines, env environ
 			return fmt.Errorf("index %s by owner: %w", gvk.Kind, err)
 		}
 	}
+	applied := controller.NewApplied() // one for every reconciler: each object has one writer
 	if served := servedOnly(eng.WorkloadKinds()); len(served) > 0 {
 		for _, kind := range workload.ServedKinds() {
-			c := &controller.Companions{Client: mgr.GetClient(), Engines: engines, Env: env, Kind: kind, Managed: served, Resync: watcher.subscribe(), Metrics: m,
+			c := &controller.Companions{Client: mgr.GetClient(), Engines: engines, Env: env, Kind: kind, Managed: served, Applied: applied, Resync: watcher.subscribe(), Metrics: m,
 				Recorder: mgr.GetEventRecorderFor("pave"), Log: log.WithName(kind)}
 			if err := c.SetupWithManager(mgr); err != nil {
 				return fmt.Errorf("companion controller for %s: %w", kind, err)
@@ -81,7 +82,7 @@ func setupCompanions(mgr ctrl.Manager, engines *pavewebhook.Engines, env environ
 		log.Info("reconciling workload companions", "kinds", len(served))
 	}
 	if served := servedOnly(eng.NamespaceKinds()); len(served) > 0 {
-		n := &controller.Namespaces{Client: mgr.GetClient(), Engines: engines, Env: env, Managed: served, Resync: watcher.subscribe(), Metrics: m,
+		n := &controller.Namespaces{Client: mgr.GetClient(), Engines: engines, Env: env, Managed: served, Applied: applied, Resync: watcher.subscribe(), Metrics: m,
 			// Never governed, as the webhook configurations exclude them.
 			Skip: append(v1alpha1.SystemNamespaces(), paveNamespace), Recorder: mgr.GetEventRecorderFor("pave"), Log: log.WithName("namespaces")}
 		if err := n.SetupWithManager(mgr); err != nil {
@@ -90,7 +91,7 @@ func setupCompanions(mgr ctrl.Manager, engines *pavewebhook.Engines, env environ
 		log.Info("reconciling namespace objects", "kinds", len(served))
 	}
 	if served := servedOnly(eng.ClusterKinds()); len(served) > 0 {
-		c := &controller.Cluster{Client: mgr.GetClient(), Engines: engines, Managed: served, Resync: watcher.subscribe(), Metrics: m, Log: log.WithName("cluster")}
+		c := &controller.Cluster{Client: mgr.GetClient(), Engines: engines, Managed: served, Applied: applied, Resync: watcher.subscribe(), Metrics: m, Log: log.WithName("cluster")}
 		if err := c.SetupWithManager(mgr); err != nil {
 			return fmt.Errorf("cluster objects controller: %w", err)
 		}

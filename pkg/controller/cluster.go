@@ -32,6 +32,9 @@ type Cluster struct {
 	// Managed are the kinds the cluster generators write (and the cluster
 	// serves).
 	Managed []schema.GroupVersionKind
+	// Applied remembers what was applied, to skip applying it again; nil
+	// applies every object on every reconcile.
+	Applied *Applied
 	// Resync delivers an event each time a new policy is in force.
 	Resync <-chan event.GenericEvent
 }
@@ -63,7 +66,7 @@ func (c *Cluster) Reconcile(ctx context.Context, _ reconcile.Request) (reconcile
 	if err != nil {
 		return reconcile.Result{}, err
 	}
-	keep, failed := applyAll(ctx, c.Client, nil, schema.GroupVersionKind{}, want, c.Managed, c.Metrics, nil)
+	keep, failed := applyAll(ctx, c.Client, nil, schema.GroupVersionKind{}, want, c.Managed, c.Applied, c.Metrics, nil)
 	if err := prune(ctx, c.Client, "", nil, c.Managed, keep, func(kind, name string) {
 		c.Log.Info("deleted: the policy no longer wants it", "kind", kind, "name", name)
 	}); err != nil {

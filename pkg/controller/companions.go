@@ -56,6 +56,9 @@ type Companions struct {
 	// Managed are the kinds the workload generators write (and the cluster
 	// serves), for watching and pruning.
 	Managed []schema.GroupVersionKind
+	// Applied remembers what was applied, to skip applying it again; nil
+	// applies every companion on every reconcile.
+	Applied *Applied
 	// Clock is the time canary steps are judged by; nil is the wall clock.
 	Clock func() time.Time
 	// Resync, when set, delivers an event each time a new policy is in force:
@@ -147,7 +150,7 @@ func (c *Companions) Reconcile(ctx context.Context, req reconcile.Request) (reco
 		return reconcile.Result{}, err
 	}
 	gvk := schema.GroupVersionKind{Group: "apps", Version: "v1", Kind: c.Kind}
-	keep, failed := applyAll(ctx, c.Client, obj, gvk, want, c.Managed, c.Metrics, c.Recorder)
+	keep, failed := applyAll(ctx, c.Client, obj, gvk, want, c.Managed, c.Applied, c.Metrics, c.Recorder)
 	if err := prune(ctx, c.Client, req.Namespace, obj, c.Managed, keep, deletedEvent(c.Recorder, obj)); err != nil {
 		failed = append(failed, err)
 	}
@@ -160,20 +163,39 @@ func (c *Companions) Reconcile(ctx context.Context, req reconcile.Request) (reco
 // nor the pruning: it is reported, kept, and retried with the rest. With a
 // recorder, a failure, or a companion that says it is not ready, becomes an
 // event on the owner.
+// A companion as pave last applied it (memo) is not applied again.
 func applyAll(ctx context.Context, c client.Client, owner client.Object, ownerGVK schema.GroupVersionKind,
-	want []engine.Object, managed []schema.GroupVersionKind, m *metrics.Pave, rec record.EventRecorder) (kept, []error) {
+	want []engine.Object, managed []schema.GroupVersionKind, memo *Applied, m *metrics.Pave, rec record.EventRecorder) (kept, []error) {
 	keep := kept{}
 	var failed []error
 	for _, o := range want {
 		// A kind the cluster does not serve is not managed: applying it
 		// would fail on every reconcile (pave said at start that it leaves
 		// it out).
-		if !slices.Contains(managed, o.GetObjectKind().GroupVersionKind()) {
+		kind := o.GetObjectKind().GroupVersionKind()
+		if !slices.Contains(managed, kind) {
 			continue
 		}
 		keep.add(o)
-		applied, err := apply(ctx, c, owner, ownerGVK, o)
-		m.Companion(o.GetObjectKind().GroupVersionKind().Kind, err)
+		obj, err := desired(owner, ownerGVK, o)
+		var s stateSum
+		if err == nil {
+			s, err = sum(obj)
+		}
+		if err == nil && memo.current(ctx, c, obj, s) {
+			m.CompanionUnchanged(kind.Kind)
+			continue
+		}
+		if err == nil {
+			err = c.Patch(ctx, obj, client.Apply, client.FieldOwner(FieldManager), client.ForceOwnership)
+		}
+		applied := obj // as the API server stored it, status included
+		if err == nil && len(notReady(applied)) == 0 {
+			memo.record(obj, s, applied)
+		} else if obj != nil {
+			memo.forget(obj)
+		}
+		m.Companion(kind.Kind, err)
 		if err != nil {
 			failed = append(failed, fmt.Errorf("apply %s: %w", engine.Describe(o), err))
 		}
@@ -189,10 +211,9 @@ func applyAll(ctx context.Context, c client.Client, owner client.Object, ownerGV
 	return keep, failed
 }
 
-// apply server-side-applies o, owned (controller reference) by owner when
-// there is one: the garbage collector deletes it with its owner.
-// It returns the object as the API server stored it, status included.
-func apply(ctx context.Context, c client.Client, owner client.Object, ownerGVK schema.GroupVersionKind, o engine.Object) (*unstructured.Unstructured, error) {
+// desired is o as pave server-side-applies it, owned (controller reference)
+// by owner when there is one: the garbage collector deletes it with its owner.
+func desired(owner client.Object, ownerGVK schema.GroupVersionKind, o engine.Object) (*unstructured.Unstructured, error) {
 	u, err := runtime.DefaultUnstructuredConverter.ToUnstructured(o)
 	if err != nil {
 		return nil, err
@@ -205,7 +226,7 @@ func apply(ctx context.Context, c client.Client, owner client.Object, ownerGVK s
 		obj.SetOwnerReferences([]metav1.OwnerReference{{APIVersion: ownerGVK.GroupVersion().String(), Kind: ownerGVK.Kind,
 			Name: owner.GetName(), UID: owner.GetUID(), Controller: &yes, BlockOwnerDeletion: &yes}})
 	}
-	return obj, c.Patch(ctx, obj, client.Apply, client.FieldOwner(FieldManager), client.ForceOwnership)
+	return obj, nil
 }
 
 // IndexOwner indexes companions by the UID of their controlling owner, so

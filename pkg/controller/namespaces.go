@@ -39,6 +39,9 @@ type Namespaces struct {
 	// Managed are the kinds the namespace generators write (and the cluster
 	// serves).
 	Managed []schema.GroupVersionKind
+	// Applied remembers what was applied, to skip applying it again; nil
+	// applies every object on every reconcile.
+	Applied *Applied
 	// Skip are namespaces pave never governs (the system namespaces and its
 	// own), as the webhook configurations exclude them.
 	Skip []string
@@ -96,7 +99,7 @@ func (n *Namespaces) Reconcile(ctx context.Context, req reconcile.Request) (reco
 	if err != nil {
 		return reconcile.Result{}, err
 	}
-	keep, failed := applyAll(ctx, n.Client, &ns, namespaceGVK, want, n.Managed, n.Metrics, n.Recorder)
+	keep, failed := applyAll(ctx, n.Client, &ns, namespaceGVK, want, n.Managed, n.Applied, n.Metrics, n.Recorder)
 	for _, where := range append([]string{ns.Name}, eng.NamespaceTargets()...) {
 		if err := prune(ctx, n.Client, where, &ns, n.Managed, keep, deletedEvent(n.Recorder, &ns)); err != nil {
 			failed = append(failed, err)

@@ -14,18 +14,25 @@ import (
 // as the External Secrets Operator sets on an ExternalSecret whose entry the
 // store does not hold. The recorder folds repeats into one event with a count.
 func reportNotReady(rec record.EventRecorder, owner client.Object, applied *unstructured.Unstructured) {
-	if applied == nil {
-		return
-	}
-	conds, _, _ := unstructured.NestedSlice(applied.Object, "status", "conditions")
-	for _, c := range conds {
-		m, ok := c.(map[string]any)
-		if !ok || m["type"] != "Ready" || m["status"] != "False" {
-			continue
-		}
+	for _, m := range notReady(applied) {
 		rec.Eventf(owner, corev1.EventTypeWarning, "CompanionNotReady", "%s %s is not ready (%v): %v%s",
 			applied.GetKind(), applied.GetName(), m["reason"], m["message"], hint(applied))
 	}
+}
+
+// notReady are applied's Ready conditions that are False.
+func notReady(applied *unstructured.Unstructured) []map[string]any {
+	if applied == nil {
+		return nil
+	}
+	var out []map[string]any
+	conds, _, _ := unstructured.NestedSlice(applied.Object, "status", "conditions")
+	for _, c := range conds {
+		if m, ok := c.(map[string]any); ok && m["type"] == "Ready" && m["status"] == "False" {
+			out = append(out, m)
+		}
+	}
+	return out
 }
 
 // hint says what to do about a companion kind that is not ready.

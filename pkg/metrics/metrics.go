@@ -40,7 +40,7 @@ func New(reg prometheus.Registerer) (*Pave, error) {
 		mutations: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "pave_mutations_total",
 			Help: "Objects a mutator changed at admission, by mutator."}, []string{"mutator"}),
 		companions: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "pave_companions_total",
-			Help: "Companion objects the controller applied, by kind and result (applied, failed)."}, []string{"kind", "result"}),
+			Help: "Companion objects the controller applied, by kind and result (applied, failed, unchanged: as last applied, not applied again)."}, []string{"kind", "result"}),
 		policyGeneration: prometheus.NewGauge(prometheus.GaugeOpts{Name: "pave_policy_generation",
 			Help: "Generation of the PlatformPolicy in force (0: the built-in policy)."}),
 		policyCompile: prometheus.NewHistogram(prometheus.HistogramOpts{Name: "pave_policy_compile_seconds",
@@ -92,6 +92,15 @@ func (p *Pave) Companion(kind string, err error) {
 		result = "failed"
 	}
 	p.companions.WithLabelValues(kind, result).Inc()
+}
+
+// CompanionUnchanged counts one companion object not applied again: it was
+// as pave last applied it, and the policy wanted the same.
+func (p *Pave) CompanionUnchanged(kind string) {
+	if p == nil {
+		return
+	}
+	p.companions.WithLabelValues(kind, "unchanged").Inc()
 }
 
 // PolicyInForce records the generation in force and how long it took to compile.

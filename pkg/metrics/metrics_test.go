@@ -28,6 +28,7 @@ func TestCounts(t *testing.T) {
 	m.Mutated([]string{"labels", "security-context"})
 	m.Companion("NetworkPolicy", nil)
 	m.Companion("Schedule", errors.New("namespace velero not found"))
+	m.CompanionUnchanged("NetworkPolicy")
 	m.PolicyInForce(7, 3*time.Millisecond)
 	m.CertificateExpires(time.Unix(1900000000, 0))
 	want := `
@@ -35,9 +36,10 @@ func TestCounts(t *testing.T) {
 # TYPE pave_admission_findings_total counter
 pave_admission_findings_total{mode="enforce",namespace="shop",outcome="deny",rule="image-pinned"} 2
 pave_admission_findings_total{mode="warn",namespace="shop",outcome="warn",rule="readiness-probe"} 1
-# HELP pave_companions_total Companion objects the controller applied, by kind and result (applied, failed).
+# HELP pave_companions_total Companion objects the controller applied, by kind and result (applied, failed, unchanged: as last applied, not applied again).
 # TYPE pave_companions_total counter
 pave_companions_total{kind="NetworkPolicy",result="applied"} 1
+pave_companions_total{kind="NetworkPolicy",result="unchanged"} 1
 pave_companions_total{kind="Schedule",result="failed"} 1
 # HELP pave_policy_generation Generation of the PlatformPolicy in force (0: the built-in policy).
 # TYPE pave_policy_generation gauge

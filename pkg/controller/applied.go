@@ -1,0 +1,106 @@
+package controller
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/json"
+	"sync"
+
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+	"k8s.io/apimachinery/pkg/runtime/schema"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+)
+
+// maxApplied bounds Applied: past it, it starts over (every companion is
+// applied once more), so a cluster's churn never grows it without end.
+const maxApplied = 200_000
+
+// Applied remembers, for each companion, what pave last applied to it and
+// the resourceVersion the API server answered with. A workload is reconciled
+// on its creation, on each of its status updates and on each of its
+// companions' events, and every reconcile applied every companion again:
+// requests the API server answered without a write. A reconcile now skips a
+// companion whose wanted state is the one last applied while the cache shows
+// it at the resourceVersion pave left it at: any change by anyone (an edit,
+// a deletion, a status update) gives it another, and the next reconcile
+// applies it again. A companion that reported itself not ready is not
+// remembered, so it is applied, and its readiness read, every time as
+// before. Safe for concurrent reconciles; a nil *Applied remembers nothing.
+type Applied struct {
+	mu sync.Mutex
+	m  map[appliedKey]appliedState
+}
+
+type appliedKey struct {
+	gvk             schema.GroupVersionKind
+	namespace, name string
+}
+
+type appliedState struct {
+	sum             stateSum
+	resourceVersion string
+}
+
+// stateSum identifies the state a companion is applied with.
+type stateSum [sha256.Size]byte
+
+// NewApplied returns an empty memo.
+func NewApplied() *Applied { return &Applied{m: map[appliedKey]appliedState{}} }
+
+// sum is what identifies the state obj asks for.
+func sum(obj *unstructured.Unstructured) (stateSum, error) {
+	js, err := json.Marshal(obj.Object) // maps encode with sorted keys: one state, one sum
+	if err != nil {
+		return stateSum{}, err
+	}
+	return sha256.Sum256(js), nil
+}
+
+func keyOf(obj *unstructured.Unstructured) appliedKey {
+	return appliedKey{gvk: obj.GroupVersionKind(), namespace: obj.GetNamespace(), name: obj.GetName()}
+}
+
+// current reports whether obj, whose wanted state sums to s, is what pave
+// last applied and the cache (c) still shows the companion as pave left it.
+func (a *Applied) current(ctx context.Context, c client.Reader, obj *unstructured.Unstructured, s stateSum) bool {
+	if a == nil {
+		return false
+	}
+	a.mu.Lock()
+	last, ok := a.m[keyOf(obj)]
+	a.mu.Unlock()
+	if !ok || last.sum != s {
+		return false
+	}
+	cached := &unstructured.Unstructured{}
+	cached.SetGroupVersionKind(obj.GroupVersionKind())
+	if err := c.Get(ctx, client.ObjectKeyFromObject(obj), cached); err != nil {
+		return false // gone, or unreadable: apply
+	}
+	return cached.GetResourceVersion() == last.resourceVersion
+}
+
+// record notes that obj's wanted state (sum s) was applied and the API
+// server answered with applied; forget drops it, for a companion that must
+// be applied again next time.
+func (a *Applied) record(obj *unstructured.Unstructured, s stateSum, applied *unstructured.Unstructured) {
+	if a == nil || applied.GetResourceVersion() == "" {
+		return
+	}
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if len(a.m) >= maxApplied {
+		clear(a.m)
+	}
+	a.m[keyOf(obj)] = appliedState{sum: s, resourceVersion: applied.GetResourceVersion()}
+}
+
+// forget drops what is remembered of obj.
+func (a *Applied) forget(obj *unstructured.Unstructured) {
+	if a == nil {
+		return
+	}
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	delete(a.m, keyOf(obj))
+}
