@@ -33,6 +33,7 @@ type bench struct {
 	pavePort, noopPort    int
 	inGeneratorPort       int // the former floor, in this process
 	pprofPort             int
+	metricsPort           int // the controller's /metrics
 	noop                  *exec.Cmd
 	noopCA                []byte
 	client                *http.Client
@@ -65,7 +66,8 @@ func newBench(ctx context.Context, cl *localcluster.Cluster, bin, admissionBin, 
 	}
 	managed := []string{"--certificates", "managed", "--audit-log", "off"}
 	var err error
-	if b.controller, err = cl.StartWebhook(localcluster.WebhookOptions{Binary: bin, CertDir: filepath.Join(dir, "controller"), Port: localcluster.FreePort(), ProbePort: localcluster.FreePort(),
+	b.metricsPort = localcluster.FreePort()
+	if b.controller, err = cl.StartWebhook(localcluster.WebhookOptions{Binary: bin, CertDir: filepath.Join(dir, "controller"), Port: localcluster.FreePort(), ProbePort: localcluster.FreePort(), MetricsPort: b.metricsPort,
 		Log: filepath.Join(dir, "controller.log"), Args: append([]string{"--role", "controller",
 			// One controller; and controllerPausedArms stops it for longer than
 			// a lease's renew deadline, which would end a leader's process.

@@ -79,7 +79,10 @@ type report struct {
 	Webhook   map[string]stats   `json:"webhook"`
 	APIServer map[string]stats   `json:"apiServer"`
 	Memory    map[string]float64 `json:"memoryMiB,omitempty"`
-	Rows      []row              `json:"table"`
+	// Companions are the controller's companion applies by result (applied,
+	// failed, unchanged: skipped) until the creates through the API server ended.
+	Companions map[string]float64 `json:"controllerCompanions,omitempty"`
+	Rows       []row              `json:"table"`
 }
 
 func run(o options) error {
@@ -120,6 +123,9 @@ func run(o options) error {
 	if rep.APIServer, err = b.apiServerArms(ctx); err != nil {
 		return err
 	}
+	if rep.Companions, err = b.companionWrites(); err != nil {
+		return err
+	}
 	fmt.Println("through the API server, pave's controller paused ...")
 	paused, err := b.controllerPausedArms(ctx)
 	if err != nil {
@@ -135,6 +141,8 @@ func run(o options) error {
 	rep.Rows = table(rep, readCLI(o.cli))
 	printTable(rep.Rows)
 	printCPU(rep.Webhook)
+	fmt.Printf("pave's controller until the creates ended: %.0f companions applied, %.0f unchanged (not applied again), %.0f failed\n",
+		rep.Companions["applied"], rep.Companions["unchanged"], rep.Companions["failed"])
 	js, _ := json.MarshalIndent(rep, "", "  ")
 	if err := os.WriteFile(o.out, append(js, '\n'), 0o644); err != nil {
 		return err
