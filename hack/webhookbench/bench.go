@@ -13,6 +13,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	admissionv1 "k8s.io/api/admission/v1"
 	admissionregistrationv1 "k8s.io/api/admissionregistration/v1"
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -94,12 +95,45 @@ func newBench(ctx context.Context, cl *localcluster.Cluster, bin, admissionBin, 
 	}
 	// The mesh policy is in force when a mutation injects the sidecar.
 	probe := b.webhookArm("mutate", "/mutate", benchdata.Compliant(1))
+	probe.check = injects(true)
+	if err := b.until(probe); err != nil {
+		return nil, fmt.Errorf("pave is not injecting with the mesh policy: %w", err)
+	}
+	if !o.meshOff {
+		return b, nil
+	}
+	// The same policy with the mesh off, in force when nothing is injected.
+	if _, err := cl.Kubectl(strings.Replace(benchdata.Policy, "mesh: {mode: istio}", `mesh: {mode: "off"}`, 1), "apply", "-f", "-"); err != nil {
+		return nil, err
+	}
+	probe.check = injects(false)
+	if err := b.until(probe); err != nil {
+		return nil, fmt.Errorf("pave still injects with the mesh off: %w", err)
+	}
+	return b, nil
+}
+
+// until posts probe until its answer passes its check, for a minute at most.
+func (b *bench) until(probe arm) error {
 	for deadline := time.Now().Add(60 * time.Second); ; time.Sleep(500 * time.Millisecond) {
-		if _, err := post(b.client, probe, probe.body, true); err == nil {
-			return b, nil
-		} else if time.Now().After(deadline) {
-			return nil, fmt.Errorf("pave is not injecting with the mesh policy: %w", err)
+		_, err := post(b.client, probe, probe.body, true)
+		if err == nil || time.Now().After(deadline) {
+			return err
 		}
+	}
+}
+
+// injects checks that a /mutate answer allows and does (or does not) inject
+// the sidecar.
+func injects(want bool) func(*admissionv1.AdmissionResponse) error {
+	return func(r *admissionv1.AdmissionResponse) error {
+		switch got := strings.Contains(string(r.Patch), "istio-proxy"); {
+		case !r.Allowed:
+			return fmt.Errorf("denied: %v", r.Result)
+		case got != want:
+			return fmt.Errorf("sidecar injected: %v, want %v", got, want)
+		}
+		return nil
 	}
 }
 
