@@ -1,11 +1,12 @@
 package main
 
 import (
-	"bufio"
 	"fmt"
+	"io"
 	"net/http"
-	"strconv"
-	"strings"
+
+	"github.com/prometheus/common/expfmt"
+	"github.com/prometheus/common/model"
 )
 
 // companionWrites reads the controller's pave_companions_total by result
@@ -17,24 +18,24 @@ func (b *bench) companionWrites() (map[string]float64, error) {
 		return nil, fmt.Errorf("the controller's metrics: %w", err)
 	}
 	defer resp.Body.Close()
-	return companionCounts(bufio.NewScanner(resp.Body))
+	return companionCounts(resp.Body)
 }
 
-// companionCounts sums pave_companions_total's samples by their result label.
-func companionCounts(lines *bufio.Scanner) (map[string]float64, error) {
-	out := map[string]float64{}
-	for lines.Scan() {
-		line := lines.Text()
-		if !strings.HasPrefix(line, "pave_companions_total{") {
-			continue
-		}
-		_, rest, _ := strings.Cut(line, `result="`)
-		result, _, _ := strings.Cut(rest, `"`)
-		v, err := strconv.ParseFloat(line[strings.LastIndexByte(line, ' ')+1:], 64)
-		if err != nil {
-			return nil, fmt.Errorf("%q: %w", line, err)
-		}
-		out[result] += v
+// companionCounts sums pave_companions_total's samples by their result label,
+// from the Prometheus text exposition.
+func companionCounts(metrics io.Reader) (map[string]float64, error) {
+	parser := expfmt.NewTextParser(model.UTF8Validation)
+	families, err := parser.TextToMetricFamilies(metrics)
+	if err != nil {
+		return nil, fmt.Errorf("the controller's metrics: %w", err)
 	}
-	return out, lines.Err()
+	out := map[string]float64{}
+	for _, m := range families["pave_companions_total"].GetMetric() {
+		for _, l := range m.GetLabel() {
+			if l.GetName() == "result" {
+				out[l.GetValue()] += m.GetCounter().GetValue()
+			}
+		}
+	}
+	return out, nil
 }

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bufio"
 	"maps"
 	"strings"
 	"testing"
@@ -16,7 +15,7 @@ pave_companions_total{kind="NetworkPolicy",result="unchanged"} 1200
 pave_companions_total{kind="Schedule",result="failed"} 3
 pave_policy_generation 1
 `
-	got, err := companionCounts(bufio.NewScanner(strings.NewReader(metrics)))
+	got, err := companionCounts(strings.NewReader(metrics))
 	if err != nil {
 		t.Fatal(err)
 	}

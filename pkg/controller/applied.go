@@ -60,30 +60,34 @@ func keyOf(obj *unstructured.Unstructured) appliedKey {
 	return appliedKey{gvk: obj.GroupVersionKind(), namespace: obj.GetNamespace(), name: obj.GetName()}
 }
 
-// current reports whether obj, whose wanted state sums to s, is what pave
-// last applied and the cache (c) still shows the companion as pave left it.
-func (a *Applied) current(ctx context.Context, c client.Reader, obj *unstructured.Unstructured, s stateSum) bool {
+// current reports whether obj is what pave last applied and the cache (c)
+// still shows the companion as pave left it, and returns obj's sum for
+// record. A nil memo sums nothing.
+func (a *Applied) current(ctx context.Context, c client.Reader, obj *unstructured.Unstructured) (stateSum, bool) {
 	if a == nil {
-		return false
+		return stateSum{}, false
+	}
+	s, err := sum(obj)
+	if err != nil {
+		return s, false // never equal to what was recorded: apply
 	}
 	a.mu.Lock()
 	last, ok := a.m[keyOf(obj)]
 	a.mu.Unlock()
 	if !ok || last.sum != s {
-		return false
+		return s, false
 	}
 	cached := &unstructured.Unstructured{}
 	cached.SetGroupVersionKind(obj.GroupVersionKind())
 	if err := c.Get(ctx, client.ObjectKeyFromObject(obj), cached); err != nil {
-		return false // gone, or unreadable: apply
+		return s, false // gone, or unreadable: apply
 	}
-	return cached.GetResourceVersion() == last.resourceVersion
+	return s, cached.GetResourceVersion() == last.resourceVersion
 }
 
-// record notes that obj's wanted state (sum s) was applied and the API
-// server answered with applied; forget drops it, for a companion that must
-// be applied again next time.
-func (a *Applied) record(obj *unstructured.Unstructured, s stateSum, applied *unstructured.Unstructured) {
+// record notes that the state summed s was applied and the API server
+// answered with applied.
+func (a *Applied) record(applied *unstructured.Unstructured, s stateSum) {
 	if a == nil || applied.GetResourceVersion() == "" {
 		return
 	}
@@ -92,10 +96,11 @@ func (a *Applied) record(obj *unstructured.Unstructured, s stateSum, applied *un
 	if len(a.m) >= maxApplied {
 		clear(a.m)
 	}
-	a.m[keyOf(obj)] = appliedState{sum: s, resourceVersion: applied.GetResourceVersion()}
+	a.m[keyOf(applied)] = appliedState{sum: s, resourceVersion: applied.GetResourceVersion()}
 }
 
-// forget drops what is remembered of obj.
+// forget drops what is remembered of obj, for a companion that must be
+// applied again next time.
 func (a *Applied) forget(obj *unstructured.Unstructured) {
 	if a == nil {
 		return

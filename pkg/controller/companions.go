@@ -180,18 +180,16 @@ func applyAll(ctx context.Context, c client.Client, owner client.Object, ownerGV
 		obj, err := desired(owner, ownerGVK, o)
 		var s stateSum
 		if err == nil {
-			s, err = sum(obj)
-		}
-		if err == nil && memo.current(ctx, c, obj, s) {
-			m.CompanionUnchanged(kind.Kind)
-			continue
-		}
-		if err == nil {
+			var same bool
+			if s, same = memo.current(ctx, c, obj); same {
+				m.CompanionUnchanged(kind.Kind)
+				continue
+			}
 			err = c.Patch(ctx, obj, client.Apply, client.FieldOwner(FieldManager), client.ForceOwnership)
 		}
 		applied := obj // as the API server stored it, status included
 		if err == nil && len(notReady(applied)) == 0 {
-			memo.record(obj, s, applied)
+			memo.record(applied, s)
 		} else if obj != nil {
 			memo.forget(obj)
 		}
