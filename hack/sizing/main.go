@@ -28,15 +28,16 @@ func main() {
 	assets := flag.String("assets", "bin/assets", "the control plane's binaries (make controlplane)")
 	bin := flag.String("bin", "bin/pave-webhook", "the pave-webhook binary, run as the controller (make build)")
 	admissionBin := flag.String("admission-bin", "bin/pave-admission", "its admission-only build, run as the admission server as the chart runs it (make build)")
+	workers := flag.Int("reconcile-workers", 0, "the controller's --reconcile-workers (0: pave's default)")
 	settle := flag.Duration("settle", 20*time.Second, "time after the companions are written before memory is read")
 	flag.Parse()
-	if err := run(*n, *assets, *bin, *admissionBin, *settle); err != nil {
+	if err := run(*n, *assets, *bin, *admissionBin, *workers, *settle); err != nil {
 		fmt.Fprintln(os.Stderr, "sizing:", err)
 		os.Exit(1)
 	}
 }
 
-func run(n int, assets, bin, admissionBin string, settle time.Duration) error {
+func run(n int, assets, bin, admissionBin string, workers int, settle time.Duration) error {
 	ctx := context.Background()
 	dir, err := os.MkdirTemp("", "pave-sizing-")
 	if err != nil {
@@ -67,8 +68,13 @@ func run(n int, assets, bin, admissionBin string, settle time.Duration) error {
 
 	managed := []string{"--certificates", "managed"}
 	free := localcluster.FreePort
+	controllerArgs := append([]string{"--role", "controller"}, managed...)
+	if workers > 0 {
+		controllerArgs = append(controllerArgs, fmt.Sprintf("--reconcile-workers=%d", workers))
+	}
+	controllerStart := time.Now()
 	ctrl, err := c.StartWebhook(localcluster.WebhookOptions{Binary: abs(bin), CertDir: filepath.Join(dir, "controller"), Port: free(), ProbePort: free(),
-		Log: filepath.Join(dir, "controller.log"), Args: append([]string{"--role", "controller"}, managed...)})
+		Log: filepath.Join(dir, "controller.log"), Args: controllerArgs})
 	if err != nil {
 		return err
 	}
@@ -89,7 +95,8 @@ func run(n int, assets, bin, admissionBin string, settle time.Duration) error {
 			return fmt.Errorf("companions of %d Deployments not written within 10 minutes", n)
 		}
 	}
-	fmt.Printf("companions written %s after start\n", time.Since(start).Round(time.Second))
+	fmt.Printf("companions written %s after start (%s after the controller started)\n",
+		time.Since(start).Round(time.Second), time.Since(controllerStart).Round(time.Second))
 	time.Sleep(settle)
 	fmt.Printf("\n%-12s %12s %12s\n", "role", "RSS MiB", "peak MiB")
 	for _, p := range []struct {

@@ -66,13 +66,17 @@ func newBench(ctx context.Context, cl *localcluster.Cluster, bin, admissionBin, 
 		return nil, err
 	}
 	managed := []string{"--certificates", "managed", "--audit-log", "off"}
+	controllerArgs := append([]string{"--role", "controller",
+		// One controller; and controllerPausedArms stops it for longer than
+		// a lease's renew deadline, which would end a leader's process.
+		"--leader-elect=false"}, managed...)
+	if o.reconcileWorkers > 0 {
+		controllerArgs = append(controllerArgs, fmt.Sprintf("--reconcile-workers=%d", o.reconcileWorkers))
+	}
 	var err error
 	b.metricsPort = localcluster.FreePort()
 	if b.controller, err = cl.StartWebhook(localcluster.WebhookOptions{Binary: bin, CertDir: filepath.Join(dir, "controller"), Port: localcluster.FreePort(), ProbePort: localcluster.FreePort(), MetricsPort: b.metricsPort,
-		Log: filepath.Join(dir, "controller.log"), Args: append([]string{"--role", "controller",
-			// One controller; and controllerPausedArms stops it for longer than
-			// a lease's renew deadline, which would end a leader's process.
-			"--leader-elect=false"}, managed...)}); err != nil {
+		Log: filepath.Join(dir, "controller.log"), Args: controllerArgs}); err != nil {
 		return nil, err
 	}
 	admission := append([]string{"--role", "admission"}, managed...)

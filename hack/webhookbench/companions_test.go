@@ -23,3 +23,26 @@ pave_policy_generation 1
 		t.Errorf("companionCounts = %v, want %v", got, want)
 	}
 }
+
+func TestReconcilersBusy(t *testing.T) {
+	metrics := `# TYPE workqueue_depth gauge
+workqueue_depth{controller="companions-Deployment",name="companions-Deployment"} 7
+workqueue_depth{controller="namespaces",name="namespaces"} 1
+workqueue_depth{controller="platformpolicy",name="platformpolicy"} 5
+# TYPE controller_runtime_active_workers gauge
+controller_runtime_active_workers{controller="companions-Deployment"} 2
+controller_runtime_active_workers{controller="companions-StatefulSet"} 0
+controller_runtime_active_workers{controller="cluster-objects"} 1
+`
+	busy, err := reconcilersBusy(strings.NewReader(metrics))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if busy != 10 { // 7 + 1 queued, 2 at work; the policy and cluster controllers are not companions' lag
+		t.Errorf("reconcilersBusy = %v, want 10", busy)
+	}
+	idle := "# TYPE workqueue_depth gauge\nworkqueue_depth{name=\"companions-Deployment\"} 0\n"
+	if busy, err := reconcilersBusy(strings.NewReader(idle)); err != nil || busy != 0 {
+		t.Errorf("reconcilersBusy(idle) = %v, %v; want 0", busy, err)
+	}
+}

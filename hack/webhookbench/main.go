@@ -40,6 +40,7 @@ type options struct {
 	admissionBin          string
 	profile               string
 	meshOff               bool
+	reconcileWorkers      int
 	c, rounds, creates    int
 	fill                  int
 	round                 time.Duration
@@ -58,6 +59,7 @@ func main() {
 	flag.IntVar(&o.creates, "creates", 600, "Deployment creates per arm through the API server")
 	flag.StringVar(&o.profile, "profile", "", "write CPU profiles of the admission server under the mutate and validate arms to <profile>-<arm>.pprof")
 	flag.BoolVar(&o.meshOff, "mesh-off", false, "run pave with the mesh off (no sidecar): to attribute the gap, not the targets, which are with the mesh on")
+	flag.IntVar(&o.reconcileWorkers, "reconcile-workers", 0, "the controller's --reconcile-workers (0: pave's default)")
 	flag.IntVar(&o.fill, "fill", 10000, "Deployments (one Pod each) in the cluster for the memory figure; 0 skips it")
 	noopPort := flag.Int("serve-noop", 0, "internal: serve the no-op webhook on this port (the benchmark's own child process)")
 	noopCerts := flag.String("serve-noop-certs", "", "internal: the no-op webhook's certificate directory")
@@ -84,7 +86,10 @@ type report struct {
 	// Companions are the controller's companion applies by result (applied,
 	// failed, unchanged: skipped) until the creates through the API server ended.
 	Companions map[string]float64 `json:"controllerCompanions,omitempty"`
-	Rows       []row              `json:"table"`
+	// CatchUpSeconds is how long after the last create the controller's
+	// companion and namespace reconcilers were idle again.
+	CatchUpSeconds float64 `json:"controllerCatchUpSeconds"`
+	Rows           []row   `json:"table"`
 }
 
 func run(o options) error {
@@ -128,6 +133,11 @@ func run(o options) error {
 	if rep.Companions, err = b.companionWrites(); err != nil {
 		return err
 	}
+	catchUp, err := b.companionsCaughtUp(ctx, 15*time.Minute)
+	if err != nil {
+		return err
+	}
+	rep.CatchUpSeconds = catchUp.Seconds()
 	fmt.Println("through the API server, pave's controller paused ...")
 	paused, err := b.controllerPausedArms(ctx)
 	if err != nil {
@@ -148,6 +158,7 @@ func run(o options) error {
 	printCPU(rep.Webhook)
 	fmt.Printf("pave's controller until the creates ended: %.0f companions applied, %.0f unchanged (not applied again), %.0f failed\n",
 		rep.Companions["applied"], rep.Companions["unchanged"], rep.Companions["failed"])
+	fmt.Printf("pave's controller was idle again %.1f s after the last create\n", rep.CatchUpSeconds)
 	js, _ := json.MarshalIndent(rep, "", "  ")
 	if err := os.WriteFile(o.out, append(js, '\n'), 0o644); err != nil {
 		return err
