@@ -49,7 +49,7 @@ func unservedKinds(cfg *rest.Config, c engine.Companions, log logr.Logger) ([]sc
 // and one for namespaces. The kinds come from the generators themselves; of
 // those, only the ones the cluster serves are watched (watching a kind the API
 // server does not know would keep the manager from starting).
-func setupCompanions(mgr ctrl.Manager, engines *pavewebhook.Engines, env environment.Builder, watcher *policyWatcher, paveNamespace string, m *metrics.Pave, log logr.Logger) error {
+func setupCompanions(mgr ctrl.Manager, engines *pavewebhook.Engines, env environment.Builder, watcher *policyWatcher, o options, m *metrics.Pave, log logr.Logger) error {
 	eng, err := engine.Default(policy.Default(), watcher.companions)
 	if err != nil {
 		return err
@@ -73,7 +73,7 @@ func setupCompanions(mgr ctrl.Manager, engines *pavewebhook.Engines, env environ
 	applied := controller.NewApplied() // one for every reconciler: each object has one writer
 	if served := servedOnly(eng.WorkloadKinds()); len(served) > 0 {
 		for _, kind := range workload.ServedKinds() {
-			c := &controller.Companions{Client: mgr.GetClient(), Engines: engines, Env: env, Kind: kind, Managed: served, Applied: applied, Resync: watcher.subscribe(), Metrics: m,
+			c := &controller.Companions{Client: mgr.GetClient(), Engines: engines, Env: env, Kind: kind, Managed: served, Applied: applied, Resync: watcher.subscribe(), Metrics: m, Workers: o.reconcileWorkers,
 				Recorder: mgr.GetEventRecorderFor("pave"), Log: log.WithName(kind)}
 			if err := c.SetupWithManager(mgr); err != nil {
 				return fmt.Errorf("companion controller for %s: %w", kind, err)
@@ -84,7 +84,7 @@ func setupCompanions(mgr ctrl.Manager, engines *pavewebhook.Engines, env environ
 	if served := servedOnly(eng.NamespaceKinds()); len(served) > 0 {
 		n := &controller.Namespaces{Client: mgr.GetClient(), Engines: engines, Env: env, Managed: served, Applied: applied, Resync: watcher.subscribe(), Metrics: m,
 			// Never governed, as the webhook configurations exclude them.
-			Skip: append(v1alpha1.SystemNamespaces(), paveNamespace), Recorder: mgr.GetEventRecorderFor("pave"), Log: log.WithName("namespaces")}
+			Skip: append(v1alpha1.SystemNamespaces(), o.paveNamespace), Workers: o.reconcileWorkers, Recorder: mgr.GetEventRecorderFor("pave"), Log: log.WithName("namespaces")}
 		if err := n.SetupWithManager(mgr); err != nil {
 			return fmt.Errorf("namespace controller: %w", err)
 		}

@@ -63,6 +63,9 @@ type options struct {
 	auditLog        string
 	auditQueue      int
 	auditFlush      time.Duration
+	// reconcileWorkers is how many workloads (and, apart, namespaces) the
+	// controller reconciles at once.
+	reconcileWorkers int
 }
 
 func main() {
@@ -91,6 +94,7 @@ func main() {
 	flag.IntVar(&o.auditQueue, "audit-queue", 4096, "decision records that may wait to be written; beyond, they are dropped and counted (pave_audit_dropped_total), never waited for")
 	flag.DurationVar(&o.auditFlush, "audit-flush", 2*time.Second, "how often an admission replica writes its findings into the namespace reports")
 	zapOpts := zap.Options{}
+	flag.IntVar(&o.reconcileWorkers, "reconcile-workers", defaultReconcileWorkers, "controller role: how many workloads of each kind, and how many namespaces, are reconciled at once; with one, a burst of creates leaves the last ones' companions (their NetworkPolicies among them) minutes behind")
 	zapOpts.BindFlags(flag.CommandLine)
 	flag.Parse()
 	ctrl.SetLogger(zap.New(zap.UseFlagOptions(&zapOpts)))
@@ -99,6 +103,10 @@ func main() {
 		os.Exit(1)
 	}
 }
+
+// defaultReconcileWorkers is how many workloads of each kind the controller
+// reconciles at once unless told (docs/sizing.md).
+const defaultReconcileWorkers = 4
 
 // Roles a process can take.
 const (
@@ -123,6 +131,8 @@ func run(o options) error {
 		return fmt.Errorf("--certificates %q: use self-signed, managed or files", o.certificates)
 	case controls && !controllerLinked:
 		return fmt.Errorf("--role %s: this is the admission-only build of pave-webhook (without the APIs the controller writes); use --role admission, or the full pave-webhook binary", o.role)
+	case o.reconcileWorkers < 1:
+		return fmt.Errorf("--reconcile-workers %d: reconcile at least one workload at a time (%d is the default)", o.reconcileWorkers, defaultReconcileWorkers)
 	case o.certificates == "self-signed" && o.role != roleAll:
 		return fmt.Errorf("--certificates self-signed makes a CA per process: it works only with --role all (one process); use managed")
 	}
@@ -279,7 +289,7 @@ func setupController(mgr ctrl.Manager, o options, engines *pavewebhook.Engines, 
 	if err := mgr.GetFieldIndexer().IndexField(context.Background(), &appsv1.Deployment{}, environment.IndexCanaryOf, environment.CanaryOfIndex); err != nil {
 		return fmt.Errorf("index Deployments by canary: %w", err)
 	}
-	if err := setupCompanions(mgr, engines, env, watcher, o.paveNamespace, m, log.WithName("companions")); err != nil {
+	if err := setupCompanions(mgr, engines, env, watcher, o, m, log.WithName("companions")); err != nil {
 		return err
 	}
 	switch o.certificates {

@@ -22,6 +22,7 @@ import (
 	"k8s.io/client-go/tools/record"
 	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/client"
+	crcontroller "sigs.k8s.io/controller-runtime/pkg/controller"
 	"sigs.k8s.io/controller-runtime/pkg/event"
 	"sigs.k8s.io/controller-runtime/pkg/handler"
 	"sigs.k8s.io/controller-runtime/pkg/reconcile"
@@ -65,6 +66,10 @@ type Companions struct {
 	// every workload of the kind is reconciled again, so companions follow the
 	// policy (and ones it no longer wants are deleted) without a workload change.
 	Resync <-chan event.GenericEvent
+	// Workers is how many workloads are reconciled at once (0: one). Each
+	// object has one writer, its owner's reconcile, and controller-runtime
+	// never reconciles one workload twice at once, so workers never race.
+	Workers int
 }
 
 func (c *Companions) newObject() client.Object {
@@ -80,7 +85,8 @@ func (c *Companions) newObject() client.Object {
 // SetupWithManager watches the workload kind and the companions it owns, so a
 // companion a user deletes comes back.
 func (c *Companions) SetupWithManager(mgr ctrl.Manager) error {
-	b := ctrl.NewControllerManagedBy(mgr).Named("companions-" + c.Kind).For(c.newObject())
+	b := ctrl.NewControllerManagedBy(mgr).Named("companions-" + c.Kind).For(c.newObject()).
+		WithOptions(crcontroller.Options{MaxConcurrentReconciles: c.Workers})
 	for _, gvk := range c.Managed {
 		u := &unstructured.Unstructured{}
 		u.SetGroupVersionKind(gvk)

@@ -13,6 +13,7 @@ import (
 	"k8s.io/client-go/tools/record"
 	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/client"
+	crcontroller "sigs.k8s.io/controller-runtime/pkg/controller"
 	"sigs.k8s.io/controller-runtime/pkg/event"
 	"sigs.k8s.io/controller-runtime/pkg/handler"
 	"sigs.k8s.io/controller-runtime/pkg/reconcile"
@@ -47,13 +48,16 @@ type Namespaces struct {
 	Skip []string
 	// Resync delivers an event each time a new policy is in force.
 	Resync <-chan event.GenericEvent
+	// Workers is how many namespaces are reconciled at once (0: one).
+	Workers int
 }
 
 var namespaceGVK = schema.GroupVersionKind{Version: "v1", Kind: "Namespace"}
 
 // SetupWithManager watches Namespaces and the objects they own.
 func (n *Namespaces) SetupWithManager(mgr ctrl.Manager) error {
-	b := ctrl.NewControllerManagedBy(mgr).Named("namespaces").For(&corev1.Namespace{})
+	b := ctrl.NewControllerManagedBy(mgr).Named("namespaces").For(&corev1.Namespace{}).
+		WithOptions(crcontroller.Options{MaxConcurrentReconciles: n.Workers})
 	for _, gvk := range n.Managed {
 		u := &unstructured.Unstructured{}
 		u.SetGroupVersionKind(gvk)

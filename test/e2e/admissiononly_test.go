@@ -20,3 +20,15 @@ func TestAdmissionOnlyBuildRefusesTheControllerRoles(t *testing.T) {
 		}
 	}
 }
+
+// A controller that may reconcile nothing would keep no companion: it
+// refuses at start, naming the flag and its default.
+func TestControllerRefusesZeroReconcileWorkers(t *testing.T) {
+	out, err := exec.Command(s.webhookBin, "--role", "controller", "--reconcile-workers", "0").CombinedOutput()
+	if err == nil {
+		t.Fatalf("--reconcile-workers 0: pave-webhook started\n%s", out)
+	}
+	if !strings.Contains(string(out), "--reconcile-workers 0") || !strings.Contains(string(out), "4 is the default") {
+		t.Errorf("--reconcile-workers 0: %s", out)
+	}
+}

@@ -42,3 +42,23 @@ func scrape() (string, error) {
 	b, err := io.ReadAll(resp.Body)
 	return string(b), err
 }
+
+// The controller reconciles workloads and namespaces with as many workers as
+// --reconcile-workers gives (4 by default): controller-runtime reports the
+// bound of each controller. The policy's own controller keeps one.
+func TestCompanionsAreReconciledByFourWorkers(t *testing.T) {
+	body, err := scrape()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{
+		`controller_runtime_max_concurrent_reconciles{controller="companions-Deployment"} 4`,
+		`controller_runtime_max_concurrent_reconciles{controller="companions-StatefulSet"} 4`,
+		`controller_runtime_max_concurrent_reconciles{controller="namespaces"} 4`,
+		`controller_runtime_max_concurrent_reconciles{controller="platformpolicy"} 1`,
+	} {
+		if !strings.Contains(body, want) {
+			t.Errorf("/metrics lacks %s", want)
+		}
+	}
+}
