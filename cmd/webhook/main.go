@@ -93,8 +93,8 @@ func main() {
 	flag.StringVar(&o.auditLog, "audit-log", "-", "where decision records go, one JSON line each (docs/audit.md): - (standard output; pave's own log is standard error), a file, or off")
 	flag.IntVar(&o.auditQueue, "audit-queue", 4096, "decision records that may wait to be written; beyond, they are dropped and counted (pave_audit_dropped_total), never waited for")
 	flag.DurationVar(&o.auditFlush, "audit-flush", 2*time.Second, "how often an admission replica writes its findings into the namespace reports")
-	zapOpts := zap.Options{}
 	flag.IntVar(&o.reconcileWorkers, "reconcile-workers", defaultReconcileWorkers, "controller role: how many workloads of each kind, and how many namespaces, are reconciled at once; with one, a burst of creates leaves the last ones' companions (their NetworkPolicies among them) minutes behind")
+	zapOpts := zap.Options{}
 	zapOpts.BindFlags(flag.CommandLine)
 	flag.Parse()
 	ctrl.SetLogger(zap.New(zap.UseFlagOptions(&zapOpts)))
