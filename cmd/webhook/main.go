@@ -8,6 +8,7 @@ import (
 	"crypto/tls"
 	"flag"
 	"fmt"
+	"math"
 	"os"
 	"path/filepath"
 	"strings"
@@ -16,6 +17,7 @@ import (
 	policyreportv1alpha2 "github.com/kyverno/kyverno/api/policyreport/v1alpha2"
 	openreportsv1alpha1 "github.com/openreports/reports-api/apis/openreports.io/v1alpha1"
 
+	"github.com/KimMachineGun/automemlimit/memlimit"
 	"github.com/go-logr/logr"
 	admissionregistrationv1 "k8s.io/api/admissionregistration/v1"
 	appsv1 "k8s.io/api/apps/v1"
@@ -117,6 +119,15 @@ const (
 
 func run(o options) error {
 	log := ctrl.Log.WithName("pave")
+	// A container's memory limit is a hard one: past it the process is
+	// killed. Go collects when the heap has doubled since the last collection,
+	// whatever the limit, so pave tells it the limit: 90 % of its cgroup's.
+	// GOMEMLIMIT, or AUTOMEMLIMIT=off, in the environment wins.
+	if limit, err := memlimit.Set(); err != nil {
+		log.Error(err, "the Go memory limit is left as it was")
+	} else if limit < math.MaxInt64 {
+		log.Info("Go memory limit", "bytes", limit)
+	}
 	if o.certificates == "" {
 		o.certificates = "files"
 		if o.selfSigned {
