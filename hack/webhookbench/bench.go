@@ -76,7 +76,7 @@ func newBench(ctx context.Context, cl *localcluster.Cluster, bin, admissionBin, 
 	var err error
 	b.metricsPort = localcluster.FreePort()
 	if b.controller, err = cl.StartWebhook(localcluster.WebhookOptions{Binary: bin, CertDir: filepath.Join(dir, "controller"), Port: localcluster.FreePort(), ProbePort: localcluster.FreePort(), MetricsPort: b.metricsPort,
-		Log: filepath.Join(dir, "controller.log"), Args: controllerArgs}); err != nil {
+		Log: filepath.Join(dir, "controller.log"), Args: controllerArgs, Env: []string{memoryLimit(controllerLimit)}}); err != nil {
 		return nil, err
 	}
 	admission := append([]string{"--role", "admission"}, managed...)
@@ -85,7 +85,7 @@ func newBench(ctx context.Context, cl *localcluster.Cluster, bin, admissionBin, 
 		admission = append(admission, "--pprof-bind-address", fmt.Sprintf("127.0.0.1:%d", b.pprofPort))
 	}
 	if b.admission, err = cl.StartWebhook(localcluster.WebhookOptions{Binary: admissionBin, CertDir: filepath.Join(dir, "admission"), Port: b.pavePort, ProbePort: localcluster.FreePort(),
-		Log: filepath.Join(dir, "admission.log"), Args: admission}); err != nil {
+		Log: filepath.Join(dir, "admission.log"), Args: admission, Env: []string{memoryLimit(admissionLimit)}}); err != nil {
 		return nil, err
 	}
 	if b.noop, b.noopCA, err = noopProcess(ctx, filepath.Join(dir, "noop"), b.noopPort); err != nil {
@@ -263,4 +263,17 @@ func (b *bench) profile(prefix string) error {
 		}
 	}
 	return nil
+}
+
+// The manifests' memory limits. In their containers pave-webhook sets its
+// Go memory limit to 90 % of the cgroup's; here, with no cgroup limit, the
+// benchmark sets the same by GOMEMLIMIT, so the processes collect as they
+// would there.
+const (
+	controllerLimit = 1 << 30
+	admissionLimit  = 256 << 20
+)
+
+func memoryLimit(containerLimit int64) string {
+	return fmt.Sprintf("GOMEMLIMIT=%d", containerLimit*9/10)
 }

@@ -24,6 +24,8 @@ type WebhookOptions struct {
 	// Args replace --self-signed: a role and a certificate mode, for the
 	// processes of a split install (--role admission, --certificates managed).
 	Args []string
+	// Env is added to the server's environment (GOMEMLIMIT=..., say).
+	Env []string
 }
 
 // Webhook is a running pave-webhook in --self-signed mode.
@@ -54,7 +56,7 @@ func (c *Cluster) StartWebhook(o WebhookOptions) (*Webhook, error) {
 		"--port", fmt.Sprint(o.Port),
 		"--metrics-bind-address", metrics,
 		"--health-probe-bind-address", fmt.Sprintf("127.0.0.1:%d", o.ProbePort))...)
-	cmd.Env = append(os.Environ(), "KUBECONFIG="+c.Kubeconfig)
+	cmd.Env = append(append(os.Environ(), "KUBECONFIG="+c.Kubeconfig), o.Env...)
 	cmd.Stdout, cmd.Stderr = log, log
 	if err := cmd.Start(); err != nil {
 		log.Close()
