@@ -8,30 +8,35 @@ import (
 	"strings"
 	"time"
 
+	dto "github.com/prometheus/client_model/go"
 	"github.com/prometheus/common/expfmt"
 	"github.com/prometheus/common/model"
 )
 
-// companionWrites reads the controller's pave_companions_total by result
-// (applied, failed, unchanged): how many server-side applies the controller
-// sent the API server while the creates ran, and how many it skipped.
-func (b *bench) companionWrites() (map[string]float64, error) {
+// controllerMetrics reads the controller's /metrics.
+func (b *bench) controllerMetrics() (map[string]*dto.MetricFamily, error) {
 	resp, err := http.Get(fmt.Sprintf("http://127.0.0.1:%d/metrics", b.metricsPort))
 	if err != nil {
 		return nil, fmt.Errorf("the controller's metrics: %w", err)
 	}
 	defer resp.Body.Close()
-	return companionCounts(resp.Body)
+	return metricFamilies(resp.Body)
 }
 
-// companionCounts sums pave_companions_total's samples by their result label,
-// from the Prometheus text exposition.
-func companionCounts(metrics io.Reader) (map[string]float64, error) {
+// metricFamilies parses the Prometheus text exposition.
+func metricFamilies(metrics io.Reader) (map[string]*dto.MetricFamily, error) {
 	parser := expfmt.NewTextParser(model.UTF8Validation)
 	families, err := parser.TextToMetricFamilies(metrics)
 	if err != nil {
 		return nil, fmt.Errorf("the controller's metrics: %w", err)
 	}
+	return families, nil
+}
+
+// companionCounts sums pave_companions_total's samples by their result label
+// (applied, failed, unchanged): how many server-side applies the controller
+// sent the API server, and how many it skipped.
+func companionCounts(families map[string]*dto.MetricFamily) map[string]float64 {
 	out := map[string]float64{}
 	for _, m := range families["pave_companions_total"].GetMetric() {
 		for _, l := range m.GetLabel() {
@@ -40,7 +45,7 @@ func companionCounts(metrics io.Reader) (map[string]float64, error) {
 			}
 		}
 	}
-	return out, nil
+	return out
 }
 
 // companionsCaughtUp waits until the controller's companion and namespace
@@ -60,16 +65,11 @@ func (b *bench) companionsCaughtUp(ctx context.Context, limit time.Duration) (ti
 			return 0, ctx.Err()
 		case <-tick.C:
 		}
-		resp, err := http.Get(fmt.Sprintf("http://127.0.0.1:%d/metrics", b.metricsPort))
-		if err != nil {
-			return 0, fmt.Errorf("the controller's metrics: %w", err)
-		}
-		busy, err := reconcilersBusy(resp.Body)
-		resp.Body.Close()
+		families, err := b.controllerMetrics()
 		if err != nil {
 			return 0, err
 		}
-		if idle = idle + 1; busy > 0 {
+		if idle = idle + 1; reconcilersBusy(families) > 0 {
 			idle = 0
 		}
 	}
@@ -79,12 +79,7 @@ func (b *bench) companionsCaughtUp(ctx context.Context, limit time.Duration) (ti
 // reconcilersBusy sums the queued and in-progress reconciles of the
 // companion and namespace controllers, from controller-runtime's
 // workqueue_depth and controller_runtime_active_workers.
-func reconcilersBusy(metrics io.Reader) (float64, error) {
-	parser := expfmt.NewTextParser(model.UTF8Validation)
-	families, err := parser.TextToMetricFamilies(metrics)
-	if err != nil {
-		return 0, fmt.Errorf("the controller's metrics: %w", err)
-	}
+func reconcilersBusy(families map[string]*dto.MetricFamily) float64 {
 	busy := 0.0
 	for family, label := range map[string]string{"workqueue_depth": "name", "controller_runtime_active_workers": "controller"} {
 		for _, m := range families[family].GetMetric() {
@@ -95,5 +90,5 @@ func reconcilersBusy(metrics io.Reader) (float64, error) {
 			}
 		}
 	}
-	return busy, nil
+	return busy
 }

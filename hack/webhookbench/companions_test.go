@@ -15,10 +15,11 @@ pave_companions_total{kind="NetworkPolicy",result="unchanged"} 1200
 pave_companions_total{kind="Schedule",result="failed"} 3
 pave_policy_generation 1
 `
-	got, err := companionCounts(strings.NewReader(metrics))
+	families, err := metricFamilies(strings.NewReader(metrics))
 	if err != nil {
 		t.Fatal(err)
 	}
+	got := companionCounts(families)
 	if want := map[string]float64{"applied": 1200, "unchanged": 1200, "failed": 3}; !maps.Equal(got, want) {
 		t.Errorf("companionCounts = %v, want %v", got, want)
 	}
@@ -34,15 +35,19 @@ controller_runtime_active_workers{controller="companions-Deployment"} 2
 controller_runtime_active_workers{controller="companions-StatefulSet"} 0
 controller_runtime_active_workers{controller="cluster-objects"} 1
 `
-	busy, err := reconcilersBusy(strings.NewReader(metrics))
+	families, err := metricFamilies(strings.NewReader(metrics))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if busy != 10 { // 7 + 1 queued, 2 at work; the policy and cluster controllers are not companions' lag
+	if busy := reconcilersBusy(families); busy != 10 { // 7 + 1 queued, 2 at work; the policy and cluster controllers are not companions' lag
 		t.Errorf("reconcilersBusy = %v, want 10", busy)
 	}
 	idle := "# TYPE workqueue_depth gauge\nworkqueue_depth{name=\"companions-Deployment\"} 0\n"
-	if busy, err := reconcilersBusy(strings.NewReader(idle)); err != nil || busy != 0 {
-		t.Errorf("reconcilersBusy(idle) = %v, %v; want 0", busy, err)
+	families, err = metricFamilies(strings.NewReader(idle))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if busy := reconcilersBusy(families); busy != 0 {
+		t.Errorf("reconcilersBusy(idle) = %v, want 0", busy)
 	}
 }

@@ -130,9 +130,11 @@ func run(o options) error {
 	if rep.APIServer, err = b.apiServerArms(ctx); err != nil {
 		return err
 	}
-	if rep.Companions, err = b.companionWrites(); err != nil {
+	families, err := b.controllerMetrics()
+	if err != nil {
 		return err
 	}
+	rep.Companions = companionCounts(families)
 	catchUp, err := b.companionsCaughtUp(ctx, 15*time.Minute)
 	if err != nil {
 		return err

@@ -168,8 +168,8 @@ func (c *Companions) Reconcile(ctx context.Context, req reconcile.Request) (reco
 // applied (Velero's namespace missing, say) holds back neither the others
 // nor the pruning: it is reported, kept, and retried with the rest. With a
 // recorder, a failure, or a companion that says it is not ready, becomes an
-// event on the owner.
-// A companion as pave last applied it (memo) is not applied again.
+// event on the owner. A companion as pave last applied it (memo) is not
+// applied again.
 func applyAll(ctx context.Context, c client.Client, owner client.Object, ownerGVK schema.GroupVersionKind,
 	want []engine.Object, managed []schema.GroupVersionKind, memo *Applied, m *metrics.Pave, rec record.EventRecorder) (kept, []error) {
 	keep := kept{}
@@ -193,9 +193,9 @@ func applyAll(ctx context.Context, c client.Client, owner client.Object, ownerGV
 			}
 			err = c.Patch(ctx, obj, client.Apply, client.FieldOwner(FieldManager), client.ForceOwnership)
 		}
-		applied := obj // as the API server stored it, status included
-		if err == nil && len(notReady(applied)) == 0 {
-			memo.record(applied, s)
+		// obj is now as the API server stored it, status included.
+		if err == nil && len(notReady(obj)) == 0 {
+			memo.record(obj, s)
 		} else if obj != nil {
 			memo.forget(obj)
 		}
@@ -209,7 +209,7 @@ func applyAll(ctx context.Context, c client.Client, owner client.Object, ownerGV
 		if err != nil {
 			rec.Eventf(owner, corev1.EventTypeWarning, "CompanionApplyFailed", "%s: %v", engine.Describe(o), err)
 		} else {
-			reportNotReady(rec, owner, applied)
+			reportNotReady(rec, owner, obj)
 		}
 	}
 	return keep, failed
