@@ -205,7 +205,7 @@ func pointer(path []string) string {
 	n := 0
 	for _, p := range path {
 		n += 1 + len(p)
-		if strings.ContainsAny(p, "~/") {
+		if escaped(p) {
 			n += strings.Count(p, "~") + strings.Count(p, "/")
 		}
 	}
@@ -213,7 +213,7 @@ func pointer(path []string) string {
 	b.Grow(n)
 	for _, p := range path {
 		b.WriteByte('/')
-		if !strings.ContainsAny(p, "~/") {
+		if !escaped(p) {
 			b.WriteString(p)
 			continue
 		}
@@ -229,6 +229,13 @@ func pointer(path []string) string {
 		}
 	}
 	return b.String()
+}
+
+// escaped reports whether a key needs RFC 6901's escapes. Two byte searches:
+// strings.ContainsAny builds its set of bytes at every call, and was two
+// thirds of pointer's time.
+func escaped(key string) bool {
+	return strings.IndexByte(key, '/') >= 0 || strings.IndexByte(key, '~') >= 0
 }
 
 // diffKept diffs raw against after and keeps the operations at paths where
