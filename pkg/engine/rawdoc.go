@@ -17,10 +17,18 @@ type rawDoc struct{ root *rawNode }
 
 type rawNode struct {
 	value gjson.Result
-	kids  map[string]*rawNode
-	// items are an array's elements, read in one pass: looking each up by
-	// its index would skip all those before it, every time.
-	items []gjson.Result
+	// members are the object's members read so far: a few (a mutation's
+	// changes share most of their paths, and mutators set fixed fields), so
+	// a list searched in order, which cost less than a map's hashing.
+	members []rawMember
+	// elems are an array's elements, read in one pass on the first look:
+	// looking each up by its index would skip all those before it, every time.
+	elems []rawNode
+}
+
+type rawMember struct {
+	key  string
+	node *rawNode
 }
 
 // newRawDoc reads raw in place: gjson.ParseBytes would copy it into a
@@ -38,30 +46,41 @@ func newRawDoc(raw []byte) *rawDoc {
 func (d *rawDoc) existing(path []string) (depth int, container bool) {
 	n := d.root
 	for i, tok := range path {
-		next, ok := n.kids[tok]
-		if !ok {
-			var v gjson.Result
-			switch {
-			case n.value.IsArray():
-				if n.items == nil {
-					n.items = n.value.Array()
-				}
-				if i, err := strconv.Atoi(tok); err == nil && i >= 0 && i < len(n.items) {
-					v = n.items[i]
-				}
-			case n.value.IsObject():
-				v = n.value.Get(gjson.Escape(tok))
-			}
-			if !v.Exists() {
-				return i, n.value.IsObject() || n.value.IsArray()
-			}
-			if n.kids == nil {
-				n.kids = map[string]*rawNode{}
-			}
-			next = &rawNode{value: v}
-			n.kids[tok] = next
+		next := n.child(tok)
+		if next == nil {
+			return i, n.value.IsObject() || n.value.IsArray()
 		}
 		n = next
 	}
 	return len(path), n.value.IsObject() || n.value.IsArray()
+}
+
+// child is the part of n under tok, an object's key or an array's index,
+// or nil where raw has none.
+func (n *rawNode) child(tok string) *rawNode {
+	switch {
+	case n.value.IsArray():
+		if n.elems == nil {
+			items := n.value.Array()
+			n.elems = make([]rawNode, len(items))
+			for i, v := range items {
+				n.elems[i].value = v
+			}
+		}
+		if i, err := strconv.Atoi(tok); err == nil && i >= 0 && i < len(n.elems) {
+			return &n.elems[i]
+		}
+	case n.value.IsObject():
+		for _, m := range n.members {
+			if m.key == tok {
+				return m.node
+			}
+		}
+		if v := n.value.Get(gjson.Escape(tok)); v.Exists() {
+			next := &rawNode{value: v}
+			n.members = append(n.members, rawMember{tok, next})
+			return next
+		}
+	}
+	return nil
 }
