@@ -3,6 +3,7 @@ package webhook
 import (
 	"encoding/base64"
 	"encoding/json"
+	"slices"
 	"strconv"
 
 	admissionv1 "k8s.io/api/admission/v1"
@@ -11,24 +12,33 @@ import (
 	"github.com/pave-dev/pave/internal/jsonquote"
 )
 
-// encodeReview is json.Marshal of the AdmissionReview around resp, written
-// directly for the answers nearly every request gets (allowed or not, with
-// or without a patch, a status of a code, message and reason as
-// controller-runtime's helpers make it, no warnings or audit annotations,
-// plain strings): encoding/json's reflection over the review and the
-// patch's base64 was a tenth of a mutation. Anything else goes through
-// json.Marshal.
-// TestEncodeReviewIsJSONMarshal holds the two to the same bytes.
-func encodeReview(resp *admissionv1.AdmissionResponse) ([]byte, error) {
+// reviewHead opens every answer appendReview writes itself.
+const reviewHead = `{"kind":"AdmissionReview","apiVersion":"admission.k8s.io/v1","response":{"uid":"`
+
+// reviewSize is about the size of the answer appendReview writes for resp:
+// its head, UID and patch, and room for a status.
+func reviewSize(resp *admissionv1.AdmissionResponse) int {
+	return len(reviewHead) + len(resp.UID) + base64.StdEncoding.EncodedLen(len(resp.Patch)) + 256
+}
+
+// appendReview appends to b json.Marshal of the AdmissionReview around
+// resp, written directly for the answers nearly every request gets
+// (allowed or not, with or without a patch, a status of a code, message
+// and reason as controller-runtime's helpers make it, no warnings or audit
+// annotations, plain strings): encoding/json's reflection over the review
+// and the patch's base64 was a tenth of a mutation. Anything else goes
+// through json.Marshal. TestAppendReviewIsJSONMarshal holds the two to the
+// same bytes.
+func appendReview(b []byte, resp *admissionv1.AdmissionResponse) ([]byte, error) {
 	if !simpleStatus(resp.Result) || len(resp.AuditAnnotations) > 0 || len(resp.Warnings) > 0 || !jsonquote.Plain(string(resp.UID)) ||
 		resp.PatchType != nil && !jsonquote.Plain(string(*resp.PatchType)) {
 		ar := admissionv1.AdmissionReview{Response: resp}
 		ar.APIVersion, ar.Kind = admissionv1.SchemeGroupVersion.String(), "AdmissionReview"
-		return json.Marshal(ar)
+		js, err := json.Marshal(ar)
+		return append(b, js...), err
 	}
-	const head = `{"kind":"AdmissionReview","apiVersion":"admission.k8s.io/v1","response":{"uid":"`
-	b := make([]byte, 0, len(head)+len(resp.UID)+base64.StdEncoding.EncodedLen(len(resp.Patch))+256)
-	b = append(b, head...)
+	b = slices.Grow(b, reviewSize(resp))
+	b = append(b, reviewHead...)
 	b = append(b, resp.UID...)
 	b = append(b, `","allowed":`...)
 	b = strconv.AppendBool(b, resp.Allowed)

@@ -10,9 +10,9 @@ import (
 	"k8s.io/apimachinery/pkg/types"
 )
 
-// encodeReview writes what json.Marshal writes for every kind of answer:
+// appendReview writes what json.Marshal writes for every kind of answer:
 // those it writes itself and those it hands on.
-func TestEncodeReviewIsJSONMarshal(t *testing.T) {
+func TestAppendReviewIsJSONMarshal(t *testing.T) {
 	jsonPatch, other := admissionv1.PatchTypeJSONPatch, admissionv1.PatchType(`Odd"Type`)
 	for name, resp := range map[string]admissionv1.AdmissionResponse{
 		"allowed":                       {UID: "6f1c2f0e-8a4b-4c3d-9e2f-1a2b3c4d5e6f", Allowed: true},
@@ -41,7 +41,11 @@ func TestEncodeReviewIsJSONMarshal(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		got, err := encodeReview(&resp)
+		got, err := appendReview([]byte("lent"), &resp)
+		got, ok := bytes.CutPrefix(got, []byte("lent"))
+		if !ok {
+			t.Fatalf("%s: appendReview lost what its buffer held: %s", name, got)
+		}
 		if err != nil {
 			t.Fatalf("%s: %v", name, err)
 		}

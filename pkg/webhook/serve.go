@@ -27,20 +27,23 @@ const MaxRequestBytes = 7 * 1024 * 1024
 // no logger built per request. pave's webhook configurations ask for v1
 // reviews only. A panic in h is an error answer, not a dropped connection.
 func Serve(h admission.Handler, log logr.Logger) http.Handler {
+	var bufs buffers
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		var resp admission.Response
-		req, err := readReview(r)
+		req, err := readReview(r, &bufs)
 		if err != nil {
 			log.Error(err, "bad admission request")
 			resp = admission.Errored(http.StatusBadRequest, err)
 		} else {
 			resp = handle(h, r, req, log)
 		}
-		writeReview(w, resp, log)
+		writeReview(w, resp, log, &bufs)
 	})
 }
 
-func readReview(r *http.Request) (admission.Request, error) {
+// readReview reads and decodes the review in a buffer lent by bufs; the
+// request decoded holds copies of what it keeps.
+func readReview(r *http.Request, bufs *buffers) (admission.Request, error) {
 	if r.Body == nil || r.Body == http.NoBody {
 		return admission.Request{}, errors.New("request body is empty")
 	}
@@ -54,7 +57,8 @@ func readReview(r *http.Request) (admission.Request, error) {
 	if size < 0 || size > MaxRequestBytes {
 		size = 0
 	}
-	buf := bytes.NewBuffer(make([]byte, 0, size+bytes.MinRead))
+	buf := bytes.NewBuffer(bufs.get(int(size) + bytes.MinRead))
+	defer func() { bufs.put(buf.Bytes()) }() // as grown
 	if _, err := buf.ReadFrom(io.LimitReader(r.Body, MaxRequestBytes+1)); err != nil {
 		return admission.Request{}, fmt.Errorf("read the request: %w", err)
 	}
@@ -91,8 +95,8 @@ func handle(h admission.Handler, r *http.Request, req admission.Request, log log
 	return resp
 }
 
-func writeReview(w http.ResponseWriter, resp admission.Response, log logr.Logger) {
-	body, err := encodeReview(&resp.AdmissionResponse)
+func writeReview(w http.ResponseWriter, resp admission.Response, log logr.Logger, bufs *buffers) {
+	body, err := appendReview(bufs.get(reviewSize(&resp.AdmissionResponse)), &resp.AdmissionResponse)
 	if err != nil {
 		log.Error(err, "encode the admission response")
 		w.WriteHeader(http.StatusInternalServerError)
@@ -103,6 +107,10 @@ func writeReview(w http.ResponseWriter, resp admission.Response, log logr.Logger
 	w.Header().Set("Content-Type", "application/json")
 	w.Header().Set("Content-Length", strconv.Itoa(len(body)))
 	if _, err := w.Write(body); err != nil {
+		// Not lent again: a write that failed may still hold it (net/http's
+		// HTTP/2 frame to a stream or connection that went away).
 		log.Error(err, "write the admission response")
+		return
 	}
+	bufs.put(body) // copied or sent
 }
