@@ -111,6 +111,8 @@ type Engine struct {
 	rules map[string]policy.Rule
 	// encodings remembers the encodings of the values mutations add.
 	encodings *encodings
+	// walkers are lent to the patches, from one to the next.
+	walkers *walkers
 	// scopes are where the steps may change a workload, by kind (nil:
 	// anywhere).
 	scopes map[string]*scope
@@ -129,7 +131,7 @@ func New(p *policy.Policy, pl Pipeline) (*Engine, error) {
 	})
 	e := &Engine{policy: p, steps: steps, validators: validators, generators: pl.Generators, nsGens: pl.NamespaceGenerators,
 		objValidators: pl.ObjectValidators, objMutators: pl.ObjectMutators, clusterGens: pl.ClusterGenerators, rules: map[string]policy.Rule{},
-		encodings: newEncodings(rememberedEncodings), scopes: scopes(steps)}
+		encodings: newEncodings(rememberedEncodings), walkers: &walkers{}, scopes: scopes(steps)}
 	// One validator may judge workloads and other kinds under the same rule
 	// (storage.Encrypted); two validators may not share a rule.
 	declaredBy := map[string]string{}
@@ -250,7 +252,7 @@ func (e *Engine) Mutate(ctx context.Context, w *workload.Workload, env policy.En
 	if oversized(w) {
 		return &Result{Original: w, Mutated: w}, nil // judged, never completed: see bounds.go
 	}
-	r := &Result{Original: w, Mutated: w.DeepCopy(), encodings: e.encodings, scope: e.scopes[w.Kind]}
+	r := &Result{Original: w, Mutated: w.DeepCopy(), encodings: e.encodings, walkers: e.walkers, scope: e.scopes[w.Kind]}
 	if err := e.mutate(ctx, r, env); err != nil {
 		return nil, err
 	}

@@ -34,7 +34,9 @@ func (r *Result) Patch(raw []byte) ([]jsonpatch.Operation, error) {
 	if r.Original == r.Mutated || len(r.Mutators) == 0 {
 		return nil, nil
 	}
-	changes := typedChanges(reflect.ValueOf(r.Original.Object), reflect.ValueOf(r.Mutated.Object), r.scope)
+	w := r.walkers.get()
+	defer r.walkers.put(w) // the operations hold nothing of the changes
+	changes := w.changes(reflect.ValueOf(r.Original.Object), reflect.ValueOf(r.Mutated.Object), r.scope)
 	if len(changes) == 0 {
 		return nil, nil
 	}

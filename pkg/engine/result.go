@@ -22,6 +22,8 @@ type Result struct {
 	// encodings is the engine's memo for the patch's values; nil
 	// remembers nothing.
 	encodings *encodings
+	// walkers are the engine's, lent to the patch; nil lends none.
+	walkers *walkers
 	// scope is where the mutators may have changed Mutated; nil is
 	// anywhere.
 	scope *scope

@@ -29,12 +29,56 @@ type change struct {
 // the two encodings it decodes nothing, which was nine tenths of a mutation's
 // cost (docs/performance.md). Only the places in sc are compared (nil:
 // everywhere).
-func typedChanges(a, b reflect.Value, sc *scope) []change {
-	w := walker{chain: make([]reflect.Value, 1, 16), at: sc, path: make([]string, 0, 16),
+func typedChanges(a, b reflect.Value, sc *scope) []change { return newWalker().changes(a, b, sc) }
+
+func newWalker() *walker {
+	return &walker{chain: make([]reflect.Value, 0, 16), path: make([]string, 0, 16),
 		paths: make([]string, 0, 64), chains: make([]reflect.Value, 0, 64), out: make([]change, 0, 8)}
-	w.chain[0] = b
+}
+
+// changes is typedChanges with w's stacks, which must be empty (new or
+// reset); the changes are w's until it is reset.
+func (w *walker) changes(a, b reflect.Value, sc *scope) []change {
+	w.at = sc
+	w.chain = append(w.chain, b)
 	w.walk(a, b)
 	return w.out
+}
+
+// reset empties w for another walk, holding no value of the objects it
+// walked: the chain's array is cleared whole, since an entry popped off
+// the stack stays there until overwritten.
+func (w *walker) reset() {
+	clear(w.chain[:cap(w.chain)])
+	clear(w.chains)
+	clear(w.out)
+	w.chain, w.chains, w.out = w.chain[:0], w.chains[:0], w.out[:0]
+	w.path, w.paths = w.path[:0], w.paths[:0]
+	w.at = nil
+}
+
+// walkers lends walkers from one patch to the next: their stacks, and the
+// copies of the changes' paths and chains, were a tenth of the bytes a
+// /mutate allocated once its review buffers were lent (docs/performance.md).
+// A nil walkers lends none.
+type walkers struct{ pool sync.Pool }
+
+func (ws *walkers) get() *walker {
+	if ws != nil {
+		if w, ok := ws.pool.Get().(*walker); ok {
+			return w
+		}
+	}
+	return newWalker()
+}
+
+// put takes back w, whose changes the caller is done with.
+func (ws *walkers) put(w *walker) {
+	if ws == nil {
+		return
+	}
+	w.reset()
+	ws.pool.Put(w)
 }
 
 // walker holds the path and chain of the place being compared as stacks,
