@@ -46,6 +46,9 @@ test: controlplane ## Run unit, golden, end-to-end (real kube-apiserver, kubectl
 	# -count=1: the e2e tests build pave from source at run time, which go test's
 	# cache cannot see; a cached pass could hide a broken webhook.
 	PAVE_E2E_REQUIRED=1 PAVE_ASSETS=$(BIN)/assets go test -count=1 ./...
+	# What the admission path lends from one request to the next is shared
+	# across goroutines: its tests again under the race detector.
+	go test -count=1 -race -run 'Lend' ./pkg/webhook ./pkg/engine
 	$(FUZZ) -fuzz=FuzzEngine -fuzztime=$(or $(FUZZTIME),2000x) ./pkg/engine
 	$(FUZZ) -fuzz=FuzzToJSON -fuzztime=$(or $(FUZZTIME),150000x) ./pkg/manifest
 	$(FUZZ) -fuzz=FuzzHandler -fuzztime=$(or $(FUZZTIME),5000x) ./pkg/webhook

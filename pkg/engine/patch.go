@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"reflect"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -123,7 +124,10 @@ func member(parent reflect.Value) bool {
 // encoded JSON already and are written as they are: encoding them as
 // json.RawMessage validates and re-formats each, which with the ops' slice was
 // a tenth of a mutation.
-func EncodePatch(ops []jsonpatch.Operation) ([]byte, error) {
+func EncodePatch(ops []jsonpatch.Operation) ([]byte, error) { return AppendPatch(nil, ops) }
+
+// AppendPatch is EncodePatch appending to b.
+func AppendPatch(b []byte, ops []jsonpatch.Operation) ([]byte, error) {
 	size := 2
 	for _, op := range ops {
 		size += len(`{"op":"replace","path":"","value":},`) + len(op.Path)
@@ -131,7 +135,7 @@ func EncodePatch(ops []jsonpatch.Operation) ([]byte, error) {
 			size += len(v)
 		}
 	}
-	b := make([]byte, 0, size)
+	b = slices.Grow(b, size)
 	b = append(b, '[')
 	for i, op := range ops {
 		if i > 0 {

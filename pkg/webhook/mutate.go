@@ -17,7 +17,15 @@ import (
 
 // Mutate is the mutating webhook: it completes the workload and answers with
 // a JSON patch against the object exactly as the client sent it.
-type Mutate struct{ Common }
+type Mutate struct {
+	Common
+	// patches lends the buffers answers' patches are encoded into; Serve
+	// gives each back once the answer is written around it (patchLender).
+	patches buffers
+}
+
+// givePatchBack implements patchLender.
+func (h *Mutate) givePatchBack(patch []byte) { h.patches.put(patch) }
 
 // Handle implements admission.Handler.
 func (h *Mutate) Handle(ctx context.Context, req admission.Request) admission.Response {
@@ -55,7 +63,7 @@ func (h *Mutate) Handle(ctx context.Context, req admission.Request) admission.Re
 		return admission.Allowed("")
 	}
 	h.Metrics.Mutated(res.Mutators)
-	return patched(res.Mutators, ops)
+	return h.patched(res.Mutators, ops)
 }
 
 // newEphemeral keeps the operations on the ephemeral containers this request
@@ -91,13 +99,13 @@ func (h *Mutate) completeObject(ctx context.Context, req admission.Request, p pr
 		return admission.Allowed("")
 	}
 	h.Metrics.Mutated(res.Mutators)
-	return patched(res.Mutators, ops)
+	return h.patched(res.Mutators, ops)
 }
 
 // patched answers with ops, encoded here rather than by Response.Complete,
-// which re-validates every value the engine encoded.
-func patched(mutators []string, ops []jsonpatch.Operation) admission.Response {
-	patch, err := engine.EncodePatch(ops)
+// which re-validates every value the engine encoded, into a lent buffer.
+func (h *Mutate) patched(mutators []string, ops []jsonpatch.Operation) admission.Response {
+	patch, err := engine.AppendPatch(h.patches.get(0), ops)
 	if err != nil {
 		return admission.Errored(http.StatusInternalServerError, err)
 	}

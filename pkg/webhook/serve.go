@@ -38,8 +38,15 @@ func Serve(h admission.Handler, log logr.Logger) http.Handler {
 			resp = handle(h, r, req, log)
 		}
 		writeReview(w, resp, log, &bufs)
+		if l, ok := h.(patchLender); ok {
+			l.givePatchBack(resp.Patch) // the answer holds a copy (base64)
+		}
 	})
 }
+
+// patchLender is a handler whose answers' patches are lent (Mutate): Serve
+// gives each back once it has been written into the answer.
+type patchLender interface{ givePatchBack(patch []byte) }
 
 // readReview reads and decodes the review in a buffer lent by bufs; the
 // request decoded holds copies of what it keeps.
