@@ -32,9 +32,7 @@ func TestServeLendsBuffersWithoutCrosstalk(t *testing.T) {
 		client := srv.Client()
 		var wg sync.WaitGroup
 		for w := range 8 {
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
+			wg.Go(func() {
 				for i := range 50 {
 					uid := fmt.Sprintf("w%d-%d", w, i)
 					obj := fmt.Sprintf(`{"uid":%q,"pad":%q}`, uid, strings.Repeat(uid, (w*7+i)%40*20))
@@ -58,7 +56,7 @@ func TestServeLendsBuffersWithoutCrosstalk(t *testing.T) {
 						t.Errorf("%s (HTTP/2 %v): answer for %s, patch %s", uid, h2, got.Response.UID, got.Response.Patch[:min(len(got.Response.Patch), 80)])
 					}
 				}
-			}()
+			})
 		}
 		wg.Wait()
 		srv.Close()

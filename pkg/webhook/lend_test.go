@@ -30,9 +30,7 @@ func TestMutateLendsPatchesWithoutCrosstalk(t *testing.T) {
 	}
 	var wg sync.WaitGroup
 	for w := range 8 {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
+		wg.Go(func() {
 			for i := range 60 {
 				k := (w + i) % len(bodies)
 				if got := patchOf(t, serveRaw(h, bodies[k]).Body.Bytes()); !bytes.Equal(got, want[k]) {
@@ -40,7 +38,7 @@ func TestMutateLendsPatchesWithoutCrosstalk(t *testing.T) {
 					return
 				}
 			}
-		}()
+		})
 	}
 	wg.Wait()
 }

@@ -12,15 +12,6 @@ import (
 	"github.com/pave-dev/pave/internal/jsonquote"
 )
 
-// reviewHead opens every answer appendReview writes itself.
-const reviewHead = `{"kind":"AdmissionReview","apiVersion":"admission.k8s.io/v1","response":{"uid":"`
-
-// reviewSize is about the size of the answer appendReview writes for resp:
-// its head, UID and patch, and room for a status.
-func reviewSize(resp *admissionv1.AdmissionResponse) int {
-	return len(reviewHead) + len(resp.UID) + base64.StdEncoding.EncodedLen(len(resp.Patch)) + 256
-}
-
 // appendReview appends to b json.Marshal of the AdmissionReview around
 // resp, written directly for the answers nearly every request gets
 // (allowed or not, with or without a patch, a status of a code, message
@@ -37,8 +28,9 @@ func appendReview(b []byte, resp *admissionv1.AdmissionResponse) ([]byte, error)
 		js, err := json.Marshal(ar)
 		return append(b, js...), err
 	}
-	b = slices.Grow(b, reviewSize(resp))
-	b = append(b, reviewHead...)
+	const head = `{"kind":"AdmissionReview","apiVersion":"admission.k8s.io/v1","response":{"uid":"`
+	b = slices.Grow(b, len(head)+len(resp.UID)+base64.StdEncoding.EncodedLen(len(resp.Patch))+256)
+	b = append(b, head...)
 	b = append(b, resp.UID...)
 	b = append(b, `","allowed":`...)
 	b = strconv.AppendBool(b, resp.Allowed)

@@ -42,12 +42,12 @@ func TestAppendReviewIsJSONMarshal(t *testing.T) {
 			t.Fatal(err)
 		}
 		got, err := appendReview([]byte("lent"), &resp)
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
 		got, ok := bytes.CutPrefix(got, []byte("lent"))
 		if !ok {
 			t.Fatalf("%s: appendReview lost what its buffer held: %s", name, got)
-		}
-		if err != nil {
-			t.Fatalf("%s: %v", name, err)
 		}
 		if !bytes.Equal(got, want) {
 			t.Errorf("%s:\n got %s\nwant %s", name, got, want)

@@ -28,6 +28,7 @@ const MaxRequestBytes = 7 * 1024 * 1024
 // reviews only. A panic in h is an error answer, not a dropped connection.
 func Serve(h admission.Handler, log logr.Logger) http.Handler {
 	var bufs buffers
+	lender, lends := h.(patchLender)
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		var resp admission.Response
 		req, err := readReview(r, &bufs)
@@ -38,8 +39,8 @@ func Serve(h admission.Handler, log logr.Logger) http.Handler {
 			resp = handle(h, r, req, log)
 		}
 		writeReview(w, resp, log, &bufs)
-		if l, ok := h.(patchLender); ok {
-			l.givePatchBack(resp.Patch) // the answer holds a copy (base64)
+		if lends {
+			lender.givePatchBack(resp.Patch) // the answer holds a copy (base64)
 		}
 	})
 }
@@ -103,7 +104,7 @@ func handle(h admission.Handler, r *http.Request, req admission.Request, log log
 }
 
 func writeReview(w http.ResponseWriter, resp admission.Response, log logr.Logger, bufs *buffers) {
-	body, err := appendReview(bufs.get(reviewSize(&resp.AdmissionResponse)), &resp.AdmissionResponse)
+	body, err := appendReview(bufs.get(0), &resp.AdmissionResponse) // grown to the answer's size there
 	if err != nil {
 		log.Error(err, "encode the admission response")
 		w.WriteHeader(http.StatusInternalServerError)
