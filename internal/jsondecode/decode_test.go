@@ -77,6 +77,9 @@ func agree(t *testing.T, d *jsondecode.Decoder, in []byte, pass int) {
 		t.Errorf("pass %d, %.80s: error %q, encoding/json's %q", pass, in, gotErr, wantErr)
 	case wantErr == nil && !reflect.DeepEqual(got, want):
 		t.Errorf("pass %d, %.80s: decoded\n%+v\nencoding/json\n%+v", pass, in, got, want)
+	case gotErr == nil && !json.Valid(in):
+		// engine.Result.PatchDecoded reads raw without checking it again.
+		t.Errorf("pass %d, %.80s: decoded what json.Valid rejects", pass, in)
 	}
 }
 

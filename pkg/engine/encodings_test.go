@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"gomodules.xyz/jsonpatch/v2"
 	corev1 "k8s.io/api/core/v1"
 	"sigs.k8s.io/yaml"
 
@@ -108,5 +109,32 @@ func TestEncodingsAreBounded(t *testing.T) {
 		if enc.size > 4096 {
 			t.Fatalf("%d bytes remembered in a 4 KiB memo", enc.size)
 		}
+	}
+}
+
+// A list's elements, encoded apart, are written by AppendPatch and by
+// encoding/json as the list encoded whole.
+func TestListsAreWrittenWhole(t *testing.T) {
+	volumes := []corev1.Volume{{Name: "a", VolumeSource: corev1.VolumeSource{EmptyDir: &corev1.EmptyDirVolumeSource{}}}, {Name: "b"}}
+	want, err := json.Marshal(volumes)
+	if err != nil {
+		t.Fatal(err)
+	}
+	v, err := newEncodings(1<<10).value(reflect.ValueOf(volumes), new([]byte))
+	if _, ok := v.(jsonList); err != nil || !ok {
+		t.Fatalf("a list of API values is %T (%v), want its elements apart", v, err)
+	}
+	ops := []jsonpatch.Operation{{Operation: "add", Path: "/spec/volumes", Value: v}, {Operation: "add", Path: "/x", Value: json.RawMessage(`1`)}}
+	patch, err := AppendPatch([]byte("lent"), ops)
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantPatch := `lent[{"op":"add","path":"/spec/volumes","value":` + string(want) + `},{"op":"add","path":"/x","value":1}]`
+	if string(patch) != wantPatch {
+		t.Errorf("AppendPatch wrote\n%s\nwant\n%s", patch, wantPatch)
+	}
+	byJSON, err := json.Marshal(ops[0].Value)
+	if err != nil || !bytes.Equal(byJSON, want) {
+		t.Errorf("encoding/json wrote %s, want %s (%v)", byJSON, want, err)
 	}
 }

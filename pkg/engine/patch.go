@@ -27,6 +27,20 @@ import (
 // of the mutated object that raw lacks. Only raw is read, and only along the
 // changes' paths (rawDoc).
 func (r *Result) Patch(raw []byte) ([]jsonpatch.Operation, error) {
+	return r.patch(raw, true)
+}
+
+// PatchDecoded is Patch for raw that Original was decoded from, which the
+// decode has read whole and so found valid JSON: checking it again was a
+// twentieth of the mutating webhook's handler.
+func (r *Result) PatchDecoded(raw []byte) ([]jsonpatch.Operation, error) {
+	return r.patch(raw, false)
+}
+
+// patch is Patch; check says whether raw must be checked to be JSON before
+// it is read along the changes' paths (rawDoc reads only those, and would
+// read garbage as something).
+func (r *Result) patch(raw []byte, check bool) ([]jsonpatch.Operation, error) {
 	if r.Original == nil {
 		return nil, fmt.Errorf("patch: the result came from RunInPlace and has no original")
 	}
@@ -41,19 +55,20 @@ func (r *Result) Patch(raw []byte) ([]jsonpatch.Operation, error) {
 	if len(changes) == 0 {
 		return nil, nil
 	}
-	if !json.Valid(raw) {
+	if check && !json.Valid(raw) {
 		return nil, fmt.Errorf("%s %s is not valid JSON", r.Original.Kind, r.Original.Name())
 	}
-	ops, err := opsOn(newRawDoc(raw), changes, r.encodings)
+	ops, err := opsOn(newRawDoc(raw), changes, r.encodings, &w.scratch)
 	if err != nil {
 		return nil, fmt.Errorf("patch %s %s: %w", r.Original.Kind, r.Original.Name(), err)
 	}
 	return ops, nil
 }
 
-// opsOn turns changes into operations on doc, the raw object.
-func opsOn(doc *rawDoc, changes []change, enc *encodings) ([]jsonpatch.Operation, error) {
-	var ops []jsonpatch.Operation
+// opsOn turns changes into operations on doc, the raw object; scratch is
+// lent to enc for its protobuf keys.
+func opsOn(doc *rawDoc, changes []change, enc *encodings, scratch *[]byte) ([]jsonpatch.Operation, error) {
+	ops := make([]jsonpatch.Operation, 0, len(changes))
 	var whole []string // pointers of subtrees added whole: changes inside them are in already
 	for _, c := range changes {
 		ptr := pointer(c.path)
@@ -69,11 +84,11 @@ func opsOn(doc *rawDoc, changes []change, enc *encodings) ([]jsonpatch.Operation
 			// the object only: finding a member raw lacks meant reading the
 			// whole object, every container's for its security context.
 			if depth, isContainer = doc.existing(c.path[:n-1]); depth == n-1 && isContainer {
-				js, err := enc.encode(c.after)
+				js, err := enc.value(c.after, scratch)
 				if err != nil {
 					return nil, fmt.Errorf("encode %s: %w", ptr, err)
 				}
-				ops = append(ops, jsonpatch.Operation{Operation: "add", Path: ptr, Value: json.RawMessage(js)})
+				ops = append(ops, jsonpatch.Operation{Operation: "add", Path: ptr, Value: js})
 				continue
 			}
 		} else {
@@ -98,11 +113,11 @@ func opsOn(doc *rawDoc, changes []change, enc *encodings) ([]jsonpatch.Operation
 			v, path = c.chain[at], pointer(c.path[:at])
 			whole = append(whole, path)
 		}
-		js, err := enc.encode(v)
+		js, err := enc.value(v, scratch)
 		if err != nil {
 			return nil, fmt.Errorf("encode %s: %w", path, err)
 		}
-		ops = append(ops, jsonpatch.Operation{Operation: op, Path: path, Value: json.RawMessage(js)})
+		ops = append(ops, jsonpatch.Operation{Operation: op, Path: path, Value: js})
 	}
 	return ops, nil
 }
@@ -131,8 +146,11 @@ func AppendPatch(b []byte, ops []jsonpatch.Operation) ([]byte, error) {
 	size := 2
 	for _, op := range ops {
 		size += len(`{"op":"replace","path":"","value":},`) + len(op.Path)
-		if v, ok := op.Value.(json.RawMessage); ok {
+		switch v := op.Value.(type) {
+		case json.RawMessage:
 			size += len(v)
+		case jsonList:
+			size += v.size()
 		}
 	}
 	b = slices.Grow(b, size)
@@ -153,7 +171,9 @@ func AppendPatch(b []byte, ops []jsonpatch.Operation) ([]byte, error) {
 			}
 			b = append(b, path...)
 		}
-		if op.Operation != "remove" {
+		if list, ok := op.Value.(jsonList); ok && op.Operation != "remove" {
+			b = list.appendTo(append(b, `,"value":`...))
+		} else if op.Operation != "remove" {
 			v, ok := op.Value.(json.RawMessage)
 			if !ok || len(v) == 0 {
 				var err error

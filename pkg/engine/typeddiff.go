@@ -55,6 +55,9 @@ func (w *walker) reset() {
 	w.chain, w.chains, w.out = w.chain[:0], w.chains[:0], w.out[:0]
 	w.path, w.paths = w.path[:0], w.paths[:0]
 	w.at = nil
+	if cap(w.scratch) > maxScratch {
+		w.scratch = nil
+	}
 }
 
 // walkers lends walkers from one patch to the next: their stacks, and the
@@ -96,7 +99,13 @@ type walker struct {
 	chains []reflect.Value
 	// at is the scope of the current place: what is outside is not compared.
 	at *scope
+	// scratch is lent to the patch's encodings for their protobuf keys
+	// (the proxy's is 2 KB): it holds bytes only, no value walked.
+	scratch []byte
 }
+
+// maxScratch bounds the scratch a walker keeps for the next patch.
+const maxScratch = 64 << 10
 
 // record notes a change at the current path: after is what b has there
 // (invalid: removed); when valid, it is pushed on the chain recorded.

@@ -48,7 +48,7 @@ func (h *Mutate) Handle(ctx context.Context, req admission.Request) admission.Re
 	if err != nil {
 		return admission.Errored(http.StatusInternalServerError, err)
 	}
-	ops, err := res.Patch(req.Object.Raw)
+	ops, err := res.PatchDecoded(req.Object.Raw) // prepare decoded p.w from it
 	if err != nil {
 		return admission.Errored(http.StatusInternalServerError, fmt.Errorf("patch %s %s: %w", p.w.Kind, p.w.Name(), err))
 	}
