@@ -209,8 +209,12 @@ func (w *walker) walk(a, b reflect.Value) {
 			w.emit(b) // null against an object
 			return
 		}
-		if t == stringMapType { // labels and annotations, in every object
+		switch t {
+		case stringMapType: // labels and annotations, in every object
 			w.stringMap(a, b)
+			return
+		case resourceListType: // limits and requests, in every container
+			w.resourceList(a, b)
 			return
 		}
 		for _, k := range mapKeys(a, b) {
@@ -245,22 +249,28 @@ var stringMapType = reflect.TypeFor[map[string]string]()
 // that changed, was a fifth of the walk.
 func (w *walker) stringMap(a, b reflect.Value) {
 	ma, mb := a.Interface().(map[string]string), b.Interface().(map[string]string)
-	var keys []string
-	for k, va := range ma {
-		if vb, ok := mb[k]; !ok || va != vb {
+	for _, k := range changedKeys(ma, mb, func(x, y string) bool { return x == y }) {
+		kv := reflect.ValueOf(k)
+		w.child(k, a.MapIndex(kv), b.MapIndex(kv))
+	}
+}
+
+// changedKeys are the keys of two maps whose values are not the same, or
+// that one map lacks, sorted.
+func changedKeys[K ~string, V any](a, b map[K]V, same func(V, V) bool) []K {
+	var keys []K
+	for k, va := range a {
+		if vb, ok := b[k]; !ok || !same(va, vb) {
 			keys = append(keys, k)
 		}
 	}
-	for k := range mb {
-		if _, ok := ma[k]; !ok {
+	for k := range b {
+		if _, ok := a[k]; !ok {
 			keys = append(keys, k)
 		}
 	}
 	slices.Sort(keys)
-	for _, k := range keys {
-		kv := reflect.ValueOf(k)
-		w.child(k, a.MapIndex(kv), b.MapIndex(kv))
-	}
+	return keys
 }
 
 // fieldOf is v.FieldByIndex without its slice walk for a direct field.
