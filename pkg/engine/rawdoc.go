@@ -17,18 +17,22 @@ type rawDoc struct{ root *rawNode }
 
 type rawNode struct {
 	value gjson.Result
-	// members are the object's members read so far: a few (a mutation's
-	// changes share most of their paths, and mutators set fixed fields), so
-	// a list searched in order, which cost less than a map's hashing.
+	// members are the object's members, read in one pass on the first look,
+	// and searched in order: a mutation's changes look up several members
+	// of the same objects (five of the pod spec's), and each gjson lookup of
+	// a member the object lacks read the object to its end.
 	members []rawMember
 	// elems are an array's elements, read in one pass on the first look:
 	// looking each up by its index would skip all those before it, every time.
 	elems []rawNode
+	read  bool
 }
 
+// rawMember is a member of an object as read: its value's JSON, parsed
+// into a node when a change's path goes through it.
 type rawMember struct {
-	key  string
-	node *rawNode
+	key, raw string
+	node     *rawNode
 }
 
 // newRawDoc reads raw in place: gjson.ParseBytes would copy it into a
@@ -60,26 +64,34 @@ func (d *rawDoc) existing(path []string) (depth int, container bool) {
 func (n *rawNode) child(tok string) *rawNode {
 	switch {
 	case n.value.IsArray():
-		if n.elems == nil {
+		if !n.read {
 			items := n.value.Array()
 			n.elems = make([]rawNode, len(items))
 			for i, v := range items {
 				n.elems[i].value = v
 			}
+			n.read = true
 		}
 		if i, err := strconv.Atoi(tok); err == nil && i >= 0 && i < len(n.elems) {
 			return &n.elems[i]
 		}
 	case n.value.IsObject():
-		for _, m := range n.members {
-			if m.key == tok {
+		if !n.read {
+			n.value.ForEach(func(k, v gjson.Result) bool {
+				n.members = append(n.members, rawMember{key: k.Str, raw: v.Raw})
+				return true
+			})
+			n.read = true
+		}
+		// The last of a repeated member is the one decoders keep (pave's
+		// own, and the API server's when it applies the patch).
+		for i := len(n.members) - 1; i >= 0; i-- {
+			if m := &n.members[i]; m.key == tok {
+				if m.node == nil {
+					m.node = &rawNode{value: gjson.Parse(m.raw)}
+				}
 				return m.node
 			}
-		}
-		if v := n.value.Get(gjson.Escape(tok)); v.Exists() {
-			next := &rawNode{value: v}
-			n.members = append(n.members, rawMember{tok, next})
-			return next
 		}
 	}
 	return nil

@@ -7,10 +7,12 @@ import (
 
 // TestRawDocExisting holds rawDoc to encoding/json's reading of the same
 // document (existing over the decoded value), along shared prefixes, arrays
-// read once and keys gjson would take for its own syntax.
+// read once, keys gjson would take for its own syntax, escaped and repeated
+// keys.
 func TestRawDocExisting(t *testing.T) {
 	raw := []byte(`{"metadata":{"labels":{"app.kubernetes.io/name":"shop","a*b":"x"},"annotations":null},
-		"spec":{"template":{"spec":{"containers":[{"name":"app","securityContext":{}},{"name":"b","ports":[1,2]}],"volumes":[]}}},"n":1}`)
+		"spec":{"template":{"spec":{"containers":[{"name":"app","securityContext":{}},{"name":"b","ports":[1,2]}],"volumes":[]}}},"n":1,
+		"dup":{"a":1},"dup":null,"\u0061b":{"c":1},"q\"k":[]}`)
 	var decoded any
 	if err := json.Unmarshal(raw, &decoded); err != nil {
 		t.Fatal(err)
@@ -31,6 +33,9 @@ func TestRawDocExisting(t *testing.T) {
 		{"spec", "template", "spec", "containers", "x"},
 		{"spec", "template", "spec", "volumes", "0"},
 		{"n", "x"},
+		{"dup", "a"}, // the last of a repeated member, as decoders keep
+		{"ab", "c"},  // a key written with an escape
+		{"q\"k", "0"},
 		{"spec", "template", "spec", "containers", "0", "name"}, // again, after its siblings were read
 		{},
 	} {
