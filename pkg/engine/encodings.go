@@ -64,28 +64,29 @@ func (e *encodings) value(v reflect.Value, scratch *[]byte) (any, error) {
 	if js, ok := plainJSON(v); ok {
 		return json.RawMessage(js), nil
 	}
-	var js []byte
-	var err error
 	switch {
 	case e == nil:
-		js, err = json.Marshal(v.Interface())
 	case v.Kind() == reflect.Slice && v.Len() > 0 && reflect.PointerTo(v.Type().Elem()).Implements(protoMessageType):
 		// A slice is its elements' encodings between brackets; an element
 		// of a slice is addressable, so it encodes as it would inside it.
 		list := make(jsonList, v.Len())
 		for i := range list {
+			var err error
 			if list[i], err = e.one(v.Index(i).Addr(), scratch); err != nil {
 				return nil, err
 			}
 		}
 		return list, nil
 	case v.Kind() == reflect.Pointer && !v.IsNil() && v.Type().Implements(protoMessageType):
-		js, err = e.one(v, scratch)
+		return rawJSON(e.one(v, scratch))
 	case v.Kind() == reflect.Struct && v.CanAddr() && v.Addr().Type().Implements(protoMessageType):
-		js, err = e.one(v.Addr(), scratch)
-	default:
-		js, err = json.Marshal(v.Interface())
+		return rawJSON(e.one(v.Addr(), scratch))
 	}
+	return rawJSON(json.Marshal(v.Interface()))
+}
+
+// rawJSON is an encoding as a patch's value.
+func rawJSON(js []byte, err error) (any, error) {
 	if err != nil {
 		return nil, err
 	}
@@ -103,10 +104,7 @@ func (l jsonList) MarshalJSON() ([]byte, error) { return l.appendTo(nil), nil }
 
 // size is the length of the array's encoding.
 func (l jsonList) size() int {
-	n := len(l) + 1
-	if len(l) == 0 {
-		n = 2
-	}
+	n := max(len(l)+1, 2) // brackets and commas
 	for _, js := range l {
 		n += len(js)
 	}

@@ -171,22 +171,30 @@ func AppendPatch(b []byte, ops []jsonpatch.Operation) ([]byte, error) {
 			}
 			b = append(b, path...)
 		}
-		if list, ok := op.Value.(jsonList); ok && op.Operation != "remove" {
-			b = list.appendTo(append(b, `,"value":`...))
-		} else if op.Operation != "remove" {
-			v, ok := op.Value.(json.RawMessage)
-			if !ok || len(v) == 0 {
-				var err error
-				if v, err = json.Marshal(op.Value); err != nil {
-					return nil, fmt.Errorf("encode the value at %s: %w", op.Path, err)
-				}
+		if op.Operation != "remove" {
+			var err error
+			if b, err = appendValue(append(b, `,"value":`...), op.Value); err != nil {
+				return nil, fmt.Errorf("encode the value at %s: %w", op.Path, err)
 			}
-			b = append(b, `,"value":`...)
-			b = append(b, v...)
 		}
 		b = append(b, '}')
 	}
 	return append(b, ']'), nil
+}
+
+// appendValue appends an operation's value: as it is when opsOn encoded it,
+// through encoding/json otherwise.
+func appendValue(b []byte, v any) ([]byte, error) {
+	switch v := v.(type) {
+	case jsonList:
+		return v.appendTo(b), nil
+	case json.RawMessage:
+		if len(v) > 0 {
+			return append(b, v...), nil
+		}
+	}
+	js, err := json.Marshal(v)
+	return append(b, js...), err
 }
 
 // existing is how many leading segments of path doc has, and the value there.

@@ -11,8 +11,8 @@ import (
 // raw object has. It reads raw along those paths only (gjson skips the rest
 // without building it) and remembers each part it found, so a prefix shared by
 // several changes is read once. Decoding the whole object instead was a fifth
-// of a mutation's cost. raw must be valid JSON (Result.Patch checks): gjson
-// does not validate what it skips.
+// of a mutation's cost. raw must be valid JSON (Result.Patch checks it, and
+// PatchDecoded's raw was decoded): gjson does not validate what it skips.
 type rawDoc struct{ root *rawNode }
 
 type rawNode struct {
