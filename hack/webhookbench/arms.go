@@ -6,6 +6,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 	"syscall"
@@ -120,6 +122,13 @@ func (b *bench) webhookArms() (map[string]stats, error) {
 		noop := a
 		noop.name, noop.url, noop.check, noop.pid = "noop/"+a.name, fmt.Sprintf("https://127.0.0.1:%d/noop", b.noopPort), nil, b.noop.Process.Pid
 		arms = append(arms, a, noop)
+		if strings.HasPrefix(a.name, "mutate") {
+			patched, err := b.patchedArm(noop, a)
+			if err != nil {
+				return nil, err
+			}
+			arms = append(arms, patched)
+		}
 		if i < 2 { // /mutate and /validate against the former floor too, for the record
 			former := noop
 			former.name, former.url, former.pid = formerFloor+a.name, fmt.Sprintf("https://127.0.0.1:%d/noop", b.inGeneratorPort), 0
@@ -162,10 +171,44 @@ func (b *bench) webhookArms() (map[string]stats, error) {
 	return out, nil
 }
 
-// apiServerArms creates Deployments through the API server in the three
-// namespaces, interleaved in rounds of 100.
+// patchedArm is noop answering with the patch pave answers pave's request
+// with: the floor of any webhook that must send pave's answer.
+func (b *bench) patchedArm(noop, pave arm) (arm, error) {
+	if err := b.writePatch(pave); err != nil {
+		return arm{}, err
+	}
+	noop.name, noop.url = patchedFloor+pave.name, fmt.Sprintf("https://127.0.0.1:%d%s%s", b.noopPort, patchedPath, pave.name)
+	return noop, nil
+}
+
+// writePatch asks pave for its patch for the arm's request and writes it
+// where the no-op server answers the arm of that name with it.
+func (b *bench) writePatch(pave arm) error {
+	resp, err := b.client.Post(pave.url, "application/json", bytes.NewReader(pave.body))
+	if err != nil {
+		return err
+	}
+	defer resp.Body.Close()
+	var ar admissionv1.AdmissionReview
+	if err := json.NewDecoder(resp.Body).Decode(&ar); err != nil || ar.Response == nil || len(ar.Response.Patch) == 0 {
+		return fmt.Errorf("pave's patch for %s: none in its answer (%v)", pave.name, err)
+	}
+	return os.WriteFile(filepath.Join(b.noopDir, patchFile(pave.name)), ar.Response.Patch, 0o600)
+}
+
+// patchedFloor prefixes the arms against the no-op handler that answers
+// pave's patch (patchedArm): not a target, the bound on one.
+const patchedFloor = "noop-patched/"
+
+// apiServerArms creates Deployments through the API server in the four
+// namespaces, interleaved in rounds of 100. In nsNoopPatched the no-op
+// mutating webhook sends pave's patch for the Deployments created (all the
+// same but for their names and images, which the patch does not hold).
 func (b *bench) apiServerArms(ctx context.Context) (map[string]stats, error) {
-	return b.interleavedCreates(ctx, []string{nsNone, nsNoop, nsPave}, 0, "")
+	if err := b.writePatch(b.webhookArm(apiArm, "/mutate", createdDeployment(0, 0))); err != nil {
+		return nil, err
+	}
+	return b.interleavedCreates(ctx, []string{nsNone, nsNoop, nsNoopPatched, nsPave}, 0, "")
 }
 
 // controllerPausedArms repeats the no-op and pave arms with pave's
@@ -223,9 +266,7 @@ func (b *bench) create(ctx context.Context, ns string, from, n int, replicas int
 	for w := range b.o.c {
 		wg.Go(func() {
 			for i := from + w; i < from+n; i += b.o.c {
-				d := benchdata.Nth(1, i) // each new to the webhook
-				d.Name = fmt.Sprintf("app-%05d", i)
-				d.Spec.Replicas = &replicas
+				d := createdDeployment(i, replicas)
 				start := time.Now()
 				_, err := b.cs.AppsV1().Deployments(ns).Create(ctx, d, metav1.CreateOptions{})
 				took := time.Since(start)
@@ -240,6 +281,15 @@ func (b *bench) create(ctx context.Context, ns string, from, n int, replicas int
 	}
 	wg.Wait()
 	return all, firstErr
+}
+
+// createdDeployment is the ith Deployment created through the API server:
+// each new to the webhook.
+func createdDeployment(i int, replicas int32) *appsv1.Deployment {
+	d := benchdata.Nth(1, i)
+	d.Name = fmt.Sprintf("app-%05d", i)
+	d.Spec.Replicas = &replicas
+	return d
 }
 
 // memory fills the cluster with Deployments of one Pod each (the

@@ -37,6 +37,7 @@ type bench struct {
 	metricsPort           int // the controller's /metrics
 	noop                  *exec.Cmd
 	noopCA                []byte
+	noopDir               string // the no-op server's certificates and patches
 	client                *http.Client
 	// numbers numbers the requests of the "-new" arms, so none repeats.
 	numbers atomic.Int64
@@ -46,13 +47,16 @@ type bench struct {
 const (
 	nsNone = "bench-none" // no webhook matches it
 	nsNoop = "bench-noop" // only the no-op webhooks
-	nsPave = "bench-pave" // pave, mesh on
+	// only the no-op webhooks, the mutating one sending pave's patch for a
+	// Deployment: the floor of a webhook that makes pave's object
+	nsNoopPatched = "bench-noop-patched"
+	nsPave        = "bench-pave" // pave, mesh on
 )
 
 func newBench(ctx context.Context, cl *localcluster.Cluster, bin, admissionBin, dir string, o options) (*bench, error) {
 	b := &bench{o: o, cl: cl, cs: kubernetes.NewForConfigOrDie(cl.Config), pavePort: localcluster.FreePort(), noopPort: localcluster.FreePort(), inGeneratorPort: localcluster.FreePort(), client: newClient(o.c)}
 	for name, labels := range map[string]map[string]string{
-		"pave-system": nil, nsNone: {"bench-arm": "none"}, nsNoop: {"bench-arm": "noop"}, nsPave: {"bench-arm": "pave", "pave.dev/team": benchdata.Team},
+		"pave-system": nil, nsNone: {"bench-arm": "none"}, nsNoop: {"bench-arm": "noop"}, nsNoopPatched: {"bench-arm": "noop-patched"}, nsPave: {"bench-arm": "pave", "pave.dev/team": benchdata.Team},
 		"bench-fill": {"bench-arm": "pave", "pave.dev/team": benchdata.Team},
 	} {
 		if _, err := b.cs.CoreV1().Namespaces().Create(ctx, &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: name, Labels: labels}}, metav1.CreateOptions{}); err != nil {
@@ -88,13 +92,17 @@ func newBench(ctx context.Context, cl *localcluster.Cluster, bin, admissionBin, 
 		Log: filepath.Join(dir, "admission.log"), Args: admission, Env: []string{memoryLimit(admissionLimit)}}); err != nil {
 		return nil, err
 	}
-	if b.noop, b.noopCA, err = noopProcess(ctx, filepath.Join(dir, "noop"), b.noopPort); err != nil {
+	b.noopDir = filepath.Join(dir, "noop")
+	if b.noop, b.noopCA, err = noopProcess(ctx, b.noopDir, b.noopPort); err != nil {
 		return nil, err
 	}
 	if err := noopInGenerator(filepath.Join(dir, "noop"), b.inGeneratorPort); err != nil {
 		return nil, err
 	}
-	if err := b.noopConfigurations(ctx); err != nil {
+	if err := b.noopConfigurations(ctx, "bench-noop", "noop", "/noop"); err != nil {
+		return nil, err
+	}
+	if err := b.noopConfigurations(ctx, "bench-noop-patched", "noop-patched", patchedPath+apiArm); err != nil {
 		return nil, err
 	}
 	// The mesh policy is in force when a mutation injects the sidecar.
@@ -183,7 +191,7 @@ func (b *bench) webhookConfigurations(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	notBaseline := metav1.LabelSelectorRequirement{Key: "bench-arm", Operator: metav1.LabelSelectorOpNotIn, Values: []string{"none", "noop"}}
+	notBaseline := metav1.LabelSelectorRequirement{Key: "bench-arm", Operator: metav1.LabelSelectorOpNotIn, Values: []string{"none", "noop", "noop-patched"}}
 	for i := range m.Webhooks {
 		m.Webhooks[i].ClientConfig = b.paveURL(m.Webhooks[i].ClientConfig)
 		m.Webhooks[i].NamespaceSelector.MatchExpressions = append(m.Webhooks[i].NamespaceSelector.MatchExpressions, notBaseline)
@@ -204,24 +212,27 @@ func (b *bench) paveURL(c admissionregistrationv1.WebhookClientConfig) admission
 	return admissionregistrationv1.WebhookClientConfig{URL: &url} // the controller injects the caBundle
 }
 
-// noopConfigurations match the no-op arm's namespace with webhooks that do
-// nothing, with pave's rules and conditions: the floor any webhook that
-// sees what pave sees pays (the Deployment, and the ReplicaSet the
-// controller-manager makes of it).
-func (b *bench) noopConfigurations(ctx context.Context) error {
+// noopConfigurations match the namespaces labelled bench-arm=arm with
+// webhooks that do nothing, with pave's rules and conditions: the floor any
+// webhook that sees what pave sees pays (the Deployment, and the ReplicaSet
+// the controller-manager makes of it). The mutating ones are served at
+// mutatePath, the validating ones at /noop.
+func (b *bench) noopConfigurations(ctx context.Context, name, arm, mutatePath string) error {
 	m, v, err := shipped()
 	if err != nil {
 		return err
 	}
-	url := fmt.Sprintf("https://127.0.0.1:%d/noop", b.noopPort)
-	cc := admissionregistrationv1.WebhookClientConfig{URL: &url, CABundle: b.noopCA}
-	sel := &metav1.LabelSelector{MatchLabels: map[string]string{"bench-arm": "noop"}}
-	m.ObjectMeta, v.ObjectMeta = metav1.ObjectMeta{Name: "bench-noop"}, metav1.ObjectMeta{Name: "bench-noop"}
+	client := func(path string) admissionregistrationv1.WebhookClientConfig {
+		url := fmt.Sprintf("https://127.0.0.1:%d%s", b.noopPort, path)
+		return admissionregistrationv1.WebhookClientConfig{URL: &url, CABundle: b.noopCA}
+	}
+	sel := &metav1.LabelSelector{MatchLabels: map[string]string{"bench-arm": arm}}
+	m.ObjectMeta, v.ObjectMeta = metav1.ObjectMeta{Name: name}, metav1.ObjectMeta{Name: name}
 	for i := range m.Webhooks {
-		m.Webhooks[i].Name, m.Webhooks[i].ClientConfig, m.Webhooks[i].NamespaceSelector = "noop-"+m.Webhooks[i].Name, cc, sel
+		m.Webhooks[i].Name, m.Webhooks[i].ClientConfig, m.Webhooks[i].NamespaceSelector = arm+"-"+m.Webhooks[i].Name, client(mutatePath), sel
 	}
 	for i := range v.Webhooks {
-		v.Webhooks[i].Name, v.Webhooks[i].ClientConfig, v.Webhooks[i].NamespaceSelector = "noop-"+v.Webhooks[i].Name, cc, sel
+		v.Webhooks[i].Name, v.Webhooks[i].ClientConfig, v.Webhooks[i].NamespaceSelector = arm+"-"+v.Webhooks[i].Name, client("/noop"), sel
 	}
 	if _, err := b.cs.AdmissionregistrationV1().MutatingWebhookConfigurations().Create(ctx, m, metav1.CreateOptions{}); err != nil {
 		return err

@@ -6,11 +6,14 @@
 //     handler on controller-runtime's server with pave's TLS settings given
 //     the same request, in a process of its own as pave's is, c concurrent
 //     keep-alive clients, arms interleaved round by round, with each
-//     server's CPU time per request;
+//     server's CPU time per request; and, for the record, the same no-op
+//     handler sending the patch pave answered /mutate's request with: the
+//     floor of any webhook that sends pave's answer;
 //   - through the API server: Deployment creates in a namespace pave governs
 //     against the same creates in a namespace only no-op webhooks match (and
-//     one no webhook matches), interleaved; and again with pave's controller
-//     paused, to tell its companion writes from the admission's cost;
+//     one no webhook matches, and one whose no-op mutating webhook sends
+//     pave's patch), interleaved; and again with pave's controller paused,
+//     to tell its companion writes from the admission's cost;
 //   - memory: the admission and controller processes' resident memory after
 //     the cluster holds -fill Deployments and their Pods, under that load.
 //

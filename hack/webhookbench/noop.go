@@ -7,9 +7,14 @@ import (
 	"net/http"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"strconv"
+	"strings"
+	"sync"
 	"syscall"
 	"time"
+
+	admissionv1 "k8s.io/api/admission/v1"
 
 	"sigs.k8s.io/controller-runtime/pkg/webhook"
 	"sigs.k8s.io/controller-runtime/pkg/webhook/admission"
@@ -79,5 +84,42 @@ func serveNoop(port int, certDir string) error {
 		TLSOpts: []func(*tls.Config){func(c *tls.Config) { c.MinVersion = tls.VersionTLS12; c.NextProtos = []string{"http/1.1"} }}})
 	allow := admission.HandlerFunc(func(context.Context, admission.Request) admission.Response { return admission.Allowed("") })
 	srv.Register("/noop", pavewebhook.WithReadDeadline(3*time.Second, (&admission.Webhook{Handler: allow}).WithRecoverPanic(true)))
+	for _, arm := range append(webhookArmNames(), apiArm) {
+		if arm != apiArm && !strings.HasPrefix(arm, "mutate") {
+			continue
+		}
+		answer := patchedAnswer(filepath.Join(certDir, patchFile(arm)))
+		srv.Register(patchedPath+arm, pavewebhook.WithReadDeadline(3*time.Second, (&admission.Webhook{Handler: answer}).WithRecoverPanic(true)))
+	}
 	return srv.Start(context.Background())
+}
+
+// patchedPath is where the no-op server answers each /mutate arm's request
+// with the patch pave answered it with, found once: the floor of a webhook
+// that must send pave's answer, with no work to find it.
+const patchedPath = "/noop-patched/"
+
+// patchFile is the file in the no-op server's directory that holds pave's
+// patch for arm; the benchmark writes it before the arm's first request.
+func patchFile(arm string) string { return "patch-" + arm + ".json" }
+
+// apiArm names the patch the no-op mutating webhooks of nsNoopPatched send.
+const apiArm = "api"
+
+// patchedAnswer allows every review, a Deployment's with the patch in file
+// (read at the first request): pave's patch for a ReplicaSet made from a
+// mutated template is empty.
+func patchedAnswer(file string) admission.HandlerFunc {
+	read := sync.OnceValues(func() ([]byte, error) { return os.ReadFile(file) })
+	jsonPatch := admissionv1.PatchTypeJSONPatch
+	return func(_ context.Context, r admission.Request) admission.Response {
+		if r.Kind.Kind != "Deployment" {
+			return admission.Allowed("")
+		}
+		patch, err := read()
+		if err != nil {
+			return admission.Errored(http.StatusInternalServerError, err)
+		}
+		return admission.Response{AdmissionResponse: admissionv1.AdmissionResponse{Allowed: true, Patch: patch, PatchType: &jsonPatch}}
+	}
 }
