@@ -8,7 +8,6 @@ import (
 	"crypto/tls"
 	"flag"
 	"fmt"
-	"math"
 	"os"
 	"path/filepath"
 	"strings"
@@ -17,7 +16,6 @@ import (
 	policyreportv1alpha2 "github.com/kyverno/kyverno/api/policyreport/v1alpha2"
 	openreportsv1alpha1 "github.com/openreports/reports-api/apis/openreports.io/v1alpha1"
 
-	"github.com/KimMachineGun/automemlimit/memlimit"
 	"github.com/go-logr/logr"
 	admissionregistrationv1 "k8s.io/api/admissionregistration/v1"
 	appsv1 "k8s.io/api/apps/v1"
@@ -68,6 +66,9 @@ type options struct {
 	// reconcileWorkers is how many workloads (and, apart, namespaces) the
 	// controller reconciles at once.
 	reconcileWorkers int
+	// heapBudget is how large the heap may grow before Go collects
+	// (memory.go); empty: the role's default.
+	heapBudget string
 }
 
 func main() {
@@ -97,6 +98,7 @@ func main() {
 	flag.DurationVar(&o.auditFlush, "audit-flush", 2*time.Second, "how often an admission replica writes its findings into the namespace reports")
 	flag.IntVar(&o.reconcileWorkers, "reconcile-workers", defaultReconcileWorkers, "controller role: how many workloads of each kind, and how many namespaces, are reconciled at once; with one, a burst of creates leaves the last ones' companions (their NetworkPolicies among them) minutes behind")
 	zapOpts := zap.Options{}
+	flag.StringVar(&o.heapBudget, "heap-budget", "", "how large the Go heap may grow before a collection when Go's default (twice the live heap) would collect sooner, e.g. 24Mi; 0: Go's default. Default: "+defaultAdmissionHeapBudget+" for --role admission, 0 otherwise. GOGC in the environment wins")
 	zapOpts.BindFlags(flag.CommandLine)
 	flag.Parse()
 	ctrl.SetLogger(zap.New(zap.UseFlagOptions(&zapOpts)))
@@ -119,14 +121,8 @@ const (
 
 func run(o options) error {
 	log := ctrl.Log.WithName("pave")
-	// A container's memory limit is a hard one: past it the process is
-	// killed. Go collects when the heap has doubled since the last collection,
-	// whatever the limit, so pave tells it the limit: 90 % of its cgroup's.
-	// GOMEMLIMIT, or AUTOMEMLIMIT=off, in the environment wins.
-	if limit, err := memlimit.Set(); err != nil {
-		log.Error(err, "the Go memory limit is left as it was")
-	} else if limit < math.MaxInt64 {
-		log.Info("Go memory limit", "bytes", limit)
+	if err := tuneMemory(o, log); err != nil {
+		return err
 	}
 	if o.certificates == "" {
 		o.certificates = "files"
