@@ -15,7 +15,6 @@ import (
 	"time"
 
 	admissionv1 "k8s.io/api/admission/v1"
-
 	"sigs.k8s.io/controller-runtime/pkg/webhook"
 	"sigs.k8s.io/controller-runtime/pkg/webhook/admission"
 
