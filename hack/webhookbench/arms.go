@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"syscall"
@@ -33,17 +34,11 @@ func (b *bench) webhookArm(name, path string, d *appsv1.Deployment) arm {
 // validateArm posts the Deployment as the validating webhook sees it: after
 // pave's mutation, as the API server sends it.
 func (b *bench) validateArm(name string, d *appsv1.Deployment) (arm, error) {
-	m := b.webhookArm("mutate", "/mutate", d)
-	resp, err := b.client.Post(m.url, "application/json", bytes.NewReader(m.body))
+	js, err := b.pavePatch(b.webhookArm("mutate for "+name, "/mutate", d))
 	if err != nil {
 		return arm{}, err
 	}
-	defer resp.Body.Close()
-	var ar admissionv1.AdmissionReview
-	if err := json.NewDecoder(resp.Body).Decode(&ar); err != nil || ar.Response == nil {
-		return arm{}, fmt.Errorf("mutate for %s: %v", name, err)
-	}
-	patch, err := jsonpatch.DecodePatch(ar.Response.Patch)
+	patch, err := jsonpatch.DecodePatch(js)
 	if err != nil {
 		return arm{}, err
 	}
@@ -122,7 +117,7 @@ func (b *bench) webhookArms() (map[string]stats, error) {
 		noop := a
 		noop.name, noop.url, noop.check, noop.pid = "noop/"+a.name, fmt.Sprintf("https://127.0.0.1:%d/noop", b.noopPort), nil, b.noop.Process.Pid
 		arms = append(arms, a, noop)
-		if strings.HasPrefix(a.name, "mutate") {
+		if slices.Contains(patchedArms(), a.name) {
 			patched, err := b.patchedArm(noop, a)
 			if err != nil {
 				return nil, err
@@ -184,16 +179,25 @@ func (b *bench) patchedArm(noop, pave arm) (arm, error) {
 // writePatch asks pave for its patch for the arm's request and writes it
 // where the no-op server answers the arm of that name with it.
 func (b *bench) writePatch(pave arm) error {
-	resp, err := b.client.Post(pave.url, "application/json", bytes.NewReader(pave.body))
+	patch, err := b.pavePatch(pave)
 	if err != nil {
 		return err
+	}
+	return os.WriteFile(filepath.Join(b.noopDir, patchFile(pave.name)), patch, 0o600)
+}
+
+// pavePatch posts a /mutate arm's request once and returns pave's patch.
+func (b *bench) pavePatch(a arm) ([]byte, error) {
+	resp, err := b.client.Post(a.url, "application/json", bytes.NewReader(a.body))
+	if err != nil {
+		return nil, err
 	}
 	defer resp.Body.Close()
 	var ar admissionv1.AdmissionReview
 	if err := json.NewDecoder(resp.Body).Decode(&ar); err != nil || ar.Response == nil || len(ar.Response.Patch) == 0 {
-		return fmt.Errorf("pave's patch for %s: none in its answer (%v)", pave.name, err)
+		return nil, fmt.Errorf("pave's patch for %s: none in its answer (%v)", a.name, err)
 	}
-	return os.WriteFile(filepath.Join(b.noopDir, patchFile(pave.name)), ar.Response.Patch, 0o600)
+	return ar.Response.Patch, nil
 }
 
 // patchedFloor prefixes the arms against the no-op handler that answers

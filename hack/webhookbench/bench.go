@@ -96,13 +96,13 @@ func newBench(ctx context.Context, cl *localcluster.Cluster, bin, admissionBin, 
 	if b.noop, b.noopCA, err = noopProcess(ctx, b.noopDir, b.noopPort); err != nil {
 		return nil, err
 	}
-	if err := noopInGenerator(filepath.Join(dir, "noop"), b.inGeneratorPort); err != nil {
+	if err := noopInGenerator(b.noopDir, b.inGeneratorPort); err != nil {
 		return nil, err
 	}
-	if err := b.noopConfigurations(ctx, "bench-noop", "noop", "/noop"); err != nil {
+	if err := b.noopConfigurations(ctx, "noop", "/noop"); err != nil {
 		return nil, err
 	}
-	if err := b.noopConfigurations(ctx, "bench-noop-patched", "noop-patched", patchedPath+apiArm); err != nil {
+	if err := b.noopConfigurations(ctx, "noop-patched", patchedPath+apiArm); err != nil {
 		return nil, err
 	}
 	// The mesh policy is in force when a mutation injects the sidecar.
@@ -216,8 +216,10 @@ func (b *bench) paveURL(c admissionregistrationv1.WebhookClientConfig) admission
 // webhooks that do nothing, with pave's rules and conditions: the floor any
 // webhook that sees what pave sees pays (the Deployment, and the ReplicaSet
 // the controller-manager makes of it). The mutating ones are served at
-// mutatePath, the validating ones at /noop.
-func (b *bench) noopConfigurations(ctx context.Context, name, arm, mutatePath string) error {
+// mutatePath, the validating ones at /noop; both configurations are named
+// bench-<arm>.
+func (b *bench) noopConfigurations(ctx context.Context, arm, mutatePath string) error {
+	name := "bench-" + arm
 	m, v, err := shipped()
 	if err != nil {
 		return err

@@ -83,10 +83,7 @@ func serveNoop(port int, certDir string) error {
 		TLSOpts: []func(*tls.Config){func(c *tls.Config) { c.MinVersion = tls.VersionTLS12; c.NextProtos = []string{"http/1.1"} }}})
 	allow := admission.HandlerFunc(func(context.Context, admission.Request) admission.Response { return admission.Allowed("") })
 	srv.Register("/noop", pavewebhook.WithReadDeadline(3*time.Second, (&admission.Webhook{Handler: allow}).WithRecoverPanic(true)))
-	for _, arm := range append(webhookArmNames(), apiArm) {
-		if arm != apiArm && !strings.HasPrefix(arm, "mutate") {
-			continue
-		}
+	for _, arm := range patchedArms() {
 		answer := patchedAnswer(filepath.Join(certDir, patchFile(arm)))
 		srv.Register(patchedPath+arm, pavewebhook.WithReadDeadline(3*time.Second, (&admission.Webhook{Handler: answer}).WithRecoverPanic(true)))
 	}
@@ -104,6 +101,18 @@ func patchFile(arm string) string { return "patch-" + arm + ".json" }
 
 // apiArm names the patch the no-op mutating webhooks of nsNoopPatched send.
 const apiArm = "api"
+
+// patchedArms are the arms the no-op server sends pave's patch for: each
+// /mutate arm's, and the API server's.
+func patchedArms() []string {
+	arms := []string{apiArm}
+	for _, a := range webhookArmNames() {
+		if strings.HasPrefix(a, "mutate") {
+			arms = append(arms, a)
+		}
+	}
+	return arms
+}
 
 // patchedAnswer allows every review, a Deployment's with the patch in file
 // (read at the first request): pave's patch for a ReplicaSet made from a

@@ -14,7 +14,7 @@ import (
 	"runtime"
 	"runtime/debug"
 	"runtime/metrics"
-	"sync/atomic"
+	"sync"
 )
 
 // Bounds of the GOGC the tuner sets: Go's default, and a ceiling so that a
@@ -39,8 +39,11 @@ func Percent(budget, live uint64) int {
 
 // Tuner sets GOGC after every collection; Start makes one.
 type Tuner struct {
-	budget  uint64
-	stopped atomic.Bool
+	budget uint64
+	// mu keeps Stop from interleaving with a tuning: GOGC is Go's default
+	// once Stop returns.
+	mu      sync.Mutex
+	stopped bool
 	live    []metrics.Sample
 	// tuned, when set (by tests), is told each GOGC the tuner sets.
 	tuned func(percent int)
@@ -59,7 +62,9 @@ func newTuner(budget uint64) *Tuner {
 
 // Stop ends the tuning and gives GOGC back its default.
 func (t *Tuner) Stop() {
-	t.stopped.Store(true)
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	t.stopped = true
 	debug.SetGCPercent(minPercent)
 }
 
@@ -70,22 +75,27 @@ type sentinel struct{ _ *int }
 
 func (t *Tuner) arm() {
 	runtime.SetFinalizer(&sentinel{}, func(*sentinel) {
-		if t.stopped.Load() {
-			return
+		if t.tune() {
+			t.arm()
 		}
-		t.tune()
-		t.arm()
 	})
 }
 
-func (t *Tuner) tune() {
+// tune sets GOGC from the live heap; false once stopped.
+func (t *Tuner) tune() bool {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if t.stopped {
+		return false
+	}
 	metrics.Read(t.live)
 	if t.live[0].Value.Kind() != metrics.KindUint64 {
-		return // not measured by this runtime: leave GOGC as it is
+		return true // not measured by this runtime: leave GOGC as it is
 	}
 	p := Percent(t.budget, t.live[0].Value.Uint64())
 	debug.SetGCPercent(p)
 	if t.tuned != nil {
 		t.tuned(p)
 	}
+	return true
 }
