@@ -88,3 +88,47 @@ func objects(t *testing.T, what, stream string) map[string]map[string]any {
 	}
 	return out
 }
+
+// The chart passes each component's heapBudget to its --heap-budget, in
+// bytes when it is a number (a values file's numbers are floats to Helm),
+// leaves the flag out when it is unset, and its schema refuses what the
+// flag would (a size it cannot parse, a negative one).
+func TestChartHeapBudget(t *testing.T) {
+	args := func(t *testing.T, extra ...string) map[string]string {
+		t.Helper()
+		rendered, err := s.helm(append([]string{"template", "pave", "../../charts/pave", "--namespace", "pave-system"}, extra...)...)
+		if err != nil {
+			t.Fatalf("helm template %v: %v", extra, err)
+		}
+		budgets := map[string]string{}
+		for key, obj := range objects(t, "chart", rendered) {
+			if !strings.HasPrefix(key, "Deployment/") {
+				continue
+			}
+			list, _ := at(obj, "spec", "template", "spec", "containers", 0, "args").([]any)
+			for _, a := range list {
+				if v, ok := strings.CutPrefix(fmt.Sprint(a), "--heap-budget="); ok {
+					budgets[key] = v
+				}
+			}
+		}
+		return budgets
+	}
+	const admission, controller = "Deployment/pave-system/pave-webhook", "Deployment/pave-system/pave-controller"
+	if got := args(t); len(got) != 0 {
+		t.Errorf("defaults: --heap-budget %v, want none (each role's own default)", got)
+	}
+	if got := args(t, "--set", "admission.heapBudget=48Mi", "--set", "controller.heapBudget=0"); got[admission] != "48Mi" || got[controller] != "0" {
+		t.Errorf("--set admission.heapBudget=48Mi, controller.heapBudget=0: --heap-budget %v", got)
+	}
+	file := writeTemp(t, "admission: {heapBudget: 25165824}\n")
+	if got := args(t, "-f", file); got[admission] != "25165824" || len(got) != 1 {
+		t.Errorf("a values file's heapBudget 25165824: --heap-budget %v, want 25165824 on the admission server alone", got)
+	}
+	for _, bad := range []string{"admission.heapBudget=lots", "controller.heapBudget=-1", "admission.heapBudget=24MB"} {
+		out, err := s.helm("template", "pave", "../../charts/pave", "--namespace", "pave-system", "--set", bad)
+		if err == nil || !strings.Contains(out+err.Error(), "heapBudget") {
+			t.Errorf("--set %s: rendered (%v), want the schema to name heapBudget", bad, err)
+		}
+	}
+}

@@ -39,3 +39,12 @@ securityContext:
   annotations: {cert-manager.io/inject-ca-from: {{ .Release.Namespace }}/pave-webhook}
 {{- end }}
 {{- end -}}
+
+{{/* pave.heapBudget: the --heap-budget argument of a component's heapBudget
+value, nothing when it is unset ("" or null); a number is bytes (0 is Go's
+default), written whole whether it came from --set or a values file. */}}
+{{- define "pave.heapBudget" -}}
+{{- if kindIs "float64" . }}, --heap-budget={{ int64 . }}
+{{- else if not (kindIs "invalid" .) }}{{ with toString . }}, --heap-budget={{ . }}{{ end }}
+{{- end }}
+{{- end }}
