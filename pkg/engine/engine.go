@@ -18,7 +18,9 @@ import (
 )
 
 // Mutator completes a workload. It reports whether it changed anything and must
-// change nothing when run on its own output.
+// change nothing when run on its own output. The workload's containers'
+// resource lists may be shared with the original (workload.CopyForMutation):
+// a mutator replaces one (workload.WritableResources) before setting in it.
 type Mutator interface {
 	Name() string
 	Mutate(ctx context.Context, w *workload.Workload, env policy.Env) (changed bool, err error)
@@ -247,12 +249,12 @@ func (e *Engine) finish(ctx context.Context, r *Result, env policy.Env, namespac
 	return r, nil
 }
 
-// Mutate runs the mutators on a copy of w.
+// Mutate runs the mutators on a copy of w (workload.CopyForMutation).
 func (e *Engine) Mutate(ctx context.Context, w *workload.Workload, env policy.Env) (*Result, error) {
 	if oversized(w) {
 		return &Result{Original: w, Mutated: w}, nil // judged, never completed: see bounds.go
 	}
-	r := &Result{Original: w, Mutated: w.DeepCopy(), encodings: e.encodings, walkers: e.walkers, scope: e.scopes[w.Kind]}
+	r := &Result{Original: w, Mutated: w.CopyForMutation(), encodings: e.encodings, walkers: e.walkers, scope: e.scopes[w.Kind]}
 	if err := e.mutate(ctx, r, env); err != nil {
 		return nil, err
 	}

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"slices"
 	"testing"
 
 	jsonpatch "github.com/evanphx/json-patch/v5"
@@ -50,6 +51,31 @@ func TestPatchAgreesWithTheDiff(t *testing.T) {
 	})
 	if checked < 200 {
 		t.Errorf("compared %d objects; the inputs are missing", checked)
+	}
+}
+
+// Mutate leaves the workload it was given as it was, for every admission the
+// tests hold: the copy the mutators change shares the containers' resource
+// lists with it (workload.CopyForMutation), and a mutator that wrote into
+// one would change both, so that the patch, which compares the two, would
+// lose the change without a word.
+func TestMutateLeavesTheOriginal(t *testing.T) {
+	changed := 0
+	admissions(t, func(name string, e *engine.Engine, env policy.Env, _ []byte, w *workload.Workload) {
+		before, _ := w.JSON()
+		res, err := e.Mutate(context.Background(), w, env)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if after, _ := w.JSON(); string(after) != string(before) {
+			t.Errorf("%s: Mutate changed its input (mutated by %v):\n%s", name, res.Mutators, cmp.Diff(string(before), string(after)))
+		}
+		if slices.Contains(res.Mutators, "resources") {
+			changed++
+		}
+	})
+	if changed < 20 {
+		t.Errorf("resources defaulted in %d admissions; the inputs are missing", changed)
 	}
 }
 

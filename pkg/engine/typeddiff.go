@@ -209,6 +209,9 @@ func (w *walker) walk(a, b reflect.Value) {
 			w.emit(b) // null against an object
 			return
 		}
+		if a.Pointer() == b.Pointer() {
+			return // one map, shared by the copy (workload.CopyForMutation): unchanged
+		}
 		switch t {
 		case stringMapType: // labels and annotations, in every object
 			w.stringMap(a, b)

@@ -27,7 +27,10 @@ func (Resources) Mutate(_ context.Context, w *workload.Workload, env policy.Env)
 		if at.Ephemeral() {
 			return // the API server forbids resources on ephemeral containers
 		}
+		// The lists may be the original object's (workload.CopyForMutation):
+		// each is replaced by its own before the first default goes in.
 		r := &c.Resources
+		ownReq, ownLim := false, false
 		for name, def := range defReq {
 			if _, ok := r.Requests[name]; ok {
 				continue
@@ -37,8 +40,9 @@ func (Resources) Mutate(_ context.Context, w *workload.Workload, env policy.Env)
 			if lim, ok := r.Limits[name]; ok && lim.Cmp(def) < 0 {
 				def = lim
 			}
-			if r.Requests == nil {
-				r.Requests = corev1.ResourceList{}
+			if !ownReq {
+				workload.WritableResources(&r.Requests)
+				ownReq = true
 			}
 			r.Requests[name] = def.DeepCopy()
 			changed = true
@@ -52,8 +56,9 @@ func (Resources) Mutate(_ context.Context, w *workload.Workload, env policy.Env)
 			if req, ok := r.Requests[name]; ok && req.Cmp(def) > 0 {
 				def = req
 			}
-			if r.Limits == nil {
-				r.Limits = corev1.ResourceList{}
+			if !ownLim {
+				workload.WritableResources(&r.Limits)
+				ownLim = true
 			}
 			r.Limits[name] = def.DeepCopy()
 			changed = true

@@ -1,0 +1,83 @@
+package workload
+
+import (
+	"maps"
+	"reflect"
+
+	corev1 "k8s.io/api/core/v1"
+	"k8s.io/apimachinery/pkg/runtime"
+)
+
+// CopyForMutation is a deep copy of w for the mutators to change, except for
+// its containers' resource lists (requests and limits), which the copy
+// shares with w. Copying those maps, a Quantity at a time, was a sixth of a
+// mutation's copy with one container and most of it with twenty, and most
+// mutations leave them as they are. So whoever sets a resource in the copy
+// replaces the list first (WritableResources) rather than writing into
+// it; the engine's tests hold every mutator to leaving the original as it
+// was. w is only read: it may be a cached object others read too.
+func (w *Workload) CopyForMutation() *Workload {
+	// A shallow copy of the object whose container lists are shallow copies
+	// without resource lists: the rest of the object is w's, which
+	// DeepCopyObject only reads.
+	v := reflect.ValueOf(w.Object).Elem()
+	bare := reflect.New(v.Type())
+	bare.Elem().Set(v)
+	obj := bare.Interface().(runtime.Object)
+	if rc, ok := obj.(*corev1.ReplicationController); ok && rc.Spec.Template != nil {
+		t := *rc.Spec.Template // the one kind whose template is a pointer
+		rc.Spec.Template = &t
+	}
+	b, err := New(obj)
+	if err != nil {
+		panic(err) // unreachable: the same type as a valid original
+	}
+	b.PodSpec.InitContainers = withoutResources(w.PodSpec.InitContainers)
+	b.PodSpec.Containers = withoutResources(w.PodSpec.Containers)
+	if eph := w.PodSpec.EphemeralContainers; eph != nil {
+		b.PodSpec.EphemeralContainers = make([]corev1.EphemeralContainer, len(eph))
+		for i := range eph {
+			b.PodSpec.EphemeralContainers[i] = eph[i]
+			b.PodSpec.EphemeralContainers[i].Resources.Requests = nil
+			b.PodSpec.EphemeralContainers[i].Resources.Limits = nil
+		}
+	}
+	c, err := New(obj.DeepCopyObject())
+	if err != nil {
+		panic(err)
+	}
+	shareResources(c.PodSpec.InitContainers, w.PodSpec.InitContainers)
+	shareResources(c.PodSpec.Containers, w.PodSpec.Containers)
+	for i := range c.PodSpec.EphemeralContainers {
+		r, from := &c.PodSpec.EphemeralContainers[i].Resources, w.PodSpec.EphemeralContainers[i].Resources
+		r.Requests, r.Limits = from.Requests, from.Limits
+	}
+	return c
+}
+
+func withoutResources(cs []corev1.Container) []corev1.Container {
+	if cs == nil {
+		return nil
+	}
+	out := make([]corev1.Container, len(cs))
+	for i := range cs {
+		out[i] = cs[i]
+		out[i].Resources.Requests, out[i].Resources.Limits = nil, nil
+	}
+	return out
+}
+
+func shareResources(dst, src []corev1.Container) {
+	for i := range dst {
+		dst[i].Resources.Requests, dst[i].Resources.Limits = src[i].Resources.Requests, src[i].Resources.Limits
+	}
+}
+
+// WritableResources makes *list a map of the container's own, empty or a
+// copy of the one it had, before a resource is set in it: in a copy from
+// CopyForMutation the list is the original's.
+func WritableResources(list *corev1.ResourceList) {
+	own := make(corev1.ResourceList, len(*list)+1)
+	maps.Copy(own, *list)
+	*list = own
+}
