@@ -31,14 +31,16 @@ type bench struct {
 	cs                    kubernetes.Interface
 	cl                    *localcluster.Cluster
 	controller, admission *localcluster.Webhook
-	pavePort, noopPort    int
-	inGeneratorPort       int // the former floor, in this process
-	pprofPort             int
-	metricsPort           int // the controller's /metrics
-	noop                  *exec.Cmd
-	noopCA                []byte
-	noopDir               string // the no-op server's certificates and patches
-	client                *http.Client
+	// controllerOpts start the controller, again after controllerStoppedArms.
+	controllerOpts     localcluster.WebhookOptions
+	pavePort, noopPort int
+	inGeneratorPort    int // the former floor, in this process
+	pprofPort          int
+	metricsPort        int // the controller's /metrics
+	noop               *exec.Cmd
+	noopCA             []byte
+	noopDir            string // the no-op server's certificates and patches
+	client             *http.Client
 	// numbers numbers the requests of the "-new" arms, so none repeats.
 	numbers atomic.Int64
 }
@@ -71,16 +73,17 @@ func newBench(ctx context.Context, cl *localcluster.Cluster, bin, admissionBin, 
 	}
 	managed := []string{"--certificates", "managed", "--audit-log", "off"}
 	controllerArgs := append([]string{"--role", "controller",
-		// One controller; and controllerPausedArms stops it for longer than
-		// a lease's renew deadline, which would end a leader's process.
+		// One controller, started again after controllerStoppedArms without
+		// waiting for a lease to expire.
 		"--leader-elect=false"}, managed...)
 	if o.reconcileWorkers > 0 {
 		controllerArgs = append(controllerArgs, fmt.Sprintf("--reconcile-workers=%d", o.reconcileWorkers))
 	}
 	var err error
 	b.metricsPort = localcluster.FreePort()
-	if b.controller, err = cl.StartWebhook(localcluster.WebhookOptions{Binary: bin, CertDir: filepath.Join(dir, "controller"), Port: localcluster.FreePort(), ProbePort: localcluster.FreePort(), MetricsPort: b.metricsPort,
-		Log: filepath.Join(dir, "controller.log"), Args: controllerArgs, Env: []string{memoryLimit(controllerLimit)}}); err != nil {
+	b.controllerOpts = localcluster.WebhookOptions{Binary: bin, CertDir: filepath.Join(dir, "controller"), Port: localcluster.FreePort(), ProbePort: localcluster.FreePort(), MetricsPort: b.metricsPort,
+		Log: filepath.Join(dir, "controller.log"), Args: controllerArgs, Env: []string{memoryLimit(controllerLimit)}}
+	if b.controller, err = cl.StartWebhook(b.controllerOpts); err != nil {
 		return nil, err
 	}
 	admission := append([]string{"--role", "admission"}, managed...)

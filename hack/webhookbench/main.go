@@ -12,7 +12,7 @@
 //   - through the API server: Deployment creates in a namespace pave governs
 //     against the same creates in a namespace only no-op webhooks match (and
 //     one no webhook matches, and one whose no-op mutating webhook sends
-//     pave's patch), interleaved; and again with pave's controller paused,
+//     pave's patch), interleaved; and again with pave's controller stopped,
 //     to tell its companion writes from the admission's cost;
 //   - memory: the admission and controller processes' resident memory after
 //     the cluster holds -fill Deployments and their Pods, under that load.
@@ -143,12 +143,12 @@ func run(o options) error {
 		return err
 	}
 	rep.CatchUpSeconds = catchUp.Seconds()
-	fmt.Println("through the API server, pave's controller paused ...")
-	paused, err := b.controllerPausedArms(ctx)
+	fmt.Println("through the API server, pave's controller stopped ...")
+	stopped, err := b.controllerStoppedArms(ctx)
 	if err != nil {
 		return err
 	}
-	maps.Copy(rep.APIServer, paused)
+	maps.Copy(rep.APIServer, stopped)
 	if o.fill > 0 {
 		fmt.Printf("memory with %d Deployments and their Pods ...\n", o.fill)
 		if rep.Memory, err = b.memory(ctx, o.fill); err != nil {

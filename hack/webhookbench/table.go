@@ -51,11 +51,11 @@ func table(r report, cliRatio float64) []row {
 			row{Figure: "  (no-op sending pave's patch) creates/s", Value: patched.PerSecond, Baseline: floor.PerSecond, Ratio: patched.PerSecond / floor.PerSecond, Target: "-", Met: true},
 			row{Figure: "  (no-op sending pave's patch) create p99 ms", Value: patched.P99ms, Baseline: floor.P99ms, Ratio: patched.P99ms / floor.P99ms, Target: "-", Met: true})
 	}
-	if alone, floor := r.APIServer["pave"+pausedSuffix], r.APIServer["noop"+pausedSuffix]; floor.PerSecond > 0 {
+	if alone, floor := r.APIServer["pave"+stoppedSuffix], r.APIServer["noop"+stoppedSuffix]; floor.PerSecond > 0 {
 		// Attribution, not a target: pave's admission without its controller's writes.
 		rows = append(rows,
-			row{Figure: "  (controller paused) creates/s", Value: alone.PerSecond, Baseline: floor.PerSecond, Ratio: alone.PerSecond / floor.PerSecond, Target: "-", Met: true},
-			row{Figure: "  (controller paused) create p99 ms", Value: alone.P99ms, Baseline: floor.P99ms, Ratio: alone.P99ms / floor.P99ms, Target: "-", Met: true})
+			row{Figure: "  (controller stopped) creates/s", Value: alone.PerSecond, Baseline: floor.PerSecond, Ratio: alone.PerSecond / floor.PerSecond, Target: "-", Met: true},
+			row{Figure: "  (controller stopped) create p99 ms", Value: alone.P99ms, Baseline: floor.P99ms, Ratio: alone.P99ms / floor.P99ms, Target: "-", Met: true})
 	}
 	if r.Memory != nil {
 		rows = append(rows,
