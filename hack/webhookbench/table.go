@@ -30,32 +30,28 @@ func table(r report, cliRatio float64) []row {
 	for _, arm := range webhookArmNames()[:2] {
 		s, former := r.Webhook[arm], r.Webhook[formerFloor+arm]
 		if former.PerSecond > 0 { // for the record: against the floor in the generator's process
-			rows = append(rows, row{Figure: "  (floor in the generator) /" + arm + " req/s", Value: s.PerSecond, Baseline: former.PerSecond, Ratio: s.PerSecond / former.PerSecond, Target: "-", Met: true})
+			rows = append(rows, info("(floor in the generator) /"+arm+" req/s", s.PerSecond, former.PerSecond))
 		}
 	}
 	for _, arm := range webhookArmNames() {
 		// The bound on the target: the no-op handler sending pave's answer,
 		// which it did not have to find.
 		if patched, noop := r.Webhook[patchedFloor+arm], r.Webhook["noop/"+arm]; patched.PerSecond > 0 {
-			rows = append(rows, row{Figure: "  (no-op sending pave's patch) /" + arm + " req/s", Value: patched.PerSecond, Baseline: noop.PerSecond, Ratio: patched.PerSecond / noop.PerSecond, Target: "-", Met: true})
+			rows = append(rows, info("(no-op sending pave's patch) /"+arm+" req/s", patched.PerSecond, noop.PerSecond))
 		}
 	}
 	pave, floor := r.APIServer["pave"], r.APIServer["noop"]
 	rows = append(rows,
 		row{Figure: "API server creates/s", Value: pave.PerSecond, Baseline: floor.PerSecond, Ratio: pave.PerSecond / floor.PerSecond, Target: ">= 0.90x no-op webhooks", Met: pave.PerSecond >= 0.9*floor.PerSecond},
 		row{Figure: "API server create p99 ms", Value: pave.P99ms, Baseline: floor.P99ms, Ratio: pave.P99ms / floor.P99ms, Target: "<= 1.20x no-op webhooks", Met: pave.P99ms <= 1.2*floor.P99ms},
-		row{Figure: "  (no webhook at all) creates/s", Value: r.APIServer["none"].PerSecond, Baseline: floor.PerSecond, Ratio: r.APIServer["none"].PerSecond / floor.PerSecond, Target: "-", Met: true})
+		info("(no webhook at all) creates/s", r.APIServer["none"].PerSecond, floor.PerSecond))
 	if patched := r.APIServer["noop-patched"]; patched.PerSecond > 0 {
 		// The bound on the target: no-op webhooks that make pave's object.
-		rows = append(rows,
-			row{Figure: "  (no-op sending pave's patch) creates/s", Value: patched.PerSecond, Baseline: floor.PerSecond, Ratio: patched.PerSecond / floor.PerSecond, Target: "-", Met: true},
-			row{Figure: "  (no-op sending pave's patch) create p99 ms", Value: patched.P99ms, Baseline: floor.P99ms, Ratio: patched.P99ms / floor.P99ms, Target: "-", Met: true})
+		rows = append(rows, creates("no-op sending pave's patch", patched, floor)...)
 	}
 	if alone, floor := r.APIServer["pave"+stoppedSuffix], r.APIServer["noop"+stoppedSuffix]; floor.PerSecond > 0 {
 		// Attribution, not a target: pave's admission without its controller's writes.
-		rows = append(rows,
-			row{Figure: "  (controller stopped) creates/s", Value: alone.PerSecond, Baseline: floor.PerSecond, Ratio: alone.PerSecond / floor.PerSecond, Target: "-", Met: true},
-			row{Figure: "  (controller stopped) create p99 ms", Value: alone.P99ms, Baseline: floor.P99ms, Ratio: alone.P99ms / floor.P99ms, Target: "-", Met: true})
+		rows = append(rows, creates("controller stopped", alone, floor)...)
 	}
 	if r.Memory != nil {
 		rows = append(rows,
@@ -66,6 +62,20 @@ func table(r report, cliRatio float64) []row {
 		rows = append(rows, row{Figure: "pave check resources/s", Value: cliRatio, Baseline: 1, Ratio: cliRatio, Target: ">= 0.75x parse-only", Met: cliRatio >= 0.75})
 	}
 	return rows
+}
+
+// info is a row for the record, not a target: a figure against its
+// baseline, indented under the target it bounds or attributes.
+func info(figure string, value, baseline float64) row {
+	return row{Figure: "  " + figure, Value: value, Baseline: baseline, Ratio: value / baseline, Target: "-", Met: true}
+}
+
+// creates are the info rows of an API-server arm against the no-op webhooks'.
+func creates(label string, s, floor stats) []row {
+	return []row{
+		info("("+label+") creates/s", s.PerSecond, floor.PerSecond),
+		info("("+label+") create p99 ms", s.P99ms, floor.P99ms),
+	}
 }
 
 // webhookArmNames are the webhook arms, in the table's order.
