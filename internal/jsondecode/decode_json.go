@@ -2,7 +2,7 @@
 
 package jsondecode
 
-import "encoding/json"
+import sigsjson "sigs.k8s.io/json"
 
 // Remembers says whether this build remembers values (json v2 is in it).
 const Remembers = false
@@ -15,11 +15,14 @@ type Hook struct{}
 // v2 it does nothing.
 func Remember[T any](*Memo[T]) Hook { return Hook{} }
 
-// Decoder decodes JSON as encoding/json does.
+// Decoder decodes JSON as the API server does.
 type Decoder struct{}
 
 // New returns a Decoder; without json v2 the hooks are ignored.
 func New(...Hook) *Decoder { return &Decoder{} }
 
-// Unmarshal is json.Unmarshal.
-func (*Decoder) Unmarshal(data []byte, v any) error { return json.Unmarshal(data, v) }
+// Unmarshal is the API server's decoder, sigs.k8s.io/json, with errors in
+// encoding/json's words.
+func (*Decoder) Unmarshal(data []byte, v any) error {
+	return inWords(data, v, sigsjson.UnmarshalCaseSensitivePreserveInts(data, v))
+}

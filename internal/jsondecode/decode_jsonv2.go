@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"encoding/json/jsontext"
 	jsonv2 "encoding/json/v2"
-	"reflect"
 )
 
 // Remembers says whether this build remembers values (json v2 is in it).
@@ -29,7 +28,7 @@ func Remember[T any](m *Memo[T]) Hook {
 		if m.get(raw, v) {
 			return nil
 		}
-		if err := jsonv2.Unmarshal(raw, v, json.DefaultOptionsV1(), json.ReportErrorsWithLegacySemantics(false)); err != nil {
+		if err := jsonv2.Unmarshal(raw, v, options()...); err != nil {
 			return err
 		}
 		m.put(raw, v)
@@ -37,12 +36,18 @@ func Remember[T any](m *Memo[T]) Hook {
 	})}
 }
 
-// Decoder decodes JSON as encoding/json does, in one pass, with its hooks.
+// options are encoding/json's semantics but for the names of fields, which
+// match exactly, as the API server's decoder (sigs.k8s.io/json) matches them.
+func options() []jsonv2.Options {
+	return []jsonv2.Options{json.DefaultOptionsV1(), json.ReportErrorsWithLegacySemantics(false), jsonv2.MatchCaseInsensitiveNames(false)}
+}
+
+// Decoder decodes JSON as the API server does, in one pass, with its hooks.
 type Decoder struct{ opts []jsonv2.Options }
 
 // New returns a Decoder with the hooks given.
 func New(hooks ...Hook) *Decoder {
-	d := &Decoder{opts: []jsonv2.Options{json.DefaultOptionsV1(), json.ReportErrorsWithLegacySemantics(false)}}
+	d := &Decoder{opts: options()}
 	if len(hooks) > 0 {
 		us := make([]*jsonv2.Unmarshalers, len(hooks))
 		for i, h := range hooks {
@@ -53,25 +58,13 @@ func New(hooks ...Hook) *Decoder {
 	return d
 }
 
-// Unmarshal decodes data into v, a pointer to a zero value, as
-// json.Unmarshal does; a nil Decoder has no hooks. On an error v is half
-// filled, and the error is the one json.Unmarshal gives.
+// Unmarshal decodes data into v, a pointer to a zero value, as the API
+// server does; a nil Decoder has no hooks. On an error v is half filled,
+// and the error is in encoding/json's words.
 func (d *Decoder) Unmarshal(data []byte, v any) error {
-	var err error
-	if d == nil {
-		err = jsonv2.Unmarshal(data, v, json.DefaultOptionsV1(), json.ReportErrorsWithLegacySemantics(false))
-	} else {
-		err = jsonv2.Unmarshal(data, v, d.opts...)
+	opts := options()
+	if d != nil {
+		opts = d.opts
 	}
-	if err == nil {
-		return nil
-	}
-	// Errors are rare (the API server encodes what a webhook gets) and
-	// users read them: decode again for encoding/json's words.
-	if t := reflect.TypeOf(v); t != nil && t.Kind() == reflect.Pointer {
-		if err1 := json.Unmarshal(data, reflect.New(t.Elem()).Interface()); err1 != nil {
-			return err1
-		}
-	}
-	return err
+	return inWords(data, v, jsonv2.Unmarshal(data, v, opts...))
 }

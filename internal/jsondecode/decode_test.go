@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	corev1 "k8s.io/api/core/v1"
+	sigsjson "sigs.k8s.io/json"
 	"sigs.k8s.io/yaml"
 
 	"github.com/pave-dev/pave/internal/jsondecode"
@@ -48,13 +49,16 @@ func inputs(t testing.TB) [][]byte {
 		[]byte(`{"spec":{"containers":[{"name":"a","resources":{"limits":{"cpu":"x"}}}]}}`),
 		[]byte(`{"spec":{"volumes":[{"name":"v","emptyDir":{}},{"name":"v","emptyDir":{}}]}}`),
 		[]byte(`{"Spec":{"Containers":[{"NAME":"a"}]},"spec":null}`),
+		[]byte(`{"spec":{"hostNetwork":true,"HostNetwork":false}}`), // names match exactly
+		[]byte(`{"spec":{"HostNetwork":"not a bool"}}`),             // an unknown field: no error
 		[]byte(`null`), []byte(``), []byte(`"\xff"`),
 	)
 }
 
-// TestUnmarshalAgreesWithEncodingJSON holds every decoder to json.Unmarshal:
-// the same value, or the same error.
-func TestUnmarshalAgreesWithEncodingJSON(t *testing.T) {
+// TestUnmarshalAgreesWithTheAPIServer holds every decoder to the API server's
+// (sigs.k8s.io/json): the same value, or an error, in encoding/json's words
+// where encoding/json fails too.
+func TestUnmarshalAgreesWithTheAPIServer(t *testing.T) {
 	memo, _ := newDecoder(1 << 20)
 	for _, d := range []*jsondecode.Decoder{nil, jsondecode.New(), memo} {
 		for pass := range 2 { // the second pass decodes from the memo
@@ -67,16 +71,17 @@ func TestUnmarshalAgreesWithEncodingJSON(t *testing.T) {
 
 func agree(t *testing.T, d *jsondecode.Decoder, in []byte, pass int) {
 	t.Helper()
-	var want, got corev1.Pod
-	wantErr := json.Unmarshal(in, &want)
+	var want, got, std corev1.Pod
+	wantErr := sigsjson.UnmarshalCaseSensitivePreserveInts(in, &want)
 	gotErr := d.Unmarshal(in, &got)
+	stdErr := json.Unmarshal(in, &std)
 	switch {
 	case (wantErr == nil) != (gotErr == nil):
-		t.Errorf("pass %d, %.80s: error %v, encoding/json's %v", pass, in, gotErr, wantErr)
-	case wantErr != nil && gotErr.Error() != wantErr.Error():
-		t.Errorf("pass %d, %.80s: error %q, encoding/json's %q", pass, in, gotErr, wantErr)
+		t.Errorf("pass %d, %.80s: error %v, the API server's %v", pass, in, gotErr, wantErr)
+	case gotErr != nil && stdErr != nil && gotErr.Error() != stdErr.Error():
+		t.Errorf("pass %d, %.80s: error %q, encoding/json's %q", pass, in, gotErr, stdErr)
 	case wantErr == nil && !reflect.DeepEqual(got, want):
-		t.Errorf("pass %d, %.80s: decoded\n%+v\nencoding/json\n%+v", pass, in, got, want)
+		t.Errorf("pass %d, %.80s: decoded\n%+v\nthe API server\n%+v", pass, in, got, want)
 	case gotErr == nil && !json.Valid(in):
 		// engine.Result.PatchDecoded reads raw without checking it again.
 		t.Errorf("pass %d, %.80s: decoded what json.Valid rejects", pass, in)
@@ -155,7 +160,7 @@ func needMemo(t *testing.T) {
 	}
 }
 
-// FuzzUnmarshal holds the remembering decoder to json.Unmarshal on any input,
+// FuzzUnmarshal holds the remembering decoder to the API server's on any input,
 // twice (the second time through the memo).
 func FuzzUnmarshal(f *testing.F) {
 	for _, in := range inputs(f) {

@@ -2,13 +2,13 @@ package check
 
 import (
 	"bytes"
-	"encoding/json"
 	"time"
 
 	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
 	storagev1 "k8s.io/api/storage/v1"
 
+	"github.com/pave-dev/pave/internal/jsondecode"
 	"github.com/pave-dev/pave/pkg/api/v1alpha1"
 	"github.com/pave-dev/pave/pkg/environment"
 	"github.com/pave-dev/pave/pkg/manifest"
@@ -27,8 +27,10 @@ func builder(docs []manifest.Document, opts Options) environment.Builder {
 	}
 	for _, d := range docs {
 		// A cheap look first: decoding every document twice would halve the
-		// speed of a large run, and few are namespaces or canaries.
-		isNamespace := bytes.Contains(d.Raw, []byte("kind: Namespace"))
+		// speed of a large run, and few are namespaces or canaries. The look
+		// is for the kind's name alone: `kind: "Namespace"`, flow style and
+		// JSON are Namespaces too.
+		isNamespace := bytes.Contains(d.Raw, []byte("Namespace"))
 		isClass := bytes.Contains(d.Raw, []byte("StorageClass"))
 		if !isNamespace && !isClass && !bytes.Contains(d.Raw, []byte(v1alpha1.AnnotationCanaryOf)) {
 			continue
@@ -41,17 +43,17 @@ func builder(docs []manifest.Document, opts Options) environment.Builder {
 			switch {
 			case o.APIVersion == "v1" && o.Kind == "Namespace":
 				var ns corev1.Namespace
-				if json.Unmarshal(o.JSON, &ns) == nil {
+				if jsondecode.Unmarshal(o.JSON, &ns) == nil {
 					src.Namespaces[ns.Name] = ns.Labels
 				}
 			case o.APIVersion == "storage.k8s.io/v1" && o.Kind == "StorageClass":
 				var sc storagev1.StorageClass
-				if json.Unmarshal(o.JSON, &sc) == nil {
+				if jsondecode.Unmarshal(o.JSON, &sc) == nil {
 					src.Classes = append(src.Classes, sc)
 				}
 			case o.APIVersion == "apps/v1" && o.Kind == "Deployment":
 				var dep appsv1.Deployment
-				if json.Unmarshal(o.JSON, &dep) == nil {
+				if jsondecode.Unmarshal(o.JSON, &dep) == nil {
 					ns := dep.Namespace
 					if ns == "" {
 						ns = opts.DefaultNamespace

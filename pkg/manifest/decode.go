@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"regexp"
 	"strconv"
+
+	"github.com/pave-dev/pave/internal/jsondecode"
 )
 
 // Object is one Kubernetes object read from a stream.
@@ -51,7 +53,7 @@ func decodeHeader(js []byte) (header, error) {
 		header
 		Items json.RawMessage `json:"items"`
 	}
-	if err := json.Unmarshal(js, &h); err != nil {
+	if err := jsondecode.Unmarshal(js, &h); err != nil {
 		var te *json.UnmarshalTypeError
 		if errors.As(err, &te) && te.Field == "" {
 			h.notMapping = true
@@ -78,8 +80,10 @@ func Decode(d Document) ([]Object, error) {
 		return nil, d.errorf("not a Kubernetes object: apiVersion and kind are required")
 	}
 	if isList(h) {
-		var list struct{ Items []json.RawMessage }
-		if err := json.Unmarshal(js, &list); err != nil {
+		var list struct {
+			Items []json.RawMessage `json:"items"`
+		}
+		if err := jsondecode.Unmarshal(js, &list); err != nil {
 			return nil, d.errorf("%s: %v", h.Kind, err)
 		}
 		var out []Object

@@ -3,13 +3,14 @@
 package object
 
 import (
-	"encoding/json"
 	"fmt"
 
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/apimachinery/pkg/runtime/schema"
 	clientgoscheme "k8s.io/client-go/kubernetes/scheme"
+
+	"github.com/pave-dev/pave/internal/jsondecode"
 )
 
 // Object is a typed Kubernetes object with metadata.
@@ -29,7 +30,7 @@ func Decode(gvk schema.GroupVersionKind, data []byte) (Object, error) {
 	if !ok {
 		return nil, fmt.Errorf("decode %s: not an object with metadata", gvk.Kind)
 	}
-	if err := json.Unmarshal(data, obj); err != nil {
+	if err := jsondecode.Unmarshal(data, obj); err != nil {
 		return nil, fmt.Errorf("decode %s: %w", gvk.Kind, err)
 	}
 	obj.GetObjectKind().SetGroupVersionKind(gvk)

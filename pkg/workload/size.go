@@ -1,8 +1,9 @@
 package workload
 
 import (
-	"encoding/json"
 	"fmt"
+
+	"github.com/pave-dev/pave/internal/jsondecode"
 )
 
 // MaxContainers bounds the containers (init, app and ephemeral) of one pod
@@ -28,7 +29,16 @@ func (e *OversizedError) Error() string {
 }
 
 type containerLists struct {
-	InitContainers, Containers, EphemeralContainers []struct{}
+	InitContainers      []struct{} `json:"initContainers"`
+	Containers          []struct{} `json:"containers"`
+	EphemeralContainers []struct{} `json:"ephemeralContainers"`
+}
+
+// templateOf is the part of a workload's spec that holds the pod template.
+type templateOf struct {
+	Template struct {
+		Spec containerLists `json:"spec"`
+	} `json:"template"`
 }
 
 // countContainers counts a pod template's containers by decoding nothing but
@@ -39,22 +49,24 @@ func countContainers(kind string, data []byte) (n int, ok bool) {
 	var err error
 	switch kind {
 	case "Pod":
-		var o struct{ Spec containerLists }
-		err, lists = json.Unmarshal(data, &o), o.Spec
+		var o struct {
+			Spec containerLists `json:"spec"`
+		}
+		err, lists = jsondecode.Unmarshal(data, &o), o.Spec
 	case "CronJob":
 		var o struct {
 			Spec struct {
 				JobTemplate struct {
-					Spec struct{ Template struct{ Spec containerLists } }
-				}
-			}
+					Spec templateOf `json:"spec"`
+				} `json:"jobTemplate"`
+			} `json:"spec"`
 		}
-		err, lists = json.Unmarshal(data, &o), o.Spec.JobTemplate.Spec.Template.Spec
+		err, lists = jsondecode.Unmarshal(data, &o), o.Spec.JobTemplate.Spec.Template.Spec
 	default:
 		var o struct {
-			Spec struct{ Template struct{ Spec containerLists } }
+			Spec templateOf `json:"spec"`
 		}
-		err, lists = json.Unmarshal(data, &o), o.Spec.Template.Spec
+		err, lists = jsondecode.Unmarshal(data, &o), o.Spec.Template.Spec
 	}
 	if err != nil {
 		return 0, false

@@ -1,0 +1,110 @@
+package check_test
+
+import (
+	"context"
+	"slices"
+	"testing"
+
+	"github.com/pave-dev/pave/pkg/check"
+	"github.com/pave-dev/pave/pkg/companions"
+	"github.com/pave-dev/pave/pkg/manifest"
+	"github.com/pave-dev/pave/pkg/policy"
+)
+
+// run checks one file's text with the default policy.
+func run(t *testing.T, data string) *check.Report {
+	t.Helper()
+	eng, err := companions.Engine(policy.Default())
+	if err != nil {
+		t.Fatal(err)
+	}
+	rep := check.Run(context.Background(), []manifest.Input{{Source: "in.yaml", Data: []byte(data)}}, check.Options{Engine: eng, DefaultNamespace: "default"})
+	if len(rep.Errors) > 0 {
+		t.Fatalf("input errors: %v", rep.Errors)
+	}
+	return rep
+}
+
+// rules are the rules an object violates.
+func rules(o check.Object) []string {
+	var out []string
+	for _, v := range o.Violations {
+		out = append(out, v.Rule)
+	}
+	return out
+}
+
+const deployment = `
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: web, namespace: shop}
+spec:
+  selector: {matchLabels: {app: web}}
+  template:
+    metadata: {labels: {app: web}}
+    spec:
+      containers:
+      - name: web
+        image: registry.example.com/shop/web:1.0
+        readinessProbe: {httpGet: {path: /ready, port: 8080}}
+`
+
+// A Namespace in the input lends its labels to its workloads however its
+// kind is written: the team label comes from it, so no rule is violated.
+func TestNamespacesOfTheInputInEveryStyle(t *testing.T) {
+	for name, ns := range map[string]string{
+		"plain":  "apiVersion: v1\nkind: Namespace\nmetadata: {name: shop, labels: {pave.dev/team: shop}}\n",
+		"quoted": "apiVersion: v1\nkind: \"Namespace\"\nmetadata: {name: shop, labels: {pave.dev/team: shop}}\n",
+		"spaced": "apiVersion: v1\nkind:   Namespace\nmetadata: {name: shop, labels: {pave.dev/team: shop}}\n",
+		"json":   `{"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": "shop", "labels": {"pave.dev/team": "shop"}}}` + "\n",
+	} {
+		t.Run(name, func(t *testing.T) {
+			rep := run(t, ns+"---"+deployment)
+			if len(rep.Objects) != 2 {
+				t.Fatalf("%d objects, want the Namespace and the Deployment", len(rep.Objects))
+			}
+			if got := rules(rep.Objects[1]); len(got) > 0 {
+				t.Errorf("the Deployment violates %v; the Namespace's team label should cover it", got)
+			}
+		})
+	}
+}
+
+// Field names match exactly, as the API server matches them: a field in
+// another case is unknown to it (dropped, or refused under strict field
+// validation), so it is no field of the object pave judges, and it does not
+// hide the real field from pave either.
+func TestFieldNamesMatchAsTheAPIServerMatchesThem(t *testing.T) {
+	for _, tc := range []struct {
+		name, spec string
+		want       []string // rules violated
+	}{
+		{"another case alone", "      HostNetwork: true\n", nil},
+		{"the real field, then another case", "      hostNetwork: true\n      HostNetwork: false\n", []string{"pss/hostNamespaces"}},
+		{"another case, then the real field", "      HostNetwork: false\n      hostNetwork: true\n", []string{"pss/hostNamespaces"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			rep := run(t, "apiVersion: v1\nkind: Namespace\nmetadata: {name: shop, labels: {pave.dev/team: shop}}\n---"+deployment+tc.spec)
+			if got := rules(rep.Objects[1]); !slices.Equal(got, tc.want) {
+				t.Errorf("violations %v, want %v", got, tc.want)
+			}
+		})
+	}
+}
+
+// The kind is read as kubectl reads it, whichever converter reads the YAML:
+// a tag sends the document to sigs.k8s.io/yaml, and `Kind:` is still no
+// kind there.
+func TestTheKindIsTheLowercaseKey(t *testing.T) {
+	for name, extra := range map[string]string{
+		"fast path":  "Kind: ConfigMap\n",
+		"with a tag": "Kind: ConfigMap\nx-tagged: !!str yes\n",
+	} {
+		t.Run(name, func(t *testing.T) {
+			rep := run(t, deployment[1:]+extra)
+			if o := rep.Objects[0]; o.Kind != "Deployment" || !o.Workload {
+				t.Errorf("judged as %s (workload %v), want the Deployment", o.Kind, o.Workload)
+			}
+		})
+	}
+}
