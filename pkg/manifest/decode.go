@@ -69,6 +69,9 @@ var yamlLine = regexp.MustCompile(`line (\d+)`)
 
 // Decode turns a document into objects: one, or the items of a List.
 func Decode(d Document) ([]Object, error) {
+	if d.err != nil {
+		return nil, &Error{Source: d.Source, Line: d.Line, Err: d.err}
+	}
 	js, h, err := toJSON(d.Raw)
 	if err != nil {
 		return nil, d.errorf("invalid YAML: %s", shiftLine(err.Error(), d.startLine-1))

@@ -38,6 +38,42 @@ metadata: {name: c}
 	}
 }
 
+// A line that starts a document with content on it is refused, as kubectl
+// refuses it, at its line; a YAML parser would start a document there that
+// a reader of one document per separator skips without a word.
+func TestSplitRefusesWhatKubectlRefuses(t *testing.T) {
+	data := `apiVersion: v1
+kind: ConfigMap
+metadata: {name: a}
+--- {apiVersion: v1, kind: Pod, metadata: {name: hidden}}
+---- # four dashes
+---
+apiVersion: v1
+kind: ConfigMap
+metadata: {name: b}
+`
+	docs := manifest.Split("f.yaml", []byte(data))
+	var got []string
+	for _, d := range docs {
+		objs, err := manifest.Decode(d)
+		switch {
+		case err != nil:
+			got = append(got, err.Error())
+		case len(objs) == 1:
+			got = append(got, objs[0].Name)
+		}
+	}
+	want := []string{
+		"a",
+		`f.yaml:4: invalid document separator "--- {apiVersion: v1, kind: Pod, metadata...": kubectl refuses the file; put --- on a line of its own (a comment may follow it) and the document under it`,
+		`f.yaml:5: invalid document separator "---- # four dashes": kubectl refuses the file; put --- on a line of its own (a comment may follow it) and the document under it`,
+		"b",
+	}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Fatalf("read\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+}
+
 func TestDecode(t *testing.T) {
 	cases := []struct {
 		name, doc string
