@@ -51,6 +51,7 @@ test: controlplane ## Run unit, golden, end-to-end (real kube-apiserver, kubectl
 	go test -count=1 -race -run 'Lend' ./pkg/webhook ./pkg/engine
 	$(FUZZ) -fuzz=FuzzEngine -fuzztime=$(or $(FUZZTIME),2000x) ./pkg/engine
 	$(FUZZ) -fuzz=FuzzToJSON -fuzztime=$(or $(FUZZTIME),150000x) ./pkg/manifest
+	$(FUZZ) -fuzz=FuzzReadsStreamsAsKubectlDoes -fuzztime=$(or $(FUZZTIME),30000x) ./pkg/manifest
 	$(FUZZ) -fuzz=FuzzHandler -fuzztime=$(or $(FUZZTIME),5000x) ./pkg/webhook
 	$(FUZZ) -fuzz=FuzzUnmarshal -fuzztime=$(or $(FUZZTIME),75000x) ./internal/jsondecode
 	$(FUZZ) -fuzz=FuzzPlainIsTheLibrarys -fuzztime=$(or $(FUZZTIME),500000x) ./internal/imageref

@@ -1,6 +1,7 @@
 package manifest
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -72,9 +73,20 @@ func Decode(d Document) ([]Object, error) {
 	if d.err != nil {
 		return nil, &Error{Source: d.Source, Line: d.Line, Err: d.err}
 	}
-	js, h, err := toJSON(d.Raw)
+	var js []byte
+	var h header
+	var err error
+	if d.isJSON {
+		js = asKubectlSends(d.Raw)
+		h, err = decodeHeader(js)
+	} else {
+		js, h, err = toJSON(d.Raw)
+	}
 	if err != nil {
 		return nil, d.errorf("invalid YAML: %s", shiftLine(err.Error(), d.startLine-1))
+	}
+	if bytes.Equal(js, []byte("null")) {
+		return nil, nil // an empty document (`~`, an anchor alone): kubectl skips it
 	}
 	if h.notMapping {
 		return nil, d.errorf("not a Kubernetes object: the document is not a mapping")

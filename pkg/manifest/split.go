@@ -4,6 +4,7 @@ package manifest
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 )
 
@@ -16,26 +17,43 @@ type Document struct {
 	// startLine is the 1-based line where the document's text begins (comments
 	// included); YAML parser errors count from there.
 	startLine int
-	// Raw is the document's YAML text.
+	// Raw is the document's YAML text, or a JSON value of a JSON stream.
 	Raw []byte
+	// isJSON says Raw is a value of a JSON stream, read as JSON.
+	isJSON bool
 	// err is why the document cannot be read whatever its text: a separator
 	// kubectl refuses. Decode returns it.
 	err error
 }
 
-// Split cuts a YAML stream at its "---" separators. Documents holding only
-// comments or blank lines are dropped, as kubectl does. A line that starts
-// with "---" and goes on with anything but a comment (`--- {kind: Pod}`) is
-// a separator kubectl refuses, failing the whole file; YAML parsers take it
-// as the start of a document, which a reader of one document per separator
-// would silently skip. It becomes a document that Decode reports at that line.
+// Split cuts a stream into its documents, as kubectl does: a JSON stream
+// (`{...}{...}`, splitJSON) into its values, YAML at its "---" separators.
 func Split(source string, data []byte) []Document {
+	if bytes.HasPrefix(data, []byte{0xff, 0xfe}) || bytes.HasPrefix(data, []byte{0xfe, 0xff}) {
+		// kubectl cuts lines at the byte '\n', which splits UTF-16's
+		// characters, and refuses what it cut.
+		return []Document{{Source: source, Line: 1, startLine: 1, err: errors.New("the file is UTF-16 (its byte order mark says so), which kubectl cannot read: save it as UTF-8")}}
+	}
+	if looksLikeJSON(data) {
+		return splitJSON(source, data)
+	}
+	return splitYAML(source, data, 1)
+}
+
+// splitYAML cuts YAML at its "---" separators; its first line is line
+// firstLine of the file. Documents holding only comments or blank lines are
+// dropped, as kubectl does. A line that starts with "---" and goes on with
+// anything but a comment (`--- {kind: Pod}`) is a separator kubectl refuses,
+// failing the whole file; YAML parsers take it as the start of a document,
+// which a reader of one document per separator would silently skip. It
+// becomes a document that Decode reports at that line.
+func splitYAML(source string, data []byte, firstLine int) []Document {
 	var docs []Document
-	start, startLine, line := 0, 1, 1
+	start, startLine, line := 0, firstLine, firstLine
 	var refused error
 	flush := func(end int) {
 		raw := data[start:end]
-		if first := firstContentLine(raw); first > 0 || refused != nil {
+		if first := firstContentLine(raw); first > 0 || refused != nil || !parses(raw) {
 			docs = append(docs, Document{Source: source, Line: startLine + max(first, 1) - 1, startLine: startLine, Raw: raw, err: refused})
 		}
 	}
@@ -45,7 +63,10 @@ func Split(source string, data []byte) []Document {
 		if nl >= 0 {
 			end = pos + nl + 1
 		}
-		if sep, ok := separator(data[pos:end]); sep {
+		// kubectl keeps a separator that opens a document as the document's
+		// first line, for the YAML parser to read (`---#` is no YAML marker:
+		// the document is then a string).
+		if sep, ok := separator(data[pos:end]); sep && !(ok && pos == start) {
 			flush(pos)
 			start, startLine, refused = end, line+1, nil
 			if !ok {
@@ -58,6 +79,30 @@ func Split(source string, data []byte) []Document {
 	}
 	flush(len(data))
 	return docs
+}
+
+// emptyMarker reports whether a line is a YAML document marker with nothing
+// after it but spaces and a comment: "---" followed by a space or the line's
+// end.
+func emptyMarker(l []byte) bool {
+	sep, ok := separator(l)
+	return sep && ok && (len(l) == 3 || l[3] == ' ' || l[3] == '\t' || l[3] == '\n' || l[3] == '\r')
+}
+
+// parses reports whether a document of comments only is one kubectl's YAML
+// parser reads (as nothing): it refuses some, for characters YAML does not
+// allow anywhere (controls, invalid UTF-8), a tab where a token would
+// start, or a document end ("...") with no document; and a carriage return
+// ends a comment there, so what follows it is content. Comments of printable
+// ASCII are read without asking it.
+func parses(raw []byte) bool {
+	for _, c := range raw {
+		if (c < ' ' && c != '\n') || c >= 0x7f || bytes.Contains(raw, []byte("...")) {
+			js, _, err := toJSON(raw) // a carriage return may end a comment, too
+			return err == nil && (len(js) == 0 || string(js) == "null")
+		}
+	}
+	return true
 }
 
 // clip shortens a line quoted in an error.
@@ -91,7 +136,7 @@ func firstContentLine(raw []byte) int {
 			raw = nil
 		}
 		t := bytes.TrimSpace(l)
-		if len(t) > 0 && t[0] != '#' && !bytes.Equal(t, []byte("...")) {
+		if len(t) > 0 && t[0] != '#' && !bytes.Equal(t, []byte("...")) && !emptyMarker(l) {
 			return n
 		}
 		n++

@@ -40,7 +40,11 @@ func toJSON(raw []byte) ([]byte, header, error) {
 	if err := w.node(doc); err != nil {
 		return slow(raw)
 	}
-	return w.buf, headerOf(doc), nil
+	if h, ok := headerOf(doc); ok {
+		return w.buf, h, nil
+	}
+	h, err := decodeHeader(w.buf) // read off the nodes, a field would not be what kubectl reads
+	return w.buf, h, err
 }
 
 var errSlow = errors.New("needs the full converter")
@@ -351,41 +355,43 @@ func (w *jsonWriter) str(s string) {
 	w.buf = append(w.buf, '"')
 }
 
-// headerOf reads apiVersion, kind, name and namespace straight off the node tree.
-func headerOf(doc *yamlv3.Node) header {
-	var h header
+// headerOf reads apiVersion, kind, name and namespace straight off the node
+// tree; ok is false where one is not plainly a string, for the JSON to say.
+func headerOf(doc *yamlv3.Node) (h header, ok bool) {
 	if doc.Kind != yamlv3.MappingNode {
 		h.notMapping = true
-		return h
+		return h, true
+	}
+	ok = true
+	str := func(n *yamlv3.Node) string {
+		if n.Kind != yamlv3.ScalarNode || !plainString(n) {
+			ok = false // a number, a boolean, null or no scalar: the JSON says
+		}
+		return n.Value
 	}
 	for i := 0; i < len(doc.Content); i += 2 {
 		k, v := doc.Content[i].Value, doc.Content[i+1]
 		switch k {
 		case "apiVersion":
-			h.APIVersion = scalarValue(v)
+			h.APIVersion = str(v)
 		case "kind":
-			h.Kind = scalarValue(v)
+			h.Kind = str(v)
 		case "items":
 			h.hasItems = v.Kind == yamlv3.SequenceNode
 		case "metadata":
-			if v.Kind == yamlv3.MappingNode {
-				for j := 0; j < len(v.Content); j += 2 {
-					switch v.Content[j].Value {
-					case "name":
-						h.Metadata.Name = scalarValue(v.Content[j+1])
-					case "namespace":
-						h.Metadata.Namespace = scalarValue(v.Content[j+1])
-					}
+			if v.Kind != yamlv3.MappingNode {
+				ok = false
+				continue
+			}
+			for j := 0; j < len(v.Content); j += 2 {
+				switch v.Content[j].Value {
+				case "name":
+					h.Metadata.Name = str(v.Content[j+1])
+				case "namespace":
+					h.Metadata.Namespace = str(v.Content[j+1])
 				}
 			}
 		}
 	}
-	return h
-}
-
-func scalarValue(n *yamlv3.Node) string {
-	if n.Kind == yamlv3.ScalarNode {
-		return n.Value
-	}
-	return ""
+	return h, ok
 }

@@ -1,0 +1,97 @@
+package manifest
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"unicode"
+
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+)
+
+// jsonPeek is how far kubectl looks for a JSON stream's opening brace
+// (k8s.io/apimachinery's YAMLOrJSONDecoder, as kubectl's builder makes it).
+const jsonPeek = 4096
+
+// looksLikeJSON reports whether kubectl reads data as a JSON stream first:
+// the first character that is not a space, within jsonPeek bytes, is "{".
+func looksLikeJSON(data []byte) bool {
+	return bytes.HasPrefix(bytes.TrimLeftFunc(data[:min(len(data), jsonPeek)], unicode.IsSpace), []byte("{"))
+}
+
+// splitJSON cuts a stream that starts with "{" as kubectl does. It reads JSON
+// values one after another (`{...}{...}` or one a line), each a document. A
+// value that fails to read after at most one read whole means the stream was
+// YAML from the end of the last value read (a JSON object followed by "---"
+// and YAML, or YAML flow style): the rest is split as YAML, from the line
+// after that value. After two values the stream is JSON, and the failure is
+// an error at its line. Without this, a file of two JSON objects was one
+// YAML document to pave, and the second object was never checked although
+// kubectl applies it.
+func splitJSON(source string, data []byte) []Document {
+	var docs []Document
+	dec := json.NewDecoder(bytes.NewReader(data))
+	read := int64(0)              // bytes of data read as whole JSON values
+	for values := 0; ; values++ { // null included
+
+		var raw json.RawMessage
+		err := dec.Decode(&raw)
+		if errors.Is(err, io.EOF) {
+			return docs
+		}
+		if err != nil {
+			line := lineAt(data, read+leadingSpace(data[read:]))
+			if values > 1 {
+				return append(docs, Document{Source: source, Line: line, startLine: line, err: fmt.Errorf("invalid JSON after %d values: %w", values, err)})
+			}
+			rest := read + untilNewline(data[read:])
+			return append(docs, splitYAML(source, data[rest:], lineAt(data, rest))...)
+		}
+		start := read + leadingSpace(data[read:])
+		read = dec.InputOffset()
+		if raw = bytes.TrimSpace(raw); bytes.Equal(raw, []byte("null")) {
+			continue // kubectl skips null values
+		}
+		line := lineAt(data, start)
+		docs = append(docs, Document{Source: source, Line: line, startLine: line, Raw: raw, isJSON: true})
+	}
+}
+
+// leadingSpace is the number of space bytes data starts with.
+func leadingSpace(data []byte) int64 {
+	return int64(len(data) - len(bytes.TrimLeftFunc(data, unicode.IsSpace)))
+}
+
+// untilNewline is how many bytes kubectl skips before reading YAML where JSON
+// failed: the spaces up to a character that is not one, or up to and
+// including the first newline.
+func untilNewline(data []byte) int64 {
+	n := leadingSpace(data)
+	if i := bytes.IndexByte(data[:n], '\n'); i >= 0 {
+		return int64(i + 1)
+	}
+	return n
+}
+
+// lineAt is the 1-based line of data's byte at offset.
+func lineAt(data []byte, offset int64) int {
+	return bytes.Count(data[:offset], []byte{'\n'}) + 1
+}
+
+// asKubectlSends is a value of a JSON stream as kubectl sends it to the API
+// server: read into a map and written again, so of a key given twice the
+// last stands, as in YAML. A value kubectl cannot read as an object is
+// returned as it is, for Decode to say what is wrong with it.
+func asKubectlSends(raw []byte) []byte {
+	var obj unstructured.Unstructured
+	if obj.UnmarshalJSON(raw) != nil {
+		return raw
+	}
+	js, err := obj.MarshalJSON()
+	if err != nil {
+		return raw
+	}
+	return js
+}
