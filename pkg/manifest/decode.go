@@ -83,6 +83,9 @@ func Decode(d Document) ([]Object, error) {
 		js, h, err = toJSON(d.Raw)
 	}
 	if err != nil {
+		if d.isJSON {
+			return nil, d.errorf("invalid JSON: %v", err)
+		}
 		return nil, d.errorf("invalid YAML: %s", shiftLine(err.Error(), d.startLine-1))
 	}
 	if bytes.Equal(js, []byte("null")) {

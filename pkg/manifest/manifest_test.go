@@ -148,3 +148,16 @@ func TestReadPaths(t *testing.T) {
 		t.Fatalf("read %v, want b (b.yaml), a (sub/a.yml), stdin, and no README", got)
 	}
 }
+
+// A JSON stream's values are reported as JSON, at their own lines.
+func TestJSONStreamErrorsSayJSON(t *testing.T) {
+	data := "{\"apiVersion\":\"v1\",\"kind\":\"ConfigMap\",\"metadata\":{\"name\":\"a\"}}\n{\"apiVersion\":5,\"kind\":\"ConfigMap\"}\n"
+	docs := manifest.Split("f.json", []byte(data))
+	if len(docs) != 2 {
+		t.Fatalf("%d documents, want 2", len(docs))
+	}
+	_, err := manifest.Decode(docs[1])
+	if want := "f.json:2: invalid JSON: json: cannot unmarshal number into Go struct field .apiVersion of type string"; err == nil || err.Error() != want {
+		t.Fatalf("error %v, want %s", err, want)
+	}
+}
