@@ -52,7 +52,7 @@ func splitYAML(source string, data []byte, firstLine int) []Document {
 	start, startLine, line := 0, firstLine, firstLine
 	var refused error
 	flush := func(end int) {
-		raw := data[start:end]
+		raw := asKubectlReads(data[start:end])
 		if first := firstContentLine(raw); first > 0 || refused != nil || !parses(raw) {
 			docs = append(docs, Document{Source: source, Line: startLine + max(first, 1) - 1, startLine: startLine, Raw: raw, err: refused})
 		}
@@ -103,6 +103,20 @@ func parses(raw []byte) bool {
 		}
 	}
 	return true
+}
+
+// asKubectlReads is a document's text as kubectl's reader hands it to the
+// YAML parser: every line ended by "\n", the last included, and "\r\n"
+// read as "\n". It copies only a document that is not so already.
+func asKubectlReads(raw []byte) []byte {
+	if len(raw) > 0 && raw[len(raw)-1] == '\n' && !bytes.Contains(raw, []byte("\r\n")) {
+		return raw
+	}
+	out := bytes.ReplaceAll(raw, []byte("\r\n"), []byte("\n"))
+	if len(out) > 0 && out[len(out)-1] != '\n' {
+		out = append(out, '\n')
+	}
+	return out
 }
 
 // clip shortens a line quoted in an error.
