@@ -1,0 +1,252 @@
+package e2e
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"testing"
+)
+
+// parityManifests are workloads and objects of every kind pave judges,
+// compliant, fixable and hostile, written as people write them: without the
+// fields the API server defaults (imagePullPolicy, protocol, restartPolicy),
+// which admission sees filled in and pave check does not.
+var parityManifests = map[string]string{
+	"compliant deployment": `apiVersion: apps/v1
+kind: Deployment
+metadata: {name: web}
+spec:
+  selector: {matchLabels: {app: web}}
+  template:
+    metadata: {labels: {app: web}}
+    spec:
+      containers:
+      - name: web
+        image: registry.example.com/shop/web:1.4.2
+        ports: [{containerPort: 8080}]
+        readinessProbe: {httpGet: {path: /ready, port: 8080}}
+        resources: {requests: {cpu: 100m, memory: 128Mi}, limits: {memory: 256Mi}}
+`,
+	"bare deployment": `apiVersion: apps/v1
+kind: Deployment
+metadata: {name: bare}
+spec:
+  selector: {matchLabels: {app: bare}}
+  template:
+    metadata: {labels: {app: bare}}
+    spec:
+      containers: [{name: app, image: "nginx:1.27.3"}]
+`,
+	"hostile deployment": `apiVersion: apps/v1
+kind: Deployment
+metadata: {name: miner}
+spec:
+  selector: {matchLabels: {app: miner}}
+  template:
+    metadata: {labels: {app: miner}}
+    spec:
+      hostNetwork: true
+      containers:
+      - name: miner
+        image: busybox:latest
+        env: [{name: DB_PASSWORD, value: hunter2}]
+        securityContext: {privileged: true}
+`,
+	"pod without a tag": `apiVersion: v1
+kind: Pod
+metadata: {name: untagged}
+spec:
+  containers: [{name: app, image: nginx}]
+`,
+	"cronjob": `apiVersion: batch/v1
+kind: CronJob
+metadata: {name: nightly}
+spec:
+  schedule: "0 3 * * *"
+  jobTemplate:
+    spec:
+      template:
+        spec:
+          restartPolicy: OnFailure
+          containers: [{name: job, image: "registry.example.com/ops/backup:2.1.0"}]
+`,
+	"daemonset with a host path": `apiVersion: apps/v1
+kind: DaemonSet
+metadata: {name: agent}
+spec:
+  selector: {matchLabels: {app: agent}}
+  template:
+    metadata: {labels: {app: agent}}
+    spec:
+      volumes: [{name: host, hostPath: {path: /var/log}}]
+      containers:
+      - name: agent
+        image: registry.example.com/ops/agent:3.0.0
+        volumeMounts: [{name: host, mountPath: /host}]
+`,
+	"job as root": `apiVersion: batch/v1
+kind: Job
+metadata: {name: migrate}
+spec:
+  template:
+    spec:
+      restartPolicy: Never
+      securityContext: {runAsUser: 0}
+      containers: [{name: migrate, image: "registry.example.com/shop/migrate:1.0.0", securityContext: {runAsNonRoot: false}}]
+`,
+	"replicaset adding a capability": `apiVersion: apps/v1
+kind: ReplicaSet
+metadata: {name: netadmin}
+spec:
+  selector: {matchLabels: {app: netadmin}}
+  template:
+    metadata: {labels: {app: netadmin}}
+    spec:
+      containers:
+      - name: app
+        image: registry.example.com/ops/net:1.0.0
+        securityContext: {capabilities: {add: [NET_ADMIN]}}
+`,
+	"replicationcontroller with a host port": `apiVersion: v1
+kind: ReplicationController
+metadata: {name: legacy}
+spec:
+  selector: {app: legacy}
+  template:
+    metadata: {labels: {app: legacy}}
+    spec:
+      containers:
+      - name: app
+        image: registry.example.com/shop/legacy:0.9.1
+        ports: [{containerPort: 80, hostPort: 8080}]
+`,
+	"statefulset unconfined": `apiVersion: apps/v1
+kind: StatefulSet
+metadata: {name: db}
+spec:
+  serviceName: db
+  selector: {matchLabels: {app: db}}
+  template:
+    metadata: {labels: {app: db}}
+    spec:
+      securityContext: {seccompProfile: {type: Unconfined}, sysctls: [{name: kernel.msgmax, value: "65536"}]}
+      containers:
+      - name: db
+        image: registry.example.com/data/db:15.4
+        securityContext: {allowPrivilegeEscalation: true}
+`,
+	"privileged init container, host PID, NFS": `apiVersion: apps/v1
+kind: Deployment
+metadata: {name: tangled}
+spec:
+  selector: {matchLabels: {app: tangled}}
+  template:
+    metadata:
+      labels: {app: tangled}
+      annotations: {container.apparmor.security.beta.kubernetes.io/app: unconfined}
+    spec:
+      hostPID: true
+      volumes: [{name: share, nfs: {server: nfs.example.com, path: /exports}}]
+      initContainers: [{name: setup, image: "registry.example.com/ops/setup:1.0.0", securityContext: {privileged: true}}]
+      containers:
+      - name: app
+        image: registry.example.com/shop/app:2.0.0
+        volumeMounts: [{name: share, mountPath: /share}]
+        readinessProbe: {tcpSocket: {port: 8080}}
+`,
+	"pod with a probe on a named port": `apiVersion: v1
+kind: Pod
+metadata: {name: probed}
+spec:
+  containers:
+  - name: app
+    image: registry.example.com/shop/app:2.0.0
+    ports: [{name: http, containerPort: 8080}]
+    readinessProbe: {httpGet: {path: /healthz, port: http}}
+`,
+	"service of type NodePort": `apiVersion: v1
+kind: Service
+metadata: {name: exposed}
+spec:
+  type: NodePort
+  selector: {app: web}
+  ports: [{port: 80}]
+`,
+}
+
+// ruleInDenial and ruleInWarning pick the rules out of what kubectl prints:
+// the denial's "- [rule] field" lines and the "Warning: pave [rule]" lines.
+var (
+	ruleInDenial  = regexp.MustCompile(`(?m)^\s*- \[([a-zA-Z0-9/_.-]+)\] `)
+	ruleInWarning = regexp.MustCompile(`Warning: pave \[([a-zA-Z0-9/_.-]+)\]`)
+	nonWord       = regexp.MustCompile(`\W+`)
+)
+
+// pave check is the same engine offline: on each manifest it allows what
+// admission allows and denies what admission denies, for the same enforced
+// rules, and warns of the same rules, although admission judges the object
+// after the API server has defaulted it and pave check before.
+func TestCheckAgreesWithAdmission(t *testing.T) {
+	namespace(t, "parity", map[string]string{"pave.dev/team": "parity"})
+	dir := t.TempDir()
+	for name, manifest := range parityManifests {
+		t.Run(name, func(t *testing.T) {
+			file := filepath.Join(dir, nonWord.ReplaceAllString(name, "-")+".yaml") // kubectl -f splits at commas
+			if err := os.WriteFile(file, []byte(manifest), 0o600); err != nil {
+				t.Fatal(err)
+			}
+			out, err := combinedKubectl("create", "--dry-run=server", "-n", "parity", "-f", file)
+			admitted := err == nil
+			var admissionDenies []string
+			if !admitted {
+				admissionDenies = rules(ruleInDenial, out)
+				if len(admissionDenies) == 0 {
+					t.Fatalf("refused, but not by pave: %s", out)
+				}
+			}
+			admissionWarns := rules(ruleInWarning, out)
+
+			js, _ := s.run(s.paveBin, "", "check", "-n", "parity", "--namespace-labels", "pave.dev/team=parity", "-o", "json", "-f", file)
+			var rep struct {
+				Objects []struct {
+					Allowed    bool
+					Violations []struct{ Rule, Mode string }
+				}
+			}
+			if err := json.Unmarshal([]byte(js), &rep); err != nil || len(rep.Objects) != 1 {
+				t.Fatalf("pave check: %v\n%s", err, js)
+			}
+			var checkDenies, checkWarns []string
+			for _, v := range rep.Objects[0].Violations {
+				if v.Mode == "enforce" {
+					checkDenies = append(checkDenies, v.Rule)
+				} else {
+					checkWarns = append(checkWarns, v.Rule)
+				}
+			}
+			slices.Sort(checkDenies)
+			slices.Sort(checkWarns)
+			if rep.Objects[0].Allowed != admitted || !slices.Equal(checkDenies, admissionDenies) {
+				t.Errorf("admission: admitted %v, denied for %v\npave check: allowed %v, denies for %v\nkubectl said: %s",
+					admitted, admissionDenies, rep.Objects[0].Allowed, checkDenies, out)
+			}
+			if admitted && !slices.Equal(checkWarns, admissionWarns) {
+				t.Errorf("admission warns of %v, pave check of %v", admissionWarns, checkWarns)
+			}
+		})
+	}
+}
+
+// rules are the distinct rule names re finds in s, sorted.
+func rules(re *regexp.Regexp, s string) []string {
+	var out []string
+	for _, m := range re.FindAllStringSubmatch(s, -1) {
+		if !slices.Contains(out, m[1]) {
+			out = append(out, m[1])
+		}
+	}
+	slices.Sort(out)
+	return out
+}
