@@ -26,3 +26,12 @@ func New(...Hook) *Decoder { return &Decoder{} }
 func (*Decoder) Unmarshal(data []byte, v any) error {
 	return inWords(data, v, sigsjson.UnmarshalCaseSensitivePreserveInts(data, v))
 }
+
+// UnmarshalKnown is Unmarshal that also names the fields data has that v's
+// type lacks, as the API server's strict field validation names them.
+func UnmarshalKnown(data []byte, v any) (unknown []string, err error) {
+	if err := Unmarshal(data, v); err != nil {
+		return nil, err
+	}
+	return unknownFields(data, v), nil
+}

@@ -6,6 +6,8 @@ import (
 	"encoding/json"
 	"encoding/json/jsontext"
 	jsonv2 "encoding/json/v2"
+	"errors"
+	"reflect"
 )
 
 // Remembers says whether this build remembers values (json v2 is in it).
@@ -67,4 +69,23 @@ func (d *Decoder) Unmarshal(data []byte, v any) error {
 		opts = d.opts
 	}
 	return inWords(data, v, jsonv2.Unmarshal(data, v, opts...))
+}
+
+// UnmarshalKnown decodes data into v, a pointer to a zero value, as Unmarshal
+// does, and names the fields data has that v's type lacks, as the API
+// server's strict field validation names them (`unknown field "spec.x"`).
+// Objects without such fields, nearly all, are decoded once.
+func UnmarshalKnown(data []byte, v any) (unknown []string, err error) {
+	err = jsonv2.Unmarshal(data, v, append(options(), jsonv2.RejectUnknownMembers(true))...)
+	if err == nil {
+		return nil, nil
+	}
+	if !errors.Is(err, jsonv2.ErrUnknownName) {
+		return nil, inWords(data, v, err)
+	}
+	reflect.ValueOf(v).Elem().SetZero()
+	if err := Unmarshal(data, v); err != nil {
+		return nil, err
+	}
+	return unknownFields(data, v), nil
 }

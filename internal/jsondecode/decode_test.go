@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 
@@ -51,6 +52,7 @@ func inputs(t testing.TB) [][]byte {
 		[]byte(`{"Spec":{"Containers":[{"NAME":"a"}]},"spec":null}`),
 		[]byte(`{"spec":{"hostNetwork":true,"HostNetwork":false}}`), // names match exactly
 		[]byte(`{"spec":{"HostNetwork":"not a bool"}}`),             // an unknown field: no error
+		[]byte(`{"spec":{"containers":[{"name":"a","livenesProbe":{}}],"x":1},"y":[]}`),
 		[]byte(`null`), []byte(``), []byte(`"\xff"`),
 	)
 }
@@ -85,6 +87,28 @@ func agree(t *testing.T, d *jsondecode.Decoder, in []byte, pass int) {
 	case gotErr == nil && !json.Valid(in):
 		// engine.Result.PatchDecoded reads raw without checking it again.
 		t.Errorf("pass %d, %.80s: decoded what json.Valid rejects", pass, in)
+	}
+	agreeOnUnknownFields(t, in, wantErr, want)
+}
+
+// agreeOnUnknownFields holds UnmarshalKnown to the API server's decoder: the
+// same value or an error, and the unknown fields its strict decoding names.
+func agreeOnUnknownFields(t *testing.T, in []byte, wantErr error, want corev1.Pod) {
+	t.Helper()
+	var got, strict corev1.Pod
+	unknown, err := jsondecode.UnmarshalKnown(in, &got)
+	strictErrs, _ := sigsjson.UnmarshalStrict(in, &strict, sigsjson.DisallowUnknownFields)
+	var wantUnknown []string
+	for _, e := range strictErrs {
+		wantUnknown = append(wantUnknown, e.Error())
+	}
+	switch {
+	case (err == nil) != (wantErr == nil):
+		t.Errorf("%.80s: UnmarshalKnown's error %v, the API server's %v", in, err, wantErr)
+	case err == nil && !reflect.DeepEqual(got, want):
+		t.Errorf("%.80s: UnmarshalKnown decoded\n%+v\nthe API server\n%+v", in, got, want)
+	case err == nil && !slices.Equal(unknown, wantUnknown):
+		t.Errorf("%.80s: unknown fields %q, the API server's %q", in, unknown, wantUnknown)
 	}
 }
 

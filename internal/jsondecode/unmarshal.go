@@ -3,6 +3,8 @@ package jsondecode
 import (
 	"encoding/json"
 	"reflect"
+
+	sigsjson "sigs.k8s.io/json"
 )
 
 // Unmarshal decodes data into v, a pointer to a zero value, as the API server
@@ -25,4 +27,19 @@ func inWords(data []byte, v any, err error) error {
 		}
 	}
 	return err
+}
+
+// unknownFields are the fields data has that v's type lacks, in the API
+// server's words, read by its decoder into a fresh value of v's type.
+func unknownFields(data []byte, v any) []string {
+	fresh := reflect.New(reflect.TypeOf(v).Elem()).Interface()
+	strict, err := sigsjson.UnmarshalStrict(data, fresh, sigsjson.DisallowUnknownFields)
+	if err != nil {
+		return nil
+	}
+	out := make([]string, 0, len(strict))
+	for _, e := range strict {
+		out = append(out, e.Error())
+	}
+	return out
 }

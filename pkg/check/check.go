@@ -57,6 +57,11 @@ type Object struct {
 	Mutators   []string           `json:"mutators,omitempty"`
 	Violations []policy.Violation `json:"violations,omitempty"`
 	Warnings   []string           `json:"warnings,omitempty"`
+	// UnknownFields are the fields of the object its kind does not have, in
+	// the API server's words (`unknown field "spec.x"`): kubectl's strict
+	// field validation, on by default, refuses the object before admission
+	// sees it. Notes words them for people.
+	UnknownFields []string `json:"unknownFields,omitempty"`
 	// Companions name the objects pave's controller would keep beside this
 	// workload ("DestinationRule shop/pave-web").
 	Companions []string `json:"companions,omitempty"`
@@ -65,6 +70,16 @@ type Object struct {
 	// objects, in the order of Companions.
 	Rendered           json.RawMessage   `json:"-"`
 	RenderedCompanions []json.RawMessage `json:"-"`
+}
+
+// Notes are what a report tells of o beside its violations: the engine's
+// warnings, then its unknown fields, each with what to do.
+func (o Object) Notes() []string {
+	notes := slices.Clone(o.Warnings)
+	for _, u := range o.UnknownFields {
+		notes = append(notes, u+": kubectl refuses the object (the API server's strict field validation); check the spelling, or the cluster runs a newer Kubernetes that has the field")
+	}
+	return notes
 }
 
 // Report is the outcome of a run: objects in input order, and the documents or
@@ -151,7 +166,7 @@ func checkObject(ctx context.Context, o manifest.Object, opts Options, b environ
 	if !workload.Supported(o.APIVersion, o.Kind) {
 		return checkOther(ctx, o, r, opts, b)
 	}
-	w, err := workload.FromJSON(o.APIVersion, o.Kind, o.JSON)
+	w, unknown, err := workload.FromJSONKnown(o.APIVersion, o.Kind, o.JSON)
 	if big, ok := err.(*workload.OversizedError); ok { // judged as admission judges it
 		r.Workload, r.Allowed = true, false
 		r.Violations = []policy.Violation{engine.OversizedViolation(big)}
@@ -183,7 +198,7 @@ func checkObject(ctx context.Context, o manifest.Object, opts Options, b environ
 		return r, err
 	}
 	r.Workload, r.Allowed = true, res.Allowed()
-	r.Mutators, r.Violations, r.Warnings = res.Mutators, res.Violations, res.Warnings
+	r.Mutators, r.Violations, r.Warnings, r.UnknownFields = res.Mutators, res.Violations, res.Warnings, unknown
 	for _, c := range res.Objects {
 		r.Companions = append(r.Companions, engine.Describe(c))
 	}
@@ -209,7 +224,7 @@ func checkOther(ctx context.Context, o manifest.Object, r Object, opts Options, 
 	if !opts.Engine.Governs(gvk) && !opts.Engine.Completes(gvk) {
 		return r, nil
 	}
-	obj, err := object.Decode(gvk, o.JSON)
+	obj, unknown, err := object.DecodeKnown(gvk, o.JSON)
 	if err != nil {
 		return r, err
 	}
@@ -234,6 +249,7 @@ func checkOther(ctx context.Context, o manifest.Object, r Object, opts Options, 
 			}
 		}
 	}
+	r.UnknownFields = unknown
 	if !opts.Engine.Governs(gvk) {
 		return r, nil
 	}

@@ -3,6 +3,7 @@ package check_test
 import (
 	"context"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/pave-dev/pave/pkg/check"
@@ -106,5 +107,25 @@ func TestTheKindIsTheLowercaseKey(t *testing.T) {
 				t.Errorf("judged as %s (workload %v), want the Deployment", o.Kind, o.Workload)
 			}
 		})
+	}
+}
+
+// A field the kind does not have is named as the API server names it, for
+// kubectl refuses the object for it; the object is judged without it.
+func TestUnknownFieldsAreNamed(t *testing.T) {
+	rep := run(t, deployment[1:]+"        livenesProbe: {httpGet: {path: /live, port: 8080}}\n      HostNetwork: true\n")
+	o := rep.Objects[0]
+	want := []string{`unknown field "spec.template.spec.containers[0].livenesProbe"`, `unknown field "spec.template.spec.HostNetwork"`}
+	if !slices.Equal(o.UnknownFields, want) {
+		t.Errorf("unknown fields %q, want %q", o.UnknownFields, want)
+	}
+	if got := rules(o); len(got) != 1 || got[0] != "required-labels" {
+		t.Errorf("violations %v, want only required-labels (no namespace in this input)", got)
+	}
+	if notes := o.Notes(); len(notes) != 2 || !strings.Contains(notes[0], "kubectl refuses the object") {
+		t.Errorf("notes %q", notes)
+	}
+	if clean := run(t, deployment[1:]).Objects[0]; clean.UnknownFields != nil {
+		t.Errorf("a manifest of known fields has unknown fields %q", clean.UnknownFields)
 	}
 }

@@ -22,17 +22,35 @@ type Object = interface {
 // Decode decodes JSON into the typed struct of gvk. It fails for kinds the
 // client-go scheme does not know.
 func Decode(gvk schema.GroupVersionKind, data []byte) (Object, error) {
+	obj, _, err := decode(gvk, data, false)
+	return obj, err
+}
+
+// DecodeKnown is Decode that also names the fields of data the kind's Go
+// type lacks (jsondecode.UnmarshalKnown), which kubectl's strict field
+// validation refuses: pave check reports them.
+func DecodeKnown(gvk schema.GroupVersionKind, data []byte) (obj Object, unknown []string, err error) {
+	return decode(gvk, data, true)
+}
+
+func decode(gvk schema.GroupVersionKind, data []byte, known bool) (Object, []string, error) {
 	ro, err := clientgoscheme.Scheme.New(gvk)
 	if err != nil {
-		return nil, fmt.Errorf("decode %s: %w", gvk.Kind, err)
+		return nil, nil, fmt.Errorf("decode %s: %w", gvk.Kind, err)
 	}
 	obj, ok := ro.(Object)
 	if !ok {
-		return nil, fmt.Errorf("decode %s: not an object with metadata", gvk.Kind)
+		return nil, nil, fmt.Errorf("decode %s: not an object with metadata", gvk.Kind)
 	}
-	if err := jsondecode.Unmarshal(data, obj); err != nil {
-		return nil, fmt.Errorf("decode %s: %w", gvk.Kind, err)
+	var unknown []string
+	if known {
+		unknown, err = jsondecode.UnmarshalKnown(data, obj)
+	} else {
+		err = jsondecode.Unmarshal(data, obj)
+	}
+	if err != nil {
+		return nil, nil, fmt.Errorf("decode %s: %w", gvk.Kind, err)
 	}
 	obj.GetObjectKind().SetGroupVersionKind(gvk)
-	return obj, nil
+	return obj, unknown, nil
 }

@@ -57,7 +57,7 @@ func JUnit(w io.Writer, rep *check.Report) error {
 				notes = append(notes, line)
 			}
 		}
-		notes = append(notes, o.Warnings...)
+		notes = append(notes, o.Notes()...)
 		switch {
 		case !o.Workload:
 			c.Skipped = &junitMessage{Message: "not a workload"}

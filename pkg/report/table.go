@@ -39,7 +39,7 @@ func Table(w io.Writer, rep *check.Report) error {
 		for _, c := range o.Companions {
 			fmt.Fprintf(&b, "    creates  %s\n", c)
 		}
-		for _, warn := range o.Warnings {
+		for _, warn := range o.Notes() {
 			fmt.Fprintf(&b, "    warning  %s\n", warn)
 		}
 	}
@@ -72,5 +72,5 @@ func hasModeAny(o check.Object) bool {
 			return true
 		}
 	}
-	return len(o.Warnings) > 0
+	return len(o.Notes()) > 0
 }

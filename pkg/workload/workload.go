@@ -13,6 +13,8 @@ import (
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/runtime"
+
+	"github.com/pave-dev/pave/internal/jsondecode"
 )
 
 // Workload is a typed object with pointers into its pod template.
@@ -69,19 +71,40 @@ func FromJSON(apiVersion, kind string, data []byte) (*Workload, error) {
 // FromJSON is the package's FromJSON, remembering containers and volumes; a
 // nil Decoder remembers nothing.
 func (d *Decoder) FromJSON(apiVersion, kind string, data []byte) (*Workload, error) {
+	w, _, err := d.fromJSON(apiVersion, kind, data, false)
+	return w, err
+}
+
+// FromJSONKnown is FromJSON that also names the fields of data the kind's
+// Go type lacks (jsondecode.UnmarshalKnown), which kubectl's strict field
+// validation refuses: pave check reports them. Admission needs no such
+// report: the API server sends what it decoded.
+func FromJSONKnown(apiVersion, kind string, data []byte) (w *Workload, unknown []string, err error) {
+	return (*Decoder)(nil).fromJSON(apiVersion, kind, data, true)
+}
+
+func (d *Decoder) fromJSON(apiVersion, kind string, data []byte, known bool) (*Workload, []string, error) {
 	obj := newObject(apiVersion, kind)
 	if obj == nil {
-		return nil, nil
+		return nil, nil, nil
 	}
 	if len(data) > prescanBytes {
 		if n, ok := countContainers(kind, data); ok && n > MaxContainers {
-			return nil, &OversizedError{Kind: kind, Containers: n}
+			return nil, nil, &OversizedError{Kind: kind, Containers: n}
 		}
 	}
-	if err := d.json().Unmarshal(data, obj); err != nil {
-		return nil, fmt.Errorf("decode %s: %w", kind, err)
+	var unknown []string
+	var err error
+	if known {
+		unknown, err = jsondecode.UnmarshalKnown(data, obj)
+	} else {
+		err = d.json().Unmarshal(data, obj)
 	}
-	return New(obj)
+	if err != nil {
+		return nil, nil, fmt.Errorf("decode %s: %w", kind, err)
+	}
+	w, err := New(obj)
+	return w, unknown, err
 }
 
 // New builds the view over a typed object.

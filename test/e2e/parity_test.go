@@ -2,10 +2,12 @@ package e2e
 
 import (
 	"encoding/json"
+	"maps"
 	"os"
 	"path/filepath"
 	"regexp"
 	"slices"
+	"strings"
 	"testing"
 )
 
@@ -179,25 +181,65 @@ spec:
 // ruleInDenial and ruleInWarning pick the rules out of what kubectl prints:
 // the denial's "- [rule] field" lines and the "Warning: pave [rule]" lines.
 var (
-	ruleInDenial  = regexp.MustCompile(`(?m)^\s*- \[([a-zA-Z0-9/_.-]+)\] `)
-	ruleInWarning = regexp.MustCompile(`Warning: pave \[([a-zA-Z0-9/_.-]+)\]`)
-	nonWord       = regexp.MustCompile(`\W+`)
+	ruleInDenial   = regexp.MustCompile(`(?m)^\s*- \[([a-zA-Z0-9/_.-]+)\] `)
+	ruleInWarning  = regexp.MustCompile(`Warning: pave \[([a-zA-Z0-9/_.-]+)\]`)
+	nonWord        = regexp.MustCompile(`\W+`)
+	namespaceField = regexp.MustCompile(`(?m)^  namespace: (\S+)$`)
+	unknownField   = regexp.MustCompile(`(unknown field "[^"]+")`)
 )
 
 // pave check is the same engine offline: on each manifest it allows what
 // admission allows and denies what admission denies, for the same enforced
 // rules, and warns of the same rules, although admission judges the object
-// after the API server has defaulted it and pave check before.
+// after the API server has defaulted it and pave check before. Where the API
+// server's strict field validation refuses a manifest first, pave check
+// names the same unknown fields.
 func TestCheckAgreesWithAdmission(t *testing.T) {
 	namespace(t, "parity", map[string]string{"pave.dev/team": "parity"})
 	dir := t.TempDir()
-	for name, manifest := range parityManifests {
+	manifests := maps.Clone(parityManifests)
+	// The engine's golden cases that need no policy, namespace labels or
+	// cluster objects of their own (those compare the CLI's path with the
+	// webhook's in process).
+	for _, g := range []string{"bare-deployment", "cronjob", "hostile-deployment", "plain-deployment", "pod-from-replicaset", "slo-out-of-bounds", "unknown-fields-kept"} {
+		manifests["golden "+g] = readFile(t, filepath.Join(s.root, "pkg", "engine", "testdata", "golden", g, "input.yaml"))
+	}
+	for name, manifest := range manifests {
 		t.Run(name, func(t *testing.T) {
 			file := filepath.Join(dir, nonWord.ReplaceAllString(name, "-")+".yaml") // kubectl -f splits at commas
 			if err := os.WriteFile(file, []byte(manifest), 0o600); err != nil {
 				t.Fatal(err)
 			}
-			out, err := combinedKubectl("create", "--dry-run=server", "-n", "parity", "-f", file)
+			ns := "parity"
+			if m := namespaceField.FindStringSubmatch(manifest); m != nil {
+				ns = m[1]
+				namespace(t, ns, map[string]string{"pave.dev/team": "parity"})
+			}
+			js, _ := s.run(s.paveBin, "", "check", "-n", ns, "--namespace-labels", "pave.dev/team=parity", "-o", "json", "-f", file)
+			var rep struct {
+				Objects []struct {
+					Allowed       bool
+					Violations    []struct{ Rule, Mode string }
+					UnknownFields []string
+				}
+			}
+			if err := json.Unmarshal([]byte(js), &rep); err != nil || len(rep.Objects) != 1 {
+				t.Fatalf("pave check: %v\n%s", err, js)
+			}
+			checked := rep.Objects[0]
+
+			out, err := combinedKubectl("create", "--dry-run=server", "-n", ns, "-f", file)
+			if err != nil && strings.Contains(out, "strict decoding error") {
+				// kubectl's strict field validation refused it before
+				// admission: pave check names the same fields. Then judge
+				// what the API server takes without them.
+				if want := rules(unknownField, out); !slices.Equal(sorted(checked.UnknownFields), want) {
+					t.Errorf("the API server refuses the fields %q, pave check names %q", want, checked.UnknownFields)
+				}
+				out, err = combinedKubectl("create", "--dry-run=server", "--validate=false", "-n", ns, "-f", file)
+			} else if len(checked.UnknownFields) > 0 {
+				t.Errorf("pave check names unknown fields %q the API server took: %s", checked.UnknownFields, out)
+			}
 			admitted := err == nil
 			var admissionDenies []string
 			if !admitted {
@@ -208,29 +250,18 @@ func TestCheckAgreesWithAdmission(t *testing.T) {
 			}
 			admissionWarns := rules(ruleInWarning, out)
 
-			js, _ := s.run(s.paveBin, "", "check", "-n", "parity", "--namespace-labels", "pave.dev/team=parity", "-o", "json", "-f", file)
-			var rep struct {
-				Objects []struct {
-					Allowed    bool
-					Violations []struct{ Rule, Mode string }
-				}
-			}
-			if err := json.Unmarshal([]byte(js), &rep); err != nil || len(rep.Objects) != 1 {
-				t.Fatalf("pave check: %v\n%s", err, js)
-			}
 			var checkDenies, checkWarns []string
-			for _, v := range rep.Objects[0].Violations {
+			for _, v := range checked.Violations {
 				if v.Mode == "enforce" {
 					checkDenies = append(checkDenies, v.Rule)
 				} else {
 					checkWarns = append(checkWarns, v.Rule)
 				}
 			}
-			slices.Sort(checkDenies)
-			slices.Sort(checkWarns)
-			if rep.Objects[0].Allowed != admitted || !slices.Equal(checkDenies, admissionDenies) {
+			checkDenies, checkWarns = sorted(checkDenies), sorted(checkWarns)
+			if checked.Allowed != admitted || !slices.Equal(checkDenies, admissionDenies) {
 				t.Errorf("admission: admitted %v, denied for %v\npave check: allowed %v, denies for %v\nkubectl said: %s",
-					admitted, admissionDenies, rep.Objects[0].Allowed, checkDenies, out)
+					admitted, admissionDenies, checked.Allowed, checkDenies, out)
 			}
 			if admitted && !slices.Equal(checkWarns, admissionWarns) {
 				t.Errorf("admission warns of %v, pave check of %v", admissionWarns, checkWarns)
@@ -239,14 +270,18 @@ func TestCheckAgreesWithAdmission(t *testing.T) {
 	}
 }
 
-// rules are the distinct rule names re finds in s, sorted.
+// sorted is s without repeats, sorted.
+func sorted(s []string) []string {
+	out := slices.Clone(s)
+	slices.Sort(out)
+	return slices.Compact(out)
+}
+
+// rules are the distinct names re finds in s, sorted.
 func rules(re *regexp.Regexp, s string) []string {
 	var out []string
 	for _, m := range re.FindAllStringSubmatch(s, -1) {
-		if !slices.Contains(out, m[1]) {
-			out = append(out, m[1])
-		}
+		out = append(out, m[1])
 	}
-	slices.Sort(out)
-	return out
+	return sorted(out)
 }
