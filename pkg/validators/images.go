@@ -31,41 +31,55 @@ func (Images) Name() string { return "images" }
 // Rules implements engine.Validator.
 func (Images) Rules() []policy.Rule { return []policy.Rule{rulePinned, ruleRegistry} }
 
-// Validate implements engine.Validator.
+// Validate implements engine.Validator. It judges the images of every
+// container and of every image volume (volumes[].image.reference): an image
+// volume is pulled like a container's image, so a registry the policy does
+// not allow must not come in through one.
 func (v Images) Validate(_ context.Context, w *workload.Workload, env policy.Env) []policy.Violation {
 	var out []policy.Violation
-	allowed := env.Policy.Spec.Images.AllowedRegistries
 	w.Containers(func(c *corev1.Container, at workload.Ref) {
-		ref, err := v.Refs.Parse(c.Image)
-		if err != nil {
-			out = append(out, rulePinned.Violation(at.Field("image"),
-				fmt.Sprintf("container %q: image %q is not a valid image reference: %v", c.Name, c.Image, err),
-				"use registry/repository:tag or registry/repository@sha256:digest"))
-			return
-		}
-		out = append(out, pinned(c, ref, at)...)
-		if len(allowed) > 0 && !fromAllowed(ref, allowed) {
-			out = append(out, ruleRegistry.Violation(at.Field("image"),
-				fmt.Sprintf("container %q: image %q comes from %s, which the policy does not allow", c.Name, c.Image, ref.Domain),
-				fmt.Sprintf("push the image to one of %s and reference it from there", strings.Join(allowed, ", "))))
-		}
+		out = append(out, v.image(fmt.Sprintf("container %q", c.Name), c.Image, at.Field("image"), env)...)
 	})
+	for i, vol := range w.PodSpec.Volumes {
+		if vol.Image != nil {
+			field := fmt.Sprintf("%s.volumes[%d].image.reference", w.PodSpecPath, i)
+			out = append(out, v.image(fmt.Sprintf("image volume %q", vol.Name), vol.Image.Reference, field, env)...)
+		}
+	}
 	return out
 }
 
-func pinned(c *corev1.Container, ref imageref.Ref, at workload.Ref) []policy.Violation {
+// image judges one image reference at field; what names whose it is
+// (`container "app"`, `image volume "data"`).
+func (v Images) image(what, image, field string, env policy.Env) []policy.Violation {
+	ref, err := v.Refs.Parse(image)
+	if err != nil {
+		return []policy.Violation{rulePinned.Violation(field,
+			fmt.Sprintf("%s: image %q is not a valid image reference: %v", what, image, err),
+			"use registry/repository:tag or registry/repository@sha256:digest")}
+	}
+	out := pinned(what, image, ref, field)
+	if allowed := env.Policy.Spec.Images.AllowedRegistries; len(allowed) > 0 && !fromAllowed(ref, allowed) {
+		out = append(out, ruleRegistry.Violation(field,
+			fmt.Sprintf("%s: image %q comes from %s, which the policy does not allow", what, image, ref.Domain),
+			fmt.Sprintf("push the image to one of %s and reference it from there", strings.Join(allowed, ", "))))
+	}
+	return out
+}
+
+func pinned(what, image string, ref imageref.Ref, field string) []policy.Violation {
 	if ref.Digested {
 		return nil
 	}
 	switch {
 	case ref.Tag == "":
-		return []policy.Violation{rulePinned.Violation(at.Field("image"),
-			fmt.Sprintf("container %q: image %q has no tag, so it means whatever latest is at pull time", c.Name, c.Image),
-			fmt.Sprintf("pin a version: %s:<version> or %s@sha256:<digest>", c.Image, c.Image))}
+		return []policy.Violation{rulePinned.Violation(field,
+			fmt.Sprintf("%s: image %q has no tag, so it means whatever latest is at pull time", what, image),
+			fmt.Sprintf("pin a version: %s:<version> or %s@sha256:<digest>", image, image))}
 	case ref.Tag == "latest":
-		name := strings.TrimSuffix(c.Image, ":latest")
-		return []policy.Violation{rulePinned.Violation(at.Field("image"),
-			fmt.Sprintf("container %q: image %q uses the tag latest, which changes under a running workload", c.Name, c.Image),
+		name := strings.TrimSuffix(image, ":latest")
+		return []policy.Violation{rulePinned.Violation(field,
+			fmt.Sprintf("%s: image %q uses the tag latest, which changes under a running workload", what, image),
 			fmt.Sprintf("pin a version: %s:<version> or %s@sha256:<digest>", name, name))}
 	}
 	return nil

@@ -2,7 +2,9 @@ package validators_test
 
 import (
 	"context"
+	"fmt"
 	"reflect"
+	"strings"
 	"testing"
 
 	"github.com/pave-dev/pave/pkg/policy"
@@ -50,6 +52,52 @@ func TestImages(t *testing.T) {
 			for _, v := range got {
 				if v.Field != "spec.template.spec.containers[0].image" || v.Fix == "" || v.Message == "" {
 					t.Errorf("violation lacks field, message or fix: %+v", v)
+				}
+			}
+		})
+	}
+}
+
+// An image volume is pulled like a container's image: pinned, and from an
+// allowed registry, or denied at its own field.
+func TestImageVolumes(t *testing.T) {
+	const cronJob = `apiVersion: batch/v1
+kind: CronJob
+metadata: {name: c}
+spec:
+  schedule: "@daily"
+  jobTemplate:
+    spec:
+      template:
+        spec:
+          containers: [{name: app, image: "registry.example.com/team/app:1.0"}]
+          volumes:
+          - {name: scratch, emptyDir: {}}
+          - name: model
+            image: {reference: %q}
+`
+	const field = "spec.jobTemplate.spec.template.spec.volumes[1].image.reference"
+	for _, c := range []struct {
+		reference string
+		wantRules []string
+	}{
+		{"registry.example.com/models/llm:2.1", nil},
+		{"registry.example.com/models/llm:latest", []string{"image-pinned"}},
+		{"registry.example.com/models/llm", []string{"image-pinned"}},
+		{"evil.io/models/llm:2.1", []string{"image-registry"}},
+		{"evil.io/models/llm", []string{"image-pinned", "image-registry"}},
+	} {
+		t.Run(c.reference, func(t *testing.T) {
+			w := workloadtest.FromYAML(t, fmt.Sprintf(cronJob, c.reference))
+			env := workloadtest.Env()
+			spec := env.Policy.Spec
+			spec.Images.AllowedRegistries = []string{"registry.example.com"}
+			env.Policy, _ = policy.FromSpec(spec)
+			got := validators.Images{}.Validate(context.Background(), w, env)
+			assertRules(t, got, c.wantRules...)
+			for _, v := range got {
+				if v.Field != field || !strings.Contains(v.Message, `image volume "model"`) {
+					t.Errorf("violation at %s: %s; want it at %s, naming the volume", v.Field, v.Message, field)
 				}
 			}
 		})
