@@ -168,6 +168,21 @@ spec:
     ports: [{name: http, containerPort: 8080}]
     readinessProbe: {httpGet: {path: /healthz, port: http}}
 `,
+	"image volume from anywhere": `apiVersion: apps/v1
+kind: Deployment
+metadata: {name: model}
+spec:
+  selector: {matchLabels: {app: model}}
+  template:
+    metadata: {labels: {app: model}}
+    spec:
+      volumes: [{name: weights, image: {reference: "evil.example.net/weights:latest"}}]
+      containers:
+      - name: app
+        image: registry.example.com/shop/app:2.0.0
+        volumeMounts: [{name: weights, mountPath: /weights}]
+        readinessProbe: {tcpSocket: {port: 8080}}
+`,
 	"service of type NodePort": `apiVersion: v1
 kind: Service
 metadata: {name: exposed}
