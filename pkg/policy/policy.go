@@ -97,6 +97,9 @@ func compile(overlay v1alpha1.PlatformPolicySpec) (*Policy, error) {
 // validate mirrors the CRD's OpenAPI and CEL rules, so the CLI rejects what the
 // API server would.
 func validate(s v1alpha1.PlatformPolicySpec) error {
+	if err := validateImages(s.Images); err != nil {
+		return err
+	}
 	switch s.Security.PodSecurityLevel {
 	case "restricted", "baseline":
 	default:

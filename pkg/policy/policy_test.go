@@ -61,6 +61,8 @@ func TestLoadRejectsBadPolicies(t *testing.T) {
 	head := "apiVersion: pave.dev/v1alpha1\nkind: PlatformPolicy\nmetadata: {name: default}\nspec:\n"
 	cases := []struct{ name, doc, want string }{
 		{"typo in a field", head + "  imagez: {}\n", `unknown field "spec.imagez"`},
+		{"a registry that is a Docker Hub path", head + "  images: {allowedRegistries: [registry.example.com, ubuntu]}\n", `spec.images.allowedRegistries[1]: "ubuntu" names no registry host`},
+		{"a registry in upper case", head + "  images: {allowedRegistries: [Registry.Example.com]}\n", `spec.images.allowedRegistries[0]: "Registry.Example.com" is not a registry host`},
 		{"bad level", head + "  security: {podSecurityLevel: strict}\n", "podSecurityLevel"},
 		{"zone not listed", head + "  zones: {names: [a, b], defaultZone: c}\n", "defaultZone"},
 		{"unknown isolation target", head + "  zones: {isolation: {target: Calico}}\n", `"Calico" is not a target`},

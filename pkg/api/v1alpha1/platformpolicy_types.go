@@ -105,12 +105,20 @@ type PlatformPolicySpec struct {
 // ImagePolicy restricts container images.
 type ImagePolicy struct {
 	// AllowedRegistries lists registry hosts, optionally with a path prefix
-	// (registry.example.com, ghcr.io/acme). Empty allows every registry.
-	// Images without a host are docker.io images.
+	// (registry.example.com, ghcr.io/acme, localhost:5000). Empty allows
+	// every registry. Images without a host are docker.io images: Docker
+	// Hub's official images are docker.io/library. A host has a dot or a
+	// port, or is localhost, as image references read it: a bare name such
+	// as ubuntu would be a Docker Hub path and allow nothing.
 	// +optional
-	// +kubebuilder:validation:items:Pattern=`^[a-z0-9]([a-z0-9.-]*[a-z0-9])?(:[0-9]+)?(/[a-z0-9._/-]+)?$`
+	// +kubebuilder:validation:items:Pattern=`^((([a-z0-9]([a-z0-9-]*[a-z0-9])?\.)+[a-z0-9]([a-z0-9-]*[a-z0-9])?|localhost)(:[0-9]+)?|[a-z0-9]([a-z0-9-]*[a-z0-9])?:[0-9]+)(/[a-z0-9._-]+)*/?$`
 	AllowedRegistries []string `json:"allowedRegistries,omitempty"`
 }
+
+// AllowedRegistryPattern is the pattern of an entry of
+// ImagePolicy.AllowedRegistries, as the CRD validates it (the marker above
+// carries the same; a test holds the two together).
+const AllowedRegistryPattern = `^((([a-z0-9]([a-z0-9-]*[a-z0-9])?\.)+[a-z0-9]([a-z0-9-]*[a-z0-9])?|localhost)(:[0-9]+)?|[a-z0-9]([a-z0-9-]*[a-z0-9])?:[0-9]+)(/[a-z0-9._-]+)*/?$`
 
 // LabelPolicy lists the labels the platform needs but cannot derive.
 type LabelPolicy struct {
