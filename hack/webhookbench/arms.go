@@ -214,16 +214,18 @@ func (b *bench) apiServerArms(ctx context.Context) (map[string]stats, error) {
 	return b.interleavedCreates(ctx, []string{nsNone, nsNoop, nsNoopPatched, nsPave}, 0, "")
 }
 
-// controllerStoppedArms repeats the no-op and pave arms with pave's
-// controller stopped, and starts it again after: what pave's admission alone
-// costs the API server, without the companions the controller writes on the
-// same cores meanwhile. It attributes the gap; the target is the arm above.
+// controllerStoppedArms repeats the four arms with pave's controller
+// stopped, and starts it again after: what pave's admission alone costs the
+// API server, without the companions the controller writes on the same cores
+// meanwhile, against the no-op webhooks, the no-op webhooks that send pave's
+// patch and no webhook at all in the same quiet. It attributes the gap; the
+// target is the arm above.
 // Until stop 28 the controller was paused (SIGSTOP), which kept its watches
 // open and unread for the API server to deal with on every create; that
 // arm read anything from 0.53x to 1.01x.
 func (b *bench) controllerStoppedArms(ctx context.Context) (map[string]stats, error) {
 	b.controller.Stop()
-	arms, err := b.interleavedCreates(ctx, []string{nsNoop, nsPave}, b.o.creates, stoppedSuffix)
+	arms, err := b.interleavedCreates(ctx, []string{nsNone, nsNoop, nsNoopPatched, nsPave}, b.o.creates, stoppedSuffix)
 	c, startErr := b.cl.StartWebhook(b.controllerOpts)
 	if startErr != nil {
 		return nil, fmt.Errorf("start the controller again: %w", startErr)

@@ -50,8 +50,15 @@ func table(r report, cliRatio float64) []row {
 		rows = append(rows, creates("no-op sending pave's patch", patched, floor)...)
 	}
 	if alone, floor := r.APIServer["pave"+stoppedSuffix], r.APIServer["noop"+stoppedSuffix]; floor.PerSecond > 0 {
-		// Attribution, not a target: pave's admission without its controller's writes.
+		// Attribution, not a target: pave's admission without its
+		// controller's writes, and the other arms in the same quiet.
 		rows = append(rows, creates("controller stopped", alone, floor)...)
+		if patched := r.APIServer["noop-patched"+stoppedSuffix]; patched.PerSecond > 0 {
+			rows = append(rows, creates("no-op sending pave's patch, controller stopped", patched, floor)...)
+		}
+		if none := r.APIServer["none"+stoppedSuffix]; none.PerSecond > 0 {
+			rows = append(rows, info("(no webhook at all, controller stopped) creates/s", none.PerSecond, floor.PerSecond))
+		}
 	}
 	if r.Memory != nil {
 		rows = append(rows,
