@@ -126,7 +126,14 @@ func Run(ctx context.Context, inputs []manifest.Input, opts Options) *Report {
 	}
 	wg.Wait()
 
+	total := 0
+	for _, s := range slots {
+		total += len(s.objs)
+	}
 	rep := &Report{}
+	if total > 0 {
+		rep.Objects = make([]Object, 0, total)
+	}
 	for _, s := range slots {
 		if s.err != nil {
 			rep.Errors = append(rep.Errors, s.err)

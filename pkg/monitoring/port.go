@@ -1,8 +1,6 @@
 package monitoring
 
 import (
-	"slices"
-
 	corev1 "k8s.io/api/core/v1"
 
 	"github.com/pave-dev/pave/pkg/api/v1alpha1"
@@ -14,12 +12,15 @@ import (
 // policy's port names in their order (the exporters' conventions by
 // default: metrics, http-metrics).
 func MetricsPort(w *workload.Workload, p *policy.Policy) (corev1.ContainerPort, bool) {
-	containers := slices.Concat(w.PodSpec.InitContainers, w.PodSpec.Containers)
 	for _, name := range p.Spec.Monitoring.PortNames {
-		for _, c := range containers {
-			for _, port := range c.Ports {
-				if port.Name == name {
-					return port, true
+		// Init containers first; ranged in place, since this runs on every
+		// admission and a joined copy of the containers is garbage.
+		for _, cs := range [2][]corev1.Container{w.PodSpec.InitContainers, w.PodSpec.Containers} {
+			for i := range cs {
+				for _, port := range cs[i].Ports {
+					if port.Name == name {
+						return port, true
+					}
 				}
 			}
 		}
