@@ -159,6 +159,40 @@ func TestCheckSARIFMatchesSchema(t *testing.T) {
 	}
 }
 
+// What the table and JUnit say beside the violations is in the SARIF too: an
+// unknown field as a warning at its object, a broken input as an error
+// notification of an unsuccessful run, never as a clean file.
+func TestCheckSARIFCarriesNotesAndInputErrors(t *testing.T) {
+	stdin := `apiVersion: v1
+kind: Service
+metadata: {name: web}
+spec: {ports: [{port: 80}], selectr: {app: web}}
+`
+	r := pave(t, stdin, "check", "-f", "-", "-f", "testdata/broken.yaml", "-o", "sarif")
+	r.must(t, 2)
+	log, err := sarif.FromString(r.stdout, sarif.WithStrictValidation())
+	if err != nil {
+		t.Fatalf("SARIF does not validate against the 2.1.0 schema: %v\n%s", err, r.stdout)
+	}
+	run := log.Runs[0]
+	var unknown []string
+	for _, res := range run.Results {
+		if *res.RuleID == "pave/unknown-field" {
+			unknown = append(unknown, fmt.Sprintf("%d %s", *res.Locations[0].PhysicalLocation.Region.StartLine, *res.Message.Text))
+		}
+	}
+	if len(unknown) != 1 || !strings.HasPrefix(unknown[0], "1 Service default/web: unknown field \"spec.selectr\"") {
+		t.Fatalf("unknown-field results %q", unknown)
+	}
+	if len(run.Invocations) != 1 || run.Invocations[0].ExecutionSuccessful == nil || *run.Invocations[0].ExecutionSuccessful {
+		t.Fatalf("a run with a broken input is not successful: %+v", run.Invocations)
+	}
+	notes := run.Invocations[0].ToolExecutionNotifications
+	if len(notes) != 1 || notes[0].Level != "error" || *notes[0].Locations[0].PhysicalLocation.ArtifactLocation.URI != "testdata/broken.yaml" {
+		t.Fatalf("input errors: %+v", notes)
+	}
+}
+
 func TestCheckRenderIsIdempotentThroughTheCLI(t *testing.T) {
 	first := pave(t, "", "check", "-f", "testdata/mixed.yaml", "--render")
 	first.must(t, 0, "runAsNonRoot: true", "kind: ConfigMap", "kind: Service")

@@ -77,9 +77,14 @@ type Object struct {
 func (o Object) Notes() []string {
 	notes := slices.Clone(o.Warnings)
 	for _, u := range o.UnknownFields {
-		notes = append(notes, u+": kubectl refuses the object (the API server's strict field validation); check the spelling, or the cluster runs a newer Kubernetes that has the field")
+		notes = append(notes, UnknownFieldNote(u))
 	}
 	return notes
+}
+
+// UnknownFieldNote words an unknown field for people, with what to do.
+func UnknownFieldNote(field string) string {
+	return field + ": kubectl refuses the object (the API server's strict field validation); check the spelling, or the cluster runs a newer Kubernetes that has the field"
 }
 
 // Report is the outcome of a run: objects in input order, and the documents or
