@@ -32,7 +32,7 @@ type Options struct {
 	// Env holds what the input cannot say: the labels of namespaces it does
 	// not define (Namespace.Labels), the exceptions, and the time.
 	Env policy.Env
-	// DefaultNamespace is used for objects that name none.
+	// DefaultNamespace is used for namespaced objects that name none.
 	DefaultNamespace string
 	// Render keeps each object's mutated JSON in the report.
 	Render bool
@@ -106,6 +106,7 @@ func Run(ctx context.Context, inputs []manifest.Input, opts Options) *Report {
 	}
 	slots := make([]slot, len(docs))
 	env := builder(docs, opts)
+	scopes := manifest.ScopesOf(docs)
 	ns := newNamespaceObjects()
 	workers := opts.Workers
 	if workers <= 0 {
@@ -125,7 +126,7 @@ func Run(ctx context.Context, inputs []manifest.Input, opts Options) *Report {
 				if i >= len(docs) {
 					return
 				}
-				slots[i].objs, slots[i].err = checkDoc(ctx, docs[i], opts, env, ns)
+				slots[i].objs, slots[i].err = checkDoc(ctx, docs[i], opts, scopes, env, ns)
 			}
 		}()
 	}
@@ -148,13 +149,18 @@ func Run(ctx context.Context, inputs []manifest.Input, opts Options) *Report {
 	return rep
 }
 
-func checkDoc(ctx context.Context, d manifest.Document, opts Options, env environment.Builder, ns *namespaceObjects) ([]Object, error) {
+func checkDoc(ctx context.Context, d manifest.Document, opts Options, scopes manifest.Scopes, env environment.Builder, ns *namespaceObjects) ([]Object, error) {
 	objs, err := manifest.Decode(d)
 	if err != nil {
 		return nil, err
 	}
 	out := make([]Object, 0, len(objs))
 	for _, o := range objs {
+		if scopes.ClusterScoped(o.APIVersion, o.Kind) {
+			o.Namespace = "" // the API server drops it; nothing pave judges is cluster-scoped
+		} else if o.Namespace == "" {
+			o.Namespace = opts.DefaultNamespace
+		}
 		r, err := checkObject(ctx, o, opts, env, ns)
 		if err != nil {
 			return out, &manifest.Error{Source: o.Source, Line: o.Line, Err: err}
@@ -166,9 +172,6 @@ func checkDoc(ctx context.Context, d manifest.Document, opts Options, env enviro
 
 func checkObject(ctx context.Context, o manifest.Object, opts Options, b environment.Builder, ns *namespaceObjects) (Object, error) {
 	r := Object{Source: o.Source, Line: o.Line, APIVersion: o.APIVersion, Kind: o.Kind, Name: o.Name, Namespace: o.Namespace, Allowed: true}
-	if r.Namespace == "" {
-		r.Namespace = opts.DefaultNamespace
-	}
 	if opts.Render {
 		r.Rendered = o.JSON
 	}

@@ -97,12 +97,10 @@ func (s *suite) setUp() error {
 	}
 	// The real Istio, Cilium, network-policy-api, Velero, OpenReports and
 	// PolicyReport CRDs, as their Go modules ship them.
-	mods, err := exec.Command("go", "list", "-m", "-f", "{{.Dir}}", "istio.io/api", "github.com/cilium/cilium", "sigs.k8s.io/network-policy-api", "github.com/vmware-tanzu/velero",
-		"github.com/openreports/reports-api", "github.com/kyverno/kyverno").Output()
+	dirs, err := apiModuleDirs()
 	if err != nil {
-		return fmt.Errorf("locate the istio.io/api, cilium, network-policy-api, velero, reports-api and kyverno modules: %w", err)
+		return err
 	}
-	dirs := strings.Fields(string(mods))
 	// External Secrets' Go API is not a dependency of pave (pave builds its
 	// objects unstructured), the prometheus-operator's CRDs are not in its
 	// API module, and cert-manager's are for the cert-manager overlay: their
@@ -189,6 +187,18 @@ func (s *suite) helm(args ...string) (string, error) {
 
 func (s *suite) run(bin, stdin string, args ...string) (string, error) {
 	return s.cluster.Run(bin, stdin, args...)
+}
+
+// apiModuleDirs are the directories of the modules go.mod names that ship
+// the CRDs of APIs pave writes: istio.io/api, cilium, network-policy-api,
+// velero, reports-api and kyverno, in that order.
+func apiModuleDirs() ([]string, error) {
+	mods, err := exec.Command("go", "list", "-m", "-f", "{{.Dir}}", "istio.io/api", "github.com/cilium/cilium", "sigs.k8s.io/network-policy-api", "github.com/vmware-tanzu/velero",
+		"github.com/openreports/reports-api", "github.com/kyverno/kyverno").Output()
+	if err != nil {
+		return nil, fmt.Errorf("locate the istio.io/api, cilium, network-policy-api, velero, reports-api and kyverno modules: %w", err)
+	}
+	return strings.Fields(string(mods)), nil
 }
 
 // externalSecretsModule and prometheusOperatorModule ship the CRDs of the
