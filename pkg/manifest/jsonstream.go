@@ -34,6 +34,7 @@ func splitJSON(source string, data []byte) []Document {
 	var docs []Document
 	dec := json.NewDecoder(bytes.NewReader(data))
 	read := int64(0)              // bytes of data read as whole JSON values
+	lines := lineCounter{data: data}
 	for values := 0; ; values++ { // null included
 
 		var raw json.RawMessage
@@ -42,19 +43,19 @@ func splitJSON(source string, data []byte) []Document {
 			return docs
 		}
 		if err != nil {
-			line := lineAt(data, read+leadingSpace(data[read:]))
 			if values > 1 {
+				line := lines.at(read + leadingSpace(data[read:]))
 				return append(docs, Document{Source: source, Line: line, startLine: line, err: fmt.Errorf("invalid JSON after %d values: %w", values, err)})
 			}
 			rest := read + untilNewline(data[read:])
-			return append(docs, splitYAML(source, data[rest:], lineAt(data, rest))...)
+			return append(docs, splitYAML(source, data[rest:], lines.at(rest))...)
 		}
 		start := read + leadingSpace(data[read:])
 		read = dec.InputOffset()
 		if raw = bytes.TrimSpace(raw); bytes.Equal(raw, []byte("null")) {
 			continue // kubectl skips null values
 		}
-		line := lineAt(data, start)
+		line := lines.at(start)
 		docs = append(docs, Document{Source: source, Line: line, startLine: line, Raw: raw, isJSON: true})
 	}
 }
@@ -75,9 +76,22 @@ func untilNewline(data []byte) int64 {
 	return n
 }
 
-// lineAt is the 1-based line of data's byte at offset.
-func lineAt(data []byte, offset int64) int {
-	return bytes.Count(data[:offset], []byte{'\n'}) + 1
+// lineCounter gives the 1-based lines of offsets that only grow, counting
+// each newline once: counting from the top for every value made a stream of
+// n values on as many lines take n²/2 line reads.
+type lineCounter struct {
+	data   []byte
+	offset int64 // newlines before offset are counted in line
+	line   int   // 0-based
+}
+
+func (c *lineCounter) at(offset int64) int {
+	if offset < c.offset { // not expected; counted again from the top
+		c.offset, c.line = 0, 0
+	}
+	c.line += bytes.Count(c.data[c.offset:offset], []byte{'\n'})
+	c.offset = offset
+	return c.line + 1
 }
 
 // asKubectlSends is a value of a JSON stream as kubectl sends it to the API

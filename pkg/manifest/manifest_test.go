@@ -4,6 +4,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -159,5 +160,29 @@ func TestJSONStreamErrorsSayJSON(t *testing.T) {
 	_, err := manifest.Decode(docs[1])
 	if want := "f.json:2: invalid JSON: json: cannot unmarshal number into Go struct field .apiVersion of type string"; err == nil || err.Error() != want {
 		t.Fatalf("error %v, want %s", err, want)
+	}
+}
+
+// Every value of a JSON stream, and the error that ends one, is at its own
+// line, and the YAML after a single JSON value starts where kubectl reads it.
+func TestJSONStreamLines(t *testing.T) {
+	cm := func(name string) string {
+		return `{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"` + name + `"}}`
+	}
+	for _, c := range []struct {
+		data string
+		want []int
+	}{
+		{"\n" + cm("a") + "\n" + cm("b") + "\n\nnull\n" + cm("c") + cm("d") + "\n{broken\n", []int{2, 3, 6, 6, 7}},
+		{cm("a") + "\n---\napiVersion: v1\nkind: Pod\nmetadata: {name: b}\n", []int{1, 3}},
+		{"\n\n" + cm("a") + "\n\n" + cm("b") + "\n", []int{3, 5}},
+	} {
+		var got []int
+		for _, d := range manifest.Split("f.json", []byte(c.data)) {
+			got = append(got, d.Line)
+		}
+		if !slices.Equal(got, c.want) {
+			t.Errorf("%q: lines %v, want %v", c.data, got, c.want)
+		}
 	}
 }
