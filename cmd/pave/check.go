@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"runtime/debug"
 	"slices"
 	"strings"
 	"time"
@@ -13,6 +12,7 @@ import (
 	"github.com/spf13/cobra"
 	"sigs.k8s.io/yaml"
 
+	"github.com/pave-dev/pave/internal/gcbudget"
 	"github.com/pave-dev/pave/pkg/api/v1alpha1"
 	"github.com/pave-dev/pave/pkg/check"
 	"github.com/pave-dev/pave/pkg/companions"
@@ -135,18 +135,20 @@ func runCheck(cmd *cobra.Command, paths []string, f checkFlags) error {
 // heap is small (the inputs and the findings) while it allocates and drops a
 // decoded object per document; with the default GOGC, collections ran so often
 // that their pauses kept the second core idle (docs/decisions.md). The budget
-// scales with the input, so large inputs do not thrash. GOGC or GOMEMLIMIT in
-// the environment still win.
+// scales with the input, and is a floor for the heap's goal, not a limit
+// (internal/gcbudget): one document can hold many times its size live (a
+// List of thousands of objects), and a limit below that made every
+// allocation wait for a collection. GOGC or GOMEMLIMIT in the environment
+// still win.
 func tuneGC(inputs []manifest.Input) {
 	if os.Getenv("GOGC") != "" || os.Getenv("GOMEMLIMIT") != "" {
 		return
 	}
-	size := int64(0)
+	size := uint64(0)
 	for _, in := range inputs {
-		size += int64(len(in.Data))
+		size += uint64(len(in.Data))
 	}
-	debug.SetMemoryLimit(max(48<<20, 8*size))
-	debug.SetGCPercent(-1)
+	gcbudget.Start(max(48<<20, 8*size))
 }
 
 // verdict maps a report to the documented exit codes.
