@@ -153,8 +153,9 @@ func TestCheckSARIFMatchesSchema(t *testing.T) {
 			at = append(at, fmt.Sprintf("%s:%d", *loc.ArtifactLocation.URI, *loc.Region.StartLine))
 		}
 	}
-	// The hostile Deployment (line 2 after its comment) and the root pod of the List.
-	if strings.Join(at, " ") != "testdata/hostile.yaml:2 testdata/list.yaml:1" {
+	// The hostile Deployment (line 2 after its comment) and the root pod, the
+	// List's second item.
+	if strings.Join(at, " ") != "testdata/hostile.yaml:2 testdata/list.yaml:9" {
 		t.Fatalf("pss/runAsUser results at %v", at)
 	}
 }

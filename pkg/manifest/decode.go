@@ -46,6 +46,9 @@ type header struct {
 	} `json:"metadata"`
 	hasItems   bool
 	notMapping bool
+	// itemLines are the lines of a List's items in the document (1 is its
+	// first line), where the YAML parser gave them; nil otherwise.
+	itemLines []int
 }
 
 // decodeHeader reads the header from JSON.
@@ -106,11 +109,15 @@ func Decode(d Document) ([]Object, error) {
 		}
 		var out []Object
 		for i, item := range list.Items {
+			line := d.Line
+			if len(h.itemLines) == len(list.Items) {
+				line = d.startLine - 1 + h.itemLines[i]
+			}
 			ih, err := decodeHeader(item)
 			if err != nil || ih.notMapping || ih.APIVersion == "" || ih.Kind == "" {
-				return nil, d.errorf("%s item %d: not a Kubernetes object: apiVersion and kind are required", h.Kind, i)
+				return nil, &Error{Source: d.Source, Line: line, Err: fmt.Errorf("%s item %d: not a Kubernetes object: apiVersion and kind are required", h.Kind, i)}
 			}
-			out = append(out, Object{Source: d.Source, Line: d.Line, APIVersion: ih.APIVersion, Kind: ih.Kind,
+			out = append(out, Object{Source: d.Source, Line: line, APIVersion: ih.APIVersion, Kind: ih.Kind,
 				Name: ih.Metadata.Name, Namespace: ih.Metadata.Namespace, JSON: item})
 		}
 		return out, nil

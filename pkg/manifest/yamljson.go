@@ -40,10 +40,12 @@ func toJSON(raw []byte) ([]byte, header, error) {
 	if err := w.node(doc); err != nil {
 		return slow(raw)
 	}
-	if h, ok := headerOf(doc); ok {
-		return w.buf, h, nil
+	fromNodes, ok := headerOf(doc)
+	if ok {
+		return w.buf, fromNodes, nil
 	}
 	h, err := decodeHeader(w.buf) // read off the nodes, a field would not be what kubectl reads
+	h.itemLines = fromNodes.itemLines
 	return w.buf, h, err
 }
 
@@ -378,6 +380,12 @@ func headerOf(doc *yamlv3.Node) (h header, ok bool) {
 			h.Kind = str(v)
 		case "items":
 			h.hasItems = v.Kind == yamlv3.SequenceNode
+			if h.hasItems {
+				h.itemLines = make([]int, len(v.Content))
+				for i, item := range v.Content {
+					h.itemLines[i] = item.Line
+				}
+			}
 		case "metadata":
 			if v.Kind != yamlv3.MappingNode {
 				ok = false
