@@ -46,6 +46,29 @@ func writeCorpus(dir string, n, perFile int) error {
 	return flush()
 }
 
+// writeList writes the same n Deployments as one List in one file, as
+// `kubectl get -o yaml` writes them: a single document that holds them all,
+// whose live heap is many times its size.
+func writeList(path string, n int) error {
+	var b strings.Builder
+	b.WriteString("apiVersion: v1\nkind: List\nitems:\n")
+	for i := range n {
+		var d strings.Builder
+		switch i % 3 {
+		case 0:
+			compliant(&d, i)
+		case 1:
+			fixable(&d, i)
+		default:
+			hostile(&d, i)
+		}
+		for j, line := range strings.Split(strings.TrimSuffix(d.String(), "\n"), "\n") {
+			b.WriteString(map[bool]string{true: "- ", false: "  "}[j == 0] + line + "\n")
+		}
+	}
+	return os.WriteFile(path, []byte(b.String()), 0o644)
+}
+
 func header(b *strings.Builder, i int, kind string) {
 	fmt.Fprintf(b, `apiVersion: apps/v1
 kind: Deployment

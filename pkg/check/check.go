@@ -94,17 +94,15 @@ type Report struct {
 	Errors  []error
 }
 
-// Run checks every document of the inputs.
+// Run checks every document of the inputs. The documents are decoded, then
+// their objects checked, each step spread over the workers: the items of one
+// large List (what `kubectl get -o yaml` writes) are checked in parallel as
+// documents are, where one worker used to check them all.
 func Run(ctx context.Context, inputs []manifest.Input, opts Options) *Report {
 	var docs []manifest.Document
 	for _, in := range inputs {
 		docs = append(docs, manifest.Split(in.Source, in.Data)...)
 	}
-	type slot struct {
-		objs []Object
-		err  error
-	}
-	slots := make([]slot, len(docs))
 	env := builder(docs, opts)
 	scopes := manifest.ScopesOf(docs)
 	ns := newNamespaceObjects()
@@ -112,62 +110,78 @@ func Run(ctx context.Context, inputs []manifest.Input, opts Options) *Report {
 	if workers <= 0 {
 		workers = runtime.GOMAXPROCS(0)
 	}
-	// Workers claim documents by index. A channel fed by a producer goroutine
-	// left both cores half idle: with every P busy, each handoff waited for the
-	// producer to be scheduled.
-	var next atomic.Int64
-	var wg sync.WaitGroup
-	for range workers {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for {
-				i := int(next.Add(1) - 1)
-				if i >= len(docs) {
-					return
-				}
-				slots[i].objs, slots[i].err = checkDoc(ctx, docs[i], opts, scopes, env, ns)
-			}
-		}()
-	}
-	wg.Wait()
 
-	total := 0
-	for _, s := range slots {
-		total += len(s.objs)
-	}
-	rep := &Report{}
-	if total > 0 {
-		rep.Objects = make([]Object, 0, total)
-	}
-	for _, s := range slots {
-		if s.err != nil {
-			rep.Errors = append(rep.Errors, s.err)
+	decoded := make([][]manifest.Object, len(docs))
+	decodeErrs := make([]error, len(docs))
+	parallel(workers, len(docs), func(i int) {
+		decoded[i], decodeErrs[i] = manifest.Decode(docs[i])
+	})
+	var objs []manifest.Object
+	for i, d := range decoded {
+		if decodeErrs[i] == nil {
+			objs = append(objs, d...)
 		}
-		rep.Objects = append(rep.Objects, s.objs...)
 	}
-	return rep
-}
-
-func checkDoc(ctx context.Context, d manifest.Document, opts Options, scopes manifest.Scopes, env environment.Builder, ns *namespaceObjects) ([]Object, error) {
-	objs, err := manifest.Decode(d)
-	if err != nil {
-		return nil, err
-	}
-	out := make([]Object, 0, len(objs))
-	for _, o := range objs {
+	checked := make([]Object, len(objs))
+	errs := make([]error, len(objs))
+	parallel(workers, len(objs), func(i int) {
+		o := objs[i]
 		if scopes.ClusterScoped(o.APIVersion, o.Kind) {
 			o.Namespace = "" // the API server drops it; nothing pave judges is cluster-scoped
 		} else if o.Namespace == "" {
 			o.Namespace = opts.DefaultNamespace
 		}
-		r, err := checkObject(ctx, o, opts, env, ns)
-		if err != nil {
-			return out, &manifest.Error{Source: o.Source, Line: o.Line, Err: err}
+		var err error
+		if checked[i], err = checkObject(ctx, o, opts, env, ns); err != nil {
+			errs[i] = &manifest.Error{Source: o.Source, Line: o.Line, Err: err}
 		}
-		out = append(out, r)
+	})
+
+	// In input order: a document that does not decode is one error, an
+	// object that cannot be checked is one, and the others are reported.
+	rep := &Report{}
+	if len(objs) > 0 {
+		rep.Objects = make([]Object, 0, len(objs))
 	}
-	return out, nil
+	k := 0
+	for i := range docs {
+		if decodeErrs[i] != nil {
+			rep.Errors = append(rep.Errors, decodeErrs[i])
+			continue
+		}
+		for range decoded[i] {
+			if errs[k] != nil {
+				rep.Errors = append(rep.Errors, errs[k])
+			} else {
+				rep.Objects = append(rep.Objects, checked[k])
+			}
+			k++
+		}
+	}
+	return rep
+}
+
+// parallel calls f with every index below n, on workers goroutines that
+// claim indexes in turn. A channel fed by a producer goroutine left both
+// cores half idle: with every P busy, each handoff waited for the producer
+// to be scheduled.
+func parallel(workers, n int, f func(i int)) {
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range min(workers, n) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				i := int(next.Add(1) - 1)
+				if i >= n {
+					return
+				}
+				f(i)
+			}
+		}()
+	}
+	wg.Wait()
 }
 
 func checkObject(ctx context.Context, o manifest.Object, opts Options, b environment.Builder, ns *namespaceObjects) (Object, error) {
