@@ -37,7 +37,7 @@ type result struct {
 	// same objects in one document, which must not cost much more (a GC
 	// limit below its live heap once made it 8x slower).
 	ListRatio float64 `json:"listOverFilesTime"`
-	TargetOK   bool      `json:"meetsTarget"`
+	TargetOK  bool    `json:"meetsTarget"`
 }
 
 func main() {

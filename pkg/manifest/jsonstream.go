@@ -33,7 +33,7 @@ func looksLikeJSON(data []byte) bool {
 func splitJSON(source string, data []byte) []Document {
 	var docs []Document
 	dec := json.NewDecoder(bytes.NewReader(data))
-	read := int64(0)              // bytes of data read as whole JSON values
+	read := int64(0) // bytes of data read as whole JSON values
 	lines := lineCounter{data: data}
 	for values := 0; ; values++ { // null included
 
