@@ -35,7 +35,7 @@ type result struct {
 	PairRatios []float64 `json:"pairRatios"`
 	// ListRatio is the median of the same run's one-List / files times: the
 	// same objects in one document, which must not cost much more (a GC
-	// limit below its live heap once made it 8x slower).
+	// limit below its live heap once made it 2.4x the files' time).
 	ListRatio float64 `json:"listOverFilesTime"`
 	TargetOK  bool    `json:"meetsTarget"`
 }
