@@ -23,7 +23,7 @@ func JSON(w io.Writer, rep *check.Report) error {
 		go func() {
 			defer wg.Done()
 			for i := k; i < len(rep.Objects); i += workers {
-				encoded[i], errs[i] = json.MarshalIndent(rep.Objects[i], "    ", "  ")
+				encoded[i], errs[i] = marshalIndent(rep.Objects[i], "    ", "  ")
 			}
 		}()
 	}
