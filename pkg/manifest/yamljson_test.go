@@ -42,6 +42,11 @@ func sameAsSigs(t *testing.T, doc []byte) {
 	t.Helper()
 	want, wantErr := yaml.YAMLToJSON(doc)
 	got, _, gotErr := toJSON(doc)
+	if gotErr != nil && got != nil {
+		// Converted, and the header did not decode (`metadata: 0`): Decode
+		// refuses the object, and the conversion is compared all the same.
+		gotErr = nil
+	}
 	if (wantErr != nil) != (gotErr != nil) {
 		t.Fatalf("error mismatch for %q: sigs %v, pave %v", doc, wantErr, gotErr)
 	}
