@@ -132,6 +132,59 @@ func (w *jsonWriter) singleLine(n *yamlv3.Node) bool {
 	return bytes.HasPrefix(line, []byte(n.Value))
 }
 
+// foldsPlainly reports whether n is a plain or single-quoted scalar over
+// several lines that folds only in the way yaml.v2 and yaml.v3 agree on:
+// yaml.v3's value is the source with each line break and the next line's
+// indent read as one space. It is how kubectl's YAML (sigs.k8s.io/yaml)
+// wraps a long string at a space, such as a last-applied-configuration
+// annotation with spaces in it, and one such string sent a whole document
+// (a List of a whole namespace) to the full converter. Blank lines, tabs,
+// carriage returns and spaces before a line break fold in ways the two
+// parsers need not share; those still go to the full converter.
+func (w *jsonWriter) foldsPlainly(n *yamlv3.Node) bool {
+	quoted := n.Style == yamlv3.SingleQuotedStyle
+	if (n.Style != 0 && !quoted) || n.Line < 1 || n.Line > len(w.lines) {
+		return false
+	}
+	i := w.lines[n.Line-1] + n.Column - 1
+	if i < 0 || i >= len(w.raw) {
+		return false
+	}
+	if quoted {
+		if w.raw[i] != '\'' {
+			return false
+		}
+		i++
+	}
+	raw, v := w.raw, n.Value
+	folds := 0
+	for j := 0; j < len(v); j++ {
+		switch {
+		case i >= len(raw):
+			return false
+		case quoted && v[j] == '\'' && raw[i] == '\'' && i+1 < len(raw) && raw[i+1] == '\'':
+			i += 2
+		case v[j] != '\t' && v[j] != '\r' && v[j] != '\n' && raw[i] == v[j]:
+			i++
+		case v[j] == ' ' && raw[i] == '\n' && j > 0 && v[j-1] != ' ':
+			i++
+			for i < len(raw) && raw[i] == ' ' {
+				i++
+			}
+			if i >= len(raw) || raw[i] == '\n' || raw[i] == '\t' || raw[i] == '\r' {
+				return false // a blank line, or a tab in the indent
+			}
+			if quoted && raw[i] == '\'' && (i+1 >= len(raw) || raw[i+1] != '\'') {
+				return false // the closing quote alone on its line
+			}
+			folds++
+		default:
+			return false
+		}
+	}
+	return folds > 0 && (!quoted || (i < len(raw) && raw[i] == '\''))
+}
+
 func (w *jsonWriter) node(n *yamlv3.Node) error {
 	if n.Anchor != "" || n.Style&yamlv3.TaggedStyle != 0 || !standardTag(n.Tag) {
 		return errSlow
@@ -187,7 +240,7 @@ func (w *jsonWriter) node(n *yamlv3.Node) error {
 }
 
 func (w *jsonWriter) scalar(n *yamlv3.Node) error {
-	if !w.singleLine(n) {
+	if !w.singleLine(n) && !w.foldsPlainly(n) {
 		return errSlow
 	}
 	switch {

@@ -1,12 +1,15 @@
 package manifest
 
 import (
+	"bytes"
 	"encoding/json"
 	"os"
 	"path/filepath"
 	"reflect"
+	"strings"
 	"testing"
 
+	yamlv3 "go.yaml.in/yaml/v3"
 	"sigs.k8s.io/yaml"
 )
 
@@ -36,6 +39,14 @@ var tricky = []string{
 	"",
 	"# only a comment",
 	"key with spaces: v\n\"quoted key\": v2\n? complex\n: value",
+	// Single-quoted strings over several lines, as kubectl wraps them.
+	"a: 'word word word\n  word word'\nb: '{\"k\":\"it''s\",\n  \"n\": 1}'",
+	"metadata:\n  annotations:\n    x: '{\"apiVersion\":\"v1\",\n      \"kind\":\"Pod\"}'\n- 'aa\n  bb'",
+	"l:\n- 'aa\n  bb'\n- 'cc\n      dd\n ee'",
+	"a: 'x\n  '\nb: 'x \n  y'\nc: 'x\n\n  y'\nd: 'x\n\t y'\ne: '\n  y'\nf: ' x\n  y '",
+	"a: 'x\r\n  y'\nb: 'x''\n  ''y'",
+	"a: word word\n  word # c\nb: 1\n  2\nc: yes\n  no\nd: x:\n  y\ne: - x\n  y",
+	"l:\n- aa bb\n  cc\n- k: v v\n    w\n  k2: 'q\n    r'",
 }
 
 func sameAsSigs(t *testing.T, doc []byte) {
@@ -96,4 +107,35 @@ func FuzzToJSON(f *testing.F) {
 		f.Add([]byte(doc))
 	}
 	f.Fuzz(func(t *testing.T, doc []byte) { sameAsSigs(t, doc) })
+}
+
+// A string kubectl wrapped over lines stays on the fast path; one whose
+// folding the two parsers need not share goes to the full converter.
+func TestWrappedStringsStayFast(t *testing.T) {
+	long, err := yaml.Marshal(map[string]string{"a": strings.Repeat("word ", 30) + "end", "b": `{"apiVersion":"v1","kind":"ConfigMap","metadata":{"annotations":{},"name":"it's","namespace":"default"},"data":{"k":"v"}}`})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Contains(long, []byte("\n  ")) {
+		t.Fatalf("sigs.k8s.io/yaml no longer wraps long strings:\n%s", long)
+	}
+	for doc, fast := range map[string]bool{
+		string(long):    true,
+		"a: 'x\n\n  y'": false, // a blank line is a line break
+		"a: 'x \n  y'":  false, // a space before the break
+		"a: 'x\n\t y'":  false,
+		"a: 'x\n  '":    false, // no text on the closing line
+		"a: \"x\n  y\"": false, // double-quoted: escapes fold too
+		"a: 'one line'": true,
+	} {
+		var root yamlv3.Node
+		if err := yamlv3.Unmarshal([]byte(doc), &root); err != nil {
+			t.Fatal(err)
+		}
+		w := jsonWriter{raw: []byte(doc), lines: lineStarts([]byte(doc))}
+		if err := w.node(root.Content[0]); (err == nil) != fast {
+			t.Errorf("%q: fast path %v, want %v", doc, err == nil, fast)
+		}
+		sameAsSigs(t, []byte(doc))
+	}
 }
