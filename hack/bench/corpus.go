@@ -29,14 +29,7 @@ func writeCorpus(dir string, n, perFile int) error {
 	}
 	for i := range n {
 		b.WriteString("---\n")
-		switch i % 3 {
-		case 0:
-			compliant(&b, i)
-		case 1:
-			fixable(&b, i)
-		default:
-			hostile(&b, i)
-		}
+		deployment(&b, i)
 		if (i+1)%perFile == 0 {
 			if err := flush(); err != nil {
 				return err
@@ -54,19 +47,24 @@ func writeList(path string, n int) error {
 	b.WriteString("apiVersion: v1\nkind: List\nitems:\n")
 	for i := range n {
 		var d strings.Builder
-		switch i % 3 {
-		case 0:
-			compliant(&d, i)
-		case 1:
-			fixable(&d, i)
-		default:
-			hostile(&d, i)
-		}
+		deployment(&d, i)
 		for j, line := range strings.Split(strings.TrimSuffix(d.String(), "\n"), "\n") {
 			b.WriteString(map[bool]string{true: "- ", false: "  "}[j == 0] + line + "\n")
 		}
 	}
 	return os.WriteFile(path, []byte(b.String()), 0o644)
+}
+
+// deployment writes the i-th Deployment: compliant, fixable or hostile in turn.
+func deployment(b *strings.Builder, i int) {
+	switch i % 3 {
+	case 0:
+		compliant(b, i)
+	case 1:
+		fixable(b, i)
+	default:
+		hostile(b, i)
+	}
 }
 
 func header(b *strings.Builder, i int, kind string) {

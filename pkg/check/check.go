@@ -103,9 +103,6 @@ func Run(ctx context.Context, inputs []manifest.Input, opts Options) *Report {
 	for _, in := range inputs {
 		docs = append(docs, manifest.Split(in.Source, in.Data)...)
 	}
-	env := builder(docs, opts)
-	scopes := manifest.ScopesOf(docs)
-	ns := newNamespaceObjects()
 	workers := opts.Workers
 	if workers <= 0 {
 		workers = runtime.GOMAXPROCS(0)
@@ -122,6 +119,9 @@ func Run(ctx context.Context, inputs []manifest.Input, opts Options) *Report {
 			objs = append(objs, d...)
 		}
 	}
+	// The input's Namespaces, StorageClasses, canaries and CRDs, read off
+	// the decoded objects, are what every object is judged in.
+	env, scopes, ns := builder(objs, opts), manifest.ScopesOf(objs), newNamespaceObjects()
 	checked := make([]Object, len(objs))
 	errs := make([]error, len(objs))
 	parallel(workers, len(objs), func(i int) {

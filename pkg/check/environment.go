@@ -18,48 +18,35 @@ import (
 // Namespaces the input defines (others get Options.Env's labels), the
 // exceptions of the policy file, the input's StorageClasses and canary Deployments, so a
 // canary and its stable in one input are routed as the controller routes them.
-func builder(docs []manifest.Document, opts Options) environment.Builder {
+// It reads the objects already decoded; of the Deployments, only those that
+// name a stable (a cheap look first) are decoded whole.
+func builder(objs []manifest.Object, opts Options) environment.Builder {
 	src := environment.Static{
 		Namespaces:             map[string]map[string]string{},
 		DefaultLabels:          opts.Env.Namespace.Labels,
 		PolicyExceptions:       opts.Env.Exceptions,
 		DeploymentsByNamespace: map[string][]appsv1.Deployment{},
 	}
-	for _, d := range docs {
-		// A cheap look first: decoding every document twice would halve the
-		// speed of a large run, and few are namespaces or canaries. The look
-		// is for the kind's name alone: `kind: "Namespace"`, flow style and
-		// JSON are Namespaces too.
-		isNamespace := bytes.Contains(d.Raw, []byte("Namespace"))
-		isClass := bytes.Contains(d.Raw, []byte("StorageClass"))
-		if !isNamespace && !isClass && !bytes.Contains(d.Raw, []byte(v1alpha1.AnnotationCanaryOf)) {
-			continue
-		}
-		objs, err := manifest.Decode(d)
-		if err != nil {
-			continue // reported when the document itself is checked
-		}
-		for _, o := range objs {
-			switch {
-			case o.APIVersion == "v1" && o.Kind == "Namespace":
-				var ns corev1.Namespace
-				if jsondecode.Unmarshal(o.JSON, &ns) == nil {
-					src.Namespaces[ns.Name] = ns.Labels
+	for _, o := range objs {
+		switch {
+		case o.APIVersion == "v1" && o.Kind == "Namespace":
+			var ns corev1.Namespace
+			if jsondecode.Unmarshal(o.JSON, &ns) == nil {
+				src.Namespaces[ns.Name] = ns.Labels
+			}
+		case o.APIVersion == "storage.k8s.io/v1" && o.Kind == "StorageClass":
+			var sc storagev1.StorageClass
+			if jsondecode.Unmarshal(o.JSON, &sc) == nil {
+				src.Classes = append(src.Classes, sc)
+			}
+		case o.APIVersion == "apps/v1" && o.Kind == "Deployment" && bytes.Contains(o.JSON, []byte(v1alpha1.AnnotationCanaryOf)):
+			var dep appsv1.Deployment
+			if jsondecode.Unmarshal(o.JSON, &dep) == nil {
+				ns := dep.Namespace
+				if ns == "" {
+					ns = opts.DefaultNamespace
 				}
-			case o.APIVersion == "storage.k8s.io/v1" && o.Kind == "StorageClass":
-				var sc storagev1.StorageClass
-				if jsondecode.Unmarshal(o.JSON, &sc) == nil {
-					src.Classes = append(src.Classes, sc)
-				}
-			case o.APIVersion == "apps/v1" && o.Kind == "Deployment":
-				var dep appsv1.Deployment
-				if jsondecode.Unmarshal(o.JSON, &dep) == nil {
-					ns := dep.Namespace
-					if ns == "" {
-						ns = opts.DefaultNamespace
-					}
-					src.DeploymentsByNamespace[ns] = append(src.DeploymentsByNamespace[ns], dep)
-				}
+				src.DeploymentsByNamespace[ns] = append(src.DeploymentsByNamespace[ns], dep)
 			}
 		}
 	}

@@ -8,18 +8,25 @@ import (
 
 	"github.com/pave-dev/pave/pkg/check"
 	"github.com/pave-dev/pave/pkg/companions"
+	"github.com/pave-dev/pave/pkg/engine"
 	"github.com/pave-dev/pave/pkg/manifest"
 	"github.com/pave-dev/pave/pkg/policy"
 )
 
-// run checks one file's text with the default policy.
-func run(t *testing.T, data string) *check.Report {
+// defaultEngine is the engine of the default policy.
+func defaultEngine(t *testing.T) *engine.Engine {
 	t.Helper()
 	eng, err := companions.Engine(policy.Default())
 	if err != nil {
 		t.Fatal(err)
 	}
-	rep := check.Run(context.Background(), []manifest.Input{{Source: "in.yaml", Data: []byte(data)}}, check.Options{Engine: eng, DefaultNamespace: "default"})
+	return eng
+}
+
+// run checks one file's text with the default policy.
+func run(t *testing.T, data string) *check.Report {
+	t.Helper()
+	rep := check.Run(context.Background(), []manifest.Input{{Source: "in.yaml", Data: []byte(data)}}, check.Options{Engine: defaultEngine(t), DefaultNamespace: "default"})
 	if len(rep.Errors) > 0 {
 		t.Fatalf("input errors: %v", rep.Errors)
 	}

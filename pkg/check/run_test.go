@@ -6,9 +6,7 @@ import (
 	"testing"
 
 	"github.com/pave-dev/pave/pkg/check"
-	"github.com/pave-dev/pave/pkg/companions"
 	"github.com/pave-dev/pave/pkg/manifest"
-	"github.com/pave-dev/pave/pkg/policy"
 )
 
 // The objects of a List are checked one by one: one that cannot be checked is
@@ -33,10 +31,7 @@ apiVersion: v1
 kind: ConfigMap
 metadata: {name: after}
 `
-	eng, err := companions.Engine(policy.Default())
-	if err != nil {
-		t.Fatal(err)
-	}
+	eng := defaultEngine(t)
 	for _, workers := range []int{1, 2, 8} {
 		rep := check.Run(context.Background(), []manifest.Input{{Source: "in.yaml", Data: []byte(input)}},
 			check.Options{Engine: eng, DefaultNamespace: "default", Workers: workers})

@@ -1,8 +1,6 @@
 package manifest
 
 import (
-	"bytes"
-
 	apiextensionsv1 "k8s.io/apiextensions-apiserver/pkg/apis/apiextensions/v1"
 	"k8s.io/apimachinery/pkg/runtime/schema"
 
@@ -20,32 +18,22 @@ type Scopes struct {
 	declared map[schema.GroupKind]bool // true: cluster-scoped
 }
 
-// ScopesOf reads the scopes the documents' CustomResourceDefinitions declare.
-// A document that does not decode is reported where it is checked.
-func ScopesOf(docs []Document) Scopes {
+// ScopesOf reads the scopes the objects' CustomResourceDefinitions declare.
+func ScopesOf(objs []Object) Scopes {
 	s := Scopes{}
-	for _, d := range docs {
-		if !bytes.Contains(d.Raw, []byte("CustomResourceDefinition")) {
-			continue // a cheap look first, as for the environment's Namespaces
-		}
-		objs, err := Decode(d)
-		if err != nil {
+	for _, o := range objs {
+		if o.Kind != "CustomResourceDefinition" || o.APIVersion != apiextensionsv1.SchemeGroupVersion.String() {
 			continue
 		}
-		for _, o := range objs {
-			if o.Kind != "CustomResourceDefinition" || o.APIVersion != apiextensionsv1.SchemeGroupVersion.String() {
-				continue
-			}
-			var crd apiextensionsv1.CustomResourceDefinition
-			if jsondecode.Unmarshal(o.JSON, &crd) != nil {
-				continue
-			}
-			if s.declared == nil {
-				s.declared = map[schema.GroupKind]bool{}
-			}
-			gk := schema.GroupKind{Group: crd.Spec.Group, Kind: crd.Spec.Names.Kind}
-			s.declared[gk] = crd.Spec.Scope == apiextensionsv1.ClusterScoped
+		var crd apiextensionsv1.CustomResourceDefinition
+		if jsondecode.Unmarshal(o.JSON, &crd) != nil {
+			continue // pave judges no CRD; one that does not decode declares nothing
 		}
+		if s.declared == nil {
+			s.declared = map[schema.GroupKind]bool{}
+		}
+		gk := schema.GroupKind{Group: crd.Spec.Group, Kind: crd.Spec.Names.Kind}
+		s.declared[gk] = crd.Spec.Scope == apiextensionsv1.ClusterScoped
 	}
 	return s
 }

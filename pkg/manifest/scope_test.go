@@ -22,7 +22,12 @@ apiVersion: apiextensions.k8s.io/v1
 kind: CustomResourceDefinition
 spec: [not, a, mapping]
 `
-	s := manifest.ScopesOf(manifest.Split("in.yaml", []byte(input)))
+	var objs []manifest.Object
+	for _, d := range manifest.Split("in.yaml", []byte(input)) {
+		o, _ := manifest.Decode(d)
+		objs = append(objs, o...)
+	}
+	s := manifest.ScopesOf(objs)
 	for _, c := range []struct {
 		apiVersion, kind string
 		cluster          bool

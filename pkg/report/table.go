@@ -72,5 +72,5 @@ func hasModeAny(o check.Object) bool {
 			return true
 		}
 	}
-	return len(o.Notes()) > 0
+	return len(o.Warnings)+len(o.UnknownFields) > 0 // what Notes words, without wording it
 }
