@@ -125,14 +125,13 @@ func Run(ctx context.Context, inputs []manifest.Input, opts Options) *Report {
 	checked := make([]Object, len(objs))
 	errs := make([]error, len(objs))
 	parallel(workers, len(objs), func(i int) {
-		o := objs[i]
+		o := &objs[i]
 		if scopes.ClusterScoped(o.APIVersion, o.Kind) {
 			o.Namespace = "" // the API server drops it; nothing pave judges is cluster-scoped
 		} else if o.Namespace == "" {
 			o.Namespace = opts.DefaultNamespace
 		}
-		var err error
-		if checked[i], err = checkObject(ctx, o, opts, env, ns); err != nil {
+		if err := checkObject(ctx, o, &opts, env, ns, &checked[i]); err != nil {
 			errs[i] = &manifest.Error{Source: o.Source, Line: o.Line, Err: err}
 		}
 	})
@@ -184,13 +183,13 @@ func parallel(workers, n int, f func(i int)) {
 	wg.Wait()
 }
 
-func checkObject(ctx context.Context, o manifest.Object, opts Options, b environment.Builder, ns *namespaceObjects) (Object, error) {
-	r := Object{Source: o.Source, Line: o.Line, APIVersion: o.APIVersion, Kind: o.Kind, Name: o.Name, Namespace: o.Namespace, Allowed: true}
+func checkObject(ctx context.Context, o *manifest.Object, opts *Options, b environment.Builder, ns *namespaceObjects, r *Object) error {
+	*r = Object{Source: o.Source, Line: o.Line, APIVersion: o.APIVersion, Kind: o.Kind, Name: o.Name, Namespace: o.Namespace, Allowed: true}
 	if opts.Render {
 		r.Rendered = o.JSON
 	}
 	if opts.ParseOnly {
-		return r, nil
+		return nil
 	}
 	if !workload.Supported(o.APIVersion, o.Kind) {
 		return checkOther(ctx, o, r, opts, b)
@@ -199,10 +198,10 @@ func checkObject(ctx context.Context, o manifest.Object, opts Options, b environ
 	if big, ok := err.(*workload.OversizedError); ok { // judged as admission judges it
 		r.Workload, r.Allowed = true, false
 		r.Violations = []policy.Violation{engine.OversizedViolation(big)}
-		return r, nil
+		return nil
 	}
 	if err != nil {
-		return r, fmt.Errorf("%s %s: %w", o.Kind, o.Name, err)
+		return fmt.Errorf("%s %s: %w", o.Kind, o.Name, err)
 	}
 	req := environment.Request{Namespace: r.Namespace, Exceptions: true, StorageClasses: true}
 	if _, isCanary := w.Meta.Annotations[v1alpha1.AnnotationCanaryOf]; w.Kind == "Deployment" && !isCanary {
@@ -210,7 +209,7 @@ func checkObject(ctx context.Context, o manifest.Object, opts Options, b environ
 	}
 	env, err := b.Env(ctx, opts.Engine.Policy(), req)
 	if err != nil {
-		return r, err
+		return err
 	}
 	var res *engine.Result
 	if opts.Render {
@@ -224,7 +223,7 @@ func checkObject(ctx context.Context, o manifest.Object, opts Options, b environ
 		}
 	}
 	if err != nil {
-		return r, err
+		return err
 	}
 	r.Workload, r.Allowed = true, res.Allowed()
 	r.Mutators, r.Violations, r.Warnings, r.UnknownFields = res.Mutators, res.Violations, res.Warnings, unknown
@@ -233,62 +232,62 @@ func checkObject(ctx context.Context, o manifest.Object, opts Options, b environ
 	}
 	if opts.Render {
 		if r.Rendered, err = applyPatch(o.JSON, res); err != nil {
-			return r, err
+			return err
 		}
 		for _, c := range res.Objects {
 			js, err := json.Marshal(c)
 			if err != nil {
-				return r, fmt.Errorf("encode %s: %w", engine.Describe(c), err)
+				return fmt.Errorf("encode %s: %w", engine.Describe(c), err)
 			}
 			r.RenderedCompanions = append(r.RenderedCompanions, js)
 		}
 	}
-	return r, nil
+	return nil
 }
 
 // checkOther judges an object without a pod template, when the engine
 // governs its kind; others are skipped.
-func checkOther(ctx context.Context, o manifest.Object, r Object, opts Options, b environment.Builder) (Object, error) {
+func checkOther(ctx context.Context, o *manifest.Object, r *Object, opts *Options, b environment.Builder) error {
 	gvk := schema.FromAPIVersionAndKind(o.APIVersion, o.Kind)
 	if !opts.Engine.Governs(gvk) && !opts.Engine.Completes(gvk) {
-		return r, nil
+		return nil
 	}
 	obj, unknown, err := object.DecodeKnown(gvk, o.JSON)
 	if err != nil {
-		return r, err
+		return err
 	}
 	env, err := b.Env(ctx, opts.Engine.Policy(), environment.Request{Namespace: r.Namespace, Exceptions: true, StorageClasses: true})
 	if err != nil {
-		return r, err
+		return err
 	}
 	// Completed as at its creation, then judged as stored.
 	if opts.Engine.Completes(gvk) {
 		res, err := opts.Engine.MutateObject(ctx, obj, env)
 		if err != nil {
-			return r, err
+			return err
 		}
 		r.Mutators, obj = res.Mutators, res.Mutated
 		if opts.Render && len(res.Mutators) > 0 {
 			ops, err := res.Patch(o.JSON)
 			if err != nil {
-				return r, err
+				return err
 			}
 			if r.Rendered, err = patched(o.JSON, ops); err != nil {
-				return r, err
+				return err
 			}
 		}
 	}
 	r.UnknownFields = unknown
 	if !opts.Engine.Governs(gvk) {
-		return r, nil
+		return nil
 	}
 	vs, warnings, err := opts.Engine.ValidateObject(ctx, obj, nil, env)
 	if err != nil {
-		return r, err
+		return err
 	}
 	r.Workload, r.Violations, r.Warnings = true, vs, warnings
 	r.Allowed = !slices.ContainsFunc(vs, policy.Violation.Denies)
-	return r, nil
+	return nil
 }
 
 // applyPatch applies the engine's patch to the object as it was written, the way
