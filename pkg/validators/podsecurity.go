@@ -81,37 +81,52 @@ func (p *PodSecurity) Rules() []policy.Rule {
 // container made the denial grow with their square).
 func (p *PodSecurity) Validate(ctx context.Context, w *workload.Workload, _ policy.Env) []policy.Violation {
 	var out []policy.Violation
+	var parts *podParts // built at the first failed check, shared by the others
 	for _, c := range p.checks {
 		if ctx.Err() != nil {
 			return out // the engine reports the deadline
 		}
 		if res := c.fn(w.PodMeta, w.PodSpec); !res.Allowed {
-			out = append(out, locate(ctx, c, w, res)...)
+			if parts == nil {
+				parts = newPodParts(w)
+			}
+			out = append(out, parts.locate(ctx, c, w, res)...)
 		}
 	}
 	return out
 }
 
+// podParts are the pod spec without its containers, and the same with one
+// container at a time, to evaluate a check on each part alone.
+type podParts struct {
+	alone, one corev1.PodSpec
+	buf        []corev1.Container
+}
+
+func newPodParts(w *workload.Workload) *podParts {
+	p := &podParts{alone: *w.PodSpec, buf: make([]corev1.Container, 1)}
+	p.alone.Containers, p.alone.InitContainers, p.alone.EphemeralContainers = nil, nil, nil
+	p.one = p.alone
+	p.one.Containers = p.buf
+	return p
+}
+
 // locate finds the fields a failed check is about, by evaluating the same check
 // on the pod alone and on each container alone: the library reports container
 // names, pave reports field paths.
-func locate(ctx context.Context, c psaCheck, w *workload.Workload, whole psa.CheckResult) []policy.Violation {
-	base := *w.PodSpec
-	base.Containers, base.InitContainers, base.EphemeralContainers = nil, nil, nil
-	if res := c.fn(w.PodMeta, &base); !res.Allowed {
+func (p *podParts) locate(ctx context.Context, c psaCheck, w *workload.Workload, whole psa.CheckResult) []policy.Violation {
+	if res := c.fn(w.PodMeta, &p.alone); !res.Allowed {
 		field, fix := podField(c.rule.ID, w)
 		return []policy.Violation{c.rule.Violation(field, message(res), fix)}
 	}
 	var out []policy.Violation
-	one, buf := base, make([]corev1.Container, 1)
 	n := 0
 	w.Containers(func(ctr *corev1.Container, at workload.Ref) {
 		if n++; n%64 == 0 && ctx.Err() != nil {
 			return
 		}
-		buf[0] = *ctr
-		one.Containers = buf
-		if res := c.fn(w.PodMeta, &one); !res.Allowed {
+		p.buf[0] = *ctr
+		if res := c.fn(w.PodMeta, &p.one); !res.Allowed {
 			out = append(out, c.rule.Violation(at.Field(pssField(c.rule.ID)), message(res), pssFix(c.rule.ID, w)))
 		}
 	})
