@@ -2,6 +2,7 @@ package engine
 
 import (
 	"fmt"
+	"slices"
 	"unicode/utf8"
 
 	"github.com/pave-dev/pave/pkg/api/v1alpha1"
@@ -49,6 +50,16 @@ func bound(vs []policy.Violation) []policy.Violation {
 	if len(vs) == 0 {
 		return vs
 	}
+	if len(vs) <= MaxPerRule { // no rule can have more: nearly every result
+		kept := make([]policy.Violation, 0, len(vs))
+		for i, v := range vs {
+			if !slices.ContainsFunc(vs[:i], sameFinding(v)) {
+				v.Message, v.Fix, v.Field = cut(v.Message), cut(v.Fix), cut(v.Field)
+				kept = append(kept, v)
+			}
+		}
+		return kept
+	}
 	type key struct{ rule, field, message string }
 	seen := make(map[key]bool, len(vs))
 	count := map[string]int{}
@@ -82,6 +93,12 @@ func bound(vs []policy.Violation) []policy.Violation {
 		}
 	}
 	return kept
+}
+
+// sameFinding matches the findings that are v again: the same rule, field
+// and message.
+func sameFinding(v policy.Violation) func(policy.Violation) bool {
+	return func(o policy.Violation) bool { return o.Rule == v.Rule && o.Field == v.Field && o.Message == v.Message }
 }
 
 // cut shortens s to at most MaxTextBytes, at a character boundary.
