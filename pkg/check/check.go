@@ -212,14 +212,13 @@ func checkObject(ctx context.Context, o *manifest.Object, opts *Options, b envir
 		return err
 	}
 	var res *engine.Result
+	var nsNames []string
 	if opts.Render {
 		res, err = opts.Engine.Run(ctx, w, env) // the patch needs the original
 	} else {
 		env.NamesOnly = true // the companions are listed, not printed
 		if res, err = opts.Engine.JudgeInPlace(ctx, w, env); err == nil {
-			var nsObjs []engine.Object
-			nsObjs, err = ns.of(ctx, opts.Engine, env)
-			res.Objects = append(res.Objects, nsObjs...)
+			nsNames, err = ns.names(ctx, opts.Engine, env)
 		}
 	}
 	if err != nil {
@@ -227,8 +226,12 @@ func checkObject(ctx context.Context, o *manifest.Object, opts *Options, b envir
 	}
 	r.Workload, r.Allowed = true, res.Allowed()
 	r.Mutators, r.Violations, r.Warnings, r.UnknownFields = res.Mutators, res.Violations, res.Warnings, unknown
-	for _, c := range res.Objects {
-		r.Companions = append(r.Companions, engine.Describe(c))
+	if n := len(res.Objects) + len(nsNames); n > 0 {
+		r.Companions = make([]string, 0, n)
+		for _, c := range res.Objects {
+			r.Companions = append(r.Companions, engine.Describe(c))
+		}
+		r.Companions = append(r.Companions, nsNames...)
 	}
 	if opts.Render {
 		if r.Rendered, err = applyPatch(o.JSON, res); err != nil {
