@@ -125,7 +125,7 @@ func runCheck(cmd *cobra.Command, paths []string, f checkFlags) error {
 	}
 	if f.output != "table" { // the table prints errors itself; keep them visible on stderr too
 		for _, e := range rep.Errors {
-			fmt.Fprintln(cmd.ErrOrStderr(), "error:", e)
+			fmt.Fprintln(cmd.ErrOrStderr(), "error:", report.PrintableError(e))
 		}
 	}
 	return verdict(rep, f.failOn)

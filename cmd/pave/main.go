@@ -9,6 +9,8 @@ import (
 	"os"
 
 	"github.com/spf13/cobra"
+
+	"github.com/pave-dev/pave/pkg/report"
 )
 
 // Exit codes, documented in docs/cli.md.
@@ -46,11 +48,11 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	var ee *exitError
 	if errors.As(err, &ee) {
 		if ee.err != nil {
-			fmt.Fprintln(stderr, "error:", ee.err)
+			fmt.Fprintln(stderr, "error:", report.PrintableError(ee.err))
 		}
 		return ee.code
 	}
-	fmt.Fprintln(stderr, "error:", err)
+	fmt.Fprintln(stderr, "error:", report.PrintableError(err))
 	return exitBadInput // cobra's usage errors and bad input alike
 }
 

@@ -10,9 +10,14 @@ import (
 )
 
 // Table writes one block per object: the verdict, then each finding with its
-// mode, rule, field, message and fix, then a summary line.
+// mode, rule, field, message and fix, then a summary line. Every line is
+// Printable: its names and messages come from the input.
 func Table(w io.Writer, rep *check.Report) error {
 	var b strings.Builder
+	line := func(format string, args ...any) {
+		b.WriteString(Printable(fmt.Sprintf(format, args...)))
+		b.WriteByte('\n')
+	}
 	for _, o := range rep.Objects {
 		verdict := "ok"
 		switch {
@@ -23,31 +28,32 @@ func Table(w io.Writer, rep *check.Report) error {
 		case hasModeAny(o):
 			verdict = "allowed with findings"
 		}
-		fmt.Fprintf(&b, "%s:%d  %s  %s", o.Source, o.Line, objectName(o), verdict)
+		mutated := ""
 		if len(o.Mutators) > 0 {
-			fmt.Fprintf(&b, "  (mutated by %s)", strings.Join(o.Mutators, ", "))
+			mutated = "  (mutated by " + strings.Join(o.Mutators, ", ") + ")"
 		}
-		b.WriteByte('\n')
+		line("%s:%d  %s  %s%s", o.Source, o.Line, objectName(o), verdict, mutated)
 		for _, v := range o.Violations {
-			fmt.Fprintf(&b, "    %-8s %s  %s\n", label(v), v.Rule, v.Field)
-			fmt.Fprintf(&b, "             %s\n", v.Message)
-			fmt.Fprintf(&b, "             fix: %s\n", v.Fix)
+			line("    %-8s %s  %s", label(v), v.Rule, v.Field)
+			line("             %s", v.Message)
+			line("             fix: %s", v.Fix)
 			if v.Exception != "" {
-				fmt.Fprintf(&b, "             waived by %s\n", v.Exception)
+				line("             waived by %s", v.Exception)
 			}
 		}
 		for _, c := range o.Companions {
-			fmt.Fprintf(&b, "    creates  %s\n", c)
+			line("    creates  %s", c)
 		}
 		for _, warn := range o.Notes() {
-			fmt.Fprintf(&b, "    warning  %s\n", warn)
+			line("    warning  %s", warn)
 		}
 	}
 	for _, err := range rep.Errors {
-		fmt.Fprintf(&b, "error: %v\n", err)
+		b.WriteString("error: " + PrintableError(err) + "\n")
 	}
 	s := Summarize(rep)
-	fmt.Fprintf(&b, "\n%d objects, %d workloads: %d denied, %d with warnings; %d input errors\n",
+	b.WriteByte('\n')
+	line("%d objects, %d workloads: %d denied, %d with warnings; %d input errors",
 		s.Objects, s.Workloads, s.Denied, s.Warned, s.InputErrors)
 	_, err := io.WriteString(w, b.String())
 	return err
