@@ -14,6 +14,7 @@ import (
 	"github.com/pave-dev/pave/pkg/api/v1alpha1"
 	"github.com/pave-dev/pave/pkg/audit"
 	"github.com/pave-dev/pave/pkg/policy"
+	"github.com/pave-dev/pave/pkg/report"
 )
 
 // auditFlags are the flags every `pave audit` command shares.
@@ -140,10 +141,11 @@ func printRows(out io.Writer, format string, v auditView) error {
 	}
 	tw := tabwriter.NewWriter(out, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "NAMESPACE\tWORKLOAD\tRULE\tOUTCOME\tCOUNT\tLAST USER\tLAST SEEN")
+	p := report.Printable // a user name is whatever the authenticator says
 	for _, r := range v.rows {
-		fmt.Fprintf(tw, "%s\t%s/%s\t%s\t%s\t%d\t%s\t%s\n", r.Namespace, strings.ToLower(r.Kind), r.Name, r.Rule, r.Outcome, r.Count, r.LastUser, r.LastSeen)
+		fmt.Fprintf(tw, "%s\t%s/%s\t%s\t%s\t%d\t%s\t%s\n", p(r.Namespace), p(strings.ToLower(r.Kind)), p(r.Name), p(r.Rule), p(r.Outcome), r.Count, p(r.LastUser), p(r.LastSeen))
 		if r.Fix != "" {
-			fmt.Fprintf(tw, "\t\t\tfix: %s\n", r.Fix)
+			fmt.Fprintf(tw, "\t\t\tfix: %s\n", p(r.Fix))
 		}
 	}
 	if err := tw.Flush(); err != nil {
@@ -167,12 +169,12 @@ func printSummary(out io.Writer, format string, v auditView) error {
 		for _, r := range t.Rules {
 			rules = append(rules, fmt.Sprintf("%s %d", r.Of, r.Count))
 		}
-		fmt.Fprintf(tw, "%s\t%d\t%s\t", t.Team, t.Denials, strings.Join(rules, ", "))
+		fmt.Fprintf(tw, "%s\t%d\t%s\t", report.Printable(t.Team), t.Denials, report.Printable(strings.Join(rules, ", ")))
 		for i, fx := range t.TopFixes {
 			if i > 0 {
 				fmt.Fprint(tw, "\t\t\t")
 			}
-			fmt.Fprintf(tw, "%d× %s\n", fx.Count, fx.Of)
+			fmt.Fprintf(tw, "%d× %s\n", fx.Count, report.Printable(fx.Of))
 		}
 		if len(t.TopFixes) == 0 {
 			fmt.Fprintln(tw)

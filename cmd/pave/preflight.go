@@ -23,6 +23,7 @@ import (
 	"github.com/pave-dev/pave/pkg/environment"
 	"github.com/pave-dev/pave/pkg/policy"
 	"github.com/pave-dev/pave/pkg/preflight"
+	"github.com/pave-dev/pave/pkg/report"
 	"github.com/pave-dev/pave/pkg/workload"
 )
 
@@ -87,8 +88,9 @@ func newPreflightCmd() *cobra.Command {
 				tw := tabwriter.NewWriter(out, 0, 4, 2, ' ', 0)
 				fmt.Fprintln(tw, "CHECK\tSEVERITY\tSUBJECT\tFINDING")
 				for _, f := range found {
-					fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", f.Check, f.Severity, f.Subject, f.Message)
-					fmt.Fprintf(tw, "\t\t\tfix: %s\n", f.Fix)
+					p := report.Printable // subjects and messages name what the cluster holds
+					fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", p(f.Check), p(string(f.Severity)), p(f.Subject), p(f.Message))
+					fmt.Fprintf(tw, "\t\t\tfix: %s\n", p(f.Fix))
 				}
 				if err := tw.Flush(); err != nil {
 					return err

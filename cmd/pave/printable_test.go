@@ -3,6 +3,8 @@ package main
 import (
 	"strings"
 	"testing"
+
+	"github.com/pave-dev/pave/pkg/audit"
 )
 
 // What pave check prints comes from manifests it has not admitted: a name,
@@ -46,5 +48,19 @@ spec: {replicas: "x"}
 		if !strings.Contains(table.stdout, want) {
 			t.Errorf("the table does not show %s escaped:\n%s", want, table.stdout)
 		}
+	}
+}
+
+// pave audit prints user names as the authenticator gave them (a client
+// certificate's common name is anything its issuer signed).
+func TestAuditPrintsUserNamesEscaped(t *testing.T) {
+	var out strings.Builder
+	rows := []audit.Row{{Namespace: "shop", Kind: "Deployment", Name: "web", Rule: "image-pinned", Outcome: "deny", Count: 1,
+		LastUser: "mallory\x1b[2K\r\tadmin", LastSeen: "2026-12-01T10:00:00Z", Fix: "pin it"}}
+	if err := printRows(&out, "table", auditView{rows: rows}); err != nil {
+		t.Fatal(err)
+	}
+	if strings.ContainsAny(out.String(), "\x1b\r") || !strings.Contains(out.String(), `mallory\x1b[2K\r\tadmin`) {
+		t.Errorf("the user name is not escaped:\n%q", out.String())
 	}
 }
