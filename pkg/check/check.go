@@ -203,6 +203,7 @@ func checkObject(ctx context.Context, o *manifest.Object, opts *Options, b envir
 	if err != nil {
 		return fmt.Errorf("%s %s: %w", o.Kind, o.Name, err)
 	}
+	apiDefaults(w) // admission judges the object as the API server defaulted it
 	req := environment.Request{Namespace: r.Namespace, Exceptions: true, StorageClasses: true}
 	if _, isCanary := w.Meta.Annotations[v1alpha1.AnnotationCanaryOf]; w.Kind == "Deployment" && !isCanary {
 		req.CanaryOf = w.Name()
