@@ -196,3 +196,18 @@ func FuzzUnmarshal(f *testing.F) {
 		agree(t, d, in, 1)
 	})
 }
+
+// A map's key in an error reads as written: annotations.example.com/owner,
+// not a JSON pointer's example.com~1owner (json v2 names keys; the API
+// server's decoder names the map alone).
+func TestErrorsNameMapKeysAsWritten(t *testing.T) {
+	in := []byte(`{"metadata":{"annotations":{"example.com/owner":{"team":"shop"}}}}`)
+	var p corev1.Pod
+	err := jsondecode.Unmarshal(in, &p)
+	if err == nil || !strings.Contains(err.Error(), "annotations") {
+		t.Fatalf("error %v, want one naming the annotations", err)
+	}
+	if strings.Contains(err.Error(), "owner") && !strings.Contains(err.Error(), "annotations.example.com/owner") {
+		t.Errorf("error %q does not name the key as written", err)
+	}
+}

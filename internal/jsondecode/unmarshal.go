@@ -2,7 +2,9 @@ package jsondecode
 
 import (
 	"encoding/json"
+	"errors"
 	"reflect"
+	"strings"
 
 	sigsjson "sigs.k8s.io/json"
 )
@@ -23,6 +25,12 @@ func inWords(data []byte, v any, err error) error {
 	}
 	if t := reflect.TypeOf(v); t != nil && t.Kind() == reflect.Pointer {
 		if err1 := json.Unmarshal(data, reflect.New(t.Elem()).Interface()); err1 != nil {
+			var typed *json.UnmarshalTypeError
+			if errors.As(err1, &typed) {
+				// Built on json v2, encoding/json names a map's key as a JSON
+				// pointer does (RFC 6901): annotations.example.com~1owner.
+				typed.Field = strings.NewReplacer("~1", "/", "~0", "~").Replace(typed.Field)
+			}
 			return err1
 		}
 	}
