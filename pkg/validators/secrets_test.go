@@ -63,6 +63,12 @@ func TestLiteralSecrets(t *testing.T) {
 		{`{name: PASSWORD_MIN_LENGTH, value: "12"}`, false},
 		{`{name: KEYCLOAK_REALM, value: acme}`, false},
 		{`{name: BYPASS_CACHE, value: "true"}`, false},
+		// Peer projects' own manifests (Kyverno's test resources).
+		{`{name: KEY, value: "some value"}`, false},
+		{`{name: key, value: value}`, false},
+		{`{name: KEY, value: aB3dE5fG7hJ9kL1mN3pQ5rS7}`, true},
+		{`{name: KEY_PASSWORD, value: "correct horse battery staple"}`, true},
+		{`{name: CREDENTIAL_HELPERS, value: "ecr-login,gcr"}`, false},
 	}
 	for _, c := range cases {
 		t.Run(c.env, func(t *testing.T) {
@@ -100,6 +106,10 @@ func TestLiteralSecretsInArgs(t *testing.T) {
 		{`args: [--token-audience=api, --log-level=debug, --tls-key-file=/tls/key]`, ""},
 		{`args: [--secret-name, payments-db]`, ""},
 		{`command: [sh, -c, "echo $PWD && exec app --listen :8080"]`, ""},
+		{`args: ["--registryCredentialHelpers=default,google,amazon,azure,github"]`, ""}, // Kyverno's own
+		{`args: ["--secrets-backend=vault", "--auth-method=kubernetes", "--token-plugin", "oidc"]`, ""},
+		{`args: [--key, orders, --key=users]`, ""},
+		{`args: [--key, aB3dE5fG7hJ9kL1mN3pQ5rS7]`, "args[0]"},
 	}
 	for _, c := range cases {
 		t.Run(c.args, func(t *testing.T) {
@@ -130,6 +140,7 @@ func TestSecretsInConfigMaps(t *testing.T) {
 		"ca.crt":        "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n",
 		"tls.key":       "-----BEGIN RSA PRIVATE KEY-----\nMIIE\n-----END RSA PRIVATE KEY-----\n",
 		"PASSWORD_FILE": "/etc/secret/password",
+		"key":           "some value",
 	}}
 	vs := validators.LiteralSecrets{}.ValidateObject(context.Background(), cm, workloadtest.Env())
 	var fields []string

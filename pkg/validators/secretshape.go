@@ -33,7 +33,8 @@ var keyQualifiers = []string{"API", "SECRET", "PRIVATE", "ACCESS", "SIGNING", "E
 var pointerWords = []string{"URL", "URI", "PATH", "FILE", "DIR", "NAME", "ID", "HEADER", "ENDPOINT", "HOST", "PORT",
 	"TTL", "TIMEOUT", "EXPIRY", "LENGTH", "ALGORITHM", "TYPE", "ENABLED", "REF", "AUDIENCE", "ISSUER", "SCOPE", "SCOPES",
 	"MIN", "MAX", "POLICY", "MODE", "FORMAT", "PREFIX", "VERSION", "KIND", "SIZE", "COUNT", "PROVIDER", "STORE",
-	"ROTATION", "LOCATION", "FIELD", "KEYS", "REGION", "DISABLED", "REQUIRED"}
+	"ROTATION", "LOCATION", "FIELD", "KEYS", "REGION", "DISABLED", "REQUIRED", "HELPER", "HELPERS", "PLUGIN", "PLUGINS",
+	"BACKEND", "METHOD"}
 
 // tokenShapes are credential formats whose shape alone gives them away. Each
 // has a fixed marker, looked for first: regular expressions on every value
@@ -153,10 +154,24 @@ func secretValue(v string) string {
 
 // secretVar says why an environment variable holds a literal secret, or "".
 func secretVar(name, value string) string {
-	if w := secretName(name); w != "" && !notSecret(value) {
+	if w := secretName(name); w != "" && holds(w, value) {
 		return fmt.Sprintf("its name contains %s", w)
 	}
 	return secretValue(value)
+}
+
+// holds says whether value, given under a name secretName marked with
+// word, holds the secret rather than names one. Under a name that is KEY
+// alone, only one word of 16 characters or more does, as API keys are:
+// `key: value` and `key: some value` are how example ConfigMaps are written
+// (Kyverno's test resources hold two dozen), and a routing key is a short
+// word.
+func holds(word, value string) bool {
+	if notSecret(value) {
+		return false
+	}
+	v := strings.TrimSpace(value)
+	return word != "KEY" || len(v) >= 16 && !strings.ContainsFunc(v, unicode.IsSpace)
 }
 
 // secretArg says why args[i] holds a literal secret, or "". It reads flags
@@ -171,11 +186,12 @@ func secretArg(args []string, i int) string {
 		}
 		flag, value, assigned := strings.Cut(w, "=")
 		name := strings.TrimLeft(flag, "-")
-		if name == "" || secretName(name) == "" {
+		marked := secretName(name)
+		if name == "" || marked == "" {
 			continue
 		}
 		if assigned {
-			if !notSecret(strings.Trim(value, `"'`)) {
+			if holds(marked, strings.Trim(value, `"'`)) {
 				return fmt.Sprintf("%s is given a literal value", flag)
 			}
 			continue
@@ -183,7 +199,7 @@ func secretArg(args []string, i int) string {
 		if !strings.HasPrefix(flag, "-") {
 			continue
 		}
-		if next, ok := nextWord(args, i, words, j); ok && !strings.HasPrefix(next, "-") && !notSecret(strings.Trim(next, `"'`)) {
+		if next, ok := nextWord(args, i, words, j); ok && !strings.HasPrefix(next, "-") && holds(marked, strings.Trim(next, `"'`)) {
 			return fmt.Sprintf("%s is followed by a literal value", flag)
 		}
 	}
