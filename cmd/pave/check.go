@@ -31,6 +31,8 @@ type checkFlags struct {
 	nsLabels   map[string]string
 	now        string
 	parseOnly  bool
+	// paveNamespace is pave's own namespace, which its webhooks skip.
+	paveNamespace string
 }
 
 func newCheckCmd() *cobra.Command {
@@ -61,6 +63,7 @@ Exit codes: 0 clean, 1 a violation denies an object (or warns, with
 	fl.BoolVar(&f.render, "render", false, "print the mutated objects as YAML on stdout; the report then goes to stderr")
 	fl.StringVar(&f.failOn, "fail-on", "enforce", "lowest mode that fails the check: enforce or warn")
 	fl.StringVarP(&f.namespace, "namespace", "n", "default", "namespace for objects that name none")
+	fl.StringVar(&f.paveNamespace, "pave-namespace", "pave-system", "the namespace pave runs in: like the control plane's, its objects are not judged, as the webhooks never match it")
 	fl.StringToStringVar(&f.nsLabels, "namespace-labels", nil, "labels of the namespace, as the cluster would have them (team=payments,pave.dev/zone=internal)")
 	fl.StringVar(&f.now, "now", "", "judge exception expiry at this RFC 3339 time (default: now)")
 	fl.BoolVar(&f.parseOnly, "parse-only", false, "read and decode only, run no rules (the benchmark's baseline)")
@@ -110,6 +113,7 @@ func runCheck(cmd *cobra.Command, paths []string, f checkFlags) error {
 		DefaultNamespace: f.namespace,
 		Render:           f.render,
 		ParseOnly:        f.parseOnly,
+		Ungoverned:       append(v1alpha1.SystemNamespaces(), f.paveNamespace),
 	})
 	rep.Errors = append(readErrs, rep.Errors...)
 

@@ -40,6 +40,10 @@ type Options struct {
 	Workers int
 	// ParseOnly skips the engine: the benchmark's baseline.
 	ParseOnly bool
+	// Ungoverned are the namespaces pave's webhooks never match (the control
+	// plane's and pave's own): their objects are reported skipped, as
+	// admission never sees them.
+	Ungoverned []string
 }
 
 // Object is the verdict on one object of the input.
@@ -52,7 +56,10 @@ type Object struct {
 	Namespace  string `json:"namespace"`
 	// Workload is true for every object pave judged: a workload, or a kind
 	// without a pod template that its object rules govern (a Service).
-	Workload   bool               `json:"workload"`
+	Workload bool `json:"workload"`
+	// Skipped says why pave does not judge an object it would judge
+	// elsewhere: its namespace is one pave's webhooks never match.
+	Skipped    string             `json:"skipped,omitempty"`
 	Allowed    bool               `json:"allowed"`
 	Mutators   []string           `json:"mutators,omitempty"`
 	Violations []policy.Violation `json:"violations,omitempty"`
@@ -131,6 +138,10 @@ func Run(ctx context.Context, inputs []manifest.Input, opts Options) *Report {
 		} else if o.Namespace == "" {
 			o.Namespace = opts.DefaultNamespace
 		}
+		if o.Namespace != "" && slices.Contains(opts.Ungoverned, o.Namespace) {
+			checked[i] = ungoverned(o, opts.Render)
+			return
+		}
 		if err := checkObject(ctx, o, &opts, env, ns, &checked[i]); err != nil {
 			errs[i] = &manifest.Error{Source: o.Source, Line: o.Line, Err: err}
 		}
@@ -181,6 +192,17 @@ func parallel(workers, n int, f func(i int)) {
 		}()
 	}
 	wg.Wait()
+}
+
+// ungoverned is the verdict on an object in a namespace pave never governs:
+// allowed as it is, unjudged.
+func ungoverned(o *manifest.Object, render bool) Object {
+	r := Object{Source: o.Source, Line: o.Line, APIVersion: o.APIVersion, Kind: o.Kind, Name: o.Name, Namespace: o.Namespace, Allowed: true,
+		Skipped: "namespace " + o.Namespace + " is not governed: pave's webhooks never match it"}
+	if render {
+		r.Rendered = o.JSON
+	}
+	return r
 }
 
 func checkObject(ctx context.Context, o *manifest.Object, opts *Options, b environment.Builder, ns *namespaceObjects, r *Object) error {

@@ -59,6 +59,8 @@ func JUnit(w io.Writer, rep *check.Report) error {
 		}
 		notes = append(notes, o.Notes()...)
 		switch {
+		case o.Skipped != "":
+			c.Skipped = &junitMessage{Message: o.Skipped}
 		case !o.Workload:
 			c.Skipped = &junitMessage{Message: "not a workload"}
 		case len(denied) > 0:

@@ -21,6 +21,8 @@ func Table(w io.Writer, rep *check.Report) error {
 	for _, o := range rep.Objects {
 		verdict := "ok"
 		switch {
+		case o.Skipped != "":
+			verdict = "skipped (" + o.Skipped + ")"
 		case !o.Workload:
 			verdict = "skipped (not a workload)"
 		case !o.Allowed:

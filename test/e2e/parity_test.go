@@ -210,6 +210,21 @@ spec:
     ports: [{containerPort: 8080}]
     readinessProbe: {tcpSocket: {port: 8080}}
 `,
+	// The webhooks never match the control plane's namespaces: what would
+	// be denied anywhere else is admitted there, and pave check says so.
+	"host-network daemonset in kube-system": `apiVersion: apps/v1
+kind: DaemonSet
+metadata:
+  name: node-agent
+  namespace: kube-system
+spec:
+  selector: {matchLabels: {app: node-agent}}
+  template:
+    metadata: {labels: {app: node-agent}}
+    spec:
+      hostNetwork: true
+      containers: [{name: agent, image: nginx, securityContext: {privileged: true}}]
+`,
 	"service of type NodePort": `apiVersion: v1
 kind: Service
 metadata: {name: exposed}
@@ -233,9 +248,9 @@ var (
 // pave check is the same engine offline: on each manifest it allows what
 // admission allows and denies what admission denies, for the same enforced
 // rules, and warns of the same rules, although admission judges the object
-// after the API server has defaulted it and pave check before. Where the API
-// server's strict field validation refuses a manifest first, pave check
-// names the same unknown fields.
+// after the API server has defaulted it and pave check applies only the
+// defaults its rules read. Where the API server's strict field validation
+// refuses a manifest first, pave check names the same unknown fields.
 func TestCheckAgreesWithAdmission(t *testing.T) {
 	namespace(t, "parity", map[string]string{"pave.dev/team": "parity"})
 	dir := t.TempDir()
@@ -260,73 +275,77 @@ func TestCheckAgreesWithAdmission(t *testing.T) {
 		}
 	}
 	for name, manifest := range manifests {
-		t.Run(name, func(t *testing.T) {
-			file := filepath.Join(dir, nonWord.ReplaceAllString(name, "-")+".yaml") // kubectl -f splits at commas
-			if err := os.WriteFile(file, []byte(manifest), 0o600); err != nil {
-				t.Fatal(err)
-			}
-			ns := "parity"
-			if m := namespaceField.FindStringSubmatch(manifest); m != nil {
-				ns = m[1]
-				namespace(t, ns, map[string]string{"pave.dev/team": "parity"})
-			}
-			js, _ := s.run(s.paveBin, "", "check", "-n", ns, "--namespace-labels", "pave.dev/team=parity", "-o", "json", "-f", file)
-			var rep struct {
-				Objects []struct {
-					Allowed       bool
-					Violations    []struct{ Rule, Mode string }
-					UnknownFields []string
-				}
-			}
-			if err := json.Unmarshal([]byte(js), &rep); err != nil || len(rep.Objects) != 1 {
-				t.Fatalf("pave check: %v\n%s", err, js)
-			}
-			checked := rep.Objects[0]
+		t.Run(name, func(t *testing.T) { agreesWithAdmission(t, dir, name, manifest) })
+	}
+}
 
-			out, err := combinedKubectl("create", "--dry-run=server", "-n", ns, "-f", file)
-			if err != nil && strings.Contains(out, "strict decoding error") {
-				// kubectl's strict field validation refused it before
-				// admission: pave check names the same fields. Then judge
-				// what the API server takes without them.
-				if want := rules(unknownField, out); !slices.Equal(sorted(checked.UnknownFields), want) {
-					t.Errorf("the API server refuses the fields %q, pave check names %q", want, checked.UnknownFields)
-				}
-				out, err = combinedKubectl("create", "--dry-run=server", "--validate=false", "-n", ns, "-f", file)
-			} else if len(checked.UnknownFields) > 0 {
-				t.Errorf("pave check names unknown fields %q the API server took: %s", checked.UnknownFields, out)
-			}
-			admitted := err == nil
-			if !admitted && strings.HasPrefix(name, fixturePrefix) && strings.Contains(out, " is invalid: ") {
-				// Written for the library's checks, not all are valid Pods
-				// (procMount Unmasked without hostUsers: false).
-				t.Skipf("the API server refuses the fixture as invalid, before admission: %s", out)
-			}
-			var admissionDenies []string
-			if !admitted {
-				admissionDenies = rules(ruleInDenial, out)
-				if len(admissionDenies) == 0 {
-					t.Fatalf("refused, but not by pave: %s", out)
-				}
-			}
-			admissionWarns := rules(ruleInWarning, out)
+// agreesWithAdmission holds pave check's verdict on one manifest to a
+// server-side dry run's, in the namespace the manifest names or "parity".
+func agreesWithAdmission(t *testing.T, dir, name, manifest string) {
+	file := filepath.Join(dir, nonWord.ReplaceAllString(name, "-")+".yaml") // kubectl -f splits at commas
+	if err := os.WriteFile(file, []byte(manifest), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	ns := "parity"
+	if m := namespaceField.FindStringSubmatch(manifest); m != nil {
+		ns = m[1]
+		namespace(t, ns, map[string]string{"pave.dev/team": "parity"})
+	}
+	js, _ := s.run(s.paveBin, "", "check", "-n", ns, "--namespace-labels", "pave.dev/team=parity", "-o", "json", "-f", file)
+	var rep struct {
+		Objects []struct {
+			Allowed       bool
+			Violations    []struct{ Rule, Mode string }
+			UnknownFields []string
+		}
+	}
+	if err := json.Unmarshal([]byte(js), &rep); err != nil || len(rep.Objects) != 1 {
+		t.Fatalf("pave check: %v\n%s", err, js)
+	}
+	checked := rep.Objects[0]
 
-			var checkDenies, checkWarns []string
-			for _, v := range checked.Violations {
-				if v.Mode == "enforce" {
-					checkDenies = append(checkDenies, v.Rule)
-				} else {
-					checkWarns = append(checkWarns, v.Rule)
-				}
-			}
-			checkDenies, checkWarns = sorted(checkDenies), sorted(checkWarns)
-			if checked.Allowed != admitted || !slices.Equal(checkDenies, admissionDenies) {
-				t.Errorf("admission: admitted %v, denied for %v\npave check: allowed %v, denies for %v\nkubectl said: %s",
-					admitted, admissionDenies, checked.Allowed, checkDenies, out)
-			}
-			if admitted && !slices.Equal(checkWarns, admissionWarns) {
-				t.Errorf("admission warns of %v, pave check of %v", admissionWarns, checkWarns)
-			}
-		})
+	out, err := combinedKubectl("create", "--dry-run=server", "-n", ns, "-f", file)
+	if err != nil && strings.Contains(out, "strict decoding error") {
+		// kubectl's strict field validation refused it before
+		// admission: pave check names the same fields. Then judge
+		// what the API server takes without them.
+		if want := rules(unknownField, out); !slices.Equal(sorted(checked.UnknownFields), want) {
+			t.Errorf("the API server refuses the fields %q, pave check names %q", want, checked.UnknownFields)
+		}
+		out, err = combinedKubectl("create", "--dry-run=server", "--validate=false", "-n", ns, "-f", file)
+	} else if len(checked.UnknownFields) > 0 {
+		t.Errorf("pave check names unknown fields %q the API server took: %s", checked.UnknownFields, out)
+	}
+	admitted := err == nil
+	if !admitted && strings.HasPrefix(name, fixturePrefix) && strings.Contains(out, " is invalid: ") {
+		// Written for the library's checks, not all are valid Pods
+		// (procMount Unmasked without hostUsers: false).
+		t.Skipf("the API server refuses the fixture as invalid, before admission: %s", out)
+	}
+	var admissionDenies []string
+	if !admitted {
+		admissionDenies = rules(ruleInDenial, out)
+		if len(admissionDenies) == 0 {
+			t.Fatalf("refused, but not by pave: %s", out)
+		}
+	}
+	admissionWarns := rules(ruleInWarning, out)
+
+	var checkDenies, checkWarns []string
+	for _, v := range checked.Violations {
+		if v.Mode == "enforce" {
+			checkDenies = append(checkDenies, v.Rule)
+		} else {
+			checkWarns = append(checkWarns, v.Rule)
+		}
+	}
+	checkDenies, checkWarns = sorted(checkDenies), sorted(checkWarns)
+	if checked.Allowed != admitted || !slices.Equal(checkDenies, admissionDenies) {
+		t.Errorf("admission: admitted %v, denied for %v\npave check: allowed %v, denies for %v\nkubectl said: %s",
+			admitted, admissionDenies, checked.Allowed, checkDenies, out)
+	}
+	if admitted && !slices.Equal(checkWarns, admissionWarns) {
+		t.Errorf("admission warns of %v, pave check of %v", admissionWarns, checkWarns)
 	}
 }
 
