@@ -8,6 +8,8 @@ import (
 	"regexp"
 	"strconv"
 
+	"k8s.io/apimachinery/pkg/runtime/schema"
+
 	"github.com/pave-dev/pave/internal/jsondecode"
 )
 
@@ -100,6 +102,9 @@ func Decode(d Document) ([]Object, error) {
 	if h.APIVersion == "" || h.Kind == "" {
 		return nil, d.errorf("not a Kubernetes object: apiVersion and kind are required")
 	}
+	if err := groupVersion(h.APIVersion); err != nil {
+		return nil, d.errorf("%v", err)
+	}
 	if isList(h) {
 		var list struct {
 			Items []json.RawMessage `json:"items"`
@@ -117,6 +122,9 @@ func Decode(d Document) ([]Object, error) {
 			if err != nil || ih.notMapping || ih.APIVersion == "" || ih.Kind == "" {
 				return nil, &Error{Source: d.Source, Line: line, Err: fmt.Errorf("%s item %d: not a Kubernetes object: apiVersion and kind are required", h.Kind, i)}
 			}
+			if err := groupVersion(ih.APIVersion); err != nil {
+				return nil, &Error{Source: d.Source, Line: line, Err: fmt.Errorf("%s item %d: %w", h.Kind, i, err)}
+			}
 			out = append(out, Object{Source: d.Source, Line: line, APIVersion: ih.APIVersion, Kind: ih.Kind,
 				Name: ih.Metadata.Name, Namespace: ih.Metadata.Namespace, JSON: item})
 		}
@@ -124,6 +132,15 @@ func Decode(d Document) ([]Object, error) {
 	}
 	return []Object{{Source: d.Source, Line: d.Line, APIVersion: h.APIVersion, Kind: h.Kind,
 		Name: h.Metadata.Name, Namespace: h.Metadata.Namespace, JSON: js}}, nil
+}
+
+// groupVersion refuses an apiVersion that is no group/version, as kubectl
+// does before it sends anything.
+func groupVersion(apiVersion string) error {
+	if _, err := schema.ParseGroupVersion(apiVersion); err != nil { // its words repeat the value
+		return fmt.Errorf("apiVersion %q is no group/version: write it as apps/v1 does, or v1 for the core group", apiVersion)
+	}
+	return nil
 }
 
 func isList(h header) bool {
