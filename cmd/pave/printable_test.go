@@ -14,6 +14,10 @@ func TestCheckPrintsHostileInputEscaped(t *testing.T) {
 	hostile := `apiVersion: apps/v1
 kind: Deployment
 metadata: {name: "web\e[2J", namespace: shop}
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: web, namespace: shop}
 spec:
   selector: {matchLabels: {app: web}}
   "x\e[31m": 1

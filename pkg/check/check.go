@@ -6,24 +6,14 @@ package check
 import (
 	"context"
 	"encoding/json"
-	"fmt"
 	"runtime"
 	"slices"
 	"sync"
 	"sync/atomic"
 
-	gomodulesjsonpatch "gomodules.xyz/jsonpatch/v2"
-
-	jsonpatch "github.com/evanphx/json-patch/v5"
-	"k8s.io/apimachinery/pkg/runtime/schema"
-
-	"github.com/pave-dev/pave/pkg/api/v1alpha1"
 	"github.com/pave-dev/pave/pkg/engine"
-	"github.com/pave-dev/pave/pkg/environment"
 	"github.com/pave-dev/pave/pkg/manifest"
-	"github.com/pave-dev/pave/pkg/object"
 	"github.com/pave-dev/pave/pkg/policy"
-	"github.com/pave-dev/pave/pkg/workload"
 )
 
 // Options configure a run.
@@ -128,7 +118,8 @@ func Run(ctx context.Context, inputs []manifest.Input, opts Options) *Report {
 	}
 	// The input's Namespaces, StorageClasses, canaries and CRDs, read off
 	// the decoded objects, are what every object is judged in.
-	env, scopes, ns := builder(objs, opts), manifest.ScopesOf(objs), newNamespaceObjects()
+	scopes := manifest.ScopesOf(objs)
+	run := &judge{opts: &opts, env: builder(objs, opts), ns: newNamespaceObjects()}
 	checked := make([]Object, len(objs))
 	errs := make([]error, len(objs))
 	parallel(workers, len(objs), func(i int) {
@@ -142,7 +133,7 @@ func Run(ctx context.Context, inputs []manifest.Input, opts Options) *Report {
 			checked[i] = ungoverned(o, opts.Render)
 			return
 		}
-		if err := checkObject(ctx, o, &opts, env, ns, &checked[i]); err != nil {
+		if err := run.object(ctx, o, &checked[i]); err != nil {
 			errs[i] = &manifest.Error{Source: o.Source, Line: o.Line, Err: err}
 		}
 	})
@@ -192,156 +183,4 @@ func parallel(workers, n int, f func(i int)) {
 		}()
 	}
 	wg.Wait()
-}
-
-// ungoverned is the verdict on an object in a namespace pave never governs:
-// allowed as it is, unjudged.
-func ungoverned(o *manifest.Object, render bool) Object {
-	r := Object{Source: o.Source, Line: o.Line, APIVersion: o.APIVersion, Kind: o.Kind, Name: o.Name, Namespace: o.Namespace, Allowed: true,
-		Skipped: "namespace " + o.Namespace + " is not governed: pave's webhooks never match it"}
-	if render {
-		r.Rendered = o.JSON
-	}
-	return r
-}
-
-func checkObject(ctx context.Context, o *manifest.Object, opts *Options, b environment.Builder, ns *namespaceObjects, r *Object) error {
-	*r = Object{Source: o.Source, Line: o.Line, APIVersion: o.APIVersion, Kind: o.Kind, Name: o.Name, Namespace: o.Namespace, Allowed: true}
-	if opts.Render {
-		r.Rendered = o.JSON
-	}
-	if opts.ParseOnly {
-		return nil
-	}
-	if !workload.Supported(o.APIVersion, o.Kind) {
-		return checkOther(ctx, o, r, opts, b)
-	}
-	w, unknown, err := workload.FromJSONKnown(o.APIVersion, o.Kind, o.JSON)
-	if big, ok := err.(*workload.OversizedError); ok { // judged as admission judges it
-		r.Workload, r.Allowed = true, false
-		r.Violations = []policy.Violation{engine.OversizedViolation(big)}
-		return nil
-	}
-	if err != nil {
-		return fmt.Errorf("%s %s: %w", o.Kind, o.Name, err)
-	}
-	apiDefaults(w) // admission judges the object as the API server defaulted it
-	req := environment.Request{Namespace: r.Namespace, Exceptions: true, StorageClasses: true}
-	if _, isCanary := w.Meta.Annotations[v1alpha1.AnnotationCanaryOf]; w.Kind == "Deployment" && !isCanary {
-		req.CanaryOf = w.Name()
-	}
-	env, err := b.Env(ctx, opts.Engine.Policy(), req)
-	if err != nil {
-		return err
-	}
-	var res *engine.Result
-	var nsNames []string
-	if opts.Render {
-		res, err = opts.Engine.Run(ctx, w, env) // the patch needs the original
-	} else {
-		env.NamesOnly = true // the companions are listed, not printed
-		if res, err = opts.Engine.JudgeInPlace(ctx, w, env); err == nil {
-			nsNames, err = ns.names(ctx, opts.Engine, env)
-		}
-	}
-	if err != nil {
-		return err
-	}
-	r.Workload, r.Allowed = true, res.Allowed()
-	r.Mutators, r.Violations, r.Warnings, r.UnknownFields = res.Mutators, res.Violations, res.Warnings, unknown
-	if n := len(res.Objects) + len(nsNames); n > 0 {
-		r.Companions = make([]string, 0, n)
-		for _, c := range res.Objects {
-			r.Companions = append(r.Companions, engine.Describe(c))
-		}
-		r.Companions = append(r.Companions, nsNames...)
-	}
-	if opts.Render {
-		if r.Rendered, err = applyPatch(o.JSON, res); err != nil {
-			return err
-		}
-		for _, c := range res.Objects {
-			js, err := json.Marshal(c)
-			if err != nil {
-				return fmt.Errorf("encode %s: %w", engine.Describe(c), err)
-			}
-			r.RenderedCompanions = append(r.RenderedCompanions, js)
-		}
-	}
-	return nil
-}
-
-// checkOther judges an object without a pod template, when the engine
-// governs its kind; others are skipped.
-func checkOther(ctx context.Context, o *manifest.Object, r *Object, opts *Options, b environment.Builder) error {
-	gvk := schema.FromAPIVersionAndKind(o.APIVersion, o.Kind)
-	if !opts.Engine.Governs(gvk) && !opts.Engine.Completes(gvk) {
-		return nil
-	}
-	obj, unknown, err := object.DecodeKnown(gvk, o.JSON)
-	if err != nil {
-		return err
-	}
-	env, err := b.Env(ctx, opts.Engine.Policy(), environment.Request{Namespace: r.Namespace, Exceptions: true, StorageClasses: true})
-	if err != nil {
-		return err
-	}
-	// Completed as at its creation, then judged as stored.
-	if opts.Engine.Completes(gvk) {
-		res, err := opts.Engine.MutateObject(ctx, obj, env)
-		if err != nil {
-			return err
-		}
-		r.Mutators, obj = res.Mutators, res.Mutated
-		if opts.Render && len(res.Mutators) > 0 {
-			ops, err := res.Patch(o.JSON)
-			if err != nil {
-				return err
-			}
-			if r.Rendered, err = patched(o.JSON, ops); err != nil {
-				return err
-			}
-		}
-	}
-	r.UnknownFields = unknown
-	if !opts.Engine.Governs(gvk) {
-		return nil
-	}
-	vs, warnings, err := opts.Engine.ValidateObject(ctx, obj, nil, env)
-	if err != nil {
-		return err
-	}
-	r.Workload, r.Violations, r.Warnings = true, vs, warnings
-	r.Allowed = !slices.ContainsFunc(vs, policy.Violation.Denies)
-	return nil
-}
-
-// applyPatch applies the engine's patch to the object as it was written, the way
-// the API server applies a webhook's patch, so fields pave's types do not know
-// survive.
-func applyPatch(raw []byte, res *engine.Result) ([]byte, error) {
-	ops, err := res.Patch(raw)
-	if err != nil {
-		return raw, err
-	}
-	return patched(raw, ops)
-}
-
-func patched(raw []byte, ops []gomodulesjsonpatch.Operation) ([]byte, error) {
-	if len(ops) == 0 {
-		return raw, nil
-	}
-	pj, err := engine.EncodePatch(ops)
-	if err != nil {
-		return nil, fmt.Errorf("encode patch: %w", err)
-	}
-	p, err := jsonpatch.DecodePatch(pj)
-	if err != nil {
-		return nil, fmt.Errorf("decode patch: %w", err)
-	}
-	out, err := p.Apply(raw)
-	if err != nil {
-		return nil, fmt.Errorf("apply patch: %w", err)
-	}
-	return out, nil
 }

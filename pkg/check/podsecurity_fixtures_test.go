@@ -2,7 +2,6 @@ package check_test
 
 import (
 	"context"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -54,11 +53,11 @@ func podSecurityFixtures(t *testing.T, eval psa.Evaluator, level psaapi.Level) {
 	for _, verdict := range []string{"fail", "pass"} {
 		for _, f := range files[verdict] {
 			t.Run(verdict+"/"+strings.TrimSuffix(filepath.Base(f), ".yaml"), func(t *testing.T) {
-				data, err := os.ReadFile(f)
+				data, err := psafixtures.Read(f)
 				if err != nil {
 					t.Fatal(err)
 				}
-				rep := check.Run(context.Background(), []manifest.Input{{Source: f, Data: data}}, opts)
+				rep := check.Run(context.Background(), []manifest.Input{{Source: f, Data: []byte(data)}}, opts)
 				if len(rep.Errors) > 0 || len(rep.Objects) != 1 {
 					t.Fatalf("errors %v, %d objects", rep.Errors, len(rep.Objects))
 				}

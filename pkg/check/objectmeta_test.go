@@ -1,0 +1,45 @@
+package check_test
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"github.com/pave-dev/pave/pkg/check"
+	"github.com/pave-dev/pave/pkg/manifest"
+)
+
+// A name the API server refuses on create is an input error at the
+// object's line, in its words; the rest is judged.
+func TestInvalidNameIsAnInputError(t *testing.T) {
+	const podSpec = "spec: {containers: [{name: app, image: registry.example.com/app:1.0.0}]}\n"
+	for _, c := range []struct{ name, doc, want string }{
+		{"valid", "apiVersion: v1\nkind: Pod\nmetadata: {name: web}\n" + podSpec, ""},
+		{"underscore", "apiVersion: v1\nkind: Pod\nmetadata: {name: web_app}\n" + podSpec, `Pod "web_app" is invalid: metadata.name: Invalid value: "web_app": a lowercase RFC 1123 subdomain`},
+		{"generated name", "apiVersion: v1\nkind: Pod\nmetadata: {generateName: web-}\n" + podSpec, ""},
+		{"no name", "apiVersion: v1\nkind: Pod\nmetadata: {labels: {app: web}}\n" + podSpec, "metadata.name: Required value: name or generateName is required"},
+		{"bad generateName", "apiVersion: v1\nkind: Pod\nmetadata: {generateName: Web_}\n" + podSpec, "metadata.generateName: Invalid value"},
+		{"statefulset dot", "apiVersion: apps/v1\nkind: StatefulSet\nmetadata: {name: db.primary}\nspec: {selector: {matchLabels: {app: db}}, template: {metadata: {labels: {app: db}}, " + podSpec[:len(podSpec)-1] + "}}\n", "must not contain dots"},
+		{"deployment dot", "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web.v2}\nspec: {selector: {matchLabels: {app: web}}, template: {metadata: {labels: {app: web}}, " + podSpec[:len(podSpec)-1] + "}}\n", ""},
+		{"cronjob length", "apiVersion: batch/v1\nkind: CronJob\nmetadata: {name: " + strings.Repeat("c", 53) + "}\nspec: {schedule: \"@daily\", jobTemplate: {spec: {template: {spec: {restartPolicy: Never, containers: [{name: a, image: registry.example.com/a:1.0.0}]}}}}}\n", "must be no more than 52 characters"},
+		{"service leading digit", "apiVersion: v1\nkind: Service\nmetadata: {name: 9web}\nspec: {selector: {app: web}, ports: [{port: 80}]}\n", ""},
+		{"service dot", "apiVersion: v1\nkind: Service\nmetadata: {name: web.v2}\nspec: {selector: {app: web}, ports: [{port: 80}]}\n", `Service "web.v2" is invalid`},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			rep := check.Run(context.Background(), []manifest.Input{{Source: "in.yaml", Data: []byte("# first\n" + c.doc)}},
+				check.Options{Engine: defaultEngine(t), DefaultNamespace: "shop"})
+			if c.want == "" {
+				if len(rep.Errors) > 0 || len(rep.Objects) != 1 {
+					t.Fatalf("errors %v, %d objects; want it judged", rep.Errors, len(rep.Objects))
+				}
+				return
+			}
+			if len(rep.Objects) != 0 || len(rep.Errors) != 1 {
+				t.Fatalf("%d objects, errors %v; want one input error", len(rep.Objects), rep.Errors)
+			}
+			if got := rep.Errors[0].Error(); !strings.HasPrefix(got, "in.yaml:2: ") || !strings.Contains(got, c.want) {
+				t.Errorf("error %q, want one at in.yaml:2 containing %q", got, c.want)
+			}
+		})
+	}
+}
