@@ -30,12 +30,16 @@ var streams = []string{
 	"# a comment first\n{\"apiVersion\":\"v1\",\"kind\":\"ConfigMap\",\"metadata\":{\"name\":\"a\"}}\n",
 }
 
+// kubectlBuffer is the buffer kubectl's resource builder gives its stream
+// reader.
+const kubectlBuffer = 4096
+
 // kubectlReads is what kubectl's stream reader makes of data: each
 // document's name, "!" for a document that is not an object with a name, and
 // "!" last where it stops at an error.
 func kubectlReads(data []byte) []string {
 	var out []string
-	d := utilyaml.NewYAMLOrJSONDecoder(bytes.NewReader(data), 4096)
+	d := utilyaml.NewYAMLOrJSONDecoder(bytes.NewReader(data), kubectlBuffer)
 	for {
 		var ext runtime.RawExtension
 		err := d.Decode(&ext)
@@ -103,6 +107,13 @@ func paveReads(data []byte) []string {
 func agreeWithKubectl(t *testing.T, data []byte) {
 	t.Helper()
 	want, got := kubectlReads(data), paveReads(data)
+	if n := len(data); n > 0 && n%kubectlBuffer == 0 && data[n-1] != '\n' {
+		// kubectl's reader drops a YAML file whose length is a multiple of
+		// its buffer and whose last line has no newline (apimachinery's
+		// YAMLOrJSONDecoder: [] for 4096 bytes, the object for 4095 or 4097);
+		// pave reads it as kubectl reads the same file with the newline.
+		want = kubectlReads(append(slices.Clip(data), '\n'))
+	}
 	if bytes.HasPrefix(data, []byte{0xff, 0xfe}) || bytes.HasPrefix(data, []byte{0xfe, 0xff}) {
 		// pave refuses UTF-16 whole; kubectl cuts its characters at '\n'
 		// and refuses all but the odd few bytes that survive that.
