@@ -1,0 +1,258 @@
+package e2e
+
+// parityManifests are workloads and objects of every kind pave judges,
+// compliant, fixable and hostile, written as people write them: without the
+// fields the API server defaults (imagePullPolicy, protocol, restartPolicy),
+// which admission sees filled in and pave check does not.
+var parityManifests = map[string]string{
+	"compliant deployment": `apiVersion: apps/v1
+kind: Deployment
+metadata: {name: web}
+spec:
+  selector: {matchLabels: {app: web}}
+  template:
+    metadata: {labels: {app: web}}
+    spec:
+      containers:
+      - name: web
+        image: registry.example.com/shop/web:1.4.2
+        ports: [{containerPort: 8080}]
+        readinessProbe: {httpGet: {path: /ready, port: 8080}}
+        resources: {requests: {cpu: 100m, memory: 128Mi}, limits: {memory: 256Mi}}
+`,
+	"bare deployment": `apiVersion: apps/v1
+kind: Deployment
+metadata: {name: bare}
+spec:
+  selector: {matchLabels: {app: bare}}
+  template:
+    metadata: {labels: {app: bare}}
+    spec:
+      containers: [{name: app, image: "nginx:1.27.3"}]
+`,
+	"hostile deployment": `apiVersion: apps/v1
+kind: Deployment
+metadata: {name: miner}
+spec:
+  selector: {matchLabels: {app: miner}}
+  template:
+    metadata: {labels: {app: miner}}
+    spec:
+      hostNetwork: true
+      containers:
+      - name: miner
+        image: busybox:latest
+        env: [{name: DB_PASSWORD, value: hunter2}]
+        securityContext: {privileged: true}
+`,
+	"pod without a tag": `apiVersion: v1
+kind: Pod
+metadata: {name: untagged}
+spec:
+  containers: [{name: app, image: nginx}]
+`,
+	"cronjob": `apiVersion: batch/v1
+kind: CronJob
+metadata: {name: nightly}
+spec:
+  schedule: "0 3 * * *"
+  jobTemplate:
+    spec:
+      template:
+        spec:
+          restartPolicy: OnFailure
+          containers: [{name: job, image: "registry.example.com/ops/backup:2.1.0"}]
+`,
+	"daemonset with a host path": `apiVersion: apps/v1
+kind: DaemonSet
+metadata: {name: agent}
+spec:
+  selector: {matchLabels: {app: agent}}
+  template:
+    metadata: {labels: {app: agent}}
+    spec:
+      volumes: [{name: host, hostPath: {path: /var/log}}]
+      containers:
+      - name: agent
+        image: registry.example.com/ops/agent:3.0.0
+        volumeMounts: [{name: host, mountPath: /host}]
+`,
+	"job as root": `apiVersion: batch/v1
+kind: Job
+metadata: {name: migrate}
+spec:
+  template:
+    spec:
+      restartPolicy: Never
+      securityContext: {runAsUser: 0}
+      containers: [{name: migrate, image: "registry.example.com/shop/migrate:1.0.0", securityContext: {runAsNonRoot: false}}]
+`,
+	"replicaset adding a capability": `apiVersion: apps/v1
+kind: ReplicaSet
+metadata: {name: netadmin}
+spec:
+  selector: {matchLabels: {app: netadmin}}
+  template:
+    metadata: {labels: {app: netadmin}}
+    spec:
+      containers:
+      - name: app
+        image: registry.example.com/ops/net:1.0.0
+        securityContext: {capabilities: {add: [NET_ADMIN]}}
+`,
+	"replicationcontroller with a host port": `apiVersion: v1
+kind: ReplicationController
+metadata: {name: legacy}
+spec:
+  selector: {app: legacy}
+  template:
+    metadata: {labels: {app: legacy}}
+    spec:
+      containers:
+      - name: app
+        image: registry.example.com/shop/legacy:0.9.1
+        ports: [{containerPort: 80, hostPort: 8080}]
+`,
+	"statefulset unconfined": `apiVersion: apps/v1
+kind: StatefulSet
+metadata: {name: db}
+spec:
+  serviceName: db
+  selector: {matchLabels: {app: db}}
+  template:
+    metadata: {labels: {app: db}}
+    spec:
+      securityContext: {seccompProfile: {type: Unconfined}, sysctls: [{name: kernel.msgmax, value: "65536"}]}
+      containers:
+      - name: db
+        image: registry.example.com/data/db:15.4
+        securityContext: {allowPrivilegeEscalation: true}
+`,
+	"privileged init container, host PID, NFS": `apiVersion: apps/v1
+kind: Deployment
+metadata: {name: tangled}
+spec:
+  selector: {matchLabels: {app: tangled}}
+  template:
+    metadata:
+      labels: {app: tangled}
+      annotations: {container.apparmor.security.beta.kubernetes.io/app: unconfined}
+    spec:
+      hostPID: true
+      volumes: [{name: share, nfs: {server: nfs.example.com, path: /exports}}]
+      initContainers: [{name: setup, image: "registry.example.com/ops/setup:1.0.0", securityContext: {privileged: true}}]
+      containers:
+      - name: app
+        image: registry.example.com/shop/app:2.0.0
+        volumeMounts: [{name: share, mountPath: /share}]
+        readinessProbe: {tcpSocket: {port: 8080}}
+`,
+	"pod with a probe on a named port": `apiVersion: v1
+kind: Pod
+metadata: {name: probed}
+spec:
+  containers:
+  - name: app
+    image: registry.example.com/shop/app:2.0.0
+    ports: [{name: http, containerPort: 8080}]
+    readinessProbe: {httpGet: {path: /healthz, port: http}}
+`,
+	"image volume from anywhere": `apiVersion: apps/v1
+kind: Deployment
+metadata: {name: model}
+spec:
+  selector: {matchLabels: {app: model}}
+  template:
+    metadata: {labels: {app: model}}
+    spec:
+      volumes: [{name: weights, image: {reference: "evil.example.net/weights:latest"}}]
+      containers:
+      - name: app
+        image: registry.example.com/shop/app:2.0.0
+        volumeMounts: [{name: weights, mountPath: /weights}]
+        readinessProbe: {tcpSocket: {port: 8080}}
+`,
+	// The API server makes a volume without a source an emptyDir, and a
+	// Pod's host ports its container ports on the host's network, before
+	// admission: pave check judges them so.
+	"pod with a volume without a source": `apiVersion: v1
+kind: Pod
+metadata: {name: scratch}
+spec:
+  volumes: [{name: scratch}]
+  containers:
+  - name: app
+    image: registry.example.com/shop/app:2.0.0
+    volumeMounts: [{name: scratch, mountPath: /scratch}]
+    readinessProbe: {tcpSocket: {port: 8080}}
+`,
+	"pod on the host's network": `apiVersion: v1
+kind: Pod
+metadata: {name: hostnet}
+spec:
+  hostNetwork: true
+  containers:
+  - name: app
+    image: registry.example.com/shop/app:2.0.0
+    ports: [{containerPort: 8080}]
+    readinessProbe: {tcpSocket: {port: 8080}}
+`,
+	// A name the API server refuses before admission, pave check refuses
+	// in its words.
+	"deployment with an underscore in its name": `apiVersion: apps/v1
+kind: Deployment
+metadata: {name: web_app}
+spec:
+  selector: {matchLabels: {app: web}}
+  template:
+    metadata: {labels: {app: web}}
+    spec:
+      containers: [{name: web, image: registry.example.com/shop/web:1.4.2}]
+`,
+	"cronjob with a name too long for its jobs": `apiVersion: batch/v1
+kind: CronJob
+metadata: {name: nightly-reconciliation-of-the-payments-ledger-of-shop}
+spec:
+  schedule: "0 3 * * *"
+  jobTemplate:
+    spec:
+      template:
+        spec:
+          restartPolicy: Never
+          containers: [{name: job, image: registry.example.com/shop/job:1.0.0}]
+`,
+	"statefulset with a dot in its name": `apiVersion: apps/v1
+kind: StatefulSet
+metadata: {name: db.primary}
+spec:
+  serviceName: db
+  selector: {matchLabels: {app: db}}
+  template:
+    metadata: {labels: {app: db}}
+    spec:
+      containers: [{name: db, image: registry.example.com/shop/db:16.4}]
+`,
+	// The webhooks never match the control plane's namespaces: what would
+	// be denied anywhere else is admitted there, and pave check says so.
+	"host-network daemonset in kube-system": `apiVersion: apps/v1
+kind: DaemonSet
+metadata:
+  name: node-agent
+  namespace: kube-system
+spec:
+  selector: {matchLabels: {app: node-agent}}
+  template:
+    metadata: {labels: {app: node-agent}}
+    spec:
+      hostNetwork: true
+      containers: [{name: agent, image: nginx, securityContext: {privileged: true}}]
+`,
+	"service of type NodePort": `apiVersion: v1
+kind: Service
+metadata: {name: exposed}
+spec:
+  type: NodePort
+  selector: {app: web}
+  ports: [{port: 80}]
+`,
+}
