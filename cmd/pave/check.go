@@ -113,7 +113,7 @@ func runCheck(cmd *cobra.Command, paths []string, f checkFlags) error {
 		DefaultNamespace: f.namespace,
 		Render:           f.render,
 		ParseOnly:        f.parseOnly,
-		Ungoverned:       append(v1alpha1.SystemNamespaces(), f.paveNamespace),
+		Ungoverned:       v1alpha1.Ungoverned(f.paveNamespace),
 	})
 	rep.Errors = append(readErrs, rep.Errors...)
 

@@ -43,7 +43,7 @@ func setupAudit(mgr ctrl.Manager, o options, engines *pavewebhook.Engines, env e
 			return nil, err
 		}
 		if err := mgr.Add(&audit.Scanner{Cache: mgr.GetClient(), API: api, Store: store, Engine: engines.Load, Env: env,
-			Skip: append(v1alpha1.SystemNamespaces(), o.paveNamespace), Resync: watcher.subscribe(), WaitForSync: mgr.GetCache().WaitForCacheSync,
+			Skip: v1alpha1.Ungoverned(o.paveNamespace), Resync: watcher.subscribe(), WaitForSync: mgr.GetCache().WaitForCacheSync,
 			Served: served, Now: env.Now, Metrics: m, Log: log.WithName("background")}); err != nil {
 			return nil, err
 		}

@@ -84,7 +84,7 @@ func setupCompanions(mgr ctrl.Manager, engines *pavewebhook.Engines, env environ
 	if served := servedOnly(eng.NamespaceKinds()); len(served) > 0 {
 		n := &controller.Namespaces{Client: mgr.GetClient(), Engines: engines, Env: env, Managed: served, Applied: applied, Resync: watcher.subscribe(), Metrics: m,
 			// Never governed, as the webhook configurations exclude them.
-			Skip: append(v1alpha1.SystemNamespaces(), o.paveNamespace), Workers: o.reconcileWorkers, Recorder: mgr.GetEventRecorderFor("pave"), Log: log.WithName("namespaces")}
+			Skip: v1alpha1.Ungoverned(o.paveNamespace), Workers: o.reconcileWorkers, Recorder: mgr.GetEventRecorderFor("pave"), Log: log.WithName("namespaces")}
 		if err := n.SetupWithManager(mgr); err != nil {
 			return fmt.Errorf("namespace controller: %w", err)
 		}

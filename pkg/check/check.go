@@ -129,10 +129,6 @@ func Run(ctx context.Context, inputs []manifest.Input, opts Options) *Report {
 		} else if o.Namespace == "" {
 			o.Namespace = opts.DefaultNamespace
 		}
-		if o.Namespace != "" && slices.Contains(opts.Ungoverned, o.Namespace) {
-			checked[i] = ungoverned(o, opts.Render)
-			return
-		}
 		if err := run.object(ctx, o, &checked[i]); err != nil {
 			errs[i] = &manifest.Error{Source: o.Source, Line: o.Line, Err: err}
 		}

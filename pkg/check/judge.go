@@ -29,23 +29,16 @@ type judge struct {
 	ns   *namespaceObjects
 }
 
-// ungoverned is the verdict on an object in a namespace pave never governs:
-// allowed as it is, unjudged.
-func ungoverned(o *manifest.Object, render bool) Object {
-	r := Object{Source: o.Source, Line: o.Line, APIVersion: o.APIVersion, Kind: o.Kind, Name: o.Name, Namespace: o.Namespace, Allowed: true,
-		Skipped: "namespace " + o.Namespace + " is not governed: pave's webhooks never match it"}
-	if render {
-		r.Rendered = o.JSON
-	}
-	return r
-}
-
 // object judges o into r, as admission would.
 func (j *judge) object(ctx context.Context, o *manifest.Object, r *Object) error {
 	opts := j.opts
 	*r = Object{Source: o.Source, Line: o.Line, APIVersion: o.APIVersion, Kind: o.Kind, Name: o.Name, Namespace: o.Namespace, Allowed: true}
 	if opts.Render {
 		r.Rendered = o.JSON
+	}
+	if o.Namespace != "" && slices.Contains(opts.Ungoverned, o.Namespace) { // allowed as it is, unjudged
+		r.Skipped = "namespace " + o.Namespace + " is not governed: pave's webhooks never match it"
+		return nil
 	}
 	if opts.ParseOnly {
 		return nil

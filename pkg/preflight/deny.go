@@ -21,7 +21,7 @@ func denyFindings(ctx context.Context, p *policy.Policy, c Cluster) ([]Finding, 
 	if err != nil {
 		return nil, err
 	}
-	skip := append(v1alpha1.SystemNamespaces(), c.PaveNamespace)
+	skip := v1alpha1.Ungoverned(c.PaveNamespace)
 	var out []Finding
 	for _, w := range c.Workloads {
 		ns := w.Meta.Namespace

@@ -98,16 +98,13 @@ func (p *PodSecurity) Validate(ctx context.Context, w *workload.Workload, _ poli
 
 // podParts are the pod spec without its containers, and the same with one
 // container at a time, to evaluate a check on each part alone.
-type podParts struct {
-	alone, one corev1.PodSpec
-	buf        []corev1.Container
-}
+type podParts struct{ alone, one corev1.PodSpec }
 
 func newPodParts(w *workload.Workload) *podParts {
-	p := &podParts{alone: *w.PodSpec, buf: make([]corev1.Container, 1)}
+	p := &podParts{alone: *w.PodSpec}
 	p.alone.Containers, p.alone.InitContainers, p.alone.EphemeralContainers = nil, nil, nil
 	p.one = p.alone
-	p.one.Containers = p.buf
+	p.one.Containers = make([]corev1.Container, 1)
 	return p
 }
 
@@ -125,7 +122,7 @@ func (p *podParts) locate(ctx context.Context, c psaCheck, w *workload.Workload,
 		if n++; n%64 == 0 && ctx.Err() != nil {
 			return
 		}
-		p.buf[0] = *ctr
+		p.one.Containers[0] = *ctr
 		if res := c.fn(w.PodMeta, &p.one); !res.Allowed {
 			out = append(out, c.rule.Violation(at.Field(pssField(c.rule.ID)), message(res), pssFix(c.rule.ID, w)))
 		}

@@ -9,6 +9,10 @@ const LabelNamespaceName = "kubernetes.io/metadata.name"
 // isolation never counts their pods as members of a zone.
 func SystemNamespaces() []string { return []string{"kube-system", "kube-public", "kube-node-lease"} }
 
+// Ungoverned are the namespaces pave's webhooks never match: the control
+// plane's and pave's own.
+func Ungoverned(paveNamespace string) []string { return append(SystemNamespaces(), paveNamespace) }
+
 // TeamOf is the team a namespace's labels name: LabelTeam, else
 // LabelTeamShort, else "".
 func TeamOf(namespaceLabels map[string]string) string {
