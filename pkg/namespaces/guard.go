@@ -7,10 +7,9 @@ import (
 	"strings"
 
 	admissionregistrationv1 "k8s.io/api/admissionregistration/v1"
-	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
-	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/apimachinery/pkg/runtime/schema"
 
+	"github.com/pave-dev/pave/pkg/admissionpolicy"
 	"github.com/pave-dev/pave/pkg/api/v1alpha1"
 	"github.com/pave-dev/pave/pkg/policy"
 )
@@ -19,10 +18,7 @@ import (
 const GuardName = "pave-guarded-namespace-labels"
 
 // object is engine.Object: the same alias of the same interface literal.
-type object = interface {
-	metav1.Object
-	runtime.Object
-}
+type object = admissionpolicy.Object
 
 // Guard generates the ValidatingAdmissionPolicy that lets only the policy's
 // label admins set or change a Namespace's guarded labels (zone, tier, team).
@@ -45,47 +41,18 @@ func (Guard) GenerateCluster(_ context.Context, p *policy.Policy) ([]object, err
 	if len(admins) == 0 {
 		return nil, nil
 	}
-	quote := func(ss []string) string {
-		q := make([]string, len(ss))
-		for i, s := range ss {
-			q[i] = fmt.Sprintf("%q", s)
-		}
-		return "[" + strings.Join(q, ", ") + "]"
-	}
 	guarded := v1alpha1.GuardedLabels()
-	fail := admissionregistrationv1.Fail
-	meta := metav1.ObjectMeta{Name: GuardName, Labels: map[string]string{v1alpha1.LabelManagedBy: "pave"}}
-	vap := &admissionregistrationv1.ValidatingAdmissionPolicy{
-		TypeMeta:   metav1.TypeMeta{APIVersion: "admissionregistration.k8s.io/v1", Kind: "ValidatingAdmissionPolicy"},
-		ObjectMeta: meta,
-		Spec: admissionregistrationv1.ValidatingAdmissionPolicySpec{
-			FailurePolicy: &fail,
-			MatchConstraints: &admissionregistrationv1.MatchResources{ResourceRules: []admissionregistrationv1.NamedRuleWithOperations{{
-				RuleWithOperations: admissionregistrationv1.RuleWithOperations{
-					Operations: []admissionregistrationv1.OperationType{admissionregistrationv1.Create, admissionregistrationv1.Update},
-					Rule:       admissionregistrationv1.Rule{APIGroups: []string{""}, APIVersions: []string{"v1"}, Resources: []string{"namespaces"}},
-				},
-			}}},
-			Variables: []admissionregistrationv1.Variable{
-				{Name: "admin", Expression: fmt.Sprintf("request.userInfo.groups.exists(g, g in %s)", quote(admins))},
-				{Name: "labels", Expression: "has(object.metadata.labels) ? object.metadata.labels : {}"},
-				{Name: "old", Expression: "oldObject != null && has(oldObject.metadata.labels) ? oldObject.metadata.labels : {}"},
-			},
-			Validations: []admissionregistrationv1.Validation{{
-				Expression: fmt.Sprintf("variables.admin || %s.all(k, (k in variables.labels ? variables.labels[k] : '') == (k in variables.old ? variables.old[k] : ''))", quote(guarded)),
-				MessageExpression: fmt.Sprintf("'only members of %s may set or change the namespace labels %s: they decide its network zone, quota and owner; ask the platform team'",
-					strings.Join(admins, ", "), strings.Join(guarded, ", ")),
-				Reason: ptr(metav1.StatusReasonForbidden),
-			}},
+	return admissionpolicy.Build(admissionpolicy.Spec{
+		Name: GuardName, Version: "v1", Resource: "namespaces",
+		Variables: []admissionregistrationv1.Variable{
+			{Name: "admin", Expression: admissionpolicy.InGroups(admins)},
+			{Name: "labels", Expression: "has(object.metadata.labels) ? object.metadata.labels : {}"},
+			{Name: "old", Expression: "oldObject != null && has(oldObject.metadata.labels) ? oldObject.metadata.labels : {}"},
 		},
-	}
-	binding := &admissionregistrationv1.ValidatingAdmissionPolicyBinding{
-		TypeMeta:   metav1.TypeMeta{APIVersion: "admissionregistration.k8s.io/v1", Kind: "ValidatingAdmissionPolicyBinding"},
-		ObjectMeta: *meta.DeepCopy(),
-		Spec: admissionregistrationv1.ValidatingAdmissionPolicyBindingSpec{PolicyName: GuardName,
-			ValidationActions: []admissionregistrationv1.ValidationAction{admissionregistrationv1.Deny}},
-	}
-	return []object{vap, binding}, nil
+		Validations: []admissionregistrationv1.Validation{{
+			Expression: fmt.Sprintf("variables.admin || %s.all(k, (k in variables.labels ? variables.labels[k] : '') == (k in variables.old ? variables.old[k] : ''))", admissionpolicy.List(guarded)),
+			MessageExpression: fmt.Sprintf("'only members of %s may set or change the namespace labels %s: they decide its network zone, quota and owner; ask the platform team'",
+				strings.Join(admins, ", "), strings.Join(guarded, ", ")),
+		}},
+	}), nil
 }
-
-func ptr[T any](v T) *T { return &v }

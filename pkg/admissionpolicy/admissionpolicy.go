@@ -1,0 +1,88 @@
+// Package admissionpolicy builds the ValidatingAdmissionPolicies pave
+// generates: checks that run inside the API server, where a webhook that is
+// down could stall what it matches (namespace deletion) or where the check
+// needs nothing but the request.
+package admissionpolicy
+
+import (
+	"fmt"
+	"strings"
+
+	admissionregistrationv1 "k8s.io/api/admissionregistration/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/runtime"
+
+	"github.com/pave-dev/pave/pkg/api/v1alpha1"
+)
+
+// Object is a typed Kubernetes object with metadata (engine.Object).
+type Object = interface {
+	metav1.Object
+	runtime.Object
+}
+
+// Spec is what differs between pave's policies.
+type Spec struct {
+	// Name names the policy and its binding.
+	Name string
+	// Resource is the resource matched on CREATE and UPDATE.
+	Group, Version, Resource string
+	// Namespaces selects the namespaces matched; nil matches every one.
+	Namespaces *metav1.LabelSelector
+	Variables  []admissionregistrationv1.Variable
+	// Validations are denied as Forbidden when false.
+	Validations []admissionregistrationv1.Validation
+}
+
+// Build is the ValidatingAdmissionPolicy and its binding (Deny), failing
+// closed: it runs in the API server, which cannot be down while it asks.
+func Build(s Spec) []Object {
+	fail := admissionregistrationv1.Fail
+	meta := metav1.ObjectMeta{Name: s.Name, Labels: map[string]string{v1alpha1.LabelManagedBy: "pave"}}
+	validations := make([]admissionregistrationv1.Validation, len(s.Validations))
+	for i, v := range s.Validations {
+		v.Reason = ptr(metav1.StatusReasonForbidden)
+		validations[i] = v
+	}
+	vap := &admissionregistrationv1.ValidatingAdmissionPolicy{
+		TypeMeta:   metav1.TypeMeta{APIVersion: "admissionregistration.k8s.io/v1", Kind: "ValidatingAdmissionPolicy"},
+		ObjectMeta: meta,
+		Spec: admissionregistrationv1.ValidatingAdmissionPolicySpec{
+			FailurePolicy: &fail,
+			MatchConstraints: &admissionregistrationv1.MatchResources{
+				NamespaceSelector: s.Namespaces,
+				ResourceRules: []admissionregistrationv1.NamedRuleWithOperations{{
+					RuleWithOperations: admissionregistrationv1.RuleWithOperations{
+						Operations: []admissionregistrationv1.OperationType{admissionregistrationv1.Create, admissionregistrationv1.Update},
+						Rule:       admissionregistrationv1.Rule{APIGroups: []string{s.Group}, APIVersions: []string{s.Version}, Resources: []string{s.Resource}},
+					},
+				}},
+			},
+			Variables:   s.Variables,
+			Validations: validations,
+		},
+	}
+	binding := &admissionregistrationv1.ValidatingAdmissionPolicyBinding{
+		TypeMeta:   metav1.TypeMeta{APIVersion: "admissionregistration.k8s.io/v1", Kind: "ValidatingAdmissionPolicyBinding"},
+		ObjectMeta: *meta.DeepCopy(),
+		Spec: admissionregistrationv1.ValidatingAdmissionPolicyBindingSpec{PolicyName: s.Name,
+			ValidationActions: []admissionregistrationv1.ValidationAction{admissionregistrationv1.Deny}},
+	}
+	return []Object{vap, binding}
+}
+
+// List is ss as a CEL list of strings.
+func List(ss []string) string {
+	q := make([]string, len(ss))
+	for i, s := range ss {
+		q[i] = fmt.Sprintf("%q", s)
+	}
+	return "[" + strings.Join(q, ", ") + "]"
+}
+
+// InGroups is the CEL condition that the requester is in one of groups.
+func InGroups(groups []string) string {
+	return fmt.Sprintf("request.userInfo.groups.exists(g, g in %s)", List(groups))
+}
+
+func ptr[T any](v T) *T { return &v }
