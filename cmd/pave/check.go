@@ -63,7 +63,7 @@ Exit codes: 0 clean, 1 a violation denies an object (or warns, with
 	fl.BoolVar(&f.render, "render", false, "print the mutated objects as YAML on stdout; the report then goes to stderr")
 	fl.StringVar(&f.failOn, "fail-on", "enforce", "lowest mode that fails the check: enforce or warn")
 	fl.StringVarP(&f.namespace, "namespace", "n", "default", "namespace for objects that name none")
-	fl.StringVar(&f.paveNamespace, "pave-namespace", "pave-system", "the namespace pave runs in: like the control plane's, its objects are not judged, as the webhooks never match it")
+	fl.StringVar(&f.paveNamespace, "pave-namespace", v1alpha1.DefaultPaveNamespace, "the namespace pave runs in: like the control plane's, its objects are not judged, as the webhooks never match it")
 	fl.StringToStringVar(&f.nsLabels, "namespace-labels", nil, "labels of the namespace, as the cluster would have them (team=payments,pave.dev/zone=internal)")
 	fl.StringVar(&f.now, "now", "", "judge exception expiry at this RFC 3339 time (default: now)")
 	fl.BoolVar(&f.parseOnly, "parse-only", false, "read and decode only, run no rules (the benchmark's baseline)")

@@ -108,7 +108,7 @@ func newPreflightCmd() *cobra.Command {
 	cmd.Flags().StringVar(&kubeconfig, "kubeconfig", "", "kubeconfig file (default: $KUBECONFIG, then ~/.kube/config)")
 	cmd.Flags().StringVar(&policyFile, "policy", "", "judge under this PlatformPolicy file (default: the cluster's PlatformPolicy default, else the built-in policy)")
 	cmd.Flags().StringVarP(&output, "output", "o", "table", "table or json")
-	cmd.Flags().StringVar(&paveNamespace, "pave-namespace", "pave-system", "the namespace pave runs in")
+	cmd.Flags().StringVar(&paveNamespace, "pave-namespace", v1alpha1.DefaultPaveNamespace, "the namespace pave runs in")
 	cmd.Flags().StringVar(&webhookConfig, "webhook-config-name", "pave", "the name of pave's webhook configurations")
 	return cmd
 }

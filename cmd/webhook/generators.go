@@ -12,4 +12,4 @@ const controllerLinked = true
 
 // generators are every generator pave runs: the controller writes what they
 // describe.
-func generators() engine.Companions { return companions.All() }
+func generators(paveNamespace string) engine.Companions { return companions.AllIn(paveNamespace) }

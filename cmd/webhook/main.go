@@ -87,7 +87,7 @@ func main() {
 	flag.StringVar(&o.hosts, "cert-hosts", "localhost,127.0.0.1,pave-webhook.pave-system.svc,pave-webhook.pave-system.svc.cluster.local", "comma-separated names and IPs the self-signed or managed serving certificate covers")
 	flag.StringVar(&o.hosts, "self-signed-hosts", o.hosts, "old name of --cert-hosts")
 	flag.StringVar(&o.webhookConfig, "webhook-config-name", "pave", "name of the Mutating- and ValidatingWebhookConfiguration whose caBundle --self-signed maintains")
-	flag.StringVar(&o.paveNamespace, "pave-namespace", "pave-system", "pave's own namespace, which it never mutates or validates")
+	flag.StringVar(&o.paveNamespace, "pave-namespace", v1alpha1.DefaultPaveNamespace, "pave's own namespace, which it never mutates or validates")
 	flag.StringVar(&o.metricsAddr, "metrics-bind-address", ":8080", "metrics endpoint; 0 disables it")
 	flag.StringVar(&o.probeAddr, "health-probe-bind-address", ":8081", "healthz and readyz endpoint")
 	flag.StringVar(&o.pprofAddr, "pprof-bind-address", "", "Go's pprof endpoint, for profiling (e.g. 127.0.0.1:6060); empty: off")
@@ -211,7 +211,7 @@ func run(o options) error {
 	}
 	engines := &pavewebhook.Engines{}
 	watcher := &policyWatcher{client: mgr.GetClient(), engines: engines, log: log.WithName("policy"), recorder: mgr.GetEventRecorderFor("pave"), metrics: m,
-		companions: generators(), writeStatus: controls}
+		companions: generators(o.paveNamespace), writeStatus: controls}
 	if err := watcher.setup(mgr); err != nil {
 		return err
 	}

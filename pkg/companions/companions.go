@@ -5,6 +5,7 @@
 package companions
 
 import (
+	"github.com/pave-dev/pave/pkg/api/v1alpha1"
 	"github.com/pave-dev/pave/pkg/backup/velero"
 	"github.com/pave-dev/pave/pkg/engine"
 	"github.com/pave-dev/pave/pkg/mesh/cilium"
@@ -18,12 +19,17 @@ import (
 	"github.com/pave-dev/pave/pkg/zones"
 )
 
-// All are pave's generators, in the order they run.
-func All() engine.Companions {
+// All are pave's generators, in the order they run, for pave in its
+// default namespace (the CLI's view).
+func All() engine.Companions { return AllIn(v1alpha1.DefaultPaveNamespace) }
+
+// AllIn are pave's generators for pave running in paveNamespace, whose
+// service accounts the zone policy guard trusts.
+func AllIn(paveNamespace string) engine.Companions {
 	return engine.Companions{
 		Workload:  []engine.Generator{istio.Traffic{}, cilium.Policy{}, zones.Ingress{}, secrets.Delivery{}, operator.Scrape{}, operator.SLORules{}, monitoring.Dashboard{}},
 		Namespace: []engine.NamespaceGenerator{istio.MTLS{}, quota.Tier{}, zones.Baseline{}, velero.Schedule{}, operator.Cost{}},
-		Cluster:   []engine.ClusterGenerator{namespaces.Guard{}, zones.Boundaries{}},
+		Cluster:   []engine.ClusterGenerator{namespaces.Guard{}, zones.Boundaries{}, zones.Guard{PaveNamespace: paveNamespace}},
 	}
 }
 

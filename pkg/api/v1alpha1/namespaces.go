@@ -9,6 +9,9 @@ const LabelNamespaceName = "kubernetes.io/metadata.name"
 // isolation never counts their pods as members of a zone.
 func SystemNamespaces() []string { return []string{"kube-system", "kube-public", "kube-node-lease"} }
 
+// DefaultPaveNamespace is where pave runs unless told otherwise.
+const DefaultPaveNamespace = "pave-system"
+
 // Ungoverned are the namespaces pave's webhooks never match: the control
 // plane's and pave's own.
 func Ungoverned(paveNamespace string) []string { return append(SystemNamespaces(), paveNamespace) }

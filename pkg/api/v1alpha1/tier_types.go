@@ -46,7 +46,10 @@ type NamespacePolicy struct {
 	// LabelAdmins are the groups that may set or change the guarded labels of a
 	// Namespace. Default: [system:masters]. Enforced in the API server by a
 	// ValidatingAdmissionPolicy pave generates, not by a webhook: a webhook on
-	// Namespaces that is down would stall namespace deletion.
+	// Namespaces that is down would stall namespace deletion. They are the
+	// platform team to the zone policy guard too: in the NetworkPolicy
+	// target only they (and pave) may write the zones' own NetworkPolicies
+	// and NetworkPolicies that reach beyond their namespace (docs/zones.md).
 	// +optional
 	// +kubebuilder:validation:MaxItems=32
 	LabelAdmins []string `json:"labelAdmins,omitempty"`

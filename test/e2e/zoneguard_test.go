@@ -1,0 +1,64 @@
+package e2e
+
+import (
+	"errors"
+	"strings"
+	"testing"
+	"time"
+)
+
+// NetworkPolicies only add allowances, and the built-in edit role may write
+// them: a team member's own policy must not open the zone pave closes. In
+// the team's namespace they may still write policies between their own
+// pods; the platform team (system:masters here) may write any.
+func TestTeamMemberCannotOpenTheZone(t *testing.T) {
+	teamNamespace(t, "team-zone")
+	eventually(t, 30*time.Second, jsonpathIs([]string{"-n", "team-zone", "networkpolicy", "pave-zone"}, "{.metadata.name}", "pave-zone"))
+	netpol := func(name, spec string) string {
+		return "apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: " + name + "}\nspec:\n  podSelector: {}\n" + spec
+	}
+	allowAll := netpol("allow-all", "  ingress: [{}]\n")
+	eventually(t, 30*time.Second, func() error { // the guard reaches the API server
+		if _, err := asDev(allowAll, "create", "--dry-run=server", "-n", "team-zone", "-f", "-"); err == nil {
+			return errors.New("a team member's allow-all NetworkPolicy was admitted")
+		}
+		return nil
+	})
+	opening := map[string]string{
+		"allow-all":        allowAll,
+		"every-namespace":  netpol("every-namespace", "  ingress: [{from: [{namespaceSelector: {}}]}]\n"),
+		"other-namespace":  netpol("other-namespace", "  ingress: [{from: [{namespaceSelector: {matchLabels: {kubernetes.io/metadata.name: kube-system}}, podSelector: {}}]}]\n"),
+		"egress-anywhere":  netpol("egress-anywhere", "  policyTypes: [Egress]\n  egress: [{to: [{ipBlock: {cidr: 0.0.0.0/0}}]}]\n"),
+		"egress-all-ports": netpol("egress-all-ports", "  policyTypes: [Egress]\n  egress: [{ports: [{port: 443}]}]\n"),
+	}
+	for name, doc := range opening {
+		_, err := asDev(doc, "create", "-n", "team-zone", "-f", "-")
+		if err == nil {
+			t.Errorf("%s: admitted", name)
+			continue
+		}
+		mustContain(t, err.Error(), "reaches beyond namespace team-zone", "spec.zones.access")
+		absent(t, "team-zone", "networkpolicy", name)
+	}
+
+	// pave's own policies are the zone's: a team member cannot narrow what
+	// the default deny selects, or make it admit anything.
+	_, err := asDev("", "patch", "-n", "team-zone", "networkpolicy", "pave-zone", "--type=merge", "-p", `{"spec":{"podSelector":{"matchLabels":{"nothing":"selected"}}}}`)
+	if err == nil {
+		t.Fatal("a team member re-pointed the zone's default deny")
+	}
+	mustContain(t, err.Error(), "NetworkPolicy pave-zone is the zone's isolation")
+	if _, err := asDev(netpol("pave-zone-web", "  ingress: [{from: [{podSelector: {}}]}]\n"), "create", "-n", "team-zone", "-f", "-"); err == nil || !strings.Contains(err.Error(), "is the zone's isolation") {
+		t.Errorf("a team member wrote a policy under pave's names: %v", err)
+	}
+
+	// Between the namespace's own pods a team member's policy is theirs.
+	own := netpol("web-from-frontend", "  ingress: [{from: [{podSelector: {matchLabels: {app: frontend}}}], ports: [{port: 8080}]}]\n  egress: [{to: [{podSelector: {}}]}]\n")
+	if _, err := asDev(own, "create", "-n", "team-zone", "-f", "-"); err != nil {
+		t.Errorf("a team's NetworkPolicy between its own pods was refused: %v", err)
+	}
+	// The platform team may open what it decides to.
+	if _, err := s.kubectlIn(allowAll, "create", "-n", "team-zone", "-f", "-"); err != nil {
+		t.Errorf("the platform team's NetworkPolicy was refused: %v", err)
+	}
+}
