@@ -44,6 +44,10 @@ func (j *judge) object(ctx context.Context, o *manifest.Object, r *Object) error
 		return nil
 	}
 	if !workload.Supported(o.APIVersion, o.Kind) {
+		if served, ok := workload.Unserved(o.APIVersion, o.Kind); ok { // kubectl would send nothing
+			return fmt.Errorf("%s %q: no matches for kind %q in version %q: the API server serves it as %s only; write apiVersion: %s",
+				o.Kind, o.Name, o.Kind, o.APIVersion, served, served)
+		}
 		return j.other(ctx, o, r)
 	}
 	w, unknown, err := workload.FromJSONKnown(o.APIVersion, o.Kind, o.JSON)

@@ -26,20 +26,32 @@ func TestInvalidNameIsAnInputError(t *testing.T) {
 		{"service dot", "apiVersion: v1\nkind: Service\nmetadata: {name: web.v2}\nspec: {selector: {app: web}, ports: [{port: 80}]}\n", `Service "web.v2" is invalid`},
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			rep := check.Run(context.Background(), []manifest.Input{{Source: "in.yaml", Data: []byte("# first\n" + c.doc)}},
-				check.Options{Engine: defaultEngine(t), DefaultNamespace: "shop"})
+			rep := checkSecondLine(t, c.doc)
 			if c.want == "" {
 				if len(rep.Errors) > 0 || len(rep.Objects) != 1 {
 					t.Fatalf("errors %v, %d objects; want it judged", rep.Errors, len(rep.Objects))
 				}
 				return
 			}
-			if len(rep.Objects) != 0 || len(rep.Errors) != 1 {
-				t.Fatalf("%d objects, errors %v; want one input error", len(rep.Objects), rep.Errors)
-			}
-			if got := rep.Errors[0].Error(); !strings.HasPrefix(got, "in.yaml:2: ") || !strings.Contains(got, c.want) {
-				t.Errorf("error %q, want one at in.yaml:2 containing %q", got, c.want)
-			}
+			inputErrorOnSecondLine(t, rep, c.want)
 		})
+	}
+}
+
+// checkSecondLine checks doc as the second line of in.yaml, in namespace shop.
+func checkSecondLine(t *testing.T, doc string) *check.Report {
+	return check.Run(context.Background(), []manifest.Input{{Source: "in.yaml", Data: []byte("# first\n" + doc)}},
+		check.Options{Engine: defaultEngine(t), DefaultNamespace: "shop"})
+}
+
+// inputErrorOnSecondLine asserts that rep is one input error, at in.yaml:2,
+// containing want.
+func inputErrorOnSecondLine(t *testing.T, rep *check.Report, want string) {
+	t.Helper()
+	if len(rep.Objects) != 0 || len(rep.Errors) != 1 {
+		t.Fatalf("%d objects, errors %v; want one input error", len(rep.Objects), rep.Errors)
+	}
+	if got := rep.Errors[0].Error(); !strings.HasPrefix(got, "in.yaml:2: ") || !strings.Contains(got, want) {
+		t.Errorf("error %q, want one at in.yaml:2 containing %q", got, want)
 	}
 }

@@ -255,4 +255,14 @@ spec:
   selector: {app: web}
   ports: [{port: 80}]
 `,
+	"deployment under a removed apiVersion": `apiVersion: apps/v1beta2
+kind: Deployment
+metadata: {name: legacy}
+spec:
+  selector: {matchLabels: {app: legacy}}
+  template:
+    metadata: {labels: {app: legacy}}
+    spec:
+      containers: [{name: web, image: nginx:1.27.3, securityContext: {privileged: true}}]
+`,
 }

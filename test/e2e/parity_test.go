@@ -22,6 +22,7 @@ var (
 	namespaceField = regexp.MustCompile(`(?m)^  namespace: (\S+)$`)
 	unknownField   = regexp.MustCompile(`(unknown field "[^"]+")`)
 	invalid        = regexp.MustCompile(` is invalid: (.+): the API server refuses it before admission$`)
+	unserved       = regexp.MustCompile(`(no matches for kind "[^"]+" in version "[^"]+")`)
 )
 
 // pave check is the same engine offline: on each manifest it allows what
@@ -84,10 +85,15 @@ func agreesWithAdmission(t *testing.T, dir, name, manifest string) {
 	if err := json.Unmarshal([]byte(js), &rep); err != nil {
 		t.Fatalf("pave check: %v\n%s", err, js)
 	}
-	if len(rep.Objects) == 0 && len(rep.Errors) == 1 && invalid.MatchString(rep.Errors[0]) {
-		// pave check found what the API server refuses before admission:
-		// the dry run must refuse it for the same field, in the same words.
-		why := invalid.FindStringSubmatch(rep.Errors[0])[1]
+	if len(rep.Objects) == 0 && len(rep.Errors) == 1 && (invalid.MatchString(rep.Errors[0]) || unserved.MatchString(rep.Errors[0])) {
+		// pave check found what the API server refuses before admission (or
+		// kubectl before sending): the dry run must refuse it for the same
+		// field, in the same words.
+		m := invalid.FindStringSubmatch(rep.Errors[0])
+		if m == nil {
+			m = unserved.FindStringSubmatch(rep.Errors[0])
+		}
+		why := m[1]
 		if out, err := combinedKubectl("create", "--dry-run=server", "-n", ns, "-f", file); err == nil || !strings.Contains(out, why) {
 			t.Errorf("pave check: %s\nkubectl (error %v): %s", rep.Errors[0], err, out)
 		}
