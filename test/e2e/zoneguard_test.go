@@ -52,6 +52,13 @@ func TestTeamMemberCannotOpenTheZone(t *testing.T) {
 		t.Errorf("a team member wrote a policy under pave's names: %v", err)
 	}
 
+	// Deleting is not judged (the namespace controller deletes them all
+	// with the namespace): pave writes the default deny again.
+	if _, err := asDev("", "delete", "-n", "team-zone", "networkpolicy", "pave-zone"); err != nil {
+		t.Fatal(err)
+	}
+	eventually(t, 30*time.Second, jsonpathIs([]string{"-n", "team-zone", "networkpolicy", "pave-zone"}, "{.spec.policyTypes}", `["Ingress","Egress"]`))
+
 	// Between the namespace's own pods a team member's policy is theirs.
 	own := netpol("web-from-frontend", "  ingress: [{from: [{podSelector: {matchLabels: {app: frontend}}}], ports: [{port: 8080}]}]\n  egress: [{to: [{podSelector: {}}]}]\n")
 	if _, err := asDev(own, "create", "-n", "team-zone", "-f", "-"); err != nil {
