@@ -11,6 +11,7 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
 	"github.com/pave-dev/pave/pkg/api/v1alpha1"
+	"github.com/pave-dev/pave/pkg/policy"
 )
 
 // The CiliumNetworkPolicy rendering of the model: the same rules as the
@@ -24,7 +25,7 @@ func k8sKey(key string) string { return ciliumlabels.LabelSourceK8sKeyPrefix + k
 
 var namespaceKey = k8sKey(ciliumconst.PodNamespaceLabel)
 
-func workloadCilium(name, ns string, sel *metav1.LabelSelector, b Boundary, iso v1alpha1.ZoneIsolation, ports []Port, meshed bool) *ciliumv2.CiliumNetworkPolicy {
+func workloadCilium(name, ns string, sel *metav1.LabelSelector, b policy.Boundary, iso v1alpha1.ZoneIsolation, ports []Port, meshed bool) *ciliumv2.CiliumNetworkPolicy {
 	from := []ciliumapi.EndpointSelector{ciliumZone(b.Callers, iso)}
 	if b.FromOutside && iso.IngressNamespace != "" {
 		from = append(from, ciliumNamespace(iso.IngressNamespace, nil))
@@ -53,7 +54,7 @@ func workloadCilium(name, ns string, sel *metav1.LabelSelector, b Boundary, iso 
 	}
 }
 
-func baselineCilium(ns string, b Boundary, iso v1alpha1.ZoneIsolation, mesh bool) *ciliumv2.CiliumNetworkPolicy {
+func baselineCilium(ns string, b policy.Boundary, iso v1alpha1.ZoneIsolation, mesh bool) *ciliumv2.CiliumNetworkPolicy {
 	var egress []ciliumapi.EgressRule
 	if iso.DNS.Namespace != "" {
 		egress = append(egress, ciliumapi.EgressRule{
@@ -96,7 +97,7 @@ func baselineCilium(ns string, b Boundary, iso v1alpha1.ZoneIsolation, mesh bool
 // ciliumZone selects the pods of the given zones (see isolatedNamespaces).
 func ciliumZone(zones []string, iso v1alpha1.ZoneIsolation) ciliumapi.EndpointSelector {
 	return ciliumapi.NewESFromMatchRequirements(nil, []slimv1.LabelSelectorRequirement{
-		{Key: namespaceKey, Operator: slimv1.LabelSelectorOpNotIn, Values: unisolated(iso)},
+		{Key: namespaceKey, Operator: slimv1.LabelSelectorOpNotIn, Values: policy.Unisolated(iso)},
 		{Key: k8sKey(v1alpha1.LabelZone), Operator: slimv1.LabelSelectorOpIn, Values: append([]string(nil), zones...)},
 	})
 }

@@ -7,6 +7,7 @@ import (
 	cnpv1 "sigs.k8s.io/network-policy-api/apis/v1alpha2"
 
 	"github.com/pave-dev/pave/pkg/api/v1alpha1"
+	"github.com/pave-dev/pave/pkg/policy"
 )
 
 // The ClusterNetworkPolicy rendering of the model (policy.networking.k8s.io):
@@ -22,7 +23,7 @@ var cnpTypeMeta = metav1.TypeMeta{APIVersion: cnpv1.GroupVersion.String(), Kind:
 // platform team's own.
 const adminPriority = 100
 
-func boundaryCNP(b Boundary, priority int32, iso v1alpha1.ZoneIsolation, mesh bool) *cnpv1.ClusterNetworkPolicy {
+func boundaryCNP(b policy.Boundary, priority int32, iso v1alpha1.ZoneIsolation, mesh bool) *cnpv1.ClusterNetworkPolicy {
 	pass, deny := cnpv1.ClusterNetworkPolicyRuleActionPass, cnpv1.ClusterNetworkPolicyRuleActionDeny
 	ingress := []cnpv1.ClusterNetworkPolicyIngressRule{{
 		Name: "zone-callers", Action: pass, From: []cnpv1.ClusterNetworkPolicyIngressPeer{{Pods: cnpZone(b.Callers, iso)}},

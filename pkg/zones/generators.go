@@ -42,14 +42,14 @@ func (Ingress) Generate(_ context.Context, w *workload.Workload, env policy.Env)
 	ns := env.NamespaceOf(w)
 	zone := policy.WorkloadZone(w, env).Zone
 	ports, ok := served(w, env)
-	if target == v1alpha1.IsolationOff || zone == "" || !ok || infrastructure(iso, ns) {
+	if target == v1alpha1.IsolationOff || zone == "" || !ok || policy.Infrastructure(iso, ns) {
 		return nil, nil
 	}
 	name := w.Name()
 	if env.NamesOnly { // listed, not written: building its rules was most of the generators' time in pave check
 		return []object{namedOnly(target, prefix+name, ns)}, nil
 	}
-	b, sel := BoundaryOf(env.Policy.Spec.Zones, zone), workload.Selector(w)
+	b, sel := policy.BoundaryOf(env.Policy.Spec.Zones, zone), workload.Selector(w)
 	if target == v1alpha1.IsolationCilium {
 		return []object{workloadCilium(name, ns, sel, b, iso, ports, meshed(w, env))}, nil
 	}
@@ -83,10 +83,10 @@ func (Baseline) Kinds() []schema.GroupVersionKind {
 func (Baseline) GenerateNamespace(_ context.Context, env policy.Env) ([]object, error) {
 	target, iso := Target(env.Policy), env.Policy.Spec.Zones.Isolation
 	zone := policy.DecideZone(env).Zone
-	if zone == "" || infrastructure(iso, env.Namespace.Name) {
+	if zone == "" || policy.Infrastructure(iso, env.Namespace.Name) {
 		return nil, nil
 	}
-	b, mesh := BoundaryOf(env.Policy.Spec.Zones, zone), env.Policy.Spec.Mesh.Mode.UsesIstio()
+	b, mesh := policy.BoundaryOf(env.Policy.Spec.Zones, zone), env.Policy.Spec.Mesh.Mode.UsesIstio()
 	switch target {
 	case v1alpha1.IsolationNetworkPolicy:
 		return []object{baselineNetworkPolicy(env.Namespace.Name, b, iso, mesh)}, nil
@@ -123,7 +123,7 @@ func (Boundaries) GenerateCluster(_ context.Context, p *policy.Policy) ([]object
 	}
 	out := make([]object, 0, len(zones)+1)
 	for i, zone := range zones {
-		out = append(out, boundaryCNP(BoundaryOf(z, zone), adminPriority+int32(i), z.Isolation, p.Spec.Mesh.Mode.UsesIstio()))
+		out = append(out, boundaryCNP(policy.BoundaryOf(z, zone), adminPriority+int32(i), z.Isolation, p.Spec.Mesh.Mode.UsesIstio()))
 	}
 	return append(out, baselineCNP(z.Isolation)), nil
 }

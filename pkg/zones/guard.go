@@ -53,7 +53,7 @@ func (g Guard) GenerateCluster(_ context.Context, p *policy.Policy) ([]object, e
 	}
 	iso := p.Spec.Zones.Isolation
 	selector := &metav1.LabelSelector{MatchExpressions: []metav1.LabelSelectorRequirement{{
-		Key: corev1.LabelMetadataName, Operator: metav1.LabelSelectorOpNotIn, Values: append(unisolated(iso), g.PaveNamespace),
+		Key: corev1.LabelMetadataName, Operator: metav1.LabelSelectorOpNotIn, Values: append(policy.Unisolated(iso), g.PaveNamespace),
 	}}}
 	if p.Spec.Zones.DefaultZone == "" { // a namespace without a zone has no baseline to undo
 		selector.MatchExpressions = append(selector.MatchExpressions, metav1.LabelSelectorRequirement{Key: v1alpha1.LabelZone, Operator: metav1.LabelSelectorOpExists})

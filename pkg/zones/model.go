@@ -35,62 +35,8 @@ type object = interface {
 	runtime.Object
 }
 
-// Boundary is one zone's place in the model, resolved from the policy.
-type Boundary struct {
-	Zone string
-	// Callers are the zones whose members may call this zone's: itself
-	// first, then its allowFrom.
-	Callers []string
-	// Reaches are the zones this zone's members may call: itself first,
-	// then every zone whose allowFrom names it.
-	Reaches []string
-	// FromOutside lets the ingress controller's namespace in.
-	FromOutside bool
-	// Egress is what outside the cluster the zone may reach.
-	Egress []v1alpha1.ZoneEgress
-}
-
-// BoundaryOf resolves a zone's boundary. A zone without an access entry is
-// called only by itself and reaches nothing outside the cluster.
-func BoundaryOf(z v1alpha1.ZonePolicy, zone string) Boundary {
-	b := Boundary{Zone: zone, Callers: []string{zone}, Reaches: []string{zone}}
-	for _, a := range z.Access {
-		if a.Zone == zone {
-			b.FromOutside, b.Egress = a.FromOutside, a.Egress
-			for _, from := range a.AllowFrom {
-				if !slices.Contains(b.Callers, from) {
-					b.Callers = append(b.Callers, from)
-				}
-			}
-		} else if slices.Contains(a.AllowFrom, zone) && !slices.Contains(b.Reaches, a.Zone) {
-			b.Reaches = append(b.Reaches, a.Zone)
-		}
-	}
-	return b
-}
-
 // Target is the API the policy enforces zones in.
 func Target(p *policy.Policy) v1alpha1.IsolationTarget { return p.Spec.Zones.Isolation.InForce() }
-
-// unisolated are the namespaces zones leave alone: the system's, and those
-// of the platform's shared services (ingress controller, scraper, mesh,
-// DNS), for the ingress controller must take traffic from outside and reach
-// every zone that accepts it, and the scraper must reach everything. Their
-// pods are no zone's members, whatever labels they carry.
-func unisolated(iso v1alpha1.ZoneIsolation) []string {
-	out := v1alpha1.SystemNamespaces()
-	for _, ns := range []string{iso.IngressNamespace, iso.MonitoringNamespace, iso.MeshNamespace, iso.DNS.Namespace} {
-		if ns != "" && !slices.Contains(out, ns) {
-			out = append(out, ns)
-		}
-	}
-	return out
-}
-
-// infrastructure reports whether ns is one of the unisolated namespaces.
-func infrastructure(iso v1alpha1.ZoneIsolation, ns string) bool {
-	return slices.Contains(unisolated(iso), ns)
-}
 
 // Port is a port a workload declares.
 type Port struct {

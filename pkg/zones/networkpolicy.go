@@ -7,6 +7,7 @@ import (
 	"k8s.io/apimachinery/pkg/util/intstr"
 
 	"github.com/pave-dev/pave/pkg/api/v1alpha1"
+	"github.com/pave-dev/pave/pkg/policy"
 )
 
 // The Kubernetes NetworkPolicy rendering of the model.
@@ -18,7 +19,7 @@ var npType = metav1.TypeMeta{APIVersion: "networking.k8s.io/v1", Kind: "NetworkP
 // traffic, and the scraper; when meshed the scraper also reaches the
 // sidecar's metrics. Egress is the namespace baseline's (or, in the
 // ClusterNetworkPolicy target, the zone boundary's).
-func workloadNetworkPolicy(name, ns string, sel *metav1.LabelSelector, b Boundary, iso v1alpha1.ZoneIsolation, ports []Port, meshed bool) *networkingv1.NetworkPolicy {
+func workloadNetworkPolicy(name, ns string, sel *metav1.LabelSelector, b policy.Boundary, iso v1alpha1.ZoneIsolation, ports []Port, meshed bool) *networkingv1.NetworkPolicy {
 	from := []networkingv1.NetworkPolicyPeer{zonePeer(b.Callers, iso)}
 	if b.FromOutside && iso.IngressNamespace != "" {
 		from = append(from, namespacePeer(iso.IngressNamespace))
@@ -45,7 +46,7 @@ func workloadNetworkPolicy(name, ns string, sel *metav1.LabelSelector, b Boundar
 // baselineNetworkPolicy closes every pod of a namespace to traffic no other
 // policy admits, and lets it reach DNS, the zones its zone may call, the
 // mesh's control plane when meshed and the zone's outside destinations.
-func baselineNetworkPolicy(ns string, b Boundary, iso v1alpha1.ZoneIsolation, mesh bool) *networkingv1.NetworkPolicy {
+func baselineNetworkPolicy(ns string, b policy.Boundary, iso v1alpha1.ZoneIsolation, mesh bool) *networkingv1.NetworkPolicy {
 	var egress []networkingv1.NetworkPolicyEgressRule
 	if iso.DNS.Namespace != "" {
 		egress = append(egress, networkingv1.NetworkPolicyEgressRule{
@@ -86,7 +87,7 @@ var dnsPorts = []Port{{53, corev1.ProtocolUDP}, {53, corev1.ProtocolTCP}}
 // inside them pave decided it) but the unisolated ones.
 func isolatedNamespaces(iso v1alpha1.ZoneIsolation) *metav1.LabelSelector {
 	return &metav1.LabelSelector{MatchExpressions: []metav1.LabelSelectorRequirement{{
-		Key: v1alpha1.LabelNamespaceName, Operator: metav1.LabelSelectorOpNotIn, Values: unisolated(iso),
+		Key: v1alpha1.LabelNamespaceName, Operator: metav1.LabelSelectorOpNotIn, Values: policy.Unisolated(iso),
 	}}}
 }
 
