@@ -40,5 +40,5 @@ func (ServiceExternalIPs) ValidateObject(_ context.Context, obj object, _ policy
 	}
 	return []policy.Violation{ruleServiceExternalIPs.Violation("spec.externalIPs",
 		fmt.Sprintf("Service %q claims the external IPs %s, which lets it intercept traffic meant for them", svc.Name, strings.Join(svc.Spec.ExternalIPs, ", ")),
-		"remove spec.externalIPs and expose the service with type: LoadBalancer or an Ingress; the platform team assigns external addresses")}
+		"remove spec.externalIPs and expose the service through an Ingress (or type: LoadBalancer, in a zone that takes traffic from outside); the platform team assigns external addresses")}
 }

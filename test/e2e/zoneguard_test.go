@@ -69,3 +69,21 @@ func TestTeamMemberCannotOpenTheZone(t *testing.T) {
 		t.Errorf("the platform team's NetworkPolicy was refused: %v", err)
 	}
 }
+
+// A NodePort or LoadBalancer Service opens the cluster's edge on every node:
+// a team member gets one only in a zone that takes traffic from outside.
+func TestTeamMemberCannotExposeAClosedZone(t *testing.T) {
+	teamNamespace(t, "team-edge") // zone internal
+	_, err := asDev("", "create", "service", "nodeport", "web", "--tcp=80:8080", "-n", "team-edge")
+	denied(t, "a NodePort Service in zone internal", err, "[service-exposure] spec.type", `zone "internal" (the label pave.dev/zone of namespace team-edge) takes none`)
+	_, err = asDev("", "create", "service", "loadbalancer", "web", "--tcp=80:8080", "-n", "team-edge")
+	denied(t, "a LoadBalancer Service in zone internal", err, "[service-exposure]")
+	absent(t, "team-edge", "service", "web")
+
+	if _, err := s.kubectl("label", "namespace", "team-edge", "pave.dev/zone=public", "--overwrite"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := asDev("", "create", "service", "loadbalancer", "web", "--tcp=80:8080", "-n", "team-edge"); err != nil {
+		t.Errorf("a LoadBalancer Service in the public zone was refused: %v", err)
+	}
+}
