@@ -2,12 +2,10 @@ package secrets
 
 import (
 	"context"
-	"strings"
 	"time"
 
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/runtime/schema"
-	"k8s.io/apimachinery/pkg/util/validation"
 
 	"github.com/pave-dev/pave/pkg/api/v1alpha1"
 	"github.com/pave-dev/pave/pkg/policy"
@@ -60,19 +58,10 @@ func (Delivery) Generate(_ context.Context, w *workload.Workload, env policy.Env
 			},
 		}}
 		es.SetGroupVersionKind(externalSecretKind)
-		es.SetName(objectName(w.Name(), secret))
+		es.SetName(v1alpha1.ObjectName("pave-", w.Name()+"-"+secret, ""))
 		es.SetNamespace(ns)
 		es.SetLabels(map[string]string{v1alpha1.LabelManagedBy: "pave", v1alpha1.LabelName: w.Meta.Labels[v1alpha1.LabelName]})
 		out = append(out, es)
 	}
 	return out, nil
-}
-
-// objectName is pave-<workload>-<secret>, shortened to a valid name.
-func objectName(w, secret string) string {
-	name := "pave-" + w + "-" + secret
-	if len(name) > validation.DNS1123SubdomainMaxLength {
-		name = strings.TrimRight(name[:validation.DNS1123SubdomainMaxLength], "-.")
-	}
-	return name
 }

@@ -45,7 +45,7 @@ func workloadCilium(name, ns string, sel *metav1.LabelSelector, b policy.Boundar
 	}
 	return &ciliumv2.CiliumNetworkPolicy{
 		TypeMeta:   cnpType,
-		ObjectMeta: metav1.ObjectMeta{Name: prefix + name, Namespace: ns, Labels: labels(b.Zone)},
+		ObjectMeta: metav1.ObjectMeta{Name: policyName(name), Namespace: ns, Labels: labels(b.Zone)},
 		Spec: &ciliumapi.Rule{
 			Description:      fmt.Sprintf("pave: who may call %s (zone %s), on its ports", name, b.Zone),
 			EndpointSelector: ciliumapi.NewESFromK8sLabelSelector(ciliumlabels.LabelSourceK8sKeyPrefix, slim(sel)),

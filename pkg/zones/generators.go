@@ -47,7 +47,7 @@ func (Ingress) Generate(_ context.Context, w *workload.Workload, env policy.Env)
 	}
 	name := w.Name()
 	if env.NamesOnly { // listed, not written: building its rules was most of the generators' time in pave check
-		return []object{namedOnly(target, prefix+name, ns)}, nil
+		return []object{namedOnly(target, policyName(name), ns)}, nil
 	}
 	b, sel := policy.BoundaryOf(env.Policy.Spec.Zones, zone), workload.Selector(w)
 	if target == v1alpha1.IsolationCilium {

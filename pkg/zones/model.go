@@ -35,6 +35,10 @@ type object = interface {
 	runtime.Object
 }
 
+// policyName names a workload's ingress policy: pave-zone-<workload>,
+// shortened to a valid name.
+func policyName(workload string) string { return v1alpha1.ObjectName(prefix, workload, "") }
+
 // Target is the API the policy enforces zones in.
 func Target(p *policy.Policy) v1alpha1.IsolationTarget { return p.Spec.Zones.Isolation.InForce() }
 

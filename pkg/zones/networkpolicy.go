@@ -34,7 +34,7 @@ func workloadNetworkPolicy(name, ns string, sel *metav1.LabelSelector, b policy.
 	}
 	return &networkingv1.NetworkPolicy{
 		TypeMeta:   npType,
-		ObjectMeta: metav1.ObjectMeta{Name: prefix + name, Namespace: ns, Labels: labels(b.Zone)},
+		ObjectMeta: metav1.ObjectMeta{Name: policyName(name), Namespace: ns, Labels: labels(b.Zone)},
 		Spec: networkingv1.NetworkPolicySpec{
 			PodSelector: *sel.DeepCopy(),
 			PolicyTypes: []networkingv1.PolicyType{networkingv1.PolicyTypeIngress},
