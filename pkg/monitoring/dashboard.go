@@ -67,7 +67,7 @@ func (Dashboard) Generate(_ context.Context, w *workload.Workload, env policy.En
 	ns := env.NamespaceOf(w)
 	cm := &corev1.ConfigMap{
 		TypeMeta:   metav1.TypeMeta{APIVersion: "v1", Kind: "ConfigMap"},
-		ObjectMeta: metav1.ObjectMeta{Name: v1alpha1.ObjectName("pave-", w.Name(), "-dashboard"), Namespace: ns, Labels: maps.Clone(m.Dashboards.Labels)},
+		ObjectMeta: metav1.ObjectMeta{Name: v1alpha1.ObjectName("pave-", workload.CompanionName(w), "-dashboard"), Namespace: ns, Labels: maps.Clone(m.Dashboards.Labels)},
 	}
 	if cm.Labels == nil {
 		cm.Labels = map[string]string{}
@@ -96,7 +96,7 @@ func (Dashboard) Generate(_ context.Context, w *workload.Workload, env policy.En
 	if !json.Valid(b.Bytes()) {
 		return nil, fmt.Errorf("dashboard template: the result is not JSON; check spec.monitoring.dashboards.template")
 	}
-	cm.Data = map[string]string{v1alpha1.ObjectName(ns+"-", w.Name(), ".json"): b.String()} // a key, like a name, has 253 characters
+	cm.Data = map[string]string{v1alpha1.ObjectName(ns+"-", workload.CompanionName(w), ".json"): b.String()} // a key, like a name, has 253 characters
 	return []object{cm}, nil
 }
 
@@ -124,8 +124,8 @@ func dashboardData(w *workload.Workload, env policy.Env) (DashboardData, error) 
 	memReq := fmt.Sprintf(`sum(kube_pod_container_resource_requests{%s,resource="memory"})`, pods)
 	return DashboardData{
 		QueryVars: v,
-		UID:       uid(ns + "/" + w.Name()),
-		Title:     fmt.Sprintf("%s / %s", ns, w.Name()),
+		UID:       uid(ns + "/" + workload.CompanionName(w)),
+		Title:     fmt.Sprintf("%s / %s", ns, workload.CompanionName(w)), // unique in its folder, as Grafana wants
 		Currency:  cost.Currency,
 		Queries: Queries{
 			Rate: rate, Errors: errs, Duration: dur,

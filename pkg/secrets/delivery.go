@@ -58,7 +58,7 @@ func (Delivery) Generate(_ context.Context, w *workload.Workload, env policy.Env
 			},
 		}}
 		es.SetGroupVersionKind(externalSecretKind)
-		es.SetName(v1alpha1.ObjectName("pave-", w.Name()+"-"+secret, ""))
+		es.SetName(v1alpha1.ObjectName("pave-", workload.CompanionName(w)+"-"+secret, ""))
 		es.SetNamespace(ns)
 		es.SetLabels(map[string]string{v1alpha1.LabelManagedBy: "pave", v1alpha1.LabelName: w.Meta.Labels[v1alpha1.LabelName]})
 		out = append(out, es)

@@ -45,7 +45,7 @@ func (Ingress) Generate(_ context.Context, w *workload.Workload, env policy.Env)
 	if target == v1alpha1.IsolationOff || zone == "" || !ok || policy.Infrastructure(iso, ns) {
 		return nil, nil
 	}
-	name := w.Name()
+	name := workload.CompanionName(w)
 	if env.NamesOnly { // listed, not written: building its rules was most of the generators' time in pave check
 		return []object{namedOnly(target, policyName(name), ns)}, nil
 	}

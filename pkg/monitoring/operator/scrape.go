@@ -51,7 +51,7 @@ func (Scrape) Generate(_ context.Context, w *workload.Workload, env policy.Env) 
 		return nil, nil
 	}
 	app := w.Meta.Labels[v1alpha1.LabelName]
-	meta := metav1.ObjectMeta{Name: v1alpha1.ObjectName("pave-", w.Name(), ""), Namespace: env.NamespaceOf(w),
+	meta := metav1.ObjectMeta{Name: v1alpha1.ObjectName("pave-", workload.CompanionName(w), ""), Namespace: env.NamespaceOf(w),
 		Labels: map[string]string{v1alpha1.LabelManagedBy: "pave", v1alpha1.LabelName: app}}
 	switch monitoring.Target(env) {
 	case v1alpha1.ScrapePodMonitor:

@@ -39,3 +39,34 @@ func TestLongWorkloadNameGetsItsCompanions(t *testing.T) {
 		t.Errorf("pave failed to write a companion: %s", ev)
 	}
 }
+
+// A Deployment and a StatefulSet may share a name: each gets its own
+// ingress policy, on its own ports and owned by it.
+func TestWorkloadsOfOneNameGetPoliciesOfTheirOwn(t *testing.T) {
+	namespace(t, "same-names", map[string]string{"pave.dev/team": "same"})
+	sts := `apiVersion: apps/v1
+kind: StatefulSet
+metadata: {name: orders}
+spec:
+  serviceName: orders
+  selector: {matchLabels: {app.kubernetes.io/name: orders-db}}
+  template:
+    metadata: {labels: {app.kubernetes.io/name: orders-db}}
+    spec:
+      containers:
+      - name: db
+        image: registry.example.com/shop/orders-db:2.1.0
+        ports: [{containerPort: 5432}]
+        readinessProbe: {tcpSocket: {port: 5432}}
+`
+	for _, doc := range []string{readFile(t, "testdata/service.yaml"), sts} {
+		if _, err := s.kubectlIn(doc, "apply", "-n", "same-names", "-f", "-"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want := map[string]string{"pave-zone-orders": "Deployment orders 8080", "pave-zone-orders-statefulset": "StatefulSet orders 5432"}
+	for policy, owner := range want {
+		eventually(t, 30*time.Second, jsonpathIs([]string{"-n", "same-names", "networkpolicy", policy},
+			"{.metadata.ownerReferences[0].kind} {.metadata.ownerReferences[0].name} {.spec.ingress[0].ports[0].port}", owner))
+	}
+}
