@@ -3,6 +3,7 @@ package zones
 import (
 	"context"
 	"fmt"
+	"slices"
 
 	admissionregistrationv1 "k8s.io/api/admissionregistration/v1"
 	corev1 "k8s.io/api/core/v1"
@@ -58,10 +59,13 @@ func (g Guard) GenerateCluster(_ context.Context, p *policy.Policy) ([]object, e
 	if p.Spec.Zones.DefaultZone == "" { // a namespace without a zone has no baseline to undo
 		selector.MatchExpressions = append(selector.MatchExpressions, metav1.LabelSelectorRequirement{Key: v1alpha1.LabelZone, Operator: metav1.LabelSelectorOpExists})
 	}
-	trusted := "'system:serviceaccounts:" + g.PaveNamespace + "' in request.userInfo.groups"
-	if admins := p.Spec.Namespaces.LabelAdmins; len(admins) > 0 {
-		trusted += " || " + admissionpolicy.InGroups(admins)
+	// The label admins are the platform team; system:masters, the break-glass
+	// group, stays trusted where a policy names no admins.
+	admins := p.Spec.Namespaces.LabelAdmins
+	if !slices.Contains(admins, "system:masters") {
+		admins = append(slices.Clone(admins), "system:masters")
 	}
+	trusted := "'system:serviceaccounts:" + g.PaveNamespace + "' in request.userInfo.groups || " + admissionpolicy.InGroups(admins)
 	// A peer within the namespace selects pods only; a rule without peers
 	// admits every source (or destination).
 	local := func(rules, peers string) string {

@@ -54,7 +54,7 @@ func TestGuardFollowsTheTarget(t *testing.T) {
 				}
 			}
 			trusted := vap.Spec.Variables[0].Expression
-			for _, who := range []string{"'system:serviceaccounts:platform' in request.userInfo.groups", `["platform-team"]`} {
+			for _, who := range []string{"'system:serviceaccounts:platform' in request.userInfo.groups", `["platform-team", "system:masters"]`} {
 				if !strings.Contains(trusted, who) {
 					t.Errorf("trusted %s does not name %s", trusted, who)
 				}
