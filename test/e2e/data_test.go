@@ -30,7 +30,7 @@ func TestServiceWithDataIsProtected(t *testing.T) {
 	}
 	eventually(t, 30*time.Second, func() error {
 		out, err := combinedKubectl("apply", "--dry-run=server", "-n", "ledger", "-f", writeTemp(t, rendered))
-		if err != nil || !contains(out, "ExternalSecret ledger/pave-ledger-ledger-db") {
+		if err != nil || !contains(out, "ExternalSecret ledger/pave-ledger-statefulset-ledger-db") {
 			return fmt.Errorf("the policy is not in force: %s %v", out, err)
 		}
 		return nil
@@ -40,7 +40,7 @@ func TestServiceWithDataIsProtected(t *testing.T) {
 	}
 	eventually(t, 30*time.Second, jsonpathIs([]string{"-n", "ledger", "statefulset", "ledger"},
 		"{.spec.volumeClaimTemplates[0].spec.storageClassName}/{.spec.template.metadata.annotations.backup\\.velero\\.io/backup-volumes}", "e2e-sealed/data"))
-	eventually(t, 30*time.Second, jsonpathIs([]string{"-n", "ledger", "externalsecret", "pave-ledger-ledger-db"}, "{.spec.target.name}", "ledger-db"))
+	eventually(t, 30*time.Second, jsonpathIs([]string{"-n", "ledger", "externalsecret", "pave-ledger-statefulset-ledger-db"}, "{.spec.target.name}", "ledger-db"))
 	eventually(t, 30*time.Second, jsonpathIs([]string{"-n", "velero", "schedule", "pave-ledger"}, "{.spec.template.includedNamespaces[0]}", "ledger"))
 	// The StatefulSet controller makes the pod's claim from the template: on
 	// the encrypting class, through pave's admission.
