@@ -143,7 +143,7 @@ func preflightPolicy(ctx context.Context, c client.Client, file string) (*policy
 }
 
 // readCluster reads what the lock-out and policy checks need: namespaces,
-// every webhook configuration, and the running workloads.
+// every webhook configuration, the running workloads and the Services.
 func readCluster(ctx context.Context, c client.Client) (preflight.Cluster, error) {
 	out := preflight.Cluster{Namespaces: map[string]map[string]string{}}
 	var nss corev1.NamespaceList
@@ -179,5 +179,10 @@ func readCluster(ctx context.Context, c client.Client) (preflight.Cluster, error
 			out.Workloads = append(out.Workloads, w)
 		}
 	}
+	var svcs corev1.ServiceList
+	if err := c.List(ctx, &svcs); err != nil {
+		return out, fmt.Errorf("list Services: %w", err)
+	}
+	out.Services = svcs.Items
 	return out, nil
 }

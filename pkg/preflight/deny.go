@@ -6,13 +6,16 @@ import (
 	"slices"
 	"strings"
 
+	corev1 "k8s.io/api/core/v1"
+
 	"github.com/pave-dev/pave/pkg/api/v1alpha1"
 	"github.com/pave-dev/pave/pkg/companions"
 	"github.com/pave-dev/pave/pkg/policy"
 )
 
-// denyFindings runs the engine over the workloads already running, under
-// the policy about to be installed: each that it would deny is reported.
+// denyFindings runs the engine over the workloads already running and the
+// Services there are, under the policy about to be installed: each that it
+// would deny is reported.
 // pave does not deny what already runs (a finding an object already had
 // only warns on UPDATE), but its next change that touches those fields is
 // denied, so the team should know now.
@@ -28,23 +31,45 @@ func denyFindings(ctx context.Context, p *policy.Policy, c Cluster) ([]Finding, 
 		if slices.Contains(skip, ns) {
 			continue
 		}
-		env := policy.Env{Policy: p, Namespace: policy.Namespace{Name: ns, Labels: c.Namespaces[ns]}}
-		res, err := eng.Run(ctx, w, env)
+		res, err := eng.Run(ctx, w, envIn(p, c, ns))
 		if err != nil {
 			return nil, fmt.Errorf("judge %s %s/%s: %w", w.Kind, ns, w.Name(), err)
 		}
-		if res.Allowed() {
+		if !res.Allowed() {
+			out = append(out, wouldDeny(w.Kind, ns, w.Name(), res.Violations))
+		}
+	}
+	for i := range c.Services {
+		if slices.Contains(skip, c.Services[i].Namespace) {
 			continue
 		}
-		var rules []string
-		for _, v := range res.Violations {
-			if v.Denies() {
-				rules = append(rules, fmt.Sprintf("%s (%s)", v.Rule, v.Field))
-			}
+		svc := c.Services[i].DeepCopy() // a typed list's items carry no kind; the engine picks validators by it
+		svc.SetGroupVersionKind(corev1.SchemeGroupVersion.WithKind("Service"))
+		vs, _, err := eng.ValidateObject(ctx, svc, nil, envIn(p, c, svc.Namespace))
+		if err != nil {
+			return nil, fmt.Errorf("judge Service %s/%s: %w", svc.Namespace, svc.Name, err)
 		}
-		out = append(out, Finding{Check: "policy-would-deny", Severity: "medium", Subject: fmt.Sprintf("%s %s/%s", w.Kind, ns, w.Name()),
-			Message: "runs today, but the policy denies it: " + strings.Join(rules, "; ") + ". It keeps running; its next change there is denied",
-			Fix:     fmt.Sprintf("pave check the workload's manifest for the fix of each rule (kubectl get %s -n %s %s -o yaml | pave check -), or grant a PolicyException", strings.ToLower(w.Kind), ns, w.Name())})
+		if slices.ContainsFunc(vs, policy.Violation.Denies) {
+			out = append(out, wouldDeny("Service", svc.Namespace, svc.Name, vs))
+		}
 	}
 	return out, nil
+}
+
+// envIn is the environment an object in namespace ns is judged in.
+func envIn(p *policy.Policy, c Cluster, ns string) policy.Env {
+	return policy.Env{Policy: p, Namespace: policy.Namespace{Name: ns, Labels: c.Namespaces[ns]}}
+}
+
+// wouldDeny is the finding for an object the policy denies.
+func wouldDeny(kind, ns, name string, vs []policy.Violation) Finding {
+	var rules []string
+	for _, v := range vs {
+		if v.Denies() {
+			rules = append(rules, fmt.Sprintf("%s (%s)", v.Rule, v.Field))
+		}
+	}
+	return Finding{Check: "policy-would-deny", Severity: "medium", Subject: fmt.Sprintf("%s %s/%s", kind, ns, name),
+		Message: "runs today, but the policy denies it: " + strings.Join(rules, "; ") + ". It keeps running; its next change there is denied",
+		Fix:     fmt.Sprintf("pave check the manifest for the fix of each rule (kubectl get %s -n %s %s -o yaml | pave check -f -), or grant a PolicyException", strings.ToLower(kind), ns, name)}
 }

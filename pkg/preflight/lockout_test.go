@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	admissionregistrationv1 "k8s.io/api/admissionregistration/v1"
+	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
 	"github.com/pave-dev/pave/pkg/policy"
@@ -70,8 +71,13 @@ metadata: {name: legacy, namespace: shop}
 spec:
   selector: {matchLabels: {app: legacy}}
   template: {spec: {containers: [{name: c, image: "nginx:latest", securityContext: {privileged: true}}]}}`, "shop", "kube-system", 1), "legacy", "coredns", 1))
+	service := func(ns, name string, typ corev1.ServiceType) corev1.Service {
+		return corev1.Service{ObjectMeta: metav1.ObjectMeta{Namespace: ns, Name: name}, Spec: corev1.ServiceSpec{Type: typ}}
+	}
 	c := preflight.Cluster{Namespaces: map[string]map[string]string{"shop": {"pave.dev/team": "shop"}}, PaveNamespace: "pave-system",
-		Workloads: []*workload.Workload{bad, system}}
+		Workloads: []*workload.Workload{bad, system},
+		Services: []corev1.Service{service("shop", "edge", corev1.ServiceTypeNodePort), service("shop", "web", corev1.ServiceTypeClusterIP),
+			service("kube-system", "dns", corev1.ServiceTypeNodePort)}}
 	found, err := preflight.Run(context.Background(), policy.Default(), c)
 	if err != nil {
 		t.Fatal(err)
@@ -82,7 +88,10 @@ spec:
 			deny = append(deny, f)
 		}
 	}
-	if len(deny) != 1 || deny[0].Subject != "Deployment shop/legacy" || !strings.Contains(deny[0].Message, "image-pinned") || !strings.Contains(deny[0].Message, "pss/privileged") {
+	if len(deny) != 2 || deny[0].Subject != "Deployment shop/legacy" || !strings.Contains(deny[0].Message, "image-pinned") || !strings.Contains(deny[0].Message, "pss/privileged") {
 		t.Fatalf("would-deny findings %+v", deny)
+	}
+	if deny[1].Subject != "Service shop/edge" || !strings.Contains(deny[1].Message, "service-exposure (spec.type)") || !strings.Contains(deny[1].Fix, "kubectl get service -n shop edge") {
+		t.Errorf("the NodePort Service's finding %+v", deny[1])
 	}
 }

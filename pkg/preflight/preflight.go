@@ -9,6 +9,7 @@ import (
 	"slices"
 
 	admissionregistrationv1 "k8s.io/api/admissionregistration/v1"
+	corev1 "k8s.io/api/core/v1"
 	storagev1 "k8s.io/api/storage/v1"
 	"k8s.io/apimachinery/pkg/runtime/schema"
 
@@ -38,6 +39,9 @@ type Cluster struct {
 	ValidatingWebhooks []admissionregistrationv1.ValidatingWebhookConfiguration
 	// Workloads are the workloads running, judged under the policy.
 	Workloads []*workload.Workload
+	// Services are the Services there are, judged too (service-exposure,
+	// service-external-ips).
+	Services []corev1.Service
 	// PaveNamespace is where pave runs; WebhookConfig names its webhook
 	// configurations.
 	PaveNamespace, WebhookConfig string

@@ -42,3 +42,16 @@ webhooks:
 		}
 	}
 }
+
+// The policy about to be installed is tried on the Services there are too:
+// a NodePort Service that a zone took until now is reported, not only the
+// workloads.
+func TestPreflightJudgesServices(t *testing.T) {
+	namespace(t, "edge-public", map[string]string{"pave.dev/team": "edge", "pave.dev/zone": "public"})
+	if _, err := s.kubectl("create", "service", "nodeport", "edge", "--tcp=80:8080", "-n", "edge-public"); err != nil {
+		t.Fatal(err)
+	}
+	closed := writeTemp(t, "apiVersion: pave.dev/v1alpha1\nkind: PlatformPolicy\nmetadata: {name: default}\nspec:\n  zones: {access: [{zone: internal, allowFrom: [public]}]}\n")
+	out, _ := s.run(s.paveBin, "", "preflight", "--policy", closed)
+	mustContain(t, out, "policy-would-deny", "Service edge-public/edge", "service-exposure (spec.type)")
+}
