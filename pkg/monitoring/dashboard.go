@@ -64,10 +64,10 @@ func (Dashboard) Generate(_ context.Context, w *workload.Workload, env policy.En
 	if !workload.Served(w) || !m.Dashboards.On() || !servesRequests(w) {
 		return nil, nil
 	}
-	ns := env.NamespaceOf(w)
+	ns, name := env.NamespaceOf(w), workload.CompanionName(w)
 	cm := &corev1.ConfigMap{
 		TypeMeta:   metav1.TypeMeta{APIVersion: "v1", Kind: "ConfigMap"},
-		ObjectMeta: metav1.ObjectMeta{Name: v1alpha1.ObjectName("pave-", workload.CompanionName(w), "-dashboard"), Namespace: ns, Labels: maps.Clone(m.Dashboards.Labels)},
+		ObjectMeta: metav1.ObjectMeta{Name: v1alpha1.ObjectName("pave-", name, "-dashboard"), Namespace: ns, Labels: maps.Clone(m.Dashboards.Labels)},
 	}
 	if cm.Labels == nil {
 		cm.Labels = map[string]string{}
@@ -96,14 +96,14 @@ func (Dashboard) Generate(_ context.Context, w *workload.Workload, env policy.En
 	if !json.Valid(b.Bytes()) {
 		return nil, fmt.Errorf("dashboard template: the result is not JSON; check spec.monitoring.dashboards.template")
 	}
-	cm.Data = map[string]string{v1alpha1.ObjectName(ns+"-", workload.CompanionName(w), ".json"): b.String()} // a key, like a name, has 253 characters
+	cm.Data = map[string]string{v1alpha1.ObjectName(ns+"-", name, ".json"): b.String()} // a key, like a name, has 253 characters
 	return []object{cm}, nil
 }
 
 // dashboardData fills the panels' queries in: the policy's SLI queries for
 // the service's requests, cAdvisor and kube-state-metrics for its pods.
 func dashboardData(w *workload.Workload, env policy.Env) (DashboardData, error) {
-	ns, app := env.NamespaceOf(w), w.Meta.Labels[v1alpha1.LabelName]
+	ns, app, name := env.NamespaceOf(w), w.Meta.Labels[v1alpha1.LabelName], workload.CompanionName(w)
 	v := policy.QueryVars{Namespace: ns, Name: app, Workload: w.Name(), Window: "5m"}
 	q := SLIQueries(w, env.Policy)
 	rate, err := env.Policy.Fill("total", q.Total, v)
@@ -124,8 +124,8 @@ func dashboardData(w *workload.Workload, env policy.Env) (DashboardData, error) 
 	memReq := fmt.Sprintf(`sum(kube_pod_container_resource_requests{%s,resource="memory"})`, pods)
 	return DashboardData{
 		QueryVars: v,
-		UID:       uid(ns + "/" + workload.CompanionName(w)),
-		Title:     fmt.Sprintf("%s / %s", ns, workload.CompanionName(w)), // unique in its folder, as Grafana wants
+		UID:       uid(ns + "/" + name),
+		Title:     fmt.Sprintf("%s / %s", ns, name), // unique in its folder, as Grafana wants
 		Currency:  cost.Currency,
 		Queries: Queries{
 			Rate: rate, Errors: errs, Duration: dur,
