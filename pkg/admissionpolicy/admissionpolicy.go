@@ -6,11 +6,14 @@ package admissionpolicy
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	admissionregistrationv1 "k8s.io/api/admissionregistration/v1"
+	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/runtime"
+	"k8s.io/apimachinery/pkg/runtime/schema"
 
 	"github.com/pave-dev/pave/pkg/api/v1alpha1"
 )
@@ -25,8 +28,9 @@ type Object = interface {
 type Spec struct {
 	// Name names the policy and its binding.
 	Name string
-	// Resource is the resource matched on CREATE and UPDATE.
-	Group, Version, Resource string
+	// Resources are matched on CREATE and UPDATE, in one API group and version.
+	Group, Version string
+	Resources      []string
 	// Namespaces selects the namespaces matched; nil matches every one.
 	Namespaces *metav1.LabelSelector
 	Variables  []admissionregistrationv1.Variable
@@ -54,7 +58,7 @@ func Build(s Spec) []Object {
 				ResourceRules: []admissionregistrationv1.NamedRuleWithOperations{{
 					RuleWithOperations: admissionregistrationv1.RuleWithOperations{
 						Operations: []admissionregistrationv1.OperationType{admissionregistrationv1.Create, admissionregistrationv1.Update},
-						Rule:       admissionregistrationv1.Rule{APIGroups: []string{s.Group}, APIVersions: []string{s.Version}, Resources: []string{s.Resource}},
+						Rule:       admissionregistrationv1.Rule{APIGroups: []string{s.Group}, APIVersions: []string{s.Version}, Resources: s.Resources},
 					},
 				}},
 			},
@@ -71,6 +75,19 @@ func Build(s Spec) []Object {
 	return []Object{vap, binding}
 }
 
+// Kinds are the kinds Build makes, for the generators' Kinds.
+func Kinds() []schema.GroupVersionKind {
+	gv := admissionregistrationv1.SchemeGroupVersion
+	return []schema.GroupVersionKind{gv.WithKind("ValidatingAdmissionPolicy"), gv.WithKind("ValidatingAdmissionPolicyBinding")}
+}
+
+// Except selects every namespace but those named.
+func Except(namespaces []string) *metav1.LabelSelector {
+	return &metav1.LabelSelector{MatchExpressions: []metav1.LabelSelectorRequirement{{
+		Key: corev1.LabelMetadataName, Operator: metav1.LabelSelectorOpNotIn, Values: namespaces,
+	}}}
+}
+
 // List is ss as a CEL list of strings.
 func List(ss []string) string {
 	q := make([]string, len(ss))
@@ -83,6 +100,17 @@ func List(ss []string) string {
 // InGroups is the CEL condition that the requester is in one of groups.
 func InGroups(groups []string) string {
 	return fmt.Sprintf("request.userInfo.groups.exists(g, g in %s)", List(groups))
+}
+
+// Platform is the CEL condition that the requester is the platform team: in
+// one of the policy's label admins' groups, or in system:masters, the
+// break-glass group, which stays trusted where a policy names no admins
+// (an empty list would otherwise leave even the cluster's admins out).
+func Platform(admins []string) string {
+	if !slices.Contains(admins, "system:masters") {
+		admins = append(slices.Clone(admins), "system:masters")
+	}
+	return InGroups(admins)
 }
 
 func ptr[T any](v T) *T { return &v }

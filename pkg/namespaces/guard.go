@@ -30,10 +30,7 @@ type Guard struct{}
 func (Guard) Name() string { return "namespace-label-guard" }
 
 // Kinds implements engine.ClusterGenerator.
-func (Guard) Kinds() []schema.GroupVersionKind {
-	gv := admissionregistrationv1.SchemeGroupVersion
-	return []schema.GroupVersionKind{gv.WithKind("ValidatingAdmissionPolicy"), gv.WithKind("ValidatingAdmissionPolicyBinding")}
-}
+func (Guard) Kinds() []schema.GroupVersionKind { return admissionpolicy.Kinds() }
 
 // GenerateCluster implements engine.ClusterGenerator.
 func (Guard) GenerateCluster(_ context.Context, p *policy.Policy) ([]object, error) {
@@ -43,7 +40,7 @@ func (Guard) GenerateCluster(_ context.Context, p *policy.Policy) ([]object, err
 	}
 	guarded := v1alpha1.GuardedLabels()
 	return admissionpolicy.Build(admissionpolicy.Spec{
-		Name: GuardName, Version: "v1", Resource: "namespaces",
+		Name: GuardName, Version: "v1", Resources: []string{"namespaces"},
 		Variables: []admissionregistrationv1.Variable{
 			{Name: "admin", Expression: admissionpolicy.InGroups(admins)},
 			{Name: "labels", Expression: "has(object.metadata.labels) ? object.metadata.labels : {}"},

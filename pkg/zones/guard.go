@@ -3,10 +3,8 @@ package zones
 import (
 	"context"
 	"fmt"
-	"slices"
 
 	admissionregistrationv1 "k8s.io/api/admissionregistration/v1"
-	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/runtime/schema"
 
@@ -39,10 +37,7 @@ type Guard struct {
 func (Guard) Name() string { return "zone-policy-guard" }
 
 // Kinds implements engine.ClusterGenerator.
-func (Guard) Kinds() []schema.GroupVersionKind {
-	gv := admissionregistrationv1.SchemeGroupVersion
-	return []schema.GroupVersionKind{gv.WithKind("ValidatingAdmissionPolicy"), gv.WithKind("ValidatingAdmissionPolicyBinding")}
-}
+func (Guard) Kinds() []schema.GroupVersionKind { return admissionpolicy.Kinds() }
 
 // GenerateCluster implements engine.ClusterGenerator.
 func (g Guard) GenerateCluster(_ context.Context, p *policy.Policy) ([]object, error) {
@@ -53,26 +48,18 @@ func (g Guard) GenerateCluster(_ context.Context, p *policy.Policy) ([]object, e
 		return nil, fmt.Errorf("zone policy guard: pave's namespace is unknown")
 	}
 	iso := p.Spec.Zones.Isolation
-	selector := &metav1.LabelSelector{MatchExpressions: []metav1.LabelSelectorRequirement{{
-		Key: corev1.LabelMetadataName, Operator: metav1.LabelSelectorOpNotIn, Values: append(policy.Unisolated(iso), g.PaveNamespace),
-	}}}
+	selector := admissionpolicy.Except(append(policy.Unisolated(iso), g.PaveNamespace))
 	if p.Spec.Zones.DefaultZone == "" { // a namespace without a zone has no baseline to undo
 		selector.MatchExpressions = append(selector.MatchExpressions, metav1.LabelSelectorRequirement{Key: v1alpha1.LabelZone, Operator: metav1.LabelSelectorOpExists})
 	}
-	// The label admins are the platform team; system:masters, the break-glass
-	// group, stays trusted where a policy names no admins.
-	admins := p.Spec.Namespaces.LabelAdmins
-	if !slices.Contains(admins, "system:masters") {
-		admins = append(slices.Clone(admins), "system:masters")
-	}
-	trusted := "'system:serviceaccounts:" + g.PaveNamespace + "' in request.userInfo.groups || " + admissionpolicy.InGroups(admins)
+	trusted := "'system:serviceaccounts:" + g.PaveNamespace + "' in request.userInfo.groups || " + admissionpolicy.Platform(p.Spec.Namespaces.LabelAdmins)
 	// A peer within the namespace selects pods only; a rule without peers
 	// admits every source (or destination).
 	local := func(rules, peers string) string {
 		return fmt.Sprintf("!has(object.spec.%[1]s) || object.spec.%[1]s.all(r, has(r.%[2]s) && size(r.%[2]s) > 0 && r.%[2]s.all(p, !has(p.namespaceSelector) && !has(p.ipBlock)))", rules, peers)
 	}
 	return admissionpolicy.Build(admissionpolicy.Spec{
-		Name: GuardName, Group: "networking.k8s.io", Version: "v1", Resource: "networkpolicies",
+		Name: GuardName, Group: "networking.k8s.io", Version: "v1", Resources: []string{"networkpolicies"},
 		Namespaces: selector,
 		Variables: []admissionregistrationv1.Variable{
 			{Name: "trusted", Expression: trusted},
