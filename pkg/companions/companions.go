@@ -24,12 +24,13 @@ import (
 func All() engine.Companions { return AllIn(v1alpha1.DefaultPaveNamespace) }
 
 // AllIn are pave's generators for pave running in paveNamespace, whose
-// service accounts the zone policy guard trusts.
+// service accounts the zone policy guard trusts and whose namespace is no
+// team's.
 func AllIn(paveNamespace string) engine.Companions {
 	return engine.Companions{
 		Workload:  []engine.Generator{istio.Traffic{}, cilium.Policy{}, zones.Ingress{}, secrets.Delivery{}, operator.Scrape{}, operator.SLORules{}, monitoring.Dashboard{}},
 		Namespace: []engine.NamespaceGenerator{istio.MTLS{}, quota.Tier{}, zones.Baseline{}, velero.Schedule{}, operator.Cost{}},
-		Cluster:   []engine.ClusterGenerator{namespaces.Guard{}, zones.Boundaries{}, zones.Guard{PaveNamespace: paveNamespace}},
+		Cluster:   []engine.ClusterGenerator{namespaces.Guard{}, zones.Boundaries{}, zones.Guard{PaveNamespace: paveNamespace}, secrets.Guard{PaveNamespace: paveNamespace}},
 	}
 }
 

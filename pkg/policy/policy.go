@@ -9,9 +9,11 @@ import (
 	"encoding/json"
 	"fmt"
 	"slices"
+	"strings"
 	"sync"
 
 	corev1 "k8s.io/api/core/v1"
+	"k8s.io/apimachinery/pkg/util/validation"
 	"sigs.k8s.io/yaml"
 
 	"github.com/pave-dev/pave/pkg/api/v1alpha1"
@@ -131,6 +133,11 @@ func validate(s v1alpha1.PlatformPolicySpec) error {
 	}
 	if err := validateAudit(s.Audit); err != nil {
 		return err
+	}
+	if store := s.Secrets.Store; store != "" {
+		if errs := validation.IsDNS1123Subdomain(store); len(errs) > 0 {
+			return fmt.Errorf("spec.secrets.store: %q is not a ClusterSecretStore's name: %s", store, strings.Join(errs, "; "))
+		}
 	}
 	seen := map[string]bool{}
 	for i, r := range s.Rules {

@@ -74,6 +74,7 @@ func TestLoadRejectsBadPolicies(t *testing.T) {
 		{"except outside the network", head + "  zones: {access: [{zone: public, egress: [{cidr: 10.0.0.0/8, except: [192.168.0.0/16]}]}]}\n", "must be a network inside 10.0.0.0/8"},
 		{"bad ingress namespace", head + "  zones: {isolation: {ingressNamespace: Ingress_NGINX}}\n", "isolation.ingressNamespace"},
 		{"request above limit", head + "  resources: {defaultRequests: {memory: 1Gi}, defaultLimits: {memory: 512Mi}}\n", "must not exceed"},
+		{"store not a name", head + "  secrets: {store: \"org'vault\"}\n", `spec.secrets.store: "org'vault" is not a ClusterSecretStore's name`},
 		{"bad mode", head + "  rules: [{id: image-pinned, mode: block}]\n", `"block" is not a mode`},
 		{"duplicate rule", head + "  rules: [{id: a, mode: warn}, {id: a, mode: audit}]\n", "appears twice"},
 		{"unknown default tier", head + "  tiers: {defaultTier: xl}\n", "spec.tiers.defaultTier"},

@@ -122,6 +122,7 @@ func (s *suite) setUp() error {
 		filepath.Join(popDir, "example", "prometheus-operator-crd", "monitoring.coreos.com_servicemonitors.yaml"),
 		filepath.Join(popDir, "example", "prometheus-operator-crd", "monitoring.coreos.com_prometheusrules.yaml"),
 		filepath.Join(esoDir, "config", "crds", "bases", "external-secrets.io_clustersecretstores.yaml"),
+		filepath.Join(esoDir, "config", "crds", "bases", "external-secrets.io_pushsecrets.yaml"),
 		filepath.Join(cmDir, "deploy", "crds", "cert-manager.io_issuers.yaml"),
 		filepath.Join(cmDir, "deploy", "crds", "cert-manager.io_certificates.yaml"),
 		// The two report formats of the audit, as OpenReports and Kyverno ship them.

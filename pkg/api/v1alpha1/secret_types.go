@@ -9,6 +9,7 @@ type SecretPolicy struct {
 	// pave delivers nothing (teams manage their Secrets themselves).
 	// +optional
 	// +kubebuilder:validation:MaxLength=253
+	// +kubebuilder:validation:Pattern=`^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$`
 	Store string `json:"store,omitempty"`
 	// RefreshInterval is how often a delivered Secret is read from the store
 	// again: a rotation in the store reaches the cluster within it. Default 1h.
