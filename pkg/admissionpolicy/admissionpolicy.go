@@ -28,9 +28,11 @@ type Object = interface {
 type Spec struct {
 	// Name names the policy and its binding.
 	Name string
-	// Resources are matched on CREATE and UPDATE, in one API group and version.
+	// Resources are matched, in one API group and version.
 	Group, Version string
 	Resources      []string
+	// Operations are those matched; nil is CREATE and UPDATE.
+	Operations []admissionregistrationv1.OperationType
 	// Namespaces selects the namespaces matched; nil matches every one.
 	Namespaces *metav1.LabelSelector
 	Variables  []admissionregistrationv1.Variable
@@ -48,6 +50,10 @@ func Build(s Spec) []Object {
 		v.Reason = ptr(metav1.StatusReasonForbidden)
 		validations[i] = v
 	}
+	ops := s.Operations
+	if ops == nil {
+		ops = []admissionregistrationv1.OperationType{admissionregistrationv1.Create, admissionregistrationv1.Update}
+	}
 	vap := &admissionregistrationv1.ValidatingAdmissionPolicy{
 		TypeMeta:   metav1.TypeMeta{APIVersion: "admissionregistration.k8s.io/v1", Kind: "ValidatingAdmissionPolicy"},
 		ObjectMeta: meta,
@@ -57,7 +63,7 @@ func Build(s Spec) []Object {
 				NamespaceSelector: s.Namespaces,
 				ResourceRules: []admissionregistrationv1.NamedRuleWithOperations{{
 					RuleWithOperations: admissionregistrationv1.RuleWithOperations{
-						Operations: []admissionregistrationv1.OperationType{admissionregistrationv1.Create, admissionregistrationv1.Update},
+						Operations: ops,
 						Rule:       admissionregistrationv1.Rule{APIGroups: []string{s.Group}, APIVersions: []string{s.Version}, Resources: s.Resources},
 					},
 				}},

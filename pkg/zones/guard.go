@@ -52,7 +52,10 @@ func (g Guard) GenerateCluster(_ context.Context, p *policy.Policy) ([]object, e
 	if p.Spec.Zones.DefaultZone == "" { // a namespace without a zone has no baseline to undo
 		selector.MatchExpressions = append(selector.MatchExpressions, metav1.LabelSelectorRequirement{Key: v1alpha1.LabelZone, Operator: metav1.LabelSelectorOpExists})
 	}
-	trusted := "'system:serviceaccounts:" + g.PaveNamespace + "' in request.userInfo.groups || " + admissionpolicy.Platform(p.Spec.Namespaces.LabelAdmins)
+	trusted := "'system:serviceaccounts:" + g.PaveNamespace + "' in request.userInfo.groups || " + admissionpolicy.Platform(p.Spec.Namespaces.LabelAdmins) +
+		// The namespace controller deletes them all with their namespace (with
+		// its service account's credentials, or the controller manager's).
+		" || request.operation == 'DELETE' && ('system:serviceaccounts:kube-system' in request.userInfo.groups || request.userInfo.username == 'system:kube-controller-manager')"
 	// A peer within the namespace selects pods only; a rule without peers
 	// admits every source (or destination).
 	local := func(rules, peers string) string {
@@ -61,16 +64,19 @@ func (g Guard) GenerateCluster(_ context.Context, p *policy.Policy) ([]object, e
 	return admissionpolicy.Build(admissionpolicy.Spec{
 		Name: GuardName, Group: "networking.k8s.io", Version: "v1", Resources: []string{"networkpolicies"},
 		Namespaces: selector,
+		// Deleting pave-zone opens the zone until pave writes it again.
+		Operations: []admissionregistrationv1.OperationType{admissionregistrationv1.Create, admissionregistrationv1.Update, admissionregistrationv1.Delete},
 		Variables: []admissionregistrationv1.Variable{
 			{Name: "trusted", Expression: trusted},
-			{Name: "zones", Expression: fmt.Sprintf("object.metadata.name == %q || object.metadata.name.startsWith(%q)", BaselineName, prefix)},
+			{Name: "name", Expression: "request.operation == 'DELETE' ? oldObject.metadata.name : object.metadata.name"},
+			{Name: "zones", Expression: fmt.Sprintf("variables.name == %q || variables.name.startsWith(%q)", BaselineName, prefix)},
 		},
 		Validations: []admissionregistrationv1.Validation{{
 			Expression: "variables.trusted || !variables.zones",
-			MessageExpression: "'NetworkPolicy ' + object.metadata.name + ' is the zone\\'s isolation, written by pave from the PlatformPolicy: " +
+			MessageExpression: "'NetworkPolicy ' + variables.name + ' is the zone\\'s isolation, written by pave from the PlatformPolicy: " +
 				"change a workload\\'s callers through its zone (spec.zones.access), not the policy; ask the platform team'",
 		}, {
-			Expression: "variables.trusted || ((" + local("ingress", "from") + ") && (" + local("egress", "to") + "))",
+			Expression: "variables.trusted || request.operation == 'DELETE' || ((" + local("ingress", "from") + ") && (" + local("egress", "to") + "))",
 			MessageExpression: "'NetworkPolicy ' + object.metadata.name + ' reaches beyond namespace ' + object.metadata.namespace + ': " +
 				"in a zone, a team\\'s NetworkPolicy may admit only the namespace\\'s own pods (peers with a podSelector alone), " +
 				"for policies only add and one namespaceSelector, ipBlock or rule without peers would open the zone; " +

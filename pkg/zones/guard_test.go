@@ -59,6 +59,9 @@ func TestGuardFollowsTheTarget(t *testing.T) {
 					t.Errorf("trusted %s does not name %s", trusted, who)
 				}
 			}
+			if ops := vap.Spec.MatchConstraints.ResourceRules[0].Operations; !slices.Contains(ops, admissionregistrationv1.Delete) {
+				t.Errorf("operations %v: a team member could delete the default deny", ops)
+			}
 			if *vap.Spec.FailurePolicy != admissionregistrationv1.Fail || len(vap.Spec.Validations) != 2 {
 				t.Errorf("failure policy %s, %d validations", *vap.Spec.FailurePolicy, len(vap.Spec.Validations))
 			}

@@ -2,6 +2,7 @@ package e2e
 
 import (
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -52,9 +53,20 @@ func TestTeamMemberCannotOpenTheZone(t *testing.T) {
 		t.Errorf("a team member wrote a policy under pave's names: %v", err)
 	}
 
-	// Deleting is not judged (the namespace controller deletes them all
-	// with the namespace): pave writes the default deny again.
-	if _, err := asDev("", "delete", "-n", "team-zone", "networkpolicy", "pave-zone"); err != nil {
+	// Nor delete it: the zone would be open until pave wrote it again.
+	_, err = asDev("", "delete", "-n", "team-zone", "networkpolicy", "pave-zone")
+	if err == nil {
+		t.Fatal("a team member deleted the zone's default deny")
+	}
+	mustContain(t, err.Error(), "NetworkPolicy pave-zone is the zone's isolation")
+	if _, err := asDev("", "delete", "-n", "team-zone", "networkpolicy", "--all"); err == nil {
+		t.Error("a team member deleted the zone's policies with --all")
+	}
+	if _, err := s.kubectl("get", "-n", "team-zone", "networkpolicy", "pave-zone"); err != nil {
+		t.Fatal(err)
+	}
+	// Deleted by the platform team, pave writes it again.
+	if _, err := s.kubectl("delete", "-n", "team-zone", "networkpolicy", "pave-zone"); err != nil {
 		t.Fatal(err)
 	}
 	eventually(t, 30*time.Second, jsonpathIs([]string{"-n", "team-zone", "networkpolicy", "pave-zone"}, "{.spec.policyTypes}", `["Ingress","Egress"]`))
@@ -86,4 +98,26 @@ func TestTeamMemberCannotExposeAClosedZone(t *testing.T) {
 	if _, err := asDev("", "create", "service", "loadbalancer", "web", "--tcp=80:8080", "-n", "team-edge"); err != nil {
 		t.Errorf("a LoadBalancer Service in the public zone was refused: %v", err)
 	}
+}
+
+// The namespace controller deletes the zone's policies with their
+// namespace: the guard must not keep a namespace from going. (This
+// controller manager runs as system:masters, which the guard trusts; the
+// namespace controller's own identity is tried by impersonation.)
+func TestZoneNamespaceCanBeDeleted(t *testing.T) {
+	teamNamespace(t, "team-gone")
+	eventually(t, 30*time.Second, jsonpathIs([]string{"-n", "team-gone", "networkpolicy", "pave-zone"}, "{.metadata.name}", "pave-zone"))
+	if _, err := s.kubectl("--as", "system:serviceaccount:kube-system:namespace-controller", "--as-group", "system:serviceaccounts", "--as-group", "system:serviceaccounts:kube-system",
+		"delete", "-n", "team-gone", "networkpolicy", "pave-zone"); err != nil {
+		t.Fatalf("the namespace controller could not delete the zone's policy: %v", err)
+	}
+	if _, err := s.kubectl("delete", "namespace", "team-gone", "--wait=false"); err != nil {
+		t.Fatal(err)
+	}
+	eventually(t, 60*time.Second, func() error {
+		if out, _ := s.kubectl("get", "namespace", "team-gone", "--ignore-not-found", "-o", "jsonpath={.status}"); out != "" {
+			return fmt.Errorf("namespace team-gone is still there: %s", out)
+		}
+		return nil
+	})
 }
