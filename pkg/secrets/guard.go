@@ -49,7 +49,7 @@ func (g Guard) GenerateCluster(_ context.Context, p *policy.Policy) ([]object, e
 	}
 	quoted := strconv.Quote(store)
 	isStore := func(ref string) string {
-		return fmt.Sprintf("has(%[1]s.kind) && %[1]s.kind == 'ClusterSecretStore' && %[1]s.name == %[2]s", ref, quoted)
+		return fmt.Sprintf("has(%[1]s.kind) && %[1]s.kind == 'ClusterSecretStore' && has(%[1]s.name) && %[1]s.name == %[2]s", ref, quoted)
 	}
 	// A data item reads its own store if it names one (or a generator),
 	// else the ExternalSecret's.
@@ -60,7 +60,7 @@ func (g Guard) GenerateCluster(_ context.Context, p *policy.Policy) ([]object, e
 		return fmt.Sprintf("(%[1]s.startsWith(request.namespace + '/') && !%[1]s.contains('..'))", key)
 	}
 	ifKind := func(resource, field, cond string) string {
-		return fmt.Sprintf("variables.platform || request.resource.resource != '%s' || !has(object.spec.%s) || %s", resource, field, cond)
+		return fmt.Sprintf("variables.platform || request.resource.resource != '%s' || !has(object.spec) || !has(object.spec.%s) || %s", resource, field, cond)
 	}
 	keyOf := func(list, pred, key string) string { // the first offending key, for the message
 		return fmt.Sprintf("object.spec.%s.filter(d, %s)[0].%s", list, pred, key)
@@ -77,9 +77,9 @@ func (g Guard) GenerateCluster(_ context.Context, p *policy.Policy) ([]object, e
 		Namespaces: admissionpolicy.Except(append(policy.Unisolated(p.Spec.Zones.Isolation), g.PaveNamespace)),
 		Variables: []admissionregistrationv1.Variable{
 			{Name: "platform", Expression: admissionpolicy.Platform(p.Spec.Namespaces.LabelAdmins)},
-			{Name: "specStore", Expression: "has(object.spec.secretStoreRef) && " + isStore("object.spec.secretStoreRef")},
+			{Name: "specStore", Expression: "has(object.spec) && has(object.spec.secretStoreRef) && " + isStore("object.spec.secretStoreRef")},
 			// A PushSecret's store chosen by labels may be this one.
-			{Name: "pushStore", Expression: "has(object.spec.secretStoreRefs) && object.spec.secretStoreRefs.exists(r, has(r.kind) && r.kind == 'ClusterSecretStore' && (!has(r.name) || r.name == " + quoted + "))"},
+			{Name: "pushStore", Expression: "has(object.spec) && has(object.spec.secretStoreRefs) && object.spec.secretStoreRefs.exists(r, has(r.kind) && r.kind == 'ClusterSecretStore' && (!has(r.name) || r.name == " + quoted + "))"},
 		},
 		Validations: []admissionregistrationv1.Validation{{
 			Expression:        ifKind("externalsecrets", "data", "object.spec.data.all(d, !("+dataBad+"))"),

@@ -66,6 +66,8 @@ func TestTeamMemberCannotReachAnotherNamespacesSecrets(t *testing.T) {
 		"own key":          es("own", platformStore+"  data: [{secretKey: password, remoteRef: {key: team-keys/db, property: password}}]\n  dataFrom: [{extract: {key: team-keys/api}}]\n"),
 		"own SecretStore":  es("own-store", "  secretStoreRef: {kind: SecretStore, name: org-vault}\n  dataFrom: [{find: {name: {regexp: .*}}}]\n"),
 		"push to own keys": pushSecret("backup", "[{kind: ClusterSecretStore, name: org-vault}]", "team-keys/db"),
+		"no spec":          "apiVersion: external-secrets.io/v1\nkind: ExternalSecret\nmetadata: {name: empty}\n",
+		"no store name":    es("unnamed", "  secretStoreRef: {kind: ClusterSecretStore}\n  data: [{secretKey: k, remoteRef: {key: team-other/db}, sourceRef: {storeRef: {kind: ClusterSecretStore}}}]\n"),
 	}
 	for name, doc := range admitted {
 		if _, err := asDev(doc, "create", "-n", "team-keys", "-f", "-"); err != nil {
