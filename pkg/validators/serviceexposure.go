@@ -41,16 +41,24 @@ func (ServiceExposure) ValidateObject(_ context.Context, obj object, env policy.
 	if !ok || (svc.Spec.Type != corev1.ServiceTypeNodePort && svc.Spec.Type != corev1.ServiceTypeLoadBalancer) {
 		return nil
 	}
-	z := env.Policy.Spec.Zones
-	if z.Isolation.InForce() == v1alpha1.IsolationOff || policy.Infrastructure(z.Isolation, env.Namespace.Name) {
-		return nil
-	}
-	d := policy.DecideZone(env)
-	if d.Zone == "" || policy.BoundaryOf(z, d.Zone).FromOutside {
+	d, closed := closedToOutside(env)
+	if !closed {
 		return nil
 	}
 	return []policy.Violation{ruleServiceExposure.Violation("spec.type",
 		fmt.Sprintf("Service %q is of type %s, which takes traffic from outside the cluster on every node, and zone %q (%s) takes none",
 			svc.Name, svc.Spec.Type, d.Zone, d.NamespaceSource()),
 		fmt.Sprintf("remove spec.type (ClusterIP) and reach the service through an Ingress in a zone that takes traffic from outside; or ask the platform team to open zone %q (spec.zones.access[].fromOutside)", d.Zone))}
+}
+
+// closedToOutside is the zone of env's namespace, and whether the zones are
+// isolated and it is one that takes no traffic from outside the cluster (the
+// platform's shared namespaces are no zone's).
+func closedToOutside(env policy.Env) (policy.ZoneDecision, bool) {
+	z := env.Policy.Spec.Zones
+	if z.Isolation.InForce() == v1alpha1.IsolationOff || policy.Infrastructure(z.Isolation, env.Namespace.Name) {
+		return policy.ZoneDecision{}, false
+	}
+	d := policy.DecideZone(env)
+	return d, d.Zone != "" && !policy.BoundaryOf(z, d.Zone).FromOutside
 }

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	corev1 "k8s.io/api/core/v1"
+	networkingv1 "k8s.io/api/networking/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
 	"github.com/pave-dev/pave/pkg/api/v1alpha1"
@@ -35,19 +36,7 @@ func TestServiceExposure(t *testing.T) {
 		{"NodePort with zones not isolated", corev1.ServiceTypeNodePort, "shop", "", v1alpha1.IsolationOff, false},
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			spec := policy.Default().Spec
-			if c.isolation != "" {
-				spec.Zones.Isolation.Target = c.isolation
-			}
-			p, err := policy.FromSpec(spec)
-			if err != nil {
-				t.Fatal(err)
-			}
-			env := workloadtest.Env()
-			env.Policy, env.Namespace = p, policy.Namespace{Name: c.namespace}
-			if c.zone != "" {
-				env.Namespace.Labels = map[string]string{v1alpha1.LabelZone: c.zone}
-			}
+			env := zoneEnv(t, c.namespace, c.zone, c.isolation)
 			svc := &corev1.Service{ObjectMeta: metav1.ObjectMeta{Name: "web"}, Spec: corev1.ServiceSpec{Type: c.typ}}
 			got := validators.ServiceExposure{}.ValidateObject(context.Background(), svc, env)
 			if !c.denied {
@@ -60,4 +49,54 @@ func TestServiceExposure(t *testing.T) {
 			}
 		})
 	}
+}
+
+// An Ingress in a zone the ingress controller is not let into admits, and
+// answers nothing: a warning, where and only where that is so.
+func TestIngressReach(t *testing.T) {
+	for _, c := range []struct {
+		name, namespace, zone string
+		isolation             v1alpha1.IsolationTarget
+		warned                bool
+	}{
+		{"in the default zone", "shop", "", "", true},
+		{"in a restricted namespace", "vault", "restricted", "", true},
+		{"in the public zone", "web", "public", "", false},
+		{"in the ingress controller's namespace", "ingress-nginx", "", "", false},
+		{"with zones not isolated", "shop", "", v1alpha1.IsolationOff, false},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			ing := &networkingv1.Ingress{ObjectMeta: metav1.ObjectMeta{Name: "web"}}
+			got := validators.IngressReach{}.ValidateObject(context.Background(), ing, zoneEnv(t, c.namespace, c.zone, c.isolation))
+			if !c.warned {
+				assertRules(t, got)
+				return
+			}
+			assertRules(t, got, "ingress-reachable")
+			if got[0].Mode != v1alpha1.ModeWarn || !strings.Contains(got[0].Message, "namespace ingress-nginx is not let in") || !strings.Contains(got[0].Fix, "fromOutside") {
+				t.Errorf("%+v", got[0])
+			}
+		})
+	}
+}
+
+// zoneEnv is the built-in policy's environment for a namespace with the
+// given zone label ("" for the default zone) and isolation target ("" for
+// the built-in one).
+func zoneEnv(t *testing.T, namespace, zone string, isolation v1alpha1.IsolationTarget) policy.Env {
+	t.Helper()
+	spec := policy.Default().Spec
+	if isolation != "" {
+		spec.Zones.Isolation.Target = isolation
+	}
+	p, err := policy.FromSpec(spec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	env := workloadtest.Env()
+	env.Policy, env.Namespace = p, policy.Namespace{Name: namespace}
+	if zone != "" {
+		env.Namespace.Labels = map[string]string{v1alpha1.LabelZone: zone}
+	}
+	return env
 }

@@ -91,12 +91,24 @@ func TestTeamMemberCannotExposeAClosedZone(t *testing.T) {
 	_, err = asDev("", "create", "service", "loadbalancer", "web", "--tcp=80:8080", "-n", "team-edge")
 	denied(t, "a LoadBalancer Service in zone internal", err, "[service-exposure]")
 	absent(t, "team-edge", "service", "web")
+	// An Ingress opens nothing there, but the ingress controller is not let
+	// in: admitted, with the reason it will not answer.
+	out, err := combinedKubectl("--as", dev, "create", "ingress", "closed", "--rule=shop.example.com/*=web:80", "-n", "team-edge")
+	if err != nil {
+		t.Fatalf("%v: %s", err, out)
+	}
+	mustContain(t, out, `Warning: pave [ingress-reachable] spec: Ingress "closed" routes traffic from outside the cluster to zone "internal"`,
+		"namespace ingress-nginx is not let in", "spec.zones.access[].fromOutside")
 
 	if _, err := s.kubectl("label", "namespace", "team-edge", "pave.dev/zone=public", "--overwrite"); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := asDev("", "create", "service", "loadbalancer", "web", "--tcp=80:8080", "-n", "team-edge"); err != nil {
 		t.Errorf("a LoadBalancer Service in the public zone was refused: %v", err)
+	}
+	out, err = combinedKubectl("--as", dev, "create", "ingress", "open", "--rule=shop.example.com/*=web:80", "-n", "team-edge")
+	if err != nil || strings.Contains(out, "ingress-reachable") {
+		t.Errorf("an Ingress in the public zone: %v %s", err, out)
 	}
 }
 
