@@ -17,7 +17,7 @@ import (
 // NetworkPolicies pave's, and its binding.
 const GuardName = "pave-zone-network-policies"
 
-// Guard generates, in the NetworkPolicy target, the ValidatingAdmissionPolicy
+// Guard generates, in the NetworkPolicy and Cilium targets, the ValidatingAdmissionPolicy
 // that keeps a zone closed against the team inside it. NetworkPolicies only
 // ever add allowances, and the built-in edit role may write them: one
 // policy admitting every namespace would undo the zone. In an isolated
@@ -41,8 +41,9 @@ func (Guard) Kinds() []schema.GroupVersionKind { return admissionpolicy.Kinds() 
 
 // GenerateCluster implements engine.ClusterGenerator.
 func (g Guard) GenerateCluster(_ context.Context, p *policy.Policy) ([]object, error) {
-	if Target(p) != v1alpha1.IsolationNetworkPolicy {
-		return nil, nil // off; Cilium's policies are not in the edit role, ClusterNetworkPolicy's Admin tier is above a team's
+	target := Target(p)
+	if target != v1alpha1.IsolationNetworkPolicy && target != v1alpha1.IsolationCilium {
+		return nil, nil // off; ClusterNetworkPolicy's Admin tier is above a team's
 	}
 	if g.PaveNamespace == "" {
 		return nil, fmt.Errorf("zone policy guard: pave's namespace is unknown")
@@ -61,6 +62,25 @@ func (g Guard) GenerateCluster(_ context.Context, p *policy.Policy) ([]object, e
 	local := func(rules, peers string) string {
 		return fmt.Sprintf("!has(object.spec.%[1]s) || object.spec.%[1]s.all(r, has(r.%[2]s) && size(r.%[2]s) > 0 && r.%[2]s.all(p, !has(p.namespaceSelector) && !has(p.ipBlock)))", rules, peers)
 	}
+	// The zone's own policies are NetworkPolicies in the NetworkPolicy target
+	// only; in the Cilium target they are CiliumNetworkPolicies, which the
+	// edit role does not write, but Cilium enforces a team's NetworkPolicies
+	// beside them, and their allowances add up just the same.
+	var checks []admissionregistrationv1.Validation
+	if target == v1alpha1.IsolationNetworkPolicy {
+		checks = append(checks, admissionregistrationv1.Validation{
+			Expression: "variables.trusted || !variables.zones",
+			MessageExpression: "'NetworkPolicy ' + variables.name + ' is the zone\\'s isolation, written by pave from the PlatformPolicy: " +
+				"change a workload\\'s callers through its zone (spec.zones.access), not the policy; ask the platform team'",
+		})
+	}
+	checks = append(checks, admissionregistrationv1.Validation{
+		Expression: "variables.trusted || request.operation == 'DELETE' || ((" + local("ingress", "from") + ") && (" + local("egress", "to") + "))",
+		MessageExpression: "'NetworkPolicy ' + object.metadata.name + ' reaches beyond namespace ' + object.metadata.namespace + ': " +
+			"in a zone, a team\\'s NetworkPolicy may admit only the namespace\\'s own pods (peers with a podSelector alone), " +
+			"for policies only add and one namespaceSelector, ipBlock or rule without peers would open the zone; " +
+			"which zones and networks a zone reaches is the PlatformPolicy\\'s spec.zones.access: ask the platform team'",
+	})
 	return admissionpolicy.Build(admissionpolicy.Spec{
 		Name: GuardName, Group: "networking.k8s.io", Version: "v1", Resources: []string{"networkpolicies"},
 		Namespaces: selector,
@@ -71,16 +91,6 @@ func (g Guard) GenerateCluster(_ context.Context, p *policy.Policy) ([]object, e
 			{Name: "name", Expression: "request.operation == 'DELETE' ? oldObject.metadata.name : object.metadata.name"},
 			{Name: "zones", Expression: fmt.Sprintf("variables.name == %q || variables.name.startsWith(%q)", BaselineName, prefix)},
 		},
-		Validations: []admissionregistrationv1.Validation{{
-			Expression: "variables.trusted || !variables.zones",
-			MessageExpression: "'NetworkPolicy ' + variables.name + ' is the zone\\'s isolation, written by pave from the PlatformPolicy: " +
-				"change a workload\\'s callers through its zone (spec.zones.access), not the policy; ask the platform team'",
-		}, {
-			Expression: "variables.trusted || request.operation == 'DELETE' || ((" + local("ingress", "from") + ") && (" + local("egress", "to") + "))",
-			MessageExpression: "'NetworkPolicy ' + object.metadata.name + ' reaches beyond namespace ' + object.metadata.namespace + ': " +
-				"in a zone, a team\\'s NetworkPolicy may admit only the namespace\\'s own pods (peers with a podSelector alone), " +
-				"for policies only add and one namespaceSelector, ipBlock or rule without peers would open the zone; " +
-				"which zones and networks a zone reaches is the PlatformPolicy\\'s spec.zones.access: ask the platform team'",
-		}},
+		Validations: checks,
 	}), nil
 }

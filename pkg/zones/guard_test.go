@@ -14,14 +14,15 @@ import (
 )
 
 // The guard exists where a team's NetworkPolicy could open the zone (the
-// NetworkPolicy target), matches the isolated namespaces, and trusts pave's
-// own service accounts and the policy's label admins; the API server
-// evaluates it (e2e TestTeamMemberCannotOpenTheZone).
+// NetworkPolicy target, and the Cilium target, where Cilium enforces
+// NetworkPolicies beside pave's CiliumNetworkPolicies), matches the isolated
+// namespaces, and trusts pave's own service accounts and the policy's label
+// admins; the API server evaluates it (e2e TestTeamMemberCannotOpenTheZone).
 func TestGuardFollowsTheTarget(t *testing.T) {
 	for _, c := range []struct {
-		target v1alpha1.IsolationTarget
-		want   bool
-	}{{v1alpha1.IsolationNetworkPolicy, true}, {v1alpha1.IsolationCilium, false}, {v1alpha1.IsolationClusterNetworkPolicy, false}, {v1alpha1.IsolationOff, false}} {
+		target      v1alpha1.IsolationTarget
+		validations int // none: no guard
+	}{{v1alpha1.IsolationNetworkPolicy, 2}, {v1alpha1.IsolationCilium, 1}, {v1alpha1.IsolationClusterNetworkPolicy, 0}, {v1alpha1.IsolationOff, 0}} {
 		t.Run(string(c.target), func(t *testing.T) {
 			spec := policy.Default().Spec
 			spec.Zones.Isolation.Target = c.target
@@ -34,7 +35,7 @@ func TestGuardFollowsTheTarget(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if !c.want {
+			if c.validations == 0 {
 				if len(objs) != 0 {
 					t.Fatalf("%d objects where a team's NetworkPolicy cannot open the zone", len(objs))
 				}
@@ -62,7 +63,7 @@ func TestGuardFollowsTheTarget(t *testing.T) {
 			if ops := vap.Spec.MatchConstraints.ResourceRules[0].Operations; !slices.Contains(ops, admissionregistrationv1.Delete) {
 				t.Errorf("operations %v: a team member could delete the default deny", ops)
 			}
-			if *vap.Spec.FailurePolicy != admissionregistrationv1.Fail || len(vap.Spec.Validations) != 2 {
+			if *vap.Spec.FailurePolicy != admissionregistrationv1.Fail || len(vap.Spec.Validations) != c.validations {
 				t.Errorf("failure policy %s, %d validations", *vap.Spec.FailurePolicy, len(vap.Spec.Validations))
 			}
 		})

@@ -133,3 +133,34 @@ func TestZoneNamespaceCanBeDeleted(t *testing.T) {
 		return nil
 	})
 }
+
+// In the Cilium target the zone is CiliumNetworkPolicies, which the edit
+// role does not write, but Cilium enforces a team's NetworkPolicies beside
+// them and their allowances add up: the same guard keeps those to the
+// namespace's own pods.
+func TestTeamMemberCannotOpenACiliumZone(t *testing.T) {
+	usePolicy(t, "{zones: {isolation: {target: CiliumNetworkPolicy}}}")
+	teamNamespace(t, "team-cilium-zone")
+	eventually(t, 30*time.Second, jsonpathIs([]string{"-n", "team-cilium-zone", "ciliumnetworkpolicy", "pave-zone"}, "{.metadata.name}", "pave-zone"))
+	allowAll := "apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: allow-all}\nspec:\n  podSelector: {}\n  ingress: [{}]\n"
+	// The zone's own names are CiliumNetworkPolicies here: a team's
+	// NetworkPolicy between its own pods may take one.
+	own := "apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: pave-zone-own}\nspec:\n  podSelector: {}\n  ingress: [{from: [{podSelector: {}}]}]\n"
+	eventually(t, 30*time.Second, func() error { // the guard follows the target
+		if _, err := asDev(own, "create", "--dry-run=server", "-n", "team-cilium-zone", "-f", "-"); err != nil {
+			return err
+		}
+		_, err := asDev(allowAll, "create", "--dry-run=server", "-n", "team-cilium-zone", "-f", "-")
+		if err == nil {
+			return errors.New("a team member's allow-all NetworkPolicy was admitted beside the zone's CiliumNetworkPolicies")
+		}
+		if !strings.Contains(err.Error(), "reaches beyond namespace team-cilium-zone") {
+			return err
+		}
+		return nil
+	})
+	if _, err := asDev(own, "create", "-n", "team-cilium-zone", "-f", "-"); err != nil {
+		t.Error(err)
+	}
+	absent(t, "team-cilium-zone", "networkpolicy", "allow-all")
+}
