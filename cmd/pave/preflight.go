@@ -15,6 +15,8 @@ import (
 	storagev1 "k8s.io/api/storage/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	"k8s.io/apimachinery/pkg/api/meta"
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+	"k8s.io/apimachinery/pkg/runtime/schema"
 	"k8s.io/client-go/discovery"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
@@ -143,7 +145,8 @@ func preflightPolicy(ctx context.Context, c client.Client, file string) (*policy
 }
 
 // readCluster reads what the lock-out and policy checks need: namespaces,
-// every webhook configuration, the running workloads and the Services.
+// every webhook configuration, the running workloads, the Services and the
+// objects pave's guards judge.
 func readCluster(ctx context.Context, c client.Client) (preflight.Cluster, error) {
 	out := preflight.Cluster{Namespaces: map[string]map[string]string{}}
 	var nss corev1.NamespaceList
@@ -184,5 +187,21 @@ func readCluster(ctx context.Context, c client.Client) (preflight.Cluster, error
 		return out, fmt.Errorf("list Services: %w", err)
 	}
 	out.Services = svcs.Items
+	// The kinds pave's guards judge, where the cluster serves them.
+	for _, gk := range []schema.GroupKind{{Group: "networking.k8s.io", Kind: "NetworkPolicy"}, {Group: "external-secrets.io", Kind: "ExternalSecret"}, {Group: "external-secrets.io", Kind: "PushSecret"}} {
+		mapping, err := c.RESTMapper().RESTMapping(gk)
+		if meta.IsNoMatchError(err) {
+			continue
+		}
+		if err != nil {
+			return out, fmt.Errorf("find %s: %w", gk.Kind, err)
+		}
+		var list unstructured.UnstructuredList
+		list.SetGroupVersionKind(mapping.GroupVersionKind.GroupVersion().WithKind(gk.Kind + "List"))
+		if err := c.List(ctx, &list); err != nil {
+			return out, fmt.Errorf("list %s: %w", mapping.Resource.Resource, err)
+		}
+		out.Guarded = append(out.Guarded, list.Items...)
+	}
 	return out, nil
 }

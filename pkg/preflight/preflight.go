@@ -11,6 +11,7 @@ import (
 	admissionregistrationv1 "k8s.io/api/admissionregistration/v1"
 	corev1 "k8s.io/api/core/v1"
 	storagev1 "k8s.io/api/storage/v1"
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/runtime/schema"
 
 	"github.com/pave-dev/pave/pkg/policy"
@@ -42,6 +43,10 @@ type Cluster struct {
 	// Services are the Services there are, judged too (service-exposure,
 	// service-external-ips).
 	Services []corev1.Service
+	// Guarded are the objects there are of the kinds pave's
+	// ValidatingAdmissionPolicies guard for teams (NetworkPolicies,
+	// ExternalSecrets, PushSecrets), with their kinds.
+	Guarded []unstructured.Unstructured
 	// PaveNamespace is where pave runs; WebhookConfig names its webhook
 	// configurations.
 	PaveNamespace, WebhookConfig string
@@ -53,7 +58,11 @@ func Run(ctx context.Context, p *policy.Policy, c Cluster) ([]Finding, error) {
 	if err != nil {
 		return nil, err
 	}
-	return slices.Concat(lockoutFindings(p, c), storageFindings(policy.Env{Policy: p, StorageClasses: c.StorageClasses}), deny,
+	guarded, err := guardFindings(ctx, p, c)
+	if err != nil {
+		return nil, err
+	}
+	return slices.Concat(lockoutFindings(p, c), storageFindings(policy.Env{Policy: p, StorageClasses: c.StorageClasses}), deny, guarded,
 		scrapeFinding(p, c.Unserved), companionFindings(c.Unserved), webhookInfo(c, c.WebhookConfig)), nil
 }
 

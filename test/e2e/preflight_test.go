@@ -3,6 +3,7 @@ package e2e
 import (
 	"strings"
 	"testing"
+	"time"
 )
 
 // pave preflight against the live cluster flags a planted lock-out risk: a
@@ -54,4 +55,27 @@ func TestPreflightJudgesServices(t *testing.T) {
 	closed := writeTemp(t, "apiVersion: pave.dev/v1alpha1\nkind: PlatformPolicy\nmetadata: {name: default}\nspec:\n  zones: {access: [{zone: internal, allowFrom: [public]}]}\n")
 	out, _ := s.run(s.paveBin, "", "preflight", "--policy", closed)
 	mustContain(t, out, "policy-would-deny", "Service edge-public/edge", "service-exposure (spec.type)")
+}
+
+// Objects a team's guard refuses but that were written before it (here by
+// the platform team, whom the guards trust) are open today: preflight names
+// them, judged by the guards' own expressions.
+func TestPreflightReportsWhatTheGuardsRefuse(t *testing.T) {
+	teamNamespace(t, "pre-open")
+	eventually(t, 30*time.Second, jsonpathIs([]string{"-n", "pre-open", "networkpolicy", "pave-zone"}, "{.metadata.name}", "pave-zone"))
+	objs := "apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: allow-all}\nspec:\n  podSelector: {}\n  ingress: [{}]\n---\n" +
+		"apiVersion: external-secrets.io/v1\nkind: ExternalSecret\nmetadata: {name: peek}\nspec:\n  secretStoreRef: {kind: ClusterSecretStore, name: org-vault}\n  dataFrom: [{extract: {key: billing/db}}]\n"
+	if _, err := s.kubectlIn(objs, "create", "-n", "pre-open", "-f", "-"); err != nil {
+		t.Fatal(err)
+	}
+	withStore := writeTemp(t, "apiVersion: pave.dev/v1alpha1\nkind: PlatformPolicy\nmetadata: {name: default}\nspec:\n  secrets: {store: org-vault}\n")
+	out, err := s.run(s.paveBin, "", "preflight", "--policy", withStore)
+	if err == nil {
+		t.Errorf("preflight passed:\n%s", out)
+	}
+	mustContain(t, out, "guard-would-refuse", "NetworkPolicy pre-open/allow-all", "reaches beyond namespace pre-open",
+		"ExternalSecret pre-open/peek", "names key billing/db of ClusterSecretStore org-vault")
+	if strings.Contains(out, "pre-open/pave-zone") {
+		t.Errorf("pave's own policy is a finding:\n%s", out)
+	}
 }
