@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/spf13/cobra"
+	admissionregistrationv1 "k8s.io/api/admissionregistration/v1"
 	"sigs.k8s.io/yaml"
 
 	"github.com/pave-dev/pave/internal/gcbudget"
@@ -33,6 +34,8 @@ type checkFlags struct {
 	parseOnly  bool
 	// paveNamespace is pave's own namespace, which its webhooks skip.
 	paveNamespace string
+	// asTeam judges by pave's guards too, as for a team member.
+	asTeam bool
 }
 
 func newCheckCmd() *cobra.Command {
@@ -66,6 +69,7 @@ Exit codes: 0 clean, 1 a violation denies an object (or warns, with
 	fl.StringVar(&f.paveNamespace, "pave-namespace", v1alpha1.DefaultPaveNamespace, "the namespace pave runs in: like the control plane's, its objects are not judged, as the webhooks never match it")
 	fl.StringToStringVar(&f.nsLabels, "namespace-labels", nil, "labels of the namespace, as the cluster would have them (team=payments,pave.dev/zone=internal)")
 	fl.StringVar(&f.now, "now", "", "judge exception expiry at this RFC 3339 time (default: now)")
+	fl.BoolVar(&f.asTeam, "as-team", false, "judge as the API server judges a team member's kubectl apply: also by the ValidatingAdmissionPolicies pave writes (NetworkPolicies that leave the namespace, keys of the secret store), which trust only the platform team")
 	fl.BoolVar(&f.parseOnly, "parse-only", false, "read and decode only, run no rules (the benchmark's baseline)")
 	_ = fl.MarkHidden("parse-only")
 	return cmd
@@ -105,9 +109,18 @@ func runCheck(cmd *cobra.Command, paths []string, f checkFlags) error {
 		return bad(fmt.Errorf("--policy %s: %w", f.policyFile, err))
 	}
 
+	var guards []*admissionregistrationv1.ValidatingAdmissionPolicy
+	if f.asTeam {
+		if guards, err = companions.Guards(cmd.Context(), pol, f.paveNamespace); err != nil {
+			return bad(fmt.Errorf("--as-team: %w", err))
+		}
+	}
+
 	inputs, readErrs := manifest.ReadPaths(paths, cmd.InOrStdin())
 	tuneGC(inputs)
 	rep := check.Run(cmd.Context(), inputs, check.Options{
+		Guards:           guards,
+		Groups:           []string{"system:authenticated"},
 		Engine:           eng,
 		Env:              policy.Env{Namespace: policy.Namespace{Labels: f.nsLabels}, Now: now, Exceptions: exceptions},
 		DefaultNamespace: f.namespace,

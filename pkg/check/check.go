@@ -11,6 +11,8 @@ import (
 	"sync"
 	"sync/atomic"
 
+	admissionregistrationv1 "k8s.io/api/admissionregistration/v1"
+
 	"github.com/pave-dev/pave/pkg/engine"
 	"github.com/pave-dev/pave/pkg/manifest"
 	"github.com/pave-dev/pave/pkg/policy"
@@ -34,6 +36,11 @@ type Options struct {
 	// plane's and pave's own): their objects are reported skipped, as
 	// admission never sees them.
 	Ungoverned []string
+	// Guards are ValidatingAdmissionPolicies the objects are judged by too,
+	// as created by a requester in Groups (pave check --as-team: pave's own
+	// guards, judged for a team member, whom they do not trust).
+	Guards []*admissionregistrationv1.ValidatingAdmissionPolicy
+	Groups []string
 }
 
 // Object is the verdict on one object of the input.

@@ -114,7 +114,8 @@ func (j *judge) other(ctx context.Context, o *manifest.Object, r *Object) error 
 	opts := j.opts
 	gvk := schema.FromAPIVersionAndKind(o.APIVersion, o.Kind)
 	if !opts.Engine.Governs(gvk) && !opts.Engine.Completes(gvk) {
-		return nil
+		_, err := j.guarded(ctx, o, r)
+		return err
 	}
 	obj, unknown, err := object.DecodeKnown(gvk, o.JSON)
 	if err != nil {

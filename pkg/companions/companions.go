@@ -5,6 +5,11 @@
 package companions
 
 import (
+	"context"
+	"fmt"
+
+	admissionregistrationv1 "k8s.io/api/admissionregistration/v1"
+
 	"github.com/pave-dev/pave/pkg/api/v1alpha1"
 	"github.com/pave-dev/pave/pkg/backup/velero"
 	"github.com/pave-dev/pave/pkg/engine"
@@ -37,3 +42,22 @@ func AllIn(paveNamespace string) engine.Companions {
 // Engine is pave's whole pipeline for a policy: engine.Default with every
 // generator. The CLI and the controller run it.
 func Engine(p *policy.Policy) (*engine.Engine, error) { return engine.Default(p, All()) }
+
+// Guards are the ValidatingAdmissionPolicies pave writes under the policy,
+// for pave running in paveNamespace: the checks the API server makes beside
+// pave's webhooks, which the CLI judges by (pkg/admissionpolicy/evaluate).
+func Guards(ctx context.Context, p *policy.Policy, paveNamespace string) ([]*admissionregistrationv1.ValidatingAdmissionPolicy, error) {
+	var out []*admissionregistrationv1.ValidatingAdmissionPolicy
+	for _, g := range AllIn(paveNamespace).Cluster {
+		objs, err := g.GenerateCluster(ctx, p)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", g.Name(), err)
+		}
+		for _, o := range objs {
+			if vap, ok := o.(*admissionregistrationv1.ValidatingAdmissionPolicy); ok {
+				out = append(out, vap)
+			}
+		}
+	}
+	return out, nil
+}

@@ -26,17 +26,9 @@ func guardFindings(ctx context.Context, p *policy.Policy, c Cluster) ([]Finding,
 	if len(c.Guarded) == 0 {
 		return nil, nil
 	}
-	var vaps []*admissionregistrationv1.ValidatingAdmissionPolicy
-	for _, g := range companions.AllIn(c.PaveNamespace).Cluster {
-		objs, err := g.GenerateCluster(ctx, p)
-		if err != nil {
-			return nil, fmt.Errorf("%s: %w", g.Name(), err)
-		}
-		for _, o := range objs {
-			if vap, ok := o.(*admissionregistrationv1.ValidatingAdmissionPolicy); ok {
-				vaps = append(vaps, vap)
-			}
-		}
+	vaps, err := companions.Guards(ctx, p, c.PaveNamespace)
+	if err != nil {
+		return nil, err
 	}
 	var out []Finding
 	for i := range c.Guarded {
