@@ -139,6 +139,11 @@ func validate(s v1alpha1.PlatformPolicySpec) error {
 			return fmt.Errorf("spec.secrets.store: %q is not a ClusterSecretStore's name: %s", store, strings.Join(errs, "; "))
 		}
 	}
+	if ns := s.Secrets.OperatorNamespace; ns != "" {
+		if errs := validation.IsDNS1123Label(ns); len(errs) > 0 {
+			return fmt.Errorf("spec.secrets.operatorNamespace: %q is not a namespace: %s", ns, strings.Join(errs, "; "))
+		}
+	}
 	seen := map[string]bool{}
 	for i, r := range s.Rules {
 		if r.ID == "" {

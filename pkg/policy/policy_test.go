@@ -75,6 +75,7 @@ func TestLoadRejectsBadPolicies(t *testing.T) {
 		{"bad ingress namespace", head + "  zones: {isolation: {ingressNamespace: Ingress_NGINX}}\n", "isolation.ingressNamespace"},
 		{"request above limit", head + "  resources: {defaultRequests: {memory: 1Gi}, defaultLimits: {memory: 512Mi}}\n", "must not exceed"},
 		{"store not a name", head + "  secrets: {store: \"org'vault\"}\n", `spec.secrets.store: "org'vault" is not a ClusterSecretStore's name`},
+		{"operator namespace not a name", head + "  secrets: {operatorNamespace: \"eso'\"}\n", `spec.secrets.operatorNamespace: "eso'" is not a namespace`},
 		{"bad mode", head + "  rules: [{id: image-pinned, mode: block}]\n", `"block" is not a mode`},
 		{"duplicate rule", head + "  rules: [{id: a, mode: warn}, {id: a, mode: audit}]\n", "appears twice"},
 		{"unknown default tier", head + "  tiers: {defaultTier: xl}\n", "spec.tiers.defaultTier"},

@@ -25,7 +25,9 @@ const GuardName = "pave-secret-store-keys"
 // PushSecret. In the governed namespaces, an ExternalSecret or PushSecret
 // that uses the store (its own reference, or a data item's) may only name
 // keys under its namespace, and may not search the store (dataFrom.find).
-// The platform team (the label admins and system:masters) may name any.
+// The platform team (the label admins and system:masters) may name any, and
+// so may the operator's service accounts, which write what the platform's
+// ClusterExternalSecrets ask for.
 // pave's own ExternalSecrets name the namespace's keys and pass.
 type Guard struct {
 	// PaveNamespace is where pave runs; it is not a team's.
@@ -46,6 +48,10 @@ func (g Guard) GenerateCluster(_ context.Context, p *policy.Policy) ([]object, e
 	}
 	if g.PaveNamespace == "" {
 		return nil, fmt.Errorf("secret store guard: pave's namespace is unknown")
+	}
+	operator := p.Spec.Secrets.OperatorNamespace
+	if operator == "" {
+		operator = "external-secrets"
 	}
 	quoted := strconv.Quote(store)
 	isStore := func(ref string) string {
@@ -74,9 +80,11 @@ func (g Guard) GenerateCluster(_ context.Context, p *policy.Policy) ([]object, e
 	}
 	return admissionpolicy.Build(admissionpolicy.Spec{
 		Name: GuardName, Group: "external-secrets.io", Version: "*", Resources: []string{"externalsecrets", "pushsecrets"},
-		Namespaces: admissionpolicy.Except(append(policy.Unisolated(p.Spec.Zones.Isolation), g.PaveNamespace)),
+		Namespaces: admissionpolicy.Except(append(policy.Unisolated(p.Spec.Zones.Isolation), g.PaveNamespace, operator)),
 		Variables: []admissionregistrationv1.Variable{
-			{Name: "platform", Expression: admissionpolicy.Platform(p.Spec.Namespaces.LabelAdmins)},
+			// The operator writes what the platform's ClusterExternalSecrets
+			// and ClusterPushSecrets ask, in every namespace they select.
+			{Name: "platform", Expression: admissionpolicy.Platform(p.Spec.Namespaces.LabelAdmins) + " || 'system:serviceaccounts:" + operator + "' in request.userInfo.groups"},
 			{Name: "specStore", Expression: "has(object.spec) && has(object.spec.secretStoreRef) && " + isStore("object.spec.secretStoreRef")},
 			// A PushSecret's store chosen by labels may be this one.
 			{Name: "pushStore", Expression: "has(object.spec) && has(object.spec.secretStoreRefs) && object.spec.secretStoreRefs.exists(r, has(r.kind) && r.kind == 'ClusterSecretStore' && (!has(r.name) || r.name == " + quoted + "))"},

@@ -14,7 +14,7 @@ import (
 
 // The guard exists where the policy names a store, matches every version of
 // ExternalSecrets and PushSecrets in the teams' namespaces, and trusts the
-// label admins; the API server evaluates it (e2e
+// label admins and the operator's service accounts; the API server evaluates it (e2e
 // TestTeamMemberCannotReachAnotherNamespacesSecrets).
 func TestGuardFollowsTheStore(t *testing.T) {
 	spec := policy.Default().Spec
@@ -42,12 +42,13 @@ func TestGuardFollowsTheStore(t *testing.T) {
 		t.Errorf("matches %+v", rule)
 	}
 	skipped := vap.Spec.MatchConstraints.NamespaceSelector.MatchExpressions[0].Values
-	for _, ns := range []string{"kube-system", "platform", spec.Zones.Isolation.MonitoringNamespace} {
+	for _, ns := range []string{"kube-system", "platform", spec.Zones.Isolation.MonitoringNamespace, "external-secrets"} {
 		if !slices.Contains(skipped, ns) {
 			t.Errorf("namespace %s is matched; it is no team's (%v)", ns, skipped)
 		}
 	}
-	if platform := vap.Spec.Variables[0].Expression; !strings.Contains(platform, `["platform-team", "system:masters"]`) {
+	if platform := vap.Spec.Variables[0].Expression; !strings.Contains(platform, `["platform-team", "system:masters"]`) ||
+		!strings.Contains(platform, "'system:serviceaccounts:external-secrets' in request.userInfo.groups") {
 		t.Errorf("the platform team is %s", platform)
 	}
 	if *vap.Spec.FailurePolicy != admissionregistrationv1.Fail || len(vap.Spec.Validations) != 4 {

@@ -78,6 +78,20 @@ func TestTeamMemberCannotReachAnotherNamespacesSecrets(t *testing.T) {
 	if _, err := s.kubectlIn(shared, "create", "-n", "team-keys", "-f", "-"); err != nil {
 		t.Errorf("the platform team's ExternalSecret was refused: %v", err)
 	}
+	// The operator writes what the platform's ClusterExternalSecrets ask,
+	// in every namespace they select, under its service account (bound here
+	// as the chart binds it, with rights to write them).
+	bind := "apiVersion: rbac.authorization.k8s.io/v1\nkind: RoleBinding\nmetadata: {name: eso-writes, namespace: team-keys}\n" +
+		"roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: eso-external-secrets-edit}\n" +
+		"subjects: [{kind: ServiceAccount, name: external-secrets, namespace: external-secrets}]\n"
+	if _, err := s.kubectlIn(bind, "apply", "-f", "-"); err != nil {
+		t.Fatal(err)
+	}
+	fromCluster := es("from-cluster", platformStore+"  data: [{secretKey: token, remoteRef: {key: shared/registry}}]\n")
+	if _, err := s.kubectlIn(fromCluster, "--as", "system:serviceaccount:external-secrets:external-secrets", "--as-group", "system:serviceaccounts",
+		"--as-group", "system:serviceaccounts:external-secrets", "create", "-n", "team-keys", "-f", "-"); err != nil {
+		t.Errorf("the operator's ExternalSecret for a ClusterExternalSecret was refused: %v", err)
+	}
 }
 
 func pushSecret(name, stores, key string) string {

@@ -58,6 +58,8 @@ func TestPolicyJudgesPavesGuardsAsTheAPIServerDoes(t *testing.T) {
 		{"another namespace's key", es, "CREATE", "team", team, "metadata: {name: other}\nspec:\n" + store + "  data: [{secretKey: p, remoteRef: {key: team-other/db}}]",
 			"ExternalSecret other names key team-other/db of ClusterSecretStore org-vault in spec.data, outside namespace team: "},
 		{"a search", es, "UPDATE", "team", team, "metadata: {name: search}\nspec:\n" + store + "  dataFrom: [{find: {name: {regexp: .*}}}]", "searches ClusterSecretStore org-vault"},
+		{"a ClusterExternalSecret's, by the operator", es, "CREATE", "team", []string{"system:serviceaccounts", "system:serviceaccounts:external-secrets"},
+			"metadata: {name: shared}\nspec:\n" + store + "  data: [{secretKey: token, remoteRef: {key: shared/registry}}]", ""},
 		{"own key", es, "CREATE", "team", team, "metadata: {name: own}\nspec:\n" + store + "  dataFrom: [{extract: {key: team/db}}]", ""},
 		{"no spec", es, "CREATE", "team", team, "metadata: {name: empty}", ""},
 		{"a push to another namespace's key", push, "CREATE", "team", team,
