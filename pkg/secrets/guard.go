@@ -49,10 +49,7 @@ func (g Guard) GenerateCluster(_ context.Context, p *policy.Policy) ([]object, e
 	if g.PaveNamespace == "" {
 		return nil, fmt.Errorf("secret store guard: pave's namespace is unknown")
 	}
-	operator := p.Spec.Secrets.OperatorNamespace
-	if operator == "" {
-		operator = "external-secrets"
-	}
+	operator := p.Spec.Secrets.OperatorNamespace // the built-in policy's external-secrets unless set
 	quoted := strconv.Quote(store)
 	isStore := func(ref string) string {
 		return fmt.Sprintf("has(%[1]s.kind) && %[1]s.kind == 'ClusterSecretStore' && has(%[1]s.name) && %[1]s.name == %[2]s", ref, quoted)
