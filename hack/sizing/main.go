@@ -67,19 +67,21 @@ func run(n int, assets, bin, admissionBin string, workers int, settle time.Durat
 	fmt.Printf("created %d Deployments in %s\n", n, time.Since(start).Round(time.Second))
 
 	managed := []string{"--certificates", "managed"}
-	free := localcluster.FreePort
+	// All four ports at once: picked one by one, a port not yet bound may be
+	// picked again.
+	ports := localcluster.FreePorts(4)
 	controllerArgs := append([]string{"--role", "controller"}, managed...)
 	if workers > 0 {
 		controllerArgs = append(controllerArgs, fmt.Sprintf("--reconcile-workers=%d", workers))
 	}
 	controllerStart := time.Now()
-	ctrl, err := c.StartWebhook(localcluster.WebhookOptions{Binary: abs(bin), CertDir: filepath.Join(dir, "controller"), Port: free(), ProbePort: free(),
+	ctrl, err := c.StartWebhook(localcluster.WebhookOptions{Binary: abs(bin), CertDir: filepath.Join(dir, "controller"), Port: ports[0], ProbePort: ports[1],
 		Log: filepath.Join(dir, "controller.log"), Args: controllerArgs})
 	if err != nil {
 		return err
 	}
 	defer ctrl.Stop()
-	adm, err := c.StartWebhook(localcluster.WebhookOptions{Binary: abs(admissionBin), CertDir: filepath.Join(dir, "admission"), Port: free(), ProbePort: free(),
+	adm, err := c.StartWebhook(localcluster.WebhookOptions{Binary: abs(admissionBin), CertDir: filepath.Join(dir, "admission"), Port: ports[2], ProbePort: ports[3],
 		Log: filepath.Join(dir, "admission.log"), Args: append([]string{"--role", "admission"}, managed...)})
 	if err != nil {
 		return err

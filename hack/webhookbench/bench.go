@@ -56,7 +56,10 @@ const (
 )
 
 func newBench(ctx context.Context, cl *localcluster.Cluster, bin, admissionBin, dir string, o options) (*bench, error) {
-	b := &bench{o: o, cl: cl, cs: kubernetes.NewForConfigOrDie(cl.Config), pavePort: localcluster.FreePort(), noopPort: localcluster.FreePort(), inGeneratorPort: localcluster.FreePort(), client: newClient(o.c)}
+	// Every port at once: picked one by one, a port not yet bound by the
+	// process it was picked for may be picked again.
+	ports := localcluster.FreePorts(8)
+	b := &bench{o: o, cl: cl, cs: kubernetes.NewForConfigOrDie(cl.Config), pavePort: ports[0], noopPort: ports[1], inGeneratorPort: ports[2], client: newClient(o.c)}
 	for name, labels := range map[string]map[string]string{
 		"pave-system": nil, nsNone: {"bench-arm": "none"}, nsNoop: {"bench-arm": "noop"}, nsNoopPatched: {"bench-arm": "noop-patched"}, nsPave: {"bench-arm": "pave", "pave.dev/team": benchdata.Team},
 		"bench-fill": {"bench-arm": "pave", "pave.dev/team": benchdata.Team},
@@ -80,18 +83,18 @@ func newBench(ctx context.Context, cl *localcluster.Cluster, bin, admissionBin, 
 		controllerArgs = append(controllerArgs, fmt.Sprintf("--reconcile-workers=%d", o.reconcileWorkers))
 	}
 	var err error
-	b.metricsPort = localcluster.FreePort()
-	b.controllerOpts = localcluster.WebhookOptions{Binary: bin, CertDir: filepath.Join(dir, "controller"), Port: localcluster.FreePort(), ProbePort: localcluster.FreePort(), MetricsPort: b.metricsPort,
+	b.metricsPort = ports[3]
+	b.controllerOpts = localcluster.WebhookOptions{Binary: bin, CertDir: filepath.Join(dir, "controller"), Port: ports[4], ProbePort: ports[5], MetricsPort: b.metricsPort,
 		Log: filepath.Join(dir, "controller.log"), Args: controllerArgs, Env: []string{memoryLimit(controllerLimit)}}
 	if b.controller, err = cl.StartWebhook(b.controllerOpts); err != nil {
 		return nil, err
 	}
 	admission := append([]string{"--role", "admission"}, managed...)
 	if o.profile != "" {
-		b.pprofPort = localcluster.FreePort()
+		b.pprofPort = ports[6]
 		admission = append(admission, "--pprof-bind-address", fmt.Sprintf("127.0.0.1:%d", b.pprofPort))
 	}
-	if b.admission, err = cl.StartWebhook(localcluster.WebhookOptions{Binary: admissionBin, CertDir: filepath.Join(dir, "admission"), Port: b.pavePort, ProbePort: localcluster.FreePort(),
+	if b.admission, err = cl.StartWebhook(localcluster.WebhookOptions{Binary: admissionBin, CertDir: filepath.Join(dir, "admission"), Port: b.pavePort, ProbePort: ports[7],
 		Log: filepath.Join(dir, "admission.log"), Args: admission, Env: []string{memoryLimit(admissionLimit)}}); err != nil {
 		return nil, err
 	}

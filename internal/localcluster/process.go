@@ -8,14 +8,21 @@ import (
 	"strings"
 )
 
-// FreePort returns a TCP port on loopback that nothing listens on.
-func FreePort() int {
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		panic(err)
+// FreePorts returns n distinct TCP ports on loopback that nothing listens
+// on. Each is held until all are picked: ports picked one after another may
+// be the same, as the kernel hands a port closed a moment ago out again
+// before the process it was picked for has bound it.
+func FreePorts(n int) []int {
+	out := make([]int, n)
+	for i := range out {
+		l, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			panic(err)
+		}
+		defer l.Close()
+		out[i] = l.Addr().(*net.TCPAddr).Port
 	}
-	defer l.Close()
-	return l.Addr().(*net.TCPAddr).Port
+	return out
 }
 
 // Memory reads the server's resident and peak resident memory in MiB.

@@ -52,13 +52,18 @@ func TestSplitInstallRotatesUnderLoad(t *testing.T) {
 			p.Stop()
 		}
 	})
+	// Every process's two ports at once: picked one by one, a port not yet
+	// bound by the process it was picked for may be picked again.
+	ports := localcluster.FreePorts(10)
 	start := func(name, role string, port int) *localcluster.Webhook {
+		probe := ports[0]
+		ports = ports[1:]
 		bin := s.webhookBin
 		if role == "admission" {
 			bin = s.admissionBin // as the chart runs it
 		}
 		w, err := s.cluster.StartWebhook(localcluster.WebhookOptions{
-			Binary: bin, CertDir: filepath.Join(s.dir, name), Port: port, ProbePort: localcluster.FreePort(),
+			Binary: bin, CertDir: filepath.Join(s.dir, name), Port: port, ProbePort: probe,
 			Log: filepath.Join(s.dir, name+".log"), Args: append([]string{"--role", role}, managed...),
 		})
 		if err != nil {
@@ -69,11 +74,14 @@ func TestSplitInstallRotatesUnderLoad(t *testing.T) {
 	}
 	controllers := map[string]*localcluster.Webhook{}
 	for _, name := range []string{"controller-1", "controller-2"} {
-		controllers[name] = start(name, "controller", localcluster.FreePort())
+		port := ports[0]
+		ports = ports[1:]
+		controllers[name] = start(name, "controller", port)
 	}
 	var backends []string
 	for i := 1; i <= 3; i++ {
-		port := localcluster.FreePort()
+		port := ports[0]
+		ports = ports[1:]
 		start(fmt.Sprintf("admission-%d", i), "admission", port)
 		backends = append(backends, fmt.Sprintf("127.0.0.1:%d", port))
 	}

@@ -135,7 +135,8 @@ func (s *suite) setUp() error {
 	if err != nil {
 		return err
 	}
-	s.port, s.probePort, s.metricsPort = localcluster.FreePort(), localcluster.FreePort(), localcluster.FreePort()
+	ports := localcluster.FreePorts(3)
+	s.port, s.probePort, s.metricsPort = ports[0], ports[1], ports[2]
 	if err := s.startWebhook(); err != nil {
 		return err
 	}
