@@ -112,11 +112,14 @@ func InGroups(groups []string) string {
 // one of the policy's label admins' groups, or in system:masters, the
 // break-glass group, which stays trusted where a policy names no admins
 // (an empty list would otherwise leave even the cluster's admins out).
-func Platform(admins []string) string {
-	if !slices.Contains(admins, "system:masters") {
-		admins = append(slices.Clone(admins), "system:masters")
+func Platform(admins []string) string { return InGroups(PlatformGroups(admins)) }
+
+// PlatformGroups are the groups Platform trusts: admins and system:masters.
+func PlatformGroups(admins []string) []string {
+	if slices.Contains(admins, "system:masters") {
+		return admins
 	}
-	return InGroups(admins)
+	return append(slices.Clone(admins), "system:masters")
 }
 
 func ptr[T any](v T) *T { return &v }

@@ -44,7 +44,8 @@ type Tier struct {
 // where teams create their own namespaces.
 type NamespacePolicy struct {
 	// LabelAdmins are the groups that may set or change the guarded labels of a
-	// Namespace. Default: [system:masters]. Enforced in the API server by a
+	// Namespace. Default: [system:masters], which every guard trusts even
+	// where the list names other groups (the break-glass group). Enforced in the API server by a
 	// ValidatingAdmissionPolicy pave generates, not by a webhook: a webhook on
 	// Namespaces that is down would stall namespace deletion. They are the
 	// platform team to the zone policy guard too: in the NetworkPolicy
