@@ -55,6 +55,7 @@ func Default(p *policy.Policy, c Companions) (*Engine, error) {
 		validators.ServiceAccountToken{},
 		validators.QuotaHeadroom{},
 		storage.Encrypted{},
+		storage.VolumeNames{},
 		backup.Covered{},
 		monitoring.Bounds{},
 	}
