@@ -2,6 +2,7 @@ package check_test
 
 import (
 	"context"
+	"slices"
 	"testing"
 
 	"github.com/pave-dev/pave/pkg/check"
@@ -53,6 +54,40 @@ spec: {podSelector: {}, ingress: [{from: [{podSelector: {}}]}]}
 	for _, o := range run(check.Options{}) {
 		if !o.Allowed || o.Workload {
 			t.Errorf("without guards, %s: allowed %v, judged %v", o.Name, o.Allowed, o.Workload)
+		}
+	}
+}
+
+// A kind pave judges itself is judged by the guards too: a claim that names
+// a volume is refused from a team member, beside pave's own findings.
+func TestGuardsJudgeKindsPaveJudges(t *testing.T) {
+	const claim = `apiVersion: v1
+kind: PersistentVolumeClaim
+metadata: {name: taken}
+spec: {volumeName: pv-of-orders, accessModes: [ReadWriteOnce], resources: {requests: {storage: 1Gi}}}
+`
+	guards, err := companions.Guards(context.Background(), policy.Default(), "pave-system")
+	if err != nil {
+		t.Fatal(err)
+	}
+	in := []manifest.Input{{Source: "in.yaml", Data: []byte(claim)}}
+	for _, c := range []struct {
+		groups  []string
+		refused bool
+	}{{[]string{"system:authenticated"}, true}, {[]string{"system:masters"}, false}} {
+		rep := check.Run(context.Background(), in, check.Options{Engine: defaultEngine(t), DefaultNamespace: "shop", Guards: guards, Groups: c.groups})
+		if len(rep.Errors) > 0 || len(rep.Objects) != 1 {
+			t.Fatalf("errors %v, %d objects", rep.Errors, len(rep.Objects))
+		}
+		var rules []string
+		for _, v := range rep.Objects[0].Violations {
+			rules = append(rules, v.Rule)
+		}
+		if got := slices.Contains(rules, "pave-claimed-volumes"); got != c.refused {
+			t.Errorf("%v: refused by the guard %v, want %v (findings %v)", c.groups, got, c.refused, rules)
+		}
+		if c.refused && rep.Objects[0].Allowed {
+			t.Errorf("%v: allowed with the guard's finding", c.groups)
 		}
 	}
 }

@@ -155,7 +155,9 @@ func (j *judge) other(ctx context.Context, o *manifest.Object, r *Object) error 
 	}
 	r.Workload, r.Violations, r.Warnings = true, vs, warnings
 	r.Allowed = !slices.ContainsFunc(vs, policy.Violation.Denies)
-	return nil
+	// A kind pave judges may be guarded too (a claim's volume).
+	_, err = j.guarded(ctx, o, r)
+	return err
 }
 
 // applyPatch applies the engine's patch to the object as it was written, the way
