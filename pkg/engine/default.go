@@ -53,6 +53,7 @@ func Default(p *policy.Policy, c Companions) (*Engine, error) {
 		validators.MeshTraffic{},
 		validators.Canary{},
 		validators.ServiceAccountToken{},
+		validators.PriorityClass{},
 		validators.QuotaHeadroom{},
 		storage.Encrypted{},
 		storage.VolumeNames{},

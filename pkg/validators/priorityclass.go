@@ -1,0 +1,39 @@
+package validators
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/pave-dev/pave/pkg/api/v1alpha1"
+	"github.com/pave-dev/pave/pkg/policy"
+	"github.com/pave-dev/pave/pkg/workload"
+)
+
+// PriorityClass keeps teams' pods off the system priority classes. Any pod
+// may name a PriorityClass, and nothing in Kubernetes keeps
+// system-node-critical or system-cluster-critical to kube-system: a team's
+// pods of those classes preempt every other team's pods on any node, and the
+// kubelet evicts them last under pressure. Kubernetes reserves the system-
+// prefix for its own classes, so the rule needs no list of them.
+type PriorityClass struct{}
+
+var rulePriorityClass = policy.Rule{ID: "priority-class", Severity: v1alpha1.SeverityHigh, Mode: v1alpha1.ModeEnforce,
+	Description: "pods name no system PriorityClass (system-node-critical, system-cluster-critical): those preempt every team's pods"}
+
+// Name implements engine.Validator.
+func (PriorityClass) Name() string { return "priority-class" }
+
+// Rules implements engine.Validator.
+func (PriorityClass) Rules() []policy.Rule { return []policy.Rule{rulePriorityClass} }
+
+// Validate implements engine.Validator.
+func (PriorityClass) Validate(_ context.Context, w *workload.Workload, _ policy.Env) []policy.Violation {
+	name := w.PodSpec.PriorityClassName
+	if !strings.HasPrefix(name, "system-") {
+		return nil
+	}
+	return []policy.Violation{rulePriorityClass.Violation(w.PodSpecPath+".priorityClassName",
+		fmt.Sprintf("the pod names PriorityClass %q, a class of the cluster's own components: its pods would preempt other teams' pods on any node and be evicted last", name),
+		"remove priorityClassName, or name a class the platform team made for workloads")}
+}
