@@ -13,6 +13,7 @@ import (
 	"github.com/pave-dev/pave/pkg/api/v1alpha1"
 	"github.com/pave-dev/pave/pkg/backup/velero"
 	"github.com/pave-dev/pave/pkg/engine"
+	"github.com/pave-dev/pave/pkg/ingress"
 	"github.com/pave-dev/pave/pkg/mesh/cilium"
 	"github.com/pave-dev/pave/pkg/mesh/istio"
 	"github.com/pave-dev/pave/pkg/monitoring"
@@ -36,7 +37,7 @@ func AllIn(paveNamespace string) engine.Companions {
 	return engine.Companions{
 		Workload:  []engine.Generator{istio.Traffic{}, cilium.Policy{}, zones.Ingress{}, secrets.Delivery{}, operator.Scrape{}, operator.SLORules{}, monitoring.Dashboard{}},
 		Namespace: []engine.NamespaceGenerator{istio.MTLS{}, quota.Tier{}, zones.Baseline{}, velero.Schedule{}, operator.Cost{}},
-		Cluster:   []engine.ClusterGenerator{namespaces.Guard{}, zones.Boundaries{}, zones.Guard{PaveNamespace: paveNamespace}, secrets.Guard{PaveNamespace: paveNamespace}, storage.Guard{PaveNamespace: paveNamespace}},
+		Cluster:   []engine.ClusterGenerator{namespaces.Guard{}, zones.Boundaries{}, zones.Guard{PaveNamespace: paveNamespace}, secrets.Guard{PaveNamespace: paveNamespace}, storage.Guard{PaveNamespace: paveNamespace}, ingress.Guard{PaveNamespace: paveNamespace}},
 	}
 }
 

@@ -116,35 +116,3 @@ func TestTeamMemberServiceExternalIPs(t *testing.T) {
 		t.Fatalf("a plain Service was refused: %v", err)
 	}
 }
-
-// Nothing in Kubernetes keeps the system priority classes to kube-system: a
-// team member's pods of one would preempt every other team's. Refused for
-// a Pod and a workload's template; a class the platform made passes.
-func TestTeamMemberCannotTakeASystemPriority(t *testing.T) {
-	teamNamespace(t, "team-prio")
-	if _, err := s.kubectlIn("apiVersion: scheduling.k8s.io/v1\nkind: PriorityClass\nmetadata: {name: e2e-batch}\nvalue: 1000\n", "apply", "-f", "-"); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _, _ = s.kubectl("delete", "priorityclass", "e2e-batch", "--ignore-not-found") })
-	critical := strings.Replace(compliantPod, "spec:\n", "spec:\n  priorityClassName: system-node-critical\n", 1)
-	_, err := asDev(critical, "apply", "-n", "team-prio", "-f", "-")
-	denied(t, "a Pod of system-node-critical", err, "[priority-class] spec.priorityClassName", `PriorityClass "system-node-critical"`)
-	absent(t, "team-prio", "pod", "web")
-	deploy := `apiVersion: apps/v1
-kind: Deployment
-metadata: {name: grab}
-spec:
-  selector: {matchLabels: {app: grab}}
-  template:
-    metadata: {labels: {app: grab}}
-    spec:
-      priorityClassName: system-cluster-critical
-      containers: [{name: app, image: nginx:1.27.3, readinessProbe: {httpGet: {path: /, port: 80}}}]
-`
-	_, err = asDev(deploy, "apply", "-n", "team-prio", "-f", "-")
-	denied(t, "a Deployment of system-cluster-critical", err, "[priority-class] spec.template.spec.priorityClassName")
-	absent(t, "team-prio", "deployment", "grab")
-	if _, err := asDev(strings.Replace(critical, "system-node-critical", "e2e-batch", 1), "apply", "-n", "team-prio", "-f", "-"); err != nil {
-		t.Fatalf("a Pod of the platform's own class was refused: %v", err)
-	}
-}

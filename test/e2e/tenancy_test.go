@@ -1,0 +1,81 @@
+package e2e
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+)
+
+// What one team could take from the others on a shared cluster, tried as
+// the team member.
+
+// Nothing in Kubernetes keeps the system priority classes to kube-system: a
+// team member's pods of one would preempt every other team's. Refused for
+// a Pod and a workload's template; a class the platform made passes.
+func TestTeamMemberCannotTakeASystemPriority(t *testing.T) {
+	teamNamespace(t, "team-prio")
+	if _, err := s.kubectlIn("apiVersion: scheduling.k8s.io/v1\nkind: PriorityClass\nmetadata: {name: e2e-batch}\nvalue: 1000\n", "apply", "-f", "-"); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _, _ = s.kubectl("delete", "priorityclass", "e2e-batch", "--ignore-not-found") })
+	critical := strings.Replace(compliantPod, "spec:\n", "spec:\n  priorityClassName: system-node-critical\n", 1)
+	_, err := asDev(critical, "apply", "-n", "team-prio", "-f", "-")
+	denied(t, "a Pod of system-node-critical", err, "[priority-class] spec.priorityClassName", `PriorityClass "system-node-critical"`)
+	absent(t, "team-prio", "pod", "web")
+	deploy := `apiVersion: apps/v1
+kind: Deployment
+metadata: {name: grab}
+spec:
+  selector: {matchLabels: {app: grab}}
+  template:
+    metadata: {labels: {app: grab}}
+    spec:
+      priorityClassName: system-cluster-critical
+      containers: [{name: app, image: nginx:1.27.3, readinessProbe: {httpGet: {path: /, port: 80}}}]
+`
+	_, err = asDev(deploy, "apply", "-n", "team-prio", "-f", "-")
+	denied(t, "a Deployment of system-cluster-critical", err, "[priority-class] spec.template.spec.priorityClassName")
+	absent(t, "team-prio", "deployment", "grab")
+	if _, err := asDev(strings.Replace(critical, "system-node-critical", "e2e-batch", 1), "apply", "-n", "team-prio", "-f", "-"); err != nil {
+		t.Fatalf("a Pod of the platform's own class was refused: %v", err)
+	}
+}
+
+// A configuration snippet is raw nginx configuration of the ingress
+// controller every namespace shares: refused from a team member by the API
+// server itself; the controller's own annotations pass; the platform team
+// may set one.
+func TestTeamMemberCannotConfigureTheIngressController(t *testing.T) {
+	teamNamespace(t, "team-edge")
+	ing := func(name, annotation string) string {
+		return fmt.Sprintf(`apiVersion: networking.k8s.io/v1
+kind: Ingress
+metadata:
+  name: %s
+  annotations: {nginx.ingress.kubernetes.io/rewrite-target: /, %s}
+spec:
+  rules: [{host: shop.example.com, http: {paths: [{path: /, pathType: Prefix, backend: {service: {name: web, port: {number: 80}}}}]}}]
+`, name, annotation)
+	}
+	const snippet = `nginx.ingress.kubernetes.io/server-snippet: "location /steal { return 200; }"`
+	eventually(t, 30*time.Second, func() error { // pave writes the guard; the API server then loads it
+		_, err := asDev(ing("steal", snippet), "create", "-n", "team-edge", "-f", "-")
+		if err == nil {
+			_, _ = s.kubectl("delete", "-n", "team-edge", "ingress", "steal")
+			return errors.New("a team member's Ingress with a server snippet was admitted")
+		}
+		if !strings.Contains(err.Error(), "Ingress steal sets annotation nginx.ingress.kubernetes.io/server-snippet: a snippet is raw configuration of the ingress controller") {
+			return err
+		}
+		return nil
+	})
+	absent(t, "team-edge", "ingress", "steal")
+	if _, err := asDev(ing("web", "team: shop"), "create", "-n", "team-edge", "-f", "-"); err != nil {
+		t.Fatalf("an Ingress with the controller's own annotations: %v", err)
+	}
+	if _, err := s.kubectlIn(ing("platform", snippet), "create", "-n", "team-edge", "-f", "-"); err != nil {
+		t.Fatalf("the platform team's snippet: %v", err)
+	}
+}
