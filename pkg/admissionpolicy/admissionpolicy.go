@@ -108,6 +108,20 @@ func InGroups(groups []string) string {
 	return fmt.Sprintf("request.userInfo.groups.exists(g, g in %s)", List(groups))
 }
 
+// ControlPlane is the CEL condition that the requester is the control
+// plane's controllers: kube-system's service accounts (the controller
+// manager with --use-service-account-credentials) or the controller manager.
+const ControlPlane = "('system:serviceaccounts:kube-system' in request.userInfo.groups || request.userInfo.username == 'system:kube-controller-manager')"
+
+// ServiceAccounts is the group of the service accounts of namespace.
+func ServiceAccounts(namespace string) string { return "system:serviceaccounts:" + namespace }
+
+// Trusted is the CEL condition that the requester is the platform team or
+// in one of groups.
+func Trusted(admins []string, groups ...string) string {
+	return InGroups(append(PlatformGroups(admins), groups...))
+}
+
 // Platform is the CEL condition that the requester is the platform team: in
 // one of the policy's label admins' groups, or in system:masters, the
 // break-glass group, which stays trusted where a policy names no admins

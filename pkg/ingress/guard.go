@@ -58,7 +58,7 @@ func (g Guard) GenerateCluster(_ context.Context, p *policy.Policy) ([]object, e
 		Name: GuardName, Group: "networking.k8s.io", Version: "v1", Resources: []string{"ingresses"},
 		Namespaces: admissionpolicy.Except(v1alpha1.Ungoverned(g.PaveNamespace)),
 		Variables: []admissionregistrationv1.Variable{
-			{Name: "trusted", Expression: admissionpolicy.Platform(p.Spec.Namespaces.LabelAdmins) + " || 'system:serviceaccounts:" + g.PaveNamespace + "' in request.userInfo.groups"},
+			{Name: "trusted", Expression: admissionpolicy.Trusted(p.Spec.Namespaces.LabelAdmins, admissionpolicy.ServiceAccounts(g.PaveNamespace))},
 			{Name: "annotations", Expression: "has(object.metadata.annotations) ? object.metadata.annotations : {}"},
 			{Name: "old", Expression: "oldObject != null && has(oldObject.metadata.annotations) ? oldObject.metadata.annotations : {}"},
 			{Name: "snippets", Expression: "variables.annotations.filter(k, (" + snippet + ") && (" + added + "))"},

@@ -49,9 +49,8 @@ func (g Guard) GenerateCluster(_ context.Context, p *policy.Policy) ([]object, e
 		return nil, fmt.Errorf("claimed volumes guard: pave's namespace is unknown")
 	}
 	velero := p.Spec.Backups.VeleroNamespace
-	trusted := admissionpolicy.Platform(p.Spec.Namespaces.LabelAdmins) +
-		" || request.userInfo.groups.exists(g, g in " + admissionpolicy.List([]string{"system:serviceaccounts:kube-system", "system:serviceaccounts:" + g.PaveNamespace, "system:serviceaccounts:" + velero}) + ")" +
-		" || request.userInfo.username == 'system:kube-controller-manager'"
+	trusted := admissionpolicy.Trusted(p.Spec.Namespaces.LabelAdmins, admissionpolicy.ServiceAccounts(g.PaveNamespace), admissionpolicy.ServiceAccounts(velero)) +
+		" || " + admissionpolicy.ControlPlane
 	return admissionpolicy.Build(admissionpolicy.Spec{
 		Name: GuardName, Version: "v1", Resources: []string{"persistentvolumeclaims"},
 		Namespaces: admissionpolicy.Except(v1alpha1.Ungoverned(g.PaveNamespace)),

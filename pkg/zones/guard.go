@@ -53,10 +53,9 @@ func (g Guard) GenerateCluster(_ context.Context, p *policy.Policy) ([]object, e
 	if p.Spec.Zones.DefaultZone == "" { // a namespace without a zone has no baseline to undo
 		selector.MatchExpressions = append(selector.MatchExpressions, metav1.LabelSelectorRequirement{Key: v1alpha1.LabelZone, Operator: metav1.LabelSelectorOpExists})
 	}
-	trusted := "'system:serviceaccounts:" + g.PaveNamespace + "' in request.userInfo.groups || " + admissionpolicy.Platform(p.Spec.Namespaces.LabelAdmins) +
-		// The namespace controller deletes them all with their namespace (with
-		// its service account's credentials, or the controller manager's).
-		" || request.operation == 'DELETE' && ('system:serviceaccounts:kube-system' in request.userInfo.groups || request.userInfo.username == 'system:kube-controller-manager')"
+	trusted := admissionpolicy.Trusted(p.Spec.Namespaces.LabelAdmins, admissionpolicy.ServiceAccounts(g.PaveNamespace)) +
+		// The namespace controller deletes them all with their namespace.
+		" || request.operation == 'DELETE' && " + admissionpolicy.ControlPlane
 	// A peer within the namespace selects pods only; a rule without peers
 	// admits every source (or destination).
 	local := func(rules, peers string) string {
