@@ -69,7 +69,7 @@ Exit codes: 0 clean, 1 a violation denies an object (or warns, with
 	fl.StringVar(&f.paveNamespace, "pave-namespace", v1alpha1.DefaultPaveNamespace, "the namespace pave runs in: like the control plane's, its objects are not judged, as the webhooks never match it")
 	fl.StringToStringVar(&f.nsLabels, "namespace-labels", nil, "labels of the namespace, as the cluster would have them (team=payments,pave.dev/zone=internal)")
 	fl.StringVar(&f.now, "now", "", "judge exception expiry at this RFC 3339 time (default: now)")
-	fl.BoolVar(&f.asTeam, "as-team", false, "judge as the API server judges a team member's kubectl apply: also by the ValidatingAdmissionPolicies pave writes (NetworkPolicies that leave the namespace, keys of the secret store, claims that name their volume, Ingress snippets), which trust only the platform team")
+	fl.BoolVar(&f.asTeam, "as-team", false, "judge as the API server judges a team member's kubectl apply: also by the ValidatingAdmissionPolicies pave writes (NetworkPolicies that leave the namespace, keys of the secret store, claims that name their volume, Ingress snippets, Pods that name their node), which trust only the platform team")
 	fl.BoolVar(&f.parseOnly, "parse-only", false, "read and decode only, run no rules (the benchmark's baseline)")
 	_ = fl.MarkHidden("parse-only")
 	return cmd

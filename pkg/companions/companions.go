@@ -21,6 +21,7 @@ import (
 	"github.com/pave-dev/pave/pkg/namespaces"
 	"github.com/pave-dev/pave/pkg/policy"
 	"github.com/pave-dev/pave/pkg/quota"
+	"github.com/pave-dev/pave/pkg/scheduling"
 	"github.com/pave-dev/pave/pkg/secrets"
 	"github.com/pave-dev/pave/pkg/storage"
 	"github.com/pave-dev/pave/pkg/zones"
@@ -37,7 +38,7 @@ func AllIn(paveNamespace string) engine.Companions {
 	return engine.Companions{
 		Workload:  []engine.Generator{istio.Traffic{}, cilium.Policy{}, zones.Ingress{}, secrets.Delivery{}, operator.Scrape{}, operator.SLORules{}, monitoring.Dashboard{}},
 		Namespace: []engine.NamespaceGenerator{istio.MTLS{}, quota.Tier{}, zones.Baseline{}, velero.Schedule{}, operator.Cost{}},
-		Cluster:   []engine.ClusterGenerator{namespaces.Guard{}, zones.Boundaries{}, zones.Guard{PaveNamespace: paveNamespace}, secrets.Guard{PaveNamespace: paveNamespace}, storage.Guard{PaveNamespace: paveNamespace}, ingress.Guard{PaveNamespace: paveNamespace}},
+		Cluster:   []engine.ClusterGenerator{namespaces.Guard{}, zones.Boundaries{}, zones.Guard{PaveNamespace: paveNamespace}, secrets.Guard{PaveNamespace: paveNamespace}, storage.Guard{PaveNamespace: paveNamespace}, ingress.Guard{PaveNamespace: paveNamespace}, scheduling.Guard{PaveNamespace: paveNamespace}},
 	}
 }
 

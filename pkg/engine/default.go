@@ -7,6 +7,7 @@ import (
 	"github.com/pave-dev/pave/pkg/monitoring"
 	"github.com/pave-dev/pave/pkg/mutators"
 	"github.com/pave-dev/pave/pkg/policy"
+	"github.com/pave-dev/pave/pkg/scheduling"
 	"github.com/pave-dev/pave/pkg/storage"
 	"github.com/pave-dev/pave/pkg/validators"
 )
@@ -54,6 +55,7 @@ func Default(p *policy.Policy, c Companions) (*Engine, error) {
 		validators.Canary{},
 		validators.ServiceAccountToken{},
 		validators.PriorityClass{},
+		scheduling.ControlPlane{},
 		validators.QuotaHeadroom{},
 		storage.Encrypted{},
 		storage.VolumeNames{},

@@ -79,3 +79,45 @@ spec:
 		t.Fatalf("the platform team's snippet: %v", err)
 	}
 }
+
+// The control-plane nodes are not the teams': a Pod that names its node
+// skips the scheduler and every taint, and a toleration of the control
+// plane's taint (or of every taint) lets the scheduler put pods there.
+func TestTeamMemberCannotPickTheNode(t *testing.T) {
+	teamNamespace(t, "team-nodes")
+	pinned := strings.Replace(compliantPod, "spec:\n", "spec:\n  nodeName: e2e-control-plane\n", 1)
+	eventually(t, 30*time.Second, func() error { // pave writes the guard; the API server then loads it
+		_, err := asDev(pinned, "create", "-n", "team-nodes", "-f", "-")
+		if err == nil {
+			_, _ = s.kubectl("delete", "-n", "team-nodes", "pod", "web", "--wait=false")
+			return errors.New("a team member's Pod naming its node was admitted")
+		}
+		if !strings.Contains(err.Error(), "Pod web names node e2e-control-plane (spec.nodeName): a Pod that names its node skips the scheduler and every taint") {
+			return err
+		}
+		return nil
+	})
+	absent(t, "team-nodes", "pod", "web")
+
+	deploy := func(toleration string) string {
+		return `apiVersion: apps/v1
+kind: Deployment
+metadata: {name: anywhere}
+spec:
+  selector: {matchLabels: {app: anywhere}}
+  template:
+    metadata: {labels: {app: anywhere}}
+    spec:
+      tolerations: [` + toleration + `]
+      containers: [{name: app, image: nginx:1.27.3, readinessProbe: {httpGet: {path: /, port: 80}}}]
+`
+	}
+	_, err := asDev(deploy("{operator: Exists}"), "apply", "-n", "team-nodes", "-f", "-")
+	denied(t, "a Deployment tolerating every taint", err, "[control-plane-nodes] spec.template.spec.tolerations[0]", "tolerates every taint")
+	_, err = asDev(deploy("{key: node-role.kubernetes.io/control-plane, effect: NoSchedule}"), "apply", "-n", "team-nodes", "-f", "-")
+	denied(t, "a Deployment tolerating the control plane's taint", err, "[control-plane-nodes]", "node-role.kubernetes.io/control-plane")
+	absent(t, "team-nodes", "deployment", "anywhere")
+	if _, err := asDev(deploy("{key: dedicated, value: team-nodes, effect: NoSchedule}"), "apply", "-n", "team-nodes", "-f", "-"); err != nil {
+		t.Fatalf("a Deployment tolerating its team's own taint: %v", err)
+	}
+}

@@ -1,0 +1,102 @@
+package scheduling_test
+
+import (
+	"context"
+	"slices"
+	"strings"
+	"testing"
+
+	admissionregistrationv1 "k8s.io/api/admissionregistration/v1"
+	"k8s.io/apimachinery/pkg/runtime/schema"
+
+	"github.com/pave-dev/pave/pkg/admissionpolicy/evaluate"
+	"github.com/pave-dev/pave/pkg/policy"
+	"github.com/pave-dev/pave/pkg/scheduling"
+	"github.com/pave-dev/pave/pkg/workload/workloadtest"
+)
+
+// The control plane's taints, and every taint at once, are refused at the
+// toleration; a team's own taint, and the API server's default
+// not-ready/unreachable tolerations, pass.
+func TestControlPlaneTolerationsAreRefused(t *testing.T) {
+	w := workloadtest.FromYAML(t, `apiVersion: apps/v1
+kind: Deployment
+metadata: {name: d}
+spec:
+  selector: {matchLabels: {app: d}}
+  template:
+    metadata: {labels: {app: d}}
+    spec:
+      containers: [{name: c, image: 'x:1'}]
+      tolerations:
+      - {key: dedicated, value: orders, effect: NoSchedule}
+      - {key: node-role.kubernetes.io/control-plane, operator: Exists, effect: NoSchedule}
+      - {key: node.kubernetes.io/not-ready, operator: Exists, effect: NoExecute, tolerationSeconds: 300}
+      - {operator: Exists}
+      - {key: node-role.kubernetes.io/master, effect: NoSchedule}`)
+	vs := scheduling.ControlPlane{}.Validate(context.Background(), w, workloadtest.Env())
+	var fields []string
+	for _, v := range vs {
+		fields = append(fields, v.Field)
+		if !v.Denies() || v.Rule != "control-plane-nodes" {
+			t.Errorf("%+v", v)
+		}
+	}
+	want := []string{"spec.template.spec.tolerations[1]", "spec.template.spec.tolerations[3]", "spec.template.spec.tolerations[4]"}
+	if !slices.Equal(fields, want) {
+		t.Fatalf("findings at %v, want %v", fields, want)
+	}
+	if !strings.Contains(vs[1].Message, "tolerates every taint") {
+		t.Errorf("message: %s", vs[1].Message)
+	}
+}
+
+// A Pod created with its node named, judged as the API server would (e2e
+// TestTeamMemberCannotPickTheNode): refused from a team member; nodes
+// (mirror Pods) and the platform team may; a Pod without one passes.
+func TestGuardRefusesPodsThatNameTheirNode(t *testing.T) {
+	objs, err := scheduling.Guard{PaveNamespace: "pave-system"}.GenerateCluster(context.Background(), policy.Default())
+	if err != nil || len(objs) != 2 {
+		t.Fatalf("%d objects, %v", len(objs), err)
+	}
+	vap := objs[0].(*admissionregistrationv1.ValidatingAdmissionPolicy)
+	pod := func(node string) map[string]any {
+		spec := map[string]any{"containers": []any{map[string]any{"name": "c", "image": "x:1"}}}
+		if node != "" {
+			spec["nodeName"] = node
+		}
+		return map[string]any{"metadata": map[string]any{"name": "web"}, "spec": spec}
+	}
+	for _, c := range []struct {
+		name    string
+		user    string
+		groups  []string
+		node    string
+		refused bool
+	}{
+		{"a team member's Pod on the control plane", "dev", []string{"system:authenticated"}, "cp-1", true},
+		{"a team member's scheduled Pod", "dev", []string{"system:authenticated"}, "", false},
+		{"a mirror Pod", "system:node:worker-1", []string{"system:nodes", "system:authenticated"}, "worker-1", false},
+		{"the platform team's", "admin", []string{"system:masters"}, "cp-1", false},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			matched, failed, err := evaluate.Policy(vap, evaluate.Request{Resource: schema.GroupVersionResource{Version: "v1", Resource: "pods"},
+				Operation: "CREATE", Namespace: "shop", Username: c.user, Groups: c.groups, Object: pod(c.node)})
+			if err != nil || !matched {
+				t.Fatalf("matched %v, %v", matched, err)
+			}
+			if c.refused != (len(failed) > 0) {
+				t.Fatalf("refused %v, want %v: %q", len(failed) > 0, c.refused, failed)
+			}
+			if c.refused && !strings.Contains(failed[0], "Pod web names node cp-1 (spec.nodeName): a Pod that names its node skips the scheduler and every taint") {
+				t.Errorf("message: %q", failed[0])
+			}
+		})
+	}
+	// Every scheduled Pod has a node name: updates are not the guard's.
+	matched, _, err := evaluate.Policy(vap, evaluate.Request{Resource: schema.GroupVersionResource{Version: "v1", Resource: "pods"},
+		Operation: "UPDATE", Namespace: "shop", Groups: []string{"system:authenticated"}, Object: pod("worker-1"), OldObject: pod("worker-1")})
+	if err != nil || matched {
+		t.Errorf("an update matched (%v, %v)", matched, err)
+	}
+}
