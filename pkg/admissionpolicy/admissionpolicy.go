@@ -116,19 +116,15 @@ const ControlPlane = "('system:serviceaccounts:kube-system' in request.userInfo.
 // ServiceAccounts is the group of the service accounts of namespace.
 func ServiceAccounts(namespace string) string { return "system:serviceaccounts:" + namespace }
 
-// Trusted is the CEL condition that the requester is the platform team or
+// Trusted is the CEL condition that the requester is the platform team (in
+// one of the policy's label admins' groups, or in system:masters, the
+// break-glass group, which stays trusted where a policy names no admins) or
 // in one of groups.
 func Trusted(admins []string, groups ...string) string {
 	return InGroups(append(PlatformGroups(admins), groups...))
 }
 
-// Platform is the CEL condition that the requester is the platform team: in
-// one of the policy's label admins' groups, or in system:masters, the
-// break-glass group, which stays trusted where a policy names no admins
-// (an empty list would otherwise leave even the cluster's admins out).
-func Platform(admins []string) string { return InGroups(PlatformGroups(admins)) }
-
-// PlatformGroups are the groups Platform trusts: admins and system:masters.
+// PlatformGroups are the platform team's groups: admins and system:masters.
 func PlatformGroups(admins []string) []string {
 	if slices.Contains(admins, "system:masters") {
 		return admins

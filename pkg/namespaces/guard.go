@@ -41,7 +41,7 @@ func (Guard) GenerateCluster(_ context.Context, p *policy.Policy) ([]object, err
 	return admissionpolicy.Build(admissionpolicy.Spec{
 		Name: GuardName, Version: "v1", Resources: []string{"namespaces"},
 		Variables: []admissionregistrationv1.Variable{
-			{Name: "admin", Expression: admissionpolicy.InGroups(platform)},
+			{Name: "admin", Expression: admissionpolicy.Trusted(admins)},
 			{Name: "labels", Expression: "has(object.metadata.labels) ? object.metadata.labels : {}"},
 			{Name: "old", Expression: "oldObject != null && has(oldObject.metadata.labels) ? oldObject.metadata.labels : {}"},
 		},

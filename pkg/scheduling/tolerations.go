@@ -5,6 +5,7 @@ package scheduling
 import (
 	"context"
 	"fmt"
+	"slices"
 
 	corev1 "k8s.io/api/core/v1"
 
@@ -57,10 +58,5 @@ func tolerates(t corev1.Toleration) bool {
 	if t.Key == "" {
 		return t.Operator == corev1.TolerationOpExists
 	}
-	for _, k := range controlPlaneTaints {
-		if t.Key == k {
-			return true
-		}
-	}
-	return false
+	return slices.Contains(controlPlaneTaints, t.Key)
 }

@@ -81,7 +81,7 @@ func (g Guard) GenerateCluster(_ context.Context, p *policy.Policy) ([]object, e
 		Variables: []admissionregistrationv1.Variable{
 			// The operator writes what the platform's ClusterExternalSecrets
 			// and ClusterPushSecrets ask, in every namespace they select.
-			{Name: "platform", Expression: admissionpolicy.Platform(p.Spec.Namespaces.LabelAdmins) + " || 'system:serviceaccounts:" + operator + "' in request.userInfo.groups"},
+			{Name: "platform", Expression: admissionpolicy.Trusted(p.Spec.Namespaces.LabelAdmins, admissionpolicy.ServiceAccounts(operator))},
 			{Name: "specStore", Expression: "has(object.spec) && has(object.spec.secretStoreRef) && " + isStore("object.spec.secretStoreRef")},
 			// A PushSecret's store chosen by labels may be this one.
 			{Name: "pushStore", Expression: "has(object.spec) && has(object.spec.secretStoreRefs) && object.spec.secretStoreRefs.exists(r, has(r.kind) && r.kind == 'ClusterSecretStore' && (!has(r.name) || r.name == " + quoted + "))"},

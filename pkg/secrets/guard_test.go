@@ -47,8 +47,7 @@ func TestGuardFollowsTheStore(t *testing.T) {
 			t.Errorf("namespace %s is matched; it is no team's (%v)", ns, skipped)
 		}
 	}
-	if platform := vap.Spec.Variables[0].Expression; !strings.Contains(platform, `["platform-team", "system:masters"]`) ||
-		!strings.Contains(platform, "'system:serviceaccounts:external-secrets' in request.userInfo.groups") {
+	if platform := vap.Spec.Variables[0].Expression; !strings.Contains(platform, `["platform-team", "system:masters", "system:serviceaccounts:external-secrets"]`) {
 		t.Errorf("the platform team is %s", platform)
 	}
 	if *vap.Spec.FailurePolicy != admissionregistrationv1.Fail || len(vap.Spec.Validations) != 4 {
