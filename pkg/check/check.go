@@ -6,6 +6,7 @@ package check
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"runtime"
 	"slices"
 	"sync"
@@ -13,6 +14,7 @@ import (
 
 	admissionregistrationv1 "k8s.io/api/admissionregistration/v1"
 
+	"github.com/pave-dev/pave/pkg/admissionpolicy/evaluate"
 	"github.com/pave-dev/pave/pkg/engine"
 	"github.com/pave-dev/pave/pkg/manifest"
 	"github.com/pave-dev/pave/pkg/policy"
@@ -126,7 +128,11 @@ func Run(ctx context.Context, inputs []manifest.Input, opts Options) *Report {
 	// The input's Namespaces, StorageClasses, canaries and CRDs, read off
 	// the decoded objects, are what every object is judged in.
 	scopes := manifest.ScopesOf(objs)
-	run := &judge{opts: &opts, env: builder(objs, opts), ns: newNamespaceObjects()}
+	guards, err := evaluate.CompileAll(opts.Guards) // once per run
+	if err != nil {
+		return &Report{Errors: []error{fmt.Errorf("guard: %w", err)}}
+	}
+	run := &judge{opts: &opts, env: builder(objs, opts), ns: newNamespaceObjects(), guards: guards}
 	checked := make([]Object, len(objs))
 	errs := make([]error, len(objs))
 	parallel(workers, len(objs), func(i int) {

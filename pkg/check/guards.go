@@ -18,43 +18,48 @@ import (
 )
 
 // guarded judges o by Options.Guards, as the API server judges a create by
-// a requester in Options.Groups, and reports whether a guard took it. Each
-// failed validation is an enforced violation of the guard's name.
-func (j *judge) guarded(ctx context.Context, o *manifest.Object, r *Object) (bool, error) {
-	if len(j.opts.Guards) == 0 {
-		return false, nil
+// a requester in Options.Groups, beside pave's own rules. Each failed
+// validation is an enforced violation of the guard's name. The object is
+// decoded only when a guard matches its kind.
+func (j *judge) guarded(ctx context.Context, o *manifest.Object, r *Object) error {
+	if len(j.guards) == 0 {
+		return nil
 	}
 	gvk := schema.FromAPIVersionAndKind(o.APIVersion, o.Kind)
 	resource, _ := meta.UnsafeGuessKindToResource(gvk)
-	var obj map[string]any
-	if err := json.Unmarshal(o.JSON, &obj); err != nil {
-		return false, fmt.Errorf("%s %s: %w", o.Kind, o.Name, err)
-	}
 	env, err := j.env.Env(ctx, j.opts.Engine.Policy(), environment.Request{Namespace: r.Namespace})
 	if err != nil {
-		return false, err
+		return err
 	}
 	req := evaluate.Request{Resource: resource, Operation: admissionregistrationv1.Create, Namespace: r.Namespace,
-		NamespaceLabels: env.Namespace.Labels, Object: obj, Groups: j.opts.Groups}
+		NamespaceLabels: env.Namespace.Labels, Groups: j.opts.Groups}
+	var matched []*evaluate.Compiled
+	for _, g := range j.guards {
+		if g.Matches(req) {
+			matched = append(matched, g)
+		}
+	}
+	if len(matched) == 0 {
+		return nil
+	}
+	if err := json.Unmarshal(o.JSON, &req.Object); err != nil {
+		return fmt.Errorf("%s %s: %w", o.Kind, o.Name, err)
+	}
 	field := "spec" // the guards judge what a team object reaches, a Namespace's labels
 	if resource.Resource == "namespaces" {
 		field = "metadata.labels"
 	}
-	took := false
-	for _, vap := range j.opts.Guards {
-		matched, failed, err := evaluate.Policy(vap, req)
+	for _, g := range matched {
+		_, failed, err := g.Judge(req)
 		if err != nil {
-			return false, err
+			return err
 		}
-		took = took || matched
 		for _, msg := range failed {
-			r.Violations = append(r.Violations, policy.Violation{Rule: vap.Name, Severity: v1alpha1.SeverityHigh, Mode: v1alpha1.ModeEnforce, Field: field, Message: msg,
-				Fix: "as the message says; the API server refuses it in ValidatingAdmissionPolicy " + vap.Name + " unless the platform team (spec.namespaces.labelAdmins) applies it"})
+			r.Violations = append(r.Violations, policy.Violation{Rule: g.Name(), Severity: v1alpha1.SeverityHigh, Mode: v1alpha1.ModeEnforce, Field: field, Message: msg,
+				Fix: "as the message says; the API server refuses it in ValidatingAdmissionPolicy " + g.Name() + " unless the platform team (spec.namespaces.labelAdmins) applies it"})
 		}
 	}
-	if took {
-		r.Workload = true
-		r.Allowed = r.Allowed && !slices.ContainsFunc(r.Violations, policy.Violation.Denies)
-	}
-	return took, nil
+	r.Workload = true
+	r.Allowed = r.Allowed && !slices.ContainsFunc(r.Violations, policy.Violation.Denies)
+	return nil
 }

@@ -58,36 +58,37 @@ spec: {podSelector: {}, ingress: [{from: [{podSelector: {}}]}]}
 	}
 }
 
-// A kind pave judges itself is judged by the guards too: a claim that names
-// a volume is refused from a team member, beside pave's own findings.
+// Kinds pave judges itself are judged by the guards too, workloads among
+// them: a claim that names a volume and a Pod that names its node are
+// refused from a team member, beside pave's own findings.
 func TestGuardsJudgeKindsPaveJudges(t *testing.T) {
-	const claim = `apiVersion: v1
-kind: PersistentVolumeClaim
-metadata: {name: taken}
-spec: {volumeName: pv-of-orders, accessModes: [ReadWriteOnce], resources: {requests: {storage: 1Gi}}}
-`
 	guards, err := companions.Guards(context.Background(), policy.Default(), "pave-system")
 	if err != nil {
 		t.Fatal(err)
 	}
-	in := []manifest.Input{{Source: "in.yaml", Data: []byte(claim)}}
-	for _, c := range []struct {
-		groups  []string
-		refused bool
-	}{{[]string{"system:authenticated"}, true}, {[]string{"system:masters"}, false}} {
-		rep := check.Run(context.Background(), in, check.Options{Engine: defaultEngine(t), DefaultNamespace: "shop", Guards: guards, Groups: c.groups})
-		if len(rep.Errors) > 0 || len(rep.Objects) != 1 {
-			t.Fatalf("errors %v, %d objects", rep.Errors, len(rep.Objects))
-		}
-		var rules []string
-		for _, v := range rep.Objects[0].Violations {
-			rules = append(rules, v.Rule)
-		}
-		if got := slices.Contains(rules, "pave-claimed-volumes"); got != c.refused {
-			t.Errorf("%v: refused by the guard %v, want %v (findings %v)", c.groups, got, c.refused, rules)
-		}
-		if c.refused && rep.Objects[0].Allowed {
-			t.Errorf("%v: allowed with the guard's finding", c.groups)
+	for doc, guard := range map[string]string{
+		"apiVersion: v1\nkind: PersistentVolumeClaim\nmetadata: {name: taken}\nspec: {volumeName: pv-of-orders, accessModes: [ReadWriteOnce], resources: {requests: {storage: 1Gi}}}\n": "pave-claimed-volumes",
+		"apiVersion: v1\nkind: Pod\nmetadata: {name: pinned}\nspec: {nodeName: cp-1, containers: [{name: c, image: 'registry.example.com/c:1'}]}\n":                                     "pave-pod-node-names",
+	} {
+		in := []manifest.Input{{Source: "in.yaml", Data: []byte(doc)}}
+		for _, c := range []struct {
+			groups  []string
+			refused bool
+		}{{[]string{"system:authenticated"}, true}, {[]string{"system:masters"}, false}} {
+			rep := check.Run(context.Background(), in, check.Options{Engine: defaultEngine(t), DefaultNamespace: "shop", Guards: guards, Groups: c.groups})
+			if len(rep.Errors) > 0 || len(rep.Objects) != 1 {
+				t.Fatalf("errors %v, %d objects", rep.Errors, len(rep.Objects))
+			}
+			var rules []string
+			for _, v := range rep.Objects[0].Violations {
+				rules = append(rules, v.Rule)
+			}
+			if got := slices.Contains(rules, guard); got != c.refused {
+				t.Errorf("%s, %v: refused by the guard %v, want %v (findings %v)", guard, c.groups, got, c.refused, rules)
+			}
+			if c.refused && rep.Objects[0].Allowed {
+				t.Errorf("%s, %v: allowed with the guard's finding", guard, c.groups)
+			}
 		}
 	}
 }

@@ -11,6 +11,7 @@ import (
 	jsonpatch "github.com/evanphx/json-patch/v5"
 	"k8s.io/apimachinery/pkg/runtime/schema"
 
+	"github.com/pave-dev/pave/pkg/admissionpolicy/evaluate"
 	"github.com/pave-dev/pave/pkg/api/v1alpha1"
 	"github.com/pave-dev/pave/pkg/engine"
 	"github.com/pave-dev/pave/pkg/environment"
@@ -24,13 +25,24 @@ import (
 // environment read off the input, and the companions of each namespace,
 // named once per run.
 type judge struct {
-	opts *Options
-	env  environment.Builder
-	ns   *namespaceObjects
+	opts   *Options
+	env    environment.Builder
+	ns     *namespaceObjects
+	guards []*evaluate.Compiled // Options.Guards, compiled once per run
 }
 
-// object judges o into r, as admission would.
+// object judges o into r, as admission would: by pave's rules, then by the
+// guards the API server would judge it with (Options.Guards), whatever its
+// kind.
 func (j *judge) object(ctx context.Context, o *manifest.Object, r *Object) error {
+	if err := j.byRules(ctx, o, r); err != nil || r.Skipped != "" || j.opts.ParseOnly {
+		return err
+	}
+	return j.guarded(ctx, o, r)
+}
+
+// byRules judges o into r by pave's rules.
+func (j *judge) byRules(ctx context.Context, o *manifest.Object, r *Object) error {
 	opts := j.opts
 	*r = Object{Source: o.Source, Line: o.Line, APIVersion: o.APIVersion, Kind: o.Kind, Name: o.Name, Namespace: o.Namespace, Allowed: true}
 	if opts.Render {
@@ -114,8 +126,7 @@ func (j *judge) other(ctx context.Context, o *manifest.Object, r *Object) error 
 	opts := j.opts
 	gvk := schema.FromAPIVersionAndKind(o.APIVersion, o.Kind)
 	if !opts.Engine.Governs(gvk) && !opts.Engine.Completes(gvk) {
-		_, err := j.guarded(ctx, o, r)
-		return err
+		return nil
 	}
 	obj, unknown, err := object.DecodeKnown(gvk, o.JSON)
 	if err != nil {
@@ -155,9 +166,7 @@ func (j *judge) other(ctx context.Context, o *manifest.Object, r *Object) error 
 	}
 	r.Workload, r.Violations, r.Warnings = true, vs, warnings
 	r.Allowed = !slices.ContainsFunc(vs, policy.Violation.Denies)
-	// A kind pave judges may be guarded too (a claim's volume).
-	_, err = j.guarded(ctx, o, r)
-	return err
+	return nil
 }
 
 // applyPatch applies the engine's patch to the object as it was written, the way

@@ -30,6 +30,10 @@ func guardFindings(ctx context.Context, p *policy.Policy, c Cluster) ([]Finding,
 	if err != nil {
 		return nil, err
 	}
+	guards, err := evaluate.CompileAll(vaps)
+	if err != nil {
+		return nil, err
+	}
 	var out []Finding
 	for i := range c.Guarded {
 		obj := &c.Guarded[i]
@@ -42,13 +46,13 @@ func guardFindings(ctx context.Context, p *policy.Policy, c Cluster) ([]Finding,
 		// built-in edit role's holders are.
 		req := evaluate.Request{Resource: resource, Operation: admissionregistrationv1.Update, Namespace: obj.GetNamespace(),
 			NamespaceLabels: c.Namespaces[obj.GetNamespace()], Object: obj.Object, OldObject: obj.Object, Groups: []string{"system:authenticated"}}
-		for _, vap := range vaps {
-			_, failed, err := evaluate.Policy(vap, req)
+		for _, g := range guards {
+			_, failed, err := g.Judge(req)
 			if err != nil {
 				return nil, err
 			}
 			if len(failed) > 0 {
-				out = append(out, guardFinding(obj, vap.Name, failed))
+				out = append(out, guardFinding(obj, g.Name(), failed))
 			}
 		}
 	}

@@ -34,11 +34,26 @@ type Request struct {
 // which judges before anything is written (pave preflight): the same
 // expressions, evaluated by the CEL library the API server uses, with the
 // standard functions only (pave's policies use no Kubernetes extensions). An
-// error is an expression that does not compile.
+// error is an expression that does not compile. To judge many requests by
+// one policy, Compile it once.
 func Policy(vap *admissionregistrationv1.ValidatingAdmissionPolicy, req Request) (matched bool, failed []string, err error) {
-	if !matches(vap.Spec.MatchConstraints, req) {
-		return false, nil, nil
+	c, err := Compile(vap)
+	if err != nil {
+		return false, nil, err
 	}
+	return c.Judge(req)
+}
+
+// Compiled is a ValidatingAdmissionPolicy with its expressions compiled;
+// it judges requests concurrently.
+type Compiled struct {
+	vap      *admissionregistrationv1.ValidatingAdmissionPolicy
+	programs map[string]cel.Program // by expression
+}
+
+// Compile compiles every expression of vap; an error names the one that
+// does not compile.
+func Compile(vap *admissionregistrationv1.ValidatingAdmissionPolicy) (*Compiled, error) {
 	env, err := cel.NewEnv(
 		cel.Variable("object", cel.DynType), cel.Variable("oldObject", cel.DynType),
 		cel.Variable("request", cel.DynType), cel.Variable("params", cel.DynType),
@@ -46,61 +61,90 @@ func Policy(vap *admissionregistrationv1.ValidatingAdmissionPolicy, req Request)
 		cel.Variable("variables", cel.MapType(cel.StringType, cel.DynType)),
 	)
 	if err != nil {
-		return false, nil, err
+		return nil, err
 	}
-	vars := map[string]any{}
-	in := map[string]any{"object": inNamespace(req.Object, req.Namespace), "oldObject": inNamespace(req.OldObject, req.Namespace), "request": requestOf(req), "params": nil,
-		"namespaceObject": map[string]any{"metadata": map[string]any{"name": req.Namespace, "labels": stringMap(req.NamespaceLabels)}}, "variables": vars}
-	eval := func(expr string) (any, error) {
+	var exprs []string
+	for _, c := range vap.Spec.MatchConditions {
+		exprs = append(exprs, c.Expression)
+	}
+	for _, v := range vap.Spec.Variables {
+		exprs = append(exprs, v.Expression)
+	}
+	for _, v := range vap.Spec.Validations {
+		exprs = append(exprs, v.Expression)
+		if v.MessageExpression != "" {
+			exprs = append(exprs, v.MessageExpression)
+		}
+	}
+	c := &Compiled{vap: vap, programs: make(map[string]cel.Program, len(exprs))}
+	for _, expr := range exprs {
 		ast, iss := env.Compile(expr)
 		if iss.Err() != nil {
 			return nil, fmt.Errorf("ValidatingAdmissionPolicy %s: %q: %w", vap.Name, expr, iss.Err())
 		}
-		prg, err := env.Program(ast)
-		if err != nil {
+		if c.programs[expr], err = env.Program(ast); err != nil {
 			return nil, fmt.Errorf("ValidatingAdmissionPolicy %s: %q: %w", vap.Name, expr, err)
 		}
-		out, _, err := prg.Eval(in)
-		if err != nil {
-			return nil, nil // a runtime error: the caller fails closed
-		}
-		return out.Value(), nil
 	}
-	for _, c := range vap.Spec.MatchConditions {
-		v, err := eval(c.Expression)
+	return c, nil
+}
+
+// CompileAll compiles each of vaps, to judge a run's requests by.
+func CompileAll(vaps []*admissionregistrationv1.ValidatingAdmissionPolicy) ([]*Compiled, error) {
+	out := make([]*Compiled, len(vaps))
+	for i, vap := range vaps {
+		c, err := Compile(vap)
 		if err != nil {
-			return false, nil, err
+			return nil, err
 		}
-		if v == false {
+		out[i] = c
+	}
+	return out, nil
+}
+
+// Name is the policy's name.
+func (c *Compiled) Name() string { return c.vap.Name }
+
+// Matches reports whether the policy's resource rules and namespace
+// selector take req; the object is not read, so a caller may decode it only
+// for the policies that match.
+func (c *Compiled) Matches(req Request) bool { return matches(c.vap, req) }
+
+// Judge judges req as Policy does.
+func (c *Compiled) Judge(req Request) (matched bool, failed []string, err error) {
+	vap := c.vap
+	if !matches(vap, req) {
+		return false, nil, nil
+	}
+	vars := map[string]any{}
+	in := map[string]any{"object": inNamespace(req.Object, req.Namespace), "oldObject": inNamespace(req.OldObject, req.Namespace), "request": requestOf(req), "params": nil,
+		"namespaceObject": map[string]any{"metadata": map[string]any{"name": req.Namespace, "labels": stringMap(req.NamespaceLabels)}}, "variables": vars}
+	eval := func(expr string) any {
+		out, _, err := c.programs[expr].Eval(in)
+		if err != nil {
+			return nil // a runtime error: the caller fails closed
+		}
+		return out.Value()
+	}
+	for _, mc := range vap.Spec.MatchConditions {
+		if eval(mc.Expression) == false {
 			return false, nil, nil
 		}
 	}
 	// Variables are evaluated in order, so each may use those before it; one
 	// that fails is left out, and what uses it fails.
 	for _, v := range vap.Spec.Variables {
-		val, err := eval(v.Expression)
-		if err != nil {
-			return false, nil, err
-		}
-		if val != nil {
+		if val := eval(v.Expression); val != nil {
 			vars[v.Name] = val
 		}
 	}
 	for _, v := range vap.Spec.Validations {
-		ok, err := eval(v.Expression)
-		if err != nil {
-			return false, nil, err
-		}
-		if ok == true {
+		if eval(v.Expression) == true {
 			continue
 		}
 		msg := v.Message
 		if v.MessageExpression != "" {
-			m, err := eval(v.MessageExpression)
-			if err != nil {
-				return false, nil, err
-			}
-			if s, isString := m.(string); isString {
+			if s, isString := eval(v.MessageExpression).(string); isString {
 				msg = s
 			}
 		}
@@ -112,9 +156,10 @@ func Policy(vap *admissionregistrationv1.ValidatingAdmissionPolicy, req Request)
 	return true, failed, nil
 }
 
-// matches reports whether the policy's resource rules and namespace
-// selector take req.
-func matches(m *admissionregistrationv1.MatchResources, req Request) bool {
+// matches reports whether vap's resource rules and namespace selector take
+// req; the object is not read.
+func matches(vap *admissionregistrationv1.ValidatingAdmissionPolicy, req Request) bool {
+	m := vap.Spec.MatchConstraints
 	if m == nil {
 		return false
 	}
