@@ -250,7 +250,8 @@ func (b *bench) noopConfigurations(ctx context.Context, arm, mutatePath string) 
 }
 
 // profile records the admission server's CPU profile while each of pave's
-// arms runs alone, to prefix-<arm>.pprof.
+// arms runs alone, to prefix-<arm>.pprof, and its heap after them, to
+// prefix-heap.pprof: the live heap is what each collection marks again.
 func (b *bench) profile(prefix string) error {
 	arms, err := b.arms()
 	if err != nil {
@@ -258,22 +259,7 @@ func (b *bench) profile(prefix string) error {
 	}
 	for _, a := range arms[:2] {
 		done := make(chan error, 1)
-		go func() {
-			resp, err := http.Get(fmt.Sprintf("http://127.0.0.1:%d/debug/pprof/profile?seconds=4", b.pprofPort))
-			if err != nil {
-				done <- err
-				return
-			}
-			defer resp.Body.Close()
-			f, err := os.Create(prefix + "-" + a.name + ".pprof")
-			if err != nil {
-				done <- err
-				return
-			}
-			defer f.Close()
-			_, err = io.Copy(f, resp.Body)
-			done <- err
-		}()
+		go func() { done <- b.fetchProfile("profile?seconds=4", prefix+"-"+a.name+".pprof") }()
 		if _, err := hammer(b.client, a, b.o.c, 5*time.Second); err != nil {
 			return err
 		}
@@ -281,7 +267,23 @@ func (b *bench) profile(prefix string) error {
 			return err
 		}
 	}
-	return nil
+	return b.fetchProfile("heap?gc=1", prefix+"-heap.pprof")
+}
+
+// fetchProfile writes the admission server's /debug/pprof/<what> to file.
+func (b *bench) fetchProfile(what, file string) error {
+	resp, err := http.Get(fmt.Sprintf("http://127.0.0.1:%d/debug/pprof/%s", b.pprofPort, what))
+	if err != nil {
+		return err
+	}
+	defer resp.Body.Close()
+	f, err := os.Create(file)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	_, err = io.Copy(f, resp.Body)
+	return err
 }
 
 // The manifests' memory limits. In their containers pave-webhook sets its

@@ -60,7 +60,7 @@ func main() {
 	flag.IntVar(&o.rounds, "rounds", 3, "interleaved rounds per arm")
 	flag.DurationVar(&o.round, "round", 2*time.Second, "length of one round of one webhook arm")
 	flag.IntVar(&o.creates, "creates", 600, "Deployment creates per arm through the API server")
-	flag.StringVar(&o.profile, "profile", "", "write CPU profiles of the admission server under the mutate and validate arms to <profile>-<arm>.pprof")
+	flag.StringVar(&o.profile, "profile", "", "write CPU profiles of the admission server under the mutate and validate arms to <profile>-<arm>.pprof, and its heap after them to <profile>-heap.pprof")
 	flag.BoolVar(&o.meshOff, "mesh-off", false, "run pave with the mesh off (no sidecar): to attribute the gap, not the targets, which are with the mesh on")
 	flag.IntVar(&o.reconcileWorkers, "reconcile-workers", 0, "the controller's --reconcile-workers (0: pave's default)")
 	flag.IntVar(&o.fill, "fill", 10000, "Deployments (one Pod each) in the cluster for the memory figure; 0 skips it")
