@@ -19,8 +19,8 @@ import (
 	admissionregistrationv1 "k8s.io/api/admissionregistration/v1"
 	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
+	networkingv1 "k8s.io/api/networking/v1"
 	storagev1 "k8s.io/api/storage/v1"
-	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/labels"
 	"k8s.io/apimachinery/pkg/runtime"
 	clientgoscheme "k8s.io/client-go/kubernetes/scheme"
@@ -35,6 +35,7 @@ import (
 	"github.com/pave-dev/pave/pkg/api/v1alpha1"
 	"github.com/pave-dev/pave/pkg/certs"
 	"github.com/pave-dev/pave/pkg/environment"
+	"github.com/pave-dev/pave/pkg/ingress"
 	"github.com/pave-dev/pave/pkg/metrics"
 	pavewebhook "github.com/pave-dev/pave/pkg/webhook"
 	"github.com/pave-dev/pave/pkg/workload"
@@ -176,6 +177,8 @@ func managerOptions(o options, scheme *runtime.Scheme, controls bool) ctrl.Optio
 	byObject := map[client.Object]cache.ByObject{
 		&corev1.Namespace{}: {}, &v1alpha1.PlatformPolicy{}: {}, &v1alpha1.PolicyException{}: {}, &corev1.ResourceQuota{}: {},
 		&storagev1.StorageClass{}: {},
+		// Only their hosts: the ingress-host rule asks who routes a host.
+		&networkingv1.Ingress{}: {Transform: ingressHosts},
 	}
 	if controls {
 		// The companion reconcilers watch the ConfigMaps they write (the
@@ -243,6 +246,11 @@ func setupAdmission(mgr ctrl.Manager, o options, engines *pavewebhook.Engines, e
 	auditor pavewebhook.Auditor, log logr.Logger) error {
 	common := pavewebhook.Common{Engines: engines, Env: env, Deadline: o.deadline, SkipNamespace: o.paveNamespace, Metrics: m, Audit: auditor,
 		Decoder: workload.NewDecoder()}
+	if err := mgr.GetFieldIndexer().IndexField(context.Background(), &networkingv1.Ingress{}, ingress.IndexHost, func(o client.Object) []string {
+		return ingress.IndexKeys(o.(*networkingv1.Ingress))
+	}); err != nil {
+		return fmt.Errorf("index Ingresses by host: %w", err)
+	}
 	hooks := mgr.GetWebhookServer()
 	hooks.Register("/mutate", pavewebhook.WithReadDeadline(o.deadline,
 		pavewebhook.Serve(&pavewebhook.Mutate{Common: common}, log.WithName("mutate"))))
@@ -252,30 +260,4 @@ func setupAdmission(mgr ctrl.Manager, o options, engines *pavewebhook.Engines, e
 		return err
 	}
 	return mgr.AddReadyzCheck("policy", watcher.ready)
-}
-
-// companionMetadata is the cache's transform: managed fields go from every
-// object, and a companion (pave reads those unstructured) keeps only its
-// identity and metadata. The controller applies companions whole with
-// server-side apply and reads them back only to watch and prune, which the
-// metadata serves; their specs (a dashboard's JSON, a VirtualService's
-// routes) were most of the controller's memory at 10,000 workloads.
-func companionMetadata(obj any) (any, error) {
-	obj, err := cache.TransformStripManagedFields()(obj)
-	if u, ok := obj.(*unstructured.Unstructured); ok && err == nil {
-		kept := map[string]any{"apiVersion": u.GetAPIVersion(), "kind": u.GetKind()}
-		if m, ok := u.Object["metadata"]; ok {
-			kept["metadata"] = m
-		}
-		u.Object = kept
-	}
-	return obj, err
-}
-
-// managedConfigMaps is the unstructured ConfigMap the companion reconcilers
-// watch, as the cache keys it.
-func managedConfigMaps() client.Object {
-	u := &unstructured.Unstructured{}
-	u.SetGroupVersionKind(corev1.SchemeGroupVersion.WithKind("ConfigMap"))
-	return u
 }

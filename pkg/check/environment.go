@@ -6,6 +6,7 @@ import (
 
 	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
+	networkingv1 "k8s.io/api/networking/v1"
 	storagev1 "k8s.io/api/storage/v1"
 
 	"github.com/pave-dev/pave/internal/jsondecode"
@@ -16,8 +17,9 @@ import (
 
 // builder is the environment of a run, built as the cluster's would be: the
 // Namespaces the input defines (others get Options.Env's labels), the
-// exceptions of the policy file, the input's StorageClasses and canary Deployments, so a
-// canary and its stable in one input are routed as the controller routes them.
+// exceptions of the policy file, the input's StorageClasses, Ingresses and canary
+// Deployments, so a canary and its stable in one input are routed as the
+// controller routes them, and two teams' Ingresses of one host are found.
 // It reads the objects already decoded; of the Deployments, only those that
 // name a stable (a cheap look first) are decoded whole.
 func builder(objs []manifest.Object, opts Options) environment.Builder {
@@ -38,6 +40,14 @@ func builder(objs []manifest.Object, opts Options) environment.Builder {
 			var sc storagev1.StorageClass
 			if jsondecode.Unmarshal(o.JSON, &sc) == nil {
 				src.Classes = append(src.Classes, sc)
+			}
+		case o.APIVersion == "networking.k8s.io/v1" && o.Kind == "Ingress":
+			var ing networkingv1.Ingress
+			if jsondecode.Unmarshal(o.JSON, &ing) == nil {
+				if ing.Namespace == "" {
+					ing.Namespace = opts.DefaultNamespace
+				}
+				src.InputIngresses = append(src.InputIngresses, ing)
 			}
 		case o.APIVersion == "apps/v1" && o.Kind == "Deployment" && bytes.Contains(o.JSON, []byte(v1alpha1.AnnotationCanaryOf)):
 			var dep appsv1.Deployment

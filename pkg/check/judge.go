@@ -9,6 +9,7 @@ import (
 	gomodulesjsonpatch "gomodules.xyz/jsonpatch/v2"
 
 	jsonpatch "github.com/evanphx/json-patch/v5"
+	networkingv1 "k8s.io/api/networking/v1"
 	"k8s.io/apimachinery/pkg/runtime/schema"
 
 	"github.com/pave-dev/pave/pkg/admissionpolicy/evaluate"
@@ -135,7 +136,11 @@ func (j *judge) other(ctx context.Context, o *manifest.Object, r *Object) error 
 	if err := invalidName(o.Kind, metaOf(obj)); err != nil {
 		return err
 	}
-	env, err := j.env.Env(ctx, opts.Engine.Policy(), environment.Request{Namespace: r.Namespace, Exceptions: true, StorageClasses: true})
+	req := environment.Request{Namespace: r.Namespace, Exceptions: true, StorageClasses: true}
+	if ing, ok := obj.(*networkingv1.Ingress); ok {
+		req.Ingress = ing // judged against the input's other Ingresses
+	}
+	env, err := j.env.Env(ctx, opts.Engine.Policy(), req)
 	if err != nil {
 		return err
 	}

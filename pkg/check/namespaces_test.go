@@ -3,7 +3,9 @@ package check_test
 import (
 	"context"
 	"fmt"
+	"maps"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/pave-dev/pave/pkg/check"
@@ -53,5 +55,35 @@ spec:
 	}
 	if shared == 0 {
 		t.Errorf("the workloads of shop share no namespace object: %v and %v", api, web)
+	}
+}
+
+// Two teams' Ingresses of one host in one input are both denied, as the
+// cluster would deny the second (rule ingress-host); the namespaces' teams
+// come from the input, and one team's two namespaces may share a host.
+func TestIngressesOfOneHostAcrossTeams(t *testing.T) {
+	ingress := func(ns, name string) string {
+		return "apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata: {name: " + name + ", namespace: " + ns + "}\n" +
+			"spec: {rules: [{host: shop.example.com}]}\n"
+	}
+	namespace := func(name, team string) string {
+		return "apiVersion: v1\nkind: Namespace\nmetadata: {name: " + name + ", labels: {pave.dev/team: " + team + "}}\n"
+	}
+	rep := run(t, strings.Join([]string{namespace("shop", "shop"), namespace("shop-api", "shop"), namespace("pay", "pay"),
+		ingress("shop", "storefront"), ingress("shop-api", "api"), ingress("pay", "steal")}, "---\n"))
+	denied := map[string]bool{}
+	for _, o := range rep.Objects {
+		if slices.Contains(rules(o), "ingress-host") {
+			denied[o.Namespace+"/"+o.Name] = true
+		}
+	}
+	if want := map[string]bool{"shop/storefront": true, "shop-api/api": true, "pay/steal": true}; !maps.Equal(denied, want) {
+		t.Errorf("denied by ingress-host: %v, want %v", denied, want)
+	}
+	rep = run(t, strings.Join([]string{namespace("shop", "shop"), namespace("shop-api", "shop"), ingress("shop", "storefront"), ingress("shop-api", "api")}, "---\n"))
+	for _, o := range rep.Objects {
+		if slices.Contains(rules(o), "ingress-host") {
+			t.Errorf("%s/%s denied though one team routes the host: %+v", o.Namespace, o.Name, o.Violations)
+		}
 	}
 }

@@ -12,6 +12,7 @@ import (
 
 	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
+	networkingv1 "k8s.io/api/networking/v1"
 	storagev1 "k8s.io/api/storage/v1"
 	"k8s.io/apimachinery/pkg/runtime/schema"
 
@@ -33,6 +34,9 @@ type Source interface {
 	Quotas(ctx context.Context, namespace string) ([]corev1.ResourceQuota, error)
 	// StorageClasses returns the StorageClasses.
 	StorageClasses(ctx context.Context) ([]storagev1.StorageClass, error)
+	// Ingresses returns the Ingresses of every namespace found under the
+	// index key (ingress.IndexKeys).
+	Ingresses(ctx context.Context, key string) ([]networkingv1.Ingress, error)
 }
 
 // Builder builds environments from a Source and a clock.
@@ -58,6 +62,9 @@ type Request struct {
 	StorageClasses bool
 	// CanaryOf asks for the canary of this stable Deployment, for its routing.
 	CanaryOf string
+	// Ingress asks for the other Ingresses whose hosts overlap this one's
+	// (Env.Routes): only the validation of an Ingress needs them.
+	Ingress *networkingv1.Ingress
 }
 
 // Env returns the environment of r under policy p.
@@ -90,6 +97,13 @@ func (b Builder) Env(ctx context.Context, p *policy.Policy, r Request) (policy.E
 			return env, fmt.Errorf("list StorageClasses: %w", err)
 		}
 		env.StorageClasses = sc
+	}
+	if r.Ingress != nil {
+		routes, err := b.Routes(ctx, r.Namespace, r.Ingress)
+		if err != nil {
+			return env, err
+		}
+		env.Routes = routes
 	}
 	if r.CanaryOf != "" {
 		c, _, err := b.Canary(ctx, r.Namespace, r.CanaryOf)

@@ -3,13 +3,16 @@ package environment
 import (
 	"context"
 	"maps"
+	"slices"
 
 	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
+	networkingv1 "k8s.io/api/networking/v1"
 	storagev1 "k8s.io/api/storage/v1"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	"github.com/pave-dev/pave/pkg/api/v1alpha1"
+	"github.com/pave-dev/pave/pkg/ingress"
 )
 
 // Cluster reads the cluster through a reader that must be cache-backed: the
@@ -82,6 +85,15 @@ func (c Cluster) StorageClasses(ctx context.Context) ([]storagev1.StorageClass, 
 	return list.Items, nil
 }
 
+// Ingresses implements Source, from the ingress.IndexHost index.
+func (c Cluster) Ingresses(ctx context.Context, key string) ([]networkingv1.Ingress, error) {
+	var list networkingv1.IngressList
+	if err := c.Reader.List(ctx, &list, client.MatchingFields{ingress.IndexHost: key}); err != nil {
+		return nil, err
+	}
+	return list.Items, nil
+}
+
 // Static is what the CLI knows: namespaces from its input and flags,
 // exceptions from its policy file, Deployments from its input.
 type Static struct {
@@ -95,6 +107,8 @@ type Static struct {
 	DeploymentsByNamespace map[string][]appsv1.Deployment
 	// Classes are the input's StorageClasses.
 	Classes []storagev1.StorageClass
+	// InputIngresses are the input's Ingresses, each with its namespace.
+	InputIngresses []networkingv1.Ingress
 }
 
 // NamespaceLabels implements Source.
@@ -128,4 +142,15 @@ func (s Static) Quotas(context.Context, string) ([]corev1.ResourceQuota, error) 
 // StorageClasses implements Source.
 func (s Static) StorageClasses(context.Context) ([]storagev1.StorageClass, error) {
 	return s.Classes, nil
+}
+
+// Ingresses implements Source: the input's Ingresses under the key.
+func (s Static) Ingresses(_ context.Context, key string) ([]networkingv1.Ingress, error) {
+	var out []networkingv1.Ingress
+	for i := range s.InputIngresses {
+		if slices.Contains(ingress.IndexKeys(&s.InputIngresses[i]), key) {
+			out = append(out, s.InputIngresses[i])
+		}
+	}
+	return out, nil
 }

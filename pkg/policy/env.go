@@ -38,6 +38,10 @@ type Env struct {
 	// adapter asked discovery at start); offline, every kind is served.
 	// pave falls back where it can: scrape annotations for a PodMonitor.
 	Unserved []schema.GroupVersionKind
+	// Routes are the other Ingresses that route a host the Ingress under
+	// review routes, or one overlapping it (a wildcard), when the adapter
+	// looked them up: a host belongs to the team that routes it.
+	Routes []Route
 	// NamesOnly says the caller needs the companions' kinds and names only
 	// (pave check without --render, a server-side dry run's warnings):
 	// generators may leave out content that is costly to build, such as a
@@ -61,6 +65,12 @@ func (e Env) NamespaceOf(w *workload.Workload) string {
 type Namespace struct {
 	Name   string
 	Labels map[string]string
+}
+
+// Route is an Ingress that routes Host, and the team of its namespace
+// (v1alpha1.TeamOf; "" when the namespace names none).
+type Route struct {
+	Host, Namespace, Name, Team string
 }
 
 // User is the requesting user, for exceptions and audit.

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	admissionv1 "k8s.io/api/admission/v1"
+	networkingv1 "k8s.io/api/networking/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/runtime/schema"
 	"sigs.k8s.io/controller-runtime/pkg/webhook/admission"
@@ -128,9 +129,13 @@ func (c *Common) prepare(ctx context.Context, req admission.Request, validating 
 	}
 	// StorageClasses matter only where a volume claim is completed or judged.
 	claims := req.Kind.Kind == "PersistentVolumeClaim" || w != nil && len(workload.Claims(w)) > 0
-	if p.env, err = c.Env.Env(ctx, eng.Policy(), environment.Request{Namespace: req.Namespace,
+	envReq := environment.Request{Namespace: req.Namespace,
 		User:       policy.User{Name: req.UserInfo.Username, Groups: req.UserInfo.Groups},
-		Exceptions: validating, Quotas: validating, StorageClasses: claims}); err != nil {
+		Exceptions: validating, Quotas: validating, StorageClasses: claims}
+	if ing, ok := p.obj.(*networkingv1.Ingress); ok && validating {
+		envReq.Ingress = ing // its hosts are judged against the other teams'
+	}
+	if p.env, err = c.Env.Env(ctx, eng.Policy(), envReq); err != nil {
 		return end(admission.Errored(http.StatusInternalServerError, err))
 	}
 	return p

@@ -121,3 +121,59 @@ spec:
 		t.Fatalf("a Deployment tolerating its team's own taint: %v", err)
 	}
 }
+
+// Every team's Ingresses configure the one ingress controller, which merges
+// a host's rules from every namespace: a team member's Ingress for another
+// team's host (a path under it, a wildcard over it) would take that team's
+// traffic. Denied while the other team routes it; the team's own second
+// namespace may share it; the owner's Ingress stays editable; the host is
+// free again once the owner lets it go.
+func TestTeamMemberCannotTakeAnotherTeamsHost(t *testing.T) {
+	teamNamespace(t, "team-host-a")
+	teamNamespace(t, "team-host-b")
+	namespace(t, "team-host-a2", map[string]string{"pave.dev/team": "team-host-a", "pave.dev/zone": "internal"})
+	ing := func(name, host, path string) string {
+		return fmt.Sprintf(`apiVersion: networking.k8s.io/v1
+kind: Ingress
+metadata: {name: %s}
+spec:
+  rules: [{host: %q, http: {paths: [{path: %s, pathType: Prefix, backend: {service: {name: web, port: {number: 80}}}}]}}]
+`, name, host, path)
+	}
+	if _, err := asDev(ing("storefront", "a.e2e.example.com", "/"), "create", "-n", "team-host-a", "-f", "-"); err != nil {
+		t.Fatal(err)
+	}
+	var err error
+	eventually(t, 30*time.Second, func() error { // the admission server's cache learns of the Ingress
+		if _, err = asDev(ing("steal", "a.e2e.example.com", "/admin"), "create", "-n", "team-host-b", "-f", "-"); err == nil {
+			_, _ = s.kubectl("delete", "-n", "team-host-b", "ingress", "steal")
+			return errors.New("another team's host was taken")
+		}
+		return nil
+	})
+	denied(t, "another team's host", err, "[ingress-host] spec.rules[0].host", `Ingress team-host-a/storefront of team "team-host-a" routes it`)
+	_, err = asDev(ing("wild", "*.e2e.example.com", "/"), "create", "-n", "team-host-b", "-f", "-")
+	denied(t, "a wildcard over another team's host", err, "[ingress-host]", `routes host "a.e2e.example.com", which overlaps it`)
+	absent(t, "team-host-b", "ingress", "steal")
+	absent(t, "team-host-b", "ingress", "wild")
+
+	if _, err := s.kubectlIn(ing("api", "a.e2e.example.com", "/api"), "create", "-n", "team-host-a2", "-f", "-"); err != nil {
+		t.Fatalf("the owning team's other namespace: %v", err)
+	}
+	if _, err := asDev(ing("own", "b.e2e.example.com", "/"), "create", "-n", "team-host-b", "-f", "-"); err != nil {
+		t.Fatalf("a host of its own: %v", err)
+	}
+	if _, err := asDev("", "label", "-n", "team-host-a", "ingress", "storefront", "tier=web"); err != nil {
+		t.Fatalf("the owner's Ingress is no longer editable: %v", err)
+	}
+
+	for _, ns := range []string{"team-host-a", "team-host-a2"} {
+		if _, err := s.kubectl("delete", "-n", ns, "ingress", "--all"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	eventually(t, 30*time.Second, func() error { // the cache learns of the deletions
+		_, err := asDev(ing("steal", "a.e2e.example.com", "/"), "create", "-n", "team-host-b", "-f", "-")
+		return err
+	})
+}

@@ -1,0 +1,55 @@
+package main
+
+import (
+	corev1 "k8s.io/api/core/v1"
+	networkingv1 "k8s.io/api/networking/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+	"sigs.k8s.io/controller-runtime/pkg/cache"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+)
+
+// companionMetadata is the cache's transform: managed fields go from every
+// object, and a companion (pave reads those unstructured) keeps only its
+// identity and metadata. The controller applies companions whole with
+// server-side apply and reads them back only to watch and prune, which the
+// metadata serves; their specs (a dashboard's JSON, a VirtualService's
+// routes) were most of the controller's memory at 10,000 workloads.
+func companionMetadata(obj any) (any, error) {
+	obj, err := cache.TransformStripManagedFields()(obj)
+	if u, ok := obj.(*unstructured.Unstructured); ok && err == nil {
+		kept := map[string]any{"apiVersion": u.GetAPIVersion(), "kind": u.GetKind()}
+		if m, ok := u.Object["metadata"]; ok {
+			kept["metadata"] = m
+		}
+		u.Object = kept
+	}
+	return obj, err
+}
+
+// ingressHosts is the cache's transform of Ingresses: their identity and
+// what ingress.Hosts reads, nothing else (an Ingress's paths, TLS and
+// annotations would be memory the admission server never reads).
+func ingressHosts(obj any) (any, error) {
+	ing, ok := obj.(*networkingv1.Ingress)
+	if !ok {
+		return obj, nil
+	}
+	kept := &networkingv1.Ingress{ObjectMeta: metav1.ObjectMeta{Name: ing.Name, Namespace: ing.Namespace, UID: ing.UID,
+		ResourceVersion: ing.ResourceVersion, DeletionTimestamp: ing.DeletionTimestamp}}
+	for _, r := range ing.Spec.Rules {
+		kept.Spec.Rules = append(kept.Spec.Rules, networkingv1.IngressRule{Host: r.Host})
+	}
+	if len(ing.Spec.Rules) == 0 && ing.Spec.DefaultBackend != nil {
+		kept.Spec.DefaultBackend = &networkingv1.IngressBackend{}
+	}
+	return kept, nil
+}
+
+// managedConfigMaps is the unstructured ConfigMap the companion reconcilers
+// watch, as the cache keys it.
+func managedConfigMaps() client.Object {
+	u := &unstructured.Unstructured{}
+	u.SetGroupVersionKind(corev1.SchemeGroupVersion.WithKind("ConfigMap"))
+	return u
+}

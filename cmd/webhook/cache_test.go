@@ -1,0 +1,79 @@
+package main
+
+import (
+	"slices"
+	"testing"
+
+	networkingv1 "k8s.io/api/networking/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/runtime"
+	clientgoscheme "k8s.io/client-go/kubernetes/scheme"
+	"sigs.k8s.io/controller-runtime/pkg/client/apiutil"
+
+	"github.com/pave-dev/pave/internal/rbactest"
+	"github.com/pave-dev/pave/pkg/api/v1alpha1"
+	"github.com/pave-dev/pave/pkg/ingress"
+)
+
+// An admission replica that may not list a kind its cache holds never gets
+// its caches synced, so it never becomes ready: the admission ClusterRole
+// reads every kind the admission role caches (the list comes from
+// managerOptions, not by hand).
+func TestAdmissionRoleReadsWhatItCaches(t *testing.T) {
+	roles, err := rbactest.ClusterRoles("../../manifests/deploy/rbac.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	role, ok := roles["pave-admission"]
+	if !ok {
+		t.Fatal("no ClusterRole pave-admission in rbac.yaml")
+	}
+	scheme := runtime.NewScheme()
+	if err := clientgoscheme.AddToScheme(scheme); err != nil {
+		t.Fatal(err)
+	}
+	if err := v1alpha1.AddToScheme(scheme); err != nil {
+		t.Fatal(err)
+	}
+	cached := managerOptions(options{role: roleAdmission}, scheme, false).Cache.ByObject
+	if len(cached) == 0 {
+		t.Fatal("the admission role caches nothing")
+	}
+	for obj := range cached {
+		gvk, err := apiutil.GVKForObject(obj, scheme)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if missing, resource := rbactest.Missing(role, gvk, "get", "list", "watch"); len(missing) > 0 {
+			t.Errorf("%s: the admission ClusterRole lacks %v on %s", gvk.Kind, missing, resource)
+		}
+	}
+}
+
+// The cache keeps of an Ingress what ingress.Hosts reads and its identity:
+// the same hosts, none of its paths, TLS or annotations.
+func TestIngressCacheKeepsTheHosts(t *testing.T) {
+	for _, ing := range []*networkingv1.Ingress{
+		{ObjectMeta: metav1.ObjectMeta{Name: "web", Namespace: "shop", ResourceVersion: "7", Annotations: map[string]string{"a": "b"}},
+			Spec: networkingv1.IngressSpec{TLS: []networkingv1.IngressTLS{{Hosts: []string{"shop.example.com"}, SecretName: "tls"}},
+				Rules: []networkingv1.IngressRule{{Host: "shop.example.com", IngressRuleValue: networkingv1.IngressRuleValue{HTTP: &networkingv1.HTTPIngressRuleValue{
+					Paths: []networkingv1.HTTPIngressPath{{Path: "/"}}}}}, {}}}},
+		{ObjectMeta: metav1.ObjectMeta{Name: "fallback", Namespace: "lab"},
+			Spec: networkingv1.IngressSpec{DefaultBackend: &networkingv1.IngressBackend{Service: &networkingv1.IngressServiceBackend{Name: "web"}}}},
+	} {
+		got, err := ingressHosts(ing)
+		if err != nil {
+			t.Fatal(err)
+		}
+		kept := got.(*networkingv1.Ingress)
+		if !slices.Equal(ingress.Hosts(kept), ingress.Hosts(ing)) || !slices.Equal(ingress.IndexKeys(kept), ingress.IndexKeys(ing)) {
+			t.Errorf("%s: hosts %q, want %q", ing.Name, ingress.Hosts(kept), ingress.Hosts(ing))
+		}
+		if kept.Name != ing.Name || kept.Namespace != ing.Namespace || kept.ResourceVersion != ing.ResourceVersion {
+			t.Errorf("%s: identity not kept: %+v", ing.Name, kept.ObjectMeta)
+		}
+		if kept.Annotations != nil || kept.Spec.TLS != nil || slices.ContainsFunc(kept.Spec.Rules, func(r networkingv1.IngressRule) bool { return r.HTTP != nil }) {
+			t.Errorf("%s: kept more than its hosts: %+v", ing.Name, kept)
+		}
+	}
+}

@@ -1,0 +1,90 @@
+package ingress
+
+import (
+	"slices"
+	"strings"
+
+	networkingv1 "k8s.io/api/networking/v1"
+)
+
+// CatchAll stands for the traffic no host of any Ingress matches: what a
+// rule without a host, or an Ingress with only a default backend, routes
+// on the shared controller.
+const CatchAll = ""
+
+// Hosts are the hosts an Ingress routes, lowercased, each once, in order:
+// its rules' hosts, and CatchAll for a rule without one or a default
+// backend without rules.
+func Hosts(ing *networkingv1.Ingress) []string {
+	var out []string
+	add := func(h string) {
+		if h = strings.ToLower(h); !slices.Contains(out, h) {
+			out = append(out, h)
+		}
+	}
+	for _, r := range ing.Spec.Rules {
+		add(r.Host)
+	}
+	if len(ing.Spec.Rules) == 0 && ing.Spec.DefaultBackend != nil {
+		add(CatchAll)
+	}
+	return out
+}
+
+// Overlap reports whether a request for one host could be routed by an
+// Ingress of the other: the same host, or a wildcard and a host it covers
+// (a wildcard covers exactly one label, as the Ingress API defines it).
+// Either side takes traffic from the other: an exact host wins over the
+// wildcard that covers it.
+func Overlap(a, b string) bool {
+	return a == b || covers(a, b) || covers(b, a)
+}
+
+func covers(wildcard, host string) bool {
+	suffix, ok := strings.CutPrefix(wildcard, "*")
+	if !ok || !strings.HasPrefix(suffix, ".") {
+		return false
+	}
+	label, ok := strings.CutSuffix(host, suffix)
+	return ok && label != "" && !strings.Contains(label, ".")
+}
+
+// IndexKeys are the keys an Ingress is found by (IndexHost): each host it
+// routes, and for a host with a parent domain the wildcard that would
+// cover it, so that LookupKeys finds both sides of every Overlap.
+func IndexKeys(ing *networkingv1.Ingress) []string {
+	var keys []string
+	for _, h := range Hosts(ing) {
+		keys = append(keys, h)
+		if w, ok := wildcardOver(h); ok && !slices.Contains(keys, w) {
+			keys = append(keys, w)
+		}
+	}
+	return keys
+}
+
+// LookupKeys are the index keys under which every Ingress whose hosts
+// could Overlap host is found (with some that do not: a host's siblings
+// under its wildcard key).
+func LookupKeys(host string) []string {
+	if w, ok := wildcardOver(host); ok {
+		return []string{host, w}
+	}
+	return []string{host}
+}
+
+// wildcardOver is the wildcard host that covers h, if h is an exact host
+// with a parent domain.
+func wildcardOver(h string) (string, bool) {
+	if strings.HasPrefix(h, "*") {
+		return "", false
+	}
+	_, parent, ok := strings.Cut(h, ".")
+	if !ok || parent == "" {
+		return "", false
+	}
+	return "*." + parent, true
+}
+
+// IndexHost is the name of the cache index of Ingresses by IndexKeys.
+const IndexHost = "pave.dev/ingress-host"

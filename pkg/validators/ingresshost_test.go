@@ -1,0 +1,94 @@
+package validators_test
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	networkingv1 "k8s.io/api/networking/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+
+	"github.com/pave-dev/pave/pkg/environment"
+	"github.com/pave-dev/pave/pkg/policy"
+	"github.com/pave-dev/pave/pkg/validators"
+)
+
+// ingressOf is an Ingress in namespace routing hosts ("" for a rule
+// without a host).
+func ingressOf(namespace, name string, hosts ...string) networkingv1.Ingress {
+	ing := networkingv1.Ingress{ObjectMeta: metav1.ObjectMeta{Namespace: namespace, Name: name}}
+	for _, h := range hosts {
+		ing.Spec.Rules = append(ing.Spec.Rules, networkingv1.IngressRule{Host: h})
+	}
+	return ing
+}
+
+// A host belongs to the team whose Ingress routes it: judged through the
+// environment builder, as the webhook and pave check judge it, against the
+// Ingresses of a cluster with two teams (shop in shop and shop-api, pay in
+// pay) and a namespace that names no team (lab).
+func TestIngressHost(t *testing.T) {
+	existing := []networkingv1.Ingress{
+		ingressOf("shop", "storefront", "shop.example.com"),
+		ingressOf("shop", "apps", "*.apps.example.com"),
+		ingressOf("lab", "default", ""),
+		ingressOf("pay", "checkout", "pay.example.com"),
+	}
+	for _, c := range []struct {
+		name    string
+		ing     networkingv1.Ingress
+		denied  string // "" when allowed; else what the message says
+		field   string
+		ownerIs string
+	}{
+		{name: "a host nobody routes", ing: ingressOf("pay", "web", "pay-api.example.com")},
+		{name: "the team's own host, another of its namespaces", ing: ingressOf("shop-api", "api", "shop.example.com")},
+		{name: "the same Ingress again (an update)", ing: ingressOf("shop", "storefront", "shop.example.com")},
+		{name: "a host beside another team's wildcard's", ing: ingressOf("pay", "web", "a.b.apps.example.com")},
+		{name: "another team's host", ing: ingressOf("pay", "web", "pay.example.com", "SHOP.example.com"),
+			denied: `takes host "shop.example.com", but Ingress shop/storefront of team "shop" routes it:`, field: "spec.rules[1].host", ownerIs: `team "shop"`},
+		{name: "a host under another team's wildcard", ing: ingressOf("pay", "web", "pay.apps.example.com"),
+			denied: `Ingress shop/apps of team "shop" routes host "*.apps.example.com", which overlaps it`, field: "spec.rules[0].host", ownerIs: `team "shop"`},
+		{name: "a wildcard over another team's host", ing: ingressOf("shop", "all", "*.example.com"),
+			denied: `Ingress pay/checkout of team "pay" routes host "pay.example.com", which overlaps it`, field: "spec.rules[0].host", ownerIs: `team "pay"`},
+		{name: "the catch-all another namespace takes", ing: ingressOf("shop", "fallback", ""),
+			denied: `takes the traffic no host matches`, field: "spec.rules[0].host", ownerIs: `namespace "lab"`},
+		{name: "a default backend alone", ing: networkingv1.Ingress{ObjectMeta: metav1.ObjectMeta{Namespace: "pay", Name: "fallback"},
+			Spec: networkingv1.IngressSpec{DefaultBackend: &networkingv1.IngressBackend{}}},
+			denied: `Ingress lab/default of namespace "lab" routes it:`, field: "spec.defaultBackend", ownerIs: `namespace "lab"`},
+		{name: "a team's host from a namespace of no team", ing: ingressOf("lab", "copy", "pay.example.com"),
+			denied: `Ingress pay/checkout of team "pay"`, field: "spec.rules[0].host", ownerIs: `team "pay"`},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			b := environment.Builder{Now: time.Now, Source: environment.Static{
+				Namespaces: map[string]map[string]string{
+					"shop": {"pave.dev/team": "shop"}, "shop-api": {"team": "shop"}, "pay": {"pave.dev/team": "pay"}, "lab": {},
+				},
+				InputIngresses: existing,
+			}}
+			env, err := b.Env(context.Background(), policy.Default(), environment.Request{Namespace: c.ing.Namespace, Ingress: &c.ing})
+			if err != nil {
+				t.Fatal(err)
+			}
+			got := validators.IngressHost{}.ValidateObject(context.Background(), &c.ing, env)
+			if c.denied == "" {
+				assertRules(t, got)
+				return
+			}
+			assertRules(t, got, "ingress-host")
+			v := got[0]
+			if !strings.Contains(v.Message, c.denied) || v.Field != c.field || !strings.Contains(v.Fix, c.ownerIs+" first removes it") {
+				t.Errorf("got %s: %s (fix: %s), want %s: …%s…", v.Field, v.Message, v.Fix, c.field, c.denied)
+			}
+		})
+	}
+}
+
+// Without the other Ingresses (an adapter that looked none up) nothing is
+// judged: the rule never guesses.
+func TestIngressHostWithoutRoutes(t *testing.T) {
+	ing := ingressOf("pay", "web", "shop.example.com")
+	env := policy.Env{Policy: policy.Default(), Namespace: policy.Namespace{Name: "pay"}}
+	assertRules(t, validators.IngressHost{}.ValidateObject(context.Background(), &ing, env))
+}
