@@ -12,6 +12,7 @@ import (
 	admissionregistrationv1 "k8s.io/api/admissionregistration/v1"
 	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
+	networkingv1 "k8s.io/api/networking/v1"
 	storagev1 "k8s.io/api/storage/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	"k8s.io/apimachinery/pkg/api/meta"
@@ -187,6 +188,11 @@ func readCluster(ctx context.Context, c client.Client) (preflight.Cluster, error
 		return out, fmt.Errorf("list Services: %w", err)
 	}
 	out.Services = svcs.Items
+	var ings networkingv1.IngressList
+	if err := c.List(ctx, &ings); err != nil {
+		return out, fmt.Errorf("list Ingresses: %w", err)
+	}
+	out.Ingresses = ings.Items
 	// The kinds pave's guards judge, where the cluster serves them.
 	for _, gk := range []schema.GroupKind{{Group: "networking.k8s.io", Kind: "NetworkPolicy"}, {Group: "external-secrets.io", Kind: "ExternalSecret"}, {Group: "external-secrets.io", Kind: "PushSecret"}} {
 		mapping, err := c.RESTMapper().RESTMapping(gk)

@@ -7,14 +7,16 @@ import (
 	"strings"
 
 	corev1 "k8s.io/api/core/v1"
+	networkingv1 "k8s.io/api/networking/v1"
 
 	"github.com/pave-dev/pave/pkg/api/v1alpha1"
 	"github.com/pave-dev/pave/pkg/companions"
+	"github.com/pave-dev/pave/pkg/environment"
 	"github.com/pave-dev/pave/pkg/policy"
 )
 
 // denyFindings runs the engine over the workloads already running and the
-// Services there are, under the policy about to be installed: each that it
+// Services and Ingresses there are, under the policy about to be installed: each that it
 // would deny is reported.
 // pave does not deny what already runs (a finding an object already had
 // only warns on UPDATE), but its next change that touches those fields is
@@ -51,6 +53,26 @@ func denyFindings(ctx context.Context, p *policy.Policy, c Cluster) ([]Finding, 
 		}
 		if slices.ContainsFunc(vs, policy.Violation.Denies) {
 			out = append(out, wouldDeny("Service", svc.Namespace, svc.Name, vs))
+		}
+	}
+	// Ingresses, each against the others: two teams routing one host.
+	routes := environment.Builder{Source: environment.Static{Namespaces: c.Namespaces, InputIngresses: c.Ingresses}}
+	for i := range c.Ingresses {
+		if slices.Contains(skip, c.Ingresses[i].Namespace) {
+			continue
+		}
+		ing := c.Ingresses[i].DeepCopy()
+		ing.SetGroupVersionKind(networkingv1.SchemeGroupVersion.WithKind("Ingress"))
+		env := envIn(p, c, ing.Namespace)
+		if env.Routes, err = routes.Routes(ctx, ing.Namespace, ing); err != nil {
+			return nil, err
+		}
+		vs, _, err := eng.ValidateObject(ctx, ing, nil, env)
+		if err != nil {
+			return nil, fmt.Errorf("judge Ingress %s/%s: %w", ing.Namespace, ing.Name, err)
+		}
+		if slices.ContainsFunc(vs, policy.Violation.Denies) {
+			out = append(out, wouldDeny("Ingress", ing.Namespace, ing.Name, vs))
 		}
 	}
 	return out, nil

@@ -7,6 +7,7 @@ import (
 
 	admissionregistrationv1 "k8s.io/api/admissionregistration/v1"
 	corev1 "k8s.io/api/core/v1"
+	networkingv1 "k8s.io/api/networking/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
 	"github.com/pave-dev/pave/pkg/policy"
@@ -77,7 +78,10 @@ spec:
 	c := preflight.Cluster{Namespaces: map[string]map[string]string{"shop": {"pave.dev/team": "shop"}}, PaveNamespace: "pave-system",
 		Workloads: []*workload.Workload{bad, system},
 		Services: []corev1.Service{service("shop", "edge", corev1.ServiceTypeNodePort), service("shop", "web", corev1.ServiceTypeClusterIP),
-			service("kube-system", "dns", corev1.ServiceTypeNodePort)}}
+			service("kube-system", "dns", corev1.ServiceTypeNodePort)},
+		Ingresses: []networkingv1.Ingress{ingress("shop", "storefront", "shop.example.com"), ingress("pay", "steal", "shop.example.com"),
+			ingress("shop", "web", "www.example.com")}}
+	c.Namespaces["pay"] = map[string]string{"pave.dev/team": "pay"}
 	found, err := preflight.Run(context.Background(), policy.Default(), c)
 	if err != nil {
 		t.Fatal(err)
@@ -88,10 +92,21 @@ spec:
 			deny = append(deny, f)
 		}
 	}
-	if len(deny) != 2 || deny[0].Subject != "Deployment shop/legacy" || !strings.Contains(deny[0].Message, "image-pinned") || !strings.Contains(deny[0].Message, "pss/privileged") {
+	if len(deny) != 4 || deny[0].Subject != "Deployment shop/legacy" || !strings.Contains(deny[0].Message, "image-pinned") || !strings.Contains(deny[0].Message, "pss/privileged") {
 		t.Fatalf("would-deny findings %+v", deny)
 	}
 	if deny[1].Subject != "Service shop/edge" || !strings.Contains(deny[1].Message, "service-exposure (spec.type)") || !strings.Contains(deny[1].Fix, "kubectl get service -n shop edge") {
 		t.Errorf("the NodePort Service's finding %+v", deny[1])
 	}
+	// Two teams route one host today: both are named; a host of one team's is not.
+	for i, subject := range []string{"Ingress shop/storefront", "Ingress pay/steal"} {
+		if deny[2+i].Subject != subject || !strings.Contains(deny[2+i].Message, "ingress-host (spec.rules[0].host)") {
+			t.Errorf("finding %d: %+v, want %s", 2+i, deny[2+i], subject)
+		}
+	}
+}
+
+func ingress(ns, name, host string) networkingv1.Ingress {
+	return networkingv1.Ingress{ObjectMeta: metav1.ObjectMeta{Namespace: ns, Name: name},
+		Spec: networkingv1.IngressSpec{Rules: []networkingv1.IngressRule{{Host: host}}}}
 }

@@ -10,6 +10,7 @@ import (
 
 	admissionregistrationv1 "k8s.io/api/admissionregistration/v1"
 	corev1 "k8s.io/api/core/v1"
+	networkingv1 "k8s.io/api/networking/v1"
 	storagev1 "k8s.io/api/storage/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/runtime/schema"
@@ -43,6 +44,9 @@ type Cluster struct {
 	// Services are the Services there are, judged too (service-exposure,
 	// service-external-ips).
 	Services []corev1.Service
+	// Ingresses are the Ingresses there are, judged against each other
+	// (ingress-host).
+	Ingresses []networkingv1.Ingress
 	// Guarded are the objects there are of the kinds pave's
 	// ValidatingAdmissionPolicies guard for teams (NetworkPolicies,
 	// ExternalSecrets, PushSecrets), with their kinds.
