@@ -7,6 +7,8 @@ import (
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"sigs.k8s.io/controller-runtime/pkg/cache"
 	"sigs.k8s.io/controller-runtime/pkg/client"
+
+	"github.com/pave-dev/pave/pkg/ingress"
 )
 
 // companionMetadata is the cache's transform: managed fields go from every
@@ -28,7 +30,8 @@ func companionMetadata(obj any) (any, error) {
 }
 
 // ingressHosts is the cache's transform of Ingresses: their identity and
-// what ingress.Hosts reads, nothing else (an Ingress's paths, TLS and
+// what ingress.Hosts reads (rules' hosts, a lone default backend, server
+// aliases), nothing else (an Ingress's paths, TLS and
 // annotations would be memory the admission server never reads).
 func ingressHosts(obj any) (any, error) {
 	ing, ok := obj.(*networkingv1.Ingress)
@@ -37,6 +40,9 @@ func ingressHosts(obj any) (any, error) {
 	}
 	kept := &networkingv1.Ingress{ObjectMeta: metav1.ObjectMeta{Name: ing.Name, Namespace: ing.Namespace, UID: ing.UID,
 		ResourceVersion: ing.ResourceVersion, DeletionTimestamp: ing.DeletionTimestamp}}
+	if alias, ok := ing.Annotations[ingress.ServerAlias]; ok {
+		kept.Annotations = map[string]string{ingress.ServerAlias: alias}
+	}
 	for _, r := range ing.Spec.Rules {
 		kept.Spec.Rules = append(kept.Spec.Rules, networkingv1.IngressRule{Host: r.Host})
 	}

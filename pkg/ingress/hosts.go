@@ -12,13 +12,17 @@ import (
 // on the shared controller.
 const CatchAll = ""
 
+// ServerAlias is ingress-nginx's annotation of further host names for an
+// Ingress's server: hosts it routes as much as its rules' are.
+const ServerAlias = "nginx.ingress.kubernetes.io/server-alias"
+
 // Hosts are the hosts an Ingress routes, lowercased, each once, in order:
-// its rules' hosts, and CatchAll for a rule without one or a default
-// backend without rules.
+// its rules' hosts, CatchAll for a rule without one or a default backend
+// without rules, then its server aliases.
 func Hosts(ing *networkingv1.Ingress) []string {
 	var out []string
 	add := func(h string) {
-		if h = strings.ToLower(h); !slices.Contains(out, h) {
+		if h = strings.ToLower(strings.TrimSpace(h)); !slices.Contains(out, h) {
 			out = append(out, h)
 		}
 	}
@@ -27,6 +31,11 @@ func Hosts(ing *networkingv1.Ingress) []string {
 	}
 	if len(ing.Spec.Rules) == 0 && ing.Spec.DefaultBackend != nil {
 		add(CatchAll)
+	}
+	for alias := range strings.SplitSeq(ing.Annotations[ServerAlias], ",") {
+		if strings.TrimSpace(alias) != "" {
+			add(alias)
+		}
 	}
 	return out
 }

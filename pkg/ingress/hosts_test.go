@@ -29,6 +29,10 @@ func TestHosts(t *testing.T) {
 	if got := ingress.Hosts(alone); !slices.Equal(got, []string{"a.example.com"}) {
 		t.Errorf("a default backend beside rules: %q", got)
 	}
+	alone.Annotations = map[string]string{ingress.ServerAlias: "b.example.com, A.example.com,,*.c.example.com"}
+	if got := ingress.Hosts(alone); !slices.Equal(got, []string{"a.example.com", "b.example.com", "*.c.example.com"}) {
+		t.Errorf("server aliases: %q", got)
+	}
 }
 
 // Overlap is what the Ingress API says a host matches, and every pair that

@@ -109,13 +109,16 @@ func hostTaken(name, host string, taken []policy.Route) string {
 		name, what, r.Namespace, r.Name, ownerName(r), how, more)
 }
 
-// hostField is where host comes from: the first rule naming it, or the
-// default backend.
+// hostField is where host comes from: the first rule naming it, the
+// default backend, or the server alias annotation.
 func hostField(ing *networkingv1.Ingress, host string) string {
 	for i, r := range ing.Spec.Rules {
 		if strings.ToLower(r.Host) == host {
 			return fmt.Sprintf("spec.rules[%d].host", i)
 		}
 	}
-	return "spec.defaultBackend"
+	if host == ingress.CatchAll {
+		return "spec.defaultBackend"
+	}
+	return "metadata.annotations[" + ingress.ServerAlias + "]"
 }

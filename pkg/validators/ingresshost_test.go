@@ -57,6 +57,11 @@ func TestIngressHost(t *testing.T) {
 		{name: "a default backend alone", ing: networkingv1.Ingress{ObjectMeta: metav1.ObjectMeta{Namespace: "pay", Name: "fallback"},
 			Spec: networkingv1.IngressSpec{DefaultBackend: &networkingv1.IngressBackend{}}},
 			denied: `Ingress lab/default of namespace "lab" routes it:`, field: "spec.defaultBackend", ownerIs: `namespace "lab"`},
+		{name: "another team's host as a server alias", ing: func() networkingv1.Ingress {
+			ing := ingressOf("pay", "web", "pay-www.example.com")
+			ing.Annotations = map[string]string{"nginx.ingress.kubernetes.io/server-alias": "pay-web.example.com, shop.example.com"}
+			return ing
+		}(), denied: `Ingress shop/storefront of team "shop" routes it:`, field: "metadata.annotations[nginx.ingress.kubernetes.io/server-alias]", ownerIs: `team "shop"`},
 		{name: "a team's host from a namespace of no team", ing: ingressOf("lab", "copy", "pay.example.com"),
 			denied: `Ingress pay/checkout of team "pay"`, field: "spec.rules[0].host", ownerIs: `team "pay"`},
 	} {

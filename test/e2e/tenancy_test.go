@@ -154,8 +154,12 @@ spec:
 	denied(t, "another team's host", err, "[ingress-host] spec.rules[0].host", `Ingress team-host-a/storefront of team "team-host-a" routes it`)
 	_, err = asDev(ing("wild", "*.e2e.example.com", "/"), "create", "-n", "team-host-b", "-f", "-")
 	denied(t, "a wildcard over another team's host", err, "[ingress-host]", `routes host "a.e2e.example.com", which overlaps it`)
+	alias := strings.Replace(ing("alias", "c.e2e.example.com", "/"), "metadata: {name: alias}", "metadata: {name: alias, annotations: {nginx.ingress.kubernetes.io/server-alias: a.e2e.example.com}}", 1)
+	_, err = asDev(alias, "create", "-n", "team-host-b", "-f", "-")
+	denied(t, "another team's host as a server alias", err, "[ingress-host] metadata.annotations[nginx.ingress.kubernetes.io/server-alias]")
 	absent(t, "team-host-b", "ingress", "steal")
 	absent(t, "team-host-b", "ingress", "wild")
+	absent(t, "team-host-b", "ingress", "alias")
 
 	if _, err := s.kubectlIn(ing("api", "a.e2e.example.com", "/api"), "create", "-n", "team-host-a2", "-f", "-"); err != nil {
 		t.Fatalf("the owning team's other namespace: %v", err)
