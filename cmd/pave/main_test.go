@@ -68,6 +68,9 @@ func TestCheckVerdicts(t *testing.T) {
 		"spec.template.spec.containers[0].securityContext.privileged", "no-literal-secrets", "fix: ")
 	pave(t, "", "check", "-f", "testdata/plain.yaml", "--fail-on", "warn").must(t, 1)
 	pave(t, "", "check", "-f", "testdata/list.yaml").must(t, 1, "Pod default/ok  ok", "Pod default/root  DENIED", "pss/runAsUser")
+	// The summary counts what pave judged, not workloads only: the ConfigMap
+	// and the Service beside the Deployment too.
+	pave(t, "", "check", "-f", "testdata/mixed.yaml").must(t, 0, "3 objects, 3 judged: 0 denied, 0 with warnings; 0 input errors")
 }
 
 func TestCheckBadInputDoesNotStopTheRest(t *testing.T) {

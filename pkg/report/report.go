@@ -31,7 +31,10 @@ func Write(w io.Writer, format string, rep *check.Report, rules []policy.Rule) e
 
 // Summary counts the verdicts of a report.
 type Summary struct {
-	Objects     int `json:"objects"`
+	Objects int `json:"objects"`
+	// Workloads counts the objects pave judged (check.Object.Workload):
+	// workloads and the kinds its object rules govern. The key keeps its
+	// first name for the scripts that read it.
 	Workloads   int `json:"workloads"`
 	Denied      int `json:"denied"`
 	Warned      int `json:"warned"`

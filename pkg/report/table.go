@@ -55,7 +55,9 @@ func Table(w io.Writer, rep *check.Report) error {
 	}
 	s := Summarize(rep)
 	b.WriteByte('\n')
-	line("%d objects, %d workloads: %d denied, %d with warnings; %d input errors",
+	// "judged": workloads and the kinds pave's object rules govern
+	// (Services, Ingresses, ...); the JSON summary keeps its "workloads" key.
+	line("%d objects, %d judged: %d denied, %d with warnings; %d input errors",
 		s.Objects, s.Workloads, s.Denied, s.Warned, s.InputErrors)
 	_, err := io.WriteString(w, b.String())
 	return err
