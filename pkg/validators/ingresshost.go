@@ -62,8 +62,8 @@ func (IngressHost) ValidateObject(_ context.Context, obj object, env policy.Env)
 			continue
 		}
 		out = append(out, ruleIngressHost.Violation(hostField(ing, host), hostTaken(ing.Name, host, taken),
-			fmt.Sprintf("route a host no other team routes; if %s should move to your team, %s first removes it from Ingress %s/%s",
-				hostName(taken[0].Host), ownerName(taken[0]), taken[0].Namespace, taken[0].Name)))
+			fmt.Sprintf("route a host no other team routes; if %s should move to your team, %s first removes it from Ingress %s/%s; namespaces of one team share their hosts (the platform team labels them %s)",
+				hostName(taken[0].Host), ownerName(taken[0]), taken[0].Namespace, taken[0].Name, v1alpha1.LabelTeam)))
 	}
 	return out
 }
