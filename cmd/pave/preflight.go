@@ -20,10 +20,12 @@ import (
 	"k8s.io/apimachinery/pkg/runtime/schema"
 	"k8s.io/client-go/discovery"
 	"sigs.k8s.io/controller-runtime/pkg/client"
+	gatewayv1 "sigs.k8s.io/gateway-api/apis/v1"
 
 	"github.com/pave-dev/pave/pkg/api/v1alpha1"
 	"github.com/pave-dev/pave/pkg/companions"
 	"github.com/pave-dev/pave/pkg/environment"
+	"github.com/pave-dev/pave/pkg/ingress"
 	"github.com/pave-dev/pave/pkg/policy"
 	"github.com/pave-dev/pave/pkg/preflight"
 	"github.com/pave-dev/pave/pkg/report"
@@ -192,7 +194,31 @@ func readCluster(ctx context.Context, c client.Client) (preflight.Cluster, error
 	if err := c.List(ctx, &ings); err != nil {
 		return out, fmt.Errorf("list Ingresses: %w", err)
 	}
-	out.Ingresses = ings.Items
+	for i := range ings.Items {
+		out.Routing = append(out.Routing, &ings.Items[i])
+	}
+	// Gateway API routes, where the cluster serves them.
+	for _, gvk := range ingress.RouteKinds() {
+		if _, err := c.RESTMapper().RESTMapping(gvk.GroupKind(), gvk.Version); meta.IsNoMatchError(err) {
+			continue
+		} else if err != nil {
+			return out, fmt.Errorf("find %s: %w", gvk.Kind, err)
+		}
+		var list client.ObjectList = &gatewayv1.HTTPRouteList{}
+		if gvk.Kind == "GRPCRoute" {
+			list = &gatewayv1.GRPCRouteList{}
+		}
+		if err := c.List(ctx, list); err != nil {
+			return out, fmt.Errorf("list %ss: %w", gvk.Kind, err)
+		}
+		items, err := meta.ExtractList(list)
+		if err != nil {
+			return out, err
+		}
+		for _, item := range items {
+			out.Routing = append(out.Routing, item.(client.Object))
+		}
+	}
 	// The kinds pave's guards judge, where the cluster serves them.
 	for _, gk := range []schema.GroupKind{{Group: "networking.k8s.io", Kind: "NetworkPolicy"}, {Group: "external-secrets.io", Kind: "ExternalSecret"}, {Group: "external-secrets.io", Kind: "PushSecret"}} {
 		mapping, err := c.RESTMapper().RESTMapping(gk)

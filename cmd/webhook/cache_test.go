@@ -9,6 +9,7 @@ import (
 	"k8s.io/apimachinery/pkg/runtime"
 	clientgoscheme "k8s.io/client-go/kubernetes/scheme"
 	"sigs.k8s.io/controller-runtime/pkg/client/apiutil"
+	gatewayv1 "sigs.k8s.io/gateway-api/apis/v1"
 
 	"github.com/pave-dev/pave/internal/rbactest"
 	"github.com/pave-dev/pave/pkg/api/v1alpha1"
@@ -33,6 +34,9 @@ func TestAdmissionRoleReadsWhatItCaches(t *testing.T) {
 		t.Fatal(err)
 	}
 	if err := v1alpha1.AddToScheme(scheme); err != nil {
+		t.Fatal(err)
+	}
+	if err := gatewayv1.Install(scheme); err != nil {
 		t.Fatal(err)
 	}
 	cached := managerOptions(options{role: roleAdmission}, scheme, false).Cache.ByObject
@@ -75,5 +79,24 @@ func TestIngressCacheKeepsTheHosts(t *testing.T) {
 		if len(kept.Annotations) > 1 || kept.Spec.TLS != nil || slices.ContainsFunc(kept.Spec.Rules, func(r networkingv1.IngressRule) bool { return r.HTTP != nil }) {
 			t.Errorf("%s: kept more than its hosts: %+v", ing.Name, kept)
 		}
+	}
+}
+
+// Of a Gateway API route the cache keeps its identity and hostnames: not
+// its rules or parents.
+func TestRouteCacheKeepsTheHostnames(t *testing.T) {
+	route := &gatewayv1.HTTPRoute{ObjectMeta: metav1.ObjectMeta{Name: "web", Namespace: "shop", Labels: map[string]string{"a": "b"}},
+		Spec: gatewayv1.HTTPRouteSpec{Hostnames: []gatewayv1.Hostname{"shop.example.com"}, Rules: []gatewayv1.HTTPRouteRule{{}},
+			CommonRouteSpec: gatewayv1.CommonRouteSpec{ParentRefs: []gatewayv1.ParentReference{{Name: "shared"}}}}}
+	got, err := routeHosts(route)
+	if err != nil {
+		t.Fatal(err)
+	}
+	kept := got.(*gatewayv1.HTTPRoute)
+	if !slices.Equal(ingress.IndexKeys(kept), ingress.IndexKeys(route)) || kept.Name != "web" || kept.Namespace != "shop" {
+		t.Errorf("kept %+v", kept)
+	}
+	if kept.Labels != nil || kept.Spec.Rules != nil || kept.Spec.ParentRefs != nil {
+		t.Errorf("kept more than its hostnames: %+v", kept)
 	}
 }

@@ -31,11 +31,11 @@ import (
 	ctrlmetrics "sigs.k8s.io/controller-runtime/pkg/metrics"
 	metricsserver "sigs.k8s.io/controller-runtime/pkg/metrics/server"
 	"sigs.k8s.io/controller-runtime/pkg/webhook"
+	gatewayv1 "sigs.k8s.io/gateway-api/apis/v1"
 
 	"github.com/pave-dev/pave/pkg/api/v1alpha1"
 	"github.com/pave-dev/pave/pkg/certs"
 	"github.com/pave-dev/pave/pkg/environment"
-	"github.com/pave-dev/pave/pkg/ingress"
 	"github.com/pave-dev/pave/pkg/metrics"
 	pavewebhook "github.com/pave-dev/pave/pkg/webhook"
 	"github.com/pave-dev/pave/pkg/workload"
@@ -67,7 +67,7 @@ func run(o options) error {
 	}
 	o.rotation.Hosts = strings.Split(o.hosts, ",")
 	scheme := runtime.NewScheme()
-	for _, add := range []func(*runtime.Scheme) error{clientgoscheme.AddToScheme, v1alpha1.AddToScheme, openreportsv1alpha1.AddToScheme, policyreportv1alpha2.AddToScheme} {
+	for _, add := range []func(*runtime.Scheme) error{clientgoscheme.AddToScheme, v1alpha1.AddToScheme, openreportsv1alpha1.AddToScheme, policyreportv1alpha2.AddToScheme, gatewayv1.Install} {
 		if err := add(scheme); err != nil {
 			return err
 		}
@@ -178,7 +178,8 @@ func managerOptions(o options, scheme *runtime.Scheme, controls bool) ctrl.Optio
 		&corev1.Namespace{}: {}, &v1alpha1.PlatformPolicy{}: {}, &v1alpha1.PolicyException{}: {}, &corev1.ResourceQuota{}: {},
 		&storagev1.StorageClass{}: {},
 		// Only their hosts: the ingress-host rule asks who routes a host.
-		&networkingv1.Ingress{}: {Transform: ingressHosts},
+		// The routes' informers start only where the cluster serves them.
+		&networkingv1.Ingress{}: {Transform: ingressHosts}, &gatewayv1.HTTPRoute{}: {Transform: routeHosts}, &gatewayv1.GRPCRoute{}: {Transform: routeHosts},
 	}
 	if controls {
 		// The companion reconcilers watch the ConfigMaps they write (the
@@ -244,13 +245,12 @@ func setupController(mgr ctrl.Manager, o options, engines *pavewebhook.Engines, 
 // request would fail or use the wrong policy.
 func setupAdmission(mgr ctrl.Manager, o options, engines *pavewebhook.Engines, env environment.Builder, watcher *policyWatcher, m *metrics.Pave,
 	auditor pavewebhook.Auditor, log logr.Logger) error {
+	env, err := indexRoutes(mgr, env, log)
+	if err != nil {
+		return err
+	}
 	common := pavewebhook.Common{Engines: engines, Env: env, Deadline: o.deadline, SkipNamespace: o.paveNamespace, Metrics: m, Audit: auditor,
 		Decoder: workload.NewDecoder()}
-	if err := mgr.GetFieldIndexer().IndexField(context.Background(), &networkingv1.Ingress{}, ingress.IndexHost, func(o client.Object) []string {
-		return ingress.IndexKeys(o.(*networkingv1.Ingress))
-	}); err != nil {
-		return fmt.Errorf("index Ingresses by host: %w", err)
-	}
 	hooks := mgr.GetWebhookServer()
 	hooks.Register("/mutate", pavewebhook.WithReadDeadline(o.deadline,
 		pavewebhook.Serve(&pavewebhook.Mutate{Common: common}, log.WithName("mutate"))))

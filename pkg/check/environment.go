@@ -6,20 +6,21 @@ import (
 
 	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
-	networkingv1 "k8s.io/api/networking/v1"
 	storagev1 "k8s.io/api/storage/v1"
+	"k8s.io/apimachinery/pkg/runtime/schema"
 
 	"github.com/pave-dev/pave/internal/jsondecode"
 	"github.com/pave-dev/pave/pkg/api/v1alpha1"
 	"github.com/pave-dev/pave/pkg/environment"
 	"github.com/pave-dev/pave/pkg/manifest"
+	"github.com/pave-dev/pave/pkg/object"
 )
 
 // builder is the environment of a run, built as the cluster's would be: the
 // Namespaces the input defines (others get Options.Env's labels), the
-// exceptions of the policy file, the input's StorageClasses, Ingresses and canary
+// exceptions of the policy file, the input's StorageClasses, Ingresses, routes and canary
 // Deployments, so a canary and its stable in one input are routed as the
-// controller routes them, and two teams' Ingresses of one host are found.
+// controller routes them, and two teams' Ingresses (or routes) of one host are found.
 // It reads the objects already decoded; of the Deployments, only those that
 // name a stable (a cheap look first) are decoded whole.
 func builder(objs []manifest.Object, opts Options) environment.Builder {
@@ -41,13 +42,13 @@ func builder(objs []manifest.Object, opts Options) environment.Builder {
 			if jsondecode.Unmarshal(o.JSON, &sc) == nil {
 				src.Classes = append(src.Classes, sc)
 			}
-		case o.APIVersion == "networking.k8s.io/v1" && o.Kind == "Ingress":
-			var ing networkingv1.Ingress
-			if jsondecode.Unmarshal(o.JSON, &ing) == nil {
-				if ing.Namespace == "" {
-					ing.Namespace = opts.DefaultNamespace
+		case o.APIVersion == "networking.k8s.io/v1" && o.Kind == "Ingress",
+			o.APIVersion == "gateway.networking.k8s.io/v1" && (o.Kind == "HTTPRoute" || o.Kind == "GRPCRoute"):
+			if obj, err := object.Decode(schema.FromAPIVersionAndKind(o.APIVersion, o.Kind), o.JSON); err == nil {
+				if obj.GetNamespace() == "" {
+					obj.SetNamespace(opts.DefaultNamespace)
 				}
-				src.InputIngresses = append(src.InputIngresses, ing)
+				src.InputRouting = append(src.InputRouting, obj)
 			}
 		case o.APIVersion == "apps/v1" && o.Kind == "Deployment" && bytes.Contains(o.JSON, []byte(v1alpha1.AnnotationCanaryOf)):
 			var dep appsv1.Deployment

@@ -9,13 +9,13 @@ import (
 	gomodulesjsonpatch "gomodules.xyz/jsonpatch/v2"
 
 	jsonpatch "github.com/evanphx/json-patch/v5"
-	networkingv1 "k8s.io/api/networking/v1"
 	"k8s.io/apimachinery/pkg/runtime/schema"
 
 	"github.com/pave-dev/pave/pkg/admissionpolicy/evaluate"
 	"github.com/pave-dev/pave/pkg/api/v1alpha1"
 	"github.com/pave-dev/pave/pkg/engine"
 	"github.com/pave-dev/pave/pkg/environment"
+	"github.com/pave-dev/pave/pkg/ingress"
 	"github.com/pave-dev/pave/pkg/manifest"
 	"github.com/pave-dev/pave/pkg/object"
 	"github.com/pave-dev/pave/pkg/policy"
@@ -137,8 +137,8 @@ func (j *judge) other(ctx context.Context, o *manifest.Object, r *Object) error 
 		return err
 	}
 	req := environment.Request{Namespace: r.Namespace, Exceptions: true, StorageClasses: true}
-	if ing, ok := obj.(*networkingv1.Ingress); ok {
-		req.Ingress = ing // judged against the input's other Ingresses
+	if _, _, ok := ingress.HostsOf(obj); ok {
+		req.Routing = obj // judged against the input's other Ingresses or routes
 	}
 	env, err := j.env.Env(ctx, opts.Engine.Policy(), req)
 	if err != nil {

@@ -12,9 +12,9 @@ import (
 
 	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
-	networkingv1 "k8s.io/api/networking/v1"
 	storagev1 "k8s.io/api/storage/v1"
 	"k8s.io/apimachinery/pkg/runtime/schema"
+	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	"github.com/pave-dev/pave/pkg/api/v1alpha1"
 	"github.com/pave-dev/pave/pkg/policy"
@@ -34,9 +34,10 @@ type Source interface {
 	Quotas(ctx context.Context, namespace string) ([]corev1.ResourceQuota, error)
 	// StorageClasses returns the StorageClasses.
 	StorageClasses(ctx context.Context) ([]storagev1.StorageClass, error)
-	// Ingresses returns the Ingresses of every namespace found under the
-	// index key (ingress.IndexKeys).
-	Ingresses(ctx context.Context, key string) ([]networkingv1.Ingress, error)
+	// Routing returns the Ingresses, or the Gateway API routes, of every
+	// namespace found under the index key (ingress.IndexKeys); family is
+	// ingress.FamilyIngress or ingress.FamilyGateway.
+	Routing(ctx context.Context, family, key string) ([]client.Object, error)
 }
 
 // Builder builds environments from a Source and a clock.
@@ -62,9 +63,10 @@ type Request struct {
 	StorageClasses bool
 	// CanaryOf asks for the canary of this stable Deployment, for its routing.
 	CanaryOf string
-	// Ingress asks for the other Ingresses whose hosts overlap this one's
-	// (Env.Routes): only the validation of an Ingress needs them.
-	Ingress *networkingv1.Ingress
+	// Routing asks for the other Ingresses or routes whose hosts overlap
+	// those of this Ingress or Gateway API route (Env.Routes): only the
+	// validation of one needs them.
+	Routing client.Object
 }
 
 // Env returns the environment of r under policy p.
@@ -98,8 +100,8 @@ func (b Builder) Env(ctx context.Context, p *policy.Policy, r Request) (policy.E
 		}
 		env.StorageClasses = sc
 	}
-	if r.Ingress != nil {
-		routes, err := b.Routes(ctx, r.Namespace, r.Ingress)
+	if r.Routing != nil {
+		routes, err := b.Routes(ctx, r.Namespace, r.Routing)
 		if err != nil {
 			return env, err
 		}

@@ -7,43 +7,50 @@ import (
 	"slices"
 	"strings"
 
-	networkingv1 "k8s.io/api/networking/v1"
+	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	"github.com/pave-dev/pave/pkg/api/v1alpha1"
 	"github.com/pave-dev/pave/pkg/ingress"
 	"github.com/pave-dev/pave/pkg/policy"
 )
 
-// Routes are the hosts other Ingresses route that overlap those of ing, in
-// namespace (ingress.Overlap), each with the team of its Ingress's
-// namespace. ing itself (by namespace and name) is left out: an update is
-// judged against the others.
-func (b Builder) Routes(ctx context.Context, namespace string, ing *networkingv1.Ingress) ([]policy.Route, error) {
+// Routes are the hosts other Ingresses or routes of obj's family
+// (ingress.HostsOf) route that overlap obj's, in namespace
+// (ingress.Overlap), each with the team of its namespace. obj itself (by
+// kind, namespace and name) is left out: an update is judged against the
+// others.
+func (b Builder) Routes(ctx context.Context, namespace string, obj client.Object) ([]policy.Route, error) {
+	family, hosts, ok := ingress.HostsOf(obj)
+	if !ok {
+		return nil, nil
+	}
+	kind := ingress.KindOf(obj)
 	teams := map[string]string{}
 	seen := map[policy.Route]bool{}
 	var out []policy.Route
-	for _, host := range ingress.Hosts(ing) {
+	for _, host := range hosts {
 		for _, key := range ingress.LookupKeys(host) {
-			list, err := b.Source.Ingresses(ctx, key)
+			list, err := b.Source.Routing(ctx, family, key)
 			if err != nil {
-				return nil, fmt.Errorf("list Ingresses routing %q: %w", host, err)
+				return nil, fmt.Errorf("list what routes %q: %w", host, err)
 			}
-			for i := range list {
-				other := &list[i]
-				if other.Namespace == namespace && other.Name == ing.Name || other.DeletionTimestamp != nil {
+			for _, other := range list {
+				k := ingress.KindOf(other)
+				if k == kind && other.GetNamespace() == namespace && other.GetName() == obj.GetName() || other.GetDeletionTimestamp() != nil {
 					continue
 				}
-				team, ok := teams[other.Namespace]
+				team, ok := teams[other.GetNamespace()]
 				if !ok {
-					labels, err := b.Source.NamespaceLabels(ctx, other.Namespace)
+					labels, err := b.Source.NamespaceLabels(ctx, other.GetNamespace())
 					if err != nil {
-						return nil, fmt.Errorf("read namespace %s: %w", other.Namespace, err)
+						return nil, fmt.Errorf("read namespace %s: %w", other.GetNamespace(), err)
 					}
 					team = v1alpha1.TeamOf(labels)
-					teams[other.Namespace] = team
+					teams[other.GetNamespace()] = team
 				}
-				for _, h := range ingress.Hosts(other) {
-					r := policy.Route{Host: h, Namespace: other.Namespace, Name: other.Name, Team: team}
+				_, theirs, _ := ingress.HostsOf(other)
+				for _, h := range theirs {
+					r := policy.Route{Kind: k, Host: h, Namespace: other.GetNamespace(), Name: other.GetName(), Team: team}
 					if ingress.Overlap(host, h) && !seen[r] {
 						seen[r] = true
 						out = append(out, r)
@@ -54,7 +61,7 @@ func (b Builder) Routes(ctx context.Context, namespace string, ing *networkingv1
 	}
 	// The cache lists in no set order; findings name the first route.
 	slices.SortFunc(out, func(a, b policy.Route) int {
-		return cmp.Or(strings.Compare(a.Host, b.Host), strings.Compare(a.Namespace, b.Namespace), strings.Compare(a.Name, b.Name))
+		return cmp.Or(strings.Compare(a.Host, b.Host), strings.Compare(a.Namespace, b.Namespace), strings.Compare(a.Kind, b.Kind), strings.Compare(a.Name, b.Name))
 	})
 	return out, nil
 }

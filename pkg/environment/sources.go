@@ -9,7 +9,9 @@ import (
 	corev1 "k8s.io/api/core/v1"
 	networkingv1 "k8s.io/api/networking/v1"
 	storagev1 "k8s.io/api/storage/v1"
+	"k8s.io/apimachinery/pkg/api/meta"
 	"sigs.k8s.io/controller-runtime/pkg/client"
+	gatewayv1 "sigs.k8s.io/gateway-api/apis/v1"
 
 	"github.com/pave-dev/pave/pkg/api/v1alpha1"
 	"github.com/pave-dev/pave/pkg/ingress"
@@ -17,7 +19,13 @@ import (
 
 // Cluster reads the cluster through a reader that must be cache-backed: the
 // webhook and the controller never make a live request per object.
-type Cluster struct{ Reader client.Reader }
+type Cluster struct {
+	Reader client.Reader
+	// GatewayRoutes are the Gateway API route kinds (HTTPRoute, GRPCRoute)
+	// the reader's cache holds indexed by host: those the cluster served
+	// when the adapter started.
+	GatewayRoutes []string
+}
 
 // NamespaceLabels implements Source.
 // It reads the cached Namespace without the deep copy a cache read makes
@@ -85,13 +93,36 @@ func (c Cluster) StorageClasses(ctx context.Context) ([]storagev1.StorageClass, 
 	return list.Items, nil
 }
 
-// Ingresses implements Source, from the ingress.IndexHost index.
-func (c Cluster) Ingresses(ctx context.Context, key string) ([]networkingv1.Ingress, error) {
-	var list networkingv1.IngressList
-	if err := c.Reader.List(ctx, &list, client.MatchingFields{ingress.IndexHost: key}); err != nil {
-		return nil, err
+// Routing implements Source, from the ingress.IndexHost index of each
+// kind of the family. Gateway API routes are read only where the adapter
+// indexed them (GatewayRoutes).
+func (c Cluster) Routing(ctx context.Context, family, key string) ([]client.Object, error) {
+	var lists []client.ObjectList
+	switch family {
+	case ingress.FamilyIngress:
+		lists = []client.ObjectList{&networkingv1.IngressList{}}
+	case ingress.FamilyGateway:
+		if slices.Contains(c.GatewayRoutes, "HTTPRoute") {
+			lists = append(lists, &gatewayv1.HTTPRouteList{})
+		}
+		if slices.Contains(c.GatewayRoutes, "GRPCRoute") {
+			lists = append(lists, &gatewayv1.GRPCRouteList{})
+		}
 	}
-	return list.Items, nil
+	var out []client.Object
+	for _, list := range lists {
+		if err := c.Reader.List(ctx, list, client.MatchingFields{ingress.IndexHost: key}); err != nil {
+			return nil, err
+		}
+		items, err := meta.ExtractList(list)
+		if err != nil {
+			return nil, err
+		}
+		for _, item := range items {
+			out = append(out, item.(client.Object))
+		}
+	}
+	return out, nil
 }
 
 // Static is what the CLI knows: namespaces from its input and flags,
@@ -107,8 +138,9 @@ type Static struct {
 	DeploymentsByNamespace map[string][]appsv1.Deployment
 	// Classes are the input's StorageClasses.
 	Classes []storagev1.StorageClass
-	// InputIngresses are the input's Ingresses, each with its namespace.
-	InputIngresses []networkingv1.Ingress
+	// InputRouting are the input's Ingresses and Gateway API routes, each
+	// with its namespace.
+	InputRouting []client.Object
 }
 
 // NamespaceLabels implements Source.
@@ -144,12 +176,12 @@ func (s Static) StorageClasses(context.Context) ([]storagev1.StorageClass, error
 	return s.Classes, nil
 }
 
-// Ingresses implements Source: the input's Ingresses under the key.
-func (s Static) Ingresses(_ context.Context, key string) ([]networkingv1.Ingress, error) {
-	var out []networkingv1.Ingress
-	for i := range s.InputIngresses {
-		if slices.Contains(ingress.IndexKeys(&s.InputIngresses[i]), key) {
-			out = append(out, s.InputIngresses[i])
+// Routing implements Source: the input's Ingresses or routes under the key.
+func (s Static) Routing(_ context.Context, family, key string) ([]client.Object, error) {
+	var out []client.Object
+	for _, o := range s.InputRouting {
+		if f, _, _ := ingress.HostsOf(o); f == family && slices.Contains(ingress.IndexKeys(o), key) {
+			out = append(out, o)
 		}
 	}
 	return out, nil

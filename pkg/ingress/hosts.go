@@ -5,6 +5,8 @@ import (
 	"strings"
 
 	networkingv1 "k8s.io/api/networking/v1"
+	"k8s.io/apimachinery/pkg/runtime/schema"
+	gatewayv1 "sigs.k8s.io/gateway-api/apis/v1"
 )
 
 // CatchAll stands for the traffic no host of any Ingress matches: what a
@@ -40,6 +42,66 @@ func Hosts(ing *networkingv1.Ingress) []string {
 	return out
 }
 
+// Route hosts come in two families that never share traffic: Ingresses
+// (the ingress controller's) and Gateway API routes (a Gateway's).
+const (
+	FamilyIngress = "Ingress"
+	FamilyGateway = "Gateway"
+)
+
+// RouteKinds are the Gateway API route kinds whose hostnames pave judges.
+func RouteKinds() []schema.GroupVersionKind {
+	return []schema.GroupVersionKind{
+		{Group: gatewayv1.GroupName, Version: "v1", Kind: "HTTPRoute"},
+		{Group: gatewayv1.GroupName, Version: "v1", Kind: "GRPCRoute"},
+	}
+}
+
+// KindOf is the kind of an Ingress or Gateway API route by its Go type
+// (objects listed from a cache carry none in their TypeMeta); "" for
+// others.
+func KindOf(obj any) string {
+	switch obj.(type) {
+	case *networkingv1.Ingress:
+		return "Ingress"
+	case *gatewayv1.HTTPRoute:
+		return "HTTPRoute"
+	case *gatewayv1.GRPCRoute:
+		return "GRPCRoute"
+	}
+	return ""
+}
+
+// HostsOf is the family and hosts of an Ingress (Hosts) or of a Gateway
+// API HTTPRoute or GRPCRoute (RouteHosts); ok is false for other objects.
+func HostsOf(obj any) (family string, hosts []string, ok bool) {
+	switch o := obj.(type) {
+	case *networkingv1.Ingress:
+		return FamilyIngress, Hosts(o), true
+	case *gatewayv1.HTTPRoute:
+		return FamilyGateway, RouteHosts(o.Spec.Hostnames), true
+	case *gatewayv1.GRPCRoute:
+		return FamilyGateway, RouteHosts(o.Spec.Hostnames), true
+	}
+	return "", nil, false
+}
+
+// RouteHosts are the hosts a Gateway API route routes: its hostnames,
+// lowercased, each once; CatchAll when it names none, since it then takes
+// every host of the listeners it attaches to.
+func RouteHosts(hostnames []gatewayv1.Hostname) []string {
+	if len(hostnames) == 0 {
+		return []string{CatchAll}
+	}
+	var out []string
+	for _, h := range hostnames {
+		if l := strings.ToLower(string(h)); !slices.Contains(out, l) {
+			out = append(out, l)
+		}
+	}
+	return out
+}
+
 // Overlap reports whether a request for one host could be routed by an
 // Ingress of the other: the same host, or a wildcard and a host it covers
 // (a wildcard covers exactly one label, as the Ingress API defines it).
@@ -58,12 +120,13 @@ func covers(wildcard, host string) bool {
 	return ok && label != "" && !strings.Contains(label, ".")
 }
 
-// IndexKeys are the keys an Ingress is found by (IndexHost): each host it
-// routes, and for a host with a parent domain the wildcard that would
-// cover it, so that LookupKeys finds both sides of every Overlap.
-func IndexKeys(ing *networkingv1.Ingress) []string {
+// IndexKeys are the keys an Ingress or route is found by (IndexHost): each
+// host it routes, and for a host with a parent domain the wildcard that
+// would cover it, so that LookupKeys finds both sides of every Overlap.
+func IndexKeys(obj any) []string {
+	_, hosts, _ := HostsOf(obj)
 	var keys []string
-	for _, h := range Hosts(ing) {
+	for _, h := range hosts {
 		keys = append(keys, h)
 		if w, ok := wildcardOver(h); ok && !slices.Contains(keys, w) {
 			keys = append(keys, w)
@@ -95,5 +158,6 @@ func wildcardOver(h string) (string, bool) {
 	return "*." + parent, true
 }
 
-// IndexHost is the name of the cache index of Ingresses by IndexKeys.
+// IndexHost is the name of the cache index of Ingresses and routes by
+// IndexKeys.
 const IndexHost = "pave.dev/ingress-host"

@@ -9,6 +9,7 @@ import (
 	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/apimachinery/pkg/runtime/schema"
 	clientgoscheme "k8s.io/client-go/kubernetes/scheme"
+	gatewayv1 "sigs.k8s.io/gateway-api/apis/v1"
 
 	"github.com/pave-dev/pave/internal/jsondecode"
 )
@@ -20,7 +21,7 @@ type Object = interface {
 }
 
 // Decode decodes JSON into the typed struct of gvk. It fails for kinds the
-// client-go scheme does not know.
+// client-go scheme does not know, but for the Gateway API routes.
 func Decode(gvk schema.GroupVersionKind, data []byte) (Object, error) {
 	obj, _, err := decode(gvk, data, false)
 	return obj, err
@@ -34,7 +35,7 @@ func DecodeKnown(gvk schema.GroupVersionKind, data []byte) (obj Object, unknown 
 }
 
 func decode(gvk schema.GroupVersionKind, data []byte, known bool) (Object, []string, error) {
-	ro, err := clientgoscheme.Scheme.New(gvk)
+	ro, err := newObject(gvk)
 	if err != nil {
 		return nil, nil, fmt.Errorf("decode %s: %w", gvk.Kind, err)
 	}
@@ -53,4 +54,18 @@ func decode(gvk schema.GroupVersionKind, data []byte, known bool) (Object, []str
 	}
 	obj.GetObjectKind().SetGroupVersionKind(gvk)
 	return obj, unknown, nil
+}
+
+// newObject is an empty object of gvk: a built-in kind, or a Gateway API
+// route, whose hosts pave judges.
+func newObject(gvk schema.GroupVersionKind) (runtime.Object, error) {
+	if gvk.Group == gatewayv1.GroupName && gvk.Version == "v1" {
+		switch gvk.Kind {
+		case "HTTPRoute":
+			return &gatewayv1.HTTPRoute{}, nil
+		case "GRPCRoute":
+			return &gatewayv1.GRPCRoute{}, nil
+		}
+	}
+	return clientgoscheme.Scheme.New(gvk)
 }

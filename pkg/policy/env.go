@@ -38,9 +38,10 @@ type Env struct {
 	// adapter asked discovery at start); offline, every kind is served.
 	// pave falls back where it can: scrape annotations for a PodMonitor.
 	Unserved []schema.GroupVersionKind
-	// Routes are the other Ingresses that route a host the Ingress under
-	// review routes, or one overlapping it (a wildcard), when the adapter
-	// looked them up: a host belongs to the team that routes it.
+	// Routes are the other Ingresses (or Gateway API routes) that route a
+	// host the one under review routes, or one overlapping it (a
+	// wildcard), when the adapter looked them up: a host belongs to the
+	// team that routes it.
 	Routes []Route
 	// NamesOnly says the caller needs the companions' kinds and names only
 	// (pave check without --render, a server-side dry run's warnings):
@@ -67,10 +68,11 @@ type Namespace struct {
 	Labels map[string]string
 }
 
-// Route is an Ingress that routes Host, and the team of its namespace
-// (v1alpha1.TeamOf; "" when the namespace names none).
+// Route is an Ingress (or Gateway API route: Kind) that routes Host, and
+// the team of its namespace (v1alpha1.TeamOf; "" when the namespace names
+// none).
 type Route struct {
-	Host, Namespace, Name, Team string
+	Kind, Host, Namespace, Name, Team string
 }
 
 // User is the requesting user, for exceptions and audit.

@@ -8,10 +8,13 @@ import (
 
 	corev1 "k8s.io/api/core/v1"
 	networkingv1 "k8s.io/api/networking/v1"
+	"k8s.io/apimachinery/pkg/runtime/schema"
+	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	"github.com/pave-dev/pave/pkg/api/v1alpha1"
 	"github.com/pave-dev/pave/pkg/companions"
 	"github.com/pave-dev/pave/pkg/environment"
+	"github.com/pave-dev/pave/pkg/ingress"
 	"github.com/pave-dev/pave/pkg/policy"
 )
 
@@ -55,24 +58,25 @@ func denyFindings(ctx context.Context, p *policy.Policy, c Cluster) ([]Finding, 
 			out = append(out, wouldDeny("Service", svc.Namespace, svc.Name, vs))
 		}
 	}
-	// Ingresses, each against the others: two teams routing one host.
-	routes := environment.Builder{Source: environment.Static{Namespaces: c.Namespaces, InputIngresses: c.Ingresses}}
-	for i := range c.Ingresses {
-		if slices.Contains(skip, c.Ingresses[i].Namespace) {
+	// Ingresses and routes, each against the others: two teams routing one host.
+	routes := environment.Builder{Source: environment.Static{Namespaces: c.Namespaces, InputRouting: c.Routing}}
+	for _, o := range c.Routing {
+		if slices.Contains(skip, o.GetNamespace()) {
 			continue
 		}
-		ing := c.Ingresses[i].DeepCopy()
-		ing.SetGroupVersionKind(networkingv1.SchemeGroupVersion.WithKind("Ingress"))
-		env := envIn(p, c, ing.Namespace)
-		if env.Routes, err = routes.Routes(ctx, ing.Namespace, ing); err != nil {
+		kind := ingress.KindOf(o)
+		obj := o.DeepCopyObject().(client.Object) // a typed list's items carry no kind; the engine picks validators by it
+		obj.GetObjectKind().SetGroupVersionKind(routingKind(kind))
+		env := envIn(p, c, obj.GetNamespace())
+		if env.Routes, err = routes.Routes(ctx, obj.GetNamespace(), obj); err != nil {
 			return nil, err
 		}
-		vs, _, err := eng.ValidateObject(ctx, ing, nil, env)
+		vs, _, err := eng.ValidateObject(ctx, obj, nil, env)
 		if err != nil {
-			return nil, fmt.Errorf("judge Ingress %s/%s: %w", ing.Namespace, ing.Name, err)
+			return nil, fmt.Errorf("judge %s %s/%s: %w", kind, obj.GetNamespace(), obj.GetName(), err)
 		}
 		if slices.ContainsFunc(vs, policy.Violation.Denies) {
-			out = append(out, wouldDeny("Ingress", ing.Namespace, ing.Name, vs))
+			out = append(out, wouldDeny(kind, obj.GetNamespace(), obj.GetName(), vs))
 		}
 	}
 	return out, nil
@@ -94,4 +98,14 @@ func wouldDeny(kind, ns, name string, vs []policy.Violation) Finding {
 	return Finding{Check: "policy-would-deny", Severity: "medium", Subject: fmt.Sprintf("%s %s/%s", kind, ns, name),
 		Message: "runs today, but the policy denies it: " + strings.Join(rules, "; ") + ". It keeps running; its next change there is denied",
 		Fix:     fmt.Sprintf("pave check the manifest for the fix of each rule (kubectl get %s -n %s %s -o yaml | pave check -f -), or grant a PolicyException", strings.ToLower(kind), ns, name)}
+}
+
+// routingKind is the group, version and kind of an Ingress or route kind.
+func routingKind(kind string) schema.GroupVersionKind {
+	for _, gvk := range ingress.RouteKinds() {
+		if gvk.Kind == kind {
+			return gvk
+		}
+	}
+	return networkingv1.SchemeGroupVersion.WithKind(kind)
 }

@@ -10,10 +10,10 @@ import (
 
 	admissionregistrationv1 "k8s.io/api/admissionregistration/v1"
 	corev1 "k8s.io/api/core/v1"
-	networkingv1 "k8s.io/api/networking/v1"
 	storagev1 "k8s.io/api/storage/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/runtime/schema"
+	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	"github.com/pave-dev/pave/pkg/policy"
 	"github.com/pave-dev/pave/pkg/storage"
@@ -44,9 +44,9 @@ type Cluster struct {
 	// Services are the Services there are, judged too (service-exposure,
 	// service-external-ips).
 	Services []corev1.Service
-	// Ingresses are the Ingresses there are, judged against each other
-	// (ingress-host).
-	Ingresses []networkingv1.Ingress
+	// Routing are the Ingresses and Gateway API routes there are, judged
+	// against each other (ingress-host).
+	Routing []client.Object
 	// Guarded are the objects there are of the kinds pave's
 	// ValidatingAdmissionPolicies guard for teams (NetworkPolicies,
 	// ExternalSecrets, PushSecrets), with their kinds.

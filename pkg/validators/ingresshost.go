@@ -7,32 +7,35 @@ import (
 
 	networkingv1 "k8s.io/api/networking/v1"
 	"k8s.io/apimachinery/pkg/runtime/schema"
+	gatewayv1 "sigs.k8s.io/gateway-api/apis/v1"
 
 	"github.com/pave-dev/pave/pkg/api/v1alpha1"
 	"github.com/pave-dev/pave/pkg/ingress"
 	"github.com/pave-dev/pave/pkg/policy"
 )
 
-// IngressHost keeps a team's Ingress off the hosts another team routes.
-// Every team's Ingresses configure the one shared controller, which merges
-// the rules of a host from every namespace: an Ingress naming another
-// team's host (or a path under it, or a wildcard over it) takes that
-// team's traffic, TLS termination included. A host belongs to the team
-// whose Ingress routes it; a namespace that names no team is its own
-// owner. On an update, a host the Ingress routed already is not judged
-// again (engine.ValidateObject marks it preexisting), so two Ingresses that
-// shared a host before pave stay editable.
+// IngressHost keeps a team's Ingress off the hosts another team routes,
+// and a team's Gateway API route (HTTPRoute, GRPCRoute) off the hosts
+// another team's routes take. Every team's Ingresses configure the one
+// shared controller, which merges the rules of a host from every
+// namespace, and routes attached to a shared Gateway merge the same way:
+// naming another team's host (or a path under it, or a wildcard over it)
+// takes that team's traffic, TLS termination included. A host belongs to
+// the team whose Ingress (or route) routes it; a namespace that names no
+// team is its own owner. On an update, a host routed already is not judged
+// again (engine.ValidateObject marks it preexisting), so two that shared a
+// host before pave stay editable.
 type IngressHost struct{}
 
 var ruleIngressHost = policy.Rule{ID: "ingress-host", Severity: v1alpha1.SeverityHigh, Mode: v1alpha1.ModeEnforce,
-	Description: "an Ingress routes no host (nor wildcard over one) that another team's Ingress routes: the shared ingress controller would send that team's traffic here"}
+	Description: "an Ingress (or Gateway API route) takes no host, nor wildcard over one, that another team's routes: the shared controller would send their traffic here"}
 
 // Name implements engine.ObjectValidator.
 func (IngressHost) Name() string { return "ingress-host" }
 
 // Kinds implements engine.ObjectValidator.
 func (IngressHost) Kinds() []schema.GroupVersionKind {
-	return []schema.GroupVersionKind{networkingv1.SchemeGroupVersion.WithKind("Ingress")}
+	return append([]schema.GroupVersionKind{networkingv1.SchemeGroupVersion.WithKind("Ingress")}, ingress.RouteKinds()...)
 }
 
 // Rules implements engine.ObjectValidator.
@@ -41,17 +44,18 @@ func (IngressHost) Rules() []policy.Rule { return []policy.Rule{ruleIngressHost}
 // ValidateObject implements engine.ObjectValidator, against the routes the
 // adapter found (policy.Env.Routes).
 func (IngressHost) ValidateObject(_ context.Context, obj object, env policy.Env) []policy.Violation {
-	ing, ok := obj.(*networkingv1.Ingress)
+	_, hosts, ok := ingress.HostsOf(obj)
 	if !ok || len(env.Routes) == 0 {
 		return nil
 	}
-	ns := ing.Namespace
+	ns := obj.GetNamespace()
 	if ns == "" {
 		ns = env.Namespace.Name
 	}
+	kind := ingress.KindOf(obj)
 	mine := owner(ns, v1alpha1.TeamOf(env.Namespace.Labels))
 	var out []policy.Violation
-	for _, host := range ingress.Hosts(ing) {
+	for _, host := range hosts {
 		var taken []policy.Route
 		for _, r := range env.Routes {
 			if ingress.Overlap(host, r.Host) && owner(r.Namespace, r.Team) != mine {
@@ -61,9 +65,9 @@ func (IngressHost) ValidateObject(_ context.Context, obj object, env policy.Env)
 		if len(taken) == 0 {
 			continue
 		}
-		out = append(out, ruleIngressHost.Violation(hostField(ing, host), hostTaken(ing.Name, host, taken),
-			fmt.Sprintf("route a host no other team routes; if %s should move to your team, %s first removes it from Ingress %s/%s; namespaces of one team share their hosts (the platform team labels them %s)",
-				hostName(taken[0].Host), ownerName(taken[0]), taken[0].Namespace, taken[0].Name, v1alpha1.LabelTeam)))
+		out = append(out, ruleIngressHost.Violation(hostField(obj, host), hostTaken(kind, obj.GetName(), host, taken),
+			fmt.Sprintf("route a host no other team routes; if %s should move to your team, %s first removes it from %s %s/%s; namespaces of one team share their hosts (the platform team labels them %s)",
+				hostName(taken[0].Host), ownerName(taken[0]), taken[0].Kind, taken[0].Namespace, taken[0].Name, v1alpha1.LabelTeam)))
 	}
 	return out
 }
@@ -90,12 +94,15 @@ func hostName(h string) string {
 	return fmt.Sprintf("host %q", h)
 }
 
-// hostTaken says which Ingress of which owner routes host already.
-func hostTaken(name, host string, taken []policy.Route) string {
+// hostTaken says which Ingress (or route) of which owner routes host.
+func hostTaken(kind, name, host string, taken []policy.Route) string {
 	r := taken[0]
 	what := hostName(host)
 	if host == ingress.CatchAll {
 		what = "the traffic no host matches (a rule without a host, or a default backend alone)"
+		if kind != "Ingress" {
+			what = "every host of the listeners it attaches to (it names no hostnames)"
+		}
 	}
 	how := "routes it"
 	if r.Host != host {
@@ -103,22 +110,40 @@ func hostTaken(name, host string, taken []policy.Route) string {
 	}
 	more := ""
 	if len(taken) > 1 {
-		more = fmt.Sprintf(" (and %d more Ingresses of other teams)", len(taken)-1)
+		more = fmt.Sprintf(" (and %d more of other teams)", len(taken)-1)
 	}
-	return fmt.Sprintf("Ingress %q takes %s, but Ingress %s/%s of %s %s%s: the ingress controller every team shares would send that traffic here",
-		name, what, r.Namespace, r.Name, ownerName(r), how, more)
+	shared := "the ingress controller every team shares"
+	if kind != "Ingress" {
+		shared = "a Gateway both teams attach to"
+	}
+	return fmt.Sprintf("%s %q takes %s, but %s %s/%s of %s %s%s: %s would send that traffic here",
+		kind, name, what, r.Kind, r.Namespace, r.Name, ownerName(r), how, more, shared)
 }
 
-// hostField is where host comes from: the first rule naming it, the
-// default backend, or the server alias annotation.
-func hostField(ing *networkingv1.Ingress, host string) string {
-	for i, r := range ing.Spec.Rules {
-		if strings.ToLower(r.Host) == host {
-			return fmt.Sprintf("spec.rules[%d].host", i)
+// hostField is where host comes from: an Ingress's first rule naming it,
+// its default backend or its server alias annotation; a route's hostname.
+func hostField(obj object, host string) string {
+	var names []gatewayv1.Hostname
+	switch o := obj.(type) {
+	case *networkingv1.Ingress:
+		for i, r := range o.Spec.Rules {
+			if strings.ToLower(r.Host) == host {
+				return fmt.Sprintf("spec.rules[%d].host", i)
+			}
+		}
+		if host == ingress.CatchAll {
+			return "spec.defaultBackend"
+		}
+		return "metadata.annotations[" + ingress.ServerAlias + "]"
+	case *gatewayv1.HTTPRoute:
+		names = o.Spec.Hostnames
+	case *gatewayv1.GRPCRoute:
+		names = o.Spec.Hostnames
+	}
+	for i, h := range names {
+		if strings.ToLower(string(h)) == host {
+			return fmt.Sprintf("spec.hostnames[%d]", i)
 		}
 	}
-	if host == ingress.CatchAll {
-		return "spec.defaultBackend"
-	}
-	return "metadata.annotations[" + ingress.ServerAlias + "]"
+	return "spec.hostnames"
 }

@@ -8,6 +8,8 @@ import (
 
 	networkingv1 "k8s.io/api/networking/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+	gatewayv1 "sigs.k8s.io/gateway-api/apis/v1"
 
 	"github.com/pave-dev/pave/pkg/environment"
 	"github.com/pave-dev/pave/pkg/policy"
@@ -35,6 +37,11 @@ func TestIngressHost(t *testing.T) {
 		ingressOf("lab", "default", ""),
 		ingressOf("pay", "checkout", "pay.example.com"),
 	}
+	var input []client.Object
+	for i := range existing {
+		input = append(input, &existing[i])
+	}
+	input = append(input, routeOf("pay", "pay-api", "api.pay.example.com"), routeOf("shop", "gateway-all"))
 	for _, c := range []struct {
 		name    string
 		ing     networkingv1.Ingress
@@ -70,9 +77,9 @@ func TestIngressHost(t *testing.T) {
 				Namespaces: map[string]map[string]string{
 					"shop": {"pave.dev/team": "shop"}, "shop-api": {"team": "shop"}, "pay": {"pave.dev/team": "pay"}, "lab": {},
 				},
-				InputIngresses: existing,
+				InputRouting: input,
 			}}
-			env, err := b.Env(context.Background(), policy.Default(), environment.Request{Namespace: c.ing.Namespace, Ingress: &c.ing})
+			env, err := b.Env(context.Background(), policy.Default(), environment.Request{Namespace: c.ing.Namespace, Routing: &c.ing})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -85,6 +92,56 @@ func TestIngressHost(t *testing.T) {
 			v := got[0]
 			if !strings.Contains(v.Message, c.denied) || v.Field != c.field || !strings.Contains(v.Fix, c.ownerIs+" first removes it") {
 				t.Errorf("got %s: %s (fix: %s), want %s: …%s…", v.Field, v.Message, v.Fix, c.field, c.denied)
+			}
+		})
+	}
+}
+
+// routeOf is an HTTPRoute in namespace for hostnames (none: every host of
+// its Gateway's listeners).
+func routeOf(namespace, name string, hostnames ...gatewayv1.Hostname) *gatewayv1.HTTPRoute {
+	return &gatewayv1.HTTPRoute{ObjectMeta: metav1.ObjectMeta{Namespace: namespace, Name: name}, Spec: gatewayv1.HTTPRouteSpec{Hostnames: hostnames}}
+}
+
+// Gateway API routes are judged the same way, against the routes only: a
+// Gateway is not the ingress controller, and a hostname there takes no
+// Ingress's traffic.
+func TestRouteHost(t *testing.T) {
+	existing := []client.Object{routeOf("shop", "storefront", "shop.example.com"), routeOf("pay", "all"),
+		&networkingv1.Ingress{ObjectMeta: metav1.ObjectMeta{Namespace: "shop", Name: "web"}, Spec: networkingv1.IngressSpec{Rules: []networkingv1.IngressRule{{Host: "www.example.com"}}}}}
+	for _, c := range []struct {
+		name          string
+		route         client.Object
+		denied, field string
+	}{
+		{name: "a hostname nobody routes", route: routeOf("pay", "web", "pay.example.com")},
+		{name: "an Ingress's host, not a route's", route: routeOf("pay", "web", "www.example.com")},
+		{name: "the team's own hostname", route: routeOf("shop", "api", "shop.example.com")},
+		{name: "another team's hostname", route: routeOf("pay", "steal", "pay.example.com", "*.example.com"),
+			denied: `HTTPRoute "steal" takes host "*.example.com", but HTTPRoute shop/storefront of team "shop" routes host "shop.example.com", which overlaps it: a Gateway both teams attach to`, field: "spec.hostnames[1]"},
+		{name: "no hostnames, beside another team's", route: routeOf("shop", "all"),
+			denied: `takes every host of the listeners it attaches to (it names no hostnames), but HTTPRoute pay/all of team "pay" routes it`, field: "spec.hostnames"},
+		{name: "a GRPCRoute of another team's hostname", route: &gatewayv1.GRPCRoute{ObjectMeta: metav1.ObjectMeta{Namespace: "pay", Name: "rpc"},
+			Spec: gatewayv1.GRPCRouteSpec{Hostnames: []gatewayv1.Hostname{"shop.example.com"}}},
+			denied: `GRPCRoute "rpc" takes host "shop.example.com", but HTTPRoute shop/storefront`, field: "spec.hostnames[0]"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			b := environment.Builder{Now: time.Now, Source: environment.Static{
+				Namespaces:   map[string]map[string]string{"shop": {"pave.dev/team": "shop"}, "pay": {"pave.dev/team": "pay"}},
+				InputRouting: existing,
+			}}
+			env, err := b.Env(context.Background(), policy.Default(), environment.Request{Namespace: c.route.GetNamespace(), Routing: c.route})
+			if err != nil {
+				t.Fatal(err)
+			}
+			got := validators.IngressHost{}.ValidateObject(context.Background(), c.route, env)
+			if c.denied == "" {
+				assertRules(t, got)
+				return
+			}
+			assertRules(t, got, "ingress-host")
+			if v := got[0]; !strings.Contains(v.Message, c.denied) || v.Field != c.field {
+				t.Errorf("got %s: %s, want %s: …%s…", v.Field, v.Message, c.field, c.denied)
 			}
 		})
 	}

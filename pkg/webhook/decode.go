@@ -8,7 +8,6 @@ import (
 	"time"
 
 	admissionv1 "k8s.io/api/admission/v1"
-	networkingv1 "k8s.io/api/networking/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/runtime/schema"
 	"sigs.k8s.io/controller-runtime/pkg/webhook/admission"
@@ -16,6 +15,7 @@ import (
 	"github.com/pave-dev/pave/pkg/audit"
 	"github.com/pave-dev/pave/pkg/engine"
 	"github.com/pave-dev/pave/pkg/environment"
+	"github.com/pave-dev/pave/pkg/ingress"
 	"github.com/pave-dev/pave/pkg/metrics"
 	"github.com/pave-dev/pave/pkg/object"
 	"github.com/pave-dev/pave/pkg/policy"
@@ -132,8 +132,8 @@ func (c *Common) prepare(ctx context.Context, req admission.Request, validating 
 	envReq := environment.Request{Namespace: req.Namespace,
 		User:       policy.User{Name: req.UserInfo.Username, Groups: req.UserInfo.Groups},
 		Exceptions: validating, Quotas: validating, StorageClasses: claims}
-	if ing, ok := p.obj.(*networkingv1.Ingress); ok && validating {
-		envReq.Ingress = ing // its hosts are judged against the other teams'
+	if _, _, ok := ingress.HostsOf(p.obj); ok && validating {
+		envReq.Routing = p.obj // its hosts are judged against the other teams'
 	}
 	if p.env, err = c.Env.Env(ctx, eng.Policy(), envReq); err != nil {
 		return end(admission.Errored(http.StatusInternalServerError, err))

@@ -95,8 +95,8 @@ func (s *suite) setUp() error {
 	if err != nil {
 		return err
 	}
-	// The real Istio, Cilium, network-policy-api, Velero, OpenReports and
-	// PolicyReport CRDs, as their Go modules ship them.
+	// The real Istio, Cilium, network-policy-api, Velero, OpenReports,
+	// PolicyReport and Gateway API CRDs, as their Go modules ship them.
 	dirs, err := apiModuleDirs()
 	if err != nil {
 		return err
@@ -128,6 +128,9 @@ func (s *suite) setUp() error {
 		// The two report formats of the audit, as OpenReports and Kyverno ship them.
 		filepath.Join(dirs[4], "config", "crd", "openreports.io_reports.yaml"),
 		filepath.Join(dirs[5], "config", "crds", "policyreport", "wgpolicyk8s.io_policyreports.yaml"),
+		// The Gateway API routes whose hostnames pave judges.
+		filepath.Join(dirs[6], "config", "crd", "standard", "gateway.networking.k8s.io_httproutes.yaml"),
+		filepath.Join(dirs[6], "config", "crd", "standard", "gateway.networking.k8s.io_grpcroutes.yaml"),
 	}
 	s.cluster, err = localcluster.Start(context.Background(), localcluster.Options{
 		Assets: s.assets, CRDs: crds, Dir: s.dir, Log: logFile,
@@ -196,9 +199,9 @@ func (s *suite) run(bin, stdin string, args ...string) (string, error) {
 // velero, reports-api and kyverno, in that order.
 func apiModuleDirs() ([]string, error) {
 	mods, err := exec.Command("go", "list", "-m", "-f", "{{.Dir}}", "istio.io/api", "github.com/cilium/cilium", "sigs.k8s.io/network-policy-api", "github.com/vmware-tanzu/velero",
-		"github.com/openreports/reports-api", "github.com/kyverno/kyverno").Output()
+		"github.com/openreports/reports-api", "github.com/kyverno/kyverno", "sigs.k8s.io/gateway-api").Output()
 	if err != nil {
-		return nil, fmt.Errorf("locate the istio.io/api, cilium, network-policy-api, velero, reports-api and kyverno modules: %w", err)
+		return nil, fmt.Errorf("locate the istio.io/api, cilium, network-policy-api, velero, reports-api, kyverno and gateway-api modules: %w", err)
 	}
 	return strings.Fields(string(mods)), nil
 }

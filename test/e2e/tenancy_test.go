@@ -181,3 +181,54 @@ spec:
 		return err
 	})
 }
+
+// Routes attached to a shared Gateway merge a hostname's rules from every
+// namespace as the ingress controller does: a team member's HTTPRoute for
+// another team's hostname is denied, and so is one that names no hostname
+// beside another team's that names none (each takes every host of its
+// listeners). The built-in edit role has no Gateway API rights; the
+// platform grants them, as here.
+func TestTeamMemberCannotTakeAnotherTeamsRouteHost(t *testing.T) {
+	for _, ns := range []string{"team-route-a", "team-route-b"} {
+		teamNamespace(t, ns)
+		grant := fmt.Sprintf("apiVersion: rbac.authorization.k8s.io/v1\nkind: Role\nmetadata: {name: routes, namespace: %[1]s}\n"+
+			"rules: [{apiGroups: [gateway.networking.k8s.io], resources: [httproutes, grpcroutes], verbs: [get, list, create, update, patch, delete]}]\n---\n"+
+			"apiVersion: rbac.authorization.k8s.io/v1\nkind: RoleBinding\nmetadata: {name: dev-routes, namespace: %[1]s}\n"+
+			"roleRef: {apiGroup: rbac.authorization.k8s.io, kind: Role, name: routes}\nsubjects: [{apiGroup: rbac.authorization.k8s.io, kind: User, name: %[2]q}]\n", ns, dev)
+		if _, err := s.kubectlIn(grant, "apply", "-f", "-"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	route := func(name, hostnames string) string {
+		return fmt.Sprintf(`apiVersion: gateway.networking.k8s.io/v1
+kind: HTTPRoute
+metadata: {name: %s}
+spec:
+  parentRefs: [{name: shared, namespace: gateways}]
+  hostnames: %s
+  rules: [{matches: [{path: {type: PathPrefix, value: /admin}}], backendRefs: [{name: web, port: 80}]}]
+`, name, hostnames)
+	}
+	if _, err := asDev(route("storefront", "[a.routes.example.com]"), "create", "-n", "team-route-a", "-f", "-"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := asDev(route("all", "[]"), "create", "-n", "team-route-a", "-f", "-"); err != nil {
+		t.Fatal(err)
+	}
+	var err error
+	eventually(t, 30*time.Second, func() error { // the admission server's cache learns of the routes
+		if _, err = asDev(route("steal", "[a.routes.example.com]"), "create", "-n", "team-route-b", "-f", "-"); err == nil {
+			_, _ = s.kubectl("delete", "-n", "team-route-b", "httproute", "steal")
+			return errors.New("another team's hostname was taken")
+		}
+		return nil
+	})
+	denied(t, "another team's hostname", err, "[ingress-host] spec.hostnames[0]", `HTTPRoute team-route-a/storefront of team "team-route-a" routes it`)
+	_, err = asDev(route("everything", "[]"), "create", "-n", "team-route-b", "-f", "-")
+	denied(t, "a route of no hostname beside another team's", err, "[ingress-host] spec.hostnames", "every host of the listeners it attaches to")
+	absent(t, "team-route-b", "httproute", "steal")
+	absent(t, "team-route-b", "httproute", "everything")
+	if _, err := asDev(route("own", "[b.routes.example.com]"), "create", "-n", "team-route-b", "-f", "-"); err != nil {
+		t.Fatalf("a hostname of its own: %v", err)
+	}
+}
