@@ -24,6 +24,12 @@ func toJSON(raw []byte) ([]byte, header, error) {
 	if bytes.IndexByte(raw, '!') >= 0 {
 		return slow(raw) // a tag, possibly one yaml.v3 drops silently ("!" alone)
 	}
+	if len(raw) > 0 && raw[0] == '\t' || bytes.Contains(raw, []byte("\n\t")) {
+		// A line that starts with a tab: yaml.v2 refuses one before a
+		// comment where yaml.v3 takes it for indent, and YAML indents with
+		// spaces, so such a document is rare and may be refused.
+		return slow(raw)
+	}
 	var root yamlv3.Node
 	if err := yamlv3.Unmarshal(raw, &root); err != nil {
 		return slow(raw)
