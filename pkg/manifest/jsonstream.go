@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"unicode"
+	"unicode/utf8"
 
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 )
@@ -43,11 +44,12 @@ func splitJSON(source string, data []byte) []Document {
 			return docs
 		}
 		if err != nil {
-			if values > 1 {
+			skip, yaml := yamlStart(data[read:])
+			if values > 1 || !yaml {
 				line := lines.at(read + leadingSpace(data[read:]))
 				return append(docs, Document{Source: source, Line: line, startLine: line, err: fmt.Errorf("invalid JSON after %d values: %w", values, err)})
 			}
-			rest := read + untilNewline(data[read:])
+			rest := read + skip
 			return append(docs, splitYAML(source, data[rest:], lines.at(rest))...)
 		}
 		start := read + leadingSpace(data[read:])
@@ -65,15 +67,30 @@ func leadingSpace(data []byte) int64 {
 	return int64(len(data) - len(bytes.TrimLeftFunc(data, unicode.IsSpace)))
 }
 
-// untilNewline is how many bytes kubectl skips before reading YAML where JSON
+// yamlStart is how many bytes kubectl skips before reading YAML where JSON
 // failed: the spaces up to a character that is not one, or up to and
-// including the first newline.
-func untilNewline(data []byte) int64 {
-	n := leadingSpace(data)
-	if i := bytes.IndexByte(data[:n], '\n'); i >= 0 {
-		return int64(i + 1)
+// including the first newline. It reads them four bytes at a time
+// (apimachinery's YAMLOrJSONDecoder.consumeWhitespace), so ok is false, and
+// kubectl refuses the rest, where fewer than four bytes are left to read
+// (`{...}` then "\n#" at the end of the file) or a character is not UTF-8.
+func yamlStart(data []byte) (n int64, ok bool) {
+	pos := 0
+	for {
+		if len(data)-pos < 4 {
+			return 0, false
+		}
+		r, size := utf8.DecodeRune(data[pos : pos+4])
+		if r == utf8.RuneError || size == 0 {
+			return 0, false
+		}
+		if !unicode.IsSpace(r) {
+			return int64(pos), true
+		}
+		pos += size
+		if r == '\n' {
+			return int64(pos), true
+		}
 	}
-	return n
 }
 
 // lineCounter gives the 1-based lines of offsets that only grow, counting
