@@ -21,12 +21,17 @@ import (
 )
 
 // companionMetadata is the cache's transform: managed fields go from every
-// object, and a companion (pave reads those unstructured) keeps only its
-// identity and metadata. The controller applies companions whole with
+// object, a companion (pave reads those unstructured) keeps only its
+// identity and metadata, and a Gateway API route its hostnames
+// (routeHosts). The controller applies companions whole with
 // server-side apply and reads them back only to watch and prune, which the
 // metadata serves; their specs (a dashboard's JSON, a VirtualService's
 // routes) were most of the controller's memory at 10,000 workloads.
 func companionMetadata(obj any) (any, error) {
+	switch obj.(type) {
+	case *gatewayv1.HTTPRoute, *gatewayv1.GRPCRoute:
+		return routeHosts(obj)
+	}
 	obj, err := cache.TransformStripManagedFields()(obj)
 	if u, ok := obj.(*unstructured.Unstructured); ok && err == nil {
 		kept := map[string]any{"apiVersion": u.GetAPIVersion(), "kind": u.GetKind()}

@@ -43,13 +43,41 @@ func TestAdmissionRoleReadsWhatItCaches(t *testing.T) {
 	if len(cached) == 0 {
 		t.Fatal("the admission role caches nothing")
 	}
+	kinds := ingress.RouteKinds() // cached where the cluster serves them (indexRoutes)
 	for obj := range cached {
 		gvk, err := apiutil.GVKForObject(obj, scheme)
 		if err != nil {
 			t.Fatal(err)
 		}
+		kinds = append(kinds, gvk)
+	}
+	for _, gvk := range kinds {
 		if missing, resource := rbactest.Missing(role, gvk, "get", "list", "watch"); len(missing) > 0 {
 			t.Errorf("%s: the admission ClusterRole lacks %v on %s", gvk.Kind, missing, resource)
+		}
+	}
+}
+
+// The cache asks the API server about every kind its options list when it
+// is made: a kind the cluster may not serve (a CRD of another project)
+// there would keep pave from starting. Only Kubernetes' own kinds and pave's
+// own, whose CRDs the install ships, are listed, in both roles.
+func TestCacheListsOnlyKindsEveryClusterServes(t *testing.T) {
+	scheme := runtime.NewScheme()
+	for _, add := range []func(*runtime.Scheme) error{clientgoscheme.AddToScheme, v1alpha1.AddToScheme, gatewayv1.Install} {
+		if err := add(scheme); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, controls := range []bool{false, true} {
+		for obj := range managerOptions(options{role: roleAll}, scheme, controls).Cache.ByObject {
+			gvk, err := apiutil.GVKForObject(obj, scheme)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !clientgoscheme.Scheme.Recognizes(gvk) && gvk.Group != v1alpha1.GroupVersion.Group {
+				t.Errorf("the cache lists %s up front: a cluster that does not serve it could not start pave", gvk)
+			}
 		}
 	}
 }

@@ -178,8 +178,11 @@ func managerOptions(o options, scheme *runtime.Scheme, controls bool) ctrl.Optio
 		&corev1.Namespace{}: {}, &v1alpha1.PlatformPolicy{}: {}, &v1alpha1.PolicyException{}: {}, &corev1.ResourceQuota{}: {},
 		&storagev1.StorageClass{}: {},
 		// Only their hosts: the ingress-host rule asks who routes a host.
-		// The routes' informers start only where the cluster serves them.
-		&networkingv1.Ingress{}: {Transform: ingressHosts}, &gatewayv1.HTTPRoute{}: {Transform: routeHosts}, &gatewayv1.GRPCRoute{}: {Transform: routeHosts},
+		// Not the Gateway API routes: the cache asks the API server about
+		// every kind listed here when it is made, and a cluster without
+		// Gateway API would keep pave from starting (companionMetadata
+		// trims them; indexRoutes starts them where they are served).
+		&networkingv1.Ingress{}: {Transform: ingressHosts},
 	}
 	if controls {
 		// The companion reconcilers watch the ConfigMaps they write (the
