@@ -24,10 +24,10 @@ func toJSON(raw []byte) ([]byte, header, error) {
 	if bytes.IndexByte(raw, '!') >= 0 {
 		return slow(raw) // a tag, possibly one yaml.v3 drops silently ("!" alone)
 	}
-	if len(raw) > 0 && raw[0] == '\t' || bytes.Contains(raw, []byte("\n\t")) {
-		// A line that starts with a tab: yaml.v2 refuses one before a
-		// comment where yaml.v3 takes it for indent, and YAML indents with
-		// spaces, so such a document is rare and may be refused.
+	if tabIndented(raw) {
+		// yaml.v2 refuses a tab in a line's indent before a comment where
+		// yaml.v3 takes it for indent; YAML indents with spaces, so such a
+		// document is rare and may be refused.
 		return slow(raw)
 	}
 	var root yamlv3.Node
@@ -52,6 +52,20 @@ func toJSON(raw []byte) ([]byte, header, error) {
 	h, err := decodeHeader(w.buf) // read off the nodes, a field would not be what kubectl reads
 	h.itemLines = fromNodes.itemLines
 	return w.buf, h, err
+}
+
+// tabIndented reports whether a line of raw has a tab among the spaces it
+// starts with.
+func tabIndented(raw []byte) bool {
+	if bytes.IndexByte(raw, '\t') < 0 {
+		return false // the common case: no tab at all
+	}
+	for line := range bytes.Lines(raw) {
+		if rest := bytes.TrimLeft(line, " "); len(rest) > 0 && rest[0] == '\t' {
+			return true
+		}
+	}
+	return false
 }
 
 var errSlow = errors.New("needs the full converter")

@@ -47,10 +47,10 @@ var tricky = []string{
 	"a: 'x\r\n  y'\nb: 'x''\n  ''y'",
 	"a: word word\n  word # c\nb: 1\n  2\nc: yes\n  no\nd: x:\n  y\ne: - x\n  y",
 	"l:\n- aa bb\n  cc\n- k: v v\n    w\n  k2: 'q\n    r'",
-	// A line that starts with a tab: yaml.v2 refuses a tab before a comment
-	// at a line's start where yaml.v3 reads it as the comment's indent
-	// (found by FuzzToJSON).
+	// A tab in a line's indent: yaml.v2 refuses it before a comment where
+	// yaml.v3 reads it as the comment's indent (found by FuzzToJSON).
 	"a: word\n ####rd\n\t# c\nb: 1\n", "# x\n\t# c\nb: 1\n", "a:\n  b: 1\n  # x\n\t# c\n  c: 2\n", "a: |\n  x\n\ty\n",
+	"a: word word\n dd\n####r\n \t# c\nb: 1\"", "a: 1\n# x\n  \t# c\nb: 2\n",
 }
 
 func sameAsSigs(t *testing.T, doc []byte) {
