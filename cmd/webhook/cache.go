@@ -52,8 +52,7 @@ func ingressHosts(obj any) (any, error) {
 	if !ok {
 		return obj, nil
 	}
-	kept := &networkingv1.Ingress{ObjectMeta: metav1.ObjectMeta{Name: ing.Name, Namespace: ing.Namespace, UID: ing.UID,
-		ResourceVersion: ing.ResourceVersion, DeletionTimestamp: ing.DeletionTimestamp}}
+	kept := &networkingv1.Ingress{ObjectMeta: identity(ing.ObjectMeta)}
 	if alias, ok := ing.Annotations[ingress.ServerAlias]; ok {
 		kept.Annotations = map[string]string{ingress.ServerAlias: alias}
 	}
@@ -77,16 +76,19 @@ func managedConfigMaps() client.Object {
 // routeHosts is the cache's transform of Gateway API routes: their
 // identity and hostnames, nothing else.
 func routeHosts(obj any) (any, error) {
-	meta := func(o metav1.ObjectMeta) metav1.ObjectMeta {
-		return metav1.ObjectMeta{Name: o.Name, Namespace: o.Namespace, UID: o.UID, ResourceVersion: o.ResourceVersion, DeletionTimestamp: o.DeletionTimestamp}
-	}
 	switch r := obj.(type) {
 	case *gatewayv1.HTTPRoute:
-		return &gatewayv1.HTTPRoute{ObjectMeta: meta(r.ObjectMeta), Spec: gatewayv1.HTTPRouteSpec{Hostnames: r.Spec.Hostnames}}, nil
+		return &gatewayv1.HTTPRoute{ObjectMeta: identity(r.ObjectMeta), Spec: gatewayv1.HTTPRouteSpec{Hostnames: r.Spec.Hostnames}}, nil
 	case *gatewayv1.GRPCRoute:
-		return &gatewayv1.GRPCRoute{ObjectMeta: meta(r.ObjectMeta), Spec: gatewayv1.GRPCRouteSpec{Hostnames: r.Spec.Hostnames}}, nil
+		return &gatewayv1.GRPCRoute{ObjectMeta: identity(r.ObjectMeta), Spec: gatewayv1.GRPCRouteSpec{Hostnames: r.Spec.Hostnames}}, nil
 	}
 	return obj, nil
+}
+
+// identity is what the host index keeps of an object's metadata: who it is,
+// its version, and whether it is going.
+func identity(m metav1.ObjectMeta) metav1.ObjectMeta {
+	return metav1.ObjectMeta{Name: m.Name, Namespace: m.Namespace, UID: m.UID, ResourceVersion: m.ResourceVersion, DeletionTimestamp: m.DeletionTimestamp}
 }
 
 // indexRoutes indexes Ingresses by host (ingress.IndexKeys), and the

@@ -8,6 +8,7 @@ import (
 	corev1 "k8s.io/api/core/v1"
 	storagev1 "k8s.io/api/storage/v1"
 	"k8s.io/apimachinery/pkg/runtime/schema"
+	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	"github.com/pave-dev/pave/internal/jsondecode"
 	"github.com/pave-dev/pave/pkg/api/v1alpha1"
@@ -30,6 +31,7 @@ func builder(objs []manifest.Object, opts Options) environment.Builder {
 		PolicyExceptions:       opts.Env.Exceptions,
 		DeploymentsByNamespace: map[string][]appsv1.Deployment{},
 	}
+	var routing []client.Object
 	for _, o := range objs {
 		switch {
 		case o.APIVersion == "v1" && o.Kind == "Namespace":
@@ -48,7 +50,7 @@ func builder(objs []manifest.Object, opts Options) environment.Builder {
 				if obj.GetNamespace() == "" {
 					obj.SetNamespace(opts.DefaultNamespace)
 				}
-				src.InputRouting = append(src.InputRouting, obj)
+				routing = append(routing, obj)
 			}
 		case o.APIVersion == "apps/v1" && o.Kind == "Deployment" && bytes.Contains(o.JSON, []byte(v1alpha1.AnnotationCanaryOf)):
 			var dep appsv1.Deployment
@@ -61,6 +63,7 @@ func builder(objs []manifest.Object, opts Options) environment.Builder {
 			}
 		}
 	}
+	src.InputRouting = environment.IndexRouting(routing)
 	now := opts.Env.Now
 	return environment.Builder{Source: src, Now: func() time.Time { return now }}
 }

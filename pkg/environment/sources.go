@@ -139,8 +139,25 @@ type Static struct {
 	// Classes are the input's StorageClasses.
 	Classes []storagev1.StorageClass
 	// InputRouting are the input's Ingresses and Gateway API routes, each
-	// with its namespace.
-	InputRouting []client.Object
+	// with its namespace, by family and index key (IndexRouting).
+	InputRouting map[string][]client.Object
+}
+
+// IndexRouting indexes Ingresses and Gateway API routes as the cluster's
+// cache does (ingress.IndexKeys), once: looking each lookup up among all
+// of them made pave check quadratic in an input's Ingresses.
+func IndexRouting(objs []client.Object) map[string][]client.Object {
+	idx := map[string][]client.Object{}
+	for _, o := range objs {
+		family, _, ok := ingress.HostsOf(o)
+		if !ok {
+			continue
+		}
+		for _, key := range ingress.IndexKeys(o) {
+			idx[family+"/"+key] = append(idx[family+"/"+key], o)
+		}
+	}
+	return idx
 }
 
 // NamespaceLabels implements Source.
@@ -178,11 +195,5 @@ func (s Static) StorageClasses(context.Context) ([]storagev1.StorageClass, error
 
 // Routing implements Source: the input's Ingresses or routes under the key.
 func (s Static) Routing(_ context.Context, family, key string) ([]client.Object, error) {
-	var out []client.Object
-	for _, o := range s.InputRouting {
-		if f, _, _ := ingress.HostsOf(o); f == family && slices.Contains(ingress.IndexKeys(o), key) {
-			out = append(out, o)
-		}
-	}
-	return out, nil
+	return s.InputRouting[family+"/"+key], nil
 }

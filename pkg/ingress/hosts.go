@@ -57,6 +57,11 @@ func RouteKinds() []schema.GroupVersionKind {
 	}
 }
 
+// Kinds are the kinds whose hosts pave judges: Ingress and RouteKinds.
+func Kinds() []schema.GroupVersionKind {
+	return append([]schema.GroupVersionKind{networkingv1.SchemeGroupVersion.WithKind("Ingress")}, RouteKinds()...)
+}
+
 // KindOf is the kind of an Ingress or Gateway API route by its Go type
 // (objects listed from a cache carry none in their TypeMeta); "" for
 // others.

@@ -7,7 +7,6 @@ import (
 	"strings"
 
 	corev1 "k8s.io/api/core/v1"
-	networkingv1 "k8s.io/api/networking/v1"
 	"k8s.io/apimachinery/pkg/runtime/schema"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
@@ -59,14 +58,15 @@ func denyFindings(ctx context.Context, p *policy.Policy, c Cluster) ([]Finding, 
 		}
 	}
 	// Ingresses and routes, each against the others: two teams routing one host.
-	routes := environment.Builder{Source: environment.Static{Namespaces: c.Namespaces, InputRouting: c.Routing}}
+	routes := environment.Builder{Source: environment.Static{Namespaces: c.Namespaces, InputRouting: environment.IndexRouting(c.Routing)}}
 	for _, o := range c.Routing {
-		if slices.Contains(skip, o.GetNamespace()) {
+		gvk, ok := routingKind(o)
+		if !ok || slices.Contains(skip, o.GetNamespace()) {
 			continue
 		}
-		kind := ingress.KindOf(o)
+		kind := gvk.Kind
 		obj := o.DeepCopyObject().(client.Object) // a typed list's items carry no kind; the engine picks validators by it
-		obj.GetObjectKind().SetGroupVersionKind(routingKind(kind))
+		obj.GetObjectKind().SetGroupVersionKind(gvk)
 		env := envIn(p, c, obj.GetNamespace())
 		if env.Routes, err = routes.Routes(ctx, obj.GetNamespace(), obj); err != nil {
 			return nil, err
@@ -100,12 +100,12 @@ func wouldDeny(kind, ns, name string, vs []policy.Violation) Finding {
 		Fix:     fmt.Sprintf("pave check the manifest for the fix of each rule (kubectl get %s -n %s %s -o yaml | pave check -f -), or grant a PolicyException", strings.ToLower(kind), ns, name)}
 }
 
-// routingKind is the group, version and kind of an Ingress or route kind.
-func routingKind(kind string) schema.GroupVersionKind {
-	for _, gvk := range ingress.RouteKinds() {
-		if gvk.Kind == kind {
-			return gvk
-		}
+// routingKind is the group, version and kind of an Ingress or route.
+func routingKind(o client.Object) (schema.GroupVersionKind, bool) {
+	kind := ingress.KindOf(o)
+	i := slices.IndexFunc(ingress.Kinds(), func(gvk schema.GroupVersionKind) bool { return gvk.Kind == kind })
+	if i < 0 {
+		return schema.GroupVersionKind{}, false
 	}
-	return networkingv1.SchemeGroupVersion.WithKind(kind)
+	return ingress.Kinds()[i], true
 }

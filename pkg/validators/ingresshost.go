@@ -35,7 +35,7 @@ func (IngressHost) Name() string { return "ingress-host" }
 
 // Kinds implements engine.ObjectValidator.
 func (IngressHost) Kinds() []schema.GroupVersionKind {
-	return append([]schema.GroupVersionKind{networkingv1.SchemeGroupVersion.WithKind("Ingress")}, ingress.RouteKinds()...)
+	return ingress.Kinds()
 }
 
 // Rules implements engine.ObjectValidator.

@@ -77,7 +77,7 @@ func TestIngressHost(t *testing.T) {
 				Namespaces: map[string]map[string]string{
 					"shop": {"pave.dev/team": "shop"}, "shop-api": {"team": "shop"}, "pay": {"pave.dev/team": "pay"}, "lab": {},
 				},
-				InputRouting: input,
+				InputRouting: environment.IndexRouting(input),
 			}}
 			env, err := b.Env(context.Background(), policy.Default(), environment.Request{Namespace: c.ing.Namespace, Routing: &c.ing})
 			if err != nil {
@@ -128,7 +128,7 @@ func TestRouteHost(t *testing.T) {
 		t.Run(c.name, func(t *testing.T) {
 			b := environment.Builder{Now: time.Now, Source: environment.Static{
 				Namespaces:   map[string]map[string]string{"shop": {"pave.dev/team": "shop"}, "pay": {"pave.dev/team": "pay"}},
-				InputRouting: existing,
+				InputRouting: environment.IndexRouting(existing),
 			}}
 			env, err := b.Env(context.Background(), policy.Default(), environment.Request{Namespace: c.route.GetNamespace(), Routing: c.route})
 			if err != nil {

@@ -132,7 +132,7 @@ func (c *Common) prepare(ctx context.Context, req admission.Request, validating 
 	envReq := environment.Request{Namespace: req.Namespace,
 		User:       policy.User{Name: req.UserInfo.Username, Groups: req.UserInfo.Groups},
 		Exceptions: validating, Quotas: validating, StorageClasses: claims}
-	if _, _, ok := ingress.HostsOf(p.obj); ok && validating {
+	if validating && ingress.KindOf(p.obj) != "" {
 		envReq.Routing = p.obj // its hosts are judged against the other teams'
 	}
 	if p.env, err = c.Env.Env(ctx, eng.Policy(), envReq); err != nil {
