@@ -1,22 +1,14 @@
 package main
 
 import (
-	"context"
-	"fmt"
-	"slices"
-
-	"github.com/go-logr/logr"
 	corev1 "k8s.io/api/core/v1"
 	networkingv1 "k8s.io/api/networking/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
-	"k8s.io/client-go/discovery"
-	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/cache"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	gatewayv1 "sigs.k8s.io/gateway-api/apis/v1"
 
-	"github.com/pave-dev/pave/pkg/environment"
 	"github.com/pave-dev/pave/pkg/ingress"
 )
 
@@ -89,41 +81,4 @@ func routeHosts(obj any) (any, error) {
 // its version, and whether it is going.
 func identity(m metav1.ObjectMeta) metav1.ObjectMeta {
 	return metav1.ObjectMeta{Name: m.Name, Namespace: m.Namespace, UID: m.UID, ResourceVersion: m.ResourceVersion, DeletionTimestamp: m.DeletionTimestamp}
-}
-
-// indexRoutes indexes Ingresses by host (ingress.IndexKeys), and the
-// Gateway API routes the cluster serves at start: an informer of a kind
-// the API server does not serve would never sync, and the replica would
-// never be ready. The environment it returns reads the routes indexed.
-// Routes installed later are judged after a restart.
-func indexRoutes(mgr ctrl.Manager, env environment.Builder, log logr.Logger) (environment.Builder, error) {
-	byHost := func(o client.Object) []string { return ingress.IndexKeys(o) }
-	if err := mgr.GetFieldIndexer().IndexField(context.Background(), &networkingv1.Ingress{}, ingress.IndexHost, byHost); err != nil {
-		return env, fmt.Errorf("index Ingresses by host: %w", err)
-	}
-	dc, err := discovery.NewDiscoveryClientForConfig(mgr.GetConfig())
-	if err != nil {
-		return env, err
-	}
-	unserved := environment.Unserved(dc, ingress.RouteKinds())
-	var served []string
-	for _, gvk := range ingress.RouteKinds() {
-		if slices.Contains(unserved, gvk) {
-			log.Info("kind not served; its hostnames are judged once pave restarts after it is installed", "kind", gvk.String())
-			continue
-		}
-		obj, err := mgr.GetScheme().New(gvk)
-		if err != nil {
-			return env, err
-		}
-		if err := mgr.GetFieldIndexer().IndexField(context.Background(), obj.(client.Object), ingress.IndexHost, byHost); err != nil {
-			return env, fmt.Errorf("index %ss by host: %w", gvk.Kind, err)
-		}
-		served = append(served, gvk.Kind)
-	}
-	if c, ok := env.Source.(environment.Cluster); ok {
-		c.GatewayRoutes = served
-		env.Source = c
-	}
-	return env, nil
 }

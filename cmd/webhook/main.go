@@ -181,7 +181,7 @@ func managerOptions(o options, scheme *runtime.Scheme, controls bool) ctrl.Optio
 		// Not the Gateway API routes: the cache asks the API server about
 		// every kind listed here when it is made, and a cluster without
 		// Gateway API would keep pave from starting (companionMetadata
-		// trims them; indexRoutes starts them where they are served).
+		// trims them; indexRoutes starts them once they are served).
 		&networkingv1.Ingress{}: {Transform: ingressHosts},
 	}
 	if controls {

@@ -3,7 +3,6 @@ package environment
 import (
 	"context"
 	"maps"
-	"slices"
 
 	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
@@ -21,10 +20,9 @@ import (
 // webhook and the controller never make a live request per object.
 type Cluster struct {
 	Reader client.Reader
-	// GatewayRoutes are the Gateway API route kinds (HTTPRoute, GRPCRoute)
-	// the reader's cache holds indexed by host: those the cluster served
-	// when the adapter started.
-	GatewayRoutes []string
+	// Routes are the Gateway API route kinds the reader's cache holds
+	// indexed by host; nil, none.
+	Routes *RouteKinds
 }
 
 // NamespaceLabels implements Source.
@@ -95,18 +93,22 @@ func (c Cluster) StorageClasses(ctx context.Context) ([]storagev1.StorageClass, 
 
 // Routing implements Source, from the ingress.IndexHost index of each
 // kind of the family. Gateway API routes are read only where the adapter
-// indexed them (GatewayRoutes).
+// indexed them (Routes); while a kind is missing, each ask for routes
+// tells the adapter to look for it again (RouteKinds.Asked).
 func (c Cluster) Routing(ctx context.Context, family, key string) ([]client.Object, error) {
 	var lists []client.ObjectList
 	switch family {
 	case ingress.FamilyIngress:
 		lists = []client.ObjectList{&networkingv1.IngressList{}}
 	case ingress.FamilyGateway:
-		if slices.Contains(c.GatewayRoutes, "HTTPRoute") {
+		if c.Routes.Has("HTTPRoute") {
 			lists = append(lists, &gatewayv1.HTTPRouteList{})
 		}
-		if slices.Contains(c.GatewayRoutes, "GRPCRoute") {
+		if c.Routes.Has("GRPCRoute") {
 			lists = append(lists, &gatewayv1.GRPCRouteList{})
+		}
+		if len(lists) < len(ingress.RouteKinds()) {
+			c.Routes.Asked()
 		}
 	}
 	var out []client.Object

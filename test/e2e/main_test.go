@@ -29,6 +29,9 @@ type suite struct {
 	probePort         int
 	metricsPort       int
 	webhook           *localcluster.Webhook
+	// grpcRouteCRD is installed by a test, after pave started: a route
+	// kind the cluster serves only later (TestRouteKindServedLaterIsJudged).
+	grpcRouteCRD string
 }
 
 var s suite // set up once in TestMain; tests read it
@@ -128,10 +131,11 @@ func (s *suite) setUp() error {
 		// The two report formats of the audit, as OpenReports and Kyverno ship them.
 		filepath.Join(dirs[4], "config", "crd", "openreports.io_reports.yaml"),
 		filepath.Join(dirs[5], "config", "crds", "policyreport", "wgpolicyk8s.io_policyreports.yaml"),
-		// The Gateway API routes whose hostnames pave judges.
+		// The Gateway API routes whose hostnames pave judges (GRPCRoute
+		// comes later: s.grpcRouteCRD).
 		filepath.Join(dirs[6], "config", "crd", "standard", "gateway.networking.k8s.io_httproutes.yaml"),
-		filepath.Join(dirs[6], "config", "crd", "standard", "gateway.networking.k8s.io_grpcroutes.yaml"),
 	}
+	s.grpcRouteCRD = filepath.Join(dirs[6], "config", "crd", "standard", "gateway.networking.k8s.io_grpcroutes.yaml")
 	s.cluster, err = localcluster.Start(context.Background(), localcluster.Options{
 		Assets: s.assets, CRDs: crds, Dir: s.dir, Log: logFile,
 	})

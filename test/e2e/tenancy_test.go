@@ -189,16 +189,7 @@ spec:
 // listeners). The built-in edit role has no Gateway API rights; the
 // platform grants them, as here.
 func TestTeamMemberCannotTakeAnotherTeamsRouteHost(t *testing.T) {
-	for _, ns := range []string{"team-route-a", "team-route-b"} {
-		teamNamespace(t, ns)
-		grant := fmt.Sprintf("apiVersion: rbac.authorization.k8s.io/v1\nkind: Role\nmetadata: {name: routes, namespace: %[1]s}\n"+
-			"rules: [{apiGroups: [gateway.networking.k8s.io], resources: [httproutes, grpcroutes], verbs: [get, list, create, update, patch, delete]}]\n---\n"+
-			"apiVersion: rbac.authorization.k8s.io/v1\nkind: RoleBinding\nmetadata: {name: dev-routes, namespace: %[1]s}\n"+
-			"roleRef: {apiGroup: rbac.authorization.k8s.io, kind: Role, name: routes}\nsubjects: [{apiGroup: rbac.authorization.k8s.io, kind: User, name: %[2]q}]\n", ns, dev)
-		if _, err := s.kubectlIn(grant, "apply", "-f", "-"); err != nil {
-			t.Fatal(err)
-		}
-	}
+	routeTeams(t, "team-route-a", "team-route-b")
 	route := func(name, hostnames string) string {
 		return fmt.Sprintf(`apiVersion: gateway.networking.k8s.io/v1
 kind: HTTPRoute
@@ -229,6 +220,63 @@ spec:
 	absent(t, "team-route-b", "httproute", "steal")
 	absent(t, "team-route-b", "httproute", "everything")
 	if _, err := asDev(route("own", "[b.routes.example.com]"), "create", "-n", "team-route-b", "-f", "-"); err != nil {
+		t.Fatalf("a hostname of its own: %v", err)
+	}
+}
+
+// routeTeams makes team namespaces whose member may write Gateway API
+// routes, as a platform grants (the built-in edit role has no such rights).
+func routeTeams(t *testing.T, names ...string) {
+	t.Helper()
+	for _, ns := range names {
+		teamNamespace(t, ns)
+		grant := fmt.Sprintf("apiVersion: rbac.authorization.k8s.io/v1\nkind: Role\nmetadata: {name: routes, namespace: %[1]s}\n"+
+			"rules: [{apiGroups: [gateway.networking.k8s.io], resources: [httproutes, grpcroutes], verbs: [get, list, create, update, patch, delete]}]\n---\n"+
+			"apiVersion: rbac.authorization.k8s.io/v1\nkind: RoleBinding\nmetadata: {name: dev-routes, namespace: %[1]s}\n"+
+			"roleRef: {apiGroup: rbac.authorization.k8s.io, kind: Role, name: routes}\nsubjects: [{apiGroup: rbac.authorization.k8s.io, kind: User, name: %[2]q}]\n", ns, dev)
+		if _, err := s.kubectlIn(grant, "apply", "-f", "-"); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// A route kind the cluster starts to serve after pave started (Gateway
+// API's GRPCRoute, installed here) is judged without a restart: the
+// admission server indexes it once a route of the kind arrives, and from
+// then on another team's hostname is denied. Until this test, the suite's
+// cluster served no GRPCRoute.
+func TestRouteKindServedLaterIsJudged(t *testing.T) {
+	if _, err := s.kubectl("apply", "--server-side", "-f", s.grpcRouteCRD); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.kubectl("wait", "--for=condition=Established", "--timeout=60s", "crd/grpcroutes.gateway.networking.k8s.io"); err != nil {
+		t.Fatal(err)
+	}
+	routeTeams(t, "team-grpc-a", "team-grpc-b")
+	route := func(name, host string) string {
+		return fmt.Sprintf(`apiVersion: gateway.networking.k8s.io/v1
+kind: GRPCRoute
+metadata: {name: %s}
+spec:
+  parentRefs: [{name: shared, namespace: gateways}]
+  hostnames: [%s]
+  rules: [{backendRefs: [{name: api, port: 9000}]}]
+`, name, host)
+	}
+	if _, err := asDev(route("api", "g.routes.example.com"), "create", "-n", "team-grpc-a", "-f", "-"); err != nil {
+		t.Fatal(err)
+	}
+	var err error
+	eventually(t, 60*time.Second, func() error { // the admission server starts to watch GRPCRoutes
+		if _, err = asDev(route("steal", "g.routes.example.com"), "create", "-n", "team-grpc-b", "-f", "-"); err == nil {
+			_, _ = s.kubectl("delete", "-n", "team-grpc-b", "grpcroute", "steal")
+			return errors.New("another team's hostname was taken")
+		}
+		return nil
+	})
+	denied(t, "another team's hostname", err, "[ingress-host] spec.hostnames[0]", `GRPCRoute team-grpc-a/api of team "team-grpc-a" routes it`)
+	absent(t, "team-grpc-b", "grpcroute", "steal")
+	if _, err := asDev(route("own", "h.routes.example.com"), "create", "-n", "team-grpc-b", "-f", "-"); err != nil {
 		t.Fatalf("a hostname of its own: %v", err)
 	}
 }

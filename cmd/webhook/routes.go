@@ -1,0 +1,148 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"time"
+
+	"github.com/go-logr/logr"
+	networkingv1 "k8s.io/api/networking/v1"
+	"k8s.io/apimachinery/pkg/runtime/schema"
+	"k8s.io/client-go/discovery"
+	ctrl "sigs.k8s.io/controller-runtime"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+
+	"github.com/pave-dev/pave/pkg/environment"
+	"github.com/pave-dev/pave/pkg/ingress"
+)
+
+// indexRoutes indexes Ingresses by host (ingress.IndexKeys), and each
+// Gateway API route kind once the cluster serves it. The kinds served at
+// start are indexed with the cache, which readiness waits for. An informer
+// of a kind the API server does not serve would never sync and keep the
+// replica from ever being ready, so a kind served later (Gateway API
+// installed after pave) is indexed by routeWatch, while pave runs. The
+// environment it returns reads the routes indexed.
+func indexRoutes(mgr ctrl.Manager, env environment.Builder, log logr.Logger) (environment.Builder, error) {
+	if err := mgr.GetFieldIndexer().IndexField(context.Background(), &networkingv1.Ingress{}, ingress.IndexHost, byHost); err != nil {
+		return env, fmt.Errorf("index Ingresses by host: %w", err)
+	}
+	dc, err := discovery.NewDiscoveryClientForConfig(mgr.GetConfig())
+	if err != nil {
+		return env, err
+	}
+	routes := environment.NewRouteKinds()
+	w := &routeWatch{mgr: mgr, discovery: dc, routes: routes, log: log.WithName("routes")}
+	unserved := environment.Unserved(dc, ingress.RouteKinds())
+	for _, gvk := range ingress.RouteKinds() {
+		if slices.Contains(unserved, gvk) {
+			log.Info("kind not served; its hostnames are judged once the cluster serves it", "kind", gvk.String())
+			w.missing = append(w.missing, gvk)
+			continue
+		}
+		if err := w.index(context.Background(), gvk); err != nil {
+			return env, err
+		}
+		routes.Add(gvk.Kind) // synced with the cache, before the replica is ready
+	}
+	if c, ok := env.Source.(environment.Cluster); ok {
+		c.Routes = routes
+		env.Source = c
+	}
+	if len(w.missing) == 0 {
+		return env, nil
+	}
+	return env, mgr.Add(w)
+}
+
+// routeWatch indexes the route kinds the cluster did not serve at start,
+// once it serves them. It looks when a route is judged while a kind is
+// missing (the API server sent one, so its kind may be served now; the
+// route that asked is judged against the kinds already indexed), and
+// every Every besides. A kind joins the environment once its informer
+// has synced. It ends when every kind is indexed.
+type routeWatch struct {
+	mgr       ctrl.Manager
+	discovery discovery.ServerResourcesInterface
+	routes    *environment.RouteKinds
+	missing   []schema.GroupVersionKind
+	indexed   map[schema.GroupVersionKind]bool // an index is registered once
+	log       logr.Logger
+	// Every is how often it looks without being asked; zero is a minute.
+	Every time.Duration
+}
+
+// NeedLeaderElection implements manager.LeaderElectionRunnable: every
+// replica judges routes.
+func (w *routeWatch) NeedLeaderElection() bool { return false }
+
+// Start implements manager.Runnable. The manager starts it once the
+// caches have started, so an informer made here starts at once.
+func (w *routeWatch) Start(ctx context.Context) error {
+	every := w.Every
+	if every == 0 {
+		every = time.Minute
+	}
+	tick := time.NewTicker(every)
+	defer tick.Stop()
+	for len(w.missing) > 0 {
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-w.routes.Wanted():
+		case <-tick.C:
+		}
+		w.look(ctx)
+	}
+	w.log.Info("every Gateway API route kind is judged")
+	return nil
+}
+
+// look indexes each missing kind the cluster now serves. A kind that fails
+// to index or sync stays missing, for the next look.
+func (w *routeWatch) look(ctx context.Context) {
+	unserved := environment.Unserved(w.discovery, w.missing)
+	for _, gvk := range slices.Clone(w.missing) {
+		if slices.Contains(unserved, gvk) {
+			continue
+		}
+		if !w.indexed[gvk] {
+			if err := w.index(ctx, gvk); err != nil {
+				w.log.Error(err, "route kind served but not indexed; judged without it until the next look", "kind", gvk.String())
+				continue
+			}
+		}
+		sync, cancel := context.WithTimeout(ctx, time.Minute)
+		obj, _ := w.mgr.GetScheme().New(gvk)
+		_, err := w.mgr.GetCache().GetInformer(sync, obj.(client.Object)) // blocks until synced
+		cancel()
+		if err != nil {
+			w.log.Error(err, "route kind's cache did not sync; judged without it until the next look", "kind", gvk.String())
+			continue
+		}
+		w.routes.Add(gvk.Kind)
+		w.missing = slices.DeleteFunc(w.missing, func(g schema.GroupVersionKind) bool { return g == gvk })
+		w.log.Info("route kind served: its hostnames are judged from now on", "kind", gvk.String())
+	}
+}
+
+// index registers the host index of gvk's informer (making the informer:
+// before the cache starts, it starts with the cache; after, at once).
+func (w *routeWatch) index(ctx context.Context, gvk schema.GroupVersionKind) error {
+	obj, err := w.mgr.GetScheme().New(gvk)
+	if err != nil {
+		return err
+	}
+	if err := w.mgr.GetFieldIndexer().IndexField(ctx, obj.(client.Object), ingress.IndexHost, byHost); err != nil {
+		return fmt.Errorf("index %ss by host: %w", gvk.Kind, err)
+	}
+	if w.indexed == nil {
+		w.indexed = map[schema.GroupVersionKind]bool{}
+	}
+	w.indexed[gvk] = true
+	return nil
+}
+
+// byHost is the host index of Ingresses and routes (ingress.IndexKeys).
+func byHost(o client.Object) []string { return ingress.IndexKeys(o) }
