@@ -6,7 +6,10 @@ import (
 	"strings"
 	"testing"
 
+	networkingv1 "k8s.io/api/networking/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/yaml"
 
 	"github.com/pave-dev/pave/pkg/policy"
@@ -57,6 +60,51 @@ func TestGuardsJudgeWhatIsThere(t *testing.T) {
 	}
 	if want := []string{"NetworkPolicy shop/allow-all", "ExternalSecret shop/billing-db"}; !slices.Equal(subjects, want) {
 		t.Errorf("findings on %v, want %v", subjects, want)
+	}
+	if !preflight.Failed(found) {
+		t.Error("not failed")
+	}
+}
+
+// A configuration snippet written before pave stays editable (the ingress
+// guard refuses only what a change adds), so nothing would ever make its
+// team remove it: preflight names it, as a guard keeps it. An Ingress
+// without one, and one the platform's pave manages, are not findings.
+func TestGuardsNameWhatTheyKeep(t *testing.T) {
+	ingress := func(name string, labels, annotations map[string]string) client.Object {
+		return &networkingv1.Ingress{ObjectMeta: metav1.ObjectMeta{Name: name, Namespace: "shop", Labels: labels, Annotations: annotations},
+			Spec: networkingv1.IngressSpec{Rules: []networkingv1.IngressRule{{Host: name + ".example.com"}}}}
+	}
+	snippet := map[string]string{"nginx.ingress.kubernetes.io/server-snippet": "location /x { return 200; }"}
+	found, err := preflight.Run(context.Background(), policy.Default(), preflight.Cluster{
+		PaveNamespace: "pave-system",
+		Routing: []client.Object{
+			ingress("old", nil, snippet),
+			ingress("plain", nil, map[string]string{"nginx.ingress.kubernetes.io/rewrite-target": "/"}),
+			ingress("platform", map[string]string{"app.kubernetes.io/managed-by": "pave"}, snippet),
+		},
+		Namespaces: map[string]map[string]string{"shop": {"pave.dev/zone": "internal", "pave.dev/team": "shop"}},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var kept []preflight.Finding
+	for _, f := range found {
+		switch f.Check {
+		case "guard-keeps":
+			kept = append(kept, f)
+		case "guard-would-refuse":
+			t.Errorf("an unchanged snippet is refused? %+v", f)
+		}
+	}
+	if len(kept) != 1 || kept[0].Subject != "Ingress shop/old" {
+		t.Fatalf("guard-keeps findings %+v, want one on Ingress shop/old", kept)
+	}
+	mustHave := []string{"nginx.ingress.kubernetes.io/server-snippet", "pave-ingress-snippets", "may not write it anew"}
+	for _, want := range mustHave {
+		if !strings.Contains(kept[0].Message, want) {
+			t.Errorf("message %q lacks %q", kept[0].Message, want)
+		}
 	}
 	if !preflight.Failed(found) {
 		t.Error("not failed")

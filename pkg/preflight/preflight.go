@@ -49,7 +49,8 @@ type Cluster struct {
 	Routing []client.Object
 	// Guarded are the objects there are of the kinds pave's
 	// ValidatingAdmissionPolicies guard for teams (NetworkPolicies,
-	// ExternalSecrets, PushSecrets), with their kinds.
+	// ExternalSecrets, PushSecrets), with their kinds. The guards judge
+	// Routing's Ingresses too.
 	Guarded []unstructured.Unstructured
 	// PaveNamespace is where pave runs; WebhookConfig names its webhook
 	// configurations.

@@ -59,12 +59,16 @@ func TestPreflightJudgesServices(t *testing.T) {
 
 // Objects a team's guard refuses but that were written before it (here by
 // the platform team, whom the guards trust) are open today: preflight names
-// them, judged by the guards' own expressions.
+// them, judged by the guards' own expressions; and so is a snippet the
+// ingress guard keeps on the Ingress that had it.
 func TestPreflightReportsWhatTheGuardsRefuse(t *testing.T) {
 	teamNamespace(t, "pre-open")
 	eventually(t, 30*time.Second, jsonpathIs([]string{"-n", "pre-open", "networkpolicy", "pave-zone"}, "{.metadata.name}", "pave-zone"))
 	objs := "apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: allow-all}\nspec:\n  podSelector: {}\n  ingress: [{}]\n---\n" +
-		"apiVersion: external-secrets.io/v1\nkind: ExternalSecret\nmetadata: {name: peek}\nspec:\n  secretStoreRef: {kind: ClusterSecretStore, name: org-vault}\n  dataFrom: [{extract: {key: billing/db}}]\n"
+		"apiVersion: external-secrets.io/v1\nkind: ExternalSecret\nmetadata: {name: peek}\nspec:\n  secretStoreRef: {kind: ClusterSecretStore, name: org-vault}\n  dataFrom: [{extract: {key: billing/db}}]\n---\n" +
+		// A snippet the ingress guard keeps: it refuses only what a change adds.
+		"apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata:\n  name: legacy\n  annotations: {nginx.ingress.kubernetes.io/configuration-snippet: \"more_set_headers 'X-Legacy: 1';\"}\n" +
+		"spec:\n  rules: [{host: legacy.pre-open.example.com}]\n"
 	if _, err := s.kubectlIn(objs, "create", "-n", "pre-open", "-f", "-"); err != nil {
 		t.Fatal(err)
 	}
@@ -74,7 +78,8 @@ func TestPreflightReportsWhatTheGuardsRefuse(t *testing.T) {
 		t.Errorf("preflight passed:\n%s", out)
 	}
 	mustContain(t, out, "guard-would-refuse", "NetworkPolicy pre-open/allow-all", "reaches beyond namespace pre-open",
-		"ExternalSecret pre-open/peek", "names key billing/db of ClusterSecretStore org-vault")
+		"ExternalSecret pre-open/peek", "names key billing/db of ClusterSecretStore org-vault",
+		"guard-keeps", "Ingress pre-open/legacy", "nginx.ingress.kubernetes.io/configuration-snippet")
 	if strings.Contains(out, "pre-open/pave-zone") {
 		t.Errorf("pave's own policy is a finding:\n%s", out)
 	}
