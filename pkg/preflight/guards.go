@@ -27,8 +27,8 @@ import (
 // keeps because it was there (an Ingress's configuration snippet: a guard
 // that refuses only what a change adds) but refuses from a team member who
 // writes it anew is in force, and nothing will ever make its team change
-// it: guard-keeps. pave's own objects are left out: its service accounts
-// write them.
+// it: guard-keeps. pave's own objects are left out (guardedObjects): its
+// service accounts write them.
 func guardFindings(ctx context.Context, p *policy.Policy, c Cluster) ([]Finding, error) {
 	objs, err := guardedObjects(c)
 	if err != nil || len(objs) == 0 {
@@ -45,9 +45,6 @@ func guardFindings(ctx context.Context, p *policy.Policy, c Cluster) ([]Finding,
 	var out []Finding
 	for i := range objs {
 		obj := &objs[i]
-		if obj.GetLabels()[v1alpha1.LabelManagedBy] == "pave" {
-			continue
-		}
 		gvk := obj.GroupVersionKind()
 		resource, _ := meta.UnsafeGuessKindToResource(gvk)
 		// Judged for a team member: anyone not the platform team, as the
@@ -77,10 +74,13 @@ func guardFindings(ctx context.Context, p *policy.Policy, c Cluster) ([]Finding,
 }
 
 // guardedObjects are the objects of the kinds pave's guards judge that
-// preflight can find: Guarded, and the Ingresses among Routing, whose
-// snippets the ingress guard judges.
+// preflight can find: Guarded but for pave's own, and the Ingresses among
+// Routing, whose snippets the ingress guard judges. pave writes no
+// Ingress, so its label on one does not make it pave's.
 func guardedObjects(c Cluster) ([]unstructured.Unstructured, error) {
-	out := slices.Clone(c.Guarded)
+	out := slices.DeleteFunc(slices.Clone(c.Guarded), func(u unstructured.Unstructured) bool {
+		return u.GetLabels()[v1alpha1.LabelManagedBy] == "pave"
+	})
 	for _, o := range c.Routing {
 		ing, ok := o.(*networkingv1.Ingress)
 		if !ok {

@@ -69,7 +69,8 @@ func TestGuardsJudgeWhatIsThere(t *testing.T) {
 // A configuration snippet written before pave stays editable (the ingress
 // guard refuses only what a change adds), so nothing would ever make its
 // team remove it: preflight names it, as a guard keeps it. An Ingress
-// without one, and one the platform's pave manages, are not findings.
+// without one is not a finding; one labelled as pave's is, since pave
+// writes no Ingress and anyone may write the label.
 func TestGuardsNameWhatTheyKeep(t *testing.T) {
 	ingress := func(name string, labels, annotations map[string]string) client.Object {
 		return &networkingv1.Ingress{ObjectMeta: metav1.ObjectMeta{Name: name, Namespace: "shop", Labels: labels, Annotations: annotations},
@@ -81,7 +82,7 @@ func TestGuardsNameWhatTheyKeep(t *testing.T) {
 		Routing: []client.Object{
 			ingress("old", nil, snippet),
 			ingress("plain", nil, map[string]string{"nginx.ingress.kubernetes.io/rewrite-target": "/"}),
-			ingress("platform", map[string]string{"app.kubernetes.io/managed-by": "pave"}, snippet),
+			ingress("labelled", map[string]string{"app.kubernetes.io/managed-by": "pave"}, snippet),
 		},
 		Namespaces: map[string]map[string]string{"shop": {"pave.dev/zone": "internal", "pave.dev/team": "shop"}},
 	})
@@ -97,8 +98,8 @@ func TestGuardsNameWhatTheyKeep(t *testing.T) {
 			t.Errorf("an unchanged snippet is refused? %+v", f)
 		}
 	}
-	if len(kept) != 1 || kept[0].Subject != "Ingress shop/old" {
-		t.Fatalf("guard-keeps findings %+v, want one on Ingress shop/old", kept)
+	if len(kept) != 2 || kept[0].Subject != "Ingress shop/old" || kept[1].Subject != "Ingress shop/labelled" {
+		t.Fatalf("guard-keeps findings %+v, want one on Ingress shop/old, one on shop/labelled", kept)
 	}
 	mustHave := []string{"nginx.ingress.kubernetes.io/server-snippet", "pave-ingress-snippets", "may not write it anew"}
 	for _, want := range mustHave {
