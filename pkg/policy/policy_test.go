@@ -80,6 +80,7 @@ func TestLoadRejectsBadPolicies(t *testing.T) {
 		{"duplicate rule", head + "  rules: [{id: a, mode: warn}, {id: a, mode: audit}]\n", "appears twice"},
 		{"unknown default tier", head + "  tiers: {defaultTier: xl}\n", "spec.tiers.defaultTier"},
 		{"duplicate tier", head + "  tiers: {tiers: [{name: a}, {name: a}], defaultTier: a}\n", "appears twice"},
+		{"a tier above every workload class", head + "  tiers: {tiers: [{name: a, maxPriority: 1000000001}], defaultTier: a}\n", "spec.tiers.tiers[0].maxPriority"},
 		{"unknown scrape target", head + "  monitoring: {scrape: Scraper}\n", `spec.monitoring.scrape: "Scraper" is not a target`},
 		{"availability bounds crossed", head + "  monitoring: {slo: {minAvailability: '99.9', maxAvailability: '99'}}\n", "must not exceed maxAvailability"},
 		{"a 100% ceiling", head + "  monitoring: {slo: {maxAvailability: '100'}}\n", "no error budget"},

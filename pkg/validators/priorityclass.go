@@ -7,6 +7,7 @@ import (
 
 	"github.com/pave-dev/pave/pkg/api/v1alpha1"
 	"github.com/pave-dev/pave/pkg/policy"
+	"github.com/pave-dev/pave/pkg/quota"
 	"github.com/pave-dev/pave/pkg/workload"
 )
 
@@ -16,10 +17,16 @@ import (
 // pods of those classes preempt every other team's pods on any node, and the
 // kubelet evicts them last under pressure. Kubernetes reserves the system-
 // prefix for its own classes, so the rule needs no list of them.
+//
+// The platform's own classes are judged by value, against the namespace's
+// tier (spec.tiers.tiers[].maxPriority): a Pod arrives with its class's
+// value in spec.priority, which the API server's Priority admission fills in
+// before any webhook, so the rule needs no copy of the classes. A pod
+// template carries no value, so a workload's class is judged at its Pods.
 type PriorityClass struct{}
 
 var rulePriorityClass = policy.Rule{ID: "priority-class", Severity: v1alpha1.SeverityHigh, Mode: v1alpha1.ModeEnforce,
-	Description: "pods name no system PriorityClass (system-node-critical, system-cluster-critical): those preempt every team's pods"}
+	Description: "pods name no system PriorityClass (system-node-critical, system-cluster-critical), nor one above their tier's maxPriority: those preempt other teams' pods"}
 
 // Name implements engine.Validator.
 func (PriorityClass) Name() string { return "priority-class" }
@@ -28,12 +35,22 @@ func (PriorityClass) Name() string { return "priority-class" }
 func (PriorityClass) Rules() []policy.Rule { return []policy.Rule{rulePriorityClass} }
 
 // Validate implements engine.Validator.
-func (PriorityClass) Validate(_ context.Context, w *workload.Workload, _ policy.Env) []policy.Violation {
+func (PriorityClass) Validate(_ context.Context, w *workload.Workload, env policy.Env) []policy.Violation {
 	name := w.PodSpec.PriorityClassName
-	if !strings.HasPrefix(name, "system-") {
+	if strings.HasPrefix(name, "system-") {
+		return []policy.Violation{rulePriorityClass.Violation(w.PodSpecPath+".priorityClassName",
+			fmt.Sprintf("the pod names PriorityClass %q, a class of the cluster's own components: its pods would preempt other teams' pods on any node and be evicted last", name),
+			"remove priorityClassName, or name a class the platform team made for workloads")}
+	}
+	tier, ok := quota.Of(env)
+	if !ok || tier.MaxPriority == nil || w.PodSpec.Priority == nil || *w.PodSpec.Priority <= *tier.MaxPriority {
 		return nil
 	}
+	class := "the cluster's default PriorityClass"
+	if name != "" {
+		class = fmt.Sprintf("PriorityClass %q", name)
+	}
 	return []policy.Violation{rulePriorityClass.Violation(w.PodSpecPath+".priorityClassName",
-		fmt.Sprintf("the pod names PriorityClass %q, a class of the cluster's own components: its pods would preempt other teams' pods on any node and be evicted last", name),
-		"remove priorityClassName, or name a class the platform team made for workloads")}
+		fmt.Sprintf("the pod runs at priority %d (%s), above %d, the most tier %q allows: its pods would preempt other teams' pods", *w.PodSpec.Priority, class, *tier.MaxPriority, tier.Name),
+		fmt.Sprintf("name a PriorityClass of value %d or less, or none; or ask the platform team for a tier that allows more", *tier.MaxPriority))}
 }

@@ -2,10 +2,14 @@ package validators_test
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"testing"
 
+	"github.com/pave-dev/pave/pkg/api/v1alpha1"
+	"github.com/pave-dev/pave/pkg/policy"
 	"github.com/pave-dev/pave/pkg/validators"
+	"github.com/pave-dev/pave/pkg/workload"
 	"github.com/pave-dev/pave/pkg/workload/workloadtest"
 )
 
@@ -31,6 +35,46 @@ func TestPriorityClassKeepsTeamsOffTheSystemClasses(t *testing.T) {
 		assertRules(t, got, "priority-class")
 		if got[0].Field != "spec.template.spec.priorityClassName" || !strings.Contains(got[0].Message, `PriorityClass "`+class+`"`) || !got[0].Denies() {
 			t.Errorf("%s: %+v", class, got[0])
+		}
+	}
+}
+
+// A Pod arrives with its class's value in spec.priority (the API server's
+// Priority admission): above its tier's maxPriority it is refused, at or
+// below it passes, and so does any Pod where the tier sets no maximum. A
+// pod template has no value to judge.
+func TestPriorityClassKeepsPodsToTheirTiersPriority(t *testing.T) {
+	pod := func(class string, priority int) *workload.Workload {
+		return workloadtest.FromYAML(t, fmt.Sprintf("apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec: {priorityClassName: %q, priority: %d, containers: [{name: c, image: 'x:1'}]}", class, priority))
+	}
+	maxPriority := int32(1000)
+	capped := workloadtest.Env()
+	capped.Policy.Spec.Tiers = v1alpha1.TierPolicy{DefaultTier: "medium", Tiers: []v1alpha1.Tier{{Name: "medium", MaxPriority: &maxPriority}, {Name: "critical"}}}
+	critical := capped
+	critical.Namespace.Labels = map[string]string{v1alpha1.LabelTier: "critical"}
+	for _, tc := range []struct {
+		what  string
+		w     *workload.Workload
+		env   policy.Env
+		field string
+	}{
+		{"above the tier's maximum", pod("platform-high", 1_000_000), capped, "spec.priorityClassName"},
+		{"the cluster's default class above it", pod("", 5000), capped, "spec.priorityClassName"},
+		{"at the tier's maximum", pod("batch", 1000), capped, ""},
+		{"below it", pod("low", -10), capped, ""},
+		{"a tier without a maximum", pod("platform-high", 1_000_000), critical, ""},
+		{"a policy without one", pod("platform-high", 1_000_000), workloadtest.Env(), ""},
+		{"a template", workloadtest.FromYAML(t, "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: d}\nspec: {selector: {matchLabels: {app: d}}, template: {metadata: {labels: {app: d}}, spec: {priorityClassName: platform-high, containers: [{name: c, image: 'x:1'}]}}}"), capped, ""},
+	} {
+		got := validators.PriorityClass{}.Validate(context.Background(), tc.w, tc.env)
+		if tc.field == "" {
+			if len(got) > 0 {
+				t.Errorf("%s: %+v", tc.what, got)
+			}
+			continue
+		}
+		if len(got) != 1 || got[0].Field != tc.field || !got[0].Denies() || !strings.Contains(got[0].Message, `the most tier "medium" allows`) || !strings.Contains(got[0].Fix, "1000 or less") {
+			t.Errorf("%s: %+v", tc.what, got)
 		}
 	}
 }

@@ -43,6 +43,55 @@ spec:
 	}
 }
 
+// The platform's own PriorityClasses are judged by value against the
+// namespace's tier: a team member's Pod of a class above the tier's
+// maxPriority is denied, with the value the API server's Priority admission
+// gave it; one within it runs. A Deployment of that class is stored (its
+// template carries no value) and its ReplicaSet's Pods are refused.
+func TestTeamMemberCannotRunAboveTheTiersPriority(t *testing.T) {
+	usePolicy(t, `{tiers: {defaultTier: medium, tiers: [
+  {name: small, quota: {requests.cpu: "4", requests.memory: 8Gi, limits.memory: 16Gi, pods: "50"}, maxPerContainer: {memory: 4Gi}},
+  {name: medium, quota: {requests.cpu: "16", requests.memory: 32Gi, limits.memory: 64Gi, pods: "200"}, maxPerContainer: {memory: 16Gi}, maxPriority: 1000},
+  {name: large, quota: {requests.cpu: "64", requests.memory: 128Gi, limits.memory: 256Gi, pods: "1000"}, maxPerContainer: {memory: 64Gi}}]}}`)
+	teamNamespace(t, "team-tier-prio")
+	classes := "apiVersion: scheduling.k8s.io/v1\nkind: PriorityClass\nmetadata: {name: e2e-platform-high}\nvalue: 1000000\n---\n" +
+		"apiVersion: scheduling.k8s.io/v1\nkind: PriorityClass\nmetadata: {name: e2e-team-batch}\nvalue: 500\n"
+	if _, err := s.kubectlIn(classes, "apply", "-f", "-"); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		_, _ = s.kubectl("delete", "priorityclass", "e2e-platform-high", "e2e-team-batch", "--ignore-not-found")
+	})
+	high := strings.Replace(compliantPod, "spec:\n", "spec:\n  priorityClassName: e2e-platform-high\n", 1)
+	var err error
+	eventually(t, 30*time.Second, func() error { // the admission server loads the policy
+		if _, err = asDev(high, "create", "-n", "team-tier-prio", "-f", "-"); err == nil {
+			_, _ = s.kubectl("delete", "-n", "team-tier-prio", "pod", "web", "--wait=false")
+			return errors.New("a Pod above the tier's priority was admitted")
+		}
+		return nil
+	})
+	denied(t, "a Pod of the platform's high class", err, "[priority-class] spec.priorityClassName",
+		`priority 1000000 (PriorityClass "e2e-platform-high"), above 1000, the most tier "medium" allows`)
+	if _, err := asDev(strings.Replace(high, "e2e-platform-high", "e2e-team-batch", 1), "create", "-n", "team-tier-prio", "-f", "-"); err != nil {
+		t.Fatalf("a Pod within the tier's priority was refused: %v", err)
+	}
+	grab := deployment("grab", "      priorityClassName: e2e-platform-high\n      containers: [{name: app, image: nginx:1.27.3, readinessProbe: {httpGet: {path: /, port: 80}}}]\n")
+	if _, err := asDev(grab, "create", "-n", "team-tier-prio", "-f", "-"); err != nil {
+		t.Fatalf("the Deployment: %v", err)
+	}
+	eventually(t, 60*time.Second, func() error { // kube-controller-manager tries its Pods
+		out, _ := s.kubectl("get", "events", "-n", "team-tier-prio", "--field-selector", "reason=FailedCreate", "-o", "jsonpath={.items[*].message}")
+		if !strings.Contains(out, "[priority-class]") {
+			return fmt.Errorf("no FailedCreate event of the ReplicaSet names the rule: %q", out)
+		}
+		return nil
+	})
+	if out, _ := s.kubectl("get", "pods", "-n", "team-tier-prio", "-l", "app=grab", "-o", "name"); out != "" {
+		t.Fatalf("the ReplicaSet made Pods above the tier's priority: %s", out)
+	}
+}
+
 // A configuration snippet is raw nginx configuration of the ingress
 // controller every namespace shares: refused from a team member by the API
 // server itself; the controller's own annotations pass; the platform team

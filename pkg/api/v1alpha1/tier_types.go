@@ -37,6 +37,13 @@ type Tier struct {
 	// +optional
 	// +kubebuilder:validation:MaxProperties=8
 	MaxPerContainer corev1.ResourceList `json:"maxPerContainer,omitempty"`
+	// MaxPriority is the highest priority the tier's pods may run at: the
+	// value of the PriorityClass a pod names (rule priority-class). A class
+	// above it lets a team's pods preempt other teams' pods. Unset: any
+	// class but the system ones.
+	// +optional
+	// +kubebuilder:validation:Maximum=1000000000
+	MaxPriority *int32 `json:"maxPriority,omitempty"`
 }
 
 // NamespacePolicy guards the namespace labels pave reads as the truth:
