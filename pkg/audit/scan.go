@@ -137,7 +137,8 @@ func (s *Scanner) judge(ctx context.Context, eng *engine.Engine, p *policy.Polic
 			}
 			ns := w.Meta.Namespace
 			// Quotas are left out: a running workload is already counted in them.
-			env, err := s.Env.Env(ctx, p, environment.Request{Namespace: ns, Exceptions: true, StorageClasses: len(workload.Claims(w)) > 0})
+			env, err := s.Env.Env(ctx, p, environment.Request{Namespace: ns, Exceptions: true, StorageClasses: len(workload.Claims(w)) > 0,
+				PriorityClass: w.PodSpec.PriorityClassName})
 			if err != nil {
 				return nil, n, err
 			}

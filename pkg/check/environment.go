@@ -6,6 +6,7 @@ import (
 
 	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
+	schedulingv1 "k8s.io/api/scheduling/v1"
 	storagev1 "k8s.io/api/storage/v1"
 	"k8s.io/apimachinery/pkg/runtime/schema"
 	"sigs.k8s.io/controller-runtime/pkg/client"
@@ -19,7 +20,7 @@ import (
 
 // builder is the environment of a run, built as the cluster's would be: the
 // Namespaces the input defines (others get Options.Env's labels), the
-// exceptions of the policy file, the input's StorageClasses, Ingresses, routes and canary
+// exceptions of the policy file, the input's StorageClasses, PriorityClasses, Ingresses, routes and canary
 // Deployments, so a canary and its stable in one input are routed as the
 // controller routes them, and two teams' Ingresses (or routes) of one host are found.
 // It reads the objects already decoded; of the Deployments, only those that
@@ -30,6 +31,7 @@ func builder(objs []manifest.Object, opts Options) environment.Builder {
 		DefaultLabels:          opts.Env.Namespace.Labels,
 		PolicyExceptions:       opts.Env.Exceptions,
 		DeploymentsByNamespace: map[string][]appsv1.Deployment{},
+		Priorities:             map[string]int32{},
 	}
 	var routing []client.Object
 	for _, o := range objs {
@@ -43,6 +45,11 @@ func builder(objs []manifest.Object, opts Options) environment.Builder {
 			var sc storagev1.StorageClass
 			if jsondecode.Unmarshal(o.JSON, &sc) == nil {
 				src.Classes = append(src.Classes, sc)
+			}
+		case o.APIVersion == "scheduling.k8s.io/v1" && o.Kind == "PriorityClass":
+			var pc schedulingv1.PriorityClass
+			if jsondecode.Unmarshal(o.JSON, &pc) == nil {
+				src.Priorities[pc.Name] = pc.Value
 			}
 		case o.APIVersion == "networking.k8s.io/v1" && o.Kind == "Ingress",
 			o.APIVersion == "gateway.networking.k8s.io/v1" && (o.Kind == "HTTPRoute" || o.Kind == "GRPCRoute"):

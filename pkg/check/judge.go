@@ -77,6 +77,9 @@ func (j *judge) byRules(ctx context.Context, o *manifest.Object, r *Object) erro
 	}
 	apiDefaults(w) // admission judges the object as the API server defaulted it
 	req := environment.Request{Namespace: r.Namespace, Exceptions: true, StorageClasses: true}
+	if w.PodSpec.Priority == nil {
+		req.PriorityClass = w.PodSpec.PriorityClassName // the input's class, by its value
+	}
 	if _, isCanary := w.Meta.Annotations[v1alpha1.AnnotationCanaryOf]; w.Kind == "Deployment" && !isCanary {
 		req.CanaryOf = w.Name()
 	}

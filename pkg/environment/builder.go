@@ -34,6 +34,9 @@ type Source interface {
 	Quotas(ctx context.Context, namespace string) ([]corev1.ResourceQuota, error)
 	// StorageClasses returns the StorageClasses.
 	StorageClasses(ctx context.Context) ([]storagev1.StorageClass, error)
+	// PriorityClass returns the value of a PriorityClass; found is false
+	// when there is none of that name.
+	PriorityClass(ctx context.Context, name string) (value int32, found bool, err error)
 	// Routing returns the Ingresses, or the Gateway API routes, of every
 	// namespace found under the index key (ingress.IndexKeys); family is
 	// ingress.FamilyIngress or ingress.FamilyGateway.
@@ -61,6 +64,9 @@ type Request struct {
 	// StorageClasses asks for the StorageClasses: only a request that may
 	// carry a volume claim needs them.
 	StorageClasses bool
+	// PriorityClass asks for the value of the PriorityClass a pod or pod
+	// template names (Env.Priority).
+	PriorityClass string
 	// CanaryOf asks for the canary of this stable Deployment, for its routing.
 	CanaryOf string
 	// Routing asks for the other Ingresses or routes whose hosts overlap
@@ -99,6 +105,15 @@ func (b Builder) Env(ctx context.Context, p *policy.Policy, r Request) (policy.E
 			return env, fmt.Errorf("list StorageClasses: %w", err)
 		}
 		env.StorageClasses = sc
+	}
+	if r.PriorityClass != "" {
+		value, found, err := b.Source.PriorityClass(ctx, r.PriorityClass)
+		if err != nil {
+			return env, fmt.Errorf("read PriorityClass %s: %w", r.PriorityClass, err)
+		}
+		if found {
+			env.Priority = &value
+		}
 	}
 	if r.Routing != nil {
 		routes, err := b.Routes(ctx, r.Namespace, r.Routing)

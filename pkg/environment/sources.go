@@ -7,7 +7,9 @@ import (
 	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
 	networkingv1 "k8s.io/api/networking/v1"
+	schedulingv1 "k8s.io/api/scheduling/v1"
 	storagev1 "k8s.io/api/storage/v1"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	"k8s.io/apimachinery/pkg/api/meta"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	gatewayv1 "sigs.k8s.io/gateway-api/apis/v1"
@@ -91,6 +93,18 @@ func (c Cluster) StorageClasses(ctx context.Context) ([]storagev1.StorageClass, 
 	return list.Items, nil
 }
 
+// PriorityClass implements Source, from the cache without copying the class.
+func (c Cluster) PriorityClass(ctx context.Context, name string) (int32, bool, error) {
+	var pc schedulingv1.PriorityClass
+	if err := c.Reader.Get(ctx, client.ObjectKey{Name: name}, &pc, client.UnsafeDisableDeepCopy); err != nil {
+		if apierrors.IsNotFound(err) {
+			return 0, false, nil
+		}
+		return 0, false, err
+	}
+	return pc.Value, true, nil
+}
+
 // Routing implements Source, from the ingress.IndexHost index of each
 // kind of the family. Gateway API routes are read only where the adapter
 // indexed them (Routes); while a kind is missing, each ask for routes
@@ -140,6 +154,8 @@ type Static struct {
 	DeploymentsByNamespace map[string][]appsv1.Deployment
 	// Classes are the input's StorageClasses.
 	Classes []storagev1.StorageClass
+	// Priorities are the values of the input's PriorityClasses by name.
+	Priorities map[string]int32
 	// InputRouting are the input's Ingresses and Gateway API routes, each
 	// with its namespace, by family and index key (IndexRouting).
 	InputRouting map[string][]client.Object
@@ -193,6 +209,12 @@ func (s Static) Quotas(context.Context, string) ([]corev1.ResourceQuota, error) 
 // StorageClasses implements Source.
 func (s Static) StorageClasses(context.Context) ([]storagev1.StorageClass, error) {
 	return s.Classes, nil
+}
+
+// PriorityClass implements Source: the input's classes.
+func (s Static) PriorityClass(_ context.Context, name string) (int32, bool, error) {
+	v, ok := s.Priorities[name]
+	return v, ok, nil
 }
 
 // Routing implements Source: the input's Ingresses or routes under the key.

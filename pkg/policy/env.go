@@ -34,6 +34,10 @@ type Env struct {
 	// StorageClasses are the cluster's (or, offline, the input's)
 	// StorageClasses: whether a volume is encrypted is read from its class.
 	StorageClasses []storagev1.StorageClass
+	// Priority is the value of the PriorityClass the pod names, when the
+	// adapter looked it up and found it: a pod template carries only the
+	// class's name.
+	Priority *int32
 	// Unserved are the companion kinds the cluster does not serve (its
 	// adapter asked discovery at start); offline, every kind is served.
 	// pave falls back where it can: scrape annotations for a PodMonitor.

@@ -21,8 +21,10 @@ import (
 // The platform's own classes are judged by value, against the namespace's
 // tier (spec.tiers.tiers[].maxPriority): a Pod arrives with its class's
 // value in spec.priority, which the API server's Priority admission fills in
-// before any webhook, so the rule needs no copy of the classes. A pod
-// template carries no value, so a workload's class is judged at its Pods.
+// before any webhook; a pod template carries only the class's name, whose
+// value the adapter looks up (Env.Priority). A class it does not know is
+// judged at the Pods, where the API server refuses a class that does not
+// exist.
 type PriorityClass struct{}
 
 var rulePriorityClass = policy.Rule{ID: "priority-class", Severity: v1alpha1.SeverityHigh, Mode: v1alpha1.ModeEnforce,
@@ -42,8 +44,13 @@ func (PriorityClass) Validate(_ context.Context, w *workload.Workload, env polic
 			fmt.Sprintf("the pod names PriorityClass %q, a class of the cluster's own components: its pods would preempt other teams' pods on any node and be evicted last", name),
 			"remove priorityClassName, or name a class the platform team made for workloads")}
 	}
+	// A Pod's own value first: the API server wrote it from the class.
+	priority := w.PodSpec.Priority
+	if priority == nil {
+		priority = env.Priority
+	}
 	tier, ok := quota.Of(env)
-	if !ok || tier.MaxPriority == nil || w.PodSpec.Priority == nil || *w.PodSpec.Priority <= *tier.MaxPriority {
+	if !ok || tier.MaxPriority == nil || priority == nil || *priority <= *tier.MaxPriority {
 		return nil
 	}
 	class := "the cluster's default PriorityClass"
@@ -51,6 +58,6 @@ func (PriorityClass) Validate(_ context.Context, w *workload.Workload, env polic
 		class = fmt.Sprintf("PriorityClass %q", name)
 	}
 	return []policy.Violation{rulePriorityClass.Violation(w.PodSpecPath+".priorityClassName",
-		fmt.Sprintf("the pod runs at priority %d (%s), above %d, the most tier %q allows: its pods would preempt other teams' pods", *w.PodSpec.Priority, class, *tier.MaxPriority, tier.Name),
+		fmt.Sprintf("the pod runs at priority %d (%s), above %d, the most tier %q allows: its pods would preempt other teams' pods", *priority, class, *tier.MaxPriority, tier.Name),
 		fmt.Sprintf("name a PriorityClass of value %d or less, or none; or ask the platform team for a tier that allows more", *tier.MaxPriority))}
 }

@@ -42,7 +42,8 @@ func TestPriorityClassKeepsTeamsOffTheSystemClasses(t *testing.T) {
 // A Pod arrives with its class's value in spec.priority (the API server's
 // Priority admission): above its tier's maxPriority it is refused, at or
 // below it passes, and so does any Pod where the tier sets no maximum. A
-// pod template has no value to judge.
+// pod template is judged by the value the adapter found for its class
+// (Env.Priority), and passes when it found none.
 func TestPriorityClassKeepsPodsToTheirTiersPriority(t *testing.T) {
 	pod := func(class string, priority int) *workload.Workload {
 		return workloadtest.FromYAML(t, fmt.Sprintf("apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec: {priorityClassName: %q, priority: %d, containers: [{name: c, image: 'x:1'}]}", class, priority))
@@ -52,6 +53,11 @@ func TestPriorityClassKeepsPodsToTheirTiersPriority(t *testing.T) {
 	capped.Policy.Spec.Tiers = v1alpha1.TierPolicy{DefaultTier: "medium", Tiers: []v1alpha1.Tier{{Name: "medium", MaxPriority: &maxPriority}, {Name: "critical"}}}
 	critical := capped
 	critical.Namespace.Labels = map[string]string{v1alpha1.LabelTier: "critical"}
+	template := workloadtest.FromYAML(t, "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: d}\nspec: {selector: {matchLabels: {app: d}}, template: {metadata: {labels: {app: d}}, spec: {priorityClassName: platform-high, containers: [{name: c, image: 'x:1'}]}}}")
+	known := func(env policy.Env, value int32) policy.Env {
+		env.Priority = &value
+		return env
+	}
 	for _, tc := range []struct {
 		what  string
 		w     *workload.Workload
@@ -64,7 +70,10 @@ func TestPriorityClassKeepsPodsToTheirTiersPriority(t *testing.T) {
 		{"below it", pod("low", -10), capped, ""},
 		{"a tier without a maximum", pod("platform-high", 1_000_000), critical, ""},
 		{"a policy without one", pod("platform-high", 1_000_000), workloadtest.Env(), ""},
-		{"a template", workloadtest.FromYAML(t, "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: d}\nspec: {selector: {matchLabels: {app: d}}, template: {metadata: {labels: {app: d}}, spec: {priorityClassName: platform-high, containers: [{name: c, image: 'x:1'}]}}}"), capped, ""},
+		{"a template of a class the adapter does not know", template, capped, ""},
+		{"a template of a class above the maximum", template, known(capped, 1_000_000), "spec.template.spec.priorityClassName"},
+		{"a template of a class within it", template, known(capped, 1000), ""},
+		{"a Pod's own value over the class's", pod("platform-high", 10), known(capped, 1_000_000), ""},
 	} {
 		got := validators.PriorityClass{}.Validate(context.Background(), tc.w, tc.env)
 		if tc.field == "" {

@@ -132,6 +132,9 @@ func (c *Common) prepare(ctx context.Context, req admission.Request, validating 
 	envReq := environment.Request{Namespace: req.Namespace,
 		User:       policy.User{Name: req.UserInfo.Username, Groups: req.UserInfo.Groups},
 		Exceptions: validating, Quotas: validating, StorageClasses: claims}
+	if validating && w != nil && w.PodSpec.Priority == nil {
+		envReq.PriorityClass = w.PodSpec.PriorityClassName // a template's class is judged by its value
+	}
 	if validating && ingress.KindOf(p.obj) != "" {
 		envReq.Routing = p.obj // its hosts are judged against the other teams'
 	}

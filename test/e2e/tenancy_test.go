@@ -46,8 +46,9 @@ spec:
 // The platform's own PriorityClasses are judged by value against the
 // namespace's tier: a team member's Pod of a class above the tier's
 // maxPriority is denied, with the value the API server's Priority admission
-// gave it; one within it runs. A Deployment of that class is stored (its
-// template carries no value) and its ReplicaSet's Pods are refused.
+// gave it; one within it runs. A Deployment's template names only the
+// class: it is judged by the value of the class in the admission server's
+// cache.
 func TestTeamMemberCannotRunAboveTheTiersPriority(t *testing.T) {
 	usePolicy(t, `{tiers: {defaultTier: medium, tiers: [
   {name: small, quota: {requests.cpu: "4", requests.memory: 8Gi, limits.memory: 16Gi, pods: "50"}, maxPerContainer: {memory: 4Gi}},
@@ -77,18 +78,18 @@ func TestTeamMemberCannotRunAboveTheTiersPriority(t *testing.T) {
 		t.Fatalf("a Pod within the tier's priority was refused: %v", err)
 	}
 	grab := deployment("grab", "      priorityClassName: e2e-platform-high\n      containers: [{name: app, image: nginx:1.27.3, readinessProbe: {httpGet: {path: /, port: 80}}}]\n")
-	if _, err := asDev(grab, "create", "-n", "team-tier-prio", "-f", "-"); err != nil {
-		t.Fatalf("the Deployment: %v", err)
-	}
-	eventually(t, 60*time.Second, func() error { // kube-controller-manager tries its Pods
-		out, _ := s.kubectl("get", "events", "-n", "team-tier-prio", "--field-selector", "reason=FailedCreate", "-o", "jsonpath={.items[*].message}")
-		if !strings.Contains(out, "[priority-class]") {
-			return fmt.Errorf("no FailedCreate event of the ReplicaSet names the rule: %q", out)
+	eventually(t, 30*time.Second, func() error { // the admission server's cache learns of the class
+		if _, err = asDev(grab, "create", "-n", "team-tier-prio", "-f", "-"); err == nil {
+			_, _ = s.kubectl("delete", "-n", "team-tier-prio", "deployment", "grab", "--wait=false")
+			return errors.New("a Deployment of a class above the tier's priority was admitted")
 		}
 		return nil
 	})
-	if out, _ := s.kubectl("get", "pods", "-n", "team-tier-prio", "-l", "app=grab", "-o", "name"); out != "" {
-		t.Fatalf("the ReplicaSet made Pods above the tier's priority: %s", out)
+	denied(t, "a Deployment of the platform's high class", err, "[priority-class] spec.template.spec.priorityClassName", "priority 1000000")
+	absent(t, "team-tier-prio", "deployment", "grab")
+	within := deployment("batch", "      priorityClassName: e2e-team-batch\n      containers: [{name: app, image: nginx:1.27.3, readinessProbe: {httpGet: {path: /, port: 80}}}]\n")
+	if _, err := asDev(within, "create", "-n", "team-tier-prio", "-f", "-"); err != nil {
+		t.Fatalf("a Deployment within the tier's priority was refused: %v", err)
 	}
 }
 
