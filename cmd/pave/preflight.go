@@ -13,6 +13,7 @@ import (
 	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
 	networkingv1 "k8s.io/api/networking/v1"
+	schedulingv1 "k8s.io/api/scheduling/v1"
 	storagev1 "k8s.io/api/storage/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	"k8s.io/apimachinery/pkg/api/meta"
@@ -168,6 +169,14 @@ func readCluster(ctx context.Context, c client.Client) (preflight.Cluster, error
 		return out, fmt.Errorf("list ValidatingWebhookConfigurations: %w", err)
 	}
 	out.MutatingWebhooks, out.ValidatingWebhooks = m.Items, v.Items
+	var pcs schedulingv1.PriorityClassList
+	if err := c.List(ctx, &pcs); err != nil {
+		return out, fmt.Errorf("list PriorityClasses: %w", err)
+	}
+	out.Priorities = map[string]int32{}
+	for _, pc := range pcs.Items {
+		out.Priorities[pc.Name] = pc.Value
+	}
 	lists := []client.ObjectList{&appsv1.DeploymentList{}, &appsv1.StatefulSetList{}, &appsv1.DaemonSetList{}}
 	for _, list := range lists {
 		if err := c.List(ctx, list); err != nil {

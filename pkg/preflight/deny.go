@@ -35,7 +35,11 @@ func denyFindings(ctx context.Context, p *policy.Policy, c Cluster) ([]Finding, 
 		if slices.Contains(skip, ns) {
 			continue
 		}
-		res, err := eng.Run(ctx, w, envIn(p, c, ns))
+		env := envIn(p, c, ns)
+		if v, ok := c.Priorities[w.PodSpec.PriorityClassName]; ok {
+			env.Priority = &v // a template names its class: judged by its value
+		}
+		res, err := eng.Run(ctx, w, env)
 		if err != nil {
 			return nil, fmt.Errorf("judge %s %s/%s: %w", w.Kind, ns, w.Name(), err)
 		}

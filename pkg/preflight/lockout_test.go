@@ -12,6 +12,7 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	gatewayv1 "sigs.k8s.io/gateway-api/apis/v1"
 
+	"github.com/pave-dev/pave/pkg/api/v1alpha1"
 	"github.com/pave-dev/pave/pkg/policy"
 	"github.com/pave-dev/pave/pkg/preflight"
 	"github.com/pave-dev/pave/pkg/workload"
@@ -114,4 +115,40 @@ spec:
 func ingress(ns, name, host string) *networkingv1.Ingress {
 	return &networkingv1.Ingress{ObjectMeta: metav1.ObjectMeta{Namespace: ns, Name: name},
 		Spec: networkingv1.IngressSpec{Rules: []networkingv1.IngressRule{{Host: host}}}}
+}
+
+// A running workload of a PriorityClass above its tier's maxPriority is
+// named: its template names the class, judged by the class's value.
+func TestWouldDenyAboveTheTiersPriority(t *testing.T) {
+	spec := policy.Default().Spec
+	maxPriority := int32(1000)
+	spec.Tiers = v1alpha1.TierPolicy{DefaultTier: "medium", Tiers: []v1alpha1.Tier{{Name: "medium", MaxPriority: &maxPriority}}}
+	p, err := policy.FromSpec(spec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	of := func(name, class string) *workload.Workload {
+		return workloadtest.FromYAML(t, `apiVersion: apps/v1
+kind: Deployment
+metadata: {name: `+name+`, namespace: shop}
+spec:
+  selector: {matchLabels: {app: web}}
+  template: {metadata: {labels: {app: web}}, spec: {priorityClassName: `+class+`, containers: [{name: c, image: "registry.example.com/web:1.0", readinessProbe: {httpGet: {path: /, port: 80}}}]}}`)
+	}
+	found, err := preflight.Run(context.Background(), p, preflight.Cluster{PaveNamespace: "pave-system",
+		Namespaces: map[string]map[string]string{"shop": {"pave.dev/team": "shop"}},
+		Priorities: map[string]int32{"platform-high": 1_000_000, "batch": 100},
+		Workloads:  []*workload.Workload{of("high", "platform-high"), of("batch", "batch"), of("unknown", "elsewhere")}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var subjects []string
+	for _, f := range found {
+		if f.Check == "policy-would-deny" && strings.Contains(f.Message, "priority-class") {
+			subjects = append(subjects, f.Subject)
+		}
+	}
+	if len(subjects) != 1 || subjects[0] != "Deployment shop/high" {
+		t.Fatalf("priority-class findings on %v, want Deployment shop/high alone", subjects)
+	}
 }

@@ -32,6 +32,8 @@ type Finding struct {
 // Cluster is what preflight reads of a cluster.
 type Cluster struct {
 	StorageClasses []storagev1.StorageClass
+	// Priorities are the values of the PriorityClasses by name.
+	Priorities map[string]int32
 	// Unserved are the companion kinds the cluster does not serve.
 	Unserved []schema.GroupVersionKind
 	// Namespaces are the cluster's namespaces with their labels.
