@@ -60,7 +60,7 @@ func indexRoutes(mgr ctrl.Manager, env environment.Builder, log logr.Logger) (en
 // once it serves them. It looks when a route is judged while a kind is
 // missing (the API server sent one, so its kind may be served now; the
 // route that asked is judged against the kinds already indexed), and
-// every Every besides. A kind joins the environment once its informer
+// every routeLookEvery besides. A kind joins the environment once its informer
 // has synced. It ends when every kind is indexed.
 type routeWatch struct {
 	mgr       ctrl.Manager
@@ -69,9 +69,11 @@ type routeWatch struct {
 	missing   []schema.GroupVersionKind
 	indexed   map[schema.GroupVersionKind]bool // an index is registered once
 	log       logr.Logger
-	// Every is how often it looks without being asked; zero is a minute.
-	Every time.Duration
 }
+
+// routeLookEvery is how often routeWatch looks without being asked: one
+// discovery request a minute, only while a kind is missing.
+const routeLookEvery = time.Minute
 
 // NeedLeaderElection implements manager.LeaderElectionRunnable: every
 // replica judges routes.
@@ -80,11 +82,7 @@ func (w *routeWatch) NeedLeaderElection() bool { return false }
 // Start implements manager.Runnable. The manager starts it once the
 // caches have started, so an informer made here starts at once.
 func (w *routeWatch) Start(ctx context.Context) error {
-	every := w.Every
-	if every == 0 {
-		every = time.Minute
-	}
-	tick := time.NewTicker(every)
+	tick := time.NewTicker(routeLookEvery)
 	defer tick.Stop()
 	for len(w.missing) > 0 {
 		select {
@@ -113,11 +111,7 @@ func (w *routeWatch) look(ctx context.Context) {
 				continue
 			}
 		}
-		sync, cancel := context.WithTimeout(ctx, time.Minute)
-		obj, _ := w.mgr.GetScheme().New(gvk)
-		_, err := w.mgr.GetCache().GetInformer(sync, obj.(client.Object)) // blocks until synced
-		cancel()
-		if err != nil {
+		if err := w.synced(ctx, gvk); err != nil {
 			w.log.Error(err, "route kind's cache did not sync; judged without it until the next look", "kind", gvk.String())
 			continue
 		}
@@ -125,6 +119,18 @@ func (w *routeWatch) look(ctx context.Context) {
 		w.missing = slices.DeleteFunc(w.missing, func(g schema.GroupVersionKind) bool { return g == gvk })
 		w.log.Info("route kind served: its hostnames are judged from now on", "kind", gvk.String())
 	}
+}
+
+// synced waits, a minute at most, until gvk's informer has synced.
+func (w *routeWatch) synced(ctx context.Context, gvk schema.GroupVersionKind) error {
+	obj, err := w.mgr.GetScheme().New(gvk)
+	if err != nil {
+		return err
+	}
+	ctx, cancel := context.WithTimeout(ctx, time.Minute)
+	defer cancel()
+	_, err = w.mgr.GetCache().GetInformer(ctx, obj.(client.Object)) // blocks until synced
+	return err
 }
 
 // index registers the host index of gvk's informer (making the informer:
