@@ -53,15 +53,15 @@ func (PriorityClass) Validate(_ context.Context, w *workload.Workload, env polic
 	if !ok || tier.MaxPriority == nil || priority == nil || *priority <= *tier.MaxPriority {
 		return nil
 	}
-	runs := "its pods would run" // a template's, by its class's value
+	runs, they := "its pods would run", "they" // a template's, by its class's value
 	if w.Kind == "Pod" {
-		runs = "the pod runs"
+		runs, they = "the pod runs", "it"
 	}
 	class := "the cluster's default PriorityClass"
 	if name != "" {
 		class = fmt.Sprintf("PriorityClass %q", name)
 	}
 	return []policy.Violation{rulePriorityClass.Violation(w.PodSpecPath+".priorityClassName",
-		fmt.Sprintf("%s at priority %d (%s), above %d, the most tier %q allows: they would preempt other teams' pods", runs, *priority, class, *tier.MaxPriority, tier.Name),
+		fmt.Sprintf("%s at priority %d (%s), above %d, the most tier %q allows: %s would preempt other teams' pods", runs, *priority, class, *tier.MaxPriority, tier.Name, they),
 		fmt.Sprintf("name a PriorityClass of value %d or less, or none; or ask the platform team for a tier that allows more", *tier.MaxPriority))}
 }
