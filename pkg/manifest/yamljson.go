@@ -55,17 +55,42 @@ func toJSON(raw []byte) ([]byte, header, error) {
 }
 
 // tabIndented reports whether a line of raw has a tab among the spaces it
-// starts with.
+// starts with. Lines break where yaml.v2, kubectl's parser, breaks them: at
+// a carriage return too, and at NEL, LS and PS (a tab behind " \r" starts
+// a line).
 func tabIndented(raw []byte) bool {
 	if bytes.IndexByte(raw, '\t') < 0 {
 		return false // the common case: no tab at all
 	}
-	for line := range bytes.Lines(raw) {
-		if rest := bytes.TrimLeft(line, " "); len(rest) > 0 && rest[0] == '\t' {
-			return true
+	indent := true // in the spaces a line starts with
+	for i := 0; i < len(raw); {
+		if n := lineBreak(raw[i:]); n > 0 {
+			indent = true
+			i += n
+			continue
 		}
+		switch {
+		case indent && raw[i] == '\t':
+			return true
+		case raw[i] != ' ':
+			indent = false
+		}
+		i++
 	}
 	return false
+}
+
+// lineBreak is the length of the YAML line break b starts with, or 0.
+func lineBreak(b []byte) int {
+	if b[0] == '\n' || b[0] == '\r' {
+		return 1
+	}
+	for _, br := range []string{"\u0085", "\u2028", "\u2029"} {
+		if bytes.HasPrefix(b, []byte(br)) {
+			return len(br)
+		}
+	}
+	return 0
 }
 
 var errSlow = errors.New("needs the full converter")

@@ -51,6 +51,9 @@ var tricky = []string{
 	// yaml.v3 reads it as the comment's indent (found by FuzzToJSON).
 	"a: word\n ####rd\n\t# c\nb: 1\n", "# x\n\t# c\nb: 1\n", "a:\n  b: 1\n  # x\n\t# c\n  c: 2\n", "a: |\n  x\n\ty\n",
 	"a: word word\n dd\n####r\n \t# c\nb: 1\"", "a: 1\n# x\n  \t# c\nb: 2\n",
+	// The same behind a carriage return, and the other breaks yaml.v2 knows.
+	"a:\n  b: 1\n  # x\n \r\t#", "a:\n  b: 1\n  # x\r\t# c\n  c: 2\n", "a:\n  b: 1\n  # x\u0085\t# c\n",
+	"a:\n  b: 1\n  # x\u2028\t# c\n", "a:\n  b: 1\n  # x\u2029\t# c\n",
 }
 
 func sameAsSigs(t *testing.T, doc []byte) {
