@@ -21,7 +21,6 @@ import (
 	"k8s.io/apimachinery/pkg/runtime/schema"
 	"k8s.io/client-go/discovery"
 	"sigs.k8s.io/controller-runtime/pkg/client"
-	gatewayv1 "sigs.k8s.io/gateway-api/apis/v1"
 
 	"github.com/pave-dev/pave/pkg/api/v1alpha1"
 	"github.com/pave-dev/pave/pkg/companions"
@@ -213,10 +212,7 @@ func readCluster(ctx context.Context, c client.Client) (preflight.Cluster, error
 		} else if err != nil {
 			return out, fmt.Errorf("find %s: %w", gvk.Kind, err)
 		}
-		var list client.ObjectList = &gatewayv1.HTTPRouteList{}
-		if gvk.Kind == "GRPCRoute" {
-			list = &gatewayv1.GRPCRouteList{}
-		}
+		list := ingress.RouteList(gvk.Kind)
 		if err := c.List(ctx, list); err != nil {
 			return out, fmt.Errorf("list %ss: %w", gvk.Kind, err)
 		}

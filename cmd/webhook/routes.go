@@ -33,7 +33,7 @@ func indexRoutes(mgr ctrl.Manager, env environment.Builder, log logr.Logger) (en
 		return env, err
 	}
 	routes := environment.NewRouteKinds()
-	w := &routeWatch{mgr: mgr, discovery: dc, routes: routes, log: log.WithName("routes")}
+	w := &routeWatch{mgr: mgr, discovery: dc, routes: routes, indexed: map[schema.GroupVersionKind]bool{}, log: log.WithName("routes")}
 	unserved := environment.Unserved(dc, ingress.RouteKinds())
 	for _, gvk := range ingress.RouteKinds() {
 		if slices.Contains(unserved, gvk) {
@@ -142,9 +142,6 @@ func (w *routeWatch) index(ctx context.Context, gvk schema.GroupVersionKind) err
 	}
 	if err := w.mgr.GetFieldIndexer().IndexField(ctx, obj.(client.Object), ingress.IndexHost, byHost); err != nil {
 		return fmt.Errorf("index %ss by host: %w", gvk.Kind, err)
-	}
-	if w.indexed == nil {
-		w.indexed = map[schema.GroupVersionKind]bool{}
 	}
 	w.indexed[gvk] = true
 	return nil

@@ -6,24 +6,17 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/pave-dev/pave/pkg/api/v1alpha1"
 	"github.com/pave-dev/pave/pkg/check"
 	"github.com/pave-dev/pave/pkg/companions"
 	"github.com/pave-dev/pave/pkg/manifest"
-	"github.com/pave-dev/pave/pkg/policy"
+	"github.com/pave-dev/pave/pkg/workload/workloadtest"
 )
 
 // A workload's PriorityClass is judged by the value the input gives it, as
 // the admission server judges it by the cluster's: above the tier's
 // maxPriority it is denied; a class the input does not hold is not judged.
 func TestCheckJudgesTheInputsPriorityClasses(t *testing.T) {
-	spec := policy.Default().Spec
-	maxPriority := int32(1000)
-	spec.Tiers = v1alpha1.TierPolicy{DefaultTier: "medium", Tiers: []v1alpha1.Tier{{Name: "medium", MaxPriority: &maxPriority}}}
-	p, err := policy.FromSpec(spec)
-	if err != nil {
-		t.Fatal(err)
-	}
+	p := workloadtest.CappedPriority(t, 1000)
 	eng, err := companions.Engine(p)
 	if err != nil {
 		t.Fatal(err)

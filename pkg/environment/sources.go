@@ -12,7 +12,6 @@ import (
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	"k8s.io/apimachinery/pkg/api/meta"
 	"sigs.k8s.io/controller-runtime/pkg/client"
-	gatewayv1 "sigs.k8s.io/gateway-api/apis/v1"
 
 	"github.com/pave-dev/pave/pkg/api/v1alpha1"
 	"github.com/pave-dev/pave/pkg/ingress"
@@ -115,14 +114,12 @@ func (c Cluster) Routing(ctx context.Context, family, key string) ([]client.Obje
 	case ingress.FamilyIngress:
 		lists = []client.ObjectList{&networkingv1.IngressList{}}
 	case ingress.FamilyGateway:
-		if c.Routes.Has("HTTPRoute") {
-			lists = append(lists, &gatewayv1.HTTPRouteList{})
-		}
-		if c.Routes.Has("GRPCRoute") {
-			lists = append(lists, &gatewayv1.GRPCRouteList{})
-		}
-		if len(lists) < len(ingress.RouteKinds()) {
-			c.Routes.Asked()
+		for _, gvk := range ingress.RouteKinds() {
+			if !c.Routes.Has(gvk.Kind) {
+				c.Routes.Asked()
+				continue
+			}
+			lists = append(lists, ingress.RouteList(gvk.Kind))
 		}
 	}
 	var out []client.Object

@@ -6,6 +6,7 @@ import (
 
 	networkingv1 "k8s.io/api/networking/v1"
 	"k8s.io/apimachinery/pkg/runtime/schema"
+	"sigs.k8s.io/controller-runtime/pkg/client"
 	gatewayv1 "sigs.k8s.io/gateway-api/apis/v1"
 )
 
@@ -55,6 +56,18 @@ func RouteKinds() []schema.GroupVersionKind {
 		{Group: gatewayv1.GroupName, Version: "v1", Kind: "HTTPRoute"},
 		{Group: gatewayv1.GroupName, Version: "v1", Kind: "GRPCRoute"},
 	}
+}
+
+// RouteList is an empty list of the route kind (one of RouteKinds) for a
+// client to fill; nil for any other kind.
+func RouteList(kind string) client.ObjectList {
+	switch kind {
+	case "HTTPRoute":
+		return &gatewayv1.HTTPRouteList{}
+	case "GRPCRoute":
+		return &gatewayv1.GRPCRouteList{}
+	}
+	return nil
 }
 
 // Kinds are the kinds whose hosts pave judges: Ingress and RouteKinds.

@@ -12,7 +12,6 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	gatewayv1 "sigs.k8s.io/gateway-api/apis/v1"
 
-	"github.com/pave-dev/pave/pkg/api/v1alpha1"
 	"github.com/pave-dev/pave/pkg/policy"
 	"github.com/pave-dev/pave/pkg/preflight"
 	"github.com/pave-dev/pave/pkg/workload"
@@ -120,13 +119,7 @@ func ingress(ns, name, host string) *networkingv1.Ingress {
 // A running workload of a PriorityClass above its tier's maxPriority is
 // named: its template names the class, judged by the class's value.
 func TestWouldDenyAboveTheTiersPriority(t *testing.T) {
-	spec := policy.Default().Spec
-	maxPriority := int32(1000)
-	spec.Tiers = v1alpha1.TierPolicy{DefaultTier: "medium", Tiers: []v1alpha1.Tier{{Name: "medium", MaxPriority: &maxPriority}}}
-	p, err := policy.FromSpec(spec)
-	if err != nil {
-		t.Fatal(err)
-	}
+	p := workloadtest.CappedPriority(t, 1000)
 	of := func(name, class string) *workload.Workload {
 		return workloadtest.FromYAML(t, `apiVersion: apps/v1
 kind: Deployment

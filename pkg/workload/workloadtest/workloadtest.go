@@ -7,6 +7,7 @@ import (
 
 	"sigs.k8s.io/yaml"
 
+	"github.com/pave-dev/pave/pkg/api/v1alpha1"
 	"github.com/pave-dev/pave/pkg/policy"
 	"github.com/pave-dev/pave/pkg/workload"
 )
@@ -27,6 +28,19 @@ func FromYAML(t testing.TB, doc string) *workload.Workload {
 		t.Fatalf("decode %s/%s: %v", tm.APIVersion, tm.Kind, err)
 	}
 	return w
+}
+
+// CappedPriority is the built-in policy with one tier, medium, the default,
+// whose pods may run at priority maxPriority at most.
+func CappedPriority(t testing.TB, maxPriority int32) *policy.Policy {
+	t.Helper()
+	spec := policy.Default().Spec
+	spec.Tiers = v1alpha1.TierPolicy{DefaultTier: "medium", Tiers: []v1alpha1.Tier{{Name: "medium", MaxPriority: &maxPriority}}}
+	p, err := policy.FromSpec(spec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p
 }
 
 // Env is the built-in policy in a plain namespace.
