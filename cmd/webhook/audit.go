@@ -12,7 +12,6 @@ import (
 	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
-	"github.com/pave-dev/pave/pkg/api/v1alpha1"
 	"github.com/pave-dev/pave/pkg/audit"
 	"github.com/pave-dev/pave/pkg/environment"
 	"github.com/pave-dev/pave/pkg/metrics"
@@ -43,7 +42,7 @@ func setupAudit(mgr ctrl.Manager, o options, engines *pavewebhook.Engines, env e
 			return nil, err
 		}
 		if err := mgr.Add(&audit.Scanner{Cache: mgr.GetClient(), API: api, Store: store, Engine: engines.Load, Env: env,
-			Skip: v1alpha1.Ungoverned(o.paveNamespace), Resync: watcher.subscribe(), WaitForSync: mgr.GetCache().WaitForCacheSync,
+			Skip: o.ungoverned(), Resync: watcher.subscribe(), WaitForSync: mgr.GetCache().WaitForCacheSync,
 			Served: served, Now: env.Now, Metrics: m, Log: log.WithName("background")}); err != nil {
 			return nil, err
 		}

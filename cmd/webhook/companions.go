@@ -12,7 +12,6 @@ import (
 	"k8s.io/client-go/rest"
 	ctrl "sigs.k8s.io/controller-runtime"
 
-	"github.com/pave-dev/pave/pkg/api/v1alpha1"
 	"github.com/pave-dev/pave/pkg/controller"
 	"github.com/pave-dev/pave/pkg/engine"
 	"github.com/pave-dev/pave/pkg/environment"
@@ -74,6 +73,7 @@ func setupCompanions(mgr ctrl.Manager, engines *pavewebhook.Engines, env environ
 	if served := servedOnly(eng.WorkloadKinds()); len(served) > 0 {
 		for _, kind := range workload.ServedKinds() {
 			c := &controller.Companions{Client: mgr.GetClient(), Engines: engines, Env: env, Kind: kind, Managed: served, Applied: applied, Resync: watcher.subscribe(), Metrics: m, Workers: o.reconcileWorkers,
+				Skip:     o.ungoverned(), // never governed, as the webhook configurations exclude them
 				Recorder: mgr.GetEventRecorderFor("pave"), Log: log.WithName(kind)}
 			if err := c.SetupWithManager(mgr); err != nil {
 				return fmt.Errorf("companion controller for %s: %w", kind, err)
@@ -83,8 +83,7 @@ func setupCompanions(mgr ctrl.Manager, engines *pavewebhook.Engines, env environ
 	}
 	if served := servedOnly(eng.NamespaceKinds()); len(served) > 0 {
 		n := &controller.Namespaces{Client: mgr.GetClient(), Engines: engines, Env: env, Managed: served, Applied: applied, Resync: watcher.subscribe(), Metrics: m,
-			// Never governed, as the webhook configurations exclude them.
-			Skip: v1alpha1.Ungoverned(o.paveNamespace), Workers: o.reconcileWorkers, Recorder: mgr.GetEventRecorderFor("pave"), Log: log.WithName("namespaces")}
+			Skip: o.ungoverned(), Workers: o.reconcileWorkers, Recorder: mgr.GetEventRecorderFor("pave"), Log: log.WithName("namespaces")}
 		if err := n.SetupWithManager(mgr); err != nil {
 			return fmt.Errorf("namespace controller: %w", err)
 		}

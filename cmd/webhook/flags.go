@@ -4,6 +4,8 @@ import (
 	"flag"
 	"fmt"
 	"os"
+	"slices"
+	"strings"
 	"time"
 
 	ctrl "sigs.k8s.io/controller-runtime"
@@ -15,26 +17,29 @@ import (
 
 // options are pave-webhook's flags.
 type options struct {
-	role            string
-	certificates    string
-	certSecret      string
-	certPoll        time.Duration
-	rotation        certs.Rotation
-	leaderElect     bool
-	port            int
-	certDir         string
-	selfSigned      bool
-	hosts           string
-	webhookConfig   string
-	paveNamespace   string
-	metricsAddr     string
-	probeAddr       string
-	pprofAddr       string
-	deadline        time.Duration
-	shutdownTimeout time.Duration
-	auditLog        string
-	auditQueue      int
-	auditFlush      time.Duration
+	role          string
+	certificates  string
+	certSecret    string
+	certPoll      time.Duration
+	rotation      certs.Rotation
+	leaderElect   bool
+	port          int
+	certDir       string
+	selfSigned    bool
+	hosts         string
+	webhookConfig string
+	paveNamespace string
+	// excludeNamespaces are namespaces pave does not govern besides the
+	// system ones and its own.
+	excludeNamespaces string
+	metricsAddr       string
+	probeAddr         string
+	pprofAddr         string
+	deadline          time.Duration
+	shutdownTimeout   time.Duration
+	auditLog          string
+	auditQueue        int
+	auditFlush        time.Duration
 	// reconcileWorkers is how many workloads (and, apart, namespaces) the
 	// controller reconciles at once.
 	reconcileWorkers int
@@ -60,6 +65,7 @@ func main() {
 	flag.StringVar(&o.hosts, "self-signed-hosts", o.hosts, "old name of --cert-hosts")
 	flag.StringVar(&o.webhookConfig, "webhook-config-name", "pave", "name of the Mutating- and ValidatingWebhookConfiguration whose caBundle --self-signed maintains")
 	flag.StringVar(&o.paveNamespace, "pave-namespace", v1alpha1.DefaultPaveNamespace, "pave's own namespace, which it never mutates or validates")
+	flag.StringVar(&o.excludeNamespaces, "exclude-namespaces", "", "comma-separated namespaces pave does not govern besides kube-system, kube-public, kube-node-lease and --pave-namespace: those the webhook configurations' namespaceSelector excludes (the chart's webhooks.excludeNamespaces). The controller writes nothing there, deletes what it wrote there before, and the background audit does not judge them")
 	flag.StringVar(&o.metricsAddr, "metrics-bind-address", ":8080", "metrics endpoint; 0 disables it")
 	flag.StringVar(&o.probeAddr, "health-probe-bind-address", ":8081", "healthz and readyz endpoint")
 	flag.StringVar(&o.pprofAddr, "pprof-bind-address", "", "Go's pprof endpoint, for profiling (e.g. 127.0.0.1:6060); empty: off")
@@ -78,6 +84,18 @@ func main() {
 		fmt.Fprintln(os.Stderr, "pave-webhook:", err)
 		os.Exit(1)
 	}
+}
+
+// ungoverned are the namespaces pave never governs: the system's, its own
+// and --exclude-namespaces, as the webhook configurations exclude them.
+func (o options) ungoverned() []string {
+	out := v1alpha1.Ungoverned(o.paveNamespace)
+	for _, ns := range strings.Split(o.excludeNamespaces, ",") {
+		if ns = strings.TrimSpace(ns); ns != "" && !slices.Contains(out, ns) {
+			out = append(out, ns)
+		}
+	}
+	return out
 }
 
 // defaultReconcileWorkers is how many workloads of each kind the controller

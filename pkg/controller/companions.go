@@ -70,6 +70,11 @@ type Companions struct {
 	// object has one writer, its owner's reconcile, and controller-runtime
 	// never reconciles one workload twice at once, so workers never race.
 	Workers int
+	// Skip are namespaces pave never governs, as the webhook configurations
+	// exclude them: their workloads get no companions, and those pave made
+	// there before are deleted. A zone's NetworkPolicy on pave's own
+	// admission pods would keep the API server from calling them.
+	Skip []string
 }
 
 func (c *Companions) newObject() client.Object {
@@ -124,6 +129,9 @@ func (c *Companions) Reconcile(ctx context.Context, req reconcile.Request) (reco
 	}
 	if obj.GetDeletionTimestamp() != nil {
 		return reconcile.Result{}, nil
+	}
+	if slices.Contains(c.Skip, req.Namespace) {
+		return reconcile.Result{}, prune(ctx, c.Client, req.Namespace, obj, c.Managed, kept{}, deletedEvent(c.Recorder, obj))
 	}
 	eng := c.Engines.Load()
 	if eng == nil {

@@ -19,6 +19,7 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/reconcile"
 	"sigs.k8s.io/controller-runtime/pkg/source"
 
+	"github.com/pave-dev/pave/pkg/engine"
 	"github.com/pave-dev/pave/pkg/environment"
 	"github.com/pave-dev/pave/pkg/metrics"
 	"github.com/pave-dev/pave/pkg/webhook"
@@ -43,8 +44,10 @@ type Namespaces struct {
 	// Applied remembers what was applied, to skip applying it again; nil
 	// applies every object on every reconcile.
 	Applied *Applied
-	// Skip are namespaces pave never governs (the system namespaces and its
-	// own), as the webhook configurations exclude them.
+	// Skip are namespaces pave never governs (the system namespaces, its
+	// own and those the platform excludes), as the webhook configurations
+	// exclude them: pave writes nothing for them, and deletes what it wrote
+	// for them before.
 	Skip []string
 	// Resync delivers an event each time a new policy is in force.
 	Resync <-chan event.GenericEvent
@@ -88,20 +91,22 @@ func (n *Namespaces) Reconcile(ctx context.Context, req reconcile.Request) (reco
 	if err := n.Client.Get(ctx, req.NamespacedName, &ns); err != nil {
 		return reconcile.Result{}, client.IgnoreNotFound(err)
 	}
-	if ns.DeletionTimestamp != nil || slices.Contains(n.Skip, ns.Name) {
+	if ns.DeletionTimestamp != nil {
 		return reconcile.Result{}, nil
 	}
 	eng := n.Engines.Load()
 	if eng == nil {
 		return reconcile.Result{Requeue: true}, nil
 	}
-	env, err := n.Env.Env(ctx, eng.Policy(), environment.Request{Namespace: ns.Name})
-	if err != nil {
-		return reconcile.Result{}, err
-	}
-	want, err := eng.GenerateNamespace(ctx, env)
-	if err != nil {
-		return reconcile.Result{}, err
+	var want []engine.Object // none where pave does not govern: what it made there before goes
+	if !slices.Contains(n.Skip, ns.Name) {
+		env, err := n.Env.Env(ctx, eng.Policy(), environment.Request{Namespace: ns.Name})
+		if err != nil {
+			return reconcile.Result{}, err
+		}
+		if want, err = eng.GenerateNamespace(ctx, env); err != nil {
+			return reconcile.Result{}, err
+		}
 	}
 	keep, failed := applyAll(ctx, n.Client, &ns, namespaceGVK, want, n.Managed, n.Applied, n.Metrics, n.Recorder)
 	for _, where := range append([]string{ns.Name}, eng.NamespaceTargets()...) {

@@ -132,3 +132,35 @@ func TestChartHeapBudget(t *testing.T) {
 		}
 	}
 }
+
+// Namespaces the chart excludes from the webhooks are excluded from the
+// controller too (--exclude-namespaces), so that it writes nothing where the
+// webhooks do not look; with the defaults, which it never governs anyway,
+// the flag is left out.
+func TestChartExcludesNamespacesFromTheController(t *testing.T) {
+	args := func(t *testing.T, extra ...string) []any {
+		t.Helper()
+		rendered, err := s.helm(append([]string{"template", "pave", "../../charts/pave", "--namespace", "pave-system", "--show-only", "templates/controller.yaml"}, extra...)...)
+		if err != nil {
+			t.Fatalf("helm template %v: %v", extra, err)
+		}
+		list, _ := at(objects(t, "chart", rendered)["Deployment/pave-system/pave-controller"], "spec", "template", "spec", "containers", 0, "args").([]any)
+		return list
+	}
+	excluded := func(list []any) []string {
+		var out []string
+		for _, a := range list {
+			if v, ok := strings.CutPrefix(fmt.Sprint(a), "--exclude-namespaces="); ok {
+				out = append(out, v)
+			}
+		}
+		return out
+	}
+	if got := excluded(args(t)); len(got) != 0 {
+		t.Errorf("defaults: --exclude-namespaces %v, want none", got)
+	}
+	got := excluded(args(t, "--set", "webhooks.excludeNamespaces={kube-system,kube-public,kube-node-lease,cilium,cert-manager}"))
+	if len(got) != 1 || got[0] != "cilium,cert-manager" {
+		t.Errorf("webhooks.excludeNamespaces with cilium and cert-manager: --exclude-namespaces %v, want [cilium,cert-manager]", got)
+	}
+}

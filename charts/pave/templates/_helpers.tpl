@@ -20,6 +20,15 @@ namespaceSelector:
     values: {{ append .Values.webhooks.excludeNamespaces .Release.Namespace | toJson }}
 {{- end -}}
 
+{{/* The controller's --exclude-namespaces: the namespaces the webhooks
+exclude beyond those it never governs anyway, so that it writes nothing
+where the webhooks do not look. */}}
+{{- define "pave.excludeNamespaces" -}}
+{{- with without .Values.webhooks.excludeNamespaces "kube-system" "kube-public" "kube-node-lease" .Release.Namespace -}}
+, "--exclude-namespaces={{ join "," . }}"
+{{- end -}}
+{{- end -}}
+
 {{/* A container's hardened security context. */}}
 {{- define "pave.securityContext" -}}
 securityContext:
