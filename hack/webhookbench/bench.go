@@ -22,6 +22,7 @@ import (
 
 	"github.com/pave-dev/pave/internal/benchdata"
 	"github.com/pave-dev/pave/internal/localcluster"
+	"github.com/pave-dev/pave/pkg/api/v1alpha1"
 	"github.com/pave-dev/pave/pkg/manifest"
 )
 
@@ -55,6 +56,10 @@ const (
 	nsPave        = "bench-pave" // pave, mesh on
 )
 
+// baselineNamespaces are the arms' namespaces pave does not govern: its
+// webhook configurations exclude them, and so does its controller.
+var baselineNamespaces = []string{nsNone, nsNoop, nsNoopPatched}
+
 func newBench(ctx context.Context, cl *localcluster.Cluster, bin, admissionBin, dir string, o options) (*bench, error) {
 	// Every port at once: picked one by one, a port not yet bound by the
 	// process it was picked for may be picked again.
@@ -78,7 +83,11 @@ func newBench(ctx context.Context, cl *localcluster.Cluster, bin, admissionBin, 
 	controllerArgs := append([]string{"--role", "controller",
 		// One controller, started again after controllerStoppedArms without
 		// waiting for a lease to expire.
-		"--leader-elect=false"}, managed...)
+		"--leader-elect=false",
+		// The baseline arms' namespaces are ones pave does not govern, as
+		// its webhook configurations (below) exclude them: until stop 37
+		// the controller wrote companions for their Deployments too.
+		"--exclude-namespaces=" + strings.Join(baselineNamespaces, ",")}, managed...)
 	if o.reconcileWorkers > 0 {
 		controllerArgs = append(controllerArgs, fmt.Sprintf("--reconcile-workers=%d", o.reconcileWorkers))
 	}
@@ -197,7 +206,7 @@ func (b *bench) webhookConfigurations(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	notBaseline := metav1.LabelSelectorRequirement{Key: "bench-arm", Operator: metav1.LabelSelectorOpNotIn, Values: []string{"none", "noop", "noop-patched"}}
+	notBaseline := metav1.LabelSelectorRequirement{Key: v1alpha1.LabelNamespaceName, Operator: metav1.LabelSelectorOpNotIn, Values: baselineNamespaces}
 	for i := range m.Webhooks {
 		m.Webhooks[i].ClientConfig = b.paveURL(m.Webhooks[i].ClientConfig)
 		m.Webhooks[i].NamespaceSelector.MatchExpressions = append(m.Webhooks[i].NamespaceSelector.MatchExpressions, notBaseline)
