@@ -32,8 +32,10 @@ type checkFlags struct {
 	nsLabels   map[string]string
 	now        string
 	parseOnly  bool
-	// paveNamespace is pave's own namespace, which its webhooks skip.
+	// paveNamespace is pave's own namespace, which its webhooks skip, as
+	// they skip excluded.
 	paveNamespace string
+	excluded      []string
 	// asTeam judges by pave's guards too, as for a team member.
 	asTeam bool
 }
@@ -67,6 +69,7 @@ Exit codes: 0 clean, 1 a violation denies an object (or warns, with
 	fl.StringVar(&f.failOn, "fail-on", "enforce", "lowest mode that fails the check: enforce or warn")
 	fl.StringVarP(&f.namespace, "namespace", "n", "default", "namespace for objects that name none")
 	fl.StringVar(&f.paveNamespace, "pave-namespace", v1alpha1.DefaultPaveNamespace, "the namespace pave runs in: like the control plane's, its objects are not judged, as the webhooks never match it")
+	fl.StringSliceVar(&f.excluded, "exclude-namespaces", nil, "namespaces the webhook configurations exclude besides the control plane's and pave's (the chart's webhooks.excludeNamespaces): their objects are not judged either")
 	fl.StringToStringVar(&f.nsLabels, "namespace-labels", nil, "labels of the namespace, as the cluster would have them (team=payments,pave.dev/zone=internal)")
 	fl.StringVar(&f.now, "now", "", "judge exception expiry at this RFC 3339 time (default: now)")
 	fl.BoolVar(&f.asTeam, "as-team", false, "judge as the API server judges a team member's kubectl apply: also by the ValidatingAdmissionPolicies pave writes (NetworkPolicies that leave the namespace, keys of the secret store, claims that name their volume, Ingress snippets, Pods that name their node), which trust only the platform team")
@@ -111,7 +114,7 @@ func runCheck(cmd *cobra.Command, paths []string, f checkFlags) error {
 
 	var guards []*admissionregistrationv1.ValidatingAdmissionPolicy
 	if f.asTeam {
-		if guards, err = companions.Guards(cmd.Context(), pol, f.paveNamespace); err != nil {
+		if guards, err = companions.Guards(cmd.Context(), pol, f.paveNamespace, f.excluded...); err != nil {
 			return bad(fmt.Errorf("--as-team: %w", err))
 		}
 	}
@@ -126,7 +129,7 @@ func runCheck(cmd *cobra.Command, paths []string, f checkFlags) error {
 		DefaultNamespace: f.namespace,
 		Render:           f.render,
 		ParseOnly:        f.parseOnly,
-		Ungoverned:       v1alpha1.Ungoverned(f.paveNamespace),
+		Ungoverned:       v1alpha1.Ungoverned(f.paveNamespace, f.excluded...),
 	})
 	rep.Errors = append(readErrs, rep.Errors...)
 

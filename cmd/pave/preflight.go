@@ -34,6 +34,7 @@ import (
 
 func newPreflightCmd() *cobra.Command {
 	var kubeconfig, policyFile, output, paveNamespace, webhookConfig string
+	var excluded []string
 	cmd := &cobra.Command{
 		Use:   "preflight",
 		Short: "Judge a live cluster before installing pave or changing its policy: what would fail for every team",
@@ -73,7 +74,7 @@ func newPreflightCmd() *cobra.Command {
 				return bad(err)
 			}
 			cluster.StorageClasses, cluster.Unserved = classes.Items, unserved
-			cluster.PaveNamespace, cluster.WebhookConfig = paveNamespace, webhookConfig
+			cluster.PaveNamespace, cluster.Excluded, cluster.WebhookConfig = paveNamespace, excluded, webhookConfig
 			found, err := preflight.Run(ctx, pol, cluster)
 			if err != nil {
 				return bad(err)
@@ -114,6 +115,7 @@ func newPreflightCmd() *cobra.Command {
 	cmd.Flags().StringVar(&policyFile, "policy", "", "judge under this PlatformPolicy file (default: the cluster's PlatformPolicy default, else the built-in policy)")
 	cmd.Flags().StringVarP(&output, "output", "o", "table", "table or json")
 	cmd.Flags().StringVar(&paveNamespace, "pave-namespace", v1alpha1.DefaultPaveNamespace, "the namespace pave runs in")
+	cmd.Flags().StringSliceVar(&excluded, "exclude-namespaces", nil, "namespaces pave's webhook configurations exclude besides the control plane's and its own (the chart's webhooks.excludeNamespaces): their workloads are not judged")
 	cmd.Flags().StringVar(&webhookConfig, "webhook-config-name", "pave", "the name of pave's webhook configurations")
 	return cmd
 }

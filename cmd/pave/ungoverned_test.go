@@ -3,8 +3,9 @@ package main
 import "testing"
 
 // The control plane's namespaces and pave's own are never matched by the
-// webhooks: pave check skips what lives there, as admission does, and
-// --pave-namespace names pave's.
+// webhooks: pave check skips what lives there, as admission does;
+// --pave-namespace names pave's, and --exclude-namespaces those the chart's
+// webhooks.excludeNamespaces adds.
 func TestCheckSkipsUngovernedNamespaces(t *testing.T) {
 	const addon = `apiVersion: apps/v1
 kind: DaemonSet
@@ -23,4 +24,5 @@ spec: {containers: [{name: tool, image: tool}]}
 `
 	pave(t, ops, "check", "-f", "-").must(t, 1, "Pod ops/tool  DENIED")
 	pave(t, ops, "check", "-f", "-", "--pave-namespace", "ops").must(t, 0, "Pod ops/tool  skipped (namespace ops is not governed")
+	pave(t, ops, "check", "-f", "-", "--exclude-namespaces", "cilium,ops").must(t, 0, "Pod ops/tool  skipped (namespace ops is not governed")
 }

@@ -4,7 +4,6 @@ import (
 	"flag"
 	"fmt"
 	"os"
-	"slices"
 	"strings"
 	"time"
 
@@ -88,15 +87,10 @@ func main() {
 
 // ungoverned are the namespaces pave never governs: the system's, its own
 // and --exclude-namespaces, as the webhook configurations exclude them.
-func (o options) ungoverned() []string {
-	out := v1alpha1.Ungoverned(o.paveNamespace)
-	for _, ns := range strings.Split(o.excludeNamespaces, ",") {
-		if ns = strings.TrimSpace(ns); ns != "" && !slices.Contains(out, ns) {
-			out = append(out, ns)
-		}
-	}
-	return out
-}
+func (o options) ungoverned() []string { return v1alpha1.Ungoverned(o.paveNamespace, o.excluded()...) }
+
+// excluded are --exclude-namespaces' names.
+func (o options) excluded() []string { return splitNames(o.excludeNamespaces) }
 
 // defaultReconcileWorkers is how many workloads of each kind the controller
 // reconciles at once unless told (docs/sizing.md).
@@ -108,3 +102,15 @@ const (
 	roleAdmission  = "admission"
 	roleController = "controller"
 )
+
+// splitNames are the names of a comma-separated list, blanks around them
+// and empty ones left out.
+func splitNames(list string) []string {
+	var out []string
+	for _, name := range strings.Split(list, ",") {
+		if name = strings.TrimSpace(name); name != "" {
+			out = append(out, name)
+		}
+	}
+	return out
+}

@@ -12,4 +12,6 @@ const controllerLinked = true
 
 // generators are every generator pave runs: the controller writes what they
 // describe.
-func generators(paveNamespace string) engine.Companions { return companions.AllIn(paveNamespace) }
+func generators(o options) engine.Companions {
+	return companions.AllIn(o.paveNamespace, o.excluded()...)
+}

@@ -11,4 +11,4 @@ import "github.com/pave-dev/pave/pkg/engine"
 const controllerLinked = false
 
 // generators: none; admission runs the mutators and validators only.
-func generators(string) engine.Companions { return engine.Companions{} }
+func generators(options) engine.Companions { return engine.Companions{} }

@@ -134,7 +134,7 @@ func run(o options) error {
 	}
 	engines := &pavewebhook.Engines{}
 	watcher := &policyWatcher{client: mgr.GetClient(), engines: engines, log: log.WithName("policy"), recorder: mgr.GetEventRecorderFor("pave"), metrics: m,
-		companions: generators(o.paveNamespace), writeStatus: controls}
+		companions: generators(o), writeStatus: controls}
 	if err := watcher.setup(mgr); err != nil {
 		return err
 	}

@@ -32,13 +32,16 @@ import (
 func All() engine.Companions { return AllIn(v1alpha1.DefaultPaveNamespace) }
 
 // AllIn are pave's generators for pave running in paveNamespace, whose
-// service accounts the zone policy guard trusts and whose namespace is no
-// team's.
-func AllIn(paveNamespace string) engine.Companions {
+// service accounts the guards trust and whose namespace, like the excluded
+// ones (--exclude-namespaces), is no team's.
+func AllIn(paveNamespace string, excluded ...string) engine.Companions {
 	return engine.Companions{
 		Workload:  []engine.Generator{istio.Traffic{}, cilium.Policy{}, zones.Ingress{}, secrets.Delivery{}, operator.Scrape{}, operator.SLORules{}, monitoring.Dashboard{}},
 		Namespace: []engine.NamespaceGenerator{istio.MTLS{}, quota.Tier{}, zones.Baseline{}, velero.Schedule{}, operator.Cost{}},
-		Cluster:   []engine.ClusterGenerator{namespaces.Guard{}, zones.Boundaries{}, zones.Guard{PaveNamespace: paveNamespace}, secrets.Guard{PaveNamespace: paveNamespace}, storage.Guard{PaveNamespace: paveNamespace}, ingress.Guard{PaveNamespace: paveNamespace}, scheduling.Guard{PaveNamespace: paveNamespace}},
+		Cluster: []engine.ClusterGenerator{namespaces.Guard{}, zones.Boundaries{PaveNamespace: paveNamespace, Excluded: excluded},
+			zones.Guard{PaveNamespace: paveNamespace, Excluded: excluded}, secrets.Guard{PaveNamespace: paveNamespace, Excluded: excluded},
+			storage.Guard{PaveNamespace: paveNamespace, Excluded: excluded}, ingress.Guard{PaveNamespace: paveNamespace, Excluded: excluded},
+			scheduling.Guard{PaveNamespace: paveNamespace, Excluded: excluded}},
 	}
 }
 
@@ -47,11 +50,12 @@ func AllIn(paveNamespace string) engine.Companions {
 func Engine(p *policy.Policy) (*engine.Engine, error) { return engine.Default(p, All()) }
 
 // Guards are the ValidatingAdmissionPolicies pave writes under the policy,
-// for pave running in paveNamespace: the checks the API server makes beside
-// pave's webhooks, which the CLI judges by (pkg/admissionpolicy/evaluate).
-func Guards(ctx context.Context, p *policy.Policy, paveNamespace string) ([]*admissionregistrationv1.ValidatingAdmissionPolicy, error) {
+// for pave running in paveNamespace with those namespaces excluded: the
+// checks the API server makes beside pave's webhooks, which the CLI judges
+// by (pkg/admissionpolicy/evaluate).
+func Guards(ctx context.Context, p *policy.Policy, paveNamespace string, excluded ...string) ([]*admissionregistrationv1.ValidatingAdmissionPolicy, error) {
 	var out []*admissionregistrationv1.ValidatingAdmissionPolicy
-	for _, g := range AllIn(paveNamespace).Cluster {
+	for _, g := range AllIn(paveNamespace, excluded...).Cluster {
 		objs, err := g.GenerateCluster(ctx, p)
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", g.Name(), err)

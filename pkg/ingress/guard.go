@@ -39,6 +39,9 @@ const snippet = "(k.startsWith('nginx.ingress.kubernetes.io/') && k.endsWith('-s
 type Guard struct {
 	// PaveNamespace is where pave runs; it is not a team's.
 	PaveNamespace string
+	// Excluded are the namespaces pave does not govern besides the
+	// control plane's and its own (--exclude-namespaces).
+	Excluded []string
 }
 
 // Name implements engine.ClusterGenerator.
@@ -56,7 +59,7 @@ func (g Guard) GenerateCluster(_ context.Context, p *policy.Policy) ([]object, e
 	added := "!(k in variables.old) || variables.old[k] != variables.annotations[k]"
 	return admissionpolicy.Build(admissionpolicy.Spec{
 		Name: GuardName, Group: "networking.k8s.io", Version: "v1", Resources: []string{"ingresses"},
-		Namespaces: admissionpolicy.Except(v1alpha1.Ungoverned(g.PaveNamespace)),
+		Namespaces: admissionpolicy.Except(v1alpha1.Ungoverned(g.PaveNamespace, g.Excluded...)),
 		Variables: []admissionregistrationv1.Variable{
 			{Name: "trusted", Expression: admissionpolicy.Trusted(p.Spec.Namespaces.LabelAdmins, admissionpolicy.ServiceAccounts(g.PaveNamespace))},
 			{Name: "annotations", Expression: "has(object.metadata.annotations) ? object.metadata.annotations : {}"},

@@ -34,7 +34,7 @@ func guardFindings(ctx context.Context, p *policy.Policy, c Cluster) ([]Finding,
 	if err != nil || len(objs) == 0 {
 		return nil, err
 	}
-	vaps, err := companions.Guards(ctx, p, c.PaveNamespace)
+	vaps, err := companions.Guards(ctx, p, c.PaveNamespace, c.Excluded...)
 	if err != nil {
 		return nil, err
 	}

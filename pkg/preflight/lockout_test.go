@@ -60,25 +60,25 @@ func TestLockout(t *testing.T) {
 }
 
 // The workloads already running are judged under the policy: what it would
-// deny is reported, in governed namespaces only.
+// deny is reported, in governed namespaces only (not the control plane's,
+// nor those pave's webhooks exclude).
 func TestWouldDeny(t *testing.T) {
-	bad := workloadtest.FromYAML(t, `apiVersion: apps/v1
+	const legacy = `apiVersion: apps/v1
 kind: Deployment
 metadata: {name: legacy, namespace: shop}
 spec:
   selector: {matchLabels: {app: legacy}}
-  template: {spec: {containers: [{name: c, image: "nginx:latest", securityContext: {privileged: true}}]}}`)
-	system := workloadtest.FromYAML(t, strings.Replace(strings.Replace(`apiVersion: apps/v1
-kind: Deployment
-metadata: {name: legacy, namespace: shop}
-spec:
-  selector: {matchLabels: {app: legacy}}
-  template: {spec: {containers: [{name: c, image: "nginx:latest", securityContext: {privileged: true}}]}}`, "shop", "kube-system", 1), "legacy", "coredns", 1))
+  template: {spec: {containers: [{name: c, image: "nginx:latest", securityContext: {privileged: true}}]}}`
+	in := func(ns string) *workload.Workload {
+		return workloadtest.FromYAML(t, strings.Replace(legacy, "namespace: shop", "namespace: "+ns, 1))
+	}
+	bad, system, excluded := in("shop"), in("kube-system"), in("cert-manager")
 	service := func(ns, name string, typ corev1.ServiceType) corev1.Service {
 		return corev1.Service{ObjectMeta: metav1.ObjectMeta{Namespace: ns, Name: name}, Spec: corev1.ServiceSpec{Type: typ}}
 	}
 	c := preflight.Cluster{Namespaces: map[string]map[string]string{"shop": {"pave.dev/team": "shop"}}, PaveNamespace: "pave-system",
-		Workloads: []*workload.Workload{bad, system},
+		Excluded:  []string{"cert-manager"},
+		Workloads: []*workload.Workload{bad, system, excluded},
 		Services: []corev1.Service{service("shop", "edge", corev1.ServiceTypeNodePort), service("shop", "web", corev1.ServiceTypeClusterIP),
 			service("kube-system", "dns", corev1.ServiceTypeNodePort)},
 		Routing: []client.Object{ingress("shop", "storefront", "shop.example.com"), ingress("pay", "steal", "shop.example.com"),

@@ -57,6 +57,9 @@ type Cluster struct {
 	// PaveNamespace is where pave runs; WebhookConfig names its webhook
 	// configurations.
 	PaveNamespace, WebhookConfig string
+	// Excluded are the namespaces those configurations exclude besides the
+	// control plane's and pave's own: no workload there is judged.
+	Excluded []string
 }
 
 // Run judges the cluster under the policy.

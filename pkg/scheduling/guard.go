@@ -30,6 +30,9 @@ type object = admissionpolicy.Object
 type Guard struct {
 	// PaveNamespace is where pave runs; it is not a team's.
 	PaveNamespace string
+	// Excluded are the namespaces pave does not govern besides the
+	// control plane's and its own (--exclude-namespaces).
+	Excluded []string
 }
 
 // Name implements engine.ClusterGenerator.
@@ -48,7 +51,7 @@ func (g Guard) GenerateCluster(_ context.Context, p *policy.Policy) ([]object, e
 	return admissionpolicy.Build(admissionpolicy.Spec{
 		Name: GuardName, Version: "v1", Resources: []string{"pods"},
 		Operations: []admissionregistrationv1.OperationType{admissionregistrationv1.Create},
-		Namespaces: admissionpolicy.Except(v1alpha1.Ungoverned(g.PaveNamespace)),
+		Namespaces: admissionpolicy.Except(v1alpha1.Ungoverned(g.PaveNamespace, g.Excluded...)),
 		Variables:  []admissionregistrationv1.Variable{{Name: "trusted", Expression: trusted}},
 		Validations: []admissionregistrationv1.Validation{{
 			Expression: "variables.trusted || !has(object.spec.nodeName) || object.spec.nodeName == ''",

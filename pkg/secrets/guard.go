@@ -32,6 +32,9 @@ const GuardName = "pave-secret-store-keys"
 type Guard struct {
 	// PaveNamespace is where pave runs; it is not a team's.
 	PaveNamespace string
+	// Excluded are the namespaces pave does not govern besides the
+	// control plane's and its own (--exclude-namespaces).
+	Excluded []string
 }
 
 // Name implements engine.ClusterGenerator.
@@ -77,7 +80,7 @@ func (g Guard) GenerateCluster(_ context.Context, p *policy.Policy) ([]object, e
 	}
 	return admissionpolicy.Build(admissionpolicy.Spec{
 		Name: GuardName, Group: "external-secrets.io", Version: "*", Resources: []string{"externalsecrets", "pushsecrets"},
-		Namespaces: admissionpolicy.Except(append(policy.Unisolated(p.Spec.Zones.Isolation), g.PaveNamespace, operator)),
+		Namespaces: admissionpolicy.Except(append(append(policy.Unisolated(p.Spec.Zones.Isolation), g.PaveNamespace, operator), g.Excluded...)),
 		Variables: []admissionregistrationv1.Variable{
 			// The operator writes what the platform's ClusterExternalSecrets
 			// and ClusterPushSecrets ask, in every namespace they select.

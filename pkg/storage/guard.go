@@ -35,6 +35,9 @@ const boundVolumeWhy = "a volume chosen by name may be one provisioned for anoth
 type Guard struct {
 	// PaveNamespace is where pave runs; it is not a team's.
 	PaveNamespace string
+	// Excluded are the namespaces pave does not govern besides the
+	// control plane's and its own (--exclude-namespaces).
+	Excluded []string
 }
 
 // Name implements engine.ClusterGenerator.
@@ -53,7 +56,7 @@ func (g Guard) GenerateCluster(_ context.Context, p *policy.Policy) ([]object, e
 		" || " + admissionpolicy.ControlPlane
 	return admissionpolicy.Build(admissionpolicy.Spec{
 		Name: GuardName, Version: "v1", Resources: []string{"persistentvolumeclaims"},
-		Namespaces: admissionpolicy.Except(v1alpha1.Ungoverned(g.PaveNamespace)),
+		Namespaces: admissionpolicy.Except(v1alpha1.Ungoverned(g.PaveNamespace, g.Excluded...)),
 		Variables: []admissionregistrationv1.Variable{
 			{Name: "trusted", Expression: trusted},
 			{Name: "volume", Expression: "has(object.spec.volumeName) ? object.spec.volumeName : ''"},

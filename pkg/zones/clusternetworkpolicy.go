@@ -83,13 +83,13 @@ func boundaryCNP(b policy.Boundary, priority int32, iso v1alpha1.ZoneIsolation, 
 // baselineCNP denies, in every governed namespace, the ingress that no
 // NetworkPolicy admitted: the pods of Jobs and bare Pods, and any port a
 // workload does not declare.
-func baselineCNP(iso v1alpha1.ZoneIsolation) *cnpv1.ClusterNetworkPolicy {
+func baselineCNP(governed *metav1.LabelSelector) *cnpv1.ClusterNetworkPolicy {
 	return &cnpv1.ClusterNetworkPolicy{
 		TypeMeta:   cnpTypeMeta,
 		ObjectMeta: metav1.ObjectMeta{Name: BaselineName, Labels: map[string]string{v1alpha1.LabelManagedBy: managedBy}},
 		Spec: cnpv1.ClusterNetworkPolicySpec{
 			Tier: cnpv1.BaselineTier, Priority: adminPriority,
-			Subject: cnpv1.ClusterNetworkPolicySubject{Namespaces: isolatedNamespaces(iso)},
+			Subject: cnpv1.ClusterNetworkPolicySubject{Namespaces: governed},
 			Ingress: []cnpv1.ClusterNetworkPolicyIngressRule{{Name: "not-admitted", Action: cnpv1.ClusterNetworkPolicyRuleActionDeny,
 				From: []cnpv1.ClusterNetworkPolicyIngressPeer{{Namespaces: &metav1.LabelSelector{}}}}},
 		},

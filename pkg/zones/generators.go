@@ -98,7 +98,14 @@ func (Baseline) GenerateNamespace(_ context.Context, env policy.Env) ([]object, 
 
 // Boundaries generates, in the ClusterNetworkPolicy target, one Admin-tier
 // ClusterNetworkPolicy per zone and the Baseline-tier default deny.
-type Boundaries struct{}
+type Boundaries struct {
+	// PaveNamespace and Excluded are namespaces pave does not govern beside
+	// the control plane's (its own, and --exclude-namespaces): the default
+	// deny, which selects namespaces rather than zones' pods, leaves them
+	// alone.
+	PaveNamespace string
+	Excluded      []string
+}
 
 // Name implements engine.ClusterGenerator.
 func (Boundaries) Name() string { return "zone-boundaries" }
@@ -107,7 +114,7 @@ func (Boundaries) Name() string { return "zone-boundaries" }
 func (Boundaries) Kinds() []schema.GroupVersionKind { return []schema.GroupVersionKind{clusterKind} }
 
 // GenerateCluster implements engine.ClusterGenerator.
-func (Boundaries) GenerateCluster(_ context.Context, p *policy.Policy) ([]object, error) {
+func (b Boundaries) GenerateCluster(_ context.Context, p *policy.Policy) ([]object, error) {
 	if Target(p) != v1alpha1.IsolationClusterNetworkPolicy {
 		return nil, nil
 	}
@@ -125,5 +132,20 @@ func (Boundaries) GenerateCluster(_ context.Context, p *policy.Policy) ([]object
 	for i, zone := range zones {
 		out = append(out, boundaryCNP(policy.BoundaryOf(z, zone), adminPriority+int32(i), z.Isolation, p.Spec.Mesh.Mode.UsesIstio()))
 	}
-	return append(out, baselineCNP(z.Isolation)), nil
+	governed := &metav1.LabelSelector{MatchExpressions: []metav1.LabelSelectorRequirement{{
+		Key: v1alpha1.LabelNamespaceName, Operator: metav1.LabelSelectorOpNotIn, Values: b.ungoverned(z.Isolation),
+	}}}
+	return append(out, baselineCNP(governed)), nil
+}
+
+// ungoverned are the namespaces the default deny leaves alone: those zones
+// leave alone, pave's own and the excluded ones.
+func (b Boundaries) ungoverned(iso v1alpha1.ZoneIsolation) []string {
+	out := policy.Unisolated(iso)
+	for _, ns := range append([]string{b.PaveNamespace}, b.Excluded...) {
+		if ns != "" && !slices.Contains(out, ns) {
+			out = append(out, ns)
+		}
+	}
+	return out
 }

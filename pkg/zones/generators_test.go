@@ -2,10 +2,15 @@ package zones_test
 
 import (
 	"context"
+	"slices"
 	"testing"
+
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	cnpv1 "sigs.k8s.io/network-policy-api/apis/v1alpha2"
 
 	"github.com/pave-dev/pave/pkg/api/v1alpha1"
 	"github.com/pave-dev/pave/pkg/engine"
+	"github.com/pave-dev/pave/pkg/policy"
 	"github.com/pave-dev/pave/pkg/zones"
 )
 
@@ -47,5 +52,38 @@ func TestIngressNamesOnlyNamesWhatIsWritten(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// The Baseline-tier default deny selects namespaces, not zones' pods: it
+// leaves alone those pave does not govern (pave's own, whose metrics the
+// scraper reads, and the excluded ones) as well as those zones leave alone.
+func TestBaselineLeavesUngovernedNamespacesAlone(t *testing.T) {
+	p, _, err := policy.Load("policy.yaml", []byte(`apiVersion: pave.dev/v1alpha1
+kind: PlatformPolicy
+metadata: {name: default}
+spec: {zones: {isolation: {target: ClusterNetworkPolicy, monitoringNamespace: monitoring}}}
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	objs, err := zones.Boundaries{PaveNamespace: "platform", Excluded: []string{"cert-manager"}}.GenerateCluster(context.Background(), p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var baseline *cnpv1.ClusterNetworkPolicy
+	for _, o := range objs {
+		if c, ok := o.(*cnpv1.ClusterNetworkPolicy); ok && c.Spec.Tier == cnpv1.BaselineTier {
+			baseline = c
+		}
+	}
+	if baseline == nil || baseline.Spec.Subject.Namespaces == nil || len(baseline.Spec.Subject.Namespaces.MatchExpressions) != 1 {
+		t.Fatalf("no Baseline-tier policy selecting namespaces in %d objects", len(objs))
+	}
+	left := baseline.Spec.Subject.Namespaces.MatchExpressions[0]
+	for _, ns := range []string{"kube-system", "monitoring", "platform", "cert-manager"} {
+		if left.Operator != metav1.LabelSelectorOpNotIn || !slices.Contains(left.Values, ns) {
+			t.Errorf("the default deny selects namespace %s: %v", ns, left)
+		}
 	}
 }

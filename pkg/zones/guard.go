@@ -31,6 +31,9 @@ type Guard struct {
 	// PaveNamespace is where pave runs: its service accounts write the
 	// zones' policies.
 	PaveNamespace string
+	// Excluded are the namespaces pave does not govern besides the
+	// control plane's and its own (--exclude-namespaces).
+	Excluded []string
 }
 
 // Name implements engine.ClusterGenerator.
@@ -49,7 +52,7 @@ func (g Guard) GenerateCluster(_ context.Context, p *policy.Policy) ([]object, e
 		return nil, fmt.Errorf("zone policy guard: pave's namespace is unknown")
 	}
 	iso := p.Spec.Zones.Isolation
-	selector := admissionpolicy.Except(append(policy.Unisolated(iso), g.PaveNamespace))
+	selector := admissionpolicy.Except(append(append(policy.Unisolated(iso), g.PaveNamespace), g.Excluded...))
 	if p.Spec.Zones.DefaultZone == "" { // a namespace without a zone has no baseline to undo
 		selector.MatchExpressions = append(selector.MatchExpressions, metav1.LabelSelectorRequirement{Key: v1alpha1.LabelZone, Operator: metav1.LabelSelectorOpExists})
 	}

@@ -1,5 +1,7 @@
 package v1alpha1
 
+import "slices"
+
 // LabelNamespaceName is the label the API server sets on every Namespace to
 // its name; selectors that pick namespaces by name use it.
 const LabelNamespaceName = "kubernetes.io/metadata.name"
@@ -13,8 +15,17 @@ func SystemNamespaces() []string { return []string{"kube-system", "kube-public",
 const DefaultPaveNamespace = "pave-system"
 
 // Ungoverned are the namespaces pave's webhooks never match: the control
-// plane's and pave's own.
-func Ungoverned(paveNamespace string) []string { return append(SystemNamespaces(), paveNamespace) }
+// plane's, pave's own and those the platform excludes beside them (the
+// chart's webhooks.excludeNamespaces), each once.
+func Ungoverned(paveNamespace string, excluded ...string) []string {
+	out := append(SystemNamespaces(), paveNamespace)
+	for _, ns := range excluded {
+		if ns != "" && !slices.Contains(out, ns) {
+			out = append(out, ns)
+		}
+	}
+	return out
+}
 
 // TeamOf is the team a namespace's labels name: LabelTeam, else
 // LabelTeamShort, else "".
