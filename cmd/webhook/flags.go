@@ -64,7 +64,7 @@ func main() {
 	flag.StringVar(&o.hosts, "self-signed-hosts", o.hosts, "old name of --cert-hosts")
 	flag.StringVar(&o.webhookConfig, "webhook-config-name", "pave", "name of the Mutating- and ValidatingWebhookConfiguration whose caBundle --self-signed maintains")
 	flag.StringVar(&o.paveNamespace, "pave-namespace", v1alpha1.DefaultPaveNamespace, "pave's own namespace, which it never mutates or validates")
-	flag.StringVar(&o.excludeNamespaces, "exclude-namespaces", "", "comma-separated namespaces pave does not govern besides kube-system, kube-public, kube-node-lease and --pave-namespace: those the webhook configurations' namespaceSelector excludes (the chart's webhooks.excludeNamespaces). The controller writes nothing there, deletes what it wrote there before, and the background audit does not judge them")
+	flag.StringVar(&o.excludeNamespaces, "exclude-namespaces", "", "comma-separated namespaces pave does not govern besides kube-system, kube-public, kube-node-lease and --pave-namespace: those the webhook configurations' namespaceSelector excludes (the chart's webhooks.excludeNamespaces). The controller writes nothing there and deletes what it wrote there before, the background audit does not judge them, and admission allows their requests unjudged should a configuration send one")
 	flag.StringVar(&o.metricsAddr, "metrics-bind-address", ":8080", "metrics endpoint; 0 disables it")
 	flag.StringVar(&o.probeAddr, "health-probe-bind-address", ":8081", "healthz and readyz endpoint")
 	flag.StringVar(&o.pprofAddr, "pprof-bind-address", "", "Go's pprof endpoint, for profiling (e.g. 127.0.0.1:6060); empty: off")

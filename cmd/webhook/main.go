@@ -253,7 +253,7 @@ func setupAdmission(mgr ctrl.Manager, o options, engines *pavewebhook.Engines, e
 	if err != nil {
 		return err
 	}
-	common := pavewebhook.Common{Engines: engines, Env: env, Deadline: o.deadline, SkipNamespace: o.paveNamespace, Metrics: m, Audit: auditor,
+	common := pavewebhook.Common{Engines: engines, Env: env, Deadline: o.deadline, Ungoverned: o.ungoverned(), Metrics: m, Audit: auditor,
 		Decoder: workload.NewDecoder()}
 	hooks := mgr.GetWebhookServer()
 	hooks.Register("/mutate", pavewebhook.WithReadDeadline(o.deadline,

@@ -252,7 +252,7 @@ func handlers(t *testing.T, c goldenCase, ns string) (*webhook.Mutate, *webhook.
 		WithIndex(&appsv1.Deployment{}, environment.IndexCanaryOf, environment.CanaryOfIndex).Build()
 	engines := &webhook.Engines{}
 	engines.Store(c.eng)
-	common := webhook.Common{Engines: engines, Deadline: 10 * time.Second, SkipNamespace: "pave-system",
+	common := webhook.Common{Engines: engines, Deadline: 10 * time.Second, Ungoverned: []string{"pave-system"},
 		Env: environment.Builder{Source: environment.Cluster{Reader: reader}, Now: func() time.Time { return goldenNow }}}
 	return &webhook.Mutate{Common: common}, &webhook.Validate{Common: common, Log: logr.Discard()}
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"slices"
 	"time"
 
 	admissionv1 "k8s.io/api/admission/v1"
@@ -30,9 +31,10 @@ type Common struct {
 	// Deadline bounds each request; keep it below the webhook's timeoutSeconds
 	// so pave answers (with an error) before the API server gives up on it.
 	Deadline time.Duration
-	// SkipNamespace is pave's own namespace, which pave never touches (the
-	// webhook configurations exclude it too; this is the second fence).
-	SkipNamespace string
+	// Ungoverned are the namespaces pave never touches: its own and those
+	// it is told the webhook configurations exclude (this is the second
+	// fence, should a configuration send a request from one anyway).
+	Ungoverned []string
 	// Metrics counts findings and mutations; nil counts nothing.
 	Metrics *metrics.Pave
 	// Audit hears of every validation decision with findings; nil records
@@ -81,8 +83,8 @@ func (c *Common) prepare(ctx context.Context, req admission.Request, validating 
 	if req.Operation != admissionv1.Create && req.Operation != admissionv1.Update {
 		return end(admission.Allowed(""))
 	}
-	if req.Namespace == c.SkipNamespace {
-		return end(admission.Allowed("pave does not manage its own namespace"))
+	if slices.Contains(c.Ungoverned, req.Namespace) {
+		return end(admission.Allowed("pave does not govern namespace " + req.Namespace))
 	}
 	// Only the object itself and a Pod's ephemeral containers are pave's;
 	// status, scale and the rest change nothing it judges.

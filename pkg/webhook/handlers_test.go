@@ -58,7 +58,7 @@ func handlersWithPolicy(t testing.TB, spec string, objs ...runtime.Object) (*web
 	engines := &webhook.Engines{}
 	engines.Store(eng)
 	c := webhook.Common{Engines: engines, Env: environment.Builder{Source: environment.Cluster{Reader: reader}, Now: func() time.Time { return now }},
-		Deadline: time.Second, SkipNamespace: "pave-system", Decoder: workload.NewDecoder()}
+		Deadline: time.Second, Ungoverned: []string{"pave-system", "cert-manager"}, Decoder: workload.NewDecoder()}
 	return &webhook.Mutate{Common: c}, &webhook.Validate{Common: c, Log: log.Log}
 }
 
@@ -175,6 +175,7 @@ func TestHandlersLetThroughWhatIsNotTheirs(t *testing.T) {
 			return r
 		}()},
 		{"pave's own namespace", request(t, admissionv1.Create, "pave-system", pod)},
+		{"an excluded namespace", request(t, admissionv1.Create, "cert-manager", pod)},
 		{"not a workload", request(t, admissionv1.Create, "shop", svc)},
 		{"delete", request(t, admissionv1.Delete, "shop", pod)},
 	}

@@ -43,7 +43,7 @@ func BenchmarkServe(b *testing.B) {
 	}
 	engines := &webhook.Engines{}
 	engines.Store(eng)
-	c := webhook.Common{Engines: engines, Deadline: time.Second, SkipNamespace: "pave-system", Decoder: workload.NewDecoder(),
+	c := webhook.Common{Engines: engines, Deadline: time.Second, Ungoverned: []string{"pave-system"}, Decoder: workload.NewDecoder(),
 		Env: environment.Builder{Source: environment.Static{Namespaces: map[string]map[string]string{"shop": {"pave.dev/team": benchdata.Team}}}, Now: time.Now}}
 	mutate := webhook.Serve(&webhook.Mutate{Common: c}, log.Log)
 	validate := webhook.Serve(&webhook.Validate{Common: c, Log: log.Log}, log.Log)

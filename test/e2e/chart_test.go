@@ -94,26 +94,7 @@ func objects(t *testing.T, what, stream string) map[string]map[string]any {
 // leaves the flag out when it is unset, and its schema refuses what the
 // flag would (a size it cannot parse, a negative one).
 func TestChartHeapBudget(t *testing.T) {
-	args := func(t *testing.T, extra ...string) map[string]string {
-		t.Helper()
-		rendered, err := s.helm(append([]string{"template", "pave", "../../charts/pave", "--namespace", "pave-system"}, extra...)...)
-		if err != nil {
-			t.Fatalf("helm template %v: %v", extra, err)
-		}
-		budgets := map[string]string{}
-		for key, obj := range objects(t, "chart", rendered) {
-			if !strings.HasPrefix(key, "Deployment/") {
-				continue
-			}
-			list, _ := at(obj, "spec", "template", "spec", "containers", 0, "args").([]any)
-			for _, a := range list {
-				if v, ok := strings.CutPrefix(fmt.Sprint(a), "--heap-budget="); ok {
-					budgets[key] = v
-				}
-			}
-		}
-		return budgets
-	}
+	args := func(t *testing.T, extra ...string) map[string]string { return chartFlag(t, "--heap-budget", extra...) }
 	const admission, controller = "Deployment/pave-system/pave-webhook", "Deployment/pave-system/pave-controller"
 	if got := args(t); len(got) != 0 {
 		t.Errorf("defaults: --heap-budget %v, want none (each role's own default)", got)
@@ -133,34 +114,44 @@ func TestChartHeapBudget(t *testing.T) {
 	}
 }
 
-// Namespaces the chart excludes from the webhooks are excluded from the
-// controller too (--exclude-namespaces), so that it writes nothing where the
-// webhooks do not look; with the defaults, which it never governs anyway,
-// the flag is left out.
-func TestChartExcludesNamespacesFromTheController(t *testing.T) {
-	args := func(t *testing.T, extra ...string) []any {
-		t.Helper()
-		rendered, err := s.helm(append([]string{"template", "pave", "../../charts/pave", "--namespace", "pave-system", "--show-only", "templates/controller.yaml"}, extra...)...)
-		if err != nil {
-			t.Fatalf("helm template %v: %v", extra, err)
-		}
-		list, _ := at(objects(t, "chart", rendered)["Deployment/pave-system/pave-controller"], "spec", "template", "spec", "containers", 0, "args").([]any)
-		return list
+// Namespaces the chart excludes from the webhooks are excluded from both
+// roles too (--exclude-namespaces): the controller writes nothing where the
+// webhooks do not look, and admission never judges there. With the
+// defaults, which pave never governs anyway, the flag is left out.
+func TestChartExcludesNamespacesFromBothRoles(t *testing.T) {
+	excluded := func(t *testing.T, extra ...string) map[string]string {
+		return chartFlag(t, "--exclude-namespaces", extra...)
 	}
-	excluded := func(list []any) []string {
-		var out []string
-		for _, a := range list {
-			if v, ok := strings.CutPrefix(fmt.Sprint(a), "--exclude-namespaces="); ok {
-				out = append(out, v)
-			}
-		}
-		return out
-	}
-	if got := excluded(args(t)); len(got) != 0 {
+	if got := excluded(t); len(got) != 0 {
 		t.Errorf("defaults: --exclude-namespaces %v, want none", got)
 	}
-	got := excluded(args(t, "--set", "webhooks.excludeNamespaces={kube-system,kube-public,kube-node-lease,cilium,cert-manager}"))
-	if len(got) != 1 || got[0] != "cilium,cert-manager" {
-		t.Errorf("webhooks.excludeNamespaces with cilium and cert-manager: --exclude-namespaces %v, want [cilium,cert-manager]", got)
+	got := excluded(t, "--set", "webhooks.excludeNamespaces={kube-system,kube-public,kube-node-lease,cilium,cert-manager}")
+	for _, role := range []string{"Deployment/pave-system/pave-controller", "Deployment/pave-system/pave-webhook"} {
+		if got[role] != "cilium,cert-manager" {
+			t.Errorf("webhooks.excludeNamespaces with cilium and cert-manager: %s --exclude-namespaces=%q, want cilium,cert-manager", role, got[role])
+		}
 	}
+}
+
+// chartFlag renders the chart with extra and returns the value each of its
+// Deployments gives flag, by Deployment; one without it is left out.
+func chartFlag(t *testing.T, flag string, extra ...string) map[string]string {
+	t.Helper()
+	rendered, err := s.helm(append([]string{"template", "pave", "../../charts/pave", "--namespace", "pave-system"}, extra...)...)
+	if err != nil {
+		t.Fatalf("helm template %v: %v", extra, err)
+	}
+	values := map[string]string{}
+	for key, obj := range objects(t, "chart", rendered) {
+		if !strings.HasPrefix(key, "Deployment/") {
+			continue
+		}
+		list, _ := at(obj, "spec", "template", "spec", "containers", 0, "args").([]any)
+		for _, a := range list {
+			if v, ok := strings.CutPrefix(fmt.Sprint(a), flag+"="); ok {
+				values[key] = v
+			}
+		}
+	}
+	return values
 }

@@ -20,9 +20,9 @@ namespaceSelector:
     values: {{ append .Values.webhooks.excludeNamespaces .Release.Namespace | toJson }}
 {{- end -}}
 
-{{/* The controller's --exclude-namespaces: the namespaces the webhooks
-exclude beyond those it never governs anyway, so that it writes nothing
-where the webhooks do not look. */}}
+{{/* Both roles' --exclude-namespaces: the namespaces the webhooks exclude
+beyond those pave never governs anyway, so that the controller writes
+nothing where the webhooks do not look and admission never judges there. */}}
 {{- define "pave.excludeNamespaces" -}}
 {{- with without .Values.webhooks.excludeNamespaces "kube-system" "kube-public" "kube-node-lease" .Release.Namespace -}}
 , "--exclude-namespaces={{ join "," . }}"
