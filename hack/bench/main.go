@@ -37,7 +37,10 @@ type result struct {
 	// same objects in one document, which must not cost much more (a GC
 	// limit below its live heap once made it 2.4x the files' time).
 	ListRatio float64 `json:"listOverFilesTime"`
-	TargetOK  bool    `json:"meetsTarget"`
+	// TargetOK is the CLI's first, absolute target (20,000 resources a
+	// second, under 150 MiB); issue 13's, against the baseline, is judged
+	// from Ratio in make bench's table (hack/webhookbench).
+	TargetOK bool `json:"meetsAbsoluteTarget"`
 }
 
 func main() {
@@ -85,7 +88,7 @@ func main() {
 	}
 	fmt.Printf("\nfull / baseline time: %.2fx (median of %d interleaved pairs; %.2fx as throughput)\n", res.Ratio, len(ratios), 1/res.Ratio)
 	fmt.Printf("one List / the files: %.2fx (median of %d)\n", res.ListRatio, len(listRatios))
-	fmt.Printf("target (>= 20000 resources/s, < 150 MiB peak): %v\n", map[bool]string{true: "met", false: "NOT met"}[res.TargetOK])
+	fmt.Printf("absolute target (>= 20000 resources/s, < 150 MiB peak): %v; the target against the baseline is in make bench's table\n", map[bool]string{true: "met", false: "NOT met"}[res.TargetOK])
 
 	js, _ := json.MarshalIndent(res, "", "  ")
 	must(os.MkdirAll(filepath.Dir(*out), 0o755))
