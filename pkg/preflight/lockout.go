@@ -32,18 +32,20 @@ type hook struct {
 	failurePolicy      admissionregistrationv1.FailurePolicyType
 	timeout            int32
 	selector           *metav1.LabelSelector
+	// service is where the API server calls it; nil for a URL.
+	service *admissionregistrationv1.ServiceReference
 }
 
 func hooks(c Cluster) []hook {
 	var out []hook
 	for _, m := range c.MutatingWebhooks {
 		for _, w := range m.Webhooks {
-			out = append(out, hook{m.Name, w.Name, "MutatingWebhookConfiguration", deref(w.FailurePolicy), derefInt(w.TimeoutSeconds), w.NamespaceSelector})
+			out = append(out, hook{m.Name, w.Name, "MutatingWebhookConfiguration", deref(w.FailurePolicy), derefInt(w.TimeoutSeconds), w.NamespaceSelector, w.ClientConfig.Service})
 		}
 	}
 	for _, v := range c.ValidatingWebhooks {
 		for _, w := range v.Webhooks {
-			out = append(out, hook{v.Name, w.Name, "ValidatingWebhookConfiguration", deref(w.FailurePolicy), derefInt(w.TimeoutSeconds), w.NamespaceSelector})
+			out = append(out, hook{v.Name, w.Name, "ValidatingWebhookConfiguration", deref(w.FailurePolicy), derefInt(w.TimeoutSeconds), w.NamespaceSelector, w.ClientConfig.Service})
 		}
 	}
 	return out

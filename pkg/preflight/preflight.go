@@ -72,7 +72,7 @@ func Run(ctx context.Context, p *policy.Policy, c Cluster) ([]Finding, error) {
 	if err != nil {
 		return nil, err
 	}
-	return slices.Concat(lockoutFindings(p, c), storageFindings(policy.Env{Policy: p, StorageClasses: c.StorageClasses}), deny, guarded,
+	return slices.Concat(lockoutFindings(p, c), isolatedFindings(p, c), storageFindings(policy.Env{Policy: p, StorageClasses: c.StorageClasses}), deny, guarded,
 		scrapeFinding(p, c.Unserved), companionFindings(c.Unserved), webhookInfo(c, c.WebhookConfig)), nil
 }
 

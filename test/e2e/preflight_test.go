@@ -19,15 +19,8 @@ webhooks:
   sideEffects: None
   failurePolicy: Fail
   clientConfig: {url: "https://127.0.0.1:1/validate"}
-  # A resource no one creates, so the plant cannot lock this test cluster out.
-  rules: [{apiGroups: [example.com], apiVersions: [v1], operations: [CREATE], resources: [nothings]}]
-`
-	if _, err := s.kubectlIn(planted, "apply", "-f", "-"); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		_, _ = s.kubectl("delete", "validatingwebhookconfiguration", "planted-lockout", "--ignore-not-found")
-	})
+` + harmless
+	plant(t, "planted-lockout", planted)
 	out, err := s.run(s.paveBin, "", "preflight")
 	if err == nil {
 		t.Fatalf("pave preflight exited 0 with a lock-out planted:\n%s", out)
@@ -42,6 +35,44 @@ webhooks:
 			t.Errorf("pave's own webhook is flagged on a system namespace: %s", line)
 		}
 	}
+}
+
+// A webhook served from a namespace pave's zones would isolate is named
+// (the zones' NetworkPolicies admit nothing from the API server), until
+// that namespace is excluded from pave.
+func TestPreflightFindsWebhooksTheZonesWouldCutOff(t *testing.T) {
+	namespace(t, "policy-engine", nil)
+	planted := `apiVersion: admissionregistration.k8s.io/v1
+kind: ValidatingWebhookConfiguration
+metadata: {name: planted-isolated}
+webhooks:
+- name: validate.policy-engine.example.com
+  admissionReviewVersions: [v1]
+  sideEffects: None
+  failurePolicy: Fail
+  clientConfig: {service: {namespace: policy-engine, name: engine, path: /validate}}
+  namespaceSelector: {matchLabels: {kubernetes.io/metadata.name: policy-engine}}
+` + harmless
+	plant(t, "planted-isolated", planted)
+	out, _ := s.run(s.paveBin, "", "preflight")
+	mustContain(t, out, "webhook-isolated", "ValidatingWebhookConfiguration planted-isolated, webhook", "Service policy-engine/engine",
+		"exclude policy-engine from pave")
+	if out, _ := s.run(s.paveBin, "", "preflight", "--exclude-namespaces", "policy-engine"); strings.Contains(out, "planted-isolated") {
+		t.Errorf("with policy-engine excluded, preflight still names its webhook:\n%s", out)
+	}
+}
+
+// harmless ends a planted webhook: it matches a resource no one creates, so
+// the plant cannot lock this test cluster out.
+const harmless = "  rules: [{apiGroups: [example.com], apiVersions: [v1], operations: [CREATE], resources: [nothings]}]\n"
+
+// plant applies a ValidatingWebhookConfiguration until the test ends.
+func plant(t *testing.T, name, doc string) {
+	t.Helper()
+	if _, err := s.kubectlIn(doc, "apply", "-f", "-"); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _, _ = s.kubectl("delete", "validatingwebhookconfiguration", name, "--ignore-not-found") })
 }
 
 // The policy about to be installed is tried on the Services there are too:

@@ -1,0 +1,49 @@
+package preflight
+
+import (
+	"fmt"
+	"slices"
+
+	admissionregistrationv1 "k8s.io/api/admissionregistration/v1"
+
+	"github.com/pave-dev/pave/pkg/api/v1alpha1"
+	"github.com/pave-dev/pave/pkg/policy"
+	"github.com/pave-dev/pave/pkg/zones"
+)
+
+// isolatedFindings: in the NetworkPolicy and Cilium targets pave closes the
+// pods of every namespace it governs to what their zone does not admit,
+// and the API server is no zone's member. A webhook whose server runs in
+// such a namespace stops answering once pave writes its policies there:
+// failing closed, it refuses everything it matches; failing open, it
+// silently judges nothing. (The ClusterNetworkPolicy target denies only
+// other pods, not the API server.)
+func isolatedFindings(p *policy.Policy, c Cluster) []Finding {
+	iso := p.Spec.Zones.Isolation
+	if t := zones.Target(p); t != v1alpha1.IsolationNetworkPolicy && t != v1alpha1.IsolationCilium {
+		return nil
+	}
+	ungoverned := v1alpha1.Ungoverned(c.PaveNamespace, c.Excluded...)
+	var out []Finding
+	for _, h := range hooks(c) {
+		if h.service == nil {
+			continue // a URL: outside the pod network, or the platform's to know
+		}
+		ns := h.service.Namespace
+		if _, ok := c.Namespaces[ns]; !ok || slices.Contains(ungoverned, ns) || policy.Infrastructure(iso, ns) {
+			continue
+		}
+		zone := policy.DecideZone(envIn(p, c, ns)).Zone
+		if zone == "" {
+			continue // no zone, no isolation
+		}
+		severity, then := "high", "failing closed, it refuses everything it matches"
+		if h.failurePolicy == admissionregistrationv1.Ignore {
+			severity, then = "medium", "failing open, it silently judges nothing"
+		}
+		out = append(out, Finding{Check: "webhook-isolated", Severity: severity, Subject: fmt.Sprintf("%s %s, webhook %s", h.kind, h.config, h.name),
+			Message: fmt.Sprintf("its server, Service %s/%s, runs in namespace %s, which pave isolates as zone %q: pave's NetworkPolicies there admit no traffic from the API server, so every call to it fails once they are written; %s", ns, h.service.Name, ns, zone, then),
+			Fix:     fmt.Sprintf("exclude %s from pave (the chart's webhooks.excludeNamespaces; or both roles' --exclude-namespaces and the webhook configurations' namespaceSelector): pave then writes nothing there", ns)})
+	}
+	return out
+}
