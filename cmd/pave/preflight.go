@@ -150,8 +150,8 @@ func preflightPolicy(ctx context.Context, c client.Client, file string) (*policy
 }
 
 // readCluster reads what the lock-out and policy checks need: namespaces,
-// every webhook configuration, the running workloads, the Services and the
-// objects pave's guards judge.
+// every webhook configuration and aggregated API, the running workloads,
+// the Services and the objects pave's guards judge.
 func readCluster(ctx context.Context, c client.Client) (preflight.Cluster, error) {
 	out := preflight.Cluster{Namespaces: map[string]map[string]string{}}
 	var nss corev1.NamespaceList
@@ -170,6 +170,11 @@ func readCluster(ctx context.Context, c client.Client) (preflight.Cluster, error
 		return out, fmt.Errorf("list ValidatingWebhookConfigurations: %w", err)
 	}
 	out.MutatingWebhooks, out.ValidatingWebhooks = m.Items, v.Items
+	apis, err := apiServices(ctx, c)
+	if err != nil {
+		return out, err
+	}
+	out.APIServices = apis
 	var pcs schedulingv1.PriorityClassList
 	if err := c.List(ctx, &pcs); err != nil {
 		return out, fmt.Errorf("list PriorityClasses: %w", err)
@@ -241,6 +246,25 @@ func readCluster(ctx context.Context, c client.Client) (preflight.Cluster, error
 			return out, fmt.Errorf("list %s: %w", mapping.Resource.Resource, err)
 		}
 		out.Guarded = append(out.Guarded, list.Items...)
+	}
+	return out, nil
+}
+
+// apiServices are the cluster's aggregated APIs that a Service serves (read
+// unstructured: the aggregator's Go API is not a dependency of pave).
+func apiServices(ctx context.Context, c client.Client) ([]preflight.APIService, error) {
+	list := &unstructured.UnstructuredList{}
+	list.SetGroupVersionKind(schema.GroupVersionKind{Group: "apiregistration.k8s.io", Version: "v1", Kind: "APIServiceList"})
+	if err := c.List(ctx, list); err != nil {
+		return nil, fmt.Errorf("list APIServices: %w", err)
+	}
+	var out []preflight.APIService
+	for _, item := range list.Items {
+		ns, _, _ := unstructured.NestedString(item.Object, "spec", "service", "namespace")
+		name, _, _ := unstructured.NestedString(item.Object, "spec", "service", "name")
+		if ns != "" && name != "" { // none: served by the API server itself
+			out = append(out, preflight.APIService{Name: item.GetName(), Namespace: ns, Service: name})
+		}
 	}
 	return out, nil
 }

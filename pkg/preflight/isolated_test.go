@@ -12,7 +12,8 @@ import (
 	"github.com/pave-dev/pave/pkg/preflight"
 )
 
-// A webhook whose server runs in a namespace pave's zones isolate is named:
+// A webhook (or an aggregated API) whose server runs in a namespace pave's
+// zones isolate is named:
 // the API server is no zone's member, so its calls stop once pave writes
 // its NetworkPolicies there. Failing closed is high (everything it matches
 // is refused), failing open medium. A server in a namespace pave does not
@@ -38,6 +39,8 @@ func TestWebhookIsolatedByTheZones(t *testing.T) {
 			}}},
 		MutatingWebhooks: []admissionregistrationv1.MutatingWebhookConfiguration{{ObjectMeta: metav1.ObjectMeta{Name: "kyverno-policy"},
 			Webhooks: []admissionregistrationv1.MutatingWebhook{{Name: "mutate.kyverno.svc-ignore", ClientConfig: svc("kyverno", "kyverno-svc"), FailurePolicy: &ignore}}}},
+		APIServices: []preflight.APIService{{Name: "v1beta1.custom.metrics.k8s.io", Namespace: "kyverno", Service: "adapter"},
+			{Name: "v1beta1.metrics.k8s.io", Namespace: "kube-system", Service: "metrics-server"}},
 	}
 	isolated := func(t *testing.T, target string) []preflight.Finding {
 		t.Helper()
@@ -51,7 +54,7 @@ func TestWebhookIsolatedByTheZones(t *testing.T) {
 		}
 		var out []preflight.Finding
 		for _, f := range found {
-			if f.Check == "webhook-isolated" {
+			if f.Check == "webhook-isolated" || f.Check == "apiservice-isolated" {
 				out = append(out, f)
 			}
 		}
@@ -59,10 +62,14 @@ func TestWebhookIsolatedByTheZones(t *testing.T) {
 	}
 	for _, target := range []string{"NetworkPolicy", "CiliumNetworkPolicy"} {
 		got := isolated(t, target)
-		if len(got) != 2 {
-			t.Fatalf("%s: %d findings, want kyverno's two: %+v", target, len(got), got)
+		if len(got) != 3 {
+			t.Fatalf("%s: %d findings, want kyverno's three: %+v", target, len(got), got)
 		}
-		for _, f := range got {
+		if a := got[0]; a.Check != "apiservice-isolated" || a.Subject != "APIService v1beta1.custom.metrics.k8s.io" || a.Severity != "high" ||
+			!strings.Contains(a.Message, "Service kyverno/adapter") || !strings.Contains(a.Fix, "exclude kyverno from pave") {
+			t.Errorf("%s: the aggregated API's finding %+v", target, a)
+		}
+		for _, f := range got[1:] {
 			if !strings.Contains(f.Message, "Service kyverno/kyverno-svc") || !strings.Contains(f.Fix, "exclude kyverno from pave") {
 				t.Errorf("%s: %+v", target, f)
 			}

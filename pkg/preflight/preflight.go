@@ -41,6 +41,8 @@ type Cluster struct {
 	// MutatingWebhooks and ValidatingWebhooks are every vendor's.
 	MutatingWebhooks   []admissionregistrationv1.MutatingWebhookConfiguration
 	ValidatingWebhooks []admissionregistrationv1.ValidatingWebhookConfiguration
+	// APIServices are the aggregated APIs a Service serves.
+	APIServices []APIService
 	// Workloads are the workloads running, judged under the policy.
 	Workloads []*workload.Workload
 	// Services are the Services there are, judged too (service-exposure,
@@ -60,6 +62,15 @@ type Cluster struct {
 	// Excluded are the namespaces those configurations exclude besides the
 	// control plane's and pave's own: no workload there is judged.
 	Excluded []string
+}
+
+// APIService is an aggregated API: the API server proxies every request
+// for its group and version to a Service.
+type APIService struct {
+	// Name is the APIService's (v1beta1.metrics.k8s.io).
+	Name string
+	// Namespace and Service are where its server runs.
+	Namespace, Service string
 }
 
 // Run judges the cluster under the policy.

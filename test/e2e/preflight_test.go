@@ -37,9 +37,9 @@ webhooks:
 	}
 }
 
-// A webhook served from a namespace pave's zones would isolate is named
-// (the zones' NetworkPolicies admit nothing from the API server), until
-// that namespace is excluded from pave.
+// A webhook and an aggregated API served from a namespace pave's zones
+// would isolate are named (the zones' NetworkPolicies admit nothing from the
+// API server), until that namespace is excluded from pave.
 func TestPreflightFindsWebhooksTheZonesWouldCutOff(t *testing.T) {
 	namespace(t, "policy-engine", nil)
 	planted := `apiVersion: admissionregistration.k8s.io/v1
@@ -54,10 +54,22 @@ webhooks:
   namespaceSelector: {matchLabels: {kubernetes.io/metadata.name: policy-engine}}
 ` + harmless
 	plant(t, "planted-isolated", planted)
+	// A group no one uses: while its server answers nothing, only its own
+	// discovery fails.
+	api := `apiVersion: apiregistration.k8s.io/v1
+kind: APIService
+metadata: {name: v1alpha1.preflight.example.com}
+spec: {group: preflight.example.com, version: v1alpha1, groupPriorityMinimum: 100, versionPriority: 1, insecureSkipTLSVerify: true,
+  service: {namespace: policy-engine, name: engine}}
+`
+	if _, err := s.kubectlIn(api, "apply", "-f", "-"); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _, _ = s.kubectl("delete", "apiservice", "v1alpha1.preflight.example.com", "--ignore-not-found") })
 	out, _ := s.run(s.paveBin, "", "preflight")
 	mustContain(t, out, "webhook-isolated", "ValidatingWebhookConfiguration planted-isolated, webhook", "Service policy-engine/engine",
-		"exclude policy-engine from pave")
-	if out, _ := s.run(s.paveBin, "", "preflight", "--exclude-namespaces", "policy-engine"); strings.Contains(out, "planted-isolated") {
+		"exclude policy-engine from pave", "apiservice-isolated", "APIService v1alpha1.preflight.example.com")
+	if out, _ := s.run(s.paveBin, "", "preflight", "--exclude-namespaces", "policy-engine"); strings.Contains(out, "policy-engine/engine") {
 		t.Errorf("with policy-engine excluded, preflight still names its webhook:\n%s", out)
 	}
 }
