@@ -14,11 +14,11 @@ import (
 	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	"k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/apimachinery/pkg/runtime/schema"
-	"k8s.io/apimachinery/pkg/types"
 	"k8s.io/client-go/tools/record"
 	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/client"
@@ -77,16 +77,6 @@ type Companions struct {
 	Skip []string
 }
 
-func (c *Companions) newObject() client.Object {
-	switch c.Kind {
-	case "StatefulSet":
-		return &appsv1.StatefulSet{}
-	case "DaemonSet":
-		return &appsv1.DaemonSet{}
-	}
-	return &appsv1.Deployment{}
-}
-
 // SetupWithManager watches the workload kind and the companions it owns, so a
 // companion a user deletes comes back.
 func (c *Companions) SetupWithManager(mgr ctrl.Manager) error {
@@ -107,16 +97,25 @@ func (c *Companions) SetupWithManager(mgr ctrl.Manager) error {
 }
 
 // all lists every workload of the kind, for a resync after a policy change.
+// It reads the typed list, from the informer the reconciler watches its kind
+// with: an unstructured list would start a second informer of every
+// workload, watched as JSON and decoded into maps on every status update.
 func (c *Companions) all(ctx context.Context, _ client.Object) []reconcile.Request {
-	list := &unstructured.UnstructuredList{}
-	list.SetGroupVersionKind(schema.GroupVersionKind{Group: "apps", Version: "v1", Kind: c.Kind + "List"})
+	list := c.newList()
 	if err := c.Client.List(ctx, list); err != nil {
 		c.Log.Error(err, "list for resync")
 		return nil
 	}
-	out := make([]reconcile.Request, 0, len(list.Items))
-	for _, item := range list.Items {
-		out = append(out, reconcile.Request{NamespacedName: types.NamespacedName{Namespace: item.GetNamespace(), Name: item.GetName()}})
+	items, err := meta.ExtractList(list)
+	if err != nil {
+		c.Log.Error(err, "list for resync")
+		return nil
+	}
+	out := make([]reconcile.Request, 0, len(items))
+	for _, item := range items {
+		if o, ok := item.(client.Object); ok {
+			out = append(out, reconcile.Request{NamespacedName: client.ObjectKeyFromObject(o)})
+		}
 	}
 	return out
 }

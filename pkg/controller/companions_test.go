@@ -2,6 +2,7 @@ package controller
 
 import (
 	"context"
+	"fmt"
 	"maps"
 	"slices"
 	"strings"
@@ -21,6 +22,7 @@ import (
 	"k8s.io/client-go/tools/record"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/controller-runtime/pkg/client/fake"
+	"sigs.k8s.io/controller-runtime/pkg/client/interceptor"
 	"sigs.k8s.io/controller-runtime/pkg/log"
 	"sigs.k8s.io/controller-runtime/pkg/reconcile"
 
@@ -317,4 +319,30 @@ func weights(t *testing.T, vs *unstructured.Unstructured) map[string]int64 {
 		}
 	}
 	return out
+}
+
+// A resync after a policy change asks for every workload of the kind, read
+// typed: the reconciler's own informer of the kind serves it. An
+// unstructured list would start a second informer of every workload,
+// watched as JSON and decoded on every status update.
+func TestResyncReadsTheTypedWorkloads(t *testing.T) {
+	g := newRig(t, "", deployment("api", nil, "stable"), deployment("web", nil, "stable"))
+	var lists []string
+	g.r.Client = interceptor.NewClient(g.c.(client.WithWatch), interceptor.Funcs{
+		List: func(ctx context.Context, c client.WithWatch, list client.ObjectList, opts ...client.ListOption) error {
+			lists = append(lists, fmt.Sprintf("%T", list))
+			return c.List(ctx, list, opts...)
+		},
+	})
+	var got []string
+	for _, req := range g.r.all(context.Background(), nil) {
+		got = append(got, req.String())
+	}
+	slices.Sort(got)
+	if !slices.Equal(got, []string{"shop/api", "shop/web"}) {
+		t.Errorf("resync asked for %v, want shop/api and shop/web", got)
+	}
+	if !slices.Equal(lists, []string{"*v1.DeploymentList"}) {
+		t.Errorf("resync listed %v, want the typed DeploymentList alone", lists)
+	}
 }
