@@ -65,7 +65,9 @@ spec: {group: preflight.example.com, version: v1alpha1, groupPriorityMinimum: 10
 	if _, err := s.kubectlIn(api, "apply", "-f", "-"); err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { _, _ = s.kubectl("delete", "apiservice", "v1alpha1.preflight.example.com", "--ignore-not-found") })
+	t.Cleanup(func() {
+		_, _ = s.kubectl("delete", "apiservice", "v1alpha1.preflight.example.com", "--ignore-not-found")
+	})
 	out, _ := s.run(s.paveBin, "", "preflight")
 	mustContain(t, out, "webhook-isolated", "ValidatingWebhookConfiguration planted-isolated, webhook", "Service policy-engine/engine",
 		"exclude policy-engine from pave", "apiservice-isolated", "APIService v1alpha1.preflight.example.com")
