@@ -80,3 +80,35 @@ func TestSecretsInConfigMapsAreRefused(t *testing.T) {
 		t.Fatalf("a plain ConfigMap: %v", err)
 	}
 }
+
+// What pave's own service accounts write is not sent back to pave: the
+// controller writes a dashboard ConfigMap for every workload, and each cost
+// the API server a call to the webhook that judges ConfigMaps. The
+// condition is the API server's (the impersonated service account gets its
+// namespace's group as a real token does), and it names pave's namespace
+// only: another namespace's service account is judged like the team member.
+func TestPaveOwnWritesAreNotSentBackToIt(t *testing.T) {
+	teamNamespace(t, "own-writes")
+	pave, ci := "system:serviceaccount:pave-system:pave-controller", "system:serviceaccount:ci:deployer"
+	rbac := `apiVersion: rbac.authorization.k8s.io/v1
+kind: RoleBinding
+metadata: {name: accounts-edit, namespace: own-writes}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: edit}
+subjects:
+- {kind: ServiceAccount, name: pave-controller, namespace: pave-system}
+- {kind: ServiceAccount, name: deployer, namespace: ci}
+`
+	if _, err := s.kubectlIn(rbac, "apply", "-f", "-"); err != nil {
+		t.Fatal(err)
+	}
+	// A value the no-literal-secrets rule refuses wherever pave looks.
+	cm := func(name string) string {
+		return "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: " + name + "}\ndata: {DB_PASSWORD: hunter2hunter2}\n"
+	}
+	if _, err := s.kubectlIn(cm("from-pave"), "--as", pave, "apply", "-n", "own-writes", "-f", "-"); err != nil {
+		t.Fatalf("pave's own ConfigMap was sent back to pave: %v", err)
+	}
+	_, err := s.kubectlIn(cm("from-ci"), "--as", ci, "apply", "-n", "own-writes", "-f", "-")
+	denied(t, "another namespace's service account's ConfigMap", err, "[no-literal-secrets] data[DB_PASSWORD]")
+	absent(t, "own-writes", "configmap", "from-ci")
+}
