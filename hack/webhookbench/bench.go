@@ -79,6 +79,20 @@ func newBench(ctx context.Context, cl *localcluster.Cluster, bin, admissionBin, 
 	if err := b.webhookConfigurations(ctx); err != nil {
 		return nil, err
 	}
+	// pave's two processes act as their service accounts under the RBAC it
+	// ships, as installed: what they may do, and what the webhooks'
+	// matchConditions skip (the controller's dashboards), is the install's.
+	if _, err := cl.Kubectl("", "apply", "-f", "manifests/deploy/rbac.yaml"); err != nil {
+		return nil, err
+	}
+	identity := map[string]string{}
+	for _, sa := range []string{"pave-controller", "pave-webhook"} {
+		kc, err := cl.ServiceAccountKubeconfig(dir, "pave-system", sa)
+		if err != nil {
+			return nil, err
+		}
+		identity[sa] = kc
+	}
 	managed := []string{"--certificates", "managed", "--audit-log", "off"}
 	controllerArgs := append([]string{"--role", "controller",
 		// One controller, started again after controllerStoppedArms without
@@ -94,7 +108,7 @@ func newBench(ctx context.Context, cl *localcluster.Cluster, bin, admissionBin, 
 	var err error
 	b.metricsPort = ports[3]
 	b.controllerOpts = localcluster.WebhookOptions{Binary: bin, CertDir: filepath.Join(dir, "controller"), Port: ports[4], ProbePort: ports[5], MetricsPort: b.metricsPort,
-		Log: filepath.Join(dir, "controller.log"), Args: controllerArgs, Env: []string{memoryLimit(controllerLimit)}}
+		Log: filepath.Join(dir, "controller.log"), Args: controllerArgs, Env: []string{memoryLimit(controllerLimit)}, Kubeconfig: identity["pave-controller"]}
 	if b.controller, err = cl.StartWebhook(b.controllerOpts); err != nil {
 		return nil, err
 	}
@@ -104,7 +118,7 @@ func newBench(ctx context.Context, cl *localcluster.Cluster, bin, admissionBin, 
 		admission = append(admission, "--pprof-bind-address", fmt.Sprintf("127.0.0.1:%d", b.pprofPort))
 	}
 	if b.admission, err = cl.StartWebhook(localcluster.WebhookOptions{Binary: admissionBin, CertDir: filepath.Join(dir, "admission"), Port: b.pavePort, ProbePort: ports[7],
-		Log: filepath.Join(dir, "admission.log"), Args: admission, Env: []string{memoryLimit(admissionLimit)}}); err != nil {
+		Log: filepath.Join(dir, "admission.log"), Args: admission, Env: []string{memoryLimit(admissionLimit)}, Kubeconfig: identity["pave-webhook"]}); err != nil {
 		return nil, err
 	}
 	b.noopDir = filepath.Join(dir, "noop")

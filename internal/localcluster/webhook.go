@@ -26,6 +26,9 @@ type WebhookOptions struct {
 	Args []string
 	// Env is added to the server's environment (GOMEMLIMIT=..., say).
 	Env []string
+	// Kubeconfig is the identity the server acts as (ServiceAccountKubeconfig);
+	// empty: the cluster's admin.
+	Kubeconfig string
 }
 
 // Webhook is a running pave-webhook in --self-signed mode.
@@ -56,7 +59,11 @@ func (c *Cluster) StartWebhook(o WebhookOptions) (*Webhook, error) {
 		"--port", fmt.Sprint(o.Port),
 		"--metrics-bind-address", metrics,
 		"--health-probe-bind-address", fmt.Sprintf("127.0.0.1:%d", o.ProbePort))...)
-	cmd.Env = append(append(os.Environ(), "KUBECONFIG="+c.Kubeconfig), o.Env...)
+	kubeconfig := o.Kubeconfig
+	if kubeconfig == "" {
+		kubeconfig = c.Kubeconfig
+	}
+	cmd.Env = append(append(os.Environ(), "KUBECONFIG="+kubeconfig), o.Env...)
 	cmd.Stdout, cmd.Stderr = log, log
 	if err := cmd.Start(); err != nil {
 		log.Close()
