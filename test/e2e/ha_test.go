@@ -32,6 +32,7 @@ import (
 // while Deployments are admitted across all three: not one request fails,
 // and at every moment each replica's certificate is trusted by the caBundle
 // the API server has. Killing the leader hands over: companions keep coming.
+// Each process acts as its service account, with the RBAC of the install.
 func TestSplitInstallRotatesUnderLoad(t *testing.T) {
 	namespace(t, "pave-system", nil)
 	namespace(t, "ha", map[string]string{"pave.dev/team": "ha"})
@@ -44,6 +45,19 @@ func TestSplitInstallRotatesUnderLoad(t *testing.T) {
 			t.Fatal(err)
 		}
 	})
+	// Each role acts as its service account under the RBAC pave ships, as
+	// installed: what it needs to rotate, elect and write is granted there.
+	if _, err := s.kubectl("apply", "-f", filepath.Join(s.root, "manifests", "deploy", "rbac.yaml")); err != nil {
+		t.Fatal(err)
+	}
+	identity := map[string]string{}
+	for role, sa := range map[string]string{"controller": "pave-controller", "admission": "pave-webhook"} {
+		kc, err := s.cluster.ServiceAccountKubeconfig(s.dir, "pave-system", sa)
+		if err != nil {
+			t.Fatal(err)
+		}
+		identity[role] = kc
+	}
 	// A CA of 90s gets its successor after 60s; 10s between the steps.
 	managed := []string{"--certificates", "managed", "--ca-lifetime", "90s", "--rotation-overlap", "10s", "--cert-poll", "1s"}
 	var procs []*localcluster.Webhook
@@ -64,7 +78,7 @@ func TestSplitInstallRotatesUnderLoad(t *testing.T) {
 		}
 		w, err := s.cluster.StartWebhook(localcluster.WebhookOptions{
 			Binary: bin, CertDir: filepath.Join(s.dir, name), Port: port, ProbePort: probe,
-			Log: filepath.Join(s.dir, name+".log"), Args: append([]string{"--role", role}, managed...),
+			Log: filepath.Join(s.dir, name+".log"), Args: append([]string{"--role", role}, managed...), Kubeconfig: identity[role],
 		})
 		if err != nil {
 			t.Fatalf("%s: %v", name, err)
