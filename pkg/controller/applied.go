@@ -17,8 +17,9 @@ const maxApplied = 200_000
 
 // Applied remembers, for each companion, what pave last applied to it and
 // the resourceVersion the API server answered with. A workload is reconciled
-// on its creation, on each of its status updates and on each of its
-// companions' events, and every reconcile applied every companion again:
+// on its creation, on each change to its spec, labels or annotations
+// (companionInputsChanged; until stop 38 on each status update too) and on
+// each of its companions' events, and every reconcile applied every companion again:
 // requests the API server answered without a write. A reconcile now skips a
 // companion whose wanted state is the one last applied while the cache shows
 // it at the resourceVersion pave left it at: any change by anyone (an edit,

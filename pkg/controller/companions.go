@@ -21,6 +21,7 @@ import (
 	"k8s.io/apimachinery/pkg/runtime/schema"
 	"k8s.io/client-go/tools/record"
 	ctrl "sigs.k8s.io/controller-runtime"
+	"sigs.k8s.io/controller-runtime/pkg/builder"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	crcontroller "sigs.k8s.io/controller-runtime/pkg/controller"
 	"sigs.k8s.io/controller-runtime/pkg/event"
@@ -80,7 +81,7 @@ type Companions struct {
 // SetupWithManager watches the workload kind and the companions it owns, so a
 // companion a user deletes comes back.
 func (c *Companions) SetupWithManager(mgr ctrl.Manager) error {
-	b := ctrl.NewControllerManagedBy(mgr).Named("companions-" + c.Kind).For(c.newObject()).
+	b := ctrl.NewControllerManagedBy(mgr).Named("companions-"+c.Kind).For(c.newObject(), builder.WithPredicates(companionInputsChanged())).
 		WithOptions(crcontroller.Options{MaxConcurrentReconciles: c.Workers})
 	for _, gvk := range c.Managed {
 		u := &unstructured.Unstructured{}
@@ -88,7 +89,7 @@ func (c *Companions) SetupWithManager(mgr ctrl.Manager) error {
 		b = b.Watches(u, handler.EnqueueRequestForOwner(mgr.GetScheme(), mgr.GetRESTMapper(), c.newObject(), handler.OnlyControllerOwner()))
 	}
 	if c.Kind == "Deployment" {
-		b = b.Watches(&appsv1.Deployment{}, handler.EnqueueRequestsFromMapFunc(stableOf))
+		b = b.Watches(&appsv1.Deployment{}, handler.EnqueueRequestsFromMapFunc(stableOf), builder.WithPredicates(companionInputsChanged()))
 	}
 	if c.Resync != nil {
 		b = b.WatchesRawSource(source.Channel(c.Resync, handler.EnqueueRequestsFromMapFunc(c.all)))
