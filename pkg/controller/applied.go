@@ -100,6 +100,20 @@ func (a *Applied) record(applied *unstructured.Unstructured, s stateSum) {
 	a.m[keyOf(applied)] = appliedState{sum: s, resourceVersion: applied.GetResourceVersion()}
 }
 
+// wrote reports whether obj is a companion at the resourceVersion pave's
+// last apply of it left: the event of pave's own write. A nil memo
+// remembers no write.
+func (a *Applied) wrote(obj client.Object) bool {
+	if a == nil || obj == nil || obj.GetResourceVersion() == "" {
+		return false
+	}
+	key := appliedKey{gvk: obj.GetObjectKind().GroupVersionKind(), namespace: obj.GetNamespace(), name: obj.GetName()}
+	a.mu.Lock()
+	last, ok := a.m[key]
+	a.mu.Unlock()
+	return ok && last.resourceVersion == obj.GetResourceVersion()
+}
+
 // forget drops what is remembered of obj, for a companion that must be
 // applied again next time.
 func (a *Applied) forget(obj *unstructured.Unstructured) {

@@ -1,7 +1,11 @@
 package controller
 
 import (
+	"maps"
+	"strings"
+
 	"sigs.k8s.io/controller-runtime/pkg/client"
+	"sigs.k8s.io/controller-runtime/pkg/event"
 	"sigs.k8s.io/controller-runtime/pkg/predicate"
 )
 
@@ -11,8 +15,53 @@ import (
 // reads a workload's status, and status updates are most of a workload's
 // updates (the controller-manager writes a Deployment's status as each of its
 // Pods comes up); each one reconciled the workload again, generating every
-// companion only to find it unchanged. Companions' own changes still reach
-// their owner through the watches on their kinds.
+// companion only to find it unchanged. Nor does pave read the annotations
+// the controller-manager keeps on a Deployment (deployment.kubernetes.io/,
+// its revision, written once more after every creation and rollout).
+// Companions' own changes still reach their owner through the watches on
+// their kinds.
 func companionInputsChanged() predicate.Predicate {
-	return predicate.Or[client.Object](predicate.GenerationChangedPredicate{}, predicate.LabelChangedPredicate{}, predicate.AnnotationChangedPredicate{})
+	return predicate.Or[client.Object](predicate.GenerationChangedPredicate{}, predicate.LabelChangedPredicate{}, ownAnnotationsChanged())
+}
+
+// controllerManagerAnnotations is the prefix of the annotations the
+// controller-manager keeps on Deployments and ReplicaSets.
+const controllerManagerAnnotations = "deployment.kubernetes.io/"
+
+// ownAnnotationsChanged lets through an update that changes an annotation
+// other than the controller-manager's.
+func ownAnnotationsChanged() predicate.Predicate {
+	return predicate.Funcs{UpdateFunc: func(e event.UpdateEvent) bool {
+		if e.ObjectOld == nil || e.ObjectNew == nil {
+			return false
+		}
+		return !maps.Equal(withoutControllerManagers(e.ObjectOld.GetAnnotations()), withoutControllerManagers(e.ObjectNew.GetAnnotations()))
+	}}
+}
+
+// withoutControllerManagers is a without the controller-manager's
+// annotations (a itself when it has none).
+func withoutControllerManagers(a map[string]string) map[string]string {
+	for k := range a {
+		if strings.HasPrefix(k, controllerManagerAnnotations) {
+			out := maps.Clone(a)
+			maps.DeleteFunc(out, func(k, _ string) bool { return strings.HasPrefix(k, controllerManagerAnnotations) })
+			return out
+		}
+	}
+	return a
+}
+
+// notOwnWrite lets through a companion's events but those of pave's own
+// writes: a companion at the resourceVersion pave's last apply of it left
+// (Applied), which its owner's reconcile would find unchanged. Every apply
+// that created or changed a companion came back as such an event and
+// reconciled the owner again. Deletions, and every change by anyone else (an
+// edit, an operator's status), pass; so does an event that arrives before pave
+// has recorded its apply.
+func notOwnWrite(a *Applied) predicate.Predicate {
+	return predicate.Funcs{
+		CreateFunc: func(e event.CreateEvent) bool { return !a.wrote(e.Object) },
+		UpdateFunc: func(e event.UpdateEvent) bool { return e.ObjectNew == nil || !a.wrote(e.ObjectNew) },
+	}
 }

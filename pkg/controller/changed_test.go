@@ -5,6 +5,7 @@ import (
 
 	appsv1 "k8s.io/api/apps/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/controller-runtime/pkg/event"
 )
@@ -32,6 +33,11 @@ func TestWorkloadsAreReconciledForWhatTheirCompanionsReadOnly(t *testing.T) {
 		{"spec (a new generation)", changed(func(d *appsv1.Deployment) { d.Generation = 4 }), true},
 		{"a label", changed(func(d *appsv1.Deployment) { d.Labels["pave.dev/zone"] = "public" }), true},
 		{"an annotation", changed(func(d *appsv1.Deployment) { d.Annotations["pave.dev/timeout"] = "5s" }), true},
+		{"the controller-manager's revision", changed(func(d *appsv1.Deployment) { d.Annotations["deployment.kubernetes.io/revision"] = "2" }), false},
+		{"the revision and an annotation of the team's", changed(func(d *appsv1.Deployment) {
+			d.Annotations["deployment.kubernetes.io/revision"], d.Annotations["pave.dev/retries"] = "2", "3"
+		}), true},
+		{"an annotation removed", changed(func(d *appsv1.Deployment) { d.Annotations = nil }), true},
 	} {
 		if got := p.Update(event.UpdateEvent{ObjectOld: stored, ObjectNew: tc.new}); got != tc.want {
 			t.Errorf("update of %s: reconciled %v, want %v", tc.name, got, tc.want)
@@ -40,5 +46,44 @@ func TestWorkloadsAreReconciledForWhatTheirCompanionsReadOnly(t *testing.T) {
 	var obj client.Object = stored
 	if !p.Create(event.CreateEvent{Object: obj}) || !p.Delete(event.DeleteEvent{Object: obj}) {
 		t.Error("a workload's creation or deletion was not reconciled")
+	}
+}
+
+// A companion's event reconciles its owner unless it is the echo of pave's
+// own apply: the companion at the resourceVersion that apply left.
+func TestOwnWritesDoNotReconcileTheirOwner(t *testing.T) {
+	applied := NewApplied()
+	np := func(rv string) *unstructured.Unstructured {
+		u := &unstructured.Unstructured{}
+		u.SetAPIVersion("networking.k8s.io/v1")
+		u.SetKind("NetworkPolicy")
+		u.SetNamespace("shop")
+		u.SetName("pave-zone-api")
+		u.SetResourceVersion(rv)
+		return u
+	}
+	applied.record(np("5"), stateSum{})
+	p := notOwnWrite(applied)
+	for _, tc := range []struct {
+		name string
+		got  bool
+		want bool
+	}{
+		{"created by pave's apply", p.Create(event.CreateEvent{Object: np("5")}), false},
+		{"changed by pave's apply", p.Update(event.UpdateEvent{ObjectOld: np("4"), ObjectNew: np("5")}), false},
+		{"changed by someone else after it", p.Update(event.UpdateEvent{ObjectOld: np("5"), ObjectNew: np("6")}), true},
+		{"created where pave recorded nothing", p.Create(event.CreateEvent{Object: np("7")}), true},
+		{"deleted", p.Delete(event.DeleteEvent{Object: np("5")}), true},
+		{"with no memo", notOwnWrite(nil).Create(event.CreateEvent{Object: np("5")}), true},
+	} {
+		if tc.got != tc.want {
+			t.Errorf("%s: reconciled %v, want %v", tc.name, tc.got, tc.want)
+		}
+	}
+	other := np("5")
+	other.SetKind("ConfigMap")
+	other.SetAPIVersion("v1")
+	if !p.Create(event.CreateEvent{Object: other}) {
+		t.Error("another kind's object of the same name and resourceVersion was taken for pave's write")
 	}
 }

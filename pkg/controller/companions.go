@@ -86,7 +86,8 @@ func (c *Companions) SetupWithManager(mgr ctrl.Manager) error {
 	for _, gvk := range c.Managed {
 		u := &unstructured.Unstructured{}
 		u.SetGroupVersionKind(gvk)
-		b = b.Watches(u, handler.EnqueueRequestForOwner(mgr.GetScheme(), mgr.GetRESTMapper(), c.newObject(), handler.OnlyControllerOwner()))
+		b = b.Watches(u, handler.EnqueueRequestForOwner(mgr.GetScheme(), mgr.GetRESTMapper(), c.newObject(), handler.OnlyControllerOwner()),
+			builder.WithPredicates(notOwnWrite(c.Applied)))
 	}
 	if c.Kind == "Deployment" {
 		b = b.Watches(&appsv1.Deployment{}, handler.EnqueueRequestsFromMapFunc(stableOf), builder.WithPredicates(companionInputsChanged()))
