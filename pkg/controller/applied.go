@@ -57,8 +57,8 @@ func sum(obj *unstructured.Unstructured) (stateSum, error) {
 	return sha256.Sum256(js), nil
 }
 
-func keyOf(obj *unstructured.Unstructured) appliedKey {
-	return appliedKey{gvk: obj.GroupVersionKind(), namespace: obj.GetNamespace(), name: obj.GetName()}
+func keyOf(obj client.Object) appliedKey {
+	return appliedKey{gvk: obj.GetObjectKind().GroupVersionKind(), namespace: obj.GetNamespace(), name: obj.GetName()}
 }
 
 // current reports whether obj is what pave last applied and the cache (c)
@@ -107,9 +107,8 @@ func (a *Applied) wrote(obj client.Object) bool {
 	if a == nil || obj == nil || obj.GetResourceVersion() == "" {
 		return false
 	}
-	key := appliedKey{gvk: obj.GetObjectKind().GroupVersionKind(), namespace: obj.GetNamespace(), name: obj.GetName()}
 	a.mu.Lock()
-	last, ok := a.m[key]
+	last, ok := a.m[keyOf(obj)]
 	a.mu.Unlock()
 	return ok && last.resourceVersion == obj.GetResourceVersion()
 }

@@ -1,7 +1,6 @@
 package controller
 
 import (
-	"maps"
 	"strings"
 
 	"sigs.k8s.io/controller-runtime/pkg/client"
@@ -35,21 +34,20 @@ func ownAnnotationsChanged() predicate.Predicate {
 		if e.ObjectOld == nil || e.ObjectNew == nil {
 			return false
 		}
-		return !maps.Equal(withoutControllerManagers(e.ObjectOld.GetAnnotations()), withoutControllerManagers(e.ObjectNew.GetAnnotations()))
+		before, after := e.ObjectOld.GetAnnotations(), e.ObjectNew.GetAnnotations()
+		return differOutside(before, after) || differOutside(after, before)
 	}}
 }
 
-// withoutControllerManagers is a without the controller-manager's
-// annotations (a itself when it has none).
-func withoutControllerManagers(a map[string]string) map[string]string {
-	for k := range a {
-		if strings.HasPrefix(k, controllerManagerAnnotations) {
-			out := maps.Clone(a)
-			maps.DeleteFunc(out, func(k, _ string) bool { return strings.HasPrefix(k, controllerManagerAnnotations) })
-			return out
+// differOutside reports whether a has an annotation, not the
+// controller-manager's, that b lacks or holds otherwise.
+func differOutside(a, b map[string]string) bool {
+	for k, v := range a {
+		if w, ok := b[k]; (!ok || w != v) && !strings.HasPrefix(k, controllerManagerAnnotations) {
+			return true
 		}
 	}
-	return a
+	return false
 }
 
 // notOwnWrite lets through a companion's events but those of pave's own
@@ -62,6 +60,6 @@ func withoutControllerManagers(a map[string]string) map[string]string {
 func notOwnWrite(a *Applied) predicate.Predicate {
 	return predicate.Funcs{
 		CreateFunc: func(e event.CreateEvent) bool { return !a.wrote(e.Object) },
-		UpdateFunc: func(e event.UpdateEvent) bool { return e.ObjectNew == nil || !a.wrote(e.ObjectNew) },
+		UpdateFunc: func(e event.UpdateEvent) bool { return !a.wrote(e.ObjectNew) },
 	}
 }
