@@ -37,6 +37,8 @@ type bench struct {
 	pavePort, noopPort int
 	inGeneratorPort    int // the former floor, in this process
 	pprofPort          int
+	// controllerPprofPort serves the controller's profiles (with -profile).
+	controllerPprofPort int
 	metricsPort        int // the controller's /metrics
 	noop               *exec.Cmd
 	noopCA             []byte
@@ -63,7 +65,7 @@ var baselineNamespaces = []string{nsNone, nsNoop, nsNoopPatched}
 func newBench(ctx context.Context, cl *localcluster.Cluster, bin, admissionBin, dir string, o options) (*bench, error) {
 	// Every port at once: picked one by one, a port not yet bound by the
 	// process it was picked for may be picked again.
-	ports := localcluster.FreePorts(8)
+	ports := localcluster.FreePorts(9)
 	b := &bench{o: o, cl: cl, cs: kubernetes.NewForConfigOrDie(cl.Config), pavePort: ports[0], noopPort: ports[1], inGeneratorPort: ports[2], client: newClient(o.c)}
 	for name, labels := range map[string]map[string]string{
 		"pave-system": nil, nsNone: {"bench-arm": "none"}, nsNoop: {"bench-arm": "noop"}, nsNoopPatched: {"bench-arm": "noop-patched"}, nsPave: {"bench-arm": "pave", "pave.dev/team": benchdata.Team},
@@ -102,6 +104,10 @@ func newBench(ctx context.Context, cl *localcluster.Cluster, bin, admissionBin, 
 		// its webhook configurations (below) exclude them: until stop 37
 		// the controller wrote companions for their Deployments too.
 		"--exclude-namespaces=" + strings.Join(baselineNamespaces, ",")}, managed...)
+	if o.profile != "" {
+		b.controllerPprofPort = ports[8]
+		controllerArgs = append(controllerArgs, "--pprof-bind-address", fmt.Sprintf("127.0.0.1:%d", b.controllerPprofPort))
+	}
 	if o.reconcileWorkers > 0 {
 		controllerArgs = append(controllerArgs, fmt.Sprintf("--reconcile-workers=%d", o.reconcileWorkers))
 	}
@@ -282,7 +288,7 @@ func (b *bench) profile(prefix string) error {
 	}
 	for _, a := range arms[:2] {
 		done := make(chan error, 1)
-		go func() { done <- b.fetchProfile("profile?seconds=4", prefix+"-"+a.name+".pprof") }()
+		go func() { done <- fetchProfile(b.pprofPort, "profile?seconds=4", prefix+"-"+a.name+".pprof") }()
 		if _, err := hammer(b.client, a, b.o.c, 5*time.Second); err != nil {
 			return err
 		}
@@ -290,12 +296,13 @@ func (b *bench) profile(prefix string) error {
 			return err
 		}
 	}
-	return b.fetchProfile("heap?gc=1", prefix+"-heap.pprof")
+	return fetchProfile(b.pprofPort, "heap?gc=1", prefix+"-heap.pprof")
 }
 
-// fetchProfile writes the admission server's /debug/pprof/<what> to file.
-func (b *bench) fetchProfile(what, file string) error {
-	resp, err := http.Get(fmt.Sprintf("http://127.0.0.1:%d/debug/pprof/%s", b.pprofPort, what))
+// fetchProfile writes /debug/pprof/<what> of the process serving it on port
+// to file.
+func fetchProfile(port int, what, file string) error {
+	resp, err := http.Get(fmt.Sprintf("http://127.0.0.1:%d/debug/pprof/%s", port, what))
 	if err != nil {
 		return err
 	}

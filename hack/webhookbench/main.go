@@ -60,7 +60,7 @@ func main() {
 	flag.IntVar(&o.rounds, "rounds", 3, "interleaved rounds per arm")
 	flag.DurationVar(&o.round, "round", 2*time.Second, "length of one round of one webhook arm")
 	flag.IntVar(&o.creates, "creates", 600, "Deployment creates per arm through the API server")
-	flag.StringVar(&o.profile, "profile", "", "write CPU profiles of the admission server under the mutate and validate arms to <profile>-<arm>.pprof, and its heap after them to <profile>-heap.pprof")
+	flag.StringVar(&o.profile, "profile", "", "write CPU profiles of the admission server under the mutate and validate arms to <profile>-<arm>.pprof, its heap after them to <profile>-heap.pprof, and the controller's CPU profile over the first 20 s of the creates to <profile>-controller-creates.pprof")
 	flag.BoolVar(&o.meshOff, "mesh-off", false, "run pave with the mesh off (no sidecar): to attribute the gap, not the targets, which are with the mesh on")
 	flag.IntVar(&o.reconcileWorkers, "reconcile-workers", 0, "the controller's --reconcile-workers (0: pave's default)")
 	flag.IntVar(&o.fill, "fill", 10000, "Deployments (one Pod each) in the cluster for the memory figure; 0 skips it")
@@ -139,8 +139,21 @@ func run(o options) error {
 	if err != nil {
 		return err
 	}
+	// The controller's CPU profile over the first 20 s of the creates: its
+	// reconciles of pave's Deployments share the two cores with them.
+	controllerProfile := make(chan error, 1)
+	if o.profile != "" {
+		go func() {
+			controllerProfile <- fetchProfile(b.controllerPprofPort, "profile?seconds=20", o.profile+"-controller-creates.pprof")
+		}()
+	} else {
+		controllerProfile <- nil
+	}
 	if rep.APIServer, err = b.apiServerArms(ctx); err != nil {
 		return err
+	}
+	if err := <-controllerProfile; err != nil {
+		return fmt.Errorf("the controller's profile: %w", err)
 	}
 	families, err := b.controllerMetrics()
 	if err != nil {
