@@ -15,6 +15,10 @@ type Hook struct{}
 // v2 it does nothing.
 func Remember[T any](*Memo[T]) Hook { return Hook{} }
 
+// Presize is the Hook that decodes a JSON array into a slice made to its
+// length; without json v2 it does nothing.
+func Presize[E any](int) Hook { return Hook{} }
+
 // Decoder decodes JSON as the API server does.
 type Decoder struct{}
 

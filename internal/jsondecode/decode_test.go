@@ -17,12 +17,13 @@ import (
 	"github.com/pave-dev/pave/internal/jsondecode"
 )
 
-// newDecoder decodes with memos for containers and volumes, as the webhook
-// decodes workloads.
+// newDecoder decodes with memos for containers and volumes, and their lists
+// made to size, as the webhook decodes workloads.
 func newDecoder(maxBytes int) (*jsondecode.Decoder, *jsondecode.Memo[corev1.Container]) {
 	cs := jsondecode.NewMemo(maxBytes, (*corev1.Container).DeepCopyInto)
 	vs := jsondecode.NewMemo(maxBytes, (*corev1.Volume).DeepCopyInto)
-	return jsondecode.New(jsondecode.Remember(cs), jsondecode.Remember(vs)), cs
+	return jsondecode.New(jsondecode.Remember(cs), jsondecode.Remember(vs),
+		jsondecode.Presize[corev1.Container](4), jsondecode.Presize[corev1.Volume](4)), cs
 }
 
 // inputs are the engine's golden workloads as JSON, and broken documents.
@@ -50,6 +51,10 @@ func inputs(t testing.TB) [][]byte {
 		[]byte(`{"spec":{"containers":[{"name":"a"}]}} {}`),                               // trailing data
 		[]byte(`{"spec":{"containers":[{"name":"a","resources":{"limits":{"cpu":"x"}}}]}}`),
 		[]byte(`{"spec":{"volumes":[{"name":"v","emptyDir":{}},{"name":"v","emptyDir":{}}]}}`),
+		[]byte(`{"spec":{"containers":[{"name":"a"},{"name":"b"},{"name":"c"},{"name":"d"},{"name":"e"},{"name":"f"}]}}`), // beyond the Presize limit
+		[]byte(`{"spec":{"containers":[{"name":"a,]"},"x",{"name":"b"}]}}`),                                               // a type error mid-list
+		[]byte(`{"spec":{"containers":[],"volumes":null,"initContainers":[ ]}}`),
+		[]byte(`{"spec":{"containers":[x,x,x,x]}}`), // invalid: counted, then rejected
 		[]byte(`{"Spec":{"Containers":[{"NAME":"a"}]},"spec":null}`),
 		[]byte(`{"spec":{"hostNetwork":true,"HostNetwork":false}}`), // names match exactly
 		[]byte(`{"spec":{"HostNetwork":"not a bool"}}`),             // an unknown field: no error
@@ -214,5 +219,31 @@ func TestErrorsNameMapKeysAsWritten(t *testing.T) {
 	}
 	if strings.Contains(err.Error(), "owner") && !strings.Contains(err.Error(), "annotations.example.com/owner") {
 		t.Errorf("error %q does not name the key as written", err)
+	}
+}
+
+// TestListsAreMadeToSize: a pod's containers are decoded into a slice of
+// their number, up to the hook's limit; beyond it the decoder grows it.
+func TestListsAreMadeToSize(t *testing.T) {
+	if !jsondecode.Remembers {
+		t.Skip("hooks need json v2 (GOEXPERIMENT=jsonv2)")
+	}
+	d, _ := newDecoder(1 << 20)
+	for n, want := range map[int]int{0: 0, 1: 1, 3: 3, 4: 4} {
+		var names []string
+		for i := range n {
+			names = append(names, `{"name":"c`+strings.Repeat("]", i)+`"}`)
+		}
+		var p corev1.PodSpec
+		if err := d.Unmarshal([]byte(` {"containers" : [`+strings.Join(names, " , ")+`]}`), &p); err != nil {
+			t.Fatal(err)
+		}
+		if len(p.Containers) != n || cap(p.Containers) != want {
+			t.Errorf("%d containers: len %d cap %d, want cap %d", n, len(p.Containers), cap(p.Containers), want)
+		}
+	}
+	var p corev1.PodSpec
+	if err := d.Unmarshal([]byte(`{"containers":[{},{},{},{},{}]}`), &p); err != nil || len(p.Containers) != 5 {
+		t.Fatalf("beyond the limit: %d containers, %v", len(p.Containers), err)
 	}
 }

@@ -30,6 +30,8 @@ func NewDecoder() *Decoder {
 	return &Decoder{d: jsondecode.New(
 		jsondecode.Remember(jsondecode.NewMemo(rememberedContainerBytes, (*corev1.Container).DeepCopyInto)),
 		jsondecode.Remember(jsondecode.NewMemo(rememberedVolumeBytes, (*corev1.Volume).DeepCopyInto)),
+		jsondecode.Presize[corev1.Container](MaxContainers),
+		jsondecode.Presize[corev1.Volume](MaxContainers),
 	)}
 }
 
