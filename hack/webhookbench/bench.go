@@ -39,11 +39,11 @@ type bench struct {
 	pprofPort          int
 	// controllerPprofPort serves the controller's profiles (with -profile).
 	controllerPprofPort int
-	metricsPort        int // the controller's /metrics
-	noop               *exec.Cmd
-	noopCA             []byte
-	noopDir            string // the no-op server's certificates and patches
-	client             *http.Client
+	metricsPort         int // the controller's /metrics
+	noop                *exec.Cmd
+	noopCA              []byte
+	noopDir             string // the no-op server's certificates and patches
+	client              *http.Client
 	// numbers numbers the requests of the "-new" arms, so none repeats.
 	numbers atomic.Int64
 }
