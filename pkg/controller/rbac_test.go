@@ -3,6 +3,8 @@ package controller_test
 import (
 	"testing"
 
+	appsv1 "k8s.io/api/apps/v1"
+
 	"github.com/pave-dev/pave/internal/rbactest"
 	"github.com/pave-dev/pave/pkg/audit"
 	"github.com/pave-dev/pave/pkg/companions"
@@ -47,5 +49,20 @@ func TestRBACCoversTheReports(t *testing.T) {
 				t.Errorf("%s lacks %v on %s", role, missing, resource)
 			}
 		}
+	}
+}
+
+// The controller records a canary's progress on the canary Deployment
+// (progressCanary's merge patch): without the grant a stepped canary never
+// leaves its first step in an install, where only the admin's credentials
+// had let it in the end-to-end suite.
+func TestRBACCoversTheCanaryStatus(t *testing.T) {
+	roles, err := rbactest.ClusterRoles("../../manifests/deploy/rbac.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	deployment := appsv1.SchemeGroupVersion.WithKind("Deployment")
+	if missing, resource := rbactest.Missing(roles["pave-controller"], deployment, "patch"); len(missing) > 0 {
+		t.Errorf("pave-controller lacks %v on %s", missing, resource)
 	}
 }

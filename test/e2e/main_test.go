@@ -29,6 +29,10 @@ type suite struct {
 	probePort         int
 	metricsPort       int
 	webhook           *localcluster.Webhook
+	// paveKubeconfig is the identity the suite's pave acts as: a service
+	// account in pave-system granted what the shipped RBAC grants its two
+	// roles, since this one process serves both.
+	paveKubeconfig string
 	// grpcRouteCRD is installed by a test, after pave started: a route
 	// kind the cluster serves only later (TestRouteKindServedLaterIsJudged).
 	grpcRouteCRD string
@@ -144,6 +148,9 @@ func (s *suite) setUp() error {
 	}
 	ports := localcluster.FreePorts(3)
 	s.port, s.probePort, s.metricsPort = ports[0], ports[1], ports[2]
+	if s.paveKubeconfig, err = s.shippedIdentity(); err != nil {
+		return err
+	}
 	if err := s.startWebhook(); err != nil {
 		return err
 	}
@@ -162,10 +169,45 @@ func (s *suite) setUp() error {
 func (s *suite) startWebhook() error {
 	w, err := s.cluster.StartWebhook(localcluster.WebhookOptions{
 		Binary: s.webhookBin, CertDir: filepath.Join(s.dir, "certs"), Port: s.port, ProbePort: s.probePort, MetricsPort: s.metricsPort,
-		Log: filepath.Join(s.dir, "webhook.log"),
+		Log: filepath.Join(s.dir, "webhook.log"), Kubeconfig: s.paveKubeconfig,
 	})
 	s.webhook = w
 	return err
+}
+
+// allRoles is the service account the suite's pave (--role all) acts as.
+const allRoles = "pave-e2e-all-roles"
+
+// shippedIdentity installs the RBAC pave ships and binds both of its roles'
+// ClusterRoles and Roles to one service account, whose kubeconfig it
+// returns: every feature the suite exercises then works within what an
+// install grants, not with the admin's credentials (a permission missing
+// from manifests/deploy/rbac.yaml fails the test that needs it).
+func (s *suite) shippedIdentity() (string, error) {
+	if _, err := s.kubectl("create", "namespace", "pave-system"); err != nil && !strings.Contains(err.Error(), "AlreadyExists") {
+		return "", err
+	}
+	if _, err := s.kubectl("apply", "-f", filepath.Join(s.root, "manifests", "deploy", "rbac.yaml")); err != nil {
+		return "", err
+	}
+	var docs []string
+	for _, role := range []string{"pave-admission", "pave-controller"} {
+		docs = append(docs, fmt.Sprintf(`apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRoleBinding
+metadata: {name: %[1]s-%[2]s}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: %[2]s}
+subjects: [{kind: ServiceAccount, name: %[1]s, namespace: pave-system}]
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: RoleBinding
+metadata: {name: %[1]s-%[2]s, namespace: pave-system}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: Role, name: %[2]s}
+subjects: [{kind: ServiceAccount, name: %[1]s, namespace: pave-system}]`, allRoles, role))
+	}
+	if _, err := s.kubectlIn(strings.Join(docs, "\n---\n"), "apply", "-f", "-"); err != nil {
+		return "", err
+	}
+	return s.cluster.ServiceAccountKubeconfig(s.dir, "pave-system", allRoles)
 }
 
 func (s *suite) stopWebhook() {
