@@ -36,6 +36,11 @@ import (
 func TestSplitInstallRotatesUnderLoad(t *testing.T) {
 	namespace(t, "pave-system", nil)
 	namespace(t, "ha", map[string]string{"pave.dev/team": "ha"})
+	// Every process's two ports at once: picked one by one, a port not yet
+	// bound by the process it was picked for may be picked again. Picked
+	// while the suite's webhook still holds its port, which the balancer
+	// below takes over: picked after, that port could be handed out again.
+	ports := localcluster.FreePorts(10)
 	s.stopWebhook()
 	t.Cleanup(func() {
 		if err := s.startWebhook(); err != nil {
@@ -64,9 +69,6 @@ func TestSplitInstallRotatesUnderLoad(t *testing.T) {
 			p.Stop()
 		}
 	})
-	// Every process's two ports at once: picked one by one, a port not yet
-	// bound by the process it was picked for may be picked again.
-	ports := localcluster.FreePorts(10)
 	start := func(name, role string, port int) *localcluster.Webhook {
 		probe := ports[0]
 		ports = ports[1:]
