@@ -58,15 +58,17 @@ func (Sidecar) Mutate(_ context.Context, w *workload.Workload, env policy.Env) (
 	}
 	// The template with the defaults the API server would fill in: what is
 	// stored, so the validating webhook compares it without copying it.
-	// Copied into place (DeepCopyInto), not through a new value: the proxy
-	// and its volumes were a third of a mutation's allocations.
+	// Copied into place, not through a new value: the proxy and its volumes
+	// were a third of a mutation's allocations. Its resource lists are the
+	// prepared proxy's (workload.CopyContainer): a mutator that sets one
+	// replaces the list first.
 	prepared := preparedFor(env.Policy)
 	if i < 0 {
 		w.PodSpec.InitContainers = slices.Insert(w.PodSpec.InitContainers, 0, corev1.Container{})
 		i = 0
 	}
 	sidecar := &w.PodSpec.InitContainers[i]
-	prepared.container.DeepCopyInto(sidecar)
+	workload.CopyContainer(&prepared.container, sidecar)
 	always := corev1.ContainerRestartPolicyAlways
 	sidecar.RestartPolicy = &always
 	// The proxy's volumes are the template's: a pod volume of the same name

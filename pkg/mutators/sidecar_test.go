@@ -5,6 +5,9 @@ import (
 	"strings"
 	"testing"
 
+	corev1 "k8s.io/api/core/v1"
+	"k8s.io/apimachinery/pkg/api/resource"
+
 	"github.com/pave-dev/pave/pkg/api/v1alpha1"
 	"github.com/pave-dev/pave/pkg/mutators"
 	"github.com/pave-dev/pave/pkg/policy"
@@ -133,5 +136,46 @@ func TestSidecarMatchesAfterAPIServerDefaults(t *testing.T) {
 	}
 	if changed, _ := (mutators.Sidecar{}).Mutate(context.Background(), w, env); changed {
 		t.Fatal("re-injected over the API server's defaults")
+	}
+}
+
+// The injected proxy shares its resource lists with the policy's prepared
+// proxy (workload.CopyContainer), so a default the resources mutator gives it
+// must go into a list of its own: written into the shared one, it would turn
+// up in every proxy injected after.
+func TestProxyDefaultsStayInTheirPod(t *testing.T) {
+	env := workloadtest.Env()
+	spec := env.Policy.Spec
+	spec.Mesh.Mode = v1alpha1.MeshIstio
+	storage := corev1.ResourceEphemeralStorage // the proxy's template sets none
+	spec.Resources.DefaultRequests = corev1.ResourceList{storage: resource.MustParse("1Gi")}
+	spec.Resources.DefaultLimits = corev1.ResourceList{storage: resource.MustParse("2Gi")}
+	p, err := policy.FromSpec(spec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	env.Policy = p
+	inject := func(resources bool) corev1.ResourceRequirements {
+		w := workloadtest.FromYAML(t, workloadtest.Deployment("x:1"))
+		if _, err := (mutators.Sidecar{}).Mutate(context.Background(), w, env); err != nil {
+			t.Fatal(err)
+		}
+		if resources {
+			if _, err := (mutators.Resources{}).Mutate(context.Background(), w, env); err != nil {
+				t.Fatal(err)
+			}
+		}
+		return w.PodSpec.InitContainers[0].Resources
+	}
+	first := inject(true)
+	if first.Requests.StorageEphemeral().String() != "1Gi" || first.Limits.StorageEphemeral().String() != "2Gi" {
+		t.Fatalf("the first proxy did not get the defaults: %v", first)
+	}
+	next := inject(false)
+	if _, ok := next.Requests[storage]; ok {
+		t.Fatalf("the next proxy carries the first one's default request: %v", next.Requests)
+	}
+	if _, ok := next.Limits[storage]; ok {
+		t.Fatalf("the next proxy carries the first one's default limit: %v", next.Limits)
 	}
 }

@@ -19,7 +19,9 @@ const (
 // their exact bytes. The same container comes again and again: the mesh
 // proxy is in every pod, and a Deployment's containers come back in its
 // ReplicaSet and in each of its Pods. A remembered container is copied, not
-// decoded, which halves decoding a meshed Deployment (docs/performance.md).
+// decoded, which halves decoding a meshed Deployment (docs/performance.md);
+// its resource lists are shared with the memo (CopyContainer), as a decoded
+// workload is only read and its mutation copy shares them too.
 // It is safe for concurrent use.
 type Decoder struct {
 	d *jsondecode.Decoder
@@ -28,7 +30,7 @@ type Decoder struct {
 // NewDecoder returns a Decoder with empty memos.
 func NewDecoder() *Decoder {
 	return &Decoder{d: jsondecode.New(
-		jsondecode.Remember(jsondecode.NewMemo(rememberedContainerBytes, (*corev1.Container).DeepCopyInto)),
+		jsondecode.Remember(jsondecode.NewMemo(rememberedContainerBytes, CopyContainer)),
 		jsondecode.Remember(jsondecode.NewMemo(rememberedVolumeBytes, (*corev1.Volume).DeepCopyInto)),
 		jsondecode.Presize[corev1.Container](MaxContainers),
 		jsondecode.Presize[corev1.Volume](MaxContainers),

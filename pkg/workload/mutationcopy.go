@@ -55,6 +55,19 @@ func (w *Workload) CopyForMutation() *Workload {
 	return c
 }
 
+// CopyContainer copies src into dst deeply, as (*corev1.Container).DeepCopyInto
+// does, except for its resource lists, which dst shares with src: the same
+// contract as CopyForMutation's (whoever sets a resource in dst replaces the
+// list first, WritableResources). A map is the costliest part of a
+// container to copy, and the proxy pave injects, or a container the decoder
+// remembers, is copied on every admission. src is only read.
+func CopyContainer(src, dst *corev1.Container) {
+	bare := *src
+	bare.Resources.Requests, bare.Resources.Limits = nil, nil
+	bare.DeepCopyInto(dst)
+	dst.Resources.Requests, dst.Resources.Limits = src.Resources.Requests, src.Resources.Limits
+}
+
 func withoutResources(cs []corev1.Container) []corev1.Container {
 	if cs == nil {
 		return nil
