@@ -13,7 +13,7 @@ type Hook struct{}
 
 // Remember is the Hook that decodes values of type T through m; without json
 // v2 it does nothing.
-func Remember[T any](*Memo[T]) Hook { return Hook{} }
+func Remember[T any](*Memo[T], ...Hook) Hook { return Hook{} }
 
 // Presize is the Hook that decodes a JSON array into a slice made to its
 // length; without json v2 it does nothing.

@@ -18,10 +18,11 @@ type Hook struct{ u *jsonv2.Unmarshalers }
 
 // Remember is the Hook that decodes values of type T through m: a value whose
 // exact bytes m remembers is copied from m, any other is decoded (and
-// remembered if m has seen its bytes before). The values are decoded into
-// fresh (zero) Go values, as Decoder.Unmarshal does; decoding into a
-// half-filled value would merge.
-func Remember[T any](m *Memo[T]) Hook {
+// remembered if m has seen its bytes before), with the inner hooks for the
+// values inside it. The values are decoded into fresh (zero) Go values, as
+// Decoder.Unmarshal does; decoding into a half-filled value would merge.
+func Remember[T any](m *Memo[T], inner ...Hook) Hook {
+	opts := withHooks(inner)
 	return Hook{jsonv2.UnmarshalFromFunc(func(dec *jsontext.Decoder, v *T) error {
 		raw, err := dec.ReadValue()
 		if err != nil {
@@ -30,7 +31,7 @@ func Remember[T any](m *Memo[T]) Hook {
 		if m.get(raw, v) {
 			return nil
 		}
-		if err := jsonv2.Unmarshal(raw, v, options()...); err != nil {
+		if err := jsonv2.Unmarshal(raw, v, opts...); err != nil {
 			return err
 		}
 		m.put(raw, v)
@@ -66,16 +67,19 @@ func options() []jsonv2.Options {
 type Decoder struct{ opts []jsonv2.Options }
 
 // New returns a Decoder with the hooks given.
-func New(hooks ...Hook) *Decoder {
-	d := &Decoder{opts: options()}
+func New(hooks ...Hook) *Decoder { return &Decoder{opts: withHooks(hooks)} }
+
+// withHooks are options() with the hooks given.
+func withHooks(hooks []Hook) []jsonv2.Options {
+	opts := options()
 	if len(hooks) > 0 {
 		us := make([]*jsonv2.Unmarshalers, len(hooks))
 		for i, h := range hooks {
 			us[i] = h.u
 		}
-		d.opts = append(d.opts, jsonv2.WithUnmarshalers(jsonv2.JoinUnmarshalers(us...)))
+		opts = append(opts, jsonv2.WithUnmarshalers(jsonv2.JoinUnmarshalers(us...)))
 	}
-	return d
+	return opts
 }
 
 // Unmarshal decodes data into v, a pointer to a zero value, as the API

@@ -17,12 +17,16 @@ import (
 	"github.com/pave-dev/pave/internal/jsondecode"
 )
 
-// newDecoder decodes with memos for containers and volumes, and their lists
-// made to size, as the webhook decodes workloads.
+// newDecoder decodes with memos for containers, volumes and resource lists
+// (inside containers too), and container and volume lists made to size, as
+// the webhook decodes workloads. Its memos copy deeply, where the webhook's
+// shares the lists (workload.NewDecoder): TestRememberedValuesAreCopies
+// changes them.
 func newDecoder(maxBytes int) (*jsondecode.Decoder, *jsondecode.Memo[corev1.Container]) {
 	cs := jsondecode.NewMemo(maxBytes, (*corev1.Container).DeepCopyInto)
 	vs := jsondecode.NewMemo(maxBytes, (*corev1.Volume).DeepCopyInto)
-	return jsondecode.New(jsondecode.Remember(cs), jsondecode.Remember(vs),
+	lists := jsondecode.Remember(jsondecode.NewMemo(maxBytes, func(src, dst *corev1.ResourceList) { src.DeepCopyInto(dst) }))
+	return jsondecode.New(jsondecode.Remember(cs, lists), jsondecode.Remember(vs), lists,
 		jsondecode.Presize[corev1.Container](4), jsondecode.Presize[corev1.Volume](4)), cs
 }
 

@@ -8,8 +8,9 @@ import (
 // Memo remembers decoded values of type T by the exact JSON they were decoded
 // from, up to maxBytes of JSON (the values take a few times that); when full
 // it starts over, so hostile input costs a bounded amount of memory and a
-// decode, never a wrong value. Remembered values are never handed out: each
-// use gets a deep copy, since the caller may change what it decoded.
+// decode, never a wrong value. Each use gets a copy made by the memo's copy
+// function: a deep copy where the caller may change what it decoded, and
+// shared parts only where no caller changes them.
 //
 // A value is remembered the second time its bytes are decoded: remembering
 // costs a copy, which a value seen once (a new Deployment's containers) would
@@ -24,8 +25,9 @@ type Memo[T any] struct {
 	copyInto func(src, dst *T)
 }
 
-// NewMemo returns an empty memo. copyInto copies src deeply into dst, as the
-// generated DeepCopyInto methods do ((*corev1.Container).DeepCopyInto).
+// NewMemo returns an empty memo. copyInto copies src into dst, deeply as the
+// generated DeepCopyInto methods do ((*corev1.Container).DeepCopyInto) but
+// for the parts no caller ever changes, which it may share.
 func NewMemo[T any](maxBytes int, copyInto func(src, dst *T)) *Memo[T] {
 	return &Memo[T]{vals: map[string]*T{}, seen: map[uint64]struct{}{}, seed: maphash.MakeSeed(), maxBytes: maxBytes, copyInto: copyInto}
 }

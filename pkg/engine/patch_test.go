@@ -79,6 +79,30 @@ func TestMutateLeavesTheOriginal(t *testing.T) {
 	}
 }
 
+// Judging a workload, as the validating webhook does (the validators, on
+// the object and against the old one, and the companions' generators),
+// changes nothing in it: the admission server's decoder hands out resource
+// lists it shares with every other request (workload.NewDecoder), so a write
+// into one would reach the workloads decoded after.
+func TestJudgingLeavesTheWorkload(t *testing.T) {
+	ctx := context.Background()
+	admissions(t, func(name string, e *engine.Engine, env policy.Env, _ []byte, w *workload.Workload) {
+		before, _ := w.JSON()
+		old := w.DeepCopy()
+		if _, _, err := e.ValidateUpdate(ctx, w, old, env); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := e.Generate(ctx, w, env); err != nil {
+			t.Fatal(err)
+		}
+		for what, o := range map[string]*workload.Workload{"workload": w, "old workload": old} {
+			if after, _ := o.JSON(); string(after) != string(before) {
+				t.Errorf("%s: judging changed the %s:\n%s", name, what, cmp.Diff(string(before), string(after)))
+			}
+		}
+	})
+}
+
 // Each mutator changes a workload only where its Scope says, and reports
 // every change it makes, for every admission the tests hold: the patch
 // compares nothing else, and nothing at all when no mutator changed anything.

@@ -13,6 +13,7 @@ import (
 const (
 	rememberedContainerBytes = 128 << 10
 	rememberedVolumeBytes    = 32 << 10
+	rememberedListBytes      = 16 << 10
 )
 
 // Decoder decodes workloads and remembers their containers and volumes by
@@ -28,10 +29,18 @@ type Decoder struct {
 }
 
 // NewDecoder returns a Decoder with empty memos.
+//
+// Resource lists (a container's requests and limits) are remembered too,
+// and shared rather than copied: a new Deployment's containers are new, but
+// their lists are the few sizes a cluster uses, and a map was the costliest
+// part of decoding a container. No one writes into a decoded workload's
+// lists (CopyForMutation, WritableResources).
 func NewDecoder() *Decoder {
+	lists := jsondecode.Remember(jsondecode.NewMemo(rememberedListBytes, shareList))
 	return &Decoder{d: jsondecode.New(
-		jsondecode.Remember(jsondecode.NewMemo(rememberedContainerBytes, CopyContainer)),
+		jsondecode.Remember(jsondecode.NewMemo(rememberedContainerBytes, CopyContainer), lists),
 		jsondecode.Remember(jsondecode.NewMemo(rememberedVolumeBytes, (*corev1.Volume).DeepCopyInto)),
+		lists, // the pod's own: overhead and pod-level resources
 		jsondecode.Presize[corev1.Container](MaxContainers),
 		jsondecode.Presize[corev1.Volume](MaxContainers),
 	)}
@@ -44,3 +53,6 @@ func (d *Decoder) json() *jsondecode.Decoder {
 	}
 	return d.d
 }
+
+// shareList hands out a remembered resource list itself.
+func shareList(src, dst *corev1.ResourceList) { *dst = *src }
