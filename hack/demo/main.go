@@ -77,10 +77,16 @@ func (d *demo) run(noWait bool) error {
 	}
 	fmt.Println("    API server:", d.cluster.Config.Host)
 
-	step("Starting pave-webhook (--self-signed) and registering it with kubectl apply -k manifests/local")
+	step("Starting pave-webhook (--self-signed) under the RBAC it ships, and registering it with kubectl apply -k manifests/local")
+	// pave acts as a service account bound to manifests/deploy/rbac.yaml's
+	// roles, not as the admin: the demo shows what an install may do.
+	identity, err := d.cluster.ShippedIdentity(d.dir, filepath.Join(d.root, "manifests", "deploy", "rbac.yaml"), "pave-demo")
+	if err != nil {
+		return err
+	}
 	if d.webhook, err = d.cluster.StartWebhook(localcluster.WebhookOptions{
 		Binary: d.webhookBin, CertDir: filepath.Join(d.dir, "certs"), Port: 9443, ProbePort: 18081,
-		Log: filepath.Join(d.dir, "webhook.log"),
+		Log: filepath.Join(d.dir, "webhook.log"), Kubeconfig: identity,
 	}); err != nil {
 		return err
 	}

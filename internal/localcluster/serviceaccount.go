@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"sigs.k8s.io/controller-runtime/pkg/envtest"
 )
@@ -31,4 +32,37 @@ func (c *Cluster) ServiceAccountKubeconfig(dir, namespace, name string) (string,
 		return "", err
 	}
 	return path, nil
+}
+
+// ShippedIdentity applies the RBAC pave ships (rbacFile:
+// manifests/deploy/rbac.yaml), binds both of its roles' ClusterRoles and
+// Roles to the service account pave-system/name, and returns a kubeconfig
+// in dir that acts as it: a pave run with --role all then works within what
+// an install grants, not with the admin's credentials, so a permission the
+// manifests lack fails where the feature that needs it runs.
+func (c *Cluster) ShippedIdentity(dir, rbacFile, name string) (string, error) {
+	if _, err := c.Kubectl("", "create", "namespace", "pave-system"); err != nil && !strings.Contains(err.Error(), "AlreadyExists") {
+		return "", err
+	}
+	if _, err := c.Kubectl("", "apply", "-f", rbacFile); err != nil {
+		return "", err
+	}
+	var docs []string
+	for _, role := range []string{"pave-admission", "pave-controller"} {
+		docs = append(docs, fmt.Sprintf(`apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRoleBinding
+metadata: {name: %[1]s-%[2]s}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: %[2]s}
+subjects: [{kind: ServiceAccount, name: %[1]s, namespace: pave-system}]
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: RoleBinding
+metadata: {name: %[1]s-%[2]s, namespace: pave-system}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: Role, name: %[2]s}
+subjects: [{kind: ServiceAccount, name: %[1]s, namespace: pave-system}]`, name, role))
+	}
+	if _, err := c.Kubectl(strings.Join(docs, "\n---\n"), "apply", "-f", "-"); err != nil {
+		return "", err
+	}
+	return c.ServiceAccountKubeconfig(dir, "pave-system", name)
 }

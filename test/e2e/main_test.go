@@ -178,36 +178,12 @@ func (s *suite) startWebhook() error {
 // allRoles is the service account the suite's pave (--role all) acts as.
 const allRoles = "pave-e2e-all-roles"
 
-// shippedIdentity installs the RBAC pave ships and binds both of its roles'
-// ClusterRoles and Roles to one service account, whose kubeconfig it
-// returns: every feature the suite exercises then works within what an
-// install grants, not with the admin's credentials (a permission missing
-// from manifests/deploy/rbac.yaml fails the test that needs it).
+// shippedIdentity is the suite's pave's identity: the RBAC pave ships,
+// both roles' rules bound to one service account (localcluster's
+// ShippedIdentity), so a permission missing from
+// manifests/deploy/rbac.yaml fails the test that needs it.
 func (s *suite) shippedIdentity() (string, error) {
-	if _, err := s.kubectl("create", "namespace", "pave-system"); err != nil && !strings.Contains(err.Error(), "AlreadyExists") {
-		return "", err
-	}
-	if _, err := s.kubectl("apply", "-f", filepath.Join(s.root, "manifests", "deploy", "rbac.yaml")); err != nil {
-		return "", err
-	}
-	var docs []string
-	for _, role := range []string{"pave-admission", "pave-controller"} {
-		docs = append(docs, fmt.Sprintf(`apiVersion: rbac.authorization.k8s.io/v1
-kind: ClusterRoleBinding
-metadata: {name: %[1]s-%[2]s}
-roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: %[2]s}
-subjects: [{kind: ServiceAccount, name: %[1]s, namespace: pave-system}]
----
-apiVersion: rbac.authorization.k8s.io/v1
-kind: RoleBinding
-metadata: {name: %[1]s-%[2]s, namespace: pave-system}
-roleRef: {apiGroup: rbac.authorization.k8s.io, kind: Role, name: %[2]s}
-subjects: [{kind: ServiceAccount, name: %[1]s, namespace: pave-system}]`, allRoles, role))
-	}
-	if _, err := s.kubectlIn(strings.Join(docs, "\n---\n"), "apply", "-f", "-"); err != nil {
-		return "", err
-	}
-	return s.cluster.ServiceAccountKubeconfig(s.dir, "pave-system", allRoles)
+	return s.cluster.ShippedIdentity(s.dir, filepath.Join(s.root, "manifests", "deploy", "rbac.yaml"), allRoles)
 }
 
 func (s *suite) stopWebhook() {
