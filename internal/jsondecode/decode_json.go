@@ -19,6 +19,10 @@ func Remember[T any](*Memo[T], ...Hook) Hook { return Hook{} }
 // length; without json v2 it does nothing.
 func Presize[E any](int) Hook { return Hook{} }
 
+// RawInPlace is the Hook that decodes a runtime.RawExtension in place;
+// without json v2 it does nothing (the extension copies itself).
+func RawInPlace() Hook { return Hook{} }
+
 // Decoder decodes JSON as the API server does.
 type Decoder struct{}
 

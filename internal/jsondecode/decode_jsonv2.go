@@ -8,6 +8,8 @@ import (
 	jsonv2 "encoding/json/v2"
 	"errors"
 	"reflect"
+
+	"k8s.io/apimachinery/pkg/runtime"
 )
 
 // Remembers says whether this build remembers values (json v2 is in it).
@@ -50,6 +52,24 @@ func Presize[E any](limit int) Hook {
 			*v = make([]E, 0, n)
 		}
 		return jsonv2.UnmarshalDecode(dec, (*sized[E])(v))
+	})}
+}
+
+// RawInPlace is the Hook that decodes a runtime.RawExtension (an
+// AdmissionReview's object, most of its bytes) as the part of the input it
+// spans, where its UnmarshalJSON copies it. The input must outlive the
+// value and not change. json v2 decodes a []byte in place, so the value
+// read is the input's own bytes; RawWithin tells whether it was.
+func RawInPlace() Hook {
+	return Hook{jsonv2.UnmarshalFromFunc(func(dec *jsontext.Decoder, re *runtime.RawExtension) error {
+		raw, err := dec.ReadValue()
+		if err != nil {
+			return err
+		}
+		if string(raw) != "null" { // as RawExtension.UnmarshalJSON reads null
+			re.Raw = raw[:len(raw):len(raw)]
+		}
+		return nil
 	})}
 }
 

@@ -14,6 +14,8 @@ import (
 	admissionv1 "k8s.io/api/admission/v1"
 	"k8s.io/apimachinery/pkg/types"
 	"sigs.k8s.io/controller-runtime/pkg/webhook/admission"
+
+	"github.com/pave-dev/pave/internal/jsondecode"
 )
 
 // Serve lends its buffers from request to request: concurrent requests of
@@ -72,5 +74,29 @@ func TestBuffersLetLargeOnesGo(t *testing.T) {
 	}
 	if got := b.get(100); len(got) != 0 || cap(got) < 100 {
 		t.Errorf("get(100) = len %d cap %d", len(got), cap(got))
+	}
+}
+
+// readReview leaves the request's objects in the body it read them into
+// (no copy), and hands the body back for Serve to lend again after the
+// answer.
+func TestReviewObjectsAreReadInPlace(t *testing.T) {
+	if !jsondecode.Remembers {
+		t.Skip("built without json v2: the objects are copies")
+	}
+	in := `{"apiVersion":"admission.k8s.io/v1","kind":"AdmissionReview","request":{"uid":"u","object":{"kind":"Deployment"},"oldObject":{"kind":"Deployment","x":1}}}`
+	r := httptest.NewRequest("POST", "/", strings.NewReader(in))
+	r.Header.Set("Content-Type", "application/json")
+	var bufs buffers
+	req, body, err := readReview(r, &bufs, jsondecode.New(jsondecode.RawInPlace()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if string(body) != in {
+		t.Fatalf("body %q", body)
+	}
+	if !jsondecode.RawWithin(req.Object.Raw, body) || !jsondecode.RawWithin(req.OldObject.Raw, body) ||
+		string(req.Object.Raw) != `{"kind":"Deployment"}` || string(req.OldObject.Raw) != `{"kind":"Deployment","x":1}` {
+		t.Fatalf("objects %q and %q, not the body's own", req.Object.Raw, req.OldObject.Raw)
 	}
 }

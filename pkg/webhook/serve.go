@@ -29,9 +29,10 @@ const MaxRequestBytes = 7 * 1024 * 1024
 func Serve(h admission.Handler, log logr.Logger) http.Handler {
 	var bufs buffers
 	lender, lends := h.(patchLender)
+	reviews := jsondecode.New(jsondecode.RawInPlace())
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		var resp admission.Response
-		req, err := readReview(r, &bufs)
+		req, body, err := readReview(r, &bufs, reviews)
 		if err != nil {
 			log.Error(err, "bad admission request")
 			resp = admission.Errored(http.StatusBadRequest, err)
@@ -39,6 +40,9 @@ func Serve(h admission.Handler, log logr.Logger) http.Handler {
 			resp = handle(h, r, req, log)
 		}
 		writeReview(w, resp, log, &bufs)
+		// The request's objects were read in place: the body is lent
+		// again only now that the handler is done with them.
+		bufs.put(body)
 		if lends {
 			lender.givePatchBack(resp.Patch) // the answer holds a copy (base64)
 		}
@@ -49,15 +53,17 @@ func Serve(h admission.Handler, log logr.Logger) http.Handler {
 // gives each back once it has been written into the answer.
 type patchLender interface{ givePatchBack(patch []byte) }
 
-// readReview reads and decodes the review in a buffer lent by bufs; the
-// request decoded holds copies of what it keeps.
-func readReview(r *http.Request, bufs *buffers) (admission.Request, error) {
+// readReview reads and decodes the review in a buffer lent by bufs, which
+// it returns (as grown, nil if none) for the caller to give back once done
+// with the request: the request's object and old object are the buffer's
+// own bytes (jsondecode.RawInPlace), not copies; all else it holds is.
+func readReview(r *http.Request, bufs *buffers, reviews *jsondecode.Decoder) (admission.Request, []byte, error) {
 	if r.Body == nil || r.Body == http.NoBody {
-		return admission.Request{}, errors.New("request body is empty")
+		return admission.Request{}, nil, errors.New("request body is empty")
 	}
 	defer r.Body.Close()
 	if ct := r.Header.Get("Content-Type"); ct != "application/json" {
-		return admission.Request{}, fmt.Errorf("contentType=%s, expected application/json", ct)
+		return admission.Request{}, nil, fmt.Errorf("contentType=%s, expected application/json", ct)
 	}
 	// Sized by the request's length, which the API server sends: io.ReadAll
 	// grows from 512 bytes, five copies for a 4 KB review.
@@ -66,25 +72,32 @@ func readReview(r *http.Request, bufs *buffers) (admission.Request, error) {
 		size = 0
 	}
 	buf := bytes.NewBuffer(bufs.get(int(size) + bytes.MinRead))
-	defer func() { bufs.put(buf.Bytes()) }() // as grown
 	if _, err := buf.ReadFrom(io.LimitReader(r.Body, MaxRequestBytes+1)); err != nil {
-		return admission.Request{}, fmt.Errorf("read the request: %w", err)
+		return admission.Request{}, buf.Bytes(), fmt.Errorf("read the request: %w", err)
 	}
 	body := buf.Bytes()
 	if len(body) > MaxRequestBytes {
-		return admission.Request{}, fmt.Errorf("request entity is too large; limit is %d bytes", MaxRequestBytes)
+		return admission.Request{}, body, fmt.Errorf("request entity is too large; limit is %d bytes", MaxRequestBytes)
 	}
 	var ar admissionv1.AdmissionReview
-	if err := jsondecode.Unmarshal(body, &ar); err != nil {
-		return admission.Request{}, fmt.Errorf("decode the AdmissionReview: %w", err)
+	if err := reviews.Unmarshal(body, &ar); err != nil {
+		return admission.Request{}, body, fmt.Errorf("decode the AdmissionReview: %w", err)
+	}
+	if ar.Request != nil {
+		// Should a decoder ever hand out bytes of its own, they are copied.
+		for _, raw := range []*[]byte{&ar.Request.Object.Raw, &ar.Request.OldObject.Raw} {
+			if !jsondecode.RawWithin(*raw, body) {
+				*raw = bytes.Clone(*raw)
+			}
+		}
 	}
 	if ar.Request == nil {
-		return admission.Request{}, errors.New("the AdmissionReview has no request")
+		return admission.Request{}, body, errors.New("the AdmissionReview has no request")
 	}
 	if ar.APIVersion != admissionv1.SchemeGroupVersion.String() || ar.Kind != "AdmissionReview" {
-		return admission.Request{}, fmt.Errorf("%s %s: pave reads admission.k8s.io/v1 AdmissionReviews (set admissionReviewVersions: [v1])", ar.APIVersion, ar.Kind)
+		return admission.Request{}, body, fmt.Errorf("%s %s: pave reads admission.k8s.io/v1 AdmissionReviews (set admissionReviewVersions: [v1])", ar.APIVersion, ar.Kind)
 	}
-	return admission.Request{AdmissionRequest: *ar.Request}, nil
+	return admission.Request{AdmissionRequest: *ar.Request}, body, nil
 }
 
 func handle(h admission.Handler, r *http.Request, req admission.Request, log logr.Logger) (resp admission.Response) {
