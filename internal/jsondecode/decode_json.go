@@ -23,6 +23,10 @@ func Presize[E any](int) Hook { return Hook{} }
 // without json v2 it does nothing (the extension copies itself).
 func RawInPlace() Hook { return Hook{} }
 
+// OwnBytes is raw, which RawInPlace decoded from input; without json v2
+// it is the extension's own copy already.
+func OwnBytes(raw, _ []byte) []byte { return raw }
+
 // Decoder decodes JSON as the API server does.
 type Decoder struct{}
 

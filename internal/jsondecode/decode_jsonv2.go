@@ -3,6 +3,7 @@
 package jsondecode
 
 import (
+	"bytes"
 	"encoding/json"
 	"encoding/json/jsontext"
 	jsonv2 "encoding/json/v2"
@@ -59,7 +60,7 @@ func Presize[E any](limit int) Hook {
 // AdmissionReview's object, most of its bytes) as the part of the input it
 // spans, where its UnmarshalJSON copies it. The input must outlive the
 // value and not change. json v2 decodes a []byte in place, so the value
-// read is the input's own bytes; RawWithin tells whether it was.
+// read is the input's own bytes (OwnBytes makes sure of it).
 func RawInPlace() Hook {
 	return Hook{jsonv2.UnmarshalFromFunc(func(dec *jsontext.Decoder, re *runtime.RawExtension) error {
 		raw, err := dec.ReadValue()
@@ -71,6 +72,17 @@ func RawInPlace() Hook {
 		}
 		return nil
 	})}
+}
+
+// OwnBytes is raw, which RawInPlace decoded from input, when it is input's
+// own bytes, and a copy of it when not: json v2 decodes a []byte in place,
+// and a decoder that some day reads into a buffer of its own must not leave
+// the request holding that buffer.
+func OwnBytes(raw, input []byte) []byte {
+	if RawWithin(raw, input) {
+		return raw
+	}
+	return bytes.Clone(raw)
 }
 
 // sized is a slice the Presize hook has made: a type of its own, so that

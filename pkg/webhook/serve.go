@@ -83,21 +83,15 @@ func readReview(r *http.Request, bufs *buffers, reviews *jsondecode.Decoder) (ad
 	if err := reviews.Unmarshal(body, &ar); err != nil {
 		return admission.Request{}, body, fmt.Errorf("decode the AdmissionReview: %w", err)
 	}
-	if ar.Request != nil {
-		// Should a decoder ever hand out bytes of its own, they are copied.
-		for _, raw := range []*[]byte{&ar.Request.Object.Raw, &ar.Request.OldObject.Raw} {
-			if !jsondecode.RawWithin(*raw, body) {
-				*raw = bytes.Clone(*raw)
-			}
-		}
-	}
 	if ar.Request == nil {
 		return admission.Request{}, body, errors.New("the AdmissionReview has no request")
 	}
 	if ar.APIVersion != admissionv1.SchemeGroupVersion.String() || ar.Kind != "AdmissionReview" {
 		return admission.Request{}, body, fmt.Errorf("%s %s: pave reads admission.k8s.io/v1 AdmissionReviews (set admissionReviewVersions: [v1])", ar.APIVersion, ar.Kind)
 	}
-	return admission.Request{AdmissionRequest: *ar.Request}, body, nil
+	req := admission.Request{AdmissionRequest: *ar.Request}
+	req.Object.Raw, req.OldObject.Raw = jsondecode.OwnBytes(req.Object.Raw, body), jsondecode.OwnBytes(req.OldObject.Raw, body)
+	return req, body, nil
 }
 
 func handle(h admission.Handler, r *http.Request, req admission.Request, log logr.Logger) (resp admission.Response) {

@@ -17,7 +17,8 @@ import (
 // it; the engine's tests hold every mutator to leaving the original as it
 // was. w is only read: it may be a cached object others read too.
 func (w *Workload) CopyForMutation() *Workload {
-	// A shallow copy of the object whose container lists are shallow copies
+	// A shallow copy of the object without its init and app containers
+	// (copied one by one below, CopyContainer) and with ephemeral ones
 	// without resource lists: the rest of the object is w's, which
 	// DeepCopyObject only reads.
 	v := reflect.ValueOf(w.Object).Elem()
@@ -32,8 +33,7 @@ func (w *Workload) CopyForMutation() *Workload {
 	if err != nil {
 		panic(err) // unreachable: the same type as a valid original
 	}
-	b.PodSpec.InitContainers = withoutResources(w.PodSpec.InitContainers)
-	b.PodSpec.Containers = withoutResources(w.PodSpec.Containers)
+	b.PodSpec.InitContainers, b.PodSpec.Containers = nil, nil
 	if eph := w.PodSpec.EphemeralContainers; eph != nil {
 		b.PodSpec.EphemeralContainers = make([]corev1.EphemeralContainer, len(eph))
 		for i := range eph {
@@ -46,8 +46,8 @@ func (w *Workload) CopyForMutation() *Workload {
 	if err != nil {
 		panic(err)
 	}
-	shareResources(c.PodSpec.InitContainers, w.PodSpec.InitContainers)
-	shareResources(c.PodSpec.Containers, w.PodSpec.Containers)
+	c.PodSpec.InitContainers = copyContainers(w.PodSpec.InitContainers)
+	c.PodSpec.Containers = copyContainers(w.PodSpec.Containers)
 	for i := range c.PodSpec.EphemeralContainers {
 		r, from := &c.PodSpec.EphemeralContainers[i].Resources, w.PodSpec.EphemeralContainers[i].Resources
 		r.Requests, r.Limits = from.Requests, from.Limits
@@ -68,22 +68,17 @@ func CopyContainer(src, dst *corev1.Container) {
 	dst.Resources.Requests, dst.Resources.Limits = src.Resources.Requests, src.Resources.Limits
 }
 
-func withoutResources(cs []corev1.Container) []corev1.Container {
+// copyContainers is cs copied by CopyContainer (nil stays nil, as a deep
+// copy keeps it).
+func copyContainers(cs []corev1.Container) []corev1.Container {
 	if cs == nil {
 		return nil
 	}
 	out := make([]corev1.Container, len(cs))
 	for i := range cs {
-		out[i] = cs[i]
-		out[i].Resources.Requests, out[i].Resources.Limits = nil, nil
+		CopyContainer(&cs[i], &out[i])
 	}
 	return out
-}
-
-func shareResources(dst, src []corev1.Container) {
-	for i := range dst {
-		dst[i].Resources.Requests, dst[i].Resources.Limits = src[i].Resources.Requests, src[i].Resources.Limits
-	}
 }
 
 // WritableResources makes *list a map of the container's own, empty or a
