@@ -58,7 +58,7 @@ func (r *Result) patch(raw []byte, check bool) ([]jsonpatch.Operation, error) {
 	if check && !json.Valid(raw) {
 		return nil, fmt.Errorf("%s %s is not valid JSON", r.Original.Kind, r.Original.Name())
 	}
-	ops, err := opsOn(newRawDoc(raw), changes, r.encodings, &w.scratch)
+	ops, err := opsOn(newRawDoc(raw, &w.arena), changes, r.encodings, &w.scratch)
 	if err != nil {
 		return nil, fmt.Errorf("patch %s %s: %w", r.Original.Kind, r.Original.Name(), err)
 	}
@@ -67,7 +67,7 @@ func (r *Result) patch(raw []byte, check bool) ([]jsonpatch.Operation, error) {
 
 // opsOn turns changes into operations on doc, the raw object; scratch is
 // lent to enc for its protobuf keys.
-func opsOn(doc *rawDoc, changes []change, enc *encodings, scratch *[]byte) ([]jsonpatch.Operation, error) {
+func opsOn(doc rawDoc, changes []change, enc *encodings, scratch *[]byte) ([]jsonpatch.Operation, error) {
 	ops := make([]jsonpatch.Operation, 0, len(changes))
 	var whole []string // pointers of subtrees added whole: changes inside them are in already
 	for _, c := range changes {

@@ -13,7 +13,10 @@ import (
 // several changes is read once. Decoding the whole object instead was a fifth
 // of a mutation's cost. raw must be valid JSON (Result.Patch checks it, and
 // PatchDecoded's raw was decoded): gjson does not validate what it skips.
-type rawDoc struct{ root *rawNode }
+type rawDoc struct {
+	root  *rawNode
+	arena *rawArena
+}
 
 type rawNode struct {
 	value gjson.Result
@@ -35,22 +38,60 @@ type rawMember struct {
 	node     *rawNode
 }
 
+// rawArena holds the nodes and members of a rawDoc, and is lent from one
+// patch to the next with its walker: allocating them node by node was a
+// twentieth of the bytes a /mutate allocated. Each is appended to the end of
+// nodes or members and handed out as a capped slice of it or a pointer into
+// it; when an append moves the slice, what was handed out stays where it
+// was, and is still the caller's until reset.
+type rawArena struct {
+	nodes   []rawNode
+	members []rawMember
+}
+
+// maxArena bounds the nodes and members an arena keeps for the next patch,
+// in each of its slices: a pod of a thousand containers would otherwise
+// leave its nodes in the pool.
+const maxArena = 1024
+
+// node is a new node holding value.
+func (a *rawArena) node(value gjson.Result) *rawNode {
+	a.nodes = append(a.nodes, rawNode{value: value})
+	return &a.nodes[len(a.nodes)-1]
+}
+
+// reset forgets every node and member, which point into the raw object
+// read: the arena must not keep it alive, nor hand it to the next patch.
+func (a *rawArena) reset() {
+	clear(a.nodes)
+	clear(a.members)
+	a.nodes, a.members = a.nodes[:0], a.members[:0]
+	if cap(a.nodes) > maxArena {
+		a.nodes = nil
+	}
+	if cap(a.members) > maxArena {
+		a.members = nil
+	}
+}
+
 // newRawDoc reads raw in place: gjson.ParseBytes would copy it into a
 // string first, the size of the object on every mutation. raw must not
-// change while the rawDoc is used (Result.Patch holds both).
-func newRawDoc(raw []byte) *rawDoc {
-	if len(raw) == 0 {
-		return &rawDoc{root: &rawNode{}}
+// change while the rawDoc is used (Result.Patch holds both), and the arena
+// is the rawDoc's until it is reset.
+func newRawDoc(raw []byte, arena *rawArena) rawDoc {
+	var root gjson.Result
+	if len(raw) > 0 {
+		root = gjson.Parse(unsafe.String(&raw[0], len(raw)))
 	}
-	return &rawDoc{root: &rawNode{value: gjson.Parse(unsafe.String(&raw[0], len(raw)))}}
+	return rawDoc{root: arena.node(root), arena: arena}
 }
 
 // existing is how many leading segments of path raw has, and whether the
 // value there is an object or an array.
-func (d *rawDoc) existing(path []string) (depth int, container bool) {
+func (d rawDoc) existing(path []string) (depth int, container bool) {
 	n := d.root
 	for i, tok := range path {
-		next := n.child(tok)
+		next := n.child(tok, d.arena)
 		if next == nil {
 			return i, n.value.IsObject() || n.value.IsArray()
 		}
@@ -60,16 +101,17 @@ func (d *rawDoc) existing(path []string) (depth int, container bool) {
 }
 
 // child is the part of n under tok, an object's key or an array's index,
-// or nil where raw has none.
-func (n *rawNode) child(tok string) *rawNode {
+// or nil where raw has none. Its nodes come from a.
+func (n *rawNode) child(tok string, a *rawArena) *rawNode {
 	switch {
 	case n.value.IsArray():
 		if !n.read {
-			items := n.value.Array()
-			n.elems = make([]rawNode, len(items))
-			for i, v := range items {
-				n.elems[i].value = v
-			}
+			start := len(a.nodes)
+			n.value.ForEach(func(_, v gjson.Result) bool {
+				a.nodes = append(a.nodes, rawNode{value: v})
+				return true
+			})
+			n.elems = a.nodes[start:len(a.nodes):len(a.nodes)]
 			n.read = true
 		}
 		if i, err := strconv.Atoi(tok); err == nil && i >= 0 && i < len(n.elems) {
@@ -77,10 +119,12 @@ func (n *rawNode) child(tok string) *rawNode {
 		}
 	case n.value.IsObject():
 		if !n.read {
+			start := len(a.members)
 			n.value.ForEach(func(k, v gjson.Result) bool {
-				n.members = append(n.members, rawMember{key: k.Str, raw: v.Raw})
+				a.members = append(a.members, rawMember{key: k.Str, raw: v.Raw})
 				return true
 			})
+			n.members = a.members[start:len(a.members):len(a.members)]
 			n.read = true
 		}
 		// The last of a repeated member is the one decoders keep (pave's
@@ -88,7 +132,7 @@ func (n *rawNode) child(tok string) *rawNode {
 		for i := len(n.members) - 1; i >= 0; i-- {
 			if m := &n.members[i]; m.key == tok {
 				if m.node == nil {
-					m.node = &rawNode{value: gjson.Parse(m.raw)}
+					m.node = a.node(gjson.Parse(m.raw))
 				}
 				return m.node
 			}

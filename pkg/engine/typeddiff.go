@@ -58,6 +58,7 @@ func (w *walker) reset() {
 	if cap(w.scratch) > maxScratch {
 		w.scratch = nil
 	}
+	w.arena.reset()
 }
 
 // walkers lends walkers from one patch to the next: their stacks, and the
@@ -102,6 +103,8 @@ type walker struct {
 	// scratch is lent to the patch's encodings for their protobuf keys
 	// (the proxy's is 2 KB): it holds bytes only, no value walked.
 	scratch []byte
+	// arena holds the nodes of the raw object's rawDoc.
+	arena rawArena
 }
 
 // maxScratch bounds the scratch a walker keeps for the next patch.
