@@ -58,21 +58,25 @@ func (Sidecar) Mutate(_ context.Context, w *workload.Workload, env policy.Env) (
 	}
 	// The template with the defaults the API server would fill in: what is
 	// stored, so the validating webhook compares it without copying it.
-	// Copied into place, not through a new value: the proxy and its volumes
-	// were a third of a mutation's allocations. Its resource lists are the
-	// prepared proxy's (workload.CopyContainer): a mutator that sets one
-	// replaces the list first.
+	// The proxy and its volumes are the policy's prepared ones, shared and
+	// not copied (copying them was a tenth of a /mutate), but for the
+	// proxy's security context, which the hardening after this step
+	// completes where a template leaves it open. The steps after this one
+	// change security contexts only (TestStepsAfterTheSidecarLeaveTheProxy),
+	// and a later copy of the workload (CopyForMutation) copies the rest.
 	prepared := preparedFor(env.Policy)
 	if i < 0 {
 		w.PodSpec.InitContainers = slices.Insert(w.PodSpec.InitContainers, 0, corev1.Container{})
 		i = 0
 	}
 	sidecar := &w.PodSpec.InitContainers[i]
-	workload.CopyContainer(&prepared.container, sidecar)
+	*sidecar = prepared.container
+	sidecar.SecurityContext = prepared.container.SecurityContext.DeepCopy()
 	always := corev1.ContainerRestartPolicyAlways
 	sidecar.RestartPolicy = &always
-	// The proxy's volumes are the template's: a pod volume of the same name
-	// is replaced, or a look-alike could feed the proxy other credentials.
+	// The proxy's volumes are the template's, shared as the proxy is: a pod
+	// volume of the same name is replaced, or a look-alike could feed the
+	// proxy other credentials.
 	w.PodSpec.Volumes = slices.Grow(w.PodSpec.Volumes, len(prepared.volumes))
 	for j := range prepared.volumes {
 		v := &prepared.volumes[j]
@@ -81,7 +85,7 @@ func (Sidecar) Mutate(_ context.Context, w *workload.Workload, env policy.Env) (
 			w.PodSpec.Volumes = append(w.PodSpec.Volumes, corev1.Volume{})
 			have = &w.PodSpec.Volumes[len(w.PodSpec.Volumes)-1]
 		}
-		v.DeepCopyInto(have)
+		*have = *v
 	}
 	if w.PodMeta.Annotations == nil {
 		w.PodMeta.Annotations = map[string]string{}
