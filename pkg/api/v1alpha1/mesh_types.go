@@ -118,7 +118,9 @@ type SidecarTemplate struct {
 	// Container is the proxy. Its name identifies an injected sidecar.
 	// +optional
 	Container *corev1.Container `json:"container,omitempty"`
-	// Volumes are added to the pod when not already there by name.
+	// Volumes are the proxy's, added to the pod: a pod volume of the same
+	// name is replaced, or a look-alike could feed the proxy other
+	// credentials.
 	// +optional
 	Volumes []corev1.Volume `json:"volumes,omitempty"`
 }
