@@ -67,11 +67,12 @@ func TestInjectedProxiesLeaveThePreparedOne(t *testing.T) {
 			}
 		}
 	}
-	if got, _ := mutators.PreparedProxy(p); !reflect.DeepEqual(got, proxy) {
-		t.Errorf("the prepared proxy changed:\n%+v\nwas\n%+v", got, proxy)
+	gotProxy, gotVolumes := mutators.PreparedProxy(p)
+	if !reflect.DeepEqual(gotProxy, proxy) {
+		t.Errorf("the prepared proxy changed:\n%+v\nwas\n%+v", gotProxy, proxy)
 	}
-	if _, got := mutators.PreparedProxy(p); !reflect.DeepEqual(got, volumes) {
-		t.Errorf("the prepared volumes changed:\n%+v\nwere\n%+v", got, volumes)
+	if !reflect.DeepEqual(gotVolumes, volumes) {
+		t.Errorf("the prepared volumes changed:\n%+v\nwere\n%+v", gotVolumes, volumes)
 	}
 }
 

@@ -59,8 +59,8 @@ func (w *Workload) CopyForMutation() *Workload {
 // does, except for its resource lists, which dst shares with src: the same
 // contract as CopyForMutation's (whoever sets a resource in dst replaces the
 // list first, WritableResources). A map is the costliest part of a
-// container to copy, and the proxy pave injects, or a container the decoder
-// remembers, is copied on every admission. src is only read.
+// container to copy, and a container the decoder remembers, the mesh proxy
+// among them, is copied on every admission. src is only read.
 func CopyContainer(src, dst *corev1.Container) {
 	bare := *src
 	bare.Resources.Requests, bare.Resources.Limits = nil, nil
