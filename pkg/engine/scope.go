@@ -118,8 +118,8 @@ func (s *scope) merge(o *scope) {
 	}
 }
 
-// fieldsIn lists t's fields that are in scope s, and those inlined, whose
-// own fields are looked up on the way down.
+// fieldsIn lists t's fields that are in scope s, and those inlined that
+// hold any, whose own fields are looked up on the way down.
 func (s *scope) fieldsIn(t reflect.Type) []field {
 	if s == nil {
 		return fieldsOf(t)
@@ -127,13 +127,31 @@ func (s *scope) fieldsIn(t reflect.Type) []field {
 	if f := s.fields.Load(); f != nil && f.t == t {
 		return f.fields
 	}
+	in := s.listFields(t)
+	s.fields.Store(&scopedFields{t, in})
+	return in
+}
+
+// listFields is fieldsIn without the memo. An inlined struct with nothing
+// in scope is left out: its fields are looked up at the same place as its
+// parent's, and a Deployment's TypeMeta had the root's memo listing the
+// TypeMeta's fields and the Deployment's in turn, twice a walk.
+func (s *scope) listFields(t reflect.Type) []field {
 	var in []field
 	for _, f := range fieldsOf(t) {
+		if f.inline {
+			ft := t.FieldByIndex(f.index).Type
+			if ft.Kind() == reflect.Pointer {
+				ft = ft.Elem()
+			}
+			if len(s.listFields(ft)) == 0 {
+				continue
+			}
+		}
 		if f.inline || s.kids[f.name] != nil || s.kids["*"] != nil {
 			in = append(in, f)
 		}
 	}
-	s.fields.Store(&scopedFields{t, in})
 	return in
 }
 

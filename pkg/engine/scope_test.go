@@ -1,8 +1,12 @@
 package engine
 
 import (
+	"reflect"
+	"slices"
 	"strings"
 	"testing"
+
+	appsv1 "k8s.io/api/apps/v1"
 )
 
 // A compiled scope admits exactly the places under its paths, with "pod."
@@ -44,5 +48,28 @@ func TestScopeAdmitsWhatItsPathsName(t *testing.T) {
 	}
 	if s, in := (*scope)(nil).under("anything"); s != nil || !in {
 		t.Error("the nil scope is everywhere")
+	}
+}
+
+// An inlined struct is listed among a type's fields in scope only when it
+// holds one: the root of a Deployment's scope is asked for the fields of
+// the Deployment alone, not of its TypeMeta too, so its memo holds.
+func TestFieldsInListsAnInlinedStructWithFieldsInScope(t *testing.T) {
+	deployment := reflect.TypeFor[appsv1.Deployment]()
+	names := func(s *scope) (out []string) {
+		for _, f := range s.fieldsIn(deployment) {
+			if f.inline {
+				out = append(out, "inline")
+			} else {
+				out = append(out, f.name)
+			}
+		}
+		return out
+	}
+	if got := names(compileScope("Deployment", []string{"metadata.labels"})); !slices.Equal(got, []string{"metadata"}) {
+		t.Errorf("fields in scope of metadata.labels: %v, want [metadata]", got)
+	}
+	if got := names(compileScope("Deployment", []string{"kind", "pod.metadata.labels"})); !slices.Equal(got, []string{"inline", "spec"}) {
+		t.Errorf("fields in scope of kind and the pod's labels: %v, want [inline spec]", got)
 	}
 }
