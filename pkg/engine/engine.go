@@ -18,9 +18,11 @@ import (
 )
 
 // Mutator completes a workload. It reports whether it changed anything and must
-// change nothing when run on its own output. The workload's containers'
-// resource lists may be shared with the original (workload.CopyForMutation):
-// a mutator replaces one (workload.WritableResources) before setting in it.
+// change nothing when run on its own output. The workload is a copy that
+// owns only what the mutators' scopes name and shares the rest with the
+// original (copyInScope), the containers' resource lists too: a mutator
+// writes nowhere outside its Scope, and replaces a resource list
+// (workload.WritableResources) before setting in it.
 type Mutator interface {
 	Name() string
 	Mutate(ctx context.Context, w *workload.Workload, env policy.Env) (changed bool, err error)
@@ -249,12 +251,14 @@ func (e *Engine) finish(ctx context.Context, r *Result, env policy.Env, namespac
 	return r, nil
 }
 
-// Mutate runs the mutators on a copy of w (workload.CopyForMutation).
+// Mutate runs the mutators on a copy of w that owns what their scope names
+// (copyInScope).
 func (e *Engine) Mutate(ctx context.Context, w *workload.Workload, env policy.Env) (*Result, error) {
 	if oversized(w) {
 		return &Result{Original: w, Mutated: w}, nil // judged, never completed: see bounds.go
 	}
-	r := &Result{Original: w, Mutated: w.CopyForMutation(), encodings: e.encodings, walkers: e.walkers, scope: e.scopes[w.Kind]}
+	sc := e.scopes[w.Kind]
+	r := &Result{Original: w, Mutated: copyInScope(w, sc), encodings: e.encodings, walkers: e.walkers, scope: sc}
 	if err := e.mutate(ctx, r, env); err != nil {
 		return nil, err
 	}

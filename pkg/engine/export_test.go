@@ -3,6 +3,7 @@ package engine
 import (
 	"context"
 	"reflect"
+	"strconv"
 
 	"github.com/pave-dev/pave/pkg/policy"
 	"github.com/pave-dev/pave/pkg/workload"
@@ -51,3 +52,63 @@ func (e *Engine) OutsideScope(ctx context.Context, w *workload.Workload, env pol
 
 // Pointer is the JSON pointer of a path.
 var Pointer = pointer
+
+// SharedInScope copies w as Mutate does and lists each place in the
+// mutators' scope where the copy shares a pointer, slice or map with w (but
+// the resource lists, shared by contract): a mutator writing there would
+// write into w too, which may be a decoder's memo every request reads.
+func (e *Engine) SharedInScope(w *workload.Workload) []string {
+	sc := e.scopes[w.Kind]
+	c := copyInScope(w, sc)
+	var out []string
+	sharedIn(reflect.ValueOf(w.Object).Elem(), reflect.ValueOf(c.Object).Elem(), sc, nil, &out)
+	return out
+}
+
+func sharedIn(a, b reflect.Value, s *scope, path []string, out *[]string) {
+	t := a.Type()
+	if t == resourceListType || scalar(t) || leaf(t) {
+		return
+	}
+	shared := func() { *out = append(*out, pointer(path)) }
+	switch t.Kind() {
+	case reflect.Pointer:
+		switch {
+		case a.IsNil() || b.IsNil():
+		case a.Pointer() == b.Pointer():
+			shared()
+		default:
+			sharedIn(a.Elem(), b.Elem(), s, path, out)
+		}
+	case reflect.Slice:
+		if a.Len() > 0 && b.Len() > 0 && a.Pointer() == b.Pointer() {
+			shared()
+			return
+		}
+		for i := range min(a.Len(), b.Len()) {
+			if sub, in := s.under(strconv.Itoa(i)); in {
+				sharedIn(a.Index(i), b.Index(i), sub, append(path, strconv.Itoa(i)), out)
+			}
+		}
+	case reflect.Map:
+		if !a.IsNil() && !b.IsNil() && a.Pointer() == b.Pointer() {
+			shared()
+			return
+		}
+		for it := a.MapRange(); it.Next(); {
+			k := it.Key().String()
+			if sub, in := s.under(k); in && b.MapIndex(it.Key()).IsValid() {
+				sharedIn(it.Value(), b.MapIndex(it.Key()), sub, append(path, k), out)
+			}
+		}
+	case reflect.Struct:
+		for _, f := range s.fieldsIn(t) {
+			fa, fb := fieldOf(a, f.index), fieldOf(b, f.index)
+			if f.inline {
+				sharedIn(fa, fb, s, path, out)
+			} else if sub, in := s.under(f.name); in {
+				sharedIn(fa, fb, sub, append(path, f.name), out)
+			}
+		}
+	}
+}

@@ -1,6 +1,7 @@
 package engine_test
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"os"
@@ -45,9 +46,15 @@ func FuzzEngine(f *testing.F) {
 				if err != nil || w == nil {
 					continue
 				}
+				given, _ := w.JSON()
 				res, err := e.Run(context.Background(), w, env)
 				if err != nil {
 					t.Fatalf("engine: %v", err)
+				}
+				// The mutators' copy shares what is outside their scope
+				// with the original: nothing may reach it through that.
+				if kept, _ := res.Original.JSON(); !bytes.Equal(kept, given) {
+					t.Fatalf("the mutation changed the original\nbefore: %s\nafter: %s", given, kept)
 				}
 				ops, err := res.Patch(o.JSON)
 				if err != nil {

@@ -79,6 +79,24 @@ func TestMutateLeavesTheOriginal(t *testing.T) {
 	}
 }
 
+// The copy the mutators change owns every place their scope names, for
+// every admission the tests hold: it shares the rest with the original
+// (copyInScope), and a pointer, slice or map shared in scope would let a
+// mutator write into the original, which may be the decoder's memo that
+// every later request reads (workload.NewDecoder).
+func TestMutationCopyOwnsItsScope(t *testing.T) {
+	n := 0
+	admissions(t, func(name string, e *engine.Engine, _ policy.Env, _ []byte, w *workload.Workload) {
+		for _, p := range e.SharedInScope(w) {
+			t.Errorf("%s: the copy shares %s with the original", name, p)
+		}
+		n++
+	})
+	if n < 50 {
+		t.Errorf("%d admissions; the inputs are missing", n)
+	}
+}
+
 // Judging a workload, as the validating webhook does (the validators, on
 // the object and against the old one, and the companions' generators),
 // changes nothing in it: the admission server's decoder hands out resource

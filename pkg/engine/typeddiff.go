@@ -213,7 +213,7 @@ func (w *walker) walk(a, b reflect.Value) {
 			return
 		}
 		if a.Pointer() == b.Pointer() {
-			return // one map, shared by the copy (workload.CopyForMutation): unchanged
+			return // one map, shared by the copy (copyInScope): unchanged
 		}
 		switch t {
 		case stringMapType: // labels and annotations, in every object

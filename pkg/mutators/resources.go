@@ -27,7 +27,7 @@ func (Resources) Mutate(_ context.Context, w *workload.Workload, env policy.Env)
 		if at.Ephemeral() {
 			return // the API server forbids resources on ephemeral containers
 		}
-		// The lists may be the original object's (workload.CopyForMutation):
+		// The lists may be the original object's (the engine's copy shares them):
 		// each is replaced by its own before the first default goes in.
 		r := &c.Resources
 		ownReq, ownLim := false, false

@@ -63,7 +63,8 @@ func (Sidecar) Mutate(_ context.Context, w *workload.Workload, env policy.Env) (
 	// proxy's security context, which the hardening after this step
 	// completes where a template leaves it open. The steps after this one
 	// change security contexts only (TestStepsAfterTheSidecarLeaveTheProxy),
-	// and a later copy of the workload (CopyForMutation) copies the rest.
+	// and a later mutation's copy of the workload copies the rest (the
+	// init containers and volumes are in the mutators' scope).
 	prepared := preparedFor(env.Policy)
 	if i < 0 {
 		w.PodSpec.InitContainers = slices.Insert(w.PodSpec.InitContainers, 0, corev1.Container{})

@@ -8,7 +8,8 @@ import (
 	"k8s.io/apimachinery/pkg/runtime"
 )
 
-// CopyForMutation is a deep copy of w for the mutators to change, except for
+// CopyForMutation is a deep copy of w for the mutators to change (the
+// engine's when a mutator names no scope; with scopes it copies less), except for
 // its containers' resource lists (requests and limits), which the copy
 // shares with w. With twenty containers the whole copy was a sixth of the
 // mutating webhook's handler and those maps, a Quantity at a time, three
