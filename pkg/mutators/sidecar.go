@@ -77,16 +77,23 @@ func (Sidecar) Mutate(_ context.Context, w *workload.Workload, env policy.Env) (
 	sidecar.RestartPolicy = &always
 	// The proxy's volumes are the template's, shared as the proxy is: a pod
 	// volume of the same name is replaced, or a look-alike could feed the
-	// proxy other credentials.
-	w.PodSpec.Volumes = slices.Grow(w.PodSpec.Volumes, len(prepared.volumes))
-	for j := range prepared.volumes {
-		v := &prepared.volumes[j]
-		have := volumeNamed(w.PodSpec.Volumes, v.Name)
-		if have == nil {
-			w.PodSpec.Volumes = append(w.PodSpec.Volumes, corev1.Volume{})
-			have = &w.PodSpec.Volumes[len(w.PodSpec.Volumes)-1]
+	// proxy other credentials. A pod without volumes of its own takes the
+	// template's list itself (clipped, so an append copies it): making it
+	// anew was a sixth of a /mutate's bytes.
+	switch {
+	case len(w.PodSpec.Volumes) == 0 && len(prepared.volumes) > 0:
+		w.PodSpec.Volumes = slices.Clip(prepared.volumes)
+	default:
+		w.PodSpec.Volumes = slices.Grow(w.PodSpec.Volumes, len(prepared.volumes))
+		for j := range prepared.volumes {
+			v := &prepared.volumes[j]
+			have := volumeNamed(w.PodSpec.Volumes, v.Name)
+			if have == nil {
+				w.PodSpec.Volumes = append(w.PodSpec.Volumes, corev1.Volume{})
+				have = &w.PodSpec.Volumes[len(w.PodSpec.Volumes)-1]
+			}
+			*have = *v
 		}
-		*have = *v
 	}
 	if w.PodMeta.Annotations == nil {
 		w.PodMeta.Annotations = map[string]string{}
