@@ -8,15 +8,16 @@ import (
 	"k8s.io/apimachinery/pkg/runtime"
 )
 
-// CopyForMutation is a deep copy of w for the mutators to change (the
-// engine's when a mutator names no scope; with scopes it copies less), except for
-// its containers' resource lists (requests and limits), which the copy
-// shares with w. With twenty containers the whole copy was a sixth of the
-// mutating webhook's handler and those maps, a Quantity at a time, three
-// fifths of the copy; most mutations leave them as they are. So whoever sets a resource in the copy
-// replaces the list first (WritableResources) rather than writing into
-// it; the engine's tests hold every mutator to leaving the original as it
-// was. w is only read: it may be a cached object others read too.
+// CopyForMutation is a deep copy of w for the mutators to change, except
+// for its containers' resource lists (requests and limits), which the copy
+// shares with w. The engine takes it when a mutator names no scope; with
+// scopes it copies less (engine.copyInScope). With twenty containers the
+// whole copy was a sixth of the mutating webhook's handler and those maps,
+// a Quantity at a time, three fifths of the copy; most mutations leave
+// them as they are. So whoever sets a resource in the copy replaces the
+// list first (WritableResources) rather than writing into it; the engine's
+// tests hold every mutator to leaving the original as it was. w is only
+// read: it may be a cached object others read too.
 func (w *Workload) CopyForMutation() *Workload {
 	// A shallow copy of the object without its init and app containers
 	// (copied one by one below, CopyContainer) and with ephemeral ones
