@@ -56,7 +56,7 @@ func TestPatchAgreesWithTheDiff(t *testing.T) {
 
 // Mutate leaves the workload it was given as it was, for every admission the
 // tests hold: the copy the mutators change shares the containers' resource
-// lists with it (workload.CopyForMutation), and a mutator that wrote into
+// lists with it (copyInScope), and a mutator that wrote into
 // one would change both, so that the patch, which compares the two, would
 // lose the change without a word.
 func TestMutateLeavesTheOriginal(t *testing.T) {

@@ -16,17 +16,14 @@ import (
 // copyInScope is the copy of w the mutators change: what the mutators' scope
 // names is the copy's own, and the rest is w's, shared. No mutator may
 // write outside its scope (TestMutatorsChangeOnlyTheirScope), nor into w
-// (TestMutateLeavesTheOriginal), so what lies outside is only read. The
-// whole deep copy (workload.CopyForMutation) allocated the object twice and
-// copied what no mutator touches (the object's annotations, managed fields
-// and owner references, the selector, each container's probes, ports and
-// environment): a third of the bytes of pave's /mutate handler
-// (docs/performance.md). A nil scope (a mutator that is not Scoped) takes
-// the whole copy. w is only read.
+// (TestMutateLeavesTheOriginal), so what lies outside is only read. A
+// whole deep copy allocated the object twice and copied what no mutator
+// touches (the object's annotations, managed fields and owner references,
+// the selector, each container's probes, ports and environment): a third
+// of the bytes of pave's /mutate handler (docs/performance.md). A nil
+// scope (a mutator that is not Scoped) copies everything but the resource
+// lists (deepen). w is only read.
 func copyInScope(w *workload.Workload, s *scope) *workload.Workload {
-	if s == nil {
-		return w.CopyForMutation()
-	}
 	v := reflect.ValueOf(w.Object).Elem()
 	c := reflect.New(v.Type())
 	c.Elem().Set(v)
@@ -102,8 +99,8 @@ func own(v reflect.Value, s *scope) {
 var scalars sync.Map // reflect.Type -> bool
 
 // deepen makes all of v its own, as a generated DeepCopy would, but for
-// two things: resource lists stay shared, as in workload.CopyForMutation
-// (whoever sets a resource replaces the list first,
+// two things: resource lists stay shared, as the decoder's memo shares
+// them (whoever sets a resource replaces the list first,
 // workload.WritableResources), and a struct with unexported fields (a
 // Quantity, a Time) is copied by value, since the API's types change
 // neither in place. v is addressable.

@@ -80,10 +80,9 @@ func (Sidecar) Mutate(_ context.Context, w *workload.Workload, env policy.Env) (
 	// proxy other credentials. A pod without volumes of its own takes the
 	// template's list itself (clipped, so an append copies it): making it
 	// anew was a sixth of a /mutate's bytes.
-	switch {
-	case len(w.PodSpec.Volumes) == 0 && len(prepared.volumes) > 0:
+	if len(w.PodSpec.Volumes) == 0 && len(prepared.volumes) > 0 {
 		w.PodSpec.Volumes = slices.Clip(prepared.volumes)
-	default:
+	} else {
 		w.PodSpec.Volumes = slices.Grow(w.PodSpec.Volumes, len(prepared.volumes))
 		for j := range prepared.volumes {
 			v := &prepared.volumes[j]

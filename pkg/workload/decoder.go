@@ -34,7 +34,7 @@ type Decoder struct {
 // and shared rather than copied: a new Deployment's containers are new, but
 // their lists are the few sizes a cluster uses, and a map was the costliest
 // part of decoding a container. No one writes into a decoded workload's
-// lists (CopyForMutation, WritableResources).
+// lists (CopyContainer, WritableResources).
 func NewDecoder() *Decoder {
 	lists := jsondecode.Remember(jsondecode.NewMemo(rememberedListBytes, shareList))
 	return &Decoder{d: jsondecode.New(
