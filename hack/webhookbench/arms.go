@@ -22,6 +22,7 @@ import (
 
 	"github.com/pave-dev/pave/internal/benchdata"
 	"github.com/pave-dev/pave/internal/localcluster"
+	"github.com/pave-dev/pave/pkg/api/v1alpha1"
 )
 
 // webhookArm posts the Deployment's CREATE review to pave's path.
@@ -208,10 +209,10 @@ const patchedFloor = "noop-patched/"
 // mutating webhook sends pave's patch for the Deployments created (all the
 // same but for their names and images, which the patch does not hold).
 func (b *bench) apiServerArms(ctx context.Context) (map[string]stats, error) {
-	if err := b.writePatch(b.webhookArm(apiArm, "/mutate", createdDeployment(0, 0))); err != nil {
+	if err := b.writePatch(b.webhookArm(apiArm, "/mutate", meshed(0, 0))); err != nil {
 		return nil, err
 	}
-	return b.interleavedCreates(ctx, []string{nsNone, nsNoop, nsNoopPatched, nsPave}, 0, "")
+	return b.interleavedCreates(ctx, []string{nsNone, nsNoop, nsNoopPatched, nsPave}, 0, "", meshed)
 }
 
 // controllerStoppedArms repeats the four arms with pave's controller
@@ -225,7 +226,7 @@ func (b *bench) apiServerArms(ctx context.Context) (map[string]stats, error) {
 // arm read anything from 0.53x to 1.01x.
 func (b *bench) controllerStoppedArms(ctx context.Context) (map[string]stats, error) {
 	b.controller.Stop()
-	arms, err := b.interleavedCreates(ctx, []string{nsNone, nsNoop, nsNoopPatched, nsPave}, b.o.creates, stoppedSuffix)
+	arms, err := b.interleavedCreates(ctx, []string{nsNone, nsNoop, nsNoopPatched, nsPave}, b.o.creates, stoppedSuffix, meshed)
 	c, startErr := b.cl.StartWebhook(b.controllerOpts)
 	if startErr != nil {
 		return nil, fmt.Errorf("start the controller again: %w", startErr)
@@ -234,6 +235,20 @@ func (b *bench) controllerStoppedArms(ctx context.Context) (map[string]stats, er
 	return arms, err
 }
 
+// unmeshedArms creates Deployments that opt out of the mesh, in a zone
+// that allows it, interleaved with the same Deployments through the no-op
+// webhooks and through none, the controller running: pave's whole pipeline
+// but the proxy, with the companions of a workload outside the mesh. It
+// attributes the gap to the proxy in the template (decisions.md, "The proxy
+// goes into the pod template"); the target is the first arm. Its no-op arms
+// are numbered apart from the others', so every Deployment is new.
+func (b *bench) unmeshedArms(ctx context.Context) (map[string]stats, error) {
+	return b.interleavedCreates(ctx, []string{nsNone, nsNoop, nsPaveUnmeshed}, 2*b.o.creates, unmeshedSuffix, optedOut)
+}
+
+// unmeshedSuffix marks the arms of Deployments opted out of the mesh.
+const unmeshedSuffix = "-unmeshed"
+
 // formerFloor prefixes the arms against the no-op handler served from the
 // load generator's own process, the floor until stop 23: not a target.
 const formerFloor = "noop-in-generator/"
@@ -241,10 +256,10 @@ const formerFloor = "noop-in-generator/"
 // stoppedSuffix marks the arms run with the controller stopped.
 const stoppedSuffix = "-controller-stopped"
 
-// interleavedCreates makes b.o.creates Deployments in each namespace, in
-// rounds of 100 that take turns, numbered from offset; keys are the arms'
-// names with suffix.
-func (b *bench) interleavedCreates(ctx context.Context, arms []string, offset int, suffix string) (map[string]stats, error) {
+// interleavedCreates makes b.o.creates Deployments (made by deployment, no
+// replicas) in each namespace, in rounds of 100 that take turns, numbered
+// from offset; keys are the arms' names with suffix.
+func (b *bench) interleavedCreates(ctx context.Context, arms []string, offset int, suffix string, deployment func(i int, replicas int32) *appsv1.Deployment) (map[string]stats, error) {
 	lat := map[string][]time.Duration{}
 	took := map[string]time.Duration{}
 	const batch = 100
@@ -252,7 +267,7 @@ func (b *bench) interleavedCreates(ctx context.Context, arms []string, offset in
 		for i := range arms {
 			ns := arms[(i+r)%len(arms)]
 			start := time.Now()
-			l, err := b.create(ctx, ns, offset+r*batch, min(batch, b.o.creates-r*batch), 0)
+			l, err := b.create(ctx, ns, offset+r*batch, min(batch, b.o.creates-r*batch), 0, deployment)
 			if err != nil {
 				return nil, err
 			}
@@ -262,13 +277,18 @@ func (b *bench) interleavedCreates(ctx context.Context, arms []string, offset in
 	}
 	out := map[string]stats{}
 	for ns, l := range lat {
-		out[strings.TrimPrefix(ns, "bench-")+suffix] = summarize(l, took[ns])
+		out[armKey(ns, suffix)] = summarize(l, took[ns])
 	}
 	return out, nil
 }
 
-// create makes n Deployments from c workers and returns each create's latency.
-func (b *bench) create(ctx context.Context, ns string, from, n int, replicas int32) ([]time.Duration, error) {
+// armKey is the report's key for the creates in namespace ns of the phase
+// marked by suffix: "noop-controller-stopped" for bench-noop's.
+func armKey(ns, suffix string) string { return strings.TrimPrefix(ns, "bench-") + suffix }
+
+// create makes n Deployments (made by deployment) from c workers and
+// returns each create's latency.
+func (b *bench) create(ctx context.Context, ns string, from, n int, replicas int32, deployment func(i int, replicas int32) *appsv1.Deployment) ([]time.Duration, error) {
 	var mu sync.Mutex
 	var all []time.Duration
 	var firstErr error
@@ -276,7 +296,7 @@ func (b *bench) create(ctx context.Context, ns string, from, n int, replicas int
 	for w := range b.o.c {
 		wg.Go(func() {
 			for i := from + w; i < from+n; i += b.o.c {
-				d := createdDeployment(i, replicas)
+				d := deployment(i, replicas)
 				start := time.Now()
 				_, err := b.cs.AppsV1().Deployments(ns).Create(ctx, d, metav1.CreateOptions{})
 				took := time.Since(start)
@@ -293,12 +313,19 @@ func (b *bench) create(ctx context.Context, ns string, from, n int, replicas int
 	return all, firstErr
 }
 
-// createdDeployment is the ith Deployment created through the API server:
-// each new to the webhook.
-func createdDeployment(i int, replicas int32) *appsv1.Deployment {
+// meshed is the ith Deployment created through the API server: each new
+// to the webhook.
+func meshed(i int, replicas int32) *appsv1.Deployment {
 	d := benchdata.Nth(1, i)
 	d.Name = fmt.Sprintf("app-%05d", i)
 	d.Spec.Replicas = &replicas
+	return d
+}
+
+// optedOut is meshed(i) opted out of the mesh, which a public zone allows.
+func optedOut(i int, replicas int32) *appsv1.Deployment {
+	d := meshed(i, replicas)
+	d.Spec.Template.Annotations = map[string]string{v1alpha1.AnnotationInject: "false"}
 	return d
 }
 
@@ -307,7 +334,7 @@ func createdDeployment(i int, replicas int32) *appsv1.Deployment {
 // webhooks), runs the webhook load again, and reads both processes'
 // resident memory.
 func (b *bench) memory(ctx context.Context, n int) (map[string]float64, error) {
-	if _, err := b.create(ctx, "bench-fill", 0, n, 1); err != nil {
+	if _, err := b.create(ctx, "bench-fill", 0, n, 1, meshed); err != nil {
 		return nil, err
 	}
 	for deadline := time.Now().Add(15 * time.Minute); ; time.Sleep(5 * time.Second) {

@@ -56,6 +56,9 @@ const (
 	// Deployment: the floor of a webhook that makes pave's object
 	nsNoopPatched = "bench-noop-patched"
 	nsPave        = "bench-pave" // pave, mesh on
+	// pave, its Deployments opted out of the mesh: a public zone, where
+	// the mesh is not required
+	nsPaveUnmeshed = "bench-pave-unmeshed"
 )
 
 // baselineNamespaces are the arms' namespaces pave does not govern: its
@@ -69,7 +72,8 @@ func newBench(ctx context.Context, cl *localcluster.Cluster, bin, admissionBin, 
 	b := &bench{o: o, cl: cl, cs: kubernetes.NewForConfigOrDie(cl.Config), pavePort: ports[0], noopPort: ports[1], inGeneratorPort: ports[2], client: newClient(o.c)}
 	for name, labels := range map[string]map[string]string{
 		"pave-system": nil, nsNone: {"bench-arm": "none"}, nsNoop: {"bench-arm": "noop"}, nsNoopPatched: {"bench-arm": "noop-patched"}, nsPave: {"bench-arm": "pave", "pave.dev/team": benchdata.Team},
-		"bench-fill": {"bench-arm": "pave", "pave.dev/team": benchdata.Team},
+		nsPaveUnmeshed: {"bench-arm": "pave-unmeshed", v1alpha1.LabelTeam: benchdata.Team, v1alpha1.LabelZone: "public"},
+		"bench-fill":   {"bench-arm": "pave", "pave.dev/team": benchdata.Team},
 	} {
 		if _, err := b.cs.CoreV1().Namespaces().Create(ctx, &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: name, Labels: labels}}, metav1.CreateOptions{}); err != nil {
 			return nil, err

@@ -170,6 +170,16 @@ func run(o options) error {
 		return err
 	}
 	rep.ControllerCPUms = float64((cpu1 - cpu0).Microseconds()) / 1000 / float64(o.creates)
+	// With the controller caught up: pave without the proxy, to attribute
+	// the gap. With the mesh off every arm is without it.
+	if !o.meshOff {
+		fmt.Println("through the API server, Deployments opted out of the mesh ...")
+		unmeshed, err := b.unmeshedArms(ctx)
+		if err != nil {
+			return err
+		}
+		maps.Copy(rep.APIServer, unmeshed)
+	}
 	fmt.Println("through the API server, pave's controller stopped ...")
 	stopped, err := b.controllerStoppedArms(ctx)
 	if err != nil {

@@ -60,6 +60,14 @@ func table(r report, cliRatio float64) []row {
 			rows = append(rows, info("(no webhook at all, controller stopped) creates/s", none.PerSecond, floor.PerSecond))
 		}
 	}
+	if unmeshed, floor := r.APIServer[armKey(nsPaveUnmeshed, unmeshedSuffix)], r.APIServer[armKey(nsNoop, unmeshedSuffix)]; floor.PerSecond > 0 {
+		// Attribution, not a target: pave without the proxy in the
+		// template, against the same Deployments through the no-op webhooks.
+		rows = append(rows, creates("opted out of the mesh: no proxy", unmeshed, floor)...)
+		if none := r.APIServer[armKey(nsNone, unmeshedSuffix)]; none.PerSecond > 0 {
+			rows = append(rows, info("(no webhook at all, opted out of the mesh) creates/s", none.PerSecond, floor.PerSecond))
+		}
+	}
 	if r.Memory != nil {
 		rows = append(rows,
 			row{Figure: "admission RSS MiB (peak)", Value: r.Memory["admissionPeak"], Target: "<= 80 MiB", Met: r.Memory["admissionPeak"] <= 80},
