@@ -240,8 +240,8 @@ func (b *bench) controllerStoppedArms(ctx context.Context) (map[string]stats, er
 // webhooks and through none, the controller running: pave's whole pipeline
 // but the proxy, with the companions of a workload outside the mesh. It
 // attributes the gap to the proxy in the template (decisions.md, "The proxy
-// goes into the pod template"); the target is the first arm. Its no-op arms
-// are numbered apart from the others', so every Deployment is new.
+// goes into the pod template"); the target is apiServerArms'. Its
+// Deployments are numbered apart from the other phases', so each is new.
 func (b *bench) unmeshedArms(ctx context.Context) (map[string]stats, error) {
 	return b.interleavedCreates(ctx, []string{nsNone, nsNoop, nsPaveUnmeshed}, 2*b.o.creates, unmeshedSuffix, optedOut)
 }
