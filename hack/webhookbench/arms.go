@@ -224,15 +224,21 @@ func (b *bench) apiServerArms(ctx context.Context) (map[string]stats, error) {
 // Until stop 28 the controller was paused (SIGSTOP), which kept its watches
 // open and unread for the API server to deal with on every create; that
 // arm read anything from 0.53x to 1.01x.
-func (b *bench) controllerStoppedArms(ctx context.Context) (map[string]stats, error) {
+// With -profile, the API server is then profiled under creates in each
+// namespace in turn (apiServerProfiles).
+func (b *bench) controllerStoppedArms(ctx context.Context) (map[string]stats, []apiServerProfile, error) {
 	b.controller.Stop()
 	arms, err := b.interleavedCreates(ctx, []string{nsNone, nsNoop, nsNoopPatched, nsPave}, b.o.creates, stoppedSuffix, meshed)
+	var profiles []apiServerProfile
+	if err == nil && b.o.profile != "" {
+		profiles, err = b.apiServerProfiles(ctx, b.o.profile, 3*b.o.creates)
+	}
 	c, startErr := b.cl.StartWebhook(b.controllerOpts)
 	if startErr != nil {
-		return nil, fmt.Errorf("start the controller again: %w", startErr)
+		return nil, nil, fmt.Errorf("start the controller again: %w", startErr)
 	}
 	b.controller = c
-	return arms, err
+	return arms, profiles, err
 }
 
 // unmeshedArms creates Deployments that opt out of the mesh, in a zone

@@ -60,7 +60,7 @@ func main() {
 	flag.IntVar(&o.rounds, "rounds", 3, "interleaved rounds per arm")
 	flag.DurationVar(&o.round, "round", 2*time.Second, "length of one round of one webhook arm")
 	flag.IntVar(&o.creates, "creates", 600, "Deployment creates per arm through the API server")
-	flag.StringVar(&o.profile, "profile", "", "write CPU profiles of the admission server under the mutate and validate arms to <profile>-<arm>.pprof, its heap after them to <profile>-heap.pprof, and the controller's CPU profile over the first 20 s of the creates to <profile>-controller-creates.pprof")
+	flag.StringVar(&o.profile, "profile", "", "write CPU profiles of the admission server under the mutate and validate arms to <profile>-<arm>.pprof, its heap after them to <profile>-heap.pprof, the controller's CPU profile over the first 20 s of the creates to <profile>-controller-creates.pprof, and the API server's under creates in each arm's namespace, the controller stopped, to <profile>-apiserver-<arm>.pprof")
 	flag.BoolVar(&o.meshOff, "mesh-off", false, "run pave with the mesh off (no sidecar): to attribute the gap, not the targets, which are with the mesh on")
 	flag.IntVar(&o.reconcileWorkers, "reconcile-workers", 0, "the controller's --reconcile-workers (0: pave's default)")
 	flag.IntVar(&o.fill, "fill", 10000, "Deployments (one Pod each) in the cluster for the memory figure; 0 skips it")
@@ -97,7 +97,10 @@ type report struct {
 	// first create until it was idle again: its companions' cost, on the
 	// cores the API server needs.
 	ControllerCPUms float64 `json:"controllerCPUMillisPerDeployment"`
-	Rows            []row   `json:"table"`
+	// APIServerCPUms is the API server's CPU time per Deployment created
+	// in each arm's namespace, the controller stopped (with -profile).
+	APIServerCPUms map[string]float64 `json:"apiServerCPUMillisPerCreate,omitempty"`
+	Rows           []row              `json:"table"`
 }
 
 func run(o options) error {
@@ -181,11 +184,17 @@ func run(o options) error {
 		maps.Copy(rep.APIServer, unmeshed)
 	}
 	fmt.Println("through the API server, pave's controller stopped ...")
-	stopped, err := b.controllerStoppedArms(ctx)
+	stopped, profiles, err := b.controllerStoppedArms(ctx)
 	if err != nil {
 		return err
 	}
 	maps.Copy(rep.APIServer, stopped)
+	for _, p := range profiles {
+		if rep.APIServerCPUms == nil {
+			rep.APIServerCPUms = map[string]float64{}
+		}
+		rep.APIServerCPUms[p.arm] = float64(p.cpuPerCreate().Microseconds()) / 1000
+	}
 	if o.fill > 0 {
 		fmt.Printf("memory with %d Deployments and their Pods ...\n", o.fill)
 		if rep.Memory, err = b.memory(ctx, o.fill); err != nil {
@@ -198,6 +207,7 @@ func run(o options) error {
 	}
 	printTable(rep.Rows)
 	printCPU(rep.Webhook)
+	printAPIServerProfiles(profiles)
 	fmt.Printf("pave's controller until the creates ended: %.0f companions applied, %.0f unchanged (not applied again), %.0f failed\n",
 		rep.Companions["applied"], rep.Companions["unchanged"], rep.Companions["failed"])
 	fmt.Printf("pave's controller was idle again %.1f s after the last create, having used %.2f ms of CPU for each Deployment created in pave's namespace\n",

@@ -1,0 +1,149 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"slices"
+	"time"
+
+	"github.com/google/pprof/profile"
+)
+
+// apiServerProfileSeconds is how long each namespace's creates are profiled.
+const apiServerProfileSeconds = 8
+
+// apiServerProfiles profiles the API server while Deployments are created
+// without pause in one namespace at a time (the controller stopped): the
+// no-op webhooks, the no-op webhooks sending pave's patch, and pave, twice
+// each in the order ABCCBA (the first after a phase inherits its backlog:
+// the controller-manager's ReplicaSets and status updates), each arm's two
+// merged into prefix-apiserver-<arm>.pprof. Each arm's API-server CPU per
+// create says where a create in pave's namespace costs more, which the
+// creates/s of the interleaved arms cannot (docs/performance.md, stop 43).
+// Numbered from offset, so each Deployment is new.
+func (b *bench) apiServerProfiles(ctx context.Context, prefix string, offset int) ([]apiServerProfile, error) {
+	arms := []string{nsNoop, nsNoopPatched, nsPave}
+	byArm := map[string]*apiServerProfile{}
+	back := slices.Clone(arms)
+	slices.Reverse(back)
+	for _, ns := range slices.Concat(arms, back) {
+		p, next, err := b.apiServerProfile(ctx, ns, offset)
+		if err != nil {
+			return nil, fmt.Errorf("the API server's profile under creates in %s: %w", ns, err)
+		}
+		offset = next
+		if prev := byArm[ns]; prev != nil {
+			merged, err := profile.Merge([]*profile.Profile{prev.prof, p.prof})
+			if err != nil {
+				return nil, err
+			}
+			p.prof, p.creates, p.took, p.cpu = merged, p.creates+prev.creates, p.took+prev.took, p.cpu+prev.cpu
+		}
+		byArm[ns] = &p
+	}
+	var out []apiServerProfile
+	for _, ns := range arms {
+		p := byArm[ns]
+		p.file = fmt.Sprintf("%s-apiserver-%s.pprof", prefix, p.arm)
+		f, err := os.Create(p.file)
+		if err != nil {
+			return nil, err
+		}
+		if err := errors.Join(p.prof.Write(f), f.Close()); err != nil {
+			return nil, err
+		}
+		out = append(out, *p)
+	}
+	return out, nil
+}
+
+// apiServerProfile is one namespace's creates under the API server's
+// profiler.
+type apiServerProfile struct {
+	arm, file string
+	prof      *profile.Profile
+	creates   int
+	took      time.Duration
+	cpu       time.Duration // the API server's, as the profile sampled it
+}
+
+func (p apiServerProfile) perSecond() float64 { return float64(p.creates) / p.took.Seconds() }
+
+// cpuPerCreate is the API server's CPU time for each create.
+func (p apiServerProfile) cpuPerCreate() time.Duration {
+	return p.cpu / time.Duration(max(p.creates, 1))
+}
+
+// apiServerProfile creates Deployments in ns, c at a time in batches of 5c,
+// until the API server's CPU profile of them is taken; it returns the number
+// the next Deployment would have.
+func (b *bench) apiServerProfile(ctx context.Context, ns string, next int) (apiServerProfile, int, error) {
+	type result struct {
+		raw []byte
+		err error
+	}
+	done := make(chan result, 1)
+	start := time.Now()
+	go func() {
+		raw, err := b.cs.CoreV1().RESTClient().Get().AbsPath("/debug/pprof/profile").
+			Param("seconds", fmt.Sprint(apiServerProfileSeconds)).DoRaw(ctx)
+		done <- result{raw, err}
+	}()
+	p := apiServerProfile{arm: armKey(ns, "")}
+	for {
+		select {
+		case r := <-done:
+			if r.err != nil {
+				return p, next, r.err
+			}
+			p.took = time.Since(start)
+			prof, err := profile.Parse(bytes.NewReader(r.raw))
+			if err != nil {
+				return p, next, err
+			}
+			p.prof = prof
+			p.cpu, err = sampledCPU(prof)
+			return p, next, err
+		default:
+		}
+		batch := 5 * b.o.c
+		if _, err := b.create(ctx, ns, next, batch, 0, meshed); err != nil {
+			return p, next, err
+		}
+		next, p.creates = next+batch, p.creates+batch
+	}
+}
+
+// sampledCPU is the CPU time a Go CPU profile sampled.
+func sampledCPU(prof *profile.Profile) (time.Duration, error) {
+	i := -1
+	for k, t := range prof.SampleType {
+		if t.Type == "cpu" && t.Unit == "nanoseconds" {
+			i = k
+		}
+	}
+	if i < 0 {
+		return 0, fmt.Errorf("no cpu/nanoseconds samples in the profile (%v)", prof.SampleType)
+	}
+	var total int64
+	for _, s := range prof.Sample {
+		total += s.Value[i]
+	}
+	return time.Duration(total), nil
+}
+
+// printAPIServerProfiles prints each arm's creates and API-server CPU per
+// create against the no-op webhooks'.
+func printAPIServerProfiles(ps []apiServerProfile) {
+	if len(ps) == 0 {
+		return
+	}
+	fmt.Printf("the API server under creates, one namespace at a time (ABCCBA), the controller stopped (2 x %d s profiles):\n", apiServerProfileSeconds)
+	for _, p := range ps {
+		fmt.Printf("  %-13s %6.1f creates/s  %5.2f ms of API-server CPU per create (%.2fx the no-op webhooks')  %s\n",
+			p.arm, p.perSecond(), float64(p.cpuPerCreate().Microseconds())/1000, float64(p.cpuPerCreate())/float64(ps[0].cpuPerCreate()), p.file)
+	}
+}

@@ -1,0 +1,59 @@
+package main
+
+import (
+	"bytes"
+	"testing"
+	"time"
+
+	"github.com/google/pprof/profile"
+)
+
+func encodedProfile(t *testing.T, types []*profile.ValueType, values ...[]int64) *profile.Profile {
+	t.Helper()
+	fn := &profile.Function{ID: 1, Name: "f"}
+	loc := &profile.Location{ID: 1, Line: []profile.Line{{Function: fn}}}
+	p := &profile.Profile{SampleType: types, Function: []*profile.Function{fn}, Location: []*profile.Location{loc}, PeriodType: types[len(types)-1], Period: 10_000_000}
+	for _, v := range values {
+		p.Sample = append(p.Sample, &profile.Sample{Location: []*profile.Location{loc}, Value: v})
+	}
+	// Through its encoding, as the API server sends it.
+	var buf bytes.Buffer
+	if err := p.Write(&buf); err != nil {
+		t.Fatal(err)
+	}
+	parsed, err := profile.Parse(&buf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return parsed
+}
+
+func TestSampledCPUSumsTheCPUColumn(t *testing.T) {
+	// As Go's CPU profiles are: samples/count, then cpu/nanoseconds.
+	raw := encodedProfile(t, []*profile.ValueType{{Type: "samples", Unit: "count"}, {Type: "cpu", Unit: "nanoseconds"}},
+		[]int64{3, 30_000_000}, []int64{1, 10_000_000})
+	got, err := sampledCPU(raw)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := 40 * time.Millisecond; got != want {
+		t.Errorf("sampledCPU = %v, want %v (the cpu column, not the sample counts)", got, want)
+	}
+	heap := encodedProfile(t, []*profile.ValueType{{Type: "alloc_space", Unit: "bytes"}}, []int64{1 << 20})
+	if _, err := sampledCPU(heap); err == nil {
+		t.Error("a heap profile: no error")
+	}
+}
+
+func TestCPUPerCreate(t *testing.T) {
+	p := apiServerProfile{creates: 400, took: 8 * time.Second, cpu: 4 * time.Second}
+	if got := p.cpuPerCreate(); got != 10*time.Millisecond {
+		t.Errorf("cpuPerCreate = %v, want 10ms", got)
+	}
+	if got := p.perSecond(); got != 50 {
+		t.Errorf("perSecond = %v, want 50", got)
+	}
+	if got := (apiServerProfile{cpu: time.Second}).cpuPerCreate(); got != time.Second {
+		t.Errorf("no creates: cpuPerCreate = %v, want the whole CPU time, not a division by zero", got)
+	}
+}
