@@ -77,6 +77,11 @@ func (p apiServerProfile) cpuPerCreate() time.Duration {
 	return p.cpu / time.Duration(max(p.creates, 1))
 }
 
+// cpuMsPerCreate is cpuPerCreate in milliseconds, as printed and reported.
+func (p apiServerProfile) cpuMsPerCreate() float64 {
+	return float64(p.cpuPerCreate().Microseconds()) / 1000
+}
+
 // apiServerProfile creates Deployments in ns, c at a time in batches of 5c,
 // until the API server's CPU profile of them is taken; it returns the number
 // the next Deployment would have.
@@ -144,6 +149,6 @@ func printAPIServerProfiles(ps []apiServerProfile) {
 	fmt.Printf("the API server under creates, one namespace at a time (ABCCBA), the controller stopped (2 x %d s profiles):\n", apiServerProfileSeconds)
 	for _, p := range ps {
 		fmt.Printf("  %-13s %6.1f creates/s  %5.2f ms of API-server CPU per create (%.2fx the no-op webhooks')  %s\n",
-			p.arm, p.perSecond(), float64(p.cpuPerCreate().Microseconds())/1000, float64(p.cpuPerCreate())/float64(ps[0].cpuPerCreate()), p.file)
+			p.arm, p.perSecond(), p.cpuMsPerCreate(), float64(p.cpuPerCreate())/float64(ps[0].cpuPerCreate()), p.file)
 	}
 }

@@ -71,9 +71,9 @@ func newBench(ctx context.Context, cl *localcluster.Cluster, bin, admissionBin, 
 	ports := localcluster.FreePorts(9)
 	b := &bench{o: o, cl: cl, cs: kubernetes.NewForConfigOrDie(cl.Config), pavePort: ports[0], noopPort: ports[1], inGeneratorPort: ports[2], client: newClient(o.c)}
 	for name, labels := range map[string]map[string]string{
-		"pave-system": nil, nsNone: {"bench-arm": "none"}, nsNoop: {"bench-arm": "noop"}, nsNoopPatched: {"bench-arm": "noop-patched"}, nsPave: {"bench-arm": "pave", "pave.dev/team": benchdata.Team},
+		"pave-system": nil, nsNone: {"bench-arm": "none"}, nsNoop: {"bench-arm": "noop"}, nsNoopPatched: {"bench-arm": "noop-patched"}, nsPave: {"bench-arm": "pave", v1alpha1.LabelTeam: benchdata.Team},
 		nsPaveUnmeshed: {"bench-arm": "pave-unmeshed", v1alpha1.LabelTeam: benchdata.Team, v1alpha1.LabelZone: "public"},
-		"bench-fill":   {"bench-arm": "pave", "pave.dev/team": benchdata.Team},
+		"bench-fill":   {"bench-arm": "pave", v1alpha1.LabelTeam: benchdata.Team},
 	} {
 		if _, err := b.cs.CoreV1().Namespaces().Create(ctx, &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: name, Labels: labels}}, metav1.CreateOptions{}); err != nil {
 			return nil, err

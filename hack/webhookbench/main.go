@@ -189,11 +189,11 @@ func run(o options) error {
 		return err
 	}
 	maps.Copy(rep.APIServer, stopped)
+	if len(profiles) > 0 {
+		rep.APIServerCPUms = map[string]float64{}
+	}
 	for _, p := range profiles {
-		if rep.APIServerCPUms == nil {
-			rep.APIServerCPUms = map[string]float64{}
-		}
-		rep.APIServerCPUms[p.arm] = float64(p.cpuPerCreate().Microseconds()) / 1000
+		rep.APIServerCPUms[p.arm] = p.cpuMsPerCreate()
 	}
 	if o.fill > 0 {
 		fmt.Printf("memory with %d Deployments and their Pods ...\n", o.fill)
