@@ -48,7 +48,7 @@ func newCheckCmd() *cobra.Command {
 		Long: `check runs pave's engine on Kubernetes manifests without a cluster: every
 workload is mutated, then validated, exactly as the admission webhooks would.
 Files, directories (recursively) and - for stdin are read; multi-document YAML
-and List kinds work. A document that is not a Kubernetes object is reported
+and Lists work (any object with items, as kubectl reads it). A document that is not a Kubernetes object is reported
 with its file and line and does not stop the others.
 
 Exit codes: 0 clean, 1 a violation denies an object (or warns, with

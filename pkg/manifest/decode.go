@@ -46,7 +46,10 @@ type header struct {
 		Name      string `json:"name"`
 		Namespace string `json:"namespace"`
 	} `json:"metadata"`
+	// hasItems says items is a sequence; itemsKey that there is an items
+	// field at all, which makes any object a List to kubectl's decoder.
 	hasItems   bool
+	itemsKey   bool
 	notMapping bool
 	// itemLines are the lines of a List's items in the document (1 is its
 	// first line), where the YAML parser gave them; nil otherwise.
@@ -67,7 +70,8 @@ func decodeHeader(js []byte) (header, error) {
 		}
 		return header{}, err
 	}
-	h.hasItems = len(h.Items) > 0 && h.Items[0] == '['
+	h.itemsKey = len(h.Items) > 0 // null included
+	h.hasItems = h.itemsKey && h.Items[0] == '['
 	return h.header, nil
 }
 
@@ -106,32 +110,42 @@ func Decode(d Document) ([]Object, error) {
 		return nil, d.errorf("%v", err)
 	}
 	if isList(h) {
-		var list struct {
-			Items []json.RawMessage `json:"items"`
-		}
-		if err := jsondecode.Unmarshal(js, &list); err != nil {
-			return nil, d.errorf("%s: %v", h.Kind, err)
-		}
-		var out []Object
-		for i, item := range list.Items {
-			line := d.Line
-			if len(h.itemLines) == len(list.Items) {
-				line = d.startLine - 1 + h.itemLines[i]
-			}
-			ih, err := decodeHeader(item)
-			if err != nil || ih.notMapping || ih.APIVersion == "" || ih.Kind == "" {
-				return nil, &Error{Source: d.Source, Line: line, Err: fmt.Errorf("%s item %d: not a Kubernetes object: apiVersion and kind are required", h.Kind, i)}
-			}
-			if err := groupVersion(ih.APIVersion); err != nil {
-				return nil, &Error{Source: d.Source, Line: line, Err: fmt.Errorf("%s item %d: %w", h.Kind, i, err)}
-			}
-			out = append(out, Object{Source: d.Source, Line: line, APIVersion: ih.APIVersion, Kind: ih.Kind,
-				Name: ih.Metadata.Name, Namespace: ih.Metadata.Namespace, JSON: item})
-		}
-		return out, nil
+		return d.items(h.Kind, js, h.itemLines)
 	}
 	return []Object{{Source: d.Source, Line: d.Line, APIVersion: h.APIVersion, Kind: h.Kind,
 		Name: h.Metadata.Name, Namespace: h.Metadata.Namespace, JSON: js}}, nil
+}
+
+// items are the objects of a List, in order. kubectl applies each of them,
+// but refuses a List among them: its decoder reads the item as a plain
+// object, which then cannot be flattened.
+func (d Document) items(kind string, js []byte, lines []int) ([]Object, error) {
+	var list struct {
+		Items []json.RawMessage `json:"items"`
+	}
+	if err := jsondecode.Unmarshal(js, &list); err != nil {
+		return nil, d.errorf("%s: %v", kind, err)
+	}
+	var out []Object
+	for i, item := range list.Items {
+		line := d.Line
+		if len(lines) == len(list.Items) {
+			line = d.startLine - 1 + lines[i]
+		}
+		ih, err := decodeHeader(item)
+		if err != nil || ih.notMapping || ih.APIVersion == "" || ih.Kind == "" {
+			return nil, &Error{Source: d.Source, Line: line, Err: fmt.Errorf("%s item %d: not a Kubernetes object: apiVersion and kind are required", kind, i)}
+		}
+		if err := groupVersion(ih.APIVersion); err != nil {
+			return nil, &Error{Source: d.Source, Line: line, Err: fmt.Errorf("%s item %d: %w", kind, i, err)}
+		}
+		if ih.hasItems {
+			return nil, &Error{Source: d.Source, Line: line, Err: fmt.Errorf("%s item %d is a %s, which kubectl refuses inside a List: move its items into the outer List", kind, i, ih.Kind)}
+		}
+		out = append(out, Object{Source: d.Source, Line: line, APIVersion: ih.APIVersion, Kind: ih.Kind,
+			Name: ih.Metadata.Name, Namespace: ih.Metadata.Namespace, JSON: item})
+	}
+	return out, nil
 }
 
 // groupVersion refuses an apiVersion that is no group/version, as kubectl
@@ -143,8 +157,11 @@ func groupVersion(apiVersion string) error {
 	return nil
 }
 
+// isList is kubectl's test: any object with an items field is a List, whose
+// items it applies and not the object (items: null applies nothing), whatever
+// its kind says.
 func isList(h header) bool {
-	return h.Kind == "List" || (len(h.Kind) > 4 && h.Kind[len(h.Kind)-4:] == "List" && h.hasItems)
+	return h.Kind == "List" || h.itemsKey
 }
 
 func (d Document) errorf(format string, args ...any) error {

@@ -88,6 +88,14 @@ func TestDecode(t *testing.T) {
 		{"list", "apiVersion: v1\nkind: List\nitems:\n- {apiVersion: v1, kind: Pod, metadata: {name: a}}\n- {apiVersion: apps/v1, kind: Deployment, metadata: {name: b}}", []string{"Pod", "Deployment"}, []int{6, 7}, ""},
 		{"typed list", "apiVersion: v1\nkind: PodList\nitems:\n- {apiVersion: v1, kind: Pod, metadata: {name: a}}", []string{"Pod"}, []int{6}, ""},
 		{"list of block items", "apiVersion: v1\nkind: List\nitems:\n- apiVersion: v1\n  kind: Pod\n  metadata: {name: a}\n-\n  apiVersion: v1\n  kind: Pod\n  metadata: {name: b}", []string{"Pod", "Pod"}, []int{6, 10}, ""},
+		// kubectl's decoder makes a List of any object with items, and
+		// applies its items, not the object; items: null applies nothing.
+		{"object with items", "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: cm}\nitems:\n- {apiVersion: v1, kind: Pod, metadata: {name: a}}", []string{"Pod"}, []int{7}, ""},
+		{"object with null items", "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: d}\nitems: ~", nil, nil, ""},
+		{"json object with items", `{"apiVersion": "v1", "kind": "ConfigMap", "items": [{"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "a"}}]}`, []string{"Pod"}, []int{3}, ""},
+		// It refuses a List among a List's items.
+		{"list in a list", "apiVersion: v1\nkind: List\nitems:\n- {apiVersion: v1, kind: Pod, metadata: {name: a}}\n- apiVersion: v1\n  kind: PodList\n  items:\n  - {apiVersion: v1, kind: Pod, metadata: {name: b}}", nil, nil, "f.yaml:7: List item 1 is a PodList, which kubectl refuses inside a List: move its items into the outer List"},
+		{"object with items in a list", "apiVersion: v1\nkind: List\nitems:\n- {apiVersion: v1, kind: ConfigMap, items: []}", nil, nil, "f.yaml:6: List item 0 is a ConfigMap, which kubectl refuses"},
 		{"not kubernetes", "name: web\nimage: nginx", nil, nil, "f.yaml:3: not a Kubernetes object: apiVersion and kind are required"},
 		{"scalar", "just a string", nil, nil, "f.yaml:3: not a Kubernetes object"},
 		{"broken", "apiVersion: v1\nkind: Pod\nmetadata: {name: [\n", nil, nil, "f.yaml:"},

@@ -251,6 +251,7 @@ func headerOf(doc *yamlv3.Node) (h header, ok bool) {
 		case "kind":
 			h.Kind = str(v)
 		case "items":
+			h.itemsKey = true
 			h.hasItems = v.Kind == yamlv3.SequenceNode
 			if h.hasItems {
 				h.itemLines = make([]int, len(v.Content))
