@@ -46,14 +46,17 @@ func TestSampledCPUSumsTheCPUColumn(t *testing.T) {
 }
 
 func TestCPUPerCreate(t *testing.T) {
-	p := apiServerProfile{creates: 400, took: 8 * time.Second, cpu: 4 * time.Second}
-	if got := p.cpuPerCreate(); got != 10*time.Millisecond {
-		t.Errorf("cpuPerCreate = %v, want 10ms", got)
+	// 4 s of CPU in an 8 s window is half a core; 400 creates in 10 s (the
+	// last batch ran past the window) are 40/s: 12.5 ms a create, not the
+	// 10 ms that dividing 4 s by 400 gives.
+	p := apiServerProfile{creates: 400, took: 10 * time.Second, cpu: 4 * time.Second, window: 8 * time.Second}
+	if got := p.cpuPerCreate(); got != 12500*time.Microsecond {
+		t.Errorf("cpuPerCreate = %v, want 12.5ms", got)
 	}
-	if got := p.perSecond(); got != 50 {
-		t.Errorf("perSecond = %v, want 50", got)
+	if got := p.perSecond(); got != 40 {
+		t.Errorf("perSecond = %v, want 40", got)
 	}
-	if got := (apiServerProfile{cpu: time.Second}).cpuPerCreate(); got != time.Second {
-		t.Errorf("no creates: cpuPerCreate = %v, want the whole CPU time, not a division by zero", got)
+	if got := (apiServerProfile{cpu: time.Second, window: time.Second}).cpuPerCreate(); got != 0 {
+		t.Errorf("no creates: cpuPerCreate = %v, want 0, not a division by zero", got)
 	}
 }
