@@ -2,6 +2,7 @@ package spec
 
 import (
 	"fmt"
+	"math"
 	"regexp"
 	"sort"
 	"strconv"
@@ -107,9 +108,9 @@ func (p parser) service(k, v *yaml.Node) (Service, error) {
 		case "image":
 			s.Image, err = p.scalar(fv, s.Name, field)
 		case "cpu":
-			s.CPU, err = p.quantity(fv, s.Name, field, "500m or 1")
+			s.CPU, err = p.quantity(fv, s.Name, field, "500m or 1", false)
 		case "memory":
-			s.Memory, err = p.quantity(fv, s.Name, field, "512Mi or 1Gi")
+			s.Memory, err = p.quantity(fv, s.Name, field, "512Mi or 1Gi", true)
 		case "replicas":
 			var n int
 			n, err = p.integer(fv, s.Name, field)
@@ -179,13 +180,22 @@ func (p parser) integer(n *yaml.Node, service, field string) (int, error) {
 	return v, nil
 }
 
-func (p parser) quantity(n *yaml.Node, service, field, example string) (*resource.Quantity, error) {
+// quantity reads a positive quantity, at most the largest whose thousandths
+// fit an int64, as the scheduler counts CPU (about 9.2e15: far beyond any
+// machine's cores or bytes). One of bytes (memory, a volume's size) must be a
+// whole number of them, which Kubernetes warns of otherwise.
+func (p parser) quantity(n *yaml.Node, service, field, example string, bytes bool) (*resource.Quantity, error) {
 	q, err := resource.ParseQuantity(n.Value)
 	if n.Kind != yaml.ScalarNode || err != nil {
 		return nil, p.errAt(n.Line, service, field, fmt.Sprintf("%q is not a quantity; write e.g. %s", n.Value, example))
 	}
-	if q.Sign() <= 0 {
+	switch {
+	case q.Sign() <= 0:
 		return nil, p.errAt(n.Line, service, field, fmt.Sprintf("%q must be greater than zero", n.Value))
+	case q.Cmp(*resource.NewMilliQuantity(math.MaxInt64, resource.DecimalSI)) > 0:
+		return nil, p.errAt(n.Line, service, field, fmt.Sprintf("%q is more than any machine has; write e.g. %s", n.Value, example))
+	case bytes && q.MilliValue()%1000 != 0:
+		return nil, p.errAt(n.Line, service, field, fmt.Sprintf("%q is not a whole number of bytes; write e.g. %s", n.Value, example))
 	}
 	return &q, nil
 }

@@ -90,6 +90,10 @@ func TestParseErrorsNameFileLineServiceAndField(t *testing.T) {
 		name, doc, want string
 	}{
 		{"bad quantity", "services:\n  web:\n    image: x:1\n    cpu: lots\n", `s.yaml:4: service "web": field cpu: "lots" is not a quantity`},
+		{"huge quantity", "services:\n  web:\n    image: x:1\n    memory: 1e400\n", `s.yaml:4: service "web": field memory: "1e400" is more than any machine has; write e.g. 512Mi or 1Gi`},
+		{"huge cpu", "services:\n  web:\n    image: x:1\n    cpu: 10P\n", `s.yaml:4: service "web": field cpu: "10P" is more than any machine has`},
+		{"fractional bytes", "services:\n  web:\n    image: x:1\n    memory: 1.5\n", `s.yaml:4: service "web": field memory: "1.5" is not a whole number of bytes; write e.g. 512Mi or 1Gi`},
+		{"fractional volume size", "services:\n  db:\n    image: x:1\n    volumes:\n      - {name: data, size: 100m, path: /d}\n", `s.yaml:5: service "db": field volumes[0].size: "100m" is not a whole number of bytes`},
 		{"unknown field", "services:\n  web:\n    image: x:1\n    cpus: 1\n", `s.yaml:4: service "web": field cpus: unknown field`},
 		{"missing image", "services:\n  web:\n    cpu: 1\n", `s.yaml:2: service "web": field image: required`},
 		{"bad interval", "services:\n  web:\n    image: x:1\n    port: 80\n    readiness_probe: {path: /h, interval: 1.5s}\n", `s.yaml:5: service "web": field readiness_probe.interval: "1.5s" is not a whole number of seconds`},

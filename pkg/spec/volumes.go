@@ -39,7 +39,7 @@ func (p parser) volumes(n *yaml.Node, service string) ([]Volume, error) {
 			case "name":
 				v.Name = val.Value
 			case "size":
-				size, err = p.quantity(val, service, field+".size", "10Gi")
+				size, err = p.quantity(val, service, field+".size", "10Gi", true)
 			case "path":
 				v.Path = val.Value
 			default:
