@@ -57,6 +57,7 @@ func Default(p *policy.Policy, c Companions) (*Engine, error) {
 		validators.PriorityClass{},
 		scheduling.ControlPlane{},
 		validators.QuotaHeadroom{},
+		validators.ContainerMax{},
 		storage.Encrypted{},
 		storage.VolumeNames{},
 		backup.Covered{},

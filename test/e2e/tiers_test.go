@@ -65,3 +65,27 @@ func TestTiersSizeNamespaces(t *testing.T) {
 		t.Fatalf("%d pods, want the tier's one", len(items))
 	}
 }
+
+// A container above its tier's maxPerContainer: the LimitRange refuses the
+// Pod, and pave the Deployment, whose Pods would all be refused.
+func TestContainerAboveTheTiersMaximumIsDenied(t *testing.T) {
+	namespace(t, "tiermax", map[string]string{"pave.dev/tier": "small", "pave.dev/team": "tiermax"})
+	eventually(t, 30*time.Second, func() error {
+		_, err := s.kubectl("get", "-n", "tiermax", "limitrange", "pave-tier")
+		return err
+	})
+	big := strings.Replace(readFile(t, "testdata/plain.yaml"), "image: nginx:1.27.3", "image: nginx:1.27.3\n        resources: {limits: {memory: 8Gi}}", 1)
+	out, err := combinedKubectl("create", "--dry-run=server", "-n", "tiermax", "-f", writeTemp(t, big))
+	if err == nil || !strings.Contains(out, "[container-max] spec.template.spec.containers[0].resources.limits.memory") || !strings.Contains(out, `tier "small"`) {
+		t.Errorf("the Deployment was not denied for its container: %v %s", err, out)
+	}
+	pod := "apiVersion: v1\nkind: Pod\nmetadata: {name: big}\nspec:\n  containers: [{name: web, image: nginx:1.27.3, resources: {limits: {memory: 8Gi}}}]\n"
+	out, err = combinedKubectl("create", "--dry-run=server", "-n", "tiermax", "-f", writeTemp(t, pod))
+	if err == nil || !strings.Contains(out, "maximum memory usage per Container is 4Gi") {
+		t.Errorf("the LimitRange did not refuse the Pod: %v %s", err, out)
+	}
+	fits := strings.Replace(big, "8Gi", "4Gi", 1)
+	if out, err := combinedKubectl("create", "--dry-run=server", "-n", "tiermax", "-f", writeTemp(t, fits)); err != nil {
+		t.Errorf("a container at the maximum was refused: %s", out)
+	}
+}
