@@ -205,6 +205,9 @@ func validateTiers(s v1alpha1.PlatformPolicySpec) error {
 		if t.MaxPriority != nil && *t.MaxPriority > 1_000_000_000 {
 			return fmt.Errorf("spec.tiers.tiers[%d].maxPriority: %d is above 1000000000, the highest value of a PriorityClass that is not the system's", i, *t.MaxPriority)
 		}
+		if err := fitsTier(s, i); err != nil {
+			return err
+		}
 	}
 	if d := s.Tiers.DefaultTier; d != "" && d != "none" && !names[d] {
 		return fmt.Errorf("spec.tiers.defaultTier: %q is not one of spec.tiers.tiers (or none)", d)

@@ -81,6 +81,8 @@ func TestLoadRejectsBadPolicies(t *testing.T) {
 		{"unknown default tier", head + "  tiers: {defaultTier: xl}\n", "spec.tiers.defaultTier"},
 		{"duplicate tier", head + "  tiers: {tiers: [{name: a}, {name: a}], defaultTier: a}\n", "appears twice"},
 		{"a tier above every workload class", head + "  tiers: {tiers: [{name: a, maxPriority: 1000000001}], defaultTier: a}\n", "spec.tiers.tiers[0].maxPriority"},
+		{"a tier's maximum below the default limit", head + "  tiers: {tiers: [{name: a, maxPerContainer: {memory: 64Mi}}], defaultTier: a}\n", "spec.tiers.tiers[0].maxPerContainer.memory: 64Mi is below spec.resources.default"},
+		{"a tier's maximum below the sidecar", head + "  mesh: {mode: istio}\n  tiers: {tiers: [{name: a, maxPerContainer: {memory: 768Mi}}], defaultTier: a}\n", "spec.tiers.tiers[0].maxPerContainer.memory: 768Mi is below spec.mesh.sidecar.container.resources.limits.memory (1Gi)"},
 		{"unknown scrape target", head + "  monitoring: {scrape: Scraper}\n", `spec.monitoring.scrape: "Scraper" is not a target`},
 		{"availability bounds crossed", head + "  monitoring: {slo: {minAvailability: '99.9', maxAvailability: '99'}}\n", "must not exceed maxAvailability"},
 		{"a 100% ceiling", head + "  monitoring: {slo: {maxAvailability: '100'}}\n", "no error budget"},
