@@ -116,9 +116,10 @@ func Decode(d Document) ([]Object, error) {
 		Name: h.Metadata.Name, Namespace: h.Metadata.Namespace, JSON: js}}, nil
 }
 
-// items are the objects of a List, in order. kubectl applies each of them,
-// but refuses a List among them: its decoder reads the item as a plain
-// object, which then cannot be flattened.
+// items are the objects of a List, in order. An item that is no object, or
+// is a List itself (kubectl's decoder reads it as a plain object, which then
+// cannot be flattened), fails the whole List: kubectl, validating as it does
+// by default, then sends none of its items (TestCheckReadsListsAsKubectlSendsThem).
 func (d Document) items(kind string, js []byte, lines []int) ([]Object, error) {
 	var list struct {
 		Items []json.RawMessage `json:"items"`
