@@ -106,6 +106,22 @@ func writeTemp(t *testing.T, doc string) string {
 
 // A rule on a kind without a pod template, through the real API server: a
 // team member's Service cannot claim external IPs (CVE-2020-8554).
+// The edit role writes PodDisruptionBudgets: one that lets no pod go would
+// hold every drain of the nodes its pods run on, and the cluster's upgrades.
+func TestTeamMemberCannotBlockDrains(t *testing.T) {
+	teamNamespace(t, "team-pdb")
+	pdb := "apiVersion: policy/v1\nkind: PodDisruptionBudget\nmetadata: {name: never}\nspec: {maxUnavailable: 0, selector: {matchLabels: {app: web}}}\n"
+	_, err := asDev(pdb, "apply", "-n", "team-pdb", "-f", "-")
+	denied(t, "a PodDisruptionBudget of maxUnavailable 0", err, "[disruption-budget] spec.maxUnavailable")
+	absent(t, "team-pdb", "poddisruptionbudget", "never")
+	all := strings.Replace(pdb, "maxUnavailable: 0", `minAvailable: "100%"`, 1)
+	_, err = asDev(all, "apply", "-n", "team-pdb", "-f", "-")
+	denied(t, "a PodDisruptionBudget of minAvailable 100%", err, "[disruption-budget] spec.minAvailable")
+	if _, err := asDev(strings.Replace(pdb, "maxUnavailable: 0", "maxUnavailable: 1", 1), "apply", "-n", "team-pdb", "-f", "-"); err != nil {
+		t.Fatalf("a budget of one pod at a time was refused: %v", err)
+	}
+}
+
 func TestTeamMemberServiceExternalIPs(t *testing.T) {
 	teamNamespace(t, "team-svc")
 	svc := "apiVersion: v1\nkind: Service\nmetadata: {name: grab}\nspec: {ports: [{port: 80}], externalIPs: [8.8.8.8]}\n"

@@ -1,0 +1,69 @@
+package validators
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"strings"
+
+	policyv1 "k8s.io/api/policy/v1"
+	"k8s.io/apimachinery/pkg/runtime/schema"
+	"k8s.io/apimachinery/pkg/util/intstr"
+
+	"github.com/pave-dev/pave/pkg/api/v1alpha1"
+	"github.com/pave-dev/pave/pkg/policy"
+)
+
+// DisruptionBudget denies PodDisruptionBudgets that let no pod be evicted:
+// maxUnavailable 0 (or 0%) and minAvailable 100% block every node drain,
+// and with it every node upgrade of the cluster, until someone deletes the
+// budget. The built-in edit role writes PodDisruptionBudgets, so a team's
+// budget holds the platform's maintenance. A minAvailable equal to the
+// workload's replicas does the same, but that needs the workload, which the
+// budget does not name; it is left to the drain's own message.
+type DisruptionBudget struct{}
+
+var ruleDisruptionBudget = policy.Rule{ID: "disruption-budget", Severity: v1alpha1.SeverityMedium, Mode: v1alpha1.ModeEnforce,
+	Description: "a PodDisruptionBudget lets at least one pod be evicted: maxUnavailable 0 (or 0%) and minAvailable 100% block every node drain and upgrade"}
+
+// Name implements engine.ObjectValidator.
+func (DisruptionBudget) Name() string { return "disruption-budget" }
+
+// Kinds implements engine.ObjectValidator.
+func (DisruptionBudget) Kinds() []schema.GroupVersionKind {
+	return []schema.GroupVersionKind{policyv1.SchemeGroupVersion.WithKind("PodDisruptionBudget")}
+}
+
+// Rules implements engine.ObjectValidator.
+func (DisruptionBudget) Rules() []policy.Rule { return []policy.Rule{ruleDisruptionBudget} }
+
+// ValidateObject implements engine.ObjectValidator.
+func (DisruptionBudget) ValidateObject(_ context.Context, obj object, _ policy.Env) []policy.Violation {
+	pdb, ok := obj.(*policyv1.PodDisruptionBudget)
+	if !ok {
+		return nil
+	}
+	const fix = "let one pod go at a time: maxUnavailable: 1 (or a percentage above 0%); a workload that cannot lose a pod needs more replicas, not a budget that stops node drains"
+	if v := pdb.Spec.MaxUnavailable; v != nil && percentOrCount(*v) == 0 {
+		return []policy.Violation{ruleDisruptionBudget.Violation("spec.maxUnavailable",
+			fmt.Sprintf("PodDisruptionBudget %q allows no pod to be unavailable (maxUnavailable: %s): no node that runs one of its pods can be drained or upgraded", pdb.Name, v.String()), fix)}
+	}
+	if v := pdb.Spec.MinAvailable; v != nil && v.Type == intstr.String && percentOrCount(*v) >= 100 {
+		return []policy.Violation{ruleDisruptionBudget.Violation("spec.minAvailable",
+			fmt.Sprintf("PodDisruptionBudget %q keeps every pod available (minAvailable: %s): no node that runs one of its pods can be drained or upgraded", pdb.Name, v.String()), fix)}
+	}
+	return nil
+}
+
+// percentOrCount is a budget's number: the count, or the percentage without
+// its sign; -1 for what is neither (the API server refuses it).
+func percentOrCount(v intstr.IntOrString) int {
+	if v.Type == intstr.Int {
+		return v.IntValue()
+	}
+	n, err := strconv.Atoi(strings.TrimSuffix(v.StrVal, "%"))
+	if err != nil || !strings.HasSuffix(v.StrVal, "%") {
+		return -1
+	}
+	return n
+}
