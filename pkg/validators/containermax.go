@@ -38,6 +38,10 @@ func (ContainerMax) Validate(_ context.Context, w *workload.Workload, env policy
 		return nil
 	}
 	names := slices.Sorted(maps.Keys(tier.MaxPerContainer))
+	type asked struct {
+		field string
+		list  corev1.ResourceList
+	}
 	var out []policy.Violation
 	judge := func(list string, cs []corev1.Container) {
 		for i := range cs {
@@ -46,19 +50,16 @@ func (ContainerMax) Validate(_ context.Context, w *workload.Workload, env policy
 				most := tier.MaxPerContainer[name]
 				// The limit first: a request above the maximum mostly comes
 				// with its limit, and one finding says it.
-				for _, asked := range []struct {
-					field string
-					list  corev1.ResourceList
-				}{{"limits", c.Resources.Limits}, {"requests", c.Resources.Requests}} {
-					q, ok := asked.list[name]
+				for _, a := range [...]asked{{"limits", c.Resources.Limits}, {"requests", c.Resources.Requests}} {
+					q, ok := a.list[name]
 					if !ok || q.Cmp(most) <= 0 {
 						continue
 					}
-					out = append(out, ruleContainerMax.Violation(fmt.Sprintf("%s.%s[%d].resources.%s.%s", w.PodSpecPath, list, i, asked.field, name),
+					out = append(out, ruleContainerMax.Violation(fmt.Sprintf("%s.%s[%d].resources.%s.%s", w.PodSpecPath, list, i, a.field, name),
 						fmt.Sprintf("container %q %s %s of %s, above %s, the most a container may have in tier %q: the namespace's LimitRange %s refuses every pod of it",
-							c.Name, asked.field, q.String(), name, most.String(), tier.Name, quota.ObjectName),
+							c.Name, a.field, q.String(), name, most.String(), tier.Name, quota.ObjectName),
 						fmt.Sprintf("lower resources.%s.%s to %s or less, or ask the platform team for a larger tier (label %s on the namespace)",
-							asked.field, name, most.String(), v1alpha1.LabelTier)))
+							a.field, name, most.String(), v1alpha1.LabelTier)))
 					break
 				}
 			}

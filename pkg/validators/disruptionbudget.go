@@ -3,8 +3,6 @@ package validators
 import (
 	"context"
 	"fmt"
-	"strconv"
-	"strings"
 
 	policyv1 "k8s.io/api/policy/v1"
 	"k8s.io/apimachinery/pkg/runtime/schema"
@@ -44,26 +42,22 @@ func (DisruptionBudget) ValidateObject(_ context.Context, obj object, _ policy.E
 		return nil
 	}
 	const fix = "let one pod go at a time: maxUnavailable: 1 (or a percentage above 0%); a workload that cannot lose a pod needs more replicas, not a budget that stops node drains"
-	if v := pdb.Spec.MaxUnavailable; v != nil && percentOrCount(*v) == 0 {
-		return []policy.Violation{ruleDisruptionBudget.Violation("spec.maxUnavailable",
-			fmt.Sprintf("PodDisruptionBudget %q allows no pod to be unavailable (maxUnavailable: %s): no node that runs one of its pods can be drained or upgraded", pdb.Name, v.String()), fix)}
+	// A count, or a percentage of 100 pods (the percentage itself); false
+	// for no value or one the API server refuses before admission.
+	scaled := func(v *intstr.IntOrString) (int, bool) {
+		n, err := intstr.GetScaledValueFromIntOrPercent(v, 100, true)
+		return n, err == nil
 	}
-	if v := pdb.Spec.MinAvailable; v != nil && v.Type == intstr.String && percentOrCount(*v) >= 100 {
-		return []policy.Violation{ruleDisruptionBudget.Violation("spec.minAvailable",
-			fmt.Sprintf("PodDisruptionBudget %q keeps every pod available (minAvailable: %s): no node that runs one of its pods can be drained or upgraded", pdb.Name, v.String()), fix)}
+	if n, ok := scaled(pdb.Spec.MaxUnavailable); ok && n == 0 {
+		return []policy.Violation{ruleDisruptionBudget.Violation("spec.maxUnavailable",
+			fmt.Sprintf("PodDisruptionBudget %q allows no pod to be unavailable (maxUnavailable: %s): no node that runs one of its pods can be drained or upgraded", pdb.Name, pdb.Spec.MaxUnavailable.String()), fix)}
+	}
+	// A count of minAvailable needs the workload's replicas to judge.
+	if v := pdb.Spec.MinAvailable; v != nil && v.Type == intstr.String {
+		if n, ok := scaled(v); ok && n >= 100 {
+			return []policy.Violation{ruleDisruptionBudget.Violation("spec.minAvailable",
+				fmt.Sprintf("PodDisruptionBudget %q keeps every pod available (minAvailable: %s): no node that runs one of its pods can be drained or upgraded", pdb.Name, v.String()), fix)}
+		}
 	}
 	return nil
-}
-
-// percentOrCount is a budget's number: the count, or the percentage without
-// its sign; -1 for what is neither (the API server refuses it).
-func percentOrCount(v intstr.IntOrString) int {
-	if v.Type == intstr.Int {
-		return v.IntValue()
-	}
-	n, err := strconv.Atoi(strings.TrimSuffix(v.StrVal, "%"))
-	if err != nil || !strings.HasSuffix(v.StrVal, "%") {
-		return -1
-	}
-	return n
 }
