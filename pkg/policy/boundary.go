@@ -23,6 +23,9 @@ type Boundary struct {
 	FromOutside bool
 	// Egress is what outside the cluster the zone may reach.
 	Egress []v1alpha1.ZoneEgress
+	// ExternalNames are the hosts outside the cluster the zone's
+	// ExternalName Services may name.
+	ExternalNames []string
 }
 
 // BoundaryOf resolves a zone's boundary. A zone without an access entry is
@@ -31,7 +34,7 @@ func BoundaryOf(z v1alpha1.ZonePolicy, zone string) Boundary {
 	b := Boundary{Zone: zone, Callers: []string{zone}, Reaches: []string{zone}}
 	for _, a := range z.Access {
 		if a.Zone == zone {
-			b.FromOutside, b.Egress = a.FromOutside, a.Egress
+			b.FromOutside, b.Egress, b.ExternalNames = a.FromOutside, a.Egress, a.ExternalNames
 			for _, from := range a.AllowFrom {
 				if !slices.Contains(b.Callers, from) {
 					b.Callers = append(b.Callers, from)

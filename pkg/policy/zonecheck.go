@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/netip"
 	"slices"
+	"strings"
 
 	"k8s.io/apimachinery/pkg/util/validation"
 
@@ -54,6 +55,27 @@ func validateZones(s v1alpha1.PlatformPolicySpec) error {
 				return fmt.Errorf("%s.egress[%d]: %w", at, j, err)
 			}
 		}
+		for j, name := range a.ExternalNames {
+			if err := validateExternalName(name); err != nil {
+				return fmt.Errorf("%s.externalNames[%d]: %w", at, j, err)
+			}
+		}
+	}
+	return nil
+}
+
+// validateExternalName checks a host an ExternalName Service may name:
+// a DNS name, or "*." and a domain.
+func validateExternalName(name string) error {
+	host := strings.TrimSuffix(strings.TrimPrefix(name, "*."), ".")
+	if _, err := netip.ParseAddr(host); err == nil {
+		return fmt.Errorf("%q is an address; an ExternalName Service names a host (reach addresses with egress)", name)
+	}
+	if errs := validation.IsDNS1123Subdomain(host); len(errs) > 0 || strings.Contains(host, "*") {
+		return fmt.Errorf("%q is not a host name nor \"*.\" and a domain (write smtp.example.com or *.example.com)", name)
+	}
+	if !strings.Contains(host, ".") {
+		return fmt.Errorf("%q is a short name, which resolves in the namespace of whoever looks it up; write the full name", name)
 	}
 	return nil
 }

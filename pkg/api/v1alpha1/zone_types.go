@@ -126,6 +126,15 @@ type ZoneAccess struct {
 	// +optional
 	// +kubebuilder:validation:MaxItems=16
 	Egress []ZoneEgress `json:"egress,omitempty"`
+	// ExternalNames are the hosts outside the cluster that the zone's
+	// ExternalName Services may name: "smtp.example.com", or "*.example.com"
+	// for any name under example.com. Every other name outside the cluster
+	// is refused (rule service-external-name): the shared ingress controller
+	// and gateways proxy to the name a Service aliases, from where they sit.
+	// +optional
+	// +kubebuilder:validation:MaxItems=32
+	// +kubebuilder:validation:items:MaxLength=253
+	ExternalNames []string `json:"externalNames,omitempty"`
 }
 
 // ZoneEgress is one destination outside the cluster.
