@@ -46,7 +46,7 @@ type Cluster struct {
 	// Workloads are the workloads running, judged under the policy.
 	Workloads []*workload.Workload
 	// Services are the Services there are, judged too (service-exposure,
-	// service-external-ips).
+	// service-external-ips, service-external-name).
 	Services []corev1.Service
 	// Routing are the Ingresses and Gateway API routes there are, judged
 	// against each other (ingress-host).

@@ -122,6 +122,28 @@ func TestTeamMemberCannotBlockDrains(t *testing.T) {
 	}
 }
 
+// An ExternalName Service is where the shared ingress controller proxies
+// for any Ingress that names it: a team may alias a Service of a zoned
+// namespace, not the cloud's metadata server nor the API server, neither
+// at creation nor by changing an alias it has.
+func TestTeamMemberCannotAliasPastTheZones(t *testing.T) {
+	teamNamespace(t, "team-alias")
+	alias := "apiVersion: v1\nkind: Service\nmetadata: {name: alias}\nspec: {type: ExternalName, externalName: %s}\n"
+	_, err := asDev(fmt.Sprintf(alias, "metadata.google.internal"), "apply", "-n", "team-alias", "-f", "-")
+	denied(t, "an alias of the metadata server", err, "[service-external-name] spec.externalName")
+	absent(t, "team-alias", "service", "alias")
+	_, err = asDev(fmt.Sprintf(alias, "kubernetes.default.svc.cluster.local"), "apply", "-n", "team-alias", "-f", "-")
+	denied(t, "an alias of the API server", err, "the API server")
+	if _, err := asDev(fmt.Sprintf(alias, "web.team-alias.svc.cluster.local"), "apply", "-n", "team-alias", "-f", "-"); err != nil {
+		t.Fatalf("an alias of a Service of a zoned namespace was refused: %v", err)
+	}
+	_, err = asDev(fmt.Sprintf(alias, "169.254.169.254"), "apply", "-n", "team-alias", "-f", "-")
+	denied(t, "an alias changed to an address", err, "a host outside the cluster")
+	if out, err := s.kubectl("get", "service", "alias", "-n", "team-alias", "-o", "jsonpath={.spec.externalName}"); err != nil || out != "web.team-alias.svc.cluster.local" {
+		t.Errorf("the alias after a refused change: %q (%v)", out, err)
+	}
+}
+
 func TestTeamMemberServiceExternalIPs(t *testing.T) {
 	teamNamespace(t, "team-svc")
 	svc := "apiVersion: v1\nkind: Service\nmetadata: {name: grab}\nspec: {ports: [{port: 80}], externalIPs: [8.8.8.8]}\n"
