@@ -13,6 +13,7 @@ import (
 	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
 	networkingv1 "k8s.io/api/networking/v1"
+	rbacv1 "k8s.io/api/rbac/v1"
 	schedulingv1 "k8s.io/api/scheduling/v1"
 	storagev1 "k8s.io/api/storage/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
@@ -175,6 +176,17 @@ func readCluster(ctx context.Context, c client.Client) (preflight.Cluster, error
 		return out, err
 	}
 	out.APIServices = apis
+	for _, label := range preflight.TeamRoleLabels() {
+		var roles rbacv1.ClusterRoleList
+		if err := c.List(ctx, &roles, client.MatchingLabels{label: "true"}); err != nil {
+			return out, fmt.Errorf("list the ClusterRoles aggregated into the team roles: %w", err)
+		}
+		for _, r := range roles.Items {
+			if !slices.ContainsFunc(out.TeamRoles, func(o rbacv1.ClusterRole) bool { return o.Name == r.Name }) {
+				out.TeamRoles = append(out.TeamRoles, r)
+			}
+		}
+	}
 	var pcs schedulingv1.PriorityClassList
 	if err := c.List(ctx, &pcs); err != nil {
 		return out, fmt.Errorf("list PriorityClasses: %w", err)

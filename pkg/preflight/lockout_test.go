@@ -76,11 +76,13 @@ spec:
 	service := func(ns, name string, typ corev1.ServiceType) corev1.Service {
 		return corev1.Service{ObjectMeta: metav1.ObjectMeta{Namespace: ns, Name: name}, Spec: corev1.ServiceSpec{Type: typ}}
 	}
+	alias := service("shop", "meta", corev1.ServiceTypeExternalName)
+	alias.Spec.ExternalName = "metadata.google.internal"
 	c := preflight.Cluster{Namespaces: map[string]map[string]string{"shop": {"pave.dev/team": "shop"}}, PaveNamespace: "pave-system",
 		Excluded:  []string{"cert-manager"},
 		Workloads: []*workload.Workload{bad, system, excluded},
 		Services: []corev1.Service{service("shop", "edge", corev1.ServiceTypeNodePort), service("shop", "web", corev1.ServiceTypeClusterIP),
-			service("kube-system", "dns", corev1.ServiceTypeNodePort)},
+			service("kube-system", "dns", corev1.ServiceTypeNodePort), alias},
 		Routing: []client.Object{ingress("shop", "storefront", "shop.example.com"), ingress("pay", "steal", "shop.example.com"),
 			ingress("shop", "web", "www.example.com"),
 			&gatewayv1.HTTPRoute{ObjectMeta: metav1.ObjectMeta{Namespace: "pay", Name: "api"}, Spec: gatewayv1.HTTPRouteSpec{Hostnames: []gatewayv1.Hostname{"shop.example.com"}}}}}
@@ -95,18 +97,21 @@ spec:
 			deny = append(deny, f)
 		}
 	}
-	if len(deny) != 4 || deny[0].Subject != "Deployment shop/legacy" || !strings.Contains(deny[0].Message, "image-pinned") || !strings.Contains(deny[0].Message, "pss/privileged") {
+	if len(deny) != 5 || deny[0].Subject != "Deployment shop/legacy" || !strings.Contains(deny[0].Message, "image-pinned") || !strings.Contains(deny[0].Message, "pss/privileged") {
 		t.Fatalf("would-deny findings %+v", deny)
 	}
 	if deny[1].Subject != "Service shop/edge" || !strings.Contains(deny[1].Message, "service-exposure (spec.type)") || !strings.Contains(deny[1].Fix, "kubectl get service -n shop edge") {
 		t.Errorf("the NodePort Service's finding %+v", deny[1])
 	}
+	if deny[2].Subject != "Service shop/meta" || !strings.Contains(deny[2].Message, "service-external-name (spec.externalName)") {
+		t.Errorf("the alias's finding %+v", deny[2])
+	}
 	// Two teams route one host today: both are named; a host of one team's is
 	// not, nor a route of the host, which is a Gateway's, not the ingress
 	// controller's.
 	for i, subject := range []string{"Ingress shop/storefront", "Ingress pay/steal"} {
-		if deny[2+i].Subject != subject || !strings.Contains(deny[2+i].Message, "ingress-host (spec.rules[0].host)") {
-			t.Errorf("finding %d: %+v, want %s", 2+i, deny[2+i], subject)
+		if deny[3+i].Subject != subject || !strings.Contains(deny[3+i].Message, "ingress-host (spec.rules[0].host)") {
+			t.Errorf("finding %d: %+v, want %s", 3+i, deny[3+i], subject)
 		}
 	}
 }

@@ -10,6 +10,7 @@ import (
 
 	admissionregistrationv1 "k8s.io/api/admissionregistration/v1"
 	corev1 "k8s.io/api/core/v1"
+	rbacv1 "k8s.io/api/rbac/v1"
 	storagev1 "k8s.io/api/storage/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/runtime/schema"
@@ -59,6 +60,9 @@ type Cluster struct {
 	// PaveNamespace is where pave runs; WebhookConfig names its webhook
 	// configurations.
 	PaveNamespace, WebhookConfig string
+	// TeamRoles are the ClusterRoles aggregated into the built-in edit and
+	// admin roles (TeamRoleLabels), which teams are given.
+	TeamRoles []rbacv1.ClusterRole
 	// Excluded are the namespaces those configurations exclude besides the
 	// control plane's and pave's own: no workload there is judged.
 	Excluded []string
@@ -84,7 +88,7 @@ func Run(ctx context.Context, p *policy.Policy, c Cluster) ([]Finding, error) {
 		return nil, err
 	}
 	return slices.Concat(lockoutFindings(p, c), isolatedFindings(p, c), storageFindings(policy.Env{Policy: p, StorageClasses: c.StorageClasses}), deny, guarded,
-		scrapeFinding(p, c.Unserved), companionFindings(c.Unserved), webhookInfo(c, c.WebhookConfig)), nil
+		teamRoleFindings(c.TeamRoles), scrapeFinding(p, c.Unserved), companionFindings(c.Unserved), webhookInfo(c, c.WebhookConfig)), nil
 }
 
 // Failed reports whether any finding needs a fix (severity above info).

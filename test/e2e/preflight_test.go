@@ -1,6 +1,7 @@
 package e2e
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -127,5 +128,37 @@ func TestPreflightReportsWhatTheGuardsRefuse(t *testing.T) {
 		"guard-keeps", "Ingress pre-open/legacy", "nginx.ingress.kubernetes.io/configuration-snippet")
 	if strings.Contains(out, "pre-open/pave-zone") {
 		t.Errorf("pave's own policy is a finding:\n%s", out)
+	}
+}
+
+// A role aggregated into the built-in edit role that writes Endpoints (as
+// edit itself did before Kubernetes 1.22) lets a team aim the ingress
+// controller anywhere: preflight names it, and not today's built-in roles.
+func TestPreflightFindsTeamRolesThatWriteEndpoints(t *testing.T) {
+	role := `apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRole
+metadata: {name: legacy-endpoints, labels: {rbac.authorization.k8s.io/aggregate-to-edit: "true"}}
+rules: [{apiGroups: [""], resources: [endpoints], verbs: [create, update, patch, delete]}]
+`
+	if _, err := s.kubectlIn(role, "apply", "-f", "-"); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _, _ = s.kubectl("delete", "clusterrole", "legacy-endpoints", "--ignore-not-found") })
+	// The role does what preflight says: a team member with edit may now
+	// write Endpoints (once the aggregation controller has copied it in).
+	teamNamespace(t, "team-endpoints")
+	eventually(t, 30*time.Second, func() error {
+		if out, err := asDev("", "auth", "can-i", "create", "endpoints", "-n", "team-endpoints"); err != nil || !strings.Contains(out, "yes") {
+			return fmt.Errorf("edit does not write endpoints yet: %q %v", out, err)
+		}
+		return nil
+	})
+	out, err := s.run(s.paveBin, "", "preflight")
+	if err == nil {
+		t.Fatalf("pave preflight exited 0 with a team role that writes endpoints:\n%s", out)
+	}
+	mustContain(t, out, "team-role-endpoints", "ClusterRole legacy-endpoints", "the edit role write access to endpoints", "kubectl edit clusterrole legacy-endpoints")
+	if strings.Contains(out, "ClusterRole system:aggregate-to-") {
+		t.Errorf("preflight names a built-in role of Kubernetes 1.22 and later:\n%s", out)
 	}
 }
