@@ -20,6 +20,7 @@ import (
 	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
 	networkingv1 "k8s.io/api/networking/v1"
+	policyv1 "k8s.io/api/policy/v1"
 	schedulingv1 "k8s.io/api/scheduling/v1"
 	storagev1 "k8s.io/api/storage/v1"
 	"k8s.io/apimachinery/pkg/labels"
@@ -182,7 +183,7 @@ func managerOptions(o options, scheme *runtime.Scheme, controls bool) ctrl.Optio
 	shutdown := o.shutdownTimeout
 	byObject := map[client.Object]cache.ByObject{
 		&corev1.Namespace{}: {}, &v1alpha1.PlatformPolicy{}: {}, &v1alpha1.PolicyException{}: {}, &corev1.ResourceQuota{}: {},
-		&storagev1.StorageClass{}: {}, &schedulingv1.PriorityClass{}: {},
+		&storagev1.StorageClass{}: {}, &schedulingv1.PriorityClass{}: {}, &policyv1.PodDisruptionBudget{}: {},
 		// Only their hosts: the ingress-host rule asks who routes a host.
 		// Not the Gateway API routes: the cache asks the API server about
 		// every kind listed here when it is made, and a cluster without

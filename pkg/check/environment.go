@@ -2,10 +2,12 @@ package check
 
 import (
 	"bytes"
+	"cmp"
 	"time"
 
 	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
+	policyv1 "k8s.io/api/policy/v1"
 	schedulingv1 "k8s.io/api/scheduling/v1"
 	storagev1 "k8s.io/api/storage/v1"
 	"k8s.io/apimachinery/pkg/runtime/schema"
@@ -20,7 +22,7 @@ import (
 
 // builder is the environment of a run, built as the cluster's would be: the
 // Namespaces the input defines (others get Options.Env's labels), the
-// exceptions of the policy file, the input's StorageClasses, PriorityClasses, Ingresses, routes and canary
+// exceptions of the policy file, the input's StorageClasses, PriorityClasses, PodDisruptionBudgets, Ingresses, routes and canary
 // Deployments, so a canary and its stable in one input are routed as the
 // controller routes them, and two teams' Ingresses (or routes) of one host are found.
 // It reads the objects already decoded; of the Deployments, only those that
@@ -32,6 +34,7 @@ func builder(objs []manifest.Object, opts Options) environment.Builder {
 		PolicyExceptions:       opts.Env.Exceptions,
 		DeploymentsByNamespace: map[string][]appsv1.Deployment{},
 		Priorities:             map[string]int32{},
+		BudgetsByNamespace:     map[string][]policyv1.PodDisruptionBudget{},
 	}
 	var routing []client.Object
 	for _, o := range objs {
@@ -51,6 +54,12 @@ func builder(objs []manifest.Object, opts Options) environment.Builder {
 			if jsondecode.Unmarshal(o.JSON, &pc) == nil {
 				src.Priorities[pc.Name] = pc.Value
 			}
+		case o.APIVersion == "policy/v1" && o.Kind == "PodDisruptionBudget":
+			var pdb policyv1.PodDisruptionBudget
+			if jsondecode.Unmarshal(o.JSON, &pdb) == nil {
+				ns := cmp.Or(pdb.Namespace, opts.DefaultNamespace)
+				src.BudgetsByNamespace[ns] = append(src.BudgetsByNamespace[ns], pdb)
+			}
 		case o.APIVersion == "networking.k8s.io/v1" && o.Kind == "Ingress",
 			o.APIVersion == "gateway.networking.k8s.io/v1" && (o.Kind == "HTTPRoute" || o.Kind == "GRPCRoute"):
 			if obj, err := object.Decode(schema.FromAPIVersionAndKind(o.APIVersion, o.Kind), o.JSON); err == nil {
@@ -62,10 +71,7 @@ func builder(objs []manifest.Object, opts Options) environment.Builder {
 		case o.APIVersion == "apps/v1" && o.Kind == "Deployment" && bytes.Contains(o.JSON, []byte(v1alpha1.AnnotationCanaryOf)):
 			var dep appsv1.Deployment
 			if jsondecode.Unmarshal(o.JSON, &dep) == nil {
-				ns := dep.Namespace
-				if ns == "" {
-					ns = opts.DefaultNamespace
-				}
+				ns := cmp.Or(dep.Namespace, opts.DefaultNamespace)
 				src.DeploymentsByNamespace[ns] = append(src.DeploymentsByNamespace[ns], dep)
 			}
 		}

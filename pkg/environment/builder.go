@@ -12,6 +12,7 @@ import (
 
 	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
+	policyv1 "k8s.io/api/policy/v1"
 	storagev1 "k8s.io/api/storage/v1"
 	"k8s.io/apimachinery/pkg/runtime/schema"
 	"sigs.k8s.io/controller-runtime/pkg/client"
@@ -32,6 +33,8 @@ type Source interface {
 	Canaries(ctx context.Context, namespace, stable string) ([]appsv1.Deployment, error)
 	// Quotas returns a namespace's ResourceQuotas with their usage.
 	Quotas(ctx context.Context, namespace string) ([]corev1.ResourceQuota, error)
+	// Budgets returns a namespace's PodDisruptionBudgets.
+	Budgets(ctx context.Context, namespace string) ([]policyv1.PodDisruptionBudget, error)
 	// StorageClasses returns the StorageClasses.
 	StorageClasses(ctx context.Context) ([]storagev1.StorageClass, error)
 	// PriorityClass returns the value of a PriorityClass; found is false
@@ -61,6 +64,9 @@ type Request struct {
 	// quotas: validation needs them, mutation (on every workload's path) does
 	// not.
 	Exceptions, Quotas bool
+	// Budgets asks for the namespace's PodDisruptionBudgets: only the
+	// validation of a workload needs them.
+	Budgets bool
 	// StorageClasses asks for the StorageClasses: only a request that may
 	// carry a volume claim needs them.
 	StorageClasses bool
@@ -98,6 +104,13 @@ func (b Builder) Env(ctx context.Context, p *policy.Policy, r Request) (policy.E
 			return env, fmt.Errorf("list ResourceQuotas in %s: %w", r.Namespace, err)
 		}
 		env.Quotas = q
+	}
+	if r.Budgets && r.Namespace != "" {
+		pdbs, err := b.Source.Budgets(ctx, r.Namespace)
+		if err != nil {
+			return env, fmt.Errorf("list PodDisruptionBudgets in %s: %w", r.Namespace, err)
+		}
+		env.Budgets = pdbs
 	}
 	if r.StorageClasses {
 		sc, err := b.Source.StorageClasses(ctx)

@@ -7,6 +7,7 @@ import (
 	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
 	networkingv1 "k8s.io/api/networking/v1"
+	policyv1 "k8s.io/api/policy/v1"
 	schedulingv1 "k8s.io/api/scheduling/v1"
 	storagev1 "k8s.io/api/storage/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
@@ -83,6 +84,16 @@ func (c Cluster) Quotas(ctx context.Context, namespace string) ([]corev1.Resourc
 	return list.Items, nil
 }
 
+// Budgets implements Source, from the cache without copying the budgets:
+// the engine only reads them.
+func (c Cluster) Budgets(ctx context.Context, namespace string) ([]policyv1.PodDisruptionBudget, error) {
+	var list policyv1.PodDisruptionBudgetList
+	if err := c.Reader.List(ctx, &list, client.InNamespace(namespace), client.UnsafeDisableDeepCopy); err != nil {
+		return nil, err
+	}
+	return list.Items, nil
+}
+
 // StorageClasses implements Source.
 func (c Cluster) StorageClasses(ctx context.Context) ([]storagev1.StorageClass, error) {
 	var list storagev1.StorageClassList
@@ -149,6 +160,8 @@ type Static struct {
 	PolicyExceptions []v1alpha1.PolicyException
 	// DeploymentsByNamespace are the input's Deployments that may be canaries.
 	DeploymentsByNamespace map[string][]appsv1.Deployment
+	// BudgetsByNamespace are the input's PodDisruptionBudgets.
+	BudgetsByNamespace map[string][]policyv1.PodDisruptionBudget
 	// Classes are the input's StorageClasses.
 	Classes []storagev1.StorageClass
 	// Priorities are the values of the input's PriorityClasses by name.
@@ -202,6 +215,11 @@ func (s Static) Canaries(_ context.Context, namespace, stable string) ([]appsv1.
 
 // Quotas implements Source: offline there is no usage to judge against.
 func (s Static) Quotas(context.Context, string) ([]corev1.ResourceQuota, error) { return nil, nil }
+
+// Budgets implements Source: the input's.
+func (s Static) Budgets(_ context.Context, namespace string) ([]policyv1.PodDisruptionBudget, error) {
+	return s.BudgetsByNamespace[namespace], nil
+}
 
 // StorageClasses implements Source.
 func (s Static) StorageClasses(context.Context) ([]storagev1.StorageClass, error) {

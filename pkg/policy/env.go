@@ -5,6 +5,7 @@ import (
 	"time"
 
 	corev1 "k8s.io/api/core/v1"
+	policyv1 "k8s.io/api/policy/v1"
 	storagev1 "k8s.io/api/storage/v1"
 	"k8s.io/apimachinery/pkg/runtime/schema"
 
@@ -31,6 +32,10 @@ type Env struct {
 	// adapter read them (validation in the cluster); the headroom rule judges
 	// a workload against what they have left.
 	Quotas []corev1.ResourceQuota
+	// Budgets are the namespace's PodDisruptionBudgets, when the adapter
+	// read them (validation): a workload's replicas are judged against the
+	// budgets that select its pods.
+	Budgets []policyv1.PodDisruptionBudget
 	// StorageClasses are the cluster's (or, offline, the input's)
 	// StorageClasses: whether a volume is encrypted is read from its class.
 	StorageClasses []storagev1.StorageClass

@@ -122,6 +122,39 @@ func TestTeamMemberCannotBlockDrains(t *testing.T) {
 	}
 }
 
+// A budget that keeps available every pod its workload runs holds every
+// drain: the workload written after it is admitted with a warning that says
+// so, and one with a replica to spare without.
+func TestTeamMemberIsWarnedOfABudgetThatHoldsDrains(t *testing.T) {
+	teamNamespace(t, "team-budget")
+	pdb := "apiVersion: policy/v1\nkind: PodDisruptionBudget\nmetadata: {name: web}\nspec: {minAvailable: 2, selector: {matchLabels: {app: web}}}\n"
+	if _, err := asDev(pdb, "apply", "-n", "team-budget", "-f", "-"); err != nil {
+		t.Fatal(err)
+	}
+	web := strings.Replace(deployment("web", "      containers: [{name: app, image: 'nginx:1.27.3'}]\n"), "spec:\n", "spec:\n  replicas: 2\n", 1)
+	apply := func(doc string, args ...string) string {
+		t.Helper()
+		out, err := combinedKubectl(append([]string{"--as", dev, "apply", "-n", "team-budget", "-f", writeTemp(t, doc)}, args...)...)
+		if err != nil {
+			t.Fatalf("%v: %s", err, out)
+		}
+		return out
+	}
+	// The webhook judges against its cache, which learns of the budget
+	// through a watch: a moment after it was written.
+	eventually(t, 10*time.Second, func() error {
+		if out := apply(web, "--dry-run=server"); !strings.Contains(out, "disruption-budget-replicas") {
+			return fmt.Errorf("no warning yet: %s", out)
+		}
+		return nil
+	})
+	out := apply(web)
+	mustContain(t, out, "Warning: pave [disruption-budget-replicas] spec.replicas", `runs 2 replica(s) and PodDisruptionBudget "web" keeps 2 available`, "spec.replicas: 3")
+	if out := apply(strings.Replace(web, "replicas: 2", "replicas: 3", 1)); strings.Contains(out, "disruption-budget-replicas") {
+		t.Errorf("a replica to spare was warned of:\n%s", out)
+	}
+}
+
 // An ExternalName Service is where the shared ingress controller proxies
 // for any Ingress that names it: a team may alias a Service of a zoned
 // namespace, not the cloud's metadata server nor the API server, neither
