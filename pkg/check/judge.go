@@ -140,7 +140,7 @@ func (j *judge) other(ctx context.Context, o *manifest.Object, r *Object) error 
 		return err
 	}
 	req := environment.Request{Namespace: r.Namespace, Exceptions: true, StorageClasses: true}
-	if ingress.KindOf(obj) != "" {
+	if ingress.NamesHosts(obj) {
 		req.Routing = obj // judged against the input's other Ingresses or routes
 	}
 	env, err := j.env.Env(ctx, opts.Engine.Policy(), req)

@@ -69,7 +69,7 @@ func Default(p *policy.Policy, c Companions) (*Engine, error) {
 		Validators:          vals,
 		Generators:          c.Workload,
 		NamespaceGenerators: c.Namespace,
-		ObjectValidators:    []ObjectValidator{validators.ServiceExternalIPs{}, validators.ServiceExposure{}, validators.ServiceExternalName{}, validators.IngressReach{}, validators.IngressHost{}, storage.Encrypted{}, validators.LiteralSecrets{}, validators.DisruptionBudget{}},
+		ObjectValidators:    []ObjectValidator{validators.ServiceExternalIPs{}, validators.ServiceExposure{}, validators.ServiceExternalName{}, validators.IngressReach{}, validators.IngressHost{}, validators.CertificateHost{}, storage.Encrypted{}, validators.LiteralSecrets{}, validators.DisruptionBudget{}},
 		ObjectMutators:      []ObjectMutator{storage.ClaimClass{}},
 		ClusterGenerators:   c.Cluster,
 	})

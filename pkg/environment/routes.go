@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strings"
 
+	cmapi "github.com/cert-manager/cert-manager/pkg/apis/certmanager/v1"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	"github.com/pave-dev/pave/pkg/api/v1alpha1"
@@ -18,19 +19,27 @@ import (
 // (ingress.HostsOf) route that overlap obj's, in namespace
 // (ingress.Overlap), each with the team of its namespace. obj itself (by
 // kind, namespace and name) is left out: an update is judged against the
-// others.
+// others. For a cert-manager Certificate they are the Ingresses and routes
+// of both families that route a host it asks for.
 func (b Builder) Routes(ctx context.Context, namespace string, obj client.Object) ([]policy.Route, error) {
-	family, hosts, ok := ingress.HostsOf(obj)
-	if !ok {
-		return nil, nil
+	families := []string{ingress.FamilyIngress, ingress.FamilyGateway}
+	var hosts []string
+	if c, ok := obj.(*cmapi.Certificate); ok {
+		hosts = ingress.CertificateHosts(c)
+	} else {
+		family, routed, ok := ingress.HostsOf(obj)
+		if !ok {
+			return nil, nil
+		}
+		families, hosts = []string{family}, routed
 	}
 	kind := ingress.KindOf(obj)
 	teams := map[string]string{}
 	seen := map[policy.Route]bool{}
 	var out []policy.Route
 	for _, host := range hosts {
-		for _, key := range ingress.LookupKeys(host) {
-			list, err := b.Source.Routing(ctx, family, key)
+		for _, key := range lookups(families, host) {
+			list, err := b.Source.Routing(ctx, key.family, key.key)
 			if err != nil {
 				return nil, fmt.Errorf("list what routes %q: %w", host, err)
 			}
@@ -64,4 +73,19 @@ func (b Builder) Routes(ctx context.Context, namespace string, obj client.Object
 		return cmp.Or(strings.Compare(a.Host, b.Host), strings.Compare(a.Namespace, b.Namespace), strings.Compare(a.Kind, b.Kind), strings.Compare(a.Name, b.Name))
 	})
 	return out, nil
+}
+
+// lookup is one index key of one family of routes.
+type lookup struct{ family, key string }
+
+// lookups are the index keys under which what could overlap host is found,
+// in each family.
+func lookups(families []string, host string) []lookup {
+	var out []lookup
+	for _, f := range families {
+		for _, k := range ingress.LookupKeys(host) {
+			out = append(out, lookup{f, k})
+		}
+	}
+	return out
 }

@@ -5,6 +5,7 @@ package object
 import (
 	"fmt"
 
+	cmapi "github.com/cert-manager/cert-manager/pkg/apis/certmanager/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/apimachinery/pkg/runtime/schema"
@@ -66,6 +67,9 @@ func newObject(gvk schema.GroupVersionKind) (runtime.Object, error) {
 		case "GRPCRoute":
 			return &gatewayv1.GRPCRoute{}, nil
 		}
+	}
+	if gvk == cmapi.SchemeGroupVersion.WithKind(cmapi.CertificateKind) {
+		return &cmapi.Certificate{}, nil // rule certificate-host
 	}
 	return clientgoscheme.Scheme.New(gvk)
 }

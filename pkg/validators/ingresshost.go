@@ -48,20 +48,11 @@ func (IngressHost) ValidateObject(_ context.Context, obj object, env policy.Env)
 	if !ok || len(env.Routes) == 0 {
 		return nil
 	}
-	ns := obj.GetNamespace()
-	if ns == "" {
-		ns = env.Namespace.Name
-	}
 	kind := ingress.KindOf(obj)
-	mine := owner(ns, v1alpha1.TeamOf(env.Namespace.Labels))
+	routedByOthers := othersRouting(obj, env)
 	var out []policy.Violation
 	for _, host := range hosts {
-		var taken []policy.Route
-		for _, r := range env.Routes {
-			if ingress.Overlap(host, r.Host) && owner(r.Namespace, r.Team) != mine {
-				taken = append(taken, r)
-			}
-		}
+		taken := routedByOthers(host)
 		if len(taken) == 0 {
 			continue
 		}
@@ -70,6 +61,25 @@ func (IngressHost) ValidateObject(_ context.Context, obj object, env policy.Env)
 				hostName(taken[0].Host), ownerName(taken[0]), taken[0].Kind, taken[0].Namespace, taken[0].Name, v1alpha1.LabelTeam)))
 	}
 	return out
+}
+
+// othersRouting returns what finds the routes of env that overlap a host
+// and belong to another owner than obj's namespace.
+func othersRouting(obj object, env policy.Env) func(host string) []policy.Route {
+	ns := obj.GetNamespace()
+	if ns == "" {
+		ns = env.Namespace.Name
+	}
+	mine := owner(ns, v1alpha1.TeamOf(env.Namespace.Labels))
+	return func(host string) []policy.Route {
+		var taken []policy.Route
+		for _, r := range env.Routes {
+			if ingress.Overlap(host, r.Host) && owner(r.Namespace, r.Team) != mine {
+				taken = append(taken, r)
+			}
+		}
+		return taken
+	}
 }
 
 // owner is who a route belongs to: the team, else the namespace alone.

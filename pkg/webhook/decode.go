@@ -140,7 +140,7 @@ func (c *Common) prepare(ctx context.Context, req admission.Request, validating 
 	if validating && w != nil && w.PodSpec.Priority == nil {
 		envReq.PriorityClass = w.PodSpec.PriorityClassName // a template's class is judged by its value
 	}
-	if validating && ingress.KindOf(p.obj) != "" {
+	if validating && ingress.NamesHosts(p.obj) {
 		envReq.Routing = p.obj // its hosts are judged against the other teams'
 	}
 	if p.env, err = c.Env.Env(ctx, eng.Policy(), envReq); err != nil {

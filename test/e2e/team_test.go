@@ -187,3 +187,40 @@ func TestTeamMemberServiceExternalIPs(t *testing.T) {
 		t.Fatalf("a plain Service was refused: %v", err)
 	}
 }
+
+// A team member may not ask the platform's issuers for a certificate of a
+// host another team routes; for their own team's host they may. The edit
+// role gets Certificates as cert-manager's chart gives them.
+func TestTeamMemberCannotCertifyAnotherTeamsHost(t *testing.T) {
+	role := `apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRole
+metadata: {name: cert-manager-edit-e2e, labels: {rbac.authorization.k8s.io/aggregate-to-edit: "true"}}
+rules: [{apiGroups: [cert-manager.io], resources: [certificates], verbs: [create, update, patch, delete, get, list]}]
+`
+	if _, err := s.kubectlIn(role, "apply", "-f", "-"); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _, _ = s.kubectl("delete", "clusterrole", "cert-manager-edit-e2e", "--ignore-not-found") })
+	teamNamespace(t, "team-cert-owner")
+	teamNamespace(t, "team-cert-thief")
+	ing := "apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata: {name: web}\nspec: {rules: [{host: owned.example.com, http: {paths: [{path: /, pathType: Prefix, backend: {service: {name: web, port: {number: 80}}}}]}}]}\n"
+	if _, err := asDev(ing, "apply", "-n", "team-cert-owner", "-f", "-"); err != nil {
+		t.Fatal(err)
+	}
+	cert := "apiVersion: cert-manager.io/v1\nkind: Certificate\nmetadata: {name: tls}\nspec: {secretName: tls, dnsNames: [owned.example.com], issuerRef: {kind: ClusterIssuer, name: letsencrypt}}\n"
+	// The aggregated role, and the admission server's cache of hosts, each
+	// learn of what was just written a moment later.
+	var err error
+	eventually(t, 30*time.Second, func() error {
+		_, err = asDev(cert, "create", "--dry-run=server", "-n", "team-cert-thief", "-f", "-")
+		if err == nil || !strings.Contains(err.Error(), "certificate-host") {
+			return fmt.Errorf("not denied by certificate-host yet: %v", err)
+		}
+		return nil
+	})
+	denied(t, "a Certificate for another team's host", err, "[certificate-host] spec.dnsNames[0]", `Ingress team-cert-owner/web of team "team-cert-owner" routes it`)
+	absent(t, "team-cert-thief", "certificate", "tls")
+	if _, err := asDev(cert, "apply", "-n", "team-cert-owner", "-f", "-"); err != nil {
+		t.Fatalf("a Certificate for the team's own host was refused: %v", err)
+	}
+}

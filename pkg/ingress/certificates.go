@@ -1,0 +1,36 @@
+package ingress
+
+import (
+	"slices"
+	"strings"
+
+	cmapi "github.com/cert-manager/cert-manager/pkg/apis/certmanager/v1"
+	"k8s.io/apimachinery/pkg/runtime/schema"
+)
+
+// CertificateKind is cert-manager's Certificate: it asks an issuer for a
+// certificate of hosts, which the platform's ClusterIssuers sign for any
+// namespace that names them.
+func CertificateKind() schema.GroupVersionKind {
+	return cmapi.SchemeGroupVersion.WithKind(cmapi.CertificateKind)
+}
+
+// CertificateHosts are the hosts a Certificate asks for: its dnsNames and
+// its commonName, lowercased, each once. Its IP addresses, URIs and email
+// addresses name no host an Ingress routes.
+func CertificateHosts(c *cmapi.Certificate) []string {
+	var out []string
+	for _, h := range append(slices.Clone(c.Spec.DNSNames), c.Spec.CommonName) {
+		if h = strings.ToLower(strings.TrimSpace(h)); h != "" && !slices.Contains(out, h) {
+			out = append(out, h)
+		}
+	}
+	return out
+}
+
+// NamesHosts reports whether obj is judged by the hosts it names against
+// those other teams route: an Ingress, a Gateway API route, a Certificate.
+func NamesHosts(obj any) bool {
+	_, isCertificate := obj.(*cmapi.Certificate)
+	return isCertificate || KindOf(obj) != ""
+}

@@ -1,0 +1,82 @@
+package validators
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	cmapi "github.com/cert-manager/cert-manager/pkg/apis/certmanager/v1"
+	"k8s.io/apimachinery/pkg/runtime/schema"
+
+	"github.com/pave-dev/pave/pkg/api/v1alpha1"
+	"github.com/pave-dev/pave/pkg/ingress"
+	"github.com/pave-dev/pave/pkg/policy"
+)
+
+// CertificateHost keeps a team's cert-manager Certificate off the hosts
+// another team routes, as ingress-host keeps its Ingresses off them. The
+// issuers a platform runs (a ClusterIssuer solving DNS-01 for the company's
+// domain, an internal CA) sign for whichever namespace asks: a certificate
+// and key for another team's host, or a wildcard over it, let whoever holds
+// them pass as that team's service to its clients. cert-manager's chart
+// gives the edit role Certificates. The HTTP-01 solver is kept off another
+// team's host already (ingress-host judges its Ingress); DNS-01 and CA
+// issuers have no such step. A host no one routes is anyone's to ask for.
+type CertificateHost struct{}
+
+var ruleCertificateHost = policy.Rule{ID: "certificate-host", Severity: v1alpha1.SeverityHigh, Mode: v1alpha1.ModeEnforce,
+	Description: "a cert-manager Certificate asks for no host, nor wildcard over one, that another team's Ingress or route routes: its key would pass as that team's service"}
+
+// Name implements engine.ObjectValidator.
+func (CertificateHost) Name() string { return "certificate-host" }
+
+// Kinds implements engine.ObjectValidator.
+func (CertificateHost) Kinds() []schema.GroupVersionKind {
+	return []schema.GroupVersionKind{ingress.CertificateKind()}
+}
+
+// Rules implements engine.ObjectValidator.
+func (CertificateHost) Rules() []policy.Rule { return []policy.Rule{ruleCertificateHost} }
+
+// ValidateObject implements engine.ObjectValidator, against the routes the
+// adapter found (policy.Env.Routes).
+func (CertificateHost) ValidateObject(_ context.Context, obj object, env policy.Env) []policy.Violation {
+	c, ok := obj.(*cmapi.Certificate)
+	if !ok || len(env.Routes) == 0 {
+		return nil
+	}
+	routedByOthers := othersRouting(obj, env)
+	var out []policy.Violation
+	for _, host := range ingress.CertificateHosts(c) {
+		taken := routedByOthers(host)
+		if len(taken) == 0 {
+			continue
+		}
+		r := taken[0]
+		more := ""
+		if len(taken) > 1 {
+			more = fmt.Sprintf(" (and %d more of other teams)", len(taken)-1)
+		}
+		how := "routes it"
+		if r.Host != host {
+			how = fmt.Sprintf("routes %s, which it covers", hostName(r.Host))
+		}
+		out = append(out, ruleCertificateHost.Violation(certificateField(c, host),
+			fmt.Sprintf("Certificate %q asks for %s, but %s %s/%s of %s %s%s: a certificate and key for it would pass as that team's service",
+				c.Name, hostName(host), r.Kind, r.Namespace, r.Name, ownerName(r), how, more),
+			fmt.Sprintf("ask only for hosts your team routes; if %s should move to your team, %s first removes it from %s %s/%s",
+				hostName(r.Host), ownerName(r), r.Kind, r.Namespace, r.Name)))
+	}
+	return out
+}
+
+// certificateField is where a Certificate names host: the first dnsNames
+// entry, else its commonName.
+func certificateField(c *cmapi.Certificate, host string) string {
+	for i, h := range c.Spec.DNSNames {
+		if strings.EqualFold(strings.TrimSpace(h), host) {
+			return fmt.Sprintf("spec.dnsNames[%d]", i)
+		}
+	}
+	return "spec.commonName"
+}

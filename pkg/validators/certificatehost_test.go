@@ -1,0 +1,65 @@
+package validators_test
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	cmapi "github.com/cert-manager/cert-manager/pkg/apis/certmanager/v1"
+	cmmeta "github.com/cert-manager/cert-manager/pkg/apis/meta/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+
+	"github.com/pave-dev/pave/pkg/environment"
+	"github.com/pave-dev/pave/pkg/policy"
+	"github.com/pave-dev/pave/pkg/validators"
+)
+
+// A Certificate asks for no host another team routes, by Ingress or by
+// Gateway API route: judged through the environment builder, as the webhook
+// and pave check judge it.
+func TestCertificateHost(t *testing.T) {
+	shopIngress := ingressOf("shop", "storefront", "shop.example.com")
+	input := []client.Object{&shopIngress, routeOf("pay", "api", "api.pay.example.com"), routeOf("pay", "all")}
+	cert := func(namespace, commonName string, dnsNames ...string) *cmapi.Certificate {
+		return &cmapi.Certificate{ObjectMeta: metav1.ObjectMeta{Namespace: namespace, Name: "tls"},
+			Spec: cmapi.CertificateSpec{CommonName: commonName, DNSNames: dnsNames, SecretName: "tls",
+				IssuerRef: cmmeta.IssuerReference{Kind: "ClusterIssuer", Name: "letsencrypt"}}}
+	}
+	for _, c := range []struct {
+		name         string
+		cert         *cmapi.Certificate
+		denied       string // "" when allowed; else what the message says
+		field, owner string
+	}{
+		{name: "a host nobody routes", cert: cert("pay", "", "pay.example.com")},
+		{name: "the team's own host", cert: cert("shop", "", "shop.example.com", "www.shop.example.com")},
+		{name: "another team's Ingress host", cert: cert("pay", "", "pay.example.com", "Shop.Example.com"),
+			denied: `Certificate "tls" asks for host "shop.example.com", but Ingress shop/storefront of team "shop" routes it`, field: "spec.dnsNames[1]", owner: `team "shop"`},
+		{name: "another team's route hostname as the common name", cert: cert("shop", "api.pay.example.com"),
+			denied: `HTTPRoute pay/api of team "pay" routes it`, field: "spec.commonName", owner: `team "pay"`},
+		{name: "a wildcard over another team's host", cert: cert("pay", "", "*.example.com"),
+			denied: `routes host "shop.example.com", which it covers`, field: "spec.dnsNames[0]", owner: `team "shop"`},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			b := environment.Builder{Now: time.Now, Source: environment.Static{
+				Namespaces:   map[string]map[string]string{"shop": {"pave.dev/team": "shop"}, "pay": {"pave.dev/team": "pay"}},
+				InputRouting: environment.IndexRouting(input),
+			}}
+			env, err := b.Env(context.Background(), policy.Default(), environment.Request{Namespace: c.cert.Namespace, Routing: c.cert})
+			if err != nil {
+				t.Fatal(err)
+			}
+			got := validators.CertificateHost{}.ValidateObject(context.Background(), c.cert, env)
+			if c.denied == "" {
+				assertRules(t, got)
+				return
+			}
+			assertRules(t, got, "certificate-host")
+			if v := got[0]; !strings.Contains(v.Message, c.denied) || v.Field != c.field || !strings.Contains(v.Fix, c.owner+" first removes it") {
+				t.Errorf("got %s: %s (fix: %s), want %s: …%s…", v.Field, v.Message, v.Fix, c.field, c.denied)
+			}
+		})
+	}
+}
