@@ -8,6 +8,7 @@ import (
 	"slices"
 	"text/tabwriter"
 
+	cmapi "github.com/cert-manager/cert-manager/pkg/apis/certmanager/v1"
 	"github.com/spf13/cobra"
 	admissionregistrationv1 "k8s.io/api/admissionregistration/v1"
 	appsv1 "k8s.io/api/apps/v1"
@@ -242,6 +243,16 @@ func readCluster(ctx context.Context, c client.Client) (preflight.Cluster, error
 		for _, item := range items {
 			out.Routing = append(out.Routing, item.(client.Object))
 		}
+	}
+	// cert-manager's Certificates, where the cluster serves them.
+	if _, err := c.RESTMapper().RESTMapping(ingress.CertificateKind().GroupKind(), ingress.CertificateKind().Version); err == nil {
+		var certs cmapi.CertificateList
+		if err := c.List(ctx, &certs); err != nil {
+			return out, fmt.Errorf("list Certificates: %w", err)
+		}
+		out.Certificates = certs.Items
+	} else if !meta.IsNoMatchError(err) {
+		return out, fmt.Errorf("find Certificate: %w", err)
 	}
 	// The kinds pave's guards judge, where the cluster serves them.
 	for _, gk := range []schema.GroupKind{{Group: "networking.k8s.io", Kind: "NetworkPolicy"}, {Group: "external-secrets.io", Kind: "ExternalSecret"}, {Group: "external-secrets.io", Kind: "PushSecret"}} {

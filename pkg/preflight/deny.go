@@ -18,7 +18,7 @@ import (
 )
 
 // denyFindings runs the engine over the workloads already running and the
-// Services and Ingresses there are, under the policy about to be installed: each that it
+// Services, Ingresses and Certificates there are, under the policy about to be installed: each that it
 // would deny is reported.
 // pave does not deny what already runs (a finding an object already had
 // only warns on UPDATE), but its next change that touches those fields is
@@ -81,6 +81,25 @@ func denyFindings(ctx context.Context, p *policy.Policy, c Cluster) ([]Finding, 
 		}
 		if slices.ContainsFunc(vs, policy.Violation.Denies) {
 			out = append(out, wouldDeny(kind, obj.GetNamespace(), obj.GetName(), vs))
+		}
+	}
+	// Certificates, against the hosts routed: one for another team's host.
+	for i := range c.Certificates {
+		cert := c.Certificates[i].DeepCopy()
+		if slices.Contains(skip, cert.Namespace) {
+			continue
+		}
+		cert.SetGroupVersionKind(ingress.CertificateKind())
+		env := envIn(p, c, cert.Namespace)
+		if env.Routes, err = routes.Routes(ctx, cert.Namespace, cert); err != nil {
+			return nil, err
+		}
+		vs, _, err := eng.ValidateObject(ctx, cert, nil, env)
+		if err != nil {
+			return nil, fmt.Errorf("judge Certificate %s/%s: %w", cert.Namespace, cert.Name, err)
+		}
+		if slices.ContainsFunc(vs, policy.Violation.Denies) {
+			out = append(out, wouldDeny("Certificate", cert.Namespace, cert.Name, vs))
 		}
 	}
 	return out, nil

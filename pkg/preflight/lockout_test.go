@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	cmapi "github.com/cert-manager/cert-manager/pkg/apis/certmanager/v1"
 	admissionregistrationv1 "k8s.io/api/admissionregistration/v1"
 	corev1 "k8s.io/api/core/v1"
 	networkingv1 "k8s.io/api/networking/v1"
@@ -87,6 +88,10 @@ spec:
 			ingress("shop", "web", "www.example.com"),
 			&gatewayv1.HTTPRoute{ObjectMeta: metav1.ObjectMeta{Namespace: "pay", Name: "api"}, Spec: gatewayv1.HTTPRouteSpec{Hostnames: []gatewayv1.Hostname{"shop.example.com"}}}}}
 	c.Namespaces["pay"] = map[string]string{"pave.dev/team": "pay"}
+	c.Certificates = []cmapi.Certificate{
+		{ObjectMeta: metav1.ObjectMeta{Namespace: "pay", Name: "wild"}, Spec: cmapi.CertificateSpec{DNSNames: []string{"*.example.com"}}},
+		{ObjectMeta: metav1.ObjectMeta{Namespace: "shop", Name: "own"}, Spec: cmapi.CertificateSpec{DNSNames: []string{"www.example.com"}}},
+	}
 	found, err := preflight.Run(context.Background(), policy.Default(), c)
 	if err != nil {
 		t.Fatal(err)
@@ -97,7 +102,7 @@ spec:
 			deny = append(deny, f)
 		}
 	}
-	if len(deny) != 5 || deny[0].Subject != "Deployment shop/legacy" || !strings.Contains(deny[0].Message, "image-pinned") || !strings.Contains(deny[0].Message, "pss/privileged") {
+	if len(deny) != 6 || deny[0].Subject != "Deployment shop/legacy" || !strings.Contains(deny[0].Message, "image-pinned") || !strings.Contains(deny[0].Message, "pss/privileged") {
 		t.Fatalf("would-deny findings %+v", deny)
 	}
 	if deny[1].Subject != "Service shop/edge" || !strings.Contains(deny[1].Message, "service-exposure (spec.type)") || !strings.Contains(deny[1].Fix, "kubectl get service -n shop edge") {
@@ -113,6 +118,11 @@ spec:
 		if deny[3+i].Subject != subject || !strings.Contains(deny[3+i].Message, "ingress-host (spec.rules[0].host)") {
 			t.Errorf("finding %d: %+v, want %s", 3+i, deny[3+i], subject)
 		}
+	}
+	// A wildcard certificate over hosts another team routes; the team's own
+	// host's is not named.
+	if deny[5].Subject != "Certificate pay/wild" || !strings.Contains(deny[5].Message, "certificate-host (spec.dnsNames[0])") {
+		t.Errorf("the Certificate's finding %+v", deny[5])
 	}
 }
 

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"slices"
 
+	cmapi "github.com/cert-manager/cert-manager/pkg/apis/certmanager/v1"
 	admissionregistrationv1 "k8s.io/api/admissionregistration/v1"
 	corev1 "k8s.io/api/core/v1"
 	rbacv1 "k8s.io/api/rbac/v1"
@@ -52,6 +53,9 @@ type Cluster struct {
 	// Routing are the Ingresses and Gateway API routes there are, judged
 	// against each other (ingress-host).
 	Routing []client.Object
+	// Certificates are cert-manager's Certificates there are, judged
+	// against Routing (certificate-host).
+	Certificates []cmapi.Certificate
 	// Guarded are the objects there are of the kinds pave's
 	// ValidatingAdmissionPolicies guard for teams (NetworkPolicies,
 	// ExternalSecrets, PushSecrets), with their kinds. The guards judge
