@@ -93,9 +93,10 @@ func externalNameRefused(name string, env policy.Env) (why, fix string) {
 }
 
 // clusterService reads name as the DNS name of a Service of the cluster:
-// <service>.<namespace>.svc, or .svc.cluster.local. Another cluster domain
-// is a host like any other (list it in externalNames): a name that merely
-// contains "svc" may be anyone's domain.
+// <service>.<namespace>.svc, or .svc.cluster.local, or a pod of a headless
+// Service (<pod>.<service>.<namespace>.svc: a StatefulSet's). Another
+// cluster domain is a host like any other (list it in externalNames): a
+// name that merely contains "svc" may be anyone's domain.
 func clusterService(name string) (service, namespace string, ok bool) {
 	rest, found := strings.CutSuffix(name, ".svc")
 	if !found {
@@ -103,11 +104,15 @@ func clusterService(name string) (service, namespace string, ok bool) {
 			return "", "", false
 		}
 	}
-	service, namespace, ok = strings.Cut(rest, ".")
-	if !ok || service == "" || namespace == "" || strings.Contains(namespace, ".") {
+	i := strings.LastIndexByte(rest, '.')
+	if i <= 0 || i == len(rest)-1 || strings.Count(rest, ".") > 2 {
 		return "", "", false
 	}
-	return service, namespace, true
+	service, namespace = rest[:i], rest[i+1:]
+	if strings.Contains(service, ".") {
+		_, service, _ = strings.Cut(service, ".") // the headless Service of the pod named first
+	}
+	return service, namespace, service != ""
 }
 
 // hostMatches reports whether host is pattern, or under it for a pattern
