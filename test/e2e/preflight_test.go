@@ -162,3 +162,20 @@ rules: [{apiGroups: [""], resources: [endpoints], verbs: [create, update, patch,
 		t.Errorf("preflight names a built-in role of Kubernetes 1.22 and later:\n%s", out)
 	}
 }
+
+// A Certificate asked for before another team routed its host stays
+// issued: preflight names it, with the rule and field.
+func TestPreflightNamesACertificateForAHostAnotherTeamRoutes(t *testing.T) {
+	namespace(t, "cert-early", map[string]string{"pave.dev/team": "early"})
+	namespace(t, "cert-late", map[string]string{"pave.dev/team": "late"})
+	cert := "apiVersion: cert-manager.io/v1\nkind: Certificate\nmetadata: {name: tls, namespace: cert-early}\nspec: {secretName: tls, dnsNames: [late.example.com], issuerRef: {kind: ClusterIssuer, name: letsencrypt}}\n"
+	if _, err := s.kubectlIn(cert, "apply", "-f", "-"); err != nil {
+		t.Fatal(err) // nobody routes the host yet
+	}
+	ing := "apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata: {name: web, namespace: cert-late}\nspec: {rules: [{host: late.example.com, http: {paths: [{path: /, pathType: Prefix, backend: {service: {name: web, port: {number: 80}}}}]}}]}\n"
+	if _, err := s.kubectlIn(ing, "apply", "-f", "-"); err != nil {
+		t.Fatal(err)
+	}
+	out, _ := s.run(s.paveBin, "", "preflight")
+	mustContain(t, out, "policy-would-deny", "Certificate cert-early/tls", "certificate-host (spec.dnsNames[0])")
+}
