@@ -34,8 +34,13 @@ func (b Builder) Routes(ctx context.Context, namespace string, obj client.Object
 		families, hosts = []string{family}, routed
 	}
 	kind := ingress.KindOf(obj)
+	mine := ingress.NewOverlaps(hosts)
 	teams := map[string]string{}
-	seen := map[policy.Route]bool{}
+	// Each other object is read once, however many of obj's hosts find
+	// it, and its hosts are matched against obj's through the index: an
+	// object of thousands of hosts against another of thousands stays
+	// linear.
+	visited := map[[3]string]bool{}
 	var out []policy.Route
 	for _, host := range hosts {
 		for _, key := range lookups(families, host) {
@@ -45,9 +50,11 @@ func (b Builder) Routes(ctx context.Context, namespace string, obj client.Object
 			}
 			for _, other := range list {
 				k := ingress.KindOf(other)
-				if k == kind && other.GetNamespace() == namespace && other.GetName() == obj.GetName() || other.GetDeletionTimestamp() != nil {
+				id := [3]string{k, other.GetNamespace(), other.GetName()}
+				if visited[id] || k == kind && other.GetNamespace() == namespace && other.GetName() == obj.GetName() || other.GetDeletionTimestamp() != nil {
 					continue
 				}
+				visited[id] = true
 				team, ok := teams[other.GetNamespace()]
 				if !ok {
 					labels, err := b.Source.NamespaceLabels(ctx, other.GetNamespace())
@@ -59,13 +66,14 @@ func (b Builder) Routes(ctx context.Context, namespace string, obj client.Object
 				}
 				_, theirs, _ := ingress.HostsOf(other)
 				for _, h := range theirs {
-					r := policy.Route{Kind: k, Host: h, Namespace: other.GetNamespace(), Name: other.GetName(), Team: team}
-					if ingress.Overlap(host, h) && !seen[r] {
-						seen[r] = true
-						out = append(out, r)
+					if len(mine.Of(h)) > 0 {
+						out = append(out, policy.Route{Kind: k, Host: h, Namespace: other.GetNamespace(), Name: other.GetName(), Team: team})
 					}
 				}
 			}
+		}
+		if err := ctx.Err(); err != nil {
+			return nil, err // the request is gone: stop looking
 		}
 	}
 	// The cache lists in no set order; findings name the first route.

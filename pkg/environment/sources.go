@@ -135,7 +135,9 @@ func (c Cluster) Routing(ctx context.Context, family, key string) ([]client.Obje
 	}
 	var out []client.Object
 	for _, list := range lists {
-		if err := c.Reader.List(ctx, list, client.MatchingFields{ingress.IndexHost: key}); err != nil {
+		// Without a copy: the hosts are only read, and an Ingress of many
+		// hosts is found under each of them.
+		if err := c.Reader.List(ctx, list, client.MatchingFields{ingress.IndexHost: key}, client.UnsafeDisableDeepCopy); err != nil {
 			return nil, err
 		}
 		items, err := meta.ExtractList(list)

@@ -2,7 +2,6 @@ package ingress
 
 import (
 	"slices"
-	"strings"
 
 	cmapi "github.com/cert-manager/cert-manager/pkg/apis/certmanager/v1"
 	"k8s.io/apimachinery/pkg/runtime/schema"
@@ -19,13 +18,7 @@ func CertificateKind() schema.GroupVersionKind {
 // its commonName, lowercased, each once. Its IP addresses, URIs and email
 // addresses name no host an Ingress routes.
 func CertificateHosts(c *cmapi.Certificate) []string {
-	var out []string
-	for _, h := range append(slices.Clone(c.Spec.DNSNames), c.Spec.CommonName) {
-		if h = strings.ToLower(strings.TrimSpace(h)); h != "" && !slices.Contains(out, h) {
-			out = append(out, h)
-		}
-	}
-	return out
+	return unique(append(slices.Clone(c.Spec.DNSNames), c.Spec.CommonName), false)
 }
 
 // NamesHosts reports whether obj is judged by the hosts it names against

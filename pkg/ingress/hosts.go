@@ -23,24 +23,19 @@ const ServerAlias = "nginx.ingress.kubernetes.io/server-alias"
 // its rules' hosts, CatchAll for a rule without one or a default backend
 // without rules, then its server aliases.
 func Hosts(ing *networkingv1.Ingress) []string {
-	var out []string
-	add := func(h string) {
-		if h = strings.ToLower(strings.TrimSpace(h)); !slices.Contains(out, h) {
-			out = append(out, h)
-		}
-	}
+	raw := make([]string, 0, len(ing.Spec.Rules)+1)
 	for _, r := range ing.Spec.Rules {
-		add(r.Host)
+		raw = append(raw, r.Host)
 	}
 	if len(ing.Spec.Rules) == 0 && ing.Spec.DefaultBackend != nil {
-		add(CatchAll)
+		raw = append(raw, CatchAll)
 	}
 	for alias := range strings.SplitSeq(ing.Annotations[ServerAlias], ",") {
 		if strings.TrimSpace(alias) != "" {
-			add(alias)
+			raw = append(raw, alias)
 		}
 	}
-	return out
+	return unique(raw, true)
 }
 
 // Route hosts come in two families that never share traffic: Ingresses
@@ -111,13 +106,11 @@ func RouteHosts(hostnames []gatewayv1.Hostname) []string {
 	if len(hostnames) == 0 {
 		return []string{CatchAll}
 	}
-	var out []string
-	for _, h := range hostnames {
-		if l := strings.ToLower(string(h)); !slices.Contains(out, l) {
-			out = append(out, l)
-		}
+	raw := make([]string, len(hostnames))
+	for i, h := range hostnames {
+		raw[i] = string(h)
 	}
-	return out
+	return unique(raw, true)
 }
 
 // Overlap reports whether a request for one host could be routed by an

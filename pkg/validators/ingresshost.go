@@ -3,6 +3,7 @@ package validators
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 
 	networkingv1 "k8s.io/api/networking/v1"
@@ -71,12 +72,29 @@ func othersRouting(obj object, env policy.Env) func(host string) []policy.Route 
 		ns = env.Namespace.Name
 	}
 	mine := owner(ns, v1alpha1.TeamOf(env.Namespace.Labels))
+	// The routes by host, through an index: an object of thousands of
+	// hosts against thousands of routes stays linear.
+	byHost := map[string][]int{}
+	hosts := make([]string, 0, len(env.Routes))
+	for i, r := range env.Routes {
+		if owner(r.Namespace, r.Team) == mine {
+			continue
+		}
+		if _, ok := byHost[r.Host]; !ok {
+			hosts = append(hosts, r.Host)
+		}
+		byHost[r.Host] = append(byHost[r.Host], i)
+	}
+	idx := ingress.NewOverlaps(hosts)
 	return func(host string) []policy.Route {
-		var taken []policy.Route
-		for _, r := range env.Routes {
-			if ingress.Overlap(host, r.Host) && owner(r.Namespace, r.Team) != mine {
-				taken = append(taken, r)
-			}
+		var at []int
+		for _, h := range idx.Of(host) {
+			at = append(at, byHost[h]...)
+		}
+		slices.Sort(at) // in env.Routes' order: findings name the first
+		taken := make([]policy.Route, len(at))
+		for i, j := range at {
+			taken[i] = env.Routes[j]
 		}
 		return taken
 	}
