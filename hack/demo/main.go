@@ -41,8 +41,12 @@ func main() {
 	for _, p := range []*string{&d.assets, &d.dir, &d.pave, &d.webhookBin} {
 		*p, _ = filepath.Abs(*p)
 	}
-	err := d.run(noWait)
+	// The signals stay caught until everything is stopped: a second Ctrl-C
+	// while the control plane shuts down must not leave etcd behind.
+	ctx, stopSignals := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	err := d.run(ctx, noWait)
 	d.stop()
+	stopSignals()
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "\ndemo failed:", err)
 		fmt.Fprintln(os.Stderr, "logs:", d.dir)
@@ -52,9 +56,7 @@ func main() {
 
 func step(format string, args ...any) { fmt.Printf("\n\033[1m==> "+format+"\033[0m\n", args...) }
 
-func (d *demo) run(noWait bool) error {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
+func (d *demo) run(ctx context.Context, noWait bool) error {
 	_ = os.RemoveAll(d.dir)
 	if err := os.MkdirAll(d.dir, 0o755); err != nil {
 		return err
