@@ -42,6 +42,11 @@ func (Mesh) Validate(_ context.Context, w *workload.Workload, env policy.Env) []
 			fmt.Sprintf("zone %q must be meshed; opting out with %s: \"false\" is not allowed there", zone, v1alpha1.AnnotationInject),
 			fmt.Sprintf("remove the %s annotation, or move the workload to a namespace in a zone outside %v", v1alpha1.AnnotationInject, mesh.RequiredZones))}
 	}
+	if field, why := interceptionBypass(w); why != "" {
+		return []policy.Violation{ruleMeshSidecar.Violation(field,
+			fmt.Sprintf("zone %q must be meshed, and %s", zone, why),
+			fmt.Sprintf("remove the annotation or label, or ask the platform team for a PolicyException for mesh-sidecar if traffic must bypass the proxy (zones outside %v may)", mesh.RequiredZones))}
+	}
 	if mesh.Mode == v1alpha1.MeshDelegate {
 		if w.PodMeta.Labels[v1alpha1.LabelIstioInject] != "true" {
 			return []policy.Violation{ruleMeshSidecar.Violation(fmt.Sprintf("%s.labels[%s]", w.PodMetaPath, v1alpha1.LabelIstioInject),
@@ -60,6 +65,11 @@ func (Mesh) Validate(_ context.Context, w *workload.Workload, env policy.Env) []
 		return []policy.Violation{ruleMeshSidecar.Violation(w.PodSpecPath+".initContainers",
 			fmt.Sprintf("zone %q must be meshed but %s", zone, why),
 			fmt.Sprintf("remove your own %s init container and let pave's mutating webhook inject the sidecar (check that the webhook is running)", name))}
+	}
+	if _, ok := w.PodMeta.Annotations[v1alpha1.AnnotationIstioStatus]; !ok {
+		return []policy.Violation{ruleMeshSidecar.Violation(fmt.Sprintf("%s.annotations[%s]", w.PodMetaPath, v1alpha1.AnnotationIstioStatus),
+			fmt.Sprintf("zone %q must be meshed but the pod lacks %s, without which istio-cni leaves its traffic beside the proxy", zone, v1alpha1.AnnotationIstioStatus),
+			"do not remove the annotation: pave's mutating webhook writes it with the sidecar (check that the webhook is running)")}
 	}
 	return nil
 }

@@ -15,7 +15,7 @@ func TestMeshFinalState(t *testing.T) {
 	const copiedHash = `, annotations: {pave.dev/sidecar-status: 0123456789abcdef}`
 	cases := []struct {
 		name, mode, zone, labels, spec, annotations string
-		inject                                      bool
+		inject, unmark                              bool
 		want                                        []string
 	}{
 		{name: "injected in a required zone", mode: "istio", zone: "internal", inject: true},
@@ -38,6 +38,28 @@ func TestMeshFinalState(t *testing.T) {
 		{name: "windows cannot be meshed", mode: "istio", zone: "internal", spec: `os: {name: windows}, `, inject: true, want: []string{"mesh-sidecar"}},
 		{name: "hostNetwork is exempt", mode: "istio", zone: "internal", spec: "hostNetwork: true, "},
 		{name: "delegate without the label", mode: "delegate", zone: "internal", want: []string{"mesh-sidecar"}},
+		// Finding 29: istio-cni leaves a pod's traffic beside its proxy
+		// without Istio's status, with the inject switch off, or with ports,
+		// addresses or interfaces left out of the interception.
+		{name: "injected, Istio's status removed", mode: "istio", zone: "internal", inject: true, unmark: true, want: []string{"mesh-sidecar"}},
+		{name: "injected, status removed outside the required zones", mode: "istio", zone: "public", inject: true, unmark: true},
+		{name: "inbound port excluded", mode: "istio", zone: "internal", inject: true,
+			annotations: `, annotations: {traffic.sidecar.istio.io/excludeInboundPorts: "8080"}`, want: []string{"mesh-sidecar"}},
+		{name: "outbound ranges narrowed", mode: "istio", zone: "internal", inject: true,
+			annotations: `, annotations: {traffic.sidecar.istio.io/includeOutboundIPRanges: "10.0.0.0/8"}`, want: []string{"mesh-sidecar"}},
+		{name: "interface excluded", mode: "istio", zone: "internal", inject: true,
+			annotations: `, annotations: {traffic.sidecar.istio.io/excludeInterfaces: "eth1"}`, want: []string{"mesh-sidecar"}},
+		{name: "interception widened or left at its default", mode: "istio", zone: "internal", inject: true,
+			annotations: `, annotations: {traffic.sidecar.istio.io/includeInboundPorts: "*", traffic.sidecar.istio.io/includeOutboundPorts: "443", traffic.sidecar.istio.io/excludeOutboundPorts: " "}`},
+		{name: "inbound port excluded outside the required zones", mode: "istio", zone: "public", inject: true,
+			annotations: `, annotations: {traffic.sidecar.istio.io/excludeInboundPorts: "8080"}`},
+		{name: "inject switched off by annotation", mode: "istio", zone: "internal", inject: true,
+			annotations: `, annotations: {sidecar.istio.io/inject: "False"}`, want: []string{"mesh-sidecar"}},
+		{name: "inject switched off by label", mode: "istio", zone: "internal", inject: true, labels: `sidecar.istio.io/inject: "0"`, want: []string{"mesh-sidecar"}},
+		{name: "the label wins over the annotation, as in istio-cni", mode: "istio", zone: "internal", inject: true, labels: `sidecar.istio.io/inject: "true"`,
+			annotations: `, annotations: {sidecar.istio.io/inject: "false"}`},
+		{name: "delegate, inbound port excluded", mode: "delegate", zone: "internal", inject: true,
+			annotations: `, annotations: {traffic.sidecar.istio.io/excludeInboundPorts: "8080"}`, want: []string{"mesh-sidecar"}},
 		{name: "mesh off", mode: "off", zone: "internal"},
 		{name: "cilium has no sidecar to check", mode: "cilium", zone: "internal"},
 	}
@@ -61,6 +83,9 @@ func TestMeshFinalState(t *testing.T) {
 				if _, err := (mutators.Sidecar{}).Mutate(context.Background(), w, env); err != nil {
 					t.Fatal(err)
 				}
+			}
+			if c.unmark {
+				delete(w.PodMeta.Annotations, v1alpha1.AnnotationIstioStatus)
 			}
 			assertRules(t, validators.Mesh{}.Validate(context.Background(), w, env), c.want...)
 		})
