@@ -48,20 +48,13 @@ func (Sidecar) Mutate(_ context.Context, w *workload.Workload, env policy.Env) (
 		return false, err
 	}
 	i := containerIndex(w.PodSpec.InitContainers, tmpl.Container.Name)
-	prepared := preparedFor(env.Policy)
 	// A sidecar that claims the current template is left alone: it is the
 	// real one, or a look-alike with a copied annotation, which pave never
 	// writes and the mesh validator denies (mutators never overwrite what a
 	// user wrote). One from an older template, or none, gets the current
-	// proxy, as Istio's injector does at pod creation. The real one gets
-	// Istio's marks where it lacks them (templates pave injected before it
-	// wrote them); a look-alike does not, so istio-cni never sends a pod's
-	// traffic through a proxy that is not the mesh's.
+	// proxy, as Istio's injector does at pod creation.
 	if i >= 0 && w.PodMeta.Annotations[v1alpha1.AnnotationSidecarStatus] == hash {
-		if marked(w, prepared.istioStatus) || SidecarMismatch(w, env.Policy) != "" {
-			return false, nil
-		}
-		return markInjected(w, prepared.istioStatus), nil
+		return false, nil
 	}
 	// The template with the defaults the API server would fill in: what is
 	// stored, so the validating webhook compares it without copying it.
@@ -72,6 +65,7 @@ func (Sidecar) Mutate(_ context.Context, w *workload.Workload, env policy.Env) (
 	// change security contexts only (TestStepsAfterTheSidecarLeaveTheProxy),
 	// and a later mutation's copy of the workload copies the rest (the
 	// init containers and volumes are in the mutators' scope).
+	prepared := preparedFor(env.Policy)
 	if i < 0 {
 		w.PodSpec.InitContainers = slices.Insert(w.PodSpec.InitContainers, 0, corev1.Container{})
 		i = 0
@@ -100,38 +94,11 @@ func (Sidecar) Mutate(_ context.Context, w *workload.Workload, env policy.Env) (
 			*have = *v
 		}
 	}
-	markInjected(w, prepared.istioStatus)
+	if w.PodMeta.Annotations == nil {
+		w.PodMeta.Annotations = map[string]string{}
+	}
 	w.PodMeta.Annotations[v1alpha1.AnnotationSidecarStatus] = hash
 	return true, nil
-}
-
-// marked reports whether the pod carries Istio's marks of this proxy.
-func marked(w *workload.Workload, istioStatus string) bool {
-	return w.PodMeta.Annotations[v1alpha1.AnnotationIstioStatus] == istioStatus && w.PodMeta.Labels[v1alpha1.LabelIstioTLSMode] == "istio"
-}
-
-// markInjected writes what Istio's injector writes with its proxy, and
-// reports whether anything changed: istio-cni sends a pod's traffic through
-// the proxy only when the pod carries Istio's status annotation (without it
-// the proxy runs and the traffic goes around it, mutual TLS enforced
-// nowhere), and the mesh's clients send mutual TLS to pods labelled
-// tlsMode istio. Both are pave's to write once it injected the proxy, so a
-// value a user wrote is replaced.
-func markInjected(w *workload.Workload, istioStatus string) bool {
-	changed := false
-	set := func(m *map[string]string, key, value string) {
-		if v, ok := (*m)[key]; ok && v == value {
-			return
-		}
-		if *m == nil {
-			*m = map[string]string{}
-		}
-		(*m)[key] = value
-		changed = true
-	}
-	set(&w.PodMeta.Annotations, v1alpha1.AnnotationIstioStatus, istioStatus)
-	set(&w.PodMeta.Labels, v1alpha1.LabelIstioTLSMode, "istio")
-	return changed
 }
 
 // Meshable reports whether the mesh proxy can run in the pod: not beside the

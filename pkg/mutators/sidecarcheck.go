@@ -1,7 +1,6 @@
 package mutators
 
 import (
-	"encoding/json"
 	"fmt"
 	"reflect"
 	"slices"
@@ -59,9 +58,6 @@ type preparedSidecar struct {
 	container corev1.Container
 	volumes   []corev1.Volume
 	encoded   encodedSidecar
-	// istioStatus is the sidecar.istio.io/status annotation Istio's
-	// injector would write for this proxy and its volumes.
-	istioStatus string
 }
 
 // preparedFor is p's prepared sidecar, made once per policy.
@@ -78,24 +74,7 @@ func prepare(t v1alpha1.SidecarTemplate) preparedSidecar {
 		s.volumes = append(s.volumes, corev1.Volume{Name: v.Name, VolumeSource: *defaultedVolume(v.DeepCopy())})
 	}
 	s.encoded = encodeSidecar(&s.container, s.volumes)
-	s.istioStatus = istioStatus(s.container.Name, s.volumes)
 	return s
-}
-
-// istioStatus is Istio's SidecarInjectionStatus for a native sidecar named
-// name with its volumes: the fields Istio's injector writes, in its order.
-func istioStatus(name string, volumes []corev1.Volume) string {
-	status := struct {
-		InitContainers   []string `json:"initContainers"`
-		Containers       []string `json:"containers"`
-		Volumes          []string `json:"volumes"`
-		ImagePullSecrets []string `json:"imagePullSecrets"`
-	}{InitContainers: []string{name}}
-	for _, v := range volumes {
-		status.Volumes = append(status.Volumes, v.Name)
-	}
-	out, _ := json.Marshal(status) // strings and nil slices: cannot fail
-	return string(out)
 }
 
 // same compares what a and b point to: reflect.DeepEqual first, which settles

@@ -66,10 +66,5 @@ func (Mesh) Validate(_ context.Context, w *workload.Workload, env policy.Env) []
 			fmt.Sprintf("zone %q must be meshed but %s", zone, why),
 			fmt.Sprintf("remove your own %s init container and let pave's mutating webhook inject the sidecar (check that the webhook is running)", name))}
 	}
-	if _, ok := w.PodMeta.Annotations[v1alpha1.AnnotationIstioStatus]; !ok {
-		return []policy.Violation{ruleMeshSidecar.Violation(fmt.Sprintf("%s.annotations[%s]", w.PodMetaPath, v1alpha1.AnnotationIstioStatus),
-			fmt.Sprintf("zone %q must be meshed but the pod lacks %s, without which istio-cni leaves its traffic beside the proxy", zone, v1alpha1.AnnotationIstioStatus),
-			"do not remove the annotation: pave's mutating webhook writes it with the sidecar (check that the webhook is running)")}
-	}
 	return nil
 }

@@ -15,7 +15,7 @@ func TestMeshFinalState(t *testing.T) {
 	const copiedHash = `, annotations: {pave.dev/sidecar-status: 0123456789abcdef}`
 	cases := []struct {
 		name, mode, zone, labels, spec, annotations string
-		inject, unmark                              bool
+		inject                                      bool
 		want                                        []string
 	}{
 		{name: "injected in a required zone", mode: "istio", zone: "internal", inject: true},
@@ -38,11 +38,9 @@ func TestMeshFinalState(t *testing.T) {
 		{name: "windows cannot be meshed", mode: "istio", zone: "internal", spec: `os: {name: windows}, `, inject: true, want: []string{"mesh-sidecar"}},
 		{name: "hostNetwork is exempt", mode: "istio", zone: "internal", spec: "hostNetwork: true, "},
 		{name: "delegate without the label", mode: "delegate", zone: "internal", want: []string{"mesh-sidecar"}},
-		// Finding 29: istio-cni leaves a pod's traffic beside its proxy
-		// without Istio's status, with the inject switch off, or with ports,
-		// addresses or interfaces left out of the interception.
-		{name: "injected, Istio's status removed", mode: "istio", zone: "internal", inject: true, unmark: true, want: []string{"mesh-sidecar"}},
-		{name: "injected, status removed outside the required zones", mode: "istio", zone: "public", inject: true, unmark: true},
+		// Finding 29: istio-cni leaves a pod's traffic beside its proxy with
+		// the inject switch off, or with ports, addresses or interfaces left
+		// out of the interception.
 		{name: "inbound port excluded", mode: "istio", zone: "internal", inject: true,
 			annotations: `, annotations: {traffic.sidecar.istio.io/excludeInboundPorts: "8080"}`, want: []string{"mesh-sidecar"}},
 		{name: "outbound ranges narrowed", mode: "istio", zone: "internal", inject: true,
@@ -83,9 +81,6 @@ func TestMeshFinalState(t *testing.T) {
 				if _, err := (mutators.Sidecar{}).Mutate(context.Background(), w, env); err != nil {
 					t.Fatal(err)
 				}
-			}
-			if c.unmark {
-				delete(w.PodMeta.Annotations, v1alpha1.AnnotationIstioStatus)
 			}
 			assertRules(t, validators.Mesh{}.Validate(context.Background(), w, env), c.want...)
 		})

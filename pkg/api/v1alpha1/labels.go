@@ -34,14 +34,6 @@ const (
 	// istio-cni reads it too, as label or annotation: "false" leaves a pod's
 	// traffic beside its proxy.
 	LabelIstioInject = "sidecar.istio.io/inject"
-	// AnnotationIstioStatus is Istio's record of an injected sidecar, which
-	// pave writes with its own proxy (mesh mode istio): istio-cni redirects a
-	// pod's traffic through the proxy only when it is there, and Istio's
-	// injector leaves such a pod alone.
-	AnnotationIstioStatus = "sidecar.istio.io/status"
-	// LabelIstioTLSMode "istio" tells the mesh's clients that the pod takes
-	// mutual TLS (mesh mode istio; Istio's injector writes it in delegate mode).
-	LabelIstioTLSMode = "security.istio.io/tlsMode"
 	// AnnotationIstioTrafficPrefix starts the annotations by which istio-cni
 	// leaves ports, addresses and interfaces out of the proxy's interception.
 	AnnotationIstioTrafficPrefix = "traffic.sidecar.istio.io/"
