@@ -42,7 +42,7 @@ func (Mesh) Validate(_ context.Context, w *workload.Workload, env policy.Env) []
 			fmt.Sprintf("zone %q must be meshed; opting out with %s: \"false\" is not allowed there", zone, v1alpha1.AnnotationInject),
 			fmt.Sprintf("remove the %s annotation, or move the workload to a namespace in a zone outside %v", v1alpha1.AnnotationInject, mesh.RequiredZones))}
 	}
-	if field, why := interceptionBypass(w); why != "" {
+	if field, why := interceptionBypass(w, mesh.Mode); why != "" {
 		return []policy.Violation{ruleMeshSidecar.Violation(field,
 			fmt.Sprintf("zone %q must be meshed, and %s", zone, why),
 			fmt.Sprintf("remove the annotation or label, or ask the platform team for a PolicyException for mesh-sidecar if traffic must bypass the proxy (zones outside %v may)", mesh.RequiredZones))}

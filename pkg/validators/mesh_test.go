@@ -15,6 +15,7 @@ func TestMeshFinalState(t *testing.T) {
 	const copiedHash = `, annotations: {pave.dev/sidecar-status: 0123456789abcdef}`
 	cases := []struct {
 		name, mode, zone, labels, spec, annotations string
+		kind, containers                            string
 		inject                                      bool
 		want                                        []string
 	}{
@@ -56,7 +57,18 @@ func TestMeshFinalState(t *testing.T) {
 		{name: "inject switched off by label", mode: "istio", zone: "internal", inject: true, labels: `sidecar.istio.io/inject: "0"`, want: []string{"mesh-sidecar"}},
 		{name: "the label wins over the annotation, as in istio-cni", mode: "istio", zone: "internal", inject: true, labels: `sidecar.istio.io/inject: "true"`,
 			annotations: `, annotations: {sidecar.istio.io/inject: "false"}`},
-		{name: "delegate, inbound port excluded", mode: "delegate", zone: "internal", inject: true,
+		{name: "the proxy's own ports excluded", mode: "istio", zone: "internal", inject: true,
+			annotations: `, annotations: {traffic.sidecar.istio.io/excludeInboundPorts: "15020, 15021,15090"}`},
+		{name: "outbound port excluded", mode: "istio", zone: "internal", inject: true,
+			annotations: `, annotations: {traffic.sidecar.istio.io/excludeOutboundPorts: "15020,5432"}`, want: []string{"mesh-sidecar"}},
+		{name: "inbound ports listed, every declared one among them", mode: "istio", zone: "internal", inject: true,
+			containers: "containers: [{name: c, image: 'x:1', ports: [{containerPort: 9090}]}]", annotations: `, annotations: {traffic.sidecar.istio.io/includeInboundPorts: "9090"}`},
+		{name: "inbound ports listed, a declared one missing", mode: "istio", zone: "internal", inject: true,
+			containers: "containers: [{name: c, image: 'x:1', ports: [{containerPort: 9090}]}]", annotations: `, annotations: {traffic.sidecar.istio.io/includeInboundPorts: "8080"}`, want: []string{"mesh-sidecar"}},
+		// Istio's injector writes settings of its own on the Pods it injects.
+		{name: "delegate, Istio's settings on a Pod", mode: "delegate", zone: "internal", inject: true,
+			annotations: `, annotations: {traffic.sidecar.istio.io/excludeOutboundIPRanges: "169.254.169.254/32"}`},
+		{name: "delegate, inbound port excluded", mode: "delegate", zone: "internal", inject: true, kind: "Deployment",
 			annotations: `, annotations: {traffic.sidecar.istio.io/excludeInboundPorts: "8080"}`, want: []string{"mesh-sidecar"}},
 		{name: "mesh off", mode: "off", zone: "internal"},
 		{name: "cilium has no sidecar to check", mode: "cilium", zone: "internal"},
@@ -67,7 +79,15 @@ func TestMeshFinalState(t *testing.T) {
 			if c.name == "a container named like the sidecar" {
 				containers = "containers: [{name: istio-proxy, image: 'x:1'}]"
 			}
-			w := workloadtest.FromYAML(t, "apiVersion: v1\nkind: Pod\nmetadata: {name: p, labels: {"+c.labels+"}"+c.annotations+"}\nspec: {"+c.spec+containers+"}")
+			if c.containers != "" {
+				containers = c.containers
+			}
+			doc := "apiVersion: v1\nkind: Pod\nmetadata: {name: p, labels: {" + c.labels + "}" + c.annotations + "}\nspec: {" + c.spec + containers + "}"
+			if c.kind == "Deployment" {
+				doc = "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: d}\nspec:\n  selector: {matchLabels: {app: d}}\n  template:\n    metadata: {labels: {app: d, " +
+					c.labels + "}" + c.annotations + "}\n    spec: {" + c.spec + containers + "}"
+			}
+			w := workloadtest.FromYAML(t, doc)
 			env := workloadtest.Env()
 			env.Namespace.Labels = map[string]string{"pave.dev/zone": c.zone}
 			spec := env.Policy.Spec

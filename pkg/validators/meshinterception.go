@@ -16,7 +16,13 @@ import (
 // the label over the annotation, any false strconv.ParseBool takes), or
 // interception settings that leave ports, addresses or interfaces out.
 // It returns the field and what is wrong, or "" when nothing is.
-func interceptionBypass(w *workload.Workload) (field, why string) {
+//
+// Istio's injector writes interception settings of its own on the Pods it
+// injects (its status port excluded, the platform's ranges from Istio's
+// values), and they reach this check with the team's: so in delegate mode
+// a Pod is judged by its inject switch alone, and its settings where a
+// team writes them, in the workload's template.
+func interceptionBypass(w *workload.Workload, mode v1alpha1.MeshMode) (field, why string) {
 	inject, ok := w.PodMeta.Annotations[v1alpha1.LabelIstioInject]
 	field = fmt.Sprintf("%s.annotations[%s]", w.PodMetaPath, v1alpha1.LabelIstioInject)
 	if label, has := w.PodMeta.Labels[v1alpha1.LabelIstioInject]; has {
@@ -25,6 +31,9 @@ func interceptionBypass(w *workload.Workload) (field, why string) {
 	}
 	if on, err := strconv.ParseBool(inject); ok && err == nil && !on {
 		return field, fmt.Sprintf("%s: %q makes istio-cni leave the pod's traffic beside its proxy", v1alpha1.LabelIstioInject, inject)
+	}
+	if mode == v1alpha1.MeshDelegate && w.Kind == "Pod" {
+		return "", ""
 	}
 	keys := make([]string, 0, len(w.PodMeta.Annotations))
 	for k := range w.PodMeta.Annotations {
@@ -35,13 +44,48 @@ func interceptionBypass(w *workload.Workload) (field, why string) {
 	slices.Sort(keys) // the first by name, the same on every admission
 	for _, k := range keys {
 		v := strings.TrimSpace(w.PodMeta.Annotations[k])
-		setting := strings.TrimPrefix(k, v1alpha1.AnnotationIstioTrafficPrefix)
-		narrows := (strings.HasPrefix(setting, "exclude") && v != "") ||
-			((setting == "includeInboundPorts" || setting == "includeOutboundIPRanges") && v != "*")
-		if narrows {
+		if narrows(w, strings.TrimPrefix(k, v1alpha1.AnnotationIstioTrafficPrefix), v) {
 			return fmt.Sprintf("%s.annotations[%s]", w.PodMetaPath, k),
 				fmt.Sprintf("%s: %q leaves traffic out of the mesh proxy, where mutual TLS is not enforced", k, v)
 		}
 	}
 	return "", ""
+}
+
+// narrows reports whether an interception setting leaves traffic out of the
+// proxy. Excluding the proxy's own ports (its status, health and metrics
+// ports, which istio-cni excludes anyway) leaves nothing out; nor does an
+// inbound list that names every port the pod's containers declare, which
+// Istio's injector itself wrote before it defaulted to "*".
+func narrows(w *workload.Workload, setting, value string) bool {
+	switch {
+	case setting == "excludeInboundPorts" || setting == "excludeOutboundPorts":
+		for p := range strings.SplitSeq(value, ",") {
+			if p = strings.TrimSpace(p); p != "" && p != "15020" && p != "15021" && p != "15090" {
+				return true
+			}
+		}
+		return false
+	case strings.HasPrefix(setting, "exclude"):
+		return value != ""
+	case setting == "includeOutboundIPRanges":
+		return value != "*"
+	case setting == "includeInboundPorts":
+		if value == "*" {
+			return false
+		}
+		listed := strings.Split(value, ",")
+		for i := range listed {
+			listed[i] = strings.TrimSpace(listed[i])
+		}
+		for _, c := range w.PodSpec.Containers {
+			for _, p := range c.Ports {
+				if !slices.Contains(listed, strconv.Itoa(int(p.ContainerPort))) {
+					return true
+				}
+			}
+		}
+		return false
+	}
+	return false
 }
