@@ -11,6 +11,7 @@ import (
 	"time"
 
 	jsonpatch "github.com/evanphx/json-patch/v5"
+	"github.com/go-logr/logr"
 	admissionv1 "k8s.io/api/admission/v1"
 	"sigs.k8s.io/controller-runtime/pkg/log"
 	"sigs.k8s.io/controller-runtime/pkg/webhook/admission"
@@ -33,6 +34,9 @@ import (
 // mutate-complete is /mutate given the mutated Deployment, which needs
 // nothing: what a ReplicaSet's template and its Pods bring.
 func BenchmarkServe(b *testing.B) {
+	// controller-runtime warns, with a stack trace in the middle of the
+	// benchmark's table, when its logger is used unset for 30 s.
+	log.SetLogger(logr.Discard())
 	pol, err := benchdata.LoadPolicy()
 	if err != nil {
 		b.Fatal(err)
