@@ -53,17 +53,9 @@ func (CertificateHost) ValidateObject(_ context.Context, obj object, env policy.
 			continue
 		}
 		r := taken[0]
-		more := ""
-		if len(taken) > 1 {
-			more = fmt.Sprintf(" (and %d more of other teams)", len(taken)-1)
-		}
-		how := "routes it"
-		if r.Host != host {
-			how = fmt.Sprintf("routes %s, which it covers", hostName(r.Host))
-		}
 		out = append(out, ruleCertificateHost.Violation(certificateField(c, host),
-			fmt.Sprintf("Certificate %q asks for %s, but %s %s/%s of %s %s%s: a certificate and key for it would pass as that team's service",
-				c.Name, hostName(host), r.Kind, r.Namespace, r.Name, ownerName(r), how, more),
+			fmt.Sprintf("Certificate %q asks for %s, but %s: a certificate and key for it would pass as that team's service",
+				c.Name, hostName(host), routedBy(host, taken, "it covers")),
 			fmt.Sprintf("ask only for hosts your team routes; if %s should move to your team, %s first removes it from %s %s/%s",
 				hostName(r.Host), ownerName(r), r.Kind, r.Namespace, r.Name)))
 	}

@@ -124,7 +124,6 @@ func hostName(h string) string {
 
 // hostTaken says which Ingress (or route) of which owner routes host.
 func hostTaken(kind, name, host string, taken []policy.Route) string {
-	r := taken[0]
 	what := hostName(host)
 	if host == ingress.CatchAll {
 		what = "the traffic no host matches (a rule without a host, or a default backend alone)"
@@ -132,20 +131,28 @@ func hostTaken(kind, name, host string, taken []policy.Route) string {
 			what = "every host of the listeners it attaches to (it names no hostnames)"
 		}
 	}
+	shared := "the ingress controller every team shares"
+	if kind != "Ingress" {
+		shared = "a Gateway both teams attach to"
+	}
+	return fmt.Sprintf("%s %q takes %s, but %s: %s would send that traffic here",
+		kind, name, what, routedBy(host, taken, "overlaps it"), shared)
+}
+
+// routedBy names the first of taken, the routes of other teams over host,
+// and how many more there are; overlap says how the first one's host
+// relates to host when it is not host itself.
+func routedBy(host string, taken []policy.Route, overlap string) string {
+	r := taken[0]
 	how := "routes it"
 	if r.Host != host {
-		how = fmt.Sprintf("routes %s, which overlaps it", hostName(r.Host))
+		how = fmt.Sprintf("routes %s, which %s", hostName(r.Host), overlap)
 	}
 	more := ""
 	if len(taken) > 1 {
 		more = fmt.Sprintf(" (and %d more of other teams)", len(taken)-1)
 	}
-	shared := "the ingress controller every team shares"
-	if kind != "Ingress" {
-		shared = "a Gateway both teams attach to"
-	}
-	return fmt.Sprintf("%s %q takes %s, but %s %s/%s of %s %s%s: %s would send that traffic here",
-		kind, name, what, r.Kind, r.Namespace, r.Name, ownerName(r), how, more, shared)
+	return fmt.Sprintf("%s %s/%s of %s %s%s", r.Kind, r.Namespace, r.Name, ownerName(r), how, more)
 }
 
 // hostField is where host comes from: an Ingress's first rule naming it,

@@ -24,18 +24,18 @@ import (
 // team writes them, in the workload's template.
 func interceptionBypass(w *workload.Workload, mode v1alpha1.MeshMode) (field, why string) {
 	inject, ok := w.PodMeta.Annotations[v1alpha1.LabelIstioInject]
-	field = fmt.Sprintf("%s.annotations[%s]", w.PodMetaPath, v1alpha1.LabelIstioInject)
+	where := "annotations"
 	if label, has := w.PodMeta.Labels[v1alpha1.LabelIstioInject]; has {
-		inject, ok = label, true
-		field = fmt.Sprintf("%s.labels[%s]", w.PodMetaPath, v1alpha1.LabelIstioInject)
+		inject, ok, where = label, true, "labels"
 	}
 	if on, err := strconv.ParseBool(inject); ok && err == nil && !on {
-		return field, fmt.Sprintf("%s: %q makes istio-cni leave the pod's traffic beside its proxy", v1alpha1.LabelIstioInject, inject)
+		return fmt.Sprintf("%s.%s[%s]", w.PodMetaPath, where, v1alpha1.LabelIstioInject),
+			fmt.Sprintf("%s: %q makes istio-cni leave the pod's traffic beside its proxy", v1alpha1.LabelIstioInject, inject)
 	}
 	if mode == v1alpha1.MeshDelegate && w.Kind == "Pod" {
 		return "", ""
 	}
-	keys := make([]string, 0, len(w.PodMeta.Annotations))
+	var keys []string // none, on the admission path's common case
 	for k := range w.PodMeta.Annotations {
 		if strings.HasPrefix(k, v1alpha1.AnnotationIstioTrafficPrefix) {
 			keys = append(keys, k)
