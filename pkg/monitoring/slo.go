@@ -10,7 +10,6 @@ import (
 
 	"github.com/pave-dev/pave/pkg/api/v1alpha1"
 	"github.com/pave-dev/pave/pkg/mesh"
-	"github.com/pave-dev/pave/pkg/mutators"
 	"github.com/pave-dev/pave/pkg/policy"
 	"github.com/pave-dev/pave/pkg/workload"
 )
@@ -116,7 +115,7 @@ func SLIQueries(w *workload.Workload, p *policy.Policy) v1alpha1.SLIQueries {
 // Meshed reports whether the workload's requests are measured by the mesh's
 // sidecar rather than by the application.
 func Meshed(w *workload.Workload, p *policy.Policy) bool {
-	return p.Spec.Mesh.Mode.UsesIstio() && mutators.Meshable(w) && !mutators.OptedOut(w)
+	return mesh.Meshed(w, p.Spec.Mesh.Mode)
 }
 
 // Ratio fills the two query templates in and combines them by format.

@@ -7,6 +7,7 @@ import (
 	corev1 "k8s.io/api/core/v1"
 
 	"github.com/pave-dev/pave/pkg/api/v1alpha1"
+	"github.com/pave-dev/pave/pkg/mesh"
 	"github.com/pave-dev/pave/pkg/policy"
 	"github.com/pave-dev/pave/pkg/workload"
 )
@@ -27,19 +28,21 @@ func (Sidecar) Name() string { return "sidecar" }
 // the proxy among the init containers, its volumes and its status
 // annotation.
 func (Sidecar) Scope() []string {
-	return []string{"pod.metadata.labels", "pod.metadata.annotations", "pod.spec.initContainers", "pod.spec.volumes"}
+	return []string{"pod.metadata.labels", "pod.metadata.annotations", "pod.spec.initContainers", "pod.spec.volumes",
+		// a Pod's probes, sent to Istio's agent (wireIstio)
+		"pod.spec.containers.*.readinessProbe", "pod.spec.containers.*.livenessProbe", "pod.spec.containers.*.startupProbe"}
 }
 
 // Mutate implements engine.Mutator.
 func (Sidecar) Mutate(_ context.Context, w *workload.Workload, env policy.Env) (bool, error) {
-	mesh := env.Policy.Spec.Mesh
-	if !mesh.Mode.UsesIstio() || !Meshable(w) || OptedOut(w) {
+	spec := env.Policy.Spec.Mesh
+	if !mesh.Meshed(w, spec.Mode) {
 		return false, nil
 	}
-	if mesh.Mode == v1alpha1.MeshDelegate {
+	if spec.Mode == v1alpha1.MeshDelegate {
 		return setMissing(&w.PodMeta.Labels, v1alpha1.LabelIstioInject, "true"), nil
 	}
-	tmpl := mesh.Sidecar
+	tmpl := spec.Sidecar
 	if NameTaken(w, tmpl.Container.Name) {
 		return false, nil // a duplicate name would be refused by the API server; the mesh validator explains
 	}
@@ -47,15 +50,29 @@ func (Sidecar) Mutate(_ context.Context, w *workload.Workload, env policy.Env) (
 	if err != nil {
 		return false, err
 	}
+	prepared := preparedFor(env.Policy)
 	i := containerIndex(w.PodSpec.InitContainers, tmpl.Container.Name)
 	// A sidecar that claims the current template is left alone: it is the
 	// real one, or a look-alike with a copied annotation, which pave never
 	// writes and the mesh validator denies (mutators never overwrite what a
 	// user wrote). One from an older template, or none, gets the current
 	// proxy, as Istio's injector does at pod creation.
-	if i >= 0 && w.PodMeta.Annotations[v1alpha1.AnnotationSidecarStatus] == hash {
-		return false, nil
+	injected := false
+	if i < 0 || w.PodMeta.Annotations[v1alpha1.AnnotationSidecarStatus] != hash {
+		i, injected = inject(w, i, prepared, hash), true
 	}
+	// A Pod's proxy is wired into Istio, unless it is a look-alike of
+	// another image, whose traffic istio-cni would send to a port where
+	// nothing listens.
+	if w.Kind != "Pod" || w.PodSpec.InitContainers[i].Image != prepared.container.Image {
+		return injected, nil
+	}
+	return wireIstio(w, &w.PodSpec.InitContainers[i], env.Policy, prepared.istioStatus) || injected, nil
+}
+
+// inject places the prepared proxy at index i of the init containers (first,
+// if i < 0) with its volumes, and returns where it is.
+func inject(w *workload.Workload, i int, prepared preparedSidecar, hash string) int {
 	// The template with the defaults the API server would fill in: what is
 	// stored, so the validating webhook compares it without copying it.
 	// The proxy and its volumes are the policy's prepared ones, shared and
@@ -65,7 +82,6 @@ func (Sidecar) Mutate(_ context.Context, w *workload.Workload, env policy.Env) (
 	// change security contexts only (TestStepsAfterTheSidecarLeaveTheProxy),
 	// and a later mutation's copy of the workload copies the rest (the
 	// init containers and volumes are in the mutators' scope).
-	prepared := preparedFor(env.Policy)
 	if i < 0 {
 		w.PodSpec.InitContainers = slices.Insert(w.PodSpec.InitContainers, 0, corev1.Container{})
 		i = 0
@@ -98,15 +114,7 @@ func (Sidecar) Mutate(_ context.Context, w *workload.Workload, env policy.Env) (
 		w.PodMeta.Annotations = map[string]string{}
 	}
 	w.PodMeta.Annotations[v1alpha1.AnnotationSidecarStatus] = hash
-	return true, nil
-}
-
-// Meshable reports whether the mesh proxy can run in the pod: not beside the
-// node's own network (it would intercept the node's traffic) and not on
-// Windows (the proxy is Linux-only, and its Linux security settings would be
-// refused there).
-func Meshable(w *workload.Workload) bool {
-	return !w.PodSpec.HostNetwork && (w.PodSpec.OS == nil || w.PodSpec.OS.Name != corev1.Windows)
+	return i
 }
 
 // NameTaken reports whether an app or ephemeral container already uses the
@@ -115,9 +123,4 @@ func NameTaken(w *workload.Workload, name string) bool {
 	same := func(c corev1.Container) bool { return c.Name == name }
 	return slices.ContainsFunc(w.PodSpec.Containers, same) ||
 		slices.ContainsFunc(w.PodSpec.EphemeralContainers, func(e corev1.EphemeralContainer) bool { return e.Name == name })
-}
-
-// OptedOut reports whether the workload asks to stay out of the mesh.
-func OptedOut(w *workload.Workload) bool {
-	return w.Meta.Annotations[v1alpha1.AnnotationInject] == "false" || w.PodMeta.Annotations[v1alpha1.AnnotationInject] == "false"
 }

@@ -1,6 +1,7 @@
 package mutators
 
 import (
+	"encoding/json"
 	"fmt"
 	"reflect"
 	"slices"
@@ -37,7 +38,7 @@ func SidecarMismatch(w *workload.Workload, p *policy.Policy) string {
 		return fmt.Sprintf("the %s sidecar is not a native sidecar (restartPolicy: Always)", want.Name)
 	case !slices.Equal(have.Command, want.Command) || !slices.Equal(have.Args, want.Args):
 		return fmt.Sprintf("the %s sidecar's command or args differ from the mesh proxy's", want.Name)
-	case !sameParts(have.Env, want.Env, e.env, &buf) || !sameParts(have.EnvFrom, want.EnvFrom, e.envFrom, &buf):
+	case !sameParts(proxyEnv(w, have.Env), want.Env, e.env, &buf) || !sameParts(have.EnvFrom, want.EnvFrom, e.envFrom, &buf):
 		return fmt.Sprintf("the %s sidecar's environment differs from the mesh proxy's", want.Name)
 	case !sameParts(have.VolumeMounts, want.VolumeMounts, e.mounts, &buf) || !sameParts(have.Ports, want.Ports, e.ports, &buf):
 		return fmt.Sprintf("the %s sidecar's mounts or ports differ from the mesh proxy's", want.Name)
@@ -52,12 +53,40 @@ func SidecarMismatch(w *workload.Workload, p *policy.Policy) string {
 	return ""
 }
 
+// proxyEnv is the environment of a pod's proxy as the template has it: a
+// Pod's without what wireIstio adds for that Pod (its probes and metrics
+// endpoint, which only Istio's agent reads). A pod template's is all of it.
+func proxyEnv(w *workload.Workload, env []corev1.EnvVar) []corev1.EnvVar {
+	if w.Kind != "Pod" || !slices.ContainsFunc(env, PodWiring) {
+		return env
+	}
+	// wireIstio appends them: the rest is a prefix, kept without a copy.
+	n := len(env)
+	for n > 0 && PodWiring(env[n-1]) {
+		n--
+	}
+	if !slices.ContainsFunc(env[:n], PodWiring) {
+		return env[:n]
+	}
+	return slices.DeleteFunc(slices.Clone(env), PodWiring)
+}
+
+// PodWiring reports whether e is one of the variables pave adds to a Pod's
+// proxy for Istio's agent (wireIstio): the Pod's probes, its metrics
+// endpoint.
+func PodWiring(e corev1.EnvVar) bool {
+	return (e.Name == envAppProbers || e.Name == envPrometheus) && e.ValueFrom == nil
+}
+
 // preparedSidecar is the policy's sidecar template with the API server's
 // defaults filled in, made once per policy.
 type preparedSidecar struct {
 	container corev1.Container
 	volumes   []corev1.Volume
 	encoded   encodedSidecar
+	// istioStatus is the sidecar.istio.io/status a Pod with this proxy
+	// carries, as Istio's injector writes it.
+	istioStatus string
 }
 
 // preparedFor is p's prepared sidecar, made once per policy.
@@ -74,6 +103,18 @@ func prepare(t v1alpha1.SidecarTemplate) preparedSidecar {
 		s.volumes = append(s.volumes, corev1.Volume{Name: v.Name, VolumeSource: *defaultedVolume(v.DeepCopy())})
 	}
 	s.encoded = encodeSidecar(&s.container, s.volumes)
+	status := struct {
+		InitContainers   []string `json:"initContainers"`
+		Containers       []string `json:"containers"`
+		Volumes          []string `json:"volumes"`
+		ImagePullSecrets []string `json:"imagePullSecrets"`
+		Revision         string   `json:"revision"`
+	}{InitContainers: []string{s.container.Name}, Revision: "default"}
+	for _, v := range s.volumes {
+		status.Volumes = append(status.Volumes, v.Name)
+	}
+	b, _ := json.Marshal(status) // strings only: always encodes
+	s.istioStatus = string(b)
 	return s
 }
 

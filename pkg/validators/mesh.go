@@ -6,6 +6,7 @@ import (
 	"slices"
 
 	"github.com/pave-dev/pave/pkg/api/v1alpha1"
+	"github.com/pave-dev/pave/pkg/mesh"
 	"github.com/pave-dev/pave/pkg/mutators"
 	"github.com/pave-dev/pave/pkg/policy"
 	"github.com/pave-dev/pave/pkg/workload"
@@ -27,27 +28,27 @@ func (Mesh) Rules() []policy.Rule { return []policy.Rule{ruleMeshSidecar} }
 
 // Validate implements engine.Validator.
 func (Mesh) Validate(_ context.Context, w *workload.Workload, env policy.Env) []policy.Violation {
-	mesh := env.Policy.Spec.Mesh
+	spec := env.Policy.Spec.Mesh
 	zone := policy.WorkloadZone(w, env).Zone
-	if !mesh.Mode.UsesIstio() || w.PodSpec.HostNetwork || !slices.Contains(mesh.RequiredZones, zone) {
+	if !spec.Mode.UsesIstio() || w.PodSpec.HostNetwork || !slices.Contains(spec.RequiredZones, zone) {
 		return nil
 	}
-	if !mutators.Meshable(w) { // Windows: hostNetwork returned above
+	if !mesh.Meshable(w) { // Windows: hostNetwork returned above
 		return []policy.Violation{ruleMeshSidecar.Violation(w.PodSpecPath+".os.name",
 			fmt.Sprintf("zone %q must be meshed, and the mesh proxy runs only on Linux", zone),
 			"run the service on Linux nodes, deploy it to a namespace in a zone the mesh does not require, or ask the platform team for a PolicyException for mesh-sidecar")}
 	}
-	if mutators.OptedOut(w) {
+	if mesh.OptedOut(w) {
 		return []policy.Violation{ruleMeshSidecar.Violation(fmt.Sprintf("metadata.annotations[%s]", v1alpha1.AnnotationInject),
 			fmt.Sprintf("zone %q must be meshed; opting out with %s: \"false\" is not allowed there", zone, v1alpha1.AnnotationInject),
-			fmt.Sprintf("remove the %s annotation, or move the workload to a namespace in a zone outside %v", v1alpha1.AnnotationInject, mesh.RequiredZones))}
+			fmt.Sprintf("remove the %s annotation, or move the workload to a namespace in a zone outside %v", v1alpha1.AnnotationInject, spec.RequiredZones))}
 	}
-	if field, why := interceptionBypass(w, mesh.Mode); why != "" {
+	if field, why := interceptionBypass(w, spec.Mode); why != "" {
 		return []policy.Violation{ruleMeshSidecar.Violation(field,
 			fmt.Sprintf("zone %q must be meshed, and %s", zone, why),
-			fmt.Sprintf("remove the annotation or label, or ask the platform team for a PolicyException for mesh-sidecar if traffic must bypass the proxy (zones outside %v may)", mesh.RequiredZones))}
+			fmt.Sprintf("remove the annotation or label, or ask the platform team for a PolicyException for mesh-sidecar if traffic must bypass the proxy (zones outside %v may)", spec.RequiredZones))}
 	}
-	if mesh.Mode == v1alpha1.MeshDelegate {
+	if spec.Mode == v1alpha1.MeshDelegate {
 		if w.PodMeta.Labels[v1alpha1.LabelIstioInject] != "true" {
 			return []policy.Violation{ruleMeshSidecar.Violation(fmt.Sprintf("%s.labels[%s]", w.PodMetaPath, v1alpha1.LabelIstioInject),
 				fmt.Sprintf("zone %q must be meshed but the pod template is not labelled for injection", zone),
@@ -55,7 +56,7 @@ func (Mesh) Validate(_ context.Context, w *workload.Workload, env policy.Env) []
 		}
 		return nil
 	}
-	name := mesh.Sidecar.Container.Name
+	name := spec.Sidecar.Container.Name
 	if mutators.NameTaken(w, name) {
 		return []policy.Violation{ruleMeshSidecar.Violation(w.PodSpecPath+".containers",
 			fmt.Sprintf("zone %q must be meshed, and the container name %q is reserved for the mesh sidecar", zone, name),
@@ -65,6 +66,14 @@ func (Mesh) Validate(_ context.Context, w *workload.Workload, env policy.Env) []
 		return []policy.Violation{ruleMeshSidecar.Violation(w.PodSpecPath+".initContainers",
 			fmt.Sprintf("zone %q must be meshed but %s", zone, why),
 			fmt.Sprintf("remove your own %s init container and let pave's mutating webhook inject the sidecar (check that the webhook is running)", name))}
+	}
+	// istio-cni redirects a Pod's traffic through its proxy only when the
+	// Pod carries Istio's status, which pave's mutating webhook writes on
+	// each Pod it completes (mutators.wireIstio).
+	if _, ok := w.PodMeta.Annotations[v1alpha1.AnnotationIstioStatus]; w.Kind == "Pod" && !ok {
+		return []policy.Violation{ruleMeshSidecar.Violation(fmt.Sprintf("%s.annotations[%s]", w.PodMetaPath, v1alpha1.AnnotationIstioStatus),
+			fmt.Sprintf("zone %q must be meshed, and without %s istio-cni leaves the Pod's traffic beside its proxy: pave's mutating webhook did not complete the Pod", zone, v1alpha1.AnnotationIstioStatus),
+			"create the Pod again once pave's webhook answers (kubectl -n pave-system get pods); a controller's Pods are created again by the controller")}
 	}
 	return nil
 }

@@ -17,6 +17,7 @@ func TestMeshFinalState(t *testing.T) {
 		name, mode, zone, labels, spec, annotations string
 		kind, containers                            string
 		inject                                      bool
+		strip                                       string // an annotation taken off after injection
 		want                                        []string
 	}{
 		{name: "injected in a required zone", mode: "istio", zone: "internal", inject: true},
@@ -70,6 +71,12 @@ func TestMeshFinalState(t *testing.T) {
 			annotations: `, annotations: {traffic.sidecar.istio.io/excludeOutboundIPRanges: "169.254.169.254/32"}`},
 		{name: "delegate, inbound port excluded", mode: "delegate", zone: "internal", inject: true, kind: "Deployment",
 			annotations: `, annotations: {traffic.sidecar.istio.io/excludeInboundPorts: "8080"}`, want: []string{"mesh-sidecar"}},
+		// istio-cni redirects a Pod's traffic only when it carries Istio's
+		// status, which the mutating webhook writes on Pods, never on
+		// templates.
+		{name: "a Pod the webhook did not complete", mode: "istio", zone: "internal", inject: true, strip: v1alpha1.AnnotationIstioStatus, want: []string{"mesh-sidecar"}},
+		{name: "a Pod the webhook did not complete, outside the required zones", mode: "istio", zone: "public", inject: true, strip: v1alpha1.AnnotationIstioStatus},
+		{name: "a pod template carries no Istio status", mode: "istio", zone: "internal", inject: true, kind: "Deployment"},
 		{name: "mesh off", mode: "off", zone: "internal"},
 		{name: "cilium has no sidecar to check", mode: "cilium", zone: "internal"},
 	}
@@ -101,6 +108,12 @@ func TestMeshFinalState(t *testing.T) {
 				if _, err := (mutators.Sidecar{}).Mutate(context.Background(), w, env); err != nil {
 					t.Fatal(err)
 				}
+			}
+			if c.strip != "" {
+				if _, ok := w.PodMeta.Annotations[c.strip]; !ok {
+					t.Fatalf("injection wrote no %s to take off", c.strip)
+				}
+				delete(w.PodMeta.Annotations, c.strip)
 			}
 			assertRules(t, validators.Mesh{}.Validate(context.Background(), w, env), c.want...)
 		})

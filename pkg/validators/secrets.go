@@ -9,6 +9,7 @@ import (
 	"k8s.io/apimachinery/pkg/runtime/schema"
 
 	"github.com/pave-dev/pave/pkg/api/v1alpha1"
+	"github.com/pave-dev/pave/pkg/mutators"
 	"github.com/pave-dev/pave/pkg/policy"
 	"github.com/pave-dev/pave/pkg/workload"
 )
@@ -32,11 +33,11 @@ func (LiteralSecrets) Validate(_ context.Context, w *workload.Workload, env poli
 	var out []policy.Violation
 	sidecar := cleanSidecar(env.Policy)
 	w.Containers(func(c *corev1.Container, at workload.Ref) {
-		if sidecar != nil && sameLiterals(c, sidecar) {
-			return // the policy's own proxy, scanned once when it was first seen: clean
-		}
+		// The policy's own proxy was scanned once when it was first seen:
+		// clean. Only what a copy of it adds is scanned.
+		proxy := sidecar != nil && sameLiterals(c, sidecar)
 		for i, e := range c.Env {
-			if e.Value == "" {
+			if e.Value == "" || proxy && (i < len(sidecar.Env) || w.Kind == "Pod" && mutators.PodWiring(e)) {
 				continue
 			}
 			if why := secretVar(e.Name, e.Value); why != "" {
@@ -44,6 +45,9 @@ func (LiteralSecrets) Validate(_ context.Context, w *workload.Workload, env poli
 					fmt.Sprintf("container %q: env %s holds a literal secret (%s)", c.Name, e.Name, why),
 					fmt.Sprintf("store the value in a Secret and use valueFrom.secretKeyRef (in a pave service spec: `- name: %s` with `secret: <secret-name>`)", e.Name)))
 			}
+		}
+		if proxy {
+			return
 		}
 		for _, list := range []struct {
 			name string
@@ -81,12 +85,17 @@ func cleanSidecar(p *policy.Policy) *corev1.Container {
 	return c
 }
 
-// sameLiterals reports whether c's literals are exactly the sidecar's.
+// sameLiterals reports whether c's command and arguments are the
+// sidecar's, and its environment starts with the sidecar's. What pave's
+// mutation adds after it to a Pod's proxy for Istio's agent
+// (mutators.PodWiring) is a copy of the Pod's probes and metrics endpoint,
+// judged where the team wrote them: the Pod of an admitted Deployment is not
+// refused for the copy.
 func sameLiterals(c, sidecar *corev1.Container) bool {
-	if !slices.Equal(c.Command, sidecar.Command) || !slices.Equal(c.Args, sidecar.Args) || len(c.Env) != len(sidecar.Env) {
+	if !slices.Equal(c.Command, sidecar.Command) || !slices.Equal(c.Args, sidecar.Args) || len(c.Env) < len(sidecar.Env) {
 		return false
 	}
-	for i := range c.Env {
+	for i := range sidecar.Env {
 		if c.Env[i].Name != sidecar.Env[i].Name || c.Env[i].Value != sidecar.Env[i].Value {
 			return false
 		}

@@ -8,6 +8,7 @@ import (
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
+	"github.com/pave-dev/pave/pkg/mutators"
 	"github.com/pave-dev/pave/pkg/policy"
 	"github.com/pave-dev/pave/pkg/validators"
 	"github.com/pave-dev/pave/pkg/workload"
@@ -156,12 +157,8 @@ func TestSecretsInConfigMaps(t *testing.T) {
 // container that copies it but adds one literal secret is still scanned and
 // flagged, whatever its name.
 func TestLiteralSecretsInTheSidecar(t *testing.T) {
-	env := workloadtest.Env()
-	p, _, err := policy.Load("p.yaml", []byte("apiVersion: pave.dev/v1alpha1\nkind: PlatformPolicy\nmetadata: {name: default}\nspec: {mesh: {mode: istio}}\n"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	env.Policy = p
+	env := istioEnv(t)
+	p := env.Policy
 	proxy := *p.Spec.Mesh.Sidecar.Container.DeepCopy()
 	pod := func(c corev1.Container) *workload.Workload {
 		w, err := workload.New(&corev1.Pod{ObjectMeta: metav1.ObjectMeta{Name: "p"}, Spec: corev1.PodSpec{InitContainers: []corev1.Container{c},
@@ -179,4 +176,45 @@ func TestLiteralSecretsInTheSidecar(t *testing.T) {
 	if got := (validators.LiteralSecrets{}).Validate(context.Background(), pod(forged), env); len(got) != 1 {
 		t.Errorf("a copy of the proxy with a secret argument: %v", got)
 	}
+}
+
+// A Pod's proxy carries, for Istio's agent, copies of the Pod's probes and
+// metrics endpoint: a literal in a probe's header is judged (or not) where
+// the team wrote it, and the Pod of an admitted Deployment is not refused
+// for the copy. Any other variable added to the proxy is scanned.
+func TestLiteralSecretsLeaveAPodsIstioWiring(t *testing.T) {
+	env := istioEnv(t)
+	const jwt = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJwcm9iZSJ9.c2lnbmF0dXJlc2lnbmF0dXJl"
+	w := workloadtest.FromYAML(t, `apiVersion: v1
+kind: Pod
+metadata: {name: p}
+spec:
+  containers:
+  - name: app
+    image: "x:1"
+    readinessProbe: {httpGet: {path: /ready, port: 8080, httpHeaders: [{name: Authorization, value: "Bearer `+jwt+`"}]}}`)
+	if _, err := (mutators.Sidecar{}).Mutate(context.Background(), w, env); err != nil {
+		t.Fatal(err)
+	}
+	if got := (validators.LiteralSecrets{}).Validate(context.Background(), w, env); len(got) != 0 {
+		t.Errorf("the Pod was refused for its proxy's copy of a probe: %v", got)
+	}
+	proxy := &w.PodSpec.InitContainers[0]
+	proxy.Env = append(proxy.Env, corev1.EnvVar{Name: "TOKEN", Value: jwt})
+	if got := (validators.LiteralSecrets{}).Validate(context.Background(), w, env); len(got) != 1 {
+		t.Errorf("a literal secret added to a wired proxy: %v", got)
+	}
+}
+
+// istioEnv is the test environment under a policy with the mesh in istio
+// mode.
+func istioEnv(t *testing.T) policy.Env {
+	t.Helper()
+	env := workloadtest.Env()
+	p, _, err := policy.Load("p.yaml", []byte("apiVersion: pave.dev/v1alpha1\nkind: PlatformPolicy\nmetadata: {name: default}\nspec: {mesh: {mode: istio}}\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	env.Policy = p
+	return env
 }

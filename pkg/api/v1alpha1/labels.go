@@ -37,6 +37,14 @@ const (
 	// AnnotationIstioTrafficPrefix starts the annotations by which istio-cni
 	// leaves ports, addresses and interfaces out of the proxy's interception.
 	AnnotationIstioTrafficPrefix = "traffic.sidecar.istio.io/"
+	// AnnotationIstioStatus is what Istio's injector writes on each Pod it
+	// injects, and pave on each Pod that runs its proxy (mesh mode istio):
+	// istio-cni redirects a pod's traffic through its proxy only when the
+	// pod carries it.
+	AnnotationIstioStatus = "sidecar.istio.io/status"
+	// LabelIstioTLSMode "istio" on a Pod tells the other proxies that it
+	// takes mutual TLS.
+	LabelIstioTLSMode = "security.istio.io/tlsMode"
 
 	// AnnotationInject "false" asks to stay out of the mesh, honoured only
 	// outside the policy's required zones.

@@ -15,6 +15,7 @@ import (
 	"k8s.io/apimachinery/pkg/util/intstr"
 
 	"github.com/pave-dev/pave/pkg/api/v1alpha1"
+	"github.com/pave-dev/pave/pkg/mesh"
 	"github.com/pave-dev/pave/pkg/monitoring"
 	"github.com/pave-dev/pave/pkg/policy"
 	"github.com/pave-dev/pave/pkg/workload"
@@ -55,12 +56,22 @@ func (Scrape) Generate(_ context.Context, w *workload.Workload, env policy.Env) 
 		Labels: map[string]string{v1alpha1.LabelManagedBy: "pave", v1alpha1.LabelName: app}}
 	switch monitoring.Target(env) {
 	case v1alpha1.ScrapePodMonitor:
+		endpoint := monitoringv1.PodMetricsEndpoint{Port: &port.Name, Path: monitoring.Path(w)}
+		if env.Policy.Spec.Mesh.Mode == v1alpha1.MeshIstio && mesh.Meshed(w, env.Policy.Spec.Mesh.Mode) {
+			// Istio's agent serves the application's metrics merged with
+			// the proxy's (pave gives it the application's endpoint on each
+			// Pod): the application's own port takes mutual TLS only where
+			// the zone requires it, which a Prometheus outside the mesh
+			// cannot speak.
+			agent := int32(mesh.IstioStatusPort)
+			endpoint = monitoringv1.PodMetricsEndpoint{PortNumber: &agent, Path: mesh.IstioMergedMetricsPath}
+		}
 		return []object{&monitoringv1.PodMonitor{
 			TypeMeta:   metav1.TypeMeta{APIVersion: monitoring.PodMonitor.GroupVersion().String(), Kind: monitoring.PodMonitor.Kind},
 			ObjectMeta: meta,
 			Spec: monitoringv1.PodMonitorSpec{
 				Selector:            *sel.DeepCopy(),
-				PodMetricsEndpoints: []monitoringv1.PodMetricsEndpoint{{Port: &port.Name, Path: monitoring.Path(w)}},
+				PodMetricsEndpoints: []monitoringv1.PodMetricsEndpoint{endpoint},
 				PodTargetLabels:     podTargetLabels,
 			},
 		}}, nil

@@ -1,0 +1,39 @@
+package mesh
+
+import (
+	corev1 "k8s.io/api/core/v1"
+
+	"github.com/pave-dev/pave/pkg/api/v1alpha1"
+	"github.com/pave-dev/pave/pkg/workload"
+)
+
+// Istio's proxy serves its agent on this port (its default --statusPort):
+// the application probes it answers for (/app-health/...) and the merged
+// metrics (IstioMergedMetricsPath). istio-cni never intercepts it.
+const IstioStatusPort = 15020
+
+// IstioMergedMetricsPath is where Istio's agent serves the proxy's metrics
+// merged with the application's (ISTIO_PROMETHEUS_ANNOTATIONS names the
+// application's), so that a Prometheus without mesh certificates scrapes a
+// pod whose own ports take mutual TLS only.
+const IstioMergedMetricsPath = "/stats/prometheus"
+
+// Meshable reports whether the mesh proxy can run in the pod: not beside the
+// node's own network (it would intercept the node's traffic) and not on
+// Windows (the proxy is Linux-only, and its Linux security settings would be
+// refused there).
+func Meshable(w *workload.Workload) bool {
+	return !w.PodSpec.HostNetwork && (w.PodSpec.OS == nil || w.PodSpec.OS.Name != corev1.Windows)
+}
+
+// OptedOut reports whether the workload asks to stay out of the mesh.
+func OptedOut(w *workload.Workload) bool {
+	return w.Meta.Annotations[v1alpha1.AnnotationInject] == "false" || w.PodMeta.Annotations[v1alpha1.AnnotationInject] == "false"
+}
+
+// Meshed reports whether pave's or Istio's proxy runs in the workload's
+// pods: the policy's mode injects one, the pod can run it and does not opt
+// out.
+func Meshed(w *workload.Workload, mode v1alpha1.MeshMode) bool {
+	return mode.UsesIstio() && Meshable(w) && !OptedOut(w)
+}

@@ -1,0 +1,79 @@
+package e2e
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+)
+
+// istio-cni redirects a Pod's traffic through its proxy only when the Pod
+// carries Istio's status; with it, the kubelet's probes and a Prometheus
+// outside the mesh must go through Istio's agent. A team member's
+// Deployment keeps its own probes in its template, and each Pod the
+// ReplicaSet controller makes of it is wired as Istio's injector wires a Pod.
+func TestMeshedPodsAreWiredIntoIstio(t *testing.T) {
+	teamNamespace(t, "team-wired")
+	meshOn(t, "team-wired")
+	doc := deployment("probed", `      containers:
+      - name: app
+        image: nginx:1.27.3
+        ports: [{name: http, containerPort: 8080}, {name: metrics, containerPort: 9090}]
+        readinessProbe: {httpGet: {path: /ready, port: http}}
+        livenessProbe: {tcpSocket: {port: 8080}}
+`)
+	if _, err := asDev(doc, "apply", "-n", "team-wired", "-f", "-"); err != nil {
+		t.Fatal(err)
+	}
+	d := getJSON(t, "-n", "team-wired", "deployment", "probed")
+	if p := at(d, "spec", "template", "spec", "containers", 0, "readinessProbe", "httpGet", "path"); p != "/ready" {
+		t.Errorf("the template's probe is %v, not the team's /ready: a rewritten probe would meet the next kubectl apply", p)
+	}
+	if s := at(d, "spec", "template", "metadata", "annotations", "sidecar.istio.io/status"); s != nil {
+		t.Errorf("the template carries Istio's status %v; only Pods should", s)
+	}
+
+	var pod any
+	eventually(t, 60*time.Second, func() error {
+		items, _ := getJSON(t, "-n", "team-wired", "pods", "-l", "app=probed")["items"].([]any)
+		if len(items) == 0 {
+			return errors.New("no pods yet: " + events("team-wired"))
+		}
+		pod = items[0]
+		return nil
+	})
+	if at(pod, "metadata", "annotations", "sidecar.istio.io/status") == nil || at(pod, "metadata", "labels", "security.istio.io/tlsMode") != "istio" {
+		t.Fatalf("the Pod is not marked for istio-cni: %v %v", at(pod, "metadata", "annotations"), at(pod, "metadata", "labels"))
+	}
+	for probe, path := range map[string]string{"readinessProbe": "/app-health/app/readyz", "livenessProbe": "/app-health/app/livez"} {
+		got := at(pod, "spec", "containers", 0, probe, "httpGet")
+		if at(got, "path") != path || at(got, "port") != float64(15020) {
+			t.Errorf("the Pod's %s goes to %v, not to Istio's agent at %s", probe, got, path)
+		}
+	}
+	env := map[string]string{}
+	items, _ := at(pod, "spec", "initContainers", 0, "env").([]any)
+	for _, e := range items {
+		name, _ := at(e, "name").(string)
+		value, _ := at(e, "value").(string)
+		env[name] = value
+	}
+	mustContain(t, env["ISTIO_KUBE_APP_PROBERS"], `"/app-health/app/readyz":{"httpGet":{"path":"/ready","port":8080`, `"/app-health/app/livez":{"tcpSocket":{"port":8080}`)
+	if m := env["ISTIO_PROMETHEUS_ANNOTATIONS"]; m != `{"scrape":"true","path":"/metrics","port":"9090"}` {
+		t.Errorf("the agent merges %q, not the application's metrics port", m)
+	}
+
+	// Prometheus scrapes the agent, which merges the application's metrics.
+	eventually(t, 60*time.Second, jsonpathIs([]string{"-n", "team-wired", "podmonitor", "pave-probed"},
+		"{.spec.podMetricsEndpoints[0].portNumber} {.spec.podMetricsEndpoints[0].path}", "15020 /stats/prometheus"))
+
+	out, err := asDev(doc, "apply", "-n", "team-wired", "-f", "-")
+	if err != nil {
+		t.Fatal(err)
+	}
+	mustContain(t, out, "deployment.apps/probed unchanged")
+	if strings.Contains(fmt.Sprint(at(getJSON(t, "-n", "team-wired", "deployment", "probed"), "spec", "template", "spec", "containers", 0, "readinessProbe")), "app-health") {
+		t.Error("a re-apply rewrote the template's probe")
+	}
+}
