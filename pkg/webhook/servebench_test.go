@@ -13,6 +13,9 @@ import (
 	jsonpatch "github.com/evanphx/json-patch/v5"
 	"github.com/go-logr/logr"
 	admissionv1 "k8s.io/api/admission/v1"
+	appsv1 "k8s.io/api/apps/v1"
+	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"sigs.k8s.io/controller-runtime/pkg/log"
 	"sigs.k8s.io/controller-runtime/pkg/webhook/admission"
 
@@ -68,12 +71,18 @@ func BenchmarkServe(b *testing.B) {
 				b.Fatal(err)
 			}
 			in := review(b, "CREATE", "", raw)
-			out := review(b, "CREATE", "", mutated(b, mutate, in, raw))
+			complete := mutated(b, mutate, in, raw)
+			out := review(b, "CREATE", "", complete)
+			// A Pod of the complete template, as the ReplicaSet controller
+			// makes it, and as pave's mutation leaves it for validation.
+			podRaw := podOf(b, complete)
+			podIn := review(b, "CREATE", "", podRaw)
+			podOut := review(b, "CREATE", "", mutated(b, mutate, podIn, podRaw))
 			for _, arm := range []struct {
 				name string
 				h    http.Handler
 				body []byte
-			}{{"mutate", mutate, in}, {"validate", validate, out}, {"mutate-complete", mutate, out}} {
+			}{{"mutate", mutate, in}, {"validate", validate, out}, {"mutate-complete", mutate, out}, {"mutate-pod", mutate, podIn}, {"validate-pod", validate, podOut}} {
 				b.Run(fmt.Sprintf("%s/containers=%d%s", arm.name, n, series), func(b *testing.B) {
 					b.ReportAllocs()
 					var floor, pave time.Duration
@@ -99,6 +108,23 @@ func BenchmarkServe(b *testing.B) {
 			}
 		}
 	}
+}
+
+// podOf is the Pod the ReplicaSet controller makes of a Deployment's
+// template.
+func podOf(tb testing.TB, deployment []byte) []byte {
+	var d appsv1.Deployment
+	if err := json.Unmarshal(deployment, &d); err != nil {
+		tb.Fatal(err)
+	}
+	t := d.Spec.Template
+	t.Name, t.Namespace = d.Name+"-5d9c8f7b6-x2x4q", d.Namespace
+	t.OwnerReferences = []metav1.OwnerReference{{APIVersion: "apps/v1", Kind: "ReplicaSet", Name: d.Name + "-5d9c8f7b6", UID: "u"}}
+	raw, err := json.Marshal(&corev1.Pod{TypeMeta: metav1.TypeMeta{APIVersion: "v1", Kind: "Pod"}, ObjectMeta: t.ObjectMeta, Spec: t.Spec})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return raw
 }
 
 // mutated is raw after the mutating handler's patch, as the API server sends
