@@ -252,6 +252,21 @@ func (d *demo) mesh() error {
 		return err
 	}
 	fmt.Println(out)
+	// Each Pod is wired into Istio as Istio's injector wires the Pods it
+	// injects: istio-cni redirects its traffic, and the kubelet's probes go
+	// through Istio's agent, which has the mesh certificate.
+	for i := 0; ; i++ {
+		out, err = d.kubectl("", "get", "pods", "-n", "payments", "-l", "app.kubernetes.io/name=payment-service", "-o",
+			`jsonpath={range .items[?(@.metadata.labels.security\.istio\.io/tlsMode)]}    pod {.metadata.name}: tlsMode {.metadata.labels.security\.istio\.io/tlsMode}, readinessProbe -> :{.spec.containers[0].readinessProbe.httpGet.port}{.spec.containers[0].readinessProbe.httpGet.path}{"\n"}{end}`)
+		if err == nil && out != "" {
+			fmt.Print(strings.SplitAfterN(out, "\n", 2)[0])
+			break
+		}
+		if i == 60 {
+			return fmt.Errorf("no Pod of payment-service was wired into Istio: %q %v", out, err)
+		}
+		time.Sleep(500 * time.Millisecond)
+	}
 	if err := d.waitFor("peerauthentications,destinationrules,virtualservices", 3); err != nil {
 		return err
 	}
