@@ -1,6 +1,8 @@
 package mesh
 
 import (
+	"strconv"
+
 	corev1 "k8s.io/api/core/v1"
 
 	"github.com/pave-dev/pave/pkg/api/v1alpha1"
@@ -36,4 +38,28 @@ func OptedOut(w *workload.Workload) bool {
 // out.
 func Meshed(w *workload.Workload, mode v1alpha1.MeshMode) bool {
 	return mode.UsesIstio() && Meshable(w) && !OptedOut(w)
+}
+
+// MergesMetrics reports whether Istio's agent serves the workload's metrics
+// merged with its proxy's (mode istio): unless the pod says
+// prometheus.istio.io/merge-metrics "false", as Istio's injector reads it.
+func MergesMetrics(w *workload.Workload, mode v1alpha1.MeshMode) bool {
+	return mode == v1alpha1.MeshIstio && Meshed(w, mode) && !switchedOff(w, v1alpha1.AnnotationIstioMergeMetrics)
+}
+
+// RewritesProbes reports whether the pod's probes are sent to Istio's agent:
+// unless it says sidecar.istio.io/rewriteAppHTTPProbers "false".
+func RewritesProbes(w *workload.Workload) bool {
+	return !switchedOff(w, v1alpha1.AnnotationIstioRewriteProbes)
+}
+
+// switchedOff reports whether the pod's annotation says false, read as
+// Istio reads its switches (strconv.ParseBool).
+func switchedOff(w *workload.Workload, key string) bool {
+	v, ok := w.PodMeta.Annotations[key]
+	if !ok {
+		return false // the common case, without ParseBool's error
+	}
+	on, err := strconv.ParseBool(v)
+	return err == nil && !on
 }

@@ -52,11 +52,16 @@ func wireIstio(w *workload.Workload, proxy *corev1.Container, p *policy.Policy, 
 	changed := setMissing(&w.PodMeta.Annotations, v1alpha1.AnnotationIstioStatus, status)
 	changed = setMissing(&w.PodMeta.Labels, v1alpha1.LabelIstioTLSMode, "istio") || changed
 	var env []corev1.EnvVar
-	if probers := rewriteProbes(w, proxy.Name); len(probers) > 0 {
-		env = append(env, corev1.EnvVar{Name: envAppProbers, Value: mergedProbers(proxy, probers)})
+	// A pod may keep either as it is with Istio's own annotations.
+	if mesh.RewritesProbes(w) {
+		if probers := rewriteProbes(w, proxy.Name); len(probers) > 0 {
+			env = append(env, corev1.EnvVar{Name: envAppProbers, Value: mergedProbers(proxy, probers)})
+		}
 	}
-	if endpoint := mergeMetrics(w, p); endpoint != "" {
-		env = append(env, corev1.EnvVar{Name: envPrometheus, Value: endpoint})
+	if mesh.MergesMetrics(w, p.Spec.Mesh.Mode) {
+		if endpoint := mergeMetrics(w, p); endpoint != "" {
+			env = append(env, corev1.EnvVar{Name: envPrometheus, Value: endpoint})
+		}
 	}
 	if !slices.ContainsFunc(env, func(e corev1.EnvVar) bool { return !slices.Contains(proxy.Env, e) }) {
 		return changed // none, or all there already (a mutation run again)

@@ -164,3 +164,33 @@ spec:
 		t.Error("no Istio status")
 	}
 }
+
+// Istio's own switches are read as Istio's injector reads them: a Pod may
+// keep its probes as they are, or its metrics unmerged; it is still marked
+// for istio-cni.
+func TestIstiosSwitchesKeepProbesAndMetrics(t *testing.T) {
+	env0 := meshEnv(t, v1alpha1.MeshIstio)
+	w := workloadtest.FromYAML(t, `apiVersion: v1
+kind: Pod
+metadata: {name: p, annotations: {sidecar.istio.io/rewriteAppHTTPProbers: "false", prometheus.istio.io/merge-metrics: "0"}}
+spec:
+  containers:
+  - name: c
+    image: "x:1"
+    ports: [{name: metrics, containerPort: 9090}]
+    readinessProbe: {httpGet: {path: /ready, port: 9090}}`)
+	if _, err := (mutators.Sidecar{}).Mutate(context.Background(), w, env0); err != nil {
+		t.Fatal(err)
+	}
+	if p := w.PodSpec.Containers[0].ReadinessProbe.HTTPGet; p.Path != "/ready" || p.Port.IntVal != 9090 {
+		t.Errorf("the probe was sent to Istio's agent against rewriteAppHTTPProbers: %+v", p)
+	}
+	for _, name := range []string{"ISTIO_KUBE_APP_PROBERS", "ISTIO_PROMETHEUS_ANNOTATIONS"} {
+		if v, ok := env(&w.PodSpec.InitContainers[0], name); ok {
+			t.Errorf("%s = %q against Istio's switches", name, v)
+		}
+	}
+	if w.PodMeta.Annotations[v1alpha1.AnnotationIstioStatus] == "" {
+		t.Error("no Istio status")
+	}
+}

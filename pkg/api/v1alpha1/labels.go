@@ -45,6 +45,13 @@ const (
 	// LabelIstioTLSMode "istio" on a Pod tells the other proxies that it
 	// takes mutual TLS.
 	LabelIstioTLSMode = "security.istio.io/tlsMode"
+	// AnnotationIstioRewriteProbes "false" on a pod keeps its probes from
+	// being sent to Istio's agent, as Istio's injector reads it.
+	AnnotationIstioRewriteProbes = "sidecar.istio.io/rewriteAppHTTPProbers"
+	// AnnotationIstioMergeMetrics "false" on a pod keeps its metrics from
+	// being merged into Istio's agent's, as Istio's injector reads it: the
+	// application's port is scraped itself.
+	AnnotationIstioMergeMetrics = "prometheus.istio.io/merge-metrics"
 
 	// AnnotationInject "false" asks to stay out of the mesh, honoured only
 	// outside the policy's required zones.

@@ -57,7 +57,7 @@ func (Scrape) Generate(_ context.Context, w *workload.Workload, env policy.Env) 
 	switch monitoring.Target(env) {
 	case v1alpha1.ScrapePodMonitor:
 		endpoint := monitoringv1.PodMetricsEndpoint{Port: &port.Name, Path: monitoring.Path(w)}
-		if env.Policy.Spec.Mesh.Mode == v1alpha1.MeshIstio && mesh.Meshed(w, env.Policy.Spec.Mesh.Mode) {
+		if mesh.MergesMetrics(w, env.Policy.Spec.Mesh.Mode) {
 			// Istio's agent serves the application's metrics merged with
 			// the proxy's (pave gives it the application's endpoint on each
 			// Pod): the application's own port takes mutual TLS only where

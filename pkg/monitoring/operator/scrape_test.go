@@ -158,3 +158,49 @@ func TestScrapeKindsAreTheOperators(t *testing.T) {
 		t.Errorf("monitoring.ServiceMonitor = %v, the operator's is %v", monitoring.ServiceMonitor, want)
 	}
 }
+
+// With the mesh in istio mode a meshed workload's PodMonitor scrapes Istio's
+// agent, which merges the application's metrics with the proxy's; a pod
+// that keeps its metrics unmerged (prometheus.istio.io/merge-metrics
+// "false", as Istio reads it) or stays out of the mesh is scraped on its own
+// port.
+func TestScrapeMeshedThroughIstiosAgent(t *testing.T) {
+	for _, c := range []struct {
+		name, annotations, mode string
+		agent                   bool
+	}{
+		{"meshed", `{}`, "istio", true},
+		{"metrics kept unmerged", `{prometheus.istio.io/merge-metrics: "False"}`, "istio", false},
+		{"opted out of the mesh", `{pave.dev/inject: "false"}`, "istio", false},
+		{"delegate mode", `{}`, "delegate", false},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			w := workloadtest.FromYAML(t, `apiVersion: apps/v1
+kind: Deployment
+metadata: {name: api, namespace: shop}
+spec:
+  selector: {matchLabels: {app: api}}
+  template:
+    metadata: {annotations: `+c.annotations+`}
+    spec: {containers: [{name: api, image: x:1, ports: [{name: metrics, containerPort: 9090}]}]}`)
+			env := workloadtest.Env()
+			spec := env.Policy.Spec
+			spec.Mesh.Mode = v1alpha1.MeshMode(c.mode)
+			p, err := policy.FromSpec(spec)
+			if err != nil {
+				t.Fatal(err)
+			}
+			env.Policy = p
+			objs, err := operator.Scrape{}.Generate(context.Background(), w, env)
+			if err != nil || len(objs) != 1 {
+				t.Fatalf("%d objects, %v", len(objs), err)
+			}
+			ep := objs[0].(*monitoringv1.PodMonitor).Spec.PodMetricsEndpoints[0]
+			agent := ep.PortNumber != nil && *ep.PortNumber == 15020 && ep.Path == "/stats/prometheus" && ep.Port == nil
+			own := ep.Port != nil && *ep.Port == "metrics" && ep.Path == "/metrics" && ep.PortNumber == nil
+			if c.agent && !agent || !c.agent && !own {
+				t.Errorf("scrapes %+v; want Istio's agent: %v", ep, c.agent)
+			}
+		})
+	}
+}
