@@ -18,7 +18,10 @@ type Scoped interface {
 	// Scope lists field paths: JSON names joined by dots, "*" for any map
 	// key or list element, and everything under a path listed in scope. A
 	// path starting "pod." is in the pod template: "pod.spec.volumes" is a
-	// Deployment's spec.template.spec.volumes and a Pod's spec.volumes.
+	// Deployment's spec.template.spec.volumes and a Pod's spec.volumes. One
+	// starting "podonly." is a Pod's own and in no other kind's scope, so
+	// that a change made to Pods alone costs the templates' mutations no
+	// copy ("podonly.spec.containers.*.readinessProbe").
 	Scope() []string
 }
 
@@ -61,7 +64,12 @@ func compileScope(kind string, paths []string) *scope {
 	root := &scope{}
 	pod := strings.TrimSuffix(workload.PodSpecPath(kind), "spec") // "spec.template." or "" for a Pod
 	for _, p := range paths {
-		if rest, ok := strings.CutPrefix(p, "pod."); ok {
+		if rest, ok := strings.CutPrefix(p, "podonly."); ok {
+			if kind != "Pod" {
+				continue
+			}
+			p = rest
+		} else if rest, ok := strings.CutPrefix(p, "pod."); ok {
 			p = pod + rest
 		}
 		n := root

@@ -10,9 +10,11 @@ import (
 )
 
 // A compiled scope admits exactly the places under its paths, with "pod."
-// at each kind's pod template and "*" matching any key beside named ones.
+// at each kind's pod template, "podonly." at a Pod's own fields and no other
+// kind's, and "*" matching any key beside named ones.
 func TestScopeAdmitsWhatItsPathsName(t *testing.T) {
-	paths := []string{"metadata.labels", "pod.metadata.annotations", "pod.spec.containers.*.resources", "pod.spec.containers.main.image", "a.*.b", "a.x.c"}
+	paths := []string{"metadata.labels", "pod.metadata.annotations", "pod.spec.containers.*.resources", "pod.spec.containers.main.image", "a.*.b", "a.x.c",
+		"podonly.spec.containers.*.readinessProbe"}
 	for _, c := range []struct {
 		kind, path string
 		in         bool
@@ -33,6 +35,10 @@ func TestScopeAdmitsWhatItsPathsName(t *testing.T) {
 		{"Pod", "metadata.annotations.x", true},
 		{"Pod", "spec.containers.0.resources", true},
 		{"Pod", "spec.template", false},
+		{"Pod", "spec.containers.0.readinessProbe.httpGet", true},
+		{"Pod", "spec.containers.0.livenessProbe", false},
+		{"Deployment", "spec.template.spec.containers.0.readinessProbe", false},
+		{"Deployment", "spec.containers.0.readinessProbe", false},
 		{"CronJob", "spec.jobTemplate.spec.template.spec.containers.0.resources", true},
 		{"CronJob", "spec.template.spec.containers.0.resources", false},
 	} {

@@ -29,8 +29,9 @@ func (Sidecar) Name() string { return "sidecar" }
 // annotation.
 func (Sidecar) Scope() []string {
 	return []string{"pod.metadata.labels", "pod.metadata.annotations", "pod.spec.initContainers", "pod.spec.volumes",
-		// a Pod's probes, sent to Istio's agent (wireIstio)
-		"pod.spec.containers.*.readinessProbe", "pod.spec.containers.*.livenessProbe", "pod.spec.containers.*.startupProbe"}
+		// a Pod's probes, sent to Istio's agent (wireIstio); a template's
+		// are left as the team wrote them, and not copied for nothing
+		"podonly.spec.containers.*.readinessProbe", "podonly.spec.containers.*.livenessProbe", "podonly.spec.containers.*.startupProbe"}
 }
 
 // Mutate implements engine.Mutator.
