@@ -16,15 +16,7 @@ import (
 
 func meshEnv(t *testing.T, mode v1alpha1.MeshMode) policy.Env {
 	t.Helper()
-	env := workloadtest.Env()
-	spec := env.Policy.Spec
-	spec.Mesh.Mode = mode
-	p, err := policy.FromSpec(spec)
-	if err != nil {
-		t.Fatal(err)
-	}
-	env.Policy = p
-	return env
+	return workloadtest.MeshEnv(t, mode)
 }
 
 func TestSidecarInjectsOnceAndIsIdempotent(t *testing.T) {

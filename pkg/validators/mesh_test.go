@@ -6,7 +6,6 @@ import (
 
 	"github.com/pave-dev/pave/pkg/api/v1alpha1"
 	"github.com/pave-dev/pave/pkg/mutators"
-	"github.com/pave-dev/pave/pkg/policy"
 	"github.com/pave-dev/pave/pkg/validators"
 	"github.com/pave-dev/pave/pkg/workload/workloadtest"
 )
@@ -95,15 +94,8 @@ func TestMeshFinalState(t *testing.T) {
 					c.labels + "}" + c.annotations + "}\n    spec: {" + c.spec + containers + "}"
 			}
 			w := workloadtest.FromYAML(t, doc)
-			env := workloadtest.Env()
+			env := workloadtest.MeshEnv(t, v1alpha1.MeshMode(c.mode))
 			env.Namespace.Labels = map[string]string{"pave.dev/zone": c.zone}
-			spec := env.Policy.Spec
-			spec.Mesh.Mode = v1alpha1.MeshMode(c.mode)
-			p, err := policy.FromSpec(spec)
-			if err != nil {
-				t.Fatal(err)
-			}
-			env.Policy = p
 			if c.inject {
 				if _, err := (mutators.Sidecar{}).Mutate(context.Background(), w, env); err != nil {
 					t.Fatal(err)

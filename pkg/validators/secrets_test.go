@@ -8,8 +8,8 @@ import (
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
+	"github.com/pave-dev/pave/pkg/api/v1alpha1"
 	"github.com/pave-dev/pave/pkg/mutators"
-	"github.com/pave-dev/pave/pkg/policy"
 	"github.com/pave-dev/pave/pkg/validators"
 	"github.com/pave-dev/pave/pkg/workload"
 	"github.com/pave-dev/pave/pkg/workload/workloadtest"
@@ -157,7 +157,7 @@ func TestSecretsInConfigMaps(t *testing.T) {
 // container that copies it but adds one literal secret is still scanned and
 // flagged, whatever its name.
 func TestLiteralSecretsInTheSidecar(t *testing.T) {
-	env := istioEnv(t)
+	env := workloadtest.MeshEnv(t, v1alpha1.MeshIstio)
 	p := env.Policy
 	proxy := *p.Spec.Mesh.Sidecar.Container.DeepCopy()
 	pod := func(c corev1.Container) *workload.Workload {
@@ -183,7 +183,7 @@ func TestLiteralSecretsInTheSidecar(t *testing.T) {
 // the team wrote it, and the Pod of an admitted Deployment is not refused
 // for the copy. Any other variable added to the proxy is scanned.
 func TestLiteralSecretsLeaveAPodsIstioWiring(t *testing.T) {
-	env := istioEnv(t)
+	env := workloadtest.MeshEnv(t, v1alpha1.MeshIstio)
 	const jwt = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJwcm9iZSJ9.c2lnbmF0dXJlc2lnbmF0dXJl"
 	w := workloadtest.FromYAML(t, `apiVersion: v1
 kind: Pod
@@ -204,17 +204,4 @@ spec:
 	if got := (validators.LiteralSecrets{}).Validate(context.Background(), w, env); len(got) != 1 {
 		t.Errorf("a literal secret added to a wired proxy: %v", got)
 	}
-}
-
-// istioEnv is the test environment under a policy with the mesh in istio
-// mode.
-func istioEnv(t *testing.T) policy.Env {
-	t.Helper()
-	env := workloadtest.Env()
-	p, _, err := policy.Load("p.yaml", []byte("apiVersion: pave.dev/v1alpha1\nkind: PlatformPolicy\nmetadata: {name: default}\nspec: {mesh: {mode: istio}}\n"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	env.Policy = p
-	return env
 }

@@ -183,15 +183,7 @@ spec:
   template:
     metadata: {annotations: `+c.annotations+`}
     spec: {containers: [{name: api, image: x:1, ports: [{name: metrics, containerPort: 9090}]}]}`)
-			env := workloadtest.Env()
-			spec := env.Policy.Spec
-			spec.Mesh.Mode = v1alpha1.MeshMode(c.mode)
-			p, err := policy.FromSpec(spec)
-			if err != nil {
-				t.Fatal(err)
-			}
-			env.Policy = p
-			objs, err := operator.Scrape{}.Generate(context.Background(), w, env)
+			objs, err := operator.Scrape{}.Generate(context.Background(), w, workloadtest.MeshEnv(t, v1alpha1.MeshMode(c.mode)))
 			if err != nil || len(objs) != 1 {
 				t.Fatalf("%d objects, %v", len(objs), err)
 			}

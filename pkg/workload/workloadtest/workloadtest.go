@@ -48,6 +48,20 @@ func Env() policy.Env {
 	return policy.Env{Policy: policy.Default(), Namespace: policy.Namespace{Name: "default"}}
 }
 
+// MeshEnv is Env with the built-in policy's mesh in the given mode.
+func MeshEnv(t testing.TB, mode v1alpha1.MeshMode) policy.Env {
+	t.Helper()
+	env := Env()
+	spec := env.Policy.Spec
+	spec.Mesh.Mode = mode
+	p, err := policy.FromSpec(spec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	env.Policy = p
+	return env
+}
+
 // Deployment is a minimal Deployment with one container running image.
 func Deployment(image string) string {
 	return `apiVersion: apps/v1
