@@ -268,7 +268,7 @@ func (e *Engine) Mutate(ctx context.Context, w *workload.Workload, env policy.En
 func (e *Engine) mutate(ctx context.Context, r *Result, env policy.Env) error {
 	env.Policy = e.policy
 	w := r.Mutated
-	if oversized(w) {
+	if oversized(w) || workload.TemplateOfItsOwner(w) {
 		return nil
 	}
 	for _, s := range e.steps {

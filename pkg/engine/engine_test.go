@@ -148,3 +148,41 @@ func TestExceptionMatching(t *testing.T) {
 type engineT = engine.Engine
 
 func newDefault(p *policy.Policy) (*engine.Engine, error) { return companions.Engine(p) }
+
+// A ReplicaSet's template is its owner's: the engine completes a ReplicaSet
+// a team creates itself, and leaves one a Deployment controls exactly as the
+// Deployment controller made it (testdata/golden/replicaset-of-a-deployment).
+func TestAReplicaSetKeepsItsOwnersTemplate(t *testing.T) {
+	env := workloadtest.MeshEnv(t, v1alpha1.MeshIstio)
+	e, err := companions.Engine(env.Policy)
+	if err != nil {
+		t.Fatal(err)
+	}
+	const rs = `apiVersion: apps/v1
+kind: ReplicaSet
+metadata: {name: web-6f7c9d, labels: {app: web}}
+spec:
+  selector: {matchLabels: {app: web}}
+  template:
+    metadata: {labels: {app: web}}
+    spec:
+      containers: [{name: web, image: "nginx:1.27.3"}]
+`
+	for _, owner := range []string{"", "Deployment", "Rollout"} {
+		w := workloadtest.FromYAML(t, rs)
+		if owner != "" {
+			yes := true
+			w.Meta.OwnerReferences = []metav1.OwnerReference{{APIVersion: "apps/v1", Kind: owner, Name: "web", UID: "u1", Controller: &yes}}
+		}
+		res, err := e.Mutate(context.Background(), w, env)
+		if err != nil {
+			t.Fatal(err)
+		}
+		switch {
+		case owner == "" && !slices.Contains(res.Mutators, "sidecar"):
+			t.Errorf("a ReplicaSet of no workload was not completed: %v", res.Mutators)
+		case owner != "" && len(res.Mutators) > 0:
+			t.Errorf("a ReplicaSet a %s controls was changed by %v", owner, res.Mutators)
+		}
+	}
+}

@@ -1,0 +1,61 @@
+package e2e
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+)
+
+// A ReplicaSet the Deployment controller makes is its Deployment's template
+// and must stay so: the controller finds a Deployment's current ReplicaSet by
+// comparing templates, and makes a new one (and another, and another) when
+// they differ. So a policy that changed after the Deployment was admitted
+// (here: a new proxy) changes no ReplicaSet when the Deployment scales
+// (kubectl scale, or an autoscaler); it reaches each new Pod.
+func TestAPolicyChangeLeavesTheReplicaSetsAlone(t *testing.T) {
+	teamNamespace(t, "team-rollout")
+	meshOn(t, "team-rollout")
+	doc := deployment("steady", `      containers:
+      - name: app
+        image: nginx:1.27.3
+        ports: [{name: http, containerPort: 8080}]
+        readinessProbe: {httpGet: {path: /ready, port: http}}
+`)
+	if _, err := asDev(doc, "apply", "-n", "team-rollout", "-f", "-"); err != nil {
+		t.Fatal(err)
+	}
+	rs := []string{"-n", "team-rollout", "rs", "-l", "app=steady"}
+	eventually(t, 60*time.Second, jsonpathIs(rs, "{.items[*].spec.replicas}", "1"))
+	admitted, err := s.kubectl(append([]string{"get"}, append(rs, "-o", "jsonpath={.items[0].spec.template.spec.initContainers[0].image}")...)...)
+	if err != nil || !strings.Contains(admitted, "proxyv2") {
+		t.Fatalf("the ReplicaSet's proxy: %q %v", admitted, err)
+	}
+
+	usePolicy(t, `{mesh: {mode: istio, sidecar: {container: {name: istio-proxy, image: "docker.io/istio/proxyv2:1.99.0", restartPolicy: Always,
+  resources: {requests: {cpu: 100m, memory: 128Mi}, limits: {memory: 1Gi}}}}}}`)
+	eventually(t, 30*time.Second, func() error {
+		out, err := s.kubectl("apply", "--dry-run=server", "-n", "team-rollout", "-o", "jsonpath={.spec.template.spec.initContainers[0].image}", "-f", "testdata/plain.yaml")
+		if err != nil || out != "docker.io/istio/proxyv2:1.99.0" {
+			return fmt.Errorf("the new proxy is not in force yet: %q %v", out, err)
+		}
+		return nil
+	})
+
+	if _, err := asDev("", "scale", "-n", "team-rollout", "deployment/steady", "--replicas=2"); err != nil {
+		t.Fatal(err)
+	}
+	eventually(t, 60*time.Second, jsonpathIs(rs, "{.items[*].spec.replicas}", "2"))
+	d := []string{"-n", "team-rollout", "deployment", "steady"}
+	eventually(t, 30*time.Second, jsonpathIs(d, "{.status.observedGeneration}/{.status.collisionCount}", "2/"))
+	out, err := s.kubectl(append([]string{"get"}, append(rs, "-o", "jsonpath={range .items[*]}{.metadata.name} {.spec.template.spec.initContainers[0].image}{\"\\n\"}{end}")...)...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if lines := strings.Split(strings.TrimSpace(out), "\n"); len(lines) != 1 || !strings.HasSuffix(lines[0], " "+admitted) {
+		t.Errorf("the Deployment's ReplicaSets after a scale: %q; want the one it had, with the proxy it was admitted with", lines)
+	}
+	// Each Pod is completed when it is made: the new one runs the new proxy.
+	pods := []string{"-n", "team-rollout", "pods", "-l", "app=steady", "--sort-by=.metadata.creationTimestamp"}
+	eventually(t, 60*time.Second, jsonpathIs(pods, "{.items[*].spec.initContainers[0].image}", admitted+" docker.io/istio/proxyv2:1.99.0"))
+}
