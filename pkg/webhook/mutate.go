@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -13,6 +14,7 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/webhook/admission"
 
 	"github.com/pave-dev/pave/pkg/engine"
+	"github.com/pave-dev/pave/pkg/workload"
 )
 
 // Mutate is the mutating webhook: it completes the workload and answers with
@@ -58,6 +60,8 @@ func (h *Mutate) Handle(ctx context.Context, req admission.Request) admission.Re
 			existing = len(p.old.PodSpec.EphemeralContainers)
 		}
 		ops = newEphemeral(ops, existing)
+	} else if req.Operation == admissionv1.Update {
+		ops = changeable(ops, workload.FixedAtCreation(req.Kind.Kind))
 	}
 	if len(ops) == 0 {
 		return admission.Allowed("")
@@ -83,6 +87,15 @@ func newEphemeral(ops []jsonpatch.Operation, existing int) []jsonpatch.Operation
 		}
 	}
 	return kept
+}
+
+// changeable keeps the operations an update may make: none within fixed,
+// the fields the API server refuses to change after creation.
+func changeable(ops []jsonpatch.Operation, fixed []string) []jsonpatch.Operation {
+	if len(fixed) == 0 {
+		return ops
+	}
+	return slices.DeleteFunc(ops, func(op jsonpatch.Operation) bool { return workload.UnderAny(op.Path, fixed) })
 }
 
 // completeObject answers for a kind without a pod template at its creation.

@@ -1,7 +1,6 @@
 package e2e
 
 import (
-	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -32,15 +31,7 @@ func TestAPolicyChangeLeavesTheReplicaSetsAlone(t *testing.T) {
 		t.Fatalf("the ReplicaSet's proxy: %q %v", admitted, err)
 	}
 
-	usePolicy(t, `{mesh: {mode: istio, sidecar: {container: {name: istio-proxy, image: "docker.io/istio/proxyv2:1.99.0", restartPolicy: Always,
-  resources: {requests: {cpu: 100m, memory: 128Mi}, limits: {memory: 1Gi}}}}}}`)
-	eventually(t, 30*time.Second, func() error {
-		out, err := s.kubectl("apply", "--dry-run=server", "-n", "team-rollout", "-o", "jsonpath={.spec.template.spec.initContainers[0].image}", "-f", "testdata/plain.yaml")
-		if err != nil || out != "docker.io/istio/proxyv2:1.99.0" {
-			return fmt.Errorf("the new proxy is not in force yet: %q %v", out, err)
-		}
-		return nil
-	})
+	newProxy(t, "team-rollout")
 
 	if _, err := asDev("", "scale", "-n", "team-rollout", "deployment/steady", "--replicas=2"); err != nil {
 		t.Fatal(err)
