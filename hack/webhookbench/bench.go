@@ -254,7 +254,8 @@ func (b *bench) paveURL(c admissionregistrationv1.WebhookClientConfig) admission
 // noopConfigurations match the namespaces labelled bench-arm=arm with
 // webhooks that do nothing, with pave's rules and conditions: the floor any
 // webhook that sees what pave sees pays (the Deployment, and the ReplicaSet
-// the controller-manager makes of it). The mutating ones are served at
+// the controller-manager makes of it, which only the validating webhook is
+// sent: pave never changes it). The mutating ones are served at
 // mutatePath, the validating ones at /noop; both configurations are named
 // bench-<arm>.
 func (b *bench) noopConfigurations(ctx context.Context, arm, mutatePath string) error {
