@@ -148,7 +148,7 @@ func run(o options) error {
 	if err != nil {
 		return fmt.Errorf("discover the companion APIs: %w", err)
 	}
-	env := environment.Builder{Source: environment.Cluster{Reader: mgr.GetClient()}, Now: time.Now, Unserved: unserved}
+	env := environment.Builder{Source: environment.Cluster{Reader: mgr.GetClient(), Live: mgr.GetAPIReader()}, Now: time.Now, Unserved: unserved}
 	auditor, err := setupAudit(mgr, o, engines, env, watcher, m, admits, controls, log.WithName("audit"))
 	if err != nil {
 		return fmt.Errorf("audit: %w", err)

@@ -22,6 +22,12 @@ import (
 // webhook and the controller never make a live request per object.
 type Cluster struct {
 	Reader client.Reader
+	// Live is asked for a namespace the cache has not seen yet (one created
+	// a moment before the objects in it, as kubectl apply and helm
+	// --create-namespace do), as the API server's own namespace admission
+	// asks: without it such a request failed closed with "not found". Nil:
+	// the cache's answer stands.
+	Live client.Reader
 	// Routes are the Gateway API route kinds the reader's cache holds
 	// indexed by host; nil, none.
 	Routes *RouteKinds
@@ -33,7 +39,11 @@ type Cluster struct {
 // cache's own map never leaves here.
 func (c Cluster) NamespaceLabels(ctx context.Context, name string) (map[string]string, error) {
 	var ns corev1.Namespace
-	if err := c.Reader.Get(ctx, client.ObjectKey{Name: name}, &ns, client.UnsafeDisableDeepCopy); err != nil {
+	err := c.Reader.Get(ctx, client.ObjectKey{Name: name}, &ns, client.UnsafeDisableDeepCopy)
+	if apierrors.IsNotFound(err) && c.Live != nil {
+		err = c.Live.Get(ctx, client.ObjectKey{Name: name}, &ns)
+	}
+	if err != nil {
 		return nil, err
 	}
 	return maps.Clone(ns.Labels), nil

@@ -5,8 +5,12 @@ import (
 	"testing"
 
 	corev1 "k8s.io/api/core/v1"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/runtime"
+	clientgoscheme "k8s.io/client-go/kubernetes/scheme"
 	"sigs.k8s.io/controller-runtime/pkg/client"
+	"sigs.k8s.io/controller-runtime/pkg/client/fake"
 
 	"github.com/pave-dev/pave/pkg/environment"
 )
@@ -55,5 +59,26 @@ func TestClusterNamespaceLabelsLeavesTheCacheAlone(t *testing.T) {
 	}
 	if _, err := (environment.Cluster{Reader: cache}).NamespaceLabels(context.Background(), "absent"); err == nil {
 		t.Error("a namespace the cache does not hold: no error")
+	}
+}
+
+// A namespace the cache has not seen yet (created a moment before the
+// objects in it) is read from the API server; one that exists nowhere is
+// still an error, and without a live reader the cache's answer stands.
+func TestClusterReadsANewNamespaceLive(t *testing.T) {
+	scheme := runtime.NewScheme()
+	_ = clientgoscheme.AddToScheme(scheme)
+	empty := fake.NewClientBuilder().WithScheme(scheme).Build()
+	live := fake.NewClientBuilder().WithScheme(scheme).WithObjects(&corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: "fresh",
+		Labels: map[string]string{"pave.dev/team": "fresh"}}}).Build()
+	labels, err := environment.Cluster{Reader: empty, Live: live}.NamespaceLabels(context.Background(), "fresh")
+	if err != nil || labels["pave.dev/team"] != "fresh" {
+		t.Fatalf("a namespace only the API server has: labels %v, err %v", labels, err)
+	}
+	if _, err := (environment.Cluster{Reader: empty, Live: live}).NamespaceLabels(context.Background(), "gone"); !apierrors.IsNotFound(err) {
+		t.Errorf("a namespace nobody has: err %v, want not found", err)
+	}
+	if _, err := (environment.Cluster{Reader: empty}).NamespaceLabels(context.Background(), "fresh"); !apierrors.IsNotFound(err) {
+		t.Errorf("without a live reader: err %v, want the cache's not found", err)
 	}
 }
