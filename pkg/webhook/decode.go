@@ -121,10 +121,12 @@ func (c *Common) prepare(ctx context.Context, req admission.Request, validating 
 				return end(admission.Errored(http.StatusBadRequest, fmt.Errorf("old object: %w", err)))
 			}
 		}
-	} else if req.Operation == admissionv1.Update && len(req.OldObject.Raw) > 0 && (validating || req.SubResource == SubresourceEphemeral) {
-		// The old object matters to validation (what the update adds) and to
-		// the ephemeral-containers patch; the mutating webhook on every other
-		// UPDATE does not pay for decoding it.
+	} else if req.Operation == admissionv1.Update && len(req.OldObject.Raw) > 0 &&
+		(validating || req.SubResource == SubresourceEphemeral || len(workload.FixedAtCreation(req.Kind.Kind)) > 0) {
+		// The old object matters to validation (what the update adds), to
+		// the ephemeral-containers patch, and to the fields an update cannot
+		// change (refixed); the mutating webhook on every other UPDATE does
+		// not pay for decoding it.
 		if p.old, err = c.Decoder.FromJSON(apiVersion, req.Kind.Kind, req.OldObject.Raw); err != nil {
 			return end(admission.Errored(http.StatusBadRequest, fmt.Errorf("old object: %w", err)))
 		}

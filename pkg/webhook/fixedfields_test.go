@@ -2,19 +2,26 @@ package webhook_test
 
 import (
 	"context"
+	"encoding/json"
 	"strings"
 	"testing"
 
+	jsonpatch "github.com/evanphx/json-patch/v5"
 	admissionv1 "k8s.io/api/admission/v1"
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+	"sigs.k8s.io/controller-runtime/pkg/webhook/admission"
 )
 
-// What the API server refuses to change once an object exists is completed
-// at creation only: on an update, a Job's template and a StatefulSet's claim
-// templates are left as they are (an operation on them would make the API
-// server refuse the whole update), and the rest is completed as before.
-func TestUpdatesLeaveWhatIsFixedAtCreation(t *testing.T) {
-	m, _ := handlersWithPolicy(t, "spec: {storage: {defaultClass: sealed, encryptedClasses: [sealed]}}")
-	job := `apiVersion: batch/v1
+// What the API server fixes at creation (a Job's pod template, a
+// StatefulSet's claim templates) is completed at creation, and on an update
+// only given back as stored: an update under a policy that would complete it
+// otherwise (a new proxy, a default class) leaves it as it is, where the
+// API server would refuse the whole update; an update that arrives without
+// what pave added at creation (a server-side apply drops the fields its
+// manager no longer sends) gets it back, where the API server would refuse
+// the update without it. The rest of the object is completed as before.
+func TestUpdatesGiveBackWhatIsFixedAtCreation(t *testing.T) {
+	const job = `apiVersion: batch/v1
 kind: Job
 metadata: {name: once, namespace: shop}
 spec:
@@ -24,7 +31,7 @@ spec:
       restartPolicy: Never
       containers: [{name: app, image: "nginx:1.27.3"}]
 `
-	sts := `apiVersion: apps/v1
+	const sts = `apiVersion: apps/v1
 kind: StatefulSet
 metadata: {name: db, namespace: shop}
 spec:
@@ -38,24 +45,93 @@ spec:
   - metadata: {name: data}
     spec: {accessModes: [ReadWriteOnce], resources: {requests: {storage: 1Gi}}}
 `
-	for _, c := range []struct {
-		name, doc, fixed, free string
-	}{
-		{"Job", job, "/spec/template", "/metadata/labels"},
-		{"StatefulSet", sts, "/spec/volumeClaimTemplates", "/spec/template"},
+	before := "spec: {mesh: {mode: istio}, storage: {defaultClass: sealed, encryptedClasses: [sealed]}}"
+	after := "spec: {mesh: {mode: istio, sidecar: {container: {name: istio-proxy, image: 'docker.io/istio/proxyv2:1.99.0'}}}, storage: {defaultClass: other, encryptedClasses: [other]}}"
+	for _, c := range []struct{ doc, fixed, free string }{
+		{job, "/spec/template", "/metadata/labels"},
+		{sts, "/spec/volumeClaimTemplates", "/spec/template"},
 	} {
-		paths := func(op admissionv1.Operation) (fixed, free bool) {
-			for _, p := range patchOps(t, m.Handle(context.Background(), request(t, op, "shop", c.doc))) {
-				fixed = fixed || strings.HasPrefix(p.Path, c.fixed)
-				free = free || strings.HasPrefix(p.Path, c.free)
+		created, _ := handlersWithPolicy(t, before)
+		stored := apply(t, request(t, admissionv1.Create, "shop", c.doc), created)
+		update := func(m admission.Handler, sent []byte) []string {
+			req := request(t, admissionv1.Update, "shop", c.doc)
+			req.Object.Raw, req.OldObject.Raw = sent, stored
+			var paths []string
+			for _, op := range patchOps(t, m.Handle(context.Background(), req)) {
+				paths = append(paths, op.Path)
 			}
-			return fixed, free
+			return paths
 		}
-		if fixed, free := paths(admissionv1.Create); !fixed || !free {
-			t.Errorf("%s created: patches %s %v, %s %v; want both completed", c.name, c.fixed, fixed, c.free, free)
+		under := func(paths []string, prefix string) bool {
+			for _, p := range paths {
+				if strings.HasPrefix(p, prefix) {
+					return true
+				}
+			}
+			return false
 		}
-		if fixed, free := paths(admissionv1.Update); fixed || !free {
-			t.Errorf("%s updated: patches %s %v, %s %v; want only %s", c.name, c.fixed, fixed, c.free, free, c.free)
+		kind := strings.Fields(strings.Split(c.doc, "kind: ")[1])[0]
+
+		// A label added to the stored object, under a policy that changed.
+		changed, _ := handlersWithPolicy(t, after)
+		labelled := withLabel(t, stored)
+		if paths := update(changed, labelled); under(paths, c.fixed) {
+			t.Errorf("%s updated under a changed policy: patches %v, none under %s", kind, paths, c.fixed)
+		}
+		// The team's manifest sent again, under the same policy.
+		same, _ := handlersWithPolicy(t, before)
+		sent := request(t, admissionv1.Update, "shop", c.doc).Object.Raw
+		if paths := update(same, sent); !under(paths, c.fixed) || !under(paths, c.free) {
+			t.Errorf("%s sent without what pave added: patches %v, want %s given back and %s completed", kind, paths, c.fixed, c.free)
+		}
+		req := request(t, admissionv1.Update, "shop", c.doc)
+		req.OldObject.Raw = stored
+		if got, want := at(t, apply(t, req, same), c.fixed), at(t, stored, c.fixed); !equalJSON(got, want) {
+			t.Errorf("%s sent without what pave added: %s is\n%v\nnot as stored\n%v", kind, c.fixed, got, want)
 		}
 	}
+}
+
+// apply is req's object with the mutating webhook's patch applied.
+func apply(t *testing.T, req admission.Request, m admission.Handler) []byte {
+	t.Helper()
+	ops, _ := json.Marshal(patchOps(t, m.Handle(context.Background(), req)))
+	p, err := jsonpatch.DecodePatch(ops)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, err := p.Apply(req.Object.Raw)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+func withLabel(t *testing.T, raw []byte) []byte {
+	t.Helper()
+	var u unstructured.Unstructured
+	if err := u.UnmarshalJSON(raw); err != nil {
+		t.Fatal(err)
+	}
+	l := u.GetLabels()
+	l["owner"] = "payments"
+	u.SetLabels(l)
+	out, _ := u.MarshalJSON()
+	return out
+}
+
+func at(t *testing.T, raw []byte, path string) any {
+	t.Helper()
+	var m map[string]any
+	if err := json.Unmarshal(raw, &m); err != nil {
+		t.Fatal(err)
+	}
+	v, _, _ := unstructured.NestedFieldNoCopy(m, strings.Split(strings.TrimPrefix(path, "/"), "/")...)
+	return v
+}
+
+func equalJSON(a, b any) bool {
+	x, _ := json.Marshal(a)
+	y, _ := json.Marshal(b)
+	return string(x) == string(y)
 }

@@ -10,6 +10,9 @@ import (
 
 	"gomodules.xyz/jsonpatch/v2"
 	admissionv1 "k8s.io/api/admission/v1"
+	"k8s.io/apimachinery/pkg/api/equality"
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/utils/ptr"
 	"sigs.k8s.io/controller-runtime/pkg/webhook/admission"
 
@@ -61,7 +64,7 @@ func (h *Mutate) Handle(ctx context.Context, req admission.Request) admission.Re
 		}
 		ops = newEphemeral(ops, existing)
 	} else if req.Operation == admissionv1.Update {
-		ops = changeable(ops, workload.FixedAtCreation(req.Kind.Kind))
+		ops = changeable(ops, refixed(req.Kind.Kind, res.Mutated, p.old))
 	}
 	if len(ops) == 0 {
 		return admission.Allowed("")
@@ -89,13 +92,42 @@ func newEphemeral(ops []jsonpatch.Operation, existing int) []jsonpatch.Operation
 	return kept
 }
 
-// changeable keeps the operations an update may make: none within fixed,
-// the fields the API server refuses to change after creation.
+// changeable keeps the operations an update may make: none within fixed.
 func changeable(ops []jsonpatch.Operation, fixed []string) []jsonpatch.Operation {
 	if len(fixed) == 0 {
 		return ops
 	}
 	return slices.DeleteFunc(ops, func(op jsonpatch.Operation) bool { return workload.UnderAny(op.Path, fixed) })
+}
+
+// refixed are the fields the API server fixes at creation
+// (workload.FixedAtCreation) that the mutation leaves other than stored:
+// pave's operations there would have the whole update refused (a new proxy
+// in a Job's template, a class that appeared since in a StatefulSet's claim
+// templates). Where the mutation gives a field back as stored, its
+// operations stay: a client may send it without what pave added at
+// creation (a server-side apply drops what its manager owns and no longer
+// sends), and the update is refused without them. Without the old object,
+// all of them.
+func refixed(kind string, mutated, old *workload.Workload) []string {
+	fixed := workload.FixedAtCreation(kind)
+	if len(fixed) == 0 || old == nil {
+		return fixed
+	}
+	m, err := runtime.DefaultUnstructuredConverter.ToUnstructured(mutated.Object)
+	if err != nil {
+		return fixed
+	}
+	o, err := runtime.DefaultUnstructuredConverter.ToUnstructured(old.Object)
+	if err != nil {
+		return fixed
+	}
+	return slices.DeleteFunc(slices.Clone(fixed), func(path string) bool {
+		keys := strings.Split(strings.TrimPrefix(path, "/"), "/")
+		mv, _, _ := unstructured.NestedFieldNoCopy(m, keys...)
+		ov, _, _ := unstructured.NestedFieldNoCopy(o, keys...)
+		return equality.Semantic.DeepEqual(mv, ov)
+	})
 }
 
 // completeObject answers for a kind without a pod template at its creation.

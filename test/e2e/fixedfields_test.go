@@ -112,3 +112,22 @@ func newProxy(t *testing.T, ns string) {
 		return nil
 	})
 }
+
+// A server-side apply of the team's manifest again drops what the team's
+// field manager no longer sends, what pave gave the claim templates at
+// creation included; pave gives it back as stored, or the API server would
+// refuse the apply.
+func TestAServerSideApplyKeepsWhatPaveGaveAtCreation(t *testing.T) {
+	teamNamespace(t, "team-ssa")
+	usePolicy(t, "{storage: {defaultClass: sealed, encryptedClasses: [sealed]}}")
+	sts := readFile(t, "testdata/statefulset.yaml")
+	eventually(t, 30*time.Second, func() error { // the policy is in force
+		_, err := asDev(sts, "apply", "--server-side", "-n", "team-ssa", "-f", "-")
+		return err
+	})
+	class := "{.spec.volumeClaimTemplates[0].spec.storageClassName}"
+	if _, err := asDev(strings.Replace(sts, "db:1.0.0", "db:1.0.1", 1), "apply", "--server-side", "-n", "team-ssa", "-f", "-"); err != nil {
+		t.Fatalf("the second server-side apply: %v", err)
+	}
+	eventually(t, 10*time.Second, jsonpathIs([]string{"-n", "team-ssa", "statefulset", "db"}, "{.spec.template.spec.containers[0].image} "+class, "registry.example.com/db:1.0.1 sealed"))
+}
