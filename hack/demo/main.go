@@ -233,20 +233,18 @@ func (d *demo) mesh() error {
 	}
 	// The webhook swaps the policy in within moments; wait until admission injects.
 	pod := `{"apiVersion":"v1","kind":"Pod","metadata":{"name":"probe","namespace":"payments"},"spec":{"containers":[{"name":"c","image":"nginx:1.27.3"}]}}`
-	for i := 0; ; i++ {
-		out, err := d.kubectl(pod, "create", "--dry-run=server", "-o", "jsonpath={.spec.initContainers[0].name}", "-f", "-")
-		if err == nil && out == "istio-proxy" {
-			break
-		}
-		if i == 60 {
-			return fmt.Errorf("the mesh policy did not take effect: %q %v", out, err)
-		}
-		time.Sleep(250 * time.Millisecond)
+	var out string
+	var err error
+	if !poll(60, 250*time.Millisecond, func() bool {
+		out, err = d.kubectl(pod, "create", "--dry-run=server", "-o", "jsonpath={.spec.initContainers[0].name}", "-f", "-")
+		return err == nil && out == "istio-proxy"
+	}) {
+		return fmt.Errorf("the mesh policy did not take effect: %q %v", out, err)
 	}
 	if _, err := d.kubectl("", "rollout", "restart", "-n", "payments", "deployment/payment-service"); err != nil {
 		return err
 	}
-	out, err := d.kubectl("", "get", "deployment", "payment-service", "-n", "payments", "-o",
+	out, err = d.kubectl("", "get", "deployment", "payment-service", "-n", "payments", "-o",
 		"jsonpath=    sidecar: {.spec.template.spec.initContainers[0].name} (restartPolicy {.spec.template.spec.initContainers[0].restartPolicy}), template hash {.spec.template.metadata.annotations.pave\\.dev/sidecar-status}")
 	if err != nil {
 		return err
@@ -255,18 +253,14 @@ func (d *demo) mesh() error {
 	// Each Pod is wired into Istio as Istio's injector wires the Pods it
 	// injects: istio-cni redirects its traffic, and the kubelet's probes go
 	// through Istio's agent, which has the mesh certificate.
-	for i := 0; ; i++ {
+	if !poll(60, 500*time.Millisecond, func() bool {
 		out, err = d.kubectl("", "get", "pods", "-n", "payments", "-l", "app.kubernetes.io/name=payment-service", "-o",
 			`jsonpath={range .items[?(@.metadata.labels.security\.istio\.io/tlsMode)]}    pod {.metadata.name}: tlsMode {.metadata.labels.security\.istio\.io/tlsMode}, readinessProbe -> :{.spec.containers[0].readinessProbe.httpGet.port}{.spec.containers[0].readinessProbe.httpGet.path}{"\n"}{end}`)
-		if err == nil && out != "" {
-			fmt.Print(strings.SplitAfterN(out, "\n", 2)[0])
-			break
-		}
-		if i == 60 {
-			return fmt.Errorf("no Pod of payment-service was wired into Istio: %q %v", out, err)
-		}
-		time.Sleep(500 * time.Millisecond)
+		return err == nil && out != ""
+	}) {
+		return fmt.Errorf("no Pod of payment-service was wired into Istio: %q %v", out, err)
 	}
+	fmt.Print(strings.SplitAfterN(out, "\n", 2)[0])
 	if err := d.waitFor("peerauthentications,destinationrules,virtualservices", 3); err != nil {
 		return err
 	}
@@ -275,31 +269,42 @@ func (d *demo) mesh() error {
 	if _, err := d.kubectl("", "apply", "-n", "payments", "-f", filepath.Join(d.root, "examples", "canary.yaml")); err != nil {
 		return err
 	}
-	for range 60 {
+	if !poll(60, 500*time.Millisecond, func() bool {
 		out, err = d.kubectl("", "get", "virtualservice", "pave-payment-service", "-n", "payments", "-o",
 			`jsonpath={range .spec.http[*]}    route {.name}:{range .route[*]} {.destination.subset}={.weight}{end}{"\n"}{end}`)
-		if err == nil && strings.Contains(out, "canary=10") {
-			fmt.Print(out)
-			return nil
-		}
-		time.Sleep(500 * time.Millisecond)
+		return err == nil && strings.Contains(out, "canary=10")
+	}) {
+		return fmt.Errorf("the canary split did not appear: %s", out)
 	}
-	return fmt.Errorf("the canary split did not appear: %s", out)
+	fmt.Print(out)
+	return nil
 }
 
 // waitFor waits until n objects of the kinds exist in payments, and lists them.
 func (d *demo) waitFor(kinds string, n int) error {
 	var out string
-	for range 60 {
+	if !poll(60, 500*time.Millisecond, func() bool {
 		var err error
 		out, err = d.kubectl("", "get", kinds, "-n", "payments", "-o", "name")
-		if err == nil && strings.Count(out, "\n") >= n {
-			fmt.Print(indent(out))
-			return nil
-		}
-		time.Sleep(500 * time.Millisecond)
+		return err == nil && strings.Count(out, "\n") >= n
+	}) {
+		return fmt.Errorf("companion objects did not appear: %q", out)
 	}
-	return fmt.Errorf("companion objects did not appear: %q", out)
+	fmt.Print(indent(out))
+	return nil
+}
+
+// poll asks done up to tries times, every apart, until it says so: what the
+// demo waits for (the policy in force, a Pod, a companion) has no event to
+// watch from kubectl.
+func poll(tries int, every time.Duration, done func() bool) bool {
+	for range tries {
+		if done() {
+			return true
+		}
+		time.Sleep(every)
+	}
+	return false
 }
 
 func (d *demo) kubectl(stdin string, args ...string) (string, error) {

@@ -97,7 +97,9 @@ func changeable(ops []jsonpatch.Operation, fixed []string) []jsonpatch.Operation
 	if len(fixed) == 0 {
 		return ops
 	}
-	return slices.DeleteFunc(ops, func(op jsonpatch.Operation) bool { return workload.UnderAny(op.Path, fixed) })
+	return slices.DeleteFunc(ops, func(op jsonpatch.Operation) bool {
+		return slices.ContainsFunc(fixed, func(f string) bool { return op.Path == f || strings.HasPrefix(op.Path, f+"/") })
+	})
 }
 
 // refixed are the fields the API server fixes at creation

@@ -1,7 +1,5 @@
 package workload
 
-import "strings"
-
 // FixedAtCreation are the JSON pointers of a kind's fields the API server
 // refuses to change once the object exists: a Job's pod template, a
 // StatefulSet's claim templates. pave completes them at creation only: a
@@ -17,15 +15,4 @@ func FixedAtCreation(kind string) []string {
 		return []string{"/spec/volumeClaimTemplates", "/spec/selector", "/spec/serviceName"}
 	}
 	return nil
-}
-
-// UnderAny reports whether the JSON pointer path is one of prefixes or
-// within one.
-func UnderAny(path string, prefixes []string) bool {
-	for _, p := range prefixes {
-		if path == p || strings.HasPrefix(path, p+"/") {
-			return true
-		}
-	}
-	return false
 }

@@ -12,6 +12,7 @@ import (
 
 	"github.com/pave-dev/pave/pkg/monitoring"
 	"github.com/pave-dev/pave/pkg/monitoring/operator"
+	"github.com/pave-dev/pave/pkg/workload"
 	"github.com/pave-dev/pave/pkg/workload/workloadtest"
 )
 
@@ -25,14 +26,7 @@ func TestScrape(t *testing.T) {
 		{"no metrics port", `[{name: http, containerPort: 8080}]`, `{}`, "", ""},
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			w := workloadtest.FromYAML(t, `apiVersion: apps/v1
-kind: Deployment
-metadata: {name: api, namespace: shop}
-spec:
-  selector: {matchLabels: {app: api}}
-  template:
-    metadata: {annotations: `+c.annotations+`}
-    spec: {containers: [{name: api, image: x:1, ports: `+c.ports+`}]}`)
+			w := api(t, c.annotations, c.ports)
 			objs, err := operator.Scrape{}.Generate(context.Background(), w, workloadtest.Env())
 			if err != nil {
 				t.Fatal(err)
@@ -175,14 +169,7 @@ func TestScrapeMeshedThroughIstiosAgent(t *testing.T) {
 		{"delegate mode", `{}`, "delegate", false},
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			w := workloadtest.FromYAML(t, `apiVersion: apps/v1
-kind: Deployment
-metadata: {name: api, namespace: shop}
-spec:
-  selector: {matchLabels: {app: api}}
-  template:
-    metadata: {annotations: `+c.annotations+`}
-    spec: {containers: [{name: api, image: x:1, ports: [{name: metrics, containerPort: 9090}]}]}`)
+			w := api(t, c.annotations, `[{name: metrics, containerPort: 9090}]`)
 			objs, err := operator.Scrape{}.Generate(context.Background(), w, workloadtest.MeshEnv(t, v1alpha1.MeshMode(c.mode)))
 			if err != nil || len(objs) != 1 {
 				t.Fatalf("%d objects, %v", len(objs), err)
@@ -195,4 +182,18 @@ spec:
 			}
 		})
 	}
+}
+
+// api is a Deployment whose pod template has the annotations and the
+// container ports given (YAML flow).
+func api(t *testing.T, annotations, ports string) *workload.Workload {
+	t.Helper()
+	return workloadtest.FromYAML(t, `apiVersion: apps/v1
+kind: Deployment
+metadata: {name: api, namespace: shop}
+spec:
+  selector: {matchLabels: {app: api}}
+  template:
+    metadata: {annotations: `+annotations+`}
+    spec: {containers: [{name: api, image: x:1, ports: `+ports+`}]}`)
 }
