@@ -11,6 +11,9 @@ import (
 
 // Resources gives containers the policy's default requests and limits where they
 // set none, so the scheduler can place them and one pod cannot starve a node.
+// A resource the pod budgets at pod level (spec.resources) does both already:
+// its containers share the pod's, and a default of their own could take the
+// pod past its budget, which the API server refuses (workload.PodBudgets).
 type Resources struct{}
 
 // Name implements engine.Mutator.
@@ -23,6 +26,7 @@ func (Resources) Scope() []string { return workload.ContainerPaths("resources") 
 func (Resources) Mutate(_ context.Context, w *workload.Workload, env policy.Env) (bool, error) {
 	defReq, defLim := env.Policy.Spec.Resources.DefaultRequests, env.Policy.Spec.Resources.DefaultLimits
 	changed := false
+	shared := func(name corev1.ResourceName) bool { return workload.PodBudgets(w.PodSpec, name) }
 	w.Containers(func(c *corev1.Container, at workload.Ref) {
 		if at.Ephemeral() {
 			return // the API server forbids resources on ephemeral containers
@@ -32,7 +36,7 @@ func (Resources) Mutate(_ context.Context, w *workload.Workload, env policy.Env)
 		r := &c.Resources
 		ownReq, ownLim := false, false
 		for name, def := range defReq {
-			if _, ok := r.Requests[name]; ok {
+			if _, ok := r.Requests[name]; ok || shared(name) {
 				continue
 			}
 			// Kubernetes defaults a missing request to the limit; do the same
@@ -48,7 +52,7 @@ func (Resources) Mutate(_ context.Context, w *workload.Workload, env policy.Env)
 			changed = true
 		}
 		for name, def := range defLim {
-			if _, ok := r.Limits[name]; ok {
+			if _, ok := r.Limits[name]; ok || shared(name) {
 				continue
 			}
 			// A team that asks for more than the default limit gets a limit equal

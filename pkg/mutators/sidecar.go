@@ -62,13 +62,19 @@ func (Sidecar) Mutate(_ context.Context, w *workload.Workload, env policy.Env) (
 	if i < 0 || w.PodMeta.Annotations[v1alpha1.AnnotationSidecarStatus] != hash {
 		i, injected = inject(w, i, prepared, hash), true
 	}
-	// A Pod's proxy is wired into Istio, unless it is a look-alike of
-	// another image, whose traffic istio-cni would send to a port where
-	// nothing listens.
-	if w.Kind != "Pod" || w.PodSpec.InitContainers[i].Image != prepared.container.Image {
+	// A look-alike of another image is left as written: its traffic
+	// istio-cni would send to a port where nothing listens, and the mesh
+	// validator denies it.
+	proxy := &w.PodSpec.InitContainers[i]
+	if proxy.Image != prepared.container.Image {
 		return injected, nil
 	}
-	return wireIstio(w, &w.PodSpec.InitContainers[i], env.Policy, prepared.istioStatus) || injected, nil
+	changed := shareBudget(proxy, w.PodSpec) || injected
+	if w.Kind != "Pod" {
+		return changed, nil
+	}
+	// A Pod's proxy is wired into Istio.
+	return wireIstio(w, proxy, env.Policy, prepared.istioStatus) || changed, nil
 }
 
 // inject places the prepared proxy at index i of the init containers (first,

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	corev1 "k8s.io/api/core/v1"
+	"k8s.io/apimachinery/pkg/api/equality"
 	"k8s.io/apimachinery/pkg/api/resource"
 
 	"github.com/pave-dev/pave/pkg/api/v1alpha1"
@@ -169,5 +170,61 @@ func TestProxyDefaultsStayInTheirPod(t *testing.T) {
 	}
 	if _, ok := next.Limits[storage]; ok {
 		t.Fatalf("the next proxy carries the first one's default limit: %v", next.Limits)
+	}
+}
+
+// The proxy shares what its pod budgets at pod level, as the team's
+// containers do: where the pod sets a request, the proxy's is 0 (a request
+// of its own would count against the pod's, and none at all would become
+// the limit or a LimitRange's default); where it sets a limit, the proxy's
+// is no higher. That holds for a proxy injected into such a pod and for one
+// already there when the pod comes to budget it; what the pod does not
+// budget the proxy keeps, and the policy's proxy is left whole.
+func TestSidecarSharesThePodsBudget(t *testing.T) {
+	env := meshEnv(t, v1alpha1.MeshIstio)
+	want, _ := mutators.PreparedProxy(env.Policy)
+	if want.Resources.Requests.Cpu().IsZero() || want.Resources.Limits.Memory().Cmp(resource.MustParse("512Mi")) <= 0 {
+		t.Fatalf("the built-in proxy has no cpu request or a memory limit under 512Mi: %v", want.Resources)
+	}
+	w := workloadtest.FromYAML(t, workloadtest.Deployment("x:1"))
+	if changed, err := (mutators.Sidecar{}).Mutate(context.Background(), w, env); err != nil || !changed {
+		t.Fatalf("changed=%v err=%v", changed, err)
+	}
+	if got := w.PodSpec.InitContainers[0].Resources; !equality.Semantic.DeepEqual(got, want.Resources) {
+		t.Fatalf("a pod without a budget: the proxy has %v, want the policy's %v", got, want.Resources)
+	}
+
+	// The team gives the pod a budget: the proxy, current, is kept, and fitted.
+	w.PodSpec.Resources = &corev1.ResourceRequirements{
+		Requests: corev1.ResourceList{corev1.ResourceCPU: resource.MustParse("50m")},
+		Limits:   corev1.ResourceList{corev1.ResourceMemory: resource.MustParse("512Mi")}}
+	if changed, err := (mutators.Sidecar{}).Mutate(context.Background(), w, env); err != nil || !changed {
+		t.Fatalf("changed=%v err=%v", changed, err)
+	}
+	got := w.PodSpec.InitContainers[0].Resources
+	if q, ok := got.Requests[corev1.ResourceCPU]; !ok || !q.IsZero() {
+		t.Errorf("the proxy's cpu request is %v in a pod that budgets cpu, want an explicit 0", got.Requests)
+	}
+	if q := got.Limits.Memory(); q.String() != "512Mi" {
+		t.Errorf("the proxy's memory limit is %s, above the pod's 512Mi", q.String())
+	}
+	if !got.Requests.Memory().Equal(*want.Resources.Requests.Memory()) {
+		t.Errorf("the proxy lost the memory request the pod does not budget: %v", got)
+	}
+	if again, _ := (mutators.Sidecar{}).Mutate(context.Background(), w, env); again {
+		t.Error("a second mutation changed the proxy again")
+	}
+
+	// A new pod with the budget from the start gets the same proxy.
+	fresh := workloadtest.FromYAML(t, workloadtest.Deployment("x:1"))
+	fresh.PodSpec.Resources = w.PodSpec.Resources
+	if _, err := (mutators.Sidecar{}).Mutate(context.Background(), fresh, env); err != nil {
+		t.Fatal(err)
+	}
+	if !equality.Semantic.DeepEqual(fresh.PodSpec.InitContainers[0].Resources, got) {
+		t.Errorf("injected into a budgeted pod: %v, want %v", fresh.PodSpec.InitContainers[0].Resources, got)
+	}
+	if now, _ := mutators.PreparedProxy(env.Policy); !equality.Semantic.DeepEqual(now.Resources, want.Resources) {
+		t.Errorf("the policy's proxy became %v, was %v", now.Resources, want.Resources)
 	}
 }

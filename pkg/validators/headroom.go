@@ -103,7 +103,8 @@ func podCount(w *workload.Workload) (pods, surge int, field string) {
 }
 
 // podNeeds is what one pod counts against a quota: its containers' and
-// sidecars' requests and limits, as requests.* and limits.*.
+// sidecars' requests and limits, as requests.* and limits.*, but for what
+// the pod budgets at pod level, which the quota counts instead.
 func podNeeds(spec *corev1.PodSpec) corev1.ResourceList {
 	out := corev1.ResourceList{}
 	add := func(prefix string, rl corev1.ResourceList) {
@@ -122,6 +123,20 @@ func podNeeds(spec *corev1.PodSpec) corev1.ResourceList {
 		if c.RestartPolicy != nil && *c.RestartPolicy == corev1.ContainerRestartPolicyAlways { // sidecars run beside the app
 			add("requests.", c.Resources.Requests)
 			add("limits.", c.Resources.Limits)
+		}
+	}
+	if r := spec.Resources; r != nil {
+		for name, q := range r.Requests {
+			out[corev1.ResourceName("requests."+string(name))] = q
+		}
+		for name, q := range r.Limits {
+			out[corev1.ResourceName("limits."+string(name))] = q
+			// The API server gives a pod a limit but no request of it a
+			// request: its containers' requests, or, where none has one,
+			// the limit.
+			if _, ok := r.Requests[name]; !ok && out.Name(corev1.ResourceName("requests."+string(name)), resource.DecimalSI).IsZero() {
+				out[corev1.ResourceName("requests."+string(name))] = q
+			}
 		}
 	}
 	return out

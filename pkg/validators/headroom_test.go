@@ -42,3 +42,46 @@ spec:
 	env.Quotas = nil // offline, or no quota: nothing to judge against
 	assertRules(t, validators.QuotaHeadroom{}.Validate(context.Background(), w, env))
 }
+
+// A pod that budgets cpu at pod level counts its budget against the quota,
+// as the quota admission does, not its containers' requests.
+func TestQuotaHeadroomCountsThePodsBudget(t *testing.T) {
+	env := workloadtest.Env()
+	env.Quotas = []corev1.ResourceQuota{{ObjectMeta: metav1.ObjectMeta{Name: "pave-tier"},
+		Spec:   corev1.ResourceQuotaSpec{Hard: corev1.ResourceList{"requests.cpu": resource.MustParse("4"), "limits.cpu": resource.MustParse("8")}},
+		Status: corev1.ResourceQuotaStatus{Used: corev1.ResourceList{"requests.cpu": resource.MustParse("1"), "limits.cpu": resource.MustParse("1")}}}}
+	deployment := func(podResources string) string {
+		return `apiVersion: apps/v1
+kind: Deployment
+metadata: {name: web}
+spec:
+  replicas: 3
+  template:
+    spec:
+      resources: ` + podResources + `
+      containers: [{name: web, image: "x:1", resources: {requests: {cpu: 100m}}}, {name: helper, image: "x:1"}]
+`
+	}
+	for _, tc := range []struct {
+		name, podResources, want string
+	}{
+		// 4 pods x 1 cpu = 4 > 3 left, where the containers' 100m would fit.
+		{"a request", "{requests: {cpu: 1}, limits: {cpu: 1500m}}", "requests.cpu: needs 4, 3 left of 4"},
+		// 4 pods x 2 cpu = 8 > 7 left, of limits the containers have none of.
+		{"a limit", "{limits: {cpu: 2}}", "limits.cpu: needs 8, 7 left of 8"},
+		// The API server makes the request the containers' (100m), not the limit.
+		{"a limit within", "{limits: {cpu: 1}}", ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			got := validators.QuotaHeadroom{}.Validate(context.Background(), workloadtest.FromYAML(t, deployment(tc.podResources)), env)
+			if tc.want == "" {
+				assertRules(t, got)
+				return
+			}
+			assertRules(t, got, "quota-headroom")
+			if !strings.Contains(got[0].Message, tc.want) {
+				t.Errorf("%s, want %q in it", got[0].Message, tc.want)
+			}
+		})
+	}
+}
