@@ -58,6 +58,7 @@ func Default(p *policy.Policy, c Companions) (*Engine, error) {
 		scheduling.ControlPlane{},
 		validators.QuotaHeadroom{},
 		validators.ContainerMax{},
+		validators.PodBudget{},
 		validators.BudgetReplicas{},
 		storage.Encrypted{},
 		storage.VolumeNames{},
