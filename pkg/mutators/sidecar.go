@@ -37,13 +37,14 @@ func (Sidecar) Scope() []string {
 // Mutate implements engine.Mutator.
 func (Sidecar) Mutate(_ context.Context, w *workload.Workload, env policy.Env) (bool, error) {
 	spec := env.Policy.Spec.Mesh
-	if !mesh.Meshed(w, spec.Mode) {
-		return false, nil
-	}
-	if spec.Mode == v1alpha1.MeshDelegate {
-		return setMissing(&w.PodMeta.Labels, v1alpha1.LabelIstioInject, "true"), nil
-	}
 	tmpl := spec.Sidecar
+	if !mesh.Meshed(w, spec.Mode) || spec.Mode == v1alpha1.MeshDelegate {
+		removed := tmpl.Container != nil && removeProxy(w, tmpl.Container.Name, spec.Mode)
+		if !mesh.Meshed(w, spec.Mode) {
+			return removed, nil
+		}
+		return setMissing(&w.PodMeta.Labels, v1alpha1.LabelIstioInject, "true") || removed, nil
+	}
 	if NameTaken(w, tmpl.Container.Name) {
 		return false, nil // a duplicate name would be refused by the API server; the mesh validator explains
 	}

@@ -12,6 +12,7 @@ import (
 	"github.com/pave-dev/pave/pkg/api/v1alpha1"
 	"github.com/pave-dev/pave/pkg/mutators"
 	"github.com/pave-dev/pave/pkg/policy"
+	"github.com/pave-dev/pave/pkg/workload"
 	"github.com/pave-dev/pave/pkg/workload/workloadtest"
 )
 
@@ -227,4 +228,90 @@ func TestSidecarSharesThePodsBudget(t *testing.T) {
 	if now, _ := mutators.PreparedProxy(env.Policy); !equality.Semantic.DeepEqual(now.Resources, want.Resources) {
 		t.Errorf("the policy's proxy became %v, was %v", now.Resources, want.Resources)
 	}
+}
+
+// pave's proxy leaves a pod pave no longer meshes, with its status and the
+// volumes only it mounts: else it waited in every new pod for an istiod
+// that may be gone. Istio's own proxy, and a container of the name without
+// pave's status, stay.
+func TestSidecarLeavesWhatIsNoLongerMeshed(t *testing.T) {
+	meshed := func(t *testing.T, kind string) *workload.Workload {
+		t.Helper()
+		w := workloadtest.FromYAML(t, workloadtest.Deployment("x:1"))
+		if _, err := (mutators.Sidecar{}).Mutate(context.Background(), w, meshEnv(t, v1alpha1.MeshIstio)); err != nil {
+			t.Fatal(err)
+		}
+		// The app shares one of the proxy's volumes: it stays.
+		w.PodSpec.Containers[0].VolumeMounts = []corev1.VolumeMount{{Name: "istio-podinfo", MountPath: "/podinfo"}}
+		if kind == "Pod" {
+			w.Kind = "Pod"
+		}
+		return w
+	}
+	gone := func(t *testing.T, w *workload.Workload) {
+		t.Helper()
+		if len(w.PodSpec.InitContainers) != 0 {
+			t.Errorf("the proxy stayed: %v", w.PodSpec.InitContainers)
+		}
+		if _, ok := w.PodMeta.Annotations[v1alpha1.AnnotationSidecarStatus]; ok {
+			t.Error("the proxy's status stayed")
+		}
+		if len(w.PodSpec.Volumes) != 1 || w.PodSpec.Volumes[0].Name != "istio-podinfo" {
+			t.Errorf("volumes %v, want only the one the app mounts", w.PodSpec.Volumes)
+		}
+	}
+	for _, tc := range []struct {
+		name string
+		mode v1alpha1.MeshMode
+		edit func(*workload.Workload)
+	}{
+		{"the mesh turned off", v1alpha1.MeshOff, nil},
+		{"handed to Cilium", v1alpha1.MeshCilium, nil},
+		{"handed to Istio's injector", v1alpha1.MeshDelegate, nil},
+		{"opted out", v1alpha1.MeshIstio, func(w *workload.Workload) { w.PodMeta.Annotations[v1alpha1.AnnotationInject] = "false" }},
+		{"beside the node's network", v1alpha1.MeshIstio, func(w *workload.Workload) { w.PodSpec.HostNetwork = true }},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			w := meshed(t, "Deployment")
+			if tc.edit != nil {
+				tc.edit(w)
+			}
+			if changed, err := (mutators.Sidecar{}).Mutate(context.Background(), w, meshEnv(t, tc.mode)); err != nil || !changed {
+				t.Fatalf("changed=%v err=%v", changed, err)
+			}
+			gone(t, w)
+			if again, _ := (mutators.Sidecar{}).Mutate(context.Background(), w, meshEnv(t, tc.mode)); again && tc.mode != v1alpha1.MeshDelegate {
+				t.Error("a second mutation changed the pod again")
+			}
+		})
+	}
+	t.Run("a Pod made from a template of before", func(t *testing.T) {
+		w := meshed(t, "Pod")
+		if changed, _ := (mutators.Sidecar{}).Mutate(context.Background(), w, meshEnv(t, v1alpha1.MeshOff)); !changed {
+			t.Fatal("unchanged")
+		}
+		gone(t, w)
+	})
+	t.Run("stays", func(t *testing.T) {
+		for name, tc := range map[string]struct {
+			mode v1alpha1.MeshMode
+			edit func(*workload.Workload)
+		}{
+			"a Pod in delegate mode": {v1alpha1.MeshDelegate, func(w *workload.Workload) { w.Kind = "Pod" }},
+			"a Pod Istio wired": {v1alpha1.MeshOff, func(w *workload.Workload) {
+				w.Kind = "Pod"
+				w.PodMeta.Annotations[v1alpha1.AnnotationIstioStatus] = "{}"
+			}},
+			"a container of the name without pave's status": {v1alpha1.MeshOff, func(w *workload.Workload) {
+				delete(w.PodMeta.Annotations, v1alpha1.AnnotationSidecarStatus)
+			}},
+		} {
+			w := meshed(t, "Deployment")
+			tc.edit(w)
+			_, _ = (mutators.Sidecar{}).Mutate(context.Background(), w, meshEnv(t, tc.mode))
+			if len(w.PodSpec.InitContainers) != 1 {
+				t.Errorf("%s: the proxy was taken out", name)
+			}
+		}
+	})
 }
