@@ -7,6 +7,7 @@ import (
 	"slices"
 
 	corev1 "k8s.io/api/core/v1"
+	"k8s.io/apimachinery/pkg/api/resource"
 	resourcehelper "k8s.io/component-helpers/resource"
 
 	"github.com/pave-dev/pave/pkg/api/v1alpha1"
@@ -16,19 +17,20 @@ import (
 )
 
 // PodBudget says at the workload what the API server refuses at every one of
-// its pods in a tiered namespace: a pod that budgets cpu or memory at pod
-// level (spec.resources) too small for what the namespace's LimitRange gives
-// its containers that set none. pave leaves such containers to the pod's
-// budget (workload.PodBudgets), but the LimitRange admission defaults them
-// at each pod's creation all the same, and the pod's requests must hold its
-// containers' sum, its limits each container's. Without this the workload is
-// admitted and its ReplicaSet then fails to create each pod, with an event
-// the team rarely sees, as rule container-max says of a container above the
-// tier's maximum.
+// its pods: a pod that budgets cpu or memory at pod level (spec.resources)
+// too small for its containers' requests as each pod is created. A
+// container's limit without a request becomes its request, and in a tiered
+// namespace the LimitRange gives the containers that set none its defaults
+// (pave leaves them to the pod's budget, workload.PodBudgets, but the
+// LimitRange admission does not); the pod's requests must hold their sum,
+// its limits each container's. Neither is judged in the template, so the
+// workload is admitted and its ReplicaSet then fails to create each pod,
+// with an event the team rarely sees, as rule container-max says of a
+// container above the tier's maximum.
 type PodBudget struct{}
 
 var rulePodBudget = policy.Rule{ID: "pod-budget", Severity: v1alpha1.SeverityMedium, Mode: v1alpha1.ModeEnforce,
-	Description: "a pod that budgets cpu or memory at pod level holds what the namespace's LimitRange gives its containers that set none, or the API server refuses every pod of it"}
+	Description: "a pod that budgets cpu or memory at pod level holds its containers' requests as each pod is created (a limit without a request becomes the request; the namespace's LimitRange gives its defaults to the containers that set none), or the API server refuses every pod of it"}
 
 // Name implements engine.Validator.
 func (PodBudget) Name() string { return "pod-budget" }
@@ -42,27 +44,37 @@ func (PodBudget) Validate(_ context.Context, w *workload.Workload, env policy.En
 	if budget == nil || w.Kind == "Pod" { // a Pod is refused by the API server, with its own message
 		return nil
 	}
-	if _, ok := quota.Of(env); !ok {
-		return nil // no tier, no LimitRange
+	_, tiered := quota.Of(env) // a tier is a LimitRange, whose defaults are the policy's
+	defaults := env.Policy.Spec.Resources
+	asWritten := requests(w.PodSpec, nil)
+	asDefaulted := requests(w.PodSpec, &v1alpha1.ResourcePolicy{})
+	asRanged := asDefaulted
+	if tiered {
+		asRanged = requests(w.PodSpec, &defaults)
 	}
-	defaults := env.Policy.Spec.Resources // what pave writes into the tier's LimitRange
-	pod := &corev1.Pod{Spec: *w.PodSpec}
-	pod.Spec.InitContainers = limitRanged(w.PodSpec.InitContainers, defaults)
-	pod.Spec.Containers = limitRanged(w.PodSpec.Containers, defaults)
-	asTeamWrote := resourcehelper.AggregateContainerRequests(&corev1.Pod{Spec: *w.PodSpec}, resourcehelper.PodResourcesOptions{})
-	asRanged := resourcehelper.AggregateContainerRequests(pod, resourcehelper.PodResourcesOptions{})
 	var out []policy.Violation
 	for _, name := range slices.Sorted(maps.Keys(budget.Requests)) {
-		most, need := budget.Requests[name], asRanged[name]
-		had := asTeamWrote[name]
-		if need.Cmp(most) <= 0 || had.Cmp(most) > 0 { // fits, or refused as written, which the API server says itself
-			continue
+		most := budget.Requests[name]
+		field := fmt.Sprintf("%s.resources.requests.%s", w.PodSpecPath, name)
+		fix := func(need resource.Quantity) string {
+			return fmt.Sprintf("raise resources.requests.%s to %s or more, or give the containers requests of their own that fit in it", name, need.String())
 		}
-		def := defaults.DefaultRequests[name]
-		out = append(out, rulePodBudget.Violation(fmt.Sprintf("%s.resources.requests.%s", w.PodSpecPath, name),
-			fmt.Sprintf("the namespace's LimitRange %s gives each container that sets no %s request %s of it, and the pod's containers then ask for %s, above the pod's request of %s: the API server refuses every pod of it",
-				quota.ObjectName, name, def.String(), need.String(), most.String()),
-			fmt.Sprintf("raise resources.requests.%s to %s or more, or give the containers requests of their own that fit in it", name, need.String())))
+		written, defaulted, ranged := asWritten[name], asDefaulted[name], asRanged[name]
+		switch {
+		case written.Cmp(most) > 0: // refused as written, which the API server says itself
+		case defaulted.Cmp(most) > 0:
+			out = append(out, rulePodBudget.Violation(field,
+				fmt.Sprintf("the API server makes the request of a container that sets a %s limit and no request its limit, and the pod's containers then ask for %s, above the pod's request of %s: it refuses every pod of it",
+					name, defaulted.String(), most.String()), fix(defaulted)))
+		case ranged.Cmp(most) > 0:
+			def := defaults.DefaultRequests[name]
+			out = append(out, rulePodBudget.Violation(field,
+				fmt.Sprintf("the namespace's LimitRange %s gives each container that sets no %s request %s of it, and the pod's containers then ask for %s, above the pod's request of %s: the API server refuses every pod of it",
+					quota.ObjectName, name, def.String(), ranged.String(), most.String()), fix(ranged)))
+		}
+	}
+	if !tiered {
+		return out
 	}
 	for _, name := range slices.Sorted(maps.Keys(budget.Limits)) {
 		most, def := budget.Limits[name], defaults.DefaultLimits[name]
@@ -83,12 +95,25 @@ func (PodBudget) Validate(_ context.Context, w *workload.Workload, env policy.En
 	return out
 }
 
-// limitRanged is cs as a pod's containers are once created in a namespace
-// whose LimitRange defaults what the policy does: a limit without a request
-// makes the request (the API server's defaulting), then the LimitRange
-// gives each container what it still lacks. Only requests are filled in:
-// what the budget's sum is judged on.
-func limitRanged(cs []corev1.Container, defaults v1alpha1.ResourcePolicy) []corev1.Container {
+// requests is the sum of a pod's container requests as the API server
+// counts them against its budget (sidecars and init containers as in
+// component-helpers): as written where defaults is nil, else as each pod is
+// created: a limit without a request makes the request (the API server's
+// defaulting of a Pod), then a LimitRange with those defaults gives each
+// container the requests it still lacks.
+func requests(spec *corev1.PodSpec, defaults *v1alpha1.ResourcePolicy) corev1.ResourceList {
+	pod := &corev1.Pod{Spec: *spec}
+	if defaults != nil {
+		pod.Spec.InitContainers = created(spec.InitContainers, defaults.DefaultRequests)
+		pod.Spec.Containers = created(spec.Containers, defaults.DefaultRequests)
+	}
+	return resourcehelper.AggregateContainerRequests(pod, resourcehelper.PodResourcesOptions{})
+}
+
+// created is cs with the requests each container has once its pod is
+// created (see requests). Only requests are filled in: what the budget's
+// sum is judged on.
+func created(cs []corev1.Container, defaultRequests corev1.ResourceList) []corev1.Container {
 	out := make([]corev1.Container, len(cs))
 	for i := range cs {
 		out[i] = corev1.Container{Name: cs[i].Name, RestartPolicy: cs[i].RestartPolicy}
@@ -96,14 +121,11 @@ func limitRanged(cs []corev1.Container, defaults v1alpha1.ResourcePolicy) []core
 		if reqs == nil {
 			reqs = corev1.ResourceList{}
 		}
-		for name, q := range cs[i].Resources.Limits {
-			if _, ok := reqs[name]; !ok {
-				reqs[name] = q
-			}
-		}
-		for name, q := range defaults.DefaultRequests {
-			if _, ok := reqs[name]; !ok {
-				reqs[name] = q
+		for _, from := range [...]corev1.ResourceList{cs[i].Resources.Limits, defaultRequests} {
+			for name, q := range from {
+				if _, ok := reqs[name]; !ok {
+					reqs[name] = q
+				}
 			}
 		}
 		out[i].Resources.Requests = reqs

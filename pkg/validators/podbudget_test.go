@@ -61,9 +61,31 @@ spec:
 			if tc.message != "" && got[0].Message != tc.message {
 				t.Errorf("message %q\nwant    %q", got[0].Message, tc.message)
 			}
-			// Without a tier there is no LimitRange to default anything.
+			// Without a tier there is no LimitRange to default anything (the
+			// cache's 64Mi limit, its request once created, fits every budget).
 			env.Policy.Spec.Tiers.DefaultTier = quota.NoTier
 			assertRules(t, validators.PodBudget{}.Validate(context.Background(), w, env))
 		})
+	}
+}
+
+// A limit without a request becomes the request when each pod is created,
+// in any namespace: the template passes, every pod would not.
+func TestPodBudgetCountsALimitAsTheRequest(t *testing.T) {
+	w := workloadtest.FromYAML(t, `apiVersion: apps/v1
+kind: Deployment
+metadata: {name: web}
+spec:
+  template:
+    spec:
+      resources: {requests: {cpu: 100m}}
+      containers: [{name: web, image: "x:1", resources: {limits: {cpu: 500m}}}]
+`)
+	env := workloadtest.Env()
+	env.Policy.Spec.Tiers.DefaultTier = quota.NoTier
+	got := validators.PodBudget{}.Validate(context.Background(), w, env)
+	assertRules(t, got, "pod-budget")
+	if want := "the API server makes the request of a container that sets a cpu limit and no request its limit, and the pod's containers then ask for 500m, above the pod's request of 100m: it refuses every pod of it"; got[0].Message != want {
+		t.Errorf("message %q\nwant    %q", got[0].Message, want)
 	}
 }
