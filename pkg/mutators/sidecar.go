@@ -18,7 +18,8 @@ import (
 // delegate mode it labels the pod template for the cluster's Istio injector.
 // hostNetwork pods never get a sidecar (they would intercept the node's
 // traffic), and an opt-out is honoured outside the required zones; the mesh
-// validator denies what must be meshed and is not.
+// validator denies what must be meshed and is not. Where pave no longer
+// injects, it takes out the proxy it injected before (removeProxy).
 type Sidecar struct{}
 
 // Name implements engine.Mutator.
@@ -38,12 +39,13 @@ func (Sidecar) Scope() []string {
 func (Sidecar) Mutate(_ context.Context, w *workload.Workload, env policy.Env) (bool, error) {
 	spec := env.Policy.Spec.Mesh
 	tmpl := spec.Sidecar
-	if !mesh.Meshed(w, spec.Mode) || spec.Mode == v1alpha1.MeshDelegate {
+	meshed := mesh.Meshed(w, spec.Mode)
+	if !meshed || spec.Mode == v1alpha1.MeshDelegate {
 		removed := tmpl.Container != nil && removeProxy(w, tmpl.Container.Name, spec.Mode)
-		if !mesh.Meshed(w, spec.Mode) {
-			return removed, nil
+		if meshed { // by Istio's injector, at each Pod's creation
+			return setMissing(&w.PodMeta.Labels, v1alpha1.LabelIstioInject, "true") || removed, nil
 		}
-		return setMissing(&w.PodMeta.Labels, v1alpha1.LabelIstioInject, "true") || removed, nil
+		return removed, nil
 	}
 	if NameTaken(w, tmpl.Container.Name) {
 		return false, nil // a duplicate name would be refused by the API server; the mesh validator explains
