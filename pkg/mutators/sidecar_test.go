@@ -315,3 +315,19 @@ func TestSidecarLeavesWhatIsNoLongerMeshed(t *testing.T) {
 		}
 	})
 }
+
+// Hugepages a pod budgets are not shared: the proxy gets no request of them.
+func TestSidecarLeavesHugepagesToTheTeam(t *testing.T) {
+	env := meshEnv(t, v1alpha1.MeshIstio)
+	w := workloadtest.FromYAML(t, workloadtest.Deployment("x:1"))
+	w.PodSpec.Resources = &corev1.ResourceRequirements{
+		Requests: corev1.ResourceList{"hugepages-2Mi": resource.MustParse("128Mi")},
+		Limits:   corev1.ResourceList{"hugepages-2Mi": resource.MustParse("128Mi")}}
+	if _, err := (mutators.Sidecar{}).Mutate(context.Background(), w, env); err != nil {
+		t.Fatal(err)
+	}
+	want, _ := mutators.PreparedProxy(env.Policy)
+	if got := w.PodSpec.InitContainers[0].Resources; !equality.Semantic.DeepEqual(got, want.Resources) {
+		t.Errorf("the proxy has %v in a pod that budgets hugepages, want the policy's %v", got, want.Resources)
+	}
+}

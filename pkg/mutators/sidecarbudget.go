@@ -5,6 +5,8 @@ import (
 
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/api/resource"
+
+	"github.com/pave-dev/pave/pkg/workload"
 )
 
 // shareBudget fits the proxy into what its pod budgets at pod level
@@ -32,6 +34,9 @@ func shareBudget(proxy *corev1.Container, spec *corev1.PodSpec) bool {
 		*list, changed = own, true
 	}
 	for name := range budget.Requests {
+		if !workload.PodBudgets(spec, name) {
+			continue // hugepages, which the proxy has none of
+		}
 		if q, ok := proxy.Resources.Requests[name]; !ok || !q.IsZero() {
 			set(&proxy.Resources.Requests, name, *resource.NewQuantity(0, resource.DecimalSI))
 		}

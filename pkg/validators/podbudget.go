@@ -54,6 +54,9 @@ func (PodBudget) Validate(_ context.Context, w *workload.Workload, env policy.En
 	}
 	var out []policy.Violation
 	for _, name := range slices.Sorted(maps.Keys(budget.Requests)) {
+		if !workload.PodBudgets(w.PodSpec, name) {
+			continue // hugepages: a container's equals its limit, which the API server judges in the template
+		}
 		most := budget.Requests[name]
 		field := fmt.Sprintf("%s.resources.requests.%s", w.PodSpecPath, name)
 		fix := func(need resource.Quantity) string {
