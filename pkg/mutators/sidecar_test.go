@@ -331,3 +331,18 @@ func TestSidecarLeavesHugepagesToTheTeam(t *testing.T) {
 		t.Errorf("the proxy has %v in a pod that budgets hugepages, want the policy's %v", got, want.Resources)
 	}
 }
+
+// A pod limit below the proxy's request brings the request down with the
+// limit: a request above its limit is refused.
+func TestSidecarFitsUnderThePodsLimit(t *testing.T) {
+	env := meshEnv(t, v1alpha1.MeshIstio)
+	w := workloadtest.FromYAML(t, workloadtest.Deployment("x:1"))
+	w.PodSpec.Resources = &corev1.ResourceRequirements{Limits: corev1.ResourceList{corev1.ResourceMemory: resource.MustParse("64Mi")}}
+	if _, err := (mutators.Sidecar{}).Mutate(context.Background(), w, env); err != nil {
+		t.Fatal(err)
+	}
+	got := w.PodSpec.InitContainers[0].Resources
+	if got.Limits.Memory().String() != "64Mi" || got.Requests.Memory().String() != "64Mi" {
+		t.Errorf("the proxy's memory: request %s, limit %s; want both 64Mi, the pod's limit", got.Requests.Memory(), got.Limits.Memory())
+	}
+}

@@ -14,11 +14,11 @@ import (
 // pod sets a request, the proxy's request of it is 0, so that it shares the
 // pod's as the team's containers do (an explicit 0, not none: the API
 // server would make a request of the limit, and a LimitRange would give it
-// its default); where the pod sets a limit, the proxy's is no higher. The
-// proxy keeps its limits otherwise, which a tier's LimitRange with a
-// maximum requires of every container. It reports whether it changed the
-// proxy. The proxy's lists may be the policy's own (inject shares them), so
-// each is replaced, never written into.
+// its default); where the pod sets a limit, the proxy's limit and request
+// are no higher. The proxy keeps its limits otherwise, which a tier's
+// LimitRange with a maximum requires of every container. It reports
+// whether it changed the proxy. The proxy's lists may be the policy's own
+// (inject shares them), so each is replaced, never written into.
 func shareBudget(proxy *corev1.Container, spec *corev1.PodSpec) bool {
 	budget := spec.Resources
 	if budget == nil {
@@ -44,6 +44,10 @@ func shareBudget(proxy *corev1.Container, spec *corev1.PodSpec) bool {
 	for name, most := range budget.Limits {
 		if q, ok := proxy.Resources.Limits[name]; ok && q.Cmp(most) > 0 {
 			set(&proxy.Resources.Limits, name, most.DeepCopy())
+		}
+		// A request above the limit is refused too: it comes down with it.
+		if q, ok := proxy.Resources.Requests[name]; ok && q.Cmp(most) > 0 {
+			set(&proxy.Resources.Requests, name, most.DeepCopy())
 		}
 	}
 	return changed
