@@ -29,14 +29,7 @@ func apiDefaults(w *workload.Workload) {
 	for _, list := range [][]corev1.Container{spec.Containers, spec.InitContainers} {
 		for i := range list {
 			c := &list[i]
-			for name, limit := range c.Resources.Limits {
-				if _, set := c.Resources.Requests[name]; !set {
-					if c.Resources.Requests == nil {
-						c.Resources.Requests = corev1.ResourceList{}
-					}
-					c.Resources.Requests[name] = limit.DeepCopy()
-				}
-			}
+			c.Resources.Requests = workload.PodRequests(c.Resources)
 			if spec.HostNetwork {
 				for j := range c.Ports {
 					if c.Ports[j].HostPort == 0 {

@@ -120,12 +120,13 @@ func created(cs []corev1.Container, defaultRequests corev1.ResourceList) []corev
 	out := make([]corev1.Container, len(cs))
 	for i := range cs {
 		out[i] = corev1.Container{Name: cs[i].Name, RestartPolicy: cs[i].RestartPolicy}
-		reqs := maps.Clone(cs[i].Resources.Requests)
-		if reqs == nil {
-			reqs = corev1.ResourceList{}
-		}
-		for _, from := range [...]corev1.ResourceList{cs[i].Resources.Limits, defaultRequests} {
-			for name, q := range from {
+		reqs := workload.PodRequests(cs[i].Resources)
+		if len(defaultRequests) > 0 {
+			reqs = maps.Clone(reqs) // it may be the container's own
+			if reqs == nil {
+				reqs = corev1.ResourceList{}
+			}
+			for name, q := range defaultRequests {
 				if _, ok := reqs[name]; !ok {
 					reqs[name] = q
 				}
