@@ -37,10 +37,18 @@ func (SecurityContext) Mutate(_ context.Context, w *workload.Workload, _ policy.
 		spec.SecurityContext = &corev1.PodSecurityContext{}
 	}
 	psc := spec.SecurityContext
-	if psc.RunAsNonRoot == nil && !runsAsRoot(w) {
-		yes := true
-		psc.RunAsNonRoot = &yes
-		changed = true
+	// One container that asks for root keeps runAsNonRoot off the pod, where
+	// the others would inherit it as a contradiction; each other container
+	// gets its own, so the validators name only the one that asks for root.
+	perContainer := false
+	if psc.RunAsNonRoot == nil {
+		if runsAsRoot(w) {
+			perContainer = !isRoot(psc.RunAsUser)
+		} else {
+			yes := true
+			psc.RunAsNonRoot = &yes
+			changed = true
+		}
 	}
 	// The API server rejects a seccompProfile that differs from a legacy
 	// seccomp annotation, and the error would blame a field pave wrote; left
@@ -51,6 +59,11 @@ func (SecurityContext) Mutate(_ context.Context, w *workload.Workload, _ policy.
 	}
 	w.Containers(func(c *corev1.Container, _ workload.Ref) {
 		changed = hardenContainer(c) || changed
+		if sc := c.SecurityContext; perContainer && sc.RunAsNonRoot == nil && !isRoot(sc.RunAsUser) {
+			yes := true
+			sc.RunAsNonRoot = &yes
+			changed = true
+		}
 	})
 	return changed, nil
 }
@@ -89,16 +102,17 @@ func hardenContainer(c *corev1.Container) bool {
 // runsAsRoot reports whether the pod or a container explicitly asks for UID 0;
 // runAsNonRoot beside it would be a contradiction the kubelet fails on.
 func runsAsRoot(w *workload.Workload) bool {
-	root := func(uid *int64) bool { return uid != nil && *uid == 0 }
-	if root(w.PodSpec.SecurityContext.RunAsUser) {
+	if isRoot(w.PodSpec.SecurityContext.RunAsUser) {
 		return true
 	}
 	found := false
 	w.Containers(func(c *corev1.Container, _ workload.Ref) {
-		found = found || (c.SecurityContext != nil && root(c.SecurityContext.RunAsUser))
+		found = found || (c.SecurityContext != nil && isRoot(c.SecurityContext.RunAsUser))
 	})
 	return found
 }
+
+func isRoot(uid *int64) bool { return uid != nil && *uid == 0 }
 
 func isTrue(b *bool) bool { return b != nil && *b }
 

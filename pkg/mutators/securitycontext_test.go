@@ -68,6 +68,11 @@ spec:
 	if psc.RunAsNonRoot != nil {
 		t.Error("runAsNonRoot set beside an explicit runAsUser: 0; the validator must judge that, not a contradiction")
 	}
+	for _, c := range w.PodSpec.Containers {
+		if c.SecurityContext.RunAsNonRoot != nil {
+			t.Errorf("%s: runAsNonRoot set in a pod that runs as root; the kubelet would refuse the container", c.Name)
+		}
+	}
 	if psc.SeccompProfile.Type != corev1.SeccompProfileTypeUnconfined {
 		t.Error("explicit Unconfined seccomp overwritten")
 	}
@@ -81,6 +86,41 @@ spec:
 	}
 	if esc := w.PodSpec.Containers[2].SecurityContext.AllowPrivilegeEscalation; esc == nil || !*esc {
 		t.Error("explicit allowPrivilegeEscalation: true overwritten")
+	}
+}
+
+// A container that asks for root keeps runAsNonRoot off the pod; the others
+// still get it, each on its own, so the validators deny only the one that
+// asks for root and the team is not sent to fix containers that ask nothing.
+func TestSecurityContextHardensTheOthersBesideARootContainer(t *testing.T) {
+	w := workloadtest.FromYAML(t, `apiVersion: apps/v1
+kind: Deployment
+metadata: {name: web}
+spec:
+  template:
+    spec:
+      initContainers: [{name: iptables, image: x:1, securityContext: {runAsUser: 0}}]
+      containers:
+      - {name: web, image: x:1}
+      - {name: legacy, image: x:1, securityContext: {runAsNonRoot: false}}`)
+	changed, err := mutators.SecurityContext{}.Mutate(context.Background(), w, workloadtest.Env())
+	if err != nil || !changed {
+		t.Fatalf("changed=%v err=%v", changed, err)
+	}
+	if w.PodSpec.SecurityContext.RunAsNonRoot != nil {
+		t.Fatal("pod runAsNonRoot set beside a container that runs as root")
+	}
+	if got := w.PodSpec.InitContainers[0].SecurityContext.RunAsNonRoot; got != nil {
+		t.Errorf("iptables: runAsNonRoot set to %v beside its runAsUser: 0", *got)
+	}
+	if got := w.PodSpec.Containers[0].SecurityContext.RunAsNonRoot; got == nil || !*got {
+		t.Errorf("web: runAsNonRoot = %v, want true", got)
+	}
+	if got := w.PodSpec.Containers[1].SecurityContext.RunAsNonRoot; got == nil || *got {
+		t.Error("legacy: explicit runAsNonRoot: false overwritten")
+	}
+	if again, _ := (mutators.SecurityContext{}).Mutate(context.Background(), w, workloadtest.Env()); again {
+		t.Error("second run changed something: not idempotent")
 	}
 }
 
