@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	appsv1 "k8s.io/api/apps/v1"
+	batchv1 "k8s.io/api/batch/v1"
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/api/resource"
 	"k8s.io/apimachinery/pkg/util/intstr"
@@ -38,6 +39,10 @@ func (QuotaHeadroom) Validate(_ context.Context, w *workload.Workload, env polic
 		return nil
 	}
 	pods, surge, field := podCount(w)
+	later := false
+	if pods == 0 {
+		pods, field, later = jobPods(w)
+	}
 	if pods == 0 {
 		return nil
 	}
@@ -54,21 +59,48 @@ func (QuotaHeadroom) Validate(_ context.Context, w *workload.Workload, env polic
 				continue
 			}
 			hard, used := q.Spec.Hard[name], q.Status.Used[name]
-			left := hard.DeepCopy()
-			left.Sub(used)
 			total := perPod.DeepCopy()
 			total.Mul(int64(pods + surge))
+			if later {
+				// Its pods run at times the usage does not tell; more than
+				// the whole quota never fits.
+				if total.Cmp(hard) > 0 {
+					short = append(short, fmt.Sprintf("%s: needs %s, more than the %s the quota allows", name, total.String(), hard.String()))
+				}
+				continue
+			}
+			left := hard.DeepCopy()
+			left.Sub(used)
 			if total.Cmp(left) > 0 {
 				short = append(short, fmt.Sprintf("%s: needs %s, %s left of %s", name, total.String(), left.String(), hard.String()))
 			}
 		}
 		if len(short) > 0 {
 			out = append(out, ruleQuotaHeadroom.Violation(field,
-				fmt.Sprintf("%d pods (%d replicas + %d surge during a rollout) do not fit ResourceQuota %s: %s", pods+surge, pods, surge, q.Name, strings.Join(short, "; ")),
-				fmt.Sprintf("lower the replicas or requests, or ask the platform team for a larger tier (label %s on the namespace)", v1alpha1.LabelTier)))
+				fmt.Sprintf("%s ResourceQuota %s: %s", doNotFit(w.Kind, pods, surge, later), q.Name, strings.Join(short, "; ")),
+				fmt.Sprintf("lower the %s or requests, or ask the platform team for a larger tier (label %s on the namespace)", field[strings.LastIndex(field, ".")+1:], v1alpha1.LabelTier)))
 		}
 	}
 	return out
+}
+
+// doNotFit says which pods do not fit a quota.
+func doNotFit(kind string, pods, surge int, later bool) string {
+	n := fmt.Sprintf("%d pods at once", pods)
+	verb := "do not fit"
+	if pods == 1 {
+		n, verb = "1 pod", "does not fit"
+	}
+	if later {
+		n += ", even with nothing else running,"
+	}
+	switch kind {
+	case "Job":
+		return "the Job's " + n + " " + verb
+	case "CronJob":
+		return "each run's " + n + " " + verb
+	}
+	return fmt.Sprintf("%d pods (%d replicas + %d surge during a rollout) do not fit", pods+surge, pods, surge)
 }
 
 // podCount is how many pods a workload asks for, the extra pods a rolling
@@ -99,7 +131,32 @@ func podCount(w *workload.Workload) (pods, surge int, field string) {
 	case *corev1.ReplicationController:
 		return replicas(o.Spec.Replicas), 0, "spec.replicas"
 	}
-	return 0, 0, "" // pods are counted by the quota admission itself; jobs come and go
+	return 0, 0, "" // a Pod is refused by the quota admission itself; a Job's pods: jobPods
+}
+
+// jobPods is how many pods a Job (or each run of a CronJob) runs at once:
+// its parallelism, fewer where fewer complete it. Its pods fail quota as a
+// ReplicaSet's do, seen only in its events. later is set for a CronJob and
+// a suspended Job (a queue such as Kueue starts it), whose pods run at times
+// the quota's usage now does not tell.
+func jobPods(w *workload.Workload) (pods int, field string, later bool) {
+	atOnce := func(j batchv1.JobSpec) int {
+		n := 1
+		if j.Parallelism != nil {
+			n = int(*j.Parallelism)
+		}
+		if j.Completions != nil && int(*j.Completions) < n {
+			n = int(*j.Completions)
+		}
+		return n
+	}
+	switch o := w.Object.(type) {
+	case *batchv1.Job:
+		return atOnce(o.Spec), "spec.parallelism", o.Spec.Suspend != nil && *o.Spec.Suspend
+	case *batchv1.CronJob:
+		return atOnce(o.Spec.JobTemplate.Spec), "spec.jobTemplate.spec.parallelism", true
+	}
+	return 0, "", false
 }
 
 // podNeeds is what one pod counts against a quota: its containers' and

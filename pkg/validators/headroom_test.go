@@ -85,3 +85,48 @@ spec:
 		})
 	}
 }
+
+// A Job's pods fail quota as a ReplicaSet's do, seen only in its events; a
+// CronJob's run later, as a suspended Job's do, so only more than the whole
+// quota is said of them.
+func TestQuotaHeadroomCountsJobsAtOnce(t *testing.T) {
+	env := workloadtest.Env()
+	env.Quotas = []corev1.ResourceQuota{{ObjectMeta: metav1.ObjectMeta{Name: "pave-tier"},
+		Spec:   corev1.ResourceQuotaSpec{Hard: corev1.ResourceList{"requests.cpu": resource.MustParse("16")}},
+		Status: corev1.ResourceQuotaStatus{Used: corev1.ResourceList{"requests.cpu": resource.MustParse("10")}}}}
+	job := func(kind, spec, cpu string) string {
+		pod := `{containers: [{name: train, image: "x:1", resources: {requests: {cpu: ` + cpu + `}}}]}`
+		if kind == "Job" {
+			return "apiVersion: batch/v1\nkind: Job\nmetadata: {name: train}\nspec: {" + spec + "template: {spec: " + pod + "}}\n"
+		}
+		return "apiVersion: batch/v1\nkind: CronJob\nmetadata: {name: train}\nspec: {schedule: '@daily', jobTemplate: {spec: {" + spec + "template: {spec: " + pod + "}}}}\n"
+	}
+	// 10 of 16 cpu are used: 6 left.
+	for _, tc := range []struct {
+		name, kind, spec, cpu, want, field string
+	}{
+		{"one pod fits", "Job", "", "4", "", ""},
+		{"one pod too large", "Job", "completions: 3, ", "8", "the Job's 1 pod does not fit ResourceQuota pave-tier: requests.cpu: needs 8, 6 left of 16", "spec.parallelism"},
+		{"two at once", "Job", "parallelism: 2, ", "4", "the Job's 2 pods at once do not fit ResourceQuota pave-tier: requests.cpu: needs 8, 6 left of 16", "spec.parallelism"},
+		// Never more than completions at once.
+		{"fewer to complete", "Job", "parallelism: 5, completions: 1, ", "4", "", ""},
+		// A CronJob's run is judged against the whole quota, not today's usage.
+		{"a run within the quota", "CronJob", "parallelism: 2, ", "4", "", ""},
+		{"a run beyond the quota", "CronJob", "parallelism: 5, ", "4", "each run's 5 pods at once, even with nothing else running, do not fit ResourceQuota pave-tier: requests.cpu: needs 20, more than the 16 the quota allows", "spec.jobTemplate.spec.parallelism"},
+		// A suspended Job starts when a queue says so, not now.
+		{"suspended within the quota", "Job", "suspend: true, parallelism: 2, ", "4", "", ""},
+		{"suspended beyond the quota", "Job", "suspend: true, parallelism: 5, ", "4", "the Job's 5 pods at once, even with nothing else running, do not fit", "spec.parallelism"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			got := validators.QuotaHeadroom{}.Validate(context.Background(), workloadtest.FromYAML(t, job(tc.kind, tc.spec, tc.cpu)), env)
+			if tc.want == "" {
+				assertRules(t, got)
+				return
+			}
+			assertRules(t, got, "quota-headroom")
+			if !strings.Contains(got[0].Message, tc.want) || got[0].Field != tc.field || !strings.Contains(got[0].Fix, "lower the parallelism") {
+				t.Errorf("%s at %s (fix %q), want %q at %s", got[0].Message, got[0].Field, got[0].Fix, tc.want, tc.field)
+			}
+		})
+	}
+}

@@ -64,6 +64,14 @@ func TestTiersSizeNamespaces(t *testing.T) {
 	if items, _ := pods["items"].([]any); len(items) != 1 {
 		t.Fatalf("%d pods, want the tier's one", len(items))
 	}
+
+	// A Job's pods are refused the same way, seen only in its events: pave
+	// says so at the Job, by the pods it runs at once.
+	job := "apiVersion: batch/v1\nkind: Job\nmetadata: {name: batch}\nspec:\n  parallelism: 2\n  template:\n    spec:\n      restartPolicy: Never\n      containers: [{name: batch, image: \"nginx:1.27.3\"}]\n"
+	out, err := combinedKubectl("apply", "--dry-run=server", "-n", "tiered", "-f", writeTemp(t, job))
+	if err != nil || !strings.Contains(out, "Warning: pave [quota-headroom] spec.parallelism: the Job's 2 pods at once do not fit ResourceQuota pave-tier: pods: needs 2, 0 left of 1") {
+		t.Errorf("no headroom warning for the Job: %s %v", out, err)
+	}
 }
 
 // A container above its tier's maxPerContainer: the LimitRange refuses the
