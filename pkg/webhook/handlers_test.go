@@ -14,6 +14,7 @@ import (
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/runtime"
+	"k8s.io/apimachinery/pkg/runtime/schema"
 	clientgoscheme "k8s.io/client-go/kubernetes/scheme"
 	"sigs.k8s.io/controller-runtime/pkg/client/fake"
 	"sigs.k8s.io/controller-runtime/pkg/log"
@@ -158,6 +159,36 @@ func TestValidateWarnsAndHonoursExceptions(t *testing.T) {
 	}
 	if len(resp.Warnings) == 0 || !strings.Contains(strings.Join(resp.Warnings, "\n"), "pave [readiness-probe]") {
 		t.Fatalf("no readiness warning: %v", resp.Warnings)
+	}
+}
+
+// A server-side dry run names the companions pave's controller would
+// create, and none of a kind the cluster does not serve: the controller
+// leaves those out.
+func TestDryRunNamesTheCompanionsTheClusterServes(t *testing.T) {
+	dryRun := func(v *webhook.Validate) string {
+		req := request(t, admissionv1.Create, "shop", strings.Replace(plain, `containers: [{name: web, image: "nginx:1.27.3"}]`, `automountServiceAccountToken: false
+      securityContext: {runAsNonRoot: true, seccompProfile: {type: RuntimeDefault}}
+      containers: [{name: web, image: "nginx:1.27.3", securityContext: {allowPrivilegeEscalation: false, capabilities: {drop: [ALL]}}}]`, 1))
+		yes := true
+		req.DryRun = &yes
+		resp := v.Handle(context.Background(), req)
+		if !resp.Allowed {
+			t.Fatalf("denied: %s", resp.Result.Message)
+		}
+		return strings.Join(resp.Warnings, "\n")
+	}
+	_, v := handlers(t)
+	all := dryRun(v)
+	for _, want := range []string{"pave would create LimitRange shop/pave-tier", "pave would create PrometheusRule shop/pave-cost"} {
+		if !strings.Contains(all, want) {
+			t.Errorf("dry run lacks %q:\n%s", want, all)
+		}
+	}
+	v.Env.Unserved = []schema.GroupVersionKind{{Group: "monitoring.coreos.com", Version: "v1", Kind: "PrometheusRule"}}
+	served := dryRun(v)
+	if strings.Contains(served, "PrometheusRule") || !strings.Contains(served, "pave would create LimitRange shop/pave-tier") {
+		t.Errorf("dry run without the prometheus-operator:\n%s", served)
 	}
 }
 

@@ -40,7 +40,8 @@ func (h *Validate) Handle(ctx context.Context, req admission.Request) admission.
 	h.audit(req, p.eng.Policy(), p.generation, p.w.Name(), violations)
 	denied, warnings := h.split(violations, notes, req.Namespace)
 	// A server-side dry run shows what pave's controller would create, so
-	// kubectl apply --dry-run=server answers "what will this do" completely.
+	// kubectl apply --dry-run=server answers "what will this do" completely;
+	// of a kind the cluster does not serve, it creates nothing.
 	if req.DryRun != nil && *req.DryRun && len(denied) == 0 {
 		p.env.NamesOnly = true // named in warnings, not created
 		objs, err := p.eng.Generate(ctx, p.w, p.env)
@@ -53,7 +54,9 @@ func (h *Validate) Handle(ctx context.Context, req admission.Request) admission.
 		}
 		objs = append(objs, nsObjs...)
 		for _, o := range objs {
-			warnings = append(warnings, "pave would create "+engine.Describe(o))
+			if p.env.Serves(o.GetObjectKind().GroupVersionKind()) {
+				warnings = append(warnings, "pave would create "+engine.Describe(o))
+			}
 		}
 	}
 	if len(denied) > 0 {
