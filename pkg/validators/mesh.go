@@ -58,9 +58,14 @@ func (Mesh) Validate(_ context.Context, w *workload.Workload, env policy.Env) []
 	}
 	name := spec.Sidecar.Container.Name
 	if mutators.NameTaken(w, name) {
+		fix := fmt.Sprintf("rename your container %q; pave injects the sidecar itself", name)
+		if _, ok := w.PodMeta.Annotations[v1alpha1.AnnotationIstioStatus]; ok && w.Kind != "Pod" {
+			// Only istioctl kube-inject writes Istio's status into a template.
+			fix = fmt.Sprintf("apply the manifest as it was before istioctl kube-inject (without %s, istio-init, their volumes and %s); pave injects the sidecar itself",
+				name, v1alpha1.AnnotationIstioStatus)
+		}
 		return []policy.Violation{ruleMeshSidecar.Violation(w.PodSpecPath+".containers",
-			fmt.Sprintf("zone %q must be meshed, and the container name %q is reserved for the mesh sidecar", zone, name),
-			fmt.Sprintf("rename your container %q; pave injects the sidecar itself", name))}
+			fmt.Sprintf("zone %q must be meshed, and the container name %q is reserved for the mesh sidecar", zone, name), fix)}
 	}
 	if why := mutators.SidecarMismatch(w, env.Policy); why != "" {
 		return []policy.Violation{ruleMeshSidecar.Violation(w.PodSpecPath+".initContainers",

@@ -2,6 +2,7 @@ package validators_test
 
 import (
 	"context"
+	"strings"
 	"testing"
 
 	"github.com/pave-dev/pave/pkg/api/v1alpha1"
@@ -108,6 +109,32 @@ func TestMeshFinalState(t *testing.T) {
 				delete(w.PodMeta.Annotations, c.strip)
 			}
 			assertRules(t, validators.Mesh{}.Validate(context.Background(), w, env), c.want...)
+		})
+	}
+}
+
+// istioctl kube-inject's output names the proxy as pave's does; the fix says
+// to apply the manifest from before kube-inject, not to rename the proxy.
+func TestMeshNamesKubeInjectOutput(t *testing.T) {
+	env := workloadtest.MeshEnv(t, v1alpha1.MeshIstio)
+	env.Namespace.Labels = map[string]string{"pave.dev/zone": "internal"}
+	for _, tc := range []struct{ name, annotations, want string }{
+		{"a container of the proxy's name", "{}", `rename your container "istio-proxy"`},
+		{"kube-inject's output", `{sidecar.istio.io/status: '{"containers":["istio-proxy"]}'}`, "as it was before istioctl kube-inject"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			w := workloadtest.FromYAML(t, `apiVersion: apps/v1
+kind: Deployment
+metadata: {name: d}
+spec:
+  template:
+    metadata: {annotations: `+tc.annotations+`}
+    spec: {containers: [{name: app, image: 'x:1'}, {name: istio-proxy, image: 'docker.io/istio/proxyv2:1.28.1'}]}`)
+			got := validators.Mesh{}.Validate(context.Background(), w, env)
+			assertRules(t, got, "mesh-sidecar")
+			if !strings.Contains(got[0].Fix, tc.want) {
+				t.Errorf("fix %q, want %q in it", got[0].Fix, tc.want)
+			}
 		})
 	}
 }
