@@ -18,6 +18,23 @@ type Ref struct {
 	Digested bool
 }
 
+// Pinned reports whether the reference names a version: a digest, or a tag
+// other than latest.
+func (r Ref) Pinned() bool { return r.Digested || (r.Tag != "" && r.Tag != "latest") }
+
+// From reports whether the repository starts with one of the allowed
+// registry prefixes (spec.images.allowedRegistries), matched on whole path
+// segments.
+func (r Ref) From(allowed []string) bool {
+	for _, a := range allowed {
+		a = strings.TrimSuffix(a, "/")
+		if r.Name == a || strings.HasPrefix(r.Name, a+"/") {
+			return true
+		}
+	}
+	return false
+}
+
 func fromNamed(ref reference.Named) Ref {
 	r := Ref{Name: ref.Name(), Domain: reference.Domain(ref)}
 	if t, ok := ref.(reference.Tagged); ok {

@@ -115,6 +115,9 @@ func validate(s v1alpha1.PlatformPolicySpec) error {
 	if s.Mesh.Mode == v1alpha1.MeshIstio && (s.Mesh.Sidecar.Container == nil || s.Mesh.Sidecar.Container.Name == "" || s.Mesh.Sidecar.Container.Image == "") {
 		return fmt.Errorf("spec.mesh.sidecar.container: istio mode needs a container with a name and an image")
 	}
+	if err := fitsImageRules(s); err != nil {
+		return err
+	}
 	if err := validateZones(s); err != nil {
 		return err
 	}

@@ -87,6 +87,12 @@ func TestLoadRejectsBadPolicies(t *testing.T) {
 		{"a tier above every workload class", head + "  tiers: {tiers: [{name: a, maxPriority: 1000000001}], defaultTier: a}\n", "spec.tiers.tiers[0].maxPriority"},
 		{"a tier's maximum below the default limit", head + "  tiers: {tiers: [{name: a, maxPerContainer: {memory: 64Mi}}], defaultTier: a}\n", "spec.tiers.tiers[0].maxPerContainer.memory: 64Mi is below spec.resources.default"},
 		{"a tier's maximum below the sidecar", head + "  mesh: {mode: istio}\n  tiers: {tiers: [{name: a, maxPerContainer: {memory: 768Mi}}], defaultTier: a}\n", "spec.tiers.tiers[0].maxPerContainer.memory: 768Mi is below spec.mesh.sidecar.container.resources.limits.memory (1Gi)"},
+		{"a proxy from a registry the policy does not allow", head + "  mesh: {mode: istio}\n  images: {allowedRegistries: [registry.example.com]}\n",
+			`spec.mesh.sidecar.container.image: "docker.io/istio/proxyv2:1.28.1" comes from docker.io, which spec.images.allowedRegistries does not allow`},
+		{"a proxy without a version", head + "  mesh: {mode: istio, sidecar: {container: {name: istio-proxy, image: 'docker.io/istio/proxyv2:latest'}}}\n",
+			`spec.mesh.sidecar.container.image: "docker.io/istio/proxyv2:latest" names no version`},
+		{"a proxy that is no image", head + "  mesh: {mode: istio, sidecar: {container: {name: istio-proxy, image: 'Istio/Proxy'}}}\n",
+			`spec.mesh.sidecar.container.image: "Istio/Proxy" is not a valid image reference`},
 		{"unknown scrape target", head + "  monitoring: {scrape: Scraper}\n", `spec.monitoring.scrape: "Scraper" is not a target`},
 		{"availability bounds crossed", head + "  monitoring: {slo: {minAvailability: '99.9', maxAvailability: '99'}}\n", "must not exceed maxAvailability"},
 		{"a 100% ceiling", head + "  monitoring: {slo: {maxAvailability: '100'}}\n", "no error budget"},
@@ -108,6 +114,23 @@ func TestLoadRejectsBadPolicies(t *testing.T) {
 				t.Fatalf("err = %v, want it to name p.yaml and contain %q", err, c.want)
 			}
 		})
+	}
+}
+
+// The proxy's image is judged by the policy's image rules only where they
+// deny and the proxy is pave's to inject.
+func TestProxyImageOutsideTheImageRules(t *testing.T) {
+	head := "apiVersion: pave.dev/v1alpha1\nkind: PlatformPolicy\nmetadata: {name: default}\nspec:\n"
+	for _, doc := range []string{
+		"  mesh: {mode: istio}\n  images: {allowedRegistries: [registry.example.com, docker.io/istio]}\n",
+		"  mesh: {mode: istio}\n  images: {allowedRegistries: [registry.example.com]}\n  rules: [{id: image-registry, mode: warn}]\n",
+		"  mesh: {mode: istio, sidecar: {container: {name: istio-proxy, image: 'docker.io/istio/proxyv2:latest'}}}\n  rules: [{id: image-pinned, mode: audit}]\n",
+		// Istio's injector, not pave, chooses the proxy's image.
+		"  mesh: {mode: delegate}\n  images: {allowedRegistries: [registry.example.com]}\n",
+	} {
+		if _, _, err := policy.Load("p.yaml", []byte(head+doc)); err != nil {
+			t.Errorf("%s: %v", doc, err)
+		}
 	}
 }
 

@@ -59,7 +59,7 @@ func (v Images) image(what, image, field string, env policy.Env) []policy.Violat
 			"use registry/repository:tag or registry/repository@sha256:digest")}
 	}
 	out := pinned(what, image, ref, field)
-	if allowed := env.Policy.Spec.Images.AllowedRegistries; len(allowed) > 0 && !fromAllowed(ref, allowed) {
+	if allowed := env.Policy.Spec.Images.AllowedRegistries; len(allowed) > 0 && !ref.From(allowed) {
 		out = append(out, ruleRegistry.Violation(field,
 			fmt.Sprintf("%s: image %q comes from %s, which the policy does not allow", what, image, ref.Domain),
 			fmt.Sprintf("push the image to one of %s and reference it from there", strings.Join(allowed, ", "))))
@@ -68,7 +68,7 @@ func (v Images) image(what, image, field string, env policy.Env) []policy.Violat
 }
 
 func pinned(what, image string, ref imageref.Ref, field string) []policy.Violation {
-	if ref.Digested {
+	if ref.Pinned() {
 		return nil
 	}
 	switch {
@@ -83,17 +83,4 @@ func pinned(what, image string, ref imageref.Ref, field string) []policy.Violati
 			fmt.Sprintf("pin a version: %s:<version> or %s@sha256:<digest>", name, name))}
 	}
 	return nil
-}
-
-// fromAllowed reports whether the image's repository starts with one of the
-// allowed registry prefixes, matched on whole path segments.
-func fromAllowed(ref imageref.Ref, allowed []string) bool {
-	name := ref.Name // normalized: docker.io/library/nginx
-	for _, a := range allowed {
-		a = strings.TrimSuffix(a, "/")
-		if name == a || strings.HasPrefix(name, a+"/") {
-			return true
-		}
-	}
-	return false
 }

@@ -1,0 +1,44 @@
+package policy
+
+import (
+	"fmt"
+
+	"github.com/pave-dev/pave/internal/imageref"
+	"github.com/pave-dev/pave/pkg/api/v1alpha1"
+)
+
+// fitsImageRules refuses, in istio mode, a proxy image that the policy's own
+// image rules deny (image-pinned, and image-registry where the policy lists
+// registries): pave injects the proxy into every meshed workload, so each
+// would be denied for a container no team wrote, with a fix no team can make.
+// A rule the policy has turned to warn or audit denies nothing.
+func fitsImageRules(s v1alpha1.PlatformPolicySpec) error {
+	if s.Mesh.Mode != v1alpha1.MeshIstio || s.Mesh.Sidecar.Container == nil {
+		return nil
+	}
+	const field = "spec.mesh.sidecar.container.image"
+	image := s.Mesh.Sidecar.Container.Image
+	ref, err := imageref.Parse(image)
+	if err != nil {
+		return fmt.Errorf("%s: %q is not a valid image reference (%v): write registry/repository:tag or registry/repository@sha256:digest", field, image, err)
+	}
+	if !ref.Pinned() && enforces(s, "image-pinned") {
+		return fmt.Errorf("%s: %q names no version, so rule image-pinned would deny every meshed workload for the proxy pave injects: pin the proxy to a tag or a digest", field, image)
+	}
+	if allowed := s.Images.AllowedRegistries; len(allowed) > 0 && !ref.From(allowed) && enforces(s, "image-registry") {
+		return fmt.Errorf("%s: %q comes from %s, which spec.images.allowedRegistries does not allow, so rule image-registry would deny every meshed workload for the proxy pave injects: mirror the proxy into an allowed registry and name it here, or allow its registry",
+			field, image, ref.Domain)
+	}
+	return nil
+}
+
+// enforces reports whether the rule, enforced by default, still is under
+// the policy's overrides.
+func enforces(s v1alpha1.PlatformPolicySpec, id string) bool {
+	for _, r := range s.Rules {
+		if r.ID == id && r.Mode != "" {
+			return r.Mode == v1alpha1.ModeEnforce
+		}
+	}
+	return true
+}
