@@ -6,6 +6,8 @@ import (
 	"strconv"
 	"strings"
 
+	corev1 "k8s.io/api/core/v1"
+
 	"github.com/pave-dev/pave/pkg/api/v1alpha1"
 	"github.com/pave-dev/pave/pkg/workload"
 )
@@ -88,4 +90,79 @@ func narrows(w *workload.Workload, setting, value string) bool {
 		return false
 	}
 	return false
+}
+
+// istioProxyID is the user and group Istio reserves for its proxy.
+const istioProxyID = 1337
+
+// proxyIdentityTaken finds a container that runs as the mesh proxy's user
+// or group. istio-cni's rules let that user's and group's packets out
+// unredirected (they are how the proxy's own traffic leaves), so such a
+// container's connections bypass the proxy, and mutual TLS with it; Istio
+// reserves UID 1337 for the proxy. pave's proxy (istio mode) is the one
+// container that may: whether it is pave's is the sidecar check's to say.
+// It returns the field and what is wrong, or "" when nothing is.
+func proxyIdentityTaken(w *workload.Workload, spec v1alpha1.MeshPolicy) (field, why string) {
+	uid, gid := int64(istioProxyID), int64(istioProxyID)
+	proxy := ""
+	if spec.Mode == v1alpha1.MeshIstio && spec.Sidecar.Container != nil {
+		proxy = spec.Sidecar.Container.Name
+		if sc := spec.Sidecar.Container.SecurityContext; sc != nil {
+			if sc.RunAsUser != nil {
+				uid = *sc.RunAsUser
+			}
+			if sc.RunAsGroup != nil {
+				gid = *sc.RunAsGroup
+			}
+		}
+	}
+	psc := w.PodSpec.SecurityContext
+	w.Containers(func(c *corev1.Container, at workload.Ref) {
+		if why != "" || (proxy != "" && c.Name == proxy && at.Init()) {
+			return
+		}
+		for _, id := range [2]struct {
+			name      string
+			want      int64
+			own, pods *int64
+		}{
+			{"runAsUser", uid, ownID(c, true), podID(psc, true)},
+			{"runAsGroup", gid, ownID(c, false), podID(psc, false)},
+		} {
+			switch {
+			case id.own != nil && *id.own == id.want:
+				field = at.Field("securityContext." + id.name)
+			case id.own == nil && id.pods != nil && *id.pods == id.want:
+				field = w.PodSpecPath + ".securityContext." + id.name
+			default:
+				continue
+			}
+			why = fmt.Sprintf("container %q runs with %s %d, the mesh proxy's, whose traffic istio-cni lets out beside the proxy, where mutual TLS is not enforced", c.Name, id.name, id.want)
+			return
+		}
+	})
+	return field, why
+}
+
+// ownID is a container's own runAsUser (user) or runAsGroup.
+func ownID(c *corev1.Container, user bool) *int64 {
+	if c.SecurityContext == nil {
+		return nil
+	}
+	if user {
+		return c.SecurityContext.RunAsUser
+	}
+	return c.SecurityContext.RunAsGroup
+}
+
+// podID is the pod's runAsUser (user) or runAsGroup, which containers
+// without their own inherit.
+func podID(psc *corev1.PodSecurityContext, user bool) *int64 {
+	if psc == nil {
+		return nil
+	}
+	if user {
+		return psc.RunAsUser
+	}
+	return psc.RunAsGroup
 }

@@ -233,6 +233,10 @@ type Ref struct {
 // Ephemeral reports whether the container is an ephemeral (debug) container.
 func (r Ref) Ephemeral() bool { return r.list == ephemeralList }
 
+// Init reports whether the container is an init container (a native
+// sidecar among them).
+func (r Ref) Init() bool { return r.list == "initContainers" }
+
 // Path is the container's field path, e.g. spec.template.spec.containers[0].
 func (r Ref) Path() string {
 	return r.podSpec + "." + r.list + "[" + strconv.Itoa(r.index) + "]"

@@ -27,6 +27,14 @@ func TestTeamMemberCannotSteerTrafficPastTheProxy(t *testing.T) {
 	denied(t, "interception switched off", err, "[mesh-sidecar] spec.template.metadata.annotations[sidecar.istio.io/inject]", "istio-cni")
 	absent(t, "team-bypass", "deployment", "inject-off")
 
+	// istio-cni lets the proxy's user out unredirected: an app that runs as
+	// that user reaches the network beside the proxy.
+	proxyUser := deployment("proxy-user", "      containers: [{name: app, image: 'nginx:1.27.3', securityContext: {runAsUser: 1337}}]\n")
+	_, err = asDev(proxyUser, "apply", "-n", "team-bypass", "-f", "-")
+	denied(t, "an app running as the proxy's user", err,
+		"[mesh-sidecar] spec.template.spec.containers[0].securityContext.runAsUser", "runs with runAsUser 1337, the mesh proxy's")
+	absent(t, "team-bypass", "deployment", "proxy-user")
+
 	// The same Deployment without the annotation is admitted, with the proxy.
 	if _, err := asDev(deployment("meshed", app), "apply", "-n", "team-bypass", "-f", "-"); err != nil {
 		t.Fatal(err)
