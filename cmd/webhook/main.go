@@ -139,7 +139,7 @@ func run(o options) error {
 		}
 	}
 	engines := &pavewebhook.Engines{}
-	watcher := &policyWatcher{client: mgr.GetClient(), engines: engines, log: log.WithName("policy"), recorder: mgr.GetEventRecorderFor("pave"), metrics: m,
+	watcher := &policyWatcher{client: mgr.GetClient(), engines: engines, log: log.WithName("policy"), recorder: mgr.GetEventRecorderFor("pave"), metrics: m, ungoverned: o.ungoverned(),
 		companions: generators(o), writeStatus: controls}
 	if err := watcher.setup(mgr); err != nil {
 		return err

@@ -5,18 +5,23 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"slices"
 	"sync/atomic"
 	"time"
 
 	"k8s.io/apimachinery/pkg/api/equality"
 
 	"github.com/go-logr/logr"
+	corev1 "k8s.io/api/core/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	"k8s.io/client-go/tools/record"
 	ctrl "sigs.k8s.io/controller-runtime"
+	"sigs.k8s.io/controller-runtime/pkg/builder"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/controller-runtime/pkg/event"
+	"sigs.k8s.io/controller-runtime/pkg/handler"
 	"sigs.k8s.io/controller-runtime/pkg/manager"
+	"sigs.k8s.io/controller-runtime/pkg/predicate"
 	"sigs.k8s.io/controller-runtime/pkg/reconcile"
 
 	"github.com/pave-dev/pave/pkg/api/v1alpha1"
@@ -43,6 +48,9 @@ type policyWatcher struct {
 	// events; admission replicas compile it and read the last accepted
 	// spec from it.
 	writeStatus bool
+	// ungoverned are the namespaces the webhooks never judge: their zone
+	// labels deny nothing.
+	ungoverned []string
 	// current is the policy in force, nil until one is.
 	current atomic.Pointer[pavewebhook.InForce]
 	// swapped receive an event after each new policy is in force (the
@@ -81,7 +89,37 @@ func (p *policyWatcher) setup(mgr ctrl.Manager) error {
 	})); err != nil {
 		return err
 	}
-	return ctrl.NewControllerManagedBy(mgr).Named("platformpolicy").For(&v1alpha1.PlatformPolicy{}).Complete(p)
+	// A spec refused for a zone namespaces are in is decided again when
+	// a namespace's zone label changes.
+	zoneChanged := predicate.Funcs{
+		UpdateFunc: func(e event.UpdateEvent) bool {
+			return e.ObjectOld.GetLabels()[v1alpha1.LabelZone] != e.ObjectNew.GetLabels()[v1alpha1.LabelZone]
+		},
+		CreateFunc:  func(event.CreateEvent) bool { return false }, // a new namespace leaves no zone out
+		DeleteFunc:  func(e event.DeleteEvent) bool { return e.Object.GetLabels()[v1alpha1.LabelZone] != "" },
+		GenericFunc: func(event.GenericEvent) bool { return false },
+	}
+	return ctrl.NewControllerManagedBy(mgr).Named("platformpolicy").For(&v1alpha1.PlatformPolicy{}).
+		Watches(&corev1.Namespace{}, handler.EnqueueRequestsFromMapFunc(func(context.Context, client.Object) []reconcile.Request {
+			return []reconcile.Request{{}} // one policy: the request names nothing
+		}), builder.WithPredicates(zoneChanged)).
+		Complete(p)
+}
+
+// zonesInUse maps each value of the governed namespaces' zone label to the
+// namespaces that carry it.
+func (p *policyWatcher) zonesInUse(ctx context.Context) (map[string][]string, error) {
+	var list corev1.NamespaceList
+	if err := p.client.List(ctx, &list); err != nil {
+		return nil, fmt.Errorf("list namespaces: %w", err)
+	}
+	out := map[string][]string{}
+	for _, ns := range list.Items {
+		if zone := ns.Labels[v1alpha1.LabelZone]; zone != "" && !slices.Contains(p.ungoverned, ns.Name) {
+			out[zone] = append(out[zone], ns.Name)
+		}
+	}
+	return out, nil
 }
 
 // Reconcile implements reconcile.Reconciler.
@@ -95,8 +133,12 @@ func (p *policyWatcher) Reconcile(ctx context.Context, _ reconcile.Request) (rec
 	default:
 		obj = &stored
 	}
+	inUse, err := p.zonesInUse(ctx)
+	if err != nil {
+		return reconcile.Result{}, err
+	}
 	start := time.Now()
-	d, err := pavewebhook.Decide(obj, p.current.Load(), p.companions)
+	d, err := pavewebhook.Decide(obj, p.current.Load(), p.companions, inUse)
 	took := time.Since(start)
 	if err != nil {
 		return reconcile.Result{}, err
@@ -106,6 +148,11 @@ func (p *policyWatcher) Reconcile(ctx context.Context, _ reconcile.Request) (rec
 	}
 	if d.Rejected != nil && p.writeStatus {
 		p.recorder.Eventf(obj, "Warning", "PolicyRejected", "generation %d rejected: %v; in force: %s", obj.Generation, d.Rejected, describe(d.InForce))
+	}
+	// The same generation again (its status written, a namespace relabelled)
+	// is the same policy: swapping it in would resync every workload.
+	if cur := p.current.Load(); d.InForce != nil && cur != nil && d.InForce.Spec != nil && cur.Spec != nil && d.InForce.Generation == cur.Generation {
+		d.InForce = cur
 	}
 	if d.InForce != nil && d.InForce != p.current.Load() {
 		p.current.Store(d.InForce)

@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/runtime"
@@ -38,6 +39,13 @@ func reconcilePolicy(t *testing.T, w *policyWatcher) {
 	}
 }
 
+func policyClient(objs ...client.Object) client.Client {
+	scheme := runtime.NewScheme()
+	_ = v1alpha1.AddToScheme(scheme)
+	_ = corev1.AddToScheme(scheme)
+	return fake.NewClientBuilder().WithScheme(scheme).WithStatusSubresource(&v1alpha1.PlatformPolicy{}).WithObjects(objs...).Build()
+}
+
 func stored(t *testing.T, c client.Client) *v1alpha1.PlatformPolicy {
 	t.Helper()
 	var p v1alpha1.PlatformPolicy
@@ -53,9 +61,7 @@ func stored(t *testing.T, c client.Client) *v1alpha1.PlatformPolicy {
 // after it was stored: the last accepted spec in the status serves; with none,
 // the replica stays unready rather than serve the built-in policy.
 func TestPolicyWatcherFallsBackToTheLastAcceptedPolicy(t *testing.T) {
-	scheme := runtime.NewScheme()
-	_ = v1alpha1.AddToScheme(scheme)
-	c := fake.NewClientBuilder().WithScheme(scheme).WithStatusSubresource(&v1alpha1.PlatformPolicy{}).Build()
+	c := policyClient()
 	ctx := context.Background()
 
 	// No PlatformPolicy: the built-in policy, and the companions resync.
@@ -129,5 +135,46 @@ func TestPolicyWatcherFallsBackToTheLastAcceptedPolicy(t *testing.T) {
 	}
 	if s := stored(t, c).Status; len(s.Conditions) != 0 {
 		t.Errorf("an admission replica wrote the status: %+v", s)
+	}
+}
+
+// A generation that leaves out a zone namespaces are in stays out until the
+// namespaces are relabelled; deciding the generation in force again (its
+// status written, a namespace relabelled) resyncs nothing.
+func TestPolicyWatcherKeepsAZoneNamespacesAreIn(t *testing.T) {
+	legacy := &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: "legacy", Labels: map[string]string{v1alpha1.LabelZone: "internal"}}}
+	system := &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: "pave-system", Labels: map[string]string{v1alpha1.LabelZone: "internal"}}}
+	c := policyClient(legacy, system)
+	ctx := context.Background()
+	ctrl, _, swaps := watcher(c, true)
+	ctrl.ungoverned = []string{"pave-system"}
+	reconcilePolicy(t, ctrl)
+	<-swaps
+
+	pol := &v1alpha1.PlatformPolicy{ObjectMeta: metav1.ObjectMeta{Name: "default", Generation: 1},
+		Spec: v1alpha1.PlatformPolicySpec{Zones: v1alpha1.ZonePolicy{Names: []string{"public", "private", "restricted"}, DefaultZone: "private"}}}
+	if err := c.Create(ctx, pol); err != nil {
+		t.Fatal(err)
+	}
+	reconcilePolicy(t, ctrl)
+	ready := meta.FindStatusCondition(stored(t, c).Status.Conditions, pavewebhook.ConditionReady)
+	if ctrl.current.Load().Spec != nil || ready == nil || !strings.Contains(ready.Message, "namespace legacy:") {
+		t.Fatalf("in force %s, Ready %+v", describe(ctrl.current.Load()), ready)
+	}
+
+	legacy.Labels[v1alpha1.LabelZone] = "private"
+	if err := c.Update(ctx, legacy); err != nil {
+		t.Fatal(err)
+	}
+	reconcilePolicy(t, ctrl)
+	<-swaps
+	if ctrl.current.Load().Generation != 1 {
+		t.Fatalf("relabelled: in force %s", describe(ctrl.current.Load()))
+	}
+	reconcilePolicy(t, ctrl)
+	select {
+	case <-swaps:
+		t.Error("the generation in force, decided again, resynced the companions")
+	default:
 	}
 }

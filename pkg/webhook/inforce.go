@@ -54,10 +54,12 @@ const (
 // Decide chooses the policy to enforce from the stored PlatformPolicy (nil when
 // there is none) and the one in force now (nil at start). A spec that does not
 // compile never replaces what is in force; at start, the last accepted spec
-// kept in the object's status serves instead. The built-in policy serves only
-// when no PlatformPolicy exists. Engines are built with the given companions
-// (none in an admission-only server).
-func Decide(obj *v1alpha1.PlatformPolicy, current *InForce, c engine.Companions) (Decision, error) {
+// kept in the object's status serves instead. Nor does one that leaves out a
+// zone the policy it would replace names and namespaces are in (zonesInUse:
+// each zone label's value and the namespaces that carry it; nil, unchecked).
+// The built-in policy serves only when no PlatformPolicy exists. Engines are
+// built with the given companions (none in an admission-only server).
+func Decide(obj *v1alpha1.PlatformPolicy, current *InForce, c engine.Companions, zonesInUse map[string][]string) (Decision, error) {
 	if obj == nil {
 		eng, err := engine.Default(policy.Default(), c)
 		if err != nil {
@@ -67,6 +69,13 @@ func Decide(obj *v1alpha1.PlatformPolicy, current *InForce, c engine.Companions)
 	}
 	status := *obj.Status.DeepCopy()
 	eng, err := compile(obj.Spec, c)
+	previous := current
+	if previous == nil {
+		previous = lastAccepted(obj, c)
+	}
+	if err == nil && previous != nil && (previous.Spec == nil || previous.Generation != obj.Generation) {
+		err = policy.ZonesInUse(eng.Policy().Spec, previous.Engine.Policy().Spec, zonesInUse)
+	}
 	if err == nil {
 		raw, err := json.Marshal(obj.Spec)
 		if err != nil {
@@ -77,10 +86,7 @@ func Decide(obj *v1alpha1.PlatformPolicy, current *InForce, c engine.Companions)
 		spec := obj.Spec
 		return Decision{InForce: &InForce{Engine: eng, Generation: obj.Generation, Spec: &spec}, Status: status}, nil
 	}
-	d := Decision{Rejected: err, InForce: current}
-	if d.InForce == nil {
-		d.InForce = lastAccepted(obj, c)
-	}
+	d := Decision{Rejected: err, InForce: previous}
 	if d.InForce == nil {
 		setReady(&status, obj.Generation, metav1.ConditionFalse, ReasonNoPolicyInForce,
 			fmt.Sprintf("generation %d is rejected: %v. pave has no accepted policy to enforce and refuses admission until this is fixed", obj.Generation, err))

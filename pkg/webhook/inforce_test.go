@@ -18,12 +18,12 @@ func TestDecideNeverFallsBackToTheBuiltInPolicy(t *testing.T) {
 	good := &v1alpha1.PlatformPolicy{ObjectMeta: metav1.ObjectMeta{Name: "default", Generation: 2},
 		Spec: v1alpha1.PlatformPolicySpec{Mesh: v1alpha1.MeshPolicy{Mode: v1alpha1.MeshIstio}}}
 	// No PlatformPolicy at all: the built-in policy serves.
-	d, err := webhook.Decide(nil, nil, companions.All())
+	d, err := webhook.Decide(nil, nil, companions.All(), nil)
 	if err != nil || d.InForce == nil || d.InForce.Spec != nil || d.Rejected != nil {
 		t.Fatalf("no object: %+v, %v", d, err)
 	}
 	// A good policy is in force and is kept in the status.
-	d, err = webhook.Decide(good, nil, companions.All())
+	d, err = webhook.Decide(good, nil, companions.All(), nil)
 	if err != nil || d.InForce == nil || d.InForce.Generation != 2 || d.InForce.Engine.Policy().Spec.Mesh.Mode != v1alpha1.MeshIstio {
 		t.Fatalf("good policy: %+v, %v", d, err)
 	}
@@ -39,14 +39,14 @@ func TestDecideNeverFallsBackToTheBuiltInPolicy(t *testing.T) {
 	bad.Spec.Rules = []v1alpha1.RuleSetting{{ID: "no-such-rule", Mode: v1alpha1.ModeWarn}}
 
 	// While running: the previous policy stays.
-	d, _ = webhook.Decide(bad, inForce, companions.All())
+	d, _ = webhook.Decide(bad, inForce, companions.All(), nil)
 	if d.InForce != inForce || d.Rejected == nil {
 		t.Fatalf("running: %+v", d)
 	}
 	assertReady(t, d.Status, metav1.ConditionFalse, webhook.ReasonRejected, "generation 2 stays in force")
 
 	// After a restart: the last accepted spec from the status, not the built-in.
-	d, _ = webhook.Decide(bad, nil, companions.All())
+	d, _ = webhook.Decide(bad, nil, companions.All(), nil)
 	if d.InForce == nil || d.InForce.Generation != 2 || d.InForce.Engine.Policy().Spec.Mesh.Mode != v1alpha1.MeshIstio {
 		t.Fatalf("restart: %+v", d.InForce)
 	}
@@ -54,7 +54,7 @@ func TestDecideNeverFallsBackToTheBuiltInPolicy(t *testing.T) {
 
 	// After a restart with nothing accepted before: no policy, refuse to serve.
 	bad.Status = v1alpha1.PlatformPolicyStatus{}
-	d, _ = webhook.Decide(bad, nil, companions.All())
+	d, _ = webhook.Decide(bad, nil, companions.All(), nil)
 	if d.InForce != nil {
 		t.Fatalf("served %s with no accepted policy", d.InForce.Describe())
 	}
@@ -66,5 +66,45 @@ func assertReady(t *testing.T, s v1alpha1.PlatformPolicyStatus, status metav1.Co
 	c := meta.FindStatusCondition(s.Conditions, webhook.ConditionReady)
 	if c == nil || c.Status != status || c.Reason != reason || !strings.Contains(c.Message, message) {
 		t.Fatalf("Ready condition %+v, want %s %s containing %q", c, status, reason, message)
+	}
+}
+
+// A spec that leaves out a zone namespaces are in would deny every new Pod
+// there: it does not replace the policy in force, at a change or after a
+// restart, and is in force once no namespace is in the zone.
+func TestDecideKeepsAZoneNamespacesAreIn(t *testing.T) {
+	builtIn, err := webhook.Decide(nil, nil, companions.All(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	renamed := &v1alpha1.PlatformPolicy{ObjectMeta: metav1.ObjectMeta{Name: "default", Generation: 1},
+		Spec: v1alpha1.PlatformPolicySpec{Zones: v1alpha1.ZonePolicy{Names: []string{"public", "private", "restricted"}, DefaultZone: "private"}}}
+	inUse := map[string][]string{"internal": {"legacy"}}
+
+	d, _ := webhook.Decide(renamed, builtIn.InForce, companions.All(), inUse)
+	if d.InForce != builtIn.InForce || d.Rejected == nil {
+		t.Fatalf("the renaming replaced the policy in force: %+v", d)
+	}
+	assertReady(t, d.Status, metav1.ConditionFalse, webhook.ReasonRejected, `leaves out zone "internal", the pave.dev/zone label of namespace legacy`)
+
+	// Nothing accepted before and nothing running: nothing to keep.
+	if d, _ = webhook.Decide(renamed, nil, companions.All(), inUse); d.InForce == nil || d.InForce.Generation != 1 {
+		t.Fatalf("first policy: %+v", d)
+	}
+	accepted := d.Status
+
+	// The namespace relabelled: the renaming is in force.
+	d, _ = webhook.Decide(renamed, builtIn.InForce, companions.All(), map[string][]string{"private": {"legacy"}})
+	if d.InForce == nil || d.InForce.Generation != 1 || d.Rejected != nil {
+		t.Fatalf("relabelled: %+v", d)
+	}
+
+	// After a restart, a later spec that leaves out a zone of the accepted one.
+	back := renamed.DeepCopy()
+	back.Generation, back.Status = 2, accepted
+	back.Spec.Zones = v1alpha1.ZonePolicy{Names: []string{"public", "restricted"}, DefaultZone: "public"}
+	d, _ = webhook.Decide(back, nil, companions.All(), map[string][]string{"private": {"legacy"}})
+	if d.InForce == nil || d.InForce.Generation != 1 || d.Rejected == nil {
+		t.Fatalf("restart: %+v", d)
 	}
 }

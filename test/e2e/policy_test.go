@@ -120,3 +120,44 @@ func TestRejectedPolicySurvivesRestart(t *testing.T) {
 	msg, _ := s.kubectl("get", "platformpolicy", "default", "-o", `jsonpath={.status.conditions[?(@.type=="Ready")].message}`)
 	mustContain(t, msg, "generation 2 is rejected", `unknown rule "no-such-rule"`, "generation 1 stays in force")
 }
+
+// A policy that leaves out a zone namespaces are in would deny every new Pod
+// there, a ReplicaSet's scale-up among them: it stays out, the status saying
+// which namespaces to relabel, until they are.
+func TestPolicyKeepsTheZonesNamespacesAreIn(t *testing.T) {
+	usePolicy(t, "{zones: {names: [public, internal, restricted, legacy]}}")
+	namespace(t, "zone-legacy", map[string]string{"pave.dev/team": "legacy", "pave.dev/zone": "legacy"})
+	t.Cleanup(func() { _, _ = s.kubectl("delete", "namespace", "zone-legacy", "--wait=false") })
+	policyReady := func(want string) func() error {
+		return func() error {
+			out, err := s.kubectl("get", "platformpolicy", "default", "-o",
+				`jsonpath={.status.conditions[?(@.type=="Ready")].reason}: {.status.conditions[?(@.type=="Ready")].message}`)
+			if err != nil || !strings.Contains(out, want) {
+				return fmt.Errorf("policy %q, want %q (%v)", out, want, err)
+			}
+			return nil
+		}
+	}
+	eventually(t, 30*time.Second, policyReady("InForce: generation 1 is in force"))
+	if _, err := s.kubectl("apply", "-n", "zone-legacy", "-f", "testdata/plain.yaml"); err != nil {
+		t.Fatal(err)
+	}
+
+	usePolicy(t, "{zones: {names: [public, internal, restricted]}}")
+	eventually(t, 30*time.Second, policyReady(`Rejected: generation 2 is rejected: spec.zones.names: leaves out zone "legacy", the pave.dev/zone label of namespace zone-legacy`))
+	// Generation 1 stays in force: the scale-up's Pod is admitted.
+	if _, err := s.kubectl("scale", "-n", "zone-legacy", "deployment", "web", "--replicas=2"); err != nil {
+		t.Fatal(err)
+	}
+	eventually(t, 60*time.Second, func() error {
+		if n := len(getJSON(t, "-n", "zone-legacy", "pods")["items"].([]any)); n != 2 {
+			return fmt.Errorf("%d pods, want 2: %s", n, events("zone-legacy"))
+		}
+		return nil
+	})
+
+	if _, err := s.kubectl("label", "namespace", "zone-legacy", "pave.dev/zone=internal", "--overwrite"); err != nil {
+		t.Fatal(err)
+	}
+	eventually(t, 30*time.Second, policyReady("InForce: generation 2 is in force"))
+}
