@@ -92,10 +92,13 @@ func (p *policyWatcher) setup(mgr ctrl.Manager) error {
 	// A spec refused for a zone namespaces are in is decided again when
 	// a namespace's zone label changes.
 	zoneChanged := predicate.Funcs{
+		CreateFunc: func(event.CreateEvent) bool { return false }, // a new namespace leaves no zone out
+		// A namespace leaves its zone when it is being deleted, not only once
+		// it is gone.
 		UpdateFunc: func(e event.UpdateEvent) bool {
-			return e.ObjectOld.GetLabels()[v1alpha1.LabelZone] != e.ObjectNew.GetLabels()[v1alpha1.LabelZone]
+			return e.ObjectOld.GetLabels()[v1alpha1.LabelZone] != e.ObjectNew.GetLabels()[v1alpha1.LabelZone] ||
+				(e.ObjectOld.GetDeletionTimestamp() == nil && e.ObjectNew.GetDeletionTimestamp() != nil)
 		},
-		CreateFunc:  func(event.CreateEvent) bool { return false }, // a new namespace leaves no zone out
 		DeleteFunc:  func(e event.DeleteEvent) bool { return e.Object.GetLabels()[v1alpha1.LabelZone] != "" },
 		GenericFunc: func(event.GenericEvent) bool { return false },
 	}
@@ -107,7 +110,7 @@ func (p *policyWatcher) setup(mgr ctrl.Manager) error {
 }
 
 // zonesInUse maps each value of the governed namespaces' zone label to the
-// namespaces that carry it.
+// namespaces that carry it. A namespace being deleted makes no more Pods.
 func (p *policyWatcher) zonesInUse(ctx context.Context) (map[string][]string, error) {
 	var list corev1.NamespaceList
 	if err := p.client.List(ctx, &list); err != nil {
@@ -115,7 +118,7 @@ func (p *policyWatcher) zonesInUse(ctx context.Context) (map[string][]string, er
 	}
 	out := map[string][]string{}
 	for _, ns := range list.Items {
-		if zone := ns.Labels[v1alpha1.LabelZone]; zone != "" && !slices.Contains(p.ungoverned, ns.Name) {
+		if zone := ns.Labels[v1alpha1.LabelZone]; zone != "" && ns.DeletionTimestamp == nil && !slices.Contains(p.ungoverned, ns.Name) {
 			out[zone] = append(out[zone], ns.Name)
 		}
 	}
