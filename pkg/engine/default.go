@@ -51,6 +51,7 @@ func Default(p *policy.Policy, c Companions) (*Engine, error) {
 		validators.Probes{},
 		validators.Labels{},
 		validators.Mesh{},
+		validators.MeshPorts{},
 		validators.MeshTraffic{},
 		validators.Canary{},
 		validators.ServiceAccountToken{},

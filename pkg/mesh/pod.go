@@ -40,6 +40,26 @@ func Meshed(w *workload.Workload, mode v1alpha1.MeshMode) bool {
 	return mode.UsesIstio() && Meshable(w) && !OptedOut(w)
 }
 
+// RunsProxy reports whether the workload, as admission leaves it, runs a
+// mesh proxy: pave's (istio mode: its status is on the pod) or Istio's
+// (delegate mode: the pod is labelled for Istio's injector).
+func RunsProxy(w *workload.Workload, mode v1alpha1.MeshMode) bool {
+	switch mode {
+	case v1alpha1.MeshIstio:
+		return w.PodMeta.Annotations[v1alpha1.AnnotationSidecarStatus] != ""
+	case v1alpha1.MeshDelegate:
+		return w.PodMeta.Labels[v1alpha1.LabelIstioInject] == "true"
+	}
+	return false
+}
+
+// ProxyPorts are the ports Istio's proxy and agent listen on in every
+// meshed pod (Istio's "Ports used by Istio"): Envoy's admin (15000),
+// outbound and inbound capture (15001, 15006), debug (15004), HBONE
+// (15008, 15009), the agent's status and merged metrics (15020), health
+// (15021), DNS (15053) and Envoy's metrics (15090).
+var ProxyPorts = [...]int32{15000, 15001, 15004, 15006, 15008, 15009, IstioStatusPort, 15021, 15053, 15090}
+
 // MergesMetrics reports whether Istio's agent serves the workload's metrics
 // merged with its proxy's (mode istio): unless the pod says
 // prometheus.istio.io/merge-metrics "false", as Istio's injector reads it.

@@ -13,6 +13,7 @@ import (
 	"k8s.io/apimachinery/pkg/runtime"
 
 	"github.com/pave-dev/pave/pkg/api/v1alpha1"
+	"github.com/pave-dev/pave/pkg/mesh"
 	"github.com/pave-dev/pave/pkg/policy"
 	"github.com/pave-dev/pave/pkg/workload"
 )
@@ -89,13 +90,7 @@ func served(w *workload.Workload, env policy.Env) ([]Port, bool) {
 // wrote on its pod template: the injected template's hash (istio mode) or
 // Istio's own injection label (delegate mode).
 func meshed(w *workload.Workload, env policy.Env) bool {
-	switch env.Policy.Spec.Mesh.Mode {
-	case v1alpha1.MeshIstio:
-		return w.PodMeta.Annotations[v1alpha1.AnnotationSidecarStatus] != ""
-	case v1alpha1.MeshDelegate:
-		return w.PodMeta.Labels[v1alpha1.LabelIstioInject] == "true"
-	}
-	return false
+	return mesh.RunsProxy(w, env.Policy.Spec.Mesh.Mode)
 }
 
 func labels(name string) map[string]string {
