@@ -32,7 +32,9 @@ func (MeshPorts) Rules() []policy.Rule { return []policy.Rule{ruleMeshPorts} }
 // Validate implements engine.Validator.
 func (MeshPorts) Validate(_ context.Context, w *workload.Workload, env policy.Env) []policy.Violation {
 	spec := env.Policy.Spec.Mesh
-	if !mesh.RunsProxy(w, spec.Mode) {
+	// In delegate mode a Pod carries Istio's proxy, which declares these
+	// ports; the team's containers are judged in its template.
+	if !mesh.RunsProxy(w, spec.Mode) || (spec.Mode == v1alpha1.MeshDelegate && w.Kind == "Pod") {
 		return nil
 	}
 	proxy := ""

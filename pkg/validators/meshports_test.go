@@ -10,6 +10,19 @@ import (
 	"github.com/pave-dev/pave/pkg/workload/workloadtest"
 )
 
+// In delegate mode Istio's injector adds its proxy, with these ports, to each
+// Pod: the Pod is not judged, its template is.
+func TestMeshPortsLeaveIstiosProxy(t *testing.T) {
+	w := workloadtest.FromYAML(t, `apiVersion: v1
+kind: Pod
+metadata: {name: p, labels: {sidecar.istio.io/inject: "true"}, annotations: {sidecar.istio.io/status: "{}"}}
+spec:
+  containers:
+  - {name: app, image: 'x:1', ports: [{containerPort: 8080}]}
+  - {name: istio-proxy, image: 'docker.io/istio/proxyv2:1.28.1', ports: [{containerPort: 15090, name: http-envoy-prom}]}`)
+	assertRules(t, validators.MeshPorts{}.Validate(context.Background(), w, workloadtest.MeshEnv(t, v1alpha1.MeshDelegate)))
+}
+
 // The proxy starts first and holds its ports: a container that declares one
 // cannot bind it. pave's own proxy declares them, and pods without a proxy
 // may use them.
