@@ -152,11 +152,6 @@ func (p *policyWatcher) Reconcile(ctx context.Context, _ reconcile.Request) (rec
 	if d.Rejected != nil && p.writeStatus {
 		p.recorder.Eventf(obj, "Warning", "PolicyRejected", "generation %d rejected: %v; in force: %s", obj.Generation, d.Rejected, describe(d.InForce))
 	}
-	// The same generation again (its status written, a namespace relabelled)
-	// is the same policy: swapping it in would resync every workload.
-	if cur := p.current.Load(); d.InForce != nil && cur != nil && d.InForce.Spec != nil && cur.Spec != nil && d.InForce.Generation == cur.Generation {
-		d.InForce = cur
-	}
 	if d.InForce != nil && d.InForce != p.current.Load() {
 		p.current.Store(d.InForce)
 		p.engines.StoreGeneration(d.InForce.Engine, d.InForce.Generation)

@@ -48,9 +48,7 @@ func (Mesh) Validate(_ context.Context, w *workload.Workload, env policy.Env) []
 			fmt.Sprintf("zone %q must be meshed, and %s", zone, why),
 			fmt.Sprintf("remove the annotation or label, or ask the platform team for a PolicyException for mesh-sidecar if traffic must bypass the proxy (zones outside %v may)", spec.RequiredZones))}
 	}
-	// In delegate mode a Pod carries Istio's own containers, its proxy
-	// among them, and is judged by its template.
-	if spec.Mode == v1alpha1.MeshIstio || w.Kind != "Pod" {
+	if !istiosPod(w, spec.Mode) {
 		if field, why := proxyIdentityTaken(w, spec); why != "" {
 			return []policy.Violation{ruleMeshSidecar.Violation(field,
 				fmt.Sprintf("zone %q must be meshed, and %s", zone, why),

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	corev1 "k8s.io/api/core/v1"
+	"k8s.io/utils/ptr"
 
 	"github.com/pave-dev/pave/pkg/api/v1alpha1"
 	"github.com/pave-dev/pave/pkg/workload"
@@ -34,7 +35,7 @@ func interceptionBypass(w *workload.Workload, mode v1alpha1.MeshMode) (field, wh
 		return fmt.Sprintf("%s.%s[%s]", w.PodMetaPath, where, v1alpha1.LabelIstioInject),
 			fmt.Sprintf("%s: %q makes istio-cni leave the pod's traffic beside its proxy", v1alpha1.LabelIstioInject, inject)
 	}
-	if mode == v1alpha1.MeshDelegate && w.Kind == "Pod" {
+	if istiosPod(w, mode) {
 		return "", ""
 	}
 	var keys []string // none, on the admission path's common case
@@ -95,6 +96,21 @@ func narrows(w *workload.Workload, setting, value string) bool {
 // istioProxyID is the user and group Istio reserves for its proxy.
 const istioProxyID = 1337
 
+// istiosPod reports whether the pod's containers and settings may be Istio's
+// own: in delegate mode Istio's injector adds its proxy to each Pod, with
+// settings and ports of its own, so the team's are judged in the template.
+func istiosPod(w *workload.Workload, mode v1alpha1.MeshMode) bool {
+	return mode == v1alpha1.MeshDelegate && w.Kind == "Pod"
+}
+
+// pavesProxy is the name of the proxy pave injects (istio mode), or "".
+func pavesProxy(spec v1alpha1.MeshPolicy) string {
+	if spec.Mode != v1alpha1.MeshIstio || spec.Sidecar.Container == nil {
+		return ""
+	}
+	return spec.Sidecar.Container.Name
+}
+
 // proxyIdentityTaken finds a container that runs as the mesh proxy's user
 // or group. istio-cni's rules let that user's and group's packets out
 // unredirected (they are how the proxy's own traffic leaves), so such a
@@ -104,30 +120,30 @@ const istioProxyID = 1337
 // It returns the field and what is wrong, or "" when nothing is.
 func proxyIdentityTaken(w *workload.Workload, spec v1alpha1.MeshPolicy) (field, why string) {
 	uid, gid := int64(istioProxyID), int64(istioProxyID)
-	proxy := ""
-	if spec.Mode == v1alpha1.MeshIstio && spec.Sidecar.Container != nil {
-		proxy = spec.Sidecar.Container.Name
-		if sc := spec.Sidecar.Container.SecurityContext; sc != nil {
-			if sc.RunAsUser != nil {
-				uid = *sc.RunAsUser
-			}
-			if sc.RunAsGroup != nil {
-				gid = *sc.RunAsGroup
-			}
-		}
+	proxy := pavesProxy(spec)
+	if sc := spec.Sidecar.Container; proxy != "" && sc.SecurityContext != nil {
+		uid = ptr.Deref(sc.SecurityContext.RunAsUser, uid)
+		gid = ptr.Deref(sc.SecurityContext.RunAsGroup, gid)
 	}
-	psc := w.PodSpec.SecurityContext
+	var podUser, podGroup *int64
+	if psc := w.PodSpec.SecurityContext; psc != nil {
+		podUser, podGroup = psc.RunAsUser, psc.RunAsGroup
+	}
 	w.Containers(func(c *corev1.Container, at workload.Ref) {
 		if why != "" || (proxy != "" && c.Name == proxy && at.Init()) {
 			return
+		}
+		var user, group *int64
+		if c.SecurityContext != nil {
+			user, group = c.SecurityContext.RunAsUser, c.SecurityContext.RunAsGroup
 		}
 		for _, id := range [2]struct {
 			name      string
 			want      int64
 			own, pods *int64
 		}{
-			{"runAsUser", uid, ownID(c, true), podID(psc, true)},
-			{"runAsGroup", gid, ownID(c, false), podID(psc, false)},
+			{"runAsUser", uid, user, podUser},
+			{"runAsGroup", gid, group, podGroup},
 		} {
 			switch {
 			case id.own != nil && *id.own == id.want:
@@ -142,27 +158,4 @@ func proxyIdentityTaken(w *workload.Workload, spec v1alpha1.MeshPolicy) (field, 
 		}
 	})
 	return field, why
-}
-
-// ownID is a container's own runAsUser (user) or runAsGroup.
-func ownID(c *corev1.Container, user bool) *int64 {
-	if c.SecurityContext == nil {
-		return nil
-	}
-	if user {
-		return c.SecurityContext.RunAsUser
-	}
-	return c.SecurityContext.RunAsGroup
-}
-
-// podID is the pod's runAsUser (user) or runAsGroup, which containers
-// without their own inherit.
-func podID(psc *corev1.PodSecurityContext, user bool) *int64 {
-	if psc == nil {
-		return nil
-	}
-	if user {
-		return psc.RunAsUser
-	}
-	return psc.RunAsGroup
 }

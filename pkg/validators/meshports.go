@@ -32,15 +32,10 @@ func (MeshPorts) Rules() []policy.Rule { return []policy.Rule{ruleMeshPorts} }
 // Validate implements engine.Validator.
 func (MeshPorts) Validate(_ context.Context, w *workload.Workload, env policy.Env) []policy.Violation {
 	spec := env.Policy.Spec.Mesh
-	// In delegate mode a Pod carries Istio's proxy, which declares these
-	// ports; the team's containers are judged in its template.
-	if !mesh.RunsProxy(w, spec.Mode) || (spec.Mode == v1alpha1.MeshDelegate && w.Kind == "Pod") {
+	if !mesh.RunsProxy(w, spec.Mode) || istiosPod(w, spec.Mode) {
 		return nil
 	}
-	proxy := ""
-	if spec.Mode == v1alpha1.MeshIstio && spec.Sidecar.Container != nil {
-		proxy = spec.Sidecar.Container.Name
-	}
+	proxy := pavesProxy(spec)
 	var out []policy.Violation
 	w.Containers(func(c *corev1.Container, at workload.Ref) {
 		if at.Ephemeral() || (c.Name == proxy && at.Init()) {

@@ -68,23 +68,24 @@ func Decide(obj *v1alpha1.PlatformPolicy, current *InForce, c engine.Companions,
 		return Decision{InForce: &InForce{Engine: eng}}, nil
 	}
 	status := *obj.Status.DeepCopy()
+	if current != nil && current.Spec != nil && current.Generation == obj.Generation {
+		// The generation in force, decided again (its status written, a
+		// namespace relabelled): kept, not compiled again, so nothing resyncs.
+		return accept(obj, status, current)
+	}
 	eng, err := compile(obj.Spec, c)
+	// What the spec would replace: at start, the last accepted generation,
+	// unless that is this one.
 	previous := current
-	if previous == nil {
+	if previous == nil && (err != nil || obj.Status.InForceGeneration != obj.Generation) {
 		previous = lastAccepted(obj, c)
 	}
-	if err == nil && previous != nil && (previous.Spec == nil || previous.Generation != obj.Generation) {
+	if err == nil && previous != nil {
 		err = policy.ZonesInUse(eng.Policy().Spec, previous.Engine.Policy().Spec, zonesInUse)
 	}
 	if err == nil {
-		raw, err := json.Marshal(obj.Spec)
-		if err != nil {
-			return Decision{}, err
-		}
-		status.InForceGeneration, status.LastAccepted = obj.Generation, &runtime.RawExtension{Raw: raw}
-		setReady(&status, obj.Generation, metav1.ConditionTrue, ReasonInForce, fmt.Sprintf("generation %d is in force", obj.Generation))
 		spec := obj.Spec
-		return Decision{InForce: &InForce{Engine: eng, Generation: obj.Generation, Spec: &spec}, Status: status}, nil
+		return accept(obj, status, &InForce{Engine: eng, Generation: obj.Generation, Spec: &spec})
 	}
 	d := Decision{Rejected: err, InForce: previous}
 	if d.InForce == nil {
@@ -98,6 +99,18 @@ func Decide(obj *v1alpha1.PlatformPolicy, current *InForce, c engine.Companions,
 		fmt.Sprintf("generation %d is rejected: %v. %s stays in force", obj.Generation, err, d.InForce.Describe()))
 	d.Status = status
 	return d, nil
+}
+
+// accept puts f, compiled from obj's generation, in force, and keeps that
+// spec in the status.
+func accept(obj *v1alpha1.PlatformPolicy, status v1alpha1.PlatformPolicyStatus, f *InForce) (Decision, error) {
+	raw, err := json.Marshal(obj.Spec)
+	if err != nil {
+		return Decision{}, err
+	}
+	status.InForceGeneration, status.LastAccepted = obj.Generation, &runtime.RawExtension{Raw: raw}
+	setReady(&status, obj.Generation, metav1.ConditionTrue, ReasonInForce, fmt.Sprintf("generation %d is in force", obj.Generation))
+	return Decision{InForce: f, Status: status}, nil
 }
 
 func compile(spec v1alpha1.PlatformPolicySpec, c engine.Companions) (*engine.Engine, error) {
