@@ -71,5 +71,25 @@ func zoneViolations(w *workload.Workload, env policy.Env) []policy.Violation {
 		out = append(out, ruleZone.Violation(r.Field,
 			fmt.Sprintf("the workload names zone %q but its namespace is in zone %q (from %s): %s", r.Value, d.Namespace, d.NamespaceSource(), why), fix))
 	}
-	return out
+	return append(out, zoneLabelMissing(w, d)...)
+}
+
+// zoneLabelMissing judges a Pod without the zone label. pave sets it when the
+// Pod is created, and the zone's network policies find its Pods by it: the
+// ClusterNetworkPolicy boundary of a zone has the zone's Pods as its
+// subject, so a Pod without the label (removed with kubectl label, or
+// created while the mutating webhook was skipped) would be outside every
+// boundary and reach whatever its zone may not. A template needs no label:
+// its Pods get it at their creation. A Pod created before pave was
+// installed keeps passing its updates (engine.ValidateUpdate).
+func zoneLabelMissing(w *workload.Workload, d policy.ZoneDecision) []policy.Violation {
+	if w.Kind != "Pod" || d.Zone == "" {
+		return nil
+	}
+	if _, ok := w.Meta.Labels[v1alpha1.LabelZone]; ok {
+		return nil
+	}
+	return []policy.Violation{ruleZone.Violation("metadata.labels["+v1alpha1.LabelZone+"]",
+		fmt.Sprintf("the Pod has no label %s: its zone %q's network policies find the zone's Pods by it, and a Pod without it is outside the zone's boundary", v1alpha1.LabelZone, d.Zone),
+		fmt.Sprintf("keep the label %s: %s, which pave sets when the Pod is created; a Pod created while pave's mutating webhook was skipped is completed when it is created again", v1alpha1.LabelZone, d.Zone))}
 }

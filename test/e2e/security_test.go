@@ -50,7 +50,7 @@ spec:
 `
 
 // Finding 2: a Pod's images are mutable; changing one is judged. Labels
-// still change freely.
+// still change freely, but for the zone's.
 func TestTeamMemberPodUpdate(t *testing.T) {
 	teamNamespace(t, "team-pods")
 	if _, err := asDev(compliantPod, "apply", "-n", "team-pods", "-f", "-"); err != nil {
@@ -65,6 +65,13 @@ func TestTeamMemberPodUpdate(t *testing.T) {
 	}
 	if _, err := asDev("", "label", "-n", "team-pods", "pod/web", "release=blue"); err != nil {
 		t.Fatalf("a label change was refused: %v", err)
+	}
+	// Finding 34: but not the zone's label, by which the zone's network
+	// policies find the Pod.
+	_, err = asDev("", "label", "-n", "team-pods", "pod/web", "pave.dev/zone-")
+	denied(t, "the zone label removed", err, "[zone-known] metadata.labels[pave.dev/zone]", "outside the zone's boundary")
+	if out, _ := s.kubectl("get", "-n", "team-pods", "pod", "web", "-o", `jsonpath={.metadata.labels.pave\.dev/zone}`); out != "internal" {
+		t.Fatalf("the Pod's zone label is %q", out)
 	}
 }
 
