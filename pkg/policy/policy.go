@@ -12,6 +12,7 @@ import (
 	"strings"
 	"sync"
 
+	jsonpatch "github.com/evanphx/json-patch/v5"
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/util/validation"
 	"sigs.k8s.io/yaml"
@@ -74,14 +75,26 @@ func compile(overlay v1alpha1.PlatformPolicySpec) (*Policy, error) {
 	if err := yaml.UnmarshalStrict(defaultYAML, &base); err != nil {
 		return nil, fmt.Errorf("built-in policy: %w", err)
 	}
-	// Overlaying through JSON gives exactly the documented semantics: a field that
-	// is omitted in the overlay leaves the base untouched.
+	// A JSON merge patch (RFC 7386) gives exactly the documented semantics:
+	// a field omitted in the overlay leaves the base untouched, objects and
+	// maps merge, and a list replaces the base's whole. Decoding the overlay
+	// onto the base instead reuses the base's list elements: a tier written
+	// with a quota of pods alone kept the first built-in tier's cpu and
+	// memory, and a zone written without allowFrom kept the built-in callers.
+	baseJS, err := json.Marshal(base.Spec)
+	if err != nil {
+		return nil, fmt.Errorf("encode built-in policy: %w", err)
+	}
 	js, err := json.Marshal(overlay)
 	if err != nil {
 		return nil, fmt.Errorf("encode policy: %w", err)
 	}
-	spec := base.Spec
-	if err := json.Unmarshal(js, &spec); err != nil {
+	merged, err := jsonpatch.MergePatch(baseJS, js)
+	if err != nil {
+		return nil, fmt.Errorf("apply policy: %w", err)
+	}
+	var spec v1alpha1.PlatformPolicySpec
+	if err := json.Unmarshal(merged, &spec); err != nil {
 		return nil, fmt.Errorf("apply policy: %w", err)
 	}
 	overlayAccess(&spec, overlay.Zones)
@@ -115,7 +128,7 @@ func validate(s v1alpha1.PlatformPolicySpec) error {
 	if s.Mesh.Mode == v1alpha1.MeshIstio && (s.Mesh.Sidecar.Container == nil || s.Mesh.Sidecar.Container.Name == "" || s.Mesh.Sidecar.Container.Image == "") {
 		return fmt.Errorf("spec.mesh.sidecar.container: istio mode needs a container with a name and an image")
 	}
-	if err := fitsImageRules(s); err != nil {
+	if err := validateSidecar(s); err != nil {
 		return err
 	}
 	if err := validateZones(s); err != nil {

@@ -93,6 +93,8 @@ func TestLoadRejectsBadPolicies(t *testing.T) {
 			`spec.mesh.sidecar.container.image: "docker.io/istio/proxyv2:latest" names no version`},
 		{"a proxy that is no image", head + "  mesh: {mode: istio, sidecar: {container: {name: istio-proxy, image: 'Istio/Proxy'}}}\n",
 			`spec.mesh.sidecar.container.image: "Istio/Proxy" is not a valid image reference`},
+		{"a proxy mounting a volume it does not bring", head + "  mesh: {mode: istio, sidecar: {volumes: [{name: data, emptyDir: {}}]}}\n",
+			`spec.mesh.sidecar.container.volumeMounts[0].name: "workload-socket" is not one of spec.mesh.sidecar.volumes`},
 		{"unknown scrape target", head + "  monitoring: {scrape: Scraper}\n", `spec.monitoring.scrape: "Scraper" is not a target`},
 		{"availability bounds crossed", head + "  monitoring: {slo: {minAvailability: '99.9', maxAvailability: '99'}}\n", "must not exceed maxAvailability"},
 		{"a 100% ceiling", head + "  monitoring: {slo: {maxAvailability: '100'}}\n", "no error budget"},
@@ -164,5 +166,54 @@ func TestOverlayKeepsNestedDefaults(t *testing.T) {
 	}
 	if p.Spec.Mesh.Sidecar.Container == nil || p.Spec.Mesh.Sidecar.Container.Name != "istio-proxy" {
 		t.Fatal("sidecar template lost")
+	}
+}
+
+// A list the policy writes replaces the built-in one whole: its elements
+// keep nothing of the built-in elements at the same index.
+func TestOverlayListsReplaceWhole(t *testing.T) {
+	p, _, err := policy.Load("p.yaml", []byte(`apiVersion: pave.dev/v1alpha1
+kind: PlatformPolicy
+metadata: {name: default}
+spec:
+  tiers:
+    defaultTier: gold
+    tiers: [{name: gold, quota: {pods: "10"}}]
+  zones:
+    access:
+    - {zone: public, fromOutside: true}
+    - {zone: internal}
+    - {zone: restricted, allowFrom: [internal]}
+  mesh:
+    mode: istio
+    sidecar:
+      container:
+        name: istio-proxy
+        image: docker.io/istio/proxyv2:1.28.1
+        env: [{name: A, value: a}, {name: B, value: b}, {name: C, value: c}]
+        volumeMounts: [{name: data, mountPath: /data}]
+      volumes: [{name: data, emptyDir: {}}]
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	tier := p.Spec.Tiers.Tiers
+	if len(tier) != 1 || len(tier[0].Quota) != 1 || len(tier[0].MaxPerContainer) != 0 {
+		t.Errorf("tier gold %+v, want a quota of pods alone (the built-in small tier's cpu and memory leaked in)", tier)
+	}
+	if a := p.Spec.Zones.Access; len(a) != 3 || a[1].Zone != "internal" || len(a[1].AllowFrom) != 0 {
+		t.Errorf("access %+v, want internal called by nobody (the built-in [public] leaked in)", a)
+	}
+	c := p.Spec.Mesh.Sidecar.Container
+	for _, e := range c.Env {
+		if e.ValueFrom != nil {
+			t.Errorf("env %s has both a value and the built-in env's valueFrom", e.Name)
+		}
+	}
+	if len(c.VolumeMounts) != 1 || c.VolumeMounts[0].ReadOnly || c.Args == nil {
+		t.Errorf("proxy mounts %+v, args %v: want its own mount, and the built-in args it did not write", c.VolumeMounts, c.Args)
+	}
+	if v := p.Spec.Mesh.Sidecar.Volumes; len(v) != 1 || v[0].EmptyDir == nil || v[0].Projected != nil || v[0].DownwardAPI != nil {
+		t.Errorf("proxy volumes %+v, want data alone", v)
 	}
 }

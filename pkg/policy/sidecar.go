@@ -7,6 +7,35 @@ import (
 	"github.com/pave-dev/pave/pkg/api/v1alpha1"
 )
 
+// validateSidecar refuses, in istio mode, a proxy that would keep the
+// workloads it is injected into from running or from being admitted.
+func validateSidecar(s v1alpha1.PlatformPolicySpec) error {
+	if err := mountsItsVolumes(s); err != nil {
+		return err
+	}
+	return fitsImageRules(s)
+}
+
+// mountsItsVolumes refuses a proxy that mounts a volume the template does
+// not bring: the API server would refuse every Pod it is injected into. A
+// policy that writes the proxy's volumes replaces the built-in list whole,
+// so it writes the mounts that go with them too.
+func mountsItsVolumes(s v1alpha1.PlatformPolicySpec) error {
+	if s.Mesh.Mode != v1alpha1.MeshIstio || s.Mesh.Sidecar.Container == nil {
+		return nil
+	}
+	have := make(map[string]bool, len(s.Mesh.Sidecar.Volumes))
+	for _, v := range s.Mesh.Sidecar.Volumes {
+		have[v.Name] = true
+	}
+	for i, m := range s.Mesh.Sidecar.Container.VolumeMounts {
+		if !have[m.Name] {
+			return fmt.Errorf("spec.mesh.sidecar.container.volumeMounts[%d].name: %q is not one of spec.mesh.sidecar.volumes, so the API server would refuse every meshed Pod: add the volume, or write the proxy's volumeMounts to match its volumes (a list you write replaces the built-in one whole)", i, m.Name)
+		}
+	}
+	return nil
+}
+
 // fitsImageRules refuses, in istio mode, a proxy image that the policy's own
 // image rules deny (image-pinned, and image-registry where the policy lists
 // registries): pave injects the proxy into every meshed workload, so each
