@@ -66,7 +66,7 @@ func Default(p *policy.Policy, c Companions) (*Engine, error) {
 		backup.Covered{},
 		monitoring.Bounds{},
 	}
-	return New(p, Pipeline{
+	e, err := New(p, Pipeline{
 		Steps:               steps,
 		Validators:          vals,
 		Generators:          c.Workload,
@@ -75,4 +75,11 @@ func Default(p *policy.Policy, c Companions) (*Engine, error) {
 		ObjectMutators:      []ObjectMutator{storage.ClaimClass{}},
 		ClusterGenerators:   c.Cluster,
 	})
+	if err != nil {
+		return nil, err
+	}
+	if err := checkProxy(e); err != nil {
+		return nil, err
+	}
+	return e, nil
 }

@@ -161,3 +161,29 @@ func TestPolicyKeepsTheZonesNamespacesAreIn(t *testing.T) {
 	}
 	eventually(t, 30*time.Second, policyReady("InForce: generation 2 is in force"))
 }
+
+// A proxy template the policy's own rules deny (NET_ADMIN, as istio-init
+// asks for) would have every meshed workload denied for a container no team
+// wrote: it stays out, the status naming the rule and the template's field,
+// and the proxy in force keeps being injected.
+func TestPolicyRefusesAProxyItsRulesDeny(t *testing.T) {
+	teamNamespace(t, "proxy-rules")
+	meshOn(t, "proxy-rules")
+	usePolicy(t, `{mesh: {mode: istio, sidecar: {container: {name: istio-proxy, image: "docker.io/istio/proxyv2:1.28.1", securityContext: {capabilities: {add: [NET_ADMIN, NET_RAW]}}}}}}`)
+	eventually(t, 30*time.Second, func() error {
+		out, err := s.kubectl("get", "platformpolicy", "default", "-o",
+			`jsonpath={.status.conditions[?(@.type=="Ready")].reason}: {.status.conditions[?(@.type=="Ready")].message}`)
+		want := `Rejected: generation 2 is rejected: spec.mesh.sidecar: the policy's own rules would deny every meshed workload for the proxy pave injects: [pss/capabilities_restricted] spec.mesh.sidecar.container.securityContext.capabilities`
+		if err != nil || !strings.Contains(out, want) || !strings.Contains(out, "generation 1 stays in force") {
+			return fmt.Errorf("policy %q, want %q (%v)", out, want, err)
+		}
+		return nil
+	})
+	if _, err := asDev("", "apply", "-n", "proxy-rules", "-f", "testdata/plain.yaml"); err != nil {
+		t.Fatalf("a meshed workload was refused while generation 1 is in force: %v", err)
+	}
+	caps, err := s.kubectl("get", "-n", "proxy-rules", "deployment", "web", "-o", "jsonpath={.spec.template.spec.initContainers[0].securityContext.capabilities}")
+	if err != nil || !strings.Contains(caps, "ALL") || strings.Contains(caps, "NET_ADMIN") {
+		t.Fatalf("the proxy's capabilities are %q (%v), want generation 1's", caps, err)
+	}
+}
