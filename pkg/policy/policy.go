@@ -224,6 +224,9 @@ func validateTiers(s v1alpha1.PlatformPolicySpec) error {
 		if err := fitsTier(s, i); err != nil {
 			return err
 		}
+		if err := quotaCovered(s, i); err != nil {
+			return err
+		}
 	}
 	if d := s.Tiers.DefaultTier; d != "" && d != "none" && !names[d] {
 		return fmt.Errorf("spec.tiers.defaultTier: %q is not one of spec.tiers.tiers (or none)", d)

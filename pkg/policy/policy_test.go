@@ -93,6 +93,8 @@ func TestLoadRejectsBadPolicies(t *testing.T) {
 			`spec.mesh.sidecar.container.image: "docker.io/istio/proxyv2:latest" names no version`},
 		{"a proxy that is no image", head + "  mesh: {mode: istio, sidecar: {container: {name: istio-proxy, image: 'Istio/Proxy'}}}\n",
 			`spec.mesh.sidecar.container.image: "Istio/Proxy" is not a valid image reference`},
+		{"a quota of cpu limits pave sets none of", head + "  tiers: {tiers: [{name: a, quota: {limits.cpu: '8'}}], defaultTier: a}\n",
+			"spec.tiers.tiers[0].quota.limits.cpu: once a quota counts it, the API server refuses every Pod with a container that sets no cpu limit, and pave gives containers none: set spec.resources.defaultLimits.cpu"},
 		{"a proxy mounting a volume it does not bring", head + "  mesh: {mode: istio, sidecar: {volumes: [{name: data, emptyDir: {}}]}}\n",
 			`spec.mesh.sidecar.container.volumeMounts[0].name: "workload-socket" is not one of spec.mesh.sidecar.volumes`},
 		{"unknown scrape target", head + "  monitoring: {scrape: Scraper}\n", `spec.monitoring.scrape: "Scraper" is not a target`},
@@ -215,5 +217,20 @@ spec:
 	}
 	if v := p.Spec.Mesh.Sidecar.Volumes; len(v) != 1 || v[0].EmptyDir == nil || v[0].Projected != nil || v[0].DownwardAPI != nil {
 		t.Errorf("proxy volumes %+v, want data alone", v)
+	}
+}
+
+// A quota's cpu limits are covered by a default limit, or by a maximum per
+// container, which the API server makes the LimitRange's default limit.
+func TestQuotaCoveredByPavesDefaults(t *testing.T) {
+	head := "apiVersion: pave.dev/v1alpha1\nkind: PlatformPolicy\nmetadata: {name: default}\nspec:\n"
+	for _, doc := range []string{
+		head + "  resources: {defaultLimits: {cpu: '1', memory: 256Mi}}\n  tiers: {tiers: [{name: a, quota: {limits.cpu: '8'}}], defaultTier: a}\n",
+		head + "  tiers: {tiers: [{name: a, quota: {limits.cpu: '8', requests.cpu: '8'}, maxPerContainer: {cpu: '2'}}], defaultTier: a}\n",
+		head + "  resources: {defaultRequests: {memory: 128Mi}, defaultLimits: {cpu: '1', memory: 256Mi}}\n  tiers: {tiers: [{name: a, quota: {requests.cpu: '8'}}], defaultTier: a}\n",
+	} {
+		if _, _, err := policy.Load("p.yaml", []byte(doc)); err != nil {
+			t.Errorf("refused: %v\n%s", err, doc)
+		}
 	}
 }
