@@ -97,7 +97,7 @@ func compile(overlay v1alpha1.PlatformPolicySpec) (*Policy, error) {
 	if err := json.Unmarshal(merged, &spec); err != nil {
 		return nil, fmt.Errorf("apply policy: %w", err)
 	}
-	overlayAccess(&spec, overlay.Zones)
+	overlayAccess(&spec, overlay)
 	if err := validate(spec); err != nil {
 		return nil, err
 	}

@@ -95,6 +95,7 @@ func TestLoadRejectsBadPolicies(t *testing.T) {
 			`spec.mesh.sidecar.container.image: "Istio/Proxy" is not a valid image reference`},
 		{"a quota of cpu limits pave sets none of", head + "  tiers: {tiers: [{name: a, quota: {limits.cpu: '8'}}], defaultTier: a}\n",
 			"spec.tiers.tiers[0].quota.limits.cpu: once a quota counts it, the API server refuses every Pod with a container that sets no cpu limit, and pave gives containers none: set spec.resources.defaultLimits.cpu"},
+		{"a required zone misspelt", head + "  mesh: {mode: istio, requiredZones: [internl]}\n", `spec.mesh.requiredZones[0]: "internl" is not one of spec.zones.names`},
 		{"a proxy mounting a volume it does not bring", head + "  mesh: {mode: istio, sidecar: {volumes: [{name: data, emptyDir: {}}]}}\n",
 			`spec.mesh.sidecar.container.volumeMounts[0].name: "workload-socket" is not one of spec.mesh.sidecar.volumes`},
 		{"unknown scrape target", head + "  monitoring: {scrape: Scraper}\n", `spec.monitoring.scrape: "Scraper" is not a target`},
@@ -150,6 +151,16 @@ func TestRenamedZonesKeepTheirAccess(t *testing.T) {
 	got := p.Spec.Zones.Access
 	if len(got) != 2 || got[0].Zone != "internal" || len(got[0].AllowFrom) != 0 || got[1].Zone != "restricted" || got[1].AllowFrom[0] != "internal" {
 		t.Errorf("access %+v, want internal (public dropped from its callers) and restricted", got)
+	}
+	if got := p.Spec.Mesh.RequiredZones; len(got) != 2 || got[0] != "internal" || got[1] != "restricted" {
+		t.Errorf("required zones %v, want the built-in ones it still names", got)
+	}
+	p, _, err = policy.Load("p.yaml", []byte("apiVersion: pave.dev/v1alpha1\nkind: PlatformPolicy\nmetadata: {name: default}\nspec:\n  zones: {names: [public, private], defaultZone: private}\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := p.Spec.Mesh.RequiredZones; len(got) != 0 {
+		t.Errorf("required zones %v, want none: the policy names neither built-in one", got)
 	}
 	if p.Spec.Zones.Isolation.InForce() != "NetworkPolicy" {
 		t.Errorf("isolation %q, want the default NetworkPolicy", p.Spec.Zones.Isolation.InForce())

@@ -35,6 +35,13 @@ func validateZones(s v1alpha1.PlatformPolicySpec) error {
 			return fmt.Errorf("spec.zones.isolation.%s: %q is not a namespace name: %s", field, ns, errs[0])
 		}
 	}
+	// A misspelt required zone would leave the zone it meant unmeshed, its
+	// workloads free to opt out.
+	for i, name := range s.Mesh.RequiredZones {
+		if !known(name) {
+			return fmt.Errorf("spec.mesh.requiredZones[%d]: %q is not one of spec.zones.names %v", i, name, z.Names)
+		}
+	}
 	seen := map[string]bool{}
 	for i, a := range z.Access {
 		at := fmt.Sprintf("spec.zones.access[%d]", i)
@@ -107,17 +114,24 @@ func validateEgress(e v1alpha1.ZoneEgress) error {
 
 // overlayAccess keeps the built-in access entries meaningful when a policy
 // renames its zones but says nothing of access: entries (and callers) for
-// zones the policy no longer names are dropped rather than rejected.
-func overlayAccess(spec *v1alpha1.PlatformPolicySpec, overlay v1alpha1.ZonePolicy) {
-	if overlay.Names == nil || overlay.Access != nil {
+// zones the policy no longer names are dropped rather than rejected. So are
+// the built-in required zones it no longer names, when it names none.
+func overlayAccess(spec *v1alpha1.PlatformPolicySpec, overlay v1alpha1.PlatformPolicySpec) {
+	if overlay.Zones.Names == nil {
+		return
+	}
+	if overlay.Mesh.RequiredZones == nil {
+		spec.Mesh.RequiredZones = slices.DeleteFunc(slices.Clone(spec.Mesh.RequiredZones), func(z string) bool { return !slices.Contains(overlay.Zones.Names, z) })
+	}
+	if overlay.Zones.Access != nil {
 		return
 	}
 	var kept []v1alpha1.ZoneAccess
 	for _, a := range spec.Zones.Access {
-		if !slices.Contains(overlay.Names, a.Zone) {
+		if !slices.Contains(overlay.Zones.Names, a.Zone) {
 			continue
 		}
-		a.AllowFrom = slices.DeleteFunc(slices.Clone(a.AllowFrom), func(z string) bool { return !slices.Contains(overlay.Names, z) })
+		a.AllowFrom = slices.DeleteFunc(slices.Clone(a.AllowFrom), func(z string) bool { return !slices.Contains(overlay.Zones.Names, z) })
 		kept = append(kept, a)
 	}
 	spec.Zones.Access = kept
