@@ -16,7 +16,7 @@ import (
 
 // Labels adds the standard labels to the workload and its pod template:
 // app.kubernetes.io/name and part-of (version on pods), and the team, zone and cost centre the platform uses for
-// network zones, chargeback and ownership. Values come from the workload itself,
+// network zones, chargeback and ownership, and the policy's required labels. Values come from the workload itself,
 // then its namespace's labels, then the policy's defaults; the zone is the one
 // policy.WorkloadZone puts in force (the namespace's, unless the workload
 // narrows it). A label the workload set is never overwritten: the labels
@@ -37,6 +37,15 @@ func (Labels) Mutate(_ context.Context, w *workload.Workload, env policy.Env) (b
 		v1alpha1.LabelZone:       policy.WorkloadZone(w, env).Zone,
 		v1alpha1.LabelCostCenter: first(label(w, v1alpha1.LabelCostCenter), env.Namespace.Labels[v1alpha1.LabelCostCenter], env.Policy.Spec.Labels.DefaultCostCenter),
 		v1alpha1.LabelPartOf:     sanitize(first(label(w, v1alpha1.LabelPartOf), env.Namespace.Labels[v1alpha1.LabelPartOf], env.NamespaceOf(w))),
+	}
+	// The policy's required labels come the same way, from the workload or
+	// its namespace, onto the workload and its pods: a label on a
+	// Deployment alone would leave its ReplicaSets and Pods to be denied by
+	// rule required-labels.
+	for _, k := range env.Policy.Spec.Labels.Required {
+		if _, ok := want[k]; !ok {
+			want[k] = first(label(w, k), env.Namespace.Labels[k])
+		}
 	}
 	changed := false
 	for k, v := range want {

@@ -212,3 +212,34 @@ spec: {containers: [{name: c, image: x:9}]}`,
 		})
 	}
 }
+
+// The policy's required labels reach the pods, from the workload or its
+// namespace: a label on a Deployment alone would leave its ReplicaSets and
+// Pods denied by rule required-labels.
+func TestLabelsCarryTheRequiredOnesToThePods(t *testing.T) {
+	spec := policy.Default().Spec
+	spec.Labels.Required = []string{"pave.dev/team", "owner", "tier"}
+	p, err := policy.FromSpec(spec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w := workloadtest.FromYAML(t, `apiVersion: apps/v1
+kind: Deployment
+metadata: {name: web, labels: {owner: alice}}
+spec:
+  selector: {matchLabels: {app: web}}
+  template:
+    metadata: {labels: {app: web, tier: gold}}
+    spec: {containers: [{name: web, image: x:1}]}
+`)
+	env := policy.Env{Policy: p, Namespace: policy.Namespace{Name: "shop", Labels: map[string]string{"pave.dev/team": "shop", "owner": "bob"}}}
+	if _, err := (mutators.Labels{}).Mutate(context.Background(), w, env); err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]string{"pave.dev/team": "shop", "owner": "alice", "tier": "gold"}
+	for k, v := range want {
+		if w.Meta.Labels[k] != v || w.PodMeta.Labels[k] != v {
+			t.Errorf("label %s: workload %q, pods %q, want %q on both", k, w.Meta.Labels[k], w.PodMeta.Labels[k], v)
+		}
+	}
+}

@@ -187,3 +187,30 @@ func TestPolicyRefusesAProxyItsRulesDeny(t *testing.T) {
 		t.Fatalf("the proxy's capabilities are %q (%v), want generation 1's", caps, err)
 	}
 }
+
+// A label the policy requires, and enforces, written on a Deployment alone
+// (or on its namespace) reaches its ReplicaSet and its Pods: before, the
+// Deployment was admitted and each Pod denied by the same rule.
+func TestRequiredLabelsReachThePods(t *testing.T) {
+	usePolicy(t, "{labels: {required: [pave.dev/team, owner]}, rules: [{id: required-labels, mode: enforce}]}")
+	teamNamespace(t, "required-labels")
+	eventually(t, 30*time.Second, func() error {
+		_, err := s.kubectl("apply", "--dry-run=server", "-n", "required-labels", "-f", "testdata/plain.yaml")
+		if err == nil || !strings.Contains(err.Error(), "[required-labels]") {
+			return fmt.Errorf("the policy requiring owner is not in force yet: %v", err)
+		}
+		return nil
+	})
+	dep := strings.Replace(deployment("web", "      containers: [{name: app, image: 'nginx:1.27.3', readinessProbe: {httpGet: {path: /, port: 80}}}]\n"),
+		"metadata: {name: web}", "metadata: {name: web, labels: {owner: alice}}", 1)
+	if _, err := asDev(dep, "apply", "-n", "required-labels", "-f", "-"); err != nil {
+		t.Fatal(err)
+	}
+	eventually(t, 60*time.Second, func() error {
+		pods := getJSON(t, "-n", "required-labels", "pods", "-l", "owner=alice")["items"].([]any)
+		if len(pods) != 1 {
+			return fmt.Errorf("%d pods labelled owner=alice, want 1: %s", len(pods), events("required-labels"))
+		}
+		return nil
+	})
+}
