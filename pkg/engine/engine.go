@@ -271,19 +271,27 @@ func (e *Engine) mutate(ctx context.Context, r *Result, env policy.Env) error {
 	if oversized(w) || workload.TemplateOfItsOwner(w) {
 		return nil
 	}
+	var err error
+	r.Mutators, err = e.runSteps(ctx, w, env, r.Mutators)
+	return err
+}
+
+// runSteps runs the mutators on w in order, appending the names of those
+// that changed it to changed.
+func (e *Engine) runSteps(ctx context.Context, w *workload.Workload, env policy.Env, changed []string) ([]string, error) {
 	for _, s := range e.steps {
 		if err := ctx.Err(); err != nil {
-			return interrupted(w, err)
+			return changed, interrupted(w, err)
 		}
-		changed, err := s.Mutator.Mutate(ctx, w, env)
+		did, err := s.Mutator.Mutate(ctx, w, env)
 		if err != nil {
-			return fmt.Errorf("mutator %s on %s %s: %w", s.Mutator.Name(), w.Kind, w.Name(), err)
+			return changed, fmt.Errorf("mutator %s on %s %s: %w", s.Mutator.Name(), w.Kind, w.Name(), err)
 		}
-		if changed {
-			r.Mutators = append(r.Mutators, s.Mutator.Name())
+		if did {
+			changed = append(changed, s.Mutator.Name())
 		}
 	}
-	return nil
+	return changed, nil
 }
 
 // Validate judges w as it is, without mutating it: the validating webhook's
@@ -296,6 +304,10 @@ func (e *Engine) Validate(ctx context.Context, w *workload.Workload, env policy.
 func (e *Engine) validate(ctx context.Context, w *workload.Workload, env policy.Env) ([]policy.Violation, []string, error) {
 	if oversized(w) {
 		return []policy.Violation{podSizeViolation(w)}, nil, nil
+	}
+	w, err := e.asItsPods(ctx, w, env)
+	if err != nil {
+		return nil, nil, err
 	}
 	var out []policy.Violation
 	for _, v := range e.validators {

@@ -50,3 +50,47 @@ func TestAPolicyChangeLeavesTheReplicaSetsAlone(t *testing.T) {
 	pods := []string{"-n", "team-rollout", "pods", "-l", "app=steady", "--sort-by=.metadata.creationTimestamp"}
 	eventually(t, 60*time.Second, jsonpathIs(pods, "{.items[*].spec.initContainers[0].image}", admitted+" docker.io/istio/proxyv2:1.99.0"))
 }
+
+// A ReplicaSet another controller makes from a template pave never saw (an
+// Argo Rollout's: a kind pave does not govern) is left as it is, judged as
+// its Pods will be, and its Pods are completed when they are created. Judged
+// as written, it was denied for the hardening and the proxy pave adds. A
+// ConfigMap of the team's stands in for the Rollout: the API server checks
+// no owner's kind.
+func TestAReplicaSetOfAnotherControllerRuns(t *testing.T) {
+	teamNamespace(t, "team-argo")
+	meshOn(t, "team-argo")
+	if _, err := asDev("", "create", "configmap", "-n", "team-argo", "orders"); err != nil {
+		t.Fatal(err)
+	}
+	uid, err := s.kubectl("get", "configmap", "-n", "team-argo", "orders", "-o", "jsonpath={.metadata.uid}")
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc := `apiVersion: apps/v1
+kind: ReplicaSet
+metadata:
+  name: orders-7d9f8c
+  labels: {app: orders, rollouts-pod-template-hash: 7d9f8c}
+  ownerReferences: [{apiVersion: v1, kind: ConfigMap, name: orders, uid: ` + uid + `, controller: true}]
+spec:
+  replicas: 1
+  selector: {matchLabels: {app: orders, rollouts-pod-template-hash: 7d9f8c}}
+  template:
+    metadata: {labels: {app: orders, rollouts-pod-template-hash: 7d9f8c}}
+    spec:
+      containers:
+      - name: orders
+        image: nginx:1.27.3
+        ports: [{name: http, containerPort: 8080}]
+        readinessProbe: {httpGet: {path: /ready, port: http}}
+`
+	if _, err := asDev(doc, "apply", "-n", "team-argo", "-f", "-"); err != nil {
+		t.Fatalf("the ReplicaSet was refused: %v", err)
+	}
+	if out, err := s.kubectl("get", "rs", "-n", "team-argo", "orders-7d9f8c", "-o", "jsonpath={.spec.template.spec.initContainers}"); err != nil || out != "" {
+		t.Fatalf("the ReplicaSet's template was changed: init containers %q (%v)", out, err)
+	}
+	pods := []string{"-n", "team-argo", "pods", "-l", "app=orders"}
+	eventually(t, 60*time.Second, jsonpathIs(pods, "{.items[*].spec.initContainers[0].name} {.items[*].spec.securityContext.runAsNonRoot}", "istio-proxy true"))
+}
