@@ -83,7 +83,8 @@ func setupCompanions(mgr ctrl.Manager, engines *pavewebhook.Engines, env environ
 	}
 	if served := servedOnly(eng.NamespaceKinds()); len(served) > 0 {
 		n := &controller.Namespaces{Client: mgr.GetClient(), Engines: engines, Env: env, Managed: served, Applied: applied, Resync: watcher.subscribe(), Metrics: m,
-			Skip: o.ungoverned(), Workers: o.reconcileWorkers, Recorder: mgr.GetEventRecorderFor("pave"), Log: log.WithName("namespaces")}
+			Skip: o.ungoverned(), Workers: o.reconcileWorkers, Recorder: mgr.GetEventRecorderFor("pave"), Log: log.WithName("namespaces"),
+			Pods: mgr.GetAPIReader()}
 		if err := n.SetupWithManager(mgr); err != nil {
 			return fmt.Errorf("namespace controller: %w", err)
 		}

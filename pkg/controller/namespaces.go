@@ -19,9 +19,11 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/reconcile"
 	"sigs.k8s.io/controller-runtime/pkg/source"
 
+	"github.com/pave-dev/pave/pkg/api/v1alpha1"
 	"github.com/pave-dev/pave/pkg/engine"
 	"github.com/pave-dev/pave/pkg/environment"
 	"github.com/pave-dev/pave/pkg/metrics"
+	"github.com/pave-dev/pave/pkg/policy"
 	"github.com/pave-dev/pave/pkg/webhook"
 )
 
@@ -53,6 +55,10 @@ type Namespaces struct {
 	Resync <-chan event.GenericEvent
 	// Workers is how many namespaces are reconciled at once (0: one).
 	Workers int
+	// Pods reads the Pods of a namespace that carry no zone label, from the
+	// API server rather than a cache of every Pod (labelZoneless); nil
+	// labels none.
+	Pods client.Reader
 }
 
 var namespaceGVK = schema.GroupVersionKind{Version: "v1", Kind: "Namespace"}
@@ -99,16 +105,27 @@ func (n *Namespaces) Reconcile(ctx context.Context, req reconcile.Request) (reco
 		return reconcile.Result{Requeue: true}, nil
 	}
 	var want []engine.Object // none where pave does not govern: what it made there before goes
+	var env *policy.Env
 	if !slices.Contains(n.Skip, ns.Name) {
-		env, err := n.Env.Env(ctx, eng.Policy(), environment.Request{Namespace: ns.Name})
+		e, err := n.Env.Env(ctx, eng.Policy(), environment.Request{Namespace: ns.Name})
 		if err != nil {
 			return reconcile.Result{}, err
 		}
-		if want, err = eng.GenerateNamespace(ctx, env); err != nil {
+		if want, err = eng.GenerateNamespace(ctx, e); err != nil {
 			return reconcile.Result{}, err
 		}
+		env = &e
 	}
 	keep, failed := applyAll(ctx, n.Client, &ns, namespaceGVK, want, n.Managed, n.Applied, n.Metrics, n.Recorder)
+	if env != nil {
+		labelled, err := n.labelZoneless(ctx, ns.Name, *env)
+		if err != nil {
+			failed = append(failed, err)
+		}
+		if labelled > 0 && n.Recorder != nil {
+			n.Recorder.Eventf(&ns, corev1.EventTypeNormal, "PodsJoinedZone", "labelled %d running Pods that had no %s label with their zone, as their zone's network policies select them", labelled, v1alpha1.LabelZone)
+		}
+	}
 	for _, where := range append([]string{ns.Name}, eng.NamespaceTargets()...) {
 		if err := prune(ctx, n.Client, where, &ns, n.Managed, keep, deletedEvent(n.Recorder, &ns)); err != nil {
 			failed = append(failed, err)

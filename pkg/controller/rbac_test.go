@@ -4,6 +4,7 @@ import (
 	"testing"
 
 	appsv1 "k8s.io/api/apps/v1"
+	corev1 "k8s.io/api/core/v1"
 
 	"github.com/pave-dev/pave/internal/rbactest"
 	"github.com/pave-dev/pave/pkg/audit"
@@ -63,6 +64,18 @@ func TestRBACCoversTheCanaryStatus(t *testing.T) {
 	}
 	deployment := appsv1.SchemeGroupVersion.WithKind("Deployment")
 	if missing, resource := rbactest.Missing(roles["pave-controller"], deployment, "patch"); len(missing) > 0 {
+		t.Errorf("pave-controller lacks %v on %s", missing, resource)
+	}
+}
+
+// The controller lists the Pods of a namespace that carry no zone label and
+// patches the label on (labelZoneless).
+func TestRBACCoversTheZoneLabels(t *testing.T) {
+	roles, err := rbactest.ClusterRoles("../../manifests/deploy/rbac.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if missing, resource := rbactest.Missing(roles["pave-controller"], corev1.SchemeGroupVersion.WithKind("Pod"), "list", "patch"); len(missing) > 0 {
 		t.Errorf("pave-controller lacks %v on %s", missing, resource)
 	}
 }

@@ -102,3 +102,27 @@ func noneLeft(kind string, namespaces ...string) func() error {
 		return nil
 	}
 }
+
+// A Pod running before pave carries no zone label, and the zone's network
+// policies select Pods by it: installing pave cut its traffic until it was
+// restarted. The controller gives it its zone's label in place. The
+// webhooks leave the scheduler's requests alone, so a Pod created as the
+// scheduler stands in for one created before pave.
+func TestPodsThatPredatePaveJoinTheirZone(t *testing.T) {
+	teamNamespace(t, "team-predate")
+	if _, err := s.kubectl("--as", "system:kube-scheduler", "--as-group", "system:masters",
+		"run", "-n", "team-predate", "old", "--image=nginx:1.27.3", "--restart=Never"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.kubectl("label", "namespace", "team-predate", "reconciled=again"); err != nil {
+		t.Fatal(err)
+	}
+	eventually(t, 30*time.Second, jsonpathIs([]string{"-n", "team-predate", "pod", "old"}, `{.metadata.labels.pave\.dev/zone} {.metadata.labels.run}`, "internal old"))
+	eventually(t, 30*time.Second, func() error {
+		out, err := s.kubectl("get", "events", "-A", "--field-selector", "reason=PodsJoinedZone,involvedObject.name=team-predate", "-o", "jsonpath={.items[*].message}")
+		if err != nil || !strings.Contains(out, "labelled 1 running Pods") {
+			return fmt.Errorf("no PodsJoinedZone event on the namespace: %q %v", out, err)
+		}
+		return nil
+	})
+}
