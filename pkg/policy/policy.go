@@ -115,6 +115,12 @@ func validate(s v1alpha1.PlatformPolicySpec) error {
 	if err := validateImages(s.Images); err != nil {
 		return err
 	}
+	if err := validateLabels(s.Labels); err != nil {
+		return err
+	}
+	if err := validateWritten(s); err != nil {
+		return err
+	}
 	switch s.Security.PodSecurityLevel {
 	case "restricted", "baseline":
 	default:

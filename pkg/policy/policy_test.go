@@ -63,6 +63,13 @@ func TestLoadRejectsBadPolicies(t *testing.T) {
 		{"typo in a field", head + "  imagez: {}\n", `unknown field "spec.imagez"`},
 		{"a registry that is a Docker Hub path", head + "  images: {allowedRegistries: [registry.example.com, ubuntu]}\n", `spec.images.allowedRegistries[1]: "ubuntu" names no registry host`},
 		{"a registry in upper case", head + "  images: {allowedRegistries: [Registry.Example.com]}\n", `spec.images.allowedRegistries[0]: "Registry.Example.com" is not a registry host`},
+		{"a required label that is no label key", head + "  labels: {required: [pave.dev/team, owner name]}\n", `spec.labels.required[1]: "owner name" is not a label key`},
+		{"a cost centre that is no label value", head + "  labels: {defaultCostCenter: 'cc 42!'}\n", `spec.labels.defaultCostCenter: "cc 42!" is not a label value`},
+		{"a retry condition Istio refuses", head + "  mesh: {mode: istio, traffic: {retries: {retryOn: 'connect-failure,sometimes'}}}\n", `spec.mesh.traffic.retries.retryOn: "sometimes" is not a retry condition Istio takes`},
+		{"a retry condition with a space", head + "  mesh: {mode: istio, traffic: {retries: {retryOn: '5xx, 503'}}}\n", `" 503" is not a retry condition`},
+		{"a backup schedule that is no cron", head + "  backups: {schedule: every day}\n", `spec.backups.schedule: "every day" is not a cron schedule Velero reads`},
+		{"a Velero namespace that is no name", head + "  backups: {veleroNamespace: Velero NS}\n", `spec.backups.veleroNamespace: "Velero NS" is not a namespace name`},
+		{"a scrape port name no port can have", head + "  monitoring: {portNames: [Metrics Port]}\n", `spec.monitoring.portNames[0]: "Metrics Port" is not a container port name`},
 		{"bad level", head + "  security: {podSecurityLevel: strict}\n", "podSecurityLevel"},
 		{"zone not listed", head + "  zones: {names: [a, b], defaultZone: c}\n", "defaultZone"},
 		{"unknown isolation target", head + "  zones: {isolation: {target: Calico}}\n", `"Calico" is not a target`},
@@ -234,14 +241,31 @@ spec:
 // A quota's cpu limits are covered by a default limit, or by a maximum per
 // container, which the API server makes the LimitRange's default limit.
 func TestQuotaCoveredByPavesDefaults(t *testing.T) {
-	head := "apiVersion: pave.dev/v1alpha1\nkind: PlatformPolicy\nmetadata: {name: default}\nspec:\n"
-	for _, doc := range []string{
-		head + "  resources: {defaultLimits: {cpu: '1', memory: 256Mi}}\n  tiers: {tiers: [{name: a, quota: {limits.cpu: '8'}}], defaultTier: a}\n",
-		head + "  tiers: {tiers: [{name: a, quota: {limits.cpu: '8', requests.cpu: '8'}, maxPerContainer: {cpu: '2'}}], defaultTier: a}\n",
-		head + "  resources: {defaultRequests: {memory: 128Mi}, defaultLimits: {cpu: '1', memory: 256Mi}}\n  tiers: {tiers: [{name: a, quota: {requests.cpu: '8'}}], defaultTier: a}\n",
-	} {
+	accepted(t,
+		"  resources: {defaultLimits: {cpu: '1', memory: 256Mi}}\n  tiers: {tiers: [{name: a, quota: {limits.cpu: '8'}}], defaultTier: a}\n",
+		"  tiers: {tiers: [{name: a, quota: {limits.cpu: '8', requests.cpu: '8'}, maxPerContainer: {cpu: '2'}}], defaultTier: a}\n",
+		"  resources: {defaultRequests: {memory: 128Mi}, defaultLimits: {cpu: '1', memory: 256Mi}}\n  tiers: {tiers: [{name: a, quota: {requests.cpu: '8'}}], defaultTier: a}\n")
+}
+
+// accepted loads each PlatformPolicy spec (its lines under spec:) and fails
+// the test for each that is refused.
+func accepted(t *testing.T, specs ...string) {
+	t.Helper()
+	for _, spec := range specs {
+		doc := "apiVersion: pave.dev/v1alpha1\nkind: PlatformPolicy\nmetadata: {name: default}\nspec:\n" + spec
 		if _, _, err := policy.Load("p.yaml", []byte(doc)); err != nil {
 			t.Errorf("refused: %v\n%s", err, doc)
 		}
 	}
+}
+
+// What pave copies into Istio's and Velero's objects passes where those APIs
+// take it: status codes among the retry conditions, a cron descriptor, and
+// a schedule nobody judges with backups off.
+func TestWrittenValuesTheirAPIsTake(t *testing.T) {
+	accepted(t,
+		"  mesh: {mode: istio, traffic: {retries: {retryOn: 'gateway-error,503,retriable-4xx,unavailable'}}}\n",
+		"  backups: {schedule: '@daily'}\n",
+		"  backups: {enabled: false, schedule: never}\n",
+		"  monitoring: {portNames: [metrics, prom-9090]}\n")
 }
