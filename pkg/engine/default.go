@@ -29,6 +29,20 @@ type Companions struct {
 // This is the one place that says which mutators and validators run
 // (package companions says which generators); `pave explain` prints it.
 func Default(p *policy.Policy, c Companions) (*Engine, error) {
+	e, err := DefaultAccepted(p, c)
+	if err != nil {
+		return nil, err
+	}
+	if err := checkProxy(e); err != nil {
+		return nil, err
+	}
+	return e, nil
+}
+
+// DefaultAccepted is Default without refusing a policy whose own rules deny
+// its proxy: for a policy an earlier version of pave accepted and put in
+// force (policy.FromAcceptedSpec).
+func DefaultAccepted(p *policy.Policy, c Companions) (*Engine, error) {
 	pss, err := validators.NewPodSecurity(p.Spec.Security.PodSecurityLevel)
 	if err != nil {
 		return nil, fmt.Errorf("policy spec.security: %w", err)
@@ -66,7 +80,7 @@ func Default(p *policy.Policy, c Companions) (*Engine, error) {
 		backup.Covered{},
 		monitoring.Bounds{},
 	}
-	e, err := New(p, Pipeline{
+	return New(p, Pipeline{
 		Steps:               steps,
 		Validators:          vals,
 		Generators:          c.Workload,
@@ -75,11 +89,4 @@ func Default(p *policy.Policy, c Companions) (*Engine, error) {
 		ObjectMutators:      []ObjectMutator{storage.ClaimClass{}},
 		ClusterGenerators:   c.Cluster,
 	})
-	if err != nil {
-		return nil, err
-	}
-	if err := checkProxy(e); err != nil {
-		return nil, err
-	}
-	return e, nil
 }

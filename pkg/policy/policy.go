@@ -57,7 +57,7 @@ func (p *Policy) SidecarHash() (string, error) {
 
 // Default returns the built-in policy.
 func Default() *Policy {
-	p, err := compile(v1alpha1.PlatformPolicySpec{})
+	p, err := compile(v1alpha1.PlatformPolicySpec{}, true)
 	if err != nil {
 		panic(fmt.Sprintf("built-in policy is invalid: %v", err)) // a bug in default.yaml
 	}
@@ -67,10 +67,19 @@ func Default() *Policy {
 // FromSpec lays spec over the built-in defaults: fields spec sets replace the
 // defaults, lists replace whole, maps merge key by key.
 func FromSpec(spec v1alpha1.PlatformPolicySpec) (*Policy, error) {
-	return compile(spec)
+	return compile(spec, true)
 }
 
-func compile(overlay v1alpha1.PlatformPolicySpec) (*Policy, error) {
+// FromAcceptedSpec is FromSpec without the checks a spec must pass to be
+// accepted: for a spec an earlier version of pave accepted and put in force,
+// which this one would refuse. Refusing it at a restart would leave pave
+// with no policy to enforce, and every admission refused, for a check made
+// to protect teams from a policy's next change.
+func FromAcceptedSpec(spec v1alpha1.PlatformPolicySpec) (*Policy, error) {
+	return compile(spec, false)
+}
+
+func compile(overlay v1alpha1.PlatformPolicySpec, check bool) (*Policy, error) {
 	var base v1alpha1.PlatformPolicy
 	if err := yaml.UnmarshalStrict(defaultYAML, &base); err != nil {
 		return nil, fmt.Errorf("built-in policy: %w", err)
@@ -98,8 +107,10 @@ func compile(overlay v1alpha1.PlatformPolicySpec) (*Policy, error) {
 		return nil, fmt.Errorf("apply policy: %w", err)
 	}
 	overlayAccess(&spec, overlay)
-	if err := validate(spec); err != nil {
-		return nil, err
+	if check {
+		if err := validate(spec); err != nil {
+			return nil, err
+		}
 	}
 	p := &Policy{Spec: spec, rules: map[string]v1alpha1.RuleSetting{}, templates: &templates{}}
 	p.sidecarHash, _ = TemplateHash(spec.Mesh.Sidecar) // on error, SidecarHash says it

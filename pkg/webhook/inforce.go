@@ -21,12 +21,19 @@ type InForce struct {
 	Generation int64
 	// Spec is that generation's spec (nil for the built-in policy).
 	Spec *v1alpha1.PlatformPolicySpec
+	// Refused is why this version of pave would refuse the spec, which an
+	// earlier one accepted: it stays in force until a new generation is
+	// accepted (nil: accepted by this version).
+	Refused error
 }
 
 // Describe names the policy for messages.
 func (f *InForce) Describe() string {
 	if f.Spec == nil {
 		return "the built-in policy"
+	}
+	if f.Refused != nil {
+		return fmt.Sprintf("generation %d, accepted by an earlier version of pave,", f.Generation)
 	}
 	return fmt.Sprintf("generation %d", f.Generation)
 }
@@ -71,6 +78,9 @@ func Decide(obj *v1alpha1.PlatformPolicy, current *InForce, c engine.Companions,
 	if current != nil && current.Spec != nil && current.Generation == obj.Generation {
 		// The generation in force, decided again (its status written, a
 		// namespace relabelled): kept, not compiled again, so nothing resyncs.
+		if current.Refused != nil {
+			return rejected(obj, status, current, current.Refused), nil
+		}
 		return accept(obj, status, current)
 	}
 	eng, err := compile(obj.Spec, c)
@@ -87,18 +97,24 @@ func Decide(obj *v1alpha1.PlatformPolicy, current *InForce, c engine.Companions,
 		spec := obj.Spec
 		return accept(obj, status, &InForce{Engine: eng, Generation: obj.Generation, Spec: &spec})
 	}
+	return rejected(obj, status, previous, err), nil
+}
+
+// rejected keeps previous (nil: none) in force, obj's generation rejected
+// for err.
+func rejected(obj *v1alpha1.PlatformPolicy, status v1alpha1.PlatformPolicyStatus, previous *InForce, err error) Decision {
 	d := Decision{Rejected: err, InForce: previous}
 	if d.InForce == nil {
 		setReady(&status, obj.Generation, metav1.ConditionFalse, ReasonNoPolicyInForce,
 			fmt.Sprintf("generation %d is rejected: %v. pave has no accepted policy to enforce and refuses admission until this is fixed", obj.Generation, err))
 		d.Status = status
-		return d, nil
+		return d
 	}
 	status.InForceGeneration = d.InForce.Generation
 	setReady(&status, obj.Generation, metav1.ConditionFalse, ReasonRejected,
 		fmt.Sprintf("generation %d is rejected: %v. %s stays in force", obj.Generation, err, d.InForce.Describe()))
 	d.Status = status
-	return d, nil
+	return d
 }
 
 // accept puts f, compiled from obj's generation, in force, and keeps that
@@ -121,7 +137,11 @@ func compile(spec v1alpha1.PlatformPolicySpec, c engine.Companions) (*engine.Eng
 	return engine.Default(p, c)
 }
 
-// lastAccepted compiles the spec kept in the status, or returns nil.
+// lastAccepted compiles the spec kept in the status, or returns nil. A spec
+// an earlier version of pave accepted, and this one refuses (a check added
+// since), is compiled without those checks and stays in force: refusing it
+// at the restart of an upgrade would leave pave with no policy, and every
+// admission in the namespaces it governs refused.
 func lastAccepted(obj *v1alpha1.PlatformPolicy, c engine.Companions) *InForce {
 	if obj.Status.LastAccepted == nil || obj.Status.InForceGeneration == 0 {
 		return nil
@@ -130,11 +150,17 @@ func lastAccepted(obj *v1alpha1.PlatformPolicy, c engine.Companions) *InForce {
 	if err != nil {
 		return nil
 	}
-	eng, err := compile(spec, c)
-	if err != nil {
-		return nil
+	eng, refused := compile(spec, c)
+	if refused != nil {
+		p, err := policy.FromAcceptedSpec(spec)
+		if err != nil {
+			return nil
+		}
+		if eng, err = engine.DefaultAccepted(p, c); err != nil {
+			return nil
+		}
 	}
-	return &InForce{Engine: eng, Generation: obj.Status.InForceGeneration, Spec: &spec}
+	return &InForce{Engine: eng, Generation: obj.Status.InForceGeneration, Spec: &spec, Refused: refused}
 }
 
 func setReady(s *v1alpha1.PlatformPolicyStatus, generation int64, status metav1.ConditionStatus, reason, message string) {

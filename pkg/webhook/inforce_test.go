@@ -1,11 +1,13 @@
 package webhook_test
 
 import (
+	"encoding/json"
 	"strings"
 	"testing"
 
 	"k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/runtime"
 
 	"github.com/pave-dev/pave/pkg/api/v1alpha1"
 	"github.com/pave-dev/pave/pkg/companions"
@@ -107,4 +109,46 @@ func TestDecideKeepsAZoneNamespacesAreIn(t *testing.T) {
 	if d.InForce == nil || d.InForce.Generation != 1 || d.Rejected == nil {
 		t.Fatalf("restart: %+v", d)
 	}
+}
+
+// A spec an earlier version of pave accepted, which this one refuses (a
+// check added since), stays in force at a restart, the status saying so:
+// refusing it would leave pave with no policy, and every admission refused.
+// A new generation is judged by this version's checks.
+func TestDecideKeepsASpecAnEarlierPaveAccepted(t *testing.T) {
+	spec := v1alpha1.PlatformPolicySpec{Mesh: v1alpha1.MeshPolicy{Mode: v1alpha1.MeshIstio,
+		Traffic: v1alpha1.TrafficPolicy{Retries: v1alpha1.RetryPolicy{RetryOn: "5xx,sometimes"}}}}
+	raw, err := json.Marshal(spec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	old := &v1alpha1.PlatformPolicy{ObjectMeta: metav1.ObjectMeta{Name: "default", Generation: 4}, Spec: spec,
+		Status: v1alpha1.PlatformPolicyStatus{InForceGeneration: 4, LastAccepted: &runtime.RawExtension{Raw: raw}}}
+	d, err := webhook.Decide(old, nil, companions.All(), nil)
+	if err != nil || d.InForce == nil || d.InForce.Generation != 4 || d.InForce.Refused == nil || d.InForce.Engine.Policy().Spec.Mesh.Mode != v1alpha1.MeshIstio {
+		t.Fatalf("restart after an upgrade: %+v, %v", d.InForce, err)
+	}
+	assertReady(t, d.Status, metav1.ConditionFalse, webhook.ReasonRejected, `"sometimes" is not a retry condition Istio takes`)
+	assertReady(t, d.Status, metav1.ConditionFalse, webhook.ReasonRejected, "generation 4, accepted by an earlier version of pave, stays in force")
+
+	// Decided again (a namespace relabelled): still in force, still said.
+	again, _ := webhook.Decide(old, d.InForce, companions.All(), nil)
+	if again.InForce != d.InForce {
+		t.Fatalf("decided again: %+v", again.InForce)
+	}
+	assertReady(t, again.Status, metav1.ConditionFalse, webhook.ReasonRejected, "accepted by an earlier version of pave")
+
+	// Its next generation, still refused, leaves it in force; a fixed one is taken.
+	next := old.DeepCopy()
+	next.Generation = 5
+	d5, _ := webhook.Decide(next, d.InForce, companions.All(), nil)
+	if d5.InForce != d.InForce || d5.Rejected == nil {
+		t.Fatalf("generation 5, still refused: %+v", d5)
+	}
+	next.Generation, next.Spec.Mesh.Traffic.Retries.RetryOn = 6, "5xx"
+	d6, _ := webhook.Decide(next, d.InForce, companions.All(), nil)
+	if d6.InForce == nil || d6.InForce.Generation != 6 || d6.InForce.Refused != nil {
+		t.Fatalf("generation 6, fixed: %+v", d6.InForce)
+	}
+	assertReady(t, d6.Status, metav1.ConditionTrue, webhook.ReasonInForce, "generation 6 is in force")
 }
