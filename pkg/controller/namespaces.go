@@ -123,7 +123,11 @@ func (n *Namespaces) Reconcile(ctx context.Context, req reconcile.Request) (reco
 			failed = append(failed, err)
 		}
 		if labelled > 0 && n.Recorder != nil {
-			n.Recorder.Eventf(&ns, corev1.EventTypeNormal, "PodsJoinedZone", "labelled %d running Pods that had no %s label with their zone, as their zone's network policies select them", labelled, v1alpha1.LabelZone)
+			pods := "Pods that had"
+			if labelled == 1 {
+				pods = "Pod that had"
+			}
+			n.Recorder.Eventf(&ns, corev1.EventTypeNormal, "PodsJoinedZone", "labelled %d running %s no %s label with their zone, as their zone's network policies select them", labelled, pods, v1alpha1.LabelZone)
 		}
 	}
 	for _, where := range append([]string{ns.Name}, eng.NamespaceTargets()...) {

@@ -120,7 +120,7 @@ func TestPodsThatPredatePaveJoinTheirZone(t *testing.T) {
 	eventually(t, 30*time.Second, jsonpathIs([]string{"-n", "team-predate", "pod", "old"}, `{.metadata.labels.pave\.dev/zone} {.metadata.labels.run}`, "internal old"))
 	eventually(t, 30*time.Second, func() error {
 		out, err := s.kubectl("get", "events", "-A", "--field-selector", "reason=PodsJoinedZone,involvedObject.name=team-predate", "-o", "jsonpath={.items[*].message}")
-		if err != nil || !strings.Contains(out, "labelled 1 running Pods") {
+		if err != nil || !strings.Contains(out, "labelled 1 running Pod that had no pave.dev/zone label") {
 			return fmt.Errorf("no PodsJoinedZone event on the namespace: %q %v", out, err)
 		}
 		return nil
