@@ -55,9 +55,8 @@ type Namespaces struct {
 	Resync <-chan event.GenericEvent
 	// Workers is how many namespaces are reconciled at once (0: one).
 	Workers int
-	// Pods reads the Pods of a namespace that carry no zone label, from the
-	// API server rather than a cache of every Pod (labelZoneless); nil
-	// labels none.
+	// Pods reads the Pods of a namespace outside its zone, from the API
+	// server rather than a cache of every Pod (labelZones); nil labels none.
 	Pods client.Reader
 }
 
@@ -118,16 +117,16 @@ func (n *Namespaces) Reconcile(ctx context.Context, req reconcile.Request) (reco
 	}
 	keep, failed := applyAll(ctx, n.Client, &ns, namespaceGVK, want, n.Managed, n.Applied, n.Metrics, n.Recorder)
 	if env != nil {
-		labelled, err := n.labelZoneless(ctx, ns.Name, *env)
+		labelled, err := n.labelZones(ctx, ns.Name, *env)
 		if err != nil {
 			failed = append(failed, err)
 		}
 		if labelled > 0 && n.Recorder != nil {
-			pods := "Pods that had"
+			pods := "Pods"
 			if labelled == 1 {
-				pods = "Pod that had"
+				pods = "Pod"
 			}
-			n.Recorder.Eventf(&ns, corev1.EventTypeNormal, "PodsJoinedZone", "labelled %d running %s no %s label with their zone, as their zone's network policies select them", labelled, pods, v1alpha1.LabelZone)
+			n.Recorder.Eventf(&ns, corev1.EventTypeNormal, "PodsJoinedZone", "labelled %d running %s with the zone they are in (%s), which their zone's network policies select them by", labelled, pods, v1alpha1.LabelZone)
 		}
 	}
 	for _, where := range append([]string{ns.Name}, eng.NamespaceTargets()...) {

@@ -69,7 +69,7 @@ func TestRBACCoversTheCanaryStatus(t *testing.T) {
 }
 
 // The controller lists the Pods of a namespace that carry no zone label and
-// patches the label on (labelZoneless).
+// patches the label on (labelZones).
 func TestRBACCoversTheZoneLabels(t *testing.T) {
 	roles, err := rbactest.ClusterRoles("../../manifests/deploy/rbac.yaml")
 	if err != nil {

@@ -15,43 +15,58 @@ import (
 	"github.com/pave-dev/pave/pkg/policy"
 )
 
-// labelZoneless gives the running Pods of a governed namespace that carry
-// no zone label (they predate pave: every Pod since gets it at its creation,
-// and keeps it) the label of their zone. The zone's network policies find
-// Pods by that label, so without it such a Pod could neither call nor be
-// called by its zone's other Pods once the namespace's default deny is
-// written, and was outside its zone's ClusterNetworkPolicy boundary: pave's
-// installation cut the traffic of every workload running before it until
-// each was restarted. A label is changed in place; the Pod is not restarted.
+// labelZones gives the running Pods of a governed namespace the label of
+// the zone they are in, in place: the zone's network policies find Pods by
+// it, and a Pod is not restarted for a label.
+//
+// A Pod without the label predates pave (every Pod since gets it at its
+// creation, and keeps it). It could neither call nor be called by its
+// zone's other Pods once the namespace's default deny was written, and was
+// outside its zone's ClusterNetworkPolicy boundary: pave's installation cut
+// the traffic of every workload running before it until each was restarted.
+//
+// A controller's Pod whose label names a zone its namespace has left (the
+// namespace was moved) stayed a member of the old zone for every other
+// zone's policies until it was replaced: a namespace moved to a closed zone
+// stayed reachable as its old one. Its label was pave's decision, as at its
+// creation (mutator labels), and is decided again. A bare Pod's label is
+// left: it may be its own claim, judged when it was created.
+//
 // It returns how many Pods it labelled.
-func (n *Namespaces) labelZoneless(ctx context.Context, ns string, env policy.Env) (int, error) {
+func (n *Namespaces) labelZones(ctx context.Context, ns string, env policy.Env) (int, error) {
 	iso := env.Policy.Spec.Zones.Isolation
-	if n.Pods == nil || iso.InForce() == v1alpha1.IsolationOff || policy.Infrastructure(iso, ns) {
+	home := policy.DecideZone(env).Zone
+	if n.Pods == nil || home == "" || iso.InForce() == v1alpha1.IsolationOff || policy.Infrastructure(iso, ns) {
 		return 0, nil
 	}
-	zoneless, err := labels.NewRequirement(v1alpha1.LabelZone, selection.DoesNotExist, nil)
+	// Those without the label, and those labelled with another zone.
+	elsewhere, err := labels.NewRequirement(v1alpha1.LabelZone, selection.NotEquals, []string{home})
 	if err != nil {
 		return 0, err
 	}
 	var pods metav1.PartialObjectMetadataList
 	pods.SetGroupVersionKind(corev1.SchemeGroupVersion.WithKind("PodList"))
-	if err := n.Pods.List(ctx, &pods, client.InNamespace(ns), client.MatchingLabelsSelector{Selector: labels.NewSelector().Add(*zoneless)}); err != nil {
-		return 0, fmt.Errorf("list the Pods of %s without a zone label: %w", ns, err)
+	if err := n.Pods.List(ctx, &pods, client.InNamespace(ns), client.MatchingLabelsSelector{Selector: labels.NewSelector().Add(*elsewhere)}); err != nil {
+		return 0, fmt.Errorf("list the Pods of %s outside zone %s: %w", ns, home, err)
 	}
 	labelled := 0
 	for i := range pods.Items {
 		p := &pods.Items[i]
-		if p.DeletionTimestamp != nil {
+		cur, has := p.Labels[v1alpha1.LabelZone]
+		if p.DeletionTimestamp != nil || has && metav1.GetControllerOfNoCopy(p) == nil {
 			continue
 		}
-		// A Pod that narrows its zone by annotation, where the policy allows
-		// it, joins that zone, as it would have at its creation.
+		// What the Pod names counts as at its creation: a narrower zone the
+		// policy allows stays.
 		var asked []policy.ZoneRequest
+		if has {
+			asked = append(asked, policy.ZoneRequest{Value: cur, Field: "metadata.labels[" + v1alpha1.LabelZone + "]", Set: true})
+		}
 		if v, ok := p.Annotations[v1alpha1.LabelZone]; ok {
 			asked = append(asked, policy.ZoneRequest{Value: v, Field: "metadata.annotations[" + v1alpha1.LabelZone + "]", Set: true})
 		}
 		zone := policy.DecideZone(env, asked...).Zone
-		if zone == "" {
+		if zone == "" || has && zone == cur {
 			continue
 		}
 		p.SetGroupVersionKind(corev1.SchemeGroupVersion.WithKind("Pod"))

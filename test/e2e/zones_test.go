@@ -39,6 +39,13 @@ func TestZoneIsolation(t *testing.T) {
 		t.Fatal(err)
 	}
 	eventually(t, 30*time.Second, jsonpathIs([]string{"-n", "zone-vault", "networkpolicy", "pave-zone"}, "{.spec.egress[1].to[0].podSelector.matchExpressions[0].values}", `["internal","restricted"]`))
+	// The running pods join the new zone in place, not restarted.
+	running := []string{"-n", "zone-vault", "pods", "-l", "app.kubernetes.io/name=orders"}
+	before, err := s.kubectl(append([]string{"get"}, append(running, "-o", "jsonpath={.items[*].metadata.uid}")...)...)
+	if err != nil || before == "" {
+		t.Fatalf("the orders pods: %q %v", before, err)
+	}
+	eventually(t, 30*time.Second, jsonpathIs(running, "{.items[*].metadata.uid} {.items[*].metadata.labels.pave\\.dev/zone}", before+" internal"))
 	// The pods the ReplicaSet makes from then on are members of the new zone,
 	// though the template was admitted under the old one.
 	if _, err := s.kubectl("delete", "pods", "-n", "zone-vault", "-l", "app.kubernetes.io/name=orders", "--wait=false"); err != nil {
@@ -120,7 +127,7 @@ func TestPodsThatPredatePaveJoinTheirZone(t *testing.T) {
 	eventually(t, 30*time.Second, jsonpathIs([]string{"-n", "team-predate", "pod", "old"}, `{.metadata.labels.pave\.dev/zone} {.metadata.labels.run}`, "internal old"))
 	eventually(t, 30*time.Second, func() error {
 		out, err := s.kubectl("get", "events", "-A", "--field-selector", "reason=PodsJoinedZone,involvedObject.name=team-predate", "-o", "jsonpath={.items[*].message}")
-		if err != nil || !strings.Contains(out, "labelled 1 running Pod that had no pave.dev/zone label") {
+		if err != nil || !strings.Contains(out, "labelled 1 running Pod with the zone they are in") {
 			return fmt.Errorf("no PodsJoinedZone event on the namespace: %q %v", out, err)
 		}
 		return nil
