@@ -13,6 +13,7 @@ import (
 
 	"github.com/pave-dev/pave/pkg/api/v1alpha1"
 	"github.com/pave-dev/pave/pkg/policy"
+	"github.com/pave-dev/pave/pkg/workload"
 )
 
 // labelZones gives the running Pods of a governed namespace the label of
@@ -56,16 +57,9 @@ func (n *Namespaces) labelZones(ctx context.Context, ns string, env policy.Env) 
 		if p.DeletionTimestamp != nil || has && metav1.GetControllerOfNoCopy(p) == nil {
 			continue
 		}
-		// What the Pod names counts as at its creation: a narrower zone the
-		// policy allows stays.
-		var asked []policy.ZoneRequest
-		if has {
-			asked = append(asked, policy.ZoneRequest{Value: cur, Field: "metadata.labels[" + v1alpha1.LabelZone + "]", Set: true})
-		}
-		if v, ok := p.Annotations[v1alpha1.LabelZone]; ok {
-			asked = append(asked, policy.ZoneRequest{Value: v, Field: "metadata.annotations[" + v1alpha1.LabelZone + "]", Set: true})
-		}
-		zone := policy.DecideZone(env, asked...).Zone
+		// Decided as at its creation: what the Pod names (a narrower zone
+		// the policy allows) counts.
+		zone := policy.WorkloadZone(&workload.Workload{Kind: "Pod", Meta: &p.ObjectMeta, PodMeta: &p.ObjectMeta}, env).Zone
 		if zone == "" || has && zone == cur {
 			continue
 		}
