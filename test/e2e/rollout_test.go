@@ -1,6 +1,8 @@
 package e2e
 
 import (
+	"fmt"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -47,8 +49,19 @@ func TestAPolicyChangeLeavesTheReplicaSetsAlone(t *testing.T) {
 		t.Errorf("the Deployment's ReplicaSets after a scale: %q; want the one it had, with the proxy it was admitted with", lines)
 	}
 	// Each Pod is completed when it is made: the new one runs the new proxy.
-	pods := []string{"-n", "team-rollout", "pods", "-l", "app=steady", "--sort-by=.metadata.creationTimestamp"}
-	eventually(t, 60*time.Second, jsonpathIs(pods, "{.items[*].spec.initContainers[0].image}", admitted+" docker.io/istio/proxyv2:1.99.0"))
+	// (Compared as a set: the two Pods can be created within one second,
+	// which creationTimestamp cannot order.)
+	eventually(t, 60*time.Second, func() error {
+		out, err := s.kubectl("get", "-n", "team-rollout", "pods", "-l", "app=steady", "-o", "jsonpath={.items[*].spec.initContainers[0].image}")
+		images := strings.Fields(out)
+		slices.Sort(images)
+		want := []string{admitted, "docker.io/istio/proxyv2:1.99.0"}
+		slices.Sort(want)
+		if err != nil || !slices.Equal(images, want) {
+			return fmt.Errorf("the Pods' proxies %q, want %q (%v)", images, want, err)
+		}
+		return nil
+	})
 }
 
 // A ReplicaSet another controller makes from a template pave never saw (an
