@@ -36,6 +36,9 @@ func validateWritten(s v1alpha1.PlatformPolicySpec) error {
 			return fmt.Errorf("spec.backups.veleroNamespace: %q is not a namespace name: %s", ns, strings.Join(errs, "; "))
 		}
 	}
+	if err := validateZoneLabels(s); err != nil {
+		return err
+	}
 	for i, name := range s.Monitoring.PortNames {
 		if errs := validation.IsValidPortName(name); len(errs) > 0 {
 			return fmt.Errorf("spec.monitoring.portNames[%d]: %q is not a container port name, so no port could match it: %s", i, name, strings.Join(errs, "; "))
@@ -60,6 +63,61 @@ func validateRetryOn(retryOn string) error {
 		code, _ := strconv.Atoi(c)
 		if http.StatusText(code) == "" && !slices.Contains(retryOnPolicies, c) {
 			return fmt.Errorf("%q is not a retry condition Istio takes (one of %s, or an HTTP status code; no spaces): Istio would refuse every VirtualService pave writes", c, strings.Join(retryOnPolicies, ", "))
+		}
+	}
+	return nil
+}
+
+// validateZoneLabels checks the zones' and tiers' names, which pave writes as
+// label values (pave.dev/zone on every workload and Pod, pave.dev/tier on
+// the quota objects), the DNS pods' labels and the ports pave's
+// NetworkPolicies name: a value the API server refuses there had every
+// workload, or every namespace's policies, refused.
+func validateZoneLabels(s v1alpha1.PlatformPolicySpec) error {
+	labelValue := func(field, v string) error {
+		errs := validation.IsValidLabelValue(v)
+		if v == "" {
+			errs = append(errs, "it is empty")
+		}
+		if len(errs) > 0 {
+			return fmt.Errorf("%s: %q is not a label value, and pave labels objects with it: %s", field, v, strings.Join(errs, "; "))
+		}
+		return nil
+	}
+	z := s.Zones
+	for i, name := range z.Names {
+		if err := labelValue(fmt.Sprintf("spec.zones.names[%d]", i), name); err != nil {
+			return err
+		}
+	}
+	if z.DefaultZone != "" {
+		if err := labelValue("spec.zones.defaultZone", z.DefaultZone); err != nil {
+			return err
+		}
+	}
+	for i, a := range z.Access {
+		if err := labelValue(fmt.Sprintf("spec.zones.access[%d].zone", i), a.Zone); err != nil {
+			return err
+		}
+	}
+	for i, t := range s.Tiers.Tiers {
+		if err := labelValue(fmt.Sprintf("spec.tiers.tiers[%d].name", i), t.Name); err != nil {
+			return err
+		}
+	}
+	for k, v := range z.Isolation.DNS.PodLabels {
+		if errs := validation.IsQualifiedName(k); len(errs) > 0 {
+			return fmt.Errorf("spec.zones.isolation.dns.podLabels: %q is not a label key: %s", k, strings.Join(errs, "; "))
+		}
+		if errs := validation.IsValidLabelValue(v); len(errs) > 0 {
+			return fmt.Errorf("spec.zones.isolation.dns.podLabels[%s]: %q is not a label value: %s", k, v, strings.Join(errs, "; "))
+		}
+	}
+	for field, ports := range map[string][]int32{"meshPorts": z.Isolation.MeshPorts, "meshSidecarPorts": z.Isolation.MeshSidecarPorts} {
+		for i, p := range ports {
+			if p < 1 || p > 65535 {
+				return fmt.Errorf("spec.zones.isolation.%s[%d]: %d is not a port (1-65535)", field, i, p)
+			}
 		}
 	}
 	return nil
