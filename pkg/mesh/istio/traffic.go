@@ -69,7 +69,6 @@ func (Traffic) Generate(_ context.Context, w *workload.Workload, env policy.Env)
 	}
 	dr.Spec.Host = host
 	dr.Spec.TrafficPolicy = &networkingapi.TrafficPolicy{
-		Tls: &networkingapi.ClientTLSSettings{Mode: networkingapi.ClientTLSSettings_ISTIO_MUTUAL},
 		ConnectionPool: &networkingapi.ConnectionPoolSettings{
 			Tcp:  &networkingapi.ConnectionPoolSettings_TCPSettings{MaxConnections: t.ConnectionPool.MaxConnections},
 			Http: &networkingapi.ConnectionPoolSettings_HTTPSettings{Http1MaxPendingRequests: t.ConnectionPool.MaxPendingRequests},
@@ -80,6 +79,13 @@ func (Traffic) Generate(_ context.Context, w *workload.Workload, env policy.Env)
 			BaseEjectionTime:      durationpb.New(mesh.Duration(t.OutlierDetection.BaseEjectionTime)),
 			MaxEjectionPercent:    t.OutlierDetection.MaxEjectionPercent,
 		},
+	}
+
+	// Mutual TLS to pods that run the proxy. To pods without one (opted
+	// out) Istio's auto mTLS sends plaintext, which ISTIO_MUTUAL here would
+	// override: every meshed caller's connection would fail.
+	if mesh.Meshed(w, spec.Mode) {
+		dr.Spec.TrafficPolicy.Tls = &networkingapi.ClientTLSSettings{Mode: networkingapi.ClientTLSSettings_ISTIO_MUTUAL}
 	}
 
 	vs := &networking.VirtualService{
