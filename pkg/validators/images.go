@@ -9,6 +9,7 @@ import (
 
 	"github.com/pave-dev/pave/internal/imageref"
 	"github.com/pave-dev/pave/pkg/api/v1alpha1"
+	"github.com/pave-dev/pave/pkg/mesh"
 	"github.com/pave-dev/pave/pkg/policy"
 	"github.com/pave-dev/pave/pkg/workload"
 )
@@ -38,7 +39,15 @@ func (Images) Rules() []policy.Rule { return []policy.Rule{rulePinned, ruleRegis
 func (v Images) Validate(_ context.Context, w *workload.Workload, env policy.Env) []policy.Violation {
 	var out []policy.Violation
 	w.Containers(func(c *corev1.Container, at workload.Ref) {
-		out = append(out, v.image(fmt.Sprintf("container %q", c.Name), c.Image, at.Field("image"), env)...)
+		switch {
+		case mesh.IstioFillsImage(w, c, env.Namespace.Labels):
+			// Istio's injector gives the proxy its image in each Pod, where
+			// pave judges it: the template holds a placeholder.
+		case mesh.IstioPlaceholder(c):
+			out = append(out, notFilled(w, at.Field("image")))
+		default:
+			out = append(out, v.image(fmt.Sprintf("container %q", c.Name), c.Image, at.Field("image"), env)...)
+		}
 	})
 	for i, vol := range w.PodSpec.Volumes {
 		if vol.Image != nil {
@@ -83,4 +92,16 @@ func pinned(what, image string, ref imageref.Ref, field string) []policy.Violati
 			fmt.Sprintf("pin a version: %s:<version> or %s@sha256:<digest>", name, name))}
 	}
 	return nil
+}
+
+// notFilled is the finding on Istio's image placeholder where Istio's
+// injector does not replace it: pulled as it is, "auto" is no image.
+func notFilled(w *workload.Workload, field string) policy.Violation {
+	what := fmt.Sprintf("container %q: image %q is Istio's placeholder for its proxy's image, which Istio's injector fills in", mesh.IstioProxyName, mesh.IstioImagePlaceholder)
+	if w.Kind == "Pod" {
+		return rulePinned.Violation(field, what+", and this Pod came through without it",
+			fmt.Sprintf("check that Istio's injector runs and selects the namespace or the pod (label %s: \"true\"), then create the Pod again", v1alpha1.LabelIstioInject))
+	}
+	return rulePinned.Violation(field, what+", and it does not inject these pods",
+		fmt.Sprintf("label the pod template %s: \"true\" (Istio's gateway chart does), or the namespace %s: enabled; or name the proxy's image", v1alpha1.LabelIstioInject, v1alpha1.LabelIstioInjection))
 }

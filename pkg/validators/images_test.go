@@ -103,3 +103,49 @@ spec:
 		})
 	}
 }
+
+// Istio's gateway chart writes image "auto" on its istio-proxy container,
+// for Istio's injector to fill in at each Pod's creation: the template is
+// not judged for it where Istio injects the pods, and the Pod is judged
+// with the image Istio gave it. Where nothing fills it in, the finding says
+// so rather than asking to pin "auto".
+func TestImagesLeaveIstiosPlaceholder(t *testing.T) {
+	const template = `apiVersion: apps/v1
+kind: Deployment
+metadata: {name: gw}
+spec:
+  template:
+    metadata: {labels: {%s}}
+    spec: {containers: [{name: %s, image: auto}]}`
+	for _, tc := range []struct {
+		name, doc string
+		namespace map[string]string
+		want      string // in the finding's message, or "" for none
+	}{
+		{"labelled for Istio's injector", fmt.Sprintf(template, `sidecar.istio.io/inject: "true"`, "istio-proxy"), nil, ""},
+		{"in a namespace Istio injects", fmt.Sprintf(template, `app: gw`, "istio-proxy"), map[string]string{"istio-injection": "enabled"}, ""},
+		{"switched off in a namespace Istio injects", fmt.Sprintf(template, `sidecar.istio.io/inject: "false"`, "istio-proxy"),
+			map[string]string{"istio-injection": "enabled"}, "it does not inject these pods"},
+		{"nothing injects the pods", fmt.Sprintf(template, `app: gw`, "istio-proxy"), nil, "it does not inject these pods"},
+		{"another container's auto is an image without a tag", fmt.Sprintf(template, `sidecar.istio.io/inject: "true"`, "app"), nil, "has no tag"},
+		{"a Pod Istio did not inject", `apiVersion: v1
+kind: Pod
+metadata: {name: gw-1, labels: {sidecar.istio.io/inject: "true"}}
+spec: {containers: [{name: istio-proxy, image: auto}]}`, nil, "this Pod came through without it"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			w := workloadtest.FromYAML(t, tc.doc)
+			env := workloadtest.Env()
+			env.Namespace.Labels = tc.namespace
+			got := validators.Images{}.Validate(context.Background(), w, env)
+			if tc.want == "" {
+				assertRules(t, got)
+				return
+			}
+			assertRules(t, got, "image-pinned")
+			if !strings.Contains(got[0].Message, tc.want) || got[0].Fix == "" || !strings.HasSuffix(got[0].Field, "containers[0].image") {
+				t.Errorf("finding %+v, want %q in its message, a fix and the image's field", got[0], tc.want)
+			}
+		})
+	}
+}

@@ -49,7 +49,7 @@ func (Mesh) Validate(_ context.Context, w *workload.Workload, env policy.Env) []
 			fmt.Sprintf("remove the annotation or label, or ask the platform team for a PolicyException for mesh-sidecar if traffic must bypass the proxy (zones outside %v may)", spec.RequiredZones))}
 	}
 	if !istiosPod(w, spec.Mode) {
-		if field, why := proxyIdentityTaken(w, spec); why != "" {
+		if field, why := proxyIdentityTaken(w, spec, env.Namespace.Labels); why != "" {
 			return []policy.Violation{ruleMeshSidecar.Violation(field,
 				fmt.Sprintf("zone %q must be meshed, and %s", zone, why),
 				"run the container as another user and group (Istio reserves 1337 for its proxy), or ask the platform team for a PolicyException for mesh-sidecar")}
@@ -61,7 +61,7 @@ func (Mesh) Validate(_ context.Context, w *workload.Workload, env policy.Env) []
 				fmt.Sprintf("zone %q must be meshed but the pod template is not labelled for injection", zone),
 				fmt.Sprintf("remove %s: \"false\" from the pod template", v1alpha1.LabelIstioInject))}
 		}
-		return nil
+		return besideGateway(w, zone)
 	}
 	name := spec.Sidecar.Container.Name
 	if mutators.NameTaken(w, name) {
@@ -71,8 +71,12 @@ func (Mesh) Validate(_ context.Context, w *workload.Workload, env policy.Env) []
 			fix = fmt.Sprintf("apply the manifest as it was before istioctl kube-inject (without %s, istio-init, their volumes and %s); pave injects the sidecar itself",
 				name, v1alpha1.AnnotationIstioStatus)
 		}
-		return []policy.Violation{ruleMeshSidecar.Violation(w.PodSpecPath+".containers",
-			fmt.Sprintf("zone %q must be meshed, and the container name %q is reserved for the mesh sidecar", zone, name), fix)}
+		why := fmt.Sprintf("zone %q must be meshed, and the container name %q is reserved for the mesh sidecar", zone, name)
+		if mesh.IstioGateway(w) {
+			why = fmt.Sprintf("zone %q must be meshed by pave's sidecar, which an Istio gateway (%s: gateway) does not run", zone, v1alpha1.AnnotationIstioTemplates)
+			fix = fmt.Sprintf("deploy the gateway to a namespace in a zone outside %v, or one pave does not govern (webhooks.excludeNamespaces)", spec.RequiredZones)
+		}
+		return []policy.Violation{ruleMeshSidecar.Violation(w.PodSpecPath+".containers", why, fix)}
 	}
 	if why := mutators.SidecarMismatch(w, env.Policy); why != "" {
 		return []policy.Violation{ruleMeshSidecar.Violation(w.PodSpecPath+".initContainers",

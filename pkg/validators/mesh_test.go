@@ -13,6 +13,8 @@ import (
 
 func TestMeshFinalState(t *testing.T) {
 	const copiedHash = `, annotations: {pave.dev/sidecar-status: 0123456789abcdef}`
+	const gateway = `, annotations: {inject.istio.io/templates: gateway}`
+	const gatewayProxy = "containers: [{name: istio-proxy, image: auto, ports: [{containerPort: 15090}], securityContext: {runAsUser: 1337, runAsGroup: 1337}}]"
 	cases := []struct {
 		name, mode, zone, labels, spec, annotations string
 		kind, containers                            string
@@ -91,6 +93,18 @@ func TestMeshFinalState(t *testing.T) {
 			containers: "containers: [{name: c, image: 'x:1', securityContext: {runAsUser: 1337}}]", want: []string{"mesh-sidecar"}},
 		{name: "delegate, Istio's proxy on a Pod", mode: "delegate", zone: "internal", inject: true,
 			containers: "containers: [{name: c, image: 'x:1'}, {name: istio-proxy, image: 'x:1', securityContext: {runAsUser: 1337}}]"},
+		// Istio's gateway chart: its istio-proxy container is Istio's proxy,
+		// image and user 1337 its injector's; the template redirects nothing.
+		{name: "delegate, Istio's gateway", mode: "delegate", zone: "internal", inject: true, kind: "Deployment",
+			annotations: gateway, containers: gatewayProxy},
+		{name: "delegate, a container beside Istio's gateway", mode: "delegate", zone: "internal", inject: true, kind: "Deployment",
+			annotations: gateway, containers: "containers: [{name: c, image: 'x:1'}, " + gatewayProxy[len("containers: ["):], want: []string{"mesh-sidecar"}},
+		{name: "delegate, a team's image as Istio's proxy runs as its user", mode: "delegate", zone: "internal", inject: true, kind: "Deployment",
+			annotations: gateway, containers: "containers: [{name: istio-proxy, image: 'x:1', securityContext: {runAsUser: 1337}}]", want: []string{"mesh-sidecar"}},
+		{name: "istio, Istio's gateway where pave's sidecar is required", mode: "istio", zone: "internal", inject: true, kind: "Deployment",
+			labels: `sidecar.istio.io/inject: "true"`, annotations: gateway, containers: gatewayProxy, want: []string{"mesh-sidecar"}},
+		{name: "istio, Istio's gateway outside the required zones", mode: "istio", zone: "public", inject: true, kind: "Deployment",
+			labels: `sidecar.istio.io/inject: "true"`, annotations: gateway, containers: gatewayProxy},
 		{name: "mesh off", mode: "off", zone: "internal"},
 		{name: "cilium has no sidecar to check", mode: "cilium", zone: "internal"},
 	}
@@ -135,6 +149,7 @@ func TestMeshNamesKubeInjectOutput(t *testing.T) {
 	for _, tc := range []struct{ name, annotations, want string }{
 		{"a container of the proxy's name", "{}", `rename your container "istio-proxy"`},
 		{"kube-inject's output", `{sidecar.istio.io/status: '{"containers":["istio-proxy"]}'}`, "as it was before istioctl kube-inject"},
+		{"Istio's gateway", `{inject.istio.io/templates: gateway}`, "deploy the gateway to a namespace in a zone outside [internal restricted]"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			w := workloadtest.FromYAML(t, `apiVersion: apps/v1

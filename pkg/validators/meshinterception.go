@@ -10,6 +10,7 @@ import (
 	"k8s.io/utils/ptr"
 
 	"github.com/pave-dev/pave/pkg/api/v1alpha1"
+	"github.com/pave-dev/pave/pkg/mesh"
 	"github.com/pave-dev/pave/pkg/workload"
 )
 
@@ -117,8 +118,10 @@ func pavesProxy(spec v1alpha1.MeshPolicy) string {
 // container's connections bypass the proxy, and mutual TLS with it; Istio
 // reserves UID 1337 for the proxy. pave's proxy (istio mode) is the one
 // container that may: whether it is pave's is the sidecar check's to say.
-// It returns the field and what is wrong, or "" when nothing is.
-func proxyIdentityTaken(w *workload.Workload, spec v1alpha1.MeshPolicy) (field, why string) {
+// Istio's proxy is the other: the istio-proxy container of a pod Istio's
+// injector fills in (its gateways). It returns the field and what is
+// wrong, or "" when nothing is.
+func proxyIdentityTaken(w *workload.Workload, spec v1alpha1.MeshPolicy, namespaceLabels map[string]string) (field, why string) {
 	uid, gid := int64(istioProxyID), int64(istioProxyID)
 	proxy := pavesProxy(spec)
 	if sc := spec.Sidecar.Container; proxy != "" && sc.SecurityContext != nil {
@@ -130,8 +133,8 @@ func proxyIdentityTaken(w *workload.Workload, spec v1alpha1.MeshPolicy) (field, 
 		podUser, podGroup = psc.RunAsUser, psc.RunAsGroup
 	}
 	w.Containers(func(c *corev1.Container, at workload.Ref) {
-		if why != "" || (proxy != "" && c.Name == proxy && at.Init()) {
-			return
+		if why != "" || (proxy != "" && c.Name == proxy && at.Init()) || mesh.IstioFillsImage(w, c, namespaceLabels) {
+			return // pave's proxy, or Istio's, which its injector gives its image
 		}
 		var user, group *int64
 		if c.SecurityContext != nil {

@@ -41,6 +41,9 @@ func (MeshPorts) Validate(_ context.Context, w *workload.Workload, env policy.En
 		if at.Ephemeral() || (c.Name == proxy && at.Init()) {
 			return // an ephemeral container declares no ports
 		}
+		if spec.Mode == v1alpha1.MeshDelegate && c.Name == mesh.IstioProxyName {
+			return // Istio's injector makes it its proxy (Istio's customizing injection; its gateways)
+		}
 		for i, p := range c.Ports {
 			if slices.Contains(mesh.ProxyPorts[:], p.ContainerPort) {
 				out = append(out, ruleMeshPorts.Violation(at.Field(fmt.Sprintf("ports[%d].containerPort", i)),

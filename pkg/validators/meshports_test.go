@@ -37,6 +37,11 @@ func TestMeshPorts(t *testing.T) {
 		{"no proxy in the pod", "istio", "[{name: app, image: 'x:1', ports: [{containerPort: 15021}]}]", false, ""},
 		{"mesh off", "off", "[{name: app, image: 'x:1', ports: [{containerPort: 15021}]}]", true, ""},
 		{"delegate, labelled for Istio's injector", "delegate", "[{name: app, image: 'x:1', ports: [{containerPort: 15006}]}]", true, "spec.template.spec.containers[0].ports[0].containerPort"},
+		// Istio's injector makes a container of its proxy's name its proxy
+		// (customizing injection; its gateway chart's, port 15090 declared).
+		{"delegate, Istio's proxy customized", "delegate", "[{name: istio-proxy, image: auto, ports: [{containerPort: 15090}]}]", true, ""},
+		{"delegate, beside Istio's proxy customized", "delegate", "[{name: istio-proxy, image: auto}, {name: app, image: 'x:1', ports: [{containerPort: 15090}]}]", true,
+			"spec.template.spec.containers[1].ports[0].containerPort"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			w := workloadtest.FromYAML(t, `apiVersion: apps/v1

@@ -34,6 +34,15 @@ const (
 	// istio-cni reads it too, as label or annotation: "false" leaves a pod's
 	// traffic beside its proxy.
 	LabelIstioInject = "sidecar.istio.io/inject"
+	// LabelIstioInjection "enabled" on a namespace has Istio's injector
+	// inject its pods but those labelled sidecar.istio.io/inject "false".
+	LabelIstioInjection = "istio-injection"
+	// LabelIstioRevision on a namespace or pod selects the injector of that
+	// Istio revision.
+	LabelIstioRevision = "istio.io/rev"
+	// AnnotationIstioTemplates names the templates Istio's injector renders
+	// into a pod ("gateway" for its gateways); read, never written.
+	AnnotationIstioTemplates = "inject.istio.io/templates"
 	// AnnotationIstioTrafficPrefix starts the annotations by which istio-cni
 	// leaves ports, addresses and interfaces out of the proxy's interception.
 	AnnotationIstioTrafficPrefix = "traffic.sidecar.istio.io/"

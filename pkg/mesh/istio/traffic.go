@@ -82,9 +82,10 @@ func (Traffic) Generate(_ context.Context, w *workload.Workload, env policy.Env)
 	}
 
 	// Mutual TLS to pods that run the proxy. To pods without one (opted
-	// out) Istio's auto mTLS sends plaintext, which ISTIO_MUTUAL here would
-	// override: every meshed caller's connection would fail.
-	if mesh.Meshed(w, spec.Mode) {
+	// out, or an Istio gateway, whose listeners are its Gateway's) Istio's
+	// auto mTLS sends plaintext, which ISTIO_MUTUAL here would override:
+	// every meshed caller's connection would fail.
+	if mesh.Meshed(w, spec.Mode) && !mesh.IstioGateway(w) {
 		dr.Spec.TrafficPolicy.Tls = &networkingapi.ClientTLSSettings{Mode: networkingapi.ClientTLSSettings_ISTIO_MUTUAL}
 	}
 
