@@ -61,6 +61,9 @@ func (Mesh) Validate(_ context.Context, w *workload.Workload, env policy.Env) []
 				fmt.Sprintf("zone %q must be meshed but the pod template is not labelled for injection", zone),
 				fmt.Sprintf("remove %s: \"false\" from the pod template", v1alpha1.LabelIstioInject))}
 		}
+		if denied := ownProxyImage(w, zone, spec); len(denied) > 0 {
+			return denied
+		}
 		return besideGateway(w, zone)
 	}
 	name := spec.Sidecar.Container.Name

@@ -1,8 +1,10 @@
 package e2e
 
 import (
+	"fmt"
 	"strings"
 	"testing"
+	"time"
 )
 
 // Finding 29: istio-cni leaves a pod's traffic beside its proxy when the pod
@@ -41,5 +43,30 @@ func TestTeamMemberCannotSteerTrafficPastTheProxy(t *testing.T) {
 	}
 	if out, err := s.kubectl("get", "-n", "team-bypass", "deployment", "meshed", "-o", "jsonpath={.spec.template.spec.initContainers[0].name}"); err != nil || out != "istio-proxy" {
 		t.Fatalf("no sidecar: %q %v", out, err)
+	}
+}
+
+// With the mesh delegated to Istio's injector, a container named
+// istio-proxy customizes Istio's proxy, and Istio keeps its image: a team's
+// own image there would run as the proxy's user, whose traffic istio-cni
+// lets out. Istio's placeholder "auto" is the way to customize it.
+func TestTeamMemberCannotReplaceIstiosProxy(t *testing.T) {
+	teamNamespace(t, "team-proxy-image")
+	usePolicy(t, "{mesh: {mode: delegate}}")
+	customized := func(name, image string) string {
+		return deployment(name, "      containers: [{name: app, image: 'nginx:1.27.3'}, {name: istio-proxy, image: '"+image+"', resources: {limits: {memory: 1Gi}}}]\n")
+	}
+	eventually(t, 30*time.Second, func() error {
+		_, err := asDev(customized("own", "registry.example.com/team/proxy:1.0"), "apply", "--dry-run=server", "-n", "team-proxy-image", "-f", "-")
+		if err == nil || !strings.Contains(err.Error(), "takes the place of Istio's proxy") {
+			return fmt.Errorf("delegate mode not in force yet: %v", err)
+		}
+		return nil
+	})
+	_, err := asDev(customized("own", "registry.example.com/team/proxy:1.0"), "apply", "-n", "team-proxy-image", "-f", "-")
+	denied(t, "a team's image as Istio's proxy", err, "[mesh-sidecar] spec.template.spec.containers[1].image", `set its image to "auto"`)
+	absent(t, "team-proxy-image", "deployment", "own")
+	if _, err := asDev(customized("tuned", "auto"), "apply", "-n", "team-proxy-image", "-f", "-"); err != nil {
+		t.Fatalf("Istio's proxy customized as Istio documents it: %v", err)
 	}
 }
