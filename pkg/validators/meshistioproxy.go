@@ -38,15 +38,25 @@ func besideGateway(w *workload.Workload, zone string) []policy.Violation {
 // proxy's image over its template's and gives the container the proxy's
 // user, 1337, whose traffic istio-cni lets out beside the proxy: the team's
 // image would run where the proxy should, its connections without mutual
-// TLS. A Pod is not judged: Istio has given its proxy an image by then.
+// TLS. So is Istio's annotation that names the proxy's image. A Pod's
+// containers are not judged: Istio has given its proxy an image by then.
 func ownProxyImage(w *workload.Workload, zone string, spec v1alpha1.MeshPolicy) []policy.Violation {
+	policyImage := ""
+	if spec.Sidecar.Container != nil {
+		policyImage = spec.Sidecar.Container.Image
+	}
+	// The annotation stays on the Pod, and is judged there too.
+	if image, ok := w.PodMeta.Annotations[v1alpha1.AnnotationIstioProxyImage]; ok && image != policyImage {
+		return []policy.Violation{ruleMeshSidecar.Violation(fmt.Sprintf("%s.annotations[%s]", w.PodMetaPath, v1alpha1.AnnotationIstioProxyImage),
+			fmt.Sprintf("zone %q must be meshed, and %s %q puts another image in the place of Istio's proxy, run as the proxy's user, whose traffic istio-cni lets out beside the proxy", zone, v1alpha1.AnnotationIstioProxyImage, image),
+			fmt.Sprintf("remove the annotation: Istio's injector gives the proxy its own image (the policy's is %q)", policyImage))}
+	}
 	if w.Kind == "Pod" {
 		return nil
 	}
 	var out []policy.Violation
 	w.Containers(func(c *corev1.Container, at workload.Ref) {
-		if len(out) > 0 || at.Ephemeral() || c.Name != mesh.IstioProxyName || c.Image == mesh.IstioImagePlaceholder ||
-			spec.Sidecar.Container != nil && c.Image == spec.Sidecar.Container.Image {
+		if len(out) > 0 || at.Ephemeral() || c.Name != mesh.IstioProxyName || c.Image == mesh.IstioImagePlaceholder || c.Image == policyImage {
 			return
 		}
 		out = append(out, ruleMeshSidecar.Violation(at.Field("image"),

@@ -66,6 +66,11 @@ func TestTeamMemberCannotReplaceIstiosProxy(t *testing.T) {
 	_, err := asDev(customized("own", "registry.example.com/team/proxy:1.0"), "apply", "-n", "team-proxy-image", "-f", "-")
 	denied(t, "a team's image as Istio's proxy", err, "[mesh-sidecar] spec.template.spec.containers[1].image", `set its image to "auto"`)
 	absent(t, "team-proxy-image", "deployment", "own")
+	byAnnotation := strings.Replace(deployment("annotated", "      containers: [{name: app, image: 'nginx:1.27.3'}]\n"),
+		"    metadata: {labels: {app: annotated}}", "    metadata: {labels: {app: annotated}, annotations: {sidecar.istio.io/proxyImage: 'registry.example.com/team/proxy:1.0'}}", 1)
+	_, err = asDev(byAnnotation, "apply", "-n", "team-proxy-image", "-f", "-")
+	denied(t, "a team's image for Istio's proxy by annotation", err, "[mesh-sidecar] spec.template.metadata.annotations[sidecar.istio.io/proxyImage]", "remove the annotation")
+	absent(t, "team-proxy-image", "deployment", "annotated")
 	if _, err := asDev(customized("tuned", "auto"), "apply", "-n", "team-proxy-image", "-f", "-"); err != nil {
 		t.Fatalf("Istio's proxy customized as Istio documents it: %v", err)
 	}

@@ -43,6 +43,9 @@ const (
 	// AnnotationIstioTemplates names the templates Istio's injector renders
 	// into a pod ("gateway" for its gateways); read, never written.
 	AnnotationIstioTemplates = "inject.istio.io/templates"
+	// AnnotationIstioProxyImage names the image Istio's injector gives its
+	// proxy in the pod, over its own; read, never written.
+	AnnotationIstioProxyImage = "sidecar.istio.io/proxyImage"
 	// AnnotationIstioTrafficPrefix starts the annotations by which istio-cni
 	// leaves ports, addresses and interfaces out of the proxy's interception.
 	AnnotationIstioTrafficPrefix = "traffic.sidecar.istio.io/"
