@@ -70,3 +70,16 @@ func IstioGateway(w *workload.Workload) bool {
 	}
 	return slices.ContainsFunc(strings.Split(templates, ","), func(t string) bool { return strings.TrimSpace(t) == "gateway" })
 }
+
+// GatewayAPIOwner is the name of the Gateway API Gateway that owns the
+// workload (istiod deploys each Gateway of its class as a Deployment of
+// Istio's proxy), or "". It names whose object the workload is; it proves
+// nothing, as any owner reference a writer sets.
+func GatewayAPIOwner(w *workload.Workload) string {
+	for _, o := range w.Meta.OwnerReferences {
+		if o.Kind == "Gateway" && strings.HasPrefix(o.APIVersion, "gateway.networking.k8s.io/") {
+			return o.Name
+		}
+	}
+	return ""
+}

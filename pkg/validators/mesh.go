@@ -44,9 +44,13 @@ func (Mesh) Validate(_ context.Context, w *workload.Workload, env policy.Env) []
 			fmt.Sprintf("remove the %s annotation, or move the workload to a namespace in a zone outside %v", v1alpha1.AnnotationInject, spec.RequiredZones))}
 	}
 	if field, why := interceptionBypass(w, spec.Mode); why != "" {
-		return []policy.Violation{ruleMeshSidecar.Violation(field,
-			fmt.Sprintf("zone %q must be meshed, and %s", zone, why),
-			fmt.Sprintf("remove the annotation or label, or ask the platform team for a PolicyException for mesh-sidecar if traffic must bypass the proxy (zones outside %v may)", spec.RequiredZones))}
+		fix := fmt.Sprintf("remove the annotation or label, or ask the platform team for a PolicyException for mesh-sidecar if traffic must bypass the proxy (zones outside %v may)", spec.RequiredZones)
+		if gw := mesh.GatewayAPIOwner(w); gw != "" {
+			// istiod deploys a Gateway's proxy itself, switched off for
+			// injection: the team wrote the Gateway, not this.
+			fix = fmt.Sprintf("this is Istio's deployment of Gateway %q: create the Gateway in a namespace of a zone outside %v, or ask the platform team for a PolicyException for mesh-sidecar", gw, spec.RequiredZones)
+		}
+		return []policy.Violation{ruleMeshSidecar.Violation(field, fmt.Sprintf("zone %q must be meshed, and %s", zone, why), fix)}
 	}
 	if !istiosPod(w, spec.Mode) {
 		if field, why := proxyIdentityTaken(w, spec, env.Namespace.Labels); why != "" {

@@ -182,3 +182,25 @@ spec:
 		})
 	}
 }
+
+// istiod deploys a Gateway API Gateway as a Deployment of Istio's proxy,
+// switched off for injection. The team wrote the Gateway, not the
+// Deployment: the fix says where the Gateway may go, not to edit a label.
+func TestMeshNamesIstiosGatewayDeployment(t *testing.T) {
+	env := workloadtest.MeshEnv(t, v1alpha1.MeshDelegate)
+	env.Namespace.Labels = map[string]string{"pave.dev/zone": "internal"}
+	w := workloadtest.FromYAML(t, `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web-gw-istio
+  ownerReferences: [{apiVersion: gateway.networking.k8s.io/v1, kind: Gateway, name: web-gw, uid: u}]
+spec:
+  template:
+    metadata: {labels: {sidecar.istio.io/inject: "false", gateway.networking.k8s.io/gateway-name: web-gw}}
+    spec: {containers: [{name: istio-proxy, image: 'docker.io/istio/proxyv2:1.28.1'}]}`)
+	got := validators.Mesh{}.Validate(context.Background(), w, env)
+	assertRules(t, got, "mesh-sidecar")
+	if want := `Istio's deployment of Gateway "web-gw": create the Gateway in a namespace of a zone outside [internal restricted]`; !strings.Contains(got[0].Fix, want) {
+		t.Errorf("fix %q, want %q in it", got[0].Fix, want)
+	}
+}
