@@ -1,6 +1,7 @@
 package mesh
 
 import (
+	"encoding/json"
 	"slices"
 	"strings"
 
@@ -82,4 +83,26 @@ func GatewayAPIOwner(w *workload.Workload) string {
 		}
 	}
 	return ""
+}
+
+// IstioStrips reports whether Istio's injector takes the container out
+// before it injects the pod: its status annotation (istioctl kube-inject's
+// output, or a pod it injected) lists the container as one it injected, and
+// injecting again removes those first. init says which list.
+func IstioStrips(w *workload.Workload, name string, init bool) bool {
+	raw, ok := w.PodMeta.Annotations[v1alpha1.AnnotationIstioStatus]
+	if !ok {
+		return false
+	}
+	var status struct {
+		InitContainers []string `json:"initContainers"`
+		Containers     []string `json:"containers"`
+	}
+	if json.Unmarshal([]byte(raw), &status) != nil {
+		return false
+	}
+	if init {
+		return slices.Contains(status.InitContainers, name)
+	}
+	return slices.Contains(status.Containers, name)
 }

@@ -96,3 +96,26 @@ spec: {template: {metadata: {`+meta+`}, spec: {containers: [{name: istio-proxy, 
 		}
 	}
 }
+
+// Istio's injector takes out what its status lists before it injects again;
+// a status it cannot read lists nothing.
+func TestIstioStrips(t *testing.T) {
+	for _, tc := range []struct {
+		status string
+		init   bool
+		want   bool
+	}{
+		{`'{"initContainers":["istio-proxy"],"containers":null}'`, true, true},
+		{`'{"initContainers":["istio-proxy"],"containers":null}'`, false, false},
+		{`'{"initContainers":null,"containers":["istio-proxy"]}'`, false, true},
+		{`'not json'`, true, false},
+	} {
+		w := workloadtest.FromYAML(t, `apiVersion: apps/v1
+kind: Deployment
+metadata: {name: d}
+spec: {template: {metadata: {annotations: {sidecar.istio.io/status: `+tc.status+`}}, spec: {containers: [{name: app, image: 'x:1'}]}}}`)
+		if got := mesh.IstioStrips(w, "istio-proxy", tc.init); got != tc.want {
+			t.Errorf("status %s, init %v: IstioStrips = %v, want %v", tc.status, tc.init, got, tc.want)
+		}
+	}
+}

@@ -108,6 +108,13 @@ func TestMeshFinalState(t *testing.T) {
 			containers: "containers: [{name: c, image: 'x:1'}, {name: istio-proxy, image: auto, resources: {limits: {memory: 1Gi}}}]"},
 		{name: "delegate, the policy's proxy image pinned", mode: "delegate", zone: "internal", inject: true, kind: "Deployment",
 			containers: "containers: [{name: c, image: 'x:1'}, {name: istio-proxy, image: 'docker.io/istio/proxyv2:1.28.1'}]"},
+		// Istio takes out what its status lists before it injects afresh.
+		{name: "delegate, kube-inject's output of another version", mode: "delegate", zone: "internal", inject: true, kind: "Deployment",
+			annotations: `, annotations: {sidecar.istio.io/status: '{"initContainers":["istio-proxy"],"containers":null}'}`,
+			spec:        "initContainers: [{name: istio-proxy, image: 'docker.io/istio/proxyv2:1.27.0', restartPolicy: Always, securityContext: {runAsUser: 1337}}], "},
+		{name: "delegate, a team's image listed for the wrong list", mode: "delegate", zone: "internal", inject: true, kind: "Deployment",
+			annotations: `, annotations: {sidecar.istio.io/status: '{"initContainers":["istio-proxy"],"containers":null}'}`,
+			containers:  "containers: [{name: c, image: 'x:1'}, {name: istio-proxy, image: 'x:1'}]", want: []string{"mesh-sidecar"}},
 		{name: "delegate, a team's image as Istio's proxy outside the required zones", mode: "delegate", zone: "public", inject: true, kind: "Deployment",
 			containers: "containers: [{name: c, image: 'x:1'}, {name: istio-proxy, image: 'x:1'}]"},
 		{name: "delegate, another image for Istio's proxy by annotation", mode: "delegate", zone: "internal", inject: true, kind: "Deployment",

@@ -119,7 +119,8 @@ func pavesProxy(spec v1alpha1.MeshPolicy) string {
 // reserves UID 1337 for the proxy. pave's proxy (istio mode) is the one
 // container that may: whether it is pave's is the sidecar check's to say.
 // Istio's proxy is the other: the istio-proxy container of a pod Istio's
-// injector fills in (its gateways). It returns the field and what is
+// injector fills in (its gateways), or takes out to inject afresh
+// (istioctl kube-inject's output). It returns the field and what is
 // wrong, or "" when nothing is.
 func proxyIdentityTaken(w *workload.Workload, spec v1alpha1.MeshPolicy, namespaceLabels map[string]string) (field, why string) {
 	uid, gid := int64(istioProxyID), int64(istioProxyID)
@@ -133,8 +134,9 @@ func proxyIdentityTaken(w *workload.Workload, spec v1alpha1.MeshPolicy, namespac
 		podUser, podGroup = psc.RunAsUser, psc.RunAsGroup
 	}
 	w.Containers(func(c *corev1.Container, at workload.Ref) {
-		if why != "" || (proxy != "" && c.Name == proxy && at.Init()) || mesh.IstioFillsImage(w, c, namespaceLabels) {
-			return // pave's proxy, or Istio's, which its injector gives its image
+		if why != "" || (proxy != "" && c.Name == proxy && at.Init()) || mesh.IstioFillsImage(w, c, namespaceLabels) ||
+			mesh.IstioInjects(w, namespaceLabels) && mesh.IstioStrips(w, c.Name, at.Init()) {
+			return // pave's proxy, or Istio's, which its injector gives its image or injects afresh
 		}
 		var user, group *int64
 		if c.SecurityContext != nil {

@@ -56,7 +56,8 @@ func ownProxyImage(w *workload.Workload, zone string, spec v1alpha1.MeshPolicy) 
 	}
 	var out []policy.Violation
 	w.Containers(func(c *corev1.Container, at workload.Ref) {
-		if len(out) > 0 || at.Ephemeral() || c.Name != mesh.IstioProxyName || c.Image == mesh.IstioImagePlaceholder || c.Image == policyImage {
+		if len(out) > 0 || at.Ephemeral() || c.Name != mesh.IstioProxyName || c.Image == mesh.IstioImagePlaceholder || c.Image == policyImage ||
+			mesh.IstioStrips(w, c.Name, at.Init()) { // kube-inject's output: Istio injects its proxy afresh
 			return
 		}
 		out = append(out, ruleMeshSidecar.Violation(at.Field("image"),
