@@ -17,14 +17,33 @@ import (
 // workload without it.
 func validateLabels(l v1alpha1.LabelPolicy) error {
 	for i, key := range l.Required {
-		if errs := validation.IsQualifiedName(key); len(errs) > 0 {
-			return fmt.Errorf("spec.labels.required[%d]: %q is not a label key: %s", i, key, strings.Join(errs, "; "))
+		if err := labelKey(fmt.Sprintf("spec.labels.required[%d]", i), key); err != nil {
+			return err
 		}
 	}
 	if v := l.DefaultCostCenter; v != "" {
-		if errs := validation.IsValidLabelValue(v); len(errs) > 0 {
-			return fmt.Errorf("spec.labels.defaultCostCenter: %q is not a label value, and pave would label workloads with it: %s", v, strings.Join(errs, "; "))
-		}
+		return labelValue("spec.labels.defaultCostCenter", v)
+	}
+	return nil
+}
+
+// labelKey refuses, at field, a key the API server refuses on a label.
+func labelKey(field, key string) error {
+	if errs := validation.IsQualifiedName(key); len(errs) > 0 {
+		return fmt.Errorf("%s: %q is not a label key: %s", field, key, strings.Join(errs, "; "))
+	}
+	return nil
+}
+
+// labelValue refuses, at field, a value pave writes onto objects as a label
+// and the API server refuses there; an empty one labels nothing.
+func labelValue(field, v string) error {
+	errs := validation.IsValidLabelValue(v)
+	if v == "" {
+		errs = append(errs, "it is empty")
+	}
+	if len(errs) > 0 {
+		return fmt.Errorf("%s: %q is not a label value, and pave labels objects with it: %s", field, v, strings.Join(errs, "; "))
 	}
 	return nil
 }

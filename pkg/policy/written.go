@@ -74,16 +74,6 @@ func validateRetryOn(retryOn string) error {
 // NetworkPolicies name: a value the API server refuses there had every
 // workload, or every namespace's policies, refused.
 func validateZoneLabels(s v1alpha1.PlatformPolicySpec) error {
-	labelValue := func(field, v string) error {
-		errs := validation.IsValidLabelValue(v)
-		if v == "" {
-			errs = append(errs, "it is empty")
-		}
-		if len(errs) > 0 {
-			return fmt.Errorf("%s: %q is not a label value, and pave labels objects with it: %s", field, v, strings.Join(errs, "; "))
-		}
-		return nil
-	}
 	z := s.Zones
 	for i, name := range z.Names {
 		if err := labelValue(fmt.Sprintf("spec.zones.names[%d]", i), name); err != nil {
@@ -106,8 +96,8 @@ func validateZoneLabels(s v1alpha1.PlatformPolicySpec) error {
 		}
 	}
 	for k, v := range z.Isolation.DNS.PodLabels {
-		if errs := validation.IsQualifiedName(k); len(errs) > 0 {
-			return fmt.Errorf("spec.zones.isolation.dns.podLabels: %q is not a label key: %s", k, strings.Join(errs, "; "))
+		if err := labelKey("spec.zones.isolation.dns.podLabels", k); err != nil {
+			return err
 		}
 		if errs := validation.IsValidLabelValue(v); len(errs) > 0 {
 			return fmt.Errorf("spec.zones.isolation.dns.podLabels[%s]: %q is not a label value: %s", k, v, strings.Join(errs, "; "))

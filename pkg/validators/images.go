@@ -39,14 +39,12 @@ func (Images) Rules() []policy.Rule { return []policy.Rule{rulePinned, ruleRegis
 func (v Images) Validate(_ context.Context, w *workload.Workload, env policy.Env) []policy.Violation {
 	var out []policy.Violation
 	w.Containers(func(c *corev1.Container, at workload.Ref) {
-		switch {
-		case mesh.IstioFillsImage(w, c, env.Namespace.Labels):
-			// Istio's injector gives the proxy its image in each Pod, where
-			// pave judges it: the template holds a placeholder.
-		case mesh.IstioPlaceholder(c):
-			out = append(out, notFilled(w, at.Field("image")))
-		default:
+		if !mesh.IstioPlaceholder(c) {
 			out = append(out, v.image(fmt.Sprintf("container %q", c.Name), c.Image, at.Field("image"), env)...)
+		} else if !mesh.IstioFillsImage(w, c, env.Namespace.Labels) {
+			// Where Istio's injector gives the proxy its image, pave judges
+			// it in each Pod: the template holds a placeholder.
+			out = append(out, notFilled(w, at.Field("image")))
 		}
 	})
 	for i, vol := range w.PodSpec.Volumes {

@@ -133,9 +133,10 @@ func proxyIdentityTaken(w *workload.Workload, spec v1alpha1.MeshPolicy, namespac
 	if psc := w.PodSpec.SecurityContext; psc != nil {
 		podUser, podGroup = psc.RunAsUser, psc.RunAsGroup
 	}
+	istioInjects := mesh.IstioInjects(w, namespaceLabels)
 	w.Containers(func(c *corev1.Container, at workload.Ref) {
 		if why != "" || (proxy != "" && c.Name == proxy && at.Init()) || mesh.IstioFillsImage(w, c, namespaceLabels) ||
-			mesh.IstioInjects(w, namespaceLabels) && mesh.IstioStrips(w, c.Name, at.Init()) {
+			istioInjects && mesh.IstioStrips(w, c.Name, at.Init()) {
 			return // pave's proxy, or Istio's, which its injector gives its image or injects afresh
 		}
 		var user, group *int64
