@@ -9,13 +9,15 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	gatewayv1 "sigs.k8s.io/gateway-api/apis/v1"
 
+	"github.com/pave-dev/pave/pkg/environment"
 	"github.com/pave-dev/pave/pkg/ingress"
 )
 
 // companionMetadata is the cache's transform: managed fields go from every
 // object, a companion (pave reads those unstructured) keeps only its
-// identity and metadata, and a Gateway API route its hostnames
-// (routeHosts). The controller applies companions whole with
+// identity and metadata, a team's own VirtualService or DestinationRule
+// also the hosts it configures (istioRuleSpec), and a Gateway API route its
+// hostnames (routeHosts). The controller applies companions whole with
 // server-side apply and reads them back only to watch and prune, which the
 // metadata serves; their specs (a dashboard's JSON, a VirtualService's
 // routes) were most of the controller's memory at 10,000 workloads.
@@ -29,6 +31,9 @@ func companionMetadata(obj any) (any, error) {
 		kept := map[string]any{"apiVersion": u.GetAPIVersion(), "kind": u.GetKind()}
 		if m, ok := u.Object["metadata"]; ok {
 			kept["metadata"] = m
+		}
+		if spec := istioRuleSpec(u); spec != nil {
+			kept["spec"] = spec
 		}
 		u.Object = kept
 	}
@@ -81,4 +86,27 @@ func routeHosts(obj any) (any, error) {
 // its version, and whether it is going.
 func identity(m metav1.ObjectMeta) metav1.ObjectMeta {
 	return metav1.ObjectMeta{Name: m.Name, Namespace: m.Namespace, UID: m.UID, ResourceVersion: m.ResourceVersion, DeletionTimestamp: m.DeletionTimestamp}
+}
+
+// istioRuleSpec is what the cache keeps of the spec of a VirtualService or
+// DestinationRule pave did not write: the fields environment.IstioRuleOf
+// reads, and of a traffic policy or workload selector only that it is
+// there. Nil for any other object.
+func istioRuleSpec(u *unstructured.Unstructured) map[string]any {
+	if _, ok := environment.IstioRuleOf(u); !ok {
+		return nil
+	}
+	spec, _ := u.Object["spec"].(map[string]any)
+	kept := map[string]any{}
+	for _, f := range environment.IstioRuleSpec() {
+		v, ok := spec[f]
+		if !ok {
+			continue
+		}
+		if _, isMap := v.(map[string]any); isMap {
+			v = map[string]any{}
+		}
+		kept[f] = v
+	}
+	return kept
 }

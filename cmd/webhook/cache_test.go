@@ -1,11 +1,13 @@
 package main
 
 import (
+	"reflect"
 	"slices"
 	"testing"
 
 	networkingv1 "k8s.io/api/networking/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/runtime"
 	clientgoscheme "k8s.io/client-go/kubernetes/scheme"
 	"sigs.k8s.io/controller-runtime/pkg/client/apiutil"
@@ -13,6 +15,7 @@ import (
 
 	"github.com/pave-dev/pave/internal/rbactest"
 	"github.com/pave-dev/pave/pkg/api/v1alpha1"
+	"github.com/pave-dev/pave/pkg/environment"
 	"github.com/pave-dev/pave/pkg/ingress"
 )
 
@@ -126,5 +129,45 @@ func TestRouteCacheKeepsTheHostnames(t *testing.T) {
 	}
 	if kept.Labels != nil || kept.Spec.Rules != nil || kept.Spec.ParentRefs != nil {
 		t.Errorf("kept more than its hostnames: %+v", kept)
+	}
+}
+
+// The cache keeps of a team's VirtualService or DestinationRule what a
+// workload's reconcile reads of it, read back the same; of pave's own, and
+// of the routes and policies themselves, nothing.
+func TestIstioRuleCacheKeepsWhatIsRead(t *testing.T) {
+	team := &unstructured.Unstructured{Object: map[string]any{
+		"apiVersion": "networking.istio.io/v1", "kind": "DestinationRule",
+		"metadata": map[string]any{"name": "web", "namespace": "shop"},
+		"spec": map[string]any{
+			"host":             "web",
+			"trafficPolicy":    map[string]any{"loadBalancer": map[string]any{"simple": "ROUND_ROBIN"}},
+			"workloadSelector": map[string]any{"matchLabels": map[string]any{"app": "caller"}},
+			"subsets":          []any{map[string]any{"name": "v1", "labels": map[string]any{"v": "1"}}},
+		},
+	}}
+	want, _ := environment.IstioRuleOf(team.DeepCopy())
+	got, err := companionMetadata(team)
+	if err != nil {
+		t.Fatal(err)
+	}
+	u := got.(*unstructured.Unstructured)
+	if _, found, _ := unstructured.NestedFieldNoCopy(u.Object, "spec", "subsets"); found {
+		t.Errorf("the cache keeps the subsets: %v", u.Object["spec"])
+	}
+	if lb, _, _ := unstructured.NestedFieldNoCopy(u.Object, "spec", "trafficPolicy", "loadBalancer"); lb != nil {
+		t.Errorf("the cache keeps the traffic policy: %v", u.Object["spec"])
+	}
+	if read, ok := environment.IstioRuleOf(u); !ok || !reflect.DeepEqual(read, want) || !read.TrafficPolicy || !read.Selective {
+		t.Errorf("read from the cache %+v, from the object %+v", read, want)
+	}
+
+	ours := &unstructured.Unstructured{Object: map[string]any{
+		"apiVersion": "networking.istio.io/v1", "kind": "VirtualService",
+		"metadata": map[string]any{"name": "pave-web", "namespace": "shop", "labels": map[string]any{v1alpha1.LabelManagedBy: "pave"}},
+		"spec":     map[string]any{"hosts": []any{"web.shop.svc.cluster.local"}, "http": []any{}},
+	}}
+	if got, _ := companionMetadata(ours); got.(*unstructured.Unstructured).Object["spec"] != nil {
+		t.Errorf("the cache keeps the spec of pave's own VirtualService")
 	}
 }

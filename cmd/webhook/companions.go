@@ -69,6 +69,18 @@ func setupCompanions(mgr ctrl.Manager, engines *pavewebhook.Engines, env environ
 			return fmt.Errorf("index %s by owner: %w", gvk.Kind, err)
 		}
 	}
+	// A workload's reconcile finds the team's own routing of its service
+	// by this index (environment.IstioRules).
+	for _, gvk := range servedOnly(environment.IstioRuleKinds()) {
+		if !indexed[gvk] {
+			continue // pave writes none: nothing steps aside
+		}
+		u := &unstructured.Unstructured{}
+		u.SetGroupVersionKind(gvk)
+		if err := mgr.GetFieldIndexer().IndexField(context.Background(), u, environment.IndexIstioHost, environment.IstioHostIndex); err != nil {
+			return fmt.Errorf("index %s by host: %w", gvk.Kind, err)
+		}
+	}
 	applied := controller.NewApplied() // one for every reconciler: each object has one writer
 	if served := servedOnly(eng.WorkloadKinds()); len(served) > 0 {
 		for _, kind := range workload.ServedKinds() {

@@ -3,6 +3,7 @@ package check
 import (
 	"bytes"
 	"cmp"
+	"strings"
 	"time"
 
 	appsv1 "k8s.io/api/apps/v1"
@@ -10,6 +11,7 @@ import (
 	policyv1 "k8s.io/api/policy/v1"
 	schedulingv1 "k8s.io/api/scheduling/v1"
 	storagev1 "k8s.io/api/storage/v1"
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/runtime/schema"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
@@ -18,12 +20,13 @@ import (
 	"github.com/pave-dev/pave/pkg/environment"
 	"github.com/pave-dev/pave/pkg/manifest"
 	"github.com/pave-dev/pave/pkg/object"
+	"github.com/pave-dev/pave/pkg/policy"
 )
 
 // builder is the environment of a run, built as the cluster's would be: the
 // Namespaces the input defines (others get Options.Env's labels), the
-// exceptions of the policy file, the input's StorageClasses, PriorityClasses, PodDisruptionBudgets, Ingresses, routes and canary
-// Deployments, so a canary and its stable in one input are routed as the
+// exceptions of the policy file, the input's StorageClasses, PriorityClasses, PodDisruptionBudgets, Ingresses, routes, VirtualServices,
+// DestinationRules and canary Deployments, so a canary and its stable in one input are routed as the
 // controller routes them, and two teams' Ingresses (or routes) of one host are found.
 // It reads the objects already decoded; of the Deployments, only those that
 // name a stable (a cheap look first) are decoded whole.
@@ -35,6 +38,7 @@ func builder(objs []manifest.Object, opts Options) environment.Builder {
 		DeploymentsByNamespace: map[string][]appsv1.Deployment{},
 		Priorities:             map[string]int32{},
 		BudgetsByNamespace:     map[string][]policyv1.PodDisruptionBudget{},
+		IstioRulesByNamespace:  map[string][]policy.IstioRule{},
 	}
 	var routing []client.Object
 	for _, o := range objs {
@@ -67,6 +71,14 @@ func builder(objs []manifest.Object, opts Options) environment.Builder {
 					obj.SetNamespace(opts.DefaultNamespace)
 				}
 				routing = append(routing, obj)
+			}
+		case strings.HasPrefix(o.APIVersion, "networking.istio.io/") && (o.Kind == "VirtualService" || o.Kind == "DestinationRule"):
+			u := &unstructured.Unstructured{}
+			if u.UnmarshalJSON(o.JSON) == nil {
+				if r, ok := environment.IstioRuleOf(u); ok {
+					ns := cmp.Or(u.GetNamespace(), opts.DefaultNamespace)
+					src.IstioRulesByNamespace[ns] = append(src.IstioRulesByNamespace[ns], r)
+				}
 			}
 		case o.APIVersion == "apps/v1" && o.Kind == "Deployment" && bytes.Contains(o.JSON, []byte(v1alpha1.AnnotationCanaryOf)):
 			var dep appsv1.Deployment

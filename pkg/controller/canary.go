@@ -13,6 +13,7 @@ import (
 
 	"github.com/pave-dev/pave/pkg/api/v1alpha1"
 	"github.com/pave-dev/pave/pkg/mesh"
+	"github.com/pave-dev/pave/pkg/policy"
 	"github.com/pave-dev/pave/pkg/workload"
 )
 
@@ -56,4 +57,21 @@ func (c *Companions) now() time.Time {
 		return c.Clock()
 	}
 	return time.Now()
+}
+
+// canaryOf puts into env the canary of a stable Deployment, and tells the
+// team of the canaries it ignores.
+func (c *Companions) canaryOf(ctx context.Context, obj client.Object, env *policy.Env) error {
+	if c.Kind != "Deployment" {
+		return nil
+	}
+	canary, ignored, err := c.Env.Canary(ctx, obj.GetNamespace(), obj.GetName())
+	if err != nil {
+		return err
+	}
+	env.Canary = canary
+	for _, name := range ignored {
+		c.Recorder.Eventf(obj, corev1.EventTypeWarning, "CanaryIgnored", "%s is also a canary of %s; only %s is routed", name, obj.GetName(), canary.Name())
+	}
+	return nil
 }

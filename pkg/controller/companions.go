@@ -92,6 +92,13 @@ func (c *Companions) SetupWithManager(mgr ctrl.Manager) error {
 	if c.Kind == "Deployment" {
 		b = b.Watches(&appsv1.Deployment{}, handler.EnqueueRequestsFromMapFunc(stableOf), builder.WithPredicates(companionInputsChanged()))
 	}
+	if c.watchesIstioRules() {
+		for _, gvk := range environment.IstioRuleKinds() {
+			u := &unstructured.Unstructured{}
+			u.SetGroupVersionKind(gvk)
+			b = b.Watches(u, handler.EnqueueRequestsFromMapFunc(c.routedWorkloads))
+		}
+	}
 	if c.Resync != nil {
 		b = b.WatchesRawSource(source.Channel(c.Resync, handler.EnqueueRequestsFromMapFunc(c.all)))
 	}
@@ -151,13 +158,12 @@ func (c *Companions) Reconcile(ctx context.Context, req reconcile.Request) (reco
 		if result, err = c.progressCanary(ctx, obj, w); err != nil {
 			return result, err
 		}
-	} else if c.Kind == "Deployment" {
-		var ignored []string
-		if env.Canary, ignored, err = c.Env.Canary(ctx, req.Namespace, req.Name); err != nil {
+	} else {
+		if err := c.canaryOf(ctx, obj, &env); err != nil {
 			return reconcile.Result{}, err
 		}
-		for _, name := range ignored {
-			c.Recorder.Eventf(obj, corev1.EventTypeWarning, "CanaryIgnored", "%s is also a canary of %s; only %s is routed", name, req.Name, env.Canary.Name())
+		if err := c.teamIstioRules(ctx, obj, w, &env); err != nil {
+			return reconcile.Result{}, err
 		}
 	}
 	want, err := eng.Generate(ctx, w, env)

@@ -76,6 +76,13 @@ func newRig(t *testing.T, spec string, objs ...client.Object) *rig {
 		u.SetGroupVersionKind(gvk)
 		b = b.WithIndex(u, IndexOwner, OwnerIndex)
 	}
+	for _, gvk := range environment.IstioRuleKinds() {
+		if indexed[gvk] {
+			u := &unstructured.Unstructured{}
+			u.SetGroupVersionKind(gvk)
+			b = b.WithIndex(u, environment.IndexIstioHost, environment.IstioHostIndex)
+		}
+	}
 	g.c = b.Build()
 	g.r = &Companions{Client: g.c, Engines: g.engines, Recorder: g.events, Log: log.Log, Kind: "Deployment", Managed: managed,
 		Env:   environment.Builder{Source: environment.Cluster{Reader: g.c}, Now: func() time.Time { return g.now }},

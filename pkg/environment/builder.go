@@ -44,6 +44,10 @@ type Source interface {
 	// namespace found under the index key (ingress.IndexKeys); family is
 	// ingress.FamilyIngress or ingress.FamilyGateway.
 	Routing(ctx context.Context, family, key string) ([]client.Object, error)
+	// IstioRules returns the VirtualServices and DestinationRules of a
+	// namespace, pave's own left out, that name host as Istio resolves
+	// their hosts ("": every one).
+	IstioRules(ctx context.Context, namespace, host string) ([]policy.IstioRule, error)
 }
 
 // Builder builds environments from a Source and a clock.
@@ -79,6 +83,11 @@ type Request struct {
 	// those of this Ingress or Gateway API route (Env.Routes): only the
 	// validation of one needs them.
 	Routing client.Object
+	// IstioRules asks for the namespace's VirtualServices and
+	// DestinationRules pave did not write (Env.IstioRules), every one: the
+	// CLI's input holds few. The controller asks for those of a workload's
+	// service alone (Builder.IstioRules).
+	IstioRules bool
 }
 
 // Env returns the environment of r under policy p.
@@ -134,6 +143,13 @@ func (b Builder) Env(ctx context.Context, p *policy.Policy, r Request) (policy.E
 			return env, err
 		}
 		env.Routes = routes
+	}
+	if r.IstioRules {
+		rules, err := b.IstioRules(ctx, r.Namespace, "")
+		if err != nil {
+			return env, err
+		}
+		env.IstioRules = rules
 	}
 	if r.CanaryOf != "" {
 		c, _, err := b.Canary(ctx, r.Namespace, r.CanaryOf)

@@ -16,6 +16,7 @@ import (
 
 	"github.com/pave-dev/pave/pkg/api/v1alpha1"
 	"github.com/pave-dev/pave/pkg/ingress"
+	"github.com/pave-dev/pave/pkg/policy"
 )
 
 // Cluster reads the cluster through a reader that must be cache-backed: the
@@ -181,6 +182,9 @@ type Static struct {
 	// InputRouting are the input's Ingresses and Gateway API routes, each
 	// with its namespace, by family and index key (IndexRouting).
 	InputRouting map[string][]client.Object
+	// IstioRulesByNamespace are the input's VirtualServices and
+	// DestinationRules (IstioRuleOf) by namespace.
+	IstioRulesByNamespace map[string][]policy.IstioRule
 }
 
 // IndexRouting indexes Ingresses and Gateway API routes as the cluster's

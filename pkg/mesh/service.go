@@ -1,6 +1,8 @@
 package mesh
 
 import (
+	"strings"
+
 	"github.com/pave-dev/pave/pkg/api/v1alpha1"
 	"github.com/pave-dev/pave/pkg/workload"
 )
@@ -32,4 +34,31 @@ func ServiceOf(w *workload.Workload) (string, bool) {
 		}
 	}
 	return "", false
+}
+
+// ServiceHost is the name the mesh knows a Service of a namespace by, the
+// host pave's VirtualService and DestinationRule configure.
+func ServiceHost(service, namespace string) string {
+	return service + "." + namespace + ".svc.cluster.local"
+}
+
+// ResolveHost is the host an Istio object of namespace means by host, as
+// Istio reads it: a name without a dot is a Service of the object's own
+// namespace; any other name stands as written ("web.shop" is not
+// "web.shop.svc.cluster.local" to Istio).
+func ResolveHost(host, namespace string) string {
+	if host == "" || host == "*" || strings.Contains(host, ".") || strings.Contains(host, ":") {
+		return host
+	}
+	return ServiceHost(host, namespace)
+}
+
+// ServiceOfHost is the Service of namespace a resolved host names, the
+// inverse of ServiceHost; false for any other host.
+func ServiceOfHost(host, namespace string) (string, bool) {
+	svc, ok := strings.CutSuffix(host, "."+namespace+".svc.cluster.local")
+	if !ok || svc == "" || strings.Contains(svc, ".") {
+		return "", false
+	}
+	return svc, true
 }

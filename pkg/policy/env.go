@@ -52,6 +52,13 @@ type Env struct {
 	// wildcard), when the adapter looked them up: a host belongs to the
 	// team that routes it.
 	Routes []Route
+	// IstioRules are the VirtualServices and DestinationRules pave did not
+	// write that configure the service of the workload under review, in
+	// its namespace, when the adapter looked them up (the controller, and
+	// pave check from its input). Istio applies one VirtualService per host
+	// to the sidecars, and one DestinationRule's traffic policy, so pave's
+	// own step aside for a team's.
+	IstioRules []IstioRule
 	// NamesOnly says the caller needs the companions' kinds and names only
 	// (pave check without --render, a server-side dry run's warnings):
 	// generators may leave out content that is costly to build, such as a
@@ -82,6 +89,24 @@ type Namespace struct {
 // none).
 type Route struct {
 	Kind, Host, Namespace, Name, Team string
+}
+
+// IstioRule is what pave reads of a VirtualService or DestinationRule it
+// did not write.
+type IstioRule struct {
+	Kind, Name string
+	// Hosts are its hosts as written: a VirtualService's spec.hosts, a
+	// DestinationRule's spec.host.
+	Hosts []string
+	// Gateways are a VirtualService's spec.gateways: none, or "mesh" among
+	// them, binds it to the sidecars.
+	Gateways []string
+	// TrafficPolicy says a DestinationRule sets a traffic policy for its
+	// whole host (spec.trafficPolicy), not only for subsets.
+	TrafficPolicy bool
+	// Selective says a DestinationRule applies only to the workloads its
+	// spec.workloadSelector selects.
+	Selective bool
 }
 
 // User is the requesting user, for exceptions and audit.

@@ -8,7 +8,6 @@ package istio
 
 import (
 	"context"
-	"fmt"
 
 	"google.golang.org/protobuf/types/known/durationpb"
 	"google.golang.org/protobuf/types/known/wrapperspb"
@@ -56,7 +55,7 @@ func (Traffic) Generate(_ context.Context, w *workload.Workload, env policy.Env)
 		return nil, nil // a canary's traffic is routed by its stable's objects
 	}
 	ns := env.NamespaceOf(w)
-	host := fmt.Sprintf("%s.%s.svc.cluster.local", svc, ns)
+	host := mesh.ServiceHost(svc, ns)
 	s, _ := mesh.Effective(w, spec.Traffic)
 	t := spec.Traffic
 	meta := func(name string) metav1.ObjectMeta {
@@ -128,7 +127,24 @@ func (Traffic) Generate(_ context.Context, w *workload.Workload, env policy.Env)
 			vs.Spec.Http = append([]*networkingapi.HTTPRoute{ab}, vs.Spec.Http...)
 		}
 	}
-	return []object{dr, vs}, nil
+	// Where the team routes the service itself, pave's objects step aside
+	// (mesh.TeamRules): its VirtualService, and with it the canary's split; its
+	// DestinationRule's traffic policy, keeping the subsets that merge.
+	teamVS, teamDR := mesh.TeamRules(w, env)
+	var out []object
+	if teamDR != "" {
+		dr.Spec.TrafficPolicy = nil
+	}
+	if teamVS != "" {
+		dr.Spec.Subsets = nil
+	}
+	if dr.Spec.TrafficPolicy != nil || len(dr.Spec.Subsets) > 0 {
+		out = append(out, dr)
+	}
+	if teamVS == "" {
+		out = append(out, vs)
+	}
+	return out, nil
 }
 
 // canaryFor parses the canary the adapter found for the workload, if any.

@@ -75,3 +75,22 @@ spec:
       containers: [{name: web, image: "` + image + `"}]
 `
 }
+
+// Served is a Deployment of the service name in namespace: labelled
+// app.kubernetes.io/name, its one container with a port, so the mesh routes
+// it.
+func Served(name, namespace string) string {
+	return `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: ` + name + `
+  namespace: ` + namespace + `
+  labels: {app.kubernetes.io/name: ` + name + `}
+spec:
+  selector: {matchLabels: {app.kubernetes.io/name: ` + name + `}}
+  template:
+    metadata: {labels: {app.kubernetes.io/name: ` + name + `}}
+    spec:
+      containers: [{name: ` + name + `, image: "` + name + `:1", ports: [{containerPort: 8080}]}]
+`
+}

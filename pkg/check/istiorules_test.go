@@ -1,0 +1,82 @@
+package check_test
+
+import (
+	"context"
+	"slices"
+	"testing"
+
+	"github.com/pave-dev/pave/pkg/api/v1alpha1"
+	"github.com/pave-dev/pave/pkg/check"
+	"github.com/pave-dev/pave/pkg/companions"
+	"github.com/pave-dev/pave/pkg/manifest"
+	"github.com/pave-dev/pave/pkg/policy"
+)
+
+const meshedWeb = `apiVersion: apps/v1
+kind: Deployment
+metadata: {name: web, namespace: shop, labels: {pave.dev/team: shop}}
+spec:
+  selector: {matchLabels: {app.kubernetes.io/name: web}}
+  template:
+    metadata: {labels: {app.kubernetes.io/name: web}}
+    spec:
+      containers: [{name: web, image: "registry.example.com/shop/web:1.0", ports: [{containerPort: 8080}]}]
+`
+
+// pave check reads the input's VirtualServices and DestinationRules, in any
+// version Istio serves, as the controller reads the cluster's: pave's own
+// step aside for the team's of the same service (istio.TeamRules), and only
+// in that namespace.
+func TestCheckLeavesTheServiceToTheTeamsIstioRules(t *testing.T) {
+	spec := policy.Default().Spec
+	spec.Mesh.Mode = v1alpha1.MeshIstio
+	p, err := policy.FromSpec(spec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	eng, err := companions.Engine(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	companionsOf := func(extra string) []string {
+		t.Helper()
+		rep := check.Run(context.Background(), []manifest.Input{{Source: "in.yaml", Data: []byte(meshedWeb + extra)}},
+			check.Options{Engine: eng, DefaultNamespace: "shop"})
+		if len(rep.Errors) > 0 || len(rep.Objects) == 0 {
+			t.Fatalf("errors %v", rep.Errors)
+		}
+		return rep.Objects[0].Companions
+	}
+	const vs, dr = "VirtualService shop/pave-web", "DestinationRule shop/pave-web"
+	if got := companionsOf(""); !slices.Contains(got, vs) || !slices.Contains(got, dr) {
+		t.Fatalf("without the team's: %v", got)
+	}
+	got := companionsOf(`---
+apiVersion: networking.istio.io/v1beta1
+kind: VirtualService
+metadata: {name: web}
+spec:
+  hosts: [web]
+  http: [{route: [{destination: {host: web}}]}]
+---
+apiVersion: networking.istio.io/v1alpha3
+kind: DestinationRule
+metadata: {name: web}
+spec:
+  host: web.shop.svc.cluster.local
+  trafficPolicy: {loadBalancer: {simple: LEAST_REQUEST}}
+`)
+	if slices.Contains(got, vs) || slices.Contains(got, dr) {
+		t.Errorf("pave's beside the team's: %v", got)
+	}
+	got = companionsOf(`---
+apiVersion: networking.istio.io/v1
+kind: VirtualService
+metadata: {name: web, namespace: other}
+spec:
+  hosts: [web]
+`)
+	if !slices.Contains(got, vs) {
+		t.Errorf("another namespace's VirtualService of its own web took pave's away: %v", got)
+	}
+}

@@ -1,0 +1,93 @@
+package istio_test
+
+import (
+	"context"
+	"testing"
+
+	networking "istio.io/client-go/pkg/apis/networking/v1"
+
+	"github.com/pave-dev/pave/pkg/api/v1alpha1"
+	"github.com/pave-dev/pave/pkg/mesh"
+	"github.com/pave-dev/pave/pkg/mesh/istio"
+	"github.com/pave-dev/pave/pkg/policy"
+	"github.com/pave-dev/pave/pkg/workload/workloadtest"
+)
+
+const canary = `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web-canary
+  namespace: shop
+  labels: {app.kubernetes.io/name: web}
+  annotations: {pave.dev/canary-of: web, pave.dev/canary-weight: "10"}
+spec:
+  selector: {matchLabels: {app.kubernetes.io/name: web, pave.dev/track: canary}}
+  template:
+    metadata: {labels: {app.kubernetes.io/name: web, pave.dev/track: canary}}
+    spec:
+      containers: [{name: web, image: "web:2", ports: [{containerPort: 8080}]}]
+`
+
+// generate runs the traffic generator for the served Deployment, with
+// its canary when withCanary, and returns its objects by kind.
+func generate(t *testing.T, rules []policy.IstioRule, withCanary bool) (*networking.DestinationRule, *networking.VirtualService) {
+	t.Helper()
+	env := workloadtest.MeshEnv(t, v1alpha1.MeshIstio)
+	env.IstioRules = rules
+	if withCanary {
+		env.Canary = workloadtest.FromYAML(t, canary)
+	}
+	objs, err := istio.Traffic{}.Generate(context.Background(), workloadtest.FromYAML(t, workloadtest.Served("web", "shop")), env)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var d *networking.DestinationRule
+	var v *networking.VirtualService
+	for _, o := range objs {
+		switch o := o.(type) {
+		case *networking.DestinationRule:
+			d = o
+		case *networking.VirtualService:
+			v = o
+		default:
+			t.Fatalf("unexpected %T", o)
+		}
+	}
+	return d, v
+}
+
+func TestTrafficStepsAsideForTheTeamsRules(t *testing.T) {
+	teamDR := policy.IstioRule{Kind: mesh.KindDestinationRule, Name: "web", Hosts: []string{"web"}, TrafficPolicy: true}
+	d, v := generate(t, nil, true)
+	if d == nil || v == nil || d.Spec.TrafficPolicy == nil || len(d.Spec.Subsets) != 2 {
+		t.Fatalf("without the team's rules: %v, %v", d, v)
+	}
+
+	// The team's VirtualService: pave writes none, nor the canary's subsets
+	// that only its routes used; its traffic policy stays.
+	d, v = generate(t, []policy.IstioRule{policy.IstioRule{Kind: mesh.KindVirtualService, Name: "web", Hosts: []string{"web"}}}, true)
+	if v != nil {
+		t.Errorf("pave's VirtualService beside the team's: %v", v.Spec.Hosts)
+	}
+	if d == nil || d.Spec.TrafficPolicy == nil || len(d.Spec.Subsets) != 0 {
+		t.Errorf("DestinationRule beside the team's VirtualService: %v", d)
+	}
+
+	// The team's DestinationRule with a traffic policy: pave's keeps the
+	// canary's subsets, which Istio merges, and no traffic policy.
+	d, v = generate(t, []policy.IstioRule{teamDR}, true)
+	if d == nil || d.Spec.TrafficPolicy != nil || len(d.Spec.Subsets) != 2 || v == nil {
+		t.Errorf("beside the team's DestinationRule: %v, %v", d, v)
+	}
+
+	// ... and with no canary, pave's rule would be empty: none is written.
+	d, v = generate(t, []policy.IstioRule{teamDR}, false)
+	if d != nil || v == nil {
+		t.Errorf("beside the team's DestinationRule, no canary: %v, %v", d, v)
+	}
+
+	// Both: pave writes nothing for the service.
+	if d, v = generate(t, []policy.IstioRule{teamDR, policy.IstioRule{Kind: mesh.KindVirtualService, Name: "web", Hosts: []string{"web"}}}, false); d != nil || v != nil {
+		t.Errorf("beside both of the team's: %v, %v", d, v)
+	}
+}
