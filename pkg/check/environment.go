@@ -72,7 +72,7 @@ func builder(objs []manifest.Object, opts Options) environment.Builder {
 				}
 				routing = append(routing, obj)
 			}
-		case strings.HasPrefix(o.APIVersion, "networking.istio.io/") && (o.Kind == "VirtualService" || o.Kind == "DestinationRule"):
+		case strings.HasPrefix(o.APIVersion, object.IstioNetworking+"/"):
 			u := &unstructured.Unstructured{}
 			if u.UnmarshalJSON(o.JSON) == nil {
 				if r, ok := environment.IstioRuleOf(u); ok {

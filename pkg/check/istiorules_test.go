@@ -80,3 +80,29 @@ spec:
 		t.Errorf("another namespace's VirtualService of its own web took pave's away: %v", got)
 	}
 }
+
+// pave check judges an Istio object written in an older version as the
+// webhook is sent it, in v1 (matchPolicy Equivalent).
+func TestCheckJudgesIstiosOlderVersionsAsV1(t *testing.T) {
+	eng, err := companions.Engine(policy.Default())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, version := range []string{"v1", "v1beta1", "v1alpha3"} {
+		doc := "apiVersion: networking.istio.io/" + version + `
+kind: VirtualService
+metadata: {name: steal, namespace: team2}
+spec:
+  hosts: [orders.shop.svc.cluster.local]
+  http: [{route: [{destination: {host: thief}}]}]
+`
+		rep := check.Run(context.Background(), []manifest.Input{{Source: "vs.yaml", Data: []byte(doc)}}, check.Options{Engine: eng})
+		if len(rep.Errors) > 0 || len(rep.Objects) != 1 {
+			t.Fatalf("%s: errors %v", version, rep.Errors)
+		}
+		o := rep.Objects[0]
+		if o.Allowed || len(o.Violations) != 1 || o.Violations[0].Rule != "mesh-routes" {
+			t.Errorf("%s: allowed %v, findings %+v", version, o.Allowed, o.Violations)
+		}
+	}
+}

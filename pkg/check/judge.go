@@ -128,7 +128,7 @@ func (j *judge) byRules(ctx context.Context, o *manifest.Object, r *Object) erro
 // its kind; others are skipped.
 func (j *judge) other(ctx context.Context, o *manifest.Object, r *Object) error {
 	opts := j.opts
-	gvk := schema.FromAPIVersionAndKind(o.APIVersion, o.Kind)
+	gvk := object.Equivalent(schema.FromAPIVersionAndKind(o.APIVersion, o.Kind))
 	if !opts.Engine.Governs(gvk) && !opts.Engine.Completes(gvk) {
 		return nil
 	}

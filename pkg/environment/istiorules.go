@@ -12,6 +12,7 @@ import (
 
 	"github.com/pave-dev/pave/pkg/api/v1alpha1"
 	"github.com/pave-dev/pave/pkg/mesh"
+	"github.com/pave-dev/pave/pkg/object"
 	"github.com/pave-dev/pave/pkg/policy"
 )
 
@@ -20,8 +21,8 @@ import (
 // version of one object).
 func IstioRuleKinds() []schema.GroupVersionKind {
 	return []schema.GroupVersionKind{
-		{Group: "networking.istio.io", Version: "v1", Kind: mesh.KindVirtualService},
-		{Group: "networking.istio.io", Version: "v1", Kind: mesh.KindDestinationRule},
+		{Group: object.IstioNetworking, Version: "v1", Kind: mesh.KindVirtualService},
+		{Group: object.IstioNetworking, Version: "v1", Kind: mesh.KindDestinationRule},
 	}
 }
 
@@ -38,7 +39,7 @@ func IstioRuleSpec() []string {
 func IstioRuleOf(u *unstructured.Unstructured) (policy.IstioRule, bool) {
 	gvk := u.GroupVersionKind()
 	// pave's own carry its prefix, and its label unless someone took it off.
-	if gvk.Group != "networking.istio.io" || (gvk.Kind != mesh.KindVirtualService && gvk.Kind != mesh.KindDestinationRule) ||
+	if gvk.Group != object.IstioNetworking || (gvk.Kind != mesh.KindVirtualService && gvk.Kind != mesh.KindDestinationRule) ||
 		strings.HasPrefix(u.GetName(), mesh.ObjectPrefix) || u.GetLabels()[v1alpha1.LabelManagedBy] == mesh.ManagedBy {
 		return policy.IstioRule{}, false
 	}

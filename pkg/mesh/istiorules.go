@@ -40,7 +40,7 @@ func TeamRules(w *workload.Workload, env policy.Env) (virtualService, destinatio
 			continue
 		}
 		switch {
-		case r.Kind == KindVirtualService && boundToSidecars(r.Gateways):
+		case r.Kind == KindVirtualService && BoundToSidecars(r.Gateways):
 			virtualService = firstName(virtualService, r.Name)
 		case r.Kind == KindDestinationRule && r.TrafficPolicy && !r.Selective:
 			destinationRule = firstName(destinationRule, r.Name)
@@ -49,9 +49,9 @@ func TeamRules(w *workload.Workload, env policy.Env) (virtualService, destinatio
 	return virtualService, destinationRule
 }
 
-// boundToSidecars reports whether a VirtualService of these gateways
+// BoundToSidecars reports whether a VirtualService of these gateways
 // applies to the sidecars: with none, or with the reserved "mesh".
-func boundToSidecars(gateways []string) bool {
+func BoundToSidecars(gateways []string) bool {
 	return len(gateways) == 0 || slices.Contains(gateways, "mesh")
 }
 

@@ -1,5 +1,6 @@
 // Package object decodes Kubernetes objects of any built-in kind into their
-// typed Go structs, for the rules that judge objects without a pod template.
+// typed Go structs, for the rules that judge objects without a pod template
+// (and Istio's traffic objects as unstructured ones).
 package object
 
 import (
@@ -7,6 +8,7 @@ import (
 
 	cmapi "github.com/cert-manager/cert-manager/pkg/apis/certmanager/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/apimachinery/pkg/runtime/schema"
 	clientgoscheme "k8s.io/client-go/kubernetes/scheme"
@@ -14,6 +16,20 @@ import (
 
 	"github.com/pave-dev/pave/internal/jsondecode"
 )
+
+// IstioNetworking is the API group of Istio's traffic objects.
+const IstioNetworking = "networking.istio.io"
+
+// Equivalent is the version of gvk the API server sends pave's webhook,
+// converting it as matchPolicy Equivalent does: Istio's older networking
+// versions (v1beta1, v1alpha3) are v1, field for field. pave check judges
+// an input written in them as the webhook would.
+func Equivalent(gvk schema.GroupVersionKind) schema.GroupVersionKind {
+	if gvk.Group == IstioNetworking && (gvk.Version == "v1beta1" || gvk.Version == "v1alpha3") {
+		gvk.Version = "v1"
+	}
+	return gvk
+}
 
 // Object is a typed Kubernetes object with metadata.
 type Object = interface {
@@ -70,6 +86,11 @@ func newObject(gvk schema.GroupVersionKind) (runtime.Object, error) {
 	}
 	if gvk == cmapi.SchemeGroupVersion.WithKind(cmapi.CertificateKind) {
 		return &cmapi.Certificate{}, nil // rule certificate-host
+	}
+	if gvk.Group == IstioNetworking {
+		// Rule mesh-routes reads a few fields of Istio's routing objects;
+		// Istio's typed API stays out of the admission server.
+		return &unstructured.Unstructured{}, nil
 	}
 	return clientgoscheme.Scheme.New(gvk)
 }
