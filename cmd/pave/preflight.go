@@ -31,6 +31,7 @@ import (
 	"github.com/pave-dev/pave/pkg/policy"
 	"github.com/pave-dev/pave/pkg/preflight"
 	"github.com/pave-dev/pave/pkg/report"
+	"github.com/pave-dev/pave/pkg/validators"
 	"github.com/pave-dev/pave/pkg/workload"
 )
 
@@ -253,6 +254,21 @@ func readCluster(ctx context.Context, c client.Client) (preflight.Cluster, error
 		out.Certificates = certs.Items
 	} else if !meta.IsNoMatchError(err) {
 		return out, fmt.Errorf("find Certificate: %w", err)
+	}
+	// Istio's VirtualServices and ServiceEntries, where the cluster serves
+	// them (read unstructured, as the rule judges them).
+	for _, gvk := range (validators.MeshRoutes{}).Kinds() {
+		if _, err := c.RESTMapper().RESTMapping(gvk.GroupKind(), gvk.Version); meta.IsNoMatchError(err) {
+			continue
+		} else if err != nil {
+			return out, fmt.Errorf("find %s: %w", gvk.Kind, err)
+		}
+		var list unstructured.UnstructuredList
+		list.SetGroupVersionKind(gvk.GroupVersion().WithKind(gvk.Kind + "List"))
+		if err := c.List(ctx, &list); err != nil {
+			return out, fmt.Errorf("list %ss: %w", gvk.Kind, err)
+		}
+		out.IstioRoutes = append(out.IstioRoutes, list.Items...)
 	}
 	// The kinds pave's guards judge, where the cluster serves them.
 	for _, gk := range []schema.GroupKind{{Group: "networking.k8s.io", Kind: "NetworkPolicy"}, {Group: "external-secrets.io", Kind: "ExternalSecret"}, {Group: "external-secrets.io", Kind: "PushSecret"}} {

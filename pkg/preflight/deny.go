@@ -14,11 +14,12 @@ import (
 	"github.com/pave-dev/pave/pkg/companions"
 	"github.com/pave-dev/pave/pkg/environment"
 	"github.com/pave-dev/pave/pkg/ingress"
+	"github.com/pave-dev/pave/pkg/object"
 	"github.com/pave-dev/pave/pkg/policy"
 )
 
 // denyFindings runs the engine over the workloads already running and the
-// Services, Ingresses and Certificates there are, under the policy about to be installed: each that it
+// Services, Ingresses, Certificates and Istio routes there are, under the policy about to be installed: each that it
 // would deny is reported.
 // pave does not deny what already runs (a finding an object already had
 // only warns on UPDATE), but its next change that touches those fields is
@@ -100,6 +101,21 @@ func denyFindings(ctx context.Context, p *policy.Policy, c Cluster) ([]Finding, 
 		}
 		if slices.ContainsFunc(vs, policy.Violation.Denies) {
 			out = append(out, wouldDeny("Certificate", cert.Namespace, cert.Name, vs))
+		}
+	}
+	// Istio's routes that reach beyond their namespace.
+	for i := range c.IstioRoutes {
+		obj := c.IstioRoutes[i].DeepCopy()
+		if slices.Contains(skip, obj.GetNamespace()) {
+			continue
+		}
+		obj.SetGroupVersionKind(object.Equivalent(obj.GroupVersionKind()))
+		vs, _, err := eng.ValidateObject(ctx, obj, nil, envIn(p, c, obj.GetNamespace()))
+		if err != nil {
+			return nil, fmt.Errorf("judge %s %s/%s: %w", obj.GetKind(), obj.GetNamespace(), obj.GetName(), err)
+		}
+		if slices.ContainsFunc(vs, policy.Violation.Denies) {
+			out = append(out, wouldDeny(obj.GetKind(), obj.GetNamespace(), obj.GetName(), vs))
 		}
 	}
 	return out, nil

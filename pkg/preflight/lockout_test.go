@@ -10,6 +10,7 @@ import (
 	corev1 "k8s.io/api/core/v1"
 	networkingv1 "k8s.io/api/networking/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	gatewayv1 "sigs.k8s.io/gateway-api/apis/v1"
 
@@ -92,6 +93,15 @@ spec:
 		{ObjectMeta: metav1.ObjectMeta{Namespace: "pay", Name: "wild"}, Spec: cmapi.CertificateSpec{DNSNames: []string{"*.example.com"}}},
 		{ObjectMeta: metav1.ObjectMeta{Namespace: "shop", Name: "own"}, Spec: cmapi.CertificateSpec{DNSNames: []string{"www.example.com"}}},
 	}
+	istioRoute := func(apiVersion, kind, ns, name string, spec map[string]any) unstructured.Unstructured {
+		return unstructured.Unstructured{Object: map[string]any{"apiVersion": apiVersion, "kind": kind,
+			"metadata": map[string]any{"namespace": ns, "name": name}, "spec": spec}}
+	}
+	c.IstioRoutes = []unstructured.Unstructured{
+		istioRoute("networking.istio.io/v1beta1", "VirtualService", "pay", "steal", map[string]any{"hosts": []any{"web.shop.svc.cluster.local"}}),
+		istioRoute("networking.istio.io/v1", "VirtualService", "shop", "own", map[string]any{"hosts": []any{"web"}}),
+		istioRoute("networking.istio.io/v1", "ServiceEntry", "shop", "stripe", map[string]any{"hosts": []any{"api.stripe.com"}, "exportTo": []any{"."}}),
+	}
 	found, err := preflight.Run(context.Background(), policy.Default(), c)
 	if err != nil {
 		t.Fatal(err)
@@ -102,7 +112,7 @@ spec:
 			deny = append(deny, f)
 		}
 	}
-	if len(deny) != 6 || deny[0].Subject != "Deployment shop/legacy" || !strings.Contains(deny[0].Message, "image-pinned") || !strings.Contains(deny[0].Message, "pss/privileged") {
+	if len(deny) != 7 || deny[0].Subject != "Deployment shop/legacy" || !strings.Contains(deny[0].Message, "image-pinned") || !strings.Contains(deny[0].Message, "pss/privileged") {
 		t.Fatalf("would-deny findings %+v", deny)
 	}
 	if deny[1].Subject != "Service shop/edge" || !strings.Contains(deny[1].Message, "service-exposure (spec.type)") || !strings.Contains(deny[1].Fix, "kubectl get service -n shop edge") {
@@ -123,6 +133,11 @@ spec:
 	// host's is not named.
 	if deny[5].Subject != "Certificate pay/wild" || !strings.Contains(deny[5].Message, "certificate-host (spec.dnsNames[0])") {
 		t.Errorf("the Certificate's finding %+v", deny[5])
+	}
+	// A VirtualService, in an older version, that routes another team's
+	// Service for every namespace; the team's own routes are not named.
+	if deny[6].Subject != "VirtualService pay/steal" || !strings.Contains(deny[6].Message, "mesh-routes (spec.hosts[0])") {
+		t.Errorf("the VirtualService's finding %+v", deny[6])
 	}
 }
 

@@ -56,6 +56,10 @@ type Cluster struct {
 	// Certificates are cert-manager's Certificates there are, judged
 	// against Routing (certificate-host).
 	Certificates []cmapi.Certificate
+	// IstioRoutes are Istio's VirtualServices and ServiceEntries there are
+	// (validators.MeshRoutes' kinds), judged for hosts beyond their
+	// namespace that other namespaces see (mesh-routes).
+	IstioRoutes []unstructured.Unstructured
 	// Guarded are the objects there are of the kinds pave's
 	// ValidatingAdmissionPolicies guard for teams (NetworkPolicies,
 	// ExternalSecrets, PushSecrets), with their kinds. The guards judge
