@@ -255,9 +255,9 @@ func readCluster(ctx context.Context, c client.Client) (preflight.Cluster, error
 	} else if !meta.IsNoMatchError(err) {
 		return out, fmt.Errorf("find Certificate: %w", err)
 	}
-	// Istio's VirtualServices and ServiceEntries, where the cluster serves
-	// them (read unstructured, as the rule judges them).
-	for _, gvk := range (validators.MeshRoutes{}).Kinds() {
+	// Istio's VirtualServices, ServiceEntries and PeerAuthentications, where
+	// the cluster serves them (read unstructured, as the rules judge them).
+	for _, gvk := range slices.Concat(validators.MeshRoutes{}.Kinds(), validators.MeshMTLS{}.Kinds()) {
 		if _, err := c.RESTMapper().RESTMapping(gvk.GroupKind(), gvk.Version); meta.IsNoMatchError(err) {
 			continue
 		} else if err != nil {
@@ -268,7 +268,7 @@ func readCluster(ctx context.Context, c client.Client) (preflight.Cluster, error
 		if err := c.List(ctx, &list); err != nil {
 			return out, fmt.Errorf("list %ss: %w", gvk.Kind, err)
 		}
-		out.IstioRoutes = append(out.IstioRoutes, list.Items...)
+		out.IstioObjects = append(out.IstioObjects, list.Items...)
 	}
 	// The kinds pave's guards judge, where the cluster serves them.
 	for _, gk := range []schema.GroupKind{{Group: "networking.k8s.io", Kind: "NetworkPolicy"}, {Group: "external-secrets.io", Kind: "ExternalSecret"}, {Group: "external-secrets.io", Kind: "PushSecret"}} {

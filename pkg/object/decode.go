@@ -17,15 +17,21 @@ import (
 	"github.com/pave-dev/pave/internal/jsondecode"
 )
 
-// IstioNetworking is the API group of Istio's traffic objects.
-const IstioNetworking = "networking.istio.io"
+// API groups of Istio's traffic and security objects.
+const (
+	IstioNetworking = "networking.istio.io"
+	IstioSecurity   = "security.istio.io"
+)
 
 // Equivalent is the version of gvk the API server sends pave's webhook,
 // converting it as matchPolicy Equivalent does: Istio's older networking
-// versions (v1beta1, v1alpha3) are v1, field for field. pave check judges
+// (v1beta1, v1alpha3) and security (v1beta1) versions are v1, field for
+// field. pave check judges
 // an input written in them as the webhook would.
 func Equivalent(gvk schema.GroupVersionKind) schema.GroupVersionKind {
-	if gvk.Group == IstioNetworking && (gvk.Version == "v1beta1" || gvk.Version == "v1alpha3") {
+	switch {
+	case gvk.Group == IstioNetworking && (gvk.Version == "v1beta1" || gvk.Version == "v1alpha3"),
+		gvk.Group == IstioSecurity && gvk.Version == "v1beta1":
 		gvk.Version = "v1"
 	}
 	return gvk
@@ -87,8 +93,8 @@ func newObject(gvk schema.GroupVersionKind) (runtime.Object, error) {
 	if gvk == cmapi.SchemeGroupVersion.WithKind(cmapi.CertificateKind) {
 		return &cmapi.Certificate{}, nil // rule certificate-host
 	}
-	if gvk.Group == IstioNetworking {
-		// Rule mesh-routes reads a few fields of Istio's routing objects;
+	if gvk.Group == IstioNetworking || gvk.Group == IstioSecurity {
+		// Rules mesh-routes and mesh-mtls read a few fields of Istio's objects;
 		// Istio's typed API stays out of the admission server.
 		return &unstructured.Unstructured{}, nil
 	}

@@ -19,7 +19,7 @@ import (
 )
 
 // denyFindings runs the engine over the workloads already running and the
-// Services, Ingresses, Certificates and Istio routes there are, under the policy about to be installed: each that it
+// Services, Ingresses, Certificates and Istio objects there are, under the policy about to be installed: each that it
 // would deny is reported.
 // pave does not deny what already runs (a finding an object already had
 // only warns on UPDATE), but its next change that touches those fields is
@@ -103,9 +103,10 @@ func denyFindings(ctx context.Context, p *policy.Policy, c Cluster) ([]Finding, 
 			out = append(out, wouldDeny("Certificate", cert.Namespace, cert.Name, vs))
 		}
 	}
-	// Istio's routes that reach beyond their namespace.
-	for i := range c.IstioRoutes {
-		obj := c.IstioRoutes[i].DeepCopy()
+	// Istio's routes that reach beyond their namespace, and mutual TLS
+	// turned down where the mesh is required.
+	for i := range c.IstioObjects {
+		obj := c.IstioObjects[i].DeepCopy()
 		if slices.Contains(skip, obj.GetNamespace()) {
 			continue
 		}

@@ -14,6 +14,7 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	gatewayv1 "sigs.k8s.io/gateway-api/apis/v1"
 
+	"github.com/pave-dev/pave/pkg/api/v1alpha1"
 	"github.com/pave-dev/pave/pkg/policy"
 	"github.com/pave-dev/pave/pkg/preflight"
 	"github.com/pave-dev/pave/pkg/workload"
@@ -97,10 +98,12 @@ spec:
 		return unstructured.Unstructured{Object: map[string]any{"apiVersion": apiVersion, "kind": kind,
 			"metadata": map[string]any{"namespace": ns, "name": name}, "spec": spec}}
 	}
-	c.IstioRoutes = []unstructured.Unstructured{
+	c.IstioObjects = []unstructured.Unstructured{
 		istioRoute("networking.istio.io/v1beta1", "VirtualService", "pay", "steal", map[string]any{"hosts": []any{"web.shop.svc.cluster.local"}}),
 		istioRoute("networking.istio.io/v1", "VirtualService", "shop", "own", map[string]any{"hosts": []any{"web"}}),
 		istioRoute("networking.istio.io/v1", "ServiceEntry", "shop", "stripe", map[string]any{"hosts": []any{"api.stripe.com"}, "exportTo": []any{"."}}),
+		// The built-in policy's mesh is off: no zone takes only mutual TLS.
+		istioRoute("security.istio.io/v1", "PeerAuthentication", "shop", "plain", map[string]any{"mtls": map[string]any{"mode": "DISABLE"}}),
 	}
 	found, err := preflight.Run(context.Background(), policy.Default(), c)
 	if err != nil {
@@ -173,5 +176,37 @@ spec:
 	}
 	if len(subjects) != 1 || subjects[0] != "Deployment shop/high" {
 		t.Fatalf("priority-class findings on %v, want Deployment shop/high alone", subjects)
+	}
+}
+
+// Where the policy requires the mesh, a PeerAuthentication that takes
+// plaintext there today is named; one in a zone that does not is not.
+func TestWouldDenyPlaintextWhereTheMeshIsRequired(t *testing.T) {
+	spec := policy.Default().Spec
+	spec.Mesh.Mode = v1alpha1.MeshIstio
+	p, err := policy.FromSpec(spec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pa := func(ns string) unstructured.Unstructured {
+		return unstructured.Unstructured{Object: map[string]any{"apiVersion": "security.istio.io/v1beta1", "kind": "PeerAuthentication",
+			"metadata": map[string]any{"namespace": ns, "name": "plain"},
+			"spec":     map[string]any{"selector": map[string]any{"matchLabels": map[string]any{"app": "web"}}, "mtls": map[string]any{"mode": "PERMISSIVE"}}}}
+	}
+	c := preflight.Cluster{PaveNamespace: "pave-system", Namespaces: map[string]map[string]string{
+		"shop": {v1alpha1.LabelZone: "internal"}, "site": {v1alpha1.LabelZone: "public"}},
+		IstioObjects: []unstructured.Unstructured{pa("shop"), pa("site")}}
+	found, err := preflight.Run(context.Background(), p, c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var deny []string
+	for _, f := range found {
+		if f.Check == "policy-would-deny" {
+			deny = append(deny, f.Subject+": "+f.Message)
+		}
+	}
+	if len(deny) != 1 || !strings.Contains(deny[0], "PeerAuthentication shop/plain") || !strings.Contains(deny[0], "mesh-mtls (spec.mtls.mode)") {
+		t.Errorf("would-deny findings %q", deny)
 	}
 }

@@ -56,10 +56,11 @@ type Cluster struct {
 	// Certificates are cert-manager's Certificates there are, judged
 	// against Routing (certificate-host).
 	Certificates []cmapi.Certificate
-	// IstioRoutes are Istio's VirtualServices and ServiceEntries there are
-	// (validators.MeshRoutes' kinds), judged for hosts beyond their
-	// namespace that other namespaces see (mesh-routes).
-	IstioRoutes []unstructured.Unstructured
+	// IstioObjects are Istio's VirtualServices, ServiceEntries and
+	// PeerAuthentications there are, judged for hosts beyond their
+	// namespace that other namespaces see (mesh-routes) and for plaintext
+	// in the mesh's required zones (mesh-mtls).
+	IstioObjects []unstructured.Unstructured
 	// Guarded are the objects there are of the kinds pave's
 	// ValidatingAdmissionPolicies guard for teams (NetworkPolicies,
 	// ExternalSecrets, PushSecrets), with their kinds. The guards judge

@@ -2,7 +2,6 @@ package istio
 
 import (
 	"context"
-	"slices"
 
 	securityapi "istio.io/api/security/v1beta1"
 	security "istio.io/client-go/pkg/apis/security/v1"
@@ -31,8 +30,7 @@ func (MTLS) Kinds() []schema.GroupVersionKind {
 
 // GenerateNamespace implements engine.NamespaceGenerator.
 func (MTLS) GenerateNamespace(_ context.Context, env policy.Env) ([]object, error) {
-	spec := env.Policy.Spec.Mesh
-	if !spec.Mode.UsesIstio() || !slices.Contains(spec.RequiredZones, policy.DecideZone(env).Zone) {
+	if !mesh.StrictMTLS(env) {
 		return nil, nil
 	}
 	pa := &security.PeerAuthentication{
