@@ -255,9 +255,9 @@ func readCluster(ctx context.Context, c client.Client) (preflight.Cluster, error
 	} else if !meta.IsNoMatchError(err) {
 		return out, fmt.Errorf("find Certificate: %w", err)
 	}
-	// Istio's VirtualServices, ServiceEntries and PeerAuthentications, where
-	// the cluster serves them (read unstructured, as the rules judge them).
-	for _, gvk := range slices.Concat(validators.MeshRoutes{}.Kinds(), validators.MeshMTLS{}.Kinds()) {
+	// Istio's VirtualServices, ServiceEntries, PeerAuthentications and
+	// EnvoyFilters, where the cluster serves them (read unstructured, as the rules judge them).
+	for _, gvk := range slices.Concat(validators.MeshRoutes{}.Kinds(), validators.MeshMTLS{}.Kinds(), validators.MeshEnvoyFilter{}.Kinds()) {
 		if _, err := c.RESTMapper().RESTMapping(gvk.GroupKind(), gvk.Version); meta.IsNoMatchError(err) {
 			continue
 		} else if err != nil {

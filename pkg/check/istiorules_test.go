@@ -8,6 +8,7 @@ import (
 	"github.com/pave-dev/pave/pkg/api/v1alpha1"
 	"github.com/pave-dev/pave/pkg/check"
 	"github.com/pave-dev/pave/pkg/companions"
+	"github.com/pave-dev/pave/pkg/engine"
 	"github.com/pave-dev/pave/pkg/manifest"
 	"github.com/pave-dev/pave/pkg/policy"
 )
@@ -28,16 +29,7 @@ spec:
 // step aside for the team's of the same service (istio.TeamRules), and only
 // in that namespace.
 func TestCheckLeavesTheServiceToTheTeamsIstioRules(t *testing.T) {
-	spec := policy.Default().Spec
-	spec.Mesh.Mode = v1alpha1.MeshIstio
-	p, err := policy.FromSpec(spec)
-	if err != nil {
-		t.Fatal(err)
-	}
-	eng, err := companions.Engine(p)
-	if err != nil {
-		t.Fatal(err)
-	}
+	eng := istioEngine(t)
 	companionsOf := func(extra string) []string {
 		t.Helper()
 		rep := check.Run(context.Background(), []manifest.Input{{Source: "in.yaml", Data: []byte(meshedWeb + extra)}},
@@ -105,4 +97,36 @@ spec:
 			t.Errorf("%s: allowed %v, findings %+v", version, o.Allowed, o.Violations)
 		}
 	}
+}
+
+// An EnvoyFilter, which Istio serves in v1alpha3 only, is judged in that
+// version: refused where the mesh is required.
+func TestCheckJudgesEnvoyFilters(t *testing.T) {
+	eng := istioEngine(t)
+	doc := "apiVersion: networking.istio.io/v1alpha3\nkind: EnvoyFilter\nmetadata: {name: plain, namespace: shop}\nspec: {configPatches: []}\n"
+	env := policy.Env{Namespace: policy.Namespace{Labels: map[string]string{v1alpha1.LabelZone: "internal"}}}
+	rep := check.Run(context.Background(), []manifest.Input{{Source: "ef.yaml", Data: []byte(doc)}}, check.Options{Engine: eng, Env: env})
+	if len(rep.Errors) > 0 || len(rep.Objects) != 1 {
+		t.Fatalf("errors %v", rep.Errors)
+	}
+	if o := rep.Objects[0]; o.Allowed || len(o.Violations) != 1 || o.Violations[0].Rule != "mesh-envoy-filter" {
+		t.Errorf("allowed %v, findings %+v", o.Allowed, o.Violations)
+	}
+}
+
+// istioEngine is the engine of the built-in policy with the mesh in istio
+// mode.
+func istioEngine(t *testing.T) *engine.Engine {
+	t.Helper()
+	spec := policy.Default().Spec
+	spec.Mesh.Mode = v1alpha1.MeshIstio
+	p, err := policy.FromSpec(spec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	eng, err := companions.Engine(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return eng
 }

@@ -30,7 +30,7 @@ const (
 // an input written in them as the webhook would.
 func Equivalent(gvk schema.GroupVersionKind) schema.GroupVersionKind {
 	switch {
-	case gvk.Group == IstioNetworking && (gvk.Version == "v1beta1" || gvk.Version == "v1alpha3"),
+	case gvk.Group == IstioNetworking && (gvk.Version == "v1beta1" || gvk.Version == "v1alpha3") && gvk.Kind != "EnvoyFilter", // v1alpha3 only
 		gvk.Group == IstioSecurity && gvk.Version == "v1beta1":
 		gvk.Version = "v1"
 	}
@@ -94,7 +94,7 @@ func newObject(gvk schema.GroupVersionKind) (runtime.Object, error) {
 		return &cmapi.Certificate{}, nil // rule certificate-host
 	}
 	if gvk.Group == IstioNetworking || gvk.Group == IstioSecurity {
-		// Rules mesh-routes and mesh-mtls read a few fields of Istio's objects;
+		// The mesh-* rules read a few fields of Istio's objects;
 		// Istio's typed API stays out of the admission server.
 		return &unstructured.Unstructured{}, nil
 	}

@@ -56,10 +56,11 @@ type Cluster struct {
 	// Certificates are cert-manager's Certificates there are, judged
 	// against Routing (certificate-host).
 	Certificates []cmapi.Certificate
-	// IstioObjects are Istio's VirtualServices, ServiceEntries and
-	// PeerAuthentications there are, judged for hosts beyond their
-	// namespace that other namespaces see (mesh-routes) and for plaintext
-	// in the mesh's required zones (mesh-mtls).
+	// IstioObjects are Istio's VirtualServices, ServiceEntries,
+	// PeerAuthentications and EnvoyFilters there are, judged for hosts
+	// beyond their namespace that other namespaces see (mesh-routes), and
+	// for plaintext (mesh-mtls) or patched proxies (mesh-envoy-filter) in
+	// the mesh's required zones.
 	IstioObjects []unstructured.Unstructured
 	// Guarded are the objects there are of the kinds pave's
 	// ValidatingAdmissionPolicies guard for teams (NetworkPolicies,

@@ -52,7 +52,7 @@ spec:
 // In the mesh's required zones a team member's PeerAuthentication takes
 // only mutual TLS: one that lets a workload, or a port, take plaintext
 // would override the namespace's STRICT one pave writes. The team's own
-// STRICT one is admitted.
+// STRICT one is admitted; an EnvoyFilter, which patches below them, is not.
 func TestTeamMemberCannotTurnMutualTLSOff(t *testing.T) {
 	istioEditRole(t)
 	teamNamespace(t, "team-plain")
@@ -78,18 +78,32 @@ spec:
 	})
 	_, err = asDev("", "patch", "-n", "team-plain", "peerauthentication", "pave-mtls", "--type=merge", "-p", `{"spec":{"mtls":{"mode":"PERMISSIVE"}}}`)
 	denied(t, "pave's PeerAuthentication made PERMISSIVE", err, "[mesh-mtls] spec.mtls.mode")
+
+	// Nor patch its proxies below the PeerAuthentications.
+	filter := `apiVersion: networking.istio.io/v1alpha3
+kind: EnvoyFilter
+metadata: {name: plain}
+spec:
+  configPatches:
+  - applyTo: FILTER_CHAIN
+    match: {context: SIDECAR_INBOUND}
+    patch: {operation: REMOVE}
+`
+	_, err = asDev(filter, "create", "-n", "team-plain", "-f", "-")
+	denied(t, "an EnvoyFilter where the mesh is required", err, "[mesh-envoy-filter] spec.configPatches")
+	absent(t, "team-plain", "envoyfilter", "plain")
 }
 
 // istioEditRole gives the edit role Istio's VirtualServices,
-// ServiceEntries and PeerAuthentications, as a platform's aggregated role
-// may.
+// ServiceEntries, EnvoyFilters and PeerAuthentications, as a platform's
+// aggregated role may.
 func istioEditRole(t *testing.T) {
 	t.Helper()
 	role := `apiVersion: rbac.authorization.k8s.io/v1
 kind: ClusterRole
 metadata: {name: istio-edit-e2e, labels: {rbac.authorization.k8s.io/aggregate-to-edit: "true"}}
 rules:
-- {apiGroups: [networking.istio.io], resources: [virtualservices, serviceentries], verbs: [create, update, patch, delete, get, list]}
+- {apiGroups: [networking.istio.io], resources: [virtualservices, serviceentries, envoyfilters], verbs: [create, update, patch, delete, get, list]}
 - {apiGroups: [security.istio.io], resources: [peerauthentications], verbs: [create, update, patch, delete, get, list]}
 `
 	if _, err := s.kubectlIn(role, "apply", "-f", "-"); err != nil {
