@@ -1,6 +1,7 @@
 package validators
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"maps"
@@ -25,18 +26,23 @@ import (
 // promises only mutual TLS. A namespace-wide one without a mode inherits
 // the mesh's default (PERMISSIVE unless the platform set another), and
 // Istio applies the oldest namespace-wide one, which may be the team's.
+// On the calling side, a DestinationRule of the namespace that disables TLS
+// to a Service of the cluster (plaintextCalls) is refused too.
 type MeshMTLS struct{}
 
 var ruleMeshMTLS = policy.Rule{ID: "mesh-mtls", Severity: v1alpha1.SeverityHigh, Mode: v1alpha1.ModeEnforce,
-	Description: "in the mesh's required zones a PeerAuthentication accepts only mutual TLS: no PERMISSIVE or DISABLE, for a workload or a port"}
+	Description: "in the mesh's required zones a PeerAuthentication accepts only mutual TLS (no PERMISSIVE or DISABLE, for a workload or a port), and a DestinationRule sends no Service of the cluster plaintext"}
 
 // Name implements engine.ObjectValidator.
 func (MeshMTLS) Name() string { return "mesh-mtls" }
 
 // Kinds implements engine.ObjectValidator: Istio's v1, to which the API
-// server converts v1beta1 for the webhook.
+// server converts the older versions for the webhook.
 func (MeshMTLS) Kinds() []schema.GroupVersionKind {
-	return []schema.GroupVersionKind{{Group: paveobject.IstioSecurity, Version: "v1", Kind: "PeerAuthentication"}}
+	return []schema.GroupVersionKind{
+		{Group: paveobject.IstioSecurity, Version: "v1", Kind: "PeerAuthentication"},
+		{Group: paveobject.IstioNetworking, Version: "v1", Kind: mesh.KindDestinationRule},
+	}
 }
 
 // Rules implements engine.ObjectValidator.
@@ -49,6 +55,11 @@ func (MeshMTLS) ValidateObject(_ context.Context, obj object, env policy.Env) []
 		return nil
 	}
 	zone := policy.DecideZone(env).Zone
+	if u.GetKind() == mesh.KindDestinationRule {
+		return plaintextCalls(u, cmp.Or(u.GetNamespace(), env.Namespace.Name), zone,
+			fmt.Sprintf("remove the tls setting: Istio then sends mutual TLS to every destination with a proxy (zone %s requires it, spec.mesh.requiredZones %v); a call that must go in plaintext asks the platform team for a PolicyException for mesh-mtls",
+				zone, env.Policy.Spec.Mesh.RequiredZones))
+	}
 	fix := fmt.Sprintf("remove it, or set STRICT: zone %s requires mutual TLS (spec.mesh.requiredZones %v); a port that must take plaintext asks the platform team for a PolicyException for mesh-mtls",
 		zone, env.Policy.Spec.Mesh.RequiredZones)
 	var out []policy.Violation

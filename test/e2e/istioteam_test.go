@@ -52,7 +52,8 @@ spec:
 // In the mesh's required zones a team member's PeerAuthentication takes
 // only mutual TLS: one that lets a workload, or a port, take plaintext
 // would override the namespace's STRICT one pave writes. The team's own
-// STRICT one is admitted; an EnvoyFilter, which patches below them, is not.
+// STRICT one is admitted; a DestinationRule that calls in plaintext, and an
+// EnvoyFilter, which patches below them, are not.
 func TestTeamMemberCannotTurnMutualTLSOff(t *testing.T) {
 	istioEditRole(t)
 	teamNamespace(t, "team-plain")
@@ -79,6 +80,12 @@ spec:
 	_, err = asDev("", "patch", "-n", "team-plain", "peerauthentication", "pave-mtls", "--type=merge", "-p", `{"spec":{"mtls":{"mode":"PERMISSIVE"}}}`)
 	denied(t, "pave's PeerAuthentication made PERMISSIVE", err, "[mesh-mtls] spec.mtls.mode")
 
+	// Nor send its own calls in plaintext.
+	plain := "apiVersion: networking.istio.io/v1\nkind: DestinationRule\nmetadata: {name: plain}\nspec: {host: orders.shop.svc.cluster.local, trafficPolicy: {tls: {mode: DISABLE}}}\n"
+	_, err = asDev(plain, "create", "-n", "team-plain", "-f", "-")
+	denied(t, "a DestinationRule that disables TLS", err, "[mesh-mtls] spec.trafficPolicy.tls.mode")
+	absent(t, "team-plain", "destinationrule", "plain")
+
 	// Nor patch its proxies below the PeerAuthentications.
 	filter := `apiVersion: networking.istio.io/v1alpha3
 kind: EnvoyFilter
@@ -95,15 +102,15 @@ spec:
 }
 
 // istioEditRole gives the edit role Istio's VirtualServices,
-// ServiceEntries, EnvoyFilters and PeerAuthentications, as a platform's
-// aggregated role may.
+// ServiceEntries, DestinationRules, EnvoyFilters and PeerAuthentications,
+// as a platform's aggregated role may.
 func istioEditRole(t *testing.T) {
 	t.Helper()
 	role := `apiVersion: rbac.authorization.k8s.io/v1
 kind: ClusterRole
 metadata: {name: istio-edit-e2e, labels: {rbac.authorization.k8s.io/aggregate-to-edit: "true"}}
 rules:
-- {apiGroups: [networking.istio.io], resources: [virtualservices, serviceentries, envoyfilters], verbs: [create, update, patch, delete, get, list]}
+- {apiGroups: [networking.istio.io], resources: [virtualservices, serviceentries, destinationrules, envoyfilters], verbs: [create, update, patch, delete, get, list]}
 - {apiGroups: [security.istio.io], resources: [peerauthentications], verbs: [create, update, patch, delete, get, list]}
 `
 	if _, err := s.kubectlIn(role, "apply", "-f", "-"); err != nil {
