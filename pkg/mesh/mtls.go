@@ -16,7 +16,7 @@ import (
 // workload a zone lets opt out.
 func StrictMTLS(env policy.Env) bool {
 	spec := env.Policy.Spec.Mesh
-	if !spec.Mode.UsesIstio() || env.Namespace.Name == env.Policy.Spec.Zones.Isolation.MeshNamespace {
+	if !spec.Mode.UsesIstio() || env.Namespace.Name != "" && env.Namespace.Name == env.Policy.Spec.Zones.Isolation.MeshNamespace {
 		return false
 	}
 	return slices.Contains(spec.RequiredZones, policy.DecideZone(env).Zone)

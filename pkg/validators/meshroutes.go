@@ -29,7 +29,9 @@ import (
 // stop, and recommends an admission policy on the hosts. One exported to
 // its own namespace alone ("." or its name, or "~") affects only the
 // team's own callers; one that names only its own namespace's Services
-// takes only calls meant for the team.
+// takes only calls meant for the team. The mesh's own namespace
+// (spec.zones.isolation.meshNamespace) is the platform team's, where
+// mesh-wide routes such as an egress gateway's belong, and is not judged.
 type MeshRoutes struct{}
 
 var ruleMeshRoutes = policy.Rule{ID: "mesh-routes", Severity: v1alpha1.SeverityHigh, Mode: v1alpha1.ModeEnforce,
@@ -57,6 +59,9 @@ func (MeshRoutes) ValidateObject(_ context.Context, obj object, env policy.Env) 
 		return nil
 	}
 	ns := cmp.Or(u.GetNamespace(), env.Namespace.Name)
+	if ns != "" && ns == env.Policy.Spec.Zones.Isolation.MeshNamespace {
+		return nil // the platform team's: mesh-wide routes (an egress gateway's) live there
+	}
 	kind := u.GetKind()
 	if gateways, _, _ := unstructured.NestedStringSlice(u.Object, "spec", "gateways"); kind == mesh.KindVirtualService && !mesh.BoundToSidecars(gateways) {
 		return nil // an ingress gateway's routes: the gateway's owner binds them
@@ -81,8 +86,8 @@ func (MeshRoutes) ValidateObject(_ context.Context, obj object, env policy.Env) 
 		}
 		out = append(out, ruleMeshRoutes.Violation(fmt.Sprintf("spec.hosts[%d]", i),
 			what+fmt.Sprintf(": the calls other teams' workloads make to it would follow this namespace's %s, which can send them through pods of yours", kind),
-			fmt.Sprintf(`set spec.exportTo: ["."], so only namespace %s's own workloads use it; or name only Services of namespace %s (%q or its full name); a host other namespaces must reach this way is the platform team's to configure`,
-				ns, ns, "<service>")))
+			fmt.Sprintf(`set spec.exportTo: ["."], so only namespace %s's own workloads use it; or name only Services of namespace %s (%q or its full name); routes every namespace must follow (an egress gateway's) are the platform team's, in the mesh's namespace %s or with a PolicyException for mesh-routes`,
+				ns, ns, "<service>", cmp.Or(env.Policy.Spec.Zones.Isolation.MeshNamespace, "(spec.zones.isolation.meshNamespace)"))))
 	}
 	return out
 }

@@ -84,6 +84,11 @@ spec: {exportTo: ["~"], hosts: [api.stripe.com]}`},
 kind: VirtualService
 metadata: {name: public, namespace: team2}
 spec: {gateways: [istio-ingress/public], hosts: [shop.example.com]}`},
+		// The platform team's egress gateway routes, in the mesh's namespace.
+		{name: "in the mesh's own namespace", doc: `
+kind: VirtualService
+metadata: {name: egress, namespace: istio-system}
+spec: {gateways: [istio-egressgateway, mesh], hosts: [api.stripe.com]}`},
 		{name: "no namespace: the request's", doc: `
 kind: VirtualService
 metadata: {name: own}
