@@ -56,7 +56,8 @@ func (c *Companions) teamIstioRules(ctx context.Context, obj client.Object, w *w
 
 // routedWorkloads maps a team's VirtualService or DestinationRule to the
 // workloads of the reconciler's kind whose service it names, so pave's
-// step aside when it comes, and return when it goes.
+// step aside when it comes, and return when it goes. The namespace's
+// workloads are listed once, however many hosts the object names.
 func (c *Companions) routedWorkloads(ctx context.Context, o client.Object) []reconcile.Request {
 	u, ok := o.(*unstructured.Unstructured)
 	if !ok {
@@ -67,25 +68,28 @@ func (c *Companions) routedWorkloads(ctx context.Context, o client.Object) []rec
 		return nil
 	}
 	ns := u.GetNamespace()
-	var out []reconcile.Request
+	services := map[string]bool{}
 	for _, h := range r.Hosts {
-		svc, ok := mesh.ServiceOfHost(mesh.ResolveHost(h, ns), ns)
-		if !ok {
-			continue
+		if svc, ok := mesh.ServiceOfHost(mesh.ResolveHost(h, ns), ns); ok {
+			services[svc] = true
 		}
-		list := c.newList()
-		if err := c.Client.List(ctx, list, client.InNamespace(ns), client.MatchingLabels{v1alpha1.LabelName: svc}); err != nil {
-			c.Log.Error(err, "list the workloads of a service", "namespace", ns, "service", svc)
-			continue
-		}
-		items, err := meta.ExtractList(list)
-		if err != nil {
-			continue
-		}
-		for _, item := range items {
-			if w, ok := item.(client.Object); ok {
-				out = append(out, reconcile.Request{NamespacedName: client.ObjectKeyFromObject(w)})
-			}
+	}
+	if len(services) == 0 {
+		return nil
+	}
+	list := c.newList()
+	if err := c.Client.List(ctx, list, client.InNamespace(ns), client.UnsafeDisableDeepCopy); err != nil { // only their names are read
+		c.Log.Error(err, "list the workloads a team's Istio rule names", "namespace", ns, "name", u.GetName())
+		return nil
+	}
+	items, err := meta.ExtractList(list)
+	if err != nil {
+		return nil
+	}
+	var out []reconcile.Request
+	for _, item := range items {
+		if w, ok := item.(client.Object); ok && services[w.GetLabels()[v1alpha1.LabelName]] {
+			out = append(out, reconcile.Request{NamespacedName: client.ObjectKeyFromObject(w)})
 		}
 	}
 	return out
