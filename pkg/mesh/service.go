@@ -36,10 +36,14 @@ func ServiceOf(w *workload.Workload) (string, bool) {
 	return "", false
 }
 
+// ServiceDomain ends the full name of every Service of the cluster
+// (<service>.<namespace>.svc.cluster.local), as the mesh and DNS know it.
+const ServiceDomain = ".svc.cluster.local"
+
 // ServiceHost is the name the mesh knows a Service of a namespace by, the
 // host pave's VirtualService and DestinationRule configure.
 func ServiceHost(service, namespace string) string {
-	return service + "." + namespace + ".svc.cluster.local"
+	return service + "." + namespace + ServiceDomain
 }
 
 // ResolveHost is the host an Istio object of namespace means by host, as
@@ -56,7 +60,7 @@ func ResolveHost(host, namespace string) string {
 // ServiceOfHost is the Service of namespace a resolved host names, the
 // inverse of ServiceHost; false for any other host.
 func ServiceOfHost(host, namespace string) (string, bool) {
-	svc, ok := strings.CutSuffix(host, "."+namespace+".svc.cluster.local")
+	svc, ok := strings.CutSuffix(host, "."+namespace+ServiceDomain)
 	if !ok || svc == "" || strings.Contains(svc, ".") {
 		return "", false
 	}

@@ -10,9 +10,6 @@ import (
 	"github.com/pave-dev/pave/pkg/policy"
 )
 
-// clusterDomain is the suffix of every Service's name in the mesh.
-const clusterDomain = ".svc.cluster.local"
-
 // plaintextCalls judges a DestinationRule of a namespace that takes only
 // mutual TLS: its callers are that namespace's workloads (Istio looks a
 // rule up in the caller's namespace first), and tls.mode DISABLE there, for
@@ -62,7 +59,7 @@ func inCluster(host string) bool {
 		return true
 	}
 	if suffix, ok := strings.CutPrefix(host, "*."); ok {
-		return strings.HasSuffix(clusterDomain, "."+suffix) || strings.HasSuffix("."+suffix, clusterDomain)
+		return strings.HasSuffix(mesh.ServiceDomain, "."+suffix) || strings.HasSuffix("."+suffix, mesh.ServiceDomain)
 	}
-	return strings.HasSuffix(host, clusterDomain)
+	return strings.HasSuffix(host, mesh.ServiceDomain)
 }

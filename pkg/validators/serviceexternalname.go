@@ -10,6 +10,7 @@ import (
 	"k8s.io/apimachinery/pkg/runtime/schema"
 
 	"github.com/pave-dev/pave/pkg/api/v1alpha1"
+	"github.com/pave-dev/pave/pkg/mesh"
 	"github.com/pave-dev/pave/pkg/policy"
 )
 
@@ -86,7 +87,7 @@ func externalNameRefused(name string, env policy.Env) (why, fix string) {
 	}
 	if !strings.Contains(name, ".") {
 		return "a short name, which resolves in the namespace of whoever looks it up (the ingress controller's own, for an Ingress)",
-			fmt.Sprintf("write the Service's full name: %s.%s.svc.cluster.local", name, env.Namespace.Name)
+			"write the Service's full name: " + mesh.ServiceHost(name, env.Namespace.Name)
 	}
 	return fmt.Sprintf("a host outside the cluster that zone %q (%s) does not list", d.Zone, d.NamespaceSource()),
 		fmt.Sprintf("have the workload use %s itself, or ask the platform team to add it to spec.zones.access[].externalNames of zone %q", name, d.Zone)
@@ -100,7 +101,7 @@ func externalNameRefused(name string, env policy.Env) (why, fix string) {
 func clusterService(name string) (service, namespace string, ok bool) {
 	rest, found := strings.CutSuffix(name, ".svc")
 	if !found {
-		if rest, found = strings.CutSuffix(name, ".svc.cluster.local"); !found {
+		if rest, found = strings.CutSuffix(name, mesh.ServiceDomain); !found {
 			return "", "", false
 		}
 	}
