@@ -16,8 +16,9 @@ import (
 // companionMetadata is the cache's transform: managed fields go from every
 // object, a companion (pave reads those unstructured) keeps only its
 // identity and metadata, a team's own VirtualService or DestinationRule
-// also the hosts it configures (istioRuleSpec), and a Gateway API route its
-// hostnames (routeHosts). The controller applies companions whole with
+// its identity, labels and the hosts and gateways it configures
+// (istioRuleSpec: the controller's and the ingress-host rule's), and a
+// Gateway API route its hostnames (routeHosts). The controller applies companions whole with
 // server-side apply and reads them back only to watch and prune, which the
 // metadata serves; their specs (a dashboard's JSON, a VirtualService's
 // routes) were most of the controller's memory at 10,000 workloads.
@@ -33,7 +34,11 @@ func companionMetadata(obj any) (any, error) {
 			kept["metadata"] = m
 		}
 		if spec := istioRuleSpec(u); spec != nil {
+			// A team's: not pruned or owned by pave, so its identity and
+			// labels are all that is read (a kubectl-applied one carries
+			// its whole spec again in an annotation).
 			kept["spec"] = spec
+			kept["metadata"] = ruleMetadata(u)
 		}
 		u.Object = kept
 	}
@@ -86,6 +91,20 @@ func routeHosts(obj any) (any, error) {
 // its version, and whether it is going.
 func identity(m metav1.ObjectMeta) metav1.ObjectMeta {
 	return metav1.ObjectMeta{Name: m.Name, Namespace: m.Namespace, UID: m.UID, ResourceVersion: m.ResourceVersion, DeletionTimestamp: m.DeletionTimestamp}
+}
+
+// ruleMetadata is what the cache keeps of the metadata of a team's
+// VirtualService or DestinationRule: who it is, its version, its labels
+// (environment.IstioRuleOf reads pave's), and whether it is going.
+func ruleMetadata(u *unstructured.Unstructured) map[string]any {
+	m, _ := u.Object["metadata"].(map[string]any)
+	kept := map[string]any{}
+	for _, f := range []string{"name", "namespace", "uid", "resourceVersion", "deletionTimestamp", "labels"} {
+		if v, ok := m[f]; ok {
+			kept[f] = v
+		}
+	}
+	return kept
 }
 
 // istioRuleSpec is what the cache keeps of the spec of a VirtualService or

@@ -46,7 +46,7 @@ func TestAdmissionRoleReadsWhatItCaches(t *testing.T) {
 	if len(cached) == 0 {
 		t.Fatal("the admission role caches nothing")
 	}
-	kinds := ingress.RouteKinds() // cached where the cluster serves them (indexRoutes)
+	kinds := ingress.WatchedKinds() // cached where the cluster serves them (indexRoutes)
 	for obj := range cached {
 		gvk, err := apiutil.GVKForObject(obj, scheme)
 		if err != nil {
@@ -160,6 +160,33 @@ func TestIstioRuleCacheKeepsWhatIsRead(t *testing.T) {
 	}
 	if read, ok := environment.IstioRuleOf(u); !ok || !reflect.DeepEqual(read, want) || !read.TrafficPolicy || !read.Selective {
 		t.Errorf("read from the cache %+v, from the object %+v", read, want)
+	}
+
+	// A gateway's VirtualService: its hosts are found in the cache as in
+	// the object (the ingress-host rule), and its routes and a
+	// kubectl-applied copy of them are not kept.
+	gateway := &unstructured.Unstructured{Object: map[string]any{
+		"apiVersion": "networking.istio.io/v1", "kind": "VirtualService",
+		"metadata": map[string]any{"name": "shop", "namespace": "shop", "uid": "u1", "resourceVersion": "7",
+			"labels":      map[string]any{"app": "shop"},
+			"annotations": map[string]any{"kubectl.kubernetes.io/last-applied-configuration": `{"spec":{"http":[]}}`}},
+		"spec": map[string]any{"hosts": []any{"Shop.example.com", "web"}, "gateways": []any{"istio-system/public"},
+			"http": []any{map[string]any{"route": []any{}}}},
+	}}
+	keys := ingress.IndexKeys(gateway.DeepCopy())
+	got, err = companionMetadata(gateway)
+	if err != nil {
+		t.Fatal(err)
+	}
+	u = got.(*unstructured.Unstructured)
+	if read := ingress.IndexKeys(u); len(keys) == 0 || !slices.Equal(read, keys) {
+		t.Errorf("host keys from the cache %q, from the object %q", read, keys)
+	}
+	if u.GetAnnotations() != nil || u.Object["spec"].(map[string]any)["http"] != nil {
+		t.Errorf("the cache keeps more than the hosts: %v", u.Object)
+	}
+	if u.GetName() != "shop" || u.GetUID() != "u1" || u.GetResourceVersion() != "7" || u.GetLabels()["app"] != "shop" {
+		t.Errorf("the cache lost the VirtualService's identity: %v", u.Object["metadata"])
 	}
 
 	ours := &unstructured.Unstructured{Object: map[string]any{

@@ -8,6 +8,7 @@ import (
 
 	"github.com/go-logr/logr"
 	networkingv1 "k8s.io/api/networking/v1"
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/runtime/schema"
 	"k8s.io/client-go/discovery"
 	ctrl "sigs.k8s.io/controller-runtime"
@@ -18,12 +19,13 @@ import (
 )
 
 // indexRoutes indexes Ingresses by host (ingress.IndexKeys), and each
-// Gateway API route kind once the cluster serves it. The kinds served at
-// start are indexed with the cache, which readiness waits for. An informer
-// of a kind the API server does not serve would never sync and keep the
-// replica from ever being ready, so a kind served later (Gateway API
-// installed after pave) is indexed by routeWatch, while pave runs. The
-// environment it returns reads the routes indexed.
+// Gateway API route kind and Istio's VirtualService once the cluster
+// serves it. The kinds served at start are indexed with the cache, which
+// readiness waits for. An informer of a kind the API server does not serve
+// would never sync and keep the replica from ever being ready, so a kind
+// served later (Gateway API or Istio installed after pave) is indexed by
+// routeWatch, while pave runs. The environment it returns reads the routes
+// indexed.
 func indexRoutes(mgr ctrl.Manager, env environment.Builder, log logr.Logger) (environment.Builder, error) {
 	if err := mgr.GetFieldIndexer().IndexField(context.Background(), &networkingv1.Ingress{}, ingress.IndexHost, byHost); err != nil {
 		return env, fmt.Errorf("index Ingresses by host: %w", err)
@@ -34,8 +36,8 @@ func indexRoutes(mgr ctrl.Manager, env environment.Builder, log logr.Logger) (en
 	}
 	routes := environment.NewRouteKinds()
 	w := &routeWatch{mgr: mgr, discovery: dc, routes: routes, indexed: map[schema.GroupVersionKind]bool{}, log: log.WithName("routes")}
-	unserved := environment.Unserved(dc, ingress.RouteKinds())
-	for _, gvk := range ingress.RouteKinds() {
+	unserved := environment.Unserved(dc, ingress.WatchedKinds())
+	for _, gvk := range ingress.WatchedKinds() {
 		if slices.Contains(unserved, gvk) {
 			log.Info("kind not served; its hostnames are judged once the cluster serves it", "kind", gvk.String())
 			w.missing = append(w.missing, gvk)
@@ -56,12 +58,12 @@ func indexRoutes(mgr ctrl.Manager, env environment.Builder, log logr.Logger) (en
 	return env, mgr.Add(w)
 }
 
-// routeWatch indexes the route kinds the cluster did not serve at start,
-// once it serves them. It looks when a route is judged while a kind is
-// missing (the API server sent one, so its kind may be served now; the
-// route that asked is judged against the kinds already indexed), and
-// every routeLookEvery besides. A kind joins the environment once its informer
-// has synced. It ends when every kind is indexed.
+// routeWatch indexes the kinds of ingress.WatchedKinds the cluster did not
+// serve at start, once it serves them. It looks when a route is judged
+// while a kind is missing (the API server sent one, so its kind may be
+// served now; the route that asked is judged against the kinds already
+// indexed), and every routeLookEvery besides. A kind joins the environment
+// once its informer has synced. It ends when every kind is indexed.
 type routeWatch struct {
 	mgr       ctrl.Manager
 	discovery discovery.ServerResourcesInterface
@@ -93,7 +95,7 @@ func (w *routeWatch) Start(ctx context.Context) error {
 		}
 		w.look(ctx)
 	}
-	w.log.Info("every Gateway API route kind is judged")
+	w.log.Info("every route kind is judged")
 	return nil
 }
 
@@ -123,28 +125,33 @@ func (w *routeWatch) look(ctx context.Context) {
 
 // synced waits, a minute at most, until gvk's informer has synced.
 func (w *routeWatch) synced(ctx context.Context, gvk schema.GroupVersionKind) error {
-	obj, err := w.mgr.GetScheme().New(gvk)
-	if err != nil {
-		return err
-	}
 	ctx, cancel := context.WithTimeout(ctx, time.Minute)
 	defer cancel()
-	_, err = w.mgr.GetCache().GetInformer(ctx, obj.(client.Object)) // blocks until synced
+	_, err := w.mgr.GetCache().GetInformer(ctx, w.object(gvk)) // blocks until synced
 	return err
 }
 
 // index registers the host index of gvk's informer (making the informer:
 // before the cache starts, it starts with the cache; after, at once).
 func (w *routeWatch) index(ctx context.Context, gvk schema.GroupVersionKind) error {
-	obj, err := w.mgr.GetScheme().New(gvk)
-	if err != nil {
-		return err
-	}
-	if err := w.mgr.GetFieldIndexer().IndexField(ctx, obj.(client.Object), ingress.IndexHost, byHost); err != nil {
+	if err := w.mgr.GetFieldIndexer().IndexField(ctx, w.object(gvk), ingress.IndexHost, byHost); err != nil {
 		return fmt.Errorf("index %ss by host: %w", gvk.Kind, err)
 	}
 	w.indexed[gvk] = true
 	return nil
+}
+
+// object is an empty object of gvk for the cache: typed where pave's
+// scheme knows the kind (Gateway API's), else unstructured (Istio's: the
+// cache then keeps what companionMetadata leaves of it, which is what the
+// host index reads).
+func (w *routeWatch) object(gvk schema.GroupVersionKind) client.Object {
+	if obj, err := w.mgr.GetScheme().New(gvk); err == nil {
+		return obj.(client.Object)
+	}
+	u := &unstructured.Unstructured{}
+	u.SetGroupVersionKind(gvk)
+	return u
 }
 
 // byHost is the host index of Ingresses and routes (ingress.IndexKeys).

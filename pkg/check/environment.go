@@ -18,6 +18,7 @@ import (
 	"github.com/pave-dev/pave/internal/jsondecode"
 	"github.com/pave-dev/pave/pkg/api/v1alpha1"
 	"github.com/pave-dev/pave/pkg/environment"
+	"github.com/pave-dev/pave/pkg/ingress"
 	"github.com/pave-dev/pave/pkg/manifest"
 	"github.com/pave-dev/pave/pkg/object"
 	"github.com/pave-dev/pave/pkg/policy"
@@ -75,9 +76,13 @@ func builder(objs []manifest.Object, opts Options) environment.Builder {
 		case strings.HasPrefix(o.APIVersion, object.IstioNetworking+"/"):
 			u := &unstructured.Unstructured{}
 			if u.UnmarshalJSON(o.JSON) == nil {
+				ns := cmp.Or(u.GetNamespace(), opts.DefaultNamespace)
 				if r, ok := environment.IstioRuleOf(u); ok {
-					ns := cmp.Or(u.GetNamespace(), opts.DefaultNamespace)
 					src.IstioRulesByNamespace[ns] = append(src.IstioRulesByNamespace[ns], r)
+				}
+				if ingress.NamesHosts(u) { // a gateway's VirtualService
+					u.SetNamespace(ns)
+					routing = append(routing, u)
 				}
 			}
 		case o.APIVersion == "apps/v1" && o.Kind == "Deployment" && bytes.Contains(o.JSON, []byte(v1alpha1.AnnotationCanaryOf)):

@@ -2,7 +2,9 @@ package check_test
 
 import (
 	"context"
+	"maps"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/pave-dev/pave/pkg/api/v1alpha1"
@@ -129,4 +131,43 @@ func istioEngine(t *testing.T) *engine.Engine {
 		t.Fatal(err)
 	}
 	return eng
+}
+
+// Two teams' VirtualServices of one host on an ingress gateway, in one
+// input, are both denied (rule ingress-host), as the cluster would deny
+// the second; a short host is read in the namespace the input gives it.
+func TestCheckJudgesGatewayVirtualServicesAcrossTeams(t *testing.T) {
+	vs := func(version, ns, name, host string) string {
+		meta := "{name: " + name + "}"
+		if ns != "" {
+			meta = "{name: " + name + ", namespace: " + ns + "}"
+		}
+		return "apiVersion: networking.istio.io/" + version + "\nkind: VirtualService\nmetadata: " + meta + "\n" +
+			"spec: {hosts: [" + host + "], gateways: [istio-system/public], http: [{route: [{destination: {host: web}}]}]}\n"
+	}
+	namespace := "apiVersion: v1\nkind: Namespace\nmetadata: {name: pay, labels: {pave.dev/team: pay}}\n---\n" +
+		"apiVersion: v1\nkind: Namespace\nmetadata: {name: shop, labels: {pave.dev/team: shop}}\n"
+	docs := []string{namespace, vs("v1", "shop", "storefront", "shop.example.com"), vs("v1beta1", "pay", "steal", "SHOP.example.com"),
+		vs("v1", "", "web", "web"), vs("v1", "pay", "call", "web.shop.svc.cluster.local")}
+	eng, err := companions.Engine(policy.Default())
+	if err != nil {
+		t.Fatal(err)
+	}
+	rep := check.Run(context.Background(), []manifest.Input{{Source: "vs.yaml", Data: []byte(strings.Join(docs, "---\n"))}},
+		check.Options{Engine: eng, DefaultNamespace: "shop"})
+	if len(rep.Errors) > 0 {
+		t.Fatalf("errors %v", rep.Errors)
+	}
+	denied := map[string]string{}
+	for _, o := range rep.Objects {
+		for _, v := range o.Violations {
+			if v.Rule == "ingress-host" {
+				denied[o.Namespace+"/"+o.Name] = v.Field
+			}
+		}
+	}
+	want := map[string]string{"shop/storefront": "spec.hosts[0]", "pay/steal": "spec.hosts[0]", "shop/web": "spec.hosts[0]", "pay/call": "spec.hosts[0]"}
+	if !maps.Equal(denied, want) {
+		t.Errorf("denied by ingress-host: %v, want %v", denied, want)
+	}
 }

@@ -142,6 +142,9 @@ func (j *judge) other(ctx context.Context, o *manifest.Object, r *Object) error 
 	req := environment.Request{Namespace: r.Namespace, Exceptions: true, StorageClasses: true}
 	if ingress.NamesHosts(obj) {
 		req.Routing = obj // judged against the input's other Ingresses or routes
+		if obj.GetNamespace() == "" {
+			obj.SetNamespace(r.Namespace) // as the API server does: a VirtualService's short hosts are its namespace's Services
+		}
 	}
 	env, err := j.env.Env(ctx, opts.Engine.Policy(), req)
 	if err != nil {

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/runtime"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/controller-runtime/pkg/client/fake"
@@ -111,5 +112,46 @@ func TestRoutingReadsIndexedKindsAndAsksForTheRest(t *testing.T) {
 	routes.Add("GRPCRoute")
 	if got, ask := names(), asked(); !slices.Equal(got, []string{"GRPCRoute/api", "HTTPRoute/web"}) || ask {
 		t.Fatalf("both indexed: read %v, asked %v; want both and no ask", got, ask)
+	}
+}
+
+// Istio's VirtualServices bound to gateways are a family of their own,
+// read unstructured once the adapter indexed the kind; before that each
+// read asks for it.
+func TestRoutingReadsVirtualServicesOnceIndexed(t *testing.T) {
+	vs := &unstructured.Unstructured{Object: map[string]any{
+		"apiVersion": "networking.istio.io/v1", "kind": "VirtualService",
+		"metadata": map[string]any{"name": "shop", "namespace": "shop"},
+		"spec":     map[string]any{"hosts": []any{"shop.example.com"}, "gateways": []any{"istio-system/public"}},
+	}}
+	empty := &unstructured.Unstructured{}
+	empty.SetGroupVersionKind(ingress.VirtualServiceKind())
+	reader := fake.NewClientBuilder().WithObjects(vs).
+		WithIndex(empty, ingress.IndexHost, func(o client.Object) []string { return ingress.IndexKeys(o) }).Build()
+	routes := environment.NewRouteKinds()
+	c := environment.Cluster{Reader: reader, Routes: routes}
+	read := func() []client.Object {
+		t.Helper()
+		got, err := c.Routing(context.Background(), ingress.FamilyIstio, "shop.example.com")
+		if err != nil {
+			t.Fatal(err)
+		}
+		return got
+	}
+	if got := read(); len(got) != 0 {
+		t.Fatalf("read %d VirtualServices before the kind was indexed", len(got))
+	}
+	select {
+	case <-routes.Wanted():
+	default:
+		t.Fatal("a read before the kind was indexed did not ask for it")
+	}
+	routes.Add("VirtualService")
+	got := read()
+	if len(got) != 1 || ingress.KindOf(got[0]) != "VirtualService" || got[0].GetName() != "shop" {
+		t.Fatalf("read %v, want VirtualService shop", got)
+	}
+	if got, err := c.Routing(context.Background(), ingress.FamilyGateway, "shop.example.com"); err != nil || len(got) != 0 {
+		t.Errorf("the Gateway API family read %v (%v): a VirtualService's host is not a Gateway's", got, err)
 	}
 }

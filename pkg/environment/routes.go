@@ -20,9 +20,9 @@ import (
 // (ingress.Overlap), each with the team of its namespace. obj itself (by
 // kind, namespace and name) is left out: an update is judged against the
 // others. For a cert-manager Certificate they are the Ingresses and routes
-// of both families that route a host it asks for.
+// of every family that route a host it asks for.
 func (b Builder) Routes(ctx context.Context, namespace string, obj client.Object) ([]policy.Route, error) {
-	families := []string{ingress.FamilyIngress, ingress.FamilyGateway}
+	families := []string{ingress.FamilyIngress, ingress.FamilyGateway, ingress.FamilyIstio}
 	var hosts []string
 	if c, ok := obj.(*cmapi.Certificate); ok {
 		hosts = ingress.CertificateHosts(c)

@@ -12,6 +12,7 @@ import (
 	storagev1 "k8s.io/api/storage/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	"k8s.io/apimachinery/pkg/api/meta"
+	"k8s.io/apimachinery/pkg/runtime/schema"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	"github.com/pave-dev/pave/pkg/api/v1alpha1"
@@ -127,22 +128,19 @@ func (c Cluster) PriorityClass(ctx context.Context, name string) (int32, bool, e
 }
 
 // Routing implements Source, from the ingress.IndexHost index of each
-// kind of the family. Gateway API routes are read only where the adapter
-// indexed them (Routes); while a kind is missing, each ask for routes
-// tells the adapter to look for it again (RouteKinds.Asked).
+// kind of the family. Gateway API routes and VirtualServices are read only
+// where the adapter indexed them (Routes); while a kind is missing, each
+// ask for routes tells the adapter to look for it again
+// (RouteKinds.Asked).
 func (c Cluster) Routing(ctx context.Context, family, key string) ([]client.Object, error) {
 	var lists []client.ObjectList
 	switch family {
 	case ingress.FamilyIngress:
 		lists = []client.ObjectList{&networkingv1.IngressList{}}
 	case ingress.FamilyGateway:
-		for _, gvk := range ingress.RouteKinds() {
-			if !c.Routes.Has(gvk.Kind) {
-				c.Routes.Asked()
-				continue
-			}
-			lists = append(lists, ingress.RouteList(gvk.Kind))
-		}
+		lists = c.watched(ingress.RouteKinds()...)
+	case ingress.FamilyIstio:
+		lists = c.watched(ingress.VirtualServiceKind())
 	}
 	var out []client.Object
 	for _, list := range lists {
@@ -160,6 +158,20 @@ func (c Cluster) Routing(ctx context.Context, family, key string) ([]client.Obje
 		}
 	}
 	return out, nil
+}
+
+// watched are the lists of the kinds the adapter indexed (Routes); a kind
+// it has not indexed yet tells it to look again (RouteKinds.Asked).
+func (c Cluster) watched(kinds ...schema.GroupVersionKind) []client.ObjectList {
+	var lists []client.ObjectList
+	for _, gvk := range kinds {
+		if !c.Routes.Has(gvk.Kind) {
+			c.Routes.Asked()
+			continue
+		}
+		lists = append(lists, ingress.RouteList(gvk.Kind))
+	}
+	return lists
 }
 
 // Static is what the CLI knows: namespaces from its input and flags,

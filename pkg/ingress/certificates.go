@@ -22,8 +22,10 @@ func CertificateHosts(c *cmapi.Certificate) []string {
 }
 
 // NamesHosts reports whether obj is judged by the hosts it names against
-// those other teams route: an Ingress, a Gateway API route, a Certificate.
+// those other teams route: an Ingress, a Gateway API route, a
+// VirtualService bound to a gateway, a Certificate.
 func NamesHosts(obj any) bool {
 	_, isCertificate := obj.(*cmapi.Certificate)
-	return isCertificate || KindOf(obj) != ""
+	_, _, routes := HostsOf(obj)
+	return isCertificate || routes
 }

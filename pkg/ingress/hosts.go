@@ -5,9 +5,12 @@ import (
 	"strings"
 
 	networkingv1 "k8s.io/api/networking/v1"
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/runtime/schema"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	gatewayv1 "sigs.k8s.io/gateway-api/apis/v1"
+
+	"github.com/pave-dev/pave/pkg/mesh"
 )
 
 // CatchAll stands for the traffic no host of any Ingress matches: what a
@@ -38,11 +41,13 @@ func Hosts(ing *networkingv1.Ingress) []string {
 	return unique(raw, true)
 }
 
-// Route hosts come in two families that never share traffic: Ingresses
-// (the ingress controller's) and Gateway API routes (a Gateway's).
+// Route hosts come in three families that never share traffic: Ingresses
+// (the ingress controller's), Gateway API routes (a Gateway's), and Istio
+// VirtualServices bound to gateways (an Istio gateway's).
 const (
 	FamilyIngress = "Ingress"
 	FamilyGateway = "Gateway"
+	FamilyIstio   = "Istio"
 )
 
 // RouteKinds are the Gateway API route kinds whose hostnames pave judges.
@@ -53,40 +58,57 @@ func RouteKinds() []schema.GroupVersionKind {
 	}
 }
 
-// RouteList is an empty list of the route kind (one of RouteKinds) for a
-// client to fill; nil for any other kind.
+// WatchedKinds are the kinds besides Ingress whose hosts pave judges:
+// RouteKinds and Istio's VirtualService. An adapter's cache indexes each
+// once the cluster serves it, which it may start to do while pave runs.
+func WatchedKinds() []schema.GroupVersionKind {
+	return append(RouteKinds(), VirtualServiceKind())
+}
+
+// RouteList is an empty list of one of WatchedKinds for a client to fill
+// (a VirtualService's unstructured: pave links no Istio API); nil for any
+// other kind.
 func RouteList(kind string) client.ObjectList {
 	switch kind {
 	case "HTTPRoute":
 		return &gatewayv1.HTTPRouteList{}
 	case "GRPCRoute":
 		return &gatewayv1.GRPCRouteList{}
+	case mesh.KindVirtualService:
+		list := &unstructured.UnstructuredList{}
+		list.SetGroupVersionKind(VirtualServiceKind().GroupVersion().WithKind(mesh.KindVirtualService + "List"))
+		return list
 	}
 	return nil
 }
 
-// Kinds are the kinds whose hosts pave judges: Ingress and RouteKinds.
+// Kinds are the kinds whose hosts pave judges: Ingress and WatchedKinds.
 func Kinds() []schema.GroupVersionKind {
-	return append([]schema.GroupVersionKind{networkingv1.SchemeGroupVersion.WithKind("Ingress")}, RouteKinds()...)
+	return append([]schema.GroupVersionKind{networkingv1.SchemeGroupVersion.WithKind("Ingress")}, WatchedKinds()...)
 }
 
 // KindOf is the kind of an Ingress or Gateway API route by its Go type
-// (objects listed from a cache carry none in their TypeMeta); "" for
-// others.
+// (objects listed from a cache carry none in their TypeMeta), or of an
+// unstructured VirtualService; "" for others.
 func KindOf(obj any) string {
-	switch obj.(type) {
+	switch o := obj.(type) {
 	case *networkingv1.Ingress:
 		return "Ingress"
 	case *gatewayv1.HTTPRoute:
 		return "HTTPRoute"
 	case *gatewayv1.GRPCRoute:
 		return "GRPCRoute"
+	case *unstructured.Unstructured:
+		if isVirtualService(o) {
+			return mesh.KindVirtualService
+		}
 	}
 	return ""
 }
 
-// HostsOf is the family and hosts of an Ingress (Hosts) or of a Gateway
-// API HTTPRoute or GRPCRoute (RouteHosts); ok is false for other objects.
+// HostsOf is the family and hosts of an Ingress (Hosts), of a Gateway API
+// HTTPRoute or GRPCRoute (RouteHosts), or of a VirtualService bound to a
+// gateway (GatewayHosts); ok is false for other objects.
 func HostsOf(obj any) (family string, hosts []string, ok bool) {
 	switch o := obj.(type) {
 	case *networkingv1.Ingress:
@@ -95,6 +117,10 @@ func HostsOf(obj any) (family string, hosts []string, ok bool) {
 		return FamilyGateway, RouteHosts(o.Spec.Hostnames), true
 	case *gatewayv1.GRPCRoute:
 		return FamilyGateway, RouteHosts(o.Spec.Hostnames), true
+	case *unstructured.Unstructured:
+		if hosts, ok := GatewayHosts(o); ok {
+			return FamilyIstio, hosts, true
+		}
 	}
 	return "", nil, false
 }

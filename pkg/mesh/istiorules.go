@@ -52,8 +52,25 @@ func TeamRules(w *workload.Workload, env policy.Env) (virtualService, destinatio
 // BoundToSidecars reports whether a VirtualService of these gateways
 // applies to the sidecars: with none, or with the reserved "mesh".
 func BoundToSidecars(gateways []string) bool {
-	return len(gateways) == 0 || slices.Contains(gateways, "mesh")
+	return len(gateways) == 0 || slices.Contains(gateways, sidecars)
 }
+
+// BoundToGateways reports whether a VirtualService of these gateways
+// applies to a gateway's proxies: it names one besides the reserved "mesh".
+func BoundToGateways(gateways []string) bool {
+	return slices.ContainsFunc(gateways, func(g string) bool { return g != sidecars })
+}
+
+// KeptToNamespace reports whether an Istio object's spec.exportTo keeps it
+// to its own namespace ns: "." or its name, or "~" (no namespace at all).
+// Empty is Istio's default, every namespace. Only the sidecars and
+// gateways of the namespaces it is exported to use it.
+func KeptToNamespace(exportTo []string, ns string) bool {
+	return len(exportTo) > 0 && !slices.ContainsFunc(exportTo, func(e string) bool { return e != "." && e != "~" && e != ns })
+}
+
+// sidecars is the gateway name Istio reserves for the sidecars of the mesh.
+const sidecars = "mesh"
 
 // firstName is the lesser of two names, "" counting as none.
 func firstName(have, name string) string {

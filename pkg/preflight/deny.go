@@ -63,7 +63,14 @@ func denyFindings(ctx context.Context, p *policy.Policy, c Cluster) ([]Finding, 
 		}
 	}
 	// Ingresses and routes, each against the others: two teams routing one host.
-	routes := environment.Builder{Source: environment.Static{Namespaces: c.Namespaces, InputRouting: environment.IndexRouting(c.Routing)}}
+	// (A VirtualService bound to a gateway routes hosts as they do.)
+	routing := slices.Clone(c.Routing)
+	for i := range c.IstioObjects {
+		if ingress.NamesHosts(&c.IstioObjects[i]) {
+			routing = append(routing, &c.IstioObjects[i])
+		}
+	}
+	routes := environment.Builder{Source: environment.Static{Namespaces: c.Namespaces, InputRouting: environment.IndexRouting(routing)}}
 	for _, o := range c.Routing {
 		gvk, ok := routingKind(o)
 		if !ok || slices.Contains(skip, o.GetNamespace()) {
@@ -103,15 +110,22 @@ func denyFindings(ctx context.Context, p *policy.Policy, c Cluster) ([]Finding, 
 			out = append(out, wouldDeny("Certificate", cert.Namespace, cert.Name, vs))
 		}
 	}
-	// Istio's routes that reach beyond their namespace, and mutual TLS
-	// turned down where the mesh is required.
+	// Istio's routes that reach beyond their namespace or take another
+	// team's host on a gateway, and mutual TLS turned down where the mesh
+	// is required.
 	for i := range c.IstioObjects {
 		obj := c.IstioObjects[i].DeepCopy()
 		if slices.Contains(skip, obj.GetNamespace()) {
 			continue
 		}
 		obj.SetGroupVersionKind(object.Equivalent(obj.GroupVersionKind()))
-		vs, _, err := eng.ValidateObject(ctx, obj, nil, envIn(p, c, obj.GetNamespace()))
+		env := envIn(p, c, obj.GetNamespace())
+		if ingress.NamesHosts(obj) {
+			if env.Routes, err = routes.Routes(ctx, obj.GetNamespace(), obj); err != nil {
+				return nil, err
+			}
+		}
+		vs, _, err := eng.ValidateObject(ctx, obj, nil, env)
 		if err != nil {
 			return nil, fmt.Errorf("judge %s %s/%s: %w", obj.GetKind(), obj.GetNamespace(), obj.GetName(), err)
 		}

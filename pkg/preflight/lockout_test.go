@@ -104,6 +104,9 @@ spec:
 		istioRoute("networking.istio.io/v1", "ServiceEntry", "shop", "stripe", map[string]any{"hosts": []any{"api.stripe.com"}, "exportTo": []any{"."}}),
 		// The built-in policy's mesh is off: no zone takes only mutual TLS.
 		istioRoute("security.istio.io/v1", "PeerAuthentication", "shop", "plain", map[string]any{"mtls": map[string]any{"mode": "DISABLE"}}),
+		// Two teams' routes of one host on an ingress gateway.
+		istioRoute("networking.istio.io/v1", "VirtualService", "shop", "public", map[string]any{"hosts": []any{"shop.example.com"}, "gateways": []any{"istio-system/public"}}),
+		istioRoute("networking.istio.io/v1", "VirtualService", "pay", "gateway", map[string]any{"hosts": []any{"shop.example.com"}, "gateways": []any{"istio-system/public"}}),
 	}
 	found, err := preflight.Run(context.Background(), policy.Default(), c)
 	if err != nil {
@@ -115,7 +118,7 @@ spec:
 			deny = append(deny, f)
 		}
 	}
-	if len(deny) != 7 || deny[0].Subject != "Deployment shop/legacy" || !strings.Contains(deny[0].Message, "image-pinned") || !strings.Contains(deny[0].Message, "pss/privileged") {
+	if len(deny) != 9 || deny[0].Subject != "Deployment shop/legacy" || !strings.Contains(deny[0].Message, "image-pinned") || !strings.Contains(deny[0].Message, "pss/privileged") {
 		t.Fatalf("would-deny findings %+v", deny)
 	}
 	if deny[1].Subject != "Service shop/edge" || !strings.Contains(deny[1].Message, "service-exposure (spec.type)") || !strings.Contains(deny[1].Fix, "kubectl get service -n shop edge") {
@@ -141,6 +144,13 @@ spec:
 	// Service for every namespace; the team's own routes are not named.
 	if deny[6].Subject != "VirtualService pay/steal" || !strings.Contains(deny[6].Message, "mesh-routes (spec.hosts[0])") {
 		t.Errorf("the VirtualService's finding %+v", deny[6])
+	}
+	// Two teams' VirtualServices of one host on a gateway: both named, and
+	// neither for the Ingresses of that host, another data plane's.
+	for i, subject := range []string{"VirtualService shop/public", "VirtualService pay/gateway"} {
+		if deny[7+i].Subject != subject || deny[7+i].Message != "runs today, but the policy denies it: ingress-host (spec.hosts[0]). It keeps running; its next change there is denied" {
+			t.Errorf("finding %d: %+v, want %s", 7+i, deny[7+i], subject)
+		}
 	}
 }
 

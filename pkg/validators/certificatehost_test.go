@@ -16,12 +16,13 @@ import (
 	"github.com/pave-dev/pave/pkg/validators"
 )
 
-// A Certificate asks for no host another team routes, by Ingress or by
-// Gateway API route: judged through the environment builder, as the webhook
+// A Certificate asks for no host another team routes, by Ingress, by
+// Gateway API route or by a VirtualService on an Istio gateway: judged through the environment builder, as the webhook
 // and pave check judge it.
 func TestCertificateHost(t *testing.T) {
 	shopIngress := ingressOf("shop", "storefront", "shop.example.com")
-	input := []client.Object{&shopIngress, routeOf("pay", "api", "api.pay.example.com"), routeOf("pay", "all")}
+	input := []client.Object{&shopIngress, routeOf("pay", "api", "api.pay.example.com"), routeOf("pay", "all"),
+		gatewayRoute("pay", "edge", []string{"edge.pay.example.com"}, []string{"istio-system/public"}, nil)}
 	cert := func(namespace, commonName string, dnsNames ...string) *cmapi.Certificate {
 		return &cmapi.Certificate{ObjectMeta: metav1.ObjectMeta{Namespace: namespace, Name: "tls"},
 			Spec: cmapi.CertificateSpec{CommonName: commonName, DNSNames: dnsNames, SecretName: "tls",
@@ -39,6 +40,8 @@ func TestCertificateHost(t *testing.T) {
 			denied: `Certificate "tls" asks for host "shop.example.com", but Ingress shop/storefront of team "shop" routes it`, field: "spec.dnsNames[1]", owner: `team "shop"`},
 		{name: "another team's route hostname as the common name", cert: cert("shop", "api.pay.example.com"),
 			denied: `HTTPRoute pay/api of team "pay" routes it`, field: "spec.commonName", owner: `team "pay"`},
+		{name: "another team's host on an Istio gateway", cert: cert("shop", "", "edge.pay.example.com"),
+			denied: `VirtualService pay/edge of team "pay" routes it`, field: "spec.dnsNames[0]", owner: `team "pay"`},
 		{name: "a wildcard over another team's host", cert: cert("pay", "", "*.example.com"),
 			denied: `routes host "shop.example.com", which it covers`, field: "spec.dnsNames[0]", owner: `team "shop"`},
 	} {

@@ -7,21 +7,26 @@ import (
 	"strings"
 
 	networkingv1 "k8s.io/api/networking/v1"
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/runtime/schema"
 	gatewayv1 "sigs.k8s.io/gateway-api/apis/v1"
 
 	"github.com/pave-dev/pave/pkg/api/v1alpha1"
 	"github.com/pave-dev/pave/pkg/ingress"
+	"github.com/pave-dev/pave/pkg/mesh"
 	"github.com/pave-dev/pave/pkg/policy"
 )
 
 // IngressHost keeps a team's Ingress off the hosts another team routes,
-// and a team's Gateway API route (HTTPRoute, GRPCRoute) off the hosts
-// another team's routes take. Every team's Ingresses configure the one
-// shared controller, which merges the rules of a host from every
-// namespace, and routes attached to a shared Gateway merge the same way:
-// naming another team's host (or a path under it, or a wildcard over it)
-// takes that team's traffic, TLS termination included. A host belongs to
+// a team's Gateway API route (HTTPRoute, GRPCRoute) off the hosts another
+// team's routes take, and a team's Istio VirtualService bound to a gateway
+// off the hosts another team's VirtualServices route on gateways. Every
+// team's Ingresses configure the one shared controller, which merges the
+// rules of a host from every namespace; routes attached to a shared
+// Gateway merge the same way, and so do the VirtualServices of one host on
+// an Istio ingress gateway: naming another team's host (or a path under
+// it, or a wildcard over it) takes that team's traffic, TLS termination
+// included. A host belongs to
 // the team whose Ingress (or route) routes it; a namespace that names no
 // team is its own owner. On an update, a host routed already is not judged
 // again (engine.ValidateObject marks it preexisting), so two that shared a
@@ -29,7 +34,7 @@ import (
 type IngressHost struct{}
 
 var ruleIngressHost = policy.Rule{ID: "ingress-host", Severity: v1alpha1.SeverityHigh, Mode: v1alpha1.ModeEnforce,
-	Description: "an Ingress (or Gateway API route) takes no host, nor wildcard over one, that another team's routes: the shared controller would send their traffic here"}
+	Description: "an Ingress (or Gateway API route, or Istio VirtualService bound to a gateway) takes no host, nor wildcard over one, that another team's routes: the shared controller would send their traffic here"}
 
 // Name implements engine.ObjectValidator.
 func (IngressHost) Name() string { return "ingress-host" }
@@ -125,14 +130,21 @@ func hostName(h string) string {
 // hostTaken says which Ingress (or route) of which owner routes host.
 func hostTaken(kind, name, host string, taken []policy.Route) string {
 	what := hostName(host)
-	if host == ingress.CatchAll {
-		what = "the traffic no host matches (a rule without a host, or a default backend alone)"
-		if kind != "Ingress" {
+	shared := "the ingress controller every team shares"
+	switch kind {
+	case "Ingress":
+		if host == ingress.CatchAll {
+			what = "the traffic no host matches (a rule without a host, or a default backend alone)"
+		}
+	case mesh.KindVirtualService:
+		if host == ingress.CatchAll {
+			what = `every host of the gateways it binds to that no other VirtualService names (host "*")`
+		}
+		shared = "an Istio gateway both teams bind to"
+	default:
+		if host == ingress.CatchAll {
 			what = "every host of the listeners it attaches to (it names no hostnames)"
 		}
-	}
-	shared := "the ingress controller every team shares"
-	if kind != "Ingress" {
 		shared = "a Gateway both teams attach to"
 	}
 	return fmt.Sprintf("%s %q takes %s, but %s: %s would send that traffic here",
@@ -156,10 +168,19 @@ func routedBy(host string, taken []policy.Route, overlap string) string {
 }
 
 // hostField is where host comes from: an Ingress's first rule naming it,
-// its default backend or its server alias annotation; a route's hostname.
+// its default backend or its server alias annotation; a route's hostname;
+// a VirtualService's host.
 func hostField(obj object, host string) string {
 	var names []gatewayv1.Hostname
 	switch o := obj.(type) {
+	case *unstructured.Unstructured:
+		written, _, _ := unstructured.NestedStringSlice(o.Object, "spec", "hosts")
+		for i, h := range written {
+			if resolved, ok := ingress.GatewayHost(h, o.GetNamespace()); ok && resolved == host {
+				return fmt.Sprintf("spec.hosts[%d]", i)
+			}
+		}
+		return "spec.hosts"
 	case *networkingv1.Ingress:
 		for i, r := range o.Spec.Rules {
 			if strings.ToLower(r.Host) == host {

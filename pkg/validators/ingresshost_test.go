@@ -125,25 +125,31 @@ func TestRouteHost(t *testing.T) {
 			Spec: gatewayv1.GRPCRouteSpec{Hostnames: []gatewayv1.Hostname{"shop.example.com"}}},
 			denied: `GRPCRoute "rpc" takes host "shop.example.com", but HTTPRoute shop/storefront`, field: "spec.hostnames[0]"},
 	} {
-		t.Run(c.name, func(t *testing.T) {
-			b := environment.Builder{Now: time.Now, Source: environment.Static{
-				Namespaces:   map[string]map[string]string{"shop": {"pave.dev/team": "shop"}, "pay": {"pave.dev/team": "pay"}},
-				InputRouting: environment.IndexRouting(existing),
-			}}
-			env, err := b.Env(context.Background(), policy.Default(), environment.Request{Namespace: c.route.GetNamespace(), Routing: c.route})
-			if err != nil {
-				t.Fatal(err)
-			}
-			got := validators.IngressHost{}.ValidateObject(context.Background(), c.route, env)
-			if c.denied == "" {
-				assertRules(t, got)
-				return
-			}
-			assertRules(t, got, "ingress-host")
-			if v := got[0]; !strings.Contains(v.Message, c.denied) || v.Field != c.field {
-				t.Errorf("got %s: %s, want %s: …%s…", v.Field, v.Message, c.field, c.denied)
-			}
-		})
+		t.Run(c.name, func(t *testing.T) { assertHostJudged(t, existing, c.route, c.denied, c.field) })
+	}
+}
+
+// assertHostJudged judges obj by ingress-host against existing, of teams
+// shop and pay, through the environment builder: allowed when denied is
+// "", else denied at field with a message that says denied.
+func assertHostJudged(t *testing.T, existing []client.Object, obj client.Object, denied, field string) {
+	t.Helper()
+	b := environment.Builder{Now: time.Now, Source: environment.Static{
+		Namespaces:   map[string]map[string]string{"shop": {"pave.dev/team": "shop"}, "pay": {"pave.dev/team": "pay"}},
+		InputRouting: environment.IndexRouting(existing),
+	}}
+	env, err := b.Env(context.Background(), policy.Default(), environment.Request{Namespace: obj.GetNamespace(), Routing: obj})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := validators.IngressHost{}.ValidateObject(context.Background(), obj, env)
+	if denied == "" {
+		assertRules(t, got)
+		return
+	}
+	assertRules(t, got, "ingress-host")
+	if v := got[0]; !strings.Contains(v.Message, denied) || v.Field != field {
+		t.Errorf("got %s: %s, want %s: …%s…", v.Field, v.Message, field, denied)
 	}
 }
 

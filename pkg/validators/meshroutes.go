@@ -4,7 +4,6 @@ import (
 	"cmp"
 	"context"
 	"fmt"
-	"slices"
 	"strings"
 
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
@@ -67,7 +66,7 @@ func (MeshRoutes) ValidateObject(_ context.Context, obj object, env policy.Env) 
 		return nil // an ingress gateway's routes: the gateway's owner binds them
 	}
 	exportTo, _, _ := unstructured.NestedStringSlice(u.Object, "spec", "exportTo")
-	if ownNamespaceOnly(exportTo, ns) {
+	if mesh.KeptToNamespace(exportTo, ns) {
 		return nil
 	}
 	hosts, _, _ := unstructured.NestedStringSlice(u.Object, "spec", "hosts")
@@ -90,13 +89,6 @@ func (MeshRoutes) ValidateObject(_ context.Context, obj object, env policy.Env) 
 				ns, ns, "<service>", cmp.Or(env.Policy.Spec.Zones.Isolation.MeshNamespace, "(spec.zones.isolation.meshNamespace)"))))
 	}
 	return out
-}
-
-// ownNamespaceOnly reports whether exportTo keeps an Istio object to its
-// own namespace: "." or its name, or "~" (no namespace at all). Empty is
-// Istio's default, every namespace.
-func ownNamespaceOnly(exportTo []string, ns string) bool {
-	return len(exportTo) > 0 && !slices.ContainsFunc(exportTo, func(e string) bool { return e != "." && e != "~" && e != ns })
 }
 
 // ownService reports whether host names a Service of namespace ns in any

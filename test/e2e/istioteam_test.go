@@ -49,6 +49,45 @@ spec:
 	denied(t, "a VirtualService exported everywhere by a patch", err, "[mesh-routes] spec.hosts[0]")
 }
 
+// A team member cannot bind a VirtualService for another team's host to
+// the shared ingress gateway: Istio merges every namespace's routes of one
+// host on a gateway, so the team's would take the other's traffic (rule
+// ingress-host, as for Ingresses). Kept to its own namespace by exportTo,
+// no gateway of another namespace uses it, and it is admitted; exporting it
+// again by a patch is judged too.
+func TestTeamMemberCannotTakeAnotherTeamsGatewayHost(t *testing.T) {
+	istioEditRole(t)
+	teamNamespace(t, "team-gw-owner")
+	teamNamespace(t, "team-gw-thief")
+	storefront := `apiVersion: networking.istio.io/v1
+kind: VirtualService
+metadata: {name: storefront}
+spec:
+  hosts: [shop.example.com]
+  gateways: [istio-system/public]
+  http: [{route: [{destination: {host: web}}]}]
+`
+	if _, err := s.kubectlIn(storefront, "apply", "-n", "team-gw-owner", "-f", "-"); err != nil {
+		t.Fatal(err)
+	}
+	steal := strings.NewReplacer("name: storefront", "name: steal", "shop.example.com", "SHOP.example.com", "networking.istio.io/v1", "networking.istio.io/v1beta1").Replace(storefront)
+	err := deniedOnceLearnt(t, steal, "team-gw-thief", "ingress-host", "virtualservice", "steal")
+	denied(t, "a VirtualService for another team's host on the gateway", err, "[ingress-host] spec.hosts[0]",
+		`VirtualService team-gw-owner/storefront of team "team-gw-owner" routes it`, "an Istio gateway both teams bind to")
+	absent(t, "team-gw-thief", "virtualservice", "steal")
+
+	kept := strings.Replace(steal, "spec:\n", "spec:\n  exportTo: [\".\"]\n", 1)
+	if _, err := asDev(kept, "apply", "-n", "team-gw-thief", "-f", "-"); err != nil {
+		t.Fatalf("a gateway VirtualService kept to the team's namespace was refused: %v", err)
+	}
+	_, err = asDev("", "patch", "-n", "team-gw-thief", "virtualservice", "steal", "--type=json", "-p", `[{"op":"remove","path":"/spec/exportTo"}]`)
+	denied(t, "a gateway VirtualService exported everywhere by a patch", err, "[ingress-host] spec.hosts[0]")
+	own := strings.NewReplacer("name: storefront", "name: own", "shop.example.com", "thief.example.com").Replace(storefront)
+	if _, err := asDev(own, "apply", "-n", "team-gw-thief", "-f", "-"); err != nil {
+		t.Fatalf("a gateway VirtualService of a host no other team routes was refused: %v", err)
+	}
+}
+
 // In the mesh's required zones a team member's PeerAuthentication takes
 // only mutual TLS: one that lets a workload, or a port, take plaintext
 // would override the namespace's STRICT one pave writes. The team's own
