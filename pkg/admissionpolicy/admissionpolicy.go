@@ -44,7 +44,7 @@ type Spec struct {
 // closed: it runs in the API server, which cannot be down while it asks.
 func Build(s Spec) []Object {
 	fail := admissionregistrationv1.Fail
-	meta := metav1.ObjectMeta{Name: s.Name, Labels: map[string]string{v1alpha1.LabelManagedBy: "pave"}}
+	meta := metav1.ObjectMeta{Name: s.Name, Labels: map[string]string{v1alpha1.LabelManagedBy: v1alpha1.ManagedByPave}}
 	validations := make([]admissionregistrationv1.Validation, len(s.Validations))
 	for i, v := range s.Validations {
 		v.Reason = ptr(metav1.StatusReasonForbidden)

@@ -88,7 +88,7 @@ func PolicyReport(namespace string, results []Result) *policyreportv1alpha2.Poli
 }
 
 func reportMeta(namespace string) metav1.ObjectMeta {
-	return metav1.ObjectMeta{Name: ReportName, Namespace: namespace, Labels: map[string]string{v1alpha1.LabelManagedBy: "pave"}}
+	return metav1.ObjectMeta{Name: ReportName, Namespace: namespace, Labels: map[string]string{v1alpha1.LabelManagedBy: v1alpha1.ManagedByPave}}
 }
 
 func count(pass, fail, warn, skip *int, result string) {

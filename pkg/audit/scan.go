@@ -179,7 +179,7 @@ func (s *Scanner) reported(ctx context.Context, format string) ([]string, error)
 		}
 		list := &metav1.PartialObjectMetadataList{}
 		list.SetGroupVersionKind(gvk.GroupVersion().WithKind(gvk.Kind + "List"))
-		if err := s.API.List(ctx, list, client.MatchingLabels{v1alpha1.LabelManagedBy: "pave"}); err != nil {
+		if err := s.API.List(ctx, list, client.MatchingLabels{v1alpha1.LabelManagedBy: v1alpha1.ManagedByPave}); err != nil {
 			return nil, err
 		}
 		for i := range list.Items {

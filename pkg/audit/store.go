@@ -89,7 +89,7 @@ func build(format, namespace string, results []Result) client.Object {
 // List reads pave's reports of format, in namespace or ("") every one, as
 // their results by namespace.
 func (s Store) List(ctx context.Context, format, namespace string) (map[string][]Result, error) {
-	opts := []client.ListOption{client.InNamespace(namespace), client.MatchingLabels{v1alpha1.LabelManagedBy: "pave"}}
+	opts := []client.ListOption{client.InNamespace(namespace), client.MatchingLabels{v1alpha1.LabelManagedBy: v1alpha1.ManagedByPave}}
 	out := map[string][]Result{}
 	switch format {
 	case v1alpha1.ReportsOpenReports:

@@ -273,7 +273,7 @@ func (k kept) add(o engine.Object) {
 // pave labelled. deleted hears of each.
 func prune(ctx context.Context, c client.Client, namespace string, owner client.Object,
 	managed []schema.GroupVersionKind, want kept, deleted func(kind, name string)) error {
-	opts := []client.ListOption{client.InNamespace(namespace), client.MatchingLabels{v1alpha1.LabelManagedBy: "pave"}}
+	opts := []client.ListOption{client.InNamespace(namespace), client.MatchingLabels{v1alpha1.LabelManagedBy: v1alpha1.ManagedByPave}}
 	if owner != nil {
 		// Only the owner's: read from the cache's index, not the whole
 		// namespace's companions on every reconcile.

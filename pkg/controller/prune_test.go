@@ -27,7 +27,7 @@ func TestPruneDeletesOnlyTheOwnersUnwanted(t *testing.T) {
 		np := &networkingv1.NetworkPolicy{ObjectMeta: metav1.ObjectMeta{Name: name, Namespace: "shop",
 			OwnerReferences: []metav1.OwnerReference{{APIVersion: "apps/v1", Kind: "Deployment", Name: "x", UID: types.UID(ownerUID), Controller: &yes}}}}
 		if managed {
-			np.Labels = map[string]string{v1alpha1.LabelManagedBy: "pave"}
+			np.Labels = map[string]string{v1alpha1.LabelManagedBy: v1alpha1.ManagedByPave}
 		}
 		return np
 	}

@@ -28,7 +28,7 @@ func TestUngovernedWorkloadsGetNoCompanions(t *testing.T) {
 	own.Namespace, own.UID = "pave-system", "uid-pave-admission"
 	yes := true
 	stale := &networkingv1.NetworkPolicy{ObjectMeta: metav1.ObjectMeta{Name: "pave-zone-pave-admission", Namespace: "pave-system",
-		Labels:          map[string]string{v1alpha1.LabelManagedBy: "pave"},
+		Labels:          map[string]string{v1alpha1.LabelManagedBy: v1alpha1.ManagedByPave},
 		OwnerReferences: []metav1.OwnerReference{{APIVersion: "apps/v1", Kind: "Deployment", Name: own.Name, UID: own.UID, Controller: &yes}}}}
 	ctx := context.Background()
 	for _, o := range []client.Object{&corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: "pave-system"}}, own, stale} {

@@ -40,7 +40,7 @@ func IstioRuleOf(u *unstructured.Unstructured) (policy.IstioRule, bool) {
 	gvk := u.GroupVersionKind()
 	// pave's own carry its prefix, and its label unless someone took it off.
 	if gvk.Group != object.IstioNetworking || (gvk.Kind != mesh.KindVirtualService && gvk.Kind != mesh.KindDestinationRule) ||
-		strings.HasPrefix(u.GetName(), mesh.ObjectPrefix) || u.GetLabels()[v1alpha1.LabelManagedBy] == mesh.ManagedBy {
+		strings.HasPrefix(u.GetName(), mesh.ObjectPrefix) || u.GetLabels()[v1alpha1.LabelManagedBy] == v1alpha1.ManagedByPave {
 		return policy.IstioRule{}, false
 	}
 	r := policy.IstioRule{Kind: gvk.Kind, Name: u.GetName()}

@@ -12,9 +12,6 @@ const (
 	// ObjectPrefix starts the name of every mesh object pave generates, so it
 	// never collides with a team's own.
 	ObjectPrefix = "pave-"
-	// ManagedBy is the value of v1alpha1.LabelManagedBy on generated objects,
-	// so the controller finds what it made and nothing else.
-	ManagedBy = "pave"
 )
 
 // ServiceOf names the service a workload serves: its app.kubernetes.io/name,

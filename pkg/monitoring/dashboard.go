@@ -72,7 +72,7 @@ func (Dashboard) Generate(_ context.Context, w *workload.Workload, env policy.En
 	if cm.Labels == nil {
 		cm.Labels = map[string]string{}
 	}
-	cm.Labels[v1alpha1.LabelManagedBy] = "pave"
+	cm.Labels[v1alpha1.LabelManagedBy] = v1alpha1.ManagedByPave
 	cm.Labels[v1alpha1.LabelName] = w.Meta.Labels[v1alpha1.LabelName]
 	if env.NamesOnly { // filling the queries and the template in was a third of pave check's engine time
 		return []object{cm}, nil

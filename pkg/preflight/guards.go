@@ -79,7 +79,7 @@ func guardFindings(ctx context.Context, p *policy.Policy, c Cluster) ([]Finding,
 // Ingress, so its label on one does not make it pave's.
 func guardedObjects(c Cluster) ([]unstructured.Unstructured, error) {
 	out := slices.DeleteFunc(slices.Clone(c.Guarded), func(u unstructured.Unstructured) bool {
-		return u.GetLabels()[v1alpha1.LabelManagedBy] == "pave"
+		return u.GetLabels()[v1alpha1.LabelManagedBy] == v1alpha1.ManagedByPave
 	})
 	for _, o := range c.Routing {
 		ing, ok := o.(*networkingv1.Ingress)

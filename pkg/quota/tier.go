@@ -64,7 +64,7 @@ func (Tier) GenerateNamespace(_ context.Context, env policy.Env) ([]object, erro
 		return nil, nil
 	}
 	meta := metav1.ObjectMeta{Name: ObjectName, Namespace: env.Namespace.Name,
-		Labels: map[string]string{v1alpha1.LabelManagedBy: "pave", v1alpha1.LabelTier: t.Name}}
+		Labels: map[string]string{v1alpha1.LabelManagedBy: v1alpha1.ManagedByPave, v1alpha1.LabelTier: t.Name}}
 	var out []object
 	if len(t.Quota) > 0 {
 		out = append(out, &corev1.ResourceQuota{

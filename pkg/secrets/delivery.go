@@ -60,7 +60,7 @@ func (Delivery) Generate(_ context.Context, w *workload.Workload, env policy.Env
 		es.SetGroupVersionKind(externalSecretKind)
 		es.SetName(v1alpha1.ObjectName("pave-", workload.CompanionName(w)+"-"+secret, ""))
 		es.SetNamespace(ns)
-		es.SetLabels(map[string]string{v1alpha1.LabelManagedBy: "pave", v1alpha1.LabelName: w.Meta.Labels[v1alpha1.LabelName]})
+		es.SetLabels(map[string]string{v1alpha1.LabelManagedBy: v1alpha1.ManagedByPave, v1alpha1.LabelName: w.Meta.Labels[v1alpha1.LabelName]})
 		out = append(out, es)
 	}
 	return out, nil

@@ -6,6 +6,10 @@ import (
 	"strings"
 )
 
+// ManagedByPave is LabelManagedBy's value on what pave writes, so the
+// controller finds what it made and nothing else.
+const ManagedByPave = "pave"
+
 // maxObjectName is a DNS subdomain's length, the name limit of every kind
 // pave writes per workload.
 const maxObjectName = 253

@@ -69,7 +69,7 @@ func (Schedule) GenerateNamespace(_ context.Context, env policy.Env) ([]object, 
 	s := &velerov1.Schedule{
 		TypeMeta: metav1.TypeMeta{APIVersion: velerov1.SchemeGroupVersion.String(), Kind: "Schedule"},
 		ObjectMeta: metav1.ObjectMeta{Name: "pave-" + env.Namespace.Name, Namespace: VeleroNamespace(env.Policy),
-			Labels: map[string]string{v1alpha1.LabelManagedBy: "pave"}},
+			Labels: map[string]string{v1alpha1.LabelManagedBy: v1alpha1.ManagedByPave}},
 		Spec: velerov1.ScheduleSpec{
 			Schedule:                   b.Schedule,
 			UseOwnerReferencesInBackup: &useOwners,

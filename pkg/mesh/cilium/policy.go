@@ -63,7 +63,7 @@ func (Policy) Generate(_ context.Context, w *workload.Workload, env policy.Env) 
 	cnp := &ciliumv2.CiliumNetworkPolicy{
 		TypeMeta: metav1.TypeMeta{APIVersion: "cilium.io/v2", Kind: "CiliumNetworkPolicy"},
 		ObjectMeta: metav1.ObjectMeta{Name: mesh.ObjectPrefix + svc, Namespace: ns,
-			Labels: map[string]string{v1alpha1.LabelManagedBy: mesh.ManagedBy, v1alpha1.LabelName: svc}},
+			Labels: map[string]string{v1alpha1.LabelManagedBy: v1alpha1.ManagedByPave, v1alpha1.LabelName: svc}},
 		Spec: &ciliumapi.Rule{
 			Description:      fmt.Sprintf("pave: in-cluster traffic to %s's ports", svc),
 			EndpointSelector: ciliumapi.NewESFromMatchRequirements(map[string]string{v1alpha1.LabelName: svc}, nil),

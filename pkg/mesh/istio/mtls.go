@@ -36,7 +36,7 @@ func (MTLS) GenerateNamespace(_ context.Context, env policy.Env) ([]object, erro
 	pa := &security.PeerAuthentication{
 		TypeMeta: metav1.TypeMeta{APIVersion: "security.istio.io/v1", Kind: "PeerAuthentication"},
 		ObjectMeta: metav1.ObjectMeta{Name: PeerAuthenticationName, Namespace: env.Namespace.Name,
-			Labels: map[string]string{v1alpha1.LabelManagedBy: mesh.ManagedBy}},
+			Labels: map[string]string{v1alpha1.LabelManagedBy: v1alpha1.ManagedByPave}},
 	}
 	pa.Spec.Mtls = &securityapi.PeerAuthentication_MutualTLS{Mode: securityapi.PeerAuthentication_MutualTLS_STRICT}
 	return []object{pa}, nil

@@ -59,7 +59,7 @@ func (Traffic) Generate(_ context.Context, w *workload.Workload, env policy.Env)
 	s, _ := mesh.Effective(w, spec.Traffic)
 	t := spec.Traffic
 	meta := func(name string) metav1.ObjectMeta {
-		return metav1.ObjectMeta{Name: name, Namespace: ns, Labels: map[string]string{v1alpha1.LabelManagedBy: mesh.ManagedBy, v1alpha1.LabelName: svc}}
+		return metav1.ObjectMeta{Name: name, Namespace: ns, Labels: map[string]string{v1alpha1.LabelManagedBy: v1alpha1.ManagedByPave, v1alpha1.LabelName: svc}}
 	}
 
 	dr := &networking.DestinationRule{

@@ -53,7 +53,7 @@ func (Cost) GenerateNamespace(_ context.Context, env policy.Env) ([]object, erro
 	return []object{&monitoringv1.PrometheusRule{
 		TypeMeta: metav1.TypeMeta{APIVersion: prometheusRule.GroupVersion().String(), Kind: prometheusRule.Kind},
 		ObjectMeta: metav1.ObjectMeta{Name: "pave-cost", Namespace: ns,
-			Labels: map[string]string{v1alpha1.LabelManagedBy: "pave"}},
+			Labels: map[string]string{v1alpha1.LabelManagedBy: v1alpha1.ManagedByPave}},
 		Spec: monitoringv1.PrometheusRuleSpec{Groups: []monitoringv1.RuleGroup{{Name: "pave-cost-" + ns, Rules: []monitoringv1.Rule{{
 			Record: CostSeries,
 			Expr:   intstr.FromString(monitoring.CostExpr(requests("cpu"), requests("memory"), env.Policy.Spec.Monitoring.Cost)),

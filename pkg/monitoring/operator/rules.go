@@ -81,7 +81,7 @@ func (SLORules) Generate(_ context.Context, w *workload.Workload, env policy.Env
 	pr := &monitoringv1.PrometheusRule{
 		TypeMeta: metav1.TypeMeta{APIVersion: prometheusRule.GroupVersion().String(), Kind: prometheusRule.Kind},
 		ObjectMeta: metav1.ObjectMeta{Name: v1alpha1.ObjectName("pave-", workload.CompanionName(w), "-slo"), Namespace: ns,
-			Labels: map[string]string{v1alpha1.LabelManagedBy: "pave", v1alpha1.LabelName: app}},
+			Labels: map[string]string{v1alpha1.LabelManagedBy: v1alpha1.ManagedByPave, v1alpha1.LabelName: app}},
 		Spec: monitoringv1.PrometheusRuleSpec{Groups: []monitoringv1.RuleGroup{{Name: "pave-slo-" + ns + "-" + workload.CompanionName(w), Rules: rules}}},
 	}
 	return []object{pr}, nil

@@ -53,7 +53,7 @@ func (Scrape) Generate(_ context.Context, w *workload.Workload, env policy.Env) 
 	}
 	app := w.Meta.Labels[v1alpha1.LabelName]
 	meta := metav1.ObjectMeta{Name: v1alpha1.ObjectName("pave-", workload.CompanionName(w), ""), Namespace: env.NamespaceOf(w),
-		Labels: map[string]string{v1alpha1.LabelManagedBy: "pave", v1alpha1.LabelName: app}}
+		Labels: map[string]string{v1alpha1.LabelManagedBy: v1alpha1.ManagedByPave, v1alpha1.LabelName: app}}
 	switch monitoring.Target(env) {
 	case v1alpha1.ScrapePodMonitor:
 		endpoint := monitoringv1.PodMetricsEndpoint{Port: &port.Name, Path: monitoring.Path(w)}
