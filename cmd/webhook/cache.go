@@ -5,10 +5,13 @@ import (
 	networkingv1 "k8s.io/api/networking/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+	"k8s.io/apimachinery/pkg/labels"
+	"k8s.io/apimachinery/pkg/selection"
 	"sigs.k8s.io/controller-runtime/pkg/cache"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	gatewayv1 "sigs.k8s.io/gateway-api/apis/v1"
 
+	"github.com/pave-dev/pave/pkg/api/v1alpha1"
 	"github.com/pave-dev/pave/pkg/environment"
 	"github.com/pave-dev/pave/pkg/ingress"
 )
@@ -43,6 +46,26 @@ func companionMetadata(obj any) (any, error) {
 		u.Object = kept
 	}
 	return obj, err
+}
+
+// teamsOnly is the admission role's selector of the kinds its cache holds
+// beyond byObject (the Gateway API routes and VirtualServices indexed once
+// the cluster serves them): those pave did not write. pave writes a
+// VirtualService for every meshed workload, and its own route none of a
+// gateway's hosts; 10,000 of them were 17 MiB of an admission replica's
+// heap, whose budget is 24 MiB. The kinds of byObject are read whole (pave's
+// own ResourceQuotas and PodDisruptionBudgets count), so each is given every
+// label here; the rule ingress-host refuses pave's label on a route, which
+// would keep it out of the cache.
+func teamsOnly(byObject map[client.Object]cache.ByObject) labels.Selector {
+	for obj, by := range byObject {
+		if by.Label == nil {
+			by.Label = labels.Everything()
+			byObject[obj] = by
+		}
+	}
+	notPaves, _ := labels.NewRequirement(v1alpha1.LabelManagedBy, selection.NotEquals, []string{v1alpha1.ManagedByPave})
+	return labels.NewSelector().Add(*notPaves)
 }
 
 // ingressHosts is the cache's transform of Ingresses: their identity and

@@ -8,6 +8,7 @@ import (
 	networkingv1 "k8s.io/api/networking/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+	"k8s.io/apimachinery/pkg/labels"
 	"k8s.io/apimachinery/pkg/runtime"
 	clientgoscheme "k8s.io/client-go/kubernetes/scheme"
 	"sigs.k8s.io/controller-runtime/pkg/client/apiutil"
@@ -191,10 +192,40 @@ func TestIstioRuleCacheKeepsWhatIsRead(t *testing.T) {
 
 	ours := &unstructured.Unstructured{Object: map[string]any{
 		"apiVersion": "networking.istio.io/v1", "kind": "VirtualService",
-		"metadata": map[string]any{"name": "pave-web", "namespace": "shop", "labels": map[string]any{v1alpha1.LabelManagedBy: "pave"}},
+		"metadata": map[string]any{"name": "pave-web", "namespace": "shop", "labels": map[string]any{v1alpha1.LabelManagedBy: v1alpha1.ManagedByPave}},
 		"spec":     map[string]any{"hosts": []any{"web.shop.svc.cluster.local"}, "http": []any{}},
 	}}
 	if got, _ := companionMetadata(ours); got.(*unstructured.Unstructured).Object["spec"] != nil {
 		t.Errorf("the cache keeps the spec of pave's own VirtualService")
+	}
+}
+
+// An admission replica caches the kinds it indexes once they are served
+// (routes, VirtualServices) without pave's own, a VirtualService for every
+// meshed workload; every kind it lists up front (pave's ResourceQuotas and
+// PodDisruptionBudgets among them) it caches whole. The other roles cache
+// pave's own of every kind: the controller watches them.
+func TestAdmissionCacheLeavesPavesOwnRoutesOut(t *testing.T) {
+	scheme := runtime.NewScheme()
+	for _, add := range []func(*runtime.Scheme) error{clientgoscheme.AddToScheme, v1alpha1.AddToScheme} {
+		if err := add(scheme); err != nil {
+			t.Fatal(err)
+		}
+	}
+	paves := labels.Set{v1alpha1.LabelManagedBy: v1alpha1.ManagedByPave}
+	teams := labels.Set{v1alpha1.LabelManagedBy: "Helm"}
+	opts := managerOptions(options{role: roleAdmission}, scheme, false).Cache
+	if sel := opts.DefaultLabelSelector; sel == nil || sel.Matches(paves) || !sel.Matches(teams) || !sel.Matches(labels.Set{}) {
+		t.Errorf("the admission role's default selector %v", sel)
+	}
+	for obj, by := range opts.ByObject {
+		if by.Label == nil || !by.Label.Matches(paves) {
+			t.Errorf("%T: the admission role leaves pave's own out (selector %v)", obj, by.Label)
+		}
+	}
+	for _, role := range []string{roleAll, roleController} {
+		if sel := managerOptions(options{role: role}, scheme, true).Cache.DefaultLabelSelector; sel != nil {
+			t.Errorf("role %s selects %v: the controller watches pave's own", role, sel)
+		}
 	}
 }

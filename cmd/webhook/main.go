@@ -194,7 +194,11 @@ func managerOptions(o options, scheme *runtime.Scheme, controls bool) ctrl.Optio
 	if controls {
 		// The companion reconcilers watch the ConfigMaps they write (the
 		// dashboards): only those, not every ConfigMap of the cluster.
-		byObject[managedConfigMaps()] = cache.ByObject{Label: labels.SelectorFromSet(labels.Set{v1alpha1.LabelManagedBy: "pave"})}
+		byObject[managedConfigMaps()] = cache.ByObject{Label: labels.SelectorFromSet(labels.Set{v1alpha1.LabelManagedBy: v1alpha1.ManagedByPave})}
+	}
+	var teams labels.Selector
+	if o.role == roleAdmission {
+		teams = teamsOnly(byObject)
 	}
 	return ctrl.Options{
 		Scheme:                  scheme,
@@ -207,7 +211,7 @@ func managerOptions(o options, scheme *runtime.Scheme, controls bool) ctrl.Optio
 		LeaderElectionNamespace: o.paveNamespace,
 		// A leader that stops hands over at once, not after the lease runs out.
 		LeaderElectionReleaseOnCancel: true,
-		Cache:                         cache.Options{ByObject: byObject, DefaultTransform: companionMetadata},
+		Cache:                         cache.Options{ByObject: byObject, DefaultTransform: companionMetadata, DefaultLabelSelector: teams},
 		// Companions are read as unstructured: from the informers the
 		// reconcilers watch them with, not from the API server each time.
 		Client: client.Options{Cache: &client.CacheOptions{Unstructured: true, DisableFor: []client.Object{

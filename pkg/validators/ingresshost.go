@@ -51,10 +51,19 @@ func (IngressHost) Rules() []policy.Rule { return []policy.Rule{ruleIngressHost}
 // adapter found (policy.Env.Routes).
 func (IngressHost) ValidateObject(_ context.Context, obj object, env policy.Env) []policy.Violation {
 	_, hosts, ok := ingress.HostsOf(obj)
-	if !ok || len(env.Routes) == 0 {
+	if !ok {
 		return nil
 	}
 	kind := ingress.KindOf(obj)
+	if kind != "Ingress" && obj.GetLabels()[v1alpha1.LabelManagedBy] == v1alpha1.ManagedByPave {
+		return []policy.Violation{ruleIngressHost.Violation("metadata.labels["+v1alpha1.LabelManagedBy+"]",
+			fmt.Sprintf("%s %q is labelled %s: %s, which marks what pave writes, and pave writes no %s: the admission server leaves pave's objects out of the hosts it judges others against, so this one's would be taken by any team",
+				kind, obj.GetName(), v1alpha1.LabelManagedBy, v1alpha1.ManagedByPave, kind),
+			fmt.Sprintf("remove the label, or name the tool that manages it (%s: Helm)", v1alpha1.LabelManagedBy))}
+	}
+	if len(env.Routes) == 0 {
+		return nil
+	}
 	routedByOthers := othersRouting(obj, env)
 	var out []policy.Violation
 	for _, host := range hosts {

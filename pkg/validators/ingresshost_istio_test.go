@@ -77,3 +77,26 @@ func TestGatewayVirtualServiceHost(t *testing.T) {
 		t.Run(c.name, func(t *testing.T) { assertHostJudged(t, existing, c.vs, c.denied, c.field) })
 	}
 }
+
+// A route or gateway VirtualService may not carry pave's label: the
+// admission server's cache leaves pave's objects out, so one hidden so
+// would be judged by nobody's hosts. An Ingress may (its cache holds all).
+func TestRouteHostsHideNotUnderPavesLabel(t *testing.T) {
+	paves := map[string]string{"app.kubernetes.io/managed-by": "pave"}
+	vs := gatewayRoute("pay", "hidden", []string{"pay.example.com"}, []string{"istio-system/public"}, nil)
+	vs.SetLabels(paves)
+	route := routeOf("pay", "hidden", "pay.example.com")
+	route.Labels = paves
+	for _, obj := range []client.Object{vs, route} {
+		assertHostJudged(t, nil, obj, "which marks what pave writes", "metadata.labels[app.kubernetes.io/managed-by]")
+	}
+	ing := ingressOf("pay", "web", "pay.example.com")
+	ing.Labels = paves
+	assertHostJudged(t, nil, &ing, "", "")
+	sidecars := gatewayRoute("pay", "pave-web", []string{"web"}, nil, nil) // pave's own, for the sidecars
+	sidecars.SetLabels(paves)
+	assertHostJudged(t, nil, sidecars, "", "")
+	helm := gatewayRoute("pay", "chart", []string{"pay.example.com"}, []string{"istio-system/public"}, nil)
+	helm.SetLabels(map[string]string{"app.kubernetes.io/managed-by": "Helm"})
+	assertHostJudged(t, nil, helm, "", "")
+}

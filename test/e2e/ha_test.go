@@ -187,6 +187,29 @@ func TestSplitInstallRotatesUnderLoad(t *testing.T) {
 		t.Fatal(err)
 	}
 	eventually(t, 90*time.Second, jsonpathIs([]string{"-n", "ha", "podmonitor", "pave-after-failover"}, "{.spec.podMetricsEndpoints[0].port}", "metrics"))
+
+	// The admission replicas (the admission-only build, under its shipped
+	// RBAC, caching no VirtualService of pave's) judge a gateway
+	// VirtualService against the other teams' they cache: another team's
+	// VirtualService of the host is denied, six times in a row once learnt.
+	namespace(t, "ha-thief", map[string]string{"pave.dev/team": "thief"})
+	gateway := "apiVersion: networking.istio.io/v1\nkind: VirtualService\nmetadata: {name: %s}\nspec: {hosts: [ha.example.com], gateways: [istio-system/public], http: [{route: [{destination: {host: web}}]}]}\n"
+	if _, err := s.kubectlIn(fmt.Sprintf(gateway, "storefront"), "apply", "-n", "ha", "-f", "-"); err != nil {
+		t.Fatal(err)
+	}
+	denials := 0
+	eventually(t, 30*time.Second, func() error {
+		_, err := s.kubectlIn(fmt.Sprintf(gateway, "steal"), "create", "-n", "ha-thief", "-f", "-")
+		if err == nil || !strings.Contains(err.Error(), "[ingress-host] spec.hosts[0]") {
+			denials = 0
+			_, _ = s.kubectl("delete", "-n", "ha-thief", "virtualservice", "steal", "--ignore-not-found")
+			return fmt.Errorf("not denied by ingress-host: %v", err)
+		}
+		if denials++; denials < 6 {
+			return fmt.Errorf("denied %d times in a row", denials)
+		}
+		return nil
+	})
 }
 
 func loadDeployment(name string) *appsv1.Deployment {
