@@ -6,6 +6,11 @@ import (
 	"time"
 )
 
+// SeriesPrefix starts the name of every series pave's SLO rules record:
+// no team's rule may record one (rule monitoring-scope), or it would
+// decide another team's SLO alerts.
+const SeriesPrefix = "pave_slo:"
+
 // BurnWindow is one multiwindow burn-rate condition (the SRE workbook,
 // "Alerting on SLOs", recipe 6): the error ratio over both the long and the
 // short window above Factor times the error budget. The long window proves

@@ -17,10 +17,15 @@ import (
 	"github.com/pave-dev/pave/internal/jsondecode"
 )
 
-// API groups of Istio's traffic and security objects.
+// API groups pave reads unstructured: Istio's traffic and security
+// objects, prometheus-operator's.
 const (
 	IstioNetworking = "networking.istio.io"
 	IstioSecurity   = "security.istio.io"
+	// Monitoring is prometheus-operator's API group, whose PodMonitors,
+	// ServiceMonitors and PrometheusRules of teams rule monitoring-scope
+	// judges.
+	Monitoring = "monitoring.coreos.com"
 )
 
 // Equivalent is the version of gvk the API server sends pave's webhook,
@@ -93,9 +98,10 @@ func newObject(gvk schema.GroupVersionKind) (runtime.Object, error) {
 	if gvk == cmapi.SchemeGroupVersion.WithKind(cmapi.CertificateKind) {
 		return &cmapi.Certificate{}, nil // rule certificate-host
 	}
-	if gvk.Group == IstioNetworking || gvk.Group == IstioSecurity {
-		// The mesh-* rules read a few fields of Istio's objects;
-		// Istio's typed API stays out of the admission server.
+	if gvk.Group == IstioNetworking || gvk.Group == IstioSecurity || gvk.Group == Monitoring {
+		// The mesh-* and monitoring-scope rules read a few fields of
+		// Istio's and prometheus-operator's objects; their typed APIs stay
+		// out of the admission server.
 		return &unstructured.Unstructured{}, nil
 	}
 	return clientgoscheme.Scheme.New(gvk)

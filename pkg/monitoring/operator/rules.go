@@ -24,7 +24,7 @@ var prometheusRule = monitoringv1.SchemeGroupVersion.WithKind(monitoringv1.Prome
 // Series is the name of the recorded error ratio over a range: one series
 // per namespace, service and SLI (availability or latency).
 func Series(window time.Duration) string {
-	return "pave_slo:sli_error:ratio_rate" + monitoring.PromDuration(window)
+	return monitoring.SeriesPrefix + "sli_error:ratio_rate" + monitoring.PromDuration(window)
 }
 
 // SLORules generates a workload's PrometheusRule pave-<workload>-slo: for

@@ -1,0 +1,144 @@
+package validators
+
+import (
+	"cmp"
+	"context"
+	"fmt"
+	"strings"
+
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+	"k8s.io/apimachinery/pkg/runtime/schema"
+
+	"github.com/pave-dev/pave/pkg/api/v1alpha1"
+	paveobject "github.com/pave-dev/pave/pkg/object"
+	"github.com/pave-dev/pave/pkg/policy"
+)
+
+// MonitoringScope keeps a team's own prometheus-operator objects from
+// writing series as another namespace's. Prometheus labels every target
+// with the namespace of the pod it scrapes, and everything pave builds on
+// the shared Prometheus (the SLO rules, their alerts, the dashboards) and
+// every team's alert routing trusts that label. A team that may write
+// PodMonitors or ServiceMonitors could otherwise scrape other namespaces,
+// keep the labels its own pods write (honorLabels), or relabel a series
+// into another namespace, and with a PrometheusRule record pave's SLO
+// series or label its own as another namespace's: another team's SLO
+// alerts would then fire, or stay silent, on the team's say.
+// prometheus-operator's enforcedNamespaceLabel does part of this for a
+// Prometheus that sets it; pave cannot assume one does.
+type MonitoringScope struct{}
+
+var ruleMonitoringScope = policy.Rule{ID: "monitoring-scope", Severity: v1alpha1.SeverityHigh, Mode: v1alpha1.ModeEnforce,
+	Description: "a team's PodMonitor or ServiceMonitor scrapes its own namespace and keeps the namespace label Prometheus sets; its PrometheusRule records no series of pave's SLOs and labels none as another namespace's"}
+
+// Name implements engine.ObjectValidator.
+func (MonitoringScope) Name() string { return "monitoring-scope" }
+
+// Kinds implements engine.ObjectValidator.
+func (MonitoringScope) Kinds() []schema.GroupVersionKind {
+	return []schema.GroupVersionKind{
+		{Group: paveobject.Monitoring, Version: "v1", Kind: "PodMonitor"},
+		{Group: paveobject.Monitoring, Version: "v1", Kind: "ServiceMonitor"},
+		{Group: paveobject.Monitoring, Version: "v1", Kind: "PrometheusRule"},
+	}
+}
+
+// Rules implements engine.ObjectValidator.
+func (MonitoringScope) Rules() []policy.Rule { return []policy.Rule{ruleMonitoringScope} }
+
+// ValidateObject implements engine.ObjectValidator.
+func (MonitoringScope) ValidateObject(_ context.Context, obj object, env policy.Env) []policy.Violation {
+	u, ok := obj.(*unstructured.Unstructured)
+	if !ok {
+		return nil
+	}
+	ns := cmp.Or(u.GetNamespace(), env.Namespace.Name)
+	switch u.GetKind() {
+	case "PodMonitor":
+		return scrapeScope(u, ns, "podMetricsEndpoints")
+	case "ServiceMonitor":
+		return scrapeScope(u, ns, "endpoints")
+	case "PrometheusRule":
+		return ruleScope(u, ns)
+	}
+	return nil
+}
+
+// namespaceLabel is the target label Prometheus (and prometheus-operator's
+// generated configuration) gives a series from the scraped pod's namespace.
+const namespaceLabel = "namespace"
+
+// scrapeScope judges a PodMonitor or ServiceMonitor of namespace ns whose
+// endpoints are under spec.<endpoints>.
+func scrapeScope(u *unstructured.Unstructured, ns, endpoints string) []policy.Violation {
+	kind, name := u.GetKind(), u.GetName()
+	var out []policy.Violation
+	deny := func(field, msg, fix string) {
+		out = append(out, ruleMonitoringScope.Violation(field, fmt.Sprintf("%s %q %s", kind, name, msg), fix))
+	}
+	own := fmt.Sprintf("remove spec.namespaceSelector, or name only %q: a %s scrapes its own namespace, and each namespace's team writes its own", ns, kind)
+	if anyNS, _, _ := unstructured.NestedBool(u.Object, "spec", "namespaceSelector", "any"); anyNS {
+		deny("spec.namespaceSelector.any", "scrapes the pods of every namespace, under this team's labels and relabelings", own)
+	}
+	names, _, _ := unstructured.NestedStringSlice(u.Object, "spec", "namespaceSelector", "matchNames")
+	for i, n := range names {
+		if n != ns {
+			deny(fmt.Sprintf("spec.namespaceSelector.matchNames[%d]", i), fmt.Sprintf("scrapes namespace %q, another team's, under this team's labels and relabelings", n), own)
+		}
+	}
+	for _, f := range []string{"podTargetLabels", "targetLabels"} {
+		copied, _, _ := unstructured.NestedStringSlice(u.Object, "spec", f)
+		for i, l := range copied {
+			if l == namespaceLabel {
+				deny(fmt.Sprintf("spec.%s[%d]", f, i), "copies a label of its pods or Service named namespace onto their series, over the namespace Prometheus sets",
+					"copy the label under another name (relabel it), or leave it out")
+			}
+		}
+	}
+	eps, _, _ := unstructured.NestedSlice(u.Object, "spec", endpoints)
+	for i, e := range eps {
+		ep, _ := e.(map[string]any)
+		at := fmt.Sprintf("spec.%s[%d]", endpoints, i)
+		if honor, _ := ep["honorLabels"].(bool); honor {
+			deny(at+".honorLabels", "keeps the labels its pods write on their series over Prometheus' own: a pod could label its series namespace=\"<another namespace>\"",
+				"remove honorLabels (Prometheus keeps a pod's own label as exported_<label>); a Pushgateway that must keep its jobs' labels needs a PolicyException for monitoring-scope")
+		}
+		for _, list := range []string{"relabelings", "metricRelabelings"} {
+			rs, _ := ep[list].([]any)
+			for j, r := range rs {
+				rc, _ := r.(map[string]any)
+				if why := relabelsNamespace(rc); why != "" {
+					deny(fmt.Sprintf("%s.%s[%d]", at, list, j), why+": its series could be recorded as another namespace's",
+						"write each label you keep with a replace action and a fixed targetLabel other than namespace")
+				}
+			}
+		}
+	}
+	return out
+}
+
+// relabelsNamespace says how a relabeling could set the namespace label
+// ("" when it cannot): a targetLabel of namespace, one expanded from the
+// matched values ($1), or a labelmap, whose label names come from the
+// names of labels the team writes (its pods' labels, its series' labels).
+func relabelsNamespace(rc map[string]any) string {
+	action, _ := rc["action"].(string)
+	target, _ := rc["targetLabel"].(string)
+	replacement, hasReplacement := rc["replacement"].(string)
+	switch strings.ToLower(action) {
+	case "labelmap":
+		if hasReplacement && !strings.Contains(replacement, "$") && replacement != namespaceLabel {
+			return "" // every label it maps gets one fixed name
+		}
+		return "maps label names it matches to new names, and a label of its pods or series can be named to end as namespace"
+	case "labeldrop", "labelkeep", "keep", "drop", "keepequal", "dropequal":
+		return ""
+	}
+	switch {
+	case target == namespaceLabel:
+		return "sets the namespace label Prometheus gives the target"
+	case strings.Contains(target, "$"):
+		return fmt.Sprintf("names its target label from the values it matches (%q), which its pods write", target)
+	}
+	return ""
+}

@@ -1,0 +1,86 @@
+package validators_test
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+	"sigs.k8s.io/yaml"
+
+	"github.com/pave-dev/pave/pkg/policy"
+	"github.com/pave-dev/pave/pkg/validators"
+)
+
+// A team's PodMonitor, ServiceMonitor or PrometheusRule in namespace pay
+// writes no series as another namespace's, nor pave's SLO series; what
+// stays within the team's own namespace is admitted.
+func TestMonitoringScope(t *testing.T) {
+	for _, c := range []struct {
+		name, doc     string
+		field, denied string // "" when admitted
+	}{
+		{name: "a PodMonitor of the team's pods",
+			doc: `{kind: PodMonitor, spec: {selector: {matchLabels: {app: web}}, podMetricsEndpoints: [{port: metrics, relabelings: [{sourceLabels: [__meta_kubernetes_pod_label_version], targetLabel: version}, {action: labeldrop, regex: namespace}]}]}}`},
+		{name: "its own namespace by name",
+			doc: `{kind: ServiceMonitor, spec: {namespaceSelector: {matchNames: [pay]}, endpoints: [{port: metrics}]}}`},
+		{name: "every namespace",
+			doc:   `{kind: PodMonitor, spec: {namespaceSelector: {any: true}, podMetricsEndpoints: [{port: metrics}]}}`,
+			field: "spec.namespaceSelector.any", denied: `PodMonitor "m" scrapes the pods of every namespace`},
+		{name: "another team's namespace",
+			doc:   `{kind: ServiceMonitor, spec: {namespaceSelector: {matchNames: [pay, shop]}, endpoints: [{port: metrics}]}}`,
+			field: "spec.namespaceSelector.matchNames[1]", denied: `scrapes namespace "shop"`},
+		{name: "the pods' own labels kept",
+			doc:   `{kind: ServiceMonitor, spec: {endpoints: [{port: metrics}, {port: push, honorLabels: true}]}}`,
+			field: "spec.endpoints[1].honorLabels", denied: "keeps the labels its pods write"},
+		{name: "a relabeling into namespace",
+			doc:   `{kind: PodMonitor, spec: {podMetricsEndpoints: [{port: metrics, metricRelabelings: [{sourceLabels: [exported_namespace], targetLabel: namespace}]}]}}`,
+			field: "spec.podMetricsEndpoints[0].metricRelabelings[0]", denied: "sets the namespace label"},
+		{name: "a target label named from values",
+			doc:   `{kind: PodMonitor, spec: {podMetricsEndpoints: [{port: metrics, relabelings: [{sourceLabels: [__meta_kubernetes_pod_label_x], regex: "(.*)", targetLabel: "${1}"}]}]}}`,
+			field: "spec.podMetricsEndpoints[0].relabelings[0]", denied: "names its target label from the values it matches"},
+		{name: "a labelmap of the pods' labels",
+			doc:   `{kind: PodMonitor, spec: {podMetricsEndpoints: [{port: metrics, relabelings: [{action: labelmap, regex: "__meta_kubernetes_pod_label_(.+)"}]}]}}`,
+			field: "spec.podMetricsEndpoints[0].relabelings[0]", denied: "maps label names"},
+		{name: "a labelmap to one fixed name",
+			doc: `{kind: PodMonitor, spec: {podMetricsEndpoints: [{port: metrics, relabelings: [{action: LabelMap, regex: "__meta_kubernetes_pod_label_tier", replacement: tier}]}]}}`},
+		{name: "a pod label copied as namespace",
+			doc:   `{kind: PodMonitor, spec: {podTargetLabels: [team, namespace], podMetricsEndpoints: [{port: metrics}]}}`,
+			field: "spec.podTargetLabels[1]", denied: "copies a label of its pods or Service named namespace"},
+		{name: "the team's own rules",
+			doc: `{kind: PrometheusRule, spec: {groups: [{name: g, rules: [{record: "pay:errors:rate5m", expr: "sum(rate(http_requests_total{namespace=\"pay\"}[5m]))", labels: {namespace: pay}}, {alert: Down, expr: "up == 0", labels: {severity: page}}]}]}}`},
+		{name: "pave's SLO series recorded",
+			doc:   `{kind: PrometheusRule, spec: {groups: [{name: g, rules: [{record: "pave_slo:sli_error:ratio_rate5m", expr: "vector(1)"}]}]}}`,
+			field: "spec.groups[0].rules[0].record", denied: "a series of pave's SLO rules"},
+		{name: "labelled as another namespace's",
+			doc:   `{kind: PrometheusRule, spec: {groups: [{name: a, rules: []}, {name: g, rules: [{alert: Fake, expr: "vector(1)", labels: {namespace: shop}}]}]}}`,
+			field: "spec.groups[1].rules[0].labels.namespace", denied: `as namespace "shop"'s`},
+		{name: "the namespace label rewritten",
+			doc:   `{kind: PrometheusRule, spec: {groups: [{name: g, rules: [{record: "x:y", expr: "label_replace(sum(rate(errors_total[5m])), \"namespace\", \"shop\", \"\", \"\")"}]}]}}`,
+			field: "spec.groups[0].rules[0].expr", denied: "rewrites the namespace label with label_replace"},
+		{name: "another label rewritten",
+			doc: `{kind: PrometheusRule, spec: {groups: [{name: g, rules: [{record: "x:y", expr: "label_join(up, \"where\", \"/\", \"namespace\", \"pod\")"}]}]}}`},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			u := &unstructured.Unstructured{}
+			if err := yaml.Unmarshal([]byte(c.doc), &u.Object); err != nil {
+				t.Fatal(err)
+			}
+			u.SetAPIVersion("monitoring.coreos.com/v1")
+			u.SetName("m")
+			if u.GetKind() == "PrometheusRule" {
+				u.SetName("r")
+			}
+			env := policy.Env{Policy: policy.Default(), Namespace: policy.Namespace{Name: "pay"}}
+			got := validators.MonitoringScope{}.ValidateObject(context.Background(), u, env)
+			if c.denied == "" {
+				assertRules(t, got)
+				return
+			}
+			assertRules(t, got, "monitoring-scope")
+			if v := got[0]; v.Field != c.field || !strings.Contains(v.Message, c.denied) {
+				t.Errorf("got %s: %s; want %s: …%s…", v.Field, v.Message, c.field, c.denied)
+			}
+		})
+	}
+}
