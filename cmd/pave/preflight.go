@@ -256,8 +256,10 @@ func readCluster(ctx context.Context, c client.Client) (preflight.Cluster, error
 		return out, fmt.Errorf("find Certificate: %w", err)
 	}
 	// Istio's VirtualServices, ServiceEntries, PeerAuthentications and
-	// EnvoyFilters, where the cluster serves them (read unstructured, as the rules judge them).
-	for _, gvk := range slices.Concat(validators.MeshRoutes{}.Kinds(), validators.MeshMTLS{}.Kinds(), validators.MeshEnvoyFilter{}.Kinds()) {
+	// EnvoyFilters, and prometheus-operator's PodMonitors, ServiceMonitors
+	// and PrometheusRules, where the cluster serves them (read
+	// unstructured, as the rules judge them).
+	for _, gvk := range slices.Concat(validators.MeshRoutes{}.Kinds(), validators.MeshMTLS{}.Kinds(), validators.MeshEnvoyFilter{}.Kinds(), validators.MonitoringScope{}.Kinds()) {
 		if _, err := c.RESTMapper().RESTMapping(gvk.GroupKind(), gvk.Version); meta.IsNoMatchError(err) {
 			continue
 		} else if err != nil {
@@ -268,7 +270,7 @@ func readCluster(ctx context.Context, c client.Client) (preflight.Cluster, error
 		if err := c.List(ctx, &list); err != nil {
 			return out, fmt.Errorf("list %ss: %w", gvk.Kind, err)
 		}
-		out.IstioObjects = append(out.IstioObjects, list.Items...)
+		out.Judged = append(out.Judged, list.Items...)
 	}
 	// The kinds pave's guards judge, where the cluster serves them.
 	for _, gk := range []schema.GroupKind{{Group: "networking.k8s.io", Kind: "NetworkPolicy"}, {Group: "external-secrets.io", Kind: "ExternalSecret"}, {Group: "external-secrets.io", Kind: "PushSecret"}} {

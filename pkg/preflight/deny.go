@@ -65,9 +65,9 @@ func denyFindings(ctx context.Context, p *policy.Policy, c Cluster) ([]Finding, 
 	// Ingresses and routes, each against the others: two teams routing one host.
 	// (A VirtualService bound to a gateway routes hosts as they do.)
 	routing := slices.Clone(c.Routing)
-	for i := range c.IstioObjects {
-		if ingress.NamesHosts(&c.IstioObjects[i]) {
-			routing = append(routing, &c.IstioObjects[i])
+	for i := range c.Judged {
+		if ingress.NamesHosts(&c.Judged[i]) {
+			routing = append(routing, &c.Judged[i])
 		}
 	}
 	routes := environment.Builder{Source: environment.Static{Namespaces: c.Namespaces, InputRouting: environment.IndexRouting(routing)}}
@@ -111,11 +111,12 @@ func denyFindings(ctx context.Context, p *policy.Policy, c Cluster) ([]Finding, 
 		}
 	}
 	// Istio's routes that reach beyond their namespace or take another
-	// team's host on a gateway, and mutual TLS turned down where the mesh
-	// is required.
-	for i := range c.IstioObjects {
-		obj := c.IstioObjects[i].DeepCopy()
-		if slices.Contains(skip, obj.GetNamespace()) {
+	// team's host on a gateway, mutual TLS turned down where the mesh is
+	// required, and teams' series written as another namespace's. pave's
+	// own are not judged, as its writes are not sent to its webhook.
+	for i := range c.Judged {
+		obj := c.Judged[i].DeepCopy()
+		if slices.Contains(skip, obj.GetNamespace()) || obj.GetLabels()[v1alpha1.LabelManagedBy] == v1alpha1.ManagedByPave {
 			continue
 		}
 		obj.SetGroupVersionKind(object.Equivalent(obj.GroupVersionKind()))

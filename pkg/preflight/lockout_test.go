@@ -94,19 +94,28 @@ spec:
 		{ObjectMeta: metav1.ObjectMeta{Namespace: "pay", Name: "wild"}, Spec: cmapi.CertificateSpec{DNSNames: []string{"*.example.com"}}},
 		{ObjectMeta: metav1.ObjectMeta{Namespace: "shop", Name: "own"}, Spec: cmapi.CertificateSpec{DNSNames: []string{"www.example.com"}}},
 	}
-	istioRoute := func(apiVersion, kind, ns, name string, spec map[string]any) unstructured.Unstructured {
+	unstructuredOf := func(apiVersion, kind, ns, name string, spec map[string]any) unstructured.Unstructured {
 		return unstructured.Unstructured{Object: map[string]any{"apiVersion": apiVersion, "kind": kind,
 			"metadata": map[string]any{"namespace": ns, "name": name}, "spec": spec}}
 	}
-	c.IstioObjects = []unstructured.Unstructured{
-		istioRoute("networking.istio.io/v1beta1", "VirtualService", "pay", "steal", map[string]any{"hosts": []any{"web.shop.svc.cluster.local"}}),
-		istioRoute("networking.istio.io/v1", "VirtualService", "shop", "own", map[string]any{"hosts": []any{"web"}}),
-		istioRoute("networking.istio.io/v1", "ServiceEntry", "shop", "stripe", map[string]any{"hosts": []any{"api.stripe.com"}, "exportTo": []any{"."}}),
+	c.Judged = []unstructured.Unstructured{
+		unstructuredOf("networking.istio.io/v1beta1", "VirtualService", "pay", "steal", map[string]any{"hosts": []any{"web.shop.svc.cluster.local"}}),
+		unstructuredOf("networking.istio.io/v1", "VirtualService", "shop", "own", map[string]any{"hosts": []any{"web"}}),
+		unstructuredOf("networking.istio.io/v1", "ServiceEntry", "shop", "stripe", map[string]any{"hosts": []any{"api.stripe.com"}, "exportTo": []any{"."}}),
 		// The built-in policy's mesh is off: no zone takes only mutual TLS.
-		istioRoute("security.istio.io/v1", "PeerAuthentication", "shop", "plain", map[string]any{"mtls": map[string]any{"mode": "DISABLE"}}),
+		unstructuredOf("security.istio.io/v1", "PeerAuthentication", "shop", "plain", map[string]any{"mtls": map[string]any{"mode": "DISABLE"}}),
 		// Two teams' routes of one host on an ingress gateway.
-		istioRoute("networking.istio.io/v1", "VirtualService", "shop", "public", map[string]any{"hosts": []any{"shop.example.com"}, "gateways": []any{"istio-system/public"}}),
-		istioRoute("networking.istio.io/v1", "VirtualService", "pay", "gateway", map[string]any{"hosts": []any{"shop.example.com"}, "gateways": []any{"istio-system/public"}}),
+		unstructuredOf("networking.istio.io/v1", "VirtualService", "shop", "public", map[string]any{"hosts": []any{"shop.example.com"}, "gateways": []any{"istio-system/public"}}),
+		unstructuredOf("networking.istio.io/v1", "VirtualService", "pay", "gateway", map[string]any{"hosts": []any{"shop.example.com"}, "gateways": []any{"istio-system/public"}}),
+		// A team's PodMonitor that keeps its pods' own labels; pave's own
+		// SLO rules, which record pave's series, are not named.
+		unstructuredOf("monitoring.coreos.com/v1", "PodMonitor", "pay", "spoof", map[string]any{"podMetricsEndpoints": []any{map[string]any{"port": "metrics", "honorLabels": true}}}),
+		func() unstructured.Unstructured {
+			u := unstructuredOf("monitoring.coreos.com/v1", "PrometheusRule", "shop", "pave-web-slo", map[string]any{"groups": []any{map[string]any{"name": "g",
+				"rules": []any{map[string]any{"record": "pave_slo:sli_error:ratio_rate5m", "expr": "vector(1)"}}}}})
+			u.SetLabels(map[string]string{"app.kubernetes.io/managed-by": "pave"})
+			return u
+		}(),
 	}
 	found, err := preflight.Run(context.Background(), policy.Default(), c)
 	if err != nil {
@@ -118,7 +127,7 @@ spec:
 			deny = append(deny, f)
 		}
 	}
-	if len(deny) != 9 || deny[0].Subject != "Deployment shop/legacy" || !strings.Contains(deny[0].Message, "image-pinned") || !strings.Contains(deny[0].Message, "pss/privileged") {
+	if len(deny) != 10 || deny[0].Subject != "Deployment shop/legacy" || !strings.Contains(deny[0].Message, "image-pinned") || !strings.Contains(deny[0].Message, "pss/privileged") {
 		t.Fatalf("would-deny findings %+v", deny)
 	}
 	if deny[1].Subject != "Service shop/edge" || !strings.Contains(deny[1].Message, "service-exposure (spec.type)") || !strings.Contains(deny[1].Fix, "kubectl get service -n shop edge") {
@@ -151,6 +160,9 @@ spec:
 		if deny[7+i].Subject != subject || deny[7+i].Message != "runs today, but the policy denies it: ingress-host (spec.hosts[0]). It keeps running; its next change there is denied" {
 			t.Errorf("finding %d: %+v, want %s", 7+i, deny[7+i], subject)
 		}
+	}
+	if deny[9].Subject != "PodMonitor pay/spoof" || !strings.Contains(deny[9].Message, "monitoring-scope (spec.podMetricsEndpoints[0].honorLabels)") {
+		t.Errorf("the PodMonitor's finding %+v", deny[9])
 	}
 }
 
@@ -205,7 +217,7 @@ func TestWouldDenyPlaintextWhereTheMeshIsRequired(t *testing.T) {
 	}
 	c := preflight.Cluster{PaveNamespace: "pave-system", Namespaces: map[string]map[string]string{
 		"shop": {v1alpha1.LabelZone: "internal"}, "site": {v1alpha1.LabelZone: "public"}},
-		IstioObjects: []unstructured.Unstructured{pa("shop"), pa("site")}}
+		Judged: []unstructured.Unstructured{pa("shop"), pa("site")}}
 	found, err := preflight.Run(context.Background(), p, c)
 	if err != nil {
 		t.Fatal(err)

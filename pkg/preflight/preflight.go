@@ -56,12 +56,15 @@ type Cluster struct {
 	// Certificates are cert-manager's Certificates there are, judged
 	// against Routing (certificate-host).
 	Certificates []cmapi.Certificate
-	// IstioObjects are Istio's VirtualServices, ServiceEntries,
-	// PeerAuthentications and EnvoyFilters there are, judged for hosts
-	// beyond their namespace that other namespaces see (mesh-routes), and
-	// for plaintext (mesh-mtls) or patched proxies (mesh-envoy-filter) in
-	// the mesh's required zones.
-	IstioObjects []unstructured.Unstructured
+	// Judged are the objects there are that pave's rules read
+	// unstructured: Istio's VirtualServices, ServiceEntries,
+	// PeerAuthentications and EnvoyFilters, judged for hosts beyond their
+	// namespace that other namespaces see (mesh-routes), another team's
+	// host on a gateway (ingress-host), and for plaintext (mesh-mtls) or
+	// patched proxies (mesh-envoy-filter) in the mesh's required zones;
+	// teams' PodMonitors, ServiceMonitors and PrometheusRules, judged for
+	// series written as another namespace's (monitoring-scope).
+	Judged []unstructured.Unstructured
 	// Guarded are the objects there are of the kinds pave's
 	// ValidatingAdmissionPolicies guard for teams (NetworkPolicies,
 	// ExternalSecrets, PushSecrets), with their kinds. The guards judge
