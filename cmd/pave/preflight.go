@@ -256,9 +256,9 @@ func readCluster(ctx context.Context, c client.Client) (preflight.Cluster, error
 		return out, fmt.Errorf("find Certificate: %w", err)
 	}
 	// Istio's VirtualServices, ServiceEntries, PeerAuthentications and
-	// EnvoyFilters, and prometheus-operator's PodMonitors, ServiceMonitors
-	// and PrometheusRules, where the cluster serves them (read
-	// unstructured, as the rules judge them).
+	// EnvoyFilters, and prometheus-operator's PodMonitors, ServiceMonitors,
+	// PrometheusRules, Probes and ScrapeConfigs, where the cluster serves
+	// them (read unstructured, as the rules judge them).
 	for _, gvk := range slices.Concat(validators.MeshRoutes{}.Kinds(), validators.MeshMTLS{}.Kinds(), validators.MeshEnvoyFilter{}.Kinds(), validators.MonitoringScope{}.Kinds()) {
 		if _, err := c.RESTMapper().RESTMapping(gvk.GroupKind(), gvk.Version); meta.IsNoMatchError(err) {
 			continue

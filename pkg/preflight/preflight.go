@@ -62,8 +62,8 @@ type Cluster struct {
 	// namespace that other namespaces see (mesh-routes), another team's
 	// host on a gateway (ingress-host), and for plaintext (mesh-mtls) or
 	// patched proxies (mesh-envoy-filter) in the mesh's required zones;
-	// teams' PodMonitors, ServiceMonitors and PrometheusRules, judged for
-	// series written as another namespace's (monitoring-scope).
+	// teams' prometheus-operator objects, judged for series written as
+	// another namespace's (monitoring-scope).
 	Judged []unstructured.Unstructured
 	// Guarded are the objects there are of the kinds pave's
 	// ValidatingAdmissionPolicies guard for teams (NetworkPolicies,

@@ -40,6 +40,8 @@ func (MonitoringScope) Kinds() []schema.GroupVersionKind {
 		{Group: paveobject.Monitoring, Version: "v1", Kind: "PodMonitor"},
 		{Group: paveobject.Monitoring, Version: "v1", Kind: "ServiceMonitor"},
 		{Group: paveobject.Monitoring, Version: "v1", Kind: "PrometheusRule"},
+		{Group: paveobject.Monitoring, Version: "v1", Kind: "Probe"},
+		{Group: paveobject.Monitoring, Version: "v1alpha1", Kind: "ScrapeConfig"},
 	}
 }
 
@@ -60,6 +62,12 @@ func (MonitoringScope) ValidateObject(_ context.Context, obj object, env policy.
 		return scrapeScope(u, ns, "endpoints")
 	case "PrometheusRule":
 		return ruleScope(u, ns)
+	case "Probe":
+		return probeScope(u, ns)
+	case "ScrapeConfig":
+		return []policy.Violation{ruleMonitoringScope.Violation("spec",
+			fmt.Sprintf("ScrapeConfig %q is raw Prometheus scrape configuration: its targets and their labels come from wherever it discovers them (another namespace's pods, a service of the team's that answers HTTP discovery), namespace among them", u.GetName()),
+			"scrape the team's pods with a PodMonitor or ServiceMonitor, and its endpoints with a Probe; a ScrapeConfig the platform team vets needs a PolicyException for monitoring-scope")}
 	}
 	return nil
 }
@@ -104,14 +112,51 @@ func scrapeScope(u *unstructured.Unstructured, ns, endpoints string) []policy.Vi
 				"remove honorLabels (Prometheus keeps a pod's own label as exported_<label>); a Pushgateway that must keep its jobs' labels needs a PolicyException for monitoring-scope")
 		}
 		for _, list := range []string{"relabelings", "metricRelabelings"} {
-			rs, _ := ep[list].([]any)
-			for j, r := range rs {
-				rc, _ := r.(map[string]any)
-				if why := relabelsNamespace(rc); why != "" {
-					deny(fmt.Sprintf("%s.%s[%d]", at, list, j), why+": its series could be recorded as another namespace's",
-						"write each label you keep with a replace action and a fixed targetLabel other than namespace")
-				}
-			}
+			out = append(out, relabelScope(kind, name, at+"."+list, ep[list])...)
+		}
+	}
+	return out
+}
+
+// probeScope judges a Probe of namespace ns: its Ingress targets are its
+// own namespace's, its static targets carry no other namespace's label,
+// and no relabeling writes namespace.
+func probeScope(u *unstructured.Unstructured, ns string) []policy.Violation {
+	name := u.GetName()
+	var out []policy.Violation
+	if anyNS, _, _ := unstructured.NestedBool(u.Object, "spec", "targets", "ingress", "namespaceSelector", "any"); anyNS {
+		out = append(out, ruleMonitoringScope.Violation("spec.targets.ingress.namespaceSelector.any",
+			fmt.Sprintf("Probe %q probes the Ingresses of every namespace, whose series carry their namespaces under this team's relabelings", name),
+			fmt.Sprintf("remove spec.targets.ingress.namespaceSelector, or name only %q", ns)))
+	}
+	names, _, _ := unstructured.NestedStringSlice(u.Object, "spec", "targets", "ingress", "namespaceSelector", "matchNames")
+	for i, n := range names {
+		if n != ns {
+			out = append(out, ruleMonitoringScope.Violation(fmt.Sprintf("spec.targets.ingress.namespaceSelector.matchNames[%d]", i),
+				fmt.Sprintf("Probe %q probes the Ingresses of namespace %q, another team's", name, n), fmt.Sprintf("name only %q", ns)))
+		}
+	}
+	if labelled, _, _ := unstructured.NestedString(u.Object, "spec", "targets", "staticConfig", "labels", namespaceLabel); labelled != "" && labelled != ns {
+		out = append(out, ruleMonitoringScope.Violation("spec.targets.staticConfig.labels.namespace",
+			fmt.Sprintf("Probe %q labels its series as namespace %q's", name, labelled), fmt.Sprintf("remove the label, or set it to %q", ns)))
+	}
+	for _, at := range [][]string{{"spec", "targets", "staticConfig", "relabelingConfigs"}, {"spec", "targets", "ingress", "relabelingConfigs"}, {"spec", "metricRelabelings"}} {
+		list, _, _ := unstructured.NestedFieldNoCopy(u.Object, at...)
+		out = append(out, relabelScope("Probe", name, strings.Join(at, "."), list)...)
+	}
+	return out
+}
+
+// relabelScope judges the relabelings list at field of kind name.
+func relabelScope(kind, name, field string, list any) []policy.Violation {
+	rs, _ := list.([]any)
+	var out []policy.Violation
+	for j, r := range rs {
+		rc, _ := r.(map[string]any)
+		if why := relabelsNamespace(rc); why != "" {
+			out = append(out, ruleMonitoringScope.Violation(fmt.Sprintf("%s[%d]", field, j),
+				fmt.Sprintf("%s %q %s: its series could be recorded as another namespace's", kind, name, why),
+				"write each label you keep with a replace action and a fixed targetLabel other than namespace"))
 		}
 	}
 	return out

@@ -58,6 +58,20 @@ func TestMonitoringScope(t *testing.T) {
 		{name: "the namespace label rewritten",
 			doc:   `{kind: PrometheusRule, spec: {groups: [{name: g, rules: [{record: "x:y", expr: "label_replace(sum(rate(errors_total[5m])), \"namespace\", \"shop\", \"\", \"\")"}]}]}}`,
 			field: "spec.groups[0].rules[0].expr", denied: "rewrites the namespace label with label_replace"},
+		{name: "a Probe of the team's own endpoints",
+			doc: `{kind: Probe, spec: {prober: {url: blackbox:9115}, targets: {staticConfig: {static: ["https://pay.example.com"], labels: {namespace: pay, env: prod}}, ingress: {namespaceSelector: {matchNames: [pay]}}}}}`},
+		{name: "a Probe labelled as another namespace's",
+			doc:   `{kind: Probe, spec: {targets: {staticConfig: {static: ["https://shop.example.com"], labels: {namespace: shop}}}}}`,
+			field: "spec.targets.staticConfig.labels.namespace", denied: `labels its series as namespace "shop"'s`},
+		{name: "a Probe of every namespace's Ingresses",
+			doc:   `{kind: Probe, spec: {targets: {ingress: {namespaceSelector: {any: true}}}}}`,
+			field: "spec.targets.ingress.namespaceSelector.any", denied: "probes the Ingresses of every namespace"},
+		{name: "a Probe relabelled into namespace",
+			doc:   `{kind: Probe, spec: {metricRelabelings: [{targetLabel: env}, {targetLabel: namespace, replacement: shop}]}}`,
+			field: "spec.metricRelabelings[1]", denied: `Probe "m" sets the namespace label`},
+		{name: "a ScrapeConfig",
+			doc:   `{kind: ScrapeConfig, spec: {staticConfigs: [{targets: ["web:9090"]}]}}`,
+			field: "spec", denied: "raw Prometheus scrape configuration"},
 		{name: "another label rewritten",
 			doc: `{kind: PrometheusRule, spec: {groups: [{name: g, rules: [{record: "x:y", expr: "label_join(up, \"where\", \"/\", \"namespace\", \"pod\")"}]}]}}`},
 	} {
@@ -67,6 +81,9 @@ func TestMonitoringScope(t *testing.T) {
 				t.Fatal(err)
 			}
 			u.SetAPIVersion("monitoring.coreos.com/v1")
+			if u.GetKind() == "ScrapeConfig" {
+				u.SetAPIVersion("monitoring.coreos.com/v1alpha1")
+			}
 			u.SetName("m")
 			if u.GetKind() == "PrometheusRule" {
 				u.SetName("r")
