@@ -41,8 +41,9 @@ type Source interface {
 	// when there is none of that name.
 	PriorityClass(ctx context.Context, name string) (value int32, found bool, err error)
 	// Routing returns the Ingresses, the Gateway API routes, or the
-	// VirtualServices bound to gateways, of every namespace found under the index key (ingress.IndexKeys); family is
-	// ingress.FamilyIngress, ingress.FamilyGateway or ingress.FamilyIstio.
+	// VirtualServices bound to gateways, of every namespace found under
+	// the index key (ingress.IndexKeys); family is ingress.FamilyIngress,
+	// ingress.FamilyGateway or ingress.FamilyIstio.
 	Routing(ctx context.Context, family, key string) ([]client.Object, error)
 	// IstioRules returns the VirtualServices and DestinationRules of a
 	// namespace, pave's own left out, that name host as Istio resolves

@@ -57,7 +57,7 @@ func (IngressHost) ValidateObject(_ context.Context, obj object, env policy.Env)
 	kind := ingress.KindOf(obj)
 	if kind != "Ingress" && obj.GetLabels()[v1alpha1.LabelManagedBy] == v1alpha1.ManagedByPave {
 		return []policy.Violation{ruleIngressHost.Violation("metadata.labels["+v1alpha1.LabelManagedBy+"]",
-			fmt.Sprintf("%s %q is labelled %s: %s, which marks what pave writes, and pave writes no %s: the admission server leaves pave's objects out of the hosts it judges others against, so this one's would be taken by any team",
+			fmt.Sprintf("%s %q is labelled %s: %s, which marks what pave writes, and pave writes no %s: the admission server leaves pave's objects out of the hosts it judges others against, so any team could take this one's hosts",
 				kind, obj.GetName(), v1alpha1.LabelManagedBy, v1alpha1.ManagedByPave, kind),
 			fmt.Sprintf("remove the label, or name the tool that manages it (%s: Helm)", v1alpha1.LabelManagedBy))}
 	}
