@@ -25,7 +25,9 @@ import (
 // series or label its own as another namespace's: another team's SLO
 // alerts would then fire, or stay silent, on the team's say.
 // prometheus-operator's enforcedNamespaceLabel does part of this for a
-// Prometheus that sets it; pave cannot assume one does.
+// Prometheus that sets it; pave cannot assume one does. The monitoring
+// stack's namespace and the mesh's (spec.zones.isolation) are the
+// platform team's and are not judged.
 type MonitoringScope struct{}
 
 var ruleMonitoringScope = policy.Rule{ID: "monitoring-scope", Severity: v1alpha1.SeverityHigh, Mode: v1alpha1.ModeEnforce,
@@ -55,6 +57,12 @@ func (MonitoringScope) ValidateObject(_ context.Context, obj object, env policy.
 		return nil
 	}
 	ns := cmp.Or(u.GetNamespace(), env.Namespace.Name)
+	if platform := env.Policy.Spec.Zones.Isolation; ns != "" && (ns == platform.MonitoringNamespace || ns == platform.MeshNamespace) {
+		// The platform team's: the monitoring stack's own monitors scrape
+		// kube-system and keep kube-state-metrics' labels, and the mesh's
+		// scrape every namespace's proxies.
+		return nil
+	}
 	switch u.GetKind() {
 	case "PodMonitor":
 		return scrapeScope(u, ns, "podMetricsEndpoints")

@@ -1,6 +1,7 @@
 package validators_test
 
 import (
+	"cmp"
 	"context"
 	"strings"
 	"testing"
@@ -19,7 +20,15 @@ func TestMonitoringScope(t *testing.T) {
 	for _, c := range []struct {
 		name, doc     string
 		field, denied string // "" when admitted
+		namespace     string // pay when ""
 	}{
+		{name: "the monitoring stack's own, in its namespace", namespace: "monitoring",
+			doc: `{kind: ServiceMonitor, spec: {namespaceSelector: {matchNames: [kube-system]}, endpoints: [{port: http-metrics, honorLabels: true}]}}`},
+		{name: "the mesh's own, in its namespace", namespace: "istio-system",
+			doc: `{kind: PodMonitor, spec: {namespaceSelector: {any: true}, podMetricsEndpoints: [{port: http-envoy-prom, relabelings: [{action: labelmap, regex: "__meta_kubernetes_pod_label_(.+)"}, {sourceLabels: [__meta_kubernetes_namespace], targetLabel: namespace}]}]}}`},
+		{name: "the monitoring stack's kind in a team's namespace",
+			doc:   `{kind: ServiceMonitor, spec: {namespaceSelector: {matchNames: [kube-system]}, endpoints: [{port: http-metrics}]}}`,
+			field: "spec.namespaceSelector.matchNames[0]", denied: `scrapes namespace "kube-system"`},
 		{name: "a PodMonitor of the team's pods",
 			doc: `{kind: PodMonitor, spec: {selector: {matchLabels: {app: web}}, podMetricsEndpoints: [{port: metrics, relabelings: [{sourceLabels: [__meta_kubernetes_pod_label_version], targetLabel: version}, {action: labeldrop, regex: namespace}]}]}}`},
 		{name: "its own namespace by name",
@@ -88,7 +97,7 @@ func TestMonitoringScope(t *testing.T) {
 			if u.GetKind() == "PrometheusRule" {
 				u.SetName("r")
 			}
-			env := policy.Env{Policy: policy.Default(), Namespace: policy.Namespace{Name: "pay"}}
+			env := policy.Env{Policy: policy.Default(), Namespace: policy.Namespace{Name: cmp.Or(c.namespace, "pay")}}
 			got := validators.MonitoringScope{}.ValidateObject(context.Background(), u, env)
 			if c.denied == "" {
 				assertRules(t, got)
