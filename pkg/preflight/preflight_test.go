@@ -2,11 +2,14 @@ package preflight_test
 
 import (
 	"context"
+	"slices"
+	"strings"
 	"testing"
 
 	storagev1 "k8s.io/api/storage/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
+	"github.com/pave-dev/pave/pkg/api/v1alpha1"
 	"github.com/pave-dev/pave/pkg/policy"
 	"github.com/pave-dev/pave/pkg/preflight"
 )
@@ -56,5 +59,27 @@ func TestStorage(t *testing.T) {
 				t.Errorf("%s: findings %v, want %v", c.name, got, c.want)
 			}
 		}
+	}
+}
+
+// A policy whose SLI queries select by labels the scraped pod writes
+// itself (pave's meshed defaults before stop 54) is named, with the field
+// and the selector: another team's pods could decide its SLO alerts.
+func TestSLIThatReadsEveryNamespace(t *testing.T) {
+	old := `sum(rate(istio_requests_total{reporter="destination",destination_workload_namespace="{{.Namespace}}",destination_workload="{{.Workload}}"}[{{.Window}}]))`
+	p, err := policy.FromSpec(v1alpha1.PlatformPolicySpec{Monitoring: v1alpha1.MonitoringPolicy{SLO: v1alpha1.SLOPolicy{Meshed: v1alpha1.SLIQueries{Total: old}}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	found, err := preflight.Run(context.Background(), p, preflight.Cluster{StorageClasses: []storagev1.StorageClass{sc("gp3", true, true)}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := checks(found); !slices.Equal(got, []string{"sli-namespace"}) {
+		t.Fatalf("findings %v", got)
+	}
+	if f := found[0]; f.Subject != "PlatformPolicy spec.monitoring.slo.meshed.total" || f.Severity != "medium" ||
+		!strings.Contains(f.Message, `selects istio_requests_total{destination_workload="web",destination_workload_namespace="pave-probe-namespace",reporter="destination"}`) {
+		t.Errorf("finding %+v", f)
 	}
 }

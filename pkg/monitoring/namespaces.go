@@ -1,0 +1,82 @@
+package monitoring
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/prometheus/prometheus/model/labels"
+	"github.com/prometheus/prometheus/promql/parser"
+
+	"github.com/pave-dev/pave/pkg/api/v1alpha1"
+	"github.com/pave-dev/pave/pkg/policy"
+)
+
+// OpenSLI is an SLI query of the policy that reads series from every
+// namespace's targets.
+type OpenSLI struct {
+	// Field is the query's place in the policy (spec.monitoring.slo.meshed.total).
+	Field string
+	// Selectors are its series selectors that match no namespace="<ns>".
+	Selectors []string
+}
+
+// OpenSLIs are the policy's SLI queries that select series without
+// matching namespace="{{.Namespace}}": the label Prometheus sets on a
+// target from the namespace of the pod it scrapes. Every other label is
+// the scraped pod's own to write (Istio's destination_workload_namespace
+// too), so without it another team's pod that exposes such series counts
+// toward the workload's SLO, and fires or silences its alerts.
+func OpenSLIs(m v1alpha1.MonitoringPolicy) ([]OpenSLI, error) {
+	const probe = "pave-probe-namespace"
+	vars := policy.QueryVars{Namespace: probe, Name: "web", Workload: "web", Window: "5m"}.LatencyVars(500 * time.Millisecond)
+	var out []OpenSLI
+	for _, set := range []struct {
+		name string
+		q    v1alpha1.SLIQueries
+	}{{"meshed", m.SLO.Meshed}, {"plain", m.SLO.Plain}} {
+		for _, f := range []struct{ name, tmpl string }{
+			{"total", set.q.Total}, {"errors", set.q.Errors}, {"fast", set.q.Fast}, {"timed", set.q.Timed}, {"duration", set.q.Duration},
+		} {
+			if f.tmpl == "" {
+				continue
+			}
+			field := fmt.Sprintf("spec.monitoring.slo.%s.%s", set.name, f.name)
+			query, err := policy.RenderQuery(field, f.tmpl, vars)
+			if err != nil {
+				return nil, err
+			}
+			open, err := openSelectors(query, probe)
+			if err != nil {
+				return nil, fmt.Errorf("%s: %w", field, err)
+			}
+			if len(open) > 0 {
+				out = append(out, OpenSLI{Field: field, Selectors: open})
+			}
+		}
+	}
+	return out, nil
+}
+
+// openSelectors are the series selectors of query without the matcher
+// namespace="<namespace>".
+func openSelectors(query, namespace string) ([]string, error) {
+	expr, err := parser.NewParser(parser.Options{}).ParseExpr(query)
+	if err != nil {
+		return nil, err
+	}
+	var open []string
+	parser.Inspect(expr, func(node parser.Node, _ []parser.Node) error {
+		vs, ok := node.(*parser.VectorSelector)
+		if !ok {
+			return nil
+		}
+		for _, m := range vs.LabelMatchers {
+			if m.Name == "namespace" && m.Type == labels.MatchEqual && m.Value == namespace {
+				return nil
+			}
+		}
+		open = append(open, vs.String())
+		return nil
+	})
+	return open, nil
+}
