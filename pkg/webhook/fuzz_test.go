@@ -40,6 +40,16 @@ func FuzzHandler(f *testing.F) {
 			f.Add(review(f, "UPDATE", webhook.SubresourceEphemeral, raw))
 		}
 	}
+	// The kinds the config entry sends without a pod template, which the
+	// rules read unstructured: a gateway's VirtualService, a team's
+	// PodMonitor and PrometheusRule.
+	for _, raw := range []string{
+		`{"apiVersion":"networking.istio.io/v1","kind":"VirtualService","metadata":{"name":"a","namespace":"shop","labels":{"app.kubernetes.io/managed-by":"pave"}},"spec":{"hosts":["Shop.example.com","web","*"],"gateways":["istio-system/public","mesh"],"exportTo":["."]}}`,
+		`{"apiVersion":"monitoring.coreos.com/v1","kind":"PodMonitor","metadata":{"name":"m","namespace":"shop"},"spec":{"namespaceSelector":{"any":true,"matchNames":["pay"]},"podTargetLabels":["namespace"],"podMetricsEndpoints":[{"honorLabels":true,"relabelings":[{"action":"labelmap","regex":"(.+)"},{"targetLabel":"${1}"}]}]}}`,
+		`{"apiVersion":"monitoring.coreos.com/v1","kind":"PrometheusRule","metadata":{"name":"r","namespace":"shop"},"spec":{"groups":[{"name":"g","rules":[{"record":"pave_slo:x","expr":"label_replace(up, \"namespace\", \"pay\", \"\", \"\")","labels":{"namespace":"pay"}},{"alert":"A","expr":7}]}]}}`,
+	} {
+		f.Add(review(f, "CREATE", "", []byte(raw)))
+	}
 	type pair struct {
 		m *webhook.Mutate
 		v *webhook.Validate
