@@ -11,6 +11,11 @@ import (
 	"github.com/pave-dev/pave/pkg/policy"
 )
 
+// NamespaceLabel is the label Prometheus (and prometheus-operator's
+// generated configuration) gives every series from the namespace of the
+// pod it scrapes: the one label of a series its pod cannot write.
+const NamespaceLabel = "namespace"
+
 // OpenSLI is an SLI query of the policy that reads series from every
 // namespace's targets.
 type OpenSLI struct {
@@ -30,28 +35,20 @@ func OpenSLIs(m v1alpha1.MonitoringPolicy) ([]OpenSLI, error) {
 	const probe = "pave-probe-namespace"
 	vars := policy.QueryVars{Namespace: probe, Name: "web", Workload: "web", Window: "5m"}.LatencyVars(500 * time.Millisecond)
 	var out []OpenSLI
-	for _, set := range []struct {
-		name string
-		q    v1alpha1.SLIQueries
-	}{{"meshed", m.SLO.Meshed}, {"plain", m.SLO.Plain}} {
-		for _, f := range []struct{ name, tmpl string }{
-			{"total", set.q.Total}, {"errors", set.q.Errors}, {"fast", set.q.Fast}, {"timed", set.q.Timed}, {"duration", set.q.Duration},
-		} {
-			if f.tmpl == "" {
-				continue
-			}
-			field := fmt.Sprintf("spec.monitoring.slo.%s.%s", set.name, f.name)
-			query, err := policy.RenderQuery(field, f.tmpl, vars)
-			if err != nil {
-				return nil, err
-			}
-			open, err := openSelectors(query, probe)
-			if err != nil {
-				return nil, fmt.Errorf("%s: %w", field, err)
-			}
-			if len(open) > 0 {
-				out = append(out, OpenSLI{Field: field, Selectors: open})
-			}
+	for _, t := range policy.SLITemplates(m) {
+		if t.Template == "" {
+			continue
+		}
+		query, err := policy.RenderQuery(t.Field, t.Template, vars)
+		if err != nil {
+			return nil, err
+		}
+		open, err := openSelectors(query, probe)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", t.Field, err)
+		}
+		if len(open) > 0 {
+			out = append(out, OpenSLI{Field: t.Field, Selectors: open})
 		}
 	}
 	return out, nil
@@ -60,7 +57,7 @@ func OpenSLIs(m v1alpha1.MonitoringPolicy) ([]OpenSLI, error) {
 // openSelectors are the series selectors of query without the matcher
 // namespace="<namespace>".
 func openSelectors(query, namespace string) ([]string, error) {
-	expr, err := parser.NewParser(parser.Options{}).ParseExpr(query)
+	expr, err := policy.ParseExpr(query)
 	if err != nil {
 		return nil, err
 	}
@@ -71,7 +68,7 @@ func openSelectors(query, namespace string) ([]string, error) {
 			return nil
 		}
 		for _, m := range vs.LabelMatchers {
-			if m.Name == "namespace" && m.Type == labels.MatchEqual && m.Value == namespace {
+			if m.Name == NamespaceLabel && m.Type == labels.MatchEqual && m.Value == namespace {
 				return nil
 			}
 		}

@@ -38,9 +38,13 @@ var promql = parser.NewParser(parser.Options{})
 
 // ParsePromQL reports whether s is a PromQL expression Prometheus accepts.
 func ParsePromQL(s string) error {
-	_, err := promql.ParseExpr(s)
+	_, err := ParseExpr(s)
 	return err
 }
+
+// ParseExpr parses s as Prometheus loads rules, for the rules that read a
+// query's selectors and functions.
+func ParseExpr(s string) (parser.Expr, error) { return promql.ParseExpr(s) }
 
 // RenderQuery executes a query template of the field named by field and
 // checks that the result is PromQL.
@@ -122,6 +126,26 @@ func Days(s string) (time.Duration, error) {
 	return time.Duration(n) * 24 * time.Hour, nil
 }
 
+// SLITemplate is one of a policy's SLI query templates and its field.
+type SLITemplate struct{ Field, Template string }
+
+// SLITemplates are the policy's SLI query templates: meshed, then plain,
+// each in the order of v1alpha1.SLIQueries' fields.
+func SLITemplates(m v1alpha1.MonitoringPolicy) []SLITemplate {
+	var out []SLITemplate
+	for _, set := range []struct {
+		name string
+		q    v1alpha1.SLIQueries
+	}{{"meshed", m.SLO.Meshed}, {"plain", m.SLO.Plain}} {
+		for _, f := range []struct{ name, tmpl string }{
+			{"total", set.q.Total}, {"errors", set.q.Errors}, {"fast", set.q.Fast}, {"timed", set.q.Timed}, {"duration", set.q.Duration},
+		} {
+			out = append(out, SLITemplate{Field: "spec.monitoring.slo." + set.name + "." + f.name, Template: f.tmpl})
+		}
+	}
+	return out
+}
+
 // sampleVars fill the query templates when the policy is checked.
 var sampleVars = QueryVars{Namespace: "shop", Name: "api", Workload: "api", Window: "5m"}.LatencyVars(500 * time.Millisecond)
 
@@ -152,11 +176,9 @@ func validateMonitoring(m v1alpha1.MonitoringPolicy) error {
 	if !windows[m.SLO.DefaultWindow] {
 		return fmt.Errorf("spec.monitoring.slo.defaultWindow: %q is not one of spec.monitoring.slo.windows", m.SLO.DefaultWindow)
 	}
-	for name, q := range map[string]v1alpha1.SLIQueries{"meshed": m.SLO.Meshed, "plain": m.SLO.Plain} {
-		for field, tmpl := range map[string]string{"total": q.Total, "errors": q.Errors, "fast": q.Fast, "timed": q.Timed, "duration": q.Duration} {
-			if _, err := RenderQuery("spec.monitoring.slo."+name+"."+field, tmpl, sampleVars); err != nil {
-				return err
-			}
+	for _, t := range SLITemplates(m) {
+		if _, err := RenderQuery(t.Field, t.Template, sampleVars); err != nil {
+			return err
 		}
 	}
 	if _, err := template.New("").Funcs(DashboardFuncs()).Parse(m.Dashboards.Template); err != nil {

@@ -31,7 +31,7 @@ func ruleScope(u *unstructured.Unstructured, ns string) []policy.Violation {
 				deny(at+".record", fmt.Sprintf("records %s, a series of pave's SLO rules: the burn-rate alerts of the workload it names would follow this rule", record),
 					fmt.Sprintf("record under a name of your own, not starting %s", monitoring.SeriesPrefix))
 			}
-			if labelled, _, _ := unstructured.NestedString(rule, "labels", namespaceLabel); labelled != "" && labelled != ns {
+			if labelled, _, _ := unstructured.NestedString(rule, "labels", monitoring.NamespaceLabel); labelled != "" && labelled != ns {
 				deny(at+".labels.namespace", fmt.Sprintf("labels what it records or alerts as namespace %q's: that namespace's alerts and routes would take it as their own", labelled),
 					fmt.Sprintf("remove the label, or set it to %q", ns))
 			}
@@ -48,7 +48,7 @@ func ruleScope(u *unstructured.Unstructured, ns string) []policy.Violation {
 // namespace label (label_replace, label_join), or "". An expression that
 // does not parse is Prometheus' to refuse.
 func rewritesNamespace(expr string) string {
-	parsed, err := parser.NewParser(parser.Options{}).ParseExpr(expr)
+	parsed, err := policy.ParseExpr(expr)
 	if err != nil {
 		return ""
 	}
@@ -58,7 +58,7 @@ func rewritesNamespace(expr string) string {
 		if !ok || found != "" || (call.Func.Name != "label_replace" && call.Func.Name != "label_join") || len(call.Args) < 2 {
 			return nil
 		}
-		if dst, ok := call.Args[1].(*parser.StringLiteral); ok && dst.Val == namespaceLabel {
+		if dst, ok := call.Args[1].(*parser.StringLiteral); ok && dst.Val == monitoring.NamespaceLabel {
 			found = call.Func.Name
 		}
 		return nil

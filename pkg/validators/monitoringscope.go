@@ -10,6 +10,7 @@ import (
 	"k8s.io/apimachinery/pkg/runtime/schema"
 
 	"github.com/pave-dev/pave/pkg/api/v1alpha1"
+	"github.com/pave-dev/pave/pkg/monitoring"
 	paveobject "github.com/pave-dev/pave/pkg/object"
 	"github.com/pave-dev/pave/pkg/policy"
 )
@@ -80,10 +81,6 @@ func (MonitoringScope) ValidateObject(_ context.Context, obj object, env policy.
 	return nil
 }
 
-// namespaceLabel is the target label Prometheus (and prometheus-operator's
-// generated configuration) gives a series from the scraped pod's namespace.
-const namespaceLabel = "namespace"
-
 // scrapeScope judges a PodMonitor or ServiceMonitor of namespace ns whose
 // endpoints are under spec.<endpoints>.
 func scrapeScope(u *unstructured.Unstructured, ns, endpoints string) []policy.Violation {
@@ -105,7 +102,7 @@ func scrapeScope(u *unstructured.Unstructured, ns, endpoints string) []policy.Vi
 	for _, f := range []string{"podTargetLabels", "targetLabels"} {
 		copied, _, _ := unstructured.NestedStringSlice(u.Object, "spec", f)
 		for i, l := range copied {
-			if l == namespaceLabel {
+			if l == monitoring.NamespaceLabel {
 				deny(fmt.Sprintf("spec.%s[%d]", f, i), "copies a label of its pods or Service named namespace onto their series, over the namespace Prometheus sets",
 					"copy the label under another name (relabel it), or leave it out")
 			}
@@ -144,7 +141,7 @@ func probeScope(u *unstructured.Unstructured, ns string) []policy.Violation {
 				fmt.Sprintf("Probe %q probes the Ingresses of namespace %q, another team's", name, n), fmt.Sprintf("name only %q", ns)))
 		}
 	}
-	if labelled, _, _ := unstructured.NestedString(u.Object, "spec", "targets", "staticConfig", "labels", namespaceLabel); labelled != "" && labelled != ns {
+	if labelled, _, _ := unstructured.NestedString(u.Object, "spec", "targets", "staticConfig", "labels", monitoring.NamespaceLabel); labelled != "" && labelled != ns {
 		out = append(out, ruleMonitoringScope.Violation("spec.targets.staticConfig.labels.namespace",
 			fmt.Sprintf("Probe %q labels its series as namespace %q's", name, labelled), fmt.Sprintf("remove the label, or set it to %q", ns)))
 	}
@@ -180,7 +177,7 @@ func relabelsNamespace(rc map[string]any) string {
 	replacement, hasReplacement := rc["replacement"].(string)
 	switch strings.ToLower(action) {
 	case "labelmap":
-		if hasReplacement && !strings.Contains(replacement, "$") && replacement != namespaceLabel {
+		if hasReplacement && !strings.Contains(replacement, "$") && replacement != monitoring.NamespaceLabel {
 			return "" // every label it maps gets one fixed name
 		}
 		return "maps label names it matches to new names, and a label of its pods or series can be named to end as namespace"
@@ -188,7 +185,7 @@ func relabelsNamespace(rc map[string]any) string {
 		return ""
 	}
 	switch {
-	case target == namespaceLabel:
+	case target == monitoring.NamespaceLabel:
 		return "sets the namespace label Prometheus gives the target"
 	case strings.Contains(target, "$"):
 		return fmt.Sprintf("names its target label from the values it matches (%q), which its pods write", target)
