@@ -21,10 +21,11 @@ import (
 // identity and metadata, a team's own VirtualService or DestinationRule
 // its identity, labels and the hosts and gateways it configures
 // (istioRuleSpec: the controller's and the ingress-host rule's), and a
-// Gateway API route its hostnames (routeHosts). The controller applies companions whole with
-// server-side apply and reads them back only to watch and prune, which the
-// metadata serves; their specs (a dashboard's JSON, a VirtualService's
-// routes) were most of the controller's memory at 10,000 workloads.
+// Gateway API route its hostnames (routeHosts). The controller applies
+// companions whole with server-side apply and reads them back only to
+// watch and prune, which the metadata serves; their specs (a dashboard's
+// JSON, a VirtualService's routes) were most of the controller's memory at
+// 10,000 workloads.
 func companionMetadata(obj any) (any, error) {
 	switch obj.(type) {
 	case *gatewayv1.HTTPRoute, *gatewayv1.GRPCRoute:
