@@ -41,7 +41,7 @@ func AllIn(paveNamespace string, excluded ...string) engine.Companions {
 		Cluster: []engine.ClusterGenerator{namespaces.Guard{}, zones.Boundaries{PaveNamespace: paveNamespace, Excluded: excluded},
 			zones.Guard{PaveNamespace: paveNamespace, Excluded: excluded}, secrets.Guard{PaveNamespace: paveNamespace, Excluded: excluded},
 			storage.Guard{PaveNamespace: paveNamespace, Excluded: excluded}, ingress.Guard{PaveNamespace: paveNamespace, Excluded: excluded},
-			scheduling.Guard{PaveNamespace: paveNamespace, Excluded: excluded}},
+			scheduling.Guard{PaveNamespace: paveNamespace, Excluded: excluded}, monitoring.SecretGuard{PaveNamespace: paveNamespace, Excluded: excluded}},
 	}
 }
 

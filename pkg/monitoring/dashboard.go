@@ -3,9 +3,7 @@ package monitoring
 import (
 	"bytes"
 	"context"
-	"crypto/sha256"
 	_ "embed"
-	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"maps"
@@ -96,7 +94,7 @@ func (Dashboard) Generate(_ context.Context, w *workload.Workload, env policy.En
 	if !json.Valid(b.Bytes()) {
 		return nil, fmt.Errorf("dashboard template: the result is not JSON; check spec.monitoring.dashboards.template")
 	}
-	cm.Data = map[string]string{v1alpha1.ObjectName(ns+"-", name, ".json"): b.String()} // a key, like a name, has 253 characters
+	cm.Data = map[string]string{DashboardKey(ns, name): b.String()}
 	return []object{cm}, nil
 }
 
@@ -124,8 +122,8 @@ func dashboardData(w *workload.Workload, env policy.Env) (DashboardData, error) 
 	memReq := fmt.Sprintf(`sum(kube_pod_container_resource_requests{%s,resource="memory"})`, pods)
 	return DashboardData{
 		QueryVars: v,
-		UID:       uid(ns + "/" + name),
-		Title:     fmt.Sprintf("%s / %s", ns, name), // unique in its folder, as Grafana wants
+		UID:       DashboardUID(ns, name),
+		Title:     DashboardTitle(ns, name),
 		Currency:  cost.Currency,
 		Queries: Queries{
 			Rate: rate, Errors: errs, Duration: dur,
@@ -161,10 +159,4 @@ func podPattern(w *workload.Workload) string {
 // × the GiB-hour price (a side with no series counts as zero).
 func CostExpr(cpuReq, memReq string, c v1alpha1.CostPolicy) string {
 	return fmt.Sprintf("(%s or vector(0)) * %s + (%s or vector(0)) / 1073741824 * %s", cpuReq, c.CPUCoreHour, memReq, c.MemoryGiBHour)
-}
-
-// uid is a stable Grafana uid (at most 40 characters) for a dashboard.
-func uid(key string) string {
-	sum := sha256.Sum256([]byte(key))
-	return "pave-" + hex.EncodeToString(sum[:])[:20]
 }

@@ -52,7 +52,7 @@ func TestDashboard(t *testing.T) {
 			Targets []struct{ Expr string }
 		}
 	}
-	if err := json.Unmarshal([]byte(cm.Data["shop-api.json"]), &d); err != nil {
+	if err := json.Unmarshal([]byte(cm.Data[monitoring.DashboardKey("shop", "api")]), &d); err != nil {
 		t.Fatalf("not JSON: %v", err)
 	}
 	var titles []string
@@ -93,7 +93,7 @@ func TestDashboardPolicy(t *testing.T) {
 		t.Fatal(err)
 	}
 	cm, err := dashboard(t, service, p)
-	if err != nil || cm == nil || !strings.Contains(cm.Data["shop-api.json"], `"title": "shop / api"`) || cm.Labels["team-dashboards"] != "yes" {
+	if err != nil || cm == nil || !strings.Contains(cm.Data[monitoring.DashboardKey("shop", "api")], `"title": "shop / api"`) || cm.Labels["team-dashboards"] != "yes" {
 		t.Fatalf("the policy's template was not used: %v %v", cm, err)
 	}
 	p, _ = policy.FromSpec(v1alpha1.PlatformPolicySpec{Monitoring: v1alpha1.MonitoringPolicy{Dashboards: v1alpha1.DashboardPolicy{Template: `{"title": {{.Title}}}`}}})

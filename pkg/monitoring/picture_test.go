@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/pave-dev/pave/pkg/monitoring"
 	"github.com/pave-dev/pave/pkg/policy"
 )
 
@@ -32,7 +33,7 @@ func TestDashboardPicture(t *testing.T) {
 			Targets []struct{ Expr, LegendFormat string }
 		}
 	}
-	if err := json.Unmarshal([]byte(cm.Data["shop-api.json"]), &d); err != nil {
+	if err := json.Unmarshal([]byte(cm.Data[monitoring.DashboardKey("shop", "api")]), &d); err != nil {
 		t.Fatal(err)
 	}
 	const col, row = 40, 30 // pixels per grid column and row

@@ -67,3 +67,11 @@ func Unisolated(iso v1alpha1.ZoneIsolation) []string {
 func Infrastructure(iso v1alpha1.ZoneIsolation, ns string) bool {
 	return slices.Contains(Unisolated(iso), ns)
 }
+
+// MonitoringPlatform are the namespaces whose monitoring objects and
+// dashboards are the platform team's, not a team's: the monitoring
+// stack's, whose monitors scrape kube-system and keep kube-state-metrics'
+// labels, and the mesh's, whose monitors scrape every namespace's proxies.
+func MonitoringPlatform(iso v1alpha1.ZoneIsolation) []string {
+	return slices.DeleteFunc([]string{iso.MonitoringNamespace, iso.MeshNamespace}, func(ns string) bool { return ns == "" })
+}

@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
@@ -58,10 +59,7 @@ func (MonitoringScope) ValidateObject(_ context.Context, obj object, env policy.
 		return nil
 	}
 	ns := cmp.Or(u.GetNamespace(), env.Namespace.Name)
-	if platform := env.Policy.Spec.Zones.Isolation; ns != "" && (ns == platform.MonitoringNamespace || ns == platform.MeshNamespace) {
-		// The platform team's: the monitoring stack's own monitors scrape
-		// kube-system and keep kube-state-metrics' labels, and the mesh's
-		// scrape every namespace's proxies.
+	if slices.Contains(policy.MonitoringPlatform(env.Policy.Spec.Zones.Isolation), ns) {
 		return nil
 	}
 	switch u.GetKind() {
