@@ -28,7 +28,7 @@ import (
 // 10,000 workloads.
 func companionMetadata(obj any) (any, error) {
 	switch obj.(type) {
-	case *gatewayv1.HTTPRoute, *gatewayv1.GRPCRoute:
+	case *gatewayv1.HTTPRoute, *gatewayv1.GRPCRoute, *gatewayv1.TLSRoute:
 		return routeHosts(obj)
 	}
 	obj, err := cache.TransformStripManagedFields()(obj)
@@ -107,6 +107,8 @@ func routeHosts(obj any) (any, error) {
 		return &gatewayv1.HTTPRoute{ObjectMeta: identity(r.ObjectMeta), Spec: gatewayv1.HTTPRouteSpec{Hostnames: r.Spec.Hostnames}}, nil
 	case *gatewayv1.GRPCRoute:
 		return &gatewayv1.GRPCRoute{ObjectMeta: identity(r.ObjectMeta), Spec: gatewayv1.GRPCRouteSpec{Hostnames: r.Spec.Hostnames}}, nil
+	case *gatewayv1.TLSRoute:
+		return &gatewayv1.TLSRoute{ObjectMeta: identity(r.ObjectMeta), Spec: gatewayv1.TLSRouteSpec{Hostnames: r.Spec.Hostnames}}, nil
 	}
 	return obj, nil
 }

@@ -3,6 +3,7 @@ package check
 import (
 	"bytes"
 	"cmp"
+	"slices"
 	"strings"
 	"time"
 
@@ -66,7 +67,7 @@ func builder(objs []manifest.Object, opts Options) environment.Builder {
 				src.BudgetsByNamespace[ns] = append(src.BudgetsByNamespace[ns], pdb)
 			}
 		case o.APIVersion == "networking.k8s.io/v1" && o.Kind == "Ingress",
-			o.APIVersion == "gateway.networking.k8s.io/v1" && (o.Kind == "HTTPRoute" || o.Kind == "GRPCRoute"):
+			slices.Contains(ingress.RouteKinds(), schema.FromAPIVersionAndKind(o.APIVersion, o.Kind)):
 			if obj, err := object.Decode(schema.FromAPIVersionAndKind(o.APIVersion, o.Kind), o.JSON); err == nil {
 				if obj.GetNamespace() == "" {
 					obj.SetNamespace(opts.DefaultNamespace)

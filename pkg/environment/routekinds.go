@@ -6,8 +6,8 @@ import (
 )
 
 // RouteKinds are the kinds of ingress.WatchedKinds (Gateway API's
-// HTTPRoute and GRPCRoute, Istio's VirtualService) an adapter's cache holds
-// indexed by host. The set grows while the adapter runs: a kind the
+// HTTPRoute, GRPCRoute and TLSRoute, Istio's VirtualService) an adapter's
+// cache holds indexed by host. The set grows while the adapter runs: a kind the
 // cluster starts to serve later (Gateway API or Istio installed after
 // pave) joins once its informer has synced, so that a route is never
 // judged against a cache still filling. Safe for concurrent use; the zero

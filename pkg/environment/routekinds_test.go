@@ -78,9 +78,11 @@ func TestRoutingReadsIndexedKindsAndAsksForTheRest(t *testing.T) {
 	host := gatewayv1.Hostname("a.example.com")
 	http := &gatewayv1.HTTPRoute{ObjectMeta: metav1.ObjectMeta{Name: "web", Namespace: "a"}, Spec: gatewayv1.HTTPRouteSpec{Hostnames: []gatewayv1.Hostname{host}}}
 	grpc := &gatewayv1.GRPCRoute{ObjectMeta: metav1.ObjectMeta{Name: "api", Namespace: "a"}, Spec: gatewayv1.GRPCRouteSpec{Hostnames: []gatewayv1.Hostname{host}}}
+	tls := &gatewayv1.TLSRoute{ObjectMeta: metav1.ObjectMeta{Name: "db", Namespace: "a"}, Spec: gatewayv1.TLSRouteSpec{Hostnames: []gatewayv1.Hostname{host}}}
 	byHost := func(o client.Object) []string { return ingress.IndexKeys(o) }
-	reader := fake.NewClientBuilder().WithScheme(scheme).WithObjects(http, grpc).
-		WithIndex(&gatewayv1.HTTPRoute{}, ingress.IndexHost, byHost).WithIndex(&gatewayv1.GRPCRoute{}, ingress.IndexHost, byHost).Build()
+	reader := fake.NewClientBuilder().WithScheme(scheme).WithObjects(http, grpc, tls).
+		WithIndex(&gatewayv1.HTTPRoute{}, ingress.IndexHost, byHost).WithIndex(&gatewayv1.GRPCRoute{}, ingress.IndexHost, byHost).
+		WithIndex(&gatewayv1.TLSRoute{}, ingress.IndexHost, byHost).Build()
 	routes := environment.NewRouteKinds()
 	c := environment.Cluster{Reader: reader, Routes: routes}
 	names := func() []string {
@@ -110,8 +112,12 @@ func TestRoutingReadsIndexedKindsAndAsksForTheRest(t *testing.T) {
 		t.Fatalf("GRPCRoute not indexed: read %v, asked %v; want HTTPRoute/web and an ask", got, ask)
 	}
 	routes.Add("GRPCRoute")
-	if got, ask := names(), asked(); !slices.Equal(got, []string{"GRPCRoute/api", "HTTPRoute/web"}) || ask {
-		t.Fatalf("both indexed: read %v, asked %v; want both and no ask", got, ask)
+	if got, ask := names(), asked(); !slices.Equal(got, []string{"GRPCRoute/api", "HTTPRoute/web"}) || !ask {
+		t.Fatalf("TLSRoute not indexed: read %v, asked %v; want GRPCRoute/api, HTTPRoute/web and an ask", got, ask)
+	}
+	routes.Add("TLSRoute")
+	if got, ask := names(), asked(); !slices.Equal(got, []string{"GRPCRoute/api", "HTTPRoute/web", "TLSRoute/db"}) || ask {
+		t.Fatalf("all indexed: read %v, asked %v; want all three and no ask", got, ask)
 	}
 }
 

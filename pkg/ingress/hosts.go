@@ -55,6 +55,7 @@ func RouteKinds() []schema.GroupVersionKind {
 	return []schema.GroupVersionKind{
 		{Group: gatewayv1.GroupName, Version: "v1", Kind: "HTTPRoute"},
 		{Group: gatewayv1.GroupName, Version: "v1", Kind: "GRPCRoute"},
+		{Group: gatewayv1.GroupName, Version: "v1", Kind: "TLSRoute"},
 	}
 }
 
@@ -74,6 +75,8 @@ func RouteList(kind string) client.ObjectList {
 		return &gatewayv1.HTTPRouteList{}
 	case "GRPCRoute":
 		return &gatewayv1.GRPCRouteList{}
+	case "TLSRoute":
+		return &gatewayv1.TLSRouteList{}
 	case mesh.KindVirtualService:
 		list := &unstructured.UnstructuredList{}
 		list.SetGroupVersionKind(VirtualServiceKind().GroupVersion().WithKind(mesh.KindVirtualService + "List"))
@@ -98,6 +101,8 @@ func KindOf(obj any) string {
 		return "HTTPRoute"
 	case *gatewayv1.GRPCRoute:
 		return "GRPCRoute"
+	case *gatewayv1.TLSRoute:
+		return "TLSRoute"
 	case *unstructured.Unstructured:
 		if isVirtualService(o) {
 			return mesh.KindVirtualService
@@ -107,22 +112,37 @@ func KindOf(obj any) string {
 }
 
 // HostsOf is the family and hosts of an Ingress (Hosts), of a Gateway API
-// HTTPRoute or GRPCRoute (RouteHosts), or of a VirtualService bound to a
-// gateway (GatewayHosts); ok is false for other objects.
+// route (RouteHosts), or of a VirtualService bound to a gateway
+// (GatewayHosts); ok is false for other objects.
 func HostsOf(obj any) (family string, hosts []string, ok bool) {
+	if names, ok := Hostnames(obj); ok {
+		return FamilyGateway, RouteHosts(names), true
+	}
 	switch o := obj.(type) {
 	case *networkingv1.Ingress:
 		return FamilyIngress, Hosts(o), true
-	case *gatewayv1.HTTPRoute:
-		return FamilyGateway, RouteHosts(o.Spec.Hostnames), true
-	case *gatewayv1.GRPCRoute:
-		return FamilyGateway, RouteHosts(o.Spec.Hostnames), true
 	case *unstructured.Unstructured:
 		if hosts, ok := GatewayHosts(o); ok {
 			return FamilyIstio, hosts, true
 		}
 	}
 	return "", nil, false
+}
+
+// Hostnames are the hostnames a Gateway API route of RouteKinds names, as
+// written; ok is false for other objects. A TLSRoute's are the SNI names it
+// takes on a passthrough or terminating listener, the same hosts as an
+// HTTPRoute's on the same Gateway.
+func Hostnames(obj any) ([]gatewayv1.Hostname, bool) {
+	switch o := obj.(type) {
+	case *gatewayv1.HTTPRoute:
+		return o.Spec.Hostnames, true
+	case *gatewayv1.GRPCRoute:
+		return o.Spec.Hostnames, true
+	case *gatewayv1.TLSRoute:
+		return o.Spec.Hostnames, true
+	}
+	return nil, false
 }
 
 // RouteHosts are the hosts a Gateway API route routes: its hostnames,

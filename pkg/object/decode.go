@@ -93,6 +93,8 @@ func newObject(gvk schema.GroupVersionKind) (runtime.Object, error) {
 			return &gatewayv1.HTTPRoute{}, nil
 		case "GRPCRoute":
 			return &gatewayv1.GRPCRoute{}, nil
+		case "TLSRoute":
+			return &gatewayv1.TLSRoute{}, nil
 		}
 	}
 	if gvk == cmapi.SchemeGroupVersion.WithKind(cmapi.CertificateKind) {

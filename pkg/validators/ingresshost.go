@@ -18,8 +18,8 @@ import (
 )
 
 // IngressHost keeps a team's Ingress off the hosts another team routes,
-// a team's Gateway API route (HTTPRoute, GRPCRoute) off the hosts another
-// team's routes take, and a team's Istio VirtualService bound to a gateway
+// a team's Gateway API route (HTTPRoute, GRPCRoute, TLSRoute) off the
+// hosts another team's routes take, and a team's Istio VirtualService bound to a gateway
 // off the hosts another team's VirtualServices route on gateways. Every
 // team's Ingresses configure the one shared controller, which merges the
 // rules of a host from every namespace; routes attached to a shared
@@ -200,10 +200,8 @@ func hostField(obj object, host string) string {
 			return "spec.defaultBackend"
 		}
 		return "metadata.annotations[" + ingress.ServerAlias + "]"
-	case *gatewayv1.HTTPRoute:
-		names = o.Spec.Hostnames
-	case *gatewayv1.GRPCRoute:
-		names = o.Spec.Hostnames
+	default:
+		names, _ = ingress.Hostnames(obj)
 	}
 	for i, h := range names {
 		if strings.ToLower(string(h)) == host {

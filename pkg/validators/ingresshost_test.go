@@ -108,6 +108,7 @@ func routeOf(namespace, name string, hostnames ...gatewayv1.Hostname) *gatewayv1
 // Ingress's traffic.
 func TestRouteHost(t *testing.T) {
 	existing := []client.Object{routeOf("shop", "storefront", "shop.example.com"), routeOf("pay", "all"),
+		&gatewayv1.TLSRoute{ObjectMeta: metav1.ObjectMeta{Namespace: "shop", Name: "db"}, Spec: gatewayv1.TLSRouteSpec{Hostnames: []gatewayv1.Hostname{"db.example.org"}}},
 		&networkingv1.Ingress{ObjectMeta: metav1.ObjectMeta{Namespace: "shop", Name: "web"}, Spec: networkingv1.IngressSpec{Rules: []networkingv1.IngressRule{{Host: "www.example.com"}}}}}
 	for _, c := range []struct {
 		name          string
@@ -124,6 +125,13 @@ func TestRouteHost(t *testing.T) {
 		{name: "a GRPCRoute of another team's hostname", route: &gatewayv1.GRPCRoute{ObjectMeta: metav1.ObjectMeta{Namespace: "pay", Name: "rpc"},
 			Spec: gatewayv1.GRPCRouteSpec{Hostnames: []gatewayv1.Hostname{"shop.example.com"}}},
 			denied: `GRPCRoute "rpc" takes host "shop.example.com", but HTTPRoute shop/storefront`, field: "spec.hostnames[0]"},
+		{name: "a TLSRoute of another team's hostname, by its server name", route: &gatewayv1.TLSRoute{ObjectMeta: metav1.ObjectMeta{Namespace: "pay", Name: "sni"},
+			Spec: gatewayv1.TLSRouteSpec{Hostnames: []gatewayv1.Hostname{"pay.example.com", "Shop.example.com"}}},
+			denied: `TLSRoute "sni" takes host "shop.example.com", but HTTPRoute shop/storefront`, field: "spec.hostnames[1]"},
+		{name: "another team's TLSRoute's hostname", route: routeOf("pay", "db", "db.example.org"),
+			denied: `HTTPRoute "db" takes host "db.example.org", but TLSRoute shop/db of team "shop" routes it`, field: "spec.hostnames[0]"},
+		{name: "a TLSRoute of the team's own hostname", route: &gatewayv1.TLSRoute{ObjectMeta: metav1.ObjectMeta{Namespace: "shop", Name: "sni"},
+			Spec: gatewayv1.TLSRouteSpec{Hostnames: []gatewayv1.Hostname{"shop.example.com"}}}},
 	} {
 		t.Run(c.name, func(t *testing.T) { assertHostJudged(t, existing, c.route, c.denied, c.field) })
 	}

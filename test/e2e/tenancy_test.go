@@ -272,6 +272,22 @@ spec:
 	if _, err := asDev(route("own", "[b.routes.example.com]"), "create", "-n", "team-route-b", "-f", "-"); err != nil {
 		t.Fatalf("a hostname of its own: %v", err)
 	}
+	// A TLSRoute takes the same host by its server name, on a passthrough
+	// listener of the same Gateway.
+	tls := `apiVersion: gateway.networking.k8s.io/v1
+kind: TLSRoute
+metadata: {name: sni}
+spec:
+  parentRefs: [{name: shared, namespace: gateways, sectionName: passthrough}]
+  hostnames: [a.routes.example.com]
+  rules: [{backendRefs: [{name: web, port: 443}]}]
+`
+	_, err = asDev(tls, "create", "-n", "team-route-b", "-f", "-")
+	denied(t, "another team's hostname by a TLSRoute", err, "[ingress-host] spec.hostnames[0]", `TLSRoute "sni" takes host "a.routes.example.com"`, `HTTPRoute team-route-a/storefront of team "team-route-a" routes it`)
+	absent(t, "team-route-b", "tlsroute", "sni")
+	if _, err := asDev(strings.Replace(tls, "a.routes", "b.routes", 1), "create", "-n", "team-route-b", "-f", "-"); err != nil {
+		t.Fatalf("a TLSRoute of its own hostname: %v", err)
+	}
 }
 
 // routeTeams makes team namespaces whose member may write Gateway API
@@ -281,7 +297,7 @@ func routeTeams(t *testing.T, names ...string) {
 	for _, ns := range names {
 		teamNamespace(t, ns)
 		grant := fmt.Sprintf("apiVersion: rbac.authorization.k8s.io/v1\nkind: Role\nmetadata: {name: routes, namespace: %[1]s}\n"+
-			"rules: [{apiGroups: [gateway.networking.k8s.io], resources: [httproutes, grpcroutes], verbs: [get, list, create, update, patch, delete]}]\n---\n"+
+			"rules: [{apiGroups: [gateway.networking.k8s.io], resources: [httproutes, grpcroutes, tlsroutes], verbs: [get, list, create, update, patch, delete]}]\n---\n"+
 			"apiVersion: rbac.authorization.k8s.io/v1\nkind: RoleBinding\nmetadata: {name: dev-routes, namespace: %[1]s}\n"+
 			"roleRef: {apiGroup: rbac.authorization.k8s.io, kind: Role, name: routes}\nsubjects: [{apiGroup: rbac.authorization.k8s.io, kind: User, name: %[2]q}]\n", ns, dev)
 		if _, err := s.kubectlIn(grant, "apply", "-f", "-"); err != nil {
