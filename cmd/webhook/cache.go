@@ -28,7 +28,7 @@ import (
 // 10,000 workloads.
 func companionMetadata(obj any) (any, error) {
 	switch obj.(type) {
-	case *gatewayv1.HTTPRoute, *gatewayv1.GRPCRoute, *gatewayv1.TLSRoute:
+	case *gatewayv1.HTTPRoute, *gatewayv1.GRPCRoute, *gatewayv1.TLSRoute, *gatewayv1.ListenerSet:
 		return routeHosts(obj)
 	}
 	obj, err := cache.TransformStripManagedFields()(obj)
@@ -99,8 +99,9 @@ func managedConfigMaps() client.Object {
 	return u
 }
 
-// routeHosts is the cache's transform of Gateway API routes: their
-// identity and hostnames, nothing else.
+// routeHosts is the cache's transform of Gateway API routes and
+// ListenerSets: their identity and hostnames (a listener's with its
+// protocol, which says whether it has one), nothing else.
 func routeHosts(obj any) (any, error) {
 	switch r := obj.(type) {
 	case *gatewayv1.HTTPRoute:
@@ -109,6 +110,12 @@ func routeHosts(obj any) (any, error) {
 		return &gatewayv1.GRPCRoute{ObjectMeta: identity(r.ObjectMeta), Spec: gatewayv1.GRPCRouteSpec{Hostnames: r.Spec.Hostnames}}, nil
 	case *gatewayv1.TLSRoute:
 		return &gatewayv1.TLSRoute{ObjectMeta: identity(r.ObjectMeta), Spec: gatewayv1.TLSRouteSpec{Hostnames: r.Spec.Hostnames}}, nil
+	case *gatewayv1.ListenerSet:
+		listeners := make([]gatewayv1.ListenerEntry, len(r.Spec.Listeners))
+		for i, l := range r.Spec.Listeners {
+			listeners[i] = gatewayv1.ListenerEntry{Hostname: l.Hostname, Protocol: l.Protocol}
+		}
+		return &gatewayv1.ListenerSet{ObjectMeta: identity(r.ObjectMeta), Spec: gatewayv1.ListenerSetSpec{Listeners: listeners}}, nil
 	}
 	return obj, nil
 }

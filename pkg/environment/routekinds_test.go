@@ -82,7 +82,7 @@ func TestRoutingReadsIndexedKindsAndAsksForTheRest(t *testing.T) {
 	byHost := func(o client.Object) []string { return ingress.IndexKeys(o) }
 	reader := fake.NewClientBuilder().WithScheme(scheme).WithObjects(http, grpc, tls).
 		WithIndex(&gatewayv1.HTTPRoute{}, ingress.IndexHost, byHost).WithIndex(&gatewayv1.GRPCRoute{}, ingress.IndexHost, byHost).
-		WithIndex(&gatewayv1.TLSRoute{}, ingress.IndexHost, byHost).Build()
+		WithIndex(&gatewayv1.TLSRoute{}, ingress.IndexHost, byHost).WithIndex(&gatewayv1.ListenerSet{}, ingress.IndexHost, byHost).Build()
 	routes := environment.NewRouteKinds()
 	c := environment.Cluster{Reader: reader, Routes: routes}
 	names := func() []string {
@@ -116,6 +116,7 @@ func TestRoutingReadsIndexedKindsAndAsksForTheRest(t *testing.T) {
 		t.Fatalf("TLSRoute not indexed: read %v, asked %v; want GRPCRoute/api, HTTPRoute/web and an ask", got, ask)
 	}
 	routes.Add("TLSRoute")
+	routes.Add(ingress.KindListenerSet)
 	if got, ask := names(), asked(); !slices.Equal(got, []string{"GRPCRoute/api", "HTTPRoute/web", "TLSRoute/db"}) || ask {
 		t.Fatalf("all indexed: read %v, asked %v; want all three and no ask", got, ask)
 	}

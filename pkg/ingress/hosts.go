@@ -50,14 +50,20 @@ const (
 	FamilyIstio   = "Istio"
 )
 
-// RouteKinds are the Gateway API route kinds whose hostnames pave judges.
+// RouteKinds are the Gateway API kinds whose hostnames pave judges: the
+// routes, and ListenerSet, whose listeners a shared Gateway takes on for
+// their hostnames when it admits other namespaces' (spec.allowedListeners).
 func RouteKinds() []schema.GroupVersionKind {
 	return []schema.GroupVersionKind{
 		{Group: gatewayv1.GroupName, Version: "v1", Kind: "HTTPRoute"},
 		{Group: gatewayv1.GroupName, Version: "v1", Kind: "GRPCRoute"},
 		{Group: gatewayv1.GroupName, Version: "v1", Kind: "TLSRoute"},
+		{Group: gatewayv1.GroupName, Version: "v1", Kind: KindListenerSet},
 	}
 }
+
+// KindListenerSet is Gateway API's ListenerSet.
+const KindListenerSet = "ListenerSet"
 
 // WatchedKinds are the kinds besides Ingress whose hosts pave judges:
 // RouteKinds and Istio's VirtualService. An adapter's cache indexes each
@@ -77,6 +83,8 @@ func RouteList(kind string) client.ObjectList {
 		return &gatewayv1.GRPCRouteList{}
 	case "TLSRoute":
 		return &gatewayv1.TLSRouteList{}
+	case KindListenerSet:
+		return &gatewayv1.ListenerSetList{}
 	case mesh.KindVirtualService:
 		list := &unstructured.UnstructuredList{}
 		list.SetGroupVersionKind(VirtualServiceKind().GroupVersion().WithKind(mesh.KindVirtualService + "List"))
@@ -103,6 +111,8 @@ func KindOf(obj any) string {
 		return "GRPCRoute"
 	case *gatewayv1.TLSRoute:
 		return "TLSRoute"
+	case *gatewayv1.ListenerSet:
+		return KindListenerSet
 	case *unstructured.Unstructured:
 		if isVirtualService(o) {
 			return mesh.KindVirtualService
@@ -121,6 +131,8 @@ func HostsOf(obj any) (family string, hosts []string, ok bool) {
 	switch o := obj.(type) {
 	case *networkingv1.Ingress:
 		return FamilyIngress, Hosts(o), true
+	case *gatewayv1.ListenerSet:
+		return FamilyGateway, ListenerHosts(o), true
 	case *unstructured.Unstructured:
 		if hosts, ok := GatewayHosts(o); ok {
 			return FamilyIstio, hosts, true
@@ -143,6 +155,34 @@ func Hostnames(obj any) ([]gatewayv1.Hostname, bool) {
 		return o.Spec.Hostnames, true
 	}
 	return nil, false
+}
+
+// ListenerHosts are the hosts a ListenerSet's listeners take on their
+// Gateway: each HTTP, HTTPS or TLS listener's hostname, lowercased, each
+// once, and CatchAll for one without (it takes every host on its port). A
+// TCP or UDP listener has no hostname to take.
+func ListenerHosts(ls *gatewayv1.ListenerSet) []string {
+	var raw []string
+	for _, l := range ls.Spec.Listeners {
+		switch {
+		case !ListensByHost(l.Protocol):
+		case l.Hostname == nil || *l.Hostname == "":
+			raw = append(raw, CatchAll)
+		default:
+			raw = append(raw, string(*l.Hostname))
+		}
+	}
+	return unique(raw, true)
+}
+
+// ListensByHost reports whether a listener of protocol takes traffic by
+// hostname.
+func ListensByHost(protocol gatewayv1.ProtocolType) bool {
+	switch protocol {
+	case gatewayv1.HTTPProtocolType, gatewayv1.HTTPSProtocolType, gatewayv1.TLSProtocolType:
+		return true
+	}
+	return false
 }
 
 // RouteHosts are the hosts a Gateway API route routes: its hostnames,

@@ -95,6 +95,8 @@ func newObject(gvk schema.GroupVersionKind) (runtime.Object, error) {
 			return &gatewayv1.GRPCRoute{}, nil
 		case "TLSRoute":
 			return &gatewayv1.TLSRoute{}, nil
+		case "ListenerSet":
+			return &gatewayv1.ListenerSet{}, nil
 		}
 	}
 	if gvk == cmapi.SchemeGroupVersion.WithKind(cmapi.CertificateKind) {

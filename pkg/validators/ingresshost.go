@@ -150,6 +150,11 @@ func hostTaken(kind, name, host string, taken []policy.Route) string {
 			what = `every host of the gateways it binds to that no other VirtualService names (host "*")`
 		}
 		shared = "an Istio gateway both teams bind to"
+	case ingress.KindListenerSet:
+		if host == ingress.CatchAll {
+			what = "every host on its port (a listener without a hostname)"
+		}
+		shared = "a Gateway both teams attach to"
 	default:
 		if host == ingress.CatchAll {
 			what = "every host of the listeners it attaches to (it names no hostnames)"
@@ -200,6 +205,21 @@ func hostField(obj object, host string) string {
 			return "spec.defaultBackend"
 		}
 		return "metadata.annotations[" + ingress.ServerAlias + "]"
+	case *gatewayv1.ListenerSet:
+		for i, l := range o.Spec.Listeners {
+			written := ""
+			if l.Hostname != nil {
+				written = strings.ToLower(string(*l.Hostname))
+			}
+			switch {
+			case !ingress.ListensByHost(l.Protocol) || written != host:
+			case written == ingress.CatchAll:
+				return fmt.Sprintf("spec.listeners[%d]", i)
+			default:
+				return fmt.Sprintf("spec.listeners[%d].hostname", i)
+			}
+		}
+		return "spec.listeners"
 	default:
 		names, _ = ingress.Hostnames(obj)
 	}

@@ -103,12 +103,20 @@ func routeOf(namespace, name string, hostnames ...gatewayv1.Hostname) *gatewayv1
 	return &gatewayv1.HTTPRoute{ObjectMeta: metav1.ObjectMeta{Namespace: namespace, Name: name}, Spec: gatewayv1.HTTPRouteSpec{Hostnames: hostnames}}
 }
 
+// listenersOf is a ListenerSet in namespace of listeners.
+func listenersOf(namespace, name string, listeners ...gatewayv1.ListenerEntry) *gatewayv1.ListenerSet {
+	return &gatewayv1.ListenerSet{ObjectMeta: metav1.ObjectMeta{Namespace: namespace, Name: name}, Spec: gatewayv1.ListenerSetSpec{Listeners: listeners}}
+}
+
+func ptr[T any](v T) *T { return &v }
+
 // Gateway API routes are judged the same way, against the routes only: a
 // Gateway is not the ingress controller, and a hostname there takes no
 // Ingress's traffic.
 func TestRouteHost(t *testing.T) {
 	existing := []client.Object{routeOf("shop", "storefront", "shop.example.com"), routeOf("pay", "all"),
 		&gatewayv1.TLSRoute{ObjectMeta: metav1.ObjectMeta{Namespace: "shop", Name: "db"}, Spec: gatewayv1.TLSRouteSpec{Hostnames: []gatewayv1.Hostname{"db.example.org"}}},
+		listenersOf("shop", "own", gatewayv1.ListenerEntry{Protocol: gatewayv1.HTTPSProtocolType, Hostname: ptr(gatewayv1.Hostname("edge.example.org"))}),
 		&networkingv1.Ingress{ObjectMeta: metav1.ObjectMeta{Namespace: "shop", Name: "web"}, Spec: networkingv1.IngressSpec{Rules: []networkingv1.IngressRule{{Host: "www.example.com"}}}}}
 	for _, c := range []struct {
 		name          string
@@ -130,6 +138,17 @@ func TestRouteHost(t *testing.T) {
 			denied: `TLSRoute "sni" takes host "shop.example.com", but HTTPRoute shop/storefront`, field: "spec.hostnames[1]"},
 		{name: "another team's TLSRoute's hostname", route: routeOf("pay", "db", "db.example.org"),
 			denied: `HTTPRoute "db" takes host "db.example.org", but TLSRoute shop/db of team "shop" routes it`, field: "spec.hostnames[0]"},
+		{name: "a listener for another team's hostname", route: listenersOf("pay", "extra",
+			gatewayv1.ListenerEntry{Protocol: gatewayv1.TCPProtocolType, Port: 5432},
+			gatewayv1.ListenerEntry{Protocol: gatewayv1.HTTPSProtocolType, Hostname: ptr(gatewayv1.Hostname("Shop.example.com"))}),
+			denied: `ListenerSet "extra" takes host "shop.example.com", but HTTPRoute shop/storefront`, field: "spec.listeners[1].hostname"},
+		{name: "a listener of every host, beside another team's route of every host", route: listenersOf("shop", "open",
+			gatewayv1.ListenerEntry{Protocol: gatewayv1.UDPProtocolType, Port: 53},
+			gatewayv1.ListenerEntry{Protocol: gatewayv1.HTTPProtocolType, Port: 8080}),
+			denied: `ListenerSet "open" takes every host on its port (a listener without a hostname), but HTTPRoute pay/all`, field: "spec.listeners[1]"},
+		{name: "listeners that take no host", route: listenersOf("pay", "tcp", gatewayv1.ListenerEntry{Protocol: gatewayv1.TCPProtocolType, Port: 5432})},
+		{name: "another team's listener's hostname", route: routeOf("pay", "edge", "edge.example.org"),
+			denied: `HTTPRoute "edge" takes host "edge.example.org", but ListenerSet shop/own of team "shop" routes it`, field: "spec.hostnames[0]"},
 		{name: "a TLSRoute of the team's own hostname", route: &gatewayv1.TLSRoute{ObjectMeta: metav1.ObjectMeta{Namespace: "shop", Name: "sni"},
 			Spec: gatewayv1.TLSRouteSpec{Hostnames: []gatewayv1.Hostname{"shop.example.com"}}}},
 	} {

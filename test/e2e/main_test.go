@@ -139,6 +139,7 @@ func (s *suite) setUp() error {
 		// comes later: s.grpcRouteCRD).
 		filepath.Join(dirs[6], "config", "crd", "standard", "gateway.networking.k8s.io_httproutes.yaml"),
 		filepath.Join(dirs[6], "config", "crd", "standard", "gateway.networking.k8s.io_tlsroutes.yaml"),
+		filepath.Join(dirs[6], "config", "crd", "standard", "gateway.networking.k8s.io_listenersets.yaml"),
 	}
 	s.grpcRouteCRD = filepath.Join(dirs[6], "config", "crd", "standard", "gateway.networking.k8s.io_grpcroutes.yaml")
 	s.cluster, err = localcluster.Start(context.Background(), localcluster.Options{

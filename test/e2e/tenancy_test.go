@@ -288,6 +288,23 @@ spec:
 	if _, err := asDev(strings.Replace(tls, "a.routes", "b.routes", 1), "create", "-n", "team-route-b", "-f", "-"); err != nil {
 		t.Fatalf("a TLSRoute of its own hostname: %v", err)
 	}
+	// A ListenerSet takes it on a shared Gateway that admits other
+	// namespaces' listeners, ahead of the Gateway's own wildcard listener.
+	listeners := `apiVersion: gateway.networking.k8s.io/v1
+kind: ListenerSet
+metadata: {name: extra}
+spec:
+  parentRef: {name: shared, namespace: gateways}
+  listeners:
+  - {name: db, port: 5432, protocol: TCP}
+  - {name: https, port: 443, protocol: HTTPS, hostname: a.routes.example.com, tls: {certificateRefs: [{name: a-cert}]}}
+`
+	_, err = asDev(listeners, "create", "-n", "team-route-b", "-f", "-")
+	denied(t, "another team's hostname by a ListenerSet", err, "[ingress-host] spec.listeners[1].hostname", `ListenerSet "extra" takes host "a.routes.example.com"`)
+	absent(t, "team-route-b", "listenerset", "extra")
+	if _, err := asDev(strings.Replace(listeners, "a.routes", "b.routes", 1), "create", "-n", "team-route-b", "-f", "-"); err != nil {
+		t.Fatalf("a ListenerSet of its own hostname: %v", err)
+	}
 }
 
 // routeTeams makes team namespaces whose member may write Gateway API
@@ -297,7 +314,7 @@ func routeTeams(t *testing.T, names ...string) {
 	for _, ns := range names {
 		teamNamespace(t, ns)
 		grant := fmt.Sprintf("apiVersion: rbac.authorization.k8s.io/v1\nkind: Role\nmetadata: {name: routes, namespace: %[1]s}\n"+
-			"rules: [{apiGroups: [gateway.networking.k8s.io], resources: [httproutes, grpcroutes, tlsroutes], verbs: [get, list, create, update, patch, delete]}]\n---\n"+
+			"rules: [{apiGroups: [gateway.networking.k8s.io], resources: [httproutes, grpcroutes, tlsroutes, listenersets], verbs: [get, list, create, update, patch, delete]}]\n---\n"+
 			"apiVersion: rbac.authorization.k8s.io/v1\nkind: RoleBinding\nmetadata: {name: dev-routes, namespace: %[1]s}\n"+
 			"roleRef: {apiGroup: rbac.authorization.k8s.io, kind: Role, name: routes}\nsubjects: [{apiGroup: rbac.authorization.k8s.io, kind: User, name: %[2]q}]\n", ns, dev)
 		if _, err := s.kubectlIn(grant, "apply", "-f", "-"); err != nil {
