@@ -42,12 +42,14 @@ func FuzzHandler(f *testing.F) {
 	}
 	// The kinds the config entry sends without a pod template, which the
 	// rules read unstructured: a gateway's VirtualService, a team's
-	// PodMonitor and PrometheusRule; and a dashboard ConfigMap, whose JSON
-	// the rules read.
+	// PodMonitor and PrometheusRule; a ListenerSet and a TLSRoute; and a
+	// dashboard ConfigMap, whose JSON the rules read.
 	for _, raw := range []string{
 		`{"apiVersion":"networking.istio.io/v1","kind":"VirtualService","metadata":{"name":"a","namespace":"shop","labels":{"app.kubernetes.io/managed-by":"pave"}},"spec":{"hosts":["Shop.example.com","web","*"],"gateways":["istio-system/public","mesh"],"exportTo":["."]}}`,
 		`{"apiVersion":"monitoring.coreos.com/v1","kind":"PodMonitor","metadata":{"name":"m","namespace":"shop"},"spec":{"namespaceSelector":{"any":true,"matchNames":["pay"]},"podTargetLabels":["namespace"],"podMetricsEndpoints":[{"honorLabels":true,"relabelings":[{"action":"labelmap","regex":"(.+)"},{"targetLabel":"${1}"}]}]}}`,
 		`{"apiVersion":"monitoring.coreos.com/v1","kind":"PrometheusRule","metadata":{"name":"r","namespace":"shop"},"spec":{"groups":[{"name":"g","rules":[{"record":"pave_slo:x","expr":"label_replace(up, \"namespace\", \"pay\", \"\", \"\")","labels":{"namespace":"pay"}},{"alert":"A","expr":7}]}]}}`,
+		`{"apiVersion":"gateway.networking.k8s.io/v1","kind":"ListenerSet","metadata":{"name":"l","namespace":"shop"},"spec":{"parentRef":{"name":"g"},"listeners":[{"name":"a","port":443,"protocol":"HTTPS","hostname":"Shop.example.com"},{"name":"b","port":80,"protocol":"HTTP"},{"name":"c","port":5432,"protocol":"TCP","hostname":""}]}}`,
+		`{"apiVersion":"gateway.networking.k8s.io/v1","kind":"TLSRoute","metadata":{"name":"t","namespace":"shop"},"spec":{"hostnames":["*.example.com","*"]}}`,
 		`{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"d","namespace":"shop","labels":{"grafana_dashboard":"0"}},"data":{"pave_pay_web.json":"{\"uid\":\"PAVE-1\",\"Uid\":2,\"title\":\"Pay / Web\"}","pave_":"[","x.json":"{\"title\":7}"},"binaryData":{"pave_pay.json":"eyJ1aWQiOiJwYXZlLSJ9"}}`,
 	} {
 		f.Add(review(f, "CREATE", "", []byte(raw)))
