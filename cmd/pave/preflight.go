@@ -76,6 +76,11 @@ func newPreflightCmd() *cobra.Command {
 			if err != nil {
 				return bad(err)
 			}
+			dashboards, dashboardSecrets, err := readDashboards(ctx, c, pol)
+			if err != nil {
+				return bad(err)
+			}
+			cluster.Dashboards, cluster.Guarded = dashboards, append(cluster.Guarded, dashboardSecrets...)
 			cluster.StorageClasses, cluster.Unserved = classes.Items, unserved
 			cluster.PaveNamespace, cluster.Excluded, cluster.WebhookConfig = paveNamespace, excluded, webhookConfig
 			found, err := preflight.Run(ctx, pol, cluster)

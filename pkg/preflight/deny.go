@@ -19,8 +19,9 @@ import (
 )
 
 // denyFindings runs the engine over the workloads already running and the
-// Services, Ingresses, Certificates and Istio objects there are, under the policy about to be installed: each that it
-// would deny is reported.
+// Services, dashboards, Ingresses, Certificates and Istio objects there
+// are, under the policy about to be installed: each that it would deny is
+// reported.
 // pave does not deny what already runs (a finding an object already had
 // only warns on UPDATE), but its next change that touches those fields is
 // denied, so the team should know now.
@@ -48,18 +49,33 @@ func denyFindings(ctx context.Context, p *policy.Policy, c Cluster) ([]Finding, 
 			out = append(out, wouldDeny(w.Kind, ns, w.Name(), res.Violations))
 		}
 	}
+	// Services, and dashboards that take another namespace's place in
+	// Grafana. pave's own dashboards are not judged, as its writes are not
+	// sent to its webhook. A typed list's items carry no kind; the engine
+	// picks validators by it.
+	var typed []client.Object
 	for i := range c.Services {
-		if slices.Contains(skip, c.Services[i].Namespace) {
+		svc := c.Services[i].DeepCopy()
+		svc.SetGroupVersionKind(corev1.SchemeGroupVersion.WithKind("Service"))
+		typed = append(typed, svc)
+	}
+	for i := range c.Dashboards {
+		if cm := c.Dashboards[i].DeepCopy(); cm.Labels[v1alpha1.LabelManagedBy] != v1alpha1.ManagedByPave {
+			cm.SetGroupVersionKind(corev1.SchemeGroupVersion.WithKind("ConfigMap"))
+			typed = append(typed, cm)
+		}
+	}
+	for _, obj := range typed {
+		if slices.Contains(skip, obj.GetNamespace()) {
 			continue
 		}
-		svc := c.Services[i].DeepCopy() // a typed list's items carry no kind; the engine picks validators by it
-		svc.SetGroupVersionKind(corev1.SchemeGroupVersion.WithKind("Service"))
-		vs, _, err := eng.ValidateObject(ctx, svc, nil, envIn(p, c, svc.Namespace))
+		kind := obj.GetObjectKind().GroupVersionKind().Kind
+		vs, _, err := eng.ValidateObject(ctx, obj, nil, envIn(p, c, obj.GetNamespace()))
 		if err != nil {
-			return nil, fmt.Errorf("judge Service %s/%s: %w", svc.Namespace, svc.Name, err)
+			return nil, fmt.Errorf("judge %s %s/%s: %w", kind, obj.GetNamespace(), obj.GetName(), err)
 		}
 		if slices.ContainsFunc(vs, policy.Violation.Denies) {
-			out = append(out, wouldDeny("Service", svc.Namespace, svc.Name, vs))
+			out = append(out, wouldDeny(kind, obj.GetNamespace(), obj.GetName(), vs))
 		}
 	}
 	// Ingresses and routes, each against the others: two teams routing one host.

@@ -53,6 +53,10 @@ type Cluster struct {
 	// Routing are the Ingresses and Gateway API routes there are, judged
 	// against each other (ingress-host).
 	Routing []client.Object
+	// Dashboards are the ConfigMaps there are with a key of the policy's
+	// dashboard labels, judged for another namespace's key, uid or title
+	// (dashboard-scope).
+	Dashboards []corev1.ConfigMap
 	// Certificates are cert-manager's Certificates there are, judged
 	// against Routing (certificate-host).
 	Certificates []cmapi.Certificate
@@ -67,7 +71,8 @@ type Cluster struct {
 	Judged []unstructured.Unstructured
 	// Guarded are the objects there are of the kinds pave's
 	// ValidatingAdmissionPolicies guard for teams (NetworkPolicies,
-	// ExternalSecrets, PushSecrets), with their kinds. The guards judge
+	// ExternalSecrets, PushSecrets, and the metadata of Secrets with a key
+	// of the policy's dashboard labels), with their kinds. The guards judge
 	// Routing's Ingresses too.
 	Guarded []unstructured.Unstructured
 	// PaveNamespace is where pave runs; WebhookConfig names its webhook

@@ -105,8 +105,9 @@ func TestPreflightJudgesServices(t *testing.T) {
 
 // Objects a team's guard refuses but that were written before it (here by
 // the platform team, whom the guards trust) are open today: preflight names
-// them, judged by the guards' own expressions; and so is a snippet the
-// ingress guard keeps on the Ingress that had it.
+// them, judged by the guards' own expressions (a Secret labelled as a
+// dashboard among them); and so is a snippet the ingress guard keeps on
+// the Ingress that had it.
 func TestPreflightReportsWhatTheGuardsRefuse(t *testing.T) {
 	teamNamespace(t, "pre-open")
 	eventually(t, 30*time.Second, jsonpathIs([]string{"-n", "pre-open", "networkpolicy", "pave-zone"}, "{.metadata.name}", "pave-zone"))
@@ -114,7 +115,10 @@ func TestPreflightReportsWhatTheGuardsRefuse(t *testing.T) {
 		"apiVersion: external-secrets.io/v1\nkind: ExternalSecret\nmetadata: {name: peek}\nspec:\n  secretStoreRef: {kind: ClusterSecretStore, name: org-vault}\n  dataFrom: [{extract: {key: billing/db}}]\n---\n" +
 		// A snippet the ingress guard keeps: it refuses only what a change adds.
 		"apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata:\n  name: legacy\n  annotations: {nginx.ingress.kubernetes.io/configuration-snippet: \"more_set_headers 'X-Legacy: 1';\"}\n" +
-		"spec:\n  rules: [{host: legacy.pre-open.example.com}]\n"
+		"spec:\n  rules: [{host: legacy.pre-open.example.com}]\n---\n" +
+		// A dashboard in a Secret, which the Grafana sidecar reads too: read
+		// by its metadata alone.
+		"apiVersion: v1\nkind: Secret\nmetadata: {name: dash, labels: {grafana_dashboard: \"1\"}}\nstringData: {dash.json: \"{}\"}\n"
 	if _, err := s.kubectlIn(objs, "create", "-n", "pre-open", "-f", "-"); err != nil {
 		t.Fatal(err)
 	}
@@ -125,7 +129,8 @@ func TestPreflightReportsWhatTheGuardsRefuse(t *testing.T) {
 	}
 	mustContain(t, out, "guard-would-refuse", "NetworkPolicy pre-open/allow-all", "reaches beyond namespace pre-open",
 		"ExternalSecret pre-open/peek", "names key billing/db of ClusterSecretStore org-vault",
-		"guard-keeps", "Ingress pre-open/legacy", "nginx.ingress.kubernetes.io/configuration-snippet")
+		"guard-keeps", "Ingress pre-open/legacy", "nginx.ingress.kubernetes.io/configuration-snippet",
+		"Secret pre-open/dash", "Grafana sidecar reads it as a dashboard")
 	if strings.Contains(out, "pre-open/pave-zone") {
 		t.Errorf("pave's own policy is a finding:\n%s", out)
 	}
