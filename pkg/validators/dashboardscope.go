@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"maps"
 	"slices"
+	"strings"
 
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/runtime/schema"
@@ -77,6 +78,11 @@ func (DashboardScope) ValidateObject(_ context.Context, obj object, env policy.E
 			deny(field, fmt.Sprintf("key %s is the file name of a dashboard pave writes for namespace %q: the Grafana sidecar puts every namespace's dashboards into one folder, so this one would replace it", key, owner),
 				fmt.Sprintf("name the key otherwise: keys beginning %s%s_ are this namespace's, and other keys beginning %s are pave's", monitoring.DashboardKeyPrefix, ns, monitoring.DashboardKeyPrefix))
 		}
+		if strings.HasSuffix(key, urlSuffix) {
+			deny(field, fmt.Sprintf("key %s ends %s, so the Grafana sidecar downloads the dashboard from the URL it holds, where pave cannot judge its uid and title", key, urlSuffix),
+				"put the dashboard's JSON in the ConfigMap, under a key ending .json")
+			continue
+		}
 		uid, title := dashboardIdentity(f.body)
 		if monitoring.ForeignUID(uid, ns) {
 			deny(field+".uid", fmt.Sprintf("dashboard uid %q has the form of the uids pave gives the dashboards of other namespaces: Grafana would replace the dashboard of that uid with this one", uid),
@@ -89,6 +95,10 @@ func (DashboardScope) ValidateObject(_ context.Context, obj object, env policy.E
 	}
 	return out
 }
+
+// urlSuffix ends a key whose value the sidecar reads as a URL to download
+// the file from (kiwigrid/k8s-sidecar, which the Grafana chart runs).
+const urlSuffix = ".url"
 
 // anyKey reports whether labels carries any key of want: the sidecar may
 // be told a label's name alone (the Grafana chart's default), so a value
