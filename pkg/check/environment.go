@@ -43,6 +43,7 @@ func builder(objs []manifest.Object, opts Options) environment.Builder {
 		IstioRulesByNamespace:  map[string][]policy.IstioRule{},
 	}
 	var routing []client.Object
+	routeKinds := ingress.RouteKinds() // once: every object of the input passes the switch below
 	for _, o := range objs {
 		switch {
 		case o.APIVersion == "v1" && o.Kind == "Namespace":
@@ -67,7 +68,7 @@ func builder(objs []manifest.Object, opts Options) environment.Builder {
 				src.BudgetsByNamespace[ns] = append(src.BudgetsByNamespace[ns], pdb)
 			}
 		case o.APIVersion == "networking.k8s.io/v1" && o.Kind == "Ingress",
-			slices.Contains(ingress.RouteKinds(), schema.FromAPIVersionAndKind(o.APIVersion, o.Kind)):
+			slices.Contains(routeKinds, schema.FromAPIVersionAndKind(o.APIVersion, o.Kind)):
 			if obj, err := object.Decode(schema.FromAPIVersionAndKind(o.APIVersion, o.Kind), o.JSON); err == nil {
 				if obj.GetNamespace() == "" {
 					obj.SetNamespace(opts.DefaultNamespace)

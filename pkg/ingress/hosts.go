@@ -164,25 +164,26 @@ func Hostnames(obj any) ([]gatewayv1.Hostname, bool) {
 func ListenerHosts(ls *gatewayv1.ListenerSet) []string {
 	var raw []string
 	for _, l := range ls.Spec.Listeners {
-		switch {
-		case !ListensByHost(l.Protocol):
-		case l.Hostname == nil || *l.Hostname == "":
-			raw = append(raw, CatchAll)
-		default:
-			raw = append(raw, string(*l.Hostname))
+		if host, ok := ListenerHost(l); ok {
+			raw = append(raw, host)
 		}
 	}
 	return unique(raw, true)
 }
 
-// ListensByHost reports whether a listener of protocol takes traffic by
-// hostname.
-func ListensByHost(protocol gatewayv1.ProtocolType) bool {
-	switch protocol {
+// ListenerHost is the host one listener takes, lowercased: its hostname,
+// or CatchAll without one; ok is false for a TCP or UDP listener, which
+// takes traffic by port alone.
+func ListenerHost(l gatewayv1.ListenerEntry) (host string, ok bool) {
+	switch l.Protocol {
 	case gatewayv1.HTTPProtocolType, gatewayv1.HTTPSProtocolType, gatewayv1.TLSProtocolType:
-		return true
+	default:
+		return "", false
 	}
-	return false
+	if l.Hostname == nil {
+		return CatchAll, true
+	}
+	return strings.ToLower(strings.TrimSpace(string(*l.Hostname))), true
 }
 
 // RouteHosts are the hosts a Gateway API route routes: its hostnames,

@@ -61,19 +61,8 @@ func (DashboardScope) ValidateObject(_ context.Context, obj object, env policy.E
 	deny := func(field, msg, fix string) {
 		out = append(out, ruleDashboardScope.Violation(field, fmt.Sprintf("ConfigMap %q: %s", cm.Name, msg), fix))
 	}
-	type file struct {
-		field, key string
-		body       []byte
-	}
-	var files []file
-	for _, k := range slices.Sorted(maps.Keys(cm.Data)) {
-		files = append(files, file{"data[" + k + "]", k, []byte(cm.Data[k])})
-	}
-	for _, k := range slices.Sorted(maps.Keys(cm.BinaryData)) {
-		files = append(files, file{"binaryData[" + k + "]", k, cm.BinaryData[k]})
-	}
-	for _, f := range files {
-		field, key := f.field, f.key
+	// Each key is a file the sidecar writes, its value the dashboard.
+	file := func(field, key string, body []byte) {
 		if owner, ok := monitoring.KeyNamespace(key); ok && owner != ns {
 			deny(field, fmt.Sprintf("key %s is the file name of a dashboard pave writes for namespace %q: the Grafana sidecar puts every namespace's dashboards into one folder, so this one would replace it", key, owner),
 				fmt.Sprintf("name the key otherwise: keys beginning %s%s_ are this namespace's, and other keys beginning %s are pave's", monitoring.DashboardKeyPrefix, ns, monitoring.DashboardKeyPrefix))
@@ -81,9 +70,9 @@ func (DashboardScope) ValidateObject(_ context.Context, obj object, env policy.E
 		if strings.HasSuffix(key, urlSuffix) {
 			deny(field, fmt.Sprintf("key %s ends %s, so the Grafana sidecar downloads the dashboard from the URL it holds, where pave cannot judge its uid and title", key, urlSuffix),
 				"put the dashboard's JSON in the ConfigMap, under a key ending .json")
-			continue
+			return
 		}
-		uid, title := dashboardIdentity(f.body)
+		uid, title := dashboardIdentity(body)
 		if monitoring.ForeignUID(uid, ns) {
 			deny(field+".uid", fmt.Sprintf("dashboard uid %q has the form of the uids pave gives the dashboards of other namespaces: Grafana would replace the dashboard of that uid with this one", uid),
 				fmt.Sprintf("give the dashboard a uid of its own not beginning %s, or none (Grafana makes one)", monitoring.DashboardUIDPrefix))
@@ -92,6 +81,12 @@ func (DashboardScope) ValidateObject(_ context.Context, obj object, env policy.E
 			deny(field+".title", fmt.Sprintf("dashboard title %q is the title pave gives a dashboard of namespace %q: Grafana matches a dashboard to the one of the same title in its folder, so this one could replace it", title, owner),
 				fmt.Sprintf("title it otherwise, e.g. %q", monitoring.DashboardTitle(ns, "<name>")))
 		}
+	}
+	for _, k := range slices.Sorted(maps.Keys(cm.Data)) {
+		file("data["+k+"]", k, []byte(cm.Data[k]))
+	}
+	for _, k := range slices.Sorted(maps.Keys(cm.BinaryData)) {
+		file("binaryData["+k+"]", k, cm.BinaryData[k])
 	}
 	return out
 }

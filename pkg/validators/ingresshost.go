@@ -17,20 +17,20 @@ import (
 	"github.com/pave-dev/pave/pkg/policy"
 )
 
-// IngressHost keeps a team's Ingress off the hosts another team routes,
-// a team's Gateway API route (HTTPRoute, GRPCRoute, TLSRoute) off the
-// hosts another team's routes take, and a team's Istio VirtualService bound to a gateway
-// off the hosts another team's VirtualServices route on gateways. Every
-// team's Ingresses configure the one shared controller, which merges the
-// rules of a host from every namespace; routes attached to a shared
-// Gateway merge the same way, and so do the VirtualServices of one host on
-// an Istio ingress gateway: naming another team's host (or a path under
-// it, or a wildcard over it) takes that team's traffic, TLS termination
-// included. A host belongs to
-// the team whose Ingress (or route) routes it; a namespace that names no
-// team is its own owner. On an update, a host routed already is not judged
-// again (engine.ValidateObject marks it preexisting), so two that shared a
-// host before pave stay editable.
+// IngressHost keeps a team's Ingress off the hosts another team routes, a
+// team's Gateway API route (HTTPRoute, GRPCRoute, TLSRoute) or ListenerSet
+// off the hosts another team's routes and listeners take, and a team's Istio
+// VirtualService bound to a gateway off the hosts another team's
+// VirtualServices route on gateways. Every team's Ingresses configure the
+// one shared controller, which merges the rules of a host from every
+// namespace; routes attached to a shared Gateway merge the same way, and so
+// do the VirtualServices of one host on an Istio ingress gateway: naming
+// another team's host (or a path under it, or a wildcard over it) takes that
+// team's traffic, TLS termination included. A host belongs to the team whose
+// Ingress (or route) routes it; a namespace that names no team is its own
+// owner. On an update, a host routed already is not judged again
+// (engine.ValidateObject marks it preexisting), so two that shared a host
+// before pave stay editable.
 type IngressHost struct{}
 
 var ruleIngressHost = policy.Rule{ID: "ingress-host", Severity: v1alpha1.SeverityHigh, Mode: v1alpha1.ModeEnforce,
@@ -207,17 +207,13 @@ func hostField(obj object, host string) string {
 		return "metadata.annotations[" + ingress.ServerAlias + "]"
 	case *gatewayv1.ListenerSet:
 		for i, l := range o.Spec.Listeners {
-			written := ""
-			if l.Hostname != nil {
-				written = strings.ToLower(string(*l.Hostname))
+			if taken, ok := ingress.ListenerHost(l); !ok || taken != host {
+				continue
 			}
-			switch {
-			case !ingress.ListensByHost(l.Protocol) || written != host:
-			case written == ingress.CatchAll:
+			if host == ingress.CatchAll {
 				return fmt.Sprintf("spec.listeners[%d]", i)
-			default:
-				return fmt.Sprintf("spec.listeners[%d].hostname", i)
 			}
+			return fmt.Sprintf("spec.listeners[%d].hostname", i)
 		}
 		return "spec.listeners"
 	default:

@@ -108,7 +108,7 @@ func scrapeScope(u *unstructured.Unstructured, ns, endpoints string) []policy.Vi
 	}
 	eps, _, _ := unstructured.NestedSlice(u.Object, "spec", endpoints)
 	for i, e := range eps {
-		ep, _ := e.(map[string]any)
+		ep := asMap(e)
 		at := fmt.Sprintf("spec.%s[%d]", endpoints, i)
 		if honor, _ := ep["honorLabels"].(bool); honor {
 			deny(at+".honorLabels", "keeps the labels its pods write on their series over Prometheus' own: a pod could label its series namespace=\"<another namespace>\"",
@@ -155,8 +155,7 @@ func relabelScope(kind, name, field string, list any) []policy.Violation {
 	rs, _ := list.([]any)
 	var out []policy.Violation
 	for j, r := range rs {
-		rc, _ := r.(map[string]any)
-		if why := relabelsNamespace(rc); why != "" {
+		if why := relabelsNamespace(asMap(r)); why != "" {
 			out = append(out, ruleMonitoringScope.Violation(fmt.Sprintf("%s[%d]", field, j),
 				fmt.Sprintf("%s %q %s: its series could be recorded as another namespace's", kind, name, why),
 				"write each label you keep with a replace action and a fixed targetLabel other than namespace"))
