@@ -9,7 +9,6 @@ import (
 	"k8s.io/apimachinery/pkg/selection"
 	"sigs.k8s.io/controller-runtime/pkg/cache"
 	"sigs.k8s.io/controller-runtime/pkg/client"
-	gatewayv1 "sigs.k8s.io/gateway-api/apis/v1"
 
 	"github.com/pave-dev/pave/pkg/api/v1alpha1"
 	"github.com/pave-dev/pave/pkg/environment"
@@ -21,15 +20,14 @@ import (
 // identity and metadata, a team's own VirtualService or DestinationRule
 // its identity, labels and the hosts and gateways it configures
 // (istioRuleSpec: the controller's and the ingress-host rule's), and a
-// Gateway API route its hostnames (routeHosts). The controller applies
+// Gateway API route its hostnames (ingress.Slim). The controller applies
 // companions whole with server-side apply and reads them back only to
 // watch and prune, which the metadata serves; their specs (a dashboard's
 // JSON, a VirtualService's routes) were most of the controller's memory at
 // 10,000 workloads.
 func companionMetadata(obj any) (any, error) {
-	switch obj.(type) {
-	case *gatewayv1.HTTPRoute, *gatewayv1.GRPCRoute, *gatewayv1.TLSRoute, *gatewayv1.ListenerSet:
-		return routeHosts(obj)
+	if slim, ok := ingress.Slim(obj, identity); ok {
+		return slim, nil
 	}
 	obj, err := cache.TransformStripManagedFields()(obj)
 	if u, ok := obj.(*unstructured.Unstructured); ok && err == nil {
@@ -97,27 +95,6 @@ func managedConfigMaps() client.Object {
 	u := &unstructured.Unstructured{}
 	u.SetGroupVersionKind(corev1.SchemeGroupVersion.WithKind("ConfigMap"))
 	return u
-}
-
-// routeHosts is the cache's transform of Gateway API routes and
-// ListenerSets: their identity and hostnames (a listener's with its
-// protocol, which says whether it has one), nothing else.
-func routeHosts(obj any) (any, error) {
-	switch r := obj.(type) {
-	case *gatewayv1.HTTPRoute:
-		return &gatewayv1.HTTPRoute{ObjectMeta: identity(r.ObjectMeta), Spec: gatewayv1.HTTPRouteSpec{Hostnames: r.Spec.Hostnames}}, nil
-	case *gatewayv1.GRPCRoute:
-		return &gatewayv1.GRPCRoute{ObjectMeta: identity(r.ObjectMeta), Spec: gatewayv1.GRPCRouteSpec{Hostnames: r.Spec.Hostnames}}, nil
-	case *gatewayv1.TLSRoute:
-		return &gatewayv1.TLSRoute{ObjectMeta: identity(r.ObjectMeta), Spec: gatewayv1.TLSRouteSpec{Hostnames: r.Spec.Hostnames}}, nil
-	case *gatewayv1.ListenerSet:
-		listeners := make([]gatewayv1.ListenerEntry, len(r.Spec.Listeners))
-		for i, l := range r.Spec.Listeners {
-			listeners[i] = gatewayv1.ListenerEntry{Hostname: l.Hostname, Protocol: l.Protocol}
-		}
-		return &gatewayv1.ListenerSet{ObjectMeta: identity(r.ObjectMeta), Spec: gatewayv1.ListenerSetSpec{Listeners: listeners}}, nil
-	}
-	return obj, nil
 }
 
 // identity is what the host index keeps of an object's metadata: who it is,

@@ -120,7 +120,7 @@ func TestRouteCacheKeepsTheHostnames(t *testing.T) {
 	route := &gatewayv1.HTTPRoute{ObjectMeta: metav1.ObjectMeta{Name: "web", Namespace: "shop", Labels: map[string]string{"a": "b"}},
 		Spec: gatewayv1.HTTPRouteSpec{Hostnames: []gatewayv1.Hostname{"shop.example.com"}, Rules: []gatewayv1.HTTPRouteRule{{}},
 			CommonRouteSpec: gatewayv1.CommonRouteSpec{ParentRefs: []gatewayv1.ParentReference{{Name: "shared"}}}}}
-	got, err := routeHosts(route)
+	got, err := companionMetadata(route)
 	if err != nil {
 		t.Fatal(err)
 	}

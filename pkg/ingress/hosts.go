@@ -50,20 +50,15 @@ const (
 	FamilyIstio   = "Istio"
 )
 
-// RouteKinds are the Gateway API kinds whose hostnames pave judges: the
-// routes, and ListenerSet, whose listeners a shared Gateway takes on for
-// their hostnames when it admits other namespaces' (spec.allowedListeners).
+// RouteKinds are the kinds of GatewayKinds.
 func RouteKinds() []schema.GroupVersionKind {
-	return []schema.GroupVersionKind{
-		{Group: gatewayv1.GroupName, Version: "v1", Kind: "HTTPRoute"},
-		{Group: gatewayv1.GroupName, Version: "v1", Kind: "GRPCRoute"},
-		{Group: gatewayv1.GroupName, Version: "v1", Kind: "TLSRoute"},
-		{Group: gatewayv1.GroupName, Version: "v1", Kind: KindListenerSet},
+	kinds := GatewayKinds()
+	out := make([]schema.GroupVersionKind, len(kinds))
+	for i, k := range kinds {
+		out[i] = k.GVK
 	}
+	return out
 }
-
-// KindListenerSet is Gateway API's ListenerSet.
-const KindListenerSet = "ListenerSet"
 
 // WatchedKinds are the kinds besides Ingress whose hosts pave judges:
 // RouteKinds and Istio's VirtualService. An adapter's cache indexes each
@@ -76,19 +71,15 @@ func WatchedKinds() []schema.GroupVersionKind {
 // (a VirtualService's unstructured: pave links no Istio API); nil for any
 // other kind.
 func RouteList(kind string) client.ObjectList {
-	switch kind {
-	case "HTTPRoute":
-		return &gatewayv1.HTTPRouteList{}
-	case "GRPCRoute":
-		return &gatewayv1.GRPCRouteList{}
-	case "TLSRoute":
-		return &gatewayv1.TLSRouteList{}
-	case KindListenerSet:
-		return &gatewayv1.ListenerSetList{}
-	case mesh.KindVirtualService:
+	if kind == mesh.KindVirtualService {
 		list := &unstructured.UnstructuredList{}
 		list.SetGroupVersionKind(VirtualServiceKind().GroupVersion().WithKind(mesh.KindVirtualService + "List"))
 		return list
+	}
+	for _, k := range GatewayKinds() {
+		if k.GVK.Kind == kind {
+			return k.NewList()
+		}
 	}
 	return nil
 }
@@ -105,56 +96,47 @@ func KindOf(obj any) string {
 	switch o := obj.(type) {
 	case *networkingv1.Ingress:
 		return "Ingress"
-	case *gatewayv1.HTTPRoute:
-		return "HTTPRoute"
-	case *gatewayv1.GRPCRoute:
-		return "GRPCRoute"
-	case *gatewayv1.TLSRoute:
-		return "TLSRoute"
-	case *gatewayv1.ListenerSet:
-		return KindListenerSet
 	case *unstructured.Unstructured:
 		if isVirtualService(o) {
 			return mesh.KindVirtualService
 		}
+		return ""
+	}
+	if k, ok := GatewayKindOf(obj); ok {
+		return k.GVK.Kind
 	}
 	return ""
 }
 
-// HostsOf is the family and hosts of an Ingress (Hosts), of a Gateway API
-// route (RouteHosts), or of a VirtualService bound to a gateway
-// (GatewayHosts); ok is false for other objects.
+// HostsOf is the family and hosts of an Ingress (Hosts), of an object of
+// GatewayKinds (a route's RouteHosts, a ListenerSet's ListenerHosts), or of
+// a VirtualService bound to a gateway (GatewayHosts); ok is false for other
+// objects.
 func HostsOf(obj any) (family string, hosts []string, ok bool) {
-	if names, ok := Hostnames(obj); ok {
-		return FamilyGateway, RouteHosts(names), true
-	}
 	switch o := obj.(type) {
 	case *networkingv1.Ingress:
 		return FamilyIngress, Hosts(o), true
-	case *gatewayv1.ListenerSet:
-		return FamilyGateway, ListenerHosts(o), true
 	case *unstructured.Unstructured:
 		if hosts, ok := GatewayHosts(o); ok {
 			return FamilyIstio, hosts, true
 		}
+		return "", nil, false
+	}
+	if k, ok := GatewayKindOf(obj); ok {
+		return FamilyGateway, k.ops.hosts(obj), true
 	}
 	return "", nil, false
 }
 
-// Hostnames are the hostnames a Gateway API route of RouteKinds names, as
-// written; ok is false for other objects. A TLSRoute's are the SNI names it
-// takes on a passthrough or terminating listener, the same hosts as an
-// HTTPRoute's on the same Gateway.
+// Hostnames are the hostnames a Gateway API route of GatewayKinds names,
+// as written; ok is false for other objects (a ListenerSet's are its
+// listeners').
 func Hostnames(obj any) ([]gatewayv1.Hostname, bool) {
-	switch o := obj.(type) {
-	case *gatewayv1.HTTPRoute:
-		return o.Spec.Hostnames, true
-	case *gatewayv1.GRPCRoute:
-		return o.Spec.Hostnames, true
-	case *gatewayv1.TLSRoute:
-		return o.Spec.Hostnames, true
+	k, ok := GatewayKindOf(obj)
+	if !ok {
+		return nil, false
 	}
-	return nil, false
+	return k.ops.hostnames(obj)
 }
 
 // ListenerHosts are the hosts a ListenerSet's listeners take on their
