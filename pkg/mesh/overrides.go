@@ -5,8 +5,6 @@ import (
 	"strconv"
 	"time"
 
-	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
-
 	"github.com/pave-dev/pave/pkg/api/v1alpha1"
 	"github.com/pave-dev/pave/pkg/workload"
 )
@@ -18,7 +16,7 @@ type Settings struct {
 }
 
 // Duration reads an optional policy duration; unset is zero.
-func Duration(d *metav1.Duration) time.Duration {
+func Duration(d *v1alpha1.Duration) time.Duration {
 	if d == nil {
 		return 0
 	}

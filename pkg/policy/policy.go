@@ -123,6 +123,9 @@ func compile(overlay v1alpha1.PlatformPolicySpec, check bool) (*Policy, error) {
 // validate mirrors the CRD's OpenAPI and CEL rules, so the CLI rejects what the
 // API server would.
 func validate(s v1alpha1.PlatformPolicySpec) error {
+	if err := validateDurations(s); err != nil {
+		return err
+	}
 	if err := validateImages(s.Images); err != nil {
 		return err
 	}

@@ -15,6 +15,11 @@ func TestPolicyValidatedByTheAPIServer(t *testing.T) {
 		{"apiVersion: pave.dev/v1alpha1\nkind: PlatformPolicy\nmetadata: {name: default}\nspec: {rules: [{id: image-pinned, mode: block}]}\n", `Unsupported value: "block"`},
 		{"apiVersion: pave.dev/v1alpha1\nkind: PlatformPolicy\nmetadata: {name: default}\nspec: {zones: {names: [a], defaultZone: b}}\n", "defaultZone must be one of names"},
 		{"apiVersion: pave.dev/v1alpha1\nkind: PlatformPolicy\nmetadata: {name: default}\nspec: {resources: {defaultRequests: {memory: 1Gi}, defaultLimits: {memory: 512Mi}}}\n", "defaultRequests.memory must not exceed defaultLimits.memory"},
+		// Text pave could not read as a duration would stop every list and
+		// watch of the policy; an overflowing one passes the pattern and
+		// fails the rule.
+		{"apiVersion: pave.dev/v1alpha1\nkind: PlatformPolicy\nmetadata: {name: default}\nspec: {backups: {ttl: forever}}\n", "spec.backups.ttl in body should match"},
+		{"apiVersion: pave.dev/v1alpha1\nkind: PlatformPolicy\nmetadata: {name: default}\nspec: {mesh: {traffic: {timeout: 99999999999h}}}\n", "must be a duration pave can read"},
 		{"apiVersion: pave.dev/v1alpha1\nkind: PolicyException\nmetadata: {name: e, namespace: default}\nspec: {rules: [], match: {names: [x]}, reason: short, approvedBy: me, expiresAt: '2030-01-01T00:00:00Z'}\n", "spec.rules"},
 	}
 	for _, c := range cases {

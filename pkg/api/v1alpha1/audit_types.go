@@ -1,7 +1,5 @@
 package v1alpha1
 
-import metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
-
 // Report formats of AuditPolicy.Reports.
 const (
 	ReportsOpenReports  = "OpenReports"
@@ -38,5 +36,5 @@ type AuditPolicy struct {
 	// workload, besides each time the policy changes. Default 1h; 0s runs
 	// it on policy changes only.
 	// +optional
-	Interval *metav1.Duration `json:"interval,omitempty"`
+	Interval *Duration `json:"interval,omitempty"`
 }

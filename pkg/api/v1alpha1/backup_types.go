@@ -1,7 +1,5 @@
 package v1alpha1
 
-import metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
-
 // BackupPolicy backs every namespace up with Velero, the data volumes of
 // its stateful workloads included (see docs/data.md).
 type BackupPolicy struct {
@@ -16,7 +14,7 @@ type BackupPolicy struct {
 	Schedule string `json:"schedule,omitempty"`
 	// TTL is how long a backup is kept. Default 720h (30 days).
 	// +optional
-	TTL *metav1.Duration `json:"ttl,omitempty"`
+	TTL *Duration `json:"ttl,omitempty"`
 	// StorageLocation names Velero's BackupStorageLocation; empty is
 	// Velero's default location.
 	// +optional

@@ -2,7 +2,6 @@ package v1alpha1
 
 import (
 	corev1 "k8s.io/api/core/v1"
-	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 )
 
 // MeshMode says how workloads join the service mesh.
@@ -50,10 +49,10 @@ type MeshPolicy struct {
 type TrafficPolicy struct {
 	// Timeout of a request, all retries included.
 	// +optional
-	Timeout *metav1.Duration `json:"timeout,omitempty"`
+	Timeout *Duration `json:"timeout,omitempty"`
 	// MaxTimeout bounds the pave.dev/timeout annotation.
 	// +optional
-	MaxTimeout *metav1.Duration `json:"maxTimeout,omitempty"`
+	MaxTimeout *Duration `json:"maxTimeout,omitempty"`
 	// Retries of a failed request.
 	// +optional
 	Retries RetryPolicy `json:"retries,omitempty"`
@@ -78,7 +77,7 @@ type RetryPolicy struct {
 	// +kubebuilder:validation:Maximum=10
 	MaxAttempts int32 `json:"maxAttempts,omitempty"`
 	// +optional
-	PerTryTimeout *metav1.Duration `json:"perTryTimeout,omitempty"`
+	PerTryTimeout *Duration `json:"perTryTimeout,omitempty"`
 	// RetryOn lists Envoy's retry conditions, comma-separated.
 	// +optional
 	// +kubebuilder:validation:MaxLength=256
@@ -102,9 +101,9 @@ type OutlierPolicy struct {
 	// +kubebuilder:validation:Minimum=1
 	ConsecutiveErrors uint32 `json:"consecutiveErrors,omitempty"`
 	// +optional
-	Interval *metav1.Duration `json:"interval,omitempty"`
+	Interval *Duration `json:"interval,omitempty"`
 	// +optional
-	BaseEjectionTime *metav1.Duration `json:"baseEjectionTime,omitempty"`
+	BaseEjectionTime *Duration `json:"baseEjectionTime,omitempty"`
 	// +optional
 	// +kubebuilder:validation:Minimum=0
 	// +kubebuilder:validation:Maximum=100

@@ -1,7 +1,5 @@
 package v1alpha1
 
-import metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
-
 // Scrape targets: how a workload's metrics port is scraped.
 const (
 	ScrapePodMonitor     = "PodMonitor"
@@ -53,7 +51,7 @@ type SLOPolicy struct {
 	// MinLatency is the lowest latency target. Default 10ms: below it the
 	// measurement's own noise decides.
 	// +optional
-	MinLatency *metav1.Duration `json:"minLatency,omitempty"`
+	MinLatency *Duration `json:"minLatency,omitempty"`
 	// Windows are the SLO windows teams may choose, in days ("30d").
 	// Default [7d, 28d, 30d].
 	// +optional

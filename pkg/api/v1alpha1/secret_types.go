@@ -1,7 +1,5 @@
 package v1alpha1
 
-import metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
-
 // SecretPolicy delivers every Secret a workload references from the org's
 // secret store, through the External Secrets Operator (see docs/data.md).
 type SecretPolicy struct {
@@ -23,5 +21,5 @@ type SecretPolicy struct {
 	// RefreshInterval is how often a delivered Secret is read from the store
 	// again: a rotation in the store reaches the cluster within it. Default 1h.
 	// +optional
-	RefreshInterval *metav1.Duration `json:"refreshInterval,omitempty"`
+	RefreshInterval *Duration `json:"refreshInterval,omitempty"`
 }
