@@ -13,7 +13,6 @@ import (
 	"sync"
 
 	jsonpatch "github.com/evanphx/json-patch/v5"
-	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/util/validation"
 	"sigs.k8s.io/yaml"
 
@@ -154,12 +153,8 @@ func validate(s v1alpha1.PlatformPolicySpec) error {
 	if err := validateZones(s); err != nil {
 		return err
 	}
-	for _, name := range []string{"cpu", "memory"} {
-		req, hasReq := s.Resources.DefaultRequests[corev1.ResourceName(name)]
-		lim, hasLim := s.Resources.DefaultLimits[corev1.ResourceName(name)]
-		if hasReq && hasLim && req.Cmp(lim) > 0 {
-			return fmt.Errorf("spec.resources.defaultRequests.%s (%s) must not exceed spec.resources.defaultLimits.%s (%s)", name, req.String(), name, lim.String())
-		}
+	if err := validateResourceLists(s); err != nil {
+		return err
 	}
 	if err := validateTiers(s); err != nil {
 		return err

@@ -77,6 +77,16 @@ func TestLoadRejectsBadPolicies(t *testing.T) {
 		{"a backup lifetime that is no duration", head + "  backups: {ttl: forever}\n", `spec.backups.ttl: "forever" is not a duration`},
 		{"a retry timeout that is no duration", head + "  mesh: {traffic: {retries: {perTryTimeout: 5 seconds}}}\n", `spec.mesh.traffic.retries.perTryTimeout: "5 seconds" is not a duration`},
 		{"an empty duration", head + "  secrets: {refreshInterval: ''}\n", `spec.secrets.refreshInterval: "" is not a duration`},
+		{"a quota of a resource no quota counts", head + "  tiers: {tiers: [{name: a, quota: {cpu-typo: '2'}}], defaultTier: a}\n", `spec.tiers.tiers[0].quota.cpu-typo: "cpu-typo" is not a resource a ResourceQuota counts`},
+		{"a quota of part of a pod", head + "  tiers: {tiers: [{name: a, quota: {pods: 1500m}}], defaultTier: a}\n", "spec.tiers.tiers[0].quota.pods: 1500m is not a whole number"},
+		{"a negative quota", head + "  tiers: {tiers: [{name: a, quota: {requests.cpu: '-4'}}], defaultTier: a}\n", "spec.tiers.tiers[0].quota.requests.cpu: -4 is negative"},
+		{"a device as every container's maximum", head + "  tiers: {tiers: [{name: a, maxPerContainer: {nvidia.com/gpu: '1'}}], defaultTier: a}\n", `spec.tiers.tiers[0].maxPerContainer.nvidia.com/gpu: "nvidia.com/gpu" is not a resource pave can give every container`},
+		{"pods as a container's maximum", head + "  tiers: {tiers: [{name: a, maxPerContainer: {pods: '3'}}], defaultTier: a}\n", `maxPerContainer.pods: "pods" is not a resource pave can give every container`},
+		{"a default request of a device", head + "  resources: {defaultRequests: {cpu: 100m, nvidia.com/gpu: '1'}}\n", `spec.resources.defaultRequests.nvidia.com/gpu: "nvidia.com/gpu" is not a resource pave can give every container`},
+		{"a negative default request", head + "  resources: {defaultRequests: {cpu: -100m}}\n", "spec.resources.defaultRequests.cpu: -100m is negative"},
+		{"a request above its limit of storage", head + "  resources: {defaultRequests: {ephemeral-storage: 2Gi}, defaultLimits: {ephemeral-storage: 1Gi}}\n", "spec.resources.defaultRequests.ephemeral-storage (2Gi) must not exceed"},
+		{"a dashboard label that is no label key", head + "  monitoring: {dashboards: {labels: {'grafana dashboard': '1'}}}\n", `spec.monitoring.dashboards.labels: "grafana dashboard" is not a label key`},
+		{"a dashboard label value that is no label value", head + "  monitoring: {dashboards: {labels: {grafana_dashboard: 'yes please'}}}\n", `spec.monitoring.dashboards.labels[grafana_dashboard]: "yes please" is not a label value`},
 		{"bad level", head + "  security: {podSecurityLevel: strict}\n", "podSecurityLevel"},
 		{"zone not listed", head + "  zones: {names: [a, b], defaultZone: c}\n", "defaultZone"},
 		{"unknown isolation target", head + "  zones: {isolation: {target: Calico}}\n", `"Calico" is not a target`},
@@ -274,5 +284,10 @@ func TestWrittenValuesTheirAPIsTake(t *testing.T) {
 		"  mesh: {mode: istio, traffic: {retries: {retryOn: 'gateway-error,503,retriable-4xx,unavailable'}}}\n",
 		"  backups: {schedule: '@daily'}\n",
 		"  backups: {enabled: false, schedule: never}\n",
-		"  monitoring: {portNames: [metrics, prom-9090]}\n")
+		"  monitoring: {portNames: [metrics, prom-9090]}\n",
+		// What a ResourceQuota counts besides cpu and memory, as the API
+		// server takes it: devices, object counts, huge pages, storage by class.
+		"  tiers: {tiers: [{name: a, quota: {requests.nvidia.com/gpu: '2', count/deployments.apps: '10', requests.hugepages-2Mi: 1Gi, services.loadbalancers: '0', gold.storageclass.storage.k8s.io/requests.storage: 10Gi}}], defaultTier: a}\n",
+		"  resources: {defaultRequests: {cpu: 100m, memory: 128Mi, ephemeral-storage: 100Mi}, defaultLimits: {memory: 256Mi, ephemeral-storage: 1Gi}}\n",
+		"  monitoring: {dashboards: {labels: {grafana_dashboard: '', example.com/folder: Teams}}}\n")
 }

@@ -2,6 +2,7 @@ package policy
 
 import (
 	"fmt"
+	"maps"
 	"net/http"
 	"slices"
 	"strconv"
@@ -38,6 +39,16 @@ func validateWritten(s v1alpha1.PlatformPolicySpec) error {
 	}
 	if err := validateZoneLabels(s); err != nil {
 		return err
+	}
+	// The dashboards' ConfigMaps carry these labels, and the Grafana
+	// sidecar finds them by them.
+	for _, k := range slices.Sorted(maps.Keys(s.Monitoring.Dashboards.Labels)) {
+		if err := labelKey("spec.monitoring.dashboards.labels", k); err != nil {
+			return err
+		}
+		if v := s.Monitoring.Dashboards.Labels[k]; len(validation.IsValidLabelValue(v)) > 0 {
+			return fmt.Errorf("spec.monitoring.dashboards.labels[%s]: %q is not a label value: %s", k, v, strings.Join(validation.IsValidLabelValue(v), "; "))
+		}
 	}
 	for i, name := range s.Monitoring.PortNames {
 		if errs := validation.IsValidPortName(name); len(errs) > 0 {
