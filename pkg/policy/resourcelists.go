@@ -45,39 +45,46 @@ var (
 // value the API server refuses would fail every namespace's reconcile, or
 // every Pod, long after the policy was accepted.
 func validateResourceLists(s v1alpha1.PlatformPolicySpec) error {
-	type list struct {
-		field string
-		list  corev1.ResourceList
-		check func(corev1.ResourceName) string
-	}
-	lists := []list{
-		{"spec.resources.defaultRequests", s.Resources.DefaultRequests, containerResource},
-		{"spec.resources.defaultLimits", s.Resources.DefaultLimits, containerResource},
-	}
+	requests := resourceList{"spec.resources.defaultRequests", s.Resources.DefaultRequests, containerResource}
+	limits := resourceList{"spec.resources.defaultLimits", s.Resources.DefaultLimits, containerResource}
+	lists := []resourceList{requests, limits}
 	for i, t := range s.Tiers.Tiers {
 		lists = append(lists,
-			list{fmt.Sprintf("spec.tiers.tiers[%d].quota", i), t.Quota, quotaResource},
-			list{fmt.Sprintf("spec.tiers.tiers[%d].maxPerContainer", i), t.MaxPerContainer, containerResource})
+			resourceList{fmt.Sprintf("spec.tiers.tiers[%d].quota", i), t.Quota, quotaResource},
+			resourceList{fmt.Sprintf("spec.tiers.tiers[%d].maxPerContainer", i), t.MaxPerContainer, containerResource})
 	}
+	return resourceLists(lists, requests, limits)
+}
+
+// resourceList is a list of the policy at field, whose names check judges.
+type resourceList struct {
+	field string
+	list  corev1.ResourceList
+	check func(corev1.ResourceName) string
+}
+
+// resourceLists judges each list's names and values, and that no request
+// is above its limit.
+func resourceLists(lists []resourceList, requests, limits resourceList) error {
 	for _, l := range lists {
 		for _, name := range slices.Sorted(maps.Keys(l.list)) {
-			field := l.field + "." + string(name)
+			at := l.field + "." + string(name)
 			if why := l.check(name); why != "" {
-				return fmt.Errorf("%s: %q %s", field, name, why)
+				return fmt.Errorf("%s: %q %s", at, name, why)
 			}
 			q := l.list[name]
 			if q.Sign() < 0 {
-				return fmt.Errorf("%s: %s is negative", field, q.String())
+				return fmt.Errorf("%s: %s is negative", at, q.String())
 			}
 			if slices.Contains(countedResources, name) && q.MilliValue()%1000 != 0 {
-				return fmt.Errorf("%s: %s is not a whole number, and Kubernetes counts %s in units", field, q.String(), name)
+				return fmt.Errorf("%s: %s is not a whole number, and Kubernetes counts %s in units", at, q.String(), name)
 			}
 		}
 	}
-	for _, name := range slices.Sorted(maps.Keys(s.Resources.DefaultRequests)) {
-		req := s.Resources.DefaultRequests[name]
-		if lim, ok := s.Resources.DefaultLimits[name]; ok && req.Cmp(lim) > 0 {
-			return fmt.Errorf("spec.resources.defaultRequests.%s (%s) must not exceed spec.resources.defaultLimits.%s (%s)", name, req.String(), name, lim.String())
+	for _, name := range slices.Sorted(maps.Keys(requests.list)) {
+		req := requests.list[name]
+		if lim, ok := limits.list[name]; ok && req.Cmp(lim) > 0 {
+			return fmt.Errorf("%s.%s (%s) must not exceed %s.%s (%s)", requests.field, name, req.String(), limits.field, name, lim.String())
 		}
 	}
 	return nil

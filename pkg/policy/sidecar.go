@@ -2,6 +2,9 @@ package policy
 
 import (
 	"fmt"
+	"strings"
+
+	"k8s.io/apimachinery/pkg/util/validation"
 
 	"github.com/pave-dev/pave/internal/imageref"
 	"github.com/pave-dev/pave/pkg/api/v1alpha1"
@@ -10,10 +13,49 @@ import (
 // validateSidecar refuses, in istio mode, a proxy that would keep the
 // workloads it is injected into from running or from being admitted.
 func validateSidecar(s v1alpha1.PlatformPolicySpec) error {
+	if err := containerShape(s); err != nil {
+		return err
+	}
 	if err := mountsItsVolumes(s); err != nil {
 		return err
 	}
 	return fitsImageRules(s)
+}
+
+// containerShape refuses, in istio mode, a proxy container the API server
+// would refuse in every Pod it is injected into, in the parts a policy
+// writes most: its name, its ports' names and numbers, its environment's
+// names and its resources (those of package resourcelists' defaults).
+func containerShape(s v1alpha1.PlatformPolicySpec) error {
+	if s.Mesh.Mode != v1alpha1.MeshIstio || s.Mesh.Sidecar.Container == nil {
+		return nil
+	}
+	const field = "spec.mesh.sidecar.container"
+	c := s.Mesh.Sidecar.Container
+	fail := func(at, value string, errs []string) error {
+		return fmt.Errorf("%s.%s: %q: %s, so the API server would refuse every meshed Pod", field, at, value, strings.Join(errs, "; "))
+	}
+	if errs := validation.IsDNS1123Label(c.Name); len(errs) > 0 {
+		return fail("name", c.Name, errs)
+	}
+	for i, p := range c.Ports {
+		if p.Name != "" {
+			if errs := validation.IsValidPortName(p.Name); len(errs) > 0 {
+				return fail(fmt.Sprintf("ports[%d].name", i), p.Name, errs)
+			}
+		}
+		if errs := validation.IsValidPortNum(int(p.ContainerPort)); len(errs) > 0 {
+			return fail(fmt.Sprintf("ports[%d].containerPort", i), fmt.Sprint(p.ContainerPort), errs)
+		}
+	}
+	for i, e := range c.Env {
+		if errs := validation.IsEnvVarName(e.Name); len(errs) > 0 {
+			return fail(fmt.Sprintf("env[%d].name", i), e.Name, errs)
+		}
+	}
+	requests := resourceList{field + ".resources.requests", c.Resources.Requests, containerResource}
+	limits := resourceList{field + ".resources.limits", c.Resources.Limits, containerResource}
+	return resourceLists([]resourceList{requests, limits}, requests, limits)
 }
 
 // mountsItsVolumes refuses a proxy that mounts a volume the template does
