@@ -99,11 +99,8 @@ func runCheck(cmd *cobra.Command, paths []string, f checkFlags) error {
 	}
 	pol, exceptions := policy.Default(), []v1alpha1.PolicyException(nil)
 	if f.policyFile != "" {
-		data, err := os.ReadFile(f.policyFile)
-		if err != nil {
-			return bad(fmt.Errorf("--policy: %w", err))
-		}
-		if pol, exceptions, err = policy.Load(f.policyFile, data); err != nil {
+		var err error
+		if pol, exceptions, err = readPolicyFile(cmd.Context(), f.policyFile); err != nil {
 			return bad(fmt.Errorf("--policy: %w", err))
 		}
 	}

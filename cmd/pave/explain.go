@@ -2,7 +2,6 @@ package main
 
 import (
 	"fmt"
-	"os"
 	"strings"
 	"text/tabwriter"
 
@@ -22,11 +21,8 @@ func newExplainCmd() *cobra.Command {
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			pol := policy.Default()
 			if policyFile != "" {
-				data, err := os.ReadFile(policyFile)
-				if err != nil {
-					return &exitError{code: exitBadInput, err: fmt.Errorf("--policy: %w", err)}
-				}
-				if pol, _, err = policy.Load(policyFile, data); err != nil {
+				var err error
+				if pol, _, err = readPolicyFile(cmd.Context(), policyFile); err != nil {
 					return &exitError{code: exitBadInput, err: fmt.Errorf("--policy: %w", err)}
 				}
 			}

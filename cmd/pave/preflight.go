@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"os"
 	"slices"
 	"text/tabwriter"
 
@@ -133,11 +132,7 @@ func newPreflightCmd() *cobra.Command {
 // (or pave's CRD is not installed yet).
 func preflightPolicy(ctx context.Context, c client.Client, file string) (*policy.Policy, error) {
 	if file != "" {
-		data, err := os.ReadFile(file)
-		if err != nil {
-			return nil, fmt.Errorf("--policy: %w", err)
-		}
-		p, _, err := policy.Load(file, data)
+		p, _, err := readPolicyFile(ctx, file)
 		if err != nil {
 			return nil, fmt.Errorf("--policy: %w", err)
 		}
