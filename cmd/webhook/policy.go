@@ -27,6 +27,7 @@ import (
 	"github.com/pave-dev/pave/pkg/api/v1alpha1"
 	"github.com/pave-dev/pave/pkg/engine"
 	"github.com/pave-dev/pave/pkg/metrics"
+	"github.com/pave-dev/pave/pkg/policy"
 	pavewebhook "github.com/pave-dev/pave/pkg/webhook"
 )
 
@@ -89,37 +90,47 @@ func (p *policyWatcher) setup(mgr ctrl.Manager) error {
 	})); err != nil {
 		return err
 	}
-	// A spec refused for a zone namespaces are in is decided again when
-	// a namespace's zone label changes.
-	zoneChanged := predicate.Funcs{
-		CreateFunc: func(event.CreateEvent) bool { return false }, // a new namespace leaves no zone out
-		// A namespace leaves its zone when it is being deleted, not only once
-		// it is gone.
+	// A spec refused for a zone or tier namespaces are in is decided again
+	// when a namespace's zone or tier label changes.
+	named := func(o client.Object) bool {
+		return o.GetLabels()[v1alpha1.LabelZone] != "" || o.GetLabels()[v1alpha1.LabelTier] != ""
+	}
+	labelChanged := predicate.Funcs{
+		CreateFunc: func(event.CreateEvent) bool { return false }, // a new namespace leaves nothing out
+		// A namespace leaves its zone and tier when it is being deleted,
+		// not only once it is gone.
 		UpdateFunc: func(e event.UpdateEvent) bool {
-			return e.ObjectOld.GetLabels()[v1alpha1.LabelZone] != e.ObjectNew.GetLabels()[v1alpha1.LabelZone] ||
+			before, after := e.ObjectOld.GetLabels(), e.ObjectNew.GetLabels()
+			return before[v1alpha1.LabelZone] != after[v1alpha1.LabelZone] || before[v1alpha1.LabelTier] != after[v1alpha1.LabelTier] ||
 				(e.ObjectOld.GetDeletionTimestamp() == nil && e.ObjectNew.GetDeletionTimestamp() != nil)
 		},
-		DeleteFunc:  func(e event.DeleteEvent) bool { return e.Object.GetLabels()[v1alpha1.LabelZone] != "" },
+		DeleteFunc:  func(e event.DeleteEvent) bool { return named(e.Object) },
 		GenericFunc: func(event.GenericEvent) bool { return false },
 	}
 	return ctrl.NewControllerManagedBy(mgr).Named("platformpolicy").For(&v1alpha1.PlatformPolicy{}).
 		Watches(&corev1.Namespace{}, handler.EnqueueRequestsFromMapFunc(func(context.Context, client.Object) []reconcile.Request {
 			return []reconcile.Request{{}} // one policy: the request names nothing
-		}), builder.WithPredicates(zoneChanged)).
+		}), builder.WithPredicates(labelChanged)).
 		Complete(p)
 }
 
-// zonesInUse maps each value of the governed namespaces' zone label to the
-// namespaces that carry it. A namespace being deleted makes no more Pods.
-func (p *policyWatcher) zonesInUse(ctx context.Context) (map[string][]string, error) {
+// inUse maps each value of the governed namespaces' zone and tier labels to
+// the namespaces that carry it. A namespace being deleted makes no more Pods.
+func (p *policyWatcher) inUse(ctx context.Context) (policy.InUse, error) {
 	var list corev1.NamespaceList
 	if err := p.client.List(ctx, &list); err != nil {
-		return nil, fmt.Errorf("list namespaces: %w", err)
+		return policy.InUse{}, fmt.Errorf("list namespaces: %w", err)
 	}
-	out := map[string][]string{}
+	out := policy.InUse{Zones: map[string][]string{}, Tiers: map[string][]string{}}
 	for _, ns := range list.Items {
-		if zone := ns.Labels[v1alpha1.LabelZone]; zone != "" && ns.DeletionTimestamp == nil && !slices.Contains(p.ungoverned, ns.Name) {
-			out[zone] = append(out[zone], ns.Name)
+		if ns.DeletionTimestamp != nil || slices.Contains(p.ungoverned, ns.Name) {
+			continue
+		}
+		if zone := ns.Labels[v1alpha1.LabelZone]; zone != "" {
+			out.Zones[zone] = append(out.Zones[zone], ns.Name)
+		}
+		if tier := ns.Labels[v1alpha1.LabelTier]; tier != "" {
+			out.Tiers[tier] = append(out.Tiers[tier], ns.Name)
 		}
 	}
 	return out, nil
@@ -136,7 +147,7 @@ func (p *policyWatcher) Reconcile(ctx context.Context, _ reconcile.Request) (rec
 	default:
 		obj = &stored
 	}
-	inUse, err := p.zonesInUse(ctx)
+	inUse, err := p.inUse(ctx)
 	if err != nil {
 		return reconcile.Result{}, err
 	}

@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"maps"
 	"slices"
-	"strings"
 
 	"github.com/pave-dev/pave/pkg/api/v1alpha1"
 )
@@ -20,14 +19,9 @@ func ZonesInUse(spec, before v1alpha1.PlatformPolicySpec, inUse map[string][]str
 		if slices.Contains(spec.Zones.Names, zone) || !slices.Contains(before.Zones.Names, zone) {
 			continue
 		}
-		names := slices.Sorted(slices.Values(inUse[zone]))
-		some := strings.Join(names[:min(len(names), 3)], ", ")
-		if len(names) > 3 {
-			some += fmt.Sprintf(" and %d more", len(names)-3)
-		}
 		return fmt.Errorf("spec.zones.names: leaves out zone %q, the %s label of namespace %s: rule zone-known would deny every new Pod there, "+
 			"a controller's replacements among them. Relabel them to one of %v first, and leave %q out once no namespace is in it",
-			zone, v1alpha1.LabelZone, some, spec.Zones.Names, zone)
+			zone, v1alpha1.LabelZone, someOf(inUse[zone]), spec.Zones.Names, zone)
 	}
 	return nil
 }

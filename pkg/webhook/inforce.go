@@ -62,11 +62,12 @@ const (
 // there is none) and the one in force now (nil at start). A spec that does not
 // compile never replaces what is in force; at start, the last accepted spec
 // kept in the object's status serves instead. Nor does one that leaves out a
-// zone the policy it would replace names and namespaces are in (zonesInUse:
-// each zone label's value and the namespaces that carry it; nil, unchecked).
+// zone or a tier the policy it would replace names and namespaces are in
+// (inUse: each zone and tier label's value and the namespaces that carry it;
+// empty, unchecked).
 // The built-in policy serves only when no PlatformPolicy exists. Engines are
 // built with the given companions (none in an admission-only server).
-func Decide(obj *v1alpha1.PlatformPolicy, current *InForce, c engine.Companions, zonesInUse map[string][]string) (Decision, error) {
+func Decide(obj *v1alpha1.PlatformPolicy, current *InForce, c engine.Companions, inUse policy.InUse) (Decision, error) {
 	if obj == nil {
 		eng, err := engine.Default(policy.Default(), c)
 		if err != nil {
@@ -91,7 +92,7 @@ func Decide(obj *v1alpha1.PlatformPolicy, current *InForce, c engine.Companions,
 		previous = lastAccepted(obj, c)
 	}
 	if err == nil && previous != nil {
-		err = policy.ZonesInUse(eng.Policy().Spec, previous.Engine.Policy().Spec, zonesInUse)
+		err = inUse.Keeps(eng.Policy().Spec, previous.Engine.Policy().Spec)
 	}
 	if err == nil {
 		spec := obj.Spec

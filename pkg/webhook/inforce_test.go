@@ -11,6 +11,7 @@ import (
 
 	"github.com/pave-dev/pave/pkg/api/v1alpha1"
 	"github.com/pave-dev/pave/pkg/companions"
+	"github.com/pave-dev/pave/pkg/policy"
 	"github.com/pave-dev/pave/pkg/webhook"
 )
 
@@ -20,12 +21,12 @@ func TestDecideNeverFallsBackToTheBuiltInPolicy(t *testing.T) {
 	good := &v1alpha1.PlatformPolicy{ObjectMeta: metav1.ObjectMeta{Name: "default", Generation: 2},
 		Spec: v1alpha1.PlatformPolicySpec{Mesh: v1alpha1.MeshPolicy{Mode: v1alpha1.MeshIstio}}}
 	// No PlatformPolicy at all: the built-in policy serves.
-	d, err := webhook.Decide(nil, nil, companions.All(), nil)
+	d, err := webhook.Decide(nil, nil, companions.All(), policy.InUse{})
 	if err != nil || d.InForce == nil || d.InForce.Spec != nil || d.Rejected != nil {
 		t.Fatalf("no object: %+v, %v", d, err)
 	}
 	// A good policy is in force and is kept in the status.
-	d, err = webhook.Decide(good, nil, companions.All(), nil)
+	d, err = webhook.Decide(good, nil, companions.All(), policy.InUse{})
 	if err != nil || d.InForce == nil || d.InForce.Generation != 2 || d.InForce.Engine.Policy().Spec.Mesh.Mode != v1alpha1.MeshIstio {
 		t.Fatalf("good policy: %+v, %v", d, err)
 	}
@@ -41,14 +42,14 @@ func TestDecideNeverFallsBackToTheBuiltInPolicy(t *testing.T) {
 	bad.Spec.Rules = []v1alpha1.RuleSetting{{ID: "no-such-rule", Mode: v1alpha1.ModeWarn}}
 
 	// While running: the previous policy stays.
-	d, _ = webhook.Decide(bad, inForce, companions.All(), nil)
+	d, _ = webhook.Decide(bad, inForce, companions.All(), policy.InUse{})
 	if d.InForce != inForce || d.Rejected == nil {
 		t.Fatalf("running: %+v", d)
 	}
 	assertReady(t, d.Status, metav1.ConditionFalse, webhook.ReasonRejected, "generation 2 stays in force")
 
 	// After a restart: the last accepted spec from the status, not the built-in.
-	d, _ = webhook.Decide(bad, nil, companions.All(), nil)
+	d, _ = webhook.Decide(bad, nil, companions.All(), policy.InUse{})
 	if d.InForce == nil || d.InForce.Generation != 2 || d.InForce.Engine.Policy().Spec.Mesh.Mode != v1alpha1.MeshIstio {
 		t.Fatalf("restart: %+v", d.InForce)
 	}
@@ -56,7 +57,7 @@ func TestDecideNeverFallsBackToTheBuiltInPolicy(t *testing.T) {
 
 	// After a restart with nothing accepted before: no policy, refuse to serve.
 	bad.Status = v1alpha1.PlatformPolicyStatus{}
-	d, _ = webhook.Decide(bad, nil, companions.All(), nil)
+	d, _ = webhook.Decide(bad, nil, companions.All(), policy.InUse{})
 	if d.InForce != nil {
 		t.Fatalf("served %s with no accepted policy", d.InForce.Describe())
 	}
@@ -75,13 +76,13 @@ func assertReady(t *testing.T, s v1alpha1.PlatformPolicyStatus, status metav1.Co
 // there: it does not replace the policy in force, at a change or after a
 // restart, and is in force once no namespace is in the zone.
 func TestDecideKeepsAZoneNamespacesAreIn(t *testing.T) {
-	builtIn, err := webhook.Decide(nil, nil, companions.All(), nil)
+	builtIn, err := webhook.Decide(nil, nil, companions.All(), policy.InUse{})
 	if err != nil {
 		t.Fatal(err)
 	}
 	renamed := &v1alpha1.PlatformPolicy{ObjectMeta: metav1.ObjectMeta{Name: "default", Generation: 1},
 		Spec: v1alpha1.PlatformPolicySpec{Zones: v1alpha1.ZonePolicy{Names: []string{"public", "private", "restricted"}, DefaultZone: "private"}}}
-	inUse := map[string][]string{"internal": {"legacy"}}
+	inUse := policy.InUse{Zones: map[string][]string{"internal": {"legacy"}}}
 
 	d, _ := webhook.Decide(renamed, builtIn.InForce, companions.All(), inUse)
 	if d.InForce != builtIn.InForce || d.Rejected == nil {
@@ -96,7 +97,7 @@ func TestDecideKeepsAZoneNamespacesAreIn(t *testing.T) {
 	accepted := d.Status
 
 	// The namespace relabelled: the renaming is in force.
-	d, _ = webhook.Decide(renamed, builtIn.InForce, companions.All(), map[string][]string{"private": {"legacy"}})
+	d, _ = webhook.Decide(renamed, builtIn.InForce, companions.All(), policy.InUse{Zones: map[string][]string{"private": {"legacy"}}})
 	if d.InForce == nil || d.InForce.Generation != 1 || d.Rejected != nil {
 		t.Fatalf("relabelled: %+v", d)
 	}
@@ -105,7 +106,7 @@ func TestDecideKeepsAZoneNamespacesAreIn(t *testing.T) {
 	back := renamed.DeepCopy()
 	back.Generation, back.Status = 2, accepted
 	back.Spec.Zones = v1alpha1.ZonePolicy{Names: []string{"public", "restricted"}, DefaultZone: "public"}
-	d, _ = webhook.Decide(back, nil, companions.All(), map[string][]string{"private": {"legacy"}})
+	d, _ = webhook.Decide(back, nil, companions.All(), policy.InUse{Zones: map[string][]string{"private": {"legacy"}}})
 	if d.InForce == nil || d.InForce.Generation != 1 || d.Rejected == nil {
 		t.Fatalf("restart: %+v", d)
 	}
@@ -124,7 +125,7 @@ func TestDecideKeepsASpecAnEarlierPaveAccepted(t *testing.T) {
 	}
 	old := &v1alpha1.PlatformPolicy{ObjectMeta: metav1.ObjectMeta{Name: "default", Generation: 4}, Spec: spec,
 		Status: v1alpha1.PlatformPolicyStatus{InForceGeneration: 4, LastAccepted: &runtime.RawExtension{Raw: raw}}}
-	d, err := webhook.Decide(old, nil, companions.All(), nil)
+	d, err := webhook.Decide(old, nil, companions.All(), policy.InUse{})
 	if err != nil || d.InForce == nil || d.InForce.Generation != 4 || d.InForce.Refused == nil || d.InForce.Engine.Policy().Spec.Mesh.Mode != v1alpha1.MeshIstio {
 		t.Fatalf("restart after an upgrade: %+v, %v", d.InForce, err)
 	}
@@ -132,7 +133,7 @@ func TestDecideKeepsASpecAnEarlierPaveAccepted(t *testing.T) {
 	assertReady(t, d.Status, metav1.ConditionFalse, webhook.ReasonRejected, "generation 4, accepted by an earlier version of pave, stays in force")
 
 	// Decided again (a namespace relabelled): still in force, still said.
-	again, _ := webhook.Decide(old, d.InForce, companions.All(), nil)
+	again, _ := webhook.Decide(old, d.InForce, companions.All(), policy.InUse{})
 	if again.InForce != d.InForce {
 		t.Fatalf("decided again: %+v", again.InForce)
 	}
@@ -141,12 +142,12 @@ func TestDecideKeepsASpecAnEarlierPaveAccepted(t *testing.T) {
 	// Its next generation, still refused, leaves it in force; a fixed one is taken.
 	next := old.DeepCopy()
 	next.Generation = 5
-	d5, _ := webhook.Decide(next, d.InForce, companions.All(), nil)
+	d5, _ := webhook.Decide(next, d.InForce, companions.All(), policy.InUse{})
 	if d5.InForce != d.InForce || d5.Rejected == nil {
 		t.Fatalf("generation 5, still refused: %+v", d5)
 	}
 	next.Generation, next.Spec.Mesh.Traffic.Retries.RetryOn = 6, "5xx"
-	d6, _ := webhook.Decide(next, d.InForce, companions.All(), nil)
+	d6, _ := webhook.Decide(next, d.InForce, companions.All(), policy.InUse{})
 	if d6.InForce == nil || d6.InForce.Generation != 6 || d6.InForce.Refused != nil {
 		t.Fatalf("generation 6, fixed: %+v", d6.InForce)
 	}

@@ -126,6 +126,51 @@ func TestRejectedPolicySurvivesRestart(t *testing.T) {
 	mustContain(t, msg, "generation 2 is rejected", `unknown rule "no-such-rule"`, "generation 1 stays in force")
 }
 
+// A policy that leaves out a tier namespaces are in would drop them to the
+// default tier, their quota changed under their workloads: it stays out,
+// the status saying which namespaces to relabel, until they are.
+func TestPolicyKeepsTheTiersNamespacesAreIn(t *testing.T) {
+	xl := "{name: xl, quota: {requests.cpu: '128', requests.memory: 256Gi, limits.memory: 512Gi, pods: '2000'}, maxPerContainer: {memory: 64Gi}}"
+	usePolicy(t, "{tiers: {defaultTier: medium, tiers: [{name: medium, quota: {requests.cpu: '16', requests.memory: 32Gi, limits.memory: 64Gi, pods: '200'}, maxPerContainer: {memory: 16Gi}}, "+xl+"]}}")
+	namespace(t, "tier-xl", map[string]string{"pave.dev/team": "ml", "pave.dev/tier": "xl"})
+	t.Cleanup(func() { _, _ = s.kubectl("delete", "namespace", "tier-xl", "--wait=false") })
+	quota := func(want string) func() error {
+		return func() error {
+			out, err := s.kubectl("get", "resourcequota", "pave-tier", "-n", "tier-xl", "-o", "jsonpath={.spec.hard.requests\\.cpu}")
+			if err != nil || out != want {
+				return fmt.Errorf("requests.cpu %q, want %q (%v)", out, want, err)
+			}
+			return nil
+		}
+	}
+	eventually(t, 30*time.Second, policyReady("InForce: generation 1 is in force"))
+	eventually(t, 30*time.Second, quota("128"))
+
+	usePolicy(t, "{tiers: {defaultTier: medium, tiers: [{name: medium, quota: {requests.cpu: '16', requests.memory: 32Gi, limits.memory: 64Gi, pods: '200'}, maxPerContainer: {memory: 16Gi}}]}}")
+	eventually(t, 30*time.Second, policyReady(`Rejected: generation 2 is rejected: spec.tiers.tiers: leaves out tier "xl", the pave.dev/tier label of namespace tier-xl: they would fall to the default tier "medium"`))
+	// Generation 1 stays in force: the namespace keeps its quota.
+	eventually(t, 30*time.Second, quota("128"))
+
+	if _, err := s.kubectl("label", "namespace", "tier-xl", "pave.dev/tier=medium", "--overwrite"); err != nil {
+		t.Fatal(err)
+	}
+	eventually(t, 30*time.Second, policyReady("InForce: generation 2 is in force"))
+	eventually(t, 30*time.Second, quota("16"))
+}
+
+// policyReady checks the Ready condition of the PlatformPolicy: its reason
+// and message.
+func policyReady(want string) func() error {
+	return func() error {
+		out, err := s.kubectl("get", "platformpolicy", "default", "-o",
+			`jsonpath={.status.conditions[?(@.type=="Ready")].reason}: {.status.conditions[?(@.type=="Ready")].message}`)
+		if err != nil || !strings.Contains(out, want) {
+			return fmt.Errorf("policy %q, want %q (%v)", out, want, err)
+		}
+		return nil
+	}
+}
+
 // A policy that leaves out a zone namespaces are in would deny every new Pod
 // there, a ReplicaSet's scale-up among them: it stays out, the status saying
 // which namespaces to relabel, until they are.
@@ -133,16 +178,6 @@ func TestPolicyKeepsTheZonesNamespacesAreIn(t *testing.T) {
 	usePolicy(t, "{zones: {names: [public, internal, restricted, legacy]}}")
 	namespace(t, "zone-legacy", map[string]string{"pave.dev/team": "legacy", "pave.dev/zone": "legacy"})
 	t.Cleanup(func() { _, _ = s.kubectl("delete", "namespace", "zone-legacy", "--wait=false") })
-	policyReady := func(want string) func() error {
-		return func() error {
-			out, err := s.kubectl("get", "platformpolicy", "default", "-o",
-				`jsonpath={.status.conditions[?(@.type=="Ready")].reason}: {.status.conditions[?(@.type=="Ready")].message}`)
-			if err != nil || !strings.Contains(out, want) {
-				return fmt.Errorf("policy %q, want %q (%v)", out, want, err)
-			}
-			return nil
-		}
-	}
 	eventually(t, 30*time.Second, policyReady("InForce: generation 1 is in force"))
 	if _, err := s.kubectl("apply", "-n", "zone-legacy", "-f", "testdata/plain.yaml"); err != nil {
 		t.Fatal(err)
