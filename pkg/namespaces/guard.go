@@ -22,7 +22,8 @@ type object = admissionpolicy.Object
 
 // Guard generates the ValidatingAdmissionPolicy that lets only the platform
 // team (the policy's label admins and system:masters, as in every guard)
-// set or change a Namespace's guarded labels (zone, tier, team).
+// set or change a Namespace's guarded labels (zone, tier, team, and
+// Kubernetes' DRA admin access).
 // It runs inside the API server: no webhook on Namespaces that could stall
 // their deletion when pave is down.
 type Guard struct{}
@@ -47,7 +48,7 @@ func (Guard) GenerateCluster(_ context.Context, p *policy.Policy) ([]object, err
 		},
 		Validations: []admissionregistrationv1.Validation{{
 			Expression: fmt.Sprintf("variables.admin || %s.all(k, (k in variables.labels ? variables.labels[k] : '') == (k in variables.old ? variables.old[k] : ''))", admissionpolicy.List(guarded)),
-			MessageExpression: fmt.Sprintf("'only members of %s may set or change the namespace labels %s: they decide its network zone, quota and owner; ask the platform team'",
+			MessageExpression: fmt.Sprintf("'only members of %s may set or change the namespace labels %s: they decide its network zone, quota, owner and reach to other namespaces\\' devices; ask the platform team'",
 				strings.Join(platform, ", "), strings.Join(guarded, ", ")),
 		}},
 	}), nil

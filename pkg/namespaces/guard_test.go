@@ -32,7 +32,7 @@ func TestGuardFollowsThePolicy(t *testing.T) {
 		t.Errorf("admins: %s", admin)
 	}
 	rule := vap.Spec.Validations[0].Expression
-	for _, l := range []string{"pave.dev/zone", "pave.dev/tier", "pave.dev/team"} {
+	for _, l := range []string{"pave.dev/zone", "pave.dev/tier", "pave.dev/team", "resource.kubernetes.io/admin-access"} {
 		if !strings.Contains(rule, l) {
 			t.Errorf("%s is not guarded: %s", l, rule)
 		}
@@ -75,6 +75,7 @@ func TestGuardTrustsThePlatformTeam(t *testing.T) {
 		{"a team member zones a new namespace", team, nil, map[string]any{"pave.dev/zone": "public"}, true},
 		{"a team member moves a zone", team, map[string]any{"pave.dev/zone": "internal"}, map[string]any{"pave.dev/zone": "public"}, true},
 		{"a team member drops the team", team, map[string]any{"pave.dev/team": "orders"}, map[string]any{}, true},
+		{"a team member grants its namespace admin access to devices", team, nil, map[string]any{"resource.kubernetes.io/admin-access": "true"}, true},
 		{"a team member adds a label of their own", team, map[string]any{"pave.dev/zone": "internal"}, map[string]any{"pave.dev/zone": "internal", "cost-centre": "42"}, false},
 		{"the platform team zones it", []string{"platform-team"}, nil, map[string]any{"pave.dev/zone": "public"}, false},
 		{"a cluster admin zones it", []string{"system:masters", "system:authenticated"}, map[string]any{"pave.dev/zone": "internal"}, map[string]any{"pave.dev/zone": "public"}, false},

@@ -6,8 +6,8 @@ import (
 	"time"
 )
 
-// The labels that decide a namespace's zone, tier and owner are the platform
-// team's: a team member who may create namespaces cannot set or change them,
+// The labels that decide a namespace's zone, tier and owner, and
+// Kubernetes' DRA admin access, are the platform team's: a team member who may create namespaces cannot set or change them,
 // a cluster admin can. The guard is a ValidatingAdmissionPolicy inside the
 // API server, not a webhook.
 func TestGuardedNamespaceLabels(t *testing.T) {
@@ -43,6 +43,11 @@ subjects: [{apiGroup: rbac.authorization.k8s.io, kind: User, name: %q}]
 	}
 	if _, err := asDev("", "label", "namespace", "dev-plain", "pave.dev/tier=large"); err == nil {
 		t.Fatal("a team member resized a namespace")
+	}
+	// Kubernetes lets a namespace so labelled claim devices other
+	// namespaces' Pods hold (DRA adminAccess).
+	if _, err := asDev("", "label", "namespace", "dev-plain", "resource.kubernetes.io/admin-access=true"); err == nil {
+		t.Fatal("a team member gave its namespace admin access to every device")
 	}
 	if _, err := asDev("", "label", "namespace", "dev-plain", "purpose=demo"); err != nil {
 		t.Fatalf("an unguarded label was refused: %v", err)

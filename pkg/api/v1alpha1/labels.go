@@ -113,8 +113,3 @@ const (
 	// AnnotationCanaryStatus is written by pave: the step and weight in force.
 	AnnotationCanaryStatus = "pave.dev/canary-status"
 )
-
-// GuardedLabels are the namespace labels that decide isolation, size and
-// ownership: only the policy's spec.namespaces.labelAdmins may set or change
-// them.
-func GuardedLabels() []string { return []string{LabelZone, LabelTier, LabelTeam} }
