@@ -130,8 +130,12 @@ func TestRejectedPolicySurvivesRestart(t *testing.T) {
 // default tier, their quota changed under their workloads: it stays out,
 // the status saying which namespaces to relabel, until they are.
 func TestPolicyKeepsTheTiersNamespacesAreIn(t *testing.T) {
+	// The built-in tiers stay: other namespaces may be in them.
+	builtIn := "{name: small, quota: {requests.cpu: '4', requests.memory: 8Gi, limits.memory: 16Gi, pods: '50'}, maxPerContainer: {memory: 4Gi}}, " +
+		"{name: medium, quota: {requests.cpu: '16', requests.memory: 32Gi, limits.memory: 64Gi, pods: '200'}, maxPerContainer: {memory: 16Gi}}, " +
+		"{name: large, quota: {requests.cpu: '64', requests.memory: 128Gi, limits.memory: 256Gi, pods: '1000'}, maxPerContainer: {memory: 64Gi}}"
 	xl := "{name: xl, quota: {requests.cpu: '128', requests.memory: 256Gi, limits.memory: 512Gi, pods: '2000'}, maxPerContainer: {memory: 64Gi}}"
-	usePolicy(t, "{tiers: {defaultTier: medium, tiers: [{name: medium, quota: {requests.cpu: '16', requests.memory: 32Gi, limits.memory: 64Gi, pods: '200'}, maxPerContainer: {memory: 16Gi}}, "+xl+"]}}")
+	usePolicy(t, "{tiers: {defaultTier: medium, tiers: ["+builtIn+", "+xl+"]}}")
 	namespace(t, "tier-xl", map[string]string{"pave.dev/team": "ml", "pave.dev/tier": "xl"})
 	t.Cleanup(func() { _, _ = s.kubectl("delete", "namespace", "tier-xl", "--wait=false") })
 	quota := func(want string) func() error {
@@ -146,7 +150,7 @@ func TestPolicyKeepsTheTiersNamespacesAreIn(t *testing.T) {
 	eventually(t, 30*time.Second, policyReady("InForce: generation 1 is in force"))
 	eventually(t, 30*time.Second, quota("128"))
 
-	usePolicy(t, "{tiers: {defaultTier: medium, tiers: [{name: medium, quota: {requests.cpu: '16', requests.memory: 32Gi, limits.memory: 64Gi, pods: '200'}, maxPerContainer: {memory: 16Gi}}]}}")
+	usePolicy(t, "{tiers: {defaultTier: medium, tiers: ["+builtIn+"]}}")
 	eventually(t, 30*time.Second, policyReady(`Rejected: generation 2 is rejected: spec.tiers.tiers: leaves out tier "xl", the pave.dev/tier label of namespace tier-xl: they would fall to the default tier "medium"`))
 	// Generation 1 stays in force: the namespace keeps its quota.
 	eventually(t, 30*time.Second, quota("128"))

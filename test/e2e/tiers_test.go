@@ -35,7 +35,10 @@ func TestTiersSizeNamespaces(t *testing.T) {
 	eventually(t, 30*time.Second, quotaPods("1k"))
 
 	// A tier of one pod: the second replica is refused by the API server.
-	policy := "apiVersion: pave.dev/v1alpha1\nkind: PlatformPolicy\nmetadata: {name: default}\nspec:\n  tiers:\n    tiers:\n    - {name: tiny, quota: {pods: \"1\", requests.cpu: \"1\", requests.memory: 1Gi, limits.memory: 1Gi}}\n    - {name: medium, quota: {pods: \"200\"}}\n    defaultTier: medium\n"
+	// The policy keeps the built-in tiers namespaces are in (this one is
+	// large): one that left them out would be refused.
+	policy := "apiVersion: pave.dev/v1alpha1\nkind: PlatformPolicy\nmetadata: {name: default}\nspec:\n  tiers:\n    tiers:\n    - {name: tiny, quota: {pods: \"1\", requests.cpu: \"1\", requests.memory: 1Gi, limits.memory: 1Gi}}\n" +
+		"    - {name: small, quota: {pods: \"50\"}}\n    - {name: medium, quota: {pods: \"200\"}}\n    - {name: large, quota: {pods: \"1000\"}}\n    defaultTier: medium\n"
 	if _, err := s.kubectlIn(policy, "apply", "-f", "-"); err != nil {
 		t.Fatal(err)
 	}
