@@ -110,7 +110,7 @@ func Run(ctx context.Context, p *policy.Policy, c Cluster) ([]Finding, error) {
 		return nil, err
 	}
 	return slices.Concat(lockoutFindings(p, c), isolatedFindings(p, c), storageFindings(policy.Env{Policy: p, StorageClasses: c.StorageClasses}), deny, guarded,
-		teamRoleFindings(c.TeamRoles), scrapeFinding(p, c.Unserved), slis, companionFindings(c.Unserved), webhookInfo(c, c.WebhookConfig)), nil
+		teamRoleFindings(c.TeamRoles), deviceAdminFindings(c), scrapeFinding(p, c.Unserved), slis, companionFindings(c.Unserved), webhookInfo(c, c.WebhookConfig)), nil
 }
 
 // Failed reports whether any finding needs a fix (severity above info).
