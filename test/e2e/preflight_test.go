@@ -107,7 +107,8 @@ func TestPreflightJudgesServices(t *testing.T) {
 // the platform team, whom the guards trust) are open today: preflight names
 // them, judged by the guards' own expressions (a Secret labelled as a
 // dashboard among them); and so is a snippet the ingress guard keeps on
-// the Ingress that had it.
+// the Ingress that had it, and the DRA admin-access label the namespace
+// guard keeps on the namespace that had it.
 func TestPreflightReportsWhatTheGuardsRefuse(t *testing.T) {
 	teamNamespace(t, "pre-open")
 	eventually(t, 30*time.Second, jsonpathIs([]string{"-n", "pre-open", "networkpolicy", "pave-zone"}, "{.metadata.name}", "pave-zone"))
@@ -122,6 +123,11 @@ func TestPreflightReportsWhatTheGuardsRefuse(t *testing.T) {
 	if _, err := s.kubectlIn(objs, "create", "-n", "pre-open", "-f", "-"); err != nil {
 		t.Fatal(err)
 	}
+	// A label the namespace guard keeps: Kubernetes' DRA admin access.
+	if _, err := s.kubectl("label", "namespace", "pre-open", "resource.kubernetes.io/admin-access=true"); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _, _ = s.kubectl("label", "namespace", "pre-open", "resource.kubernetes.io/admin-access-") })
 	withStore := writeTemp(t, "apiVersion: pave.dev/v1alpha1\nkind: PlatformPolicy\nmetadata: {name: default}\nspec:\n  secrets: {store: org-vault}\n")
 	out, err := s.run(s.paveBin, "", "preflight", "--policy", withStore)
 	if err == nil {
@@ -130,7 +136,8 @@ func TestPreflightReportsWhatTheGuardsRefuse(t *testing.T) {
 	mustContain(t, out, "guard-would-refuse", "NetworkPolicy pre-open/allow-all", "reaches beyond namespace pre-open",
 		"ExternalSecret pre-open/peek", "names key billing/db of ClusterSecretStore org-vault",
 		"guard-keeps", "Ingress pre-open/legacy", "nginx.ingress.kubernetes.io/configuration-snippet",
-		"Secret pre-open/dash", "Grafana sidecar reads it as a dashboard")
+		"Secret pre-open/dash", "Grafana sidecar reads it as a dashboard",
+		"Namespace pre-open", "kubectl label namespace pre-open resource.kubernetes.io/admin-access-")
 	if strings.Contains(out, "pre-open/pave-zone") {
 		t.Errorf("pave's own policy is a finding:\n%s", out)
 	}
