@@ -92,19 +92,18 @@ func (p *policyWatcher) setup(mgr ctrl.Manager) error {
 	}
 	// A spec refused for a zone or tier namespaces are in is decided again
 	// when a namespace's zone or tier label changes.
-	named := func(o client.Object) bool {
-		return o.GetLabels()[v1alpha1.LabelZone] != "" || o.GetLabels()[v1alpha1.LabelTier] != ""
+	changed := func(before, after map[string]string) bool {
+		return slices.ContainsFunc([]string{v1alpha1.LabelZone, v1alpha1.LabelTier}, func(k string) bool { return before[k] != after[k] })
 	}
 	labelChanged := predicate.Funcs{
 		CreateFunc: func(event.CreateEvent) bool { return false }, // a new namespace leaves nothing out
 		// A namespace leaves its zone and tier when it is being deleted,
 		// not only once it is gone.
 		UpdateFunc: func(e event.UpdateEvent) bool {
-			before, after := e.ObjectOld.GetLabels(), e.ObjectNew.GetLabels()
-			return before[v1alpha1.LabelZone] != after[v1alpha1.LabelZone] || before[v1alpha1.LabelTier] != after[v1alpha1.LabelTier] ||
+			return changed(e.ObjectOld.GetLabels(), e.ObjectNew.GetLabels()) ||
 				(e.ObjectOld.GetDeletionTimestamp() == nil && e.ObjectNew.GetDeletionTimestamp() != nil)
 		},
-		DeleteFunc:  func(e event.DeleteEvent) bool { return named(e.Object) },
+		DeleteFunc:  func(e event.DeleteEvent) bool { return changed(e.Object.GetLabels(), nil) },
 		GenericFunc: func(event.GenericEvent) bool { return false },
 	}
 	return ctrl.NewControllerManagedBy(mgr).Named("platformpolicy").For(&v1alpha1.PlatformPolicy{}).

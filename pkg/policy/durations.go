@@ -15,27 +15,24 @@ var durationType = reflect.TypeFor[v1alpha1.Duration]()
 // decoding of the whole policy). Every duration field is found by its type,
 // so a field added later is judged too.
 func validateDurations(s v1alpha1.PlatformPolicySpec) error {
-	var found error
-	walkDurations(reflect.ValueOf(s), "spec", func(path string, d v1alpha1.Duration) bool {
-		if err := d.Err(); err != nil {
-			found = fmt.Errorf("%s: %w", path, err)
-			return false
-		}
-		return true
-	})
-	return found
+	return durationErr(reflect.ValueOf(s), "spec")
 }
 
-// walkDurations calls visit with each Duration under v and its path (JSON
-// field names, list indexes) until visit returns false; it reports whether
-// the walk went to the end.
-func walkDurations(v reflect.Value, path string, visit func(string, v1alpha1.Duration) bool) bool {
+// durationErr is the error of the first Duration under v that was no
+// duration, at its path (JSON field names, list indexes).
+func durationErr(v reflect.Value, path string) error {
 	switch v.Kind() {
 	case reflect.Pointer:
-		return v.IsNil() || walkDurations(v.Elem(), path, visit)
+		if v.IsNil() {
+			return nil
+		}
+		return durationErr(v.Elem(), path)
 	case reflect.Struct:
 		if v.Type() == durationType {
-			return visit(path, v.Interface().(v1alpha1.Duration))
+			if err := v.Interface().(v1alpha1.Duration).Err(); err != nil {
+				return fmt.Errorf("%s: %w", path, err)
+			}
+			return nil
 		}
 		for i := range v.NumField() {
 			f := v.Type().Field(i)
@@ -47,16 +44,16 @@ func walkDurations(v reflect.Value, path string, visit func(string, v1alpha1.Dur
 			if name != "" {
 				at += "." + name
 			}
-			if !walkDurations(v.Field(i), at, visit) {
-				return false
+			if err := durationErr(v.Field(i), at); err != nil {
+				return err
 			}
 		}
 	case reflect.Slice, reflect.Array:
 		for i := range v.Len() {
-			if !walkDurations(v.Index(i), fmt.Sprintf("%s[%d]", path, i), visit) {
-				return false
+			if err := durationErr(v.Index(i), fmt.Sprintf("%s[%d]", path, i)); err != nil {
+				return err
 			}
 		}
 	}
-	return true
+	return nil
 }

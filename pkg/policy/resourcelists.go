@@ -53,7 +53,10 @@ func validateResourceLists(s v1alpha1.PlatformPolicySpec) error {
 			resourceList{fmt.Sprintf("spec.tiers.tiers[%d].quota", i), t.Quota, quotaResource},
 			resourceList{fmt.Sprintf("spec.tiers.tiers[%d].maxPerContainer", i), t.MaxPerContainer, containerResource})
 	}
-	return resourceLists(lists, requests, limits)
+	if err := resourceLists(lists...); err != nil {
+		return err
+	}
+	return notAbove(requests, limits)
 }
 
 // resourceList is a list of the policy at field, whose names check judges.
@@ -63,9 +66,8 @@ type resourceList struct {
 	check func(corev1.ResourceName) string
 }
 
-// resourceLists judges each list's names and values, and that no request
-// is above its limit.
-func resourceLists(lists []resourceList, requests, limits resourceList) error {
+// resourceLists judges each list's names and values.
+func resourceLists(lists ...resourceList) error {
 	for _, l := range lists {
 		for _, name := range slices.Sorted(maps.Keys(l.list)) {
 			at := l.field + "." + string(name)
@@ -81,6 +83,11 @@ func resourceLists(lists []resourceList, requests, limits resourceList) error {
 			}
 		}
 	}
+	return nil
+}
+
+// notAbove refuses a request above its limit.
+func notAbove(requests, limits resourceList) error {
 	for _, name := range slices.Sorted(maps.Keys(requests.list)) {
 		req := requests.list[name]
 		if lim, ok := limits.list[name]; ok && req.Cmp(lim) > 0 {

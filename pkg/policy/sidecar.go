@@ -55,7 +55,10 @@ func containerShape(s v1alpha1.PlatformPolicySpec) error {
 	}
 	requests := resourceList{field + ".resources.requests", c.Resources.Requests, containerResource}
 	limits := resourceList{field + ".resources.limits", c.Resources.Limits, containerResource}
-	return resourceLists([]resourceList{requests, limits}, requests, limits)
+	if err := resourceLists(requests, limits); err != nil {
+		return err
+	}
+	return notAbove(requests, limits)
 }
 
 // mountsItsVolumes refuses a proxy that mounts a volume the template does

@@ -46,8 +46,9 @@ func validateWritten(s v1alpha1.PlatformPolicySpec) error {
 		if err := labelKey("spec.monitoring.dashboards.labels", k); err != nil {
 			return err
 		}
-		if v := s.Monitoring.Dashboards.Labels[k]; len(validation.IsValidLabelValue(v)) > 0 {
-			return fmt.Errorf("spec.monitoring.dashboards.labels[%s]: %q is not a label value: %s", k, v, strings.Join(validation.IsValidLabelValue(v), "; "))
+		v := s.Monitoring.Dashboards.Labels[k]
+		if errs := validation.IsValidLabelValue(v); len(errs) > 0 {
+			return fmt.Errorf("spec.monitoring.dashboards.labels[%s]: %q is not a label value: %s", k, v, strings.Join(errs, "; "))
 		}
 	}
 	for i, name := range s.Monitoring.PortNames {

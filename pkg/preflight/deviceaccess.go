@@ -17,7 +17,7 @@ import (
 // namespace guard keeps a label that was there (it judges changes), so
 // nothing makes it go: guard-keeps.
 func deviceAdminFindings(c Cluster) []Finding {
-	skip := append(append(v1alpha1.SystemNamespaces(), c.PaveNamespace), c.Excluded...)
+	skip := v1alpha1.Ungoverned(c.PaveNamespace, c.Excluded...)
 	var out []Finding
 	for _, ns := range slices.Sorted(maps.Keys(c.Namespaces)) {
 		if slices.Contains(skip, ns) || c.Namespaces[ns][resourcev1.DRAAdminNamespaceLabelKey] != "true" {
