@@ -17,15 +17,16 @@ const apiServerProfileSeconds = 8
 
 // apiServerProfiles profiles the API server while Deployments are created
 // without pause in one namespace at a time (the controller stopped): the
-// no-op webhooks, the no-op webhooks sending pave's patch, and pave, twice
-// each in the order ABCCBA (the first after a phase inherits its backlog:
+// no-op webhooks, the no-op webhooks adding one label, the no-op webhooks
+// sending pave's patch, pave, and pave with its Deployments opted out of the
+// mesh (no proxy), twice each, in that order and then back (the first after a phase inherits its backlog:
 // the controller-manager's ReplicaSets and status updates), each arm's two
 // merged into prefix-apiserver-<arm>.pprof. Each arm's API-server CPU per
 // create says where a create in pave's namespace costs more, which the
 // creates/s of the interleaved arms cannot (docs/performance.md, stop 43).
 // Numbered from offset, so each Deployment is new.
 func (b *bench) apiServerProfiles(ctx context.Context, prefix string, offset int) ([]apiServerProfile, error) {
-	arms := []string{nsNoop, nsNoopPatched, nsPave}
+	arms := []string{nsNoop, nsNoopLabelled, nsNoopPatched, nsPave, nsPaveUnmeshed}
 	byArm := map[string]*apiServerProfile{}
 	back := slices.Clone(arms)
 	slices.Reverse(back)
@@ -122,7 +123,11 @@ func (b *bench) apiServerProfile(ctx context.Context, ns string, next int) (apiS
 		default:
 		}
 		batch := 5 * b.o.c
-		if _, err := b.create(ctx, ns, next, batch, 0, meshed); err != nil {
+		deployment := meshed
+		if ns == nsPaveUnmeshed {
+			deployment = optedOut
+		}
+		if _, err := b.create(ctx, ns, next, batch, 0, deployment); err != nil {
 			return p, next, err
 		}
 		next, p.creates = next+batch, p.creates+batch
@@ -153,9 +158,9 @@ func printAPIServerProfiles(ps []apiServerProfile) {
 	if len(ps) == 0 {
 		return
 	}
-	fmt.Printf("the API server under creates, one namespace at a time (ABCCBA), the controller stopped (2 x %d s profiles):\n", apiServerProfileSeconds)
+	fmt.Printf("the API server under creates, one namespace at a time, there and back, the controller stopped (2 x %d s profiles):\n", apiServerProfileSeconds)
 	for _, p := range ps {
-		fmt.Printf("  %-13s %6.1f creates/s  %5.2f ms of API-server CPU per create (%.2fx the no-op webhooks')  %s\n",
+		fmt.Printf("  %-14s %6.1f creates/s  %5.2f ms of API-server CPU per create (%.2fx the no-op webhooks')  %s\n",
 			p.arm, p.perSecond(), p.cpuMsPerCreate(), float64(p.cpuPerCreate())/float64(ps[0].cpuPerCreate()), p.file)
 	}
 }

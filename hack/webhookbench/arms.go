@@ -243,13 +243,17 @@ func (b *bench) controllerStoppedArms(ctx context.Context) (map[string]stats, []
 
 // unmeshedArms creates Deployments that opt out of the mesh, in a zone
 // that allows it, interleaved with the same Deployments through the no-op
-// webhooks and through none, the controller running: pave's whole pipeline
-// but the proxy, with the companions of a workload outside the mesh. It
-// attributes the gap to the proxy in the template (decisions.md, "The proxy
-// goes into the pod template"); the target is apiServerArms'. Its
-// Deployments are numbered apart from the other phases', so each is new.
+// webhooks, through no-op webhooks that add one label, and through none,
+// the controller running: pave's whole pipeline but the proxy, with the
+// companions of a workload outside the mesh. It attributes the gap to the
+// proxy in the template (decisions.md, "The proxy goes into the pod
+// template"), and the one-label arm to any change at all: whatever a
+// mutating webhook changes, the API server applies its patch, decodes the
+// result and runs its own mutating plugins again. The target is
+// apiServerArms'. Its Deployments are numbered apart from the other
+// phases', so each is new.
 func (b *bench) unmeshedArms(ctx context.Context) (map[string]stats, error) {
-	return b.interleavedCreates(ctx, []string{nsNone, nsNoop, nsPaveUnmeshed}, 2*b.o.creates, unmeshedSuffix, optedOut)
+	return b.interleavedCreates(ctx, []string{nsNone, nsNoop, nsNoopLabelled, nsPaveUnmeshed}, 2*b.o.creates, unmeshedSuffix, optedOut)
 }
 
 // unmeshedSuffix marks the arms of Deployments opted out of the mesh.

@@ -55,7 +55,10 @@ const (
 	// only the no-op webhooks, the mutating one sending pave's patch for a
 	// Deployment: the floor of a webhook that makes pave's object
 	nsNoopPatched = "bench-noop-patched"
-	nsPave        = "bench-pave" // pave, mesh on
+	// only the no-op webhooks, the mutating one adding one label to a
+	// Deployment: the floor of a webhook that changes the object at all
+	nsNoopLabelled = "bench-noop-labelled"
+	nsPave         = "bench-pave" // pave, mesh on
 	// pave, its Deployments opted out of the mesh: a public zone, where
 	// the mesh is not required
 	nsPaveUnmeshed = "bench-pave-unmeshed"
@@ -63,7 +66,7 @@ const (
 
 // baselineNamespaces are the arms' namespaces pave does not govern: its
 // webhook configurations exclude them, and so does its controller.
-var baselineNamespaces = []string{nsNone, nsNoop, nsNoopPatched}
+var baselineNamespaces = []string{nsNone, nsNoop, nsNoopPatched, nsNoopLabelled}
 
 func newBench(ctx context.Context, cl *localcluster.Cluster, bin, admissionBin, dir string, o options) (*bench, error) {
 	// Every port at once: picked one by one, a port not yet bound by the
@@ -71,7 +74,8 @@ func newBench(ctx context.Context, cl *localcluster.Cluster, bin, admissionBin, 
 	ports := localcluster.FreePorts(9)
 	b := &bench{o: o, cl: cl, cs: kubernetes.NewForConfigOrDie(cl.Config), pavePort: ports[0], noopPort: ports[1], inGeneratorPort: ports[2], client: newClient(o.c)}
 	for name, labels := range map[string]map[string]string{
-		"pave-system": nil, nsNone: {"bench-arm": "none"}, nsNoop: {"bench-arm": "noop"}, nsNoopPatched: {"bench-arm": "noop-patched"}, nsPave: {"bench-arm": "pave", v1alpha1.LabelTeam: benchdata.Team},
+		"pave-system": nil, nsNone: {"bench-arm": "none"}, nsNoop: {"bench-arm": "noop"}, nsNoopPatched: {"bench-arm": "noop-patched"},
+		nsNoopLabelled: {"bench-arm": "noop-labelled"}, nsPave: {"bench-arm": "pave", v1alpha1.LabelTeam: benchdata.Team},
 		nsPaveUnmeshed: {"bench-arm": "pave-unmeshed", v1alpha1.LabelTeam: benchdata.Team, v1alpha1.LabelZone: "public"},
 		"bench-fill":   {"bench-arm": "pave", v1alpha1.LabelTeam: benchdata.Team},
 	} {
@@ -142,6 +146,12 @@ func newBench(ctx context.Context, cl *localcluster.Cluster, bin, admissionBin, 
 		return nil, err
 	}
 	if err := b.noopConfigurations(ctx, "noop-patched", patchedPath+apiArm); err != nil {
+		return nil, err
+	}
+	if err := os.WriteFile(filepath.Join(b.noopDir, patchFile(labelArm)), []byte(oneLabel), 0o600); err != nil {
+		return nil, err
+	}
+	if err := b.noopConfigurations(ctx, "noop-labelled", patchedPath+labelArm); err != nil {
 		return nil, err
 	}
 	// The mesh policy is in force when a mutation injects the sidecar.

@@ -102,10 +102,18 @@ func patchFile(arm string) string { return "patch-" + arm + ".json" }
 // apiArm names the patch the no-op mutating webhooks of nsNoopPatched send.
 const apiArm = "api"
 
-// patchedArms are the arms the no-op server sends pave's patch for: each
-// /mutate arm's, and the API server's.
+// labelArm names the patch the no-op mutating webhooks of nsNoopLabelled
+// send: one label added (oneLabel), the least a webhook that changes a
+// Deployment at all makes the API server do.
+const labelArm = "label"
+
+// oneLabel is labelArm's patch. The benchmark's Deployments have labels.
+const oneLabel = `[{"op":"add","path":"/metadata/labels/bench.pave.dev~1labelled","value":"true"}]`
+
+// patchedArms are the arms the no-op server sends a patch for: each /mutate
+// arm's and the API server's (pave's patch), and labelArm's.
 func patchedArms() []string {
-	arms := []string{apiArm}
+	arms := []string{apiArm, labelArm}
 	for _, a := range webhookArmNames() {
 		if strings.HasPrefix(a, "mutate") {
 			arms = append(arms, a)

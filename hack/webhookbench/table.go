@@ -64,6 +64,10 @@ func table(r report, cliRatio float64) []row {
 		// Attribution, not a target: pave without the proxy in the
 		// template, against the same Deployments through the no-op webhooks.
 		rows = append(rows, creates("opted out of the mesh: no proxy", unmeshed, floor)...)
+		if labelled := r.APIServer[armKey(nsNoopLabelled, unmeshedSuffix)]; labelled.PerSecond > 0 {
+			// The floor of a webhook that changes anything, the same phase.
+			rows = append(rows, creates("no-op adding one label, opted out of the mesh", labelled, floor)...)
+		}
 		if none := r.APIServer[armKey(nsNone, unmeshedSuffix)]; none.PerSecond > 0 {
 			rows = append(rows, info("(no webhook at all, opted out of the mesh) creates/s", none.PerSecond, floor.PerSecond))
 		}

@@ -7,7 +7,7 @@ func TestTableHoldsTheTargetArmAndAttributesTheRest(t *testing.T) {
 		"pave": {PerSecond: 72, P99ms: 130}, "noop": {PerSecond: 100, P99ms: 100}, "none": {PerSecond: 150},
 		// The keys interleavedCreates gives the phase's namespaces.
 		armKey(nsPaveUnmeshed, unmeshedSuffix): {PerSecond: 93, P99ms: 110}, armKey(nsNoop, unmeshedSuffix): {PerSecond: 100, P99ms: 100},
-		armKey(nsNone, unmeshedSuffix): {PerSecond: 200},
+		armKey(nsNone, unmeshedSuffix): {PerSecond: 200}, armKey(nsNoopLabelled, unmeshedSuffix): {PerSecond: 85, P99ms: 120},
 	}}
 	rows := map[string]row{}
 	for _, r := range table(r, 0) {
@@ -28,6 +28,11 @@ func TestTableHoldsTheTargetArmAndAttributesTheRest(t *testing.T) {
 	}
 	if none := rows["  (no webhook at all, opted out of the mesh) creates/s"]; none.Ratio != 2 {
 		t.Errorf("no webhook in the opted-out phase = %+v, want 2x its no-op", none)
+	}
+
+	// The floor of any change, against the same phase's no-op: no target.
+	if labelled := rows["  (no-op adding one label, opted out of the mesh) creates/s"]; labelled.Ratio != 0.85 || labelled.Target != "-" {
+		t.Errorf("the one-label row = %+v, want 0.85x against its own phase's no-op, no target", labelled)
 	}
 
 	delete(r.APIServer, armKey(nsNoop, unmeshedSuffix)) // a run with the mesh off has no such phase
