@@ -9,6 +9,7 @@ import (
 
 	"sigs.k8s.io/yaml"
 
+	"github.com/pave-dev/pave/pkg/api/v1alpha1"
 	"github.com/pave-dev/pave/pkg/manifest"
 )
 
@@ -125,11 +126,50 @@ func TestChartExcludesNamespacesFromBothRoles(t *testing.T) {
 	if got := excluded(t); len(got) != 0 {
 		t.Errorf("defaults: --exclude-namespaces %v, want none", got)
 	}
-	got := excluded(t, "--set", "webhooks.excludeNamespaces={kube-system,kube-public,kube-node-lease,cilium,cert-manager}")
-	for _, role := range []string{"Deployment/pave-system/pave-controller", "Deployment/pave-system/pave-webhook"} {
-		if got[role] != "cilium,cert-manager" {
-			t.Errorf("webhooks.excludeNamespaces with cilium and cert-manager: %s --exclude-namespaces=%q, want cilium,cert-manager", role, got[role])
+	// A values file from before the system namespaces were implied lists
+	// them too; the flag is the same either way.
+	for _, list := range []string{"{kube-system,kube-public,kube-node-lease,cilium,cert-manager}", "{cilium,cert-manager}"} {
+		got := excluded(t, "--set", "webhooks.excludeNamespaces="+list)
+		for _, role := range []string{"Deployment/pave-system/pave-controller", "Deployment/pave-system/pave-webhook"} {
+			if got[role] != "cilium,cert-manager" {
+				t.Errorf("webhooks.excludeNamespaces=%s: %s --exclude-namespaces=%q, want cilium,cert-manager", list, role, got[role])
+			}
 		}
+	}
+}
+
+// The control plane's namespaces stay out of every webhook whatever
+// webhooks.excludeNamespaces lists: install.md says to add the CNI's,
+// cert-manager's and the mesh's namespaces, and a list of those alone once
+// made the fail-closed webhook match kube-system, whose pods the cluster
+// could then not recreate while pave was down. A name that is no
+// namespace's is refused by the schema.
+func TestChartNeverGovernsTheControlPlane(t *testing.T) {
+	rendered, err := s.helm("template", "pave", "../../charts/pave", "--namespace", "pave-system", "--set", "webhooks.excludeNamespaces={cert-manager,istio-system,cilium}")
+	if err != nil {
+		t.Fatalf("helm template: %v", err)
+	}
+	want := append(v1alpha1.SystemNamespaces(), "cert-manager", "istio-system", "cilium", "pave-system")
+	webhooks := 0
+	for key, obj := range objects(t, "chart", rendered) {
+		if !strings.HasSuffix(strings.Split(key, "/")[0], "WebhookConfiguration") {
+			continue
+		}
+		list, _ := obj["webhooks"].([]any)
+		for i := range list {
+			webhooks++
+			got, _ := at(obj, "webhooks", i, "namespaceSelector", "matchExpressions", 0, "values").([]any)
+			if fmt.Sprint(got) != fmt.Sprint(want) {
+				t.Errorf("%s webhook %d: namespaceSelector NotIn %v, want %v", key, i, got, want)
+			}
+		}
+	}
+	if webhooks == 0 {
+		t.Fatal("no webhooks rendered")
+	}
+	out, err := s.helm("template", "pave", "../../charts/pave", "--namespace", "pave-system", "--set", "webhooks.excludeNamespaces={Cert_Manager}")
+	if err == nil || !strings.Contains(out+err.Error(), "excludeNamespaces") {
+		t.Errorf("a name no namespace can have: rendered (%v), want the schema to name excludeNamespaces", err)
 	}
 }
 

@@ -11,20 +11,28 @@ app.kubernetes.io/component: {{ .component }}
 helm.sh/chart: {{ .root.Chart.Name }}-{{ .root.Chart.Version | replace "+" "_" }}
 {{- end -}}
 
-{{/* The namespaces no webhook of pave's matches. */}}
+{{/* The control plane's namespaces (v1alpha1.SystemNamespaces): never
+governed, whatever webhooks.excludeNamespaces says. A fail-closed webhook
+there keeps the cluster from recovering its own pods while pave is down. */}}
+{{- define "pave.systemNamespaces" -}}
+{{- list "kube-system" "kube-public" "kube-node-lease" | toJson -}}
+{{- end -}}
+
+{{/* The namespaces no webhook of pave's matches: the control plane's,
+webhooks.excludeNamespaces and the release's. */}}
 {{- define "pave.namespaceSelector" -}}
 namespaceSelector:
   matchExpressions:
   - key: kubernetes.io/metadata.name
     operator: NotIn
-    values: {{ append .Values.webhooks.excludeNamespaces .Release.Namespace | toJson }}
+    values: {{ concat (include "pave.systemNamespaces" . | fromJsonArray) (.Values.webhooks.excludeNamespaces | default list) (list .Release.Namespace) | uniq | toJson }}
 {{- end -}}
 
 {{/* Both roles' --exclude-namespaces: the namespaces the webhooks exclude
 beyond those pave never governs anyway, so that the controller writes
 nothing where the webhooks do not look and admission never judges there. */}}
 {{- define "pave.excludeNamespaces" -}}
-{{- with without .Values.webhooks.excludeNamespaces "kube-system" "kube-public" "kube-node-lease" .Release.Namespace -}}
+{{- with without (.Values.webhooks.excludeNamespaces | default list | uniq) "kube-system" "kube-public" "kube-node-lease" .Release.Namespace -}}
 , "--exclude-namespaces={{ join "," . }}"
 {{- end -}}
 {{- end -}}
