@@ -56,7 +56,16 @@ func main() {
 
 func step(format string, args ...any) { fmt.Printf("\n\033[1m==> "+format+"\033[0m\n", args...) }
 
+// The ports pave-webhook serves on: manifests/local points the webhook
+// configurations at webhookPort.
+const webhookPort, probePort = 9443, 18081
+
 func (d *demo) run(ctx context.Context, noWait bool) error {
+	// Before anything is started or d.dir emptied: a demo still running
+	// keeps its kubeconfig and logs there.
+	if err := localcluster.PortsFree(webhookPort, probePort); err != nil {
+		return err
+	}
 	_ = os.RemoveAll(d.dir)
 	if err := os.MkdirAll(d.dir, 0o755); err != nil {
 		return err
@@ -87,7 +96,7 @@ func (d *demo) run(ctx context.Context, noWait bool) error {
 		return err
 	}
 	if d.webhook, err = d.cluster.StartWebhook(localcluster.WebhookOptions{
-		Binary: d.webhookBin, CertDir: filepath.Join(d.dir, "certs"), Port: 9443, ProbePort: 18081,
+		Binary: d.webhookBin, CertDir: filepath.Join(d.dir, "certs"), Port: webhookPort, ProbePort: probePort,
 		Log: filepath.Join(d.dir, "webhook.log"), Kubeconfig: identity,
 	}); err != nil {
 		return err

@@ -6,6 +6,7 @@ import (
 	"net"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/pave-dev/pave/internal/localcluster"
@@ -41,5 +42,28 @@ func TestFreePortsAreDistinct(t *testing.T) {
 			t.Fatalf("port %d is not free: %v", p, err)
 		}
 		defer l.Close()
+	}
+}
+
+// A webhook port something already listens on (a `make demo` left running)
+// is refused before the server starts: the old server would answer the
+// readiness probe and the API server in the new one's place.
+func TestStartWebhookRefusesAPortInUse(t *testing.T) {
+	held, err := net.Listen("tcp", ":0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer held.Close()
+	port := held.Addr().(*net.TCPAddr).Port
+	free := localcluster.FreePorts(1)[0]
+	for _, o := range []localcluster.WebhookOptions{{Port: port, ProbePort: free}, {Port: free, ProbePort: port}} {
+		o.Binary, o.Log = filepath.Join(t.TempDir(), "never-started"), filepath.Join(t.TempDir(), "log")
+		w, err := (&localcluster.Cluster{}).StartWebhook(o)
+		if err == nil || !strings.Contains(err.Error(), fmt.Sprintf("port %d is in use", port)) {
+			t.Errorf("ports %d and %d, %d held: %v, %v; want an error naming port %d", o.Port, o.ProbePort, port, w, err, port)
+		}
+		if _, statErr := os.Stat(o.Log); statErr == nil {
+			t.Errorf("the server was started (its log exists) though port %d is in use", port)
+		}
 	}
 }

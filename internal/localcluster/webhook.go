@@ -3,6 +3,7 @@ package localcluster
 import (
 	"errors"
 	"fmt"
+	"net"
 	"net/http"
 	"os"
 	"os/exec"
@@ -43,6 +44,9 @@ type Webhook struct {
 
 // StartWebhook starts pave-webhook and returns once it reports ready.
 func (c *Cluster) StartWebhook(o WebhookOptions) (*Webhook, error) {
+	if err := PortsFree(o.Port, o.ProbePort, o.MetricsPort); err != nil {
+		return nil, err
+	}
 	log, err := os.OpenFile(o.Log, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o644)
 	if err != nil {
 		return nil, err
@@ -95,6 +99,24 @@ func (c *Cluster) StartWebhook(o WebhookOptions) (*Webhook, error) {
 	}
 	w.Stop()
 	return nil, fmt.Errorf("pave-webhook not ready within 60s (is port %d free? see %s)", o.Port, o.Log)
+}
+
+// PortsFree says which of ports (0: none) something already listens on.
+// A server left from another run (a second `make demo`) would answer there
+// in the new one's place: its /readyz made the new server look started,
+// and its certificate made the API server refuse every call.
+func PortsFree(ports ...int) error {
+	for _, p := range ports {
+		if p == 0 {
+			continue
+		}
+		l, err := net.Listen("tcp", fmt.Sprintf(":%d", p))
+		if err != nil {
+			return fmt.Errorf("port %d is in use (%v): stop what listens there, another `make demo` perhaps, and start again", p, err)
+		}
+		l.Close()
+	}
+	return nil
 }
 
 // Stop ends the server gracefully, or kills it after 15 seconds.
