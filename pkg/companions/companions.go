@@ -35,13 +35,12 @@ func All() engine.Companions { return AllIn(v1alpha1.DefaultPaveNamespace) }
 // service accounts the guards trust and whose namespace, like the excluded
 // ones (--exclude-namespaces), is no team's.
 func AllIn(paveNamespace string, excluded ...string) engine.Companions {
+	in := v1alpha1.Install{PaveNamespace: paveNamespace, Excluded: excluded}
 	return engine.Companions{
 		Workload:  []engine.Generator{istio.Traffic{}, cilium.Policy{}, zones.Ingress{}, secrets.Delivery{}, operator.Scrape{}, operator.SLORules{}, monitoring.Dashboard{}},
 		Namespace: []engine.NamespaceGenerator{istio.MTLS{}, quota.Tier{}, zones.Baseline{}, velero.Schedule{}, operator.Cost{}},
-		Cluster: []engine.ClusterGenerator{namespaces.Guard{}, zones.Boundaries{PaveNamespace: paveNamespace, Excluded: excluded},
-			zones.Guard{PaveNamespace: paveNamespace, Excluded: excluded}, secrets.Guard{PaveNamespace: paveNamespace, Excluded: excluded},
-			storage.Guard{PaveNamespace: paveNamespace, Excluded: excluded}, ingress.Guard{PaveNamespace: paveNamespace, Excluded: excluded},
-			scheduling.Guard{PaveNamespace: paveNamespace, Excluded: excluded}, monitoring.SecretGuard{PaveNamespace: paveNamespace, Excluded: excluded}},
+		Cluster: []engine.ClusterGenerator{namespaces.Guard{}, zones.Boundaries{Install: in}, zones.Guard{Install: in}, secrets.Guard{Install: in},
+			storage.Guard{Install: in}, ingress.Guard{Install: in}, scheduling.Guard{Install: in}, monitoring.SecretGuard{Install: in}},
 	}
 }
 

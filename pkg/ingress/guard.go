@@ -4,7 +4,6 @@ package ingress
 
 import (
 	"context"
-	"fmt"
 
 	admissionregistrationv1 "k8s.io/api/admissionregistration/v1"
 	"k8s.io/apimachinery/pkg/runtime/schema"
@@ -37,11 +36,7 @@ const snippet = "(k.startsWith('nginx.ingress.kubernetes.io/') && k.endsWith('-s
 // The platform team and pave may set snippets; an Ingress keeping one it
 // has stays editable.
 type Guard struct {
-	// PaveNamespace is where pave runs; it is not a team's.
-	PaveNamespace string
-	// Excluded are the namespaces pave does not govern besides the
-	// control plane's and its own (--exclude-namespaces).
-	Excluded []string
+	v1alpha1.Install
 }
 
 // Name implements engine.ClusterGenerator.
@@ -52,14 +47,14 @@ func (Guard) Kinds() []schema.GroupVersionKind { return admissionpolicy.Kinds() 
 
 // GenerateCluster implements engine.ClusterGenerator.
 func (g Guard) GenerateCluster(_ context.Context, p *policy.Policy) ([]object, error) {
-	if g.PaveNamespace == "" {
-		return nil, fmt.Errorf("ingress snippets guard: pave's namespace is unknown")
+	if err := g.Known("ingress snippets guard"); err != nil {
+		return nil, err
 	}
 	// A snippet is allowed where the Ingress had it, with the same value.
 	added := "!(k in variables.old) || variables.old[k] != variables.annotations[k]"
 	return admissionpolicy.Build(admissionpolicy.Spec{
 		Name: GuardName, Group: "networking.k8s.io", Version: "v1", Resources: []string{"ingresses"},
-		Namespaces: admissionpolicy.Except(v1alpha1.Ungoverned(g.PaveNamespace, g.Excluded...)),
+		Namespaces: admissionpolicy.Except(g.Ungoverned()),
 		Variables: []admissionregistrationv1.Variable{
 			{Name: "trusted", Expression: admissionpolicy.Trusted(p.Spec.Namespaces.LabelAdmins, admissionpolicy.ServiceAccounts(g.PaveNamespace))},
 			{Name: "annotations", Expression: "has(object.metadata.annotations) ? object.metadata.annotations : {}"},

@@ -9,6 +9,7 @@ import (
 	"k8s.io/apimachinery/pkg/runtime/schema"
 
 	"github.com/pave-dev/pave/pkg/admissionpolicy/evaluate"
+	"github.com/pave-dev/pave/pkg/api/v1alpha1"
 	"github.com/pave-dev/pave/pkg/ingress"
 	"github.com/pave-dev/pave/pkg/policy"
 )
@@ -18,7 +19,7 @@ import (
 // member, in either controller's spelling; other annotations pass; the
 // platform team may; an Ingress keeping the snippet it has stays editable.
 func TestGuardRefusesSnippets(t *testing.T) {
-	objs, err := ingress.Guard{PaveNamespace: "pave-system"}.GenerateCluster(context.Background(), policy.Default())
+	objs, err := ingress.Guard{Install: v1alpha1.Install{PaveNamespace: "pave-system"}}.GenerateCluster(context.Background(), policy.Default())
 	if err != nil || len(objs) != 2 {
 		t.Fatalf("%d objects, %v", len(objs), err)
 	}

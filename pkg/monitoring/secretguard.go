@@ -30,11 +30,7 @@ const SecretGuardName = "pave-dashboard-secrets"
 // check needs the labels alone, so it runs in the API server. The
 // platform team may write one.
 type SecretGuard struct {
-	// PaveNamespace is where pave runs; it is not a team's.
-	PaveNamespace string
-	// Excluded are the namespaces pave does not govern besides the
-	// control plane's and its own (--exclude-namespaces).
-	Excluded []string
+	v1alpha1.Install
 }
 
 // Name implements engine.ClusterGenerator.
@@ -49,13 +45,13 @@ func (g SecretGuard) GenerateCluster(_ context.Context, p *policy.Policy) ([]obj
 	if !dashboards.On() || len(dashboards.Labels) == 0 {
 		return nil, nil // pave writes no dashboard a team's could replace
 	}
-	if g.PaveNamespace == "" {
-		return nil, fmt.Errorf("dashboard secret guard: pave's namespace is unknown")
+	if err := g.Known("dashboard secret guard"); err != nil {
+		return nil, err
 	}
 	labels := slices.Sorted(maps.Keys(dashboards.Labels))
 	return admissionpolicy.Build(admissionpolicy.Spec{
 		Name: SecretGuardName, Version: "v1", Resources: []string{"secrets"},
-		Namespaces: admissionpolicy.Except(append(v1alpha1.Ungoverned(g.PaveNamespace, g.Excluded...), policy.MonitoringPlatform(p.Spec.Zones.Isolation)...)),
+		Namespaces: admissionpolicy.Except(append(g.Ungoverned(), policy.MonitoringPlatform(p.Spec.Zones.Isolation)...)),
 		Variables: []admissionregistrationv1.Variable{
 			{Name: "admin", Expression: admissionpolicy.Trusted(p.Spec.Namespaces.LabelAdmins)},
 			{Name: "labels", Expression: "has(object.metadata.labels) ? object.metadata.labels : {}"},

@@ -9,6 +9,7 @@ import (
 	"k8s.io/apimachinery/pkg/runtime/schema"
 
 	"github.com/pave-dev/pave/pkg/admissionpolicy/evaluate"
+	"github.com/pave-dev/pave/pkg/api/v1alpha1"
 	"github.com/pave-dev/pave/pkg/monitoring"
 	"github.com/pave-dev/pave/pkg/policy"
 )
@@ -19,7 +20,7 @@ import (
 // Secrets, the platform team's and those of the namespaces pave leaves to
 // the platform pass.
 func TestSecretGuardKeepsDashboardsInConfigMaps(t *testing.T) {
-	objs, err := monitoring.SecretGuard{PaveNamespace: "pave-system"}.GenerateCluster(context.Background(), policy.Default())
+	objs, err := monitoring.SecretGuard{Install: v1alpha1.Install{PaveNamespace: "pave-system"}}.GenerateCluster(context.Background(), policy.Default())
 	if err != nil || len(objs) != 2 {
 		t.Fatalf("%d objects, %v", len(objs), err)
 	}
@@ -67,7 +68,7 @@ func TestSecretGuardKeepsDashboardsInConfigMaps(t *testing.T) {
 	off := false
 	p := policy.Default()
 	p.Spec.Monitoring.Dashboards.Enabled = &off
-	if objs, err := (monitoring.SecretGuard{PaveNamespace: "pave-system"}).GenerateCluster(context.Background(), p); err != nil || len(objs) != 0 {
+	if objs, err := (monitoring.SecretGuard{Install: v1alpha1.Install{PaveNamespace: "pave-system"}}).GenerateCluster(context.Background(), p); err != nil || len(objs) != 0 {
 		t.Errorf("a policy that writes no dashboards got %d objects (%v)", len(objs), err)
 	}
 }

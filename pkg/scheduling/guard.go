@@ -2,7 +2,6 @@ package scheduling
 
 import (
 	"context"
-	"fmt"
 
 	admissionregistrationv1 "k8s.io/api/admissionregistration/v1"
 	"k8s.io/apimachinery/pkg/runtime/schema"
@@ -28,11 +27,7 @@ type object = admissionpolicy.Object
 // would report it on each later update. Nodes (mirror Pods), the control
 // plane's service accounts, pave's and the platform team may.
 type Guard struct {
-	// PaveNamespace is where pave runs; it is not a team's.
-	PaveNamespace string
-	// Excluded are the namespaces pave does not govern besides the
-	// control plane's and its own (--exclude-namespaces).
-	Excluded []string
+	v1alpha1.Install
 }
 
 // Name implements engine.ClusterGenerator.
@@ -43,15 +38,15 @@ func (Guard) Kinds() []schema.GroupVersionKind { return admissionpolicy.Kinds() 
 
 // GenerateCluster implements engine.ClusterGenerator.
 func (g Guard) GenerateCluster(_ context.Context, p *policy.Policy) ([]object, error) {
-	if g.PaveNamespace == "" {
-		return nil, fmt.Errorf("pod node name guard: pave's namespace is unknown")
+	if err := g.Known("pod node name guard"); err != nil {
+		return nil, err
 	}
 	trusted := admissionpolicy.Trusted(p.Spec.Namespaces.LabelAdmins, "system:nodes", admissionpolicy.ServiceAccounts(g.PaveNamespace)) +
 		" || " + admissionpolicy.ControlPlane
 	return admissionpolicy.Build(admissionpolicy.Spec{
 		Name: GuardName, Version: "v1", Resources: []string{"pods"},
 		Operations: []admissionregistrationv1.OperationType{admissionregistrationv1.Create},
-		Namespaces: admissionpolicy.Except(v1alpha1.Ungoverned(g.PaveNamespace, g.Excluded...)),
+		Namespaces: admissionpolicy.Except(g.Ungoverned()),
 		Variables:  []admissionregistrationv1.Variable{{Name: "trusted", Expression: trusted}},
 		Validations: []admissionregistrationv1.Validation{{
 			Expression: "variables.trusted || !has(object.spec.nodeName) || object.spec.nodeName == ''",

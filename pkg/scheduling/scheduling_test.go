@@ -10,6 +10,7 @@ import (
 	"k8s.io/apimachinery/pkg/runtime/schema"
 
 	"github.com/pave-dev/pave/pkg/admissionpolicy/evaluate"
+	"github.com/pave-dev/pave/pkg/api/v1alpha1"
 	"github.com/pave-dev/pave/pkg/policy"
 	"github.com/pave-dev/pave/pkg/scheduling"
 	"github.com/pave-dev/pave/pkg/workload/workloadtest"
@@ -55,7 +56,7 @@ spec:
 // TestTeamMemberCannotPickTheNode): refused from a team member; nodes
 // (mirror Pods) and the platform team may; a Pod without one passes.
 func TestGuardRefusesPodsThatNameTheirNode(t *testing.T) {
-	objs, err := scheduling.Guard{PaveNamespace: "pave-system"}.GenerateCluster(context.Background(), policy.Default())
+	objs, err := scheduling.Guard{Install: v1alpha1.Install{PaveNamespace: "pave-system"}}.GenerateCluster(context.Background(), policy.Default())
 	if err != nil || len(objs) != 2 {
 		t.Fatalf("%d objects, %v", len(objs), err)
 	}

@@ -9,6 +9,7 @@ import (
 	"k8s.io/apimachinery/pkg/runtime/schema"
 
 	"github.com/pave-dev/pave/pkg/admissionpolicy"
+	"github.com/pave-dev/pave/pkg/api/v1alpha1"
 	"github.com/pave-dev/pave/pkg/policy"
 )
 
@@ -30,11 +31,7 @@ const GuardName = "pave-secret-store-keys"
 // ClusterExternalSecrets ask for.
 // pave's own ExternalSecrets name the namespace's keys and pass.
 type Guard struct {
-	// PaveNamespace is where pave runs; it is not a team's.
-	PaveNamespace string
-	// Excluded are the namespaces pave does not govern besides the
-	// control plane's and its own (--exclude-namespaces).
-	Excluded []string
+	v1alpha1.Install
 }
 
 // Name implements engine.ClusterGenerator.
@@ -49,8 +46,8 @@ func (g Guard) GenerateCluster(_ context.Context, p *policy.Policy) ([]object, e
 	if store == "" {
 		return nil, nil // no store, no layout to keep
 	}
-	if g.PaveNamespace == "" {
-		return nil, fmt.Errorf("secret store guard: pave's namespace is unknown")
+	if err := g.Known("secret store guard"); err != nil {
+		return nil, err
 	}
 	operator := p.Spec.Secrets.OperatorNamespace // the built-in policy's external-secrets unless set
 	quoted := strconv.Quote(store)

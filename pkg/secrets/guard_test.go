@@ -8,6 +8,7 @@ import (
 
 	admissionregistrationv1 "k8s.io/api/admissionregistration/v1"
 
+	"github.com/pave-dev/pave/pkg/api/v1alpha1"
 	"github.com/pave-dev/pave/pkg/policy"
 	"github.com/pave-dev/pave/pkg/secrets"
 )
@@ -22,7 +23,7 @@ func TestGuardFollowsTheStore(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	guard := secrets.Guard{PaveNamespace: "platform"}
+	guard := secrets.Guard{Install: v1alpha1.Install{PaveNamespace: "platform"}}
 	if objs, err := guard.GenerateCluster(context.Background(), p); err != nil || len(objs) != 0 {
 		t.Fatalf("without a store: %d objects, %v", len(objs), err)
 	}

@@ -2,7 +2,6 @@ package storage
 
 import (
 	"context"
-	"fmt"
 
 	admissionregistrationv1 "k8s.io/api/admissionregistration/v1"
 	"k8s.io/apimachinery/pkg/runtime/schema"
@@ -33,11 +32,7 @@ const boundVolumeWhy = "a volume chosen by name may be one provisioned for anoth
 // made by those controllers, so the engine judges the templates
 // (VolumeNames); this guard judges the claims written directly.
 type Guard struct {
-	// PaveNamespace is where pave runs; it is not a team's.
-	PaveNamespace string
-	// Excluded are the namespaces pave does not govern besides the
-	// control plane's and its own (--exclude-namespaces).
-	Excluded []string
+	v1alpha1.Install
 }
 
 // Name implements engine.ClusterGenerator.
@@ -48,15 +43,15 @@ func (Guard) Kinds() []schema.GroupVersionKind { return admissionpolicy.Kinds() 
 
 // GenerateCluster implements engine.ClusterGenerator.
 func (g Guard) GenerateCluster(_ context.Context, p *policy.Policy) ([]object, error) {
-	if g.PaveNamespace == "" {
-		return nil, fmt.Errorf("claimed volumes guard: pave's namespace is unknown")
+	if err := g.Known("claimed volumes guard"); err != nil {
+		return nil, err
 	}
 	velero := p.Spec.Backups.VeleroNamespace
 	trusted := admissionpolicy.Trusted(p.Spec.Namespaces.LabelAdmins, admissionpolicy.ServiceAccounts(g.PaveNamespace), admissionpolicy.ServiceAccounts(velero)) +
 		" || " + admissionpolicy.ControlPlane
 	return admissionpolicy.Build(admissionpolicy.Spec{
 		Name: GuardName, Version: "v1", Resources: []string{"persistentvolumeclaims"},
-		Namespaces: admissionpolicy.Except(v1alpha1.Ungoverned(g.PaveNamespace, g.Excluded...)),
+		Namespaces: admissionpolicy.Except(g.Ungoverned()),
 		Variables: []admissionregistrationv1.Variable{
 			{Name: "trusted", Expression: trusted},
 			{Name: "volume", Expression: "has(object.spec.volumeName) ? object.spec.volumeName : ''"},

@@ -10,6 +10,7 @@ import (
 	"k8s.io/apimachinery/pkg/runtime/schema"
 
 	"github.com/pave-dev/pave/pkg/admissionpolicy/evaluate"
+	"github.com/pave-dev/pave/pkg/api/v1alpha1"
 	"github.com/pave-dev/pave/pkg/policy"
 	"github.com/pave-dev/pave/pkg/storage"
 	"github.com/pave-dev/pave/pkg/workload/workloadtest"
@@ -22,7 +23,7 @@ import (
 // claim stays editable.
 func TestGuardKeepsTeamsFromChoosingAVolume(t *testing.T) {
 	p := policy.Default()
-	objs, err := storage.Guard{PaveNamespace: "pave-system"}.GenerateCluster(context.Background(), p)
+	objs, err := storage.Guard{Install: v1alpha1.Install{PaveNamespace: "pave-system"}}.GenerateCluster(context.Background(), p)
 	if err != nil || len(objs) != 2 {
 		t.Fatalf("%d objects, %v", len(objs), err)
 	}

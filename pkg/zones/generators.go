@@ -99,12 +99,10 @@ func (Baseline) GenerateNamespace(_ context.Context, env policy.Env) ([]object, 
 // Boundaries generates, in the ClusterNetworkPolicy target, one Admin-tier
 // ClusterNetworkPolicy per zone and the Baseline-tier default deny.
 type Boundaries struct {
-	// PaveNamespace and Excluded are namespaces pave does not govern beside
-	// the control plane's (its own, and --exclude-namespaces): the default
-	// deny, which selects namespaces rather than zones' pods, leaves them
-	// alone.
-	PaveNamespace string
-	Excluded      []string
+	// Install's PaveNamespace and Excluded are namespaces pave does not
+	// govern beside the control plane's: the default deny, which selects
+	// namespaces rather than zones' pods, leaves them alone.
+	v1alpha1.Install
 }
 
 // Name implements engine.ClusterGenerator.

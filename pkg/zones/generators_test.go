@@ -67,7 +67,7 @@ spec: {zones: {isolation: {target: ClusterNetworkPolicy, monitoringNamespace: mo
 	if err != nil {
 		t.Fatal(err)
 	}
-	objs, err := zones.Boundaries{PaveNamespace: "platform", Excluded: []string{"cert-manager"}}.GenerateCluster(context.Background(), p)
+	objs, err := zones.Boundaries{Install: v1alpha1.Install{PaveNamespace: "platform", Excluded: []string{"cert-manager"}}}.GenerateCluster(context.Background(), p)
 	if err != nil {
 		t.Fatal(err)
 	}

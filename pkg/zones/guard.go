@@ -28,12 +28,7 @@ const GuardName = "pave-zone-network-policies"
 // everything). A team's own policy between its own pods stays the team's.
 // It runs in the API server, as the namespace label guard does.
 type Guard struct {
-	// PaveNamespace is where pave runs: its service accounts write the
-	// zones' policies.
-	PaveNamespace string
-	// Excluded are the namespaces pave does not govern besides the
-	// control plane's and its own (--exclude-namespaces).
-	Excluded []string
+	v1alpha1.Install
 }
 
 // Name implements engine.ClusterGenerator.
@@ -48,8 +43,8 @@ func (g Guard) GenerateCluster(_ context.Context, p *policy.Policy) ([]object, e
 	if target != v1alpha1.IsolationNetworkPolicy && target != v1alpha1.IsolationCilium {
 		return nil, nil // off; ClusterNetworkPolicy's Admin tier is above a team's
 	}
-	if g.PaveNamespace == "" {
-		return nil, fmt.Errorf("zone policy guard: pave's namespace is unknown")
+	if err := g.Known("zone policy guard"); err != nil {
+		return nil, err
 	}
 	iso := p.Spec.Zones.Isolation
 	selector := admissionpolicy.Except(append(append(policy.Unisolated(iso), g.PaveNamespace), g.Excluded...))

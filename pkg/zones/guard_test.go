@@ -31,7 +31,7 @@ func TestGuardFollowsTheTarget(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			objs, err := zones.Guard{PaveNamespace: "platform"}.GenerateCluster(context.Background(), p)
+			objs, err := zones.Guard{Install: v1alpha1.Install{PaveNamespace: "platform"}}.GenerateCluster(context.Background(), p)
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -10,6 +10,7 @@ import (
 	"sigs.k8s.io/yaml"
 
 	"github.com/pave-dev/pave/pkg/admissionpolicy/evaluate"
+	"github.com/pave-dev/pave/pkg/api/v1alpha1"
 	"github.com/pave-dev/pave/pkg/engine"
 	"github.com/pave-dev/pave/pkg/policy"
 	"github.com/pave-dev/pave/pkg/secrets"
@@ -27,7 +28,7 @@ func TestPolicyJudgesPavesGuardsAsTheAPIServerDoes(t *testing.T) {
 		t.Fatal(err)
 	}
 	var vaps []*admissionregistrationv1.ValidatingAdmissionPolicy
-	for _, g := range []engine.ClusterGenerator{zones.Guard{PaveNamespace: "pave-system"}, secrets.Guard{PaveNamespace: "pave-system"}} {
+	for _, g := range []engine.ClusterGenerator{zones.Guard{Install: v1alpha1.Install{PaveNamespace: "pave-system"}}, secrets.Guard{Install: v1alpha1.Install{PaveNamespace: "pave-system"}}} {
 		objs, err := g.GenerateCluster(context.Background(), p)
 		if err != nil {
 			t.Fatal(err)

@@ -1,6 +1,9 @@
 package v1alpha1
 
-import "slices"
+import (
+	"fmt"
+	"slices"
+)
 
 // LabelNamespaceName is the label the API server sets on every Namespace to
 // its name; selectors that pick namespaces by name use it.
@@ -25,6 +28,32 @@ func Ungoverned(paveNamespace string, excluded ...string) []string {
 		}
 	}
 	return out
+}
+
+// Install is where pave runs and which namespaces it leaves alone: what
+// the generators of cluster-wide objects (the guards, the zones'
+// boundaries) know of the install beyond the policy. One value, filled from
+// --pave-namespace and --exclude-namespaces, is handed to all of them.
+// +kubebuilder:object:generate=false
+type Install struct {
+	// PaveNamespace is where pave runs: no team's, and its service accounts
+	// write what the guards keep from teams.
+	PaveNamespace string
+	// Excluded are the namespaces pave does not govern besides the control
+	// plane's and its own (--exclude-namespaces).
+	Excluded []string
+}
+
+// Ungoverned is Ungoverned(i.PaveNamespace, i.Excluded...).
+func (i Install) Ungoverned() []string { return Ungoverned(i.PaveNamespace, i.Excluded...) }
+
+// Known is an error naming what needs pave's namespace when it is unknown:
+// a guard written without it would trust no service account of pave's.
+func (i Install) Known(what string) error {
+	if i.PaveNamespace == "" {
+		return fmt.Errorf("%s: pave's namespace is unknown", what)
+	}
+	return nil
 }
 
 // TeamOf is the team a namespace's labels name: LabelTeam, else
