@@ -111,7 +111,7 @@ func runCheck(cmd *cobra.Command, paths []string, f checkFlags) error {
 
 	var guards []*admissionregistrationv1.ValidatingAdmissionPolicy
 	if f.asTeam {
-		if guards, err = companions.Guards(cmd.Context(), pol, f.paveNamespace, f.excluded...); err != nil {
+		if guards, err = companions.Guards(cmd.Context(), pol, v1alpha1.Install{PaveNamespace: f.paveNamespace, Excluded: f.excluded}); err != nil {
 			return bad(fmt.Errorf("--as-team: %w", err))
 		}
 	}

@@ -3,6 +3,7 @@
 package main
 
 import (
+	"github.com/pave-dev/pave/pkg/api/v1alpha1"
 	"github.com/pave-dev/pave/pkg/companions"
 	"github.com/pave-dev/pave/pkg/engine"
 )
@@ -13,5 +14,5 @@ const controllerLinked = true
 // generators are every generator pave runs: the controller writes what they
 // describe.
 func generators(o options) engine.Companions {
-	return companions.AllIn(o.paveNamespace, o.excluded()...)
+	return companions.AllIn(v1alpha1.Install{PaveNamespace: o.paveNamespace, Excluded: o.excluded()})
 }

@@ -5,6 +5,7 @@ import (
 	"slices"
 	"testing"
 
+	"github.com/pave-dev/pave/pkg/api/v1alpha1"
 	"github.com/pave-dev/pave/pkg/check"
 	"github.com/pave-dev/pave/pkg/companions"
 	"github.com/pave-dev/pave/pkg/manifest"
@@ -26,7 +27,7 @@ kind: NetworkPolicy
 metadata: {name: own}
 spec: {podSelector: {}, ingress: [{from: [{podSelector: {}}]}]}
 `
-	guards, err := companions.Guards(context.Background(), policy.Default(), "pave-system")
+	guards, err := companions.Guards(context.Background(), policy.Default(), v1alpha1.Install{PaveNamespace: "pave-system"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -62,7 +63,7 @@ spec: {podSelector: {}, ingress: [{from: [{podSelector: {}}]}]}
 // them: a claim that names a volume and a Pod that names its node are
 // refused from a team member, beside pave's own findings.
 func TestGuardsJudgeKindsPaveJudges(t *testing.T) {
-	guards, err := companions.Guards(context.Background(), policy.Default(), "pave-system")
+	guards, err := companions.Guards(context.Background(), policy.Default(), v1alpha1.Install{PaveNamespace: "pave-system"})
 	if err != nil {
 		t.Fatal(err)
 	}

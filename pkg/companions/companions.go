@@ -29,13 +29,14 @@ import (
 
 // All are pave's generators, in the order they run, for pave in its
 // default namespace (the CLI's view).
-func All() engine.Companions { return AllIn(v1alpha1.DefaultPaveNamespace) }
+func All() engine.Companions {
+	return AllIn(v1alpha1.Install{PaveNamespace: v1alpha1.DefaultPaveNamespace})
+}
 
-// AllIn are pave's generators for pave running in paveNamespace, whose
-// service accounts the guards trust and whose namespace, like the excluded
-// ones (--exclude-namespaces), is no team's.
-func AllIn(paveNamespace string, excluded ...string) engine.Companions {
-	in := v1alpha1.Install{PaveNamespace: paveNamespace, Excluded: excluded}
+// AllIn are pave's generators for pave installed as in says: in its
+// namespace, whose service accounts the guards trust and which, like the
+// excluded ones (--exclude-namespaces), is no team's.
+func AllIn(in v1alpha1.Install) engine.Companions {
 	return engine.Companions{
 		Workload:  []engine.Generator{istio.Traffic{}, cilium.Policy{}, zones.Ingress{}, secrets.Delivery{}, operator.Scrape{}, operator.SLORules{}, monitoring.Dashboard{}},
 		Namespace: []engine.NamespaceGenerator{istio.MTLS{}, quota.Tier{}, zones.Baseline{}, velero.Schedule{}, operator.Cost{}},
@@ -49,12 +50,12 @@ func AllIn(paveNamespace string, excluded ...string) engine.Companions {
 func Engine(p *policy.Policy) (*engine.Engine, error) { return engine.Default(p, All()) }
 
 // Guards are the ValidatingAdmissionPolicies pave writes under the policy,
-// for pave running in paveNamespace with those namespaces excluded: the
+// for pave installed as in says: the
 // checks the API server makes beside pave's webhooks, which the CLI judges
 // by (pkg/admissionpolicy/evaluate).
-func Guards(ctx context.Context, p *policy.Policy, paveNamespace string, excluded ...string) ([]*admissionregistrationv1.ValidatingAdmissionPolicy, error) {
+func Guards(ctx context.Context, p *policy.Policy, in v1alpha1.Install) ([]*admissionregistrationv1.ValidatingAdmissionPolicy, error) {
 	var out []*admissionregistrationv1.ValidatingAdmissionPolicy
-	for _, g := range AllIn(paveNamespace, excluded...).Cluster {
+	for _, g := range AllIn(in).Cluster {
 		objs, err := g.GenerateCluster(ctx, p)
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", g.Name(), err)

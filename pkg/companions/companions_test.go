@@ -5,6 +5,7 @@ import (
 	"slices"
 	"testing"
 
+	"github.com/pave-dev/pave/pkg/api/v1alpha1"
 	"github.com/pave-dev/pave/pkg/companions"
 	"github.com/pave-dev/pave/pkg/policy"
 )
@@ -21,7 +22,7 @@ spec: {secrets: {store: vault}}
 	if err != nil {
 		t.Fatal(err)
 	}
-	guards, err := companions.Guards(context.Background(), p, "platform", "cert-manager")
+	guards, err := companions.Guards(context.Background(), p, v1alpha1.Install{PaveNamespace: "platform", Excluded: []string{"cert-manager"}})
 	if err != nil {
 		t.Fatal(err)
 	}

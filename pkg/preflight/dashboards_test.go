@@ -10,6 +10,7 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 
+	"github.com/pave-dev/pave/pkg/api/v1alpha1"
 	"github.com/pave-dev/pave/pkg/monitoring"
 	"github.com/pave-dev/pave/pkg/policy"
 	"github.com/pave-dev/pave/pkg/preflight"
@@ -34,7 +35,7 @@ func TestPreflightNamesDashboardsTakingAnotherNamespaces(t *testing.T) {
 	secret.SetNamespace("pay")
 	secret.SetName("dash")
 	secret.SetLabels(map[string]string{"grafana_dashboard": "1"})
-	c := preflight.Cluster{PaveNamespace: "pave-system",
+	c := preflight.Cluster{Install: v1alpha1.Install{PaveNamespace: "pave-system"},
 		Namespaces: map[string]map[string]string{"shop": {"pave.dev/team": "shop"}, "pay": {"pave.dev/team": "pay"}, "monitoring": nil},
 		Dashboards: []corev1.ConfigMap{
 			dashboard("pay", "stolen", nil, "pave_shop_web.json", `{"uid": "`+monitoring.DashboardUID("shop", "web")+`", "title": "shop / web"}`),

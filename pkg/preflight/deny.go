@@ -30,7 +30,7 @@ func denyFindings(ctx context.Context, p *policy.Policy, c Cluster) ([]Finding, 
 	if err != nil {
 		return nil, err
 	}
-	skip := v1alpha1.Ungoverned(c.PaveNamespace, c.Excluded...)
+	skip := c.Ungoverned()
 	var out []Finding
 	for _, w := range c.Workloads {
 		ns := w.Meta.Namespace

@@ -6,8 +6,6 @@ import (
 	"slices"
 
 	resourcev1 "k8s.io/api/resource/v1"
-
-	"github.com/pave-dev/pave/pkg/api/v1alpha1"
 )
 
 // deviceAdminFindings names each namespace a team may be in (not the
@@ -17,7 +15,7 @@ import (
 // namespace guard keeps a label that was there (it judges changes), so
 // nothing makes it go: guard-keeps.
 func deviceAdminFindings(c Cluster) []Finding {
-	skip := v1alpha1.Ungoverned(c.PaveNamespace, c.Excluded...)
+	skip := c.Ungoverned()
 	var out []Finding
 	for _, ns := range slices.Sorted(maps.Keys(c.Namespaces)) {
 		if slices.Contains(skip, ns) || c.Namespaces[ns][resourcev1.DRAAdminNamespaceLabelKey] != "true" {

@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/pave-dev/pave/pkg/api/v1alpha1"
 	"github.com/pave-dev/pave/pkg/policy"
 	"github.com/pave-dev/pave/pkg/preflight"
 )
@@ -15,7 +16,7 @@ import (
 // platform's.
 func TestNamesNamespacesThatGrantDeviceAdminAccess(t *testing.T) {
 	const label = "resource.kubernetes.io/admin-access"
-	c := preflight.Cluster{PaveNamespace: "pave-system", Excluded: []string{"gpu-operator"}, Namespaces: map[string]map[string]string{
+	c := preflight.Cluster{Install: v1alpha1.Install{PaveNamespace: "pave-system", Excluded: []string{"gpu-operator"}}, Namespaces: map[string]map[string]string{
 		"shop":         {label: "true", "pave.dev/team": "shop"},
 		"web":          {label: "false"},
 		"plain":        {},

@@ -34,7 +34,7 @@ func guardFindings(ctx context.Context, p *policy.Policy, c Cluster) ([]Finding,
 	if err != nil || len(objs) == 0 {
 		return nil, err
 	}
-	vaps, err := companions.Guards(ctx, p, c.PaveNamespace, c.Excluded...)
+	vaps, err := companions.Guards(ctx, p, c.Install)
 	if err != nil {
 		return nil, err
 	}

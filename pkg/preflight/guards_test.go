@@ -12,6 +12,7 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/yaml"
 
+	"github.com/pave-dev/pave/pkg/api/v1alpha1"
 	"github.com/pave-dev/pave/pkg/policy"
 	"github.com/pave-dev/pave/pkg/preflight"
 )
@@ -42,7 +43,7 @@ func TestGuardsJudgeWhatIsThere(t *testing.T) {
 		guarded = append(guarded, u)
 	}
 	found, err := preflight.Run(context.Background(), p, preflight.Cluster{
-		PaveNamespace: "pave-system", Guarded: guarded,
+		Install: v1alpha1.Install{PaveNamespace: "pave-system"}, Guarded: guarded,
 		Namespaces: map[string]map[string]string{"shop": {"pave.dev/zone": "internal"}, "ingress-nginx": nil},
 	})
 	if err != nil {
@@ -78,7 +79,7 @@ func TestGuardsNameWhatTheyKeep(t *testing.T) {
 	}
 	snippet := map[string]string{"nginx.ingress.kubernetes.io/server-snippet": "location /x { return 200; }"}
 	found, err := preflight.Run(context.Background(), policy.Default(), preflight.Cluster{
-		PaveNamespace: "pave-system",
+		Install: v1alpha1.Install{PaveNamespace: "pave-system"},
 		Routing: []client.Object{
 			ingress("old", nil, snippet),
 			ingress("plain", nil, map[string]string{"nginx.ingress.kubernetes.io/rewrite-target": "/"}),

@@ -55,7 +55,7 @@ func isolatedFindings(p *policy.Policy, c Cluster) []Finding {
 // if they would: it exists, pave governs it, the zones do not leave it
 // alone, and it has a zone.
 func isolatedZone(p *policy.Policy, c Cluster, ns string) (string, bool) {
-	if _, ok := c.Namespaces[ns]; !ok || slices.Contains(v1alpha1.Ungoverned(c.PaveNamespace, c.Excluded...), ns) || policy.Infrastructure(p.Spec.Zones.Isolation, ns) {
+	if _, ok := c.Namespaces[ns]; !ok || slices.Contains(c.Ungoverned(), ns) || policy.Infrastructure(p.Spec.Zones.Isolation, ns) {
 		return "", false
 	}
 	zone := policy.DecideZone(envIn(p, c, ns)).Zone

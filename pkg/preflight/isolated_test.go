@@ -8,6 +8,7 @@ import (
 	admissionregistrationv1 "k8s.io/api/admissionregistration/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
+	"github.com/pave-dev/pave/pkg/api/v1alpha1"
 	"github.com/pave-dev/pave/pkg/policy"
 	"github.com/pave-dev/pave/pkg/preflight"
 )
@@ -27,7 +28,7 @@ func TestWebhookIsolatedByTheZones(t *testing.T) {
 	}
 	url := "https://policy.example.com/validate"
 	fail, ignore := admissionregistrationv1.Fail, admissionregistrationv1.Ignore
-	c := preflight.Cluster{PaveNamespace: "pave-system", Excluded: []string{"cert-manager"},
+	c := preflight.Cluster{Install: v1alpha1.Install{PaveNamespace: "pave-system", Excluded: []string{"cert-manager"}},
 		Namespaces: map[string]map[string]string{"kyverno": nil, "cert-manager": nil, "pave-system": nil, "ingress-nginx": nil},
 		ValidatingWebhooks: []admissionregistrationv1.ValidatingWebhookConfiguration{{ObjectMeta: metav1.ObjectMeta{Name: "kyverno-resource"},
 			Webhooks: []admissionregistrationv1.ValidatingWebhook{

@@ -34,8 +34,8 @@ func TestLockout(t *testing.T) {
 		return &metav1.LabelSelector{MatchExpressions: []metav1.LabelSelectorRequirement{{Key: "kubernetes.io/metadata.name", Operator: metav1.LabelSelectorOpNotIn, Values: ns}}}
 	}
 	c := preflight.Cluster{
-		Namespaces:    map[string]map[string]string{"kube-system": nil, "pave-system": nil, "cert-manager": nil, "shop": nil},
-		PaveNamespace: "pave-system", WebhookConfig: "pave",
+		Namespaces: map[string]map[string]string{"kube-system": nil, "pave-system": nil, "cert-manager": nil, "shop": nil},
+		Install:    v1alpha1.Install{PaveNamespace: "pave-system"}, WebhookConfig: "pave",
 		ValidatingWebhooks: []admissionregistrationv1.ValidatingWebhookConfiguration{
 			validating("everything", admissionregistrationv1.Fail, nil),
 			validating("careful", admissionregistrationv1.Fail, notIn("kube-system", "kube-public", "kube-node-lease", "pave-system", "cert-manager")),
@@ -81,8 +81,8 @@ spec:
 	}
 	alias := service("shop", "meta", corev1.ServiceTypeExternalName)
 	alias.Spec.ExternalName = "metadata.google.internal"
-	c := preflight.Cluster{Namespaces: map[string]map[string]string{"shop": {"pave.dev/team": "shop"}}, PaveNamespace: "pave-system",
-		Excluded:  []string{"cert-manager"},
+	c := preflight.Cluster{Namespaces: map[string]map[string]string{"shop": {"pave.dev/team": "shop"}},
+		Install:   v1alpha1.Install{PaveNamespace: "pave-system", Excluded: []string{"cert-manager"}},
 		Workloads: []*workload.Workload{bad, system, excluded},
 		Services: []corev1.Service{service("shop", "edge", corev1.ServiceTypeNodePort), service("shop", "web", corev1.ServiceTypeClusterIP),
 			service("kube-system", "dns", corev1.ServiceTypeNodePort), alias},
@@ -183,7 +183,7 @@ spec:
   selector: {matchLabels: {app: web}}
   template: {metadata: {labels: {app: web}}, spec: {priorityClassName: `+class+`, containers: [{name: c, image: "registry.example.com/web:1.0", readinessProbe: {httpGet: {path: /, port: 80}}}]}}`)
 	}
-	found, err := preflight.Run(context.Background(), p, preflight.Cluster{PaveNamespace: "pave-system",
+	found, err := preflight.Run(context.Background(), p, preflight.Cluster{Install: v1alpha1.Install{PaveNamespace: "pave-system"},
 		Namespaces: map[string]map[string]string{"shop": {"pave.dev/team": "shop"}},
 		Priorities: map[string]int32{"platform-high": 1_000_000, "batch": 100},
 		Workloads:  []*workload.Workload{of("high", "platform-high"), of("batch", "batch"), of("unknown", "elsewhere")}})
@@ -215,7 +215,7 @@ func TestWouldDenyPlaintextWhereTheMeshIsRequired(t *testing.T) {
 			"metadata": map[string]any{"namespace": ns, "name": "plain"},
 			"spec":     map[string]any{"selector": map[string]any{"matchLabels": map[string]any{"app": "web"}}, "mtls": map[string]any{"mode": "PERMISSIVE"}}}}
 	}
-	c := preflight.Cluster{PaveNamespace: "pave-system", Namespaces: map[string]map[string]string{
+	c := preflight.Cluster{Install: v1alpha1.Install{PaveNamespace: "pave-system"}, Namespaces: map[string]map[string]string{
 		"shop": {v1alpha1.LabelZone: "internal"}, "site": {v1alpha1.LabelZone: "public"}},
 		Judged: []unstructured.Unstructured{pa("shop"), pa("site")}}
 	found, err := preflight.Run(context.Background(), p, c)

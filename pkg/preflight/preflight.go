@@ -17,6 +17,7 @@ import (
 	"k8s.io/apimachinery/pkg/runtime/schema"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
+	"github.com/pave-dev/pave/pkg/api/v1alpha1"
 	"github.com/pave-dev/pave/pkg/policy"
 	"github.com/pave-dev/pave/pkg/storage"
 	"github.com/pave-dev/pave/pkg/workload"
@@ -75,15 +76,15 @@ type Cluster struct {
 	// of the policy's dashboard labels), with their kinds. The guards judge
 	// Routing's Ingresses too.
 	Guarded []unstructured.Unstructured
-	// PaveNamespace is where pave runs; WebhookConfig names its webhook
-	// configurations.
-	PaveNamespace, WebhookConfig string
+	// Install is where pave runs and the namespaces its webhook
+	// configurations exclude besides the control plane's and its own: no
+	// workload there is judged.
+	v1alpha1.Install
+	// WebhookConfig names pave's webhook configurations.
+	WebhookConfig string
 	// TeamRoles are the ClusterRoles aggregated into the built-in edit and
 	// admin roles (TeamRoleLabels), which teams are given.
 	TeamRoles []rbacv1.ClusterRole
-	// Excluded are the namespaces those configurations exclude besides the
-	// control plane's and pave's own: no workload there is judged.
-	Excluded []string
 }
 
 // APIService is an aggregated API: the API server proxies every request
