@@ -148,9 +148,6 @@ func newBench(ctx context.Context, cl *localcluster.Cluster, bin, admissionBin, 
 	if err := b.noopConfigurations(ctx, "noop-patched", patchedPath+apiArm); err != nil {
 		return nil, err
 	}
-	if err := os.WriteFile(filepath.Join(b.noopDir, patchFile(labelArm)), []byte(oneLabel), 0o600); err != nil {
-		return nil, err
-	}
 	if err := b.noopConfigurations(ctx, "noop-labelled", patchedPath+labelArm); err != nil {
 		return nil, err
 	}

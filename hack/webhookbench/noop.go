@@ -83,8 +83,11 @@ func serveNoop(port int, certDir string) error {
 		TLSOpts: []func(*tls.Config){func(c *tls.Config) { c.MinVersion = tls.VersionTLS12; c.NextProtos = []string{"http/1.1"} }}})
 	allow := admission.HandlerFunc(func(context.Context, admission.Request) admission.Response { return admission.Allowed("") })
 	srv.Register("/noop", pavewebhook.WithReadDeadline(3*time.Second, (&admission.Webhook{Handler: allow}).WithRecoverPanic(true)))
+	answers := map[string]admission.HandlerFunc{labelArm: answerWith(func() ([]byte, error) { return []byte(oneLabel), nil })}
 	for _, arm := range patchedArms() {
-		answer := patchedAnswer(filepath.Join(certDir, patchFile(arm)))
+		answers[arm] = patchedAnswer(filepath.Join(certDir, patchFile(arm)))
+	}
+	for arm, answer := range answers {
 		srv.Register(patchedPath+arm, pavewebhook.WithReadDeadline(3*time.Second, (&admission.Webhook{Handler: answer}).WithRecoverPanic(true)))
 	}
 	return srv.Start(context.Background())
@@ -110,10 +113,10 @@ const labelArm = "label"
 // oneLabel is labelArm's patch. The benchmark's Deployments have labels.
 const oneLabel = `[{"op":"add","path":"/metadata/labels/bench.pave.dev~1labelled","value":"true"}]`
 
-// patchedArms are the arms the no-op server sends a patch for: each /mutate
-// arm's and the API server's (pave's patch), and labelArm's.
+// patchedArms are the arms the no-op server sends pave's patch for: each
+// /mutate arm's, and the API server's.
 func patchedArms() []string {
-	arms := []string{apiArm, labelArm}
+	arms := []string{apiArm}
 	for _, a := range webhookArmNames() {
 		if strings.HasPrefix(a, "mutate") {
 			arms = append(arms, a)
@@ -123,10 +126,15 @@ func patchedArms() []string {
 }
 
 // patchedAnswer allows every review, a Deployment's with the patch in file
-// (read at the first request): pave's patch for a ReplicaSet made from a
-// mutated template is empty.
+// (read at the first request).
 func patchedAnswer(file string) admission.HandlerFunc {
-	read := sync.OnceValues(func() ([]byte, error) { return os.ReadFile(file) })
+	return answerWith(sync.OnceValues(func() ([]byte, error) { return os.ReadFile(file) }))
+}
+
+// answerWith allows every review, a Deployment's with the patch read
+// returns: pave's patch for a ReplicaSet made from a mutated template is
+// empty.
+func answerWith(read func() ([]byte, error)) admission.HandlerFunc {
 	jsonPatch := admissionv1.PatchTypeJSONPatch
 	return func(_ context.Context, r admission.Request) admission.Response {
 		if r.Kind.Kind != "Deployment" {

@@ -2,6 +2,8 @@ package policy
 
 import (
 	"fmt"
+	"maps"
+	"slices"
 	"strings"
 
 	"k8s.io/apimachinery/pkg/util/validation"
@@ -44,6 +46,22 @@ func labelValue(field, v string) error {
 	}
 	if len(errs) > 0 {
 		return fmt.Errorf("%s: %q is not a label value, and pave labels objects with it: %s", field, v, strings.Join(errs, "; "))
+	}
+	return nil
+}
+
+// labelMap refuses, at field, a key or a value the API server refuses on a
+// label of the objects pave writes or selects with these labels; an empty
+// value is one.
+func labelMap(field string, labels map[string]string) error {
+	for _, k := range slices.Sorted(maps.Keys(labels)) {
+		if err := labelKey(field, k); err != nil {
+			return err
+		}
+		v := labels[k]
+		if errs := validation.IsValidLabelValue(v); len(errs) > 0 {
+			return fmt.Errorf("%s[%s]: %q is not a label value: %s", field, k, v, strings.Join(errs, "; "))
+		}
 	}
 	return nil
 }

@@ -2,7 +2,6 @@ package policy
 
 import (
 	"fmt"
-	"maps"
 	"net/http"
 	"slices"
 	"strconv"
@@ -42,14 +41,8 @@ func validateWritten(s v1alpha1.PlatformPolicySpec) error {
 	}
 	// The dashboards' ConfigMaps carry these labels, and the Grafana
 	// sidecar finds them by them.
-	for _, k := range slices.Sorted(maps.Keys(s.Monitoring.Dashboards.Labels)) {
-		if err := labelKey("spec.monitoring.dashboards.labels", k); err != nil {
-			return err
-		}
-		v := s.Monitoring.Dashboards.Labels[k]
-		if errs := validation.IsValidLabelValue(v); len(errs) > 0 {
-			return fmt.Errorf("spec.monitoring.dashboards.labels[%s]: %q is not a label value: %s", k, v, strings.Join(errs, "; "))
-		}
+	if err := labelMap("spec.monitoring.dashboards.labels", s.Monitoring.Dashboards.Labels); err != nil {
+		return err
 	}
 	for i, name := range s.Monitoring.PortNames {
 		if errs := validation.IsValidPortName(name); len(errs) > 0 {
@@ -107,13 +100,8 @@ func validateZoneLabels(s v1alpha1.PlatformPolicySpec) error {
 			return err
 		}
 	}
-	for k, v := range z.Isolation.DNS.PodLabels {
-		if err := labelKey("spec.zones.isolation.dns.podLabels", k); err != nil {
-			return err
-		}
-		if errs := validation.IsValidLabelValue(v); len(errs) > 0 {
-			return fmt.Errorf("spec.zones.isolation.dns.podLabels[%s]: %q is not a label value: %s", k, v, strings.Join(errs, "; "))
-		}
+	if err := labelMap("spec.zones.isolation.dns.podLabels", z.Isolation.DNS.PodLabels); err != nil {
+		return err
 	}
 	for field, ports := range map[string][]int32{"meshPorts": z.Isolation.MeshPorts, "meshSidecarPorts": z.Isolation.MeshSidecarPorts} {
 		for i, p := range ports {

@@ -32,7 +32,12 @@ namespaceSelector:
 beyond those pave never governs anyway, so that the controller writes
 nothing where the webhooks do not look and admission never judges there. */}}
 {{- define "pave.excludeNamespaces" -}}
-{{- with without (.Values.webhooks.excludeNamespaces | default list | uniq) "kube-system" "kube-public" "kube-node-lease" .Release.Namespace -}}
+{{- $never := append (include "pave.systemNamespaces" . | fromJsonArray) .Release.Namespace -}}
+{{- $extra := list -}}
+{{- range .Values.webhooks.excludeNamespaces | default list | uniq -}}
+{{- if not (has . $never) }}{{ $extra = append $extra . }}{{ end -}}
+{{- end -}}
+{{- with $extra -}}
 , "--exclude-namespaces={{ join "," . }}"
 {{- end -}}
 {{- end -}}
