@@ -251,9 +251,9 @@ func (b *bench) controllerStoppedArms(ctx context.Context) (map[string]stats, []
 // mutating webhook changes, the API server applies its patch, decodes the
 // result and runs its own mutating plugins again. The target is
 // apiServerArms'. Its Deployments are numbered apart from the other
-// phases', so each is new.
+// phases', so each is new, and its four namespaces all start empty.
 func (b *bench) unmeshedArms(ctx context.Context) (map[string]stats, error) {
-	return b.interleavedCreates(ctx, []string{nsNone, nsNoop, nsNoopLabelled, nsPaveUnmeshed}, 2*b.o.creates, unmeshedSuffix, optedOut)
+	return b.interleavedCreates(ctx, []string{nsNoneUnmeshed, nsNoopUnmeshed, nsNoopLabelled, nsPaveUnmeshed}, 2*b.o.creates, unmeshedSuffix, optedOut)
 }
 
 // unmeshedSuffix marks the arms of Deployments opted out of the mesh.
@@ -267,23 +267,25 @@ const formerFloor = "noop-in-generator/"
 const stoppedSuffix = "-controller-stopped"
 
 // interleavedCreates makes b.o.creates Deployments (made by deployment, no
-// replicas) in each namespace, in rounds of 100 that take turns, numbered
-// from offset; keys are the arms' names with suffix.
+// replicas) in each namespace, in batches of 100 that take turns, each
+// arm's after each other arm's equally often (balancedOrder), numbered from
+// offset; keys are the arms' names with suffix.
 func (b *bench) interleavedCreates(ctx context.Context, arms []string, offset int, suffix string, deployment func(i int, replicas int32) *appsv1.Deployment) (map[string]stats, error) {
 	lat := map[string][]time.Duration{}
 	took := map[string]time.Duration{}
 	const batch = 100
-	for r := 0; r*batch < b.o.creates; r++ {
-		for i := range arms {
-			ns := arms[(i+r)%len(arms)]
-			start := time.Now()
-			l, err := b.create(ctx, ns, offset+r*batch, min(batch, b.o.creates-r*batch), 0, deployment)
-			if err != nil {
-				return nil, err
-			}
-			took[ns] += time.Since(start)
-			lat[ns] = append(lat[ns], l...)
+	done := map[string]int{} // each arm's batches so far
+	for _, i := range balancedOrder(len(arms), (b.o.creates+batch-1)/batch) {
+		ns := arms[i]
+		from := done[ns] * batch
+		done[ns]++
+		start := time.Now()
+		l, err := b.create(ctx, ns, offset+from, min(batch, b.o.creates-from), 0, deployment)
+		if err != nil {
+			return nil, err
 		}
+		took[ns] += time.Since(start)
+		lat[ns] = append(lat[ns], l...)
 	}
 	out := map[string]stats{}
 	for ns, l := range lat {
@@ -293,8 +295,11 @@ func (b *bench) interleavedCreates(ctx context.Context, arms []string, offset in
 }
 
 // armKey is the report's key for the creates in namespace ns of the phase
-// marked by suffix: "noop-controller-stopped" for bench-noop's.
-func armKey(ns, suffix string) string { return strings.TrimPrefix(ns, "bench-") + suffix }
+// marked by suffix: "noop-controller-stopped" for bench-noop's, and
+// "noop-unmeshed" for bench-noop-unmeshed's as for bench-noop's.
+func armKey(ns, suffix string) string {
+	return strings.TrimSuffix(strings.TrimPrefix(ns, "bench-"), suffix) + suffix
+}
 
 // create makes n Deployments (made by deployment) from c workers and
 // returns each create's latency.

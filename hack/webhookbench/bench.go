@@ -62,11 +62,17 @@ const (
 	// pave, its Deployments opted out of the mesh: a public zone, where
 	// the mesh is not required
 	nsPaveUnmeshed = "bench-pave-unmeshed"
+	// The opted-out phase's own namespaces for the plain arms: each of its
+	// four arms starts empty, where bench-none and bench-noop would hold
+	// the creates of the phase before. The controller-manager's work for
+	// a Deployment grows with the Deployments beside it in its namespace.
+	nsNoneUnmeshed = nsNone + unmeshedSuffix
+	nsNoopUnmeshed = nsNoop + unmeshedSuffix
 )
 
 // baselineNamespaces are the arms' namespaces pave does not govern: its
 // webhook configurations exclude them, and so does its controller.
-var baselineNamespaces = []string{nsNone, nsNoop, nsNoopPatched, nsNoopLabelled}
+var baselineNamespaces = []string{nsNone, nsNoop, nsNoopPatched, nsNoopLabelled, nsNoneUnmeshed, nsNoopUnmeshed}
 
 func newBench(ctx context.Context, cl *localcluster.Cluster, bin, admissionBin, dir string, o options) (*bench, error) {
 	// Every port at once: picked one by one, a port not yet bound by the
@@ -75,6 +81,7 @@ func newBench(ctx context.Context, cl *localcluster.Cluster, bin, admissionBin, 
 	b := &bench{o: o, cl: cl, cs: kubernetes.NewForConfigOrDie(cl.Config), pavePort: ports[0], noopPort: ports[1], inGeneratorPort: ports[2], client: newClient(o.c)}
 	for name, labels := range map[string]map[string]string{
 		"pave-system": nil, nsNone: {"bench-arm": "none"}, nsNoop: {"bench-arm": "noop"}, nsNoopPatched: {"bench-arm": "noop-patched"},
+		nsNoneUnmeshed: {"bench-arm": "none"}, nsNoopUnmeshed: {"bench-arm": "noop"},
 		nsNoopLabelled: {"bench-arm": "noop-labelled"}, nsPave: {"bench-arm": "pave", v1alpha1.LabelTeam: benchdata.Team},
 		nsPaveUnmeshed: {"bench-arm": "pave-unmeshed", v1alpha1.LabelTeam: benchdata.Team, v1alpha1.LabelZone: "public"},
 		"bench-fill":   {"bench-arm": "pave", v1alpha1.LabelTeam: benchdata.Team},

@@ -12,7 +12,8 @@
 //   - through the API server: Deployment creates in a namespace pave governs
 //     against the same creates in a namespace only no-op webhooks match (and
 //     one no webhook matches, and one whose no-op mutating webhook sends
-//     pave's patch), interleaved; and again with pave's controller stopped,
+//     pave's patch), interleaved in batches, each arm's after each other
+//     arm's equally often; and again with pave's controller stopped,
 //     to tell its companion writes from the admission's cost;
 //   - memory: the admission and controller processes' resident memory after
 //     the cluster holds -fill Deployments and their Pods, under that load.

@@ -60,7 +60,7 @@ func table(r report, cliRatio float64) []row {
 			rows = append(rows, info("(no webhook at all, controller stopped) creates/s", none.PerSecond, floor.PerSecond))
 		}
 	}
-	if unmeshed, floor := r.APIServer[armKey(nsPaveUnmeshed, unmeshedSuffix)], r.APIServer[armKey(nsNoop, unmeshedSuffix)]; floor.PerSecond > 0 {
+	if unmeshed, floor := r.APIServer[armKey(nsPaveUnmeshed, unmeshedSuffix)], r.APIServer[armKey(nsNoopUnmeshed, unmeshedSuffix)]; floor.PerSecond > 0 {
 		// Attribution, not a target: pave without the proxy in the
 		// template, against the same Deployments through the no-op webhooks.
 		rows = append(rows, creates("opted out of the mesh: no proxy", unmeshed, floor)...)
@@ -68,7 +68,7 @@ func table(r report, cliRatio float64) []row {
 			// The floor of a webhook that changes anything, the same phase.
 			rows = append(rows, creates("no-op adding one label, opted out of the mesh", labelled, floor)...)
 		}
-		if none := r.APIServer[armKey(nsNone, unmeshedSuffix)]; none.PerSecond > 0 {
+		if none := r.APIServer[armKey(nsNoneUnmeshed, unmeshedSuffix)]; none.PerSecond > 0 {
 			rows = append(rows, info("(no webhook at all, opted out of the mesh) creates/s", none.PerSecond, floor.PerSecond))
 		}
 	}

@@ -6,8 +6,8 @@ func TestTableHoldsTheTargetArmAndAttributesTheRest(t *testing.T) {
 	r := report{APIServer: map[string]stats{
 		"pave": {PerSecond: 72, P99ms: 130}, "noop": {PerSecond: 100, P99ms: 100}, "none": {PerSecond: 150},
 		// The keys interleavedCreates gives the phase's namespaces.
-		armKey(nsPaveUnmeshed, unmeshedSuffix): {PerSecond: 93, P99ms: 110}, armKey(nsNoop, unmeshedSuffix): {PerSecond: 100, P99ms: 100},
-		armKey(nsNone, unmeshedSuffix): {PerSecond: 200}, armKey(nsNoopLabelled, unmeshedSuffix): {PerSecond: 85, P99ms: 120},
+		armKey(nsPaveUnmeshed, unmeshedSuffix): {PerSecond: 93, P99ms: 110}, armKey(nsNoopUnmeshed, unmeshedSuffix): {PerSecond: 100, P99ms: 100},
+		armKey(nsNoneUnmeshed, unmeshedSuffix): {PerSecond: 200}, armKey(nsNoopLabelled, unmeshedSuffix): {PerSecond: 85, P99ms: 120},
 	}}
 	rows := map[string]row{}
 	for _, r := range table(r, 0) {
@@ -35,10 +35,26 @@ func TestTableHoldsTheTargetArmAndAttributesTheRest(t *testing.T) {
 		t.Errorf("the one-label row = %+v, want 0.85x against its own phase's no-op, no target", labelled)
 	}
 
-	delete(r.APIServer, armKey(nsNoop, unmeshedSuffix)) // a run with the mesh off has no such phase
+	delete(r.APIServer, armKey(nsNoopUnmeshed, unmeshedSuffix)) // a run with the mesh off has no such phase
 	for _, got := range table(r, 0) {
 		if got.Figure == unmeshed.Figure {
 			t.Errorf("a row for a phase that did not run: %+v", got)
+		}
+	}
+}
+
+func TestArmKeyNamesAnArmOnceInEachPhase(t *testing.T) {
+	for _, c := range []struct{ ns, suffix, want string }{
+		{nsNoop, "", "noop"},
+		{nsNoop, stoppedSuffix, "noop-controller-stopped"},
+		// the opted-out phase's own namespaces are keyed as their arms
+		{nsNoopUnmeshed, unmeshedSuffix, "noop-unmeshed"},
+		{nsNoneUnmeshed, unmeshedSuffix, "none-unmeshed"},
+		{nsPaveUnmeshed, unmeshedSuffix, "pave-unmeshed"},
+		{nsNoopLabelled, unmeshedSuffix, "noop-labelled-unmeshed"},
+	} {
+		if got := armKey(c.ns, c.suffix); got != c.want {
+			t.Errorf("armKey(%q, %q) = %q, want %q", c.ns, c.suffix, got, c.want)
 		}
 	}
 }
