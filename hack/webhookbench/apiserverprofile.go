@@ -19,9 +19,10 @@ const apiServerProfileSeconds = 8
 // without pause in one namespace at a time (the controller stopped): the
 // no-op webhooks, the no-op webhooks adding one label, the no-op webhooks
 // sending pave's patch, pave, and pave with its Deployments opted out of the
-// mesh (no proxy), twice each, in that order and then back (the first after a phase inherits its backlog:
-// the controller-manager's ReplicaSets and status updates), each arm's two
-// merged into prefix-apiserver-<arm>.pprof. Each arm's API-server CPU per
+// mesh (no proxy), twice each, in that order and then back (the first
+// after a phase inherits its backlog: the controller-manager's ReplicaSets
+// and status updates), each arm's two merged into
+// prefix-apiserver-<arm>.pprof. Each arm's API-server CPU per
 // create says where a create in pave's namespace costs more, which the
 // creates/s of the interleaved arms cannot (docs/performance.md, stop 43).
 // Numbered from offset, so each Deployment is new.

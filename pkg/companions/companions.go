@@ -50,9 +50,8 @@ func AllIn(in v1alpha1.Install) engine.Companions {
 func Engine(p *policy.Policy) (*engine.Engine, error) { return engine.Default(p, All()) }
 
 // Guards are the ValidatingAdmissionPolicies pave writes under the policy,
-// for pave installed as in says: the
-// checks the API server makes beside pave's webhooks, which the CLI judges
-// by (pkg/admissionpolicy/evaluate).
+// for pave installed as in says: the checks the API server makes beside
+// pave's webhooks, which the CLI judges by (pkg/admissionpolicy/evaluate).
 func Guards(ctx context.Context, p *policy.Policy, in v1alpha1.Install) ([]*admissionregistrationv1.ValidatingAdmissionPolicy, error) {
 	var out []*admissionregistrationv1.ValidatingAdmissionPolicy
 	for _, g := range AllIn(in).Cluster {
