@@ -16,15 +16,16 @@ import (
 )
 
 // companionMetadata is the cache's transform: managed fields go from every
-// object, a companion (pave reads those unstructured) keeps only its
-// identity and metadata, a team's own VirtualService or DestinationRule
-// its identity, labels and the hosts and gateways it configures
-// (istioRuleSpec: the controller's and the ingress-host rule's), and a
-// Gateway API route its hostnames (ingress.Slim). The controller applies
-// companions whole with server-side apply and reads them back only to
-// watch and prune, which the metadata serves; their specs (a dashboard's
-// JSON, a VirtualService's routes) were most of the controller's memory at
-// 10,000 workloads.
+// object, an unstructured one (a VirtualService or DestinationRule, the
+// only companions not watched as metadata alone: controller.CacheObject)
+// keeps only its identity and metadata, a team's own VirtualService or
+// DestinationRule its identity, labels and the hosts and gateways it
+// configures (istioRuleSpec: the controller's and the ingress-host rule's),
+// and a Gateway API route its hostnames (ingress.Slim). The controller
+// applies companions whole with server-side apply and reads them back only
+// to watch and prune, which the metadata serves; their specs (a
+// dashboard's JSON, a VirtualService's routes) were most of the
+// controller's memory at 10,000 workloads.
 func companionMetadata(obj any) (any, error) {
 	if slim, ok := ingress.Slim(obj, identity); ok {
 		return slim, nil

@@ -6,7 +6,6 @@ import (
 	"slices"
 
 	"github.com/go-logr/logr"
-	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/runtime/schema"
 	"k8s.io/client-go/discovery"
 	"k8s.io/client-go/rest"
@@ -63,9 +62,7 @@ func setupCompanions(mgr ctrl.Manager, engines *pavewebhook.Engines, env environ
 			continue
 		}
 		indexed[gvk] = true
-		u := &unstructured.Unstructured{}
-		u.SetGroupVersionKind(gvk)
-		if err := mgr.GetFieldIndexer().IndexField(context.Background(), u, controller.IndexOwner, controller.OwnerIndex); err != nil {
+		if err := mgr.GetFieldIndexer().IndexField(context.Background(), controller.CacheObject(gvk), controller.IndexOwner, controller.OwnerIndex); err != nil {
 			return fmt.Errorf("index %s by owner: %w", gvk.Kind, err)
 		}
 	}
@@ -75,9 +72,7 @@ func setupCompanions(mgr ctrl.Manager, engines *pavewebhook.Engines, env environ
 		if !indexed[gvk] {
 			continue // pave writes none: nothing steps aside
 		}
-		u := &unstructured.Unstructured{}
-		u.SetGroupVersionKind(gvk)
-		if err := mgr.GetFieldIndexer().IndexField(context.Background(), u, environment.IndexIstioHost, environment.IstioHostIndex); err != nil {
+		if err := mgr.GetFieldIndexer().IndexField(context.Background(), controller.CacheObject(gvk), environment.IndexIstioHost, environment.IstioHostIndex); err != nil {
 			return fmt.Errorf("index %s by host: %w", gvk.Kind, err)
 		}
 	}

@@ -212,8 +212,9 @@ func managerOptions(o options, scheme *runtime.Scheme, controls bool) ctrl.Optio
 		// A leader that stops hands over at once, not after the lease runs out.
 		LeaderElectionReleaseOnCancel: true,
 		Cache:                         cache.Options{ByObject: byObject, DefaultTransform: companionMetadata, DefaultLabelSelector: teams},
-		// Companions are read as unstructured: from the informers the
-		// reconcilers watch them with, not from the API server each time.
+		// Companions are read from the informers the reconcilers watch
+		// them with (controller.CacheObject: their metadata, or Istio's
+		// routing rules unstructured), not from the API server each time.
 		Client: client.Options{Cache: &client.CacheOptions{Unstructured: true, DisableFor: []client.Object{
 			&admissionregistrationv1.MutatingWebhookConfiguration{}, &admissionregistrationv1.ValidatingWebhookConfiguration{},
 			&corev1.Secret{}, // the certificate Secret only: never cache every Secret

@@ -78,8 +78,7 @@ func (a *Applied) current(ctx context.Context, c client.Reader, obj *unstructure
 	if !ok || last.sum != s {
 		return s, false
 	}
-	cached := &unstructured.Unstructured{}
-	cached.SetGroupVersionKind(obj.GroupVersionKind())
+	cached := CacheObject(obj.GroupVersionKind())
 	if err := c.Get(ctx, client.ObjectKeyFromObject(obj), cached); err != nil {
 		return s, false // gone, or unreadable: apply
 	}

@@ -84,9 +84,7 @@ func (c *Companions) SetupWithManager(mgr ctrl.Manager) error {
 	b := ctrl.NewControllerManagedBy(mgr).Named("companions-"+c.Kind).For(c.newObject(), builder.WithPredicates(companionInputsChanged())).
 		WithOptions(crcontroller.Options{MaxConcurrentReconciles: c.Workers})
 	for _, gvk := range c.Managed {
-		u := &unstructured.Unstructured{}
-		u.SetGroupVersionKind(gvk)
-		b = b.Watches(u, handler.EnqueueRequestForOwner(mgr.GetScheme(), mgr.GetRESTMapper(), c.newObject(), handler.OnlyControllerOwner()),
+		b = b.Watches(CacheObject(gvk), handler.EnqueueRequestForOwner(mgr.GetScheme(), mgr.GetRESTMapper(), c.newObject(), handler.OnlyControllerOwner()),
 			builder.WithPredicates(notOwnWrite(c.Applied)))
 	}
 	if c.Kind == "Deployment" {
@@ -280,13 +278,19 @@ func prune(ctx context.Context, c client.Client, namespace string, owner client.
 		opts = append(opts, client.MatchingFields{IndexOwner: string(owner.GetUID())})
 	}
 	for _, gvk := range managed {
-		list := &unstructured.UnstructuredList{}
-		list.SetGroupVersionKind(gvk.GroupVersion().WithKind(gvk.Kind + "List"))
+		list := cacheList(gvk)
 		if err := c.List(ctx, list, opts...); err != nil {
 			return err
 		}
-		for i := range list.Items {
-			item := &list.Items[i]
+		items, err := meta.ExtractList(list)
+		if err != nil {
+			return err
+		}
+		for _, o := range items {
+			item, ok := o.(client.Object)
+			if !ok {
+				continue
+			}
 			if (owner != nil && !metav1.IsControlledBy(item, owner)) || want[gvk.Kind+"/"+item.GetName()] {
 				continue
 			}

@@ -72,22 +72,43 @@ func newRig(t *testing.T, spec string, objs ...client.Object) *rig {
 			continue
 		}
 		indexed[gvk] = true
-		u := &unstructured.Unstructured{}
-		u.SetGroupVersionKind(gvk)
-		b = b.WithIndex(u, IndexOwner, OwnerIndex)
+		b = b.WithIndex(CacheObject(gvk), IndexOwner, OwnerIndex)
 	}
 	for _, gvk := range environment.IstioRuleKinds() {
 		if indexed[gvk] {
-			u := &unstructured.Unstructured{}
-			u.SetGroupVersionKind(gvk)
-			b = b.WithIndex(u, environment.IndexIstioHost, environment.IstioHostIndex)
+			b = b.WithIndex(CacheObject(gvk), environment.IndexIstioHost, environment.IstioHostIndex)
 		}
 	}
-	g.c = b.Build()
+	g.c = b.WithInterceptorFuncs(interceptor.Funcs{List: listMetadata}).Build()
 	g.r = &Companions{Client: g.c, Engines: g.engines, Recorder: g.events, Log: log.Log, Kind: "Deployment", Managed: managed,
 		Env:   environment.Builder{Source: environment.Cluster{Reader: g.c}, Now: func() time.Time { return g.now }},
 		Clock: func() time.Time { return g.now }}
 	return g
+}
+
+// listMetadata lists as the cache's metadata-only informers do
+// (CacheObject). The fake client cannot list as metadata a kind it holds as
+// unstructured (one its scheme lacks: Istio's, the prometheus-operator's,
+// Velero's); it answers "can't assign or convert unstructured.Unstructured
+// into v1.PartialObjectMetadata". So such a list is read whole and cut to
+// its metadata.
+func listMetadata(ctx context.Context, c client.WithWatch, list client.ObjectList, opts ...client.ListOption) error {
+	m, ok := list.(*metav1.PartialObjectMetadataList)
+	if !ok {
+		return c.List(ctx, list, opts...)
+	}
+	whole := &unstructured.UnstructuredList{}
+	whole.SetGroupVersionKind(m.GroupVersionKind())
+	if err := c.List(ctx, whole, opts...); err != nil {
+		return err
+	}
+	m.Items = make([]metav1.PartialObjectMetadata, len(whole.Items))
+	for i := range whole.Items {
+		if err := runtime.DefaultUnstructuredConverter.FromUnstructured(whole.Items[i].Object, &m.Items[i]); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // setPolicy puts a policy in force, given by its spec line ("" is the
