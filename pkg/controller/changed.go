@@ -1,6 +1,7 @@
 package controller
 
 import (
+	"slices"
 	"strings"
 
 	"sigs.k8s.io/controller-runtime/pkg/client"
@@ -61,5 +62,24 @@ func notOwnWrite(a *Applied) predicate.Predicate {
 	return predicate.Funcs{
 		CreateFunc: func(e event.CreateEvent) bool { return !a.wrote(e.Object) },
 		UpdateFunc: func(e event.UpdateEvent) bool { return !a.wrote(e.ObjectNew) },
+	}
+}
+
+// governedOrFirstListed lets through every event of a workload in a
+// namespace pave governs, and of one in a namespace it never governs (skip:
+// the control plane's, pave's own, --exclude-namespaces) only its creation
+// as the informer first lists it. pave writes nothing in those namespaces,
+// so such a workload has companions only if pave made them before its
+// namespace was excluded, and the exclusion comes from pave's flags: the
+// restart that brought it lists that workload first, and its reconcile
+// prunes them. Each of its later events (every workload created, changed
+// or deleted in kube-system, say) reconciled it to find nothing to prune.
+func governedOrFirstListed(skip []string) predicate.Predicate {
+	governed := func(o client.Object) bool { return o != nil && !slices.Contains(skip, o.GetNamespace()) }
+	return predicate.Funcs{
+		CreateFunc:  func(e event.CreateEvent) bool { return e.IsInInitialList || governed(e.Object) },
+		UpdateFunc:  func(e event.UpdateEvent) bool { return governed(e.ObjectNew) },
+		DeleteFunc:  func(e event.DeleteEvent) bool { return governed(e.Object) },
+		GenericFunc: func(e event.GenericEvent) bool { return governed(e.Object) },
 	}
 }

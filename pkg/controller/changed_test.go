@@ -87,3 +87,34 @@ func TestOwnWritesDoNotReconcileTheirOwner(t *testing.T) {
 		t.Error("another kind's object of the same name and resourceVersion was taken for pave's write")
 	}
 }
+
+// A workload in a namespace pave never governs is reconciled once, when the
+// controller first lists it (to prune what pave made there before the
+// namespace was excluded), and never for what happens to it afterwards; one
+// in a governed namespace is reconciled for all of it.
+func TestUngovernedWorkloadsAreReconciledOnlyWhenFirstListed(t *testing.T) {
+	p := governedOrFirstListed([]string{"kube-system", "ci"})
+	in := func(ns string) client.Object {
+		return &appsv1.Deployment{ObjectMeta: metav1.ObjectMeta{Name: "api", Namespace: ns}}
+	}
+	for _, tc := range []struct {
+		name string
+		got  bool
+		want bool
+	}{
+		{"first listed, ungoverned", p.Create(event.CreateEvent{Object: in("ci"), IsInInitialList: true}), true},
+		{"created, ungoverned", p.Create(event.CreateEvent{Object: in("ci")}), false},
+		{"updated, ungoverned", p.Update(event.UpdateEvent{ObjectOld: in("kube-system"), ObjectNew: in("kube-system")}), false},
+		{"deleted, ungoverned", p.Delete(event.DeleteEvent{Object: in("ci")}), false},
+		{"generic, ungoverned", p.Generic(event.GenericEvent{Object: in("ci")}), false},
+		{"first listed, governed", p.Create(event.CreateEvent{Object: in("shop"), IsInInitialList: true}), true},
+		{"created, governed", p.Create(event.CreateEvent{Object: in("shop")}), true},
+		{"updated, governed", p.Update(event.UpdateEvent{ObjectOld: in("shop"), ObjectNew: in("shop")}), true},
+		{"deleted, governed", p.Delete(event.DeleteEvent{Object: in("shop")}), true},
+		{"generic, governed", p.Generic(event.GenericEvent{Object: in("shop")}), true},
+	} {
+		if tc.got != tc.want {
+			t.Errorf("%s: reconciled %v, want %v", tc.name, tc.got, tc.want)
+		}
+	}
+}

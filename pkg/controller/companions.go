@@ -81,14 +81,14 @@ type Companions struct {
 // SetupWithManager watches the workload kind and the companions it owns, so a
 // companion a user deletes comes back.
 func (c *Companions) SetupWithManager(mgr ctrl.Manager) error {
-	b := ctrl.NewControllerManagedBy(mgr).Named("companions-"+c.Kind).For(c.newObject(), builder.WithPredicates(companionInputsChanged())).
+	b := ctrl.NewControllerManagedBy(mgr).Named("companions-"+c.Kind).For(c.newObject(), builder.WithPredicates(companionInputsChanged(), governedOrFirstListed(c.Skip))).
 		WithOptions(crcontroller.Options{MaxConcurrentReconciles: c.Workers})
 	for _, gvk := range c.Managed {
 		b = b.Watches(CacheObject(gvk), handler.EnqueueRequestForOwner(mgr.GetScheme(), mgr.GetRESTMapper(), c.newObject(), handler.OnlyControllerOwner()),
 			builder.WithPredicates(notOwnWrite(c.Applied)))
 	}
 	if c.Kind == "Deployment" {
-		b = b.Watches(&appsv1.Deployment{}, handler.EnqueueRequestsFromMapFunc(stableOf), builder.WithPredicates(companionInputsChanged()))
+		b = b.Watches(&appsv1.Deployment{}, handler.EnqueueRequestsFromMapFunc(stableOf), builder.WithPredicates(companionInputsChanged(), governedOrFirstListed(c.Skip)))
 	}
 	if c.watchesIstioRules() {
 		for _, gvk := range environment.IstioRuleKinds() {
