@@ -1,6 +1,7 @@
 package controller
 
 import (
+	"slices"
 	"testing"
 
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -24,7 +25,7 @@ func TestCompanionsAreCachedAsMetadataButIstioRules(t *testing.T) {
 	for _, gvk := range environment.IstioRuleKinds() {
 		rules[gvk] = true
 	}
-	kinds := append(append(eng.WorkloadKinds(), eng.NamespaceKinds()...), eng.ClusterKinds()...)
+	kinds := slices.Concat(eng.WorkloadKinds(), eng.NamespaceKinds(), eng.ClusterKinds())
 	seenRule := false
 	for _, gvk := range kinds {
 		obj, list := CacheObject(gvk), cacheList(gvk)
