@@ -10,39 +10,45 @@ import (
 	"time"
 
 	"github.com/google/pprof/profile"
+
+	"github.com/pave-dev/pave/internal/localcluster"
 )
 
 // apiServerProfileSeconds is how long each namespace's creates are profiled.
 const apiServerProfileSeconds = 8
 
 // apiServerProfiles profiles the API server while Deployments are created
-// without pause in one namespace at a time (the controller stopped): the
-// no-op webhooks, the no-op webhooks adding one label, the no-op webhooks
-// sending pave's patch, pave, and pave with its Deployments opted out of the
-// mesh (no proxy), twice each, in that order and then back (the first
-// after a phase inherits its backlog: the controller-manager's ReplicaSets
-// and status updates), each arm's two merged into
-// prefix-apiserver-<arm>.pprof. Each arm's API-server CPU per
-// create says where a create in pave's namespace costs more, which the
-// creates/s of the interleaved arms cannot (docs/performance.md, stop 43).
-// Numbered from offset, so each Deployment is new.
-func (b *bench) apiServerProfiles(ctx context.Context, prefix string, offset int) ([]apiServerProfile, error) {
+// without pause in one namespace at a time: the no-op webhooks, the no-op
+// webhooks adding one label, the no-op webhooks sending pave's patch, pave,
+// and pave with its Deployments opted out of the mesh (no proxy), twice
+// each, in that order and then back (the first after a phase inherits its
+// backlog: the controller-manager's ReplicaSets and status updates), each
+// arm's two merged into prefix-apiserver-<arm>.pprof. Each arm's API-server
+// CPU per create says where a create in pave's namespace costs more, which
+// the creates/s of the interleaved arms cannot (docs/performance.md, stop
+// 43). With controller (pave's, running), its CPU is read over each window
+// too: with the figures of the same arms with the controller stopped, what
+// pave's companions cost the API server and the controller, per
+// Deployment. Numbered from offset, so each Deployment is new; it returns
+// the number the next Deployment would have.
+func (b *bench) apiServerProfiles(ctx context.Context, prefix string, offset int, controller *localcluster.Webhook) ([]apiServerProfile, int, error) {
 	arms := []string{nsNoop, nsNoopLabelled, nsNoopPatched, nsPave, nsPaveUnmeshed}
 	byArm := map[string]*apiServerProfile{}
 	back := slices.Clone(arms)
 	slices.Reverse(back)
 	for _, ns := range slices.Concat(arms, back) {
-		p, next, err := b.apiServerProfile(ctx, ns, offset)
+		p, next, err := b.apiServerProfile(ctx, ns, offset, controller)
 		if err != nil {
-			return nil, fmt.Errorf("the API server's profile under creates in %s: %w", ns, err)
+			return nil, offset, fmt.Errorf("the API server's profile under creates in %s: %w", ns, err)
 		}
 		offset = next
 		if prev := byArm[ns]; prev != nil {
 			merged, err := profile.Merge([]*profile.Profile{prev.prof, p.prof})
 			if err != nil {
-				return nil, err
+				return nil, offset, err
 			}
 			p.prof, p.creates, p.took, p.cpu, p.window = merged, p.creates+prev.creates, p.took+prev.took, p.cpu+prev.cpu, p.window+prev.window
+			p.controllerCPU += prev.controllerCPU
 		}
 		byArm[ns] = &p
 	}
@@ -52,14 +58,21 @@ func (b *bench) apiServerProfiles(ctx context.Context, prefix string, offset int
 		p.file = fmt.Sprintf("%s-apiserver-%s.pprof", prefix, p.arm)
 		f, err := os.Create(p.file)
 		if err != nil {
-			return nil, err
+			return nil, offset, err
 		}
 		if err := errors.Join(p.prof.Write(f), f.Close()); err != nil {
-			return nil, err
+			return nil, offset, err
 		}
 		out = append(out, *p)
 	}
-	return out, nil
+	return out, offset, nil
+}
+
+// cpuPerCreate is the CPU time, in milliseconds, of the API server and of
+// pave's controller for each Deployment created in one arm's namespace.
+type cpuPerCreate struct {
+	APIServer  float64 `json:"apiServer"`
+	Controller float64 `json:"controller"`
 }
 
 // apiServerProfile is one namespace's creates under the API server's
@@ -71,6 +84,9 @@ type apiServerProfile struct {
 	took      time.Duration
 	cpu       time.Duration // the API server's, as the profile sampled it
 	window    time.Duration // the profile's own duration
+	// controllerCPU is pave's controller's CPU time over the creates, when
+	// it ran (zero when it was stopped).
+	controllerCPU time.Duration
 }
 
 func (p apiServerProfile) perSecond() float64 { return float64(p.creates) / p.took.Seconds() }
@@ -91,15 +107,36 @@ func (p apiServerProfile) cpuMsPerCreate() float64 {
 	return float64(p.cpuPerCreate().Microseconds()) / 1000
 }
 
+// controllerMsPerCreate is the controller's CPU time in milliseconds for
+// each create: over all the creates, since the controller's work on the
+// last batch's runs past the profile's window.
+func (p apiServerProfile) controllerMsPerCreate() float64 {
+	if p.creates == 0 {
+		return 0
+	}
+	return float64(p.controllerCPU.Microseconds()) / 1000 / float64(p.creates)
+}
+
 // apiServerProfile creates Deployments in ns, c at a time in batches of 5c,
-// until the API server's CPU profile of them is taken; it returns the number
-// the next Deployment would have.
-func (b *bench) apiServerProfile(ctx context.Context, ns string, next int) (apiServerProfile, int, error) {
+// until the API server's CPU profile of them is taken, and reads the
+// controller's CPU time over them (nil: stopped); it returns the number the
+// next Deployment would have.
+func (b *bench) apiServerProfile(ctx context.Context, ns string, next int, controller *localcluster.Webhook) (apiServerProfile, int, error) {
 	type result struct {
 		raw []byte
 		err error
 	}
 	done := make(chan result, 1)
+	controllerCPU := func() (time.Duration, error) {
+		if controller == nil {
+			return 0, nil
+		}
+		return processCPU(controller.Pid())
+	}
+	cpu0, err := controllerCPU()
+	if err != nil {
+		return apiServerProfile{}, next, err
+	}
 	start := time.Now()
 	go func() {
 		raw, err := b.cs.CoreV1().RESTClient().Get().AbsPath("/debug/pprof/profile").
@@ -114,6 +151,11 @@ func (b *bench) apiServerProfile(ctx context.Context, ns string, next int) (apiS
 				return p, next, r.err
 			}
 			p.took = time.Since(start)
+			cpu1, err := controllerCPU()
+			if err != nil {
+				return p, next, err
+			}
+			p.controllerCPU = cpu1 - cpu0
 			prof, err := profile.Parse(bytes.NewReader(r.raw))
 			if err != nil {
 				return p, next, err
@@ -154,14 +196,19 @@ func sampledCPU(prof *profile.Profile) (time.Duration, error) {
 }
 
 // printAPIServerProfiles prints each arm's creates and API-server CPU per
-// create against the no-op webhooks'.
-func printAPIServerProfiles(ps []apiServerProfile) {
+// create against the no-op webhooks', the controller's CPU per create where
+// it ran, and said, what the controller was doing.
+func printAPIServerProfiles(ps []apiServerProfile, said string) {
 	if len(ps) == 0 {
 		return
 	}
-	fmt.Printf("the API server under creates, one namespace at a time, there and back, the controller stopped (2 x %d s profiles):\n", apiServerProfileSeconds)
+	fmt.Printf("the API server under creates, one namespace at a time, there and back, %s (2 x %d s profiles):\n", said, apiServerProfileSeconds)
 	for _, p := range ps {
-		fmt.Printf("  %-14s %6.1f creates/s  %5.2f ms of API-server CPU per create (%.2fx the no-op webhooks')  %s\n",
-			p.arm, p.perSecond(), p.cpuMsPerCreate(), float64(p.cpuPerCreate())/float64(ps[0].cpuPerCreate()), p.file)
+		controller := ""
+		if p.controllerCPU > 0 {
+			controller = fmt.Sprintf("  %5.2f ms of the controller's", p.controllerMsPerCreate())
+		}
+		fmt.Printf("  %-14s %6.1f creates/s  %5.2f ms of API-server CPU per create (%.2fx the no-op webhooks')%s  %s\n",
+			p.arm, p.perSecond(), p.cpuMsPerCreate(), float64(p.cpuPerCreate())/float64(ps[0].cpuPerCreate()), controller, p.file)
 	}
 }

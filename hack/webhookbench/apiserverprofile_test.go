@@ -60,3 +60,15 @@ func TestCPUPerCreate(t *testing.T) {
 		t.Errorf("no creates: cpuPerCreate = %v, want 0, not a division by zero", got)
 	}
 }
+
+func TestControllerPerCreate(t *testing.T) {
+	// The controller's CPU is read over all the creates, so it is divided
+	// by all of them: 2 s over 400 creates is 5 ms each.
+	p := apiServerProfile{creates: 400, took: 10 * time.Second, controllerCPU: 2 * time.Second}
+	if got := p.controllerMsPerCreate(); got != 5 {
+		t.Errorf("controllerMsPerCreate = %v, want 5", got)
+	}
+	if got := (apiServerProfile{controllerCPU: time.Second}).controllerMsPerCreate(); got != 0 {
+		t.Errorf("no creates: controllerMsPerCreate = %v, want 0, not a division by zero", got)
+	}
+}

@@ -225,13 +225,13 @@ func (b *bench) apiServerArms(ctx context.Context) (map[string]stats, error) {
 // open and unread for the API server to deal with on every create; that
 // arm read anything from 0.53x to 1.01x.
 // With -profile, the API server is then profiled under creates in each
-// namespace in turn (apiServerProfiles).
-func (b *bench) controllerStoppedArms(ctx context.Context) (map[string]stats, []apiServerProfile, error) {
+// namespace in turn (apiServerProfiles), numbered from profileOffset.
+func (b *bench) controllerStoppedArms(ctx context.Context, profileOffset int) (map[string]stats, []apiServerProfile, error) {
 	b.controller.Stop()
 	arms, err := b.interleavedCreates(ctx, []string{nsNone, nsNoop, nsNoopPatched, nsPave}, b.o.creates, stoppedSuffix, meshed)
 	var profiles []apiServerProfile
 	if err == nil && b.o.profile != "" {
-		profiles, err = b.apiServerProfiles(ctx, b.o.profile, 3*b.o.creates)
+		profiles, _, err = b.apiServerProfiles(ctx, b.o.profile, profileOffset, nil)
 	}
 	c, startErr := b.cl.StartWebhook(b.controllerOpts)
 	if startErr != nil {

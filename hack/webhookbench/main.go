@@ -61,7 +61,7 @@ func main() {
 	flag.IntVar(&o.rounds, "rounds", 3, "interleaved rounds per arm")
 	flag.DurationVar(&o.round, "round", 2*time.Second, "length of one round of one webhook arm")
 	flag.IntVar(&o.creates, "creates", 600, "Deployment creates per arm through the API server")
-	flag.StringVar(&o.profile, "profile", "", "write CPU profiles of the admission server under the mutate and validate arms to <profile>-<arm>.pprof, its heap after them to <profile>-heap.pprof, the controller's CPU profile over the first 20 s of the creates to <profile>-controller-creates.pprof, and the API server's under creates in each arm's namespace, the controller stopped, to <profile>-apiserver-<arm>.pprof")
+	flag.StringVar(&o.profile, "profile", "", "write CPU profiles of the admission server under the mutate and validate arms to <profile>-<arm>.pprof, its heap after them to <profile>-heap.pprof, the controller's CPU profile over the first 20 s of the creates to <profile>-controller-creates.pprof, and the API server's under creates in each arm's namespace, with the controller's CPU time, to <profile>-running-apiserver-<arm>.pprof, and again with the controller stopped, to <profile>-apiserver-<arm>.pprof")
 	flag.BoolVar(&o.meshOff, "mesh-off", false, "run pave with the mesh off (no sidecar): to attribute the gap, not the targets, which are with the mesh on")
 	flag.IntVar(&o.reconcileWorkers, "reconcile-workers", 0, "the controller's --reconcile-workers (0: pave's default)")
 	flag.IntVar(&o.fill, "fill", 10000, "Deployments (one Pod each) in the cluster for the memory figure; 0 skips it")
@@ -101,7 +101,12 @@ type report struct {
 	// APIServerCPUms is the API server's CPU time per Deployment created
 	// in each arm's namespace, the controller stopped (with -profile).
 	APIServerCPUms map[string]float64 `json:"apiServerCPUMillisPerCreate,omitempty"`
-	Rows           []row              `json:"table"`
+	// ControllerRunning is the same with the controller running: the API
+	// server's CPU time and the controller's per Deployment created in each
+	// arm's namespace (with -profile). Against APIServerCPUms, what pave's
+	// companions cost.
+	ControllerRunning map[string]cpuPerCreate `json:"controllerRunningCPUMillisPerCreate,omitempty"`
+	Rows              []row                   `json:"table"`
 }
 
 func run(o options) error {
@@ -184,8 +189,21 @@ func run(o options) error {
 		}
 		maps.Copy(rep.APIServer, unmeshed)
 	}
+	// Numbered past the interleaved creates of every phase.
+	profileOffset := 3 * o.creates
+	var running []apiServerProfile
+	if o.profile != "" {
+		fmt.Println("the API server's profile under creates, pave's controller running ...")
+		if running, profileOffset, err = b.apiServerProfiles(ctx, o.profile+"-running", profileOffset, b.controller); err != nil {
+			return err
+		}
+		rep.ControllerRunning = map[string]cpuPerCreate{}
+		for _, p := range running {
+			rep.ControllerRunning[p.arm] = cpuPerCreate{APIServer: p.cpuMsPerCreate(), Controller: p.controllerMsPerCreate()}
+		}
+	}
 	fmt.Println("through the API server, pave's controller stopped ...")
-	stopped, profiles, err := b.controllerStoppedArms(ctx)
+	stopped, profiles, err := b.controllerStoppedArms(ctx, profileOffset)
 	if err != nil {
 		return err
 	}
@@ -208,7 +226,8 @@ func run(o options) error {
 	}
 	printTable(rep.Rows)
 	printCPU(rep.Webhook)
-	printAPIServerProfiles(profiles)
+	printAPIServerProfiles(running, "pave's controller running")
+	printAPIServerProfiles(profiles, "the controller stopped")
 	fmt.Printf("pave's controller until the creates ended: %.0f companions applied, %.0f unchanged (not applied again), %.0f failed\n",
 		rep.Companions["applied"], rep.Companions["unchanged"], rep.Companions["failed"])
 	fmt.Printf("pave's controller was idle again %.1f s after the last create, having used %.2f ms of CPU for each Deployment created in pave's namespace\n",
