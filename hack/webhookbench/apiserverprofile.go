@@ -48,7 +48,7 @@ func (b *bench) apiServerProfiles(ctx context.Context, prefix string, offset int
 				return nil, offset, err
 			}
 			p.prof, p.creates, p.took, p.cpu, p.window = merged, p.creates+prev.creates, p.took+prev.took, p.cpu+prev.cpu, p.window+prev.window
-			p.controllerCPU += prev.controllerCPU
+			p.controllerCPU, p.applied = p.controllerCPU+prev.controllerCPU, p.applied+prev.applied
 		}
 		byArm[ns] = &p
 	}
@@ -69,10 +69,12 @@ func (b *bench) apiServerProfiles(ctx context.Context, prefix string, offset int
 }
 
 // cpuPerCreate is the CPU time, in milliseconds, of the API server and of
-// pave's controller for each Deployment created in one arm's namespace.
+// pave's controller for each Deployment created in one arm's namespace, and
+// the server-side applies the controller sent meanwhile for each.
 type cpuPerCreate struct {
 	APIServer  float64 `json:"apiServer"`
 	Controller float64 `json:"controller"`
+	Applies    float64 `json:"controllerApplies"`
 }
 
 // apiServerProfile is one namespace's creates under the API server's
@@ -85,8 +87,12 @@ type apiServerProfile struct {
 	cpu       time.Duration // the API server's, as the profile sampled it
 	window    time.Duration // the profile's own duration
 	// controllerCPU is pave's controller's CPU time over the creates, when
-	// it ran (zero when it was stopped).
+	// it ran (zero when it was stopped), and applied the server-side applies
+	// it sent meanwhile, for whichever namespace's Deployments: fewer than
+	// its companions in pave's windows, and more than none in the next,
+	// say it fell behind.
 	controllerCPU time.Duration
+	applied       float64
 }
 
 func (p apiServerProfile) perSecond() float64 { return float64(p.creates) / p.took.Seconds() }
@@ -137,6 +143,10 @@ func (b *bench) apiServerProfile(ctx context.Context, ns string, next int, contr
 	if err != nil {
 		return apiServerProfile{}, next, err
 	}
+	applied0, err := b.companionsApplied(controller)
+	if err != nil {
+		return apiServerProfile{}, next, err
+	}
 	start := time.Now()
 	go func() {
 		raw, err := b.cs.CoreV1().RESTClient().Get().AbsPath("/debug/pprof/profile").
@@ -155,7 +165,11 @@ func (b *bench) apiServerProfile(ctx context.Context, ns string, next int, contr
 			if err != nil {
 				return p, next, err
 			}
-			p.controllerCPU = cpu1 - cpu0
+			applied1, err := b.companionsApplied(controller)
+			if err != nil {
+				return p, next, err
+			}
+			p.controllerCPU, p.applied = cpu1-cpu0, applied1-applied0
 			prof, err := profile.Parse(bytes.NewReader(r.raw))
 			if err != nil {
 				return p, next, err
@@ -175,6 +189,27 @@ func (b *bench) apiServerProfile(ctx context.Context, ns string, next int, contr
 		}
 		next, p.creates = next+batch, p.creates+batch
 	}
+}
+
+// companionsApplied is how many server-side applies the controller has
+// sent so far (0 when it is stopped: controller nil).
+func (b *bench) companionsApplied(controller *localcluster.Webhook) (float64, error) {
+	if controller == nil {
+		return 0, nil
+	}
+	families, err := b.controllerMetrics()
+	if err != nil {
+		return 0, err
+	}
+	return companionCounts(families)["applied"], nil
+}
+
+// appliesPerCreate is applied over the creates.
+func (p apiServerProfile) appliesPerCreate() float64 {
+	if p.creates == 0 {
+		return 0
+	}
+	return p.applied / float64(p.creates)
 }
 
 // sampledCPU is the CPU time a Go CPU profile sampled.
@@ -206,7 +241,7 @@ func printAPIServerProfiles(ps []apiServerProfile, said string) {
 	for _, p := range ps {
 		controller := ""
 		if p.controllerCPU > 0 {
-			controller = fmt.Sprintf("  %5.2f ms of the controller's", p.controllerMsPerCreate())
+			controller = fmt.Sprintf("  %5.2f ms of the controller's, %.2f applies", p.controllerMsPerCreate(), p.appliesPerCreate())
 		}
 		fmt.Printf("  %-14s %6.1f creates/s  %5.2f ms of API-server CPU per create (%.2fx the no-op webhooks')%s  %s\n",
 			p.arm, p.perSecond(), p.cpuMsPerCreate(), float64(p.cpuPerCreate())/float64(ps[0].cpuPerCreate()), controller, p.file)

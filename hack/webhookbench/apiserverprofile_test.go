@@ -72,3 +72,12 @@ func TestControllerPerCreate(t *testing.T) {
 		t.Errorf("no creates: controllerMsPerCreate = %v, want 0, not a division by zero", got)
 	}
 }
+
+func TestAppliesPerCreate(t *testing.T) {
+	if got := (apiServerProfile{creates: 400, applied: 560}).appliesPerCreate(); got != 1.4 {
+		t.Errorf("appliesPerCreate = %v, want 1.4", got)
+	}
+	if got := (apiServerProfile{applied: 3}).appliesPerCreate(); got != 0 {
+		t.Errorf("no creates: appliesPerCreate = %v, want 0, not a division by zero", got)
+	}
+}

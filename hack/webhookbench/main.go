@@ -199,7 +199,7 @@ func run(o options) error {
 		}
 		rep.ControllerRunning = map[string]cpuPerCreate{}
 		for _, p := range running {
-			rep.ControllerRunning[p.arm] = cpuPerCreate{APIServer: p.cpuMsPerCreate(), Controller: p.controllerMsPerCreate()}
+			rep.ControllerRunning[p.arm] = cpuPerCreate{APIServer: p.cpuMsPerCreate(), Controller: p.controllerMsPerCreate(), Applies: p.appliesPerCreate()}
 		}
 	}
 	fmt.Println("through the API server, pave's controller stopped ...")
