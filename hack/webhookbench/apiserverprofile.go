@@ -26,10 +26,10 @@ const apiServerProfileSeconds = 8
 // arm's two merged into prefix-apiserver-<arm>.pprof. Each arm's API-server
 // CPU per create says where a create in pave's namespace costs more, which
 // the creates/s of the interleaved arms cannot (docs/performance.md, stop
-// 43). With controller (pave's, running), its CPU is read over each window
-// too: with the figures of the same arms with the controller stopped, what
-// pave's companions cost the API server and the controller, per
-// Deployment. Numbered from offset, so each Deployment is new; it returns
+// 43). With controller (pave's, running), its CPU and applies are read over
+// each window too: arm against arm, a floor of what pave's companions cost
+// the API server and the controller per Deployment (it falls behind in
+// pave's windows and catches up in the next arms'). Numbered from offset, so each Deployment is new; it returns
 // the number the next Deployment would have.
 func (b *bench) apiServerProfiles(ctx context.Context, prefix string, offset int, controller *localcluster.Webhook) ([]apiServerProfile, int, error) {
 	arms := []string{nsNoop, nsNoopLabelled, nsNoopPatched, nsPave, nsPaveUnmeshed}
@@ -114,13 +114,11 @@ func (p apiServerProfile) cpuMsPerCreate() float64 {
 }
 
 // controllerMsPerCreate is the controller's CPU time in milliseconds for
-// each create: over all the creates, since the controller's work on the
-// last batch's runs past the profile's window.
+// each create, read from the first create to the profile's end: what it
+// did meanwhile, for whichever namespace (appliesPerCreate says how far it
+// kept up).
 func (p apiServerProfile) controllerMsPerCreate() float64 {
-	if p.creates == 0 {
-		return 0
-	}
-	return float64(p.controllerCPU.Microseconds()) / 1000 / float64(p.creates)
+	return p.perCreate(float64(p.controllerCPU.Microseconds()) / 1000)
 }
 
 // apiServerProfile creates Deployments in ns, c at a time in batches of 5c,
@@ -133,17 +131,7 @@ func (b *bench) apiServerProfile(ctx context.Context, ns string, next int, contr
 		err error
 	}
 	done := make(chan result, 1)
-	controllerCPU := func() (time.Duration, error) {
-		if controller == nil {
-			return 0, nil
-		}
-		return processCPU(controller.Pid())
-	}
-	cpu0, err := controllerCPU()
-	if err != nil {
-		return apiServerProfile{}, next, err
-	}
-	applied0, err := b.companionsApplied(controller)
+	before, err := b.readController(controller)
 	if err != nil {
 		return apiServerProfile{}, next, err
 	}
@@ -161,15 +149,11 @@ func (b *bench) apiServerProfile(ctx context.Context, ns string, next int, contr
 				return p, next, r.err
 			}
 			p.took = time.Since(start)
-			cpu1, err := controllerCPU()
+			after, err := b.readController(controller)
 			if err != nil {
 				return p, next, err
 			}
-			applied1, err := b.companionsApplied(controller)
-			if err != nil {
-				return p, next, err
-			}
-			p.controllerCPU, p.applied = cpu1-cpu0, applied1-applied0
+			p.controllerCPU, p.applied = after.cpu-before.cpu, after.applied-before.applied
 			prof, err := profile.Parse(bytes.NewReader(r.raw))
 			if err != nil {
 				return p, next, err
@@ -191,25 +175,38 @@ func (b *bench) apiServerProfile(ctx context.Context, ns string, next int, contr
 	}
 }
 
-// companionsApplied is how many server-side applies the controller has
-// sent so far (0 when it is stopped: controller nil).
-func (b *bench) companionsApplied(controller *localcluster.Webhook) (float64, error) {
+// controllerReading is the controller's CPU time and the server-side
+// applies it has sent, so far.
+type controllerReading struct {
+	cpu     time.Duration
+	applied float64
+}
+
+// readController reads them (zero when it is stopped: controller nil).
+func (b *bench) readController(controller *localcluster.Webhook) (controllerReading, error) {
 	if controller == nil {
-		return 0, nil
+		return controllerReading{}, nil
+	}
+	cpu, err := processCPU(controller.Pid())
+	if err != nil {
+		return controllerReading{}, err
 	}
 	families, err := b.controllerMetrics()
 	if err != nil {
-		return 0, err
+		return controllerReading{}, err
 	}
-	return companionCounts(families)["applied"], nil
+	return controllerReading{cpu: cpu, applied: companionCounts(families)["applied"]}, nil
 }
 
 // appliesPerCreate is applied over the creates.
-func (p apiServerProfile) appliesPerCreate() float64 {
+func (p apiServerProfile) appliesPerCreate() float64 { return p.perCreate(p.applied) }
+
+// perCreate is v over the creates (0 without creates).
+func (p apiServerProfile) perCreate(v float64) float64 {
 	if p.creates == 0 {
 		return 0
 	}
-	return p.applied / float64(p.creates)
+	return v / float64(p.creates)
 }
 
 // sampledCPU is the CPU time a Go CPU profile sampled.

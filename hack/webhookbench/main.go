@@ -102,9 +102,9 @@ type report struct {
 	// in each arm's namespace, the controller stopped (with -profile).
 	APIServerCPUms map[string]float64 `json:"apiServerCPUMillisPerCreate,omitempty"`
 	// ControllerRunning is the same with the controller running: the API
-	// server's CPU time and the controller's per Deployment created in each
-	// arm's namespace (with -profile). Against APIServerCPUms, what pave's
-	// companions cost.
+	// server's CPU time, the controller's and its applies per Deployment
+	// created in each arm's namespace (with -profile). Arm against arm, a
+	// floor of what pave's companions cost (docs/performance.md, stop 61).
 	ControllerRunning map[string]cpuPerCreate `json:"controllerRunningCPUMillisPerCreate,omitempty"`
 	Rows              []row                   `json:"table"`
 }
