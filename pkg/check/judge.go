@@ -76,6 +76,9 @@ func (j *judge) byRules(ctx context.Context, o *manifest.Object, r *Object) erro
 		return err
 	}
 	apiDefaults(w) // admission judges the object as the API server defaulted it
+	if err := invalidResources(w); err != nil {
+		return err
+	}
 	req := environment.Request{Namespace: r.Namespace, Exceptions: true, Budgets: true, StorageClasses: true, IstioRules: true}
 	if w.PodSpec.Priority == nil {
 		req.PriorityClass = w.PodSpec.PriorityClassName // the input's class, by its value

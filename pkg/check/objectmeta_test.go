@@ -25,16 +25,7 @@ func TestInvalidNameIsAnInputError(t *testing.T) {
 		{"service leading digit", "apiVersion: v1\nkind: Service\nmetadata: {name: 9web}\nspec: {selector: {app: web}, ports: [{port: 80}]}\n", ""},
 		{"service dot", "apiVersion: v1\nkind: Service\nmetadata: {name: web.v2}\nspec: {selector: {app: web}, ports: [{port: 80}]}\n", `Service "web.v2" is invalid`},
 	} {
-		t.Run(c.name, func(t *testing.T) {
-			rep := checkSecondLine(t, c.doc)
-			if c.want == "" {
-				if len(rep.Errors) > 0 || len(rep.Objects) != 1 {
-					t.Fatalf("errors %v, %d objects; want it judged", rep.Errors, len(rep.Objects))
-				}
-				return
-			}
-			inputErrorOnSecondLine(t, rep, c.want)
-		})
+		t.Run(c.name, func(t *testing.T) { judgedOrInputError(t, c.doc, c.want) })
 	}
 }
 
@@ -42,6 +33,20 @@ func TestInvalidNameIsAnInputError(t *testing.T) {
 func checkSecondLine(t *testing.T, doc string) *check.Report {
 	return check.Run(context.Background(), []manifest.Input{{Source: "in.yaml", Data: []byte("# first\n" + doc)}},
 		check.Options{Engine: defaultEngine(t), DefaultNamespace: "shop"})
+}
+
+// judgedOrInputError checks doc as the second line of in.yaml and asserts
+// that it is judged (want is empty) or is one input error containing want.
+func judgedOrInputError(t *testing.T, doc, want string) {
+	t.Helper()
+	rep := checkSecondLine(t, doc)
+	if want == "" {
+		if len(rep.Errors) > 0 || len(rep.Objects) != 1 {
+			t.Fatalf("errors %v, %d objects; want it judged", rep.Errors, len(rep.Objects))
+		}
+		return
+	}
+	inputErrorOnSecondLine(t, rep, want)
 }
 
 // inputErrorOnSecondLine asserts that rep is one input error, at in.yaml:2,

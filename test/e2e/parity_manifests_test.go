@@ -232,6 +232,42 @@ spec:
     spec:
       containers: [{name: db, image: registry.example.com/shop/db:16.4}]
 `,
+	// Resources the API server refuses after pave's mutation, pave check
+	// refuses in its words.
+	"deployment requesting more memory than its limit": `apiVersion: apps/v1
+kind: Deployment
+metadata: {name: greedy}
+spec:
+  selector: {matchLabels: {app: greedy}}
+  template:
+    metadata: {labels: {app: greedy}}
+    spec:
+      containers:
+      - name: web
+        image: registry.example.com/shop/web:1.4.2
+        resources: {requests: {memory: 512Mi}, limits: {memory: 256Mi}}
+`,
+	"pod with a negative cpu request": `apiVersion: v1
+kind: Pod
+metadata: {name: negative}
+spec:
+  containers:
+  - name: web
+    image: registry.example.com/shop/web:1.4.2
+    resources: {requests: {cpu: "-1"}}
+`,
+	"job asking for part of a device": `apiVersion: batch/v1
+kind: Job
+metadata: {name: train}
+spec:
+  template:
+    spec:
+      restartPolicy: Never
+      containers:
+      - name: train
+        image: registry.example.com/ml/train:2.0.1
+        resources: {requests: {memory: 1Gi, example.com/gpu: 500m}, limits: {memory: 1Gi, example.com/gpu: 500m}}
+`,
 	// The webhooks never match the control plane's namespaces: what would
 	// be denied anywhere else is admitted there, and pave check says so.
 	"host-network daemonset in kube-system": `apiVersion: apps/v1

@@ -21,7 +21,7 @@ var (
 	nonWord        = regexp.MustCompile(`\W+`)
 	namespaceField = regexp.MustCompile(`(?m)^  namespace: (\S+)$`)
 	unknownField   = regexp.MustCompile(`(unknown field "[^"]+")`)
-	invalid        = regexp.MustCompile(` is invalid: (.+): the API server refuses it before admission$`)
+	invalid        = regexp.MustCompile(` is invalid: (.+): the API server refuses it (?:before|after mutating) admission$`)
 	unserved       = regexp.MustCompile(`(no matches for kind "[^"]+" in version "[^"]+")`)
 )
 
@@ -86,15 +86,14 @@ func agreesWithAdmission(t *testing.T, dir, name, manifest string) {
 		t.Fatalf("pave check: %v\n%s", err, js)
 	}
 	if len(rep.Objects) == 0 && len(rep.Errors) == 1 && (invalid.MatchString(rep.Errors[0]) || unserved.MatchString(rep.Errors[0])) {
-		// pave check found what the API server refuses before admission (or
-		// kubectl before sending): the dry run must refuse it for the same
-		// field, in the same words.
+		// pave check found what the API server refuses before admission,
+		// or before validating admission (or kubectl before sending): the
+		// dry run must refuse it for the same field, in the same words.
 		m := invalid.FindStringSubmatch(rep.Errors[0])
 		if m == nil {
 			m = unserved.FindStringSubmatch(rep.Errors[0])
 		}
-		why := m[1]
-		if out, err := combinedKubectl("create", "--dry-run=server", "-n", ns, "-f", file); err == nil || !strings.Contains(out, why) {
+		if out, err := combinedKubectl("create", "--dry-run=server", "-n", ns, "-f", file); err == nil || !sameRefusal(m[1], out) {
 			t.Errorf("pave check: %s\nkubectl (error %v): %s", rep.Errors[0], err, out)
 		}
 		return
@@ -147,6 +146,22 @@ func agreesWithAdmission(t *testing.T, dir, name, manifest string) {
 	if admitted && !slices.Equal(checkWarns, admissionWarns) {
 		t.Errorf("admission warns of %v, pave check of %v", admissionWarns, checkWarns)
 	}
+}
+
+// sameRefusal reports whether kubectl's refusal out gives the reason why
+// pave check gave. kubectl prints one reason after the object's name, or
+// several as "* " lines, which pave check joins as "[a, b]".
+func sameRefusal(why, out string) bool {
+	var reasons []string
+	for _, line := range strings.Split(out, "\n") {
+		if r, ok := strings.CutPrefix(strings.TrimSpace(line), "* "); ok {
+			reasons = append(reasons, r)
+		}
+	}
+	if len(reasons) == 0 {
+		return strings.Contains(out, why)
+	}
+	return why == "["+strings.Join(reasons, ", ")+"]"
 }
 
 // fixturePrefix names the parity cases that are Pod Security fixtures.
