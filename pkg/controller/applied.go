@@ -1,7 +1,6 @@
 package controller
 
 import (
-	"context"
 	"crypto/sha256"
 	"encoding/json"
 	"sync"
@@ -61,10 +60,11 @@ func keyOf(obj client.Object) appliedKey {
 	return appliedKey{gvk: obj.GetObjectKind().GroupVersionKind(), namespace: obj.GetNamespace(), name: obj.GetName()}
 }
 
-// current reports whether obj is what pave last applied and the cache (c)
-// still shows the companion as pave left it, and returns obj's sum for
-// record. A nil memo sums nothing.
-func (a *Applied) current(ctx context.Context, c client.Reader, obj *unstructured.Unstructured) (stateSum, bool) {
+// current reports whether obj is what pave last applied and the cache
+// still shows the companion as pave left it, at cachedVersion (its
+// resourceVersion there, "" when the cache has none), and returns obj's
+// sum for record. A nil memo sums nothing.
+func (a *Applied) current(obj *unstructured.Unstructured, cachedVersion string) (stateSum, bool) {
 	if a == nil {
 		return stateSum{}, false
 	}
@@ -75,14 +75,10 @@ func (a *Applied) current(ctx context.Context, c client.Reader, obj *unstructure
 	a.mu.Lock()
 	last, ok := a.m[keyOf(obj)]
 	a.mu.Unlock()
-	if !ok || last.sum != s {
-		return s, false
+	if !ok || last.sum != s || cachedVersion == "" {
+		return s, false // changed, gone, or unreadable: apply
 	}
-	cached := CacheObject(obj.GroupVersionKind())
-	if err := c.Get(ctx, client.ObjectKeyFromObject(obj), cached); err != nil {
-		return s, false // gone, or unreadable: apply
-	}
-	return s, cached.GetResourceVersion() == last.resourceVersion
+	return s, cachedVersion == last.resourceVersion
 }
 
 // record notes that the state summed s was applied and the API server

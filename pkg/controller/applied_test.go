@@ -17,16 +17,23 @@ import (
 func TestReconcileAppliesOnlyWhatChanged(t *testing.T) {
 	g := newRig(t, "spec: {mesh: {mode: istio}}", deployment("api", nil, "stable"))
 	applies := map[string]int{}
+	// A write is a create or an apply (write): counted alike.
+	written := func(obj client.Object, err error) error {
+		if err != nil {
+			return err
+		}
+		applies[obj.GetObjectKind().GroupVersionKind().Kind+" "+obj.GetName()]++
+		if u, ok := obj.(*unstructured.Unstructured); ok && u.GetKind() == "PodMonitor" { // as an operator would report it
+			_ = unstructured.SetNestedSlice(u.Object, []any{map[string]any{"type": "Ready", "status": "False", "reason": "Test"}}, "status", "conditions")
+		}
+		return nil
+	}
 	g.r.Client = interceptor.NewClient(g.c.(client.WithWatch), interceptor.Funcs{
+		Create: func(ctx context.Context, c client.WithWatch, obj client.Object, opts ...client.CreateOption) error {
+			return written(obj, c.Create(ctx, obj, opts...))
+		},
 		Patch: func(ctx context.Context, c client.WithWatch, obj client.Object, patch client.Patch, opts ...client.PatchOption) error {
-			applies[obj.GetObjectKind().GroupVersionKind().Kind+" "+obj.GetName()]++
-			if err := c.Patch(ctx, obj, patch, opts...); err != nil {
-				return err
-			}
-			if u, ok := obj.(*unstructured.Unstructured); ok && u.GetKind() == "PodMonitor" { // as an operator would report it
-				_ = unstructured.SetNestedSlice(u.Object, []any{map[string]any{"type": "Ready", "status": "False", "reason": "Test"}}, "status", "conditions")
-			}
-			return nil
+			return written(obj, c.Patch(ctx, obj, patch, opts...))
 		}})
 	g.r.Applied = NewApplied()
 	ctx := context.Background()

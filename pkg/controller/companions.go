@@ -199,12 +199,13 @@ func applyAll(ctx context.Context, c client.Client, owner client.Object, ownerGV
 		obj, err := desired(owner, ownerGVK, o)
 		var s stateSum
 		if err == nil {
+			version, exists := cachedVersion(ctx, c, obj)
 			var same bool
-			if s, same = memo.current(ctx, c, obj); same {
+			if s, same = memo.current(obj, version); same {
 				m.CompanionUnchanged(kind.Kind)
 				continue
 			}
-			err = c.Patch(ctx, obj, client.Apply, client.FieldOwner(FieldManager), client.ForceOwnership)
+			err = write(ctx, c, obj, exists)
 		}
 		// obj is now as the API server stored it, status included.
 		if err == nil && len(notReady(obj)) == 0 {

@@ -79,11 +79,35 @@ func newRig(t *testing.T, spec string, objs ...client.Object) *rig {
 			b = b.WithIndex(CacheObject(gvk), environment.IndexIstioHost, environment.IstioHostIndex)
 		}
 	}
-	g.c = b.WithInterceptorFuncs(interceptor.Funcs{List: listMetadata}).Build()
+	g.c = b.WithInterceptorFuncs(interceptor.Funcs{Get: getMetadata, List: listMetadata}).Build()
 	g.r = &Companions{Client: g.c, Engines: g.engines, Recorder: g.events, Log: log.Log, Kind: "Deployment", Managed: managed,
 		Env:   environment.Builder{Source: environment.Cluster{Reader: g.c}, Now: func() time.Time { return g.now }},
 		Clock: func() time.Time { return g.now }}
 	return g
+}
+
+// getMetadata reads as the cache's metadata-only informers do
+// (CacheObject). The fake client, asked for a missing object as metadata,
+// goes on to hold that kind as metadata, and an apply then fails to list
+// it ("can't assign or convert v1.PartialObjectMetadata into
+// unstructured.Unstructured"). So such a read is made whole and cut to its
+// metadata, as listMetadata lists.
+func getMetadata(ctx context.Context, c client.WithWatch, key client.ObjectKey, obj client.Object, opts ...client.GetOption) error {
+	m, ok := obj.(*metav1.PartialObjectMetadata)
+	if !ok {
+		return c.Get(ctx, key, obj, opts...)
+	}
+	whole := &unstructured.Unstructured{}
+	whole.SetGroupVersionKind(m.GroupVersionKind())
+	if err := c.Get(ctx, key, whole, opts...); err != nil {
+		return err
+	}
+	gvk := m.GroupVersionKind()
+	if err := runtime.DefaultUnstructuredConverter.FromUnstructured(whole.Object, m); err != nil {
+		return err
+	}
+	m.SetGroupVersionKind(gvk)
+	return nil
 }
 
 // listMetadata lists as the cache's metadata-only informers do
