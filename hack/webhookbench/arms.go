@@ -212,8 +212,12 @@ func (b *bench) apiServerArms(ctx context.Context) (map[string]stats, error) {
 	if err := b.writePatch(b.webhookArm(apiArm, "/mutate", meshed(0, 0))); err != nil {
 		return nil, err
 	}
-	return b.interleavedCreates(ctx, []string{nsNone, nsNoop, nsNoopPatched, nsPave}, 0, "", meshed)
+	return b.interleavedCreates(ctx, interleavedNamespaces(), 0, "", meshed)
 }
+
+// interleavedNamespaces are the arms' namespaces of apiServerArms and
+// controllerStoppedArms.
+func interleavedNamespaces() []string { return []string{nsNone, nsNoop, nsNoopPatched, nsPave} }
 
 // controllerStoppedArms repeats the four arms with pave's controller
 // stopped, and starts it again after: what pave's admission alone costs the
@@ -228,7 +232,7 @@ func (b *bench) apiServerArms(ctx context.Context) (map[string]stats, error) {
 // namespace in turn (apiServerProfiles), numbered from profileOffset.
 func (b *bench) controllerStoppedArms(ctx context.Context, profileOffset int) (map[string]stats, []apiServerProfile, error) {
 	b.controller.Stop()
-	arms, err := b.interleavedCreates(ctx, []string{nsNone, nsNoop, nsNoopPatched, nsPave}, b.o.creates, stoppedSuffix, meshed)
+	arms, err := b.interleavedCreates(ctx, interleavedNamespaces(), b.o.creates, stoppedSuffix, meshed)
 	var profiles []apiServerProfile
 	if err == nil && b.o.profile != "" {
 		profiles, _, err = b.apiServerProfiles(ctx, b.o.profile, profileOffset, nil)

@@ -23,8 +23,18 @@ func TestStartStop(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// The API server it started is found, and nothing else.
+	pid, err := localcluster.APIServerPid()
+	if err != nil {
+		t.Error(err)
+	} else if exe, _ := os.Readlink(fmt.Sprintf("/proc/%d/exe", pid)); filepath.Base(exe) != "kube-apiserver" {
+		t.Errorf("pid %d is %q, not the API server", pid, exe)
+	}
 	if err := c.Stop(); err != nil {
 		t.Fatal(err)
+	}
+	if pid, err := localcluster.APIServerPid(); err == nil {
+		t.Errorf("an API server (pid %d) after the cluster stopped", pid)
 	}
 }
 

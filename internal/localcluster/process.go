@@ -1,9 +1,11 @@
 package localcluster
 
 import (
+	"errors"
 	"fmt"
 	"net"
 	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 )
@@ -42,4 +44,43 @@ func (w *Webhook) Memory() (rss, peak float64) {
 		}
 	}
 	return rss, peak
+}
+
+// APIServerPid is the process ID of the kube-apiserver this process
+// started (envtest keeps it to itself): a benchmark reads its CPU time.
+func APIServerPid() (int, error) {
+	entries, err := os.ReadDir("/proc")
+	if err != nil {
+		return 0, err
+	}
+	for _, e := range entries {
+		pid, err := strconv.Atoi(e.Name())
+		if err != nil {
+			continue
+		}
+		exe, err := os.Readlink(fmt.Sprintf("/proc/%d/exe", pid))
+		if err != nil || filepath.Base(exe) != "kube-apiserver" {
+			continue
+		}
+		if parent(pid) == os.Getpid() {
+			return pid, nil
+		}
+	}
+	return 0, errors.New("no kube-apiserver started by this process")
+}
+
+// parent is pid's parent process ID (0 if unreadable): the 4th field of
+// /proc/<pid>/stat, counted from the end of the command in parentheses.
+func parent(pid int) int {
+	data, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		return 0
+	}
+	s := string(data)
+	fields := strings.Fields(s[strings.LastIndexByte(s, ')')+1:])
+	if len(fields) < 2 {
+		return 0
+	}
+	ppid, _ := strconv.Atoi(fields[1])
+	return ppid
 }
