@@ -4,8 +4,9 @@ import (
 	"fmt"
 	"os"
 	"strconv"
-	"strings"
 	"time"
+
+	"github.com/pave-dev/pave/internal/localcluster"
 )
 
 // clockTick is Linux's USER_HZ, the unit of /proc/<pid>/stat's CPU times:
@@ -32,10 +33,9 @@ func processCPU(pid int) (time.Duration, error) {
 }
 
 // statCPU reads utime and stime, the 14th and 15th fields of a
-// /proc/<pid>/stat line. The 2nd, the command, is in parentheses and may
-// hold spaces and parentheses itself: the fields are counted from its end.
+// /proc/<pid>/stat line.
 func statCPU(line string) (time.Duration, error) {
-	fields := strings.Fields(line[strings.LastIndexByte(line, ')')+1:]) // from the 3rd
+	fields := localcluster.StatFields(line) // from the 3rd
 	if len(fields) < 13 {
 		return 0, fmt.Errorf("%d fields", len(fields)+2)
 	}

@@ -69,18 +69,24 @@ func APIServerPid() (int, error) {
 	return 0, errors.New("no kube-apiserver started by this process")
 }
 
-// parent is pid's parent process ID (0 if unreadable): the 4th field of
-// /proc/<pid>/stat, counted from the end of the command in parentheses.
+// parent is pid's parent process ID (0 if unreadable), the 4th field of
+// /proc/<pid>/stat.
 func parent(pid int) int {
 	data, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
 	if err != nil {
 		return 0
 	}
-	s := string(data)
-	fields := strings.Fields(s[strings.LastIndexByte(s, ')')+1:])
+	fields := StatFields(string(data))
 	if len(fields) < 2 {
 		return 0
 	}
 	ppid, _ := strconv.Atoi(fields[1])
 	return ppid
+}
+
+// StatFields are the fields of a /proc/<pid>/stat line from the 3rd on. The
+// 2nd, the command, is in parentheses and may hold spaces and parentheses
+// itself: the fields are counted from its end.
+func StatFields(line string) []string {
+	return strings.Fields(line[strings.LastIndexByte(line, ')')+1:])
 }

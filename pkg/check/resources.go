@@ -41,6 +41,7 @@ func invalidResources(w *workload.Workload) error {
 	return fmt.Errorf("%s %q is invalid: %w: the API server refuses it after mutating admission", w.Kind, w.Name(), errs.ToAggregate())
 }
 
+// anyUnusual reports whether any of cs is unusual.
 func anyUnusual(cs []corev1.Container) bool {
 	for i := range cs {
 		if unusual(&cs[i].Resources) {
@@ -88,17 +89,19 @@ func containerResources(r corev1.ResourceRequirements, path *field.Path) field.E
 	var errs field.ErrorList
 	limPath, reqPath := path.Child("limits"), path.Child("requests")
 	cpuOrMemory, hugePages := false, false
-	for _, name := range names(r.Limits) {
-		q, at := r.Limits[name], limPath.Key(string(name))
+	// each judges one name and quantity, of the limits or the requests.
+	each := func(name corev1.ResourceName, q resource.Quantity, at *field.Path) {
 		errs = append(errs, containerResourceName(name, at)...)
 		errs = append(errs, quantityValue(name, q, at)...)
 		hugePages = hugePages || isHugePages(name)
 		cpuOrMemory = cpuOrMemory || name == corev1.ResourceCPU || name == corev1.ResourceMemory
 	}
+	for _, name := range names(r.Limits) {
+		each(name, r.Limits[name], limPath.Key(string(name)))
+	}
 	for _, name := range names(r.Requests) {
-		q, at := r.Requests[name], reqPath.Key(string(name))
-		errs = append(errs, containerResourceName(name, at)...)
-		errs = append(errs, quantityValue(name, q, at)...)
+		q := r.Requests[name]
+		each(name, q, reqPath.Key(string(name)))
 		if limit, ok := r.Limits[name]; ok {
 			switch {
 			case q.Cmp(limit) != 0 && !overcommitAllowed(name):
@@ -109,8 +112,6 @@ func containerResources(r corev1.ResourceRequirements, path *field.Path) field.E
 		} else if !overcommitAllowed(name) {
 			errs = append(errs, field.Required(limPath, "Limit must be set for non overcommitable resources"))
 		}
-		hugePages = hugePages || isHugePages(name)
-		cpuOrMemory = cpuOrMemory || name == corev1.ResourceCPU || name == corev1.ResourceMemory
 	}
 	if hugePages && !cpuOrMemory {
 		errs = append(errs, field.Forbidden(path, "HugePages require cpu or memory"))
@@ -153,7 +154,7 @@ func containerResourceName(name corev1.ResourceName, at *field.Path) field.Error
 		if len(errs) == 0 && !standardResource(s) {
 			errs = append(errs, field.Invalid(at, s, "must be a standard resource type or fully qualified"))
 		}
-		if s != "cpu" && s != "memory" && s != "ephemeral-storage" && !isHugePages(name) {
+		if !ordinary(name) && !isHugePages(name) {
 			errs = append(errs, field.Invalid(at, s, "must be a standard resource for containers"))
 		}
 	} else if !native(name) && !extended(name) {

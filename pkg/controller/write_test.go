@@ -23,12 +23,12 @@ func TestWriteDropsWhatACreatedCompanionNoLongerHas(t *testing.T) {
 		return &unstructured.Unstructured{Object: map[string]any{"apiVersion": "v1", "kind": "ConfigMap",
 			"metadata": map[string]any{"name": name, "namespace": "default", "labels": labels}, "data": data}}
 	}
-	for _, c2 := range []struct {
-		name        string
-		cacheBehind bool
-	}{{"created", false}, {"created, the cache behind", true}} {
-		t.Run(c2.name, func(t *testing.T) {
-			name := map[bool]string{false: "fresh", true: "behind"}[c2.cacheBehind]
+	for _, tc := range []struct {
+		name, object string
+		cacheBehind  bool
+	}{{"created", "fresh", false}, {"created, the cache behind", "behind", true}} {
+		t.Run(tc.name, func(t *testing.T) {
+			name := tc.object
 			first := configMap(name, map[string]any{"a": "1", "gone": "x"}, map[string]any{"k1": "v", "k2": "v"})
 			if err := write(ctx, c, first, false); err != nil {
 				t.Fatal(err)
@@ -36,7 +36,7 @@ func TestWriteDropsWhatACreatedCompanionNoLongerHas(t *testing.T) {
 			if got := managers(first); !maps.Equal(got, map[string]string{FieldManager: "Update"}) {
 				t.Fatalf("created: managers %v, want pave's create", got)
 			}
-			if c2.cacheBehind { // the create runs into it
+			if tc.cacheBehind { // the create runs into it
 				if err := write(ctx, c, configMap(name, map[string]any{"a": "1", "gone": "x"}, map[string]any{"k1": "v", "k2": "v"}), false); err != nil {
 					t.Fatal(err)
 				}
