@@ -28,3 +28,25 @@ func TestUnservedAPIVersionIsAnInputError(t *testing.T) {
 		})
 	}
 }
+
+// A kind a built-in API group does not have, or a version it does not have,
+// is an input error with what was likely meant: kubectl finds no resource
+// for it and sends nothing, and as a kind pave does not govern it would have
+// passed unjudged. A group outside Kubernetes' own may be a custom resource
+// the cluster has.
+func TestUnknownKindOfABuiltInGroupIsAnInputError(t *testing.T) {
+	const meta = "metadata: {name: web}\n"
+	for _, c := range []struct{ name, doc, want string }{
+		{"a typo", "apiVersion: apps/v1\nkind: Deploymnet\n" + meta, `Deploymnet "web": no matches for kind "Deploymnet" in version "apps/v1": did you mean kind: Deployment?`},
+		{"a typo in lower case", "apiVersion: apps/v1\nkind: statefulsets\n" + meta, "did you mean kind: StatefulSet?"},
+		{"lower case", "apiVersion: v1\nkind: configmap\n" + meta, `configmap "web": configmap in version "v1" cannot be handled as a ConfigMap: no kind "configmap" is registered for version "v1": write kind: ConfigMap`},
+		{"another project's kind in the core group", "apiVersion: v1\nkind: DeploymentConfig\n" + meta, `no matches for kind "DeploymentConfig" in version "v1": v1 has no kind of that name`},
+		{"a version the group lacks", "apiVersion: networking.k8s.io/v2\nkind: Ingress\n" + meta, `no matches for kind "Ingress" in version "networking.k8s.io/v2": write apiVersion: networking.k8s.io/v1`},
+		{"the newest version", "apiVersion: autoscaling/v3\nkind: HorizontalPodAutoscaler\n" + meta, "write apiVersion: autoscaling/v2"},
+		{"a built-in kind", "apiVersion: policy/v1\nkind: PodDisruptionBudget\n" + meta, ""},
+		{"a custom resource", "apiVersion: apps.openshift.io/v1\nkind: DeploymentConfig\n" + meta, ""},
+		{"a custom resource under k8s.io", "apiVersion: gateway.networking.k8s.io/v1\nkind: Gateway\n" + meta, ""},
+	} {
+		t.Run(c.name, func(t *testing.T) { judgedOrInputError(t, c.doc, c.want) })
+	}
+}

@@ -61,6 +61,9 @@ func (j *judge) byRules(ctx context.Context, o *manifest.Object, r *Object) erro
 			return fmt.Errorf("%s %q: no matches for kind %q in version %q: the API server serves it as %s only; write apiVersion: %s",
 				o.Kind, o.Name, o.Kind, o.APIVersion, served, served)
 		}
+		if err := unknownKind(o.APIVersion, o.Kind, o.Name); err != nil { // kubectl would send nothing either
+			return err
+		}
 		return j.other(ctx, o, r)
 	}
 	w, unknown, err := workload.FromJSONKnown(o.APIVersion, o.Kind, o.JSON)

@@ -301,4 +301,24 @@ spec:
     spec:
       containers: [{name: web, image: nginx:1.27.3, securityContext: {privileged: true}}]
 `,
+	"deployment under a misspelt kind": `apiVersion: apps/v1
+kind: Deploymnet
+metadata: {name: typo}
+spec:
+  selector: {matchLabels: {app: typo}}
+  template:
+    metadata: {labels: {app: typo}}
+    spec:
+      containers: [{name: web, image: nginx:1.27.3, securityContext: {privileged: true}}]
+`,
+	"kind in lower case": `apiVersion: v1
+kind: configmap
+metadata: {name: lower}
+data: {a: b}
+`,
+	"version the group lacks": `apiVersion: networking.k8s.io/v2
+kind: NetworkPolicy
+metadata: {name: future}
+spec: {podSelector: {}}
+`,
 }
