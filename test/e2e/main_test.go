@@ -245,7 +245,7 @@ const (
 func moduleDir(mod string) (string, error) {
 	out, err := exec.Command("go", "mod", "download", "-json", mod).Output()
 	if err != nil {
-		return "", fmt.Errorf("download %s for its CRDs: %w", mod, err)
+		return "", fmt.Errorf("download %s: %w", mod, err)
 	}
 	var m struct{ Dir string }
 	if err := json.Unmarshal(out, &m); err != nil || m.Dir == "" {
