@@ -1,7 +1,12 @@
 package check_test
 
 import (
+	"fmt"
+	"os/exec"
+	"strings"
 	"testing"
+
+	"github.com/pave-dev/pave/pkg/check"
 )
 
 // A workload kind under an apiVersion the API server no longer serves is
@@ -43,10 +48,26 @@ func TestUnknownKindOfABuiltInGroupIsAnInputError(t *testing.T) {
 		{"another project's kind in the core group", "apiVersion: v1\nkind: DeploymentConfig\n" + meta, `no matches for kind "DeploymentConfig" in version "v1": v1 has no kind of that name`},
 		{"a version the group lacks", "apiVersion: networking.k8s.io/v2\nkind: Ingress\n" + meta, `no matches for kind "Ingress" in version "networking.k8s.io/v2": write apiVersion: networking.k8s.io/v1`},
 		{"the newest version", "apiVersion: autoscaling/v3\nkind: HorizontalPodAutoscaler\n" + meta, "write apiVersion: autoscaling/v2"},
+		{"a version removed", "apiVersion: networking.k8s.io/v1beta1\nkind: Ingress\n" + meta, `no matches for kind "Ingress" in version "networking.k8s.io/v1beta1": the API server stopped serving it in Kubernetes 1.22; write apiVersion: networking.k8s.io/v1`},
+		{"a version removed, replaced in another group", "apiVersion: extensions/v1beta1\nkind: NetworkPolicy\n" + meta, "stopped serving it in Kubernetes 1.16; write apiVersion: networking.k8s.io/v1"},
+		{"a version removed in this release", "apiVersion: networking.k8s.io/v1beta1\nkind: ServiceCIDR\n" + meta, "stopped serving it in Kubernetes 1.37"},
 		{"a built-in kind", "apiVersion: policy/v1\nkind: PodDisruptionBudget\n" + meta, ""},
+		{"a beta version not removed (the cluster may serve it)", "apiVersion: resource.k8s.io/v1beta2\nkind: DeviceClass\n" + meta, ""},
 		{"a custom resource", "apiVersion: apps.openshift.io/v1\nkind: DeploymentConfig\n" + meta, ""},
 		{"a custom resource under k8s.io", "apiVersion: gateway.networking.k8s.io/v1\nkind: Gateway\n" + meta, ""},
 	} {
 		t.Run(c.name, func(t *testing.T) { judgedOrInputError(t, c.doc, c.want) })
+	}
+}
+
+// pave check stands in for the API server of the Kubernetes release whose
+// API it links: the release it judges removed versions by is that one.
+func TestKubernetesMinorIsTheLinkedAPIs(t *testing.T) {
+	out, err := exec.Command("go", "list", "-m", "-f", "{{.Version}}", "k8s.io/api").Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := fmt.Sprintf("v0.%d.", check.KubernetesMinor); !strings.HasPrefix(string(out), want) {
+		t.Errorf("k8s.io/api is %s; pave check judges removed versions as Kubernetes 1.%d", out, check.KubernetesMinor)
 	}
 }

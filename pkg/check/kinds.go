@@ -21,8 +21,22 @@ import (
 // v1beta1 Ingress) is not found here; workload kinds have their own check.
 func unknownKind(apiVersion, kind, name string) error {
 	gv, err := schema.ParseGroupVersion(apiVersion)
-	if err != nil || kind == "" || !clientgoscheme.Scheme.IsGroupRegistered(gv.Group) || clientgoscheme.Scheme.Recognizes(gv.WithKind(kind)) {
+	if err != nil || kind == "" || !clientgoscheme.Scheme.IsGroupRegistered(gv.Group) {
 		return nil // the manifest reader refuses an apiVersion that does not parse
+	}
+	if clientgoscheme.Scheme.Recognizes(gv.WithKind(kind)) {
+		if minor, instead, ok := removedIn(gv.WithKind(kind)); ok {
+			hint := kindHint(gv, kind)
+			if !instead.Empty() {
+				hint = "write apiVersion: " + instead.GroupVersion().String()
+				if instead.Kind != kind {
+					hint += " and kind: " + instead.Kind
+				}
+			}
+			return fmt.Errorf("%s %q: no matches for kind %q in version %q: the API server stopped serving it in Kubernetes 1.%d; %s",
+				kind, name, kind, apiVersion, minor, hint)
+		}
+		return nil
 	}
 	for k := range clientgoscheme.Scheme.KnownTypes(gv) {
 		if strings.EqualFold(k, kind) {
@@ -35,11 +49,45 @@ func unknownKind(apiVersion, kind, name string) error {
 	return fmt.Errorf("%s %q: no matches for kind %q in version %q: %s", kind, name, kind, apiVersion, kindHint(gv, kind))
 }
 
+// kubernetesMinor is the Kubernetes release whose API pave links (k8s.io/api
+// v0.37): the API server pave check stands in for.
+const kubernetesMinor = 37
+
+// removedIn is the Kubernetes 1.x release that stopped serving a prerelease
+// version of a kind, when it is this release or an earlier one, and what
+// replaces it where the type says. The API server decides by the same
+// generated lifecycle (k8s.io/apiserver, deleted_kinds.go), and client-go
+// keeps the types long after (networking.k8s.io/v1beta1 Ingress, gone in
+// 1.22).
+func removedIn(gvk schema.GroupVersionKind) (minor int, instead schema.GroupVersionKind, ok bool) {
+	if !strings.Contains(gvk.Version, "alpha") && !strings.Contains(gvk.Version, "beta") {
+		return 0, instead, false // a GA version is never removed
+	}
+	obj, err := clientgoscheme.Scheme.New(gvk)
+	if err != nil {
+		return 0, instead, false
+	}
+	l, ok := obj.(interface{ APILifecycleRemoved() (major, minor int) })
+	if !ok {
+		return 0, instead, false
+	}
+	if r, ok := obj.(interface {
+		APILifecycleReplacement() schema.GroupVersionKind
+	}); ok {
+		instead = r.APILifecycleReplacement()
+	}
+	major, minor := l.APILifecycleRemoved()
+	return minor, instead, major == 1 && minor > 0 && minor <= kubernetesMinor
+}
+
 // kindHint says what the author likely meant: the kind in the newest version
 // of the group that has it, or a kind of the version spelled alike.
 func kindHint(gv schema.GroupVersion, kind string) string {
 	newest := ""
 	for _, v := range clientgoscheme.Scheme.VersionsForGroupKind(schema.GroupKind{Group: gv.Group, Kind: kind}) {
+		if _, _, gone := removedIn(v.WithKind(kind)); gone {
+			continue
+		}
 		if newest == "" || version.CompareKubeAwareVersionStrings(v.Version, newest) > 0 {
 			newest = v.Version
 		}

@@ -316,6 +316,17 @@ kind: configmap
 metadata: {name: lower}
 data: {a: b}
 `,
+	"ingress under a removed apiVersion": `apiVersion: networking.k8s.io/v1beta1
+kind: Ingress
+metadata: {name: legacy}
+spec:
+  rules: [{host: legacy.example.com}]
+`,
+	"budget under a removed apiVersion": `apiVersion: policy/v1beta1
+kind: PodDisruptionBudget
+metadata: {name: legacy}
+spec: {minAvailable: 1, selector: {matchLabels: {app: web}}}
+`,
 	"version the group lacks": `apiVersion: networking.k8s.io/v2
 kind: NetworkPolicy
 metadata: {name: future}
