@@ -16,7 +16,7 @@ import (
 func TestUnservedAPIVersionIsAnInputError(t *testing.T) {
 	const meta = "metadata: {name: web}\nspec: {}\n"
 	for _, c := range []struct{ name, doc, want string }{
-		{"apps/v1beta2", "apiVersion: apps/v1beta2\nkind: Deployment\n" + meta, `Deployment "web": no matches for kind "Deployment" in version "apps/v1beta2": the API server serves it as apps/v1 only; write apiVersion: apps/v1`},
+		{"apps/v1beta2", "apiVersion: apps/v1beta2\nkind: Deployment\n" + meta, `Deployment "web": no matches for kind "Deployment" in version "apps/v1beta2": the API server stopped serving it in Kubernetes 1.16; write apiVersion: apps/v1`},
 		{"extensions", "apiVersion: extensions/v1beta1\nkind: DaemonSet\n" + meta, "write apiVersion: apps/v1"},
 		{"batch/v1beta1", "apiVersion: batch/v1beta1\nkind: CronJob\n" + meta, "write apiVersion: batch/v1"},
 		{"a custom resource", "apiVersion: example.com/v1\nkind: Deployment\n" + meta, ""},

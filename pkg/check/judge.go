@@ -57,11 +57,7 @@ func (j *judge) byRules(ctx context.Context, o *manifest.Object, r *Object) erro
 		return nil
 	}
 	if !workload.Supported(o.APIVersion, o.Kind) {
-		if served, ok := workload.Unserved(o.APIVersion, o.Kind); ok { // kubectl would send nothing
-			return fmt.Errorf("%s %q: no matches for kind %q in version %q: the API server serves it as %s only; write apiVersion: %s",
-				o.Kind, o.Name, o.Kind, o.APIVersion, served, served)
-		}
-		if err := unknownKind(o.APIVersion, o.Kind, o.Name); err != nil { // kubectl would send nothing either
+		if err := unknownKind(o.APIVersion, o.Kind, o.Name); err != nil { // kubectl would send nothing
 			return err
 		}
 		return j.other(ctx, o, r)
