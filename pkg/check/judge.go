@@ -57,7 +57,7 @@ func (j *judge) byRules(ctx context.Context, o *manifest.Object, r *Object) erro
 		return nil
 	}
 	if !workload.Supported(o.APIVersion, o.Kind) {
-		if err := unknownKind(o.APIVersion, o.Kind, o.Name); err != nil { // kubectl would send nothing
+		if err := unservedKind(o.APIVersion, o.Kind, o.Name); err != nil { // kubectl would send nothing
 			return err
 		}
 		return j.other(ctx, o, r)

@@ -9,17 +9,18 @@ import (
 	clientgoscheme "k8s.io/client-go/kubernetes/scheme"
 )
 
-// unknownKind is the input error for an object of a built-in API group whose
-// kind or version Kubernetes does not have (a typo: kind: Deploymnet, or
-// apps/v2): kubectl finds no resource for it and sends nothing (or, for a
+// unservedKind is the input error for an object of a built-in API group that
+// the API server pave check stands in for does not serve: a kind or version
+// Kubernetes does not have (a typo: kind: Deploymnet, or apps/v2), or a
+// prerelease version it has stopped serving (networking.k8s.io/v1beta1
+// Ingress). kubectl finds no resource for it and sends nothing (or, for a
 // kind in the wrong case, sends it and the API server cannot decode it),
-// where pave check would pass it unjudged as a kind it does not govern. Only the groups
-// client-go's scheme knows are judged: no custom resource can join them (a
-// CustomResourceDefinition's group has a dot, and the groups under k8s.io
-// are reviewed upstream), while any other group may be one the cluster
-// has. A removed version of a kind the scheme still knows (networking.k8s.io/
-// v1beta1 Ingress) is not found here; workload kinds have their own check.
-func unknownKind(apiVersion, kind, name string) error {
+// where pave check would pass it unjudged as a kind it does not govern.
+// Only the groups client-go's scheme knows are judged: no custom resource
+// can join them (a CustomResourceDefinition's group has a dot, and the
+// groups under k8s.io are reviewed upstream), while any other group may be
+// one the cluster has.
+func unservedKind(apiVersion, kind, name string) error {
 	gv, err := schema.ParseGroupVersion(apiVersion)
 	if err != nil || kind == "" || !clientgoscheme.Scheme.IsGroupRegistered(gv.Group) {
 		return nil // the manifest reader refuses an apiVersion that does not parse
