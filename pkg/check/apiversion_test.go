@@ -50,6 +50,7 @@ func TestUnknownKindOfABuiltInGroupIsAnInputError(t *testing.T) {
 		{"the newest version", "apiVersion: autoscaling/v3\nkind: HorizontalPodAutoscaler\n" + meta, "write apiVersion: autoscaling/v2"},
 		{"a version removed", "apiVersion: networking.k8s.io/v1beta1\nkind: Ingress\n" + meta, `no matches for kind "Ingress" in version "networking.k8s.io/v1beta1": the API server stopped serving it in Kubernetes 1.22; write apiVersion: networking.k8s.io/v1`},
 		{"a version removed, replaced in another group", "apiVersion: extensions/v1beta1\nkind: NetworkPolicy\n" + meta, "stopped serving it in Kubernetes 1.16; write apiVersion: networking.k8s.io/v1"},
+		{"a version removed, with no replacement", "apiVersion: extensions/v1beta1\nkind: Scale\n" + meta, "stopped serving it in Kubernetes 1.16; Kubernetes 1.37 serves no version of it"},
 		{"a version removed in this release", "apiVersion: networking.k8s.io/v1beta1\nkind: ServiceCIDR\n" + meta, "stopped serving it in Kubernetes 1.37"},
 		{"a built-in kind", "apiVersion: policy/v1\nkind: PodDisruptionBudget\n" + meta, ""},
 		{"a beta version not removed (the cluster may serve it)", "apiVersion: resource.k8s.io/v1beta2\nkind: DeviceClass\n" + meta, ""},

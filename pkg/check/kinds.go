@@ -27,12 +27,15 @@ func unservedKind(apiVersion, kind, name string) error {
 	}
 	if clientgoscheme.Scheme.Recognizes(gv.WithKind(kind)) {
 		if minor, instead, ok := removedIn(gv.WithKind(kind)); ok {
-			hint := kindHint(gv, kind)
-			if !instead.Empty() {
+			hint := fmt.Sprintf("Kubernetes 1.%d serves no version of it", kubernetesMinor)
+			switch v := newestServed(gv.Group, kind); {
+			case !instead.Empty():
 				hint = "write apiVersion: " + instead.GroupVersion().String()
 				if instead.Kind != kind {
 					hint += " and kind: " + instead.Kind
 				}
+			case v != "":
+				hint = "write apiVersion: " + v
 			}
 			return fmt.Errorf("%s %q: no matches for kind %q in version %q: the API server stopped serving it in Kubernetes 1.%d; %s",
 				kind, name, kind, apiVersion, minor, hint)
@@ -81,20 +84,12 @@ func removedIn(gvk schema.GroupVersionKind) (minor int, instead schema.GroupVers
 	return minor, instead, major == 1 && minor > 0 && minor <= kubernetesMinor
 }
 
-// kindHint says what the author likely meant: the kind in the newest version
-// of the group that has it, or a kind of the version spelled alike.
+// kindHint says what the author of an unknown kind or version likely meant:
+// the kind in the newest version of the group that serves it, or a kind of
+// the version spelled alike.
 func kindHint(gv schema.GroupVersion, kind string) string {
-	newest := ""
-	for _, v := range clientgoscheme.Scheme.VersionsForGroupKind(schema.GroupKind{Group: gv.Group, Kind: kind}) {
-		if _, _, gone := removedIn(v.WithKind(kind)); gone {
-			continue
-		}
-		if newest == "" || version.CompareKubeAwareVersionStrings(v.Version, newest) > 0 {
-			newest = v.Version
-		}
-	}
-	if newest != "" {
-		return "write apiVersion: " + schema.GroupVersion{Group: gv.Group, Version: newest}.String()
+	if v := newestServed(gv.Group, kind); v != "" {
+		return "write apiVersion: " + v
 	}
 	best, distance := "", 3 // at most two edits away
 	for k := range clientgoscheme.Scheme.KnownTypes(gv) {
@@ -106,6 +101,24 @@ func kindHint(gv schema.GroupVersion, kind string) string {
 		return "did you mean kind: " + best + "?"
 	}
 	return fmt.Sprintf("%s has no kind of that name; check kind and apiVersion against kubectl api-resources", gv.String())
+}
+
+// newestServed is the apiVersion of the newest version of group that has
+// kind and is not removed, or "".
+func newestServed(group, kind string) string {
+	newest := ""
+	for _, v := range clientgoscheme.Scheme.VersionsForGroupKind(schema.GroupKind{Group: group, Kind: kind}) {
+		if _, _, gone := removedIn(v.WithKind(kind)); gone {
+			continue
+		}
+		if newest == "" || version.CompareKubeAwareVersionStrings(v.Version, newest) > 0 {
+			newest = v.Version
+		}
+	}
+	if newest == "" {
+		return ""
+	}
+	return schema.GroupVersion{Group: group, Version: newest}.String()
 }
 
 // editDistance is the Levenshtein distance between a and b, in bytes: kind

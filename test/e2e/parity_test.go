@@ -98,8 +98,8 @@ func agreesWithAdmission(t *testing.T, dir, name, manifest string, check ...stri
 		// dry run must refuse it for the same field, in the same words.
 		var m []string
 		for _, re := range []*regexp.Regexp{invalid, unserved, undecodable} {
-			if m == nil {
-				m = re.FindStringSubmatch(rep.Errors[0])
+			if m = re.FindStringSubmatch(rep.Errors[0]); m != nil {
+				break
 			}
 		}
 		if m == nil {
