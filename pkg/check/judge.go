@@ -132,7 +132,7 @@ func (j *judge) other(ctx context.Context, o *manifest.Object, r *Object) error 
 	opts := j.opts
 	gvk := object.Equivalent(schema.FromAPIVersionAndKind(o.APIVersion, o.Kind))
 	if !opts.Engine.Governs(gvk) && !opts.Engine.Completes(gvk) {
-		return nil
+		return unjudged(o, gvk, r)
 	}
 	obj, unknown, err := object.DecodeKnown(gvk, o.JSON)
 	if err != nil {

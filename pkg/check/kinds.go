@@ -4,9 +4,13 @@ import (
 	"fmt"
 	"strings"
 
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/runtime/schema"
 	"k8s.io/apimachinery/pkg/version"
 	clientgoscheme "k8s.io/client-go/kubernetes/scheme"
+
+	"github.com/pave-dev/pave/pkg/manifest"
+	"github.com/pave-dev/pave/pkg/object"
 )
 
 // unservedKind is the input error for an object of a built-in API group that
@@ -141,4 +145,27 @@ func editDistance(a, b string) int {
 		prev = cur
 	}
 	return prev[len(b)]
+}
+
+// unjudged reads an object of a built-in kind pave's rules do not govern (a
+// NetworkPolicy, a Role) as the API server reads it before any admission:
+// kubectl's strict field validation refuses its unknown fields, and the API
+// server a value of the wrong type. Kinds of other groups may be the
+// cluster's custom resources, whose schemas pave check does not have, and
+// pass as they are.
+func unjudged(o *manifest.Object, gvk schema.GroupVersionKind, r *Object) error {
+	if !clientgoscheme.Scheme.Recognizes(gvk) {
+		return nil
+	}
+	if obj, err := clientgoscheme.Scheme.New(gvk); err != nil {
+		return nil
+	} else if _, ok := obj.(metav1.Object); !ok {
+		return nil // not a resource kubectl creates (DeleteOptions, Status)
+	}
+	_, unknown, err := object.DecodeKnown(gvk, o.JSON)
+	if err != nil {
+		return err
+	}
+	r.UnknownFields = unknown
+	return nil
 }

@@ -136,3 +136,36 @@ func TestUnknownFieldsAreNamed(t *testing.T) {
 		t.Errorf("a manifest of known fields has unknown fields %q", clean.UnknownFields)
 	}
 }
+
+// A built-in kind pave's rules do not judge is still read as the API server
+// reads it: kubectl refuses its unknown fields, and the API server a value
+// of the wrong type (kube-score's test input wrote a NetworkPolicy's
+// podSelector as a bare label map, which pave check passed). A custom
+// resource's schema is the cluster's, and it passes as written.
+func TestUnjudgedBuiltInKindsAreReadStrictly(t *testing.T) {
+	for _, c := range []struct{ name, doc, want string }{
+		{"a NetworkPolicy's selector as a label map", "apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: web}\nspec:\n  podSelector:\n    app: web\n", `unknown field "spec.podSelector.app"`},
+		{"a Role's misspelt field", "apiVersion: rbac.authorization.k8s.io/v1\nkind: Role\nmetadata: {name: \"system:reader\"}\nrules: [{apiGroups: [\"\"], resources: [pods], verb: [get]}]\n", `unknown field "rules[0].verb"`},
+		{"a known NetworkPolicy", "apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: web}\nspec: {podSelector: {matchLabels: {app: web}}}\n", ""},
+		{"a custom resource", "apiVersion: example.com/v1\nkind: Widget\nmetadata: {name: web}\nspec: {anything: 1}\n", ""},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			o := run(t, c.doc).Objects[0]
+			if o.Workload || !o.Allowed {
+				t.Errorf("judged %v, allowed %v: pave's rules do not govern %s", o.Workload, o.Allowed, o.Kind)
+			}
+			var want []string
+			if c.want != "" {
+				want = []string{c.want}
+			}
+			if !slices.Equal(o.UnknownFields, want) {
+				t.Errorf("unknown fields %q, want %q", o.UnknownFields, want)
+			}
+		})
+	}
+	rep := checkSecondLine(t, "apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: web}\nspec: {podSelector: web}\n")
+	inputErrorOnSecondLine(t, rep, "decode NetworkPolicy: json: cannot unmarshal string into Go struct field")
+	if !strings.Contains(rep.Errors[0].Error(), "spec.podSelector of type v1.LabelSelector") {
+		t.Errorf("error %q does not name the field", rep.Errors[0])
+	}
+}

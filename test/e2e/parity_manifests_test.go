@@ -332,4 +332,18 @@ kind: NetworkPolicy
 metadata: {name: future}
 spec: {podSelector: {}}
 `,
+	// kube-score's test input: a kind pave's rules do not judge, with the
+	// selector written as a bare label map.
+	"network policy with an unknown field": `apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {name: testapp-netpol}
+spec:
+  podSelector:
+    app: testapp
+`,
+	"role with an unknown field": `apiVersion: rbac.authorization.k8s.io/v1
+kind: Role
+metadata: {name: "team:reader"}
+rules: [{apiGroups: [""], resources: [pods], verbs: [get], resourceName: [web]}]
+`,
 }
