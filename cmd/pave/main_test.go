@@ -256,7 +256,7 @@ func TestCheckRenderPrintsCompanions(t *testing.T) {
 func TestCheckOversizedPod(t *testing.T) {
 	for _, n := range []int{300, 5000} {
 		var b strings.Builder
-		b.WriteString("apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: big}\nspec:\n  template:\n    spec:\n      containers:\n")
+		b.WriteString("apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: big}\nspec:\n  selector: {matchLabels: {app: big}}\n  template:\n    metadata: {labels: {app: big}}\n    spec:\n      containers:\n")
 		for i := range n {
 			fmt.Fprintf(&b, "      - {name: c%d, image: 'nginx:1.27.3'}\n", i)
 		}

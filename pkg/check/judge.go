@@ -102,6 +102,9 @@ func (j *judge) byRules(ctx context.Context, o *manifest.Object, r *Object) erro
 	if err != nil {
 		return err
 	}
+	if err := invalidSelector(res.Mutated); err != nil {
+		return err
+	}
 	r.Workload, r.Allowed = true, res.Allowed()
 	r.Mutators, r.Violations, r.Warnings, r.UnknownFields = res.Mutators, res.Violations, res.Warnings, unknown
 	if n := len(res.Objects) + len(nsNames); n > 0 {

@@ -332,6 +332,67 @@ kind: NetworkPolicy
 metadata: {name: future}
 spec: {podSelector: {}}
 `,
+	// Written for extensions/v1beta1, which defaulted the selector, as
+	// kube-score's and Kyverno's test inputs have them.
+	"deployment without a selector": `apiVersion: apps/v1
+kind: Deployment
+metadata: {name: unselected}
+spec:
+  template:
+    metadata: {labels: {app: unselected}}
+    spec:
+      containers: [{name: app, image: "nginx:1.27.3"}]
+`,
+	"daemonset without a selector": `apiVersion: apps/v1
+kind: DaemonSet
+metadata: {name: unselected}
+spec:
+  template:
+    metadata: {labels: {app: unselected}}
+    spec:
+      containers: [{name: app, image: "nginx:1.27.3"}]
+`,
+	"statefulset selecting other pods": `apiVersion: apps/v1
+kind: StatefulSet
+metadata: {name: db}
+spec:
+  serviceName: db
+  selector: {matchLabels: {app: foo}}
+  template:
+    metadata: {labels: {app: not-foo}}
+    spec:
+      containers: [{name: db, image: "postgres:17.2"}]
+`,
+	"replicaset with an empty selector": `apiVersion: apps/v1
+kind: ReplicaSet
+metadata: {name: everything}
+spec:
+  selector: {}
+  template:
+    metadata: {labels: {app: everything}}
+    spec:
+      containers: [{name: app, image: "nginx:1.27.3"}]
+`,
+	"deployment selecting by an expression its template fails": `apiVersion: apps/v1
+kind: Deployment
+metadata: {name: tiered}
+spec:
+  selector: {matchExpressions: [{key: tier, operator: In, values: [web]}]}
+  template:
+    metadata: {labels: {app: tiered}}
+    spec:
+      containers: [{name: app, image: "nginx:1.27.3"}]
+`,
+	"deployment with a selector operator Kubernetes lacks": `apiVersion: apps/v1
+kind: Deployment
+metadata: {name: near}
+spec:
+  selector: {matchExpressions: [{key: tier, operator: Near}]}
+  template:
+    metadata: {labels: {app: near}}
+    spec:
+      containers: [{name: app, image: "nginx:1.27.3"}]
+`,
 	// kube-score's test input: a kind pave's rules do not judge, with the
 	// selector written as a bare label map.
 	"network policy with an unknown field": `apiVersion: networking.k8s.io/v1

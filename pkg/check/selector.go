@@ -1,0 +1,94 @@
+package check
+
+import (
+	"fmt"
+
+	appsv1 "k8s.io/api/apps/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	metav1validation "k8s.io/apimachinery/pkg/apis/meta/v1/validation"
+	"k8s.io/apimachinery/pkg/labels"
+	"k8s.io/apimachinery/pkg/util/validation/field"
+
+	"github.com/pave-dev/pave/pkg/workload"
+)
+
+// invalidSelector is the API server's refusal of an apps/v1 workload whose
+// selector is missing, empty or does not select its own pod template, in its
+// words (Kubernetes 1.37, pkg/apis/apps/validation), or nil. The API server
+// validates the object after mutating admission, so w is the mutated
+// workload and the template's labels are named with those pave adds; pave
+// never removes a label, so a selector that does not select the template as
+// written does not select it mutated either. A manifest written for
+// extensions/v1beta1, which defaulted the selector, is the usual case; pave
+// check passed it and kubectl apply then failed. Jobs and
+// ReplicationControllers default their selectors, and a Pod has none.
+func invalidSelector(w *workload.Workload) error {
+	var sel *metav1.LabelSelector
+	switch o := w.Object.(type) {
+	case *appsv1.Deployment:
+		sel = o.Spec.Selector
+	case *appsv1.ReplicaSet:
+		sel = o.Spec.Selector
+	case *appsv1.StatefulSet:
+		sel = o.Spec.Selector
+	case *appsv1.DaemonSet:
+		sel = o.Spec.Selector
+	default:
+		return nil
+	}
+	if selectsByLabels(sel, w.PodMeta.Labels) {
+		return nil // nearly every manifest: judged without a parse
+	}
+	errs := selectorErrors(w.Kind, sel, w.PodMeta.Labels)
+	if len(errs) == 0 {
+		return nil
+	}
+	return fmt.Errorf("%s %q is invalid: %w: the API server refuses it after mutating admission", w.Kind, w.Name(), errs.ToAggregate())
+}
+
+// selectsByLabels reports whether sel is labels alone and the template has
+// each of them.
+func selectsByLabels(sel *metav1.LabelSelector, template map[string]string) bool {
+	if sel == nil || len(sel.MatchExpressions) > 0 || len(sel.MatchLabels) == 0 {
+		return false
+	}
+	for k, v := range sel.MatchLabels {
+		if got, ok := template[k]; !ok || got != v {
+			return false
+		}
+	}
+	return true
+}
+
+// selectorErrors are the API server's findings on a kind's selector and its
+// template's labels, in its order. The DaemonSet's validation differs from
+// the others': a missing selector is only one that selects nothing, and the
+// template is judged before an empty selector.
+func selectorErrors(kind string, sel *metav1.LabelSelector, template map[string]string) field.ErrorList {
+	selPath := field.NewPath("spec", "selector")
+	labelsPath := field.NewPath("spec", "template", "metadata", "labels")
+	mismatch := field.Invalid(labelsPath, template, "`selector` does not match template `labels`")
+	empty := sel != nil && len(sel.MatchLabels)+len(sel.MatchExpressions) == 0
+	emptyFor := map[string]string{"Deployment": "deployment", "ReplicaSet": "deployment", "StatefulSet": "statefulset", "DaemonSet": "daemonset"}[kind]
+	var errs field.ErrorList
+	if sel == nil && kind != "DaemonSet" {
+		errs = append(errs, field.Required(selPath, ""))
+	}
+	errs = append(errs, metav1validation.ValidateLabelSelector(sel, metav1validation.LabelSelectorValidationOptions{}, selPath)...)
+	if empty && kind != "DaemonSet" {
+		errs = append(errs, field.Invalid(selPath, sel, "empty selector is invalid for "+emptyFor))
+	}
+	s, err := metav1.LabelSelectorAsSelector(sel)
+	switch {
+	case err != nil && kind == "StatefulSet":
+		errs = append(errs, field.Invalid(selPath, sel, ""))
+	case err != nil && kind != "DaemonSet":
+		errs = append(errs, field.Invalid(selPath, sel, "invalid label selector"))
+	case err == nil && (kind == "DaemonSet" || !s.Empty()) && !s.Matches(labels.Set(template)):
+		errs = append(errs, mismatch)
+	}
+	if empty && kind == "DaemonSet" {
+		errs = append(errs, field.Invalid(selPath, sel, "empty selector is invalid for "+emptyFor))
+	}
+	return errs
+}
