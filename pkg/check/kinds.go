@@ -154,11 +154,8 @@ func editDistance(a, b string) int {
 // cluster's custom resources, whose schemas pave check does not have, and
 // pass as they are.
 func unjudged(o *manifest.Object, gvk schema.GroupVersionKind, r *Object) error {
-	if !clientgoscheme.Scheme.Recognizes(gvk) {
-		return nil
-	}
 	if obj, err := clientgoscheme.Scheme.New(gvk); err != nil {
-		return nil
+		return nil // not a kind of Kubernetes' own groups
 	} else if _, ok := obj.(metav1.Object); !ok {
 		return nil // not a resource kubectl creates (DeleteOptions, Status)
 	}
