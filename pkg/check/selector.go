@@ -2,6 +2,7 @@ package check
 
 import (
 	"fmt"
+	"strings"
 
 	appsv1 "k8s.io/api/apps/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -66,10 +67,11 @@ func selectsByLabels(sel *metav1.LabelSelector, template map[string]string) bool
 // template is judged before an empty selector.
 func selectorErrors(kind string, sel *metav1.LabelSelector, template map[string]string) field.ErrorList {
 	selPath := field.NewPath("spec", "selector")
-	labelsPath := field.NewPath("spec", "template", "metadata", "labels")
-	mismatch := field.Invalid(labelsPath, template, "`selector` does not match template `labels`")
 	empty := sel != nil && len(sel.MatchLabels)+len(sel.MatchExpressions) == 0
-	emptyFor := map[string]string{"Deployment": "deployment", "ReplicaSet": "deployment", "StatefulSet": "statefulset", "DaemonSet": "daemonset"}[kind]
+	emptyFor := strings.ToLower(kind)
+	if kind == "ReplicaSet" {
+		emptyFor = "deployment" // the API server's words
+	}
 	var errs field.ErrorList
 	if sel == nil && kind != "DaemonSet" {
 		errs = append(errs, field.Required(selPath, ""))
@@ -85,7 +87,7 @@ func selectorErrors(kind string, sel *metav1.LabelSelector, template map[string]
 	case err != nil && kind != "DaemonSet":
 		errs = append(errs, field.Invalid(selPath, sel, "invalid label selector"))
 	case err == nil && (kind == "DaemonSet" || !s.Empty()) && !s.Matches(labels.Set(template)):
-		errs = append(errs, mismatch)
+		errs = append(errs, field.Invalid(field.NewPath("spec", "template", "metadata", "labels"), template, "`selector` does not match template `labels`"))
 	}
 	if empty && kind == "DaemonSet" {
 		errs = append(errs, field.Invalid(selPath, sel, "empty selector is invalid for "+emptyFor))
