@@ -193,10 +193,7 @@ func readCluster(ctx context.Context, c client.Client) (preflight.Cluster, error
 	if err := c.List(ctx, &pcs); err != nil {
 		return out, fmt.Errorf("list PriorityClasses: %w", err)
 	}
-	out.Priorities = map[string]int32{}
-	for _, pc := range pcs.Items {
-		out.Priorities[pc.Name] = pc.Value
-	}
+	out.Priorities = pcs.Items
 	lists := []client.ObjectList{&appsv1.DeploymentList{}, &appsv1.StatefulSetList{}, &appsv1.DaemonSetList{}}
 	for _, list := range lists {
 		if err := c.List(ctx, list); err != nil {

@@ -137,8 +137,9 @@ func (s *Scanner) judge(ctx context.Context, eng *engine.Engine, p *policy.Polic
 			}
 			ns := w.Meta.Namespace
 			// Quotas are left out: a running workload is already counted in them.
-			env, err := s.Env.Env(ctx, p, environment.Request{Namespace: ns, Exceptions: true, StorageClasses: len(workload.Claims(w)) > 0,
-				PriorityClass: w.PodSpec.PriorityClassName})
+			req := environment.Request{Namespace: ns, Exceptions: true, StorageClasses: len(workload.Claims(w)) > 0}
+			req.AskPriority(w.PodSpec)
+			env, err := s.Env.Env(ctx, p, req)
 			if err != nil {
 				return nil, n, err
 			}

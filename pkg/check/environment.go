@@ -38,7 +38,6 @@ func builder(objs []manifest.Object, opts Options) environment.Builder {
 		DefaultLabels:          opts.Env.Namespace.Labels,
 		PolicyExceptions:       opts.Env.Exceptions,
 		DeploymentsByNamespace: map[string][]appsv1.Deployment{},
-		Priorities:             map[string]int32{},
 		BudgetsByNamespace:     map[string][]policyv1.PodDisruptionBudget{},
 		IstioRulesByNamespace:  map[string][]policy.IstioRule{},
 	}
@@ -59,7 +58,7 @@ func builder(objs []manifest.Object, opts Options) environment.Builder {
 		case o.APIVersion == "scheduling.k8s.io/v1" && o.Kind == "PriorityClass":
 			var pc schedulingv1.PriorityClass
 			if jsondecode.Unmarshal(o.JSON, &pc) == nil {
-				src.Priorities[pc.Name] = pc.Value
+				src.Priorities = append(src.Priorities, pc)
 			}
 		case o.APIVersion == "policy/v1" && o.Kind == "PodDisruptionBudget":
 			var pdb policyv1.PodDisruptionBudget

@@ -79,14 +79,15 @@ func (j *judge) byRules(ctx context.Context, o *manifest.Object, r *Object) erro
 		return err
 	}
 	req := environment.Request{Namespace: r.Namespace, Exceptions: true, Budgets: true, StorageClasses: true, IstioRules: true}
-	if w.PodSpec.Priority == nil {
-		req.PriorityClass = w.PodSpec.PriorityClassName // the input's class, by its value
-	}
+	req.AskPriority(w.PodSpec)
 	if _, isCanary := w.Meta.Annotations[v1alpha1.AnnotationCanaryOf]; w.Kind == "Deployment" && !isCanary {
 		req.CanaryOf = w.Name()
 	}
 	env, err := j.env.Env(ctx, opts.Engine.Policy(), req)
 	if err != nil {
+		return err
+	}
+	if err := refusedPriority(w, env.Priority); err != nil {
 		return err
 	}
 	var res *engine.Result

@@ -13,6 +13,7 @@ import (
 	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
 	policyv1 "k8s.io/api/policy/v1"
+	schedulingv1 "k8s.io/api/scheduling/v1"
 	storagev1 "k8s.io/api/storage/v1"
 	"k8s.io/apimachinery/pkg/runtime/schema"
 	"sigs.k8s.io/controller-runtime/pkg/client"
@@ -37,9 +38,8 @@ type Source interface {
 	Budgets(ctx context.Context, namespace string) ([]policyv1.PodDisruptionBudget, error)
 	// StorageClasses returns the StorageClasses.
 	StorageClasses(ctx context.Context) ([]storagev1.StorageClass, error)
-	// PriorityClass returns the value of a PriorityClass; found is false
-	// when there is none of that name.
-	PriorityClass(ctx context.Context, name string) (value int32, found bool, err error)
+	// PriorityClasses returns the PriorityClasses.
+	PriorityClasses(ctx context.Context) ([]schedulingv1.PriorityClass, error)
 	// Routing returns the Ingresses, the Gateway API routes, or the
 	// VirtualServices bound to gateways, of every namespace found under
 	// the index key (ingress.IndexKeys); family is ingress.FamilyIngress,
@@ -75,8 +75,10 @@ type Request struct {
 	// StorageClasses asks for the StorageClasses: only a request that may
 	// carry a volume claim needs them.
 	StorageClasses bool
-	// PriorityClass asks for the value of the PriorityClass a pod or pod
-	// template names (Env.Priority).
+	// Priority asks for the PriorityClass a pod of PriorityClass (a name,
+	// or "" for none) gets its priority from (Env.Priority); AskPriority
+	// sets both where a pod spec needs it.
+	Priority      bool
 	PriorityClass string
 	// CanaryOf asks for the canary of this stable Deployment, for its routing.
 	CanaryOf string
@@ -129,13 +131,13 @@ func (b Builder) Env(ctx context.Context, p *policy.Policy, r Request) (policy.E
 		}
 		env.StorageClasses = sc
 	}
-	if r.PriorityClass != "" {
-		value, found, err := b.Source.PriorityClass(ctx, r.PriorityClass)
+	if r.Priority {
+		classes, err := b.Source.PriorityClasses(ctx)
 		if err != nil {
-			return env, fmt.Errorf("read PriorityClass %s: %w", r.PriorityClass, err)
+			return env, fmt.Errorf("list PriorityClasses: %w", err)
 		}
-		if found {
-			env.Priority = &value
+		if pc, found := PriorityOf(classes, r.PriorityClass); found {
+			env.Priority = &pc
 		}
 	}
 	if r.Routing != nil {

@@ -115,16 +115,13 @@ func (c Cluster) StorageClasses(ctx context.Context) ([]storagev1.StorageClass, 
 	return list.Items, nil
 }
 
-// PriorityClass implements Source, from the cache without copying the class.
-func (c Cluster) PriorityClass(ctx context.Context, name string) (int32, bool, error) {
-	var pc schedulingv1.PriorityClass
-	if err := c.Reader.Get(ctx, client.ObjectKey{Name: name}, &pc, client.UnsafeDisableDeepCopy); err != nil {
-		if apierrors.IsNotFound(err) {
-			return 0, false, nil
-		}
-		return 0, false, err
+// PriorityClasses implements Source, from the cache without copying them.
+func (c Cluster) PriorityClasses(ctx context.Context) ([]schedulingv1.PriorityClass, error) {
+	var list schedulingv1.PriorityClassList
+	if err := c.Reader.List(ctx, &list, client.UnsafeDisableDeepCopy); err != nil {
+		return nil, err
 	}
-	return pc.Value, true, nil
+	return list.Items, nil
 }
 
 // Routing implements Source, from the ingress.IndexHost index of each
@@ -189,8 +186,8 @@ type Static struct {
 	BudgetsByNamespace map[string][]policyv1.PodDisruptionBudget
 	// Classes are the input's StorageClasses.
 	Classes []storagev1.StorageClass
-	// Priorities are the values of the input's PriorityClasses by name.
-	Priorities map[string]int32
+	// Priorities are the input's PriorityClasses.
+	Priorities []schedulingv1.PriorityClass
 	// InputRouting are the input's Ingresses and Gateway API routes, each
 	// with its namespace, by family and index key (IndexRouting).
 	InputRouting map[string][]client.Object
@@ -254,10 +251,10 @@ func (s Static) StorageClasses(context.Context) ([]storagev1.StorageClass, error
 	return s.Classes, nil
 }
 
-// PriorityClass implements Source: the input's classes.
-func (s Static) PriorityClass(_ context.Context, name string) (int32, bool, error) {
-	v, ok := s.Priorities[name]
-	return v, ok, nil
+// PriorityClasses implements Source: the input's classes. Offline, a
+// cluster's default class is known only where the input holds it.
+func (s Static) PriorityClasses(context.Context) ([]schedulingv1.PriorityClass, error) {
+	return s.Priorities, nil
 }
 
 // Routing implements Source: the input's Ingresses or routes under the key.

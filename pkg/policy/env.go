@@ -39,10 +39,11 @@ type Env struct {
 	// StorageClasses are the cluster's (or, offline, the input's)
 	// StorageClasses: whether a volume is encrypted is read from its class.
 	StorageClasses []storagev1.StorageClass
-	// Priority is the value of the PriorityClass the pod names, when the
+	// Priority is the PriorityClass the pod's priority comes from, when the
 	// adapter looked it up and found it: a pod template carries only the
-	// class's name.
-	Priority *int32
+	// class's name, and its own priority or preemption policy, if it sets
+	// them, must be the class's.
+	Priority *PriorityClass
 	// Unserved are the companion kinds the cluster does not serve (its
 	// adapter asked discovery at start); offline, every kind is served.
 	// pave falls back where it can: scrape annotations for a PodMonitor.
@@ -64,6 +65,17 @@ type Env struct {
 	// generators may leave out content that is costly to build, such as a
 	// dashboard's JSON.
 	NamesOnly bool
+}
+
+// PriorityClass is what the API server's Priority admission gives a pod:
+// the value and preemption policy of the class it names, or of the
+// cluster's global default class when it names none. Name is the class's,
+// empty where the pod names none and the cluster has no default (priority
+// 0, preempting lower priorities).
+type PriorityClass struct {
+	Name             string
+	Value            int32
+	PreemptionPolicy corev1.PreemptionPolicy
 }
 
 // Serves reports whether the cluster serves the kind.

@@ -38,8 +38,10 @@ func denyFindings(ctx context.Context, p *policy.Policy, c Cluster) ([]Finding, 
 			continue
 		}
 		env := envIn(p, c, ns)
-		if v, ok := c.Priorities[w.PodSpec.PriorityClassName]; ok {
-			env.Priority = &v // a template names its class: judged by its value
+		if environment.NeedsPriority(w.PodSpec) {
+			if pc, ok := environment.PriorityOf(c.Priorities, w.PodSpec.PriorityClassName); ok {
+				env.Priority = &pc
+			}
 		}
 		res, err := eng.Run(ctx, w, env)
 		if err != nil {

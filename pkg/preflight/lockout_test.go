@@ -9,6 +9,7 @@ import (
 	admissionregistrationv1 "k8s.io/api/admissionregistration/v1"
 	corev1 "k8s.io/api/core/v1"
 	networkingv1 "k8s.io/api/networking/v1"
+	schedulingv1 "k8s.io/api/scheduling/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"sigs.k8s.io/controller-runtime/pkg/client"
@@ -185,7 +186,7 @@ spec:
 	}
 	found, err := preflight.Run(context.Background(), p, preflight.Cluster{Install: v1alpha1.Install{PaveNamespace: "pave-system"},
 		Namespaces: map[string]map[string]string{"shop": {"pave.dev/team": "shop"}},
-		Priorities: map[string]int32{"platform-high": 1_000_000, "batch": 100},
+		Priorities: []schedulingv1.PriorityClass{{ObjectMeta: metav1.ObjectMeta{Name: "platform-high"}, Value: 1_000_000}, {ObjectMeta: metav1.ObjectMeta{Name: "batch"}, Value: 100}},
 		Workloads:  []*workload.Workload{of("high", "platform-high"), of("batch", "batch"), of("unknown", "elsewhere")}})
 	if err != nil {
 		t.Fatal(err)

@@ -12,6 +12,7 @@ import (
 	admissionregistrationv1 "k8s.io/api/admissionregistration/v1"
 	corev1 "k8s.io/api/core/v1"
 	rbacv1 "k8s.io/api/rbac/v1"
+	schedulingv1 "k8s.io/api/scheduling/v1"
 	storagev1 "k8s.io/api/storage/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/runtime/schema"
@@ -35,8 +36,8 @@ type Finding struct {
 // Cluster is what preflight reads of a cluster.
 type Cluster struct {
 	StorageClasses []storagev1.StorageClass
-	// Priorities are the values of the PriorityClasses by name.
-	Priorities map[string]int32
+	// Priorities are the PriorityClasses.
+	Priorities []schedulingv1.PriorityClass
 	// Unserved are the companion kinds the cluster does not serve.
 	Unserved []schema.GroupVersionKind
 	// Namespaces are the cluster's namespaces with their labels.

@@ -46,8 +46,8 @@ func (PriorityClass) Validate(_ context.Context, w *workload.Workload, env polic
 	}
 	// A Pod's own value first: the API server wrote it from the class.
 	priority := w.PodSpec.Priority
-	if priority == nil {
-		priority = env.Priority
+	if priority == nil && env.Priority != nil {
+		priority = &env.Priority.Value
 	}
 	tier, ok := quota.Of(env)
 	if !ok || tier.MaxPriority == nil || priority == nil || *priority <= *tier.MaxPriority {

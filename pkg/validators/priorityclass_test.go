@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 
+	corev1 "k8s.io/api/core/v1"
+
 	"github.com/pave-dev/pave/pkg/api/v1alpha1"
 	"github.com/pave-dev/pave/pkg/policy"
 	"github.com/pave-dev/pave/pkg/validators"
@@ -55,7 +57,7 @@ func TestPriorityClassKeepsPodsToTheirTiersPriority(t *testing.T) {
 	critical.Namespace.Labels = map[string]string{v1alpha1.LabelTier: "critical"}
 	template := workloadtest.FromYAML(t, "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: d}\nspec: {selector: {matchLabels: {app: d}}, template: {metadata: {labels: {app: d}}, spec: {priorityClassName: platform-high, containers: [{name: c, image: 'x:1'}]}}}")
 	known := func(env policy.Env, value int32) policy.Env {
-		env.Priority = &value
+		env.Priority = &policy.PriorityClass{Name: "platform-high", Value: value, PreemptionPolicy: corev1.PreemptLowerPriority}
 		return env
 	}
 	for _, tc := range []struct {

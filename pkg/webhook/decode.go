@@ -139,8 +139,11 @@ func (c *Common) prepare(ctx context.Context, req admission.Request, validating 
 		// A workload's replicas are judged against its budgets; a Pod, or
 		// a ReplicaSet a Deployment owns (every step of a rollout), is not.
 		Budgets: validating && w != nil && w.Kind != "Pod" && metav1.GetControllerOf(w.Meta) == nil}
-	if validating && w != nil && w.PodSpec.Priority == nil {
-		envReq.PriorityClass = w.PodSpec.PriorityClassName // a template's class is judged by its value
+	if validating && w != nil && w.Kind != "Pod" {
+		// A Pod comes with its class's values: the API server's Priority
+		// admission gave them before any webhook, and refused a Pod that set
+		// others.
+		envReq.AskPriority(w.PodSpec)
 	}
 	if validating && ingress.NamesHosts(p.obj) {
 		envReq.Routing = p.obj // its hosts are judged against the other teams'

@@ -407,4 +407,39 @@ kind: Role
 metadata: {name: "team:reader"}
 rules: [{apiGroups: [""], resources: [pods], verbs: [get], resourceName: [web]}]
 `,
+	"pod setting its own priority": `apiVersion: v1
+kind: Pod
+metadata: {name: copied}
+spec:
+  priority: 10
+  containers:
+  - name: app
+    image: registry.example.com/shop/app:2.0.0
+    readinessProbe: {httpGet: {path: /healthz, port: 8080}}
+`,
+	"pod setting its own preemption policy": `apiVersion: v1
+kind: Pod
+metadata: {name: patient}
+spec:
+  preemptionPolicy: Never
+  containers:
+  - name: app
+    image: registry.example.com/shop/app:2.0.0
+    readinessProbe: {httpGet: {path: /healthz, port: 8080}}
+`,
+	"deployment copied from a running pod": `apiVersion: apps/v1
+kind: Deployment
+metadata: {name: copied}
+spec:
+  selector: {matchLabels: {app: copied}}
+  template:
+    metadata: {labels: {app: copied}}
+    spec:
+      priority: 0
+      preemptionPolicy: Never
+      containers:
+      - name: app
+        image: registry.example.com/shop/app:2.0.0
+        readinessProbe: {httpGet: {path: /healthz, port: 8080}}
+`,
 }

@@ -26,6 +26,7 @@ var (
 	apiVersionField = regexp.MustCompile(`(?m)^apiVersion: (\S+)$`)
 	unknownField    = regexp.MustCompile(`(unknown field "[^"]+")`)
 	invalid         = regexp.MustCompile(` is invalid: (.+): the API server refuses it (?:before|after mutating) admission$`)
+	forbidden       = regexp.MustCompile(` is forbidden: (.+): the API server's \w+ admission refuses it before any webhook$`)
 	unserved        = regexp.MustCompile(`(no matches for kind "[^"]+" in version "[^"]+")`)
 	undecodable     = regexp.MustCompile(`(cannot be handled as a \w+: no kind "[^"]+" is registered for version "[^"]+")`)
 )
@@ -97,7 +98,7 @@ func agreesWithAdmission(t *testing.T, dir, name, manifest string, check ...stri
 		// or before validating admission (or kubectl before sending): the
 		// dry run must refuse it for the same field, in the same words.
 		var m []string
-		for _, re := range []*regexp.Regexp{invalid, unserved, undecodable} {
+		for _, re := range []*regexp.Regexp{invalid, forbidden, unserved, undecodable} {
 			if m = re.FindStringSubmatch(rep.Errors[0]); m != nil {
 				break
 			}

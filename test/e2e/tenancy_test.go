@@ -93,6 +93,46 @@ func TestTeamMemberCannotRunAboveTheTiersPriority(t *testing.T) {
 	}
 }
 
+// The API server's Priority admission fills in a pod's priority and
+// preemption policy from its class and refuses a pod that set others, but
+// judges only Pods: a team member's Deployment whose template sets its own
+// (copied from a running Pod) would be admitted and never run. pave denies
+// it at the Deployment, by the class in the admission server's cache (or
+// priority 0, where no class is the default); one of its class's own
+// values is admitted, and its ReplicaSet makes its pod.
+func TestTeamMemberCannotDeployPodsThePriorityAdmissionRefuses(t *testing.T) {
+	teamNamespace(t, "team-pod-prio")
+	if _, err := s.kubectlIn("apiVersion: scheduling.k8s.io/v1\nkind: PriorityClass\nmetadata: {name: e2e-never}\nvalue: 700\npreemptionPolicy: Never\n", "apply", "-f", "-"); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _, _ = s.kubectl("delete", "priorityclass", "e2e-never", "--ignore-not-found") })
+	containers := "      containers: [{name: app, image: nginx:1.27.3, readinessProbe: {httpGet: {path: /, port: 80}}}]\n"
+	_, err := asDev(deployment("copied", "      priority: 10\n"+containers), "create", "-n", "team-pod-prio", "-f", "-")
+	denied(t, "a Deployment of its own priority", err, "[pod-priority] spec.template.spec.priority",
+		"sets priority 10, and its pods get 0 from the API server's defaults, where no PriorityClass is the global default")
+	absent(t, "team-pod-prio", "deployment", "copied")
+	preempting := deployment("preempting", "      priorityClassName: e2e-never\n      preemptionPolicy: PreemptLowerPriority\n"+containers)
+	eventually(t, 30*time.Second, func() error { // the admission server's cache learns of the class
+		if _, err = asDev(preempting, "create", "-n", "team-pod-prio", "-f", "-"); err == nil {
+			_, _ = s.kubectl("delete", "-n", "team-pod-prio", "deployment", "preempting", "--wait=false")
+			return errors.New("a Deployment of another preemption policy than its class's was admitted")
+		}
+		return nil
+	})
+	denied(t, "a Deployment of another preemption policy", err, "[pod-priority] spec.template.spec.preemptionPolicy", `PriorityClass "e2e-never"`)
+	own := deployment("own", "      priorityClassName: e2e-never\n      priority: 700\n      preemptionPolicy: Never\n"+containers)
+	if _, err := asDev(own, "create", "-n", "team-pod-prio", "-f", "-"); err != nil {
+		t.Fatalf("a Deployment of its class's own values was refused: %v", err)
+	}
+	eventually(t, 60*time.Second, func() error {
+		out, err := s.kubectl("get", "-n", "team-pod-prio", "pods", "-l", "app=own", "-o", "jsonpath={.items[*].spec.priority}")
+		if err != nil || out != "700" {
+			return fmt.Errorf("the Deployment's pod: priority %q (%v)", out, err)
+		}
+		return nil
+	})
+}
+
 // A configuration snippet is raw nginx configuration of the ingress
 // controller every namespace shares: refused from a team member by the API
 // server itself; the controller's own annotations pass; the platform team
