@@ -103,7 +103,7 @@ func (j *judge) byRules(ctx context.Context, o *manifest.Object, r *Object) erro
 	if err != nil {
 		return err
 	}
-	if err := invalidSelector(res.Mutated); err != nil {
+	if err := invalidTemplate(res.Mutated); err != nil {
 		return err
 	}
 	r.Workload, r.Allowed = true, res.Allowed()

@@ -13,17 +13,28 @@ import (
 	"github.com/pave-dev/pave/pkg/workload"
 )
 
-// invalidSelector is the API server's refusal of an apps/v1 workload whose
-// selector is missing, empty or does not select its own pod template, in its
-// words (Kubernetes 1.37, pkg/apis/apps/validation), or nil. The API server
-// validates the object after mutating admission, so w is the mutated
-// workload and the template's labels are named with those pave adds; pave
-// never removes a label, so a selector that does not select the template as
-// written does not select it mutated either. A manifest written for
-// extensions/v1beta1, which defaulted the selector, is the usual case; pave
-// check passed it and kubectl apply then failed. Jobs and
-// ReplicationControllers default their selectors, and a Pod has none.
-func invalidSelector(w *workload.Workload) error {
+// invalidTemplate is the API server's refusal of a workload's selector or
+// of its pod spec's containers (containerErrors), in its words and order, or
+// nil. The API server validates the object after mutating admission, so w
+// is the mutated workload: the template's labels are named with those pave
+// adds, and pave's proxy is among the init containers.
+func invalidTemplate(w *workload.Workload) error {
+	errs := append(invalidSelector(w), containerErrors(w.PodSpec, w.PodSpecPath)...)
+	if len(errs) == 0 {
+		return nil
+	}
+	return fmt.Errorf("%s %q is invalid: %w: the API server refuses it after mutating admission", w.Kind, w.Name(), errs.ToAggregate())
+}
+
+// invalidSelector are the API server's findings on an apps/v1 workload
+// whose selector is missing, empty or does not select its own pod template
+// (Kubernetes 1.37, pkg/apis/apps/validation), which come before its
+// template's. pave never removes a label, so a selector that does not
+// select the template as written does not select it mutated either. A
+// manifest written for extensions/v1beta1, which defaulted the selector, is
+// the usual case; pave check passed it and kubectl apply then failed. Jobs
+// and ReplicationControllers default their selectors, and a Pod has none.
+func invalidSelector(w *workload.Workload) field.ErrorList {
 	var sel *metav1.LabelSelector
 	switch o := w.Object.(type) {
 	case *appsv1.Deployment:
@@ -40,11 +51,7 @@ func invalidSelector(w *workload.Workload) error {
 	if selectsByLabels(sel, w.PodMeta.Labels) {
 		return nil // nearly every manifest: judged without a parse
 	}
-	errs := selectorErrors(w.Kind, sel, w.PodMeta.Labels)
-	if len(errs) == 0 {
-		return nil
-	}
-	return fmt.Errorf("%s %q is invalid: %w: the API server refuses it after mutating admission", w.Kind, w.Name(), errs.ToAggregate())
+	return selectorErrors(w.Kind, sel, w.PodMeta.Labels)
 }
 
 // selectsByLabels reports whether sel is labels alone and the template has

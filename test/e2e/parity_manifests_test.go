@@ -442,4 +442,51 @@ spec:
         image: registry.example.com/shop/app:2.0.0
         readinessProbe: {httpGet: {path: /healthz, port: 8080}}
 `,
+	"deployment without containers": `apiVersion: apps/v1
+kind: Deployment
+metadata: {name: hollow}
+spec:
+  selector: {matchLabels: {app: hollow}}
+  template:
+    metadata: {labels: {app: hollow}}
+    spec:
+      containers: []
+`,
+	"deployment with two containers of one name": `apiVersion: apps/v1
+kind: Deployment
+metadata: {name: twins}
+spec:
+  selector: {matchLabels: {app: twins}}
+  template:
+    metadata: {labels: {app: twins}}
+    spec:
+      initContainers:
+      - {name: app, image: registry.example.com/shop/app:2.0.0}
+      containers:
+      - name: app
+        image: registry.example.com/shop/app:2.0.0
+        readinessProbe: {httpGet: {path: /healthz, port: 8080}}
+      - name: app
+        image: registry.example.com/shop/app:2.0.0
+        readinessProbe: {httpGet: {path: /healthz, port: 8081}}
+`,
+	"pod with a misnamed container and one without an image": `apiVersion: v1
+kind: Pod
+metadata: {name: misnamed}
+spec:
+  containers:
+  - name: App_1
+    image: registry.example.com/shop/app:2.0.0
+    readinessProbe: {httpGet: {path: /healthz, port: 8080}}
+  - name: helper
+`,
+	"statefulset without a selector or containers": `apiVersion: apps/v1
+kind: StatefulSet
+metadata: {name: empty}
+spec:
+  serviceName: empty
+  template:
+    metadata: {labels: {app: empty}}
+    spec: {}
+`,
 }
