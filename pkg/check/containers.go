@@ -62,30 +62,25 @@ func containerErrors(spec *corev1.PodSpec, dotted string) field.ErrorList {
 // and a name of a DNS label's plainest form, no two alike: containerErrors
 // has nothing to find.
 func plainContainers(spec *corev1.PodSpec) bool {
-	if len(spec.Containers) == 0 {
-		return false
+	n := len(spec.Containers)
+	at := func(i int) *corev1.Container { // app containers, then init containers
+		if i < n {
+			return &spec.Containers[i]
+		}
+		return &spec.InitContainers[i-n]
 	}
-	all := [2][]corev1.Container{spec.Containers, spec.InitContainers}
-	for l, list := range all {
-		for i := range list {
-			c := &list[i]
-			if c.Image == "" || !plainLabel(c.Name) {
+	for i := range n + len(spec.InitContainers) {
+		c := at(i)
+		if c.Image == "" || !plainLabel(c.Name) {
+			return false
+		}
+		for j := range i {
+			if at(j).Name == c.Name {
 				return false
-			}
-			for k := 0; k <= l; k++ { // the containers before it
-				before := all[k]
-				if k == l {
-					before = list[:i]
-				}
-				for j := range before {
-					if before[j].Name == c.Name {
-						return false
-					}
-				}
 			}
 		}
 	}
-	return true
+	return n > 0
 }
 
 // plainLabel reports whether s is 1 to 63 lower-case letters, digits and

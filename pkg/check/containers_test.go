@@ -22,7 +22,7 @@ func TestInvalidContainersAreAnInputError(t *testing.T) {
 		{"two without names", pod("  containers: [{image: \"nginx:1.27.3\"}, {image: \"nginx:1.27.3\"}]\n"),
 			`[spec.containers[0].name: Required value, spec.containers[1].name: Required value, spec.containers[1].name: Duplicate value: ""]`},
 		{"after the selector's findings", "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web}\nspec:\n  template:\n    metadata: {labels: {app: web}}\n    spec: {containers: []}\n",
-			`Deployment "web" is invalid: [spec.selector: Required value, spec.template.metadata.labels: Invalid value: {"app":"web",`},
+			"`selector` does not match template `labels`, spec.template.spec.containers: Required value]: the API server refuses it after mutating admission"},
 		{"a CronJob's path", "apiVersion: batch/v1\nkind: CronJob\nmetadata: {name: web}\nspec:\n  schedule: \"@daily\"\n  jobTemplate: {spec: {template: {spec: {restartPolicy: Never, containers: [{name: web}]}}}}\n",
 			`CronJob "web" is invalid: spec.jobTemplate.spec.template.spec.containers[0].image: Required value:`},
 		{"plain containers", pod("  initContainers: [{name: init-1, image: \"nginx:1.27.3\"}]\n  containers: [{name: web, image: \"nginx:1.27.3\"}, {name: web-2, image: \"nginx:1.27.3\"}]\n"), ""},
