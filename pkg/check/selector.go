@@ -14,12 +14,18 @@ import (
 )
 
 // invalidTemplate is the API server's refusal of a workload's selector or
-// of its pod spec's containers (containerErrors), in its words and order, or
+// of the names in its pod spec (podSpecErrors), in its words and order, or
 // nil. The API server validates the object after mutating admission, so w
 // is the mutated workload: the template's labels are named with those pave
 // adds, and pave's proxy is among the init containers.
 func invalidTemplate(w *workload.Workload) error {
-	errs := append(invalidSelector(w), containerErrors(w.PodSpec, w.PodSpecPath)...)
+	var claims []string
+	if set, ok := w.Object.(*appsv1.StatefulSet); ok {
+		for i := range set.Spec.VolumeClaimTemplates {
+			claims = append(claims, set.Spec.VolumeClaimTemplates[i].Name)
+		}
+	}
+	errs := append(invalidSelector(w), podSpecErrors(w.PodSpec, w.PodSpecPath, claims)...)
 	if len(errs) == 0 {
 		return nil
 	}

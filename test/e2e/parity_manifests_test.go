@@ -489,4 +489,46 @@ spec:
     metadata: {labels: {app: empty}}
     spec: {}
 `,
+	"deployment mounting a misspelt volume twice over": `apiVersion: apps/v1
+kind: Deployment
+metadata: {name: misspelt}
+spec:
+  selector: {matchLabels: {app: misspelt}}
+  template:
+    metadata: {labels: {app: misspelt}}
+    spec:
+      volumes:
+      - {name: config, configMap: {name: web-config}}
+      - {name: Cache, emptyDir: {}}
+      containers:
+      - name: app
+        image: registry.example.com/shop/app:2.0.0
+        readinessProbe: {httpGet: {path: /healthz, port: 8080}}
+        volumeMounts:
+        - {name: confg, mountPath: /etc/app}
+        - {name: Cache, mountPath: /etc/app}
+`,
+	"statefulset mounting a misspelt claim": `apiVersion: apps/v1
+kind: StatefulSet
+metadata: {name: ledger}
+spec:
+  serviceName: ledger
+  selector: {matchLabels: {app: ledger}}
+  volumeClaimTemplates:
+  - metadata: {name: data}
+    spec: {accessModes: [ReadWriteOnce], resources: {requests: {storage: 1Gi}}}
+  template:
+    metadata: {labels: {app: ledger}}
+    spec:
+      volumes:
+      - {name: data, emptyDir: {}}
+      - {name: Scratch, emptyDir: {}}
+      containers:
+      - name: db
+        image: registry.example.com/shop/ledger:3.1.0
+        readinessProbe: {tcpSocket: {port: 5432}}
+        volumeMounts:
+        - {name: data, mountPath: /var/lib/ledger}
+        - {name: dta, mountPath: /var/cache/ledger}
+`,
 }
