@@ -36,16 +36,17 @@ func podSpecErrors(spec *corev1.PodSpec, dotted string, claims []string) field.E
 	for _, name := range claims {
 		volumes[name] = true
 	}
-	at := len(claims) // the index of a volume of the template's own, as validated
+	n := len(claims) // the template's own volumes are validated after the claims'
 	for i := range spec.Volumes {
 		name := spec.Volumes[i].Name
 		if slices.Contains(claims, name) {
 			continue
 		}
-		at++
-		el := dnsLabel(name, path.Child("volumes").Index(at-1).Child("name"))
+		at := path.Child("volumes").Index(n).Child("name")
+		n++
+		el := dnsLabel(name, at)
 		if volumes[name] {
-			el = append(el, field.Duplicate(path.Child("volumes").Index(at-1).Child("name"), name))
+			el = append(el, field.Duplicate(at, name))
 		}
 		if len(el) == 0 {
 			volumes[name] = true
