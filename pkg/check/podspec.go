@@ -1,8 +1,6 @@
 package check
 
 import (
-	"slices"
-
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/util/validation"
 	"k8s.io/apimachinery/pkg/util/validation/field"
@@ -22,24 +20,24 @@ import (
 // the API server's. Judged on the mutated spec, as the API server judges
 // it: with the mesh on, pave's proxy is among the init containers.
 //
-// claims are a StatefulSet's claim templates' names: the API server
+// claims are a StatefulSet's claim templates: the API server
 // validates its template with a volume of each before the template's own,
 // which those names shadow, so a mount may name a claim and the findings
 // count the template's volumes after the claims'.
-func podSpecErrors(spec *corev1.PodSpec, dotted string, claims []string) field.ErrorList {
+func podSpecErrors(spec *corev1.PodSpec, dotted string, claims []corev1.PersistentVolumeClaim) field.ErrorList {
 	if plainPodSpec(spec, claims) {
 		return nil // nearly every manifest: judged without a path or a set
 	}
 	path := specPath(dotted)
 	var errs field.ErrorList
 	volumes := map[string]bool{} // those the API server takes: a mount may name them
-	for _, name := range claims {
-		volumes[name] = true
+	for i := range claims {
+		volumes[claims[i].Name] = true
 	}
 	n := len(claims) // the template's own volumes are validated after the claims'
 	for i := range spec.Volumes {
 		name := spec.Volumes[i].Name
-		if slices.Contains(claims, name) {
+		if claimed(claims, name) {
 			continue
 		}
 		at := path.Child("volumes").Index(n).Child("name")
@@ -116,7 +114,7 @@ func dnsLabel(name string, at *field.Path) field.ErrorList {
 // its volumes and containers names of a DNS label's plainest form, no two
 // alike, and every mount a volume's and a path of its own: podSpecErrors
 // has nothing to find.
-func plainPodSpec(spec *corev1.PodSpec, claims []string) bool {
+func plainPodSpec(spec *corev1.PodSpec, claims []corev1.PersistentVolumeClaim) bool {
 	vs := spec.Volumes
 	for i := range vs {
 		if !plainLabel(vs[i].Name) {
@@ -151,13 +149,13 @@ func plainPodSpec(spec *corev1.PodSpec, claims []string) bool {
 
 // plainMounts reports whether each mount names one of volumes or claims
 // and has a path no other of mounts has.
-func plainMounts(mounts []corev1.VolumeMount, volumes []corev1.Volume, claims []string) bool {
+func plainMounts(mounts []corev1.VolumeMount, volumes []corev1.Volume, claims []corev1.PersistentVolumeClaim) bool {
 	for i := range mounts {
 		m := &mounts[i]
 		if m.MountPath == "" {
 			return false
 		}
-		found := slices.Contains(claims, m.Name)
+		found := claimed(claims, m.Name)
 		for j := 0; j < len(volumes) && !found; j++ {
 			found = volumes[j].Name == m.Name
 		}
@@ -171,6 +169,16 @@ func plainMounts(mounts []corev1.VolumeMount, volumes []corev1.Volume, claims []
 		}
 	}
 	return true
+}
+
+// claimed reports whether one of claims is named name.
+func claimed(claims []corev1.PersistentVolumeClaim, name string) bool {
+	for i := range claims { // by index: a claim is too large to copy for its name
+		if claims[i].Name == name {
+			return true
+		}
+	}
+	return false
 }
 
 // plainLabel reports whether s is 1 to 63 lower-case letters, digits and

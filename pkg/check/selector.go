@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	appsv1 "k8s.io/api/apps/v1"
+	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	metav1validation "k8s.io/apimachinery/pkg/apis/meta/v1/validation"
 	"k8s.io/apimachinery/pkg/labels"
@@ -19,11 +20,9 @@ import (
 // is the mutated workload: the template's labels are named with those pave
 // adds, and pave's proxy is among the init containers.
 func invalidTemplate(w *workload.Workload) error {
-	var claims []string
+	var claims []corev1.PersistentVolumeClaim
 	if set, ok := w.Object.(*appsv1.StatefulSet); ok {
-		for i := range set.Spec.VolumeClaimTemplates {
-			claims = append(claims, set.Spec.VolumeClaimTemplates[i].Name)
-		}
+		claims = set.Spec.VolumeClaimTemplates
 	}
 	errs := append(invalidSelector(w), podSpecErrors(w.PodSpec, w.PodSpecPath, claims)...)
 	if len(errs) == 0 {
