@@ -177,15 +177,8 @@ func verdict(rep *check.Report, failOn string) error {
 		if !o.Allowed {
 			return &exitError{code: exitViolation}
 		}
-		if failOn == "warn" {
-			if len(o.UnknownFields) > 0 { // kubectl refuses them, unless the cluster is newer
-				return &exitError{code: exitViolation}
-			}
-			for _, v := range o.Violations {
-				if v.Outcome() == policy.OutcomeWarn {
-					return &exitError{code: exitViolation}
-				}
-			}
+		if failOn == "warn" && o.Warns() {
+			return &exitError{code: exitViolation}
 		}
 	}
 	return nil

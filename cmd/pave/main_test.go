@@ -73,6 +73,19 @@ func TestCheckVerdicts(t *testing.T) {
 	pave(t, "", "check", "-f", "testdata/mixed.yaml").must(t, 0, "3 objects, 3 judged: 0 denied, 0 with warnings; 0 input errors")
 }
 
+// The summary's count of warned objects is what `--fail-on warn` fails on:
+// an unknown field, which kubectl refuses, counts as a warning finding does.
+func TestCheckSummaryCountsWhatFailOnWarnFails(t *testing.T) {
+	stdin := `apiVersion: v1
+kind: ConfigMap
+metadata: {name: settings}
+datta: {a: b}
+`
+	pave(t, stdin, "check", "-f", "-").must(t, 0, "1 objects, 1 judged: 0 denied, 1 with warnings; 0 input errors")
+	pave(t, stdin, "check", "-f", "-", "--fail-on", "warn").must(t, 1)
+	pave(t, "", "check", "-f", "testdata/plain.yaml").must(t, 0, "0 denied, 1 with warnings")
+}
+
 func TestCheckBadInputDoesNotStopTheRest(t *testing.T) {
 	r := pave(t, "", "check", "-f", "testdata/broken.yaml", "-f", "testdata/notk8s.yaml", "-f", "testdata/mixed.yaml", "-f", "testdata/nope.yaml")
 	r.must(t, 2, "Deployment default/api  ok", "ConfigMap default/settings  ok", "3 input errors")

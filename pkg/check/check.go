@@ -88,6 +88,15 @@ func (o Object) Notes() []string {
 	return notes
 }
 
+// Warns reports whether o holds what `--fail-on warn` fails on: a finding
+// that warns, or a field kubectl's strict validation refuses. The exit code
+// and the summary's count of warned objects both read it.
+func (o Object) Warns() bool {
+	return len(o.UnknownFields) > 0 || slices.ContainsFunc(o.Violations, func(v policy.Violation) bool {
+		return v.Outcome() == policy.OutcomeWarn
+	})
+}
+
 // UnknownFieldNote words an unknown field for people, with what to do.
 func UnknownFieldNote(field string) string {
 	return field + ": kubectl refuses the object (the API server's strict field validation); check the spelling, or the cluster runs a newer Kubernetes that has the field"

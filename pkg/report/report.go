@@ -35,8 +35,10 @@ type Summary struct {
 	// Workloads counts the objects pave judged (check.Object.Workload):
 	// workloads and the kinds its object rules govern. The key keeps its
 	// first name for the scripts that read it.
-	Workloads   int `json:"workloads"`
-	Denied      int `json:"denied"`
+	Workloads int `json:"workloads"`
+	Denied    int `json:"denied"`
+	// Warned counts the admitted objects that `--fail-on warn` fails on
+	// (check.Object.Warns): a warning finding or an unknown field.
 	Warned      int `json:"warned"`
 	InputErrors int `json:"inputErrors"`
 }
@@ -50,21 +52,11 @@ func Summarize(rep *check.Report) Summary {
 		}
 		if !o.Allowed {
 			s.Denied++
-		} else if has(o, policy.OutcomeWarn) {
+		} else if o.Warns() {
 			s.Warned++
 		}
 	}
 	return s
-}
-
-// has reports whether a violation of o has the given outcome.
-func has(o check.Object, out policy.Outcome) bool {
-	for _, v := range o.Violations {
-		if v.Outcome() == out {
-			return true
-		}
-	}
-	return false
 }
 
 func objectName(o check.Object) string {
