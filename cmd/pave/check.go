@@ -137,7 +137,7 @@ func runCheck(cmd *cobra.Command, paths []string, f checkFlags) error {
 		}
 		reportTo = cmd.ErrOrStderr()
 	}
-	if err := report.Write(reportTo, f.output, rep, eng.Rules()); err != nil {
+	if err := report.Write(reportTo, f.output, rep, eng.Rules(), f.failOn == "warn"); err != nil {
 		return err
 	}
 	if f.output != "table" { // the table prints errors itself; keep them visible on stderr too
@@ -173,13 +173,8 @@ func verdict(rep *check.Report, failOn string) error {
 	if len(rep.Errors) > 0 {
 		return &exitError{code: exitBadInput}
 	}
-	for _, o := range rep.Objects {
-		if !o.Allowed {
-			return &exitError{code: exitViolation}
-		}
-		if failOn == "warn" && o.Warns() {
-			return &exitError{code: exitViolation}
-		}
+	if slices.ContainsFunc(rep.Objects, func(o check.Object) bool { return o.Fails(failOn == "warn") }) {
+		return &exitError{code: exitViolation}
 	}
 	return nil
 }

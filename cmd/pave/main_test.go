@@ -84,6 +84,30 @@ datta: {a: b}
 	pave(t, stdin, "check", "-f", "-").must(t, 0, "1 objects, 1 judged: 0 denied, 1 with warnings; 0 input errors")
 	pave(t, stdin, "check", "-f", "-", "--fail-on", "warn").must(t, 1)
 	pave(t, "", "check", "-f", "testdata/plain.yaml").must(t, 0, "0 denied, 1 with warnings")
+
+	// JUnit's failures are the objects that fail the run, so a CI system's
+	// test report agrees with the exit code.
+	for _, c := range []struct {
+		args     []string
+		code     int
+		failures int
+	}{
+		{nil, 0, 0},
+		{[]string{"--fail-on", "warn"}, 1, 2},
+	} {
+		r := pave(t, stdin, append([]string{"check", "-f", "-", "-f", "testdata/plain.yaml", "-o", "junit"}, c.args...)...)
+		r.must(t, c.code)
+		doc := readJUnit(t, r.stdout)
+		if doc.Failures != c.failures {
+			t.Fatalf("%v: %d failures, want %d:\n%s", c.args, doc.Failures, c.failures, r.stdout)
+		}
+		if c.failures > 0 {
+			cases := doc.Suites[0].Cases
+			if !strings.Contains(cases[0].Failure.Text, `unknown field "datta"`) || !strings.Contains(cases[1].Failure.Text, "readiness-probe") {
+				t.Fatalf("failures do not say what warned:\n%s", r.stdout)
+			}
+		}
+	}
 }
 
 func TestCheckBadInputDoesNotStopTheRest(t *testing.T) {
@@ -129,24 +153,34 @@ func TestCheckJSON(t *testing.T) {
 	}
 }
 
+// junitReport is what the tests read of pave check's JUnit.
+type junitReport struct {
+	Tests    int `xml:"tests,attr"`
+	Failures int `xml:"failures,attr"`
+	Suites   []struct {
+		Cases []struct {
+			Name    string `xml:"name,attr"`
+			Failure *struct {
+				Message string `xml:"message,attr"`
+				Text    string `xml:",chardata"`
+			} `xml:"failure"`
+		} `xml:"testcase"`
+	} `xml:"testsuite"`
+}
+
+func readJUnit(t *testing.T, out string) junitReport {
+	t.Helper()
+	var doc junitReport
+	if err := xml.Unmarshal([]byte(out), &doc); err != nil {
+		t.Fatalf("junit is not XML: %v\n%s", err, out)
+	}
+	return doc
+}
+
 func TestCheckJUnitIsXML(t *testing.T) {
 	r := pave(t, "", "check", "-f", "testdata/hostile.yaml", "-f", "testdata/mixed.yaml", "-o", "junit")
 	r.must(t, 1)
-	var doc struct {
-		Tests    int `xml:"tests,attr"`
-		Failures int `xml:"failures,attr"`
-		Suites   []struct {
-			Cases []struct {
-				Name    string `xml:"name,attr"`
-				Failure *struct {
-					Text string `xml:",chardata"`
-				} `xml:"failure"`
-			} `xml:"testcase"`
-		} `xml:"testsuite"`
-	}
-	if err := xml.Unmarshal([]byte(r.stdout), &doc); err != nil {
-		t.Fatalf("junit is not XML: %v\n%s", err, r.stdout)
-	}
+	doc := readJUnit(t, r.stdout)
 	if doc.Tests != 4 || doc.Failures != 1 || !strings.Contains(doc.Suites[0].Cases[0].Failure.Text, "pss/privileged") {
 		t.Fatalf("%+v", doc)
 	}

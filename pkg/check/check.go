@@ -97,6 +97,12 @@ func (o Object) Warns() bool {
 	})
 }
 
+// Fails reports whether o fails a run: denied, or, where the run fails on
+// warnings too (`--fail-on warn`), what Warns names.
+func (o Object) Fails(onWarn bool) bool {
+	return !o.Allowed || onWarn && o.Warns()
+}
+
 // UnknownFieldNote words an unknown field for people, with what to do.
 func UnknownFieldNote(field string) string {
 	return field + ": kubectl refuses the object (the API server's strict field validation); check the spelling, or the cluster runs a newer Kubernetes that has the field"

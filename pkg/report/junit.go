@@ -42,9 +42,10 @@ type junitMessage struct {
 	Text    string `xml:",chardata"`
 }
 
-// JUnit writes one test case per object (failed when denied, skipped when not a
-// workload) and one errored case per unreadable input.
-func JUnit(w io.Writer, rep *check.Report) error {
+// JUnit writes one test case per object (failed when it fails the run: denied,
+// or warned of where failOnWarn; skipped when not judged) and one errored case
+// per unreadable input, so a CI system's test report agrees with the exit code.
+func JUnit(w io.Writer, rep *check.Report, failOnWarn bool) error {
 	suite := junitSuite{Name: "pave check"}
 	for _, o := range rep.Objects {
 		c := junitCase{Name: objectName(o), Classname: fmt.Sprintf("%s:%d", o.Source, o.Line)}
@@ -59,13 +60,16 @@ func JUnit(w io.Writer, rep *check.Report) error {
 		}
 		notes = append(notes, o.Notes()...)
 		switch {
+		case len(denied) > 0:
+			c.Failure = &junitMessage{Message: fmt.Sprintf("denied by %d rule(s)", len(denied)), Type: "policy", Text: strings.Join(denied, "\n")}
+			suite.Failures++
+		case o.Fails(failOnWarn): // an unknown field fails the run even where pave judges nothing
+			c.Failure = &junitMessage{Message: "warned (--fail-on warn)", Type: "warning", Text: strings.Join(notes, "\n")}
+			suite.Failures++
 		case o.Skipped != "":
 			c.Skipped = &junitMessage{Message: o.Skipped}
 		case !o.Workload:
 			c.Skipped = &junitMessage{Message: "not a workload"}
-		case len(denied) > 0:
-			c.Failure = &junitMessage{Message: fmt.Sprintf("denied by %d rule(s)", len(denied)), Type: "policy", Text: strings.Join(denied, "\n")}
-			suite.Failures++
 		}
 		c.SystemOut = strings.Join(notes, "\n")
 		suite.Cases = append(suite.Cases, c)

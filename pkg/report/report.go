@@ -14,15 +14,16 @@ import (
 var Formats = []string{"table", "json", "junit", "sarif"}
 
 // Write writes rep in the named format. rules describes every rule (for SARIF's
-// rule table).
-func Write(w io.Writer, format string, rep *check.Report, rules []policy.Rule) error {
+// rule table); failOnWarn says the run fails on warnings too, so that JUnit's
+// failures are the objects that fail it.
+func Write(w io.Writer, format string, rep *check.Report, rules []policy.Rule, failOnWarn bool) error {
 	switch format {
 	case "table":
 		return Table(w, rep)
 	case "json":
 		return JSON(w, rep)
 	case "junit":
-		return JUnit(w, rep)
+		return JUnit(w, rep, failOnWarn)
 	case "sarif":
 		return SARIF(w, rep, rules)
 	}
