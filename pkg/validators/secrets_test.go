@@ -111,6 +111,13 @@ func TestLiteralSecretsInArgs(t *testing.T) {
 		{`args: ["--secrets-backend=vault", "--auth-method=kubernetes", "--token-plugin", "oidc"]`, ""},
 		{`args: [--key, orders, --key=users]`, ""},
 		{`args: [--key, aB3dE5fG7hJ9kL1mN3pQ5rS7]`, "args[0]"},
+		// Expansions name a value: Flagger's podinfo chart fetches its token in
+		// its test's script.
+		{"command: [sh, -c, \"TOKEN=$(curl -sd test svc/token | jq -r .token) && curl -H \\\"Authorization: Bearer ${TOKEN}\\\" svc\"]", ""},
+		{`command: [sh, -c, "DB_PASSWORD=\"$DB_PASS\" exec app"]`, ""},
+		{`command: [sh, -c, "mysql --password ${MYSQL_PASSWORD} -h db"]`, ""},
+		{"command: [sh, -c, \"API_TOKEN=`cat /run/secrets/token` exec app\"]", ""},
+		{`command: [sh, -c, "export DB_PASSWORD=hunter2$(date)"]`, "command[2]"},
 	}
 	for _, c := range cases {
 		t.Run(c.args, func(t *testing.T) {

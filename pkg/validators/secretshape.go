@@ -191,7 +191,7 @@ func secretArg(args []string, i int) string {
 			continue
 		}
 		if assigned {
-			if holds(marked, strings.Trim(value, `"'`)) {
+			if holds(marked, strings.Trim(value, `"'`)) && !expansion(value) {
 				return fmt.Sprintf("%s is given a literal value", flag)
 			}
 			continue
@@ -199,11 +199,29 @@ func secretArg(args []string, i int) string {
 		if !strings.HasPrefix(flag, "-") {
 			continue
 		}
-		if next, ok := nextWord(args, i, words, j); ok && !strings.HasPrefix(next, "-") && holds(marked, strings.Trim(next, `"'`)) {
+		if next, ok := nextWord(args, i, words, j); ok && !strings.HasPrefix(next, "-") && holds(marked, strings.Trim(next, `"'`)) && !expansion(next) {
 			return fmt.Sprintf("%s is followed by a literal value", flag)
 		}
 	}
 	return ""
+}
+
+// expansion reports whether an argument's word is replaced before the
+// program reads it, so that it names a value rather than holds one: a shell's
+// $NAME, ${NAME}, $(command) or `command` (TOKEN=$(curl ...) in a script,
+// Flagger's podinfo chart among others), and Kubernetes' own $(NAME), which
+// the split into words may have cut from its closing parenthesis. A literal
+// that starts so is read by the shell as an expansion too.
+func expansion(word string) bool {
+	w := strings.TrimLeft(word, `"'`)
+	if strings.HasPrefix(w, "`") {
+		return true
+	}
+	if len(w) < 2 || w[0] != '$' {
+		return false
+	}
+	c := rune(w[1])
+	return c == '(' || c == '{' || c == '_' || unicode.IsLetter(c)
 }
 
 // nextWord is the word after words[j] of args[i]: the next in the same
