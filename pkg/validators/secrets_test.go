@@ -118,6 +118,9 @@ func TestLiteralSecretsInArgs(t *testing.T) {
 		{`command: [sh, -c, "mysql --password ${MYSQL_PASSWORD} -h db"]`, ""},
 		{"command: [sh, -c, \"API_TOKEN=`cat /run/secrets/token` exec app\"]", ""},
 		{`command: [sh, -c, "export DB_PASSWORD=hunter2$(date)"]`, "command[2]"},
+		// An empty value in a script's SQL (Kubernetes' mysql-upgrade StatefulSet).
+		{`command: [sh, -c, "mysql -e \"CHANGE MASTER TO MASTER_USER='root', MASTER_PASSWORD='', MASTER_CONNECT_RETRY=10\""]`, ""},
+		{`command: [sh, -c, "mysql -e \"CHANGE MASTER TO MASTER_USER='root', MASTER_PASSWORD='hunter2', MASTER_CONNECT_RETRY=10\""]`, "command[2]"},
 	}
 	for _, c := range cases {
 		t.Run(c.args, func(t *testing.T) {

@@ -191,7 +191,7 @@ func secretArg(args []string, i int) string {
 			continue
 		}
 		if assigned {
-			if holds(marked, strings.Trim(value, `"'`)) && !expansion(value) {
+			if holds(marked, unquoted(value)) && !expansion(value) {
 				return fmt.Sprintf("%s is given a literal value", flag)
 			}
 			continue
@@ -199,11 +199,19 @@ func secretArg(args []string, i int) string {
 		if !strings.HasPrefix(flag, "-") {
 			continue
 		}
-		if next, ok := nextWord(args, i, words, j); ok && !strings.HasPrefix(next, "-") && holds(marked, strings.Trim(next, `"'`)) && !expansion(next) {
+		if next, ok := nextWord(args, i, words, j); ok && !strings.HasPrefix(next, "-") && holds(marked, unquoted(next)) && !expansion(next) {
 			return fmt.Sprintf("%s is followed by a literal value", flag)
 		}
 	}
 	return ""
+}
+
+// unquoted is a script's word as the program gets it: without the quotes
+// around it, or the comma or semicolon after it that ends a statement
+// (an empty quoted MASTER_PASSWORD and a comma in SQL, DB_PASSWORD=x; in a shell), so that an empty
+// value is seen as empty.
+func unquoted(word string) string {
+	return strings.Trim(strings.TrimRight(word, ",;"), `"'`)
 }
 
 // expansion reports whether an argument's word is replaced before the
