@@ -147,7 +147,7 @@ func Run(ctx context.Context, inputs []manifest.Input, opts Options) *Report {
 	if err != nil {
 		return &Report{Errors: []error{fmt.Errorf("guard: %w", err)}}
 	}
-	run := &judge{opts: &opts, env: builder(objs, opts), ns: newNamespaceObjects(), guards: guards}
+	run := &judge{opts: &opts, env: builder(objs, scopes, opts), ns: newNamespaceObjects(), guards: guards}
 	checked := make([]Object, len(objs))
 	errs := make([]error, len(objs))
 	parallel(workers, len(objs), func(i int) {

@@ -32,7 +32,8 @@ import (
 // controller routes them, and two teams' Ingresses (or routes) of one host are found.
 // It reads the objects already decoded; of the Deployments, only those that
 // name a stable (a cheap look first) are decoded whole.
-func builder(objs []manifest.Object, opts Options) environment.Builder {
+// An object the input defines twice counts as its last definition (superseded).
+func builder(objs []manifest.Object, scopes manifest.Scopes, opts Options) environment.Builder {
 	src := environment.Static{
 		Namespaces:             map[string]map[string]string{},
 		DefaultLabels:          opts.Env.Namespace.Labels,
@@ -43,7 +44,11 @@ func builder(objs []manifest.Object, opts Options) environment.Builder {
 	}
 	var routing []client.Object
 	routeKinds := ingress.RouteKinds() // once: every object of the input passes the switch below
-	for _, o := range objs {
+	redefined := superseded(objs, scopes, opts.DefaultNamespace)
+	for i, o := range objs {
+		if redefined[i] {
+			continue
+		}
 		switch {
 		case o.APIVersion == "v1" && o.Kind == "Namespace":
 			var ns corev1.Namespace
@@ -97,4 +102,39 @@ func builder(objs []manifest.Object, opts Options) environment.Builder {
 	src.InputRouting = environment.IndexRouting(routing)
 	now := opts.Env.Now
 	return environment.Builder{Source: src, Now: func() time.Time { return now }}
+}
+
+// identity is what names one object in a cluster: two documents of one
+// identity are one object, whatever version of its API they are written in.
+type identity struct {
+	kind      schema.GroupKind
+	namespace string
+	name      string
+}
+
+// superseded marks the objects a later document of the input defines
+// again: kubectl apply leaves the cluster with the last, so the environment
+// holds only that one (a budget in two files is one budget, not two over
+// the same pods). It is nil when the input defines nothing twice, as
+// nearly every input does.
+func superseded(objs []manifest.Object, scopes manifest.Scopes, defaultNamespace string) map[int]bool {
+	last := make(map[identity]int, len(objs))
+	var redefined map[int]bool
+	for i, o := range objs {
+		if o.Name == "" {
+			continue // generateName: a new object each time
+		}
+		id := identity{kind: schema.FromAPIVersionAndKind(o.APIVersion, o.Kind).GroupKind(), name: o.Name}
+		if !scopes.ClusterScoped(o.APIVersion, o.Kind) {
+			id.namespace = cmp.Or(o.Namespace, defaultNamespace)
+		}
+		if before, ok := last[id]; ok {
+			if redefined == nil {
+				redefined = map[int]bool{}
+			}
+			redefined[before] = true
+		}
+		last[id] = i
+	}
+	return redefined
 }
