@@ -70,6 +70,10 @@ func TestLiteralSecrets(t *testing.T) {
 		{`{name: KEY, value: aB3dE5fG7hJ9kL1mN3pQ5rS7}`, true},
 		{`{name: KEY_PASSWORD, value: "correct horse battery staple"}`, true},
 		{`{name: CREDENTIAL_HELPERS, value: "ecr-login,gcr"}`, false},
+		// Placeholders the program resolves (Spring, kompose's Compose variables).
+		{`{name: SPRING_DATASOURCE_PASSWORD, value: "${DB_PASSWORD}"}`, false},
+		{`{name: SPRING_DATASOURCE_PASSWORD, value: "${db.password}"}`, false},
+		{`{name: SPRING_DATASOURCE_PASSWORD, value: "${db.password:hunter2}"}`, true},
 	}
 	for _, c := range cases {
 		t.Run(c.env, func(t *testing.T) {
@@ -117,6 +121,9 @@ func TestLiteralSecretsInArgs(t *testing.T) {
 		{`command: [sh, -c, "DB_PASSWORD=\"$DB_PASS\" exec app"]`, ""},
 		{`command: [sh, -c, "mysql --password ${MYSQL_PASSWORD} -h db"]`, ""},
 		{"command: [sh, -c, \"API_TOKEN=`cat /run/secrets/token` exec app\"]", ""},
+		{`command: [sh, -c, "DB_PASSWORD=${DB_PASSWORD:-} exec app"]`, ""},
+		{`command: [sh, -c, "DB_PASSWORD=${DB_PASSWORD:-$FALLBACK} exec app"]`, ""},
+		{`command: [sh, -c, "DB_PASSWORD=${DB_PASSWORD:-hunter2} exec app"]`, "command[2]"},
 		{`command: [sh, -c, "export DB_PASSWORD=hunter2$(date)"]`, "command[2]"},
 		// An empty value in a script's SQL (Kubernetes' mysql-upgrade StatefulSet).
 		{`command: [sh, -c, "mysql -e \"CHANGE MASTER TO MASTER_USER='root', MASTER_PASSWORD='', MASTER_CONNECT_RETRY=10\""]`, ""},

@@ -108,14 +108,28 @@ func secretName(name string) string {
 }
 
 // notSecret reports whether a value names a secret rather than holds one: a
-// $(VAR) reference, a file path, a switch word.
+// $(VAR) reference, a ${VAR} placeholder, a file path, a switch word.
 func notSecret(v string) bool {
 	v = strings.TrimSpace(v)
 	switch strings.ToLower(v) {
 	case "", "true", "false", "yes", "no", "on", "off", "none", "null", "0", "1", "enabled", "disabled":
 		return true
 	}
-	return strings.HasPrefix(v, "/") || (strings.HasPrefix(v, "$(") && strings.HasSuffix(v, ")") && !strings.Contains(v[2:], "$("))
+	return strings.HasPrefix(v, "/") || (strings.HasPrefix(v, "$(") && strings.HasSuffix(v, ")") && !strings.Contains(v[2:], "$(")) ||
+		placeholder(v)
+}
+
+// placeholder reports whether v is a ${NAME} placeholder alone, which the
+// program resolves from elsewhere (Spring's ${db.password}, what kompose
+// writes for a Compose file's variables): the value says nothing.
+func placeholder(v string) bool {
+	name, ok := strings.CutPrefix(v, "${")
+	if name, ok = strings.CutSuffix(name, "}"); !ok || name == "" {
+		return false
+	}
+	return !strings.ContainsFunc(name, func(r rune) bool {
+		return r != '_' && r != '.' && !unicode.IsLetter(r) && !unicode.IsDigit(r)
+	})
 }
 
 // secretValue says why a value is a credential by its shape alone, or "".
@@ -228,8 +242,18 @@ func expansion(word string) bool {
 	if len(w) < 2 || w[0] != '$' {
 		return false
 	}
+	if inner, ok := strings.CutPrefix(w, "${"); ok {
+		// ${NAME:-default} holds its default: a literal, unless it is
+		// empty or an expansion itself.
+		inner, _, _ = strings.Cut(inner, "}")
+		if i := strings.IndexAny(inner, "-=?+"); i >= 0 {
+			d := inner[i+1:]
+			return d == "" || d[0] == '$'
+		}
+		return true
+	}
 	c := rune(w[1])
-	return c == '(' || c == '{' || c == '_' || unicode.IsLetter(c)
+	return c == '(' || c == '_' || unicode.IsLetter(c)
 }
 
 // nextWord is the word after words[j] of args[i]: the next in the same
