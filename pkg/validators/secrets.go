@@ -126,7 +126,7 @@ func (LiteralSecrets) ValidateObject(_ context.Context, obj object, _ policy.Env
 	slices.Sort(keys)
 	var out []policy.Violation
 	for _, k := range keys {
-		if why := secretVar(k, cm.Data[k]); why != "" {
+		if why := secretFile(k, cm.Data[k]); why != "" {
 			out = append(out, ruleLiteralSecret.Violation(fmt.Sprintf("data[%s]", k),
 				fmt.Sprintf("ConfigMap %q: key %s holds a secret (%s)", cm.Name, k, why),
 				fmt.Sprintf("move %s to a Secret (delivered from the secret store where the policy names one) and read it with secretKeyRef or envFrom.secretRef", k)))

@@ -70,6 +70,7 @@ func TestLiteralSecrets(t *testing.T) {
 		{`{name: KEY, value: aB3dE5fG7hJ9kL1mN3pQ5rS7}`, true},
 		{`{name: KEY_PASSWORD, value: "correct horse battery staple"}`, true},
 		{`{name: CREDENTIAL_HELPERS, value: "ecr-login,gcr"}`, false},
+		{`{name: ETCD_INITIAL_CLUSTER_TOKEN, value: etcd-cluster-1}`, false},
 		// Placeholders the program resolves (Spring, kompose's Compose variables).
 		{`{name: SPRING_DATASOURCE_PASSWORD, value: "${DB_PASSWORD}"}`, false},
 		{`{name: SPRING_DATASOURCE_PASSWORD, value: "${db.password}"}`, false},
@@ -124,6 +125,8 @@ func TestLiteralSecretsInArgs(t *testing.T) {
 		{`command: [sh, -c, "DB_PASSWORD=${DB_PASSWORD:-} exec app"]`, ""},
 		{`command: [sh, -c, "DB_PASSWORD=${DB_PASSWORD:-$FALLBACK} exec app"]`, ""},
 		{`command: [sh, -c, "DB_PASSWORD=${DB_PASSWORD:-hunter2} exec app"]`, "command[2]"},
+		// etcd's cluster token tells clusters apart (Kubernetes' and Cilium's etcd manifests).
+		{`args: [--initial-cluster-token=etcd-cluster-1, "--initial-cluster-token", etcd-cluster-1]`, ""},
 		{`command: [sh, -c, "export DB_PASSWORD=hunter2$(date)"]`, "command[2]"},
 		// An empty value in a script's SQL (Kubernetes' mysql-upgrade StatefulSet).
 		{`command: [sh, -c, "mysql -e \"CHANGE MASTER TO MASTER_USER='root', MASTER_PASSWORD='', MASTER_CONNECT_RETRY=10\""]`, ""},
@@ -159,14 +162,18 @@ func TestSecretsInConfigMaps(t *testing.T) {
 		"tls.key":       "-----BEGIN RSA PRIVATE KEY-----\nMIIE\n-----END RSA PRIVATE KEY-----\n",
 		"PASSWORD_FILE": "/etc/secret/password",
 		"key":           "some value",
+		// Files: by what they hold, but for one line under a secret's name.
+		"secret.html":  "<html>\n<body>secret_data_leaked</body>\n</html>\n",
+		"password.txt": "hunter2hunter2\n",
+		"app.env":      "LOG_LEVEL=debug\nDATABASE_URL=postgres://app:s3cret@db/app\n",
 	}}
 	vs := validators.LiteralSecrets{}.ValidateObject(context.Background(), cm, workloadtest.Env())
 	var fields []string
 	for _, v := range vs {
 		fields = append(fields, v.Field)
 	}
-	if !slices.Equal(fields, []string{"data[DB_PASSWORD]", "data[tls.key]"}) {
-		t.Errorf("findings at %v, want the password and the private key", fields)
+	if !slices.Equal(fields, []string{"data[DB_PASSWORD]", "data[app.env]", "data[password.txt]", "data[tls.key]"}) {
+		t.Errorf("findings at %v, want the passwords, the connection string and the private key", fields)
 	}
 }
 

@@ -3,6 +3,7 @@ package validators
 import (
 	"fmt"
 	"net/url"
+	"path"
 	"regexp"
 	"slices"
 	"strings"
@@ -85,10 +86,26 @@ func nameWords(name string) []string {
 	return words
 }
 
+// identifiers are names of a secret word that name no credential: etcd's
+// initial cluster token (--initial-cluster-token, ETCD_INITIAL_CLUSTER_TOKEN)
+// tells one cluster's members from another's at bootstrap, and etcd's own
+// manifests, Kubernetes' and Cilium's among them, write it in plain text.
+var identifiers = [][]string{{"INITIAL", "CLUSTER", "TOKEN"}}
+
+// identifies reports whether a name's words end in one of identifiers.
+func identifies(words []string) bool {
+	for _, id := range identifiers {
+		if len(words) >= len(id) && slices.Equal(words[len(words)-len(id):], id) {
+			return true
+		}
+	}
+	return false
+}
+
 // secretName says which word of a name marks a credential, or "".
 func secretName(name string) string {
 	words := nameWords(name)
-	if len(words) == 0 || slices.Contains(pointerWords, words[len(words)-1]) {
+	if len(words) == 0 || slices.Contains(pointerWords, words[len(words)-1]) || identifies(words) {
 		return ""
 	}
 	for i, w := range words {
@@ -164,6 +181,19 @@ func secretValue(v string) string {
 		}
 	}
 	return ""
+}
+
+// secretFile says why a ConfigMap's key holds a secret, or "". A key with a
+// file's extension whose value spans lines is a file (secret.html, a page
+// of Istio's tests), judged by what it holds, not by its name; one line
+// under such a name (password.txt) is judged as a variable is.
+func secretFile(key, value string) string {
+	ext := path.Ext(key)
+	if len(ext) > 1 && !strings.ContainsFunc(ext[1:], func(r rune) bool { return !unicode.IsLetter(r) }) &&
+		strings.Contains(strings.TrimSpace(value), "\n") {
+		return secretValue(value)
+	}
+	return secretVar(key, value)
 }
 
 // secretVar says why an environment variable holds a literal secret, or "".
