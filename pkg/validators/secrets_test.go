@@ -75,6 +75,7 @@ func TestLiteralSecrets(t *testing.T) {
 		{`{name: SPRING_DATASOURCE_PASSWORD, value: "${DB_PASSWORD}"}`, false},
 		{`{name: SPRING_DATASOURCE_PASSWORD, value: "${db.password}"}`, false},
 		{`{name: SPRING_DATASOURCE_PASSWORD, value: "${db.password:hunter2}"}`, true},
+		{`{name: DB_PASSWORD, value: "hunter2}"}`, true},
 	}
 	for _, c := range cases {
 		t.Run(c.env, func(t *testing.T) {

@@ -141,6 +141,9 @@ func notSecret(v string) bool {
 // writes for a Compose file's variables): the value says nothing.
 func placeholder(v string) bool {
 	name, ok := strings.CutPrefix(v, "${")
+	if !ok {
+		return false
+	}
 	if name, ok = strings.CutSuffix(name, "}"); !ok || name == "" {
 		return false
 	}
@@ -251,9 +254,9 @@ func secretArg(args []string, i int) string {
 }
 
 // unquoted is a script's word as the program gets it: without the quotes
-// around it, or the comma or semicolon after it that ends a statement
-// (an empty quoted MASTER_PASSWORD and a comma in SQL, DB_PASSWORD=x; in a shell), so that an empty
-// value is seen as empty.
+// around it, or the comma or semicolon after it that ends a statement (an
+// empty quoted MASTER_PASSWORD and a comma in SQL, DB_PASSWORD=x; in a
+// shell), so that an empty value is seen as empty.
 func unquoted(word string) string {
 	return strings.Trim(strings.TrimRight(word, ",;"), `"'`)
 }
