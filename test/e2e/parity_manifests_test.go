@@ -531,4 +531,40 @@ spec:
         - {name: data, mountPath: /var/lib/ledger}
         - {name: dta, mountPath: /var/cache/ledger}
 `,
+	// Flagger's podinfo chart's test Pod (its image pinned here): the
+	// script fetches its token, and names it only as expansions.
+	"pod whose script fetches its token": `apiVersion: v1
+kind: Pod
+metadata: {name: jwt-test}
+spec:
+  containers:
+  - name: tools
+    image: giantswarm/tiny-tools:3.12
+    command:
+    - sh
+    - -c
+    - |
+      TOKEN=$(curl -sd 'test' ${PODINFO_SVC}/token | jq -r .token) &&
+      curl -H "Authorization: Bearer ${TOKEN}" ${PODINFO_SVC}/token/validate | grep test
+    env: [{name: PODINFO_SVC, value: "podinfo:9898"}]
+  restartPolicy: Never
+`,
+	// Kubernetes' mysql-upgrade StatefulSet sets an empty password in its
+	// script's SQL; a literal one is still denied.
+	"deployment whose script sets an empty and a literal password": `apiVersion: apps/v1
+kind: Deployment
+metadata: {name: replica}
+spec:
+  selector: {matchLabels: {app: replica}}
+  template:
+    metadata: {labels: {app: replica}}
+    spec:
+      containers:
+      - name: empty
+        image: registry.example.com/shop/mysql:5.7.44
+        command: [bash, -c, "mysql -h 127.0.0.1 -e \"CHANGE MASTER TO MASTER_USER='root', MASTER_PASSWORD='', MASTER_CONNECT_RETRY=10\""]
+      - name: literal
+        image: registry.example.com/shop/mysql:5.7.44
+        command: [bash, -c, "mysql -h 127.0.0.1 -e \"CHANGE MASTER TO MASTER_USER='root', MASTER_PASSWORD='hunter2', MASTER_CONNECT_RETRY=10\""]
+`,
 }

@@ -204,9 +204,10 @@ spec:
 func TestTeamMemberLiteralSecrets(t *testing.T) {
 	teamNamespace(t, "team-secrets")
 	cases := map[string]string{
-		"camelCase env": "      containers: [{name: app, image: 'nginx:1.27.3', env: [{name: dbPassword, value: hunter2}]}]\n",
-		"abbreviation":  "      containers: [{name: app, image: 'nginx:1.27.3', env: [{name: GITHUB_PAT, value: hunter2}]}]\n",
-		"flag in args":  "      containers: [{name: app, image: 'nginx:1.27.3', args: ['--db-password=hunter2']}]\n",
+		"camelCase env":      "      containers: [{name: app, image: 'nginx:1.27.3', env: [{name: dbPassword, value: hunter2}]}]\n",
+		"abbreviation":       "      containers: [{name: app, image: 'nginx:1.27.3', env: [{name: GITHUB_PAT, value: hunter2}]}]\n",
+		"flag in args":       "      containers: [{name: app, image: 'nginx:1.27.3', args: ['--db-password=hunter2']}]\n",
+		"a script's default": "      containers: [{name: app, image: 'nginx:1.27.3', command: [sh, -c, 'DB_PASSWORD=${DB_PASSWORD:-hunter2} exec app']}]\n",
 	}
 	for name, spec := range cases {
 		_, err := asDev(deployment("leaky", spec), "apply", "-n", "team-secrets", "-f", "-")
@@ -216,6 +217,13 @@ func TestTeamMemberLiteralSecrets(t *testing.T) {
 		}
 	}
 	absent(t, "team-secrets", "deployment", "leaky")
+
+	// What a script names by an expansion it does not hold: Flagger's
+	// podinfo chart fetches its token so.
+	script := "      containers: [{name: app, image: 'nginx:1.27.3', command: [sh, -c, 'TOKEN=$(curl -sd test svc/token) && curl -H \"Authorization: Bearer ${TOKEN}\" svc']}]\n"
+	if out, err := asDev(deployment("scripted", script), "apply", "--dry-run=server", "-n", "team-secrets", "-f", "-"); err != nil {
+		t.Errorf("a script that fetches its token was refused: %v\n%s", err, out)
+	}
 }
 
 // Finding 9: when the object is wrong, pave says so with its rule and fix;
