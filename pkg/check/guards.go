@@ -8,12 +8,15 @@ import (
 
 	admissionregistrationv1 "k8s.io/api/admissionregistration/v1"
 	"k8s.io/apimachinery/pkg/api/meta"
+	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/apimachinery/pkg/runtime/schema"
+	clientgoscheme "k8s.io/client-go/kubernetes/scheme"
 
 	"github.com/pave-dev/pave/pkg/admissionpolicy/evaluate"
 	"github.com/pave-dev/pave/pkg/api/v1alpha1"
 	"github.com/pave-dev/pave/pkg/environment"
 	"github.com/pave-dev/pave/pkg/manifest"
+	"github.com/pave-dev/pave/pkg/object"
 	"github.com/pave-dev/pave/pkg/policy"
 )
 
@@ -42,7 +45,7 @@ func (j *judge) guarded(ctx context.Context, o *manifest.Object, r *Object) erro
 	if len(matched) == 0 {
 		return nil
 	}
-	if err := json.Unmarshal(o.JSON, &req.Object); err != nil {
+	if req.Object, err = asAdmitted(gvk, o.JSON); err != nil {
 		return fmt.Errorf("%s %s: %w", o.Kind, o.Name, err)
 	}
 	field := "spec" // the guards judge what a team object reaches, a Namespace's labels
@@ -62,4 +65,23 @@ func (j *judge) guarded(ctx context.Context, o *manifest.Object, r *Object) erro
 	r.Workload = true
 	r.Allowed = r.Allowed && !slices.ContainsFunc(r.Violations, policy.Violation.Denies)
 	return nil
+}
+
+// asAdmitted is the object as a ValidatingAdmissionPolicy is given it. The
+// API server decodes a kind of Kubernetes' own into its Go type and
+// converts that, so a field of struct type the manifest leaves out is
+// there, empty: Kyverno's default-deny NetworkPolicy, written without a
+// spec, has one, and has(object.spec.ingress) is false where on the
+// manifest as written it fails to evaluate. A custom resource (an
+// ExternalSecret) is given as written.
+func asAdmitted(gvk schema.GroupVersionKind, data []byte) (map[string]any, error) {
+	if !clientgoscheme.Scheme.Recognizes(gvk) {
+		var m map[string]any
+		return m, json.Unmarshal(data, &m)
+	}
+	obj, err := object.Decode(gvk, data)
+	if err != nil {
+		return nil, err
+	}
+	return runtime.DefaultUnstructuredConverter.ToUnstructured(obj)
 }

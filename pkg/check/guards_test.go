@@ -14,7 +14,7 @@ import (
 
 // With the guards (pave check --as-team), a NetworkPolicy that leaves its
 // namespace is denied by the guard's name and words; one between the
-// namespace's own pods passes; the platform team is not refused; without
+// namespace's own pods passes, as does one without a spec; the platform team is not refused; without
 // them, NetworkPolicies are not pave check's.
 func TestGuardsJudgeTeamObjects(t *testing.T) {
 	const input = `apiVersion: networking.k8s.io/v1
@@ -26,6 +26,12 @@ apiVersion: networking.k8s.io/v1
 kind: NetworkPolicy
 metadata: {name: own}
 spec: {podSelector: {}, ingress: [{from: [{podSelector: {}}]}]}
+---
+# Kyverno's default-deny: without a spec, which the API server decodes
+# empty, as the guards then see it.
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {name: default-deny}
 `
 	guards, err := companions.Guards(context.Background(), policy.Default(), v1alpha1.Install{PaveNamespace: "pave-system"})
 	if err != nil {
@@ -35,7 +41,7 @@ spec: {podSelector: {}, ingress: [{from: [{podSelector: {}}]}]}
 	run := func(opts check.Options) []check.Object {
 		opts.Engine, opts.DefaultNamespace = defaultEngine(t), "shop"
 		rep := check.Run(context.Background(), in, opts)
-		if len(rep.Errors) > 0 || len(rep.Objects) != 2 {
+		if len(rep.Errors) > 0 || len(rep.Objects) != 3 {
 			t.Fatalf("errors %v, %d objects", rep.Errors, len(rep.Objects))
 		}
 		return rep.Objects
@@ -44,8 +50,10 @@ spec: {podSelector: {}, ingress: [{from: [{podSelector: {}}]}]}
 	if open := team[0]; open.Allowed || !open.Workload || len(open.Violations) != 1 || open.Violations[0].Rule != "pave-zone-network-policies" {
 		t.Errorf("a team's allow-all: allowed %v, judged %v, %+v", open.Allowed, open.Workload, open.Violations)
 	}
-	if own := team[1]; !own.Allowed || !own.Workload || len(own.Violations) > 0 {
-		t.Errorf("a team's own-pods policy: allowed %v, judged %v, %+v", own.Allowed, own.Workload, own.Violations)
+	for _, own := range team[1:] {
+		if !own.Allowed || !own.Workload || len(own.Violations) > 0 {
+			t.Errorf("a team's %s: allowed %v, judged %v, %+v", own.Name, own.Allowed, own.Workload, own.Violations)
+		}
 	}
 	for _, o := range run(check.Options{Guards: guards, Groups: []string{"system:masters"}}) {
 		if !o.Allowed {

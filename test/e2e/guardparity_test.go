@@ -27,8 +27,11 @@ func TestCheckAsTeamAgreesWithTheGuards(t *testing.T) {
 		"egress-cidr":     netpol("egress-cidr", "  policyTypes: [Egress]\n  egress: [{to: [{ipBlock: {cidr: 10.0.0.0/8}}]}]\n"),
 		"own-pods":        netpol("own-pods", "  ingress: [{from: [{podSelector: {matchLabels: {app: web}}}]}]\n"),
 		"zone-name":       netpol("pave-zone-web", "  ingress: [{from: [{podSelector: {}}]}]\n"),
-		"other-key":       es("other-key", "team-other/db"),
-		"own-key":         es("own-key", "team-parity/db"),
+		// Kyverno's default-deny, written without a spec: the API server
+		// decodes one, and the guards see it.
+		"no-spec":   "apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: default-deny}\n",
+		"other-key": es("other-key", "team-other/db"),
+		"own-key":   es("own-key", "team-parity/db"),
 	}
 	eventually(t, 30*time.Second, func() error { // the guards reach the API server
 		_, err := asDev(cases["other-key"], "create", "--dry-run=server", "-n", "team-parity", "-f", "-")
