@@ -143,20 +143,23 @@ func Run(ctx context.Context, inputs []manifest.Input, opts Options) *Report {
 	// The input's Namespaces, StorageClasses, canaries and CRDs, read off
 	// the decoded objects, are what every object is judged in.
 	scopes := manifest.ScopesOf(objs)
-	guards, err := evaluate.CompileAll(opts.Guards) // once per run
-	if err != nil {
-		return &Report{Errors: []error{fmt.Errorf("guard: %w", err)}}
-	}
-	run := &judge{opts: &opts, env: builder(objs, scopes, opts), ns: newNamespaceObjects(), guards: guards}
-	checked := make([]Object, len(objs))
-	errs := make([]error, len(objs))
-	parallel(workers, len(objs), func(i int) {
+	for i := range objs { // once, for the environment and the judging alike
 		o := &objs[i]
 		if scopes.ClusterScoped(o.APIVersion, o.Kind) {
 			o.Namespace = "" // the API server drops it; nothing pave judges is cluster-scoped
 		} else if o.Namespace == "" {
 			o.Namespace = opts.DefaultNamespace
 		}
+	}
+	guards, err := evaluate.CompileAll(opts.Guards) // once per run
+	if err != nil {
+		return &Report{Errors: []error{fmt.Errorf("guard: %w", err)}}
+	}
+	run := &judge{opts: &opts, env: builder(objs, opts), ns: newNamespaceObjects(), guards: guards}
+	checked := make([]Object, len(objs))
+	errs := make([]error, len(objs))
+	parallel(workers, len(objs), func(i int) {
+		o := &objs[i]
 		if err := run.object(ctx, o, &checked[i]); err != nil {
 			errs[i] = &manifest.Error{Source: o.Source, Line: o.Line, Err: err}
 		}

@@ -33,7 +33,7 @@ import (
 // It reads the objects already decoded; of the Deployments, only those that
 // name a stable (a cheap look first) are decoded whole.
 // An object the input defines twice counts as its last definition (superseded).
-func builder(objs []manifest.Object, scopes manifest.Scopes, opts Options) environment.Builder {
+func builder(objs []manifest.Object, opts Options) environment.Builder {
 	src := environment.Static{
 		Namespaces:             map[string]map[string]string{},
 		DefaultLabels:          opts.Env.Namespace.Labels,
@@ -44,7 +44,7 @@ func builder(objs []manifest.Object, scopes manifest.Scopes, opts Options) envir
 	}
 	var routing []client.Object
 	routeKinds := ingress.RouteKinds() // once: every object of the input passes the switch below
-	redefined := superseded(objs, scopes, opts.DefaultNamespace)
+	redefined := superseded(objs)
 	for i, o := range objs {
 		if redefined[i] {
 			continue
@@ -116,18 +116,16 @@ type identity struct {
 // again: kubectl apply leaves the cluster with the last, so the environment
 // holds only that one (a budget in two files is one budget, not two over
 // the same pods). It is nil when the input defines nothing twice, as
-// nearly every input does.
-func superseded(objs []manifest.Object, scopes manifest.Scopes, defaultNamespace string) map[int]bool {
+// nearly every input does. The objects' namespaces are Run's: none for a
+// cluster-scoped kind, the default where a namespaced one names none.
+func superseded(objs []manifest.Object) map[int]bool {
 	last := make(map[identity]int, len(objs))
 	var redefined map[int]bool
 	for i, o := range objs {
 		if o.Name == "" {
 			continue // generateName: a new object each time
 		}
-		id := identity{kind: schema.FromAPIVersionAndKind(o.APIVersion, o.Kind).GroupKind(), name: o.Name}
-		if !scopes.ClusterScoped(o.APIVersion, o.Kind) {
-			id.namespace = cmp.Or(o.Namespace, defaultNamespace)
-		}
+		id := identity{kind: schema.FromAPIVersionAndKind(o.APIVersion, o.Kind).GroupKind(), namespace: o.Namespace, name: o.Name}
 		if before, ok := last[id]; ok {
 			if redefined == nil {
 				redefined = map[int]bool{}
