@@ -200,7 +200,7 @@ func writeRendered(w io.Writer, rep *check.Report) error {
 		for _, js := range docs {
 			y, err := yaml.JSONToYAML(js)
 			if err != nil {
-				return fmt.Errorf("render %s: %w", o.Name, err)
+				return fmt.Errorf("render %s: %w", o.Called(), err)
 			}
 			if _, err := fmt.Fprintf(w, "---\n%s", y); err != nil {
 				return err

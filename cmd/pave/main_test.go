@@ -120,6 +120,19 @@ func TestCheckBadInputDoesNotStopTheRest(t *testing.T) {
 	}
 }
 
+// An object the API server names (generateName) is reported by its prefix,
+// as the webhook reports it, in YAML, in a JSON List and in an input error.
+func TestCheckNamesAnObjectByItsGenerateName(t *testing.T) {
+	pod := "apiVersion: v1\nkind: Pod\nmetadata: {generateName: perf-, namespace: shop}\nspec:\n  containers: [{name: c, image: registry.example.com/c:1.0, ports: [{containerPort: %s}]}]\n"
+	r := pave(t, fmt.Sprintf(pod, "80"), "check", "-f", "-")
+	r.must(t, 0, "Pod shop/perf-  allowed")
+	r = pave(t, fmt.Sprintf(pod, `"80"`), "check", "-f", "-")
+	r.must(t, 2, "Pod perf-: decode Pod: json: cannot unmarshal string")
+	list := `{"apiVersion": "v1", "kind": "List", "items": [{"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"generateName": "settings-"}}]}`
+	r = pave(t, list, "check", "-f", "-", "-o", "json")
+	r.must(t, 0, `"name": "",`, `"generateName": "settings-",`)
+}
+
 func TestCheckDirectoryRecursive(t *testing.T) {
 	r := pave(t, "", "check", "-f", "testdata", "-o", "json")
 	var doc struct {

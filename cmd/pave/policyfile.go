@@ -42,7 +42,7 @@ func readPolicyFile(ctx context.Context, file string) (*policy.Policy, []v1alpha
 				return nil, nil, fmt.Errorf("%s: %w", o.Pos(), err)
 			}
 			if errs := v.Validate(ctx, obj); len(errs) > 0 {
-				return nil, nil, fmt.Errorf("%s: %s %s: the API server would refuse it: %w", o.Pos(), o.Kind, o.Name, errs.ToAggregate())
+				return nil, nil, fmt.Errorf("%s: %s %s: the API server would refuse it: %w", o.Pos(), o.Kind, o.Called(), errs.ToAggregate())
 			}
 		}
 	}

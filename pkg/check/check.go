@@ -45,6 +45,10 @@ type Options struct {
 	Groups []string
 }
 
+// Called is the name the object goes by in messages: its name, or its
+// generateName.
+func (o Object) Called() string { return manifest.Called(o.Name, o.GenerateName) }
+
 // Object is the verdict on one object of the input.
 type Object struct {
 	Source     string `json:"file"`
@@ -52,7 +56,10 @@ type Object struct {
 	APIVersion string `json:"apiVersion"`
 	Kind       string `json:"kind"`
 	Name       string `json:"name"`
-	Namespace  string `json:"namespace"`
+	// GenerateName is the prefix the API server names an object without a
+	// name by.
+	GenerateName string `json:"generateName,omitempty"`
+	Namespace    string `json:"namespace"`
 	// Workload is true for every object pave judged: a workload, or a kind
 	// without a pod template that its object rules govern (a Service).
 	Workload bool `json:"workload"`

@@ -46,7 +46,7 @@ func (j *judge) guarded(ctx context.Context, o *manifest.Object, r *Object) erro
 		return nil
 	}
 	if req.Object, err = asAdmitted(gvk, o.JSON); err != nil {
-		return fmt.Errorf("%s %s: %w", o.Kind, o.Name, err)
+		return fmt.Errorf("%s %s: %w", o.Kind, o.Called(), err)
 	}
 	field := "spec" // the guards judge what a team object reaches, a Namespace's labels
 	if resource.Resource == "namespaces" {

@@ -45,7 +45,7 @@ func (j *judge) object(ctx context.Context, o *manifest.Object, r *Object) error
 // byRules judges o into r by pave's rules.
 func (j *judge) byRules(ctx context.Context, o *manifest.Object, r *Object) error {
 	opts := j.opts
-	*r = Object{Source: o.Source, Line: o.Line, APIVersion: o.APIVersion, Kind: o.Kind, Name: o.Name, Namespace: o.Namespace, Allowed: true}
+	*r = Object{Source: o.Source, Line: o.Line, APIVersion: o.APIVersion, Kind: o.Kind, Name: o.Name, GenerateName: o.GenerateName, Namespace: o.Namespace, Allowed: true}
 	if opts.Render {
 		r.Rendered = o.JSON
 	}
@@ -57,7 +57,7 @@ func (j *judge) byRules(ctx context.Context, o *manifest.Object, r *Object) erro
 		return nil
 	}
 	if !workload.Supported(o.APIVersion, o.Kind) {
-		if err := unservedKind(o.APIVersion, o.Kind, o.Name); err != nil { // kubectl would send nothing
+		if err := unservedKind(o.APIVersion, o.Kind, o.Called()); err != nil { // kubectl would send nothing
 			return err
 		}
 		return j.other(ctx, o, r)
@@ -69,7 +69,7 @@ func (j *judge) byRules(ctx context.Context, o *manifest.Object, r *Object) erro
 		return nil
 	}
 	if err != nil {
-		return fmt.Errorf("%s %s: %w", o.Kind, o.Name, err)
+		return fmt.Errorf("%s %s: %w", o.Kind, o.Called(), err)
 	}
 	if err := invalidName(w.Kind, w.Meta); err != nil {
 		return err

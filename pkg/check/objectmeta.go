@@ -6,6 +6,8 @@ import (
 	apimachineryvalidation "k8s.io/apimachinery/pkg/api/validation"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/util/validation/field"
+
+	"github.com/pave-dev/pave/pkg/manifest"
 )
 
 // cronJobNameMax leaves room for the suffix the CronJob controller gives
@@ -54,7 +56,7 @@ func invalidName(kind string, meta *metav1.ObjectMeta) error {
 	if len(errs) == 0 {
 		return nil
 	}
-	return fmt.Errorf("%s %q is invalid: %w: the API server refuses it before admission", kind, meta.Name, errs.ToAggregate())
+	return fmt.Errorf("%s %q is invalid: %w: the API server refuses it before admission", kind, manifest.Called(meta.Name, meta.GenerateName), errs.ToAggregate())
 }
 
 // metaOf is a typed object's metadata, or nil.

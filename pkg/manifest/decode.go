@@ -20,9 +20,24 @@ type Object struct {
 	APIVersion string
 	Kind       string
 	Name       string
-	Namespace  string
+	// GenerateName is the prefix the API server names the object by when
+	// it has no name.
+	GenerateName string
+	Namespace    string
 	// JSON is the object as JSON, ready to decode into a typed struct.
 	JSON []byte
+}
+
+// Called is the name the object goes by in messages (Called).
+func (o Object) Called() string { return Called(o.Name, o.GenerateName) }
+
+// Called is the name an object goes by in messages: its name, or its
+// generateName for one the API server will name, as the webhook says it.
+func Called(name, generateName string) string {
+	if name != "" {
+		return name
+	}
+	return generateName
 }
 
 // Pos is "file:line", as editors and CI logs link it.
@@ -43,8 +58,9 @@ type header struct {
 	APIVersion string `json:"apiVersion"`
 	Kind       string `json:"kind"`
 	Metadata   struct {
-		Name      string `json:"name"`
-		Namespace string `json:"namespace"`
+		Name         string `json:"name"`
+		GenerateName string `json:"generateName"`
+		Namespace    string `json:"namespace"`
 	} `json:"metadata"`
 	// hasItems says items is a sequence; itemsKey that there is an items
 	// field at all, which makes any object a List to kubectl's decoder.
@@ -113,7 +129,7 @@ func Decode(d Document) ([]Object, error) {
 		return d.items(h.Kind, js, h.itemLines)
 	}
 	return []Object{{Source: d.Source, Line: d.Line, APIVersion: h.APIVersion, Kind: h.Kind,
-		Name: h.Metadata.Name, Namespace: h.Metadata.Namespace, JSON: js}}, nil
+		Name: h.Metadata.Name, GenerateName: h.Metadata.GenerateName, Namespace: h.Metadata.Namespace, JSON: js}}, nil
 }
 
 // items are the objects of a List, in order. An item that is no object, or
@@ -144,7 +160,7 @@ func (d Document) items(kind string, js []byte, lines []int) ([]Object, error) {
 			return nil, &Error{Source: d.Source, Line: line, Err: fmt.Errorf("%s item %d is a %s, which kubectl refuses inside a List: move its items into the outer List", kind, i, ih.Kind)}
 		}
 		out = append(out, Object{Source: d.Source, Line: line, APIVersion: ih.APIVersion, Kind: ih.Kind,
-			Name: ih.Metadata.Name, Namespace: ih.Metadata.Namespace, JSON: item})
+			Name: ih.Metadata.Name, GenerateName: ih.Metadata.GenerateName, Namespace: ih.Metadata.Namespace, JSON: item})
 	}
 	return out, nil
 }

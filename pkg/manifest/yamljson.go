@@ -268,6 +268,8 @@ func headerOf(doc *yamlv3.Node) (h header, ok bool) {
 				switch v.Content[j].Value {
 				case "name":
 					h.Metadata.Name = str(v.Content[j+1])
+				case "generateName":
+					h.Metadata.GenerateName = str(v.Content[j+1])
 				case "namespace":
 					h.Metadata.Namespace = str(v.Content[j+1])
 				}

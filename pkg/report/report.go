@@ -62,7 +62,7 @@ func Summarize(rep *check.Report) Summary {
 
 func objectName(o check.Object) string {
 	if o.Namespace != "" {
-		return fmt.Sprintf("%s %s/%s", o.Kind, o.Namespace, o.Name)
+		return fmt.Sprintf("%s %s/%s", o.Kind, o.Namespace, o.Called())
 	}
-	return fmt.Sprintf("%s %s", o.Kind, o.Name)
+	return fmt.Sprintf("%s %s", o.Kind, o.Called())
 }

@@ -56,7 +56,7 @@ func SARIF(w io.Writer, rep *check.Report, rules []policy.Rule) error {
 				WithLevel(level(v)).
 				WithMessage(sarif.NewTextMessage(fmt.Sprintf("%s: %s at %s. Fix: %s", objectName(o), v.Message, v.Field, v.Fix))).
 				AddLocation(fileLocation(o.Source, o.Line).AddLogicalLocation(sarif.NewLogicalLocation().
-					WithFullyQualifiedName(fmt.Sprintf("%s/%s/%s.%s", o.Kind, o.Namespace, o.Name, v.Field)).
+					WithFullyQualifiedName(fmt.Sprintf("%s/%s/%s.%s", o.Kind, o.Namespace, o.Called(), v.Field)).
 					WithKind("object")))
 			if v.Exception != "" {
 				res.AddSuppression(sarif.NewSuppression().WithKind("external").
