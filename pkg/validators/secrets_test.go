@@ -35,6 +35,9 @@ func TestLiteralSecrets(t *testing.T) {
 		{`{name: LOG_LEVEL, value: debug}`, false},
 		{`{name: TOKEN_URL, value: "https://auth.example.com/token"}`, false},
 		{`{name: DB_SECRET_NAME, value: payments-db}`, false},
+		{`{name: DB_SECRET_NAMESPACE, value: payments}`, false},
+		{`{name: TOKEN_LIFETIME, value: "3600"}`, false},
+		{`{name: PASSWORD_ROTATION_INTERVAL, value: 90d}`, false},
 		{`{name: SIGNING_KEY_ID, value: k-2026-01}`, false},
 		{`{name: PASSWORD_FILE, value: /var/run/secrets/db/password}`, false},
 		{`{name: DATABASE_URL_PASSWORD, value: hunter2}`, true},
@@ -112,6 +115,13 @@ func TestLiteralSecretsInArgs(t *testing.T) {
 		{`args: [--password-file, /run/secrets/db]`, ""},
 		{`args: [--token-audience=api, --log-level=debug, --tls-key-file=/tls/key]`, ""},
 		{`args: [--secret-name, payments-db]`, ""},
+		// External Secrets' chart and the control plane's flags: where a
+		// secret is, how many, how long, never the secret.
+		{`args: [--secret-name=eso-webhook, --secret-namespace=external-secrets]`, ""},
+		{`args: [--concurrent-serviceaccount-token-syncs=5, --service-account-max-token-expiration=48h]`, ""},
+		{`args: [--legacy-service-account-token-clean-up-period=8760h, --secret-permissions=0600]`, ""},
+		{`args: [--token-label=team-a, --token-selector, app=web]`, ""},
+		{`args: [--secret-namespace=external-secrets, --secret=hunter2]`, "args[1]"},
 		{`command: [sh, -c, "echo $PWD && exec app --listen :8080"]`, ""},
 		{`args: ["--registryCredentialHelpers=default,google,amazon,azure,github"]`, ""}, // Kyverno's own
 		{`args: ["--secrets-backend=vault", "--auth-method=kubernetes", "--token-plugin", "oidc"]`, ""},

@@ -29,13 +29,15 @@ var keyQualifiers = []string{"API", "SECRET", "PRIVATE", "ACCESS", "SIGNING", "E
 	"AUTH", "CLIENT", "APP", "SERVICE", "SSH", "HMAC", "JWT", "SESSION", "CRYPTO", "ENC", "TLS", "SSL", "GPG", "PGP"}
 
 // pointerWords end names that point at a secret or describe one rather than
-// hold it (TOKEN_URL, SECRET_NAME, KEY_ID, PASSWORD_FILE, PASSWORD_MIN_LENGTH):
-// only their values are judged.
+// hold it (TOKEN_URL, SECRET_NAME, KEY_ID, PASSWORD_FILE, PASSWORD_MIN_LENGTH,
+// External Secrets' --secret-namespace, kube-controller-manager's
+// --concurrent-serviceaccount-token-syncs): only their values are judged.
 var pointerWords = []string{"URL", "URI", "PATH", "FILE", "DIR", "NAME", "ID", "HEADER", "ENDPOINT", "HOST", "PORT",
 	"TTL", "TIMEOUT", "EXPIRY", "LENGTH", "ALGORITHM", "TYPE", "ENABLED", "REF", "AUDIENCE", "ISSUER", "SCOPE", "SCOPES",
 	"MIN", "MAX", "POLICY", "MODE", "FORMAT", "PREFIX", "VERSION", "KIND", "SIZE", "COUNT", "PROVIDER", "STORE",
 	"ROTATION", "LOCATION", "FIELD", "KEYS", "REGION", "DISABLED", "REQUIRED", "HELPER", "HELPERS", "PLUGIN", "PLUGINS",
-	"BACKEND", "METHOD"}
+	"BACKEND", "METHOD", "NAMESPACE", "NAMESPACES", "LABEL", "LABELS", "SELECTOR", "SYNCS", "PERIOD", "INTERVAL",
+	"DURATION", "LIFETIME", "EXPIRATION", "PERMISSIONS"}
 
 // tokenShapes are credential formats whose shape alone gives them away. Each
 // has a fixed marker, looked for first: regular expressions on every value
