@@ -38,6 +38,8 @@ func TestLiteralSecrets(t *testing.T) {
 		{`{name: DB_SECRET_NAMESPACE, value: payments}`, false},
 		{`{name: TOKEN_LIFETIME, value: "3600"}`, false},
 		{`{name: PASSWORD_ROTATION_INTERVAL, value: 90d}`, false},
+		{`{name: VALID_TOKEN_USER, value: alice}`, false},
+		{`{name: TOKEN_USER_PASSWORD, value: hunter2}`, true},
 		{`{name: SIGNING_KEY_ID, value: k-2026-01}`, false},
 		{`{name: PASSWORD_FILE, value: /var/run/secrets/db/password}`, false},
 		{`{name: DATABASE_URL_PASSWORD, value: hunter2}`, true},

@@ -37,7 +37,7 @@ var pointerWords = []string{"URL", "URI", "PATH", "FILE", "DIR", "NAME", "ID", "
 	"MIN", "MAX", "POLICY", "MODE", "FORMAT", "PREFIX", "VERSION", "KIND", "SIZE", "COUNT", "PROVIDER", "STORE",
 	"ROTATION", "LOCATION", "FIELD", "KEYS", "REGION", "DISABLED", "REQUIRED", "HELPER", "HELPERS", "PLUGIN", "PLUGINS",
 	"BACKEND", "METHOD", "NAMESPACE", "NAMESPACES", "LABEL", "LABELS", "SELECTOR", "SYNCS", "PERIOD", "INTERVAL",
-	"DURATION", "LIFETIME", "EXPIRATION", "PERMISSIONS"}
+	"DURATION", "LIFETIME", "EXPIRATION", "PERMISSIONS", "USER", "USERNAME"}
 
 // tokenShapes are credential formats whose shape alone gives them away. Each
 // has a fixed marker, looked for first: regular expressions on every value
