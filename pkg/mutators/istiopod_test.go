@@ -194,3 +194,60 @@ spec:
 		t.Error("no Istio status")
 	}
 }
+
+// A Pod that keeps its service account's token (automountServiceAccountToken:
+// true, which pave admits with a warning) gets the API server's token mount
+// in every container, the proxy of its template included: the
+// ServiceAccount admission plugin appends it. That proxy is still pave's;
+// the same mount written into a template, or a mount that is not the
+// plugin's, is not.
+func TestSidecarMatchesAPodThatKeepsItsToken(t *testing.T) {
+	env0 := meshEnv(t, v1alpha1.MeshIstio)
+	d := workloadtest.FromYAML(t, probedDeployment)
+	if _, err := (mutators.Sidecar{}).Mutate(context.Background(), d, env0); err != nil {
+		t.Fatal(err)
+	}
+	tokenSource := func(audience string) corev1.VolumeSource {
+		expiry := int64(3607)
+		return corev1.VolumeSource{Projected: &corev1.ProjectedVolumeSource{Sources: []corev1.VolumeProjection{
+			{ServiceAccountToken: &corev1.ServiceAccountTokenProjection{Path: "token", Audience: audience, ExpirationSeconds: &expiry}},
+			{ConfigMap: &corev1.ConfigMapProjection{LocalObjectReference: corev1.LocalObjectReference{Name: "kube-root-ca.crt"}, Items: []corev1.KeyToPath{{Key: "ca.crt", Path: "ca.crt"}}}},
+		}}}
+	}
+	// keeping is w after the plugin: the volume, and the mount in every container.
+	keeping := func(w *workload.Workload, name string, source corev1.VolumeSource, mount corev1.VolumeMount) *workload.Workload {
+		w.PodSpec.Volumes = append(w.PodSpec.Volumes, corev1.Volume{Name: name, VolumeSource: source})
+		for _, list := range [][]corev1.Container{w.PodSpec.InitContainers, w.PodSpec.Containers} {
+			for i := range list {
+				list[i].VolumeMounts = append(list[i].VolumeMounts, mount)
+			}
+		}
+		return w
+	}
+	theMount := corev1.VolumeMount{Name: "kube-api-access-x7k2q", ReadOnly: true, MountPath: "/var/run/secrets/kubernetes.io/serviceaccount"}
+	if why := mutators.SidecarMismatch(keeping(podOf(t, d), theMount.Name, tokenSource(""), theMount), env0.Policy); why != "" {
+		t.Errorf("a Pod that keeps its token: %s", why)
+	}
+	writable := theMount
+	writable.ReadOnly = false
+	other := theMount
+	other.MountPath = "/var/run/secrets/other"
+	secret := corev1.VolumeSource{Secret: &corev1.SecretVolumeSource{SecretName: "another-token"}}
+	for name, w := range map[string]*workload.Workload{
+		"in a template":                keeping(workloadtest.FromYAML(t, probedDeployment), theMount.Name, tokenSource(""), theMount),
+		"a writable mount":             keeping(podOf(t, d), theMount.Name, tokenSource(""), writable),
+		"another path":                 keeping(podOf(t, d), theMount.Name, tokenSource(""), other),
+		"a Secret named like it":       keeping(podOf(t, d), theMount.Name, secret, theMount),
+		"a token for another audience": keeping(podOf(t, d), theMount.Name, tokenSource("vault"), theMount),
+	} {
+		if w.Kind != "Pod" {
+			if _, err := (mutators.Sidecar{}).Mutate(context.Background(), w, env0); err != nil {
+				t.Fatal(err)
+			}
+			w.PodSpec.InitContainers[0].VolumeMounts = append(w.PodSpec.InitContainers[0].VolumeMounts, theMount)
+		}
+		if why := mutators.SidecarMismatch(w, env0.Policy); why == "" {
+			t.Errorf("%s: the proxy passed as pave's", name)
+		}
+	}
+}

@@ -28,7 +28,10 @@ type ServiceAccountToken struct{}
 
 // The ServiceAccount admission plugin's names for the automatic token mount
 // (k8s.io/kubernetes plugin/pkg/admission/serviceaccount).
-const tokenVolumePrefix = "kube-api-access-"
+const (
+	tokenVolumePrefix = "kube-api-access-"
+	apiTokenMountPath = "/var/run/secrets/kubernetes.io/serviceaccount"
+)
 
 // Name implements engine.Mutator.
 func (ServiceAccountToken) Name() string { return "service-account-token" }
@@ -77,10 +80,13 @@ func unmountToken(spec *corev1.PodSpec) {
 }
 
 // automaticToken reports whether v is the ServiceAccount admission plugin's
-// token volume: its name, and a projected service account token in it.
+// token volume: its name, and a projected service account token in it, for
+// the API server (a token for another audience is the workload's own).
 func automaticToken(v corev1.Volume) bool {
 	if !strings.HasPrefix(v.Name, tokenVolumePrefix) || v.Projected == nil {
 		return false
 	}
-	return slices.ContainsFunc(v.Projected.Sources, func(s corev1.VolumeProjection) bool { return s.ServiceAccountToken != nil })
+	return slices.ContainsFunc(v.Projected.Sources, func(s corev1.VolumeProjection) bool {
+		return s.ServiceAccountToken != nil && s.ServiceAccountToken.Audience == ""
+	})
 }

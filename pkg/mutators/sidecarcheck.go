@@ -40,7 +40,7 @@ func SidecarMismatch(w *workload.Workload, p *policy.Policy) string {
 		return fmt.Sprintf("the %s sidecar's command or args differ from the mesh proxy's", want.Name)
 	case !sameParts(proxyEnv(w, have.Env), want.Env, e.env, &buf) || !sameParts(have.EnvFrom, want.EnvFrom, e.envFrom, &buf):
 		return fmt.Sprintf("the %s sidecar's environment differs from the mesh proxy's", want.Name)
-	case !sameParts(have.VolumeMounts, want.VolumeMounts, e.mounts, &buf) || !sameParts(have.Ports, want.Ports, e.ports, &buf):
+	case !sameParts(proxyMounts(w, have.VolumeMounts, len(want.VolumeMounts)), want.VolumeMounts, e.mounts, &buf) || !sameParts(have.Ports, want.Ports, e.ports, &buf):
 		return fmt.Sprintf("the %s sidecar's mounts or ports differ from the mesh proxy's", want.Name)
 	}
 	for k := range s.volumes {
@@ -69,6 +69,28 @@ func proxyEnv(w *workload.Workload, env []corev1.EnvVar) []corev1.EnvVar {
 		return env[:n]
 	}
 	return slices.DeleteFunc(slices.Clone(env), PodWiring)
+}
+
+// proxyMounts is the mounts of a pod's proxy as the template has them (of
+// which there are want): a Pod's without the API token mount that the API
+// server's ServiceAccount admission plugin appends to every container of a
+// Pod that keeps its service account's token (automountServiceAccountToken:
+// true, which pave warns of but admits), the proxy included, as on every
+// Istio proxy. Only that mount: read-only, at the token's path, of the
+// plugin's token volume, after the template's own. A pod template's are all
+// of them: the plugin mounts Pods only.
+func proxyMounts(w *workload.Workload, mounts []corev1.VolumeMount, want int) []corev1.VolumeMount {
+	if w.Kind != "Pod" || len(mounts) != want+1 {
+		return mounts
+	}
+	m := &mounts[want]
+	if !reflect.DeepEqual(m, &corev1.VolumeMount{Name: m.Name, ReadOnly: true, MountPath: apiTokenMountPath}) {
+		return mounts
+	}
+	if v := volumeNamed(w.PodSpec.Volumes, m.Name); v == nil || !automaticToken(*v) {
+		return mounts
+	}
+	return mounts[:want]
 }
 
 // PodWiring reports whether e is one of the variables pave adds to a Pod's

@@ -34,15 +34,7 @@ func TestMeshedPodsAreWiredIntoIstio(t *testing.T) {
 		t.Errorf("the template carries Istio's status %v; only Pods should", s)
 	}
 
-	var pod any
-	eventually(t, 60*time.Second, func() error {
-		items, _ := getJSON(t, "-n", "team-wired", "pods", "-l", "app=probed")["items"].([]any)
-		if len(items) == 0 {
-			return errors.New("no pods yet: " + events("team-wired"))
-		}
-		pod = items[0]
-		return nil
-	})
+	pod := firstPod(t, "team-wired", "app=probed")
 	if at(pod, "metadata", "annotations", "sidecar.istio.io/status") == nil || at(pod, "metadata", "labels", "security.istio.io/tlsMode") != "istio" {
 		t.Fatalf("the Pod is not marked for istio-cni: %v %v", at(pod, "metadata", "annotations"), at(pod, "metadata", "labels"))
 	}
@@ -76,4 +68,52 @@ func TestMeshedPodsAreWiredIntoIstio(t *testing.T) {
 	if strings.Contains(fmt.Sprint(at(getJSON(t, "-n", "team-wired", "deployment", "probed"), "spec", "template", "spec", "containers", 0, "readinessProbe")), "app-health") {
 		t.Error("a re-apply rewrote the template's probe")
 	}
+}
+
+// A workload that calls the Kubernetes API keeps its service account's
+// token (automountServiceAccountToken: true: a warning, not a denial). The
+// API server's ServiceAccount admission plugin then mounts the token into
+// every container of each Pod, the proxy of the meshed template included;
+// the Pod must still be created, its proxy taken for pave's. A bare Pod of
+// a team member gets the same.
+func TestAMeshedPodKeepsItsServiceAccountToken(t *testing.T) {
+	teamNamespace(t, "team-token-mesh")
+	meshOn(t, "team-token-mesh")
+	podSpec := `      automountServiceAccountToken: true
+      containers:
+      - name: app
+        image: nginx:1.27.3
+        readinessProbe: {httpGet: {path: /ready, port: 8080}}
+`
+	if out, err := asDev(deployment("operator", podSpec), "apply", "-n", "team-token-mesh", "-f", "-"); err != nil {
+		t.Fatalf("%v: %s", err, out)
+	}
+	pod := firstPod(t, "team-token-mesh", "app=operator")
+	if name := at(pod, "spec", "initContainers", 0, "name"); name != "istio-proxy" {
+		t.Fatalf("the Pod's first init container is %v, not the proxy", name)
+	}
+	mounts := fmt.Sprint(at(pod, "spec", "initContainers", 0, "volumeMounts"))
+	mustContain(t, mounts, "/var/run/secrets/kubernetes.io/serviceaccount") // the plugin's, so the case is the one meant
+
+	bare := strings.Replace(podSpec, "      ", "  ", -1)
+	bare = "apiVersion: v1\nkind: Pod\nmetadata: {name: operator-once, labels: {app: operator-once}}\nspec:\n" + bare
+	if out, err := combinedKubectl("--as", dev, "create", "--dry-run=server", "-n", "team-token-mesh", "-f", writeTemp(t, bare)); err != nil {
+		t.Errorf("a bare Pod that keeps its token: %v: %s", err, out)
+	}
+}
+
+// firstPod waits for the first Pod the selector finds in namespace ns (a
+// ReplicaSet controller's), with the namespace's events in the error.
+func firstPod(t *testing.T, ns, selector string) any {
+	t.Helper()
+	var pod any
+	eventually(t, 60*time.Second, func() error {
+		items, _ := getJSON(t, "-n", ns, "pods", "-l", selector)["items"].([]any)
+		if len(items) == 0 {
+			return errors.New("no pods yet: " + events(ns))
+		}
+		pod = items[0]
+		return nil
+	})
+	return pod
 }
