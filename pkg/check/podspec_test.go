@@ -51,3 +51,30 @@ func TestInvalidPodSpecNamesAreAnInputError(t *testing.T) {
 		t.Run(c.name, func(t *testing.T) { judgedOrInputError(t, c.doc, c.want) })
 	}
 }
+
+// A Job's pods must end: its template's restart policy, a CronJob's Job's
+// included, is OnFailure or Never (Never alone beside a podFailurePolicy),
+// judged after the template's names, in the API server's words.
+func TestAJobsRestartPolicyIsAnInputError(t *testing.T) {
+	job := func(spec, template string) string {
+		return "apiVersion: batch/v1\nkind: Job\nmetadata: {name: migrate}\nspec:\n" + spec + "  template:\n    spec:\n" + template
+	}
+	const app = "      containers: [{name: migrate, image: \"nginx:1.27.3\"}]\n"
+	for _, c := range []struct{ name, doc, want string }{
+		{"none, as a Deployment's template is written", job("", app),
+			`Job "migrate" is invalid: spec.template.spec.restartPolicy: Required value: valid values: "OnFailure", "Never": the API server refuses it after mutating admission`},
+		{"Always", job("", "      restartPolicy: Always\n"+app), `spec.template.spec.restartPolicy: Required value: valid values: "OnFailure", "Never":`},
+		{"one Kubernetes does not know", job("", "      restartPolicy: Sometimes\n"+app),
+			`spec.template.spec.restartPolicy: Unsupported value: "Sometimes": supported values: "OnFailure", "Never":`},
+		{"OnFailure beside a podFailurePolicy", job("  podFailurePolicy: {rules: [{action: FailJob, onExitCodes: {operator: In, values: [42]}}]}\n", "      restartPolicy: OnFailure\n"+app),
+			`spec.template.spec.restartPolicy: Invalid value: "OnFailure": only "Never" is supported when podFailurePolicy is specified:`},
+		{"after the template's names", job("", "      containers: [{name: migrate}]\n"),
+			`[spec.template.spec.containers[0].image: Required value, spec.template.spec.restartPolicy: Required value: valid values: "OnFailure", "Never"]`},
+		{"a CronJob's", "apiVersion: batch/v1\nkind: CronJob\nmetadata: {name: report}\nspec:\n  schedule: \"@daily\"\n  jobTemplate: {spec: {template: {spec: {containers: [{name: report, image: \"nginx:1.27.3\"}]}}}}\n",
+			`CronJob "report" is invalid: spec.jobTemplate.spec.template.spec.restartPolicy: Required value:`},
+		{"Never", job("  podFailurePolicy: {rules: [{action: FailJob, onExitCodes: {operator: In, values: [42]}}]}\n", "      restartPolicy: Never\n"+app), ""},
+		{"OnFailure", job("", "      restartPolicy: OnFailure\n"+app), ""},
+	} {
+		t.Run(c.name, func(t *testing.T) { judgedOrInputError(t, c.doc, c.want) })
+	}
+}

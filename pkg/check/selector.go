@@ -14,9 +14,9 @@ import (
 	"github.com/pave-dev/pave/pkg/workload"
 )
 
-// invalidTemplate is the API server's refusal of a workload's selector or
-// of the names in its pod spec (podSpecErrors), in its words and order, or
-// nil. The API server validates the object after mutating admission, so w
+// invalidTemplate is the API server's refusal of a workload's selector, of
+// the names in its pod spec (podSpecErrors) or of a Job's restart policy
+// (jobRestartPolicy), in its words and order, or nil. The API server validates the object after mutating admission, so w
 // is the mutated workload: the template's labels are named with those pave
 // adds, and pave's proxy is among the init containers.
 func invalidTemplate(w *workload.Workload) error {
@@ -25,6 +25,7 @@ func invalidTemplate(w *workload.Workload) error {
 		claims = set.Spec.VolumeClaimTemplates
 	}
 	errs := append(invalidSelector(w), podSpecErrors(w.PodSpec, w.PodSpecPath, claims)...)
+	errs = append(errs, jobRestartPolicy(w)...)
 	if len(errs) == 0 {
 		return nil
 	}

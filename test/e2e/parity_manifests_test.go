@@ -77,6 +77,27 @@ spec:
         image: registry.example.com/ops/agent:3.0.0
         volumeMounts: [{name: host, mountPath: /host}]
 `,
+	"job written like a deployment's template": `apiVersion: batch/v1
+kind: Job
+metadata: {name: migrate-once}
+spec:
+  template:
+    spec:
+      containers: [{name: migrate, image: "registry.example.com/shop/migrate:1.0.0"}]
+`,
+	"cronjob with a pod failure policy and OnFailure": `apiVersion: batch/v1
+kind: CronJob
+metadata: {name: report}
+spec:
+  schedule: "@daily"
+  jobTemplate:
+    spec:
+      podFailurePolicy: {rules: [{action: FailJob, onExitCodes: {operator: In, values: [42]}}]}
+      template:
+        spec:
+          restartPolicy: OnFailure
+          containers: [{name: report, image: "registry.example.com/ops/report:1.0.0"}]
+`,
 	"job as root": `apiVersion: batch/v1
 kind: Job
 metadata: {name: migrate}
