@@ -71,11 +71,9 @@ func (j *judge) byRules(ctx context.Context, o *manifest.Object, r *Object) erro
 	if err != nil {
 		return fmt.Errorf("%s %s: %w", o.Kind, o.Called(), err)
 	}
-	if err := invalidName(w.Kind, w.Meta); err != nil {
-		return err
-	}
-	apiDefaults(w) // admission judges the object as the API server defaulted it
-	if err := invalidResources(w); err != nil {
+	named := nameErrors(w.Kind, w.Meta) // refused with what the API server finds in the rest
+	apiDefaults(w)                      // admission judges the object as the API server defaulted it
+	if err := invalidResources(w, named); err != nil {
 		return err
 	}
 	req := environment.Request{Namespace: r.Namespace, Exceptions: true, Budgets: true, StorageClasses: true, IstioRules: true}
@@ -103,7 +101,7 @@ func (j *judge) byRules(ctx context.Context, o *manifest.Object, r *Object) erro
 	if err != nil {
 		return err
 	}
-	if err := invalidTemplate(res.Mutated); err != nil {
+	if err := invalidTemplate(res.Mutated, named); err != nil {
 		return err
 	}
 	r.Workload, r.Allowed = true, res.Allowed()

@@ -27,11 +27,22 @@ func nameRule(kind string) apimachineryvalidation.ValidateNameFunc {
 }
 
 // invalidName is the API server's refusal of an object's name on create,
-// in its words (ValidateObjectMeta's), or nil: kubectl reports it and
-// admission never sees the object. Only the name: labels and annotations
-// are left to the API server, whose regular expressions on every label
-// were 3 % of pave check's time.
+// in its words (ValidateObjectMeta's), or nil. The API server validates the
+// name with the rest of the object, after the mutating webhooks; a
+// workload's name findings come first in its template's (invalidTemplate).
 func invalidName(kind string, meta *metav1.ObjectMeta) error {
+	errs := nameErrors(kind, meta)
+	if len(errs) == 0 {
+		return nil
+	}
+	return fmt.Errorf("%s %q is invalid: %w: the API server refuses it after mutating admission", kind, manifest.Called(meta.Name, meta.GenerateName), errs.ToAggregate())
+}
+
+// nameErrors are the API server's findings on an object's name or
+// generateName. Only the name: labels and annotations are left to the API
+// server, whose regular expressions on every label were 3 % of pave
+// check's time.
+func nameErrors(kind string, meta *metav1.ObjectMeta) field.ErrorList {
 	if meta == nil {
 		return nil
 	}
@@ -53,10 +64,7 @@ func invalidName(kind string, meta *metav1.ObjectMeta) error {
 			errs = append(errs, field.Invalid(path.Child("name"), meta.Name, fmt.Sprintf("must be no more than %d characters", cronJobNameMax)))
 		}
 	}
-	if len(errs) == 0 {
-		return nil
-	}
-	return fmt.Errorf("%s %q is invalid: %w: the API server refuses it before admission", kind, manifest.Called(meta.Name, meta.GenerateName), errs.ToAggregate())
+	return errs
 }
 
 // metaOf is a typed object's metadata, or nil.

@@ -24,6 +24,12 @@ func TestInvalidNameIsAnInputError(t *testing.T) {
 		{"cronjob length", "apiVersion: batch/v1\nkind: CronJob\nmetadata: {name: " + strings.Repeat("c", 53) + "}\nspec: {schedule: \"@daily\", jobTemplate: {spec: {template: {spec: {restartPolicy: Never, containers: [{name: a, image: registry.example.com/a:1.0.0}]}}}}}\n", "must be no more than 52 characters"},
 		{"service leading digit", "apiVersion: v1\nkind: Service\nmetadata: {name: 9web}\nspec: {selector: {app: web}, ports: [{port: 80}]}\n", ""},
 		{"service dot", "apiVersion: v1\nkind: Service\nmetadata: {name: web.v2}\nspec: {selector: {app: web}, ports: [{port: 80}]}\n", `Service "web.v2" is invalid`},
+		// The API server validates the name with the rest, after mutating
+		// admission, in one list (Kyverno's test resources).
+		{"with the template's findings", "apiVersion: apps/v1\nkind: StatefulSet\nmetadata: {name: Db}\nspec: {selector: {matchLabels: {app: db}}, template: {metadata: {labels: {app: db}}, spec: {containers: []}}}\n",
+			`StatefulSet "Db" is invalid: [metadata.name: Invalid value: "Db": a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character (e.g. 'my-name',  or '123-abc', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?'), spec.template.spec.containers: Required value]: the API server refuses it after mutating admission`},
+		{"with a container's resources", "apiVersion: v1\nkind: Pod\nmetadata: {name: web_app}\nspec: {containers: [{name: app, image: registry.example.com/app:1.0.0, resources: {requests: {cpu: \"2\"}, limits: {cpu: \"1\"}}}]}\n",
+			`Pod "web_app" is invalid: [metadata.name: Invalid value: "web_app": a lowercase RFC 1123 subdomain`},
 	} {
 		t.Run(c.name, func(t *testing.T) { judgedOrInputError(t, c.doc, c.want) })
 	}

@@ -14,20 +14,20 @@ import (
 )
 
 // invalidResources is the API server's refusal of w's containers'
-// resources, in its words (Kubernetes 1.37, ValidateResourceRequirements),
-// or nil. The API server judges them after the mutating webhooks, but
+// resources, after the name's findings (named), in its words (Kubernetes
+// 1.37, ValidateResourceRequirements), or nil. The API server judges them after the mutating webhooks, but
 // pave's only fill in what is missing and keep a request within its limit,
 // so the manifest as written is refused or not as the mutated object is.
 // Without this, pave check passed a request above its limit or a negative
 // quantity that kubectl apply then failed on. Pod-level resources
 // (spec.resources) are left to the API server.
-func invalidResources(w *workload.Workload) error {
+func invalidResources(w *workload.Workload, named field.ErrorList) error {
 	spec := w.PodSpec
 	if !anyUnusual(spec.Containers) && !anyUnusual(spec.InitContainers) {
 		return nil // as nearly every manifest: judged without a path or a sort
 	}
 	path := specPath(w.PodSpecPath)
-	var errs field.ErrorList
+	errs := slices.Clip(named) // the name's findings come first
 	// The API server's order: app containers, then init containers.
 	for i := range spec.Containers {
 		errs = append(errs, containerResources(spec.Containers[i].Resources, path.Child("containers").Index(i).Child("resources"))...)
@@ -35,7 +35,7 @@ func invalidResources(w *workload.Workload) error {
 	for i := range spec.InitContainers {
 		errs = append(errs, containerResources(spec.InitContainers[i].Resources, path.Child("initContainers").Index(i).Child("resources"))...)
 	}
-	if len(errs) == 0 {
+	if len(errs) == len(named) {
 		return nil
 	}
 	return fmt.Errorf("%s %q is invalid: %w: the API server refuses it after mutating admission", w.Kind, w.Name(), errs.ToAggregate())

@@ -2,6 +2,7 @@ package check
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	appsv1 "k8s.io/api/apps/v1"
@@ -14,17 +15,19 @@ import (
 	"github.com/pave-dev/pave/pkg/workload"
 )
 
-// invalidTemplate is the API server's refusal of a workload's selector, of
-// the names in its pod spec (podSpecErrors) or of a Job's restart policy
-// (jobRestartPolicy), in its words and order, or nil. The API server validates the object after mutating admission, so w
-// is the mutated workload: the template's labels are named with those pave
-// adds, and pave's proxy is among the init containers.
-func invalidTemplate(w *workload.Workload) error {
+// invalidTemplate is the API server's refusal of a workload's name (named,
+// nameErrors), its selector, the names in its pod spec (podSpecErrors) or a
+// Job's restart policy (jobRestartPolicy), in its words and order, or nil.
+// The API server validates the object after mutating admission, so w is the
+// mutated workload: the template's labels are named with those pave adds,
+// and pave's proxy is among the init containers.
+func invalidTemplate(w *workload.Workload, named field.ErrorList) error {
 	var claims []corev1.PersistentVolumeClaim
 	if set, ok := w.Object.(*appsv1.StatefulSet); ok {
 		claims = set.Spec.VolumeClaimTemplates
 	}
-	errs := append(invalidSelector(w), podSpecErrors(w.PodSpec, w.PodSpecPath, claims)...)
+	errs := append(slices.Clip(named), invalidSelector(w)...)
+	errs = append(errs, podSpecErrors(w.PodSpec, w.PodSpecPath, claims)...)
 	errs = append(errs, jobRestartPolicy(w)...)
 	if len(errs) == 0 {
 		return nil

@@ -218,8 +218,8 @@ spec:
     ports: [{containerPort: 8080}]
     readinessProbe: {tcpSocket: {port: 8080}}
 `,
-	// A name the API server refuses before admission, pave check refuses
-	// in its words.
+	// A name the API server refuses (with the rest of the object, after
+	// mutating admission), pave check refuses in its words.
 	"deployment with an underscore in its name": `apiVersion: apps/v1
 kind: Deployment
 metadata: {name: web_app}
@@ -229,6 +229,15 @@ spec:
     metadata: {labels: {app: web}}
     spec:
       containers: [{name: web, image: registry.example.com/shop/web:1.4.2}]
+`,
+	"statefulset with a capitalised name and no containers": `apiVersion: apps/v1
+kind: StatefulSet
+metadata: {name: Ledger}
+spec:
+  selector: {matchLabels: {app: ledger}}
+  template:
+    metadata: {labels: {app: ledger}}
+    spec: {containers: []}
 `,
 	"cronjob with a name too long for its jobs": `apiVersion: batch/v1
 kind: CronJob
