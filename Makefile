@@ -44,8 +44,10 @@ test: controlplane ## Run unit, golden, end-to-end (real kube-apiserver, kubectl
 	go vet ./...
 	go vet -tags admissiononly ./cmd/webhook # the admission-only build (pave-admission)
 	# -count=1: the e2e tests build pave from source at run time, which go test's
-	# cache cannot see; a cached pass could hide a broken webhook.
-	PAVE_E2E_REQUIRED=1 PAVE_ASSETS=$(BIN)/assets go test -count=1 ./...
+	# cache cannot see; a cached pass could hide a broken webhook. -timeout: the
+	# e2e package takes about 8 minutes on two idle cores, and go test's default
+	# limit of 10 failed a passing run on a busy machine; CI allows 90 minutes.
+	PAVE_E2E_REQUIRED=1 PAVE_ASSETS=$(BIN)/assets go test -count=1 -timeout 40m ./...
 	# What the admission path lends from one request to the next is shared
 	# across goroutines: its tests again under the race detector.
 	go test -count=1 -race -run 'Lend' ./pkg/webhook ./pkg/engine
