@@ -15,12 +15,12 @@ import (
 
 // invalidResources is the API server's refusal of w's containers'
 // resources, after the name's findings (named), in its words (Kubernetes
-// 1.37, ValidateResourceRequirements), or nil. The API server judges them after the mutating webhooks, but
-// pave's only fill in what is missing and keep a request within its limit,
-// so the manifest as written is refused or not as the mutated object is.
-// Without this, pave check passed a request above its limit or a negative
-// quantity that kubectl apply then failed on. Pod-level resources
-// (spec.resources) are left to the API server.
+// 1.37, ValidateResourceRequirements), or nil. The API server judges them
+// after the mutating webhooks, but pave's only fill in what is missing and
+// keep a request within its limit, so the manifest as written is refused or
+// not as the mutated object is. Without this, pave check passed a request
+// above its limit or a negative quantity that kubectl apply then failed on.
+// Pod-level resources (spec.resources) are left to the API server.
 func invalidResources(w *workload.Workload, named field.ErrorList) error {
 	spec := w.PodSpec
 	if !anyUnusual(spec.Containers) && !anyUnusual(spec.InitContainers) {
