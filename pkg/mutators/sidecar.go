@@ -56,13 +56,14 @@ func (Sidecar) Mutate(_ context.Context, w *workload.Workload, env policy.Env) (
 	}
 	prepared := preparedFor(env.Policy)
 	i := containerIndex(w.PodSpec.InitContainers, tmpl.Container.Name)
-	// A sidecar that claims the current template is left alone: it is the
-	// real one, or a look-alike with a copied annotation, which pave never
-	// writes and the mesh validator denies (mutators never overwrite what a
-	// user wrote). One from an older template, or none, gets the current
-	// proxy, as Istio's injector does at pod creation.
+	// A sidecar that claims the current template is left alone when it is
+	// the real one, or a look-alike of another image with a copied
+	// annotation, which pave never writes and the mesh validator denies
+	// (mutators never overwrite what a user wrote). One from an older
+	// template, or none, gets the current proxy, as Istio's injector does at
+	// pod creation; so does pave's proxy changed in place (altered).
 	injected := false
-	if i < 0 || w.PodMeta.Annotations[v1alpha1.AnnotationSidecarStatus] != hash {
+	if i < 0 || w.PodMeta.Annotations[v1alpha1.AnnotationSidecarStatus] != hash || altered(w, i, prepared, env.Policy) {
 		i, injected = inject(w, i, prepared, hash), true
 	}
 	// A look-alike of another image is left as written: its traffic
@@ -78,6 +79,19 @@ func (Sidecar) Mutate(_ context.Context, w *workload.Workload, env policy.Env) (
 	}
 	// A Pod's proxy is wired into Istio.
 	return wireIstio(w, proxy, env.Policy, prepared.istioStatus) || changed, nil
+}
+
+// altered reports whether the proxy at i of a pod template, of the
+// policy's image and claiming the current template, differs from it where
+// the mesh check looks. kubectl set env writes every container of a
+// template, the proxy among them, and a team member who runs it means the
+// application's: pave's proxy is pave's, so it is put back as the template
+// has it, and the team's containers keep the change. Not a Pod's: its spec
+// is immutable, and one made of a template has the template's proxy, so the
+// commonest admission pays no comparison for it (a look-alike in a Pod the
+// team writes is left for the validator, as one of another image is).
+func altered(w *workload.Workload, i int, prepared preparedSidecar, p *policy.Policy) bool {
+	return w.Kind != "Pod" && w.PodSpec.InitContainers[i].Image == prepared.container.Image && SidecarMismatch(w, p) != ""
 }
 
 // inject places the prepared proxy at index i of the init containers (first,

@@ -346,3 +346,46 @@ func TestSidecarFitsUnderThePodsLimit(t *testing.T) {
 		t.Errorf("the proxy's memory: request %s, limit %s; want both 64Mi, the pod's limit", got.Requests.Memory(), got.Limits.Memory())
 	}
 }
+
+// kubectl set env writes every container of a template, the proxy among
+// them: pave's proxy, changed in place, is put back as the template has it,
+// and the team's container keeps the change. So is one whose arguments a
+// team member edited; a look-alike of another image is still left for the
+// validator (TestSidecarReplacesOlderProxiesAndLeavesForgeries).
+func TestSidecarPutsBackItsProxyChangedInPlace(t *testing.T) {
+	env := meshEnv(t, v1alpha1.MeshIstio)
+	for name, change := range map[string]func(proxy *corev1.Container){
+		"kubectl set env": func(proxy *corev1.Container) {
+			proxy.Env = append(proxy.Env, corev1.EnvVar{Name: "LOG_LEVEL", Value: "debug"})
+		},
+		"its arguments": func(proxy *corev1.Container) { proxy.Args = append(proxy.Args, "--concurrency=8") },
+	} {
+		t.Run(name, func(t *testing.T) {
+			w := workloadtest.FromYAML(t, workloadtest.Deployment("x:1"))
+			if _, err := (mutators.Sidecar{}).Mutate(context.Background(), w, env); err != nil {
+				t.Fatal(err)
+			}
+			// What the API server gives the webhook after the change: a
+			// proxy of its own, not the policy's.
+			proxy := w.PodSpec.InitContainers[0].DeepCopy()
+			change(proxy)
+			w.PodSpec.InitContainers[0] = *proxy
+			w.PodSpec.Containers[0].Env = append(w.PodSpec.Containers[0].Env, corev1.EnvVar{Name: "LOG_LEVEL", Value: "debug"})
+			if why := mutators.SidecarMismatch(w, env.Policy); why == "" {
+				t.Fatal("the change made no difference the mesh check sees")
+			}
+			if changed, err := (mutators.Sidecar{}).Mutate(context.Background(), w, env); err != nil || !changed {
+				t.Fatalf("changed=%v err=%v: the proxy was not put back", changed, err)
+			}
+			if why := mutators.SidecarMismatch(w, env.Policy); why != "" {
+				t.Errorf("after the mutation: %s", why)
+			}
+			if app := w.PodSpec.Containers[0].Env; len(app) == 0 || app[len(app)-1].Name != "LOG_LEVEL" {
+				t.Errorf("the team's container lost its change: %v", app)
+			}
+			if again, _ := (mutators.Sidecar{}).Mutate(context.Background(), w, env); again {
+				t.Error("the put-back proxy was changed again")
+			}
+		})
+	}
+}

@@ -117,3 +117,42 @@ func firstPod(t *testing.T, ns, selector string) any {
 	})
 	return pod
 }
+
+// kubectl set env (and set resources) write every container of a pod
+// template, the proxy pave injected among them. A team member who runs it
+// means the application: the change is kept there, and pave puts its proxy
+// back as the template has it instead of denying the update.
+func TestTeamMemberSetsEnvOnAMeshedDeployment(t *testing.T) {
+	teamNamespace(t, "team-set-env")
+	meshOn(t, "team-set-env")
+	doc := deployment("api", `      containers:
+      - name: app
+        image: nginx:1.27.3
+        readinessProbe: {httpGet: {path: /ready, port: 8080}}
+`)
+	if out, err := asDev(doc, "apply", "-n", "team-set-env", "-f", "-"); err != nil {
+		t.Fatalf("%v: %s", err, out)
+	}
+	if out, err := combinedKubectl("--as", dev, "set", "env", "-n", "team-set-env", "deployment/api", "LOG_LEVEL=debug"); err != nil {
+		t.Fatalf("kubectl set env: %v: %s", err, out)
+	}
+	d := getJSON(t, "-n", "team-set-env", "deployment", "api")
+	if env := fmt.Sprint(at(d, "spec", "template", "spec", "containers", 0, "env")); !strings.Contains(env, "LOG_LEVEL") {
+		t.Errorf("the application lost the team's variable: %s", env)
+	}
+	if at(d, "spec", "template", "spec", "initContainers", 0, "name") != "istio-proxy" {
+		t.Fatalf("no proxy first among the init containers: %v", at(d, "spec", "template", "spec", "initContainers"))
+	}
+	if env := fmt.Sprint(at(d, "spec", "template", "spec", "initContainers", 0, "env")); strings.Contains(env, "LOG_LEVEL") {
+		t.Errorf("the proxy kept the team's variable: %s", env)
+	}
+	// The secret rule still judges the application's environment.
+	out, err := combinedKubectl("--as", dev, "set", "env", "-n", "team-set-env", "deployment/api", "DB_PASSWORD=hunter2")
+	if err == nil {
+		t.Fatal("a literal password set with kubectl set env was admitted")
+	}
+	mustContain(t, out, "pave denied", "[no-literal-secrets] spec.template.spec.containers[0].env")
+	if strings.Contains(out, "mesh-sidecar") || strings.Contains(out, `container "istio-proxy"`) {
+		t.Errorf("the denial blames the proxy: %s", out)
+	}
+}
