@@ -94,6 +94,14 @@ func altered(w *workload.Workload, i int, prepared preparedSidecar, p *policy.Po
 	return w.Kind != "Pod" && w.PodSpec.InitContainers[i].Image == prepared.container.Image && SidecarMismatch(w, p) != ""
 }
 
+// ProxyImageChanged reports whether the pod's proxy, of the policy's name,
+// runs another image than the policy's.
+func ProxyImageChanged(w *workload.Workload, p *policy.Policy) bool {
+	prepared := preparedFor(p)
+	i := containerIndex(w.PodSpec.InitContainers, prepared.container.Name)
+	return i >= 0 && w.PodSpec.InitContainers[i].Image != prepared.container.Image
+}
+
 // inject places the prepared proxy at index i of the init containers (first,
 // if i < 0) with its volumes, and returns where it is.
 func inject(w *workload.Workload, i int, prepared preparedSidecar, hash string) int {

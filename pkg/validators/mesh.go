@@ -86,9 +86,14 @@ func (Mesh) Validate(_ context.Context, w *workload.Workload, env policy.Env) []
 		return []policy.Violation{ruleMeshSidecar.Violation(w.PodSpecPath+".containers", why, fix)}
 	}
 	if why := mutators.SidecarMismatch(w, env.Policy); why != "" {
+		fix := fmt.Sprintf("remove your own %s init container and let pave's mutating webhook inject the sidecar (check that the webhook is running)", name)
+		if mutators.ProxyImageChanged(w, env.Policy) && w.Kind != "Pod" {
+			// pave puts back its proxy changed in place but for its image,
+			// which only a look-alike, or a command for every container, sets.
+			fix = fmt.Sprintf("name the application's containers, not every container ('*'), when you set an image (kubectl set image); or %s", fix)
+		}
 		return []policy.Violation{ruleMeshSidecar.Violation(w.PodSpecPath+".initContainers",
-			fmt.Sprintf("zone %q must be meshed but %s", zone, why),
-			fmt.Sprintf("remove your own %s init container and let pave's mutating webhook inject the sidecar (check that the webhook is running)", name))}
+			fmt.Sprintf("zone %q must be meshed but %s", zone, why), fix)}
 	}
 	// istio-cni redirects a Pod's traffic through its proxy only when the
 	// Pod carries Istio's status, which pave's mutating webhook writes on
