@@ -94,12 +94,22 @@ func altered(w *workload.Workload, i int, prepared preparedSidecar, p *policy.Po
 	return w.Kind != "Pod" && w.PodSpec.InitContainers[i].Image == prepared.container.Image && SidecarMismatch(w, p) != ""
 }
 
-// ProxyImageChanged reports whether the pod's proxy, of the policy's name,
-// runs another image than the policy's.
-func ProxyImageChanged(w *workload.Workload, p *policy.Policy) bool {
+// ProxyRunsAnAppImage reports whether the pod's proxy, of the policy's
+// name, runs the image of one of the pod's containers and not the
+// policy's: what kubectl set image '*=...' leaves.
+func ProxyRunsAnAppImage(w *workload.Workload, p *policy.Policy) bool {
 	prepared := preparedFor(p)
 	i := containerIndex(w.PodSpec.InitContainers, prepared.container.Name)
-	return i >= 0 && w.PodSpec.InitContainers[i].Image != prepared.container.Image
+	if i < 0 || w.PodSpec.InitContainers[i].Image == prepared.container.Image {
+		return false
+	}
+	image := w.PodSpec.InitContainers[i].Image
+	for j := range w.PodSpec.Containers {
+		if w.PodSpec.Containers[j].Image == image {
+			return true
+		}
+	}
+	return false
 }
 
 // inject places the prepared proxy at index i of the init containers (first,

@@ -87,9 +87,9 @@ func (Mesh) Validate(_ context.Context, w *workload.Workload, env policy.Env) []
 	}
 	if why := mutators.SidecarMismatch(w, env.Policy); why != "" {
 		fix := fmt.Sprintf("remove your own %s init container and let pave's mutating webhook inject the sidecar (check that the webhook is running)", name)
-		if mutators.ProxyImageChanged(w, env.Policy) && w.Kind != "Pod" {
-			// pave puts back its proxy changed in place but for its image,
-			// which only a look-alike, or a command for every container, sets.
+		if w.Kind != "Pod" && mutators.ProxyRunsAnAppImage(w, env.Policy) {
+			// pave puts back its proxy changed in place but for its image;
+			// the application's there is a command's for every container.
 			fix = fmt.Sprintf("name the application's containers, not every container ('*'), when you set an image (kubectl set image); or %s", fix)
 		}
 		return []policy.Violation{ruleMeshSidecar.Violation(w.PodSpecPath+".initContainers",
