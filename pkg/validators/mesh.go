@@ -87,7 +87,18 @@ func (Mesh) Validate(_ context.Context, w *workload.Workload, env policy.Env) []
 	}
 	if why := mutators.SidecarMismatch(w, env.Policy); why != "" {
 		fix := fmt.Sprintf("remove your own %s init container and let pave's mutating webhook inject the sidecar (check that the webhook is running)", name)
-		if w.Kind != "Pod" && mutators.ProxyRunsAnAppImage(w, env.Policy) {
+		has := false
+		for i := range w.PodSpec.InitContainers { // by index: a container is large to copy
+			has = has || w.PodSpec.InitContainers[i].Name == name
+		}
+		switch {
+		case !has && w.Kind == "Pod":
+			// A Pod from before the mesh, or made while pave's mutating
+			// webhook did not answer: it has nothing of its own to remove.
+			fix = "make the Pod again while pave's mutating webhook answers (kubectl -n pave-system get pods): a controller's Pods by a restart (kubectl rollout restart), others by creating them again"
+		case !has:
+			fix = "apply it again while pave's mutating webhook answers (kubectl -n pave-system get pods): it injects the sidecar"
+		case w.Kind != "Pod" && mutators.ProxyRunsAnAppImage(w, env.Policy):
 			// pave puts back its proxy changed in place but for its image;
 			// the application's there is a command's for every container.
 			fix = fmt.Sprintf("name the application's containers, not every container ('*'), when you set an image (kubectl set image); or %s", fix)

@@ -232,3 +232,20 @@ func TestMeshFixNamesASetImageOfEveryContainer(t *testing.T) {
 		t.Fatalf("want the image named and kubectl set image in the fix: %+v", vs)
 	}
 }
+
+// A pod without the proxy has nothing of its own to remove: a Pod from
+// before the mesh is made again, a template applied again, while pave's
+// mutating webhook answers.
+func TestMeshFixForAPodWithoutTheProxy(t *testing.T) {
+	env := workloadtest.MeshEnv(t, v1alpha1.MeshIstio)
+	env.Namespace.Labels = map[string]string{"pave.dev/zone": "internal"}
+	for _, c := range []struct{ doc, want string }{
+		{"apiVersion: v1\nkind: Pod\nmetadata: {name: web-1}\nspec: {containers: [{name: web, image: 'x:1'}]}", "kubectl rollout restart"},
+		{workloadtest.Deployment("x:1"), "apply it again while pave's mutating webhook answers"},
+	} {
+		vs := validators.Mesh{}.Validate(context.Background(), workloadtest.FromYAML(t, c.doc), env)
+		if len(vs) != 1 || !strings.Contains(vs[0].Message, "has no istio-proxy sidecar") || !strings.Contains(vs[0].Fix, c.want) || strings.Contains(vs[0].Fix, "remove your own") {
+			t.Errorf("want %q in the fix: %+v", c.want, vs)
+		}
+	}
+}
