@@ -45,10 +45,6 @@ type Options struct {
 	Groups []string
 }
 
-// Called is the name the object goes by in messages: its name, or its
-// generateName.
-func (o Object) Called() string { return manifest.Called(o.Name, o.GenerateName) }
-
 // Object is the verdict on one object of the input.
 type Object struct {
 	Source     string `json:"file"`
@@ -84,6 +80,10 @@ type Object struct {
 	Rendered           json.RawMessage   `json:"-"`
 	RenderedCompanions []json.RawMessage `json:"-"`
 }
+
+// Called is the name the object goes by in messages: its name, or its
+// generateName.
+func (o Object) Called() string { return manifest.Called(o.Name, o.GenerateName) }
 
 // Notes are what a report tells of o beside its violations: the engine's
 // warnings, then its unknown fields, each with what to do.

@@ -14,8 +14,8 @@ import (
 
 // With the guards (pave check --as-team), a NetworkPolicy that leaves its
 // namespace is denied by the guard's name and words; one between the
-// namespace's own pods passes, as does one without a spec; the platform team is not refused; without
-// them, NetworkPolicies are not pave check's.
+// namespace's own pods passes, as does one without a spec; the platform
+// team is not refused; without them, NetworkPolicies are not pave check's.
 func TestGuardsJudgeTeamObjects(t *testing.T) {
 	const input = `apiVersion: networking.k8s.io/v1
 kind: NetworkPolicy

@@ -94,13 +94,18 @@ func altered(w *workload.Workload, i int, prepared preparedSidecar, p *policy.Po
 	return w.Kind != "Pod" && w.PodSpec.InitContainers[i].Image == prepared.container.Image && SidecarMismatch(w, p) != ""
 }
 
+// ProxyIndex is the index among the pod's init containers of the one named
+// as the policy's proxy, or -1.
+func ProxyIndex(w *workload.Workload, p *policy.Policy) int {
+	return containerIndex(w.PodSpec.InitContainers, preparedFor(p).container.Name)
+}
+
 // ProxyRunsAnAppImage reports whether the pod's proxy, of the policy's
 // name, runs the image of one of the pod's containers and not the
 // policy's: what kubectl set image '*=...' leaves.
 func ProxyRunsAnAppImage(w *workload.Workload, p *policy.Policy) bool {
-	prepared := preparedFor(p)
-	i := containerIndex(w.PodSpec.InitContainers, prepared.container.Name)
-	if i < 0 || w.PodSpec.InitContainers[i].Image == prepared.container.Image {
+	i := ProxyIndex(w, p)
+	if i < 0 || w.PodSpec.InitContainers[i].Image == preparedFor(p).container.Image {
 		return false
 	}
 	image := w.PodSpec.InitContainers[i].Image

@@ -87,10 +87,7 @@ func (Mesh) Validate(_ context.Context, w *workload.Workload, env policy.Env) []
 	}
 	if why := mutators.SidecarMismatch(w, env.Policy); why != "" {
 		fix := fmt.Sprintf("remove your own %s init container and let pave's mutating webhook inject the sidecar (check that the webhook is running)", name)
-		has := false
-		for i := range w.PodSpec.InitContainers { // by index: a container is large to copy
-			has = has || w.PodSpec.InitContainers[i].Name == name
-		}
+		has := mutators.ProxyIndex(w, env.Policy) >= 0
 		switch {
 		case !has && w.Kind == "Pod":
 			// A Pod from before the mesh, or made while pave's mutating
