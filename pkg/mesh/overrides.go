@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/pave-dev/pave/pkg/api/v1alpha1"
+	"github.com/pave-dev/pave/pkg/policy"
 	"github.com/pave-dev/pave/pkg/workload"
 )
 
@@ -41,6 +42,8 @@ func Effective(w *workload.Workload, t v1alpha1.TrafficPolicy) (Settings, []Prob
 		switch {
 		case err != nil || d <= 0:
 			problems = append(problems, Problem{v1alpha1.AnnotationTimeout, fmt.Sprintf("%q is not a duration", v), "write a duration such as 5s or 500ms"})
+		case d < policy.MinMeshDuration:
+			problems = append(problems, tooShort(v1alpha1.AnnotationTimeout, d))
 		case maxTimeout > 0 && d > maxTimeout:
 			problems = append(problems, Problem{v1alpha1.AnnotationTimeout, fmt.Sprintf("%s is above the policy's maximum of %s", d, maxTimeout),
 				fmt.Sprintf("use at most %s, or ask the platform team to raise spec.mesh.traffic.maxTimeout", maxTimeout)})
@@ -65,12 +68,19 @@ func Effective(w *workload.Workload, t v1alpha1.TrafficPolicy) (Settings, []Prob
 		switch {
 		case err != nil || d <= 0:
 			problems = append(problems, Problem{v1alpha1.AnnotationPerTryTimeout, fmt.Sprintf("%q is not a duration", v), "write a duration such as 2s"})
+		case d < policy.MinMeshDuration:
+			problems = append(problems, tooShort(v1alpha1.AnnotationPerTryTimeout, d))
 		default:
 			s.PerTryTimeout = d
 		}
 	}
-	if s.PerTryTimeout > s.Timeout {
+	if s.Timeout > 0 && s.PerTryTimeout > s.Timeout {
 		s.PerTryTimeout = s.Timeout // a try cannot outlive the request
 	}
 	return s, problems
+}
+
+func tooShort(annotation string, d time.Duration) Problem {
+	return Problem{annotation, fmt.Sprintf("%s is below %s, the shortest timeout Istio takes", d, policy.MinMeshDuration),
+		fmt.Sprintf("write at least %s, such as 500ms", policy.MinMeshDuration)}
 }

@@ -8,6 +8,7 @@ package istio
 
 import (
 	"context"
+	"time"
 
 	"google.golang.org/protobuf/types/known/durationpb"
 	"google.golang.org/protobuf/types/known/wrapperspb"
@@ -74,8 +75,8 @@ func (Traffic) Generate(_ context.Context, w *workload.Workload, env policy.Env)
 		},
 		OutlierDetection: &networkingapi.OutlierDetection{
 			Consecutive_5XxErrors: wrapperspb.UInt32(t.OutlierDetection.ConsecutiveErrors),
-			Interval:              durationpb.New(mesh.Duration(t.OutlierDetection.Interval)),
-			BaseEjectionTime:      durationpb.New(mesh.Duration(t.OutlierDetection.BaseEjectionTime)),
+			Interval:              duration(mesh.Duration(t.OutlierDetection.Interval)),
+			BaseEjectionTime:      duration(mesh.Duration(t.OutlierDetection.BaseEjectionTime)),
 			MaxEjectionPercent:    t.OutlierDetection.MaxEjectionPercent,
 		},
 	}
@@ -97,8 +98,8 @@ func (Traffic) Generate(_ context.Context, w *workload.Workload, env policy.Env)
 		return &networkingapi.HTTPRoute{
 			Name:    name,
 			Route:   dests,
-			Timeout: durationpb.New(s.Timeout),
-			Retries: &networkingapi.HTTPRetry{Attempts: s.Attempts, PerTryTimeout: durationpb.New(s.PerTryTimeout), RetryOn: t.Retries.RetryOn},
+			Timeout: duration(s.Timeout),
+			Retries: &networkingapi.HTTPRetry{Attempts: s.Attempts, PerTryTimeout: duration(s.PerTryTimeout), RetryOn: t.Retries.RetryOn},
 		}
 	}
 	dest := func(subset string, weight int32) *networkingapi.HTTPRouteDestination {
@@ -145,6 +146,17 @@ func (Traffic) Generate(_ context.Context, w *workload.Workload, env policy.Env)
 		out = append(out, vs)
 	}
 	return out, nil
+}
+
+// duration is d for Istio, where no value means Istio's default (no timeout,
+// its outlier detection's own interval): its CRDs refuse "0s", as any
+// duration below policy.MinMeshDuration, which the policy and the annotations are
+// held to.
+func duration(d time.Duration) *durationpb.Duration {
+	if d == 0 {
+		return nil
+	}
+	return durationpb.New(d)
 }
 
 // canaryFor parses the canary the adapter found for the workload, if any.

@@ -3,6 +3,7 @@ package istio_test
 import (
 	"context"
 	"testing"
+	"time"
 
 	networking "istio.io/client-go/pkg/apis/networking/v1"
 
@@ -89,5 +90,42 @@ func TestTrafficStepsAsideForTheTeamsRules(t *testing.T) {
 	// Both: pave writes nothing for the service.
 	if d, v = generate(t, []policy.IstioRule{teamDR, policy.IstioRule{Kind: mesh.KindVirtualService, Name: "web", Hosts: []string{"web"}}}, false); d != nil || v != nil {
 		t.Errorf("beside both of the team's: %v, %v", d, v)
+	}
+}
+
+// Istio's CRDs refuse "0s" where they take a duration, so a duration the
+// policy sets to none is left out, to Istio's default, and the objects stay
+// ones the API server takes.
+func TestTrafficLeavesOutDurationsThePolicySetsToNone(t *testing.T) {
+	env := workloadtest.MeshEnv(t, v1alpha1.MeshIstio)
+	spec := env.Policy.Spec
+	zero := &v1alpha1.Duration{}
+	spec.Mesh.Traffic.Timeout, spec.Mesh.Traffic.OutlierDetection.Interval, spec.Mesh.Traffic.OutlierDetection.BaseEjectionTime = zero, zero, zero
+	spec.Mesh.Traffic.Retries.PerTryTimeout = &v1alpha1.Duration{Duration: 2 * time.Second}
+	p, err := policy.FromSpec(spec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	env.Policy = p
+	objs, err := istio.Traffic{}.Generate(context.Background(), workloadtest.FromYAML(t, workloadtest.Served("web", "shop")), env)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, o := range objs {
+		switch o := o.(type) {
+		case *networking.DestinationRule:
+			if od := o.Spec.TrafficPolicy.OutlierDetection; od.Interval != nil || od.BaseEjectionTime != nil {
+				t.Errorf("outlier detection = %v, want no interval and no ejection time", od)
+			}
+		case *networking.VirtualService:
+			r := o.Spec.Http[0]
+			if r.Timeout != nil {
+				t.Errorf("route timeout = %v, want none", r.Timeout)
+			}
+			// With no timeout for the request, a try keeps its own.
+			if got := r.Retries.PerTryTimeout.AsDuration(); got != 2*time.Second {
+				t.Errorf("per-try timeout = %s, want 2s", got)
+			}
+		}
 	}
 }

@@ -1,0 +1,41 @@
+package mesh_test
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/pave-dev/pave/pkg/mesh"
+	"github.com/pave-dev/pave/pkg/workload/workloadtest"
+)
+
+// An annotation's duration below what Istio takes is a problem, not a
+// setting: the VirtualService pave writes from it would be refused by the
+// API server, and the service left without its routes.
+func TestEffectiveRefusesDurationsIstioRefuses(t *testing.T) {
+	policy := workloadtest.MeshEnv(t, "istio").Policy.Spec.Mesh.Traffic
+	cases := []struct {
+		key, value string
+		want       string // the problem's message; "" for none
+	}{
+		{"pave.dev/timeout", "500us", "500µs is below 1ms, the shortest timeout Istio takes"},
+		{"pave.dev/timeout", "999999ns", "999.999µs is below 1ms"},
+		{"pave.dev/timeout", "1ms", ""},
+		{"pave.dev/per-try-timeout", "1ns", "1ns is below 1ms, the shortest timeout Istio takes"},
+		{"pave.dev/per-try-timeout", "0.5ms", "500µs is below 1ms"},
+		{"pave.dev/per-try-timeout", "2ms", ""},
+	}
+	for _, c := range cases {
+		w := workloadtest.FromYAML(t, workloadtest.Served("web", "shop"))
+		w.Meta.Annotations = map[string]string{c.key: c.value}
+		s, problems := mesh.Effective(w, policy)
+		switch {
+		case c.want == "" && len(problems) > 0:
+			t.Errorf("%s=%s: problems %v, want none", c.key, c.value, problems)
+		case c.want != "" && (len(problems) != 1 || problems[0].Annotation != c.key || !strings.Contains(problems[0].Message, c.want)):
+			t.Errorf("%s=%s: problems %+v, want one of %s saying %q", c.key, c.value, problems, c.key, c.want)
+		case c.want != "" && (s.Timeout < time.Millisecond || s.PerTryTimeout < time.Millisecond):
+			t.Errorf("%s=%s: settings %+v took the refused value", c.key, c.value, s)
+		}
+	}
+}
