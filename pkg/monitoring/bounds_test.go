@@ -15,6 +15,10 @@ func TestBoundsDenyWithTheRange(t *testing.T) {
 		{"too ambitious", `{pave.dev/slo-availability: "99.999"}`, "metadata.annotations[pave.dev/slo-availability]", "availability 99.999% is outside the policy's range 90%–99.99%"},
 		{"no promise", `{pave.dev/slo-availability: "50"}`, "metadata.annotations[pave.dev/slo-availability]", "outside the policy's range 90%–99.99%"},
 		{"not a number", `{pave.dev/slo-availability: "three nines"}`, "metadata.annotations[pave.dev/slo-availability]", "is not a percentage"},
+		// NaN passes every comparison of a range: it would have been an
+		// objective that never alerts.
+		{"availability not a number", `{pave.dev/slo-availability: NaN}`, "metadata.annotations[pave.dev/slo-availability]", `"NaN" is not a percentage`},
+		{"percentile not a number", `{pave.dev/slo-latency: 100ms, pave.dev/slo-latency-percentile: pNaN}`, "metadata.annotations[pave.dev/slo-latency-percentile]", `"pNaN" is not a percentile`},
 		{"latency below the floor", `{pave.dev/slo-latency: 2ms}`, "metadata.annotations[pave.dev/slo-latency]", "latency 2ms is below the policy's minimum 10ms"},
 		{"a median is no SLO", `{pave.dev/slo-latency: 100ms, pave.dev/slo-latency-percentile: p50}`, "metadata.annotations[pave.dev/slo-latency-percentile]", "the latency percentile 50% is outside"},
 		{"window not offered", `{pave.dev/slo-availability: "99", pave.dev/slo-window: 90d}`, "metadata.annotations[pave.dev/slo-window]", "use one of 7d, 28d, 30d"},

@@ -76,7 +76,7 @@ func ObjectiveOf(w *workload.Workload, p *policy.Policy) (Objective, []Problem) 
 		o.Percentile = 99
 		if s, ok := a[v1alpha1.AnnotationSLOPercentile]; ok {
 			v, err := strconv.ParseFloat(strings.TrimPrefix(s, "p"), 64)
-			if err != nil || !strings.HasPrefix(s, "p") {
+			if err != nil || !strings.HasPrefix(s, "p") || math.IsNaN(v) {
 				bad(v1alpha1.AnnotationSLOPercentile, fmt.Sprintf("%q is not a percentile", s), "write p99, p95 or p90")
 			} else {
 				o.Percentile = v

@@ -111,7 +111,7 @@ func (p *Policy) Fill(field, tmpl string, v QueryVars) (string, error) {
 func Availability(s string) (float64, error) {
 	s = strings.TrimSuffix(strings.TrimSpace(s), "%")
 	v, err := strconv.ParseFloat(s, 64)
-	if err != nil || v <= 0 || v > 100 {
+	if err != nil || !(v > 0 && v <= 100) { // NaN too, which no comparison holds
 		return 0, fmt.Errorf("%q is not a percentage; write it as 99.9", s)
 	}
 	return v, nil

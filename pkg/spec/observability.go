@@ -80,7 +80,7 @@ func (p parser) slo(n *yaml.Node, service string) (*SLO, error) {
 		switch k.Value {
 		case "availability":
 			a, err := strconv.ParseFloat(strings.TrimSuffix(v.Value, "%"), 64)
-			if v.Kind != yaml.ScalarNode || err != nil || a <= 0 || a >= 100 {
+			if v.Kind != yaml.ScalarNode || err != nil || !(a > 0 && a < 100) { // NaN too
 				return nil, p.errAt(v.Line, service, field, fmt.Sprintf("%q is not a percentage below 100; write e.g. 99.9", v.Value))
 			}
 			s.Availability = strings.TrimSuffix(v.Value, "%")

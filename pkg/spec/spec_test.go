@@ -112,6 +112,7 @@ func TestParseErrorsNameFileLineServiceAndField(t *testing.T) {
 		{"volume class", "services:\n  db:\n    image: x:1\n    volumes:\n      - {name: data, size: 1Gi, path: /d, class: fast}\n", `field volumes[0].class: unknown field; known fields are name, size and path (the class and the backups are the platform's)`},
 		{"metrics without any port", "services:\n  job:\n    image: x:1\n    metrics: {path: /m}\n", `s.yaml:2: service "job": field metrics.port: required when the service has no port`},
 		{"metrics relative path", "services:\n  web:\n    image: x:1\n    port: 80\n    metrics: {path: m}\n", `s.yaml:5: service "web": field metrics.path: "m" must start with /`},
+		{"availability NaN", "services:\n  web:\n    image: x:1\n    slo: {availability: NaN}\n", `s.yaml:4: service "web": field slo.availability: "NaN" is not a percentage below 100`},
 		{"availability 100", "services:\n  web:\n    image: x:1\n    slo: {availability: 100}\n", `s.yaml:4: service "web": field slo.availability: "100" is not a percentage below 100`},
 		{"latency without percentile", "services:\n  web:\n    image: x:1\n    slo: {latency: 500ms}\n", `field slo.latency: expected one percentile and its target, e.g. {p99: 500ms}`},
 		{"latency not a duration", "services:\n  web:\n    image: x:1\n    slo: {latency: {p99: fast}}\n", `field slo.latency.p99: "fast" is not a duration`},
