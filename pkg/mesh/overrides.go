@@ -40,9 +40,9 @@ func Effective(w *workload.Workload, t v1alpha1.TrafficPolicy) (Settings, []Prob
 	if v, ok := a[v1alpha1.AnnotationTimeout]; ok {
 		d, err := time.ParseDuration(v)
 		switch {
-		case err != nil || d <= 0:
+		case err != nil:
 			problems = append(problems, Problem{v1alpha1.AnnotationTimeout, fmt.Sprintf("%q is not a duration", v), "write a duration such as 5s or 500ms"})
-		case d < policy.MinMeshDuration:
+		case d < policy.MinMeshDuration: // zero and below too
 			problems = append(problems, tooShort(v1alpha1.AnnotationTimeout, d))
 		case maxTimeout > 0 && d > maxTimeout:
 			problems = append(problems, Problem{v1alpha1.AnnotationTimeout, fmt.Sprintf("%s is above the policy's maximum of %s", d, maxTimeout),
@@ -66,9 +66,9 @@ func Effective(w *workload.Workload, t v1alpha1.TrafficPolicy) (Settings, []Prob
 	if v, ok := a[v1alpha1.AnnotationPerTryTimeout]; ok {
 		d, err := time.ParseDuration(v)
 		switch {
-		case err != nil || d <= 0:
+		case err != nil:
 			problems = append(problems, Problem{v1alpha1.AnnotationPerTryTimeout, fmt.Sprintf("%q is not a duration", v), "write a duration such as 2s"})
-		case d < policy.MinMeshDuration:
+		case d < policy.MinMeshDuration: // zero and below too
 			problems = append(problems, tooShort(v1alpha1.AnnotationPerTryTimeout, d))
 		default:
 			s.PerTryTimeout = d
