@@ -95,6 +95,24 @@ func TestMeshCompanionsReconciled(t *testing.T) {
 		return nil
 	})
 
+	// A policy that sets its durations to none: Istio's CRDs refuse "0s",
+	// so pave leaves them out, and the objects are still taken.
+	none := policy[:len(policy)-len("  mesh: {mode: istio}\n")] +
+		"  mesh: {mode: istio, traffic: {timeout: 0s, outlierDetection: {interval: 0s, baseEjectionTime: 0s}}}\n"
+	if _, err := s.kubectlIn(none, "apply", "-f", "-"); err != nil {
+		t.Fatal(err)
+	}
+	eventually(t, 30*time.Second, func() error {
+		od := at(getJSON(t, "-n", "orders", "destinationrule", "pave-orders"), "spec", "trafficPolicy", "outlierDetection")
+		if m, ok := od.(map[string]any); !ok || m["interval"] != nil || m["baseEjectionTime"] != nil || m["consecutive5xxErrors"] == nil {
+			return fmt.Errorf("outlier detection %v, want the policy's errors and neither duration", od)
+		}
+		return nil
+	})
+	if _, err := s.kubectlIn(policy, "apply", "-f", "-"); err != nil {
+		t.Fatal(err)
+	}
+
 	if _, err := s.kubectl("delete", "-n", "orders", "destinationrule", "pave-orders"); err != nil {
 		t.Fatal(err)
 	}
