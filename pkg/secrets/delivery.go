@@ -6,6 +6,7 @@ import (
 
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/runtime/schema"
+	"k8s.io/apimachinery/pkg/util/validation"
 
 	"github.com/pave-dev/pave/pkg/api/v1alpha1"
 	"github.com/pave-dev/pave/pkg/policy"
@@ -49,6 +50,14 @@ func (Delivery) Generate(_ context.Context, w *workload.Workload, env policy.Env
 	}
 	var out []object
 	for _, secret := range Referenced(w) {
+		// The API server checks the Secret name of an env reference, not
+		// of a volume: a volume may name a Secret that cannot exist
+		// (DB_Creds), whose pods never start. pave delivers no such
+		// Secret: the ExternalSecret's CRD would refuse its target, and
+		// every reconcile of the workload would fail on it.
+		if len(validation.IsDNS1123Subdomain(secret)) > 0 {
+			continue
+		}
 		es := &unstructured.Unstructured{Object: map[string]any{
 			"spec": map[string]any{
 				"refreshInterval": refresh.String(),

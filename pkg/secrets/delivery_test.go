@@ -98,3 +98,19 @@ func mustGenerate(t *testing.T, w *workload.Workload) []engine.Object {
 	}
 	return objs
 }
+
+// The API server takes a volume that names a Secret no Secret can be named
+// (it checks only env references' names); pave writes no ExternalSecret for
+// it, which the CRD would refuse, and still delivers the rest.
+func TestASecretThatCannotExistIsNotDelivered(t *testing.T) {
+	w := workloadtest.FromYAML(t, app+"      - {name: odd, secret: {secretName: DB_Creds}}\n"+
+		"      - name: up\n        projected: {sources: [{secret: {name: ../etc}}]}\n")
+	var targets []string
+	for _, o := range mustGenerate(t, w) {
+		target, _, _ := unstructured.NestedString(o.(*unstructured.Unstructured).Object, "spec", "target", "name")
+		targets = append(targets, target)
+	}
+	if want := []string{"a-db", "b-init", "c-tls", "d-proj"}; !slices.Equal(targets, want) {
+		t.Errorf("delivered %v, want %v", targets, want)
+	}
+}
