@@ -147,9 +147,6 @@ func validate(s v1alpha1.PlatformPolicySpec) error {
 	if s.Mesh.Mode == v1alpha1.MeshIstio && (s.Mesh.Sidecar.Container == nil || s.Mesh.Sidecar.Container.Name == "" || s.Mesh.Sidecar.Container.Image == "") {
 		return fmt.Errorf("spec.mesh.sidecar.container: istio mode needs a container with a name and an image")
 	}
-	if err := validateTraffic(s.Mesh.Traffic); err != nil {
-		return err
-	}
 	if err := validateSidecar(s); err != nil {
 		return err
 	}

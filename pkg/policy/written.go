@@ -24,7 +24,19 @@ func validateWritten(s v1alpha1.PlatformPolicySpec) error {
 			return fmt.Errorf("spec.mesh.traffic.retries.retryOn: %w", err)
 		}
 	}
+	if err := validateTraffic(s.Mesh.Traffic); err != nil {
+		return err
+	}
 	b := s.Backups
+	// Velero counts a backup expired at its start plus its TTL, so a
+	// negative one has every backup deleted once made; 0s is Velero's
+	// default lifetime.
+	if b.TTL != nil && b.TTL.Duration < 0 {
+		return fmt.Errorf("spec.backups.ttl: %s is negative: Velero would delete every backup as soon as it is made; write how long backups are kept, such as 720h, or 0s for Velero's default", b.TTL.Duration)
+	}
+	if r := s.Secrets.RefreshInterval; r != nil && r.Duration < 0 {
+		return fmt.Errorf("spec.secrets.refreshInterval: %s is negative; write how often Secrets are read again from the store, such as 1h, or 0s to read each once", r.Duration)
+	}
 	if b.On() {
 		// Velero parses a Schedule's cron with this library and call.
 		if _, err := cron.ParseStandard(b.Schedule); err != nil {
