@@ -3,6 +3,8 @@ package mesh
 import (
 	"strings"
 
+	"k8s.io/apimachinery/pkg/util/validation"
+
 	"github.com/pave-dev/pave/pkg/api/v1alpha1"
 	"github.com/pave-dev/pave/pkg/workload"
 )
@@ -16,13 +18,16 @@ const (
 
 // ServiceOf names the service a workload serves: its app.kubernetes.io/name,
 // for the kinds that serve traffic and have a container port. Pods and
-// ReplicaSets are left to the workload that owns them.
+// ReplicaSets are left to the workload that owns them. A name no Service can
+// have (a label value may hold capitals, dots and underscores: My_App.v2)
+// serves nothing pave could route, and pave's objects named after it would
+// be refused by the API server.
 func ServiceOf(w *workload.Workload) (string, bool) {
 	if !workload.Served(w) {
 		return "", false
 	}
 	name := w.Meta.Labels[v1alpha1.LabelName]
-	if name == "" || w.PodSpec.HostNetwork {
+	if name == "" || w.PodSpec.HostNetwork || len(validation.IsDNS1123Label(name)) > 0 {
 		return "", false
 	}
 	for _, c := range w.PodSpec.Containers {
