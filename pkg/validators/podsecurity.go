@@ -124,7 +124,7 @@ func (p *podParts) locate(ctx context.Context, c psaCheck, w *workload.Workload,
 		}
 		p.one.Containers[0] = *ctr
 		if res := c.fn(w.PodMeta, &p.one); !res.Allowed {
-			out = append(out, c.rule.Violation(at.Field(pssField(c.rule.ID)), message(res), pssFix(c.rule.ID, w)))
+			out = append(out, c.rule.Violation(at.Field(containerField(c.rule.ID, ctr)), message(res), pssFix(c.rule.ID, w)))
 		}
 	})
 	if len(out) == 0 { // the combination fails, no single part does

@@ -36,7 +36,7 @@ func TestPodSecurityAfterHardening(t *testing.T) {
 		{"explicit privilege escalation", `{initContainers: [{name: i, image: x:1, securityContext: {allowPrivilegeEscalation: true}}], containers: [{name: c, image: x:1}]}`,
 			"pss/allowPrivilegeEscalation", "spec.initContainers[0].securityContext.allowPrivilegeEscalation"},
 		{"host port", `{containers: [{name: c, image: x:1, ports: [{containerPort: 80, hostPort: 80}]}]}`,
-			"pss/hostPorts", "spec.containers[0].ports"},
+			"pss/hostPorts", "spec.containers[0].ports[0].hostPort"},
 		{"unconfined seccomp", `{securityContext: {seccompProfile: {type: Unconfined}}, containers: [{name: c, image: x:1}]}`,
 			"pss/seccompProfile_restricted", "spec.securityContext.seccompProfile"},
 	}
@@ -90,5 +90,24 @@ func TestPodSecurityLevels(t *testing.T) {
 	}
 	if _, err := validators.NewPodSecurity("privileged"); err == nil {
 		t.Fatal("privileged accepted as a level: it checks nothing")
+	}
+}
+
+// hostProbesAndHostLifecycle and hostPorts name the probe, lifecycle handler
+// or port that has the host's, not a fixed field: the finding points at it.
+func TestPodSecurityNamesTheFieldWithTheHosts(t *testing.T) {
+	baseline, _ := validators.NewPodSecurity("baseline")
+	for _, c := range []struct{ container, field string }{
+		{"{name: c, image: x:1, lifecycle: {postStart: {httpGet: {path: /, port: 80, host: 127.0.0.1}}}}", "spec.containers[0].lifecycle.postStart.httpGet.host"},
+		{"{name: c, image: x:1, lifecycle: {preStop: {tcpSocket: {port: 80, host: db}}}}", "spec.containers[0].lifecycle.preStop.tcpSocket.host"},
+		{"{name: c, image: x:1, livenessProbe: {httpGet: {path: /, port: 80, host: 10.0.0.1}}}", "spec.containers[0].livenessProbe.httpGet.host"},
+		{"{name: c, image: x:1, startupProbe: {tcpSocket: {port: 80, host: db}}}", "spec.containers[0].startupProbe.tcpSocket.host"},
+		{"{name: c, image: x:1, ports: [{containerPort: 80}, {containerPort: 443, hostPort: 443}]}", "spec.containers[0].ports[1].hostPort"},
+	} {
+		w := workloadtest.FromYAML(t, "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec: {containers: ["+c.container+"]}")
+		got := baseline.Validate(context.Background(), w, workloadtest.Env())
+		if len(got) != 1 || got[0].Field != c.field {
+			t.Errorf("%s: %+v, want one finding at %s", c.container, got, c.field)
+		}
 	}
 }

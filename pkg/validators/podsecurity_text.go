@@ -44,6 +44,61 @@ func pssField(id string) string {
 	return "securityContext"
 }
 
+// containerField is the field of ctr a check failed on: pssField, but for
+// the checks whose field depends on the container, the one that has it.
+func containerField(id string, ctr *corev1.Container) string {
+	switch strings.TrimPrefix(id, "pss/") {
+	case "hostProbesAndHostLifecycle":
+		if f := probeHostField(ctr); f != "" {
+			return f
+		}
+	case "hostPorts":
+		for i, p := range ctr.Ports {
+			if p.HostPort != 0 {
+				return fmt.Sprintf("ports[%d].hostPort", i)
+			}
+		}
+	}
+	return pssField(id)
+}
+
+// probeHostField is the first probe or lifecycle handler of ctr that names a
+// host, where Pod Security's hostProbesAndHostLifecycle looks.
+func probeHostField(ctr *corev1.Container) string {
+	handler := func(name string, get *corev1.HTTPGetAction, tcp *corev1.TCPSocketAction) string {
+		switch {
+		case get != nil && get.Host != "":
+			return name + ".httpGet.host"
+		case tcp != nil && tcp.Host != "":
+			return name + ".tcpSocket.host"
+		}
+		return ""
+	}
+	for _, p := range []struct {
+		name  string
+		probe *corev1.Probe
+	}{{"livenessProbe", ctr.LivenessProbe}, {"readinessProbe", ctr.ReadinessProbe}, {"startupProbe", ctr.StartupProbe}} {
+		if p.probe != nil {
+			if f := handler(p.name, p.probe.HTTPGet, p.probe.TCPSocket); f != "" {
+				return f
+			}
+		}
+	}
+	if l := ctr.Lifecycle; l != nil {
+		for _, h := range []struct {
+			name    string
+			handler *corev1.LifecycleHandler
+		}{{"lifecycle.postStart", l.PostStart}, {"lifecycle.preStop", l.PreStop}} {
+			if h.handler != nil {
+				if f := handler(h.name, h.handler.HTTPGet, h.handler.TCPSocket); f != "" {
+					return f
+				}
+			}
+		}
+	}
+	return ""
+}
+
 // podField is the pod-level field a check failed on.
 func podField(id string, w *workload.Workload) (field, fix string) {
 	if a, ok := mutators.LegacySeccompAnnotation(w); ok && strings.HasPrefix(id, "pss/seccompProfile") {
