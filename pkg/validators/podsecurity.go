@@ -114,6 +114,9 @@ func newPodParts(w *workload.Workload) *podParts {
 func (p *podParts) locate(ctx context.Context, c psaCheck, w *workload.Workload, whole psa.CheckResult) []policy.Violation {
 	if res := c.fn(w.PodMeta, &p.alone); !res.Allowed {
 		field, fix := podField(c.rule.ID, w)
+		if field == w.PodSpecPath+".volumes" {
+			field = p.volume(c, w, field)
+		}
 		return []policy.Violation{c.rule.Violation(field, message(res), fix)}
 	}
 	var out []policy.Violation
@@ -131,6 +134,19 @@ func (p *podParts) locate(ctx context.Context, c psaCheck, w *workload.Workload,
 		out = append(out, c.rule.Violation(w.PodSpecPath, message(whole), pssFix(c.rule.ID, w)))
 	}
 	return out
+}
+
+// volume is the field of the first volume the check refuses alone (an nfs
+// or iscsi volume under restricted), else field.
+func (p *podParts) volume(c psaCheck, w *workload.Workload, field string) string {
+	one := p.alone
+	for i := range p.alone.Volumes {
+		one.Volumes = p.alone.Volumes[i : i+1]
+		if !c.fn(w.PodMeta, &one).Allowed {
+			return fmt.Sprintf("%s.volumes[%d]", w.PodSpecPath, i)
+		}
+	}
+	return field
 }
 
 func message(r psa.CheckResult) string {

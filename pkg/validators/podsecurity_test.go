@@ -27,6 +27,8 @@ func TestPodSecurityAfterHardening(t *testing.T) {
 			"pss/hostNamespaces", "spec.hostPID"},
 		{"hostPath volume", `{volumes: [{name: e, emptyDir: {}}, {name: h, hostPath: {path: /etc}}], containers: [{name: c, image: x:1}]}`,
 			"pss/restrictedVolumes", "spec.volumes[1].hostPath"},
+		{"nfs volume", `{volumes: [{name: e, emptyDir: {}}, {name: s, secret: {secretName: s}}, {name: share, nfs: {server: nfs, path: /}}], containers: [{name: c, image: x:1}]}`,
+			"pss/restrictedVolumes", "spec.volumes[2]"},
 		{"added capability", `{containers: [{name: c, image: x:1, securityContext: {capabilities: {add: [SYS_ADMIN]}}}]}`,
 			"pss/capabilities_restricted", "spec.containers[0].securityContext.capabilities"},
 		{"explicit root user", `{containers: [{name: c, image: x:1, securityContext: {runAsUser: 0}}]}`,
