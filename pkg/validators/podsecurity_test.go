@@ -2,6 +2,7 @@ package validators_test
 
 import (
 	"context"
+	"strings"
 	"testing"
 
 	"github.com/pave-dev/pave/pkg/mutators"
@@ -110,6 +111,34 @@ func TestPodSecurityNamesTheFieldWithTheHosts(t *testing.T) {
 		got := baseline.Validate(context.Background(), w, workloadtest.Env())
 		if len(got) != 1 || got[0].Field != c.field {
 			t.Errorf("%s: %+v, want one finding at %s", c.container, got, c.field)
+		}
+	}
+}
+
+// A profile given by the annotation that came before
+// securityContext.appArmorProfile is named where it is, with its fix; the
+// profiles baseline allows there are not findings.
+func TestPodSecurityNamesTheAppArmorAnnotation(t *testing.T) {
+	baseline, _ := validators.NewPodSecurity("baseline")
+	for _, c := range []struct{ value, field string }{
+		{"unconfined", "spec.template.metadata.annotations[container.apparmor.security.beta.kubernetes.io/c]"},
+		{"runtime/default", ""},
+		{"localhost/k8s-nginx", ""},
+	} {
+		w := workloadtest.FromYAML(t, `apiVersion: apps/v1
+kind: Deployment
+metadata: {name: d}
+spec:
+  selector: {matchLabels: {app: d}}
+  template:
+    metadata: {labels: {app: d}, annotations: {container.apparmor.security.beta.kubernetes.io/c: `+c.value+`}}
+    spec: {containers: [{name: c, image: "x:1"}]}`)
+		got := baseline.Validate(context.Background(), w, workloadtest.Env())
+		switch {
+		case c.field == "" && len(got) > 0:
+			t.Errorf("%s: %+v, want none", c.value, got)
+		case c.field != "" && (len(got) != 1 || got[0].Field != c.field || !strings.Contains(got[0].Fix, "remove the annotation")):
+			t.Errorf("%s: %+v, want one finding at %s", c.value, got, c.field)
 		}
 	}
 }

@@ -2,6 +2,7 @@ package validators
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	corev1 "k8s.io/api/core/v1"
@@ -103,6 +104,10 @@ func probeHostField(ctr *corev1.Container) string {
 func podField(id string, w *workload.Workload) (field, fix string) {
 	if a, ok := mutators.LegacySeccompAnnotation(w); ok && strings.HasPrefix(id, "pss/seccompProfile") {
 		return fmt.Sprintf("%s.annotations[%s]", w.PodMetaPath, a), legacySeccompFix(a)
+	}
+	if a, ok := unconfinedAppArmorAnnotation(w); ok && id == "pss/appArmorProfile" {
+		return fmt.Sprintf("%s.annotations[%s]", w.PodMetaPath, a),
+			fmt.Sprintf("remove the annotation %s, or set it to runtime/default (since Kubernetes 1.30, securityContext.appArmorProfile says the same)", a)
 	}
 	return w.PodSpecPath + "." + podSpecField(id, w.PodSpec), pssFix(id, w)
 }
@@ -215,6 +220,24 @@ func pssFix(id string, w *workload.Workload) string {
 		return "remove the host field from probes and lifecycle handlers"
 	}
 	return "see https://kubernetes.io/docs/concepts/security/pod-security-standards/"
+}
+
+// unconfinedAppArmorAnnotation is the first annotation, by key, that gives
+// a container an AppArmor profile Pod Security's baseline refuses (as
+// pod-security-admission's allowedAnnotationValue reads it): any but none,
+// the runtime's default and one of the node's own.
+func unconfinedAppArmorAnnotation(w *workload.Workload) (string, bool) {
+	var keys []string
+	for k, v := range w.PodMeta.Annotations {
+		if strings.HasPrefix(k, corev1.DeprecatedAppArmorBetaContainerAnnotationKeyPrefix) && v != "" &&
+			v != corev1.DeprecatedAppArmorBetaProfileRuntimeDefault && !strings.HasPrefix(v, corev1.DeprecatedAppArmorBetaProfileNamePrefix) {
+			keys = append(keys, k)
+		}
+	}
+	if len(keys) == 0 {
+		return "", false
+	}
+	return slices.Min(keys), true
 }
 
 func legacySeccompFix(annotation string) string {
