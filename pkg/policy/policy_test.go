@@ -140,6 +140,8 @@ func TestLoadRejectsBadPolicies(t *testing.T) {
 		{"availability bounds crossed", head + "  monitoring: {slo: {minAvailability: '99.9', maxAvailability: '99'}}\n", "must not exceed maxAvailability"},
 		{"a 100% ceiling", head + "  monitoring: {slo: {maxAvailability: '100'}}\n", "no error budget"},
 		{"availability not a number", head + "  monitoring: {slo: {minAvailability: high}}\n", "spec.monitoring.slo.minAvailability"},
+		// NaN passes every comparison: as a bound it would have let every objective through.
+		{"availability bound NaN", head + "  monitoring: {slo: {maxAvailability: NaN}}\n", `spec.monitoring.slo.maxAvailability: "NaN" is not a percentage`},
 		{"window in hours", head + "  monitoring: {slo: {windows: [720h]}}\n", `spec.monitoring.slo.windows[0]: "720h"`},
 		{"default window not allowed", head + "  monitoring: {slo: {windows: [7d], defaultWindow: 30d}}\n", "spec.monitoring.slo.defaultWindow"},
 		{"query not PromQL", head + "  monitoring: {slo: {plain: {errors: 'sum(rate(x[{{.Window}}])'}}}\n", "spec.monitoring.slo.plain.errors: not PromQL"},
