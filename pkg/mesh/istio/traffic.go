@@ -148,10 +148,10 @@ func (Traffic) Generate(_ context.Context, w *workload.Workload, env policy.Env)
 	return out, nil
 }
 
-// duration is d for Istio, where no value means Istio's default (no timeout,
-// its outlier detection's own interval): its CRDs refuse "0s", as any
-// duration below policy.MinMeshDuration, which the policy and the annotations are
-// held to.
+// duration is d for Istio, where no value means Istio's default (no
+// timeout, its outlier detection's own interval). Its CRDs refuse "0s", as
+// any duration below policy.MinMeshDuration, the floor the policy and the
+// annotations are held to.
 func duration(d time.Duration) *durationpb.Duration {
 	if d == 0 {
 		return nil
