@@ -1,6 +1,7 @@
 package mesh
 
 import (
+	"fmt"
 	"strings"
 
 	"k8s.io/apimachinery/pkg/util/validation"
@@ -23,19 +24,70 @@ const (
 // serves nothing pave could route, and pave's objects named after it would
 // be refused by the API server.
 func ServiceOf(w *workload.Workload) (string, bool) {
+	name, why := serviceOf(w)
+	return name, why == routed
+}
+
+// unrouted is why a workload has no Service pave routes; the reasons are
+// worded only when asked for (Unrouted), since ServiceOf runs on every
+// admission.
+type unrouted int
+
+const (
+	routed unrouted = iota
+	notServed
+	onHostNetwork
+	unnamed
+	badName
+	noPort
+)
+
+func serviceOf(w *workload.Workload) (string, unrouted) {
 	if !workload.Served(w) {
-		return "", false
+		return "", notServed
+	}
+	if w.PodSpec.HostNetwork {
+		return "", onHostNetwork
 	}
 	name := w.Meta.Labels[v1alpha1.LabelName]
-	if name == "" || w.PodSpec.HostNetwork || len(validation.IsDNS1123Label(name)) > 0 {
-		return "", false
+	switch {
+	case name == "":
+		return "", unnamed
+	case len(validation.IsDNS1123Label(name)) > 0:
+		return "", badName
 	}
 	for _, c := range w.PodSpec.Containers {
 		if len(c.Ports) > 0 {
-			return name, true
+			return name, routed
 		}
 	}
-	return "", false
+	return "", noPort
+}
+
+// Unrouted says why pave writes no routes (DestinationRule, VirtualService)
+// for a workload, and what would give it some; why is "" when pave does. A
+// team that set a traffic annotation on such a workload would otherwise
+// never learn that it does nothing.
+func Unrouted(w *workload.Workload) (why, fix string) {
+	_, reason := serviceOf(w)
+	name := w.Meta.Labels[v1alpha1.LabelName]
+	switch reason {
+	case notServed:
+		return fmt.Sprintf("pave routes the traffic of %s only, each by its Service", strings.Join(workload.ServedKinds(), ", ")),
+			"set it on the workload that owns these pods"
+	case onHostNetwork:
+		return "its pods run on the host's network, outside the mesh", "remove it: the mesh does not reach pods on the host's network"
+	case unnamed:
+		return fmt.Sprintf("it has no label %s, which names its Service", v1alpha1.LabelName),
+			fmt.Sprintf("label the workload %s: <its Service's name>", v1alpha1.LabelName)
+	case badName:
+		return fmt.Sprintf("its label %s, %q, is not a name a Service can have (at most 63 lowercase letters, digits and '-', starting and ending with a letter or digit)", v1alpha1.LabelName, name),
+			fmt.Sprintf("set %s to the name of the workload's Service", v1alpha1.LabelName)
+	case noPort:
+		return "none of its containers declares a port, so it serves nothing to route",
+			"declare the port it listens on (containers[].ports), or remove the annotation"
+	}
+	return "", ""
 }
 
 // ServiceDomain ends the full name of every Service of the cluster
