@@ -7,6 +7,9 @@ import (
 	"strings"
 	"time"
 
+	"golang.org/x/net/http/httpguts"
+	"k8s.io/apimachinery/pkg/util/validation"
+
 	"github.com/pave-dev/pave/pkg/api/v1alpha1"
 	"github.com/pave-dev/pave/pkg/workload"
 )
@@ -31,6 +34,10 @@ func CanaryOf(w *workload.Workload) (c Canary, ok bool, problems []Problem) {
 	c.Of, ok = a[v1alpha1.AnnotationCanaryOf], a[v1alpha1.AnnotationCanaryOf] != ""
 	if !ok {
 		return c, false, nil
+	}
+	if errs := validation.IsDNS1123Label(c.Of); len(errs) > 0 {
+		problems = append(problems, Problem{v1alpha1.AnnotationCanaryOf, fmt.Sprintf("%q is not a name a Service can have, so no route reaches the canary", c.Of),
+			"name the stable workload by its app.kubernetes.io/name, the name of its Service"})
 	}
 	if c.Of == w.Meta.Name {
 		problems = append(problems, Problem{v1alpha1.AnnotationCanaryOf, "a Deployment cannot be a canary of itself", "name the stable Deployment"})
@@ -71,8 +78,14 @@ func CanaryOf(w *workload.Workload) (c Canary, ok bool, problems []Problem) {
 	}
 	if h := a[v1alpha1.AnnotationCanaryHeader]; h != "" {
 		name, value, found := strings.Cut(h, "=")
-		if !found || name == "" || value == "" {
+		switch {
+		case !found || name == "" || value == "":
 			problems = append(problems, Problem{v1alpha1.AnnotationCanaryHeader, fmt.Sprintf("%q is not name=value", h), "write e.g. x-canary=true"})
+		case !httpguts.ValidHeaderFieldName(name) || !httpguts.ValidHeaderFieldValue(value) || strings.TrimSpace(value) != value:
+			// No request carries such a header (or such a value: HTTP
+			// trims the spaces around it), so the route would match none.
+			problems = append(problems, Problem{v1alpha1.AnnotationCanaryHeader, fmt.Sprintf("%q is not a header a request can carry", h),
+				"write a header name of letters, digits and '-' (e.g. x-canary=true), with no spaces around the value"})
 		}
 		c.HeaderName, c.HeaderValue = strings.ToLower(name), value
 	}

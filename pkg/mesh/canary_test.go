@@ -60,3 +60,33 @@ spec: {template: {spec: {containers: [{name: c, image: "x:1"}]}}}`)
 		t.Fatalf("%+v %s", s, requeue)
 	}
 }
+
+// A canary's stable is named as its Service is, and its header is one a
+// request can carry: otherwise no route would ever reach the canary.
+func TestCanaryNamesWhatARouteCanMatch(t *testing.T) {
+	for _, tc := range []struct {
+		of, header string
+		problem    string // the annotation found wrong, "" for none
+	}{
+		{"web", "x-canary=true", ""},
+		{"web", "X-Canary=1", ""},
+		{"My_Web.v2", "", v1alpha1.AnnotationCanaryOf},
+		{"web", "x canary=1", v1alpha1.AnnotationCanaryHeader},
+		{"web", "x-canary:=1", v1alpha1.AnnotationCanaryHeader},
+		{"web", "x-canary= true", v1alpha1.AnnotationCanaryHeader},
+		{"web", "x-canary=a\x01b", v1alpha1.AnnotationCanaryHeader},
+	} {
+		w := workloadtest.FromYAML(t, workloadtest.Served("web-canary", "shop"))
+		w.Meta.Annotations = map[string]string{v1alpha1.AnnotationCanaryOf: tc.of}
+		if tc.header != "" {
+			w.Meta.Annotations[v1alpha1.AnnotationCanaryHeader] = tc.header
+		}
+		_, _, problems := mesh.CanaryOf(w)
+		switch {
+		case tc.problem == "" && len(problems) > 0:
+			t.Errorf("of %q, header %q: problems %+v", tc.of, tc.header, problems)
+		case tc.problem != "" && (len(problems) != 1 || problems[0].Annotation != tc.problem):
+			t.Errorf("of %q, header %q: problems %+v, want one of %s", tc.of, tc.header, problems, tc.problem)
+		}
+	}
+}
