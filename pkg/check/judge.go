@@ -140,7 +140,7 @@ func (j *judge) other(ctx context.Context, o *manifest.Object, r *Object) error 
 	if err != nil {
 		return err
 	}
-	if err := invalidName(o.Kind, metaOf(obj)); err != nil {
+	if err := invalidObject(o.Kind, obj); err != nil {
 		return err
 	}
 	req := environment.Request{Namespace: r.Namespace, Exceptions: true, StorageClasses: true}

@@ -26,12 +26,14 @@ func nameRule(kind string) apimachineryvalidation.ValidateNameFunc {
 	return apimachineryvalidation.NameIsDNSSubdomain
 }
 
-// invalidName is the API server's refusal of an object's name on create,
-// in its words (ValidateObjectMeta's), or nil. The API server validates the
-// name with the rest of the object, after the mutating webhooks; a
-// workload's name findings come first in its template's (invalidTemplate).
-func invalidName(kind string, meta *metav1.ObjectMeta) error {
-	errs := nameErrors(kind, meta)
+// invalidObject is the API server's refusal of an object without a pod
+// template on create, in its words, or nil: its name (ValidateObjectMeta's
+// findings) and a ConfigMap's data. The API server validates the name with
+// the rest of the object, after the mutating webhooks; a workload's name
+// findings come first in its template's (invalidTemplate).
+func invalidObject(kind string, obj any) error {
+	meta := metaOf(obj)
+	errs := append(nameErrors(kind, meta), configMapErrors(obj)...)
 	if len(errs) == 0 {
 		return nil
 	}

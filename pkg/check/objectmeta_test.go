@@ -66,3 +66,23 @@ func inputErrorOnSecondLine(t *testing.T, rep *check.Report, want string) {
 		t.Errorf("error %q, want one at in.yaml:2 containing %q", got, want)
 	}
 }
+
+// A ConfigMap the API server refuses for its data is an input error in its
+// words: a key that is no file name, one in both data and binaryData, more
+// than 1 MiB of values.
+func TestInvalidConfigMapIsAnInputError(t *testing.T) {
+	cm := func(data string) string {
+		return "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: settings}\n" + data + "\n"
+	}
+	big := strings.Repeat("x", 512*1024)
+	for _, c := range []struct{ name, doc, want string }{
+		{"valid", cm("data: {app.properties: a=1, .env: B=2}"), ""},
+		{"1 MiB exactly", cm("data: {a: " + big + ", b: " + big + "}"), ""},
+		{"over 1 MiB", cm("data: {a: " + big + ", b: " + big + "x}"), `ConfigMap "settings" is invalid: []: Too long: may not be more than 1048576 bytes: the API server refuses it after mutating admission`},
+		{"over 1 MiB with binaryData", cm("data: {a: " + big + "}\nbinaryData: {b: " + strings.Repeat("QUJD", 512*1024/3+1) + "}"), "Too long"},
+		{"key with a space", cm("data: {my key: v}"), `data[my key]: Invalid value: "my key": a valid config key must consist of alphanumeric characters`},
+		{"key in both", cm("data: {a: v}\nbinaryData: {a: dg==}"), `data[a]: Invalid value: "a": duplicate of key present in binaryData`},
+	} {
+		t.Run(c.name, func(t *testing.T) { judgedOrInputError(t, c.doc, c.want) })
+	}
+}

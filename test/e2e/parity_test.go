@@ -47,6 +47,18 @@ func TestCheckAgreesWithAdmission(t *testing.T) {
 	for _, g := range []string{"bare-deployment", "cronjob", "hostile-deployment", "plain-deployment", "pod-from-replicaset", "slo-out-of-bounds", "unknown-fields-kept"} {
 		manifests["golden "+g] = readFile(t, filepath.Join(s.root, "pkg", "engine", "testdata", "golden", g, "input.yaml"))
 	}
+	// ConfigMaps the API server refuses for their data: pave check must
+	// refuse them too, in its words, or CI passes what the deploy fails.
+	big := strings.Repeat("x", 512*1024)
+	for name, data := range map[string]string{
+		"configmap":                    "{app.properties: a=1, .env: B=2}",
+		"configmap of 1 MiB":           "{a: " + big + ", b: " + big + "}",
+		"configmap over 1 MiB":         "{a: " + big + ", b: " + big + "x}",
+		"configmap key with a space":   "{my key: v}",
+		"configmap key in binary data": "{a: v}\nbinaryData: {a: dg==}",
+	} {
+		manifests[name] = "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: settings}\ndata: " + data + "\n"
+	}
 	// The Kubernetes project's own Pod Security fixtures of the restricted
 	// level (the policy's): pods written as the API server reads them.
 	fixtures, err := psafixtures.Files("restricted")
