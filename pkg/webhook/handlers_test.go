@@ -180,14 +180,14 @@ func TestDryRunNamesTheCompanionsTheClusterServes(t *testing.T) {
 	}
 	_, v := handlers(t)
 	all := dryRun(v)
-	for _, want := range []string{"pave would create LimitRange shop/pave-tier", "pave would create PrometheusRule shop/pave-cost"} {
+	for _, want := range []string{"pave would write LimitRange shop/pave-tier", "pave would write PrometheusRule shop/pave-cost"} {
 		if !strings.Contains(all, want) {
 			t.Errorf("dry run lacks %q:\n%s", want, all)
 		}
 	}
 	v.Env.Unserved = []schema.GroupVersionKind{{Group: "monitoring.coreos.com", Version: "v1", Kind: "PrometheusRule"}}
 	served := dryRun(v)
-	if strings.Contains(served, "PrometheusRule") || !strings.Contains(served, "pave would create LimitRange shop/pave-tier") {
+	if strings.Contains(served, "PrometheusRule") || !strings.Contains(served, "pave would write LimitRange shop/pave-tier") {
 		t.Errorf("dry run without the prometheus-operator:\n%s", served)
 	}
 }

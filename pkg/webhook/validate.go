@@ -39,9 +39,10 @@ func (h *Validate) Handle(ctx context.Context, req admission.Request) admission.
 	}
 	h.audit(req, p.eng.Policy(), p.generation, p.w.Name(), violations)
 	denied, warnings := h.split(violations, notes, req.Namespace)
-	// A server-side dry run shows what pave's controller would create, so
-	// kubectl apply --dry-run=server answers "what will this do" completely;
-	// of a kind the cluster does not serve, it creates nothing.
+	// A server-side dry run shows what pave's controller would write (create,
+	// or update where it is there already: the admission server does not
+	// know which), so kubectl apply --dry-run=server answers "what will this
+	// do" completely; of a kind the cluster does not serve, it writes nothing.
 	if req.DryRun != nil && *req.DryRun && len(denied) == 0 {
 		p.env.NamesOnly = true // named in warnings, not created
 		objs, err := p.eng.Generate(ctx, p.w, p.env)
@@ -55,7 +56,7 @@ func (h *Validate) Handle(ctx context.Context, req admission.Request) admission.
 		objs = append(objs, nsObjs...)
 		for _, o := range objs {
 			if p.env.Serves(o.GetObjectKind().GroupVersionKind()) {
-				warnings = append(warnings, "pave would create "+engine.Describe(o))
+				warnings = append(warnings, "pave would write "+engine.Describe(o))
 			}
 		}
 	}

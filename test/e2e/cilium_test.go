@@ -22,7 +22,7 @@ func TestCiliumMode(t *testing.T) {
 		if err != nil {
 			return err
 		}
-		if !contains(out, "pave would create CiliumNetworkPolicy cilium/pave-orders") {
+		if !contains(out, "pave would write CiliumNetworkPolicy cilium/pave-orders") {
 			return fmt.Errorf("cilium mode not in force: %s", out)
 		}
 		return nil

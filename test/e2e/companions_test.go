@@ -24,7 +24,7 @@ func TestMeshCompanionsReconciled(t *testing.T) {
 	// A dry run names what would be created, and creates nothing.
 	eventually(t, 30*time.Second, func() error {
 		out, err := combinedKubectl("apply", "--dry-run=server", "-n", "orders", "-f", "testdata/service.yaml")
-		if err != nil || !strings.Contains(out, "pave would create DestinationRule orders/pave-orders") {
+		if err != nil || !strings.Contains(out, "pave would write DestinationRule orders/pave-orders") {
 			return fmt.Errorf("dry run does not list the companions yet: %s %v", out, err)
 		}
 		return nil
