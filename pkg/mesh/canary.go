@@ -83,7 +83,10 @@ func CanaryOf(w *workload.Workload) (c Canary, ok bool, problems []Problem) {
 			problems = append(problems, Problem{v1alpha1.AnnotationCanaryHeader, fmt.Sprintf("%q is not name=value", h), "write e.g. x-canary=true"})
 		case !httpguts.ValidHeaderFieldName(name) || !httpguts.ValidHeaderFieldValue(value) || strings.TrimSpace(value) != value:
 			// No request carries such a header (or such a value: HTTP
-			// trims the spaces around it), so the route would match none.
+			// trims the spaces around it), so the route would match none;
+			// and istiod's validation refuses a name that is no HTTP token
+			// (pkg/config/validation, ValidateHTTPHeaderNameOrJwtClaimRoute),
+			// which would cost the stable its VirtualService.
 			problems = append(problems, Problem{v1alpha1.AnnotationCanaryHeader, fmt.Sprintf("%q is not a header a request can carry", h),
 				"write a header name of letters, digits and '-' (e.g. x-canary=true), with no spaces around the value"})
 		}
