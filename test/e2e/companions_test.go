@@ -94,6 +94,21 @@ func TestMeshCompanionsReconciled(t *testing.T) {
 		}
 		return nil
 	})
+	// No retries is attempts 0 and nothing beside it, which istiod's
+	// validation requires; the CRD takes the empty policy.
+	if _, err := s.kubectl("annotate", "-n", "orders", "deployment", "orders", "pave.dev/retries=0"); err != nil {
+		t.Fatal(err)
+	}
+	eventually(t, 30*time.Second, func() error {
+		r := at(getJSON(t, "-n", "orders", "virtualservice", "pave-orders"), "spec", "http", 0, "retries")
+		if m, ok := r.(map[string]any); !ok || len(m) != 0 {
+			return fmt.Errorf("retries %v, want {}", r)
+		}
+		return nil
+	})
+	if _, err := s.kubectl("annotate", "-n", "orders", "deployment", "orders", "pave.dev/retries-"); err != nil {
+		t.Fatal(err)
+	}
 
 	// A policy that sets its durations to none: Istio's CRDs refuse "0s",
 	// so pave leaves them out, and the objects are still taken.

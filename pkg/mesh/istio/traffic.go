@@ -94,12 +94,19 @@ func (Traffic) Generate(_ context.Context, w *workload.Workload, env policy.Env)
 		ObjectMeta: meta(mesh.ObjectPrefix + svc),
 	}
 	vs.Spec.Hosts = []string{host}
+	// No attempts is no retries, which Istio reads from attempts 0 alone:
+	// its validation refuses a per-try timeout or retry conditions beside
+	// it, and without the field Istio would retry by its own default.
+	retries := &networkingapi.HTTPRetry{}
+	if s.Attempts > 0 {
+		retries = &networkingapi.HTTPRetry{Attempts: s.Attempts, PerTryTimeout: duration(s.PerTryTimeout), RetryOn: t.Retries.RetryOn}
+	}
 	route := func(name string, dests []*networkingapi.HTTPRouteDestination) *networkingapi.HTTPRoute {
 		return &networkingapi.HTTPRoute{
 			Name:    name,
 			Route:   dests,
 			Timeout: duration(s.Timeout),
-			Retries: &networkingapi.HTTPRetry{Attempts: s.Attempts, PerTryTimeout: duration(s.PerTryTimeout), RetryOn: t.Retries.RetryOn},
+			Retries: retries,
 		}
 	}
 	dest := func(subset string, weight int32) *networkingapi.HTTPRouteDestination {

@@ -129,3 +129,25 @@ func TestTrafficLeavesOutDurationsThePolicySetsToNone(t *testing.T) {
 		}
 	}
 }
+
+// pave.dev/retries: "0" turns retries off: Istio reads that from attempts 0
+// alone, and its validation (validateHTTPRetry) refuses a per-try timeout or
+// retry conditions beside it, so the VirtualService could not be written.
+func TestTrafficWithoutRetriesSaysAttemptsZeroAlone(t *testing.T) {
+	w := workloadtest.FromYAML(t, workloadtest.Served("web", "shop"))
+	w.Meta.Annotations = map[string]string{v1alpha1.AnnotationRetries: "0"}
+	objs, err := istio.Traffic{}.Generate(context.Background(), w, workloadtest.MeshEnv(t, v1alpha1.MeshIstio))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, o := range objs {
+		if vs, ok := o.(*networking.VirtualService); ok {
+			r := vs.Spec.Http[0].Retries
+			if r == nil || r.Attempts != 0 || r.PerTryTimeout != nil || r.RetryOn != "" {
+				t.Fatalf("retries = %v, want attempts 0 and nothing else", r)
+			}
+			return
+		}
+	}
+	t.Fatal("no VirtualService")
+}
