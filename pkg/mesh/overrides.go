@@ -42,8 +42,8 @@ func Effective(w *workload.Workload, t v1alpha1.TrafficPolicy) (Settings, []Prob
 		switch {
 		case err != nil:
 			problems = append(problems, Problem{v1alpha1.AnnotationTimeout, fmt.Sprintf("%q is not a duration", v), "write a duration such as 5s or 500ms"})
-		case d < policy.MinMeshDuration: // zero and below too
-			problems = append(problems, tooShort(v1alpha1.AnnotationTimeout, d))
+		case policy.MeshDurationProblem(d) != "": // zero and below too
+			problems = append(problems, unfit(v1alpha1.AnnotationTimeout, d))
 		case maxTimeout > 0 && d > maxTimeout:
 			problems = append(problems, Problem{v1alpha1.AnnotationTimeout, fmt.Sprintf("%s is above the policy's maximum of %s", d, maxTimeout),
 				fmt.Sprintf("use at most %s, or ask the platform team to raise spec.mesh.traffic.maxTimeout", maxTimeout)})
@@ -68,8 +68,8 @@ func Effective(w *workload.Workload, t v1alpha1.TrafficPolicy) (Settings, []Prob
 		switch {
 		case err != nil:
 			problems = append(problems, Problem{v1alpha1.AnnotationPerTryTimeout, fmt.Sprintf("%q is not a duration", v), "write a duration such as 2s"})
-		case d < policy.MinMeshDuration: // zero and below too
-			problems = append(problems, tooShort(v1alpha1.AnnotationPerTryTimeout, d))
+		case policy.MeshDurationProblem(d) != "": // zero and below too
+			problems = append(problems, unfit(v1alpha1.AnnotationPerTryTimeout, d))
 		default:
 			s.PerTryTimeout = d
 		}
@@ -80,7 +80,9 @@ func Effective(w *workload.Workload, t v1alpha1.TrafficPolicy) (Settings, []Prob
 	return s, problems
 }
 
-func tooShort(annotation string, d time.Duration) Problem {
-	return Problem{annotation, fmt.Sprintf("%s is below %s, the shortest timeout Istio takes", d, policy.MinMeshDuration),
-		fmt.Sprintf("write at least %s, such as 500ms", policy.MinMeshDuration)}
+// unfit is an annotation's duration Istio would refuse: below 1ms, or finer
+// than a millisecond.
+func unfit(annotation string, d time.Duration) Problem {
+	return Problem{annotation, policy.MeshDurationProblem(d),
+		fmt.Sprintf("write whole milliseconds, at least %s, such as 500ms", policy.MinMeshDuration)}
 }
