@@ -70,6 +70,10 @@ func ObjectiveOf(w *workload.Workload, p *policy.Policy) (Objective, []Problem) 
 		case d < min:
 			bad(v1alpha1.AnnotationSLOLatency, fmt.Sprintf("latency %s is below the policy's minimum %s", d, min),
 				fmt.Sprintf("set a target of at least %s: below it the measurement's own noise decides", min))
+		case !isBucket(d, SLIQueries(w, p).LatencyBuckets):
+			below, above := nearBuckets(d, SLIQueries(w, p).LatencyBuckets)
+			bad(v1alpha1.AnnotationSLOLatency, fmt.Sprintf("latency %s is no bucket of the latency histogram, so no series counts the requests within it and the objective would never alert", d),
+				fmt.Sprintf("set a target the histogram has a bucket for: %s (spec.monitoring.slo latencyBuckets in the PlatformPolicy)", strings.Join(append(below, above...), " or ")))
 		default:
 			o.Latency = d
 		}
@@ -129,4 +133,31 @@ func Ratio(p *policy.Policy, v policy.QueryVars, format, bad, all string) (strin
 		return "", err
 	}
 	return fmt.Sprintf(format, b, a), nil
+}
+
+// isBucket reports whether d is one of the histogram's bucket bounds, or
+// the policy names none to judge by.
+func isBucket(d time.Duration, buckets []v1alpha1.Duration) bool {
+	return len(buckets) == 0 || slices.ContainsFunc(buckets, func(b v1alpha1.Duration) bool { return b.Duration == d })
+}
+
+// nearBuckets are the bucket bounds nearest d, the largest below it and the
+// smallest above, each where there is one.
+func nearBuckets(d time.Duration, buckets []v1alpha1.Duration) (below, above []string) {
+	var lo, hi time.Duration
+	for _, b := range buckets {
+		if b.Duration < d && b.Duration > lo {
+			lo = b.Duration
+		}
+		if b.Duration > d && (hi == 0 || b.Duration < hi) {
+			hi = b.Duration
+		}
+	}
+	if lo > 0 {
+		below = []string{lo.String()}
+	}
+	if hi > 0 {
+		above = []string{hi.String()}
+	}
+	return below, above
 }

@@ -176,6 +176,16 @@ func validateMonitoring(m v1alpha1.MonitoringPolicy) error {
 	if !windows[m.SLO.DefaultWindow] {
 		return fmt.Errorf("spec.monitoring.slo.defaultWindow: %q is not one of spec.monitoring.slo.windows", m.SLO.DefaultWindow)
 	}
+	for _, q := range []struct {
+		name    string
+		buckets []v1alpha1.Duration
+	}{{"meshed", m.SLO.Meshed.LatencyBuckets}, {"plain", m.SLO.Plain.LatencyBuckets}} {
+		for i, b := range q.buckets {
+			if b.Duration <= 0 {
+				return fmt.Errorf("spec.monitoring.slo.%s.latencyBuckets[%d]: %s is no bucket bound; write the histogram's bounds as durations, such as 250ms", q.name, i, b.Duration)
+			}
+		}
+	}
 	for _, t := range SLITemplates(m) {
 		if _, err := RenderQuery(t.Field, t.Template, sampleVars); err != nil {
 			return err
@@ -190,4 +200,19 @@ func validateMonitoring(m v1alpha1.MonitoringPolicy) error {
 		}
 	}
 	return nil
+}
+
+// overlayBuckets keeps the built-in latency buckets to the built-in queries:
+// they describe the histogram the fast query reads, so a policy that writes
+// its own fast query and no buckets is judged against none, rather than
+// against a histogram it may not read.
+func overlayBuckets(spec *v1alpha1.PlatformPolicySpec, overlay v1alpha1.PlatformPolicySpec) {
+	for _, q := range []struct{ merged, overlay *v1alpha1.SLIQueries }{
+		{&spec.Monitoring.SLO.Meshed, &overlay.Monitoring.SLO.Meshed},
+		{&spec.Monitoring.SLO.Plain, &overlay.Monitoring.SLO.Plain},
+	} {
+		if q.overlay.Fast != "" && q.overlay.LatencyBuckets == nil {
+			q.merged.LatencyBuckets = nil
+		}
+	}
 }

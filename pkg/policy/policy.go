@@ -106,6 +106,7 @@ func compile(overlay v1alpha1.PlatformPolicySpec, check bool) (*Policy, error) {
 		return nil, fmt.Errorf("apply policy: %w", err)
 	}
 	overlayAccess(&spec, overlay)
+	overlayBuckets(&spec, overlay)
 	if check {
 		if err := validate(spec); err != nil {
 			return nil, err

@@ -82,6 +82,7 @@ func TestLoadRejectsBadPolicies(t *testing.T) {
 		{"an ejection interval Istio refuses", head + "  mesh: {traffic: {outlierDetection: {interval: 1ns}}}\n", "spec.mesh.traffic.outlierDetection.interval: 1ns is below 1ms"},
 		{"an ejection time Istio refuses", head + "  mesh: {traffic: {outlierDetection: {baseEjectionTime: 999us}}}\n", "spec.mesh.traffic.outlierDetection.baseEjectionTime: 999µs is below 1ms"},
 		{"a timeout bound Istio refuses", head + "  mesh: {traffic: {maxTimeout: 10us}}\n", "spec.mesh.traffic.maxTimeout: 10µs is below 1ms, the shortest duration Istio takes: write whole milliseconds, at least 1ms, or 0s for no bound on pave.dev/timeout"},
+		{"a latency bucket of nothing", head + "  monitoring: {slo: {plain: {latencyBuckets: [250ms, 0s]}}}\n", "spec.monitoring.slo.plain.latencyBuckets[1]: 0s is no bucket bound"},
 		{"a negative backup lifetime", head + "  backups: {ttl: -720h}\n", "spec.backups.ttl: -720h0m0s is negative: Velero would delete every backup as soon as it is made"},
 		{"a negative refresh interval", head + "  secrets: {refreshInterval: -1h}\n", "spec.secrets.refreshInterval: -1h0m0s is negative"},
 		{"a retry timeout that is no duration", head + "  mesh: {traffic: {retries: {perTryTimeout: 5 seconds}}}\n", `spec.mesh.traffic.retries.perTryTimeout: "5 seconds" is not a duration`},

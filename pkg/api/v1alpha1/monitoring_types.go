@@ -97,6 +97,16 @@ type SLIQueries struct {
 	// +optional
 	// +kubebuilder:validation:MaxLength=2048
 	Duration string `json:"duration,omitempty"`
+	// LatencyBuckets are the bucket bounds (le) of the histogram Fast
+	// reads. A latency target must be one of them: Fast selects the bucket
+	// at the target, and of any other bound no series exists, so the SLO
+	// would measure nothing and never alert. Default: Istio's standard
+	// buckets for meshed (0.5ms to 1h), the Prometheus client libraries'
+	// default for plain (5ms to 10s). A policy that writes its own Fast and
+	// no buckets has its latency targets judged against none.
+	// +optional
+	// +kubebuilder:validation:MaxItems=64
+	LatencyBuckets []Duration `json:"latencyBuckets,omitempty"`
 }
 
 // DashboardPolicy says what each service's Grafana dashboard shows.
