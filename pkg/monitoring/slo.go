@@ -35,6 +35,26 @@ func (o Objective) Set() bool { return o.Availability > 0 || o.Latency > 0 }
 // policy's bounds.
 type Problem struct{ Field, Message, Fix string }
 
+// Judged is the objective without what its problems refuse: an SLI whose
+// target is refused is left out, and with a refused window nothing is left.
+// Admission denies an objective with problems, so only a workload admitted
+// before them has any (a policy narrowed since, a check pave learned
+// later, such as the latency histogram's buckets): it keeps the alerts of
+// what still holds rather than losing them all.
+func (o Objective) Judged(problems []Problem) Objective {
+	for _, p := range problems {
+		switch p.Field {
+		case annotationField(v1alpha1.AnnotationSLOAvailability):
+			o.Availability = 0
+		case annotationField(v1alpha1.AnnotationSLOLatency), annotationField(v1alpha1.AnnotationSLOPercentile):
+			o.Latency = 0
+		default: // the window, or anything not an SLI's
+			return Objective{}
+		}
+	}
+	return o
+}
+
 func annotationField(key string) string { return "metadata.annotations[" + key + "]" }
 
 // ObjectiveOf reads a workload's objective and judges it by the policy's

@@ -43,7 +43,7 @@ func (SLORules) Kinds() []schema.GroupVersionKind { return []schema.GroupVersion
 // Generate implements engine.Generator.
 func (SLORules) Generate(_ context.Context, w *workload.Workload, env policy.Env) ([]object, error) {
 	o, problems := monitoring.ObjectiveOf(w, env.Policy)
-	if !workload.Served(w) || !o.Set() || len(problems) > 0 {
+	if o = o.Judged(problems); !workload.Served(w) || !o.Set() {
 		return nil, nil // the slo-bounds rule reports the problems
 	}
 	ns, app := env.NamespaceOf(w), w.Meta.Labels[v1alpha1.LabelName]

@@ -267,3 +267,44 @@ func query(suite *promqltest.LazyLoader, q string, ts time.Time) (float64, error
 	}
 	return vec[0].F, nil
 }
+
+// A workload admitted before its objective was refused in part (here a
+// latency no bucket of the histogram counts, a check pave learned later)
+// keeps the alerts of what still holds; with its window refused, none.
+func TestSLORulesKeepWhatStillHolds(t *testing.T) {
+	objectives := func(doc string) []string {
+		env := workloadtest.Env()
+		objs, err := operator.SLORules{}.Generate(context.Background(), workloadtest.FromYAML(t, doc), env)
+		if err != nil {
+			t.Fatal(err)
+		}
+		seen := map[string]bool{}
+		for _, o := range objs {
+			for _, g := range o.(*monitoringv1.PrometheusRule).Spec.Groups {
+				for _, r := range g.Rules {
+					seen[r.Labels["slo"]] = true
+				}
+			}
+		}
+		var out []string
+		for _, s := range []string{"availability", "latency"} {
+			if seen[s] {
+				out = append(out, s)
+			}
+		}
+		return out
+	}
+	for _, c := range []struct {
+		name, from, to string
+		want           string
+	}{
+		{"both hold", "", "", "availability latency"},
+		{"a latency no bucket counts", "pave.dev/slo-latency: 500ms", "pave.dev/slo-latency: 300ms", "availability"},
+		{"an availability out of range", `pave.dev/slo-availability: "99.9"`, `pave.dev/slo-availability: "99.999"`, "latency"},
+		{"a window the policy does not offer", "pave.dev/slo-window: 30d", "pave.dev/slo-window: 90d", ""},
+	} {
+		if got := strings.Join(objectives(strings.Replace(sloWorkload, c.from, c.to, 1)), " "); got != c.want {
+			t.Errorf("%s: objectives %q, want %q", c.name, got, c.want)
+		}
+	}
+}
