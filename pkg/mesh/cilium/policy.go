@@ -6,6 +6,7 @@ package cilium
 import (
 	"context"
 	"fmt"
+	"slices"
 
 	ciliumv2 "github.com/cilium/cilium/pkg/k8s/apis/cilium.io/v2"
 	ciliumapi "github.com/cilium/cilium/pkg/policy/api"
@@ -38,6 +39,9 @@ type Policy struct{}
 // Name implements engine.Generator.
 func (Policy) Name() string { return "mesh-cilium" }
 
+// maxPortsPerRule is the most ports Cilium takes in one port rule.
+const maxPortsPerRule = 40
+
 // Kinds implements engine.Generator.
 func (Policy) Kinds() []schema.GroupVersionKind {
 	return []schema.GroupVersionKind{{Group: "cilium.io", Version: "v2", Kind: "CiliumNetworkPolicy"}}
@@ -60,6 +64,13 @@ func (Policy) Generate(_ context.Context, w *workload.Workload, env policy.Env) 
 			ports = append(ports, ciliumapi.PortProtocol{Port: fmt.Sprint(p.ContainerPort), Protocol: proto})
 		}
 	}
+	// Cilium takes at most 40 ports in one port rule (its CRD's maxItems,
+	// and Rule.Sanitize): a workload that declares more gets its ports in
+	// several rules, whose union is the same.
+	var toPorts ciliumapi.PortRules
+	for chunk := range slices.Chunk(ports, maxPortsPerRule) {
+		toPorts = append(toPorts, ciliumapi.PortRule{Ports: chunk})
+	}
 	cnp := &ciliumv2.CiliumNetworkPolicy{
 		TypeMeta: metav1.TypeMeta{APIVersion: "cilium.io/v2", Kind: "CiliumNetworkPolicy"},
 		ObjectMeta: metav1.ObjectMeta{Name: mesh.ObjectPrefix + svc, Namespace: ns,
@@ -69,7 +80,7 @@ func (Policy) Generate(_ context.Context, w *workload.Workload, env policy.Env) 
 			EndpointSelector: ciliumapi.NewESFromMatchRequirements(map[string]string{v1alpha1.LabelName: svc}, nil),
 			Ingress: []ciliumapi.IngressRule{{
 				IngressCommonRule: ciliumapi.IngressCommonRule{FromEntities: ciliumapi.EntitySlice{ciliumapi.EntityCluster}},
-				ToPorts:           ciliumapi.PortRules{{Ports: ports}},
+				ToPorts:           toPorts,
 			}},
 		},
 	}
