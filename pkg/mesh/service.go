@@ -15,6 +15,12 @@ const (
 	// ObjectPrefix starts the name of every mesh object pave generates, so it
 	// never collides with a team's own.
 	ObjectPrefix = "pave-"
+
+	// CiliumPortsPerRule is the most ports Cilium takes in one port rule of
+	// a CiliumNetworkPolicy (its CRD's maxItems, and Rule.Sanitize): pave
+	// puts more in several rules, whose union is the same. Here, for the
+	// mesh's policies and the zones', without linking Cilium's API.
+	CiliumPortsPerRule = 40
 )
 
 // ServiceOf names the service a workload serves: its app.kubernetes.io/name,

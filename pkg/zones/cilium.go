@@ -2,6 +2,7 @@ package zones
 
 import (
 	"fmt"
+	"slices"
 
 	ciliumconst "github.com/cilium/cilium/pkg/k8s/apis/cilium.io"
 	ciliumv2 "github.com/cilium/cilium/pkg/k8s/apis/cilium.io/v2"
@@ -11,6 +12,7 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
 	"github.com/pave-dev/pave/pkg/api/v1alpha1"
+	"github.com/pave-dev/pave/pkg/mesh"
 	"github.com/pave-dev/pave/pkg/policy"
 )
 
@@ -111,6 +113,8 @@ func ciliumNamespace(ns string, podLabels map[string]string) ciliumapi.EndpointS
 	return ciliumapi.NewESFromMatchRequirements(match, nil)
 }
 
+// ciliumPorts are the port rules of ports, at most mesh.CiliumPortsPerRule
+// in each (a workload may declare more).
 func ciliumPorts(ports []Port) ciliumapi.PortRules {
 	if len(ports) == 0 {
 		return nil
@@ -119,7 +123,11 @@ func ciliumPorts(ports []Port) ciliumapi.PortRules {
 	for i, p := range ports {
 		pp[i] = ciliumapi.PortProtocol{Port: fmt.Sprint(p.Number), Protocol: ciliumapi.L4Proto(p.Protocol)}
 	}
-	return ciliumapi.PortRules{{Ports: pp}}
+	var rules ciliumapi.PortRules
+	for chunk := range slices.Chunk(pp, mesh.CiliumPortsPerRule) {
+		rules = append(rules, ciliumapi.PortRule{Ports: chunk})
+	}
+	return rules
 }
 
 // slim converts a label selector to the one Cilium's API is typed with.

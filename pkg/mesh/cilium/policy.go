@@ -39,9 +39,6 @@ type Policy struct{}
 // Name implements engine.Generator.
 func (Policy) Name() string { return "mesh-cilium" }
 
-// maxPortsPerRule is the most ports Cilium takes in one port rule.
-const maxPortsPerRule = 40
-
 // Kinds implements engine.Generator.
 func (Policy) Kinds() []schema.GroupVersionKind {
 	return []schema.GroupVersionKind{{Group: "cilium.io", Version: "v2", Kind: "CiliumNetworkPolicy"}}
@@ -64,11 +61,8 @@ func (Policy) Generate(_ context.Context, w *workload.Workload, env policy.Env) 
 			ports = append(ports, ciliumapi.PortProtocol{Port: fmt.Sprint(p.ContainerPort), Protocol: proto})
 		}
 	}
-	// Cilium takes at most 40 ports in one port rule (its CRD's maxItems,
-	// and Rule.Sanitize): a workload that declares more gets its ports in
-	// several rules, whose union is the same.
 	var toPorts ciliumapi.PortRules
-	for chunk := range slices.Chunk(ports, maxPortsPerRule) {
+	for chunk := range slices.Chunk(ports, mesh.CiliumPortsPerRule) {
 		toPorts = append(toPorts, ciliumapi.PortRule{Ports: chunk})
 	}
 	cnp := &ciliumv2.CiliumNetworkPolicy{

@@ -5,8 +5,8 @@ import (
 	"testing"
 
 	ciliumv2 "github.com/cilium/cilium/pkg/k8s/apis/cilium.io/v2"
-	corev1 "k8s.io/api/core/v1"
 
+	"github.com/pave-dev/pave/internal/ciliumtest"
 	"github.com/pave-dev/pave/pkg/api/v1alpha1"
 	"github.com/pave-dev/pave/pkg/mesh/cilium"
 	"github.com/pave-dev/pave/pkg/policy"
@@ -26,24 +26,12 @@ func TestPolicyIsOneCiliumTakes(t *testing.T) {
 	}
 	env.Policy = p
 	for _, n := range []int{1, 40, 41, 100} {
-		w := workloadtest.FromYAML(t, workloadtest.Served("game", "arcade"))
-		w.PodSpec.Containers[0].Ports = nil
-		for i := range n {
-			w.PodSpec.Containers[0].Ports = append(w.PodSpec.Containers[0].Ports, corev1.ContainerPort{ContainerPort: int32(7000 + i)})
-		}
+		w := workloadtest.ServedWithPorts(t, "game", "arcade", n)
 		objs, err := cilium.Policy{}.Generate(context.Background(), w, env)
 		if err != nil || len(objs) != 1 {
 			t.Fatalf("%d ports: %d objects, error %v", n, len(objs), err)
 		}
-		rule := objs[0].(*ciliumv2.CiliumNetworkPolicy).Spec
-		if err := rule.Sanitize(); err != nil {
-			t.Errorf("%d ports: Cilium refuses the rule: %v", n, err)
-		}
-		let := 0
-		for _, pr := range rule.Ingress[0].ToPorts {
-			let += len(pr.Ports)
-		}
-		if let != n {
+		if let := ciliumtest.PortsLetIn(t, objs[0].(*ciliumv2.CiliumNetworkPolicy)); let != n {
 			t.Errorf("%d ports: the rule lets in %d", n, let)
 		}
 	}

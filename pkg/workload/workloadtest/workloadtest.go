@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"testing"
 
+	corev1 "k8s.io/api/core/v1"
 	"sigs.k8s.io/yaml"
 
 	"github.com/pave-dev/pave/pkg/api/v1alpha1"
@@ -93,4 +94,16 @@ spec:
     spec:
       containers: [{name: ` + name + `, image: "` + name + `:1", ports: [{containerPort: 8080}]}]
 `
+}
+
+// ServedWithPorts is Served decoded, its container declaring n ports from
+// 7000: more than an API's list of ports may hold, where n asks for it.
+func ServedWithPorts(t testing.TB, name, namespace string, n int) *workload.Workload {
+	t.Helper()
+	w := FromYAML(t, Served(name, namespace))
+	w.PodSpec.Containers[0].Ports = make([]corev1.ContainerPort, n)
+	for i := range n {
+		w.PodSpec.Containers[0].Ports[i] = corev1.ContainerPort{ContainerPort: int32(7000 + i)}
+	}
+	return w
 }
