@@ -154,6 +154,9 @@ func validate(s v1alpha1.PlatformPolicySpec) error {
 	if err := validateZones(s); err != nil {
 		return err
 	}
+	if err := validateClusterNetworkPolicySize(s); err != nil {
+		return err
+	}
 	if err := validateResourceLists(s); err != nil {
 		return err
 	}

@@ -2,6 +2,7 @@ package zones_test
 
 import (
 	"context"
+	"fmt"
 	"slices"
 	"testing"
 
@@ -84,6 +85,46 @@ spec: {zones: {isolation: {target: ClusterNetworkPolicy, monitoringNamespace: mo
 	for _, ns := range []string{"kube-system", "monitoring", "platform", "cert-manager"} {
 		if left.Operator != metav1.LabelSelectorOpNotIn || !slices.Contains(left.Values, ns) {
 			t.Errorf("the default deny selects namespace %s: %v", ns, left)
+		}
+	}
+}
+
+// The policy refuses a zone whose boundary ClusterNetworkPolicy would hold
+// more egress rules than the API takes (its CRD's maxItems), by a count of
+// them that must be the one zones writes: each network outside the cluster
+// takes one rule, and one more for its exceptions.
+func TestBoundaryEgressRulesAreCountedByThePolicy(t *testing.T) {
+	for _, networks := range []int{0, 1, 10, 11} {
+		for _, mesh := range []v1alpha1.MeshMode{v1alpha1.MeshOff, v1alpha1.MeshIstio} {
+			var egress []v1alpha1.ZoneEgress
+			for i := range networks {
+				egress = append(egress, v1alpha1.ZoneEgress{CIDR: fmt.Sprintf("203.0.%d.0/24", i), Except: []string{fmt.Sprintf("203.0.%d.8/29", i)}})
+			}
+			spec := policy.Default().Spec
+			spec.Mesh.Mode = mesh
+			spec.Zones.Isolation.Target = v1alpha1.IsolationClusterNetworkPolicy
+			spec.Zones.Access = []v1alpha1.ZoneAccess{{Zone: "public", FromOutside: true, Egress: egress}, {Zone: "internal", AllowFrom: []string{"public"}}, {Zone: "restricted", AllowFrom: []string{"internal"}}}
+			want := policy.ClusterNetworkPolicyEgressRules(spec, policy.BoundaryOf(spec.Zones, "public"))
+			p, err := policy.FromSpec(spec)
+			if fits := want <= policy.ClusterNetworkPolicyMaxRules; fits != (err == nil) {
+				t.Fatalf("%d networks, mesh %s: %d rules, policy error %v", networks, mesh, want, err)
+			}
+			if err != nil {
+				continue
+			}
+			objs, err := zones.Boundaries{}.GenerateCluster(context.Background(), p)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got := -1
+			for _, o := range objs {
+				if c := o.(*cnpv1.ClusterNetworkPolicy); c.Name == "pave-zone-public" {
+					got = len(c.Spec.Egress)
+				}
+			}
+			if got != want {
+				t.Errorf("%d networks, mesh %s: the boundary holds %d egress rules (-1: none written), the policy counts %d", networks, mesh, got, want)
+			}
 		}
 	}
 }
