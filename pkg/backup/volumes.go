@@ -97,7 +97,7 @@ func (Covered) Validate(_ context.Context, w *workload.Workload, env policy.Env)
 			fmt.Sprintf("%s keeps data in %s, and the policy schedules no backups", w.Kind, strings.Join(vols, ", ")),
 			"ask the platform team to turn backups on (spec.backups in the PlatformPolicy)")}
 	case optedOut(w) && !b.AllowOptOut:
-		return []policy.Violation{ruleCovered.Violation("metadata.annotations["+v1alpha1.AnnotationBackup+"]",
+		return []policy.Violation{ruleCovered.Violation(policy.AnnotationField(v1alpha1.AnnotationBackup),
 			fmt.Sprintf("%s opts its data (%s) out of the backups, which the policy does not allow", w.Kind, strings.Join(vols, ", ")),
 			fmt.Sprintf("remove %s: \"false\"; only a cache whose data can be rebuilt may stay out, where the platform team allows it (spec.backups.allowOptOut)", v1alpha1.AnnotationBackup))}
 	}

@@ -44,9 +44,9 @@ type Problem struct{ Field, Message, Fix string }
 func (o Objective) Judged(problems []Problem) Objective {
 	for _, p := range problems {
 		switch p.Field {
-		case annotationField(v1alpha1.AnnotationSLOAvailability):
+		case policy.AnnotationField(v1alpha1.AnnotationSLOAvailability):
 			o.Availability = 0
-		case annotationField(v1alpha1.AnnotationSLOLatency), annotationField(v1alpha1.AnnotationSLOPercentile):
+		case policy.AnnotationField(v1alpha1.AnnotationSLOLatency), policy.AnnotationField(v1alpha1.AnnotationSLOPercentile):
 			o.Latency = 0
 		default: // the window, or anything not an SLI's
 			return Objective{}
@@ -54,8 +54,6 @@ func (o Objective) Judged(problems []Problem) Objective {
 	}
 	return o
 }
-
-func annotationField(key string) string { return "metadata.annotations[" + key + "]" }
 
 // ObjectiveOf reads a workload's objective and judges it by the policy's
 // bounds. The objective is meaningful only without problems.
@@ -66,7 +64,7 @@ func ObjectiveOf(w *workload.Workload, p *policy.Policy) (Objective, []Problem) 
 	a := w.Meta.Annotations
 	var o Objective
 	var out []Problem
-	bad := func(key, msg, fix string) { out = append(out, Problem{annotationField(key), msg, fix}) }
+	bad := func(key, msg, fix string) { out = append(out, Problem{policy.AnnotationField(key), msg, fix}) }
 	inBounds := func(key, what string, v float64) {
 		if v < lo || v > hi {
 			bad(key, fmt.Sprintf("%s %g%% is outside the policy's range %s%%–%s%%", what, v, b.MinAvailability, b.MaxAvailability),
@@ -84,16 +82,16 @@ func ObjectiveOf(w *workload.Workload, p *policy.Policy) (Objective, []Problem) 
 	}
 	if s, ok := a[v1alpha1.AnnotationSLOLatency]; ok {
 		d, err := time.ParseDuration(s)
+		buckets := SLIQueries(w, p).LatencyBuckets
 		switch min := mesh.Duration(b.MinLatency); {
 		case err != nil || d <= 0:
 			bad(v1alpha1.AnnotationSLOLatency, fmt.Sprintf("%q is not a duration", s), "write the latency target, e.g. 500ms")
 		case d < min:
 			bad(v1alpha1.AnnotationSLOLatency, fmt.Sprintf("latency %s is below the policy's minimum %s", d, min),
 				fmt.Sprintf("set a target of at least %s: below it the measurement's own noise decides", min))
-		case !isBucket(d, SLIQueries(w, p).LatencyBuckets):
-			below, above := nearBuckets(d, SLIQueries(w, p).LatencyBuckets)
+		case !isBucket(d, buckets):
 			bad(v1alpha1.AnnotationSLOLatency, fmt.Sprintf("latency %s is no bucket of the latency histogram, so no series counts the requests within it and the objective would never alert", d),
-				fmt.Sprintf("set a target the histogram has a bucket for: %s (spec.monitoring.slo latencyBuckets in the PlatformPolicy)", strings.Join(append(below, above...), " or ")))
+				fmt.Sprintf("set a target the histogram has a bucket for: %s (spec.monitoring.slo latencyBuckets in the PlatformPolicy)", nearBuckets(d, buckets)))
 		default:
 			o.Latency = d
 		}
@@ -161,9 +159,9 @@ func isBucket(d time.Duration, buckets []v1alpha1.Duration) bool {
 	return len(buckets) == 0 || slices.ContainsFunc(buckets, func(b v1alpha1.Duration) bool { return b.Duration == d })
 }
 
-// nearBuckets are the bucket bounds nearest d, the largest below it and the
-// smallest above, each where there is one.
-func nearBuckets(d time.Duration, buckets []v1alpha1.Duration) (below, above []string) {
+// nearBuckets names the bucket bounds nearest d: the largest below it and
+// the smallest above, each where there is one ("250ms or 500ms").
+func nearBuckets(d time.Duration, buckets []v1alpha1.Duration) string {
 	var lo, hi time.Duration
 	for _, b := range buckets {
 		if b.Duration < d && b.Duration > lo {
@@ -173,11 +171,11 @@ func nearBuckets(d time.Duration, buckets []v1alpha1.Duration) (below, above []s
 			hi = b.Duration
 		}
 	}
-	if lo > 0 {
-		below = []string{lo.String()}
+	var near []string
+	for _, b := range []time.Duration{lo, hi} {
+		if b > 0 {
+			near = append(near, b.String())
+		}
 	}
-	if hi > 0 {
-		above = []string{hi.String()}
-	}
-	return below, above
+	return strings.Join(near, " or ")
 }

@@ -11,6 +11,10 @@ type Rule struct {
 	Description string
 }
 
+// AnnotationField is the field of an object's annotation key, as a
+// Violation names it.
+func AnnotationField(key string) string { return "metadata.annotations[" + key + "]" }
+
 // Violation is one broken rule on one object.
 type Violation struct {
 	Rule     string            `json:"rule"`

@@ -32,12 +32,12 @@ func (Canary) Validate(_ context.Context, w *workload.Workload, env policy.Env) 
 	}
 	var out []policy.Violation
 	if !env.Policy.Spec.Mesh.Mode.UsesIstio() {
-		out = append(out, ruleCanary.Violation(fmt.Sprintf("metadata.annotations[%s]", v1alpha1.AnnotationCanaryOf),
+		out = append(out, ruleCanary.Violation(policy.AnnotationField(v1alpha1.AnnotationCanaryOf),
 			fmt.Sprintf("canary routing needs Istio, and the policy's mesh mode is %q", env.Policy.Spec.Mesh.Mode),
 			"ask the platform team to set spec.mesh.mode to istio or delegate, or remove the canary annotations"))
 	}
 	for _, p := range problems {
-		out = append(out, ruleCanary.Violation(fmt.Sprintf("metadata.annotations[%s]", p.Annotation), p.Message, p.Fix))
+		out = append(out, ruleCanary.Violation(policy.AnnotationField(p.Annotation), p.Message, p.Fix))
 	}
 	if got := w.PodMeta.Labels[v1alpha1.LabelName]; got != c.Of {
 		out = append(out, ruleCanary.Violation(fmt.Sprintf("%s.labels[%s]", w.PodMetaPath, v1alpha1.LabelName),

@@ -39,7 +39,7 @@ func (Mesh) Validate(_ context.Context, w *workload.Workload, env policy.Env) []
 			"run the service on Linux nodes, deploy it to a namespace in a zone the mesh does not require, or ask the platform team for a PolicyException for mesh-sidecar")}
 	}
 	if mesh.OptedOut(w) {
-		return []policy.Violation{ruleMeshSidecar.Violation(fmt.Sprintf("metadata.annotations[%s]", v1alpha1.AnnotationInject),
+		return []policy.Violation{ruleMeshSidecar.Violation(policy.AnnotationField(v1alpha1.AnnotationInject),
 			fmt.Sprintf("zone %q must be meshed; opting out with %s: \"false\" is not allowed there", zone, v1alpha1.AnnotationInject),
 			fmt.Sprintf("remove the %s annotation, or move the workload to a namespace in a zone outside %v", v1alpha1.AnnotationInject, spec.RequiredZones))}
 	}

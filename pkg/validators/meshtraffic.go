@@ -44,7 +44,7 @@ func (MeshTraffic) Validate(_ context.Context, w *workload.Workload, env policy.
 	if spec.Mode.UsesIstio() {
 		_, problems = mesh.Effective(w, spec.Traffic)
 		for _, p := range problems {
-			out = append(out, ruleMeshTraffic.Violation(annotationField(p.Annotation), p.Message, p.Fix))
+			out = append(out, ruleMeshTraffic.Violation(policy.AnnotationField(p.Annotation), p.Message, p.Fix))
 		}
 	}
 	// Only the served kinds: those are the kinds pave reads the annotations
@@ -61,7 +61,7 @@ func (MeshTraffic) Validate(_ context.Context, w *workload.Workload, env policy.
 		if _, set := w.Meta.Annotations[key]; !set || slices.ContainsFunc(problems, func(p mesh.Problem) bool { return p.Annotation == key }) {
 			continue // a bad value is said once
 		}
-		out = append(out, ruleMeshTrafficUnrouted.Violation(annotationField(key),
+		out = append(out, ruleMeshTrafficUnrouted.Violation(policy.AnnotationField(key),
 			fmt.Sprintf("has no effect: pave writes no routes for this workload, since %s", why), fix))
 	}
 	return out
@@ -78,5 +78,3 @@ func unrouted(w *workload.Workload, mode v1alpha1.MeshMode) (why, fix string) {
 	}
 	return mesh.Unrouted(w)
 }
-
-func annotationField(key string) string { return "metadata.annotations[" + key + "]" }
