@@ -9,6 +9,7 @@ import (
 	appsv1 "k8s.io/api/apps/v1"
 	"k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/utils/ptr"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/controller-runtime/pkg/event"
 
@@ -104,7 +105,7 @@ func (s *Scanner) Scan(ctx context.Context) (int, error) {
 		namespaces = append(namespaces, ns)
 	}
 	slices.Sort(namespaces)
-	max := int(p.Spec.Audit.MaxResults)
+	max := int(ptr.Deref(p.Spec.Audit.MaxResults, 0))
 	var failed error
 	for _, ns := range slices.Compact(namespaces) {
 		err := s.Store.Update(ctx, format, ns, func(results []Result) []Result { return replaceScan(results, fresh[ns], max) })

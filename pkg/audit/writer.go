@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/go-logr/logr"
+	"k8s.io/utils/ptr"
 
 	"github.com/pave-dev/pave/pkg/api/v1alpha1"
 	"github.com/pave-dev/pave/pkg/metrics"
@@ -57,7 +58,7 @@ func (w *Writer) Flush(ctx context.Context) {
 	if len(delta) == 0 || p == nil {
 		return
 	}
-	format, max := p.Spec.Audit.Reports, int(p.Spec.Audit.MaxResults)
+	format, max := p.Spec.Audit.Reports, int(ptr.Deref(p.Spec.Audit.MaxResults, 0))
 	if format == v1alpha1.ReportsOff || !w.Served(format) {
 		return
 	}

@@ -5,6 +5,8 @@ import (
 	"strconv"
 	"time"
 
+	"k8s.io/utils/ptr"
+
 	"github.com/pave-dev/pave/pkg/api/v1alpha1"
 	"github.com/pave-dev/pave/pkg/policy"
 	"github.com/pave-dev/pave/pkg/workload"
@@ -33,8 +35,9 @@ type Problem struct {
 // annotations. An annotation that does not parse or breaks a bound is
 // reported and ignored, so the generated objects always stay within policy.
 func Effective(w *workload.Workload, t v1alpha1.TrafficPolicy) (Settings, []Problem) {
-	s := Settings{Timeout: Duration(t.Timeout), PerTryTimeout: Duration(t.Retries.PerTryTimeout), Attempts: t.Retries.Attempts}
+	s := Settings{Timeout: Duration(t.Timeout), PerTryTimeout: Duration(t.Retries.PerTryTimeout), Attempts: ptr.Deref(t.Retries.Attempts, 0)}
 	maxTimeout := Duration(t.MaxTimeout)
+	maxAttempts := int(ptr.Deref(t.Retries.MaxAttempts, 0))
 	var problems []Problem
 	a := w.Meta.Annotations
 	if v, ok := a[v1alpha1.AnnotationTimeout]; ok {
@@ -56,9 +59,9 @@ func Effective(w *workload.Workload, t v1alpha1.TrafficPolicy) (Settings, []Prob
 		switch {
 		case err != nil || n < 0:
 			problems = append(problems, Problem{v1alpha1.AnnotationRetries, fmt.Sprintf("%q is not a number of attempts", v), "write a whole number such as 3"})
-		case n > int(t.Retries.MaxAttempts):
-			problems = append(problems, Problem{v1alpha1.AnnotationRetries, fmt.Sprintf("%d is above the policy's maximum of %d", n, t.Retries.MaxAttempts),
-				fmt.Sprintf("use at most %d: retries multiply load on a failing service", t.Retries.MaxAttempts)})
+		case n > maxAttempts:
+			problems = append(problems, Problem{v1alpha1.AnnotationRetries, fmt.Sprintf("%d is above the policy's maximum of %d", n, maxAttempts),
+				fmt.Sprintf("use at most %d: retries multiply load on a failing service", maxAttempts)})
 		default:
 			s.Attempts = int32(n)
 		}

@@ -5,6 +5,8 @@ import (
 	"slices"
 	"time"
 
+	"k8s.io/utils/ptr"
+
 	"github.com/pave-dev/pave/pkg/api/v1alpha1"
 )
 
@@ -37,8 +39,8 @@ func validateAudit(a v1alpha1.AuditPolicy) error {
 	default:
 		return fmt.Errorf("spec.audit.reports: %q is not a format; use OpenReports, PolicyReport or off", a.Reports)
 	}
-	if a.MaxResults < 10 || a.MaxResults > 1000 {
-		return fmt.Errorf("spec.audit.maxResults: %d is outside 10–1000", a.MaxResults)
+	if n := ptr.Deref(a.MaxResults, 0); n < 10 || n > 1000 {
+		return fmt.Errorf("spec.audit.maxResults: %d is outside 10–1000", n)
 	}
 	if a.Interval != nil && a.Interval.Duration < 0 {
 		return fmt.Errorf("spec.audit.interval: %s is negative; use 0s to audit on policy changes only", a.Interval.Duration)

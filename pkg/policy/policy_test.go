@@ -217,7 +217,7 @@ func TestOverlayKeepsNestedDefaults(t *testing.T) {
 	}
 	tr := p.Spec.Mesh.Traffic
 	if tr.OutlierDetection.Interval == nil || tr.OutlierDetection.Interval.Duration.String() != "10s" ||
-		tr.Timeout == nil || tr.Timeout.Duration.String() != "15s" || tr.Retries.Attempts != 2 {
+		tr.Timeout == nil || tr.Timeout.Duration.String() != "15s" || tr.Retries.Attempts == nil || *tr.Retries.Attempts != 2 {
 		t.Fatalf("traffic defaults lost: %+v", tr)
 	}
 	if p.Spec.Mesh.Sidecar.Container == nil || p.Spec.Mesh.Sidecar.Container.Name != "istio-proxy" {

@@ -117,7 +117,7 @@ func validateEgress(e v1alpha1.ZoneEgress) error {
 // zones the policy no longer names are dropped rather than rejected. So are
 // the built-in required zones it no longer names, when it names none.
 func overlayAccess(spec *v1alpha1.PlatformPolicySpec, overlay v1alpha1.PlatformPolicySpec) {
-	if overlay.Zones.Names == nil {
+	if len(overlay.Zones.Names) == 0 { // left out, or empty: any zone name is known
 		return
 	}
 	if overlay.Mesh.RequiredZones == nil {

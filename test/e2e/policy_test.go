@@ -20,6 +20,8 @@ func TestPolicyValidatedByTheAPIServer(t *testing.T) {
 		// fails the rule.
 		{"apiVersion: pave.dev/v1alpha1\nkind: PlatformPolicy\nmetadata: {name: default}\nspec: {backups: {ttl: forever}}\n", "spec.backups.ttl in body should match"},
 		{"apiVersion: pave.dev/v1alpha1\nkind: PlatformPolicy\nmetadata: {name: default}\nspec: {mesh: {traffic: {timeout: 99999999999h}}}\n", "must be a duration pave can read"},
+		// Istio reads a 0 percent as unset (Envoy's 10 %), not as none.
+		{"apiVersion: pave.dev/v1alpha1\nkind: PlatformPolicy\nmetadata: {name: default}\nspec: {mesh: {traffic: {outlierDetection: {maxEjectionPercent: 0}}}}\n", "should be greater than or equal to 1"},
 		{"apiVersion: pave.dev/v1alpha1\nkind: PolicyException\nmetadata: {name: e, namespace: default}\nspec: {rules: [], match: {names: [x]}, reason: short, approvedBy: me, expiresAt: '2030-01-01T00:00:00Z'}\n", "spec.rules"},
 	}
 	for _, c := range cases {
@@ -254,6 +256,26 @@ func TestRequiredLabelsReachThePods(t *testing.T) {
 		pods := getJSON(t, "-n", "required-labels", "pods", "-l", "owner=alice")["items"].([]any)
 		if len(pods) != 1 {
 			return fmt.Errorf("%d pods labelled owner=alice, want 1: %s", len(pods), events("required-labels"))
+		}
+		return nil
+	})
+}
+
+// An empty list in the PlatformPolicy is a value all the way from the API
+// server to the engine: `required: []` requires no label, where the
+// built-in policy requires pave.dev/team. The policy's lists were omitempty
+// and the empty one was dropped where the policy is laid over the
+// built-in one, so pave.dev/team stayed required.
+func TestPolicyEmptyListIsAValue(t *testing.T) {
+	namespace(t, "no-required-labels", nil)
+	usePolicy(t, "{labels: {required: []}, rules: [{id: required-labels, mode: enforce}, {id: readiness-probe, mode: audit}]}")
+	eventually(t, 30*time.Second, func() error {
+		out, err := combinedKubectl("apply", "--dry-run=server", "-n", "no-required-labels", "-f", "testdata/plain.yaml")
+		if err != nil {
+			return fmt.Errorf("no label is required, yet: %v: %s", err, out)
+		}
+		if strings.Contains(out, "[required-labels]") {
+			return fmt.Errorf("required-labels still judged: %s", out)
 		}
 		return nil
 	})

@@ -18,7 +18,7 @@ type AuditPolicy struct {
 	// +kubebuilder:validation:MaxItems=4
 	// +kubebuilder:validation:items:Enum=deny;warn;waived;record
 	// +listType=set
-	Outcomes []string `json:"outcomes,omitempty"`
+	Outcomes []string `json:"outcomes,omitzero"`
 	// Reports is the format of each namespace's report: OpenReports (an
 	// openreports.io/v1alpha1 Report, the default), PolicyReport (a
 	// wgpolicyk8s.io/v1alpha2 PolicyReport) or "off". Never both.
@@ -31,7 +31,7 @@ type AuditPolicy struct {
 	// +optional
 	// +kubebuilder:validation:Minimum=10
 	// +kubebuilder:validation:Maximum=1000
-	MaxResults int32 `json:"maxResults,omitempty"`
+	MaxResults *int32 `json:"maxResults,omitempty"`
 	// Interval is how often the background audit re-judges every running
 	// workload, besides each time the policy changes. Default 1h; 0s runs
 	// it on policy changes only.

@@ -34,7 +34,7 @@ type MeshPolicy struct {
 	// denied (rule mesh-sidecar), and pave.dev/inject: "false" is refused.
 	// +optional
 	// +kubebuilder:validation:MaxItems=64
-	RequiredZones []string `json:"requiredZones,omitempty"`
+	RequiredZones []string `json:"requiredZones,omitzero"`
 	// Sidecar is what istio mode injects.
 	// +optional
 	Sidecar SidecarTemplate `json:"sidecar,omitempty"`
@@ -67,15 +67,18 @@ type TrafficPolicy struct {
 
 // RetryPolicy is how failed requests are retried.
 type RetryPolicy struct {
+	// Attempts is how often a failed request is tried again; 0 turns
+	// retries off. Default 2.
 	// +optional
 	// +kubebuilder:validation:Minimum=0
 	// +kubebuilder:validation:Maximum=10
-	Attempts int32 `json:"attempts,omitempty"`
-	// MaxAttempts bounds the pave.dev/retries annotation.
+	Attempts *int32 `json:"attempts,omitempty"`
+	// MaxAttempts bounds the pave.dev/retries annotation; 0 allows it to
+	// turn retries off only. Default 5.
 	// +optional
 	// +kubebuilder:validation:Minimum=0
 	// +kubebuilder:validation:Maximum=10
-	MaxAttempts int32 `json:"maxAttempts,omitempty"`
+	MaxAttempts *int32 `json:"maxAttempts,omitempty"`
 	// +optional
 	PerTryTimeout *Duration `json:"perTryTimeout,omitempty"`
 	// RetryOn lists Envoy's retry conditions, comma-separated.
@@ -88,10 +91,10 @@ type RetryPolicy struct {
 type ConnectionPoolPolicy struct {
 	// +optional
 	// +kubebuilder:validation:Minimum=1
-	MaxConnections int32 `json:"maxConnections,omitempty"`
+	MaxConnections *int32 `json:"maxConnections,omitempty"`
 	// +optional
 	// +kubebuilder:validation:Minimum=1
-	MaxPendingRequests int32 `json:"maxPendingRequests,omitempty"`
+	MaxPendingRequests *int32 `json:"maxPendingRequests,omitempty"`
 }
 
 // OutlierPolicy is the circuit breaker.
@@ -99,15 +102,18 @@ type OutlierPolicy struct {
 	// ConsecutiveErrors (5xx) before an endpoint is ejected.
 	// +optional
 	// +kubebuilder:validation:Minimum=1
-	ConsecutiveErrors uint32 `json:"consecutiveErrors,omitempty"`
+	ConsecutiveErrors *uint32 `json:"consecutiveErrors,omitempty"`
 	// +optional
 	Interval *Duration `json:"interval,omitempty"`
 	// +optional
 	BaseEjectionTime *Duration `json:"baseEjectionTime,omitempty"`
+	// MaxEjectionPercent is the most of a service's endpoints ejected at
+	// once. Default 50. At least 1: Istio reads 0 as unset, which is
+	// Envoy's own 10 %.
 	// +optional
-	// +kubebuilder:validation:Minimum=0
+	// +kubebuilder:validation:Minimum=1
 	// +kubebuilder:validation:Maximum=100
-	MaxEjectionPercent int32 `json:"maxEjectionPercent,omitempty"`
+	MaxEjectionPercent *int32 `json:"maxEjectionPercent,omitempty"`
 }
 
 // SidecarTemplate is the proxy container and the volumes it needs. The
@@ -121,7 +127,7 @@ type SidecarTemplate struct {
 	// name is replaced, or a look-alike could feed the proxy other
 	// credentials.
 	// +optional
-	Volumes []corev1.Volume `json:"volumes,omitempty"`
+	Volumes []corev1.Volume `json:"volumes,omitzero"`
 }
 
 // UsesIstio reports whether the mode runs Istio: sidecars, traffic routing

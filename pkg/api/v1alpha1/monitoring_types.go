@@ -25,7 +25,7 @@ type MonitoringPolicy struct {
 	// +optional
 	// +kubebuilder:validation:MaxItems=16
 	// +kubebuilder:validation:items:MaxLength=15
-	PortNames []string `json:"portNames,omitempty"`
+	PortNames []string `json:"portNames,omitzero"`
 	// SLO bounds the targets teams set and says how they are measured.
 	// +optional
 	SLO SLOPolicy `json:"slo,omitempty"`
@@ -57,7 +57,7 @@ type SLOPolicy struct {
 	// +optional
 	// +kubebuilder:validation:MaxItems=8
 	// +kubebuilder:validation:items:Pattern=`^[1-9][0-9]?d$`
-	Windows []string `json:"windows,omitempty"`
+	Windows []string `json:"windows,omitzero"`
 	// DefaultWindow is the window of an SLO that names none. Default 30d.
 	// +optional
 	// +kubebuilder:validation:Pattern=`^[1-9][0-9]?d$`
@@ -106,7 +106,7 @@ type SLIQueries struct {
 	// no buckets has its latency targets judged against none.
 	// +optional
 	// +kubebuilder:validation:MaxItems=64
-	LatencyBuckets []Duration `json:"latencyBuckets,omitempty"`
+	LatencyBuckets []Duration `json:"latencyBuckets,omitzero"`
 }
 
 // DashboardPolicy says what each service's Grafana dashboard shows.

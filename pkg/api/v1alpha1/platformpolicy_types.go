@@ -48,7 +48,16 @@ type PlatformPolicyStatus struct {
 	LastAccepted *runtime.RawExtension `json:"lastAccepted,omitempty"`
 }
 
-// PlatformPolicySpec holds the standards, one section per concern.
+// The spec is laid over the built-in policy field by field, so a value
+// written must survive encoding even where it is a zero: its lists are
+// omitzero (an empty list written is kept; one left out is not) and its
+// numbers whose zero is a setting are pointers. With omitempty,
+// `required: []` or `attempts: 0` vanished and the built-in value stayed in
+// force (policy.TestZeroValuesAreNotIgnored).
+
+// PlatformPolicySpec holds the standards, one section per concern. Fields
+// left out keep the built-in policy's values; a zero written (an empty
+// list, 0) is a value.
 type PlatformPolicySpec struct {
 	// Images restricts where container images may come from.
 	// +optional
@@ -99,7 +108,7 @@ type PlatformPolicySpec struct {
 	// +optional
 	// +listType=map
 	// +listMapKey=id
-	Rules []RuleSetting `json:"rules,omitempty"`
+	Rules []RuleSetting `json:"rules,omitzero"`
 }
 
 // ImagePolicy restricts container images.
@@ -112,7 +121,7 @@ type ImagePolicy struct {
 	// as ubuntu would be a Docker Hub path and allow nothing.
 	// +optional
 	// +kubebuilder:validation:items:Pattern=`^((([a-z0-9]([a-z0-9-]*[a-z0-9])?\.)+[a-z0-9]([a-z0-9-]*[a-z0-9])?|localhost)(:[0-9]+)?|[a-z0-9]([a-z0-9-]*[a-z0-9])?:[0-9]+)(/[a-z0-9._-]+)*/?$`
-	AllowedRegistries []string `json:"allowedRegistries,omitempty"`
+	AllowedRegistries []string `json:"allowedRegistries,omitzero"`
 }
 
 // AllowedRegistryPattern is the pattern of an entry of
@@ -125,7 +134,7 @@ type LabelPolicy struct {
 	// Required labels must be on every workload, set by the team or derived from the
 	// namespace. Default: [pave.dev/team].
 	// +optional
-	Required []string `json:"required,omitempty"`
+	Required []string `json:"required,omitzero"`
 	// DefaultCostCenter is the cost-centre label value for workloads whose namespace
 	// names none. Empty leaves the label off.
 	// +optional
@@ -176,7 +185,7 @@ type EphemeralContainerPolicy struct {
 	// +optional
 	// +kubebuilder:validation:MaxItems=64
 	// +kubebuilder:validation:items:MaxLength=128
-	RelaxedRules []string `json:"relaxedRules,omitempty"`
+	RelaxedRules []string `json:"relaxedRules,omitzero"`
 }
 
 // ExceptionPolicy says where PolicyExceptions may live.
@@ -184,7 +193,7 @@ type ExceptionPolicy struct {
 	// Namespaces whose PolicyExceptions pave honours. Exceptions elsewhere are
 	// ignored, so only those who may write there can waive a rule. Default: [pave-system].
 	// +optional
-	Namespaces []string `json:"namespaces,omitempty"`
+	Namespaces []string `json:"namespaces,omitzero"`
 }
 
 // PlatformPolicyList is a list of PlatformPolicies.

@@ -10,7 +10,7 @@ type StoragePolicy struct {
 	// +optional
 	// +kubebuilder:validation:MaxItems=64
 	// +kubebuilder:validation:items:MaxLength=253
-	EncryptedClasses []string `json:"encryptedClasses,omitempty"`
+	EncryptedClasses []string `json:"encryptedClasses,omitzero"`
 	// DefaultClass is given to claims that name no class. Default: the
 	// cluster's default class if it encrypts, else the first class (by name)
 	// that does.

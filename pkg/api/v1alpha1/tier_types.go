@@ -17,7 +17,7 @@ type TierPolicy struct {
 	// +listType=map
 	// +listMapKey=name
 	// +kubebuilder:validation:MaxItems=32
-	Tiers []Tier `json:"tiers,omitempty"`
+	Tiers []Tier `json:"tiers,omitzero"`
 }
 
 // Tier is one size of namespace.
@@ -60,5 +60,5 @@ type NamespacePolicy struct {
 	// and NetworkPolicies that reach beyond their namespace (docs/zones.md).
 	// +optional
 	// +kubebuilder:validation:MaxItems=32
-	LabelAdmins []string `json:"labelAdmins,omitempty"`
+	LabelAdmins []string `json:"labelAdmins,omitzero"`
 }

@@ -10,7 +10,7 @@ type ZonePolicy struct {
 	// +optional
 	// +kubebuilder:validation:MaxItems=64
 	// +kubebuilder:validation:items:MaxLength=63
-	Names []string `json:"names,omitempty"`
+	Names []string `json:"names,omitzero"`
 	// DefaultZone is given to workloads whose namespace names none.
 	// +optional
 	// +kubebuilder:validation:MaxLength=63
@@ -33,7 +33,7 @@ type ZonePolicy struct {
 	// +listType=map
 	// +listMapKey=zone
 	// +kubebuilder:validation:MaxItems=64
-	Access []ZoneAccess `json:"access,omitempty"`
+	Access []ZoneAccess `json:"access,omitzero"`
 }
 
 // IsolationTarget is the API pave writes zone isolation in.
@@ -83,12 +83,12 @@ type ZoneIsolation struct {
 	// MeshPorts are the control plane's ports (Istio: 15012, xDS and CA).
 	// +optional
 	// +kubebuilder:validation:MaxItems=16
-	MeshPorts []int32 `json:"meshPorts,omitempty"`
+	MeshPorts []int32 `json:"meshPorts,omitzero"`
 	// MeshSidecarPorts are the sidecar's own ports the scraper may reach on a
 	// meshed workload (Istio: 15020 merged metrics, 15090 Envoy).
 	// +optional
 	// +kubebuilder:validation:MaxItems=16
-	MeshSidecarPorts []int32 `json:"meshSidecarPorts,omitempty"`
+	MeshSidecarPorts []int32 `json:"meshSidecarPorts,omitzero"`
 	// DNS is the cluster's DNS service: every workload may query it on port 53.
 	// +optional
 	DNS DNSPeer `json:"dns,omitempty"`

@@ -17,6 +17,7 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/apimachinery/pkg/runtime/schema"
+	"k8s.io/utils/ptr"
 
 	"github.com/pave-dev/pave/pkg/api/v1alpha1"
 	"github.com/pave-dev/pave/pkg/mesh"
@@ -70,14 +71,14 @@ func (Traffic) Generate(_ context.Context, w *workload.Workload, env policy.Env)
 	dr.Spec.Host = host
 	dr.Spec.TrafficPolicy = &networkingapi.TrafficPolicy{
 		ConnectionPool: &networkingapi.ConnectionPoolSettings{
-			Tcp:  &networkingapi.ConnectionPoolSettings_TCPSettings{MaxConnections: t.ConnectionPool.MaxConnections},
-			Http: &networkingapi.ConnectionPoolSettings_HTTPSettings{Http1MaxPendingRequests: t.ConnectionPool.MaxPendingRequests},
+			Tcp:  &networkingapi.ConnectionPoolSettings_TCPSettings{MaxConnections: ptr.Deref(t.ConnectionPool.MaxConnections, 0)},
+			Http: &networkingapi.ConnectionPoolSettings_HTTPSettings{Http1MaxPendingRequests: ptr.Deref(t.ConnectionPool.MaxPendingRequests, 0)},
 		},
 		OutlierDetection: &networkingapi.OutlierDetection{
-			Consecutive_5XxErrors: wrapperspb.UInt32(t.OutlierDetection.ConsecutiveErrors),
+			Consecutive_5XxErrors: wrapperspb.UInt32(ptr.Deref(t.OutlierDetection.ConsecutiveErrors, 0)),
 			Interval:              duration(mesh.Duration(t.OutlierDetection.Interval)),
 			BaseEjectionTime:      duration(mesh.Duration(t.OutlierDetection.BaseEjectionTime)),
-			MaxEjectionPercent:    t.OutlierDetection.MaxEjectionPercent,
+			MaxEjectionPercent:    ptr.Deref(t.OutlierDetection.MaxEjectionPercent, 0),
 		},
 	}
 

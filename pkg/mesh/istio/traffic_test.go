@@ -130,24 +130,45 @@ func TestTrafficLeavesOutDurationsThePolicySetsToNone(t *testing.T) {
 	}
 }
 
-// pave.dev/retries: "0" turns retries off: Istio reads that from attempts 0
-// alone, and its validation (validateHTTPRetry) refuses a per-try timeout or
-// retry conditions beside it, so the VirtualService could not be written.
+// pave.dev/retries: "0", or a policy's attempts: 0, turns retries off:
+// Istio reads that from attempts 0 alone, and its validation
+// (validateHTTPRetry) refuses a per-try timeout or retry conditions beside
+// it, so the VirtualService could not be written. The policy's 0 was once
+// dropped where the policy is laid over the built-in one, which retried
+// twice.
 func TestTrafficWithoutRetriesSaysAttemptsZeroAlone(t *testing.T) {
-	w := workloadtest.FromYAML(t, workloadtest.Served("web", "shop"))
-	w.Meta.Annotations = map[string]string{v1alpha1.AnnotationRetries: "0"}
-	objs, err := istio.Traffic{}.Generate(context.Background(), w, workloadtest.MeshEnv(t, v1alpha1.MeshIstio))
+	noRetries, _, err := policy.Load("policy.yaml", []byte("apiVersion: pave.dev/v1alpha1\nkind: PlatformPolicy\nmetadata: {name: default}\nspec: {mesh: {mode: istio, traffic: {retries: {attempts: 0}}}}\n"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, o := range objs {
-		if vs, ok := o.(*networking.VirtualService); ok {
-			r := vs.Spec.Http[0].Retries
-			if r == nil || r.Attempts != 0 || r.PerTryTimeout != nil || r.RetryOn != "" {
-				t.Fatalf("retries = %v, want attempts 0 and nothing else", r)
+	for name, c := range map[string]struct {
+		annotations map[string]string
+		policy      *policy.Policy
+	}{
+		"annotation": {annotations: map[string]string{v1alpha1.AnnotationRetries: "0"}},
+		"policy":     {policy: noRetries},
+	} {
+		t.Run(name, func(t *testing.T) {
+			w := workloadtest.FromYAML(t, workloadtest.Served("web", "shop"))
+			w.Meta.Annotations = c.annotations
+			env := workloadtest.MeshEnv(t, v1alpha1.MeshIstio)
+			if c.policy != nil {
+				env.Policy = c.policy
 			}
-			return
-		}
+			objs, err := istio.Traffic{}.Generate(context.Background(), w, env)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, o := range objs {
+				if vs, ok := o.(*networking.VirtualService); ok {
+					r := vs.Spec.Http[0].Retries
+					if r == nil || r.Attempts != 0 || r.PerTryTimeout != nil || r.RetryOn != "" {
+						t.Fatalf("retries = %v, want attempts 0 and nothing else", r)
+					}
+					return
+				}
+			}
+			t.Fatal("no VirtualService")
+		})
 	}
-	t.Fatal("no VirtualService")
 }

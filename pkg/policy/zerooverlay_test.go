@@ -1,0 +1,143 @@
+package policy
+
+import (
+	"encoding/json"
+	"fmt"
+	"slices"
+	"strings"
+	"testing"
+)
+
+// TestZeroValuesAreNotIgnored sets each field the built-in policy gives a
+// value to its zero, as a platform team would write it (an empty list, 0,
+// false), and holds the load to one of two outcomes: the field is zero in
+// the policy in force, or the load refuses it. A zero the overlay dropped
+// would leave the built-in value in force without a word: `required: []`
+// still requiring pave.dev/team, `attempts: 0` still retrying twice.
+func TestZeroValuesAreNotIgnored(t *testing.T) {
+	var base map[string]any
+	roundTrip(t, Default().Spec, &base)
+	for _, leaf := range zeroable(base, nil) {
+		t.Run(strings.Join(leaf.path, "."), func(t *testing.T) {
+			doc := map[string]any{"apiVersion": "pave.dev/v1alpha1", "kind": "PlatformPolicy",
+				"metadata": map[string]any{"name": "default"}, "spec": nested(leaf.path, leaf.zero)}
+			js, err := json.Marshal(doc)
+			if err != nil {
+				t.Fatal(err)
+			}
+			p, _, err := Load("zero.yaml", js)
+			if err != nil {
+				t.Logf("refused: %v", err)
+				return // refused, with the load's words
+			}
+			var got map[string]any
+			roundTrip(t, p.Spec, &got)
+			if v, ok := lookup(got, leaf.path); ok && !isZero(v) {
+				t.Errorf("%s set to %v is ignored: %v stays in force", strings.Join(leaf.path, "."), leaf.zero, v)
+			}
+		})
+	}
+}
+
+// zeroLeaf is a field of the built-in policy with a value, and that value's zero.
+type zeroLeaf struct {
+	path []string
+	zero any
+}
+
+// zeroable lists the fields under m (at path) a platform could set to zero:
+// lists, numbers and true. Objects are walked; the elements of lists are
+// not, since a list is replaced whole. The sidecar's container is
+// Kubernetes' own type, whose lists cannot say empty.
+func zeroable(m map[string]any, path []string) []zeroLeaf {
+	var out []zeroLeaf
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	for _, k := range keys {
+		p := append(slices.Clone(path), k)
+		switch v := m[k].(type) {
+		case map[string]any:
+			if strings.Join(p, ".") == "mesh.sidecar.container" {
+				continue
+			}
+			out = append(out, zeroable(v, p)...)
+		case []any:
+			if len(v) > 0 {
+				out = append(out, zeroLeaf{p, []any{}})
+			}
+		case float64:
+			if v != 0 {
+				out = append(out, zeroLeaf{p, 0})
+			}
+		case bool:
+			if v {
+				out = append(out, zeroLeaf{p, false})
+			}
+		}
+	}
+	return out
+}
+
+func nested(path []string, v any) map[string]any {
+	if len(path) == 1 {
+		return map[string]any{path[0]: v}
+	}
+	return map[string]any{path[0]: nested(path[1:], v)}
+}
+
+func lookup(m map[string]any, path []string) (any, bool) {
+	v, ok := m[path[0]]
+	if !ok || len(path) == 1 {
+		return v, ok
+	}
+	sub, ok := v.(map[string]any)
+	if !ok {
+		return nil, false
+	}
+	return lookup(sub, path[1:])
+}
+
+func isZero(v any) bool {
+	switch v := v.(type) {
+	case []any:
+		return len(v) == 0
+	case float64:
+		return v == 0
+	case bool:
+		return !v
+	case nil:
+		return true
+	}
+	return false
+}
+
+func roundTrip(t *testing.T, in, out any) {
+	t.Helper()
+	js, err := json.Marshal(in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal(js, out); err != nil {
+		t.Fatal(fmt.Errorf("decode %s: %w", js, err))
+	}
+}
+
+// zones.names: [] allows any zone name, so the built-in zones' access and
+// required zones stay: overlayAccess drops only what names the policy
+// writes leave out.
+func TestEmptyZoneNamesKeepTheBuiltInAccess(t *testing.T) {
+	p, _, err := Load("zones.yaml", []byte("apiVersion: pave.dev/v1alpha1\nkind: PlatformPolicy\nmetadata: {name: default}\nspec: {zones: {names: []}}\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	base := Default().Spec
+	if got := p.Spec.Zones.Access; len(got) != len(base.Zones.Access) {
+		t.Errorf("access = %v, want the built-in %v", got, base.Zones.Access)
+	}
+	if got := p.Spec.Mesh.RequiredZones; !slices.Equal(got, base.Mesh.RequiredZones) {
+		t.Errorf("required zones = %v, want the built-in %v", got, base.Mesh.RequiredZones)
+	}
+}
