@@ -54,7 +54,7 @@ func BoundaryOf(z v1alpha1.ZonePolicy, zone string) Boundary {
 // pods are no zone's members, whatever labels they carry.
 func Unisolated(iso v1alpha1.ZoneIsolation) []string {
 	out := v1alpha1.SystemNamespaces()
-	for _, ns := range []string{iso.IngressNamespace, iso.MonitoringNamespace, iso.MeshNamespace, iso.DNS.Namespace} {
+	for _, ns := range []string{iso.Ingress(), iso.Monitoring(), iso.MeshNamespace, iso.DNS.Namespace} {
 		if ns != "" && !slices.Contains(out, ns) {
 			out = append(out, ns)
 		}
@@ -73,5 +73,5 @@ func Infrastructure(iso v1alpha1.ZoneIsolation, ns string) bool {
 // stack's, whose monitors scrape kube-system and keep kube-state-metrics'
 // labels, and the mesh's, whose monitors scrape every namespace's proxies.
 func MonitoringPlatform(iso v1alpha1.ZoneIsolation) []string {
-	return slices.DeleteFunc([]string{iso.MonitoringNamespace, iso.MeshNamespace}, func(ns string) bool { return ns == "" })
+	return slices.DeleteFunc([]string{iso.Monitoring(), iso.MeshNamespace}, func(ns string) bool { return ns == "" })
 }

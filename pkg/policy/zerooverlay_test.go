@@ -1,11 +1,15 @@
 package policy
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/pave-dev/pave/manifests/crds"
+	"github.com/pave-dev/pave/pkg/crdschema"
 )
 
 // TestZeroValuesAreNotIgnored sets each field the built-in policy gives a
@@ -15,6 +19,10 @@ import (
 // would leave the built-in value in force without a word: `required: []`
 // still requiring pave.dev/team, `attempts: 0` still retrying twice.
 func TestZeroValuesAreNotIgnored(t *testing.T) {
+	crd, err := crdschema.New(crds.PlatformPolicies)
+	if err != nil {
+		t.Fatal(err)
+	}
 	var base map[string]any
 	roundTrip(t, Default().Spec, &base)
 	for _, leaf := range zeroable(base, nil) {
@@ -24,6 +32,14 @@ func TestZeroValuesAreNotIgnored(t *testing.T) {
 			js, err := json.Marshal(doc)
 			if err != nil {
 				t.Fatal(err)
+			}
+			var obj map[string]any // as the API server reads it
+			if err := json.Unmarshal(js, &obj); err != nil {
+				t.Fatal(err)
+			}
+			if errs := crd.Validate(context.Background(), obj); len(errs) > 0 {
+				t.Logf("refused by the CRD: %v", errs.ToAggregate())
+				return
 			}
 			p, _, err := Load("zero.yaml", js)
 			if err != nil {
@@ -76,6 +92,10 @@ func zeroable(m map[string]any, path []string) []zeroLeaf {
 			if v {
 				out = append(out, zeroLeaf{p, false})
 			}
+		case string:
+			if v != "" {
+				out = append(out, zeroLeaf{p, ""})
+			}
 		}
 	}
 	return out
@@ -108,6 +128,8 @@ func isZero(v any) bool {
 		return v == 0
 	case bool:
 		return !v
+	case string:
+		return v == ""
 	case nil:
 		return true
 	}

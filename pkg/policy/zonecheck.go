@@ -25,7 +25,7 @@ func validateZones(s v1alpha1.PlatformPolicySpec) error {
 		return fmt.Errorf("spec.zones.isolation.target: %q is not a target; use NetworkPolicy, CiliumNetworkPolicy, ClusterNetworkPolicy or \"off\"", z.Isolation.Target)
 	}
 	for field, ns := range map[string]string{
-		"ingressNamespace": z.Isolation.IngressNamespace, "monitoringNamespace": z.Isolation.MonitoringNamespace,
+		"ingressNamespace": z.Isolation.Ingress(), "monitoringNamespace": z.Isolation.Monitoring(),
 		"meshNamespace": z.Isolation.MeshNamespace, "dns.namespace": z.Isolation.DNS.Namespace,
 	} {
 		if ns == "" {

@@ -43,7 +43,7 @@ func TestGuardFollowsTheStore(t *testing.T) {
 		t.Errorf("matches %+v", rule)
 	}
 	skipped := vap.Spec.MatchConstraints.NamespaceSelector.MatchExpressions[0].Values
-	for _, ns := range []string{"kube-system", "platform", spec.Zones.Isolation.MonitoringNamespace, "external-secrets"} {
+	for _, ns := range []string{"kube-system", "platform", spec.Zones.Isolation.Monitoring(), "external-secrets"} {
 		if !slices.Contains(skipped, ns) {
 			t.Errorf("namespace %s is matched; it is no team's (%v)", ns, skipped)
 		}

@@ -40,11 +40,17 @@ func (IngressReach) ValidateObject(_ context.Context, obj object, env policy.Env
 		return nil
 	}
 	d, closed := closedToOutside(env)
+	if d.Zone != "" && !closed && env.Policy.Spec.Zones.Isolation.Ingress() == "" {
+		return []policy.Violation{ruleIngressReach.Violation("spec",
+			fmt.Sprintf("Ingress %q routes traffic from outside the cluster to zone %q (%s), but the policy names no ingress controller namespace (spec.zones.isolation.ingressNamespace), so no zone lets the controller in and its backends will not answer",
+				ing.Name, d.Zone, d.NamespaceSource()),
+			"ask the platform team to name the ingress controller's namespace in spec.zones.isolation.ingressNamespace")}
+	}
 	if !closed {
 		return nil
 	}
 	return []policy.Violation{ruleIngressReach.Violation("spec",
 		fmt.Sprintf("Ingress %q routes traffic from outside the cluster to zone %q (%s), which takes none: the ingress controller's namespace %s is not let in, so its backends will not answer",
-			ing.Name, d.Zone, d.NamespaceSource(), env.Policy.Spec.Zones.Isolation.IngressNamespace),
+			ing.Name, d.Zone, d.NamespaceSource(), env.Policy.Spec.Zones.Isolation.Ingress()),
 		fmt.Sprintf("run the service in a namespace of a zone that takes traffic from outside and put the Ingress there; or ask the platform team to open zone %q (spec.zones.access[].fromOutside)", d.Zone))}
 }

@@ -29,19 +29,19 @@ var namespaceKey = k8sKey(ciliumconst.PodNamespaceLabel)
 
 func workloadCilium(name, ns string, sel *metav1.LabelSelector, b policy.Boundary, iso v1alpha1.ZoneIsolation, ports []Port, meshed bool) *ciliumv2.CiliumNetworkPolicy {
 	from := []ciliumapi.EndpointSelector{ciliumZone(b.Callers, iso)}
-	if b.FromOutside && iso.IngressNamespace != "" {
-		from = append(from, ciliumNamespace(iso.IngressNamespace, nil))
+	if b.FromOutside && iso.Ingress() != "" {
+		from = append(from, ciliumNamespace(iso.Ingress(), nil))
 	}
-	if iso.MonitoringNamespace != "" {
-		from = append(from, ciliumNamespace(iso.MonitoringNamespace, nil))
+	if iso.Monitoring() != "" {
+		from = append(from, ciliumNamespace(iso.Monitoring(), nil))
 	}
 	rules := []ciliumapi.IngressRule{{
 		IngressCommonRule: ciliumapi.IngressCommonRule{FromEndpoints: from},
 		ToPorts:           ciliumPorts(ports),
 	}}
-	if meshed && iso.MonitoringNamespace != "" && len(iso.MeshSidecarPorts) > 0 {
+	if meshed && iso.Monitoring() != "" && len(iso.MeshSidecarPorts) > 0 {
 		rules = append(rules, ciliumapi.IngressRule{
-			IngressCommonRule: ciliumapi.IngressCommonRule{FromEndpoints: []ciliumapi.EndpointSelector{ciliumNamespace(iso.MonitoringNamespace, nil)}},
+			IngressCommonRule: ciliumapi.IngressCommonRule{FromEndpoints: []ciliumapi.EndpointSelector{ciliumNamespace(iso.Monitoring(), nil)}},
 			ToPorts:           ciliumPorts(tcp(iso.MeshSidecarPorts)),
 		})
 	}

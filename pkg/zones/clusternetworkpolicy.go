@@ -29,11 +29,11 @@ func boundaryCNP(b policy.Boundary, priority int32, iso v1alpha1.ZoneIsolation, 
 		Name: "zone-callers", Action: pass, From: []cnpv1.ClusterNetworkPolicyIngressPeer{{Pods: cnpZone(b.Callers, iso)}},
 	}}
 	var platform []cnpv1.ClusterNetworkPolicyIngressPeer
-	if b.FromOutside && iso.IngressNamespace != "" {
-		platform = append(platform, cnpv1.ClusterNetworkPolicyIngressPeer{Namespaces: byName(iso.IngressNamespace)})
+	if b.FromOutside && iso.Ingress() != "" {
+		platform = append(platform, cnpv1.ClusterNetworkPolicyIngressPeer{Namespaces: byName(iso.Ingress())})
 	}
-	if iso.MonitoringNamespace != "" {
-		platform = append(platform, cnpv1.ClusterNetworkPolicyIngressPeer{Namespaces: byName(iso.MonitoringNamespace)})
+	if iso.Monitoring() != "" {
+		platform = append(platform, cnpv1.ClusterNetworkPolicyIngressPeer{Namespaces: byName(iso.Monitoring())})
 	}
 	if len(platform) > 0 {
 		ingress = append(ingress, cnpv1.ClusterNetworkPolicyIngressRule{Name: "platform", Action: pass, From: platform})

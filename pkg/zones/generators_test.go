@@ -6,12 +6,14 @@ import (
 	"slices"
 	"testing"
 
+	networkingv1 "k8s.io/api/networking/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	cnpv1 "sigs.k8s.io/network-policy-api/apis/v1alpha2"
 
 	"github.com/pave-dev/pave/pkg/api/v1alpha1"
 	"github.com/pave-dev/pave/pkg/engine"
 	"github.com/pave-dev/pave/pkg/policy"
+	"github.com/pave-dev/pave/pkg/workload/workloadtest"
 	"github.com/pave-dev/pave/pkg/zones"
 )
 
@@ -126,5 +128,39 @@ func TestBoundaryEgressRulesAreCountedByThePolicy(t *testing.T) {
 				t.Errorf("%d networks, mesh %s: the boundary holds %d egress rules (-1: none written), the policy counts %d", networks, mesh, got, want)
 			}
 		}
+	}
+}
+
+// A policy that names no ingress controller or scraper namespace ("") lets
+// neither in: the workload's NetworkPolicy admits its zone's callers alone,
+// even in a zone that takes traffic from outside. The policy's "" was once
+// dropped where it is laid over the built-in one, which left ingress-nginx
+// and monitoring let in to every public workload.
+func TestNoIngressOrScraperNamespaceLetsNoneIn(t *testing.T) {
+	p, _, err := policy.Load("policy.yaml", []byte("apiVersion: pave.dev/v1alpha1\nkind: PlatformPolicy\nmetadata: {name: default}\nspec: {zones: {isolation: {ingressNamespace: \"\", monitoringNamespace: \"\"}}}\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	w := workloadtest.FromYAML(t, workloadtest.Served("web", "shop"))
+	objs, err := zones.Ingress{}.Generate(context.Background(), w, envOf(p, exampleNamespace{name: "shop", zone: "public"}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(objs) != 1 {
+		t.Fatalf("%d objects, want the workload's NetworkPolicy", len(objs))
+	}
+	np, ok := objs[0].(*networkingv1.NetworkPolicy)
+	if !ok {
+		t.Fatalf("%T, want a NetworkPolicy", objs[0])
+	}
+	for _, r := range np.Spec.Ingress {
+		for _, from := range r.From {
+			if ns := from.NamespaceSelector; ns != nil && ns.MatchLabels[v1alpha1.LabelNamespaceName] != "" {
+				t.Errorf("namespace %s let in", ns.MatchLabels[v1alpha1.LabelNamespaceName])
+			}
+		}
+	}
+	if len(np.Spec.Ingress) != 1 || len(np.Spec.Ingress[0].From) != 1 {
+		t.Errorf("ingress %+v, want the zone's callers alone", np.Spec.Ingress)
 	}
 }

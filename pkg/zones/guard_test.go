@@ -49,7 +49,7 @@ func TestGuardFollowsTheTarget(t *testing.T) {
 				t.Errorf("matches %+v", rule)
 			}
 			skipped := vap.Spec.MatchConstraints.NamespaceSelector.MatchExpressions[0].Values
-			for _, ns := range []string{"kube-system", "platform", spec.Zones.Isolation.IngressNamespace} {
+			for _, ns := range []string{"kube-system", "platform", spec.Zones.Isolation.Ingress()} {
 				if !slices.Contains(skipped, ns) {
 					t.Errorf("namespace %s is matched; it is no zone's (%v)", ns, skipped)
 				}

@@ -21,16 +21,16 @@ var npType = metav1.TypeMeta{APIVersion: "networking.k8s.io/v1", Kind: "NetworkP
 // ClusterNetworkPolicy target, the zone boundary's).
 func workloadNetworkPolicy(name, ns string, sel *metav1.LabelSelector, b policy.Boundary, iso v1alpha1.ZoneIsolation, ports []Port, meshed bool) *networkingv1.NetworkPolicy {
 	from := []networkingv1.NetworkPolicyPeer{zonePeer(b.Callers, iso)}
-	if b.FromOutside && iso.IngressNamespace != "" {
-		from = append(from, namespacePeer(iso.IngressNamespace))
+	if b.FromOutside && iso.Ingress() != "" {
+		from = append(from, namespacePeer(iso.Ingress()))
 	}
-	if iso.MonitoringNamespace != "" {
-		from = append(from, namespacePeer(iso.MonitoringNamespace))
+	if iso.Monitoring() != "" {
+		from = append(from, namespacePeer(iso.Monitoring()))
 	}
 	rules := []networkingv1.NetworkPolicyIngressRule{{From: from, Ports: npPorts(ports)}}
-	if meshed && iso.MonitoringNamespace != "" && len(iso.MeshSidecarPorts) > 0 {
+	if meshed && iso.Monitoring() != "" && len(iso.MeshSidecarPorts) > 0 {
 		rules = append(rules, networkingv1.NetworkPolicyIngressRule{
-			From: []networkingv1.NetworkPolicyPeer{namespacePeer(iso.MonitoringNamespace)}, Ports: npPorts(tcp(iso.MeshSidecarPorts))})
+			From: []networkingv1.NetworkPolicyPeer{namespacePeer(iso.Monitoring())}, Ports: npPorts(tcp(iso.MeshSidecarPorts))})
 	}
 	return &networkingv1.NetworkPolicy{
 		TypeMeta:   npType,

@@ -22,6 +22,8 @@ func TestPolicyValidatedByTheAPIServer(t *testing.T) {
 		{"apiVersion: pave.dev/v1alpha1\nkind: PlatformPolicy\nmetadata: {name: default}\nspec: {mesh: {traffic: {timeout: 99999999999h}}}\n", "must be a duration pave can read"},
 		// Istio reads a 0 percent as unset (Envoy's 10 %), not as none.
 		{"apiVersion: pave.dev/v1alpha1\nkind: PlatformPolicy\nmetadata: {name: default}\nspec: {mesh: {traffic: {outlierDetection: {maxEjectionPercent: 0}}}}\n", "should be greater than or equal to 1"},
+		// An empty string that would mean nothing is refused, not dropped.
+		{"apiVersion: pave.dev/v1alpha1\nkind: PlatformPolicy\nmetadata: {name: default}\nspec: {tiers: {defaultTier: \"\"}}\n", "should be at least 1 chars long"},
 		{"apiVersion: pave.dev/v1alpha1\nkind: PolicyException\nmetadata: {name: e, namespace: default}\nspec: {rules: [], match: {names: [x]}, reason: short, approvedBy: me, expiresAt: '2030-01-01T00:00:00Z'}\n", "spec.rules"},
 	}
 	for _, c := range cases {

@@ -10,6 +10,7 @@ type BackupPolicy struct {
 	// Schedule is the cron schedule of each namespace's backup. Default
 	// daily at 02:00.
 	// +optional
+	// +kubebuilder:validation:MinLength=1
 	// +kubebuilder:validation:MaxLength=64
 	Schedule string `json:"schedule,omitempty"`
 	// TTL is how long a backup is kept. Default 720h (30 days).
@@ -22,6 +23,7 @@ type BackupPolicy struct {
 	StorageLocation string `json:"storageLocation,omitempty"`
 	// VeleroNamespace is where Velero runs and reads its Schedules. Default velero.
 	// +optional
+	// +kubebuilder:validation:MinLength=1
 	// +kubebuilder:validation:MaxLength=63
 	VeleroNamespace string `json:"veleroNamespace,omitempty"`
 	// AllowOptOut lets a stateful workload opt out with the annotation

@@ -83,6 +83,7 @@ type RetryPolicy struct {
 	PerTryTimeout *Duration `json:"perTryTimeout,omitempty"`
 	// RetryOn lists Envoy's retry conditions, comma-separated.
 	// +optional
+	// +kubebuilder:validation:MinLength=1
 	// +kubebuilder:validation:MaxLength=256
 	RetryOn string `json:"retryOn,omitempty"`
 }

@@ -79,22 +79,27 @@ type SLOPolicy struct {
 type SLIQueries struct {
 	// Total is the rate of all requests.
 	// +optional
+	// +kubebuilder:validation:MinLength=1
 	// +kubebuilder:validation:MaxLength=2048
 	Total string `json:"total,omitempty"`
 	// Errors is the rate of failed requests.
 	// +optional
+	// +kubebuilder:validation:MinLength=1
 	// +kubebuilder:validation:MaxLength=2048
 	Errors string `json:"errors,omitempty"`
 	// Fast is the rate of requests answered within the latency target.
 	// +optional
+	// +kubebuilder:validation:MinLength=1
 	// +kubebuilder:validation:MaxLength=2048
 	Fast string `json:"fast,omitempty"`
 	// Timed is the rate of requests the latency histogram counted.
 	// +optional
+	// +kubebuilder:validation:MinLength=1
 	// +kubebuilder:validation:MaxLength=2048
 	Timed string `json:"timed,omitempty"`
 	// Duration is the 99th percentile latency in seconds, for dashboards.
 	// +optional
+	// +kubebuilder:validation:MinLength=1
 	// +kubebuilder:validation:MaxLength=2048
 	Duration string `json:"duration,omitempty"`
 	// LatencyBuckets are the bucket bounds (le) of the histogram Fast
@@ -144,6 +149,7 @@ type CostPolicy struct {
 	MemoryGiBHour string `json:"memoryGiBHour,omitempty"`
 	// Currency names the unit of the prices, for the dashboards. Default USD.
 	// +optional
+	// +kubebuilder:validation:MinLength=1
 	// +kubebuilder:validation:MaxLength=8
 	Currency string `json:"currency,omitempty"`
 }

@@ -10,6 +10,7 @@ type TierPolicy struct {
 	// with one the policy does not know); "none" leaves them without a quota.
 	// Default: medium.
 	// +optional
+	// +kubebuilder:validation:MinLength=1
 	// +kubebuilder:validation:MaxLength=63
 	DefaultTier string `json:"defaultTier,omitempty"`
 	// Tiers by name. Built in: small, medium, large.

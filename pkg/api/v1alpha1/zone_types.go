@@ -1,5 +1,7 @@
 package v1alpha1
 
+import "k8s.io/utils/ptr"
+
 // ZonePolicy names the network zones and what may cross between them. A
 // namespace's zone (its pave.dev/zone label) is the zone of every workload in
 // it; see docs/zones.md.
@@ -13,6 +15,7 @@ type ZonePolicy struct {
 	Names []string `json:"names,omitzero"`
 	// DefaultZone is given to workloads whose namespace names none.
 	// +optional
+	// +kubebuilder:validation:MinLength=1
 	// +kubebuilder:validation:MaxLength=63
 	DefaultZone string `json:"defaultZone,omitempty"`
 	// AllowNarrowing lets a workload name a zone narrower than its namespace's:
@@ -67,17 +70,20 @@ type ZoneIsolation struct {
 	Target IsolationTarget `json:"target,omitempty"`
 	// IngressNamespace is the ingress controller's namespace: traffic from
 	// outside the cluster reaches the zones that accept it from there.
+	// Default ingress-nginx; "" lets nothing in from outside.
 	// +optional
 	// +kubebuilder:validation:MaxLength=63
-	IngressNamespace string `json:"ingressNamespace,omitempty"`
+	IngressNamespace *string `json:"ingressNamespace,omitempty"`
 	// MonitoringNamespace is where the metrics scraper runs: it may reach
-	// every workload's declared ports (and the sidecar's metrics when meshed).
+	// every workload's declared ports (and the sidecar's metrics when
+	// meshed). Default monitoring; "" lets no scraper in.
 	// +optional
 	// +kubebuilder:validation:MaxLength=63
-	MonitoringNamespace string `json:"monitoringNamespace,omitempty"`
+	MonitoringNamespace *string `json:"monitoringNamespace,omitempty"`
 	// MeshNamespace is the mesh control plane's namespace: in the Istio modes
-	// every workload may reach it on MeshPorts.
+	// every workload may reach it on MeshPorts. Default istio-system.
 	// +optional
+	// +kubebuilder:validation:MinLength=1
 	// +kubebuilder:validation:MaxLength=63
 	MeshNamespace string `json:"meshNamespace,omitempty"`
 	// MeshPorts are the control plane's ports (Istio: 15012, xDS and CA).
@@ -98,6 +104,7 @@ type ZoneIsolation struct {
 type DNSPeer struct {
 	// Namespace of the DNS pods. Default kube-system.
 	// +optional
+	// +kubebuilder:validation:MinLength=1
 	// +kubebuilder:validation:MaxLength=63
 	Namespace string `json:"namespace,omitempty"`
 	// PodLabels select the DNS pods. Default k8s-app: kube-dns.
@@ -163,3 +170,9 @@ func (z ZoneIsolation) InForce() IsolationTarget {
 	}
 	return z.Target
 }
+
+// Ingress is the ingress controller's namespace, or "" for none.
+func (z ZoneIsolation) Ingress() string { return ptr.Deref(z.IngressNamespace, "") }
+
+// Monitoring is the metrics scraper's namespace, or "" for none.
+func (z ZoneIsolation) Monitoring() string { return ptr.Deref(z.MonitoringNamespace, "") }
