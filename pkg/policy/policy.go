@@ -8,6 +8,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 	"sync"
@@ -107,6 +108,7 @@ func compile(overlay v1alpha1.PlatformPolicySpec, check bool) (*Policy, error) {
 	}
 	overlayAccess(&spec, overlay)
 	overlayBuckets(&spec, overlay)
+	overlayLabelSets(&spec, overlay)
 	if check {
 		if err := validate(spec); err != nil {
 			return nil, err
@@ -118,6 +120,20 @@ func compile(overlay v1alpha1.PlatformPolicySpec, check bool) (*Policy, error) {
 		p.rules[r.ID] = r
 	}
 	return p, nil
+}
+
+// overlayLabelSets puts the label sets the overlay writes in force whole.
+// A merge patch merges maps key by key, which is right for the resource
+// defaults but not for a set of labels that selects: the DNS pods of a
+// cluster whose DNS does not carry k8s-app: kube-dns (OpenShift's) were
+// selected by both labels, so by none, and every zone lost DNS.
+func overlayLabelSets(spec *v1alpha1.PlatformPolicySpec, overlay v1alpha1.PlatformPolicySpec) {
+	if l := overlay.Zones.Isolation.DNS.PodLabels; l != nil {
+		spec.Zones.Isolation.DNS.PodLabels = maps.Clone(l)
+	}
+	if l := overlay.Monitoring.Dashboards.Labels; l != nil {
+		spec.Monitoring.Dashboards.Labels = maps.Clone(l)
+	}
 }
 
 // validate mirrors the CRD's OpenAPI and CEL rules, so the CLI rejects what the

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 	"testing"
@@ -161,5 +162,47 @@ func TestEmptyZoneNamesKeepTheBuiltInAccess(t *testing.T) {
 	}
 	if got := p.Spec.Mesh.RequiredZones; !slices.Equal(got, base.Mesh.RequiredZones) {
 		t.Errorf("required zones = %v, want the built-in %v", got, base.Mesh.RequiredZones)
+	}
+}
+
+// A set of labels the policy writes replaces the built-in one whole, where
+// the resource defaults merge key by key: the DNS pods of a cluster whose
+// DNS does not carry k8s-app: kube-dns were selected by both labels, so by
+// none, and every zone's pods lost DNS.
+func TestLabelSetsReplaceWhole(t *testing.T) {
+	for _, c := range []struct {
+		spec string
+		get  func(*Policy) map[string]string
+		want map[string]string
+	}{
+		{"{zones: {isolation: {dns: {namespace: openshift-dns, podLabels: {dns.operator.openshift.io/daemonset-dns: default}}}}}",
+			func(p *Policy) map[string]string { return p.Spec.Zones.Isolation.DNS.PodLabels },
+			map[string]string{"dns.operator.openshift.io/daemonset-dns": "default"}},
+		{"{zones: {isolation: {dns: {podLabels: {}}}}}",
+			func(p *Policy) map[string]string { return p.Spec.Zones.Isolation.DNS.PodLabels },
+			map[string]string{}},
+		{"{monitoring: {dashboards: {labels: {grafana_dashboard_team: shop}}}}",
+			func(p *Policy) map[string]string { return p.Spec.Monitoring.Dashboards.Labels },
+			map[string]string{"grafana_dashboard_team": "shop"}},
+		{"{resources: {defaultRequests: {cpu: 50m}}}", // a map of defaults still merges
+			func(p *Policy) map[string]string {
+				out := map[string]string{}
+				for k, v := range p.Spec.Resources.DefaultRequests {
+					out[string(k)] = v.String()
+				}
+				return out
+			},
+			map[string]string{"cpu": "50m", "memory": "128Mi"}},
+	} {
+		p, _, err := Load("policy.yaml", []byte("apiVersion: pave.dev/v1alpha1\nkind: PlatformPolicy\nmetadata: {name: default}\nspec: "+c.spec+"\n"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := c.get(p); !maps.Equal(got, c.want) || got == nil {
+			t.Errorf("%s: %v, want %v", c.spec, got, c.want)
+		}
+	}
+	if got := Default().Spec.Zones.Isolation.DNS.PodLabels; !maps.Equal(got, map[string]string{"k8s-app": "kube-dns"}) {
+		t.Errorf("built-in DNS labels %v", got)
 	}
 }

@@ -120,9 +120,10 @@ type DashboardPolicy struct {
 	// +optional
 	Enabled *bool `json:"enabled,omitempty"`
 	// Labels are put on each dashboard ConfigMap, for the Grafana sidecar
-	// to find it. Default grafana_dashboard: "1".
+	// to find it. Default grafana_dashboard: "1". Labels written replace
+	// the default whole: they are what one sidecar selects.
 	// +optional
-	Labels map[string]string `json:"labels,omitempty"`
+	Labels map[string]string `json:"labels,omitzero"`
 	// Template replaces the built-in dashboard: a Go text/template that
 	// yields Grafana dashboard JSON, with the SLI queries' fields and
 	// {{.Queries}} (Rate, Errors, Duration, CPU, CPURequest, Memory,

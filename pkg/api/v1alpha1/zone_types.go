@@ -107,10 +107,12 @@ type DNSPeer struct {
 	// +kubebuilder:validation:MinLength=1
 	// +kubebuilder:validation:MaxLength=63
 	Namespace string `json:"namespace,omitempty"`
-	// PodLabels select the DNS pods. Default k8s-app: kube-dns.
+	// PodLabels select the DNS pods. Default k8s-app: kube-dns. Labels
+	// written replace the default whole (a selector is one value); {}
+	// selects every pod of the namespace.
 	// +optional
 	// +kubebuilder:validation:MaxProperties=8
-	PodLabels map[string]string `json:"podLabels,omitempty"`
+	PodLabels map[string]string `json:"podLabels,omitzero"`
 }
 
 // ZoneAccess is one zone's boundary.
