@@ -15,10 +15,11 @@ import (
 
 // TestZeroValuesAreNotIgnored sets each field the built-in policy gives a
 // value to its zero, as a platform team would write it (an empty list, 0,
-// false), and holds the load to one of two outcomes: the field is zero in
-// the policy in force, or the load refuses it. A zero the overlay dropped
-// would leave the built-in value in force without a word: `required: []`
-// still requiring pave.dev/team, `attempts: 0` still retrying twice.
+// false, ""), and holds it to one of two outcomes: the field is zero in the
+// policy in force, or the policy is refused, by the CRD (as the API server
+// and pave check judge it) or by the load. A zero the overlay dropped would
+// leave the built-in value in force without a word: `required: []` still
+// requiring pave.dev/team, `attempts: 0` still retrying twice.
 func TestZeroValuesAreNotIgnored(t *testing.T) {
 	crd, err := crdschema.New(crds.PlatformPolicies)
 	if err != nil {
@@ -26,7 +27,11 @@ func TestZeroValuesAreNotIgnored(t *testing.T) {
 	}
 	var base map[string]any
 	roundTrip(t, Default().Spec, &base)
-	for _, leaf := range zeroable(base, nil) {
+	leaves := zeroable(base, nil)
+	if len(leaves) < 50 { // the built-in policy sets more; a walk that finds few tests nothing
+		t.Fatalf("only %d fields with a value found in the built-in policy", len(leaves))
+	}
+	for _, leaf := range leaves {
 		t.Run(strings.Join(leaf.path, "."), func(t *testing.T) {
 			doc := map[string]any{"apiVersion": "pave.dev/v1alpha1", "kind": "PlatformPolicy",
 				"metadata": map[string]any{"name": "default"}, "spec": nested(leaf.path, leaf.zero)}
@@ -63,7 +68,7 @@ type zeroLeaf struct {
 }
 
 // zeroable lists the fields under m (at path) a platform could set to zero:
-// lists, numbers and true. Objects are walked; the elements of lists are
+// lists, numbers, true and strings. Objects are walked; the elements of lists are
 // not, since a list is replaced whole. The sidecar's container is
 // Kubernetes' own type, whose lists cannot say empty.
 func zeroable(m map[string]any, path []string) []zeroLeaf {
