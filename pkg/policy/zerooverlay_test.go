@@ -157,10 +157,7 @@ func roundTrip(t *testing.T, in, out any) {
 // required zones stay: overlayAccess drops only what names the policy
 // writes leave out.
 func TestEmptyZoneNamesKeepTheBuiltInAccess(t *testing.T) {
-	p, _, err := Load("zones.yaml", []byte("apiVersion: pave.dev/v1alpha1\nkind: PlatformPolicy\nmetadata: {name: default}\nspec: {zones: {names: []}}\n"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	p := loadSpec(t, "{zones: {names: []}}")
 	base := Default().Spec
 	if got := p.Spec.Zones.Access; len(got) != len(base.Zones.Access) {
 		t.Errorf("access = %v, want the built-in %v", got, base.Zones.Access)
@@ -199,10 +196,7 @@ func TestLabelSetsReplaceWhole(t *testing.T) {
 			},
 			map[string]string{"cpu": "50m", "memory": "128Mi"}},
 	} {
-		p, _, err := Load("policy.yaml", []byte("apiVersion: pave.dev/v1alpha1\nkind: PlatformPolicy\nmetadata: {name: default}\nspec: "+c.spec+"\n"))
-		if err != nil {
-			t.Fatal(err)
-		}
+		p := loadSpec(t, c.spec)
 		if got := c.get(p); !maps.Equal(got, c.want) || got == nil {
 			t.Errorf("%s: %v, want %v", c.spec, got, c.want)
 		}
@@ -210,4 +204,15 @@ func TestLabelSetsReplaceWhole(t *testing.T) {
 	if got := Default().Spec.Zones.Isolation.DNS.PodLabels; !maps.Equal(got, map[string]string{"k8s-app": "kube-dns"}) {
 		t.Errorf("built-in DNS labels %v", got)
 	}
+}
+
+// loadSpec is the PlatformPolicy whose spec is the YAML spec, as Load reads
+// a platform team's file (workloadtest.PolicyOf, which imports this package).
+func loadSpec(t *testing.T, spec string) *Policy {
+	t.Helper()
+	p, _, err := Load("policy.yaml", []byte("apiVersion: pave.dev/v1alpha1\nkind: PlatformPolicy\nmetadata: {name: default}\nspec: "+spec+"\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p
 }

@@ -105,10 +105,7 @@ func zoneEnv(t *testing.T, namespace, zone string, isolation v1alpha1.IsolationT
 // outside, whatever a zone's fromOutside says: an Ingress anywhere answers
 // nothing, and is warned of with that reason.
 func TestIngressReachWithoutAnIngressNamespace(t *testing.T) {
-	p, _, err := policy.Load("policy.yaml", []byte("apiVersion: pave.dev/v1alpha1\nkind: PlatformPolicy\nmetadata: {name: default}\nspec: {zones: {isolation: {ingressNamespace: \"\"}}}\n"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	p := workloadtest.PolicyOf(t, `{zones: {isolation: {ingressNamespace: ""}}}`)
 	env := workloadtest.Env()
 	env.Policy, env.Namespace = p, policy.Namespace{Name: "web", Labels: map[string]string{v1alpha1.LabelZone: "public"}}
 	got := validators.IngressReach{}.ValidateObject(context.Background(), &networkingv1.Ingress{ObjectMeta: metav1.ObjectMeta{Name: "web"}}, env)

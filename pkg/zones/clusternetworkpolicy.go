@@ -2,6 +2,8 @@ package zones
 
 import (
 	"fmt"
+	"net/netip"
+	"slices"
 
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	cnpv1 "sigs.k8s.io/network-policy-api/apis/v1alpha2"
@@ -57,14 +59,18 @@ func boundaryCNP(b policy.Boundary, priority int32, iso v1alpha1.ZoneIsolation, 
 	egress = append(egress, cnpv1.ClusterNetworkPolicyEgressRule{Name: "other-pods", Action: deny,
 		To: []cnpv1.ClusterNetworkPolicyEgressPeer{{Namespaces: &metav1.LabelSelector{}}}})
 	for i, e := range b.Egress {
-		// A network's exceptions are denied before the network is passed:
-		// the first matching rule decides.
-		if len(e.Except) > 0 {
-			egress = append(egress, cnpv1.ClusterNetworkPolicyEgressRule{Name: fmt.Sprintf("egress-%d-except", i), Action: deny,
-				To: []cnpv1.ClusterNetworkPolicyEgressPeer{{Networks: cidrs(e.Except)}}})
+		// The network less its exceptions, so that the entries add up as a
+		// NetworkPolicy's peers do (policy.EgressNetworks), in rules of as
+		// many networks as a peer takes.
+		chunks := slices.Collect(slices.Chunk(policy.EgressNetworks(e), policy.ClusterNetworkPolicyMaxNetworks))
+		for k, networks := range chunks {
+			name := fmt.Sprintf("egress-%d", i)
+			if len(chunks) > 1 {
+				name = fmt.Sprintf("egress-%d-%d", i, k)
+			}
+			egress = append(egress, cnpv1.ClusterNetworkPolicyEgressRule{Name: name, Action: pass,
+				To: []cnpv1.ClusterNetworkPolicyEgressPeer{{Networks: prefixes(networks)}}, Protocols: cnpProtocols(tcp(e.Ports))})
 		}
-		egress = append(egress, cnpv1.ClusterNetworkPolicyEgressRule{Name: fmt.Sprintf("egress-%d", i), Action: pass,
-			To: []cnpv1.ClusterNetworkPolicyEgressPeer{{Networks: cidrs([]string{e.CIDR})}}, Protocols: cnpProtocols(tcp(e.Ports))})
 	}
 	egress = append(egress, cnpv1.ClusterNetworkPolicyEgressRule{Name: "outside", Action: deny,
 		To: []cnpv1.ClusterNetworkPolicyEgressPeer{{Networks: []cnpv1.CIDR{"0.0.0.0/0", "::/0"}}}})
@@ -104,10 +110,10 @@ func byName(ns string) *metav1.LabelSelector {
 	return &metav1.LabelSelector{MatchLabels: map[string]string{v1alpha1.LabelNamespaceName: ns}}
 }
 
-func cidrs(ss []string) []cnpv1.CIDR {
-	out := make([]cnpv1.CIDR, len(ss))
-	for i, s := range ss {
-		out[i] = cnpv1.CIDR(s)
+func prefixes(ps []netip.Prefix) []cnpv1.CIDR {
+	out := make([]cnpv1.CIDR, len(ps))
+	for i, p := range ps {
+		out[i] = cnpv1.CIDR(p.String())
 	}
 	return out
 }

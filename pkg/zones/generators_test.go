@@ -3,6 +3,7 @@ package zones_test
 import (
 	"context"
 	"fmt"
+	"net/netip"
 	"slices"
 	"testing"
 
@@ -94,13 +95,15 @@ spec: {zones: {isolation: {target: ClusterNetworkPolicy, monitoringNamespace: mo
 // The policy refuses a zone whose boundary ClusterNetworkPolicy would hold
 // more egress rules than the API takes (its CRD's maxItems), by a count of
 // them that must be the one zones writes: each network outside the cluster
-// takes one rule, and one more for its exceptions.
+// takes a rule for every 25 CIDRs it is once its exceptions are taken out.
 func TestBoundaryEgressRulesAreCountedByThePolicy(t *testing.T) {
-	for _, networks := range []int{0, 1, 10, 11} {
+	refused := 0
+	for _, networks := range []int{0, 1, 9, 10, 11} {
 		for _, mesh := range []v1alpha1.MeshMode{v1alpha1.MeshOff, v1alpha1.MeshIstio} {
 			var egress []v1alpha1.ZoneEgress
 			for i := range networks {
-				egress = append(egress, v1alpha1.ZoneEgress{CIDR: fmt.Sprintf("203.0.%d.0/24", i), Except: []string{fmt.Sprintf("203.0.%d.8/29", i)}})
+				// Less one address in each half, a /16 is 30 CIDRs: two rules.
+				egress = append(egress, v1alpha1.ZoneEgress{CIDR: fmt.Sprintf("10.%d.0.0/16", i), Except: []string{fmt.Sprintf("10.%d.0.1/32", i), fmt.Sprintf("10.%d.128.1/32", i)}})
 			}
 			spec := policy.Default().Spec
 			spec.Mesh.Mode = mesh
@@ -112,6 +115,7 @@ func TestBoundaryEgressRulesAreCountedByThePolicy(t *testing.T) {
 				t.Fatalf("%d networks, mesh %s: %d rules, policy error %v", networks, mesh, want, err)
 			}
 			if err != nil {
+				refused++
 				continue
 			}
 			objs, err := zones.Boundaries{}.GenerateCluster(context.Background(), p)
@@ -129,6 +133,9 @@ func TestBoundaryEgressRulesAreCountedByThePolicy(t *testing.T) {
 			}
 		}
 	}
+	if refused == 0 || refused == 10 {
+		t.Errorf("%d of 10 policies refused: the cases do not reach both sides of the limit", refused)
+	}
 }
 
 // A policy that names no ingress controller or scraper namespace ("") lets
@@ -137,10 +144,7 @@ func TestBoundaryEgressRulesAreCountedByThePolicy(t *testing.T) {
 // dropped where it is laid over the built-in one, which left ingress-nginx
 // and monitoring let in to every public workload.
 func TestNoIngressOrScraperNamespaceLetsNoneIn(t *testing.T) {
-	p, _, err := policy.Load("policy.yaml", []byte("apiVersion: pave.dev/v1alpha1\nkind: PlatformPolicy\nmetadata: {name: default}\nspec: {zones: {isolation: {ingressNamespace: \"\", monitoringNamespace: \"\"}}}\n"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	p := workloadtest.PolicyOf(t, `{zones: {isolation: {ingressNamespace: "", monitoringNamespace: ""}}}`)
 	w := workloadtest.FromYAML(t, workloadtest.Served("web", "shop"))
 	objs, err := zones.Ingress{}.Generate(context.Background(), w, envOf(p, exampleNamespace{name: "shop", zone: "public"}))
 	if err != nil {
@@ -163,4 +167,69 @@ func TestNoIngressOrScraperNamespaceLetsNoneIn(t *testing.T) {
 	if len(np.Spec.Ingress) != 1 || len(np.Spec.Ingress[0].From) != 1 {
 		t.Errorf("ingress %+v, want the zone's callers alone", np.Spec.Ingress)
 	}
+}
+
+// A ClusterNetworkPolicy decides by its first matching rule; a zone's
+// egress entries add up, as a NetworkPolicy's peers do. The internet less
+// the private ranges on 443, beside a database network inside them on
+// 5432: the database is reached on 5432 and on nothing else, the internet
+// on 443 only. An exception written as a Deny rule before its network kept
+// the database out.
+func TestBoundaryEgressEntriesAddUp(t *testing.T) {
+	p := workloadtest.PolicyOf(t, `{zones: {isolation: {target: ClusterNetworkPolicy}, access: [
+    {zone: public, fromOutside: true, egress: [{cidr: 0.0.0.0/0, except: [10.0.0.0/8, 172.16.0.0/12, 192.168.0.0/16], ports: [443]}, {cidr: 10.1.0.0/16, ports: [5432]}]},
+    {zone: internal, allowFrom: [public]}, {zone: restricted, allowFrom: [internal]}]}}`)
+	objs, err := zones.Boundaries{}.GenerateCluster(context.Background(), p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var boundary *cnpv1.ClusterNetworkPolicy
+	for _, o := range objs {
+		if c, ok := o.(*cnpv1.ClusterNetworkPolicy); ok && c.Name == "pave-zone-public" {
+			boundary = c
+		}
+	}
+	if boundary == nil {
+		t.Fatal("no boundary for zone public")
+	}
+	for _, c := range []struct {
+		ip   string
+		port int32
+		want cnpv1.ClusterNetworkPolicyRuleAction
+	}{
+		{"203.0.113.7", 443, cnpv1.ClusterNetworkPolicyRuleActionPass},
+		{"203.0.113.7", 5432, cnpv1.ClusterNetworkPolicyRuleActionDeny},
+		{"10.1.2.3", 5432, cnpv1.ClusterNetworkPolicyRuleActionPass},
+		{"10.1.2.3", 443, cnpv1.ClusterNetworkPolicyRuleActionDeny},
+		{"10.2.0.1", 5432, cnpv1.ClusterNetworkPolicyRuleActionDeny},
+		{"192.168.1.1", 443, cnpv1.ClusterNetworkPolicyRuleActionDeny},
+		{"172.31.255.255", 443, cnpv1.ClusterNetworkPolicyRuleActionDeny},
+		{"172.32.0.0", 443, cnpv1.ClusterNetworkPolicyRuleActionPass},
+	} {
+		if got := firstMatch(t, boundary.Spec.Egress, netip.MustParseAddr(c.ip), c.port); got != c.want {
+			t.Errorf("%s:%d: %s, want %s", c.ip, c.port, got, c.want)
+		}
+	}
+}
+
+// firstMatch is the action of the first of rules whose networks hold ip and
+// whose protocols (if any) take TCP port: how a ClusterNetworkPolicy decides.
+func firstMatch(t *testing.T, rules []cnpv1.ClusterNetworkPolicyEgressRule, ip netip.Addr, port int32) cnpv1.ClusterNetworkPolicyRuleAction {
+	t.Helper()
+	for _, r := range rules {
+		held := false
+		for _, peer := range r.To {
+			for _, n := range peer.Networks {
+				held = held || netip.MustParsePrefix(string(n)).Contains(ip)
+			}
+		}
+		takes := len(r.Protocols) == 0
+		for _, p := range r.Protocols {
+			takes = takes || p.TCP != nil && p.TCP.DestinationPort != nil && p.TCP.DestinationPort.Number == port
+		}
+		if held && takes {
+			return r.Action
+		}
+	}
+	return "none"
 }

@@ -73,6 +73,12 @@ func TestZoneIsolation(t *testing.T) {
 		}
 		return nil
 	})
+	// Egress entries add up: the internet less the private ranges (31
+	// CIDRs, two rules of at most 25) beside a network inside them, each
+	// its own Pass rule, which the real CRD takes.
+	usePolicy(t, `{zones: {isolation: {target: ClusterNetworkPolicy}, access: [{zone: public, fromOutside: true, egress: [{cidr: 0.0.0.0/0, except: [10.0.0.0/8, 172.16.0.0/12, 192.168.0.0/16], ports: [443]}, {cidr: 10.1.0.0/16, ports: [5432]}]}, {zone: internal, allowFrom: [public]}, {zone: restricted, allowFrom: [internal]}]}}`)
+	eventually(t, 30*time.Second, jsonpathIs([]string{"clusternetworkpolicy", "pave-zone-public"}, `{.spec.egress[?(@.name=="egress-1")].to[0].networks}`, `["10.1.0.0/16"]`))
+	eventually(t, 30*time.Second, jsonpathIs([]string{"clusternetworkpolicy", "pave-zone-public"}, `{.spec.egress[?(@.name=="egress-0-1")].action}`, "Pass"))
 
 	// Off: every zone object goes.
 	setTarget("off")

@@ -137,10 +137,7 @@ func TestTrafficLeavesOutDurationsThePolicySetsToNone(t *testing.T) {
 // dropped where the policy is laid over the built-in one, which retried
 // twice.
 func TestTrafficWithoutRetriesSaysAttemptsZeroAlone(t *testing.T) {
-	noRetries, _, err := policy.Load("policy.yaml", []byte("apiVersion: pave.dev/v1alpha1\nkind: PlatformPolicy\nmetadata: {name: default}\nspec: {mesh: {mode: istio, traffic: {retries: {attempts: 0}}}}\n"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	noRetries := workloadtest.PolicyOf(t, "{mesh: {mode: istio, traffic: {retries: {attempts: 0}}}}")
 	for name, c := range map[string]struct {
 		annotations map[string]string
 		policy      *policy.Policy

@@ -44,6 +44,18 @@ func CappedPriority(t testing.TB, maxPriority int32) *policy.Policy {
 	return p
 }
 
+// PolicyOf is the PlatformPolicy whose spec is the YAML spec, loaded as a
+// platform team's file is (policy.Load): laid over the built-in policy,
+// with a zero written kept.
+func PolicyOf(t testing.TB, spec string) *policy.Policy {
+	t.Helper()
+	p, _, err := policy.Load("policy.yaml", []byte("apiVersion: pave.dev/v1alpha1\nkind: PlatformPolicy\nmetadata: {name: default}\nspec: "+spec+"\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
 // Env is the built-in policy in a plain namespace.
 func Env() policy.Env {
 	return policy.Env{Policy: policy.Default(), Namespace: policy.Namespace{Name: "default"}}
