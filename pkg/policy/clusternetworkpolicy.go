@@ -16,7 +16,8 @@ const ClusterNetworkPolicyMaxRules = 25
 // target: the DNS servers', the zones it reaches, the mesh's control
 // plane's (in the Istio modes), every other pod's, one for each network
 // outside the cluster, or more where the network less its exceptions is
-// more than a peer's CIDRs (EgressNetworks), and the rest of the world's. zones' test holds the two to the same count.
+// more CIDRs than a peer takes (EgressNetworks), and the rest of the
+// world's. zones' test holds the two to the same count.
 func ClusterNetworkPolicyEgressRules(s v1alpha1.PlatformPolicySpec, b Boundary) int {
 	iso := s.Zones.Isolation
 	n := 3 // the zones it reaches, every other pod, the rest of the world
@@ -43,7 +44,7 @@ func validateClusterNetworkPolicySize(s v1alpha1.PlatformPolicySpec) error {
 	}
 	for i, a := range s.Zones.Access {
 		if n := ClusterNetworkPolicyEgressRules(s, BoundaryOf(s.Zones, a.Zone)); n > ClusterNetworkPolicyMaxRules {
-			return fmt.Errorf("spec.zones.access[%d].egress: zone %q's ClusterNetworkPolicy would need %d egress rules, and the API takes at most %d (each network takes one, and one more for every 25 CIDRs it is written as once its exceptions are taken out): merge networks, or leave out exceptions", i, a.Zone, n, ClusterNetworkPolicyMaxRules)
+			return fmt.Errorf("spec.zones.access[%d].egress: zone %q's ClusterNetworkPolicy would need %d egress rules, and the API takes at most %d (each network takes one for every 25 CIDRs it is written as once its exceptions are taken out): merge networks, or leave out exceptions", i, a.Zone, n, ClusterNetworkPolicyMaxRules)
 		}
 	}
 	return nil
