@@ -100,9 +100,10 @@ type ConnectionPoolPolicy struct {
 
 // OutlierPolicy is the circuit breaker.
 type OutlierPolicy struct {
-	// ConsecutiveErrors (5xx) before an endpoint is ejected.
+	// ConsecutiveErrors (5xx) before an endpoint is ejected. Default 5;
+	// 0 turns the circuit breaker off (no outlierDetection is written).
 	// +optional
-	// +kubebuilder:validation:Minimum=1
+	// +kubebuilder:validation:Minimum=0
 	ConsecutiveErrors *uint32 `json:"consecutiveErrors,omitempty"`
 	// +optional
 	Interval *Duration `json:"interval,omitempty"`

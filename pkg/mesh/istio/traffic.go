@@ -74,12 +74,16 @@ func (Traffic) Generate(_ context.Context, w *workload.Workload, env policy.Env)
 			Tcp:  &networkingapi.ConnectionPoolSettings_TCPSettings{MaxConnections: ptr.Deref(t.ConnectionPool.MaxConnections, 0)},
 			Http: &networkingapi.ConnectionPoolSettings_HTTPSettings{Http1MaxPendingRequests: ptr.Deref(t.ConnectionPool.MaxPendingRequests, 0)},
 		},
-		OutlierDetection: &networkingapi.OutlierDetection{
-			Consecutive_5XxErrors: wrapperspb.UInt32(ptr.Deref(t.OutlierDetection.ConsecutiveErrors, 0)),
+	}
+	// No consecutive errors is no circuit breaker: Istio ejects nothing
+	// where a DestinationRule says nothing of outliers.
+	if n := ptr.Deref(t.OutlierDetection.ConsecutiveErrors, 0); n > 0 {
+		dr.Spec.TrafficPolicy.OutlierDetection = &networkingapi.OutlierDetection{
+			Consecutive_5XxErrors: wrapperspb.UInt32(n),
 			Interval:              duration(mesh.Duration(t.OutlierDetection.Interval)),
 			BaseEjectionTime:      duration(mesh.Duration(t.OutlierDetection.BaseEjectionTime)),
 			MaxEjectionPercent:    ptr.Deref(t.OutlierDetection.MaxEjectionPercent, 0),
-		},
+		}
 	}
 
 	// Mutual TLS to pods that run the proxy. To pods without one (opted

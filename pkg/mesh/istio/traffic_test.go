@@ -169,3 +169,37 @@ func TestTrafficWithoutRetriesSaysAttemptsZeroAlone(t *testing.T) {
 		})
 	}
 }
+
+// outlierDetection: {consecutiveErrors: 0} turns the circuit breaker off:
+// the DestinationRule says nothing of outliers, and Istio ejects nothing.
+// The policy's 0 was once dropped (five errors ejected an endpoint), and
+// then refused by the CRD.
+func TestTrafficWithoutCircuitBreaker(t *testing.T) {
+	w := workloadtest.FromYAML(t, workloadtest.Served("web", "shop"))
+	for _, c := range []struct {
+		spec string
+		off  bool
+	}{
+		{"{mesh: {mode: istio}}", false},
+		{"{mesh: {mode: istio, traffic: {outlierDetection: {consecutiveErrors: 0}}}}", true},
+	} {
+		env := workloadtest.MeshEnv(t, v1alpha1.MeshIstio)
+		env.Policy = workloadtest.PolicyOf(t, c.spec)
+		objs, err := istio.Traffic{}.Generate(context.Background(), w, env)
+		if err != nil {
+			t.Fatal(err)
+		}
+		found := false
+		for _, o := range objs {
+			if dr, ok := o.(*networking.DestinationRule); ok {
+				found = true
+				if od := dr.Spec.TrafficPolicy.OutlierDetection; (od == nil) != c.off {
+					t.Errorf("%s: outlier detection %v, want off=%v", c.spec, od, c.off)
+				}
+			}
+		}
+		if !found {
+			t.Fatalf("%s: no DestinationRule", c.spec)
+		}
+	}
+}
