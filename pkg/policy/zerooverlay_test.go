@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 
+	"sigs.k8s.io/yaml"
+
 	"github.com/pave-dev/pave/manifests/crds"
 	"github.com/pave-dev/pave/pkg/crdschema"
 )
@@ -164,6 +166,27 @@ func TestEmptyZoneNamesKeepTheBuiltInAccess(t *testing.T) {
 	}
 	if got := p.Spec.Mesh.RequiredZones; !slices.Equal(got, base.Mesh.RequiredZones) {
 		t.Errorf("required zones = %v, want the built-in %v", got, base.Mesh.RequiredZones)
+	}
+}
+
+// zones.names: [] allows any zone name, beside a defaultZone and access
+// entries of any name too: the CRD's rules asked them to be among the
+// (empty) names, so "any zone name" could not be written with a default.
+func TestEmptyZoneNamesTakeAnyName(t *testing.T) {
+	crd, err := crdschema.New(crds.PlatformPolicies)
+	if err != nil {
+		t.Fatal(err)
+	}
+	spec := "{zones: {names: [], defaultZone: edge, access: [{zone: edge, fromOutside: true}]}}"
+	var obj map[string]any
+	if err := yaml.Unmarshal([]byte("apiVersion: pave.dev/v1alpha1\nkind: PlatformPolicy\nmetadata: {name: default}\nspec: "+spec+"\n"), &obj); err != nil {
+		t.Fatal(err)
+	}
+	if errs := crd.Validate(context.Background(), obj); len(errs) > 0 {
+		t.Fatalf("the CRD refuses it: %v", errs.ToAggregate())
+	}
+	if p := loadSpec(t, spec); p.Spec.Zones.DefaultZone != "edge" || len(p.Spec.Zones.Access) != 1 {
+		t.Errorf("zones %+v", p.Spec.Zones)
 	}
 }
 

@@ -5,8 +5,8 @@ import "k8s.io/utils/ptr"
 // ZonePolicy names the network zones and what may cross between them. A
 // namespace's zone (its pave.dev/zone label) is the zone of every workload in
 // it; see docs/zones.md.
-// +kubebuilder:validation:XValidation:rule="!has(self.defaultZone) || !has(self.names) || self.defaultZone in self.names",message="defaultZone must be one of names"
-// +kubebuilder:validation:XValidation:rule="!has(self.access) || !has(self.names) || self.access.all(a, a.zone in self.names)",message="every access entry must name one of names"
+// +kubebuilder:validation:XValidation:rule="!has(self.defaultZone) || !has(self.names) || size(self.names) == 0 || self.defaultZone in self.names",message="defaultZone must be one of names"
+// +kubebuilder:validation:XValidation:rule="!has(self.access) || !has(self.names) || size(self.names) == 0 || self.access.all(a, a.zone in self.names)",message="every access entry must name one of names"
 type ZonePolicy struct {
 	// Names of the zones. Empty allows any zone name.
 	// +optional
