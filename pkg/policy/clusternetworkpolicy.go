@@ -44,7 +44,7 @@ func validateClusterNetworkPolicySize(s v1alpha1.PlatformPolicySpec) error {
 	}
 	for i, a := range s.Zones.Access {
 		if n := ClusterNetworkPolicyEgressRules(s, BoundaryOf(s.Zones, a.Zone)); n > ClusterNetworkPolicyMaxRules {
-			return fmt.Errorf("spec.zones.access[%d].egress: zone %q's ClusterNetworkPolicy would need %d egress rules, and the API takes at most %d (each network takes one for every 25 CIDRs it is written as once its exceptions are taken out): merge networks, or leave out exceptions", i, a.Zone, n, ClusterNetworkPolicyMaxRules)
+			return fmt.Errorf("spec.zones.access[%d].egress: zone %q's ClusterNetworkPolicy would need %d egress rules, and the API takes at most %d (each network takes one for every %d CIDRs it is written as once its exceptions are taken out): merge networks, or leave out exceptions", i, a.Zone, n, ClusterNetworkPolicyMaxRules, ClusterNetworkPolicyMaxNetworks)
 		}
 	}
 	return nil

@@ -6,6 +6,8 @@ import (
 	"slices"
 	"testing"
 
+	"go4.org/netipx"
+
 	"github.com/pave-dev/pave/pkg/api/v1alpha1"
 )
 
@@ -32,7 +34,7 @@ func TestEgressNetworksAreTheNetworkLessItsExceptions(t *testing.T) {
 		var probes []netip.Addr
 		for _, s := range append([]string{e.CIDR}, e.Except...) {
 			p := netip.MustParsePrefix(s)
-			probes = append(probes, p.Addr(), p.Addr().Prev(), last(p), last(p).Next())
+			probes = append(probes, p.Addr(), p.Addr().Prev(), netipx.PrefixLastIP(p), netipx.PrefixLastIP(p).Next())
 		}
 		for range 20000 {
 			b := n.Addr().AsSlice()
@@ -58,19 +60,4 @@ func TestEgressNetworksAreTheNetworkLessItsExceptions(t *testing.T) {
 	if got := EgressNetworks(v1alpha1.ZoneEgress{CIDR: "0.0.0.0/0", Except: []string{"10.0.0.0/8"}}); len(got) != 8 {
 		t.Errorf("0.0.0.0/0 less 10.0.0.0/8 = %v, want its 8 prefixes", got)
 	}
-}
-
-// last is the last address of p.
-func last(p netip.Prefix) netip.Addr {
-	b := p.Masked().Addr().AsSlice()
-	for i := range b {
-		switch bit := i * 8; {
-		case bit >= p.Bits():
-			b[i] = 0xff
-		case bit+8 > p.Bits():
-			b[i] |= 0xff >> (p.Bits() - bit)
-		}
-	}
-	a, _ := netip.AddrFromSlice(b)
-	return a
 }
