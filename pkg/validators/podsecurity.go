@@ -127,7 +127,7 @@ func (p *podParts) locate(ctx context.Context, c psaCheck, w *workload.Workload,
 		}
 		p.one.Containers[0] = *ctr
 		if res := c.fn(w.PodMeta, &p.one); !res.Allowed {
-			out = append(out, c.rule.Violation(at.Field(containerField(c.rule.ID, ctr)), message(res), pssFix(c.rule.ID, w)))
+			out = append(out, c.rule.Violation(at.Field(containerField(c.rule.ID, ctr)), message(res), containerFix(c.rule.ID, w, ctr)))
 		}
 	})
 	if len(out) == 0 { // the combination fails, no single part does

@@ -142,3 +142,37 @@ spec:
 		}
 	}
 }
+
+// kubectl debug's default profile adds SYS_PTRACE to the container it
+// writes, which the one who ran it never wrote: the fix names the flag that
+// leaves it out, and only for that capability.
+func TestPodSecurityTellsKubectlDebugItsProfile(t *testing.T) {
+	restricted, _ := validators.NewPodSecurity("restricted")
+	for _, c := range []struct {
+		add   string
+		debug bool
+	}{
+		{"[SYS_PTRACE]", true},
+		{"[NET_ADMIN]", false},
+	} {
+		// a Pod as kubectl debug --copy-to writes it, the debug container
+		// last, as pave's hardening leaves it
+		w := workloadtest.FromYAML(t, `apiVersion: v1
+kind: Pod
+metadata: {name: web-debug}
+spec:
+  securityContext: {runAsNonRoot: true, seccompProfile: {type: RuntimeDefault}}
+  containers:
+  - {name: web, image: "x:1", securityContext: {allowPrivilegeEscalation: false, capabilities: {drop: [ALL]}}}
+  - name: debugger
+    image: "busybox:1.36"
+    securityContext: {allowPrivilegeEscalation: false, capabilities: {drop: [ALL], add: `+c.add+`}}`)
+		got := restricted.Validate(context.Background(), w, workloadtest.Env())
+		if len(got) != 1 || got[0].Rule != "pss/capabilities_restricted" || got[0].Field != "spec.containers[1].securityContext.capabilities" {
+			t.Fatalf("%s: %+v, want one capabilities finding on the debug container", c.add, got)
+		}
+		if hint := strings.Contains(got[0].Fix, "kubectl debug with --profile=restricted"); hint != c.debug {
+			t.Errorf("%s: fix %q names kubectl debug's profile: %v, want %v", c.add, got[0].Fix, hint, c.debug)
+		}
+	}
+}

@@ -222,6 +222,19 @@ func pssFix(id string, w *workload.Workload) string {
 	return "see https://kubernetes.io/docs/concepts/security/pod-security-standards/"
 }
 
+// containerFix is pssFix for a finding of one container. kubectl debug's
+// default profile adds SYS_PTRACE to the container it writes, into a Pod
+// it copies (--copy-to) or as an ephemeral container, and the one who ran
+// it wrote no capability: the fix names the flag that leaves it out.
+func containerFix(id string, w *workload.Workload, ctr *corev1.Container) string {
+	fix := pssFix(id, w)
+	if !strings.HasPrefix(id, "pss/capabilities_") || ctr.SecurityContext == nil || ctr.SecurityContext.Capabilities == nil ||
+		!slices.Contains(ctr.SecurityContext.Capabilities.Add, "SYS_PTRACE") {
+		return fix
+	}
+	return fix + "; a container kubectl debug wrote gets SYS_PTRACE from its default profile: run kubectl debug with --profile=restricted"
+}
+
 // unconfinedAppArmorAnnotation is the first annotation, by key, that gives
 // a container an AppArmor profile Pod Security's baseline refuses (as
 // pod-security-admission's allowedAnnotationValue reads it): any but none,
