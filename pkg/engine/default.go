@@ -69,6 +69,7 @@ func DefaultAccepted(p *policy.Policy, c Companions) (*Engine, error) {
 		validators.MeshTraffic{},
 		validators.Canary{},
 		validators.ServiceAccountToken{},
+		validators.VolumeSource{},
 		validators.PriorityClass{},
 		validators.PodPriority{},
 		scheduling.ControlPlane{},

@@ -45,6 +45,22 @@ spec:
         env: [{name: DB_PASSWORD, value: hunter2}]
         securityContext: {privileged: true}
 `,
+	"volumes naming objects that cannot exist": `apiVersion: apps/v1
+kind: Deployment
+metadata: {name: misnamed}
+spec:
+  selector: {matchLabels: {app: misnamed}}
+  template:
+    metadata: {labels: {app: misnamed}}
+    spec:
+      containers:
+      - name: app
+        image: registry.example.com/shop/app:1.0.0
+        volumeMounts: [{name: creds, mountPath: /creds}, {name: conf, mountPath: /conf}]
+      volumes:
+      - {name: creds, secret: {secretName: DB_Creds}}
+      - {name: conf, projected: {sources: [{configMap: {name: App.Config}}]}}
+`,
 	"pod without a tag": `apiVersion: v1
 kind: Pod
 metadata: {name: untagged}

@@ -1,0 +1,114 @@
+package validators
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"k8s.io/apimachinery/pkg/util/validation"
+
+	"github.com/pave-dev/pave/pkg/api/v1alpha1"
+	"github.com/pave-dev/pave/pkg/policy"
+	"github.com/pave-dev/pave/pkg/workload"
+)
+
+// VolumeSource warns of a volume that names a Secret, ConfigMap or
+// PersistentVolumeClaim no object can be named (DB_Creds, app.Config). The
+// API server checks the names of env references but takes any name in a
+// volume, so such a workload is admitted and its pods never start: the
+// kubelet waits for an object that cannot be made. Only a person who knows
+// the object's real name can fix it, so pave warns and changes nothing.
+type VolumeSource struct{}
+
+var ruleVolumeSource = policy.Rule{ID: "volume-source", Severity: v1alpha1.SeverityMedium, Mode: v1alpha1.ModeWarn,
+	Description: "a volume names a Secret, ConfigMap or PersistentVolumeClaim that can exist (the API server takes any name there; the pods wait for it forever)"}
+
+// Name implements engine.Validator.
+func (VolumeSource) Name() string { return "volume-source" }
+
+// Rules implements engine.Validator.
+func (VolumeSource) Rules() []policy.Rule { return []policy.Rule{ruleVolumeSource} }
+
+// Validate implements engine.Validator.
+func (VolumeSource) Validate(_ context.Context, w *workload.Workload, _ policy.Env) []policy.Violation {
+	var out []policy.Violation
+	for i := range w.PodSpec.Volumes {
+		v := &w.PodSpec.Volumes[i]
+		at := fmt.Sprintf("%s.volumes[%d]", w.PodSpecPath, i)
+		switch {
+		case v.Secret != nil:
+			out = appendUnnamable(out, at+".secret.secretName", v.Name, "Secret", v.Secret.SecretName, v.Secret.Optional)
+		case v.ConfigMap != nil:
+			out = appendUnnamable(out, at+".configMap.name", v.Name, "ConfigMap", v.ConfigMap.Name, v.ConfigMap.Optional)
+		case v.PersistentVolumeClaim != nil:
+			out = appendUnnamable(out, at+".persistentVolumeClaim.claimName", v.Name, "PersistentVolumeClaim", v.PersistentVolumeClaim.ClaimName, nil)
+		case v.Projected != nil:
+			for j, s := range v.Projected.Sources {
+				src := fmt.Sprintf("%s.projected.sources[%d]", at, j)
+				if s.Secret != nil {
+					out = appendUnnamable(out, src+".secret.name", v.Name, "Secret", s.Secret.Name, s.Secret.Optional)
+				}
+				if s.ConfigMap != nil {
+					out = appendUnnamable(out, src+".configMap.name", v.Name, "ConfigMap", s.ConfigMap.Name, s.ConfigMap.Optional)
+				}
+			}
+		}
+	}
+	return out
+}
+
+// appendUnnamable adds a finding when name is one no object of kind can
+// have: Secrets, ConfigMaps and claims are all named as DNS subdomains. An
+// empty name is the API server's to refuse.
+func appendUnnamable(out []policy.Violation, field, volume, kind, name string, optional *bool) []policy.Violation {
+	if name == "" || plainName(name) || len(validation.IsDNS1123Subdomain(name)) == 0 {
+		return out
+	}
+	effect := "its pods never start: the kubelet waits for a " + kind + " that cannot be made"
+	if optional != nil && *optional {
+		effect = "the volume is always empty (the reference is optional)"
+	}
+	fix := fmt.Sprintf("write the %s's name as the namespace holds it (kubectl get %ss)", kind, strings.ToLower(kind))
+	if s := suggestName(name); s != "" {
+		fix += fmt.Sprintf(", perhaps %q", s)
+	}
+	return append(out, ruleVolumeSource.Violation(field,
+		fmt.Sprintf("volume %q names %s %q, which no %s can be named (lower-case letters, digits, '-' and '.'); %s", volume, kind, name, kind, effect),
+		fix))
+}
+
+// plainName tells most valid names without the library's regular
+// expression, which every meshed pod would pay for the proxy's own
+// ConfigMap: one label of lower-case letters, digits and inner '-'.
+func plainName(s string) bool {
+	if len(s) > validation.DNS1123SubdomainMaxLength {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if (c < 'a' || c > 'z') && (c < '0' || c > '9') && (c != '-' || i == 0 || i == len(s)-1) {
+			return false
+		}
+	}
+	return s != ""
+}
+
+// suggestName is name as an object could be named: lower case, with '-'
+// for every character a name cannot hold, trimmed to start and end with a
+// letter or digit; "" when that is still no name.
+func suggestName(name string) string {
+	b := []byte(strings.ToLower(name))
+	for i, c := range b {
+		if (c < 'a' || c > 'z') && (c < '0' || c > '9') && c != '.' && c != '-' {
+			b[i] = '-'
+		}
+	}
+	s := strings.Trim(string(b), "-.")
+	if len(s) > validation.DNS1123SubdomainMaxLength {
+		s = strings.TrimRight(s[:validation.DNS1123SubdomainMaxLength], "-.")
+	}
+	if len(validation.IsDNS1123Subdomain(s)) > 0 {
+		return ""
+	}
+	return s
+}
