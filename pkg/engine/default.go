@@ -70,6 +70,7 @@ func DefaultAccepted(p *policy.Policy, c Companions) (*Engine, error) {
 		validators.Canary{},
 		validators.ServiceAccountToken{},
 		validators.VolumeSource{},
+		validators.ProbePort{},
 		validators.PriorityClass{},
 		validators.PodPriority{},
 		scheduling.ControlPlane{},

@@ -61,6 +61,21 @@ spec:
       - {name: creds, secret: {secretName: DB_Creds}}
       - {name: conf, projected: {sources: [{configMap: {name: App.Config}}]}}
 `,
+	"probes naming ports the container does not declare": `apiVersion: apps/v1
+kind: Deployment
+metadata: {name: renamed}
+spec:
+  selector: {matchLabels: {app: renamed}}
+  template:
+    metadata: {labels: {app: renamed}}
+    spec:
+      containers:
+      - name: app
+        image: registry.example.com/shop/app:1.0.0
+        ports: [{name: web, containerPort: 8080}]
+        readinessProbe: {httpGet: {path: /ready, port: http}}
+        lifecycle: {preStop: {httpGet: {path: /drain, port: admin}}}
+`,
 	"pod without a tag": `apiVersion: v1
 kind: Pod
 metadata: {name: untagged}
