@@ -3,6 +3,7 @@ package validators
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -43,51 +44,54 @@ func (ProbePort) Validate(_ context.Context, w *workload.Workload, _ policy.Env)
 	}{{"initContainers", w.PodSpec.InitContainers}, {"containers", w.PodSpec.Containers}} {
 		for i := range list.containers {
 			c := &list.containers[i]
-			at := w.PodSpecPath + "." + list.name + "[" + strconv.Itoa(i) + "]"
+			// The field is written only for a finding: every container is
+			// looked at on every request.
+			at := func(field string) string {
+				return w.PodSpecPath + "." + list.name + "[" + strconv.Itoa(i) + "]." + field
+			}
 			out = probePorts(out, c, at, "readinessProbe", c.ReadinessProbe, "its pods never become ready, and their Service sends them nothing")
 			out = probePorts(out, c, at, "livenessProbe", c.LivenessProbe, "the kubelet restarts the container again and again")
 			out = probePorts(out, c, at, "startupProbe", c.StartupProbe, "the container is restarted before it ever starts")
 			if c.Lifecycle != nil {
-				out = handlerPort(out, c, at+".lifecycle.postStart", "postStart hook", c.Lifecycle.PostStart, "the kubelet kills the container as it starts")
-				out = handlerPort(out, c, at+".lifecycle.preStop", "preStop hook", c.Lifecycle.PreStop, "the container is stopped without its hook")
+				out = handlerPort(out, c, at, "lifecycle.postStart", "postStart hook", c.Lifecycle.PostStart, "the kubelet kills the container as it starts")
+				out = handlerPort(out, c, at, "lifecycle.preStop", "preStop hook", c.Lifecycle.PreStop, "the container is stopped without its hook")
 			}
 		}
 	}
 	return out
 }
 
-func probePorts(out []policy.Violation, c *corev1.Container, at, field string, p *corev1.Probe, effect string) []policy.Violation {
+func probePorts(out []policy.Violation, c *corev1.Container, at func(string) string, field string, p *corev1.Probe, effect string) []policy.Violation {
 	if p == nil {
 		return out
 	}
 	switch {
 	case p.HTTPGet != nil:
-		return unresolved(out, c, at+"."+field+".httpGet.port", field, p.HTTPGet.Port, "the probe always fails: "+effect)
+		return unresolved(out, c, at, field, ".httpGet.port", field, p.HTTPGet.Port, "the probe always fails: ", effect)
 	case p.TCPSocket != nil:
-		return unresolved(out, c, at+"."+field+".tcpSocket.port", field, p.TCPSocket.Port, "the probe always fails: "+effect)
+		return unresolved(out, c, at, field, ".tcpSocket.port", field, p.TCPSocket.Port, "the probe always fails: ", effect)
 	}
 	return out
 }
 
 // handlerPort judges a lifecycle hook's httpGet port; the kubelet runs no
 // tcpSocket hook (the API keeps the field for compatibility only).
-func handlerPort(out []policy.Violation, c *corev1.Container, at, what string, h *corev1.LifecycleHandler, effect string) []policy.Violation {
+func handlerPort(out []policy.Violation, c *corev1.Container, at func(string) string, field, what string, h *corev1.LifecycleHandler, effect string) []policy.Violation {
 	if h == nil || h.HTTPGet == nil {
 		return out
 	}
-	return unresolved(out, c, at+".httpGet.port", what, h.HTTPGet.Port, "the hook always fails: "+effect)
+	return unresolved(out, c, at, field, ".httpGet.port", what, h.HTTPGet.Port, "the hook always fails: ", effect)
 }
 
-// unresolved adds a finding when port is a name none of c's ports has.
-func unresolved(out []policy.Violation, c *corev1.Container, field, what string, port intstr.IntOrString, effect string) []policy.Violation {
-	if port.Type != intstr.String || port.StrVal == "" {
+// unresolved adds a finding when port is a name none of c's ports has, at
+// field+suffix; fails and effect say what then happens. Nothing is joined
+// or quoted unless there is a finding.
+func unresolved(out []policy.Violation, c *corev1.Container, at func(string) string, field, suffix, what string, port intstr.IntOrString, fails, effect string) []policy.Violation {
+	if port.Type != intstr.String || port.StrVal == "" || slices.ContainsFunc(c.Ports, func(p corev1.ContainerPort) bool { return p.Name == port.StrVal }) {
 		return out
 	}
 	var names []string
 	for _, p := range c.Ports {
-		if p.Name == port.StrVal {
-			return out
-		}
 		if p.Name != "" {
 			names = append(names, strconv.Quote(p.Name))
 		}
@@ -96,7 +100,7 @@ func unresolved(out []policy.Violation, c *corev1.Container, field, what string,
 	if len(names) > 0 {
 		declared = "declares " + strings.Join(names, ", ")
 	}
-	return append(out, ruleProbePort.Violation(field,
-		fmt.Sprintf("container %q: the %s names port %q, and the container %s; the kubelet finds ports by name in the container's own list, so %s", c.Name, what, port.StrVal, declared, effect),
+	return append(out, ruleProbePort.Violation(at(field+suffix),
+		fmt.Sprintf("container %q: the %s names port %q, and the container %s; the kubelet finds ports by name in the container's own list, so %s%s", c.Name, what, port.StrVal, declared, fails, effect),
 		fmt.Sprintf("declare the port in the container's ports (name: %s) or give the %s the port's number", port.StrVal, what)))
 }

@@ -34,22 +34,23 @@ func (VolumeSource) Validate(_ context.Context, w *workload.Workload, _ policy.E
 	var out []policy.Violation
 	for i := range w.PodSpec.Volumes {
 		v := &w.PodSpec.Volumes[i]
-		at := fmt.Sprintf("%s.volumes[%d]", w.PodSpecPath, i)
+		// A field is written only for a finding: every meshed pod has the
+		// proxy's eight volumes.
+		at := func(source string) string { return fmt.Sprintf("%s.volumes[%d].%s", w.PodSpecPath, i, source) }
 		switch {
-		case v.Secret != nil:
-			out = appendUnnamable(out, at+".secret.secretName", v.Name, "Secret", v.Secret.SecretName, v.Secret.Optional)
-		case v.ConfigMap != nil:
-			out = appendUnnamable(out, at+".configMap.name", v.Name, "ConfigMap", v.ConfigMap.Name, v.ConfigMap.Optional)
-		case v.PersistentVolumeClaim != nil:
-			out = appendUnnamable(out, at+".persistentVolumeClaim.claimName", v.Name, "PersistentVolumeClaim", v.PersistentVolumeClaim.ClaimName, nil)
+		case v.Secret != nil && unnamable(v.Secret.SecretName):
+			out = append(out, unnamableFinding(at("secret.secretName"), v.Name, "Secret", v.Secret.SecretName, v.Secret.Optional))
+		case v.ConfigMap != nil && unnamable(v.ConfigMap.Name):
+			out = append(out, unnamableFinding(at("configMap.name"), v.Name, "ConfigMap", v.ConfigMap.Name, v.ConfigMap.Optional))
+		case v.PersistentVolumeClaim != nil && unnamable(v.PersistentVolumeClaim.ClaimName):
+			out = append(out, unnamableFinding(at("persistentVolumeClaim.claimName"), v.Name, "PersistentVolumeClaim", v.PersistentVolumeClaim.ClaimName, nil))
 		case v.Projected != nil:
 			for j, s := range v.Projected.Sources {
-				src := fmt.Sprintf("%s.projected.sources[%d]", at, j)
-				if s.Secret != nil {
-					out = appendUnnamable(out, src+".secret.name", v.Name, "Secret", s.Secret.Name, s.Secret.Optional)
+				if s.Secret != nil && unnamable(s.Secret.Name) {
+					out = append(out, unnamableFinding(at(fmt.Sprintf("projected.sources[%d].secret.name", j)), v.Name, "Secret", s.Secret.Name, s.Secret.Optional))
 				}
-				if s.ConfigMap != nil {
-					out = appendUnnamable(out, src+".configMap.name", v.Name, "ConfigMap", s.ConfigMap.Name, s.ConfigMap.Optional)
+				if s.ConfigMap != nil && unnamable(s.ConfigMap.Name) {
+					out = append(out, unnamableFinding(at(fmt.Sprintf("projected.sources[%d].configMap.name", j)), v.Name, "ConfigMap", s.ConfigMap.Name, s.ConfigMap.Optional))
 				}
 			}
 		}
@@ -57,13 +58,16 @@ func (VolumeSource) Validate(_ context.Context, w *workload.Workload, _ policy.E
 	return out
 }
 
-// appendUnnamable adds a finding when name is one no object of kind can
-// have: Secrets, ConfigMaps and claims are all named as DNS subdomains. An
-// empty name is the API server's to refuse.
-func appendUnnamable(out []policy.Violation, field, volume, kind, name string, optional *bool) []policy.Violation {
-	if name == "" || plainName(name) || len(validation.IsDNS1123Subdomain(name)) == 0 {
-		return out
-	}
+// unnamable reports whether name is one no Secret, ConfigMap or claim can
+// have: all three are named as DNS subdomains. An empty name is the API
+// server's to refuse.
+func unnamable(name string) bool {
+	return name != "" && !plainName(name) && len(validation.IsDNS1123Subdomain(name)) > 0
+}
+
+// unnamableFinding says what a volume naming an object that cannot exist
+// does, and suggests a name the object could have.
+func unnamableFinding(field, volume, kind, name string, optional *bool) policy.Violation {
 	effect := "its pods never start: the kubelet waits for a " + kind + " that cannot be made"
 	if optional != nil && *optional {
 		effect = "the volume is always empty (the reference is optional)"
@@ -72,9 +76,9 @@ func appendUnnamable(out []policy.Violation, field, volume, kind, name string, o
 	if s := suggestName(name); s != "" {
 		fix += fmt.Sprintf(", perhaps %q", s)
 	}
-	return append(out, ruleVolumeSource.Violation(field,
+	return ruleVolumeSource.Violation(field,
 		fmt.Sprintf("volume %q names %s %q, which no %s can be named (lower-case letters, digits, '-' and '.'); %s", volume, kind, name, kind, effect),
-		fix))
+		fix)
 }
 
 // plainName tells most valid names without the library's regular
