@@ -74,8 +74,9 @@ func probePorts(out []policy.Violation, c *corev1.Container, at func(string) str
 	return out
 }
 
-// handlerPort judges a lifecycle hook's httpGet port; the kubelet runs no
-// tcpSocket hook (the API keeps the field for compatibility only).
+// handlerPort judges a lifecycle hook's httpGet port. A tcpSocket hook is
+// not judged: the kubelet fails it whatever its port (the API keeps the
+// field for compatibility only), which is not this rule's matter.
 func handlerPort(out []policy.Violation, c *corev1.Container, at func(string) string, field, what string, h *corev1.LifecycleHandler, effect string) []policy.Violation {
 	if h == nil || h.HTTPGet == nil {
 		return out

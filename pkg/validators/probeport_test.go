@@ -12,7 +12,7 @@ import (
 // A probe or hook that names a port its container does not declare fails
 // every time in the kubelet, though the API server takes it: a warning at
 // the port's field. A declared name, a number, an exec or gRPC probe and a
-// tcpSocket hook (which the kubelet never runs) are none.
+// tcpSocket hook (which the kubelet fails whatever its port) are none.
 func TestProbePortNamesAPortTheContainerDeclares(t *testing.T) {
 	const ports = "ports: [{name: http, containerPort: 8080}, {name: metrics, containerPort: 9090}]"
 	for _, c := range []struct{ container, field, want string }{
