@@ -6,7 +6,6 @@ import (
 
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/runtime/schema"
-	"k8s.io/apimachinery/pkg/util/validation"
 
 	"github.com/pave-dev/pave/pkg/api/v1alpha1"
 	"github.com/pave-dev/pave/pkg/policy"
@@ -55,7 +54,7 @@ func (Delivery) Generate(_ context.Context, w *workload.Workload, env policy.Env
 		// (DB_Creds), whose pods never start. pave delivers no such
 		// Secret: the ExternalSecret's CRD would refuse its target, and
 		// every reconcile of the workload would fail on it.
-		if len(validation.IsDNS1123Subdomain(secret)) > 0 {
+		if !workload.Nameable(secret) {
 			continue
 		}
 		es := &unstructured.Unstructured{Object: map[string]any{

@@ -59,11 +59,8 @@ func (VolumeSource) Validate(_ context.Context, w *workload.Workload, _ policy.E
 }
 
 // unnamable reports whether name is one no Secret, ConfigMap or claim can
-// have: all three are named as DNS subdomains. An empty name is the API
-// server's to refuse.
-func unnamable(name string) bool {
-	return name != "" && !plainName(name) && len(validation.IsDNS1123Subdomain(name)) > 0
-}
+// have. An empty name is the API server's to refuse.
+func unnamable(name string) bool { return name != "" && !workload.Nameable(name) }
 
 // unnamableFinding says what a volume naming an object that cannot exist
 // does, and suggests a name the object could have.
@@ -81,22 +78,6 @@ func unnamableFinding(field, volume, kind, name string, optional *bool) policy.V
 		fix)
 }
 
-// plainName tells most valid names without the library's regular
-// expression, which every meshed pod would pay for the proxy's own
-// ConfigMap: one label of lower-case letters, digits and inner '-'.
-func plainName(s string) bool {
-	if len(s) > validation.DNS1123SubdomainMaxLength {
-		return false
-	}
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if (c < 'a' || c > 'z') && (c < '0' || c > '9') && (c != '-' || i == 0 || i == len(s)-1) {
-			return false
-		}
-	}
-	return s != ""
-}
-
 // suggestName is name as an object could be named: lower case, with '-'
 // for every character a name cannot hold, trimmed to start and end with a
 // letter or digit; "" when that is still no name.
@@ -111,7 +92,7 @@ func suggestName(name string) string {
 	if len(s) > validation.DNS1123SubdomainMaxLength {
 		s = strings.TrimRight(s[:validation.DNS1123SubdomainMaxLength], "-.")
 	}
-	if len(validation.IsDNS1123Subdomain(s)) > 0 {
+	if !workload.Nameable(s) {
 		return ""
 	}
 	return s

@@ -2,11 +2,8 @@ package validators_test
 
 import (
 	"context"
-	"math/rand/v2"
 	"strings"
 	"testing"
-
-	"k8s.io/apimachinery/pkg/util/validation"
 
 	"github.com/pave-dev/pave/pkg/validators"
 	"github.com/pave-dev/pave/pkg/workload/workloadtest"
@@ -36,32 +33,5 @@ func TestVolumeSourceNamesThatCannotExist(t *testing.T) {
 			!strings.Contains(got[0].Message+got[0].Fix, c.want)):
 			t.Errorf("%s: %+v, want one volume-source finding at %s saying %q", c.volume, got, c.field, c.want)
 		}
-	}
-}
-
-// plainName only spares the library's judgement of names the library
-// takes: it must never call a name valid that the API would refuse.
-func TestPlainNamesAreNames(t *testing.T) {
-	const alphabet = "az09-._A"
-	r := rand.New(rand.NewPCG(1, 2))
-	plain := 0
-	for range 200000 {
-		b := make([]byte, 1+r.IntN(6))
-		for i := range b {
-			b[i] = alphabet[r.IntN(len(alphabet))]
-		}
-		name := string(b)
-		if validators.PlainName(name) {
-			plain++
-			if errs := validation.IsDNS1123Subdomain(name); len(errs) > 0 {
-				t.Fatalf("%q: plain, but the library refuses it: %v", name, errs)
-			}
-		}
-	}
-	if long := strings.Repeat("a", 254); validators.PlainName(long) {
-		t.Error("a name of 254 characters is plain")
-	}
-	if plain < 1000 {
-		t.Fatalf("only %d plain names drawn: the test reaches too little", plain)
 	}
 }
