@@ -71,6 +71,7 @@ func DefaultAccepted(p *policy.Policy, c Companions) (*Engine, error) {
 		validators.ServiceAccountToken{},
 		validators.VolumeSource{},
 		validators.ProbePort{},
+		validators.LifecycleHook{},
 		validators.PriorityClass{},
 		validators.PodPriority{},
 		scheduling.ControlPlane{},

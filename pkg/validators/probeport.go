@@ -38,30 +38,24 @@ func (ProbePort) Rules() []policy.Rule { return []policy.Rule{ruleProbePort} }
 // the API server refuses probes and hooks on them.
 func (ProbePort) Validate(_ context.Context, w *workload.Workload, _ policy.Env) []policy.Violation {
 	var out []policy.Violation
-	for _, list := range []struct {
-		name       string
-		containers []corev1.Container
-	}{{"initContainers", w.PodSpec.InitContainers}, {"containers", w.PodSpec.Containers}} {
-		for i := range list.containers {
-			c := &list.containers[i]
-			// The field is written only for a finding: every container is
-			// looked at on every request.
-			at := func(field string) string {
-				return w.PodSpecPath + "." + list.name + "[" + strconv.Itoa(i) + "]." + field
-			}
-			out = probePorts(out, c, at, "readinessProbe", c.ReadinessProbe, "its pods never become ready, and their Service sends them nothing")
-			out = probePorts(out, c, at, "livenessProbe", c.LivenessProbe, "the kubelet restarts the container again and again")
-			out = probePorts(out, c, at, "startupProbe", c.StartupProbe, "the container is restarted before it ever starts")
-			if c.Lifecycle != nil {
-				out = handlerPort(out, c, at, "lifecycle.postStart", "postStart hook", c.Lifecycle.PostStart, "the kubelet kills the container as it starts")
-				out = handlerPort(out, c, at, "lifecycle.preStop", "preStop hook", c.Lifecycle.PreStop, "the container is stopped without its hook")
-			}
+	// The container's path is written only for a finding (workload.Ref):
+	// every container is looked at on every request.
+	w.Containers(func(c *corev1.Container, at workload.Ref) {
+		if at.Ephemeral() {
+			return
 		}
-	}
+		out = probePorts(out, c, at, "readinessProbe", c.ReadinessProbe, "its pods never become ready, and their Service sends them nothing")
+		out = probePorts(out, c, at, "livenessProbe", c.LivenessProbe, "the kubelet restarts the container again and again")
+		out = probePorts(out, c, at, "startupProbe", c.StartupProbe, "the container is restarted before it ever starts")
+		if c.Lifecycle != nil {
+			out = handlerPort(out, c, at, "lifecycle.postStart", "postStart hook", c.Lifecycle.PostStart, "the kubelet kills the container as it starts")
+			out = handlerPort(out, c, at, "lifecycle.preStop", "preStop hook", c.Lifecycle.PreStop, "the container is stopped without its hook")
+		}
+	})
 	return out
 }
 
-func probePorts(out []policy.Violation, c *corev1.Container, at func(string) string, field string, p *corev1.Probe, effect string) []policy.Violation {
+func probePorts(out []policy.Violation, c *corev1.Container, at workload.Ref, field string, p *corev1.Probe, effect string) []policy.Violation {
 	if p == nil {
 		return out
 	}
@@ -75,9 +69,9 @@ func probePorts(out []policy.Violation, c *corev1.Container, at func(string) str
 }
 
 // handlerPort judges a lifecycle hook's httpGet port. A tcpSocket hook is
-// not judged: the kubelet fails it whatever its port (the API keeps the
-// field for compatibility only), which is not this rule's matter.
-func handlerPort(out []policy.Violation, c *corev1.Container, at func(string) string, field, what string, h *corev1.LifecycleHandler, effect string) []policy.Violation {
+// not judged: the kubelet fails it whatever its port, which lifecycle-hook
+// says.
+func handlerPort(out []policy.Violation, c *corev1.Container, at workload.Ref, field, what string, h *corev1.LifecycleHandler, effect string) []policy.Violation {
 	if h == nil || h.HTTPGet == nil {
 		return out
 	}
@@ -87,7 +81,7 @@ func handlerPort(out []policy.Violation, c *corev1.Container, at func(string) st
 // unresolved adds a finding when port is a name none of c's ports has, at
 // field+suffix; fails and effect say what then happens. Nothing is joined
 // or quoted unless there is a finding.
-func unresolved(out []policy.Violation, c *corev1.Container, at func(string) string, field, suffix, what string, port intstr.IntOrString, fails, effect string) []policy.Violation {
+func unresolved(out []policy.Violation, c *corev1.Container, at workload.Ref, field, suffix, what string, port intstr.IntOrString, fails, effect string) []policy.Violation {
 	if port.Type != intstr.String || port.StrVal == "" || slices.ContainsFunc(c.Ports, func(p corev1.ContainerPort) bool { return p.Name == port.StrVal }) {
 		return out
 	}
@@ -101,7 +95,7 @@ func unresolved(out []policy.Violation, c *corev1.Container, at func(string) str
 	if len(names) > 0 {
 		declared = "declares " + strings.Join(names, ", ")
 	}
-	return append(out, ruleProbePort.Violation(at(field+suffix),
+	return append(out, ruleProbePort.Violation(at.Field(field+suffix),
 		fmt.Sprintf("container %q: the %s names port %q, and the container %s; the kubelet finds ports by name in the container's own list, so %s%s", c.Name, what, port.StrVal, declared, fails, effect),
 		fmt.Sprintf("declare the port in the container's ports (name: %s) or give the %s the port's number", port.StrVal, what)))
 }

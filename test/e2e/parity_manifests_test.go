@@ -76,6 +76,20 @@ spec:
         readinessProbe: {httpGet: {path: /ready, port: http}}
         lifecycle: {preStop: {httpGet: {path: /drain, port: admin}}}
 `,
+	"lifecycle hooks written as tcpSocket": `apiVersion: apps/v1
+kind: Deployment
+metadata: {name: hooked}
+spec:
+  selector: {matchLabels: {app: hooked}}
+  template:
+    metadata: {labels: {app: hooked}}
+    spec:
+      containers:
+      - name: app
+        image: registry.example.com/shop/app:1.0.0
+        ports: [{name: web, containerPort: 8080}]
+        lifecycle: {postStart: {tcpSocket: {port: web}}, preStop: {tcpSocket: {port: 8080}}}
+`,
 	"pod without a tag": `apiVersion: v1
 kind: Pod
 metadata: {name: untagged}
