@@ -160,6 +160,36 @@ func TestReadPaths(t *testing.T) {
 	}
 }
 
+// A directory without a manifest file (empty, or docs only, or a link to
+// itself, which is not followed) is an error naming it, as kubectl's
+// "recognized file extensions" is: a CI job pointed at the wrong directory
+// must not pass having checked nothing. The other paths are still read.
+func TestReadPathsRefusesADirectoryWithoutManifests(t *testing.T) {
+	dir := t.TempDir()
+	empty, docs, good := filepath.Join(dir, "empty"), filepath.Join(dir, "docs"), filepath.Join(dir, "good")
+	for _, d := range []string{empty, docs, good} {
+		if err := os.MkdirAll(d, 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := os.WriteFile(filepath.Join(docs, "README.md"), []byte("no"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(docs, filepath.Join(docs, "self")); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(good, "a.yaml"), []byte("a"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	inputs, errs := manifest.ReadPaths([]string{empty, docs, good}, nil)
+	if len(inputs) != 1 || string(inputs[0].Data) != "a" {
+		t.Errorf("read %v, want good/a.yaml only", inputs)
+	}
+	if len(errs) != 2 || !strings.Contains(errs[0].Error(), empty+": no .yaml, .yml or .json file") || !strings.Contains(errs[1].Error(), docs+": no .yaml") {
+		t.Errorf("errs %v, want one for each directory without a manifest, naming it", errs)
+	}
+}
+
 // A JSON stream's values are reported as JSON, at their own lines.
 func TestJSONStreamErrorsSayJSON(t *testing.T) {
 	data := "{\"apiVersion\":\"v1\",\"kind\":\"ConfigMap\",\"metadata\":{\"name\":\"a\"}}\n{\"apiVersion\":5,\"kind\":\"ConfigMap\"}\n"

@@ -17,8 +17,9 @@ type Input struct {
 }
 
 // ReadPaths reads files, directories (recursively, *.yaml, *.yml and *.json, in
-// lexical order) and "-" for stdin. An unreadable path is returned as an error
-// beside the inputs that could be read, so one bad path stops nothing else.
+// lexical order) and "-" for stdin. An unreadable path, or a directory that
+// holds no such file, is returned as an error beside the inputs that could be
+// read, so one bad path stops nothing else.
 func ReadPaths(paths []string, stdin io.Reader) ([]Input, []error) {
 	var inputs []Input
 	var errs []error
@@ -69,6 +70,11 @@ func expand(p string) ([]string, error) {
 	})
 	if err != nil {
 		return nil, fmt.Errorf("read directory %s: %w", p, err)
+	}
+	if len(files) == 0 {
+		// kubectl refuses such a path too: a CI job pointed at the wrong
+		// directory would otherwise check nothing and pass.
+		return nil, fmt.Errorf("read directory %s: no .yaml, .yml or .json file in it or below it (the extensions kubectl reads)", p)
 	}
 	sort.Strings(files)
 	return files, nil
