@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"fmt"
-	"os"
 
 	"github.com/pave-dev/pave/internal/jsondecode"
 	"github.com/pave-dev/pave/manifests/crds"
@@ -19,7 +18,7 @@ import (
 // server applies on write and which say some things pave's own validation
 // does not (a bound, an enum).
 func readPolicyFile(ctx context.Context, file string) (*policy.Policy, []v1alpha1.PolicyException, error) {
-	data, err := os.ReadFile(file)
+	data, err := manifest.ReadFile(file)
 	if err != nil {
 		return nil, nil, err
 	}

@@ -4,11 +4,11 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"os"
 
 	"github.com/spf13/cobra"
 
 	"github.com/pave-dev/pave/pkg/companions"
+	"github.com/pave-dev/pave/pkg/manifest"
 	"github.com/pave-dev/pave/pkg/policy"
 	"github.com/pave-dev/pave/pkg/spec"
 	"github.com/pave-dev/pave/pkg/workload"
@@ -80,9 +80,5 @@ func readFile(stdin io.Reader, name string) ([]byte, error) {
 	if name == "-" {
 		return io.ReadAll(stdin)
 	}
-	data, err := os.ReadFile(name)
-	if err != nil {
-		return nil, fmt.Errorf("read %s: %w", name, err)
-	}
-	return data, nil
+	return manifest.ReadFile(name)
 }

@@ -1,6 +1,7 @@
 package manifest
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"io/fs"
@@ -39,9 +40,9 @@ func ReadPaths(paths []string, stdin io.Reader) ([]Input, []error) {
 			continue
 		}
 		for _, f := range files {
-			data, err := os.ReadFile(f)
+			data, err := ReadFile(f)
 			if err != nil {
-				errs = append(errs, fmt.Errorf("read %s: %w", f, err))
+				errs = append(errs, err)
 				continue
 			}
 			inputs = append(inputs, Input{Source: f, Data: data})
@@ -53,7 +54,7 @@ func ReadPaths(paths []string, stdin io.Reader) ([]Input, []error) {
 func expand(p string) ([]string, error) {
 	st, err := os.Stat(p)
 	if err != nil {
-		return nil, fmt.Errorf("read %s: %w", p, err)
+		return nil, fmt.Errorf("read %s: %w", p, withoutPath(err))
 	}
 	if !st.IsDir() {
 		return []string{p}, nil
@@ -78,6 +79,26 @@ func expand(p string) ([]string, error) {
 	}
 	sort.Strings(files)
 	return files, nil
+}
+
+// ReadFile reads a file named on pave's command line, and says which and why
+// when it cannot: "read x.yaml: no such file or directory", where os says
+// "open x.yaml: ..." or "read x.yaml: is a directory" by the call that failed.
+func ReadFile(name string) ([]byte, error) {
+	data, err := os.ReadFile(name)
+	if err != nil {
+		return nil, fmt.Errorf("read %s: %w", name, withoutPath(err))
+	}
+	return data, nil
+}
+
+// withoutPath is err without the operation and path os put in front of it,
+// which the caller names itself.
+func withoutPath(err error) error {
+	if pe, ok := errors.AsType[*fs.PathError](err); ok {
+		return pe.Err
+	}
+	return err
 }
 
 func isManifest(path string) bool {
