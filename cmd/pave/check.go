@@ -86,6 +86,9 @@ func runCheck(cmd *cobra.Command, paths []string, f checkFlags) error {
 	if !slices.Contains(report.Formats, f.output) {
 		return bad(fmt.Errorf("--output %q: use one of %s", f.output, strings.Join(report.Formats, ", ")))
 	}
+	if err := check.NamespaceNameError(f.namespace); err != nil {
+		return bad(fmt.Errorf("--namespace: %w", err))
+	}
 	if f.failOn != "enforce" && f.failOn != "warn" {
 		return bad(fmt.Errorf("--fail-on %q: use enforce or warn", f.failOn))
 	}

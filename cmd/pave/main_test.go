@@ -280,6 +280,11 @@ func TestCheckUsageErrors(t *testing.T) {
 	pave(t, "", "check", "-f", "testdata/plain.yaml", "--policy", "testdata/nope.yaml").must(t, 2)
 	pave(t, "", "check", "-f", "testdata/plain.yaml", "--now", "yesterday").must(t, 2)
 	pave(t, "", "nonsense").must(t, 2)
+	// A namespace no namespace can be named checks nothing: kubectl -n
+	// Shop would be refused for every object.
+	if r := pave(t, "", "check", "-f", "testdata/plain.yaml", "-n", "Shop"); r.code != 2 || r.stdout != "" || !strings.Contains(r.stderr, `--namespace: no namespace can be named "Shop"`) {
+		t.Errorf("-n Shop: exit %d, stdout %q, stderr %q; want 2 and the flag's error only", r.code, r.stdout, r.stderr)
+	}
 }
 
 func TestCheckNamespaceLabels(t *testing.T) {

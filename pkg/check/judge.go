@@ -56,6 +56,9 @@ func (j *judge) byRules(ctx context.Context, o *manifest.Object, r *Object) erro
 	if opts.ParseOnly {
 		return nil
 	}
+	if err := namespaceError(o.Namespace); err != nil {
+		return fmt.Errorf("%s %s: %w", o.Kind, o.Called(), err)
+	}
 	if !workload.Supported(o.APIVersion, o.Kind) {
 		if err := unservedKind(o.APIVersion, o.Kind, o.Called()); err != nil { // kubectl would send nothing
 			return err

@@ -2,6 +2,7 @@ package check
 
 import (
 	"fmt"
+	"strings"
 
 	apimachineryvalidation "k8s.io/apimachinery/pkg/api/validation"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -74,6 +75,30 @@ func metaOf(obj any) *metav1.ObjectMeta {
 	if a, ok := obj.(metav1.ObjectMetaAccessor); ok {
 		m, _ := a.GetObjectMeta().(*metav1.ObjectMeta)
 		return m
+	}
+	return nil
+}
+
+// NamespaceNameError says why no namespace can be named ns, or is nil:
+// an empty ns (none named) and any name a namespace can have.
+func NamespaceNameError(ns string) error {
+	if ns == "" {
+		return nil
+	}
+	if msgs := apimachineryvalidation.ValidateNamespaceName(ns, false); len(msgs) > 0 {
+		return fmt.Errorf("no namespace can be named %q: %s", ns, strings.Join(msgs, "; "))
+	}
+	return nil
+}
+
+// namespaceError is the API server's refusal of an object in a namespace
+// no namespace can be named (Bad_NS), in its words, or nil. Such a
+// namespace never exists, so the API server refuses the object at
+// admission (NamespaceLifecycle: not found), before any webhook; whether
+// one that may exist does is the cluster's to know.
+func namespaceError(ns string) error {
+	if err := NamespaceNameError(ns); err != nil {
+		return fmt.Errorf("namespaces %q not found (metadata.namespace): %w", ns, err)
 	}
 	return nil
 }

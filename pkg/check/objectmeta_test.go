@@ -2,6 +2,7 @@ package check_test
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -33,6 +34,24 @@ func TestInvalidNameIsAnInputError(t *testing.T) {
 	} {
 		t.Run(c.name, func(t *testing.T) { judgedOrInputError(t, c.doc, c.want) })
 	}
+}
+
+// An object in a namespace no namespace can be named is refused by the API
+// server before any webhook (NamespaceLifecycle: not found), whatever its
+// kind: an input error naming the namespace, in the API server's words.
+// A namespace that may exist, or none (the run's), is judged as before.
+func TestNamespaceThatCannotExistIsAnInputError(t *testing.T) {
+	const pod = "apiVersion: v1\nkind: Pod\nmetadata: {name: web, namespace: %s}\nspec: {containers: [{name: app, image: registry.example.com/app:1.0.0}]}\n"
+	for _, c := range []struct{ ns, want string }{
+		{"shop", ""},
+		{"shop-2", ""},
+		{"Shop", `Pod web: namespaces "Shop" not found (metadata.namespace): no namespace can be named "Shop": a lowercase RFC 1123 label`},
+		{"shop.eu", `namespaces "shop.eu" not found`},
+		{"\"" + strings.Repeat("n", 64) + "\"", "must be no more than 63 characters"},
+	} {
+		t.Run(c.ns, func(t *testing.T) { judgedOrInputError(t, fmt.Sprintf(pod, c.ns), c.want) })
+	}
+	judgedOrInputError(t, "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: settings, namespace: shop_eu}\n", `ConfigMap settings: namespaces "shop_eu" not found`)
 }
 
 // checkSecondLine checks doc as the second line of in.yaml, in namespace shop.
