@@ -23,6 +23,9 @@ func clusterClient(kubeconfig string) (client.Client, *rest.Config, error) {
 	rules := clientcmd.NewDefaultClientConfigLoadingRules()
 	rules.ExplicitPath = kubeconfig
 	cfg, err := clientcmd.NewNonInteractiveDeferredLoadingClientConfig(rules, nil).ClientConfig()
+	if clientcmd.IsEmptyConfig(err) { // client-go's words point to an old variable
+		return nil, nil, fmt.Errorf("kubeconfig: none found (--kubeconfig, $KUBECONFIG, ~/.kube/config): point pave at the cluster as you would kubectl")
+	}
 	if err != nil {
 		return nil, nil, fmt.Errorf("kubeconfig: %w", err)
 	}

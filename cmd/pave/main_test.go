@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"encoding/xml"
 	"fmt"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -365,4 +366,18 @@ func TestCheckJudgesServices(t *testing.T) {
 	svc := "apiVersion: v1\nkind: Service\nmetadata: {name: s}\nspec: {ports: [{port: 80}], externalIPs: [8.8.8.8]}\n"
 	pave(t, svc, "check", "-f", "-").must(t, 1, "service-external-ips", "spec.externalIPs")
 	pave(t, strings.Replace(svc, ", externalIPs: [8.8.8.8]", "", 1), "check", "-f", "-").must(t, 0)
+}
+
+// Without a kubeconfig the live commands say where pave looked and what
+// to do, as kubectl's users know it, not client-go's
+// KUBERNETES_MASTER.
+func TestLiveCommandsWithoutAKubeconfig(t *testing.T) {
+	t.Setenv("KUBECONFIG", filepath.Join(t.TempDir(), "none"))
+	t.Setenv("HOME", t.TempDir())
+	for _, args := range [][]string{{"preflight"}, {"audit", "summary"}} {
+		r := pave(t, "", args...)
+		if r.code != 2 || !strings.Contains(r.stderr, "kubeconfig: none found (--kubeconfig, $KUBECONFIG, ~/.kube/config)") || strings.Contains(r.stderr, "KUBERNETES_MASTER") {
+			t.Errorf("pave %v: exit %d, stderr %q", args, r.code, r.stderr)
+		}
+	}
 }
