@@ -111,7 +111,7 @@ func Decode(d Document) ([]Object, error) {
 		if d.isJSON {
 			return nil, d.errorf("invalid JSON: %v", err)
 		}
-		return nil, d.errorf("invalid YAML: %s", shiftLine(err.Error(), d.startLine-1))
+		return nil, d.errorf("invalid YAML: %s%s", shiftLine(err.Error(), d.startLine-1), templateHint(d.Raw))
 	}
 	if bytes.Equal(js, []byte("null")) {
 		return nil, nil // an empty document (`~`, an anchor alone): kubectl skips it
@@ -183,6 +183,17 @@ func isList(h header) bool {
 
 func (d Document) errorf(format string, args ...any) error {
 	return &Error{Source: d.Source, Line: d.Line, Err: fmt.Errorf(format, args...)}
+}
+
+// templateHint is what to do with a document that does not parse and holds
+// template syntax: a Helm or other template, named directly, is YAML only
+// once rendered. Only for a document that fails: a ConfigMap or an alert may
+// hold {{ }} in its values.
+func templateHint(raw []byte) string {
+	if !bytes.Contains(raw, []byte("{{")) {
+		return ""
+	}
+	return " (the document holds template syntax, {{ }}: check what the template renders, e.g. helm template CHART | pave check -f -)"
 }
 
 // shiftLine rewrites "line N" in a YAML parser message to count from the top of

@@ -191,6 +191,42 @@ func TestReadPathsRefusesADirectoryWithoutManifests(t *testing.T) {
 	}
 }
 
+// A Helm chart below a directory is one error that says how to check it,
+// not a YAML error per template; the directory's other manifests are read.
+// A template named directly fails as YAML, with the same advice.
+func TestReadPathsSaysAChartIsRenderedFirst(t *testing.T) {
+	dir := t.TempDir()
+	chart := filepath.Join(dir, "charts", "shop")
+	if err := os.MkdirAll(filepath.Join(chart, "templates"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	const template = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {{ .Release.Name }}\n  namespace: {{ .Release.Namespace | quote }}\n"
+	for name, data := range map[string]string{
+		filepath.Join(chart, "Chart.yaml"):                  "apiVersion: v2\nname: shop\nversion: 1.0.0\n",
+		filepath.Join(chart, "templates", "configmap.yaml"): template,
+		filepath.Join(dir, "app.yaml"):                      "a",
+	} {
+		if err := os.WriteFile(name, []byte(data), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	inputs, errs := manifest.ReadPaths([]string{dir}, nil)
+	if len(inputs) != 1 || inputs[0].Source != filepath.Join(dir, "app.yaml") {
+		t.Errorf("read %v, want app.yaml only", inputs)
+	}
+	if len(errs) != 1 || !strings.Contains(errs[0].Error(), "read directory "+chart+": a Helm chart (Chart.yaml)") || !strings.Contains(errs[0].Error(), "helm template "+chart+" | pave check -f -") {
+		t.Errorf("errs %v, want one naming the chart and how to check it", errs)
+	}
+	_, err := manifest.Decode(manifest.Split("configmap.yaml", []byte(template))[0])
+	if err == nil || !strings.Contains(err.Error(), "invalid YAML") || !strings.Contains(err.Error(), "holds template syntax") {
+		t.Errorf("a template named directly: %v, want invalid YAML with the advice", err)
+	}
+	// A value with {{ }} in a document that parses is no template's.
+	if _, err := manifest.Decode(manifest.Split("alert.yaml", []byte("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\ndata: {summary: '{{ $labels.pod }} is down'}\n"))[0]); err != nil {
+		t.Errorf("a ConfigMap holding {{ }}: %v", err)
+	}
+}
+
 // A JSON stream's values are reported as JSON, at their own lines.
 func TestJSONStreamErrorsSayJSON(t *testing.T) {
 	data := "{\"apiVersion\":\"v1\",\"kind\":\"ConfigMap\",\"metadata\":{\"name\":\"a\"}}\n{\"apiVersion\":5,\"kind\":\"ConfigMap\"}\n"

@@ -18,9 +18,9 @@ type Input struct {
 }
 
 // ReadPaths reads files, directories (recursively, *.yaml, *.yml and *.json, in
-// lexical order) and "-" for stdin. An unreadable path, or a directory that
-// holds no such file, is returned as an error beside the inputs that could be
-// read, so one bad path stops nothing else.
+// lexical order, but for Helm charts) and "-" for stdin. An unreadable path,
+// a directory that holds no such file, or a chart is returned as an error
+// beside the inputs that could be read, so one bad path stops nothing else.
 func ReadPaths(paths []string, stdin io.Reader) ([]Input, []error) {
 	var inputs []Input
 	var errs []error
@@ -34,11 +34,8 @@ func ReadPaths(paths []string, stdin io.Reader) ([]Input, []error) {
 			inputs = append(inputs, Input{Source: "-", Data: data})
 			continue
 		}
-		files, err := expand(p)
-		if err != nil {
-			errs = append(errs, err)
-			continue
-		}
+		files, expandErrs := expand(p)
+		errs = append(errs, expandErrs...)
 		for _, f := range files {
 			data, err := ReadFile(f)
 			if err != nil {
@@ -51,34 +48,46 @@ func ReadPaths(paths []string, stdin io.Reader) ([]Input, []error) {
 	return inputs, errs
 }
 
-func expand(p string) ([]string, error) {
+// expand lists the manifest files of a path. A Helm chart below it (a
+// directory with a Chart.yaml) is not read: its templates are not manifests
+// until rendered, and each would be a YAML error of its own; the chart is one
+// error that says how to check it.
+func expand(p string) ([]string, []error) {
 	st, err := os.Stat(p)
 	if err != nil {
-		return nil, fmt.Errorf("read %s: %w", p, withoutPath(err))
+		return nil, []error{fmt.Errorf("read %s: %w", p, withoutPath(err))}
 	}
 	if !st.IsDir() {
 		return []string{p}, nil
 	}
 	var files []string
+	var errs []error
 	err = filepath.WalkDir(p, func(path string, d fs.DirEntry, err error) error {
 		if err != nil {
 			return err
 		}
-		if !d.IsDir() && isManifest(path) {
+		if d.IsDir() {
+			if _, err := os.Stat(filepath.Join(path, "Chart.yaml")); err == nil {
+				errs = append(errs, fmt.Errorf("read directory %s: a Helm chart (Chart.yaml), whose templates are manifests only once rendered: check what it renders, helm template %s | pave check -f -", path, path))
+				return fs.SkipDir
+			}
+			return nil
+		}
+		if isManifest(path) {
 			files = append(files, path)
 		}
 		return nil
 	})
 	if err != nil {
-		return nil, fmt.Errorf("read directory %s: %w", p, err)
+		return nil, []error{fmt.Errorf("read directory %s: %w", p, err)}
 	}
-	if len(files) == 0 {
+	if len(files) == 0 && len(errs) == 0 {
 		// kubectl refuses such a path too: a CI job pointed at the wrong
 		// directory would otherwise check nothing and pass.
-		return nil, fmt.Errorf("read directory %s: no .yaml, .yml or .json file in it or below it (the extensions kubectl reads)", p)
+		errs = append(errs, fmt.Errorf("read directory %s: no .yaml, .yml or .json file in it or below it (the extensions kubectl reads)", p))
 	}
 	sort.Strings(files)
-	return files, nil
+	return files, errs
 }
 
 // ReadFile reads a file named on pave's command line, and says which and why
