@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"path/filepath"
 	"regexp"
 	"strconv"
 
@@ -120,7 +121,7 @@ func Decode(d Document) ([]Object, error) {
 		return nil, d.errorf("not a Kubernetes object: the document is not a mapping")
 	}
 	if h.APIVersion == "" || h.Kind == "" {
-		return nil, d.errorf("not a Kubernetes object: apiVersion and kind are required")
+		return nil, d.errorf("not a Kubernetes object: apiVersion and kind are required%s", kustomizationHint(d.Source))
 	}
 	if err := groupVersion(h.APIVersion); err != nil {
 		return nil, d.errorf("%v", err)
@@ -194,6 +195,16 @@ func templateHint(raw []byte) string {
 		return ""
 	}
 	return " (the document holds template syntax, {{ }}: check what the template renders, e.g. helm template CHART | pave check -f -)"
+}
+
+// kustomizationHint is what to do with a kustomization's own file, which
+// kubectl builds with -k and pave check cannot read as an object.
+func kustomizationHint(source string) string {
+	switch filepath.Base(source) {
+	case "kustomization.yaml", "kustomization.yml", "Kustomization":
+		return fmt.Sprintf(" (a kustomization: check what it builds, kubectl kustomize %s | pave check -f -)", filepath.Dir(source))
+	}
+	return ""
 }
 
 // shiftLine rewrites "line N" in a YAML parser message to count from the top of

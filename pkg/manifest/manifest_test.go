@@ -196,26 +196,41 @@ func TestReadPathsRefusesADirectoryWithoutManifests(t *testing.T) {
 // A template named directly fails as YAML, with the same advice.
 func TestReadPathsSaysAChartIsRenderedFirst(t *testing.T) {
 	dir := t.TempDir()
-	chart := filepath.Join(dir, "charts", "shop")
-	if err := os.MkdirAll(filepath.Join(chart, "templates"), 0o755); err != nil {
-		t.Fatal(err)
+	chart, overlay := filepath.Join(dir, "charts", "shop"), filepath.Join(t.TempDir(), "overlays", "prod")
+	for _, d := range []string{filepath.Join(chart, "templates"), overlay} {
+		if err := os.MkdirAll(d, 0o755); err != nil {
+			t.Fatal(err)
+		}
 	}
 	const template = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {{ .Release.Name }}\n  namespace: {{ .Release.Namespace | quote }}\n"
 	for name, data := range map[string]string{
 		filepath.Join(chart, "Chart.yaml"):                  "apiVersion: v2\nname: shop\nversion: 1.0.0\n",
 		filepath.Join(chart, "templates", "configmap.yaml"): template,
 		filepath.Join(dir, "app.yaml"):                      "a",
+		filepath.Join(overlay, "kustomization.yaml"):        "resources: [../base]\npatches: [{path: replicas.yaml}]\n",
+		filepath.Join(overlay, "replicas.yaml"):             "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web}\nspec: {replicas: 3}\n",
 	} {
 		if err := os.WriteFile(name, []byte(data), 0o644); err != nil {
 			t.Fatal(err)
 		}
 	}
-	inputs, errs := manifest.ReadPaths([]string{dir}, nil)
-	if len(inputs) != 1 || inputs[0].Source != filepath.Join(dir, "app.yaml") {
-		t.Errorf("read %v, want app.yaml only", inputs)
+	inputs, errs := manifest.ReadPaths([]string{dir, overlay}, nil)
+	if len(inputs) != 3 || inputs[0].Source != filepath.Join(dir, "app.yaml") {
+		t.Errorf("read %v, want app.yaml and the kustomization's two files, not the chart's", inputs)
 	}
 	if len(errs) != 1 || !strings.Contains(errs[0].Error(), "read directory "+chart+": a Helm chart (Chart.yaml)") || !strings.Contains(errs[0].Error(), "helm template "+chart+" | pave check -f -") {
 		t.Errorf("errs %v, want one naming the chart and how to check it", errs)
+	}
+	// A kustomization's files are read; its own file, no object, says how
+	// to check what it builds.
+	var kustomization manifest.Input
+	for _, in := range inputs {
+		if filepath.Base(in.Source) == "kustomization.yaml" {
+			kustomization = in
+		}
+	}
+	if _, err := manifest.Decode(manifest.Split(kustomization.Source, kustomization.Data)[0]); err == nil || !strings.Contains(err.Error(), "kubectl kustomize "+overlay+" | pave check -f -") {
+		t.Errorf("the kustomization's file: %v, want how to check what it builds", err)
 	}
 	_, err := manifest.Decode(manifest.Split("configmap.yaml", []byte(template))[0])
 	if err == nil || !strings.Contains(err.Error(), "invalid YAML") || !strings.Contains(err.Error(), "holds template syntax") {

@@ -48,10 +48,8 @@ func ReadPaths(paths []string, stdin io.Reader) ([]Input, []error) {
 	return inputs, errs
 }
 
-// expand lists the manifest files of a path. A Helm chart below it (a
-// directory with a Chart.yaml) is not read: its templates are not manifests
-// until rendered, and each would be a YAML error of its own; the chart is one
-// error that says how to check it.
+// expand lists the manifest files of a path. A Helm chart below it is not
+// read (source).
 func expand(p string) ([]string, []error) {
 	st, err := os.Stat(p)
 	if err != nil {
@@ -67,8 +65,8 @@ func expand(p string) ([]string, []error) {
 			return err
 		}
 		if d.IsDir() {
-			if _, err := os.Stat(filepath.Join(path, "Chart.yaml")); err == nil {
-				errs = append(errs, fmt.Errorf("read directory %s: a Helm chart (Chart.yaml), whose templates are manifests only once rendered: check what it renders, helm template %s | pave check -f -", path, path))
+			if err := source(path); err != nil {
+				errs = append(errs, err)
 				return fs.SkipDir
 			}
 			return nil
@@ -88,6 +86,17 @@ func expand(p string) ([]string, []error) {
 	}
 	sort.Strings(files)
 	return files, errs
+}
+
+// source is an error saying how to check dir when it is a Helm chart: its
+// templates are YAML only once rendered, and each would be an error of its
+// own. A kustomization's files are read: its resources are manifests as
+// they are (its own file says what to do when it is no object, Decode).
+func source(dir string) error {
+	if _, err := os.Stat(filepath.Join(dir, "Chart.yaml")); err == nil {
+		return fmt.Errorf("read directory %s: a Helm chart (Chart.yaml), whose templates are manifests only once rendered: check what it renders, helm template %s | pave check -f -", dir, dir)
+	}
+	return nil
 }
 
 // ReadFile reads a file named on pave's command line, and says which and why
