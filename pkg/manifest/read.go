@@ -49,7 +49,7 @@ func ReadPaths(paths []string, stdin io.Reader) ([]Input, []error) {
 }
 
 // expand lists the manifest files of a path. A Helm chart below it is not
-// read (source).
+// read (chartError).
 func expand(p string) ([]string, []error) {
 	st, err := os.Stat(p)
 	if err != nil {
@@ -65,7 +65,7 @@ func expand(p string) ([]string, []error) {
 			return err
 		}
 		if d.IsDir() {
-			if err := source(path); err != nil {
+			if err := chartError(path); err != nil {
 				errs = append(errs, err)
 				return fs.SkipDir
 			}
@@ -88,11 +88,11 @@ func expand(p string) ([]string, []error) {
 	return files, errs
 }
 
-// source is an error saying how to check dir when it is a Helm chart: its
+// chartError is an error saying how to check dir when it is a Helm chart: its
 // templates are YAML only once rendered, and each would be an error of its
 // own. A kustomization's files are read: its resources are manifests as
 // they are (its own file says what to do when it is no object, Decode).
-func source(dir string) error {
+func chartError(dir string) error {
 	if _, err := os.Stat(filepath.Join(dir, "Chart.yaml")); err == nil {
 		return fmt.Errorf("read directory %s: a Helm chart (Chart.yaml), whose templates are manifests only once rendered: check what it renders, helm template %s | pave check -f -", dir, dir)
 	}
