@@ -159,9 +159,14 @@ func unjudged(o *manifest.Object, gvk schema.GroupVersionKind, r *Object) error 
 	} else if _, ok := obj.(metav1.Object); !ok {
 		return nil // not a resource kubectl creates (DeleteOptions, Status)
 	}
-	_, unknown, err := object.DecodeKnown(gvk, o.JSON)
+	obj, unknown, err := object.DecodeKnown(gvk, o.JSON)
 	if err != nil {
 		return err
+	}
+	if gvk.Group == "" && gvk.Kind == "Namespace" { // the input's objects are judged in it: a name it cannot have is refused
+		if errs := nameErrors(gvk.Kind, metaOf(obj)); len(errs) > 0 {
+			return fmt.Errorf("%s %q is invalid: %w: the API server refuses it after mutating admission", gvk.Kind, o.Called(), errs.ToAggregate())
+		}
 	}
 	r.UnknownFields = unknown
 	return nil

@@ -17,11 +17,12 @@ const cronJobNameMax = 52
 
 // nameRule is the rule the API server holds a judged kind's name to on
 // create (Kubernetes 1.37, pkg/apis/*/validation): most names are DNS
-// subdomains; a StatefulSet's (its pods' hostnames) and a Service's (a DNS
-// label since RelaxedServiceNameValidation) are DNS labels.
+// subdomains; a StatefulSet's (its pods' hostnames), a Service's (a DNS
+// label since RelaxedServiceNameValidation) and a Namespace's
+// (ValidateNamespaceName) are DNS labels.
 func nameRule(kind string) apimachineryvalidation.ValidateNameFunc {
 	switch kind {
-	case "StatefulSet", "Service":
+	case "StatefulSet", "Service", "Namespace":
 		return apimachineryvalidation.NameIsDNSLabel
 	}
 	return apimachineryvalidation.NameIsDNSSubdomain

@@ -54,6 +54,26 @@ func TestNamespaceThatCannotExistIsAnInputError(t *testing.T) {
 	judgedOrInputError(t, "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: settings, namespace: shop_eu}\n", `ConfigMap settings: namespaces "shop_eu" not found`)
 }
 
+// A Namespace is not judged, but the input's objects are judged in it, so
+// a name the API server refuses it is an input error, as a judged kind's
+// is; a name it takes is read, not judged, as before.
+func TestNamespaceWithANameItCannotHave(t *testing.T) {
+	for _, c := range []struct{ name, want string }{
+		{"shop-eu", ""},
+		{"shop.eu", `Namespace "shop.eu" is invalid: metadata.name: Invalid value: "shop.eu": must not contain dots`},
+		{"Shop", `Namespace "Shop" is invalid: metadata.name: Invalid value: "Shop": a lowercase RFC 1123 label`},
+	} {
+		rep := checkSecondLine(t, "apiVersion: v1\nkind: Namespace\nmetadata: {name: "+c.name+"}\n")
+		if c.want == "" {
+			if len(rep.Errors) > 0 || len(rep.Objects) != 1 || rep.Objects[0].Workload {
+				t.Errorf("%s: errors %v, objects %+v; want it read and not judged", c.name, rep.Errors, rep.Objects)
+			}
+			continue
+		}
+		inputErrorOnSecondLine(t, rep, c.want)
+	}
+}
+
 // checkSecondLine checks doc as the second line of in.yaml, in namespace shop.
 func checkSecondLine(t *testing.T, doc string) *check.Report {
 	return check.Run(context.Background(), []manifest.Input{{Source: "in.yaml", Data: []byte("# first\n" + doc)}},

@@ -76,6 +76,10 @@ spec:
         readinessProbe: {httpGet: {path: /ready, port: http}}
         lifecycle: {preStop: {httpGet: {path: /drain, port: admin}}}
 `,
+	"namespace named as a subdomain": `apiVersion: v1
+kind: Namespace
+metadata: {name: shop.eu}
+`,
 	"lifecycle hooks written as tcpSocket": `apiVersion: apps/v1
 kind: Deployment
 metadata: {name: hooked}
