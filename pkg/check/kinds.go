@@ -164,8 +164,8 @@ func unjudged(o *manifest.Object, gvk schema.GroupVersionKind, r *Object) error 
 		return err
 	}
 	if gvk.Group == "" && gvk.Kind == "Namespace" { // the input's objects are judged in it: a name it cannot have is refused
-		if errs := nameErrors(gvk.Kind, metaOf(obj)); len(errs) > 0 {
-			return fmt.Errorf("%s %q is invalid: %w: the API server refuses it after mutating admission", gvk.Kind, o.Called(), errs.ToAggregate())
+		if err := invalidObject(gvk.Kind, obj); err != nil {
+			return err
 		}
 	}
 	r.UnknownFields = unknown
