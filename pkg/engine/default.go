@@ -77,6 +77,7 @@ func DefaultAccepted(p *policy.Policy, c Companions) (*Engine, error) {
 		scheduling.ControlPlane{},
 		validators.QuotaHeadroom{},
 		validators.ContainerMax{},
+		validators.ZeroLimit{},
 		validators.PodBudget{},
 		validators.BudgetReplicas{},
 		storage.Encrypted{},

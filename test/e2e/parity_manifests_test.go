@@ -94,6 +94,20 @@ spec:
         ports: [{name: web, containerPort: 8080}]
         lifecycle: {postStart: {tcpSocket: {port: web}}, preStop: {tcpSocket: {port: 8080}}}
 `,
+	"limits of zero": `apiVersion: apps/v1
+kind: Deployment
+metadata: {name: unbounded}
+spec:
+  selector: {matchLabels: {app: unbounded}}
+  template:
+    metadata: {labels: {app: unbounded}}
+    spec:
+      resources: {limits: {memory: "0"}}
+      containers:
+      - name: app
+        image: registry.example.com/shop/app:1.0.0
+        resources: {limits: {cpu: "0", memory: 0Mi}}
+`,
 	"pod without a tag": `apiVersion: v1
 kind: Pod
 metadata: {name: untagged}

@@ -103,3 +103,47 @@ func TestContainerAboveTheTiersMaximumIsDenied(t *testing.T) {
 		t.Errorf("a container at the maximum was refused: %s", out)
 	}
 }
+
+// A limit of 0 is no limit to the kubelet, and nothing in the API server
+// says so: the tier's LimitRange takes it where it refuses 8Gi (shown in a
+// namespace pave does not govern, with the same LimitRange), and a team
+// member's Deployment and Pod with one would run unbounded in a tiered
+// namespace. pave refuses both; the same container with a real limit is
+// admitted.
+func TestTeamMemberCannotRunWithoutALimit(t *testing.T) {
+	teamNamespace(t, "zerolimit")
+	eventually(t, 30*time.Second, func() error {
+		_, err := s.kubectl("get", "-n", "zerolimit", "limitrange", "pave-tier")
+		return err
+	})
+	ranged, err := s.kubectl("get", "-n", "zerolimit", "limitrange", "pave-tier", "-o", "jsonpath={.spec}")
+	if err != nil {
+		t.Fatal(err)
+	}
+	copyOf := "apiVersion: v1\nkind: LimitRange\nmetadata: {name: zero-limit-premise, namespace: kube-public}\nspec: " + ranged + "\n"
+	if _, err := s.kubectlIn(copyOf, "apply", "-f", "-"); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		_, _ = s.kubectl("delete", "-n", "kube-public", "limitrange", "zero-limit-premise", "--ignore-not-found")
+	})
+	pod := func(limit string) string {
+		return "apiVersion: v1\nkind: Pod\nmetadata: {name: unbounded}\nspec:\n  containers: [{name: app, image: nginx:1.27.3, resources: {limits: {memory: " + limit + "}}}]\n"
+	}
+	if out, err := combinedKubectl("create", "--dry-run=server", "-n", "kube-public", "-f", writeTemp(t, pod("64Gi"))); err == nil || !strings.Contains(out, "maximum memory usage per Container is 16Gi") {
+		t.Fatalf("the copied LimitRange is not in force: %v %s", err, out)
+	}
+	if out, err := combinedKubectl("create", "--dry-run=server", "-n", "kube-public", "-o", "jsonpath={.spec.containers[0].resources}", "-f", writeTemp(t, pod(`"0"`))); err != nil || !strings.Contains(out, `"limits":{"memory":"0"}`) {
+		t.Fatalf("without pave the LimitRange should take a limit of 0 as it is: %v %s", err, out)
+	}
+
+	_, err = asDev(pod(`"0"`), "apply", "-n", "zerolimit", "-f", "-")
+	denied(t, "a Pod with a memory limit of 0", err, "[zero-limit] spec.containers[0].resources.limits.memory", "runs as no limit at all", "remove resources.limits.memory to get the default of 256Mi")
+	deploy := deployment("unbounded", "      containers: [{name: app, image: 'nginx:1.27.3', resources: {limits: {memory: 0Gi}}}]\n")
+	_, err = asDev(deploy, "apply", "-n", "zerolimit", "-f", "-")
+	denied(t, "a Deployment with a memory limit of 0", err, "[zero-limit] spec.template.spec.containers[0].resources.limits.memory", `tier "medium"`)
+	absent(t, "zerolimit", "deployment", "unbounded")
+	if out, err := asDev(strings.Replace(deploy, "0Gi", "1Gi", 1), "apply", "--dry-run=server", "-n", "zerolimit", "-f", "-"); err != nil {
+		t.Errorf("a real limit was refused: %v %s", err, out)
+	}
+}
