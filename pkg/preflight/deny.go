@@ -22,9 +22,11 @@ import (
 // Services, dashboards, Ingresses, Certificates and Istio objects there
 // are, under the policy about to be installed: each that it would deny is
 // reported.
-// pave does not deny what already runs (a finding an object already had
-// only warns on UPDATE), but its next change that touches those fields is
-// denied, so the team should know now.
+// pave does not take away what already runs (a finding an object already
+// had only warns on UPDATE), but its next change that touches those fields
+// is denied, and a workload's new pods are judged as they are created: its
+// controller's scale-ups, rollouts and replacements are all denied, so the
+// team should know now.
 func denyFindings(ctx context.Context, p *policy.Policy, c Cluster) ([]Finding, error) {
 	eng, err := companions.Engine(p)
 	if err != nil {
@@ -48,7 +50,7 @@ func denyFindings(ctx context.Context, p *policy.Policy, c Cluster) ([]Finding, 
 			return nil, fmt.Errorf("judge %s %s/%s: %w", w.Kind, ns, w.Name(), err)
 		}
 		if !res.Allowed() {
-			out = append(out, wouldDeny(w.Kind, ns, w.Name(), res.Violations))
+			out = append(out, workloadWouldBeDenied(w.Kind, ns, w.Name(), res.Violations))
 		}
 	}
 	// Services, and dashboards that take another namespace's place in
@@ -162,15 +164,33 @@ func envIn(p *policy.Policy, c Cluster, ns string) policy.Env {
 
 // wouldDeny is the finding for an object the policy denies.
 func wouldDeny(kind, ns, name string, vs []policy.Violation) Finding {
+	return Finding{Check: "policy-would-deny", Severity: "medium", Subject: fmt.Sprintf("%s %s/%s", kind, ns, name),
+		Message: "runs today, but the policy denies it: " + deniedRules(vs) + ". It keeps running; its next change there is denied",
+		Fix:     fmt.Sprintf("pave check the manifest for the fix of each rule (kubectl get %s -n %s %s -o yaml | pave check -f -), or grant a PolicyException", strings.ToLower(kind), ns, name)}
+}
+
+// workloadWouldBeDenied is the finding for a workload the policy denies.
+// Its running pods stay, but each new one is created from the template and
+// judged, fail-closed, as it is: the workload cannot scale, roll out or
+// replace a pod lost with its node, which is what makes it urgent.
+func workloadWouldBeDenied(kind, ns, name string, vs []policy.Violation) Finding {
+	f := wouldDeny(kind, ns, name, vs)
+	f.Severity = "high"
+	f.Message = "runs today, but the policy denies it: " + deniedRules(vs) +
+		". Its running pods keep running, but each new one is denied: it cannot scale, roll out or replace a pod lost with its node, and its next change is denied too"
+	f.Fix += " before its pods need replacing"
+	return f
+}
+
+// deniedRules names the rules and fields of the findings that deny.
+func deniedRules(vs []policy.Violation) string {
 	var rules []string
 	for _, v := range vs {
 		if v.Denies() {
 			rules = append(rules, fmt.Sprintf("%s (%s)", v.Rule, v.Field))
 		}
 	}
-	return Finding{Check: "policy-would-deny", Severity: "medium", Subject: fmt.Sprintf("%s %s/%s", kind, ns, name),
-		Message: "runs today, but the policy denies it: " + strings.Join(rules, "; ") + ". It keeps running; its next change there is denied",
-		Fix:     fmt.Sprintf("pave check the manifest for the fix of each rule (kubectl get %s -n %s %s -o yaml | pave check -f -), or grant a PolicyException", strings.ToLower(kind), ns, name)}
+	return strings.Join(rules, "; ")
 }
 
 // routingKind is the group, version and kind of an Ingress or route.

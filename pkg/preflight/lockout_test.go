@@ -131,6 +131,14 @@ spec:
 	if len(deny) != 10 || deny[0].Subject != "Deployment shop/legacy" || !strings.Contains(deny[0].Message, "image-pinned") || !strings.Contains(deny[0].Message, "pss/privileged") {
 		t.Fatalf("would-deny findings %+v", deny)
 	}
+	// A workload's new pods are judged as they are created: its controller
+	// can no longer scale it or replace a pod, which a Service never needs.
+	if w := deny[0]; w.Severity != "high" || !strings.Contains(w.Message, "each new one is denied: it cannot scale, roll out or replace a pod lost with its node") {
+		t.Errorf("the workload's finding does not say its new pods are denied: %+v", w)
+	}
+	if s := deny[1]; s.Severity != "medium" || strings.Contains(s.Message, "new one") {
+		t.Errorf("the Service's finding speaks of pods: %+v", s)
+	}
 	if deny[1].Subject != "Service shop/edge" || !strings.Contains(deny[1].Message, "service-exposure (spec.type)") || !strings.Contains(deny[1].Fix, "kubectl get service -n shop edge") {
 		t.Errorf("the NodePort Service's finding %+v", deny[1])
 	}
