@@ -89,10 +89,13 @@ func (PodBudget) Validate(_ context.Context, w *workload.Workload, env policy.En
 			if _, own := c.Resources.Limits[name]; own {
 				continue
 			}
+			fix := fmt.Sprintf("give container %q a %s limit of its own, %s or less, or raise resources.limits.%s to %s or more", c.Name, name, most.String(), name, def.String())
+			if most.IsZero() { // no limit to the kubelet (zero-limit): a container's own 0 would be none too
+				fix = fmt.Sprintf("raise resources.limits.%s to %s or more, or take it out: the kubelet reads a limit of 0 as none", name, def.String())
+			}
 			out = append(out, rulePodBudget.Violation(fmt.Sprintf("%s.containers[%d].resources.limits.%s", w.PodSpecPath, i, name),
 				fmt.Sprintf("the namespace's LimitRange %s gives container %q, which sets no %s limit, one of %s, above the pod's limit of %s: the API server refuses every pod of it",
-					quota.ObjectName, c.Name, name, def.String(), most.String()),
-				fmt.Sprintf("give container %q a %s limit of its own, %s or less, or raise resources.limits.%s to %s or more", c.Name, name, most.String(), name, def.String())))
+					quota.ObjectName, c.Name, name, def.String(), most.String()), fix))
 		}
 	}
 	return out

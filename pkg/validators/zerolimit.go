@@ -56,21 +56,22 @@ func (ZeroLimit) Validate(_ context.Context, w *workload.Workload, env policy.En
 	}
 	w.Containers(func(c *corev1.Container, at workload.Ref) {
 		if !at.Ephemeral() && anyZero(c.Resources.Limits) { // the path only for a finding
-			judge(c.Resources.Limits, zeroSite{path: at.Field("resources.limits"), who: fmt.Sprintf("container %q", c.Name), written: "resources.limits", whose: "container"})
+			judge(c.Resources.Limits, zeroSite{path: at.Field("resources.limits"), who: fmt.Sprintf("container %q", c.Name), written: "resources.limits"})
 		}
 	})
 	if r := w.PodSpec.Resources; r != nil && anyZero(r.Limits) {
-		judge(r.Limits, zeroSite{path: w.PodSpecPath + ".resources.limits", who: "the pod (spec.resources)", written: "spec.resources.limits", whose: "pod", podRequests: r.Requests})
+		judge(r.Limits, zeroSite{path: w.PodSpecPath + ".resources.limits", who: "the pod (spec.resources)", written: "spec.resources.limits", pod: true, podRequests: r.Requests})
 	}
 	return out
 }
 
 // zeroSite is where a zero limit was written: its field path, who has it,
-// the field as the team wrote it, and whose need sets it. podRequests are
-// the pod's own, at pod level.
+// and the field as the team wrote it; at pod level (pod), with the pod's own
+// requests.
 type zeroSite struct {
-	path, who, written, whose string
-	podRequests               corev1.ResourceList
+	path, who, written string
+	pod                bool
+	podRequests        corev1.ResourceList
 }
 
 func zero(limits corev1.ResourceList, name corev1.ResourceName) bool {
@@ -101,11 +102,17 @@ func boundsOf(env policy.Env) *limitBounds {
 func (b *limitBounds) violation(at zeroSite, name corev1.ResourceName) (policy.Violation, bool) {
 	var bounds []string
 	def, hasDefault := b.defaults[name]
+	if at.pod && b.tiered && hasDefault {
+		// The tier's LimitRange gives each container the default limit,
+		// above the pod's 0, and the API server refuses every pod of it:
+		// pod-budget says so.
+		return policy.Violation{}, false
+	}
 	if hasDefault {
 		bounds = append(bounds, fmt.Sprintf("the policy's default limit of %s", def.String()))
 	}
 	if b.tiered {
-		if most, ok := b.tier.MaxPerContainer[name]; ok {
+		if most, ok := b.tier.MaxPerContainer[name]; ok && !at.pod { // a container's, not the pod's
 			bounds = append(bounds, fmt.Sprintf("tier %q's maximum of %s a container", b.tier.Name, most.String()))
 		}
 		if hard, ok := b.tier.Quota[corev1.ResourceName("limits."+string(name))]; ok {
@@ -115,13 +122,16 @@ func (b *limitBounds) violation(at zeroSite, name corev1.ResourceName) (policy.V
 	if len(bounds) == 0 {
 		return policy.Violation{}, false
 	}
-	written := at.written + "." + string(name)
-	fix := fmt.Sprintf("set %s to what the %s needs", written, at.whose)
+	written, whose := at.written+"."+string(name), "container"
+	if at.pod {
+		whose = "pod"
+	}
+	fix := fmt.Sprintf("set %s to what the %s needs", written, whose)
 	// Taken out, the zero gives way to the policy's default, but not at pod
 	// level while the pod budgets a request of it: its containers then
 	// share the pod's, and get no default of their own.
 	if _, budgeted := at.podRequests[name]; hasDefault && !budgeted {
-		fix = fmt.Sprintf("remove %s to get the default of %s, or set it to what the %s needs", written, def.String(), at.whose)
+		fix = fmt.Sprintf("remove %s to get the default of %s, or set it to what the %s needs", written, def.String(), whose)
 	}
 	return ruleZeroLimit.Violation(at.path+"."+string(name),
 		fmt.Sprintf("%s has a %s limit of 0, which the kubelet runs as no limit at all, so it may take all of its node's %s: it escapes %s",

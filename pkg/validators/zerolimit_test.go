@@ -9,6 +9,7 @@ import (
 
 	"github.com/pave-dev/pave/pkg/quota"
 	"github.com/pave-dev/pave/pkg/validators"
+	"github.com/pave-dev/pave/pkg/workload"
 	"github.com/pave-dev/pave/pkg/workload/workloadtest"
 )
 
@@ -83,20 +84,43 @@ func TestZeroLimitWhereThePlatformLimits(t *testing.T) {
 	}
 }
 
-// A pod-level limit of 0 leaves every container of the pod unbounded. Taken
-// out, it gives way to the default only where the pod budgets no request of
-// the resource.
+// A pod-level limit of 0 leaves every container of the pod unbounded where
+// no LimitRange gives them limits. Taken out, it gives way to the default
+// only where the pod budgets no request of the resource. In a tier whose
+// LimitRange gives each container a default limit, every pod would be
+// refused instead: pod-budget says so, and zero-limit says nothing more;
+// but a quota on limits of a resource nothing defaults counts the pod's 0.
 func TestZeroLimitAtPodLevel(t *testing.T) {
+	podLevel := func(resources string) *workload.Workload {
+		return workloadtest.FromYAML(t, strings.Replace(workloadtest.Deployment("x:1"), `containers:`, `resources: `+resources+`
+      containers:`, 1))
+	}
+	untiered := workloadtest.Env()
+	untiered.Policy.Spec.Tiers.DefaultTier = quota.NoTier
 	for _, c := range []struct{ resources, fix string }{
 		{`{limits: {memory: "0"}}`, "remove spec.resources.limits.memory to get the default of 256Mi, or set it to what the pod needs"},
 		{`{requests: {memory: 1Gi}, limits: {memory: "0"}}`, "set spec.resources.limits.memory to what the pod needs"},
 	} {
-		w := workloadtest.FromYAML(t, strings.Replace(workloadtest.Deployment("x:1"), `containers:`, `resources: `+c.resources+`
-      containers:`, 1))
-		got := validators.ZeroLimit{}.Validate(context.Background(), w, workloadtest.Env())
+		got := validators.ZeroLimit{}.Validate(context.Background(), podLevel(c.resources), untiered)
 		if len(got) != 1 || got[0].Field != "spec.template.spec.resources.limits.memory" || got[0].Fix != c.fix ||
-			!strings.HasPrefix(got[0].Message, "the pod (spec.resources) has a memory limit of 0") {
+			got[0].Message != "the pod (spec.resources) has a memory limit of 0, which the kubelet runs as no limit at all, so it may take all of its node's memory: it escapes the policy's default limit of 256Mi" {
 			t.Errorf("%s: %+v, want the pod's zero with fix %q", c.resources, got, c.fix)
 		}
+	}
+
+	w := podLevel(`{limits: {memory: "0", cpu: "0"}}`)
+	tiered := workloadtest.Env()
+	if got := (validators.ZeroLimit{}).Validate(context.Background(), w, tiered); len(got) != 0 {
+		t.Errorf("%+v, want none where the LimitRange's defaults get the pods refused", got)
+	}
+	if got := (validators.PodBudget{}).Validate(context.Background(), w, tiered); len(got) != 1 ||
+		got[0].Fix != "raise resources.limits.memory to 256Mi or more, or take it out: the kubelet reads a limit of 0 as none" {
+		t.Errorf("%+v: pod-budget does not say the pods are refused, or asks for a container limit of 0", got)
+	}
+	tiered.Policy.Spec.Tiers.Tiers[1].Quota["limits.cpu"] = resource.MustParse("32")
+	got := validators.ZeroLimit{}.Validate(context.Background(), w, tiered)
+	if len(got) != 1 || got[0].Field != "spec.template.spec.resources.limits.cpu" ||
+		!strings.HasSuffix(got[0].Message, "it escapes the namespace's quota of 32 on limits.cpu (which counts it as 0)") {
+		t.Errorf("%+v, want the pod's cpu zero, past the quota alone", got)
 	}
 }
