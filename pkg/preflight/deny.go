@@ -16,6 +16,7 @@ import (
 	"github.com/pave-dev/pave/pkg/ingress"
 	"github.com/pave-dev/pave/pkg/object"
 	"github.com/pave-dev/pave/pkg/policy"
+	"github.com/pave-dev/pave/pkg/workload"
 )
 
 // denyFindings runs the engine over the workloads already running and the
@@ -50,7 +51,7 @@ func denyFindings(ctx context.Context, p *policy.Policy, c Cluster) ([]Finding, 
 			return nil, fmt.Errorf("judge %s %s/%s: %w", w.Kind, ns, w.Name(), err)
 		}
 		if !res.Allowed() {
-			out = append(out, workloadWouldBeDenied(w.Kind, ns, w.Name(), res.Violations))
+			out = append(out, workloadWouldBeDenied(w, res.Violations))
 		}
 	}
 	// Services, and dashboards that take another namespace's place in
@@ -170,11 +171,18 @@ func wouldDeny(kind, ns, name string, vs []policy.Violation) Finding {
 }
 
 // workloadWouldBeDenied is the finding for a workload the policy denies.
-// Its running pods stay, but each new one is created from the template and
-// judged, fail-closed, as it is: the workload cannot scale, roll out or
-// replace a pod lost with its node, which is what makes it urgent.
-func workloadWouldBeDenied(kind, ns, name string, vs []policy.Violation) Finding {
-	f := wouldDeny(kind, ns, name, vs)
+// Where a denying finding is in its pod template, its running pods stay,
+// but each new one is made from the template and judged, fail-closed, as
+// it is created: the workload cannot scale, roll out or replace a pod lost
+// with its node, which is what makes it urgent. A finding on the workload
+// alone (its annotations, a StatefulSet's claim templates) waits for its
+// next change, as an object's does.
+func workloadWouldBeDenied(w *workload.Workload, vs []policy.Violation) Finding {
+	f := wouldDeny(w.Kind, w.Meta.Namespace, w.Name(), vs)
+	template := strings.TrimSuffix(w.PodSpecPath, "spec") // spec.template. (a CronJob's deeper)
+	if !slices.ContainsFunc(vs, func(v policy.Violation) bool { return v.Denies() && strings.HasPrefix(v.Field, template) }) {
+		return f
+	}
 	f.Severity = "high"
 	f.Message = "runs today, but the policy denies it: " + deniedRules(vs) +
 		". Its running pods keep running, but each new one is denied: it cannot scale, roll out or replace a pod lost with its node, and its next change is denied too"

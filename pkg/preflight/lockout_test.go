@@ -241,3 +241,42 @@ func TestWouldDenyPlaintextWhereTheMeshIsRequired(t *testing.T) {
 		t.Errorf("would-deny findings %q", deny)
 	}
 }
+
+// A finding in a workload's pod template denies each new pod its
+// controller makes, so the workload cannot scale or replace a pod: rated
+// high, and said. One on the workload alone (an SLO annotation its pods do
+// not carry) waits for its next change, as an object's does.
+func TestWouldDenyNamesWhatStopsNewPods(t *testing.T) {
+	template := workloadtest.FromYAML(t, `apiVersion: apps/v1
+kind: Deployment
+metadata: {name: legacy, namespace: shop}
+spec:
+  selector: {matchLabels: {app: legacy}}
+  template: {spec: {containers: [{name: c, image: "nginx:latest"}]}}`)
+	annotation := workloadtest.FromYAML(t, `apiVersion: apps/v1
+kind: Deployment
+metadata: {name: slo, namespace: shop, annotations: {pave.dev/slo-availability: "150"}}
+spec:
+  selector: {matchLabels: {app: slo}}
+  template: {spec: {containers: [{name: c, image: "nginx:1.27.3"}]}}`)
+	c := preflight.Cluster{Namespaces: map[string]map[string]string{"shop": {"pave.dev/team": "shop"}},
+		Install: v1alpha1.Install{PaveNamespace: "pave-system"}, Workloads: []*workload.Workload{template, annotation}}
+	found, err := preflight.Run(context.Background(), policy.Default(), c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]preflight.Finding{}
+	for _, f := range found {
+		if f.Check == "policy-would-deny" {
+			got[f.Subject] = f
+		}
+	}
+	if f := got["Deployment shop/legacy"]; f.Severity != "high" || !strings.Contains(f.Message, "image-pinned (spec.template.spec.containers[0].image)") ||
+		!strings.Contains(f.Message, "each new one is denied") || !strings.HasSuffix(f.Fix, "before its pods need replacing") {
+		t.Errorf("the template's finding %+v", f)
+	}
+	if f := got["Deployment shop/slo"]; f.Severity != "medium" || !strings.Contains(f.Message, "slo-bounds") ||
+		!strings.HasSuffix(f.Message, "It keeps running; its next change there is denied") {
+		t.Errorf("the annotation's finding %+v", f)
+	}
+}
