@@ -132,6 +132,9 @@ func runCheck(cmd *cobra.Command, paths []string, f checkFlags) error {
 		Ungoverned:       v1alpha1.Ungoverned(f.paveNamespace, f.excluded...),
 	})
 	rep.Errors = append(readErrs, rep.Errors...)
+	if len(rep.Objects) == 0 && len(rep.Errors) == 0 {
+		rep.Errors = append(rep.Errors, noObjects(paths))
+	}
 
 	reportTo := cmd.OutOrStdout()
 	if f.render {
@@ -149,6 +152,21 @@ func runCheck(cmd *cobra.Command, paths []string, f checkFlags) error {
 		}
 	}
 	return verdict(rep, f.failOn)
+}
+
+// noObjects is the error of a run that read its inputs and found no
+// object in them: a chart that renders nothing, a file of comments, the
+// wrong file. kubectl calls it an error ("no objects passed to apply"), and a
+// CI job that checked nothing must not pass.
+func noObjects(paths []string) error {
+	names := make([]string, len(paths))
+	for i, p := range paths {
+		names[i] = p
+		if p == "-" {
+			names[i] = "standard input"
+		}
+	}
+	return fmt.Errorf("no objects in %s: nothing was checked, and kubectl would apply nothing (\"no objects passed to apply\"); check that the input is the manifests you meant, or what rendered them", strings.Join(names, ", "))
 }
 
 // tuneGC lets the heap grow to a budget before collecting. pave check's live
