@@ -40,14 +40,12 @@ func (ZeroLimit) Rules() []policy.Rule { return []policy.Rule{ruleZeroLimit} }
 // resources: the API server refuses them there.
 func (ZeroLimit) Validate(_ context.Context, w *workload.Workload, env policy.Env) []policy.Violation {
 	var out []policy.Violation
-	var bounds *limitBounds // built at the first zero: nearly every workload has none
+	// Called only where a limit is 0: nearly every workload has none.
 	judge := func(limits corev1.ResourceList, at zeroSite) {
+		bounds := boundsOf(env)
 		for _, name := range [...]corev1.ResourceName{corev1.ResourceCPU, corev1.ResourceMemory} {
 			if !zero(limits, name) {
 				continue
-			}
-			if bounds == nil {
-				bounds = boundsOf(env)
 			}
 			if v, ok := bounds.violation(at, name); ok {
 				out = append(out, v)
@@ -92,14 +90,14 @@ type limitBounds struct {
 	tiered   bool
 }
 
-func boundsOf(env policy.Env) *limitBounds {
+func boundsOf(env policy.Env) limitBounds {
 	tier, tiered := quota.Of(env)
-	return &limitBounds{defaults: env.Policy.Spec.Resources.DefaultLimits, tier: tier, tiered: tiered}
+	return limitBounds{defaults: env.Policy.Spec.Resources.DefaultLimits, tier: tier, tiered: tiered}
 }
 
 // violation is the finding on a zero limit of name, when anything of the
 // platform's limits that resource.
-func (b *limitBounds) violation(at zeroSite, name corev1.ResourceName) (policy.Violation, bool) {
+func (b limitBounds) violation(at zeroSite, name corev1.ResourceName) (policy.Violation, bool) {
 	var bounds []string
 	def, hasDefault := b.defaults[name]
 	if at.pod && b.tiered && hasDefault {
