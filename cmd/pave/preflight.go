@@ -242,7 +242,8 @@ func readCluster(ctx context.Context, c client.Client) (preflight.Cluster, error
 			out.Routing = append(out.Routing, item.(client.Object))
 		}
 	}
-	// cert-manager's Certificates, where the cluster serves them.
+	// cert-manager's Certificates and CertificateRequests, where the
+	// cluster serves them.
 	if _, err := c.RESTMapper().RESTMapping(ingress.CertificateKind().GroupKind(), ingress.CertificateKind().Version); err == nil {
 		var certs cmapi.CertificateList
 		if err := c.List(ctx, &certs); err != nil {
@@ -251,6 +252,15 @@ func readCluster(ctx context.Context, c client.Client) (preflight.Cluster, error
 		out.Certificates = certs.Items
 	} else if !meta.IsNoMatchError(err) {
 		return out, fmt.Errorf("find Certificate: %w", err)
+	}
+	if _, err := c.RESTMapper().RESTMapping(ingress.CertificateRequestKind().GroupKind(), ingress.CertificateRequestKind().Version); err == nil {
+		var requests cmapi.CertificateRequestList
+		if err := c.List(ctx, &requests); err != nil {
+			return out, fmt.Errorf("list CertificateRequests: %w", err)
+		}
+		out.CertificateRequests = requests.Items
+	} else if !meta.IsNoMatchError(err) {
+		return out, fmt.Errorf("find CertificateRequest: %w", err)
 	}
 	// Istio's VirtualServices, ServiceEntries, PeerAuthentications and
 	// EnvoyFilters, and prometheus-operator's PodMonitors, ServiceMonitors,

@@ -7,7 +7,6 @@ import (
 	"slices"
 	"strings"
 
-	cmapi "github.com/cert-manager/cert-manager/pkg/apis/certmanager/v1"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	"github.com/pave-dev/pave/pkg/api/v1alpha1"
@@ -19,14 +18,12 @@ import (
 // (ingress.HostsOf) route that overlap obj's, in namespace
 // (ingress.Overlap), each with the team of its namespace. obj itself (by
 // kind, namespace and name) is left out: an update is judged against the
-// others. For a cert-manager Certificate they are the Ingresses and routes
-// of every family that route a host it asks for.
+// others. For a cert-manager Certificate or CertificateRequest they are the
+// Ingresses and routes of every family that route a host it asks for.
 func (b Builder) Routes(ctx context.Context, namespace string, obj client.Object) ([]policy.Route, error) {
 	families := []string{ingress.FamilyIngress, ingress.FamilyGateway, ingress.FamilyIstio}
-	var hosts []string
-	if c, ok := obj.(*cmapi.Certificate); ok {
-		hosts = ingress.CertificateHosts(c)
-	} else {
+	hosts, certificate := ingress.CertificateHosts(obj)
+	if !certificate {
 		family, routed, ok := ingress.HostsOf(obj)
 		if !ok {
 			return nil, nil

@@ -102,6 +102,9 @@ func newObject(gvk schema.GroupVersionKind) (runtime.Object, error) {
 	if gvk == cmapi.SchemeGroupVersion.WithKind(cmapi.CertificateKind) {
 		return &cmapi.Certificate{}, nil // rule certificate-host
 	}
+	if gvk == cmapi.SchemeGroupVersion.WithKind(cmapi.CertificateRequestKind) {
+		return &cmapi.CertificateRequest{}, nil // rule certificate-host, by its CSR
+	}
 	if gvk.Group == IstioNetworking || gvk.Group == IstioSecurity || gvk.Group == Monitoring {
 		// The mesh-* and monitoring-scope rules read a few fields of
 		// Istio's and prometheus-operator's objects; their typed APIs stay

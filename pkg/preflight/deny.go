@@ -12,6 +12,7 @@ import (
 
 	"github.com/pave-dev/pave/pkg/api/v1alpha1"
 	"github.com/pave-dev/pave/pkg/companions"
+	"github.com/pave-dev/pave/pkg/engine"
 	"github.com/pave-dev/pave/pkg/environment"
 	"github.com/pave-dev/pave/pkg/ingress"
 	"github.com/pave-dev/pave/pkg/object"
@@ -20,7 +21,7 @@ import (
 )
 
 // denyFindings runs the engine over the workloads already running and the
-// Services, dashboards, Ingresses, Certificates and Istio objects there
+// Services, dashboards, Ingresses, cert-manager's certificates and Istio objects there
 // are, under the policy about to be installed: each that it would deny is
 // reported.
 // pave does not take away what already runs (a finding an object already
@@ -97,40 +98,23 @@ func denyFindings(ctx context.Context, p *policy.Policy, c Cluster) ([]Finding, 
 		if !ok || slices.Contains(skip, o.GetNamespace()) {
 			continue
 		}
-		kind := gvk.Kind
 		obj := o.DeepCopyObject().(client.Object) // a typed list's items carry no kind; the engine picks validators by it
 		obj.GetObjectKind().SetGroupVersionKind(gvk)
-		env := envIn(p, c, obj.GetNamespace())
-		if env.Routes, err = routes.Routes(ctx, obj.GetNamespace(), obj); err != nil {
+		vs, err := judgeByHosts(ctx, eng, routes, p, c, obj)
+		if err != nil {
 			return nil, err
 		}
-		vs, _, err := eng.ValidateObject(ctx, obj, nil, env)
-		if err != nil {
-			return nil, fmt.Errorf("judge %s %s/%s: %w", kind, obj.GetNamespace(), obj.GetName(), err)
-		}
 		if slices.ContainsFunc(vs, policy.Violation.Denies) {
-			out = append(out, wouldDeny(kind, obj.GetNamespace(), obj.GetName(), vs))
+			out = append(out, wouldDeny(gvk.Kind, obj.GetNamespace(), obj.GetName(), vs))
 		}
 	}
-	// Certificates, against the hosts routed: one for another team's host.
-	for i := range c.Certificates {
-		cert := c.Certificates[i].DeepCopy()
-		if slices.Contains(skip, cert.Namespace) {
-			continue
-		}
-		cert.SetGroupVersionKind(ingress.CertificateKind())
-		env := envIn(p, c, cert.Namespace)
-		if env.Routes, err = routes.Routes(ctx, cert.Namespace, cert); err != nil {
-			return nil, err
-		}
-		vs, _, err := eng.ValidateObject(ctx, cert, nil, env)
-		if err != nil {
-			return nil, fmt.Errorf("judge Certificate %s/%s: %w", cert.Namespace, cert.Name, err)
-		}
-		if slices.ContainsFunc(vs, policy.Violation.Denies) {
-			out = append(out, wouldDeny("Certificate", cert.Namespace, cert.Name, vs))
-		}
+	// Certificates and CertificateRequests, against the hosts routed: one
+	// for another team's host.
+	certs, err := certificateFindings(ctx, eng, routes, p, c, skip)
+	if err != nil {
+		return nil, err
 	}
+	out = append(out, certs...)
 	// Istio's routes that reach beyond their namespace or take another
 	// team's host on a gateway, mutual TLS turned down where the mesh is
 	// required, and teams' series written as another namespace's. pave's
@@ -156,6 +140,21 @@ func denyFindings(ctx context.Context, p *policy.Policy, c Cluster) ([]Finding, 
 		}
 	}
 	return out, nil
+}
+
+// judgeByHosts judges obj, its kind set, against the hosts the others
+// route (environment.Builder.Routes).
+func judgeByHosts(ctx context.Context, eng *engine.Engine, routes environment.Builder, p *policy.Policy, c Cluster, obj client.Object) ([]policy.Violation, error) {
+	env := envIn(p, c, obj.GetNamespace())
+	var err error
+	if env.Routes, err = routes.Routes(ctx, obj.GetNamespace(), obj); err != nil {
+		return nil, err
+	}
+	vs, _, err := eng.ValidateObject(ctx, obj, nil, env)
+	if err != nil {
+		return nil, fmt.Errorf("judge %s %s/%s: %w", obj.GetObjectKind().GroupVersionKind().Kind, obj.GetNamespace(), obj.GetName(), err)
+	}
+	return vs, nil
 }
 
 // envIn is the environment an object in namespace ns is judged in.

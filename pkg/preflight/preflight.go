@@ -62,6 +62,10 @@ type Cluster struct {
 	// Certificates are cert-manager's Certificates there are, judged
 	// against Routing (certificate-host).
 	Certificates []cmapi.Certificate
+	// CertificateRequests are cert-manager's CertificateRequests there
+	// are, judged as Certificates are where no listed Certificate made
+	// them: a team's own, or cert-manager's csi-driver's.
+	CertificateRequests []cmapi.CertificateRequest
 	// Judged are the objects there are that pave's rules read
 	// unstructured: Istio's VirtualServices, ServiceEntries,
 	// PeerAuthentications and EnvoyFilters, judged for hosts beyond their

@@ -132,6 +132,7 @@ func (s *suite) setUp() error {
 		filepath.Join(esoDir, "config", "crds", "bases", "external-secrets.io_pushsecrets.yaml"),
 		filepath.Join(cmDir, "deploy", "crds", "cert-manager.io_issuers.yaml"),
 		filepath.Join(cmDir, "deploy", "crds", "cert-manager.io_certificates.yaml"),
+		filepath.Join(cmDir, "deploy", "crds", "cert-manager.io_certificaterequests.yaml"),
 		// The two report formats of the audit, as OpenReports and Kyverno ship them.
 		filepath.Join(dirs[4], "config", "crd", "openreports.io_reports.yaml"),
 		filepath.Join(dirs[5], "config", "crds", "policyreport", "wgpolicyk8s.io_policyreports.yaml"),

@@ -1,11 +1,14 @@
 package e2e
 
 import (
+	"encoding/base64"
 	"fmt"
 	"os"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/pave-dev/pave/internal/csrtest"
 )
 
 // Helpers for acting as a team member: a namespace where dev holds the
@@ -189,13 +192,15 @@ func TestTeamMemberServiceExternalIPs(t *testing.T) {
 }
 
 // A team member may not ask the platform's issuers for a certificate of a
-// host another team routes; for their own team's host they may. The edit
-// role gets Certificates as cert-manager's chart gives them.
+// host another team routes, by a Certificate or by a CertificateRequest of
+// their own (cert-manager approves every request to its issuers); for their
+// own team's host they may. The edit role gets both as cert-manager's chart
+// gives them.
 func TestTeamMemberCannotCertifyAnotherTeamsHost(t *testing.T) {
 	role := `apiVersion: rbac.authorization.k8s.io/v1
 kind: ClusterRole
 metadata: {name: cert-manager-edit-e2e, labels: {rbac.authorization.k8s.io/aggregate-to-edit: "true"}}
-rules: [{apiGroups: [cert-manager.io], resources: [certificates], verbs: [create, update, patch, delete, get, list]}]
+rules: [{apiGroups: [cert-manager.io], resources: [certificates, certificaterequests], verbs: [create, update, patch, delete, get, list]}]
 `
 	if _, err := s.kubectlIn(role, "apply", "-f", "-"); err != nil {
 		t.Fatal(err)
@@ -222,5 +227,15 @@ rules: [{apiGroups: [cert-manager.io], resources: [certificates], verbs: [create
 	absent(t, "team-cert-thief", "certificate", "tls")
 	if _, err := asDev(cert, "apply", "-n", "team-cert-owner", "-f", "-"); err != nil {
 		t.Fatalf("a Certificate for the team's own host was refused: %v", err)
+	}
+	// The same host asked for by the CSR of a CertificateRequest, as
+	// cmctl writes one, with the common name only.
+	request := fmt.Sprintf("apiVersion: cert-manager.io/v1\nkind: CertificateRequest\nmetadata: {name: tls-by-hand}\nspec: {request: %s, issuerRef: {kind: ClusterIssuer, name: letsencrypt}}\n",
+		base64.StdEncoding.EncodeToString(csrtest.PEM(t, "owned.example.com")))
+	_, err = asDev(request, "create", "-n", "team-cert-thief", "-f", "-")
+	denied(t, "a CertificateRequest for another team's host", err, "[certificate-host] spec.request", `CertificateRequest "tls-by-hand" asks in its CSR for host "owned.example.com", but Ingress team-cert-owner/web`)
+	absent(t, "team-cert-thief", "certificaterequest", "tls-by-hand")
+	if _, err := asDev(request, "create", "-n", "team-cert-owner", "-f", "-"); err != nil {
+		t.Fatalf("a CertificateRequest for the team's own host was refused: %v", err)
 	}
 }
