@@ -263,10 +263,11 @@ func readCluster(ctx context.Context, c client.Client) (preflight.Cluster, error
 		return out, fmt.Errorf("find CertificateRequest: %w", err)
 	}
 	// Istio's VirtualServices, ServiceEntries, PeerAuthentications and
-	// EnvoyFilters, and prometheus-operator's PodMonitors, ServiceMonitors,
-	// PrometheusRules, Probes and ScrapeConfigs, where the cluster serves
-	// them (read unstructured, as the rules judge them).
-	for _, gvk := range slices.Concat(validators.MeshRoutes{}.Kinds(), validators.MeshMTLS{}.Kinds(), validators.MeshEnvoyFilter{}.Kinds(), validators.MonitoringScope{}.Kinds()) {
+	// EnvoyFilters, prometheus-operator's PodMonitors, ServiceMonitors,
+	// PrometheusRules, Probes and ScrapeConfigs, and the External Secrets
+	// Operator's SecretStores and Webhook generators, where the cluster
+	// serves them (read unstructured, as the rules judge them).
+	for _, gvk := range slices.Concat(validators.MeshRoutes{}.Kinds(), validators.MeshMTLS{}.Kinds(), validators.MeshEnvoyFilter{}.Kinds(), validators.MonitoringScope{}.Kinds(), validators.SecretWebhookURL{}.Kinds()) {
 		if _, err := c.RESTMapper().RESTMapping(gvk.GroupKind(), gvk.Version); meta.IsNoMatchError(err) {
 			continue
 		} else if err != nil {

@@ -18,7 +18,7 @@ import (
 )
 
 // API groups pave reads unstructured: Istio's traffic and security
-// objects, prometheus-operator's.
+// objects, prometheus-operator's, the External Secrets Operator's.
 const (
 	IstioNetworking = "networking.istio.io"
 	IstioSecurity   = "security.istio.io"
@@ -26,17 +26,25 @@ const (
 	// ServiceMonitors and PrometheusRules of teams rule monitoring-scope
 	// judges.
 	Monitoring = "monitoring.coreos.com"
+	// ExternalSecrets and ExternalSecretsGenerators are the External
+	// Secrets Operator's groups, whose SecretStores and Webhook generators
+	// of teams rule secret-webhook-url judges. Its Go API is not a
+	// dependency of pave.
+	ExternalSecrets           = "external-secrets.io"
+	ExternalSecretsGenerators = "generators.external-secrets.io"
 )
 
 // Equivalent is the version of gvk the API server sends pave's webhook,
 // converting it as matchPolicy Equivalent does: Istio's older networking
 // (v1beta1, v1alpha3) and security (v1beta1) versions are v1, field for
-// field. pave check judges
+// field, and so is the External Secrets Operator's v1beta1 SecretStore
+// where pave reads it (its webhook provider). pave check judges
 // an input written in them as the webhook would.
 func Equivalent(gvk schema.GroupVersionKind) schema.GroupVersionKind {
 	switch {
 	case gvk.Group == IstioNetworking && (gvk.Version == "v1beta1" || gvk.Version == "v1alpha3") && gvk.Kind != "EnvoyFilter", // v1alpha3 only
-		gvk.Group == IstioSecurity && gvk.Version == "v1beta1":
+		gvk.Group == IstioSecurity && gvk.Version == "v1beta1",
+		gvk.Group == ExternalSecrets && gvk.Version == "v1beta1" && gvk.Kind == "SecretStore":
 		gvk.Version = "v1"
 	}
 	return gvk
@@ -105,10 +113,12 @@ func newObject(gvk schema.GroupVersionKind) (runtime.Object, error) {
 	if gvk == cmapi.SchemeGroupVersion.WithKind(cmapi.CertificateRequestKind) {
 		return &cmapi.CertificateRequest{}, nil // rule certificate-host, by its CSR
 	}
-	if gvk.Group == IstioNetworking || gvk.Group == IstioSecurity || gvk.Group == Monitoring {
-		// The mesh-* and monitoring-scope rules read a few fields of
-		// Istio's and prometheus-operator's objects; their typed APIs stay
-		// out of the admission server.
+	if gvk.Group == IstioNetworking || gvk.Group == IstioSecurity || gvk.Group == Monitoring ||
+		gvk.Group == ExternalSecrets || gvk.Group == ExternalSecretsGenerators {
+		// The mesh-*, monitoring-scope and secret-webhook-url rules read a
+		// few fields of Istio's, prometheus-operator's and the External
+		// Secrets Operator's objects; their typed APIs stay out of the
+		// admission server.
 		return &unstructured.Unstructured{}, nil
 	}
 	return clientgoscheme.Scheme.New(gvk)

@@ -73,7 +73,9 @@ type Cluster struct {
 	// host on a gateway (ingress-host), and for plaintext (mesh-mtls) or
 	// patched proxies (mesh-envoy-filter) in the mesh's required zones;
 	// teams' prometheus-operator objects, judged for series written as
-	// another namespace's (monitoring-scope).
+	// another namespace's (monitoring-scope); teams' SecretStores and
+	// Webhook generators, judged for a URL the External Secrets Operator
+	// would fetch past the zones (secret-webhook-url).
 	Judged []unstructured.Unstructured
 	// Guarded are the objects there are of the kinds pave's
 	// ValidatingAdmissionPolicies guard for teams (NetworkPolicies,

@@ -3,7 +3,6 @@ package validators
 import (
 	"context"
 	"fmt"
-	"slices"
 	"strings"
 
 	corev1 "k8s.io/api/core/v1"
@@ -69,28 +68,18 @@ func (ServiceExternalName) ValidateObject(_ context.Context, obj object, env pol
 // externalNameRefused says why name may not be aliased in env's namespace,
 // and what to do; "" when it may.
 func externalNameRefused(name string, env policy.Env) (why, fix string) {
-	z := env.Policy.Spec.Zones
-	if service, namespace, ok := clusterService(name); ok {
-		switch {
-		case service == "kubernetes" && namespace == "default":
-			return "the API server", "name the API server as kubernetes.default.svc where it is used; no Service aliases it"
-		case policy.Infrastructure(z.Isolation, namespace):
-			return fmt.Sprintf("a Service in namespace %s, which the zones leave alone", namespace),
-				fmt.Sprintf("name a Service in a namespace of the zones; the platform team exposes what %s serves", namespace)
-		}
+	r := reachOf(name, env)
+	switch r.refusal {
+	case reachAllowed:
 		return "", ""
+	case reachAPIServer:
+		return r.why, "name the API server as kubernetes.default.svc where it is used; no Service aliases it"
+	case reachInfrastructure:
+		return r.why, fmt.Sprintf("name a Service in a namespace of the zones; the platform team exposes what %s serves", r.namespace)
+	case reachShortName:
+		return r.why + " (the ingress controller's own, for an Ingress)", "write the Service's full name: " + mesh.ServiceHost(name, env.Namespace.Name)
 	}
-	d := policy.DecideZone(env)
-	allowed := policy.BoundaryOf(z, d.Zone).ExternalNames
-	if slices.ContainsFunc(allowed, func(pattern string) bool { return hostMatches(pattern, name) }) {
-		return "", ""
-	}
-	if !strings.Contains(name, ".") {
-		return "a short name, which resolves in the namespace of whoever looks it up (the ingress controller's own, for an Ingress)",
-			"write the Service's full name: " + mesh.ServiceHost(name, env.Namespace.Name)
-	}
-	return fmt.Sprintf("a host outside the cluster that zone %q (%s) does not list", d.Zone, d.NamespaceSource()),
-		fmt.Sprintf("have the workload use %s itself, or ask the platform team to add it to spec.zones.access[].externalNames of zone %q", name, d.Zone)
+	return r.why, fmt.Sprintf("have the workload use %s itself, or ask the platform team to add it to spec.zones.access[].externalNames of zone %q", name, r.zone)
 }
 
 // clusterService reads name as the DNS name of a Service of the cluster:

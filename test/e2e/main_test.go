@@ -130,6 +130,8 @@ func (s *suite) setUp() error {
 		filepath.Join(popDir, "example", "prometheus-operator-crd", "monitoring.coreos.com_prometheusrules.yaml"),
 		filepath.Join(esoDir, "config", "crds", "bases", "external-secrets.io_clustersecretstores.yaml"),
 		filepath.Join(esoDir, "config", "crds", "bases", "external-secrets.io_pushsecrets.yaml"),
+		filepath.Join(esoDir, "config", "crds", "bases", "external-secrets.io_secretstores.yaml"),
+		filepath.Join(esoDir, "config", "crds", "bases", "generators.external-secrets.io_webhooks.yaml"),
 		filepath.Join(cmDir, "deploy", "crds", "cert-manager.io_issuers.yaml"),
 		filepath.Join(cmDir, "deploy", "crds", "cert-manager.io_certificates.yaml"),
 		filepath.Join(cmDir, "deploy", "crds", "cert-manager.io_certificaterequests.yaml"),

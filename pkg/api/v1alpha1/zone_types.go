@@ -136,10 +136,13 @@ type ZoneAccess struct {
 	// +kubebuilder:validation:MaxItems=16
 	Egress []ZoneEgress `json:"egress,omitempty"`
 	// ExternalNames are the hosts outside the cluster that the zone's
-	// ExternalName Services may name: "smtp.example.com", or "*.example.com"
-	// for any name under example.com. Every other name outside the cluster
-	// is refused (rule service-external-name): the shared ingress controller
-	// and gateways proxy to the name a Service aliases, from where they sit.
+	// ExternalName Services may name, and the External Secrets Operator may
+	// fetch for its SecretStores and Webhook generators of the webhook
+	// provider: "smtp.example.com", or "*.example.com" for any name under
+	// example.com. Every other name outside the cluster is refused (rules
+	// service-external-name and secret-webhook-url): the shared ingress
+	// controller and gateways proxy to the name a Service aliases, and the
+	// operator fetches a webhook's URL, from where they sit.
 	// +optional
 	// +kubebuilder:validation:MaxItems=32
 	// +kubebuilder:validation:items:MaxLength=253
