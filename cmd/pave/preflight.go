@@ -265,9 +265,10 @@ func readCluster(ctx context.Context, c client.Client) (preflight.Cluster, error
 	// Istio's VirtualServices, ServiceEntries, PeerAuthentications and
 	// EnvoyFilters, prometheus-operator's PodMonitors, ServiceMonitors,
 	// PrometheusRules, Probes and ScrapeConfigs, and the External Secrets
-	// Operator's SecretStores and Webhook generators, where the cluster
-	// serves them (read unstructured, as the rules judge them).
-	for _, gvk := range slices.Concat(validators.MeshRoutes{}.Kinds(), validators.MeshMTLS{}.Kinds(), validators.MeshEnvoyFilter{}.Kinds(), validators.MonitoringScope{}.Kinds(), validators.SecretWebhookURL{}.Kinds()) {
+	// Operator's SecretStores and its Webhook and cloud token generators,
+	// where the cluster serves them (read unstructured, as the rules judge
+	// them).
+	for _, gvk := range judgedKinds() {
 		if _, err := c.RESTMapper().RESTMapping(gvk.GroupKind(), gvk.Version); meta.IsNoMatchError(err) {
 			continue
 		} else if err != nil {
@@ -300,6 +301,20 @@ func readCluster(ctx context.Context, c client.Client) (preflight.Cluster, error
 }
 
 // apiServices are the cluster's aggregated APIs that a Service serves (read
+
+// judgedKinds are the kinds of Cluster.Judged, each once: a kind two rules
+// judge (a SecretStore) is read, and so judged and named, once.
+func judgedKinds() []schema.GroupVersionKind {
+	var out []schema.GroupVersionKind
+	for _, gvk := range slices.Concat(validators.MeshRoutes{}.Kinds(), validators.MeshMTLS{}.Kinds(), validators.MeshEnvoyFilter{}.Kinds(),
+		validators.MonitoringScope{}.Kinds(), validators.SecretWebhookURL{}.Kinds(), validators.SecretStoreIdentity{}.Kinds()) {
+		if !slices.Contains(out, gvk) {
+			out = append(out, gvk)
+		}
+	}
+	return out
+}
+
 // unstructured: the aggregator's Go API is not a dependency of pave).
 func apiServices(ctx context.Context, c client.Client) ([]preflight.APIService, error) {
 	list := &unstructured.UnstructuredList{}

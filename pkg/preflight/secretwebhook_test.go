@@ -13,8 +13,9 @@ import (
 )
 
 // A team's SecretStore written before pave, whose webhook URL the External
-// Secrets Operator fetches past the zones, is named, in either version; the
-// operator's own namespace's is not.
+// Secrets Operator fetches past the zones, is named, in either version, and
+// so is one that signs in as the operator; the operator's own namespace's
+// is not.
 func TestWouldDenyAFetchPastTheZones(t *testing.T) {
 	store := func(apiVersion, ns, name, url string) unstructured.Unstructured {
 		return unstructured.Unstructured{Object: map[string]any{"apiVersion": apiVersion, "kind": "SecretStore",
@@ -27,6 +28,8 @@ func TestWouldDenyAFetchPastTheZones(t *testing.T) {
 			store("external-secrets.io/v1beta1", "shop", "imds", "http://169.254.169.254/latest/meta-data/"),
 			store("external-secrets.io/v1", "shop", "vault", "http://vault.shop.svc:8200/v1/kv"),
 			store("external-secrets.io/v1", "external-secrets", "platform", "http://169.254.169.254/"),
+			{Object: map[string]any{"apiVersion": "external-secrets.io/v1", "kind": "SecretStore", "metadata": map[string]any{"namespace": "shop", "name": "aws"},
+				"spec": map[string]any{"provider": map[string]any{"aws": map[string]any{"service": "SecretsManager"}}}}},
 		},
 	}
 	found, err := preflight.Run(context.Background(), policy.Default(), c)
@@ -37,12 +40,13 @@ func TestWouldDenyAFetchPastTheZones(t *testing.T) {
 	for _, f := range found {
 		if f.Check == "policy-would-deny" {
 			named = append(named, f.Subject)
-			if !strings.Contains(f.Message, "secret-webhook-url (spec.provider.webhook.url)") {
+			if want := map[string]string{"SecretStore shop/imds": "secret-webhook-url (spec.provider.webhook.url)",
+				"SecretStore shop/aws": "secret-store-identity (spec.provider.aws.auth)"}[f.Subject]; want == "" || !strings.Contains(f.Message, want) {
 				t.Errorf("%s: %s", f.Subject, f.Message)
 			}
 		}
 	}
-	if strings.Join(named, ",") != "SecretStore shop/imds" {
-		t.Errorf("named %v, want SecretStore shop/imds", named)
+	if strings.Join(named, ",") != "SecretStore shop/imds,SecretStore shop/aws" {
+		t.Errorf("named %v, want SecretStore shop/imds and shop/aws", named)
 	}
 }

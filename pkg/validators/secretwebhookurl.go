@@ -49,13 +49,9 @@ func (SecretWebhookURL) Rules() []policy.Rule { return []policy.Rule{ruleSecretW
 
 // ValidateObject implements engine.ObjectValidator.
 func (SecretWebhookURL) ValidateObject(_ context.Context, obj object, env policy.Env) []policy.Violation {
-	u, ok := obj.(*unstructured.Unstructured)
+	u, ok := teamsOperatorObject(obj, env)
 	if !ok {
 		return nil
-	}
-	ns := cmp.Or(u.GetNamespace(), env.Namespace.Name)
-	if policy.Infrastructure(env.Policy.Spec.Zones.Isolation, ns) || ns == env.Policy.Spec.Secrets.OperatorNamespace {
-		return nil // the platform's own
 	}
 	path := []string{"spec", "url"} // a Webhook generator's
 	if u.GetKind() == "SecretStore" {
@@ -84,7 +80,7 @@ func (SecretWebhookURL) ValidateObject(_ context.Context, obj object, env policy
 	case reachInfrastructure:
 		fix = fmt.Sprintf("fetch a Service in a namespace of the zones; the platform team exposes what %s serves", r.namespace)
 	case reachShortName:
-		fix = "write the Service's full name: " + mesh.ServiceHost(host, ns)
+		fix = "write the Service's full name: " + mesh.ServiceHost(host, cmp.Or(u.GetNamespace(), env.Namespace.Name))
 	default:
 		fix = fmt.Sprintf("ask the platform team to add %s to spec.zones.access[].externalNames of zone %q, or have the workload fetch it itself", host, r.zone)
 	}
