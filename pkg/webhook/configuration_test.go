@@ -20,8 +20,8 @@ import (
 
 // The shipped webhook configurations send pave exactly the kinds the engine
 // governs, plus the ephemeral containers subresource, for CREATE and UPDATE:
-// the mutating webhook the workloads, the validating webhook those and the
-// kinds without a pod template that the engine judges.
+// the mutating webhook the workloads, the validating webhook those, a Pod's
+// resize and the kinds without a pod template that the engine judges.
 func TestWebhookRulesMatchTheGovernedKinds(t *testing.T) {
 	path := "../../manifests/webhook/webhook-configurations.yaml"
 	data, err := os.ReadFile(path)
@@ -40,7 +40,7 @@ func TestWebhookRulesMatchTheGovernedKinds(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	wantValidating := slices.Clone(want)
+	wantValidating := append(slices.Clone(want), "pods/"+webhook.SubresourceResize)
 	for _, gvk := range eng.ObjectKinds() {
 		plural, _ := meta.UnsafeGuessKindToResource(gvk)
 		wantValidating = append(wantValidating, gvk.Group+"/"+plural.Resource)
@@ -93,7 +93,7 @@ func TestWebhookRulesMatchTheGovernedKinds(t *testing.T) {
 				}
 				for _, g := range r.APIGroups {
 					for _, res := range r.Resources {
-						if res == "pods/"+webhook.SubresourceEphemeral {
+						if res == "pods/"+webhook.SubresourceEphemeral || res == "pods/"+webhook.SubresourceResize {
 							got = append(got, res)
 							continue
 						}

@@ -56,6 +56,13 @@ type Auditor interface {
 // SubresourceEphemeral is the Pod subresource kubectl debug writes through.
 const SubresourceEphemeral = "ephemeralcontainers"
 
+// SubresourceResize is the Pod subresource that changes a running Pod's
+// cpu and memory in place (kubectl patch --subresource resize, the
+// vertical pod autoscaler's in-place updates). It is validated, never
+// mutated: a resize carries the whole Pod, and what it changes is the
+// team's choice, judged like an update.
+const SubresourceResize = "resize"
+
 // prepared is a request ready for the engine, or the response that ends it early.
 type prepared struct {
 	eng *engine.Engine
@@ -86,9 +93,10 @@ func (c *Common) prepare(ctx context.Context, req admission.Request, validating 
 	if slices.Contains(c.Ungoverned, req.Namespace) {
 		return end(admission.Allowed("pave does not govern namespace " + req.Namespace))
 	}
-	// Only the object itself and a Pod's ephemeral containers are pave's;
-	// status, scale and the rest change nothing it judges.
-	if req.SubResource != "" && (req.SubResource != SubresourceEphemeral || req.Kind.Kind != "Pod") {
+	// Only the object itself, a Pod's ephemeral containers and its resize
+	// (validated only) are pave's; status, scale and the rest change
+	// nothing it judges.
+	if req.SubResource != "" && (req.Kind.Kind != "Pod" || req.SubResource != SubresourceEphemeral && !(validating && req.SubResource == SubresourceResize)) {
 		return end(admission.Allowed(""))
 	}
 	apiVersion := apiVersionOf(req.Kind)
