@@ -65,6 +65,11 @@ type Env struct {
 	// generators may leave out content that is costly to build, such as a
 	// dashboard's JSON.
 	NamesOnly bool
+	// Resize says the request resizes a running Pod in place (the
+	// pods/resize subresource): only cpu and memory change, and the API
+	// server refuses a resize that removes a request or limit, so a fix
+	// may not ask for that.
+	Resize bool
 }
 
 // PriorityClass is what the API server's Priority admission gives a pod:

@@ -88,11 +88,12 @@ type limitBounds struct {
 	defaults corev1.ResourceList // the policy's default limits
 	tier     v1alpha1.Tier
 	tiered   bool
+	resize   bool // a resize in place, which may not remove a limit
 }
 
 func boundsOf(env policy.Env) limitBounds {
 	tier, tiered := quota.Of(env)
-	return limitBounds{defaults: env.Policy.Spec.Resources.DefaultLimits, tier: tier, tiered: tiered}
+	return limitBounds{defaults: env.Policy.Spec.Resources.DefaultLimits, tier: tier, tiered: tiered, resize: env.Resize}
 }
 
 // violation is the finding on a zero limit of name, when anything of the
@@ -127,8 +128,11 @@ func (b limitBounds) violation(at zeroSite, name corev1.ResourceName) (policy.Vi
 	fix := fmt.Sprintf("set %s to what the %s needs", written, whose)
 	// Taken out, the zero gives way to the policy's default, but not at pod
 	// level while the pod budgets a request of it: its containers then
-	// share the pod's, and get no default of their own.
-	if _, budgeted := at.podRequests[name]; hasDefault && !budgeted {
+	// share the pod's, and get no default of their own. A resize may not
+	// take a limit out at all.
+	if b.resize {
+		fix += " (a resize may change a limit, not remove it)"
+	} else if _, budgeted := at.podRequests[name]; hasDefault && !budgeted {
 		fix = fmt.Sprintf("remove %s to get the default of %s, or set it to what the %s needs", written, def.String(), whose)
 	}
 	return ruleZeroLimit.Violation(at.path+"."+string(name),

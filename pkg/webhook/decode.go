@@ -159,6 +159,7 @@ func (c *Common) prepare(ctx context.Context, req admission.Request, validating 
 	if p.env, err = c.Env.Env(ctx, eng.Policy(), envReq); err != nil {
 		return end(admission.Errored(http.StatusInternalServerError, err))
 	}
+	p.env.Resize = req.SubResource == SubresourceResize
 	return p
 }
 

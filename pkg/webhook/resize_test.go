@@ -22,6 +22,11 @@ func TestPodResizeIsJudged(t *testing.T) {
 	if want := "[zero-limit] spec.containers[0].resources.limits.memory"; !strings.Contains(resp.Result.Message, want) {
 		t.Errorf("denial lacks %q:\n%s", want, resp.Result.Message)
 	}
+	// The API server refuses a resize that removes a limit: the fix does
+	// not ask for one.
+	if fix := resp.Result.Message[strings.Index(resp.Result.Message, "Fix: "):]; strings.Contains(fix, "remove resources.limits.memory") || !strings.Contains(fix, "a resize may change a limit, not remove it") {
+		t.Errorf("the fix of a resize: %s", fix)
+	}
 	if resp := v.Handle(context.Background(), update(t, "resize", old, sized("512Mi", "128Mi"))); !resp.Allowed {
 		t.Fatalf("a resize within the policy was denied: %s", resp.Result.Message)
 	}
