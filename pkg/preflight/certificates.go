@@ -42,7 +42,7 @@ func certificateFindings(ctx context.Context, eng *engine.Engine, routes environ
 		if slices.Contains(skip, obj.GetNamespace()) {
 			continue
 		}
-		vs, err := judgeByHosts(ctx, eng, routes, p, c, obj)
+		vs, err := judgeObject(ctx, eng, routes, p, c, obj)
 		if err != nil {
 			return nil, err
 		}

@@ -55,37 +55,8 @@ func denyFindings(ctx context.Context, p *policy.Policy, c Cluster) ([]Finding, 
 			out = append(out, workloadWouldBeDenied(w, res.Violations))
 		}
 	}
-	// Services, and dashboards that take another namespace's place in
-	// Grafana. pave's own dashboards are not judged, as its writes are not
-	// sent to its webhook. A typed list's items carry no kind; the engine
-	// picks validators by it.
-	var typed []client.Object
-	for i := range c.Services {
-		svc := c.Services[i].DeepCopy()
-		svc.SetGroupVersionKind(corev1.SchemeGroupVersion.WithKind("Service"))
-		typed = append(typed, svc)
-	}
-	for i := range c.Dashboards {
-		if cm := c.Dashboards[i].DeepCopy(); cm.Labels[v1alpha1.LabelManagedBy] != v1alpha1.ManagedByPave {
-			cm.SetGroupVersionKind(corev1.SchemeGroupVersion.WithKind("ConfigMap"))
-			typed = append(typed, cm)
-		}
-	}
-	for _, obj := range typed {
-		if slices.Contains(skip, obj.GetNamespace()) {
-			continue
-		}
-		kind := obj.GetObjectKind().GroupVersionKind().Kind
-		vs, _, err := eng.ValidateObject(ctx, obj, nil, envIn(p, c, obj.GetNamespace()))
-		if err != nil {
-			return nil, fmt.Errorf("judge %s %s/%s: %w", kind, obj.GetNamespace(), obj.GetName(), err)
-		}
-		if slices.ContainsFunc(vs, policy.Violation.Denies) {
-			out = append(out, wouldDeny(kind, obj.GetNamespace(), obj.GetName(), vs))
-		}
-	}
-	// Ingresses and routes, each against the others: two teams routing one host.
-	// (A VirtualService bound to a gateway routes hosts as they do.)
+	// Ingresses, routes, Certificates and gateway VirtualServices are
+	// judged against the hosts the others route: two teams routing one host.
 	routing := slices.Clone(c.Routing)
 	for i := range c.Judged {
 		if ingress.NamesHosts(&c.Judged[i]) {
@@ -93,20 +64,48 @@ func denyFindings(ctx context.Context, p *policy.Policy, c Cluster) ([]Finding, 
 		}
 	}
 	routes := environment.Builder{Source: environment.Static{Namespaces: c.Namespaces, InputRouting: environment.IndexRouting(routing)}}
+	// judge reports each of objs, copies with their kind set (a typed
+	// list's items carry none, and the engine picks validators by it), that
+	// the policy denies.
+	judge := func(objs []client.Object) error {
+		for _, obj := range objs {
+			if slices.Contains(skip, obj.GetNamespace()) {
+				continue
+			}
+			vs, err := judgeObject(ctx, eng, routes, p, c, obj)
+			if err != nil {
+				return err
+			}
+			if slices.ContainsFunc(vs, policy.Violation.Denies) {
+				out = append(out, wouldDeny(obj.GetObjectKind().GroupVersionKind().Kind, obj.GetNamespace(), obj.GetName(), vs))
+			}
+		}
+		return nil
+	}
+	// Services, dashboards that take another namespace's place in Grafana,
+	// Ingresses and Gateway API routes. pave's own dashboards are not
+	// judged, as its writes are not sent to its webhook.
+	var objs []client.Object
+	for i := range c.Services {
+		svc := c.Services[i].DeepCopy()
+		svc.SetGroupVersionKind(corev1.SchemeGroupVersion.WithKind("Service"))
+		objs = append(objs, svc)
+	}
+	for i := range c.Dashboards {
+		if cm := c.Dashboards[i].DeepCopy(); cm.Labels[v1alpha1.LabelManagedBy] != v1alpha1.ManagedByPave {
+			cm.SetGroupVersionKind(corev1.SchemeGroupVersion.WithKind("ConfigMap"))
+			objs = append(objs, cm)
+		}
+	}
 	for _, o := range c.Routing {
-		gvk, ok := routingKind(o)
-		if !ok || slices.Contains(skip, o.GetNamespace()) {
-			continue
+		if gvk, ok := routingKind(o); ok {
+			obj := o.DeepCopyObject().(client.Object)
+			obj.GetObjectKind().SetGroupVersionKind(gvk)
+			objs = append(objs, obj)
 		}
-		obj := o.DeepCopyObject().(client.Object) // a typed list's items carry no kind; the engine picks validators by it
-		obj.GetObjectKind().SetGroupVersionKind(gvk)
-		vs, err := judgeByHosts(ctx, eng, routes, p, c, obj)
-		if err != nil {
-			return nil, err
-		}
-		if slices.ContainsFunc(vs, policy.Violation.Denies) {
-			out = append(out, wouldDeny(gvk.Kind, obj.GetNamespace(), obj.GetName(), vs))
-		}
+	}
+	if err := judge(objs); err != nil {
+		return nil, err
 	}
 	// Certificates and CertificateRequests, against the hosts routed: one
 	// for another team's host.
@@ -117,34 +116,26 @@ func denyFindings(ctx context.Context, p *policy.Policy, c Cluster) ([]Finding, 
 	out = append(out, certs...)
 	// Istio's routes that reach beyond their namespace or take another
 	// team's host on a gateway, mutual TLS turned down where the mesh is
-	// required, and teams' series written as another namespace's. pave's
-	// own are not judged, as its writes are not sent to its webhook.
+	// required, teams' series written as another namespace's, and the
+	// External Secrets Operator's stores and generators. pave's own are not
+	// judged, as its writes are not sent to its webhook.
+	objs = nil
 	for i := range c.Judged {
-		obj := c.Judged[i].DeepCopy()
-		if slices.Contains(skip, obj.GetNamespace()) || obj.GetLabels()[v1alpha1.LabelManagedBy] == v1alpha1.ManagedByPave {
-			continue
+		if obj := c.Judged[i].DeepCopy(); obj.GetLabels()[v1alpha1.LabelManagedBy] != v1alpha1.ManagedByPave {
+			obj.SetGroupVersionKind(object.Equivalent(obj.GroupVersionKind()))
+			objs = append(objs, obj)
 		}
-		obj.SetGroupVersionKind(object.Equivalent(obj.GroupVersionKind()))
-		env := envIn(p, c, obj.GetNamespace())
-		if ingress.NamesHosts(obj) {
-			if env.Routes, err = routes.Routes(ctx, obj.GetNamespace(), obj); err != nil {
-				return nil, err
-			}
-		}
-		vs, _, err := eng.ValidateObject(ctx, obj, nil, env)
-		if err != nil {
-			return nil, fmt.Errorf("judge %s %s/%s: %w", obj.GetKind(), obj.GetNamespace(), obj.GetName(), err)
-		}
-		if slices.ContainsFunc(vs, policy.Violation.Denies) {
-			out = append(out, wouldDeny(obj.GetKind(), obj.GetNamespace(), obj.GetName(), vs))
-		}
+	}
+	if err := judge(objs); err != nil {
+		return nil, err
 	}
 	return out, nil
 }
 
-// judgeByHosts judges obj, its kind set, against the hosts the others
-// route (environment.Builder.Routes).
-func judgeByHosts(ctx context.Context, eng *engine.Engine, routes environment.Builder, p *policy.Policy, c Cluster, obj client.Object) ([]policy.Violation, error) {
+// judgeObject judges obj, its kind set, and one that names hosts against
+// those the others route (environment.Builder.Routes, which finds none for
+// any other object).
+func judgeObject(ctx context.Context, eng *engine.Engine, routes environment.Builder, p *policy.Policy, c Cluster, obj client.Object) ([]policy.Violation, error) {
 	env := envIn(p, c, obj.GetNamespace())
 	var err error
 	if env.Routes, err = routes.Routes(ctx, obj.GetNamespace(), obj); err != nil {

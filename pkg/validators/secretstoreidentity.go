@@ -76,19 +76,20 @@ func ambientIdentity(u *unstructured.Unstructured) (field, cloud, fix string) {
 		m, _, _ := unstructured.NestedMap(u.Object, path...)
 		return len(m) > 0
 	}
-	awsAuth := func(at ...string) (string, string, string) {
-		if has(slices.Concat(at, []string{"jwt"})...) || has(slices.Concat(at, []string{"secretRef"})...) {
-			return "", "", ""
+	// own is where u, at auth, names none of keys, the kinds of credentials
+	// of the cloud's own.
+	own := func(at []string, cloud, fix string, keys ...string) (string, string, string) {
+		for _, k := range keys {
+			if has(slices.Concat(at, []string{k})...) {
+				return "", "", ""
+			}
 		}
 		f := strings.Join(at, ".")
-		return f, "AWS", fmt.Sprintf(awsFix, f, f)
+		return f, cloud, fmt.Sprintf(fix, f, f)
 	}
+	awsAuth := func(at ...string) (string, string, string) { return own(at, "AWS", awsFix, "jwt", "secretRef") }
 	gcpAuth := func(at ...string) (string, string, string) {
-		if has(slices.Concat(at, []string{"workloadIdentity"})...) || has(slices.Concat(at, []string{"secretRef"})...) {
-			return "", "", ""
-		}
-		f := strings.Join(at, ".")
-		return f, "Google Cloud", fmt.Sprintf(gcpFix, f, f)
+		return own(at, "Google Cloud", gcpFix, "workloadIdentity", "secretRef")
 	}
 	switch u.GetKind() {
 	case "SecretStore":

@@ -95,8 +95,9 @@ func (SecretWebhookURL) ValidateObject(_ context.Context, obj object, env policy
 // request fails.
 func webhookHost(raw string) (host string, templated, ok bool) {
 	scheme, rest, found := strings.Cut(raw, "://")
-	if !found {
-		return "", strings.Contains(raw, "{{"), strings.Contains(raw, "{{")
+	if !found { // fetchable only where the template writes the whole URL
+		templated := strings.Contains(raw, "{{")
+		return "", templated, templated
 	}
 	authority := rest
 	if i := strings.IndexAny(rest, "/?#"); i >= 0 {

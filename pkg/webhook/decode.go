@@ -93,10 +93,7 @@ func (c *Common) prepare(ctx context.Context, req admission.Request, validating 
 	if slices.Contains(c.Ungoverned, req.Namespace) {
 		return end(admission.Allowed("pave does not govern namespace " + req.Namespace))
 	}
-	// Only the object itself, a Pod's ephemeral containers and its resize
-	// (validated only) are pave's; status, scale and the rest change
-	// nothing it judges.
-	if req.SubResource != "" && (req.Kind.Kind != "Pod" || req.SubResource != SubresourceEphemeral && !(validating && req.SubResource == SubresourceResize)) {
+	if req.SubResource != "" && !judgedSubresource(req, validating) {
 		return end(admission.Allowed(""))
 	}
 	apiVersion := apiVersionOf(req.Kind)
@@ -161,6 +158,16 @@ func (c *Common) prepare(ctx context.Context, req admission.Request, validating 
 	}
 	p.env.Resize = req.SubResource == SubresourceResize
 	return p
+}
+
+// judgedSubresource reports whether a request on a subresource is pave's:
+// a Pod's ephemeral containers, and its resize (validated only). Status,
+// scale and the rest change nothing it judges.
+func judgedSubresource(req admission.Request, validating bool) bool {
+	if req.Kind.Kind != "Pod" {
+		return false
+	}
+	return req.SubResource == SubresourceEphemeral || validating && req.SubResource == SubresourceResize
 }
 
 // apiVersionOf is the apiVersion of a request's kind (v1, apps/v1).

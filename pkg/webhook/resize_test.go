@@ -24,7 +24,7 @@ func TestPodResizeIsJudged(t *testing.T) {
 	}
 	// The API server refuses a resize that removes a limit: the fix does
 	// not ask for one.
-	if fix := resp.Result.Message[strings.Index(resp.Result.Message, "Fix: "):]; strings.Contains(fix, "remove resources.limits.memory") || !strings.Contains(fix, "a resize may change a limit, not remove it") {
+	if _, fix, _ := strings.Cut(resp.Result.Message, "Fix: "); strings.Contains(fix, "remove resources.limits.memory") || !strings.Contains(fix, "a resize may change a limit, not remove it") {
 		t.Errorf("the fix of a resize: %s", fix)
 	}
 	if resp := v.Handle(context.Background(), update(t, "resize", old, sized("512Mi", "128Mi"))); !resp.Allowed {
