@@ -7,31 +7,19 @@ import (
 	"slices"
 	"text/tabwriter"
 
-	cmapi "github.com/cert-manager/cert-manager/pkg/apis/certmanager/v1"
 	"github.com/spf13/cobra"
-	admissionregistrationv1 "k8s.io/api/admissionregistration/v1"
-	appsv1 "k8s.io/api/apps/v1"
-	corev1 "k8s.io/api/core/v1"
-	networkingv1 "k8s.io/api/networking/v1"
-	rbacv1 "k8s.io/api/rbac/v1"
-	schedulingv1 "k8s.io/api/scheduling/v1"
 	storagev1 "k8s.io/api/storage/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	"k8s.io/apimachinery/pkg/api/meta"
-	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
-	"k8s.io/apimachinery/pkg/runtime/schema"
 	"k8s.io/client-go/discovery"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	"github.com/pave-dev/pave/pkg/api/v1alpha1"
 	"github.com/pave-dev/pave/pkg/companions"
 	"github.com/pave-dev/pave/pkg/environment"
-	"github.com/pave-dev/pave/pkg/ingress"
 	"github.com/pave-dev/pave/pkg/policy"
 	"github.com/pave-dev/pave/pkg/preflight"
 	"github.com/pave-dev/pave/pkg/report"
-	"github.com/pave-dev/pave/pkg/validators"
-	"github.com/pave-dev/pave/pkg/workload"
 )
 
 func newPreflightCmd() *cobra.Command {
@@ -150,185 +138,4 @@ func preflightPolicy(ctx context.Context, c client.Client, file string) (*policy
 		return nil, fmt.Errorf("the cluster's PlatformPolicy default is rejected: %w", err)
 	}
 	return p, nil
-}
-
-// readCluster reads what the lock-out and policy checks need: namespaces,
-// every webhook configuration and aggregated API, the running workloads,
-// the Services and the objects pave's guards judge.
-func readCluster(ctx context.Context, c client.Client) (preflight.Cluster, error) {
-	out := preflight.Cluster{Namespaces: map[string]map[string]string{}}
-	var nss corev1.NamespaceList
-	if err := c.List(ctx, &nss); err != nil {
-		return out, fmt.Errorf("list Namespaces: %w", err)
-	}
-	for _, ns := range nss.Items {
-		out.Namespaces[ns.Name] = ns.Labels
-	}
-	var m admissionregistrationv1.MutatingWebhookConfigurationList
-	if err := c.List(ctx, &m); err != nil {
-		return out, fmt.Errorf("list MutatingWebhookConfigurations: %w", err)
-	}
-	var v admissionregistrationv1.ValidatingWebhookConfigurationList
-	if err := c.List(ctx, &v); err != nil {
-		return out, fmt.Errorf("list ValidatingWebhookConfigurations: %w", err)
-	}
-	out.MutatingWebhooks, out.ValidatingWebhooks = m.Items, v.Items
-	apis, err := apiServices(ctx, c)
-	if err != nil {
-		return out, err
-	}
-	out.APIServices = apis
-	for _, label := range preflight.TeamRoleLabels() {
-		var roles rbacv1.ClusterRoleList
-		if err := c.List(ctx, &roles, client.MatchingLabels{label: "true"}); err != nil {
-			return out, fmt.Errorf("list the ClusterRoles aggregated into the team roles: %w", err)
-		}
-		for _, r := range roles.Items {
-			if !slices.ContainsFunc(out.TeamRoles, func(o rbacv1.ClusterRole) bool { return o.Name == r.Name }) {
-				out.TeamRoles = append(out.TeamRoles, r)
-			}
-		}
-	}
-	var pcs schedulingv1.PriorityClassList
-	if err := c.List(ctx, &pcs); err != nil {
-		return out, fmt.Errorf("list PriorityClasses: %w", err)
-	}
-	out.Priorities = pcs.Items
-	lists := []client.ObjectList{&appsv1.DeploymentList{}, &appsv1.StatefulSetList{}, &appsv1.DaemonSetList{}}
-	for _, list := range lists {
-		if err := c.List(ctx, list); err != nil {
-			return out, fmt.Errorf("list workloads: %w", err)
-		}
-		items, err := meta.ExtractList(list)
-		if err != nil {
-			return out, err
-		}
-		for _, item := range items {
-			w, err := workload.New(item)
-			if err != nil {
-				return out, err
-			}
-			out.Workloads = append(out.Workloads, w)
-		}
-	}
-	var svcs corev1.ServiceList
-	if err := c.List(ctx, &svcs); err != nil {
-		return out, fmt.Errorf("list Services: %w", err)
-	}
-	out.Services = svcs.Items
-	var ings networkingv1.IngressList
-	if err := c.List(ctx, &ings); err != nil {
-		return out, fmt.Errorf("list Ingresses: %w", err)
-	}
-	for i := range ings.Items {
-		out.Routing = append(out.Routing, &ings.Items[i])
-	}
-	// Gateway API routes, where the cluster serves them.
-	for _, gvk := range ingress.RouteKinds() {
-		if _, err := c.RESTMapper().RESTMapping(gvk.GroupKind(), gvk.Version); meta.IsNoMatchError(err) {
-			continue
-		} else if err != nil {
-			return out, fmt.Errorf("find %s: %w", gvk.Kind, err)
-		}
-		list := ingress.RouteList(gvk.Kind)
-		if err := c.List(ctx, list); err != nil {
-			return out, fmt.Errorf("list %ss: %w", gvk.Kind, err)
-		}
-		items, err := meta.ExtractList(list)
-		if err != nil {
-			return out, err
-		}
-		for _, item := range items {
-			out.Routing = append(out.Routing, item.(client.Object))
-		}
-	}
-	// cert-manager's Certificates and CertificateRequests, where the
-	// cluster serves them.
-	if _, err := c.RESTMapper().RESTMapping(ingress.CertificateKind().GroupKind(), ingress.CertificateKind().Version); err == nil {
-		var certs cmapi.CertificateList
-		if err := c.List(ctx, &certs); err != nil {
-			return out, fmt.Errorf("list Certificates: %w", err)
-		}
-		out.Certificates = certs.Items
-	} else if !meta.IsNoMatchError(err) {
-		return out, fmt.Errorf("find Certificate: %w", err)
-	}
-	if _, err := c.RESTMapper().RESTMapping(ingress.CertificateRequestKind().GroupKind(), ingress.CertificateRequestKind().Version); err == nil {
-		var requests cmapi.CertificateRequestList
-		if err := c.List(ctx, &requests); err != nil {
-			return out, fmt.Errorf("list CertificateRequests: %w", err)
-		}
-		out.CertificateRequests = requests.Items
-	} else if !meta.IsNoMatchError(err) {
-		return out, fmt.Errorf("find CertificateRequest: %w", err)
-	}
-	// Istio's VirtualServices, ServiceEntries, PeerAuthentications and
-	// EnvoyFilters, prometheus-operator's PodMonitors, ServiceMonitors,
-	// PrometheusRules, Probes and ScrapeConfigs, and the External Secrets
-	// Operator's SecretStores and its Webhook and cloud token generators,
-	// where the cluster serves them (read unstructured, as the rules judge
-	// them).
-	for _, gvk := range judgedKinds() {
-		if _, err := c.RESTMapper().RESTMapping(gvk.GroupKind(), gvk.Version); meta.IsNoMatchError(err) {
-			continue
-		} else if err != nil {
-			return out, fmt.Errorf("find %s: %w", gvk.Kind, err)
-		}
-		var list unstructured.UnstructuredList
-		list.SetGroupVersionKind(gvk.GroupVersion().WithKind(gvk.Kind + "List"))
-		if err := c.List(ctx, &list); err != nil {
-			return out, fmt.Errorf("list %ss: %w", gvk.Kind, err)
-		}
-		out.Judged = append(out.Judged, list.Items...)
-	}
-	// The kinds pave's guards judge, where the cluster serves them.
-	for _, gk := range []schema.GroupKind{{Group: "networking.k8s.io", Kind: "NetworkPolicy"}, {Group: "external-secrets.io", Kind: "ExternalSecret"}, {Group: "external-secrets.io", Kind: "PushSecret"}} {
-		mapping, err := c.RESTMapper().RESTMapping(gk)
-		if meta.IsNoMatchError(err) {
-			continue
-		}
-		if err != nil {
-			return out, fmt.Errorf("find %s: %w", gk.Kind, err)
-		}
-		var list unstructured.UnstructuredList
-		list.SetGroupVersionKind(mapping.GroupVersionKind.GroupVersion().WithKind(gk.Kind + "List"))
-		if err := c.List(ctx, &list); err != nil {
-			return out, fmt.Errorf("list %s: %w", mapping.Resource.Resource, err)
-		}
-		out.Guarded = append(out.Guarded, list.Items...)
-	}
-	return out, nil
-}
-
-// apiServices are the cluster's aggregated APIs that a Service serves (read
-
-// judgedKinds are the kinds of Cluster.Judged, each once: a kind two rules
-// judge (a SecretStore) is read, and so judged and named, once.
-func judgedKinds() []schema.GroupVersionKind {
-	var out []schema.GroupVersionKind
-	for _, gvk := range slices.Concat(validators.MeshRoutes{}.Kinds(), validators.MeshMTLS{}.Kinds(), validators.MeshEnvoyFilter{}.Kinds(),
-		validators.MonitoringScope{}.Kinds(), validators.SecretWebhookURL{}.Kinds(), validators.SecretStoreIdentity{}.Kinds()) {
-		if !slices.Contains(out, gvk) {
-			out = append(out, gvk)
-		}
-	}
-	return out
-}
-
-// unstructured: the aggregator's Go API is not a dependency of pave).
-func apiServices(ctx context.Context, c client.Client) ([]preflight.APIService, error) {
-	list := &unstructured.UnstructuredList{}
-	list.SetGroupVersionKind(schema.GroupVersionKind{Group: "apiregistration.k8s.io", Version: "v1", Kind: "APIServiceList"})
-	if err := c.List(ctx, list); err != nil {
-		return nil, fmt.Errorf("list APIServices: %w", err)
-	}
-	var out []preflight.APIService
-	for _, item := range list.Items {
-		ns, _, _ := unstructured.NestedString(item.Object, "spec", "service", "namespace")
-		name, _, _ := unstructured.NestedString(item.Object, "spec", "service", "name")
-		if ns != "" && name != "" { // none: served by the API server itself
-			out = append(out, preflight.APIService{Name: item.GetName(), Namespace: ns, Service: name})
-		}
-	}
-	return out, nil
 }
