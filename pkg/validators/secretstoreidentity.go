@@ -22,14 +22,19 @@ import (
 // own stores use. A team's SecretStore of the AWS provider with no auth
 // then reads every key the platform's store may, another team's among them,
 // past the store guard that keeps the platform's store to the namespace's
-// keys. The operator's chart gives the edit role SecretStores and
-// generators. So the team's own credentials are named: a Secret
-// (secretRef) or a service account of the namespace (jwt,
+// keys. Vault's Kubernetes auth without a service account or a Secret of a
+// token logs in with the operator's own service account token, and its AWS
+// IAM auth without either with the operator's AWS identity: the Vault role
+// the platform's store logs in to. Oracle's instance principal, or its
+// workload principal without a service account, and IBM's container auth
+// are the operator's too. The operator's chart gives the edit role
+// SecretStores and generators. So the team's own credentials are named: a
+// Secret (secretRef) or a service account of the namespace (jwt,
 // workloadIdentity, serviceAccountRef).
 type SecretStoreIdentity struct{}
 
 var ruleSecretStoreIdentity = policy.Rule{ID: "secret-store-identity", Severity: v1alpha1.SeverityHigh, Mode: v1alpha1.ModeEnforce,
-	Description: "a team's SecretStore or cloud token generator of the External Secrets Operator signs in with the namespace's own credentials (a Secret or a service account), not as the operator, whose identity the platform's stores use"}
+	Description: "a team's SecretStore, or cloud token or Vault dynamic secret generator, of the External Secrets Operator signs in with the namespace's own credentials (a Secret or a service account), not as the operator, whose identity the platform's stores use"}
 
 // Name implements engine.ObjectValidator.
 func (SecretStoreIdentity) Name() string { return "secret-store-identity" }
@@ -41,7 +46,7 @@ func (SecretStoreIdentity) Kinds() []schema.GroupVersionKind {
 	}
 	return []schema.GroupVersionKind{
 		{Group: paveobject.ExternalSecrets, Version: "v1", Kind: "SecretStore"},
-		gen("ECRAuthorizationToken"), gen("STSSessionToken"), gen("GCRAccessToken"), gen("ACRAccessToken"),
+		gen("ECRAuthorizationToken"), gen("STSSessionToken"), gen("GCRAccessToken"), gen("ACRAccessToken"), gen("VaultDynamicSecret"),
 	}
 }
 
@@ -63,26 +68,23 @@ func (SecretStoreIdentity) ValidateObject(_ context.Context, obj object, env pol
 		fix)}
 }
 
+// awsFix is how to name the namespace's own AWS credentials at %s (twice).
+const awsFix = "set %s.jwt.serviceAccountRef to a service account of the namespace (IRSA) or %s.secretRef to a Secret of its keys"
+
 // ambientIdentity is where u signs in as the operator, the cloud it signs
 // in to and how to name the namespace's own credentials; "" where it names
 // them (or is of a provider that needs them anyway).
 func ambientIdentity(u *unstructured.Unstructured) (field, cloud, fix string) {
 	const (
-		awsFix   = "set %s.jwt.serviceAccountRef to a service account of the namespace (IRSA) or %s.secretRef to a Secret of its keys"
 		gcpFix   = "set %s.workloadIdentity.serviceAccountRef to a service account of the namespace or %s.secretRef to a Secret of its key"
 		azureFix = "use authType ServicePrincipal with authSecretRef, or WorkloadIdentity with serviceAccountRef naming a service account of the namespace"
 	)
-	has := func(path ...string) bool {
-		m, _, _ := unstructured.NestedMap(u.Object, path...)
-		return len(m) > 0
-	}
+	has := func(path ...string) bool { return nonEmpty(u, path...) }
 	// own is where u, at auth, names none of keys, the kinds of credentials
 	// of the cloud's own.
 	own := func(at []string, cloud, fix string, keys ...string) (string, string, string) {
-		for _, k := range keys {
-			if has(slices.Concat(at, []string{k})...) {
-				return "", "", ""
-			}
+		if setAny(u, at, keys...) {
+			return "", "", ""
 		}
 		f := strings.Join(at, ".")
 		return f, cloud, fmt.Sprintf(fix, f, f)
@@ -103,7 +105,15 @@ func ambientIdentity(u *unstructured.Unstructured) (field, cloud, fix string) {
 			if authType == "ManagedIdentity" || authType == "WorkloadIdentity" && !has("spec", "provider", "azurekv", "serviceAccountRef") {
 				return "spec.provider.azurekv.authType", "Azure", azureFix
 			}
+		case has("spec", "provider", "vault"):
+			return vaultAuth(u, "spec", "provider", "vault", "auth")
+		case has("spec", "provider", "oracle"):
+			return oracleAuth(u)
+		case has("spec", "provider", "ibm", "auth", "containerAuth"):
+			return "spec.provider.ibm.auth.containerAuth", "IBM Cloud", "use auth.secretRef.secretApiKeySecretRef, an API key in a Secret of the namespace: container auth reads a token of the operator's own pod, never one of a service account of the namespace"
 		}
+	case "VaultDynamicSecret":
+		return vaultAuth(u, "spec", "provider", "auth")
 	case "ECRAuthorizationToken", "STSSessionToken":
 		return awsAuth("spec", "auth")
 	case "GCRAccessToken":
@@ -117,4 +127,59 @@ func ambientIdentity(u *unstructured.Unstructured) (field, cloud, fix string) {
 		}
 	}
 	return "", "", ""
+}
+
+// vaultAuth is where a Vault provider's auth, at, signs in as the operator.
+// The operator takes the first method set, in its order
+// (pkg/provider/vault/auth.go, v0.16.2): Kubernetes auth without a service
+// account or a Secret of a token sends the operator's own service account
+// token, and AWS IAM auth without either the operator's AWS identity.
+func vaultAuth(u *unstructured.Unstructured, at ...string) (field, cloud, fix string) {
+	for _, method := range []string{"tokenSecretRef", "appRole", "kubernetes", "ldap", "userPass", "jwt", "cert", "iam"} {
+		path := slices.Concat(at, []string{method})
+		if _, set, _ := unstructured.NestedFieldNoCopy(u.Object, path...); !set {
+			continue
+		}
+		f := strings.Join(path, ".")
+		switch {
+		case method == "kubernetes" && !setAny(u, path, "serviceAccountRef", "secretRef"):
+			return f, "Vault", fmt.Sprintf("set %s.serviceAccountRef to a service account of the namespace that a Vault role of the team's own is bound to, or %s.secretRef to a Secret of such a token", f, f)
+		case method == "iam" && !setAny(u, path, "jwt", "secretRef"):
+			return f, "Vault", fmt.Sprintf(awsFix, f, f)
+		}
+		return "", "", ""
+	}
+	return "", "", ""
+}
+
+// oracleAuth is where an Oracle provider signs in as the operator
+// (pkg/provider/oracle, v0.16.2): as the node's instance principal, asked
+// for or for want of a user's key (auth), or as a workload principal with
+// the operator's own service account.
+func oracleAuth(u *unstructured.Unstructured) (field, cloud, fix string) {
+	const oracleFix = "set principalType Workload with serviceAccountRef naming a service account of the namespace, or auth naming a user and a Secret of their key"
+	at := []string{"spec", "provider", "oracle"}
+	principal, _, _ := unstructured.NestedString(u.Object, slices.Concat(at, []string{"principalType"})...)
+	switch {
+	case principal == "Workload":
+		if !setAny(u, at, "serviceAccountRef") {
+			return "spec.provider.oracle.serviceAccountRef", "Oracle Cloud", oracleFix
+		}
+	case principal == "InstancePrincipal":
+		return "spec.provider.oracle.principalType", "Oracle Cloud", oracleFix
+	case !setAny(u, at, "auth"):
+		return "spec.provider.oracle.auth", "Oracle Cloud", oracleFix
+	}
+	return "", "", ""
+}
+
+// setAny says whether u sets any of keys, a non-empty object, under at.
+func setAny(u *unstructured.Unstructured, at []string, keys ...string) bool {
+	return slices.ContainsFunc(keys, func(k string) bool { return nonEmpty(u, slices.Concat(at, []string{k})...) })
+}
+
+// nonEmpty says whether u holds a non-empty object at path.
+func nonEmpty(u *unstructured.Unstructured, path ...string) bool {
+	m, _, _ := unstructured.NestedMap(u.Object, path...)
+	return len(m) > 0
 }

@@ -136,6 +136,7 @@ func (s *suite) setUp() error {
 		filepath.Join(esoDir, "config", "crds", "bases", "generators.external-secrets.io_stssessiontokens.yaml"),
 		filepath.Join(esoDir, "config", "crds", "bases", "generators.external-secrets.io_gcraccesstokens.yaml"),
 		filepath.Join(esoDir, "config", "crds", "bases", "generators.external-secrets.io_acraccesstokens.yaml"),
+		filepath.Join(esoDir, "config", "crds", "bases", "generators.external-secrets.io_vaultdynamicsecrets.yaml"),
 		filepath.Join(cmDir, "deploy", "crds", "cert-manager.io_issuers.yaml"),
 		filepath.Join(cmDir, "deploy", "crds", "cert-manager.io_certificates.yaml"),
 		filepath.Join(cmDir, "deploy", "crds", "cert-manager.io_certificaterequests.yaml"),
