@@ -137,7 +137,8 @@ func ambientIdentity(u *unstructured.Unstructured) (field, cloud, fix string) {
 func vaultAuth(u *unstructured.Unstructured, at ...string) (field, cloud, fix string) {
 	for _, method := range []string{"tokenSecretRef", "appRole", "kubernetes", "ldap", "userPass", "jwt", "cert", "iam"} {
 		path := slices.Concat(at, []string{method})
-		if _, set, _ := unstructured.NestedFieldNoCopy(u.Object, path...); !set {
+		// A null is no method: the operator's field stays nil.
+		if v, set, _ := unstructured.NestedFieldNoCopy(u.Object, path...); !set || v == nil {
 			continue
 		}
 		f := strings.Join(path, ".")

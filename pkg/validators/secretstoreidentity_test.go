@@ -42,6 +42,8 @@ func TestSecretStoreIdentity(t *testing.T) {
 		{name: "Vault by a Secret of a service account token", doc: "kind: SecretStore\nspec: {provider: {vault: {server: https://vault.example.com, auth: {kubernetes: {mountPath: kubernetes, role: shop, secretRef: {name: sa-token}}}}}}"},
 		// The operator tries a token from a Secret before Kubernetes auth.
 		{name: "Vault by a token before Kubernetes auth", doc: "kind: SecretStore\nspec: {provider: {vault: {server: https://vault.example.com, auth: {tokenSecretRef: {name: t, key: token}, kubernetes: {mountPath: kubernetes, role: external-secrets}}}}}"},
+		{name: "Vault by the operator's own token behind a null token", doc: "kind: SecretStore\nspec: {provider: {vault: {server: https://vault.example.com, auth: {tokenSecretRef: null, kubernetes: {mountPath: kubernetes, role: external-secrets}}}}}",
+			field: "spec.provider.vault.auth.kubernetes", cloud: "Vault"},
 		{name: "Vault by the operator's AWS identity", doc: "kind: SecretStore\nspec: {provider: {vault: {server: https://vault.example.com, auth: {iam: {vaultRole: external-secrets}}}}}",
 			field: "spec.provider.vault.auth.iam", cloud: "Vault"},
 		{name: "Vault by the namespace's AWS identity", doc: "kind: SecretStore\nspec: {provider: {vault: {server: https://vault.example.com, auth: {iam: {vaultRole: shop, jwt: {serviceAccountRef: {name: app}}}}}}}"},
