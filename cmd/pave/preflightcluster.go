@@ -74,9 +74,9 @@ func readCluster(ctx context.Context, c client.Client) (preflight.Cluster, error
 	// Istio's VirtualServices, ServiceEntries, PeerAuthentications and
 	// EnvoyFilters, prometheus-operator's PodMonitors, ServiceMonitors,
 	// PrometheusRules, Probes and ScrapeConfigs, and the External Secrets
-	// Operator's SecretStores and its Webhook and cloud token generators,
-	// where the cluster serves them (read unstructured, as the rules judge
-	// them).
+	// Operator's SecretStores and its Webhook, cloud token and Vault dynamic
+	// secret generators, where the cluster serves them (read unstructured,
+	// as the rules judge them).
 	for _, gvk := range judgedKinds() {
 		ok, err := served(c, gvk)
 		if err != nil {

@@ -1,26 +1,23 @@
 package preflight
 
 import (
-	"context"
 	"fmt"
-	"slices"
 
 	cmapi "github.com/cert-manager/cert-manager/pkg/apis/certmanager/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/types"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
-	"github.com/pave-dev/pave/pkg/engine"
-	"github.com/pave-dev/pave/pkg/environment"
 	"github.com/pave-dev/pave/pkg/ingress"
 	"github.com/pave-dev/pave/pkg/policy"
 )
 
-// certificateFindings judges cert-manager's Certificates, and the
-// CertificateRequests no listed Certificate made, against the hosts routed
-// (certificate-host). A request a Certificate made asks for what the
-// Certificate did, so its finding is the Certificate's.
-func certificateFindings(ctx context.Context, eng *engine.Engine, routes environment.Builder, p *policy.Policy, c Cluster, skip []string) ([]Finding, error) {
+// certificateObjects are cert-manager's Certificates, and the
+// CertificateRequests no listed Certificate made, their kinds set, to be
+// judged against the hosts routed (certificate-host). A request a
+// Certificate made asks for what the Certificate did, so its finding is the
+// Certificate's.
+func certificateObjects(c Cluster) []client.Object {
 	certificates := map[types.UID]bool{}
 	var objs []client.Object
 	for i := range c.Certificates {
@@ -37,20 +34,7 @@ func certificateFindings(ctx context.Context, eng *engine.Engine, routes environ
 		cr.SetGroupVersionKind(ingress.CertificateRequestKind())
 		objs = append(objs, cr)
 	}
-	var out []Finding
-	for _, obj := range objs {
-		if slices.Contains(skip, obj.GetNamespace()) {
-			continue
-		}
-		vs, err := judgeObject(ctx, eng, routes, p, c, obj)
-		if err != nil {
-			return nil, err
-		}
-		if slices.ContainsFunc(vs, policy.Violation.Denies) {
-			out = append(out, certificateWouldBeDenied(obj.GetObjectKind().GroupVersionKind().Kind, obj.GetNamespace(), obj.GetName(), vs))
-		}
-	}
-	return out, nil
+	return objs
 }
 
 // certificateWouldBeDenied is the finding for a Certificate or

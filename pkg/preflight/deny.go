@@ -66,8 +66,8 @@ func denyFindings(ctx context.Context, p *policy.Policy, c Cluster) ([]Finding, 
 	routes := environment.Builder{Source: environment.Static{Namespaces: c.Namespaces, InputRouting: environment.IndexRouting(routing)}}
 	// judge reports each of objs, copies with their kind set (a typed
 	// list's items carry none, and the engine picks validators by it), that
-	// the policy denies.
-	judge := func(objs []client.Object) error {
+	// the policy denies, as find words it.
+	judge := func(objs []client.Object, find func(kind, ns, name string, vs []policy.Violation) Finding) error {
 		for _, obj := range objs {
 			if slices.Contains(skip, obj.GetNamespace()) {
 				continue
@@ -77,7 +77,7 @@ func denyFindings(ctx context.Context, p *policy.Policy, c Cluster) ([]Finding, 
 				return err
 			}
 			if slices.ContainsFunc(vs, policy.Violation.Denies) {
-				out = append(out, wouldDeny(obj.GetObjectKind().GroupVersionKind().Kind, obj.GetNamespace(), obj.GetName(), vs))
+				out = append(out, find(obj.GetObjectKind().GroupVersionKind().Kind, obj.GetNamespace(), obj.GetName(), vs))
 			}
 		}
 		return nil
@@ -104,16 +104,14 @@ func denyFindings(ctx context.Context, p *policy.Policy, c Cluster) ([]Finding, 
 			objs = append(objs, obj)
 		}
 	}
-	if err := judge(objs); err != nil {
+	if err := judge(objs, wouldDeny); err != nil {
 		return nil, err
 	}
 	// Certificates and CertificateRequests, against the hosts routed: one
 	// for another team's host.
-	certs, err := certificateFindings(ctx, eng, routes, p, c, skip)
-	if err != nil {
+	if err := judge(certificateObjects(c), certificateWouldBeDenied); err != nil {
 		return nil, err
 	}
-	out = append(out, certs...)
 	// Istio's routes that reach beyond their namespace or take another
 	// team's host on a gateway, mutual TLS turned down where the mesh is
 	// required, teams' series written as another namespace's, and the
@@ -126,7 +124,7 @@ func denyFindings(ctx context.Context, p *policy.Policy, c Cluster) ([]Finding, 
 			objs = append(objs, obj)
 		}
 	}
-	if err := judge(objs); err != nil {
+	if err := judge(objs, wouldDeny); err != nil {
 		return nil, err
 	}
 	return out, nil

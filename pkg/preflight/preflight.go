@@ -75,9 +75,9 @@ type Cluster struct {
 	// teams' prometheus-operator objects, judged for series written as
 	// another namespace's (monitoring-scope); teams' SecretStores and
 	// Webhook generators, judged for a URL the External Secrets Operator
-	// would fetch past the zones (secret-webhook-url), and SecretStores and
-	// cloud token generators for signing in as the operator
-	// (secret-store-identity).
+	// would fetch past the zones (secret-webhook-url), and SecretStores,
+	// cloud token and Vault dynamic secret generators for signing in as the
+	// operator (secret-store-identity).
 	Judged []unstructured.Unstructured
 	// Guarded are the objects there are of the kinds pave's
 	// ValidatingAdmissionPolicies guard for teams (NetworkPolicies,

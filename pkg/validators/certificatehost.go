@@ -52,11 +52,11 @@ func (CertificateHost) ValidateObject(_ context.Context, obj object, env policy.
 	if !ok {
 		return nil
 	}
-	asks := fmt.Sprintf("Certificate %q asks for", obj.GetName())
-	field := func(host string) string { return certificateField(obj.(*cmapi.Certificate), host) }
-	if _, request := obj.(*cmapi.CertificateRequest); request {
-		asks = fmt.Sprintf("CertificateRequest %q asks in its CSR for", obj.GetName())
-		field = func(string) string { return "spec.request" }
+	asks := fmt.Sprintf("CertificateRequest %q asks in its CSR for", obj.GetName())
+	field := func(string) string { return "spec.request" }
+	if c, certificate := obj.(*cmapi.Certificate); certificate {
+		asks = fmt.Sprintf("Certificate %q asks for", c.Name)
+		field = func(host string) string { return certificateField(c, host) }
 	}
 	routedByOthers := othersRouting(obj, env)
 	var out []policy.Violation
