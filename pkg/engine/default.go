@@ -75,6 +75,7 @@ func DefaultAccepted(p *policy.Policy, c Companions) (*Engine, error) {
 		validators.PriorityClass{},
 		validators.PodPriority{},
 		scheduling.ControlPlane{},
+		scheduling.NodeName{},
 		validators.QuotaHeadroom{},
 		validators.ContainerMax{},
 		validators.ZeroLimit{},

@@ -101,3 +101,41 @@ func TestGuardRefusesPodsThatNameTheirNode(t *testing.T) {
 		t.Errorf("an update matched (%v, %v)", matched, err)
 	}
 }
+
+// A pod template that names its node is refused, whatever the kind that
+// carries it: the pods its controller makes are the controller's requests,
+// which the guard trusts. A template without one, and a Pod (bound Pods all
+// have one; the guard judges its creation), pass.
+func TestTemplatesThatNameTheirNodeAreRefused(t *testing.T) {
+	template := `
+    metadata: {labels: {app: d}}
+    spec:
+      nodeName: cp-1
+      containers: [{name: c, image: 'x:1'}]`
+	for _, c := range []struct {
+		name, doc, field string
+	}{
+		{"Deployment", "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: d}\nspec:\n  selector: {matchLabels: {app: d}}\n  template:" + template, "spec.template.spec.nodeName"},
+		{"DaemonSet", "apiVersion: apps/v1\nkind: DaemonSet\nmetadata: {name: d}\nspec:\n  selector: {matchLabels: {app: d}}\n  template:" + template, "spec.template.spec.nodeName"},
+		{"Job", "apiVersion: batch/v1\nkind: Job\nmetadata: {name: d}\nspec:\n  template:" + template, "spec.template.spec.nodeName"},
+		{"CronJob", "apiVersion: batch/v1\nkind: CronJob\nmetadata: {name: d}\nspec:\n  schedule: '@daily'\n  jobTemplate:\n   spec:\n    template:" + strings.ReplaceAll(template, "\n", "\n  "), "spec.jobTemplate.spec.template.spec.nodeName"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			vs := scheduling.NodeName{}.Validate(context.Background(), workloadtest.FromYAML(t, c.doc), workloadtest.Env())
+			if len(vs) != 1 || !vs[0].Denies() || vs[0].Rule != "node-name" || vs[0].Field != c.field {
+				t.Fatalf("%+v", vs)
+			}
+			if !strings.Contains(vs[0].Message, `names node "cp-1"`) || !strings.Contains(vs[0].Fix, "nodeSelector") {
+				t.Errorf("%s / %s", vs[0].Message, vs[0].Fix)
+			}
+		})
+	}
+	for name, doc := range map[string]string{
+		"a template without a node": "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: d}\nspec:\n  selector: {matchLabels: {app: d}}\n  template:" + strings.Replace(template, "nodeName: cp-1", "nodeSelector: {kubernetes.io/hostname: worker-1}", 1),
+		"a bound Pod":               "apiVersion: v1\nkind: Pod\nmetadata: {name: d}\nspec:\n  nodeName: worker-1\n  containers: [{name: c, image: 'x:1'}]",
+	} {
+		if vs := (scheduling.NodeName{}).Validate(context.Background(), workloadtest.FromYAML(t, doc), workloadtest.Env()); len(vs) != 0 {
+			t.Errorf("%s: %+v", name, vs)
+		}
+	}
+}

@@ -1,5 +1,5 @@
 // Package scheduling keeps teams' pods off the nodes that are not theirs to
-// run on: the control plane's.
+// run on: the control plane's, and those set apart for other teams.
 package scheduling
 
 import (
@@ -25,7 +25,7 @@ var ruleControlPlane = policy.Rule{ID: "control-plane-nodes", Severity: v1alpha1
 // or one without a key that tolerates every taint, lets the pod onto the
 // control-plane nodes, beside the API server, etcd and their credentials.
 // A pod that names its node outright skips the scheduler and every taint;
-// Guard refuses that at the Pod's creation.
+// Guard refuses that at the Pod's creation, NodeName in a pod template.
 type ControlPlane struct{}
 
 // Name implements engine.Validator.

@@ -170,9 +170,10 @@ spec:
 	}
 }
 
-// The control-plane nodes are not the teams': a Pod that names its node
-// skips the scheduler and every taint, and a toleration of the control
-// plane's taint (or of every taint) lets the scheduler put pods there.
+// The control-plane nodes are not the teams': a Pod that names its node,
+// or a Deployment whose template does, skips the scheduler and every taint,
+// and a toleration of the control plane's taint (or of every taint) lets
+// the scheduler put pods there.
 func TestTeamMemberCannotPickTheNode(t *testing.T) {
 	teamNamespace(t, "team-nodes")
 	pinned := strings.Replace(compliantPod, "spec:\n", "spec:\n  nodeName: e2e-control-plane\n", 1)
@@ -189,7 +190,7 @@ func TestTeamMemberCannotPickTheNode(t *testing.T) {
 	})
 	absent(t, "team-nodes", "pod", "web")
 
-	deploy := func(toleration string) string {
+	deploy := func(field string) string {
 		return `apiVersion: apps/v1
 kind: Deployment
 metadata: {name: anywhere}
@@ -198,16 +199,20 @@ spec:
   template:
     metadata: {labels: {app: anywhere}}
     spec:
-      tolerations: [` + toleration + `]
+      ` + field + `
       containers: [{name: app, image: nginx:1.27.3, readinessProbe: {httpGet: {path: /, port: 80}}}]
 `
 	}
-	_, err := asDev(deploy("{operator: Exists}"), "apply", "-n", "team-nodes", "-f", "-")
+	_, err := asDev(deploy("tolerations: [{operator: Exists}]"), "apply", "-n", "team-nodes", "-f", "-")
 	denied(t, "a Deployment tolerating every taint", err, "[control-plane-nodes] spec.template.spec.tolerations[0]", "tolerates every taint")
-	_, err = asDev(deploy("{key: node-role.kubernetes.io/control-plane, effect: NoSchedule}"), "apply", "-n", "team-nodes", "-f", "-")
+	_, err = asDev(deploy("tolerations: [{key: node-role.kubernetes.io/control-plane, effect: NoSchedule}]"), "apply", "-n", "team-nodes", "-f", "-")
 	denied(t, "a Deployment tolerating the control plane's taint", err, "[control-plane-nodes]", "node-role.kubernetes.io/control-plane")
+	// The controller-manager copies a template's node name into the Pods it
+	// makes, as itself, which the guard trusts.
+	_, err = asDev(deploy("nodeName: e2e-control-plane"), "apply", "-n", "team-nodes", "-f", "-")
+	denied(t, "a Deployment whose template names its node", err, "[node-name] spec.template.spec.nodeName", `names node "e2e-control-plane"`)
 	absent(t, "team-nodes", "deployment", "anywhere")
-	if _, err := asDev(deploy("{key: dedicated, value: team-nodes, effect: NoSchedule}"), "apply", "-n", "team-nodes", "-f", "-"); err != nil {
+	if _, err := asDev(deploy("tolerations: [{key: dedicated, value: team-nodes, effect: NoSchedule}]"), "apply", "-n", "team-nodes", "-f", "-"); err != nil {
 		t.Fatalf("a Deployment tolerating its team's own taint: %v", err)
 	}
 }
