@@ -1,11 +1,15 @@
 package policy_test
 
 import (
+	"slices"
 	"strings"
 	"testing"
 
+	corev1 "k8s.io/api/core/v1"
+
 	"github.com/pave-dev/pave/pkg/api/v1alpha1"
 	"github.com/pave-dev/pave/pkg/policy"
+	"github.com/pave-dev/pave/pkg/workload"
 )
 
 func TestDefault(t *testing.T) {
@@ -14,6 +18,29 @@ func TestDefault(t *testing.T) {
 	if s.Security.PodSecurityLevel != "restricted" || s.Zones.DefaultZone != "internal" ||
 		len(s.Labels.Required) != 1 || s.Exceptions.Namespaces[0] != "pave-system" {
 		t.Fatalf("built-in policy: %+v", s)
+	}
+}
+
+// Each built-in tier counts every kind pave writes companions for, as
+// many as it allows pods: a workload scaled to zero uses no pod, and without
+// a count one team's namespace could hold workloads enough to take pave's
+// controller, which caches them all, past its memory for every team.
+func TestBuiltInTiersCountTheServedWorkloads(t *testing.T) {
+	tiers := policy.Default().Spec.Tiers.Tiers
+	if len(tiers) == 0 {
+		t.Fatal("no built-in tiers")
+	}
+	for _, tier := range tiers {
+		pods := tier.Quota[corev1.ResourcePods]
+		for _, k := range workload.Kinds() {
+			if !slices.Contains(workload.ServedKinds(), k.Kind) {
+				continue
+			}
+			name := corev1.ResourceName("count/" + k.Resource + "." + k.Group)
+			if got, ok := tier.Quota[name]; !ok || got.Cmp(pods) != 0 {
+				t.Errorf("tier %s: %s is %v (set %v), want the tier's pods, %s", tier.Name, name, &got, ok, &pods)
+			}
+		}
 	}
 }
 

@@ -25,6 +25,18 @@ func TestTiersSizeNamespaces(t *testing.T) {
 		}
 	}
 	eventually(t, 30*time.Second, quotaPods("50"))
+	// The built-in tiers count the workloads pave writes companions for, as
+	// many as their pods, and the quota controller takes the counts up.
+	eventually(t, 30*time.Second, func() error {
+		q := getJSON(t, "-n", "tiered", "resourcequota", "pave-tier")
+		for _, kind := range []string{"deployments", "statefulsets", "daemonsets"} {
+			name := "count/" + kind + ".apps"
+			if at(q, "spec", "hard", name) != "50" || at(q, "status", "hard", name) != "50" || at(q, "status", "used", name) != "0" {
+				return fmt.Errorf("quota %s (spec, status, used): %v, %v, %v", name, at(q, "spec", "hard", name), at(q, "status", "hard", name), at(q, "status", "used", name))
+			}
+		}
+		return nil
+	})
 	lr := getJSON(t, "-n", "tiered", "limitrange", "pave-tier")
 	if at(lr, "spec", "limits", 0, "defaultRequest", "memory") != "128Mi" || at(lr, "metadata", "ownerReferences", 0, "kind") != "Namespace" {
 		t.Errorf("LimitRange: %v", lr)
@@ -37,7 +49,7 @@ func TestTiersSizeNamespaces(t *testing.T) {
 	// A tier of one pod: the second replica is refused by the API server.
 	// The policy keeps the built-in tiers namespaces are in (this one is
 	// large): one that left them out would be refused.
-	policy := "apiVersion: pave.dev/v1alpha1\nkind: PlatformPolicy\nmetadata: {name: default}\nspec:\n  tiers:\n    tiers:\n    - {name: tiny, quota: {pods: \"1\", requests.cpu: \"1\", requests.memory: 1Gi, limits.memory: 1Gi}}\n" +
+	policy := "apiVersion: pave.dev/v1alpha1\nkind: PlatformPolicy\nmetadata: {name: default}\nspec:\n  tiers:\n    tiers:\n    - {name: tiny, quota: {pods: \"1\", requests.cpu: \"1\", requests.memory: 1Gi, limits.memory: 1Gi, count/deployments.apps: \"1\"}}\n" +
 		"    - {name: small, quota: {pods: \"50\"}}\n    - {name: medium, quota: {pods: \"200\"}}\n    - {name: large, quota: {pods: \"1000\"}}\n    defaultTier: medium\n"
 	if _, err := s.kubectlIn(policy, "apply", "-f", "-"); err != nil {
 		t.Fatal(err)
@@ -70,6 +82,16 @@ func TestTiersSizeNamespaces(t *testing.T) {
 	if items, _ := pods["items"].([]any); len(items) != 1 {
 		t.Fatalf("%d pods, want the tier's one", len(items))
 	}
+
+	// One Deployment is all the tiny tier counts: the next is refused at
+	// once, by the API server, in its words.
+	eventually(t, 30*time.Second, func() error {
+		out, err := combinedKubectl("create", "deployment", "second", "--image=nginx:1.27.3", "-n", "tiered", "--dry-run=server")
+		if err == nil || !strings.Contains(out, "exceeded quota: pave-tier, requested: count/deployments.apps=1, used: count/deployments.apps=1, limited: count/deployments.apps=1") {
+			return fmt.Errorf("a second Deployment was not refused by the count: %v %s", err, out)
+		}
+		return nil
+	})
 
 	// A Job's pods are refused the same way, seen only in its events: pave
 	// says so at the Job, by the pods it runs at once.
