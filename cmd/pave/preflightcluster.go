@@ -24,8 +24,8 @@ import (
 )
 
 // readCluster reads what the lock-out and policy checks need: namespaces,
-// every webhook configuration and aggregated API, the running workloads,
-// the Services and the objects pave's guards judge.
+// every webhook configuration and aggregated API, the running workloads
+// and Pods, the Services and the objects pave's guards judge.
 func readCluster(ctx context.Context, c client.Client) (preflight.Cluster, error) {
 	out := preflight.Cluster{Namespaces: map[string]map[string]string{}}
 	var nss corev1.NamespaceList
@@ -60,6 +60,11 @@ func readCluster(ctx context.Context, c client.Client) (preflight.Cluster, error
 	if out.Workloads, err = workloads(ctx, c); err != nil {
 		return out, err
 	}
+	var pods corev1.PodList
+	if err := c.List(ctx, &pods); err != nil {
+		return out, fmt.Errorf("list Pods: %w", err)
+	}
+	out.Pods = pods.Items
 	var svcs corev1.ServiceList
 	if err := c.List(ctx, &svcs); err != nil {
 		return out, fmt.Errorf("list Services: %w", err)

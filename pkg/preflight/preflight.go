@@ -49,6 +49,8 @@ type Cluster struct {
 	APIServices []APIService
 	// Workloads are the workloads running, judged under the policy.
 	Workloads []*workload.Workload
+	// Pods are the cluster's Pods, counted against each namespace's tier.
+	Pods []corev1.Pod
 	// Services are the Services there are, judged too (service-exposure,
 	// service-external-ips, service-external-name).
 	Services []corev1.Service
@@ -120,7 +122,7 @@ func Run(ctx context.Context, p *policy.Policy, c Cluster) ([]Finding, error) {
 		return nil, err
 	}
 	return slices.Concat(lockoutFindings(p, c), isolatedFindings(p, c), storageFindings(policy.Env{Policy: p, StorageClasses: c.StorageClasses}), deny, guarded,
-		teamRoleFindings(c.TeamRoles), deviceAdminFindings(c), scrapeFinding(p, c.Unserved), slis, companionFindings(c.Unserved), webhookInfo(c, c.WebhookConfig)), nil
+		teamRoleFindings(c.TeamRoles), deviceAdminFindings(c), tierFindings(p, c), scrapeFinding(p, c.Unserved), slis, companionFindings(c.Unserved), webhookInfo(c, c.WebhookConfig)), nil
 }
 
 // Failed reports whether any finding needs a fix (severity above info).

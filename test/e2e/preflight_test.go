@@ -191,3 +191,29 @@ func TestPreflightNamesACertificateForAHostAnotherTeamRoutes(t *testing.T) {
 	out, _ := s.run(s.paveBin, "", "preflight")
 	mustContain(t, out, "policy-would-deny", "Certificate cert-early/tls", "certificate-host (spec.dnsNames[0])")
 }
+
+// A namespace that already runs more than the tier the policy gives it is
+// named before the quota is written: counted as the quota controller
+// counts, from the Pods the controller-manager made and the Deployments.
+func TestPreflightNamesANamespaceOverItsTier(t *testing.T) {
+	namespace(t, "crowded", map[string]string{"pave.dev/team": "crowded", "pave.dev/tier": "tiny"})
+	for _, name := range []string{"one", "two"} {
+		if _, err := s.kubectl("create", "deployment", name, "--image=nginx:1.27.3", "-n", "crowded"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	eventually(t, 60*time.Second, func() error {
+		out, err := s.kubectl("get", "pods", "-n", "crowded", "-o", "name")
+		if n := len(strings.Fields(out)); err != nil || n != 2 {
+			return fmt.Errorf("%d pods, want the two Deployments' (%v)", n, err)
+		}
+		return nil
+	})
+	tiny := writeTemp(t, "apiVersion: pave.dev/v1alpha1\nkind: PlatformPolicy\nmetadata: {name: default}\nspec:\n  tiers:\n    defaultTier: none\n    tiers:\n"+
+		"    - {name: tiny, quota: {pods: \"1\", count/deployments.apps: \"1\"}}\n")
+	out, err := s.run(s.paveBin, "", "preflight", "--policy", tiny)
+	if err == nil {
+		t.Errorf("pave preflight exited 0 with a namespace over its tier")
+	}
+	mustContain(t, out, "tier-exceeded", "Namespace crowded (tier tiny)", "count/deployments.apps 2, the tier allows 1", "pods 2, the tier allows 1", "cannot roll out, scale up")
+}

@@ -1,0 +1,118 @@
+package preflight
+
+import (
+	"fmt"
+	"maps"
+	"slices"
+	"strings"
+
+	corev1 "k8s.io/api/core/v1"
+	"k8s.io/apimachinery/pkg/api/resource"
+	resourcehelper "k8s.io/component-helpers/resource"
+
+	"github.com/pave-dev/pave/pkg/api/v1alpha1"
+	"github.com/pave-dev/pave/pkg/policy"
+	"github.com/pave-dev/pave/pkg/quota"
+	"github.com/pave-dev/pave/pkg/workload"
+)
+
+// tierFindings names each governed namespace that already uses more than
+// the ResourceQuota pave will write it from its tier allows. The API
+// server's quota admission refuses whatever would add to a resource over
+// its limit: over its pods or compute, every new Pod (a rollout, a
+// scale-up, a pod replaced after its node is lost); over a count, every
+// new object of the kind. What runs keeps running.
+// Usage is counted as the quota controller counts it, for the resources
+// preflight reads: pods and their compute (pods not yet finished, their
+// requests and limits as component-helpers sums them), the workloads pave
+// reads, and Services. Other names in a tier (a count of Secrets, storage)
+// are left to the quota.
+func tierFindings(p *policy.Policy, c Cluster) []Finding {
+	usage := namespaceUsage(c)
+	skip := c.Ungoverned()
+	var out []Finding
+	for _, ns := range slices.Sorted(maps.Keys(c.Namespaces)) {
+		if slices.Contains(skip, ns) {
+			continue
+		}
+		tier, ok := quota.Of(envIn(p, c, ns))
+		if !ok {
+			continue
+		}
+		var over []string
+		podsRefused := false
+		for _, name := range slices.Sorted(maps.Keys(tier.Quota)) {
+			used, counted := usage[ns][name]
+			if hard := tier.Quota[name]; counted && used.Cmp(hard) > 0 {
+				over = append(over, fmt.Sprintf("%s %s, the tier allows %s", name, used.String(), hard.String()))
+				podsRefused = podsRefused || !strings.HasPrefix(string(name), "count/") && name != corev1.ResourceServices
+			}
+		}
+		if len(over) == 0 {
+			continue
+		}
+		f := Finding{Check: "tier-exceeded", Severity: "medium", Subject: fmt.Sprintf("Namespace %s (tier %s)", ns, tier.Name),
+			Message: fmt.Sprintf("it already uses more than ResourceQuota %s of its tier will allow: %s. What runs keeps running; the API server refuses every new object that adds to a resource over its limit",
+				quota.ObjectName, strings.Join(over, "; ")),
+			Fix: fmt.Sprintf("label the namespace with a tier that holds it (kubectl label namespace %s %s=<tier> --overwrite), or add one to the policy's spec.tiers", ns, v1alpha1.LabelTier)}
+		if podsRefused {
+			f.Severity = "high"
+			f.Message += ": every new Pod there, so its workloads cannot roll out, scale up or replace a pod lost with its node"
+		}
+		out = append(out, f)
+	}
+	return out
+}
+
+// namespaceUsage is what each namespace uses of the resources tierFindings
+// counts, by the names a ResourceQuota gives them.
+func namespaceUsage(c Cluster) map[string]corev1.ResourceList {
+	out := map[string]corev1.ResourceList{}
+	add := func(ns string, name corev1.ResourceName, q resource.Quantity) {
+		if out[ns] == nil {
+			out[ns] = corev1.ResourceList{}
+		}
+		sum := out[ns][name]
+		sum.Add(q)
+		out[ns][name] = sum
+	}
+	for i := range c.Pods {
+		pod := &c.Pods[i]
+		if pod.Status.Phase == corev1.PodSucceeded || pod.Status.Phase == corev1.PodFailed {
+			continue // the quota counts a finished pod no more
+		}
+		add(pod.Namespace, corev1.ResourcePods, one())
+		for name, q := range resourcehelper.PodRequests(pod, resourcehelper.PodResourcesOptions{}) {
+			add(pod.Namespace, corev1.ResourceName("requests."+string(name)), q)
+			if name == corev1.ResourceCPU || name == corev1.ResourceMemory || name == corev1.ResourceEphemeralStorage {
+				add(pod.Namespace, name, q) // a quota's bare cpu and memory are requests
+			}
+		}
+		for name, q := range resourcehelper.PodLimits(pod, resourcehelper.PodResourcesOptions{}) {
+			add(pod.Namespace, corev1.ResourceName("limits."+string(name)), q)
+		}
+	}
+	kinds := workload.Kinds()
+	for _, w := range c.Workloads {
+		if i := slices.IndexFunc(kinds, func(k workload.Kind) bool { return k.Kind == w.Kind }); i >= 0 {
+			add(w.Meta.Namespace, countOf(kinds[i].Resource, kinds[i].Group), one())
+		}
+	}
+	for _, s := range c.Services {
+		add(s.Namespace, corev1.ResourceServices, one())
+		add(s.Namespace, countOf("services", ""), one())
+	}
+	return out
+}
+
+// one is a quantity of one object.
+func one() resource.Quantity { return *resource.NewQuantity(1, resource.DecimalSI) }
+
+// countOf is the name a ResourceQuota counts objects of a resource by:
+// count/deployments.apps, or count/services in the core group.
+func countOf(res, group string) corev1.ResourceName {
+	if group == "" {
+		return corev1.ResourceName("count/" + res)
+	}
+	return corev1.ResourceName("count/" + res + "." + group)
+}
