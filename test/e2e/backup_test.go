@@ -2,6 +2,7 @@ package e2e
 
 import (
 	"fmt"
+	"strings"
 	"testing"
 	"time"
 )
@@ -27,6 +28,17 @@ func TestNamespacesAreBackedUp(t *testing.T) {
 	if a := at(got, "spec", "template", "metadata", "annotations", "backup.velero.io/backup-volumes"); a != "data" {
 		t.Fatalf("backup-volumes %v, want data", a)
 	}
+	// Velero's own ways out, where the policy allows none: a list of
+	// volumes that leaves the data out is completed, and Velero's exclusion
+	// label is reported (Velero would leave the pods and their data out).
+	veleroOut := strings.Replace(readFile(t, "testdata/statefulset.yaml"), "metadata: {labels: {app: db}}",
+		`metadata: {labels: {app: db, velero.io/exclude-from-backup: "true"}, annotations: {backup.velero.io/backup-volumes: cache}}`, 1)
+	veleroOut = strings.Replace(veleroOut, "metadata: {name: db}", "metadata: {name: db-out}", 1)
+	out, err := combinedKubectl("create", "--dry-run=server", "-n", "backups", "-o", "jsonpath={.spec.template.metadata.annotations}", "-f", writeTemp(t, veleroOut))
+	if err != nil {
+		t.Fatal(err)
+	}
+	mustContain(t, out, "Warning: pave [backup-covered] spec.template.metadata.labels[velero.io/exclude-from-backup]", `"backup.velero.io/backup-volumes":"cache,data"`)
 
 	setBackups(false)
 	eventually(t, 30*time.Second, func() error {

@@ -92,6 +92,9 @@ const (
 	// AnnotationVeleroBackupVolumes names the pod volumes Velero backs up
 	// file by file; pave writes it with a workload's data volumes.
 	AnnotationVeleroBackupVolumes = "backup.velero.io/backup-volumes"
+	// LabelVeleroExclude "true" keeps an object out of every Velero backup:
+	// on a pod template, its pods and the volumes Velero copies from them.
+	LabelVeleroExclude = "velero.io/exclude-from-backup"
 	// AnnotationSLOAvailability is the availability target in percent (99.9).
 	AnnotationSLOAvailability = "pave.dev/slo-availability"
 	// AnnotationSLOLatency is the latency target of AnnotationSLOPercentile of
