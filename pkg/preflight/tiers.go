@@ -45,7 +45,7 @@ func tierFindings(p *policy.Policy, c Cluster) []Finding {
 			used, counted := usage[ns][name]
 			if hard := tier.Quota[name]; counted && used.Cmp(hard) > 0 {
 				over = append(over, fmt.Sprintf("%s %s, the tier allows %s", name, used.String(), hard.String()))
-				podsRefused = podsRefused || !strings.HasPrefix(string(name), "count/") && name != corev1.ResourceServices
+				podsRefused = podsRefused || (!strings.HasPrefix(string(name), "count/") && name != corev1.ResourceServices)
 			}
 		}
 		if len(over) == 0 {
