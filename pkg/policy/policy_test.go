@@ -9,6 +9,7 @@ import (
 
 	"github.com/pave-dev/pave/pkg/api/v1alpha1"
 	"github.com/pave-dev/pave/pkg/policy"
+	"github.com/pave-dev/pave/pkg/quota"
 	"github.com/pave-dev/pave/pkg/workload"
 )
 
@@ -36,7 +37,7 @@ func TestBuiltInTiersCountTheServedWorkloads(t *testing.T) {
 			if !slices.Contains(workload.ServedKinds(), k.Kind) {
 				continue
 			}
-			name := corev1.ResourceName("count/" + k.Resource + "." + k.Group)
+			name := quota.CountName(k.Resource, k.Group)
 			if got, ok := tier.Quota[name]; !ok || got.Cmp(pods) != 0 {
 				t.Errorf("tier %s: %s is %v (set %v), want the tier's pods, %s", tier.Name, name, &got, ok, &pods)
 			}

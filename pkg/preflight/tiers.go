@@ -8,7 +8,6 @@ import (
 
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/api/resource"
-	resourcehelper "k8s.io/component-helpers/resource"
 
 	"github.com/pave-dev/pave/pkg/api/v1alpha1"
 	"github.com/pave-dev/pave/pkg/policy"
@@ -23,9 +22,8 @@ import (
 // scale-up, a pod replaced after its node is lost); over a count, every
 // new object of the kind. What runs keeps running.
 // Usage is counted as the quota controller counts it, for the resources
-// preflight reads: pods and their compute (pods not yet finished, their
-// requests and limits as component-helpers sums them), the workloads pave
-// reads, and Services. Other names in a tier (a count of Secrets, storage)
+// preflight reads: pods that have not finished and their compute
+// (quota.PodUsage), the workloads pave reads, and Services. Other names in a tier (a count of Secrets, storage)
 // are left to the quota.
 func tierFindings(p *policy.Policy, c Cluster) []Finding {
 	usage := namespaceUsage(c)
@@ -81,38 +79,19 @@ func namespaceUsage(c Cluster) map[string]corev1.ResourceList {
 		if pod.Status.Phase == corev1.PodSucceeded || pod.Status.Phase == corev1.PodFailed {
 			continue // the quota counts a finished pod no more
 		}
-		add(pod.Namespace, corev1.ResourcePods, one())
-		for name, q := range resourcehelper.PodRequests(pod, resourcehelper.PodResourcesOptions{}) {
-			add(pod.Namespace, corev1.ResourceName("requests."+string(name)), q)
-			if name == corev1.ResourceCPU || name == corev1.ResourceMemory || name == corev1.ResourceEphemeralStorage {
-				add(pod.Namespace, name, q) // a quota's bare cpu and memory are requests
-			}
-		}
-		for name, q := range resourcehelper.PodLimits(pod, resourcehelper.PodResourcesOptions{}) {
-			add(pod.Namespace, corev1.ResourceName("limits."+string(name)), q)
+		for name, q := range quota.PodUsage(pod) {
+			add(pod.Namespace, name, q)
 		}
 	}
 	kinds := workload.Kinds()
 	for _, w := range c.Workloads {
 		if i := slices.IndexFunc(kinds, func(k workload.Kind) bool { return k.Kind == w.Kind }); i >= 0 {
-			add(w.Meta.Namespace, countOf(kinds[i].Resource, kinds[i].Group), one())
+			add(w.Meta.Namespace, quota.CountName(kinds[i].Resource, kinds[i].Group), quota.One())
 		}
 	}
 	for _, s := range c.Services {
-		add(s.Namespace, corev1.ResourceServices, one())
-		add(s.Namespace, countOf("services", ""), one())
+		add(s.Namespace, corev1.ResourceServices, quota.One())
+		add(s.Namespace, quota.CountName("services", ""), quota.One())
 	}
 	return out
-}
-
-// one is a quantity of one object.
-func one() resource.Quantity { return *resource.NewQuantity(1, resource.DecimalSI) }
-
-// countOf is the name a ResourceQuota counts objects of a resource by:
-// count/deployments.apps, or count/services in the core group.
-func countOf(res, group string) corev1.ResourceName {
-	if group == "" {
-		return corev1.ResourceName("count/" + res)
-	}
-	return corev1.ResourceName("count/" + res + "." + group)
 }

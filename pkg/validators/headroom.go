@@ -10,11 +10,12 @@ import (
 	appsv1 "k8s.io/api/apps/v1"
 	batchv1 "k8s.io/api/batch/v1"
 	corev1 "k8s.io/api/core/v1"
-	"k8s.io/apimachinery/pkg/api/resource"
 	"k8s.io/apimachinery/pkg/util/intstr"
+	resourcehelper "k8s.io/component-helpers/resource"
 
 	"github.com/pave-dev/pave/pkg/api/v1alpha1"
 	"github.com/pave-dev/pave/pkg/policy"
+	"github.com/pave-dev/pave/pkg/quota"
 	"github.com/pave-dev/pave/pkg/workload"
 )
 
@@ -46,10 +47,7 @@ func (QuotaHeadroom) Validate(_ context.Context, w *workload.Workload, env polic
 	if pods == 0 {
 		return nil
 	}
-	need := podNeeds(w.PodSpec)
-	need[corev1.ResourcePods] = *resource.NewQuantity(1, resource.DecimalSI)
-	// A quota's bare cpu and memory mean their requests.
-	need[corev1.ResourceCPU], need[corev1.ResourceMemory] = need[corev1.ResourceRequestsCPU], need[corev1.ResourceRequestsMemory]
+	need := quota.PodUsage(asCreated(w.PodSpec))
 	var out []policy.Violation
 	for _, q := range env.Quotas {
 		var short []string
@@ -159,42 +157,37 @@ func jobPods(w *workload.Workload) (pods int, field string, later bool) {
 	return 0, "", false
 }
 
-// podNeeds is what one pod counts against a quota: its containers' and
-// sidecars' requests and limits, as requests.* and limits.*, but for what
-// the pod budgets at pod level, which the quota counts instead.
-func podNeeds(spec *corev1.PodSpec) corev1.ResourceList {
-	out := corev1.ResourceList{}
-	add := func(prefix string, rl corev1.ResourceList) {
-		for name, q := range rl {
-			key := corev1.ResourceName(prefix + string(name))
-			sum := out[key]
-			sum.Add(q)
-			out[key] = sum
+// asCreated is a pod of the template as the API server stores it, as far
+// as what it counts against a quota goes: a container's limit without a
+// request makes its request, and so does a pod-level limit without one
+// where no container requests that resource (where one does, the
+// containers' requests are the pod's).
+func asCreated(spec *corev1.PodSpec) *corev1.Pod {
+	pod := &corev1.Pod{Spec: *spec}
+	requested := func(cs []corev1.Container) []corev1.Container {
+		out := slices.Clone(cs)
+		for i := range out {
+			out[i].Resources.Requests = workload.PodRequests(out[i].Resources)
 		}
+		return out
 	}
-	for _, c := range spec.Containers {
-		add("requests.", c.Resources.Requests)
-		add("limits.", c.Resources.Limits)
-	}
-	for _, c := range spec.InitContainers {
-		if c.RestartPolicy != nil && *c.RestartPolicy == corev1.ContainerRestartPolicyAlways { // sidecars run beside the app
-			add("requests.", c.Resources.Requests)
-			add("limits.", c.Resources.Limits)
-		}
-	}
-	if r := spec.Resources; r != nil {
-		for name, q := range r.Requests {
-			out[corev1.ResourceName("requests."+string(name))] = q
-		}
-		for name, q := range r.Limits {
-			out[corev1.ResourceName("limits."+string(name))] = q
-			// The API server gives a pod a limit but no request of it a
-			// request: its containers' requests, or, where none has one,
-			// the limit.
-			if _, ok := r.Requests[name]; !ok && out.Name(corev1.ResourceName("requests."+string(name)), resource.DecimalSI).IsZero() {
-				out[corev1.ResourceName("requests."+string(name))] = q
+	pod.Spec.Containers, pod.Spec.InitContainers = requested(spec.Containers), requested(spec.InitContainers)
+	if r := spec.Resources; r != nil && len(r.Limits) > 0 {
+		containers := resourcehelper.AggregateContainerRequests(pod, resourcehelper.PodResourcesOptions{})
+		res := r.DeepCopy()
+		for name, limit := range r.Limits {
+			if _, ok := res.Requests[name]; ok {
+				continue
+			}
+			if res.Requests == nil {
+				res.Requests = corev1.ResourceList{}
+			}
+			res.Requests[name] = limit
+			if c, ok := containers[name]; ok && !c.IsZero() {
+				res.Requests[name] = c
 			}
 		}
+		pod.Spec.Resources = res
 	}
-	return out
+	return pod
 }

@@ -86,6 +86,49 @@ spec:
 	}
 }
 
+// A pod counts against the quota as the quota controller sums it: an init
+// container that asks for more than the app containers counts its own, and
+// a limit without a request is the request the API server gives it.
+func TestQuotaHeadroomCountsAsTheQuotaDoes(t *testing.T) {
+	env := workloadtest.Env()
+	env.Quotas = []corev1.ResourceQuota{{ObjectMeta: metav1.ObjectMeta{Name: "pave-tier"},
+		Spec:   corev1.ResourceQuotaSpec{Hard: corev1.ResourceList{"requests.cpu": resource.MustParse("4"), "cpu": resource.MustParse("4")}},
+		Status: corev1.ResourceQuotaStatus{Used: corev1.ResourceList{"requests.cpu": resource.MustParse("1"), "cpu": resource.MustParse("1")}}}}
+	deployment := func(init, app string) string {
+		return `apiVersion: apps/v1
+kind: Deployment
+metadata: {name: web}
+spec:
+  replicas: 2
+  template:
+    spec:
+      initContainers: [{name: migrate, image: "x:1", resources: ` + init + `}]
+      containers: [{name: web, image: "x:1", resources: ` + app + `}]
+`
+	}
+	for _, tc := range []struct {
+		name, init, app, want string
+	}{
+		// 3 pods x max(1500m, 500m) = 4500m > 3 left, where the app's 1500m would fit.
+		{"an init container's larger request", "{requests: {cpu: 1500m}}", "{requests: {cpu: 500m}}", "requests.cpu: needs 4500m, 3 left of 4"},
+		// 3 pods x 1200m (the limit, made the request) = 3600m > 3 left.
+		{"a limit without a request", "{requests: {cpu: 100m}}", "{limits: {cpu: 1200m}}", "cpu: needs 3600m, 3 left of 4"},
+		{"both within", "{requests: {cpu: 1}}", "{requests: {cpu: 500m}}", ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			got := validators.QuotaHeadroom{}.Validate(context.Background(), workloadtest.FromYAML(t, deployment(tc.init, tc.app)), env)
+			if tc.want == "" {
+				assertRules(t, got)
+				return
+			}
+			assertRules(t, got, "quota-headroom")
+			if !strings.Contains(got[0].Message, tc.want) {
+				t.Errorf("%s, want %q in it", got[0].Message, tc.want)
+			}
+		})
+	}
+}
+
 // A Job's pods fail quota as a ReplicaSet's do, seen only in its events; a
 // CronJob's run later, as a suspended Job's do, so only more than the whole
 // quota is said of them.
