@@ -79,7 +79,7 @@ func namespaceUsage(c Cluster) map[string]corev1.ResourceList {
 		if pod.Status.Phase == corev1.PodSucceeded || pod.Status.Phase == corev1.PodFailed {
 			continue // the quota counts a finished pod no more
 		}
-		for name, q := range quota.PodUsage(pod) {
+		for name, q := range quota.PodUsage(&pod.Spec) {
 			add(pod.Namespace, name, q)
 		}
 	}

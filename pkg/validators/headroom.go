@@ -157,37 +157,74 @@ func jobPods(w *workload.Workload) (pods int, field string, later bool) {
 	return 0, "", false
 }
 
-// asCreated is a pod of the template as the API server stores it, as far
-// as what it counts against a quota goes: a container's limit without a
-// request makes its request, and so does a pod-level limit without one
+// asCreated is the template's spec as the API server stores its pods, as
+// far as what they count against a quota goes: a container's limit without
+// a request makes its request, and so does a pod-level limit without one
 // where no container requests that resource (where one does, the
-// containers' requests are the pod's).
-func asCreated(spec *corev1.PodSpec) *corev1.Pod {
-	pod := &corev1.Pod{Spec: *spec}
-	requested := func(cs []corev1.Container) []corev1.Container {
-		out := slices.Clone(cs)
-		for i := range out {
-			out[i].Resources.Requests = workload.PodRequests(out[i].Resources)
-		}
-		return out
+// containers' requests are the pod's). The spec itself where nothing
+// changes, as for nearly every template (pave's defaults and the
+// LimitRange's give containers both): a copy was most of this rule's cost.
+func asCreated(spec *corev1.PodSpec) *corev1.PodSpec {
+	containers, inits := anyLimitWithoutRequest(spec.Containers), anyLimitWithoutRequest(spec.InitContainers)
+	pod := spec.Resources != nil && limitWithoutRequest(spec.Resources)
+	if !containers && !inits && !pod {
+		return spec
 	}
-	pod.Spec.Containers, pod.Spec.InitContainers = requested(spec.Containers), requested(spec.InitContainers)
-	if r := spec.Resources; r != nil && len(r.Limits) > 0 {
-		containers := resourcehelper.AggregateContainerRequests(pod, resourcehelper.PodResourcesOptions{})
-		res := r.DeepCopy()
-		for name, limit := range r.Limits {
+	out := *spec
+	if containers {
+		out.Containers = requested(spec.Containers)
+	}
+	if inits {
+		out.InitContainers = requested(spec.InitContainers)
+	}
+	if pod {
+		sum := resourcehelper.AggregateContainerRequests(&corev1.Pod{Spec: out}, resourcehelper.PodResourcesOptions{})
+		res := spec.Resources.DeepCopy()
+		if res.Requests == nil {
+			res.Requests = corev1.ResourceList{}
+		}
+		for name, limit := range spec.Resources.Limits {
 			if _, ok := res.Requests[name]; ok {
 				continue
 			}
-			if res.Requests == nil {
-				res.Requests = corev1.ResourceList{}
-			}
 			res.Requests[name] = limit
-			if c, ok := containers[name]; ok && !c.IsZero() {
+			if c, ok := sum[name]; ok && !c.IsZero() {
 				res.Requests[name] = c
 			}
 		}
-		pod.Spec.Resources = res
+		out.Resources = res
 	}
-	return pod
+	return &out
+}
+
+// requested is a copy of cs with each container's requests as the API
+// server gives them: a limit without a request makes the request.
+func requested(cs []corev1.Container) []corev1.Container {
+	out := slices.Clone(cs)
+	for i := range out {
+		out[i].Resources.Requests = workload.PodRequests(out[i].Resources)
+	}
+	return out
+}
+
+// anyLimitWithoutRequest reports whether a container of cs limits a
+// resource it does not request.
+func anyLimitWithoutRequest(cs []corev1.Container) bool {
+	for i := range cs {
+		if limitWithoutRequest(&cs[i].Resources) {
+			return true
+		}
+	}
+	return false
+}
+
+// limitWithoutRequest reports whether r limits a resource it does not
+// request, which the API server then requests at the limit.
+func limitWithoutRequest(r *corev1.ResourceRequirements) bool {
+	for name := range r.Limits {
+		if _, ok := r.Requests[name]; !ok {
+			return true
+		}
+	}
+	return false
 }
