@@ -42,8 +42,13 @@ func DataVolumes(w *workload.Workload) []string {
 // optedOut reports whether the workload asks to stay out of the backups:
 // by pave's annotation, or by Velero's own label.
 func optedOut(w *workload.Workload) bool {
-	return w.Meta.Annotations[v1alpha1.AnnotationBackup] == "false" || w.PodMeta.Annotations[v1alpha1.AnnotationBackup] == "false" ||
-		len(veleroExcluded(w)) > 0
+	return annotatedOut(w) || len(veleroExcluded(w)) > 0
+}
+
+// annotatedOut reports whether the workload or its pods carry pave's
+// opt-out, pave.dev/backup: "false".
+func annotatedOut(w *workload.Workload) bool {
+	return w.Meta.Annotations[v1alpha1.AnnotationBackup] == "false" || w.PodMeta.Annotations[v1alpha1.AnnotationBackup] == "false"
 }
 
 // Volumes names a stateful workload's data volumes for Velero's file
@@ -142,7 +147,7 @@ func (Covered) Validate(_ context.Context, w *workload.Workload, env policy.Env)
 	data := strings.Join(vols, ", ")
 	allowed := "only a cache whose data can be rebuilt may stay out, where the platform team allows it (spec.backups.allowOptOut)"
 	var out []policy.Violation
-	if w.Meta.Annotations[v1alpha1.AnnotationBackup] == "false" || w.PodMeta.Annotations[v1alpha1.AnnotationBackup] == "false" {
+	if annotatedOut(w) {
 		out = append(out, ruleCovered.Violation(policy.AnnotationField(v1alpha1.AnnotationBackup),
 			fmt.Sprintf("%s opts its data (%s) out of the backups, which the policy does not allow", w.Kind, data),
 			fmt.Sprintf("remove %s: \"false\"; %s", v1alpha1.AnnotationBackup, allowed)))

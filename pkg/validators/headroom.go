@@ -11,7 +11,6 @@ import (
 	batchv1 "k8s.io/api/batch/v1"
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/util/intstr"
-	resourcehelper "k8s.io/component-helpers/resource"
 
 	"github.com/pave-dev/pave/pkg/api/v1alpha1"
 	"github.com/pave-dev/pave/pkg/policy"
@@ -166,8 +165,8 @@ func jobPods(w *workload.Workload) (pods int, field string, later bool) {
 // LimitRange's give containers both): a copy was most of this rule's cost.
 func asCreated(spec *corev1.PodSpec) *corev1.PodSpec {
 	containers, inits := anyLimitWithoutRequest(spec.Containers), anyLimitWithoutRequest(spec.InitContainers)
-	pod := spec.Resources != nil && limitWithoutRequest(spec.Resources)
-	if !containers && !inits && !pod {
+	podLevel := spec.Resources != nil && limitWithoutRequest(spec.Resources)
+	if !containers && !inits && !podLevel {
 		return spec
 	}
 	out := *spec
@@ -177,8 +176,8 @@ func asCreated(spec *corev1.PodSpec) *corev1.PodSpec {
 	if inits {
 		out.InitContainers = requested(spec.InitContainers)
 	}
-	if pod {
-		sum := resourcehelper.AggregateContainerRequests(&corev1.Pod{Spec: out}, resourcehelper.PodResourcesOptions{})
+	if podLevel {
+		sum := requests(spec, &v1alpha1.ResourcePolicy{}) // pod-budget's: the containers' as the API server defaults them
 		res := spec.Resources.DeepCopy()
 		if res.Requests == nil {
 			res.Requests = corev1.ResourceList{}
