@@ -64,6 +64,7 @@ func DefaultAccepted(p *policy.Policy, c Companions) (*Engine, error) {
 		validators.LiteralSecrets{},
 		validators.Probes{},
 		validators.Labels{},
+		validators.TeamLabel{},
 		validators.Mesh{},
 		validators.MeshPorts{},
 		validators.MeshTraffic{},
