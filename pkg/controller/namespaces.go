@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"slices"
+	"strings"
 
 	"github.com/go-logr/logr"
 	corev1 "k8s.io/api/core/v1"
@@ -23,6 +24,7 @@ import (
 	"github.com/pave-dev/pave/pkg/environment"
 	"github.com/pave-dev/pave/pkg/metrics"
 	"github.com/pave-dev/pave/pkg/policy"
+	"github.com/pave-dev/pave/pkg/quota"
 	"github.com/pave-dev/pave/pkg/webhook"
 )
 
@@ -111,6 +113,12 @@ func (n *Namespaces) Reconcile(ctx context.Context, req reconcile.Request) (reco
 			return reconcile.Result{}, err
 		}
 		env = &e
+		if label := quota.UnknownTier(e); label != "" && n.Recorder != nil {
+			// The quota written is the fallback's: say so where kubectl
+			// describe shows it, since nothing else would.
+			n.Recorder.Eventf(&ns, corev1.EventTypeWarning, "UnknownTier", "label %s=%s names no tier of the policy (%s), so the namespace gets %s: label it with one of them, or add the tier to the policy's spec.tiers.tiers",
+				v1alpha1.LabelTier, label, strings.Join(policy.TierNames(e.Policy.Spec), ", "), policy.TierFallback(e.Policy.Spec))
+		}
 	}
 	keep, failed := applyAll(ctx, n.Client, &ns, namespaceGVK, want, n.Managed, n.Applied, n.Metrics, n.Recorder)
 	if env != nil {

@@ -68,3 +68,25 @@ func TestNamespaceObjectsFollowThePolicy(t *testing.T) {
 		t.Errorf("events %q lack the PeerAuthentication's deletion", events)
 	}
 }
+
+// A namespace labelled with a tier the policy does not name gets the
+// default tier's quota, and a warning on the Namespace that says so; a
+// known tier gets none.
+func TestUnknownTierIsReportedOnTheNamespace(t *testing.T) {
+	g := newRig(t, "spec: {}",
+		&corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: "typo", UID: "uid-typo", Labels: map[string]string{"pave.dev/tier": "lage"}}},
+		&corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: "known", UID: "uid-known", Labels: map[string]string{"pave.dev/tier": "large"}}})
+	r := &Namespaces{Client: g.c, Engines: g.engines, Env: g.r.Env, Recorder: g.events, Log: log.Log, Managed: g.engines.Load().NamespaceKinds()}
+	for _, name := range []string{"known", "typo"} {
+		if _, err := r.Reconcile(context.Background(), reconcile.Request{NamespacedName: types.NamespacedName{Name: name}}); err != nil {
+			t.Fatalf("reconcile %s: %v", name, err)
+		}
+	}
+	want := `Warning UnknownTier label pave.dev/tier=lage names no tier of the policy (small, medium, large), so the namespace gets the default tier "medium": label it with one of them, or add the tier to the policy's spec.tiers.tiers`
+	if events := g.drain(); !slices.Equal(events, []string{want}) {
+		t.Errorf("events %q, want only %q", events, want)
+	}
+	if q := g.getIn("typo", "v1", "ResourceQuota", "pave-tier"); q == nil || q.GetLabels()["pave.dev/tier"] != "medium" {
+		t.Errorf("the quota of namespace typo: %v, want the default tier medium's", q)
+	}
+}

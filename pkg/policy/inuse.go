@@ -38,22 +38,29 @@ func TiersInUse(spec, before v1alpha1.PlatformPolicySpec, inUse map[string][]str
 		if hasTier(spec, tier) || !hasTier(before, tier) {
 			continue
 		}
-		to := "no tier, and no quota"
-		if d := spec.Tiers.DefaultTier; d != "" && hasTier(spec, d) {
-			to = fmt.Sprintf("the default tier %q", d)
-		}
+		to := TierFallback(spec)
 		return fmt.Errorf("spec.tiers.tiers: leaves out tier %q, the %s label of namespace %s: they would fall to %s, their quota and per-container maximum changed under their running workloads. "+
 			"Relabel them to one of %v first, and leave %q out once no namespace is in it",
-			tier, v1alpha1.LabelTier, someOf(inUse[tier]), to, tierNames(spec), tier)
+			tier, v1alpha1.LabelTier, someOf(inUse[tier]), to, TierNames(spec), tier)
 	}
 	return nil
+}
+
+// TierFallback says what a namespace in no tier of spec gets (unlabelled,
+// or labelled with a tier spec does not name): its default tier, or no quota.
+func TierFallback(spec v1alpha1.PlatformPolicySpec) string {
+	if d := spec.Tiers.DefaultTier; d != "" && hasTier(spec, d) {
+		return fmt.Sprintf("the default tier %q", d)
+	}
+	return "no tier, and no quota"
 }
 
 func hasTier(s v1alpha1.PlatformPolicySpec, name string) bool {
 	return slices.ContainsFunc(s.Tiers.Tiers, func(t v1alpha1.Tier) bool { return t.Name == name })
 }
 
-func tierNames(s v1alpha1.PlatformPolicySpec) []string {
+// TierNames are the names of spec's tiers, in order.
+func TierNames(s v1alpha1.PlatformPolicySpec) []string {
 	names := make([]string, len(s.Tiers.Tiers))
 	for i, t := range s.Tiers.Tiers {
 		names[i] = t.Name

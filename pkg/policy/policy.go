@@ -251,6 +251,11 @@ func validateTiers(s v1alpha1.PlatformPolicySpec) error {
 		if names[t.Name] {
 			return fmt.Errorf("spec.tiers.tiers[%d].name: %q appears twice", i, t.Name)
 		}
+		if t.Name == "none" {
+			// quota.Of reads "none" as no tier: a namespace labelled so
+			// would get the default tier, never this one.
+			return fmt.Errorf("spec.tiers.tiers[%d].name: \"none\" is reserved (spec.tiers.defaultTier: none gives unlabelled namespaces no quota): name the tier otherwise", i)
+		}
 		names[t.Name] = true
 		// As the CRD's schema: user-defined PriorityClasses go no higher.
 		if t.MaxPriority != nil && *t.MaxPriority > 1_000_000_000 {

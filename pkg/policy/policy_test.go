@@ -100,6 +100,7 @@ func TestLoadRejectsBadPolicies(t *testing.T) {
 		{"a scrape port name no port can have", head + "  monitoring: {portNames: [Metrics Port]}\n", `spec.monitoring.portNames[0]: "Metrics Port" is not a container port name`},
 		{"a zone name that is no label value", head + "  zones: {names: [Public Zone, internal, restricted], access: [{zone: Public Zone, fromOutside: true}]}\n", `spec.zones.names[0]: "Public Zone" is not a label value`},
 		{"a tier name that is no label value", head + "  tiers: {defaultTier: Gold Tier, tiers: [{name: Gold Tier}]}\n", `spec.tiers.tiers[0].name: "Gold Tier" is not a label value`},
+		{"a tier named none", head + "  tiers: {tiers: [{name: none, quota: {pods: '10'}}]}\n", `spec.tiers.tiers[0].name: "none" is reserved`},
 		{"a DNS label that is no label value", head + "  zones: {isolation: {dns: {podLabels: {k8s-app: 'kube dns!'}}}}\n", `spec.zones.isolation.dns.podLabels[k8s-app]: "kube dns!" is not a label value`},
 		{"a mesh port that is no port", head + "  zones: {isolation: {meshPorts: [15012, 70000]}}\n", "spec.zones.isolation.meshPorts[1]: 70000 is not a port"},
 		{"a backup lifetime that is no duration", head + "  backups: {ttl: forever}\n", `spec.backups.ttl: "forever" is not a duration`},

@@ -15,7 +15,9 @@ import (
 	"github.com/pave-dev/pave/pkg/workload"
 )
 
-// tierFindings names each governed namespace that already uses more than
+// tierFindings names each governed namespace labelled with a tier the
+// policy does not name (it gets the default tier, silently: a typo, or a
+// tier not added yet), and each that already uses more than
 // the ResourceQuota pave will write it from its tier allows. The API
 // server's quota admission refuses whatever would add to a resource over
 // its limit: over its pods or compute, every new Pod (a rollout, a
@@ -33,7 +35,14 @@ func tierFindings(p *policy.Policy, c Cluster) []Finding {
 		if slices.Contains(skip, ns) {
 			continue
 		}
-		tier, ok := quota.Of(envIn(p, c, ns))
+		env := envIn(p, c, ns)
+		if label := quota.UnknownTier(env); label != "" {
+			out = append(out, Finding{Check: "tier-unknown", Severity: "medium", Subject: "Namespace " + ns,
+				Message: fmt.Sprintf("its label %s=%s names no tier of the policy (%s), so it gets %s",
+					v1alpha1.LabelTier, label, strings.Join(policy.TierNames(p.Spec), ", "), policy.TierFallback(p.Spec)),
+				Fix: fmt.Sprintf("label it with one of the policy's tiers (kubectl label namespace %s %s=<tier> --overwrite), or add tier %q to the policy's spec.tiers.tiers", ns, v1alpha1.LabelTier, label)})
+		}
+		tier, ok := quota.Of(env)
 		if !ok {
 			continue
 		}

@@ -92,3 +92,52 @@ spec:
 		t.Errorf("many: %+v", many)
 	}
 }
+
+// A namespace labelled with a tier the policy does not name gets the default
+// tier without a word: preflight names it, with the tiers there are, and
+// what it gets instead. Unlabelled namespaces and ungoverned ones are not
+// named.
+func TestNamesNamespacesOfAnUnknownTier(t *testing.T) {
+	for _, tc := range []struct{ defaultTier, gets string }{
+		{"small", `the default tier "small"`},
+		{"none", "no tier, and no quota"},
+	} {
+		t.Run(tc.defaultTier, func(t *testing.T) {
+			p, _, err := policy.Load("policy.yaml", []byte(`apiVersion: pave.dev/v1alpha1
+kind: PlatformPolicy
+metadata: {name: default}
+spec:
+  tiers:
+    defaultTier: `+tc.defaultTier+`
+    tiers:
+    - {name: small, quota: {pods: "10"}}
+    - {name: large, quota: {pods: "100"}}
+`))
+			if err != nil {
+				t.Fatal(err)
+			}
+			c := preflight.Cluster{Install: v1alpha1.Install{PaveNamespace: "pave-system", Excluded: []string{"batch"}},
+				Namespaces: map[string]map[string]string{
+					"typo": {"pave.dev/tier": "lage"}, "none": {"pave.dev/tier": "none"}, "known": {"pave.dev/tier": "large"},
+					"plain": {}, "batch": {"pave.dev/tier": "lage"}}}
+			found, err := preflight.Run(context.Background(), p, c)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got []preflight.Finding
+			for _, f := range found {
+				if f.Check == "tier-unknown" {
+					got = append(got, f)
+				}
+			}
+			if len(got) != 2 || got[0].Subject != "Namespace none" || got[1].Subject != "Namespace typo" {
+				t.Fatalf("findings %+v, want namespaces none and typo", got)
+			}
+			typo := got[1]
+			if typo.Severity != "medium" || !strings.Contains(typo.Message, "pave.dev/tier=lage names no tier of the policy (small, large), so it gets "+tc.gets) ||
+				!strings.Contains(typo.Fix, `kubectl label namespace typo pave.dev/tier=<tier> --overwrite), or add tier "lage"`) {
+				t.Errorf("finding %+v", typo)
+			}
+		})
+	}
+}

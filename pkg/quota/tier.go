@@ -57,6 +57,17 @@ func Of(env policy.Env) (v1alpha1.Tier, bool) {
 	return find(tiers.DefaultTier)
 }
 
+// UnknownTier is the namespace's pave.dev/tier label where it names no tier
+// of the policy, and so Of gives the namespace the default tier (a typo, a
+// tier not yet added, "none"); "" where the label is unset or known.
+func UnknownTier(env policy.Env) string {
+	label := env.Namespace.Labels[v1alpha1.LabelTier]
+	if label == "" || label != NoTier && slices.ContainsFunc(env.Policy.Spec.Tiers.Tiers, func(t v1alpha1.Tier) bool { return t.Name == label }) {
+		return ""
+	}
+	return label
+}
+
 // GenerateNamespace implements engine.NamespaceGenerator.
 func (Tier) GenerateNamespace(_ context.Context, env policy.Env) ([]object, error) {
 	t, ok := Of(env)

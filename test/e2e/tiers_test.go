@@ -169,3 +169,25 @@ func TestTeamMemberCannotRunWithoutALimit(t *testing.T) {
 		t.Errorf("a real limit was refused: %v %s", err, out)
 	}
 }
+
+// A tier label the policy does not name gives the namespace the default
+// tier's quota, and a Warning event on the Namespace says so.
+func TestUnknownTierIsReportedOnTheNamespace(t *testing.T) {
+	namespace(t, "tier-typo", map[string]string{"pave.dev/tier": "lage", "pave.dev/team": "tier-typo"})
+	t.Cleanup(func() { _, _ = s.kubectl("delete", "namespace", "tier-typo", "--wait=false") })
+	eventually(t, 30*time.Second, func() error {
+		out, err := s.kubectl("get", "events", "-A", "--field-selector", "reason=UnknownTier,involvedObject.kind=Namespace,involvedObject.name=tier-typo",
+			"-o", "jsonpath={.items[*].type} {.items[*].message}")
+		if err != nil || !strings.Contains(out, `Warning label pave.dev/tier=lage names no tier of the policy (small, medium, large), so the namespace gets the default tier "medium"`) {
+			return fmt.Errorf("no UnknownTier event for namespace tier-typo: %q (%v)", out, err)
+		}
+		return nil
+	})
+	eventually(t, 30*time.Second, func() error {
+		out, err := s.kubectl("get", "-n", "tier-typo", "resourcequota", "pave-tier", "-o", "jsonpath={.metadata.labels.pave\\.dev/tier} {.spec.hard.pods}")
+		if err != nil || out != "medium 200" {
+			return fmt.Errorf("quota of namespace tier-typo: %q (%v), want the default tier medium's 200 pods", out, err)
+		}
+		return nil
+	})
+}
