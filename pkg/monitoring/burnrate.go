@@ -3,13 +3,27 @@ package monitoring
 import (
 	"math"
 	"strconv"
+	"strings"
 	"time"
 )
 
 // SeriesPrefix starts the name of every series pave's SLO rules record:
-// no team's rule may record one (rule monitoring-scope), or it would
-// decide another team's SLO alerts.
+// no team's rule may record one (rule monitoring-scope, Reserved), or it
+// would decide another team's SLO alerts.
 const SeriesPrefix = "pave_slo:"
+
+// CostSeries is the recorded hourly cost of what a namespace requests,
+// labelled with its team and cost centre; the cost-by-team dashboard
+// (manifests/monitoring) sums it by team.
+const CostSeries = "pave:cost_per_hour:sum"
+
+// Reserved says whether name is a series only pave's rules record: its SLO
+// series (SeriesPrefix) and everything under "pave:", its cost among them.
+// A team's rule recording one would decide another team's alerts, or its
+// cost on the cost-by-team dashboard.
+func Reserved(name string) bool {
+	return strings.HasPrefix(name, SeriesPrefix) || strings.HasPrefix(name, "pave:")
+}
 
 // BurnWindow is one multiwindow burn-rate condition (the SRE workbook,
 // "Alerting on SLOs", recipe 6): the error ratio over both the long and the

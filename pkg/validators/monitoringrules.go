@@ -12,7 +12,7 @@ import (
 )
 
 // ruleScope judges the rules of a team's PrometheusRule in namespace ns:
-// none records a series of pave's SLOs (monitoring.SeriesPrefix), labels
+// none records a series of pave's (monitoring.Reserved: its SLOs, its cost), labels
 // its output as another namespace's, or rewrites the namespace label with
 // label_replace or label_join.
 func ruleScope(u *unstructured.Unstructured, ns string) []policy.Violation {
@@ -27,9 +27,13 @@ func ruleScope(u *unstructured.Unstructured, ns string) []policy.Violation {
 		for ri, r := range rules {
 			rule := asMap(r)
 			at := fmt.Sprintf("spec.groups[%d].rules[%d]", gi, ri)
-			if record, _ := rule["record"].(string); strings.HasPrefix(record, monitoring.SeriesPrefix) {
-				deny(at+".record", fmt.Sprintf("records %s, a series of pave's SLO rules: the burn-rate alerts of the workload it names would follow this rule", record),
-					fmt.Sprintf("record under a name of your own, not starting %s", monitoring.SeriesPrefix))
+			if record, _ := rule["record"].(string); monitoring.Reserved(record) {
+				what := "a series of pave's SLO rules: the burn-rate alerts of the workload it names would follow this rule"
+				if !strings.HasPrefix(record, monitoring.SeriesPrefix) {
+					what = fmt.Sprintf("a series only pave's rules record (%s is what the cost-by-team dashboard sums by its team label): what this rule records would count as the cost of whichever team it names, or take from its own", monitoring.CostSeries)
+				}
+				deny(at+".record", fmt.Sprintf("records %s, %s", record, what),
+					fmt.Sprintf("record under a name of your own, not starting %s or pave:", monitoring.SeriesPrefix))
 			}
 			if labelled, _, _ := unstructured.NestedString(rule, "labels", monitoring.NamespaceLabel); labelled != "" && labelled != ns {
 				deny(at+".labels.namespace", fmt.Sprintf("labels what it records or alerts as namespace %q's: that namespace's alerts and routes would take it as their own", labelled),

@@ -7,7 +7,7 @@ import (
 // A team member who may write prometheus-operator's objects (a platform's
 // aggregated edit role) cannot make its series pass as another
 // namespace's: a PodMonitor that keeps its pods' own labels, or a
-// PrometheusRule that records pave's SLO series, is denied with the rule
+// PrometheusRule that records pave's SLO series or its cost, is denied with the rule
 // and field; a PodMonitor of the team's own pods is admitted.
 func TestTeamMemberCannotWriteSeriesAsAnotherNamespaces(t *testing.T) {
 	role := `apiVersion: rbac.authorization.k8s.io/v1
@@ -45,6 +45,19 @@ spec:
 	denied(t, "a PrometheusRule that records pave's SLO series as another namespace's", err,
 		"[monitoring-scope] spec.groups[0].rules[0].record", "[monitoring-scope] spec.groups[0].rules[0].labels.namespace")
 	absent(t, "team-metrics", "prometheusrule", "fake-slo")
+
+	// The cost-by-team dashboard sums pave's cost series by their team label.
+	cost := `apiVersion: monitoring.coreos.com/v1
+kind: PrometheusRule
+metadata: {name: fake-cost}
+spec:
+  groups:
+  - name: g
+    rules: [{record: "pave:cost_per_hour:sum", expr: "vector(-100)", labels: {team: team-metrics}}]
+`
+	_, err = asDev(cost, "create", "-n", "team-metrics", "-f", "-")
+	denied(t, "a PrometheusRule that records pave's cost series", err, "[monitoring-scope] spec.groups[0].rules[0].record", "the cost-by-team dashboard sums by its team label")
+	absent(t, "team-metrics", "prometheusrule", "fake-cost")
 
 	own := `apiVersion: monitoring.coreos.com/v1
 kind: PodMonitor

@@ -14,11 +14,6 @@ import (
 	"github.com/pave-dev/pave/pkg/policy"
 )
 
-// CostSeries is the recorded hourly cost of what a namespace requests,
-// labelled with its team and cost centre; the cost-by-team dashboard
-// (manifests/monitoring) sums it by team.
-const CostSeries = "pave:cost_per_hour:sum"
-
 // Cost generates a namespace's PrometheusRule pave-cost: the requests of
 // all its pods priced by the policy's unit prices, recorded with the
 // namespace's team and cost centre, so that cost per team is one sum.
@@ -55,7 +50,7 @@ func (Cost) GenerateNamespace(_ context.Context, env policy.Env) ([]object, erro
 		ObjectMeta: metav1.ObjectMeta{Name: "pave-cost", Namespace: ns,
 			Labels: map[string]string{v1alpha1.LabelManagedBy: v1alpha1.ManagedByPave}},
 		Spec: monitoringv1.PrometheusRuleSpec{Groups: []monitoringv1.RuleGroup{{Name: "pave-cost-" + ns, Rules: []monitoringv1.Rule{{
-			Record: CostSeries,
+			Record: monitoring.CostSeries,
 			Expr:   intstr.FromString(monitoring.CostExpr(requests("cpu"), requests("memory"), env.Policy.Spec.Monitoring.Cost)),
 			Labels: labels,
 		}}}}},

@@ -21,6 +21,7 @@ import (
 	"sigs.k8s.io/yaml"
 
 	"github.com/pave-dev/pave/pkg/api/v1alpha1"
+	"github.com/pave-dev/pave/pkg/monitoring"
 	"github.com/pave-dev/pave/pkg/monitoring/operator"
 	"github.com/pave-dev/pave/pkg/policy"
 	"github.com/pave-dev/pave/pkg/workload/workloadtest"
@@ -214,7 +215,7 @@ func TestCostRule(t *testing.T) {
 		t.Fatalf("%v %v", objs, err)
 	}
 	r := objs[0].(*monitoringv1.PrometheusRule).Spec.Groups[0].Rules[0]
-	if r.Labels["team"] != "web" || r.Labels["cost_center"] != "cc-7" || r.Record != operator.CostSeries {
+	if r.Labels["team"] != "web" || r.Labels["cost_center"] != "cc-7" || r.Record != monitoring.CostSeries {
 		t.Errorf("rule %+v", r)
 	}
 	pr := objs[0].(*monitoringv1.PrometheusRule)
@@ -241,7 +242,7 @@ func TestCostRule(t *testing.T) {
 		for _, g := range groups {
 			g.Eval(suite.Context(), time.Unix(60, 0))
 		}
-		v, err := query(suite, operator.CostSeries+`{team="web"}`, time.Unix(60, 0))
+		v, err := query(suite, monitoring.CostSeries+`{team="web"}`, time.Unix(60, 0))
 		if err != nil {
 			t.Fatal(err)
 		}
