@@ -2,6 +2,7 @@ package validators
 
 import (
 	"fmt"
+	"maps"
 	"strings"
 
 	"github.com/prometheus/prometheus/promql/parser"
@@ -15,7 +16,7 @@ import (
 // none records a series of pave's (monitoring.Reserved: its SLOs, its cost), labels
 // its output as another namespace's, or rewrites the namespace label with
 // label_replace or label_join.
-func ruleScope(u *unstructured.Unstructured, ns string) []policy.Violation {
+func ruleScope(u *unstructured.Unstructured, ns string, env policy.Env) []policy.Violation {
 	name := u.GetName()
 	var out []policy.Violation
 	deny := func(field, msg, fix string) {
@@ -27,7 +28,7 @@ func ruleScope(u *unstructured.Unstructured, ns string) []policy.Violation {
 		for ri, r := range rules {
 			rule := asMap(r)
 			at := fmt.Sprintf("spec.groups[%d].rules[%d]", gi, ri)
-			if record, _ := rule["record"].(string); monitoring.Reserved(record) {
+			if record, _ := rule["record"].(string); monitoring.Reserved(record) && !pavesCost(rule, record, env) {
 				what := "a series of pave's SLO rules: the burn-rate alerts of the workload it names would follow this rule"
 				if !strings.HasPrefix(record, monitoring.SeriesPrefix) {
 					what = fmt.Sprintf("a series only pave's rules record (%s is what the cost-by-team dashboard sums by its team label): what this rule records would count as the cost of whichever team it names, or take from its own", monitoring.CostSeries)
@@ -46,6 +47,19 @@ func ruleScope(u *unstructured.Unstructured, ns string) []policy.Violation {
 		}
 	}
 	return out
+}
+
+// pavesCost reports whether rule is the rule of pave's own cost for the
+// namespace, exactly (monitoring.CostRule): pave check --render prints it,
+// and a copy records the same series with the same value, which changes no
+// sum on the dashboard.
+func pavesCost(rule map[string]any, record string, env policy.Env) bool {
+	if record != monitoring.CostSeries || len(rule) != 3 {
+		return false
+	}
+	expr, labels := monitoring.CostRule(env)
+	got, _, _ := unstructured.NestedStringMap(rule, "labels")
+	return rule["expr"] == expr && maps.Equal(got, labels)
 }
 
 // rewritesNamespace is the PromQL function of expr that writes the

@@ -68,7 +68,7 @@ func (MonitoringScope) ValidateObject(_ context.Context, obj object, env policy.
 	case "ServiceMonitor":
 		return scrapeScope(u, ns, "endpoints")
 	case "PrometheusRule":
-		return ruleScope(u, ns)
+		return ruleScope(u, ns, env)
 	case "Probe":
 		return probeScope(u, ns)
 	case "ScrapeConfig":

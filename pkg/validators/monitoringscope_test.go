@@ -3,12 +3,15 @@ package validators_test
 import (
 	"cmp"
 	"context"
+	"slices"
 	"strings"
 	"testing"
 
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+	"k8s.io/apimachinery/pkg/runtime"
 	"sigs.k8s.io/yaml"
 
+	"github.com/pave-dev/pave/pkg/monitoring/operator"
 	"github.com/pave-dev/pave/pkg/policy"
 	"github.com/pave-dev/pave/pkg/validators"
 )
@@ -116,5 +119,46 @@ func TestMonitoringScope(t *testing.T) {
 				t.Errorf("got %s: %s; want %s: …%s…", v.Field, v.Message, c.field, c.denied)
 			}
 		})
+	}
+}
+
+// pave's own cost rule for the namespace, as pave check --render prints
+// it, records the same series with the same value and passes; the same
+// rule with another team's label, or another expression, is refused.
+func TestMonitoringScopePassesPavesOwnCostRule(t *testing.T) {
+	env := policy.Env{Policy: policy.Default(), Namespace: policy.Namespace{Name: "pay", Labels: map[string]string{"pave.dev/team": "payments"}}}
+	objs, err := operator.Cost{}.GenerateNamespace(context.Background(), env)
+	if err != nil || len(objs) != 1 {
+		t.Fatalf("%v %v", objs, err)
+	}
+	own, err := runtime.DefaultUnstructuredConverter.ToUnstructured(objs[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	judge := func(change func(rule map[string]any)) []string {
+		u := &unstructured.Unstructured{Object: runtime.DeepCopyJSON(own)}
+		groups, _, _ := unstructured.NestedSlice(u.Object, "spec", "groups")
+		change(groups[0].(map[string]any)["rules"].([]any)[0].(map[string]any))
+		if err := unstructured.SetNestedSlice(u.Object, groups, "spec", "groups"); err != nil {
+			t.Fatal(err)
+		}
+		var fields []string
+		for _, v := range (validators.MonitoringScope{}).ValidateObject(context.Background(), u, env) {
+			fields = append(fields, v.Field)
+		}
+		return fields
+	}
+	if got := judge(func(map[string]any) {}); len(got) != 0 {
+		t.Errorf("pave's own cost rule was refused at %v", got)
+	}
+	for name, change := range map[string]func(map[string]any){
+		"another team":       func(r map[string]any) { r["labels"].(map[string]any)["team"] = "checkout" },
+		"another expression": func(r map[string]any) { r["expr"] = "vector(-100)" },
+		"a label more":       func(r map[string]any) { r["labels"].(map[string]any)["owner"] = "x" },
+		"an alert beside it": func(r map[string]any) { r["alert"] = "Cheap" },
+	} {
+		if got := judge(change); !slices.Equal(got, []string{"spec.groups[0].rules[0].record"}) {
+			t.Errorf("%s: refused at %v, want the record", name, got)
+		}
 	}
 }

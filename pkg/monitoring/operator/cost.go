@@ -2,7 +2,6 @@ package operator
 
 import (
 	"context"
-	"fmt"
 
 	monitoringv1 "github.com/prometheus-operator/prometheus-operator/pkg/apis/monitoring/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -27,31 +26,15 @@ func (Cost) Kinds() []schema.GroupVersionKind { return []schema.GroupVersionKind
 
 // GenerateNamespace implements engine.NamespaceGenerator.
 func (Cost) GenerateNamespace(_ context.Context, env policy.Env) ([]object, error) {
-	ns, l := env.Namespace.Name, env.Namespace.Labels
-	team := l[v1alpha1.LabelTeam]
-	if team == "" {
-		team = l[v1alpha1.LabelTeamShort]
-	}
-	cc := l[v1alpha1.LabelCostCenter]
-	if cc == "" {
-		cc = env.Policy.Spec.Labels.DefaultCostCenter
-	}
-	requests := func(resource string) string {
-		return fmt.Sprintf(`sum(kube_pod_container_resource_requests{namespace=%q,resource=%q})`, ns, resource)
-	}
-	labels := map[string]string{"namespace": ns}
-	for k, v := range map[string]string{"team": team, "cost_center": cc} {
-		if v != "" {
-			labels[k] = v
-		}
-	}
+	ns := env.Namespace.Name
+	expr, labels := monitoring.CostRule(env)
 	return []object{&monitoringv1.PrometheusRule{
 		TypeMeta: metav1.TypeMeta{APIVersion: prometheusRule.GroupVersion().String(), Kind: prometheusRule.Kind},
 		ObjectMeta: metav1.ObjectMeta{Name: "pave-cost", Namespace: ns,
 			Labels: map[string]string{v1alpha1.LabelManagedBy: v1alpha1.ManagedByPave}},
 		Spec: monitoringv1.PrometheusRuleSpec{Groups: []monitoringv1.RuleGroup{{Name: "pave-cost-" + ns, Rules: []monitoringv1.Rule{{
 			Record: monitoring.CostSeries,
-			Expr:   intstr.FromString(monitoring.CostExpr(requests("cpu"), requests("memory"), env.Policy.Spec.Monitoring.Cost)),
+			Expr:   intstr.FromString(expr),
 			Labels: labels,
 		}}}}},
 	}}, nil
