@@ -11,6 +11,7 @@ import (
 
 	"go.yaml.in/yaml/v3"
 	"k8s.io/apimachinery/pkg/api/resource"
+	"k8s.io/apimachinery/pkg/util/validation"
 )
 
 // Error is a spec error with its position. Service and Field are empty when the
@@ -141,11 +142,11 @@ func (p parser) service(k, v *yaml.Node) (Service, error) {
 				err = bad(fmt.Sprintf("%q is not a valid namespace name", s.Namespace))
 			}
 		case "team":
-			s.Team, err = p.scalar(fv, s.Name, field)
+			s.Team, err = p.labelValue(fv, s.Name, field)
 		case "zone":
-			s.Zone, err = p.scalar(fv, s.Name, field)
+			s.Zone, err = p.labelValue(fv, s.Name, field)
 		case "cost_center":
-			s.CostCenter, err = p.scalar(fv, s.Name, field)
+			s.CostCenter, err = p.labelValue(fv, s.Name, field)
 		default:
 			err = p.errAt(fk.Line, s.Name, field, "unknown field; known fields are image, cpu, memory, replicas, port, readiness_probe, env, volumes, metrics, slo, namespace, team, zone, cost_center")
 		}
@@ -172,6 +173,20 @@ func (p parser) scalar(n *yaml.Node, service, field string) (string, error) {
 	return n.Value, nil
 }
 
+// labelValue reads a value pave renders as a label (team, zone, cost
+// centre): the API server refuses the whole Deployment for one it cannot
+// hold, far from the line that wrote it.
+func (p parser) labelValue(n *yaml.Node, service, field string) (string, error) {
+	v, err := p.scalar(n, service, field)
+	if err != nil {
+		return "", err
+	}
+	if errs := validation.IsValidLabelValue(v); len(errs) > 0 {
+		return "", p.errAt(n.Line, service, field, fmt.Sprintf("%q cannot be a label value (%s); write e.g. payments or cost-7", v, strings.Join(errs, "; ")))
+	}
+	return v, nil
+}
+
 func (p parser) integer(n *yaml.Node, service, field string) (int, error) {
 	v, err := strconv.Atoi(n.Value)
 	if n.Kind != yaml.ScalarNode || err != nil {
@@ -196,6 +211,10 @@ func (p parser) quantity(n *yaml.Node, service, field, example string, bytes boo
 		return nil, p.errAt(n.Line, service, field, fmt.Sprintf("%q is more than any machine has; write e.g. %s", n.Value, example))
 	case bytes && q.MilliValue()%1000 != 0:
 		return nil, p.errAt(n.Line, service, field, fmt.Sprintf("%q is not a whole number of bytes; write e.g. %s", n.Value, example))
+	case bytes && q.Value() < 1<<20:
+		// A number without a unit is bytes: 512 meant 512Mi, and no
+		// container runs, nor volume is made, in less than a mebibyte.
+		return nil, p.errAt(n.Line, service, field, fmt.Sprintf("%q is %d bytes, less than a mebibyte; quantities without a unit are bytes: write e.g. %s", n.Value, q.Value(), example))
 	}
 	return &q, nil
 }

@@ -117,6 +117,11 @@ func TestParseErrorsNameFileLineServiceAndField(t *testing.T) {
 		{"latency without percentile", "services:\n  web:\n    image: x:1\n    slo: {latency: 500ms}\n", `field slo.latency: expected one percentile and its target, e.g. {p99: 500ms}`},
 		{"latency not a duration", "services:\n  web:\n    image: x:1\n    slo: {latency: {p99: fast}}\n", `field slo.latency.p99: "fast" is not a duration`},
 		{"window in hours", "services:\n  web:\n    image: x:1\n    slo: {window: 720h}\n", `field slo.window: "720h" is not a window in days`},
+		{"memory without a unit", "services:\n  web:\n    image: x:1\n    memory: 512\n", `s.yaml:4: service "web": field memory: "512" is 512 bytes, less than a mebibyte; quantities without a unit are bytes: write e.g. 512Mi or 1Gi`},
+		{"volume size without a unit", "services:\n  db:\n    image: x:1\n    volumes:\n      - {name: data, size: 10, path: /d}\n", `field volumes[0].size: "10" is 10 bytes, less than a mebibyte`},
+		{"team that is no label value", "services:\n  web:\n    image: x:1\n    team: payments team\n", `s.yaml:4: service "web": field team: "payments team" cannot be a label value`},
+		{"zone that is no label value", "services:\n  web:\n    image: x:1\n    zone: -internal\n", `field zone: "-internal" cannot be a label value`},
+		{"cost centre that is no label value", "services:\n  web:\n    image: x:1\n    cost_center: cc/7\n", `field cost_center: "cc/7" cannot be a label value`},
 		{"volume twice", "services:\n  db:\n    image: x:1\n    volumes:\n      - {name: data, size: 1Gi, path: /d}\n      - {name: data, size: 1Gi, path: /e}\n", `field volumes[1]: data (/e) repeats`},
 	}
 	for _, c := range cases {
