@@ -107,27 +107,11 @@ func covers(ex v1alpha1.PolicyException, rule string, w subject, env policy.Env)
 	})
 }
 
-// controllerUser reports whether a user is an identity kube-controller-manager
-// creates workloads' children as (one service account per controller with
-// --use-service-account-credentials, its own user without).
-func controllerUser(name string) bool {
-	sa, ok := strings.CutPrefix(name, "system:serviceaccount:kube-system:")
-	if !ok {
-		return name == "system:kube-controller-manager"
-	}
-	switch sa {
-	case "replicaset-controller", "deployment-controller", "statefulset-controller", "daemon-set-controller",
-		"job-controller", "cronjob-controller", "replication-controller":
-		return true
-	}
-	return false
-}
-
 // trustedOwner names the workload that owns w when a controller made w, or
 // "". A ReplicaSet's pods are named after their Deployment: the ReplicaSet's
 // name less the pod-template-hash the Deployment controller appended.
 func trustedOwner(w subject, user policy.User) string {
-	if !controllerUser(user.Name) {
+	if !user.Controller() {
 		return ""
 	}
 	ref := metav1.GetControllerOfNoCopy(w.Meta)

@@ -2,6 +2,7 @@ package policy
 
 import (
 	"slices"
+	"strings"
 	"time"
 
 	corev1 "k8s.io/api/core/v1"
@@ -130,4 +131,21 @@ type IstioRule struct {
 type User struct {
 	Name   string
 	Groups []string
+}
+
+// Controller reports whether u is an identity kube-controller-manager
+// creates workloads' children as (one service account per controller with
+// --use-service-account-credentials, its own user without): what it makes
+// copies a template judged at its own admission.
+func (u User) Controller() bool {
+	sa, ok := strings.CutPrefix(u.Name, "system:serviceaccount:kube-system:")
+	if !ok {
+		return u.Name == "system:kube-controller-manager"
+	}
+	switch sa {
+	case "replicaset-controller", "deployment-controller", "statefulset-controller", "daemon-set-controller",
+		"job-controller", "cronjob-controller", "replication-controller":
+		return true
+	}
+	return false
 }

@@ -26,10 +26,12 @@ var ruleTeamLabel = policy.Rule{ID: "team-label", Severity: v1alpha1.SeverityMed
 //
 // What a controller makes (a Deployment's ReplicaSets, their Pods, a
 // CronJob's Jobs) copies its labels from a template judged at its own
-// admission, and is not judged again: a namespace handed to another team
-// would otherwise stop its running workloads from scaling or replacing a
-// Pod until each was relabelled. An update that keeps a label the object had
-// passes (engine.ValidateUpdate), as every finding it already had.
+// admission, and is not judged again when the controller writes it: a
+// namespace handed to another team would otherwise stop its running
+// workloads from scaling or replacing a Pod until each was relabelled. A
+// team member's write of the same object is judged (kubectl label pod
+// names the team its series carry), and an update that keeps a label the
+// object had passes (engine.ValidateUpdate), as every finding it already had.
 type TeamLabel struct{}
 
 // Name implements engine.Validator.
@@ -41,7 +43,7 @@ func (TeamLabel) Rules() []policy.Rule { return []policy.Rule{ruleTeamLabel} }
 // Validate implements engine.Validator.
 func (TeamLabel) Validate(_ context.Context, w *workload.Workload, env policy.Env) []policy.Violation {
 	team := v1alpha1.TeamOf(env.Namespace.Labels)
-	if team == "" || metav1.GetControllerOfNoCopy(w.Meta) != nil {
+	if team == "" || env.User.Controller() && metav1.GetControllerOfNoCopy(w.Meta) != nil {
 		return nil
 	}
 	var out []policy.Violation

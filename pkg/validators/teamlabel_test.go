@@ -1,6 +1,7 @@
 package validators_test
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"slices"
@@ -35,18 +36,20 @@ spec: {containers: [{name: c, image: x:1}]}
 	cases := []struct {
 		name, yaml, nsTeam string
 		wantFields         []string
+		user               string // a team member's when ""
 	}{
-		{"its own team", fmt.Sprintf(deployment, "{pave.dev/team: payments}", "{app: web, pave.dev/team: payments}"), "payments", nil},
-		{"none: pave writes it", fmt.Sprintf(deployment, "{}", "{app: web}"), "payments", nil},
+		{"its own team", fmt.Sprintf(deployment, "{pave.dev/team: payments}", "{app: web, pave.dev/team: payments}"), "payments", nil, ""},
+		{"none: pave writes it", fmt.Sprintf(deployment, "{}", "{app: web}"), "payments", nil, ""},
 		{"another team on both", fmt.Sprintf(deployment, "{pave.dev/team: checkout}", "{app: web, pave.dev/team: checkout}"), "payments",
-			[]string{"metadata.labels[pave.dev/team]", "spec.template.metadata.labels[pave.dev/team]"}},
+			[]string{"metadata.labels[pave.dev/team]", "spec.template.metadata.labels[pave.dev/team]"}, ""},
 		{"another team on its pods only", fmt.Sprintf(deployment, "{}", "{app: web, pave.dev/team: checkout}"), "payments",
-			[]string{"spec.template.metadata.labels[pave.dev/team]"}},
-		{"an empty team", fmt.Sprintf(deployment, `{pave.dev/team: ""}`, "{app: web}"), "payments", []string{"metadata.labels[pave.dev/team]"}},
+			[]string{"spec.template.metadata.labels[pave.dev/team]"}, ""},
+		{"an empty team", fmt.Sprintf(deployment, `{pave.dev/team: ""}`, "{app: web}"), "payments", []string{"metadata.labels[pave.dev/team]"}, ""},
 		{"a Pod of its own", "apiVersion: v1\nkind: Pod\nmetadata: {name: p, labels: {pave.dev/team: checkout}}\nspec: {containers: [{name: c, image: x:1}]}", "payments",
-			[]string{"metadata.labels[pave.dev/team]"}},
-		{"a Pod its ReplicaSet made", ownedPod, "payments", nil},
-		{"a namespace of no team", fmt.Sprintf(deployment, "{pave.dev/team: checkout}", "{app: web}"), "", nil},
+			[]string{"metadata.labels[pave.dev/team]"}, ""},
+		{"a Pod its ReplicaSet made", ownedPod, "payments", nil, "system:serviceaccount:kube-system:replicaset-controller"},
+		{"a Pod its ReplicaSet made, relabelled by a team member", ownedPod, "payments", []string{"metadata.labels[pave.dev/team]"}, ""},
+		{"a namespace of no team", fmt.Sprintf(deployment, "{pave.dev/team: checkout}", "{app: web}"), "", nil, ""},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -55,6 +58,7 @@ spec: {containers: [{name: c, image: x:1}]}
 			if c.nsTeam != "" {
 				env.Namespace.Labels = map[string]string{"pave.dev/team": c.nsTeam}
 			}
+			env.User.Name = cmp.Or(c.user, "dev@example.com")
 			vs := validators.TeamLabel{}.Validate(context.Background(), workloadtest.FromYAML(t, c.yaml), env)
 			var fields []string
 			for _, v := range vs {

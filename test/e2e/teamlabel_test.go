@@ -13,7 +13,7 @@ import (
 // named. A namespace handed to another team keeps its workloads running:
 // an update that keeps the label the Deployment had passes, and the
 // ReplicaSet and Pods the controller-manager makes from it are not judged
-// again.
+// again, though a team member's relabelling of such a Pod is.
 func TestTeamMemberCannotNameAnotherTeam(t *testing.T) {
 	const ns = "team-label"
 	teamNamespace(t, ns)
@@ -75,4 +75,17 @@ spec:
 		}
 		return nil
 	})
+
+	// A team member's write of a Pod the controller made is judged: the
+	// label it keeps passes, another team's does not.
+	pod, err := s.kubectl("get", "-n", ns, "pods", "-l", "app=web", "-o", "name")
+	if err != nil {
+		t.Fatal(err)
+	}
+	pod = strings.Fields(pod)[0]
+	if _, err := asDev("", "label", "-n", ns, pod, "note=kept"); err != nil {
+		t.Fatalf("a label beside the team the Pod had: %v", err)
+	}
+	_, err = asDev("", "label", "-n", ns, pod, "pave.dev/team=checkout", "--overwrite")
+	denied(t, "a running Pod relabelled with another team", err, "[team-label] metadata.labels[pave.dev/team]", `names team "checkout"`)
 }
