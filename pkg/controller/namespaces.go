@@ -114,8 +114,8 @@ func (n *Namespaces) Reconcile(ctx context.Context, req reconcile.Request) (reco
 		}
 		env = &e
 		if label := quota.UnknownTier(e); label != "" && n.Recorder != nil {
-			// The quota written is the fallback's: say so where kubectl
-			// describe shows it, since nothing else would.
+			// The quota written is the fallback's: say so on the
+			// Namespace, since nothing else would.
 			n.Recorder.Eventf(&ns, corev1.EventTypeWarning, "UnknownTier", "label %s=%s names no tier of the policy (%s), so the namespace gets %s: label it with one of them, or add the tier to the policy's spec.tiers.tiers",
 				v1alpha1.LabelTier, label, strings.Join(policy.TierNames(e.Policy.Spec), ", "), policy.TierFallback(e.Policy.Spec))
 		}
