@@ -147,7 +147,14 @@ func TestReadPaths(t *testing.T) {
 	must(os.WriteFile(filepath.Join(dir, "b.yaml"), []byte("b"), 0o644))
 	must(os.WriteFile(filepath.Join(dir, "sub", "a.yml"), []byte("a"), 0o644))
 	must(os.WriteFile(filepath.Join(dir, "README.md"), []byte("no"), 0o644))
-	inputs, errs := manifest.ReadPaths([]string{dir, filepath.Join(dir, "missing.yaml"), "-"}, strings.NewReader("stdin"))
+	// A repository's CI files are YAML but no manifests: what is hidden
+	// below a directory is not read, unless named.
+	must(os.MkdirAll(filepath.Join(dir, ".github", "workflows"), 0o755))
+	must(os.WriteFile(filepath.Join(dir, ".github", "workflows", "ci.yml"), []byte("workflow"), 0o644))
+	must(os.WriteFile(filepath.Join(dir, ".gitlab-ci.yml"), []byte("gitlab"), 0o644))
+	hidden := filepath.Join(dir, "sub", ".hidden.yaml")
+	must(os.WriteFile(hidden, []byte("named"), 0o644))
+	inputs, errs := manifest.ReadPaths([]string{dir, filepath.Join(dir, "missing.yaml"), "-", hidden}, strings.NewReader("stdin"))
 	// The path once, with why; not os's "stat <path>: " after it again.
 	if want := "read " + filepath.Join(dir, "missing.yaml") + ": no such file or directory"; len(errs) != 1 || errs[0].Error() != want {
 		t.Fatalf("errs %v, want %q", errs, want)
@@ -156,8 +163,8 @@ func TestReadPaths(t *testing.T) {
 	for _, in := range inputs {
 		got = append(got, string(in.Data))
 	}
-	if strings.Join(got, ",") != "b,a,stdin" {
-		t.Fatalf("read %v, want b (b.yaml), a (sub/a.yml), stdin, and no README", got)
+	if strings.Join(got, ",") != "b,a,stdin,named" {
+		t.Fatalf("read %v, want b (b.yaml), a (sub/a.yml), stdin, sub/.hidden.yaml as named, and no README or CI file", got)
 	}
 }
 

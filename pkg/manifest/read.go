@@ -18,7 +18,8 @@ type Input struct {
 }
 
 // ReadPaths reads files, directories (recursively, *.yaml, *.yml and *.json, in
-// lexical order, but for Helm charts) and "-" for stdin. An unreadable path,
+// lexical order, but for Helm charts and what is hidden below them: names
+// starting with a dot) and "-" for stdin. An unreadable path,
 // a directory that holds no such file, or a chart is returned as an error
 // beside the inputs that could be read, so one bad path stops nothing else.
 func ReadPaths(paths []string, stdin io.Reader) ([]Input, []error) {
@@ -63,6 +64,16 @@ func expand(p string) ([]string, []error) {
 	err = filepath.WalkDir(p, func(path string, d fs.DirEntry, err error) error {
 		if err != nil {
 			return err
+		}
+		if path != p && strings.HasPrefix(d.Name(), ".") {
+			// A repository's .github/workflows, .gitlab-ci.yml and
+			// .pre-commit-config.yaml are YAML but no manifests, and
+			// pave check -f . in CI would fail on each; named on the
+			// command line, a hidden file or directory is read.
+			if d.IsDir() {
+				return fs.SkipDir
+			}
+			return nil
 		}
 		if d.IsDir() {
 			if err := chartError(path); err != nil {
