@@ -62,7 +62,7 @@ func Of(env policy.Env) (v1alpha1.Tier, bool) {
 // tier not yet added, "none"); "" where the label is unset or known.
 func UnknownTier(env policy.Env) string {
 	label := env.Namespace.Labels[v1alpha1.LabelTier]
-	if label == "" || label != NoTier && slices.ContainsFunc(env.Policy.Spec.Tiers.Tiers, func(t v1alpha1.Tier) bool { return t.Name == label }) {
+	if t, ok := Of(env); label == "" || ok && t.Name == label {
 		return ""
 	}
 	return label
