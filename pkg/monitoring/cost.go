@@ -19,9 +19,7 @@ func CostRule(env policy.Env) (expr string, labels map[string]string) {
 	if cc == "" {
 		cc = env.Policy.Spec.Labels.DefaultCostCenter
 	}
-	requests := func(resource string) string {
-		return fmt.Sprintf(`sum(kube_pod_container_resource_requests{namespace=%q,resource=%q})`, ns, resource)
-	}
+	requests := func(resource string) string { return Requests(fmt.Sprintf("namespace=%q", ns), resource) }
 	labels = map[string]string{NamespaceLabel: ns}
 	for k, v := range map[string]string{"team": v1alpha1.TeamOf(l), "cost_center": cc} {
 		if v != "" {

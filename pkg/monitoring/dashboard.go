@@ -118,8 +118,7 @@ func dashboardData(w *workload.Workload, env policy.Env) (DashboardData, error) 
 	}
 	pods := fmt.Sprintf(`namespace=%q,pod=~%q`, ns, podPattern(w))
 	cost := env.Policy.Spec.Monitoring.Cost
-	cpuReq := fmt.Sprintf(`sum(kube_pod_container_resource_requests{%s,resource="cpu"})`, pods)
-	memReq := fmt.Sprintf(`sum(kube_pod_container_resource_requests{%s,resource="memory"})`, pods)
+	cpuReq, memReq := Requests(pods, "cpu"), Requests(pods, "memory")
 	return DashboardData{
 		QueryVars: v,
 		UID:       DashboardUID(ns, name),
@@ -153,6 +152,15 @@ func podPattern(w *workload.Workload) string {
 		return w.Name() + "-[0-9]+"
 	}
 	return w.Name() + "-[a-z0-9]{5}"
+}
+
+// Requests is the sum of one resource the pods matched by selector (a
+// PromQL label matcher list) request, from kube-state-metrics. Each series
+// counts for no less than zero: a team's own pod may expose a series of that
+// name, and its namespace is then the team's; a negative one would take from
+// what the team is charged. Requests are never negative.
+func Requests(selector, resource string) string {
+	return fmt.Sprintf(`sum(clamp_min(kube_pod_container_resource_requests{%s,resource=%q}, 0))`, selector, resource)
 }
 
 // CostExpr prices requests per hour: cores × the core-hour price plus GiB

@@ -218,12 +218,28 @@ func TestCostRule(t *testing.T) {
 	if r.Labels["team"] != "web" || r.Labels["cost_center"] != "cc-7" || r.Record != monitoring.CostSeries {
 		t.Errorf("rule %+v", r)
 	}
-	pr := objs[0].(*monitoringv1.PrometheusRule)
-	path := ruleFile(t, pr)
-	suite, err := promqltest.NewLazyLoader(`load 1m
+	path := ruleFile(t, objs[0].(*monitoringv1.PrometheusRule))
+	const requests = `
   kube_pod_container_resource_requests{namespace="shop",pod="a",resource="cpu"} 2
-  kube_pod_container_resource_requests{namespace="shop",pod="a",resource="memory"} 4294967296
-`, promqltest.LazyLoaderOpts{})
+  kube_pod_container_resource_requests{namespace="shop",pod="a",resource="memory"} 4294967296`
+	want := 2*0.0316 + 4*0.0042
+	if got := costOf(t, path, requests); math.Abs(got-want) > 1e-9 {
+		t.Fatalf("cost per hour %v, want %v", got, want)
+	}
+	// A team's own pod may expose a series of that name; its namespace is
+	// then the team's, and a negative one took from what it is charged.
+	forged := requests + `
+  kube_pod_container_resource_requests{namespace="shop",pod="forger",resource="cpu",job="podMonitor/shop/forger/0"} -2`
+	if got := costOf(t, path, forged); math.Abs(got-want) > 1e-9 {
+		t.Fatalf("cost per hour with a forged negative request %v, want %v", got, want)
+	}
+}
+
+// costOf is the cost rule's value (the rule file at path) over series, in
+// promqltest's load syntax.
+func costOf(t *testing.T, path, series string) float64 {
+	t.Helper()
+	suite, err := promqltest.NewLazyLoader("load 1m"+series+"\n", promqltest.LazyLoaderOpts{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -248,9 +264,7 @@ func TestCostRule(t *testing.T) {
 		}
 		got = v
 	})
-	if want := 2*0.0316 + 4*0.0042; math.Abs(got-want) > 1e-9 {
-		t.Fatalf("cost per hour %v, want %v", got, want)
-	}
+	return got
 }
 
 func query(suite *promqltest.LazyLoader, q string, ts time.Time) (float64, error) {
