@@ -15,14 +15,18 @@ const SeriesPrefix = "pave_slo:"
 // CostSeries is the recorded hourly cost of what a namespace requests,
 // labelled with its team and cost centre; the cost-by-team dashboard
 // (manifests/monitoring) sums it by team.
-const CostSeries = "pave:cost_per_hour:sum"
+const CostSeries = RecordedPrefix + "cost_per_hour:sum"
+
+// RecordedPrefix starts the name of every other series pave's rules
+// record, its cost among them.
+const RecordedPrefix = "pave:"
 
 // Reserved says whether name is a series only pave's rules record: its SLO
-// series (SeriesPrefix) and everything under "pave:", its cost among them.
-// A team's rule recording one would decide another team's alerts, or its
-// cost on the cost-by-team dashboard.
+// series (SeriesPrefix) and everything under RecordedPrefix. A team's rule
+// recording one would decide another team's alerts, or its cost on the
+// cost-by-team dashboard.
 func Reserved(name string) bool {
-	return strings.HasPrefix(name, SeriesPrefix) || strings.HasPrefix(name, "pave:")
+	return strings.HasPrefix(name, SeriesPrefix) || strings.HasPrefix(name, RecordedPrefix)
 }
 
 // BurnWindow is one multiwindow burn-rate condition (the SRE workbook,

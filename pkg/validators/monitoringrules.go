@@ -34,7 +34,7 @@ func ruleScope(u *unstructured.Unstructured, ns string, env policy.Env) []policy
 					what = fmt.Sprintf("a series only pave's rules record (%s is what the cost-by-team dashboard sums by its team label): what this rule records would count as the cost of whichever team it names, or take from its own", monitoring.CostSeries)
 				}
 				deny(at+".record", fmt.Sprintf("records %s, %s", record, what),
-					fmt.Sprintf("record under a name of your own, not starting %s or pave:", monitoring.SeriesPrefix))
+					fmt.Sprintf("record under a name of your own, not starting %s or %s", monitoring.SeriesPrefix, monitoring.RecordedPrefix))
 			}
 			if labelled, _, _ := unstructured.NestedString(rule, "labels", monitoring.NamespaceLabel); labelled != "" && labelled != ns {
 				deny(at+".labels.namespace", fmt.Sprintf("labels what it records or alerts as namespace %q's: that namespace's alerts and routes would take it as their own", labelled),
