@@ -208,7 +208,7 @@ func writeRendered(w io.Writer, rep *check.Report) error {
 	// rendered output checked again must come out the same.
 	printed := map[string]bool{}
 	for _, o := range rep.Objects {
-		printed[fmt.Sprintf("%s %s/%s", o.Kind, o.Namespace, o.Name)] = true
+		printed[o.Described()] = true
 	}
 	for _, o := range rep.Objects {
 		docs := []json.RawMessage{o.Rendered}

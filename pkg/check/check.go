@@ -85,6 +85,10 @@ type Object struct {
 // generateName.
 func (o Object) Called() string { return manifest.Called(o.Name, o.GenerateName) }
 
+// Described is o as engine.Describe names a companion ("Kind ns/name"):
+// the key an object of the input and a workload's companion share.
+func (o Object) Described() string { return o.Kind + " " + o.Namespace + "/" + o.Name }
+
 // Notes are what a report tells of o beside its violations: the engine's
 // warnings, then its unknown fields, each with what to do.
 func (o Object) Notes() []string {
@@ -171,6 +175,7 @@ func Run(ctx context.Context, inputs []manifest.Input, opts Options) *Report {
 			errs[i] = &manifest.Error{Source: o.Source, Line: o.Line, Err: err}
 		}
 	})
+	run.ownCompanions(ctx, objs, checked, errs)
 
 	// In input order: a document that does not decode is one error, an
 	// object that cannot be checked is one, and the others are reported.

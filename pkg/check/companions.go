@@ -1,0 +1,95 @@
+package check
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"reflect"
+	"slices"
+
+	"github.com/pave-dev/pave/pkg/manifest"
+)
+
+// ownCompanions reports as pave's own every object of the input that is
+// exactly a companion pave's controller writes for a workload of the same
+// input: what `pave check --render` printed, checked again. Admission
+// never judges those writes (the webhooks' matchConditions skip pave's
+// service accounts), and some would fail the rules a team's objects are
+// held to: a workload's SLO rule records the pave_slo: series no team may
+// record. A copy that differs in anything is judged as a team's object,
+// and so is every copy with --as-team, which judges what a team member's
+// kubectl apply of the input would meet.
+//
+// Without --render the companions were only named, so a workload is
+// rendered again when the input holds an object of a companion's name:
+// never for input that holds none.
+func (j *judge) ownCompanions(ctx context.Context, objs []manifest.Object, checked []Object, errs []error) {
+	if j.opts.ParseOnly || len(j.opts.Guards) > 0 {
+		return // --as-team: judged as a team member's apply of them would be
+	}
+	// The objects that could be companions: judged, and naming none. A run
+	// of workloads alone (the common one) stops here without allocating.
+	var candidates map[string]int
+	for k := range checked {
+		if r := &checked[k]; errs[k] == nil && r.Skipped == "" && len(r.Companions) == 0 && r.Kind != "" {
+			if candidates == nil {
+				candidates = map[string]int{}
+			}
+			candidates[r.Described()] = -1
+		}
+	}
+	if len(candidates) == 0 {
+		return
+	}
+	for i := range checked { // the first workload naming each candidate
+		for _, c := range checked[i].Companions {
+			if w, ok := candidates[c]; ok && w < 0 && errs[i] == nil {
+				candidates[c] = i
+			}
+		}
+	}
+	rendered := map[int]*Object{} // workloads rendered again, once each
+	for k := range checked {
+		r := &checked[k]
+		if errs[k] != nil || r.Skipped != "" || len(r.Companions) > 0 || r.Kind == "" {
+			continue
+		}
+		key := r.Described()
+		w := candidates[key]
+		if w < 0 {
+			continue
+		}
+		src := &checked[w]
+		if src.RenderedCompanions == nil {
+			if rendered[w] == nil {
+				opts := *j.opts
+				opts.Render = true
+				again := &Object{}
+				if err := (&judge{opts: &opts, env: j.env, ns: j.ns}).byRules(ctx, &objs[w], again); err != nil {
+					continue // judged as it was
+				}
+				rendered[w] = again
+			}
+			src = rendered[w]
+		}
+		i := slices.Index(src.Companions, key)
+		if i < 0 || i >= len(src.RenderedCompanions) || !sameJSON(objs[k].JSON, src.RenderedCompanions[i]) {
+			continue
+		}
+		*r = Object{Source: r.Source, Line: r.Line, APIVersion: r.APIVersion, Kind: r.Kind, Name: r.Name, Namespace: r.Namespace, Allowed: true,
+			Skipped: fmt.Sprintf("pave's own companion of %s %s/%s: its controller writes it, unjudged; apply the workload without it", checked[w].Kind, checked[w].Namespace, checked[w].Called())}
+		if j.opts.Render {
+			r.Rendered = objs[k].JSON
+		}
+	}
+}
+
+// sameJSON reports whether two JSON documents hold the same value, however
+// they are spaced and ordered.
+func sameJSON(a, b []byte) bool {
+	var x, y any
+	if json.Unmarshal(a, &x) != nil || json.Unmarshal(b, &y) != nil {
+		return false
+	}
+	return reflect.DeepEqual(x, y)
+}
