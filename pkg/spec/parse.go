@@ -65,8 +65,11 @@ func Parse(source string, data []byte) (*File, error) {
 		}
 		services = v
 	}
-	if services == nil || services.Kind != yaml.MappingNode || len(services.Content) == 0 {
+	if services == nil || services.Kind != yaml.MappingNode {
 		return nil, p.errAt(doc.Line, "", "services", "expected a mapping of service names to their specs")
+	}
+	if len(services.Content) == 0 {
+		return nil, p.errAt(services.Line, "", "services", "names no service; add one, e.g. web: {image: registry.example.com/web:1.0.0}")
 	}
 	f := &File{}
 	seen := map[string]bool{}
@@ -108,6 +111,9 @@ func (p parser) service(k, v *yaml.Node) (Service, error) {
 		switch field {
 		case "image":
 			s.Image, err = p.scalar(fv, s.Name, field)
+			if err == nil && strings.TrimSpace(s.Image) != s.Image {
+				err = bad(fmt.Sprintf("%q has leading or trailing spaces, which the API server refuses; write the image alone", s.Image))
+			}
 		case "cpu":
 			s.CPU, err = p.quantity(fv, s.Name, field, "500m or 1", false)
 		case "memory":

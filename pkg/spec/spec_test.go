@@ -122,6 +122,8 @@ func TestParseErrorsNameFileLineServiceAndField(t *testing.T) {
 		{"team that is no label value", "services:\n  web:\n    image: x:1\n    team: payments team\n", `s.yaml:4: service "web": field team: "payments team" cannot be a label value`},
 		{"zone that is no label value", "services:\n  web:\n    image: x:1\n    zone: -internal\n", `field zone: "-internal" cannot be a label value`},
 		{"cost centre that is no label value", "services:\n  web:\n    image: x:1\n    cost_center: cc/7\n", `field cost_center: "cc/7" cannot be a label value`},
+		{"no service", "services: {}\n", `s.yaml:1: field services: names no service; add one`},
+		{"image with spaces", "services:\n  web:\n    image: \" x:1\"\n", `s.yaml:3: service "web": field image: " x:1" has leading or trailing spaces, which the API server refuses`},
 		{"volume twice", "services:\n  db:\n    image: x:1\n    volumes:\n      - {name: data, size: 1Gi, path: /d}\n      - {name: data, size: 1Gi, path: /e}\n", `field volumes[1]: data (/e) repeats`},
 	}
 	for _, c := range cases {
