@@ -1,6 +1,8 @@
 package main
 
 import (
+	"strings"
+
 	corev1 "k8s.io/api/core/v1"
 	networkingv1 "k8s.io/api/networking/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -79,10 +81,19 @@ func ingressHosts(obj any) (any, error) {
 	}
 	kept := &networkingv1.Ingress{ObjectMeta: identity(ing.ObjectMeta)}
 	if alias, ok := ing.Annotations[ingress.ServerAlias]; ok {
-		kept.Annotations = map[string]string{ingress.ServerAlias: alias}
+		aliases := strings.SplitN(alias, ",", ingress.MaxHosts+1)
+		kept.Annotations = map[string]string{ingress.ServerAlias: strings.Join(aliases[:min(len(aliases), ingress.MaxHosts)], ",")}
 	}
+	// Each host once, and no more than ingress.MaxHosts of them: rule
+	// ingress-host refuses more, but an Ingress made before pave, or while
+	// its webhook failed open, may hold thousands, and the cache must not
+	// take the server down (security.md, finding 69).
+	seen := map[string]bool{}
 	for _, r := range ing.Spec.Rules {
-		kept.Spec.Rules = append(kept.Spec.Rules, networkingv1.IngressRule{Host: r.Host})
+		if !seen[r.Host] && len(seen) < ingress.MaxHosts {
+			seen[r.Host] = true
+			kept.Spec.Rules = append(kept.Spec.Rules, networkingv1.IngressRule{Host: r.Host})
+		}
 	}
 	if len(ing.Spec.Rules) == 0 && ing.Spec.DefaultBackend != nil {
 		kept.Spec.DefaultBackend = &networkingv1.IngressBackend{}
@@ -135,6 +146,9 @@ func istioRuleSpec(u *unstructured.Unstructured) map[string]any {
 		}
 		if _, isMap := v.(map[string]any); isMap {
 			v = map[string]any{}
+		}
+		if list, isList := v.([]any); isList && len(list) > ingress.MaxHosts {
+			v = list[:ingress.MaxHosts] // as an Ingress's hosts, above
 		}
 		kept[f] = v
 	}

@@ -1,8 +1,10 @@
 package main
 
 import (
+	"fmt"
 	"reflect"
 	"slices"
+	"strings"
 	"testing"
 
 	networkingv1 "k8s.io/api/networking/v1"
@@ -227,5 +229,48 @@ func TestAdmissionCacheLeavesPavesOwnRoutesOut(t *testing.T) {
 		if sel := managerOptions(options{role: role}, scheme, true).Cache.DefaultLabelSelector; sel != nil {
 			t.Errorf("role %s selects %v: the controller watches pave's own", role, sel)
 		}
+	}
+}
+
+// The cache keeps no more than ingress.MaxHosts hosts of an Ingress or a
+// VirtualService, each once, whatever the object holds: rule ingress-host
+// refuses more, but one made before pave (or while its webhook failed
+// open) must not take the admission server past its memory (finding 69).
+func TestCacheBoundsTheHostsOfAnObject(t *testing.T) {
+	ing := &networkingv1.Ingress{ObjectMeta: metav1.ObjectMeta{Name: "big", Namespace: "shop"}}
+	for i := range 5000 {
+		ing.Spec.Rules = append(ing.Spec.Rules, networkingv1.IngressRule{Host: fmt.Sprintf("h%d.example.com", i%2500)})
+	}
+	var aliases []string
+	for i := range 100 {
+		aliases = append(aliases, fmt.Sprintf("a%d.example.com", i))
+	}
+	ing.Annotations = map[string]string{ingress.ServerAlias: strings.Join(aliases, ",")}
+	got, err := ingressHosts(ing)
+	if err != nil {
+		t.Fatal(err)
+	}
+	kept := got.(*networkingv1.Ingress)
+	if len(kept.Spec.Rules) != ingress.MaxHosts || kept.Spec.Rules[0].Host != "h0.example.com" || kept.Spec.Rules[ingress.MaxHosts-1].Host != fmt.Sprintf("h%d.example.com", ingress.MaxHosts-1) {
+		t.Errorf("kept %d rules (%v ...), want the first %d hosts", len(kept.Spec.Rules), kept.Spec.Rules[0], ingress.MaxHosts)
+	}
+	if n := len(strings.Split(kept.Annotations[ingress.ServerAlias], ",")); n != ingress.MaxHosts {
+		t.Errorf("kept %d server aliases, want %d", n, ingress.MaxHosts)
+	}
+	hosts := make([]any, 100)
+	for i := range hosts {
+		hosts[i] = fmt.Sprintf("v%d.example.com", i)
+	}
+	vs := &unstructured.Unstructured{Object: map[string]any{
+		"apiVersion": "networking.istio.io/v1", "kind": "VirtualService",
+		"metadata": map[string]any{"name": "big", "namespace": "shop"},
+		"spec":     map[string]any{"hosts": hosts, "gateways": []any{"istio-system/public"}},
+	}}
+	slim, err := companionMetadata(vs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if h, _, _ := unstructured.NestedSlice(slim.(*unstructured.Unstructured).Object, "spec", "hosts"); len(h) != ingress.MaxHosts || h[0] != "v0.example.com" {
+		t.Errorf("kept %d hosts of the VirtualService, want the first %d", len(h), ingress.MaxHosts)
 	}
 }

@@ -50,6 +50,14 @@ func (IngressHost) Rules() []policy.Rule { return []policy.Rule{ruleIngressHost}
 // ValidateObject implements engine.ObjectValidator, against the routes the
 // adapter found (policy.Env.Routes).
 func (IngressHost) ValidateObject(_ context.Context, obj object, env policy.Env) []policy.Violation {
+	if field, n, ok := ingress.Entries(obj); ok && n > ingress.MaxHosts {
+		// Not judged further: one finding, without the count, so an update
+		// of an object over the bound before pave stays preexisting.
+		kind := ingress.KindOf(obj)
+		return []policy.Violation{ruleIngressHost.Violation(field,
+			fmt.Sprintf("%s %q writes more than %d hosts: the admission server keeps every team's hosts in memory, and objects of thousands of them would take it, and every team's deploys, down", kind, obj.GetName(), ingress.MaxHosts),
+			fmt.Sprintf("split the hosts over several %s of at most %d each", plural(kind), ingress.MaxHosts))}
+	}
 	_, hosts, ok := ingress.HostsOf(obj)
 	if !ok {
 		return nil
@@ -225,4 +233,12 @@ func hostField(obj object, host string) string {
 		}
 	}
 	return "spec.hostnames"
+}
+
+// plural is the plural of a kind's name: Ingresses, HTTPRoutes.
+func plural(kind string) string {
+	if strings.HasSuffix(kind, "s") {
+		return kind + "es"
+	}
+	return kind + "s"
 }

@@ -1,0 +1,50 @@
+package ingress
+
+import (
+	"strings"
+
+	networkingv1 "k8s.io/api/networking/v1"
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+
+	gatewayv1 "sigs.k8s.io/gateway-api/apis/v1"
+)
+
+// MaxHosts is how many host entries one Ingress, route, ListenerSet or
+// VirtualService may write. The admission server keeps every entry of
+// every team's object in memory, with its index (about 2 KiB a host): with
+// no bound, twenty Ingresses of 5,000 hosts each, a megabyte apiece, took
+// it past its memory limit within seconds, and the informer would fill it
+// again at every restart. Gateway API holds a route to 16 hostnames and a
+// Gateway to 64 listeners; an Ingress or VirtualService takes the larger.
+const MaxHosts = 64
+
+// Entries is where obj writes its hosts and how many entries it writes
+// there, duplicates and rules without a host included (each is kept
+// apart until it is read): an Ingress's rules and server aliases, a
+// route's hostnames, a ListenerSet's listeners, a VirtualService's hosts,
+// whether it binds to a gateway or to the sidecars. ok is false for other
+// objects.
+func Entries(obj any) (field string, n int, ok bool) {
+	switch o := obj.(type) {
+	case *networkingv1.Ingress:
+		n = len(o.Spec.Rules)
+		for alias := range strings.SplitSeq(o.Annotations[ServerAlias], ",") {
+			if strings.TrimSpace(alias) != "" {
+				n++
+			}
+		}
+		return "spec.rules", n, true
+	case *gatewayv1.ListenerSet:
+		return "spec.listeners", len(o.Spec.Listeners), true
+	case *unstructured.Unstructured:
+		if !isVirtualService(o) {
+			return "", 0, false
+		}
+		hosts, _, _ := unstructured.NestedSlice(o.Object, "spec", "hosts")
+		return "spec.hosts", len(hosts), true
+	}
+	if names, ok := Hostnames(obj); ok {
+		return "spec.hostnames", len(names), true
+	}
+	return "", 0, false
+}
