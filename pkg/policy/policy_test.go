@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	corev1 "k8s.io/api/core/v1"
+	networkingv1 "k8s.io/api/networking/v1"
 
 	"github.com/pave-dev/pave/pkg/api/v1alpha1"
 	"github.com/pave-dev/pave/pkg/policy"
@@ -41,6 +42,13 @@ func TestBuiltInTiersCountTheServedWorkloads(t *testing.T) {
 			if got, ok := tier.Quota[name]; !ok || got.Cmp(pods) != 0 {
 				t.Errorf("tier %s: %s is %v (set %v), want the tier's pods, %s", tier.Name, name, &got, ok, &pods)
 			}
+		}
+		// Ingresses too, whose hosts the admission server holds: at most
+		// ingress.MaxHosts each, so a tier's count bounds one namespace's
+		// share of its memory (finding 69).
+		ingresses := quota.CountName("ingresses", networkingv1.GroupName)
+		if got, ok := tier.Quota[ingresses]; !ok || got.Sign() <= 0 || got.Cmp(pods) > 0 {
+			t.Errorf("tier %s: %s is %v (set %v), want a count no larger than its pods", tier.Name, ingresses, &got, ok)
 		}
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	corev1 "k8s.io/api/core/v1"
+	networkingv1 "k8s.io/api/networking/v1"
 	"k8s.io/apimachinery/pkg/api/resource"
 
 	"github.com/pave-dev/pave/pkg/api/v1alpha1"
@@ -96,6 +97,11 @@ func namespaceUsage(c Cluster) map[string]corev1.ResourceList {
 	for _, w := range c.Workloads {
 		if i := slices.IndexFunc(kinds, func(k workload.Kind) bool { return k.Kind == w.Kind }); i >= 0 {
 			add(w.Meta.Namespace, quota.CountName(kinds[i].Resource, kinds[i].Group), quota.One())
+		}
+	}
+	for _, r := range c.Routing {
+		if ing, ok := r.(*networkingv1.Ingress); ok {
+			add(ing.Namespace, quota.CountName("ingresses", networkingv1.GroupName), quota.One())
 		}
 	}
 	for _, s := range c.Services {

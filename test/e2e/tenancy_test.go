@@ -408,3 +408,32 @@ spec:
 		t.Fatalf("a hostname of its own: %v", err)
 	}
 }
+
+// A team member cannot write an Ingress of thousands of hosts, whose hosts
+// the admission server would hold in memory (finding 69): one of more than
+// 64 is denied, one of 64 admitted, and the namespace's quota, as the API
+// server has taken it up, counts Ingresses.
+func TestTeamMemberCannotWriteAnIngressOfThousandsOfHosts(t *testing.T) {
+	teamNamespace(t, "team-hosts")
+	ing := func(name string, n int) string {
+		var rules []string
+		for i := range n {
+			rules = append(rules, fmt.Sprintf(`{"host": "h%d.hosts.e2e.example.com"}`, i))
+		}
+		return fmt.Sprintf(`{"apiVersion": "networking.k8s.io/v1", "kind": "Ingress", "metadata": {"name": %q}, "spec": {"rules": [%s]}}`, name, strings.Join(rules, ","))
+	}
+	_, err := asDev(ing("many", 5000), "create", "-n", "team-hosts", "-f", "-")
+	denied(t, "an Ingress of 5,000 hosts", err, "[ingress-host] spec.rules", "writes more than 64 hosts", "split the hosts over several Ingresses")
+	absent(t, "team-hosts", "ingress", "many")
+	if _, err := asDev(ing("bounded", 64), "create", "-n", "team-hosts", "-f", "-"); err != nil {
+		t.Fatalf("an Ingress of 64 hosts: %v", err)
+	}
+	eventually(t, 30*time.Second, func() error {
+		q := getJSON(t, "-n", "team-hosts", "resourcequota", "pave-tier")
+		const name = "count/ingresses.networking.k8s.io"
+		if at(q, "spec", "hard", name) != "50" || at(q, "status", "hard", name) != "50" || at(q, "status", "used", name) != "1" {
+			return fmt.Errorf("quota %s (spec, status, used): %v, %v, %v", name, at(q, "spec", "hard", name), at(q, "status", "hard", name), at(q, "status", "used", name))
+		}
+		return nil
+	})
+}
