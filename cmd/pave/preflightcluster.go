@@ -10,6 +10,7 @@ import (
 	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
 	networkingv1 "k8s.io/api/networking/v1"
+	policyv1 "k8s.io/api/policy/v1"
 	rbacv1 "k8s.io/api/rbac/v1"
 	schedulingv1 "k8s.io/api/scheduling/v1"
 	"k8s.io/apimachinery/pkg/api/meta"
@@ -70,6 +71,11 @@ func readCluster(ctx context.Context, c client.Client) (preflight.Cluster, error
 		return out, fmt.Errorf("list Services: %w", err)
 	}
 	out.Services = svcs.Items
+	var pdbs policyv1.PodDisruptionBudgetList
+	if err := c.List(ctx, &pdbs); err != nil {
+		return out, fmt.Errorf("list PodDisruptionBudgets: %w", err)
+	}
+	out.Budgets = pdbs.Items
 	if out.Routing, err = routing(ctx, c); err != nil {
 		return out, err
 	}

@@ -5,6 +5,7 @@ import (
 
 	corev1 "k8s.io/api/core/v1"
 	networkingv1 "k8s.io/api/networking/v1"
+	policyv1 "k8s.io/api/policy/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/labels"
@@ -100,6 +101,35 @@ func ingressHosts(obj any) (any, error) {
 	}
 	return kept, nil
 }
+
+// budgetSpec is the cache's transform of PodDisruptionBudgets: their
+// identity and spec, which rule disruption-budget-replicas reads, and not
+// their labels, annotations or status. The edit role writes them, and a
+// team member could fill each with a quarter of a megabyte of annotations
+// (finding 69). A selector of more than maxBudgetTerms labels and values is
+// not kept either (the budget then selects nothing here): the rule only
+// warns, and no real budget selects its pods so.
+func budgetSpec(obj any) (any, error) {
+	pdb, ok := obj.(*policyv1.PodDisruptionBudget)
+	if !ok {
+		return obj, nil
+	}
+	kept := &policyv1.PodDisruptionBudget{ObjectMeta: identity(pdb.ObjectMeta), Spec: pdb.Spec}
+	if sel := pdb.Spec.Selector; sel != nil {
+		terms := len(sel.MatchLabels)
+		for _, e := range sel.MatchExpressions {
+			terms += 1 + len(e.Values)
+		}
+		if terms > maxBudgetTerms {
+			kept.Spec.Selector = nil
+		}
+	}
+	return kept, nil
+}
+
+// maxBudgetTerms bounds the selector of a PodDisruptionBudget the cache
+// keeps (budgetSpec).
+const maxBudgetTerms = 64
 
 // managedConfigMaps is the unstructured ConfigMap the companion reconcilers
 // watch, as the cache keys it.

@@ -8,10 +8,12 @@ import (
 	"testing"
 
 	networkingv1 "k8s.io/api/networking/v1"
+	policyv1 "k8s.io/api/policy/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/labels"
 	"k8s.io/apimachinery/pkg/runtime"
+	"k8s.io/apimachinery/pkg/util/intstr"
 	clientgoscheme "k8s.io/client-go/kubernetes/scheme"
 	"sigs.k8s.io/controller-runtime/pkg/client/apiutil"
 	gatewayv1 "sigs.k8s.io/gateway-api/apis/v1"
@@ -272,5 +274,39 @@ func TestCacheBoundsTheHostsOfAnObject(t *testing.T) {
 	}
 	if h, _, _ := unstructured.NestedSlice(slim.(*unstructured.Unstructured).Object, "spec", "hosts"); len(h) != ingress.MaxHosts || h[0] != "v0.example.com" {
 		t.Errorf("kept %d hosts of the VirtualService, want the first %d", len(h), ingress.MaxHosts)
+	}
+}
+
+// Of a PodDisruptionBudget the cache keeps its identity and spec, which
+// rule disruption-budget-replicas reads: not a team member's quarter
+// megabyte of annotations, nor a selector of thousands of values, which
+// would select nothing the rule could warn of (finding 69).
+func TestBudgetCacheKeepsTheSpec(t *testing.T) {
+	two := intstr.FromInt32(2)
+	pdb := &policyv1.PodDisruptionBudget{
+		ObjectMeta: metav1.ObjectMeta{Name: "web", Namespace: "shop", ResourceVersion: "9",
+			Labels: map[string]string{"app": "web"}, Annotations: map[string]string{"filler": strings.Repeat("x", 250_000)}},
+		Spec:   policyv1.PodDisruptionBudgetSpec{MinAvailable: &two, Selector: &metav1.LabelSelector{MatchLabels: map[string]string{"app": "web"}}},
+		Status: policyv1.PodDisruptionBudgetStatus{CurrentHealthy: 3, DisruptedPods: map[string]metav1.Time{"web-1": {}}},
+	}
+	got, err := budgetSpec(pdb)
+	if err != nil {
+		t.Fatal(err)
+	}
+	kept := got.(*policyv1.PodDisruptionBudget)
+	if kept.Name != "web" || kept.Namespace != "shop" || kept.ResourceVersion != "9" || !reflect.DeepEqual(kept.Spec, pdb.Spec) {
+		t.Errorf("identity or spec not kept: %+v", kept)
+	}
+	if kept.Annotations != nil || kept.Labels != nil || !reflect.DeepEqual(kept.Status, policyv1.PodDisruptionBudgetStatus{}) {
+		t.Errorf("kept more than the spec: %v %v %+v", len(kept.Annotations), kept.Labels, kept.Status)
+	}
+	var values []string
+	for i := range 5000 {
+		values = append(values, fmt.Sprint(i))
+	}
+	pdb.Spec.Selector = &metav1.LabelSelector{MatchExpressions: []metav1.LabelSelectorRequirement{{Key: "app", Operator: metav1.LabelSelectorOpIn, Values: values}}}
+	got, _ = budgetSpec(pdb)
+	if sel := got.(*policyv1.PodDisruptionBudget).Spec.Selector; sel != nil {
+		t.Errorf("kept a selector of %d values", len(sel.MatchExpressions[0].Values))
 	}
 }

@@ -7,6 +7,7 @@ import (
 
 	corev1 "k8s.io/api/core/v1"
 	networkingv1 "k8s.io/api/networking/v1"
+	policyv1 "k8s.io/api/policy/v1"
 
 	"github.com/pave-dev/pave/pkg/api/v1alpha1"
 	"github.com/pave-dev/pave/pkg/policy"
@@ -46,6 +47,12 @@ func TestBuiltInTiersCountTheServedWorkloads(t *testing.T) {
 		// Ingresses too, whose hosts the admission server holds: at most
 		// ingress.MaxHosts each, so a tier's count bounds one namespace's
 		// share of its memory (finding 69).
+		// And PodDisruptionBudgets, as many as its pods: the admission
+		// server holds them too.
+		budgets := quota.CountName("poddisruptionbudgets", policyv1.GroupName)
+		if got, ok := tier.Quota[budgets]; !ok || got.Cmp(pods) != 0 {
+			t.Errorf("tier %s: %s is %v (set %v), want the tier's pods, %s", tier.Name, budgets, &got, ok, &pods)
+		}
 		ingresses := quota.CountName("ingresses", networkingv1.GroupName)
 		if got, ok := tier.Quota[ingresses]; !ok || got.Sign() <= 0 || got.Cmp(pods) > 0 {
 			t.Errorf("tier %s: %s is %v (set %v), want a count no larger than its pods", tier.Name, ingresses, &got, ok)

@@ -11,6 +11,7 @@ import (
 	cmapi "github.com/cert-manager/cert-manager/pkg/apis/certmanager/v1"
 	admissionregistrationv1 "k8s.io/api/admissionregistration/v1"
 	corev1 "k8s.io/api/core/v1"
+	policyv1 "k8s.io/api/policy/v1"
 	rbacv1 "k8s.io/api/rbac/v1"
 	schedulingv1 "k8s.io/api/scheduling/v1"
 	storagev1 "k8s.io/api/storage/v1"
@@ -54,6 +55,9 @@ type Cluster struct {
 	// Services are the Services there are, judged too (service-exposure,
 	// service-external-ips, service-external-name).
 	Services []corev1.Service
+	// Budgets are the PodDisruptionBudgets there are, counted against the
+	// tiers (count/poddisruptionbudgets.policy).
+	Budgets []policyv1.PodDisruptionBudget
 	// Routing are the Ingresses and Gateway API routes there are, judged
 	// against each other (ingress-host).
 	Routing []client.Object

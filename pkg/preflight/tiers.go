@@ -8,6 +8,7 @@ import (
 
 	corev1 "k8s.io/api/core/v1"
 	networkingv1 "k8s.io/api/networking/v1"
+	policyv1 "k8s.io/api/policy/v1"
 	"k8s.io/apimachinery/pkg/api/resource"
 
 	"github.com/pave-dev/pave/pkg/api/v1alpha1"
@@ -98,6 +99,9 @@ func namespaceUsage(c Cluster) map[string]corev1.ResourceList {
 		if i := slices.IndexFunc(kinds, func(k workload.Kind) bool { return k.Kind == w.Kind }); i >= 0 {
 			add(w.Meta.Namespace, quota.CountName(kinds[i].Resource, kinds[i].Group), quota.One())
 		}
+	}
+	for _, b := range c.Budgets {
+		add(b.Namespace, quota.CountName("poddisruptionbudgets", policyv1.GroupName), quota.One())
 	}
 	for _, r := range c.Routing {
 		if ing, ok := r.(*networkingv1.Ingress); ok {

@@ -8,6 +8,7 @@ import (
 
 	corev1 "k8s.io/api/core/v1"
 	networkingv1 "k8s.io/api/networking/v1"
+	policyv1 "k8s.io/api/policy/v1"
 	"k8s.io/apimachinery/pkg/api/resource"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"sigs.k8s.io/controller-runtime/pkg/client"
@@ -51,7 +52,7 @@ spec:
     defaultTier: tiny
     tiers:
     - {name: tiny, quota: {pods: "2", requests.cpu: "6", limits.memory: 2Gi, count/deployments.apps: "2", secrets: "1"}}
-    - {name: roomy, quota: {pods: "100", count/deployments.apps: "2", count/ingresses.networking.k8s.io: "1"}}
+    - {name: roomy, quota: {pods: "100", count/deployments.apps: "2", count/ingresses.networking.k8s.io: "1", count/poddisruptionbudgets.policy: "0"}}
 `))
 	if err != nil {
 		t.Fatal(err)
@@ -69,6 +70,7 @@ spec:
 			pod("kube-system", "a", corev1.PodRunning, "1"), pod("kube-system", "b", corev1.PodRunning, "1"), pod("kube-system", "c", corev1.PodRunning, "1"),
 		},
 		Workloads: append(deployments("many", 3), deployments("full", 2)...),
+		Budgets:   []policyv1.PodDisruptionBudget{{ObjectMeta: metav1.ObjectMeta{Namespace: "many", Name: "web"}}},
 		Routing: []client.Object{
 			&networkingv1.Ingress{ObjectMeta: metav1.ObjectMeta{Namespace: "many", Name: "a"}},
 			&networkingv1.Ingress{ObjectMeta: metav1.ObjectMeta{Namespace: "many", Name: "b"}},
@@ -95,7 +97,7 @@ spec:
 		t.Errorf("crowded: %+v", crowded)
 	}
 	if many.Subject != "Namespace many (tier roomy)" || many.Severity != "medium" ||
-		!strings.Contains(many.Message, "count/deployments.apps 3, the tier allows 2; count/ingresses.networking.k8s.io 2, the tier allows 1") || strings.Contains(many.Message, "roll out") {
+		!strings.Contains(many.Message, "count/deployments.apps 3, the tier allows 2; count/ingresses.networking.k8s.io 2, the tier allows 1; count/poddisruptionbudgets.policy 1, the tier allows 0") || strings.Contains(many.Message, "roll out") {
 		t.Errorf("many: %+v", many)
 	}
 }
