@@ -81,14 +81,14 @@ func ingressHosts(obj any) (any, error) {
 		return obj, nil
 	}
 	kept := &networkingv1.Ingress{ObjectMeta: identity(ing.ObjectMeta)}
+	// Each host once, and no more than ingress.MaxHosts rules' hosts and as
+	// many aliases: rule ingress-host refuses more, but an Ingress made
+	// before pave, or while its webhook failed open, may hold thousands,
+	// and the cache must not take the server down (security.md, finding 69).
 	if alias, ok := ing.Annotations[ingress.ServerAlias]; ok {
 		aliases := strings.SplitN(alias, ",", ingress.MaxHosts+1)
 		kept.Annotations = map[string]string{ingress.ServerAlias: strings.Join(aliases[:min(len(aliases), ingress.MaxHosts)], ",")}
 	}
-	// Each host once, and no more than ingress.MaxHosts of them: rule
-	// ingress-host refuses more, but an Ingress made before pave, or while
-	// its webhook failed open, may hold thousands, and the cache must not
-	// take the server down (security.md, finding 69).
 	seen := map[string]bool{}
 	for _, r := range ing.Spec.Rules {
 		if !seen[r.Host] && len(seen) < ingress.MaxHosts {

@@ -5,13 +5,12 @@ import (
 
 	networkingv1 "k8s.io/api/networking/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
-
 	gatewayv1 "sigs.k8s.io/gateway-api/apis/v1"
 )
 
 // MaxHosts is how many host entries one Ingress, route, ListenerSet or
 // VirtualService may write. The admission server keeps every entry of
-// every team's object in memory, with its index (about 2 KiB a host): with
+// every team's object in memory, with its index (2–3 KiB a host): with
 // no bound, twenty Ingresses of 5,000 hosts each, a megabyte apiece, took
 // it past its memory limit within seconds, and the informer would fill it
 // again at every restart. Gateway API holds a route to 16 hostnames and a
