@@ -310,3 +310,38 @@ func TestBudgetCacheKeepsTheSpec(t *testing.T) {
 		t.Errorf("kept a selector of %d values", len(sel.MatchExpressions[0].Values))
 	}
 }
+
+// Of an object watched as metadata alone (a companion, or a team's object
+// of a companion's kind) the cache keeps who it is, its version, pave's
+// label and its controller, which watching and pruning read: not a team
+// member's quarter megabyte of annotations, labels or owner references
+// (finding 70).
+func TestWatchedMetadataKeepsWhatIsRead(t *testing.T) {
+	yes := true
+	owner := metav1.OwnerReference{APIVersion: "apps/v1", Kind: "Deployment", Name: "web", UID: "u-1", Controller: &yes}
+	m := &metav1.PartialObjectMetadata{
+		TypeMeta: metav1.TypeMeta{APIVersion: "networking.k8s.io/v1", Kind: "NetworkPolicy"},
+		ObjectMeta: metav1.ObjectMeta{Name: "pave-zone-web", Namespace: "shop", UID: "u-2", ResourceVersion: "5",
+			Labels:          map[string]string{v1alpha1.LabelManagedBy: v1alpha1.ManagedByPave, "filler": strings.Repeat("x", 63)},
+			Annotations:     map[string]string{"filler": strings.Repeat("x", 250_000)},
+			OwnerReferences: []metav1.OwnerReference{{APIVersion: "v1", Kind: "ConfigMap", Name: "other", UID: "u-3"}, owner},
+			ManagedFields:   []metav1.ManagedFieldsEntry{{Manager: "pave"}}},
+	}
+	got, err := companionMetadata(m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	kept := got.(*metav1.PartialObjectMetadata)
+	if kept.Name != m.Name || kept.Namespace != m.Namespace || kept.UID != m.UID || kept.ResourceVersion != m.ResourceVersion || kept.Kind != "NetworkPolicy" {
+		t.Errorf("identity not kept: %+v", kept)
+	}
+	if !reflect.DeepEqual(kept.Labels, map[string]string{v1alpha1.LabelManagedBy: v1alpha1.ManagedByPave}) {
+		t.Errorf("labels %v, want pave's alone", kept.Labels)
+	}
+	if ref := metav1.GetControllerOf(kept); ref == nil || ref.UID != "u-1" || len(kept.OwnerReferences) != 1 {
+		t.Errorf("owner references %+v, want the controller's alone", kept.OwnerReferences)
+	}
+	if kept.Annotations != nil || kept.ManagedFields != nil {
+		t.Errorf("kept %d annotations and %d managed fields", len(kept.Annotations), len(kept.ManagedFields))
+	}
+}
