@@ -37,6 +37,17 @@ func companionMetadata(obj any) (any, error) {
 		return watchedMetadata(m), nil
 	}
 	obj, err := cache.TransformStripManagedFields()(obj)
+	if o, ok := obj.(metav1.Object); ok && err == nil {
+		// kubectl apply's copy of the manifest as written, which nothing
+		// of pave reads: on a workload the controller caches whole it was
+		// a second manifest per workload.
+		if a := o.GetAnnotations(); a != nil {
+			if _, ok := a[corev1.LastAppliedConfigAnnotation]; ok {
+				delete(a, corev1.LastAppliedConfigAnnotation)
+				o.SetAnnotations(a)
+			}
+		}
+	}
 	if u, ok := obj.(*unstructured.Unstructured); ok && err == nil {
 		kept := map[string]any{"apiVersion": u.GetAPIVersion(), "kind": u.GetKind()}
 		if m, ok := u.Object["metadata"]; ok {

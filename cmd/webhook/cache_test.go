@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 
+	appsv1 "k8s.io/api/apps/v1"
+	corev1 "k8s.io/api/core/v1"
 	networkingv1 "k8s.io/api/networking/v1"
 	policyv1 "k8s.io/api/policy/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -343,5 +345,20 @@ func TestWatchedMetadataKeepsWhatIsRead(t *testing.T) {
 	}
 	if kept.Annotations != nil || kept.ManagedFields != nil {
 		t.Errorf("kept %d annotations and %d managed fields", len(kept.Annotations), len(kept.ManagedFields))
+	}
+}
+
+// The cache drops kubectl apply's copy of the manifest from what it holds
+// whole, a workload among them, and keeps every other annotation: nothing
+// of pave reads the copy, and the generators read the rest.
+func TestCacheDropsTheLastAppliedManifest(t *testing.T) {
+	d := &appsv1.Deployment{ObjectMeta: metav1.ObjectMeta{Name: "web", Namespace: "shop", Annotations: map[string]string{
+		corev1.LastAppliedConfigAnnotation: strings.Repeat("x", 10_000), v1alpha1.AnnotationSLOAvailability: "99.9"}}}
+	got, err := companionMetadata(d)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a := got.(*appsv1.Deployment).Annotations; !reflect.DeepEqual(a, map[string]string{v1alpha1.AnnotationSLOAvailability: "99.9"}) {
+		t.Errorf("annotations kept: %d, want the SLO's alone", len(a))
 	}
 }
