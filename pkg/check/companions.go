@@ -29,33 +29,31 @@ func (j *judge) ownCompanions(ctx context.Context, objs []manifest.Object, check
 	}
 	// The objects that could be companions: judged, and naming none. A run
 	// of workloads alone (the common one) stops here without allocating.
-	var candidates map[string]int
+	var candidates []int
 	for k := range checked {
 		if r := &checked[k]; errs[k] == nil && r.Skipped == "" && len(r.Companions) == 0 && r.Kind != "" {
-			if candidates == nil {
-				candidates = map[string]int{}
-			}
-			candidates[r.Described()] = -1
+			candidates = append(candidates, k)
 		}
 	}
 	if len(candidates) == 0 {
 		return
 	}
-	for i := range checked { // the first workload naming each candidate
+	owner := make(map[string]int, len(candidates)) // the first workload naming each
+	for _, k := range candidates {
+		owner[checked[k].Described()] = -1
+	}
+	for i := range checked {
 		for _, c := range checked[i].Companions {
-			if w, ok := candidates[c]; ok && w < 0 && errs[i] == nil {
-				candidates[c] = i
+			if w, ok := owner[c]; ok && w < 0 && errs[i] == nil {
+				owner[c] = i
 			}
 		}
 	}
 	rendered := map[int]*Object{} // workloads rendered again, once each
-	for k := range checked {
+	for _, k := range candidates {
 		r := &checked[k]
-		if errs[k] != nil || r.Skipped != "" || len(r.Companions) > 0 || r.Kind == "" {
-			continue
-		}
 		key := r.Described()
-		w := candidates[key]
+		w := owner[key]
 		if w < 0 {
 			continue
 		}

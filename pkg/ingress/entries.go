@@ -1,8 +1,6 @@
 package ingress
 
 import (
-	"strings"
-
 	networkingv1 "k8s.io/api/networking/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	gatewayv1 "sigs.k8s.io/gateway-api/apis/v1"
@@ -26,13 +24,7 @@ const MaxHosts = 64
 func Entries(obj any) (field string, n int, ok bool) {
 	switch o := obj.(type) {
 	case *networkingv1.Ingress:
-		n = len(o.Spec.Rules)
-		for alias := range strings.SplitSeq(o.Annotations[ServerAlias], ",") {
-			if strings.TrimSpace(alias) != "" {
-				n++
-			}
-		}
-		return "spec.rules", n, true
+		return "spec.rules", len(o.Spec.Rules) + len(serverAliases(o)), true
 	case *gatewayv1.ListenerSet:
 		return "spec.listeners", len(o.Spec.Listeners), true
 	case *unstructured.Unstructured:

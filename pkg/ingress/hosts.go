@@ -33,12 +33,19 @@ func Hosts(ing *networkingv1.Ingress) []string {
 	if len(ing.Spec.Rules) == 0 && ing.Spec.DefaultBackend != nil {
 		raw = append(raw, CatchAll)
 	}
+	return unique(append(raw, serverAliases(ing)...), true)
+}
+
+// serverAliases are the names of an Ingress's server-alias annotation, as
+// written, blank ones left out.
+func serverAliases(ing *networkingv1.Ingress) []string {
+	var out []string
 	for alias := range strings.SplitSeq(ing.Annotations[ServerAlias], ",") {
 		if strings.TrimSpace(alias) != "" {
-			raw = append(raw, alias)
+			out = append(out, alias)
 		}
 	}
-	return unique(raw, true)
+	return out
 }
 
 // Route hosts come in three families that never share traffic: Ingresses
