@@ -41,7 +41,7 @@ func setupAudit(mgr ctrl.Manager, o options, engines *pavewebhook.Engines, env e
 		if err != nil {
 			return nil, err
 		}
-		if err := mgr.Add(&audit.Scanner{Cache: mgr.GetClient(), API: api, Store: store, Engine: engines.Load, Env: env,
+		if err := mgr.Add(&audit.Scanner{API: api, Store: store, Engine: engines.Load, Env: env,
 			Skip: o.ungoverned(), Resync: watcher.subscribe(), WaitForSync: mgr.GetCache().WaitForCacheSync,
 			Served: served, Now: env.Now, Metrics: m, Log: log.WithName("background")}); err != nil {
 			return nil, err

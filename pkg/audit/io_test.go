@@ -138,7 +138,7 @@ func TestBackgroundAudit(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	s := &Scanner{Cache: c, API: c, Store: Store{Reader: c, Writer: c}, Engine: func() *engine.Engine { return eng },
+	s := &Scanner{API: c, Store: Store{Reader: c, Writer: c}, Engine: func() *engine.Engine { return eng },
 		Env: environment.Builder{Source: environment.Cluster{Reader: c}, Now: func() time.Time { return t0 }}, Served: served,
 		Now: func() time.Time { return t0 }, Log: log.Log}
 	if n, err := s.Scan(context.Background()); err != nil || n != 2 {

@@ -26,14 +26,12 @@ import (
 // force, each time the policy changes and every spec.audit.interval, and
 // writes a pass or the findings of each into its namespace's report
 // (category background), so a tightened policy shows what already runs in
-// breach. It reads the workloads from the controller's cache; its API load
-// per scan is one metadata list of pave's reports and, per namespace whose
-// results changed, one read and one write (docs/audit.md).
+// breach. Its API load per scan is a paged list of the workloads, one
+// metadata list of pave's reports and, per namespace whose results
+// changed, one read and one write (docs/audit.md).
 type Scanner struct {
-	// Cache lists the workloads (the manager's cached client).
-	Cache client.Reader
-	// API lists pave's reports (uncached) and deletes those of the format
-	// the policy no longer uses.
+	// API lists the workloads and pave's reports (uncached), and deletes
+	// the reports of the format the policy no longer uses.
 	API   client.Client
 	Store Store
 	// Engine is the engine in force; Env builds each namespace's
@@ -117,57 +115,88 @@ func (s *Scanner) Scan(ctx context.Context) (int, error) {
 	return n, failed
 }
 
-// judge runs the engine over the cached workloads, as their next apply
+// judge runs the engine over the running workloads, as their next apply
 // would be judged (mutated, then validated), and returns their results by
 // namespace.
 func (s *Scanner) judge(ctx context.Context, eng *engine.Engine, p *policy.Policy, now time.Time) (map[string][]Result, int, error) {
 	out := map[string][]Result{}
 	n := 0
-	for _, list := range []client.ObjectList{&appsv1.DeploymentList{}, &appsv1.StatefulSetList{}, &appsv1.DaemonSetList{}} {
-		if err := s.Cache.List(ctx, list); err != nil {
-			return nil, n, err
+	err := s.workloads(ctx, func(w *workload.Workload) error {
+		if slices.Contains(s.Skip, w.Meta.Namespace) {
+			return nil
 		}
-		items, err := meta.ExtractList(list)
+		ns := w.Meta.Namespace
+		// Quotas are left out: a running workload is already counted in them.
+		req := environment.Request{Namespace: ns, Exceptions: true, StorageClasses: len(workload.Claims(w)) > 0}
+		req.AskPriority(w.PodSpec)
+		env, err := s.Env.Env(ctx, p, req)
 		if err != nil {
-			return nil, n, err
+			return err
 		}
-		for _, item := range items {
-			w, err := workload.New(item)
-			if err != nil || slices.Contains(s.Skip, w.Meta.Namespace) {
+		res, err := eng.Run(ctx, w, env)
+		if err != nil {
+			return err
+		}
+		n++
+		key := Key{Category: CategoryBackground, Kind: w.Kind, Name: w.Name()}
+		base := Result{Key: key, APIVersion: "apps/v1", Outcome: OutcomePass, Count: 1, FirstSeen: now, LastSeen: now}
+		if len(res.Violations) == 0 {
+			out[ns] = append(out[ns], base)
+		}
+		seen := map[string]bool{}
+		for _, v := range res.Violations {
+			if seen[v.Rule] { // one result per rule and workload: the first finding
 				continue
 			}
-			ns := w.Meta.Namespace
-			// Quotas are left out: a running workload is already counted in them.
-			req := environment.Request{Namespace: ns, Exceptions: true, StorageClasses: len(workload.Claims(w)) > 0}
-			req.AskPriority(w.PodSpec)
-			env, err := s.Env.Env(ctx, p, req)
+			seen[v.Rule] = true
+			r := base
+			r.Rule, r.Outcome, r.Severity = v.Rule, v.Outcome(), string(v.Severity)
+			r.Field, r.Message, r.Fix = cut(v.Field, MaxTextBytes), cut(v.Message, MaxMessageBytes), cut(v.Fix, MaxTextBytes)
+			out[ns] = append(out[ns], r)
+		}
+		return nil
+	})
+	return out, n, err
+}
+
+// ScanPage is how many workloads the background audit lists at once.
+const ScanPage = 250
+
+// workloads calls fn with every Deployment, StatefulSet and DaemonSet,
+// listed whole from the API server a page at a time. The controller's
+// cache keeps only what the companions are made of
+// (workload.CompanionInputs), and the rules read all of a workload; a page
+// at a time, a scan holds no more than ScanPage of them at once.
+func (s *Scanner) workloads(ctx context.Context, fn func(*workload.Workload) error) error {
+	for _, newList := range []func() client.ObjectList{
+		func() client.ObjectList { return &appsv1.DeploymentList{} },
+		func() client.ObjectList { return &appsv1.StatefulSetList{} },
+		func() client.ObjectList { return &appsv1.DaemonSetList{} },
+	} {
+		for page := ""; ; {
+			list := newList()
+			if err := s.API.List(ctx, list, client.Limit(ScanPage), client.Continue(page)); err != nil {
+				return err
+			}
+			items, err := meta.ExtractList(list)
 			if err != nil {
-				return nil, n, err
+				return err
 			}
-			res, err := eng.Run(ctx, w, env)
-			if err != nil {
-				return nil, n, err
-			}
-			n++
-			key := Key{Category: CategoryBackground, Kind: w.Kind, Name: w.Name()}
-			base := Result{Key: key, APIVersion: "apps/v1", Outcome: OutcomePass, Count: 1, FirstSeen: now, LastSeen: now}
-			if len(res.Violations) == 0 {
-				out[ns] = append(out[ns], base)
-			}
-			seen := map[string]bool{}
-			for _, v := range res.Violations {
-				if seen[v.Rule] { // one result per rule and workload: the first finding
+			for _, item := range items {
+				w, err := workload.New(item)
+				if err != nil {
 					continue
 				}
-				seen[v.Rule] = true
-				r := base
-				r.Rule, r.Outcome, r.Severity = v.Rule, v.Outcome(), string(v.Severity)
-				r.Field, r.Message, r.Fix = cut(v.Field, MaxTextBytes), cut(v.Message, MaxMessageBytes), cut(v.Fix, MaxTextBytes)
-				out[ns] = append(out[ns], r)
+				if err := fn(w); err != nil {
+					return err
+				}
+			}
+			if page = list.GetContinue(); page == "" {
+				break
 			}
 		}
 	}
-	return out, n, nil
+	return nil
 }
 
 // reported lists the namespaces that hold a pave report of format, so that
