@@ -9,6 +9,7 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/labels"
+	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/apimachinery/pkg/selection"
 	"sigs.k8s.io/controller-runtime/pkg/cache"
 	"sigs.k8s.io/controller-runtime/pkg/client"
@@ -16,6 +17,7 @@ import (
 	"github.com/pave-dev/pave/pkg/api/v1alpha1"
 	"github.com/pave-dev/pave/pkg/environment"
 	"github.com/pave-dev/pave/pkg/ingress"
+	"github.com/pave-dev/pave/pkg/workload"
 )
 
 // companionMetadata is the cache's transform: managed fields go from every
@@ -63,6 +65,22 @@ func companionMetadata(obj any) (any, error) {
 		u.Object = kept
 	}
 	return obj, err
+}
+
+// companionInputs is the controller's cache transform of the workloads it
+// reconciles: what their companions are made of (workload.CompanionInputs).
+// A workload may carry a template of up to the API server's 1.5 MB, and
+// the built-in tiers bound how many a namespace holds, not how large each
+// is; cached whole, 10,000 workloads were most of the controller's memory.
+// The background audit, which judges all of a workload, lists them from
+// the API server instead (audit.Scanner).
+func companionInputs(obj any) (any, error) {
+	if o, ok := obj.(runtime.Object); ok {
+		if w, err := workload.New(o); err == nil {
+			workload.CompanionInputs(w)
+		}
+	}
+	return obj, nil
 }
 
 // watchedMetadata is what the cache keeps of an object watched as metadata

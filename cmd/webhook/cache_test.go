@@ -7,7 +7,6 @@ import (
 	"strings"
 	"testing"
 
-	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
 	networkingv1 "k8s.io/api/networking/v1"
 	policyv1 "k8s.io/api/policy/v1"
@@ -24,6 +23,7 @@ import (
 	"github.com/pave-dev/pave/pkg/api/v1alpha1"
 	"github.com/pave-dev/pave/pkg/environment"
 	"github.com/pave-dev/pave/pkg/ingress"
+	"github.com/pave-dev/pave/pkg/workload"
 )
 
 // An admission replica that may not list a kind its cache holds never gets
@@ -349,16 +349,60 @@ func TestWatchedMetadataKeepsWhatIsRead(t *testing.T) {
 }
 
 // The cache drops kubectl apply's copy of the manifest from what it holds
-// whole, a workload among them, and keeps every other annotation: nothing
-// of pave reads the copy, and the generators read the rest.
+// whole, and keeps every other annotation: nothing of pave reads the copy.
 func TestCacheDropsTheLastAppliedManifest(t *testing.T) {
-	d := &appsv1.Deployment{ObjectMeta: metav1.ObjectMeta{Name: "web", Namespace: "shop", Annotations: map[string]string{
-		corev1.LastAppliedConfigAnnotation: strings.Repeat("x", 10_000), v1alpha1.AnnotationSLOAvailability: "99.9"}}}
-	got, err := companionMetadata(d)
+	ns := &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: "shop", Annotations: map[string]string{
+		corev1.LastAppliedConfigAnnotation: strings.Repeat("x", 10_000), "example.com/owner": "shop"}}}
+	got, err := companionMetadata(ns)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if a := got.(*appsv1.Deployment).Annotations; !reflect.DeepEqual(a, map[string]string{v1alpha1.AnnotationSLOAvailability: "99.9"}) {
-		t.Errorf("annotations kept: %d, want the SLO's alone", len(a))
+	if a := got.(*corev1.Namespace).Annotations; !reflect.DeepEqual(a, map[string]string{"example.com/owner": "shop"}) {
+		t.Errorf("annotations kept: %d, want the owner's alone", len(a))
+	}
+}
+
+// The controller caches of each workload kind it reconciles what the
+// companions are made of (workload.CompanionInputs), and the admission
+// role none of them.
+func TestControllerCachesWhatCompanionsAreMadeOf(t *testing.T) {
+	scheme := runtime.NewScheme()
+	if err := clientgoscheme.AddToScheme(scheme); err != nil {
+		t.Fatal(err)
+	}
+	for _, controls := range []bool{false, true} {
+		cut := 0
+		for obj, by := range managerOptions(options{role: roleController}, scheme, controls).Cache.ByObject {
+			kind := fmt.Sprintf("%T", obj)
+			if !slices.Contains([]string{"*v1.Deployment", "*v1.StatefulSet", "*v1.DaemonSet"}, kind) {
+				continue
+			}
+			if !controls {
+				t.Errorf("the admission role caches %s", kind)
+				continue
+			}
+			w, err := workload.New(obj.DeepCopyObject())
+			if err != nil {
+				t.Fatal(err)
+			}
+			w.Meta.Annotations = map[string]string{corev1.LastAppliedConfigAnnotation: "{}", v1alpha1.AnnotationSLOAvailability: "99.9"}
+			w.PodSpec.Containers = []corev1.Container{{Name: "app", Image: "app:1", Args: []string{strings.Repeat("x", 10_000)}}}
+			got, err := by.Transform(w.Object)
+			if err != nil {
+				t.Fatal(err)
+			}
+			kept, err := workload.New(got.(runtime.Object))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !reflect.DeepEqual(kept.Meta.Annotations, map[string]string{v1alpha1.AnnotationSLOAvailability: "99.9"}) ||
+				!reflect.DeepEqual(kept.PodSpec.Containers, []corev1.Container{{Name: "app", Image: "app:1"}}) {
+				t.Errorf("%s cached as %v, %+v", kind, kept.Meta.Annotations, kept.PodSpec.Containers)
+			}
+			cut++
+		}
+		if controls && cut != 3 {
+			t.Errorf("the controller cuts %d workload kinds, want 3", cut)
+		}
 	}
 }

@@ -195,6 +195,10 @@ func managerOptions(o options, scheme *runtime.Scheme, controls bool) ctrl.Optio
 		// The companion reconcilers watch the ConfigMaps they write (the
 		// dashboards): only those, not every ConfigMap of the cluster.
 		byObject[managedConfigMaps()] = cache.ByObject{Label: labels.SelectorFromSet(labels.Set{v1alpha1.LabelManagedBy: v1alpha1.ManagedByPave})}
+		// Of the workloads they reconcile, what the companions are made of.
+		for _, obj := range []client.Object{&appsv1.Deployment{}, &appsv1.StatefulSet{}, &appsv1.DaemonSet{}} {
+			byObject[obj] = cache.ByObject{Transform: companionInputs}
+		}
 	}
 	var teams labels.Selector
 	if o.role == roleAdmission {

@@ -10,6 +10,7 @@ import (
 
 	corev1 "k8s.io/api/core/v1"
 
+	"github.com/pave-dev/pave/pkg/api/v1alpha1"
 	"github.com/pave-dev/pave/pkg/workload"
 )
 
@@ -55,10 +56,8 @@ func Referenced(w *workload.Workload) []string {
 // Vault Agent injector or the Secrets Store CSI driver — or "": pave leaves
 // such workloads to it and never delivers twice.
 func OtherDelivery(w *workload.Workload) string {
-	for k, v := range w.PodMeta.Annotations {
-		if k == "vault.hashicorp.com/agent-inject" && strings.EqualFold(v, "true") {
-			return "the Vault Agent injector (vault.hashicorp.com/agent-inject)"
-		}
+	if v := w.PodMeta.Annotations[v1alpha1.AnnotationVaultAgentInject]; strings.EqualFold(v, "true") {
+		return "the Vault Agent injector (" + v1alpha1.AnnotationVaultAgentInject + ")"
 	}
 	for _, v := range w.PodSpec.Volumes {
 		if v.CSI != nil && v.CSI.Driver == "secrets-store.csi.k8s.io" {

@@ -64,6 +64,9 @@ const (
 	// being merged into Istio's agent's, as Istio's injector reads it: the
 	// application's port is scraped itself.
 	AnnotationIstioMergeMetrics = "prometheus.istio.io/merge-metrics"
+	// AnnotationVaultAgentInject "true" on a pod template has the Vault
+	// Agent injector deliver its secrets: pave delivers none of its own.
+	AnnotationVaultAgentInject = "vault.hashicorp.com/agent-inject"
 
 	// AnnotationInject "false" asks to stay out of the mesh, honoured only
 	// outside the policy's required zones.
