@@ -153,6 +153,21 @@ func ingressHosts(obj any) (any, error) {
 	return kept, nil
 }
 
+// namespaceLabels is the cache's transform of Namespaces: their identity
+// and labels, all that pave reads of one (policy.Namespace, the zones and
+// tiers in use). Where teams may create namespaces, a team member could
+// otherwise write a quarter megabyte of annotations on each of any number
+// of them into every replica's memory.
+func namespaceLabels(obj any) (any, error) {
+	ns, ok := obj.(*corev1.Namespace)
+	if !ok {
+		return obj, nil
+	}
+	kept := &corev1.Namespace{ObjectMeta: identity(ns.ObjectMeta)}
+	kept.Labels = ns.Labels
+	return kept, nil
+}
+
 // budgetSpec is the cache's transform of PodDisruptionBudgets: their
 // identity and spec, which rule disruption-budget-replicas reads, and not
 // their labels, annotations or status. The edit role writes them, and a

@@ -10,6 +10,7 @@ import (
 	corev1 "k8s.io/api/core/v1"
 	networkingv1 "k8s.io/api/networking/v1"
 	policyv1 "k8s.io/api/policy/v1"
+	storagev1 "k8s.io/api/storage/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/labels"
@@ -351,14 +352,49 @@ func TestWatchedMetadataKeepsWhatIsRead(t *testing.T) {
 // The cache drops kubectl apply's copy of the manifest from what it holds
 // whole, and keeps every other annotation: nothing of pave reads the copy.
 func TestCacheDropsTheLastAppliedManifest(t *testing.T) {
-	ns := &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: "shop", Annotations: map[string]string{
-		corev1.LastAppliedConfigAnnotation: strings.Repeat("x", 10_000), "example.com/owner": "shop"}}}
-	got, err := companionMetadata(ns)
+	sc := &storagev1.StorageClass{ObjectMeta: metav1.ObjectMeta{Name: "fast", Annotations: map[string]string{
+		corev1.LastAppliedConfigAnnotation: strings.Repeat("x", 10_000), "storageclass.kubernetes.io/is-default-class": "true"}}}
+	got, err := companionMetadata(sc)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if a := got.(*corev1.Namespace).Annotations; !reflect.DeepEqual(a, map[string]string{"example.com/owner": "shop"}) {
-		t.Errorf("annotations kept: %d, want the owner's alone", len(a))
+	if a := got.(*storagev1.StorageClass).Annotations; !reflect.DeepEqual(a, map[string]string{"storageclass.kubernetes.io/is-default-class": "true"}) {
+		t.Errorf("annotations kept: %d, want the default class's alone", len(a))
+	}
+}
+
+// Of a Namespace the cache keeps its identity and labels, in both roles:
+// what pave reads, and nothing a team that may create namespaces could
+// grow beside them.
+func TestNamespaceCacheKeepsTheLabels(t *testing.T) {
+	scheme := runtime.NewScheme()
+	if err := clientgoscheme.AddToScheme(scheme); err != nil {
+		t.Fatal(err)
+	}
+	gone := metav1.Now()
+	ns := &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: "shop", UID: "u1", ResourceVersion: "9", DeletionTimestamp: &gone,
+		Labels: map[string]string{v1alpha1.LabelTeam: "shop"}, Annotations: map[string]string{"example.com/blob": strings.Repeat("x", 250_000)},
+		ManagedFields: []metav1.ManagedFieldsEntry{{Manager: "kubectl"}}}, Spec: corev1.NamespaceSpec{Finalizers: []corev1.FinalizerName{"kubernetes"}}}
+	want := &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: "shop", UID: "u1", ResourceVersion: "9", DeletionTimestamp: &gone,
+		Labels: map[string]string{v1alpha1.LabelTeam: "shop"}}}
+	for _, role := range []string{roleAdmission, roleController} {
+		found := false
+		for obj, by := range managerOptions(options{role: role}, scheme, role == roleController).Cache.ByObject {
+			if _, ok := obj.(*corev1.Namespace); !ok {
+				continue
+			}
+			found = true
+			got, err := by.Transform(ns.DeepCopy())
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !reflect.DeepEqual(got, want) {
+				t.Errorf("%s: cached %+v", role, got)
+			}
+		}
+		if !found {
+			t.Errorf("%s: Namespaces are not cached by their own transform", role)
+		}
 	}
 }
 

@@ -182,7 +182,7 @@ func run(o options) error {
 func managerOptions(o options, scheme *runtime.Scheme, controls bool) ctrl.Options {
 	shutdown := o.shutdownTimeout
 	byObject := map[client.Object]cache.ByObject{
-		&corev1.Namespace{}: {}, &v1alpha1.PlatformPolicy{}: {}, &v1alpha1.PolicyException{}: {}, &corev1.ResourceQuota{}: {},
+		&corev1.Namespace{}: {Transform: namespaceLabels}, &v1alpha1.PlatformPolicy{}: {}, &v1alpha1.PolicyException{}: {}, &corev1.ResourceQuota{}: {},
 		&storagev1.StorageClass{}: {}, &schedulingv1.PriorityClass{}: {}, &policyv1.PodDisruptionBudget{}: {Transform: budgetSpec},
 		// Only their hosts: the ingress-host rule asks who routes a host.
 		// Not the Gateway API routes: the cache asks the API server about
