@@ -1,6 +1,7 @@
 package workload
 
 import (
+	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
@@ -11,28 +12,35 @@ import (
 // workload it caches: what the companion generators and the canary steps
 // read, and nothing a team could grow without bound beside it.
 //
-//   - The object keeps its metadata but managed fields, and of its
-//     annotations only those pave reads (ReadAnnotation).
+//   - The object keeps its identity, version, labels and, of its
+//     annotations, those pave reads (ReadAnnotation); not its owner
+//     references, finalizers or managed fields.
 //   - The pod template keeps its labels and those annotations; of its
 //     containers their names, images, ports and restart policies and the
 //     Secrets they read; of its volumes the Secrets and CSI drivers they
 //     mount; and whether the pod runs on the host's network and on which OS.
+//   - A StatefulSet's claim templates go.
 //
-// Everything else of the object is kept as it is (a Deployment's selector,
-// a StatefulSet's claim templates, the status). A workload may carry a
-// quarter megabyte of annotations and a template of up to the API server's
-// 1.5 MB: commands, environment, probes, the injected proxy's settings,
-// which nothing of the controller reads; cached whole, 10,000 workloads
-// were most of its memory. A generator that reads more of a workload must
-// keep it here: TestCompanionInputsAreEnough (package engine) generates
-// every golden input's companions from this cut and from the whole.
+// The rest of the spec (a Deployment's replicas and selector) and the
+// status are kept as they are. A workload may carry a quarter megabyte of
+// annotations and a template of up to the API server's 1.5 MB: commands,
+// environment, probes, the injected proxy's settings, which nothing of the
+// controller reads; cached whole, 10,000 workloads were most of its memory.
+// A generator that reads more of a workload must keep it here:
+// TestCompanionInputsAreEnough (package engine) generates every golden
+// input's companions from this cut and from the whole.
 func CompanionInputs(w *Workload) {
-	w.Meta.ManagedFields = nil
-	w.Meta.Annotations = readAnnotations(w.Meta.Annotations)
+	m := *w.Meta
+	*w.Meta = metav1.ObjectMeta{Name: m.Name, Namespace: m.Namespace, UID: m.UID, ResourceVersion: m.ResourceVersion,
+		Generation: m.Generation, CreationTimestamp: m.CreationTimestamp, DeletionTimestamp: m.DeletionTimestamp,
+		Labels: m.Labels, Annotations: readAnnotations(m.Annotations)}
 	if w.PodMeta != w.Meta {
 		*w.PodMeta = metaInputs(*w.PodMeta)
 	}
 	*w.PodSpec = podInputs(*w.PodSpec)
+	if s, ok := w.Object.(*appsv1.StatefulSet); ok {
+		s.Spec.VolumeClaimTemplates = nil
+	}
 }
 
 // ReadAnnotation reports whether pave's controller reads an annotation of

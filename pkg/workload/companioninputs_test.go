@@ -21,7 +21,8 @@ func cutOf(t *testing.T, a map[string]string, tmpl corev1.PodTemplateSpec) *apps
 	d := &appsv1.Deployment{
 		ObjectMeta: metav1.ObjectMeta{Name: "web", Namespace: "shop", UID: "u1", ResourceVersion: "7", Generation: 3,
 			Labels: map[string]string{v1alpha1.LabelTeam: "shop"}, Annotations: a,
-			ManagedFields: []metav1.ManagedFieldsEntry{{Manager: "kubectl"}}},
+			ManagedFields:   []metav1.ManagedFieldsEntry{{Manager: "kubectl"}},
+			OwnerReferences: []metav1.OwnerReference{{Kind: "Gateway", Name: "gw"}}, Finalizers: []string{"example.com/hold"}},
 		Spec: appsv1.DeploymentSpec{Replicas: ptr.To[int32](2), Selector: &metav1.LabelSelector{MatchLabels: map[string]string{"app": "web"}}, Template: tmpl},
 	}
 	w, err := workload.New(d)
@@ -124,5 +125,22 @@ func TestCompanionInputsDropWhatATeamCanGrow(t *testing.T) {
 	}
 	if len(js) > 1024 {
 		t.Errorf("the cut of a workload of megabytes is %d bytes: %s", len(js), js)
+	}
+}
+
+// Of a StatefulSet the claim templates go: nothing of the controller reads
+// them, and each may carry a quarter megabyte of annotations of its own.
+func TestCompanionInputsDropClaimTemplates(t *testing.T) {
+	s := &appsv1.StatefulSet{ObjectMeta: metav1.ObjectMeta{Name: "db"}, Spec: appsv1.StatefulSetSpec{
+		ServiceName:          "db",
+		VolumeClaimTemplates: []corev1.PersistentVolumeClaim{{ObjectMeta: metav1.ObjectMeta{Name: "data", Annotations: map[string]string{"example.com/blob": "x"}}}},
+	}}
+	w, err := workload.New(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	workload.CompanionInputs(w)
+	if s.Spec.VolumeClaimTemplates != nil || s.Spec.ServiceName != "db" {
+		t.Errorf("cut %+v", s.Spec)
 	}
 }
