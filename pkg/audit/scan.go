@@ -2,6 +2,7 @@ package audit
 
 import (
 	"context"
+	"fmt"
 	"slices"
 	"time"
 
@@ -131,11 +132,11 @@ func (s *Scanner) judge(ctx context.Context, eng *engine.Engine, p *policy.Polic
 		req.AskPriority(w.PodSpec)
 		env, err := s.Env.Env(ctx, p, req)
 		if err != nil {
-			return err
+			return fmt.Errorf("judge %s %s/%s: %w", w.Kind, ns, w.Name(), err)
 		}
 		res, err := eng.Run(ctx, w, env)
 		if err != nil {
-			return err
+			return fmt.Errorf("judge %s %s/%s: %w", w.Kind, ns, w.Name(), err)
 		}
 		n++
 		key := Key{Category: CategoryBackground, Kind: w.Kind, Name: w.Name()}
@@ -159,24 +160,27 @@ func (s *Scanner) judge(ctx context.Context, eng *engine.Engine, p *policy.Polic
 	return out, n, err
 }
 
-// ScanPage is how many workloads the background audit lists at once.
-const ScanPage = 250
+// scanPage is how many workloads the background audit lists at once.
+const scanPage = 250
 
 // workloads calls fn with every Deployment, StatefulSet and DaemonSet,
 // listed whole from the API server a page at a time. The controller's
 // cache keeps only what the companions are made of
 // (workload.CompanionInputs), and the rules read all of a workload; a page
-// at a time, a scan holds no more than ScanPage of them at once.
+// at a time, a scan holds no more than scanPage of them at once.
 func (s *Scanner) workloads(ctx context.Context, fn func(*workload.Workload) error) error {
-	for _, newList := range []func() client.ObjectList{
-		func() client.ObjectList { return &appsv1.DeploymentList{} },
-		func() client.ObjectList { return &appsv1.StatefulSetList{} },
-		func() client.ObjectList { return &appsv1.DaemonSetList{} },
+	for _, kind := range []struct {
+		name string
+		list func() client.ObjectList
+	}{
+		{"Deployments", func() client.ObjectList { return &appsv1.DeploymentList{} }},
+		{"StatefulSets", func() client.ObjectList { return &appsv1.StatefulSetList{} }},
+		{"DaemonSets", func() client.ObjectList { return &appsv1.DaemonSetList{} }},
 	} {
 		for page := ""; ; {
-			list := newList()
-			if err := s.API.List(ctx, list, client.Limit(ScanPage), client.Continue(page)); err != nil {
-				return err
+			list := kind.list()
+			if err := s.API.List(ctx, list, client.Limit(scanPage), client.Continue(page)); err != nil {
+				return fmt.Errorf("list %s: %w", kind.name, err)
 			}
 			items, err := meta.ExtractList(list)
 			if err != nil {

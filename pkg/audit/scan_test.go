@@ -58,7 +58,7 @@ func (p *pagedAPI) List(ctx context.Context, list client.ObjectList, opts ...cli
 // are made of), and judges every one of every page.
 func TestBackgroundAuditReadsEveryPage(t *testing.T) {
 	objs := []client.Object{&corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: "shop"}}}
-	n := ScanPage + 10
+	n := scanPage + 10
 	for i := range n {
 		labels := map[string]string{"app.kubernetes.io/name": "app", "pave.dev/team": "shop"}
 		objs = append(objs, &appsv1.Deployment{ObjectMeta: metav1.ObjectMeta{Name: fmt.Sprintf("app-%03d", i), Namespace: "shop", Labels: labels},
@@ -79,7 +79,7 @@ func TestBackgroundAuditReadsEveryPage(t *testing.T) {
 		t.Fatalf("scanned %d of %d: %v", got, n, err)
 	}
 	if got := api.pages["*v1.DeploymentList"]; got != 2 {
-		t.Errorf("listed %d pages of Deployments, want 2 of at most %d: %v", got, ScanPage, api.pages)
+		t.Errorf("listed %d pages of Deployments, want 2 of at most %d: %v", got, scanPage, api.pages)
 	}
 	flagged := map[string]bool{}
 	for _, r := range openReport(t, c, "shop").Results {
