@@ -65,6 +65,7 @@ func DefaultAccepted(p *policy.Policy, c Companions) (*Engine, error) {
 		validators.Probes{},
 		validators.Labels{},
 		validators.TeamLabel{},
+		validators.LabelBound{},
 		validators.Mesh{},
 		validators.MeshPorts{},
 		validators.MeshTraffic{},

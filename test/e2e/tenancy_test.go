@@ -437,3 +437,24 @@ func TestTeamMemberCannotWriteAnIngressOfThousandsOfHosts(t *testing.T) {
 		return nil
 	})
 }
+
+// A team member cannot write a Deployment of thousands of labels, which
+// pave's controller would keep in memory with every team's (security.md
+// finding 71), and one of 51 is admitted with the few pave writes.
+func TestTeamMemberCannotWriteAWorkloadOfThousandsOfLabels(t *testing.T) {
+	teamNamespace(t, "team-labels")
+	app := "      containers: [{name: app, image: 'nginx:1.27.3'}]\n"
+	withLabels := func(name string, n int) string {
+		var extra strings.Builder
+		for i := range n {
+			fmt.Fprintf(&extra, ", l%d: v", i)
+		}
+		return strings.Replace(deployment(name, app), "metadata: {name: "+name+"}", "metadata: {name: "+name+", labels: {app: "+name+extra.String()+"}}", 1)
+	}
+	_, err := asDev(withLabels("many", 5000), "apply", "-n", "team-labels", "-f", "-")
+	denied(t, "a Deployment of 5,000 labels", err, "[label-bound] metadata.labels", "writes more than 64 labels", "move the rest to annotations")
+	absent(t, "team-labels", "deployment", "many")
+	if _, err := asDev(withLabels("bounded", 50), "apply", "-n", "team-labels", "-f", "-"); err != nil {
+		t.Fatalf("a Deployment of 51 labels, and the few pave writes: %v", err)
+	}
+}
