@@ -9,6 +9,11 @@ type Rule struct {
 	Severity    v1alpha1.Severity
 	Mode        v1alpha1.Mode
 	Description string
+	// TemplateOnly marks a rule that judges a workload's pod template but
+	// not what a controller makes from it (ReplicaSets, Pods, Jobs): a
+	// finding of it in the template holds back the workload's next change,
+	// not its new pods (pave preflight tells the two apart).
+	TemplateOnly bool
 }
 
 // AnnotationField is the field of an object's annotation key, as a

@@ -35,6 +35,10 @@ func denyFindings(ctx context.Context, p *policy.Policy, c Cluster) ([]Finding, 
 		return nil, err
 	}
 	skip := c.Ungoverned()
+	templateOnly := map[string]bool{}
+	for _, r := range eng.Rules() {
+		templateOnly[r.ID] = r.TemplateOnly
+	}
 	var out []Finding
 	for _, w := range c.Workloads {
 		ns := w.Meta.Namespace
@@ -52,7 +56,7 @@ func denyFindings(ctx context.Context, p *policy.Policy, c Cluster) ([]Finding, 
 			return nil, fmt.Errorf("judge %s %s/%s: %w", w.Kind, ns, w.Name(), err)
 		}
 		if !res.Allowed() {
-			out = append(out, workloadWouldBeDenied(w, res.Violations))
+			out = append(out, workloadWouldBeDenied(w, res.Violations, templateOnly))
 		}
 	}
 	// Ingresses, routes, Certificates and gateway VirtualServices are
@@ -163,12 +167,15 @@ func wouldDeny(kind, ns, name string, vs []policy.Violation) Finding {
 // but each new one is made from the template and judged, fail-closed, as
 // it is created: the workload cannot scale, roll out or replace a pod lost
 // with its node, which is what makes it urgent. A finding on the workload
-// alone (its annotations, a StatefulSet's claim templates) waits for its
-// next change, as an object's does.
-func workloadWouldBeDenied(w *workload.Workload, vs []policy.Violation) Finding {
+// alone (its annotations, a StatefulSet's claim templates), or of a rule
+// that does not judge what a controller makes from the template
+// (templateOnly, by rule), waits for its next change, as an object's does.
+func workloadWouldBeDenied(w *workload.Workload, vs []policy.Violation, templateOnly map[string]bool) Finding {
 	f := wouldDeny(w.Kind, w.Meta.Namespace, w.Name(), vs)
 	template := strings.TrimSuffix(w.PodSpecPath, "spec") // spec.template. (a CronJob's deeper)
-	if !slices.ContainsFunc(vs, func(v policy.Violation) bool { return v.Denies() && strings.HasPrefix(v.Field, template) }) {
+	if !slices.ContainsFunc(vs, func(v policy.Violation) bool {
+		return v.Denies() && strings.HasPrefix(v.Field, template) && !templateOnly[v.Rule]
+	}) {
 		return f
 	}
 	f.Severity = "high"

@@ -2,6 +2,7 @@ package preflight_test
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -259,8 +260,20 @@ metadata: {name: slo, namespace: shop, annotations: {pave.dev/slo-availability: 
 spec:
   selector: {matchLabels: {app: slo}}
   template: {spec: {containers: [{name: c, image: "nginx:1.27.3"}]}}`)
+	// A rule that judges the template but not the Pods made from it
+	// (label-bound, team-label) holds back the next change alone.
+	var many []string
+	for i := range 70 {
+		many = append(many, fmt.Sprintf("l%d: v", i))
+	}
+	labelled := workloadtest.FromYAML(t, `apiVersion: apps/v1
+kind: Deployment
+metadata: {name: labelled, namespace: shop}
+spec:
+  selector: {matchLabels: {app: labelled}}
+  template: {metadata: {labels: {app: labelled, pave.dev/team: pay, `+strings.Join(many, ", ")+`}}, spec: {containers: [{name: c, image: "nginx:1.27.3"}]}}`)
 	c := preflight.Cluster{Namespaces: map[string]map[string]string{"shop": {"pave.dev/team": "shop"}},
-		Install: v1alpha1.Install{PaveNamespace: "pave-system"}, Workloads: []*workload.Workload{template, annotation}}
+		Install: v1alpha1.Install{PaveNamespace: "pave-system"}, Workloads: []*workload.Workload{template, annotation, labelled}}
 	found, err := preflight.Run(context.Background(), policy.Default(), c)
 	if err != nil {
 		t.Fatal(err)
@@ -278,5 +291,10 @@ spec:
 	if f := got["Deployment shop/slo"]; f.Severity != "medium" || !strings.Contains(f.Message, "slo-bounds") ||
 		!strings.HasSuffix(f.Message, "It keeps running; its next change there is denied") {
 		t.Errorf("the annotation's finding %+v", f)
+	}
+	if f := got["Deployment shop/labelled"]; f.Severity != "medium" ||
+		!strings.Contains(f.Message, "label-bound (spec.template.metadata.labels)") || !strings.Contains(f.Message, "team-label (spec.template.metadata.labels[pave.dev/team])") ||
+		!strings.HasSuffix(f.Message, "It keeps running; its next change there is denied") {
+		t.Errorf("the template-only rules' finding %+v", f)
 	}
 }

@@ -31,7 +31,7 @@ const MaxLabels = 64
 // that stays over it is preexisting.
 type LabelBound struct{}
 
-var ruleLabelBound = policy.Rule{ID: "label-bound", Severity: v1alpha1.SeverityMedium, Mode: v1alpha1.ModeEnforce,
+var ruleLabelBound = policy.Rule{ID: "label-bound", Severity: v1alpha1.SeverityMedium, Mode: v1alpha1.ModeEnforce, TemplateOnly: true,
 	Description: fmt.Sprintf("a Deployment, StatefulSet or DaemonSet writes at most %d labels on itself and on its pod template, and at most %d selector terms (pave's controller keeps them in memory)", MaxLabels, MaxLabels)}
 
 // Name implements engine.Validator.

@@ -11,7 +11,7 @@ import (
 	"github.com/pave-dev/pave/pkg/workload"
 )
 
-var ruleTeamLabel = policy.Rule{ID: "team-label", Severity: v1alpha1.SeverityMedium, Mode: v1alpha1.ModeEnforce,
+var ruleTeamLabel = policy.Rule{ID: "team-label", Severity: v1alpha1.SeverityMedium, Mode: v1alpha1.ModeEnforce, TemplateOnly: true,
 	Description: "a workload names no team but its namespace's: the label rides on every series of its pods, and dashboards and alert routes read it as the owner"}
 
 // TeamLabel judges a workload's pave.dev/team against its namespace's team.
