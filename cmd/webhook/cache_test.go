@@ -406,9 +406,10 @@ func TestControllerCachesWhatCompanionsAreMadeOf(t *testing.T) {
 	if err := clientgoscheme.AddToScheme(scheme); err != nil {
 		t.Fatal(err)
 	}
-	for _, controls := range []bool{false, true} {
+	for _, role := range []string{roleAdmission, roleController} {
+		controls := role == roleController
 		cut := 0
-		for obj, by := range managerOptions(options{role: roleController}, scheme, controls).Cache.ByObject {
+		for obj, by := range managerOptions(options{role: role}, scheme, controls).Cache.ByObject {
 			kind := fmt.Sprintf("%T", obj)
 			if !slices.Contains([]string{"*v1.Deployment", "*v1.StatefulSet", "*v1.DaemonSet"}, kind) {
 				continue
