@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -139,19 +140,31 @@ func printRows(out io.Writer, format string, v auditView) error {
 		enc.SetIndent("", "  ")
 		return enc.Encode(map[string]any{"results": v.rows})
 	}
-	tw := tabwriter.NewWriter(out, 0, 4, 2, ' ', 0)
+	// The rows are aligned alone and each fix is printed under its row,
+	// from the RULE column: a fix line among them in the tabwriter ended
+	// its columns' blocks, and every row after the first went unaligned.
+	var table bytes.Buffer
+	tw := tabwriter.NewWriter(&table, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "NAMESPACE\tWORKLOAD\tRULE\tOUTCOME\tCOUNT\tLAST USER\tLAST SEEN")
 	p := report.Printable // a user name is whatever the authenticator says
 	for _, r := range v.rows {
 		fmt.Fprintf(tw, "%s\t%s/%s\t%s\t%s\t%d\t%s\t%s\n", p(r.Namespace), p(strings.ToLower(r.Kind)), p(r.Name), p(r.Rule), p(r.Outcome), r.Count, p(r.LastUser), p(r.LastSeen))
-		if r.Fix != "" {
-			fmt.Fprintf(tw, "\t\t\tfix: %s\n", p(r.Fix))
-		}
 	}
 	if err := tw.Flush(); err != nil {
 		return err
 	}
-	_, err := fmt.Fprintf(out, "\n%d results\n", len(v.rows))
+	lines := strings.SplitAfter(table.String(), "\n")
+	indent := strings.Repeat(" ", strings.Index(lines[0], "RULE"))
+	var b strings.Builder
+	b.WriteString(lines[0])
+	for i, r := range v.rows {
+		b.WriteString(lines[i+1])
+		if r.Fix != "" {
+			fmt.Fprintf(&b, "%sfix: %s\n", indent, p(r.Fix))
+		}
+	}
+	fmt.Fprintf(&b, "\n%d results\n", len(v.rows))
+	_, err := io.WriteString(out, b.String())
 	return err
 }
 
