@@ -1,6 +1,7 @@
 // Command demo is `make demo`: a real control plane on this machine, pave's
 // webhook in front of it, the example service rendered and applied, what pave
-// added shown as a diff, and a denial with its fix. It then leaves everything
+// added shown as a diff, a denial with its fix and as the audit kept it, the
+// mesh turned on and a canary split. It then leaves everything
 // running for the user's own kubectl until Ctrl-C.
 package main
 
@@ -76,13 +77,20 @@ func (d *demo) run(ctx context.Context, noWait bool) error {
 		return err
 	}
 	// Istio's real CRDs, from the istio.io/api module, so the mesh step has
-	// somewhere to put its objects.
-	istio, err := exec.Command("go", "list", "-m", "-f", "{{.Dir}}", "istio.io/api").Output()
+	// somewhere to put its objects, and OpenReports', the audit's default
+	// report format: without it pave keeps no namespace reports, and `pave
+	// audit` has nothing to read.
+	mods, err := exec.Command("go", "list", "-m", "-f", "{{.Dir}}", "istio.io/api", "github.com/openreports/reports-api").Output()
 	if err != nil {
-		return fmt.Errorf("locate istio.io/api: %w", err)
+		return fmt.Errorf("locate the istio.io/api and reports-api modules: %w", err)
+	}
+	dirs := strings.Fields(string(mods))
+	if len(dirs) != 2 {
+		return fmt.Errorf("locate the istio.io/api and reports-api modules: go list gave %q", mods)
 	}
 	crds := []string{filepath.Join(d.root, "manifests", "crds"),
-		filepath.Join(strings.TrimSpace(string(istio)), "kubernetes", "customresourcedefinitions.gen.yaml")}
+		filepath.Join(dirs[0], "kubernetes", "customresourcedefinitions.gen.yaml"),
+		filepath.Join(dirs[1], "config", "crd", "openreports.io_reports.yaml")}
 	if d.cluster, err = localcluster.Start(ctx, localcluster.Options{Assets: d.assets, CRDs: crds, Dir: d.dir, Log: kcmLog}); err != nil {
 		return err
 	}
@@ -139,6 +147,11 @@ func (d *demo) run(ctx context.Context, noWait bool) error {
 		return fmt.Errorf("the hostile Deployment was admitted")
 	}
 	fmt.Print(indent(err.Error()))
+
+	step("pave audit denials -n payments: what the audit kept of it")
+	if err := d.audit(); err != nil {
+		return err
+	}
 
 	if err := d.mesh(); err != nil {
 		return err
@@ -286,6 +299,22 @@ func (d *demo) mesh() error {
 		return fmt.Errorf("the canary split did not appear: %s", out)
 	}
 	fmt.Print(out)
+	return nil
+}
+
+// audit waits until the denial is in the namespace's report (pave merges
+// denials into it every 2 s) and shows it as `pave audit` reads it.
+func (d *demo) audit() error {
+	var out string
+	var err error
+	if !poll(60, 500*time.Millisecond, func() bool {
+		// Exit code 1 says it found denials: the output is what counts.
+		out, err = d.cluster.Run(d.pave, "", "audit", "denials", "-n", "payments")
+		return strings.Contains(out, "miner")
+	}) {
+		return fmt.Errorf("the denial of the hostile Deployment did not reach the payments report: %q %v", out, err)
+	}
+	fmt.Print(indent(out))
 	return nil
 }
 
