@@ -8,7 +8,8 @@ import (
 )
 
 // Every namespace gets a Velero Schedule in Velero's namespace, accepted by
-// Velero's real CRD and owned by the Namespace; a StatefulSet names its
+// Velero's real CRD and owned by the Namespace, which copies the volumes the
+// pods name whatever the server's default; a StatefulSet names its
 // data volumes for backup; backups turned off prune the Schedules.
 func TestNamespacesAreBackedUp(t *testing.T) {
 	namespace(t, "velero", nil)
@@ -19,7 +20,8 @@ func TestNamespacesAreBackedUp(t *testing.T) {
 	}
 	setBackups(true)
 	eventually(t, 30*time.Second, jsonpathIs([]string{"-n", "velero", "schedule", "pave-backups"},
-		"{.spec.schedule}/{.spec.template.includedNamespaces}/{.spec.template.ttl}/{.metadata.ownerReferences[0].kind}", `0 3 * * */["backups"]/240h0m0s/Namespace`))
+		"{.spec.schedule}/{.spec.template.includedNamespaces}/{.spec.template.ttl}/{.metadata.ownerReferences[0].kind}/{.spec.template.defaultVolumesToFsBackup}",
+		`0 3 * * */["backups"]/240h0m0s/Namespace/false`))
 
 	if _, err := s.kubectl("apply", "-n", "backups", "-f", "testdata/statefulset.yaml"); err != nil {
 		t.Fatal(err)

@@ -66,6 +66,13 @@ func (Schedule) GenerateNamespace(_ context.Context, env policy.Env) ([]object, 
 		ttl = b.TTL.Duration
 	}
 	useOwners := false
+	// Pave names each pod's data volumes for Velero (opt-in); unset, the
+	// template takes the Velero server's --default-volumes-to-fs-backup, and
+	// where that is on, Velero copies every volume instead and honours a
+	// team's backup.velero.io/backup-volumes-excludes, which could leave the
+	// data out (Velero's podvolume.GetVolumesByPod). Off, the excludes are
+	// ignored and the volumes pave names are the ones copied.
+	allVolumes := false
 	s := &velerov1.Schedule{
 		TypeMeta: metav1.TypeMeta{APIVersion: velerov1.SchemeGroupVersion.String(), Kind: "Schedule"},
 		ObjectMeta: metav1.ObjectMeta{Name: "pave-" + env.Namespace.Name, Namespace: VeleroNamespace(env.Policy),
@@ -77,6 +84,8 @@ func (Schedule) GenerateNamespace(_ context.Context, env policy.Env) ([]object, 
 				IncludedNamespaces: []string{env.Namespace.Name},
 				TTL:                metav1.Duration{Duration: ttl},
 				StorageLocation:    b.StorageLocation,
+				// The volumes the pods name, not all of them: see above.
+				DefaultVolumesToFsBackup: &allVolumes,
 			},
 		},
 	}
