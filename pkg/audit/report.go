@@ -17,7 +17,7 @@ import (
 // ReportName is the name of the report pave keeps in each namespace; Source
 // is the source of its results, as policy-reporter groups them.
 const (
-	ReportName = "pave"
+	ReportName = v1alpha1.AuditReportName
 	Source     = "pave"
 )
 

@@ -11,6 +11,7 @@ import (
 	admissionregistrationv1 "k8s.io/api/admissionregistration/v1"
 
 	"github.com/pave-dev/pave/pkg/api/v1alpha1"
+	"github.com/pave-dev/pave/pkg/audit/reportguard"
 	"github.com/pave-dev/pave/pkg/backup/velero"
 	"github.com/pave-dev/pave/pkg/engine"
 	"github.com/pave-dev/pave/pkg/ingress"
@@ -41,7 +42,8 @@ func AllIn(in v1alpha1.Install) engine.Companions {
 		Workload:  []engine.Generator{istio.Traffic{}, cilium.Policy{}, zones.Ingress{}, secrets.Delivery{}, operator.Scrape{}, operator.SLORules{}, monitoring.Dashboard{}},
 		Namespace: []engine.NamespaceGenerator{istio.MTLS{}, quota.Tier{}, zones.Baseline{}, velero.Schedule{}, operator.Cost{}},
 		Cluster: []engine.ClusterGenerator{namespaces.Guard{}, zones.Boundaries{Install: in}, zones.Guard{Install: in}, secrets.Guard{Install: in},
-			storage.Guard{Install: in}, ingress.Guard{Install: in}, scheduling.Guard{Install: in}, monitoring.SecretGuard{Install: in}},
+			storage.Guard{Install: in}, ingress.Guard{Install: in}, scheduling.Guard{Install: in}, monitoring.SecretGuard{Install: in},
+			reportguard.Guard{Install: in}},
 	}
 }
 

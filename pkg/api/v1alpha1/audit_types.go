@@ -7,6 +7,10 @@ const (
 	ReportsOff          = "off"
 )
 
+// AuditReportName is the name of the report pave keeps in each namespace,
+// in the format AuditPolicy.Reports names.
+const AuditReportName = "pave"
+
 // AuditPolicy says how pave records its decisions (see docs/audit.md): which
 // admission outcomes make a record, the report each namespace gets, and how
 // often the background audit re-judges what already runs.
