@@ -12,8 +12,9 @@ import (
 // PolicyReports into the admin role; here a Role grants OpenReports'
 // Reports) can neither delete nor rewrite the report that holds its
 // namespace's denials, nor make one that passes for pave's; its own
-// reports stay its own, and pave goes on writing its own. The API server
-// refuses them by the policy pave's controller writes.
+// reports stay its own, pave goes on writing its own, and the namespace
+// controller deletes it with the namespace. The API server refuses them by
+// the policy pave's controller writes.
 func TestTeamCannotRewriteItsAuditReport(t *testing.T) {
 	const ns = "reportguard"
 	teamNamespace(t, ns)
@@ -85,6 +86,17 @@ subjects: [{apiGroup: rbac.authorization.k8s.io, kind: User, name: %[2]q}]
 		}
 		if len(rows) != 1 || rows[0]["count"] != float64(2) {
 			return errors.New(fmt.Sprint("the second denial is not counted in pave's report yet: ", rows))
+		}
+		return nil
+	})
+
+	// The namespace goes with its report: the namespace controller deletes it.
+	if _, err := s.kubectl("delete", "namespace", ns, "--wait=false"); err != nil {
+		t.Fatal(err)
+	}
+	eventually(t, 60*time.Second, func() error {
+		if out, _ := s.kubectl("get", "namespace", ns, "--ignore-not-found", "-o", "jsonpath={.status}"); out != "" {
+			return fmt.Errorf("namespace %s is still there: %s", ns, out)
 		}
 		return nil
 	})
