@@ -74,9 +74,9 @@ func (g Guard) GenerateCluster(_ context.Context, p *policy.Policy) ([]engine.Ob
 		Validations: []admissionregistrationv1.Validation{{
 			Expression: "variables.trusted || !variables.pave",
 			MessageExpression: fmt.Sprintf("'%s ' + request.name + ' is pave\\'s audit report of namespace ' + request.namespace + ', written by pave alone: "+
-				"it holds what admission denied there and what the background audit found running, and pave audit reads it. "+
-				"A result goes when its workload is fixed (or a PolicyException waives it) and the audit runs again; "+
-				"name a report of your own otherwise, without the label %s=%s'", kind, v1alpha1.LabelManagedBy, v1alpha1.ManagedByPave),
+				"it records what admission denied there and what the background audit finds running, and pave audit reads it. "+
+				"Fix the workload (or ask the platform team for a PolicyException) and the next scan clears its findings; "+
+				"keep a report of your own under another name, without the label %s=%s'", kind, v1alpha1.LabelManagedBy, v1alpha1.ManagedByPave),
 		}},
 	}), nil
 }
