@@ -124,6 +124,14 @@ func Trusted(admins []string, groups ...string) string {
 	return InGroups(append(PlatformGroups(admins), groups...))
 }
 
+// PaveOrItsNamespaceGoing is the CEL condition that the requester may
+// write what pave alone writes in a namespace: pave (the service accounts
+// of paveNamespace), the platform team (Trusted), or the namespace
+// controller deleting it with its namespace.
+func PaveOrItsNamespaceGoing(admins []string, paveNamespace string) string {
+	return Trusted(admins, ServiceAccounts(paveNamespace)) + " || request.operation == 'DELETE' && " + ControlPlane
+}
+
 // PlatformGroups are the platform team's groups: admins and system:masters.
 func PlatformGroups(admins []string) []string {
 	if slices.Contains(admins, "system:masters") {

@@ -51,9 +51,7 @@ func (g Guard) GenerateCluster(_ context.Context, p *policy.Policy) ([]object, e
 	if p.Spec.Zones.DefaultZone == "" { // a namespace without a zone has no baseline to undo
 		selector.MatchExpressions = append(selector.MatchExpressions, metav1.LabelSelectorRequirement{Key: v1alpha1.LabelZone, Operator: metav1.LabelSelectorOpExists})
 	}
-	trusted := admissionpolicy.Trusted(p.Spec.Namespaces.LabelAdmins, admissionpolicy.ServiceAccounts(g.PaveNamespace)) +
-		// The namespace controller deletes them all with their namespace.
-		" || request.operation == 'DELETE' && " + admissionpolicy.ControlPlane
+	trusted := admissionpolicy.PaveOrItsNamespaceGoing(p.Spec.Namespaces.LabelAdmins, g.PaveNamespace)
 	// A peer within the namespace selects pods only; a rule without peers
 	// admits every source (or destination).
 	local := func(rules, peers string) string {

@@ -1,7 +1,6 @@
 package e2e
 
 import (
-	"errors"
 	"fmt"
 	"strings"
 	"testing"
@@ -85,7 +84,7 @@ subjects: [{apiGroup: rbac.authorization.k8s.io, kind: User, name: %[2]q}]
 			return err
 		}
 		if len(rows) != 1 || rows[0]["count"] != float64(2) {
-			return errors.New(fmt.Sprint("the second denial is not counted in pave's report yet: ", rows))
+			return fmt.Errorf("the second denial is not counted in pave's report yet: %v", rows)
 		}
 		return nil
 	})

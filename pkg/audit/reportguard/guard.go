@@ -7,8 +7,11 @@ import (
 	"context"
 	"fmt"
 
+	openreportsv1alpha1 "github.com/openreports/reports-api/apis/openreports.io/v1alpha1"
 	admissionregistrationv1 "k8s.io/api/admissionregistration/v1"
 	"k8s.io/apimachinery/pkg/runtime/schema"
+
+	policyreportv1alpha2 "github.com/kyverno/kyverno/api/policyreport/v1alpha2"
 
 	"github.com/pave-dev/pave/pkg/admissionpolicy"
 	"github.com/pave-dev/pave/pkg/api/v1alpha1"
@@ -43,27 +46,23 @@ func (Guard) Kinds() []schema.GroupVersionKind { return admissionpolicy.Kinds() 
 
 // GenerateCluster implements engine.ClusterGenerator.
 func (g Guard) GenerateCluster(_ context.Context, p *policy.Policy) ([]engine.Object, error) {
-	var kind, group, version, resource string
+	kind, gv, resource := "Report", openreportsv1alpha1.SchemeGroupVersion, "reports"
 	switch p.Spec.Audit.Reports {
 	case v1alpha1.ReportsOff:
 		return nil, nil // pave keeps no report
 	case v1alpha1.ReportsPolicyReport:
-		kind, group, version, resource = "PolicyReport", "wgpolicyk8s.io", "v1alpha2", "policyreports"
-	default:
-		kind, group, version, resource = "Report", "openreports.io", "v1alpha1", "reports"
+		kind, gv, resource = "PolicyReport", policyreportv1alpha2.SchemeGroupVersion, "policyreports"
 	}
 	if err := g.Known("audit report guard"); err != nil {
 		return nil, err
 	}
-	trusted := admissionpolicy.Trusted(p.Spec.Namespaces.LabelAdmins, admissionpolicy.ServiceAccounts(g.PaveNamespace)) +
-		// The namespace controller deletes it with its namespace.
-		" || request.operation == 'DELETE' && " + admissionpolicy.ControlPlane
+	trusted := admissionpolicy.PaveOrItsNamespaceGoing(p.Spec.Namespaces.LabelAdmins, g.PaveNamespace)
 	labelled := func(o string) string {
 		return fmt.Sprintf("%[1]s != null && has(%[1]s.metadata.labels) && %[2]q in %[1]s.metadata.labels && %[1]s.metadata.labels[%[2]q] == %[3]q",
 			o, v1alpha1.LabelManagedBy, v1alpha1.ManagedByPave)
 	}
 	return admissionpolicy.Build(admissionpolicy.Spec{
-		Name: PolicyName, Group: group, Version: version, Resources: []string{resource},
+		Name: PolicyName, Group: gv.Group, Version: gv.Version, Resources: []string{resource},
 		Namespaces: admissionpolicy.Except(g.Ungoverned()),
 		// Deleting it drops the denials it holds; pave starts a new one.
 		Operations: []admissionregistrationv1.OperationType{admissionregistrationv1.Create, admissionregistrationv1.Update, admissionregistrationv1.Delete},
