@@ -126,11 +126,16 @@ func (LiteralSecrets) ValidateObject(_ context.Context, obj object, _ policy.Env
 	slices.Sort(keys)
 	var out []policy.Violation
 	for _, k := range keys {
-		if why := secretFile(k, cm.Data[k]); why != "" {
-			out = append(out, ruleLiteralSecret.Violation(fmt.Sprintf("data[%s]", k),
-				fmt.Sprintf("ConfigMap %q: key %s holds a secret (%s)", cm.Name, k, why),
-				fmt.Sprintf("move %s to a Secret (delivered from the secret store where the policy names one) and read it with secretKeyRef or envFrom.secretRef", k)))
+		why, setting := secretFile(k, cm.Data[k])
+		if why == "" {
+			continue
 		}
+		fix := fmt.Sprintf("move %s to a Secret (delivered from the secret store where the policy names one) and read it with secretKeyRef or envFrom.secretRef", k)
+		if setting != "" {
+			fix = fmt.Sprintf("set %s to a placeholder the program resolves (${%s}) from an env var read with secretKeyRef, or move %s to a Secret (delivered from the secret store where the policy names one) mounted as a volume", setting, envName(setting), k)
+		}
+		out = append(out, ruleLiteralSecret.Violation(fmt.Sprintf("data[%s]", k),
+			fmt.Sprintf("ConfigMap %q: key %s holds a secret (%s)", cm.Name, k, why), fix))
 	}
 	return out
 }

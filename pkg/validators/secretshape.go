@@ -104,10 +104,12 @@ func identifies(words []string) bool {
 	return false
 }
 
-// secretName says which word of a name marks a credential, or "".
+// secretName says which word of a name marks a credential, or "". A name
+// that starts with EXISTING names a Secret that exists already (a Helm
+// chart's existingSecret, existingSecretPasswordKey).
 func secretName(name string) string {
 	words := nameWords(name)
-	if len(words) == 0 || slices.Contains(pointerWords, words[len(words)-1]) || identifies(words) {
+	if len(words) == 0 || slices.Contains(pointerWords, words[len(words)-1]) || identifies(words) || words[0] == "EXISTING" {
 		return ""
 	}
 	for i, w := range words {
@@ -190,15 +192,22 @@ func secretValue(v string) string {
 
 // secretFile says why a ConfigMap's key holds a secret, or "". A key with a
 // file's extension whose value spans lines is a file (secret.html, a page
-// of Istio's tests), judged by what it holds, not by its name; one line
-// under such a name (password.txt) is judged as a variable is.
-func secretFile(key, value string) string {
+// of Istio's tests), judged by what it holds, not by its name, and a
+// configuration file's lines as settings (secretSetting); one line under
+// such a name (password.txt) is judged as a variable is. setting is the
+// name of the configuration file's setting that holds it, if one does.
+func secretFile(key, value string) (why, setting string) {
 	ext := path.Ext(key)
 	if len(ext) > 1 && !strings.ContainsFunc(ext[1:], func(r rune) bool { return !unicode.IsLetter(r) }) &&
 		strings.Contains(strings.TrimSpace(value), "\n") {
-		return secretValue(value)
+		if slices.Contains(settingsFiles, strings.ToLower(ext)) {
+			if why, setting := secretSetting(value); why != "" {
+				return why, setting
+			}
+		}
+		return secretValue(value), ""
 	}
-	return secretVar(key, value)
+	return secretVar(key, value), ""
 }
 
 // secretVar says why an environment variable holds a literal secret, or "".

@@ -2,6 +2,7 @@ package e2e
 
 import (
 	"fmt"
+	"strings"
 	"testing"
 	"time"
 )
@@ -78,6 +79,22 @@ func TestSecretsInConfigMapsAreRefused(t *testing.T) {
 	absent(t, "configs", "configmap", "app")
 	if _, err := asDev("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: app}\ndata: {LOG_LEVEL: debug}\n", "apply", "-n", "configs", "-f", "-"); err != nil {
 		t.Fatalf("a plain ConfigMap: %v", err)
+	}
+
+	// A configuration file's password line, as a Spring service mounts it;
+	// the same file with a placeholder, which the service fills in from an
+	// env var read with secretKeyRef, lands.
+	props := func(password string) string {
+		return "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: shop-config}\ndata:\n  application.properties: |\n    server.port=8080\n    spring.datasource.password=" + password + "\n"
+	}
+	_, err = asDev(props("Sup3rS3cret!"), "apply", "-n", "configs", "-f", "-")
+	denied(t, "a ConfigMap whose properties file sets a password", err, "[no-literal-secrets] data[application.properties]")
+	if err != nil && strings.Contains(err.Error(), "Sup3rS3cret") {
+		t.Errorf("the denial repeats the password: %v", err)
+	}
+	absent(t, "configs", "configmap", "shop-config")
+	if _, err := asDev(props("${SPRING_DATASOURCE_PASSWORD}"), "apply", "-n", "configs", "-f", "-"); err != nil {
+		t.Fatalf("the properties file with a placeholder: %v", err)
 	}
 }
 
