@@ -40,7 +40,7 @@ func (LiteralSecrets) Validate(_ context.Context, w *workload.Workload, env poli
 			if e.Value == "" || proxy && (i < len(sidecar.Env) || w.Kind == "Pod" && mutators.PodWiring(e)) {
 				continue
 			}
-			if why := secretVar(e.Name, e.Value); why != "" {
+			if why := secretEnv(e.Name, e.Value); why != "" {
 				out = append(out, ruleLiteralSecret.Violation(at.Field(fmt.Sprintf("env[%d].value", i)),
 					fmt.Sprintf("container %q: env %s holds a literal secret (%s)", c.Name, e.Name, why),
 					fmt.Sprintf("store the value in a Secret and use valueFrom.secretKeyRef (in a pave service spec: `- name: %s` with `secret: <secret-name>`)", e.Name)))

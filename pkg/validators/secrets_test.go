@@ -81,6 +81,18 @@ func TestLiteralSecrets(t *testing.T) {
 		{`{name: SPRING_DATASOURCE_PASSWORD, value: "${db.password}"}`, false},
 		{`{name: SPRING_DATASOURCE_PASSWORD, value: "${db.password:hunter2}"}`, true},
 		{`{name: DB_PASSWORD, value: "hunter2}"}`, true},
+		// A setting inside the value: options, a JSON document, a file.
+		{`{name: JAVA_OPTS, value: "-Xmx512m -Dspring.datasource.password=hunter2"}`, true},
+		{`{name: EXTRA_ARGS, value: "--verbose --api-token hunter2hunter2"}`, true},
+		{`{name: SPRING_APPLICATION_JSON, value: '{"spring":{"datasource":{"password":"hunter2"}}}'}`, true},
+		{`{name: CONFIG, value: "db:\n  host: db\n  password: hunter2\n"}`, true},
+		{`{name: JAVA_OPTS, value: "-Xmx512m -Dspring.datasource.password=${DB_PASSWORD}"}`, false},
+		{`{name: JAVA_OPTS, value: "-Dspring.datasource.password=ENC(G6N718UuyPE5bHyWKyuLQSm02auQPUtm)"}`, false},
+		{`{name: JAVA_OPTS, value: "-Xmx512m -XX:+UseG1GC -Dserver.port=8080"}`, false},
+		{`{name: SPRING_APPLICATION_JSON, value: '{"spring":{"datasource":{"password":"${DB_PASSWORD}","url":"jdbc:postgresql://db/app"}}}'}`, false},
+		{`{name: FEATURES, value: '["a", {"token": ""}]'}`, false},
+		{`{name: MOTD, value: "Welcome - the password policy changed"}`, false},
+		{`{name: QUERY, value: "a=b&c=d"}`, false},
 	}
 	for _, c := range cases {
 		t.Run(c.env, func(t *testing.T) {

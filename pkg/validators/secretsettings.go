@@ -1,8 +1,13 @@
 package validators
 
 import (
+	"encoding/json"
 	"fmt"
+	"maps"
+	"path"
+	"slices"
 	"strings"
+	"unicode"
 )
 
 // settingsFiles are the extensions of configuration files whose lines set
@@ -13,6 +18,43 @@ import (
 // Code (a .py, .js or .sh) is left to the value's shape: its lines assign
 // what the program computes (password = os.environ["DB_PASSWORD"]).
 var settingsFiles = []string{".properties", ".ini", ".cfg", ".conf", ".cnf", ".env", ".yaml", ".yml", ".json", ".toml"}
+
+// secretFile says why a ConfigMap's key holds a secret, or "". A key with a
+// file's extension whose value spans lines is a file (secret.html, a page
+// of Istio's tests), judged by what it holds, not by its name, and a
+// configuration file's settings too (a JSON document's members,
+// secretJSON, else its lines, secretSetting); one line under
+// such a name (password.txt) is judged as a variable is. setting is the
+// name of the configuration file's setting that holds it, if one does.
+func secretFile(key, value string) (why, setting string) {
+	ext := path.Ext(key)
+	if len(ext) > 1 && !strings.ContainsFunc(ext[1:], func(r rune) bool { return !unicode.IsLetter(r) }) &&
+		strings.Contains(strings.TrimSpace(value), "\n") {
+		if slices.Contains(settingsFiles, strings.ToLower(ext)) {
+			if why, setting, isJSON := secretJSON(value); isJSON {
+				if why != "" {
+					return why, setting
+				}
+			} else if why, setting := secretSetting(value); why != "" {
+				return why, setting
+			}
+		}
+		return secretValue(value), ""
+	}
+	return secretVar(key, value), ""
+}
+
+// secretEnv says why a container's environment variable holds a literal
+// secret, or "": as secretVar says, or by a setting inside its value
+// (secretInValue). A ConfigMap's keys are judged by secretVar alone: the
+// ones without a file's extension hold templates and whole configurations
+// (Istio's injector, Kyverno's webhooks) that are not settings.
+func secretEnv(name, value string) string {
+	if why := secretVar(name, value); why != "" {
+		return why
+	}
+	return secretInValue(value)
+}
 
 // secretSetting says why a configuration file sets a credential in one of
 // its lines, or "": a line `name = value`, `name: value` or
@@ -73,16 +115,16 @@ func settingOf(line string) (name, value string, ok bool) {
 // holdsSetting says whether a setting's value, under a name secretName
 // marked with word, is the credential itself: not a YAML block, structure,
 // tag, anchor or alias (the value is elsewhere), an expansion the program
-// or its loader resolves ($DB_PASSWORD, ${DB_PASSWORD}), a Jasypt ENC(...)
-// ciphertext, a mask (********), an <angle-bracketed> placeholder or a
-// number (a count or a port under a name like max_pass), and held as
-// holds decides for an env var.
+// or its loader resolves ($DB_PASSWORD, ${DB_PASSWORD}), a mask
+// (********), an <angle-bracketed> placeholder or a number (a count or a
+// port under a name like max_pass), and held as holds decides for an env
+// var. A name that is KEY alone marks nothing here.
 func holdsSetting(word, value string) bool {
 	switch {
-	case value == "" || value == "~",
+	case word == "KEY", // a map's or a label's key in a configuration: key: app.kubernetes.io/name
+		value == "" || value == "~",
 		strings.ContainsRune("|>[{!&*<", rune(value[0])),
 		expansion(value),
-		strings.HasPrefix(value, "ENC(") && strings.HasSuffix(value, ")"),
 		strings.Trim(value, "*") == "",
 		strings.Trim(value, "0123456789") == "":
 		return false
@@ -94,3 +136,77 @@ func holdsSetting(word, value string) bool {
 // words in upper case, joined by underscores (spring.datasource.password is
 // SPRING_DATASOURCE_PASSWORD, as Spring's relaxed binding reads it).
 func envName(setting string) string { return strings.Join(nameWords(setting), "_") }
+
+// secretInValue says why a variable's value sets a credential inside it,
+// or "": a JSON document (SPRING_APPLICATION_JSON), settings on several
+// lines (a YAML or properties file in one variable), or options
+// (JAVA_OPTS=-Dspring.datasource.password=..., EXTRA_ARGS=--token ...),
+// which are read as a container's arguments are. Other values are not
+// split: a query string or a sentence is not a setting, and a variable is
+// read at every validation.
+func secretInValue(v string) string {
+	t := strings.TrimSpace(v)
+	if t == "" {
+		return ""
+	}
+	if t[0] == '{' || t[0] == '[' {
+		if why, _, isJSON := secretJSON(t); isJSON {
+			return why
+		}
+	}
+	if strings.Contains(t, "\n") {
+		if why, _ := secretSetting(t); why != "" {
+			return why
+		}
+	}
+	if t[0] == '-' {
+		return secretArg([]string{t}, 0)
+	}
+	return ""
+}
+
+// secretJSON says why a JSON document sets a credential, or "", with the
+// setting's path; isJSON is false when doc is not JSON. Every string
+// member is judged by its name as a setting is, at any depth, in the
+// members' order by name.
+func secretJSON(doc string) (why, setting string, isJSON bool) {
+	var v any
+	if err := json.Unmarshal([]byte(doc), &v); err != nil {
+		return "", "", false
+	}
+	setting = jsonSetting(v, "")
+	if setting == "" {
+		return "", "", true
+	}
+	return "it sets " + setting, setting, true
+}
+
+// jsonSetting is the path of the first string member under v, at path,
+// that holds a credential, or "".
+func jsonSetting(v any, path string) string {
+	switch v := v.(type) {
+	case map[string]any:
+		for _, k := range slices.Sorted(maps.Keys(v)) {
+			at := k
+			if path != "" {
+				at = path + "." + k
+			}
+			if s, ok := v[k].(string); ok {
+				if w := secretName(k); w != "" && holdsSetting(w, strings.TrimSpace(s)) {
+					return at
+				}
+				continue
+			}
+			if found := jsonSetting(v[k], at); found != "" {
+				return found
+			}
+		}
+	case []any:
+		for i, e := range v {
+			if found := jsonSetting(e, fmt.Sprintf("%s[%d]", path, i)); found != "" {
+				return found
+			}
+		}
+	}
+	return ""
+}

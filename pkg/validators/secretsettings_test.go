@@ -23,8 +23,10 @@ func TestSecretSettingsInConfigurationFiles(t *testing.T) {
 	}{
 		{"application.properties", "server.port=8080\nspring.datasource.url=jdbc:postgresql://db/shop\nspring.datasource.password=Sup3rS3cret!\n", "line 3 sets spring.datasource.password"},
 		{"application.yaml", "spring:\n  datasource:\n    username: shop\n    password: Sup3rS3cret!\n", "line 4 sets password"},
-		{"config.json", "{\"db\": {\"host\": \"db\",\n  \"password\": \"Sup3rS3cret!\",\n  \"port\": 5432}}\n", "line 2 sets password"},
+		{"config.json", "{\"db\": {\"host\": \"db\",\n  \"password\": \"Sup3rS3cret!\",\n  \"port\": 5432}}\n", "it sets db.password"},
 		{"settings.ini", "[db]\nhost = db\npassword = Sup3rS3cret!\n", "line 3 sets password"},
+		{"creds.json", "{\"clients\": [{\"id\": \"web\", \"clientSecret\": \"Sup3rS3cret!\"}],\n \"v\": 1}\n", "it sets clients[0].clientSecret"},
+		{"broken.json", "{\"host\": \"db\",\n\"password\": \"Sup3rS3cret!\"\n", "line 2 sets password"},
 		{"my.cnf", "[client]\nuser=shop\npassword=Sup3rS3cret!\n", "line 3 sets password"},
 		{"prod.env", "LOG_LEVEL=info\nexport DB_PASSWORD=Sup3rS3cret!\n", "line 2 sets DB_PASSWORD"},
 		{"config.toml", "[payments]\napi_key = \"0123456789abcdef0123\"\n", "line 2 sets api_key"},
@@ -45,6 +47,11 @@ func TestSecretSettingsInConfigurationFiles(t *testing.T) {
 		{"app.yaml", "password: <your-password>\npassword_min_length: 12\ntoken_expiry: 3600\n", ""},
 		{"schema.json", "{\"properties\": {\n  \"password\": {\"type\": \"string\"},\n  \"token\": [\"a\"]}}\n", ""},
 		{"app.yaml", "key: some value\ncache:\n  key: user-id\n", ""},
+		{"selector.yaml", "matchExpressions:\n- key: kubernetes.io/metadata.name\n  operator: In\n", ""},
+		{"webhooks.json", "[{\"namespaceSelector\": {\"matchExpressions\": [{\"key\": \"kubernetes.io/metadata.name\"}]}},\n {}]\n", ""},
+		// Without a file's extension a key is a variable (envFrom), and a
+		// template or a whole configuration is judged by its shape alone.
+		{"values", "{\"global\": {\"credential-volume\": \"a template of many words\"},\n \"passphraseKey\": \"passphrase\"}\n", ""},
 		{"app.yaml", "password: ''\ntoken: ~\nsecret: false\n", ""},
 		{"app.yaml", "anchors:\n  password: *shared\n  token: !vault |\n    $ANSIBLE_VAULT;1.1\n", ""},
 		{"nginx.conf", "location / {\n  auth_basic_user_file /etc/nginx/htpasswd;\n}\n", ""},

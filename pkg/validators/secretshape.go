@@ -3,7 +3,6 @@ package validators
 import (
 	"fmt"
 	"net/url"
-	"path"
 	"regexp"
 	"slices"
 	"strings"
@@ -129,7 +128,9 @@ func secretName(name string) string {
 }
 
 // notSecret reports whether a value names a secret rather than holds one: a
-// $(VAR) reference, a ${VAR} placeholder, a file path, a switch word.
+// $(VAR) reference, a ${VAR} placeholder, a file path, a switch word, or
+// hides it: Jasypt's ENC(...), which the program decrypts with a key it
+// gets elsewhere.
 func notSecret(v string) bool {
 	v = strings.TrimSpace(v)
 	switch strings.ToLower(v) {
@@ -137,7 +138,7 @@ func notSecret(v string) bool {
 		return true
 	}
 	return strings.HasPrefix(v, "/") || (strings.HasPrefix(v, "$(") && strings.HasSuffix(v, ")") && !strings.Contains(v[2:], "$(")) ||
-		placeholder(v)
+		placeholder(v) || strings.HasPrefix(v, "ENC(") && strings.HasSuffix(v, ")")
 }
 
 // placeholder reports whether v is a ${NAME} placeholder alone, which the
@@ -188,26 +189,6 @@ func secretValue(v string) string {
 		}
 	}
 	return ""
-}
-
-// secretFile says why a ConfigMap's key holds a secret, or "". A key with a
-// file's extension whose value spans lines is a file (secret.html, a page
-// of Istio's tests), judged by what it holds, not by its name, and a
-// configuration file's lines as settings (secretSetting); one line under
-// such a name (password.txt) is judged as a variable is. setting is the
-// name of the configuration file's setting that holds it, if one does.
-func secretFile(key, value string) (why, setting string) {
-	ext := path.Ext(key)
-	if len(ext) > 1 && !strings.ContainsFunc(ext[1:], func(r rune) bool { return !unicode.IsLetter(r) }) &&
-		strings.Contains(strings.TrimSpace(value), "\n") {
-		if slices.Contains(settingsFiles, strings.ToLower(ext)) {
-			if why, setting := secretSetting(value); why != "" {
-				return why, setting
-			}
-		}
-		return secretValue(value), ""
-	}
-	return secretVar(key, value), ""
 }
 
 // secretVar says why an environment variable holds a literal secret, or "".
