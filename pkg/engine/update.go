@@ -30,14 +30,15 @@ func (e *Engine) ValidateUpdate(ctx context.Context, w, old *workload.Workload, 
 }
 
 // markPreexisting marks the findings that before has too (same rule, field
-// and message).
+// and message), where a bound's has not grown (Violation.Measure).
 func markPreexisting(vs, before []policy.Violation) {
 	type key struct{ rule, field, message string }
-	had := make(map[key]bool, len(before))
+	had := make(map[key]int, len(before)) // the measure before
 	for _, v := range before {
-		had[key{v.Rule, v.Field, v.Message}] = true
+		had[key{v.Rule, v.Field, v.Message}] = v.Measure
 	}
 	for i, v := range vs {
-		vs[i].Preexisting = had[key{v.Rule, v.Field, v.Message}]
+		measure, ok := had[key{v.Rule, v.Field, v.Message}]
+		vs[i].Preexisting = ok && v.Measure <= measure
 	}
 }

@@ -39,6 +39,12 @@ type Violation struct {
 	// that adds nothing new, so a tightened policy never stops controllers
 	// from scaling or relabelling what already runs.
 	Preexisting bool `json:"preexisting,omitempty"`
+	// Measure is how much of what a rule bounds the object holds (labels,
+	// hosts), for a finding of a bound: such a finding stays preexisting on
+	// update only while its measure does not grow, so an object over the
+	// bound before pave can shrink, or change elsewhere, but not grow.
+	// Zero for other findings; not part of the report.
+	Measure int `json:"-"`
 }
 
 // Outcome is what a violation does to a request.

@@ -51,12 +51,15 @@ func (IngressHost) Rules() []policy.Rule { return []policy.Rule{ruleIngressHost}
 // adapter found (policy.Env.Routes).
 func (IngressHost) ValidateObject(_ context.Context, obj object, env policy.Env) []policy.Violation {
 	if field, n, ok := ingress.Entries(obj); ok && n > ingress.MaxHosts {
-		// Not judged further: one finding, without the count, so an update
-		// of an object over the bound before pave stays preexisting.
+		// Not judged further: one finding, without the count in its words,
+		// so an update of an object over the bound before pave stays
+		// preexisting while it does not grow (Measure).
 		kind := ingress.KindOf(obj)
-		return []policy.Violation{ruleIngressHost.Violation(field,
+		v := ruleIngressHost.Violation(field,
 			fmt.Sprintf("%s %q writes more than %d hosts: the admission server keeps every team's hosts in memory, and objects of thousands of them would take it, and every team's deploys, down", kind, obj.GetName(), ingress.MaxHosts),
-			fmt.Sprintf("split the hosts over several %s of at most %d each", plural(kind), ingress.MaxHosts))}
+			fmt.Sprintf("split the hosts over several %s of at most %d each; one over the bound before pave keeps its updates only while they add none", plural(kind), ingress.MaxHosts))
+		v.Measure = n
+		return []policy.Violation{v}
 	}
 	_, hosts, ok := ingress.HostsOf(obj)
 	if !ok {

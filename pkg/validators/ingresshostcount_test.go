@@ -19,7 +19,8 @@ import (
 // the admission server keeps each: an Ingress, and a VirtualService
 // whether it binds to a gateway or only to the sidecars. Two objects over
 // the bound get the same finding, so an update of one that was over it
-// before stays preexisting (same rule, field and message).
+// before stays preexisting (same rule, field and message) while it does
+// not grow (the engine's TestABoundStaysPreexistingOnlyWhileItDoesNotGrow).
 func TestIngressHostBoundsTheHostsOfAnObject(t *testing.T) {
 	env := policy.Env{Policy: policy.Default(), Namespace: policy.Namespace{Name: "pay"}}
 	hosts := func(n int, format string) []string {

@@ -28,7 +28,7 @@ const MaxLabels = 64
 // template it copies (a ReplicaSet's pod-template-hash) are left out, so a
 // workload at the bound never has its ReplicaSets refused. The message
 // names no count, so an update of a workload over the bound before pave
-// that stays over it is preexisting.
+// that stays over it is preexisting, while it does not grow (Measure).
 type LabelBound struct{}
 
 var ruleLabelBound = policy.Rule{ID: "label-bound", Severity: v1alpha1.SeverityMedium, Mode: v1alpha1.ModeEnforce, TemplateOnly: true,
@@ -46,20 +46,19 @@ func (LabelBound) Validate(_ context.Context, w *workload.Workload, _ policy.Env
 		return nil
 	}
 	var out []policy.Violation
-	over := func(field, what string) {
-		out = append(out, ruleLabelBound.Violation(field,
+	over := func(n int, field, what string) {
+		if n <= MaxLabels {
+			return
+		}
+		v := ruleLabelBound.Violation(field,
 			fmt.Sprintf("%s %q writes more than %d %s: pave's controller keeps every team's workload labels and selectors in memory, and workloads of thousands would take it, and every team's network policies and monitoring, down", w.Kind, w.Name(), MaxLabels, what),
-			fmt.Sprintf("keep the labels that selectors, tools and dashboards read (at most %d) and move the rest to annotations", MaxLabels)))
+			fmt.Sprintf("keep the labels that selectors, tools and dashboards read (at most %d) and move the rest to annotations; a workload over the bound before pave keeps its updates only while they add none", MaxLabels))
+		v.Measure = n
+		out = append(out, v)
 	}
-	if len(w.Meta.Labels) > MaxLabels {
-		over("metadata.labels", "labels, pave's own among them")
-	}
-	if len(w.PodMeta.Labels) > MaxLabels {
-		over(w.PodMetaPath+".labels", "labels on its pod template, pave's own among them")
-	}
-	if terms(workload.Selector(w)) > MaxLabels {
-		over("spec.selector", "selector terms")
-	}
+	over(len(w.Meta.Labels), "metadata.labels", "labels, pave's own among them")
+	over(len(w.PodMeta.Labels), w.PodMetaPath+".labels", "labels on its pod template, pave's own among them")
+	over(terms(workload.Selector(w)), "spec.selector", "selector terms")
 	return out
 }
 
