@@ -155,10 +155,16 @@ func envIn(p *policy.Policy, c Cluster, ns string) policy.Env {
 	return policy.Env{Policy: p, Namespace: policy.Namespace{Name: ns, Labels: c.Namespaces[ns]}}
 }
 
-// wouldDeny is the finding for an object the policy denies.
+// wouldDeny is the finding for an object the policy denies. One over a
+// bound alone (label-bound, ingress-host's count: findings that measure)
+// keeps the updates that do not grow it, the fix's among them.
 func wouldDeny(kind, ns, name string, vs []policy.Violation) Finding {
+	next := "its next change there is denied"
+	if !slices.ContainsFunc(vs, func(v policy.Violation) bool { return v.Denies() && v.Measure == 0 }) {
+		next = "an update that adds to what it holds over the bound is denied"
+	}
 	return Finding{Check: "policy-would-deny", Severity: "medium", Subject: fmt.Sprintf("%s %s/%s", kind, ns, name),
-		Message: "runs today, but the policy denies it: " + deniedRules(vs) + ". It keeps running; its next change there is denied",
+		Message: "runs today, but the policy denies it: " + deniedRules(vs) + ". It keeps running; " + next,
 		Fix:     fmt.Sprintf("pave check the manifest for the fix of each rule (kubectl get %s -n %s %s -o yaml | pave check -f -), or grant a PolicyException", strings.ToLower(kind), ns, name)}
 }
 

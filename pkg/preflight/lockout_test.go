@@ -272,8 +272,15 @@ metadata: {name: labelled, namespace: shop}
 spec:
   selector: {matchLabels: {app: labelled}}
   template: {metadata: {labels: {app: labelled, pave.dev/team: pay, `+strings.Join(many, ", ")+`}}, spec: {containers: [{name: c, image: "nginx:1.27.3"}]}}`)
+	// Over the bound alone: its updates pass while they add no label.
+	bound := workloadtest.FromYAML(t, `apiVersion: apps/v1
+kind: Deployment
+metadata: {name: bound, namespace: shop}
+spec:
+  selector: {matchLabels: {app: bound}}
+  template: {metadata: {labels: {app: bound, `+strings.Join(many, ", ")+`}}, spec: {containers: [{name: c, image: "nginx:1.27.3"}]}}`)
 	c := preflight.Cluster{Namespaces: map[string]map[string]string{"shop": {"pave.dev/team": "shop"}},
-		Install: v1alpha1.Install{PaveNamespace: "pave-system"}, Workloads: []*workload.Workload{template, annotation, labelled}}
+		Install: v1alpha1.Install{PaveNamespace: "pave-system"}, Workloads: []*workload.Workload{template, annotation, labelled, bound}}
 	found, err := preflight.Run(context.Background(), policy.Default(), c)
 	if err != nil {
 		t.Fatal(err)
@@ -296,5 +303,9 @@ spec:
 		!strings.Contains(f.Message, "label-bound (spec.template.metadata.labels)") || !strings.Contains(f.Message, "team-label (spec.template.metadata.labels[pave.dev/team])") ||
 		!strings.HasSuffix(f.Message, "It keeps running; its next change there is denied") {
 		t.Errorf("the template-only rules' finding %+v", f)
+	}
+	if f := got["Deployment shop/bound"]; f.Severity != "medium" || !strings.Contains(f.Message, "label-bound (spec.template.metadata.labels)") ||
+		strings.Contains(f.Message, "team-label") || !strings.HasSuffix(f.Message, "It keeps running; an update that adds to what it holds over the bound is denied") {
+		t.Errorf("the bound's finding %+v", f)
 	}
 }
