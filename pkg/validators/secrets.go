@@ -49,16 +49,23 @@ func (LiteralSecrets) Validate(_ context.Context, w *workload.Workload, env poli
 		if proxy {
 			return
 		}
-		for _, list := range []struct {
-			name string
-			args []string
-		}{{"command", c.Command}, {"args", c.Args}} {
-			for i := range list.args {
-				if why := secretArg(list.args, i); why != "" {
-					out = append(out, ruleLiteralSecret.Violation(at.Field(fmt.Sprintf("%s[%d]", list.name, i)),
-						fmt.Sprintf("container %q: %s[%d] holds a literal secret (%s)", c.Name, list.name, i, why),
-						"pass the secret through the environment: env with valueFrom.secretKeyRef, then refer to it as $(NAME) in the arguments, or read it from a mounted Secret file"))
+		// The arguments are read after the command, as the process gets
+		// them: a value may follow its flag across the two, and a
+		// container's args are its command's program's (command: [sh, -c],
+		// args: ["mysql -p..."]).
+		argv := c.Command
+		if len(c.Args) > 0 {
+			argv = append(slices.Clip(c.Command), c.Args...)
+		}
+		for k := range argv {
+			if why := secretArg(argv, k); why != "" {
+				list, i := "command", k
+				if k >= len(c.Command) {
+					list, i = "args", k-len(c.Command)
 				}
+				out = append(out, ruleLiteralSecret.Violation(at.Field(fmt.Sprintf("%s[%d]", list, i)),
+					fmt.Sprintf("container %q: %s[%d] holds a literal secret (%s)", c.Name, list, i, why),
+					"pass the secret through the environment: env with valueFrom.secretKeyRef, then refer to it as $(NAME) in the arguments, or read it from a mounted Secret file"))
 			}
 		}
 	})

@@ -156,6 +156,29 @@ func TestLiteralSecretsInArgs(t *testing.T) {
 		// An empty value in a script's SQL (Kubernetes' mysql-upgrade StatefulSet).
 		{`command: [sh, -c, "mysql -e \"CHANGE MASTER TO MASTER_USER='root', MASTER_PASSWORD='', MASTER_CONNECT_RETRY=10\""]`, ""},
 		{`command: [sh, -c, "mysql -e \"CHANGE MASTER TO MASTER_USER='root', MASTER_PASSWORD='hunter2', MASTER_CONNECT_RETRY=10\""]`, "command[2]"},
+		// What well-known clients and HTTP headers are given.
+		{`command: [sh, -c, "mysql -u root -phunter2 -h db"]`, "command[2]"},
+		{`command: [mysqldump, -u, root, -phunter2, shop]`, "command[3]"},
+		{`command: [/bin/sh, -ec], args: ["exec mariadb -uroot -phunter2"]`, "args[0]"},
+		{`command: [sh, -c, "PGHOST=db exec mysql -p'hunter2'"]`, "command[2]"},
+		{`command: [sh, -c, "curl -u admin:hunter2 https://api.example.com"]`, "command[2]"},
+		{`command: [curl], args: [--user=admin:hunter2, https://api.example.com]`, "args[0]"},
+		{`command: [sh, -c, "redis-cli -a hunter2hunter2 ping"]`, "command[2]"},
+		{`command: [sh, -c, "curl -H \"Authorization: Bearer 8f14e45fceea167a5a36\" https://api"]`, "command[2]"},
+		{`args: [-H, "Authorization: Basic YWRtaW46aHVudGVyMg==", https://api]`, "args[1]"},
+		{`command: [sh, -c, "wget --header=\"X-Api-Key: 8f14e45fceea167a5a36\" https://api"]`, "command[2]"},
+		{`command: [sh, -c, "wget --header=\"X-Request-Id: 8f14e45fceea167a5a36\" https://api; echo token: abcdefgh12345678"]`, ""},
+		{`command: [sh, -c, "curl -H \"X-Api-Key: 8f14e45fceea167a5a36\" https://api"]`, "command[2]"},
+		{`command: [app, --token], args: [hunter2hunter2]`, "command[1]"},
+		// The same clients given what they read elsewhere, or prompting.
+		{`command: [sh, -c, "mysql -u root -p\"$MYSQL_ROOT_PASSWORD\" -h db"]`, ""},
+		{`command: [sh, -c, "mysql -u root -p -h db; mysql -P 3306 -h db"]`, ""},
+		{`command: [sh, -c, "curl -u \"$USER:$PASS\" https://api; curl -u admin https://api"]`, ""},
+		{`command: [sh, -c, "redis-cli -a \"$REDIS_PASSWORD\" ping"]`, ""},
+		{`command: [sh, -c, "curl -H \"Authorization: Bearer $TOKEN\" https://api"]`, ""},
+		{`command: [sh, -c, "curl -H \"Content-Type: application/json\" -u admin: https://api"]`, ""},
+		{`command: [sh, -c, "psql -p 5432 -h db; grep -phunter2 file"]`, ""},
+		{`command: [sh, -c, "echo -phunter2 | mysql"]`, ""},
 	}
 	for _, c := range cases {
 		t.Run(c.args, func(t *testing.T) {

@@ -3,6 +3,7 @@ package validators
 import (
 	"fmt"
 	"net/url"
+	"path"
 	"regexp"
 	"slices"
 	"strings"
@@ -216,11 +217,21 @@ func holds(word, value string) bool {
 // secretArg says why args[i] holds a literal secret, or "". It reads flags
 // (--db-password=x, or --db-password x with the value in the next argument),
 // NAME=value assignments (a shell script in one argument is split into
-// words), and token shapes.
+// words), token shapes, and what well-known clients and HTTP headers are
+// given (clientSecret), knowing which program each word is an argument of.
 func secretArg(args []string, i int) string {
 	words := strings.Fields(args[i])
+	ws := wordsOf(args, i, words)
+	prog, atCommand := programOf(args, i)
 	for j, w := range words {
+		if atCommand && !strings.Contains(w, "=") && !slices.Contains(commandPrefixes, w) {
+			prog, atCommand = path.Base(unquoted(w)), false
+		}
+		atCommand = atCommand || separates(w)
 		if why := secretValue(w); why != "" {
+			return why
+		}
+		if why := clientSecret(prog, ws, j); why != "" {
 			return why
 		}
 		flag, value, assigned := strings.Cut(w, "=")
@@ -238,7 +249,7 @@ func secretArg(args []string, i int) string {
 		if !strings.HasPrefix(flag, "-") {
 			continue
 		}
-		if next, ok := nextWord(args, i, words, j); ok && !strings.HasPrefix(next, "-") && holds(marked, unquoted(next)) && !expansion(next) {
+		if next, ok := ws.after(j, 1); ok && !strings.HasPrefix(next, "-") && holds(marked, unquoted(next)) && !expansion(next) {
 			return fmt.Sprintf("%s is followed by a literal value", flag)
 		}
 	}
@@ -279,18 +290,4 @@ func expansion(word string) bool {
 	}
 	c := rune(w[1])
 	return c == '(' || c == '_' || unicode.IsLetter(c)
-}
-
-// nextWord is the word after words[j] of args[i]: the next in the same
-// argument, else the first of the next argument.
-func nextWord(args []string, i int, words []string, j int) (string, bool) {
-	if j+1 < len(words) {
-		return words[j+1], true
-	}
-	if i+1 < len(args) {
-		if f := strings.Fields(args[i+1]); len(f) > 0 {
-			return f[0], true
-		}
-	}
-	return "", false
 }

@@ -1,0 +1,178 @@
+package validators
+
+import (
+	"path"
+	"slices"
+	"strings"
+	"unicode"
+)
+
+// Well-known clients take a password in an option whose name says nothing
+// (mysql's -p, curl's -u user:password, redis-cli's -a), and any HTTP client
+// an Authorization header: the forms a script or an argument list gives them
+// in, which the flag reading of secretArg does not see.
+
+// mysqlClients take -p<password>, attached (-p alone prompts).
+var mysqlClients = []string{"mysql", "mysqldump", "mysqladmin", "mysqlimport", "mysqlshow", "mysqlcheck",
+	"mariadb", "mariadb-dump", "mariadb-admin", "mariadb-import", "mariadb-show", "mariadb-check"}
+
+// followedByPassword are each client's options whose next word is a
+// password.
+var followedByPassword = map[string][]string{"redis-cli": {"-a"}, "sshpass": {"-p"}}
+
+// shells run their -c argument as a script, whose first word is a program.
+var shells = []string{"sh", "bash", "ash", "dash", "zsh", "ksh"}
+
+// commandPrefixes run the word after them as the program (exec mysql ...).
+var commandPrefixes = []string{"exec", "sudo", "env", "nohup", "time", "command", "xargs"}
+
+// words is a reader of the words of an argument list from one word on: the
+// words of its argument, then those of the arguments after it.
+type words struct {
+	args []string
+	i    int      // the argument being read
+	of   []string // its words
+}
+
+// wordsOf reads from args[i], whose words are of.
+func wordsOf(args []string, i int, of []string) words { return words{args: args, i: i, of: of} }
+
+// before is the word before word j, and whether there is one.
+func (ws words) before(j int) (string, bool) {
+	if j > 0 {
+		return ws.of[j-1], true
+	}
+	if ws.i == 0 {
+		return "", false
+	}
+	f := strings.Fields(ws.args[ws.i-1])
+	if len(f) == 0 {
+		return "", true
+	}
+	return f[len(f)-1], true
+}
+
+// after is the k-th word after word j, and whether there is one.
+func (ws words) after(j, k int) (string, bool) {
+	if j+k < len(ws.of) {
+		return ws.of[j+k], true
+	}
+	k -= len(ws.of) - j - 1 // k-th word of the arguments after
+	for _, a := range ws.args[ws.i+1:] {
+		f := strings.Fields(a)
+		if len(f) == 0 {
+			f = []string{""} // an empty argument is a value: empty
+		}
+		if k <= len(f) {
+			return f[k-1], true
+		}
+		k -= len(f)
+	}
+	return "", false
+}
+
+// startsCommand reports whether args[i]'s first word is in a program's
+// place: the list's first, or a shell's script (sh -c '...').
+func startsCommand(args []string, i int) bool {
+	if i == 0 {
+		return true
+	}
+	prev := strings.TrimSpace(args[i-1])
+	return slices.Contains(shells, path.Base(firstField(args[0]))) &&
+		len(prev) > 1 && prev[0] == '-' && prev[1] != '-' && strings.HasSuffix(prev, "c")
+}
+
+// firstField is s's first word, without splitting the rest: it is asked
+// of a list's first argument for every argument.
+func firstField(s string) string {
+	s = strings.TrimLeftFunc(s, unicode.IsSpace)
+	if end := strings.IndexFunc(s, unicode.IsSpace); end >= 0 {
+		return s[:end]
+	}
+	return s
+}
+
+// programOf is the program args[i]'s first word is an argument of: the
+// list's first word, unless args[i] starts a command itself.
+func programOf(args []string, i int) (prog string, atCommand bool) {
+	if startsCommand(args, i) {
+		return "", true
+	}
+	if first := firstField(args[0]); first != "" {
+		return path.Base(unquoted(first)), false
+	}
+	return "", false
+}
+
+// separates reports whether the word after w starts another command in a
+// script.
+func separates(w string) bool {
+	return w == "&&" || w == "||" || strings.HasSuffix(w, ";") || strings.HasSuffix(w, "|") || strings.HasSuffix(w, "&")
+}
+
+// clientSecret says why word j, an argument of prog, hands a client a
+// literal credential, or "".
+func clientSecret(prog string, ws words, j int) string {
+	w := ws.of[j]
+	literal := func(v string) bool {
+		v = unquoted(v)
+		return !expansion(v) && holds("PASSWORD", v)
+	}
+	switch {
+	case slices.Contains(mysqlClients, prog) && strings.HasPrefix(w, "-p") && len(w) > 2:
+		if literal(w[2:]) {
+			return "-p is given a literal password"
+		}
+	case prog == "curl" && (w == "-u" || w == "--user" || strings.HasPrefix(w, "--user=") || strings.HasPrefix(w, "-u")):
+		v, ok := w[min(len(w), 2):], true
+		switch {
+		case w == "-u" || w == "--user":
+			v, ok = ws.after(j, 1)
+		case strings.HasPrefix(w, "--user="):
+			v = strings.TrimPrefix(w, "--user=")
+		}
+		v = unquoted(v)
+		if _, password, hasPassword := strings.Cut(v, ":"); ok && hasPassword && !expansion(v) && literal(password) {
+			return "curl's -u is given a user and a literal password"
+		}
+	case slices.Contains(followedByPassword[prog], w):
+		if v, ok := ws.after(j, 1); ok && literal(v) {
+			return w + " is followed by a literal password"
+		}
+	}
+	return headerSecret(ws, j)
+}
+
+// headerSecret says why word j starts an HTTP header that carries a literal
+// credential, or "": an Authorization header anywhere (Bearer, Basic,
+// Token), or a header named like a secret given to -H or --header
+// (X-Api-Key: ...). It is found at the word that names the header.
+func headerSecret(ws words, j int) string {
+	w := ws.of[j]
+	header, given := w, false // the header's name and colon, and whether -H or --header gives it
+	if len(w) > 9 && strings.EqualFold(w[:9], "--header=") {
+		header, given = w[9:], true
+	}
+	name, isHeader := strings.CutSuffix(unquoted(header), ":")
+	if !isHeader { // most words: nothing more is read
+		return ""
+	}
+	if prev, ok := ws.before(j); ok && !given {
+		given = prev == "-H" || prev == "--header"
+	}
+	k := 1 // the header's value is k words on
+	switch {
+	case strings.EqualFold(name, "authorization"):
+		scheme, ok := ws.after(j, k)
+		if !ok || !slices.Contains([]string{"bearer", "basic", "token"}, strings.ToLower(unquoted(scheme))) {
+			return ""
+		}
+		k++
+	case !given || secretName(name) == "":
+		return ""
+	}
+	if v, ok := ws.after(j, k); ok && !expansion(unquoted(v)) && holds("TOKEN", unquoted(v)) {
+		return "the header " + name + " carries a literal credential"
+	}
+	return ""
+}
