@@ -93,6 +93,15 @@ func TestLiteralSecrets(t *testing.T) {
 		{`{name: FEATURES, value: '["a", {"token": ""}]'}`, false},
 		{`{name: MOTD, value: "Welcome - the password policy changed"}`, false},
 		{`{name: QUERY, value: "a=b&c=d"}`, false},
+		// Connection strings of settings, and webhook URLs that are their own credential.
+		{`{name: AZURE_STORAGE, value: "DefaultEndpointsProtocol=https;AccountName=shop;AccountKey=Zm9vYmFyYmF6cXV4Zm9vYmFyYmF6cXV4==;EndpointSuffix=core.windows.net"}`, true},
+		{`{name: SERVICEBUS, value: "Endpoint=sb://shop.servicebus.windows.net/;SharedAccessKeyName=Root;SharedAccessKey=Zm9vYmFyYmF6cXV4Zm9vYmE="}`, true},
+		{`{name: ALERTS, value: "https://hooks.slack.com/services/T00000000/B00000000/XXXXXXXXXXXXXXXXXXXXXXXX"}`, true},
+		{`{name: ALERTS, value: "https://discord.com/api/webhooks/123456789012345678/abcdefghijklmnopqrstuvwxyz0123"}`, true},
+		{`{name: SERVICEBUS, value: "Endpoint=sb://shop.servicebus.windows.net/;SharedAccessKeyName=Root;SharedAccessKey=${SB_KEY}"}`, false},
+		{`{name: AZURE_STORAGE, value: "DefaultEndpointsProtocol=https;AccountName=shop;EndpointSuffix=core.windows.net"}`, false},
+		{`{name: SQL, value: "Server=db;Database=shop;Trusted_Connection=True;"}`, false},
+		{`{name: SLACK_CHANNEL_URL, value: "https://hooks.slack.com/"}`, false},
 	}
 	for _, c := range cases {
 		t.Run(c.env, func(t *testing.T) {

@@ -210,3 +210,26 @@ func jsonSetting(v any, path string) string {
 	}
 	return ""
 }
+
+// secretConnection says why a connection string sets a credential, or "":
+// a value of one line of `Name=value;` settings (Azure's storage and
+// Service Bus strings, ADO.NET's) one of whose names marks a credential
+// (AccountKey, SharedAccessKey, Password, Pwd) and holds it.
+func secretConnection(v string) string {
+	if !strings.Contains(v, ";") || !strings.Contains(v, "=") || strings.Contains(v, "\n") {
+		return ""
+	}
+	for part := range strings.SplitSeq(v, ";") {
+		name, value, ok := strings.Cut(strings.TrimSpace(part), "=")
+		if !ok || name == "" || strings.ContainsFunc(name, func(r rune) bool {
+			return r != ' ' && r != '_' && r != '.' && !unicode.IsLetter(r) && !unicode.IsDigit(r)
+		}) {
+			continue
+		}
+		value = unquoted(value)
+		if w := secretName(name); w != "" && !expansion(value) && holds(w, value) {
+			return "the connection string sets " + name
+		}
+	}
+	return ""
+}

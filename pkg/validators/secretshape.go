@@ -25,7 +25,7 @@ var compoundWords = []string{"PASSWORD", "PASSWD", "SECRET", "TOKEN", "APIKEY", 
 
 // keyQualifiers make KEY a credential (API_KEY, SECRET_KEY); alone, KEY is as
 // often a cache, sort or routing key.
-var keyQualifiers = []string{"API", "SECRET", "PRIVATE", "ACCESS", "SIGNING", "ENCRYPTION", "MASTER", "LICENSE",
+var keyQualifiers = []string{"API", "SECRET", "PRIVATE", "ACCESS", "ACCOUNT", "SIGNING", "ENCRYPTION", "MASTER", "LICENSE",
 	"AUTH", "CLIENT", "APP", "SERVICE", "SSH", "HMAC", "JWT", "SESSION", "CRYPTO", "ENC", "TLS", "SSL", "GPG", "PGP"}
 
 // pointerWords end names that point at a secret or describe one rather than
@@ -55,6 +55,8 @@ var tokenShapes = []struct {
 	{"an npm token", "npm_", regexp.MustCompile(`\bnpm_[A-Za-z0-9]{36}`)},
 	{"an API key (sk-...)", "sk-", regexp.MustCompile(`\bsk-(proj-|ant-)?[A-Za-z0-9_-]{32,}`)},
 	{"a JSON Web Token", "eyJ", regexp.MustCompile(`\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}`)},
+	{"a Slack webhook URL", "hooks.slack.com/", regexp.MustCompile(`hooks\.slack\.com/(services|workflows|triggers)/[A-Za-z0-9_/-]{20,}`)},
+	{"a Discord webhook URL", "/api/webhooks/", regexp.MustCompile(`discord(app)?\.com/api/webhooks/[0-9]+/[A-Za-z0-9_-]{20,}`)},
 }
 
 // passwordSetting is a password in a connection string (Password=s3cret;).
@@ -189,7 +191,7 @@ func secretValue(v string) string {
 			return "the value sets a password (password=...)"
 		}
 	}
-	return ""
+	return secretConnection(v)
 }
 
 // secretVar says why an environment variable holds a literal secret, or "".
