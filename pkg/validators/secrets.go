@@ -57,19 +57,65 @@ func (LiteralSecrets) Validate(_ context.Context, w *workload.Workload, env poli
 		if len(c.Args) > 0 {
 			argv = append(slices.Clip(c.Command), c.Args...)
 		}
-		for k := range argv {
-			if why := secretArg(argv, k); why != "" {
-				list, i := "command", k
-				if k >= len(c.Command) {
-					list, i = "args", k-len(c.Command)
-				}
-				out = append(out, ruleLiteralSecret.Violation(at.Field(fmt.Sprintf("%s[%d]", list, i)),
-					fmt.Sprintf("container %q: %s[%d] holds a literal secret (%s)", c.Name, list, i, why),
-					"pass the secret through the environment: env with valueFrom.secretKeyRef, then refer to it as $(NAME) in the arguments, or read it from a mounted Secret file"))
+		out = argvSecrets(out, c.Name, at, argv, len(c.Command), "command", "args")
+		// The commands the kubelet runs in the container: probes and hooks,
+		// as readable in the spec as its own command.
+		for _, h := range [...]struct {
+			field   string
+			handler *corev1.ExecAction
+		}{
+			{"readinessProbe.exec.command", probeExec(c.ReadinessProbe)}, {"livenessProbe.exec.command", probeExec(c.LivenessProbe)},
+			{"startupProbe.exec.command", probeExec(c.StartupProbe)},
+			{"lifecycle.postStart.exec.command", hookExec(c.Lifecycle, true)}, {"lifecycle.preStop.exec.command", hookExec(c.Lifecycle, false)},
+		} {
+			if h.handler != nil {
+				out = argvSecrets(out, c.Name, at, h.handler.Command, len(h.handler.Command), h.field, "")
 			}
 		}
 	})
 	return out
+}
+
+// argvSecrets appends the findings of argv, a process's arguments, of
+// container name: its first n are the list first, the rest the list rest.
+func argvSecrets(out []policy.Violation, name string, at workload.Ref, argv []string, n int, first, rest string) []policy.Violation {
+	for k := range argv {
+		why := secretArg(argv, k)
+		if why == "" {
+			continue
+		}
+		list, i := first, k
+		if k >= n {
+			list, i = rest, k-n
+		}
+		out = append(out, ruleLiteralSecret.Violation(at.Field(fmt.Sprintf("%s[%d]", list, i)),
+			fmt.Sprintf("container %q: %s[%d] holds a literal secret (%s)", name, list, i, why),
+			"pass the secret through the environment: env with valueFrom.secretKeyRef, then refer to it as $(NAME) in the arguments, or read it from a mounted Secret file"))
+	}
+	return out
+}
+
+// probeExec is p's command, if it runs one.
+func probeExec(p *corev1.Probe) *corev1.ExecAction {
+	if p == nil {
+		return nil
+	}
+	return p.Exec
+}
+
+// hookExec is the command of l's postStart hook (or preStop), if it runs one.
+func hookExec(l *corev1.Lifecycle, postStart bool) *corev1.ExecAction {
+	if l == nil {
+		return nil
+	}
+	h := l.PreStop
+	if postStart {
+		h = l.PostStart
+	}
+	if h == nil {
+		return nil
+	}
+	return h.Exec
 }
 
 // cleanSidecar is the policy's sidecar container when its literals (env

@@ -188,6 +188,13 @@ func TestLiteralSecretsInArgs(t *testing.T) {
 		{`command: [sh, -c, "curl -H \"Content-Type: application/json\" -u admin: https://api"]`, ""},
 		{`command: [sh, -c, "psql -p 5432 -h db; grep -phunter2 file"]`, ""},
 		{`command: [sh, -c, "echo -phunter2 | mysql"]`, ""},
+		// The commands the kubelet runs: probes and lifecycle hooks.
+		{`readinessProbe: {exec: {command: [mysqladmin, ping, -u, root, -phunter2]}}`, "readinessProbe.exec.command[4]"},
+		{`livenessProbe: {exec: {command: [sh, -c, "DB_PASSWORD=hunter2 check"]}}`, "livenessProbe.exec.command[2]"},
+		{`startupProbe: {exec: {command: [redis-cli, -a, hunter2hunter2, ping]}}`, "startupProbe.exec.command[1]"},
+		{`lifecycle: {postStart: {exec: {command: [sh, -c, "curl -u admin:hunter2 http://svc"]}}}`, "lifecycle.postStart.exec.command[2]"},
+		{`lifecycle: {preStop: {exec: {command: [app, drain, --token=hunter2]}}}`, "lifecycle.preStop.exec.command[2]"},
+		{`readinessProbe: {exec: {command: [sh, -c, "mysqladmin ping -p\"$MYSQL_ROOT_PASSWORD\""]}}, lifecycle: {preStop: {exec: {command: [nginx, -s, quit]}}}`, ""},
 	}
 	for _, c := range cases {
 		t.Run(c.args, func(t *testing.T) {

@@ -210,6 +210,7 @@ func TestTeamMemberLiteralSecrets(t *testing.T) {
 		"a script's default": "      containers: [{name: app, image: 'nginx:1.27.3', command: [sh, -c, 'DB_PASSWORD=${DB_PASSWORD:-hunter2} exec app']}]\n",
 		// Finding 74: a setting inside a variable's value, a client's password.
 		"JVM options":         "      containers: [{name: app, image: 'nginx:1.27.3', env: [{name: JAVA_OPTS, value: '-Xmx512m -Dspring.datasource.password=hunter2'}]}]\n",
+		"a probe's command":   "      containers: [{name: app, image: 'nginx:1.27.3', readinessProbe: {exec: {command: [mysqladmin, ping, -u, root, -phunter2]}}}]\n",
 		"a client's password": "      containers: [{name: app, image: 'nginx:1.27.3', command: [sh, -c, 'mysql -u root -phunter2 -h db']}]\n",
 		"Spring's JSON":       "      containers: [{name: app, image: 'nginx:1.27.3', env: [{name: SPRING_APPLICATION_JSON, value: '{\"spring\":{\"datasource\":{\"password\":\"hunter2\"}}}'}]}]\n",
 	}
