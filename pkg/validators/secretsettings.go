@@ -62,14 +62,38 @@ func secretEnv(name, value string) string {
 // and whose value holds one. The reason names the line, never the value;
 // setting is the setting's name.
 func secretSetting(file string) (why, setting string) {
+	// The settings a line is nested in: a YAML mapping's keys by their
+	// indent, an INI or TOML section (indent -1), so that the finding
+	// names spring.datasource.password, not password.
+	type parent struct {
+		indent int
+		name   string
+	}
+	var in []parent
 	n := 0
 	for line := range strings.Lines(file) {
 		n++
+		t := strings.TrimSpace(line)
+		if section, ok := strings.CutPrefix(t, "["); ok && strings.HasSuffix(section, "]") && !strings.ContainsAny(section, " ,\"'") {
+			in = []parent{{-1, strings.Trim(section, "[]")}}
+			continue
+		}
+		indent := len(line) - len(strings.TrimLeft(line, " "))
 		name, value, ok := settingOf(line)
 		if !ok {
 			continue
 		}
+		for len(in) > 0 && in[len(in)-1].indent >= indent {
+			in = in[:len(in)-1]
+		}
+		if value == "" && strings.HasSuffix(strings.TrimSpace(strings.TrimPrefix(t, "- ")), ":") {
+			in = append(in, parent{indent, name})
+			continue
+		}
 		if w := secretName(name); w != "" && holdsSetting(w, value) {
+			for i := len(in) - 1; i >= 0; i-- {
+				name = in[i].name + "." + name
+			}
 			return fmt.Sprintf("line %d sets %s", n, name), name
 		}
 	}

@@ -15,24 +15,25 @@ import (
 // A configuration file in a ConfigMap is read line by line as settings: a
 // setting named as a credential that holds a literal is a secret, as an env
 // var of that name is, in each format a program reads its settings from. The
-// finding names the line and the setting, never the value, and its fix the
-// placeholder that takes the value from a Secret.
+// finding names the line and the setting, with the YAML keys or the INI or
+// TOML section it is in, never the value, and its fix the placeholder that
+// takes the value from a Secret.
 func TestSecretSettingsInConfigurationFiles(t *testing.T) {
 	for _, c := range []struct {
 		key, file, want string // want: the setting found, "" for none
 	}{
 		{"application.properties", "server.port=8080\nspring.datasource.url=jdbc:postgresql://db/shop\nspring.datasource.password=Sup3rS3cret!\n", "line 3 sets spring.datasource.password"},
-		{"application.yaml", "spring:\n  datasource:\n    username: shop\n    password: Sup3rS3cret!\n", "line 4 sets password"},
+		{"application.yaml", "spring:\n  datasource:\n    username: shop\n    password: Sup3rS3cret!\n", "line 4 sets spring.datasource.password"},
 		{"config.json", "{\"db\": {\"host\": \"db\",\n  \"password\": \"Sup3rS3cret!\",\n  \"port\": 5432}}\n", "it sets db.password"},
-		{"settings.ini", "[db]\nhost = db\npassword = Sup3rS3cret!\n", "line 3 sets password"},
+		{"settings.ini", "[db]\nhost = db\npassword = Sup3rS3cret!\n", "line 3 sets db.password"},
 		{"creds.json", "{\"clients\": [{\"id\": \"web\", \"clientSecret\": \"Sup3rS3cret!\"}],\n \"v\": 1}\n", "it sets clients[0].clientSecret"},
 		{"broken.json", "{\"host\": \"db\",\n\"password\": \"Sup3rS3cret!\"\n", "line 2 sets password"},
-		{"my.cnf", "[client]\nuser=shop\npassword=Sup3rS3cret!\n", "line 3 sets password"},
+		{"my.cnf", "[client]\nuser=shop\npassword=Sup3rS3cret!\n", "line 3 sets client.password"},
 		{"prod.env", "LOG_LEVEL=info\nexport DB_PASSWORD=Sup3rS3cret!\n", "line 2 sets DB_PASSWORD"},
-		{"config.toml", "[payments]\napi_key = \"0123456789abcdef0123\"\n", "line 2 sets api_key"},
+		{"config.toml", "[payments]\napi_key = \"0123456789abcdef0123\"\n", "line 2 sets payments.api_key"},
 		{"users.yml", "users:\n- name: admin\n- password: Sup3rS3cret!\n", "line 3 sets password"},
-		{"app.YAML", "db:\n  password: Sup3rS3cret! # rotate monthly\n", "line 2 sets password"},
-		{"alertmanager.yml", "global:\n  smtp_auth_password: 'Sup3rS3cret!'\n", "line 2 sets smtp_auth_password"},
+		{"app.YAML", "db:\n  password: Sup3rS3cret! # rotate monthly\n", "line 2 sets db.password"},
+		{"alertmanager.yml", "global:\n  smtp_auth_password: 'Sup3rS3cret!'\n", "line 2 sets global.smtp_auth_password"},
 
 		// The value is elsewhere, or is not the credential.
 		{"application.yaml", "db:\n  password: ${DB_PASSWORD}\n  password2: '${DB_PASSWORD}'\n", ""},
