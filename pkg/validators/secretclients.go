@@ -114,16 +114,12 @@ func separates(w string) bool {
 // literal credential, or "".
 func clientSecret(prog string, ws words, j int) string {
 	w := ws.of[j]
-	literal := func(v string) bool {
-		v = unquoted(v)
-		return !expansion(v) && holds("PASSWORD", v)
-	}
 	switch {
 	case slices.Contains(mysqlClients, prog) && strings.HasPrefix(w, "-p") && len(w) > 2:
-		if literal(w[2:]) {
+		if heldLiterally("PASSWORD", w[2:]) {
 			return "-p is given a literal password"
 		}
-	case prog == "curl" && (w == "-u" || w == "--user" || strings.HasPrefix(w, "--user=") || strings.HasPrefix(w, "-u")):
+	case prog == "curl" && (strings.HasPrefix(w, "-u") || w == "--user" || strings.HasPrefix(w, "--user=")):
 		v, ok := w[min(len(w), 2):], true
 		switch {
 		case w == "-u" || w == "--user":
@@ -132,11 +128,11 @@ func clientSecret(prog string, ws words, j int) string {
 			v = strings.TrimPrefix(w, "--user=")
 		}
 		v = unquoted(v)
-		if _, password, hasPassword := strings.Cut(v, ":"); ok && hasPassword && !expansion(v) && literal(password) {
+		if _, password, hasPassword := strings.Cut(v, ":"); ok && hasPassword && !expansion(v) && heldLiterally("PASSWORD", password) {
 			return "curl's -u is given a user and a literal password"
 		}
 	case slices.Contains(followedByPassword[prog], w):
-		if v, ok := ws.after(j, 1); ok && literal(v) {
+		if v, ok := ws.after(j, 1); ok && heldLiterally("PASSWORD", v) {
 			return w + " is followed by a literal password"
 		}
 	}
@@ -171,7 +167,7 @@ func headerSecret(ws words, j int) string {
 	case !given || secretName(name) == "":
 		return ""
 	}
-	if v, ok := ws.after(j, k); ok && !expansion(unquoted(v)) && holds("TOKEN", unquoted(v)) {
+	if v, ok := ws.after(j, k); ok && heldLiterally("TOKEN", v) {
 		return "the header " + name + " carries a literal credential"
 	}
 	return ""

@@ -250,8 +250,7 @@ func secretConnection(v string) string {
 		}) {
 			continue
 		}
-		value = unquoted(value)
-		if w := secretName(name); w != "" && !expansion(value) && holds(w, value) {
+		if w := secretName(name); w != "" && heldLiterally(w, value) {
 			return "the connection string sets " + name
 		}
 	}

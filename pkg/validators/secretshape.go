@@ -216,6 +216,14 @@ func holds(word, value string) bool {
 	return word != "KEY" || len(v) >= 16 && !strings.ContainsFunc(v, unicode.IsSpace)
 }
 
+// heldLiterally says whether v, given under a name or an option marked
+// with word, is the secret written out: held (holds), once unquoted, and
+// not an expansion the shell or the program replaces.
+func heldLiterally(word, v string) bool {
+	v = unquoted(v)
+	return !expansion(v) && holds(word, v)
+}
+
 // secretArg says why args[i] holds a literal secret, or "". It reads flags
 // (--db-password=x, or --db-password x with the value in the next argument),
 // NAME=value assignments (a shell script in one argument is split into
