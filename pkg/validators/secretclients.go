@@ -18,7 +18,17 @@ var mysqlClients = []string{"mysql", "mysqldump", "mysqladmin", "mysqlimport", "
 
 // followedByPassword are each client's options whose next word is a
 // password.
-var followedByPassword = map[string][]string{"redis-cli": {"-a"}, "sshpass": {"-p"}}
+var followedByPassword = map[string][]string{"redis-cli": {"-a"}, "sshpass": {"-p"},
+	"mongosh": {"-p"}, "mongo": {"-p"}, "mongodump": {"-p"}, "mongorestore": {"-p"}, "mongoexport": {"-p"},
+	"mongoimport": {"-p"}, "mongostat": {"-p"}, "mongotop": {"-p"}, "mongofiles": {"-p"},
+	"sqlcmd": {"-P"}, "bcp": {"-P"}, "zip": {"-P"}, "unzip": {"-P"}, "ssh-keygen": {"-N", "-P"}, "openssl": {"-k"},
+	"keytool":   {"-storepass", "-keypass", "-srcstorepass", "-deststorepass", "-srckeypass", "-destkeypass"},
+	"jarsigner": {"-storepass", "-keypass"}}
+
+// loginClients take a password after -p in their login command (docker
+// login -p, helm registry login -p); elsewhere their -p is a port (docker
+// run -p 8080:80) or a path.
+var loginClients = []string{"docker", "podman", "nerdctl", "buildah", "skopeo", "helm", "oras", "crane", "regctl"}
 
 // shells run their -c argument as a script, whose first word is a program.
 var shells = []string{"sh", "bash", "ash", "dash", "zsh", "ksh"}
@@ -69,6 +79,81 @@ func (ws words) after(j, k int) (string, bool) {
 		k -= len(f)
 	}
 	return "", false
+}
+
+// back is the words before word j, nearest first, as far back as its
+// script or argument list goes (64 words at most: a command is read, not
+// a whole script).
+func (ws words) back(j int) []string {
+	var out []string
+	of, i := ws.of[:j], ws.i
+	for len(out) < 64 {
+		for m := len(of) - 1; m >= 0; m-- {
+			out = append(out, of[m])
+		}
+		if i == 0 || startsCommand(ws.args, i) {
+			break
+		}
+		i--
+		of = strings.Fields(ws.args[i])
+	}
+	return out
+}
+
+// command is the words of word j's command before it, in order: from the
+// script's separator before it (;, &&, |), or the list's start.
+func (ws words) command(j int) []string {
+	back := ws.back(j)
+	n := slices.IndexFunc(back, separates)
+	if n < 0 {
+		n = len(back)
+	}
+	cmd := back[:n]
+	slices.Reverse(cmd)
+	return cmd
+}
+
+// operator reports whether a script's word is a redirection or separator
+// rather than an argument: what follows an option here is not its value
+// (gh auth login --with-token < token.txt).
+func operator(w string) bool {
+	return w != "" && strings.ContainsRune("<>|&;", rune(w[0]))
+}
+
+// unquoted is a script's word as the program gets it: without the quotes
+// around it, or the comma or semicolon after it that ends a statement (an
+// empty quoted MASTER_PASSWORD and a comma in SQL, DB_PASSWORD=x; in a
+// shell), so that an empty value is seen as empty.
+func unquoted(word string) string {
+	return strings.Trim(strings.TrimRight(word, ",;"), `"'`)
+}
+
+// expansion reports whether an argument's word is replaced before the
+// program reads it, so that it names a value rather than holds one: a shell's
+// $NAME, ${NAME}, $(command) or `command` (TOKEN=$(curl ...) in a script,
+// Flagger's podinfo chart among others), and Kubernetes' own $(NAME), which
+// the split into words may have cut from its closing parenthesis. A literal
+// that starts so is read by the shell as an expansion too.
+func expansion(word string) bool {
+	w := strings.TrimLeft(word, `"'`)
+	if strings.HasPrefix(w, "`") {
+		return true
+	}
+	if len(w) < 2 || w[0] != '$' {
+		return false
+	}
+	if inner, ok := strings.CutPrefix(w, "${"); ok {
+		// ${NAME:-default} holds its default: a literal, unless it is
+		// empty or an expansion itself.
+		inner, _, _ = strings.Cut(inner, "}")
+		if i := strings.IndexAny(inner, "-=?+"); i >= 0 {
+			d := inner[i+1:]
+			return d == "" || d[0] == '$'
+		}
+		return true
+	}
+	c := rune(w[1])
+	return c == '(' || c == '_' || unicode.IsLetter(c)
 }
 
 // startsCommand reports whether args[i]'s first word is in a program's
@@ -131,10 +216,23 @@ func clientSecret(prog string, ws words, j int) string {
 		if _, password, hasPassword := strings.Cut(v, ":"); ok && hasPassword && !expansion(v) && heldLiterally("PASSWORD", password) {
 			return "curl's -u is given a user and a literal password"
 		}
-	case slices.Contains(followedByPassword[prog], w):
-		if v, ok := ws.after(j, 1); ok && heldLiterally("PASSWORD", v) {
+	case slices.Contains(followedByPassword[prog], w) || w == "-p" && slices.Contains(loginClients, prog) && slices.Contains(ws.command(j), "login"):
+		// An option that may stand alone (mongosh -p prompts) can be
+		// followed by another option, an operator or the server's URL.
+		if v, ok := ws.after(j, 1); ok && !strings.HasPrefix(v, "-") && !operator(v) && !strings.Contains(v, "://") && heldLiterally("PASSWORD", v) {
 			return w + " is followed by a literal password"
 		}
+	case prog == "openssl" && strings.HasPrefix(unquoted(w), "pass:"): // -passin pass:..., against env:, file:, fd:
+		if heldLiterally("PASSWORD", unquoted(w)[len("pass:"):]) {
+			return "openssl is given a literal password (pass:)"
+		}
+	case prog == "htpasswd" && w != "" && w[0] != '-':
+		if htpasswdPassword(ws, j) && heldLiterally("PASSWORD", w) {
+			return "htpasswd -b is given a literal password"
+		}
+	}
+	if why := stdinSecret(prog, ws, j); why != "" {
+		return why
 	}
 	return headerSecret(ws, j)
 }

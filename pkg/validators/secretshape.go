@@ -37,7 +37,7 @@ var pointerWords = []string{"URL", "URI", "PATH", "FILE", "DIR", "NAME", "ID", "
 	"MIN", "MAX", "POLICY", "MODE", "FORMAT", "PREFIX", "VERSION", "KIND", "SIZE", "COUNT", "PROVIDER", "STORE",
 	"ROTATION", "LOCATION", "FIELD", "KEYS", "REGION", "DISABLED", "REQUIRED", "HELPER", "HELPERS", "PLUGIN", "PLUGINS",
 	"BACKEND", "METHOD", "NAMESPACE", "NAMESPACES", "LABEL", "LABELS", "SELECTOR", "SYNCS", "PERIOD", "INTERVAL",
-	"DURATION", "LIFETIME", "EXPIRATION", "PERMISSIONS", "USER", "USERNAME"}
+	"DURATION", "LIFETIME", "EXPIRATION", "PERMISSIONS", "USER", "USERNAME", "STDIN", "PROMPT"}
 
 // tokenShapes are credential formats whose shape alone gives them away. Each
 // has a fixed marker, looked for first: regular expressions on every value
@@ -177,8 +177,9 @@ func secretValue(v string) string {
 		return ""
 	}
 	for _, f := range strings.Fields(v) {
+		f = unquoted(f)                    // psql "postgresql://..." in a script
 		_, after, _ := strings.Cut(f, "=") // --db=postgres://...
-		for _, candidate := range []string{f, after} {
+		for _, candidate := range []string{f, unquoted(after)} {
 			if u, err := url.Parse(candidate); err == nil && u.Scheme != "" && u.User != nil {
 				if _, hasPassword := u.User.Password(); hasPassword {
 					return "the value is a connection string with a password"
@@ -247,6 +248,15 @@ func secretArg(args []string, i int) string {
 		flag, value, assigned := strings.Cut(w, "=")
 		name := strings.TrimLeft(flag, "-")
 		marked := secretName(name)
+		if assigned && marked == "" && strings.HasPrefix(flag, "-") {
+			// An option that sets a named value: kubectl's
+			// --from-literal=password=..., helm's --set=db.password=...
+			if inner, v, ok := strings.Cut(unquoted(value), "="); ok {
+				if word := secretName(inner); word != "" && heldLiterally(word, v) {
+					return fmt.Sprintf("%s sets %s to a literal value", flag, inner)
+				}
+			}
+		}
 		if name == "" || marked == "" {
 			continue
 		}
@@ -259,45 +269,9 @@ func secretArg(args []string, i int) string {
 		if !strings.HasPrefix(flag, "-") {
 			continue
 		}
-		if next, ok := ws.after(j, 1); ok && !strings.HasPrefix(next, "-") && holds(marked, unquoted(next)) && !expansion(next) {
+		if next, ok := ws.after(j, 1); ok && !separates(w) && !strings.HasPrefix(next, "-") && !operator(next) && heldLiterally(marked, next) {
 			return fmt.Sprintf("%s is followed by a literal value", flag)
 		}
 	}
 	return ""
-}
-
-// unquoted is a script's word as the program gets it: without the quotes
-// around it, or the comma or semicolon after it that ends a statement (an
-// empty quoted MASTER_PASSWORD and a comma in SQL, DB_PASSWORD=x; in a
-// shell), so that an empty value is seen as empty.
-func unquoted(word string) string {
-	return strings.Trim(strings.TrimRight(word, ",;"), `"'`)
-}
-
-// expansion reports whether an argument's word is replaced before the
-// program reads it, so that it names a value rather than holds one: a shell's
-// $NAME, ${NAME}, $(command) or `command` (TOKEN=$(curl ...) in a script,
-// Flagger's podinfo chart among others), and Kubernetes' own $(NAME), which
-// the split into words may have cut from its closing parenthesis. A literal
-// that starts so is read by the shell as an expansion too.
-func expansion(word string) bool {
-	w := strings.TrimLeft(word, `"'`)
-	if strings.HasPrefix(w, "`") {
-		return true
-	}
-	if len(w) < 2 || w[0] != '$' {
-		return false
-	}
-	if inner, ok := strings.CutPrefix(w, "${"); ok {
-		// ${NAME:-default} holds its default: a literal, unless it is
-		// empty or an expansion itself.
-		inner, _, _ = strings.Cut(inner, "}")
-		if i := strings.IndexAny(inner, "-=?+"); i >= 0 {
-			d := inner[i+1:]
-			return d == "" || d[0] == '$'
-		}
-		return true
-	}
-	c := rune(w[1])
-	return c == '(' || c == '_' || unicode.IsLetter(c)
 }

@@ -213,6 +213,9 @@ func TestTeamMemberLiteralSecrets(t *testing.T) {
 		"a probe's command":   "      containers: [{name: app, image: 'nginx:1.27.3', readinessProbe: {exec: {command: [mysqladmin, ping, -u, root, -phunter2]}}}]\n",
 		"a client's password": "      containers: [{name: app, image: 'nginx:1.27.3', command: [sh, -c, 'mysql -u root -phunter2 -h db']}]\n",
 		"Spring's JSON":       "      containers: [{name: app, image: 'nginx:1.27.3', env: [{name: SPRING_APPLICATION_JSON, value: '{\"spring\":{\"datasource\":{\"password\":\"hunter2\"}}}'}]}]\n",
+		// Finding 76: a password fed on standard input, or by its place.
+		"a registry login's stdin": "      containers: [{name: app, image: 'nginx:1.27.3', command: [sh, -c, \"echo 'hunter2' | docker login -u bot --password-stdin reg.example.com\"]}]\n",
+		"htpasswd -b":              "      containers: [{name: app, image: 'nginx:1.27.3', command: [sh, -c, 'htpasswd -b -c /etc/nginx/htpasswd admin hunter2']}]\n",
 	}
 	for name, spec := range cases {
 		_, err := asDev(deployment("leaky", spec), "apply", "-n", "team-secrets", "-f", "-")
@@ -228,6 +231,12 @@ func TestTeamMemberLiteralSecrets(t *testing.T) {
 	script := "      containers: [{name: app, image: 'nginx:1.27.3', command: [sh, -c, 'TOKEN=$(curl -sd test svc/token) && curl -H \"Authorization: Bearer ${TOKEN}\" svc']}]\n"
 	if out, err := asDev(deployment("scripted", script), "apply", "--dry-run=server", "-n", "team-secrets", "-f", "-"); err != nil {
 		t.Errorf("a script that fetches its token was refused: %v\n%s", err, out)
+	}
+	// The usual CI login reads its password from a mounted Secret: the
+	// registry's host after --password-stdin is not its value.
+	login := "      containers: [{name: app, image: 'nginx:1.27.3', command: [sh, -c, 'cat /run/secrets/registry/password | docker login -u bot --password-stdin reg.example.com']}]\n"
+	if out, err := asDev(deployment("login", login), "apply", "--dry-run=server", "-n", "team-secrets", "-f", "-"); err != nil {
+		t.Errorf("a registry login from a mounted Secret was refused: %v\n%s", err, out)
 	}
 }
 
