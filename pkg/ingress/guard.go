@@ -25,15 +25,28 @@ type object = admissionpolicy.Object
 // auth, stream, modsecurity) and NGINX Inc's controller's *-snippets.
 const snippet = "(k.startsWith('nginx.ingress.kubernetes.io/') && k.endsWith('-snippet')) || (k.startsWith('nginx.org/') && k.endsWith('-snippets'))"
 
+// injected is the CEL condition that the value of ingress-nginx annotation
+// k holds what ends or opens a directive of the nginx.conf it is written
+// into: a line break, semicolon, quote or backquote, or a brace that is not
+// a ${variable}'s (nor, in a -pattern annotation, a regular expression's).
+// Every injection through the controller's own annotations so far was so:
+// CVE-2021-25746 (alias and root directives), CVE-2025-24514, -1097 and
+// -1098 (IngressNightmare's auth-url, auth-tls-match-cn and mirror-target),
+// CVE-2026-3288 (rewrite-target's quote). None of the controller's
+// documented values needs one: URLs, paths, lists, ${remote_addr}.
+const injected = "k.startsWith('nginx.ingress.kubernetes.io/') && " +
+	"(variables.annotations[k].matches('[;\\x0a\\x0d\\x22\\x27\\x60]') || !k.endsWith('-pattern') && !variables.annotations[k].matches('^([^{}]|[$][{][A-Za-z0-9_]+[}])*$'))"
+
 // Guard generates the ValidatingAdmissionPolicy that refuses configuration
-// snippets on the Ingresses of the namespaces pave governs. A snippet is
+// snippets, and annotation values that would be read as configuration, on
+// the Ingresses of the namespaces pave governs. A snippet is
 // raw nginx configuration of the ingress controller that serves every
 // namespace: with it a team member reads the controller's credentials
 // (which read every Secret) and other teams' traffic (CVE-2021-25742,
 // CVE-2025-1974). It is a ValidatingAdmissionPolicy, not a rule of pave's
 // webhook, for the other guards' reasons: it needs nothing but the request
 // and who sends it, and Ingresses go to the webhook entry that fails open.
-// The platform team and pave may set snippets; an Ingress keeping one it
+// The platform team and pave may set both; an Ingress keeping the one it
 // has stays editable.
 type Guard struct {
 	v1alpha1.Install
@@ -50,7 +63,7 @@ func (g Guard) GenerateCluster(_ context.Context, p *policy.Policy) ([]object, e
 	if err := g.Known("ingress snippets guard"); err != nil {
 		return nil, err
 	}
-	// A snippet is allowed where the Ingress had it, with the same value.
+	// A snippet or value is allowed where the Ingress had it, unchanged.
 	added := "!(k in variables.old) || variables.old[k] != variables.annotations[k]"
 	return admissionpolicy.Build(admissionpolicy.Spec{
 		Name: GuardName, Group: "networking.k8s.io", Version: "v1", Resources: []string{"ingresses"},
@@ -60,11 +73,16 @@ func (g Guard) GenerateCluster(_ context.Context, p *policy.Policy) ([]object, e
 			{Name: "annotations", Expression: "has(object.metadata.annotations) ? object.metadata.annotations : {}"},
 			{Name: "old", Expression: "oldObject != null && has(oldObject.metadata.annotations) ? oldObject.metadata.annotations : {}"},
 			{Name: "snippets", Expression: "variables.annotations.filter(k, (" + snippet + ") && (" + added + "))"},
+			{Name: "injected", Expression: "variables.annotations.filter(k, !(" + snippet + ") && (" + injected + ") && (" + added + "))"},
 		},
 		Validations: []admissionregistrationv1.Validation{{
 			Expression: "variables.trusted || size(variables.snippets) == 0",
 			MessageExpression: "'Ingress ' + object.metadata.name + ' sets annotation ' + variables.snippets[0] + ': a snippet is raw configuration of the ingress controller every namespace shares, " +
 				"and can read its credentials and other teams\\' traffic; use the controller\\'s own annotations for the setting, or ask the platform team'",
+		}, {
+			Expression: "variables.trusted || size(variables.injected) == 0",
+			MessageExpression: "'Ingress ' + object.metadata.name + ' sets annotation ' + variables.injected[0] + ' to a value with a line break, semicolon, quote or brace, which the ingress controller every namespace shares would read as configuration of its own " +
+				"(annotation injection, CVE-2025-1974); write the setting\\'s plain value (a URL, path or list), or ask the platform team'",
 		}},
 	}), nil
 }

@@ -19,18 +19,7 @@ import (
 // member, in either controller's spelling; other annotations pass; the
 // platform team may; an Ingress keeping the snippet it has stays editable.
 func TestGuardRefusesSnippets(t *testing.T) {
-	objs, err := ingress.Guard{Install: v1alpha1.Install{PaveNamespace: "pave-system"}}.GenerateCluster(context.Background(), policy.Default())
-	if err != nil || len(objs) != 2 {
-		t.Fatalf("%d objects, %v", len(objs), err)
-	}
-	vap := objs[0].(*admissionregistrationv1.ValidatingAdmissionPolicy)
-	ing := func(annotations map[string]any) map[string]any {
-		meta := map[string]any{"name": "web", "namespace": "shop"}
-		if annotations != nil {
-			meta["annotations"] = annotations
-		}
-		return map[string]any{"metadata": meta, "spec": map[string]any{}}
-	}
+	judge := ingressGuard(t)
 	const server = "nginx.ingress.kubernetes.io/server-snippet"
 	team := []string{"system:authenticated"}
 	for _, c := range []struct {
@@ -50,15 +39,7 @@ func TestGuardRefusesSnippets(t *testing.T) {
 		{"the platform team's snippet", []string{"system:masters"}, nil, map[string]any{server: "x;"}, ""},
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			req := evaluate.Request{Resource: schema.GroupVersionResource{Group: "networking.k8s.io", Version: "v1", Resource: "ingresses"},
-				Operation: "CREATE", Namespace: "shop", Groups: c.groups, Object: ing(c.new)}
-			if c.old != nil {
-				req.Operation, req.OldObject = "UPDATE", ing(c.old)
-			}
-			matched, failed, err := evaluate.Policy(vap, req)
-			if err != nil || !matched {
-				t.Fatalf("matched %v, %v", matched, err)
-			}
+			failed := judge(t, c.groups, c.old, c.new)
 			switch {
 			case c.refused == "" && len(failed) > 0:
 				t.Errorf("refused: %q", failed)
@@ -66,5 +47,84 @@ func TestGuardRefusesSnippets(t *testing.T) {
 				t.Errorf("failed %q, want one naming %s", failed, c.refused)
 			}
 		})
+	}
+}
+
+// Values the ingress controller would read as configuration of its own
+// (IngressNightmare's auth-url, auth-tls-match-cn and mirror-target, a
+// quote in rewrite-target, alias and root directives) are refused from a
+// team member; the controller's own values with nginx variables, lists and
+// URLs pass, as do NGINX Inc's annotations, whose lists take semicolons.
+func TestGuardRefusesAnnotationInjection(t *testing.T) {
+	judge := ingressGuard(t)
+	const (
+		authURL = "nginx.ingress.kubernetes.io/auth-url"
+		rewrite = "nginx.ingress.kubernetes.io/rewrite-target"
+	)
+	team := []string{"system:authenticated"}
+	for _, c := range []struct {
+		name     string
+		groups   []string
+		old, new map[string]any
+		refused  string
+	}{
+		{"a line break in auth-url", team, nil, map[string]any{authURL: "http://auth/#\nload_module /tmp/x.so;"}, authURL},
+		{"a directive after a semicolon", team, nil, map[string]any{"nginx.ingress.kubernetes.io/mirror-target": "https://x/; alias /var/run/secrets/"}, "nginx.ingress.kubernetes.io/mirror-target"},
+		{"a quote out of rewrite-target", team, nil, map[string]any{rewrite: `/" break`}, rewrite},
+		{"a quote out of auth-tls-match-cn", team, nil, map[string]any{"nginx.ingress.kubernetes.io/auth-tls-match-cn": `CN=x'`}, "nginx.ingress.kubernetes.io/auth-tls-match-cn"},
+		{"a block", team, nil, map[string]any{rewrite: "/ { }"}, rewrite},
+		{"a backquote", team, nil, map[string]any{"nginx.ingress.kubernetes.io/auth-signin": "https://x/`id`"}, "nginx.ingress.kubernetes.io/auth-signin"},
+		{"an injection added by an update", team, map[string]any{rewrite: "/"}, map[string]any{rewrite: "/;"}, rewrite},
+		{"the controller's values", team, nil, map[string]any{rewrite: "/$2", "nginx.ingress.kubernetes.io/global-rate-limit-key": "${remote_addr}",
+			"nginx.ingress.kubernetes.io/auth-signin":            "https://$host/oauth2/start?rd=$escaped_request_uri",
+			"nginx.ingress.kubernetes.io/cors-allow-origin":      "https://a.example.com, https://*.b.example.com",
+			"nginx.ingress.kubernetes.io/whitelist-source-range": "10.0.0.0/8,192.168.0.0/16",
+			"nginx.ingress.kubernetes.io/ssl-ciphers":            "ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-GCM-SHA256"}, ""},
+		{"a pattern's quantifier", team, nil, map[string]any{"nginx.ingress.kubernetes.io/canary-by-header-pattern": "^v[0-9]{1,2}$"}, ""},
+		{"NGINX Inc's lists", team, nil, map[string]any{"nginx.org/rewrites": "serviceName=tea rewrite=/;serviceName=coffee rewrite=/beans/"}, ""},
+		{"other annotations", team, nil, map[string]any{"description": "a; b {c}"}, ""},
+		{"a value kept by an update", team, map[string]any{rewrite: "/;"}, map[string]any{rewrite: "/;", "team": "web"}, ""},
+		{"the platform team's", []string{"system:masters"}, nil, map[string]any{rewrite: "/;"}, ""},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			failed := judge(t, c.groups, c.old, c.new)
+			switch {
+			case c.refused == "" && len(failed) > 0:
+				t.Errorf("refused: %q", failed)
+			case c.refused != "" && (len(failed) != 1 || !strings.Contains(failed[0], "Ingress web sets annotation "+c.refused+" to a value with a line break, semicolon, quote or brace")):
+				t.Errorf("failed %q, want one naming %s", failed, c.refused)
+			}
+		})
+	}
+}
+
+// ingressGuard is a judge of an Ingress web in namespace shop, by the
+// guard as the API server would judge it, for a sender of groups: its
+// annotations were old (nil: a CREATE) and are new. It returns the
+// messages of the validations that failed.
+func ingressGuard(t *testing.T) func(t *testing.T, groups []string, old, new map[string]any) []string {
+	objs, err := ingress.Guard{Install: v1alpha1.Install{PaveNamespace: "pave-system"}}.GenerateCluster(context.Background(), policy.Default())
+	if err != nil || len(objs) != 2 {
+		t.Fatalf("%d objects, %v", len(objs), err)
+	}
+	vap := objs[0].(*admissionregistrationv1.ValidatingAdmissionPolicy)
+	ing := func(annotations map[string]any) map[string]any {
+		meta := map[string]any{"name": "web", "namespace": "shop"}
+		if annotations != nil {
+			meta["annotations"] = annotations
+		}
+		return map[string]any{"metadata": meta, "spec": map[string]any{}}
+	}
+	return func(t *testing.T, groups []string, old, new map[string]any) []string {
+		req := evaluate.Request{Resource: schema.GroupVersionResource{Group: "networking.k8s.io", Version: "v1", Resource: "ingresses"},
+			Operation: "CREATE", Namespace: "shop", Groups: groups, Object: ing(new)}
+		if old != nil {
+			req.Operation, req.OldObject = "UPDATE", ing(old)
+		}
+		matched, failed, err := evaluate.Policy(vap, req)
+		if err != nil || !matched {
+			t.Fatalf("matched %v, %v", matched, err)
+		}
+		return failed
 	}
 }

@@ -162,7 +162,14 @@ spec:
 		return nil
 	})
 	absent(t, "team-edge", "ingress", "steal")
-	if _, err := asDev(ing("web", "team: shop"), "create", "-n", "team-edge", "-f", "-"); err != nil {
+	// A value the controller would read as configuration of its own
+	// (IngressNightmare's auth-url).
+	_, err := asDev(ing("inject", `nginx.ingress.kubernetes.io/auth-url: "http://auth/; alias /var/run/secrets/"`), "create", "-n", "team-edge", "-f", "-")
+	if err == nil || !strings.Contains(err.Error(), "Ingress inject sets annotation nginx.ingress.kubernetes.io/auth-url to a value with a line break, semicolon, quote or brace") {
+		t.Errorf("an injected auth-url: %v", err)
+	}
+	absent(t, "team-edge", "ingress", "inject")
+	if _, err := asDev(ing("web", `team: shop, nginx.ingress.kubernetes.io/global-rate-limit-key: "${remote_addr}"`), "create", "-n", "team-edge", "-f", "-"); err != nil {
 		t.Fatalf("an Ingress with the controller's own annotations: %v", err)
 	}
 	if _, err := s.kubectlIn(ing("platform", snippet), "create", "-n", "team-edge", "-f", "-"); err != nil {
