@@ -25,6 +25,11 @@ type object = admissionpolicy.Object
 // auth, stream, modsecurity) and NGINX Inc's controller's *-snippets.
 const snippet = "(k.startsWith('nginx.ingress.kubernetes.io/') && k.endsWith('-snippet')) || (k.startsWith('nginx.org/') && k.endsWith('-snippets'))"
 
+// breaksOut is the regular expression, in a CEL string, of the characters
+// that end a directive of nginx.conf or the string a value is quoted in: a
+// line break, a semicolon, a quote, a backquote.
+const breaksOut = "'[;\\x0a\\x0d\\x22\\x27\\x60]'"
+
 // injected is the CEL condition that the value of ingress-nginx annotation
 // k holds what ends or opens a directive of the nginx.conf it is written
 // into: a line break, semicolon, quote or backquote, or a brace that is not
@@ -35,7 +40,15 @@ const snippet = "(k.startsWith('nginx.ingress.kubernetes.io/') && k.endsWith('-s
 // CVE-2026-3288 (rewrite-target's quote). None of the controller's
 // documented values needs one: URLs, paths, lists, ${remote_addr}.
 const injected = "k.startsWith('nginx.ingress.kubernetes.io/') && " +
-	"(variables.annotations[k].matches('[;\\x0a\\x0d\\x22\\x27\\x60]') || !k.endsWith('-pattern') && !variables.annotations[k].matches('^([^{}]|[$][{][A-Za-z0-9_]+[}])*$'))"
+	"(variables.annotations[k].matches(" + breaksOut + ") || !k.endsWith('-pattern') && !variables.annotations[k].matches('^([^{}]|[$][{][A-Za-z0-9_]+[}])*$'))"
+
+// injectedPath is the CEL condition that path p of an Ingress rule would
+// break out of the location ingress-nginx writes it into (CVE-2021-25745):
+// a path of type ImplementationSpecific is any string that starts with a
+// slash to the API server, and a regular expression to the controller, so
+// its braces stay; one the Ingress had, unchanged, stays editable.
+const injectedPath = "has(p.path) && p.path.matches(" + breaksOut + ") && " +
+	"!(oldObject != null && has(oldObject.spec.rules) && oldObject.spec.rules.exists(o, has(o.http) && o.http.paths.exists(q, has(q.path) && q.path == p.path)))"
 
 // Guard generates the ValidatingAdmissionPolicy that refuses configuration
 // snippets, and annotation values that would be read as configuration, on
@@ -74,6 +87,7 @@ func (g Guard) GenerateCluster(_ context.Context, p *policy.Policy) ([]object, e
 			{Name: "old", Expression: "oldObject != null && has(oldObject.metadata.annotations) ? oldObject.metadata.annotations : {}"},
 			{Name: "snippets", Expression: "variables.annotations.filter(k, (" + snippet + ") && (" + added + "))"},
 			{Name: "injected", Expression: "variables.annotations.filter(k, !(" + snippet + ") && (" + injected + ") && (" + added + "))"},
+			{Name: "paths", Expression: "has(object.spec.rules) ? object.spec.rules.filter(r, has(r.http)).map(r, r.http.paths.filter(p, " + injectedPath + ").map(p, p.path)).filter(l, size(l) > 0) : []"},
 		},
 		Validations: []admissionregistrationv1.Validation{{
 			Expression: "variables.trusted || size(variables.snippets) == 0",
@@ -83,6 +97,10 @@ func (g Guard) GenerateCluster(_ context.Context, p *policy.Policy) ([]object, e
 			Expression: "variables.trusted || size(variables.injected) == 0",
 			MessageExpression: "'Ingress ' + object.metadata.name + ' sets annotation ' + variables.injected[0] + ' to a value with a line break, semicolon, quote or brace, which the ingress controller every namespace shares would read as configuration of its own " +
 				"(annotation injection, CVE-2025-1974); write the setting\\'s plain value (a URL, path or list), or ask the platform team'",
+		}, {
+			Expression: "variables.trusted || size(variables.paths) == 0",
+			MessageExpression: "'Ingress ' + object.metadata.name + ' routes path ' + variables.paths[0][0] + ', with a line break, semicolon or quote, which the ingress controller every namespace shares would read as configuration of its own " +
+				"(CVE-2021-25745); write the path the service answers on, or ask the platform team'",
 		}},
 	}), nil
 }

@@ -39,7 +39,11 @@ func TestGuardRefusesSnippets(t *testing.T) {
 		{"the platform team's snippet", []string{"system:masters"}, nil, map[string]any{server: "x;"}, ""},
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			failed := judge(t, c.groups, c.old, c.new)
+			old := map[string]any(nil)
+			if c.old != nil {
+				old = annotated(c.old)
+			}
+			failed := judge(t, c.groups, old, annotated(c.new))
 			switch {
 			case c.refused == "" && len(failed) > 0:
 				t.Errorf("refused: %q", failed)
@@ -87,7 +91,11 @@ func TestGuardRefusesAnnotationInjection(t *testing.T) {
 		{"the platform team's", []string{"system:masters"}, nil, map[string]any{rewrite: "/;"}, ""},
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			failed := judge(t, c.groups, c.old, c.new)
+			old := map[string]any(nil)
+			if c.old != nil {
+				old = annotated(c.old)
+			}
+			failed := judge(t, c.groups, old, annotated(c.new))
 			switch {
 			case c.refused == "" && len(failed) > 0:
 				t.Errorf("refused: %q", failed)
@@ -98,33 +106,78 @@ func TestGuardRefusesAnnotationInjection(t *testing.T) {
 	}
 }
 
-// ingressGuard is a judge of an Ingress web in namespace shop, by the
-// guard as the API server would judge it, for a sender of groups: its
-// annotations were old (nil: a CREATE) and are new. It returns the
-// messages of the validations that failed.
+// ingressGuard is a judge of Ingresses by the guard, as the API server
+// would judge them, for a sender of groups: the Ingress was old (nil: a
+// CREATE) and is new. It returns the messages of the validations that
+// failed.
 func ingressGuard(t *testing.T) func(t *testing.T, groups []string, old, new map[string]any) []string {
 	objs, err := ingress.Guard{Install: v1alpha1.Install{PaveNamespace: "pave-system"}}.GenerateCluster(context.Background(), policy.Default())
 	if err != nil || len(objs) != 2 {
 		t.Fatalf("%d objects, %v", len(objs), err)
 	}
 	vap := objs[0].(*admissionregistrationv1.ValidatingAdmissionPolicy)
-	ing := func(annotations map[string]any) map[string]any {
-		meta := map[string]any{"name": "web", "namespace": "shop"}
-		if annotations != nil {
-			meta["annotations"] = annotations
-		}
-		return map[string]any{"metadata": meta, "spec": map[string]any{}}
-	}
 	return func(t *testing.T, groups []string, old, new map[string]any) []string {
 		req := evaluate.Request{Resource: schema.GroupVersionResource{Group: "networking.k8s.io", Version: "v1", Resource: "ingresses"},
-			Operation: "CREATE", Namespace: "shop", Groups: groups, Object: ing(new)}
+			Operation: "CREATE", Namespace: "shop", Groups: groups, Object: new}
 		if old != nil {
-			req.Operation, req.OldObject = "UPDATE", ing(old)
+			req.Operation, req.OldObject = "UPDATE", old
 		}
 		matched, failed, err := evaluate.Policy(vap, req)
 		if err != nil || !matched {
 			t.Fatalf("matched %v, %v", matched, err)
 		}
 		return failed
+	}
+}
+
+// annotated is an Ingress web in namespace shop with annotations (nil:
+// none), or nil for nil: the old object of a CREATE.
+func annotated(annotations map[string]any) map[string]any {
+	meta := map[string]any{"name": "web", "namespace": "shop"}
+	if annotations != nil {
+		meta["annotations"] = annotations
+	}
+	return map[string]any{"metadata": meta, "spec": map[string]any{}}
+}
+
+// A path that would end the location ingress-nginx writes it into is
+// refused (CVE-2021-25745); regular expressions and paths the Ingress had
+// pass.
+func TestGuardRefusesInjectedPaths(t *testing.T) {
+	judge := ingressGuard(t)
+	routed := func(paths ...string) map[string]any {
+		var ps []any
+		for _, p := range paths {
+			ps = append(ps, map[string]any{"path": p, "pathType": "ImplementationSpecific"})
+		}
+		ing := annotated(nil)
+		ing["spec"] = map[string]any{"rules": []any{map[string]any{"host": "a.example.com"}, map[string]any{"http": map[string]any{"paths": ps}}}}
+		return ing
+	}
+	const injected = `/x" { alias /var/run/secrets/; } location ~ "/y`
+	team := []string{"system:authenticated"}
+	for _, c := range []struct {
+		name     string
+		groups   []string
+		old, new map[string]any
+		refused  string
+	}{
+		{"a quote and a directive", team, nil, routed("/", injected), injected},
+		{"a line break", team, nil, routed("/a\nb"), "/a\nb"},
+		{"an injection added by an update", team, routed("/"), routed("/", injected), injected},
+		{"regular expressions", team, nil, routed("/api/v[0-9]{1,2}/(.*)", "/", "/static/.+\\.css$"), ""},
+		{"no rules", team, nil, annotated(nil), ""},
+		{"a path kept by an update", team, routed(injected), routed(injected, "/b"), ""},
+		{"the platform team's", []string{"system:masters"}, nil, routed(injected), ""},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			failed := judge(t, c.groups, c.old, c.new)
+			switch {
+			case c.refused == "" && len(failed) > 0:
+				t.Errorf("refused: %q", failed)
+			case c.refused != "" && (len(failed) != 1 || !strings.Contains(failed[0], "Ingress web routes path "+c.refused+", with a line break, semicolon or quote")):
+				t.Errorf("failed %q, want one naming %s", failed, c.refused)
+			}
+		})
 	}
 }

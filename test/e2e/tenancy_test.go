@@ -169,6 +169,13 @@ spec:
 		t.Errorf("an injected auth-url: %v", err)
 	}
 	absent(t, "team-edge", "ingress", "inject")
+	// A path that ends the location it is written into.
+	injectedPath := strings.Replace(ing("path", "team: shop"), "{path: /, pathType: Prefix,", `{path: '/x"; alias /var/run/secrets/; #', pathType: ImplementationSpecific,`, 1)
+	_, err = asDev(injectedPath, "create", "-n", "team-edge", "-f", "-")
+	if err == nil || !strings.Contains(err.Error(), `Ingress path routes path /x"; alias /var/run/secrets/; #, with a line break, semicolon or quote`) {
+		t.Errorf("an injected path: %v", err)
+	}
+	absent(t, "team-edge", "ingress", "path")
 	if _, err := asDev(ing("web", `team: shop, nginx.ingress.kubernetes.io/global-rate-limit-key: "${remote_addr}"`), "create", "-n", "team-edge", "-f", "-"); err != nil {
 		t.Fatalf("an Ingress with the controller's own annotations: %v", err)
 	}
