@@ -22,12 +22,7 @@ func TestGuardRefusesSnippets(t *testing.T) {
 	judge := ingressGuard(t)
 	const server = "nginx.ingress.kubernetes.io/server-snippet"
 	team := []string{"system:authenticated"}
-	for _, c := range []struct {
-		name     string
-		groups   []string
-		old, new map[string]any // old nil: a CREATE
-		refused  string         // the annotation named; "" for admitted
-	}{
+	judgeAll(t, judge, []guardCase{
 		{"a server snippet", team, nil, map[string]any{server: "location /x { return 200; }"}, server},
 		{"a configuration snippet among others", team, nil, map[string]any{"nginx.ingress.kubernetes.io/rewrite-target": "/", "nginx.ingress.kubernetes.io/configuration-snippet": "more_set_headers x;"}, "nginx.ingress.kubernetes.io/configuration-snippet"},
 		{"NGINX Inc's spelling", team, nil, map[string]any{"nginx.org/server-snippets": "x;"}, "nginx.org/server-snippets"},
@@ -37,21 +32,9 @@ func TestGuardRefusesSnippets(t *testing.T) {
 		{"the controller's own annotations", team, nil, map[string]any{"nginx.ingress.kubernetes.io/rewrite-target": "/", "nginx.ingress.kubernetes.io/ssl-redirect": "true"}, ""},
 		{"no annotations", team, nil, nil, ""},
 		{"the platform team's snippet", []string{"system:masters"}, nil, map[string]any{server: "x;"}, ""},
-	} {
-		t.Run(c.name, func(t *testing.T) {
-			old := map[string]any(nil)
-			if c.old != nil {
-				old = annotated(c.old)
-			}
-			failed := judge(t, c.groups, old, annotated(c.new))
-			switch {
-			case c.refused == "" && len(failed) > 0:
-				t.Errorf("refused: %q", failed)
-			case c.refused != "" && (len(failed) != 1 || !strings.Contains(failed[0], "Ingress web sets annotation "+c.refused+": a snippet is raw configuration of the ingress controller")):
-				t.Errorf("failed %q, want one naming %s", failed, c.refused)
-			}
-		})
-	}
+	}, annotated, func(refused string) string {
+		return "Ingress web sets annotation " + refused + ": a snippet is raw configuration of the ingress controller"
+	})
 }
 
 // Values the ingress controller would read as configuration of its own
@@ -66,12 +49,7 @@ func TestGuardRefusesAnnotationInjection(t *testing.T) {
 		rewrite = "nginx.ingress.kubernetes.io/rewrite-target"
 	)
 	team := []string{"system:authenticated"}
-	for _, c := range []struct {
-		name     string
-		groups   []string
-		old, new map[string]any
-		refused  string
-	}{
+	judgeAll(t, judge, []guardCase{
 		{"a line break in auth-url", team, nil, map[string]any{authURL: "http://auth/#\nload_module /tmp/x.so;"}, authURL},
 		{"a directive after a semicolon", team, nil, map[string]any{"nginx.ingress.kubernetes.io/mirror-target": "https://x/; alias /var/run/secrets/"}, "nginx.ingress.kubernetes.io/mirror-target"},
 		{"a quote out of rewrite-target", team, nil, map[string]any{rewrite: `/" break`}, rewrite},
@@ -89,21 +67,9 @@ func TestGuardRefusesAnnotationInjection(t *testing.T) {
 		{"other annotations", team, nil, map[string]any{"description": "a; b {c}"}, ""},
 		{"a value kept by an update", team, map[string]any{rewrite: "/;"}, map[string]any{rewrite: "/;", "team": "web"}, ""},
 		{"the platform team's", []string{"system:masters"}, nil, map[string]any{rewrite: "/;"}, ""},
-	} {
-		t.Run(c.name, func(t *testing.T) {
-			old := map[string]any(nil)
-			if c.old != nil {
-				old = annotated(c.old)
-			}
-			failed := judge(t, c.groups, old, annotated(c.new))
-			switch {
-			case c.refused == "" && len(failed) > 0:
-				t.Errorf("refused: %q", failed)
-			case c.refused != "" && (len(failed) != 1 || !strings.Contains(failed[0], "Ingress web sets annotation "+c.refused+" to a value with a line break, semicolon, quote or brace")):
-				t.Errorf("failed %q, want one naming %s", failed, c.refused)
-			}
-		})
-	}
+	}, annotated, func(refused string) string {
+		return "Ingress web sets annotation " + refused + " to a value with a line break, semicolon, quote or brace"
+	})
 }
 
 // ingressGuard is a judge of Ingresses by the guard, as the API server
@@ -156,12 +122,7 @@ func TestGuardRefusesInjectedPaths(t *testing.T) {
 	}
 	const injected = `/x" { alias /var/run/secrets/; } location ~ "/y`
 	team := []string{"system:authenticated"}
-	for _, c := range []struct {
-		name     string
-		groups   []string
-		old, new map[string]any
-		refused  string
-	}{
+	judgeAll(t, judge, []guardCase{
 		{"a quote and a directive", team, nil, routed("/", injected), injected},
 		{"a line break", team, nil, routed("/a\nb"), "/a\nb"},
 		{"an injection added by an update", team, routed("/"), routed("/", injected), injected},
@@ -169,13 +130,39 @@ func TestGuardRefusesInjectedPaths(t *testing.T) {
 		{"no rules", team, nil, annotated(nil), ""},
 		{"a path kept by an update", team, routed(injected), routed(injected, "/b"), ""},
 		{"the platform team's", []string{"system:masters"}, nil, routed(injected), ""},
-	} {
+	}, nil, func(refused string) string {
+		return "Ingress web routes path " + refused + ", with a line break, semicolon or quote"
+	})
+}
+
+// guardCase is an Ingress judged by the guard: old (nil: a CREATE) and new,
+// sent by a member of groups, and what its refusal names ("": admitted).
+type guardCase struct {
+	name     string
+	groups   []string
+	old, new map[string]any
+	refused  string
+}
+
+// judgeAll judges each case, its old and new made Ingresses by object (nil:
+// they are), and holds its refusal to the message want says.
+func judgeAll(t *testing.T, judge func(*testing.T, []string, map[string]any, map[string]any) []string, cases []guardCase,
+	object func(map[string]any) map[string]any, want func(refused string) string) {
+	t.Helper()
+	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			failed := judge(t, c.groups, c.old, c.new)
+			old, new := c.old, c.new
+			if object != nil {
+				if old != nil {
+					old = object(old)
+				}
+				new = object(new)
+			}
+			failed := judge(t, c.groups, old, new)
 			switch {
 			case c.refused == "" && len(failed) > 0:
 				t.Errorf("refused: %q", failed)
-			case c.refused != "" && (len(failed) != 1 || !strings.Contains(failed[0], "Ingress web routes path "+c.refused+", with a line break, semicolon or quote")):
+			case c.refused != "" && (len(failed) != 1 || !strings.Contains(failed[0], want(c.refused))):
 				t.Errorf("failed %q, want one naming %s", failed, c.refused)
 			}
 		})
