@@ -17,14 +17,14 @@ const MaxHosts = 64
 
 // Entries is where obj writes its hosts and how many entries it writes
 // there, duplicates and rules without a host included (each is kept
-// apart until it is read): an Ingress's rules and server aliases, a
+// apart until it is read): an Ingress's rules and annotated hosts, a
 // route's hostnames, a ListenerSet's listeners, a VirtualService's hosts,
 // whether it binds to a gateway or to the sidecars. ok is false for other
 // objects.
 func Entries(obj any) (field string, n int, ok bool) {
 	switch o := obj.(type) {
 	case *networkingv1.Ingress:
-		return "spec.rules", len(o.Spec.Rules) + len(serverAliases(o)), true
+		return "spec.rules", len(o.Spec.Rules) + len(annotatedHosts(o)), true
 	case *gatewayv1.ListenerSet:
 		return "spec.listeners", len(o.Spec.Listeners), true
 	case *unstructured.Unstructured:

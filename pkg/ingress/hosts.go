@@ -22,9 +22,18 @@ const CatchAll = ""
 // Ingress's server: hosts it routes as much as its rules' are.
 const ServerAlias = "nginx.ingress.kubernetes.io/server-alias"
 
+// ExternalDNSHostname is external-dns's annotation of further names it
+// publishes for an Ingress, pointing at the ingress controller's address:
+// a claim on the name in DNS, whoever's Ingress routes it.
+const ExternalDNSHostname = "external-dns.alpha.kubernetes.io/hostname"
+
+// HostAnnotations are the annotations of an Ingress that name hosts beside
+// its rules, in the order Hosts reads them.
+var HostAnnotations = [...]string{ServerAlias, ExternalDNSHostname}
+
 // Hosts are the hosts an Ingress routes, lowercased, each once, in order:
 // its rules' hosts, CatchAll for a rule without one or a default backend
-// without rules, then its server aliases.
+// without rules, then the names its annotations add (HostAnnotations).
 func Hosts(ing *networkingv1.Ingress) []string {
 	raw := make([]string, 0, len(ing.Spec.Rules)+1)
 	for _, r := range ing.Spec.Rules {
@@ -33,19 +42,41 @@ func Hosts(ing *networkingv1.Ingress) []string {
 	if len(ing.Spec.Rules) == 0 && ing.Spec.DefaultBackend != nil {
 		raw = append(raw, CatchAll)
 	}
-	return unique(append(raw, serverAliases(ing)...), true)
+	return unique(append(raw, annotatedHosts(ing)...), true)
 }
 
-// serverAliases are the names of an Ingress's server-alias annotation, as
+// annotatedHosts are the names of an Ingress's HostAnnotations, as
 // written, blank ones left out.
-func serverAliases(ing *networkingv1.Ingress) []string {
+func annotatedHosts(ing *networkingv1.Ingress) []string {
 	var out []string
-	for alias := range strings.SplitSeq(ing.Annotations[ServerAlias], ",") {
-		if strings.TrimSpace(alias) != "" {
-			out = append(out, alias)
+	for _, key := range HostAnnotations {
+		for name := range strings.SplitSeq(ing.Annotations[key], ",") {
+			if name = annotatedName(name); name != "" {
+				out = append(out, name)
+			}
 		}
 	}
 	return out
+}
+
+// HostAnnotation is the annotation of an Ingress that names host (as
+// Hosts has it), or "".
+func HostAnnotation(ing *networkingv1.Ingress, host string) string {
+	for _, key := range HostAnnotations {
+		for name := range strings.SplitSeq(ing.Annotations[key], ",") {
+			if strings.ToLower(annotatedName(name)) == host {
+				return key
+			}
+		}
+	}
+	return ""
+}
+
+// annotatedName is a name of a host annotation as a rule would write it:
+// without spaces, or the final dot of a fully qualified name (external-dns
+// takes both).
+func annotatedName(name string) string {
+	return strings.TrimSuffix(strings.TrimSpace(name), ".")
 }
 
 // Route hosts come in three families that never share traffic: Ingresses

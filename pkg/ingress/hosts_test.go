@@ -33,6 +33,13 @@ func TestHosts(t *testing.T) {
 	if got := ingress.Hosts(alone); !slices.Equal(got, []string{"a.example.com", "b.example.com", "*.c.example.com"}) {
 		t.Errorf("server aliases: %q", got)
 	}
+	alone.Annotations[ingress.ExternalDNSHostname] = "d.example.com., b.example.com"
+	if got := ingress.Hosts(alone); !slices.Equal(got, []string{"a.example.com", "b.example.com", "*.c.example.com", "d.example.com"}) {
+		t.Errorf("names external-dns publishes: %q", got)
+	}
+	if got := ingress.HostAnnotation(alone, "d.example.com"); got != ingress.ExternalDNSHostname {
+		t.Errorf("d.example.com is named by %q", got)
+	}
 }
 
 // Overlap is what the Ingress API says a host matches, and every pair that

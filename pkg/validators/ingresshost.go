@@ -215,7 +215,7 @@ func hostField(obj object, host string) string {
 		if host == ingress.CatchAll {
 			return "spec.defaultBackend"
 		}
-		return "metadata.annotations[" + ingress.ServerAlias + "]"
+		return "metadata.annotations[" + ingress.HostAnnotation(o, host) + "]"
 	case *gatewayv1.ListenerSet:
 		for i, l := range o.Spec.Listeners {
 			if taken, ok := ingress.ListenerHost(l); !ok || taken != host {

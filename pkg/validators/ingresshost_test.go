@@ -69,6 +69,11 @@ func TestIngressHost(t *testing.T) {
 			ing.Annotations = map[string]string{"nginx.ingress.kubernetes.io/server-alias": "pay-web.example.com, shop.example.com"}
 			return ing
 		}(), denied: `Ingress shop/storefront of team "shop" routes it:`, field: "metadata.annotations[nginx.ingress.kubernetes.io/server-alias]", ownerIs: `team "shop"`},
+		{name: "another team's host published by external-dns", ing: func() networkingv1.Ingress {
+			ing := ingressOf("pay", "web", "pay-www.example.com")
+			ing.Annotations = map[string]string{"external-dns.alpha.kubernetes.io/hostname": "pay-web.example.com,Shop.example.com."}
+			return ing
+		}(), denied: `Ingress shop/storefront of team "shop" routes it:`, field: "metadata.annotations[external-dns.alpha.kubernetes.io/hostname]", ownerIs: `team "shop"`},
 		{name: "a team's host from a namespace of no team", ing: ingressOf("lab", "copy", "pay.example.com"),
 			denied: `Ingress pay/checkout of team "pay"`, field: "spec.rules[0].host", ownerIs: `team "pay"`},
 	} {
