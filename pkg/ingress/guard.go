@@ -4,6 +4,7 @@ package ingress
 
 import (
 	"context"
+	"strings"
 
 	admissionregistrationv1 "k8s.io/api/admissionregistration/v1"
 	"k8s.io/apimachinery/pkg/runtime/schema"
@@ -50,9 +51,28 @@ const injected = "k.startsWith('nginx.ingress.kubernetes.io/') && " +
 const injectedPath = "has(p.path) && p.path.matches(" + breaksOut + ") && " +
 	"!(oldObject != null && has(oldObject.spec.rules) && oldObject.spec.rules.exists(o, has(o.http) && o.http.paths.exists(q, has(q.path) && q.path == p.path)))"
 
+// references are ingress-nginx's annotations that name a Secret or
+// ConfigMap the controller reads for the Ingress, as name or
+// namespace/name: a client certificate it presents upstream, a CA it
+// verifies clients with, basic-auth users, headers it sets. The
+// controller reads every namespace's, so one of another namespace would
+// lend this Ingress that namespace's credentials.
+var references = []string{"auth-tls-secret", "proxy-ssl-secret", "auth-secret", "auth-proxy-set-headers", "custom-headers", "fastcgi-params-configmap"}
+
+// foreign is the CEL condition that annotation k names a Secret or
+// ConfigMap of another namespace than the request's.
+func foreign() string {
+	keys := make([]string, len(references))
+	for i, r := range references {
+		keys[i] = "'nginx.ingress.kubernetes.io/" + r + "'"
+	}
+	return "k in [" + strings.Join(keys, ", ") + "] && variables.annotations[k].contains('/') && !variables.annotations[k].startsWith(request.namespace + '/')"
+}
+
 // Guard generates the ValidatingAdmissionPolicy that refuses configuration
-// snippets, and annotation values that would be read as configuration, on
-// the Ingresses of the namespaces pave governs. A snippet is
+// snippets, annotation values and paths that would be read as
+// configuration, and references to another namespace's Secrets and
+// ConfigMaps, on the Ingresses of the namespaces pave governs. A snippet is
 // raw nginx configuration of the ingress controller that serves every
 // namespace: with it a team member reads the controller's credentials
 // (which read every Secret) and other teams' traffic (CVE-2021-25742,
@@ -87,6 +107,7 @@ func (g Guard) GenerateCluster(_ context.Context, p *policy.Policy) ([]object, e
 			{Name: "old", Expression: "oldObject != null && has(oldObject.metadata.annotations) ? oldObject.metadata.annotations : {}"},
 			{Name: "snippets", Expression: "variables.annotations.filter(k, (" + snippet + ") && (" + added + "))"},
 			{Name: "injected", Expression: "variables.annotations.filter(k, !(" + snippet + ") && (" + injected + ") && (" + added + "))"},
+			{Name: "foreign", Expression: "variables.annotations.filter(k, (" + foreign() + ") && (" + added + "))"},
 			{Name: "paths", Expression: "has(object.spec.rules) ? object.spec.rules.filter(r, has(r.http)).map(r, r.http.paths.filter(p, " + injectedPath + ").map(p, p.path)).filter(l, size(l) > 0) : []"},
 		},
 		Validations: []admissionregistrationv1.Validation{{
@@ -101,6 +122,10 @@ func (g Guard) GenerateCluster(_ context.Context, p *policy.Policy) ([]object, e
 			Expression: "variables.trusted || size(variables.paths) == 0",
 			MessageExpression: "'Ingress ' + object.metadata.name + ' routes path ' + variables.paths[0][0] + ', with a line break, semicolon or quote, which the ingress controller every namespace shares would read as configuration of its own " +
 				"(CVE-2021-25745); write the path the service answers on, or ask the platform team'",
+		}, {
+			Expression: "variables.trusted || size(variables.foreign) == 0",
+			MessageExpression: "'Ingress ' + object.metadata.name + ' sets annotation ' + variables.foreign[0] + ' to ' + variables.annotations[variables.foreign[0]] + ', of another namespace: the ingress controller every namespace shares would use it for this Ingress " +
+				"as if it were the namespace\\'s own; name a Secret or ConfigMap of namespace ' + request.namespace + ', or ask the platform team'",
 		}},
 	}), nil
 }

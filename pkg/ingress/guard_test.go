@@ -135,6 +135,26 @@ func TestGuardRefusesInjectedPaths(t *testing.T) {
 	})
 }
 
+// An Ingress names only its namespace's Secrets and ConfigMaps for the
+// controller to use: a client certificate of another namespace would be
+// presented upstream for it.
+func TestGuardRefusesOtherNamespacesReferences(t *testing.T) {
+	judge := ingressGuard(t)
+	const proxyCert = "nginx.ingress.kubernetes.io/proxy-ssl-secret"
+	team := []string{"system:authenticated"}
+	judgeAll(t, judge, []guardCase{
+		{"another namespace's client certificate", team, nil, map[string]any{proxyCert: "payments/client-cert"}, proxyCert + " to payments/client-cert"},
+		{"another namespace's CA", team, nil, map[string]any{"nginx.ingress.kubernetes.io/auth-tls-secret": "kube-system/ca"}, "nginx.ingress.kubernetes.io/auth-tls-secret to kube-system/ca"},
+		{"a reference added by an update", team, map[string]any{proxyCert: "client-cert"}, map[string]any{proxyCert: "payments/client-cert"}, proxyCert + " to payments/client-cert"},
+		{"its own namespace's", team, nil, map[string]any{proxyCert: "shop/client-cert", "nginx.ingress.kubernetes.io/auth-secret": "users"}, ""},
+		{"other annotations with a slash", team, nil, map[string]any{"nginx.ingress.kubernetes.io/rewrite-target": "/a/b", "team": "payments/web"}, ""},
+		{"a reference kept by an update", team, map[string]any{proxyCert: "payments/client-cert"}, map[string]any{proxyCert: "payments/client-cert", "team": "web"}, ""},
+		{"the platform team's", []string{"system:masters"}, nil, map[string]any{proxyCert: "payments/client-cert"}, ""},
+	}, annotated, func(refused string) string {
+		return "Ingress web sets annotation " + refused + ", of another namespace"
+	})
+}
+
 // guardCase is an Ingress judged by the guard: old (nil: a CREATE) and new,
 // sent by a member of groups, and what its refusal names ("": admitted).
 type guardCase struct {

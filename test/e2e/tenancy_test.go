@@ -176,7 +176,13 @@ spec:
 		t.Errorf("an injected path: %v", err)
 	}
 	absent(t, "team-edge", "ingress", "path")
-	if _, err := asDev(ing("web", `team: shop, nginx.ingress.kubernetes.io/global-rate-limit-key: "${remote_addr}"`), "create", "-n", "team-edge", "-f", "-"); err != nil {
+	// Another namespace's client certificate, for the controller to present.
+	_, err = asDev(ing("borrow", "nginx.ingress.kubernetes.io/proxy-ssl-secret: pave-system/pave-webhook-tls"), "create", "-n", "team-edge", "-f", "-")
+	if err == nil || !strings.Contains(err.Error(), "Ingress borrow sets annotation nginx.ingress.kubernetes.io/proxy-ssl-secret to pave-system/pave-webhook-tls, of another namespace") {
+		t.Errorf("another namespace's client certificate: %v", err)
+	}
+	absent(t, "team-edge", "ingress", "borrow")
+	if _, err := asDev(ing("web", `team: shop, nginx.ingress.kubernetes.io/global-rate-limit-key: "${remote_addr}", nginx.ingress.kubernetes.io/proxy-ssl-secret: team-edge/client`), "create", "-n", "team-edge", "-f", "-"); err != nil {
 		t.Fatalf("an Ingress with the controller's own annotations: %v", err)
 	}
 	if _, err := s.kubectlIn(ing("platform", snippet), "create", "-n", "team-edge", "-f", "-"); err != nil {
