@@ -79,6 +79,12 @@ func secretSetting(file string) (why, setting string) {
 			continue
 		}
 		indent := len(line) - len(strings.TrimLeft(line, " "))
+		if strings.HasPrefix(t, "- ") {
+			// A list item's key stands where its text does: two columns
+			// in, inside the key above it even when the dash is at that
+			// key's own indent (users:, then - password: at column 0).
+			indent += 2
+		}
 		name, value, ok := settingOf(line)
 		if !ok {
 			continue

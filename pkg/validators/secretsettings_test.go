@@ -31,8 +31,11 @@ func TestSecretSettingsInConfigurationFiles(t *testing.T) {
 		{"my.cnf", "[client]\nuser=shop\npassword=Sup3rS3cret!\n", "line 3 sets client.password"},
 		{"prod.env", "LOG_LEVEL=info\nexport DB_PASSWORD=Sup3rS3cret!\n", "line 2 sets DB_PASSWORD"},
 		{"config.toml", "[payments]\napi_key = \"0123456789abcdef0123\"\n", "line 2 sets payments.api_key"},
-		{"users.yml", "users:\n- name: admin\n- password: Sup3rS3cret!\n", "line 3 sets password"},
+		{"users.yml", "users:\n- name: admin\n- password: Sup3rS3cret!\n", "line 3 sets users.password"},
 		{"app.YAML", "db:\n  password: Sup3rS3cret! # rotate monthly\n", "line 2 sets db.password"},
+		{"users.yaml", "users:\n- name: admin\n  password: Sup3rS3cret!\n", "line 3 sets users.password"},
+		{"users.yaml", "auth:\n  users:\n    - name: admin\n      password: Sup3rS3cret!\n", "line 4 sets auth.users.password"},
+		{"users.yaml", "users:\n- db:\n    password: Sup3rS3cret!\nlog: debug\n", "line 3 sets users.db.password"},
 		{"alertmanager.yml", "global:\n  smtp_auth_password: 'Sup3rS3cret!'\n", "line 2 sets global.smtp_auth_password"},
 
 		// The value is elsewhere, or is not the credential.
