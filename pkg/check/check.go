@@ -176,6 +176,7 @@ func Run(ctx context.Context, inputs []manifest.Input, opts Options) *Report {
 		}
 	})
 	run.ownCompanions(ctx, objs, checked, errs)
+	listOnce(checked)
 
 	// In input order: a document that does not decode is one error, an
 	// object that cannot be checked is one, and the others are reported.

@@ -82,6 +82,38 @@ func (j *judge) ownCompanions(ctx context.Context, objs []manifest.Object, check
 	}
 }
 
+// listOnce leaves each companion named by the first object of the input
+// that names it: a namespace's companions (its quota, its zone's
+// NetworkPolicy, its backup Schedule) come with every workload of the
+// namespace, and fifty workloads of one namespace listed them fifty times,
+// as if each made its own. A workload's own companions are its alone.
+func listOnce(checked []Object) {
+	listed := map[string]bool{}
+	for i := range checked {
+		r := &checked[i]
+		if len(r.Companions) == 0 {
+			continue
+		}
+		rendered := len(r.RenderedCompanions) == len(r.Companions)
+		kept := r.Companions[:0:0]
+		var keptJSON []json.RawMessage
+		for j, c := range r.Companions {
+			if listed[c] {
+				continue
+			}
+			listed[c] = true
+			kept = append(kept, c)
+			if rendered {
+				keptJSON = append(keptJSON, r.RenderedCompanions[j])
+			}
+		}
+		r.Companions = kept
+		if rendered {
+			r.RenderedCompanions = keptJSON
+		}
+	}
+}
+
 // sameJSON reports whether two JSON documents hold the same value, however
 // they are spaced and ordered.
 func sameJSON(a, b []byte) bool {

@@ -14,10 +14,11 @@ import (
 	"github.com/pave-dev/pave/pkg/policy"
 )
 
-// pave check generates a namespace's own objects once per run and lists them
-// with every workload of the namespace: the same companions, in the same
-// order, as --render, which runs the whole engine for each workload.
-func TestNamespaceObjectsAreListedWithEveryWorkload(t *testing.T) {
+// pave check generates a namespace's own objects once per run and lists
+// each once, with the first workload of the namespace: the same companions,
+// in the same order, as --render, which runs the whole engine for each
+// workload. The second workload of a namespace lists its own alone.
+func TestNamespaceObjectsAreListedOnce(t *testing.T) {
 	var data []byte
 	for _, w := range []struct{ name, ns string }{{"api", "shop"}, {"web", "shop"}, {"blog", "blog"}} {
 		data = fmt.Appendf(data, `---
@@ -29,7 +30,7 @@ spec:
   template:
     metadata: {labels: {app: %[1]s}}
     spec:
-      containers: [{name: %[1]s, image: "registry.example.com/%[2]s/%[1]s:1.0"}]
+      containers: [{name: %[1]s, image: "registry.example.com/%[2]s/%[1]s:1.0", ports: [{containerPort: 8080}]}]
 `, w.name, w.ns)
 	}
 	eng, err := companions.Engine(policy.Default())
@@ -47,14 +48,22 @@ spec:
 			t.Errorf("%s/%s: listed %v\nrendered %v", o.Namespace, o.Name, o.Companions, rendered.Objects[i].Companions)
 		}
 	}
-	// The namespace's objects come last: the two workloads of shop end alike.
-	api, web := listed.Objects[0].Companions, listed.Objects[1].Companions
-	shared := 0
-	for shared < min(len(api), len(web)) && api[len(api)-1-shared] == web[len(web)-1-shared] {
-		shared++
+	api, web, blog := listed.Objects[0].Companions, listed.Objects[1].Companions, listed.Objects[2].Companions
+	for _, ns := range []struct {
+		first []string
+		name  string
+	}{{api, "shop"}, {blog, "blog"}} {
+		if !slices.Contains(ns.first, "ResourceQuota "+ns.name+"/pave-tier") {
+			t.Errorf("the first workload of %s does not list its namespace's quota: %v", ns.name, ns.first)
+		}
 	}
-	if shared == 0 {
-		t.Errorf("the workloads of shop share no namespace object: %v and %v", api, web)
+	for _, c := range web {
+		if slices.Contains(api, c) {
+			t.Errorf("web lists %s again, which api listed", c)
+		}
+	}
+	if len(web) == 0 || len(web) >= len(api) {
+		t.Errorf("web lists %v, api %v: web should list its own companions alone", web, api)
 	}
 }
 
