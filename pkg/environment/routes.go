@@ -18,12 +18,13 @@ import (
 // (ingress.HostsOf) route that overlap obj's, in namespace
 // (ingress.Overlap), each with the team of its namespace. obj itself (by
 // kind, namespace and name) is left out: an update is judged against the
-// others. For a cert-manager Certificate or CertificateRequest they are the
-// Ingresses and routes of every family that route a host it asks for.
+// others. For a cert-manager Certificate or CertificateRequest, or a
+// Service whose names external-dns publishes (ingress.ClaimedHosts), they
+// are the Ingresses and routes of every family that route a host it claims.
 func (b Builder) Routes(ctx context.Context, namespace string, obj client.Object) ([]policy.Route, error) {
 	families := []string{ingress.FamilyIngress, ingress.FamilyGateway, ingress.FamilyIstio}
-	hosts, certificate := ingress.CertificateHosts(obj)
-	if !certificate {
+	hosts, claimed := ingress.ClaimedHosts(obj)
+	if !claimed {
 		family, routed, ok := ingress.HostsOf(obj)
 		if !ok {
 			return nil, nil

@@ -60,10 +60,10 @@ func RequestedCSR(c *cmapi.CertificateRequest) *x509.CertificateRequest {
 
 // NamesHosts reports whether obj is judged by the hosts it names against
 // those other teams route: an Ingress, a Gateway API route, a
-// VirtualService bound to a gateway, a Certificate or CertificateRequest.
+// VirtualService bound to a gateway, a Certificate or CertificateRequest,
+// a Service whose names external-dns publishes.
 func NamesHosts(obj any) bool {
-	switch obj.(type) {
-	case *cmapi.Certificate, *cmapi.CertificateRequest:
+	if _, claims := ClaimedHosts(obj); claims {
 		return true
 	}
 	_, _, routes := HostsOf(obj)

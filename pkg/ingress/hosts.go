@@ -48,9 +48,21 @@ func Hosts(ing *networkingv1.Ingress) []string {
 // annotatedHosts are the names of an Ingress's HostAnnotations, as
 // written, blank ones left out.
 func annotatedHosts(ing *networkingv1.Ingress) []string {
+	return namesIn(ing.Annotations, HostAnnotations[:])
+}
+
+// HostAnnotation is the annotation of an Ingress that names host (as
+// Hosts has it), or "".
+func HostAnnotation(ing *networkingv1.Ingress, host string) string {
+	return keyNaming(ing.Annotations, HostAnnotations[:], host)
+}
+
+// namesIn are the comma-separated names of annotations' keys, in order,
+// as a rule would write them (annotatedName), blank ones left out.
+func namesIn(annotations map[string]string, keys []string) []string {
 	var out []string
-	for _, key := range HostAnnotations {
-		for name := range strings.SplitSeq(ing.Annotations[key], ",") {
+	for _, key := range keys {
+		for name := range strings.SplitSeq(annotations[key], ",") {
 			if name = annotatedName(name); name != "" {
 				out = append(out, name)
 			}
@@ -59,11 +71,11 @@ func annotatedHosts(ing *networkingv1.Ingress) []string {
 	return out
 }
 
-// HostAnnotation is the annotation of an Ingress that names host (as
-// Hosts has it), or "".
-func HostAnnotation(ing *networkingv1.Ingress, host string) string {
-	for _, key := range HostAnnotations {
-		for name := range strings.SplitSeq(ing.Annotations[key], ",") {
+// keyNaming is the first of keys whose annotation names host (lowercased,
+// as Hosts has it), or "".
+func keyNaming(annotations map[string]string, keys []string, host string) string {
+	for _, key := range keys {
+		for name := range strings.SplitSeq(annotations[key], ",") {
 			if strings.ToLower(annotatedName(name)) == host {
 				return key
 			}

@@ -58,21 +58,14 @@ func (CertificateHost) ValidateObject(_ context.Context, obj object, env policy.
 		asks = fmt.Sprintf("Certificate %q asks for", c.Name)
 		field = func(host string) string { return certificateField(c, host) }
 	}
-	routedByOthers := othersRouting(obj, env)
-	var out []policy.Violation
-	for _, host := range hosts {
-		taken := routedByOthers(host)
-		if len(taken) == 0 {
-			continue
-		}
+	return takenHosts(obj, env, hosts, func(host string, taken []policy.Route) policy.Violation {
 		r := taken[0]
-		out = append(out, ruleCertificateHost.Violation(field(host),
+		return ruleCertificateHost.Violation(field(host),
 			fmt.Sprintf("%s %s, but %s: a certificate and key for it would pass as that team's service",
 				asks, hostName(host), routedBy(host, taken, "it covers")),
 			fmt.Sprintf("ask only for hosts your team routes; if %s should move to your team, %s first removes it from %s %s/%s",
-				hostName(r.Host), ownerName(r), r.Kind, r.Namespace, r.Name)))
-	}
-	return out
+				hostName(r.Host), ownerName(r), r.Kind, r.Namespace, r.Name))
+	})
 }
 
 // certificateField is where a Certificate names host: the first dnsNames

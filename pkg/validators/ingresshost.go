@@ -75,16 +75,22 @@ func (IngressHost) ValidateObject(_ context.Context, obj object, env policy.Env)
 	if len(env.Routes) == 0 {
 		return nil
 	}
+	return takenHosts(obj, env, hosts, func(host string, taken []policy.Route) policy.Violation {
+		return ruleIngressHost.Violation(hostField(obj, host), hostTaken(kind, obj.GetName(), host, taken),
+			fmt.Sprintf("route a host no other team routes; if %s should move to your team, %s first removes it from %s %s/%s; namespaces of one team share their hosts (the platform team labels them %s)",
+				hostName(taken[0].Host), ownerName(taken[0]), taken[0].Kind, taken[0].Namespace, taken[0].Name, v1alpha1.LabelTeam))
+	})
+}
+
+// takenHosts is a finding, worded by found, for each of obj's hosts that
+// routes of another owner take (othersRouting), in the order of hosts.
+func takenHosts(obj object, env policy.Env, hosts []string, found func(host string, taken []policy.Route) policy.Violation) []policy.Violation {
 	routedByOthers := othersRouting(obj, env)
 	var out []policy.Violation
 	for _, host := range hosts {
-		taken := routedByOthers(host)
-		if len(taken) == 0 {
-			continue
+		if taken := routedByOthers(host); len(taken) > 0 {
+			out = append(out, found(host, taken))
 		}
-		out = append(out, ruleIngressHost.Violation(hostField(obj, host), hostTaken(kind, obj.GetName(), host, taken),
-			fmt.Sprintf("route a host no other team routes; if %s should move to your team, %s first removes it from %s %s/%s; namespaces of one team share their hosts (the platform team labels them %s)",
-				hostName(taken[0].Host), ownerName(taken[0]), taken[0].Kind, taken[0].Namespace, taken[0].Name, v1alpha1.LabelTeam)))
 	}
 	return out
 }

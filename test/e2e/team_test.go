@@ -238,4 +238,13 @@ rules: [{apiGroups: [cert-manager.io], resources: [certificates, certificaterequ
 	if _, err := asDev(request, "create", "-n", "team-cert-owner", "-f", "-"); err != nil {
 		t.Fatalf("a CertificateRequest for the team's own host was refused: %v", err)
 	}
+	// The same host published in DNS for a Service of the thief's, by
+	// external-dns's annotation (finding 80).
+	published := "apiVersion: v1\nkind: Service\nmetadata: {name: lb, annotations: {external-dns.alpha.kubernetes.io/hostname: owned.example.com}}\nspec: {selector: {app: web}, ports: [{port: 80}]}\n"
+	_, err = asDev(published, "create", "-n", "team-cert-thief", "-f", "-")
+	denied(t, "a Service that publishes another team's host", err, "[dns-host] metadata.annotations[external-dns.alpha.kubernetes.io/hostname]", `Ingress team-cert-owner/web of team "team-cert-owner" routes it`)
+	absent(t, "team-cert-thief", "service", "lb")
+	if _, err := asDev(published, "create", "-n", "team-cert-owner", "-f", "-"); err != nil {
+		t.Fatalf("a Service publishing the team's own host was refused: %v", err)
+	}
 }

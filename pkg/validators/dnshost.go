@@ -1,0 +1,57 @@
+package validators
+
+import (
+	"context"
+	"fmt"
+
+	corev1 "k8s.io/api/core/v1"
+	"k8s.io/apimachinery/pkg/runtime/schema"
+
+	"github.com/pave-dev/pave/pkg/api/v1alpha1"
+	"github.com/pave-dev/pave/pkg/ingress"
+	"github.com/pave-dev/pave/pkg/policy"
+)
+
+// DNSHost keeps the names external-dns publishes for a team's Service off
+// the hosts another team routes, as ingress-host keeps a team's Ingresses
+// off them. external-dns writes the names of a Service's
+// external-dns.alpha.kubernetes.io/hostname annotation (and
+// internal-hostname) into the company's DNS zone at the Service's address,
+// for any namespace that names them: another team's host pointed at a
+// team's own load balancer takes that team's clients, whatever its
+// Ingresses say. A host no one routes is anyone's to publish; two Services
+// that publish one name are left to external-dns, which keeps the record of
+// its first owner.
+type DNSHost struct{}
+
+var ruleDNSHost = policy.Rule{ID: "dns-host", Severity: v1alpha1.SeverityHigh, Mode: v1alpha1.ModeEnforce,
+	Description: "a Service has external-dns publish no host, nor wildcard over one, that another team's Ingress or route routes: the name would point at this Service"}
+
+// Name implements engine.ObjectValidator.
+func (DNSHost) Name() string { return "dns-host" }
+
+// Kinds implements engine.ObjectValidator.
+func (DNSHost) Kinds() []schema.GroupVersionKind {
+	return []schema.GroupVersionKind{corev1.SchemeGroupVersion.WithKind("Service")}
+}
+
+// Rules implements engine.ObjectValidator.
+func (DNSHost) Rules() []policy.Rule { return []policy.Rule{ruleDNSHost} }
+
+// ValidateObject implements engine.ObjectValidator, against the routes the
+// adapter found (policy.Env.Routes).
+func (DNSHost) ValidateObject(_ context.Context, obj object, env policy.Env) []policy.Violation {
+	svc, ok := obj.(*corev1.Service)
+	if !ok || len(env.Routes) == 0 {
+		return nil
+	}
+	hosts, _ := ingress.PublishedHosts(svc)
+	return takenHosts(obj, env, hosts, func(host string, taken []policy.Route) policy.Violation {
+		r := taken[0]
+		return ruleDNSHost.Violation("metadata.annotations["+ingress.PublishedHostAnnotation(svc, host)+"]",
+			fmt.Sprintf("Service %q has external-dns publish %s at its own address, but %s: that team's clients would reach this Service",
+				svc.Name, hostName(host), routedBy(host, taken, "it covers")),
+			fmt.Sprintf("publish only hosts your team routes; if %s should move to your team, %s first removes it from %s %s/%s",
+				hostName(r.Host), ownerName(r), r.Kind, r.Namespace, r.Name))
+	})
+}

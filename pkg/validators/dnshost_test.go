@@ -1,0 +1,66 @@
+package validators_test
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+
+	"github.com/pave-dev/pave/pkg/environment"
+	"github.com/pave-dev/pave/pkg/policy"
+	"github.com/pave-dev/pave/pkg/validators"
+)
+
+// A Service has external-dns publish no host another team routes, by any
+// family: judged through the environment builder, as the webhook and pave
+// check judge it.
+func TestDNSHost(t *testing.T) {
+	shopIngress := ingressOf("shop", "storefront", "shop.example.com")
+	input := []client.Object{&shopIngress, routeOf("pay", "api", "api.pay.example.com")}
+	service := func(namespace string, annotations map[string]string) *corev1.Service {
+		return &corev1.Service{ObjectMeta: metav1.ObjectMeta{Namespace: namespace, Name: "lb", Annotations: annotations},
+			Spec: corev1.ServiceSpec{Type: corev1.ServiceTypeLoadBalancer}}
+	}
+	const hostname = "external-dns.alpha.kubernetes.io/hostname"
+	for _, c := range []struct {
+		name         string
+		svc          *corev1.Service
+		denied       string
+		field, owner string
+	}{
+		{name: "no published name", svc: service("pay", nil)},
+		{name: "a host nobody routes", svc: service("pay", map[string]string{hostname: "lb.pay.example.com"})},
+		{name: "the team's own host", svc: service("shop", map[string]string{hostname: "shop.example.com."})},
+		{name: "another team's Ingress host", svc: service("pay", map[string]string{hostname: "lb.pay.example.com, Shop.example.com."}),
+			denied: `Service "lb" has external-dns publish host "shop.example.com" at its own address, but Ingress shop/storefront of team "shop" routes it`,
+			field:  "metadata.annotations[" + hostname + "]", owner: `team "shop"`},
+		{name: "another team's route hostname, internally", svc: service("shop", map[string]string{"external-dns.alpha.kubernetes.io/internal-hostname": "api.pay.example.com"}),
+			denied: `HTTPRoute pay/api of team "pay" routes it`, field: "metadata.annotations[external-dns.alpha.kubernetes.io/internal-hostname]", owner: `team "pay"`},
+		{name: "a wildcard over another team's host", svc: service("pay", map[string]string{hostname: "*.example.com"}),
+			denied: `routes host "shop.example.com", which it covers`, field: "metadata.annotations[" + hostname + "]", owner: `team "shop"`},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			b := environment.Builder{Now: time.Now, Source: environment.Static{
+				Namespaces:   map[string]map[string]string{"shop": {"pave.dev/team": "shop"}, "pay": {"pave.dev/team": "pay"}},
+				InputRouting: environment.IndexRouting(input),
+			}}
+			env, err := b.Env(context.Background(), policy.Default(), environment.Request{Namespace: c.svc.Namespace, Routing: c.svc})
+			if err != nil {
+				t.Fatal(err)
+			}
+			got := validators.DNSHost{}.ValidateObject(context.Background(), c.svc, env)
+			if c.denied == "" {
+				assertRules(t, got)
+				return
+			}
+			assertRules(t, got, "dns-host")
+			if v := got[0]; !strings.Contains(v.Message, c.denied) || v.Field != c.field || !strings.Contains(v.Fix, c.owner+" first removes it") {
+				t.Errorf("got %s: %s (fix: %s), want %s: …%s…", v.Field, v.Message, v.Fix, c.field, c.denied)
+			}
+		})
+	}
+}
