@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	cmapi "github.com/cert-manager/cert-manager/pkg/apis/certmanager/v1"
+	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/utils/ptr"
 	"sigs.k8s.io/controller-runtime/pkg/client"
@@ -69,6 +70,36 @@ func TestWouldDenyCertificatesForAnotherTeamsHost(t *testing.T) {
 		}
 	}
 	if want := "Certificate pay/stolen,CertificateRequest pay/by-hand,CertificateRequest pay/orphan-1"; strings.Join(got, ",") != want {
+		t.Errorf("named %v, want %s", got, want)
+	}
+}
+
+// A Service that has external-dns publish another team's host is named: its
+// record points that team's clients at it already.
+func TestWouldDenyServicesPublishingAnotherTeamsHost(t *testing.T) {
+	service := func(name, hostname string) corev1.Service {
+		return corev1.Service{ObjectMeta: metav1.ObjectMeta{Namespace: "pay", Name: name, Annotations: map[string]string{"external-dns.alpha.kubernetes.io/hostname": hostname}}}
+	}
+	c := preflight.Cluster{
+		Namespaces: map[string]map[string]string{"shop": {"pave.dev/team": "shop"}, "pay": {"pave.dev/team": "pay"}},
+		Install:    v1alpha1.Install{PaveNamespace: "pave-system"},
+		Routing:    []client.Object{ingress("shop", "storefront", "shop.example.com")},
+		Services:   []corev1.Service{service("stolen", "shop.example.com"), service("own", "pay.example.com")},
+	}
+	found, err := preflight.Run(context.Background(), policy.Default(), c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, f := range found {
+		if f.Check == "policy-would-deny" {
+			got = append(got, f.Subject)
+			if !strings.Contains(f.Message, "dns-host (metadata.annotations[external-dns.alpha.kubernetes.io/hostname])") {
+				t.Errorf("%s: %q", f.Subject, f.Message)
+			}
+		}
+	}
+	if want := "Service pay/stolen"; strings.Join(got, ",") != want {
 		t.Errorf("named %v, want %s", got, want)
 	}
 }
