@@ -63,7 +63,11 @@ func RequestedCSR(c *cmapi.CertificateRequest) *x509.CertificateRequest {
 // VirtualService bound to a gateway, a Certificate or CertificateRequest,
 // a Service whose names external-dns publishes.
 func NamesHosts(obj any) bool {
-	if _, claims := ClaimedHosts(obj); claims {
+	switch obj.(type) {
+	case *cmapi.Certificate, *cmapi.CertificateRequest:
+		return true // by its kind, without reading its CSR here
+	}
+	if _, published := PublishedHosts(obj); published {
 		return true
 	}
 	_, _, routes := HostsOf(obj)

@@ -102,15 +102,16 @@ func (ws words) back(j int) []string {
 
 // command is the words of word j's command before it, in order: from the
 // script's separator before it (;, &&, |), or the list's start.
-func (ws words) command(j int) []string {
-	back := ws.back(j)
-	n := slices.IndexFunc(back, separates)
-	if n < 0 {
-		n = len(back)
+func (ws words) command(j int) []string { return inOrder(ws.back(j)) }
+
+// inOrder is the command that nearest, words nearest first, ends: its
+// words up to the separator before them, in order. nearest is reordered.
+func inOrder(nearest []string) []string {
+	if n := slices.IndexFunc(nearest, separates); n >= 0 {
+		nearest = nearest[:n]
 	}
-	cmd := back[:n]
-	slices.Reverse(cmd)
-	return cmd
+	slices.Reverse(nearest)
+	return nearest
 }
 
 // operator reports whether a script's word is a redirection or separator
@@ -187,6 +188,13 @@ func programOf(args []string, i int) (prog string, atCommand bool) {
 		return path.Base(unquoted(first)), false
 	}
 	return "", false
+}
+
+// namesProgram reports whether w, a word where a command starts, is its
+// program: not an assignment before it (PGHOST=db) nor a prefix that runs
+// the word after it (exec, sudo).
+func namesProgram(w string) bool {
+	return !strings.Contains(w, "=") && !slices.Contains(commandPrefixes, w)
 }
 
 // separates reports whether the word after w starts another command in a

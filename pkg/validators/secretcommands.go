@@ -97,17 +97,12 @@ func fed(ws words, j int) []string {
 	if pipe < 0 || back[pipe] == "||" || !strings.HasSuffix(back[pipe], "|") {
 		return out
 	}
-	prev := back[pipe+1:]
-	if end := slices.IndexFunc(prev, separates); end >= 0 {
-		prev = prev[:end]
-	}
-	prev = slices.Clone(prev)
-	slices.Reverse(prev)
+	prev := slices.Clip(inOrder(back[pipe+1:]))
 	if w := strings.TrimSuffix(back[pipe], "|"); w != "" { // echo x| cmd
 		prev = append(prev, w)
 	}
 	// The piping command's program, after assignments and prefixes.
-	p := slices.IndexFunc(prev, func(w string) bool { return !strings.Contains(w, "=") && !slices.Contains(commandPrefixes, w) })
+	p := slices.IndexFunc(prev, namesProgram)
 	if p < 0 {
 		return out
 	}

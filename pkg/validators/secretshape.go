@@ -235,7 +235,7 @@ func secretArg(args []string, i int) string {
 	ws := wordsOf(args, i, words)
 	prog, atCommand := programOf(args, i)
 	for j, w := range words {
-		if atCommand && !strings.Contains(w, "=") && !slices.Contains(commandPrefixes, w) {
+		if atCommand && namesProgram(w) {
 			prog, atCommand = path.Base(unquoted(w)), false
 		}
 		atCommand = atCommand || separates(w)
@@ -261,7 +261,7 @@ func secretArg(args []string, i int) string {
 			continue
 		}
 		if assigned {
-			if holds(marked, unquoted(value)) && !expansion(value) {
+			if heldLiterally(marked, value) {
 				return fmt.Sprintf("%s is given a literal value", flag)
 			}
 			continue
