@@ -123,8 +123,8 @@ func teamsOnly(byObject map[client.Object]cache.ByObject) labels.Selector {
 }
 
 // ingressHosts is the cache's transform of Ingresses: their identity and
-// what ingress.Hosts reads (rules' hosts, a lone default backend, server
-// aliases), nothing else (an Ingress's paths, TLS and
+// what ingress.Hosts reads (rules' hosts, a lone default backend, the
+// annotations that name hosts), nothing else (an Ingress's paths, TLS and
 // annotations would be memory the admission server never reads).
 func ingressHosts(obj any) (any, error) {
 	ing, ok := obj.(*networkingv1.Ingress)
@@ -136,9 +136,17 @@ func ingressHosts(obj any) (any, error) {
 	// many aliases: rule ingress-host refuses more, but an Ingress made
 	// before pave, or while its webhook failed open, may hold thousands,
 	// and the cache must not take the server down (security.md, finding 69).
-	if alias, ok := ing.Annotations[ingress.ServerAlias]; ok {
-		aliases := strings.SplitN(alias, ",", ingress.MaxHosts+1)
-		kept.Annotations = map[string]string{ingress.ServerAlias: strings.Join(aliases[:min(len(aliases), ingress.MaxHosts)], ",")}
+	// The annotations that name hosts (a server alias, the names
+	// external-dns publishes) are hosts the Ingress routes as much as its
+	// rules' are, and are bounded the same way.
+	for _, key := range ingress.HostAnnotations {
+		if names, ok := ing.Annotations[key]; ok {
+			if kept.Annotations == nil {
+				kept.Annotations = map[string]string{}
+			}
+			split := strings.SplitN(names, ",", ingress.MaxHosts+1)
+			kept.Annotations[key] = strings.Join(split[:min(len(split), ingress.MaxHosts)], ",")
+		}
 	}
 	seen := map[string]bool{}
 	for _, r := range ing.Spec.Rules {

@@ -94,10 +94,10 @@ func TestCacheListsOnlyKindsEveryClusterServes(t *testing.T) {
 }
 
 // The cache keeps of an Ingress what ingress.Hosts reads and its identity:
-// the same hosts, none of its paths, TLS or annotations.
+// the same hosts, none of its paths, TLS or other annotations.
 func TestIngressCacheKeepsTheHosts(t *testing.T) {
 	for _, ing := range []*networkingv1.Ingress{
-		{ObjectMeta: metav1.ObjectMeta{Name: "web", Namespace: "shop", ResourceVersion: "7", Annotations: map[string]string{"a": "b", ingress.ServerAlias: "www.example.com"}},
+		{ObjectMeta: metav1.ObjectMeta{Name: "web", Namespace: "shop", ResourceVersion: "7", Annotations: map[string]string{"a": "b", ingress.ServerAlias: "www.example.com", ingress.ExternalDNSHostname: "shop.example.org."}},
 			Spec: networkingv1.IngressSpec{TLS: []networkingv1.IngressTLS{{Hosts: []string{"shop.example.com"}, SecretName: "tls"}},
 				Rules: []networkingv1.IngressRule{{Host: "shop.example.com", IngressRuleValue: networkingv1.IngressRuleValue{HTTP: &networkingv1.HTTPIngressRuleValue{
 					Paths: []networkingv1.HTTPIngressPath{{Path: "/"}}}}}, {}}}},
@@ -115,7 +115,7 @@ func TestIngressCacheKeepsTheHosts(t *testing.T) {
 		if kept.Name != ing.Name || kept.Namespace != ing.Namespace || kept.ResourceVersion != ing.ResourceVersion {
 			t.Errorf("%s: identity not kept: %+v", ing.Name, kept.ObjectMeta)
 		}
-		if len(kept.Annotations) > 1 || kept.Spec.TLS != nil || slices.ContainsFunc(kept.Spec.Rules, func(r networkingv1.IngressRule) bool { return r.HTTP != nil }) {
+		if len(kept.Annotations) > 2 || kept.Spec.TLS != nil || slices.ContainsFunc(kept.Spec.Rules, func(r networkingv1.IngressRule) bool { return r.HTTP != nil }) {
 			t.Errorf("%s: kept more than its hosts: %+v", ing.Name, kept)
 		}
 	}
@@ -250,7 +250,7 @@ func TestCacheBoundsTheHostsOfAnObject(t *testing.T) {
 	for i := range 100 {
 		aliases = append(aliases, fmt.Sprintf("a%d.example.com", i))
 	}
-	ing.Annotations = map[string]string{ingress.ServerAlias: strings.Join(aliases, ",")}
+	ing.Annotations = map[string]string{ingress.ServerAlias: strings.Join(aliases, ","), ingress.ExternalDNSHostname: strings.Join(aliases, ",")}
 	got, err := ingressHosts(ing)
 	if err != nil {
 		t.Fatal(err)
@@ -259,8 +259,10 @@ func TestCacheBoundsTheHostsOfAnObject(t *testing.T) {
 	if len(kept.Spec.Rules) != ingress.MaxHosts || kept.Spec.Rules[0].Host != "h0.example.com" || kept.Spec.Rules[ingress.MaxHosts-1].Host != fmt.Sprintf("h%d.example.com", ingress.MaxHosts-1) {
 		t.Errorf("kept %d rules (%v ...), want the first %d hosts", len(kept.Spec.Rules), kept.Spec.Rules[0], ingress.MaxHosts)
 	}
-	if n := len(strings.Split(kept.Annotations[ingress.ServerAlias], ",")); n != ingress.MaxHosts {
-		t.Errorf("kept %d server aliases, want %d", n, ingress.MaxHosts)
+	for _, key := range ingress.HostAnnotations {
+		if n := len(strings.Split(kept.Annotations[key], ",")); n != ingress.MaxHosts {
+			t.Errorf("kept %d names of %s, want %d", n, key, ingress.MaxHosts)
+		}
 	}
 	hosts := make([]any, 100)
 	for i := range hosts {

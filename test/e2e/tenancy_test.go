@@ -255,7 +255,11 @@ spec:
   rules: [{host: %q, http: {paths: [{path: %s, pathType: Prefix, backend: {service: {name: web, port: {number: 80}}}}]}}]
 `, name, host, path)
 	}
-	if _, err := asDev(ing("storefront", "a.e2e.example.com", "/"), "create", "-n", "team-host-a", "-f", "-"); err != nil {
+	// The owner also publishes a name by external-dns's annotation alone:
+	// the admission server's cache must keep it to find the owner.
+	published := strings.Replace(ing("storefront", "a.e2e.example.com", "/"), "metadata: {name: storefront}",
+		"metadata: {name: storefront, annotations: {external-dns.alpha.kubernetes.io/hostname: dns.e2e.example.com}}", 1)
+	if _, err := asDev(published, "create", "-n", "team-host-a", "-f", "-"); err != nil {
 		t.Fatal(err)
 	}
 	var err error
@@ -267,6 +271,9 @@ spec:
 		return nil
 	})
 	denied(t, "another team's host", err, "[ingress-host] spec.rules[0].host", `Ingress team-host-a/storefront of team "team-host-a" routes it`)
+	_, err = asDev(ing("steal-dns", "dns.e2e.example.com", "/"), "create", "-n", "team-host-b", "-f", "-")
+	denied(t, "a host another team's Ingress publishes by annotation", err, "[ingress-host] spec.rules[0].host", `Ingress team-host-a/storefront of team "team-host-a" routes it`)
+	absent(t, "team-host-b", "ingress", "steal-dns")
 	_, err = asDev(ing("wild", "*.e2e.example.com", "/"), "create", "-n", "team-host-b", "-f", "-")
 	denied(t, "a wildcard over another team's host", err, "[ingress-host]", `routes host "a.e2e.example.com", which overlaps it`)
 	alias := strings.Replace(ing("alias", "c.e2e.example.com", "/"), "metadata: {name: alias}", "metadata: {name: alias, annotations: {nginx.ingress.kubernetes.io/server-alias: a.e2e.example.com}}", 1)
