@@ -144,8 +144,7 @@ func ingressHosts(obj any) (any, error) {
 			if kept.Annotations == nil {
 				kept.Annotations = map[string]string{}
 			}
-			split := strings.SplitN(names, ",", ingress.MaxHosts+1)
-			kept.Annotations[key] = strings.Join(split[:min(len(split), ingress.MaxHosts)], ",")
+			kept.Annotations[key] = boundedNames(names)
 		}
 	}
 	seen := map[string]bool{}
@@ -159,6 +158,38 @@ func ingressHosts(obj any) (any, error) {
 		kept.Spec.DefaultBackend = &networkingv1.IngressBackend{}
 	}
 	return kept, nil
+}
+
+// publishedNames is the cache's transform of Services, which it holds as
+// their metadata alone (ingress.ServiceMetadata): their identity and the
+// names external-dns publishes for them (ingress.PublishedHosts), bounded
+// as an Ingress's hosts are, nothing else. Most Services name none, and
+// are kept as their identity alone: the rules ingress-host,
+// certificate-host and dns-host ask who published a name.
+func publishedNames(obj any) (any, error) {
+	m, ok := obj.(*metav1.PartialObjectMetadata)
+	if !ok {
+		return obj, nil
+	}
+	kept := &metav1.PartialObjectMetadata{TypeMeta: m.TypeMeta, ObjectMeta: identity(m.ObjectMeta)}
+	for _, key := range ingress.PublishedHostAnnotations {
+		if names, ok := m.Annotations[key]; ok {
+			if kept.Annotations == nil {
+				kept.Annotations = map[string]string{}
+			}
+			kept.Annotations[key] = boundedNames(names)
+		}
+	}
+	return kept, nil
+}
+
+// boundedNames are the first ingress.MaxHosts names of an annotation's
+// comma-separated list: a rule refuses more, but an object made before
+// pave, or while its webhook failed open, may hold thousands, and the
+// cache must not take the server down (security.md, finding 69).
+func boundedNames(names string) string {
+	split := strings.SplitN(names, ",", ingress.MaxHosts+1)
+	return strings.Join(split[:min(len(split), ingress.MaxHosts)], ",")
 }
 
 // namespaceLabels is the cache's transform of Namespaces: their identity

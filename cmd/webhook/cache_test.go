@@ -121,6 +121,39 @@ func TestIngressCacheKeepsTheHosts(t *testing.T) {
 	}
 }
 
+// The cache holds Services as their metadata, and keeps of it their
+// identity and the names external-dns publishes (the same
+// ingress.PublishedHosts and index keys as the whole Service's), no other
+// annotation or label; of one that publishes none, its identity alone.
+func TestServiceCacheKeepsThePublishedNames(t *testing.T) {
+	for _, svc := range []*corev1.Service{
+		{ObjectMeta: metav1.ObjectMeta{Name: "lb", Namespace: "shop", ResourceVersion: "3", Labels: map[string]string{"a": "b"},
+			Annotations: map[string]string{"a": "b", ingress.ExternalDNSHostname: "Shop.example.com.,www.example.com", ingress.ExternalDNSInternalHostname: "shop.internal"}},
+			Spec: corev1.ServiceSpec{Type: corev1.ServiceTypeLoadBalancer, Ports: []corev1.ServicePort{{Port: 80}}}},
+		{ObjectMeta: metav1.ObjectMeta{Name: "web", Namespace: "shop", Annotations: map[string]string{"a": "b"}},
+			Spec: corev1.ServiceSpec{Selector: map[string]string{"app": "web"}}},
+	} {
+		meta := ingress.ServiceMetadata() // as the API server sends it to a metadata informer
+		meta.ObjectMeta = svc.ObjectMeta
+		got, err := publishedNames(meta)
+		if err != nil {
+			t.Fatal(err)
+		}
+		kept := got.(*metav1.PartialObjectMetadata)
+		want, _ := ingress.PublishedHosts(svc)
+		as := ingress.ServiceOfMetadata(kept)
+		if hosts, _ := ingress.PublishedHosts(as); !slices.Equal(hosts, want) || !slices.Equal(byPublished(kept), ingress.IndexKeys(svc)) || ingress.KindOf(as) != "Service" {
+			t.Errorf("%s: names %q, want %q", svc.Name, hosts, want)
+		}
+		if kept.Name != svc.Name || kept.Namespace != svc.Namespace || kept.ResourceVersion != svc.ResourceVersion || kept.Kind != "Service" {
+			t.Errorf("%s: identity not kept: %+v", svc.Name, kept)
+		}
+		if _, ok := kept.Annotations["a"]; ok || kept.Labels != nil {
+			t.Errorf("%s: kept more than its names: %+v", svc.Name, kept.ObjectMeta)
+		}
+	}
+}
+
 // Of a Gateway API route the cache keeps its identity and hostnames: not
 // its rules or parents.
 func TestRouteCacheKeepsTheHostnames(t *testing.T) {
@@ -251,6 +284,15 @@ func TestCacheBoundsTheHostsOfAnObject(t *testing.T) {
 		aliases = append(aliases, fmt.Sprintf("a%d.example.com", i))
 	}
 	ing.Annotations = map[string]string{ingress.ServerAlias: strings.Join(aliases, ","), ingress.ExternalDNSHostname: strings.Join(aliases, ",")}
+	meta := ingress.ServiceMetadata()
+	meta.Name, meta.Namespace, meta.Annotations = "big", "shop", map[string]string{ingress.ExternalDNSHostname: strings.Join(aliases, ",")}
+	svc, err := publishedNames(meta)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if hosts, _ := ingress.PublishedHosts(ingress.ServiceOfMetadata(svc.(*metav1.PartialObjectMetadata))); len(hosts) != ingress.MaxHosts {
+		t.Errorf("kept %d names of a Service, want %d", len(hosts), ingress.MaxHosts)
+	}
 	got, err := ingressHosts(ing)
 	if err != nil {
 		t.Fatal(err)

@@ -38,6 +38,7 @@ import (
 	"github.com/pave-dev/pave/pkg/api/v1alpha1"
 	"github.com/pave-dev/pave/pkg/certs"
 	"github.com/pave-dev/pave/pkg/environment"
+	"github.com/pave-dev/pave/pkg/ingress"
 	"github.com/pave-dev/pave/pkg/metrics"
 	pavewebhook "github.com/pave-dev/pave/pkg/webhook"
 	"github.com/pave-dev/pave/pkg/workload"
@@ -190,6 +191,9 @@ func managerOptions(o options, scheme *runtime.Scheme, controls bool) ctrl.Optio
 		// Gateway API would keep pave from starting (companionMetadata
 		// trims them; indexRoutes starts them once they are served).
 		&networkingv1.Ingress{}: {Transform: ingressHosts},
+		// Of Services their metadata, and of that only the names
+		// external-dns publishes, which are hosts too.
+		ingress.ServiceMetadata(): {Transform: publishedNames},
 	}
 	if controls {
 		// The companion reconcilers watch the ConfigMaps they write (the

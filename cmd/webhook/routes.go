@@ -8,6 +8,7 @@ import (
 
 	"github.com/go-logr/logr"
 	networkingv1 "k8s.io/api/networking/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/runtime/schema"
 	"k8s.io/client-go/discovery"
@@ -18,7 +19,8 @@ import (
 	"github.com/pave-dev/pave/pkg/ingress"
 )
 
-// indexRoutes indexes Ingresses by host (ingress.IndexKeys), and each
+// indexRoutes indexes Ingresses by host (ingress.IndexKeys), Services by
+// the names external-dns publishes for them, and each
 // Gateway API route kind and Istio's VirtualService once the cluster
 // serves it. The kinds served at start are indexed with the cache, which
 // readiness waits for. An informer of a kind the API server does not serve
@@ -29,6 +31,9 @@ import (
 func indexRoutes(mgr ctrl.Manager, env environment.Builder, log logr.Logger) (environment.Builder, error) {
 	if err := mgr.GetFieldIndexer().IndexField(context.Background(), &networkingv1.Ingress{}, ingress.IndexHost, byHost); err != nil {
 		return env, fmt.Errorf("index Ingresses by host: %w", err)
+	}
+	if err := mgr.GetFieldIndexer().IndexField(context.Background(), ingress.ServiceMetadata(), ingress.IndexHost, byPublished); err != nil {
+		return env, fmt.Errorf("index Services by the names they publish: %w", err)
 	}
 	dc, err := discovery.NewDiscoveryClientForConfig(mgr.GetConfig())
 	if err != nil {
@@ -156,3 +161,13 @@ func (w *routeWatch) object(gvk schema.GroupVersionKind) client.Object {
 
 // byHost is the host index of Ingresses and routes (ingress.IndexKeys).
 func byHost(o client.Object) []string { return ingress.IndexKeys(o) }
+
+// byPublished is the index function of Services, cached as their metadata
+// (ingress.ServiceMetadata): the names external-dns publishes for them.
+func byPublished(o client.Object) []string {
+	m, ok := o.(*metav1.PartialObjectMetadata)
+	if !ok {
+		return nil
+	}
+	return ingress.IndexKeys(ingress.ServiceOfMetadata(m))
+}

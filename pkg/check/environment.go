@@ -72,7 +72,8 @@ func builder(objs []manifest.Object, opts Options) environment.Builder {
 				src.BudgetsByNamespace[ns] = append(src.BudgetsByNamespace[ns], pdb)
 			}
 		case o.APIVersion == "networking.k8s.io/v1" && o.Kind == "Ingress",
-			slices.Contains(routeKinds, schema.FromAPIVersionAndKind(o.APIVersion, o.Kind)):
+			slices.Contains(routeKinds, schema.FromAPIVersionAndKind(o.APIVersion, o.Kind)),
+			o.APIVersion == "v1" && o.Kind == "Service" && bytes.Contains(o.JSON, []byte("external-dns.alpha.kubernetes.io/")):
 			if obj, err := object.Decode(schema.FromAPIVersionAndKind(o.APIVersion, o.Kind), o.JSON); err == nil {
 				if obj.GetNamespace() == "" {
 					obj.SetNamespace(opts.DefaultNamespace)

@@ -96,3 +96,36 @@ func TestIngressesOfOneHostAcrossTeams(t *testing.T) {
 		}
 	}
 }
+
+// A name a Service has external-dns publish is its team's, in the input as
+// in the cluster: another team's Service publishing it, or Ingress routing
+// it, is refused; the same team's are not.
+func TestServicesPublishingOneNameAcrossTeams(t *testing.T) {
+	service := func(ns, name string) string {
+		return "apiVersion: v1\nkind: Service\nmetadata: {name: " + name + ", namespace: " + ns +
+			", annotations: {external-dns.alpha.kubernetes.io/hostname: status.example.com}}\nspec: {ports: [{port: 80}]}\n"
+	}
+	namespace := func(name, team string) string {
+		return "apiVersion: v1\nkind: Namespace\nmetadata: {name: " + name + ", labels: {pave.dev/team: " + team + "}}\n"
+	}
+	ing := "apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata: {name: status, namespace: pay}\nspec: {rules: [{host: status.example.com}]}\n"
+	rep := run(t, strings.Join([]string{namespace("shop", "shop"), namespace("shop-api", "shop"), namespace("pay", "pay"),
+		service("shop", "status"), service("shop-api", "status"), service("pay", "copy"), ing}, "---\n"))
+	denied := map[string]bool{}
+	for _, o := range rep.Objects {
+		if rs := rules(o); slices.Contains(rs, "dns-host") || slices.Contains(rs, "ingress-host") {
+			denied[o.Kind+" "+o.Namespace+"/"+o.Name] = true
+		}
+	}
+	// Each side of the pair of teams is refused beside the other.
+	want := map[string]bool{"Service shop/status": true, "Service shop-api/status": true, "Service pay/copy": true, "Ingress pay/status": true}
+	if !maps.Equal(denied, want) {
+		t.Errorf("denied: %v, want %v", denied, want)
+	}
+	rep = run(t, strings.Join([]string{namespace("shop", "shop"), namespace("shop-api", "shop"), service("shop", "status"), service("shop-api", "status")}, "---\n"))
+	for _, o := range rep.Objects {
+		if slices.Contains(rules(o), "dns-host") {
+			t.Errorf("%s/%s denied though one team publishes the name: %+v", o.Namespace, o.Name, o.Violations)
+		}
+	}
+}

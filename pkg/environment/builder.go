@@ -40,10 +40,10 @@ type Source interface {
 	StorageClasses(ctx context.Context) ([]storagev1.StorageClass, error)
 	// PriorityClasses returns the PriorityClasses.
 	PriorityClasses(ctx context.Context) ([]schedulingv1.PriorityClass, error)
-	// Routing returns the Ingresses, the Gateway API routes, or the
-	// VirtualServices bound to gateways, of every namespace found under
-	// the index key (ingress.IndexKeys); family is ingress.FamilyIngress,
-	// ingress.FamilyGateway or ingress.FamilyIstio.
+	// Routing returns the Ingresses, the Gateway API routes, the
+	// VirtualServices bound to gateways, or the Services that have
+	// external-dns publish names, of every namespace found under the index
+	// key (ingress.IndexKeys); family is one of ingress.Families.
 	Routing(ctx context.Context, family, key string) ([]client.Object, error)
 	// IstioRules returns the VirtualServices and DestinationRules of a
 	// namespace, pave's own left out, that name host as Istio resolves

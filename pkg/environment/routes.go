@@ -15,21 +15,25 @@ import (
 )
 
 // Routes are the hosts other Ingresses or routes of obj's family
-// (ingress.HostsOf) route that overlap obj's, in namespace
-// (ingress.Overlap), each with the team of its namespace. obj itself (by
-// kind, namespace and name) is left out: an update is judged against the
-// others. For a cert-manager Certificate or CertificateRequest, or a
-// Service whose names external-dns publishes (ingress.ClaimedHosts), they
-// are the Ingresses and routes of every family that route a host it claims.
+// (ingress.HostsOf) route, or other Services have external-dns publish
+// (ingress.FamilyDNS), that overlap obj's, in namespace (ingress.Overlap),
+// each with the team of its namespace. obj itself (by kind, namespace and
+// name) is left out: an update is judged against the others. For a
+// cert-manager Certificate or CertificateRequest, or a Service whose names
+// external-dns publishes (ingress.ClaimedHosts), they are the Ingresses,
+// routes and Services of every family that route or publish a host it
+// claims.
 func (b Builder) Routes(ctx context.Context, namespace string, obj client.Object) ([]policy.Route, error) {
-	families := []string{ingress.FamilyIngress, ingress.FamilyGateway, ingress.FamilyIstio}
+	families := ingress.Families()
 	hosts, claimed := ingress.ClaimedHosts(obj)
 	if !claimed {
 		family, routed, ok := ingress.HostsOf(obj)
 		if !ok {
 			return nil, nil
 		}
-		families, hosts = []string{family}, routed
+		// A name another team's Service has published is that team's,
+		// whichever family routes it.
+		families, hosts = []string{family, ingress.FamilyDNS}, routed
 	}
 	kind := ingress.KindOf(obj)
 	mine := ingress.NewOverlaps(hosts)
@@ -62,7 +66,7 @@ func (b Builder) Routes(ctx context.Context, namespace string, obj client.Object
 					team = v1alpha1.TeamOf(labels)
 					teams[other.GetNamespace()] = team
 				}
-				_, theirs, _ := ingress.HostsOf(other)
+				_, theirs, _ := ingress.Indexed(other)
 				for _, h := range theirs {
 					if len(mine.Of(h)) > 0 {
 						out = append(out, policy.Route{Kind: k, Host: h, Namespace: other.GetNamespace(), Name: other.GetName(), Team: team})

@@ -12,6 +12,7 @@ import (
 	storagev1 "k8s.io/api/storage/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	"k8s.io/apimachinery/pkg/api/meta"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/runtime/schema"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
@@ -138,6 +139,8 @@ func (c Cluster) Routing(ctx context.Context, family, key string) ([]client.Obje
 		lists = c.watched(ingress.RouteKinds()...)
 	case ingress.FamilyIstio:
 		lists = c.watched(ingress.VirtualServiceKind())
+	case ingress.FamilyDNS:
+		return c.publishing(ctx, key)
 	}
 	var out []client.Object
 	for _, list := range lists {
@@ -153,6 +156,21 @@ func (c Cluster) Routing(ctx context.Context, family, key string) ([]client.Obje
 		for _, item := range items {
 			out = append(out, item.(client.Object))
 		}
+	}
+	return out, nil
+}
+
+// publishing are the Services found under key (ingress.IndexHost), which
+// the adapter caches as their metadata alone (ingress.ServiceMetadata).
+func (c Cluster) publishing(ctx context.Context, key string) ([]client.Object, error) {
+	list := &metav1.PartialObjectMetadataList{}
+	list.SetGroupVersionKind(corev1.SchemeGroupVersion.WithKind("ServiceList"))
+	if err := c.Reader.List(ctx, list, client.MatchingFields{ingress.IndexHost: key}, client.UnsafeDisableDeepCopy); err != nil {
+		return nil, err
+	}
+	out := make([]client.Object, len(list.Items))
+	for i := range list.Items {
+		out[i] = ingress.ServiceOfMetadata(&list.Items[i])
 	}
 	return out, nil
 }
@@ -188,21 +206,22 @@ type Static struct {
 	Classes []storagev1.StorageClass
 	// Priorities are the input's PriorityClasses.
 	Priorities []schedulingv1.PriorityClass
-	// InputRouting are the input's Ingresses and Gateway API routes, each
-	// with its namespace, by family and index key (IndexRouting).
+	// InputRouting are the input's Ingresses, Gateway API routes and
+	// Services that publish names, each with its namespace, by family and
+	// index key (IndexRouting).
 	InputRouting map[string][]client.Object
 	// IstioRulesByNamespace are the input's VirtualServices and
 	// DestinationRules (IstioRuleOf) by namespace.
 	IstioRulesByNamespace map[string][]policy.IstioRule
 }
 
-// IndexRouting indexes Ingresses and Gateway API routes as the cluster's
-// cache does (ingress.IndexKeys), once: looking each lookup up among all
-// of them made pave check quadratic in an input's Ingresses.
+// IndexRouting indexes Ingresses, Gateway API routes and Services as the
+// cluster's cache does (ingress.IndexKeys), once: looking each lookup up
+// among all of them made pave check quadratic in an input's Ingresses.
 func IndexRouting(objs []client.Object) map[string][]client.Object {
 	idx := map[string][]client.Object{}
 	for _, o := range objs {
-		family, _, ok := ingress.HostsOf(o)
+		family, _, ok := ingress.Indexed(o)
 		if !ok {
 			continue
 		}

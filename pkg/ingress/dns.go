@@ -2,6 +2,7 @@ package ingress
 
 import (
 	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 )
 
 // ExternalDNSInternalHostname is external-dns's annotation of names it
@@ -40,4 +41,19 @@ func ClaimedHosts(obj any) (hosts []string, ok bool) {
 		return hosts, true
 	}
 	return PublishedHosts(obj)
+}
+
+// ServiceOfMetadata is the Service whose metadata a cache holds, Services
+// being cached as metadata alone (the names external-dns publishes are
+// annotations): what PublishedHosts, Indexed and KindOf read.
+func ServiceOfMetadata(m *metav1.PartialObjectMetadata) *corev1.Service {
+	return &corev1.Service{ObjectMeta: m.ObjectMeta}
+}
+
+// ServiceMetadata is an empty Service's metadata, as a cache holds and
+// lists it: the kind is set, for the cache to know what it lists.
+func ServiceMetadata() *metav1.PartialObjectMetadata {
+	m := &metav1.PartialObjectMetadata{}
+	m.SetGroupVersionKind(corev1.SchemeGroupVersion.WithKind("Service"))
+	return m
 }

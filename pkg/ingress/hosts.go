@@ -4,6 +4,7 @@ import (
 	"slices"
 	"strings"
 
+	corev1 "k8s.io/api/core/v1"
 	networkingv1 "k8s.io/api/networking/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/runtime/schema"
@@ -93,12 +94,20 @@ func annotatedName(name string) string {
 
 // Route hosts come in three families that never share traffic: Ingresses
 // (the ingress controller's), Gateway API routes (a Gateway's), and Istio
-// VirtualServices bound to gateways (an Istio gateway's).
+// VirtualServices bound to gateways (an Istio gateway's). A fourth,
+// FamilyDNS, is the names external-dns publishes for Services: not routed
+// by any of them, but a claim on the name whichever routes it.
 const (
 	FamilyIngress = "Ingress"
 	FamilyGateway = "Gateway"
 	FamilyIstio   = "Istio"
+	FamilyDNS     = "DNS"
 )
+
+// Families are every family of hosts, FamilyDNS last.
+func Families() []string {
+	return []string{FamilyIngress, FamilyGateway, FamilyIstio, FamilyDNS}
+}
 
 // RouteKinds are the kinds of GatewayKinds.
 func RouteKinds() []schema.GroupVersionKind {
@@ -139,13 +148,15 @@ func Kinds() []schema.GroupVersionKind {
 	return append([]schema.GroupVersionKind{networkingv1.SchemeGroupVersion.WithKind("Ingress")}, WatchedKinds()...)
 }
 
-// KindOf is the kind of an Ingress or Gateway API route by its Go type
-// (objects listed from a cache carry none in their TypeMeta), or of an
+// KindOf is the kind of an Ingress, Service or Gateway API route by its Go
+// type (objects listed from a cache carry none in their TypeMeta), or of an
 // unstructured VirtualService; "" for others.
 func KindOf(obj any) string {
 	switch o := obj.(type) {
 	case *networkingv1.Ingress:
 		return "Ingress"
+	case *corev1.Service:
+		return "Service"
 	case *unstructured.Unstructured:
 		if isVirtualService(o) {
 			return mesh.KindVirtualService
@@ -250,11 +261,24 @@ func covers(wildcard, host string) bool {
 	return ok && label != "" && !strings.Contains(label, ".")
 }
 
-// IndexKeys are the keys an Ingress or route is found by (IndexHost): each
-// host it routes, and for a host with a parent domain the wildcard that
-// would cover it, so that LookupKeys finds both sides of every Overlap.
+// Indexed is the family and hosts an object is indexed by (IndexKeys):
+// HostsOf, and for a Service the names external-dns publishes for it
+// (PublishedHosts, FamilyDNS). ok is false for other objects, and for a
+// Service that names none.
+func Indexed(obj any) (family string, hosts []string, ok bool) {
+	if _, isService := obj.(*corev1.Service); isService {
+		hosts, ok := PublishedHosts(obj)
+		return FamilyDNS, hosts, ok
+	}
+	return HostsOf(obj)
+}
+
+// IndexKeys are the keys an Ingress, route or Service is found by
+// (IndexHost): each host it routes or publishes (Indexed), and for a host
+// with a parent domain the wildcard that would cover it, so that
+// LookupKeys finds both sides of every Overlap.
 func IndexKeys(obj any) []string {
-	_, hosts, _ := HostsOf(obj)
+	_, hosts, _ := Indexed(obj)
 	var keys []string
 	for _, h := range hosts {
 		keys = append(keys, h)
@@ -288,6 +312,6 @@ func wildcardOver(h string) (string, bool) {
 	return "*." + parent, true
 }
 
-// IndexHost is the name of the cache index of Ingresses and routes by
-// IndexKeys.
+// IndexHost is the name of the cache index of Ingresses, routes and
+// Services by IndexKeys.
 const IndexHost = "pave.dev/ingress-host"

@@ -2,6 +2,7 @@ package preflight_test
 
 import (
 	"context"
+	"slices"
 	"strings"
 	"testing"
 
@@ -75,7 +76,9 @@ func TestWouldDenyCertificatesForAnotherTeamsHost(t *testing.T) {
 }
 
 // A Service that has external-dns publish another team's host is named: its
-// record points that team's clients at it already.
+// record points that team's clients at it already. So is the Ingress that
+// routes the host: two teams claim one name, and preflight cannot tell
+// which is its owner, as with two teams' Ingresses of one host.
 func TestWouldDenyServicesPublishingAnotherTeamsHost(t *testing.T) {
 	service := func(name, hostname string) corev1.Service {
 		return corev1.Service{ObjectMeta: metav1.ObjectMeta{Namespace: "pay", Name: name, Annotations: map[string]string{"external-dns.alpha.kubernetes.io/hostname": hostname}}}
@@ -94,12 +97,47 @@ func TestWouldDenyServicesPublishingAnotherTeamsHost(t *testing.T) {
 	for _, f := range found {
 		if f.Check == "policy-would-deny" {
 			got = append(got, f.Subject)
+			want := "dns-host (metadata.annotations[external-dns.alpha.kubernetes.io/hostname])"
+			if f.Subject == "Ingress shop/storefront" {
+				want = "ingress-host (spec.rules[0].host)"
+			}
+			if !strings.Contains(f.Message, want) {
+				t.Errorf("%s: %q", f.Subject, f.Message)
+			}
+		}
+	}
+	if want := "Service pay/stolen,Ingress shop/storefront"; strings.Join(got, ",") != want {
+		t.Errorf("named %v, want %s", got, want)
+	}
+}
+
+// Two teams' Services that have external-dns publish one name already are
+// both named: each would be refused beside the other.
+func TestWouldDenyServicesPublishingOneName(t *testing.T) {
+	service := func(namespace, name, hostname string) corev1.Service {
+		return corev1.Service{ObjectMeta: metav1.ObjectMeta{Namespace: namespace, Name: name, Annotations: map[string]string{"external-dns.alpha.kubernetes.io/hostname": hostname}}}
+	}
+	c := preflight.Cluster{
+		Namespaces: map[string]map[string]string{"shop": {"pave.dev/team": "shop"}, "shop-2": {"pave.dev/team": "shop"}, "pay": {"pave.dev/team": "pay"}},
+		Install:    v1alpha1.Install{PaveNamespace: "pave-system"},
+		Services: []corev1.Service{service("shop", "status", "status.example.com"), service("pay", "copy", "Status.example.com."),
+			service("shop", "www", "www.example.com"), service("shop-2", "www", "www.example.com")},
+	}
+	found, err := preflight.Run(context.Background(), policy.Default(), c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, f := range found {
+		if f.Check == "policy-would-deny" {
+			got = append(got, f.Subject)
 			if !strings.Contains(f.Message, "dns-host (metadata.annotations[external-dns.alpha.kubernetes.io/hostname])") {
 				t.Errorf("%s: %q", f.Subject, f.Message)
 			}
 		}
 	}
-	if want := "Service pay/stolen"; strings.Join(got, ",") != want {
+	slices.Sort(got)
+	if want := "Service pay/copy,Service shop/status"; strings.Join(got, ",") != want {
 		t.Errorf("named %v, want %s", got, want)
 	}
 }

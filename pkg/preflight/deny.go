@@ -59,12 +59,18 @@ func denyFindings(ctx context.Context, p *policy.Policy, c Cluster) ([]Finding, 
 			out = append(out, workloadWouldBeDenied(w, res.Violations, templateOnly))
 		}
 	}
-	// Ingresses, routes, Certificates and gateway VirtualServices are
-	// judged against the hosts the others route: two teams routing one host.
+	// Ingresses, routes, Certificates, gateway VirtualServices and Services
+	// are judged against the hosts the others route or publish: two teams
+	// claiming one host.
 	routing := slices.Clone(c.Routing)
 	for i := range c.Judged {
 		if ingress.NamesHosts(&c.Judged[i]) {
 			routing = append(routing, &c.Judged[i])
+		}
+	}
+	for i := range c.Services { // the names external-dns publishes for them
+		if _, ok := ingress.PublishedHosts(&c.Services[i]); ok {
+			routing = append(routing, &c.Services[i])
 		}
 	}
 	routes := environment.Builder{Source: environment.Static{Namespaces: c.Namespaces, InputRouting: environment.IndexRouting(routing)}}

@@ -19,13 +19,16 @@ import (
 // internal-hostname) into the company's DNS zone at the Service's address,
 // for any namespace that names them: another team's host pointed at a
 // team's own load balancer takes that team's clients, whatever its
-// Ingresses say. A host no one routes is anyone's to publish; two Services
-// that publish one name are left to external-dns, which keeps the record of
-// its first owner.
+// Ingresses say. A name another team's Service publishes is that team's
+// too: external-dns keeps one record of a name, its first owner's, so a
+// second Service of the name takes it over the day the first is
+// recreated. A host no one routes or publishes is anyone's. The names
+// are bounded as an Ingress's hosts are: the admission server keeps them
+// in memory to find who published a name.
 type DNSHost struct{}
 
 var ruleDNSHost = policy.Rule{ID: "dns-host", Severity: v1alpha1.SeverityHigh, Mode: v1alpha1.ModeEnforce,
-	Description: "a Service has external-dns publish no host, nor wildcard over one, that another team's Ingress or route routes: the name would point at this Service"}
+	Description: "a Service has external-dns publish no host, nor wildcard over one, that another team's Ingress or route routes or Service publishes, and at most 64 names: the name would point at this Service"}
 
 // Name implements engine.ObjectValidator.
 func (DNSHost) Name() string { return "dns-host" }
@@ -42,7 +45,19 @@ func (DNSHost) Rules() []policy.Rule { return []policy.Rule{ruleDNSHost} }
 // adapter found (policy.Env.Routes).
 func (DNSHost) ValidateObject(_ context.Context, obj object, env policy.Env) []policy.Violation {
 	svc, ok := obj.(*corev1.Service)
-	if !ok || len(env.Routes) == 0 {
+	if !ok {
+		return nil
+	}
+	if field, n, _ := ingress.Entries(svc); n > ingress.MaxHosts {
+		// One finding, without the count in its words: one over the bound
+		// before pave stays preexisting while it does not grow (Measure).
+		v := ruleDNSHost.Violation(field,
+			fmt.Sprintf("Service %q has external-dns publish more than %d names: the admission server keeps every team's published names in memory, and Services of thousands of them would take it, and every team's deploys, down", svc.Name, ingress.MaxHosts),
+			fmt.Sprintf("split the names over several Services of at most %d each; one over the bound before pave keeps its updates only while they add none", ingress.MaxHosts))
+		v.Measure = n
+		return []policy.Violation{v}
+	}
+	if len(env.Routes) == 0 {
 		return nil
 	}
 	hosts, _ := ingress.PublishedHosts(svc)
@@ -51,7 +66,7 @@ func (DNSHost) ValidateObject(_ context.Context, obj object, env policy.Env) []p
 		return ruleDNSHost.Violation("metadata.annotations["+ingress.PublishedHostAnnotation(svc, host)+"]",
 			fmt.Sprintf("Service %q has external-dns publish %s at its own address, but %s: that team's clients would reach this Service",
 				svc.Name, hostName(host), routedBy(host, taken, "it covers")),
-			fmt.Sprintf("publish only hosts your team routes; if %s should move to your team, %s first removes it from %s %s/%s",
+			fmt.Sprintf("publish only hosts your team routes or no one has; if %s should move to your team, %s first removes it from %s %s/%s",
 				hostName(r.Host), ownerName(r), r.Kind, r.Namespace, r.Name))
 	})
 }

@@ -2,6 +2,7 @@ package validators_test
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -20,12 +21,16 @@ import (
 // check judge it.
 func TestDNSHost(t *testing.T) {
 	shopIngress := ingressOf("shop", "storefront", "shop.example.com")
-	input := []client.Object{&shopIngress, routeOf("pay", "api", "api.pay.example.com")}
-	service := func(namespace string, annotations map[string]string) *corev1.Service {
-		return &corev1.Service{ObjectMeta: metav1.ObjectMeta{Namespace: namespace, Name: "lb", Annotations: annotations},
+	const hostname = "external-dns.alpha.kubernetes.io/hostname"
+	named := func(namespace, name string, annotations map[string]string) *corev1.Service {
+		return &corev1.Service{ObjectMeta: metav1.ObjectMeta{Namespace: namespace, Name: name, Annotations: annotations},
 			Spec: corev1.ServiceSpec{Type: corev1.ServiceTypeLoadBalancer}}
 	}
-	const hostname = "external-dns.alpha.kubernetes.io/hostname"
+	service := func(namespace string, annotations map[string]string) *corev1.Service {
+		return named(namespace, "lb", annotations)
+	}
+	input := []client.Object{&shopIngress, routeOf("pay", "api", "api.pay.example.com"),
+		named("pay", "status", map[string]string{hostname: "status.pay.example.com,status.pay.example.org"})}
 	for _, c := range []struct {
 		name         string
 		svc          *corev1.Service
@@ -40,6 +45,12 @@ func TestDNSHost(t *testing.T) {
 			field:  "metadata.annotations[" + hostname + "]", owner: `team "shop"`},
 		{name: "another team's route hostname, internally", svc: service("shop", map[string]string{"external-dns.alpha.kubernetes.io/internal-hostname": "api.pay.example.com"}),
 			denied: `HTTPRoute pay/api of team "pay" routes it`, field: "metadata.annotations[external-dns.alpha.kubernetes.io/internal-hostname]", owner: `team "pay"`},
+		{name: "a name another team's Service publishes", svc: service("shop", map[string]string{hostname: "Status.pay.example.com"}),
+			denied: `Service pay/status of team "pay" publishes it`, field: "metadata.annotations[" + hostname + "]", owner: `team "pay"`},
+		{name: "a wildcard over a name another team's Service publishes", svc: service("shop", map[string]string{"external-dns.alpha.kubernetes.io/internal-hostname": "*.pay.example.org"}),
+			denied: `Service pay/status of team "pay" publishes host "status.pay.example.org", which it covers`, field: "metadata.annotations[external-dns.alpha.kubernetes.io/internal-hostname]", owner: `team "pay"`},
+		{name: "a name the team's other Service publishes", svc: service("pay", map[string]string{hostname: "status.pay.example.com"})},
+		{name: "the same Service again (an update)", svc: named("pay", "status", map[string]string{hostname: "status.pay.example.com"})},
 		{name: "a wildcard over another team's host", svc: service("pay", map[string]string{hostname: "*.example.com"}),
 			denied: `routes host "shop.example.com", which it covers`, field: "metadata.annotations[" + hostname + "]", owner: `team "shop"`},
 	} {
@@ -62,5 +73,31 @@ func TestDNSHost(t *testing.T) {
 				t.Errorf("got %s: %s (fix: %s), want %s: …%s…", v.Field, v.Message, v.Fix, c.field, c.denied)
 			}
 		})
+	}
+}
+
+// The names a Service publishes are bounded as an Ingress's hosts are: the
+// admission server keeps them in memory. One over the bound is one
+// finding, whatever else it names.
+func TestDNSHostBoundsTheNames(t *testing.T) {
+	names := make([]string, 65)
+	for i := range names {
+		names[i] = fmt.Sprintf("n%d.pay.example.com", i)
+	}
+	for _, c := range []struct {
+		n      int
+		denied bool
+	}{{64, false}, {65, true}} {
+		svc := &corev1.Service{ObjectMeta: metav1.ObjectMeta{Namespace: "pay", Name: "lb", Annotations: map[string]string{
+			"external-dns.alpha.kubernetes.io/hostname": strings.Join(names[:c.n], ",")}}}
+		got := validators.DNSHost{}.ValidateObject(context.Background(), svc, policy.Env{})
+		if !c.denied {
+			assertRules(t, got)
+			continue
+		}
+		assertRules(t, got, "dns-host")
+		if v := got[0]; v.Field != "metadata.annotations" || !strings.Contains(v.Message, "more than 64 names") || v.Measure != c.n {
+			t.Errorf("%d names: got %s: %s (measure %d)", c.n, v.Field, v.Message, v.Measure)
+		}
 	}
 }

@@ -34,7 +34,7 @@ import (
 type IngressHost struct{}
 
 var ruleIngressHost = policy.Rule{ID: "ingress-host", Severity: v1alpha1.SeverityHigh, Mode: v1alpha1.ModeEnforce,
-	Description: "an Ingress (or Gateway API route, or Istio VirtualService bound to a gateway) takes no host, nor wildcard over one, that another team's routes: the shared controller would send their traffic here"}
+	Description: "an Ingress (or Gateway API route, or Istio VirtualService bound to a gateway) takes no host, nor wildcard over one, that another team's routes, or publishes in DNS: the shared controller would send their traffic here"}
 
 // Name implements engine.ObjectValidator.
 func (IngressHost) Name() string { return "ingress-host" }
@@ -178,18 +178,27 @@ func hostTaken(kind, name, host string, taken []policy.Route) string {
 		}
 		shared = "a Gateway both teams attach to"
 	}
+	if taken[0].Kind == "Service" {
+		return fmt.Sprintf("%s %q takes %s, but %s in DNS: the name is that team's, and external-dns keeps one record of it",
+			kind, name, what, routedBy(host, taken, "overlaps it"))
+	}
 	return fmt.Sprintf("%s %q takes %s, but %s: %s would send that traffic here",
 		kind, name, what, routedBy(host, taken, "overlaps it"), shared)
 }
 
-// routedBy names the first of taken, the routes of other teams over host,
+// routedBy names the first of taken, the routes (or Services publishing
+// names) of other teams over host,
 // and how many more there are; overlap says how the first one's host
 // relates to host when it is not host itself.
 func routedBy(host string, taken []policy.Route, overlap string) string {
 	r := taken[0]
-	how := "routes it"
+	verb := "routes" // a Service's names are published, not routed
+	if r.Kind == "Service" {
+		verb = "publishes"
+	}
+	how := verb + " it"
 	if r.Host != host {
-		how = fmt.Sprintf("routes %s, which %s", hostName(r.Host), overlap)
+		how = fmt.Sprintf("%s %s, which %s", verb, hostName(r.Host), overlap)
 	}
 	more := ""
 	if len(taken) > 1 {

@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	corev1 "k8s.io/api/core/v1"
 	networkingv1 "k8s.io/api/networking/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"sigs.k8s.io/controller-runtime/pkg/client"
@@ -41,7 +42,9 @@ func TestIngressHost(t *testing.T) {
 	for i := range existing {
 		input = append(input, &existing[i])
 	}
-	input = append(input, routeOf("pay", "pay-api", "api.pay.example.com"), routeOf("shop", "gateway-all"))
+	input = append(input, routeOf("pay", "pay-api", "api.pay.example.com"), routeOf("shop", "gateway-all"),
+		&corev1.Service{ObjectMeta: metav1.ObjectMeta{Namespace: "pay", Name: "status", Annotations: map[string]string{
+			"external-dns.alpha.kubernetes.io/hostname": "status.pay.example.com"}}})
 	for _, c := range []struct {
 		name    string
 		ing     networkingv1.Ingress
@@ -74,6 +77,9 @@ func TestIngressHost(t *testing.T) {
 			ing.Annotations = map[string]string{"external-dns.alpha.kubernetes.io/hostname": "pay-web.example.com,Shop.example.com."}
 			return ing
 		}(), denied: `Ingress shop/storefront of team "shop" routes it:`, field: "metadata.annotations[external-dns.alpha.kubernetes.io/hostname]", ownerIs: `team "shop"`},
+		{name: "a name another team's Service publishes", ing: ingressOf("shop", "status", "status.pay.example.com"),
+			denied: `takes host "status.pay.example.com", but Service pay/status of team "pay" publishes it in DNS:`, field: "spec.rules[0].host", ownerIs: `team "pay"`},
+		{name: "a name the team's own Service publishes", ing: ingressOf("pay", "status", "status.pay.example.com")},
 		{name: "a team's host from a namespace of no team", ing: ingressOf("lab", "copy", "pay.example.com"),
 			denied: `Ingress pay/checkout of team "pay"`, field: "spec.rules[0].host", ownerIs: `team "pay"`},
 	} {

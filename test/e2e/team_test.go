@@ -2,6 +2,7 @@ package e2e
 
 import (
 	"encoding/base64"
+	"errors"
 	"fmt"
 	"os"
 	"strings"
@@ -247,4 +248,24 @@ rules: [{apiGroups: [cert-manager.io], resources: [certificates, certificaterequ
 	if _, err := asDev(published, "create", "-n", "team-cert-owner", "-f", "-"); err != nil {
 		t.Fatalf("a Service publishing the team's own host was refused: %v", err)
 	}
+
+	// A name only a Service publishes is its team's too (finding 82): the
+	// thief may not publish it again, route it or have it certified.
+	status := strings.ReplaceAll(published, "owned.example.com", "status.example.com")
+	if _, err := asDev(strings.Replace(status, "name: lb", "name: status", 1), "create", "-n", "team-cert-owner", "-f", "-"); err != nil {
+		t.Fatal(err)
+	}
+	eventually(t, 30*time.Second, func() error { // the admission server's cache learns of the Service
+		if _, err = asDev(status, "create", "--dry-run=server", "-n", "team-cert-thief", "-f", "-"); err == nil {
+			return errors.New("a name another team's Service publishes was published again")
+		}
+		return nil
+	})
+	denied(t, "a Service that publishes a name another team's Service publishes", err, "[dns-host] metadata.annotations[external-dns.alpha.kubernetes.io/hostname]", `Service team-cert-owner/status of team "team-cert-owner" publishes it`)
+	_, err = asDev(strings.ReplaceAll(ing, "owned.example.com", "status.example.com"), "create", "-n", "team-cert-thief", "-f", "-")
+	denied(t, "an Ingress for a name another team's Service publishes", err, "[ingress-host] spec.rules[0].host", `Service team-cert-owner/status of team "team-cert-owner" publishes it in DNS`)
+	_, err = asDev(strings.ReplaceAll(cert, "owned.example.com", "status.example.com"), "create", "-n", "team-cert-thief", "-f", "-")
+	denied(t, "a Certificate for a name another team's Service publishes", err, "[certificate-host] spec.dnsNames[0]", `Service team-cert-owner/status of team "team-cert-owner" publishes it`)
+	absent(t, "team-cert-thief", "ingress", "web")
+	absent(t, "team-cert-thief", "certificate", "tls")
 }
