@@ -26,11 +26,11 @@ func TestTiersSizeNamespaces(t *testing.T) {
 	}
 	eventually(t, 30*time.Second, quotaPods("50"))
 	// The built-in tiers count the workloads pave writes companions for, and
-	// the PodDisruptionBudgets the admission server holds, as many as their
+	// the PodDisruptionBudgets and Services the admission server holds, as many as their
 	// pods, and the quota controller takes the counts up.
 	eventually(t, 30*time.Second, func() error {
 		q := getJSON(t, "-n", "tiered", "resourcequota", "pave-tier")
-		for _, name := range []string{"count/deployments.apps", "count/statefulsets.apps", "count/daemonsets.apps", "count/poddisruptionbudgets.policy"} {
+		for _, name := range []string{"count/deployments.apps", "count/statefulsets.apps", "count/daemonsets.apps", "count/poddisruptionbudgets.policy", "services"} {
 			if at(q, "spec", "hard", name) != "50" || at(q, "status", "hard", name) != "50" || at(q, "status", "used", name) != "0" {
 				return fmt.Errorf("quota %s (spec, status, used): %v, %v, %v", name, at(q, "spec", "hard", name), at(q, "status", "hard", name), at(q, "status", "used", name))
 			}
