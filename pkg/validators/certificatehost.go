@@ -63,7 +63,7 @@ func (CertificateHost) ValidateObject(_ context.Context, obj object, env policy.
 		return ruleCertificateHost.Violation(field(host),
 			fmt.Sprintf("%s %s, but %s: a certificate and key for it would pass as that team's service",
 				asks, hostName(host), routedBy(host, taken, "it covers")),
-			fmt.Sprintf("ask only for hosts your team routes; if %s should move to your team, %s first removes it from %s %s/%s",
+			fmt.Sprintf("ask only for hosts your team routes or publishes; if %s should move to your team, %s first removes it from %s %s/%s",
 				hostName(r.Host), ownerName(r), r.Kind, r.Namespace, r.Name))
 	})
 }

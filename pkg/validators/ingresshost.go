@@ -77,7 +77,7 @@ func (IngressHost) ValidateObject(_ context.Context, obj object, env policy.Env)
 	}
 	return takenHosts(obj, env, hosts, func(host string, taken []policy.Route) policy.Violation {
 		return ruleIngressHost.Violation(hostField(obj, host), hostTaken(kind, obj.GetName(), host, taken),
-			fmt.Sprintf("route a host no other team routes; if %s should move to your team, %s first removes it from %s %s/%s; namespaces of one team share their hosts (the platform team labels them %s)",
+			fmt.Sprintf("route a host no other team routes or publishes; if %s should move to your team, %s first removes it from %s %s/%s; namespaces of one team share their hosts (the platform team labels them %s)",
 				hostName(taken[0].Host), ownerName(taken[0]), taken[0].Kind, taken[0].Namespace, taken[0].Name, v1alpha1.LabelTeam))
 	})
 }
