@@ -154,6 +154,37 @@ func TestServiceCacheKeepsThePublishedNames(t *testing.T) {
 	}
 }
 
+// The cache keeps of a team's VirtualService what ingress.GatewayHosts
+// reads: the same hosts on the same gateways, and none for one kept to
+// its namespace (spec.exportTo), which no other team's gateway uses.
+func TestVirtualServiceCacheKeepsTheGatewayHosts(t *testing.T) {
+	vs := func(exportTo ...any) *unstructured.Unstructured {
+		spec := map[string]any{"hosts": []any{"shop.example.com", "web"}, "gateways": []any{"istio-system/public"},
+			"http": []any{map[string]any{"route": []any{map[string]any{"destination": map[string]any{"host": "web"}}}}}}
+		if exportTo != nil {
+			spec["exportTo"] = exportTo
+		}
+		return &unstructured.Unstructured{Object: map[string]any{
+			"apiVersion": "networking.istio.io/v1", "kind": "VirtualService",
+			"metadata": map[string]any{"name": "web", "namespace": "shop"}, "spec": spec}}
+	}
+	for _, u := range []*unstructured.Unstructured{vs(), vs("."), vs("shop"), vs("*")} {
+		family, hosts, ok := ingress.HostsOf(u.DeepCopy())
+		got, err := companionMetadata(u.DeepCopy())
+		if err != nil {
+			t.Fatal(err)
+		}
+		kept := got.(*unstructured.Unstructured)
+		keptFamily, keptHosts, keptOK := ingress.HostsOf(kept)
+		if keptFamily != family || keptOK != ok || !slices.Equal(keptHosts, hosts) {
+			t.Errorf("exportTo %v: cached %s %q %v, want %s %q %v", u.Object["spec"].(map[string]any)["exportTo"], keptFamily, keptHosts, keptOK, family, hosts, ok)
+		}
+		if _, found, _ := unstructured.NestedFieldNoCopy(kept.Object, "spec", "http"); found {
+			t.Errorf("kept the routes: %v", kept.Object["spec"])
+		}
+	}
+}
+
 // Of a Gateway API route the cache keeps its identity and hostnames: not
 // its rules or parents.
 func TestRouteCacheKeepsTheHostnames(t *testing.T) {

@@ -27,10 +27,12 @@ func IstioRuleKinds() []schema.GroupVersionKind {
 }
 
 // IstioRuleSpec are the fields of a VirtualService's or DestinationRule's
-// spec that IstioRuleOf reads: the controller's cache keeps these of the
-// ones pave did not write, and nothing else of their specs.
+// spec that IstioRuleOf and ingress.GatewayHosts read (a gateway's
+// VirtualService kept to its namespace by exportTo routes no other team's
+// gateway): the caches keep these of the ones pave did not write, and
+// nothing else of their specs.
 func IstioRuleSpec() []string {
-	return []string{"hosts", "gateways", "host", "trafficPolicy", "workloadSelector"}
+	return []string{"hosts", "gateways", "exportTo", "host", "trafficPolicy", "workloadSelector"}
 }
 
 // IstioRuleOf reads a VirtualService or DestinationRule (of any version) as

@@ -86,6 +86,23 @@ spec:
 	if _, err := asDev(own, "apply", "-n", "team-gw-thief", "-f", "-"); err != nil {
 		t.Fatalf("a gateway VirtualService of a host no other team routes was refused: %v", err)
 	}
+
+	// One kept to its namespace is no claim on its host: the admission
+	// server's cache keeps its exportTo (it once dropped it, and such a
+	// VirtualService kept every other team off the host). Once the cache has
+	// learnt of a VirtualService written after it, it has learnt of this one.
+	local := strings.NewReplacer("name: storefront", "name: local", "shop.example.com", "local.example.com", "spec:\n", "spec:\n  exportTo: [\".\"]\n").Replace(storefront)
+	probe := strings.NewReplacer("name: storefront", "name: probe", "shop.example.com", "probe.example.com").Replace(storefront)
+	for _, doc := range []string{local, probe} {
+		if _, err := asDev(doc, "apply", "-n", "team-gw-thief", "-f", "-"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	_ = deniedOnceLearnt(t, probe, "team-gw-owner", "ingress-host", "virtualservice", "probe")
+	exported := strings.NewReplacer("name: storefront", "name: local", "shop.example.com", "local.example.com").Replace(storefront)
+	if _, err := asDev(exported, "create", "-n", "team-gw-owner", "-f", "-"); err != nil {
+		t.Fatalf("a gateway VirtualService of a host another team keeps to its namespace was refused: %v", err)
+	}
 }
 
 // In the mesh's required zones a team member's PeerAuthentication takes
