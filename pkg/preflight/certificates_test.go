@@ -112,7 +112,9 @@ func TestWouldDenyServicesPublishingAnotherTeamsHost(t *testing.T) {
 }
 
 // Two teams' Services that have external-dns publish one name already are
-// both named: each would be refused beside the other.
+// both named: each would be refused beside the other. The ingress
+// controller's Service, whose wildcard covers them, is neither named nor
+// a claim on their names.
 func TestWouldDenyServicesPublishingOneName(t *testing.T) {
 	service := func(namespace, name, hostname string) corev1.Service {
 		return corev1.Service{ObjectMeta: metav1.ObjectMeta{Namespace: namespace, Name: name, Annotations: map[string]string{"external-dns.alpha.kubernetes.io/hostname": hostname}}}
@@ -121,7 +123,9 @@ func TestWouldDenyServicesPublishingOneName(t *testing.T) {
 		Namespaces: map[string]map[string]string{"shop": {"pave.dev/team": "shop"}, "shop-2": {"pave.dev/team": "shop"}, "pay": {"pave.dev/team": "pay"}},
 		Install:    v1alpha1.Install{PaveNamespace: "pave-system"},
 		Services: []corev1.Service{service("shop", "status", "status.example.com"), service("pay", "copy", "Status.example.com."),
-			service("shop", "www", "www.example.com"), service("shop-2", "www", "www.example.com")},
+			service("shop", "www", "www.example.com"), service("shop-2", "www", "www.example.com"),
+			// The ingress controller's wildcard claims nothing, nor is it judged.
+			service("ingress-nginx", "controller", "*.example.com")},
 	}
 	found, err := preflight.Run(context.Background(), policy.Default(), c)
 	if err != nil {

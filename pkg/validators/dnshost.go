@@ -1,6 +1,7 @@
 package validators
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 
@@ -22,7 +23,10 @@ import (
 // Ingresses say. A name another team's Service publishes is that team's
 // too: external-dns keeps one record of a name, its first owner's, so a
 // second Service of the name takes it over the day the first is
-// recreated. A host no one routes or publishes is anyone's. The names
+// recreated. A Service of the platform's shared services (in a namespace
+// the zones leave alone) publishes names for the teams' routes, as the
+// ingress controller's wildcard does, and is not judged: those names claim
+// nothing. A host no one routes or publishes is anyone's. The names
 // are bounded as an Ingress's hosts are: the admission server keeps them
 // in memory to find who published a name.
 type DNSHost struct{}
@@ -57,8 +61,8 @@ func (DNSHost) ValidateObject(_ context.Context, obj object, env policy.Env) []p
 		v.Measure = n
 		return []policy.Violation{v}
 	}
-	if len(env.Routes) == 0 {
-		return nil
+	if len(env.Routes) == 0 || env.Policy != nil && policy.Infrastructure(env.Policy.Spec.Zones.Isolation, cmp.Or(svc.Namespace, env.Namespace.Name)) {
+		return nil // the platform's front ends publish names for the teams' routes (platformsName)
 	}
 	hosts, _ := ingress.PublishedHosts(svc)
 	return takenHosts(obj, env, hosts, func(host string, taken []policy.Route) policy.Violation {

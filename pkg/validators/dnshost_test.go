@@ -30,7 +30,8 @@ func TestDNSHost(t *testing.T) {
 		return named(namespace, "lb", annotations)
 	}
 	input := []client.Object{&shopIngress, routeOf("pay", "api", "api.pay.example.com"),
-		named("pay", "status", map[string]string{hostname: "status.pay.example.com,status.pay.example.org"})}
+		named("pay", "status", map[string]string{hostname: "status.pay.example.com,status.pay.example.org"}),
+		named("ingress-nginx", "controller", map[string]string{hostname: "*.apps.example.org"})}
 	for _, c := range []struct {
 		name         string
 		svc          *corev1.Service
@@ -50,6 +51,8 @@ func TestDNSHost(t *testing.T) {
 		{name: "a wildcard over a name another team's Service publishes", svc: service("shop", map[string]string{"external-dns.alpha.kubernetes.io/internal-hostname": "*.pay.example.org"}),
 			denied: `Service pay/status of team "pay" publishes host "status.pay.example.org", which it covers`, field: "metadata.annotations[external-dns.alpha.kubernetes.io/internal-hostname]", owner: `team "pay"`},
 		{name: "a name the team's other Service publishes", svc: service("pay", map[string]string{hostname: "status.pay.example.com"})},
+		{name: "a name under the ingress controller's wildcard", svc: service("pay", map[string]string{hostname: "lb.apps.example.org"})},
+		{name: "the ingress controller's wildcard over the teams' hosts", svc: named("ingress-nginx", "controller", map[string]string{hostname: "*.example.com"})},
 		{name: "the same Service again (an update)", svc: named("pay", "status", map[string]string{hostname: "status.pay.example.com"})},
 		{name: "a wildcard over another team's host", svc: service("pay", map[string]string{hostname: "*.example.com"}),
 			denied: `routes host "shop.example.com", which it covers`, field: "metadata.annotations[" + hostname + "]", owner: `team "shop"`},

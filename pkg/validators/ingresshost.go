@@ -103,12 +103,16 @@ func othersRouting(obj object, env policy.Env) func(host string) []policy.Route 
 		ns = env.Namespace.Name
 	}
 	mine := owner(ns, v1alpha1.TeamOf(env.Namespace.Labels))
+	var iso v1alpha1.ZoneIsolation
+	if env.Policy != nil {
+		iso = env.Policy.Spec.Zones.Isolation
+	}
 	// The routes by host, through an index: an object of thousands of
 	// hosts against thousands of routes stays linear.
 	byHost := map[string][]int{}
 	hosts := make([]string, 0, len(env.Routes))
 	for i, r := range env.Routes {
-		if owner(r.Namespace, r.Team) == mine {
+		if owner(r.Namespace, r.Team) == mine || platformsName(r, iso) {
 			continue
 		}
 		if _, ok := byHost[r.Host]; !ok {
@@ -129,6 +133,15 @@ func othersRouting(obj object, env policy.Env) func(host string) []policy.Route 
 		}
 		return taken
 	}
+}
+
+// platformsName reports whether r is a name a Service of the platform's
+// shared services publishes (the ingress controller's, the mesh's
+// gateways', in the namespaces the zones leave alone): the wildcard that
+// sends a domain to the shared ingress controller, under which the teams'
+// Ingresses divide its hosts, claims none of them.
+func platformsName(r policy.Route, iso v1alpha1.ZoneIsolation) bool {
+	return r.Kind == "Service" && policy.Infrastructure(iso, r.Namespace)
 }
 
 // owner is who a route belongs to: the team, else the namespace alone.

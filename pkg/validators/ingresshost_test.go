@@ -44,7 +44,10 @@ func TestIngressHost(t *testing.T) {
 	}
 	input = append(input, routeOf("pay", "pay-api", "api.pay.example.com"), routeOf("shop", "gateway-all"),
 		&corev1.Service{ObjectMeta: metav1.ObjectMeta{Namespace: "pay", Name: "status", Annotations: map[string]string{
-			"external-dns.alpha.kubernetes.io/hostname": "status.pay.example.com"}}})
+			"external-dns.alpha.kubernetes.io/hostname": "status.pay.example.com"}}},
+		// The ingress controller's own Service sends a domain to it.
+		&corev1.Service{ObjectMeta: metav1.ObjectMeta{Namespace: "ingress-nginx", Name: "controller", Annotations: map[string]string{
+			"external-dns.alpha.kubernetes.io/hostname": "*.apps.example.org"}}})
 	for _, c := range []struct {
 		name    string
 		ing     networkingv1.Ingress
@@ -80,6 +83,7 @@ func TestIngressHost(t *testing.T) {
 		{name: "a name another team's Service publishes", ing: ingressOf("shop", "status", "status.pay.example.com"),
 			denied: `takes host "status.pay.example.com", but Service pay/status of team "pay" publishes it in DNS:`, field: "spec.rules[0].host", ownerIs: `team "pay"`},
 		{name: "a name the team's own Service publishes", ing: ingressOf("pay", "status", "status.pay.example.com")},
+		{name: "a host under the wildcard the ingress controller's Service publishes", ing: ingressOf("pay", "web", "pay.apps.example.org")},
 		{name: "a team's host from a namespace of no team", ing: ingressOf("lab", "copy", "pay.example.com"),
 			denied: `Ingress pay/checkout of team "pay"`, field: "spec.rules[0].host", ownerIs: `team "pay"`},
 	} {

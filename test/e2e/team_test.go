@@ -249,6 +249,19 @@ rules: [{apiGroups: [cert-manager.io], resources: [certificates, certificaterequ
 		t.Fatalf("a Service publishing the team's own host was refused: %v", err)
 	}
 
+	// The ingress controller's own Service sends domains to it: those
+	// wildcards claim none of the hosts the teams' Ingresses divide them
+	// into, nor are they judged against them (*.example.com covers the
+	// owner's host).
+	controller := "apiVersion: v1\nkind: Namespace\nmetadata: {name: ingress-nginx}\n---\n" +
+		"apiVersion: v1\nkind: Service\nmetadata: {name: controller, namespace: ingress-nginx, annotations: {external-dns.alpha.kubernetes.io/hostname: \"*.example.com,*.apps.example.com\"}}\nspec: {selector: {app: ingress-nginx}, ports: [{port: 443}]}\n"
+	if _, err := s.kubectlIn(controller, "apply", "-f", "-"); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		_, _ = s.kubectl("delete", "-n", "ingress-nginx", "service", "controller", "--ignore-not-found")
+	})
+
 	// A name only a Service publishes is its team's too (finding 82): the
 	// thief may not publish it again, route it or have it certified.
 	status := strings.ReplaceAll(published, "owned.example.com", "status.example.com")
@@ -268,4 +281,8 @@ rules: [{apiGroups: [cert-manager.io], resources: [certificates, certificaterequ
 	denied(t, "a Certificate for a name another team's Service publishes", err, "[certificate-host] spec.dnsNames[0]", `Service team-cert-owner/status of team "team-cert-owner" publishes it`)
 	absent(t, "team-cert-thief", "ingress", "web")
 	absent(t, "team-cert-thief", "certificate", "tls")
+	// The cache learnt of the controller's Service before the owner's.
+	if _, err := asDev(strings.ReplaceAll(ing, "owned.example.com", "thief.apps.example.com"), "create", "-n", "team-cert-thief", "-f", "-"); err != nil {
+		t.Fatalf("an Ingress under the wildcard the ingress controller's Service publishes was refused: %v", err)
+	}
 }
