@@ -139,14 +139,7 @@ func ingressHosts(obj any) (any, error) {
 	// The annotations that name hosts (a server alias, the names
 	// external-dns publishes) are hosts the Ingress routes as much as its
 	// rules' are, and are bounded the same way.
-	for _, key := range ingress.HostAnnotations {
-		if names, ok := ing.Annotations[key]; ok {
-			if kept.Annotations == nil {
-				kept.Annotations = map[string]string{}
-			}
-			kept.Annotations[key] = boundedNames(names)
-		}
-	}
+	kept.Annotations = boundedNames(ing.Annotations, ingress.HostAnnotations[:])
 	seen := map[string]bool{}
 	for _, r := range ing.Spec.Rules {
 		if !seen[r.Host] && len(seen) < ingress.MaxHosts {
@@ -172,24 +165,27 @@ func publishedNames(obj any) (any, error) {
 		return obj, nil
 	}
 	kept := &metav1.PartialObjectMetadata{TypeMeta: m.TypeMeta, ObjectMeta: identity(m.ObjectMeta)}
-	for _, key := range ingress.PublishedHostAnnotations {
-		if names, ok := m.Annotations[key]; ok {
-			if kept.Annotations == nil {
-				kept.Annotations = map[string]string{}
-			}
-			kept.Annotations[key] = boundedNames(names)
-		}
-	}
+	kept.Annotations = boundedNames(m.Annotations, ingress.PublishedHostAnnotations[:])
 	return kept, nil
 }
 
-// boundedNames are the first ingress.MaxHosts names of an annotation's
-// comma-separated list: a rule refuses more, but an object made before
-// pave, or while its webhook failed open, may hold thousands, and the
-// cache must not take the server down (security.md, finding 69).
-func boundedNames(names string) string {
-	split := strings.SplitN(names, ",", ingress.MaxHosts+1)
-	return strings.Join(split[:min(len(split), ingress.MaxHosts)], ",")
+// boundedNames are the annotations of keys that annotations has, each cut
+// to the first ingress.MaxHosts names of its comma-separated list, or nil:
+// a rule refuses more, but an object made before pave, or while its
+// webhook failed open, may hold thousands, and the cache must not take the
+// server down (security.md, finding 69).
+func boundedNames(annotations map[string]string, keys []string) map[string]string {
+	var kept map[string]string
+	for _, key := range keys {
+		if names, ok := annotations[key]; ok {
+			if kept == nil {
+				kept = map[string]string{}
+			}
+			split := strings.SplitN(names, ",", ingress.MaxHosts+1)
+			kept[key] = strings.Join(split[:min(len(split), ingress.MaxHosts)], ",")
+		}
+	}
+	return kept
 }
 
 // namespaceLabels is the cache's transform of Namespaces: their identity
