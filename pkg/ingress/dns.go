@@ -32,6 +32,18 @@ func PublishedHostAnnotation(svc *corev1.Service, host string) string {
 	return keyNaming(svc.Annotations, PublishedHostAnnotations[:], host)
 }
 
+// Indexed is the family and hosts an object is indexed by (IndexKeys):
+// HostsOf, and for a Service the names external-dns publishes for it
+// (PublishedHosts, FamilyDNS). ok is false for other objects, and for a
+// Service that names none.
+func Indexed(obj any) (family string, hosts []string, ok bool) {
+	if _, isService := obj.(*corev1.Service); isService {
+		hosts, ok := PublishedHosts(obj)
+		return FamilyDNS, hosts, ok
+	}
+	return HostsOf(obj)
+}
+
 // ClaimedHosts are the hosts obj claims whatever serves them, judged
 // against the routes of every family: what a Certificate asks an issuer
 // for (CertificateHosts), and what external-dns publishes for a Service

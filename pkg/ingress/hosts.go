@@ -261,18 +261,6 @@ func covers(wildcard, host string) bool {
 	return ok && label != "" && !strings.Contains(label, ".")
 }
 
-// Indexed is the family and hosts an object is indexed by (IndexKeys):
-// HostsOf, and for a Service the names external-dns publishes for it
-// (PublishedHosts, FamilyDNS). ok is false for other objects, and for a
-// Service that names none.
-func Indexed(obj any) (family string, hosts []string, ok bool) {
-	if _, isService := obj.(*corev1.Service); isService {
-		hosts, ok := PublishedHosts(obj)
-		return FamilyDNS, hosts, ok
-	}
-	return HostsOf(obj)
-}
-
 // IndexKeys are the keys an Ingress, route or Service is found by
 // (IndexHost): each host it routes or publishes (Indexed), and for a host
 // with a parent domain the wildcard that would cover it, so that
