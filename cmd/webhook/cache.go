@@ -170,20 +170,28 @@ func publishedNames(obj any) (any, error) {
 }
 
 // boundedNames are the annotations of keys that annotations has, each cut
-// to the first ingress.MaxHosts names of its comma-separated list, or nil:
-// a rule refuses more, but an object made before pave, or while its
-// webhook failed open, may hold thousands, and the cache must not take the
-// server down (security.md, finding 69).
+// to the first ingress.MaxHosts names of its comma-separated list, blank
+// ones left out as the rules leave them out (a list padded with commas
+// keeps its names), or nil: a rule refuses more, but an object made
+// before pave, or while its webhook failed open, may hold thousands, and
+// the cache must not take the server down (security.md, finding 69).
 func boundedNames(annotations map[string]string, keys []string) map[string]string {
 	var kept map[string]string
 	for _, key := range keys {
-		if names, ok := annotations[key]; ok {
-			if kept == nil {
-				kept = map[string]string{}
-			}
-			split := strings.SplitN(names, ",", ingress.MaxHosts+1)
-			kept[key] = strings.Join(split[:min(len(split), ingress.MaxHosts)], ",")
+		list, ok := annotations[key]
+		if !ok {
+			continue
 		}
+		names := make([]string, 0, 1)
+		for name := range strings.SplitSeq(list, ",") {
+			if name = strings.TrimSpace(name); name != "" && len(names) < ingress.MaxHosts {
+				names = append(names, name)
+			}
+		}
+		if kept == nil {
+			kept = map[string]string{}
+		}
+		kept[key] = strings.Join(names, ",")
 	}
 	return kept
 }

@@ -315,6 +315,17 @@ func TestCacheBoundsTheHostsOfAnObject(t *testing.T) {
 		aliases = append(aliases, fmt.Sprintf("a%d.example.com", i))
 	}
 	ing.Annotations = map[string]string{ingress.ServerAlias: strings.Join(aliases, ","), ingress.ExternalDNSHostname: strings.Join(aliases, ",")}
+	// Padded with commas, a list keeps its names: the rules read none of
+	// the blank ones.
+	padded := ingress.ServiceMetadata()
+	padded.Name, padded.Namespace, padded.Annotations = "padded", "shop", map[string]string{ingress.ExternalDNSHostname: strings.Repeat(",", 500) + "shop.example.com"}
+	cut, err := publishedNames(padded)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if hosts, _ := ingress.PublishedHosts(ingress.ServiceOfMetadata(cut.(*metav1.PartialObjectMetadata))); !slices.Equal(hosts, []string{"shop.example.com"}) {
+		t.Errorf("a list padded with commas kept %q", hosts)
+	}
 	meta := ingress.ServiceMetadata()
 	meta.Name, meta.Namespace, meta.Annotations = "big", "shop", map[string]string{ingress.ExternalDNSHostname: strings.Join(aliases, ",")}
 	svc, err := publishedNames(meta)
