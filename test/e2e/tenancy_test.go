@@ -255,10 +255,11 @@ spec:
   rules: [{host: %q, http: {paths: [{path: %s, pathType: Prefix, backend: {service: {name: web, port: {number: 80}}}}]}}]
 `, name, host, path)
 	}
-	// The owner also publishes a name by external-dns's annotation alone:
-	// the admission server's cache must keep it to find the owner.
+	// The owner also publishes a name by external-dns's annotation alone,
+	// after a hundred blank ones: the admission server's cache must keep
+	// it to find the owner.
 	published := strings.Replace(ing("storefront", "a.e2e.example.com", "/"), "metadata: {name: storefront}",
-		"metadata: {name: storefront, annotations: {external-dns.alpha.kubernetes.io/hostname: dns.e2e.example.com}}", 1)
+		`metadata: {name: storefront, annotations: {external-dns.alpha.kubernetes.io/hostname: "`+strings.Repeat(",", 100)+`dns.e2e.example.com"}}`, 1)
 	if _, err := asDev(published, "create", "-n", "team-host-a", "-f", "-"); err != nil {
 		t.Fatal(err)
 	}
