@@ -37,11 +37,10 @@ func PublishedHostAnnotation(svc *corev1.Service, host string) string {
 // (PublishedHosts, FamilyDNS). ok is false for other objects, and for a
 // Service that names none.
 func Indexed(obj any) (family string, hosts []string, ok bool) {
-	if _, isService := obj.(*corev1.Service); isService {
-		hosts, ok := PublishedHosts(obj)
-		return FamilyDNS, hosts, ok
+	if hosts, ok := PublishedHosts(obj); ok {
+		return FamilyDNS, hosts, true
 	}
-	return HostsOf(obj)
+	return HostsOf(obj) // false for a Service
 }
 
 // ClaimedHosts are the hosts obj claims whatever serves them, judged

@@ -80,32 +80,18 @@ func TestWouldDenyCertificatesForAnotherTeamsHost(t *testing.T) {
 // routes the host: two teams claim one name, and preflight cannot tell
 // which is its owner, as with two teams' Ingresses of one host.
 func TestWouldDenyServicesPublishingAnotherTeamsHost(t *testing.T) {
-	service := func(name, hostname string) corev1.Service {
-		return corev1.Service{ObjectMeta: metav1.ObjectMeta{Namespace: "pay", Name: name, Annotations: map[string]string{"external-dns.alpha.kubernetes.io/hostname": hostname}}}
-	}
 	c := preflight.Cluster{
 		Namespaces: map[string]map[string]string{"shop": {"pave.dev/team": "shop"}, "pay": {"pave.dev/team": "pay"}},
 		Install:    v1alpha1.Install{PaveNamespace: "pave-system"},
 		Routing:    []client.Object{ingress("shop", "storefront", "shop.example.com")},
-		Services:   []corev1.Service{service("stolen", "shop.example.com"), service("own", "pay.example.com")},
+		Services:   []corev1.Service{publishing("pay", "stolen", "shop.example.com"), publishing("pay", "own", "pay.example.com")},
 	}
-	found, err := preflight.Run(context.Background(), policy.Default(), c)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var got []string
-	for _, f := range found {
-		if f.Check == "policy-would-deny" {
-			got = append(got, f.Subject)
-			want := "dns-host (metadata.annotations[external-dns.alpha.kubernetes.io/hostname])"
-			if f.Subject == "Ingress shop/storefront" {
-				want = "ingress-host (spec.rules[0].host)"
-			}
-			if !strings.Contains(f.Message, want) {
-				t.Errorf("%s: %q", f.Subject, f.Message)
-			}
+	got := wouldDeny(t, c, func(subject string) string {
+		if subject == "Ingress shop/storefront" {
+			return "ingress-host (spec.rules[0].host)"
 		}
-	}
+		return publishedField
+	})
 	if want := "Service pay/stolen,Ingress shop/storefront"; strings.Join(got, ",") != want {
 		t.Errorf("named %v, want %s", got, want)
 	}
@@ -116,17 +102,35 @@ func TestWouldDenyServicesPublishingAnotherTeamsHost(t *testing.T) {
 // controller's Service, whose wildcard covers them, is neither named nor
 // a claim on their names.
 func TestWouldDenyServicesPublishingOneName(t *testing.T) {
-	service := func(namespace, name, hostname string) corev1.Service {
-		return corev1.Service{ObjectMeta: metav1.ObjectMeta{Namespace: namespace, Name: name, Annotations: map[string]string{"external-dns.alpha.kubernetes.io/hostname": hostname}}}
-	}
 	c := preflight.Cluster{
 		Namespaces: map[string]map[string]string{"shop": {"pave.dev/team": "shop"}, "shop-2": {"pave.dev/team": "shop"}, "pay": {"pave.dev/team": "pay"}},
 		Install:    v1alpha1.Install{PaveNamespace: "pave-system"},
-		Services: []corev1.Service{service("shop", "status", "status.example.com"), service("pay", "copy", "Status.example.com."),
-			service("shop", "www", "www.example.com"), service("shop-2", "www", "www.example.com"),
+		Services: []corev1.Service{publishing("shop", "status", "status.example.com"), publishing("pay", "copy", "Status.example.com."),
+			publishing("shop", "www", "www.example.com"), publishing("shop-2", "www", "www.example.com"),
 			// The ingress controller's wildcard claims nothing, nor is it judged.
-			service("ingress-nginx", "controller", "*.example.com")},
+			publishing("ingress-nginx", "controller", "*.example.com")},
 	}
+	got := wouldDeny(t, c, func(string) string { return publishedField })
+	slices.Sort(got)
+	if want := "Service pay/copy,Service shop/status"; strings.Join(got, ",") != want {
+		t.Errorf("named %v, want %s", got, want)
+	}
+}
+
+// publishedField is the rule and field a finding on a Service's published
+// names says.
+const publishedField = "dns-host (metadata.annotations[external-dns.alpha.kubernetes.io/hostname])"
+
+// publishing is a Service that has external-dns publish hostname.
+func publishing(namespace, name, hostname string) corev1.Service {
+	return corev1.Service{ObjectMeta: metav1.ObjectMeta{Namespace: namespace, Name: name, Annotations: map[string]string{"external-dns.alpha.kubernetes.io/hostname": hostname}}}
+}
+
+// wouldDeny runs preflight on c and is the subjects of its
+// policy-would-deny findings, in order, each checked to say what says
+// of its subject.
+func wouldDeny(t *testing.T, c preflight.Cluster, says func(subject string) string) []string {
+	t.Helper()
 	found, err := preflight.Run(context.Background(), policy.Default(), c)
 	if err != nil {
 		t.Fatal(err)
@@ -135,13 +139,10 @@ func TestWouldDenyServicesPublishingOneName(t *testing.T) {
 	for _, f := range found {
 		if f.Check == "policy-would-deny" {
 			got = append(got, f.Subject)
-			if !strings.Contains(f.Message, "dns-host (metadata.annotations[external-dns.alpha.kubernetes.io/hostname])") {
+			if !strings.Contains(f.Message, says(f.Subject)) {
 				t.Errorf("%s: %q", f.Subject, f.Message)
 			}
 		}
 	}
-	slices.Sort(got)
-	if want := "Service pay/copy,Service shop/status"; strings.Join(got, ",") != want {
-		t.Errorf("named %v, want %s", got, want)
-	}
+	return got
 }

@@ -69,7 +69,7 @@ func denyFindings(ctx context.Context, p *policy.Policy, c Cluster) ([]Finding, 
 		}
 	}
 	for i := range c.Services { // the names external-dns publishes for them
-		if _, ok := ingress.PublishedHosts(&c.Services[i]); ok {
+		if ingress.NamesHosts(&c.Services[i]) {
 			routing = append(routing, &c.Services[i])
 		}
 	}
