@@ -76,6 +76,7 @@ func DefaultAccepted(p *policy.Policy, c Companions) (*Engine, error) {
 		validators.LifecycleHook{},
 		validators.PriorityClass{},
 		validators.PodPriority{},
+		validators.TerminationGrace{},
 		scheduling.ControlPlane{},
 		scheduling.NodeName{},
 		validators.QuotaHeadroom{},

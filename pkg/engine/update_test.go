@@ -3,6 +3,7 @@ package engine_test
 import (
 	"context"
 	"fmt"
+	"slices"
 	"testing"
 
 	appsv1 "k8s.io/api/apps/v1"
@@ -93,6 +94,38 @@ func TestABoundStaysPreexistingOnlyWhileItDoesNotGrow(t *testing.T) {
 		}
 		if got := denied(vs, "ingress-host"); got != c.deny {
 			t.Errorf("Ingress, %s (%d to %d hosts): denied %v, want %v", c.name, c.before, c.after, got, c.deny)
+		}
+	}
+}
+
+// A workload whose grace period was over its tier's bound before (a tier
+// tightened, a workload from before pave) keeps its updates while they do
+// not raise it: a new image, or a grace period lowered toward the bound
+// but still over it, is admitted; a higher one is denied, and so is a
+// workload within the bound raised past it.
+func TestAGracePeriodOverItsTierMayFallButNotRise(t *testing.T) {
+	e := defaultEngine(t)
+	deployment := func(grace int64, image string) *workload.Workload {
+		return workloadtest.FromYAML(t, fmt.Sprintf("apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web, namespace: shop}\nspec: {selector: {matchLabels: {app: web}}, template: {metadata: {labels: {app: web}}, spec: {terminationGracePeriodSeconds: %d, containers: [{name: web, image: %q}]}}}", grace, image))
+	}
+	for _, c := range []struct {
+		name          string
+		before, after int64
+		image         string
+		deny          bool
+	}{
+		{"the same grace period, a new image", 7200, 7200, "nginx:1.27.4", false},
+		{"lowered, still over the 1800 seconds of the default tier", 7200, 3600, "nginx:1.27.3", false},
+		{"raised", 7200, 7201, "nginx:1.27.3", true},
+		{"over the bound from within it", 1800, 1801, "nginx:1.27.3", true},
+	} {
+		vs, _, err := e.ValidateUpdate(context.Background(), deployment(c.after, c.image), deployment(c.before, "nginx:1.27.3"), workloadtest.Env())
+		if err != nil {
+			t.Fatal(err)
+		}
+		denied := slices.ContainsFunc(vs, func(v policy.Violation) bool { return v.Rule == "termination-grace" && v.Denies() })
+		if denied != c.deny {
+			t.Errorf("%s (%d to %d seconds): denied %v, want %v: %+v", c.name, c.before, c.after, denied, c.deny, vs)
 		}
 	}
 }

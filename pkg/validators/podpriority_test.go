@@ -2,7 +2,6 @@ package validators_test
 
 import (
 	"context"
-	"fmt"
 	"strings"
 	"testing"
 
@@ -21,7 +20,7 @@ import (
 // template whose class the adapter did not find is not judged.
 func TestPodPriorityHoldsTemplatesToTheirClass(t *testing.T) {
 	deployment := func(spec string) *workload.Workload {
-		return workloadtest.FromYAML(t, fmt.Sprintf("apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: d}\nspec: {selector: {matchLabels: {app: d}}, template: {metadata: {labels: {app: d}}, spec: {%s containers: [{name: c, image: 'x:1'}]}}}", spec))
+		return templated(t, spec)
 	}
 	class := func(name string, value int32, preemption corev1.PreemptionPolicy) policy.Env {
 		env := workloadtest.Env()

@@ -28,7 +28,7 @@ func TestPriorityClassKeepsTeamsOffTheSystemClasses(t *testing.T) {
 		if class != "" {
 			set = "priorityClassName: " + class + ", "
 		}
-		w := workloadtest.FromYAML(t, "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: d}\nspec: {selector: {matchLabels: {app: d}}, template: {metadata: {labels: {app: d}}, spec: {"+set+"containers: [{name: c, image: 'x:1'}]}}}")
+		w := templated(t, set)
 		got := validators.PriorityClass{}.Validate(context.Background(), w, workloadtest.Env())
 		if !denied {
 			assertRules(t, got)
@@ -55,7 +55,7 @@ func TestPriorityClassKeepsPodsToTheirTiersPriority(t *testing.T) {
 	capped.Policy.Spec.Tiers = v1alpha1.TierPolicy{DefaultTier: "medium", Tiers: []v1alpha1.Tier{{Name: "medium", MaxPriority: &maxPriority}, {Name: "critical"}}}
 	critical := capped
 	critical.Namespace.Labels = map[string]string{v1alpha1.LabelTier: "critical"}
-	template := workloadtest.FromYAML(t, "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: d}\nspec: {selector: {matchLabels: {app: d}}, template: {metadata: {labels: {app: d}}, spec: {priorityClassName: platform-high, containers: [{name: c, image: 'x:1'}]}}}")
+	template := templated(t, "priorityClassName: platform-high,")
 	known := func(env policy.Env, value int32) policy.Env {
 		env.Priority = &policy.PriorityClass{Name: "platform-high", Value: value, PreemptionPolicy: corev1.PreemptLowerPriority}
 		return env

@@ -45,6 +45,14 @@ type Tier struct {
 	// +optional
 	// +kubebuilder:validation:Maximum=1000000000
 	MaxPriority *int32 `json:"maxPriority,omitempty"`
+	// MaxTerminationGracePeriod is the longest the tier's pods may take to
+	// stop (spec.terminationGracePeriodSeconds; rule termination-grace): a
+	// node drain, and with it the cluster's upgrades, waits that long for
+	// each pod it evicts that does not exit. At least 30s, the period of a
+	// pod that sets none. Unset: no bound.
+	// +optional
+	// +kubebuilder:validation:XValidation:rule="duration(self) >= duration('30s')",message="must be at least 30s, the grace period of a pod that sets none"
+	MaxTerminationGracePeriod *Duration `json:"maxTerminationGracePeriod,omitempty"`
 }
 
 // NamespacePolicy guards the namespace labels pave reads as the truth:
