@@ -9,6 +9,7 @@ import (
 	"k8s.io/apimachinery/pkg/runtime/schema"
 
 	"github.com/pave-dev/pave/pkg/companions"
+	"github.com/pave-dev/pave/pkg/engine"
 	"github.com/pave-dev/pave/pkg/policy"
 )
 
@@ -41,7 +42,11 @@ func newExplainCmd() *cobra.Command {
 				return err
 			}
 			for _, m := range eng.ObjectMutators() {
-				fmt.Fprintf(out, "  and at creation: %s (%s)\n", m.Name(), kindNames(m.Kinds()))
+				when := "at creation"
+				if _, ok := m.(engine.UpdateCompleter); ok {
+					when = "at creation and update"
+				}
+				fmt.Fprintf(out, "  and %s: %s (%s)\n", when, m.Name(), kindNames(m.Kinds()))
 			}
 			fmt.Fprintln(out, "\nRules, with the mode and severity this policy gives them:")
 			tw = tabwriter.NewWriter(out, 0, 4, 2, ' ', 0)

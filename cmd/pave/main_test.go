@@ -298,7 +298,7 @@ func TestCheckNamespaceLabels(t *testing.T) {
 
 func TestExplainAndVersion(t *testing.T) {
 	r := pave(t, "", "explain")
-	r.must(t, 0, "1  defaults   resources", "5  platform   canary-track", "8  mesh       sidecar", "9  hardening  security-context", "and at creation: storage-class (PersistentVolumeClaim)", "pss/privileged",
+	r.must(t, 0, "1  defaults   resources", "5  platform   canary-track", "8  mesh       sidecar", "9  hardening  security-context", "and at creation: storage-class (PersistentVolumeClaim)", "and at creation and update: unhealthy-eviction (PodDisruptionBudget)", "pss/privileged",
 		"namespace  tier-quota              ResourceQuota, LimitRange", "cluster    namespace-label-guard", "service-external-ips")
 	if !regexp.MustCompile(`readiness-probe +warn +medium`).MatchString(r.stdout) {
 		t.Fatalf("readiness-probe not listed as warn: %s", r.stdout)

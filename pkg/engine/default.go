@@ -95,7 +95,7 @@ func DefaultAccepted(p *policy.Policy, c Companions) (*Engine, error) {
 		Generators:          c.Workload,
 		NamespaceGenerators: c.Namespace,
 		ObjectValidators:    []ObjectValidator{validators.ServiceExternalIPs{}, validators.ServiceExposure{}, validators.ServiceExternalName{}, validators.IngressReach{}, validators.IngressHost{}, validators.CertificateHost{}, validators.DNSHost{}, validators.MeshRoutes{}, validators.MeshMTLS{}, validators.MeshEnvoyFilter{}, validators.MonitoringScope{}, validators.SecretWebhookURL{}, validators.SecretStoreIdentity{}, storage.Encrypted{}, validators.LiteralSecrets{}, validators.DashboardScope{}, validators.DisruptionBudget{}},
-		ObjectMutators:      []ObjectMutator{storage.ClaimClass{}},
+		ObjectMutators:      []ObjectMutator{storage.ClaimClass{}, mutators.UnhealthyEviction{}},
 		ClusterGenerators:   c.Cluster,
 	})
 }

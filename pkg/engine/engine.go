@@ -28,6 +28,7 @@ type Engine struct {
 	// objMutators complete the kinds without a pod template, objMutKinds.
 	objMutators []ObjectMutator
 	objMutKinds []schema.GroupVersionKind
+	objUpdKinds []schema.GroupVersionKind // of objMutKinds, those updates complete too
 	clusterGens []ClusterGenerator
 	// rules holds every rule by id with the policy's overrides applied.
 	rules map[string]policy.Rule
@@ -84,6 +85,9 @@ func New(p *policy.Policy, pl Pipeline) (*Engine, error) {
 	}
 	for _, m := range pl.ObjectMutators {
 		e.objMutKinds = appendNew(e.objMutKinds, m.Kinds()...)
+		if _, ok := m.(UpdateCompleter); ok {
+			e.objUpdKinds = appendNew(e.objUpdKinds, m.Kinds()...)
+		}
 	}
 	e.rules[RulePodSize.ID] = RulePodSize // not p.Apply'd: it bounds pave's own cost
 	for _, id := range p.RuleIDs() {

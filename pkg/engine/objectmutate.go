@@ -16,7 +16,8 @@ import (
 // names (a PersistentVolumeClaim's storage class, ...). It runs when the
 // object is created: the specs of such kinds are mostly immutable
 // afterwards, and a patch the API server refuses would fail the user's
-// update over a field they never wrote. A mutator for a new kind is one
+// update over a field they never wrote. One that may complete updates too
+// says so (UpdateCompleter). A mutator for a new kind is one
 // ObjectMutator and its test; the mutating webhook configuration follows
 // from its Kinds.
 type ObjectMutator interface {
@@ -27,14 +28,35 @@ type ObjectMutator interface {
 	MutateObject(ctx context.Context, obj Object, env policy.Env) (bool, error)
 }
 
+// UpdateCompleter is an ObjectMutator that completes updates as well as
+// creations. What it sets is a default the writer left open, which a later
+// write may drop again: a PUT of a manifest without the field (kubectl
+// replace, an operator that updates with the object it builds). Setting it
+// again changes nothing the writer chose.
+type UpdateCompleter interface {
+	ObjectMutator
+	// CompletesUpdates marks the mutator; it does nothing.
+	CompletesUpdates()
+}
+
 // MutatedKinds are the kinds without a pod template that the engine
 // completes, in order and without repeats.
 func (e *Engine) MutatedKinds() []schema.GroupVersionKind { return slices.Clone(e.objMutKinds) }
 
+// UpdatedKinds are those of MutatedKinds whose updates the engine completes
+// too (UpdateCompleter).
+func (e *Engine) UpdatedKinds() []schema.GroupVersionKind { return slices.Clone(e.objUpdKinds) }
+
 // Completes reports whether the engine completes objects of gvk that carry
-// no pod template.
+// no pod template, at their creation.
 func (e *Engine) Completes(gvk schema.GroupVersionKind) bool {
 	return slices.Contains(e.objMutKinds, gvk)
+}
+
+// CompletesUpdates reports whether the engine completes updates of objects
+// of gvk that carry no pod template.
+func (e *Engine) CompletesUpdates(gvk schema.GroupVersionKind) bool {
+	return slices.Contains(e.objUpdKinds, gvk)
 }
 
 // ObjectMutators returns the object mutators, for pave explain.
@@ -48,8 +70,19 @@ type ObjectResult struct {
 	Mutators []string
 }
 
-// MutateObject completes a copy of obj with every mutator of its kind.
+// MutateObject completes a copy of obj, as created, with every mutator of
+// its kind.
 func (e *Engine) MutateObject(ctx context.Context, obj Object, env policy.Env) (*ObjectResult, error) {
+	return e.mutateObject(ctx, obj, env, false)
+}
+
+// MutateObjectUpdate completes a copy of obj, as updated, with the mutators
+// of its kind that complete updates (UpdateCompleter).
+func (e *Engine) MutateObjectUpdate(ctx context.Context, obj Object, env policy.Env) (*ObjectResult, error) {
+	return e.mutateObject(ctx, obj, env, true)
+}
+
+func (e *Engine) mutateObject(ctx context.Context, obj Object, env policy.Env, update bool) (*ObjectResult, error) {
 	env.Policy = e.policy
 	gvk := obj.GetObjectKind().GroupVersionKind()
 	copied, ok := obj.DeepCopyObject().(Object)
@@ -58,7 +91,7 @@ func (e *Engine) MutateObject(ctx context.Context, obj Object, env policy.Env) (
 	}
 	r := &ObjectResult{Original: obj, Mutated: copied}
 	for _, m := range e.objMutators {
-		if !slices.Contains(m.Kinds(), gvk) {
+		if _, completesUpdates := m.(UpdateCompleter); !slices.Contains(m.Kinds(), gvk) || update && !completesUpdates {
 			continue
 		}
 		changed, err := m.MutateObject(ctx, r.Mutated, env)

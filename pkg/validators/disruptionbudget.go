@@ -22,7 +22,7 @@ import (
 type DisruptionBudget struct{}
 
 var ruleDisruptionBudget = policy.Rule{ID: "disruption-budget", Severity: v1alpha1.SeverityMedium, Mode: v1alpha1.ModeEnforce,
-	Description: "a PodDisruptionBudget lets at least one pod be evicted: maxUnavailable 0 (or 0%) and minAvailable 100% block every node drain and upgrade"}
+	Description: "a PodDisruptionBudget lets at least one pod be evicted, and its pods that are not ready: maxUnavailable 0 (or 0%), minAvailable 100% and unhealthyPodEvictionPolicy IfHealthyBudget block node drains and upgrades"}
 
 // Name implements engine.ObjectValidator.
 func (DisruptionBudget) Name() string { return "disruption-budget" }
@@ -58,6 +58,15 @@ func (DisruptionBudget) ValidateObject(_ context.Context, obj object, _ policy.E
 			return []policy.Violation{ruleDisruptionBudget.Violation("spec.minAvailable",
 				fmt.Sprintf("PodDisruptionBudget %q keeps every pod available (minAvailable: %s): no node that runs one of its pods can be drained or upgraded", pdb.Name, v.String()), fix)}
 		}
+	}
+	// Under IfHealthyBudget a pod that is not ready is evicted only while
+	// the budget has its healthy pods: pods kept unready (a readiness
+	// probe that never passes) hold the drain as long as they stay so.
+	// Left open, the field gets AlwaysAllow (mutators.UnhealthyEviction).
+	if p := pdb.Spec.UnhealthyPodEvictionPolicy; p != nil && *p == policyv1.IfHealthyBudget {
+		return []policy.Violation{ruleDisruptionBudget.Violation("spec.unhealthyPodEvictionPolicy",
+			fmt.Sprintf("PodDisruptionBudget %q keeps its pods that are not ready from eviction while too few are ready (unhealthyPodEvictionPolicy: IfHealthyBudget): pods that crash-loop or never pass their readiness probe hold every drain of their nodes, and the cluster's upgrades", pdb.Name),
+			"remove unhealthyPodEvictionPolicy (pave sets AlwaysAllow), or set AlwaysAllow: a pod that is not ready serves nothing the budget protects")}
 	}
 	return nil
 }

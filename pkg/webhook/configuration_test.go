@@ -20,8 +20,10 @@ import (
 
 // The shipped webhook configurations send pave exactly the kinds the engine
 // governs, plus the ephemeral containers subresource, for CREATE and UPDATE:
-// the mutating webhook the workloads, the validating webhook those, a Pod's
-// resize and the kinds without a pod template that the engine judges.
+// the mutating webhook the workloads and the kinds without a pod template
+// whose updates the engine completes (and for CREATE alone those whose
+// creation only it completes), the validating webhook the workloads, a
+// Pod's resize and the kinds without a pod template that the engine judges.
 func TestWebhookRulesMatchTheGovernedKinds(t *testing.T) {
 	path := "../../manifests/webhook/webhook-configurations.yaml"
 	data, err := os.ReadFile(path)
@@ -106,15 +108,27 @@ func TestWebhookRulesMatchTheGovernedKinds(t *testing.T) {
 		expect := want
 		if cfg.Kind == "ValidatingWebhookConfiguration" {
 			expect = wantValidating
+		} else {
+			// The kinds without a pod template whose updates pave completes
+			// too (engine.UpdateCompleter).
+			expect = slices.Clone(want)
+			for _, gvk := range eng.UpdatedKinds() {
+				plural, _ := meta.UnsafeGuessKindToResource(gvk)
+				expect = append(expect, gvk.Group+"/"+plural.Resource)
+			}
+			slices.Sort(expect)
 		}
 		if !slices.Equal(got, expect) {
 			t.Errorf("%s matches %v, want %v", cfg.Kind, got, expect)
 		}
 		if cfg.Kind == "MutatingWebhookConfiguration" {
-			// The kinds without a pod template that pave completes, at
-			// creation only (engine.ObjectMutator).
+			// The kinds without a pod template that pave completes at
+			// creation only (engine.ObjectMutator, not an UpdateCompleter).
 			var wantCreateOnly []string
 			for _, gvk := range eng.MutatedKinds() {
+				if eng.CompletesUpdates(gvk) {
+					continue
+				}
 				plural, _ := meta.UnsafeGuessKindToResource(gvk)
 				wantCreateOnly = append(wantCreateOnly, gvk.Group+"/"+plural.Resource)
 			}

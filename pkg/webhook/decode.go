@@ -113,9 +113,10 @@ func (c *Common) prepare(ctx context.Context, req admission.Request, validating 
 	p := prepared{eng: eng, generation: generation, w: w}
 	if w == nil {
 		gvk := schema.GroupVersionKind{Group: req.Kind.Group, Version: req.Kind.Version, Kind: req.Kind.Kind}
-		if validating && !eng.Governs(gvk) || !validating && (!eng.Completes(gvk) || req.Operation != admissionv1.Create) {
-			// Objects without a pod template are completed at creation only
-			// (see engine.ObjectMutator).
+		// Objects without a pod template are completed at creation, and
+		// some at their updates too (see engine.ObjectMutator).
+		completed := req.Operation == admissionv1.Create && eng.Completes(gvk) || req.Operation == admissionv1.Update && eng.CompletesUpdates(gvk)
+		if validating && !eng.Governs(gvk) || !validating && !completed {
 			return end(admission.Allowed("not a workload"))
 		}
 		if p.obj, err = object.Decode(gvk, req.Object.Raw); err != nil {

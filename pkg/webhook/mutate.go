@@ -132,9 +132,14 @@ func refixed(kind string, mutated, old *workload.Workload) []string {
 	})
 }
 
-// completeObject answers for a kind without a pod template at its creation.
+// completeObject answers for a kind without a pod template, at its creation
+// or, where the engine completes its updates, an update.
 func (h *Mutate) completeObject(ctx context.Context, req admission.Request, p prepared) admission.Response {
-	res, err := p.eng.MutateObject(ctx, p.obj, p.env)
+	mutate := p.eng.MutateObject
+	if req.Operation == admissionv1.Update {
+		mutate = p.eng.MutateObjectUpdate
+	}
+	res, err := mutate(ctx, p.obj, p.env)
 	if err != nil {
 		return admission.Errored(http.StatusInternalServerError, err)
 	}

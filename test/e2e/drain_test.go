@@ -36,3 +36,44 @@ func TestTeamMemberCannotHoldTheDrains(t *testing.T) {
 		t.Fatalf("the Deployment's grace period after the refused update: %q, %v", out, err)
 	}
 }
+
+// A budget whose pods all crash-loop, or never become ready, held every
+// drain of their nodes under the API's default (IfHealthyBudget): pave gives
+// a team's budget that leaves the policy open AlwaysAllow, gives it again
+// when a replace of the same manifest drops it, and keeps it through
+// server-side applies. A budget that names IfHealthyBudget is refused
+// (finding 85).
+func TestBudgetsLetDrainsEvictPodsThatAreNotReady(t *testing.T) {
+	const ns = "team-budget"
+	teamNamespace(t, ns)
+	policyOf := func(name string) string {
+		out, err := s.kubectl("get", "-n", ns, "pdb", name, "-o", "jsonpath={.spec.unhealthyPodEvictionPolicy}")
+		if err != nil {
+			t.Fatal(err)
+		}
+		return out
+	}
+	budget := func(name string) string {
+		return "apiVersion: policy/v1\nkind: PodDisruptionBudget\nmetadata: {name: " + name + "}\nspec: {maxUnavailable: 1, selector: {matchLabels: {app: web}}}\n"
+	}
+	for _, step := range []struct {
+		what, name string
+		args       []string
+	}{
+		{"created", "web", []string{"create"}},
+		{"replaced", "web", []string{"replace"}},
+		{"applied server-side", "applied", []string{"apply", "--server-side"}},
+		{"applied server-side again", "applied", []string{"apply", "--server-side"}},
+	} {
+		if _, err := asDev(budget(step.name), append(step.args, "-n", ns, "-f", "-")...); err != nil {
+			t.Fatalf("%s: %v", step.what, err)
+		}
+		if got := policyOf(step.name); got != "AlwaysAllow" {
+			t.Fatalf("a budget %s: unhealthyPodEvictionPolicy %q, want AlwaysAllow", step.what, got)
+		}
+	}
+	held := "apiVersion: policy/v1\nkind: PodDisruptionBudget\nmetadata: {name: held}\nspec: {maxUnavailable: 1, unhealthyPodEvictionPolicy: IfHealthyBudget, selector: {matchLabels: {app: held}}}\n"
+	_, err := asDev(held, "apply", "-n", ns, "-f", "-")
+	denied(t, "a budget that keeps its pods that are not ready", err, "[disruption-budget] spec.unhealthyPodEvictionPolicy", "remove unhealthyPodEvictionPolicy")
+	absent(t, ns, "pdb", "held")
+}
