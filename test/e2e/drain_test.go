@@ -44,7 +44,7 @@ func TestTeamMemberCannotHoldTheDrains(t *testing.T) {
 // server-side applies. A budget that names IfHealthyBudget is refused
 // (finding 85).
 func TestBudgetsLetDrainsEvictPodsThatAreNotReady(t *testing.T) {
-	const ns = "team-budget"
+	const ns = "team-unready"
 	teamNamespace(t, ns)
 	policyOf := func(name string) string {
 		out, err := s.kubectl("get", "-n", ns, "pdb", name, "-o", "jsonpath={.spec.unhealthyPodEvictionPolicy}")
