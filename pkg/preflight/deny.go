@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	corev1 "k8s.io/api/core/v1"
+	policyv1 "k8s.io/api/policy/v1"
 	"k8s.io/apimachinery/pkg/runtime/schema"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
@@ -21,7 +22,7 @@ import (
 )
 
 // denyFindings runs the engine over the workloads already running and the
-// Services, dashboards, Ingresses, cert-manager's certificates and Istio objects there
+// Services, PodDisruptionBudgets, dashboards, Ingresses, cert-manager's certificates and Istio objects there
 // are, under the policy about to be installed: each that it would deny is
 // reported.
 // pave does not take away what already runs (a finding an object already
@@ -92,14 +93,20 @@ func denyFindings(ctx context.Context, p *policy.Policy, c Cluster) ([]Finding, 
 		}
 		return nil
 	}
-	// Services, dashboards that take another namespace's place in Grafana,
-	// Ingresses and Gateway API routes. pave's own dashboards are not
-	// judged, as its writes are not sent to its webhook.
+	// Services, budgets that hold every drain of their pods' nodes,
+	// dashboards that take another namespace's place in Grafana, Ingresses
+	// and Gateway API routes. pave's own dashboards are not judged, as its
+	// writes are not sent to its webhook.
 	var objs []client.Object
 	for i := range c.Services {
 		svc := c.Services[i].DeepCopy()
 		svc.SetGroupVersionKind(corev1.SchemeGroupVersion.WithKind("Service"))
 		objs = append(objs, svc)
+	}
+	for i := range c.Budgets {
+		pdb := c.Budgets[i].DeepCopy()
+		pdb.SetGroupVersionKind(policyv1.SchemeGroupVersion.WithKind("PodDisruptionBudget"))
+		objs = append(objs, pdb)
 	}
 	for i := range c.Dashboards {
 		if cm := c.Dashboards[i].DeepCopy(); cm.Labels[v1alpha1.LabelManagedBy] != v1alpha1.ManagedByPave {
