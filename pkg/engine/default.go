@@ -77,6 +77,7 @@ func DefaultAccepted(p *policy.Policy, c Companions) (*Engine, error) {
 		validators.PriorityClass{},
 		validators.PodPriority{},
 		validators.TerminationGrace{},
+		validators.PodFinalizers{},
 		scheduling.ControlPlane{},
 		scheduling.NodeName{},
 		validators.QuotaHeadroom{},

@@ -129,3 +129,31 @@ func TestAGracePeriodOverItsTierMayFallButNotRise(t *testing.T) {
 		}
 	}
 }
+
+// A Pod that carried a finalizer nothing removes before pave keeps its
+// updates while they add none: taking one off is admitted, adding one is
+// denied.
+func TestAPodsFinalizersMayGoButNotGrow(t *testing.T) {
+	e := defaultEngine(t)
+	pod := func(finalizers string) *workload.Workload {
+		return workloadtest.FromYAML(t, "apiVersion: v1\nkind: Pod\nmetadata: {name: p, namespace: shop, finalizers: ["+finalizers+"]}\nspec: {containers: [{name: c, image: 'nginx:1.27.3'}]}")
+	}
+	for _, c := range []struct {
+		name, before, after string
+		deny                bool
+	}{
+		{"one taken off", "example.com/a, example.com/b", "example.com/a", false},
+		{"the same", "example.com/a", "example.com/a", false},
+		{"one added", "example.com/a", "example.com/a, example.com/b", true},
+		{"the first", "", "example.com/a", true},
+	} {
+		vs, _, err := e.ValidateUpdate(context.Background(), pod(c.after), pod(c.before), workloadtest.Env())
+		if err != nil {
+			t.Fatal(err)
+		}
+		denied := slices.ContainsFunc(vs, func(v policy.Violation) bool { return v.Rule == "pod-finalizers" && v.Denies() })
+		if denied != c.deny {
+			t.Errorf("%s: denied %v, want %v: %+v", c.name, denied, c.deny, vs)
+		}
+	}
+}

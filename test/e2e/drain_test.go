@@ -2,6 +2,7 @@ package e2e
 
 import (
 	"fmt"
+	"strings"
 	"testing"
 )
 
@@ -76,4 +77,30 @@ func TestBudgetsLetDrainsEvictPodsThatAreNotReady(t *testing.T) {
 	_, err := asDev(held, "apply", "-n", ns, "-f", "-")
 	denied(t, "a budget that keeps its pods that are not ready", err, "[disruption-budget] spec.unhealthyPodEvictionPolicy", "remove unhealthyPodEvictionPolicy")
 	absent(t, ns, "pdb", "held")
+}
+
+// A drain waits until each pod it evicted is gone, and a finalizer nothing
+// removes keeps a pod Terminating for good (finding 86): a team member's
+// Pod, and a Deployment whose pods the ReplicaSet controller would give the
+// template's finalizer, are refused; a Pod of the Job controller's own
+// finalizer is admitted.
+func TestTeamMemberCannotKeepAPodFromGoing(t *testing.T) {
+	const ns = "team-finalizer"
+	teamNamespace(t, ns)
+	pod := func(name, finalizer string) string {
+		return "apiVersion: v1\nkind: Pod\nmetadata: {name: " + name + ", finalizers: [" + finalizer + "]}\nspec:\n  containers: [{name: app, image: 'nginx:1.27.3'}]\n"
+	}
+	_, err := asDev(pod("held", "example.com/hold"), "apply", "-n", ns, "-f", "-")
+	denied(t, "a Pod of a finalizer nothing removes", err, "[pod-finalizers] metadata.finalizers", "remove example.com/hold from metadata.finalizers")
+	absent(t, ns, "pod", "held")
+
+	held := strings.Replace(deployment("held", "      containers: [{name: app, image: 'nginx:1.27.3'}]\n"), "    metadata: {labels: {app: held}}", "    metadata: {labels: {app: held}, finalizers: [example.com/hold]}", 1)
+	_, err = asDev(held, "apply", "-n", ns, "-f", "-")
+	denied(t, "a Deployment whose pods would carry a finalizer nothing removes", err, "[pod-finalizers] spec.template.metadata.finalizers")
+	absent(t, ns, "deployment", "held")
+
+	// Judged and not stored: a Pod that no Job owns keeps that finalizer.
+	if _, err := asDev(pod("tracked", "batch.kubernetes.io/job-tracking"), "apply", "--dry-run=server", "-n", ns, "-f", "-"); err != nil {
+		t.Fatalf("a Pod of the Job controller's finalizer: %v", err)
+	}
 }
