@@ -27,9 +27,10 @@ type object = interface {
 // that is not ready serves nothing its budget protects. pave gives it to a
 // budget that leaves the field open, at its creation and at each update,
 // since a write that drops the field again (a PUT of the manifest, which
-// kubectl replace and many operators send) would bring IfHealthyBudget back. A budget that names
-// IfHealthyBudget is left to rule disruption-budget, which refuses it: pods
-// kept unready would hold the drain as long as their team likes.
+// kubectl replace and many operators send) would bring IfHealthyBudget
+// back. A budget that names IfHealthyBudget is left to rule
+// disruption-budget, which refuses it: pods kept unready would hold the
+// drain as long as their team likes.
 type UnhealthyEviction struct{}
 
 var budgetKind = policyv1.SchemeGroupVersion.WithKind("PodDisruptionBudget")

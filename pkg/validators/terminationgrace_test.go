@@ -27,7 +27,7 @@ func TestTerminationGraceHoldsPodsToTheirTier(t *testing.T) {
 	open := tierEnv(t, "medium", nil)
 	untiered := bounded
 	untiered.Namespace.Labels = map[string]string{v1alpha1.LabelTier: "none"}
-	untiered.Policy = policyWithTiers(t, v1alpha1.TierPolicy{DefaultTier: "none", Tiers: bounded.Policy.Spec.Tiers.Tiers})
+	untiered.Policy = workloadtest.WithTiers(t, v1alpha1.TierPolicy{DefaultTier: "none", Tiers: bounded.Policy.Spec.Tiers.Tiers})
 
 	for _, tc := range []struct {
 		what  string
@@ -76,17 +76,6 @@ func TestBuiltInTiersBoundTheGracePeriod(t *testing.T) {
 // take most to stop.
 func tierEnv(t *testing.T, name string, most *v1alpha1.Duration) policy.Env {
 	env := workloadtest.Env()
-	env.Policy = policyWithTiers(t, v1alpha1.TierPolicy{DefaultTier: name, Tiers: []v1alpha1.Tier{{Name: name, MaxTerminationGracePeriod: most}}})
+	env.Policy = workloadtest.WithTiers(t, v1alpha1.TierPolicy{DefaultTier: name, Tiers: []v1alpha1.Tier{{Name: name, MaxTerminationGracePeriod: most}}})
 	return env
-}
-
-func policyWithTiers(t *testing.T, tiers v1alpha1.TierPolicy) *policy.Policy {
-	t.Helper()
-	spec := policy.Default().Spec
-	spec.Tiers = tiers
-	p, err := policy.FromSpec(spec)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return p
 }

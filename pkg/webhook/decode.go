@@ -122,7 +122,9 @@ func (c *Common) prepare(ctx context.Context, req admission.Request, validating 
 		if p.obj, err = object.Decode(gvk, req.Object.Raw); err != nil {
 			return end(admission.Errored(http.StatusBadRequest, err))
 		}
-		if req.Operation == admissionv1.Update && len(req.OldObject.Raw) > 0 {
+		// The old object matters to validation alone: completing an
+		// update reads only the object as it is written.
+		if validating && req.Operation == admissionv1.Update && len(req.OldObject.Raw) > 0 {
 			if p.oldObj, err = object.Decode(gvk, req.OldObject.Raw); err != nil {
 				return end(admission.Errored(http.StatusBadRequest, fmt.Errorf("old object: %w", err)))
 			}

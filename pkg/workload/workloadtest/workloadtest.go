@@ -35,8 +35,14 @@ func FromYAML(t testing.TB, doc string) *workload.Workload {
 // whose pods may run at priority maxPriority at most.
 func CappedPriority(t testing.TB, maxPriority int32) *policy.Policy {
 	t.Helper()
+	return WithTiers(t, v1alpha1.TierPolicy{DefaultTier: "medium", Tiers: []v1alpha1.Tier{{Name: "medium", MaxPriority: &maxPriority}}})
+}
+
+// WithTiers is the built-in policy with tiers in place of its own.
+func WithTiers(t testing.TB, tiers v1alpha1.TierPolicy) *policy.Policy {
+	t.Helper()
 	spec := policy.Default().Spec
-	spec.Tiers = v1alpha1.TierPolicy{DefaultTier: "medium", Tiers: []v1alpha1.Tier{{Name: "medium", MaxPriority: &maxPriority}}}
+	spec.Tiers = tiers
 	p, err := policy.FromSpec(spec)
 	if err != nil {
 		t.Fatal(err)
