@@ -68,6 +68,9 @@ func Compile(vap *admissionregistrationv1.ValidatingAdmissionPolicy) (*Compiled,
 		exprs = append(exprs, c.Expression)
 	}
 	for _, v := range vap.Spec.Variables {
+		if !celIdentifier(v.Name) {
+			return nil, fmt.Errorf("ValidatingAdmissionPolicy %s: variable %q: the API server refuses a name that is not a CEL identifier or is one of CEL's reserved words", vap.Name, v.Name)
+		}
 		exprs = append(exprs, v.Expression)
 	}
 	for _, v := range vap.Spec.Validations {
@@ -245,4 +248,17 @@ func inNamespace(obj map[string]any, ns string) any {
 	}
 	out["metadata"] = meta
 	return out
+}
+
+// celIdentifier is the API server's test of a variable's name: an
+// identifier of CEL's grammar ([_a-zA-Z][_a-zA-Z0-9]*), none of its
+// reserved words ("namespace" is one).
+func celIdentifier(name string) bool {
+	for i, r := range name {
+		if r != '_' && !('a' <= r && r <= 'z') && !('A' <= r && r <= 'Z') && (i == 0 || !('0' <= r && r <= '9')) {
+			return false
+		}
+	}
+	return name != "" && !slices.Contains([]string{"true", "false", "null", "in", "as", "break", "const", "continue", "else",
+		"for", "function", "if", "import", "let", "loop", "package", "namespace", "return", "var", "void", "while"}, name)
 }

@@ -99,3 +99,18 @@ func TestPolicyJudgesPavesGuardsAsTheAPIServerDoes(t *testing.T) {
 		})
 	}
 }
+
+// A variable the API server would refuse to store is refused here too, so
+// that a guard's unit test fails where the cluster would: "namespace" is
+// one of CEL's reserved words, and a name must be an identifier.
+func TestCompileRefusesVariablesTheAPIServerRefuses(t *testing.T) {
+	for name, ok := range map[string]bool{"claimNamespace": true, "_x1": true, "namespace": false, "in": false, "4ever": false, "a-b": false, "": false} {
+		vap := &admissionregistrationv1.ValidatingAdmissionPolicy{Spec: admissionregistrationv1.ValidatingAdmissionPolicySpec{
+			Variables:   []admissionregistrationv1.Variable{{Name: name, Expression: "true"}},
+			Validations: []admissionregistrationv1.Validation{{Expression: "true"}},
+		}}
+		if _, err := evaluate.Compile(vap); (err == nil) != ok {
+			t.Errorf("variable %q: compiled %v, want %v (%v)", name, err == nil, ok, err)
+		}
+	}
+}
