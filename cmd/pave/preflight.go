@@ -31,7 +31,8 @@ func newPreflightCmd() *cobra.Command {
 		Long: "preflight reads the cluster (kubeconfig, like kubectl) and reports what pave would deny for reasons no team\n" +
 			"can fix: webhooks (every vendor's, pave's too) that fail closed on the namespaces the cluster needs to heal\n" +
 			"itself (a lock-out), the workloads already running that the policy would deny, StorageClasses (a default class\n" +
-			"that does not encrypt, no class that does), the namespaces that already use more than their tier's quota\n" +
+			"that does not encrypt, no class that does), volumes reserved for no claim that any namespace's claim would\n" +
+			"be bound to, the namespaces that already use more than their tier's quota\n" +
 			"will allow, and, as info, pave's webhooks with their failure policy and timeout and the companion APIs\n" +
 			"the cluster does not serve with what pave does without them.\n" +
 			"Exit codes: 0 nothing to fix (info findings only), 1 findings to fix, 2 the cluster or the policy could not be read.",

@@ -53,6 +53,11 @@ func readCluster(ctx context.Context, c client.Client) (preflight.Cluster, error
 	if out.TeamRoles, err = teamRoles(ctx, c); err != nil {
 		return out, err
 	}
+	var pvs corev1.PersistentVolumeList
+	if err := c.List(ctx, &pvs); err != nil {
+		return out, fmt.Errorf("list PersistentVolumes: %w", err)
+	}
+	out.Volumes = pvs.Items
 	var pcs schedulingv1.PriorityClassList
 	if err := c.List(ctx, &pcs); err != nil {
 		return out, fmt.Errorf("list PriorityClasses: %w", err)

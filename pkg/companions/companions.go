@@ -42,7 +42,7 @@ func AllIn(in v1alpha1.Install) engine.Companions {
 		Workload:  []engine.Generator{istio.Traffic{}, cilium.Policy{}, zones.Ingress{}, secrets.Delivery{}, operator.Scrape{}, operator.SLORules{}, monitoring.Dashboard{}},
 		Namespace: []engine.NamespaceGenerator{istio.MTLS{}, quota.Tier{}, zones.Baseline{}, velero.Schedule{}, operator.Cost{}},
 		Cluster: []engine.ClusterGenerator{namespaces.Guard{}, zones.Boundaries{Install: in}, zones.Guard{Install: in}, secrets.Guard{Install: in},
-			storage.Guard{Install: in}, ingress.Guard{Install: in}, scheduling.Guard{Install: in}, monitoring.SecretGuard{Install: in},
+			storage.Guard{Install: in}, storage.ReserveGuard{Install: in}, ingress.Guard{Install: in}, scheduling.Guard{Install: in}, monitoring.SecretGuard{Install: in},
 			reportguard.Guard{Install: in}},
 	}
 }

@@ -3,6 +3,8 @@ package companions_test
 import (
 	"context"
 	"slices"
+	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/pave-dev/pave/pkg/api/v1alpha1"
@@ -32,6 +34,16 @@ spec: {secrets: {store: vault}}
 	for _, g := range guards {
 		if rules := g.Spec.MatchConstraints.ResourceRules; len(rules) == 1 && slices.Equal(rules[0].Resources, []string{"namespaces"}) {
 			continue // Namespaces themselves: no namespace to leave alone
+		}
+		if rules := g.Spec.MatchConstraints.ResourceRules; len(rules) == 1 && slices.Equal(rules[0].Resources, []string{"persistentvolumes"}) {
+			// Cluster-scoped: a namespace selector matches every volume, so
+			// the expression leaves alone the claims of those namespaces.
+			for _, ns := range []string{"kube-system", "platform", "cert-manager"} {
+				if !strings.Contains(g.Spec.Validations[0].Expression, strconv.Quote(ns)) {
+					t.Errorf("%s: judges the claims of namespace %s (%s)", g.Name, ns, g.Spec.Validations[0].Expression)
+				}
+			}
+			continue
 		}
 		sel := g.Spec.MatchConstraints.NamespaceSelector
 		if sel == nil || len(sel.MatchExpressions) != 1 {

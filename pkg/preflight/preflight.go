@@ -37,6 +37,9 @@ type Finding struct {
 // Cluster is what preflight reads of a cluster.
 type Cluster struct {
 	StorageClasses []storagev1.StorageClass
+	// Volumes are the PersistentVolumes, judged for those the control plane
+	// would bind to any namespace's claim (storage-unreserved-volume).
+	Volumes []corev1.PersistentVolume
 	// Priorities are the PriorityClasses.
 	Priorities []schedulingv1.PriorityClass
 	// Unserved are the companion kinds the cluster does not serve.
@@ -125,7 +128,8 @@ func Run(ctx context.Context, p *policy.Policy, c Cluster) ([]Finding, error) {
 	if err != nil {
 		return nil, err
 	}
-	return slices.Concat(lockoutFindings(p, c), isolatedFindings(p, c), storageFindings(policy.Env{Policy: p, StorageClasses: c.StorageClasses}), deny, guarded,
+	return slices.Concat(lockoutFindings(p, c), isolatedFindings(p, c), storageFindings(policy.Env{Policy: p, StorageClasses: c.StorageClasses}),
+		unreservedVolumeFindings(policy.Env{Policy: p, StorageClasses: c.StorageClasses}, c.Volumes), deny, guarded,
 		teamRoleFindings(c.TeamRoles), deviceAdminFindings(c), tierFindings(p, c), scrapeFinding(p, c.Unserved), slis, companionFindings(c.Unserved), webhookInfo(c, c.WebhookConfig)), nil
 }
 

@@ -33,6 +33,17 @@ func checks(fs []preflight.Finding) []string {
 	return out
 }
 
+// ofCheck are the findings of one check, in order.
+func ofCheck(fs []preflight.Finding, check string) []preflight.Finding {
+	var out []preflight.Finding
+	for _, f := range fs {
+		if f.Check == check {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
 func TestStorage(t *testing.T) {
 	p := policy.Default()
 	for _, c := range []struct {

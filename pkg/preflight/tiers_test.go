@@ -81,12 +81,7 @@ spec:
 	if err != nil {
 		t.Fatal(err)
 	}
-	var got []preflight.Finding
-	for _, f := range found {
-		if f.Check == "tier-exceeded" {
-			got = append(got, f)
-		}
-	}
+	got := ofCheck(found, "tier-exceeded")
 	if len(got) != 2 {
 		t.Fatalf("%d findings, want crowded's and many's: %+v", len(got), got)
 	}
@@ -133,12 +128,7 @@ spec:
 			if err != nil {
 				t.Fatal(err)
 			}
-			var got []preflight.Finding
-			for _, f := range found {
-				if f.Check == "tier-unknown" {
-					got = append(got, f)
-				}
-			}
+			got := ofCheck(found, "tier-unknown")
 			if len(got) != 2 || got[0].Subject != "Namespace none" || got[1].Subject != "Namespace typo" {
 				t.Fatalf("findings %+v, want namespaces none and typo", got)
 			}

@@ -18,7 +18,7 @@ const GuardName = "pave-claimed-volumes"
 // boundVolumeWhy is why a claim names no volume, in the guard's message and
 // the template rule's alike. It is written into a single-quoted CEL string:
 // no quotes.
-const boundVolumeWhy = "a volume chosen by name may be one provisioned for another namespace, with its data; leave spec.volumeName out and let the StorageClass provision the claim a volume of its own, or ask the platform team to bind a pre-provisioned one"
+const boundVolumeWhy = "a volume chosen by name may be one provisioned for another namespace, with its data; leave spec.volumeName out and let the StorageClass provision the claim a volume of its own, or ask the platform team to reserve a pre-provisioned one for the claim (its spec.claimRef)"
 
 // Guard generates the ValidatingAdmissionPolicy that lets only the platform
 // and the control plane set a PersistentVolumeClaim's spec.volumeName in the

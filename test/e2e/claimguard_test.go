@@ -1,9 +1,11 @@
 package e2e
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -11,9 +13,13 @@ import (
 
 // A claim that names a PersistentVolume binds to it if it is Available: a
 // team member must not take a volume the platform made for another team.
-// The PV controller binds claims by setting that same field, so a claim the
-// team member leaves to it still binds; a StatefulSet's template is judged
-// by pave, since the controller that writes its claims is trusted.
+// Nor may a claim that names none, which the PV controller binds to any
+// Available volume of its class that fits it: until the platform reserves
+// the volume for it (spec.claimRef), the binding is refused and the claim
+// waits. A volume labelled shared goes to any claim. The PV controller binds
+// claims by setting spec.volumeName, so a bound claim stays the team's to
+// edit; a StatefulSet's template is judged by pave, since the controller
+// that writes its claims is trusted.
 func TestTeamMemberCannotTakeAVolume(t *testing.T) {
 	teamNamespace(t, "team-vol")
 	const volumes = `apiVersion: storage.k8s.io/v1
@@ -61,9 +67,58 @@ spec:
 	})
 	absent(t, "team-vol", "pvc", "taken")
 
-	// A claim without a volume: the PV controller binds it by setting the field.
+	// The control plane binding the unreserved volume to a team's claim is
+	// refused: tried as the PV controller would (an update that sets the
+	// whole claimRef, the claim's uid with it), in a server-side dry run.
+	const bind = `{"spec":{"claimRef":{"kind":"PersistentVolumeClaim","namespace":"team-vol","name":"mine"}}}`
+	eventually(t, 30*time.Second, func() error {
+		pv := getJSON(t, "pv", "e2e-orders-data")
+		pv["spec"].(map[string]any)["claimRef"] = map[string]any{"kind": "PersistentVolumeClaim", "namespace": "team-vol", "name": "mine", "uid": "0b6f2c1e-e2e0-4c1a-9d7e-000000000001"}
+		bound, err := json.Marshal(pv)
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, err = s.kubectlIn(string(bound), "replace", "--dry-run=server", "-f", "-",
+			"--as=system:serviceaccount:kube-system:persistent-volume-binder", "--as-group=system:serviceaccounts:kube-system")
+		if err == nil {
+			return errors.New("the control plane bound a volume reserved for no claim to a team's claim")
+		}
+		if !strings.Contains(err.Error(), "ValidatingAdmissionPolicy 'pave-reserved-volumes'") ||
+			!strings.Contains(err.Error(), "PersistentVolume e2e-orders-data is reserved for no claim, so it is not bound to PersistentVolumeClaim team-vol/mine") {
+			return err
+		}
+		return nil
+	})
+	refusals := reserveRefusals(t)
+
+	// A claim without a volume fits the unreserved one: the PV controller
+	// tries to bind it, is refused, and the claim waits.
 	if _, err := asDev(claim("mine", ""), "create", "-n", "team-vol", "-f", "-"); err != nil {
 		t.Fatalf("a claim naming no volume: %v", err)
+	}
+	eventually(t, 60*time.Second, func() error {
+		if n := reserveRefusals(t); n <= refusals {
+			return fmt.Errorf("the guard refused %v bindings, as many as before the claim", n)
+		}
+		return nil
+	})
+	pvc := getJSON(t, "-n", "team-vol", "pvc", "mine")
+	if phase, volume := at(pvc, "status", "phase"), at(pvc, "spec", "volumeName"); phase != "Pending" || volume != nil {
+		t.Fatalf("claim %v on volume %v: a team's claim took a volume reserved for no claim", phase, volume)
+	}
+	if ref := at(getJSON(t, "pv", "e2e-orders-data"), "spec", "claimRef"); ref != nil {
+		t.Fatalf("the unreserved volume was bound to %v", ref)
+	}
+
+	// pave preflight names the volume, with the commands that reserve or
+	// share it.
+	out, _ := s.run(s.paveBin, "", "preflight")
+	mustContain(t, out, "storage-unreserved-volume", "PersistentVolume e2e-orders-data", "kubectl patch pv e2e-orders-data")
+
+	// The platform team reserves it for the claim (its namespace and name):
+	// the PV controller binds it.
+	if _, err := s.kubectl("patch", "pv", "e2e-orders-data", "--type=merge", "-p", bind); err != nil {
+		t.Fatalf("reserving the volume: %v", err)
 	}
 	eventually(t, 60*time.Second, func() error {
 		pvc := getJSON(t, "-n", "team-vol", "pvc", "mine")
@@ -87,6 +142,32 @@ spec:
 	}
 	mustContain(t, err.Error(), "ValidatingAdmissionPolicy 'pave-claimed-volumes'", "PersistentVolumeClaim waiting names PersistentVolume e2e-orders-data")
 
+	// A volume labelled shared goes to any claim that fits it.
+	const pool = `apiVersion: v1
+kind: PersistentVolume
+metadata: {name: e2e-pool-1, labels: {pave.dev/shared-volume: "true"}}
+spec:
+  storageClassName: e2e-claims
+  capacity: {storage: 2Gi}
+  accessModes: [ReadWriteOnce]
+  persistentVolumeReclaimPolicy: Retain
+  hostPath: {path: /var/lib/e2e-pool-1}
+`
+	if _, err := s.kubectlIn(pool, "apply", "-f", "-"); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _, _ = s.kubectl("delete", "pv", "e2e-pool-1", "--wait=false") })
+	if _, err := asDev(strings.Replace(claim("pooled", ""), "storage: 1Gi", "storage: 2Gi", 1), "create", "-n", "team-vol", "-f", "-"); err != nil {
+		t.Fatalf("a claim the shared volume fits: %v", err)
+	}
+	eventually(t, 60*time.Second, func() error {
+		pvc := getJSON(t, "-n", "team-vol", "pvc", "pooled")
+		if phase, volume := at(pvc, "status", "phase"), at(pvc, "spec", "volumeName"); phase != "Bound" || volume != "e2e-pool-1" {
+			return fmt.Errorf("claim %v on volume %v, want Bound on e2e-pool-1", phase, volume)
+		}
+		return nil
+	})
+
 	// A StatefulSet's template names the volume: denied by pave, with the field.
 	sts, err := os.ReadFile("testdata/statefulset.yaml")
 	if err != nil {
@@ -96,4 +177,28 @@ spec:
 	_, err = asDev(stolen, "apply", "-n", "team-vol", "-f", "-")
 	denied(t, "a StatefulSet whose claim template names a volume", err, "[claim-volume-name] spec.volumeClaimTemplates[0].spec.volumeName")
 	absent(t, "team-vol", "statefulset", "db")
+}
+
+// reserveRefusals is how many bindings the API server has refused under
+// pave-reserved-volumes: its ValidatingAdmissionPolicy metrics, the signal
+// that the PV controller tried one.
+func reserveRefusals(t *testing.T) int {
+	t.Helper()
+	out, err := s.kubectl("get", "--raw", "/metrics")
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for line := range strings.Lines(out) {
+		if strings.HasPrefix(line, "apiserver_validating_admission_policy_check_total{") &&
+			strings.Contains(line, `enforcement_action="deny"`) && strings.Contains(line, `policy="pave-reserved-volumes"`) {
+			f := strings.Fields(line)
+			v, err := strconv.ParseFloat(f[len(f)-1], 64)
+			if err != nil {
+				t.Fatalf("%q: %v", line, err)
+			}
+			n += int(v)
+		}
+	}
+	return n
 }

@@ -98,6 +98,11 @@ const (
 	// LabelVeleroExclude "true" keeps an object out of every Velero backup:
 	// on a pod template, its pods and the volumes Velero copies from them.
 	LabelVeleroExclude = "velero.io/exclude-from-backup"
+	// LabelSharedVolume "true" on a PersistentVolume reserved for no claim
+	// says it may go to a claim of any namespace: a pool of empty volumes,
+	// such as the local static provisioner's. Without it pave's guard
+	// pave-reserved-volumes refuses binding it to a team's claim.
+	LabelSharedVolume = "pave.dev/shared-volume"
 	// AnnotationSLOAvailability is the availability target in percent (99.9).
 	AnnotationSLOAvailability = "pave.dev/slo-availability"
 	// AnnotationSLOLatency is the latency target of AnnotationSLOPercentile of
