@@ -40,6 +40,7 @@ import (
 	"github.com/pave-dev/pave/pkg/environment"
 	"github.com/pave-dev/pave/pkg/ingress"
 	"github.com/pave-dev/pave/pkg/metrics"
+	"github.com/pave-dev/pave/pkg/storage"
 	pavewebhook "github.com/pave-dev/pave/pkg/webhook"
 	"github.com/pave-dev/pave/pkg/workload"
 )
@@ -185,6 +186,9 @@ func managerOptions(o options, scheme *runtime.Scheme, controls bool) ctrl.Optio
 	byObject := map[client.Object]cache.ByObject{
 		&corev1.Namespace{}: {Transform: namespaceLabels}, &v1alpha1.PlatformPolicy{}: {}, &v1alpha1.PolicyException{}: {}, &corev1.ResourceQuota{}: {},
 		&storagev1.StorageClass{}: {}, &schedulingv1.PriorityClass{}: {}, &policyv1.PodDisruptionBudget{}: {Transform: budgetSpec},
+		// What a claim that names no volume would be bound to
+		// (claim-unreserved-volume): a volume's fit, not its source.
+		&corev1.PersistentVolume{}: {Transform: storage.VolumeFit},
 		// Only their hosts: the ingress-host rule asks who routes a host.
 		// Not the Gateway API routes: the cache asks the API server about
 		// every kind listed here when it is made, and a cluster without

@@ -87,6 +87,7 @@ func DefaultAccepted(p *policy.Policy, c Companions) (*Engine, error) {
 		validators.BudgetReplicas{},
 		storage.Encrypted{},
 		storage.VolumeNames{},
+		storage.UnreservedVolume{},
 		backup.Covered{},
 		monitoring.Bounds{},
 	}
@@ -95,7 +96,7 @@ func DefaultAccepted(p *policy.Policy, c Companions) (*Engine, error) {
 		Validators:          vals,
 		Generators:          c.Workload,
 		NamespaceGenerators: c.Namespace,
-		ObjectValidators:    []ObjectValidator{validators.ServiceExternalIPs{}, validators.ServiceExposure{}, validators.ServiceExternalName{}, validators.IngressReach{}, validators.IngressHost{}, validators.CertificateHost{}, validators.DNSHost{}, validators.MeshRoutes{}, validators.MeshMTLS{}, validators.MeshEnvoyFilter{}, validators.MonitoringScope{}, validators.SecretWebhookURL{}, validators.SecretStoreIdentity{}, storage.Encrypted{}, validators.LiteralSecrets{}, validators.DashboardScope{}, validators.DisruptionBudget{}},
+		ObjectValidators:    []ObjectValidator{validators.ServiceExternalIPs{}, validators.ServiceExposure{}, validators.ServiceExternalName{}, validators.IngressReach{}, validators.IngressHost{}, validators.CertificateHost{}, validators.DNSHost{}, validators.MeshRoutes{}, validators.MeshMTLS{}, validators.MeshEnvoyFilter{}, validators.MonitoringScope{}, validators.SecretWebhookURL{}, validators.SecretStoreIdentity{}, storage.Encrypted{}, storage.UnreservedVolume{}, validators.LiteralSecrets{}, validators.DashboardScope{}, validators.DisruptionBudget{}},
 		ObjectMutators:      []ObjectMutator{storage.ClaimClass{}, mutators.UnhealthyEviction{}},
 		ClusterGenerators:   c.Cluster,
 	})

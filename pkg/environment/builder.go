@@ -38,6 +38,9 @@ type Source interface {
 	Budgets(ctx context.Context, namespace string) ([]policyv1.PodDisruptionBudget, error)
 	// StorageClasses returns the StorageClasses.
 	StorageClasses(ctx context.Context) ([]storagev1.StorageClass, error)
+	// UnreservedVolumes returns the PersistentVolumes that are Available
+	// and reserved for no claim (storage.Unreserved).
+	UnreservedVolumes(ctx context.Context) ([]corev1.PersistentVolume, error)
 	// PriorityClasses returns the PriorityClasses.
 	PriorityClasses(ctx context.Context) ([]schedulingv1.PriorityClass, error)
 	// Routing returns the Ingresses, the Gateway API routes, the
@@ -75,6 +78,9 @@ type Request struct {
 	// StorageClasses asks for the StorageClasses: only a request that may
 	// carry a volume claim needs them.
 	StorageClasses bool
+	// UnreservedVolumes asks for the volumes a claim that names none would
+	// be bound to: only the validation of a claim needs them.
+	UnreservedVolumes bool
 	// Priority asks for the PriorityClass a pod of PriorityClass (a name,
 	// or "" for none) gets its priority from (Env.Priority); AskPriority
 	// sets both where a pod spec needs it.
@@ -130,6 +136,13 @@ func (b Builder) Env(ctx context.Context, p *policy.Policy, r Request) (policy.E
 			return env, fmt.Errorf("list StorageClasses: %w", err)
 		}
 		env.StorageClasses = sc
+	}
+	if r.UnreservedVolumes {
+		pvs, err := b.Source.UnreservedVolumes(ctx)
+		if err != nil {
+			return env, fmt.Errorf("list PersistentVolumes: %w", err)
+		}
+		env.UnreservedVolumes = pvs
 	}
 	if r.Priority {
 		classes, err := b.Source.PriorityClasses(ctx)

@@ -19,6 +19,7 @@ import (
 	"github.com/pave-dev/pave/pkg/api/v1alpha1"
 	"github.com/pave-dev/pave/pkg/ingress"
 	"github.com/pave-dev/pave/pkg/policy"
+	"github.com/pave-dev/pave/pkg/storage"
 )
 
 // Cluster reads the cluster through a reader that must be cache-backed: the
@@ -114,6 +115,22 @@ func (c Cluster) StorageClasses(ctx context.Context) ([]storagev1.StorageClass, 
 		return nil, err
 	}
 	return list.Items, nil
+}
+
+// UnreservedVolumes implements Source, from the cache (which keeps what
+// storage.VolumeFit keeps of a volume) without copying the volumes.
+func (c Cluster) UnreservedVolumes(ctx context.Context) ([]corev1.PersistentVolume, error) {
+	var list corev1.PersistentVolumeList
+	if err := c.Reader.List(ctx, &list, client.UnsafeDisableDeepCopy); err != nil {
+		return nil, err
+	}
+	var out []corev1.PersistentVolume
+	for i := range list.Items {
+		if storage.Unreserved(&list.Items[i]) {
+			out = append(out, list.Items[i])
+		}
+	}
+	return out, nil
 }
 
 // PriorityClasses implements Source, from the cache without copying them.
@@ -268,6 +285,12 @@ func (s Static) Budgets(_ context.Context, namespace string) ([]policyv1.PodDisr
 // StorageClasses implements Source.
 func (s Static) StorageClasses(context.Context) ([]storagev1.StorageClass, error) {
 	return s.Classes, nil
+}
+
+// UnreservedVolumes implements Source: offline the cluster's volumes are
+// unknown, and a volume in the input has no phase yet.
+func (s Static) UnreservedVolumes(context.Context) ([]corev1.PersistentVolume, error) {
+	return nil, nil
 }
 
 // PriorityClasses implements Source: the input's classes. Offline, a

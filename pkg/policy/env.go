@@ -40,6 +40,12 @@ type Env struct {
 	// StorageClasses are the cluster's (or, offline, the input's)
 	// StorageClasses: whether a volume is encrypted is read from its class.
 	StorageClasses []storagev1.StorageClass
+	// UnreservedVolumes are the cluster's PersistentVolumes that the control
+	// plane would bind a claim of any namespace to, when the adapter read
+	// them (validation in the cluster; offline there are none): Available,
+	// reserved for no claim, not shared. pave's guard refuses that binding,
+	// so a claim one of them fits waits.
+	UnreservedVolumes []corev1.PersistentVolume
 	// Priority is the PriorityClass the pod's priority comes from, when the
 	// adapter looked it up and found it: a pod template carries only the
 	// class's name, and its own priority or preemption policy, if it sets

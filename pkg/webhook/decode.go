@@ -143,7 +143,7 @@ func (c *Common) prepare(ctx context.Context, req admission.Request, validating 
 	claims := req.Kind.Kind == "PersistentVolumeClaim" || w != nil && len(workload.Claims(w)) > 0
 	envReq := environment.Request{Namespace: req.Namespace,
 		User:       policy.User{Name: req.UserInfo.Username, Groups: req.UserInfo.Groups},
-		Exceptions: validating, Quotas: validating, StorageClasses: claims,
+		Exceptions: validating, Quotas: validating, StorageClasses: claims, UnreservedVolumes: validating && claims,
 		// A workload's replicas are judged against its budgets; a Pod, or
 		// a ReplicaSet a Deployment owns (every step of a rollout), is not.
 		Budgets: validating && w != nil && w.Kind != "Pod" && metav1.GetControllerOf(w.Meta) == nil}

@@ -91,9 +91,22 @@ spec:
 	})
 	refusals := reserveRefusals(t)
 
-	// A claim without a volume fits the unreserved one: the PV controller
-	// tries to bind it, is refused, and the claim waits.
-	if _, err := asDev(claim("mine", ""), "create", "-n", "team-vol", "-f", "-"); err != nil {
+	// A claim without a volume fits the unreserved one: pave warns the team
+	// member that it will wait, the PV controller tries to bind it, is
+	// refused, and the claim waits.
+	mine := writeTemp(t, claim("mine", ""))
+	eventually(t, 30*time.Second, func() error { // the admission cache has the volume
+		out, err := combinedKubectl("--as", dev, "create", "--dry-run=server", "-n", "team-vol", "-f", mine)
+		if err != nil {
+			return err
+		}
+		if !strings.Contains(out, "Warning: pave [claim-unreserved-volume] spec.resources.requests.storage") ||
+			!strings.Contains(out, `PersistentVolumeClaim "mine" would be bound to PersistentVolume e2e-orders-data (class e2e-claims, 1Gi), which is Available and reserved for no claim`) {
+			return fmt.Errorf("no warning of the wait: %s", out)
+		}
+		return nil
+	})
+	if _, err := asDev("", "create", "-n", "team-vol", "-f", mine); err != nil {
 		t.Fatalf("a claim naming no volume: %v", err)
 	}
 	eventually(t, 60*time.Second, func() error {
@@ -157,8 +170,12 @@ spec:
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { _, _ = s.kubectl("delete", "pv", "e2e-pool-1", "--wait=false") })
-	if _, err := asDev(strings.Replace(claim("pooled", ""), "storage: 1Gi", "storage: 2Gi", 1), "create", "-n", "team-vol", "-f", "-"); err != nil {
-		t.Fatalf("a claim the shared volume fits: %v", err)
+	out, err = combinedKubectl("--as", dev, "create", "-n", "team-vol", "-f", writeTemp(t, strings.Replace(claim("pooled", ""), "storage: 1Gi", "storage: 2Gi", 1)))
+	if err != nil {
+		t.Fatalf("a claim the shared volume fits: %v: %s", err, out)
+	}
+	if strings.Contains(out, "claim-unreserved-volume") {
+		t.Errorf("a claim that a shared volume fits was warned of a wait: %s", out)
 	}
 	eventually(t, 60*time.Second, func() error {
 		pvc := getJSON(t, "-n", "team-vol", "pvc", "pooled")
