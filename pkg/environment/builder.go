@@ -79,7 +79,8 @@ type Request struct {
 	// carry a volume claim needs them.
 	StorageClasses bool
 	// UnreservedVolumes asks for the volumes a claim that names none would
-	// be bound to: only the validation of a claim needs them.
+	// be bound to: only the validation of a claim, or of a workload's claim
+	// templates, needs them.
 	UnreservedVolumes bool
 	// Priority asks for the PriorityClass a pod of PriorityClass (a name,
 	// or "" for none) gets its priority from (Env.Priority); AskPriority
