@@ -19,7 +19,7 @@ import (
 func unreservedVolumeFindings(env policy.Env, volumes []corev1.PersistentVolume) []Finding {
 	var out []Finding
 	for _, pv := range volumes {
-		if pv.Status.Phase != corev1.VolumeAvailable || pv.Spec.ClaimRef != nil || pv.Labels[v1alpha1.LabelSharedVolume] == "true" {
+		if !storage.Unreserved(&pv) {
 			continue
 		}
 		if ok, _ := storage.ClassEncrypts(pv.Spec.StorageClassName, env); !ok {
