@@ -78,6 +78,7 @@ func DefaultAccepted(p *policy.Policy, c Companions) (*Engine, error) {
 		validators.PodPriority{},
 		validators.TerminationGrace{},
 		validators.PodFinalizers{},
+		validators.BarePod{},
 		scheduling.ControlPlane{},
 		scheduling.NodeName{},
 		validators.QuotaHeadroom{},

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+	"time"
 )
 
 // A node drain waits out each pod's grace period: a team member's pod that
@@ -102,5 +103,37 @@ func TestTeamMemberCannotKeepAPodFromGoing(t *testing.T) {
 	// Judged and not stored: a Pod that no Job owns keeps that finalizer.
 	if _, err := asDev(pod("tracked", "batch.kubernetes.io/job-tracking"), "apply", "--dry-run=server", "-n", ns, "-f", "-"); err != nil {
 		t.Fatalf("a Pod of the Job controller's finalizer: %v", err)
+	}
+}
+
+// A Pod that no controller makes is lost with its node, and `kubectl drain`
+// refuses to evict it without --force: the team member who makes one by hand
+// is told so, while the Pods a ReplicaSet makes, which name it as their
+// controller, are admitted without a word.
+func TestTeamMemberIsWarnedOfABarePod(t *testing.T) {
+	const ns = "team-bare"
+	teamNamespace(t, ns)
+	out, err := combinedKubectl("--as", dev, "run", "scratch", "-n", ns, "--image=nginx:1.27.3", "--dry-run=server")
+	if err != nil {
+		t.Fatalf("a Pod made by hand: %v: %s", err, out)
+	}
+	mustContain(t, out, `Warning: pave [bare-pod] metadata.ownerReferences: Pod "scratch" has no controller`, "without --force", "pod/scratch created (server dry run)")
+
+	if _, err := asDev(deployment("web", "      containers: [{name: app, image: 'nginx:1.27.3'}]\n"), "apply", "-n", ns, "-f", "-"); err != nil {
+		t.Fatalf("a Deployment: %v", err)
+	}
+	var rs map[string]any
+	eventually(t, 30*time.Second, func() error {
+		rs = getJSON(t, "replicaset", "-n", ns, "-l", "app=web")
+		if n := len(at(rs, "items").([]any)); n != 1 {
+			return fmt.Errorf("%d ReplicaSets of Deployment web", n)
+		}
+		return nil
+	})
+	owned := fmt.Sprintf("apiVersion: v1\nkind: Pod\nmetadata: {name: web-copy, labels: {app: web}, ownerReferences: [{apiVersion: apps/v1, kind: ReplicaSet, name: %s, uid: %s, controller: true}]}\nspec:\n  containers: [{name: app, image: 'nginx:1.27.3'}]\n",
+		at(rs, "items", 0, "metadata", "name"), at(rs, "items", 0, "metadata", "uid"))
+	out, err = combinedKubectl("--as", dev, "create", "--dry-run=server", "-n", ns, "-f", writeTemp(t, owned))
+	if err != nil || strings.Contains(out, "bare-pod") || !strings.Contains(out, "pod/web-copy created (server dry run)") {
+		t.Fatalf("a Pod its ReplicaSet controls (error %v): %s", err, out)
 	}
 }
