@@ -130,6 +130,9 @@ func runCheck(cmd *cobra.Command, paths []string, f checkFlags) error {
 		Render:           f.render,
 		ParseOnly:        f.parseOnly,
 		Ungoverned:       v1alpha1.Ungoverned(f.paveNamespace, f.excluded...),
+		// The machine formats locate each finding; the table lists them
+		// under their object's line, and parses nothing again.
+		FieldLines: f.output != "table",
 	})
 	rep.Errors = append(readErrs, rep.Errors...)
 	if len(rep.Objects) == 0 && len(rep.Errors) == 0 {

@@ -217,15 +217,15 @@ func TestCheckSARIFMatchesSchema(t *testing.T) {
 			at = append(at, fmt.Sprintf("%s:%d", *loc.ArtifactLocation.URI, *loc.Region.StartLine))
 		}
 	}
-	// The hostile Deployment (line 2 after its comment) and the root pod, the
-	// List's second item.
-	if strings.Join(at, " ") != "testdata/hostile.yaml:2 testdata/list.yaml:9" {
+	// At the field's line: the hostile Deployment's runAsUser, and the root
+	// pod's container (the List's second item), which writes it in its flow.
+	if strings.Join(at, " ") != "testdata/hostile.yaml:23 testdata/list.yaml:13" {
 		t.Fatalf("pss/runAsUser results at %v", at)
 	}
 }
 
 // What the table and JUnit say beside the violations is in the SARIF too: an
-// unknown field as a warning at its object, a broken input as an error
+// unknown field as a warning at its line, a broken input as an error
 // notification of an unsuccessful run, never as a clean file.
 func TestCheckSARIFCarriesNotesAndInputErrors(t *testing.T) {
 	stdin := `apiVersion: v1
@@ -246,7 +246,7 @@ spec: {ports: [{port: 80}], selectr: {app: web}}
 			unknown = append(unknown, fmt.Sprintf("%d %s", *res.Locations[0].PhysicalLocation.Region.StartLine, *res.Message.Text))
 		}
 	}
-	if len(unknown) != 1 || !strings.HasPrefix(unknown[0], "1 Service default/web: unknown field \"spec.selectr\"") {
+	if len(unknown) != 1 || !strings.HasPrefix(unknown[0], "4 Service default/web: unknown field \"spec.selectr\"") { // at the field's line
 		t.Fatalf("unknown-field results %q", unknown)
 	}
 	if len(run.Invocations) != 1 || run.Invocations[0].ExecutionSuccessful == nil || *run.Invocations[0].ExecutionSuccessful {

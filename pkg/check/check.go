@@ -43,6 +43,9 @@ type Options struct {
 	// guards, judged for a team member, whom they do not trust).
 	Guards []*admissionregistrationv1.ValidatingAdmissionPolicy
 	Groups []string
+	// FieldLines locates each finding and unknown field at the line of the
+	// input that writes its field (Object.FieldLines).
+	FieldLines bool
 }
 
 // Object is the verdict on one object of the input.
@@ -71,6 +74,10 @@ type Object struct {
 	// field validation, on by default, refuses the object before admission
 	// sees it. Notes words them for people.
 	UnknownFields []string `json:"unknownFields,omitempty"`
+	// FieldLines are the lines of the input that write the fields the
+	// findings and unknown fields name (of the deepest part written, for a
+	// field left out), by field, where Options.FieldLines asked for them.
+	FieldLines map[string]int `json:"fieldLines,omitempty"`
 	// Companions name the objects pave's controller would keep beside this
 	// workload ("DestinationRule shop/pave-web").
 	Companions []string `json:"companions,omitempty"`
@@ -79,6 +86,15 @@ type Object struct {
 	// objects, in the order of Companions.
 	Rendered           json.RawMessage   `json:"-"`
 	RenderedCompanions []json.RawMessage `json:"-"`
+}
+
+// LineOf is the line of the input that writes field, where FieldLines
+// has it, else the object's own line.
+func (o Object) LineOf(field string) int {
+	if line, ok := o.FieldLines[field]; ok {
+		return line
+	}
+	return o.Line
 }
 
 // Called is the name the object goes by in messages: its name, or its
@@ -172,9 +188,12 @@ func Run(ctx context.Context, inputs []manifest.Input, opts Options) *Report {
 	parallel(workers, len(objs), func(i int) {
 		o := &objs[i]
 		if err := run.object(ctx, o, &checked[i]); err != nil {
-			errs[i] = &manifest.Error{Source: o.Source, Line: o.Line, Err: err}
+			errs[i] = inputError(o, err)
 		}
 	})
+	if opts.FieldLines {
+		locate(workers, objs, checked)
+	}
 	run.ownCompanions(ctx, objs, checked, errs)
 	listOnce(checked)
 

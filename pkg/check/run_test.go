@@ -10,7 +10,7 @@ import (
 )
 
 // The objects of a List are checked one by one: one that cannot be checked is
-// an error at its line, and the objects after it are still reported, in
+// an error at its line (the line of the field it fails at), and the objects after it are still reported, in
 // input order, whatever the number of workers.
 func TestListItemsAreCheckedEachOnItsOwn(t *testing.T) {
 	input := `apiVersion: v1
@@ -42,7 +42,7 @@ metadata: {name: after}
 		if strings.Join(names, " ") != "first last after" {
 			t.Errorf("%d workers: objects %v, want first last after", workers, names)
 		}
-		if len(rep.Errors) != 1 || !strings.Contains(rep.Errors[0].Error(), "in.yaml:7: Deployment broken") {
+		if len(rep.Errors) != 1 || !strings.Contains(rep.Errors[0].Error(), "in.yaml:10: Deployment broken") {
 			t.Errorf("%d workers: errors %v, want the broken Deployment's", workers, rep.Errors)
 		}
 	}

@@ -27,6 +27,13 @@ type Object struct {
 	Namespace    string
 	// JSON is the object as JSON, ready to decode into a typed struct.
 	JSON []byte
+	// text is the document the object was read from, whose line 1 is the
+	// file's firstLine, and item 1 + its index among a List's items (0 for
+	// the document's own object): where FieldLine looks.
+	text      []byte
+	firstLine int
+	item      int
+	fromJSON  bool
 }
 
 // Called is the name the object goes by in messages (Called).
@@ -109,6 +116,9 @@ func Decode(d Document) ([]Object, error) {
 		js, h, err = toJSON(d.Raw)
 	}
 	if err != nil {
+		if typed, ok := errors.AsType[*json.UnmarshalTypeError](err); ok && typed.Field != "" {
+			return nil, d.typeError(typed)
+		}
 		if d.isJSON {
 			return nil, d.errorf("invalid JSON: %v", err)
 		}
@@ -130,7 +140,8 @@ func Decode(d Document) ([]Object, error) {
 		return d.items(h.Kind, js, h.itemLines)
 	}
 	return []Object{{Source: d.Source, Line: d.Line, APIVersion: h.APIVersion, Kind: h.Kind,
-		Name: h.Metadata.Name, GenerateName: h.Metadata.GenerateName, Namespace: h.Metadata.Namespace, JSON: js}}, nil
+		Name: h.Metadata.Name, GenerateName: h.Metadata.GenerateName, Namespace: h.Metadata.Namespace, JSON: js,
+		text: d.Raw, firstLine: d.startLine, fromJSON: d.isJSON}}, nil
 }
 
 // items are the objects of a List, in order. An item that is no object, or
@@ -161,7 +172,8 @@ func (d Document) items(kind string, js []byte, lines []int) ([]Object, error) {
 			return nil, &Error{Source: d.Source, Line: line, Err: fmt.Errorf("%s item %d is a %s, which kubectl refuses inside a List: move its items into the outer List", kind, i, ih.Kind)}
 		}
 		out = append(out, Object{Source: d.Source, Line: line, APIVersion: ih.APIVersion, Kind: ih.Kind,
-			Name: ih.Metadata.Name, GenerateName: ih.Metadata.GenerateName, Namespace: ih.Metadata.Namespace, JSON: item})
+			Name: ih.Metadata.Name, GenerateName: ih.Metadata.GenerateName, Namespace: ih.Metadata.Namespace, JSON: item,
+			text: d.Raw, firstLine: d.startLine, item: i + 1, fromJSON: d.isJSON})
 	}
 	return out, nil
 }
@@ -180,6 +192,13 @@ func groupVersion(apiVersion string) error {
 // its kind says.
 func isList(h header) bool {
 	return h.Kind == "List" || h.itemsKey
+}
+
+// typeError is a header field of the wrong type (a name YAML read as a
+// boolean), at the field's line, with what to do.
+func (d Document) typeError(e *json.UnmarshalTypeError) error {
+	o := Object{Line: d.Line, text: d.Raw, firstLine: d.startLine, fromJSON: d.isJSON}
+	return &Error{Source: d.Source, Line: o.FieldLine(e.Field), Err: hinted(e, o.TypeHint(e))}
 }
 
 func (d Document) errorf(format string, args ...any) error {

@@ -249,7 +249,8 @@ func TestReadPathsSaysAChartIsRenderedFirst(t *testing.T) {
 	}
 }
 
-// A JSON stream's values are reported as JSON, at their own lines.
+// A JSON stream's values are reported as JSON, at their own lines: a value of
+// the wrong type gets no advice about YAML's unquoted words.
 func TestJSONStreamErrorsSayJSON(t *testing.T) {
 	data := "{\"apiVersion\":\"v1\",\"kind\":\"ConfigMap\",\"metadata\":{\"name\":\"a\"}}\n{\"apiVersion\":5,\"kind\":\"ConfigMap\"}\n"
 	docs := manifest.Split("f.json", []byte(data))
@@ -257,7 +258,7 @@ func TestJSONStreamErrorsSayJSON(t *testing.T) {
 		t.Fatalf("%d documents, want 2", len(docs))
 	}
 	_, err := manifest.Decode(docs[1])
-	if want := "f.json:2: invalid JSON: json: cannot unmarshal number into Go struct field .apiVersion of type string"; err == nil || err.Error() != want {
+	if want := "f.json:2: json: cannot unmarshal number into Go struct field .apiVersion of type string"; err == nil || err.Error() != want {
 		t.Fatalf("error %v, want %s", err, want)
 	}
 }

@@ -51,7 +51,7 @@ func JUnit(w io.Writer, rep *check.Report, failOnWarn bool) error {
 		c := junitCase{Name: objectName(o), Classname: fmt.Sprintf("%s:%d", o.Source, o.Line)}
 		var denied, notes []string
 		for _, v := range o.Violations {
-			line := fmt.Sprintf("[%s] %s at %s: %s (fix: %s)", v.Mode, v.Rule, v.Field, v.Message, v.Fix)
+			line := fmt.Sprintf("[%s] %s at %s (%s:%d): %s (fix: %s)", v.Mode, v.Rule, v.Field, o.Source, o.LineOf(v.Field), v.Message, v.Fix)
 			if v.Denies() {
 				denied = append(denied, line)
 			} else {

@@ -22,7 +22,8 @@ const (
 )
 
 // SARIF writes a SARIF 2.1.0 log: every rule in the driver's rule table, one
-// result per violation located at the object's file and line, waived ones with
+// result per violation located at its field's line where the report has it
+// (check.Options.FieldLines), else its object's, waived ones with
 // a suppression that names the PolicyException; the engine's warnings and the
 // unknown fields as warnings of their own rules; and the inputs that could not
 // be read as error notifications of an unsuccessful invocation, so that a
@@ -46,7 +47,7 @@ func SARIF(w io.Writer, rep *check.Report, rules []policy.Rule) error {
 		for _, f := range o.UnknownFields {
 			run.CreateResultForRule(sarifUnknownField).WithLevel("warning").
 				WithMessage(sarif.NewTextMessage(fmt.Sprintf("%s: %s", objectName(o), check.UnknownFieldNote(f)))).
-				AddLocation(fileLocation(o.Source, o.Line))
+				AddLocation(fileLocation(o.Source, o.LineOf(check.UnknownFieldPath(f))))
 		}
 		for _, v := range o.Violations {
 			if run.GetRuleIndex(v.Rule) < 0 {
@@ -55,7 +56,7 @@ func SARIF(w io.Writer, rep *check.Report, rules []policy.Rule) error {
 			res := run.CreateResultForRule(v.Rule).
 				WithLevel(level(v)).
 				WithMessage(sarif.NewTextMessage(fmt.Sprintf("%s: %s at %s. Fix: %s", objectName(o), v.Message, v.Field, v.Fix))).
-				AddLocation(fileLocation(o.Source, o.Line).AddLogicalLocation(sarif.NewLogicalLocation().
+				AddLocation(fileLocation(o.Source, o.LineOf(v.Field)).AddLogicalLocation(sarif.NewLogicalLocation().
 					WithFullyQualifiedName(fmt.Sprintf("%s/%s/%s.%s", o.Kind, o.Namespace, o.Called(), v.Field)).
 					WithKind("object")))
 			if v.Exception != "" {

@@ -1,0 +1,113 @@
+package manifest
+
+import "testing"
+
+// objectsOf decodes every document of a file.
+func objectsOf(t *testing.T, data string) []Object {
+	t.Helper()
+	var out []Object
+	for _, d := range Split("f.yaml", []byte(data)) {
+		objs, err := Decode(d)
+		if err != nil {
+			t.Fatal(err)
+		}
+		out = append(out, objs...)
+	}
+	return out
+}
+
+// A field is located at the line that writes it, in the file's count, in
+// the paths findings name and in encoding/json's; one the object leaves out
+// at the deepest part it writes; a List's item within the item.
+func TestFieldLineIsWhereTheFieldIsWritten(t *testing.T) {
+	file := `# a comment
+apiVersion: v1
+kind: ConfigMap
+metadata: {name: first}
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+  annotations:
+    example.com/owner: shop
+  labels: &labels
+    app: web
+spec:
+  selector: {matchLabels: *labels}
+  template:
+    metadata:
+      labels:
+        <<: *labels
+        tier: front
+    spec:
+      containers:
+      - name: c
+        image: x:1
+        env:
+        - name: DEBUG
+          value: yes
+        securityContext:
+          runAsUser: 0
+      - name: d
+        image: y:1
+---
+apiVersion: v1
+kind: List
+items:
+- apiVersion: v1
+  kind: Pod
+  metadata: {name: a}
+- apiVersion: v1
+  kind: Pod
+  metadata:
+    name: b
+  spec:
+    containers: [{name: c, image: z}]
+`
+	objs := objectsOf(t, file)
+	if len(objs) != 4 {
+		t.Fatalf("%d objects", len(objs))
+	}
+	web, b := objs[1], objs[3]
+	for _, tc := range []struct {
+		o     Object
+		field string
+		line  int
+	}{
+		{web, "spec.template.spec.containers[0].image", 24},
+		{web, "spec.template.spec.containers.0.env.0.value", 27}, // encoding/json's path
+		{web, "spec.template.spec.containers[0].securityContext.runAsUser", 29},
+		{web, "spec.template.spec.containers[0].securityContext.runAsNonRoot", 28}, // left out: its block
+		{web, "spec.template.spec.containers[1].readinessProbe", 30},               // left out: its container
+		{web, "metadata.annotations[example.com/owner]", 11},
+		{web, "metadata.annotations.example.com/owner", 11}, // a key holding dots, cut at them
+		{web, "spec.template.metadata.labels[app]", 13},     // merged: where the anchor writes it
+		{web, "spec.template.metadata.labels[tier]", 20},
+		{web, "spec.selector.matchLabels[app]", 13},         // through an alias
+		{web, "spec.template.spec.containers[7].image", 22}, // no such container: the list
+		{web, "status", 6},
+		{web, "", 6},
+		{b, "spec.containers[0].image", 44},
+		{b, "metadata.name", 42},
+		{objs[2], "spec", 36}, // left out: the item
+	} {
+		if got := tc.o.FieldLine(tc.field); got != tc.line {
+			t.Errorf("%s %s: line %d, want %d", tc.o.Name, tc.field, got, tc.line)
+		}
+	}
+}
+
+// In a JSON stream each value counts from its own first line.
+func TestFieldLineInAJSONStream(t *testing.T) {
+	objs := objectsOf(t, "{\"apiVersion\": \"v1\", \"kind\": \"ConfigMap\", \"metadata\": {\"name\": \"a\"}}\n{\n  \"apiVersion\": \"v1\",\n  \"kind\": \"Pod\",\n  \"metadata\": {\"name\": \"p\"},\n  \"spec\": {\n    \"containers\": [\n      {\"name\": \"c\", \"image\": \"x\"}\n    ]\n  }\n}\n")
+	if len(objs) != 2 {
+		t.Fatalf("%d objects", len(objs))
+	}
+	if got := objs[1].FieldLine("spec.containers[0].image"); got != 8 {
+		t.Errorf("line %d, want 8", got)
+	}
+	if got := objs[1].FieldLine("metadata.name"); got != 5 {
+		t.Errorf("line %d, want 5", got)
+	}
+}
