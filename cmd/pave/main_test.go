@@ -114,7 +114,7 @@ datta: {a: b}
 func TestCheckBadInputDoesNotStopTheRest(t *testing.T) {
 	r := pave(t, "", "check", "-f", "testdata/broken.yaml", "-f", "testdata/notk8s.yaml", "-f", "testdata/mixed.yaml", "-f", "testdata/nope.yaml")
 	r.must(t, 2, "Deployment default/api  ok", "ConfigMap default/settings  ok", "3 input errors")
-	for _, want := range []string{"testdata/broken.yaml:1: invalid YAML: yaml: line 5", "testdata/notk8s.yaml:2: not a Kubernetes object", "testdata/nope.yaml"} {
+	for _, want := range []string{"testdata/broken.yaml:5: invalid YAML: yaml: line 5", "testdata/notk8s.yaml:2: not a Kubernetes object", "testdata/nope.yaml"} {
 		if !strings.Contains(r.stdout, want) {
 			t.Errorf("errors lack %q:\n%s", want, r.stdout)
 		}

@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"strconv"
+	"strings"
 
 	"k8s.io/apimachinery/pkg/runtime/schema"
 
@@ -122,7 +123,12 @@ func Decode(d Document) ([]Object, error) {
 		if d.isJSON {
 			return nil, d.errorf("invalid JSON: %v", err)
 		}
-		return nil, d.errorf("invalid YAML: %s%s", shiftLine(err.Error(), d.startLine-1), templateHint(d.Raw))
+		msg := shiftLine(err.Error(), d.startLine-1)
+		e := d.errorf("invalid YAML: %s%s%s", msg, templateHint(d.Raw), d.tabHint(msg))
+		if m := yamlLine.FindStringSubmatch(msg); m != nil { // where the parser stopped, for editors to jump to
+			e.(*Error).Line, _ = strconv.Atoi(m[1])
+		}
+		return nil, e
 	}
 	if bytes.Equal(js, []byte("null")) {
 		return nil, nil // an empty document (`~`, an anchor alone): kubectl skips it
@@ -214,6 +220,21 @@ func templateHint(raw []byte) string {
 		return ""
 	}
 	return " (the document holds template syntax, {{ }}: check what the template renders, e.g. helm template CHART | pave check -f -)"
+}
+
+// tabHint is what to do where the line the parser stopped at (msg's, in the
+// file's count) is indented with a tab, which YAML does not take.
+func (d Document) tabHint(msg string) string {
+	m := yamlLine.FindStringSubmatch(msg)
+	if m == nil || strings.Contains(msg, "tab character") { // the parser says so itself
+		return ""
+	}
+	n, _ := strconv.Atoi(m[1])
+	lines := bytes.Split(d.Raw, []byte("\n"))
+	if i := n - d.startLine; i < 0 || i >= len(lines) || !bytes.HasPrefix(bytes.TrimLeft(lines[i], " "), []byte("\t")) {
+		return ""
+	}
+	return fmt.Sprintf(" (line %d is indented with a tab: YAML indents with spaces only)", n)
 }
 
 // kustomizationHint is what to do with a kustomization's own file, which

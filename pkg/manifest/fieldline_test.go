@@ -111,3 +111,22 @@ func TestFieldLineInAJSONStream(t *testing.T) {
 		t.Errorf("line %d, want 5", got)
 	}
 }
+
+// Broken YAML is an error at the line the parser stopped at, in the file's
+// count, and a line indented with a tab says what YAML takes.
+func TestBrokenYAMLIsAnErrorAtItsLine(t *testing.T) {
+	for _, tc := range []struct{ data, want string }{
+		{"apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\n---\n# b\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: b\ndata:\n\tkey: v\n",
+			"f.yaml:11: invalid YAML: yaml: line 11: found character that cannot start any token (line 11 is indented with a tab: YAML indents with spaces only)"},
+		{"apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: b\n   indent: wrong\n",
+			"f.yaml:5: invalid YAML: yaml: line 5: mapping values are not allowed in this context"},
+		{"apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: b\n\tlabels: {}\n",
+			"f.yaml:5: invalid YAML: yaml: line 5: found a tab character that violates indentation"},
+	} {
+		docs := Split("f.yaml", []byte(tc.data))
+		_, err := Decode(docs[len(docs)-1])
+		if err == nil || err.Error() != tc.want {
+			t.Errorf("error %v\nwant  %s", err, tc.want)
+		}
+	}
+}
