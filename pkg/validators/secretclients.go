@@ -23,7 +23,7 @@ var followedByPassword = map[string][]string{"redis-cli": {"-a"}, "sshpass": {"-
 	"mongoimport": {"-p"}, "mongostat": {"-p"}, "mongotop": {"-p"}, "mongofiles": {"-p"},
 	"sqlcmd": {"-P"}, "bcp": {"-P"}, "zip": {"-P"}, "unzip": {"-P"}, "ssh-keygen": {"-N", "-P"}, "openssl": {"-k"},
 	"keytool":   {"-storepass", "-keypass", "-srcstorepass", "-deststorepass", "-srckeypass", "-destkeypass"},
-	"jarsigner": {"-storepass", "-keypass"}}
+	"jarsigner": {"-storepass", "-keypass"}, "curl": {"--oauth2-bearer"}}
 
 // loginClients take a password after -p in their login command (docker
 // login -p, helm registry login -p); elsewhere their -p is a port (docker
@@ -242,34 +242,54 @@ func clientSecret(prog string, ws words, j int) string {
 	if why := stdinSecret(prog, ws, j); why != "" {
 		return why
 	}
-	return headerSecret(ws, j)
+	return headerSecret(prog, ws, j)
 }
+
+// httpieClients take request items, a header among them as Name:Value (and
+// a query parameter as name==value, a JSON field as name:=value).
+var httpieClients = []string{"http", "https", "xh", "xhs"}
 
 // headerSecret says why word j starts an HTTP header that carries a literal
 // credential, or "": an Authorization header anywhere (Bearer, Basic,
-// Token), or a header named like a secret given to -H or --header
-// (X-Api-Key: ...). It is found at the word that names the header.
-func headerSecret(ws words, j int) string {
+// Token; HTTPie's Authorization:Bearer in one word too), or a header named
+// like a secret given to -H (attached as curl takes it, -HX-Api-Key:),
+// --header (X-Api-Key: ...) or HTTPie (X-Api-Key:...). It is found at the
+// word that names the header.
+func headerSecret(prog string, ws words, j int) string {
 	w := ws.of[j]
 	header, given := w, false // the header's name and colon, and whether -H or --header gives it
-	if len(w) > 9 && strings.EqualFold(w[:9], "--header=") {
+	switch {
+	case len(w) > 9 && strings.EqualFold(w[:9], "--header="):
 		header, given = w[9:], true
+	case len(w) > 2 && w[:2] == "-H":
+		header, given = w[2:], true
 	}
-	name, isHeader := strings.CutSuffix(unquoted(header), ":")
-	if !isHeader { // most words: nothing more is read
+	name, scheme, _ := strings.Cut(unquoted(header), ":")
+	if name == unquoted(header) { // most words: nothing more is read
 		return ""
 	}
+	httpie := slices.Contains(httpieClients, prog)
 	if prev, ok := ws.before(j); ok && !given {
-		given = prev == "-H" || prev == "--header"
+		given = prev == "-H" || prev == "--header" || httpie
 	}
 	k := 1 // the header's value is k words on
 	switch {
 	case strings.EqualFold(name, "authorization"):
-		scheme, ok := ws.after(j, k)
-		if !ok || !slices.Contains([]string{"bearer", "basic", "token"}, strings.ToLower(unquoted(scheme))) {
+		if scheme == "" { // Authorization: Bearer, the scheme a word on
+			var ok bool
+			if scheme, ok = ws.after(j, k); !ok {
+				return ""
+			}
+			k++
+		}
+		if !slices.Contains([]string{"bearer", "basic", "token"}, strings.ToLower(unquoted(scheme))) {
 			return ""
 		}
-		k++
+	case scheme != "": // X-Api-Key:value in one word: HTTPie's request item, or no header
+		if httpie && !strings.HasPrefix(scheme, "=") && secretName(name) != "" && heldLiterally("TOKEN", scheme) {
+			return "the header " + name + " carries a literal credential"
+		}
+		return ""
 	case !given || secretName(name) == "":
 		return ""
 	}
