@@ -165,6 +165,28 @@ func TestCheckJSON(t *testing.T) {
 	if o.Allowed || o.Line != 2 || o.File != "testdata/hostile.yaml" || len(o.Violations) < 5 || o.Violations[0].Fix == "" {
 		t.Fatalf("%+v", o)
 	}
+	if strings.Contains(r.stdout, "fieldLines") {
+		t.Error("fieldLines without --field-lines: each object was parsed again unasked")
+	}
+}
+
+// --field-lines gives each finding's field its line in the JSON; the table,
+// which lists findings under their object, refuses it.
+func TestCheckJSONFieldLines(t *testing.T) {
+	r := pave(t, "", "check", "-f", "testdata/hostile.yaml", "-o", "json", "--field-lines")
+	r.must(t, 1)
+	var doc struct {
+		Objects []struct{ FieldLines map[string]int }
+	}
+	if err := json.Unmarshal([]byte(r.stdout), &doc); err != nil {
+		t.Fatal(err)
+	}
+	if got := doc.Objects[0].FieldLines["spec.template.spec.containers[0].securityContext.runAsUser"]; got != 23 {
+		t.Errorf("runAsUser at line %d, want 23: %v", got, doc.Objects[0].FieldLines)
+	}
+	if r := pave(t, "", "check", "-f", "testdata/hostile.yaml", "--field-lines"); r.code != 2 || !strings.Contains(r.stderr, "--field-lines: use it with -o json") {
+		t.Errorf("--field-lines with the table: exit %d, %s", r.code, r.stderr)
+	}
 }
 
 // junitReport is what the tests read of pave check's JUnit.

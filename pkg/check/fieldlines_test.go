@@ -77,3 +77,34 @@ func TestAnUnquotedWordIsAnErrorAtItsLine(t *testing.T) {
 		}
 	}
 }
+
+// The items of a List, which share one document, are each located within
+// their own item.
+func TestListItemsAreLocatedEachInItself(t *testing.T) {
+	input := `apiVersion: v1
+kind: List
+items:
+- apiVersion: v1
+  kind: Pod
+  metadata: {name: a}
+  spec:
+    containers: [{name: c, image: "registry.example.com/a:latest"}]
+- apiVersion: v1
+  kind: Pod
+  metadata: {name: b}
+  spec:
+    containers:
+    - name: c
+      image: registry.example.com/b:latest
+`
+	rep := check.Run(context.Background(), []manifest.Input{{Source: "in.yaml", Data: []byte(input)}},
+		check.Options{Engine: defaultEngine(t), DefaultNamespace: "shop", FieldLines: true})
+	if len(rep.Objects) != 2 {
+		t.Fatalf("objects %v, errors %v", rep.Objects, rep.Errors)
+	}
+	for i, line := range []int{8, 15} {
+		if got := rep.Objects[i].LineOf("spec.containers[0].image"); got != line {
+			t.Errorf("%s: image at line %d, want %d", rep.Objects[i].Name, got, line)
+		}
+	}
+}

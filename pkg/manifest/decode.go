@@ -28,13 +28,11 @@ type Object struct {
 	Namespace    string
 	// JSON is the object as JSON, ready to decode into a typed struct.
 	JSON []byte
-	// text is the document the object was read from, whose line 1 is the
-	// file's firstLine, and item 1 + its index among a List's items (0 for
-	// the document's own object): where FieldLine looks.
-	text      []byte
-	firstLine int
-	item      int
-	fromJSON  bool
+	// text is the document the object was read from, and item 1 + its
+	// index among a List's items (0 for the document's own object): where
+	// FieldLine looks.
+	text *Text
+	item int
 }
 
 // Called is the name the object goes by in messages (Called).
@@ -143,18 +141,18 @@ func Decode(d Document) ([]Object, error) {
 		return nil, d.errorf("%v", err)
 	}
 	if isList(h) {
-		return d.items(h.Kind, js, h.itemLines)
+		return d.items(h.Kind, js, h.itemLines, d.text())
 	}
 	return []Object{{Source: d.Source, Line: d.Line, APIVersion: h.APIVersion, Kind: h.Kind,
 		Name: h.Metadata.Name, GenerateName: h.Metadata.GenerateName, Namespace: h.Metadata.Namespace, JSON: js,
-		text: d.Raw, firstLine: d.startLine, fromJSON: d.isJSON}}, nil
+		text: d.text()}}, nil
 }
 
 // items are the objects of a List, in order. An item that is no object, or
 // is a List itself (kubectl's decoder reads it as a plain object, which then
 // cannot be flattened), fails the whole List: kubectl, validating as it does
 // by default, then sends none of its items (TestCheckReadsListsAsKubectlSendsThem).
-func (d Document) items(kind string, js []byte, lines []int) ([]Object, error) {
+func (d Document) items(kind string, js []byte, lines []int, text *Text) ([]Object, error) {
 	var list struct {
 		Items []json.RawMessage `json:"items"`
 	}
@@ -179,7 +177,7 @@ func (d Document) items(kind string, js []byte, lines []int) ([]Object, error) {
 		}
 		out = append(out, Object{Source: d.Source, Line: line, APIVersion: ih.APIVersion, Kind: ih.Kind,
 			Name: ih.Metadata.Name, GenerateName: ih.Metadata.GenerateName, Namespace: ih.Metadata.Namespace, JSON: item,
-			text: d.Raw, firstLine: d.startLine, item: i + 1, fromJSON: d.isJSON})
+			text: text, item: i + 1})
 	}
 	return out, nil
 }
@@ -203,9 +201,12 @@ func isList(h header) bool {
 // typeError is a header field of the wrong type (a name YAML read as a
 // boolean), at the field's line, with what to do.
 func (d Document) typeError(e *json.UnmarshalTypeError) error {
-	o := Object{Line: d.Line, text: d.Raw, firstLine: d.startLine, fromJSON: d.isJSON}
+	o := Object{Line: d.Line, text: d.text()}
 	return &Error{Source: d.Source, Line: o.FieldLine(e.Field), Err: hinted(e, o.TypeHint(e))}
 }
+
+// text is the document as its objects' FieldLine reads it.
+func (d Document) text() *Text { return &Text{raw: d.Raw, firstLine: d.startLine, json: d.isJSON} }
 
 func (d Document) errorf(format string, args ...any) error {
 	return &Error{Source: d.Source, Line: d.Line, Err: fmt.Errorf(format, args...)}

@@ -10,6 +10,37 @@ import (
 	yamlv3 "go.yaml.in/yaml/v3"
 )
 
+// Text is the document objects were read from: a List's items share it.
+type Text struct {
+	raw       []byte
+	firstLine int // the file's line of raw's first
+	json      bool
+}
+
+// Text is the document o was read from, or nil.
+func (o Object) Text() *Text { return o.text }
+
+// Lines finds the lines of fields of the objects of one document, which it
+// parsed once.
+type Lines struct {
+	root      *yamlv3.Node
+	firstLine int
+}
+
+// Lines parses t for Lines.Of; nil where t is nil or does not parse (JSON
+// that YAML refuses, a tab in its indentation), whose fields are at their
+// objects' lines.
+func (t *Text) Lines() *Lines {
+	if t == nil {
+		return nil
+	}
+	var root yamlv3.Node
+	if err := yamlv3.Unmarshal(t.raw, &root); err != nil || len(root.Content) == 0 {
+		return nil
+	}
+	return &Lines{root: root.Content[0], firstLine: t.firstLine}
+}
+
 // FieldLine is the line of the input that writes field of the object, a
 // path as findings and decoding errors name it:
 // spec.template.spec.containers[0].image, metadata.labels[pave.dev/zone], or
@@ -18,16 +49,16 @@ import (
 // is the line of the deepest part it writes, so an editor or a code scanning
 // annotation lands on the container or the block the field belongs in; the
 // object's own line where it writes none. The document is parsed again,
-// which only findings and errors ask for.
-func (o Object) FieldLine(field string) int {
-	if o.text == nil || field == "" {
+// which only findings and errors ask for: for many objects of one document
+// (a List's items), parse it once with Text.Lines.
+func (o Object) FieldLine(field string) int { return o.text.Lines().Of(o, field) }
+
+// Of is FieldLine of o, an object of the document l was parsed from.
+func (l *Lines) Of(o Object, field string) int {
+	if l == nil || field == "" {
 		return o.Line
 	}
-	var root yamlv3.Node
-	if err := yamlv3.Unmarshal(o.text, &root); err != nil || len(root.Content) == 0 {
-		return o.Line
-	}
-	n := root.Content[0]
+	n := l.root
 	if o.item > 0 {
 		if n = valueOf(n, "items"); n == nil {
 			return o.Line
@@ -38,7 +69,7 @@ func (o Object) FieldLine(field string) int {
 	}
 	line := n.Line
 	segments := fieldSegments(field)
-	for i := 0; i < len(segments) && n != nil; {
+	for i := 0; i < len(segments); {
 		next, keyLine, used := step(n, segments[i:])
 		if next == nil {
 			break
@@ -46,7 +77,7 @@ func (o Object) FieldLine(field string) int {
 		n, line = next, keyLine
 		i += used
 	}
-	return o.firstLine - 1 + line
+	return l.firstLine - 1 + line
 }
 
 // segment is one step of a field path: a key or an index written after a
@@ -170,7 +201,7 @@ func resolved(n *yamlv3.Node) *yamlv3.Node {
 // string, or "": kubectl reads YAML 1.1, where an unquoted yes, no, on, off,
 // y or n is a boolean too. JSON says what it means.
 func (o Object) TypeHint(e *json.UnmarshalTypeError) string {
-	if o.fromJSON || e.Type == nil || e.Type.Kind() != reflect.String {
+	if o.text == nil || o.text.json || e.Type == nil || e.Type.Kind() != reflect.String {
 		return ""
 	}
 	switch e.Value {

@@ -70,6 +70,9 @@ items:
 		t.Fatalf("%d objects", len(objs))
 	}
 	web, b := objs[1], objs[3]
+	if objs[2].Text() != b.Text() || web.Text() == b.Text() {
+		t.Error("a List's items do not share their document's text, for it to be parsed once")
+	}
 	for _, tc := range []struct {
 		o     Object
 		field string
