@@ -188,7 +188,7 @@ func Run(ctx context.Context, inputs []manifest.Input, opts Options) *Report {
 	parallel(workers, len(objs), func(i int) {
 		o := &objs[i]
 		if err := run.object(ctx, o, &checked[i]); err != nil {
-			errs[i] = inputError(o, err)
+			errs[i] = o.Located(err)
 		}
 	})
 	if opts.FieldLines {

@@ -1,9 +1,6 @@
 package check
 
 import (
-	"encoding/json"
-	"errors"
-	"fmt"
 	"strings"
 
 	"github.com/pave-dev/pave/pkg/manifest"
@@ -54,18 +51,4 @@ func UnknownFieldPath(note string) string {
 		return ""
 	}
 	return note[start+1 : end]
-}
-
-// inputError is err, which o could not be checked for, at the line of the
-// field it names where it names one (a value of the wrong type), with what
-// to do where YAML read a value as other than what it looks like.
-func inputError(o *manifest.Object, err error) error {
-	typed, ok := errors.AsType[*json.UnmarshalTypeError](err)
-	if !ok || typed.Field == "" {
-		return &manifest.Error{Source: o.Source, Line: o.Line, Err: err}
-	}
-	if hint := o.TypeHint(typed); hint != "" {
-		err = fmt.Errorf("%w (%s)", err, hint)
-	}
-	return &manifest.Error{Source: o.Source, Line: o.FieldLine(typed.Field), Err: err}
 }

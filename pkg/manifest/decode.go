@@ -116,16 +116,18 @@ func Decode(d Document) ([]Object, error) {
 	}
 	if err != nil {
 		if typed, ok := errors.AsType[*json.UnmarshalTypeError](err); ok && typed.Field != "" {
-			return nil, d.typeError(typed)
+			// A header field of the wrong type (a name YAML read as a boolean).
+			return nil, Object{Source: d.Source, Line: d.Line, text: d.text()}.Located(err)
 		}
 		if d.isJSON {
 			return nil, d.errorf("invalid JSON: %v", err)
 		}
 		msg := shiftLine(err.Error(), d.startLine-1)
-		e := d.errorf("invalid YAML: %s%s%s", msg, templateHint(d.Raw), d.tabHint(msg))
+		e := &Error{Source: d.Source, Line: d.Line}
 		if m := yamlLine.FindStringSubmatch(msg); m != nil { // where the parser stopped, for editors to jump to
-			e.(*Error).Line, _ = strconv.Atoi(m[1])
+			e.Line, _ = strconv.Atoi(m[1])
 		}
+		e.Err = fmt.Errorf("invalid YAML: %s%s%s", msg, templateHint(d.Raw), d.tabHint(msg, e.Line))
 		return nil, e
 	}
 	if bytes.Equal(js, []byte("null")) {
@@ -198,13 +200,6 @@ func isList(h header) bool {
 	return h.Kind == "List" || h.itemsKey
 }
 
-// typeError is a header field of the wrong type (a name YAML read as a
-// boolean), at the field's line, with what to do.
-func (d Document) typeError(e *json.UnmarshalTypeError) error {
-	o := Object{Line: d.Line, text: d.text()}
-	return &Error{Source: d.Source, Line: o.FieldLine(e.Field), Err: hinted(e, o.TypeHint(e))}
-}
-
 // text is the document as its objects' FieldLine reads it.
 func (d Document) text() *Text { return &Text{raw: d.Raw, firstLine: d.startLine, json: d.isJSON} }
 
@@ -223,14 +218,12 @@ func templateHint(raw []byte) string {
 	return " (the document holds template syntax, {{ }}: check what the template renders, e.g. helm template CHART | pave check -f -)"
 }
 
-// tabHint is what to do where the line the parser stopped at (msg's, in the
-// file's count) is indented with a tab, which YAML does not take.
-func (d Document) tabHint(msg string) string {
-	m := yamlLine.FindStringSubmatch(msg)
-	if m == nil || strings.Contains(msg, "tab character") { // the parser says so itself
+// tabHint is what to do where line n, the one the parser stopped at (in
+// the file's count), is indented with a tab, which YAML does not take.
+func (d Document) tabHint(msg string, n int) string {
+	if strings.Contains(msg, "tab character") { // the parser says so itself
 		return ""
 	}
-	n, _ := strconv.Atoi(m[1])
 	lines := bytes.Split(d.Raw, []byte("\n"))
 	if i := n - d.startLine; i < 0 || i >= len(lines) || !bytes.HasPrefix(bytes.TrimLeft(lines[i], " "), []byte("\t")) {
 		return ""

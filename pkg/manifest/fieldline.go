@@ -2,6 +2,7 @@ package manifest
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"reflect"
 	"strconv"
@@ -196,11 +197,25 @@ func resolved(n *yamlv3.Node) *yamlv3.Node {
 	return n
 }
 
-// TypeHint is what to do with e, a field of the object of the wrong type,
-// where YAML read a value as a boolean or a number and the field takes a
-// string, or "": kubectl reads YAML 1.1, where an unquoted yes, no, on, off,
-// y or n is a boolean too. JSON says what it means.
-func (o Object) TypeHint(e *json.UnmarshalTypeError) string {
+// Located is err, which o could not be read or checked for, as an input
+// error at the line of the field it names where it names one (a value of
+// the wrong type), saying what to do where YAML read a word as a boolean or
+// a number and the field takes a string: kubectl reads YAML 1.1, where an
+// unquoted yes, no, on, off, y or n is a boolean too. JSON says what it
+// means, and gets no such advice.
+func (o Object) Located(err error) error {
+	typed, ok := errors.AsType[*json.UnmarshalTypeError](err)
+	if !ok || typed.Field == "" {
+		return &Error{Source: o.Source, Line: o.Line, Err: err}
+	}
+	if hint := o.typeHint(typed); hint != "" {
+		err = fmt.Errorf("%w (%s)", err, hint)
+	}
+	return &Error{Source: o.Source, Line: o.FieldLine(typed.Field), Err: err}
+}
+
+// typeHint is what to do with e, a value of the wrong type, or "".
+func (o Object) typeHint(e *json.UnmarshalTypeError) string {
 	if o.text == nil || o.text.json || e.Type == nil || e.Type.Kind() != reflect.String {
 		return ""
 	}
@@ -211,12 +226,4 @@ func (o Object) TypeHint(e *json.UnmarshalTypeError) string {
 		return `YAML reads an unquoted number as a number: quote the value, e.g. "8080"`
 	}
 	return ""
-}
-
-// hinted is err with hint, if any, after it.
-func hinted(err error, hint string) error {
-	if hint == "" {
-		return err
-	}
-	return fmt.Errorf("%w (%s)", err, hint)
 }

@@ -264,8 +264,8 @@ func headerSecret(prog string, ws words, j int) string {
 	case len(w) > 2 && w[:2] == "-H":
 		header, given = w[2:], true
 	}
-	name, scheme, _ := strings.Cut(unquoted(header), ":")
-	if name == unquoted(header) { // most words: nothing more is read
+	name, scheme, isHeader := strings.Cut(unquoted(header), ":")
+	if !isHeader { // most words: nothing more is read
 		return ""
 	}
 	httpie := slices.Contains(httpieClients, prog)
