@@ -23,13 +23,14 @@ import (
 )
 
 // Scanner is the background audit. On the leading controller it re-judges
-// every running Deployment, StatefulSet and DaemonSet under the policy in
-// force, each time the policy changes and every spec.audit.interval, and
-// writes a pass or the findings of each into its namespace's report
-// (category background), so a tightened policy shows what already runs in
-// breach. Its API load per scan is a paged list of the workloads, one
-// metadata list of pave's reports and, per namespace whose results
-// changed, one read and one write (docs/audit.md).
+// every running Deployment, StatefulSet and DaemonSet, and every object of
+// the other kinds pave's rules judge (Services, Ingresses, ...), under the
+// policy in force, each time the policy changes and every
+// spec.audit.interval, and writes a pass or the findings of each into its
+// namespace's report (category background), so a tightened policy shows
+// what already runs in breach. Its API load per scan is a paged list of
+// each kind, one metadata list of pave's reports and, per namespace whose
+// results changed, one read and one write (docs/audit.md).
 type Scanner struct {
 	// API lists the workloads and pave's reports (uncached), and deletes
 	// the reports of the format the policy no longer uses.
@@ -62,7 +63,7 @@ func (s *Scanner) Start(ctx context.Context) error {
 			if n, err := s.Scan(ctx); err != nil {
 				s.Log.Error(err, "background audit incomplete; it runs again at the next interval or policy change")
 			} else {
-				s.Log.Info("background audit", "workloads", n)
+				s.Log.Info("background audit", "judged", n)
 			}
 			if d := eng.Policy().AuditInterval(); d > 0 {
 				every = time.After(d)
@@ -82,8 +83,8 @@ func (s *Scanner) Start(ctx context.Context) error {
 // NeedLeaderElection implements manager.LeaderElectionRunnable: one scanner.
 func (s *Scanner) NeedLeaderElection() bool { return true }
 
-// Scan judges every governed workload once and writes the reports; it
-// returns how many workloads it judged.
+// Scan judges every governed workload and object once and writes the
+// reports; it returns how many it judged.
 func (s *Scanner) Scan(ctx context.Context) (int, error) {
 	eng := s.Engine()
 	p := eng.Policy()
@@ -94,6 +95,10 @@ func (s *Scanner) Scan(ctx context.Context) (int, error) {
 	now := s.Now().UTC().Truncate(time.Second)
 	fresh, n, err := s.judge(ctx, eng, p, now)
 	if err != nil {
+		return n, err
+	}
+	objects, err := s.judgeObjects(ctx, eng, p, now, fresh)
+	if n += objects; err != nil {
 		return n, err
 	}
 	namespaces, err := s.reported(ctx, format)
@@ -139,25 +144,32 @@ func (s *Scanner) judge(ctx context.Context, eng *engine.Engine, p *policy.Polic
 			return fmt.Errorf("judge %s %s/%s: %w", w.Kind, ns, w.Name(), err)
 		}
 		n++
-		key := Key{Category: CategoryBackground, Kind: w.Kind, Name: w.Name()}
-		base := Result{Key: key, APIVersion: "apps/v1", Outcome: OutcomePass, Count: 1, FirstSeen: now, LastSeen: now}
-		if len(res.Violations) == 0 {
-			out[ns] = append(out[ns], base)
-		}
-		seen := map[string]bool{}
-		for _, v := range res.Violations {
-			if seen[v.Rule] { // one result per rule and workload: the first finding
-				continue
-			}
-			seen[v.Rule] = true
-			r := base
-			r.Rule, r.Outcome, r.Severity = v.Rule, v.Outcome(), string(v.Severity)
-			r.Field, r.Message, r.Fix = cut(v.Field, MaxTextBytes), cut(v.Message, MaxMessageBytes), cut(v.Fix, MaxTextBytes)
-			out[ns] = append(out[ns], r)
-		}
+		out[ns] = append(out[ns], scanResults("apps/v1", w.Kind, w.Name(), res.Violations, now)...)
 		return nil
 	})
 	return out, n, err
+}
+
+// scanResults are what a scan writes of one object: a pass, or one result
+// per rule it breaks, with that rule's first finding.
+func scanResults(apiVersion, kind, name string, vs []policy.Violation, now time.Time) []Result {
+	base := Result{Key: Key{Category: CategoryBackground, Kind: kind, Name: name}, APIVersion: apiVersion, Outcome: OutcomePass, Count: 1, FirstSeen: now, LastSeen: now}
+	if len(vs) == 0 {
+		return []Result{base}
+	}
+	var out []Result
+	seen := map[string]bool{}
+	for _, v := range vs {
+		if seen[v.Rule] {
+			continue
+		}
+		seen[v.Rule] = true
+		r := base
+		r.Rule, r.Outcome, r.Severity = v.Rule, v.Outcome(), string(v.Severity)
+		r.Field, r.Message, r.Fix = cut(v.Field, MaxTextBytes), cut(v.Message, MaxMessageBytes), cut(v.Fix, MaxTextBytes)
+		out = append(out, r)
+	}
+	return out
 }
 
 // scanPage is how many workloads the background audit lists at once.

@@ -79,3 +79,21 @@ func TestRBACCoversTheZoneLabels(t *testing.T) {
 		t.Errorf("pave-controller lacks %v on %s", missing, resource)
 	}
 }
+
+// The background audit lists every object of the kinds pave's rules judge,
+// to judge it again (audit.Scanner); the kinds come from the engine.
+func TestRBACCoversTheBackgroundAudit(t *testing.T) {
+	roles, err := rbactest.ClusterRoles("../../manifests/deploy/rbac.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	eng, err := companions.Engine(policy.Default())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, gvk := range eng.ObjectKinds() {
+		if missing, resource := rbactest.Missing(roles["pave-controller"], gvk, "list"); len(missing) > 0 {
+			t.Errorf("pave-controller lacks %v on %s", missing, resource)
+		}
+	}
+}

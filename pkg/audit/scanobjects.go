@@ -1,0 +1,156 @@
+package audit
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"time"
+
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	"k8s.io/apimachinery/pkg/api/meta"
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+	"k8s.io/apimachinery/pkg/labels"
+	"k8s.io/apimachinery/pkg/runtime/schema"
+	"k8s.io/apimachinery/pkg/selection"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+
+	"github.com/pave-dev/pave/pkg/api/v1alpha1"
+	"github.com/pave-dev/pave/pkg/engine"
+	"github.com/pave-dev/pave/pkg/environment"
+	"github.com/pave-dev/pave/pkg/ingress"
+	"github.com/pave-dev/pave/pkg/object"
+	"github.com/pave-dev/pave/pkg/policy"
+)
+
+// configMapPage is how many ConfigMaps a scan lists at once: one may hold a
+// MiB, where the other kinds' objects hold a few KiB.
+const configMapPage = 25
+
+// judgeObjects runs the engine's object rules (engine.ObjectKinds) over
+// every object of those kinds the cluster serves, as the validating webhook
+// judges it at its next apply, and adds their results to out by namespace;
+// it returns how many objects it judged. Objects that name hosts (an
+// Ingress, a route, a Certificate, a Service external-dns publishes) are
+// judged last, against the hosts every other one routes or publishes, read
+// in the same scan: the controller keeps no index of hosts, which is the
+// admission server's. pave's own objects are not judged, as its writes are
+// not sent to its webhook.
+func (s *Scanner) judgeObjects(ctx context.Context, eng *engine.Engine, p *policy.Policy, now time.Time, out map[string][]Result) (int, error) {
+	n := 0
+	judge := func(obj object.Object, env environment.Builder, req environment.Request) error {
+		gvk := obj.GetObjectKind().GroupVersionKind() // object.Decode's
+		e, err := env.Env(ctx, p, req)
+		if err != nil {
+			return fmt.Errorf("judge %s %s/%s: %w", gvk.Kind, obj.GetNamespace(), obj.GetName(), err)
+		}
+		vs, _, err := eng.ValidateObject(ctx, obj, nil, e)
+		if err != nil {
+			return fmt.Errorf("judge %s %s/%s: %w", gvk.Kind, obj.GetNamespace(), obj.GetName(), err)
+		}
+		n++
+		out[obj.GetNamespace()] = append(out[obj.GetNamespace()], scanResults(gvk.GroupVersion().String(), gvk.Kind, obj.GetName(), vs, now)...)
+		return nil
+	}
+	var hosts []object.Object // judged once every object that routes or publishes one is read
+	var routing []client.Object
+	for _, gvk := range eng.ObjectKinds() {
+		err := s.objects(ctx, gvk, func(obj object.Object) error {
+			if _, _, ok := ingress.Indexed(obj); ok {
+				routing = append(routing, obj) // another's route, wherever it is
+			}
+			if slices.Contains(s.Skip, obj.GetNamespace()) {
+				return nil
+			}
+			if ingress.NamesHosts(obj) {
+				hosts = append(hosts, obj)
+				return nil
+			}
+			claims := gvk.Kind == "PersistentVolumeClaim"
+			return judge(obj, s.Env, environment.Request{Namespace: obj.GetNamespace(), Exceptions: true, StorageClasses: claims, UnreservedVolumes: claims})
+		})
+		if err != nil {
+			return n, err
+		}
+	}
+	index := environment.IndexRouting(routing)
+	for _, h := range hosts {
+		routed := s.Env
+		routed.Source = scannedRoutes{Source: s.Env.Source, index: index, until: h.GetCreationTimestamp().Time}
+		if err := judge(h, routed, environment.Request{Namespace: h.GetNamespace(), Exceptions: true, Routing: h}); err != nil {
+			return n, err
+		}
+	}
+	return n, nil
+}
+
+// notPaves selects what pave did not write, on the API server: the
+// dashboard and VirtualService of every workload are not listed only to be
+// skipped.
+func notPaves() client.ListOption {
+	req, _ := labels.NewRequirement(v1alpha1.LabelManagedBy, selection.NotEquals, []string{v1alpha1.ManagedByPave}) // valid: a constant key and value
+	return client.MatchingLabelsSelector{Selector: labels.NewSelector().Add(*req)}
+}
+
+// objects calls fn with every object of gvk but pave's own and those being
+// deleted, listed from the API server a page at a time and decoded as the
+// webhook decodes them (object.Decode). A kind the cluster does not serve
+// has none.
+func (s *Scanner) objects(ctx context.Context, gvk schema.GroupVersionKind, fn func(object.Object) error) error {
+	page := int64(scanPage)
+	if gvk.Group == "" && gvk.Kind == "ConfigMap" {
+		page = configMapPage
+	}
+	for next := ""; ; {
+		list := &unstructured.UnstructuredList{}
+		list.SetGroupVersionKind(gvk.GroupVersion().WithKind(gvk.Kind + "List"))
+		err := s.API.List(ctx, list, client.Limit(page), client.Continue(next), notPaves())
+		if meta.IsNoMatchError(err) || apierrors.IsNotFound(err) { // not served, or its CRD just went
+			return nil
+		}
+		if err != nil {
+			return fmt.Errorf("list %s: %w", gvk.Kind, err)
+		}
+		for i := range list.Items {
+			item := &list.Items[i]
+			if item.GetDeletionTimestamp() != nil || item.GetNamespace() == "" {
+				continue
+			}
+			data, err := item.MarshalJSON()
+			if err != nil {
+				return fmt.Errorf("encode %s %s/%s: %w", gvk.Kind, item.GetNamespace(), item.GetName(), err)
+			}
+			obj, err := object.Decode(gvk, data)
+			if err != nil {
+				return fmt.Errorf("%s/%s: %w", item.GetNamespace(), item.GetName(), err)
+			}
+			if err := fn(obj); err != nil {
+				return err
+			}
+		}
+		if next = list.GetContinue(); next == "" {
+			return nil
+		}
+	}
+}
+
+// scannedRoutes is the environment's source, but for the routes, which are
+// those a scan read that were made until the judged object was. A host
+// belongs to the team that routed it first, as admission judged it: of two
+// teams' Ingresses of one host, the later one took it. Two made in the
+// same second are each judged against the other.
+type scannedRoutes struct {
+	environment.Source
+	index map[string][]client.Object
+	until time.Time
+}
+
+// Routing implements environment.Source.
+func (r scannedRoutes) Routing(_ context.Context, family, key string) ([]client.Object, error) {
+	var out []client.Object
+	for _, o := range r.index[family+"/"+key] {
+		if !o.GetCreationTimestamp().After(r.until) {
+			out = append(out, o)
+		}
+	}
+	return out, nil
+}

@@ -1,0 +1,97 @@
+package audit
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	corev1 "k8s.io/api/core/v1"
+	networkingv1 "k8s.io/api/networking/v1"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+	"sigs.k8s.io/controller-runtime/pkg/log"
+
+	openreportsv1alpha1 "github.com/openreports/reports-api/apis/openreports.io/v1alpha1"
+
+	"github.com/pave-dev/pave/pkg/companions"
+	"github.com/pave-dev/pave/pkg/engine"
+	"github.com/pave-dev/pave/pkg/environment"
+)
+
+// routedIngress is an Ingress of namespace ns routing host to a Service web,
+// made at made.
+func routedIngress(ns, name, host string, made time.Time) *networkingv1.Ingress {
+	prefix := networkingv1.PathTypePrefix
+	return &networkingv1.Ingress{ObjectMeta: metav1.ObjectMeta{Name: name, Namespace: ns, CreationTimestamp: metav1.NewTime(made)},
+		Spec: networkingv1.IngressSpec{Rules: []networkingv1.IngressRule{{Host: host, IngressRuleValue: networkingv1.IngressRuleValue{
+			HTTP: &networkingv1.HTTPIngressRuleValue{Paths: []networkingv1.HTTPIngressPath{{Path: "/", PathType: &prefix,
+				Backend: networkingv1.IngressBackend{Service: &networkingv1.IngressServiceBackend{Name: "web", Port: networkingv1.ServiceBackendPort{Number: 80}}}}}}}}}}}
+}
+
+// The background audit judges the objects pave's rules judge, not only the
+// workloads: what was made before pave, or while a rule only warned, shows
+// in the namespace's report. Two teams' Ingresses of one host flag the one
+// made later, which took the host; pave's own objects, and those of a
+// namespace pave does not govern, are not judged.
+func TestBackgroundAuditJudgesObjects(t *testing.T) {
+	team := func(name string) *corev1.Namespace {
+		return &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: name, Labels: map[string]string{"pave.dev/team": name, "pave.dev/zone": "public"}}}
+	}
+	web := corev1.ServicePort{Port: 80}
+	objs := []client.Object{team("shop"), team("blog"), team("kube-system"),
+		&corev1.Service{ObjectMeta: metav1.ObjectMeta{Name: "claims-ips", Namespace: "shop"},
+			Spec: corev1.ServiceSpec{ExternalIPs: []string{"203.0.113.7"}, Ports: []corev1.ServicePort{web}}},
+		&corev1.Service{ObjectMeta: metav1.ObjectMeta{Name: "web", Namespace: "shop"}, Spec: corev1.ServiceSpec{Ports: []corev1.ServicePort{web}}},
+		&corev1.Service{ObjectMeta: metav1.ObjectMeta{Name: "paves", Namespace: "shop", Labels: map[string]string{"app.kubernetes.io/managed-by": "pave"}},
+			Spec: corev1.ServiceSpec{ExternalIPs: []string{"203.0.113.8"}, Ports: []corev1.ServicePort{web}}},
+		&corev1.Service{ObjectMeta: metav1.ObjectMeta{Name: "system", Namespace: "kube-system"},
+			Spec: corev1.ServiceSpec{ExternalIPs: []string{"203.0.113.9"}, Ports: []corev1.ServicePort{web}}},
+		routedIngress("blog", "blog", "blog.example.com", t0),
+		routedIngress("shop", "takes-blog", "blog.example.com", t0.Add(time.Hour)),
+		routedIngress("shop", "shop", "shop.example.com", t0),
+	}
+	c := fakeClient(t, objs...)
+	eng, err := companions.Engine(loadPolicy(t, "spec: {audit: {maxResults: 1000}}"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := &Scanner{API: c, Store: Store{Reader: c, Writer: c}, Engine: func() *engine.Engine { return eng }, Skip: []string{"kube-system"},
+		Env: environment.Builder{Source: environment.Cluster{Reader: c}, Now: func() time.Time { return t0 }}, Served: served,
+		Now: func() time.Time { return t0 }, Log: log.Log}
+	if _, err := s.Scan(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	found := map[string]map[string]string{} // kind/name -> rule -> outcome
+	for _, ns := range []string{"shop", "blog"} {
+		for _, r := range openReport(t, c, ns).Results {
+			if r.Category != CategoryBackground {
+				continue
+			}
+			subject := r.Subjects[0].Kind + "/" + r.Subjects[0].Name
+			if found[subject] == nil {
+				found[subject] = map[string]string{}
+			}
+			found[subject][r.Rule] = string(r.Result)
+		}
+	}
+	for subject, want := range map[string]string{"Service/claims-ips": "service-external-ips", "Ingress/takes-blog": "ingress-host"} {
+		if got := found[subject][want]; got != "fail" {
+			t.Errorf("%s: %s is %q, want fail; the results: %v", subject, want, got, found[subject])
+		}
+	}
+	for _, subject := range []string{"Service/web", "Ingress/blog", "Ingress/shop"} {
+		if got := found[subject]; len(got) != 1 || got[""] != "pass" {
+			t.Errorf("%s: %v, want one pass", subject, got)
+		}
+	}
+	for _, subject := range []string{"Service/paves", "Service/system"} {
+		if got, ok := found[subject]; ok {
+			t.Errorf("%s is judged: %v", subject, got)
+		}
+	}
+	var system openreportsv1alpha1.Report
+	if err := c.Get(context.Background(), client.ObjectKey{Namespace: "kube-system", Name: ReportName}, &system); !apierrors.IsNotFound(err) {
+		t.Errorf("a report in kube-system, which pave does not govern: %v", err)
+	}
+}
