@@ -93,8 +93,9 @@ func notPaves() client.ListOption {
 
 // objects calls fn with every object of gvk but pave's own and those being
 // deleted, listed from the API server a page at a time and decoded as the
-// webhook decodes them (object.Decode). A kind the cluster does not serve
-// has none.
+// webhook decodes them (object.Decode); one that does not decode is logged
+// and skipped, as a workload that is no workload is. A kind the cluster
+// does not serve has none.
 func (s *Scanner) objects(ctx context.Context, gvk schema.GroupVersionKind, fn func(object.Object) error) error {
 	page := int64(scanPage)
 	if gvk.Group == "" && gvk.Kind == "ConfigMap" {
@@ -120,8 +121,9 @@ func (s *Scanner) objects(ctx context.Context, gvk schema.GroupVersionKind, fn f
 				return fmt.Errorf("encode %s %s/%s: %w", gvk.Kind, item.GetNamespace(), item.GetName(), err)
 			}
 			obj, err := object.Decode(gvk, data)
-			if err != nil {
-				return fmt.Errorf("%s/%s: %w", item.GetNamespace(), item.GetName(), err)
+			if err != nil { // one the webhook could not judge either: the others still are
+				s.Log.Error(err, "background audit skips an object it cannot decode", "kind", gvk.Kind, "namespace", item.GetNamespace(), "name", item.GetName())
+				continue
 			}
 			if err := fn(obj); err != nil {
 				return err
