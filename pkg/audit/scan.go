@@ -8,6 +8,7 @@ import (
 
 	"github.com/go-logr/logr"
 	appsv1 "k8s.io/api/apps/v1"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	"k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/utils/ptr"
@@ -136,6 +137,9 @@ func (s *Scanner) judge(ctx context.Context, eng *engine.Engine, p *policy.Polic
 		req := environment.Request{Namespace: ns, Exceptions: true, StorageClasses: len(workload.Claims(w)) > 0}
 		req.AskPriority(w.PodSpec)
 		env, err := s.Env.Env(ctx, p, req)
+		if apierrors.IsNotFound(err) {
+			return nil // its namespace went, or is not yet in the cache: the next scan judges it
+		}
 		if err != nil {
 			return fmt.Errorf("judge %s %s/%s: %w", w.Kind, ns, w.Name(), err)
 		}

@@ -40,6 +40,9 @@ func (s *Scanner) judgeObjects(ctx context.Context, eng *engine.Engine, p *polic
 	judge := func(obj object.Object, env environment.Builder, req environment.Request) error {
 		gvk := obj.GetObjectKind().GroupVersionKind() // object.Decode's
 		e, err := env.Env(ctx, p, req)
+		if apierrors.IsNotFound(err) {
+			return nil // its namespace went, or is not yet in the cache: the next scan judges it
+		}
 		if err != nil {
 			return fmt.Errorf("judge %s %s/%s: %w", gvk.Kind, obj.GetNamespace(), obj.GetName(), err)
 		}

@@ -50,6 +50,10 @@ func TestBackgroundAuditJudgesObjects(t *testing.T) {
 		routedIngress("blog", "blog", "blog.example.com", t0),
 		routedIngress("shop", "takes-blog", "blog.example.com", t0.Add(time.Hour)),
 		routedIngress("shop", "shop", "shop.example.com", t0),
+		// Of a namespace that went while the scan ran (or that the cache
+		// has not seen yet): the next scan judges it.
+		&corev1.Service{ObjectMeta: metav1.ObjectMeta{Name: "orphan", Namespace: "gone"},
+			Spec: corev1.ServiceSpec{ExternalIPs: []string{"203.0.113.10"}, Ports: []corev1.ServicePort{web}}},
 	}
 	c := fakeClient(t, objs...)
 	eng, err := companions.Engine(loadPolicy(t, "spec: {audit: {maxResults: 1000}}"))
