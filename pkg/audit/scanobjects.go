@@ -8,6 +8,7 @@ import (
 
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	"k8s.io/apimachinery/pkg/api/meta"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/labels"
 	"k8s.io/apimachinery/pkg/runtime/schema"
@@ -31,10 +32,11 @@ const configMapPage = 25
 // judges it at its next apply, and adds their results to out by namespace;
 // it returns how many objects it judged. Objects that name hosts (an
 // Ingress, a route, a Certificate, a Service external-dns publishes) are
-// judged last, against the hosts every other one routes or publishes, read
-// in the same scan: the controller keeps no index of hosts, which is the
-// admission server's. pave's own objects are not judged, as its writes are
-// not sent to its webhook.
+// judged in a second listing of their kinds, against the hosts every
+// other one routes or publishes, indexed in the first: the controller
+// keeps no index of hosts, which is the admission server's, and the scan's
+// keeps each route's hosts alone (ingress.Routed). pave's own objects are
+// not judged, as its writes are not sent to its webhook.
 func (s *Scanner) judgeObjects(ctx context.Context, eng *engine.Engine, p *policy.Policy, now time.Time, out map[string][]Result) (int, error) {
 	n := 0
 	judge := func(obj object.Object, env environment.Builder, req environment.Request) error {
@@ -54,18 +56,18 @@ func (s *Scanner) judgeObjects(ctx context.Context, eng *engine.Engine, p *polic
 		out[obj.GetNamespace()] = append(out[obj.GetNamespace()], scanResults(gvk.GroupVersion().String(), gvk.Kind, obj.GetName(), vs, now)...)
 		return nil
 	}
-	var hosts []object.Object // judged once every object that routes or publishes one is read
 	var routing []client.Object
+	naming := map[schema.GroupVersionKind]bool{} // the kinds of objects that name hosts
 	for _, gvk := range eng.ObjectKinds() {
 		err := s.objects(ctx, gvk, func(obj object.Object) error {
-			if _, _, ok := ingress.Indexed(obj); ok {
-				routing = append(routing, obj) // another's route, wherever it is
+			if routed, ok := ingress.Routed(obj, routedMeta); ok {
+				routing = append(routing, routed) // another's route, wherever it is
 			}
 			if slices.Contains(s.Skip, obj.GetNamespace()) {
 				return nil
 			}
 			if ingress.NamesHosts(obj) {
-				hosts = append(hosts, obj)
+				naming[gvk] = true
 				return nil
 			}
 			claims := gvk.Kind == "PersistentVolumeClaim"
@@ -76,14 +78,29 @@ func (s *Scanner) judgeObjects(ctx context.Context, eng *engine.Engine, p *polic
 		}
 	}
 	index := environment.IndexRouting(routing)
-	for _, h := range hosts {
-		routed := s.Env
-		routed.Source = scannedRoutes{Source: s.Env.Source, index: index, until: h.GetCreationTimestamp().Time}
-		if err := judge(h, routed, environment.Request{Namespace: h.GetNamespace(), Exceptions: true, Routing: h}); err != nil {
+	for _, gvk := range eng.ObjectKinds() {
+		if !naming[gvk] {
+			continue
+		}
+		err := s.objects(ctx, gvk, func(obj object.Object) error {
+			if slices.Contains(s.Skip, obj.GetNamespace()) || !ingress.NamesHosts(obj) {
+				return nil
+			}
+			routed := s.Env
+			routed.Source = scannedRoutes{Source: s.Env.Source, index: index, until: obj.GetCreationTimestamp().Time}
+			return judge(obj, routed, environment.Request{Namespace: obj.GetNamespace(), Exceptions: true, Routing: obj})
+		})
+		if err != nil {
 			return n, err
 		}
 	}
 	return n, nil
+}
+
+// routedMeta is what the scan's index keeps of a route's metadata: who it
+// is, when it was made (scannedRoutes) and whether it is going.
+func routedMeta(m metav1.ObjectMeta) metav1.ObjectMeta {
+	return metav1.ObjectMeta{Name: m.Name, Namespace: m.Namespace, CreationTimestamp: m.CreationTimestamp, DeletionTimestamp: m.DeletionTimestamp}
 }
 
 // notPaves selects what pave did not write, on the API server: the
