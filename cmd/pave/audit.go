@@ -145,7 +145,7 @@ func printRows(out io.Writer, format string, v auditView) error {
 	// its columns' blocks, and every row after the first went unaligned.
 	var table bytes.Buffer
 	tw := tabwriter.NewWriter(&table, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "NAMESPACE\tWORKLOAD\tRULE\tOUTCOME\tCOUNT\tLAST USER\tLAST SEEN")
+	fmt.Fprintln(tw, "NAMESPACE\tOBJECT\tRULE\tOUTCOME\tCOUNT\tLAST USER\tLAST SEEN")
 	p := report.Printable // a user name is whatever the authenticator says
 	for _, r := range v.rows {
 		fmt.Fprintf(tw, "%s\t%s/%s\t%s\t%s\t%d\t%s\t%s\n", p(r.Namespace), p(strings.ToLower(r.Kind)), p(r.Name), p(r.Rule), p(r.Outcome), r.Count, p(r.LastUser), p(r.LastSeen))

@@ -14,7 +14,7 @@ func TestAuditTableAlignsEveryRow(t *testing.T) {
 	rows := []audit.Row{
 		{Namespace: "payments", Kind: "Deployment", Name: "miner", Rule: "image-pinned", Outcome: "deny", Count: 1, LastUser: "dev", LastSeen: "2026-12-06T16:57:04Z", Fix: "pin a version"},
 		{Namespace: "payments", Kind: "Deployment", Name: "miner", Rule: "pss/allowPrivilegeEscalation", Outcome: "deny", Count: 12, LastUser: "ci-bot", LastSeen: "2026-12-06T16:58:00Z", Fix: "remove privileged: true"},
-		{Namespace: "shop", Kind: "StatefulSet", Name: "db", Rule: "team-label", Outcome: "record", Count: 3, LastUser: "dev", LastSeen: "2026-12-06T17:00:00Z"},
+		{Namespace: "shop", Kind: "Service", Name: "db", Rule: "service-external-ips", Outcome: "deny", Count: 1, LastUser: "dev", LastSeen: "2026-12-06T17:00:00Z"},
 	}
 	var out strings.Builder
 	if err := printRows(&out, "table", auditView{rows: rows}); err != nil {
@@ -22,10 +22,13 @@ func TestAuditTableAlignsEveryRow(t *testing.T) {
 	}
 	lines := strings.Split(out.String(), "\n")
 	header := lines[0]
+	if got := strings.Fields(header)[1]; got != "OBJECT" { // a Service is no workload
+		t.Errorf("the second column is %s: %q", got, header)
+	}
 	want := []string{
 		"payments deployment/miner", "pin a version",
 		"payments deployment/miner", "remove privileged: true",
-		"shop statefulset/db",
+		"shop service/db",
 		"", "3 results", "",
 	}
 	if len(lines) != len(want)+1 {
