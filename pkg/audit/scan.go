@@ -98,7 +98,7 @@ func (s *Scanner) Scan(ctx context.Context) (int, error) {
 	if err != nil {
 		return n, err
 	}
-	objects, err := s.judgeObjects(ctx, eng, p, now, fresh)
+	objects, unread, err := s.judgeObjects(ctx, eng, p, now, fresh)
 	if n += objects; err != nil {
 		return n, err
 	}
@@ -113,11 +113,16 @@ func (s *Scanner) Scan(ctx context.Context) (int, error) {
 	max := int(ptr.Deref(p.Spec.Audit.MaxResults, 0))
 	var failed error
 	for _, ns := range slices.Compact(namespaces) {
-		err := s.Store.Update(ctx, format, ns, func(results []Result) []Result { return replaceScan(results, fresh[ns], max) })
+		err := s.Store.Update(ctx, format, ns, func(results []Result) []Result {
+			return replaceScan(results, fresh[ns], max, func(r Result) bool { return unread.has(ns, r) })
+		})
 		s.Metrics.ReportWritten("background", err)
 		if err != nil {
 			failed = err
 		}
+	}
+	if failed == nil {
+		failed = unread.err()
 	}
 	return n, failed
 }
@@ -248,16 +253,25 @@ func (s *Scanner) reported(ctx context.Context, format string) ([]string, error)
 	return out, nil
 }
 
-// replaceScan puts a scan's results in place of the last one's. Results that
-// did not change keep their times, and a scan that changed nothing writes
-// nothing.
-func replaceScan(results, fresh []Result, max int) []Result {
+// replaceScan puts a scan's results in place of the last one's, but for
+// those of what the scan could not judge (unread), which stay as they were.
+// Results that did not change keep their times, and a scan that changed
+// nothing writes nothing.
+func replaceScan(results, fresh []Result, max int, unread func(Result) bool) []Result {
 	last := map[Key]Result{}
+	var carried []Result
 	for _, r := range results {
-		if r.Category == CategoryBackground {
-			last[r.Key] = r
+		if r.Category != CategoryBackground {
+			continue
+		}
+		last[r.Key] = r
+		if unread(r) {
+			carried = append(carried, r)
 		}
 	}
+	// A copy: the store may call again on a conflict. What the scan judged
+	// of a kind whose list then failed is left out with the rest of it.
+	fresh = slices.Concat(slices.DeleteFunc(slices.Clone(fresh), unread), carried)
 	same := len(last) == len(fresh)
 	kept := make([]Result, len(fresh))
 	for i, r := range fresh {

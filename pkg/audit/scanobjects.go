@@ -2,10 +2,12 @@ package audit
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"time"
 
+	corev1 "k8s.io/api/core/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	"k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -30,14 +32,14 @@ const configMapPage = 25
 // judgeObjects runs the engine's object rules (engine.ObjectKinds) over
 // every object of those kinds the cluster serves, as the validating webhook
 // judges it at its next apply, and adds their results to out by namespace;
-// it returns how many objects it judged. Objects that name hosts (an
+// it returns how many objects it judged, and what it could not judge. Objects that name hosts (an
 // Ingress, a route, a Certificate, a Service external-dns publishes) are
 // judged in a second listing of their kinds, against the hosts every
 // other one routes or publishes, indexed in the first: the controller
 // keeps no index of hosts, which is the admission server's, and the scan's
 // keeps each route's hosts alone (ingress.Routed). pave's own objects are
 // not judged, as its writes are not sent to its webhook.
-func (s *Scanner) judgeObjects(ctx context.Context, eng *engine.Engine, p *policy.Policy, now time.Time, out map[string][]Result) (int, error) {
+func (s *Scanner) judgeObjects(ctx context.Context, eng *engine.Engine, p *policy.Policy, now time.Time, out map[string][]Result) (int, unread, error) {
 	n := 0
 	judge := func(obj object.Object, env environment.Builder, req environment.Request) error {
 		gvk := obj.GetObjectKind().GroupVersionKind() // object.Decode's
@@ -57,7 +59,8 @@ func (s *Scanner) judgeObjects(ctx context.Context, eng *engine.Engine, p *polic
 		return nil
 	}
 	var routing []client.Object
-	naming := map[schema.GroupVersionKind]bool{} // the kinds of objects that name hosts
+	var skipped unread
+	var naming []unreadObject // what names hosts, judged in the second listing
 	for _, gvk := range eng.ObjectKinds() {
 		err := s.objects(ctx, gvk, func(obj object.Object) error {
 			if routed, ok := ingress.Routed(obj, routedMeta); ok {
@@ -67,19 +70,25 @@ func (s *Scanner) judgeObjects(ctx context.Context, eng *engine.Engine, p *polic
 				return nil
 			}
 			if ingress.NamesHosts(obj) {
-				naming[gvk] = true
+				naming = append(naming, unreadObject{gvk, obj.GetNamespace(), obj.GetName()})
 				return nil
 			}
 			claims := gvk.Kind == "PersistentVolumeClaim"
 			return judge(obj, s.Env, environment.Request{Namespace: obj.GetNamespace(), Exceptions: true, StorageClasses: claims, UnreservedVolumes: claims})
 		})
-		if err != nil {
-			return n, err
+		if err = s.unreadKind(&skipped, gvk, err); err != nil {
+			return n, skipped, err
 		}
+	}
+	if slices.ContainsFunc(skipped.kinds, routes) {
+		// The index lacks a kind's hosts: what names a host is not judged
+		// against it, and keeps its last results.
+		skipped.objects = naming
+		return n, skipped, nil
 	}
 	index := environment.IndexRouting(routing)
 	for _, gvk := range eng.ObjectKinds() {
-		if !naming[gvk] {
+		if !slices.ContainsFunc(naming, func(o unreadObject) bool { return o.gvk == gvk }) {
 			continue
 		}
 		err := s.objects(ctx, gvk, func(obj object.Object) error {
@@ -90,11 +99,39 @@ func (s *Scanner) judgeObjects(ctx context.Context, eng *engine.Engine, p *polic
 			routed.Source = scannedRoutes{Source: s.Env.Source, index: index, until: obj.GetCreationTimestamp().Time}
 			return judge(obj, routed, environment.Request{Namespace: obj.GetNamespace(), Exceptions: true, Routing: obj})
 		})
-		if err != nil {
-			return n, err
+		if err = s.unreadKind(&skipped, gvk, err); err != nil {
+			return n, skipped, err
 		}
 	}
-	return n, nil
+	return n, skipped, nil
+}
+
+// listError is a kind the scan could not list.
+type listError struct{ err error }
+
+func (e listError) Error() string { return e.err.Error() }
+func (e listError) Unwrap() error { return e.err }
+
+// unreadKind adds gvk to u where err is its list's failure, which is
+// logged: one kind the API server will not list (a CRD whose conversion
+// webhook is down, a grant an older install lacks) keeps its last results,
+// and does not keep every other kind from being judged. Any other error is
+// returned.
+func (s *Scanner) unreadKind(u *unread, gvk schema.GroupVersionKind, err error) error {
+	var failed listError
+	if !errors.As(err, &failed) {
+		return err
+	}
+	s.Log.Error(err, "background audit cannot list a kind; its last results are kept", "kind", gvk.String())
+	u.kinds = append(u.kinds, gvk)
+	return nil
+}
+
+// routes reports whether objects of gvk may route or publish hosts (the
+// index's kinds: ingress.Kinds, and Services for the names external-dns
+// publishes).
+func routes(gvk schema.GroupVersionKind) bool {
+	return gvk == corev1.SchemeGroupVersion.WithKind("Service") || slices.Contains(ingress.Kinds(), gvk)
 }
 
 // routedMeta is what the scan's index keeps of a route's metadata: who it
@@ -129,7 +166,7 @@ func (s *Scanner) objects(ctx context.Context, gvk schema.GroupVersionKind, fn f
 			return nil
 		}
 		if err != nil {
-			return fmt.Errorf("list %s: %w", gvk.Kind, err)
+			return listError{fmt.Errorf("list %s: %w", gvk.Kind, err)}
 		}
 		for i := range list.Items {
 			item := &list.Items[i]

@@ -2,6 +2,8 @@ package audit
 
 import (
 	"context"
+	"errors"
+	"strings"
 	"testing"
 	"time"
 
@@ -9,6 +11,7 @@ import (
 	networkingv1 "k8s.io/api/networking/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/runtime/schema"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/controller-runtime/pkg/log"
 
@@ -97,5 +100,74 @@ func TestBackgroundAuditJudgesObjects(t *testing.T) {
 	var system openreportsv1alpha1.Report
 	if err := c.Get(context.Background(), client.ObjectKey{Namespace: "kube-system", Name: ReportName}, &system); !apierrors.IsNotFound(err) {
 		t.Errorf("a report in kube-system, which pave does not govern: %v", err)
+	}
+}
+
+// refusingAPI refuses to list one kind, as the API server does a grant an
+// older install lacks, or a CRD whose conversion webhook is down.
+type refusingAPI struct {
+	client.Client
+	kind string
+}
+
+func (r refusingAPI) List(ctx context.Context, list client.ObjectList, opts ...client.ListOption) error {
+	if list.GetObjectKind().GroupVersionKind().Kind == r.kind+"List" {
+		return apierrors.NewForbidden(schema.GroupResource{Resource: strings.ToLower(r.kind) + "s"}, "", errors.New("no grant"))
+	}
+	return r.Client.List(ctx, list, opts...)
+}
+
+// A kind the scan cannot list keeps its last results, and does not keep the
+// others from being judged; while a kind of routes is unread, what names a
+// host keeps its last results too, since the hosts it is judged against are
+// not all known. The scan says what it could not read.
+func TestBackgroundAuditKeepsWhatItCannotList(t *testing.T) {
+	web := corev1.ServicePort{Port: 80}
+	claims := &corev1.Service{ObjectMeta: metav1.ObjectMeta{Name: "claims-ips", Namespace: "shop"},
+		Spec: corev1.ServiceSpec{ExternalIPs: []string{"203.0.113.7"}, Ports: []corev1.ServicePort{web}}}
+	publishes := &corev1.Service{ObjectMeta: metav1.ObjectMeta{Name: "publishes", Namespace: "shop",
+		Annotations: map[string]string{"external-dns.alpha.kubernetes.io/hostname": "shop.example.com"}}, Spec: corev1.ServiceSpec{Ports: []corev1.ServicePort{web}}}
+	c := fakeClient(t, &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: "shop", Labels: map[string]string{"pave.dev/team": "shop"}}},
+		claims, publishes, routedIngress("shop", "shop", "shop.example.com", t0))
+	eng, err := companions.Engine(loadPolicy(t, "spec: {audit: {maxResults: 1000}}"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	scan := func(api client.Client, now time.Time) error {
+		s := &Scanner{API: api, Store: Store{Reader: c, Writer: c}, Engine: func() *engine.Engine { return eng },
+			Env: environment.Builder{Source: environment.Cluster{Reader: c}, Now: func() time.Time { return now }}, Served: served,
+			Now: func() time.Time { return now }, Log: log.Log}
+		_, err := s.Scan(context.Background())
+		return err
+	}
+	if err := scan(c, t0); err != nil {
+		t.Fatal(err)
+	}
+	claims.Spec.ExternalIPs = nil // fixed: the next scan passes it
+	if err := c.Update(context.Background(), claims); err != nil {
+		t.Fatal(err)
+	}
+	t1 := t0.Add(time.Hour)
+	err = scan(refusingAPI{Client: c, kind: "Ingress"}, t1)
+	if err == nil || !strings.Contains(err.Error(), "Ingress") {
+		t.Errorf("the scan's error %v, want it to name the Ingresses it could not list", err)
+	}
+	seen := map[string]time.Time{}
+	for _, r := range openReport(t, c, "shop").Results {
+		if r.Category == CategoryBackground {
+			seen[r.Subjects[0].Kind+"/"+r.Subjects[0].Name+" "+string(r.Result)] = time.Unix(r.Timestamp.Seconds, 0).UTC()
+		}
+	}
+	for subject, when := range map[string]time.Time{
+		"Service/claims-ips pass": t1, // judged again
+		"Ingress/shop warn":       t0, // not listed: its last result (ingress-reachable)
+		"Service/publishes pass":  t0, // names a host: not judged against an index without the Ingresses
+	} {
+		if got, ok := seen[subject]; !ok || !got.Equal(when) {
+			t.Errorf("%s: seen %v (%v), want at %v; the report: %v", subject, got, ok, when, seen)
+		}
+	}
+	if _, ok := seen["Service/claims-ips fail"]; ok {
+		t.Errorf("the fixed Service keeps its failure: %v", seen)
 	}
 }
