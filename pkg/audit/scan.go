@@ -102,6 +102,7 @@ func (s *Scanner) Scan(ctx context.Context) (int, error) {
 	if n += objects; err != nil {
 		return n, err
 	}
+	s.Metrics.BackgroundUnread(len(unread.kinds))
 	namespaces, err := s.reported(ctx, format)
 	if err != nil {
 		return n, err

@@ -16,10 +16,13 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/log"
 
 	openreportsv1alpha1 "github.com/openreports/reports-api/apis/openreports.io/v1alpha1"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/testutil"
 
 	"github.com/pave-dev/pave/pkg/companions"
 	"github.com/pave-dev/pave/pkg/engine"
 	"github.com/pave-dev/pave/pkg/environment"
+	"github.com/pave-dev/pave/pkg/metrics"
 )
 
 // routedIngress is an Ingress of namespace ns routing host to a Service web,
@@ -133,10 +136,15 @@ func TestBackgroundAuditKeepsWhatItCannotList(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	reg := prometheus.NewRegistry()
+	m, err := metrics.New(reg)
+	if err != nil {
+		t.Fatal(err)
+	}
 	scan := func(api client.Client, now time.Time) error {
 		s := &Scanner{API: api, Store: Store{Reader: c, Writer: c}, Engine: func() *engine.Engine { return eng },
 			Env: environment.Builder{Source: environment.Cluster{Reader: c}, Now: func() time.Time { return now }}, Served: served,
-			Now: func() time.Time { return now }, Log: log.Log}
+			Now: func() time.Time { return now }, Metrics: m, Log: log.Log}
 		_, err := s.Scan(context.Background())
 		return err
 	}
@@ -169,5 +177,9 @@ func TestBackgroundAuditKeepsWhatItCannotList(t *testing.T) {
 	}
 	if _, ok := seen["Service/claims-ips fail"]; ok {
 		t.Errorf("the fixed Service keeps its failure: %v", seen)
+	}
+	if err := testutil.GatherAndCompare(reg, strings.NewReader("# HELP pave_audit_background_unread_kinds Kinds the last background audit could not list: their results in the reports are those of an earlier scan.\n# TYPE pave_audit_background_unread_kinds gauge\npave_audit_background_unread_kinds 1\n"),
+		"pave_audit_background_unread_kinds"); err != nil {
+		t.Error(err)
 	}
 }

@@ -28,6 +28,7 @@ type Pave struct {
 	auditRecords      prometheus.Counter
 	auditDropped      *prometheus.CounterVec
 	reportWrites      *prometheus.CounterVec
+	backgroundUnread  prometheus.Gauge
 }
 
 // New creates pave's collectors and registers them with reg (in the webhook
@@ -54,9 +55,11 @@ func New(reg prometheus.Registerer) (*Pave, error) {
 			[]string{"stage"}),
 		reportWrites: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "pave_audit_report_writes_total",
 			Help: "Writes of namespace reports, by writer (admission, background) and result (ok, failed)."}, []string{"writer", "result"}),
+		backgroundUnread: prometheus.NewGauge(prometheus.GaugeOpts{Name: "pave_audit_background_unread_kinds",
+			Help: "Kinds the last background audit could not list: their results in the reports are those of an earlier scan."}),
 	}
 	for _, c := range []prometheus.Collector{p.findings, p.mutations, p.companions, p.policyGeneration, p.policyCompile, p.certificateExpiry,
-		p.auditRecords, p.auditDropped, p.reportWrites} {
+		p.auditRecords, p.auditDropped, p.reportWrites, p.backgroundUnread} {
 		if err := reg.Register(c); err != nil {
 			return nil, fmt.Errorf("register pave metrics: %w", err)
 		}
@@ -147,4 +150,13 @@ func (p *Pave) ReportWritten(writer string, err error) {
 		result = "failed"
 	}
 	p.reportWrites.WithLabelValues(writer, result).Inc()
+}
+
+// BackgroundUnread records how many kinds the last background audit could
+// not list: above zero, their results in the reports are growing stale.
+func (p *Pave) BackgroundUnread(kinds int) {
+	if p == nil {
+		return
+	}
+	p.backgroundUnread.Set(float64(kinds))
 }

@@ -31,6 +31,7 @@ func TestCounts(t *testing.T) {
 	m.CompanionUnchanged("NetworkPolicy")
 	m.PolicyInForce(7, 3*time.Millisecond)
 	m.CertificateExpires(time.Unix(1900000000, 0))
+	m.BackgroundUnread(2)
 	want := `
 # HELP pave_admission_findings_total Rule findings in admission decisions, by rule, mode, outcome (deny, warn, waived, record) and namespace.
 # TYPE pave_admission_findings_total counter
@@ -51,9 +52,12 @@ pave_certificate_expiry_timestamp_seconds 1.9e+09
 # TYPE pave_mutations_total counter
 pave_mutations_total{mutator="labels"} 1
 pave_mutations_total{mutator="security-context"} 1
+# HELP pave_audit_background_unread_kinds Kinds the last background audit could not list: their results in the reports are those of an earlier scan.
+# TYPE pave_audit_background_unread_kinds gauge
+pave_audit_background_unread_kinds 2
 `
 	if err := testutil.GatherAndCompare(reg, strings.NewReader(want), "pave_admission_findings_total", "pave_companions_total",
-		"pave_policy_generation", "pave_certificate_expiry_timestamp_seconds", "pave_mutations_total"); err != nil {
+		"pave_policy_generation", "pave_certificate_expiry_timestamp_seconds", "pave_mutations_total", "pave_audit_background_unread_kinds"); err != nil {
 		t.Error(err)
 	}
 	if n := testutil.CollectAndCount(reg, "pave_policy_compile_seconds"); n != 1 {
@@ -72,4 +76,5 @@ func TestNilRecordsNothing(t *testing.T) {
 	m.Companion("x", nil)
 	m.PolicyInForce(1, time.Second)
 	m.CertificateExpires(time.Now())
+	m.BackgroundUnread(1)
 }
