@@ -32,13 +32,14 @@ const configMapPage = 25
 // judgeObjects runs the engine's object rules (engine.ObjectKinds) over
 // every object of those kinds the cluster serves, as the validating webhook
 // judges it at its next apply, and adds their results to out by namespace;
-// it returns how many objects it judged, and what it could not judge. Objects that name hosts (an
-// Ingress, a route, a Certificate, a Service external-dns publishes) are
-// judged in a second listing of their kinds, against the hosts every
-// other one routes or publishes, indexed in the first: the controller
-// keeps no index of hosts, which is the admission server's, and the scan's
-// keeps each route's hosts alone (ingress.Routed). pave's own objects are
-// not judged, as its writes are not sent to its webhook.
+// it returns how many objects it judged, and what it could not judge.
+// Objects that name hosts (an Ingress, a route, a Certificate, a Service
+// external-dns publishes) are judged in a second listing of their kinds,
+// against the hosts every other one routes or publishes, indexed in the
+// first: the controller keeps no index of hosts, which is the admission
+// server's, and the scan's keeps each route's hosts alone (ingress.Routed).
+// pave's own objects are not judged, as its writes are not sent to its
+// webhook.
 func (s *Scanner) judgeObjects(ctx context.Context, eng *engine.Engine, p *policy.Policy, now time.Time, out map[string][]Result) (int, unread, error) {
 	n := 0
 	judge := func(obj object.Object, env environment.Builder, req environment.Request) error {
