@@ -272,7 +272,7 @@ func replaceScan(results, fresh []Result, max int, unread func(Result) bool) []R
 	}
 	// A copy: the store may call again on a conflict. What the scan judged
 	// of a kind whose list then failed is left out with the rest of it.
-	fresh = slices.Concat(slices.DeleteFunc(slices.Clone(fresh), unread), carried)
+	fresh = append(slices.DeleteFunc(slices.Clone(fresh), unread), carried...)
 	same := len(last) == len(fresh)
 	kept := make([]Result, len(fresh))
 	for i, r := range fresh {

@@ -48,10 +48,10 @@ func (s *Scanner) judgeObjects(ctx context.Context, eng *engine.Engine, p *polic
 		if apierrors.IsNotFound(err) {
 			return nil // its namespace went, or is not yet in the cache: the next scan judges it
 		}
-		if err != nil {
-			return fmt.Errorf("judge %s %s/%s: %w", gvk.Kind, obj.GetNamespace(), obj.GetName(), err)
+		var vs []policy.Violation
+		if err == nil {
+			vs, _, err = eng.ValidateObject(ctx, obj, nil, e)
 		}
-		vs, _, err := eng.ValidateObject(ctx, obj, nil, e)
 		if err != nil {
 			return fmt.Errorf("judge %s %s/%s: %w", gvk.Kind, obj.GetNamespace(), obj.GetName(), err)
 		}
