@@ -112,9 +112,13 @@ func (s *Scanner) Scan(ctx context.Context) (int, error) {
 	}
 	slices.Sort(namespaces)
 	max := int(ptr.Deref(p.Spec.Audit.MaxResults, 0))
+	store, err := s.Store.Guarded(ctx)
+	if err != nil { // the reports are written; one a team made is merged into, as without the guard
+		s.Log.Error(err, "background audit cannot tell reports made before the guard")
+	}
 	var failed error
 	for _, ns := range slices.Compact(namespaces) {
-		err := s.Store.Update(ctx, format, ns, func(results []Result) []Result {
+		err := store.Update(ctx, format, ns, func(results []Result) []Result {
 			return replaceScan(results, fresh[ns], max, func(r Result) bool { return unread.has(ns, r) })
 		})
 		s.Metrics.ReportWritten("background", err)

@@ -4,8 +4,10 @@ import (
 	"context"
 	"fmt"
 	"reflect"
+	"time"
 
 	openreportsv1alpha1 "github.com/openreports/reports-api/apis/openreports.io/v1alpha1"
+	admissionregistrationv1 "k8s.io/api/admissionregistration/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	"k8s.io/apimachinery/pkg/runtime/schema"
 	"k8s.io/client-go/util/retry"
@@ -14,6 +16,7 @@ import (
 	policyreportv1alpha2 "github.com/kyverno/kyverno/api/policyreport/v1alpha2"
 
 	"github.com/pave-dev/pave/pkg/api/v1alpha1"
+	"github.com/pave-dev/pave/pkg/audit/reportguard"
 )
 
 // ReportKinds are the kinds of the two report formats, by format.
@@ -31,6 +34,45 @@ type Store struct {
 	// start from the latest version); Writer writes them.
 	Reader client.Reader
 	Writer client.Writer
+
+	// guardedSince is when the report guard came into force, nil while
+	// there is none (Guarded).
+	guardedSince *time.Time
+}
+
+// Guarded returns s knowing when the report guard (reportguard.Guard, a
+// ValidatingAdmissionPolicy and its binding) came into force: the later
+// creation of the two, each to the second. Since then only pave and the
+// platform team write a report named pave. One made before it, which a
+// team could have made before pave was installed, or while the guard was
+// gone, with findings of its own, is not merged into: Update deletes it and
+// starts a new one. Without the guard, s merges into what it reads, as
+// before pave wrote it. A writer asks once a batch of reports.
+func (s Store) Guarded(ctx context.Context) (Store, error) {
+	s.guardedSince = nil
+	key := client.ObjectKey{Name: reportguard.PolicyName}
+	var vap admissionregistrationv1.ValidatingAdmissionPolicy
+	var binding admissionregistrationv1.ValidatingAdmissionPolicyBinding
+	for _, obj := range []client.Object{&vap, &binding} {
+		if err := s.Reader.Get(ctx, key, obj); apierrors.IsNotFound(err) {
+			return s, nil
+		} else if err != nil {
+			return s, fmt.Errorf("read the report guard %s: %w", reportguard.PolicyName, err)
+		}
+	}
+	since := vap.CreationTimestamp.Time
+	if t := binding.CreationTimestamp.Time; t.After(since) {
+		since = t
+	}
+	s.guardedSince = &since
+	return s, nil
+}
+
+// untrusted reports whether obj, pave's report as read, was made before
+// the report guard came into force (Guarded): in an earlier second, since
+// pave itself may write a report in the guard's own second.
+func (s Store) untrusted(obj client.Object) bool {
+	return obj != nil && s.guardedSince != nil && obj.GetCreationTimestamp().Time.Before(*s.guardedSince)
 }
 
 // Update changes the namespace's report in format by change, which gets
@@ -41,6 +83,12 @@ func (s Store) Update(ctx context.Context, format, namespace string, change func
 		obj, results, err := s.get(ctx, format, namespace)
 		if err != nil {
 			return err
+		}
+		if s.untrusted(obj) { // its findings may be anyone's: start again from none
+			if err := s.discard(ctx, obj); err != nil {
+				return err
+			}
+			obj, results = nil, nil
 		}
 		next := change(results)
 		if obj == nil && len(next) == 0 || obj != nil && reflect.DeepEqual(next, results) {
@@ -57,6 +105,20 @@ func (s Store) Update(ctx context.Context, format, namespace string, change func
 		fresh.SetResourceVersion(obj.GetResourceVersion())
 		return s.Writer.Update(ctx, fresh)
 	})
+}
+
+// discard deletes obj, the report as read: another writer that deleted or
+// changed it first makes a conflict, and the change is made again.
+func (s Store) discard(ctx context.Context, obj client.Object) error {
+	uid, version := obj.GetUID(), obj.GetResourceVersion()
+	err := s.Writer.Delete(ctx, obj, client.Preconditions{UID: &uid, ResourceVersion: &version})
+	if apierrors.IsNotFound(err) {
+		return apierrors.NewConflict(schema.GroupResource{Resource: "reports"}, ReportName, err)
+	}
+	if err != nil {
+		return fmt.Errorf("delete report %s/%s, made before the report guard: %w", obj.GetNamespace(), obj.GetName(), err)
+	}
+	return nil
 }
 
 // get reads the report; obj is nil when there is none.

@@ -69,8 +69,12 @@ func (w *Writer) Flush(ctx context.Context) {
 		}
 	}
 	sort.Strings(namespaces)
+	store, err := w.Store.Guarded(ctx)
+	if err != nil { // the findings are written; a report a team made is merged into, as without the guard
+		w.Log.Error(err, "cannot tell reports made before the guard")
+	}
 	for _, ns := range namespaces {
-		err := w.Store.Update(ctx, format, ns, func(results []Result) []Result { return Merge(results, delta[ns], max) })
+		err := store.Update(ctx, format, ns, func(results []Result) []Result { return Merge(results, delta[ns], max) })
 		w.Metrics.ReportWritten("admission", err)
 		if err != nil {
 			w.Log.Error(err, "report not written; the findings are in the audit log", "namespace", ns, "format", format)

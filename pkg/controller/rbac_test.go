@@ -7,6 +7,7 @@ import (
 	corev1 "k8s.io/api/core/v1"
 
 	"github.com/pave-dev/pave/internal/rbactest"
+	"github.com/pave-dev/pave/pkg/admissionpolicy"
 	"github.com/pave-dev/pave/pkg/audit"
 	"github.com/pave-dev/pave/pkg/companions"
 	"github.com/pave-dev/pave/pkg/policy"
@@ -37,16 +38,22 @@ func TestRBACCoversWhatTheGeneratorsWrite(t *testing.T) {
 // Both service accounts may write the audit's reports in either format:
 // every admission replica merges its findings in, the controller's
 // background audit lists them, writes its results and deletes those of the
-// format the policy left.
+// format the policy left. Both read when the report guard came into force,
+// and delete a report made before it (audit.Store.Guarded).
 func TestRBACCoversTheReports(t *testing.T) {
 	roles, err := rbactest.ClusterRoles("../../manifests/deploy/rbac.yaml")
 	if err != nil {
 		t.Fatal(err)
 	}
-	need := map[string][]string{"pave-admission": {"get", "create", "update"}, "pave-controller": {"get", "list", "create", "update", "delete"}}
+	need := map[string][]string{"pave-admission": {"get", "create", "update", "delete"}, "pave-controller": {"get", "list", "create", "update", "delete"}}
 	for role, verbs := range need {
 		for _, gvk := range audit.ReportKinds {
 			if missing, resource := rbactest.Missing(roles[role], gvk, verbs...); len(missing) > 0 {
+				t.Errorf("%s lacks %v on %s", role, missing, resource)
+			}
+		}
+		for _, gvk := range admissionpolicy.Kinds() {
+			if missing, resource := rbactest.Missing(roles[role], gvk, "get"); len(missing) > 0 {
 				t.Errorf("%s lacks %v on %s", role, missing, resource)
 			}
 		}

@@ -1,0 +1,92 @@
+package audit
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	openreportsv1alpha1 "github.com/openreports/reports-api/apis/openreports.io/v1alpha1"
+	admissionregistrationv1 "k8s.io/api/admissionregistration/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+	"sigs.k8s.io/controller-runtime/pkg/client/interceptor"
+
+	"github.com/pave-dev/pave/pkg/api/v1alpha1"
+	"github.com/pave-dev/pave/pkg/audit/reportguard"
+)
+
+// reportAt is pave's report of ns with one denial of workload name,
+// created at made.
+func reportAt(ns, name string, made time.Time) *openreportsv1alpha1.Report {
+	b := NewBook(10)
+	b.Add(denial(ns, name, "registry", "someone", t0))
+	rep := OpenReport(ns, b.Drain()[ns])
+	rep.CreationTimestamp = metav1.NewTime(made)
+	return rep
+}
+
+// guardAt is the report guard, its policy made at vap and its binding at
+// binding.
+func guardAt(vap, binding time.Time) []client.Object {
+	return []client.Object{
+		&admissionregistrationv1.ValidatingAdmissionPolicy{ObjectMeta: metav1.ObjectMeta{Name: reportguard.PolicyName, CreationTimestamp: metav1.NewTime(vap)}},
+		&admissionregistrationv1.ValidatingAdmissionPolicyBinding{ObjectMeta: metav1.ObjectMeta{Name: reportguard.PolicyName, CreationTimestamp: metav1.NewTime(binding)}},
+	}
+}
+
+// A report named pave made before the report guard came into force, as a
+// team could make one before pave was installed with findings of its own,
+// is not merged into: pave deletes it and starts a new one with its own
+// findings. One made since (in the guard's second too) is pave's, and is
+// merged into; so is every report while there is no guard.
+func TestAReportMadeBeforeTheGuardIsNotMergedInto(t *testing.T) {
+	guard := t0.Add(time.Hour)
+	for _, tc := range []struct {
+		name     string
+		objs     []client.Object
+		made     time.Time
+		replaced bool
+	}{
+		{"made before the guard", guardAt(t0, guard), guard.Add(-time.Second), true},
+		{"made before the guard's binding", guardAt(t0, guard), guard.Add(-time.Minute), true},
+		{"made before the guard's policy, made again", guardAt(guard, t0), guard.Add(-time.Minute), true},
+		{"made in the guard's second", guardAt(t0, guard), guard, false},
+		{"made after the guard", guardAt(t0, guard), guard.Add(time.Minute), false},
+		{"no guard", nil, guard.Add(-time.Minute), false},
+		{"a guard without its binding", guardAt(t0, guard)[:1], guard.Add(-time.Minute), false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			forged := reportAt("shop", "forged", tc.made)
+			now := guard.Add(time.Hour)
+			c := fakeClientWith(t, interceptor.Funcs{Create: func(ctx context.Context, c client.WithWatch, obj client.Object, opts ...client.CreateOption) error {
+				obj.SetCreationTimestamp(metav1.NewTime(now)) // as the API server sets it
+				return c.Create(ctx, obj, opts...)
+			}}, append(tc.objs, forged)...)
+			store, err := Store{Reader: c, Writer: c}.Guarded(context.Background())
+			if err != nil {
+				t.Fatal(err)
+			}
+			b := NewBook(10)
+			b.Add(denial("shop", "api", "registry", "dev", t0))
+			delta := b.Drain()["shop"]
+			if err := store.Update(context.Background(), v1alpha1.ReportsOpenReports, "shop", func(results []Result) []Result { return Merge(results, delta, 100) }); err != nil {
+				t.Fatal(err)
+			}
+			var names []string
+			rep := openReport(t, c, "shop")
+			for _, r := range FromOpenReport(rep) {
+				names = append(names, r.Name)
+			}
+			want := []string{"api", "forged"}
+			if tc.replaced {
+				want = want[:1]
+				if !rep.CreationTimestamp.Equal(&metav1.Time{Time: now}) {
+					t.Errorf("the report made at %s was kept", rep.CreationTimestamp)
+				}
+			}
+			if len(names) != len(want) || names[0] != want[0] || len(want) == 2 && names[1] != want[1] {
+				t.Errorf("results of %v, want %v", names, want)
+			}
+		})
+	}
+}
