@@ -17,19 +17,7 @@ import (
 func TestTeamCannotRewriteItsAuditReport(t *testing.T) {
 	const ns = "reportguard"
 	teamNamespace(t, ns)
-	if _, err := s.kubectlIn(fmt.Sprintf(`apiVersion: rbac.authorization.k8s.io/v1
-kind: Role
-metadata: {name: reports, namespace: %[1]s}
-rules: [{apiGroups: [openreports.io], resources: [reports], verbs: [get, list, create, update, patch, delete]}]
----
-apiVersion: rbac.authorization.k8s.io/v1
-kind: RoleBinding
-metadata: {name: dev-reports, namespace: %[1]s}
-roleRef: {apiGroup: rbac.authorization.k8s.io, kind: Role, name: reports}
-subjects: [{apiGroup: rbac.authorization.k8s.io, kind: User, name: %[2]q}]
-`, ns, dev), "apply", "-f", "-"); err != nil {
-		t.Fatal(err)
-	}
+	devWritesReports(t, ns)
 	_, err := asDev("", "apply", "-n", ns, "-f", "testdata/hostile.yaml")
 	denied(t, "the hostile Deployment", err, "image-pinned")
 	eventually(t, 30*time.Second, func() error {
@@ -99,4 +87,11 @@ subjects: [{apiGroup: rbac.authorization.k8s.io, kind: User, name: %[2]q}]
 		}
 		return nil
 	})
+}
+
+// devWritesReports grants the team member every verb on OpenReports'
+// Reports in ns, as Kyverno's chart grants the admin role on PolicyReports.
+func devWritesReports(t *testing.T, ns string) {
+	t.Helper()
+	grantDev(t, ns, "reports", "[{apiGroups: [openreports.io], resources: [reports], verbs: [get, list, create, update, patch, delete]}]")
 }

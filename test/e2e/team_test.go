@@ -22,23 +22,33 @@ const dev = "dev@example.com"
 func teamNamespace(t *testing.T, name string) {
 	t.Helper()
 	namespace(t, name, map[string]string{"pave.dev/team": name, "pave.dev/zone": "internal"})
-	rbac := fmt.Sprintf(`apiVersion: rbac.authorization.k8s.io/v1
+	edit := fmt.Sprintf(`apiVersion: rbac.authorization.k8s.io/v1
 kind: RoleBinding
-metadata: {name: dev-edit, namespace: %[1]s}
+metadata: {name: dev-edit, namespace: %s}
 roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: edit}
-subjects: [{apiGroup: rbac.authorization.k8s.io, kind: User, name: %[2]q}]
----
-apiVersion: rbac.authorization.k8s.io/v1
+subjects: [{apiGroup: rbac.authorization.k8s.io, kind: User, name: %q}]
+`, name, dev)
+	if _, err := s.kubectlIn(edit, "apply", "-f", "-"); err != nil {
+		t.Fatal(err)
+	}
+	grantDev(t, name, "debug", `[{apiGroups: [""], resources: [pods/ephemeralcontainers], verbs: [get, patch, update]}]`)
+}
+
+// grantDev gives the team member, in ns, a Role named role of rules (in
+// YAML's flow style).
+func grantDev(t *testing.T, ns, role, rules string) {
+	t.Helper()
+	rbac := fmt.Sprintf(`apiVersion: rbac.authorization.k8s.io/v1
 kind: Role
-metadata: {name: debug, namespace: %[1]s}
-rules: [{apiGroups: [""], resources: [pods/ephemeralcontainers], verbs: [get, patch, update]}]
+metadata: {name: %[1]s, namespace: %[2]s}
+rules: %[3]s
 ---
 apiVersion: rbac.authorization.k8s.io/v1
 kind: RoleBinding
-metadata: {name: dev-debug, namespace: %[1]s}
-roleRef: {apiGroup: rbac.authorization.k8s.io, kind: Role, name: debug}
-subjects: [{apiGroup: rbac.authorization.k8s.io, kind: User, name: %[2]q}]
-`, name, dev)
+metadata: {name: dev-%[1]s, namespace: %[2]s}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: Role, name: %[1]s}
+subjects: [{apiGroup: rbac.authorization.k8s.io, kind: User, name: %[4]q}]
+`, role, ns, rules, dev)
 	if _, err := s.kubectlIn(rbac, "apply", "-f", "-"); err != nil {
 		t.Fatal(err)
 	}
