@@ -105,9 +105,15 @@ func runAudit(cmd *cobra.Command, f *auditFlags, filter audit.Filter, print func
 			view.teams[ns.Name] = "(no team: " + ns.Name + ")"
 		}
 	}
-	reports, err := audit.Store{Reader: c}.List(ctx, format, f.namespace)
+	// A team member may not read the guard: its reports are then read as
+	// they are.
+	store, _ := audit.Store{Reader: c}.Guarded(ctx)
+	reports, untrusted, err := store.List(ctx, format, f.namespace)
 	if err != nil {
 		return bad(fmt.Errorf("read the %s reports (is the CRD installed?): %w", format, err))
+	}
+	for _, ns := range untrusted {
+		fmt.Fprintf(cmd.ErrOrStderr(), "pave audit: the report of namespace %s is left out: it was made before the report guard, so its findings may be anyone's; pave starts it again at its next write there (docs/audit.md)\n", ns)
 	}
 	if f.team != "" {
 		for ns := range reports {

@@ -149,33 +149,40 @@ func build(format, namespace string, results []Result) client.Object {
 }
 
 // List reads pave's reports of format, in namespace or ("") every one, as
-// their results by namespace.
-func (s Store) List(ctx context.Context, format, namespace string) (map[string][]Result, error) {
+// their results by namespace. A Guarded store leaves out a report made
+// before the guard, whose findings may be a team's, and names its
+// namespace in untrusted; pave's next write there starts it again.
+func (s Store) List(ctx context.Context, format, namespace string) (out map[string][]Result, untrusted []string, err error) {
 	opts := []client.ListOption{client.InNamespace(namespace), client.MatchingLabels{v1alpha1.LabelManagedBy: v1alpha1.ManagedByPave}}
-	out := map[string][]Result{}
+	out = map[string][]Result{}
+	add := func(obj client.Object, results func() []Result) {
+		switch {
+		case obj.GetName() != ReportName:
+		case s.untrusted(obj):
+			untrusted = append(untrusted, obj.GetNamespace())
+		default:
+			out[obj.GetNamespace()] = results()
+		}
+	}
 	switch format {
 	case v1alpha1.ReportsOpenReports:
 		var list openreportsv1alpha1.ReportList
 		if err := s.Reader.List(ctx, &list, opts...); err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		for i := range list.Items {
-			if list.Items[i].Name == ReportName {
-				out[list.Items[i].Namespace] = FromOpenReport(&list.Items[i])
-			}
+			add(&list.Items[i], func() []Result { return FromOpenReport(&list.Items[i]) })
 		}
 	case v1alpha1.ReportsPolicyReport:
 		var list policyreportv1alpha2.PolicyReportList
 		if err := s.Reader.List(ctx, &list, opts...); err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		for i := range list.Items {
-			if list.Items[i].Name == ReportName {
-				out[list.Items[i].Namespace] = FromPolicyReport(&list.Items[i])
-			}
+			add(&list.Items[i], func() []Result { return FromPolicyReport(&list.Items[i]) })
 		}
 	default:
-		return nil, fmt.Errorf("report format %q: use %s or %s", format, v1alpha1.ReportsOpenReports, v1alpha1.ReportsPolicyReport)
+		return nil, nil, fmt.Errorf("report format %q: use %s or %s", format, v1alpha1.ReportsOpenReports, v1alpha1.ReportsPolicyReport)
 	}
-	return out, nil
+	return out, untrusted, nil
 }

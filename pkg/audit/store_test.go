@@ -2,6 +2,7 @@ package audit
 
 import (
 	"context"
+	"strings"
 	"testing"
 	"time"
 
@@ -86,6 +87,42 @@ func TestAReportMadeBeforeTheGuardIsNotMergedInto(t *testing.T) {
 			}
 			if len(names) != len(want) || names[0] != want[0] || len(want) == 2 && names[1] != want[1] {
 				t.Errorf("results of %v, want %v", names, want)
+			}
+		})
+	}
+}
+
+// pave audit leaves out a report made before the guard, and names its
+// namespace; without the guard (or leave to read it) it reads every one.
+func TestListLeavesOutReportsMadeBeforeTheGuard(t *testing.T) {
+	guard := t0.Add(time.Hour)
+	objs := append(guardAt(t0, guard), reportAt("forged", "app", guard.Add(-time.Second)), reportAt("shop", "api", guard))
+	for _, tc := range []struct {
+		name      string
+		objs      []client.Object
+		read      []string
+		untrusted string
+	}{
+		{"guarded", objs, []string{"shop"}, "forged"},
+		{"no guard", objs[2:], []string{"forged", "shop"}, ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			c := fakeClient(t, tc.objs...)
+			store, err := Store{Reader: c}.Guarded(context.Background())
+			if err != nil {
+				t.Fatal(err)
+			}
+			reports, untrusted, err := store.List(context.Background(), v1alpha1.ReportsOpenReports, "")
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(reports) != len(tc.read) || strings.Join(untrusted, ",") != tc.untrusted {
+				t.Errorf("read %v, left out %v; want %v and %q", reports, untrusted, tc.read, tc.untrusted)
+			}
+			for _, ns := range tc.read {
+				if len(reports[ns]) != 1 {
+					t.Errorf("namespace %s: %v", ns, reports[ns])
+				}
 			}
 		})
 	}
