@@ -59,7 +59,11 @@ func TestAReportMadeBeforeTheGuardIsReplaced(t *testing.T) {
 		}
 		return nil
 	})
-	// pave's next write, a scan's or the denial's below, starts a new report.
+	// Until pave's next write there, a scan's or the denial's below, pave
+	// audit leaves the team's report out (or reads pave's new one).
+	if out, _ := s.run(s.paveBin, "", "audit", "denials", "-n", ns, "-o", "json"); strings.Contains(out, "forged") {
+		t.Errorf("pave audit shows the team's finding once the guard is back:\n%s", out)
+	}
 	_, err = asDev("", "apply", "-n", ns, "-f", "testdata/hostile.yaml")
 	denied(t, "the hostile Deployment", err, "image-pinned")
 	eventually(t, 30*time.Second, func() error {
