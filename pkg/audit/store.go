@@ -46,8 +46,9 @@ type Store struct {
 // platform team write a report named pave. One made before it, which a
 // team could have made before pave was installed, or while the guard was
 // gone, with findings of its own, is not merged into: Update deletes it and
-// starts a new one. Without the guard, s merges into what it reads, as
-// before pave wrote it. A writer asks once a batch of reports.
+// starts a new one, and List leaves it out. Without the guard, s merges
+// into what it reads, as it did before there was one. A writer asks once a
+// batch of reports.
 func (s Store) Guarded(ctx context.Context) (Store, error) {
 	s.guardedSince = nil
 	key := client.ObjectKey{Name: reportguard.PolicyName}
