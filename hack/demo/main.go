@@ -21,6 +21,7 @@ import (
 	"sigs.k8s.io/yaml"
 
 	"github.com/pave-dev/pave/internal/localcluster"
+	"github.com/pave-dev/pave/pkg/audit/reportguard"
 )
 
 type demo struct {
@@ -113,6 +114,9 @@ func (d *demo) run(ctx context.Context, noWait bool) error {
 		return err
 	}
 	if err := d.cluster.WaitAdmitting(); err != nil {
+		return err
+	}
+	if err := d.cluster.WaitGuarded(reportguard.PolicyName); err != nil {
 		return err
 	}
 	fmt.Println("    pave is admitting (log:", filepath.Join(d.dir, "webhook.log")+")")

@@ -155,6 +155,22 @@ func (c *Cluster) WaitAdmitting() error {
 	return fmt.Errorf("the API server does not reach pave-webhook: %w", last)
 }
 
+// WaitGuarded waits until the API server has the ValidatingAdmissionPolicy
+// bindings named. pave's controller writes its guards moments after it
+// starts; until then the writes they refuse go through (a report named
+// pave among them, which pave then starts again: docs/audit.md).
+func (c *Cluster) WaitGuarded(bindings ...string) error {
+	var last error
+	for deadline := time.Now().Add(60 * time.Second); time.Now().Before(deadline); time.Sleep(250 * time.Millisecond) {
+		_, err := c.Kubectl("", append([]string{"get", "validatingadmissionpolicybindings", "-o", "name"}, bindings...)...)
+		if err == nil {
+			return nil
+		}
+		last = err
+	}
+	return fmt.Errorf("pave's controller has not written its guards: %w", last)
+}
+
 // Kubectl runs the real kubectl against the cluster with stdin; the error
 // carries kubectl's stderr.
 func (c *Cluster) Kubectl(stdin string, args ...string) (string, error) {

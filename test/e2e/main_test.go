@@ -16,6 +16,7 @@ import (
 	"testing"
 
 	"github.com/pave-dev/pave/internal/localcluster"
+	"github.com/pave-dev/pave/pkg/audit/reportguard"
 )
 
 // suite is the shared control plane and webhook of this package's tests.
@@ -173,7 +174,10 @@ func (s *suite) setUp() error {
 	if _, err := s.kubectlIn(cfg, "apply", "-f", "-"); err != nil {
 		return err
 	}
-	return s.cluster.WaitAdmitting()
+	if err := s.cluster.WaitAdmitting(); err != nil {
+		return err
+	}
+	return s.cluster.WaitGuarded(reportguard.PolicyName)
 }
 
 func (s *suite) startWebhook() error {
