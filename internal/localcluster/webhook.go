@@ -1,7 +1,6 @@
 package localcluster
 
 import (
-	"errors"
 	"fmt"
 	"net"
 	"net/http"
@@ -177,7 +176,8 @@ func (c *Cluster) Kubectl(stdin string, args ...string) (string, error) {
 	return c.Run(c.assets+"/kubectl", stdin, args...)
 }
 
-// Run runs a binary with KUBECONFIG pointing at the cluster.
+// Run runs a binary with KUBECONFIG pointing at the cluster. A failure is
+// a *RunError: what the binary wrote to stderr.
 func (c *Cluster) Run(bin, stdin string, args ...string) (string, error) {
 	cmd := exec.Command(bin, args...)
 	cmd.Env = append(os.Environ(), "KUBECONFIG="+c.Kubeconfig)
@@ -189,7 +189,18 @@ func (c *Cluster) Run(bin, stdin string, args ...string) (string, error) {
 		if msg == "" {
 			msg = err.Error()
 		}
-		return out.String(), errors.New(msg)
+		return out.String(), &RunError{Stderr: msg, Err: err}
 	}
 	return out.String(), nil
 }
+
+// RunError is a binary's failure: its message is what the binary wrote to
+// stderr (how it ended, when it wrote nothing), and it wraps how it ended,
+// an *exec.ExitError for its exit code.
+type RunError struct {
+	Stderr string
+	Err    error
+}
+
+func (e *RunError) Error() string { return e.Stderr }
+func (e *RunError) Unwrap() error { return e.Err }

@@ -3,7 +3,9 @@ package e2e
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"os/exec"
 	"strings"
 	"sync"
 	"testing"
@@ -21,7 +23,8 @@ import (
 func auditRows(t *testing.T, what string, args ...string) ([]map[string]any, error) {
 	t.Helper()
 	out, err := s.run(s.paveBin, "", append([]string{"audit", what, "-o", "json"}, args...)...)
-	if err != nil && !strings.Contains(err.Error(), "exit status 1") { // 1: findings
+	var exit *exec.ExitError
+	if err != nil && (!errors.As(err, &exit) || exit.ExitCode() != 1) { // 1: findings, whatever stderr says
 		return nil, err
 	}
 	var doc struct {
