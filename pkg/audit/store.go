@@ -9,6 +9,7 @@ import (
 	openreportsv1alpha1 "github.com/openreports/reports-api/apis/openreports.io/v1alpha1"
 	admissionregistrationv1 "k8s.io/api/admissionregistration/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	"k8s.io/apimachinery/pkg/api/meta"
 	"k8s.io/apimachinery/pkg/runtime/schema"
 	"k8s.io/client-go/util/retry"
 	"sigs.k8s.io/controller-runtime/pkg/client"
@@ -55,7 +56,7 @@ func (s Store) Guarded(ctx context.Context) (Store, error) {
 	var vap admissionregistrationv1.ValidatingAdmissionPolicy
 	var binding admissionregistrationv1.ValidatingAdmissionPolicyBinding
 	for _, obj := range []client.Object{&vap, &binding} {
-		if err := s.Reader.Get(ctx, key, obj); apierrors.IsNotFound(err) {
+		if err := s.Reader.Get(ctx, key, obj); apierrors.IsNotFound(err) || meta.IsNoMatchError(err) { // none, or an API server without the kind
 			return s, nil
 		} else if err != nil {
 			return s, fmt.Errorf("read the report guard %s: %w", reportguard.PolicyName, err)

@@ -8,6 +8,7 @@ import (
 
 	openreportsv1alpha1 "github.com/openreports/reports-api/apis/openreports.io/v1alpha1"
 	admissionregistrationv1 "k8s.io/api/admissionregistration/v1"
+	"k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/controller-runtime/pkg/client/interceptor"
@@ -125,5 +126,23 @@ func TestListLeavesOutReportsMadeBeforeTheGuard(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// An API server that serves no ValidatingAdmissionPolicies has no guard:
+// the writers merge as without one, and log nothing at every flush.
+func TestGuardedWithoutTheKind(t *testing.T) {
+	c := fakeClientWith(t, interceptor.Funcs{Get: func(ctx context.Context, c client.WithWatch, key client.ObjectKey, obj client.Object, opts ...client.GetOption) error {
+		if _, ok := obj.(*admissionregistrationv1.ValidatingAdmissionPolicy); ok {
+			return &meta.NoKindMatchError{GroupKind: admissionregistrationv1.SchemeGroupVersion.WithKind("ValidatingAdmissionPolicy").GroupKind()}
+		}
+		return c.Get(ctx, key, obj, opts...)
+	}}, reportAt("shop", "api", t0))
+	store, err := Store{Reader: c, Writer: c}.Guarded(context.Background())
+	if err != nil || store.guardedSince != nil {
+		t.Fatalf("guarded since %v: %v", store.guardedSince, err)
+	}
+	if reports, untrusted, err := store.List(context.Background(), v1alpha1.ReportsOpenReports, ""); err != nil || len(reports["shop"]) != 1 || len(untrusted) != 0 {
+		t.Errorf("read %v, left out %v: %v", reports, untrusted, err)
 	}
 }
