@@ -112,10 +112,7 @@ func (s *Scanner) Scan(ctx context.Context) (int, error) {
 	}
 	slices.Sort(namespaces)
 	max := int(ptr.Deref(p.Spec.Audit.MaxResults, 0))
-	store, err := s.Store.Guarded(ctx)
-	if err != nil { // the reports are written; one a team made is merged into, as without the guard
-		s.Log.Error(err, "background audit cannot tell reports made before the guard")
-	}
+	store := guardedOr(ctx, s.Store, s.Log)
 	var failed error
 	for _, ns := range slices.Compact(namespaces) {
 		err := store.Update(ctx, format, ns, func(results []Result) []Result {

@@ -6,6 +6,7 @@ import (
 	"reflect"
 	"time"
 
+	"github.com/go-logr/logr"
 	openreportsv1alpha1 "github.com/openreports/reports-api/apis/openreports.io/v1alpha1"
 	admissionregistrationv1 "k8s.io/api/admissionregistration/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
@@ -68,6 +69,17 @@ func (s Store) Guarded(ctx context.Context) (Store, error) {
 	}
 	s.guardedSince = &since
 	return s, nil
+}
+
+// guardedOr is s.Guarded for a writer's batch: when the guard cannot be
+// read, it logs why and returns s, which merges into every report as
+// without the guard, so the findings are still written.
+func guardedOr(ctx context.Context, s Store, log logr.Logger) Store {
+	guarded, err := s.Guarded(ctx)
+	if err != nil {
+		log.Error(err, "cannot tell reports made before the guard; merging into each as read")
+	}
+	return guarded
 }
 
 // untrusted reports whether obj, pave's report as read, was made before
@@ -157,13 +169,13 @@ func build(format, namespace string, results []Result) client.Object {
 func (s Store) List(ctx context.Context, format, namespace string) (out map[string][]Result, untrusted []string, err error) {
 	opts := []client.ListOption{client.InNamespace(namespace), client.MatchingLabels{v1alpha1.LabelManagedBy: v1alpha1.ManagedByPave}}
 	out = map[string][]Result{}
-	add := func(obj client.Object, results func() []Result) {
+	add := func(obj client.Object, results []Result) {
 		switch {
 		case obj.GetName() != ReportName:
 		case s.untrusted(obj):
 			untrusted = append(untrusted, obj.GetNamespace())
 		default:
-			out[obj.GetNamespace()] = results()
+			out[obj.GetNamespace()] = results
 		}
 	}
 	switch format {
@@ -173,7 +185,7 @@ func (s Store) List(ctx context.Context, format, namespace string) (out map[stri
 			return nil, nil, err
 		}
 		for i := range list.Items {
-			add(&list.Items[i], func() []Result { return FromOpenReport(&list.Items[i]) })
+			add(&list.Items[i], FromOpenReport(&list.Items[i]))
 		}
 	case v1alpha1.ReportsPolicyReport:
 		var list policyreportv1alpha2.PolicyReportList
@@ -181,7 +193,7 @@ func (s Store) List(ctx context.Context, format, namespace string) (out map[stri
 			return nil, nil, err
 		}
 		for i := range list.Items {
-			add(&list.Items[i], func() []Result { return FromPolicyReport(&list.Items[i]) })
+			add(&list.Items[i], FromPolicyReport(&list.Items[i]))
 		}
 	default:
 		return nil, nil, fmt.Errorf("report format %q: use %s or %s", format, v1alpha1.ReportsOpenReports, v1alpha1.ReportsPolicyReport)

@@ -69,10 +69,7 @@ func (w *Writer) Flush(ctx context.Context) {
 		}
 	}
 	sort.Strings(namespaces)
-	store, err := w.Store.Guarded(ctx)
-	if err != nil { // the findings are written; a report a team made is merged into, as without the guard
-		w.Log.Error(err, "cannot tell reports made before the guard")
-	}
+	store := guardedOr(ctx, w.Store, w.Log)
 	for _, ns := range namespaces {
 		err := store.Update(ctx, format, ns, func(results []Result) []Result { return Merge(results, delta[ns], max) })
 		w.Metrics.ReportWritten("admission", err)

@@ -5,6 +5,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/pave-dev/pave/pkg/audit/reportguard"
 )
 
 // A report named pave that a team made while nothing kept it pave's
@@ -14,7 +16,7 @@ import (
 // denial's) and starts a new one, and the findings the team wrote into it,
 // blaming another team's workload, go with it.
 func TestAReportMadeBeforeTheGuardIsReplaced(t *testing.T) {
-	const ns, guard = "reportsquat", "pave-audit-reports"
+	const ns, guard = "reportsquat", reportguard.PolicyName
 	teamNamespace(t, ns)
 	devWritesReports(t, ns)
 	usePolicy(t, `{audit: {reports: "off"}}`)
