@@ -143,15 +143,13 @@ func (w *Webhook) Kill() {
 // comes back hardened.
 func (c *Cluster) WaitAdmitting() error {
 	pod := `{"apiVersion":"v1","kind":"Pod","metadata":{"name":"probe","namespace":"default"},"spec":{"containers":[{"name":"c","image":"nginx:1.27.3"}]}}`
-	var last error
-	for deadline := time.Now().Add(60 * time.Second); time.Now().Before(deadline); time.Sleep(250 * time.Millisecond) {
+	return waitFor("the API server does not reach pave-webhook", func() error {
 		out, err := c.Kubectl(pod, "create", "--dry-run=server", "-o", "jsonpath={.spec.securityContext.runAsNonRoot}", "-f", "-")
 		if err == nil && out == "true" {
 			return nil
 		}
-		last = fmt.Errorf("dry run answered %q, %v", out, err)
-	}
-	return fmt.Errorf("the API server does not reach pave-webhook: %w", last)
+		return fmt.Errorf("dry run answered %q, %v", out, err)
+	})
 }
 
 // WaitGuarded waits until the API server has the ValidatingAdmissionPolicy
@@ -159,15 +157,22 @@ func (c *Cluster) WaitAdmitting() error {
 // starts; until then the writes they refuse go through (a report named
 // pave among them, which pave then starts again: docs/audit.md).
 func (c *Cluster) WaitGuarded(bindings ...string) error {
+	return waitFor("pave's controller has not written its guards", func() error {
+		_, err := c.Kubectl("", append([]string{"get", "validatingadmissionpolicybindings", "-o", "name"}, bindings...)...)
+		return err
+	})
+}
+
+// waitFor asks cond every 250 ms until it holds, for a minute at most; the
+// error says what did not happen, with cond's last answer.
+func waitFor(what string, cond func() error) error {
 	var last error
 	for deadline := time.Now().Add(60 * time.Second); time.Now().Before(deadline); time.Sleep(250 * time.Millisecond) {
-		_, err := c.Kubectl("", append([]string{"get", "validatingadmissionpolicybindings", "-o", "name"}, bindings...)...)
-		if err == nil {
+		if last = cond(); last == nil {
 			return nil
 		}
-		last = err
 	}
-	return fmt.Errorf("pave's controller has not written its guards: %w", last)
+	return fmt.Errorf("%s: %w", what, last)
 }
 
 // Kubectl runs the real kubectl against the cluster with stdin; the error
