@@ -68,6 +68,9 @@ func (w *Writer) Flush(ctx context.Context) {
 			namespaces = append(namespaces, ns)
 		}
 	}
+	if len(namespaces) == 0 { // no report to write: the guard need not be read
+		return
+	}
 	sort.Strings(namespaces)
 	store := guardedOr(ctx, w.Store, w.Log)
 	for _, ns := range namespaces {
