@@ -109,6 +109,12 @@ func (j *judge) byRules(ctx context.Context, o *manifest.Object, r *Object) erro
 	}
 	r.Workload, r.Allowed = true, res.Allowed()
 	r.Mutators, r.Violations, r.Warnings, r.UnknownFields = res.Mutators, res.Violations, res.Warnings, unknown
+	// Companions are what pave's controller writes for the workload once it
+	// exists: a denied one never does, and admission's own dry run names
+	// them only for what it allows.
+	if !r.Allowed {
+		res.Objects, nsNames = nil, nil
+	}
 	if n := len(res.Objects) + len(nsNames); n > 0 {
 		r.Companions = make([]string, 0, n)
 		for _, c := range res.Objects {

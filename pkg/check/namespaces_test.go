@@ -67,6 +67,53 @@ spec:
 	}
 }
 
+// A denied workload lists no companions, as admission's dry run names none
+// for it: it never exists, so pave's controller writes nothing for it. Its
+// namespace's companions go with the first workload admitted instead, and
+// --render prints none after it.
+func TestADeniedWorkloadListsNoCompanions(t *testing.T) {
+	var data []byte
+	for _, w := range []struct{ name, privileged string }{{"root", "true"}, {"api", "false"}} {
+		data = fmt.Appendf(data, `---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: %[1]s, namespace: shop, labels: {pave.dev/team: shop}}
+spec:
+  selector: {matchLabels: {app: %[1]s}}
+  template:
+    metadata: {labels: {app: %[1]s}}
+    spec:
+      containers: [{name: %[1]s, image: "registry.example.com/shop/%[1]s:1.0", ports: [{containerPort: 8080}], securityContext: {privileged: %[2]s}}]
+`, w.name, w.privileged)
+	}
+	eng, err := companions.Engine(policy.Default())
+	if err != nil {
+		t.Fatal(err)
+	}
+	in := []manifest.Input{{Source: "workloads.yaml", Data: data}}
+	for _, render := range []bool{false, true} {
+		rep := check.Run(context.Background(), in, check.Options{Engine: eng, DefaultNamespace: "default", Render: render})
+		if len(rep.Errors) > 0 || len(rep.Objects) != 2 {
+			t.Fatalf("render %v: errors %v, %d objects", render, rep.Errors, len(rep.Objects))
+		}
+		root, api := rep.Objects[0], rep.Objects[1]
+		if root.Allowed || !api.Allowed {
+			t.Fatalf("render %v: root allowed %v, api allowed %v; want root denied, api allowed", render, root.Allowed, api.Allowed)
+		}
+		if len(root.Companions) > 0 || len(root.RenderedCompanions) > 0 {
+			t.Errorf("render %v: the denied root lists %v", render, root.Companions)
+		}
+		for _, want := range []string{"ResourceQuota shop/pave-tier", "NetworkPolicy shop/pave-zone-api"} {
+			if !slices.Contains(api.Companions, want) {
+				t.Errorf("render %v: api does not list %s: %v", render, want, api.Companions)
+			}
+		}
+		if render && len(api.RenderedCompanions) != len(api.Companions) {
+			t.Errorf("api rendered %d of its %d companions", len(api.RenderedCompanions), len(api.Companions))
+		}
+	}
+}
+
 // Two teams' Ingresses of one host in one input are both denied, as the
 // cluster would deny the second (rule ingress-host); the namespaces' teams
 // come from the input, and one team's two namespaces may share a host.
