@@ -227,14 +227,15 @@ func leaf(t reflect.Type) bool {
 // sameLeaf compares two leaves as encoded: equal values, or values that
 // encode the same (a quantity with and without its cached string).
 func sameLeaf(a, b reflect.Value) bool {
-	if x, ok := a.Interface().(intstr.IntOrString); ok {
-		return sameIntOrString(x, b.Interface().(intstr.IntOrString))
+	x, y := a.Interface(), b.Interface()
+	if port, ok := x.(intstr.IntOrString); ok {
+		return sameIntOrString(port, y.(intstr.IntOrString))
 	}
-	if reflect.DeepEqual(a.Interface(), b.Interface()) {
+	if reflect.DeepEqual(x, y) {
 		return true
 	}
-	ja, erra := json.Marshal(a.Interface())
-	jb, errb := json.Marshal(b.Interface())
+	ja, erra := json.Marshal(x)
+	jb, errb := json.Marshal(y)
 	return erra == nil && errb == nil && bytes.Equal(ja, jb)
 }
 
