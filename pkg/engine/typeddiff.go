@@ -239,9 +239,10 @@ func sameLeaf(a, b reflect.Value) bool {
 	return erra == nil && errb == nil && bytes.Equal(ja, jb)
 }
 
-// sameIntOrString is sameLeaf for ports, without encoding: a Pod's probes
-// and ports hold one each, and encoding both sides to compare them was the
-// largest part of walking a 20-container Pod. An IntOrString encodes as the
+// sameIntOrString is sameLeaf for ports, without encoding: a meshed Pod's
+// probes are rewritten to the proxy's port, and encoding both sides of each
+// was a fifth of the allocations of admitting a Pod of 20 containers
+// (docs/performance.md, item 53). An IntOrString encodes as the
 // member its Type names, so two encode the same exactly when their types and
 // that member are equal.
 func sameIntOrString(x, y intstr.IntOrString) bool {
