@@ -97,7 +97,9 @@ func (j *judge) byRules(ctx context.Context, o *manifest.Object, r *Object) erro
 		res, err = opts.Engine.Run(ctx, w, env) // the patch needs the original
 	} else {
 		env.NamesOnly = true // the companions are listed, not printed
-		if res, err = opts.Engine.JudgeInPlace(ctx, w, env); err == nil {
+		// A denied workload has no companions (Result.Objects), so its
+		// namespace's go with the first workload admitted.
+		if res, err = opts.Engine.JudgeInPlace(ctx, w, env); err == nil && res.Allowed() {
 			nsNames, err = j.ns.names(ctx, opts.Engine, env)
 		}
 	}
@@ -109,12 +111,6 @@ func (j *judge) byRules(ctx context.Context, o *manifest.Object, r *Object) erro
 	}
 	r.Workload, r.Allowed = true, res.Allowed()
 	r.Mutators, r.Violations, r.Warnings, r.UnknownFields = res.Mutators, res.Violations, res.Warnings, unknown
-	// Companions are what pave's controller writes for the workload once it
-	// exists: a denied one never does, and admission's own dry run names
-	// them only for what it allows.
-	if !r.Allowed {
-		res.Objects, nsNames = nil, nil
-	}
 	if n := len(res.Objects) + len(nsNames); n > 0 {
 		r.Companions = make([]string, 0, n)
 		for _, c := range res.Objects {

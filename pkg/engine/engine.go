@@ -118,7 +118,7 @@ func (e *Engine) Rules() []policy.Rule {
 }
 
 // Run simulates admission: mutate, then validate the result, then describe the
-// companion objects. The input workload is not changed.
+// companion objects of what it admits. The input workload is not changed.
 func (e *Engine) Run(ctx context.Context, w *workload.Workload, env policy.Env) (*Result, error) {
 	r, err := e.Mutate(ctx, w, env)
 	if err != nil {
@@ -150,13 +150,19 @@ func (e *Engine) JudgeInPlace(ctx context.Context, w *workload.Workload, env pol
 	return e.finish(ctx, r, env, false)
 }
 
-// finish validates and generates; with namespace, the namespace's own
-// objects are among the result's.
+// finish validates and, when admission allows the object, generates; with
+// namespace, the namespace's own objects are among the result's. A denied
+// object gets none: it is never stored, so pave's controller never writes
+// them (admission's dry run names none either). The controller generates
+// for what exists (Generate), denied or not.
 func (e *Engine) finish(ctx context.Context, r *Result, env policy.Env, namespace bool) (*Result, error) {
 	env.Policy = e.policy
 	var err error
 	if r.Violations, r.Warnings, err = e.validate(ctx, r.Mutated, env); err != nil {
 		return nil, err
+	}
+	if !r.Allowed() {
+		return r, nil
 	}
 	objs, err := e.Generate(ctx, r.Mutated, env)
 	if err != nil {

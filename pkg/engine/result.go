@@ -17,7 +17,8 @@ type Result struct {
 	// Warnings are notes for the user that are not rule violations (an expired
 	// exception, for instance).
 	Warnings []string
-	// Objects are the companion objects that should exist.
+	// Objects are the companion objects that should exist beside the
+	// object: none when admission denies it.
 	Objects []Object
 	// encodings is the engine's memo for the patch's values; nil
 	// remembers nothing.
