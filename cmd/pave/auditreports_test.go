@@ -8,13 +8,10 @@ import (
 	"testing"
 	"time"
 
-	openreportsv1alpha1 "github.com/openreports/reports-api/apis/openreports.io/v1alpha1"
 	admissionregistrationv1 "k8s.io/api/admissionregistration/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
-	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/apimachinery/pkg/runtime/schema"
-	clientgoscheme "k8s.io/client-go/kubernetes/scheme"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/controller-runtime/pkg/client/fake"
 	"sigs.k8s.io/controller-runtime/pkg/client/interceptor"
@@ -48,6 +45,10 @@ func TestAuditSaysWhenItCannotReadTheGuard(t *testing.T) {
 		report("old", guard.Add(-time.Hour)),
 		report("new", guard.Add(time.Hour)),
 	}
+	scheme, err := clusterScheme()
+	if err != nil {
+		t.Fatal(err)
+	}
 	forbidden := interceptor.Funcs{Get: func(ctx context.Context, c client.WithWatch, key client.ObjectKey, obj client.Object, opts ...client.GetOption) error {
 		if _, ok := obj.(*admissionregistrationv1.ValidatingAdmissionPolicy); ok {
 			return apierrors.NewForbidden(schema.GroupResource{Group: "admissionregistration.k8s.io", Resource: "validatingadmissionpolicies"}, key.Name, nil)
@@ -64,12 +65,6 @@ func TestAuditSaysWhenItCannotReadTheGuard(t *testing.T) {
 		{"the guard forbidden", forbidden, []string{"new", "old"}, "every report is shown as read"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			scheme := runtime.NewScheme()
-			for _, add := range []func(*runtime.Scheme) error{clientgoscheme.AddToScheme, openreportsv1alpha1.AddToScheme} {
-				if err := add(scheme); err != nil {
-					t.Fatal(err)
-				}
-			}
 			c := fake.NewClientBuilder().WithScheme(scheme).WithObjects(objs...).WithInterceptorFuncs(tc.funcs).Build()
 			var stderr strings.Builder
 			reports, err := trustedReports(context.Background(), c, v1alpha1.ReportsOpenReports, "", &stderr)

@@ -29,15 +29,24 @@ func clusterClient(kubeconfig string) (client.Client, *rest.Config, error) {
 	if err != nil {
 		return nil, nil, fmt.Errorf("kubeconfig: %w", err)
 	}
-	scheme := runtime.NewScheme()
-	for _, add := range []func(*runtime.Scheme) error{clientgoscheme.AddToScheme, v1alpha1.AddToScheme, openreportsv1alpha1.AddToScheme, policyreportv1alpha2.AddToScheme, gatewayv1.Install, cmapi.AddToScheme} {
-		if err := add(scheme); err != nil {
-			return nil, nil, err
-		}
+	scheme, err := clusterScheme()
+	if err != nil {
+		return nil, nil, err
 	}
 	c, err := client.New(cfg, client.Options{Scheme: scheme})
 	if err != nil {
 		return nil, nil, fmt.Errorf("connect to %s: %w", cfg.Host, err)
 	}
 	return c, cfg, nil
+}
+
+// clusterScheme holds the kinds pave's commands read from a cluster.
+func clusterScheme() (*runtime.Scheme, error) {
+	scheme := runtime.NewScheme()
+	for _, add := range []func(*runtime.Scheme) error{clientgoscheme.AddToScheme, v1alpha1.AddToScheme, openreportsv1alpha1.AddToScheme, policyreportv1alpha2.AddToScheme, gatewayv1.Install, cmapi.AddToScheme} {
+		if err := add(scheme); err != nil {
+			return nil, err
+		}
+	}
+	return scheme, nil
 }
