@@ -23,7 +23,8 @@ const maxApplied = 200_000
 // companion whose wanted state is the one last applied while the cache shows
 // it at the resourceVersion pave left it at: any change by anyone (an edit,
 // a deletion, a status update) gives it another, and the next reconcile
-// applies it again. A companion that reported itself not ready is not
+// applies it again; a ResourceQuota, whose status changes with every Pod,
+// is compared by its spec instead (inPlace). A companion that reported itself not ready is not
 // remembered, so it is applied, and its readiness read, every time as
 // before. Safe for concurrent reconciles; a nil *Applied remembers nothing.
 type Applied struct {
@@ -61,10 +62,10 @@ func keyOf(obj client.Object) appliedKey {
 }
 
 // current reports whether obj is what pave last applied and the cache
-// still shows the companion as pave left it, at cachedVersion (its
-// resourceVersion there, "" when the cache has none), and returns obj's
+// still shows the companion as pave left it, at the same resourceVersion
+// (cached is the cache's copy, nil when it has none), and returns obj's
 // sum for record. A nil memo sums nothing.
-func (a *Applied) current(obj *unstructured.Unstructured, cachedVersion string) (stateSum, bool) {
+func (a *Applied) current(obj *unstructured.Unstructured, cached client.Object) (stateSum, bool) {
 	if a == nil {
 		return stateSum{}, false
 	}
@@ -75,10 +76,10 @@ func (a *Applied) current(obj *unstructured.Unstructured, cachedVersion string) 
 	a.mu.Lock()
 	last, ok := a.m[keyOf(obj)]
 	a.mu.Unlock()
-	if !ok || last.sum != s || cachedVersion == "" {
+	if !ok || last.sum != s || cached == nil {
 		return s, false // changed, gone, or unreadable: apply
 	}
-	return s, cachedVersion == last.resourceVersion
+	return s, cached.GetResourceVersion() == last.resourceVersion
 }
 
 // record notes that the state summed s was applied and the API server

@@ -3,6 +3,7 @@ package controller
 import (
 	"slices"
 
+	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/runtime/schema"
@@ -22,9 +23,18 @@ import (
 // was watched whole as JSON and cut down to its metadata after decoding.
 // Watches, indexes and reads of a kind must all use this object: one of
 // another type would start a second informer of the kind.
+//
+// ResourceQuotas are the other exception: read whole and typed, as the
+// admission handlers read them (rule quota-headroom), so one informer
+// serves both, and its spec tells a change to what pave wrote from the
+// usage the API server and the controller-manager write into its status
+// at each Pod's and each counted object's creation (inPlace).
 func CacheObject(gvk schema.GroupVersionKind) client.Object {
 	var obj client.Object = &metav1.PartialObjectMetadata{}
-	if wholeInCache(gvk) {
+	switch {
+	case gvk == quotaGVK:
+		obj = &corev1.ResourceQuota{}
+	case wholeInCache(gvk):
 		obj = &unstructured.Unstructured{}
 	}
 	obj.GetObjectKind().SetGroupVersionKind(gvk)
@@ -34,14 +44,21 @@ func CacheObject(gvk schema.GroupVersionKind) client.Object {
 // cacheList is the list CacheObject's kind is listed from the cache as.
 func cacheList(gvk schema.GroupVersionKind) client.ObjectList {
 	var list client.ObjectList = &metav1.PartialObjectMetadataList{}
-	if wholeInCache(gvk) {
+	switch {
+	case gvk == quotaGVK:
+		list = &corev1.ResourceQuotaList{}
+	case wholeInCache(gvk):
 		list = &unstructured.UnstructuredList{}
 	}
 	list.GetObjectKind().SetGroupVersionKind(gvk.GroupVersion().WithKind(gvk.Kind + "List"))
 	return list
 }
 
-// wholeInCache reports whether the cache holds more of gvk than metadata.
+// quotaGVK is the kind of the ResourceQuota pave keeps in each namespace.
+var quotaGVK = corev1.SchemeGroupVersion.WithKind("ResourceQuota")
+
+// wholeInCache reports whether the cache holds gvk whole, unstructured:
+// Istio's routing rules.
 func wholeInCache(gvk schema.GroupVersionKind) bool {
 	return slices.Contains(environment.IstioRuleKinds(), gvk)
 }

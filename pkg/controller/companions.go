@@ -199,9 +199,9 @@ func applyAll(ctx context.Context, c client.Client, owner client.Object, ownerGV
 		obj, err := desired(owner, ownerGVK, o)
 		var s stateSum
 		if err == nil {
-			version, exists := cachedVersion(ctx, c, obj)
+			cached, exists := inCache(ctx, c, obj)
 			var same bool
-			if s, same = memo.current(obj, version); same {
+			if s, same = memo.current(obj, cached); same || inPlace(obj, cached) {
 				m.CompanionUnchanged(kind.Kind)
 				continue
 			}

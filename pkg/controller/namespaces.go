@@ -12,6 +12,7 @@ import (
 	"k8s.io/apimachinery/pkg/types"
 	"k8s.io/client-go/tools/record"
 	ctrl "sigs.k8s.io/controller-runtime"
+	"sigs.k8s.io/controller-runtime/pkg/builder"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	crcontroller "sigs.k8s.io/controller-runtime/pkg/controller"
 	"sigs.k8s.io/controller-runtime/pkg/event"
@@ -68,7 +69,8 @@ func (n *Namespaces) SetupWithManager(mgr ctrl.Manager) error {
 	b := ctrl.NewControllerManagedBy(mgr).Named("namespaces").For(&corev1.Namespace{}).
 		WithOptions(crcontroller.Options{MaxConcurrentReconciles: n.Workers})
 	for _, gvk := range n.Managed {
-		b = b.Watches(CacheObject(gvk), handler.EnqueueRequestForOwner(mgr.GetScheme(), mgr.GetRESTMapper(), &corev1.Namespace{}, handler.OnlyControllerOwner()))
+		b = b.Watches(CacheObject(gvk), handler.EnqueueRequestForOwner(mgr.GetScheme(), mgr.GetRESTMapper(), &corev1.Namespace{}, handler.OnlyControllerOwner()),
+			builder.WithPredicates(notQuotaUsage()))
 	}
 	if n.Resync != nil {
 		b = b.WatchesRawSource(source.Channel(n.Resync, handler.EnqueueRequestsFromMapFunc(n.all)))

@@ -12,16 +12,16 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/client"
 )
 
-// cachedVersion is the resourceVersion at which the cache holds obj's
-// companion: "" when it holds none, and found false only when it says so
-// (a read that failed is not taken for absence).
-func cachedVersion(ctx context.Context, c client.Reader, obj *unstructured.Unstructured) (version string, found bool) {
-	cached := CacheObject(obj.GroupVersionKind())
+// inCache is obj's companion as the cache holds it (CacheObject): nil when
+// it holds none, and found false only when it says so (a read that failed
+// is not taken for absence).
+func inCache(ctx context.Context, c client.Reader, obj *unstructured.Unstructured) (cached client.Object, found bool) {
+	cached = CacheObject(obj.GroupVersionKind())
 	err := c.Get(ctx, client.ObjectKeyFromObject(obj), cached)
 	if err != nil {
-		return "", !apierrors.IsNotFound(err)
+		return nil, !apierrors.IsNotFound(err)
 	}
-	return cached.GetResourceVersion(), true
+	return cached, true
 }
 
 // write puts obj into the cluster as pave's and leaves it as the API server
