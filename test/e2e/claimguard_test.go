@@ -201,21 +201,31 @@ spec:
 // that the PV controller tried one.
 func reserveRefusals(t *testing.T) int {
 	t.Helper()
+	return apiServerCount(t, "apiserver_validating_admission_policy_check_total", func(labels string) bool {
+		return strings.Contains(labels, `enforcement_action="deny"`) && strings.Contains(labels, `policy="pave-reserved-volumes"`)
+	})
+}
+
+// apiServerCount sums the API server's counter named metric over the
+// series whose labels (the text between the braces) match says yes to.
+func apiServerCount(t *testing.T, metric string, match func(labels string) bool) int {
+	t.Helper()
 	out, err := s.kubectl("get", "--raw", "/metrics")
 	if err != nil {
 		t.Fatal(err)
 	}
 	n := 0
 	for line := range strings.Lines(out) {
-		if strings.HasPrefix(line, "apiserver_validating_admission_policy_check_total{") &&
-			strings.Contains(line, `enforcement_action="deny"`) && strings.Contains(line, `policy="pave-reserved-volumes"`) {
-			f := strings.Fields(line)
-			v, err := strconv.ParseFloat(f[len(f)-1], 64)
-			if err != nil {
-				t.Fatalf("%q: %v", line, err)
-			}
-			n += int(v)
+		labels, ok := strings.CutPrefix(line, metric+"{")
+		if !ok || !match(labels) {
+			continue
 		}
+		f := strings.Fields(line)
+		v, err := strconv.ParseFloat(f[len(f)-1], 64)
+		if err != nil {
+			t.Fatalf("%q: %v", line, err)
+		}
+		n += int(v)
 	}
 	return n
 }

@@ -2,6 +2,7 @@ package e2e
 
 import (
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -60,24 +61,8 @@ func TestQuotaUsageIsNoWorkForPave(t *testing.T) {
 // from its own metrics.
 func quotaWrites(t *testing.T) int {
 	t.Helper()
-	out, err := s.kubectl("get", "--raw", "/metrics")
-	if err != nil {
-		t.Fatal(err)
-	}
-	n := 0
-	for line := range strings.Lines(out) {
-		if !strings.HasPrefix(line, "apiserver_request_total{") || !strings.Contains(line, `resource="resourcequotas"`) || !strings.Contains(line, `subresource=""`) {
-			continue
-		}
-		if !strings.Contains(line, `verb="POST"`) && !strings.Contains(line, `verb="PUT"`) && !strings.Contains(line, `verb="PATCH"`) && !strings.Contains(line, `verb="APPLY"`) {
-			continue
-		}
-		f := strings.Fields(line)
-		v, err := strconv.ParseFloat(f[len(f)-1], 64)
-		if err != nil {
-			t.Fatalf("%q: %v", line, err)
-		}
-		n += int(v)
-	}
-	return n
+	return apiServerCount(t, "apiserver_request_total", func(labels string) bool {
+		return strings.Contains(labels, `resource="resourcequotas"`) && strings.Contains(labels, `subresource=""`) &&
+			slices.ContainsFunc([]string{"POST", "PUT", "PATCH", "APPLY"}, func(verb string) bool { return strings.Contains(labels, `verb="`+verb+`"`) })
+	})
 }
