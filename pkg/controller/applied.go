@@ -23,10 +23,11 @@ const maxApplied = 200_000
 // companion whose wanted state is the one last applied while the cache shows
 // it at the resourceVersion pave left it at: any change by anyone (an edit,
 // a deletion, a status update) gives it another, and the next reconcile
-// applies it again; a ResourceQuota, whose status changes with every Pod,
-// is compared by its spec instead (inPlace). A companion that reported itself not ready is not
-// remembered, so it is applied, and its readiness read, every time as
-// before. Safe for concurrent reconciles; a nil *Applied remembers nothing.
+// applies it again. (A ResourceQuota, whose status changes with every Pod,
+// is compared by its spec as well: inPlace.) A companion that reported
+// itself not ready is not remembered, so it is applied, and its readiness
+// read, every time as before. Safe for concurrent reconciles; a nil
+// *Applied remembers nothing.
 type Applied struct {
 	mu sync.Mutex
 	m  map[appliedKey]appliedState
