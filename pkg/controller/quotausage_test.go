@@ -19,7 +19,7 @@ import (
 // The usage the API server writes into a namespace's quota is no change to
 // pave's quota: a reconcile after it writes nothing, nor does one with a
 // fresh memo (a restart) while the quota is as the policy wants it. An edit
-// of its spec or its labels is put back.
+// of its spec or its labels is put back. The quota is made by an apply.
 func TestQuotaUsageIsNotAChange(t *testing.T) {
 	g := newRig(t, "spec: {}")
 	writes := map[string]int{}
@@ -29,8 +29,12 @@ func TestQuotaUsageIsNotAChange(t *testing.T) {
 		}
 		return err
 	}
+	creates := 0
 	c := interceptor.NewClient(g.c.(client.WithWatch), interceptor.Funcs{
 		Create: func(ctx context.Context, c client.WithWatch, obj client.Object, opts ...client.CreateOption) error {
+			if obj.GetObjectKind().GroupVersionKind().Kind == "ResourceQuota" {
+				creates++
+			}
 			return counted(obj, c.Create(ctx, obj, opts...))
 		},
 		Patch: func(ctx context.Context, c client.WithWatch, obj client.Object, patch client.Patch, opts ...client.PatchOption) error {
@@ -58,6 +62,9 @@ func TestQuotaUsageIsNotAChange(t *testing.T) {
 	}
 
 	reconciled("the namespace's first reconcile", 1)
+	if creates != 0 {
+		t.Errorf("the quota was created %d times: an apply makes it, so that no later change moves its fields from a create's manager", creates)
+	}
 	used := quota()
 	used.Status = corev1.ResourceQuotaStatus{Hard: used.Spec.Hard, Used: corev1.ResourceList{corev1.ResourcePods: resource.MustParse("3")}}
 	// The rig's client has no status subresource: an update writes it.

@@ -31,8 +31,15 @@ func inCache(ctx context.Context, c client.Reader, obj *unstructured.Unstructure
 // NetworkPolicy and dashboard, docs/performance.md), and nearly every
 // companion is written once, when its workload is created. One that exists
 // (or was created meanwhile) is applied.
+//
+// A ResourceQuota is applied from the start. Its first apply after a
+// create takes three writes (apply), and every write of it is one the API
+// server's quota admission can lose a team's create to (inPlace); one per
+// namespace, its create's cost does not count. Applied, a reconcile that
+// runs before the cache holds it sends the same apply again, which the API
+// server answers without a write.
 func write(ctx context.Context, c client.Client, obj *unstructured.Unstructured, exists bool) error {
-	if !exists {
+	if !exists && obj.GroupVersionKind() != quotaGVK {
 		desired := obj.DeepCopy()
 		err := c.Create(ctx, obj, client.FieldOwner(FieldManager))
 		if !apierrors.IsAlreadyExists(err) {

@@ -54,6 +54,25 @@ func TestQuotaUsageIsNoWorkForPave(t *testing.T) {
 	if after := quotaWrites(t); after != before {
 		t.Errorf("requests to quotas' spec (create, update, patch, apply) while a team created %d Services: %d, want none", creates, after-before)
 	}
+
+	// pave applied its quota from the start: no field of it is left to
+	// move from a create's manager to an apply's, which took three writes
+	// at the first change, such as the resize below.
+	managers, err := s.kubectl("get", "-n", ns, "resourcequota", "pave-tier", "--show-managed-fields", "-o",
+		`jsonpath={range .metadata.managedFields[?(@.manager=="pave")]}{.operation} {end}`)
+	if err != nil || managers != "Apply " {
+		t.Errorf("pave's managers of its quota: %q, want its apply alone (%v)", managers, err)
+	}
+	if _, err := s.kubectl("label", "namespace", ns, "pave.dev/tier=small", "--overwrite"); err != nil {
+		t.Fatal(err)
+	}
+	eventually(t, 30*time.Second, func() error {
+		out, err := s.kubectl("get", "-n", ns, "resourcequota", "pave-tier", "-o", "jsonpath={.spec.hard.services}")
+		if err != nil || out != "50" {
+			return fmt.Errorf("the quota's services after the tier small: %q, want 50 (%v)", out, err)
+		}
+		return nil
+	})
 }
 
 // quotaWrites is how many requests the API server has answered that write
