@@ -17,10 +17,7 @@ import (
 // golden case's admitted object (output.yaml, as the controller finds it)
 // and its canary give the same companions cut as whole.
 func TestCompanionInputsAreEnough(t *testing.T) {
-	dirs, err := filepath.Glob("testdata/golden/*")
-	if err != nil || len(dirs) == 0 {
-		t.Fatalf("no golden cases: %v", err)
-	}
+	dirs := goldenDirs(t)
 	generated := 0
 	for _, dir := range dirs {
 		t.Run(filepath.Base(dir), func(t *testing.T) {

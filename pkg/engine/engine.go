@@ -150,15 +150,34 @@ func (e *Engine) JudgeInPlace(ctx context.Context, w *workload.Workload, env pol
 	return e.finish(ctx, r, env, false)
 }
 
+// Judge is Run without the companions: the findings admission gives w,
+// mutated then validated, and no Objects. For callers that read nothing
+// else, as the background audit and pave preflight judge every workload of
+// the cluster: each run made, and dropped, every admitted workload's
+// companions.
+func (e *Engine) Judge(ctx context.Context, w *workload.Workload, env policy.Env) (*Result, error) {
+	r, err := e.Mutate(ctx, w, env)
+	if err != nil {
+		return nil, err
+	}
+	return r, e.judge(ctx, r, env)
+}
+
+// judge validates r's mutated object into its findings.
+func (e *Engine) judge(ctx context.Context, r *Result, env policy.Env) error {
+	env.Policy = e.policy
+	var err error
+	r.Violations, r.Warnings, err = e.validate(ctx, r.Mutated, env)
+	return err
+}
+
 // finish validates and, when admission allows the object, generates; with
 // namespace, the namespace's own objects are among the result's. A denied
 // object gets none: it is never stored, so pave's controller never writes
 // them (admission's dry run names none either). The controller generates
 // for what exists (Generate), denied or not.
 func (e *Engine) finish(ctx context.Context, r *Result, env policy.Env, namespace bool) (*Result, error) {
-	env.Policy = e.policy
-	var err error
-	if r.Violations, r.Warnings, err = e.validate(ctx, r.Mutated, env); err != nil {
+	if err := e.judge(ctx, r, env); err != nil {
 		return nil, err
 	}
 	if !r.Allowed() {

@@ -63,6 +63,16 @@ type goldenCase struct {
 	classes    []byte
 }
 
+// goldenDirs are the golden cases' directories.
+func goldenDirs(t *testing.T) []string {
+	t.Helper()
+	dirs, err := filepath.Glob("testdata/golden/*")
+	if err != nil || len(dirs) == 0 {
+		t.Fatalf("no golden cases: %v", err)
+	}
+	return dirs
+}
+
 func loadCase(t *testing.T, dir string) goldenCase {
 	t.Helper()
 	c := goldenCase{dir: dir, input: readFile(t, filepath.Join(dir, "input.yaml"))}
@@ -109,10 +119,7 @@ func loadCase(t *testing.T, dir string) goldenCase {
 }
 
 func TestGolden(t *testing.T) {
-	dirs, err := filepath.Glob("testdata/golden/*")
-	if err != nil || len(dirs) == 0 {
-		t.Fatalf("no golden cases: %v", err)
-	}
+	dirs := goldenDirs(t)
 	for _, dir := range dirs {
 		t.Run(filepath.Base(dir), func(t *testing.T) {
 			c := loadCase(t, dir)
