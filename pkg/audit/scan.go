@@ -150,7 +150,7 @@ func (s *Scanner) judge(ctx context.Context, eng *engine.Engine, p *policy.Polic
 		if err != nil {
 			return fmt.Errorf("judge %s %s/%s: %w", w.Kind, ns, w.Name(), err)
 		}
-		res, err := eng.Judge(ctx, w, env)
+		res, err := eng.Findings(ctx, w, env)
 		if err != nil {
 			return fmt.Errorf("judge %s %s/%s: %w", w.Kind, ns, w.Name(), err)
 		}

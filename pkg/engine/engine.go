@@ -150,12 +150,12 @@ func (e *Engine) JudgeInPlace(ctx context.Context, w *workload.Workload, env pol
 	return e.finish(ctx, r, env, false)
 }
 
-// Judge is Run without the companions: the findings admission gives w,
-// mutated then validated, and no Objects. For callers that read nothing
-// else, as the background audit and pave preflight judge every workload of
-// the cluster: each run made, and dropped, every admitted workload's
-// companions.
-func (e *Engine) Judge(ctx context.Context, w *workload.Workload, env policy.Env) (*Result, error) {
+// Findings is Run without the companions: the findings admission gives w,
+// mutated then validated, and no Objects (JudgeInPlace, unlike it, makes
+// the workload's). For callers that read nothing else, as the background
+// audit and pave preflight judge every workload of the cluster: each Run
+// made, and dropped, every admitted workload's companions.
+func (e *Engine) Findings(ctx context.Context, w *workload.Workload, env policy.Env) (*Result, error) {
 	r, err := e.Mutate(ctx, w, env)
 	if err != nil {
 		return nil, err

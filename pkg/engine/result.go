@@ -18,7 +18,7 @@ type Result struct {
 	// exception, for instance).
 	Warnings []string
 	// Objects are the companion objects that should exist beside the
-	// object: none when admission denies it.
+	// object: none when admission denies it, and none from Findings.
 	Objects []Object
 	// encodings is the engine's memo for the patch's values; nil
 	// remembers nothing.

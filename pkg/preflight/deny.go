@@ -52,7 +52,7 @@ func denyFindings(ctx context.Context, p *policy.Policy, c Cluster) ([]Finding, 
 				env.Priority = &pc
 			}
 		}
-		res, err := eng.Judge(ctx, w, env)
+		res, err := eng.Findings(ctx, w, env)
 		if err != nil {
 			return nil, fmt.Errorf("judge %s %s/%s: %w", w.Kind, ns, w.Name(), err)
 		}
