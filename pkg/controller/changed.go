@@ -57,7 +57,9 @@ func differOutside(a, b map[string]string) bool {
 // that created or changed a companion came back as such an event and
 // reconciled the owner again. Deletions, and every change by anyone else (an
 // edit, an operator's status), pass; so does an event that arrives before pave
-// has recorded its apply.
+// has recorded its apply. An operator's status is how pave hears that a
+// companion stopped being ready (reportNotReady): the cache holds no status
+// to tell that write from one that changes nothing (decisions.md, stop 92).
 func notOwnWrite(a *Applied) predicate.Predicate {
 	return predicate.Funcs{
 		CreateFunc: func(e event.CreateEvent) bool { return !a.wrote(e.Object) },
