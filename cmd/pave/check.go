@@ -76,7 +76,7 @@ Exit codes: 0 clean, 1 a violation denies an object (or warns, with
 	fl.StringToStringVar(&f.nsLabels, "namespace-labels", nil, "labels of the namespace, as the cluster would have them (team=payments,pave.dev/zone=internal)")
 	fl.StringVar(&f.now, "now", "", "judge exception expiry at this RFC 3339 time (default: now)")
 	fl.BoolVar(&f.asTeam, "as-team", false, "judge as the API server judges a team member's kubectl apply: also by the ValidatingAdmissionPolicies pave writes (NetworkPolicies that leave the namespace, keys of the secret store, claims that name their volume, Ingress snippets, Pods that name their node), which trust only the platform team")
-	fl.BoolVar(&f.fieldLines, "field-lines", false, "with -o json, give each finding's field its line of the input (fieldLines): the fields' objects are parsed again; sarif and junit always locate findings so")
+	fl.BoolVar(&f.fieldLines, "field-lines", false, "give each finding's field its line of the input: in the table as file:line after the field, with -o json as fieldLines; the fields' objects are parsed again; sarif and junit always locate findings so")
 	fl.BoolVar(&f.parseOnly, "parse-only", false, "read and decode only, run no rules (the benchmark's baseline)")
 	_ = fl.MarkHidden("parse-only")
 	return cmd
@@ -89,9 +89,6 @@ func runCheck(cmd *cobra.Command, paths []string, f checkFlags) error {
 	}
 	if !slices.Contains(report.Formats, f.output) {
 		return bad(fmt.Errorf("--output %q: use one of %s", f.output, strings.Join(report.Formats, ", ")))
-	}
-	if f.fieldLines && f.output == "table" {
-		return bad(fmt.Errorf("--field-lines: use it with -o json (sarif and junit locate findings always; the table lists them under their object's line)"))
 	}
 	if err := check.NamespaceNameError(f.namespace); err != nil {
 		return bad(fmt.Errorf("--namespace: %w", err))
@@ -139,8 +136,9 @@ func runCheck(cmd *cobra.Command, paths []string, f checkFlags) error {
 		Ungoverned:       v1alpha1.Ungoverned(f.paveNamespace, f.excluded...),
 		// Locating a finding parses its object again, about 40% more time
 		// on a corpus of findings (decisions.md): code scanning (SARIF) and
-		// test reports (JUnit) place findings by line, JSON readers ask.
-		FieldLines: f.output == "sarif" || f.output == "junit" || f.output == "json" && f.fieldLines,
+		// test reports (JUnit) place findings by line, JSON readers and
+		// people at the table ask.
+		FieldLines: f.output == "sarif" || f.output == "junit" || f.fieldLines,
 	})
 	rep.Errors = append(readErrs, rep.Errors...)
 	if len(rep.Objects) == 0 && len(rep.Errors) == 0 {

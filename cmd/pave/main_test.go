@@ -170,9 +170,9 @@ func TestCheckJSON(t *testing.T) {
 	}
 }
 
-// --field-lines gives each finding's field its line in the JSON; the table,
-// which lists findings under their object, refuses it.
-func TestCheckJSONFieldLines(t *testing.T) {
+// --field-lines gives each finding's field its line: in the JSON, and in
+// the table as file:line after the field, which it leaves out unasked.
+func TestCheckFieldLines(t *testing.T) {
 	r := pave(t, "", "check", "-f", "testdata/hostile.yaml", "-o", "json", "--field-lines")
 	r.must(t, 1)
 	var doc struct {
@@ -184,8 +184,14 @@ func TestCheckJSONFieldLines(t *testing.T) {
 	if got := doc.Objects[0].FieldLines["spec.template.spec.containers[0].securityContext.runAsUser"]; got != 23 {
 		t.Errorf("runAsUser at line %d, want 23: %v", got, doc.Objects[0].FieldLines)
 	}
-	if r := pave(t, "", "check", "-f", "testdata/hostile.yaml", "--field-lines"); r.code != 2 || !strings.Contains(r.stderr, "--field-lines: use it with -o json") {
-		t.Errorf("--field-lines with the table: exit %d, %s", r.code, r.stderr)
+	const runAsUser = "spec.template.spec.containers[0].securityContext.runAsUser  testdata/hostile.yaml:23\n"
+	table := pave(t, "", "check", "-f", "testdata/hostile.yaml", "--field-lines")
+	table.must(t, 1)
+	if !strings.Contains(table.stdout, runAsUser) {
+		t.Errorf("the table with --field-lines does not locate runAsUser at line 23:\n%s", table.stdout)
+	}
+	if plain := pave(t, "", "check", "-f", "testdata/hostile.yaml"); strings.Contains(plain.stdout, "hostile.yaml:23") {
+		t.Errorf("the table located a finding unasked:\n%s", plain.stdout)
 	}
 }
 

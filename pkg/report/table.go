@@ -10,8 +10,10 @@ import (
 )
 
 // Table writes one block per object: the verdict, then each finding with its
-// mode, rule, field, message and fix, then a summary line. Every line is
-// Printable: its names and messages come from the input.
+// mode, rule, field, message and fix, then a summary line. Where the check
+// located the findings (check.Options.FieldLines), each field is followed by
+// its file:line, which editors and terminals open. Every line is Printable:
+// its names and messages come from the input.
 func Table(w io.Writer, rep *check.Report) error {
 	var b strings.Builder
 	line := func(format string, args ...any) {
@@ -36,7 +38,11 @@ func Table(w io.Writer, rep *check.Report) error {
 		}
 		line("%s:%d  %s  %s%s", o.Source, o.Line, objectName(o), verdict, mutated)
 		for _, v := range o.Violations {
-			line("    %-8s %s  %s", label(v), v.Rule, v.Field)
+			at := ""
+			if o.FieldLines != nil {
+				at = fmt.Sprintf("  %s:%d", o.Source, o.LineOf(v.Field))
+			}
+			line("    %-8s %s  %s%s", label(v), v.Rule, v.Field, at)
 			line("             %s", v.Message)
 			line("             fix: %s", v.Fix)
 			if v.Exception != "" {
