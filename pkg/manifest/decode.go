@@ -123,6 +123,10 @@ func Decode(d Document) ([]Object, error) {
 			return nil, d.errorf("invalid JSON: %v", err)
 		}
 		msg := shiftLine(err.Error(), d.startLine-1)
+		if j := d.notJSON; j != nil {
+			return nil, &Error{Source: d.Source, Line: j.line,
+				Err: fmt.Errorf("invalid JSON: line %d: %v (kubectl then reads it as YAML: %s)", j.line, j.err, msg)}
+		}
 		e := &Error{Source: d.Source, Line: d.Line}
 		if m := yamlLine.FindStringSubmatch(msg); m != nil { // where the parser stopped, for editors to jump to
 			e.Line, _ = strconv.Atoi(m[1])

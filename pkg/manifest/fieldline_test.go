@@ -101,6 +101,22 @@ items:
 	}
 }
 
+// Broken JSON is an error at the line the JSON went wrong, where the YAML
+// parser kubectl falls back to places it a line or more too soon; what
+// that parser said comes after it.
+func TestBrokenJSONIsAnErrorAtItsLine(t *testing.T) {
+	lastDocumentFails(t, "f.json", []brokenInput{
+		{"{\n  \"apiVersion\": \"v1\",\n  \"kind\": \"ConfigMap\",\n  \"metadata\": {\"name\": \"a\"}\n  \"data\": {}\n}\n",
+			"f.json:5: invalid JSON: line 5: invalid character '\"' after object key:value pair (kubectl then reads it as YAML: yaml: line 4: did not find expected ',' or '}')"},
+		{"{\"apiVersion\": \"v1\", \"kind\": \"List\", \"items\": [\n{\"apiVersion\": \"v1\", \"kind\": \"ConfigMap\", \"metadata\": {\"name\": \"a\"}},\n{\"apiVersion\": \"v1\", \"kind\": \"ConfigMap\", \"metadata\": {\"name\": \"b\"} \"data\": {}}\n]}\n",
+			"f.json:3: invalid JSON: line 3: invalid character '\"' after object key:value pair (kubectl then reads it as YAML: yaml: line 2: did not find expected ',' or '}')"},
+		{"{\n  \"apiVersion\": \"v1\",\n  \"kind\": \"ConfigMap\",\n  \"metadata\": {\"name\": \"a\"\n\n",
+			"f.json:4: invalid JSON: line 4: the input ends inside a value: a { or [ is not closed (kubectl then reads it as YAML: yaml: line 5: did not find expected ',' or '}')"},
+		{"{\"apiVersion\": \"v1\", \"kind\": \"ConfigMap\", \"metadata\": {\"name\": \"a\"}}\n{\"apiVersion\": \"v1\", \"kind\": \"ConfigMap\", \"metadata\": {\"name\": \"b\"}}\n{\"apiVersion\": \"v1\",\n \"kind\" \"ConfigMap\"}\n",
+			"f.json:4: invalid JSON after 2 values: line 4: invalid character '\"' after object key"},
+	})
+}
+
 // In a JSON stream each value counts from its own first line.
 func TestFieldLineInAJSONStream(t *testing.T) {
 	objs := objectsOf(t, "{\"apiVersion\": \"v1\", \"kind\": \"ConfigMap\", \"metadata\": {\"name\": \"a\"}}\n{\n  \"apiVersion\": \"v1\",\n  \"kind\": \"Pod\",\n  \"metadata\": {\"name\": \"p\"},\n  \"spec\": {\n    \"containers\": [\n      {\"name\": \"c\", \"image\": \"x\"}\n    ]\n  }\n}\n")
@@ -118,18 +134,28 @@ func TestFieldLineInAJSONStream(t *testing.T) {
 // Broken YAML is an error at the line the parser stopped at, in the file's
 // count, and a line indented with a tab says what YAML takes.
 func TestBrokenYAMLIsAnErrorAtItsLine(t *testing.T) {
-	for _, tc := range []struct{ data, want string }{
+	lastDocumentFails(t, "f.yaml", []brokenInput{
 		{"apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\n---\n# b\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: b\ndata:\n\tkey: v\n",
 			"f.yaml:11: invalid YAML: yaml: line 11: found character that cannot start any token (line 11 is indented with a tab: YAML indents with spaces only)"},
 		{"apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: b\n   indent: wrong\n",
 			"f.yaml:5: invalid YAML: yaml: line 5: mapping values are not allowed in this context"},
 		{"apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: b\n\tlabels: {}\n",
 			"f.yaml:5: invalid YAML: yaml: line 5: found a tab character that violates indentation"},
-	} {
-		docs := Split("f.yaml", []byte(tc.data))
+	})
+}
+
+// brokenInput is a file's text and the error its last document is.
+type brokenInput struct{ data, want string }
+
+// lastDocumentFails reads each input as the file source and holds the
+// decoding of its last document to the error wanted.
+func lastDocumentFails(t *testing.T, source string, inputs []brokenInput) {
+	t.Helper()
+	for _, in := range inputs {
+		docs := Split(source, []byte(in.data))
 		_, err := Decode(docs[len(docs)-1])
-		if err == nil || err.Error() != tc.want {
-			t.Errorf("error %v\nwant  %s", err, tc.want)
+		if err == nil || err.Error() != in.want {
+			t.Errorf("error %v\nwant  %s", err, in.want)
 		}
 	}
 }

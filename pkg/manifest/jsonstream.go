@@ -45,12 +45,20 @@ func splitJSON(source string, data []byte) []Document {
 		}
 		if err != nil {
 			skip, yaml := yamlStart(data[read:])
+			at := jsonErrorLine(data, err)
+			if errors.Is(err, io.ErrUnexpectedEOF) {
+				err = errors.New("the input ends inside a value: a { or [ is not closed")
+			}
 			if values > 1 || !yaml {
 				line := lines.at(read + leadingSpace(data[read:]))
-				return append(docs, Document{Source: source, Line: line, startLine: line, err: fmt.Errorf("invalid JSON after %d values: %w", values, err)})
+				return append(docs, Document{Source: source, Line: at, startLine: line, err: fmt.Errorf("invalid JSON after %d values: line %d: %w", values, at, err)})
 			}
 			rest := read + skip
-			return append(docs, splitYAML(source, data[rest:], lines.at(rest))...)
+			yamlDocs := splitYAML(source, data[rest:], lines.at(rest))
+			if len(yamlDocs) > 0 {
+				yamlDocs[0].notJSON = &lineError{line: at, err: err}
+			}
+			return append(docs, yamlDocs...)
 		}
 		start := read + leadingSpace(data[read:])
 		read = dec.InputOffset()
@@ -60,6 +68,17 @@ func splitJSON(source string, data []byte) []Document {
 		line := lines.at(start)
 		docs = append(docs, Document{Source: source, Line: line, startLine: line, Raw: raw, isJSON: true})
 	}
+}
+
+// jsonErrorLine is the 1-based line of data where a JSON decoder reading it
+// from the start failed with err: the line of a syntax error's offset (the
+// offending character's), or, where the input ended inside a value, its
+// last line that is not blank.
+func jsonErrorLine(data []byte, err error) int {
+	if syntax, ok := errors.AsType[*json.SyntaxError](err); ok && syntax.Offset <= int64(len(data)) {
+		return 1 + bytes.Count(data[:syntax.Offset], []byte{'\n'})
+	}
+	return 1 + bytes.Count(bytes.TrimRightFunc(data, unicode.IsSpace), []byte{'\n'})
 }
 
 // leadingSpace is the number of space bytes data starts with.

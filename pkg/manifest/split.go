@@ -24,6 +24,17 @@ type Document struct {
 	// err is why the document cannot be read whatever its text: a separator
 	// kubectl refuses. Decode returns it.
 	err error
+	// notJSON is why a stream that starts as JSON failed to read as JSON
+	// where its YAML begins (splitJSON): where the YAML fails too, it says
+	// where the JSON went wrong, which the YAML parser places a line or
+	// more too soon in JSON's flow style.
+	notJSON *lineError
+}
+
+// lineError is an error at a line of the file.
+type lineError struct {
+	line int
+	err  error
 }
 
 // Split cuts a stream into its documents, as kubectl does: a JSON stream
