@@ -74,7 +74,7 @@ func (j *judge) byRules(ctx context.Context, o *manifest.Object, r *Object) erro
 	if err != nil {
 		return fmt.Errorf("%s %s: %w", o.Kind, o.Called(), err)
 	}
-	named := nameErrors(w.Kind, w.Meta) // refused with what the API server finds in the rest
+	named := metaErrors(w.Kind, w.Meta) // refused with what the API server finds in the rest
 	apiDefaults(w)                      // admission judges the object as the API server defaulted it
 	if err := invalidResources(w, named); err != nil {
 		return err

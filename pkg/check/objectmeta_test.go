@@ -36,6 +36,37 @@ func TestInvalidNameIsAnInputError(t *testing.T) {
 	}
 }
 
+// Owner references the API server refuses on create make an input error
+// in its words, after the name's findings and before the spec's, for a
+// workload as for any other kind (Kyverno's test resources wrote them by
+// hand, without a uid, and pave check passed them); a whole one is judged.
+func TestOwnerReferencesTheAPIServerRefusesAreAnInputError(t *testing.T) {
+	const owner = "{apiVersion: apps/v1, kind: ReplicaSet, name: web-1, uid: 6b5c2a57-1d3e-4f7a-9a55-0c1e2f3a4b5d, controller: true}"
+	const pod = "apiVersion: v1\nkind: Pod\nmetadata: {name: %s, ownerReferences: [%s]}\nspec: {containers: [%s]}\n"
+	const app = "{name: app, image: registry.example.com/app:1.0.0}"
+	for _, c := range []struct{ name, doc, want string }{
+		{"whole", fmt.Sprintf(pod, "web", owner, app), ""},
+		{"no uid", fmt.Sprintf(pod, "web", "{apiVersion: apps/v1, kind: ReplicaSet, name: web-1, controller: true}", app),
+			`Pod "web" is invalid: metadata.ownerReferences[0].uid: Required value: must not be empty: the API server refuses it after mutating admission`},
+		{"two controllers", fmt.Sprintf(pod, "web", owner+", "+strings.Replace(owner, "web-1", "web-2", 1), app),
+			`metadata.ownerReferences: Invalid value: `},
+		{"after the name, before the spec", fmt.Sprintf(pod, "web_app", "{apiVersion: apps/v1, kind: ReplicaSet, name: web-1}", ""),
+			`Pod "web_app" is invalid: [metadata.name: Invalid value: "web_app"`},
+		{"a configmap's", "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: settings, ownerReferences: [{uid: 6b5c2a57-1d3e-4f7a-9a55-0c1e2f3a4b5d}]}\n",
+			`ConfigMap "settings" is invalid: [metadata.ownerReferences[0].apiVersion: Required value: must not be empty, metadata.ownerReferences[0].kind: Required value: must not be empty, metadata.ownerReferences[0].name: Required value: must not be empty]`},
+	} {
+		t.Run(c.name, func(t *testing.T) { judgedOrInputError(t, c.doc, c.want) })
+	}
+	rep := checkSecondLine(t, fmt.Sprintf(pod, "web_app", "{apiVersion: apps/v1, kind: ReplicaSet, name: web-1}", ""))
+	if len(rep.Errors) == 1 {
+		got := rep.Errors[0].Error()
+		name, owner, spec := strings.Index(got, "metadata.name"), strings.Index(got, "metadata.ownerReferences[0].uid"), strings.Index(got, "spec.containers")
+		if name < 0 || owner < name || spec < owner {
+			t.Errorf("error %q: want the name's, the owner's and the spec's findings in that order", got)
+		}
+	}
+}
+
 // An object in a namespace no namespace can be named is refused by the API
 // server before any webhook (NamespaceLifecycle: not found), whatever its
 // kind: an input error naming the namespace, in the API server's words.

@@ -15,8 +15,8 @@ import (
 	"github.com/pave-dev/pave/pkg/workload"
 )
 
-// invalidTemplate is the API server's refusal of a workload's name (named,
-// nameErrors), its selector, the names in its pod spec (podSpecErrors) or a
+// invalidTemplate is the API server's refusal of a workload's metadata (named,
+// metaErrors), its selector, the names in its pod spec (podSpecErrors) or a
 // Job's restart policy (jobRestartPolicy), in its words and order, or nil.
 // The API server validates the object after mutating admission, so w is the
 // mutated workload: the template's labels are named with those pave adds,
