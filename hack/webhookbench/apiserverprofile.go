@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/google/pprof/profile"
@@ -49,6 +50,9 @@ func (b *bench) apiServerProfiles(ctx context.Context, prefix string, offset int
 			}
 			p.prof, p.creates, p.took, p.cpu, p.window = merged, p.creates+prev.creates, p.took+prev.took, p.cpu+prev.cpu, p.window+prev.window
 			p.controllerCPU, p.applied = p.controllerCPU+prev.controllerCPU, p.applied+prev.applied
+			for k, v := range prev.procs {
+				p.procs[k] += v
+			}
 		}
 		byArm[ns] = &p
 	}
@@ -70,11 +74,13 @@ func (b *bench) apiServerProfiles(ctx context.Context, prefix string, offset int
 
 // cpuPerCreate is the CPU time, in milliseconds, of the API server and of
 // pave's controller for each Deployment created in one arm's namespace, and
-// the server-side applies the controller sent meanwhile for each.
+// the server-side applies the controller sent meanwhile for each; and each
+// process's CPU time (processesCPU) for each.
 type cpuPerCreate struct {
-	APIServer  float64 `json:"apiServer"`
-	Controller float64 `json:"controller"`
-	Applies    float64 `json:"controllerApplies"`
+	APIServer  float64            `json:"apiServer"`
+	Controller float64            `json:"controller"`
+	Applies    float64            `json:"controllerApplies"`
+	Processes  map[string]float64 `json:"processes,omitempty"`
 }
 
 // apiServerProfile is one namespace's creates under the API server's
@@ -93,6 +99,11 @@ type apiServerProfile struct {
 	// say it fell behind.
 	controllerCPU time.Duration
 	applied       float64
+	// procs is the CPU time of each process that takes part in a create
+	// (processesCPU), from before the first create to the profile's end:
+	// the webhook servers' own work per create, and etcd's and the
+	// controller-manager's, which the API server's profile leaves out.
+	procs map[string]time.Duration
 }
 
 func (p apiServerProfile) perSecond() float64 { return float64(p.creates) / p.took.Seconds() }
@@ -135,6 +146,7 @@ func (b *bench) apiServerProfile(ctx context.Context, ns string, next int, contr
 	if err != nil {
 		return apiServerProfile{}, next, err
 	}
+	procsBefore := processesCPU()
 	start := time.Now()
 	go func() {
 		raw, err := b.cs.CoreV1().RESTClient().Get().AbsPath("/debug/pprof/profile").
@@ -149,6 +161,10 @@ func (b *bench) apiServerProfile(ctx context.Context, ns string, next int, contr
 				return p, next, r.err
 			}
 			p.took = time.Since(start)
+			p.procs = processesCPU()
+			for k, v := range procsBefore {
+				p.procs[k] -= v
+			}
 			after, err := b.readController(controller)
 			if err != nil {
 				return p, next, err
@@ -198,6 +214,16 @@ func (b *bench) readController(controller *localcluster.Webhook) (controllerRead
 	return controllerReading{cpu: cpu, applied: companionCounts(families)["applied"]}, nil
 }
 
+// processMsPerCreate is each process's CPU time in milliseconds for each
+// create (procs).
+func (p apiServerProfile) processMsPerCreate() map[string]float64 {
+	out := make(map[string]float64, len(p.procs))
+	for name, cpu := range p.procs {
+		out[name] = p.perCreate(float64(cpu.Microseconds()) / 1000)
+	}
+	return out
+}
+
 // appliesPerCreate is applied over the creates.
 func (p apiServerProfile) appliesPerCreate() float64 { return p.perCreate(p.applied) }
 
@@ -242,5 +268,11 @@ func printAPIServerProfiles(ps []apiServerProfile, said string) {
 		}
 		fmt.Printf("  %-14s %6.1f creates/s  %5.2f ms of API-server CPU per create (%.2fx the no-op webhooks')%s  %s\n",
 			p.arm, p.perSecond(), p.cpuMsPerCreate(), float64(p.cpuPerCreate())/float64(ps[0].cpuPerCreate()), controller, p.file)
+		var procs []string
+		for name, ms := range p.processMsPerCreate() {
+			procs = append(procs, fmt.Sprintf("%s %.2f", name, ms))
+		}
+		slices.Sort(procs)
+		fmt.Printf("  %-14s ms of CPU per create by process: %s\n", "", strings.Join(procs, ", "))
 	}
 }

@@ -111,7 +111,12 @@ type report struct {
 	// created in each arm's namespace (with -profile). Arm against arm, a
 	// floor of what pave's companions cost (docs/performance.md, stop 61).
 	ControllerRunning map[string]cpuPerCreate `json:"controllerRunningCPUMillisPerCreate,omitempty"`
-	Rows              []row                   `json:"table"`
+	// ProcessCPUms is, for each arm's namespace with the controller
+	// stopped, each process's CPU time per Deployment created there (with
+	// -profile): the webhook servers', etcd's and the controller-manager's
+	// beside the API server's (docs/performance.md, stop 93).
+	ProcessCPUms map[string]map[string]float64 `json:"processCPUMillisPerCreate,omitempty"`
+	Rows         []row                         `json:"table"`
 }
 
 func run(o options) error {
@@ -217,7 +222,7 @@ func run(o options) error {
 		}
 		rep.ControllerRunning = map[string]cpuPerCreate{}
 		for _, p := range running {
-			rep.ControllerRunning[p.arm] = cpuPerCreate{APIServer: p.cpuMsPerCreate(), Controller: p.controllerMsPerCreate(), Applies: p.appliesPerCreate()}
+			rep.ControllerRunning[p.arm] = cpuPerCreate{APIServer: p.cpuMsPerCreate(), Controller: p.controllerMsPerCreate(), Applies: p.appliesPerCreate(), Processes: p.processMsPerCreate()}
 		}
 	}
 	fmt.Println("through the API server, pave's controller stopped ...")
@@ -227,10 +232,10 @@ func run(o options) error {
 	}
 	maps.Copy(rep.APIServer, stopped)
 	if len(profiles) > 0 {
-		rep.APIServerCPUms = map[string]float64{}
+		rep.APIServerCPUms, rep.ProcessCPUms = map[string]float64{}, map[string]map[string]float64{}
 	}
 	for _, p := range profiles {
-		rep.APIServerCPUms[p.arm] = p.cpuMsPerCreate()
+		rep.APIServerCPUms[p.arm], rep.ProcessCPUms[p.arm] = p.cpuMsPerCreate(), p.processMsPerCreate()
 	}
 	if o.fill > 0 {
 		fmt.Printf("memory with %d Deployments and their Pods ...\n", o.fill)
