@@ -30,12 +30,14 @@ func nameRule(kind string) apimachineryvalidation.ValidateNameFunc {
 
 // invalidObject is the API server's refusal of an object without a pod
 // template on create, in its words, or nil: its name and owner references
-// (ValidateObjectMeta's findings) and a ConfigMap's data. The API server validates the name with
+// (ValidateObjectMeta's findings), a ConfigMap's data, and what a Service
+// or an Ingress cannot be without (specErrors). The API server validates the name with
 // the rest of the object, after the mutating webhooks; a workload's name
 // findings come first in its template's (invalidTemplate).
 func invalidObject(kind string, obj any) error {
 	meta := metaOf(obj)
 	errs := append(metaErrors(kind, meta), configMapErrors(obj)...)
+	errs = append(errs, specErrors(obj)...)
 	if len(errs) == 0 {
 		return nil
 	}

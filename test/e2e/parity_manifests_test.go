@@ -660,4 +660,34 @@ spec:
         image: registry.example.com/shop/mysql:5.7.44
         command: [bash, -c, "mysql -h 127.0.0.1 -e \"CHANGE MASTER TO MASTER_USER='root', MASTER_PASSWORD='hunter2', MASTER_CONNECT_RETRY=10\""]
 `,
+	// Kyverno's test resources: an owner reference without its uid, a
+	// Service without ports, Ingresses without rules or a default backend.
+	"pod owned without a uid": `apiVersion: v1
+kind: Pod
+metadata:
+  name: owned
+  ownerReferences: [{apiVersion: apps/v1, kind: ReplicaSet, name: web-1, controller: true}]
+spec:
+  containers: [{name: app, image: registry.example.com/shop/app:1.0.0}]
+`,
+	"service without ports": `apiVersion: v1
+kind: Service
+metadata: {name: web}
+spec: {selector: {app: web}}
+`,
+	"headless service without ports": `apiVersion: v1
+kind: Service
+metadata: {name: db}
+spec: {clusterIP: None, selector: {app: db}}
+`,
+	"ingress without rules": `apiVersion: networking.k8s.io/v1
+kind: Ingress
+metadata: {name: web}
+spec: {ingressClassName: nginx}
+`,
+	"ingress with an empty list of rules": `apiVersion: networking.k8s.io/v1
+kind: Ingress
+metadata: {name: web}
+spec: {rules: []}
+`,
 }
