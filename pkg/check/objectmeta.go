@@ -31,9 +31,10 @@ func nameRule(kind string) apimachineryvalidation.ValidateNameFunc {
 // invalidObject is the API server's refusal of an object without a pod
 // template on create, in its words, or nil: its name and owner references
 // (ValidateObjectMeta's findings), a ConfigMap's data, and what a Service
-// or an Ingress cannot be without (specErrors). The API server validates the name with
-// the rest of the object, after the mutating webhooks; a workload's name
-// findings come first in its template's (invalidTemplate).
+// or an Ingress cannot be without (specErrors). The API server validates
+// the metadata with the rest of the object, after the mutating webhooks; a
+// workload's metadata findings come first in its template's
+// (invalidTemplate).
 func invalidObject(kind string, obj any) error {
 	meta := metaOf(obj)
 	errs := append(metaErrors(kind, meta), configMapErrors(obj)...)
