@@ -1,8 +1,6 @@
 package check
 
 import (
-	"fmt"
-
 	corev1 "k8s.io/api/core/v1"
 	networkingv1 "k8s.io/api/networking/v1"
 	"k8s.io/apimachinery/pkg/util/validation/field"
@@ -24,7 +22,7 @@ func specErrors(obj any) field.ErrorList {
 		}
 	case *networkingv1.Ingress:
 		if len(o.Spec.Rules) == 0 && o.Spec.DefaultBackend == nil {
-			return field.ErrorList{field.Invalid(field.NewPath("spec"), o.Spec.Rules, fmt.Sprintf("either `%s` or `rules` must be specified", "defaultBackend"))}
+			return field.ErrorList{field.Invalid(field.NewPath("spec"), o.Spec.Rules, "either `defaultBackend` or `rules` must be specified")}
 		}
 	}
 	return nil
